@@ -1,0 +1,44 @@
+/** The exclusive gateway's choice, shared by its guards and by the runtime's incident report. */
+import { evaluateExpression } from '../expressions/feel';
+import type { ExclusiveGateway, SequenceFlow } from '../model/definition';
+import type { Incident, Variables } from '../runtime/types';
+
+export type Decision = { kind: 'flow'; flowId: string } | { kind: 'incident'; incident: Incident };
+
+// Every guard of a gateway asks for the same decision within one microstep: decide once per
+// variables object (assign always makes a new one, so the cache cannot go stale).
+const cache = new WeakMap<Variables, Map<string, Decision>>();
+
+export function decide(gateway: ExclusiveGateway, flows: SequenceFlow[], variables: Variables): Decision {
+  let perGateway = cache.get(variables);
+  const hit = perGateway?.get(gateway.id);
+  if (hit) return hit;
+  const decision = decideUncached(gateway, flows, variables);
+  if (!perGateway) cache.set(variables, (perGateway = new Map()));
+  perGateway.set(gateway.id, decision);
+  return decision;
+}
+
+function decideUncached(gateway: ExclusiveGateway, flows: SequenceFlow[], variables: Variables): Decision {
+  for (const flow of flows) {
+    if (flow.id === gateway.default || flow.condition === undefined) continue;
+    const { value, warnings } = evaluateExpression(flow.condition, variables);
+    if (value === true) return { kind: 'flow', flowId: flow.id };
+    if (value !== false) {
+      const why = warnings.length > 0 ? ` (${warnings.join('; ')})` : '';
+      return {
+        kind: 'incident',
+        incident: {
+          elementId: gateway.id,
+          code: 'CONDITION_NOT_BOOLEAN',
+          message: `Condition "${flow.condition}" of flow "${flow.id}" at gateway "${gateway.id}" gave ${JSON.stringify(value)}, not true or false${why}.`,
+        },
+      };
+    }
+  }
+  if (gateway.default !== undefined) return { kind: 'flow', flowId: gateway.default };
+  return {
+    kind: 'incident',
+    incident: { elementId: gateway.id, code: 'NO_FLOW_TAKEN', message: `No condition of gateway "${gateway.id}" is true and it has no default flow.` },
+  };
+}

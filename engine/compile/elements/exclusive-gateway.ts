@@ -1,0 +1,22 @@
+import { decide } from '../decide';
+import type { Element } from '../../model/definition';
+import { leaveAlong, type CompileContext, type MachineContext } from '../context';
+
+/**
+ * An exclusive gateway: conditions are tried in the order the flows appear in the definition,
+ * the first true one is taken, else the default. A condition that is not a boolean stops the
+ * instance (no guard passes) and the runtime reports an incident rather than guessing.
+ */
+export function exclusiveGateway(element: Element, ctx: CompileContext) {
+  if (element.type !== 'exclusiveGateway') throw new Error(`exclusiveGateway compiler got ${element.type}`);
+  const flows = ctx.graph.outgoing.get(element.id) ?? [];
+  return {
+    always: flows.map((flow) => ({
+      ...leaveAlong(element.id, element.type, flow),
+      guard: ({ context }: { context: MachineContext }) => {
+        const decision = decide(element, flows, context.variables);
+        return decision.kind === 'flow' && decision.flowId === flow.id;
+      },
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+import { assign } from 'xstate';
+import { evaluateExpression } from '../../expressions/feel';
+import type { Element } from '../../model/definition';
+import { leaveAlong, onlyOutgoing, type CompileContext, type MachineContext } from '../context';
+
+/** A service task that sets variables from FEEL expressions, each seeing the ones before it. */
+export function serviceTask(element: Element, ctx: CompileContext) {
+  if (element.type !== 'serviceTask') throw new Error(`serviceTask compiler got ${element.type}`);
+  const entries = Object.entries(element.set);
+  const flow = onlyOutgoing(ctx, element.id);
+  return {
+    entry: assign(({ context }: { context: MachineContext }) => {
+      const variables = { ...context.variables };
+      for (const [name, expression] of entries) variables[name] = evaluateExpression(expression, variables).value;
+      return { variables };
+    }),
+    always: {
+      ...leaveAlong(element.id, element.type, flow),
+      actions: [
+        {
+          type: 'audit' as const,
+          params: ({ context }: { context: MachineContext }) => ({
+            event: 'element.completed' as const,
+            elementId: element.id,
+            elementType: element.type,
+            flowId: flow.id,
+            data: Object.fromEntries(entries.map(([name]) => [name, context.variables[name] ?? null])),
+          }),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The sandboxed expression language: FEEL (the BPMN/DMN standard) through `feelin`.
+ *
+ * Owns parsing, checking and evaluating designer-written expressions. Never uses
+ * `eval`/`Function`; evaluates only against a null-prototype copy of plain JSON data;
+ * refuses clock functions (`now()`, `today()`) because the engine has no clock of its own.
+ */
+import { evaluate, parseExpression } from 'feelin';
+
+/** Longest expression accepted; designers write conditions, not programs. */
+export const MAX_EXPRESSION_LENGTH = 2_000;
+
+const CLOCK_FUNCTIONS = new Set(['now', 'today']);
+
+export interface ExpressionProblem {
+  message: string;
+}
+
+/** Returns a problem if `expression` is not an acceptable FEEL expression, else null. */
+export function checkExpression(expression: string): ExpressionProblem | null {
+  if (expression.trim() === '') return { message: 'expression is empty' };
+  if (expression.length > MAX_EXPRESSION_LENGTH) {
+    return { message: `expression is ${expression.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}` };
+  }
+  let tree;
+  try {
+    tree = parseExpression(expression, {}, undefined);
+  } catch (error) {
+    return { message: `FEEL syntax error: ${(error as Error).message}` };
+  }
+  let problem: ExpressionProblem | null = null;
+  tree.iterate({
+    enter(node) {
+      if (problem) return false;
+      if (node.type.isError) {
+        problem = { message: `FEEL syntax error at character ${node.from + 1} of "${expression}"` };
+        return false;
+      }
+      if (node.name === 'FunctionInvocation') {
+        const callee = expression.slice(node.from, node.to).split('(')[0]?.trim() ?? '';
+        if (CLOCK_FUNCTIONS.has(callee)) {
+          problem = { message: `${callee}() is not available: the engine has no clock; use a process variable instead` };
+          return false;
+        }
+      }
+      return undefined;
+    },
+  });
+  return problem;
+}
+
+export type Variables = Record<string, unknown>;
+
+export interface EvaluationOutcome {
+  value: unknown;
+  /** Why the value may not mean what the designer intended (e.g. a variable was missing). */
+  warnings: string[];
+}
+
+/** Evaluates `expression` against `variables` and returns plain JSON-compatible data. */
+export function evaluateExpression(expression: string, variables: Variables): EvaluationOutcome {
+  const problem = checkExpression(expression);
+  if (problem) return { value: null, warnings: [problem.message] };
+  try {
+    const { value, warnings } = evaluate(expression, toSandboxContext(variables));
+    return { value: toPlain(value), warnings: warnings.map((w) => w.message) };
+  } catch (error) {
+    return { value: null, warnings: [(error as Error).message] };
+  }
+}
+
+/** A deep copy of JSON data with null prototypes, so expressions cannot reach Object.prototype. */
+function toSandboxContext(value: Variables): Variables {
+  return copyNullPrototype(value) as Variables;
+}
+
+function copyNullPrototype(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyNullPrototype);
+  if (value !== null && typeof value === 'object') {
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = copyNullPrototype(v);
+    return out;
+  }
+  return value;
+}
+
+/** FEEL values (dates, durations, contexts) back to JSON data. */
+function toPlain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (typeof value === 'object') {
+    const iso = (value as { iso?: unknown }).iso;
+    if (typeof iso === 'string') return iso;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    return out;
+  }
+  return null;
+}

@@ -1,0 +1,12 @@
+/** Technical failures of the engine: a code to compare on, a message that names the thing. */
+export type EngineErrorCode = 'DEFINITION_MISMATCH' | 'INSTANCE_NOT_ACTIVE' | 'ELEMENT_NOT_ACTIVE' | 'INVALID_DEFINITION' | 'INVALID_STATE';
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,20 @@
+import { checkExpression } from '../../expressions/feel';
+import type { Diagnostic, Rule } from '../diagnostic';
+
+/** Every FEEL expression parses and stays within the sandbox's profile. */
+export const expressions: Rule = {
+  id: 'expressions',
+  check(definition) {
+    const out: Diagnostic[] = [];
+    const report = (elementId: string, where: string, expression: string) => {
+      const problem = checkExpression(expression);
+      if (problem) out.push({ ruleId: this.id, elementId, severity: 'error', message: `${where} of "${elementId}": ${problem.message}` });
+    };
+    for (const f of definition.flows) if (f.condition !== undefined) report(f.id, 'Condition', f.condition);
+    for (const e of definition.elements) {
+      if (e.type === 'serviceTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
+      if (e.type === 'userTask' && e.dueDate !== undefined) report(e.id, 'Due date', e.dueDate);
+    }
+    return out;
+  },
+};

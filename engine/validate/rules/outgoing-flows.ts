@@ -1,0 +1,25 @@
+import type { Diagnostic, Rule } from '../diagnostic';
+
+/** Every activity and event leads somewhere, along exactly one path unless a gateway decides. */
+export const outgoingFlows: Rule = {
+  id: 'outgoing-flows',
+  check(definition, graph) {
+    const out: Diagnostic[] = [];
+    for (const e of definition.elements) {
+      if (e.type === 'endEvent') continue;
+      const count = graph.outgoing.get(e.id)?.length ?? 0;
+      if (count === 0) {
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has no outgoing sequence flow; connect it to the next step or an end event.` });
+      } else if (count > 1 && e.type !== 'exclusiveGateway') {
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has ${count} outgoing sequence flows; put an exclusive gateway after it to choose one.` });
+      }
+    }
+    for (const f of definition.flows) {
+      const source = graph.elements.get(f.source);
+      if (f.condition !== undefined && source && source.type !== 'exclusiveGateway') {
+        out.push({ ruleId: this.id, elementId: f.id, severity: 'error', message: `Sequence flow "${f.id}" has a condition but leaves ${source.type} "${source.id}"; conditions belong on flows leaving a gateway.` });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,35 @@
+import type { Diagnostic, Rule } from '../diagnostic';
+import type { ProcessGraph } from '../../model/graph';
+
+/** Every element can be reached from the start and can lead to an end. */
+export const reachability: Rule = {
+  id: 'reachability',
+  check(definition, graph) {
+    const out: Diagnostic[] = [];
+    const start = definition.elements.find((e) => e.type === 'startEvent');
+    if (!start) return out;
+    const forward = walk([start.id], (id) => (graph.outgoing.get(id) ?? []).map((f) => f.target), graph);
+    const ends = definition.elements.filter((e) => e.type === 'endEvent').map((e) => e.id);
+    const backward = walk(ends, (id) => (graph.incoming.get(id) ?? []).map((f) => f.source), graph);
+    for (const e of definition.elements) {
+      if (!forward.has(e.id)) {
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from start event "${start.id}".` });
+      } else if (!backward.has(e.id)) {
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has no path to an end event; the process could never complete from there.` });
+      }
+    }
+    return out;
+  },
+};
+
+function walk(from: string[], next: (id: string) => string[], graph: ProcessGraph): Set<string> {
+  const seen = new Set<string>();
+  const stack = from.filter((id) => graph.elements.has(id));
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const n of next(id)) if (graph.elements.has(n) && !seen.has(n)) stack.push(n);
+  }
+  return seen;
+}

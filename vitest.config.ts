@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
+  test: {
+    include: ['engine/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts', 'definitions/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    environment: 'node',
+    // A fresh PGlite database takes 2–5 s to create and migrate on these machines.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
