@@ -2,7 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: fileURLToPath(new URL('./', import.meta.url)) },
+      { find: /^server-only$/, replacement: fileURLToPath(new URL('./test/support/empty.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['engine/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts', 'definitions/**/*.test.ts', 'test/integration/**/*.test.ts'],
     environment: 'node',

@@ -16,4 +16,4 @@ export { STATE_FORMAT_VERSION } from './runtime/types';
 export type { Effect, EngineEvent, Incident, InstanceState, StepResult, Variables } from './runtime/types';
 export { checkExpression, evaluateExpression } from './expressions/feel';
 export { formDefinitionSchema, localizeFormSchema, localizeFormTitle, fieldTitles } from './forms/form';
-export type { FormDefinition, JsonSchema } from './forms/form';
+export type { FormDefinition, JsonSchema, LocalizableForm } from './forms/form';

@@ -26,9 +26,11 @@ export const formDefinitionSchema = z.strictObject({
 
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
 export type JsonSchema = Record<string, unknown>;
+/** The parts of a form that carry texts: what localization needs. */
+export type LocalizableForm = { schema: JsonSchema; i18n: FormDefinition['i18n'] };
 
 /** The form's schema with titles and option labels in `locale`. Does not modify its input. */
-export function localizeFormSchema(form: Pick<FormDefinition, 'schema' | 'i18n'>, locale: string): JsonSchema {
+export function localizeFormSchema(form: LocalizableForm, locale: string): JsonSchema {
   const schema = structuredClone(form.schema) as JsonSchema;
   const texts = form.i18n[locale];
   if (!texts) return schema;
@@ -53,7 +55,7 @@ export function localizeFormTitle(form: Pick<FormDefinition, 'title' | 'i18n'>, 
 }
 
 /** Field titles in `locale`, for naming fields in error messages and history. */
-export function fieldTitles(form: Pick<FormDefinition, 'schema' | 'i18n'>, locale: string): Record<string, string> {
+export function fieldTitles(form: LocalizableForm, locale: string): Record<string, string> {
   const schema = localizeFormSchema(form, locale);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   return Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, typeof p.title === 'string' ? p.title : name]));

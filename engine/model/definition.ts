@@ -98,6 +98,8 @@ export const processDefinitionSchema = z.strictObject({
   startForm: keySchema.optional(),
   /** Departments whose members may start the process; absent = every member of the company. */
   startableBy: z.array(keySchema).max(20).optional(),
+  /** FEEL expression over the start variables naming the instance for people, e.g. `invoiceNumber`. */
+  businessKey: expression.optional(),
   elements: z.array(elementSchema).min(1).max(2_000),
   flows: z.array(sequenceFlowSchema).max(5_000),
 });

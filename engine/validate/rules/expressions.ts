@@ -10,6 +10,7 @@ export const expressions: Rule = {
       const problem = checkExpression(expression);
       if (problem) out.push({ ruleId: this.id, elementId, severity: 'error', message: `${where} of "${elementId}": ${problem.message}` });
     };
+    if (definition.businessKey !== undefined) report(definition.key, 'Business key', definition.businessKey);
     for (const f of definition.flows) if (f.condition !== undefined) report(f.id, 'Condition', f.condition);
     for (const e of definition.elements) {
       if (e.type === 'serviceTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);

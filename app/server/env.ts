@@ -1,0 +1,22 @@
+/** Environment, parsed once. */
+import { z } from 'zod';
+
+const schema = z.object({
+  /** postgres://… to use PostgreSQL; unset for embedded PGlite. */
+  DATABASE_URL: z.string().url().optional(),
+  /** PGlite data folder (default .data/pglite). */
+  PGLITE_DATA_DIR: z.string().optional(),
+  /** "off" to skip seeding the demo company on first start. */
+  TRELLIS_SEED: z.enum(['demo', 'off']).default('demo'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse({ ...source, DATABASE_URL: source.DATABASE_URL || undefined });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Environment variable ${issue.path.join('.')} is invalid: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,58 @@
+/**
+ * Server-side validation of form submissions with ajv, against the exact form version the
+ * task or start event uses. Errors name each failing field by path and label.
+ */
+import Ajv2019 from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { fieldTitles, type JsonSchema } from '@/engine';
+import type { FormRow } from '@/db/schema';
+import { AppError, type FieldError } from './errors';
+
+const ajv = new Ajv2019({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+addFormats(ajv);
+
+// Published form versions are immutable, so a compiled validator can be kept for good.
+const validators = new Map<string, ValidateFunction>();
+
+/** Throws a clear error when `schema` is not a JSON Schema ajv can compile. */
+export function compileFormSchema(schema: JsonSchema, formKey: string): ValidateFunction {
+  try {
+    return ajv.compile(schema);
+  } catch (error) {
+    throw new AppError('BAD_REQUEST', `Form "${formKey}" has an invalid JSON Schema: ${(error as Error).message}`);
+  }
+}
+
+/** Validates `data` against `form`; throws BAD_REQUEST naming every failing field. */
+export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'>, data: unknown, locale: string): Record<string, unknown> {
+  let validate = validators.get(form.id);
+  if (!validate) {
+    validate = compileFormSchema(form.schema, form.key);
+    validators.set(form.id, validate);
+  }
+  if (validate(data)) return data as Record<string, unknown>;
+  const titles = fieldTitles(form, locale);
+  const fields = uniqueFields((validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toFieldError(e, titles)));
+  const names = fields.map((f) => `${f.label} (${f.field}): ${f.message}`).join('; ');
+  throw new AppError('BAD_REQUEST', `The form "${form.key}" has invalid fields: ${names}`, fields);
+}
+
+function toFieldError(error: ErrorObject, titles: Record<string, string>): FieldError {
+  const segments = error.instancePath.split('/').filter(Boolean);
+  if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
+  const field = segments.join('.') || '(form)';
+  const label = titles[segments[0] ?? ''] ?? field;
+  const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  return { field, label, message };
+}
+
+function uniqueFields(fields: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return fields.filter((f) => {
+    const key = `${f.field}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,128 @@
+/** Publishing and reading process definitions and their forms, always within one company. */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { compile, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition } from '@/engine';
+import type { Executor } from '@/db/client';
+import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
+import type { Actor } from '../actor';
+import { groupKeys } from '../actor';
+import { AppError } from '../errors';
+import { compileFormSchema } from '../forms';
+
+export interface PublishInput {
+  definition: unknown;
+  forms: unknown[];
+}
+
+/**
+ * Publishes a process version with the forms it uses, in one transaction. Forms already
+ * published with the same key and version must be identical; the definition version must be new.
+ */
+export async function publishProcess(db: Executor, tenantId: string, input: PublishInput, publishedBy: string | null): Promise<ProcessDefinitionRow> {
+  const result = validateDefinition(input.definition);
+  if (!result.ok) {
+    throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`);
+  }
+  const definition = result.definition;
+  const formDefs = input.forms.map((f, i) => {
+    const parsed = formDefinitionSchema.safeParse(f);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError('BAD_REQUEST', `Form #${i + 1} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    }
+    compileFormSchema(parsed.data.schema, parsed.data.key);
+    return parsed.data;
+  });
+
+  return db.transaction(async (tx) => {
+    const formIds: Record<string, string> = {};
+    for (const form of formDefs) formIds[form.key] = (await upsertForm(tx, tenantId, form)).id;
+    for (const key of formKeysOf(definition)) {
+      if (formIds[key]) continue;
+      const [latest] = await tx.select({ id: forms.id }).from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, key))).orderBy(desc(forms.version)).limit(1);
+      if (!latest) throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses form "${key}", which is neither given nor published.`);
+      formIds[key] = latest.id;
+    }
+    const [existing] = await tx
+      .select({ id: processDefinitions.id })
+      .from(processDefinitions)
+      .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, definition.key), eq(processDefinitions.version, definition.version)));
+    if (existing) throw new AppError('CONFLICT', `Process "${definition.key}" version ${definition.version} is already published; publish a new version instead.`);
+    const [row] = await tx
+      .insert(processDefinitions)
+      .values({ tenantId, key: definition.key, version: definition.version, name: definition.name, category: definition.category ?? null, definition, formIds, publishedBy })
+      .returning();
+    return row!;
+  });
+}
+
+function formKeysOf(definition: ProcessDefinition): string[] {
+  const keys = new Set<string>();
+  if (definition.startForm) keys.add(definition.startForm);
+  for (const e of definition.elements) if (e.type === 'userTask') keys.add(e.formKey);
+  return [...keys];
+}
+
+async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition): Promise<FormRow> {
+  const [existing] = await tx.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, form.key), eq(forms.version, form.version)));
+  if (existing) {
+    const same = JSON.stringify([existing.schema, existing.uiSchema, existing.i18n, existing.title]) === JSON.stringify([form.schema, form.uiSchema, form.i18n, form.title]);
+    if (!same) throw new AppError('CONFLICT', `Form "${form.key}" version ${form.version} is already published with different content; publish a new version.`);
+    return existing;
+  }
+  const [row] = await tx
+    .insert(forms)
+    .values({ tenantId, key: form.key, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema, i18n: form.i18n })
+    .returning();
+  return row!;
+}
+
+/** The latest version of each process the actor may start. */
+export async function listStartable(db: Executor, actor: Actor) {
+  const rows = await db
+    .select({ id: processDefinitions.id, key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, category: processDefinitions.category, definition: processDefinitions.definition })
+    .from(processDefinitions)
+    .where(eq(processDefinitions.tenantId, actor.tenantId))
+    .orderBy(processDefinitions.key, desc(processDefinitions.version));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!latest.has(r.key)) latest.set(r.key, r);
+  return [...latest.values()]
+    .filter((r) => mayStart(actor, r.definition))
+    .map((r) => ({ id: r.id, key: r.key, version: r.version, name: r.name, category: r.category, description: r.definition.description ?? null }));
+}
+
+export function mayStart(actor: Actor, definition: ProcessDefinition): boolean {
+  if (actor.role === 'auditor') return false;
+  if (!definition.startableBy || definition.startableBy.length === 0) return true;
+  const mine = new Set(groupKeys(actor, 'member'));
+  return definition.startableBy.some((g) => mine.has(g));
+}
+
+/** The latest published version of `key` in the actor's company, or NOT_FOUND. */
+export async function latestDefinition(db: Executor, tenantId: string, key: string): Promise<ProcessDefinitionRow> {
+  const [row] = await db
+    .select()
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)))
+    .orderBy(desc(processDefinitions.version))
+    .limit(1);
+  if (!row) throw new AppError('NOT_FOUND', `No process "${key}" is published in this company.`);
+  return row;
+}
+
+export async function formsByIds(db: Executor, tenantId: string, ids: string[]): Promise<Map<string, FormRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select().from(forms).where(and(eq(forms.tenantId, tenantId), inArray(forms.id, ids)));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+// Published versions never change, so their compiled machines can be shared for good.
+const compiled = new Map<string, CompiledProcess>();
+
+export function compiledProcess(row: Pick<ProcessDefinitionRow, 'id' | 'definition'>): CompiledProcess {
+  let process = compiled.get(row.id);
+  if (!process) {
+    process = compile(row.definition);
+    compiled.set(row.id, process);
+  }
+  return process;
+}

@@ -1,0 +1,48 @@
+/** Reads template packs from definitions/<department>/<process>/: process.json and forms/*.form.json. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { PublishInput } from './services/definitions';
+
+export const DEFINITIONS_DIR = path.join(process.cwd(), 'definitions');
+
+export interface TemplatePack extends PublishInput {
+  /** Folder relative to definitions/, e.g. "accounting/invoice-approval". */
+  path: string;
+}
+
+/** Largest template file read; a template is a small JSON document. */
+const MAX_FILE_BYTES = 1_000_000;
+
+export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
+  const packs: TemplatePack[] = [];
+  for (const department of subfolders(root)) {
+    for (const process of subfolders(path.join(root, department))) {
+      const dir = path.join(root, department, process);
+      const processFile = path.join(dir, 'process.json');
+      if (!existsSync(processFile)) continue;
+      const formsDir = path.join(dir, 'forms');
+      const formFiles = existsSync(formsDir) ? readdirSync(formsDir).filter((f) => f.endsWith('.form.json')).sort() : [];
+      packs.push({
+        path: `${department}/${process}`,
+        definition: readJson(processFile),
+        forms: formFiles.map((f) => readJson(path.join(formsDir, f))),
+      });
+    }
+  }
+  return packs;
+}
+
+function subfolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+}
+
+function readJson(file: string): unknown {
+  const size = statSync(file).size;
+  if (size > MAX_FILE_BYTES) throw new Error(`${file} is ${size} bytes; template files are limited to ${MAX_FILE_BYTES}.`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}

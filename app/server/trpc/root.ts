@@ -1,0 +1,15 @@
+import { createCallerFactory, router } from './init';
+import { definitionRouter } from './routers/definition';
+import { instanceRouter } from './routers/instance';
+import { sessionRouter } from './routers/session';
+import { taskRouter } from './routers/task';
+
+export const appRouter = router({
+  session: sessionRouter,
+  definition: definitionRouter,
+  instance: instanceRouter,
+  task: taskRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,186 @@
+/**
+ * The database schema: one table per aggregate, every tenant-owned table keyed by tenant_id.
+ * Types for the rest of the code come from here ($inferSelect), never written twice.
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const tenantId = () => uuid('tenant_id').notNull().references(() => tenants.id);
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const tenants = pgTable('tenants', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable('users', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  /** Preferred UI language: "vi" or "en". */
+  locale: text('locale').notNull().default('vi'),
+  createdAt: createdAt(),
+});
+
+export const memberRoles = ['admin', 'designer', 'staff', 'auditor'] as const;
+export type MemberRole = (typeof memberRoles)[number];
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    tenantId: tenantId(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: text('role', { enum: memberRoles }).notNull().default('staff'),
+    /** Job title shown next to the name, e.g. "Kế toán trưởng". */
+    title: text('title'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+/** Departments (accounting, HR, …) and other groups tasks can be offered to. */
+export const groups = pgTable(
+  'groups',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    name: jsonb('name').$type<LocalizedText>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('groups_tenant_key_idx').on(t.tenantId, t.key)],
+);
+
+export const groupRoles = ['member', 'manager'] as const;
+export type GroupRole = (typeof groupRoles)[number];
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    tenantId: tenantId(),
+    groupId: uuid('group_id').notNull().references(() => groups.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    role: text('role', { enum: groupRoles }).notNull().default('member'),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.tenantId, t.userId)],
+);
+
+/** Published form versions; rows are immutable (a trigger refuses updates). */
+export const forms = pgTable(
+  'forms',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    title: jsonb('title').$type<LocalizedText>().notNull(),
+    schema: jsonb('schema').$type<JsonSchema>().notNull(),
+    uiSchema: jsonb('ui_schema').$type<Record<string, unknown>>().notNull(),
+    i18n: jsonb('i18n').$type<FormDefinition['i18n']>().notNull(),
+    publishedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('forms_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
+);
+
+/** Published process versions; rows are immutable (a trigger refuses updates). */
+export const processDefinitions = pgTable(
+  'process_definitions',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    name: jsonb('name').$type<LocalizedText>().notNull(),
+    category: text('category'),
+    definition: jsonb('definition').$type<ProcessDefinition>().notNull(),
+    /** Form versions pinned when this version was published: form key → form id. */
+    formIds: jsonb('form_ids').$type<Record<string, string>>().notNull(),
+    publishedAt: createdAt(),
+    publishedBy: uuid('published_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('process_definitions_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
+);
+
+export const instanceStatuses = ['active', 'completed', 'incident'] as const;
+
+export const processInstances = pgTable(
+  'process_instances',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    definitionId: uuid('definition_id').notNull().references(() => processDefinitions.id),
+    businessKey: text('business_key'),
+    status: text('status', { enum: instanceStatuses }).notNull(),
+    outcome: text('outcome'),
+    state: jsonb('state').$type<InstanceState>().notNull(),
+    /** Optimistic lock: every command writes version + 1 where version = what it read. */
+    version: integer('version').notNull().default(1),
+    startedBy: uuid('started_by').notNull().references(() => users.id),
+    startedAt: createdAt(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt)],
+);
+
+export const taskStatuses = ['open', 'completed', 'cancelled'] as const;
+
+/** The inbox: one row per user task occurrence. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    elementId: text('element_id').notNull(),
+    name: jsonb('name').$type<LocalizedText>(),
+    formId: uuid('form_id').notNull().references(() => forms.id),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    candidateRole: text('candidate_role', { enum: groupRoles }).notNull().default('member'),
+    status: text('status', { enum: taskStatuses }).notNull().default('open'),
+    dueDate: date('due_date', { mode: 'string' }),
+    /** Form data submitted on completion. */
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    completedBy: uuid('completed_by').references(() => users.id),
+  },
+  (t) => [
+    index('tasks_inbox_idx').on(t.tenantId, t.status, t.createdAt),
+    index('tasks_instance_idx').on(t.instanceId),
+    // At most one open task per user-task element of an instance.
+    uniqueIndex('tasks_open_element_idx').on(t.instanceId, t.elementId).where(sql`status = 'open'`),
+  ],
+);
+
+/** Append-only history (a trigger refuses UPDATE and DELETE). */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: tenantId(),
+    instanceId: uuid('instance_id').references(() => processInstances.id),
+    taskId: uuid('task_id').references(() => tasks.id),
+    actorId: uuid('actor_id').references(() => users.id),
+    /** A past-tense fact: "instance.started", "task.completed", "element.completed", … */
+    type: text('type').notNull(),
+    elementId: text('element_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_events_instance_idx').on(t.tenantId, t.instanceId, t.id)],
+);
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Group = typeof groups.$inferSelect;
+export type FormRow = typeof forms.$inferSelect;
+export type ProcessDefinitionRow = typeof processDefinitions.$inferSelect;
+export type ProcessInstance = typeof processInstances.$inferSelect;
+export type Task = typeof tasks.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
