@@ -2,6 +2,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { groupMembers, groups, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
+import type { Locale } from '../_i18n/messages';
+
+export type { Locale };
 
 export interface Actor {
   userId: string;
@@ -16,7 +19,6 @@ export interface Actor {
   locale: Locale;
 }
 
-export type Locale = 'en' | 'vi';
 
 /** The actor for `userId` in their first company, or null when the user has no membership. */
 export async function resolveActor(db: Executor, userId: string, locale?: Locale): Promise<Actor | null> {

@@ -16,16 +16,16 @@ const MAX_FILE_BYTES = 1_000_000;
 export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
   const packs: TemplatePack[] = [];
   for (const department of subfolders(root)) {
-    for (const process of subfolders(path.join(root, department))) {
-      const dir = path.join(root, department, process);
-      const processFile = path.join(dir, 'process.json');
+    for (const process of subfolders(path.join(/*turbopackIgnore: true*/ root, department))) {
+      const dir = path.join(/*turbopackIgnore: true*/ root, department, process);
+      const processFile = path.join(/*turbopackIgnore: true*/ dir, 'process.json');
       if (!existsSync(processFile)) continue;
-      const formsDir = path.join(dir, 'forms');
+      const formsDir = path.join(/*turbopackIgnore: true*/ dir, 'forms');
       const formFiles = existsSync(formsDir) ? readdirSync(formsDir).filter((f) => f.endsWith('.form.json')).sort() : [];
       packs.push({
         path: `${department}/${process}`,
         definition: readJson(processFile),
-        forms: formFiles.map((f) => readJson(path.join(formsDir, f))),
+        forms: formFiles.map((f) => readJson(path.join(/*turbopackIgnore: true*/ formsDir, f))),
       });
     }
   }
@@ -34,7 +34,7 @@ export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
 
 function subfolders(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+  return readdirSync(dir).filter((name) => statSync(path.join(/*turbopackIgnore: true*/ dir, name)).isDirectory()).sort();
 }
 
 function readJson(file: string): unknown {

@@ -126,3 +126,25 @@ export function compiledProcess(row: Pick<ProcessDefinitionRow, 'id' | 'definiti
   }
   return process;
 }
+
+/** The start form of a definition version (schema, layout and texts), or null when it has none. */
+export async function startFormOf(db: Executor, tenantId: string, def: Pick<ProcessDefinitionRow, 'definition' | 'formIds'>) {
+  const key = def.definition.startForm;
+  const id = key ? def.formIds[key] : undefined;
+  if (!id) return null;
+  const form = (await formsByIds(db, tenantId, [id])).get(id);
+  return form ? { key: form.key, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema, i18n: form.i18n } : null;
+}
+
+/** What the start page needs: the latest version the actor may start, with its start form. */
+export async function getStartable(db: Executor, actor: Actor, key: string) {
+  const def = await latestDefinition(db, actor.tenantId, key);
+  if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', `You may not start "${key}".`);
+  return {
+    key: def.key,
+    version: def.version,
+    name: def.name,
+    description: def.definition.description ?? null,
+    startForm: await startFormOf(db, actor.tenantId, def),
+  };
+}

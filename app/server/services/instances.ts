@@ -7,7 +7,7 @@ import { auditEvents, processDefinitions, processInstances, tasks, users } from 
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, formsByIds, latestDefinition, mayStart } from './definitions';
+import { compiledProcess, formsByIds, latestDefinition, mayStart, startFormOf } from './definitions';
 import { applyEffects } from './effects';
 
 export interface StartInput {
@@ -68,7 +68,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       startedAt: processInstances.startedAt,
       endedAt: processInstances.endedAt,
       startedBy: users.displayName,
-      definition: { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, elements: processDefinitions.definition },
+      definition: { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, body: processDefinitions.definition, formIds: processDefinitions.formIds },
     })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
@@ -76,7 +76,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
 
-  const [taskRows, history] = await Promise.all([
+  const [taskRows, history, startForm] = await Promise.all([
     db
       .select({ id: tasks.id, elementId: tasks.elementId, name: tasks.name, status: tasks.status, candidateGroups: tasks.candidateGroups, dueDate: tasks.dueDate, createdAt: tasks.createdAt, completedAt: tasks.completedAt, completedBy: completer.displayName })
       .from(tasks)
@@ -89,16 +89,19 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(and(eq(auditEvents.tenantId, actor.tenantId), eq(auditEvents.instanceId, id)))
       .orderBy(asc(auditEvents.id)),
+    startFormOf(db, actor.tenantId, { definition: row.definition.body, formIds: row.definition.formIds }),
   ]);
   const { variables: state, definition, ...rest } = row;
-  const elementNames = Object.fromEntries(definition.elements.elements.map((e) => [e.id, e.name ?? null]));
+  const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
   return {
     ...rest,
     variables: state.variables,
     active: state.active,
     incident: state.incident ?? null,
     definition: { key: definition.key, version: definition.version, name: definition.name },
-    elementNames,
+    /** Names of elements and flows by id, for the history. */
+    names,
+    startForm,
     tasks: taskRows,
     history,
   };

@@ -6,7 +6,7 @@ import { forms, processDefinitions, processInstances, tasks, users, type Task } 
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess } from './definitions';
+import { compiledProcess, startFormOf } from './definitions';
 import { applyEffects } from './effects';
 
 /** SQL: the open-or-not task is offered to the actor (assigned, or to one of their departments). */
@@ -73,13 +73,15 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
       instanceStatus: processInstances.status,
       state: processInstances.state,
       startedBy: users.displayName,
+      def: { definition: processDefinitions.definition, formIds: processDefinitions.formIds },
     })
     .from(forms)
     .innerJoin(processInstances, eq(processInstances.id, task.instanceId))
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
-  const { state, ...rest } = row!;
+  const { state, def, ...rest } = row!;
+  const startForm = await startFormOf(db, actor.tenantId, def);
   const completedBy = task.completedBy ? (await db.select({ name: users.displayName }).from(users).where(eq(users.id, task.completedBy)))[0]?.name ?? null : null;
   return {
     id: task.id,
@@ -95,6 +97,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     instanceId: task.instanceId,
     canComplete,
     ...rest,
+    startForm,
     variables: state.variables,
   };
 }

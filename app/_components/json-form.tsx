@@ -1,0 +1,134 @@
+'use client';
+
+import Form from '@rjsf/core';
+import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema, WidgetProps } from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { useMemo, useState } from 'react';
+import { localizeFormSchema, type LocalizableForm } from '@/engine/forms/form';
+import { formatVnd } from '../_i18n/format';
+import { translator, type Locale } from '../_i18n/messages';
+import type { FieldError } from '../server/errors';
+import { describeFailure, type ClientFailure } from './trpc';
+
+export interface JsonFormProps {
+  form: LocalizableForm & { uiSchema: Record<string, unknown> };
+  locale: Locale;
+  submitLabel: string;
+  /** Sends the data; resolves when done, rejects with the server's error. */
+  onSubmit: (data: Record<string, unknown>) => Promise<void>;
+}
+
+/** Renders a form definition with RJSF; shows the server's field errors next to the fields. */
+export function JsonForm({ form, locale, submitLabel, onSubmit }: JsonFormProps) {
+  const t = translator(locale);
+  const schema = useMemo(() => localizeFormSchema(form, locale) as RJSFSchema, [form, locale]);
+  const uiSchema = useMemo<UiSchema>(() => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }), [form.uiSchema, submitLabel]);
+  const [formData, setFormData] = useState<Record<string, unknown>>({});
+  const [failure, setFailure] = useState<ClientFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  return (
+    <>
+      {failure && (
+        <div className="notice error" role="alert">
+          <strong>{failure.code === 'CONFLICT' ? t('conflict') : t('errorTitle')}</strong>
+          {failure.fields.length > 0 ? (
+            <>
+              <div>{t('errorFields')}</div>
+              <ul>
+                {failure.fields.map((f) => (
+                  <li key={`${f.field}-${f.message}`}>
+                    {f.label}: {f.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <div>{failure.message}</div>
+          )}
+        </div>
+      )}
+      <Form
+        schema={schema}
+        uiSchema={uiSchema}
+        formData={formData}
+        validator={validator}
+        widgets={{ vnd: VndWidget }}
+        formContext={{ locale }}
+        noHtml5Validate
+        showErrorList={false}
+        // An unmet `if`/`then` is reported on the fields `then` requires; its own summary only adds noise.
+        transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => (locale === 'vi' ? toVietnamese(e) : e))}
+        extraErrors={failure ? toErrorSchema(failure.fields) : undefined}
+        disabled={busy}
+        onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+        onSubmit={async (e) => {
+          setBusy(true);
+          setFailure(null);
+          try {
+            await onSubmit((e.formData ?? {}) as Record<string, unknown>);
+          } catch (error) {
+            setFailure(describeFailure(error));
+            setBusy(false);
+          }
+        }}
+      />
+    </>
+  );
+}
+
+/** Whole-dong amounts, with the amount written out in VND as the user types. */
+function VndWidget(props: WidgetProps) {
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const locale = ((registry.formContext as { locale?: Locale } | undefined)?.locale ?? 'vi') as Locale;
+  return (
+    <>
+      <input
+        id={id}
+        name={id}
+        type="number"
+        inputMode="numeric"
+        step={1}
+        min={0}
+        value={typeof value === 'number' ? value : ''}
+        required={required}
+        disabled={disabled || readonly}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        onBlur={(e) => onBlur(id, e.target.value)}
+        onFocus={(e) => onFocus(id, e.target.value)}
+      />
+      {typeof value === 'number' && Number.isFinite(value) && (
+        <div className="money-hint" aria-live="polite">
+          {formatVnd(value, locale)}
+        </div>
+      )}
+    </>
+  );
+}
+
+function toErrorSchema(fields: FieldError[]): ErrorSchema {
+  const schema: Record<string, { __errors: string[] }> = {};
+  for (const f of fields) {
+    const key = f.field.split('.')[0] ?? f.field;
+    (schema[key] ??= { __errors: [] }).__errors.push(f.message);
+  }
+  return schema as unknown as ErrorSchema;
+}
+
+const VI_MESSAGES: Record<string, (params: Record<string, unknown>) => string> = {
+  required: () => 'là trường bắt buộc',
+  minLength: (p) => `cần ít nhất ${String(p.limit)} ký tự`,
+  maxLength: (p) => `tối đa ${String(p.limit)} ký tự`,
+  minimum: (p) => `phải lớn hơn hoặc bằng ${String(p.limit)}`,
+  maximum: (p) => `phải nhỏ hơn hoặc bằng ${String(p.limit)}`,
+  pattern: () => 'không đúng định dạng',
+  format: (p) => (p.format === 'date' ? 'phải là ngày hợp lệ' : 'không đúng định dạng'),
+  type: () => 'sai kiểu dữ liệu',
+  oneOf: () => 'phải chọn một giá trị trong danh sách',
+  const: () => 'phải chọn một giá trị trong danh sách',
+};
+
+function toVietnamese(error: RJSFValidationError): RJSFValidationError {
+  const make = error.name ? VI_MESSAGES[error.name] : undefined;
+  return make ? { ...error, message: make((error.params ?? {}) as Record<string, unknown>) } : error;
+}

@@ -1,0 +1,22 @@
+'use client';
+
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '../server/trpc/root';
+import type { FieldError } from '../server/errors';
+
+/** The browser's tRPC client; the session cookie travels with each request. */
+export const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc' })] });
+
+export interface ClientFailure {
+  code: string;
+  message: string;
+  fields: FieldError[];
+}
+
+export function describeFailure(error: unknown): ClientFailure {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { code?: string; fields?: FieldError[] | null } | undefined;
+    return { code: data?.code ?? 'INTERNAL_SERVER_ERROR', message: error.message, fields: data?.fields ?? [] };
+  }
+  return { code: 'INTERNAL_SERVER_ERROR', message: (error as Error)?.message ?? String(error), fields: [] };
+}

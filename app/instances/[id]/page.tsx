@@ -1,0 +1,149 @@
+import Link from 'next/link';
+import { localize } from '@/engine/model/definition';
+import { formatDate, formatDateTime } from '../../_i18n/format';
+import type { MessageKey, Translate } from '../../_i18n/messages';
+import { FormDataView } from '../../_components/form-data-view';
+import { orNotFound, signedInPage } from '../../server/page-helpers';
+
+export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { caller, locale, t } = await signedInPage();
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return <div className="notice error">{t('notFound')}</div>;
+  const instance = await orNotFound(caller.instance.get({ id }));
+  if ('forbidden' in instance) return <div className="notice error">{instance.forbidden}</div>;
+  const name = (elementId: string | null) => (elementId ? (localize(instance.names[elementId] ?? undefined, locale) ?? elementId) : '');
+
+  return (
+    <>
+      <p className="muted">{t('instanceTitle')}</p>
+      <h1>
+        {localize(instance.definition.name, locale)} {instance.businessKey && <span className="muted">· {instance.businessKey}</span>}
+      </h1>
+      <section className="panel">
+        <dl className="facts">
+          <dt>{t('status')}</dt>
+          <dd>
+            <span className={`badge ${instance.status}`} data-testid="instance-status">
+              {t(`status_${instance.status}` as MessageKey)}
+            </span>
+          </dd>
+          {instance.outcome && (
+            <>
+              <dt>{t('outcome')}</dt>
+              <dd>
+                <span className={`badge ${instance.outcome}`} data-testid="instance-outcome">
+                  {outcomeLabel(instance.outcome, t)}
+                </span>
+              </dd>
+            </>
+          )}
+          {instance.status !== 'completed' && instance.active.length > 0 && (
+            <>
+              <dt>{t('waitingAt')}</dt>
+              <dd>{instance.active.map(name).join(', ')}</dd>
+            </>
+          )}
+          {instance.incident && (
+            <>
+              <dt>{t('status_incident')}</dt>
+              <dd>{instance.incident.message}</dd>
+            </>
+          )}
+          <dt>{t('startedBy')}</dt>
+          <dd>{instance.startedBy}</dd>
+          <dt>{t('startedAt')}</dt>
+          <dd>{formatDateTime(instance.startedAt, locale)}</dd>
+          {instance.endedAt && (
+            <>
+              <dt>{t('endedAt')}</dt>
+              <dd>{formatDateTime(instance.endedAt, locale)}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+
+      <div className="grid2">
+        <section className="panel">
+          <h2>{t('data')}</h2>
+          <FormDataView form={instance.startForm} data={instance.variables} locale={locale} />
+        </section>
+        <section className="panel">
+          <h2>{t('tasks')}</h2>
+          <table className="list">
+            <tbody>
+              {instance.tasks.map((task) => (
+                <tr key={task.id}>
+                  <td>
+                    <Link href={`/tasks/${task.id}`}>{localize(task.name ?? undefined, locale) ?? task.elementId}</Link>
+                  </td>
+                  <td>
+                    <span className={`badge ${task.status}`}>{t(`task_${task.status}` as MessageKey)}</span>
+                  </td>
+                  <td>{task.completedBy ?? (task.dueDate ? `${t('colDue')}: ${formatDate(task.dueDate, locale)}` : '')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      </div>
+
+      <section className="panel">
+        <h2>{t('history')}</h2>
+        <ol className="history" aria-label={t('history')}>
+          {instance.history.map((event) => (
+            <li key={event.id} data-event={event.type}>
+              <time dateTime={event.at.toISOString()}>{formatDateTime(event.at, locale)}</time>
+              <span>{describe(event, name, t)}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
+
+function outcomeLabel(outcome: string, t: Translate): string {
+  return outcome === 'approved' || outcome === 'rejected' ? t(`outcome_${outcome}`) : outcome;
+}
+
+interface HistoryEvent {
+  type: string;
+  elementId: string | null;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+function describe(event: HistoryEvent, name: (id: string | null) => string, t: Translate): string {
+  const data = event.data;
+  switch (event.type) {
+    case 'instance.started':
+      return t('ev_instanceStarted', { actor: event.actor ?? '—' });
+    case 'task.created': {
+      const groups = ((data.candidateGroups as string[] | undefined) ?? []).join(', ');
+      return t('ev_taskCreated', { element: name(event.elementId), groups: data.candidateRole === 'manager' ? t('managersOf', { groups }) : groups });
+    }
+    case 'task.completed': {
+      const submission = (data.submission ?? {}) as Record<string, unknown>;
+      const decision = typeof submission.decision === 'string' ? ` — ${submission.decision}` : '';
+      return t('ev_taskCompleted', { actor: event.actor ?? '—', element: name(event.elementId) }) + decision;
+    }
+    case 'element.completed': {
+      const flowName = typeof data.flowId === 'string' ? localizedOrNull(name, data.flowId) : null;
+      return flowName && data.elementType === 'exclusiveGateway' ? t('ev_flowTaken', { element: name(event.elementId), flow: flowName }) : t('ev_elementCompleted', { element: name(event.elementId) });
+    }
+    case 'instance.completed': {
+      const outcome = typeof data.outcome === 'string' ? `: ${outcomeLabel(data.outcome, t)}` : '';
+      return t('ev_instanceCompleted') + outcome;
+    }
+    case 'incident.raised':
+      return t('ev_incidentRaised', { element: name(event.elementId), message: String(data.message ?? '') });
+    default:
+      return event.type;
+  }
+}
+
+/** The flow's own name if it has one (unnamed flows show nothing extra). */
+function localizedOrNull(name: (id: string | null) => string, flowId: string): string | null {
+  const label = name(flowId);
+  return label === flowId ? null : label;
+}

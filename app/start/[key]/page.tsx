@@ -1,0 +1,21 @@
+import { localize } from '@/engine/model/definition';
+import { StartForm } from '../../_components/task-form';
+import { orNotFound, signedInPage } from '../../server/page-helpers';
+
+const EMPTY_FORM = { schema: { type: 'object', properties: {} }, uiSchema: {}, i18n: {} };
+
+export default async function StartPage({ params }: { params: Promise<{ key: string }> }) {
+  const { key } = await params;
+  const { caller, locale, t } = await signedInPage();
+  const process = await orNotFound(caller.definition.get({ key }));
+  if ('forbidden' in process) return <div className="notice error">{process.forbidden}</div>;
+  return (
+    <>
+      <h1>{localize(process.name, locale)}</h1>
+      <p className="muted">{localize(process.description ?? undefined, locale)}</p>
+      <section className="panel">
+        <StartForm definitionKey={process.key} form={process.startForm ?? EMPTY_FORM} locale={locale} submitLabel={t('submit')} />
+      </section>
+    </>
+  );
+}
