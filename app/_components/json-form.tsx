@@ -56,6 +56,8 @@ export function JsonForm({ form, locale, submitLabel, onSubmit }: JsonFormProps)
         widgets={{ vnd: VndWidget }}
         formContext={{ locale }}
         noHtml5Validate
+        // A choice list must be chosen, not pre-filled with its first option.
+        experimental_defaultFormStateBehavior={{ constAsDefaults: 'skipOneOf' }}
         showErrorList={false}
         // An unmet `if`/`then` is reported on the fields `then` requires; its own summary only adds noise.
         transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => (locale === 'vi' ? toVietnamese(e) : e))}

@@ -64,6 +64,10 @@ const en = {
   notFound: 'Not found.',
   managersOf: 'managers of {groups}',
   signedInAs: 'Signed in as {name}',
+  role_admin: 'Administrator',
+  role_designer: 'Process designer',
+  role_staff: 'Staff',
+  role_auditor: 'Auditor',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -133,6 +137,10 @@ const vi: Record<MessageKey, string> = {
   notFound: 'Không tìm thấy.',
   managersOf: 'trưởng phòng {groups}',
   signedInAs: 'Đang đăng nhập: {name}',
+  role_admin: 'Quản trị viên',
+  role_designer: 'Thiết kế quy trình',
+  role_staff: 'Nhân viên',
+  role_auditor: 'Kiểm toán',
 };
 
 export const locales = ['vi', 'en'] as const;

@@ -7,7 +7,12 @@ export default async function SignInPage() {
   const { caller, ctx } = await serverCaller();
   if (ctx.actor) redirect('/inbox');
   const t = translator(ctx.locale);
-  const people = await caller.session.demoUsers();
+  // Department by department, people without one last; names compared the Vietnamese way.
+  const people = (await caller.session.demoUsers()).sort((a, b) => {
+    const da = localize(a.department ?? undefined, ctx.locale) ?? '\uffff';
+    const db = localize(b.department ?? undefined, ctx.locale) ?? '\uffff';
+    return da.localeCompare(db, 'vi') || a.displayName.localeCompare(b.displayName, 'vi');
+  });
   return (
     <>
       <h1>{t('signInTitle')}</h1>
@@ -20,7 +25,7 @@ export default async function SignInPage() {
               <strong>{p.displayName}</strong>
               <span>{p.title}</span>
               <span>
-                {localize(p.department ?? undefined, ctx.locale) ?? p.role} · {p.company}
+                {localize(p.department ?? undefined, ctx.locale) ?? t(`role_${p.role}`)} · {p.company}
               </span>
             </button>
           </form>
