@@ -61,10 +61,10 @@ async function loadTask(db: Executor, actor: Actor, id: string) {
 /** A task with its form and the instance's data, for the task page. */
 export async function getTask(db: Executor, actor: Actor, id: string) {
   const task = await loadTask(db, actor, id);
-  const canComplete = task.status === 'open' && mayWork(actor, task);
-  if (!canComplete && task.completedBy !== actor.userId && !mayWork(actor, task)) {
-    throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
-  }
+  // Visible to whoever may work it, and afterwards to whoever completed it.
+  const offered = mayWork(actor, task);
+  if (!offered && task.completedBy !== actor.userId) throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
+  const canComplete = task.status === 'open' && offered;
   const [row] = await db
     .select({
       form: { key: forms.key, version: forms.version, title: forms.title, schema: forms.schema, uiSchema: forms.uiSchema, i18n: forms.i18n },

@@ -1,5 +1,5 @@
 import { localize } from '@/engine/model/definition';
-import { StartForm } from '../../_components/task-form';
+import { CommandForm } from '../../_components/command-form';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 const EMPTY_FORM = { schema: { type: 'object', properties: {} }, uiSchema: {}, i18n: {} };
@@ -14,7 +14,7 @@ export default async function StartPage({ params }: { params: Promise<{ key: str
       <h1>{localize(process.name, locale)}</h1>
       <p className="muted">{localize(process.description ?? undefined, locale)}</p>
       <section className="panel">
-        <StartForm definitionKey={process.key} form={process.startForm ?? EMPTY_FORM} locale={locale} submitLabel={t('submit')} />
+        <CommandForm command={{ kind: 'startProcess', definitionKey: process.key }} form={process.startForm ?? EMPTY_FORM} locale={locale} submitLabel={t('submit')} />
       </section>
     </>
   );

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { localize } from '@/engine/model/definition';
 import { formatDate, formatDateTime } from '../../_i18n/format';
 import { FormDataView } from '../../_components/form-data-view';
-import { TaskForm } from '../../_components/task-form';
+import { CommandForm } from '../../_components/command-form';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
@@ -34,7 +34,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <section className="panel">
           <h2>{t('taskYourPart')}</h2>
           {task.canComplete ? (
-            <TaskForm taskId={task.id} form={task.form} locale={locale} submitLabel={t('complete')} />
+            <CommandForm command={{ kind: 'completeTask', taskId: task.id }} form={task.form} locale={locale} submitLabel={t('complete')} />
           ) : (
             <>
               <p>{t('taskClosed', { name: task.completedBy ?? '—', date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—' })}</p>

@@ -1,0 +1,31 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import type { Locale } from '../_i18n/messages';
+import { JsonForm, type JsonFormProps } from './json-form';
+import { trpc } from './trpc';
+
+/** What submitting the form does: complete a task, or start a process with the data. */
+export type FormCommand = { kind: 'completeTask'; taskId: string } | { kind: 'startProcess'; definitionKey: string };
+
+/** A form wired to its server command; goes where the user continues once it succeeds. */
+export function CommandForm({ command, form, locale, submitLabel }: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel'>) {
+  const router = useRouter();
+  return (
+    <JsonForm
+      form={form}
+      locale={locale}
+      submitLabel={submitLabel}
+      onSubmit={async (data) => {
+        if (command.kind === 'completeTask') {
+          const result = await trpc.task.complete.mutate({ id: command.taskId, data });
+          router.push(`/inbox?done=${command.taskId}&instance=${result.instanceId}`);
+        } else {
+          const result = await trpc.instance.start.mutate({ definitionKey: command.definitionKey, variables: data });
+          router.push(`/instances/${result.id}`);
+        }
+        router.refresh();
+      }}
+    />
+  );
+}
