@@ -1,18 +1,22 @@
 /**
- * Compiles a validated definition into an XState v5 machine. Each BPMN element becomes one
- * state node keyed by its element id; element compilers live in elements/, one per type.
- * Effects are named actions whose params are plain data: the runtime collects them from
- * XState's pure `transition` and never executes anything itself.
+ * Compiles a validated definition into an XState v5 machine. Each BPMN element becomes one state
+ * node keyed (and id'd) by its element id; element compilers live in elements/, one per type.
+ * A parallel or inclusive split with its join becomes a parallel state with one region per branch
+ * (model/structure.ts finds the blocks). Effects are named actions whose params are plain data:
+ * the runtime collects them from XState's pure `transition` and never executes anything itself.
  */
 import { setup, type AnyStateMachine } from 'xstate';
-import type { Element, ElementType, ProcessDefinition } from '../model/definition';
+import type { Element, ElementType, InclusiveGateway, ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
+import { analyzeStructure, type Block, type Branch } from '../model/structure';
 import { EngineError } from '../runtime/errors';
 import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
-import type { AuditParams, CompileContext, CompleteInstanceParams, CreateTaskParams, MachineContext } from './context';
+import { stateId, stateKey, targetOf, type AuditParams, type CancelTaskParams, type CompileContext, type CreateTaskParams, type MachineContext } from './context';
+import { decide } from './decide';
 import { endEvent } from './elements/end-event';
 import { exclusiveGateway } from './elements/exclusive-gateway';
+import { passThrough } from './elements/pass-through';
 import { serviceTask } from './elements/service-task';
 import { startEvent } from './elements/start-event';
 import { userTask } from './elements/user-task';
@@ -24,6 +28,8 @@ const compilers: Record<ElementType, ElementCompiler> = {
   endEvent,
   userTask,
   exclusiveGateway,
+  parallelGateway: passThrough,
+  inclusiveGateway: passThrough,
   serviceTask,
 };
 
@@ -34,6 +40,8 @@ export interface CompiledProcess {
   definition: ProcessDefinition;
   elements: Map<string, Element>;
   machine: AnyStateMachine;
+  /** Every place a token can rest (element ids and `@flow`/`!flow` branch ends) → its state path. */
+  paths: Map<string, string[]>;
 }
 
 export function compile(input: unknown): CompiledProcess {
@@ -43,23 +51,93 @@ export function compile(input: unknown): CompiledProcess {
     throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
   }
   const definition = result.definition;
-  const ctx: CompileContext = { definition, graph: buildGraph(definition) };
+  const graph = buildGraph(definition);
+  const ctx: CompileContext = { definition, graph, structure: analyzeStructure(definition, graph) };
+  const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
-  const states = Object.fromEntries(definition.elements.map((e) => [e.id, compilers[e.type](e, ctx)]));
+
+  const states = level(ctx, null, [], paths);
+  states[stateKey.complete] = { id: stateId.complete, type: 'final' };
 
   const machine = setup({
     types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables } },
     actions: {
       createTask: (_: unknown, _params: CreateTaskParams) => {},
-      completeInstance: (_: unknown, _params: CompleteInstanceParams) => {},
+      cancelTask: (_: unknown, _params: CancelTaskParams) => {},
       audit: (_: unknown, _params: AuditParams) => {},
     },
   }).createMachine({
     id: definition.key,
-    context: ({ input }) => ({ variables: input.variables }),
+    context: ({ input }) => ({ variables: input.variables, outcome: null }),
     initial: start.id,
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
   });
-  return { definition, elements: ctx.graph.elements, machine };
+  return { definition, elements: graph.elements, machine, paths };
+}
+
+/** The states of one level: the process itself (branch null) or one branch of a block. */
+function level(ctx: CompileContext, branch: Branch | null, path: string[], paths: Map<string, string[]>): Record<string, object> {
+  const states: Record<string, object> = {};
+  for (const element of ctx.definition.elements) {
+    if (placement(ctx, element) !== branch) continue;
+    paths.set(element.id, [...path, element.id]);
+    const block = ctx.structure.blocks.get(element.id);
+    const config = block ? blockState(ctx, block, [...path, element.id], paths) : compilers[element.type](element, ctx);
+    states[element.id] = { id: stateId.element(element.id), ...config };
+  }
+  return states;
+}
+
+/** Terminate end events end the whole process, so they live at the top level wherever they are drawn. */
+function placement(ctx: CompileContext, element: Element): Branch | null {
+  if (element.type === 'endEvent' && element.terminate) return null;
+  return ctx.structure.owner.get(element.id) ?? null;
+}
+
+/** A split and its branches: a parallel state, one region per outgoing flow, done when all are. */
+function blockState(ctx: CompileContext, block: Block, path: string[], paths: Map<string, string[]>) {
+  const split = ctx.graph.elements.get(block.splitId)!;
+  const flows = ctx.graph.outgoing.get(block.splitId) ?? [];
+  const audit: AuditParams = { event: 'element.completed', elementId: split.id, elementType: split.type, flowId: null, data: { flowIds: flows.map((f) => f.id) } };
+  const regions: Record<string, object> = {};
+  for (const branch of block.branches) {
+    const flow = flows.find((f) => f.id === branch.flowId)!;
+    const regionPath = [...path, branch.flowId];
+    const states = level(ctx, branch, regionPath, paths);
+    if (branch.joinFlowId) {
+      states[stateKey.arrived(branch.joinFlowId)] = { id: stateId.arrived(branch.joinFlowId), type: 'final' };
+      paths.set(stateKey.arrived(branch.joinFlowId), [...regionPath, stateKey.arrived(branch.joinFlowId)]);
+    }
+    let initial = initialKey(ctx, flow.target, branch);
+    if (block.kind === 'inclusive') {
+      const gateway = split as InclusiveGateway;
+      const taken = ({ context }: { context: MachineContext }) => {
+        const d = decide(gateway, flows, context.variables);
+        return d.kind === 'flow' && d.flowIds.includes(flow.id);
+      };
+      const skipped = ({ context }: { context: MachineContext }) => {
+        const d = decide(gateway, flows, context.variables);
+        return d.kind === 'flow' && !d.flowIds.includes(flow.id);
+      };
+      states[stateKey.deciding(flow.id)] = { id: stateId.deciding(flow.id), always: [{ guard: taken, target: targetOf(ctx, flow) }, { guard: skipped, target: `#${stateId.skipped(flow.id)}` }] };
+      states[stateKey.skipped(flow.id)] = { id: stateId.skipped(flow.id), type: 'final' };
+      paths.set(stateKey.skipped(flow.id), [...regionPath, stateKey.skipped(flow.id)]);
+      paths.set(stateKey.deciding(flow.id), [...regionPath, stateKey.deciding(flow.id)]);
+      initial = stateKey.deciding(flow.id);
+    }
+    regions[branch.flowId] = { initial, states };
+  }
+  return {
+    type: 'parallel' as const,
+    entry: [{ type: 'audit' as const, params: audit }],
+    states: regions,
+    onDone: { target: block.joinId ? `#${stateId.element(block.joinId)}` : `#${stateId.complete}` },
+  };
+}
+
+/** The state a branch starts in: its first element, or straight at the join. */
+function initialKey(ctx: CompileContext, target: string, branch: Branch): string {
+  if (ctx.structure.joins.has(target)) return stateKey.arrived(branch.joinFlowId!);
+  return target;
 }

@@ -1,25 +1,55 @@
-/** What element compilers share: the machine's context and helpers to leave an element. */
+/** What element compilers share: the machine's context, state ids, and how to leave an element. */
 import type { ProcessDefinition, SequenceFlow } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
+import type { Structure } from '../model/structure';
 import type { Effect, Variables } from '../runtime/types';
 
 export interface MachineContext {
   variables: Variables;
+  /** Outcome of the last end event reached that declares one. */
+  outcome: string | null;
 }
 
 export type AuditParams = Omit<Extract<Effect, { type: 'audit' }>, 'type'>;
 export type CreateTaskParams = Omit<Extract<Effect, { type: 'createTask' }>, 'type'>;
-export type CompleteInstanceParams = Omit<Extract<Effect, { type: 'completeInstance' }>, 'type'>;
+export type CancelTaskParams = Omit<Extract<Effect, { type: 'cancelTask' }>, 'type'>;
 
 export interface CompileContext {
   definition: ProcessDefinition;
   graph: ProcessGraph;
+  structure: Structure;
+}
+
+/**
+ * State ids (`#id` targets) and state keys. Element states are keyed by the element id. Region
+ * end states are keyed by BPMN ids too, marked with a character element ids cannot contain:
+ * `@flow` — a token arrived at a join over that flow; `!flow` — an inclusive branch not taken;
+ * `?flow` — deciding whether an inclusive branch is taken (never a resting place).
+ */
+export const stateId = {
+  element: (id: string) => `el_${id}`,
+  arrived: (flowId: string) => `at_${flowId}`,
+  skipped: (flowId: string) => `skip_${flowId}`,
+  deciding: (flowId: string) => `cond_${flowId}`,
+  complete: 'trellis_complete',
+};
+export const stateKey = {
+  arrived: (flowId: string) => `@${flowId}`,
+  skipped: (flowId: string) => `!${flowId}`,
+  deciding: (flowId: string) => `?${flowId}`,
+  complete: '$complete',
+};
+
+/** The `#id` a flow leads to: its target element, or the branch's end when it enters a join. */
+export function targetOf(ctx: CompileContext, flow: SequenceFlow): string {
+  if (ctx.structure.joins.has(flow.target)) return `#${stateId.arrived(flow.id)}`;
+  return `#${stateId.element(flow.target)}`;
 }
 
 /** The XState transition that leaves `elementId` along `flow`, recording it for the audit trail. */
-export function leaveAlong(elementId: string, elementType: string, flow: SequenceFlow, data: AuditParams['data'] = null) {
+export function leaveAlong(ctx: CompileContext, elementId: string, elementType: string, flow: SequenceFlow, data: AuditParams['data'] = null) {
   const params: AuditParams = { event: 'element.completed', elementId, elementType, flowId: flow.id, data };
-  return { target: flow.target, actions: [{ type: 'audit' as const, params }] };
+  return { target: targetOf(ctx, flow), actions: [{ type: 'audit' as const, params }] };
 }
 
 /** The single outgoing flow of a non-gateway element (validation guarantees exactly one). */

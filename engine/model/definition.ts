@@ -40,6 +40,8 @@ export const endEventSchema = z.strictObject({
   type: z.literal('endEvent'),
   /** A short machine-readable result recorded on the instance, e.g. "approved". */
   outcome: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
+  /** A terminate end event ends the whole instance at once, cancelling every other path. */
+  terminate: z.boolean().optional(),
 });
 
 export const userTaskSchema = z.strictObject({
@@ -61,6 +63,16 @@ export const exclusiveGatewaySchema = z.strictObject({
   default: elementId.optional(),
 });
 
+/** Splits into all outgoing flows, or joins by waiting for a token on every incoming flow. */
+export const parallelGatewaySchema = z.strictObject({ ...base, type: z.literal('parallelGateway') });
+
+/** Splits into every outgoing flow whose condition is true (else the default); joins what was split. */
+export const inclusiveGatewaySchema = z.strictObject({
+  ...base,
+  type: z.literal('inclusiveGateway'),
+  default: elementId.optional(),
+});
+
 export const serviceTaskSchema = z.strictObject({
   ...base,
   type: z.literal('serviceTask'),
@@ -73,6 +85,8 @@ export const elementSchema = z.discriminatedUnion('type', [
   endEventSchema,
   userTaskSchema,
   exclusiveGatewaySchema,
+  parallelGatewaySchema,
+  inclusiveGatewaySchema,
   serviceTaskSchema,
 ]);
 
@@ -81,7 +95,7 @@ export const sequenceFlowSchema = z.strictObject({
   name: localizedTextSchema.optional(),
   source: elementId,
   target: elementId,
-  /** FEEL boolean expression; only on flows leaving an exclusive gateway. */
+  /** FEEL boolean expression; only on flows leaving an exclusive or inclusive gateway. */
   condition: expression.optional(),
 });
 
@@ -112,6 +126,7 @@ export type SequenceFlow = z.infer<typeof sequenceFlowSchema>;
 export type UserTask = z.infer<typeof userTaskSchema>;
 export type ExclusiveGateway = z.infer<typeof exclusiveGatewaySchema>;
 export type ServiceTask = z.infer<typeof serviceTaskSchema>;
+export type InclusiveGateway = z.infer<typeof inclusiveGatewaySchema>;
 export type EndEvent = z.infer<typeof endEventSchema>;
 
 /** The text for `locale`, falling back to English, then to any text there is. */

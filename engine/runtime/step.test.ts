@@ -37,7 +37,8 @@ describe('invoice approval, stepped purely', () => {
 
     const s3 = send(process, s2.state, { type: 'task.completed', elementId: 'operationsApproval', variables: { decision: 'approve' } });
     expect(s3.state).toMatchObject({ status: 'completed', active: [], outcome: 'approved' });
-    expect(s3.effects.at(-1)).toEqual({ type: 'completeInstance', endEventId: 'approved', outcome: 'approved' });
+    expect(s3.effects.at(-2)).toMatchObject({ type: 'audit', elementId: 'approved', elementType: 'endEvent' });
+    expect(s3.effects.at(-1)).toEqual({ type: 'completeInstance', outcome: 'approved' });
   });
 
   it('completes a small invoice after Accounting alone', () => {

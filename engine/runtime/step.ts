@@ -3,14 +3,14 @@
  * Uses XState's `initialTransition` / `transition`, which execute nothing; the named actions
  * they return become effects for the host. No I/O, no clock, no randomness.
  */
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { WAIT_STATE_TYPES, type CompiledProcess } from '../compile/compile';
+import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
-import { buildGraph } from '../model/graph';
 import { EngineError } from './errors';
 import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepResult, type Variables } from './types';
 
-const EFFECT_TYPES = new Set(['createTask', 'completeInstance', 'audit']);
+const EFFECT_TYPES = new Set(['createTask', 'cancelTask', 'audit']);
 
 /** Starts an instance with the given initial variables (e.g. the start form's data). */
 export function start(process: CompiledProcess, variables: Variables): StepResult {
@@ -43,44 +43,71 @@ export function restore(process: CompiledProcess, state: InstanceState): AnyMach
       `Instance state belongs to "${state.definition.key}" version ${state.definition.version}, not "${key}" version ${version}; load the definition version the instance was started on.`,
     );
   }
-  for (const id of state.active) {
-    if (!process.elements.has(id)) throw new EngineError('INVALID_STATE', `Instance state waits at "${id}", which "${key}" version ${version} does not have.`);
+  if (state.status === 'completed') {
+    throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance of "${key}" is completed; it has no state to restore.`);
   }
-  const value = state.status === 'completed' ? (state.active[0] ?? lastEnd(process)) : state.active[0];
-  return process.machine.resolveState({ value: value ?? '', context: { variables: state.variables } });
+  const positions = state.positions ?? state.active;
+  const paths = positions.map((p) => {
+    const path = process.paths.get(p);
+    if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
+    return path;
+  });
+  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null };
+  return process.machine.resolveState({ value: valueOf(paths), context });
 }
 
-function lastEnd(process: CompiledProcess): string | undefined {
-  return process.definition.elements.find((e) => e.type === 'endEvent')?.id;
+/** Nests state paths into an XState state value: ["a"] → "a"; ["g","f1","t"],["g","f2","u"] → { g: { f1: "t", f2: "u" } }. */
+function valueOf(paths: string[][]): StateValue {
+  if (paths.length === 1 && paths[0]!.length === 1) return paths[0]![0]!;
+  const out: Record<string, StateValue> = {};
+  const groups = new Map<string, string[][]>();
+  for (const [head, ...rest] of paths) {
+    if (head === undefined) continue;
+    const list = groups.get(head) ?? [];
+    if (rest.length > 0) list.push(rest);
+    groups.set(head, list);
+  }
+  for (const [head, rests] of groups) out[head] = rests.length === 0 ? {} : valueOf(rests);
+  return out;
+}
+
+/** The leaf state keys of a state value: where the tokens rest. */
+function leavesOf(value: StateValue): string[] {
+  if (typeof value === 'string') return [value];
+  return Object.values(value).flatMap((v) => (v === undefined ? [] : leavesOf(v)));
 }
 
 function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions: { type: string; params?: unknown }[]): StepResult {
-  const effects: Effect[] = actions
-    .filter((a) => EFFECT_TYPES.has(a.type))
-    .map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
-  const position = typeof snapshot.value === 'string' ? snapshot.value : String(Object.keys(snapshot.value)[0]);
-  const variables = (snapshot.context as { variables: Variables }).variables;
-  const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables } as const;
+  const effects: Effect[] = actions.filter((a) => EFFECT_TYPES.has(a.type)).map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
+  const context = snapshot.context as MachineContext;
+  const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables } as const;
+  const outcome = context.outcome ? { outcome: context.outcome } : {};
 
   if (snapshot.status === 'done') {
-    const end = effects.find((e) => e.type === 'completeInstance');
-    const outcome = end?.type === 'completeInstance' ? end.outcome : null;
-    return { state: { ...base, status: 'completed', active: [], ...(outcome ? { outcome } : {}) }, effects };
+    effects.push({ type: 'completeInstance', outcome: context.outcome });
+    return { state: { ...base, status: 'completed', active: [], ...outcome }, effects };
   }
-  const element = process.elements.get(position);
-  if (element && WAIT_STATE_TYPES.has(element.type)) {
-    return { state: { ...base, status: 'active', active: [position] }, effects };
-  }
-  // Resting anywhere else means no transition could leave the element: say why.
-  const incident = diagnose(process, position, variables);
+  const positions = leavesOf(snapshot.value);
+  const waiting = positions.filter((p) => {
+    const element = process.elements.get(p);
+    return element !== undefined && WAIT_STATE_TYPES.has(element.type);
+  });
+  // A token resting anywhere but a wait state, a join or a branch's end event could not move on.
+  const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && process.elements.get(p)?.type !== 'endEvent');
+  const extra = positions.length === waiting.length ? {} : { positions };
+  if (stuck === undefined) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome }, effects };
+
+  const incident = diagnose(process, stuck, context.variables);
   effects.push({ type: 'raiseIncident', incident });
-  return { state: { ...base, status: 'incident', active: [position], incident }, effects };
+  return { state: { ...base, status: 'incident', active: [...waiting, incident.elementId], positions, incident, ...outcome }, effects };
 }
 
-function diagnose(process: CompiledProcess, elementId: string, variables: Variables): Incident {
+/** Why a token cannot move on from `position` (an element id, or `?flow` of an inclusive split). */
+function diagnose(process: CompiledProcess, position: string, variables: Variables): Incident {
+  const elementId = position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
   const element = process.elements.get(elementId);
-  if (element?.type === 'exclusiveGateway') {
-    const flows = buildGraph(process.definition).outgoing.get(elementId) ?? [];
+  if (element?.type === 'exclusiveGateway' || element?.type === 'inclusiveGateway') {
+    const flows = process.definition.flows.filter((f) => f.source === elementId);
     const decision = decide(element, flows, variables);
     if (decision.kind === 'incident') return decision.incident;
   }

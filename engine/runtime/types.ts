@@ -15,8 +15,8 @@ export interface Incident {
 }
 
 /**
- * What a host persists for a running instance. Positions are BPMN element ids, never
- * generated state names, so a compiler change cannot strand a stored instance.
+ * What a host persists for a running instance. Positions are BPMN ids, never generated state
+ * names, so a compiler change cannot strand a stored instance.
  */
 export interface InstanceState {
   formatVersion: typeof STATE_FORMAT_VERSION;
@@ -24,6 +24,12 @@ export interface InstanceState {
   status: 'active' | 'completed' | 'incident';
   /** Element ids where the instance waits (or is stuck, when status is "incident"). */
   active: string[];
+  /**
+   * Where every token rests, when that is more than `active`: element ids, plus `@flow` for a
+   * token that reached a join over that flow and `!flow` for an inclusive branch not taken.
+   * Absent in format 1 states written before parallel gateways existed (then = `active`).
+   */
+  positions?: string[];
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
@@ -50,7 +56,9 @@ export type Effect =
       /** ISO 8601 date or date-time, or null. */
       dueDate: string | null;
     }
-  | { type: 'completeInstance'; endEventId: string; outcome: string | null }
+  /** The task of a user task left other than by its completion (terminated, interrupted). */
+  | { type: 'cancelTask'; elementId: string }
+  | { type: 'completeInstance'; outcome: string | null }
   | { type: 'raiseIncident'; incident: Incident }
   | {
       type: 'audit';

@@ -11,9 +11,10 @@ import { flowReferences } from './rules/flow-references';
 import { outgoingFlows } from './rules/outgoing-flows';
 import { reachability } from './rules/reachability';
 import { startEndEvents } from './rules/start-end-events';
+import { structure } from './rules/structure';
 import { uniqueIds } from './rules/unique-ids';
 
-export const rules: readonly Rule[] = [uniqueIds, flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, expressions];
+export const rules: readonly Rule[] = [uniqueIds, flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, expressions];
 
 export type ValidationResult =
   | { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] }

@@ -89,8 +89,9 @@ describe('invoice approval through the routers', () => {
       'element.completed', // amount check gateway
       'task.created',
       'task.completed',
-      'element.completed',
-      'element.completed',
+      'element.completed', // operations approval
+      'element.completed', // operations decision gateway
+      'element.completed', // "approved" end event
       'instance.completed',
     ]);
   });

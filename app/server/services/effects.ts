@@ -2,6 +2,7 @@
  * Carries out the engine's effects inside the caller's transaction: inbox tasks and audit rows,
  * written with as few round trips as the data allows (one INSERT per table).
  */
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Effect } from '@/engine';
 import type { Executor } from '@/db/client';
 import { auditEvents, tasks } from '@/db/schema';
@@ -42,6 +43,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     .returning({ id: tasks.id, elementId: tasks.elementId });
 
   const audit: AuditRow[] = [...leadingAudit];
+  const cancelled: string[] = [];
   let nextTask = 0;
   for (const e of effects) {
     switch (e.type) {
@@ -53,13 +55,23 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
       case 'audit':
         audit.push({ ...base, type: e.event, elementId: e.elementId, data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) } });
         break;
+      case 'cancelTask':
+        cancelled.push(e.elementId);
+        audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: {} });
+        break;
       case 'completeInstance':
-        audit.push({ ...base, type: 'instance.completed', elementId: e.endEventId, data: { outcome: e.outcome } });
+        audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
         break;
       case 'raiseIncident':
         audit.push({ ...base, type: 'incident.raised', elementId: e.incident.elementId, data: { code: e.incident.code, message: e.incident.message } });
         break;
     }
+  }
+  if (cancelled.length > 0) {
+    await tx
+      .update(tasks)
+      .set({ status: 'cancelled', completedAt: sql`now()` })
+      .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), inArray(tasks.elementId, cancelled)));
   }
   if (audit.length > 0) await tx.insert(auditEvents).values(audit);
   return created.map((t) => t.id);

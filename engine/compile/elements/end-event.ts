@@ -1,11 +1,17 @@
+import { assign } from 'xstate';
 import type { Element } from '../../model/definition';
-import type { CompleteInstanceParams } from '../context';
+import type { AuditParams, MachineContext } from '../context';
 
-/** A none end event: the instance completes with the event's outcome. */
+/**
+ * An end event consumes its token: a final state of its branch (or of the process). A terminate
+ * end event is always a final state of the process itself, so reaching it exits every branch.
+ */
 export function endEvent(element: Element) {
-  const params: CompleteInstanceParams = {
-    endEventId: element.id,
-    outcome: element.type === 'endEvent' ? (element.outcome ?? null) : null,
+  if (element.type !== 'endEvent') throw new Error(`endEvent compiler got ${element.type}`);
+  const params: AuditParams = { event: 'element.completed', elementId: element.id, elementType: element.type, flowId: null, data: element.terminate ? { terminated: true } : null };
+  const outcome = element.outcome;
+  return {
+    type: 'final' as const,
+    entry: [{ type: 'audit' as const, params }, ...(outcome ? [assign((_: { context: MachineContext }) => ({ outcome }))] : [])],
   };
-  return { type: 'final' as const, entry: [{ type: 'completeInstance' as const, params }] };
 }

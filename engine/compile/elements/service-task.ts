@@ -1,7 +1,7 @@
 import { assign } from 'xstate';
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
-import { leaveAlong, onlyOutgoing, type CompileContext, type MachineContext } from '../context';
+import { onlyOutgoing, targetOf, type AuditParams, type CompileContext, type MachineContext } from '../context';
 
 /** A service task that sets variables from FEEL expressions, each seeing the ones before it. */
 export function serviceTask(element: Element, ctx: CompileContext) {
@@ -15,12 +15,12 @@ export function serviceTask(element: Element, ctx: CompileContext) {
       return { variables };
     }),
     always: {
-      ...leaveAlong(element.id, element.type, flow),
+      target: targetOf(ctx, flow),
       actions: [
         {
           type: 'audit' as const,
-          params: ({ context }: { context: MachineContext }) => ({
-            event: 'element.completed' as const,
+          params: ({ context }: { context: MachineContext }): AuditParams => ({
+            event: 'element.completed',
             elementId: element.id,
             elementType: element.type,
             flowId: flow.id,

@@ -3,5 +3,5 @@ import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
 
 /** A none start event: passed through at once. */
 export function startEvent(element: Element, ctx: CompileContext) {
-  return { always: leaveAlong(element.id, element.type, onlyOutgoing(ctx, element.id)) };
+  return { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
 }

@@ -1,13 +1,18 @@
-import { assign } from 'xstate';
+import { assign, enqueueActions } from 'xstate';
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
 import type { EngineEvent } from '../../runtime/types';
-import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams, type MachineContext } from '../context';
+import { leaveAlong, onlyOutgoing, type CancelTaskParams, type CompileContext, type CreateTaskParams, type MachineContext } from '../context';
 
-/** A user task: asks the host to create an inbox task, then waits for `task.completed`. */
+/**
+ * A user task: asks the host to create an inbox task, then waits for `task.completed`.
+ * Left any other way (a terminate end, an interrupting event), it asks the host to cancel the task.
+ */
 export function userTask(element: Element, ctx: CompileContext) {
   if (element.type !== 'userTask') throw new Error(`userTask compiler got ${element.type}`);
-  const leave = leaveAlong(element.id, element.type, onlyOutgoing(ctx, element.id));
+  const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
+  const isOwnCompletion = (event: { type: string; elementId?: string }) => event.type === 'task.completed' && event.elementId === element.id;
+  const cancel: CancelTaskParams = { elementId: element.id };
   return {
     entry: [
       {
@@ -22,6 +27,9 @@ export function userTask(element: Element, ctx: CompileContext) {
         }),
       },
     ],
+    exit: enqueueActions(({ event, enqueue }: { event: { type: string; elementId?: string }; enqueue: (action: { type: 'cancelTask'; params: CancelTaskParams }) => void }) => {
+      if (!isOwnCompletion(event)) enqueue({ type: 'cancelTask', params: cancel });
+    }),
     on: {
       'task.completed': {
         guard: ({ event }: { event: EngineEvent }) => event.elementId === element.id,

@@ -1,29 +1,35 @@
 import type { Diagnostic, Rule } from '../diagnostic';
 
-/** A gateway must always be able to choose a flow: conditions on all but the default. */
+/**
+ * Exclusive and inclusive gateways must always be able to choose: a condition on every outgoing
+ * flow but the default, and a default unless a condition is literally `true`.
+ */
 export const exclusiveGateway: Rule = {
   id: 'exclusive-gateway',
   check(definition, graph) {
     const out: Diagnostic[] = [];
     for (const g of definition.elements) {
-      if (g.type !== 'exclusiveGateway') continue;
+      if (g.type !== 'exclusiveGateway' && g.type !== 'inclusiveGateway') continue;
       const flows = graph.outgoing.get(g.id) ?? [];
+      const kind = g.type === 'exclusiveGateway' ? 'Exclusive' : 'Inclusive';
       if (g.default !== undefined) {
         const def = flows.find((f) => f.id === g.default);
         if (!def) {
-          out.push({ ruleId: this.id, elementId: g.id, severity: 'error', message: `Exclusive gateway "${g.id}" names default flow "${g.default}", which is not one of its outgoing flows.` });
+          out.push({ ruleId: this.id, elementId: g.id, severity: 'error', message: `${kind} gateway "${g.id}" names default flow "${g.default}", which is not one of its outgoing flows.` });
         } else if (def.condition !== undefined) {
           out.push({ ruleId: this.id, elementId: def.id, severity: 'error', message: `Sequence flow "${def.id}" is the default of gateway "${g.id}" and must not have a condition.` });
         }
       }
+      // A merging gateway (one unconditional outgoing flow) has nothing to choose.
+      if (flows.length === 1 && flows[0]!.condition === undefined && g.default === undefined) continue;
       for (const f of flows) {
         if (f.id !== g.default && f.condition === undefined) {
-          out.push({ ruleId: this.id, elementId: f.id, severity: 'error', message: `Sequence flow "${f.id}" leaves exclusive gateway "${g.id}" without a condition; add a condition or make it the gateway's default flow.` });
+          out.push({ ruleId: this.id, elementId: f.id, severity: 'error', message: `Sequence flow "${f.id}" leaves ${kind.toLowerCase()} gateway "${g.id}" without a condition; add a condition or make it the gateway's default flow.` });
         }
       }
       const alwaysTrue = flows.some((f) => f.condition?.trim() === 'true');
       if (g.default === undefined && !alwaysTrue && flows.length > 0) {
-        out.push({ ruleId: this.id, elementId: g.id, severity: 'error', message: `Exclusive gateway "${g.id}" has no default flow and its conditions can all be false; add a default flow.` });
+        out.push({ ruleId: this.id, elementId: g.id, severity: 'error', message: `${kind} gateway "${g.id}" has no default flow and its conditions can all be false; add a default flow.` });
       }
     }
     return out;
