@@ -7,13 +7,13 @@ export type { Element, ElementType, LocalizedText, ProcessDefinition, ProcessDef
 export { validateDefinition, rules } from './validate/validate';
 export type { ValidationResult } from './validate/validate';
 export type { Diagnostic } from './validate/diagnostic';
-export { compile, WAIT_STATE_TYPES } from './compile/compile';
+export { compile, isWaitState } from './compile/compile';
 export type { CompiledProcess } from './compile/compile';
 export { start, send, restore } from './runtime/step';
 export { EngineError } from './runtime/errors';
 export type { EngineErrorCode } from './runtime/errors';
 export { STATE_FORMAT_VERSION } from './runtime/types';
-export type { Effect, EngineEvent, Incident, InstanceState, StepResult, Variables } from './runtime/types';
+export type { Effect, EngineEvent, Incident, InstanceState, StepOptions, StepResult, Variables } from './runtime/types';
 export { checkExpression, evaluateExpression } from './expressions/feel';
 export { formDefinitionSchema, localizeFormSchema, localizeFormTitle, fieldTitles } from './forms/form';
 export type { FormDefinition, JsonSchema, LocalizableForm } from './forms/form';

@@ -12,13 +12,15 @@ import { analyzeStructure, type Block, type Branch } from '../model/structure';
 import { EngineError } from '../runtime/errors';
 import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
-import { stateId, stateKey, targetOf, type AuditParams, type CancelTaskParams, type CompileContext, type CreateTaskParams, type MachineContext } from './context';
+import { stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
+import { catchEvent } from './elements/catch-event';
 import { endEvent } from './elements/end-event';
 import { exclusiveGateway } from './elements/exclusive-gateway';
 import { passThrough } from './elements/pass-through';
 import { serviceTask } from './elements/service-task';
 import { startEvent } from './elements/start-event';
+import { throwEvent } from './elements/throw-event';
 import { userTask } from './elements/user-task';
 
 type ElementCompiler = (element: Element, ctx: CompileContext) => object;
@@ -31,10 +33,45 @@ const compilers: Record<ElementType, ElementCompiler> = {
   parallelGateway: passThrough,
   inclusiveGateway: passThrough,
   serviceTask,
+  scriptTask: serviceTask,
+  manualTask: passThrough,
+  sendTask: throwEvent,
+  intermediateThrowEvent: throwEvent,
+  receiveTask: catchEvent,
+  intermediateCatchEvent: catchEvent,
+  // Only interrupting boundary events are states: the activity's event leads into them, they pass on.
+  boundaryEvent: passThrough,
 };
 
-/** Elements where an instance rests between commands; anywhere else it is stuck. */
-export const WAIT_STATE_TYPES: ReadonlySet<ElementType> = new Set(['userTask']);
+/** Where an instance rests between commands; a token anywhere else (but a join or an end) is stuck. */
+export function isWaitState(element: Element): boolean {
+  switch (element.type) {
+    case 'userTask':
+    case 'receiveTask':
+    case 'intermediateCatchEvent':
+      return true;
+    case 'serviceTask':
+      return element.taskType !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** The effect types the machine's named actions carry (everything else XState resolves itself). */
+export const EFFECT_ACTIONS = [
+  'createTask',
+  'cancelTask',
+  'startJob',
+  'cancelJob',
+  'scheduleTimer',
+  'cancelTimer',
+  'openSubscription',
+  'closeSubscription',
+  'sendMessage',
+  'broadcastSignal',
+  'raiseIncident',
+  'audit',
+] as const;
 
 export interface CompiledProcess {
   definition: ProcessDefinition;
@@ -59,16 +96,14 @@ export function compile(input: unknown): CompiledProcess {
   const states = level(ctx, null, [], paths);
   states[stateKey.complete] = { id: stateId.complete, type: 'final' };
 
+  // Effects are named actions that do nothing here: the runtime turns them into data for the host.
+  const actions = Object.fromEntries(EFFECT_ACTIONS.map((type) => [type, () => {}]));
   const machine = setup({
-    types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables } },
-    actions: {
-      createTask: (_: unknown, _params: CreateTaskParams) => {},
-      cancelTask: (_: unknown, _params: CancelTaskParams) => {},
-      audit: (_: unknown, _params: AuditParams) => {},
-    },
+    types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables; now: string | null } },
+    actions,
   }).createMachine({
     id: definition.key,
-    context: ({ input }) => ({ variables: input.variables, outcome: null }),
+    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {} }),
     initial: start.id,
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
@@ -80,7 +115,7 @@ export function compile(input: unknown): CompiledProcess {
 function level(ctx: CompileContext, branch: Branch | null, path: string[], paths: Map<string, string[]>): Record<string, object> {
   const states: Record<string, object> = {};
   for (const element of ctx.definition.elements) {
-    if (placement(ctx, element) !== branch) continue;
+    if (ctx.structure.inline.has(element.id) || placement(ctx, element) !== branch) continue;
     paths.set(element.id, [...path, element.id]);
     const block = ctx.structure.blocks.get(element.id);
     const config = block ? blockState(ctx, block, [...path, element.id], paths) : compilers[element.type](element, ctx);

@@ -8,7 +8,14 @@ export interface MachineContext {
   variables: Variables;
   /** Outcome of the last end event reached that declares one. */
   outcome: string | null;
+  /** The host's "now" for this step (ISO 8601), or null when it gave none. */
+  now: string | null;
+  /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
+  timers: Record<string, number | null>;
 }
+
+/** Any effect the compiled machine may ask for; the action's type is the effect's type. */
+export type EffectAction = { [K in Effect['type']]: { type: K; params: Omit<Extract<Effect, { type: K }>, 'type'> } }[Effect['type']];
 
 export type AuditParams = Omit<Extract<Effect, { type: 'audit' }>, 'type'>;
 export type CreateTaskParams = Omit<Extract<Effect, { type: 'createTask' }>, 'type'>;

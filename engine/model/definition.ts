@@ -33,7 +33,55 @@ const base = {
   documentation: z.string().max(10_000).optional(),
 };
 
+/**
+ * When a timer fires: exactly one of a duration after it starts (`P2D`), a date (`2026-12-31`,
+ * `2026-12-31T17:00:00+07:00`) or a repeating cycle (`R3/PT10H`, `R/P2D`). A value starting with
+ * `=` is a FEEL expression giving that text, e.g. `=reminderInterval`.
+ */
+export const timerEventSchema = z
+  .strictObject({ kind: z.literal('timer'), duration: z.string().min(1).max(2_000).optional(), date: z.string().min(1).max(2_000).optional(), cycle: z.string().min(1).max(2_000).optional() })
+  .refine((t) => [t.duration, t.date, t.cycle].filter((v) => v !== undefined).length === 1, 'a timer needs exactly one of duration, date or cycle');
+
+const messageName = z.string().min(1).max(200);
+/** A message to wait for; `correlationKey` (FEEL) picks this instance's message among all with the name. */
+export const messageEventSchema = z.strictObject({ kind: z.literal('message'), name: messageName, correlationKey: expression.optional() });
+/** A signal is broadcast by name to every instance waiting for it. */
+export const signalEventSchema = z.strictObject({ kind: z.literal('signal'), name: messageName });
+/** A business error; without `code` a boundary catches every error. */
+export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code: z.string().min(1).max(200).optional() });
+export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
+
+export type TimerEvent = z.infer<typeof timerEventSchema>;
+export type MessageEvent = z.infer<typeof messageEventSchema>;
+
 export const startEventSchema = z.strictObject({ ...base, type: z.literal('startEvent') });
+
+/** Waits for a timer, message or signal. */
+export const intermediateCatchEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('intermediateCatchEvent'),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema]),
+});
+
+/** Sends a message or broadcasts a signal (as an effect for the host), then moves on. */
+export const intermediateThrowEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('intermediateThrowEvent'),
+  event: z.discriminatedUnion('kind', [messageEventSchema, signalEventSchema]).optional(),
+});
+
+/**
+ * An event attached to an activity: while the activity runs, the event either interrupts it
+ * (`cancelActivity`, the default) or starts an extra path beside it (non-interrupting; that path
+ * must run straight through to an end event, e.g. "send a reminder every 2 days").
+ */
+export const boundaryEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('boundaryEvent'),
+  attachedTo: elementId,
+  cancelActivity: z.boolean().default(true),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema]),
+});
 
 export const endEventSchema = z.strictObject({
   ...base,
@@ -73,12 +121,32 @@ export const inclusiveGatewaySchema = z.strictObject({
   default: elementId.optional(),
 });
 
+const assignments = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), expression);
+
+/**
+ * An automated step. With `taskType`, the host runs a job of that type (a connector, a worker)
+ * and the instance waits for its result or business error; `set` then maps variables after it.
+ * Without `taskType`, it only sets variables and moves on.
+ */
 export const serviceTaskSchema = z.strictObject({
   ...base,
   type: z.literal('serviceTask'),
+  taskType: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional(),
   /** Variables to set: name → FEEL expression, evaluated in order against the variables so far. */
-  set: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), expression),
+  set: assignments.default({}),
 });
+
+/** Sets variables from FEEL expressions (never JavaScript), then moves on. */
+export const scriptTaskSchema = z.strictObject({ ...base, type: z.literal('scriptTask'), set: assignments });
+
+/** Work done outside any system; the engine passes through it (as Camunda does). */
+export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manualTask') });
+
+/** Sends a message (an effect for the host), then moves on. */
+export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }) });
+
+/** Waits for a message. */
+export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageEventSchema.omit({ kind: true }) });
 
 export const elementSchema = z.discriminatedUnion('type', [
   startEventSchema,
@@ -88,6 +156,13 @@ export const elementSchema = z.discriminatedUnion('type', [
   parallelGatewaySchema,
   inclusiveGatewaySchema,
   serviceTaskSchema,
+  scriptTaskSchema,
+  manualTaskSchema,
+  sendTaskSchema,
+  receiveTaskSchema,
+  intermediateCatchEventSchema,
+  intermediateThrowEventSchema,
+  boundaryEventSchema,
 ]);
 
 export const sequenceFlowSchema = z.strictObject({
@@ -127,6 +202,8 @@ export type UserTask = z.infer<typeof userTaskSchema>;
 export type ExclusiveGateway = z.infer<typeof exclusiveGatewaySchema>;
 export type ServiceTask = z.infer<typeof serviceTaskSchema>;
 export type InclusiveGateway = z.infer<typeof inclusiveGatewaySchema>;
+export type BoundaryEvent = z.infer<typeof boundaryEventSchema>;
+export type EventDefinition = BoundaryEvent['event'];
 export type EndEvent = z.infer<typeof endEventSchema>;
 
 /** The text for `locale`, falling back to English, then to any text there is. */

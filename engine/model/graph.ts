@@ -1,11 +1,24 @@
 /** Indexes over a definition's elements and flows, built once and shared by validation and compilation. */
-import type { Element, ProcessDefinition, SequenceFlow } from './definition';
+import type { BoundaryEvent, Element, ProcessDefinition, SequenceFlow } from './definition';
 
 export interface ProcessGraph {
   elements: Map<string, Element>;
   flows: Map<string, SequenceFlow>;
   outgoing: Map<string, SequenceFlow[]>;
   incoming: Map<string, SequenceFlow[]>;
+  /** Boundary events by the id of the activity they are attached to. */
+  boundaries: Map<string, BoundaryEvent[]>;
+}
+
+/**
+ * Where a token can go next from `id`: along its outgoing flows, and — from an activity — to its
+ * boundary events (only the interrupting ones when `interruptingOnly`: a non-interrupting one
+ * starts a separate token, the activity's own token still goes on).
+ */
+export function successors(graph: ProcessGraph, id: string, interruptingOnly = false): string[] {
+  const next = (graph.outgoing.get(id) ?? []).map((f) => f.target);
+  for (const b of graph.boundaries.get(id) ?? []) if (!interruptingOnly || b.cancelActivity) next.push(b.id);
+  return next;
 }
 
 export function buildGraph(definition: ProcessDefinition): ProcessGraph {
@@ -21,5 +34,12 @@ export function buildGraph(definition: ProcessDefinition): ProcessGraph {
     outgoing.get(f.source)?.push(f);
     incoming.get(f.target)?.push(f);
   }
-  return { elements, flows, outgoing, incoming };
+  const boundaries = new Map<string, BoundaryEvent[]>();
+  for (const e of definition.elements) {
+    if (e.type !== 'boundaryEvent') continue;
+    const list = boundaries.get(e.attachedTo) ?? [];
+    list.push(e);
+    boundaries.set(e.attachedTo, list);
+  }
+  return { elements, flows, outgoing, incoming, boundaries };
 }

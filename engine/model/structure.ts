@@ -6,7 +6,7 @@
  * feeds — is reported with the element id, never compiled into something that behaves differently.
  */
 import type { Element, ProcessDefinition } from './definition';
-import type { ProcessGraph } from './graph';
+import { successors, type ProcessGraph } from './graph';
 
 export type BlockKind = 'parallel' | 'inclusive';
 
@@ -39,6 +39,8 @@ export interface Structure {
   /** Join element id → its block. */
   joins: Map<string, Block>;
   problems: StructureProblem[];
+  /** Elements run inline by non-interrupting boundary events (see inlineElements). */
+  inline: Set<string>;
 }
 
 const EXIT = '\u0000exit';
@@ -53,11 +55,12 @@ export function analyzeStructure(definition: ProcessDefinition, graph: ProcessGr
   const problems: StructureProblem[] = [];
   const blocks = new Map<string, Block>();
   const joins = new Map<string, Block>();
+  const inline = inlineElements(definition, graph);
   const ipdom = immediatePostDominators(definition, graph);
 
   for (const g of definition.elements) {
     const kind = kindOf(g);
-    if (!kind) continue;
+    if (!kind || inline.has(g.id)) continue;
     const outs = graph.outgoing.get(g.id) ?? [];
     const ins = graph.incoming.get(g.id) ?? [];
     if (outs.length > 1 && ins.length > 1) {
@@ -92,7 +95,7 @@ export function analyzeStructure(definition: ProcessDefinition, graph: ProcessGr
 
   for (const e of definition.elements) {
     const kind = kindOf(e);
-    if (!kind || (graph.incoming.get(e.id)?.length ?? 0) < 2 || joins.has(e.id)) continue;
+    if (!kind || inline.has(e.id) || (graph.incoming.get(e.id)?.length ?? 0) < 2 || joins.has(e.id)) continue;
     if (problems.some((p) => p.elementId === e.id)) continue;
     problems.push(
       kind === 'parallel'
@@ -113,7 +116,37 @@ export function analyzeStructure(definition: ProcessDefinition, graph: ProcessGr
   // Innermost branch wins: visit larger branches first so smaller ones overwrite.
   const all = [...blocks.values()].flatMap((b) => b.branches).sort((a, b) => b.nodes.size - a.nodes.size);
   for (const branch of all) for (const id of branch.nodes) owner.set(id, branch);
-  return { blocks, owner, joins, problems };
+  return { blocks, owner, joins, problems, inline };
+}
+
+/**
+ * Elements that only non-interrupting boundary events lead to: the engine runs those paths
+ * straight through within one step (e.g. a reminder), so they are not states of their own.
+ */
+export function inlineElements(definition: ProcessDefinition, graph: ProcessGraph): Set<string> {
+  const main = new Set<string>();
+  const start = definition.elements.filter((e) => e.type === 'startEvent').map((e) => e.id);
+  const stack = [...start];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (main.has(id) || !graph.elements.has(id)) continue;
+    main.add(id);
+    stack.push(...successors(graph, id, true));
+  }
+  const inline = new Set<string>();
+  for (const e of definition.elements) {
+    if (e.type === 'boundaryEvent' && !e.cancelActivity) {
+      inline.add(e.id);
+      const walk = (graph.outgoing.get(e.id) ?? []).map((f) => f.target);
+      while (walk.length > 0) {
+        const id = walk.pop()!;
+        if (main.has(id) || inline.has(id) || !graph.elements.has(id)) continue;
+        inline.add(id);
+        walk.push(...(graph.outgoing.get(id) ?? []).map((f) => f.target));
+      }
+    }
+  }
+  return inline;
 }
 
 function checkBranches(splitId: string, kind: BlockKind, joinId: string | null, branches: Branch[], graph: ProcessGraph): StructureProblem | null {
@@ -166,7 +199,7 @@ function reachWithout(from: string, stop: string | null, graph: ProcessGraph): S
     const id = stack.pop()!;
     if (id === stop || seen.has(id) || !graph.elements.has(id)) continue;
     seen.add(id);
-    for (const f of graph.outgoing.get(id) ?? []) stack.push(f.target);
+    stack.push(...successors(graph, id, true));
   }
   return seen;
 }
@@ -176,7 +209,7 @@ function immediatePostDominators(definition: ProcessDefinition, graph: ProcessGr
   const ids = definition.elements.map((e) => e.id);
   const succ = new Map<string, string[]>();
   for (const id of ids) {
-    const targets = (graph.outgoing.get(id) ?? []).map((f) => f.target).filter((t) => graph.elements.has(t));
+    const targets = successors(graph, id, true).filter((t) => graph.elements.has(t));
     succ.set(id, targets.length === 0 ? [EXIT] : targets);
   }
   const all = new Set([...ids, EXIT]);

@@ -4,35 +4,62 @@
  * they return become effects for the host. No I/O, no clock, no randomness.
  */
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
-import { WAIT_STATE_TYPES, type CompiledProcess } from '../compile/compile';
+import { EFFECT_ACTIONS, isWaitState, type CompiledProcess } from '../compile/compile';
 import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { EngineError } from './errors';
-import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepResult, type Variables } from './types';
+import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
 
-const EFFECT_TYPES = new Set(['createTask', 'cancelTask', 'audit']);
+const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
 
 /** Starts an instance with the given initial variables (e.g. the start form's data). */
-export function start(process: CompiledProcess, variables: Variables): StepResult {
-  const [snapshot, actions] = initialTransition(process.machine, { variables: structuredClone(variables) });
+export function start(process: CompiledProcess, variables: Variables, options: StepOptions = {}): StepResult {
+  const [snapshot, actions] = initialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null });
   return settle(process, snapshot, actions);
 }
 
-/** Applies one event to a persisted instance. */
-export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent): StepResult {
-  const snapshot = restore(process, state);
+/** Events addressed to one waiting element. */
+const ELEMENT_EVENTS = new Set(['task.completed', 'job.completed', 'error.thrown', 'escalation.thrown']);
+
+/**
+ * Applies one event to a persisted instance. An event nothing is waiting for is refused
+ * (EVENT_NOT_ACCEPTED), except a business error nobody catches, which becomes an incident.
+ */
+export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
   if (state.status !== 'active') {
     throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`);
   }
-  if (!state.active.includes(event.elementId)) {
+  const snapshot = restore(process, state, options);
+  if ('elementId' in event && ELEMENT_EVENTS.has(event.type) && !state.active.includes(event.elementId)) {
     throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${event.elementId}" is not waiting in this instance (waiting: ${state.active.join(', ') || 'nothing'}).`);
   }
-  const [next, actions] = transition(process.machine, snapshot, { ...event, variables: structuredClone(event.variables) });
+  const [next, actions] = transition(process.machine, snapshot, structuredClone(event));
+  if (actions.length === 0 && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
+    if (event.type === 'error.thrown') {
+      const incident: Incident = { elementId: event.elementId, code: 'UNHANDLED_ERROR', message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.` };
+      const positions = leavesOf(snapshot.value);
+      return { state: { ...state, status: 'incident', incident, ...(positions.length !== state.active.length ? { positions } : {}) }, effects: [{ type: 'raiseIncident', incident }] };
+    }
+    throw new EngineError('EVENT_NOT_ACCEPTED', `Nothing in this instance is waiting for ${describe(event)}.`);
+  }
   return settle(process, next, actions);
 }
 
+function describe(event: EngineEvent): string {
+  switch (event.type) {
+    case 'timer.fired':
+      return `timer "${event.timerId}"`;
+    case 'message.received':
+      return `message "${event.name}"${event.correlationKey ? ` with correlation key "${event.correlationKey}"` : ''}`;
+    case 'signal.received':
+      return `signal "${event.name}"`;
+    default:
+      return `"${event.type}" at "${event.elementId}"`;
+  }
+}
+
 /** Rebuilds the XState snapshot from persisted state, refusing state of another definition version. */
-export function restore(process: CompiledProcess, state: InstanceState): AnyMachineSnapshot {
+export function restore(process: CompiledProcess, state: InstanceState, options: StepOptions = {}): AnyMachineSnapshot {
   const { key, version } = process.definition;
   if (state.formatVersion !== STATE_FORMAT_VERSION) {
     throw new EngineError('INVALID_STATE', `Instance state has format version ${String(state.formatVersion)}; this engine reads version ${STATE_FORMAT_VERSION}.`);
@@ -52,7 +79,7 @@ export function restore(process: CompiledProcess, state: InstanceState): AnyMach
     if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
     return path;
   });
-  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null };
+  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {} };
   return process.machine.resolveState({ value: valueOf(paths), context });
 }
 
@@ -82,6 +109,7 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
   const context = snapshot.context as MachineContext;
   const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables } as const;
   const outcome = context.outcome ? { outcome: context.outcome } : {};
+  const timers = Object.keys(context.timers).length > 0 ? { timers: context.timers } : {};
 
   if (snapshot.status === 'done') {
     effects.push({ type: 'completeInstance', outcome: context.outcome });
@@ -90,16 +118,18 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
   const positions = leavesOf(snapshot.value);
   const waiting = positions.filter((p) => {
     const element = process.elements.get(p);
-    return element !== undefined && WAIT_STATE_TYPES.has(element.type);
+    return element !== undefined && isWaitState(element);
   });
   // A token resting anywhere but a wait state, a join or a branch's end event could not move on.
   const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && process.elements.get(p)?.type !== 'endEvent');
   const extra = positions.length === waiting.length ? {} : { positions };
-  if (stuck === undefined) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome }, effects };
+  const raised = effects.find((e): e is Extract<Effect, { type: 'raiseIncident' }> => e.type === 'raiseIncident');
+  if (stuck === undefined && !raised) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
 
-  const incident = diagnose(process, stuck, context.variables);
-  effects.push({ type: 'raiseIncident', incident });
-  return { state: { ...base, status: 'incident', active: [...waiting, incident.elementId], positions, incident, ...outcome }, effects };
+  const incident = raised?.incident ?? diagnose(process, stuck!, context.variables);
+  if (!raised) effects.push({ type: 'raiseIncident', incident });
+  const active = waiting.includes(incident.elementId) ? waiting : [...waiting, incident.elementId];
+  return { state: { ...base, status: 'incident', active, positions, incident, ...outcome, ...timers }, effects };
 }
 
 /** Why a token cannot move on from `position` (an element id, or `?flow` of an inclusive split). */

@@ -10,7 +10,7 @@ export type Variables = Record<string, unknown>;
 
 export interface Incident {
   elementId: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN';
+  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR';
   message: string;
 }
 
@@ -30,6 +30,8 @@ export interface InstanceState {
    * Absent in format 1 states written before parallel gateways existed (then = `active`).
    */
   positions?: string[];
+  /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
+  timers?: Record<string, number | null>;
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
@@ -37,12 +39,27 @@ export interface InstanceState {
 }
 
 /** Facts the host tells the engine. */
-export type EngineEvent = {
-  type: 'task.completed';
-  elementId: string;
-  /** Form data submitted; merged into the instance variables. */
-  variables: Variables;
-};
+export type EngineEvent =
+  | {
+      type: 'task.completed';
+      elementId: string;
+      /** Form data submitted; merged into the instance variables. */
+      variables: Variables;
+    }
+  | { type: 'job.completed'; elementId: string; variables: Variables }
+  /** A business error thrown by a user task's form or a job, caught by an error boundary event. */
+  | { type: 'error.thrown'; elementId: string; code: string; message?: string; variables?: Variables }
+  | { type: 'escalation.thrown'; elementId: string; code: string; variables?: Variables }
+  /** `dueAt` is the time the timer was scheduled for (cycles repeat from it, without drift). */
+  | { type: 'timer.fired'; timerId: string; dueAt: string }
+  | { type: 'message.received'; name: string; correlationKey?: string | null; variables?: Variables }
+  | { type: 'signal.received'; name: string; variables?: Variables };
+
+/** When a step happens: the engine has no clock, so the host says what time it is. */
+export interface StepOptions {
+  /** ISO 8601 instant, e.g. new Date().toISOString(); needed whenever a timer is scheduled. */
+  now?: string;
+}
 
 /** Imperatives the engine asks the host to carry out, in order. */
 export type Effect =
@@ -58,6 +75,15 @@ export type Effect =
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string }
+  | { type: 'startJob'; elementId: string; taskType: string; variables: Variables }
+  | { type: 'cancelJob'; elementId: string }
+  | { type: 'scheduleTimer'; timerId: string; elementId: string; dueAt: string }
+  | { type: 'cancelTimer'; timerId: string }
+  /** The instance now waits for a message or signal at `elementId`; the host routes matching ones to it. */
+  | { type: 'openSubscription'; elementId: string; kind: 'message' | 'signal'; name: string; correlationKey: string | null }
+  | { type: 'closeSubscription'; elementId: string }
+  | { type: 'sendMessage'; elementId: string; name: string; payload: Variables }
+  | { type: 'broadcastSignal'; elementId: string; name: string; payload: Variables }
   | { type: 'completeInstance'; outcome: string | null }
   | { type: 'raiseIncident'; incident: Incident }
   | {

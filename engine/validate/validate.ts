@@ -5,6 +5,7 @@
 import { processDefinitionSchema, type ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
 import type { Diagnostic, Rule } from './diagnostic';
+import { events } from './rules/events';
 import { exclusiveGateway } from './rules/exclusive-gateway';
 import { expressions } from './rules/expressions';
 import { flowReferences } from './rules/flow-references';
@@ -14,13 +15,27 @@ import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
 import { uniqueIds } from './rules/unique-ids';
 
-export const rules: readonly Rule[] = [uniqueIds, flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, expressions];
+export const rules: readonly Rule[] = [uniqueIds, flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, expressions];
 
 export type ValidationResult =
   | { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
+/** BPMN elements Trellis knows but does not run yet, with what to do instead. */
+const NOT_YET_SUPPORTED: Record<string, string> = {
+  complexGateway: 'use exclusive, inclusive or parallel gateways',
+  eventBasedGateway: 'not supported yet; use boundary events on a receive task',
+  transaction: 'transactions and compensation are not supported',
+  compensateEvent: 'compensation is not supported',
+  subProcess: 'embedded subprocesses are not supported yet',
+  callActivity: 'call activities are not supported yet',
+  businessRuleTask: 'decision tables are not supported yet',
+  adHocSubProcess: 'ad-hoc subprocesses are not supported',
+};
+
 export function validateDefinition(input: unknown): ValidationResult {
+  const unsupported = unsupportedElements(input);
+  if (unsupported.length > 0) return { ok: false, diagnostics: unsupported };
   const parsed = processDefinitionSchema.safeParse(input);
   if (!parsed.success) {
     return { ok: false, diagnostics: parsed.error.issues.map((issue) => schemaDiagnostic(input, issue)) };
@@ -30,6 +45,15 @@ export function validateDefinition(input: unknown): ValidationResult {
   const diagnostics = rules.flatMap((rule) => rule.check(definition, graph));
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return ok ? { ok, definition, diagnostics } : { ok, diagnostics };
+}
+
+function unsupportedElements(input: unknown): Diagnostic[] {
+  const elements = (input as { elements?: unknown } | null)?.elements;
+  if (!Array.isArray(elements)) return [];
+  return elements.flatMap((e: { id?: unknown; type?: unknown }) => {
+    const why = typeof e?.type === 'string' ? NOT_YET_SUPPORTED[e.type] : undefined;
+    return why ? [{ ruleId: 'supported-elements', elementId: String(e.id), severity: 'error' as const, message: `${String(e.type)} "${String(e.id)}" cannot run in Trellis yet: ${why}.` }] : [];
+  });
 }
 
 function schemaDiagnostic(input: unknown, issue: { path: PropertyKey[]; message: string }): Diagnostic {

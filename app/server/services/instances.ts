@@ -31,7 +31,7 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
       throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
     }
 
-    const result = start(compiledProcess(def), variables);
+    const result = start(compiledProcess(def), variables, { now: new Date().toISOString() });
     const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
     const [instance] = await tx
       .insert(processInstances)

@@ -131,7 +131,7 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
 
     let result;
     try {
-      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data });
+      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data }, { now: new Date().toISOString() });
     } catch (error) {
       if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE')) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);

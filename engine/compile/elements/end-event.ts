@@ -1,6 +1,6 @@
-import { assign } from 'xstate';
 import type { Element } from '../../model/definition';
-import type { AuditParams, MachineContext } from '../context';
+import { update } from '../actions';
+import type { AuditParams } from '../context';
 
 /**
  * An end event consumes its token: a final state of its branch (or of the process). A terminate
@@ -12,6 +12,6 @@ export function endEvent(element: Element) {
   const outcome = element.outcome;
   return {
     type: 'final' as const,
-    entry: [{ type: 'audit' as const, params }, ...(outcome ? [assign((_: { context: MachineContext }) => ({ outcome }))] : [])],
+    entry: [{ type: 'audit' as const, params }, ...(outcome ? [update(() => ({ outcome }))] : [])],
   };
 }

@@ -1,33 +1,58 @@
-import { assign } from 'xstate';
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
-import { onlyOutgoing, targetOf, type AuditParams, type CompileContext, type MachineContext } from '../context';
+import type { Variables } from '../../runtime/types';
+import { collect, effect, eventVariables, update } from '../actions';
+import { withBoundaries } from '../boundaries';
+import { onlyOutgoing, targetOf, type AuditParams, type CompileContext } from '../context';
 
-/** A service task that sets variables from FEEL expressions, each seeing the ones before it. */
+function assignAll(set: Record<string, string>, variables: Variables): Variables {
+  const out = { ...variables };
+  for (const [name, expression] of Object.entries(set)) out[name] = evaluateExpression(expression, out).value;
+  return out;
+}
+
+/**
+ * Service and script tasks. Without a `taskType` they set variables from FEEL and move on at once.
+ * With one, the host runs a job and the instance waits for `job.completed` (its result merged into
+ * the variables, then `set` applied) or a business error for an error boundary event.
+ */
 export function serviceTask(element: Element, ctx: CompileContext) {
-  if (element.type !== 'serviceTask') throw new Error(`serviceTask compiler got ${element.type}`);
-  const entries = Object.entries(element.set);
+  if (element.type !== 'serviceTask' && element.type !== 'scriptTask') throw new Error(`serviceTask compiler got ${element.type}`);
+  const set = element.set;
   const flow = onlyOutgoing(ctx, element.id);
-  return {
-    entry: assign(({ context }: { context: MachineContext }) => {
-      const variables = { ...context.variables };
-      for (const [name, expression] of entries) variables[name] = evaluateExpression(expression, variables).value;
-      return { variables };
-    }),
-    always: {
-      target: targetOf(ctx, flow),
-      actions: [
+  const audit = (variables: Variables): AuditParams => ({
+    event: 'element.completed',
+    elementId: element.id,
+    elementType: element.type,
+    flowId: flow.id,
+    data: Object.fromEntries(Object.keys(set).map((name) => [name, variables[name] ?? null])),
+  });
+  const taskType = element.type === 'serviceTask' ? element.taskType : undefined;
+  if (taskType === undefined) {
+    return {
+      entry: update(({ context }) => ({ variables: assignAll(set, context.variables) })),
+      always: { target: targetOf(ctx, flow), actions: [effect('audit', ({ context }) => audit(context.variables))] },
+    };
+  }
+  return withBoundaries(ctx, element, {
+    entry: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables }))],
+    exit: [
+      collect(({ event, enqueue }) => {
+        const ownResult = event.type === 'job.completed' && event.elementId === element.id;
+        if (!ownResult) enqueue({ type: 'cancelJob', params: { elementId: element.id } });
+      }),
+    ],
+    on: {
+      'job.completed': [
         {
-          type: 'audit' as const,
-          params: ({ context }: { context: MachineContext }): AuditParams => ({
-            event: 'element.completed',
-            elementId: element.id,
-            elementType: element.type,
-            flowId: flow.id,
-            data: Object.fromEntries(entries.map(([name]) => [name, context.variables[name] ?? null])),
-          }),
+          guard: ({ event }: { event: { type: string; elementId?: string } }) => event.elementId === element.id,
+          target: targetOf(ctx, flow),
+          actions: [
+            update(({ context, event }) => ({ variables: assignAll(set, { ...context.variables, ...eventVariables(event) }) })),
+            effect('audit', ({ context }) => audit(context.variables)),
+          ],
         },
       ],
     },
-  };
+  });
 }

@@ -13,8 +13,15 @@ export const expressions: Rule = {
     if (definition.businessKey !== undefined) report(definition.key, 'Business key', definition.businessKey);
     for (const f of definition.flows) if (f.condition !== undefined) report(f.id, 'Condition', f.condition);
     for (const e of definition.elements) {
-      if (e.type === 'serviceTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
+      if (e.type === 'serviceTask' || e.type === 'scriptTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
+      if (e.type === 'sendTask') for (const [name, expr] of Object.entries(e.message.payload ?? {})) report(e.id, `Payload expression "${name}"`, expr);
       if (e.type === 'userTask' && e.dueDate !== undefined) report(e.id, 'Due date', e.dueDate);
+      const event = 'event' in e ? e.event : e.type === 'receiveTask' ? { kind: 'message' as const, ...e.message } : undefined;
+      if (event?.kind === 'message' && event.correlationKey !== undefined) report(e.id, 'Correlation key', event.correlationKey);
+      if (event?.kind === 'timer') {
+        const text = event.duration ?? event.date ?? event.cycle ?? '';
+        if (text.startsWith('=')) report(e.id, 'Timer expression', text.slice(1));
+      }
     }
     return out;
   },

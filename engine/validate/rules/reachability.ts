@@ -1,5 +1,5 @@
 import type { Diagnostic, Rule } from '../diagnostic';
-import type { ProcessGraph } from '../../model/graph';
+import { successors, type ProcessGraph } from '../../model/graph';
 
 /** Every element can be reached from the start and can lead to an end. */
 export const reachability: Rule = {
@@ -8,9 +8,13 @@ export const reachability: Rule = {
     const out: Diagnostic[] = [];
     const start = definition.elements.find((e) => e.type === 'startEvent');
     if (!start) return out;
-    const forward = walk([start.id], (id) => (graph.outgoing.get(id) ?? []).map((f) => f.target), graph);
+    const forward = walk([start.id], (id) => successors(graph, id), graph);
     const ends = definition.elements.filter((e) => e.type === 'endEvent').map((e) => e.id);
-    const backward = walk(ends, (id) => (graph.incoming.get(id) ?? []).map((f) => f.source), graph);
+    const attachedTo = (id: string) => {
+      const e = graph.elements.get(id);
+      return e?.type === 'boundaryEvent' ? [e.attachedTo] : [];
+    };
+    const backward = walk(ends, (id) => [...(graph.incoming.get(id) ?? []).map((f) => f.source), ...attachedTo(id)], graph);
     for (const e of definition.elements) {
       if (!forward.has(e.id)) {
         out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from start event "${start.id}".` });

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { send, start } from '../runtime/step';
+import type { Effect, InstanceState } from '../runtime/types';
+import { validateDefinition } from '../validate/validate';
+import { compile } from './compile';
+import bankTransfer from './fixtures/bank-transfer-job.json';
+import invoicePayment from './fixtures/invoice-payment.json';
+import paymentWait from './fixtures/payment-wait.json';
+import reminder from './fixtures/reminder-approval.json';
+
+const T0 = '2026-12-01T02:00:00.000Z';
+const roundTrip = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
+const of = <K extends Effect['type']>(effects: Effect[], type: K) => effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
+
+describe('timer boundary events', () => {
+  const p = compile(reminder);
+
+  it('schedules a reminder cycle and a deadline when the task starts', () => {
+    const { effects } = start(p, { invoiceNumber: 'HD-7' }, { now: T0 });
+    expect(of(effects, 'scheduleTimer')).toEqual([
+      { type: 'scheduleTimer', timerId: 'every2Days', elementId: 'every2Days', dueAt: '2026-12-03T02:00:00.000Z' },
+      { type: 'scheduleTimer', timerId: 'after7Days', elementId: 'after7Days', dueAt: '2026-12-08T02:00:00.000Z' },
+    ]);
+  });
+
+  it('sends a reminder every 2 days while the task waits, without interrupting it', () => {
+    // given the approval waits
+    const s1 = start(p, { invoiceNumber: 'HD-7' }, { now: T0 }).state;
+    // when the reminder timer fires twice
+    const s2 = send(p, roundTrip(s1), { type: 'timer.fired', timerId: 'every2Days', dueAt: '2026-12-03T02:00:00.000Z' }, { now: '2026-12-03T02:00:01Z' });
+    expect(s2.state.active).toEqual(['approve']);
+    expect(of(s2.effects, 'sendMessage')).toEqual([{ type: 'sendMessage', elementId: 'remind', name: 'task-reminder', payload: { invoice: 'HD-7' } }]);
+    expect(of(s2.effects, 'scheduleTimer')).toEqual([{ type: 'scheduleTimer', timerId: 'every2Days', elementId: 'every2Days', dueAt: '2026-12-05T02:00:00.000Z' }]);
+    expect(of(s2.effects, 'cancelTask')).toEqual([]);
+    const s3 = send(p, roundTrip(s2.state), { type: 'timer.fired', timerId: 'every2Days', dueAt: '2026-12-05T02:00:00.000Z' });
+    expect(of(s3.effects, 'scheduleTimer')[0]?.dueAt).toBe('2026-12-07T02:00:00.000Z');
+    // then completing the task stops both timers
+    const s4 = send(p, roundTrip(s3.state), { type: 'task.completed', elementId: 'approve', variables: {} });
+    expect(s4.state).toMatchObject({ status: 'completed', outcome: 'decided' });
+    expect(of(s4.effects, 'cancelTimer').map((e) => e.timerId).sort()).toEqual(['after7Days', 'every2Days']);
+  });
+
+  it('escalates after 7 days, cancelling the task and the reminders', () => {
+    const s1 = start(p, {}, { now: T0 }).state;
+    const s2 = send(p, roundTrip(s1), { type: 'timer.fired', timerId: 'after7Days', dueAt: '2026-12-08T02:00:00.000Z' });
+    expect(s2.state.active).toEqual(['escalate']);
+    expect(of(s2.effects, 'cancelTask')).toEqual([{ type: 'cancelTask', elementId: 'approve' }]);
+    expect(of(s2.effects, 'cancelTimer')).toEqual([{ type: 'cancelTimer', timerId: 'every2Days' }]);
+    expect(of(s2.effects, 'createTask')[0]).toMatchObject({ elementId: 'escalate', candidateRole: 'manager' });
+    // and a late reminder for the cancelled task is refused
+    expect(() => send(p, s2.state, { type: 'timer.fired', timerId: 'every2Days', dueAt: '2026-12-09T02:00:00.000Z' })).toThrowError(
+      expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED' }),
+    );
+  });
+
+  it('raises an incident when no time is given to schedule a timer', () => {
+    const { state } = start(p, {});
+    expect(state).toMatchObject({ status: 'incident', incident: { code: 'INVALID_TIMER', message: expect.stringContaining('pass `now`') } });
+  });
+});
+
+describe('messages, signals and dates', () => {
+  const p = compile(paymentWait);
+
+  it('correlates the bank message by invoice number, waits until the due date, then for a signal', () => {
+    const s1 = start(p, { invoiceNumber: 'HD-9', dueDate: '2026-12-20' }, { now: T0 });
+    expect(of(s1.effects, 'openSubscription')).toEqual([{ type: 'openSubscription', elementId: 'bankConfirmation', kind: 'message', name: 'payment-received', correlationKey: 'HD-9' }]);
+
+    expect(() => send(p, s1.state, { type: 'message.received', name: 'payment-received', correlationKey: 'HD-10' })).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED' }));
+    const s2 = send(p, roundTrip(s1.state), { type: 'message.received', name: 'payment-received', correlationKey: 'HD-9', variables: { bankRef: 'VCB-123' } }, { now: T0 });
+    expect(s2.state).toMatchObject({ active: ['untilDue'], variables: { bankRef: 'VCB-123' } });
+    expect(of(s2.effects, 'closeSubscription')).toEqual([{ type: 'closeSubscription', elementId: 'bankConfirmation' }]);
+    expect(of(s2.effects, 'scheduleTimer')).toEqual([{ type: 'scheduleTimer', timerId: 'untilDue', elementId: 'untilDue', dueAt: '2026-12-20T00:00:00.000Z' }]);
+
+    const s3 = send(p, roundTrip(s2.state), { type: 'timer.fired', timerId: 'untilDue', dueAt: '2026-12-20T00:00:00.000Z' });
+    expect(s3.state.active).toEqual(['quarterClosed']);
+    expect(of(s3.effects, 'cancelTimer')).toEqual([]);
+    const s4 = send(p, roundTrip(s3.state), { type: 'signal.received', name: 'quarter-closed' });
+    expect(s4.state.status).toBe('completed');
+  });
+});
+
+describe('errors and escalations', () => {
+  it('routes a business error thrown from a task form to the error boundary', () => {
+    const p = compile(invoicePayment);
+    const s1 = start(p, {}).state;
+    const s2 = send(p, s1, { type: 'error.thrown', elementId: 'payInvoice', code: 'invoice-error', variables: { reason: 'Sai số tài khoản' } });
+    expect(s2.state).toMatchObject({ active: ['archiveInvoice'], variables: { reason: 'Sai số tài khoản' } });
+    expect(of(s2.effects, 'cancelTask')).toEqual([{ type: 'cancelTask', elementId: 'payInvoice' }]);
+    expect(send(p, s2.state, { type: 'task.completed', elementId: 'archiveInvoice', variables: {} }).state.outcome).toBe('archived');
+
+    const e2 = send(p, s1, { type: 'escalation.thrown', elementId: 'payInvoice', code: 'invoice-escalate' });
+    expect(e2.state.active).toEqual(['informSupervisor']);
+    expect(send(p, s1, { type: 'task.completed', elementId: 'payInvoice', variables: {} }).state.outcome).toBe('paid');
+  });
+
+  it('catches a job failure by code, and makes an uncaught one an incident', () => {
+    const p = compile(bankTransfer);
+    const s1 = start(p, { amount: 5_000_000 });
+    expect(of(s1.effects, 'startJob')).toEqual([{ type: 'startJob', elementId: 'transfer', taskType: 'bank-transfer', variables: { amount: 5_000_000 } }]);
+    const ok = send(p, s1.state, { type: 'job.completed', elementId: 'transfer', variables: { transferId: 'TX-1' } });
+    expect(ok.state).toMatchObject({ status: 'completed', outcome: 'paid', variables: { paid: true } });
+    const caught = send(p, s1.state, { type: 'error.thrown', elementId: 'transfer', code: 'INSUFFICIENT_FUNDS' });
+    expect(caught.state).toMatchObject({ status: 'completed', outcome: 'on-hold' });
+    expect(of(caught.effects, 'cancelJob')).toEqual([{ type: 'cancelJob', elementId: 'transfer' }]);
+    const uncaught = send(p, s1.state, { type: 'error.thrown', elementId: 'transfer', code: 'ACCOUNT_CLOSED' });
+    expect(uncaught.state).toMatchObject({ status: 'incident', active: ['transfer'], incident: { code: 'UNHANDLED_ERROR', elementId: 'transfer' } });
+  });
+});
+
+describe('event validation', () => {
+  const withElements = (extra: object[], flows: object[] = []) => ({
+    ...structuredClone(reminder),
+    elements: [...reminder.elements, ...extra],
+    flows: [...reminder.flows, ...flows],
+  });
+
+  it('rejects a timer text that is not ISO 8601, naming the element', () => {
+    const bad = structuredClone(reminder);
+    (bad.elements[2] as { event: object }).event = { kind: 'timer', cycle: '0/5 0/1 * 1/1 * ?' };
+    expect(validateDefinition(bad).diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'events', elementId: 'every2Days', message: expect.stringContaining('cron expressions are not supported') }));
+  });
+
+  it('rejects a boundary on something that never waits, and a wait on a non-interrupting path', () => {
+    const bad = withElements(
+      [
+        { id: 'onStart', type: 'boundaryEvent', attachedTo: 'start', event: { kind: 'timer', duration: 'P1D' } },
+        { id: 'late', type: 'endEvent' },
+      ],
+      [{ id: 'f9', source: 'onStart', target: 'late' }],
+    );
+    (bad.elements[3] as object) = { id: 'remind', type: 'userTask', formKey: 'x', candidateGroups: ['hr'] };
+    const found = validateDefinition(bad).diagnostics;
+    expect(found).toContainEqual(expect.objectContaining({ elementId: 'onStart', message: expect.stringContaining('never waits') }));
+    expect(found).toContainEqual(expect.objectContaining({ elementId: 'remind', message: expect.stringContaining('non-interrupting') }));
+  });
+
+  it('names elements Trellis does not run yet', () => {
+    const bad = withElements([{ id: 'cg', type: 'complexGateway' }]);
+    expect(validateDefinition(bad).diagnostics).toEqual([expect.objectContaining({ ruleId: 'supported-elements', elementId: 'cg', message: expect.stringContaining('complexGateway "cg" cannot run') })]);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Waiting for a timer, message or signal at an element: what to do on entering (schedule,
+ * subscribe), on leaving (cancel, unsubscribe) and which incoming event matches. Shared by
+ * intermediate catch events, receive tasks and boundary events.
+ */
+import { evaluateExpression } from '../expressions/feel';
+import type { EventDefinition } from '../model/definition';
+import type { EngineEvent, Incident } from '../runtime/types';
+import { collect, effect, update } from './actions';
+import type { EffectAction, MachineContext } from './context';
+import { firstDue, nextDue } from './timers';
+
+export interface Wait {
+  entry: unknown[];
+  exit: unknown[];
+  /** The engine event type that can end the wait. */
+  eventType: EngineEvent['type'];
+  guard: (args: { context: MachineContext; event: EngineEvent }) => boolean;
+}
+
+function incident(elementId: string, code: Incident['code'], message: string): EffectAction {
+  return { type: 'raiseIncident', params: { incident: { elementId, code, message } } };
+}
+
+/** The wait for `definition` at `elementId` (its own id doubles as the timer/subscription id). */
+export function waitFor(elementId: string, definition: EventDefinition): Wait | null {
+  switch (definition.kind) {
+    case 'timer':
+      return {
+        entry: [
+          collect(({ context, enqueue }) => {
+            const due = firstDue(definition, context.now, context.variables);
+            if (!due.ok) {
+              enqueue(incident(elementId, 'INVALID_TIMER', `Timer "${elementId}": ${due.message}`));
+              return;
+            }
+            enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt: due.dueAt } });
+            if (due.repetitionsLeft !== undefined) enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: due.repetitionsLeft ?? null } })));
+          }),
+        ],
+        exit: [
+          collect(({ event, enqueue }) => {
+            const firedNow = event.type === 'timer.fired' && event.timerId === elementId;
+            if (!firedNow) enqueue({ type: 'cancelTimer', params: { timerId: elementId } });
+            enqueue(update(({ context: c }) => ({ timers: withoutKey(c.timers, elementId) })));
+          }),
+        ],
+        eventType: 'timer.fired',
+        guard: ({ event }) => event.type === 'timer.fired' && event.timerId === elementId,
+      };
+    case 'message':
+    case 'signal': {
+      const correlationKey = definition.kind === 'message' ? definition.correlationKey : undefined;
+      const keyOf = (context: MachineContext) => (correlationKey === undefined ? null : stringKey(evaluateExpression(correlationKey, context.variables).value));
+      return {
+        entry: [
+          effect('openSubscription', ({ context }) => ({ elementId, kind: definition.kind, name: definition.name, correlationKey: keyOf(context) })),
+        ],
+        exit: [effect('closeSubscription', { elementId })],
+        eventType: definition.kind === 'message' ? 'message.received' : 'signal.received',
+        guard: ({ context, event }) => {
+          if (definition.kind === 'signal') return event.type === 'signal.received' && event.name === definition.name;
+          if (event.type !== 'message.received' || event.name !== definition.name) return false;
+          const expected = keyOf(context);
+          return expected === null || expected === (event.correlationKey ?? null);
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** After a cycle timer fired without interrupting: schedule the next firing, if any are left. */
+export function repeatCycle(elementId: string, definition: EventDefinition): unknown {
+  return collect(({ context, event, enqueue }) => {
+    if (definition.kind !== 'timer' || definition.cycle === undefined || event.type !== 'timer.fired') return;
+    const left = context.timers[elementId];
+    if (left === 0) return;
+    const dueAt = nextDue(definition, event.dueAt, context.variables);
+    if (dueAt === null) return;
+    enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt } });
+    enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: left === undefined || left === null ? null : left - 1 } })));
+  });
+}
+
+function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const { [key]: _, ...rest } = record;
+  return rest;
+}
+
+function stringKey(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

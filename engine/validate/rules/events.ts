@@ -1,0 +1,55 @@
+import { checkTimerText } from '../../compile/timers';
+import { inlineElements } from '../../model/structure';
+import type { Element, EventDefinition } from '../../model/definition';
+import type { Diagnostic, Rule } from '../diagnostic';
+
+/** Elements a non-interrupting boundary path may pass through within one step. */
+const INLINE_TYPES = new Set(['scriptTask', 'serviceTask', 'manualTask', 'sendTask', 'intermediateThrowEvent', 'exclusiveGateway', 'endEvent']);
+
+function canWait(e: Element): boolean {
+  return e.type === 'userTask' || e.type === 'receiveTask' || (e.type === 'serviceTask' && e.taskType !== undefined);
+}
+
+/** Boundary events sit on activities that can wait, catch what those can throw, and timers parse. */
+export const events: Rule = {
+  id: 'events',
+  check(definition, graph) {
+    const out: Diagnostic[] = [];
+    const report = (elementId: string, message: string) => out.push({ ruleId: this.id, elementId, severity: 'error', message });
+    const checkTimer = (elementId: string, event: EventDefinition | undefined) => {
+      if (event?.kind !== 'timer') return;
+      const problem = checkTimerText(event);
+      if (problem) report(elementId, `Timer "${elementId}": ${problem}.`);
+    };
+
+    for (const e of definition.elements) {
+      if (e.type === 'intermediateCatchEvent') checkTimer(e.id, e.event);
+      if (e.type !== 'boundaryEvent') continue;
+      checkTimer(e.id, e.event);
+      const activity = graph.elements.get(e.attachedTo);
+      if (!activity) {
+        report(e.id, `Boundary event "${e.id}" is attached to "${e.attachedTo}", which is not an element of this process.`);
+        continue;
+      }
+      if ((graph.incoming.get(e.id)?.length ?? 0) > 0) report(e.id, `Boundary event "${e.id}" has incoming sequence flows; it is triggered by its activity "${activity.id}", not entered.`);
+      if (!canWait(activity)) {
+        report(e.id, `Boundary event "${e.id}" is attached to ${activity.type} "${activity.id}", which never waits, so the event could never happen; attach it to a user task, receive task or a service task with a taskType.`);
+        continue;
+      }
+      if (e.event.kind === 'error' && !e.cancelActivity) report(e.id, `Error boundary event "${e.id}" is non-interrupting; an error always interrupts its activity.`);
+      if ((e.event.kind === 'error' || e.event.kind === 'escalation') && activity.type === 'receiveTask') {
+        report(e.id, `${e.event.kind} boundary event "${e.id}" is attached to receive task "${activity.id}", which cannot throw one.`);
+      }
+    }
+
+    for (const id of inlineElements(definition, graph)) {
+      const e = graph.elements.get(id)!;
+      if (e.type === 'boundaryEvent') continue;
+      const waits = !INLINE_TYPES.has(e.type) || (e.type === 'serviceTask' && e.taskType !== undefined) || (e.type === 'endEvent' && e.terminate);
+      if (waits) {
+        report(id, `${e.type} "${id}" is on the path of a non-interrupting boundary event; such paths must run straight through (script, send and service tasks without a job, exclusive gateways) to a none end event.`);
+      }
+    }
+    return out;
+  },
+};
