@@ -1,0 +1,32 @@
+/** The scenario format for `trellis simulate` and `trellis test`: variables, mocked services, steps. */
+import { z } from 'zod';
+
+const variables = z.record(z.string(), z.unknown());
+
+export const scenarioStepSchema = z.union([
+  z.strictObject({ complete: z.string(), variables: variables.optional() }),
+  z.strictObject({ throwError: z.string(), code: z.string(), variables: variables.optional() }),
+  z.strictObject({ escalate: z.string(), code: z.string(), variables: variables.optional() }),
+  z.strictObject({ advance: z.string().regex(/^P/, 'an ISO 8601 duration such as PT48H') }),
+  z.strictObject({ message: z.string(), correlationKey: z.string().nullable().optional(), variables: variables.optional() }),
+  z.strictObject({ signal: z.string(), variables: variables.optional() }),
+  z.strictObject({
+    expect: z.strictObject({ active: z.array(z.string()).optional(), status: z.enum(['completed', 'waiting', 'incident']).optional(), variables: variables.optional(), path: z.array(z.string()).optional() }),
+  }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  /** The definition file this scenario runs, relative to the scenario; default: process.json beside it. */
+  definition: z.string().optional(),
+  /** The simulated clock's start (default 2026-01-01T00:00:00Z). */
+  startAt: z.string().optional(),
+  variables: variables.default({}),
+  /** Job results by service task id or task type: `{ "result": {...} }` or `{ "error": "CODE" }`. */
+  services: z.record(z.string(), z.union([z.strictObject({ result: variables }), z.strictObject({ error: z.string(), message: z.string().optional() })])).default({}),
+  steps: z.array(scenarioStepSchema).default([]),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
