@@ -17,3 +17,9 @@ export type { Effect, EngineEvent, Incident, InstanceState, StepOptions, StepRes
 export { checkExpression, evaluateExpression } from './expressions/feel';
 export { formDefinitionSchema, localizeFormSchema, localizeFormTitle, fieldTitles } from './forms/form';
 export type { FormDefinition, JsonSchema, LocalizableForm } from './forms/form';
+export { decisionSchema, hitPolicies } from './decisions/model';
+export type { Decision, DecisionInput, HitPolicy } from './decisions/model';
+export { evaluateDecision } from './decisions/evaluate';
+export type { DecisionResult } from './decisions/evaluate';
+export { importDmn } from './decisions/dmn';
+export type { CompileOptions } from './compile/compile';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { compile, validateDefinition, type Diagnostic } from '../../engine';
+import { compile, decisionSchema, importDmn, validateDefinition, type Decision, type Diagnostic } from '../../engine';
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
 import { enumeratePaths } from '../../engine/simulate/paths';
@@ -26,13 +26,13 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
   try {
     switch (command) {
       case 'validate':
-        return validateCommand(args, out);
+        return await validateCommand(args, out);
       case 'simulate':
-        return simulateCommand(args, out);
+        return await simulateCommand(args, out);
       case 'test':
-        return testCommand(args, out);
+        return await testCommand(args, out);
       case 'paths':
-        return pathsCommand(args, out);
+        return await pathsCommand(args, out);
       default:
         out.error(USAGE);
         return 2;
@@ -58,10 +58,10 @@ function formatDiagnostic(file: string, d: Diagnostic): string {
   return `${file}: ${d.severity} [${d.ruleId}]${d.elementId ? ` ${d.elementId}` : ''}: ${d.message}`;
 }
 
-function validateCommand(args: string[], out: Out): number {
+async function validateCommand(args: string[], out: Out): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) throw new Error('validate needs a FILE');
-  const result = validateDefinition(readJson(file));
+  const result = validateDefinition(readJson(file), { decisions: await decisionsBeside(file) });
   if (args.includes('--json')) out.log(JSON.stringify({ ok: result.ok, diagnostics: result.diagnostics }, null, 2));
   else if (result.diagnostics.length === 0) out.log(`${file}: valid`);
   else for (const d of result.diagnostics) out.log(formatDiagnostic(file, d));
@@ -73,16 +73,38 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-function runScenario(definitionFile: string, scenarioFile: string): SimulationResult {
+/** Decision tables beside a definition: every `*.dmn` and `*.decisions.json` in its folder. */
+async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
+  const dir = path.dirname(definitionFile);
+  const decisions: Decision[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const file = path.join(dir, name);
+    if (name.endsWith('.dmn')) {
+      if (statSync(file).size > MAX_FILE_BYTES) throw new Error(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
+      decisions.push(...(await importDmn(readFileSync(file, 'utf8')).catch((error: Error) => Promise.reject(new Error(`${file}: ${error.message}`)))));
+    } else if (name.endsWith('.decisions.json')) {
+      const list = readJson(file);
+      for (const [i, d] of (Array.isArray(list) ? list : [list]).entries()) {
+        const parsed = decisionSchema.safeParse(d);
+        if (!parsed.success) throw new Error(`${file} decision #${i + 1}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+        decisions.push(parsed.data);
+      }
+    }
+  }
+  return decisions;
+}
+
+async function runScenario(definitionFile: string, scenarioFile: string): Promise<SimulationResult> {
   const definition = readJson(definitionFile);
-  const validation = validateDefinition(definition);
+  const decisions = await decisionsBeside(definitionFile);
+  const validation = validateDefinition(definition, { decisions });
   if (!validation.ok) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(definitionFile, d)).join('\n'));
   const parsed = scenarioSchema.safeParse(readJson(scenarioFile));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${scenarioFile}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return simulate(compile(definition), parsed.data);
+  return simulate(compile(definition, { decisions }), parsed.data);
 }
 
 function printable(result: SimulationResult) {
@@ -90,11 +112,11 @@ function printable(result: SimulationResult) {
   return { status, path: p, active, variables, incidents };
 }
 
-function simulateCommand(args: string[], out: Out): number {
+async function simulateCommand(args: string[], out: Out): Promise<number> {
   const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenario');
   const scenario = option(args, '--scenario');
   if (!file || !scenario) throw new Error('simulate needs FILE and --scenario SCENARIO.json');
-  const result = runScenario(file, scenario);
+  const result = await runScenario(file, scenario);
   out.log(JSON.stringify(printable(result), null, 2));
   for (const f of result.failures) out.error(f);
   return result.failures.length === 0 && result.status !== 'error' ? 0 : 1;
@@ -129,13 +151,13 @@ function definitionFor(scenarioFile: string): string {
   return path.join(dir, typeof scenario.definition === 'string' ? scenario.definition : 'process.json');
 }
 
-function testCommand(args: string[], out: Out): number {
+async function testCommand(args: string[], out: Out): Promise<number> {
   const scenarios = findScenarios(args[0] ?? 'definitions');
   let passed = 0;
   let failed = 0;
   for (const file of scenarios) {
     try {
-      const result = runScenario(definitionFor(file), file);
+      const result = await runScenario(definitionFor(file), file);
       if (result.failures.length === 0 && result.status !== 'error') {
         passed++;
         out.log(`ok   ${file}`);
@@ -152,10 +174,10 @@ function testCommand(args: string[], out: Out): number {
   return failed === 0 ? 0 : 1;
 }
 
-function pathsCommand(args: string[], out: Out): number {
+async function pathsCommand(args: string[], out: Out): Promise<number> {
   const file = args[0];
   if (!file) throw new Error('paths needs a FILE');
-  const { paths, truncated } = enumeratePaths(compile(readJson(file)));
+  const { paths, truncated } = enumeratePaths(compile(readJson(file), { decisions: await decisionsBeside(file) }));
   out.log(JSON.stringify({ paths, truncated }, null, 2));
   return 0;
 }

@@ -9,11 +9,13 @@ import { setup, type AnyStateMachine } from 'xstate';
 import type { Element, ElementType, InclusiveGateway, ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
 import { analyzeStructure, type Block, type Branch } from '../model/structure';
+import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
 import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
 import { stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
+import { businessRuleTask } from './elements/business-rule-task';
 import { catchEvent } from './elements/catch-event';
 import { endEvent } from './elements/end-event';
 import { exclusiveGateway } from './elements/exclusive-gateway';
@@ -34,6 +36,7 @@ const compilers: Record<ElementType, ElementCompiler> = {
   inclusiveGateway: passThrough,
   serviceTask,
   scriptTask: serviceTask,
+  businessRuleTask,
   manualTask: passThrough,
   sendTask: throwEvent,
   intermediateThrowEvent: throwEvent,
@@ -79,17 +82,24 @@ export interface CompiledProcess {
   machine: AnyStateMachine;
   /** Every place a token can rest (element ids and `@flow`/`!flow` branch ends) → its state path. */
   paths: Map<string, string[]>;
+  decisions: ReadonlyMap<string, Decision>;
 }
 
-export function compile(input: unknown): CompiledProcess {
-  const result = validateDefinition(input);
+export interface CompileOptions {
+  /** Decision tables the process's business rule tasks call (from .dmn files or JSON). */
+  decisions?: Decision[];
+}
+
+export function compile(input: unknown, options: CompileOptions = {}): CompiledProcess {
+  const result = validateDefinition(input, { decisions: options.decisions });
   if (!result.ok) {
     const first = result.diagnostics[0]?.message ?? 'unknown problem';
     throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
   }
   const definition = result.definition;
   const graph = buildGraph(definition);
-  const ctx: CompileContext = { definition, graph, structure: analyzeStructure(definition, graph) };
+  const decisions = new Map((options.decisions ?? []).map((d) => [d.id, d]));
+  const ctx: CompileContext = { definition, graph, structure: analyzeStructure(definition, graph), decisions };
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
@@ -108,7 +118,7 @@ export function compile(input: unknown): CompiledProcess {
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
   });
-  return { definition, elements: graph.elements, machine, paths };
+  return { definition, elements: graph.elements, machine, paths, decisions };
 }
 
 /** The states of one level: the process itself (branch null) or one branch of a block. */

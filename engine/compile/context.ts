@@ -1,4 +1,5 @@
 /** What element compilers share: the machine's context, state ids, and how to leave an element. */
+import type { Decision } from '../decisions/model';
 import type { ProcessDefinition, SequenceFlow } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
 import type { Structure } from '../model/structure';
@@ -25,6 +26,8 @@ export interface CompileContext {
   definition: ProcessDefinition;
   graph: ProcessGraph;
   structure: Structure;
+  /** Decision tables business rule tasks may call, by id. */
+  decisions: ReadonlyMap<string, Decision>;
 }
 
 /**

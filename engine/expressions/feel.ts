@@ -5,7 +5,7 @@
  * `eval`/`Function`; evaluates only against a null-prototype copy of plain JSON data;
  * refuses clock functions (`now()`, `today()`) because the engine has no clock of its own.
  */
-import { evaluate, parseExpression } from 'feelin';
+import { evaluate, parseExpression, unaryTest } from 'feelin';
 
 /** Longest expression accepted; designers write conditions, not programs. */
 export const MAX_EXPRESSION_LENGTH = 2_000;
@@ -66,6 +66,23 @@ export function evaluateExpression(expression: string, variables: Variables): Ev
     return { value: toPlain(value), warnings: warnings.map((w) => w.message) };
   } catch (error) {
     return { value: null, warnings: [(error as Error).message] };
+  }
+}
+
+/**
+ * Tests `value` against a FEEL unary test (a decision table input entry such as `< 250`,
+ * `[250..1000]`, `"Misc", "Travel"`, `not("x")`); `-` or empty matches anything.
+ */
+export function evaluateUnaryTest(test: string, value: unknown, variables: Variables): { matches: boolean; problem?: string } {
+  const text = test.trim();
+  if (text === '' || text === '-') return { matches: true };
+  if (text.length > MAX_EXPRESSION_LENGTH) return { matches: false, problem: `unary test is longer than ${MAX_EXPRESSION_LENGTH} characters` };
+  try {
+    const context = toSandboxContext(variables);
+    context['?'] = copyNullPrototype(value);
+    return { matches: unaryTest(text, context).value === true };
+  } catch (error) {
+    return { matches: false, problem: `"${text}" is not a valid FEEL unary test: ${(error as Error).message}` };
   }
 }
 

@@ -96,8 +96,11 @@ export const userTaskSchema = z.strictObject({
   ...base,
   type: z.literal('userTask'),
   formKey: keySchema,
-  /** Departments (group keys) whose members may work the task. */
-  candidateGroups: z.array(keySchema).min(1).max(10),
+  /**
+   * Departments (group keys) whose members may work the task, or a FEEL expression prefixed with
+   * `=` that gives that list at run time (e.g. `=approverGroups`, set by a decision table).
+   */
+  candidateGroups: z.union([z.array(keySchema).min(1).max(10), z.string().regex(/^=/, 'a list of group keys, or a FEEL expression starting with "="').max(2_000)]),
   /** "manager": only the managers of those departments may work it. */
   candidateRole: z.enum(['member', 'manager']).default('member'),
   /** FEEL expression giving the due date (a date or an ISO 8601 date string). */
@@ -139,6 +142,19 @@ export const serviceTaskSchema = z.strictObject({
 /** Sets variables from FEEL expressions (never JavaScript), then moves on. */
 export const scriptTaskSchema = z.strictObject({ ...base, type: z.literal('scriptTask'), set: assignments });
 
+/**
+ * Evaluates a decision table and stores its result in `resultVariable`, shaped by
+ * `mapDecisionResult` (Camunda's names): `singleEntry` (one value), `singleResult` (one rule's
+ * outputs), `collectEntries` (the single output of every matched rule), `resultList` (all of it).
+ */
+export const businessRuleTaskSchema = z.strictObject({
+  ...base,
+  type: z.literal('businessRuleTask'),
+  decisionRef: z.string().min(1).max(200),
+  resultVariable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
+  mapDecisionResult: z.enum(['singleEntry', 'singleResult', 'collectEntries', 'resultList']).default('resultList'),
+});
+
 /** Work done outside any system; the engine passes through it (as Camunda does). */
 export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manualTask') });
 
@@ -157,6 +173,7 @@ export const elementSchema = z.discriminatedUnion('type', [
   inclusiveGatewaySchema,
   serviceTaskSchema,
   scriptTaskSchema,
+  businessRuleTaskSchema,
   manualTaskSchema,
   sendTaskSchema,
   receiveTaskSchema,
@@ -203,6 +220,7 @@ export type ExclusiveGateway = z.infer<typeof exclusiveGatewaySchema>;
 export type ServiceTask = z.infer<typeof serviceTaskSchema>;
 export type InclusiveGateway = z.infer<typeof inclusiveGatewaySchema>;
 export type BoundaryEvent = z.infer<typeof boundaryEventSchema>;
+export type BusinessRuleTask = z.infer<typeof businessRuleTaskSchema>;
 export type EventDefinition = BoundaryEvent['event'];
 export type EndEvent = z.infer<typeof endEventSchema>;
 

@@ -7,6 +7,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type StateValue
 import { EFFECT_ACTIONS, isWaitState, type CompiledProcess } from '../compile/compile';
 import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
+import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
 import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
 
@@ -136,6 +137,10 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
 function diagnose(process: CompiledProcess, position: string, variables: Variables): Incident {
   const elementId = position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
   const element = process.elements.get(elementId);
+  if (element?.type === 'businessRuleTask') {
+    const result = decisionResultFor(element, process.decisions, variables);
+    if (!result.ok) return { elementId, code: 'DECISION_FAILED', message: result.message };
+  }
   if (element?.type === 'exclusiveGateway' || element?.type === 'inclusiveGateway') {
     const flows = process.definition.flows.filter((f) => f.source === elementId);
     const decision = decide(element, flows, variables);

@@ -10,7 +10,7 @@ export type Variables = Record<string, unknown>;
 
 export interface Incident {
   elementId: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR';
+  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED';
   message: string;
 }
 

@@ -2,6 +2,7 @@
  * Definition validation: structure (zod) first, then one semantic rule per file in rules/.
  * The compiler only ever sees definitions that passed here.
  */
+import type { Decision } from '../decisions/model';
 import { processDefinitionSchema, type ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
 import type { Diagnostic, Rule } from './diagnostic';
@@ -29,11 +30,15 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
   compensateEvent: 'compensation is not supported',
   subProcess: 'embedded subprocesses are not supported yet',
   callActivity: 'call activities are not supported yet',
-  businessRuleTask: 'decision tables are not supported yet',
   adHocSubProcess: 'ad-hoc subprocesses are not supported',
 };
 
-export function validateDefinition(input: unknown): ValidationResult {
+export interface ValidateOptions {
+  /** Decision tables available to business rule tasks; when given, every decisionRef must be among them. */
+  decisions?: readonly Decision[];
+}
+
+export function validateDefinition(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const unsupported = unsupportedElements(input);
   if (unsupported.length > 0) return { ok: false, diagnostics: unsupported };
   const parsed = processDefinitionSchema.safeParse(input);
@@ -43,6 +48,14 @@ export function validateDefinition(input: unknown): ValidationResult {
   const definition = parsed.data;
   const graph = buildGraph(definition);
   const diagnostics = rules.flatMap((rule) => rule.check(definition, graph));
+  if (options.decisions) {
+    const known = new Set(options.decisions.map((d) => d.id));
+    for (const e of definition.elements) {
+      if (e.type === 'businessRuleTask' && !known.has(e.decisionRef)) {
+        diagnostics.push({ ruleId: 'decisions', elementId: e.id, severity: 'error', message: `Business rule task "${e.id}" calls decision "${e.decisionRef}", which is not among the decisions given (${[...known].join(', ') || 'none'}).` });
+      }
+    }
+  }
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return ok ? { ok, definition, diagnostics } : { ok, diagnostics };
 }

@@ -93,6 +93,12 @@ describe('trellis test and paths', () => {
     expect(code).toBe(0);
   });
 
+  it('runs scenarios that call decision tables from a .dmn beside the definition', async () => {
+    const { code, stdout } = await run('test', 'engine/decisions/fixtures');
+    expect(stdout).toMatch(/^2 passed, 0 failed$/m);
+    expect(code).toBe(0);
+  });
+
   it('lists the paths through the invoice approval', async () => {
     const { paths } = JSON.parse((await run('paths', invoice)).stdout) as { paths: string[][] };
     expect(paths.map((p) => p.at(-1))).toEqual(['rejected', 'rejected', 'approved', 'approved']);

@@ -17,7 +17,7 @@ export function userTask(element: Element, ctx: CompileContext) {
         elementId: element.id,
         name: element.name ?? null,
         formKey: element.formKey,
-        candidateGroups: element.candidateGroups,
+        candidateGroups: candidateGroupsOf(element.candidateGroups, context.variables),
         candidateRole: element.candidateRole,
         dueDate: element.dueDate === undefined ? null : toDate(evaluateExpression(element.dueDate, context.variables).value),
       })),
@@ -39,6 +39,14 @@ export function userTask(element: Element, ctx: CompileContext) {
     },
   });
   return parts;
+}
+
+/** Static group keys, or those a `=FEEL` expression gives now (invalid entries dropped). */
+function candidateGroupsOf(groups: string[] | string, variables: Record<string, unknown>): string[] {
+  if (Array.isArray(groups)) return groups;
+  const value = evaluateExpression(groups.slice(1), variables).value;
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((g): g is string => typeof g === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(g));
 }
 
 function toDate(value: unknown): string | null {

@@ -16,6 +16,7 @@ export const expressions: Rule = {
       if (e.type === 'serviceTask' || e.type === 'scriptTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
       if (e.type === 'sendTask') for (const [name, expr] of Object.entries(e.message.payload ?? {})) report(e.id, `Payload expression "${name}"`, expr);
       if (e.type === 'userTask' && e.dueDate !== undefined) report(e.id, 'Due date', e.dueDate);
+      if (e.type === 'userTask' && typeof e.candidateGroups === 'string') report(e.id, 'Candidate groups', e.candidateGroups.slice(1));
       const event = 'event' in e ? e.event : e.type === 'receiveTask' ? { kind: 'message' as const, ...e.message } : undefined;
       if (event?.kind === 'message' && event.correlationKey !== undefined) report(e.id, 'Correlation key', event.correlationKey);
       if (event?.kind === 'timer') {

@@ -1,0 +1,7 @@
+// dmn-moddle ships no type declarations; what Trellis uses of it.
+declare module 'dmn-moddle' {
+  export interface Moddle {
+    fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[] }>;
+  }
+  export function DmnModdle(packages?: Record<string, unknown>, options?: Record<string, unknown>): Moddle;
+}
