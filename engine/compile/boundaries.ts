@@ -27,7 +27,7 @@ export function withBoundaries(ctx: CompileContext, activity: Element, parts: St
       guard = ({ event }) =>
         (event.type === 'error.thrown' || event.type === 'escalation.thrown') &&
         event.type === eventType &&
-        event.elementId === activity.id &&
+        (event.elementId === activity.id || (event.scopes ?? []).includes(activity.id)) &&
         (definition.code === undefined || definition.code === event.code);
     } else {
       const wait = waitFor(boundary.id, definition)!;

@@ -6,14 +6,16 @@
  * the runtime collects them from XState's pure `transition` and never executes anything itself.
  */
 import { setup, type AnyStateMachine } from 'xstate';
-import type { Element, ElementType, InclusiveGateway, ProcessDefinition } from '../model/definition';
+import type { Element, ElementType, InclusiveGateway, ProcessDefinition, SubProcess } from '../model/definition';
 import { buildGraph } from '../model/graph';
-import { analyzeStructure, type Block, type Branch } from '../model/structure';
+import { flatten, type Scope } from '../model/scopes';
+import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
 import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
-import { stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
+import { withBoundaries } from './boundaries';
+import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
 import { catchEvent } from './elements/catch-event';
@@ -44,6 +46,9 @@ const compilers: Record<ElementType, ElementCompiler> = {
   intermediateCatchEvent: catchEvent,
   // Only interrupting boundary events are states: the activity's event leads into them, they pass on.
   boundaryEvent: passThrough,
+  subProcess: () => {
+    throw new Error('subprocesses are compiled by subProcessState');
+  },
 };
 
 /** Where an instance rests between commands; a token anywhere else (but a join or an end) is stuck. */
@@ -97,14 +102,15 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
   }
   const definition = result.definition;
-  const graph = buildGraph(definition);
   const decisions = new Map((options.decisions ?? []).map((d) => [d.id, d]));
-  const ctx: CompileContext = { definition, graph, structure: analyzeStructure(definition, graph), decisions };
+  const all = flatten(definition);
+  const graph = buildGraph(all);
+  const ctx: CompileContext = { definition, graph, structure: mergedStructure(definition, all.scopes), decisions, scopeOf: all.scopeOf };
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
-  const states = level(ctx, null, [], paths);
-  states[stateKey.complete] = { id: stateId.complete, type: 'final' };
+  const states = level(ctx, definition.elements, null, [], paths);
+  states[stateKey.complete] = { id: stateId.complete(null), type: 'final' };
 
   // Effects are named actions that do nothing here: the runtime turns them into data for the host.
   const actions = Object.fromEntries(EFFECT_ACTIONS.map((type) => [type, () => {}]));
@@ -121,17 +127,45 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
   return { definition, elements: graph.elements, machine, paths, decisions };
 }
 
-/** The states of one level: the process itself (branch null) or one branch of a block. */
-function level(ctx: CompileContext, branch: Branch | null, path: string[], paths: Map<string, string[]>): Record<string, object> {
+/** Block analysis of every scope, in one index (ids are unique across scopes). */
+function mergedStructure(definition: ProcessDefinition, scopes: Scope[]): Structure {
+  const merged: Structure = { blocks: new Map(), owner: new Map(), joins: new Map(), problems: [], inline: new Set() };
+  for (const scope of scopes) {
+    const scoped = { ...definition, elements: scope.elements, flows: scope.flows };
+    const s = analyzeStructure(scoped, buildGraph(scoped));
+    for (const [k, v] of s.blocks) merged.blocks.set(k, v);
+    for (const [k, v] of s.owner) merged.owner.set(k, v);
+    for (const [k, v] of s.joins) merged.joins.set(k, v);
+    for (const id of s.inline) merged.inline.add(id);
+  }
+  return merged;
+}
+
+/** The states of one level: a scope's own elements (branch null) or one branch of a block. */
+function level(ctx: CompileContext, elements: Element[], branch: Branch | null, path: string[], paths: Map<string, string[]>): Record<string, object> {
   const states: Record<string, object> = {};
-  for (const element of ctx.definition.elements) {
+  for (const element of elements) {
     if (ctx.structure.inline.has(element.id) || placement(ctx, element) !== branch) continue;
     paths.set(element.id, [...path, element.id]);
     const block = ctx.structure.blocks.get(element.id);
-    const config = block ? blockState(ctx, block, [...path, element.id], paths) : compilers[element.type](element, ctx);
+    const config = block
+      ? blockState(ctx, block, elements, [...path, element.id], paths)
+      : element.type === 'subProcess'
+        ? subProcessState(ctx, element, [...path, element.id], paths)
+        : compilers[element.type](element, ctx);
     states[element.id] = { id: stateId.element(element.id), ...config };
   }
   return states;
+}
+
+/** An embedded subprocess: a compound state running its own elements, done when they are. */
+function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], paths: Map<string, string[]>) {
+  const start = sub.elements.find((e) => e.type === 'startEvent')!;
+  const states = level(ctx, sub.elements, null, path, paths);
+  states[stateKey.complete] = { id: stateId.complete(sub.id), type: 'final' };
+  const flow = onlyOutgoing(ctx, sub.id);
+  const parts = withBoundaries(ctx, sub, { entry: [], exit: [], on: {} });
+  return { initial: start.id, states, onDone: leaveAlong(ctx, sub.id, sub.type, flow), entry: parts.entry, exit: parts.exit, on: parts.on };
 }
 
 /** Terminate end events end the whole process, so they live at the top level wherever they are drawn. */
@@ -141,7 +175,7 @@ function placement(ctx: CompileContext, element: Element): Branch | null {
 }
 
 /** A split and its branches: a parallel state, one region per outgoing flow, done when all are. */
-function blockState(ctx: CompileContext, block: Block, path: string[], paths: Map<string, string[]>) {
+function blockState(ctx: CompileContext, block: Block, elements: Element[], path: string[], paths: Map<string, string[]>) {
   const split = ctx.graph.elements.get(block.splitId)!;
   const flows = ctx.graph.outgoing.get(block.splitId) ?? [];
   const audit: AuditParams = { event: 'element.completed', elementId: split.id, elementType: split.type, flowId: null, data: { flowIds: flows.map((f) => f.id) } };
@@ -149,7 +183,7 @@ function blockState(ctx: CompileContext, block: Block, path: string[], paths: Ma
   for (const branch of block.branches) {
     const flow = flows.find((f) => f.id === branch.flowId)!;
     const regionPath = [...path, branch.flowId];
-    const states = level(ctx, branch, regionPath, paths);
+    const states = level(ctx, elements, branch, regionPath, paths);
     if (branch.joinFlowId) {
       states[stateKey.arrived(branch.joinFlowId)] = { id: stateId.arrived(branch.joinFlowId), type: 'final' };
       paths.set(stateKey.arrived(branch.joinFlowId), [...regionPath, stateKey.arrived(branch.joinFlowId)]);
@@ -177,7 +211,7 @@ function blockState(ctx: CompileContext, block: Block, path: string[], paths: Ma
     type: 'parallel' as const,
     entry: [{ type: 'audit' as const, params: audit }],
     states: regions,
-    onDone: { target: block.joinId ? `#${stateId.element(block.joinId)}` : `#${stateId.complete}` },
+    onDone: { target: block.joinId ? `#${stateId.element(block.joinId)}` : `#${stateId.complete(ctx.scopeOf.get(block.splitId)?.id ?? null)}` },
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Decision } from '../decisions/model';
 import type { ProcessDefinition, SequenceFlow } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
+import type { Scope } from '../model/scopes';
 import type { Structure } from '../model/structure';
 import type { Effect, Variables } from '../runtime/types';
 
@@ -28,6 +29,8 @@ export interface CompileContext {
   structure: Structure;
   /** Decision tables business rule tasks may call, by id. */
   decisions: ReadonlyMap<string, Decision>;
+  /** The scope (process or subprocess) of every element and flow. */
+  scopeOf: ReadonlyMap<string, Scope>;
 }
 
 /**
@@ -41,7 +44,8 @@ export const stateId = {
   arrived: (flowId: string) => `at_${flowId}`,
   skipped: (flowId: string) => `skip_${flowId}`,
   deciding: (flowId: string) => `cond_${flowId}`,
-  complete: 'trellis_complete',
+  /** Where a scope (the process, or subprocess `id`) ends when branches without a join are all done. */
+  complete: (scopeId: string | null) => (scopeId === null ? 'trellis_complete' : `done_${scopeId}`),
 };
 export const stateKey = {
   arrived: (flowId: string) => `@${flowId}`,

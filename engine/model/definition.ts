@@ -54,7 +54,16 @@ export const escalationEventSchema = z.strictObject({ kind: z.literal('escalatio
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
-export const startEventSchema = z.strictObject({ ...base, type: z.literal('startEvent') });
+/**
+ * A none start event starts its process or subprocess. In an event subprocess the start event
+ * names what triggers it (timer, message, signal, error, escalation) and whether it interrupts.
+ */
+export const startEventSchema = z.strictObject({
+  ...base,
+  type: z.literal('startEvent'),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema]).optional(),
+  interrupting: z.boolean().default(true),
+});
 
 /** Waits for a timer, message or signal. */
 export const intermediateCatchEventSchema = z.strictObject({
@@ -90,6 +99,8 @@ export const endEventSchema = z.strictObject({
   outcome: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
   /** A terminate end event ends the whole instance at once, cancelling every other path. */
   terminate: z.boolean().optional(),
+  /** An error end event throws to the nearest enclosing error catcher; an escalation end event escalates. */
+  event: z.discriminatedUnion('kind', [errorEventSchema, escalationEventSchema]).optional(),
 });
 
 export const userTaskSchema = z.strictObject({
@@ -164,7 +175,31 @@ export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTas
 /** Waits for a message. */
 export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageEventSchema.omit({ kind: true }) });
 
-export const elementSchema = z.discriminatedUnion('type', [
+/** Shape of an embedded subprocess: its own elements and flows, with BPMN's unique ids. */
+export interface SubProcessShape {
+  id: string;
+  type: 'subProcess';
+  name?: LocalizedText;
+  documentation?: string;
+  /** An event subprocess: started by its start event's trigger while the enclosing scope runs. */
+  triggeredByEvent?: boolean;
+  elements: Element[];
+  flows: SequenceFlow[];
+}
+
+export const subProcessSchema = z.strictObject({
+  ...base,
+  type: z.literal('subProcess'),
+  triggeredByEvent: z.boolean().optional(),
+  get elements(): z.ZodArray<z.ZodType<Element>> {
+    return z.array(elementSchema).min(1).max(2_000);
+  },
+  get flows(): z.ZodArray<z.ZodType<SequenceFlow>> {
+    return z.array(sequenceFlowSchema).max(5_000);
+  },
+});
+
+const nonScopeElementSchema = z.discriminatedUnion('type', [
   startEventSchema,
   endEventSchema,
   userTaskSchema,
@@ -181,6 +216,8 @@ export const elementSchema = z.discriminatedUnion('type', [
   intermediateThrowEventSchema,
   boundaryEventSchema,
 ]);
+
+export const elementSchema: z.ZodType<Element> = z.discriminatedUnion('type', [...nonScopeElementSchema.options, subProcessSchema]) as unknown as z.ZodType<Element>;
 
 export const sequenceFlowSchema = z.strictObject({
   id: elementId,
@@ -212,9 +249,16 @@ export const processDefinitionSchema = z.strictObject({
 
 export type ProcessDefinition = z.infer<typeof processDefinitionSchema>;
 export type ProcessDefinitionInput = z.input<typeof processDefinitionSchema>;
-export type Element = z.infer<typeof elementSchema>;
+export type Element = z.infer<typeof nonScopeElementSchema> | SubProcessShape;
+export type SubProcess = SubProcessShape;
 export type ElementType = Element['type'];
-export type SequenceFlow = z.infer<typeof sequenceFlowSchema>;
+export interface SequenceFlow {
+  id: string;
+  name?: LocalizedText;
+  source: string;
+  target: string;
+  condition?: string;
+}
 export type UserTask = z.infer<typeof userTaskSchema>;
 export type ExclusiveGateway = z.infer<typeof exclusiveGatewaySchema>;
 export type ServiceTask = z.infer<typeof serviceTaskSchema>;

@@ -21,7 +21,8 @@ export function successors(graph: ProcessGraph, id: string, interruptingOnly = f
   return next;
 }
 
-export function buildGraph(definition: ProcessDefinition): ProcessGraph {
+/** The graph of the given elements and flows (one scope, or all of them flattened). */
+export function buildGraph(definition: Pick<ProcessDefinition, 'elements' | 'flows'>): ProcessGraph {
   const elements = new Map(definition.elements.map((e) => [e.id, e]));
   const flows = new Map(definition.flows.map((f) => [f.id, f]));
   const outgoing = new Map<string, SequenceFlow[]>();

@@ -122,7 +122,11 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
     return element !== undefined && isWaitState(element);
   });
   // A token resting anywhere but a wait state, a join or a branch's end event could not move on.
-  const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && process.elements.get(p)?.type !== 'endEvent');
+  const consumed = (p: string) => {
+    const e = process.elements.get(p);
+    return e?.type === 'endEvent' && e.event?.kind !== 'error';
+  };
+  const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && !consumed(p));
   const extra = positions.length === waiting.length ? {} : { positions };
   const raised = effects.find((e): e is Extract<Effect, { type: 'raiseIncident' }> => e.type === 'raiseIncident');
   if (stuck === undefined && !raised) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
@@ -137,6 +141,9 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
 function diagnose(process: CompiledProcess, position: string, variables: Variables): Incident {
   const elementId = position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
   const element = process.elements.get(elementId);
+  if (element?.type === 'endEvent' && element.event?.kind === 'error') {
+    return { elementId, code: 'UNHANDLED_ERROR', message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.` };
+  }
   if (element?.type === 'businessRuleTask') {
     const result = decisionResultFor(element, process.decisions, variables);
     if (!result.ok) return { elementId, code: 'DECISION_FAILED', message: result.message };

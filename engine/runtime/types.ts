@@ -48,8 +48,8 @@ export type EngineEvent =
     }
   | { type: 'job.completed'; elementId: string; variables: Variables }
   /** A business error thrown by a user task's form or a job, caught by an error boundary event. */
-  | { type: 'error.thrown'; elementId: string; code: string; message?: string; variables?: Variables }
-  | { type: 'escalation.thrown'; elementId: string; code: string; variables?: Variables }
+  | { type: 'error.thrown'; elementId: string; code: string; message?: string; variables?: Variables; /** Subprocesses it passes through, innermost first (thrown by an end event). */ scopes?: string[] }
+  | { type: 'escalation.thrown'; elementId: string; code: string; variables?: Variables; scopes?: string[] }
   /** `dueAt` is the time the timer was scheduled for (cycles repeat from it, without drift). */
   | { type: 'timer.fired'; timerId: string; dueAt: string }
   | { type: 'message.received'; name: string; correlationKey?: string | null; variables?: Variables }

@@ -1,5 +1,6 @@
 import type { ProcessDefinition } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
+import type { Scope } from '../model/scopes';
 
 export interface Diagnostic {
   ruleId: string;
@@ -14,5 +15,6 @@ export interface Diagnostic {
 /** One semantic check over a structurally valid definition. */
 export interface Rule {
   id: string;
-  check(definition: ProcessDefinition, graph: ProcessGraph): Diagnostic[];
+  /** Runs once per scope: `definition` holds that scope's elements and flows. */
+  check(definition: ProcessDefinition, graph: ProcessGraph, scope: Scope): Diagnostic[];
 }

@@ -25,7 +25,7 @@ describe('validateDefinition', () => {
   it('names the dangling flow and the missing element', () => {
     const found = errors(danglingFlow);
     expect(found).toContainEqual(
-      expect.objectContaining({ ruleId: 'flow-references', elementId: 'f2', message: 'Sequence flow "f2" has target "archive", which is not an element of this process.' }),
+      expect.objectContaining({ ruleId: 'flow-references', elementId: 'f2', message: 'Sequence flow "f2" has target "archive", which is not an element of the same process or subprocess (flows cannot cross a subprocess border).' }),
     );
   });
 

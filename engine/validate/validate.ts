@@ -5,6 +5,7 @@
 import type { Decision } from '../decisions/model';
 import { processDefinitionSchema, type ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
+import { flatten } from '../model/scopes';
 import type { Diagnostic, Rule } from './diagnostic';
 import { events } from './rules/events';
 import { exclusiveGateway } from './rules/exclusive-gateway';
@@ -16,7 +17,8 @@ import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
 import { uniqueIds } from './rules/unique-ids';
 
-export const rules: readonly Rule[] = [uniqueIds, flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, expressions];
+/** Rules checked in every scope (unique-ids runs once over all scopes). */
+export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, expressions];
 
 export type ValidationResult =
   | { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] }
@@ -28,7 +30,6 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
   eventBasedGateway: 'not supported yet; use boundary events on a receive task',
   transaction: 'transactions and compensation are not supported',
   compensateEvent: 'compensation is not supported',
-  subProcess: 'embedded subprocesses are not supported yet',
   callActivity: 'call activities are not supported yet',
   adHocSubProcess: 'ad-hoc subprocesses are not supported',
 };
@@ -46,11 +47,16 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     return { ok: false, diagnostics: parsed.error.issues.map((issue) => schemaDiagnostic(input, issue)) };
   }
   const definition = parsed.data;
-  const graph = buildGraph(definition);
-  const diagnostics = rules.flatMap((rule) => rule.check(definition, graph));
+  const all = flatten(definition);
+  const diagnostics = uniqueIds.check({ ...definition, elements: all.elements, flows: all.flows }, buildGraph(all), all.scopes[0]!);
+  for (const scope of all.scopes) {
+    const scoped = { ...definition, elements: scope.elements, flows: scope.flows };
+    const graph = buildGraph(scoped);
+    diagnostics.push(...rules.flatMap((rule) => rule.check(scoped, graph, scope)));
+  }
   if (options.decisions) {
     const known = new Set(options.decisions.map((d) => d.id));
-    for (const e of definition.elements) {
+    for (const e of all.elements) {
       if (e.type === 'businessRuleTask' && !known.has(e.decisionRef)) {
         diagnostics.push({ ruleId: 'decisions', elementId: e.id, severity: 'error', message: `Business rule task "${e.id}" calls decision "${e.decisionRef}", which is not among the decisions given (${[...known].join(', ') || 'none'}).` });
       }

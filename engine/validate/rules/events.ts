@@ -7,7 +7,7 @@ import type { Diagnostic, Rule } from '../diagnostic';
 const INLINE_TYPES = new Set(['scriptTask', 'serviceTask', 'manualTask', 'sendTask', 'intermediateThrowEvent', 'exclusiveGateway', 'endEvent']);
 
 function canWait(e: Element): boolean {
-  return e.type === 'userTask' || e.type === 'receiveTask' || (e.type === 'serviceTask' && e.taskType !== undefined);
+  return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || (e.type === 'serviceTask' && e.taskType !== undefined);
 }
 
 /** Boundary events sit on activities that can wait, catch what those can throw, and timers parse. */
@@ -23,6 +23,7 @@ export const events: Rule = {
     };
 
     for (const e of definition.elements) {
+      if (e.type === 'subProcess' && e.triggeredByEvent) report(e.id, `Event subprocess "${e.id}" cannot run in Trellis yet; use boundary events on a subprocess instead.`);
       if (e.type === 'intermediateCatchEvent') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
       checkTimer(e.id, e.event);

@@ -16,6 +16,8 @@ export const reachability: Rule = {
     };
     const backward = walk(ends, (id) => [...(graph.incoming.get(id) ?? []).map((f) => f.source), ...attachedTo(id)], graph);
     for (const e of definition.elements) {
+      // Event subprocesses are started by their trigger, not by a flow.
+      if (e.type === 'subProcess' && e.triggeredByEvent) continue;
       if (!forward.has(e.id)) {
         out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from start event "${start.id}".` });
       } else if (!backward.has(e.id)) {

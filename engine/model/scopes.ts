@@ -1,0 +1,45 @@
+/**
+ * A definition's scopes: the process itself and every embedded subprocess, each with its own
+ * elements and flows. Ids are unique across all of them (as in BPMN), so one flat index serves
+ * compilation, while validation checks each scope on its own.
+ */
+import type { Element, ProcessDefinition, SequenceFlow, SubProcess } from './definition';
+
+export interface Scope {
+  /** The subprocess id, or null for the process. */
+  id: string | null;
+  kind: 'process' | 'subProcess' | 'eventSubProcess';
+  elements: Element[];
+  flows: SequenceFlow[];
+  /** Enclosing subprocess ids, innermost first. */
+  enclosing: string[];
+}
+
+export function scopesOf(definition: Pick<ProcessDefinition, 'elements' | 'flows'>): Scope[] {
+  const out: Scope[] = [];
+  const visit = (id: string | null, kind: Scope['kind'], elements: Element[], flows: SequenceFlow[], enclosing: string[]) => {
+    out.push({ id, kind, elements, flows, enclosing });
+    for (const e of elements) {
+      if (e.type === 'subProcess') visit(e.id, e.triggeredByEvent ? 'eventSubProcess' : 'subProcess', e.elements, e.flows, [e.id, ...enclosing]);
+    }
+  };
+  visit(null, 'process', definition.elements, definition.flows, []);
+  return out;
+}
+
+/** Every element and flow of every scope, with the scope each belongs to. */
+export function flatten(definition: Pick<ProcessDefinition, 'elements' | 'flows'>) {
+  const scopes = scopesOf(definition);
+  const scopeOf = new Map<string, Scope>();
+  for (const scope of scopes) for (const e of [...scope.elements, ...scope.flows]) scopeOf.set(e.id, scope);
+  return {
+    scopes,
+    elements: scopes.flatMap((s) => s.elements),
+    flows: scopes.flatMap((s) => s.flows),
+    scopeOf,
+  };
+}
+
+export function isSubProcess(e: Element | undefined): e is SubProcess {
+  return e?.type === 'subProcess';
+}
