@@ -143,6 +143,9 @@ export const tasks = pgTable(
     candidateRole: text('candidate_role', { enum: groupRoles }).notNull().default('member'),
     status: text('status', { enum: taskStatuses }).notNull().default('open'),
     dueDate: date('due_date', { mode: 'string' }),
+    /** For one run of a multi-instance task: its 0-based index and item; -1 otherwise. */
+    loopIndex: integer('loop_index').notNull().default(-1),
+    loopItem: jsonb('loop_item').$type<unknown>(),
     /** Form data submitted on completion. */
     data: jsonb('data').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
@@ -153,8 +156,8 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_inbox_idx').on(t.tenantId, t.status, t.createdAt),
     index('tasks_instance_idx').on(t.instanceId),
-    // At most one open task per user-task element of an instance.
-    uniqueIndex('tasks_open_element_idx').on(t.instanceId, t.elementId).where(sql`status = 'open'`),
+    // At most one open task per user-task element (and multi-instance run) of an instance.
+    uniqueIndex('tasks_open_element_run_idx').on(t.instanceId, t.elementId, t.loopIndex).where(sql`status = 'open'`),
   ],
 );
 

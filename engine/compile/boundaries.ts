@@ -15,6 +15,7 @@ export interface StateParts {
   entry: unknown[];
   exit: unknown[];
   on: Record<string, unknown[]>;
+  always?: unknown[];
 }
 
 export function withBoundaries(ctx: CompileContext, activity: Element, parts: StateParts): StateParts {

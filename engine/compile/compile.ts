@@ -12,9 +12,11 @@ import { flatten, type Scope } from '../model/scopes';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
-import type { EngineEvent, Variables } from '../runtime/types';
+import type { EngineEvent, LoopState, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
+import { collect, update, type ActionArgs } from './actions';
 import { withBoundaries } from './boundaries';
+import { completeRun, loopItems, runVariables, startLoop } from './multi-instance';
 import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
@@ -119,7 +121,7 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     actions,
   }).createMachine({
     id: definition.key,
-    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {} }),
+    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {} }),
     initial: start.id,
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
@@ -164,8 +166,67 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
   const states = level(ctx, sub.elements, null, path, paths);
   states[stateKey.complete] = { id: stateId.complete(sub.id), type: 'final' };
   const flow = onlyOutgoing(ctx, sub.id);
-  const parts = withBoundaries(ctx, sub, { entry: [], exit: [], on: {} });
-  return { initial: start.id, states, onDone: leaveAlong(ctx, sub.id, sub.type, flow), entry: parts.entry, exit: parts.exit, on: parts.on };
+  const leave = leaveAlong(ctx, sub.id, sub.type, flow);
+  if (!sub.multiInstance) {
+    const parts = withBoundaries(ctx, sub, { entry: [], exit: [], on: {} });
+    return { initial: start.id, states, onDone: leave, entry: parts.entry, exit: parts.exit, on: parts.on };
+  }
+  // Multi-instance: the subprocess runs once per item, one run after another (validation allows
+  // "parallel" only when nothing inside waits, where running them in turn gives the same result).
+  const mi = { ...sub.multiInstance, sequential: true };
+  const id = sub.id;
+  const after = ({ context }: ActionArgs) => {
+    const loop = context.loops[id]!;
+    return completeRun(mi, loop, loop.active[0] ?? 0, null, context.variables);
+  };
+  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
+  const finish = update((args) => {
+    const result = after(args);
+    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
+    return { variables, loops: withoutLoop(args.context.loops) };
+  });
+  const parts = withBoundaries(ctx, sub, {
+    entry: [
+      collect(({ context, enqueue }) => {
+        if (context.loops[id]) return; // re-entered for the next run
+        const items = loopItems(id, mi, context.variables);
+        if (!items.ok) {
+          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
+          return;
+        }
+        const loop = startLoop(items.items, true);
+        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop }, variables: loop.items.length > 0 ? runVariables(mi, loop, 0, c.variables) : c.variables })));
+      }),
+    ],
+    exit: [
+      collect(({ event, enqueue }) => {
+        if (!event.type.startsWith('xstate.done.state.')) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+      }),
+    ],
+    on: {},
+  });
+  const isEmpty = ({ context }: ActionArgs) => context.loops[id]?.items.length === 0;
+  return {
+    initial: start.id,
+    states,
+    entry: parts.entry,
+    exit: parts.exit,
+    on: parts.on,
+    always: [{ guard: isEmpty, target: leave.target, actions: [finish, ...leave.actions] }],
+    onDone: [
+      { guard: (args: ActionArgs) => after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
+      {
+        target: `#${stateId.element(id)}`,
+        reenter: true,
+        actions: [
+          update((args) => {
+            const result = after(args);
+            return { loops: { ...args.context.loops, [id]: result.loop }, variables: runVariables(mi, result.loop, result.next ?? 0, args.context.variables) };
+          }),
+        ],
+      },
+    ],
+  };
 }
 
 /** Terminate end events end the whole process, so they live at the top level wherever they are drawn. */

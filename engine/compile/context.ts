@@ -4,7 +4,7 @@ import type { ProcessDefinition, SequenceFlow } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
 import type { Scope } from '../model/scopes';
 import type { Structure } from '../model/structure';
-import type { Effect, Variables } from '../runtime/types';
+import type { Effect, LoopState, Variables } from '../runtime/types';
 
 export interface MachineContext {
   variables: Variables;
@@ -14,6 +14,8 @@ export interface MachineContext {
   now: string | null;
   /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
   timers: Record<string, number | null>;
+  /** Running multi-instance activities, by element id. */
+  loops: Record<string, LoopState>;
 }
 
 /** Any effect the compiled machine may ask for; the action's type is the effect's type. */

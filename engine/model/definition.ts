@@ -52,6 +52,27 @@ export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code:
 export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
 
 export type TimerEvent = z.infer<typeof timerEventSchema>;
+
+/**
+ * Runs an activity once per item of `collection` (FEEL list) or `cardinality` (FEEL number) times,
+ * all at once or one after another. Each run sees the item as `elementVariable` and `loopCounter`
+ * (1-based); `completionCondition` may end it early (it sees nrOfInstances,
+ * nrOfCompletedInstances, nrOfActiveInstances), e.g. "any 2 of 3 approvers":
+ * `count(approvals[item = "approve"]) >= 2`. Each run's `outputElement` (FEEL, default: the
+ * submitted data) is collected in order into `outputCollection`.
+ */
+export const multiInstanceSchema = z
+  .strictObject({
+    sequential: z.boolean().default(false),
+    collection: z.string().min(1).max(2_000).optional(),
+    cardinality: z.string().min(1).max(2_000).optional(),
+    elementVariable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('item'),
+    completionCondition: z.string().min(1).max(2_000).optional(),
+    outputCollection: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
+    outputElement: z.string().min(1).max(2_000).optional(),
+  })
+  .refine((m) => (m.collection === undefined) !== (m.cardinality === undefined), 'multi-instance needs exactly one of collection or cardinality');
+export type MultiInstance = z.infer<typeof multiInstanceSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
 /**
@@ -116,6 +137,7 @@ export const userTaskSchema = z.strictObject({
   candidateRole: z.enum(['member', 'manager']).default('member'),
   /** FEEL expression giving the due date (a date or an ISO 8601 date string). */
   dueDate: expression.optional(),
+  multiInstance: multiInstanceSchema.optional(),
 });
 
 export const exclusiveGatewaySchema = z.strictObject({
@@ -183,6 +205,7 @@ export interface SubProcessShape {
   documentation?: string;
   /** An event subprocess: started by its start event's trigger while the enclosing scope runs. */
   triggeredByEvent?: boolean;
+  multiInstance?: MultiInstance;
   elements: Element[];
   flows: SequenceFlow[];
 }
@@ -191,6 +214,7 @@ export const subProcessSchema = z.strictObject({
   ...base,
   type: z.literal('subProcess'),
   triggeredByEvent: z.boolean().optional(),
+  multiInstance: multiInstanceSchema.optional(),
   get elements(): z.ZodArray<z.ZodType<Element>> {
     return z.array(elementSchema).min(1).max(2_000);
   },

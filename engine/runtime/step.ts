@@ -35,7 +35,8 @@ export function send(process: CompiledProcess, state: InstanceState, event: Engi
     throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${event.elementId}" is not waiting in this instance (waiting: ${state.active.join(', ') || 'nothing'}).`);
   }
   const [next, actions] = transition(process.machine, snapshot, structuredClone(event));
-  if (actions.length === 0 && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
+  const effectCount = actions.filter((a) => EFFECT_TYPES.has(a.type)).length;
+  if (effectCount === 0 && next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
     if (event.type === 'error.thrown') {
       const incident: Incident = { elementId: event.elementId, code: 'UNHANDLED_ERROR', message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.` };
       const positions = leavesOf(snapshot.value);
@@ -80,7 +81,7 @@ export function restore(process: CompiledProcess, state: InstanceState, options:
     if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
     return path;
   });
-  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {} };
+  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {} };
   return process.machine.resolveState({ value: valueOf(paths), context });
 }
 
@@ -110,8 +111,16 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
   const context = snapshot.context as MachineContext;
   const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables } as const;
   const outcome = context.outcome ? { outcome: context.outcome } : {};
-  const timers = Object.keys(context.timers).length > 0 ? { timers: context.timers } : {};
+  const timers = {
+    ...(Object.keys(context.timers).length > 0 ? { timers: context.timers } : {}),
+    ...(Object.keys(context.loops).length > 0 ? { loops: context.loops } : {}),
+  };
 
+  if (snapshot.status === 'error') {
+    // A bug in the engine or a compiled element, never a business outcome: fail loudly.
+    const cause = snapshot.error instanceof Error ? snapshot.error.message : String(snapshot.error);
+    throw new EngineError('INTERNAL', `The engine failed while running "${process.definition.key}": ${cause}`);
+  }
   if (snapshot.status === 'done') {
     effects.push({ type: 'completeInstance', outcome: context.outcome });
     return { state: { ...base, status: 'completed', active: [], ...outcome }, effects };

@@ -10,7 +10,7 @@ export type Variables = Record<string, unknown>;
 
 export interface Incident {
   elementId: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED';
+  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED';
   message: string;
 }
 
@@ -32,10 +32,22 @@ export interface InstanceState {
   positions?: string[];
   /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
   timers?: Record<string, number | null>;
+  /** Progress of running multi-instance activities, by element id. */
+  loops?: Record<string, LoopState>;
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
   outcome?: string;
+}
+
+export interface LoopState {
+  items: unknown[];
+  /** Indexes of runs started and not yet completed. */
+  active: number[];
+  /** Indexes of runs completed, in completion order. */
+  finished: number[];
+  /** Output of each run, by index (null until it completes). */
+  outputs: unknown[];
 }
 
 /** Facts the host tells the engine. */
@@ -43,8 +55,10 @@ export type EngineEvent =
   | {
       type: 'task.completed';
       elementId: string;
-      /** Form data submitted; merged into the instance variables. */
+      /** Form data submitted; merged into the instance variables (multi-instance: collected instead). */
       variables: Variables;
+      /** Which run of a multi-instance task (0-based). */
+      loopIndex?: number;
     }
   | { type: 'job.completed'; elementId: string; variables: Variables }
   /** A business error thrown by a user task's form or a job, caught by an error boundary event. */
@@ -72,9 +86,11 @@ export type Effect =
       candidateRole: 'member' | 'manager';
       /** ISO 8601 date or date-time, or null. */
       dueDate: string | null;
+      /** For a run of a multi-instance task: its 0-based index and item. */
+      loop?: { index: number; item: unknown };
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
-  | { type: 'cancelTask'; elementId: string }
+  | { type: 'cancelTask'; elementId: string; loopIndex?: number }
   | { type: 'startJob'; elementId: string; taskType: string; variables: Variables }
   | { type: 'cancelJob'; elementId: string }
   | { type: 'scheduleTimer'; timerId: string; elementId: string; dueAt: string }

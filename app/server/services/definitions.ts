@@ -1,6 +1,7 @@
 /** Publishing and reading process definitions and their forms, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { compile, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition } from '@/engine';
+import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -23,6 +24,10 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
     throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`);
   }
   const definition = result.definition;
+  const unsupported = notYetRunByServer(definition);
+  if (unsupported.length > 0) {
+    throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses what the server does not run yet (timers, messages, jobs and decisions come with the durable runtime): ${unsupported.join('; ')}. It can be tried with \`trellis simulate\`.`);
+  }
   const formDefs = input.forms.map((f, i) => {
     const parsed = formDefinitionSchema.safeParse(f);
     if (!parsed.success) {
@@ -58,8 +63,27 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
 function formKeysOf(definition: ProcessDefinition): string[] {
   const keys = new Set<string>();
   if (definition.startForm) keys.add(definition.startForm);
-  for (const e of definition.elements) if (e.type === 'userTask') keys.add(e.formKey);
+  for (const e of flatten(definition).elements) if (e.type === 'userTask') keys.add(e.formKey);
   return [...keys];
+}
+
+/**
+ * Elements whose effects (timers, subscriptions, jobs, outgoing messages, decisions) the server
+ * cannot carry out yet: publishing them would leave instances waiting forever.
+ */
+function notYetRunByServer(definition: ProcessDefinition): string[] {
+  const found: string[] = [];
+  for (const e of flatten(definition).elements) {
+    const what =
+      e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' ? `${e.event.kind} event` :
+      e.type === 'receiveTask' ? 'receive task' :
+      e.type === 'sendTask' || (e.type === 'intermediateThrowEvent' && e.event) ? 'outgoing message or signal' :
+      e.type === 'serviceTask' && e.taskType ? `job "${e.taskType}"` :
+      e.type === 'businessRuleTask' ? 'decision table' :
+      e.type === 'endEvent' && e.event ? `${e.event.kind} end event` : null;
+    if (what) found.push(`"${e.id}" (${what})`);
+  }
+  return found;
 }
 
 async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition): Promise<FormRow> {

@@ -2,7 +2,7 @@
  * Carries out the engine's effects inside the caller's transaction: inbox tasks and audit rows,
  * written with as few round trips as the data allows (one INSERT per table).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Effect } from '@/engine';
 import type { Executor } from '@/db/client';
 import { auditEvents, tasks } from '@/db/schema';
@@ -36,6 +36,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
           candidateGroups: e.candidateGroups,
           candidateRole: e.candidateRole,
           dueDate: e.dueDate ? e.dueDate.slice(0, 10) : null,
+          loopIndex: e.loop?.index ?? -1,
+          loopItem: e.loop?.item ?? null,
           createdBy: scope.actorId,
         };
       }),
@@ -43,7 +45,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     .returning({ id: tasks.id, elementId: tasks.elementId });
 
   const audit: AuditRow[] = [...leadingAudit];
-  const cancelled: string[] = [];
+  const cancelled: { elementId: string; loopIndex: number | undefined }[] = [];
   let nextTask = 0;
   for (const e of effects) {
     switch (e.type) {
@@ -56,8 +58,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
         audit.push({ ...base, type: e.event, elementId: e.elementId, data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) } });
         break;
       case 'cancelTask':
-        cancelled.push(e.elementId);
-        audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: {} });
+        cancelled.push({ elementId: e.elementId, loopIndex: e.loopIndex });
+        audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex } });
         break;
       case 'completeInstance':
         audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
@@ -67,11 +69,11 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
         break;
     }
   }
-  if (cancelled.length > 0) {
+  for (const c of cancelled) {
     await tx
       .update(tasks)
       .set({ status: 'cancelled', completedAt: sql`now()` })
-      .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), inArray(tasks.elementId, cancelled)));
+      .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), eq(tasks.elementId, c.elementId), ...(c.loopIndex === undefined ? [] : [eq(tasks.loopIndex, c.loopIndex)])));
   }
   if (audit.length > 0) await tx.insert(auditEvents).values(audit);
   return created.map((t) => t.id);

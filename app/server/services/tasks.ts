@@ -131,9 +131,10 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
 
     let result;
     try {
-      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data }, { now: new Date().toISOString() });
+      const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
+      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...run }, { now: new Date().toISOString() });
     } catch (error) {
-      if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE')) {
+      if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED')) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);
       }
       throw error;

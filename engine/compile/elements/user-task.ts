@@ -1,8 +1,10 @@
 import { evaluateExpression } from '../../expressions/feel';
-import type { Element } from '../../model/definition';
-import { collect, effect, update } from '../actions';
+import type { Element, UserTask } from '../../model/definition';
+import type { LoopState, Variables } from '../../runtime/types';
+import { collect, effect, eventVariables, update, type ActionArgs } from '../actions';
 import { withBoundaries } from '../boundaries';
-import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
+import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams } from '../context';
+import { completeRun, loopItems, runVariables, startLoop } from '../multi-instance';
 
 /**
  * A user task: asks the host to create an inbox task, then waits for `task.completed`.
@@ -10,17 +12,11 @@ import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
  */
 export function userTask(element: Element, ctx: CompileContext) {
   if (element.type !== 'userTask') throw new Error(`userTask compiler got ${element.type}`);
+  if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   const parts = withBoundaries(ctx, element, {
     entry: [
-      effect('createTask', ({ context }) => ({
-        elementId: element.id,
-        name: element.name ?? null,
-        formKey: element.formKey,
-        candidateGroups: candidateGroupsOf(element.candidateGroups, context.variables),
-        candidateRole: element.candidateRole,
-        dueDate: element.dueDate === undefined ? null : toDate(evaluateExpression(element.dueDate, context.variables).value),
-      })),
+      effect('createTask', ({ context }) => taskParams(element, context.variables)),
     ],
     exit: [
       collect(({ event, enqueue }) => {
@@ -39,6 +35,86 @@ export function userTask(element: Element, ctx: CompileContext) {
     },
   });
   return parts;
+}
+
+function taskParams(element: UserTask, variables: Variables, loop?: CreateTaskParams['loop']): CreateTaskParams {
+  return {
+    elementId: element.id,
+    name: element.name ?? null,
+    formKey: element.formKey,
+    candidateGroups: candidateGroupsOf(element.candidateGroups, variables),
+    candidateRole: element.candidateRole,
+    dueDate: element.dueDate === undefined ? null : toDate(evaluateExpression(element.dueDate, variables).value),
+    ...(loop ? { loop } : {}),
+  };
+}
+
+/**
+ * A multi-instance user task: one inbox task per item (all at once, or one after another). Runs'
+ * submissions are collected into `outputCollection` rather than merged into the variables; when
+ * all runs are done or the completion condition holds, open runs are cancelled and it moves on.
+ */
+function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
+  const mi = element.multiInstance!;
+  const id = element.id;
+  const flow = onlyOutgoing(ctx, id);
+  const leave = leaveAlong(ctx, id, element.type, flow);
+  const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
+  const createRun = (loop: LoopState, index: number, variables: Variables) =>
+    ({ type: 'createTask', params: taskParams(element, runVariables(mi, loop, index, variables), { index, item: loop.items[index] ?? null }) }) as const;
+  const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
+  const after = ({ context, event }: ActionArgs) => {
+    const loop = loopOf(context);
+    // Gone already when an empty collection is skipped (the exit ran first): nothing was collected.
+    if (!loop) return { loop: startLoop([], mi.sequential), done: true, next: null, collected: [] };
+    return completeRun(mi, loop, event.type === 'task.completed' ? (event.loopIndex ?? -1) : -1, eventVariables(event), context.variables);
+  };
+  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
+  const finish = update((args) => {
+    const result = after(args);
+    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
+    return { variables, loops: withoutLoop(args.context.loops) };
+  });
+
+  return withBoundaries(ctx, element, {
+    entry: [
+      collect(({ context, enqueue }) => {
+        const items = loopItems(id, mi, context.variables);
+        if (!items.ok) {
+          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
+          return;
+        }
+        const loop = startLoop(items.items, mi.sequential);
+        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop } })));
+        for (const index of loop.active) enqueue(createRun(loop, index, context.variables));
+      }),
+    ],
+    exit: [
+      collect(({ context, event, enqueue }) => {
+        const completing = event.type === 'task.completed' && event.elementId === id ? event.loopIndex : undefined;
+        for (const index of loopOf(context)?.active ?? []) if (index !== completing) enqueue({ type: 'cancelTask', params: { elementId: id, loopIndex: index } });
+        // Left by its own last completion, the transition still needs the loop to collect outputs.
+        if (completing === undefined) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+      }),
+    ],
+    on: {
+      'task.completed': [
+        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
+        {
+          guard: isMine,
+          actions: [
+            collect((args) => {
+              const result = after(args);
+              args.enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: result.loop } })));
+              if (result.next !== null) args.enqueue(createRun(result.loop, result.next, args.context.variables));
+            }),
+          ],
+        },
+      ],
+    },
+    // An empty collection: nothing to do, move on at once.
+    always: [{ guard: ({ context }: ActionArgs) => loopOf(context)?.items.length === 0, target: leave.target, actions: [finish, ...leave.actions] }],
+  });
 }
 
 /** Static group keys, or those a `=FEEL` expression gives now (invalid entries dropped). */

@@ -10,6 +10,11 @@ function canWait(e: Element): boolean {
   return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || (e.type === 'serviceTask' && e.taskType !== undefined);
 }
 
+/** Whether anything inside a subprocess (at any depth) waits for people, time or messages. */
+function waitsInside(sub: Extract<Element, { type: 'subProcess' }>): boolean {
+  return sub.elements.some((e) => (e.type === 'subProcess' ? waitsInside(e) : canWait(e) || e.type === 'intermediateCatchEvent'));
+}
+
 /** Boundary events sit on activities that can wait, catch what those can throw, and timers parse. */
 export const events: Rule = {
   id: 'events',
@@ -24,6 +29,9 @@ export const events: Rule = {
 
     for (const e of definition.elements) {
       if (e.type === 'subProcess' && e.triggeredByEvent) report(e.id, `Event subprocess "${e.id}" cannot run in Trellis yet; use boundary events on a subprocess instead.`);
+      if (e.type === 'subProcess' && e.multiInstance && !e.multiInstance.sequential && waitsInside(e)) {
+        report(e.id, `Subprocess "${e.id}" runs its items in parallel and something inside it waits; parallel multi-instance subprocesses with wait states are not supported yet (make it sequential).`);
+      }
       if (e.type === 'intermediateCatchEvent') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
       checkTimer(e.id, e.event);

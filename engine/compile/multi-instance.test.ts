@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { send, start } from '../runtime/step';
+import type { Effect, InstanceState } from '../runtime/types';
+import { validateDefinition } from '../validate/validate';
+import { compile } from './compile';
+import loanGranting from './fixtures/loan-granting.json';
+import twoOfThree from './fixtures/two-of-three.json';
+
+const rt = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
+const of = <K extends Effect['type']>(effects: Effect[], type: K) => effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
+const run = (loopIndex: number, decision: string) => ({ type: 'task.completed' as const, elementId: 'approve', loopIndex, variables: { decision } });
+
+describe('multi-instance user task', () => {
+  const p = compile(twoOfThree);
+  const groups = { approverGroups: ['accounting', 'compliance', 'risk'] };
+
+  it('offers one task per department at once', () => {
+    const { state, effects } = start(p, groups);
+    expect(state.active).toEqual(['approve']);
+    expect(of(effects, 'createTask').map((e) => [e.loop?.index, e.candidateGroups])).toEqual([
+      [0, ['accounting']],
+      [1, ['compliance']],
+      [2, ['risk']],
+    ]);
+  });
+
+  it('completes when any 2 of 3 approve, cancelling the third and collecting the decisions', () => {
+    const s1 = start(p, groups).state;
+    const s2 = send(p, rt(s1), run(0, 'approve'));
+    expect(s2.state).toMatchObject({ status: 'active', loops: { approve: { active: [1, 2], finished: [0] } } });
+    const s3 = send(p, rt(s2.state), run(1, 'reject'));
+    expect(s3.state.status).toBe('active');
+    const s4 = send(p, rt(s3.state), run(2, 'approve'));
+    expect(s4.state).toMatchObject({ status: 'completed', variables: { approvals: ['approve', 'reject', 'approve'] } });
+    expect(s4.state.loops).toBeUndefined();
+  });
+
+  it('stops early once the condition holds', () => {
+    const s1 = start(p, groups).state;
+    const s2 = send(p, send(p, s1, run(2, 'approve')).state, run(0, 'approve'));
+    expect(s2.state).toMatchObject({ status: 'completed', variables: { approvals: ['approve', 'approve'] } });
+    expect(of(s2.effects, 'cancelTask')).toEqual([{ type: 'cancelTask', elementId: 'approve', loopIndex: 1 }]);
+  });
+
+  it('refuses a run that is not open', () => {
+    const s1 = send(p, start(p, groups).state, run(0, 'approve')).state;
+    expect(() => send(p, s1, run(0, 'approve'))).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED' }));
+  });
+
+  it('runs one after another when sequential', () => {
+    const seq = structuredClone(twoOfThree);
+    (seq.elements[1] as { multiInstance: object }).multiInstance = { sequential: true, cardinality: '3', outputCollection: 'approvals', outputElement: 'decision' };
+    (seq.elements[1] as { candidateGroups: unknown }).candidateGroups = ['accounting'];
+    const q = compile(seq);
+    const s1 = start(q, {});
+    expect(of(s1.effects, 'createTask').map((e) => e.loop)).toEqual([{ index: 0, item: 1 }]);
+    const s2 = send(q, s1.state, run(0, 'approve'));
+    expect(of(s2.effects, 'createTask').map((e) => e.loop)).toEqual([{ index: 1, item: 2 }]);
+    const s3 = send(q, send(q, s2.state, run(1, 'approve')).state, run(2, 'reject'));
+    expect(s3.state).toMatchObject({ status: 'completed', variables: { approvals: ['approve', 'approve', 'reject'] } });
+  });
+
+  it('moves on at once over an empty collection', () => {
+    expect(start(p, { approverGroups: [] }).state).toMatchObject({ status: 'completed', variables: { approvals: [] } });
+  });
+
+  it('raises an incident when the collection is not a list', () => {
+    expect(start(p, { approverGroups: 'accounting' }).state).toMatchObject({ status: 'incident', incident: { code: 'LOOP_FAILED', elementId: 'approve' } });
+  });
+});
+
+describe('multi-instance subprocess', () => {
+  it('grants 2 and rejects 3 loans for credit scores [5, 9, 1, 4, 10] (Camunda loan-granting)', () => {
+    const { state } = start(compile(loanGranting), { creditScores: [5, 9, 1, 4, 10] });
+    expect(state).toMatchObject({ status: 'completed', variables: { decisions: ['rejected', 'granted', 'rejected', 'rejected', 'granted'], granted: 2, rejected: 3 } });
+  });
+
+  it('refuses parallel runs of a subprocess that waits', () => {
+    const waiting = structuredClone(loanGranting) as { elements: { id: string; elements?: object[] }[] };
+    const sub = waiting.elements.find((e) => e.id === 'evaluate')!;
+    sub.elements![2] = { id: 'grantLoan', type: 'userTask', formKey: 'grant', candidateGroups: ['risk'] };
+    expect(validateDefinition(waiting).diagnostics).toContainEqual(expect.objectContaining({ elementId: 'evaluate', message: expect.stringContaining('make it sequential') }));
+  });
+});

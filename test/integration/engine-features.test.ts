@@ -1,0 +1,88 @@
+/** Engine features beyond the invoice template, run through the routers on a real database. */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { tasks } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { publishProcess } from '@/app/server/services/definitions';
+import reminder from '@/engine/compile/fixtures/reminder-approval.json';
+import parallel from '@/engine/compile/fixtures/parallel-review.json';
+import twoOfThree from '@/engine/compile/fixtures/two-of-three.json';
+import { callerFor, demo } from '../support/callers';
+import { createTestDatabase } from '../support/database';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+const decisionForm = (key: string) => ({
+  key,
+  version: 1,
+  title: 'Decision',
+  schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, legalOk: { type: 'boolean' }, financeOk: { type: 'boolean' } } },
+});
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  tenantId = await seedDemo(handle.db);
+  await publishProcess(handle.db, tenantId, { definition: twoOfThree, forms: [decisionForm('decision')] }, null);
+  await publishProcess(handle.db, tenantId, { definition: parallel, forms: [decisionForm('review')] }, null);
+});
+afterAll(async () => handle?.close());
+
+describe('multi-instance and parallel tasks through the routers', () => {
+  it('starts an instance whose collection is missing in an incident that says why', async () => {
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    const { id, status } = await ngoc.instance.start({ definitionKey: 'two-of-three', variables: {} });
+    expect(status).toBe('incident');
+    const view = await ngoc.instance.get({ id });
+    expect(view).toMatchObject({ status: 'incident', incident: { elementId: 'approve', code: 'LOOP_FAILED', message: expect.stringContaining('not a list') } });
+    expect(view.history.map((h) => h.type)).toContain('incident.raised');
+  });
+
+  it('runs two reviews in parallel and joins them', async () => {
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    const { id } = await ngoc.instance.start({ definitionKey: 'parallel-review', variables: {} });
+    const lan = await callerFor(handle.db, demo.lan);
+    const anh = await callerFor(handle.db, 'anh.vu@senvang.example');
+    const finance = (await lan.task.list()).find((t) => t.instanceId === id)!;
+    const legal = (await anh.task.list()).find((t) => t.instanceId === id)!;
+    expect([finance.elementId, legal.elementId]).toEqual(['financeReview', 'legalReview']);
+    await anh.task.complete({ id: legal.id, data: { legalOk: true } });
+    expect((await ngoc.instance.get({ id })).status).toBe('active');
+    await lan.task.complete({ id: finance.id, data: { financeOk: true } });
+    const view = await ngoc.instance.get({ id });
+    expect(view).toMatchObject({ status: 'completed', variables: { bothApproved: true } });
+  });
+
+  it('refuses to publish a process with timers the server cannot run yet', async () => {
+    await expect(publishProcess(handle.db, tenantId, { definition: reminder, forms: [decisionForm('decision')] }, null)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('"every2Days" (timer event)'),
+    });
+  });
+
+  it('stores each multi-instance run as its own task', async () => {
+    // The two-of-three process reads approverGroups from its variables; start it through the service with them.
+    const { startInstance } = await import('@/app/server/services/instances');
+    const { resolveActor } = await import('@/app/server/actor');
+    const { users } = await import('@/db/schema');
+    const [lanUser] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.lan));
+    const actor = (await resolveActor(handle.db, lanUser!.id, 'en'))!;
+    const withGroups = { ...structuredClone(twoOfThree), key: 'two-of-three-fixed', version: 1 };
+    withGroups.elements[1] = { ...withGroups.elements[1]!, candidateGroups: '=["accounting", "compliance", "risk"]', multiInstance: { ...(withGroups.elements[1] as { multiInstance: object }).multiInstance, collection: '["accounting", "compliance", "risk"]' } } as never;
+    await publishProcess(handle.db, tenantId, { definition: withGroups, forms: [] }, null);
+    const { id } = await startInstance(handle.db, actor, { definitionKey: 'two-of-three-fixed', variables: {} });
+    const runs = await handle.db.select({ id: tasks.id, loopIndex: tasks.loopIndex, groups: tasks.candidateGroups }).from(tasks).where(eq(tasks.instanceId, id)).orderBy(tasks.loopIndex);
+    expect(runs.map((r) => [r.loopIndex, r.groups])).toEqual([
+      [0, ['accounting', 'compliance', 'risk']],
+      [1, ['accounting', 'compliance', 'risk']],
+      [2, ['accounting', 'compliance', 'risk']],
+    ]);
+    const lan = await callerFor(handle.db, demo.lan);
+    await lan.task.complete({ id: runs[0]!.id, data: { decision: 'approve' } });
+    await lan.task.complete({ id: runs[2]!.id, data: { decision: 'approve' } });
+    const view = await lan.instance.get({ id });
+    expect(view).toMatchObject({ status: 'completed', variables: { approvals: ['approve', 'approve'] } });
+    const [cancelled] = await handle.db.select({ status: tasks.status }).from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.loopIndex, 1)));
+    expect(cancelled?.status).toBe('cancelled');
+  });
+});
