@@ -15,13 +15,16 @@ import { EngineError } from '../runtime/errors';
 import type { EngineEvent, LoopState, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
 import { collect, update, type ActionArgs } from './actions';
-import { withBoundaries } from './boundaries';
+import { withBoundaries, type StateParts } from './boundaries';
+import { runInline } from './inline-path';
+import { repeatCycle, waitFor } from './waits';
 import { completeRun, loopItems, runVariables, startLoop } from './multi-instance';
 import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
 import { catchEvent } from './elements/catch-event';
 import { endEvent } from './elements/end-event';
+import { eventBasedGateway } from './elements/event-based-gateway';
 import { exclusiveGateway } from './elements/exclusive-gateway';
 import { passThrough } from './elements/pass-through';
 import { serviceTask } from './elements/service-task';
@@ -38,6 +41,7 @@ const compilers: Record<ElementType, ElementCompiler> = {
   exclusiveGateway,
   parallelGateway: passThrough,
   inclusiveGateway: passThrough,
+  eventBasedGateway,
   serviceTask,
   scriptTask: serviceTask,
   businessRuleTask,
@@ -58,8 +62,10 @@ export function isWaitState(element: Element): boolean {
   switch (element.type) {
     case 'userTask':
     case 'receiveTask':
-    case 'intermediateCatchEvent':
+    case 'eventBasedGateway':
       return true;
+    case 'intermediateCatchEvent':
+      return element.event.kind !== 'link';
     case 'serviceTask':
       return element.taskType !== undefined;
     default:
@@ -113,16 +119,30 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
 
   const states = level(ctx, definition.elements, null, [], paths);
   states[stateKey.complete] = { id: stateId.complete(null), type: 'final' };
+  const starts = definition.elements.filter((e) => e.type === 'startEvent');
+  // Several start events (a none start and message/timer/signal starts): the host says which fired.
+  if (starts.length > 1) {
+    const fallback = starts.find((e) => e.type === 'startEvent' && e.event === undefined) ?? starts[0]!;
+    states[stateKey.start] = {
+      always: [
+        ...starts.map((e) => ({ guard: ({ context }: ActionArgs) => context.startEvent === e.id, target: `#${stateId.element(e.id)}` })),
+        { target: `#${stateId.element(fallback.id)}` },
+      ],
+    };
+  }
+  const root = eventSubProcessTriggers(ctx, definition.elements, null);
 
   // Effects are named actions that do nothing here: the runtime turns them into data for the host.
   const actions = Object.fromEntries(EFFECT_ACTIONS.map((type) => [type, () => {}]));
   const machine = setup({
-    types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables; now: string | null } },
+    types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables; now: string | null; startEvent: string | null } },
     actions,
   }).createMachine({
     id: definition.key,
-    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {} }),
-    initial: start.id,
+    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent }),
+    initial: starts.length > 1 ? stateKey.start : start.id,
+    entry: root.entry as never,
+    on: root.on as never,
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
   });
@@ -153,7 +173,9 @@ function level(ctx: CompileContext, elements: Element[], branch: Branch | null, 
     const config = block
       ? blockState(ctx, block, elements, [...path, element.id], paths)
       : element.type === 'subProcess'
-        ? subProcessState(ctx, element, [...path, element.id], paths)
+        ? element.triggeredByEvent
+          ? eventSubProcessState(ctx, element, [...path, element.id], paths)
+          : subProcessState(ctx, element, [...path, element.id], paths)
         : compilers[element.type](element, ctx);
     states[element.id] = { id: stateId.element(element.id), ...config };
   }
@@ -162,13 +184,14 @@ function level(ctx: CompileContext, elements: Element[], branch: Branch | null, 
 
 /** An embedded subprocess: a compound state running its own elements, done when they are. */
 function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], paths: Map<string, string[]>) {
-  const start = sub.elements.find((e) => e.type === 'startEvent')!;
+  const start = sub.elements.find((e) => e.type === 'startEvent' && e.event === undefined)!;
   const states = level(ctx, sub.elements, null, path, paths);
   states[stateKey.complete] = { id: stateId.complete(sub.id), type: 'final' };
   const flow = onlyOutgoing(ctx, sub.id);
   const leave = leaveAlong(ctx, sub.id, sub.type, flow);
+  const triggers = eventSubProcessTriggers(ctx, sub.elements, sub.id);
   if (!sub.multiInstance) {
-    const parts = withBoundaries(ctx, sub, { entry: [], exit: [], on: {} });
+    const parts = withBoundaries(ctx, sub, triggers);
     return { initial: start.id, states, onDone: leave, entry: parts.entry, exit: parts.exit, on: parts.on };
   }
   // Multi-instance: the subprocess runs once per item, one run after another (validation allows
@@ -199,12 +222,14 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
       }),
     ],
     exit: [
+      ...triggers.exit,
       collect(({ event, enqueue }) => {
         if (!event.type.startsWith('xstate.done.state.')) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
       }),
     ],
-    on: {},
+    on: triggers.on,
   });
+  parts.entry.push(...triggers.entry);
   const isEmpty = ({ context }: ActionArgs) => context.loops[id]?.items.length === 0;
   return {
     initial: start.id,
@@ -233,6 +258,54 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
 function placement(ctx: CompileContext, element: Element): Branch | null {
   if (element.type === 'endEvent' && element.terminate) return null;
   return ctx.structure.owner.get(element.id) ?? null;
+}
+
+/** An event subprocess: a compound state entered by its trigger; when it is done, so is its scope. */
+function eventSubProcessState(ctx: CompileContext, sub: SubProcess, path: string[], paths: Map<string, string[]>) {
+  const start = sub.elements.find((e) => e.type === 'startEvent')!;
+  const states = level(ctx, sub.elements, null, path, paths);
+  states[stateKey.complete] = { id: stateId.complete(sub.id), type: 'final' };
+  const scope = ctx.scopeOf.get(sub.id)?.id ?? null;
+  return { initial: start.id, states, onDone: { target: `#${stateId.complete(scope)}` } };
+}
+
+/**
+ * What a scope (the process, or subprocess `scopeId`) listens for while it runs: the triggers of
+ * its event subprocesses. An interrupting one leaves whatever the scope was doing for the event
+ * subprocess; a non-interrupting one runs its (straight-through) path beside it.
+ */
+function eventSubProcessTriggers(ctx: CompileContext, elements: Element[], scopeId: string | null): StateParts {
+  const parts: StateParts = { entry: [], exit: [], on: {} };
+  for (const sub of elements) {
+    if (sub.type !== 'subProcess' || !sub.triggeredByEvent) continue;
+    const start = sub.elements.find((e) => e.type === 'startEvent');
+    if (start?.type !== 'startEvent' || !start.event) continue;
+    const trigger = start.event;
+    let eventType: EngineEvent['type'];
+    let guard: (args: ActionArgs) => boolean;
+    if (trigger.kind === 'error' || trigger.kind === 'escalation') {
+      eventType = trigger.kind === 'error' ? 'error.thrown' : 'escalation.thrown';
+      guard = ({ event }) => {
+        if (event.type !== eventType || (event.type !== 'error.thrown' && event.type !== 'escalation.thrown')) return false;
+        if (trigger.code !== undefined && trigger.code !== event.code) return false;
+        if (scopeId === null) return true;
+        const within = [...(event.scopes ?? []), ...(ctx.scopeOf.get(event.elementId)?.enclosing ?? [])];
+        return within.includes(scopeId) || event.elementId === scopeId;
+      };
+    } else {
+      const wait = waitFor(start.id, trigger)!;
+      parts.entry.push(...wait.entry);
+      parts.exit.push(...wait.exit);
+      eventType = wait.eventType;
+      guard = wait.guard;
+    }
+    const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...('variables' in event && event.variables ? event.variables : {}) } }));
+    const transition = start.interrupting
+      ? { guard, target: `#${stateId.element(sub.id)}`, actions: [mergeVariables] }
+      : { guard, actions: [runInline(ctx, start), repeatCycle(start.id, trigger)] };
+    (parts.on[eventType] ??= []).push(transition);
+  }
+  return parts;
 }
 
 /** A split and its branches: a parallel state, one region per outgoing flow, done when all are. */

@@ -16,6 +16,8 @@ export interface MachineContext {
   timers: Record<string, number | null>;
   /** Running multi-instance activities, by element id. */
   loops: Record<string, LoopState>;
+  /** Which start event the host fired (for processes with several). */
+  startEvent: string | null;
 }
 
 /** Any effect the compiled machine may ask for; the action's type is the effect's type. */
@@ -54,6 +56,7 @@ export const stateKey = {
   skipped: (flowId: string) => `!${flowId}`,
   deciding: (flowId: string) => `?${flowId}`,
   complete: '$complete',
+  start: '$start',
 };
 
 /** The `#id` a flow leads to: its target element, or the branch's end when it enters a join. */

@@ -4,7 +4,7 @@
  * events, exclusive gateways) up to an end event. Validation rejects anything that would wait.
  */
 import { evaluateExpression } from '../expressions/feel';
-import type { BoundaryEvent } from '../model/definition';
+import type { Element } from '../model/definition';
 import type { Variables } from '../runtime/types';
 import { collect, eventVariables, update, type Enqueue } from './actions';
 import type { CompileContext } from './context';
@@ -13,7 +13,7 @@ import { decide } from './decide';
 /** Longest inline path walked before it is treated as a loop. */
 const MAX_INLINE_STEPS = 1_000;
 
-export function runInline(ctx: CompileContext, boundary: BoundaryEvent): unknown {
+export function runInline(ctx: CompileContext, boundary: Pick<Element, 'id' | 'type'>): unknown {
   return collect(({ context, event, enqueue }) => {
     const variables: Variables = { ...context.variables, ...eventVariables(event) };
     let flow = ctx.graph.outgoing.get(boundary.id)?.[0];

@@ -23,7 +23,7 @@ function incident(elementId: string, code: Incident['code'], message: string): E
 }
 
 /** The wait for `definition` at `elementId` (its own id doubles as the timer/subscription id). */
-export function waitFor(elementId: string, definition: EventDefinition): Wait | null {
+export function waitFor(elementId: string, definition: EventDefinition | { kind: 'link'; name: string }): Wait | null {
   switch (definition.kind) {
     case 'timer':
       return {

@@ -51,6 +51,9 @@ export const signalEventSchema = z.strictObject({ kind: z.literal('signal'), nam
 export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code: z.string().min(1).max(200).optional() });
 export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
 
+/** A link joins a throw event to the catch event of the same name in the same scope: a "go to" that keeps diagrams tidy. */
+export const linkEventSchema = z.strictObject({ kind: z.literal('link'), name: messageName });
+
 export type TimerEvent = z.infer<typeof timerEventSchema>;
 
 /**
@@ -90,15 +93,18 @@ export const startEventSchema = z.strictObject({
 export const intermediateCatchEventSchema = z.strictObject({
   ...base,
   type: z.literal('intermediateCatchEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema]),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, linkEventSchema]),
 });
 
 /** Sends a message or broadcasts a signal (as an effect for the host), then moves on. */
 export const intermediateThrowEventSchema = z.strictObject({
   ...base,
   type: z.literal('intermediateThrowEvent'),
-  event: z.discriminatedUnion('kind', [messageEventSchema, signalEventSchema]).optional(),
+  event: z.discriminatedUnion('kind', [messageEventSchema, signalEventSchema, linkEventSchema]).optional(),
 });
+
+/** Waits for whichever of the catch events (or receive tasks) after it happens first; the others are cancelled. */
+export const eventBasedGatewaySchema = z.strictObject({ ...base, type: z.literal('eventBasedGateway') });
 
 /**
  * An event attached to an activity: while the activity runs, the event either interrupts it
@@ -230,6 +236,7 @@ const nonScopeElementSchema = z.discriminatedUnion('type', [
   exclusiveGatewaySchema,
   parallelGatewaySchema,
   inclusiveGatewaySchema,
+  eventBasedGatewaySchema,
   serviceTaskSchema,
   scriptTaskSchema,
   businessRuleTaskSchema,

@@ -8,6 +8,8 @@ export interface ProcessGraph {
   incoming: Map<string, SequenceFlow[]>;
   /** Boundary events by the id of the activity they are attached to. */
   boundaries: Map<string, BoundaryEvent[]>;
+  /** Link catch events by link name. */
+  linkCatches: Map<string, string[]>;
 }
 
 /**
@@ -18,6 +20,8 @@ export interface ProcessGraph {
 export function successors(graph: ProcessGraph, id: string, interruptingOnly = false): string[] {
   const next = (graph.outgoing.get(id) ?? []).map((f) => f.target);
   for (const b of graph.boundaries.get(id) ?? []) if (!interruptingOnly || b.cancelActivity) next.push(b.id);
+  const e = graph.elements.get(id);
+  if (e?.type === 'intermediateThrowEvent' && e.event?.kind === 'link') next.push(...(graph.linkCatches.get(e.event.name) ?? []));
   return next;
 }
 
@@ -42,5 +46,9 @@ export function buildGraph(definition: Pick<ProcessDefinition, 'elements' | 'flo
     list.push(e);
     boundaries.set(e.attachedTo, list);
   }
-  return { elements, flows, outgoing, incoming, boundaries };
+  const linkCatches = new Map<string, string[]>();
+  for (const e of definition.elements) {
+    if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link') linkCatches.set(e.event.name, [...(linkCatches.get(e.event.name) ?? []), e.id]);
+  }
+  return { elements, flows, outgoing, incoming, boundaries, linkCatches };
 }

@@ -126,6 +126,7 @@ export function analyzeStructure(definition: ProcessDefinition, graph: ProcessGr
 export function inlineElements(definition: ProcessDefinition, graph: ProcessGraph): Set<string> {
   const main = new Set<string>();
   const start = definition.elements.filter((e) => e.type === 'startEvent').map((e) => e.id);
+  // Link catch events and event subprocesses start tokens of their own.
   const stack = [...start];
   while (stack.length > 0) {
     const id = stack.pop()!;

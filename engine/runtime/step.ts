@@ -14,8 +14,11 @@ import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, typ
 const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
 
 /** Starts an instance with the given initial variables (e.g. the start form's data). */
-export function start(process: CompiledProcess, variables: Variables, options: StepOptions = {}): StepResult {
-  const [snapshot, actions] = initialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null });
+export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string } = {}): StepResult {
+  if (options.startEvent !== undefined && process.elements.get(options.startEvent)?.type !== 'startEvent') {
+    throw new EngineError('INVALID_STATE', `"${options.startEvent}" is not a start event of "${process.definition.key}".`);
+  }
+  const [snapshot, actions] = initialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null, startEvent: options.startEvent ?? null });
   return settle(process, snapshot, actions);
 }
 
@@ -81,7 +84,7 @@ export function restore(process: CompiledProcess, state: InstanceState, options:
     if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
     return path;
   });
-  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {} };
+  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {}, startEvent: null };
   return process.machine.resolveState({ value: valueOf(paths), context });
 }
 

@@ -27,7 +27,6 @@ export type ValidationResult =
 /** BPMN elements Trellis knows but does not run yet, with what to do instead. */
 const NOT_YET_SUPPORTED: Record<string, string> = {
   complexGateway: 'use exclusive, inclusive or parallel gateways',
-  eventBasedGateway: 'not supported yet; use boundary events on a receive task',
   transaction: 'transactions and compensation are not supported',
   compensateEvent: 'compensation is not supported',
   callActivity: 'call activities are not supported yet',

@@ -9,6 +9,8 @@ export function catchEvent(element: Element, ctx: CompileContext) {
   const definition =
     element.type === 'intermediateCatchEvent' ? element.event : element.type === 'receiveTask' ? { kind: 'message' as const, ...element.message } : null;
   if (!definition) throw new Error(`catchEvent compiler got ${element.type}`);
+  // A link catch event is where its link throw event continues: nothing to wait for.
+  if (definition.kind === 'link') return { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
   const wait = waitFor(element.id, definition)!;
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   const parts = {

@@ -28,11 +28,20 @@ export const events: Rule = {
     };
 
     for (const e of definition.elements) {
-      if (e.type === 'subProcess' && e.triggeredByEvent) report(e.id, `Event subprocess "${e.id}" cannot run in Trellis yet; use boundary events on a subprocess instead.`);
+      if (e.type === 'subProcess' && e.triggeredByEvent) {
+        if ((graph.incoming.get(e.id)?.length ?? 0) + (graph.outgoing.get(e.id)?.length ?? 0) > 0) report(e.id, `Event subprocess "${e.id}" has sequence flows; it is started by its trigger and ends on its own.`);
+        const start = e.elements.find((x) => x.type === 'startEvent');
+        if (start?.type === 'startEvent' && start.event?.kind === 'timer') checkTimer(start.id, start.event);
+        if (start?.type === 'startEvent' && start.event?.kind === 'error' && !start.interrupting) report(start.id, `Error start event "${start.id}" is non-interrupting; an error always interrupts.`);
+        if (start?.type === 'startEvent' && !start.interrupting && waitsInside(e)) {
+          report(e.id, `Non-interrupting event subprocess "${e.id}" contains something that waits; such event subprocesses must run straight through (e.g. send a notification).`);
+        }
+      }
+      if (e.type === 'startEvent' && e.event?.kind === 'timer') checkTimer(e.id, e.event);
       if (e.type === 'subProcess' && e.multiInstance && !e.multiInstance.sequential && waitsInside(e)) {
         report(e.id, `Subprocess "${e.id}" runs its items in parallel and something inside it waits; parallel multi-instance subprocesses with wait states are not supported yet (make it sequential).`);
       }
-      if (e.type === 'intermediateCatchEvent') checkTimer(e.id, e.event);
+      if (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
       checkTimer(e.id, e.event);
       const activity = graph.elements.get(e.attachedTo);
@@ -48,6 +57,25 @@ export const events: Rule = {
       if (e.event.kind === 'error' && !e.cancelActivity) report(e.id, `Error boundary event "${e.id}" is non-interrupting; an error always interrupts its activity.`);
       if ((e.event.kind === 'error' || e.event.kind === 'escalation') && activity.type === 'receiveTask') {
         report(e.id, `${e.event.kind} boundary event "${e.id}" is attached to receive task "${activity.id}", which cannot throw one.`);
+      }
+    }
+
+    for (const e of definition.elements) {
+      if (e.type === 'eventBasedGateway') {
+        const outs = graph.outgoing.get(e.id) ?? [];
+        if (outs.length < 2) report(e.id, `Event-based gateway "${e.id}" has ${outs.length} outgoing flow(s); it chooses between at least two events.`);
+        for (const f of outs) {
+          const t = graph.elements.get(f.target);
+          const ok = t && ((t.type === 'intermediateCatchEvent' && t.event.kind !== 'link') || t.type === 'receiveTask') && (graph.incoming.get(t.id)?.length ?? 0) === 1;
+          if (t && !ok) report(f.id, `Sequence flow "${f.id}" leads from event-based gateway "${e.id}" to ${t.type} "${t.id}"; it must lead to a timer, message or signal catch event (or a receive task) reached only from the gateway.`);
+        }
+      }
+      if (e.type === 'intermediateThrowEvent' && e.event?.kind === 'link') {
+        const catches = graph.linkCatches.get(e.event.name) ?? [];
+        if (catches.length !== 1) report(e.id, `Link throw event "${e.id}" needs exactly one link catch event named "${e.event.name}" in the same scope; found ${catches.length}.`);
+      }
+      if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link' && (graph.incoming.get(e.id)?.length ?? 0) > 0) {
+        report(e.id, `Link catch event "${e.id}" has incoming sequence flows; it is reached from its link throw event.`);
       }
     }
 

@@ -1,7 +1,7 @@
 import type { ElementType } from '../../model/definition';
 import type { Diagnostic, Rule } from '../diagnostic';
 
-const GATEWAYS: ReadonlySet<ElementType> = new Set(['exclusiveGateway', 'parallelGateway', 'inclusiveGateway']);
+const GATEWAYS: ReadonlySet<ElementType> = new Set(['exclusiveGateway', 'parallelGateway', 'inclusiveGateway', 'eventBasedGateway']);
 const CONDITIONAL_SOURCES: ReadonlySet<ElementType> = new Set(['exclusiveGateway', 'inclusiveGateway']);
 
 /** Every activity and event leads somewhere, along exactly one path unless a gateway decides. */
@@ -10,7 +10,8 @@ export const outgoingFlows: Rule = {
   check(definition, graph) {
     const out: Diagnostic[] = [];
     for (const e of definition.elements) {
-      if (e.type === 'endEvent') continue;
+      // End events and link throw events have no outgoing flow: one ends, the other jumps.
+      if (e.type === 'endEvent' || (e.type === 'intermediateThrowEvent' && e.event?.kind === 'link') || (e.type === 'subProcess' && e.triggeredByEvent)) continue;
       const count = graph.outgoing.get(e.id)?.length ?? 0;
       if (count === 0) {
         out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has no outgoing sequence flow; connect it to the next step or an end event.` });

@@ -6,20 +6,26 @@ export const reachability: Rule = {
   id: 'reachability',
   check(definition, graph) {
     const out: Diagnostic[] = [];
-    const start = definition.elements.find((e) => e.type === 'startEvent');
-    if (!start) return out;
-    const forward = walk([start.id], (id) => successors(graph, id), graph);
+    const startIds = definition.elements.filter((e) => e.type === 'startEvent').map((e) => e.id);
+    if (startIds.length === 0) return out;
+    const forward = walk(startIds, (id) => successors(graph, id), graph);
     const ends = definition.elements.filter((e) => e.type === 'endEvent').map((e) => e.id);
+    // Backwards, a boundary event comes from its activity and a link catch from its throws.
     const attachedTo = (id: string) => {
       const e = graph.elements.get(id);
-      return e?.type === 'boundaryEvent' ? [e.attachedTo] : [];
+      if (e?.type === 'boundaryEvent') return [e.attachedTo];
+      if (e?.type === 'intermediateCatchEvent' && e.event.kind === 'link') {
+        const name = e.event.name;
+        return definition.elements.filter((t) => t.type === 'intermediateThrowEvent' && t.event?.kind === 'link' && t.event.name === name).map((t) => t.id);
+      }
+      return [];
     };
     const backward = walk(ends, (id) => [...(graph.incoming.get(id) ?? []).map((f) => f.source), ...attachedTo(id)], graph);
     for (const e of definition.elements) {
       // Event subprocesses are started by their trigger, not by a flow.
       if (e.type === 'subProcess' && e.triggeredByEvent) continue;
       if (!forward.has(e.id)) {
-        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from start event "${start.id}".` });
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from a start event (${startIds.join(', ')}).` });
       } else if (!backward.has(e.id)) {
         out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has no path to an end event; the process could never complete from there.` });
       }
