@@ -4,14 +4,14 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { compile, decisionSchema, importDmn, validateDefinition, type Decision, type Diagnostic } from '../../engine';
+import { compile, decisionSchema, importDmn, validateDefinition, type CompiledProcess, type Decision, type Diagnostic } from '../../engine';
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
 import { enumeratePaths } from '../../engine/simulate/paths';
 
 const USAGE = `usage:
   trellis validate FILE [--json]
-  trellis simulate FILE --scenario SCENARIO.json
+  trellis simulate FILE --scenario SCENARIO.json [--with CALLED.json ...]
   trellis test [FOLDER_OR_GLOB]      (default: definitions/)
   trellis paths FILE`;
 
@@ -94,7 +94,33 @@ async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
   return decisions;
 }
 
-async function runScenario(definitionFile: string, scenarioFile: string): Promise<SimulationResult> {
+/** Definitions a call activity may call: other process definitions beside this one, and --with files. */
+async function libraryFor(definitionFile: string, extra: string[]): Promise<Map<string, CompiledProcess>> {
+  const dir = path.dirname(definitionFile);
+  const candidates = readdirSync(dir)
+    .filter((n) => n.endsWith('.json') && !/\.(scenario|form|decisions|test)\.json$/.test(n))
+    .map((n) => path.join(dir, n))
+    .filter((f) => path.resolve(f) !== path.resolve(definitionFile));
+  const library = new Map<string, CompiledProcess>();
+  for (const file of [...candidates, ...extra]) {
+    const data = readJson(file) as { formatVersion?: unknown; key?: unknown; elements?: unknown };
+    if (data?.formatVersion === undefined || typeof data.key !== 'string' || !Array.isArray(data.elements)) {
+      if (extra.includes(file)) throw new Error(`${file} is not a Trellis process definition`);
+      continue;
+    }
+    const decisions = await decisionsBeside(file);
+    const validation = validateDefinition(data, { decisions });
+    if (!validation.ok) {
+      // A broken neighbour matters only if it is called; one named with --with must be valid.
+      if (extra.includes(file)) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
+      continue;
+    }
+    library.set(data.key, compile(data, { decisions }));
+  }
+  return library;
+}
+
+async function runScenario(definitionFile: string, scenarioFile: string, extra: string[] = []): Promise<SimulationResult> {
   const definition = readJson(definitionFile);
   const decisions = await decisionsBeside(definitionFile);
   const validation = validateDefinition(definition, { decisions });
@@ -104,7 +130,7 @@ async function runScenario(definitionFile: string, scenarioFile: string): Promis
     const issue = parsed.error.issues[0]!;
     throw new Error(`${scenarioFile}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return simulate(compile(definition, { decisions }), parsed.data);
+  return simulate(compile(definition, { decisions }), parsed.data, { library: await libraryFor(definitionFile, extra) });
 }
 
 function printable(result: SimulationResult) {
@@ -113,10 +139,11 @@ function printable(result: SimulationResult) {
 }
 
 async function simulateCommand(args: string[], out: Out): Promise<number> {
-  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenario');
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scenario' && args[i - 1] !== '--with');
   const scenario = option(args, '--scenario');
   if (!file || !scenario) throw new Error('simulate needs FILE and --scenario SCENARIO.json');
-  const result = await runScenario(file, scenario);
+  const withFiles = args.flatMap((a, i) => (args[i - 1] === '--with' ? [a] : []));
+  const result = await runScenario(file, scenario, withFiles);
   out.log(JSON.stringify(printable(result), null, 2));
   for (const f of result.failures) out.error(f);
   return result.failures.length === 0 && result.status !== 'error' ? 0 : 1;

@@ -22,6 +22,7 @@ import { completeRun, loopItems, runVariables, startLoop } from './multi-instanc
 import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
+import { callActivity } from './elements/call-activity';
 import { catchEvent } from './elements/catch-event';
 import { endEvent } from './elements/end-event';
 import { eventBasedGateway } from './elements/event-based-gateway';
@@ -45,6 +46,7 @@ const compilers: Record<ElementType, ElementCompiler> = {
   serviceTask,
   scriptTask: serviceTask,
   businessRuleTask,
+  callActivity,
   manualTask: passThrough,
   sendTask: throwEvent,
   intermediateThrowEvent: throwEvent,
@@ -63,6 +65,7 @@ export function isWaitState(element: Element): boolean {
     case 'userTask':
     case 'receiveTask':
     case 'eventBasedGateway':
+    case 'callActivity':
       return true;
     case 'intermediateCatchEvent':
       return element.event.kind !== 'link';
@@ -79,6 +82,8 @@ export const EFFECT_ACTIONS = [
   'cancelTask',
   'startJob',
   'cancelJob',
+  'startChildInstance',
+  'cancelChildInstance',
   'scheduleTimer',
   'cancelTimer',
   'openSubscription',

@@ -194,6 +194,20 @@ export const businessRuleTaskSchema = z.strictObject({
   mapDecisionResult: z.enum(['singleEntry', 'singleResult', 'collectEntries', 'resultList']).default('resultList'),
 });
 
+/**
+ * Starts another process (by key) as a child instance and waits for it. `inputs` map child
+ * variables from this one's (FEEL; absent = all variables are passed); `outputs` map this one's
+ * variables from the child's when it completes (FEEL over the child's variables; absent = all).
+ * An error end event in the child is caught by error boundary events on the call activity.
+ */
+export const callActivitySchema = z.strictObject({
+  ...base,
+  type: z.literal('callActivity'),
+  calledElement: keySchema,
+  inputs: assignments.optional(),
+  outputs: assignments.optional(),
+});
+
 /** Work done outside any system; the engine passes through it (as Camunda does). */
 export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manualTask') });
 
@@ -240,6 +254,7 @@ const nonScopeElementSchema = z.discriminatedUnion('type', [
   serviceTaskSchema,
   scriptTaskSchema,
   businessRuleTaskSchema,
+  callActivitySchema,
   manualTaskSchema,
   sendTaskSchema,
   receiveTaskSchema,

@@ -23,7 +23,7 @@ export function start(process: CompiledProcess, variables: Variables, options: S
 }
 
 /** Events addressed to one waiting element. */
-const ELEMENT_EVENTS = new Set(['task.completed', 'job.completed', 'error.thrown', 'escalation.thrown']);
+const ELEMENT_EVENTS = new Set(['task.completed', 'job.completed', 'child.completed', 'error.thrown', 'escalation.thrown']);
 
 /**
  * Applies one event to a persisted instance. An event nothing is waiting for is refused
@@ -41,7 +41,7 @@ export function send(process: CompiledProcess, state: InstanceState, event: Engi
   const effectCount = actions.filter((a) => EFFECT_TYPES.has(a.type)).length;
   if (effectCount === 0 && next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
     if (event.type === 'error.thrown') {
-      const incident: Incident = { elementId: event.elementId, code: 'UNHANDLED_ERROR', message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.` };
+      const incident: Incident = { elementId: event.elementId, code: 'UNHANDLED_ERROR', errorCode: event.code, message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.` };
       const positions = leavesOf(snapshot.value);
       return { state: { ...state, status: 'incident', incident, ...(positions.length !== state.active.length ? { positions } : {}) }, effects: [{ type: 'raiseIncident', incident }] };
     }
@@ -154,7 +154,7 @@ function diagnose(process: CompiledProcess, position: string, variables: Variabl
   const elementId = position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
   const element = process.elements.get(elementId);
   if (element?.type === 'endEvent' && element.event?.kind === 'error') {
-    return { elementId, code: 'UNHANDLED_ERROR', message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.` };
+    return { elementId, code: 'UNHANDLED_ERROR', errorCode: element.event.code ?? '', message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.` };
   }
   if (element?.type === 'businessRuleTask') {
     const result = decisionResultFor(element, process.decisions, variables);

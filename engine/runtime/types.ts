@@ -10,6 +10,8 @@ export type Variables = Record<string, unknown>;
 
 export interface Incident {
   elementId: string;
+  /** With UNHANDLED_ERROR: the business error's code (a parent's call activity may catch it). */
+  errorCode?: string;
   code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED';
   message: string;
 }
@@ -61,6 +63,8 @@ export type EngineEvent =
       loopIndex?: number;
     }
   | { type: 'job.completed'; elementId: string; variables: Variables }
+  /** The child instance started by call activity `elementId` completed with these variables. */
+  | { type: 'child.completed'; elementId: string; variables: Variables }
   /** A business error thrown by a user task's form or a job, caught by an error boundary event. */
   | { type: 'error.thrown'; elementId: string; code: string; message?: string; variables?: Variables; /** Subprocesses it passes through, innermost first (thrown by an end event). */ scopes?: string[] }
   | { type: 'escalation.thrown'; elementId: string; code: string; variables?: Variables; scopes?: string[] }
@@ -92,6 +96,8 @@ export type Effect =
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string; loopIndex?: number }
   | { type: 'startJob'; elementId: string; taskType: string; variables: Variables }
+  | { type: 'startChildInstance'; elementId: string; processKey: string; variables: Variables }
+  | { type: 'cancelChildInstance'; elementId: string }
   | { type: 'cancelJob'; elementId: string }
   | { type: 'scheduleTimer'; timerId: string; elementId: string; dueAt: string }
   | { type: 'cancelTimer'; timerId: string }

@@ -1,7 +1,8 @@
 /**
  * Runs a process in memory against a scenario, playing the host: a simulated clock and timer
- * table, mocked service jobs, and the scripted completions, messages and signals. Pure: the
- * same code serves the CLI, the tests and (later) the designer's test runs in the browser.
+ * table, mocked service jobs, child instances for call activities, and the scripted completions,
+ * messages and signals. Pure: the same code serves the CLI, the tests and (later) the designer's
+ * test runs in the browser.
  */
 import type { CompiledProcess } from '../compile/compile';
 import { EngineError } from '../runtime/errors';
@@ -12,9 +13,9 @@ import type { Scenario, ScenarioStep } from './scenario';
 
 export interface SimulationResult {
   status: 'completed' | 'waiting' | 'incident' | 'error';
-  /** Element ids in the order they completed. */
+  /** Element ids in the order they completed (child instances' included). */
   path: string[];
-  /** Element ids waiting. */
+  /** Element ids waiting, in the main instance and its running child instances. */
   active: string[];
   variables: Variables;
   incidents: Incident[];
@@ -24,33 +25,53 @@ export interface SimulationResult {
   effects: Effect[];
 }
 
-const DEFAULT_START = '2026-01-01T00:00:00.000Z';
+export interface SimulationOptions {
+  /** Processes call activities may start, by process key. */
+  library?: ReadonlyMap<string, CompiledProcess>;
+}
 
-export function simulate(process: CompiledProcess, scenario: Scenario): SimulationResult {
-  const sim = new Simulation(process, scenario);
-  return sim.run();
+const DEFAULT_START = '2026-01-01T00:00:00.000Z';
+/** Deepest chain of call activities followed, against processes that call themselves. */
+const MAX_CHILD_DEPTH = 20;
+
+interface Instance {
+  id: number;
+  process: CompiledProcess;
+  state: InstanceState | null;
+  parent: { instance: Instance; elementId: string } | null;
+  /** Running children by call activity element id. */
+  children: Map<string, Instance>;
+  depth: number;
+}
+
+export function simulate(process: CompiledProcess, scenario: Scenario, options: SimulationOptions = {}): SimulationResult {
+  return new Simulation(process, scenario, options.library ?? new Map()).run();
 }
 
 class Simulation {
-  private state: InstanceState | null = null;
   private now: Date;
-  private readonly timers = new Map<string, string>();
-  private readonly queue: EngineEvent[] = [];
+  private nextId = 1;
+  private readonly root: Instance;
+  private readonly instances: Instance[] = [];
+  private readonly timers = new Map<string, { instance: Instance; timerId: string; dueAt: string }>();
+  private readonly queue: { instance: Instance; event: EngineEvent }[] = [];
   private readonly path: string[] = [];
   private readonly incidents: Incident[] = [];
   private readonly failures: string[] = [];
   private readonly effects: Effect[] = [];
 
   constructor(
-    private readonly process: CompiledProcess,
+    process: CompiledProcess,
     private readonly scenario: Scenario,
+    private readonly library: ReadonlyMap<string, CompiledProcess>,
   ) {
     this.now = parseInstant(scenario.startAt ?? DEFAULT_START) ?? new Date(DEFAULT_START);
+    this.root = this.create(process, null, 0);
   }
 
   run(): SimulationResult {
     try {
-      this.apply(start(this.process, this.scenario.variables, { now: this.now.toISOString() }));
+      this.begin(this.root, this.scenario.variables);
       this.drain();
       for (const [index, step] of this.scenario.steps.entries()) {
         if (!this.step(step, index)) break;
@@ -62,10 +83,28 @@ class Simulation {
     return this.result();
   }
 
+  private create(process: CompiledProcess, parent: Instance['parent'], depth: number): Instance {
+    const instance: Instance = { id: this.nextId++, process, state: null, parent, children: new Map(), depth };
+    this.instances.push(instance);
+    return instance;
+  }
+
+  private begin(instance: Instance, variables: Variables): void {
+    this.apply(instance, start(instance.process, variables, { now: this.now.toISOString() }));
+  }
+
   private result(forced?: 'error'): SimulationResult {
-    const state = this.state;
+    const state = this.root.state;
     const status = forced ?? (state === null ? 'error' : state.status === 'completed' ? 'completed' : state.status === 'incident' ? 'incident' : 'waiting');
-    return { status, path: this.path, active: state?.active ?? [], variables: state?.variables ?? {}, incidents: this.incidents, failures: this.failures, effects: this.effects };
+    return { status, path: this.path, active: this.waiting(this.root), variables: state?.variables ?? {}, incidents: this.incidents, failures: this.failures, effects: this.effects };
+  }
+
+  /** What waits in an instance, with a running child shown by what waits in it. */
+  private waiting(instance: Instance): string[] {
+    return (instance.state?.active ?? []).flatMap((id) => {
+      const child = instance.children.get(id);
+      return child ? this.waiting(child) : [id];
+    });
   }
 
   /** Carries out one step; false stops the run (an unmet expectation or a refused step). */
@@ -79,11 +118,11 @@ class Simulation {
         this.advanceTo(addDuration(this.now, d));
         return true;
       }
-      if ('complete' in step) this.queue.push({ type: 'task.completed', elementId: step.complete, variables: step.variables ?? {} });
-      else if ('throwError' in step) this.queue.push({ type: 'error.thrown', elementId: step.throwError, code: step.code, variables: step.variables });
-      else if ('escalate' in step) this.queue.push({ type: 'escalation.thrown', elementId: step.escalate, code: step.code, variables: step.variables });
-      else if ('message' in step) this.queue.push({ type: 'message.received', name: step.message, correlationKey: step.correlationKey ?? null, variables: step.variables });
-      else if ('signal' in step) this.queue.push({ type: 'signal.received', name: step.signal, variables: step.variables });
+      if ('complete' in step) this.toWaiting(step.complete, { type: 'task.completed', elementId: step.complete, variables: step.variables ?? {} });
+      else if ('throwError' in step) this.toWaiting(step.throwError, { type: 'error.thrown', elementId: step.throwError, code: step.code, variables: step.variables });
+      else if ('escalate' in step) this.toWaiting(step.escalate, { type: 'escalation.thrown', elementId: step.escalate, code: step.code, variables: step.variables });
+      else if ('message' in step) this.publish({ type: 'message.received', name: step.message, correlationKey: step.correlationKey ?? null, variables: step.variables }, false);
+      else if ('signal' in step) this.publish({ type: 'signal.received', name: step.signal, variables: step.variables }, true);
       this.drain();
       return true;
     } catch (error) {
@@ -93,6 +132,28 @@ class Simulation {
       }
       throw error;
     }
+  }
+
+  /** Sends an element event to the (most recently started) instance waiting at that element. */
+  private toWaiting(elementId: string, event: EngineEvent): void {
+    const target = [...this.instances].reverse().find((i) => i.state?.status === 'active' && i.state.active.includes(elementId)) ?? this.root;
+    this.queue.push({ instance: target, event });
+  }
+
+  /** A message goes to the first instance that accepts it; a signal to every one that does. */
+  private publish(event: EngineEvent, broadcast: boolean): void {
+    let delivered = false;
+    for (const instance of this.instances) {
+      if (instance.state?.status !== 'active') continue;
+      try {
+        this.apply(instance, send(instance.process, instance.state, event, { now: this.now.toISOString() }));
+        delivered = true;
+        if (!broadcast) break;
+      } catch (error) {
+        if (!(error instanceof EngineError && error.code === 'EVENT_NOT_ACCEPTED')) throw error;
+      }
+    }
+    if (!delivered) throw new EngineError('EVENT_NOT_ACCEPTED', `No instance is waiting for ${event.type === 'signal.received' ? 'signal' : 'message'} "${'name' in event ? event.name : ''}".`);
   }
 
   private check(expect: Extract<ScenarioStep, { expect: unknown }>['expect'], where: string): boolean {
@@ -112,27 +173,28 @@ class Simulation {
   /** Fires every timer due by `until`, earliest first (cycles may fire several times). */
   private advanceTo(until: Date): void {
     for (let guard = 0; guard < 10_000; guard++) {
-      const next = [...this.timers.entries()].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]))[0];
-      if (!next || next[1] > until.toISOString()) break;
-      const [timerId, dueAt] = next;
-      this.timers.delete(timerId);
-      this.now = new Date(dueAt);
-      this.queue.push({ type: 'timer.fired', timerId, dueAt });
+      const next = [...this.timers.entries()].sort((a, b) => a[1].dueAt.localeCompare(b[1].dueAt) || a[0].localeCompare(b[0]))[0];
+      if (!next || next[1].dueAt > until.toISOString()) break;
+      const [key, timer] = next;
+      this.timers.delete(key);
+      this.now = new Date(timer.dueAt);
+      this.queue.push({ instance: timer.instance, event: { type: 'timer.fired', timerId: timer.timerId, dueAt: timer.dueAt } });
       this.drain();
     }
     this.now = until;
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.state?.status === 'active') {
-      const event = this.queue.shift()!;
-      this.apply(send(this.process, this.state, event, { now: this.now.toISOString() }));
+    while (this.queue.length > 0) {
+      const { instance, event } = this.queue.shift()!;
+      if (instance.state?.status !== 'active') continue;
+      this.apply(instance, send(instance.process, instance.state, event, { now: this.now.toISOString() }));
     }
   }
 
-  /** The host's side of a step: remember state, keep timers, run mocked jobs, record the path. */
-  private apply(result: StepResult): void {
-    this.state = result.state;
+  /** The host's side of a step: remember state, keep timers, run jobs and children, record the path. */
+  private apply(instance: Instance, result: StepResult): void {
+    instance.state = result.state;
     for (const effect of result.effects) {
       this.effects.push(effect);
       switch (effect.type) {
@@ -140,23 +202,61 @@ class Simulation {
           this.path.push(effect.elementId);
           break;
         case 'scheduleTimer':
-          this.timers.set(effect.timerId, effect.dueAt);
+          this.timers.set(`${instance.id}:${effect.timerId}`, { instance, timerId: effect.timerId, dueAt: effect.dueAt });
           break;
         case 'cancelTimer':
-          this.timers.delete(effect.timerId);
+          this.timers.delete(`${instance.id}:${effect.timerId}`);
           break;
         case 'raiseIncident':
           this.incidents.push(effect.incident);
           break;
         case 'startJob': {
           const mock = this.scenario.services[effect.elementId] ?? this.scenario.services[effect.taskType];
-          if (mock && 'error' in mock) this.queue.push({ type: 'error.thrown', elementId: effect.elementId, code: mock.error, message: mock.message });
-          else this.queue.push({ type: 'job.completed', elementId: effect.elementId, variables: mock?.result ?? {} });
+          if (mock && 'error' in mock) this.queue.push({ instance, event: { type: 'error.thrown', elementId: effect.elementId, code: mock.error, message: mock.message } });
+          else this.queue.push({ instance, event: { type: 'job.completed', elementId: effect.elementId, variables: mock?.result ?? {} } });
           break;
         }
+        case 'startChildInstance':
+          this.startChild(instance, effect.elementId, effect.processKey, effect.variables);
+          break;
+        case 'cancelChildInstance':
+          this.cancelChild(instance, effect.elementId);
+          break;
         default:
           break;
       }
+    }
+    this.settleWithParent(instance);
+  }
+
+  private startChild(parent: Instance, elementId: string, key: string, variables: Variables): void {
+    const process = this.library.get(key);
+    if (!process) throw new EngineError('INVALID_DEFINITION', `Call activity "${elementId}" calls process "${key}", which was not found (put its definition beside this one, or name it with --with).`);
+    if (parent.depth + 1 > MAX_CHILD_DEPTH) throw new EngineError('INVALID_DEFINITION', `Call activity "${elementId}" nests more than ${MAX_CHILD_DEPTH} child instances deep.`);
+    const child = this.create(process, { instance: parent, elementId }, parent.depth + 1);
+    parent.children.set(elementId, child);
+    this.begin(child, variables);
+  }
+
+  private cancelChild(parent: Instance, elementId: string): void {
+    const child = parent.children.get(elementId);
+    if (!child) return;
+    parent.children.delete(elementId);
+    for (const key of [...this.timers.keys()]) if (this.timers.get(key)!.instance === child) this.timers.delete(key);
+    if (child.state) child.state = { ...child.state, status: 'completed', active: [] };
+  }
+
+  /** A finished child resumes its parent; a child's uncaught business error goes to the call activity. */
+  private settleWithParent(instance: Instance): void {
+    const link = instance.parent;
+    const state = instance.state;
+    if (!link || !state || link.instance.children.get(link.elementId) !== instance) return;
+    if (state.status === 'completed') {
+      link.instance.children.delete(link.elementId);
+      this.queue.push({ instance: link.instance, event: { type: 'child.completed', elementId: link.elementId, variables: state.variables } });
+    } else if (state.status === 'incident' && state.incident?.code === 'UNHANDLED_ERROR' && state.incident.errorCode !== undefined) {
+      link.instance.children.delete(link.elementId);
+      this.queue.push({ instance: link.instance, event: { type: 'error.thrown', elementId: link.elementId, code: state.incident.errorCode } });
     }
   }
 }

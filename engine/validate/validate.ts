@@ -29,7 +29,6 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
   complexGateway: 'use exclusive, inclusive or parallel gateways',
   transaction: 'transactions and compensation are not supported',
   compensateEvent: 'compensation is not supported',
-  callActivity: 'call activities are not supported yet',
   adHocSubProcess: 'ad-hoc subprocesses are not supported',
 };
 

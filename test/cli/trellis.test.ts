@@ -93,9 +93,23 @@ describe('trellis test and paths', () => {
     expect(code).toBe(0);
   });
 
+  it('resolves a called process named with --with', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-with-'));
+    const main = path.join(dir, 'main.json');
+    writeFileSync(main, JSON.stringify({
+      formatVersion: 1, key: 'main', version: 1, name: 'Main',
+      elements: [{ id: 's', type: 'startEvent' }, { id: 'call', type: 'callActivity', calledElement: 'review-invoice', outputs: { clarified: 'clarified' } }, { id: 'e', type: 'endEvent' }],
+      flows: [{ id: 'f1', source: 's', target: 'call' }, { id: 'f2', source: 'call', target: 'e' }],
+    }));
+    const scenario = write('with.json', { steps: [{ complete: 'assignReviewer' }, { complete: 'reviewInvoice', variables: { clarified: true } }, { expect: { status: 'completed', variables: { clarified: true } } }] });
+    expect(await run('simulate', main, '--scenario', scenario)).toMatchObject({ code: 1, stderr: expect.stringContaining('calls process "review-invoice", which was not found') });
+    const ok = await run('simulate', main, '--scenario', scenario, '--with', 'engine/decisions/fixtures/camunda7-invoice/review-invoice.json');
+    expect(ok.code).toBe(0);
+  });
+
   it('runs scenarios that call decision tables from a .dmn beside the definition', async () => {
     const { code, stdout } = await run('test', 'engine/decisions/fixtures');
-    expect(stdout).toMatch(/^2 passed, 0 failed$/m);
+    expect(stdout).toMatch(/^4 passed, 0 failed$/m);
     expect(code).toBe(0);
   });
 

@@ -80,6 +80,7 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
       e.type === 'sendTask' || (e.type === 'intermediateThrowEvent' && e.event) ? 'outgoing message or signal' :
       e.type === 'serviceTask' && e.taskType ? `job "${e.taskType}"` :
       e.type === 'businessRuleTask' ? 'decision table' :
+      e.type === 'callActivity' ? `call of "${e.calledElement}"` :
       e.type === 'endEvent' && e.event ? `${e.event.kind} end event` : null;
     if (what) found.push(`"${e.id}" (${what})`);
   }

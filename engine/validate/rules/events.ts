@@ -7,7 +7,7 @@ import type { Diagnostic, Rule } from '../diagnostic';
 const INLINE_TYPES = new Set(['scriptTask', 'serviceTask', 'manualTask', 'sendTask', 'intermediateThrowEvent', 'exclusiveGateway', 'endEvent']);
 
 function canWait(e: Element): boolean {
-  return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || (e.type === 'serviceTask' && e.taskType !== undefined);
+  return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || e.type === 'callActivity' || (e.type === 'serviceTask' && e.taskType !== undefined);
 }
 
 /** Whether anything inside a subprocess (at any depth) waits for people, time or messages. */

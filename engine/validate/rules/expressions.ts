@@ -14,6 +14,7 @@ export const expressions: Rule = {
     for (const f of definition.flows) if (f.condition !== undefined) report(f.id, 'Condition', f.condition);
     for (const e of definition.elements) {
       if (e.type === 'serviceTask' || e.type === 'scriptTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
+      if (e.type === 'callActivity') for (const [name, expr] of Object.entries({ ...e.inputs, ...e.outputs })) report(e.id, `Mapping "${name}"`, expr);
       if (e.type === 'sendTask') for (const [name, expr] of Object.entries(e.message.payload ?? {})) report(e.id, `Payload expression "${name}"`, expr);
       if (e.type === 'userTask' && e.dueDate !== undefined) report(e.id, 'Due date', e.dueDate);
       if (e.type === 'userTask' && typeof e.candidateGroups === 'string') report(e.id, 'Candidate groups', e.candidateGroups.slice(1));
