@@ -16,7 +16,18 @@ export interface ExpressionProblem {
   message: string;
 }
 
-/** Returns a problem if `expression` is not an acceptable FEEL expression, else null. */
+/** Deepest nesting of the parse tree accepted (parentheses, lists, contexts, calls). */
+export const MAX_NESTING = 32;
+/** Longest literal range a `for`, `some` or `every` may iterate over. */
+export const MAX_RANGE = 10_000;
+/** Built-ins that take regular expressions: a designer's pattern could make evaluation hang. */
+const REGEX_FUNCTIONS = new Set(['matches', 'replace']);
+
+/**
+ * Returns a problem if `expression` is not acceptable in Trellis' FEEL profile, else null:
+ * syntax errors, over-long or deeply nested expressions, user-defined functions, clock functions,
+ * regular-expression functions, and iteration over ranges that are not small literal ones.
+ */
 export function checkExpression(expression: string): ExpressionProblem | null {
   if (expression.trim() === '') return { message: 'expression is empty' };
   if (expression.length > MAX_EXPRESSION_LENGTH) {
@@ -29,21 +40,49 @@ export function checkExpression(expression: string): ExpressionProblem | null {
     return { message: `FEEL syntax error: ${(error as Error).message}` };
   }
   let problem: ExpressionProblem | null = null;
+  let depth = 0;
+  const text = (from: number, to: number) => expression.slice(from, to);
   tree.iterate({
     enter(node) {
       if (problem) return false;
+      depth++;
+      if (depth > MAX_NESTING + 2) {
+        problem = { message: `expression is nested more than ${MAX_NESTING} levels deep` };
+        return false;
+      }
       if (node.type.isError) {
         problem = { message: `FEEL syntax error at character ${node.from + 1} of "${expression}"` };
         return false;
       }
+      if (node.name === 'FunctionDefinition') {
+        problem = { message: 'defining functions in an expression is not allowed; use the built-in functions' };
+        return false;
+      }
       if (node.name === 'FunctionInvocation') {
-        const callee = expression.slice(node.from, node.to).split('(')[0]?.trim() ?? '';
+        const callee = text(node.from, node.to).split('(')[0]?.trim() ?? '';
         if (CLOCK_FUNCTIONS.has(callee)) {
           problem = { message: `${callee}() is not available: the engine has no clock; use a process variable instead` };
           return false;
         }
+        if (REGEX_FUNCTIONS.has(callee)) {
+          problem = { message: `${callee}() takes a regular expression, which expressions may not use; check patterns in the form instead` };
+          return false;
+        }
+      }
+      if (node.name === 'IterationContext') {
+        const range = text(node.from, node.to).split('..');
+        if (range.length === 2) {
+          const [low, high] = range.map((r) => Number(r.trim()));
+          if (!Number.isFinite(low) || !Number.isFinite(high) || Math.abs(high! - low!) > MAX_RANGE) {
+            problem = { message: `iterating over the range "${text(node.from, node.to)}" is not allowed; ranges must be literal numbers at most ${MAX_RANGE} apart (iterate over a list instead)` };
+            return false;
+          }
+        }
       }
       return undefined;
+    },
+    leave() {
+      depth--;
     },
   });
   return problem;
