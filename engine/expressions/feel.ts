@@ -6,6 +6,7 @@
  * refuses clock functions (`now()`, `today()`) because the engine has no clock of its own.
  */
 import { evaluate, parseExpression, unaryTest } from 'feelin';
+import { FALLBACK, fastPath } from './fast-path';
 
 /** Longest expression accepted; designers write conditions, not programs. */
 export const MAX_EXPRESSION_LENGTH = 2_000;
@@ -29,6 +30,19 @@ const REGEX_FUNCTIONS = new Set(['matches', 'replace']);
  * regular-expression functions, and iteration over ranges that are not small literal ones.
  */
 export function checkExpression(expression: string): ExpressionProblem | null {
+  const known = checked.get(expression);
+  if (known !== undefined) return known;
+  const problem = checkUncached(expression);
+  // Expressions come from definitions, so few distinct ones recur; keep the cache bounded anyway.
+  if (checked.size >= MAX_CACHED) checked.clear();
+  checked.set(expression, problem);
+  return problem;
+}
+
+const MAX_CACHED = 10_000;
+const checked = new Map<string, ExpressionProblem | null>();
+
+function checkUncached(expression: string): ExpressionProblem | null {
   if (expression.trim() === '') return { message: 'expression is empty' };
   if (expression.length > MAX_EXPRESSION_LENGTH) {
     return { message: `expression is ${expression.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}` };
@@ -100,6 +114,12 @@ export interface EvaluationOutcome {
 export function evaluateExpression(expression: string, variables: Variables): EvaluationOutcome {
   const problem = checkExpression(expression);
   if (problem) return { value: null, warnings: [problem.message] };
+  const fast = fastPath(expression);
+  if (fast) {
+    const ctx = { scope: variables, warnings: [] as string[] };
+    const value = fast(ctx);
+    if (value !== FALLBACK) return { value, warnings: ctx.warnings };
+  }
   try {
     const { value, warnings } = evaluate(expression, toSandboxContext(variables));
     return { value: toPlain(value), warnings: warnings.map((w) => w.message) };

@@ -5,3 +5,13 @@ declare module 'dmn-moddle' {
   }
   export function DmnModdle(packages?: Record<string, unknown>, options?: Record<string, unknown>): Moddle;
 }
+
+declare module 'bpmn-engine' {
+  import type { EventEmitter } from 'node:events';
+  export class Engine extends EventEmitter {
+    constructor(options: Record<string, unknown>);
+    state: string;
+    execute(options?: Record<string, unknown>): Promise<unknown>;
+    getState(): Promise<unknown>;
+  }
+}
