@@ -103,6 +103,8 @@ export interface CompiledProcess {
   decisions: ReadonlyMap<string, Decision>;
 }
 
+const NO_INPUT = Object.freeze({ reason: 'no input: not a real start' });
+
 export interface CompileOptions {
   /** Decision tables the process's business rule tasks call (from .dmn files or JSON). */
   decisions?: Decision[];
@@ -144,7 +146,12 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     actions,
   }).createMachine({
     id: definition.key,
-    context: ({ input }) => ({ variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent }),
+    context: ({ input }) => {
+      // XState's pure transition functions create a throwaway actor, which computes an initial
+      // snapshot without input; stop that at once, cheaply (a thrown Error would capture a stack).
+      if (!input) throw NO_INPUT;
+      return { variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent };
+    },
     initial: starts.length > 1 ? stateKey.start : start.id,
     entry: root.entry as never,
     on: root.on as never,
