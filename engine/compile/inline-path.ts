@@ -54,6 +54,8 @@ function passInline(ctx: CompileContext, elementId: string, variables: Variables
       break;
     }
     case 'endEvent':
+      if (element.event?.kind === 'message') enqueue({ type: 'sendMessage', params: { elementId, name: element.event.name, payload: {} } });
+      if (element.event?.kind === 'signal') enqueue({ type: 'broadcastSignal', params: { elementId, name: element.event.name, payload: {} } });
       next = undefined;
       break;
     default:

@@ -126,8 +126,11 @@ export const endEventSchema = z.strictObject({
   outcome: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
   /** A terminate end event ends the whole instance at once, cancelling every other path. */
   terminate: z.boolean().optional(),
-  /** An error end event throws to the nearest enclosing error catcher; an escalation end event escalates. */
-  event: z.discriminatedUnion('kind', [errorEventSchema, escalationEventSchema]).optional(),
+  /**
+   * An error end event throws to the nearest enclosing error catcher; an escalation end event
+   * escalates; a message or signal end event sends it (an effect for the host) as its token ends.
+   */
+  event: z.discriminatedUnion('kind', [errorEventSchema, escalationEventSchema, messageEventSchema, signalEventSchema]).optional(),
 });
 
 export const userTaskSchema = z.strictObject({

@@ -4,7 +4,8 @@ import { z } from 'zod';
 const variables = z.record(z.string(), z.unknown());
 
 export const scenarioStepSchema = z.union([
-  z.strictObject({ complete: z.string(), variables: variables.optional() }),
+  /** Completes a user task; for a multi-instance task, run `loopIndex` (default: the first open run). */
+  z.strictObject({ complete: z.string(), loopIndex: z.number().int().min(0).optional(), variables: variables.optional() }),
   z.strictObject({ throwError: z.string(), code: z.string(), variables: variables.optional() }),
   z.strictObject({ escalate: z.string(), code: z.string(), variables: variables.optional() }),
   z.strictObject({ advance: z.string().regex(/^P/, 'an ISO 8601 duration such as PT48H') }),

@@ -118,7 +118,7 @@ class Simulation {
         this.advanceTo(addDuration(this.now, d));
         return true;
       }
-      if ('complete' in step) this.toWaiting(step.complete, { type: 'task.completed', elementId: step.complete, variables: step.variables ?? {} });
+      if ('complete' in step) this.toWaiting(step.complete, { type: 'task.completed', elementId: step.complete, variables: step.variables ?? {}, ...(step.loopIndex === undefined ? {} : { loopIndex: step.loopIndex }) });
       else if ('throwError' in step) this.toWaiting(step.throwError, { type: 'error.thrown', elementId: step.throwError, code: step.code, variables: step.variables });
       else if ('escalate' in step) this.toWaiting(step.escalate, { type: 'escalation.thrown', elementId: step.escalate, code: step.code, variables: step.variables });
       else if ('message' in step) this.publish({ type: 'message.received', name: step.message, correlationKey: step.correlationKey ?? null, variables: step.variables }, false);
@@ -135,8 +135,12 @@ class Simulation {
   }
 
   /** Sends an element event to the (most recently started) instance waiting at that element. */
-  private toWaiting(elementId: string, event: EngineEvent): void {
+  private toWaiting(elementId: string, given: EngineEvent): void {
+    let event = given;
     const target = [...this.instances].reverse().find((i) => i.state?.status === 'active' && i.state.active.includes(elementId)) ?? this.root;
+    // A run of a multi-instance task not named: the first one still open.
+    const loop = target.state?.loops?.[elementId];
+    if (event.type === 'task.completed' && event.loopIndex === undefined && loop) event = { ...event, loopIndex: Math.min(...loop.active) };
     this.queue.push({ instance: target, event });
   }
 

@@ -93,6 +93,12 @@ describe('trellis test and paths', () => {
     expect(code).toBe(0);
   });
 
+  it('runs a scenario for every element fixture', async () => {
+    const { code, stdout } = await run('test', 'engine/compile/fixtures');
+    expect(stdout).toMatch(/^13 passed, 0 failed$/m);
+    expect(code).toBe(0);
+  });
+
   it('resolves a called process named with --with', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'trellis-with-'));
     const main = path.join(dir, 'main.json');
