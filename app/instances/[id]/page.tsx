@@ -135,6 +135,8 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
       const outcome = typeof data.outcome === 'string' ? `: ${outcomeLabel(data.outcome, t)}` : '';
       return t('ev_instanceCompleted') + outcome;
     }
+    case 'task.cancelled':
+      return t('ev_taskCancelled', { element: name(event.elementId) });
     case 'incident.raised':
       return t('ev_incidentRaised', { element: name(event.elementId), message: String(data.message ?? '') });
     default:

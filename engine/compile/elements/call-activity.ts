@@ -1,8 +1,8 @@
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
 import type { Variables } from '../../runtime/types';
-import { collect, effect, update } from '../actions';
-import { withBoundaries } from '../boundaries';
+import { effect, eventVariables, update } from '../actions';
+import { waitingActivity } from '../activity';
 import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
 
 function mapVariables(mapping: Record<string, string> | undefined, source: Variables): Variables {
@@ -16,25 +16,11 @@ function mapVariables(mapping: Record<string, string> | undefined, source: Varia
 export function callActivity(element: Element, ctx: CompileContext) {
   if (element.type !== 'callActivity') throw new Error(`callActivity compiler got ${element.type}`);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
-  return withBoundaries(ctx, element, {
-    entry: [effect('startChildInstance', ({ context }) => ({ elementId: element.id, processKey: element.calledElement, variables: mapVariables(element.inputs, context.variables) }))],
-    exit: [
-      collect(({ event, enqueue }) => {
-        const finished = event.type === 'child.completed' && event.elementId === element.id;
-        if (!finished) enqueue({ type: 'cancelChildInstance', params: { elementId: element.id } });
-      }),
-    ],
-    on: {
-      'child.completed': [
-        {
-          guard: ({ event }: { event: { type: string; elementId?: string } }) => event.elementId === element.id,
-          target: leave.target,
-          actions: [
-            update(({ context, event }) => ({ variables: { ...context.variables, ...mapVariables(element.outputs, event.type === 'child.completed' ? event.variables : {}) } })),
-            ...leave.actions,
-          ],
-        },
-      ],
-    },
+  return waitingActivity(ctx, element, {
+    start: [effect('startChildInstance', ({ context }) => ({ elementId: element.id, processKey: element.calledElement, variables: mapVariables(element.inputs, context.variables) }))],
+    cancel: { type: 'cancelChildInstance', params: { elementId: element.id } },
+    done: 'child.completed',
+    target: leave.target,
+    onDone: [update(({ context, event }) => ({ variables: { ...context.variables, ...mapVariables(element.outputs, eventVariables(event)) } })), ...leave.actions],
   });
 }

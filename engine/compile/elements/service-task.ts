@@ -1,8 +1,8 @@
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
 import type { Variables } from '../../runtime/types';
-import { collect, effect, eventVariables, update } from '../actions';
-import { withBoundaries } from '../boundaries';
+import { effect, eventVariables, update } from '../actions';
+import { waitingActivity } from '../activity';
 import { onlyOutgoing, targetOf, type AuditParams, type CompileContext } from '../context';
 
 function assignAll(set: Record<string, string>, variables: Variables): Variables {
@@ -34,25 +34,14 @@ export function serviceTask(element: Element, ctx: CompileContext) {
       always: { target: targetOf(ctx, flow), actions: [effect('audit', ({ context }) => audit(context.variables))] },
     };
   }
-  return withBoundaries(ctx, element, {
-    entry: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables }))],
-    exit: [
-      collect(({ event, enqueue }) => {
-        const ownResult = event.type === 'job.completed' && event.elementId === element.id;
-        if (!ownResult) enqueue({ type: 'cancelJob', params: { elementId: element.id } });
-      }),
+  return waitingActivity(ctx, element, {
+    start: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables }))],
+    cancel: { type: 'cancelJob', params: { elementId: element.id } },
+    done: 'job.completed',
+    target: targetOf(ctx, flow),
+    onDone: [
+      update(({ context, event }) => ({ variables: assignAll(set, { ...context.variables, ...eventVariables(event) }) })),
+      effect('audit', ({ context }) => audit(context.variables)),
     ],
-    on: {
-      'job.completed': [
-        {
-          guard: ({ event }: { event: { type: string; elementId?: string } }) => event.elementId === element.id,
-          target: targetOf(ctx, flow),
-          actions: [
-            update(({ context, event }) => ({ variables: assignAll(set, { ...context.variables, ...eventVariables(event) }) })),
-            effect('audit', ({ context }) => audit(context.variables)),
-          ],
-        },
-      ],
-    },
   });
 }

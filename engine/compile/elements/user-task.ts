@@ -2,6 +2,7 @@ import { evaluateExpression } from '../../expressions/feel';
 import type { Element, UserTask } from '../../model/definition';
 import type { LoopState, Variables } from '../../runtime/types';
 import { collect, effect, eventVariables, update, type ActionArgs } from '../actions';
+import { waitingActivity } from '../activity';
 import { withBoundaries } from '../boundaries';
 import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams } from '../context';
 import { completeRun, loopItems, runVariables, startLoop } from '../multi-instance';
@@ -14,27 +15,13 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.type !== 'userTask') throw new Error(`userTask compiler got ${element.type}`);
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
-  const parts = withBoundaries(ctx, element, {
-    entry: [
-      effect('createTask', ({ context }) => taskParams(element, context.variables)),
-    ],
-    exit: [
-      collect(({ event, enqueue }) => {
-        const ownCompletion = event.type === 'task.completed' && event.elementId === element.id;
-        if (!ownCompletion) enqueue({ type: 'cancelTask', params: { elementId: element.id } });
-      }),
-    ],
-    on: {
-      'task.completed': [
-        {
-          guard: ({ event }: { event: { type: string; elementId?: string } }) => event.elementId === element.id,
-          target: leave.target,
-          actions: [update(({ context, event }) => ({ variables: { ...context.variables, ...('variables' in event ? event.variables : {}) } })), ...leave.actions],
-        },
-      ],
-    },
+  return waitingActivity(ctx, element, {
+    start: [effect('createTask', ({ context }) => taskParams(element, context.variables))],
+    cancel: { type: 'cancelTask', params: { elementId: element.id } },
+    done: 'task.completed',
+    target: leave.target,
+    onDone: [update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } })), ...leave.actions],
   });
-  return parts;
 }
 
 function taskParams(element: UserTask, variables: Variables, loop?: CreateTaskParams['loop']): CreateTaskParams {
