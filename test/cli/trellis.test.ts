@@ -115,7 +115,7 @@ describe('trellis test and paths', () => {
 
   it('runs scenarios that call decision tables from a .dmn beside the definition', async () => {
     const { code, stdout } = await run('test', 'engine/decisions/fixtures');
-    expect(stdout).toMatch(/^4 passed, 0 failed$/m);
+    expect(stdout).toMatch(/^5 passed, 0 failed$/m);
     expect(code).toBe(0);
   });
 
