@@ -15,10 +15,17 @@ addFormats(ajv);
 // Published form versions are immutable, so a compiled validator can be kept for good.
 const validators = new Map<string, ValidateFunction>();
 
-/** Throws a clear error when `schema` is not a JSON Schema ajv can compile. */
+/** Largest submission accepted, as JSON: forms hold back-office data, not files. */
+export const MAX_SUBMISSION_BYTES = 256 * 1024;
+
+/**
+ * Throws a clear error when `schema` is not a JSON Schema ajv can compile. A submission may only
+ * carry the form's own fields: extra keys would otherwise overwrite process variables (say, the
+ * flag that decides whether a second approval is needed).
+ */
 export function compileFormSchema(schema: JsonSchema, formKey: string): ValidateFunction {
   try {
-    return ajv.compile(schema);
+    return ajv.compile('additionalProperties' in schema ? schema : { ...schema, additionalProperties: false });
   } catch (error) {
     throw new AppError('BAD_REQUEST', `Form "${formKey}" has an invalid JSON Schema: ${(error as Error).message}`);
   }
@@ -31,6 +38,8 @@ export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' |
     validate = compileFormSchema(form.schema, form.key);
     validators.set(form.id, validate);
   }
+  const size = JSON.stringify(data ?? null).length;
+  if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
   if (validate(data)) return data as Record<string, unknown>;
   const titles = fieldTitles(form, locale);
   const fields = uniqueFields((validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toFieldError(e, titles)));
@@ -41,9 +50,10 @@ export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' |
 function toFieldError(error: ErrorObject, titles: Record<string, string>): FieldError {
   const segments = error.instancePath.split('/').filter(Boolean);
   if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
+  if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
   const field = segments.join('.') || '(form)';
   const label = titles[segments[0] ?? ''] ?? field;
-  const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  const message = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid');
   return { field, label, message };
 }
 

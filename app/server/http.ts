@@ -4,3 +4,14 @@ import { NextResponse } from 'next/server';
 export function seeOther(path: string): NextResponse {
   return new NextResponse(null, { status: 303, headers: { Location: path } });
 }
+
+/** Only a path on this site, never another origin (browsers drop tabs and read \\ as /). */
+export function samePath(back: string): string {
+  const base = 'http://trellis.invalid';
+  try {
+    const url = new URL(back, base);
+    return url.origin === base && /^\/[^/\\]/.test(back) && !/[\s\\]/.test(back) ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
+}

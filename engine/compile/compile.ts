@@ -208,11 +208,14 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
   }
   // Multi-instance: the subprocess runs once per item, one run after another (validation allows
   // "parallel" only when nothing inside waits, where running them in turn gives the same result).
+  // A transient `$loop` child decides each run, so moving to the next run never leaves the
+  // subprocess itself: its boundary timers and subscriptions cover the whole activity.
   const mi = { ...sub.multiInstance, sequential: true };
   const id = sub.id;
+  const emptyRun = { loop: startLoop([], true), done: true, next: null, collected: [] as unknown[] };
   const after = ({ context }: ActionArgs) => {
-    const loop = context.loops[id]!;
-    return completeRun(mi, loop, loop.active[0] ?? 0, null, context.variables);
+    const loop = context.loops[id];
+    return loop ? completeRun(mi, loop, loop.active[0] ?? 0, null, context.variables) : emptyRun;
   };
   const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
   const finish = update((args) => {
@@ -222,8 +225,8 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
   });
   const parts = withBoundaries(ctx, sub, {
     entry: [
+      ...triggers.entry,
       collect(({ context, enqueue }) => {
-        if (context.loops[id]) return; // re-entered for the next run
         const items = loopItems(id, mi, context.variables);
         if (!items.ok) {
           enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
@@ -235,26 +238,33 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
     ],
     exit: [
       ...triggers.exit,
+      // Left when its last run is done, `finish` still needs the loop to collect the outputs.
       collect(({ event, enqueue }) => {
         if (!event.type.startsWith('xstate.done.state.')) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
       }),
     ],
     on: triggers.on,
   });
-  parts.entry.push(...triggers.entry);
-  const isEmpty = ({ context }: ActionArgs) => context.loops[id]?.items.length === 0;
+  const hasItems = ({ context }: ActionArgs) => (context.loops[id]?.items.length ?? 0) > 0;
+  states[stateKey.loop] = {
+    id: stateId.loop(id),
+    always: [
+      { guard: hasItems, target: `#${stateId.element(start.id)}` },
+      // No items (or the collection could not be read: the incident stops the instance here).
+      { guard: ({ context }: ActionArgs) => context.loops[id] !== undefined, target: leave.target, actions: [finish, ...leave.actions] },
+    ],
+  };
+  paths.set(stateKey.loop, [...path, stateKey.loop]);
   return {
-    initial: start.id,
+    initial: stateKey.loop,
     states,
     entry: parts.entry,
     exit: parts.exit,
     on: parts.on,
-    always: [{ guard: isEmpty, target: leave.target, actions: [finish, ...leave.actions] }],
     onDone: [
       { guard: (args: ActionArgs) => after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
       {
-        target: `#${stateId.element(id)}`,
-        reenter: true,
+        target: `#${stateId.loop(id)}`,
         actions: [
           update((args) => {
             const result = after(args);
@@ -266,7 +276,7 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
   };
 }
 
-/** Terminate end events end the whole process, so they live at the top level wherever they are drawn. */
+/** Terminate end events end their whole scope, so they live at its top level wherever they are drawn. */
 function placement(ctx: CompileContext, element: Element): Branch | null {
   if (element.type === 'endEvent' && element.terminate) return null;
   return ctx.structure.owner.get(element.id) ?? null;

@@ -50,6 +50,7 @@ export const stateId = {
   deciding: (flowId: string) => `cond_${flowId}`,
   /** Where a scope (the process, or subprocess `id`) ends when branches without a join are all done. */
   complete: (scopeId: string | null) => (scopeId === null ? 'trellis_complete' : `done_${scopeId}`),
+  loop: (subProcessId: string) => `loop_${subProcessId}`,
 };
 export const stateKey = {
   arrived: (flowId: string) => `@${flowId}`,
@@ -57,6 +58,8 @@ export const stateKey = {
   deciding: (flowId: string) => `?${flowId}`,
   complete: '$complete',
   start: '$start',
+  /** Where a multi-instance subprocess decides its next run. */
+  loop: '$loop',
 };
 
 /** The `#id` a flow leads to: its target element, or the branch's end when it enters a join. */

@@ -75,6 +75,48 @@ describe('multi-instance subprocess', () => {
     expect(state).toMatchObject({ status: 'completed', variables: { decisions: ['rejected', 'granted', 'rejected', 'rejected', 'granted'], granted: 2, rejected: 3 } });
   });
 
+  it('skips the subprocess over an empty collection, running nothing inside', () => {
+    const { state, effects } = start(compile(loanGranting), { creditScores: [] });
+    expect(state).toMatchObject({ status: 'completed', variables: { decisions: [], granted: 0, rejected: 0 } });
+    expect(effects.some((e) => e.type === 'audit' && (e.elementId === 'grantLoan' || e.elementId === 'rejectLoan'))).toBe(false);
+  });
+
+  it('keeps a boundary timer on a sequential multi-instance subprocess running across its runs', () => {
+    const reviews = {
+      formatVersion: 1, key: 'reviews', version: 1, name: 'Sequential reviews under one deadline',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        {
+          id: 'review', type: 'subProcess', multiInstance: { sequential: true, cardinality: '3' },
+          elements: [
+            { id: 's', type: 'startEvent' },
+            { id: 'check', type: 'userTask', formKey: 'f', candidateGroups: ['risk'] },
+            { id: 'e', type: 'endEvent' },
+          ],
+          flows: [{ id: 'r1', source: 's', target: 'check' }, { id: 'r2', source: 'check', target: 'e' }],
+        },
+        { id: 'deadline', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'timer', duration: 'P2D' } },
+        { id: 'late', type: 'endEvent', outcome: 'late' },
+        { id: 'end', type: 'endEvent', outcome: 'reviewed' },
+      ],
+      flows: [
+        { id: 'f0', source: 'start', target: 'review' },
+        { id: 'f1', source: 'review', target: 'end' },
+        { id: 'f2', source: 'deadline', target: 'late' },
+      ],
+    };
+    const p = compile(reviews);
+    const s1 = start(p, {}, { now: '2026-12-01T00:00:00Z' });
+    expect(of(s1.effects, 'scheduleTimer')).toHaveLength(1);
+    const s2 = send(p, rt(s1.state), { type: 'task.completed', elementId: 'check', variables: {} }, { now: '2026-12-01T05:00:00Z' });
+    expect(s2.state.active).toEqual(['check']);
+    expect(of(s2.effects, 'scheduleTimer')).toEqual([]);
+    expect(of(s2.effects, 'cancelTimer')).toEqual([]);
+    const s3 = send(p, send(p, s2.state, { type: 'task.completed', elementId: 'check', variables: {} }).state, { type: 'task.completed', elementId: 'check', variables: {} });
+    expect(s3.state).toMatchObject({ status: 'completed', outcome: 'reviewed' });
+    expect(of(s3.effects, 'cancelTimer')).toEqual([{ type: 'cancelTimer', timerId: 'deadline' }]);
+  });
+
   it('refuses parallel runs of a subprocess that waits', () => {
     const waiting = structuredClone(loanGranting) as { elements: { id: string; elements?: object[] }[] };
     const sub = waiting.elements.find((e) => e.id === 'evaluate')!;

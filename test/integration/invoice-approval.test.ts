@@ -122,6 +122,18 @@ describe('invoice approval through the routers', () => {
     expect(await snapshot(id)).toEqual(before);
   });
 
+  it('refuses fields the form does not have, so a submission cannot rewrite process variables', async () => {
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    const { id } = await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice(75_000_000) });
+    const hung = await callerFor(handle.db, demo.hung);
+    const task = (await hung.task.list()).find((t) => t.instanceId === id)!;
+    const before = await snapshot(id);
+    const error = await hung.task.complete({ id: task.id, data: { decision: 'approve', needsOperationsApproval: false } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', cause: { fields: [{ field: 'needsOperationsApproval', message: 'is not a field of this form' }] } });
+    expect(await snapshot(id)).toEqual(before);
+    await expect(ngoc.instance.start({ definitionKey: 'invoice-approval', variables: { ...invoice(1_000), approvalThreshold: 1 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('names fields in Vietnamese for a Vietnamese caller, and refuses a bad start form', async () => {
     const ngoc = await callerFor(handle.db, demo.ngoc, 'vi');
     const [{ n: instancesBefore }] = (await handle.db.select({ n: count() }).from(processInstances)) as [{ n: number }];

@@ -81,7 +81,9 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
       e.type === 'serviceTask' && e.taskType ? `job "${e.taskType}"` :
       e.type === 'businessRuleTask' ? 'decision table' :
       e.type === 'callActivity' ? `call of "${e.calledElement}"` :
-      e.type === 'endEvent' && e.event ? `${e.event.kind} end event` : null;
+      e.type === 'endEvent' && e.event ? `${e.event.kind} end event` :
+      e.type === 'startEvent' && e.event ? `${e.event.kind} start event` :
+      e.type === 'eventBasedGateway' ? 'event-based gateway' : null;
     if (what) found.push(`"${e.id}" (${what})`);
   }
   return found;

@@ -67,6 +67,10 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
       case 'raiseIncident':
         audit.push({ ...base, type: 'incident.raised', elementId: e.incident.elementId, data: { code: e.incident.code, message: e.incident.message } });
         break;
+      default:
+        // Publishing refuses what the server cannot run yet; should one slip through, fail the
+        // command (nothing is written) rather than leave the instance waiting forever.
+        throw new Error(`The server cannot carry out the engine's "${e.type}" effect yet (element "${'elementId' in e ? e.elementId : '?'}").`);
     }
   }
   for (const c of cancelled) {
