@@ -64,6 +64,10 @@ describe('multi-instance user task', () => {
     expect(start(p, { approverGroups: [] }).state).toMatchObject({ status: 'completed', variables: { approvals: [] } });
   });
 
+  it('raises an incident when a run would have no candidate group', () => {
+    expect(start(p, { approverGroups: ['accounting', 'Not A Key'] }).state).toMatchObject({ status: 'incident', incident: { code: 'NO_CANDIDATES', elementId: 'approve' } });
+  });
+
   it('raises an incident when the collection is not a list', () => {
     expect(start(p, { approverGroups: 'accounting' }).state).toMatchObject({ status: 'incident', incident: { code: 'LOOP_FAILED', elementId: 'approve' } });
   });

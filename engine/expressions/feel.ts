@@ -5,7 +5,7 @@
  * `eval`/`Function`; evaluates only against a null-prototype copy of plain JSON data;
  * refuses clock functions (`now()`, `today()`) because the engine has no clock of its own.
  */
-import { evaluate, parseExpression, unaryTest } from 'feelin';
+import { evaluate, parseExpression, parseUnaryTests, unaryTest } from 'feelin';
 import { FALLBACK, fastPath } from './fast-path';
 
 /** Longest expression accepted; designers write conditions, not programs. */
@@ -42,19 +42,20 @@ export function checkExpression(expression: string): ExpressionProblem | null {
 const MAX_CACHED = 10_000;
 const checked = new Map<string, ExpressionProblem | null>();
 
-function checkUncached(expression: string): ExpressionProblem | null {
+function checkUncached(expression: string, unary = false): ExpressionProblem | null {
   if (expression.trim() === '') return { message: 'expression is empty' };
   if (expression.length > MAX_EXPRESSION_LENGTH) {
     return { message: `expression is ${expression.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}` };
   }
   let tree;
   try {
-    tree = parseExpression(expression, {}, undefined);
+    tree = unary ? parseUnaryTests(expression, {}, undefined) : parseExpression(expression, {}, undefined);
   } catch (error) {
     return { message: `FEEL syntax error: ${(error as Error).message}` };
   }
   let problem: ExpressionProblem | null = null;
   let depth = 0;
+  let iterations = 0;
   const text = (from: number, to: number) => expression.slice(from, to);
   tree.iterate({
     enter(node) {
@@ -83,6 +84,11 @@ function checkUncached(expression: string): ExpressionProblem | null {
           return false;
         }
       }
+      if (node.name === 'InExpression' && ++iterations > 1) {
+        // Nested or combined iterations multiply: one loop per expression keeps the work linear.
+        problem = { message: 'an expression may iterate over one list or range only (one "for", "some" or "every" with one "in")' };
+        return false;
+      }
       if (node.name === 'IterationContext') {
         const range = text(node.from, node.to).split('..');
         if (range.length === 2) {
@@ -102,6 +108,18 @@ function checkUncached(expression: string): ExpressionProblem | null {
   return problem;
 }
 
+/** The same profile for a decision table's unary tests (`< 250`, `"a", "b"`, `not("x")`). */
+export function checkUnaryTest(test: string): ExpressionProblem | null {
+  const key = `?${test}`;
+  const known = checked.get(key);
+  if (known !== undefined) return known;
+  const trimmed = test.trim();
+  const problem = trimmed === '' || trimmed === '-' ? null : checkUncached(test, true);
+  if (checked.size >= MAX_CACHED) checked.clear();
+  checked.set(key, problem);
+  return problem;
+}
+
 export type Variables = Record<string, unknown>;
 
 export interface EvaluationOutcome {
@@ -114,7 +132,7 @@ export interface EvaluationOutcome {
 export function evaluateExpression(expression: string, variables: Variables): EvaluationOutcome {
   const problem = checkExpression(expression);
   if (problem) return { value: null, warnings: [problem.message] };
-  const fast = fastPath(expression);
+  const fast = plainNames(variables) ? fastPath(expression) : null;
   if (fast) {
     const ctx = { scope: variables, warnings: [] as string[] };
     const value = fast(ctx);
@@ -135,7 +153,8 @@ export function evaluateExpression(expression: string, variables: Variables): Ev
 export function evaluateUnaryTest(test: string, value: unknown, variables: Variables): { matches: boolean; problem?: string } {
   const text = test.trim();
   if (text === '' || text === '-') return { matches: true };
-  if (text.length > MAX_EXPRESSION_LENGTH) return { matches: false, problem: `unary test is longer than ${MAX_EXPRESSION_LENGTH} characters` };
+  const refused = checkUnaryTest(text);
+  if (refused) return { matches: false, problem: `"${text}": ${refused.message}` };
   try {
     const context = toSandboxContext(variables);
     context['?'] = copyNullPrototype(value);
@@ -143,6 +162,15 @@ export function evaluateUnaryTest(test: string, value: unknown, variables: Varia
   } catch (error) {
     return { matches: false, problem: `"${text}" is not a valid FEEL unary test: ${(error as Error).message}` };
   }
+}
+
+/**
+ * The fast path reads `a-b` as a subtraction and `x.y` as a path; FEEL also allows variables
+ * named like that. When any variable name is not a plain identifier, let feelin decide.
+ */
+function plainNames(variables: Variables): boolean {
+  for (const key in variables) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return false;
+  return true;
 }
 
 /** A deep copy of JSON data with null prototypes, so expressions cannot reach Object.prototype. */

@@ -12,7 +12,7 @@ export interface Incident {
   elementId: string;
   /** With UNHANDLED_ERROR: the business error's code (a parent's call activity may catch it). */
   errorCode?: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED';
+  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED' | 'NO_CANDIDATES';
   message: string;
 }
 

@@ -1,10 +1,10 @@
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element, UserTask } from '../../model/definition';
 import type { LoopState, Variables } from '../../runtime/types';
-import { collect, effect, eventVariables, update, type ActionArgs } from '../actions';
+import { collect, eventVariables, update, type ActionArgs } from '../actions';
 import { waitingActivity } from '../activity';
 import { withBoundaries } from '../boundaries';
-import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams } from '../context';
+import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams, type EffectAction } from '../context';
 import { completeRun, loopItems, runVariables, startLoop } from '../multi-instance';
 
 /**
@@ -16,12 +16,19 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [effect('createTask', ({ context }) => taskParams(element, context.variables))],
+    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables))))],
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
     onDone: [update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } })), ...leave.actions],
   });
+}
+
+/** A task nobody could work is an incident, not a silent dead end. */
+function createTaskOrIncident(params: CreateTaskParams): EffectAction {
+  if (params.candidateGroups.length > 0) return { type: 'createTask', params };
+  const message = `User task "${params.elementId}" has no candidate group: its candidate groups expression gave no valid group key.`;
+  return { type: 'raiseIncident', params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } } };
 }
 
 function taskParams(element: UserTask, variables: Variables, loop?: CreateTaskParams['loop']): CreateTaskParams {
@@ -48,7 +55,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const leave = leaveAlong(ctx, id, element.type, flow);
   const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
   const createRun = (loop: LoopState, index: number, variables: Variables) =>
-    ({ type: 'createTask', params: taskParams(element, runVariables(mi, loop, index, variables), { index, item: loop.items[index] ?? null }) }) as const;
+    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, variables), { index, item: loop.items[index] ?? null }));
   const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);
