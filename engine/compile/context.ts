@@ -4,7 +4,7 @@ import type { ProcessDefinition, SequenceFlow } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
 import type { Scope } from '../model/scopes';
 import type { Structure } from '../model/structure';
-import type { Effect, LoopState, Variables } from '../runtime/types';
+import type { Effect, LoopState, TimerState, Variables } from '../runtime/types';
 
 export interface MachineContext {
   variables: Variables;
@@ -12,8 +12,8 @@ export interface MachineContext {
   outcome: string | null;
   /** The host's "now" for this step (ISO 8601), or null when it gave none. */
   now: string | null;
-  /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
-  timers: Record<string, number | null>;
+  /** Running timers by id: due time and repetitions left (a firing for another due time is stale). */
+  timers: Record<string, TimerState>;
   /** Running multi-instance activities, by element id. */
   loops: Record<string, LoopState>;
   /** Which start event the host fired (for processes with several). */

@@ -35,7 +35,8 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
               return;
             }
             enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt: due.dueAt } });
-            if (due.repetitionsLeft !== undefined) enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: due.repetitionsLeft ?? null } })));
+            const timer = { dueAt: due.dueAt, left: due.repetitionsLeft === undefined ? 0 : due.repetitionsLeft };
+            enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: timer } })));
           }),
         ],
         exit: [
@@ -46,7 +47,8 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
           }),
         ],
         eventType: 'timer.fired',
-        guard: ({ event }) => event.type === 'timer.fired' && event.timerId === elementId,
+        // Only the firing it is waiting for: a duplicate or stale delivery matches no transition.
+        guard: ({ context, event }) => event.type === 'timer.fired' && event.timerId === elementId && context.timers[elementId]?.dueAt === event.dueAt,
       };
     case 'message':
     case 'signal': {
@@ -75,12 +77,17 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
 export function repeatCycle(elementId: string, definition: EventDefinition): unknown {
   return collect(({ context, event, enqueue }) => {
     if (definition.kind !== 'timer' || definition.cycle === undefined || event.type !== 'timer.fired') return;
-    const left = context.timers[elementId];
-    if (left === 0) return;
+    const left = context.timers[elementId]?.left;
+    if (left === undefined) return;
+    if (left === 0) {
+      // Fired for the last time: forget it, so a duplicate delivery finds nothing waiting.
+      enqueue(update(({ context: c }) => ({ timers: withoutKey(c.timers, elementId) })));
+      return;
+    }
     const dueAt = nextDue(definition, event.dueAt, context.variables);
     if (dueAt === null) return;
     enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt } });
-    enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: left === undefined || left === null ? null : left - 1 } })));
+    enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: { dueAt, left: left === null ? null : left - 1 } } })));
   });
 }
 

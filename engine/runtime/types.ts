@@ -32,14 +32,19 @@ export interface InstanceState {
    * Absent in format 1 states written before parallel gateways existed (then = `active`).
    */
   positions?: string[];
-  /** Repetitions left of running cycle timers, by timer id (null = unbounded). */
-  timers?: Record<string, number | null>;
+  /** Running timers by timer id: when each is due, and repetitions left of a cycle (null = unbounded). */
+  timers?: Record<string, TimerState>;
   /** Progress of running multi-instance activities, by element id. */
   loops?: Record<string, LoopState>;
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
   outcome?: string;
+}
+
+export interface TimerState {
+  dueAt: string;
+  left: number | null;
 }
 
 export interface LoopState {
