@@ -8,7 +8,7 @@
 import { setup, type AnyStateMachine } from 'xstate';
 import type { Element, ElementType, InclusiveGateway, ProcessDefinition, SubProcess } from '../model/definition';
 import { buildGraph } from '../model/graph';
-import { flatten, type Scope } from '../model/scopes';
+import { flatten, isScopedMultiInstance, type Scope } from '../model/scopes';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
@@ -67,6 +67,8 @@ export function isWaitState(element: Element): boolean {
     case 'eventBasedGateway':
     case 'callActivity':
       return true;
+    case 'subProcess':
+      return isScopedMultiInstance(element);
     case 'intermediateCatchEvent':
       return element.event.kind !== 'link';
     case 'serviceTask':
@@ -90,6 +92,8 @@ export const EFFECT_ACTIONS = [
   'closeSubscription',
   'sendMessage',
   'broadcastSignal',
+  'spawnScopes',
+  'cancelScopes',
   'raiseIncident',
   'audit',
 ] as const;
@@ -101,6 +105,8 @@ export interface CompiledProcess {
   /** Every place a token can rest (element ids and `@flow`/`!flow` branch ends) → its state path. */
   paths: Map<string, string[]>;
   decisions: ReadonlyMap<string, Decision>;
+  /** Machines of scoped multi-instance subprocesses, by subprocess id (see runtime/scopes.ts). */
+  scopeMachines: ReadonlyMap<string, CompiledProcess>;
 }
 
 const NO_INPUT = Object.freeze({ reason: 'no input: not a real start' });
@@ -121,6 +127,15 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
   const all = flatten(definition);
   const graph = buildGraph(all);
   const ctx: CompileContext = { definition, graph, structure: mergedStructure(definition, all.scopes), decisions, scopeOf: all.scopeOf };
+  // Each scoped multi-instance subprocess (outermost ones; nested ones compile inside them) runs
+  // as instances of its own machine, compiled from its elements like a process of its own.
+  const scopeMachines = new Map<string, CompiledProcess>();
+  for (const scope of all.scopes) {
+    for (const e of scope.elements) {
+      if (e.type !== 'subProcess' || !isScopedMultiInstance(e) || scope.enclosing.some((id) => isScopedMultiInstance(graph.elements.get(id)))) continue;
+      scopeMachines.set(e.id, compile({ formatVersion: definition.formatVersion, key: definition.key, version: definition.version, name: definition.name, elements: e.elements, flows: e.flows }, options));
+    }
+  }
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
@@ -158,7 +173,7 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
   });
-  return { definition, elements: graph.elements, machine, paths, decisions };
+  return { definition, elements: graph.elements, machine, paths, decisions, scopeMachines };
 }
 
 /** Block analysis of every scope, in one index (ids are unique across scopes). */
@@ -187,7 +202,9 @@ function level(ctx: CompileContext, elements: Element[], branch: Branch | null, 
       : element.type === 'subProcess'
         ? element.triggeredByEvent
           ? eventSubProcessState(ctx, element, [...path, element.id], paths)
-          : subProcessState(ctx, element, [...path, element.id], paths)
+          : isScopedMultiInstance(element)
+            ? scopedSubProcess(ctx, element)
+            : subProcessState(ctx, element, [...path, element.id], paths)
         : compilers[element.type](element, ctx);
     states[element.id] = { id: stateId.element(element.id), ...config };
   }
@@ -274,6 +291,61 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
       },
     ],
   };
+}
+
+/**
+ * A parallel multi-instance subprocess with wait states: one wait state here; its runs are
+ * instances of the subprocess's own machine, started and stopped by the runtime (spawnScopes,
+ * cancelScopes) and reported back as `scope.completed`.
+ */
+function scopedSubProcess(ctx: CompileContext, sub: SubProcess) {
+  const mi = sub.multiInstance!;
+  const id = sub.id;
+  const leave = leaveAlong(ctx, id, sub.type, onlyOutgoing(ctx, id));
+  const emptyRun = { loop: startLoop([], false), done: true, next: null, collected: [] as unknown[] };
+  const after = ({ context, event }: ActionArgs) => {
+    const loop = context.loops[id];
+    if (!loop) return emptyRun;
+    return event.type === 'scope.completed' ? completeRun(mi, loop, event.index, event.variables, context.variables) : emptyRun;
+  };
+  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
+  const finish = update((args) => {
+    const result = after(args);
+    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
+    return { variables, loops: withoutLoop(args.context.loops) };
+  });
+  const isMine = ({ context, event }: ActionArgs) => event.type === 'scope.completed' && event.elementId === id && (context.loops[id]?.active ?? []).includes(event.index);
+  const parts = withBoundaries(ctx, sub, {
+    entry: [
+      collect(({ context, enqueue }) => {
+        const items = loopItems(id, mi, context.variables);
+        if (!items.ok) {
+          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
+          return;
+        }
+        const loop = startLoop(items.items, false);
+        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop } })));
+        if (loop.active.length > 0) {
+          enqueue({ type: 'spawnScopes', params: { elementId: id, runs: loop.active.map((index) => ({ index, variables: runVariables(mi, loop, index, context.variables) })) } });
+        }
+      }),
+    ],
+    exit: [
+      collect(({ context, event, enqueue }) => {
+        const finishing = event.type === 'scope.completed' && event.elementId === id ? event.index : undefined;
+        const open = (context.loops[id]?.active ?? []).filter((i) => i !== finishing);
+        if (open.length > 0) enqueue({ type: 'cancelScopes', params: { elementId: id, indexes: open } });
+        if (finishing === undefined) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+      }),
+    ],
+    on: {
+      'scope.completed': [
+        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
+        { guard: isMine, actions: [update((args) => ({ loops: { ...args.context.loops, [id]: after(args).loop } }))] },
+      ],
+    },
+  });
+  return { ...parts, always: [{ guard: ({ context }: ActionArgs) => context.loops[id]?.items.length === 0, target: leave.target, actions: [finish, ...leave.actions] }] };
 }
 
 /** Terminate end events end their whole scope, so they live at its top level wherever they are drawn. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { send, start } from '../runtime/step';
 import type { Effect, InstanceState } from '../runtime/types';
-import { validateDefinition } from '../validate/validate';
 import { compile } from './compile';
 import loanGranting from './fixtures/loan-granting.json';
+import reviews from './fixtures/department-reviews.json';
 import twoOfThree from './fixtures/two-of-three.json';
+
+const T0 = '2026-12-01T00:00:00.000Z';
 
 const rt = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
 const of = <K extends Effect['type']>(effects: Effect[], type: K) => effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
@@ -121,10 +123,51 @@ describe('multi-instance subprocess', () => {
     expect(of(s3.effects, 'cancelTimer')).toEqual([{ type: 'cancelTimer', timerId: 'deadline' }]);
   });
 
-  it('refuses parallel runs of a subprocess that waits', () => {
-    const waiting = structuredClone(loanGranting) as { elements: { id: string; elements?: object[] }[] };
-    const sub = waiting.elements.find((e) => e.id === 'evaluate')!;
-    sub.elements![2] = { id: 'grantLoan', type: 'userTask', formKey: 'grant', candidateGroups: ['risk'] };
-    expect(validateDefinition(waiting).diagnostics).toContainEqual(expect.objectContaining({ elementId: 'evaluate', message: expect.stringContaining('make it sequential') }));
+  it('runs parallel subprocess runs that wait as separate scopes (department reviews)', () => {
+    const p = compile(reviews);
+    // given three departments review their part at once
+    const s1 = start(p, { departments: ['hr', 'it', 'risk'] }, { now: T0 });
+    expect(s1.state.active).toEqual(['reviews']);
+    expect(of(s1.effects, 'createTask').map((e) => [e.scope, e.elementId, e.candidateGroups])).toEqual([
+      ['reviews#0', 'review', ['hr']],
+      ['reviews#1', 'review', ['it']],
+      ['reviews#2', 'review', ['risk']],
+    ]);
+    expect(Object.keys(s1.state.scopes ?? {})).toEqual(['reviews#0', 'reviews#1', 'reviews#2']);
+
+    // when IT asks for changes, the correction happens in IT's run only
+    const s2 = send(p, rt(s1.state), { type: 'task.completed', scope: 'reviews#1', elementId: 'review', variables: { verdict: 'changes' } });
+    expect(of(s2.effects, 'createTask').map((e) => [e.scope, e.elementId])).toEqual([['reviews#1', 'correct']]);
+    const s3 = send(p, rt(s2.state), { type: 'task.completed', scope: 'reviews#1', elementId: 'correct', variables: {} });
+    const s4 = send(p, rt(s3.state), { type: 'task.completed', scope: 'reviews#1', elementId: 'review', variables: { verdict: 'ok' } });
+    expect(Object.keys(s4.state.scopes ?? {})).toEqual(['reviews#0', 'reviews#2']);
+    expect(s4.state.loops?.reviews?.finished).toEqual([1]);
+
+    // then the others finish and the results are collected in item order
+    const s5 = send(p, rt(s4.state), { type: 'task.completed', scope: 'reviews#2', elementId: 'review', variables: { verdict: 'ok' } });
+    const s6 = send(p, rt(s5.state), { type: 'task.completed', scope: 'reviews#0', elementId: 'review', variables: { verdict: 'ok' } });
+    expect(s6.state).toMatchObject({ status: 'completed', outcome: 'published' });
+    expect(s6.state.variables.results).toEqual([
+      { department: 'hr', verdict: 'ok' },
+      { department: 'it', verdict: 'ok' },
+      { department: 'risk', verdict: 'ok' },
+    ]);
+    expect(of(s6.effects, 'cancelTimer')).toEqual([{ type: 'cancelTimer', timerId: 'deadline' }]);
+  });
+
+  it('stops every open run when the deadline interrupts the subprocess', () => {
+    const p = compile(reviews);
+    const s1 = start(p, { departments: ['hr', 'it'] }, { now: T0 }).state;
+    const s2 = send(p, rt(s1), { type: 'task.completed', scope: 'reviews#0', elementId: 'review', variables: { verdict: 'ok' } }).state;
+    const s3 = send(p, rt(s2), { type: 'timer.fired', timerId: 'deadline', dueAt: '2026-12-11T00:00:00.000Z' });
+    expect(s3.state).toMatchObject({ status: 'completed', outcome: 'late' });
+    expect(of(s3.effects, 'cancelScope')).toEqual([{ type: 'cancelScope', scope: 'reviews#1' }]);
+  });
+
+  it('refuses an event for a run that is not there', () => {
+    const p = compile(reviews);
+    const s1 = start(p, { departments: ['hr'] }, { now: T0 }).state;
+    expect(() => send(p, s1, { type: 'task.completed', scope: 'reviews#5', elementId: 'review', variables: {} })).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED' }));
+    expect(() => send(p, s1, { type: 'task.completed', scope: 'reviews#0', elementId: 'correct', variables: {} })).toThrowError(expect.objectContaining({ code: 'ELEMENT_NOT_ACTIVE' }));
   });
 });

@@ -43,3 +43,22 @@ export function flatten(definition: Pick<ProcessDefinition, 'elements' | 'flows'
 export function isSubProcess(e: Element | undefined): e is SubProcess {
   return e?.type === 'subProcess';
 }
+
+/** Whether anything inside a subprocess (at any depth) waits for people, time, messages or jobs. */
+export function waitsInside(sub: SubProcess): boolean {
+  return sub.elements.some((e) => {
+    if (e.type === 'subProcess') return waitsInside(e);
+    return (
+      e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'callActivity' || e.type === 'eventBasedGateway' ||
+      (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') || (e.type === 'serviceTask' && e.taskType !== undefined)
+    );
+  });
+}
+
+/**
+ * A parallel multi-instance subprocess with something inside that waits: its runs are separate
+ * scope instances (runtime/scopes.ts), since a statechart cannot hold a varying number of them.
+ */
+export function isScopedMultiInstance(e: Element | undefined): boolean {
+  return e?.type === 'subProcess' && e.multiInstance !== undefined && !e.multiInstance.sequential && waitsInside(e);
+}

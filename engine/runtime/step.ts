@@ -9,12 +9,30 @@ import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
+import { broadcast, sendToScope, withScopes } from './scopes';
 import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
 
 const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
 
 /** Starts an instance with the given initial variables (e.g. the start form's data). */
 export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string } = {}): StepResult {
+  return withScopes(process, startMachine(process, variables, options), {}, options);
+}
+
+/**
+ * Applies one event to a persisted instance. An event nothing is waiting for is refused
+ * (EVENT_NOT_ACCEPTED), except a business error nobody catches, which becomes an incident.
+ * Events with a `scope` go to that run of a scoped subprocess.
+ */
+export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+  if (event.scope) return sendToScope(process, state, event, options);
+  if ((event.type === 'message.received' || event.type === 'signal.received') && state.scopes && Object.keys(state.scopes).length > 0) {
+    return broadcast(process, state, event, options);
+  }
+  return withScopes(process, sendMachine(process, state, event, options), state.scopes ?? {}, options);
+}
+
+function startMachine(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string }): StepResult {
   if (options.startEvent !== undefined && process.elements.get(options.startEvent)?.type !== 'startEvent') {
     throw new EngineError('INVALID_STATE', `"${options.startEvent}" is not a start event of "${process.definition.key}".`);
   }
@@ -25,11 +43,8 @@ export function start(process: CompiledProcess, variables: Variables, options: S
 /** Events addressed to one waiting element. */
 const ELEMENT_EVENTS = new Set(['task.completed', 'job.completed', 'child.completed', 'error.thrown', 'escalation.thrown']);
 
-/**
- * Applies one event to a persisted instance. An event nothing is waiting for is refused
- * (EVENT_NOT_ACCEPTED), except a business error nobody catches, which becomes an incident.
- */
-export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+/** One event applied to the instance's own machine (its scoped runs are handled around it). */
+export function sendMachine(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
   if (state.status !== 'active') {
     throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`);
   }

@@ -36,6 +36,8 @@ export interface InstanceState {
   timers?: Record<string, TimerState>;
   /** Progress of running multi-instance activities, by element id. */
   loops?: Record<string, LoopState>;
+  /** Runs of scoped subprocesses ("<element>#<index>"), each an instance state of its own. */
+  scopes?: Record<string, InstanceState>;
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
@@ -58,7 +60,10 @@ export interface LoopState {
 }
 
 /** Facts the host tells the engine. */
-export type EngineEvent =
+/** `scope` addresses a run inside the instance, as given on the effects that asked for the event. */
+export type EngineEvent = EventBody & { scope?: string };
+
+type EventBody =
   | {
       type: 'task.completed';
       elementId: string;
@@ -76,7 +81,9 @@ export type EngineEvent =
   /** `dueAt` is the time the timer was scheduled for (cycles repeat from it, without drift). */
   | { type: 'timer.fired'; timerId: string; dueAt: string }
   | { type: 'message.received'; name: string; correlationKey?: string | null; variables?: Variables }
-  | { type: 'signal.received'; name: string; variables?: Variables };
+  | { type: 'signal.received'; name: string; variables?: Variables }
+  /** Internal: a run of a scoped multi-instance subprocess completed. */
+  | { type: 'scope.completed'; elementId: string; index: number; variables: Variables };
 
 /** When a step happens: the engine has no clock, so the host says what time it is. */
 export interface StepOptions {
@@ -85,7 +92,10 @@ export interface StepOptions {
 }
 
 /** Imperatives the engine asks the host to carry out, in order. */
-export type Effect =
+/** Effects a host carries out; `scope` names the run inside the instance it belongs to (see README). */
+export type Effect = EffectBody & { scope?: string };
+
+type EffectBody =
   | {
       type: 'createTask';
       elementId: string;
@@ -110,6 +120,12 @@ export type Effect =
   | { type: 'openSubscription'; elementId: string; kind: 'message' | 'signal'; name: string; correlationKey: string | null }
   | { type: 'closeSubscription'; elementId: string }
   | { type: 'sendMessage'; elementId: string; name: string; payload: Variables }
+  /** Internal (handled by the runtime, never returned): start runs of a scoped subprocess. */
+  | { type: 'spawnScopes'; elementId: string; runs: { index: number; variables: Variables }[] }
+  /** Internal: stop runs of a scoped subprocess. */
+  | { type: 'cancelScopes'; elementId: string; indexes: number[] }
+  /** Drop everything (tasks, jobs, timers, subscriptions) whose scope is `scope` or inside it. */
+  | { type: 'cancelScope' }
   | { type: 'broadcastSignal'; elementId: string; name: string; payload: Variables }
   | { type: 'completeInstance'; outcome: string | null }
   | { type: 'raiseIncident'; incident: Incident }

@@ -53,7 +53,7 @@ class Simulation {
   private nextId = 1;
   private readonly root: Instance;
   private readonly instances: Instance[] = [];
-  private readonly timers = new Map<string, { instance: Instance; timerId: string; dueAt: string }>();
+  private readonly timers = new Map<string, { instance: Instance; scope?: string; timerId: string; dueAt: string }>();
   private readonly queue: { instance: Instance; event: EngineEvent }[] = [];
   private readonly path: string[] = [];
   private readonly incidents: Incident[] = [];
@@ -99,11 +99,15 @@ class Simulation {
     return { status, path: this.path, active: this.waiting(this.root), variables: state?.variables ?? {}, incidents: this.incidents, failures: this.failures, effects: this.effects };
   }
 
-  /** What waits in an instance, with a running child shown by what waits in it. */
+  /** What waits in an instance, with a running child or scoped subprocess shown by what waits in it. */
   private waiting(instance: Instance): string[] {
-    return (instance.state?.active ?? []).flatMap((id) => {
+    const state = instance.state;
+    const runs = Object.keys(state?.scopes ?? {});
+    return (state?.active ?? []).flatMap((id) => {
       const child = instance.children.get(id);
-      return child ? this.waiting(child) : [id];
+      if (child) return this.waiting(child);
+      const inRuns = runs.filter((k) => k.slice(0, k.lastIndexOf('#')) === id);
+      return inRuns.length > 0 ? inRuns.flatMap((k) => scopedWaiting(state!.scopes![k]!)) : [id];
     });
   }
 
@@ -134,12 +138,22 @@ class Simulation {
     }
   }
 
-  /** Sends an element event to the (most recently started) instance waiting at that element. */
+  /** Sends an element event to the (most recently started) instance, or scoped run, waiting at that element. */
   private toWaiting(elementId: string, given: EngineEvent): void {
     let event = given;
-    const target = [...this.instances].reverse().find((i) => i.state?.status === 'active' && i.state.active.includes(elementId)) ?? this.root;
+    let target = this.root;
+    let found: { scope: string | null; state: InstanceState } | null = null;
+    for (const instance of [...this.instances].reverse()) {
+      if (instance.state?.status !== 'active') continue;
+      found = findWaiting(instance.state, elementId, null);
+      if (found) {
+        target = instance;
+        break;
+      }
+    }
+    if (found?.scope) event = { ...event, scope: found.scope };
     // A run of a multi-instance task not named: the first one still open.
-    const loop = target.state?.loops?.[elementId];
+    const loop = found?.state.loops?.[elementId];
     if (event.type === 'task.completed' && event.loopIndex === undefined && loop) event = { ...event, loopIndex: Math.min(...loop.active) };
     this.queue.push({ instance: target, event });
   }
@@ -182,7 +196,7 @@ class Simulation {
       const [key, timer] = next;
       this.timers.delete(key);
       this.now = new Date(timer.dueAt);
-      this.queue.push({ instance: timer.instance, event: { type: 'timer.fired', timerId: timer.timerId, dueAt: timer.dueAt } });
+      this.queue.push({ instance: timer.instance, event: { type: 'timer.fired', timerId: timer.timerId, dueAt: timer.dueAt, ...(timer.scope ? { scope: timer.scope } : {}) } });
       this.drain();
     }
     this.now = until;
@@ -206,18 +220,24 @@ class Simulation {
           this.path.push(effect.elementId);
           break;
         case 'scheduleTimer':
-          this.timers.set(`${instance.id}:${effect.timerId}`, { instance, timerId: effect.timerId, dueAt: effect.dueAt });
+          this.timers.set(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`, { instance, scope: effect.scope, timerId: effect.timerId, dueAt: effect.dueAt });
           break;
         case 'cancelTimer':
-          this.timers.delete(`${instance.id}:${effect.timerId}`);
+          this.timers.delete(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`);
+          break;
+        case 'cancelScope':
+          for (const [key, timer] of [...this.timers]) {
+            if (timer.instance === instance && timer.scope !== undefined && (timer.scope === effect.scope || timer.scope.startsWith(`${effect.scope}/`))) this.timers.delete(key);
+          }
           break;
         case 'raiseIncident':
           this.incidents.push(effect.incident);
           break;
         case 'startJob': {
           const mock = this.scenario.services[effect.elementId] ?? this.scenario.services[effect.taskType];
-          if (mock && 'error' in mock) this.queue.push({ instance, event: { type: 'error.thrown', elementId: effect.elementId, code: mock.error, message: mock.message } });
-          else this.queue.push({ instance, event: { type: 'job.completed', elementId: effect.elementId, variables: mock?.result ?? {} } });
+          const scope = effect.scope ? { scope: effect.scope } : {};
+          if (mock && 'error' in mock) this.queue.push({ instance, event: { type: 'error.thrown', elementId: effect.elementId, code: mock.error, message: mock.message, ...scope } });
+          else this.queue.push({ instance, event: { type: 'job.completed', elementId: effect.elementId, variables: mock?.result ?? {}, ...scope } });
           break;
         }
         case 'startChildInstance':
@@ -263,6 +283,24 @@ class Simulation {
       this.queue.push({ instance: link.instance, event: { type: 'error.thrown', elementId: link.elementId, code: state.incident.errorCode } });
     }
   }
+}
+
+/** Where `elementId` waits in a state or, depth first, in its scoped runs. */
+function findWaiting(state: InstanceState, elementId: string, scope: string | null): { scope: string | null; state: InstanceState } | null {
+  if (state.active.includes(elementId) && !Object.keys(state.scopes ?? {}).some((k) => k.startsWith(`${elementId}#`))) return { scope, state };
+  for (const [key, run] of Object.entries(state.scopes ?? {})) {
+    const found = findWaiting(run, elementId, scope ? `${scope}/${key}` : key);
+    if (found) return found;
+  }
+  return null;
+}
+
+function scopedWaiting(state: InstanceState): string[] {
+  const runs = Object.keys(state.scopes ?? {});
+  return state.active.flatMap((id) => {
+    const inRuns = runs.filter((k) => k.slice(0, k.lastIndexOf('#')) === id);
+    return inRuns.length > 0 ? inRuns.flatMap((k) => scopedWaiting(state.scopes![k]!)) : [id];
+  });
 }
 
 function sameSet(a: string[], b: string[]): boolean {

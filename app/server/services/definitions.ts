@@ -1,7 +1,7 @@
 /** Publishing and reading process definitions and their forms, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { compile, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition } from '@/engine';
-import { flatten } from '@/engine/model/scopes';
+import { flatten, isScopedMultiInstance } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -83,7 +83,8 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
       e.type === 'callActivity' ? `call of "${e.calledElement}"` :
       e.type === 'endEvent' && e.event ? `${e.event.kind} end event` :
       e.type === 'startEvent' && e.event ? `${e.event.kind} start event` :
-      e.type === 'eventBasedGateway' ? 'event-based gateway' : null;
+      e.type === 'eventBasedGateway' ? 'event-based gateway' :
+      isScopedMultiInstance(e) ? 'parallel multi-instance subprocess that waits' : null;
     if (what) found.push(`"${e.id}" (${what})`);
   }
   return found;

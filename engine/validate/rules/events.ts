@@ -1,4 +1,5 @@
 import { checkTimerText } from '../../compile/timers';
+import { waitsInside } from '../../model/scopes';
 import { inlineElements } from '../../model/structure';
 import type { Element, EventDefinition } from '../../model/definition';
 import type { Diagnostic, Rule } from '../diagnostic';
@@ -10,10 +11,6 @@ function canWait(e: Element): boolean {
   return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || e.type === 'callActivity' || (e.type === 'serviceTask' && e.taskType !== undefined);
 }
 
-/** Whether anything inside a subprocess (at any depth) waits for people, time or messages. */
-function waitsInside(sub: Extract<Element, { type: 'subProcess' }>): boolean {
-  return sub.elements.some((e) => (e.type === 'subProcess' ? waitsInside(e) : canWait(e) || e.type === 'intermediateCatchEvent'));
-}
 
 /** Boundary events sit on activities that can wait, catch what those can throw, and timers parse. */
 export const events: Rule = {
@@ -38,9 +35,6 @@ export const events: Rule = {
         }
       }
       if (e.type === 'startEvent' && e.event?.kind === 'timer') checkTimer(e.id, e.event);
-      if (e.type === 'subProcess' && e.multiInstance && !e.multiInstance.sequential && waitsInside(e)) {
-        report(e.id, `Subprocess "${e.id}" runs its items in parallel and something inside it waits; parallel multi-instance subprocesses with wait states are not supported yet (make it sequential).`);
-      }
       if (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
       checkTimer(e.id, e.event);
