@@ -8,7 +8,7 @@ import type { Element } from '../model/definition';
 import type { EngineEvent } from '../runtime/types';
 import { eventVariables, update, type ActionArgs } from './actions';
 import { stateId, type CompileContext } from './context';
-import { runInline } from './inline-path';
+import { runInline, spawnRun } from './inline-path';
 import { repeatCycle, waitFor } from './waits';
 
 export interface StateParts {
@@ -41,7 +41,7 @@ export function withBoundaries(ctx: CompileContext, activity: Element, parts: St
     const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } }));
     const transition = boundary.cancelActivity
       ? { guard: take, target: `#${stateId.element(boundary.id)}`, actions: [mergeVariables] }
-      : { guard: take, actions: [runInline(ctx, boundary), repeatCycle(boundary.id, definition)] };
+      : { guard: take, actions: [ctx.spawning.has(boundary.id) ? spawnRun(boundary.id) : runInline(ctx, boundary), repeatCycle(boundary.id, definition)] };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;

@@ -8,7 +8,7 @@
 import { setup, type AnyStateMachine } from 'xstate';
 import type { Element, ElementType, InclusiveGateway, ProcessDefinition, SubProcess } from '../model/definition';
 import { buildGraph } from '../model/graph';
-import { flatten, isScopedMultiInstance, type Scope } from '../model/scopes';
+import { anyWaits, flatten, isScopedMultiInstance, sidePath, type Scope } from '../model/scopes';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
@@ -16,7 +16,7 @@ import type { EngineEvent, LoopState, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
 import { collect, update, type ActionArgs } from './actions';
 import { withBoundaries, type StateParts } from './boundaries';
-import { runInline } from './inline-path';
+import { runInline, spawnRun } from './inline-path';
 import { repeatCycle, waitFor } from './waits';
 import { completeRun, loopItems, runVariables, startLoop } from './multi-instance';
 import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
@@ -126,16 +126,37 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
   const decisions = new Map((options.decisions ?? []).map((d) => [d.id, d]));
   const all = flatten(definition);
   const graph = buildGraph(all);
-  const ctx: CompileContext = { definition, graph, structure: mergedStructure(definition, all.scopes), decisions, scopeOf: all.scopeOf };
-  // Each scoped multi-instance subprocess (outermost ones; nested ones compile inside them) runs
-  // as instances of its own machine, compiled from its elements like a process of its own.
+  const structure = mergedStructure(definition, all.scopes);
+  // Runs that a statechart cannot hold a fixed number of become instances of machines of their
+  // own (runtime/scopes.ts): parallel multi-instance subprocesses that wait, and the paths of
+  // non-interrupting boundary events and event subprocesses that wait. Those nested inside a
+  // scoped subprocess are compiled with it.
   const scopeMachines = new Map<string, CompiledProcess>();
+  const spawning = new Set<string>();
+  const asProcess = (elements: Element[], flows: ProcessDefinition['flows']) =>
+    compile({ formatVersion: definition.formatVersion, key: definition.key, version: definition.version, name: definition.name, elements, flows }, options);
   for (const scope of all.scopes) {
+    if (scope.enclosing.some((id) => isScopedMultiInstance(graph.elements.get(id)))) continue;
     for (const e of scope.elements) {
-      if (e.type !== 'subProcess' || !isScopedMultiInstance(e) || scope.enclosing.some((id) => isScopedMultiInstance(graph.elements.get(id)))) continue;
-      scopeMachines.set(e.id, compile({ formatVersion: definition.formatVersion, key: definition.key, version: definition.version, name: definition.name, elements: e.elements, flows: e.flows }, options));
+      if (e.type === 'subProcess' && isScopedMultiInstance(e)) scopeMachines.set(e.id, asProcess(e.elements, e.flows));
+      if (e.type === 'boundaryEvent' && !e.cancelActivity) {
+        const path = sidePath(e.id, structure.inline, scope.elements, scope.flows);
+        if (anyWaits(path.elements)) {
+          scopeMachines.set(e.id, asProcess(path.elements, path.flows));
+          spawning.add(e.id);
+        }
+      }
+      if (e.type === 'subProcess' && e.triggeredByEvent && anyWaits(e.elements)) {
+        const start = e.elements.find((x) => x.type === 'startEvent');
+        if (start?.type === 'startEvent' && !start.interrupting) {
+          const elements = e.elements.map((x) => (x.id === start.id ? { id: x.id, type: 'startEvent' as const, interrupting: true } : x));
+          scopeMachines.set(e.id, asProcess(elements, e.flows));
+          spawning.add(e.id);
+        }
+      }
     }
   }
+  const ctx: CompileContext = { definition, graph, structure, decisions, scopeOf: all.scopeOf, spawning };
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
@@ -165,7 +186,7 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
       // XState's pure transition functions create a throwaway actor, which computes an initial
       // snapshot without input; stop that at once, cheaply (a thrown Error would capture a stack).
       if (!input) throw NO_INPUT;
-      return { variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent };
+      return { variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent, runs: {} };
     },
     initial: starts.length > 1 ? stateKey.start : start.id,
     entry: root.entry as never,
@@ -396,7 +417,7 @@ function eventSubProcessTriggers(ctx: CompileContext, elements: Element[], scope
     const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...('variables' in event && event.variables ? event.variables : {}) } }));
     const transition = start.interrupting
       ? { guard, target: `#${stateId.element(sub.id)}`, actions: [mergeVariables] }
-      : { guard, actions: [runInline(ctx, start), repeatCycle(start.id, trigger)] };
+      : { guard, actions: [ctx.spawning.has(sub.id) ? spawnRun(sub.id) : runInline(ctx, start), repeatCycle(start.id, trigger)] };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;

@@ -18,6 +18,8 @@ export interface MachineContext {
   loops: Record<string, LoopState>;
   /** Which start event the host fired (for processes with several). */
   startEvent: string | null;
+  /** Side-path runs started so far by each non-interrupting event. */
+  runs: Record<string, number>;
 }
 
 /** Any effect the compiled machine may ask for; the action's type is the effect's type. */
@@ -35,6 +37,8 @@ export interface CompileContext {
   decisions: ReadonlyMap<string, Decision>;
   /** The scope (process or subprocess) of every element and flow. */
   scopeOf: ReadonlyMap<string, Scope>;
+  /** Non-interrupting events whose path waits: each firing starts a scoped run. */
+  spawning: ReadonlySet<string>;
 }
 
 /**

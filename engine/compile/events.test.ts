@@ -121,7 +121,7 @@ describe('event validation', () => {
     expect(validateDefinition(bad).diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'events', elementId: 'every2Days', message: expect.stringContaining('cron expressions are not supported') }));
   });
 
-  it('rejects a boundary on something that never waits, and a wait on a non-interrupting path', () => {
+  it('rejects a boundary on something that never waits, and a side path that merges into the main flow', () => {
     const bad = withElements(
       [
         { id: 'onStart', type: 'boundaryEvent', attachedTo: 'start', event: { kind: 'timer', duration: 'P1D' } },
@@ -129,10 +129,47 @@ describe('event validation', () => {
       ],
       [{ id: 'f9', source: 'onStart', target: 'late' }],
     );
-    (bad.elements[3] as object) = { id: 'remind', type: 'userTask', formKey: 'x', candidateGroups: ['hr'] };
+    bad.flows = (bad.flows as { id: string; source: string; target: string }[]).map((f) => (f.id === 'f3' ? { ...f, target: 'escalate' } : f));
     const found = validateDefinition(bad).diagnostics;
     expect(found).toContainEqual(expect.objectContaining({ elementId: 'onStart', message: expect.stringContaining('never waits') }));
-    expect(found).toContainEqual(expect.objectContaining({ elementId: 'remind', message: expect.stringContaining('non-interrupting') }));
+    expect(found).toContainEqual(expect.objectContaining({ elementId: 'f3', message: expect.stringContaining('back into the main flow') }));
+  });
+
+  it('runs a non-interrupting path that waits beside the activity, each firing its own run', () => {
+    const questions = {
+      formatVersion: 1, key: 'questions', version: 1, name: 'Approval that vendors may ask questions about',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'approve', type: 'userTask', formKey: 'f', candidateGroups: ['accounting'] },
+        { id: 'question', type: 'boundaryEvent', attachedTo: 'approve', cancelActivity: false, event: { kind: 'message', name: 'vendor-question', correlationKey: 'invoiceNumber' } },
+        { id: 'answer', type: 'userTask', formKey: 'answer', candidateGroups: ['accounting'] },
+        { id: 'answered', type: 'endEvent' },
+        { id: 'done', type: 'endEvent', outcome: 'decided' },
+      ],
+      flows: [
+        { id: 'f0', source: 'start', target: 'approve' },
+        { id: 'f1', source: 'approve', target: 'done' },
+        { id: 'f2', source: 'question', target: 'answer' },
+        { id: 'f3', source: 'answer', target: 'answered' },
+      ],
+    };
+    const p = compile(questions);
+    const s1 = start(p, { invoiceNumber: 'HD-5' }).state;
+    const q1 = send(p, roundTrip(s1), { type: 'message.received', name: 'vendor-question', correlationKey: 'HD-5', variables: { question: 'Khi nào thanh toán?' } });
+    const q2 = send(p, roundTrip(q1.state), { type: 'message.received', name: 'vendor-question', correlationKey: 'HD-5' });
+    expect(of(q1.effects, 'createTask')).toEqual([expect.objectContaining({ elementId: 'answer', scope: 'question#0' })]);
+    expect(of(q2.effects, 'createTask')).toEqual([expect.objectContaining({ elementId: 'answer', scope: 'question#1' })]);
+    expect(q2.state.active).toEqual(['approve']);
+
+    // the main flow ends first: the instance waits for the open answer, then completes
+    const d = send(p, roundTrip(q2.state), { type: 'task.completed', elementId: 'approve', variables: {} });
+    expect(d.state).toMatchObject({ status: 'active', active: [], mainEnded: { outcome: 'decided' } });
+    expect(of(d.effects, 'completeInstance')).toEqual([]);
+    const a1 = send(p, roundTrip(d.state), { type: 'task.completed', scope: 'question#1', elementId: 'answer', variables: {} });
+    expect(a1.state.status).toBe('active');
+    const a0 = send(p, roundTrip(a1.state), { type: 'task.completed', scope: 'question#0', elementId: 'answer', variables: {} });
+    expect(a0.state).toMatchObject({ status: 'completed', outcome: 'decided' });
+    expect(of(a0.effects, 'completeInstance')).toEqual([{ type: 'completeInstance', outcome: 'decided' }]);
   });
 
   it('names elements Trellis does not run yet', () => {

@@ -70,3 +70,14 @@ export function payloadOf(payload: Record<string, string> | undefined, variables
   for (const [name, expression] of Object.entries(payload ?? {})) out[name] = evaluateExpression(expression, variables).value;
   return out;
 }
+
+/** A non-interrupting event whose path waits: each firing starts a run of that path's machine. */
+export function spawnRun(elementId: string): unknown {
+  return collect(({ context, event, enqueue }) => {
+    const index = context.runs[elementId] ?? 0;
+    const variables = { ...context.variables, ...eventVariables(event) };
+    enqueue({ type: 'audit', params: { event: 'element.completed', elementId, elementType: 'event', flowId: null, data: { interrupting: false, run: index } } });
+    enqueue({ type: 'spawnScopes', params: { elementId, runs: [{ index, variables }] } });
+    enqueue(update(({ context: c }) => ({ runs: { ...c.runs, [elementId]: index + 1 } })));
+  });
+}

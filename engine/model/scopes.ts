@@ -62,3 +62,27 @@ export function waitsInside(sub: SubProcess): boolean {
 export function isScopedMultiInstance(e: Element | undefined): boolean {
   return e?.type === 'subProcess' && e.multiInstance !== undefined && !e.multiInstance.sequential && waitsInside(e);
 }
+
+/** Whether any of these elements (at any depth) waits. */
+export function anyWaits(elements: Element[]): boolean {
+  return waitsInside({ id: '', type: 'subProcess', elements, flows: [] });
+}
+
+/**
+ * The path a non-interrupting boundary event starts, as a process of its own: the boundary event
+ * becomes its none start event, followed by every element only that path reaches.
+ */
+export function sidePath(boundaryId: string, inline: ReadonlySet<string>, elements: Element[], flows: SequenceFlow[]): { elements: Element[]; flows: SequenceFlow[] } {
+  const reached = new Set<string>();
+  const stack = flows.filter((f) => f.source === boundaryId).map((f) => f.target);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (reached.has(id) || !inline.has(id)) continue;
+    reached.add(id);
+    for (const f of flows) if (f.source === id) stack.push(f.target);
+  }
+  return {
+    elements: [{ id: boundaryId, type: 'startEvent', interrupting: true }, ...elements.filter((e) => reached.has(e.id))],
+    flows: flows.filter((f) => (f.source === boundaryId || reached.has(f.source)) && reached.has(f.target)),
+  };
+}

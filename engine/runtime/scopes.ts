@@ -17,6 +17,12 @@ function within(effects: Effect[], key: string): Effect[] {
   return effects.filter((e) => e.type !== 'completeInstance').map((e) => ({ ...e, scope: e.scope ? `${key}/${e.scope}` : key }));
 }
 
+/** Runs of a multi-instance subprocess report back to it; side-path runs just end. */
+function reportsBack(process: CompiledProcess, elementId: string): boolean {
+  const e = process.elements.get(elementId);
+  return e?.type === 'subProcess' && !e.triggeredByEvent && e.multiInstance !== undefined;
+}
+
 function machineOf(process: CompiledProcess, key: string): CompiledProcess {
   const elementId = key.slice(0, key.lastIndexOf('#'));
   const machine = process.scopeMachines.get(elementId);
@@ -39,8 +45,9 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
           const key = `${effect.elementId}#${run.index}`;
           const child = start(process.scopeMachines.get(effect.elementId)!, run.variables, options);
           effects.push(...within(child.effects, key));
-          if (child.state.status === 'completed') queue.push({ type: 'scope.completed', elementId: effect.elementId, index: run.index, variables: child.state.variables });
-          else {
+          if (child.state.status === 'completed') {
+            if (reportsBack(process, effect.elementId)) queue.push({ type: 'scope.completed', elementId: effect.elementId, index: run.index, variables: child.state.variables });
+          } else {
             current[key] = child.state;
             if (child.state.status === 'incident') childIncident = child.state.incident;
           }
@@ -61,8 +68,14 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
     state = r.state;
     pending = r.effects;
   }
-  if (state.status === 'completed') return { state, effects };
-  const withRuns = Object.keys(current).length > 0 ? { ...state, scopes: current } : state;
+  const open = Object.keys(current).length > 0;
+  if (state.status === 'completed') {
+    if (!open) return { state, effects };
+    // The main flow ended while side paths still run: complete when the last of them does.
+    const held = effects.filter((e) => e.type !== 'completeInstance');
+    return { state: { ...state, status: 'active', active: [], scopes: current, mainEnded: { outcome: state.outcome ?? null } }, effects: held };
+  }
+  const withRuns = open ? { ...state, scopes: current } : state;
   if (childIncident && withRuns.status === 'active') return { state: { ...withRuns, status: 'incident', incident: childIncident }, effects };
   return { state: withRuns, effects };
 }
@@ -85,7 +98,14 @@ export function sendToScope(process: CompiledProcess, state: InstanceState, even
   }
   delete scopes[head!];
   const hash = head!.lastIndexOf('#');
-  const done: EngineEvent = { type: 'scope.completed', elementId: head!.slice(0, hash), index: Number(head!.slice(hash + 1)), variables: r.state.variables };
+  const elementId = head!.slice(0, hash);
+  if (state.mainEnded) {
+    if (Object.keys(scopes).length > 0) return { state: { ...state, scopes }, effects };
+    const { scopes: _s, mainEnded, ...rest } = state;
+    return { state: { ...rest, status: 'completed', active: [], ...(mainEnded.outcome ? { outcome: mainEnded.outcome } : {}) }, effects: [...effects, { type: 'completeInstance', outcome: mainEnded.outcome }] };
+  }
+  if (!reportsBack(process, elementId)) return { state: { ...state, scopes: Object.keys(scopes).length > 0 ? scopes : undefined }, effects };
+  const done: EngineEvent = { type: 'scope.completed', elementId, index: Number(head!.slice(hash + 1)), variables: r.state.variables };
   const parent = withScopes(process, sendMachine(process, { ...state, scopes: undefined }, done, options), scopes, options);
   return { state: parent.state, effects: [...effects, ...parent.effects] };
 }
@@ -106,7 +126,7 @@ export function broadcast(process: CompiledProcess, state: InstanceState, event:
       if (!(error instanceof EngineError && error.code === 'EVENT_NOT_ACCEPTED')) throw error;
     }
   };
-  attempt(() => withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options));
+  if (!state.mainEnded) attempt(() => withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options));
   for (const key of Object.keys(state.scopes ?? {})) {
     if (accepted && !all) break;
     if (current.status !== 'active' || !current.scopes?.[key]) continue;

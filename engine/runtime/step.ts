@@ -26,6 +26,9 @@ export function start(process: CompiledProcess, variables: Variables, options: S
  */
 export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
   if (event.scope) return sendToScope(process, state, event, options);
+  if (state.mainEnded && event.type !== 'message.received' && event.type !== 'signal.received') {
+    throw new EngineError('EVENT_NOT_ACCEPTED', `The main flow of this instance has ended; only its running side paths (${Object.keys(state.scopes ?? {}).join(', ')}) take events, by scope.`);
+  }
   if ((event.type === 'message.received' || event.type === 'signal.received') && state.scopes && Object.keys(state.scopes).length > 0) {
     return broadcast(process, state, event, options);
   }
@@ -99,7 +102,7 @@ export function restore(process: CompiledProcess, state: InstanceState, options:
     if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
     return path;
   });
-  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {}, startEvent: null };
+  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {}, startEvent: null, runs: state.runs ?? {} };
   return process.machine.resolveState({ value: valueOf(paths), context });
 }
 
@@ -132,6 +135,7 @@ function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions:
   const timers = {
     ...(Object.keys(context.timers).length > 0 ? { timers: context.timers } : {}),
     ...(Object.keys(context.loops).length > 0 ? { loops: context.loops } : {}),
+    ...(Object.keys(context.runs).length > 0 ? { runs: context.runs } : {}),
   };
 
   if (snapshot.status === 'error') {

@@ -36,8 +36,12 @@ export interface InstanceState {
   timers?: Record<string, TimerState>;
   /** Progress of running multi-instance activities, by element id. */
   loops?: Record<string, LoopState>;
-  /** Runs of scoped subprocesses ("<element>#<index>"), each an instance state of its own. */
+  /** Runs of scoped subprocesses and side paths ("<element>#<index>"), each an instance state of its own. */
   scopes?: Record<string, InstanceState>;
+  /** How many side-path runs each non-interrupting event has started (their next index). */
+  runs?: Record<string, number>;
+  /** The main flow has ended; the instance completes when its remaining scoped runs do. */
+  mainEnded?: { outcome: string | null };
   variables: Variables;
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */

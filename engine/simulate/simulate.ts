@@ -99,16 +99,12 @@ class Simulation {
     return { status, path: this.path, active: this.waiting(this.root), variables: state?.variables ?? {}, incidents: this.incidents, failures: this.failures, effects: this.effects };
   }
 
-  /** What waits in an instance, with a running child or scoped subprocess shown by what waits in it. */
+  /** What waits in an instance, with running children and scoped runs shown by what waits in them. */
   private waiting(instance: Instance): string[] {
-    const state = instance.state;
-    const runs = Object.keys(state?.scopes ?? {});
-    return (state?.active ?? []).flatMap((id) => {
+    return (instance.state?.active ?? []).flatMap((id) => {
       const child = instance.children.get(id);
-      if (child) return this.waiting(child);
-      const inRuns = runs.filter((k) => k.slice(0, k.lastIndexOf('#')) === id);
-      return inRuns.length > 0 ? inRuns.flatMap((k) => scopedWaiting(state!.scopes![k]!)) : [id];
-    });
+      return child ? this.waiting(child) : [id];
+    }).filter((id) => !Object.keys(instance.state?.scopes ?? {}).some((k) => k.startsWith(`${id}#`))).concat(runsWaiting(instance.state));
   }
 
   /** Carries out one step; false stops the run (an unmet expectation or a refused step). */
@@ -295,12 +291,12 @@ function findWaiting(state: InstanceState, elementId: string, scope: string | nu
   return null;
 }
 
-function scopedWaiting(state: InstanceState): string[] {
-  const runs = Object.keys(state.scopes ?? {});
-  return state.active.flatMap((id) => {
-    const inRuns = runs.filter((k) => k.slice(0, k.lastIndexOf('#')) === id);
-    return inRuns.length > 0 ? inRuns.flatMap((k) => scopedWaiting(state.scopes![k]!)) : [id];
-  });
+/** What waits in the scoped runs of a state (and in theirs). */
+function runsWaiting(state: InstanceState | null): string[] {
+  return Object.values(state?.scopes ?? {}).flatMap((run) => [
+    ...run.active.filter((id) => !Object.keys(run.scopes ?? {}).some((k) => k.startsWith(`${id}#`))),
+    ...runsWaiting(run),
+  ]);
 }
 
 function sameSet(a: string[], b: string[]): boolean {

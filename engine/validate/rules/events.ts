@@ -1,11 +1,8 @@
 import { checkTimerText } from '../../compile/timers';
-import { waitsInside } from '../../model/scopes';
 import { inlineElements } from '../../model/structure';
 import type { Element, EventDefinition } from '../../model/definition';
 import type { Diagnostic, Rule } from '../diagnostic';
 
-/** Elements a non-interrupting boundary path may pass through within one step. */
-const INLINE_TYPES = new Set(['scriptTask', 'serviceTask', 'manualTask', 'sendTask', 'intermediateThrowEvent', 'exclusiveGateway', 'endEvent']);
 
 function canWait(e: Element): boolean {
   return e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'subProcess' || e.type === 'callActivity' || (e.type === 'serviceTask' && e.taskType !== undefined);
@@ -30,9 +27,6 @@ export const events: Rule = {
         const start = e.elements.find((x) => x.type === 'startEvent');
         if (start?.type === 'startEvent' && start.event?.kind === 'timer') checkTimer(start.id, start.event);
         if (start?.type === 'startEvent' && start.event?.kind === 'error' && !start.interrupting) report(start.id, `Error start event "${start.id}" is non-interrupting; an error always interrupts.`);
-        if (start?.type === 'startEvent' && !start.interrupting && waitsInside(e)) {
-          report(e.id, `Non-interrupting event subprocess "${e.id}" contains something that waits; such event subprocesses must run straight through (e.g. send a notification).`);
-        }
       }
       if (e.type === 'startEvent' && e.event?.kind === 'timer') checkTimer(e.id, e.event);
       if (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') checkTimer(e.id, e.event);
@@ -73,12 +67,17 @@ export const events: Rule = {
       }
     }
 
-    for (const id of inlineElements(definition, graph)) {
+    // A non-interrupting event's path runs beside the main flow (inline, or as scoped runs when
+    // it waits): it must end on its own, not merge into the main flow or terminate it.
+    const inline = inlineElements(definition, graph);
+    for (const id of inline) {
       const e = graph.elements.get(id)!;
-      if (e.type === 'boundaryEvent') continue;
-      const waits = !INLINE_TYPES.has(e.type) || (e.type === 'serviceTask' && e.taskType !== undefined) || (e.type === 'endEvent' && e.terminate);
-      if (waits) {
-        report(id, `${e.type} "${id}" is on the path of a non-interrupting boundary event; such paths must run straight through (script, send and service tasks without a job, exclusive gateways) to a none end event.`);
+      if (e.type === 'endEvent' && e.terminate) report(id, `Terminate end event "${id}" is on the path of a non-interrupting event; that path cannot end the whole process.`);
+      for (const f of graph.outgoing.get(id) ?? []) {
+        if (!inline.has(f.target)) report(f.id, `Sequence flow "${f.id}" leads the path of a non-interrupting event back into the main flow at "${f.target}"; end that path with its own end event.`);
+      }
+      if (e.type === 'parallelGateway' || e.type === 'inclusiveGateway' || e.type === 'eventBasedGateway') {
+        report(id, `${e.type} "${id}" is on the path of a non-interrupting event; only exclusive gateways are supported there.`);
       }
     }
     return out;
