@@ -4,6 +4,8 @@ import { compile, validateDefinition } from '@/engine';
 import { simulate } from '@/engine/simulate/simulate';
 import { scenarioSchema } from '@/engine/simulate/scenario';
 import boundaryTimeout from './engine-fixtures/boundary-timeout.json';
+import calledProcess from './engine-fixtures/called-process.json';
+import callActivityMain from './engine-fixtures/call-activity-main.json';
 import bpmnError from './engine-fixtures/bpmn-error.json';
 import eventBasedGateway from './engine-fixtures/event-based-gateway.json';
 import mispLoopback from './engine-fixtures/misp-loopback.json';
@@ -35,6 +37,15 @@ describe('bpmn-elements sub-process-feature (misp-loopback.bpmn)', () => {
     expect(count(result.path, 'sub')).toBe(2);
     expect(count(result.path, 'subsub')).toBe(20);
     expect(count(result.path, 'subscript')).toBe(100);
+  });
+});
+
+describe('bpmn-elements call-activity-feature (call-activity-signal.bpmn)', () => {
+  it('signalling the called task completes the run, with the call activity taken once', () => {
+    const library = new Map([['called-process', compile(calledProcess)]]);
+    const result = simulate(compile(callActivityMain), scenarioSchema.parse({ steps: [{ expect: { active: ['task'] } }, { complete: 'task' }] }), { library });
+    expect(result.status).toBe('completed');
+    expect(count(result.path, 'call-activity')).toBe(1);
   });
 });
 
