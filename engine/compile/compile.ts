@@ -19,7 +19,7 @@ import { withBoundaries, type StateParts } from './boundaries';
 import { runInline, spawnRun } from './inline-path';
 import { repeatCycle, waitFor } from './waits';
 import { completeRun, loopItems, runVariables, startLoop } from './multi-instance';
-import { leaveAlong, onlyOutgoing, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
+import { leaveAlong, onlyOutgoing, passAutomatic, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
 import { callActivity } from './elements/call-activity';
@@ -437,7 +437,10 @@ function blockState(ctx: CompileContext, block: Block, elements: Element[], path
       states[stateKey.arrived(branch.joinFlowId)] = { id: stateId.arrived(branch.joinFlowId), type: 'final' };
       paths.set(stateKey.arrived(branch.joinFlowId), [...regionPath, stateKey.arrived(branch.joinFlowId)]);
     }
-    let initial = initialKey(ctx, flow.target, branch);
+    // Automatic elements at the head of a branch are passed on entering the region.
+    const onward = passAutomatic(ctx, flow);
+    let initial = initialKey(ctx, onward.flow.target, branch);
+    let entry = onward.actions;
     if (block.kind === 'inclusive') {
       const gateway = split as InclusiveGateway;
       const taken = ({ context }: { context: MachineContext }) => {
@@ -448,13 +451,20 @@ function blockState(ctx: CompileContext, block: Block, elements: Element[], path
         const d = decide(gateway, flows, context.variables);
         return d.kind === 'flow' && !d.flowIds.includes(flow.id);
       };
-      states[stateKey.deciding(flow.id)] = { id: stateId.deciding(flow.id), always: [{ guard: taken, target: targetOf(ctx, flow) }, { guard: skipped, target: `#${stateId.skipped(flow.id)}` }] };
+      states[stateKey.deciding(flow.id)] = {
+        id: stateId.deciding(flow.id),
+        always: [
+          { guard: taken, target: targetOf(ctx, onward.flow), actions: onward.actions },
+          { guard: skipped, target: `#${stateId.skipped(flow.id)}` },
+        ],
+      };
+      entry = [];
       states[stateKey.skipped(flow.id)] = { id: stateId.skipped(flow.id), type: 'final' };
       paths.set(stateKey.skipped(flow.id), [...regionPath, stateKey.skipped(flow.id)]);
       paths.set(stateKey.deciding(flow.id), [...regionPath, stateKey.deciding(flow.id)]);
       initial = stateKey.deciding(flow.id);
     }
-    regions[branch.flowId] = { initial, states };
+    regions[branch.flowId] = { initial, states, ...(entry.length > 0 ? { entry } : {}) };
   }
   return {
     type: 'parallel' as const,

@@ -3,7 +3,7 @@ import type { Element } from '../../model/definition';
 import type { Variables } from '../../runtime/types';
 import { effect, eventVariables, update } from '../actions';
 import { waitingActivity } from '../activity';
-import { onlyOutgoing, targetOf, type AuditParams, type CompileContext } from '../context';
+import { onlyOutgoing, passAutomatic, targetOf, type AuditParams, type CompileContext } from '../context';
 
 function assignAll(set: Record<string, string>, variables: Variables): Variables {
   const out = { ...variables };
@@ -29,9 +29,11 @@ export function serviceTask(element: Element, ctx: CompileContext) {
   });
   const taskType = element.type === 'serviceTask' ? element.taskType : undefined;
   if (taskType === undefined) {
+    // Reached as a state only as an initial state or when restored; transitions into it pass it.
+    const onward = passAutomatic(ctx, flow);
     return {
       entry: update(({ context }) => ({ variables: assignAll(set, context.variables) })),
-      always: { target: targetOf(ctx, flow), actions: [effect('audit', ({ context }) => audit(context.variables))] },
+      always: { target: targetOf(ctx, onward.flow), actions: [effect('audit', ({ context }) => audit(context.variables)), ...onward.actions] },
     };
   }
   return waitingActivity(ctx, element, {
