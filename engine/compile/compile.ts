@@ -470,7 +470,10 @@ function blockState(ctx: CompileContext, block: Block, elements: Element[], path
     type: 'parallel' as const,
     entry: [{ type: 'audit' as const, params: audit }],
     states: regions,
-    onDone: { target: block.joinId ? `#${stateId.element(block.joinId)}` : `#${stateId.complete(ctx.scopeOf.get(block.splitId)?.id ?? null)}` },
+    // When every branch is done the join passes at once: take its outgoing flow in this transition.
+    onDone: block.joinId
+      ? leaveAlong(ctx, block.joinId, ctx.graph.elements.get(block.joinId)!.type, onlyOutgoing(ctx, block.joinId))
+      : { target: `#${stateId.complete(ctx.scopeOf.get(block.splitId)?.id ?? null)}` },
   };
 }
 

@@ -91,7 +91,7 @@ export function passAutomatic(ctx: CompileContext, flow: SequenceFlow): { flow: 
   let current = flow;
   for (let steps = 0; steps < 100; steps++) {
     const next = ctx.graph.elements.get(current.target);
-    if (!next || ctx.structure.joins.has(next.id) || !isFoldable(next)) break;
+    if (!next || ctx.structure.joins.has(next.id) || !(isFoldable(next) || isMerge(ctx, next))) break;
     const out = ctx.graph.outgoing.get(next.id);
     if (!out || out.length !== 1) break;
     const set = next.type === 'scriptTask' || next.type === 'serviceTask' ? next.set : {};
@@ -123,6 +123,13 @@ export function passAutomatic(ctx: CompileContext, flow: SequenceFlow): { flow: 
 
 function isFoldable(e: Element): boolean {
   return e.type === 'scriptTask' || e.type === 'manualTask' || (e.type === 'serviceTask' && e.taskType === undefined);
+}
+
+/** An exclusive gateway that only merges (one unconditional outgoing flow) has nothing to decide. */
+function isMerge(ctx: CompileContext, e: Element): boolean {
+  if (e.type !== 'exclusiveGateway' || e.default !== undefined) return false;
+  const out = ctx.graph.outgoing.get(e.id) ?? [];
+  return out.length === 1 && out[0]!.condition === undefined;
 }
 
 /** The single outgoing flow of a non-gateway element (validation guarantees exactly one). */
