@@ -3,7 +3,8 @@
  * Uses XState's `initialTransition` / `transition`, which execute nothing; the named actions
  * they return become effects for the host. No I/O, no clock, no randomness.
  */
-import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import { pureInitialTransition, pureTransition } from './pure';
 import { EFFECT_ACTIONS, isWaitState, type CompiledProcess } from '../compile/compile';
 import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
@@ -39,7 +40,7 @@ function startMachine(process: CompiledProcess, variables: Variables, options: S
   if (options.startEvent !== undefined && process.elements.get(options.startEvent)?.type !== 'startEvent') {
     throw new EngineError('INVALID_STATE', `"${options.startEvent}" is not a start event of "${process.definition.key}".`);
   }
-  const [snapshot, actions] = initialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null, startEvent: options.startEvent ?? null });
+  const [snapshot, actions] = pureInitialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null, startEvent: options.startEvent ?? null });
   return settle(process, snapshot, actions);
 }
 
@@ -55,7 +56,7 @@ export function sendMachine(process: CompiledProcess, state: InstanceState, even
   if ('elementId' in event && ELEMENT_EVENTS.has(event.type) && !state.active.includes(event.elementId)) {
     throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${event.elementId}" is not waiting in this instance (waiting: ${state.active.join(', ') || 'nothing'}).`);
   }
-  const [next, actions] = transition(process.machine, snapshot, structuredClone(event));
+  const [next, actions] = pureTransition(process.machine, snapshot, structuredClone(event));
   const effectCount = actions.filter((a) => EFFECT_TYPES.has(a.type)).length;
   if (effectCount === 0 && next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
     if (event.type === 'error.thrown') {
