@@ -9,6 +9,7 @@ import { setup, type AnyStateMachine } from 'xstate';
 import type { Element, ElementType, InclusiveGateway, ProcessDefinition, SubProcess } from '../model/definition';
 import { buildGraph } from '../model/graph';
 import { anyWaits, flatten, isScopedMultiInstance, sidePath, type Scope } from '../model/scopes';
+import { expandTaskLoops } from '../model/task-loops';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
@@ -122,7 +123,8 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     const first = result.diagnostics[0]?.message ?? 'unknown problem';
     throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
   }
-  const definition = result.definition;
+  // Loops on tasks other than user tasks run as multi-instance subprocesses around the task.
+  const definition = expandTaskLoops(result.definition);
   const decisions = new Map((options.decisions ?? []).map((d) => [d.id, d]));
   const all = flatten(definition);
   const graph = buildGraph(all);

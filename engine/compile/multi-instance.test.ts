@@ -171,3 +171,29 @@ describe('multi-instance subprocess', () => {
     expect(() => send(p, s1, { type: 'task.completed', scope: 'reviews#0', elementId: 'correct', variables: {} })).toThrowError(expect.objectContaining({ code: 'ELEMENT_NOT_ACTIVE' }));
   });
 });
+
+describe('multi-instance on other tasks', () => {
+  const looped = (task: object) => ({
+    formatVersion: 1, key: 'looped', version: 1, name: 'Looped task',
+    elements: [{ id: 'start', type: 'startEvent' }, { id: 'each', ...task }, { id: 'end', type: 'endEvent' }],
+    flows: [{ id: 'f0', source: 'start', target: 'each' }, { id: 'f1', source: 'each', target: 'end' }],
+  });
+
+  it('runs a script task once per item, collecting its output', () => {
+    const p = compile(looped({ type: 'scriptTask', set: { net: 'gross * 0.9' }, multiInstance: { collection: 'amounts', elementVariable: 'gross', outputCollection: 'nets', outputElement: 'net' } }));
+    expect(start(p, { amounts: [100, 200] }).state).toMatchObject({ status: 'completed', variables: { nets: [90, 180] } });
+  });
+
+  it('starts one job per item at once, each resumed by its own scope', () => {
+    const p = compile(looped({ type: 'serviceTask', taskType: 'send-payslip', multiInstance: { collection: 'employees', elementVariable: 'employee', outputCollection: 'receipts', outputElement: 'receipt' } }));
+    const s1 = start(p, { employees: ['Lan', 'Hùng'] });
+    expect(of(s1.effects, 'startJob').map((e) => [e.scope, e.elementId, e.variables.employee])).toEqual([
+      ['each#0', 'each__item', 'Lan'],
+      ['each#1', 'each__item', 'Hùng'],
+    ]);
+    const s2 = send(p, rt(s1.state), { type: 'job.completed', scope: 'each#1', elementId: 'each__item', variables: { receipt: 'R-2' } });
+    const s3 = send(p, rt(s2.state), { type: 'job.completed', scope: 'each#0', elementId: 'each__item', variables: { receipt: 'R-1' } });
+    expect(s3.state).toMatchObject({ status: 'completed', variables: { receipts: ['R-1', 'R-2'] } });
+  });
+});
+

@@ -179,10 +179,11 @@ export const serviceTaskSchema = z.strictObject({
   taskType: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional(),
   /** Variables to set: name → FEEL expression, evaluated in order against the variables so far. */
   set: assignments.default({}),
+  multiInstance: multiInstanceSchema.optional(),
 });
 
 /** Sets variables from FEEL expressions (never JavaScript), then moves on. */
-export const scriptTaskSchema = z.strictObject({ ...base, type: z.literal('scriptTask'), set: assignments });
+export const scriptTaskSchema = z.strictObject({ ...base, type: z.literal('scriptTask'), set: assignments, multiInstance: multiInstanceSchema.optional() });
 
 /**
  * Evaluates a decision table and stores its result in `resultVariable`, shaped by
@@ -195,6 +196,7 @@ export const businessRuleTaskSchema = z.strictObject({
   decisionRef: z.string().min(1).max(200),
   resultVariable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
   mapDecisionResult: z.enum(['singleEntry', 'singleResult', 'collectEntries', 'resultList']).default('resultList'),
+  multiInstance: multiInstanceSchema.optional(),
 });
 
 /**
@@ -209,16 +211,17 @@ export const callActivitySchema = z.strictObject({
   calledElement: keySchema,
   inputs: assignments.optional(),
   outputs: assignments.optional(),
+  multiInstance: multiInstanceSchema.optional(),
 });
 
 /** Work done outside any system; the engine passes through it (as Camunda does). */
 export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manualTask') });
 
 /** Sends a message (an effect for the host), then moves on. */
-export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }) });
+export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }), multiInstance: multiInstanceSchema.optional() });
 
 /** Waits for a message. */
-export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageEventSchema.omit({ kind: true }) });
+export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageEventSchema.omit({ kind: true }), multiInstance: multiInstanceSchema.optional() });
 
 /** Shape of an embedded subprocess: its own elements and flows, with BPMN's unique ids. */
 export interface SubProcessShape {
