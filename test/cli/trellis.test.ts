@@ -95,7 +95,7 @@ describe('trellis test and paths', () => {
 
   it('runs a scenario for every element fixture', async () => {
     const { code, stdout } = await run('test', 'engine/compile/fixtures');
-    expect(stdout).toMatch(/^18 passed, 0 failed$/m);
+    expect(stdout).toMatch(/^19 passed, 0 failed$/m);
     expect(code).toBe(0);
   });
 
