@@ -15,3 +15,10 @@ declare module 'bpmn-engine' {
     getState(): Promise<unknown>;
   }
 }
+
+declare module 'bpmn-moddle' {
+  export default class BpmnModdle {
+    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
+    fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[] }>;
+  }
+}
