@@ -32,3 +32,10 @@ export function effect<K extends EffectAction['type']>(type: K, params: Extract<
 export function eventVariables(event: EngineEvent): Record<string, unknown> {
   return 'variables' in event && event.variables ? event.variables : {};
 }
+
+/** A record without one key (the same record when the key is absent). */
+export function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in record)) return record;
+  const { [key]: _, ...rest } = record;
+  return rest;
+}

@@ -13,13 +13,14 @@ import { expandTaskLoops } from '../model/task-loops';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
 import { EngineError } from '../runtime/errors';
-import type { EngineEvent, LoopState, Variables } from '../runtime/types';
+import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
 import { collect, update, type ActionArgs } from './actions';
 import { withBoundaries, type StateParts } from './boundaries';
 import { runInline, spawnRun } from './inline-path';
 import { repeatCycle, waitFor } from './waits';
-import { completeRun, loopItems, runVariables, startLoop } from './multi-instance';
+import { beginLoop, finishLoop, forgetLoop, noRuns } from './loop-actions';
+import { completeRun, runVariables } from './multi-instance';
 import { leaveAlong, onlyOutgoing, passAutomatic, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
@@ -252,35 +253,23 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
   // subprocess itself: its boundary timers and subscriptions cover the whole activity.
   const mi = { ...sub.multiInstance, sequential: true };
   const id = sub.id;
-  const emptyRun = { loop: startLoop([], true), done: true, next: null, collected: [] as unknown[] };
   const after = ({ context }: ActionArgs) => {
     const loop = context.loops[id];
-    return loop ? completeRun(mi, loop, loop.active[0] ?? 0, null, context.variables) : emptyRun;
+    return loop ? completeRun(mi, loop, loop.active[0] ?? 0, null, context.variables) : noRuns(true);
   };
-  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
-  const finish = update((args) => {
-    const result = after(args);
-    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
-    return { variables, loops: withoutLoop(args.context.loops) };
-  });
+  const finish = finishLoop(id, mi, after);
   const parts = withBoundaries(ctx, sub, {
     entry: [
       ...triggers.entry,
-      collect(({ context, enqueue }) => {
-        const items = loopItems(id, mi, context.variables);
-        if (!items.ok) {
-          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
-          return;
-        }
-        const loop = startLoop(items.items, true);
-        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop }, variables: loop.items.length > 0 ? runVariables(mi, loop, 0, c.variables) : c.variables })));
+      beginLoop(id, mi, true, (loop, { enqueue }) => {
+        if (loop.items.length > 0) enqueue(update(({ context: c }) => ({ variables: runVariables(mi, loop, 0, c.variables) })));
       }),
     ],
     exit: [
       ...triggers.exit,
       // Left when its last run is done, `finish` still needs the loop to collect the outputs.
       collect(({ event, enqueue }) => {
-        if (!event.type.startsWith('xstate.done.state.')) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+        if (!event.type.startsWith('xstate.done.state.')) enqueue(forgetLoop(id));
       }),
     ],
     on: triggers.on,
@@ -325,29 +314,15 @@ function scopedSubProcess(ctx: CompileContext, sub: SubProcess) {
   const mi = sub.multiInstance!;
   const id = sub.id;
   const leave = leaveAlong(ctx, id, sub.type, onlyOutgoing(ctx, id));
-  const emptyRun = { loop: startLoop([], false), done: true, next: null, collected: [] as unknown[] };
   const after = ({ context, event }: ActionArgs) => {
     const loop = context.loops[id];
-    if (!loop) return emptyRun;
-    return event.type === 'scope.completed' ? completeRun(mi, loop, event.index, event.variables, context.variables) : emptyRun;
+    return loop && event.type === 'scope.completed' ? completeRun(mi, loop, event.index, event.variables, context.variables) : noRuns(false);
   };
-  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
-  const finish = update((args) => {
-    const result = after(args);
-    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
-    return { variables, loops: withoutLoop(args.context.loops) };
-  });
+  const finish = finishLoop(id, mi, after);
   const isMine = ({ context, event }: ActionArgs) => event.type === 'scope.completed' && event.elementId === id && (context.loops[id]?.active ?? []).includes(event.index);
   const parts = withBoundaries(ctx, sub, {
     entry: [
-      collect(({ context, enqueue }) => {
-        const items = loopItems(id, mi, context.variables);
-        if (!items.ok) {
-          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
-          return;
-        }
-        const loop = startLoop(items.items, false);
-        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop } })));
+      beginLoop(id, mi, false, (loop, { context, enqueue }) => {
         if (loop.active.length > 0) {
           enqueue({ type: 'spawnScopes', params: { elementId: id, runs: loop.active.map((index) => ({ index, variables: runVariables(mi, loop, index, context.variables) })) } });
         }
@@ -358,7 +333,7 @@ function scopedSubProcess(ctx: CompileContext, sub: SubProcess) {
         const finishing = event.type === 'scope.completed' && event.elementId === id ? event.index : undefined;
         const open = (context.loops[id]?.active ?? []).filter((i) => i !== finishing);
         if (open.length > 0) enqueue({ type: 'cancelScopes', params: { elementId: id, indexes: open } });
-        if (finishing === undefined) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+        if (finishing === undefined) enqueue(forgetLoop(id));
       }),
     ],
     on: {

@@ -6,7 +6,7 @@
 import { evaluateExpression } from '../expressions/feel';
 import type { EventDefinition } from '../model/definition';
 import type { EngineEvent, Incident } from '../runtime/types';
-import { collect, effect, update } from './actions';
+import { collect, effect, update, without } from './actions';
 import type { EffectAction, MachineContext } from './context';
 import { firstDue, nextDue } from './timers';
 
@@ -43,7 +43,7 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
           collect(({ event, enqueue }) => {
             const firedNow = event.type === 'timer.fired' && event.timerId === elementId;
             if (!firedNow) enqueue({ type: 'cancelTimer', params: { timerId: elementId } });
-            enqueue(update(({ context: c }) => ({ timers: withoutKey(c.timers, elementId) })));
+            enqueue(update(({ context: c }) => ({ timers: without(c.timers, elementId) })));
           }),
         ],
         eventType: 'timer.fired',
@@ -81,7 +81,7 @@ export function repeatCycle(elementId: string, definition: EventDefinition): unk
     if (left === undefined) return;
     if (left === 0) {
       // Fired for the last time: forget it, so a duplicate delivery finds nothing waiting.
-      enqueue(update(({ context: c }) => ({ timers: withoutKey(c.timers, elementId) })));
+      enqueue(update(({ context: c }) => ({ timers: without(c.timers, elementId) })));
       return;
     }
     const dueAt = nextDue(definition, event.dueAt, context.variables);
@@ -89,12 +89,6 @@ export function repeatCycle(elementId: string, definition: EventDefinition): unk
     enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt } });
     enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: { dueAt, left: left === null ? null : left - 1 } } })));
   });
-}
-
-function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _, ...rest } = record;
-  return rest;
 }
 
 function stringKey(value: unknown): string | null {

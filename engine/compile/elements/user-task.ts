@@ -5,7 +5,8 @@ import { collect, eventVariables, update, type ActionArgs } from '../actions';
 import { waitingActivity } from '../activity';
 import { withBoundaries } from '../boundaries';
 import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams, type EffectAction } from '../context';
-import { completeRun, loopItems, runVariables, startLoop } from '../multi-instance';
+import { beginLoop, finishLoop, forgetLoop, noRuns } from '../loop-actions';
+import { completeRun, runVariables } from '../multi-instance';
 
 /**
  * A user task: asks the host to create an inbox task, then waits for `task.completed`.
@@ -60,26 +61,14 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);
     // Gone already when an empty collection is skipped (the exit ran first): nothing was collected.
-    if (!loop) return { loop: startLoop([], mi.sequential), done: true, next: null, collected: [] };
+    if (!loop) return noRuns(mi.sequential);
     return completeRun(mi, loop, event.type === 'task.completed' ? (event.loopIndex ?? -1) : -1, eventVariables(event), context.variables);
   };
-  const withoutLoop = (loops: Record<string, LoopState>) => Object.fromEntries(Object.entries(loops).filter(([k]) => k !== id));
-  const finish = update((args) => {
-    const result = after(args);
-    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
-    return { variables, loops: withoutLoop(args.context.loops) };
-  });
+  const finish = finishLoop(id, mi, after);
 
   return withBoundaries(ctx, element, {
     entry: [
-      collect(({ context, enqueue }) => {
-        const items = loopItems(id, mi, context.variables);
-        if (!items.ok) {
-          enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
-          return;
-        }
-        const loop = startLoop(items.items, mi.sequential);
-        enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: loop } })));
+      beginLoop(id, mi, mi.sequential, (loop, { context, enqueue }) => {
         for (const index of loop.active) enqueue(createRun(loop, index, context.variables));
       }),
     ],
@@ -88,7 +77,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
         const completing = event.type === 'task.completed' && event.elementId === id ? event.loopIndex : undefined;
         for (const index of loopOf(context)?.active ?? []) if (index !== completing) enqueue({ type: 'cancelTask', params: { elementId: id, loopIndex: index } });
         // Left by its own last completion, the transition still needs the loop to collect outputs.
-        if (completing === undefined) enqueue(update(({ context: c }) => ({ loops: withoutLoop(c.loops) })));
+        if (completing === undefined) enqueue(forgetLoop(id));
       }),
     ],
     on: {
