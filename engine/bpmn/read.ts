@@ -3,7 +3,7 @@
  * semantic elements by type (the import report's `elements`). Pure: XML text in, data out.
  * The translation into the canonical JSON definition builds on this (issue: BPMN interchange).
  */
-import BpmnModdle from 'bpmn-moddle';
+import { BpmnModdle } from 'bpmn-moddle';
 import { assertSafeXml, type XmlLimits } from './safe-xml';
 
 export interface ModdleElement {
@@ -19,7 +19,7 @@ export interface BpmnDocument {
 
 export async function readBpmn(xml: string, limits?: XmlLimits): Promise<BpmnDocument> {
   assertSafeXml(xml, limits);
-  const moddle = new BpmnModdle();
+  const moddle = BpmnModdle();
   const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
   return { definitions: rootElement as ModdleElement, warnings: warnings.map((w) => w.message) };
 }

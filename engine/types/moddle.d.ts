@@ -17,8 +17,17 @@ declare module 'bpmn-engine' {
 }
 
 declare module 'bpmn-moddle' {
-  export default class BpmnModdle {
-    constructor(packages?: Record<string, unknown>, options?: Record<string, unknown>);
-    fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[] }>;
+  export interface ModdleInstance {
+    fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[]; elementsById: Record<string, unknown> }>;
+    toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>;
+    create(type: string, attrs?: Record<string, unknown>): any;
+    getType(type: string): unknown;
+    ids?: unknown;
   }
+  /** bpmn-moddle 10: a factory, given extra packages (extension namespaces) by prefix. */
+  export function BpmnModdle(packages?: Record<string, unknown>, options?: Record<string, unknown>): ModdleInstance;
+}
+
+declare module 'bpmn-auto-layout' {
+  export function layoutProcess(xml: string): Promise<string>;
 }
