@@ -5,6 +5,7 @@
  */
 import { BpmnModdle } from 'bpmn-moddle';
 import { assertSafeXml, type XmlLimits } from './safe-xml';
+import { trellisModdle } from './trellis-moddle';
 
 export interface ModdleElement {
   $type: string;
@@ -19,7 +20,7 @@ export interface BpmnDocument {
 
 export async function readBpmn(xml: string, limits?: XmlLimits): Promise<BpmnDocument> {
   assertSafeXml(xml, limits);
-  const moddle = BpmnModdle();
+  const moddle = BpmnModdle({ trellis: trellisModdle });
   const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
   return { definitions: rootElement as ModdleElement, warnings: warnings.map((w) => w.message) };
 }

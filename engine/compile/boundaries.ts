@@ -21,6 +21,7 @@ export interface StateParts {
 export function withBoundaries(ctx: CompileContext, activity: Element, parts: StateParts): StateParts {
   for (const boundary of ctx.graph.boundaries.get(activity.id) ?? []) {
     const definition = boundary.event;
+    if (!definition) throw new Error(`Boundary event "${boundary.id}" has no event; validation should have refused it.`);
     let eventType: EngineEvent['type'];
     let guard: (args: ActionArgs) => boolean;
     if (definition.kind === 'error' || definition.kind === 'escalation') {

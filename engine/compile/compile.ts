@@ -50,6 +50,7 @@ const compilers: Record<ElementType, ElementCompiler> = {
   businessRuleTask,
   callActivity,
   manualTask: passThrough,
+  task: passThrough,
   sendTask: throwEvent,
   intermediateThrowEvent: throwEvent,
   receiveTask: catchEvent,

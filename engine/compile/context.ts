@@ -122,7 +122,7 @@ export function passAutomatic(ctx: CompileContext, flow: SequenceFlow): { flow: 
 }
 
 function isFoldable(e: Element): boolean {
-  return e.type === 'scriptTask' || e.type === 'manualTask' || (e.type === 'serviceTask' && e.taskType === undefined);
+  return e.type === 'scriptTask' || e.type === 'manualTask' || e.type === 'task' || (e.type === 'serviceTask' && e.taskType === undefined);
 }
 
 /** An exclusive gateway that only merges (one unconditional outgoing flow) has nothing to decide. */

@@ -45,6 +45,7 @@ export function nextDue(timer: TimerEvent, lastDue: string, variables: Variables
 /** Literal timer texts are checked when the definition is validated. */
 export function checkTimerText(timer: TimerEvent): string | null {
   const raw = timer.duration ?? timer.date ?? timer.cycle ?? '';
+  if (timer.duration === undefined && timer.date === undefined && timer.cycle === undefined) return 'it has no duration, date or cycle; say when it fires';
   if (raw.startsWith('=')) return null;
   if (timer.duration !== undefined && !parseDuration(raw)) return `duration "${raw}" is not an ISO 8601 duration such as P2D or PT4H`;
   if (timer.date !== undefined && !parseInstant(raw)) return `date "${raw}" is not an ISO 8601 date or date-time`;

@@ -40,7 +40,8 @@ const base = {
  */
 export const timerEventSchema = z
   .strictObject({ kind: z.literal('timer'), duration: z.string().min(1).max(2_000).optional(), date: z.string().min(1).max(2_000).optional(), cycle: z.string().min(1).max(2_000).optional() })
-  .refine((t) => [t.duration, t.date, t.cycle].filter((v) => v !== undefined).length === 1, 'a timer needs exactly one of duration, date or cycle');
+  // None at all is structurally allowed (an imported diagram may leave it open); validation reports it.
+  .refine((t) => [t.duration, t.date, t.cycle].filter((v) => v !== undefined).length <= 1, 'a timer needs exactly one of duration, date or cycle');
 
 const messageName = z.string().min(1).max(200);
 /** A message to wait for; `correlationKey` (FEEL) picks this instance's message among all with the name. */
@@ -50,6 +51,12 @@ export const signalEventSchema = z.strictObject({ kind: z.literal('signal'), nam
 /** A business error; without `code` a boundary catches every error. */
 export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code: z.string().min(1).max(200).optional() });
 export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
+
+/**
+ * Happens when a FEEL condition over the variables becomes true. Modelled so imported diagrams keep
+ * it; Trellis does not run conditional events yet, and validation says so.
+ */
+export const conditionalEventSchema = z.strictObject({ kind: z.literal('conditional'), condition: z.string().min(1).max(2_000) });
 
 /** A link joins a throw event to the catch event of the same name in the same scope: a "go to" that keeps diagrams tidy. */
 export const linkEventSchema = z.strictObject({ kind: z.literal('link'), name: messageName });
@@ -74,7 +81,8 @@ export const multiInstanceSchema = z
     outputCollection: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
     outputElement: z.string().min(1).max(2_000).optional(),
   })
-  .refine((m) => (m.collection === undefined) !== (m.cardinality === undefined), 'multi-instance needs exactly one of collection or cardinality');
+  // Neither is structurally allowed (an imported diagram may leave it open); validation reports it.
+  .refine((m) => m.collection === undefined || m.cardinality === undefined, 'multi-instance needs exactly one of collection or cardinality');
 export type MultiInstance = z.infer<typeof multiInstanceSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
@@ -85,7 +93,7 @@ export type MessageEvent = z.infer<typeof messageEventSchema>;
 export const startEventSchema = z.strictObject({
   ...base,
   type: z.literal('startEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema]).optional(),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
   interrupting: z.boolean().default(true),
 });
 
@@ -93,7 +101,7 @@ export const startEventSchema = z.strictObject({
 export const intermediateCatchEventSchema = z.strictObject({
   ...base,
   type: z.literal('intermediateCatchEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, linkEventSchema]),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, linkEventSchema, conditionalEventSchema]),
 });
 
 /** Sends a message or broadcasts a signal (as an effect for the host), then moves on. */
@@ -116,7 +124,8 @@ export const boundaryEventSchema = z.strictObject({
   type: z.literal('boundaryEvent'),
   attachedTo: elementId,
   cancelActivity: z.boolean().default(true),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema]),
+  /** Absent only in an imported draft that left it open; validation requires it. */
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
 });
 
 export const endEventSchema = z.strictObject({
@@ -136,12 +145,19 @@ export const endEventSchema = z.strictObject({
 export const userTaskSchema = z.strictObject({
   ...base,
   type: z.literal('userTask'),
-  formKey: keySchema,
+  /** The form the task shows. Required to publish; an imported draft may not have one yet. */
+  formKey: keySchema.optional(),
   /**
    * Departments (group keys) whose members may work the task, or a FEEL expression prefixed with
    * `=` that gives that list at run time (e.g. `=approverGroups`, set by a decision table).
    */
-  candidateGroups: z.union([z.array(keySchema).min(1).max(10), z.string().regex(/^=/, 'a list of group keys, or a FEEL expression starting with "="').max(2_000)]),
+  candidateGroups: z.union([z.array(keySchema).min(1).max(10), z.string().regex(/^=/, 'a list of group keys, or a FEEL expression starting with "="').max(2_000)]).optional(),
+  /** One person the task is assigned to (a user name or e-mail), or `=FEEL` giving it. */
+  assignee: z.string().min(1).max(2_000).optional(),
+  /** People (user names or e-mails) who may claim the task, or `=FEEL` giving that list. */
+  candidateUsers: z.union([z.array(z.string().min(1).max(200)).min(1).max(50), z.string().regex(/^=/, 'a list of users, or a FEEL expression starting with "="').max(2_000)]).optional(),
+  /** 0 (lowest) to 100, or `=FEEL` giving it; the inbox sorts by it. */
+  priority: z.union([z.number().int().min(0).max(100), z.string().regex(/^=/).max(2_000)]).optional(),
   /** "manager": only the managers of those departments may work it. */
   candidateRole: z.enum(['member', 'manager']).default('member'),
   /** FEEL expression giving the due date (a date or an ISO 8601 date string). */
@@ -177,6 +193,12 @@ export const serviceTaskSchema = z.strictObject({
   ...base,
   type: z.literal('serviceTask'),
   taskType: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional(),
+  /** The connector's settings for this task (URL, method, recipient…): text, or `=FEEL`. */
+  settings: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/), z.string().max(10_000)).optional(),
+  /** What the job is given: name → FEEL expression (absent = all variables). */
+  inputs: assignments.optional(),
+  /** How often a failing job is tried before it becomes an incident (default 3). */
+  retries: z.number().int().min(0).max(100).optional(),
   /** Variables to set: name → FEEL expression, evaluated in order against the variables so far. */
   set: assignments.default({}),
   multiInstance: multiInstanceSchema.optional(),
@@ -217,6 +239,9 @@ export const callActivitySchema = z.strictObject({
 /** Work done outside any system; the engine passes through it (as Camunda does). */
 export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manualTask') });
 
+/** A task of no particular kind (BPMN's plain `task`): documents a step; the engine passes through it. */
+export const taskSchema = z.strictObject({ ...base, type: z.literal('task') });
+
 /** Sends a message (an effect for the host), then moves on. */
 export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }), multiInstance: multiInstanceSchema.optional() });
 
@@ -234,6 +259,7 @@ export interface SubProcessShape {
   multiInstance?: MultiInstance;
   elements: Element[];
   flows: SequenceFlow[];
+  artifacts?: Artifact[];
 }
 
 export const subProcessSchema = z.strictObject({
@@ -241,11 +267,15 @@ export const subProcessSchema = z.strictObject({
   type: z.literal('subProcess'),
   triggeredByEvent: z.boolean().optional(),
   multiInstance: multiInstanceSchema.optional(),
+  // Empty is structurally allowed (a collapsed subprocess drawn as a placeholder); validation requires a start.
   get elements(): z.ZodArray<z.ZodType<Element>> {
-    return z.array(elementSchema).min(1).max(2_000);
+    return z.array(elementSchema).max(2_000);
   },
   get flows(): z.ZodArray<z.ZodType<SequenceFlow>> {
     return z.array(sequenceFlowSchema).max(5_000);
+  },
+  get artifacts() {
+    return z.array(artifactSchema).max(5_000).optional();
   },
 });
 
@@ -262,6 +292,7 @@ const nonScopeElementSchema = z.discriminatedUnion('type', [
   businessRuleTaskSchema,
   callActivitySchema,
   manualTaskSchema,
+  taskSchema,
   sendTaskSchema,
   receiveTaskSchema,
   intermediateCatchEventSchema,
@@ -274,11 +305,87 @@ export const elementSchema: z.ZodType<Element> = z.discriminatedUnion('type', [.
 export const sequenceFlowSchema = z.strictObject({
   id: elementId,
   name: localizedTextSchema.optional(),
+  documentation: z.string().max(10_000).optional(),
   source: elementId,
   target: elementId,
   /** FEEL boolean expression; only on flows leaving an exclusive or inclusive gateway. */
   condition: expression.optional(),
 });
+
+/**
+ * What a diagram shows beside the flow: notes, data and groups. They do not run; they are kept so
+ * an imported diagram (and the designer) shows the same picture. Data associations link a data
+ * object or store reference to the activity that reads (`input`) or writes (`output`) it.
+ */
+export const artifactSchema = z.discriminatedUnion('type', [
+  z.strictObject({ id: elementId, type: z.literal('textAnnotation'), text: z.string().max(10_000).optional() }),
+  z.strictObject({ id: elementId, type: z.literal('association'), source: elementId, target: elementId, direction: z.enum(['None', 'One', 'Both']).optional() }),
+  z.strictObject({ id: elementId, type: z.literal('group'), name: localizedTextSchema.optional() }),
+  z.strictObject({ id: elementId, type: z.literal('dataObject'), name: localizedTextSchema.optional(), isCollection: z.boolean().optional() }),
+  z.strictObject({ id: elementId, type: z.literal('dataObjectReference'), name: localizedTextSchema.optional(), dataObject: elementId.optional() }),
+  z.strictObject({ id: elementId, type: z.literal('dataStoreReference'), name: localizedTextSchema.optional(), dataStore: z.string().max(200).optional() }),
+  z.strictObject({ id: elementId, type: z.literal('dataAssociation'), direction: z.enum(['input', 'output']), activity: elementId, data: elementId }),
+]);
+export type Artifact = z.infer<typeof artifactSchema>;
+
+/** A lane of the process's pool: who works the elements in it (a hint for candidate groups). */
+export interface Lane {
+  id: string;
+  name?: LocalizedText;
+  elements: string[];
+  lanes?: Lane[];
+}
+export const laneSchema: z.ZodType<Lane> = z.strictObject({
+  id: elementId,
+  name: localizedTextSchema.optional(),
+  elements: z.array(elementId).max(2_000),
+  get lanes(): z.ZodOptional<z.ZodArray<z.ZodType<Lane>>> {
+    return z.array(laneSchema).max(100).optional();
+  },
+});
+
+/** A process drawn beside the main one (another pool of a collaboration); kept, never run. */
+export const poolProcessSchema = z.strictObject({
+  id: elementId,
+  name: localizedTextSchema.optional(),
+  documentation: z.string().max(10_000).optional(),
+  elements: z.array(z.lazy(() => elementSchema)).max(2_000),
+  flows: z.array(sequenceFlowSchema).max(5_000),
+  artifacts: z.array(artifactSchema).max(5_000).optional(),
+  lanes: z.array(laneSchema).max(100).optional(),
+});
+export type PoolProcess = z.infer<typeof poolProcessSchema>;
+
+/** The pools of a collaboration and the message flows between them. */
+export const collaborationSchema = z.strictObject({
+  id: elementId,
+  name: localizedTextSchema.optional(),
+  /** `process`: the id of the main process or of one of `pools`; absent for a black-box pool. */
+  participants: z.array(z.strictObject({ id: elementId, name: localizedTextSchema.optional(), process: elementId.optional() })).max(100),
+  messageFlows: z.array(z.strictObject({ id: elementId, name: localizedTextSchema.optional(), source: elementId, target: elementId })).max(5_000),
+  artifacts: z.array(artifactSchema).max(5_000).optional(),
+});
+
+const bounds = z.strictObject({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+/**
+ * The picture (BPMN DI): one entry per diagram plane, the first for the process or collaboration,
+ * others for collapsed subprocesses drawn on their own plane. Keyed by element id.
+ */
+export const diagramSchema = z.strictObject({
+  plane: elementId,
+  shapes: z.record(elementId, z.strictObject({ ...bounds.shape, isExpanded: z.boolean().optional(), isHorizontal: z.boolean().optional(), isMarkerVisible: z.boolean().optional(), label: bounds.optional() })),
+  edges: z.record(elementId, z.strictObject({ waypoints: z.array(z.tuple([z.number(), z.number()])).max(1_000), label: bounds.optional() })),
+});
+export type Diagram = z.infer<typeof diagramSchema>;
+
+/**
+ * Something an imported file asked for that Trellis will not run (a Java class, a script in
+ * JavaScript, a listener, an expression it could not translate). The definition can be
+ * simulated with it stubbed, but not published until the designer replaces it and removes
+ * the entry.
+ */
+export const importIssueSchema = z.strictObject({ elementId: z.string().min(1).max(200), what: z.string().min(1).max(2_000), hint: z.string().max(2_000) });
+export type ImportIssue = z.infer<typeof importIssueSchema>;
 
 export const processDefinitionSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -297,6 +404,14 @@ export const processDefinitionSchema = z.strictObject({
   businessKey: expression.optional(),
   elements: z.array(elementSchema).min(1).max(2_000),
   flows: z.array(sequenceFlowSchema).max(5_000),
+  /** The BPMN id of the process, when it is not the key (kept for a faithful export). */
+  processId: elementId.optional(),
+  artifacts: z.array(artifactSchema).max(5_000).optional(),
+  lanes: z.array(laneSchema).max(100).optional(),
+  collaboration: collaborationSchema.optional(),
+  pools: z.array(poolProcessSchema).max(50).optional(),
+  diagrams: z.array(diagramSchema).max(500).optional(),
+  importIssues: z.array(importIssueSchema).max(1_000).optional(),
 });
 
 export type ProcessDefinition = z.infer<typeof processDefinitionSchema>;
@@ -307,6 +422,7 @@ export type ElementType = Element['type'];
 export interface SequenceFlow {
   id: string;
   name?: LocalizedText;
+  documentation?: string;
   source: string;
   target: string;
   condition?: string;
@@ -317,7 +433,7 @@ export type ServiceTask = z.infer<typeof serviceTaskSchema>;
 export type InclusiveGateway = z.infer<typeof inclusiveGatewaySchema>;
 export type BoundaryEvent = z.infer<typeof boundaryEventSchema>;
 export type BusinessRuleTask = z.infer<typeof businessRuleTaskSchema>;
-export type EventDefinition = BoundaryEvent['event'];
+export type EventDefinition = NonNullable<BoundaryEvent['event']>;
 export type EndEvent = z.infer<typeof endEventSchema>;
 
 /** The text for `locale`, falling back to English, then to any text there is. */

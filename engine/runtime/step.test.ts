@@ -24,6 +24,9 @@ describe('invoice approval, stepped purely', () => {
       formKey: 'invoice-decision',
       candidateGroups: ['accounting'],
       candidateRole: 'member',
+      assignee: null,
+      candidateUsers: [],
+      priority: null,
       dueDate: '2026-12-15',
     });
   });

@@ -104,9 +104,14 @@ type EffectBody =
       type: 'createTask';
       elementId: string;
       name: LocalizedText | null;
-      formKey: string;
+      /** Null for a draft's task that has no form yet (simulation only; publishing requires one). */
+      formKey: string | null;
       candidateGroups: string[];
       candidateRole: 'member' | 'manager';
+      assignee: string | null;
+      candidateUsers: string[];
+      /** 0–100, or null for the default. */
+      priority: number | null;
       /** ISO 8601 date or date-time, or null. */
       dueDate: string | null;
       /** For a run of a multi-instance task: its 0-based index and item. */

@@ -7,6 +7,7 @@ import { processDefinitionSchema, type ProcessDefinition } from '../model/defini
 import { buildGraph } from '../model/graph';
 import { flatten } from '../model/scopes';
 import type { Diagnostic, Rule } from './diagnostic';
+import { publishingProblems } from './publishable';
 import { events } from './rules/events';
 import { exclusiveGateway } from './rules/exclusive-gateway';
 import { expressions } from './rules/expressions';
@@ -31,10 +32,16 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
   compensateEvent: 'compensation is not supported',
   adHocSubProcess: 'ad-hoc subprocesses are not supported',
 };
+/** Event kinds Trellis models (so imports keep them) but does not run yet. */
+const EVENTS_NOT_YET_SUPPORTED: Record<string, string> = {
+  conditional: 'conditional events are not supported yet; use a timer or message event, or an exclusive gateway after the step that changes the data',
+};
 
 export interface ValidateOptions {
   /** Decision tables available to business rule tasks; when given, every decisionRef must be among them. */
   decisions?: readonly Decision[];
+  /** Also require what publishing needs (forms, assignment, no untranslated imports); see publishable.ts. */
+  publishing?: boolean;
 }
 
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ValidationResult {
@@ -52,6 +59,15 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     const graph = buildGraph(scoped);
     diagnostics.push(...rules.flatMap((rule) => rule.check(scoped, graph, scope)));
   }
+  for (const e of all.elements) {
+    const kind = 'event' in e ? e.event?.kind : undefined;
+    const why = kind ? EVENTS_NOT_YET_SUPPORTED[kind] : undefined;
+    if (why) diagnostics.push({ ruleId: 'supported-elements', elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot run in Trellis yet: ${why}.` });
+    const mi = 'multiInstance' in e ? e.multiInstance : undefined;
+    if (mi && mi.collection === undefined && mi.cardinality === undefined) {
+      diagnostics.push({ ruleId: 'schema', elementId: e.id, severity: 'error', message: `Multi-instance "${e.id}" needs a collection (a FEEL list to run once per item of) or a cardinality (how many times).` });
+    }
+  }
   if (options.decisions) {
     const known = new Set(options.decisions.map((d) => d.id));
     for (const e of all.elements) {
@@ -60,6 +76,7 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
       }
     }
   }
+  if (options.publishing) diagnostics.push(...publishingProblems(definition));
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return ok ? { ok, definition, diagnostics } : { ok, diagnostics };
 }

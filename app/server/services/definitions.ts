@@ -19,7 +19,7 @@ export interface PublishInput {
  * published with the same key and version must be identical; the definition version must be new.
  */
 export async function publishProcess(db: Executor, tenantId: string, input: PublishInput, publishedBy: string | null): Promise<ProcessDefinitionRow> {
-  const result = validateDefinition(input.definition);
+  const result = validateDefinition(input.definition, { publishing: true });
   if (!result.ok) {
     throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`);
   }
@@ -63,7 +63,7 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
 function formKeysOf(definition: ProcessDefinition): string[] {
   const keys = new Set<string>();
   if (definition.startForm) keys.add(definition.startForm);
-  for (const e of flatten(definition).elements) if (e.type === 'userTask') keys.add(e.formKey);
+  for (const e of flatten(definition).elements) if (e.type === 'userTask' && e.formKey) keys.add(e.formKey);
   return [...keys];
 }
 
@@ -75,7 +75,7 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
   const found: string[] = [];
   for (const e of flatten(definition).elements) {
     const what =
-      e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' ? `${e.event.kind} event` :
+      e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' ? `${e.event?.kind ?? 'boundary'} event` :
       e.type === 'receiveTask' ? 'receive task' :
       e.type === 'sendTask' || (e.type === 'intermediateThrowEvent' && e.event) ? 'outgoing message or signal' :
       e.type === 'serviceTask' && e.taskType ? `job "${e.taskType}"` :
@@ -84,6 +84,7 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
       e.type === 'endEvent' && e.event ? `${e.event.kind} end event` :
       e.type === 'startEvent' && e.event ? `${e.event.kind} start event` :
       e.type === 'eventBasedGateway' ? 'event-based gateway' :
+      e.type === 'userTask' && (e.assignee !== undefined || e.candidateUsers !== undefined) ? 'assignment to named people (comes with accounts and access rules)' :
       isScopedMultiInstance(e) ? 'parallel multi-instance subprocess that waits' : null;
     if (what) found.push(`"${e.id}" (${what})`);
   }

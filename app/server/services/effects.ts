@@ -25,7 +25,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     .insert(tasks)
     .values(
       creates.map((e) => {
-        const formId = scope.formIds[e.formKey];
+        const formId = e.formKey === null ? undefined : scope.formIds[e.formKey];
         if (!formId) throw new Error(`Form "${e.formKey}" of task "${e.elementId}" is not pinned by the definition version; republish the process.`);
         return {
           tenantId: scope.tenantId,

@@ -1,4 +1,5 @@
 import { evaluateExpression } from '../../expressions/feel';
+import { addDuration, parseDuration, parseInstant } from '../../time/iso8601';
 import type { Element, UserTask } from '../../model/definition';
 import type { LoopState, Variables } from '../../runtime/types';
 import { collect, eventVariables, update, type ActionArgs } from '../actions';
@@ -17,7 +18,7 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables))))],
+    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now))))],
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
@@ -27,21 +28,42 @@ export function userTask(element: Element, ctx: CompileContext) {
 
 /** A task nobody could work is an incident, not a silent dead end. */
 function createTaskOrIncident(params: CreateTaskParams): EffectAction {
-  if (params.candidateGroups.length > 0) return { type: 'createTask', params };
-  const message = `User task "${params.elementId}" has no candidate group: its candidate groups expression gave no valid group key.`;
+  if (params.candidateGroups.length > 0 || params.assignee !== null || params.candidateUsers.length > 0) return { type: 'createTask', params };
+  const message = `User task "${params.elementId}" has nobody to work it: no assignee, and its candidate groups and users gave no valid entry.`;
   return { type: 'raiseIncident', params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } } };
 }
 
-function taskParams(element: UserTask, variables: Variables, loop?: CreateTaskParams['loop']): CreateTaskParams {
+function taskParams(element: UserTask, variables: Variables, now: string | null, loop?: CreateTaskParams['loop']): CreateTaskParams {
   return {
     elementId: element.id,
     name: element.name ?? null,
-    formKey: element.formKey,
-    candidateGroups: candidateGroupsOf(element.candidateGroups, variables),
+    formKey: element.formKey ?? null,
+    candidateGroups: element.candidateGroups === undefined ? [] : candidateGroupsOf(element.candidateGroups, variables),
     candidateRole: element.candidateRole,
-    dueDate: element.dueDate === undefined ? null : toDate(evaluateExpression(element.dueDate, variables).value),
+    assignee: element.assignee === undefined ? null : textOf(element.assignee, variables),
+    candidateUsers: element.candidateUsers === undefined ? [] : listOf(element.candidateUsers, variables),
+    priority: element.priority === undefined ? null : priorityOf(element.priority, variables),
+    dueDate: element.dueDate === undefined ? null : dueDateOf(evaluateExpression(element.dueDate, variables).value, now),
     ...(loop ? { loop } : {}),
   };
+}
+
+/** A literal, or what its `=FEEL` expression gives now, when that is a non-empty text. */
+function textOf(value: string, variables: Variables): string | null {
+  if (!value.startsWith('=')) return value;
+  const result = evaluateExpression(value.slice(1), variables).value;
+  return typeof result === 'string' && result.length > 0 ? result : null;
+}
+
+function listOf(value: string[] | string, variables: Variables): string[] {
+  if (Array.isArray(value)) return value;
+  const result = evaluateExpression(value.slice(1), variables).value;
+  return (Array.isArray(result) ? result : [result]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+function priorityOf(value: number | string, variables: Variables): number | null {
+  const n = typeof value === 'number' ? value : evaluateExpression(value.slice(1), variables).value;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.min(100, Math.max(0, Math.round(n))) : null;
 }
 
 /**
@@ -55,8 +77,8 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const flow = onlyOutgoing(ctx, id);
   const leave = leaveAlong(ctx, id, element.type, flow);
   const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
-  const createRun = (loop: LoopState, index: number, variables: Variables) =>
-    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, variables), { index, item: loop.items[index] ?? null }));
+  const createRun = (loop: LoopState, index: number, context: ActionArgs['context']) =>
+    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, { index, item: loop.items[index] ?? null }));
   const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);
@@ -69,7 +91,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   return withBoundaries(ctx, element, {
     entry: [
       beginLoop(id, mi, mi.sequential, (loop, { context, enqueue }) => {
-        for (const index of loop.active) enqueue(createRun(loop, index, context.variables));
+        for (const index of loop.active) enqueue(createRun(loop, index, context));
       }),
     ],
     exit: [
@@ -89,7 +111,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
             collect((args) => {
               const result = after(args);
               args.enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: result.loop } })));
-              if (result.next !== null) args.enqueue(createRun(result.loop, result.next, args.context.variables));
+              if (result.next !== null) args.enqueue(createRun(result.loop, result.next, args.context));
             }),
           ],
         },
@@ -108,6 +130,11 @@ function candidateGroupsOf(groups: string[] | string, variables: Record<string, 
   return list.filter((g): g is string => typeof g === 'string' && /^[a-z0-9][a-z0-9-]{0,63}$/.test(g));
 }
 
-function toDate(value: unknown): string | null {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value : null;
+/** A date (or date-time) as given, or a duration such as "P7D" counted from now (when the host gave now). */
+function dueDateOf(value: unknown, now: string | null): string | null {
+  if (typeof value !== 'string') return null;
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value;
+  const duration = parseDuration(value);
+  const from = now === null ? null : parseInstant(now);
+  return duration && from ? addDuration(from, duration).toISOString() : null;
 }

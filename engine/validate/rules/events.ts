@@ -31,6 +31,10 @@ export const events: Rule = {
       if (e.type === 'startEvent' && e.event?.kind === 'timer') checkTimer(e.id, e.event);
       if (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
+      if (!e.event) {
+        report(e.id, `Boundary event "${e.id}" does not say what it waits for; give it a timer, message, signal, error or escalation.`);
+        continue;
+      }
       checkTimer(e.id, e.event);
       const activity = graph.elements.get(e.attachedTo);
       if (!activity) {
@@ -42,9 +46,10 @@ export const events: Rule = {
         report(e.id, `Boundary event "${e.id}" is attached to ${activity.type} "${activity.id}", which never waits, so the event could never happen; attach it to a user task, receive task or a service task with a taskType.`);
         continue;
       }
-      if (e.event.kind === 'error' && !e.cancelActivity) report(e.id, `Error boundary event "${e.id}" is non-interrupting; an error always interrupts its activity.`);
-      if ((e.event.kind === 'error' || e.event.kind === 'escalation') && activity.type === 'receiveTask') {
-        report(e.id, `${e.event.kind} boundary event "${e.id}" is attached to receive task "${activity.id}", which cannot throw one.`);
+      const event = e.event;
+      if (event.kind === 'error' && !e.cancelActivity) report(e.id, `Error boundary event "${e.id}" is non-interrupting; an error always interrupts its activity.`);
+      if ((event.kind === 'error' || event.kind === 'escalation') && activity.type === 'receiveTask') {
+        report(e.id, `${event.kind} boundary event "${e.id}" is attached to receive task "${activity.id}", which cannot throw one.`);
       }
     }
 
