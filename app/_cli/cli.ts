@@ -4,16 +4,35 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { compile, decisionSchema, importDmn, validateDefinition, type CompiledProcess, type Decision, type Diagnostic } from '../../engine';
+import {
+  canonicalJson,
+  compile,
+  decisionSchema,
+  diffDefinitions,
+  exportBpmn,
+  importBpmn,
+  importDmn,
+  importFormFile,
+  processDefinitionSchema,
+  validateDefinition,
+  type CompiledProcess,
+  type Decision,
+  type Diagnostic,
+  type ProcessDefinition,
+} from '../../engine';
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
 import { enumeratePaths } from '../../engine/simulate/paths';
 
 const USAGE = `usage:
-  trellis validate FILE [--json]
+  trellis validate FILE [--json] [--publishing]
   trellis simulate FILE --scenario SCENARIO.json [--with CALLED.json ...]
   trellis test [FOLDER_OR_GLOB]      (default: definitions/)
-  trellis paths FILE`;
+  trellis paths FILE
+  trellis convert FILE --to json|bpmn [--process ID] [--relayout]
+  trellis convert FILE --report [--process ID]
+  trellis diff OLD NEW
+FILE: a definition (.json) or BPMN 2.0 (.bpmn, .xml); convert also reads forms (.form, .html) and DMN (.dmn).`;
 
 /** Largest definition or scenario file read. */
 const MAX_FILE_BYTES = 5_000_000;
@@ -33,6 +52,10 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
         return await testCommand(args, out);
       case 'paths':
         return await pathsCommand(args, out);
+      case 'convert':
+        return await convertCommand(args, out);
+      case 'diff':
+        return await diffCommand(args, out);
       default:
         out.error(USAGE);
         return 2;
@@ -43,14 +66,31 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
   }
 }
 
-function readJson(file: string): unknown {
+function readText(file: string): string {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const size = statSync(file).size;
   if (size > MAX_FILE_BYTES) throw new Error(`${file} is ${size} bytes; the limit is ${MAX_FILE_BYTES}`);
+  return readFileSync(file, 'utf8');
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const isBpmn = (file: string) => /\.(bpmn|bpmn2|xml)$/i.test(file);
+
+/** A definition from JSON, or imported from BPMN (a draft: it may not be publishable). */
+async function readDefinition(file: string, processId?: string): Promise<unknown> {
+  if (!isBpmn(file)) return readJson(file);
+  try {
+    return (await importBpmn(readText(file), { processId })).definition;
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
 }
 
@@ -61,7 +101,7 @@ function formatDiagnostic(file: string, d: Diagnostic): string {
 async function validateCommand(args: string[], out: Out): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) throw new Error('validate needs a FILE');
-  const result = validateDefinition(readJson(file), { decisions: await decisionsBeside(file) });
+  const result = validateDefinition(await readDefinition(file), { decisions: await decisionsBeside(file), publishing: args.includes('--publishing') });
   if (args.includes('--json')) out.log(JSON.stringify({ ok: result.ok, diagnostics: result.diagnostics }, null, 2));
   else if (result.diagnostics.length === 0) out.log(`${file}: valid`);
   else for (const d of result.diagnostics) out.log(formatDiagnostic(file, d));
@@ -98,12 +138,18 @@ async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
 async function libraryFor(definitionFile: string, extra: string[]): Promise<Map<string, CompiledProcess>> {
   const dir = path.dirname(definitionFile);
   const candidates = readdirSync(dir)
-    .filter((n) => n.endsWith('.json') && !/\.(scenario|form|decisions|test)\.json$/.test(n))
+    .filter((n) => (n.endsWith('.json') && !/\.(scenario|form|decisions|test)\.json$/.test(n)) || isBpmn(n))
     .map((n) => path.join(dir, n))
     .filter((f) => path.resolve(f) !== path.resolve(definitionFile));
   const library = new Map<string, CompiledProcess>();
   for (const file of [...candidates, ...extra]) {
-    const data = readJson(file) as { formatVersion?: unknown; key?: unknown; elements?: unknown };
+    let data: { formatVersion?: unknown; key?: unknown; elements?: unknown };
+    try {
+      data = (await readDefinition(file)) as typeof data;
+    } catch (error) {
+      if (extra.includes(file)) throw error;
+      continue;
+    }
     if (data?.formatVersion === undefined || typeof data.key !== 'string' || !Array.isArray(data.elements)) {
       if (extra.includes(file)) throw new Error(`${file} is not a Trellis process definition`);
       continue;
@@ -121,7 +167,7 @@ async function libraryFor(definitionFile: string, extra: string[]): Promise<Map<
 }
 
 async function runScenario(definitionFile: string, scenarioFile: string, extra: string[] = []): Promise<SimulationResult> {
-  const definition = readJson(definitionFile);
+  const definition = await readDefinition(definitionFile);
   const decisions = await decisionsBeside(definitionFile);
   const validation = validateDefinition(definition, { decisions });
   if (!validation.ok) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(definitionFile, d)).join('\n'));
@@ -204,7 +250,61 @@ async function testCommand(args: string[], out: Out): Promise<number> {
 async function pathsCommand(args: string[], out: Out): Promise<number> {
   const file = args[0];
   if (!file) throw new Error('paths needs a FILE');
-  const { paths, truncated } = enumeratePaths(compile(readJson(file), { decisions: await decisionsBeside(file) }));
+  const { paths, truncated } = enumeratePaths(compile(await readDefinition(file), { decisions: await decisionsBeside(file) }));
   out.log(JSON.stringify({ paths, truncated }, null, 2));
+  return 0;
+}
+
+/**
+ * Converts between formats, to stdout: BPMN ⇄ canonical JSON definitions, forms (Camunda,
+ * Flowable, Camunda 7 HTML) and DMN to Trellis JSON. `--report` prints what the import found,
+ * translated and could not translate.
+ */
+async function convertCommand(args: string[], out: Out): Promise<number> {
+  const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--to' && args[i - 1] !== '--process');
+  const to = option(args, '--to');
+  const report = args.includes('--report');
+  const processId = option(args, '--process');
+  if (!file || (!report && to !== 'json' && to !== 'bpmn')) throw new Error('convert needs FILE and --to json, --to bpmn or --report');
+  if (/\.(form|html?)$/i.test(file)) {
+    if (to === 'bpmn') throw new Error(`${file} is a form; it converts --to json`);
+    const result = importFormFile(path.basename(file), readText(file));
+    out.log(JSON.stringify(report ? { format: result.format, ...result.report } : result.form, null, 2));
+    return 0;
+  }
+  if (/\.dmn$/i.test(file)) {
+    if (to === 'bpmn' || report) throw new Error(`${file} is a DMN file; it converts --to json`);
+    out.log(JSON.stringify(await importDmn(readText(file)), null, 2));
+    return 0;
+  }
+  if (isBpmn(file)) {
+    const imported = await importBpmn(readText(file), { processId }).catch((error: Error) => Promise.reject(new Error(`${file}: ${error.message}`)));
+    if (report) out.log(JSON.stringify(imported.report, null, 2));
+    else if (to === 'json') out.log(JSON.stringify(imported.definition, null, 2));
+    else out.log(await exportBpmn(imported.definition, { relayout: args.includes('--relayout') }));
+    return 0;
+  }
+  if (report) throw new Error('--report describes an import; give a .bpmn, .form, .html or .dmn file');
+  const definition = await structuralDefinition(file);
+  if (to === 'json') out.log(canonicalJson(definition).trimEnd());
+  else out.log(await exportBpmn(definition, { relayout: args.includes('--relayout') }));
+  return 0;
+}
+
+/** A definition that is well-formed (it may still fail the semantic rules: drafts convert too). */
+async function structuralDefinition(file: string): Promise<ProcessDefinition> {
+  const data = await readDefinition(file);
+  const parsed = processDefinitionSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const result = validateDefinition(data);
+  throw new Error(result.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
+}
+
+/** What changed between two versions of a definition (JSON or BPMN), as JSON. */
+async function diffCommand(args: string[], out: Out): Promise<number> {
+  const [before, after] = args.filter((a) => !a.startsWith('--'));
+  if (!before || !after) throw new Error('diff needs OLD and NEW');
+  const diff = diffDefinitions(await structuralDefinition(before), await structuralDefinition(after));
+  out.log(JSON.stringify(diff, null, 2));
   return 0;
 }

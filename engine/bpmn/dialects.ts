@@ -99,15 +99,20 @@ export type Translated = { ok: true; feel: string; note?: string } | { ok: false
  * `${x}` / `#{x}` (JUEL) is translated where it is one of the simple kinds; text in the FEEL
  * language is taken as it is; anything else must parse as FEEL to be kept.
  */
-export function toFeel(raw: string, language?: string): Translated {
+export function toFeel(raw: string, language?: string, options: { dueDate?: boolean } = {}): Translated {
   const value = raw.trim();
   if (value === '') return { ok: false, reason: 'the expression is empty' };
   if (language && /feel/i.test(language)) return checked(value.startsWith('=') ? value.slice(1) : value);
   if (language && !/juel|javax\.el|expression-language/i.test(language)) return { ok: false, reason: `expressions in "${language}" are not run by Trellis; rewrite it in FEEL` };
-  if (value.startsWith('=')) return checked(value.slice(1));
+  if (value.startsWith('=')) {
+    const relative = options.dueDate && /^\s*(?:now|today)\(\)\s*\+\s*duration\(\s*"(P[0-9YMWDTHS.]+)"\s*\)\s*$/.exec(value.slice(1));
+    // Trellis FEEL has no clock; "from now" becomes a duration the host counts from the task's creation.
+    if (relative) return { ok: true, feel: `"${relative[1]}"`, note: `FEEL "${value.slice(1)}" → "${relative[1]}" (a duration from the task's creation)` };
+    return checked(value.slice(1));
+  }
   if (isJuel(value)) {
-    const date = relativeDate(value);
-    if (date) return { ok: true, feel: date, note: `JUEL "${value}" → FEEL "${date}" (a duration from the task's creation)` };
+    const date = options.dueDate ? relativeDate(value) : null;
+    if (date) return { ok: true, feel: date, note: `JUEL "${value}" → FEEL ${date} (a duration from the task's creation)` };
     const result = juelToFeel(value);
     if (!result.ok) return { ok: false, reason: result.reason };
     const problem = checkExpression(result.feel);

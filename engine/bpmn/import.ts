@@ -289,7 +289,7 @@ class Importer {
    */
   private expression(elementId: string, what: string, raw: string, language?: string): string | undefined {
     if (raw.trim() === '') return undefined;
-    const t = toFeel(raw, language && !/XPath/i.test(language) ? language : undefined);
+    const t = toFeel(raw, language && !/XPath/i.test(language) ? language : undefined, { dueDate: what === 'due date' });
     if (t.ok) {
       if (t.note) this.note(elementId, `${what}: ${t.note}`);
       return t.feel;

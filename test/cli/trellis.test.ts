@@ -1,5 +1,5 @@
 /** The `trellis` command line, called in-process with captured output. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -128,5 +128,69 @@ describe('trellis test and paths', () => {
   it('lists parallel branches on one path', async () => {
     const { paths } = JSON.parse((await run('paths', 'engine/compile/fixtures/parallel-review.json')).stdout) as { paths: string[][] };
     expect(paths).toEqual([['start', 'fork', 'legalReview', 'financeReview', 'join', 'summarize', 'end']]);
+  });
+});
+
+describe('BPMN and other formats', () => {
+  const camunda = 'test/cli/fixtures/camunda7-invoice';
+
+  it('runs the Camunda 7 invoice (v2) as imported, with no edits: the upstream happy path and rejection path', async () => {
+    for (const scenario of ['happy-path', 'rejection-path']) {
+      const { code, stdout, stderr } = await run('simulate', `${camunda}/invoice.v2.bpmn`, '--scenario', `${camunda}/${scenario}.scenario.json`);
+      expect(stderr, scenario).toBe('');
+      expect(code, scenario).toBe(0);
+      expect(JSON.parse(stdout).status).toBe('completed');
+    }
+  });
+
+  it('convert --report prints the import report: counts by BPMN type, what was translated, what will not run', async () => {
+    const { code, stdout } = await run('convert', `${camunda}/invoice.v2.bpmn`, '--report');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.elements).toMatchObject({ userTask: 2, businessRuleTask: 1, callActivity: 1, sequenceFlow: 10, lane: 3 });
+    expect(report.translated).toContainEqual({ elementId: 'invoiceApproved', what: 'condition: JUEL "${approved}" → FEEL "approved"' });
+    expect(report.unsupported.map((u: { elementId: string }) => u.elementId)).toEqual(['approveInvoice', 'approveInvoice', 'ServiceTask_1']);
+    expect(report.unsupported[2].what).toContain('org.camunda.bpm.example.invoice.service.ArchiveInvoiceService');
+  });
+
+  it('convert --to json and back --to bpmn gives the same definition; the draft does not validate for publishing', async () => {
+    const json = await run('convert', `${camunda}/invoice.v2.bpmn`, '--to', 'json');
+    expect(json.code).toBe(0);
+    const definitionFile = path.join(tmp, 'invoice.json');
+    writeFileSync(definitionFile, json.stdout);
+    // its decision table travels with it
+    writeFileSync(path.join(tmp, 'invoiceBusinessDecisions.dmn'), readFileSync(`${camunda}/invoiceBusinessDecisions.dmn`));
+    const bpmn = await run('convert', definitionFile, '--to', 'bpmn');
+    expect(bpmn.stdout).toMatch(/^<\?xml/);
+    const bpmnFile = path.join(tmp, 'invoice-again.bpmn');
+    writeFileSync(bpmnFile, bpmn.stdout);
+    expect((await run('convert', bpmnFile, '--to', 'json')).stdout).toBe(json.stdout);
+    expect((await run('validate', definitionFile)).code).toBe(0);
+    const publishing = await run('validate', definitionFile, '--publishing');
+    expect(publishing.code).toBe(1);
+    expect(publishing.stdout).toContain('[publishable] ServiceTask_1');
+  });
+
+  it('convert --to json canonicalises a JSON definition, and diff names what changed', async () => {
+    const canonical = await run('convert', invoice, '--to', 'json');
+    expect(canonical.code).toBe(0);
+    const changed = JSON.parse(canonical.stdout);
+    changed.elements.find((e: { id: string }) => e.id === 'accountingApproval').candidateGroups = ['accounting', 'finance'];
+    const diff = await run('diff', invoice, write('changed.json', changed));
+    expect(JSON.parse(diff.stdout).changed).toEqual([{ id: 'accountingApproval', type: 'userTask', changes: [{ path: 'candidateGroups', before: ['accounting'], after: ['accounting', 'finance'] }] }]);
+  });
+
+  it('converts Camunda forms and DMN to Trellis JSON', async () => {
+    const form = await run('convert', 'engine/forms/import/fixtures/camunda7-examples/start-form.form', '--to', 'json');
+    expect(form.code).toBe(0);
+    expect(JSON.parse(form.stdout).schema.properties.amount).toMatchObject({ pattern: '^[0-9]+$' });
+    const dmn = await run('convert', `${camunda}/invoiceBusinessDecisions.dmn`, '--to', 'json');
+    expect(JSON.parse(dmn.stdout).map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(['invoiceClassification', 'invoice-assign-approver']));
+  });
+
+  it('refuses a hostile BPMN file with a clear message', async () => {
+    const file = path.join(tmp, 'evil.bpmn');
+    writeFileSync(file, '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><definitions/>');
+    expect(await run('convert', file, '--report')).toMatchObject({ code: 2, stderr: expect.stringContaining('DOCTYPE') });
   });
 });

@@ -11,6 +11,7 @@ import { exportBpmn } from '@/engine/bpmn/export';
 import { importBpmn, type BpmnImport } from '@/engine/bpmn/import';
 import { definitionInventory } from '@/engine/bpmn/inventory';
 import { readBpmn, type ModdleElement } from '@/engine/bpmn/read';
+import { canonicalDefinition } from '@/engine/model/canonical';
 import { processDefinitionSchema } from '@/engine/model/definition';
 import { chromiumAvailable, openInBpmnJs } from '../support/bpmn-js';
 
@@ -97,3 +98,30 @@ describe.skipIf(!CORPUS)('BPMN interchange over the corpus', () => {
     for (const r of results) expect(r.elements, r.name).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('the template definitions as BPMN', () => {
+  const templates = bpmnTemplates('definitions');
+
+  it.skipIf(!chromiumAvailable)('export with a laid-out diagram that opens in bpmn-js without warnings, and import back unchanged', async () => {
+    expect(templates.length).toBeGreaterThan(0);
+    const files: { name: string; xml: string }[] = [];
+    for (const file of templates) {
+      const definition = JSON.parse(readFileSync(file, 'utf8'));
+      const xml = await exportBpmn(definition);
+      const { diagrams, ...semantic } = (await importBpmn(xml)).definition;
+      expect(semantic, file).toEqual(canonicalDefinition(definition));
+      expect(diagrams?.length, file).toBeGreaterThan(0);
+      files.push({ name: file, xml });
+    }
+    const results = await openInBpmnJs(files);
+    expect(results.filter((r) => r.error || r.warnings.length > 0)).toEqual([]);
+    for (const r of results) expect(r.elements, r.name).toBeGreaterThan(3);
+  }, 120_000);
+});
+
+function bpmnTemplates(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? bpmnTemplates(full) : name === 'process.json' ? [full] : [];
+  });
+}

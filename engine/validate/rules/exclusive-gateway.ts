@@ -28,10 +28,24 @@ export const exclusiveGateway: Rule = {
         }
       }
       const alwaysTrue = flows.some((f) => f.condition?.trim() === 'true');
-      if (g.default === undefined && !alwaysTrue && flows.length > 0) {
+      const negated = complementaryPair(flows.map((f) => f.condition));
+      if (g.default === undefined && !alwaysTrue && negated) {
+        // "approved" and "not(approved)" cover every boolean: only a missing value takes neither, and that is an incident.
+        out.push({ ruleId: this.id, elementId: g.id, severity: 'warning', message: `${kind} gateway "${g.id}" chooses between "${negated}" and its negation: if "${negated}" is null, neither flow is taken and the instance stops with an incident; a default flow avoids that.` });
+      } else if (g.default === undefined && !alwaysTrue && flows.length > 0) {
         out.push({ ruleId: this.id, elementId: g.id, severity: 'error', message: `${kind} gateway "${g.id}" has no default flow and its conditions can all be false; add a default flow.` });
       }
     }
     return out;
   },
 };
+
+/** A condition whose negation `not(…)` is also among the conditions, if any. */
+function complementaryPair(conditions: (string | undefined)[]): string | null {
+  const texts = new Set(conditions.filter((c): c is string => c !== undefined).map((c) => c.replace(/\s+/g, ' ').trim()));
+  for (const c of texts) {
+    const inner = /^not ?\((.*)\)$/.exec(c)?.[1]?.trim();
+    if (inner && texts.has(inner)) return inner;
+  }
+  return null;
+}

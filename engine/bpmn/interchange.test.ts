@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalDefinition, canonicalJson } from '../model/canonical';
+import { processDefinitionSchema, type Element, type ProcessDefinitionInput, type SequenceFlow } from '../model/definition';
+import { diffDefinitions } from '../model/diff';
+import { validateDefinition } from '../validate/validate';
+import { exportBpmn } from './export';
+import { importBpmn } from './import';
+
+/** Canonical definitions are input-typed (defaults left out); their elements read as elements. */
+const els = (d: { elements: unknown[] }) => d.elements as Element[];
+const flows = (d: { flows: unknown[] }) => d.flows as SequenceFlow[];
+const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
+const invoiceApproval = JSON.parse(readFileSync(path.resolve(__dirname, '../../definitions/accounting/invoice-approval/process.json'), 'utf8')) as ProcessDefinitionInput;
+
+describe('Camunda 8 (zeebe) import', () => {
+  it('translates job types, io mappings, headers, assignment, forms, FEEL, called elements, multi-instance and subscriptions', async () => {
+    // given a Camunda 8 model
+    const { definition, report } = await importBpmn(fixture('camunda8-order.bpmn'));
+    const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
+    // then it keeps ids and maps every zeebe extension onto the definition
+    expect(definition.key).toBe('order-fulfilment');
+    expect(definition.processId).toBe('OrderFulfilment');
+    expect(byId.charge).toEqual({ id: 'charge', type: 'serviceTask', name: 'Charge card', taskType: 'payment-service', retries: 5, inputs: { cents: 'total * 100' }, set: { receiptId: 'receipt.id' }, settings: { currency: 'VND' } });
+    expect(byId.approve).toMatchObject({
+      type: 'userTask',
+      formKey: 'approve-order',
+      candidateGroups: ['finance', 'sales'],
+      assignee: '=owner',
+      // "two days from now": Trellis FEEL has no clock, the duration counts from the task's creation
+      dueDate: '"P2D"',
+      multiInstance: { collection: 'approvers', elementVariable: 'approver', outputCollection: 'decisions', outputElement: 'decision' },
+    });
+    expect(byId.paid).toMatchObject({ event: { kind: 'message', name: 'payment-received', correlationKey: 'orderId' } });
+    expect(byId.ship).toMatchObject({ calledElement: 'shipping', inputs: { to: 'address' }, outputs: { tracking: 'trackingNumber' } });
+    expect(byId.score).toMatchObject({ type: 'scriptTask', set: { points: 'total / 1000' } });
+    expect(byId.big).toMatchObject({ default: 'small' });
+    expect(flows(definition).find((f) => f.id === 'large')?.condition).toBe('total > 50000000');
+    // and nothing was left untranslated
+    expect(report.unsupported).toEqual([]);
+    expect(definition.importIssues).toBeUndefined();
+  });
+});
+
+describe('Camunda 7 and Flowable import', () => {
+  it('keeps vendor code out and the definition a draft, naming each element', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d" targetNamespace="t">
+  <process id="Pay" isExecutable="true">
+    <startEvent id="s" camunda:formKey="embedded:app:forms/start.html"/>
+    <serviceTask id="java" camunda:class="com.acme.PayService"/>
+    <scriptTask id="js" scriptFormat="javascript"><script>execution.setVariable('x', 1)</script></scriptTask>
+    <userTask id="review" camunda:candidateGroups="accounting, Sales Team" camunda:assignee="\${reviewer}">
+      <extensionElements><camunda:executionListener event="end" class="com.acme.Audit"/></extensionElements>
+    </userTask>
+    <exclusiveGateway id="ok" />
+    <endEvent id="e1"/><endEvent id="e2"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="java"/>
+    <sequenceFlow id="f2" sourceRef="java" targetRef="js"/>
+    <sequenceFlow id="f3" sourceRef="js" targetRef="review"/>
+    <sequenceFlow id="f4" sourceRef="review" targetRef="ok"/>
+    <sequenceFlow id="yes" sourceRef="ok" targetRef="e1"><conditionExpression xsi:type="tFormalExpression">\${amount &gt; 1000 &amp;&amp; approved}</conditionExpression></sequenceFlow>
+    <sequenceFlow id="no" sourceRef="ok" targetRef="e2"><conditionExpression xsi:type="tFormalExpression">\${execution.getVariable('approved') == false}</conditionExpression></sequenceFlow>
+  </process>
+</definitions>`;
+    const { definition, report } = await importBpmn(xml);
+    const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
+    expect(definition.startForm).toBe('start');
+    expect(byId.java).toMatchObject({ type: 'serviceTask', taskType: 'pay-service' });
+    expect(byId.review).toMatchObject({ candidateGroups: ['accounting', 'sales-team'], assignee: '=reviewer' });
+    expect(flows(definition).find((f) => f.id === 'yes')?.condition).toBe('amount > 1000 and approved');
+    // the method call is not translated: the flow has no condition, and the import says why
+    expect(flows(definition).find((f) => f.id === 'no')?.condition).toBeUndefined();
+    expect(report.unsupported.map((u) => u.elementId).sort()).toEqual(['java', 'js', 'no', 'review']);
+    expect(report.unsupported.find((u) => u.elementId === 'no')?.what).toMatch(/getVariable/);
+    // a draft: it validates for simulation, but publishing names every issue
+    const draft = validateDefinition(definition);
+    expect(draft.diagnostics.filter((d) => d.ruleId === 'publishable')).toEqual([]);
+    const publishing = validateDefinition(definition, { publishing: true });
+    expect(publishing.ok).toBe(false);
+    expect(publishing.diagnostics.filter((d) => d.ruleId === 'publishable').map((d) => d.elementId).sort()).toEqual(['java', 'js', 'no', 'review', 'review']);
+  });
+
+  it('reads Flowable form outcomes in conditions', async () => {
+    const xml = readFileSync(path.resolve(process.cwd(), '..', 'shared', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
+    const { definition } = await importBpmn(xml);
+    expect(flows(definition).map((f) => f.condition).filter(Boolean)).toContain('form_loanreview_outcome = "Accept"');
+  });
+});
+
+describe('names and documentation with markup are data', () => {
+  it('keeps them as text through import and export', async () => {
+    const xml = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="p" isExecutable="true">
+      <startEvent id="s" name="&lt;img src=x onerror=alert(1)&gt;"><documentation>&lt;script&gt;alert(2)&lt;/script&gt;</documentation></startEvent>
+      <endEvent id="e" name="Đã xong &amp; lưu"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/></process></definitions>`;
+    const { definition } = await importBpmn(xml);
+    expect(els(definition).find((e) => e.id === 's')).toMatchObject({ name: '<img src=x onerror=alert(1)>', documentation: '<script>alert(2)</script>' });
+    const out = await exportBpmn(definition);
+    expect(out).not.toContain('<img');
+    expect(out).not.toContain('<script>');
+    const again = await importBpmn(out);
+    expect(els(again.definition).find((e) => e.id === 'e')?.name).toBe('Đã xong & lưu');
+  });
+});
+
+describe('JSON → BPMN → JSON', () => {
+  it('round-trips the invoice-approval template, bilingual names included, and lays out its diagram', async () => {
+    const xml = await exportBpmn(invoiceApproval);
+    const { definition, report } = await importBpmn(xml);
+    const { diagrams, ...semantic } = definition;
+    expect(semantic).toEqual(canonicalDefinition(invoiceApproval));
+    expect(report.unsupported).toEqual([]);
+    // every element and flow is drawn
+    const drawn = new Set(Object.keys({ ...diagrams![0]!.shapes, ...diagrams![0]!.edges }));
+    for (const item of [...els(invoiceApproval), ...flows(invoiceApproval)]) expect(drawn.has(item.id), item.id).toBe(true);
+  });
+});
+
+describe('canonical JSON', () => {
+  it('is the same text whatever the order of elements, flows, keys and set-like lists', () => {
+    const shuffled = JSON.parse(JSON.stringify(invoiceApproval)) as ProcessDefinitionInput & Record<string, unknown>;
+    shuffled.elements = [...els(shuffled)].reverse().map((e) => Object.fromEntries(Object.entries(e).reverse()));
+    shuffled.flows = [...shuffled.flows].reverse();
+    const reordered = Object.fromEntries(Object.entries(shuffled).reverse());
+    expect(canonicalJson(reordered)).toBe(canonicalJson(invoiceApproval));
+    expect(canonicalJson({ ...invoiceApproval, startableBy: ['sales', 'accounting', 'sales'] })).toBe(canonicalJson({ ...invoiceApproval, startableBy: ['accounting', 'sales'] }));
+  });
+
+  it('leaves defaults out and keeps the order of assignments', () => {
+    const text = canonicalJson(invoiceApproval);
+    expect(text).not.toContain('"candidateRole": "member"');
+    const assess = processDefinitionSchema.parse(JSON.parse(text)).elements.find((e) => e.id === 'assess');
+    expect(Object.keys((assess as { set: object }).set)).toEqual(['approvalThreshold', 'needsOperationsApproval']);
+  });
+});
+
+describe('semantic diff', () => {
+  it('names elements added, removed and changed, with the changed properties, and what only moved', async () => {
+    const before = (await importBpmn(await exportBpmn(invoiceApproval))).definition;
+    const after = JSON.parse(JSON.stringify(before)) as typeof before;
+    const task = els(after).find((e) => e.id === 'accountingApproval') as { candidateGroups: string[]; name: unknown };
+    task.candidateGroups = ['accounting', 'finance'];
+    task.name = { en: 'Accounting check', vi: 'Kế toán kiểm tra' };
+    after.elements = els(after).filter((e) => e.id !== 'rejected');
+    after.flows = flows(after).filter((f) => f.target !== 'rejected');
+    after.elements.push({ id: 'archive', type: 'manualTask', name: 'Archive' });
+    after.diagrams![0]!.shapes.assess!.x += 40;
+    after.name = { en: 'Invoice approval (v2)', vi: 'Phê duyệt hóa đơn (v2)' };
+
+    const diff = diffDefinitions(before, after);
+    expect(diff.added).toEqual([{ id: 'archive', type: 'manualTask', scope: 'process' }]);
+    expect(diff.removed.map((r) => r.id)).toContain('rejected');
+    expect(diff.changed).toEqual([
+      {
+        id: 'accountingApproval',
+        type: 'userTask',
+        changes: [
+          { path: 'name.en', before: 'Accounting approval', after: 'Accounting check' },
+          { path: 'name.vi', before: 'Kế toán phê duyệt', after: 'Kế toán kiểm tra' },
+          { path: 'candidateGroups', before: ['accounting'], after: ['accounting', 'finance'] },
+        ],
+      },
+    ]);
+    expect(diff.process.map((c) => c.path)).toEqual(['name.en', 'name.vi']);
+    expect(diff.moved).toEqual(['assess']);
+    expect(diffDefinitions(before, before)).toEqual({ added: [], removed: [], changed: [], process: [], moved: [] });
+  });
+});
