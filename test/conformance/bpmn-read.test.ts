@@ -58,6 +58,13 @@ describe('hostile XML', () => {
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
+  it('refuses a billion laughs with memory flat (nothing is expanded)', async () => {
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100; i++) await expect(readBpmn(laughs)).rejects.toThrow(/DOCTYPE/);
+    // Expanded, the file would be 10^9 "lol"s (3 GB); refused before parsing, it costs next to nothing.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20_000_000);
+  });
+
   it('counts elements, not the text inside comments or CDATA', () => {
     expect(() => assertSafeXml(`<definitions><!-- ${'<b>'.repeat(100)} --><![CDATA[${'<c>'.repeat(100)}]]></definitions>`)).not.toThrow();
   });
