@@ -243,10 +243,18 @@ class Importer {
   private scope(container: ModdleElement): { elements: Json[]; flows: Json[]; artifacts?: Artifact[] } {
     const elements: Json[] = [];
     const flows: Json[] = [];
+    const inclusive = new Set(list(container.flowElements).filter((e) => e.$type === 'bpmn:InclusiveGateway').map((g) => g));
     const artifacts: Artifact[] = [];
     for (const e of list(container.flowElements)) {
       if (e.$type === 'bpmn:SequenceFlow') {
-        flows.push(this.flow(e));
+        const flow = this.flow(e);
+        // BPMN: a flow leaving an inclusive gateway without a condition is always taken.
+        const source = e.sourceRef as ModdleElement | undefined;
+        if (source && inclusive.has(source) && flow.condition === undefined && source.default !== e && !e.conditionExpression) {
+          flow.condition = 'true';
+          this.note(flow.id as string, 'a flow leaving an inclusive gateway without a condition is always taken: condition "true"');
+        }
+        flows.push(flow);
         continue;
       }
       const artifact = this.dataArtifact(e);
@@ -311,6 +319,11 @@ class Importer {
     if (documentation) out.documentation = documentation;
     translate.call(this, e, out);
     this.listeners(e, out.id as string);
+    if (out.type !== 'serviceTask' && out.type !== 'scriptTask') {
+      for (const p of children(this.dialects.extension(e, 'inputOutput', ['camunda']) ?? { $type: 'x' })) {
+        this.unsupport(out.id as string, `The ${p.local} "${text(p.element, 'name') ?? ''}" maps variables on a ${out.type as string}`, 'Trellis maps variables only on service and script tasks (set) and call activities (inputs, outputs): move the mapping there.');
+      }
+    }
     return out;
   }
 
@@ -320,7 +333,8 @@ class Importer {
       if (ext.dialect === 'trellis') continue;
       if (/^(executionListener|taskListener)$/.test(ext.local) || (ext.dialect === 'zeebe' && /Listeners$/.test(ext.local))) {
         const script = children(ext.element).find((c) => c.local === 'script')?.element;
-        const how = text(ext.element, 'class') ?? text(ext.element, 'delegateExpression') ?? text(ext.element, 'expression') ?? (script ? `a ${text(script, 'scriptFormat') ?? ''} script` : text(ext.element, 'type') ?? 'code');
+        const attr = (name: string) => text(ext.element, name) || undefined;
+        const how = attr('class') ?? attr('delegateExpression') ?? attr('expression') ?? (script ? `a ${text(script, 'scriptFormat') ?? ''} script` : attr('type') ?? 'code it names nowhere');
         this.unsupport(id, `A ${ext.dialect} ${ext.local} (on "${text(ext.element, 'event') ?? 'event'}") runs ${clip(how, 200)}.`, 'Listeners are not run; model what it does as a step (a service task with a connector, or FEEL in a script task).');
       }
     }

@@ -375,6 +375,8 @@ type Out = { text: string; prec: number; negation?: true };
 const ENGINE_OBJECTS = new Set([
   'execution', 'task', 'externalTask', 'delegateTask', 'caseExecution', 'caseInstance', 'planItemInstance', 'processInstance',
   'variableContainer', 'variableScope', 'authenticatedUserId', 'processEngine', 'processEngineServices', 'processEngineConfiguration',
+  // bpmn-engine / bpmn-elements (Node): the environment holding variables and services
+  'environment',
 ]);
 /** Words FEEL's grammar claims: as variable names they do not parse (the EL reserved words never reach here). */
 const FEEL_KEYWORDS = new Set(['if', 'then', 'else', 'for', 'in', 'return', 'some', 'every', 'satisfies', 'instance', 'between', 'function', 'external', 'and', 'or', 'true', 'false', 'null']);

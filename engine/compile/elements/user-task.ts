@@ -18,7 +18,7 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now))))],
+    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now), element)))],
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
@@ -27,8 +27,10 @@ export function userTask(element: Element, ctx: CompileContext) {
 }
 
 /** A task nobody could work is an incident, not a silent dead end. */
-function createTaskOrIncident(params: CreateTaskParams): EffectAction {
+function createTaskOrIncident(params: CreateTaskParams, element: UserTask): EffectAction {
   if (params.candidateGroups.length > 0 || params.assignee !== null || params.candidateUsers.length > 0) return { type: 'createTask', params };
+  // A draft that names nobody yet (publishing refuses it) is simulated as a task anyone may complete.
+  if (element.candidateGroups === undefined && element.assignee === undefined && element.candidateUsers === undefined) return { type: 'createTask', params };
   const message = `User task "${params.elementId}" has nobody to work it: no assignee, and its candidate groups and users gave no valid entry.`;
   return { type: 'raiseIncident', params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } } };
 }
@@ -78,7 +80,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const leave = leaveAlong(ctx, id, element.type, flow);
   const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
   const createRun = (loop: LoopState, index: number, context: ActionArgs['context']) =>
-    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, { index, item: loop.items[index] ?? null }));
+    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, { index, item: loop.items[index] ?? null }), element);
   const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);
