@@ -33,3 +33,4 @@ export type { DefinitionDiff, PropertyChange } from './model/diff';
 export { toKey } from './model/keys';
 export { importFormFile, FormImportError } from './forms/import';
 export type { ImportedForm } from './forms/import';
+export { parseCamundaTestCases, runCamundaTestCaseFile } from './simulate/camunda-test-case';

@@ -23,11 +23,12 @@ import {
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
 import { enumeratePaths } from '../../engine/simulate/paths';
+import { runCamundaTestCaseFile } from '../../engine/simulate/camunda-test-case';
 
 const USAGE = `usage:
   trellis validate FILE [--json] [--publishing]
   trellis simulate FILE --scenario SCENARIO.json [--with CALLED.json ...]
-  trellis test [FOLDER_OR_GLOB]      (default: definitions/)
+  trellis test [FOLDER_OR_GLOB]      (default: definitions/; *.scenario.json and Camunda Process Test *.test.json)
   trellis paths FILE
   trellis convert FILE --to json|bpmn [--process ID] [--relayout]
   trellis convert FILE --report [--process ID]
@@ -136,7 +137,12 @@ async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
 
 /** Definitions a call activity may call: other process definitions beside this one, and --with files. */
 async function libraryFor(definitionFile: string, extra: string[]): Promise<Map<string, CompiledProcess>> {
-  const dir = path.dirname(definitionFile);
+  return libraryIn(path.dirname(definitionFile), extra, definitionFile);
+}
+
+/** Every valid process definition (JSON or BPMN) in a folder, plus `extra` files, by key. */
+async function libraryIn(dir: string, extra: string[], except?: string): Promise<Map<string, CompiledProcess>> {
+  const definitionFile = except ?? '';
   const candidates = readdirSync(dir)
     .filter((n) => (n.endsWith('.json') && !/\.(scenario|form|decisions|test)\.json$/.test(n)) || isBpmn(n))
     .map((n) => path.join(dir, n))
@@ -197,6 +203,10 @@ async function simulateCommand(args: string[], out: Out): Promise<number> {
 
 /** Every *.scenario.json under the folder (or matching the glob), with the definition it runs. */
 export function findScenarios(target: string): string[] {
+  return findFiles(target, '.scenario.json');
+}
+
+function findFiles(target: string, suffix: string): string[] {
   const pattern = target.includes('*') ? globToRegExp(target) : null;
   const root = pattern ? '.' : target;
   const found: string[] = [];
@@ -205,10 +215,10 @@ export function findScenarios(target: string): string[] {
       if (name === 'node_modules' || name.startsWith('.')) continue;
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) visit(full);
-      else if (name.endsWith('.scenario.json') && (!pattern || pattern.test(path.relative('.', full)))) found.push(full);
+      else if (name.endsWith(suffix) && (!pattern || pattern.test(path.relative('.', full)))) found.push(full);
     }
   };
-  if (statSync(root).isFile()) return [root];
+  if (statSync(root).isFile()) return root.endsWith(suffix) ? [root] : [];
   visit(root);
   return found;
 }
@@ -225,9 +235,23 @@ function definitionFor(scenarioFile: string): string {
 }
 
 async function testCommand(args: string[], out: Out): Promise<number> {
-  const scenarios = findScenarios(args[0] ?? 'definitions');
+  const target = args[0] ?? 'definitions';
+  const scenarios = findScenarios(target);
   let passed = 0;
   let failed = 0;
+  // Camunda Process Test cases (*.test.json) run against the processes in their folder.
+  for (const file of findFiles(target, '.test.json')) {
+    const { errors, results } = runCamundaTestCaseFile(readJson(file), await libraryIn(path.dirname(file), []));
+    if (errors.length > 0) {
+      failed++;
+      out.log(`FAIL ${file}\n  ${errors.join('\n  ')}`);
+    }
+    for (const r of results) {
+      if (r.passed) passed++;
+      else failed++;
+      out.log(r.passed ? `ok   ${file} › ${r.name}` : `FAIL ${file} › ${r.name}\n  ${r.failures.join('\n  ')}`);
+    }
+  }
   for (const file of scenarios) {
     try {
       const result = await runScenario(definitionFor(file), file);

@@ -194,3 +194,20 @@ describe('BPMN and other formats', () => {
     expect(await run('convert', file, '--report')).toMatchObject({ code: 2, stderr: expect.stringContaining('DOCTYPE') });
   });
 });
+
+describe('trellis test with Camunda Process Test cases', () => {
+  it('runs *.test.json (cpt-test-cases) against the processes in their folder: the Camunda 7 invoice passes both paths', async () => {
+    const { code, stdout } = await run('test', 'engine/simulate/fixtures/camunda7-invoice');
+    expect(stdout).toContain('ok   engine/simulate/fixtures/camunda7-invoice/invoice.test.json › happy path');
+    expect(stdout).toContain('ok   engine/simulate/fixtures/camunda7-invoice/invoice.test.json › rejection path');
+    expect(stdout).toContain('2 passed, 0 failed');
+    expect(code).toBe(0);
+  });
+
+  it('fails a test case that does not hold, saying what was expected and found', async () => {
+    const { code, stdout } = await run('test', 'engine/simulate/fixtures/charge-order.failing.test.json');
+    expect(code).toBe(1);
+    expect(stdout).toContain('FAIL engine/simulate/fixtures/charge-order.failing.test.json › expects managers to approve');
+    expect(stdout).toContain('candidateGroups: expected ["managers"], got ["finance","sales"]');
+  });
+});
