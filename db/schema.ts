@@ -105,7 +105,7 @@ export const processDefinitions = pgTable(
   (t) => [uniqueIndex('process_definitions_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
 );
 
-export const instanceStatuses = ['active', 'completed', 'incident'] as const;
+export const instanceStatuses = ['active', 'completed', 'incident', 'terminated'] as const;
 
 export const processInstances = pgTable(
   'process_instances',
@@ -122,8 +122,14 @@ export const processInstances = pgTable(
     startedBy: uuid('started_by').notNull().references(() => users.id),
     startedAt: createdAt(),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    /** A child started by a call activity: its parent instance, and the call activity there. */
+    parentId: uuid('parent_id'),
+    parentElementId: text('parent_element_id'),
+    parentScope: text('parent_scope'),
+    /** Hash of the instance's newest audit event: the chain's head, so a deleted tail shows. */
+    auditHead: text('audit_head'),
   },
-  (t) => [index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt)],
+  (t) => [index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt), index('process_instances_parent_idx').on(t.parentId)],
 );
 
 export const taskStatuses = ['open', 'completed', 'cancelled'] as const;
@@ -175,8 +181,103 @@ export const auditEvents = pgTable(
     elementId: text('element_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Hash chain per instance: sha256 of the previous event's hash and this event's content. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_events_instance_idx').on(t.tenantId, t.instanceId, t.id)],
+);
+
+export const jobKinds = ['timer', 'service'] as const;
+export const jobStatuses = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
+
+/**
+ * Durable work for workers: timers (due at a time) and service-task jobs (a connector or an
+ * external worker). Claimed with FOR UPDATE SKIP LOCKED under a lease; a job whose lease ran out
+ * (its worker died) is claimed again. `failed` = retries used up: an incident.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    kind: text('kind', { enum: jobKinds }).notNull(),
+    elementId: text('element_id').notNull(),
+    /** The engine's scope key of the run the job belongs to; null for the instance itself. */
+    scope: text('scope'),
+    /** Timers: the engine's timer id. */
+    timerId: text('timer_id'),
+    /** Service jobs: the task type (a connector or a worker's topic). */
+    jobType: text('job_type'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    status: text('status', { enum: jobStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    retries: integer('retries').notNull().default(3),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('jobs_due_idx').on(t.status, t.dueAt).where(sql`status in ('pending', 'running')`),
+    index('jobs_instance_idx').on(t.instanceId),
+    index('jobs_type_idx').on(t.tenantId, t.jobType, t.status),
+  ],
+);
+
+/** What a waiting instance listens for: a message (by name and correlation key) or a signal. */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    elementId: text('element_id').notNull(),
+    scope: text('scope'),
+    kind: text('kind', { enum: ['message', 'signal'] }).notNull(),
+    name: text('name').notNull(),
+    correlationKey: text('correlation_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('subscriptions_lookup_idx').on(t.tenantId, t.kind, t.name, t.correlationKey), index('subscriptions_instance_idx').on(t.instanceId)],
+);
+
+/** Published messages nobody waited for yet, kept until they expire; duplicate message ids are ignored. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    correlationKey: text('correlation_key'),
+    messageId: text('message_id'),
+    variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    correlatedAt: timestamp('correlated_at', { withTimezone: true, mode: 'date' }),
+    correlatedTo: uuid('correlated_to'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('messages_lookup_idx').on(t.tenantId, t.name, t.correlationKey).where(sql`correlated_at is null`),
+    uniqueIndex('messages_tenant_message_id_idx').on(t.tenantId, t.messageId),
+  ],
+);
+
+/** Idempotent commands: the first result under a key is returned to every retry. */
+export const commandResults = pgTable(
+  'command_results',
+  {
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    command: text('command').notNull(),
+    actorId: uuid('actor_id'),
+    result: jsonb('result').$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
 );
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -187,3 +288,5 @@ export type ProcessDefinitionRow = typeof processDefinitions.$inferSelect;
 export type ProcessInstance = typeof processInstances.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
+export type Job = typeof jobs.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;
