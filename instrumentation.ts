@@ -2,6 +2,12 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { getDatabase } = await import('./app/server/database');
-    await getDatabase();
+    const handle = await getDatabase();
+    const { readEnv } = await import('./app/server/env');
+    const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown };
+    if (readEnv().TRELLIS_WORKER === 'on' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisWorker) {
+      const { startWorkerLoop } = await import('./app/server/worker');
+      globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { onError: (error) => console.error('worker:', (error as Error).message) });
+    }
   }
 }

@@ -151,6 +151,8 @@ export const tasks = pgTable(
     dueDate: date('due_date', { mode: 'string' }),
     /** For one run of a multi-instance task: its 0-based index and item; -1 otherwise. */
     loopIndex: integer('loop_index').notNull().default(-1),
+    /** The engine's scope key of the run the task belongs to; null for the instance itself. */
+    scope: text('scope'),
     loopItem: jsonb('loop_item').$type<unknown>(),
     /** Form data submitted on completion. */
     data: jsonb('data').$type<Record<string, unknown>>(),

@@ -8,6 +8,8 @@ const schema = z.object({
   PGLITE_DATA_DIR: z.string().optional(),
   /** "off" to skip seeding the demo company on first start. */
   TRELLIS_SEED: z.enum(['demo', 'off']).default('demo'),
+  /** "off" when separate `trellis worker` processes run the jobs (scale-out); by default the app runs one. */
+  TRELLIS_WORKER: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -60,6 +60,7 @@ ALTER TABLE "process_instances" ADD COLUMN "parent_id" uuid;--> statement-breakp
 ALTER TABLE "process_instances" ADD COLUMN "parent_element_id" text;--> statement-breakpoint
 ALTER TABLE "process_instances" ADD COLUMN "parent_scope" text;--> statement-breakpoint
 ALTER TABLE "process_instances" ADD COLUMN "audit_head" text;--> statement-breakpoint
+ALTER TABLE "tasks" ADD COLUMN "scope" text;--> statement-breakpoint
 ALTER TABLE "command_results" ADD CONSTRAINT "command_results_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_instance_id_process_instances_id_fk" FOREIGN KEY ("instance_id") REFERENCES "public"."process_instances"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -1,8 +1,9 @@
 /** Engine features beyond the invoice template, run through the routers on a real database. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { tasks } from '@/db/schema';
+import { auditEvents, jobs, tasks } from '@/db/schema';
+import { createWorker } from '@/app/server/worker';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import reminder from '@/engine/compile/fixtures/reminder-approval.json';
@@ -53,11 +54,26 @@ describe('multi-instance and parallel tasks through the routers', () => {
     expect(view).toMatchObject({ status: 'completed', variables: { bothApproved: true } });
   });
 
-  it('refuses to publish a process with timers the server cannot run yet', async () => {
-    await expect(publishProcess(handle.db, tenantId, { definition: reminder, forms: [decisionForm('decision')] }, null)).rejects.toMatchObject({
-      code: 'BAD_REQUEST',
-      message: expect.stringContaining('"every2Days" (timer event)'),
-    });
+  it('runs a process with a repeating reminder and a deadline: timers are jobs a worker fires', async () => {
+    // given the reminder process, published (timers are run by the durable runtime)
+    await publishProcess(handle.db, tenantId, { definition: reminder, forms: [decisionForm('decision')] }, null);
+    const { id } = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'reminder-approval', variables: {} });
+    const pending = () => handle.db.select().from(jobs).where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
+    expect((await pending()).map((j) => j.elementId).sort()).toEqual(['after7Days', 'every2Days']);
+    const due = (elementId: string) => handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.elementId, elementId), eq(jobs.status, 'pending')));
+    const worker = createWorker(handle.db);
+    // when the 2-day reminder is due, it fires, sends the reminder and schedules the next one
+    await due('every2Days');
+    expect(await worker.tick()).toBe(1);
+    const history = await handle.db.select({ type: auditEvents.type, elementId: auditEvents.elementId }).from(auditEvents).where(eq(auditEvents.instanceId, id));
+    expect(history).toContainEqual({ type: 'message.sent', elementId: 'remind' });
+    expect((await pending()).map((j) => j.elementId).sort()).toEqual(['after7Days', 'every2Days']);
+    // when the 7-day deadline is due, the approval is interrupted and escalated; the reminder stops
+    await due('after7Days');
+    await worker.tick();
+    const open = await handle.db.select({ elementId: tasks.elementId }).from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
+    expect(open).toEqual([{ elementId: 'escalate' }]);
+    expect(await pending()).toEqual([]);
   });
 
   it('stores each multi-instance run as its own task', async () => {

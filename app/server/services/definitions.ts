@@ -1,7 +1,7 @@
 /** Publishing and reading process definitions and their forms, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { compile, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition } from '@/engine';
-import { flatten, isScopedMultiInstance } from '@/engine/model/scopes';
+import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -26,7 +26,7 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
   const definition = result.definition;
   const unsupported = notYetRunByServer(definition);
   if (unsupported.length > 0) {
-    throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses what the server does not run yet (timers, messages, jobs and decisions come with the durable runtime): ${unsupported.join('; ')}. It can be tried with \`trellis simulate\`.`);
+    throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses what the server does not run yet: ${unsupported.join('; ')}. It can be tried with \`trellis simulate\`.`);
   }
   const formDefs = input.forms.map((f, i) => {
     const parsed = formDefinitionSchema.safeParse(f);
@@ -68,24 +68,18 @@ function formKeysOf(definition: ProcessDefinition): string[] {
 }
 
 /**
- * Elements whose effects (timers, subscriptions, jobs, outgoing messages, decisions) the server
- * cannot carry out yet: publishing them would leave instances waiting forever.
+ * What the server cannot run yet: decision tables (their DMN is not stored with the definition
+ * yet), start events triggered by a timer, message or signal at the process level (no trigger
+ * starts instances yet), and assignment to named people (it comes with accounts). Timers,
+ * messages, signals, service jobs, call activities and scoped runs are run by the durable runtime.
  */
 function notYetRunByServer(definition: ProcessDefinition): string[] {
   const found: string[] = [];
+  for (const e of definition.elements) if (e.type === 'startEvent' && e.event) found.push(`"${e.id}" (${e.event.kind} start event)`);
   for (const e of flatten(definition).elements) {
     const what =
-      e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' ? `${e.event?.kind ?? 'boundary'} event` :
-      e.type === 'receiveTask' ? 'receive task' :
-      e.type === 'sendTask' || (e.type === 'intermediateThrowEvent' && e.event) ? 'outgoing message or signal' :
-      e.type === 'serviceTask' && e.taskType ? `job "${e.taskType}"` :
       e.type === 'businessRuleTask' ? 'decision table' :
-      e.type === 'callActivity' ? `call of "${e.calledElement}"` :
-      e.type === 'endEvent' && e.event ? `${e.event.kind} end event` :
-      e.type === 'startEvent' && e.event ? `${e.event.kind} start event` :
-      e.type === 'eventBasedGateway' ? 'event-based gateway' :
-      e.type === 'userTask' && (e.assignee !== undefined || e.candidateUsers !== undefined) ? 'assignment to named people (comes with accounts and access rules)' :
-      isScopedMultiInstance(e) ? 'parallel multi-instance subprocess that waits' : null;
+      e.type === 'userTask' && (e.assignee !== undefined || e.candidateUsers !== undefined) ? 'assignment to named people (comes with accounts and access rules)' : null;
     if (what) found.push(`"${e.id}" (${what})`);
   }
   return found;
@@ -94,7 +88,8 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
 async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition): Promise<FormRow> {
   const [existing] = await tx.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, form.key), eq(forms.version, form.version)));
   if (existing) {
-    const same = JSON.stringify([existing.schema, existing.uiSchema, existing.i18n, existing.title]) === JSON.stringify([form.schema, form.uiSchema, form.i18n, form.title]);
+    // jsonb stores object keys in its own order: compare content, not text.
+    const same = stableJson([existing.schema, existing.uiSchema, existing.i18n, existing.title]) === stableJson([form.schema, form.uiSchema, form.i18n, form.title]);
     if (!same) throw new AppError('CONFLICT', `Form "${form.key}" version ${form.version} is already published with different content; publish a new version.`);
     return existing;
   }
@@ -176,4 +171,9 @@ export async function getStartable(db: Executor, actor: Actor, key: string) {
     description: def.definition.description ?? null,
     startForm: await startFormOf(db, actor.tenantId, def),
   };
+}
+
+/** JSON with object keys sorted, so equal content gives equal text. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 }

@@ -1,24 +1,50 @@
 /**
- * Carries out the engine's effects inside the caller's transaction: inbox tasks and audit rows,
- * written with as few round trips as the data allows (one INSERT per table).
+ * Carries out the engine's effects inside the caller's transaction: inbox tasks, timers and
+ * service jobs (the `jobs` table, run by workers), message and signal subscriptions, child
+ * instances of call activities, and audit rows. Effects that concern other instances (a child
+ * completed, a message or signal delivered, a child started) become follow-up steps driven in the
+ * same transaction, so a command either happens with all its consequences or not at all.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { Effect } from '@/engine';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, tasks } from '@/db/schema';
+import { auditEvents, jobs, messages, processDefinitions, processInstances, subscriptions, tasks } from '@/db/schema';
+import { AppError } from '../errors';
+import { compiledProcess } from './definitions';
 
 export interface EffectScope {
   tenantId: string;
   instanceId: string;
-  actorId: string;
+  /** Who caused it; null for the system (a timer, a worker). */
+  actorId: string | null;
   /** Form key → pinned form id of the definition version being run. */
   formIds: Record<string, string>;
 }
 
 type AuditRow = typeof auditEvents.$inferInsert;
 
-/** Applies `effects` in order; returns the ids of the tasks created. */
-export async function applyEffects(tx: Executor, scope: EffectScope, effects: Effect[], leadingAudit: AuditRow[] = []): Promise<string[]> {
+/** A step still to take in this transaction: an event for an instance. */
+export interface FollowUp {
+  instanceId: string;
+  event: EngineEvent;
+  audit?: AuditRow[];
+}
+
+/** Longest chain of follow-up steps one command may cause (a message ping-pong would loop). */
+const MAX_FOLLOW_UPS = 1_000;
+
+/** The database's clock for this transaction (timers are due by it, workers fire by it). */
+export async function dbNow(tx: Executor): Promise<string> {
+  const [row] = await tx.select({ now: sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` }).from(sql`(select 1) as one`);
+  return row!.now;
+}
+
+/**
+ * Applies `effects` of one instance's step in order, then drives the follow-ups they caused
+ * (unless the caller collects them in `followUps`). Returns the ids of the tasks created.
+ */
+export async function applyEffects(tx: Executor, scope: EffectScope, effects: Effect[], leadingAudit: AuditRow[] = [], followUps?: FollowUp[]): Promise<string[]> {
+  const queue = followUps ?? [];
   const base = { tenantId: scope.tenantId, instanceId: scope.instanceId, actorId: scope.actorId };
   const creates = effects.filter((e): e is Extract<Effect, { type: 'createTask' }> => e.type === 'createTask');
   const created = creates.length === 0 ? [] : await tx
@@ -38,6 +64,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
           dueDate: e.dueDate ? e.dueDate.slice(0, 10) : null,
           loopIndex: e.loop?.index ?? -1,
           loopItem: e.loop?.item ?? null,
+          scope: e.scope ?? null,
           createdBy: scope.actorId,
         };
       }),
@@ -45,9 +72,11 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     .returning({ id: tasks.id, elementId: tasks.elementId });
 
   const audit: AuditRow[] = [...leadingAudit];
-  const cancelled: { elementId: string; loopIndex: number | undefined }[] = [];
+  const newJobs: (typeof jobs.$inferInsert)[] = [];
   let nextTask = 0;
+  const inScope = (s: string | undefined) => (s === undefined ? isNull(tasks.scope) : eq(tasks.scope, s));
   for (const e of effects) {
+    const at = { scope: e.scope ?? null };
     switch (e.type) {
       case 'createTask': {
         const task = created[nextTask++]!;
@@ -58,27 +87,264 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
         audit.push({ ...base, type: e.event, elementId: e.elementId, data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) } });
         break;
       case 'cancelTask':
-        cancelled.push({ elementId: e.elementId, loopIndex: e.loopIndex });
+        await tx
+          .update(tasks)
+          .set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), eq(tasks.elementId, e.elementId), inScope(e.scope), ...(e.loopIndex === undefined ? [] : [eq(tasks.loopIndex, e.loopIndex)])));
         audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex } });
         break;
-      case 'completeInstance':
-        audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
+      case 'scheduleTimer':
+        // The engine knows a firing by the time it was scheduled for (payload), whenever it runs.
+        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'timer', elementId: e.elementId, timerId: e.timerId, dueAt: new Date(e.dueAt), payload: { dueAt: e.dueAt }, ...at });
+        audit.push({ ...base, type: 'timer.scheduled', elementId: e.elementId, data: { timerId: e.timerId, dueAt: e.dueAt } });
         break;
+      case 'cancelTimer':
+        await tx
+          .update(jobs)
+          .set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'timer'), eq(jobs.timerId, e.timerId), jobScope(e.scope), inArray(jobs.status, ['pending', 'running'])));
+        break;
+      case 'startJob':
+        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'service', elementId: e.elementId, jobType: e.taskType, payload: e.variables, ...at });
+        audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
+        break;
+      case 'cancelJob':
+        await tx
+          .update(jobs)
+          .set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'service'), eq(jobs.elementId, e.elementId), jobScope(e.scope), inArray(jobs.status, ['pending', 'running'])));
+        break;
+      case 'openSubscription':
+        await tx.insert(subscriptions).values({ tenantId: scope.tenantId, instanceId: scope.instanceId, elementId: e.elementId, kind: e.kind, name: e.name, correlationKey: e.correlationKey, ...at });
+        if (e.kind === 'message') await correlateBuffered(tx, scope, e, queue);
+        break;
+      case 'closeSubscription':
+        await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, scope.instanceId), eq(subscriptions.elementId, e.elementId), e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope)));
+        break;
+      case 'sendMessage':
+        audit.push({ ...base, type: 'message.sent', elementId: e.elementId, data: { name: e.name } });
+        await publish(tx, scope.tenantId, { name: e.name, correlationKey: typeof e.payload.correlationKey === 'string' ? e.payload.correlationKey : null, variables: e.payload, ttlSeconds: 0 }, queue);
+        break;
+      case 'broadcastSignal':
+        audit.push({ ...base, type: 'signal.broadcast', elementId: e.elementId, data: { name: e.name } });
+        await broadcast(tx, scope.tenantId, e.name, e.payload, queue);
+        break;
+      case 'startChildInstance':
+        await startChild(tx, scope, e, queue);
+        break;
+      case 'cancelChildInstance':
+        await cancelChildren(tx, scope.tenantId, scope.instanceId, { elementId: e.elementId, scope: e.scope ?? null });
+        break;
+      case 'cancelScope':
+        if (e.scope !== undefined) await cancelScope(tx, scope.instanceId, e.scope);
+        break;
+      case 'completeInstance': {
+        audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
+        await cancelOpenWork(tx, scope.instanceId);
+        const [row] = await tx
+          .select({ parentId: processInstances.parentId, parentElementId: processInstances.parentElementId, parentScope: processInstances.parentScope, state: processInstances.state })
+          .from(processInstances)
+          .where(eq(processInstances.id, scope.instanceId));
+        if (row?.parentId && row.parentElementId) {
+          queue.push({ instanceId: row.parentId, event: { type: 'child.completed', elementId: row.parentElementId, variables: row.state.variables, ...(row.parentScope ? { scope: row.parentScope } : {}) } });
+        }
+        break;
+      }
       case 'raiseIncident':
         audit.push({ ...base, type: 'incident.raised', elementId: e.incident.elementId, data: { code: e.incident.code, message: e.incident.message } });
         break;
       default:
-        // Publishing refuses what the server cannot run yet; should one slip through, fail the
-        // command (nothing is written) rather than leave the instance waiting forever.
-        throw new Error(`The server cannot carry out the engine's "${e.type}" effect yet (element "${'elementId' in e ? e.elementId : '?'}").`);
+        throw new Error(`The server cannot carry out the engine's "${e.type}" effect (element "${'elementId' in e ? e.elementId : '?'}").`);
     }
   }
-  for (const c of cancelled) {
-    await tx
-      .update(tasks)
-      .set({ status: 'cancelled', completedAt: sql`now()` })
-      .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), eq(tasks.elementId, c.elementId), ...(c.loopIndex === undefined ? [] : [eq(tasks.loopIndex, c.loopIndex)])));
-  }
+  if (newJobs.length > 0) await tx.insert(jobs).values(newJobs);
   if (audit.length > 0) await tx.insert(auditEvents).values(audit);
+  if (!followUps) await driveFollowUps(tx, scope.actorId, queue);
   return created.map((t) => t.id);
+}
+
+function jobScope(scope: string | undefined) {
+  return scope === undefined ? isNull(jobs.scope) : eq(jobs.scope, scope);
+}
+
+/** Takes the follow-up steps in order (each may add more), in the caller's transaction. */
+export async function driveFollowUps(tx: Executor, actorId: string | null, queue: FollowUp[]): Promise<void> {
+  for (let steps = 0; queue.length > 0; steps++) {
+    if (steps >= MAX_FOLLOW_UPS) throw new AppError('CONFLICT', `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`);
+    const next = queue.shift()!;
+    await stepInstance(tx, actorId, next.instanceId, next.event, next.audit ?? [], queue);
+  }
+}
+
+/**
+ * One engine step of an instance, persisted: load, step, write the state (version-checked), carry
+ * out the effects. Returns false when the instance no longer takes the event (ended, or it waits
+ * elsewhere) — a late timer or message is then dropped, which is what a durable host must do.
+ */
+export async function stepInstance(tx: Executor, actorId: string | null, instanceId: string, event: EngineEvent, leadingAudit: AuditRow[], queue: FollowUp[]): Promise<boolean> {
+  const [instance] = await tx
+    .select({ id: processInstances.id, tenantId: processInstances.tenantId, version: processInstances.version, status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition, formIds: processDefinitions.formIds } })
+    .from(processInstances)
+    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    .where(eq(processInstances.id, instanceId));
+  if (!instance || instance.status !== 'active') return false;
+  let result;
+  try {
+    result = send(compiledProcess(instance.def), instance.state, event, { now: await dbNow(tx) });
+  } catch (error) {
+    if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED' || error.code === 'INSTANCE_NOT_ACTIVE')) return false;
+    throw error;
+  }
+  const moved = await tx
+    .update(processInstances)
+    .set({ state: result.state, status: result.state.status, outcome: result.state.outcome ?? null, version: instance.version + 1, endedAt: result.state.status === 'active' ? null : sql`now()` })
+    .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
+    .returning({ id: processInstances.id });
+  if (moved.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
+  await applyEffects(tx, { tenantId: instance.tenantId, instanceId: instance.id, actorId, formIds: instance.def.formIds }, result.effects, leadingAudit, queue);
+  return true;
+}
+
+// ---- messages and signals ---------------------------------------------------------------------
+
+export interface PublishInput {
+  name: string;
+  correlationKey: string | null;
+  variables: Variables;
+  /** How long an uncorrelated message waits for a receiver (0: it is dropped). */
+  ttlSeconds: number;
+  /** Publishing the same id twice has no effect the second time. */
+  messageId?: string | null;
+}
+
+/**
+ * Delivers a message to the instance waiting for it (name, and correlation key where either side
+ * has one), else starts an instance at a matching message start event, else buffers it for its
+ * time to live. Returns where it went.
+ */
+export async function publish(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<{ correlated: 'instance' | 'started' | 'buffered' | 'dropped' | 'duplicate'; instanceId?: string }> {
+  if (input.messageId) {
+    const [seen] = await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.tenantId, tenantId), eq(messages.messageId, input.messageId)));
+    if (seen) return { correlated: 'duplicate' };
+  }
+  const [waiting] = await tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'message'), eq(subscriptions.name, input.name), keyMatches(input.correlationKey)))
+    .orderBy(asc(subscriptions.createdAt))
+    .limit(1)
+    .for('update', { skipLocked: true });
+  const record = async (correlatedTo: string | null, ttl: number) => {
+    if (!input.messageId && ttl <= 0) return;
+    await tx.insert(messages).values({ tenantId, name: input.name, correlationKey: input.correlationKey, messageId: input.messageId ?? null, variables: input.variables, expiresAt: sql`now() + make_interval(secs => ${ttl})`, correlatedAt: correlatedTo ? sql`now()` : null, correlatedTo });
+  };
+  if (waiting) {
+    await tx.delete(subscriptions).where(eq(subscriptions.id, waiting.id));
+    queue.push({ instanceId: waiting.instanceId, event: { type: 'message.received', name: input.name, correlationKey: input.correlationKey, variables: input.variables, ...(waiting.scope ? { scope: waiting.scope } : {}) } });
+    await record(waiting.instanceId, 0);
+    return { correlated: 'instance', instanceId: waiting.instanceId };
+  }
+  if (input.ttlSeconds > 0 || input.messageId) await record(null, input.ttlSeconds);
+  return { correlated: input.ttlSeconds > 0 ? 'buffered' : 'dropped' };
+}
+
+function keyMatches(key: string | null) {
+  return key === null ? sql`true` : or(isNull(subscriptions.correlationKey), eq(subscriptions.correlationKey, key))!;
+}
+
+/** A subscription just opened: a buffered message it matches is delivered at once. */
+async function correlateBuffered(tx: Executor, scope: EffectScope, e: Extract<Effect, { type: 'openSubscription' }>, queue: FollowUp[]) {
+  const [message] = await tx
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, scope.tenantId),
+        eq(messages.name, e.name),
+        isNull(messages.correlatedAt),
+        gt(messages.expiresAt, sql`now()`),
+        e.correlationKey === null ? sql`true` : or(isNull(messages.correlationKey), eq(messages.correlationKey, e.correlationKey)),
+      ),
+    )
+    .orderBy(asc(messages.createdAt))
+    .limit(1)
+    .for('update', { skipLocked: true });
+  if (!message) return;
+  await tx.update(messages).set({ correlatedAt: sql`now()`, correlatedTo: scope.instanceId }).where(eq(messages.id, message.id));
+  await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, scope.instanceId), eq(subscriptions.elementId, e.elementId), e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope)));
+  queue.push({ instanceId: scope.instanceId, event: { type: 'message.received', name: e.name, correlationKey: message.correlationKey, variables: message.variables, ...(e.scope ? { scope: e.scope } : {}) } });
+}
+
+/** A signal reaches every instance of the company waiting for it. */
+export async function broadcast(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[]): Promise<number> {
+  const waiting = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
+  for (const s of waiting) queue.push({ instanceId: s.instanceId, event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) } });
+  return waiting.length;
+}
+
+// ---- call activities ----------------------------------------------------------------------------
+
+/** Starts the called process (its latest published version) as a child, in this transaction. */
+async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, { type: 'startChildInstance' }>, queue: FollowUp[]) {
+  const [def] = await tx
+    .select()
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, parent.tenantId), eq(processDefinitions.key, e.processKey)))
+    .orderBy(sql`${processDefinitions.version} desc`)
+    .limit(1);
+  if (!def) throw new AppError('BAD_REQUEST', `Call activity "${e.elementId}" calls process "${e.processKey}", which is not published in this company.`);
+  const [parentRow] = await tx.select({ startedBy: processInstances.startedBy }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
+  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx) });
+  const [child] = await tx
+    .insert(processInstances)
+    .values({
+      tenantId: parent.tenantId,
+      definitionId: def.id,
+      status: result.state.status,
+      outcome: result.state.outcome ?? null,
+      state: result.state,
+      startedBy: parent.actorId ?? parentRow!.startedBy,
+      endedAt: result.state.status === 'active' ? null : new Date(),
+      parentId: parent.instanceId,
+      parentElementId: e.elementId,
+      parentScope: e.scope ?? null,
+    })
+    .returning({ id: processInstances.id });
+  const started = { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, parentId: parent.instanceId, variables: e.variables } };
+  await applyEffects(tx, { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, formIds: def.formIds }, result.effects, [started], queue);
+}
+
+/** Ends the children a cancelled call activity started (and theirs), with their open work. */
+async function cancelChildren(tx: Executor, tenantId: string, parentId: string, at?: { elementId: string; scope: string | null }) {
+  const children = await tx
+    .update(processInstances)
+    .set({ status: 'terminated', endedAt: sql`now()` })
+    .where(
+      and(
+        eq(processInstances.parentId, parentId),
+        eq(processInstances.status, 'active'),
+        ...(at ? [eq(processInstances.parentElementId, at.elementId), at.scope === null ? isNull(processInstances.parentScope) : eq(processInstances.parentScope, at.scope)] : []),
+      ),
+    )
+    .returning({ id: processInstances.id });
+  for (const c of children) {
+    await cancelOpenWork(tx, c.id);
+    await tx.insert(auditEvents).values({ tenantId, instanceId: c.id, type: 'instance.terminated', data: { by: 'parent', parentId } });
+    await cancelChildren(tx, tenantId, c.id);
+  }
+}
+
+/** An instance that ended leaves no open tasks, jobs or subscriptions behind. */
+async function cancelOpenWork(tx: Executor, instanceId: string) {
+  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
+  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running'])));
+  await tx.delete(subscriptions).where(eq(subscriptions.instanceId, instanceId));
+}
+
+/** A scoped run ended early: what waits in it (or in runs inside it) goes with it. */
+async function cancelScope(tx: Executor, instanceId: string, scope: string) {
+  const inside = (column: typeof tasks.scope | typeof jobs.scope | typeof subscriptions.scope) => or(eq(column, scope), sql`${column} like ${`${scope}/%`}`)!;
+  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
+  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running']), inside(jobs.scope)));
+  await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, instanceId), inside(subscriptions.scope)));
 }

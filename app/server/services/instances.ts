@@ -8,7 +8,7 @@ import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, formsByIds, latestDefinition, mayStart, startFormOf } from './definitions';
-import { applyEffects } from './effects';
+import { applyEffects, dbNow } from './effects';
 
 export interface StartInput {
   definitionKey: string;
@@ -31,7 +31,7 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
       throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
     }
 
-    const result = start(compiledProcess(def), variables, { now: new Date().toISOString() });
+    const result = start(compiledProcess(def), variables, { now: await dbNow(tx) });
     const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
     const [instance] = await tx
       .insert(processInstances)
@@ -43,7 +43,7 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
         outcome: result.state.outcome ?? null,
         state: result.state,
         startedBy: actor.userId,
-        endedAt: result.state.status === 'completed' ? new Date() : null,
+        endedAt: result.state.status === 'active' ? null : new Date(),
       })
       .returning({ id: processInstances.id });
     const scope = { tenantId: actor.tenantId, instanceId: instance!.id, actorId: actor.userId, formIds: def.formIds };

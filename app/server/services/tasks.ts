@@ -7,7 +7,7 @@ import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, startFormOf } from './definitions';
-import { applyEffects } from './effects';
+import { applyEffects, dbNow } from './effects';
 
 /** SQL: the open-or-not task is offered to the actor (assigned, or to one of their departments). */
 function offeredTo(actor: Actor): SQL {
@@ -132,7 +132,8 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
     let result;
     try {
       const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
-      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...run }, { now: new Date().toISOString() });
+      const inRun = task.scope ? { scope: task.scope } : {};
+      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...run, ...inRun }, { now: await dbNow(tx) });
     } catch (error) {
       if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED')) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);
@@ -155,7 +156,7 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
         status: result.state.status,
         outcome: result.state.outcome ?? null,
         version: instance.version + 1,
-        endedAt: result.state.status === 'completed' ? sql`now()` : null,
+        endedAt: result.state.status === 'active' ? null : sql`now()`,
       })
       .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
       .returning({ id: processInstances.id });

@@ -1,0 +1,116 @@
+/**
+ * Jobs: timers and service-task work, durable in the `jobs` table. Any number of workers share
+ * one database: a worker claims due jobs with FOR UPDATE SKIP LOCKED under a lease, runs each in
+ * its own transaction, and a job whose lease runs out (its worker died) is claimed again. Times
+ * are the database's. A job that keeps failing is retried with exponential backoff, then becomes
+ * an incident (status `failed`), visible and retryable.
+ */
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { EngineEvent, Variables } from '@/engine';
+import type { Executor } from '@/db/client';
+import { auditEvents, jobs, type Job } from '@/db/schema';
+import { AppError } from '../errors';
+import { driveFollowUps, stepInstance, type FollowUp } from './effects';
+
+export interface ClaimOptions {
+  workerId: string;
+  /** Most jobs claimed at once. */
+  batch?: number;
+  /** How long a claim holds before another worker may take the job. */
+  leaseSeconds?: number;
+  /** Service job types this worker runs itself (connectors); timers are always run. */
+  jobTypes?: readonly string[];
+}
+
+/** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
+export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<Job[]> {
+  const runnable = options.jobTypes?.length ? or(eq(jobs.kind, 'timer'), and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])))! : eq(jobs.kind, 'timer');
+  const due = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(runnable, or(and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)))))
+    .orderBy(asc(jobs.dueAt))
+    .limit(options.batch ?? 20)
+    .for('update', { skipLocked: true });
+  return db
+    .update(jobs)
+    .set({ status: 'running', lockedBy: options.workerId, lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds ?? 30})`, attempts: sql`${jobs.attempts} + 1` })
+    .where(inArray(jobs.id, due))
+    .returning();
+}
+
+/**
+ * Runs one claimed timer: fires it into its instance, in one transaction with everything it
+ * causes. The job is done only if this worker still holds it; a conflict releases it for a retry.
+ */
+export async function runTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
+      if (!held) return 'lost';
+      const queue: FollowUp[] = [];
+      const scheduledFor = typeof job.payload.dueAt === 'string' ? job.payload.dueAt : job.dueAt.toISOString();
+      const event: EngineEvent = { type: 'timer.fired', timerId: job.timerId!, dueAt: scheduledFor, ...(job.scope ? { scope: job.scope } : {}) };
+      const fired = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'timer.fired', elementId: job.elementId, data: { timerId: job.timerId, dueAt: scheduledFor } };
+      const accepted = await stepInstance(tx, null, job.instanceId, event, [fired], queue);
+      await tx.update(jobs).set({ status: accepted ? 'done' : 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      await driveFollowUps(tx, null, queue);
+      return accepted ? 'fired' : 'stale';
+    });
+  } catch (error) {
+    await release(db, job, workerId, error);
+    return 'retry';
+  }
+}
+
+/** A failed attempt: back off and try again, or after the last retry raise an incident. */
+async function release(db: Executor, job: Job, workerId: string, error: unknown) {
+  const message = (error as Error).message ?? String(error);
+  // A lost race (the instance moved on) or a dropped connection is not the job's fault: retry at once.
+  const transient = (error instanceof AppError && error.code === 'CONFLICT') || isConnectionLost(error);
+  const exhausted = !transient && job.attempts > job.retries;
+  await db
+    .update(jobs)
+    .set({
+      status: exhausted ? 'failed' : 'pending',
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: message.slice(0, 2_000),
+      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${Math.min(3_600, 2 ** Math.max(0, job.attempts - 1))})`,
+    })
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)));
+  if (exhausted) {
+    await db.insert(auditEvents).values({ tenantId: job.tenantId, instanceId: job.instanceId, type: 'incident.raised', elementId: job.elementId, data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts } });
+  }
+}
+
+/** A worker (or a connector) finished a service job: the instance moves on, once. */
+export async function completeJob(db: Executor, tenantId: string, jobId: string, variables: Variables): Promise<{ instanceId: string }> {
+  return finishJob(db, tenantId, jobId, (job) => ({ type: 'job.completed', elementId: job.elementId, variables, ...(job.scope ? { scope: job.scope } : {}) }), 'job.completed');
+}
+
+/** A worker reports a business error (caught by an error boundary event on the service task). */
+export async function throwJobError(db: Executor, tenantId: string, jobId: string, code: string, message?: string): Promise<{ instanceId: string }> {
+  return finishJob(db, tenantId, jobId, (job) => ({ type: 'error.thrown', elementId: job.elementId, code, ...(message ? { message } : {}), ...(job.scope ? { scope: job.scope } : {}) }), 'job.error');
+}
+
+async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf: (job: Job) => EngineEvent, auditType: string): Promise<{ instanceId: string }> {
+  return db.transaction(async (tx) => {
+    const [job] = await tx.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service'))).for('update');
+    if (!job) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
+    if (job.status !== 'pending' && job.status !== 'running') throw new AppError('CONFLICT', `Job "${jobId}" is already ${job.status}.`);
+    const queue: FollowUp[] = [];
+    const audit = { tenantId, instanceId: job.instanceId, actorId: null, type: auditType, elementId: job.elementId, data: {} };
+    const accepted = await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue);
+    if (!accepted) throw new AppError('CONFLICT', `Job "${jobId}" no longer has an activity waiting for it.`);
+    await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+    await driveFollowUps(tx, null, queue);
+    return { instanceId: job.instanceId };
+  });
+}
+
+/** The database connection went away mid-job (a restart, a failover): not the job's fault. */
+function isConnectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^CONNECTION_/.test(code) || code === '57P01' || code.startsWith('08'));
+}

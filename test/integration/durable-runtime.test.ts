@@ -1,0 +1,213 @@
+/**
+ * The durable runtime on a real database (PGlite, and PostgreSQL when DATABASE_URL is set):
+ * timers as jobs fired by workers on the database's clock, messages (correlated, buffered,
+ * deduplicated), signals, service jobs completed by a worker, and call activities whose child
+ * starts in the same transaction and resumes the parent.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { auditEvents, jobs, processInstances, subscriptions, tasks } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { publishProcess } from '@/app/server/services/definitions';
+import { publish, driveFollowUps, type FollowUp } from '@/app/server/services/effects';
+import { claimDueJobs, completeJob } from '@/app/server/services/jobs';
+import { createWorker } from '@/app/server/worker';
+import { callerFor, demo } from '../support/callers';
+import { createTestDatabase } from '../support/database';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+const form = (key: string, properties: Record<string, object> = { decision: { type: 'string', enum: ['approve', 'reject'] } }) => ({ key, version: 1, title: key, schema: { type: 'object', properties } });
+const flow = (id: string, source: string, target: string) => ({ id, source, target });
+const def = (key: string, elements: object[], flows: object[], extra: object = {}) => ({ formatVersion: 1, key, version: 1, name: key, elements, flows, ...extra });
+const task = (id: string) => ({ id, type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] });
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  tenantId = await seedDemo(handle.db);
+  const publishAll = async (definition: object, forms: object[] = []) => publishProcess(handle.db, tenantId, { definition, forms }, null);
+  await publishAll(def('timer-wait', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }, task('review'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'review'), flow('f3', 'review', 'e')]), [form('decision')]);
+  await publishAll(
+    def('deadline', [{ id: 's', type: 'startEvent' }, task('review'), { id: 'late', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'timer', duration: 'PT48H' } }, { id: 'done', type: 'endEvent', outcome: 'reviewed' }, { id: 'escalated', type: 'endEvent', outcome: 'escalated' }], [flow('f1', 's', 'review'), flow('f2', 'review', 'done'), flow('f3', 'late', 'escalated')]),
+  );
+  await publishAll(
+    def('payment', [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'paid'), flow('f2', 'paid', 'e')], { startForm: 'payment-start' }),
+    [form('payment-start', { invoiceNumber: { type: 'string' } })],
+  );
+  await publishAll(def('child', [{ id: 's', type: 'startEvent' }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'check'), flow('f2', 'check', 'e')]));
+  await publishAll(def('parent', [{ id: 's', type: 'startEvent' }, { id: 'call', type: 'callActivity', calledElement: 'child', outputs: { childDecision: 'decision' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'call'), flow('f2', 'call', 'e')]));
+  await publishAll(def('charge', [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')]));
+  await publishAll(def('stop-signal', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')]));
+});
+afterAll(async () => handle?.close());
+
+const instance = async (id: string) => (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
+const jobsOf = (id: string) => handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
+/** Makes the instance's pending timers due now, as if their time had come. */
+const makeDue = (id: string) => handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
+const start = async (key: string, variables: Record<string, unknown> = {}) => (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: key, variables });
+const openTasks = (id: string) => handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
+
+describe('timers', () => {
+  it('are jobs due at the database time; a worker fires each once, when due', async () => {
+    // given an instance waiting an hour
+    const { id } = await start('timer-wait');
+    const [timer] = await jobsOf(id);
+    expect(timer).toMatchObject({ kind: 'timer', elementId: 'wait', status: 'pending' });
+    const [{ delay }] = (await handle.db.select({ delay: sql<number>`extract(epoch from ${jobs.dueAt} - now())::int` }).from(jobs).where(eq(jobs.id, timer!.id))) as [{ delay: number }];
+    expect(delay).toBeGreaterThan(3_500);
+    // when a worker polls before it is due, nothing fires
+    const worker = createWorker(handle.db);
+    expect(await worker.tick()).toBe(0);
+    // when it is due, the worker fires it and the instance moves on
+    await makeDue(id);
+    expect(await worker.tick()).toBe(1);
+    expect((await instance(id)).state.active).toEqual(['review']);
+    expect((await jobsOf(id))[0]).toMatchObject({ status: 'done', lockedBy: null });
+    // and polling again fires nothing twice
+    expect(await worker.tick()).toBe(0);
+    const fired = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
+    expect(fired).toHaveLength(1);
+  });
+
+  it('a boundary timer is cancelled with its task, and fires when the task is late', async () => {
+    const hung = await callerFor(handle.db, demo.hung);
+    // in time: the task is done, the deadline's job is cancelled
+    const onTime = await start('deadline');
+    const [t] = await openTasks(onTime.id);
+    await hung.task.complete({ id: t!.id, data: { decision: 'approve' } });
+    expect(await instance(onTime.id)).toMatchObject({ status: 'completed', outcome: 'reviewed' });
+    expect((await jobsOf(onTime.id)).map((j) => j.status)).toEqual(['cancelled']);
+    // late: the deadline fires, cancels the task and ends escalated
+    const late = await start('deadline');
+    await makeDue(late.id);
+    await createWorker(handle.db).tick();
+    expect(await instance(late.id)).toMatchObject({ status: 'completed', outcome: 'escalated' });
+    expect(await openTasks(late.id)).toEqual([]);
+  });
+
+  it('a worker that died holding a timer (its lease ran out) does not stop it: another fires it, once', async () => {
+    const { id } = await start('timer-wait');
+    await makeDue(id);
+    // worker A claims and dies
+    const claimed = await claimDueJobs(handle.db, { workerId: 'dead-worker', leaseSeconds: 60 });
+    expect(claimed.map((j) => j.instanceId)).toContain(id);
+    // while the lease holds, nobody else takes it
+    expect(await createWorker(handle.db).tick()).toBe(0);
+    // once it has run out, worker B fires it
+    await handle.db.update(jobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.lockedBy, 'dead-worker'));
+    expect(await createWorker(handle.db).tick()).toBeGreaterThanOrEqual(1);
+    expect((await instance(id)).state.active).toEqual(['review']);
+    const fired = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
+    expect(fired).toHaveLength(1);
+  });
+});
+
+describe('messages and signals', () => {
+  const send = async (name: string, correlationKey: string | null, variables: Record<string, unknown>, ttlSeconds = 0, messageId?: string) =>
+    handle.db.transaction(async (tx) => {
+      const queue: FollowUp[] = [];
+      const result = await publish(tx, tenantId, { name, correlationKey, variables, ttlSeconds, messageId }, queue);
+      await driveFollowUps(tx, null, queue);
+      return result;
+    });
+
+  it('a message reaches the instance with its correlation key, and only that one', async () => {
+    const a = await start('payment', { invoiceNumber: 'HD-001' });
+    const b = await start('payment', { invoiceNumber: 'HD-002' });
+    expect(await send('payment-received', 'HD-002', { bankRef: 'VCB-9' })).toMatchObject({ correlated: 'instance', instanceId: b.id });
+    expect(await instance(b.id)).toMatchObject({ status: 'completed' });
+    expect((await instance(b.id)).state.variables).toMatchObject({ bankRef: 'VCB-9' });
+    expect(await instance(a.id)).toMatchObject({ status: 'active' });
+    expect(await handle.db.select().from(subscriptions).where(eq(subscriptions.instanceId, b.id))).toEqual([]);
+  });
+
+  it('a message published before anyone waits is kept for its time to live; a duplicate message id is ignored', async () => {
+    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({ correlated: 'buffered' });
+    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({ correlated: 'duplicate' });
+    const later = await start('payment', { invoiceNumber: 'HD-010' });
+    expect(await instance(later.id)).toMatchObject({ status: 'completed' });
+    expect((await instance(later.id)).state.variables).toMatchObject({ bankRef: 'ACB-1' });
+    // the buffered message was taken once: another instance with the same key keeps waiting
+    const again = await start('payment', { invoiceNumber: 'HD-010' });
+    expect(await instance(again.id)).toMatchObject({ status: 'active' });
+  });
+
+  it('a message without a time to live and no receiver is dropped', async () => {
+    expect(await send('payment-received', 'HD-404', {})).toEqual({ correlated: 'dropped' });
+  });
+
+  it('a signal reaches every instance waiting for it', async () => {
+    const x = await start('stop-signal');
+    const y = await start('stop-signal');
+    await handle.db.transaction(async (tx) => {
+      const { broadcast } = await import('@/app/server/services/effects');
+      const queue: FollowUp[] = [];
+      expect(await broadcast(tx, tenantId, 'quarter-closed', {}, queue)).toBeGreaterThanOrEqual(2);
+      await driveFollowUps(tx, null, queue);
+    });
+    expect((await instance(x.id)).status).toBe('completed');
+    expect((await instance(y.id)).status).toBe('completed');
+  });
+});
+
+describe('service jobs', () => {
+  it('wait in the jobs table for a worker; completing one moves the instance on, once', async () => {
+    const { id } = await start('charge');
+    const [job] = await jobsOf(id);
+    expect(job).toMatchObject({ kind: 'service', jobType: 'charge-card', status: 'pending' });
+    await completeJob(handle.db, tenantId, job!.id, { receipt: 'R-1' });
+    expect(await instance(id)).toMatchObject({ status: 'completed' });
+    expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
+    await expect(completeJob(handle.db, tenantId, job!.id, { receipt: 'R-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
+  });
+
+  it('are not found from another company', async () => {
+    const { id } = await start('charge');
+    const [job] = await jobsOf(id);
+    await expect(completeJob(handle.db, '00000000-0000-0000-0000-000000000000', job!.id, {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('call activities', () => {
+  it('start the child in the same transaction; the child\'s completion resumes the parent with its outputs', async () => {
+    const parent = await start('parent');
+    const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));
+    expect(child).toMatchObject({ status: 'active', parentElementId: 'call' });
+    const [t] = await openTasks(child!.id);
+    await (await callerFor(handle.db, demo.hung)).task.complete({ id: t!.id, data: { decision: 'approve' } });
+    expect(await instance(child!.id)).toMatchObject({ status: 'completed' });
+    expect(await instance(parent.id)).toMatchObject({ status: 'completed' });
+    expect((await instance(parent.id)).state.variables).toMatchObject({ childDecision: 'approve' });
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('workers sharing one PostgreSQL', () => {
+  it('4 workers on 200 due timers: each timer fires exactly once', async () => {
+    // given 200 instances whose timers are all due
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) ids.push((await ngoc.instance.start({ definitionKey: 'timer-wait', variables: {} })).id);
+    await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer'), eq(jobs.elementId, 'wait')));
+    // when four workers poll at the same time until nothing is due
+    const workers = Array.from({ length: 4 }, (_, i) => createWorker(handle.db, { workerId: `w${i}`, batch: 10 }));
+    const ran = await Promise.all(
+      workers.map(async (w) => {
+        let total = 0;
+        for (let n = await w.tick(); n > 0; n = await w.tick()) total += n;
+        return total;
+      }),
+    );
+    // then every timer fired once, and the work was shared
+    expect(ran.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200);
+    expect(ran.filter((n) => n > 0).length).toBeGreaterThan(1);
+    const fired = await handle.db.select({ instanceId: auditEvents.instanceId }).from(auditEvents).where(and(eq(auditEvents.type, 'timer.fired'), eq(auditEvents.elementId, 'wait')));
+    const mine = fired.filter((f) => ids.includes(f.instanceId!));
+    expect(mine).toHaveLength(200);
+    expect(new Set(mine.map((f) => f.instanceId)).size).toBe(200);
+    const states = await handle.db.select({ state: processInstances.state }).from(processInstances).where(eq(processInstances.definitionId, (await handle.db.select({ d: processInstances.definitionId }).from(processInstances).where(eq(processInstances.id, ids[0]!)))[0]!.d));
+    expect(states.filter((s) => s.state.active.includes('review')).length).toBeGreaterThanOrEqual(200);
+  }, 120_000);
+});
