@@ -38,6 +38,13 @@ beforeAll(async () => {
   await publishAll(def('child', [{ id: 's', type: 'startEvent' }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'check'), flow('f2', 'check', 'e')]));
   await publishAll(def('parent', [{ id: 's', type: 'startEvent' }, { id: 'call', type: 'callActivity', calledElement: 'child', outputs: { childDecision: 'decision' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'call'), flow('f2', 'call', 'e')]));
   await publishAll(def('charge', [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')]));
+  await publishAll(
+    def(
+      'two-reviews',
+      [{ id: 's', type: 'startEvent' }, { id: 'split', type: 'parallelGateway' }, task('legal'), task('finance'), { id: 'join', type: 'parallelGateway' }, task('sign'), { id: 'e', type: 'endEvent' }],
+      [flow('f1', 's', 'split'), flow('f2', 'split', 'legal'), flow('f3', 'split', 'finance'), flow('f4', 'legal', 'join'), flow('f5', 'finance', 'join'), flow('f6', 'join', 'sign'), flow('f7', 'sign', 'e')],
+    ),
+  );
   await publishAll(def('stop-signal', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')]));
 });
 afterAll(async () => handle?.close());
@@ -210,4 +217,56 @@ describe.skipIf(!process.env.DATABASE_URL)('workers sharing one PostgreSQL', () 
     const states = await handle.db.select({ state: processInstances.state }).from(processInstances).where(eq(processInstances.definitionId, (await handle.db.select({ d: processInstances.definitionId }).from(processInstances).where(eq(processInstances.id, ids[0]!)))[0]!.d));
     expect(states.filter((s) => s.state.active.includes('review')).length).toBeGreaterThanOrEqual(200);
   }, 120_000);
+});
+
+describe('through the API', () => {
+  it('message.publish correlates within the caller\'s company only', async () => {
+    const { id } = await start('payment', { invoiceNumber: 'HD-API-1' });
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    expect(await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-API-1', variables: { bankRef: 'TCB-7' } })).toMatchObject({ correlated: 'instance', instanceId: id });
+    expect(await instance(id)).toMatchObject({ status: 'completed' });
+    const history = await handle.db.select({ type: auditEvents.type, actorId: auditEvents.actorId }).from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'message.received')));
+    expect(history).toHaveLength(1);
+    expect(history[0]!.actorId).not.toBeNull();
+    await expect((await callerFor(handle.db, null)).message.publish({ name: 'payment-received', correlationKey: 'HD-API-1' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('races', () => {
+  it('50 concurrent completions of one task (same and different users): one wins, one next step, one audit row', async () => {
+    const { id } = await start('timer-wait');
+    await makeDue(id);
+    await createWorker(handle.db).tick();
+    const [open] = await openTasks(id);
+    const hung = await callerFor(handle.db, demo.hung);
+    const lan = await callerFor(handle.db, demo.lan);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => (i % 2 ? hung : lan).task.complete({ id: open!.id, data: { decision: 'approve' } })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+    expect(await instance(id)).toMatchObject({ status: 'completed' });
+    const completions = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.taskId, open!.id), eq(auditEvents.type, 'task.completed')));
+    expect(completions).toHaveLength(1);
+    const ends = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'instance.completed')));
+    expect(ends).toHaveLength(1);
+  });
+
+  it('a parallel join whose last two branches complete at the same moment fires once', async () => {
+    const { id } = await start('two-reviews');
+    const open = await openTasks(id);
+    expect(open.map((t) => t.elementId).sort()).toEqual(['finance', 'legal']);
+    const hung = await callerFor(handle.db, demo.hung);
+    const lan = await callerFor(handle.db, demo.lan);
+    const [legal, finance] = [open.find((t) => t.elementId === 'legal')!, open.find((t) => t.elementId === 'finance')!];
+    const results = await Promise.allSettled([hung.task.complete({ id: legal.id, data: { decision: 'approve' } }), lan.task.complete({ id: finance.id, data: { decision: 'approve' } })]);
+    // one may lose the race on the instance's version: it changed nothing and is retried
+    for (const [i, r] of results.entries()) {
+      if (r.status === 'rejected') {
+        expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+        await (i === 0 ? hung : lan).task.complete({ id: (i === 0 ? legal : finance).id, data: { decision: 'approve' } });
+      }
+    }
+    const signs = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.elementId, 'sign')));
+    expect(signs).toHaveLength(1);
+    expect((await instance(id)).state.active).toEqual(['sign']);
+  });
 });

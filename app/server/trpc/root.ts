@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init';
 import { definitionRouter } from './routers/definition';
 import { instanceRouter } from './routers/instance';
+import { messageRouter } from './routers/message';
 import { sessionRouter } from './routers/session';
 import { taskRouter } from './routers/task';
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   definition: definitionRouter,
   instance: instanceRouter,
   task: taskRouter,
+  message: messageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { publishMessage } from '../../services/messages';
+import { router, workerProcedure } from '../init';
+
+export const messageRouter = router({
+  /** Correlates to the instance waiting for it (name + correlation key), or buffers it for its time to live. */
+  publish: workerProcedure
+    .input(
+      z.object({
+        name: z.string().min(1).max(200),
+        correlationKey: z.string().max(500).nullish(),
+        variables: z.record(z.string(), z.unknown()).default({}),
+        timeToLive: z.number().int().min(0).max(30 * 24 * 3600).default(0),
+        messageId: z.string().min(1).max(200).nullish(),
+      }),
+    )
+    .mutation(({ ctx, input }) => publishMessage(ctx.db, ctx.actor, input)),
+});
