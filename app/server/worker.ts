@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { jobs } from '@/db/schema';
-import { claimDueJobs, runTimer } from './services/jobs';
+import { claimDueJobs, runServiceJob, runTimer, type Connector } from './services/jobs';
 
 export interface WorkerOptions {
   workerId?: string;
@@ -16,6 +16,8 @@ export interface WorkerOptions {
   intervalMs?: number;
   batch?: number;
   leaseSeconds?: number;
+  /** Service job types this worker runs itself, with what runs them. */
+  connectors?: Record<string, Connector>;
   onError?: (error: unknown) => void;
 }
 
@@ -30,11 +32,14 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   const id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   let stopping = false;
   const tick = async () => {
-    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30 });
+    const connectors = options.connectors ?? {};
+    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30, jobTypes: Object.keys(connectors) });
     let ran = 0;
     for (const job of claimed) {
       if (stopping) break;
+      const connector = job.jobType ? connectors[job.jobType] : undefined;
       if (job.kind === 'timer') await runTimer(db, job, id);
+      else if (connector) await runServiceJob(db, job, id, connector);
       ran++;
     }
     // Claimed but not started (stopping): hand them back at once rather than after the lease.

@@ -11,7 +11,7 @@ import { auditEvents, jobs, processInstances, subscriptions, tasks } from '@/db/
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { publish, driveFollowUps, type FollowUp } from '@/app/server/services/effects';
-import { claimDueJobs, completeJob } from '@/app/server/services/jobs';
+import { claimDueJobs, completeJob, ConnectorBusinessError, retryJob } from '@/app/server/services/jobs';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -169,6 +169,53 @@ describe('service jobs', () => {
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
     await expect(completeJob(handle.db, tenantId, job!.id, { receipt: 'R-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
+  });
+
+  it('a worker runs them with its connectors, passing the job id on as the idempotency key', async () => {
+    const { id } = await start('charge');
+    const seen: string[] = [];
+    const worker = createWorker(handle.db, { connectors: { 'charge-card': async (job) => (seen.push(job.id), { receipt: `R-${job.id.slice(0, 4)}` }) } });
+    expect(await worker.tick()).toBeGreaterThanOrEqual(1);
+    const [job] = await jobsOf(id);
+    expect(seen).toContain(job!.id);
+    expect(await instance(id)).toMatchObject({ status: 'completed' });
+    expect(job).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it('a failing connector is retried with growing backoff, then raises an incident that can be retried', async () => {
+    const { id } = await start('charge');
+    let calls = 0;
+    let fail = true;
+    const worker = createWorker(handle.db, { connectors: { 'charge-card': async () => { calls++; if (fail) throw new Error('bank gateway timed out'); return { receipt: 'R-OK' }; } } });
+    const job = async () => (await jobsOf(id))[0]!;
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
+      await worker.tick();
+      const [{ delay }] = (await handle.db.select({ delay: sql<number>`round(extract(epoch from ${jobs.dueAt} - now()))::int` }).from(jobs).where(eq(jobs.instanceId, id))) as [{ delay: number }];
+      delays.push(delay);
+    }
+    expect(calls).toBe(4);
+    expect(delays.slice(0, 3)).toEqual([1, 2, 4]);
+    expect(await job()).toMatchObject({ status: 'failed', attempts: 4, lastError: 'bank gateway timed out' });
+    const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED', message: 'bank gateway timed out' });
+    // resolved by a retry once the gateway is back
+    fail = false;
+    await retryJob(handle.db, tenantId, (await job()).id);
+    await worker.tick();
+    expect(await instance(id)).toMatchObject({ status: 'completed' });
+    expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-OK' });
+  });
+
+  it('a connector\'s business error is thrown into the process', async () => {
+    const { id } = await start('charge');
+    const worker = createWorker(handle.db, { connectors: { 'charge-card': async () => { throw new ConnectorBusinessError('CARD_DECLINED', 'Thẻ bị từ chối'); } } });
+    await worker.tick();
+    // no error boundary on "charge": an uncaught business error is an incident on the instance
+    expect(await instance(id)).toMatchObject({ status: 'incident' });
+    expect((await instance(id)).state.incident).toMatchObject({ elementId: 'charge' });
   });
 
   it('are not found from another company', async () => {

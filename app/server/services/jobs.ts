@@ -84,6 +84,55 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   }
 }
 
+/** Runs a service job: the side effect happens outside any transaction; what it returns moves the instance on. */
+export type Connector = (job: Job) => Promise<Variables>;
+
+/** A business error from a connector (caught by an error boundary event), as opposed to a failure. */
+export class ConnectorBusinessError extends Error {
+  override readonly name = 'ConnectorBusinessError';
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs one claimed service job with its connector, then completes it in one transaction if this
+ * worker still holds it. A failure is retried with backoff, then becomes an incident. The job's id
+ * is the idempotency key a connector passes on, so a retried side effect is recognised downstream.
+ */
+export async function runServiceJob(db: Executor, job: Job, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
+  let outcome: { variables: Variables } | { error: ConnectorBusinessError };
+  try {
+    outcome = { variables: await connector(job) };
+  } catch (error) {
+    if (!(error instanceof ConnectorBusinessError)) {
+      await release(db, job, workerId, error);
+      return 'retry';
+    }
+    outcome = { error };
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
+      if (!held) return 'lost';
+      const queue: FollowUp[] = [];
+      const scope = job.scope ? { scope: job.scope } : {};
+      const event: EngineEvent = 'error' in outcome ? { type: 'error.thrown', elementId: job.elementId, code: outcome.error.errorCode, message: outcome.error.message, ...scope } : { type: 'job.completed', elementId: job.elementId, variables: outcome.variables, ...scope };
+      const audit = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'error' in outcome ? 'job.error' : 'job.completed', elementId: job.elementId, data: { attempts: job.attempts } };
+      await stepInstance(tx, null, job.instanceId, event, [audit], queue);
+      await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      await driveFollowUps(tx, null, queue);
+      return 'done' as const;
+    });
+  } catch (error) {
+    await release(db, job, workerId, error);
+    return 'retry';
+  }
+}
+
 /** A worker (or a connector) finished a service job: the instance moves on, once. */
 export async function completeJob(db: Executor, tenantId: string, jobId: string, variables: Variables): Promise<{ instanceId: string }> {
   return finishJob(db, tenantId, jobId, (job) => ({ type: 'job.completed', elementId: job.elementId, variables, ...(job.scope ? { scope: job.scope } : {}) }), 'job.completed');
@@ -113,4 +162,15 @@ async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf:
 function isConnectionLost(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (/^CONNECTION_/.test(code) || code === '57P01' || code.startsWith('08'));
+}
+
+/** An incident resolved by retrying: the failed job runs again, from its first attempt. */
+export async function retryJob(db: Executor, tenantId: string, jobId: string): Promise<void> {
+  const [job] = await db
+    .update(jobs)
+    .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null })
+    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed')))
+    .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
+  if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
+  await db.insert(auditEvents).values({ tenantId, instanceId: job.instanceId, type: 'incident.retried', elementId: job.elementId, data: { jobId } });
 }
