@@ -6,7 +6,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Executor } from '@/db/client';
 import { EngineError } from '@/engine';
 import { resolveActor, type Actor, type Locale } from '../actor';
-import { isAppError, type FieldError } from '../errors';
+import { connectionLost, isAppError, type FieldError } from '../errors';
 
 export interface Context {
   db: Executor;
@@ -26,17 +26,21 @@ function isUuid(value: string): boolean {
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const fields = (error.cause as { fields?: FieldError[] } | undefined)?.fields;
-    return { ...shape, data: { ...shape.data, stack: undefined, fields: fields ?? null } };
+    const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
+    return { ...shape, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false } };
   },
 });
 
-/** Maps AppError and EngineError codes to tRPC codes; anything else stays an internal error. */
+/**
+ * Maps AppError and EngineError codes to tRPC codes, and a lost database connection to a
+ * retryable SERVICE_UNAVAILABLE; anything else stays an internal error.
+ */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (isAppError(cause)) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    const appError = isAppError(cause) ? cause : connectionLost(cause);
+    if (appError) throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
     if (cause instanceof EngineError) throw new TRPCError({ code: cause.code === 'ELEMENT_NOT_ACTIVE' ? 'CONFLICT' : 'INTERNAL_SERVER_ERROR', message: cause.message, cause });
   }
   return result;
