@@ -174,7 +174,7 @@ describe('service jobs', () => {
   it('a worker runs them with its connectors, passing the job id on as the idempotency key', async () => {
     const { id } = await start('charge');
     const seen: string[] = [];
-    const worker = createWorker(handle.db, { connectors: { 'charge-card': async (job) => (seen.push(job.id), { receipt: `R-${job.id.slice(0, 4)}` }) } });
+    const worker = createWorker(handle.db, { connectors: { 'charge-card': async ({ job }) => (seen.push(job.id), { receipt: `R-${job.id.slice(0, 4)}` }) } });
     expect(await worker.tick()).toBeGreaterThanOrEqual(1);
     const [job] = await jobsOf(id);
     expect(seen).toContain(job!.id);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@/db/client';
 
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const handle = await openDatabase({ dataDir: 'memory://' });
@@ -26,6 +26,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await migrateDatabase(handle);
   return {
     ...handle,
+    url: target.toString(),
     async close() {
       await handle.close();
       const dropper = postgres(url, { max: 1, onnotice: () => {} });

@@ -6,9 +6,10 @@
  * an incident (status `failed`), visible and retryable.
  */
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
-import type { EngineEvent, Variables } from '@/engine';
+import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
+import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, type Job } from '@/db/schema';
+import { auditEvents, jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError } from '../errors';
 import { driveFollowUps, stepInstance, type FollowUp } from './effects';
 
@@ -84,8 +85,18 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   }
 }
 
+/**
+ * What a connector is given: the job (its id is the idempotency key to pass on), the variables
+ * the job was given, and the service task's connector settings with `=FEEL` values evaluated.
+ */
+export interface ConnectorCall {
+  job: Job;
+  variables: Variables;
+  settings: Record<string, unknown>;
+}
+
 /** Runs a service job: the side effect happens outside any transaction; what it returns moves the instance on. */
-export type Connector = (job: Job) => Promise<Variables>;
+export type Connector = (call: ConnectorCall) => Promise<Variables>;
 
 /** A business error from a connector (caught by an error boundary event), as opposed to a failure. */
 export class ConnectorBusinessError extends Error {
@@ -106,7 +117,7 @@ export class ConnectorBusinessError extends Error {
 export async function runServiceJob(db: Executor, job: Job, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
   let outcome: { variables: Variables } | { error: ConnectorBusinessError };
   try {
-    outcome = { variables: await connector(job) };
+    outcome = { variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job) }) };
   } catch (error) {
     if (!(error instanceof ConnectorBusinessError)) {
       await release(db, job, workerId, error);
@@ -173,4 +184,18 @@ export async function retryJob(db: Executor, tenantId: string, jobId: string): P
     .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
   if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
   await db.insert(auditEvents).values({ tenantId, instanceId: job.instanceId, type: 'incident.retried', elementId: job.elementId, data: { jobId } });
+}
+
+/** The service task's connector settings, `=FEEL` values evaluated against the job's variables. */
+async function settingsOf(db: Executor, job: Job): Promise<Record<string, unknown>> {
+  const [row] = await db
+    .select({ definition: processDefinitions.definition })
+    .from(processInstances)
+    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    .where(eq(processInstances.id, job.instanceId));
+  // A multi-instance task runs as X__item inside X (see engine/model/task-loops.ts).
+  const elementId = job.elementId.replace(/__item$/, '');
+  const element = row ? flatten(row.definition).elements.find((e) => e.id === elementId) : undefined;
+  const settings = element?.type === 'serviceTask' ? (element.settings ?? {}) : {};
+  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, value.startsWith('=') ? evaluateExpression(value.slice(1), job.payload).value : value]));
 }
