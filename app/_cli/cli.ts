@@ -33,6 +33,8 @@ const USAGE = `usage:
   trellis convert FILE --to json|bpmn [--process ID] [--relayout]
   trellis convert FILE --report [--process ID]
   trellis diff OLD NEW
+  trellis worker                     (DATABASE_URL: a worker process for timers and jobs)
+  trellis audit verify [--json]      (the app's database: DATABASE_URL, else the PGlite folder; stop the app first on PGlite)
 FILE: a definition (.json) or BPMN 2.0 (.bpmn, .xml); convert also reads forms (.form, .html) and DMN (.dmn).`;
 
 /** Largest definition or scenario file read. */
@@ -57,6 +59,10 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
         return await convertCommand(args, out);
       case 'diff':
         return await diffCommand(args, out);
+      case 'worker':
+        return await (await import('./worker')).workerCommand(args, out);
+      case 'audit':
+        return await (await import('./audit')).auditCommand(args, out);
       default:
         out.error(USAGE);
         return 2;

@@ -317,3 +317,13 @@ describe('races', () => {
     expect((await instance(id)).state.active).toEqual(['sign']);
   });
 });
+
+describe('audit', () => {
+  it('every instance driven above (timers, jobs, messages, children, races) has an intact hash chain', async () => {
+    const { verifyAudit } = await import('@/app/server/services/audit');
+    const result = await verifyAudit(handle.db);
+    expect(result.problems).toEqual([]);
+    expect(result.legacy.instances).toBe(0);
+    expect(result.instances).toBeGreaterThan(10);
+  });
+});

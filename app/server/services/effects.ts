@@ -10,6 +10,7 @@ import { EngineError, send, start, type Effect, type EngineEvent, type Variables
 import type { Executor } from '@/db/client';
 import { auditEvents, jobs, messages, processDefinitions, processInstances, subscriptions, tasks } from '@/db/schema';
 import { AppError } from '../errors';
+import { appendAudit } from './audit';
 import { compiledProcess } from './definitions';
 
 export interface EffectScope {
@@ -158,7 +159,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     }
   }
   if (newJobs.length > 0) await tx.insert(jobs).values(newJobs);
-  if (audit.length > 0) await tx.insert(auditEvents).values(audit);
+  if (audit.length > 0) await appendAudit(tx, audit);
   if (!followUps) await driveFollowUps(tx, scope.actorId, queue);
   return created.map((t) => t.id);
 }
@@ -329,7 +330,7 @@ async function cancelChildren(tx: Executor, tenantId: string, parentId: string, 
     .returning({ id: processInstances.id });
   for (const c of children) {
     await cancelOpenWork(tx, c.id);
-    await tx.insert(auditEvents).values({ tenantId, instanceId: c.id, type: 'instance.terminated', data: { by: 'parent', parentId } });
+    await appendAudit(tx, [{ tenantId, instanceId: c.id, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
     await cancelChildren(tx, tenantId, c.id);
   }
 }

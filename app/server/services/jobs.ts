@@ -9,8 +9,9 @@ import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
+import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError } from '../errors';
+import { appendAudit } from './audit';
 import { driveFollowUps, stepInstance, type FollowUp } from './effects';
 
 export interface ClaimOptions {
@@ -81,7 +82,7 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)));
   if (exhausted) {
-    await db.insert(auditEvents).values({ tenantId: job.tenantId, instanceId: job.instanceId, type: 'incident.raised', elementId: job.elementId, data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts } });
+    await appendAudit(db, [{ tenantId: job.tenantId, instanceId: job.instanceId, type: 'incident.raised', elementId: job.elementId, data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts } }]);
   }
 }
 
@@ -183,7 +184,7 @@ export async function retryJob(db: Executor, tenantId: string, jobId: string): P
     .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed')))
     .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
   if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
-  await db.insert(auditEvents).values({ tenantId, instanceId: job.instanceId, type: 'incident.retried', elementId: job.elementId, data: { jobId } });
+  await appendAudit(db, [{ tenantId, instanceId: job.instanceId, type: 'incident.retried', elementId: job.elementId, data: { jobId } }]);
 }
 
 /** The service task's connector settings, `=FEEL` values evaluated against the job's variables. */

@@ -1,0 +1,39 @@
+/**
+ * `trellis worker`: a worker process against PostgreSQL (DATABASE_URL). Run as many as wanted
+ * beside the app servers; they share the jobs table (SKIP LOCKED). On SIGTERM or SIGINT a worker
+ * finishes the job in hand, hands back what it claimed and exits.
+ */
+import { openDatabase } from '../../db/client';
+import { startWorkerLoop } from '../server/worker';
+
+type Out = { log: (text: string) => void; error: (text: string) => void };
+
+export async function workerCommand(args: string[], out: Out): Promise<number> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    out.error('trellis worker needs DATABASE_URL (PostgreSQL). With the embedded database (PGlite, one process per data folder) the app runs its own worker.');
+    return 2;
+  }
+  // postgres.js 3.4.9 can throw from a timer when a connection dies mid-transaction (porsager/postgres
+  // #1208): log it and keep working, as Next.js does for the app, rather than die with jobs claimed.
+  process.on('uncaughtException', (error) => out.error(`worker: uncaught ${error.message}`));
+  const at = args.indexOf('--interval-ms');
+  const interval = at >= 0 ? Number(args[at + 1]) : NaN;
+  const handle = await openDatabase({ url, maxConnections: 4 });
+  const loop = startWorkerLoop(handle.db, { intervalMs: Number.isFinite(interval) && interval > 0 ? interval : 500, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  try {
+    await loop.stop();
+  } catch (error) {
+    out.error(`worker: could not hand back its jobs (their leases will run out): ${(error as Error).message}`);
+  } finally {
+    await handle.close();
+  }
+  out.log(`worker ${loop.worker.id} stopped`);
+  return 0;
+}
