@@ -3,11 +3,13 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { getDatabase } = await import('./app/server/database');
     const handle = await getDatabase();
-    const { readEnv } = await import('./app/server/env');
+    const { httpAllowList, readEnv } = await import('./app/server/env');
     const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown };
     if (readEnv().TRELLIS_WORKER === 'on' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisWorker) {
       const { startWorkerLoop } = await import('./app/server/worker');
-      globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { onError: (error) => console.error('worker:', (error as Error).message) });
+      const { defaultConnectors } = await import('./app/server/connectors');
+      const connectors = defaultConnectors({ allow: httpAllowList(readEnv()) });
+      globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { connectors, onError: (error) => console.error('worker:', (error as Error).message) });
     }
   }
 }

@@ -4,6 +4,8 @@
  * finishes the job in hand, hands back what it claimed and exits.
  */
 import { openDatabase } from '../../db/client';
+import { defaultConnectors } from '../server/connectors';
+import { httpAllowList, readEnv } from '../server/env';
 import { startWorkerLoop } from '../server/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
@@ -17,10 +19,16 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   // postgres.js 3.4.9 can throw from a timer when a connection dies mid-transaction (porsager/postgres
   // #1208): log it and keep working, as Next.js does for the app, rather than die with jobs claimed.
   process.on('uncaughtException', (error) => out.error(`worker: uncaught ${error.message}`));
-  const at = args.indexOf('--interval-ms');
-  const interval = at >= 0 ? Number(args[at + 1]) : NaN;
+  const number = (name: string) => {
+    const at = args.indexOf(name);
+    const value = at >= 0 ? Number(args[at + 1]) : NaN;
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const interval = number('--interval-ms');
+  const leaseSeconds = number('--lease-seconds');
   const handle = await openDatabase({ url, maxConnections: 4 });
-  const loop = startWorkerLoop(handle.db, { intervalMs: Number.isFinite(interval) && interval > 0 ? interval : 500, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  const connectors = defaultConnectors({ allow: httpAllowList(readEnv()) });
+  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
   out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -10,6 +10,8 @@ const schema = z.object({
   TRELLIS_SEED: z.enum(['demo', 'off']).default('demo'),
   /** "off" when separate `trellis worker` processes run the jobs (scale-out); by default the app runs one. */
   TRELLIS_WORKER: z.enum(['on', 'off']).default('on'),
+  /** Private addresses the HTTP connector may call (IPs, CIDR ranges, host names), comma-separated; none by default. */
+  TRELLIS_HTTP_ALLOW: z.string().default(''),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -21,4 +23,9 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Environment variable ${issue.path.join('.')} is invalid: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The HTTP connector's allow-list from the environment. */
+export function httpAllowList(env: Env): string[] {
+  return env.TRELLIS_HTTP_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -33,7 +33,8 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   let stopping = false;
   const tick = async () => {
     const connectors = options.connectors ?? {};
-    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30, jobTypes: Object.keys(connectors) });
+    // The lease outlasts the longest connector call (HTTP: 60 s at most), so a slow call is not taken twice.
+    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 120, jobTypes: Object.keys(connectors) });
     let ran = 0;
     for (const job of claimed) {
       if (stopping) break;

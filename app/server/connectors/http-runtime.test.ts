@@ -120,15 +120,16 @@ describe('http service tasks', () => {
     expect(await instance(id)).toMatchObject({ status: 'completed', outcome: 'missing' });
   });
 
-  it('a worker without the allow-list refuses to call 127.0.0.1: the job is retried, nothing is sent', async () => {
+  it('a worker without the allow-list refuses to call 127.0.0.1: nothing is sent, and since retrying cannot help it is an incident at once', async () => {
     const { id } = await start('register-invoice', { invoiceNumber: 'HD-0043', amount: 5 });
     const before = received.length;
     await createWorker(handle.db, { connectors: defaultConnectors() }).tick();
     expect(received.length).toBe(before);
     const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
-    expect(job).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining(`HTTP request to 127.0.0.1:${port} refused: 127.0.0.1 is a loopback address`) });
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining(`HTTP request to 127.0.0.1:${port} refused: 127.0.0.1 is a loopback address`) });
     expect(await instance(id)).toMatchObject({ status: 'active' });
     const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
-    expect(incidents).toEqual([]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED' });
   });
 });

@@ -70,7 +70,9 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   const message = (error as Error).message ?? String(error);
   // A lost race (the instance moved on) or a dropped connection is not the job's fault: retry at once.
   const transient = (error instanceof AppError && error.code === 'CONFLICT') || isConnectionLost(error);
-  const exhausted = !transient && job.attempts > job.retries;
+  // A failure that says retrying cannot help (a refused address, bad settings) is an incident at once.
+  const hopeless = (error as { retryable?: unknown } | null)?.retryable === false;
+  const exhausted = !transient && (hopeless || job.attempts > job.retries);
   await db
     .update(jobs)
     .set({
