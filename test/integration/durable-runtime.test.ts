@@ -45,6 +45,7 @@ beforeAll(async () => {
       [flow('f1', 's', 'split'), flow('f2', 'split', 'legal'), flow('f3', 'split', 'finance'), flow('f4', 'legal', 'join'), flow('f5', 'finance', 'join'), flow('f6', 'join', 'sign'), flow('f7', 'sign', 'e')],
     ),
   );
+  await publishAll(def('incoming-invoice', [{ id: 'byMail', type: 'startEvent', event: { kind: 'message', name: 'invoice-emailed' } }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 'byMail', 'check'), flow('f2', 'check', 'e')]));
   await publishAll(def('stop-signal', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')]));
 });
 afterAll(async () => handle?.close());
@@ -139,6 +140,15 @@ describe('messages and signals', () => {
     // the buffered message was taken once: another instance with the same key keeps waiting
     const again = await start('payment', { invoiceNumber: 'HD-010' });
     expect(await instance(again.id)).toMatchObject({ status: 'active' });
+  });
+
+  it('a message start event starts an instance with the message\'s variables', async () => {
+    const result = await send('invoice-emailed', null, { supplier: 'Công ty TNHH Minh Phát', amount: 12_500_000 });
+    expect(result).toMatchObject({ correlated: 'started' });
+    const started = await instance(result.instanceId!);
+    expect(started).toMatchObject({ status: 'active' });
+    expect(started.state).toMatchObject({ active: ['check'], variables: { supplier: 'Công ty TNHH Minh Phát', amount: 12_500_000 } });
+    expect(await openTasks(started.id)).toHaveLength(1);
   });
 
   it('a message without a time to live and no receiver is dropped', async () => {

@@ -69,13 +69,13 @@ function formKeysOf(definition: ProcessDefinition): string[] {
 
 /**
  * What the server cannot run yet: decision tables (their DMN is not stored with the definition
- * yet), start events triggered by a timer, message or signal at the process level (no trigger
- * starts instances yet), and assignment to named people (it comes with accounts). Timers,
+ * yet), start events triggered by a timer or signal at the process level (a published message
+ * starts instances; timers and signals do not yet), and assignment to named people (it comes with accounts). Timers,
  * messages, signals, service jobs, call activities and scoped runs are run by the durable runtime.
  */
 function notYetRunByServer(definition: ProcessDefinition): string[] {
   const found: string[] = [];
-  for (const e of definition.elements) if (e.type === 'startEvent' && e.event) found.push(`"${e.id}" (${e.event.kind} start event)`);
+  for (const e of definition.elements) if (e.type === 'startEvent' && e.event && e.event.kind !== 'message') found.push(`"${e.id}" (${e.event.kind} start event)`);
   for (const e of flatten(definition).elements) {
     const what =
       e.type === 'businessRuleTask' ? 'decision table' :

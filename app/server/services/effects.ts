@@ -8,7 +8,7 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, messages, processDefinitions, processInstances, subscriptions, tasks } from '@/db/schema';
+import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks } from '@/db/schema';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { compiledProcess } from './definitions';
@@ -224,6 +224,7 @@ export interface PublishInput {
  * time to live. Returns where it went.
  */
 export async function publish(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<{ correlated: 'instance' | 'started' | 'buffered' | 'dropped' | 'duplicate'; instanceId?: string }> {
+  // (A message start event is tried after waiting instances: a waiting instance has the message first.)
   if (input.messageId) {
     const [seen] = await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.tenantId, tenantId), eq(messages.messageId, input.messageId)));
     if (seen) return { correlated: 'duplicate' };
@@ -245,8 +246,35 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
     await record(waiting.instanceId, 0);
     return { correlated: 'instance', instanceId: waiting.instanceId };
   }
+  const started = await startByMessage(tx, tenantId, input, queue);
+  if (started) {
+    await record(started, 0);
+    return { correlated: 'started', instanceId: started };
+  }
   if (input.ttlSeconds > 0 || input.messageId) await record(null, input.ttlSeconds);
   return { correlated: input.ttlSeconds > 0 ? 'buffered' : 'dropped' };
+}
+
+/** A process whose (latest published version's) start event waits for this message starts an instance. */
+async function startByMessage(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<string | null> {
+  const latest = await tx
+    .selectDistinctOn([processDefinitions.key])
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, tenantId), sql`exists (select 1 from jsonb_array_elements(${processDefinitions.definition}->'elements') e where e->>'type' = 'startEvent' and e->'event'->>'kind' = 'message' and e->'event'->>'name' = ${input.name})`))
+    .orderBy(processDefinitions.key, sql`${processDefinitions.version} desc`);
+  const def = latest.find((d) => d.definition.elements.some((e) => e.type === 'startEvent' && e.event?.kind === 'message' && e.event.name === input.name));
+  if (!def) return null;
+  const startEvent = def.definition.elements.find((e) => e.type === 'startEvent' && e.event?.kind === 'message' && e.event.name === input.name)!;
+  const result = start(compiledProcess(def), input.variables, { now: await dbNow(tx), startEvent: startEvent.id });
+  // Started by no person: recorded as started by whoever published the version, else the company's admin.
+  const [owner] = await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
+  const [instance] = await tx
+    .insert(processInstances)
+    .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: def.publishedBy ?? owner!.id, endedAt: result.state.status === 'active' ? null : new Date() })
+    .returning({ id: processInstances.id });
+  const started = { tenantId, instanceId: instance!.id, actorId: null, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, message: input.name, variables: input.variables } };
+  await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId: null, formIds: def.formIds }, result.effects, [started], queue);
+  return instance!.id;
 }
 
 function keyMatches(key: string | null) {
