@@ -11,7 +11,7 @@ import { auditEvents, jobs, processInstances, subscriptions, tasks } from '@/db/
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { publish, driveFollowUps, type FollowUp } from '@/app/server/services/effects';
-import { claimDueJobs, completeJob, ConnectorBusinessError, retryJob } from '@/app/server/services/jobs';
+import { claimDueJobs, completeJob, ConnectorBusinessError } from '@/app/server/services/jobs';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -211,9 +211,12 @@ describe('service jobs', () => {
     const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED', message: 'bank gateway timed out' });
-    // resolved by a retry once the gateway is back
+    // visible on the instance, and resolved by an admin's retry once the gateway is back
+    const view = await (await callerFor(handle.db, demo.ngoc)).instance.get({ id });
+    expect(view.failedJobs).toEqual([expect.objectContaining({ elementId: 'charge', attempts: 4, lastError: 'bank gateway timed out' })]);
+    await expect((await callerFor(handle.db, demo.ngoc)).job.retry({ id: (await job()).id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     fail = false;
-    await retryJob(handle.db, tenantId, (await job()).id);
+    await (await callerFor(handle.db, 'bao.ngo@senvang.example')).job.retry({ id: (await job()).id });
     await worker.tick();
     expect(await instance(id)).toMatchObject({ status: 'completed' });
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-OK' });

@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { evaluateExpression, start } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, processDefinitions, processInstances, tasks, users } from '@/db/schema';
+import { auditEvents, jobs, processDefinitions, processInstances, tasks, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
@@ -76,7 +76,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
 
-  const [taskRows, history, startForm] = await Promise.all([
+  const [taskRows, history, startForm, failedJobs] = await Promise.all([
     db
       .select({ id: tasks.id, elementId: tasks.elementId, name: tasks.name, status: tasks.status, candidateGroups: tasks.candidateGroups, dueDate: tasks.dueDate, createdAt: tasks.createdAt, completedAt: tasks.completedAt, completedBy: completer.displayName })
       .from(tasks)
@@ -90,6 +90,11 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .where(and(eq(auditEvents.tenantId, actor.tenantId), eq(auditEvents.instanceId, id)))
       .orderBy(asc(auditEvents.id)),
     startFormOf(db, actor.tenantId, { definition: row.definition.body, formIds: row.definition.formIds }),
+    // Jobs whose retries ran out: incidents to resolve (job.retry).
+    db
+      .select({ id: jobs.id, elementId: jobs.elementId, jobType: jobs.jobType, attempts: jobs.attempts, lastError: jobs.lastError })
+      .from(jobs)
+      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'))),
   ]);
   const { variables: state, definition, ...rest } = row;
   const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
@@ -104,5 +109,6 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     startForm,
     tasks: taskRows,
     history,
+    failedJobs,
   };
 }

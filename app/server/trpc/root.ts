@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from './init';
 import { definitionRouter } from './routers/definition';
 import { instanceRouter } from './routers/instance';
+import { jobRouter } from './routers/job';
 import { messageRouter } from './routers/message';
 import { sessionRouter } from './routers/session';
 import { taskRouter } from './routers/task';
@@ -11,6 +12,7 @@ export const appRouter = router({
   instance: instanceRouter,
   task: taskRouter,
   message: messageRouter,
+  job: jobRouter,
 });
 
 export type AppRouter = typeof appRouter;
