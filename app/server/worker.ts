@@ -42,6 +42,9 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
       if (job.kind === 'timer') await runTimer(db, job, id);
       else if (connector) await runServiceJob(db, job, id, connector);
       ran++;
+      // PGlite answers as microtasks: without a macrotask turn a backlog would starve the event
+      // loop (the in-process worker would stop the app serving requests).
+      await new Promise((resolve) => setImmediate(resolve));
     }
     // Claimed but not started (stopping): hand them back at once rather than after the lease.
     if (stopping) await db.update(jobs).set({ status: 'pending', lockedBy: null, lockedUntil: null }).where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));

@@ -340,3 +340,18 @@ describe('audit', () => {
     expect(result.instances).toBeGreaterThan(10);
   });
 });
+
+describe('the in-process worker', () => {
+  it('leaves the event loop free while it works through a backlog', async () => {
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    for (let i = 0; i < 30; i++) await ngoc.instance.start({ definitionKey: 'timer-wait', variables: {} });
+    await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer')));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const worker = createWorker(handle.db, { batch: 30 });
+    const ran = await worker.tick();
+    clearInterval(ticker);
+    expect(ran).toBeGreaterThanOrEqual(30);
+    expect(turns).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * The baselines of `npm run bench:runtime`: what the database does with the write of one engine
+ * step and nothing else — one single-row UPDATE of an instance-like row plus one INSERT of an
+ * audit-like row, in one transaction. On PostgreSQL it is run by pgbench (prepared statements,
+ * its own C client); on PGlite by a loop of PGlite's own `query` in its `transaction`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { PGlite } from '@electric-sql/pglite';
+import { cpuSince, cpuSnapshot, type CpuUse } from './runtime-cpu';
+
+const run = promisify(execFile);
+
+export const BASELINE_ROWS = 10_000;
+/** About the size of a waiting bench instance's stored state (the bench prints the real size). */
+const STATE = JSON.stringify({ status: 'active', active: [{ id: 'approve', kind: 'userTask', token: 1 }], variables: { receipt: 'R' }, startedAt: '2026-12-01T00:00:00.000Z', tokens: 2 });
+const AUDIT_DATA = JSON.stringify({ submission: { decision: 'approve' } });
+
+/** The instance-like and audit-like tables, in the bench database (not touched by Trellis). */
+export const BASELINE_DDL = [
+  `CREATE TABLE bench_instances (id integer PRIMARY KEY, version integer NOT NULL DEFAULT 1, status text NOT NULL DEFAULT 'active', state jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+  `INSERT INTO bench_instances (id, state) SELECT g, '${STATE}'::jsonb FROM generate_series(1, ${BASELINE_ROWS}) g`,
+  `CREATE TABLE bench_audit (id bigserial PRIMARY KEY, instance_id integer NOT NULL, type text NOT NULL, data jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE INDEX bench_audit_instance_idx ON bench_audit (instance_id, id)`,
+];
+
+const UPDATE = `UPDATE bench_instances SET version = version + 1, state = $2::jsonb, updated_at = now() WHERE id = $1`;
+const INSERT = `INSERT INTO bench_audit (instance_id, type, data) VALUES ($1, 'task.completed', $2::jsonb)`;
+
+const PGBENCH_SCRIPT = `\\set id random(1, ${BASELINE_ROWS})
+BEGIN;
+${UPDATE.replace('$1', ':id').replace('$2', `'${STATE}'`)};
+${INSERT.replace('$1', ':id').replace('$2', `'${AUDIT_DATA}'`)};
+END;
+`;
+
+export const PGBENCH = process.env.PGBENCH ?? '/usr/bin/pgbench';
+
+/** pgbench TPS (without initial connection time) at `clients` connections for `seconds`, and the CPU it took. */
+export async function pgbench(url: string, clients: number, seconds: number): Promise<{ tps: number; cpu: CpuUse }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trellis-pgbench-'));
+  try {
+    const script = path.join(dir, 'step.sql');
+    await writeFile(script, PGBENCH_SCRIPT);
+    const args = ['-n', '-M', 'prepared', '-T', String(seconds), '-c', String(clients), '-j', String(clients), '-f', script, url];
+    // pgbench's backends exit with it: their CPU is read shortly before the end, while they run.
+    const before = cpuSnapshot();
+    let cpu: CpuUse = { postgres: NaN, machine: NaN };
+    const sample = setTimeout(() => (cpu = cpuSince(before)), Math.max(100, seconds * 1000 - 250));
+    const { stdout } = await run(PGBENCH, args, { timeout: (seconds + 60) * 1000 })
+      .catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
+        if (error.code === 'ENOENT') throw new Error(`pgbench was not found at ${PGBENCH}; install PostgreSQL's client tools or set PGBENCH to its path.`);
+        throw new Error(`pgbench failed: ${error.stderr?.trim() || error.message}`);
+      })
+      .finally(() => clearTimeout(sample));
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+    if (!tps) throw new Error(`pgbench printed no "tps = …" line; its output was:\n${stdout}`);
+    return { tps: Number(tps[1]), cpu };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same transaction through PGlite's own `query`, in a closed loop for `seconds`: TPS. */
+export async function pgliteLoop(pg: PGlite, seconds: number): Promise<number> {
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  while (performance.now() < end) {
+    const id = 1 + Math.floor(Math.random() * BASELINE_ROWS);
+    await pg.transaction(async (tx) => {
+      await tx.query(UPDATE, [id, STATE]);
+      await tx.query(INSERT, [id, AUDIT_DATA]);
+    });
+    n++;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
