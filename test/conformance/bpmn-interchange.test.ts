@@ -3,8 +3,7 @@
  * types Trellis models) equals the corpus tool's; import → export → import gives the same
  * canonical JSON; and the exported XML opens in bpmn-js (real Chromium) without warnings.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportBpmn } from '@/engine/bpmn/export';
@@ -14,21 +13,7 @@ import { readBpmn, type ModdleElement } from '@/engine/bpmn/read';
 import { canonicalDefinition } from '@/engine/model/canonical';
 import { processDefinitionSchema } from '@/engine/model/definition';
 import { chromiumAvailable, openInBpmnJs } from '../support/bpmn-js';
-
-const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
-
-function bpmnFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? bpmnFiles(full) : name.endsWith('.bpmn') ? [full] : [];
-  });
-}
-
-function expected(file: string): Record<string, number> {
-  const line = execFileSync('python3', [path.join(CORPUS, 'tools', 'count_elements.py'), file], { encoding: 'utf8' }).trim();
-  const body = line.slice(line.indexOf(': ') + 2);
-  return Object.fromEntries(body.split(', ').filter(Boolean).map((kv) => [kv.slice(0, kv.lastIndexOf('=')), Number(kv.slice(kv.lastIndexOf('=') + 1))]));
-}
+import { CORPUS, bpmnFiles, countElements } from '../support/corpus';
 
 /** BPMN type (inventory name) of every element with an id in the file. */
 async function typesById(xml: string): Promise<Map<string, string>> {
@@ -72,7 +57,7 @@ describe.skipIf(!CORPUS)('BPMN interchange over the corpus', () => {
     if (failed.has(file)) throw failed.get(file);
     const result = imported.get(file)!;
     expect(processDefinitionSchema.safeParse(result.definition).success).toBe(true);
-    const want = expected(file);
+    const want = countElements(file);
     expect(result.report.elements).toEqual(want);
     // Types the import reported as not supported are allowed to differ; every other must match.
     const types = await typesById(readFileSync(file, 'utf8'));

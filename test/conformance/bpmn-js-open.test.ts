@@ -4,14 +4,14 @@
  * already warns about upstream are pinned to their exact warnings, so this documents the baseline
  * and fails when it moves either way. A self-contained case proves the helper can fail.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openInBpmnJs, type BpmnJsResult } from '../support/bpmn-js';
+import { CORPUS, bpmnFiles } from '../support/corpus';
 
 // The corpus is not part of this repository: it sits in shared/ beside it (as in CI), or where
 // TRELLIS_CORPUS points. Found the same way as in bpmn-read.test.ts.
-const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
 if (!chromiumAvailable) console.warn('Chromium not found at /usr/bin/chromium (or CHROMIUM_PATH): the bpmn-js import cases are skipped. Install the apt package "chromium"; CI installs it before the tests.');
 else if (!CORPUS) console.warn('shared/corpus not found beside the repository: the bpmn-js corpus cases are skipped (set TRELLIS_CORPUS to run them).');
 
@@ -38,12 +38,6 @@ const BASELINE: Record<string, string[]> = {
   ],
 };
 
-function bpmnFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? bpmnFiles(full) : name.endsWith('.bpmn') ? [full] : [];
-  });
-}
 
 describe.skipIf(!chromiumAvailable || !CORPUS)('opening the BPMN corpus in bpmn-js', { timeout: TIMEOUT }, () => {
   const names = CORPUS ? bpmnFiles(CORPUS).map((file) => path.relative(CORPUS, file)).sort() : [];

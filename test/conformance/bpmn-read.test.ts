@@ -3,31 +3,16 @@
  * inventory matches the corpus's own tool (tools/count_elements.py). Hostile files are refused
  * before parsing, quickly.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inventory, readBpmn } from '@/engine/bpmn/read';
 import { assertSafeXml } from '@/engine/bpmn/safe-xml';
+import { CORPUS, bpmnFiles, countElements } from '../support/corpus';
 
 // The corpus is not part of this repository: it sits in shared/ beside it (as in CI), or where
 // TRELLIS_CORPUS points. Without it these conformance cases are skipped, and say so.
-const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
 if (!CORPUS) console.warn('shared/corpus not found beside the repository: the BPMN corpus cases are skipped (set TRELLIS_CORPUS to run them).');
-
-function bpmnFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? bpmnFiles(full) : name.endsWith('.bpmn') ? [full] : [];
-  });
-}
-
-/** count_elements.py's line for a file, as a map. */
-function expected(file: string): Record<string, number> {
-  const line = execFileSync('python3', [path.join(CORPUS, 'tools', 'count_elements.py'), file], { encoding: 'utf8' }).trim();
-  const body = line.slice(line.indexOf(': ') + 2);
-  return Object.fromEntries(body.split(', ').filter(Boolean).map((kv) => [kv.slice(0, kv.lastIndexOf('=')), Number(kv.slice(kv.lastIndexOf('=') + 1))]));
-}
 
 describe.skipIf(!CORPUS)('reading the BPMN corpus', () => {
   const files = CORPUS ? bpmnFiles(CORPUS) : [];
@@ -38,7 +23,7 @@ describe.skipIf(!CORPUS)('reading the BPMN corpus', () => {
 
   it.each(files.map((f) => [path.relative(CORPUS, f), f]))('%s: reads, and its inventory matches count_elements.py', async (_name, file) => {
     const { definitions } = await readBpmn(readFileSync(file, 'utf8'));
-    expect(inventory(definitions)).toEqual(expected(file));
+    expect(inventory(definitions)).toEqual(countElements(file));
   });
 });
 

@@ -18,9 +18,9 @@ import { flatten } from '@/engine/model/scopes';
 import { scenarioSchema } from '@/engine/simulate/scenario';
 import { simulate, type SimulationOptions } from '@/engine/simulate/simulate';
 import { validateDefinition } from '@/engine/validate/validate';
+import { CORPUS } from '../support/corpus';
 
 // The corpus sits in shared/ beside the repository (as in CI), or where TRELLIS_CORPUS points.
-const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
 const FIXTURES = CORPUS && existsSync(path.join(CORPUS, 'engine-fixtures')) ? path.join(CORPUS, 'engine-fixtures') : '';
 if (!FIXTURES) console.warn('shared/corpus/engine-fixtures not found beside the repository: the imported engine-fixture cases are skipped (set TRELLIS_CORPUS to run them).');
 
