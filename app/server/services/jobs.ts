@@ -10,7 +10,7 @@ import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
-import { AppError } from '../errors';
+import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
 import { driveFollowUps, stepInstance, type FollowUp } from './effects';
 
@@ -69,7 +69,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
 async function release(db: Executor, job: Job, workerId: string, error: unknown) {
   const message = (error as Error).message ?? String(error);
   // A lost race (the instance moved on) or a dropped connection is not the job's fault: retry at once.
-  const transient = (error instanceof AppError && error.code === 'CONFLICT') || isConnectionLost(error);
+  const transient = (error instanceof AppError && error.code === 'CONFLICT') || connectionLost(error) !== null;
   // A failure that says retrying cannot help (a refused address, bad settings) is an incident at once.
   const hopeless = (error as { retryable?: unknown } | null)?.retryable === false;
   const exhausted = !transient && (hopeless || job.attempts > job.retries);
@@ -170,12 +170,6 @@ async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf:
     await driveFollowUps(tx, null, queue);
     return { instanceId: job.instanceId };
   });
-}
-
-/** The database connection went away mid-job (a restart, a failover): not the job's fault. */
-function isConnectionLost(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (/^CONNECTION_/.test(code) || code === '57P01' || code.startsWith('08'));
 }
 
 /** An incident resolved by retrying: the failed job runs again, from its first attempt. */
