@@ -10,6 +10,8 @@ export type { Diagnostic } from './validate/diagnostic';
 export { compile, isWaitState } from './compile/compile';
 export type { CompiledProcess } from './compile/compile';
 export { start, send, restore } from './runtime/step';
+export { startTimers, nextStartTimer } from './runtime/start-timers';
+export type { StartTimer, StartTimerProblem } from './runtime/start-timers';
 export { EngineError } from './runtime/errors';
 export type { EngineErrorCode } from './runtime/errors';
 export { STATE_FORMAT_VERSION } from './runtime/types';

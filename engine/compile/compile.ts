@@ -231,9 +231,21 @@ function level(ctx: CompileContext, elements: Element[], branch: Branch | null, 
             ? scopedSubProcess(ctx, element)
             : subProcessState(ctx, element, [...path, element.id], paths)
         : compilers[element.type](element, ctx);
-    states[element.id] = { id: stateId.element(element.id), ...config };
+    states[element.id] = { id: stateId.element(element.id), ...(block ? config : retriable(element.id, config)) };
   }
   return states;
+}
+
+/**
+ * An element's state re-enters itself on `incident.retried` naming it (runtime/retry.ts): its
+ * exit and entry actions run again, so work that failed to start or ended in an uncaught error
+ * starts anew, and a decision is taken again. A final state has no token to retry.
+ */
+function retriable(elementId: string, config: object): object {
+  const state = config as { type?: string; on?: Record<string, unknown> };
+  if (state.type === 'final') return config;
+  const retry = { guard: ({ event }: ActionArgs) => event.type === 'incident.retried' && event.elementId === elementId, target: `#${stateId.element(elementId)}`, reenter: true };
+  return { ...config, on: { ...state.on, 'incident.retried': [retry] } };
 }
 
 /** An embedded subprocess: a compound state running its own elements, done when they are. */

@@ -50,5 +50,7 @@ export function checkTimerText(timer: TimerEvent): string | null {
   if (timer.duration !== undefined && !parseDuration(raw)) return `duration "${raw}" is not an ISO 8601 duration such as P2D or PT4H`;
   if (timer.date !== undefined && !parseInstant(raw)) return `date "${raw}" is not an ISO 8601 date or date-time`;
   if (timer.cycle !== undefined && !parseCycle(raw)) return `cycle "${raw}" is not an ISO 8601 repeating interval such as R3/PT10H (cron expressions are not supported)`;
+  // R0 would fire once anyway and then count below zero, for ever.
+  if (timer.cycle !== undefined && parseCycle(raw)?.repetitions === 0) return `cycle "${raw}" repeats zero times, so it would never fire; use R1/… or more, or R/… to repeat without end`;
   return null;
 }

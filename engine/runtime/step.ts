@@ -10,6 +10,7 @@ import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
+import { retryIncident } from './retry';
 import { broadcast, sendToScope, withScopes } from './scopes';
 import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
 
@@ -23,9 +24,12 @@ export function start(process: CompiledProcess, variables: Variables, options: S
 /**
  * Applies one event to a persisted instance. An event nothing is waiting for is refused
  * (EVENT_NOT_ACCEPTED), except a business error nobody catches, which becomes an incident.
+ * `incident.retried` tries the element an incident stopped at again (runtime/retry.ts).
  * Events with a `scope` go to that run of a scoped subprocess.
  */
 export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+  // The host retries the instance's incident; the engine finds the run that is stuck.
+  if (event.type === 'incident.retried') return retryIncident(process, state, event, options);
   if (event.scope) return sendToScope(process, state, event, options);
   if (state.mainEnded && event.type !== 'message.received' && event.type !== 'signal.received') {
     throw new EngineError('EVENT_NOT_ACCEPTED', `The main flow of this instance has ended; only its running side paths (${Object.keys(state.scopes ?? {}).join(', ')}) take events, by scope.`);
@@ -128,7 +132,8 @@ function leavesOf(value: StateValue): string[] {
   return Object.values(value).flatMap((v) => (v === undefined ? [] : leavesOf(v)));
 }
 
-function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions: { type: string; params?: unknown }[]): StepResult {
+/** The instance state and effects after a machine step: waiting, completed, or stopped by an incident. */
+export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions: { type: string; params?: unknown }[]): StepResult {
   const effects: Effect[] = actions.filter((a) => EFFECT_TYPES.has(a.type)).map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
   const context = snapshot.context as MachineContext;
   const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables } as const;

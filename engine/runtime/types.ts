@@ -87,7 +87,12 @@ type EventBody =
   | { type: 'message.received'; name: string; correlationKey?: string | null; variables?: Variables }
   | { type: 'signal.received'; name: string; variables?: Variables }
   /** Internal: a run of a scoped multi-instance subprocess completed. */
-  | { type: 'scope.completed'; elementId: string; index: number; variables: Variables };
+  | { type: 'scope.completed'; elementId: string; index: number; variables: Variables }
+  /**
+   * Someone resolving the instance's incident at `elementId` asked to try it again, after merging
+   * `variables` (the fix) into the variables of the run that is stuck. See runtime/retry.ts.
+   */
+  | { type: 'incident.retried'; elementId: string; variables?: Variables };
 
 /** When a step happens: the engine has no clock, so the host says what time it is. */
 export interface StepOptions {
