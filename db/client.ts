@@ -60,3 +60,25 @@ export async function migrateDatabase(handle: DatabaseHandle, migrationsFolder =
     await migrate(handle.db as never, { migrationsFolder });
   }
 }
+
+/** Runs one SQL statement with positional parameters; rows come back with the column names given. */
+export type RawQuery = <Row>(text: string, params: unknown[]) => Promise<Row[]>;
+
+/**
+ * The driver under a database opened here, for the few hot statements written by hand: on
+ * PostgreSQL they are sent as named prepared statements (postgres.js keeps one per statement text
+ * and connection), which drizzle does not do. Null for a transaction (its statements must go
+ * through the transaction's own connection: use drizzle there).
+ */
+export function rawQuery(db: Executor): RawQuery | null {
+  const client = (db as { $client?: unknown }).$client;
+  if (typeof client === 'function' && 'unsafe' in client) {
+    const sql = client as unknown as { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> };
+    return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
+  }
+  if (client && typeof client === 'object' && 'query' in client && 'transaction' in client) {
+    const pglite = client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> };
+    return async <Row>(text: string, params: unknown[]) => (await pglite.query(text, params)).rows as Row[];
+  }
+  return null;
+}

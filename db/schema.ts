@@ -3,7 +3,7 @@
  * Types for the rest of the code come from here ($inferSelect), never written twice.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -190,20 +190,28 @@ export const auditEvents = pgTable(
   (t) => [index('audit_events_instance_idx').on(t.tenantId, t.instanceId, t.id)],
 );
 
-export const jobKinds = ['timer', 'service'] as const;
+export const jobKinds = ['timer', 'service', 'webhook'] as const;
 export const jobStatuses = ['pending', 'running', 'done', 'failed', 'cancelled'] as const;
 
 /**
- * Durable work for workers: timers (due at a time) and service-task jobs (a connector or an
- * external worker). Claimed with FOR UPDATE SKIP LOCKED under a lease; a job whose lease ran out
- * (its worker died) is claimed again. `failed` = retries used up: an incident.
+ * Durable work for workers: timers (due at a time), service-task jobs (a connector or an
+ * external worker) and webhook deliveries (payload: the webhook id and the event; job_type: the
+ * event type). Claimed with FOR UPDATE SKIP LOCKED under a lease; a job whose lease ran out
+ * (its worker died) is claimed again. `failed` = retries used up: an incident (a failed webhook
+ * delivery is the webhook's, shown with its deliveries, not the instance's).
  */
 export const jobs = pgTable(
   'jobs',
   {
     id: id(),
     tenantId: tenantId(),
-    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    /** The instance the job works for; null for a start timer, which belongs to a definition. */
+    instanceId: uuid('instance_id').references(() => processInstances.id),
+    /**
+     * Start timers only: the process version whose timer start event this is; firing it starts
+     * an instance. Only the newest version of a key keeps a schedule (publishing moves it).
+     */
+    definitionId: uuid('definition_id').references(() => processDefinitions.id),
     kind: text('kind', { enum: jobKinds }).notNull(),
     elementId: text('element_id').notNull(),
     /** The engine's scope key of the run the job belongs to; null for the instance itself. */
@@ -227,7 +235,37 @@ export const jobs = pgTable(
     index('jobs_due_idx').on(t.status, t.dueAt).where(sql`status in ('pending', 'running')`),
     index('jobs_instance_idx').on(t.instanceId),
     index('jobs_type_idx').on(t.tenantId, t.jobType, t.status),
+    // A job works for an instance, or (a start timer) for a definition version: never both, never neither.
+    check('jobs_owner_check', sql`(${t.instanceId} is not null and ${t.definitionId} is null) or (${t.instanceId} is null and ${t.definitionId} is not null and ${t.kind} = 'timer')`),
+    // One pending firing per timer start event: a schedule can never fork into two.
+    uniqueIndex('jobs_start_timer_idx').on(t.definitionId, t.elementId).where(sql`definition_id is not null and status in ('pending', 'running')`),
+    // A webhook's deliveries, newest first.
+    index('jobs_webhook_idx').on(sql`(${t.payload}->>'webhookId')`, t.createdAt).where(sql`kind = 'webhook'`),
   ],
+);
+
+/** The events a webhook may subscribe to (see app/server/services/webhooks.ts for what writes them). */
+export const webhookEvents = ['task.created', 'task.completed', 'instance.completed', 'instance.failed'] as const;
+export type WebhookEvent = (typeof webhookEvents)[number];
+
+/**
+ * Outgoing webhooks: a tenant's URLs that receive its events, signed with the webhook's secret
+ * (HMAC-SHA256). Deliveries are `webhook` jobs, enqueued with the audit row of the event.
+ */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    url: text('url').notNull(),
+    /** The signing key (32 random bytes, hex), shown once when created or rotated. */
+    secret: text('secret').notNull(),
+    events: text('events').array().$type<WebhookEvent[]>().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhooks_tenant_active_idx').on(t.tenantId).where(sql`active`)],
 );
 
 /** What a waiting instance listens for: a message (by name and correlation key) or a signal. */
@@ -277,9 +315,47 @@ export const commandResults = pgTable(
     command: text('command').notNull(),
     actorId: uuid('actor_id'),
     result: jsonb('result').$type<unknown>().notNull(),
+    /** sha256 of the command and its input: the same key with other input is refused. */
+    inputHash: text('input_hash'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('command_results_created_idx').on(t.createdAt)],
+);
+
+export const emailStatuses = ['outbox', 'sent', 'failed'] as const;
+export type EmailStatus = (typeof emailStatuses)[number];
+
+/**
+ * Every email a process sends, recorded before it is sent: nothing is silently dropped. `outbox`
+ * = not sent (no SMTP server is configured, or a retry is due), `sent`, or `failed` for good.
+ * One row per job (job_id unique), so a retried job finds its email instead of sending another;
+ * `message_id` is derived from the job id, so a resend after a crash carries the same Message-ID.
+ */
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    jobId: uuid('job_id').notNull().references(() => jobs.id),
+    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    elementId: text('element_id').notNull(),
+    /** `Name <address>`; null while no sender is known (no SMTP, no `from` setting, no TRELLIS_MAIL_FROM). */
+    from: text('from_address'),
+    to: jsonb('to_addresses').$type<string[]>().notNull(),
+    cc: jsonb('cc_addresses').$type<string[]>().notNull().default([]),
+    bcc: jsonb('bcc_addresses').$type<string[]>().notNull().default([]),
+    replyTo: text('reply_to'),
+    subject: text('subject').notNull(),
+    /** Plain text, never HTML. */
+    body: text('body').notNull(),
+    status: text('status', { enum: emailStatuses }).notNull().default('outbox'),
+    messageId: text('message_id').notNull(),
+    /** Why the last attempt failed (the SMTP server's answer); cleared when it is sent. */
+    error: text('error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('email_outbox_job_idx').on(t.jobId), index('email_outbox_tenant_created_idx').on(t.tenantId, t.createdAt, t.id)],
 );
 
 export type Tenant = typeof tenants.$inferSelect;
@@ -291,4 +367,6 @@ export type ProcessInstance = typeof processInstances.$inferSelect;
 export type Task = typeof tasks.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
+export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
