@@ -17,6 +17,7 @@ import { and, asc, eq, gt, inArray, is, isNotNull, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import { auditEvents, processInstances, tenants } from '@/db/schema';
+import { webhookJobsSql } from './webhooks';
 
 export type AuditInsert = typeof auditEvents.$inferInsert;
 
@@ -97,7 +98,8 @@ const lower = (id: string | null | undefined) => (id ? id.toLowerCase() : null);
  * audit_head: the instance rows are locked first (SELECT … FOR UPDATE, in id order), so
  * concurrent commands on one instance queue up and its chain never forks. Rows without an
  * instance are written unchained. Two round trips whatever the number of rows: the lock (which
- * also reads the database clock), then one statement inserting every row and moving the heads.
+ * also reads the database clock), then one statement inserting every row and moving the heads —
+ * and enqueueing a delivery job for each active webhook subscribed to an event (webhooks.ts).
  *
  * `at` is the row's own `at` when given (a Date: milliseconds), else the transaction's start
  * time on the database clock — the `now()` every other row of the command gets — truncated to
@@ -108,7 +110,7 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
   // Outside a transaction the lock would end with its statement, before the insert.
   if (!is(tx, PgTransaction)) return tx.transaction((inner) => appendAudit(inner, rows));
   const instanceIds = [...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId.toLowerCase()] : [])))].sort();
-  const heads = new Map<string, { tenantId: string; head: string | null }>();
+  const heads = new Map<string, AuditChain>();
   let now: Date | undefined;
   if (instanceIds.length > 0) {
     const locked = await tx
@@ -122,7 +124,7 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
       .where(inArray(processInstances.id, instanceIds))
       .orderBy(asc(processInstances.id))
       .for('update');
-    for (const row of locked) heads.set(row.id, { tenantId: row.tenantId, head: row.auditHead });
+    for (const row of locked) heads.set(row.id, { instanceId: row.id, tenantId: row.tenantId, head: row.auditHead });
     now = new Date(Number(locked[0]?.nowMs));
   }
 
@@ -131,23 +133,7 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
     if (!instanceId) return { ...row, id: undefined, prevHash: null, hash: null };
     const chain = heads.get(instanceId);
     if (!chain) throw new Error(`Audit event "${row.type}" names process instance "${instanceId}", which does not exist.`);
-    const tenantId = row.tenantId.toLowerCase();
-    if (chain.tenantId !== tenantId) throw new Error(`Audit event "${row.type}" names tenant "${tenantId}", but process instance "${instanceId}" belongs to tenant "${chain.tenantId}".`);
-    const at = row.at ?? now!;
-    if (Number.isNaN(at.getTime())) throw new Error(`Audit event "${row.type}" of process instance "${instanceId}" has an invalid time.`);
-    const event: HashedEvent = {
-      tenantId,
-      instanceId,
-      taskId: lower(row.taskId),
-      actorId: lower(row.actorId),
-      type: row.type,
-      elementId: row.elementId ?? null,
-      data: asStored(row.data),
-      at,
-    };
-    const prevHash = chain.head;
-    chain.head = auditHash(prevHash, event);
-    return { ...event, prevHash, hash: chain.head };
+    return chainEvent(chain, row, now!);
   });
 
   if (instanceIds.length === 0) {
@@ -160,7 +146,42 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
     sql`, `,
   );
   const moveHeads = tx.$with('audit_heads_moved', {}).as(sql`update ${processInstances} set audit_head = v.head from (values ${moved}) as v(id, head) where ${processInstances.id} = v.id`);
-  await tx.with(moveHeads).insert(auditEvents).values(values);
+  // So do the webhook deliveries of the events that are webhook events (webhooks.ts).
+  const deliveries = webhookJobsSql(values.flatMap((v) => (v.hash && v.at ? [{ ...v, at: v.at }] : [])));
+  const ctes = deliveries ? [moveHeads, tx.$with('webhook_jobs_enqueued', {}).as(deliveries)] : [moveHeads];
+  await tx.with(...ctes).insert(auditEvents).values(values);
+}
+
+/** An instance's chain while events are appended to it: `head` moves with each event. */
+export interface AuditChain {
+  instanceId: string;
+  tenantId: string;
+  head: string | null;
+}
+
+/**
+ * Hashes one event of `chain`'s instance onto it and moves the head: the row as stored, with its
+ * previous and own hash. `at` is the row's own, else `now` (milliseconds: see the top of this file).
+ */
+export function chainEvent(chain: AuditChain, row: AuditInsert, now: Date): AuditInsert & HashedEvent & { prevHash: string | null; hash: string } {
+  const instanceId = chain.instanceId.toLowerCase();
+  const tenantId = row.tenantId.toLowerCase();
+  if (chain.tenantId.toLowerCase() !== tenantId) throw new Error(`Audit event "${row.type}" names tenant "${tenantId}", but process instance "${instanceId}" belongs to tenant "${chain.tenantId}".`);
+  const at = row.at ?? now;
+  if (Number.isNaN(at.getTime())) throw new Error(`Audit event "${row.type}" of process instance "${instanceId}" has an invalid time.`);
+  const event: HashedEvent = {
+    tenantId,
+    instanceId,
+    taskId: lower(row.taskId),
+    actorId: lower(row.actorId),
+    type: row.type,
+    elementId: row.elementId ?? null,
+    data: asStored(row.data),
+    at,
+  };
+  const prevHash = chain.head;
+  chain.head = auditHash(prevHash, event);
+  return { ...event, prevHash, hash: chain.head };
 }
 
 /** An event as verification reads it. */

@@ -8,6 +8,7 @@ import type { Actor } from '../actor';
 import { groupKeys } from '../actor';
 import { AppError } from '../errors';
 import { compileFormSchema } from '../forms';
+import { moveStartTimers } from './start-timers';
 
 export interface PublishInput {
   definition: unknown;
@@ -56,9 +57,13 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
       .insert(processDefinitions)
       .values({ tenantId, key: definition.key, version: definition.version, name: definition.name, category: definition.category ?? null, definition, formIds, publishedBy })
       .returning();
+    await moveStartTimers(tx, row!);
     return row!;
   });
 }
+
+/** Process-level start events the server runs: a published message, a broadcast signal, a start timer. */
+const RUN_START_EVENTS: ReadonlySet<string> = new Set(['message', 'signal', 'timer']);
 
 function formKeysOf(definition: ProcessDefinition): string[] {
   const keys = new Set<string>();
@@ -69,13 +74,14 @@ function formKeysOf(definition: ProcessDefinition): string[] {
 
 /**
  * What the server cannot run yet: decision tables (their DMN is not stored with the definition
- * yet), start events triggered by a timer or signal at the process level (a published message
- * starts instances; timers and signals do not yet), and assignment to named people (it comes with accounts). Timers,
- * messages, signals, service jobs, call activities and scoped runs are run by the durable runtime.
+ * yet), and assignment to named people (it comes with accounts). Timers, messages, signals,
+ * service jobs, call activities and scoped runs are run by the durable runtime, and so are
+ * process-level start events on a message, a signal or a timer (start-timers.ts schedules those).
  */
 function notYetRunByServer(definition: ProcessDefinition): string[] {
   const found: string[] = [];
-  for (const e of definition.elements) if (e.type === 'startEvent' && e.event && e.event.kind !== 'message') found.push(`"${e.id}" (${e.event.kind} start event)`);
+  // validateDefinition refuses the other kinds already; this keeps a kind added later from slipping through unrun.
+  for (const e of definition.elements) if (e.type === 'startEvent' && e.event && !RUN_START_EVENTS.has(e.event.kind)) found.push(`"${e.id}" (${e.event.kind} start event)`);
   for (const e of flatten(definition).elements) {
     const what =
       e.type === 'businessRuleTask' ? 'decision table' :
@@ -149,6 +155,32 @@ export function compiledProcess(row: Pick<ProcessDefinitionRow, 'id' | 'definiti
     compiled.set(row.id, process);
   }
   return process;
+}
+
+// Published versions and forms are immutable: once read, a row can be kept for good.
+const definitionRows = new Map<string, ProcessDefinitionRow>();
+const formRows = new Map<string, FormRow>();
+
+/** A published version by id, if it belongs to the company (kept in memory after the first read). */
+export async function definitionById(db: Executor, tenantId: string, id: string): Promise<ProcessDefinitionRow> {
+  let row = definitionRows.get(id);
+  if (!row) {
+    [row] = await db.select().from(processDefinitions).where(eq(processDefinitions.id, id));
+    if (row) definitionRows.set(id, row);
+  }
+  if (!row || row.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Process definition "${id}" was not found.`);
+  return row;
+}
+
+/** A published form version by id, if it belongs to the company (kept in memory after the first read). */
+export async function formById(db: Executor, tenantId: string, id: string): Promise<FormRow> {
+  let row = formRows.get(id);
+  if (!row) {
+    [row] = await db.select().from(forms).where(eq(forms.id, id));
+    if (row) formRows.set(id, row);
+  }
+  if (!row || row.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Form "${id}" was not found.`);
+  return row;
 }
 
 /** The start form of a definition version (schema, layout and texts), or null when it has none. */

@@ -1,13 +1,15 @@
 /** Starting and reading process instances. Every command runs in one transaction. */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { evaluateExpression, start } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, processDefinitions, processInstances, tasks, users } from '@/db/schema';
+import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, formsByIds, latestDefinition, mayStart, startFormOf } from './definitions';
+import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf } from './definitions';
+import { NOW_MS, planStep, stepClient, writeStep } from './step-writer';
 import { applyEffects, dbNow } from './effects';
 
 export interface StartInput {
@@ -16,39 +18,69 @@ export interface StartInput {
 }
 
 export async function startInstance(db: Executor, actor: Actor, input: StartInput) {
+  return (await startInOneStatement(db, actor, input)) ?? startInTransaction(db, actor, input);
+}
+
+/** Checks the actor may start `def`, validates the start form, and runs the engine's start. */
+async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow, input: StartInput, now: string) {
+  if (!mayStart(actor, def.definition)) {
+    throw new AppError('FORBIDDEN', `You may not start "${def.key}": it can be started by ${def.definition.startableBy?.join(', ') || 'staff'} only.`);
+  }
+  let variables: Record<string, unknown> = {};
+  const startForm = def.definition.startForm;
+  if (startForm) {
+    variables = validateSubmission(await formById(db, actor.tenantId, def.formIds[startForm]!), input.variables, actor.locale);
+  } else if (Object.keys(input.variables).length > 0) {
+    throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
+  }
+  const result = start(compiledProcess(def), variables, { now });
+  const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
+  const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
+  return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started };
+}
+
+/**
+ * The common case in two round trips (see step-writer.ts): find the latest version (cached by
+ * id), start, insert everything in one statement. Null when the start reaches beyond the new
+ * instance (a message, a call activity…): nothing was written, and the transaction path runs.
+ */
+async function startInOneStatement(db: Executor, actor: Actor, input: StartInput) {
+  const query = stepClient(db);
+  if (!query) return null;
+  const [latest] = await query<{ id: string; nowMs: string | number }>(
+    `select id as "id", ${NOW_MS} as "nowMs" from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
+    [actor.tenantId, input.definitionKey],
+  );
+  if (!latest) return null;
+  const def = await definitionById(db, actor.tenantId, latest.id);
+  const now = new Date(Number(latest.nowMs));
+  const { result, businessKey, started } = await beginStart(db, actor, def, input, now.toISOString());
+  const instanceId = randomUUID();
+  const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
+  const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId }, result.state, result.effects, [{ ...started, instanceId }]);
+  if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
+  return { id: instanceId, status: result.state.status, taskIds: plan.taskIds };
+}
+
+async function startInTransaction(db: Executor, actor: Actor, input: StartInput) {
   return db.transaction(async (tx) => {
     const def = await latestDefinition(tx, actor.tenantId, input.definitionKey);
-    if (!mayStart(actor, def.definition)) {
-      throw new AppError('FORBIDDEN', `You may not start "${def.key}": it can be started by ${def.definition.startableBy?.join(', ') || 'staff'} only.`);
-    }
-    let variables: Record<string, unknown> = {};
-    const startForm = def.definition.startForm;
-    if (startForm) {
-      const formId = def.formIds[startForm]!;
-      const form = (await formsByIds(tx, actor.tenantId, [formId])).get(formId)!;
-      variables = validateSubmission(form, input.variables, actor.locale);
-    } else if (Object.keys(input.variables).length > 0) {
-      throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
-    }
-
-    const result = start(compiledProcess(def), variables, { now: await dbNow(tx) });
-    const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
+    const { result, businessKey, started } = await beginStart(tx, actor, def, input, await dbNow(tx));
     const [instance] = await tx
       .insert(processInstances)
       .values({
         tenantId: actor.tenantId,
         definitionId: def.id,
-        businessKey: businessKey === null ? null : String(businessKey).slice(0, 200),
+        businessKey,
         status: result.state.status,
         outcome: result.state.outcome ?? null,
         state: result.state,
         startedBy: actor.userId,
-        endedAt: result.state.status === 'active' ? null : new Date(),
+        endedAt: result.state.status !== 'completed' ? null : new Date(),
       })
       .returning({ id: processInstances.id });
     const scope = { tenantId: actor.tenantId, instanceId: instance!.id, actorId: actor.userId, formIds: def.formIds };
-    const started = { tenantId: actor.tenantId, instanceId: instance!.id, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
-    const taskIds = await applyEffects(tx, scope, result.effects, [started]);
+    const taskIds = await applyEffects(tx, scope, result.effects, [{ ...started, instanceId: instance!.id }]);
     return { id: instance!.id, status: result.state.status, taskIds };
   });
 }
@@ -90,11 +122,11 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .where(and(eq(auditEvents.tenantId, actor.tenantId), eq(auditEvents.instanceId, id)))
       .orderBy(asc(auditEvents.id)),
     startFormOf(db, actor.tenantId, { definition: row.definition.body, formIds: row.definition.formIds }),
-    // Jobs whose retries ran out: incidents to resolve (job.retry).
+    // Jobs whose retries ran out: incidents to resolve (job.retry). A failed webhook delivery is its webhook's, not an incident.
     db
       .select({ id: jobs.id, elementId: jobs.elementId, jobType: jobs.jobType, attempts: jobs.attempts, lastError: jobs.lastError })
       .from(jobs)
-      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'))),
+      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook'))),
   ]);
   const { variables: state, definition, ...rest } = row;
   const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
@@ -110,5 +142,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     tasks: taskRows,
     history,
     failedJobs,
+    /** Open incident: the engine stopped the instance, or a job of a running one used up its retries (incident.list). */
+    hasIncident: rest.status === 'incident' || (rest.status === 'active' && failedJobs.length > 0),
   };
 }

@@ -6,8 +6,9 @@ import { forms, processDefinitions, processInstances, tasks, users, type Task } 
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, startFormOf } from './definitions';
+import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
 import { applyEffects, dbNow } from './effects';
+import { INSTANCE_COLUMNS, NOW_MS, planStep, stepClient, writeStep, type InstanceRead } from './step-writer';
 
 /** SQL: the open-or-not task is offered to the actor (assigned, or to one of their departments). */
 function offeredTo(actor: Actor): SQL {
@@ -113,6 +114,47 @@ export interface CompleteInput {
  * new tasks and audit rows — all in one transaction, so a failure changes nothing.
  */
 export async function completeTask(db: Executor, actor: Actor, input: CompleteInput) {
+  return (await completeInOneStatement(db, actor, input)) ?? completeInTransaction(db, actor, input);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; nowMs: string | number };
+
+/**
+ * The common case in two round trips (see step-writer.ts): read the task with its instance, step,
+ * write in one statement. Null when anything is out of the ordinary — an error to report, a race
+ * lost, effects beyond the instance — and then nothing was written: the transaction path runs.
+ */
+async function completeInOneStatement(db: Executor, actor: Actor, input: CompleteInput) {
+  const query = stepClient(db);
+  if (!query || !UUID.test(input.taskId)) return null;
+  const [row] = await query<TaskRead>(
+    `select t.id as "taskId", t.status as "taskStatus", t.element_id as "elementId", t.form_id as "formId", t.assignee_id as "assigneeId", t.candidate_groups as "candidateGroups",
+      t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
+    from tasks t join process_instances i on i.id = t.instance_id where t.tenant_id = $1::uuid and t.id = $2::uuid`,
+    [actor.tenantId, input.taskId],
+  );
+  if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row)) return null;
+  const data = validateSubmission(await formById(db, actor.tenantId, row.formId), input.data, actor.locale);
+  const def = await definitionById(db, actor.tenantId, row.definitionId);
+  const now = new Date(Number(row.nowMs));
+  let result;
+  try {
+    result = send(compiledProcess(def), row.state, { type: 'task.completed', elementId: row.elementId, variables: data, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
+  } catch (error) {
+    if (error instanceof EngineError) return null;
+    throw error;
+  }
+  if (row.parentId && result.effects.some((e) => e.type === 'completeInstance')) return null;
+  const ctx = { tenantId: actor.tenantId, instanceId: row.id, actorId: actor.userId, formIds: def.formIds, now };
+  const completed = { tenantId: actor.tenantId, instanceId: row.id, taskId: row.taskId, actorId: actor.userId, type: 'task.completed', elementId: row.elementId, data: { submission: data } };
+  const plan = planStep(ctx, { kind: 'update', version: row.version, auditHead: row.auditHead }, result.state, result.effects, [completed], { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId });
+  if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
+  return { instanceId: row.id, instanceStatus: result.state.status, taskIds: plan.taskIds };
+}
+
+async function completeInTransaction(db: Executor, actor: Actor, input: CompleteInput) {
   return db.transaction(async (tx) => {
     const task = await loadTask(tx, actor, input.taskId);
     if (!mayWork(actor, task)) {
@@ -156,7 +198,7 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
         status: result.state.status,
         outcome: result.state.outcome ?? null,
         version: instance.version + 1,
-        endedAt: result.state.status === 'active' ? null : sql`now()`,
+        endedAt: result.state.status !== 'completed' ? null : sql`now()`,
       })
       .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
       .returning({ id: processInstances.id });
