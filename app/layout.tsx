@@ -25,6 +25,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <>
                 <Link href="/inbox">{t('navInbox')}</Link>
                 <Link href="/start">{t('navStart')}</Link>
+                {actor.role === 'admin' && <Link href="/admin/outbox">{t('navOutbox')}</Link>}
+                {actor.role === 'admin' && <Link href="/admin/incidents">{t('navIncidents')}</Link>}
               </>
             )}
           </nav>

@@ -5,7 +5,7 @@
  */
 import { openDatabase } from '../../db/client';
 import { defaultConnectors } from '../server/connectors';
-import { httpAllowList, readEnv } from '../server/env';
+import { emailSettings, httpAllowList, readEnv } from '../server/env';
 import { startWorkerLoop } from '../server/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
@@ -27,14 +27,19 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   const interval = number('--interval-ms');
   const leaseSeconds = number('--lease-seconds');
   const handle = await openDatabase({ url, maxConnections: 4 });
-  const connectors = defaultConnectors({ allow: httpAllowList(readEnv()) });
-  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
-  out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
-  await new Promise<void>((resolve) => {
+  const connectors = defaultConnectors({ allow: httpAllowList(readEnv()), email: { db: handle.db, ...emailSettings(readEnv()) } });
+  // Webhook deliveries go out under the HTTP connector's allow-list.
+  const webhooks = { allow: httpAllowList(readEnv()) };
+  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
+  // for that line may signal at once, and a signal before its handler would kill the process.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
+  await stopped;
   try {
     await loop.stop();
   } catch (error) {
@@ -42,6 +47,8 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   } finally {
     await handle.close();
   }
-  out.log(`worker ${loop.worker.id} stopped`);
+  // What it ran, for whoever runs several (the fault test attributes the work by these lines).
+  const ran = Object.entries(loop.worker.outcomes).map(([outcome, n]) => `${outcome}=${n}`).join(' ');
+  out.log(`worker ${loop.worker.id} stopped; ran ${ran || 'nothing'}`);
   return 0;
 }

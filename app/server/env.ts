@@ -10,8 +10,12 @@ const schema = z.object({
   TRELLIS_SEED: z.enum(['demo', 'off']).default('demo'),
   /** "off" when separate `trellis worker` processes run the jobs (scale-out); by default the app runs one. */
   TRELLIS_WORKER: z.enum(['on', 'off']).default('on'),
-  /** Private addresses the HTTP connector may call (IPs, CIDR ranges, host names), comma-separated; none by default. */
+  /** Private addresses the HTTP connector and webhook deliveries may reach (IPs, CIDR ranges, host names), comma-separated; none by default. */
   TRELLIS_HTTP_ALLOW: z.string().default(''),
+  /** smtp://user:pass@host:587 (or smtps://…:465) to send the email connector's mail; unset: it stays in the outbox. */
+  TRELLIS_SMTP_URL: z.string().optional(),
+  /** The sender of emails whose task names none, e.g. "Trellis <no-reply@example.com>". */
+  TRELLIS_MAIL_FROM: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -28,4 +32,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
 /** The HTTP connector's allow-list from the environment. */
 export function httpAllowList(env: Env): string[] {
   return env.TRELLIS_HTTP_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The email connector's server settings from the environment (empty values count as unset). */
+export function emailSettings(env: Env): { smtpUrl?: string; from?: string } {
+  const smtpUrl = env.TRELLIS_SMTP_URL?.trim();
+  const from = env.TRELLIS_MAIL_FROM?.trim();
+  return { ...(smtpUrl ? { smtpUrl } : {}), ...(from ? { from } : {}) };
 }

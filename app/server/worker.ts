@@ -1,28 +1,40 @@
 /**
- * The worker loop: claims due jobs (timers now; connector jobs as connectors arrive) and runs
- * them. The Next.js server runs one in-process (TRELLIS_WORKER=off turns it off); `trellis
+ * The worker loop: claims due jobs (timers; service jobs of the connectors it is given; webhook
+ * deliveries when configured to send them) and runs them. The Next.js server runs one in-process (TRELLIS_WORKER=off turns it off); `trellis
  * worker` runs one as its own process against PostgreSQL, as many as wanted. On stop (SIGTERM)
  * a worker finishes the job in hand and hands back the ones it claimed but had not started.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { jobs } from '@/db/schema';
-import { claimDueJobs, runServiceJob, runTimer, type Connector } from './services/jobs';
+import { jobs, type Job } from '@/db/schema';
+import { createHttpSender, type HttpConnectorOptions } from './connectors/http';
+import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './services/jobs';
+import { pruneCommandResults } from './services/idempotency';
+import { runWebhookJob } from './services/webhooks';
 
 export interface WorkerOptions {
   workerId?: string;
   /** Pause between polls when nothing is due. */
   intervalMs?: number;
   batch?: number;
+  /** Jobs of a batch run at once (default 4); each has its own transaction and connection. */
+  concurrency?: number;
   leaseSeconds?: number;
   /** Service job types this worker runs itself, with what runs them. */
   connectors?: Record<string, Connector>;
+  /**
+   * Set to send webhook deliveries, through the HTTP connector's address policy: `allow` is the
+   * same allow-list (TRELLIS_HTTP_ALLOW). Unset, this worker leaves them to other workers.
+   */
+  webhooks?: Pick<HttpConnectorOptions, 'allow' | 'resolve'> & { timeoutMs?: number };
   onError?: (error: unknown) => void;
 }
 
 export interface Worker {
   readonly id: string;
+  /** What it has run so far, by kind and outcome ("timer.fired", "service.done", …): for its log. */
+  readonly outcomes: Readonly<Record<string, number>>;
   /** Runs one poll: claims and runs what is due; returns how many jobs it ran. */
   tick(): Promise<number>;
   stop(): Promise<void>;
@@ -31,27 +43,42 @@ export interface Worker {
 export function createWorker(db: Executor, options: WorkerOptions = {}): Worker {
   const id = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   let stopping = false;
+  const outcomes: Record<string, number> = {};
+  const count = (outcome: string) => void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1);
+  const webhookSender = options.webhooks ? createHttpSender(options.webhooks) : undefined;
+  const webhookTimeout = options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs };
+  const connectors = options.connectors ?? {};
+  const runJob = async (job: Job) => {
+    const connector = job.jobType ? connectors[job.jobType] : undefined;
+    if (job.kind === 'timer') count(`timer.${await runTimer(db, job, id)}`);
+    else if (job.kind === 'webhook') {
+      if (webhookSender) await runWebhookJob(db, job, id, webhookSender, webhookTimeout);
+    } else if (connector && hasInstance(job)) count(`service.${await runServiceJob(db, job, id, connector)}`);
+  };
   const tick = async () => {
-    const connectors = options.connectors ?? {};
     // The lease outlasts the longest connector call (HTTP: 60 s at most), so a slow call is not taken twice.
-    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 120, jobTypes: Object.keys(connectors) });
+    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 120, jobTypes: Object.keys(connectors), webhooks: webhookSender !== undefined });
     let ran = 0;
-    for (const job of claimed) {
-      if (stopping) break;
-      const connector = job.jobType ? connectors[job.jobType] : undefined;
-      if (job.kind === 'timer') await runTimer(db, job, id);
-      else if (connector) await runServiceJob(db, job, id, connector);
-      ran++;
-      // PGlite answers as microtasks: without a macrotask turn a backlog would starve the event
-      // loop (the in-process worker would stop the app serving requests).
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    // Jobs of a batch run side by side in a few lanes (each job is its own transaction), so a
+    // worker is not held up by one round trip or connector call at a time.
+    let next = 0;
+    const lane = async () => {
+      while (!stopping && next < claimed.length) {
+        await runJob(claimed[next++]!);
+        ran++;
+        // PGlite answers as microtasks: without a macrotask turn a backlog would starve the event
+        // loop (the in-process worker would stop the app serving requests).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, claimed.length) }, lane));
     // Claimed but not started (stopping): hand them back at once rather than after the lease.
     if (stopping) await db.update(jobs).set({ status: 'pending', lockedBy: null, lockedUntil: null }).where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
     return ran;
   };
   return {
     id,
+    outcomes,
     tick,
     async stop() {
       stopping = true;
@@ -61,14 +88,20 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
 }
 
 /** Polls until stopped. Returns the running loop's stop function. */
+/** How often a worker loop forgets old idempotency results. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { worker: Worker; stop: () => Promise<void> } {
   const worker = createWorker(db, options);
   let running = true;
   let current: Promise<unknown> = Promise.resolve();
+  let pruned = 0;
   const loop = async () => {
     while (running) {
       let ran = 0;
-      current = worker.tick().then(
+      // Now and then, housekeeping: idempotency results past their retention.
+      const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
+      current = prune.then(() => worker.tick()).then(
         (n) => (ran = n),
         (error: unknown) => options.onError?.(error),
       );

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { migrateDatabase, openDatabase, type Executor } from '@/db/client';
+import { seedDemo } from '@/app/server/seed';
 
 export const SCREENSHOTS = path.join(process.cwd(), 'test', 'e2e', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +22,13 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(): Promise<App> {
+/**
+ * Data a test needs before the server starts: run against the app's fresh database (migrated,
+ * demo company seeded) while no server holds it (PGlite allows one process per folder).
+ */
+export type Prepare = (db: Executor, tenantId: string) => Promise<void>;
+
+export async function startApp(options: { prepare?: Prepare } = {}): Promise<App> {
   if (!existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) throw new Error('No production build found: run `npm run build` before the browser tests.');
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-e2e-'));
@@ -39,6 +47,15 @@ export async function startApp(): Promise<App> {
       await dropper.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropper.end();
     };
+  }
+  if (options.prepare) {
+    const handle = await openDatabase({ url: env.DATABASE_URL, dataDir: env.PGLITE_DATA_DIR });
+    try {
+      await migrateDatabase(handle);
+      await options.prepare(handle.db, await seedDemo(handle.db));
+    } finally {
+      await handle.close();
+    }
   }
   const child = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -11,7 +11,7 @@ import { auditEvents, commandResults, processInstances, tasks, users } from '@/d
 import { resolveActor, type Actor } from '@/app/server/actor';
 import { connectionLost } from '@/app/server/errors';
 import { seedDemo } from '@/app/server/seed';
-import { withIdempotency } from '@/app/server/services/idempotency';
+import { pruneCommandResults, withIdempotency } from '@/app/server/services/idempotency';
 import { completeTask } from '@/app/server/services/tasks';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -128,13 +128,46 @@ describe('idempotent commands', () => {
     expect(await traces(taskId, instanceId, newKey('none'))).toMatchObject({ taskStatus: 'open', completions: 0, instanceVersion: 1 });
   });
 
+  it('refuses the same key with other input (another task, other data): a retry sends the same request', async () => {
+    // given a key Hùng used to complete one task
+    const first = await openAccountingTask();
+    const second = await openAccountingTask();
+    const hung = await callerFor(handle.db, demo.hung);
+    const key = newKey('complete');
+    const result = await hung.task.complete({ id: first.taskId, data: approve, idempotencyKey: key });
+
+    // when he sends it with another task, or with other data, it is refused and nothing acts
+    await expect(hung.task.complete({ id: second.taskId, data: approve, idempotencyKey: key })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: `Idempotency key "${key}" was already used for task.complete with different input; send the new request with a new key.`,
+    });
+    await expect(hung.task.complete({ id: first.taskId, data: { decision: 'reject' }, idempotencyKey: key })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await traces(second.taskId, second.instanceId, newKey('none'))).toMatchObject({ taskStatus: 'open', completions: 0, instanceVersion: 1 });
+    // while the same request (keys in another order) is still a retry
+    expect(await hung.task.complete({ data: approve, id: first.taskId, idempotencyKey: key })).toEqual(result);
+  });
+
+  it('forgets results after their retention, oldest first, so the table does not grow for ever', async () => {
+    const hung = await callerFor(handle.db, demo.hung);
+    const { taskId } = await openAccountingTask();
+    const key = newKey('complete');
+    await hung.task.complete({ id: taskId, data: approve, idempotencyKey: key });
+    const stored = () => handle.db.select().from(commandResults).where(eq(commandResults.key, key));
+    expect(await pruneCommandResults(handle.db)).toBe(0);
+    expect(await stored()).toHaveLength(1);
+    // a day and a bit later
+    await handle.db.update(commandResults).set({ createdAt: sql`now() - interval '25 hours'` }).where(eq(commandResults.key, key));
+    expect(await pruneCommandResults(handle.db)).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toHaveLength(0);
+  });
+
   it('refuses a malformed key before acting', async () => {
     const { taskId } = await openAccountingTask();
     const hung = await callerFor(handle.db, demo.hung);
     await expect(hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'short' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'has spaces in it' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const actor = await actorOf(demo.hung);
-    await expect(withIdempotency(handle.db, actor, 'x'.repeat(201), 'task.complete', async () => 'ran')).rejects.toMatchObject({ name: 'AppError', code: 'BAD_REQUEST' });
+    await expect(withIdempotency(handle.db, actor, 'x'.repeat(201), 'task.complete', {}, async () => 'ran')).rejects.toMatchObject({ name: 'AppError', code: 'BAD_REQUEST' });
   });
 
   it('stores no failure: a retry with the same key after a refused submission acts', async () => {
@@ -155,7 +188,7 @@ describe('idempotent commands', () => {
     const key = newKey('complete');
 
     // when
-    const failed = withIdempotency(handle.db, actor, key, 'task.complete', async (tx) => {
+    const failed = withIdempotency(handle.db, actor, key, 'task.complete', { id: taskId, data: approve }, async (tx) => {
       await completeTask(tx, actor, { taskId, data: approve });
       throw new Error('failed after the service wrote');
     });

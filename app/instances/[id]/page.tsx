@@ -3,11 +3,12 @@ import { localize } from '@/engine/model/definition';
 import { formatDate, formatDateTime } from '../../_i18n/format';
 import type { MessageKey, Translate } from '../../_i18n/messages';
 import { FormDataView } from '../../_components/form-data-view';
+import { RetryButton, TerminateForm } from '../../_components/incident-actions';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { caller, locale, t } = await signedInPage();
+  const { caller, actor, locale, t } = await signedInPage();
   if (!/^[0-9a-f-]{36}$/i.test(id)) return <div className="notice error">{t('notFound')}</div>;
   const instance = await orNotFound(caller.instance.get({ id }));
   if ('forbidden' in instance) return <div className="notice error">{instance.forbidden}</div>;
@@ -43,17 +44,12 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
               <dd>{instance.active.map(name).join(', ')}</dd>
             </>
           )}
-          {instance.incident && (
-            <>
-              <dt>{t('status_incident')}</dt>
-              <dd>{instance.incident.message}</dd>
-            </>
-          )}
           <dt>{t('startedBy')}</dt>
           <dd>{instance.startedBy}</dd>
           <dt>{t('startedAt')}</dt>
           <dd>{formatDateTime(instance.startedAt, locale)}</dd>
-          {instance.endedAt && (
+          {/* An instance stopped by an incident has not ended (the incident panel shows it). */}
+          {instance.endedAt && instance.status !== 'incident' && (
             <>
               <dt>{t('endedAt')}</dt>
               <dd>{formatDateTime(instance.endedAt, locale)}</dd>
@@ -61,6 +57,29 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
           )}
         </dl>
       </section>
+
+      {instance.hasIncident && (
+        <section className="panel" aria-label={t('incidentPanel')} data-testid="incident">
+          <h2>
+            <span className="badge incident">{t('incidentPanel')}</span>
+          </h2>
+          {instance.status === 'incident' && instance.incident && (
+            <div>
+              <p>
+                {name(instance.incident.elementId)}: {instance.incident.message}
+              </p>
+              {actor.role === 'admin' && <RetryButton target={{ kind: 'instance', id: instance.id }} locale={locale} withVariables />}
+            </div>
+          )}
+          {instance.failedJobs.map((job) => (
+            <div key={job.id}>
+              <p>{t('incidentFailedJob', { element: name(job.elementId), attempts: job.attempts, message: job.lastError ?? '' })}</p>
+              {actor.role === 'admin' && <RetryButton target={{ kind: 'job', id: job.id }} locale={locale} />}
+            </div>
+          ))}
+          {actor.role === 'admin' && <TerminateForm instanceId={instance.id} locale={locale} />}
+        </section>
+      )}
 
       <div className="grid2">
         <section className="panel">
@@ -139,6 +158,10 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
       return t('ev_taskCancelled', { element: name(event.elementId) });
     case 'incident.raised':
       return t('ev_incidentRaised', { element: name(event.elementId), message: String(data.message ?? '') });
+    case 'incident.retried':
+      return t('ev_incidentRetried', { actor: event.actor ?? '—', element: name(event.elementId) });
+    case 'instance.terminated':
+      return t('ev_instanceTerminated', { actor: event.actor ?? '—', reason: String(data.reason ?? data.by ?? '') });
     default:
       return event.type;
   }

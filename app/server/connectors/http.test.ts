@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateExpression } from '@/engine';
-import type { Job } from '@/db/schema';
-import type { ConnectorCall } from '../services/jobs';
+import type { ConnectorCall, InstanceJob } from '../services/jobs';
 import { createHttpConnector, type HttpConnectorOptions } from './http';
 
 interface Seen {
@@ -88,7 +87,7 @@ beforeEach(() => {
 /** The call a worker would make: `=FEEL` settings evaluated against the job's variables, as the runtime does. */
 function callOf(settings: Record<string, string>, variables: Record<string, unknown> = {}, jobId = randomUUID()): ConnectorCall {
   const evaluated = Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, value.startsWith('=') ? evaluateExpression(value.slice(1), variables).value : value]));
-  return { job: { id: jobId, elementId: 'call', payload: variables } as Job, variables, settings: evaluated };
+  return { job: { id: jobId, elementId: 'call', payload: variables } as InstanceJob, variables, settings: evaluated };
 }
 
 const local = (options: HttpConnectorOptions = {}) => createHttpConnector({ allow: ['127.0.0.1'], ...options });

@@ -13,6 +13,8 @@
  * network failures and timeouts are technical failures (HttpConnectorError) that the runtime
  * retries with backoff. The job id goes out as the Idempotency-Key on every attempt.
  *
+ * createHttpSender is that outbound side on its own, for other senders (webhook deliveries).
+ *
  * Must never connect before the address check, never follow a redirect without one, and never
  * put response bodies in error messages (they go to audit rows and incidents).
  */
@@ -27,7 +29,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ConnectorBusinessError, type Connector } from '../services/jobs';
 import { createAddressPolicy, type AddressPolicy } from './address-policy';
 import { HttpConnectorError } from './http-error';
-import { readHttpRequest, type HttpMethod, type HttpRequest } from './http-request';
+import { readHttpRequest, type HttpMethod } from './http-request';
 
 export interface HttpConnectorOptions {
   /**
@@ -61,15 +63,11 @@ const KEPT_HEADERS = ['content-type', 'content-length', 'content-language', 'con
 const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
 
 export function createHttpConnector(options: HttpConnectorOptions = {}): Connector {
-  const policy = createAddressPolicy(options.allow ?? []);
+  const sender = createHttpSender(options);
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const resolve = options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
   return async (call) => {
     const request = readHttpRequest(call);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
-    try {
-      const { response, url, method } = await send(request, { policy, resolve, signal: deadline.signal });
+    return sender({ ...request, timeoutAdvice: 'raise timeoutMs, up to 60000, if it is just slow' }, async ({ response, url, method }, signal) => {
       const status = response.statusCode ?? 0;
       // The standard reason phrase, not the server's: nothing the receiver wrote goes into the message.
       const what = `HTTP ${method} to ${url.host} answered ${status} ${STATUS_CODES[status] ?? ''}`.trim();
@@ -78,14 +76,57 @@ export function createHttpConnector(options: HttpConnectorOptions = {}): Connect
         if (status >= 500 || status === 408 || status === 429) throw new HttpConnectorError(`HTTP_${status}`, what, { retryable: true });
         throw new ConnectorBusinessError(`HTTP_${status}`, `${what}; catch error code HTTP_${status} with an error boundary event to handle it in the process.`);
       }
-      const bytes = await readBody(response, limit, deadline.signal, `HTTP ${method} to ${url.host}`);
+      const bytes = await readBody(response, limit, signal, `HTTP ${method} to ${url.host}`);
       const result: HttpResult = { status, headers: keptHeaders(response), body: decode(bytes, response.headers['content-type']) };
       return { [request.resultVariable]: result };
+    });
+  };
+}
+
+/** One outbound request as the sender takes it. */
+export interface OutboundRequest {
+  method: HttpMethod;
+  url: URL;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** The body text, or undefined for none. */
+  body: string | undefined;
+  timeoutMs: number;
+  /** False: a redirect is answered as it is, not followed (webhooks: a signed POST goes to the URL given, or nowhere). */
+  followRedirects?: boolean;
+  /** Said in the timeout message, e.g. which setting to raise. */
+  timeoutAdvice?: string;
+}
+
+/** The answer's head; `read` takes what it needs of the body (before the deadline) or destroys it. */
+export interface OutboundAnswer {
+  response: IncomingMessage;
+  url: URL;
+  method: HttpMethod;
+}
+
+/**
+ * Sends one request under the connector's guards (the address policy on every resolved address,
+ * the socket pinned to them, redirects re-checked, one deadline for everything) and hands the
+ * answer to `read`, still under the deadline. Failures are HttpConnectorErrors: ADDRESS_DENIED
+ * (not retryable), NETWORK, TIMEOUT. Any status is an answer; what it means is the caller's.
+ */
+export type HttpSender = <T>(request: OutboundRequest, read: (answer: OutboundAnswer, signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+export function createHttpSender(options: Omit<HttpConnectorOptions, 'maxResponseBytes'> = {}): HttpSender {
+  const policy = createAddressPolicy(options.allow ?? []);
+  const resolve = options.resolve ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
+  return async (request, read) => {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+    try {
+      return await read(await send(request, { policy, resolve, signal: deadline.signal }), deadline.signal);
     } catch (error) {
       // Whatever broke once the deadline passed broke because of it, unless it is an answer of its own.
       const answered = error instanceof ConnectorBusinessError || (error instanceof HttpConnectorError && error.code !== 'NETWORK');
       if (deadline.signal.aborted && !answered) {
-        throw new HttpConnectorError('TIMEOUT', `HTTP ${request.method} to ${request.url.host} timed out after ${request.timeoutMs} ms; the service may be slow or unreachable (raise timeoutMs, up to 60000, if it is just slow).`, { retryable: true, cause: error });
+        const advice = request.timeoutAdvice ? ` (${request.timeoutAdvice})` : '';
+        throw new HttpConnectorError('TIMEOUT', `HTTP ${request.method} to ${request.url.host} timed out after ${request.timeoutMs} ms; the service may be slow or unreachable${advice}.`, { retryable: true, cause: error });
       }
       throw error;
     } finally {
@@ -101,7 +142,7 @@ interface Context {
 }
 
 /** Sends the request, following up to MAX_REDIRECTS redirects, each to a checked address. */
-async function send(request: HttpRequest, context: Context): Promise<{ response: IncomingMessage; url: URL; method: HttpMethod }> {
+async function send(request: OutboundRequest, context: Context): Promise<OutboundAnswer> {
   let { url, method, body } = request;
   const headers = { ...request.headers };
   let from: URL | null = null;
@@ -109,7 +150,7 @@ async function send(request: HttpRequest, context: Context): Promise<{ response:
     const addresses = await admit(url, from, context);
     const response = await exchange(url, method, headers, body, addresses, context.signal);
     const location = response.headers.location;
-    if (!REDIRECTS.has(response.statusCode ?? 0) || !location) return { response, url, method };
+    if (!REDIRECTS.has(response.statusCode ?? 0) || !location || request.followRedirects === false) return { response, url, method };
     response.destroy();
     if (redirects === MAX_REDIRECTS) throw new HttpConnectorError('TOO_MANY_REDIRECTS', `HTTP ${request.method} to ${request.url.host} was redirected more than ${MAX_REDIRECTS} times; call the final address directly.`, { retryable: false });
     let next: URL;

@@ -8,7 +8,7 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks } from '@/db/schema';
+import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks, type ProcessDefinitionRow } from '@/db/schema';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { compiledProcess } from './definitions';
@@ -188,7 +188,8 @@ export async function stepInstance(tx: Executor, actorId: string | null, instanc
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
-  if (!instance || instance.status !== 'active') return false;
+  // An instance stopped by an incident takes one event: the retry of that incident.
+  if (!instance || (instance.status !== 'active' && !(instance.status === 'incident' && event.type === 'incident.retried'))) return false;
   let result;
   try {
     result = send(compiledProcess(instance.def), instance.state, event, { now: await dbNow(tx) });
@@ -198,7 +199,7 @@ export async function stepInstance(tx: Executor, actorId: string | null, instanc
   }
   const moved = await tx
     .update(processInstances)
-    .set({ state: result.state, status: result.state.status, outcome: result.state.outcome ?? null, version: instance.version + 1, endedAt: result.state.status === 'active' ? null : sql`now()` })
+    .set({ state: result.state, status: result.state.status, outcome: result.state.outcome ?? null, version: instance.version + 1, endedAt: result.state.status !== 'completed' ? null : sql`now()` })
     .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
     .returning({ id: processInstances.id });
   if (moved.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
@@ -257,22 +258,69 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
 
 /** A process whose (latest published version's) start event waits for this message starts an instance. */
 async function startByMessage(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<string | null> {
-  const latest = await tx
-    .selectDistinctOn([processDefinitions.key])
-    .from(processDefinitions)
-    .where(and(eq(processDefinitions.tenantId, tenantId), sql`exists (select 1 from jsonb_array_elements(${processDefinitions.definition}->'elements') e where e->>'type' = 'startEvent' and e->'event'->>'kind' = 'message' and e->'event'->>'name' = ${input.name})`))
-    .orderBy(processDefinitions.key, sql`${processDefinitions.version} desc`);
-  const def = latest.find((d) => d.definition.elements.some((e) => e.type === 'startEvent' && e.event?.kind === 'message' && e.event.name === input.name));
+  const [def] = await newestWithStartEvent(tx, tenantId, 'message', input.name);
   if (!def) return null;
-  const startEvent = def.definition.elements.find((e) => e.type === 'startEvent' && e.event?.kind === 'message' && e.event.name === input.name)!;
-  const result = start(compiledProcess(def), input.variables, { now: await dbNow(tx), startEvent: startEvent.id });
+  return startAtEvent(tx, def, startEventOf(def, 'message', input.name)!, input.variables, { message: input.name }, queue);
+}
+
+/**
+ * The newest published version of each process key in the company, where that version has a
+ * start event of `kind` named `name` (an older version that had one starts nothing).
+ */
+async function newestWithStartEvent(tx: Executor, tenantId: string, kind: 'message' | 'signal', name: string): Promise<ProcessDefinitionRow[]> {
+  return tx
+    .select()
+    .from(processDefinitions)
+    .where(
+      and(
+        eq(processDefinitions.tenantId, tenantId),
+        sql`${processDefinitions.version} = (select max(p.version) from process_definitions p where p.tenant_id = ${processDefinitions.tenantId} and p.key = ${processDefinitions.key})`,
+        sql`exists (select 1 from jsonb_array_elements(${processDefinitions.definition}->'elements') e where e->>'type' = 'startEvent' and e->'event'->>'kind' = ${kind} and e->'event'->>'name' = ${name})`,
+      ),
+    )
+    .orderBy(processDefinitions.key);
+}
+
+function startEventOf(def: ProcessDefinitionRow, kind: 'message' | 'signal', name: string): string | undefined {
+  return def.definition.elements.find((e) => e.type === 'startEvent' && e.event?.kind === kind && e.event.name === name)?.id;
+}
+
+/**
+ * How deep starts by messages and signals nest in one command (by its follow-up queue): an
+ * instance whose start sends the message or throws the signal that starts its process again
+ * would start instances for ever, inside the same call.
+ */
+const startDepth = new WeakMap<FollowUp[], number>();
+const MAX_START_DEPTH = 50;
+
+/**
+ * Starts an instance of version `def` at its start event `startEventId`, for no person (a
+ * message, a signal, a timer): recorded as started by whoever published the version, else the
+ * company's admin. `how` says what started it, in the `instance.started` audit row.
+ */
+export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[]): Promise<string> {
+  const depth = (startDepth.get(queue) ?? 0) + 1;
+  if (depth > MAX_START_DEPTH) {
+    throw new AppError('CONFLICT', `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`);
+  }
+  startDepth.set(queue, depth);
+  try {
+    return await startInstanceAt(tx, def, startEventId, variables, how, queue);
+  } finally {
+    startDepth.set(queue, depth - 1);
+  }
+}
+
+async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[]): Promise<string> {
+  const tenantId = def.tenantId;
+  const result = start(compiledProcess(def), variables, { now: await dbNow(tx), startEvent: startEventId });
   // Started by no person: recorded as started by whoever published the version, else the company's admin.
-  const [owner] = await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
+  const [owner] = def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
   const [instance] = await tx
     .insert(processInstances)
-    .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: def.publishedBy ?? owner!.id, endedAt: result.state.status === 'active' ? null : new Date() })
+    .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
     .returning({ id: processInstances.id });
-  const started = { tenantId, instanceId: instance!.id, actorId: null, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, message: input.name, variables: input.variables } };
+  const started = { tenantId, instanceId: instance!.id, actorId: null, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables } };
   await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId: null, formIds: def.formIds }, result.effects, [started], queue);
   return instance!.id;
 }
@@ -304,11 +352,30 @@ async function correlateBuffered(tx: Executor, scope: EffectScope, e: Extract<Ef
   queue.push({ instanceId: scope.instanceId, event: { type: 'message.received', name: e.name, correlationKey: message.correlationKey, variables: message.variables, ...(e.scope ? { scope: e.scope } : {}) } });
 }
 
-/** A signal reaches every instance of the company waiting for it. */
+/**
+ * A signal reaches every instance of the company waiting for it, and starts every process whose
+ * newest published version has a signal start event of that name. Returns how many instances it
+ * reached, waiting or started.
+ */
 export async function broadcast(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[]): Promise<number> {
+  const { delivered, started } = await deliverSignal(tx, tenantId, name, variables, queue);
+  return delivered.length + started.length;
+}
+
+/**
+ * What `broadcast` does, told apart: the waiting instances it is delivered to (their follow-ups
+ * queued in this order, before anything the started ones cause) and the instances it started, in
+ * this transaction. An instance the signal starts does not also receive it, even if it waits for
+ * it at once (as in Camunda: a signal is delivered to the subscriptions that existed when thrown).
+ */
+export async function deliverSignal(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[]): Promise<{ delivered: string[]; started: string[] }> {
   const waiting = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
   for (const s of waiting) queue.push({ instanceId: s.instanceId, event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) } });
-  return waiting.length;
+  const started: string[] = [];
+  for (const def of await newestWithStartEvent(tx, tenantId, 'signal', name)) {
+    started.push(await startAtEvent(tx, def, startEventOf(def, 'signal', name)!, variables, { signal: name }, queue));
+  }
+  return { delivered: waiting.map((s) => s.instanceId), started };
 }
 
 // ---- call activities ----------------------------------------------------------------------------
@@ -333,7 +400,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
       outcome: result.state.outcome ?? null,
       state: result.state,
       startedBy: parent.actorId ?? parentRow!.startedBy,
-      endedAt: result.state.status === 'active' ? null : new Date(),
+      endedAt: result.state.status !== 'completed' ? null : new Date(),
       parentId: parent.instanceId,
       parentElementId: e.elementId,
       parentScope: e.scope ?? null,
@@ -366,7 +433,8 @@ async function cancelChildren(tx: Executor, tenantId: string, parentId: string, 
 /** An instance that ended leaves no open tasks, jobs or subscriptions behind. */
 async function cancelOpenWork(tx: Executor, instanceId: string) {
   await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running'])));
+  // Webhook deliveries stay: they report what happened, the instance's end included.
+  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running']), sql`${jobs.kind} <> 'webhook'`));
   await tx.delete(subscriptions).where(eq(subscriptions.instanceId, instanceId));
 }
 

@@ -5,14 +5,18 @@
  * are the database's. A job that keeps failing is retried with exponential backoff, then becomes
  * an incident (status `failed`), visible and retryable.
  */
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
-import { driveFollowUps, stepInstance, type FollowUp } from './effects';
+import { definitionById } from './definitions';
+import { finishInOneStatement, readInstance, type WorkerRead } from './job-steps';
+import { stepClient } from './step-writer';
+import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
+import { firingOf, newerVersionOf, scheduleNextStartTimer } from './start-timers';
 
 export interface ClaimOptions {
   workerId: string;
@@ -22,11 +26,17 @@ export interface ClaimOptions {
   leaseSeconds?: number;
   /** Service job types this worker runs itself (connectors); timers are always run. */
   jobTypes?: readonly string[];
+  /** Whether this worker sends webhook deliveries. */
+  webhooks?: boolean;
 }
 
 /** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
 export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<Job[]> {
-  const runnable = options.jobTypes?.length ? or(eq(jobs.kind, 'timer'), and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])))! : eq(jobs.kind, 'timer');
+  const runnable = or(
+    eq(jobs.kind, 'timer'),
+    options.jobTypes?.length ? and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])) : undefined,
+    options.webhooks ? eq(jobs.kind, 'webhook') : undefined,
+  )!;
   const due = db
     .select({ id: jobs.id })
     .from(jobs)
@@ -41,20 +51,45 @@ export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise
     .returning();
 }
 
+/** How long a timer that came due during an incident waits before it is tried again. */
+export const INCIDENT_RECHECK_SECONDS = 300;
+
+async function stoppedByIncident(tx: Executor, instanceId: string): Promise<boolean> {
+  const [row] = await tx.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, instanceId));
+  return row?.status === 'incident';
+}
+
 /**
  * Runs one claimed timer: fires it into its instance, in one transaction with everything it
  * causes. The job is done only if this worker still holds it; a conflict releases it for a retry.
+ * A timer whose instance is stopped by an incident is held (pending), not dropped.
  */
-export async function runTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
+export async function runTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'held' | 'stale' | 'lost' | 'retry'> {
+  // A start timer belongs to a process version, not an instance: firing it starts one.
+  if (job.instanceId === null) return runStartTimer(db, job, workerId);
+  const instanceId = job.instanceId;
+  const scheduledFor = typeof job.payload.dueAt === 'string' ? job.payload.dueAt : job.dueAt.toISOString();
+  const event: EngineEvent = { type: 'timer.fired', timerId: job.timerId!, dueAt: scheduledFor, ...(job.scope ? { scope: job.scope } : {}) };
+  const fired = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'timer.fired', elementId: job.elementId, data: { timerId: job.timerId, dueAt: scheduledFor } };
   try {
+    // The common case in two round trips; anything else (stale, an incident, a lost lease) below.
+    const query = stepClient(db);
+    const read = query && (await readInstance(query, instanceId));
+    if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
     return await db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
       if (!held) return 'lost';
       const queue: FollowUp[] = [];
-      const scheduledFor = typeof job.payload.dueAt === 'string' ? job.payload.dueAt : job.dueAt.toISOString();
-      const event: EngineEvent = { type: 'timer.fired', timerId: job.timerId!, dueAt: scheduledFor, ...(job.scope ? { scope: job.scope } : {}) };
-      const fired = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'timer.fired', elementId: job.elementId, data: { timerId: job.timerId, dueAt: scheduledFor } };
-      const accepted = await stepInstance(tx, null, job.instanceId, event, [fired], queue);
+      const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue);
+      if (!accepted && (await stoppedByIncident(tx, instanceId))) {
+        // Not stale: the instance is stopped by an incident. The timer waits (payload.heldAt), re-checked
+        // now and then, and is made due at once when the incident is retried (services/incidents.ts).
+        await tx
+          .update(jobs)
+          .set({ status: 'pending', lockedBy: null, lockedUntil: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)`, dueAt: sql`now() + make_interval(secs => ${INCIDENT_RECHECK_SECONDS})`, payload: sql`${jobs.payload} || jsonb_build_object('heldAt', now())` })
+          .where(eq(jobs.id, job.id));
+        return 'held';
+      }
       await tx.update(jobs).set({ status: accepted ? 'done' : 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
       return accepted ? 'fired' : 'stale';
@@ -63,6 +98,45 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
     await release(db, job, workerId, error);
     return 'retry';
   }
+}
+
+/**
+ * Runs one claimed start timer (a timer start event of a process version): in one transaction,
+ * the job is done, a cycle's next occurrence is scheduled and an instance of the version starts
+ * at that start event, with everything the start causes. Exactly once: only the worker still
+ * holding the job (row locked until commit) fires it. A job of a version that is no longer the
+ * newest of its key — left behind by a publish racing a firing — is cancelled instead.
+ */
+async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
+      if (!held) return 'lost';
+      const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
+      const startEvent = def?.definition.elements.find((e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer');
+      if (!def || !startEvent || (await newerVersionOf(tx, def))) {
+        await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+        return 'stale';
+      }
+      const fired = firingOf(job);
+      // Done before the next occurrence is added: one pending firing per start event (jobs_start_timer_idx).
+      await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      const next = await scheduleNextStartTimer(tx, def, fired);
+      const queue: FollowUp[] = [];
+      const timer = { elementId: fired.elementId, dueAt: fired.dueAt, jobId: job.id, ...(next ? { next: next.dueAt } : {}) };
+      await startAtEvent(tx, def, startEvent.id, {}, { timer }, queue);
+      await driveFollowUps(tx, null, queue);
+      return 'fired' as const;
+    });
+  } catch (error) {
+    await release(db, job, workerId, error);
+    return 'retry';
+  }
+}
+
+/** Seconds until a job's next try after `attempts` failed ones: 1, 2, 4, … at most an hour. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(3_600, 2 ** Math.max(0, attempts - 1));
 }
 
 /** A failed attempt: back off and try again, or after the last retry raise an incident. */
@@ -80,7 +154,7 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
       lockedBy: null,
       lockedUntil: null,
       lastError: message.slice(0, 2_000),
-      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${Math.min(3_600, 2 ** Math.max(0, job.attempts - 1))})`,
+      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${retryDelaySeconds(job.attempts)})`,
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)));
   if (exhausted) {
@@ -88,12 +162,19 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   }
 }
 
+/** A job that works for an instance: every job but a start timer (which belongs to a definition version). */
+export type InstanceJob = Job & { instanceId: string };
+
+export function hasInstance(job: Job): job is InstanceJob {
+  return job.instanceId !== null;
+}
+
 /**
  * What a connector is given: the job (its id is the idempotency key to pass on), the variables
  * the job was given, and the service task's connector settings with `=FEEL` values evaluated.
  */
 export interface ConnectorCall {
-  job: Job;
+  job: InstanceJob;
   variables: Variables;
   settings: Record<string, unknown>;
 }
@@ -117,10 +198,14 @@ export class ConnectorBusinessError extends Error {
  * worker still holds it. A failure is retried with backoff, then becomes an incident. The job's id
  * is the idempotency key a connector passes on, so a retried side effect is recognised downstream.
  */
-export async function runServiceJob(db: Executor, job: Job, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
+export async function runServiceJob(db: Executor, job: InstanceJob, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
   let outcome: { variables: Variables } | { error: ConnectorBusinessError };
+  const query = stepClient(db);
+  let read: WorkerRead | null = null;
   try {
-    outcome = { variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job) }) };
+    // Read once, before the call: the settings need the definition, and the step after it the state.
+    read = query && (await readInstance(query, job.instanceId));
+    outcome = { variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job, read) }) };
   } catch (error) {
     if (!(error instanceof ConnectorBusinessError)) {
       await release(db, job, workerId, error);
@@ -128,14 +213,16 @@ export async function runServiceJob(db: Executor, job: Job, workerId: string, co
     }
     outcome = { error };
   }
+  const scope = job.scope ? { scope: job.scope } : {};
+  const event: EngineEvent = 'error' in outcome ? { type: 'error.thrown', elementId: job.elementId, code: outcome.error.errorCode, message: outcome.error.message, ...scope } : { type: 'job.completed', elementId: job.elementId, variables: outcome.variables, ...scope };
+  const audit = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'error' in outcome ? 'job.error' : 'job.completed', elementId: job.elementId, data: { attempts: job.attempts } };
   try {
+    // The common case in one more round trip; anything else (a lost race or lease, effects beyond the instance) below.
+    if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, audit))) return 'done';
     return await db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
       if (!held) return 'lost';
       const queue: FollowUp[] = [];
-      const scope = job.scope ? { scope: job.scope } : {};
-      const event: EngineEvent = 'error' in outcome ? { type: 'error.thrown', elementId: job.elementId, code: outcome.error.errorCode, message: outcome.error.message, ...scope } : { type: 'job.completed', elementId: job.elementId, variables: outcome.variables, ...scope };
-      const audit = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'error' in outcome ? 'job.error' : 'job.completed', elementId: job.elementId, data: { attempts: job.attempts } };
       await stepInstance(tx, null, job.instanceId, event, [audit], queue);
       await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
@@ -160,7 +247,8 @@ export async function throwJobError(db: Executor, tenantId: string, jobId: strin
 async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf: (job: Job) => EngineEvent, auditType: string): Promise<{ instanceId: string }> {
   return db.transaction(async (tx) => {
     const [job] = await tx.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service'))).for('update');
-    if (!job) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
+    // (A service job always has an instance: jobs_owner_check.)
+    if (!job || !hasInstance(job)) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
     if (job.status !== 'pending' && job.status !== 'running') throw new AppError('CONFLICT', `Job "${jobId}" is already ${job.status}.`);
     const queue: FollowUp[] = [];
     const audit = { tenantId, instanceId: job.instanceId, actorId: null, type: auditType, elementId: job.elementId, data: {} };
@@ -172,24 +260,26 @@ async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf:
   });
 }
 
-/** An incident resolved by retrying: the failed job runs again, from its first attempt. */
-export async function retryJob(db: Executor, tenantId: string, jobId: string): Promise<void> {
+/** An incident resolved by retrying: the failed job runs again, from its first attempt. (Webhook deliveries are redelivered through their webhook.) */
+export async function retryJob(db: Executor, tenantId: string, jobId: string, actorId: string | null = null): Promise<void> {
   const [job] = await db
     .update(jobs)
     .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null })
-    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed')))
+    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')))
     .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
   if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
-  await appendAudit(db, [{ tenantId, instanceId: job.instanceId, type: 'incident.retried', elementId: job.elementId, data: { jobId } }]);
+  await appendAudit(db, [{ tenantId, instanceId: job.instanceId, actorId, type: 'incident.retried', elementId: job.elementId, data: { jobId } }]);
 }
 
 /** The service task's connector settings, `=FEEL` values evaluated against the job's variables. */
-async function settingsOf(db: Executor, job: Job): Promise<Record<string, unknown>> {
-  const [row] = await db
-    .select({ definition: processDefinitions.definition })
-    .from(processInstances)
-    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
-    .where(eq(processInstances.id, job.instanceId));
+async function settingsOf(db: Executor, job: InstanceJob, read: WorkerRead | null): Promise<Record<string, unknown>> {
+  const [row] = read
+    ? [await definitionById(db, read.tenantId, read.definitionId)]
+    : await db
+        .select({ definition: processDefinitions.definition })
+        .from(processInstances)
+        .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+        .where(eq(processInstances.id, job.instanceId));
   // A multi-instance task runs as X__item inside X (see engine/model/task-loops.ts).
   const elementId = job.elementId.replace(/__item$/, '');
   const element = row ? flatten(row.definition).elements.find((e) => e.id === elementId) : undefined;

@@ -1,7 +1,7 @@
-/** Publishing messages into a company's processes: one transaction with everything it causes. */
+/** Publishing messages and broadcasting signals into a company's processes: one transaction with everything each causes. */
 import type { Executor } from '@/db/client';
 import type { Actor } from '../actor';
-import { driveFollowUps, publish, type FollowUp } from './effects';
+import { deliverSignal, driveFollowUps, publish, type FollowUp } from './effects';
 
 export interface PublishMessageInput {
   name: string;
@@ -18,6 +18,29 @@ export async function publishMessage(db: Executor, actor: Actor, input: PublishM
     const queue: FollowUp[] = [];
     const result = await publish(tx, actor.tenantId, { name: input.name, correlationKey: input.correlationKey ?? null, variables: input.variables ?? {}, ttlSeconds: input.timeToLive ?? 0, messageId: input.messageId ?? null }, queue);
     if (queue[0]) queue[0].audit = [{ tenantId: actor.tenantId, instanceId: queue[0].instanceId, actorId: actor.userId, type: 'message.received', data: { name: input.name, correlationKey: input.correlationKey ?? null, ...(input.messageId ? { messageId: input.messageId } : {}) } }];
+    await driveFollowUps(tx, actor.userId, queue);
+    return result;
+  });
+}
+
+export interface BroadcastSignalInput {
+  name: string;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * Broadcasts a signal, as a process's signal throw event does: every instance waiting for it
+ * moves on (its history says who sent it), and every process whose newest version has a signal
+ * start event of that name starts an instance. Returns the instances reached.
+ */
+export async function broadcastSignal(db: Executor, actor: Actor, input: BroadcastSignalInput): Promise<{ delivered: string[]; started: string[] }> {
+  return db.transaction(async (tx) => {
+    const queue: FollowUp[] = [];
+    const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue);
+    // The deliveries are queued first, before anything the started instances caused.
+    for (const delivery of queue.slice(0, result.delivered.length)) {
+      delivery.audit = [{ tenantId: actor.tenantId, instanceId: delivery.instanceId, actorId: actor.userId, type: 'signal.received', data: { name: input.name } }];
+    }
     await driveFollowUps(tx, actor.userId, queue);
     return result;
   });

@@ -7,7 +7,7 @@ export const jobRouter = router({
   /** Resolves an incident: the failed job runs again from its first attempt. Admins only. */
   retry: workerProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
     if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an admin may retry a failed job.' });
-    await retryJob(ctx.db, ctx.actor.tenantId, input.id);
+    await retryJob(ctx.db, ctx.actor.tenantId, input.id, ctx.actor.userId);
     return { id: input.id, status: 'pending' as const };
   }),
 });

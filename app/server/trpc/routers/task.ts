@@ -11,6 +11,6 @@ export const taskRouter = router({
   complete: workerProcedure
     .input(z.object({ id: z.uuid(), data: z.record(z.string(), z.unknown()), idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input }) =>
-      withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.complete', (tx) => completeTask(tx, ctx.actor, { taskId: input.id, data: input.data })),
+      withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.complete', { id: input.id, data: input.data }, (tx) => completeTask(tx, ctx.actor, { taskId: input.id, data: input.data })),
     ),
 });

@@ -1,0 +1,128 @@
+/**
+ * The email outbox, for admins: what the company's processes mailed, newest first, 50 a page.
+ * Everything in an email (names, subject, text, the server's answer) is rendered as text.
+ */
+import Link from 'next/link';
+import { TRPCError } from '@trpc/server';
+import { localize } from '@/engine/model/definition';
+import { emailStatuses, type EmailStatus } from '@/db/schema';
+import { formatDateTime } from '../../_i18n/format';
+import type { MessageKey } from '../../_i18n/messages';
+import { signedInPage } from '../../server/page-helpers';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ after?: string; status?: string }> }) {
+  const { caller, locale, t } = await signedInPage();
+  const params = await searchParams;
+  const status = (emailStatuses as readonly string[]).includes(params.status ?? '') ? (params.status as EmailStatus) : undefined;
+  const after = params.after && UUID.test(params.after) ? params.after : undefined;
+  let page: Awaited<ReturnType<typeof caller.outbox.list>>;
+  try {
+    page = await caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) });
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return <div className="notice error">{t('outboxAdminsOnly')}</div>;
+    throw error;
+  }
+  const href = (query: { status?: EmailStatus; after?: string }) => {
+    const search = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
+    return `/admin/outbox${search.size ? `?${search}` : ''}`;
+  };
+
+  return (
+    <>
+      <h1>{t('outboxTitle')}</h1>
+      <p className="muted">{t('outboxIntro')}</p>
+      <nav className="filters" aria-label={t('colStatus')}>
+        {[undefined, ...emailStatuses].map((s) => (
+          <Link key={s ?? 'all'} href={href({ status: s })} aria-current={s === status ? 'page' : undefined}>
+            {s ? t(`email_${s}` as MessageKey) : t('outboxFilterAll')}
+          </Link>
+        ))}
+      </nav>
+      {page.items.length === 0 ? (
+        <div className="panel muted">{t('outboxEmpty')}</div>
+      ) : (
+        <table className="list outbox" aria-label={t('outboxTitle')}>
+          <thead>
+            <tr>
+              <th>{t('colCreated')}</th>
+              <th>{t('colStatus')}</th>
+              <th>{t('colRecipients')}</th>
+              <th>{t('colSubject')}</th>
+              <th>{t('colProcess')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((email) => (
+              <tr key={email.id} data-email-id={email.id}>
+                <td className="nowrap">{formatDateTime(email.createdAt, locale)}</td>
+                <td>
+                  <span className={`badge email-${email.status}`} data-testid="email-status">
+                    {t(`email_${email.status}` as MessageKey)}
+                  </span>
+                </td>
+                <td className="recipients">
+                  <div>{email.to.join(', ')}</div>
+                  {email.cc.length > 0 && (
+                    <div className="muted">
+                      {t('emailCc')}: {email.cc.join(', ')}
+                    </div>
+                  )}
+                  {email.bcc.length > 0 && (
+                    <div className="muted">
+                      {t('emailBcc')}: {email.bcc.join(', ')}
+                    </div>
+                  )}
+                </td>
+                <td className="subject">
+                  <div className="email-subject">{email.subject}</div>
+                  <details>
+                    <summary>{t('emailShowText')}</summary>
+                    <dl className="facts">
+                      <dt>{t('emailFrom')}</dt>
+                      <dd>{email.from ?? t('emailServerSender')}</dd>
+                      {email.replyTo && (
+                        <>
+                          <dt>{t('emailReplyTo')}</dt>
+                          <dd>{email.replyTo}</dd>
+                        </>
+                      )}
+                      {email.sentAt && (
+                        <>
+                          <dt>{t('emailSentAt')}</dt>
+                          <dd>{formatDateTime(email.sentAt, locale)}</dd>
+                        </>
+                      )}
+                      <dt>{t('emailMessageId')}</dt>
+                      <dd>
+                        <code>{email.messageId}</code>
+                      </dd>
+                      {email.error && (
+                        <>
+                          <dt>{t('emailError')}</dt>
+                          <dd className="error-text">{email.error}</dd>
+                        </>
+                      )}
+                    </dl>
+                    <pre className="email-body">
+                      {email.body}
+                    </pre>
+                  </details>
+                </td>
+                <td>
+                  <Link href={`/instances/${email.instanceId}`}>{localize(email.processName, locale)}</Link>
+                  {email.businessKey && <div className="muted">{email.businessKey}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="pager">
+        {after && <Link href={href({ status })}>{t('outboxNewest')}</Link>}
+        {page.next && <Link href={href({ status, after: page.next })}>{t('outboxOlder')}</Link>}
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { emailStatuses } from '@/db/schema';
+import { listOutbox } from '../../services/outbox';
+import { memberProcedure, router } from '../init';
+
+export const outboxRouter = router({
+  /** The company's emails, newest first, a page at a time (`next` is the `after` of the next page). Admins only. */
+  list: memberProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(100).optional(), after: z.uuid().optional(), status: z.enum(emailStatuses).optional() }).default({}))
+    .query(({ ctx, input }) => {
+      if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an admin may read the email outbox.' });
+      return listOutbox(ctx.db, ctx.actor.tenantId, input);
+    }),
+});
