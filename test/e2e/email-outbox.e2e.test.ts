@@ -4,11 +4,10 @@
  * the admin finds it under "Email outbox" with its Vietnamese subject and text, shown as text
  * (a vendor named with HTML stays literal). Staff see no link and are refused.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
-import { launchBrowser, SCREENSHOTS, startApp, type App } from './harness';
+import { launchBrowser, pageActions, startApp, type App } from './harness';
 
 let app: App;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -74,18 +73,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-async function signInAs(name: string) {
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`(Sign in as|Đăng nhập với tên) ${name}`) }).click();
-  await page.waitForURL('**/inbox');
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: /Sign out|Đăng xuất/ }).click();
-  await page.waitForURL('**/sign-in');
-}
+const { shot, signInAs, signOut } = pageActions(() => ({ page, url: app.url }));
 
 describe('the email outbox in the browser', () => {
   it('a staff member starts the process; the email is held and the process completes', async () => {

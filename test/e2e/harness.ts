@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { migrateDatabase, openDatabase, type Executor } from '@/db/client';
 import { seedDemo } from '@/app/server/seed';
 
@@ -125,4 +125,26 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * What every browser test does with its page: screenshots into SCREENSHOTS, signing in as a
+ * seeded person by name (either language) and signing out. `current` is read at each call: the
+ * page and the app are made in beforeAll.
+ */
+export function pageActions(current: () => { page: Page; url: string }) {
+  return {
+    shot: (name: string) => current().page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+    async signInAs(name: string) {
+      const { page, url } = current();
+      await page.goto(`${url}/sign-in`);
+      await page.getByRole('button', { name: new RegExp(`(Sign in as|Đăng nhập với tên) ${name}`) }).click();
+      await page.waitForURL('**/inbox');
+    },
+    async signOut() {
+      const { page } = current();
+      await page.getByRole('button', { name: /Sign out|Đăng xuất/ }).click();
+      await page.waitForURL('**/sign-in');
+    },
+  };
 }

@@ -4,13 +4,12 @@
  * job (it leaves the list), then fixes the stopped instance's amount on its page and retries it.
  * Screenshots land in test/e2e/screenshots.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
-import { launchBrowser, SCREENSHOTS, startApp, type App } from './harness';
+import { launchBrowser, pageActions, startApp, type App } from './harness';
 
 let app: App;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -86,13 +85,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-async function signInAs(name: string) {
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`(Sign in as|Đăng nhập với tên) ${name}`) }).click();
-  await page.waitForURL('**/inbox');
-}
+const { shot, signInAs } = pageActions(() => ({ page, url: app.url }));
 
 describe('incidents in the browser', () => {
   it('are not in the navigation of staff, and their page refuses them', async () => {

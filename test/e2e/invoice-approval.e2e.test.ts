@@ -3,10 +3,9 @@
  * accountant approves it from the inbox (in Vietnamese); the operations manager approves; the
  * instance page shows it completed with its history. Screenshots land in test/e2e/screenshots.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOTS, startApp, type App } from './harness';
+import { launchBrowser, pageActions, startApp, type App } from './harness';
 
 let app: App;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -22,18 +21,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-async function signInAs(name: string) {
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByRole('button', { name: new RegExp(`(Sign in as|Đăng nhập với tên) ${name}`) }).click();
-  await page.waitForURL('**/inbox');
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: /Sign out|Đăng xuất/ }).click();
-  await page.waitForURL('**/sign-in');
-}
+const { shot, signInAs, signOut } = pageActions(() => ({ page, url: app.url }));
 
 describe('invoice approval in the browser', () => {
   let instanceUrl = '';
