@@ -10,6 +10,46 @@ import type { auditEvents, Job } from '@/db/schema';
 import { compiledProcess, definitionById } from './definitions';
 import { INSTANCE_COLUMNS, NOW_MS, planStep, writeStep, type InstanceRead } from './step-writer';
 
+/** A claimed job, with its instance as the claim read it (when it has one). */
+export type ClaimedJob = Job & { snapshot?: WorkerRead };
+
+const JOB_COLUMNS = ['id', 'tenant_id', 'instance_id', 'definition_id', 'kind', 'element_id', 'scope', 'timer_id', 'job_type', 'payload', 'due_at', 'status', 'attempts', 'retries', 'locked_by', 'locked_until', 'last_error', 'created_at', 'completed_at']
+  .map((c) => `j.${c} as "${c.replace(/_(.)/g, (_, x: string) => x.toUpperCase())}"`)
+  .join(', ');
+
+/**
+ * The claim as one prepared statement that also reads each job's instance (and the database
+ * clock): a job then needs one more round trip, its write. The snapshot may be stale by the time
+ * the job runs; the write's version guard sees that, and the job takes the transaction path.
+ */
+export async function claimWithSnapshots(query: RawQuery, options: { workerId: string; batch: number; leaseSeconds: number; jobTypes: readonly string[]; webhooks: boolean }): Promise<ClaimedJob[]> {
+  const rows = await query<Job & { snapshot: (InstanceRead & { nowMs: string | number }) | null }>(
+    `with due as (
+      select id from jobs
+      where (kind = 'timer' or (kind = 'service' and job_type = any($3::text[])) or (kind = 'webhook' and $4::bool))
+        and ((status = 'pending' and due_at <= now()) or (status = 'running' and locked_until <= now()))
+      order by due_at limit $2::int4 for update skip locked)
+    update jobs j set status = 'running', locked_by = $1::text, locked_until = now() + make_interval(secs => $5::int4), attempts = j.attempts + 1
+    from due where j.id = due.id
+    returning ${JOB_COLUMNS},
+      (select json_build_object('id', i.id, 'tenantId', i.tenant_id, 'version', i.version, 'status', i.status, 'state', i.state, 'auditHead', i.audit_head, 'parentId', i.parent_id, 'definitionId', i.definition_id, 'nowMs', ${NOW_MS})
+        from process_instances i where i.id = j.instance_id) as "snapshot"`,
+    [options.workerId, options.batch, [...options.jobTypes], options.webhooks, options.leaseSeconds],
+  );
+  const readAt = performance.now();
+  return rows
+    .map(({ snapshot, ...job }) => ({
+      ...job,
+      // drizzle's postgres.js set-up leaves timestamps as text (PGlite gives Dates): Dates, as drizzle maps them.
+      dueAt: toDate(job.dueAt)!,
+      lockedUntil: toDate(job.lockedUntil),
+      createdAt: toDate(job.createdAt)!,
+      completedAt: toDate(job.completedAt),
+      ...(snapshot ? { snapshot: { ...snapshot, nowMs: Number(snapshot.nowMs), readAt } } : {}),
+    }))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
 /** An instance as read by a worker, with the database clock then and the local clock then. */
 export interface WorkerRead extends InstanceRead {
   nowMs: number;
@@ -42,4 +82,9 @@ export async function finishInOneStatement(db: Executor, query: RawQuery, read: 
   const ctx = { tenantId: read.tenantId, instanceId: read.id, actorId: null, formIds: def.formIds, now };
   const plan = planStep(ctx, { kind: 'update', version: read.version, auditHead: read.auditHead }, result.state, result.effects, [audit], { finishJob: { id: job.id, workerId, status: 'done' } });
   return plan !== null && (await writeStep(query, ctx, plan)) === 'written';
+}
+
+function toDate(value: Date | string | null): Date | null {
+  // PostgreSQL's text form, "2026-11-27 11:04:53.123456+00", made ISO 8601 for Date.
+  return value === null || value instanceof Date ? value : new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
 }

@@ -13,7 +13,7 @@ import { jobs, processDefinitions, processInstances, type Job } from '@/db/schem
 import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
 import { definitionById } from './definitions';
-import { finishInOneStatement, readInstance, type WorkerRead } from './job-steps';
+import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { stepClient } from './step-writer';
 import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
 import { firingOf, newerVersionOf, scheduleNextStartTimer } from './start-timers';
@@ -31,7 +31,9 @@ export interface ClaimOptions {
 }
 
 /** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
-export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<Job[]> {
+export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<ClaimedJob[]> {
+  const query = stepClient(db);
+  if (query) return claimWithSnapshots(query, { workerId: options.workerId, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30, jobTypes: options.jobTypes ?? [], webhooks: options.webhooks ?? false });
   const runnable = or(
     eq(jobs.kind, 'timer'),
     options.jobTypes?.length ? and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])) : undefined,
@@ -74,7 +76,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
   try {
     // The common case in two round trips; anything else (stale, an incident, a lost lease) below.
     const query = stepClient(db);
-    const read = query && (await readInstance(query, instanceId));
+    const read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, instanceId)));
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
     return await db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
@@ -204,7 +206,7 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
   let read: WorkerRead | null = null;
   try {
     // Read once, before the call: the settings need the definition, and the step after it the state.
-    read = query && (await readInstance(query, job.instanceId));
+    read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, job.instanceId)));
     outcome = { variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job, read) }) };
   } catch (error) {
     if (!(error instanceof ConnectorBusinessError)) {
