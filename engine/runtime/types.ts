@@ -124,7 +124,8 @@ type EffectBody =
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string; loopIndex?: number }
-  | { type: 'startJob'; elementId: string; taskType: string; variables: Variables }
+  /** `retries`: the service task's own, when it sets one (the host's default otherwise). */
+  | { type: 'startJob'; elementId: string; taskType: string; variables: Variables; retries?: number }
   | { type: 'startChildInstance'; elementId: string; processKey: string; variables: Variables }
   | { type: 'cancelChildInstance'; elementId: string }
   | { type: 'cancelJob'; elementId: string }

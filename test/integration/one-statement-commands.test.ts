@@ -53,6 +53,9 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
   await publishProcess(handle.db, tenantId, { definition, forms: [decision] }, null);
+  const withRetries = (key: string, retries: number) => ({ ...definition, key, elements: definition.elements.map((e) => (e.id === 'charge' ? { ...e, retries } : e)) });
+  await publishProcess(handle.db, tenantId, { definition: withRetries('charge-no-retry', 0), forms: [decision] }, null);
+  await publishProcess(handle.db, tenantId, { definition: withRetries('charge-five-retries', 5), forms: [decision] }, null);
   const actor = async (email: string) => {
     const [user] = await handle.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, email));
     return (await resolveActor(handle.db, user!.id, 'en'))!;
@@ -113,6 +116,23 @@ describe('commands in one read and one write', () => {
     expect(row!.endedAt).toBeInstanceOf(Date);
     expect((await handle.db.select().from(jobs).where(eq(jobs.instanceId, started.id)))[0]).toMatchObject({ status: 'done', lockedBy: null });
     expect((await verifyAudit(handle.db, { tenantId })).problems).toEqual([]);
+  });
+});
+
+describe('service jobs', () => {
+  it("take the service task's retries (or 3), on both write paths; with none left the first failure is an incident", async () => {
+    const retriesOf = async (id: string) => (await handle.db.select({ retries: jobs.retries }).from(jobs).where(eq(jobs.instanceId, id)))[0]!.retries;
+    const fast = await startInstance(handle.db, starter, { definitionKey: 'charge-five-retries', variables: {} });
+    // inside a caller's transaction the command takes the transaction path
+    const inTransaction = await handle.db.transaction((tx) => startInstance(tx, starter, { definitionKey: 'charge-five-retries', variables: {} }));
+    const plain = await startInstance(handle.db, starter, { definitionKey: 'charge-then-approve', variables: {} });
+    const none = await startInstance(handle.db, starter, { definitionKey: 'charge-no-retry', variables: {} });
+    expect([await retriesOf(fast.id), await retriesOf(inTransaction.id), await retriesOf(plain.id), await retriesOf(none.id)]).toEqual([5, 5, 3, 0]);
+
+    await handle.db.update(jobs).set({ status: 'cancelled' }).where(and(eq(jobs.status, 'pending'), sql`${jobs.instanceId} <> ${none.id}`));
+    await createWorker(handle.db, { connectors: { charge: async () => Promise.reject(new Error('card declined by the bank')) } }).tick();
+    const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, none.id));
+    expect(job).toMatchObject({ status: 'failed', attempts: 1, lastError: 'card declined by the bank' });
   });
 });
 

@@ -106,7 +106,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
           .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'timer'), eq(jobs.timerId, e.timerId), jobScope(e.scope), inArray(jobs.status, ['pending', 'running'])));
         break;
       case 'startJob':
-        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'service', elementId: e.elementId, jobType: e.taskType, payload: e.variables, ...at });
+        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'service', elementId: e.elementId, jobType: e.taskType, payload: e.variables, ...(e.retries === undefined ? {} : { retries: e.retries }), ...at });
         audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
         break;
       case 'cancelJob':

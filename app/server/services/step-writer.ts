@@ -24,6 +24,9 @@ import { webhookEventOf, webhookJobsFrom } from './webhooks';
 
 type AuditRow = typeof auditEvents.$inferInsert;
 
+/** Retries of a service job whose task sets none (the column's default). */
+const DEFAULT_JOB_RETRIES = 3;
+
 /** The database clock, as milliseconds since the epoch, added to a read. */
 export const NOW_MS = `(extract(epoch from date_trunc('milliseconds', now())) * 1000)::bigint`;
 
@@ -123,7 +126,7 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         plan.cancels.push(compact({ kind: 'timer', timer_id: e.timerId, scope }));
         break;
       case 'startJob':
-        plan.jobs.push(compact({ kind: 'service', element_id: e.elementId, job_type: e.taskType, scope, payload: e.variables }));
+        plan.jobs.push(compact({ kind: 'service', element_id: e.elementId, job_type: e.taskType, scope, payload: e.variables, retries: e.retries }));
         audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
         break;
       case 'cancelJob':
@@ -215,9 +218,9 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
       where exists (select 1 from moved))`);
   }
   if (plan.jobs.length > 0) {
-    parts.push(`new_jobs as (insert into jobs (tenant_id, instance_id, kind, element_id, scope, timer_id, job_type, payload, due_at)
-      select ${tenant}, ${id}, r.kind, r.element_id, r.scope, r.timer_id, r.job_type, coalesce(r.payload, '{}'), coalesce(r.due_at, now())
-      from jsonb_to_recordset(${json(plan.jobs)}) as r(kind text, element_id text, scope text, timer_id text, job_type text, payload jsonb, due_at timestamptz)
+    parts.push(`new_jobs as (insert into jobs (tenant_id, instance_id, kind, element_id, scope, timer_id, job_type, payload, due_at, retries)
+      select ${tenant}, ${id}, r.kind, r.element_id, r.scope, r.timer_id, r.job_type, coalesce(r.payload, '{}'), coalesce(r.due_at, now()), coalesce(r.retries, ${DEFAULT_JOB_RETRIES})
+      from jsonb_to_recordset(${json(plan.jobs)}) as r(kind text, element_id text, scope text, timer_id text, job_type text, payload jsonb, due_at timestamptz, retries int4)
       where exists (select 1 from moved))`);
   }
   if (plan.audit.length > 0) {

@@ -37,7 +37,7 @@ export function serviceTask(element: Element, ctx: CompileContext) {
     };
   }
   return waitingActivity(ctx, element, {
-    start: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables }))],
+    start: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables, ...(element.type === 'serviceTask' && element.retries !== undefined ? { retries: element.retries } : {}) }))],
     cancel: { type: 'cancelJob', params: { elementId: element.id } },
     done: 'job.completed',
     target: targetOf(ctx, flow),
