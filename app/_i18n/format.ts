@@ -18,3 +18,19 @@ export function formatDateTime(value: Date | string, locale: Locale): string {
   const date = typeof value === 'string' ? new Date(value) : value;
   return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(date);
 }
+
+/**
+ * A URL as people read it, like a browser's address bar: percent-escapes decoded (a Vietnamese
+ * path reads "/hóa-đơn", not "/h%C3%B3a-%C4%91%C6%A1n"), except spaces, control and invisible
+ * formatting characters (bidi overrides among them), which stay escaped so the text cannot pass for
+ * another address. Display only: render it as text; the URL itself is what is sent to.
+ */
+export function readableUrl(url: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURI(url);
+  } catch {
+    return url;
+  }
+  return decoded.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => encodeURIComponent(c));
+}

@@ -224,19 +224,23 @@ async function settle(db: Executor, job: Job, workerId: string, set: PgUpdateSet
 
 // ——— Managing webhooks (admins; the router checks the role) ———
 
-/** The URL a webhook posts to: absolute http(s), no credentials (they would be logged and shown), no fragment. */
+/**
+ * The URL a webhook posts to: absolute http(s), no credentials (they would be logged and shown), no fragment.
+ * Each refusal names the field (`url`), so a form can show it beside the URL input.
+ */
 export function webhookUrlOf(text: string): string {
+  const invalid = (message: string) => new AppError('BAD_REQUEST', message, [{ field: 'url', label: 'URL', message }]);
   const trimmed = text.trim();
-  if (trimmed.length > 2_000) throw new AppError('BAD_REQUEST', 'The webhook URL is longer than 2000 characters.');
+  if (trimmed.length > 2_000) throw invalid('The webhook URL is longer than 2000 characters.');
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new AppError('BAD_REQUEST', `The webhook URL "${trimmed.slice(0, 200)}" is not an absolute URL; start it with "https://".`);
+    throw invalid(`The webhook URL "${trimmed.slice(0, 200)}" is not an absolute URL; start it with "https://".`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('BAD_REQUEST', `The webhook URL uses "${url.protocol}"; only https: (or http:) URLs receive webhooks.`);
-  if (url.username || url.password) throw new AppError('BAD_REQUEST', `The webhook URL for ${url.host} carries credentials; remove them: the receiver checks the X-Trellis-Signature instead.`);
-  if (url.hash) throw new AppError('BAD_REQUEST', 'The webhook URL has a #fragment, which is never sent; remove it.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`The webhook URL uses "${url.protocol}"; only https: (or http:) URLs receive webhooks.`);
+  if (url.username || url.password) throw invalid(`The webhook URL for ${url.host} carries credentials; remove them: the receiver checks the X-Trellis-Signature instead.`);
+  if (url.hash) throw invalid('The webhook URL has a #fragment, which is never sent; remove it.');
   return url.toString();
 }
 
@@ -260,7 +264,10 @@ const listed = { id: webhooks.id, url: webhooks.url, events: webhooks.events, ac
 export async function createWebhook(db: Executor, actor: Actor, input: { url: string; events: readonly WebhookEvent[] }) {
   const url = webhookUrlOf(input.url);
   const events = webhookEvents.filter((e) => input.events.includes(e));
-  if (events.length === 0) throw new AppError('BAD_REQUEST', `Choose at least one event for the webhook: ${webhookEvents.join(', ')}.`);
+  if (events.length === 0) {
+    const message = `Choose at least one event for the webhook: ${webhookEvents.join(', ')}.`;
+    throw new AppError('BAD_REQUEST', message, [{ field: 'events', label: actor.locale === 'vi' ? 'Sự kiện' : 'Events', message }]);
+  }
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(webhooks).values({ tenantId: actor.tenantId, url, secret: newSecret(), events, createdBy: actor.userId }).returning({ ...listed, secret: webhooks.secret });
     await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.created', data: { webhookId: row!.id, url: withoutQuery(url), events } }]);

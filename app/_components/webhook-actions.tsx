@@ -1,0 +1,338 @@
+'use client';
+
+/**
+ * An admin's actions on the company's webhooks (app/admin/webhooks): add one, turn it off or on,
+ * make a new signing secret, delete it (each destructive step asks first), refresh and resend
+ * deliveries. The server checks the role again; these only save a round trip.
+ *
+ * A signing secret reaches the browser only in the answer to `create` or `rotateSecret`, and lives
+ * only in WebhookSecrets' state: never in the page's server-rendered data, so a reload or another
+ * visit cannot show it again. URLs and server messages are rendered as text.
+ */
+import { useRouter } from 'next/navigation';
+import { createContext, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { WebhookEvent } from '@/db/schema';
+import { readableUrl } from '../_i18n/format';
+import { translator, type Locale, type MessageKey } from '../_i18n/messages';
+import { describeFailure, trpc } from './trpc';
+
+type Revealed = { url: string; secret: string; rotated: boolean };
+
+const RevealSecret = createContext<(revealed: Revealed) => void>(() => {});
+
+/**
+ * Holds a just-made secret and shows it above the page's content until dismissed. Wraps the page
+ * so the add form and each row's "new secret" button can show theirs in the same place.
+ */
+export function WebhookSecrets({ locale, events, children }: { locale: Locale; events: readonly WebhookEvent[]; children: ReactNode }) {
+  const t = translator(locale);
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (revealed) panel.current?.focus();
+  }, [revealed]);
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(revealed!.secret);
+      setCopied('yes');
+    } catch {
+      setCopied('failed');
+    }
+  };
+
+  return (
+    <RevealSecret.Provider
+      value={(next) => {
+        setCopied(null);
+        setRevealed(next);
+      }}
+    >
+      {revealed && (
+        <section className="panel secret-panel" ref={panel} tabIndex={-1} aria-labelledby="webhook-secret-title" data-testid="webhook-secret-panel">
+          <h2 id="webhook-secret-title">{t('webhookSecretTitle', { url: readableUrl(revealed.url) })}</h2>
+          <p className="notice warn">
+            <strong>{t('webhookSecretOnce')}</strong>
+            {revealed.rotated && <> {t('webhookSecretRotated')}</>}
+          </p>
+          <div className="secret-row">
+            <span className="muted">{t('webhookSecretLabel')}</span>
+            <code className="secret" data-testid="webhook-secret">
+              {revealed.secret}
+            </code>
+            <button type="button" className="secondary" onClick={copy}>
+              {t('webhookCopy')}
+            </button>
+            {copied && (
+              <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
+                {t(copied === 'yes' ? 'webhookCopied' : 'webhookCopyFailed')}
+              </span>
+            )}
+          </div>
+          <h3>{t('webhookVerifyTitle')}</h3>
+          <dl className="facts headers">
+            <dt>
+              <code>X-Trellis-Signature</code>
+            </dt>
+            <dd>{t('webhookVerifySignature')}</dd>
+            <dt>
+              <code>X-Trellis-Timestamp</code>
+            </dt>
+            <dd>{t('webhookVerifyTimestamp')}</dd>
+            <dt>
+              <code>X-Trellis-Delivery</code>
+            </dt>
+            <dd>{t('webhookVerifyDelivery')}</dd>
+            <dt>
+              <code>X-Trellis-Event</code>
+            </dt>
+            <dd>{t('webhookVerifyEvent', { events: events.join(', ') })}</dd>
+          </dl>
+          <p className="muted">{t('webhookVerifyReadme')}</p>
+          <button type="button" className="primary" onClick={() => setRevealed(null)}>
+            {t('webhookSecretDismiss')}
+          </button>
+        </section>
+      )}
+      {children}
+    </RevealSecret.Provider>
+  );
+}
+
+type FieldName = 'url' | 'events';
+
+/** The add form. Refusals are shown beside the field they name (the server's `fields`), with its label here. */
+export function NewWebhookForm({ locale, events }: { locale: Locale; events: readonly WebhookEvent[] }) {
+  const t = translator(locale);
+  const router = useRouter();
+  const reveal = useContext(RevealSecret);
+  const [url, setUrl] = useState('');
+  const [chosen, setChosen] = useState<WebhookEvent[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [added, setAdded] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setAdded(false);
+    setFormError(null);
+    // What the server's input schema would refuse without naming a field is checked here first.
+    const missing: Partial<Record<FieldName, string>> = {};
+    if (url.trim() === '') missing.url = t('webhookUrlRequired');
+    if (chosen.length === 0) missing.events = t('webhookEventsRequired');
+    setFieldErrors(missing);
+    if (Object.keys(missing).length > 0) return;
+    setBusy(true);
+    try {
+      const created = await trpc.webhook.create.mutate({ url, events: chosen });
+      reveal({ url: created.url, secret: created.secret, rotated: false });
+      setUrl('');
+      setChosen([]);
+      setAdded(true);
+      router.refresh();
+    } catch (error) {
+      const failure = describeFailure(error);
+      const named: Partial<Record<FieldName, string>> = {};
+      const other: string[] = [];
+      for (const f of failure.fields) {
+        if (f.field === 'url' || f.field === 'events') named[f.field] = f.message;
+        else other.push(`${f.label}: ${f.message}`);
+      }
+      setFieldErrors(named);
+      setFormError(failure.fields.length === 0 ? failure.message : other.length > 0 ? other.join(' ') : null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="webhook-form" noValidate onSubmit={submit}>
+      <div className="field">
+        <label htmlFor="webhook-url">{t('webhookUrl')}</label>
+        <input
+          id="webhook-url"
+          name="url"
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={2_000}
+          placeholder="https://erp.example.vn/trellis/webhook"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          aria-invalid={fieldErrors.url ? true : undefined}
+          aria-describedby={fieldErrors.url ? 'webhook-url-error webhook-url-hint' : 'webhook-url-hint'}
+        />
+        <div id="webhook-url-hint" className="hint">
+          {t('webhookUrlHint')}
+        </div>
+        {fieldErrors.url && (
+          <div id="webhook-url-error" role="alert" className="field-error" data-field="url">
+            <strong>{t('webhookUrl')}:</strong> {fieldErrors.url}
+          </div>
+        )}
+      </div>
+      <fieldset className="field" aria-invalid={fieldErrors.events ? true : undefined} aria-describedby={fieldErrors.events ? 'webhook-events-error' : undefined}>
+        <legend>{t('webhookEvents')}</legend>
+        <div className="event-choices">
+          {events.map((event) => (
+            <label key={event} className="check">
+              <input
+                type="checkbox"
+                name="events"
+                value={event}
+                checked={chosen.includes(event)}
+                onChange={(e) => setChosen((now) => (e.target.checked ? [...now, event] : now.filter((x) => x !== event)))}
+              />
+              <span>{t(`webhookEvent_${event}` as MessageKey)}</span>
+              <code>{event}</code>
+            </label>
+          ))}
+        </div>
+        {fieldErrors.events && (
+          <div id="webhook-events-error" role="alert" className="field-error" data-field="events">
+            <strong>{t('webhookEvents')}:</strong> {fieldErrors.events}
+          </div>
+        )}
+      </fieldset>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t('webhookAdding') : t('webhookAdd')}
+        </button>
+        {formError && (
+          <span role="alert" className="error-text">
+            {formError}
+          </span>
+        )}
+        {added && (
+          <span role="status" className="muted">
+            {t('webhookAdded')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** One webhook's buttons: off/on at once; a new secret and deletion only after a second click. */
+export function WebhookActions({ webhook, locale }: { webhook: { id: string; url: string; active: boolean }; locale: Locale }) {
+  const t = translator(locale);
+  const router = useRouter();
+  const reveal = useContext(RevealSecret);
+  const [confirming, setConfirming] = useState<'rotate' | 'delete' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      setConfirming(null);
+      router.refresh();
+    } catch (failure) {
+      setError(describeFailure(failure).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const toggle = () =>
+    run(async () => {
+      if (webhook.active) await trpc.webhook.deactivate.mutate({ id: webhook.id });
+      else await trpc.webhook.activate.mutate({ id: webhook.id });
+    });
+  const rotate = () =>
+    run(async () => {
+      const { secret } = await trpc.webhook.rotateSecret.mutate({ id: webhook.id });
+      reveal({ url: webhook.url, secret, rotated: true });
+    });
+  const remove = () =>
+    run(async () => {
+      await trpc.webhook.delete.mutate({ id: webhook.id });
+    });
+
+  return (
+    <div className="webhook-actions">
+      {confirming === null ? (
+        <div className="buttons">
+          <button type="button" className="secondary" onClick={toggle} disabled={busy}>
+            {webhook.active ? t('webhookDeactivate') : t('webhookActivate')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setConfirming('rotate')} disabled={busy}>
+            {t('webhookRotate')}
+          </button>
+          <button type="button" className="secondary danger" onClick={() => setConfirming('delete')} disabled={busy}>
+            {t('webhookDelete')}
+          </button>
+        </div>
+      ) : (
+        <div className="confirm" role="group" aria-label={confirming === 'delete' ? t('webhookDelete') : t('webhookRotate')}>
+          <p>{confirming === 'delete' ? t('webhookDeleteConfirm', { url: readableUrl(webhook.url) }) : t('webhookRotateConfirm')}</p>
+          <div className="buttons">
+            <button type="button" className={confirming === 'delete' ? 'primary danger' : 'primary'} onClick={confirming === 'delete' ? remove : rotate} disabled={busy}>
+              {confirming === 'delete' ? t('webhookDeleteYes') : t('webhookRotateYes')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(null)} disabled={busy}>
+              {t('webhookCancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <div role="alert" className="error-text">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Sends a failed delivery again (same delivery id, from its first attempt). */
+export function RedeliverButton({ webhookId, deliveryId, locale }: { webhookId: string; deliveryId: string; locale: Locale }) {
+  const t = translator(locale);
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  return (
+    <div className="webhook-actions">
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setMessage(null);
+          try {
+            await trpc.webhook.redeliver.mutate({ id: webhookId, deliveryId });
+            setMessage({ error: false, text: t('redelivered') });
+            router.refresh();
+          } catch (error) {
+            setMessage({ error: true, text: describeFailure(error).message });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('redeliver')}
+      </button>
+      {message && (
+        <div role={message.error ? 'alert' : 'status'} className={message.error ? 'error-text' : 'muted'}>
+          {message.text}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Re-reads the page's server data (deliveries change as the worker sends them). */
+export function RefreshButton({ locale }: { locale: Locale }) {
+  const t = translator(locale);
+  const router = useRouter();
+  return (
+    <button type="button" className="secondary" onClick={() => router.refresh()}>
+      {t('webhookRefresh')}
+    </button>
+  );
+}
