@@ -3,7 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { getDatabase } = await import('./app/server/database');
     const handle = await getDatabase();
-    const { emailSettings, httpAllowList, readEnv } = await import('./app/server/env');
+    const { emailSettings, heldMailSettings, httpAllowList, readEnv } = await import('./app/server/env');
     const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown };
     if (readEnv().TRELLIS_WORKER === 'on' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisWorker) {
       const { startWorkerLoop } = await import('./app/server/worker');
@@ -11,7 +11,9 @@ export async function register() {
       const connectors = defaultConnectors({ allow: httpAllowList(readEnv()), email: { db: handle.db, ...emailSettings(readEnv()) } });
       // Webhook deliveries go out under the HTTP connector's allow-list.
       const webhooks = { allow: httpAllowList(readEnv()) };
-      globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { connectors, webhooks, onError: (error) => console.error('worker:', (error as Error).message) });
+      // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
+      const heldMail = heldMailSettings(readEnv());
+      globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => console.error('worker:', (error as Error).message) });
     }
   }
 }

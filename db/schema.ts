@@ -322,12 +322,13 @@ export const commandResults = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('command_results_created_idx').on(t.createdAt)],
 );
 
-export const emailStatuses = ['outbox', 'sent', 'failed'] as const;
+export const emailStatuses = ['outbox', 'sending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof emailStatuses)[number];
 
 /**
  * Every email a process sends, recorded before it is sent: nothing is silently dropped. `outbox`
- * = not sent (no SMTP server is configured, or a retry is due), `sent`, or `failed` for good.
+ * = not sent (no SMTP server is configured, or a retry is due), `sending` (claimed by one sender
+ * until `locked_until`), `sent`, or `failed` for good (until an admin sends it again).
  * One row per job (job_id unique), so a retried job finds its email instead of sending another;
  * `message_id` is derived from the job id, so a resend after a crash carries the same Message-ID.
  */
@@ -354,8 +355,18 @@ export const emailOutbox = pgTable(
     error: text('error'),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * While `sending`: when the claim runs out (a sender that died leaves the email to be claimed
+     * again). Afterwards: when the last attempt ended, so the held-mail sweep tries the least
+     * recently tried first (never tried: null, first).
+     */
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
   },
-  (t) => [uniqueIndex('email_outbox_job_idx').on(t.jobId), index('email_outbox_tenant_created_idx').on(t.tenantId, t.createdAt, t.id)],
+  (t) => [
+    uniqueIndex('email_outbox_job_idx').on(t.jobId),
+    index('email_outbox_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('email_outbox_held_idx').on(t.createdAt).where(sql`status in ('outbox', 'sending')`),
+  ],
 );
 
 export type Tenant = typeof tenants.$inferSelect;

@@ -5,7 +5,7 @@
  */
 import { openDatabase } from '../../db/client';
 import { defaultConnectors } from '../server/connectors';
-import { emailSettings, httpAllowList, readEnv } from '../server/env';
+import { emailSettings, heldMailSettings, httpAllowList, readEnv } from '../server/env';
 import { startWorkerLoop } from '../server/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
@@ -30,7 +30,9 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   const connectors = defaultConnectors({ allow: httpAllowList(readEnv()), email: { db: handle.db, ...emailSettings(readEnv()) } });
   // Webhook deliveries go out under the HTTP connector's allow-list.
   const webhooks = { allow: httpAllowList(readEnv()) };
-  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
+  const heldMail = heldMailSettings(readEnv());
+  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
   // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
   // for that line may signal at once, and a signal before its handler would kill the process.
   const stopped = new Promise<void>((resolve) => {

@@ -16,6 +16,8 @@ const schema = z.object({
   TRELLIS_SMTP_URL: z.string().optional(),
   /** The sender of emails whose task names none, e.g. "Trellis <no-reply@example.com>". */
   TRELLIS_MAIL_FROM: z.string().optional(),
+  /** "1": with TRELLIS_SMTP_URL set, the worker sends emails held in the outbox (20 a minute, those older than 10 minutes). */
+  TRELLIS_SEND_HELD_MAIL: z.enum(['0', '1', '']).default('0'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -34,9 +36,21 @@ export function httpAllowList(env: Env): string[] {
   return env.TRELLIS_HTTP_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** The SMTP server and default sender, as the email connector and outbox.send take them. */
+export interface EmailSettings {
+  smtpUrl?: string;
+  from?: string;
+}
+
 /** The email connector's server settings from the environment (empty values count as unset). */
-export function emailSettings(env: Env): { smtpUrl?: string; from?: string } {
+export function emailSettings(env: Env): EmailSettings {
   const smtpUrl = env.TRELLIS_SMTP_URL?.trim();
   const from = env.TRELLIS_MAIL_FROM?.trim();
   return { ...(smtpUrl ? { smtpUrl } : {}), ...(from ? { from } : {}) };
+}
+
+/** The held-mail sweep's server settings: set when TRELLIS_SEND_HELD_MAIL=1 and an SMTP server is configured. */
+export function heldMailSettings(env: Env): (EmailSettings & { smtpUrl: string }) | null {
+  const settings = emailSettings(env);
+  return env.TRELLIS_SEND_HELD_MAIL === '1' && settings.smtpUrl ? { ...settings, smtpUrl: settings.smtpUrl } : null;
 }

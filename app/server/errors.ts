@@ -2,7 +2,7 @@
  * Technical and access failures of the server layer, mapped to tRPC codes in one place
  * (trpc/init.ts). Compare by `code`, never by class, across boundaries.
  */
-export type AppErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'SERVICE_UNAVAILABLE';
+export type AppErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE';
 
 export interface FieldError {
   /** Path of the field in the submitted data, e.g. "amount" or "items.2.price". */

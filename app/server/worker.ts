@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { jobs, type Job } from '@/db/schema';
+import { createMailer, type MailerOptions } from './connectors/email-smtp';
 import { createHttpSender, type HttpConnectorOptions } from './connectors/http';
 import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './services/jobs';
 import { pruneCommandResults } from './services/idempotency';
+import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from './services/outbox';
 import { runWebhookJob } from './services/webhooks';
 
 export interface WorkerOptions {
@@ -28,6 +30,12 @@ export interface WorkerOptions {
    * same allow-list (TRELLIS_HTTP_ALLOW). Unset, this worker leaves them to other workers.
    */
   webhooks?: Pick<HttpConnectorOptions, 'allow' | 'resolve'> & { timeoutMs?: number };
+  /**
+   * Set (TRELLIS_SEND_HELD_MAIL=1 with TRELLIS_SMTP_URL) to send the emails held in the outbox,
+   * a batch at a time beside the jobs (startWorkerLoop only): mail held while no SMTP server was
+   * configured goes out once one is.
+   */
+  heldMail?: MailerOptions & Pick<HeldMailOptions, 'olderThanMs' | 'limit'> & { everyMs?: number };
   onError?: (error: unknown) => void;
 }
 
@@ -96,8 +104,10 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
   let running = true;
   let current: Promise<unknown> = Promise.resolve();
   let pruned = 0;
+  const sweep = heldMailSweep(db, options);
   const loop = async () => {
     while (running) {
+      sweep?.due();
       let ran = 0;
       // Now and then, housekeeping: idempotency results past their retention.
       const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
@@ -114,8 +124,35 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
     worker,
     async stop() {
       running = false;
-      await current;
+      await Promise.all([current, sweep?.stop()]);
       await worker.stop();
+    },
+  };
+}
+
+/**
+ * The held-mail sweep of a worker loop: a pass every `everyMs` (default a minute), run beside the
+ * jobs rather than between them (one slow SMTP server must not hold up timers), one at a time.
+ * Stopping hands back the emails it claimed but has not sent.
+ */
+function heldMailSweep(db: Executor, options: WorkerOptions) {
+  if (!options.heldMail) return null;
+  const { everyMs = HELD_MAIL_EVERY_MS, olderThanMs, limit, ...mailerOptions } = options.heldMail;
+  const mailer = createMailer(mailerOptions);
+  const stopping = new AbortController();
+  let last = 0;
+  let pass: Promise<unknown> | null = null;
+  return {
+    due() {
+      if (pass || stopping.signal.aborted || Date.now() - last < everyMs) return;
+      last = Date.now();
+      pass = sendHeldEmails(db, mailer, { ...(olderThanMs === undefined ? {} : { olderThanMs }), ...(limit === undefined ? {} : { limit }), signal: stopping.signal })
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => (pass = null));
+    },
+    async stop() {
+      stopping.abort();
+      await pass;
     },
   };
 }

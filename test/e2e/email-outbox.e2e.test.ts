@@ -2,7 +2,8 @@
  * In a real browser: a staff member starts a process whose service task sends an email; the
  * app's own worker (no SMTP server configured) keeps it in the outbox and the process completes;
  * the admin finds it under "Email outbox" with its Vietnamese subject and text, shown as text
- * (a vendor named with HTML stays literal). Staff see no link and are refused.
+ * (a vendor named with HTML stays literal). Staff see no link and are refused. "Send now" on the
+ * held email is refused, naming TRELLIS_SMTP_URL, and says so as text.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,16 @@ describe('the email outbox in the browser', () => {
     expect(await row.locator('pre.email-body').textContent()).toBe(`Kính gửi chị Lan,\nHóa đơn HD-2026/0200 của ${VENDOR} đã được duyệt, đề nghị thanh toán trước ngày 20/12.\nTrân trọng,\nPhòng Vận hành`);
     expect(await row.locator('dl.facts').textContent()).toContain('người gửi mặc định của máy chủ');
     await shot('20-admin-outbox-vi');
+
+    // Send now, with no SMTP server configured: refused, naming the setting, shown as text
+    await row.getByRole('button', { name: 'Gửi ngay' }).click();
+    await expect
+      .poll(() => row.getByTestId('send-result').textContent())
+      .toBe('Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL (và TRELLIS_MAIL_FROM) trên máy chủ ứng dụng rồi khởi động lại. Email vẫn được giữ trong hộp thư đi.');
+    expect(await row.getByTestId('send-result').getAttribute('class')).toBe('error-text');
+    expect(await row.getByTestId('email-status').textContent()).toBe('Chưa gửi');
+    expect(await row.getByRole('button', { name: 'Gửi ngay' }).isEnabled()).toBe(true);
+    await shot('21-admin-outbox-send-now-no-smtp');
 
     // filtered: nothing has failed
     await page.getByRole('link', { name: 'Gửi lỗi' }).click();

@@ -1,11 +1,13 @@
 /**
- * The email outbox, for admins: what the company's processes mailed, newest first, 50 a page.
- * Everything in an email (names, subject, text, the server's answer) is rendered as text.
+ * The email outbox, for admins: what the company's processes mailed, newest first, 50 a page,
+ * with "Send now" on held and failed emails. Everything in an email (names, subject, text, the
+ * server's answer) is rendered as text.
  */
 import Link from 'next/link';
 import { TRPCError } from '@trpc/server';
 import { localize } from '@/engine/model/definition';
 import { emailStatuses, type EmailStatus } from '@/db/schema';
+import { SendNowButton } from '../../_components/outbox-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
 import { signedInPage } from '../../server/page-helpers';
@@ -61,6 +63,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   <span className={`badge email-${email.status}`} data-testid="email-status">
                     {t(`email_${email.status}` as MessageKey)}
                   </span>
+                  <SendNowButton emailId={email.id} sendable={email.sendable} locale={locale} />
                 </td>
                 <td className="recipients">
                   <div>{email.to.join(', ')}</div>

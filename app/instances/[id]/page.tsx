@@ -162,6 +162,12 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
       return t('ev_incidentRetried', { actor: event.actor ?? '—', element: name(event.elementId) });
     case 'instance.terminated':
       return t('ev_instanceTerminated', { actor: event.actor ?? '—', reason: String(data.reason ?? data.by ?? '') });
+    case 'email.resent': {
+      // By an admin ("Send now"), or by the worker's held-mail sweep (no actor).
+      const values = { actor: event.actor ?? '—', subject: String(data.subject ?? ''), error: String(data.error ?? '') };
+      if (data.by === 'held-mail') return t(data.status === 'sent' ? 'ev_emailHeldSent' : 'ev_emailHeldFailed', values);
+      return t(data.status === 'sent' ? 'ev_emailResent' : 'ev_emailResendFailed', values);
+    }
     default:
       return event.type;
   }

@@ -11,7 +11,9 @@ export type EmailFailureCode =
   /** The SMTP server could not be reached, timed out or answered 4xx: try later. */
   | 'SMTP_UNAVAILABLE'
   /** The SMTP server refused the email for good (5xx). */
-  | 'SMTP_REJECTED';
+  | 'SMTP_REJECTED'
+  /** Another sender (an admin's "Send now", the held-mail sweep) holds the email's claim: look again later. */
+  | 'ALREADY_SENDING';
 
 export class EmailConnectorError extends Error {
   override readonly name = 'EmailConnectorError';

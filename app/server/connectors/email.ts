@@ -5,29 +5,35 @@
  * Owns the `email_outbox` table: every email is recorded there before anything is sent, one row
  * per job, so nothing is silently dropped and the admin can read what went out. With an SMTP
  * server configured (TRELLIS_SMTP_URL) it is sent with nodemailer and marked `sent`; without
- * one it stays `outbox` and the process carries on.
+ * one it stays `outbox` and the process carries on. The outbox service (services/outbox.ts)
+ * sends held and failed emails later through the same claim and send as the connector.
  *
- * A retried job (a lost lease, a crash before the job completed) finds its row: when it is
- * `sent`, nothing is sent again. The one gap is a crash between the server accepting the email
- * and the row being marked: the resend then carries the same Message-ID (derived from the job
- * id), which receiving servers and clients recognise as the same message.
+ * Whoever sends an email claims its row first: one UPDATE moves it to `sending` until
+ * `locked_until` (the send's deadline plus a margin), and only the sender whose UPDATE returned
+ * the row sends. A retried job, an admin's "Send now" clicked twice and the held-mail sweep
+ * therefore never send one email twice at once; a row already `sent` is never sent again. A
+ * sender that dies mid-send leaves its claim to run out, and the email may then be claimed
+ * again. The one gap is a crash between the server accepting the email and the row being
+ * marked: the resend then carries the same Message-ID (derived from the job id), which receiving
+ * servers and clients recognise as the same message.
  *
  * Failures: a 5xx answer (no such mailbox, relaying denied, bad credentials) is permanent, the
  * row `failed` and the job an incident at once; a connection failure, a timeout or a 4xx is
  * retried with backoff, the row staying `outbox` until the last attempt fails.
  *
- * Must never send HTML (the body is text), never send without a row, and never put the SMTP
- * URL's credentials in a message.
+ * Must never send HTML (the body is text), never send without a row and a claim on it, and never
+ * put the SMTP URL's credentials in a message.
  */
-import { and, eq, ne, sql } from 'drizzle-orm';
-import nodemailer from 'nodemailer';
-import type { NodemailerError } from 'nodemailer';
-import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { emailOutbox, type EmailOutboxRow } from '@/db/schema';
+import { emailOutbox, type EmailOutboxRow, type EmailStatus } from '@/db/schema';
+import { appendAudit, type AuditInsert } from '../services/audit';
 import type { Connector, InstanceJob } from '../services/jobs';
 import { EmailConnectorError } from './email-error';
 import { asciiDomain, formatMailbox, parseMailbox, readEmailMessage, type EmailMessage, type Mailbox } from './email-message';
+import { createMailer, type FailureAdvice, type Mailer } from './email-smtp';
+
+export { DEFAULT_SEND_TIMEOUT_MS } from './email-smtp';
 
 export interface EmailConnectorOptions {
   /** Where the outbox is kept. */
@@ -47,58 +53,36 @@ export interface EmailConnectorOptions {
 
 export type EmailStatusResult = 'outbox' | 'sent';
 
-export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
-
 export function createEmailConnector(options: EmailConnectorOptions): Connector {
   const { db } = options;
-  const defaultFrom = options.from ? parseMailbox(options.from, 'TRELLIS_MAIL_FROM') : null;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
-  const smtp = options.smtpUrl ? smtpTransport(options.smtpUrl, timeoutMs) : null;
+  const mailer = options.smtpUrl ? createMailer({ smtpUrl: options.smtpUrl, ...(options.from ? { from: options.from } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }) : null;
+  const defaultFrom = mailer ? mailer.defaultFrom : options.from ? parseMailbox(options.from, 'TRELLIS_MAIL_FROM') : null;
 
   return async ({ job, settings }) => {
     const message = readEmailMessage(settings, { from: defaultFrom });
     const row = await record(db, job, message);
     if (row.status === 'sent') return { emailStatus: 'sent', emailMessageId: row.messageId };
-    if (!smtp) {
+    if (!mailer) {
       // A failed email retried by an admin on a server without SMTP: held again, not lost.
-      if (row.status === 'failed') await mark(db, row, { status: 'outbox', error: row.error });
+      if (row.status === 'failed') await db.update(emailOutbox).set({ status: 'outbox' }).where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, 'failed')));
       return { emailStatus: 'outbox', emailMessageId: row.messageId };
     }
     if (!message.from) {
       const error = new EmailConnectorError('NO_SENDER', 'The email has no sender: set the from setting on the task, or TRELLIS_MAIL_FROM on the server.', { retryable: false });
-      await mark(db, row, { status: 'failed', error: error.message });
+      await db.update(emailOutbox).set({ status: 'failed', error: error.message }).where(and(eq(emailOutbox.id, row.id), inArray(emailOutbox.status, ['outbox', 'failed'])));
       throw error;
     }
 
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    let rejected: string[] = [];
-    try {
-      const info = await smtp.transport.sendMail({
-        messageId: row.messageId,
-        from: mailbox(message.from),
-        to: message.to.map(mailbox),
-        cc: message.cc.map(mailbox),
-        bcc: message.bcc.map(mailbox),
-        ...(message.replyTo ? { replyTo: mailbox(message.replyTo) } : {}),
-        subject: message.subject,
-        text: message.body,
-        // RFC 3834: sent by a program, so auto-responders do not answer it.
-        headers: { 'Auto-Submitted': 'auto-generated' },
-        signal: deadline.signal,
-      });
-      rejected = (info.rejected ?? []).map(String);
-    } catch (error) {
-      const failure = classify(error as NodemailerError, smtp.host, deadline.signal.aborted, timeoutMs);
-      // The runtime makes the last failed attempt an incident: the row says so too.
-      const final = !failure.retryable || job.attempts > job.retries;
-      await mark(db, row, { status: final ? 'failed' : 'outbox', error: failure.message });
-      throw failure;
-    } finally {
-      clearTimeout(timer);
+    const claimed = await claimEmail(db, { tenantId: job.tenantId, id: row.id }, ['outbox', 'failed'], mailer.leaseMs);
+    if (!claimed) {
+      const [now] = await db.select({ status: emailOutbox.status }).from(emailOutbox).where(eq(emailOutbox.id, row.id));
+      if (now?.status === 'sent') return { emailStatus: 'sent', emailMessageId: row.messageId };
+      throw new EmailConnectorError('ALREADY_SENDING', 'The email is being sent by someone else right now (an admin’s "Send now", or the held-mail sweep); the job will look again.', { retryable: true });
     }
-    await mark(db, row, { status: 'sent', from: formatMailbox(message.from), error: rejected.length ? `Not delivered to ${rejected.join(', ')}: the SMTP server refused ${rejected.length > 1 ? 'them' : 'it'}.` : null });
-    return { emailStatus: 'sent', emailMessageId: row.messageId, ...(rejected.length ? { emailRejected: rejected } : {}) };
+    // The runtime makes the last failed attempt an incident: the row says so too.
+    const outcome = await sendClaimed(db, mailer, claimed, { ...message, from: message.from }, { onRetryable: job.attempts > job.retries ? 'failed' : 'outbox' });
+    if (!outcome.sent) throw outcome.failure;
+    return { emailStatus: 'sent', emailMessageId: row.messageId, ...(outcome.rejected.length ? { emailRejected: outcome.rejected } : {}) };
   };
 }
 
@@ -129,65 +113,123 @@ async function record(db: Executor, job: InstanceJob, message: EmailMessage): Pr
   return existing;
 }
 
-/** Moves the row on; a row already `sent` (by a worker that raced this one) stays as it is. */
-async function mark(db: Executor, row: EmailOutboxRow, change: { status: EmailOutboxRow['status']; error: string | null; from?: string }) {
-  await db
+/** A claim ends on a whole millisecond, so the claimer can name it again exactly (a JS Date has no microseconds). */
+const leaseEnd = (leaseMs: number) => sql`date_trunc('milliseconds', now() + ${`${Math.ceil(leaseMs)} milliseconds`}::interval)`;
+
+/** A row another sender claimed and then died holding: its claim has run out. */
+const abandoned = () => and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lockedUntil, sql`now()`))!;
+
+/**
+ * Claims one email of the tenant for sending: moves it from one of `statuses` (or from an
+ * abandoned `sending`) to `sending` for `leaseMs`, in one UPDATE, so of two senders racing for it
+ * exactly one gets the row back (PostgreSQL re-checks the condition on the row the other just
+ * committed). Undefined: someone else holds it, it was sent, or it is not in `statuses`.
+ */
+export async function claimEmail(db: Executor, email: { tenantId: string; id: string }, statuses: readonly EmailStatus[], leaseMs: number): Promise<EmailOutboxRow | undefined> {
+  const [claimed] = await db
     .update(emailOutbox)
-    .set({ ...change, error: change.error?.slice(0, 2_000) ?? null, ...(change.status === 'sent' ? { sentAt: sql`now()` } : {}) })
-    .where(and(eq(emailOutbox.id, row.id), ne(emailOutbox.status, 'sent')));
-}
-
-function mailbox(m: Mailbox): { name: string; address: string } | string {
-  return m.name ? { name: m.name, address: m.address } : m.address;
-}
-
-/** One transport for the connector's life; a new connection per email (no pool to go stale). */
-function smtpTransport(url: string, timeoutMs: number) {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error('TRELLIS_SMTP_URL is not a URL; write it as smtp://user:password@host:587 or smtps://user:password@host:465.');
-  }
-  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new Error(`TRELLIS_SMTP_URL uses "${parsed.protocol}"; write it as smtp://user:password@host:587 or smtps://user:password@host:465.`);
-  if (!parsed.hostname) throw new Error('TRELLIS_SMTP_URL names no host; write it as smtp://user:password@host:587.');
-  const step = Math.min(timeoutMs, 20_000);
-  const connection = parseConnectionUrl(url);
-  const transport = nodemailer.createTransport({
-    // Credentials never cross the network in clear text: over smtp:// they need STARTTLS, unless
-    // the URL says `?requireTLS=false` (a relay on the same host, say).
-    requireTLS: Boolean(connection.auth) && !connection.secure,
-    ...connection,
-    connectionTimeout: step,
-    greetingTimeout: step,
-    socketTimeout: timeoutMs,
-    dnsTimeout: step,
-    // Credentials and message text must not land in logs.
-    logger: false,
-    debug: false,
-  });
-  return { transport, host: parsed.port ? `${parsed.hostname}:${parsed.port}` : parsed.hostname };
+    .set({ status: 'sending', lockedUntil: leaseEnd(leaseMs) })
+    .where(and(eq(emailOutbox.tenantId, email.tenantId), eq(emailOutbox.id, email.id), or(...(statuses.length ? [inArray(emailOutbox.status, [...statuses])] : []), abandoned())))
+    .returning();
+  return claimed;
 }
 
 /**
- * Permanent or not, by the SMTP answer: 5xx (but 503) refuses the email for good, 4xx asks to
- * try later; no answer at all (connection refused, dropped, timed out) is worth another try.
+ * Claims up to `limit` held emails of any tenant recorded before `olderThanMs` ago — `outbox`
+ * rows and abandoned `sending` ones; those naming no sender only `withoutSender` (the server has
+ * TRELLIS_MAIL_FROM) — the least recently tried first. Rows another sweeper is
+ * claiming are skipped (SKIP LOCKED), so sweepers on several workers share the backlog.
  */
-function classify(error: NodemailerError, host: string, timedOut: boolean, timeoutMs: number): EmailConnectorError {
-  if (timedOut) return new EmailConnectorError('SMTP_UNAVAILABLE', `Sending the email through ${host} timed out after ${timeoutMs} ms; it will be tried again.`, { retryable: true, cause: error });
-  const code = error.responseCode;
-  const answer = (error.response ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
-  const permanent = typeof error.permanent === 'boolean' ? error.permanent : code !== undefined ? code >= 500 && code !== 503 : error.code === 'ECONFIG' || error.code === 'EENVELOPE';
-  const recipients = error.rejected?.length ? ` for ${error.rejected.join(', ')}` : '';
-  if (permanent) {
-    const what =
-      error.code === 'EAUTH'
-        ? `${host} refused the credentials in TRELLIS_SMTP_URL`
-        : error.code === 'ETLS'
-          ? `${host} could not start TLS (STARTTLS), which sending the credentials in TRELLIS_SMTP_URL requires (use smtps://, or ?requireTLS=false for a relay on a trusted network)`
-          : `${host} refused the email${recipients}`;
-    return new EmailConnectorError('SMTP_REJECTED', `${what}: ${answer || error.message}. Sending it again will not help; fix the address or the server settings, then retry the job.`, { retryable: false, cause: error });
+export async function claimHeldEmails(db: Executor, options: { olderThanMs: number; limit: number; leaseMs: number; withoutSender: boolean }): Promise<EmailOutboxRow[]> {
+  const held: SQL = and(
+    or(eq(emailOutbox.status, 'outbox'), abandoned()),
+    lt(emailOutbox.createdAt, sql`now() - ${`${Math.floor(options.olderThanMs)} milliseconds`}::interval`),
+    options.withoutSender ? undefined : isNotNull(emailOutbox.from),
+  )!;
+  const due = db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(held)
+    .orderBy(sql`${emailOutbox.lockedUntil} asc nulls first`, emailOutbox.createdAt)
+    .limit(options.limit)
+    .for('update', { skipLocked: true });
+  // `= any(array(…))`, not `in (…)`: an array subquery runs once (an InitPlan), where `in` may
+  // run the LIMITed, SKIP LOCKED subquery again per row and claim more than `limit`.
+  return db
+    .update(emailOutbox)
+    .set({ status: 'sending', lockedUntil: leaseEnd(options.leaseMs) })
+    .where(and(sql`${emailOutbox.id} = any(array(${due}))`, held))
+    .returning();
+}
+
+/** A claimed email handed back untried (a sweep that stopped early): `outbox`, first in line next time. */
+export async function releaseEmail(db: Executor, claimed: EmailOutboxRow): Promise<void> {
+  await db.update(emailOutbox).set({ status: 'outbox', lockedUntil: null }).where(ownClaim(claimed));
+}
+
+/** A claimed email that cannot be sent as stored: `failed`, saying why. */
+export async function failClaimed(db: Executor, claimed: EmailOutboxRow, why: string): Promise<void> {
+  await db.update(emailOutbox).set({ status: 'failed', error: why.slice(0, 2_000), lockedUntil: sql`now()` }).where(ownClaim(claimed));
+}
+
+/** The stored email as a message to send again; `defaultFrom` when it names no sender. Throws naming the address that does not read back. */
+export function messageOfRow(row: EmailOutboxRow, defaultFrom: Mailbox | null): EmailMessage {
+  const what = (field: string) => `The ${field} of email ${row.id}`;
+  return {
+    from: row.from ? parseMailbox(row.from, what('sender')) : defaultFrom,
+    to: row.to.map((a) => parseMailbox(a, what('recipient'))),
+    cc: row.cc.map((a) => parseMailbox(a, what('cc recipient'))),
+    bcc: row.bcc.map((a) => parseMailbox(a, what('bcc recipient'))),
+    replyTo: row.replyTo ? parseMailbox(row.replyTo, what('reply-to address')) : null,
+    subject: row.subject,
+    body: row.body,
+  };
+}
+
+export type SendOutcome =
+  | { sent: true; rejected: string[]; error: string | null }
+  | { sent: false; status: 'outbox' | 'failed'; failure: EmailConnectorError };
+
+export interface SendOptions {
+  /** What the row becomes when the failure is worth another try (a permanent one makes it `failed`). */
+  onRetryable: 'outbox' | 'failed';
+  /** What the failure's message advises (default: a job's, "retry the job"). */
+  advice?: FailureAdvice;
+  /** An audit row to write with the outcome (or null), in the same transaction as the row's new status. */
+  audit?: (outcome: SendOutcome) => AuditInsert | null;
+}
+
+/**
+ * Sends an email this caller claimed and marks the outcome: `sent` (with the sender used and
+ * the recipients the server refused, if any), else `failed` or `options.onRetryable` with the
+ * server's answer. SMTP failures are returned, not thrown.
+ */
+export async function sendClaimed(db: Executor, mailer: Mailer, claimed: EmailOutboxRow, message: EmailMessage & { from: Mailbox }, options: SendOptions): Promise<SendOutcome> {
+  let outcome: SendOutcome;
+  try {
+    const { rejected } = await mailer.send(message, claimed.messageId, options.advice);
+    outcome = { sent: true, rejected, error: rejected.length ? `Not delivered to ${rejected.join(', ')}: the SMTP server refused ${rejected.length > 1 ? 'them' : 'it'}.` : null };
+  } catch (error) {
+    const failure = error instanceof EmailConnectorError ? error : new EmailConnectorError('SMTP_UNAVAILABLE', `Sending the email failed: ${(error as Error).message}`, { retryable: true, cause: error });
+    outcome = { sent: false, status: failure.retryable ? options.onRetryable : 'failed', failure };
   }
-  const why = code !== undefined ? `answered ${answer || code}` : `could not be reached (${error.code ?? error.message})`;
-  return new EmailConnectorError('SMTP_UNAVAILABLE', `The SMTP server ${host} ${why}${recipients}; the email will be tried again.`, { retryable: true, cause: error });
+  const audit = options.audit?.(outcome);
+  await db.transaction(async (tx) => {
+    if (outcome.sent) {
+      // Sent is the truth even if this claim ran out meanwhile; only a row already sent stays as it is.
+      await tx
+        .update(emailOutbox)
+        .set({ status: 'sent', from: formatMailbox(message.from), error: outcome.error, sentAt: sql`now()`, lockedUntil: sql`now()` })
+        .where(and(eq(emailOutbox.id, claimed.id), ne(emailOutbox.status, 'sent')));
+    } else {
+      await tx.update(emailOutbox).set({ status: outcome.status, error: outcome.failure.message.slice(0, 2_000), lockedUntil: sql`now()` }).where(ownClaim(claimed));
+    }
+    if (audit) await appendAudit(tx, [audit]);
+  });
+  return outcome;
+}
+
+/** Still this caller's claim: `sending`, with the lease it set (a later claimer sets another). */
+function ownClaim(claimed: EmailOutboxRow): SQL {
+  return and(eq(emailOutbox.id, claimed.id), eq(emailOutbox.status, 'sending'), claimed.lockedUntil ? eq(emailOutbox.lockedUntil, claimed.lockedUntil) : isNull(emailOutbox.lockedUntil))!;
 }

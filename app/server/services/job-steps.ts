@@ -24,7 +24,9 @@ const JOB_COLUMNS = ['id', 'tenant_id', 'instance_id', 'definition_id', 'kind', 
  */
 export async function claimWithSnapshots(query: RawQuery, options: { workerId: string; batch: number; leaseSeconds: number; jobTypes: readonly string[]; webhooks: boolean }): Promise<ClaimedJob[]> {
   const rows = await query<Job & { snapshot: (InstanceRead & { nowMs: string | number }) | null }>(
-    `with due as (
+    // MATERIALIZED: the locked rows are chosen once (a subquery with LIMIT and SKIP LOCKED that the
+    // planner re-runs can claim more than the batch).
+    `with due as materialized (
       select id from jobs
       where (kind = 'timer' or (kind = 'service' and job_type = any($3::text[])) or (kind = 'webhook' and $4::bool))
         and ((status = 'pending' and due_at <= now()) or (status = 'running' and locked_until <= now()))

@@ -49,7 +49,8 @@ export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise
   return db
     .update(jobs)
     .set({ status: 'running', lockedBy: options.workerId, lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds ?? 30})`, attempts: sql`${jobs.attempts} + 1` })
-    .where(inArray(jobs.id, due))
+    // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than the batch.
+    .where(sql`${jobs.id} = any(array(${due}))`)
     .returning();
 }
 

@@ -6,18 +6,21 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Executor } from '@/db/client';
 import { EngineError } from '@/engine';
 import { resolveActor, type Actor, type Locale } from '../actor';
+import type { EmailSettings } from '../env';
 import { connectionLost, isAppError, type FieldError } from '../errors';
 
 export interface Context {
   db: Executor;
   actor: Actor | null;
   locale: Locale;
+  /** The SMTP server commands send through (outbox.send); unset: the environment's (TRELLIS_SMTP_URL, TRELLIS_MAIL_FROM). */
+  email?: EmailSettings;
 }
 
 /** Builds a context without a request, so tests call routers through createCaller. */
-export async function createContextInner(opts: { db: Executor; userId: string | null; locale?: Locale }): Promise<Context> {
+export async function createContextInner(opts: { db: Executor; userId: string | null; locale?: Locale; email?: EmailSettings }): Promise<Context> {
   const actor = opts.userId && isUuid(opts.userId) ? await resolveActor(opts.db, opts.userId, opts.locale) : null;
-  return { db: opts.db, actor, locale: opts.locale ?? actor?.locale ?? 'vi' };
+  return { db: opts.db, actor, locale: opts.locale ?? actor?.locale ?? 'vi', ...(opts.email ? { email: opts.email } : {}) };
 }
 
 function isUuid(value: string): boolean {

@@ -1,8 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { emailStatuses } from '@/db/schema';
-import { listOutbox } from '../../services/outbox';
-import { memberProcedure, router } from '../init';
+import { emailSettings, readEnv } from '../../env';
+import { listOutbox, sendOutboxEmail } from '../../services/outbox';
+import { memberProcedure, router, workerProcedure } from '../init';
 
 export const outboxRouter = router({
   /** The company's emails, newest first, a page at a time (`next` is the `after` of the next page). Admins only. */
@@ -12,4 +13,9 @@ export const outboxRouter = router({
       if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an admin may read the email outbox.' });
       return listOutbox(ctx.db, ctx.actor.tenantId, input);
     }),
+  /**
+   * Sends a held or failed email now through the server's SMTP server (TRELLIS_SMTP_URL on this
+   * app server): once, however often it is clicked. Admins only; audited as `email.resent`.
+   */
+  send: workerProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => sendOutboxEmail(ctx.db, ctx.actor, input.id, ctx.email ?? emailSettings(readEnv()))),
 });
