@@ -17,6 +17,7 @@ import type { Connector } from '@/app/server/services/jobs';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '@/test/support/callers';
 import { createTestDatabase } from '@/test/support/database';
+import { startTestSmtp, type TestSmtp } from '@/test/support/smtp';
 import { defaultConnectors } from './index';
 
 interface Received {
@@ -27,33 +28,15 @@ interface Received {
 }
 
 let handle: DatabaseHandle;
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let smtpUrl: string;
-const received: Received[] = [];
 const SENDER = 'Trellis Sen Vàng <no-reply@senvang.example>';
+/** What the server received, parsed. */
+const received = (): Received[] => smtp.received.map((m) => ({ from: m.from, recipients: m.recipients, ...parseMessage(m.raw) }));
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('khong-ton-tai@')) return callback(Object.assign(new Error('5.1.1 Hộp thư không tồn tại (mailbox does not exist)'), { responseCode: 550 }));
-      if (address.address.startsWith('hop-thu-day@')) return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 451 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        received.push({ from, recipients: session.envelope.rcptTo.map((r) => r.address), ...parseMessage(Buffer.concat(chunks).toString('utf8')) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startTestSmtp({ refuse: (address) => (address.startsWith('khong-ton-tai@') ? 550 : address.startsWith('hop-thu-day@') ? 451 : undefined) });
+  smtpUrl = smtp.url;
 
   handle = await createTestDatabase();
   const tenantId = await seedDemo(handle.db);
@@ -61,7 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 const startForm = { key: 'notice-start', version: 1, title: 'Payment notice', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' }, vendor: { type: 'string' }, amount: { type: 'number' }, approverEmail: { type: 'string' }, cc: { type: 'string' }, bcc: { type: 'string' } } } };
@@ -127,7 +110,7 @@ describe('email service tasks without SMTP', () => {
     // given an instance waiting on its email task, and a worker with no SMTP server configured
     const { id, job: emailJob } = await start('quan.do@senvang.example', copies);
     expect(emailJob).toMatchObject({ kind: 'service', jobType: 'email', status: 'pending' });
-    const before = received.length;
+    const before = received().length;
     // when the worker runs
     await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db } }) }).tick();
     // then the email is recorded, held in the outbox, and the process carried on
@@ -147,7 +130,7 @@ describe('email service tasks without SMTP', () => {
       sentAt: null,
       error: null,
     });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     const done = await instance(id);
     expect(done.status).toBe('completed');
     expect(done.state.variables).toMatchObject({ emailStatus: 'outbox', emailMessageId: row!.messageId });
@@ -158,10 +141,10 @@ describe('email service tasks without SMTP', () => {
 describe('email service tasks through SMTP', () => {
   it('sends once to the right recipients, with the Vietnamese subject and text intact, and marks the row sent', async () => {
     const { id, job: emailJob } = await start('Đỗ Minh Quân <quan.do@senvang.example>', copies);
-    const before = received.length;
+    const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
 
-    const mine = received.slice(before);
+    const mine = received().slice(before);
     expect(mine).toHaveLength(1);
     const mail = mine[0]!;
     // the envelope reaches to, cc and bcc; the headers show to and cc, never bcc
@@ -188,7 +171,7 @@ describe('email service tasks through SMTP', () => {
   it('a job run again (its lease ran out mid-send, another worker took it) finds its email sent and does not send it twice', async () => {
     // given a worker whose send succeeds but which loses its lease before it can complete the job
     const { id, job: emailJob } = await start('quan.do@senvang.example');
-    const before = received.length;
+    const before = received().length;
     const email = withSmtp().email!;
     const other = createWorker(handle.db, { workerId: 'worker-b', connectors: withSmtp() });
     let tookOver = 0;
@@ -203,7 +186,7 @@ describe('email service tasks through SMTP', () => {
 
     // then worker B ran the job (a second attempt) and completed it, and the server got one email
     expect(tookOver).toBe(1);
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
     expect(await job(emailJob.id)).toMatchObject({ status: 'done', attempts: 2, lockedBy: null });
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'sent' });
     expect(await instance(id)).toMatchObject({ status: 'completed' });
@@ -212,16 +195,16 @@ describe('email service tasks through SMTP', () => {
     // and the connector called yet again with the same job still sends nothing
     const [row] = await handle.db.select().from(jobs).where(eq(jobs.id, emailJob.id));
     expect(await email({ job: { ...row!, instanceId: id }, variables: row!.payload, settings: { to: 'quan.do@senvang.example', subject: 'x', body: 'y' } })).toEqual({ emailStatus: 'sent', emailMessageId: `<${emailJob.id}@senvang.example>` });
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
     expect(await handle.db.select().from(emailOutbox).where(eq(emailOutbox.jobId, emailJob.id))).toHaveLength(1);
   });
 
   it('a recipient the server refuses for good (550) is an incident at once, and the row says failed, with the answer', async () => {
     const { id, job: emailJob } = await start('khong-ton-tai@senvang.example');
-    const before = received.length;
+    const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
 
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     const failed = await job(emailJob.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed.lastError).toContain('refused the email for khong-ton-tai@senvang.example: 550 5.1.1 Hộp thư không tồn tại');
@@ -268,9 +251,9 @@ describe('email service tasks through SMTP', () => {
 
   it('when only some recipients are refused, the others get the email and the row names who did not', async () => {
     const { id, job: emailJob } = await start('khong-ton-tai@senvang.example', { cc: 'quan.do@senvang.example' });
-    const before = received.length;
+    const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
-    expect(received.slice(before).map((m) => m.recipients.includes('quan.do@senvang.example'))).toEqual([true]);
+    expect(received().slice(before).map((m) => m.recipients.includes('quan.do@senvang.example'))).toEqual([true]);
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'sent', error: 'Not delivered to khong-ton-tai@senvang.example: the SMTP server refused it.' });
     expect(await instance(id)).toMatchObject({ status: 'completed', state: { variables: { emailStatus: 'sent', emailRejected: ['khong-ton-tai@senvang.example'] } } });
   });
@@ -278,10 +261,10 @@ describe('email service tasks through SMTP', () => {
   it('credentials never go out in clear text: a server without STARTTLS gets no login and no email, and the password is in no message', async () => {
     // the test server offers neither STARTTLS nor AUTH
     const { job: emailJob } = await start('quan.do@senvang.example');
-    const before = received.length;
+    const before = received().length;
     const withPassword = smtpUrl.replace('smtp://', 'smtp://trellis:m%E1%BA%ADt-kh%E1%BA%A9u@');
     await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db, smtpUrl: withPassword, from: SENDER } }) }).tick();
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     // the server answers STARTTLS with 500: retrying cannot help, so it is an incident at once
     const failed = await job(emailJob.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
@@ -293,11 +276,11 @@ describe('email service tasks through SMTP', () => {
 
   it('bad settings are an incident at once, naming the setting; nothing is recorded or sent', async () => {
     const { job: emailJob } = await start('không phải địa chỉ');
-    const before = received.length;
+    const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
     expect(await job(emailJob.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('The to setting has "không phải địa chỉ", which is not an email address') });
     expect(await outboxRow(emailJob.id)).toBeUndefined();
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
   });
 });
 

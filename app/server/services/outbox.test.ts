@@ -22,6 +22,7 @@ import { createCaller } from '@/app/server/trpc/root';
 import { createWorker, startWorkerLoop } from '@/app/server/worker';
 import { callerFor, demo } from '@/test/support/callers';
 import { createTestDatabase } from '@/test/support/database';
+import { startTestSmtp, type TestSmtp } from '@/test/support/smtp';
 import { sendHeldEmails } from './outbox';
 
 interface Received {
@@ -33,9 +34,14 @@ interface Received {
 
 let handle: DatabaseHandle;
 let tenantId: string;
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let smtpUrl: string;
-const received: Received[] = [];
+/** What the server received: envelope, Message-ID and subject. */
+const received = (): Received[] =>
+  smtp.received.map((m) => {
+    const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(m.raw.slice(0, m.raw.indexOf('\r\n\r\n')))?.[1]?.trim() ?? '';
+    return { from: m.from, recipients: m.recipients, messageId: header('Message-ID'), subject: header('Subject') };
+  });
 /** Mailboxes the server refuses, with the code it answers. */
 const refusing = new Map<string, 550 | 451>();
 /** How long the server takes to accept a message. */
@@ -44,29 +50,8 @@ const SENDER = 'Trellis Sen Vàng <no-reply@senvang.example>';
 const ADMIN = 'bao.ngo@senvang.example';
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      const code = refusing.get(address.address);
-      if (code === 550) return callback(Object.assign(new Error('5.1.1 Hộp thư không tồn tại (mailbox does not exist)'), { responseCode: 550 }));
-      if (code === 451) return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 451 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'im').exec(raw.slice(0, raw.indexOf('\r\n\r\n')))?.[1]?.trim() ?? '';
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipients: session.envelope.rcptTo.map((r) => r.address), messageId: header('Message-ID'), subject: header('Subject') });
-        setTimeout(() => callback(), slowMs);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startTestSmtp({ refuse: (address) => refusing.get(address), delayMs: () => slowMs });
+  smtpUrl = smtp.url;
 
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
@@ -74,7 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 /** start → email to `=approverEmail` → end. */
@@ -134,7 +119,7 @@ describe('outbox.send', () => {
     // given an email held while the server had a sender (TRELLIS_MAIL_FROM) but no SMTP server
     const held = await email('quan.do@senvang.example', { from: SENDER });
     expect(held.row).toMatchObject({ status: 'outbox', from: SENDER, messageId: `<${held.jobId}@senvang.example>`, sentAt: null });
-    const before = received.length;
+    const before = received().length;
 
     // when the admin sends it now
     const result = await (await admin()).outbox.send({ id: held.row.id });
@@ -142,14 +127,14 @@ describe('outbox.send', () => {
     // then it arrives once, from the sender, under the Message-ID the process was given
     expect(result).toMatchObject({ id: held.row.id, status: 'sent', messageId: held.row.messageId, error: null, rejected: [], incidentOpen: false });
     expect(result.sentAt).toBeInstanceOf(Date);
-    expect(received.slice(before)).toEqual([{ from: 'no-reply@senvang.example', recipients: ['quan.do@senvang.example'], messageId: held.row.messageId, subject: expect.any(String) }]);
+    expect(received().slice(before)).toEqual([{ from: 'no-reply@senvang.example', recipients: ['quan.do@senvang.example'], messageId: held.row.messageId, subject: expect.any(String) }]);
     const instance = (await handle.db.select().from(processInstances).where(eq(processInstances.id, held.instanceId)))[0]!;
     expect(instance.state.variables).toMatchObject({ emailStatus: 'outbox', emailMessageId: held.row.messageId });
     expect(await rowById(held.row.id)).toMatchObject({ status: 'sent', from: SENDER, error: null, sentAt: result.sentAt });
 
     // and a second click is refused, naming when it went out; nothing more is sent
     await expect((await admin()).outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^This email was already sent \(.+, Message-ID <[^>]+@senvang\.example>\); it is not sent twice\.$/) });
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
 
     // the list no longer offers it; the admin's send is on the instance's trail, chained
     const listed = (await (await admin()).outbox.list({})).items.find((e) => e.id === held.row.id)!;
@@ -166,19 +151,19 @@ describe('outbox.send', () => {
   it('an email held with no sender at all goes out from the server’s sender (TRELLIS_MAIL_FROM), under the Message-ID it was recorded with', async () => {
     const held = await email('lan.nguyen@senvang.example');
     expect(held.row).toMatchObject({ status: 'outbox', from: null, messageId: `<${held.jobId}@trellis.invalid>` });
-    const before = received.length;
+    const before = received().length;
     // no sender on either side: refused, naming the setting
     await expect((await callerWith(ADMIN, { smtpUrl })).outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringContaining('set TRELLIS_MAIL_FROM') });
     expect(await rowById(held.row.id)).toMatchObject({ status: 'outbox', lockedUntil: null });
 
     expect(await (await admin()).outbox.send({ id: held.row.id })).toMatchObject({ status: 'sent' });
-    expect(received.slice(before)).toEqual([expect.objectContaining({ from: 'no-reply@senvang.example', messageId: held.row.messageId })]);
+    expect(received().slice(before)).toEqual([expect.objectContaining({ from: 'no-reply@senvang.example', messageId: held.row.messageId })]);
     expect(await rowById(held.row.id)).toMatchObject({ status: 'sent', from: SENDER });
   });
 
   it('two concurrent clicks (and three more) send the email once', async () => {
     const held = await email('hung.tran@senvang.example', { from: SENDER });
-    const before = received.length;
+    const before = received().length;
     // a slow server: every click lands while the first send is still in progress
     slowMs = 300;
     let results: PromiseSettledResult<unknown>[];
@@ -194,13 +179,13 @@ describe('outbox.send', () => {
     expect(sent[0]).toMatchObject({ value: { status: 'sent' } });
     expect(refused).toHaveLength(4);
     for (const r of refused) expect(r.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/being sent right now|already sent/) });
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
     expect(await resent(held.instanceId)).toHaveLength(1);
   });
 
   it('without an SMTP server it refuses, naming TRELLIS_SMTP_URL, and the email stays held', async () => {
     const held = await email('quan.do@senvang.example');
-    const before = received.length;
+    const before = received().length;
     await expect((await callerWith(ADMIN, {})).outbox.send({ id: held.row.id })).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
       message: 'No SMTP server is configured, so nothing can be sent: set TRELLIS_SMTP_URL (and TRELLIS_MAIL_FROM) on the app server and restart it. The email stays in the outbox.',
@@ -210,17 +195,17 @@ describe('outbox.send', () => {
     const vi = createCaller(await createContextInner({ db: handle.db, userId: bao!.id, locale: 'vi', email: {} }));
     await expect(vi.outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: expect.stringMatching(/^Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL/) });
     expect(await rowById(held.row.id)).toMatchObject({ status: 'outbox', lockedUntil: null, error: null });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     expect(await resent(held.instanceId)).toEqual([]);
   });
 
   it('is for admins: staff are refused and nothing is sent', async () => {
     const held = await email('quan.do@senvang.example');
-    const before = received.length;
+    const before = received().length;
     await expect((await callerWith(demo.ngoc, withSmtp)).outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Only an admin may send email from the outbox.' });
     await expect((await callerWith(demo.lan, withSmtp)).outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await rowById(held.row.id)).toMatchObject({ status: 'outbox' });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
   });
 
   it('another company’s email is NOT_FOUND, and stays as it was', async () => {
@@ -230,16 +215,16 @@ describe('outbox.send', () => {
     await handle.db.insert(groups).values({ tenantId: other!.id, key: 'operations', name: 'Operations' });
     await publishNotice(other!.id);
     const theirs = await email('ke.toan@khac.example', { as: 'quan.tri@khac.example', from: 'Khác <no-reply@khac.example>' });
-    const before = received.length;
+    const before = received().length;
 
     await expect((await admin()).outbox.send({ id: theirs.row.id })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `Email "${theirs.row.id}" was not found.` });
     expect(await rowById(theirs.row.id)).toMatchObject({ tenantId: other!.id, status: 'outbox', lockedUntil: null });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     // an id that is no email at all reads the same
     await expect((await admin()).outbox.send({ id: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // their own admin may send it
     expect(await (await callerWith('quan.tri@khac.example', withSmtp)).outbox.send({ id: theirs.row.id })).toMatchObject({ status: 'sent' });
-    expect(received.slice(before).map((m) => m.recipients)).toEqual([['ke.toan@khac.example']]);
+    expect(received().slice(before).map((m) => m.recipients)).toEqual([['ke.toan@khac.example']]);
   });
 
   it('a failed email (550) is sent again once the server accepts it; the incident, retried, then finds it sent', async () => {
@@ -248,19 +233,19 @@ describe('outbox.send', () => {
     const failed = await email('tam-khoa@senvang.example', { through: 'smtp' });
     expect(failed.row).toMatchObject({ status: 'failed', error: expect.stringContaining('550 5.1.1') });
     expect(await jobById(failed.jobId)).toMatchObject({ status: 'failed' });
-    const before = received.length;
+    const before = received().length;
 
     // sent again while the server still refuses: failed again, with the answer and the admin's advice
     const again = await (await admin()).outbox.send({ id: failed.row.id });
     expect(again).toMatchObject({ status: 'failed', error: expect.stringMatching(/refused the email for tam-khoa@senvang\.example: 550 5\.1\.1 .*fix the address or the server settings, then send it again\.$/), incidentOpen: true });
     expect(await rowById(failed.row.id)).toMatchObject({ status: 'failed', error: again.error });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
 
     // when the mailbox exists again, the admin sends it: it arrives once
     refusing.delete('tam-khoa@senvang.example');
     const sent = await (await admin()).outbox.send({ id: failed.row.id });
     expect(sent).toMatchObject({ status: 'sent', error: null, incidentOpen: true });
-    expect(received.slice(before)).toEqual([expect.objectContaining({ recipients: ['tam-khoa@senvang.example'], messageId: failed.row.messageId })]);
+    expect(received().slice(before)).toEqual([expect.objectContaining({ recipients: ['tam-khoa@senvang.example'], messageId: failed.row.messageId })]);
     expect(await rowById(failed.row.id)).toMatchObject({ status: 'sent', error: null });
     expect((await resent(failed.instanceId)).map((e) => [e.data.previousStatus, e.data.status])).toEqual([
       ['failed', 'failed'],
@@ -273,7 +258,7 @@ describe('outbox.send', () => {
     expect(await jobById(failed.jobId)).toMatchObject({ status: 'done' });
     const instance = (await handle.db.select().from(processInstances).where(eq(processInstances.id, failed.instanceId)))[0]!;
     expect(instance).toMatchObject({ status: 'completed', state: { variables: { emailStatus: 'sent', emailMessageId: failed.row.messageId } } });
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
     expect((await verifyAudit(handle.db, { tenantId })).problems).toEqual([]);
   });
 
@@ -292,16 +277,16 @@ describe('outbox.send', () => {
 
   it('an email another sender holds is refused while its claim lasts, and taken over once it ran out (the sender died)', async () => {
     const held = await email('quan.do@senvang.example', { from: SENDER });
-    const before = received.length;
+    const before = received().length;
     await handle.db.update(emailOutbox).set({ status: 'sending', lockedUntil: sql`now() + interval '1 minute'` }).where(eq(emailOutbox.id, held.row.id));
     await expect((await admin()).outbox.send({ id: held.row.id })).rejects.toMatchObject({ code: 'CONFLICT', message: 'This email is being sent right now; reload the page in a minute to see how it went.' });
     expect((await (await admin()).outbox.list({})).items.find((e) => e.id === held.row.id)).toMatchObject({ status: 'sending', sendable: false });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
 
     await handle.db.update(emailOutbox).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(emailOutbox.id, held.row.id));
     expect((await (await admin()).outbox.list({})).items.find((e) => e.id === held.row.id)).toMatchObject({ sendable: true });
     expect(await (await admin()).outbox.send({ id: held.row.id })).toMatchObject({ status: 'sent' });
-    expect(received.length - before).toBe(1);
+    expect(received().length - before).toBe(1);
   });
 
   it('a job that finds its email being sent by an admin sends nothing and looks again later', async () => {
@@ -311,14 +296,14 @@ describe('outbox.send', () => {
     refusing.delete('cho-thu-lai@senvang.example');
     expect(await jobById(pending.jobId)).toMatchObject({ status: 'pending', attempts: 1 });
     await handle.db.update(emailOutbox).set({ status: 'sending', lockedUntil: sql`now() + interval '1 minute'` }).where(eq(emailOutbox.id, pending.row.id));
-    const before = received.length;
+    const before = received().length;
 
     // when the job's retry comes round
     await handle.db.update(jobs).set({ dueAt: sql`now()` }).where(eq(jobs.id, pending.jobId));
     await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db, smtpUrl, from: SENDER } }) }).tick();
 
     // then it sent nothing and will look again
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     const job = await jobById(pending.jobId);
     expect(job).toMatchObject({ status: 'pending', attempts: 2 });
     expect(job.lastError).toContain('being sent by someone else right now');
@@ -329,7 +314,7 @@ describe('outbox.send', () => {
     await handle.db.update(jobs).set({ dueAt: sql`now()` }).where(eq(jobs.id, pending.jobId));
     await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db, smtpUrl, from: SENDER } }) }).tick();
     expect(await jobById(pending.jobId)).toMatchObject({ status: 'done' });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
   });
 });
 
@@ -339,11 +324,11 @@ describe('the held-mail sweep (TRELLIS_SEND_HELD_MAIL=1)', () => {
 
   it('leaves young emails to their jobs, then sends the held ones a batch at a time, once each, audited on their instances', async () => {
     const mine = [await email('quan.do@senvang.example'), await email('lan.nguyen@senvang.example', { from: SENDER }), await email('hung.tran@senvang.example')];
-    const before = received.length;
+    const before = received().length;
 
     // younger than the age limit: left alone
     expect(await sendHeldEmails(handle.db, mailer(), { olderThanMs: 60 * 60_000 })).toEqual({ sent: 0, failed: 0, handedBack: 0 });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
 
     // a batch of two at a time, until none is held
     const held = (await heldIds()).length;
@@ -357,15 +342,15 @@ describe('the held-mail sweep (TRELLIS_SEND_HELD_MAIL=1)', () => {
     }
     expect(total).toBe(held);
     expect(await heldIds()).toEqual([]);
-    expect(received.length - before).toBe(held);
+    expect(received().length - before).toBe(held);
     for (const m of mine) {
-      expect(received.filter((r) => r.messageId === m.row.messageId)).toHaveLength(1);
+      expect(received().filter((r) => r.messageId === m.row.messageId)).toHaveLength(1);
       expect(await rowById(m.row.id)).toMatchObject({ status: 'sent', from: SENDER });
       expect(await resent(m.instanceId)).toEqual([expect.objectContaining({ actorId: null, data: expect.objectContaining({ by: 'held-mail', previousStatus: 'outbox', status: 'sent' }) })]);
     }
     // nothing is left to send twice
     expect(await sendHeldEmails(handle.db, mailer(), { olderThanMs: 0 })).toEqual({ sent: 0, failed: 0, handedBack: 0 });
-    expect(received.length - before).toBe(held);
+    expect(received().length - before).toBe(held);
     expect((await verifyAudit(handle.db)).problems).toEqual([]);
   });
 
@@ -397,10 +382,10 @@ describe('the held-mail sweep (TRELLIS_SEND_HELD_MAIL=1)', () => {
 
   it('an email with no sender stays held while the server has no TRELLIS_MAIL_FROM', async () => {
     const held = await email('quan.do@senvang.example');
-    const before = received.length;
+    const before = received().length;
     expect(await sendHeldEmails(handle.db, createMailer({ smtpUrl }), { olderThanMs: 0 })).toEqual({ sent: 0, failed: 0, handedBack: 0 });
     expect(await rowById(held.row.id)).toMatchObject({ status: 'outbox', lockedUntil: null });
-    expect(received.length).toBe(before);
+    expect(received().length).toBe(before);
     expect(await sendHeldEmails(handle.db, mailer(), { olderThanMs: 0 })).toMatchObject({ sent: 1 });
   });
 
@@ -412,7 +397,7 @@ describe('the held-mail sweep (TRELLIS_SEND_HELD_MAIL=1)', () => {
     } finally {
       await loop.stop();
     }
-    expect(received.filter((r) => r.messageId === held.row.messageId)).toHaveLength(1);
+    expect(received().filter((r) => r.messageId === held.row.messageId)).toHaveLength(1);
     const stillClaimed: EmailOutboxRow[] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.status, 'sending'));
     expect(stillClaimed).toEqual([]);
   });
