@@ -8,15 +8,15 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '@/engine';
-import type { Database, DatabaseHandle } from '@/db/client';
+import { rawQuery, type Database, type DatabaseHandle } from '@/db/client';
 import * as schema from '@/db/schema';
 import { auditEvents, jobs, processInstances, tasks } from '@/db/schema';
 import { resolveActor, type Actor } from '@/app/server/actor';
 import { seedDemo } from '@/app/server/seed';
-import { verifyAudit } from '@/app/server/services/audit';
+import { NOW_MS, verifyAudit } from '@/app/server/services/audit';
 import { compiledProcess, definitionById, publishProcess } from '@/app/server/services/definitions';
 import { startInstance } from '@/app/server/services/instances';
-import { INSTANCE_COLUMNS, NOW_MS, planStep, stepClient, writeStep, type InstanceRead } from '@/app/server/services/step-writer';
+import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from '@/app/server/services/step-writer';
 import { completeTask } from '@/app/server/services/tasks';
 import { createWorker } from '@/app/server/worker';
 import { createTestDatabase } from '../support/database';
@@ -141,7 +141,7 @@ describe('a write that finds the world changed since its read writes nothing', (
   async function readAndPlan() {
     const { id } = await startInstance(handle.db, starter, { definitionKey: 'charge-then-approve', variables: {} });
     await createWorker(handle.db, { connectors: { charge: async () => ({}) } }).tick();
-    const query = stepClient(handle.db)!;
+    const query = rawQuery(handle.db)!;
     const [read] = await query<InstanceRead & { nowMs: string }>(`select ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs" from process_instances i where i.id = $1::uuid`, [id]);
     const [task] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
     const def = await definitionById(handle.db, tenantId, read!.definitionId);

@@ -1,3 +1,5 @@
+import { ConnectorError } from './connector-error';
+
 /**
  * A technical failure of the email connector: the runtime retries it with backoff, then raises an
  * incident. `code` says what happened; compare by it, not by class. `retryable` says whether
@@ -15,15 +17,6 @@ export type EmailFailureCode =
   /** Another sender (an admin's "Send now", the held-mail sweep) holds the email's claim: look again later. */
   | 'ALREADY_SENDING';
 
-export class EmailConnectorError extends Error {
+export class EmailConnectorError extends ConnectorError<EmailFailureCode> {
   override readonly name = 'EmailConnectorError';
-  readonly retryable: boolean;
-  constructor(
-    readonly code: EmailFailureCode,
-    message: string,
-    options: { retryable: boolean; cause?: unknown },
-  ) {
-    super(message, { cause: options.cause });
-    this.retryable = options.retryable;
-  }
 }

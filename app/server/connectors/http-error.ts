@@ -1,3 +1,5 @@
+import { ConnectorError } from './connector-error';
+
 /**
  * A technical failure of the http connector: the runtime retries it with backoff, then raises an
  * incident. (A 4xx answer is not one of these: it is a ConnectorBusinessError the process may
@@ -15,15 +17,6 @@ export type HttpFailureCode =
   /** `HTTP_503`, `HTTP_429`, ...: an answer the receiver may give differently later. */
   | `HTTP_${number}`;
 
-export class HttpConnectorError extends Error {
+export class HttpConnectorError extends ConnectorError<HttpFailureCode> {
   override readonly name = 'HttpConnectorError';
-  readonly retryable: boolean;
-  constructor(
-    readonly code: HttpFailureCode,
-    message: string,
-    options: { retryable: boolean; cause?: unknown },
-  ) {
-    super(message, { cause: options.cause });
-    this.retryable = options.retryable;
-  }
 }

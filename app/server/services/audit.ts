@@ -21,6 +21,9 @@ import { webhookJobsSql } from './webhooks';
 
 export type AuditInsert = typeof auditEvents.$inferInsert;
 
+/** The database clock in milliseconds since the epoch (SQL): what audit rows are stamped with, read along with a command's read. */
+export const NOW_MS = `(extract(epoch from date_trunc('milliseconds', now())) * 1000)::bigint`;
+
 /** The stored fields an event's hash covers. */
 export interface HashedEvent {
   tenantId: string;
@@ -118,7 +121,7 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
         id: processInstances.id,
         tenantId: processInstances.tenantId,
         auditHead: processInstances.auditHead,
-        nowMs: sql<string | number>`(extract(epoch from date_trunc('milliseconds', now())) * 1000)::bigint`,
+        nowMs: sql<string | number>`${sql.raw(NOW_MS)}`,
       })
       .from(processInstances)
       .where(inArray(processInstances.id, instanceIds))

@@ -3,13 +3,14 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { evaluateExpression, start } from '@/engine';
-import type { Executor } from '@/db/client';
+import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf } from './definitions';
-import { NOW_MS, planStep, stepClient, writeStep } from './step-writer';
+import { NOW_MS } from './audit';
+import { planStep, writeStep } from './step-writer';
 import { applyEffects, dbNow } from './effects';
 
 export interface StartInput {
@@ -45,7 +46,7 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
  * instance (a message, a call activity…): nothing was written, and the transaction path runs.
  */
 async function startInOneStatement(db: Executor, actor: Actor, input: StartInput) {
-  const query = stepClient(db);
+  const query = rawQuery(db);
   if (!query) return null;
   const [latest] = await query<{ id: string; nowMs: string | number }>(
     `select id as "id", ${NOW_MS} as "nowMs" from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,

@@ -8,7 +8,8 @@ import { EngineError, send, type EngineEvent } from '@/engine';
 import type { Executor, RawQuery } from '@/db/client';
 import type { auditEvents, Job } from '@/db/schema';
 import { compiledProcess, definitionById } from './definitions';
-import { INSTANCE_COLUMNS, NOW_MS, planStep, writeStep, type InstanceRead } from './step-writer';
+import { NOW_MS } from './audit';
+import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
 
 /** A claimed job, with its instance as the claim read it (when it has one). */
 export type ClaimedJob = Job & { snapshot?: WorkerRead };

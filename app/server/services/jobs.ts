@@ -8,13 +8,12 @@
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
-import type { Executor } from '@/db/client';
+import { rawQuery, type Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
-import { stepClient } from './step-writer';
 import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
 import { firingOf, newerVersionOf, scheduleNextStartTimer } from './start-timers';
 
@@ -32,7 +31,7 @@ export interface ClaimOptions {
 
 /** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
 export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<ClaimedJob[]> {
-  const query = stepClient(db);
+  const query = rawQuery(db);
   if (query) return claimWithSnapshots(query, { workerId: options.workerId, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30, jobTypes: options.jobTypes ?? [], webhooks: options.webhooks ?? false });
   const runnable = or(
     eq(jobs.kind, 'timer'),
@@ -76,7 +75,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
   const fired = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'timer.fired', elementId: job.elementId, data: { timerId: job.timerId, dueAt: scheduledFor } };
   try {
     // The common case in two round trips; anything else (stale, an incident, a lost lease) below.
-    const query = stepClient(db);
+    const query = rawQuery(db);
     const read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, instanceId)));
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
     return await db.transaction(async (tx) => {
@@ -203,7 +202,7 @@ export class ConnectorBusinessError extends Error {
  */
 export async function runServiceJob(db: Executor, job: InstanceJob, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
   let outcome: { variables: Variables } | { error: ConnectorBusinessError };
-  const query = stepClient(db);
+  const query = rawQuery(db);
   let read: WorkerRead | null = null;
   try {
     // Read once, before the call: the settings need the definition, and the step after it the state.

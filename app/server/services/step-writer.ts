@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Effect, InstanceState } from '@/engine';
-import { rawQuery, type Executor, type RawQuery } from '@/db/client';
+import type { RawQuery } from '@/db/client';
 import type { auditEvents } from '@/db/schema';
 import { chainEvent, type AuditChain } from './audit';
 import { webhookEventOf, webhookJobsFrom } from './webhooks';
@@ -27,13 +27,6 @@ type AuditRow = typeof auditEvents.$inferInsert;
 /** Retries of a service job whose task sets none (the column's default). */
 const DEFAULT_JOB_RETRIES = 3;
 
-/** The database clock, as milliseconds since the epoch, added to a read. */
-export const NOW_MS = `(extract(epoch from date_trunc('milliseconds', now())) * 1000)::bigint`;
-
-/** The driver for one-statement commands, or null when `db` is a transaction (use the general path). */
-export function stepClient(db: Executor): RawQuery | null {
-  return rawQuery(db);
-}
 
 /** What a command knows of the instance it steps (read in its one read). */
 export interface InstanceRead {

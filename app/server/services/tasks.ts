@@ -1,14 +1,15 @@
 /** The inbox and task completion. Completion is one transaction guarded twice against races. */
 import { and, arrayOverlaps, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { EngineError, send } from '@/engine';
-import type { Executor } from '@/db/client';
+import { rawQuery, type Executor } from '@/db/client';
 import { forms, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
 import { applyEffects, dbNow } from './effects';
-import { INSTANCE_COLUMNS, NOW_MS, planStep, stepClient, writeStep, type InstanceRead } from './step-writer';
+import { NOW_MS } from './audit';
+import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
 
 /** SQL: the open-or-not task is offered to the actor (assigned, or to one of their departments). */
 function offeredTo(actor: Actor): SQL {
@@ -127,7 +128,7 @@ type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'ca
  * lost, effects beyond the instance — and then nothing was written: the transaction path runs.
  */
 async function completeInOneStatement(db: Executor, actor: Actor, input: CompleteInput) {
-  const query = stepClient(db);
+  const query = rawQuery(db);
   if (!query || !UUID.test(input.taskId)) return null;
   const [row] = await query<TaskRead>(
     `select t.id as "taskId", t.status as "taskStatus", t.element_id as "elementId", t.form_id as "formId", t.assignee_id as "assigneeId", t.candidate_groups as "candidateGroups",

@@ -59,6 +59,13 @@ export const memberProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
+/** Company admins only (which also rules out auditors); `action` completes "Only an admin may …". */
+export const adminProcedure = (action: string) =>
+  memberProcedure.use(({ ctx, next }) => {
+    if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: `Only an admin may ${action}.` });
+    return next();
+  });
+
 /** Members who do work: everyone but read-only auditors. */
 export const workerProcedure = memberProcedure.use(({ ctx, next }) => {
   if (ctx.actor.role === 'auditor') throw new TRPCError({ code: 'FORBIDDEN', message: 'Auditors have read-only access.' });

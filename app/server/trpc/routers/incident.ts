@@ -1,14 +1,10 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { keySchema } from '@/engine';
 import { listIncidents, retryIncident, terminateInstance } from '../../services/incidents';
-import { router, workerProcedure } from '../init';
+import { adminProcedure, router } from '../init';
 
 /** Incidents show every instance's errors and data, and resolving one changes a run: admins only. */
-const adminProcedure = workerProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an admin may see and resolve incidents.' });
-  return next();
-});
+const adminOnly = adminProcedure('see and resolve incidents');
 
 /** Variables an admin sets to fix an instance before retrying it: named, and small. */
 const variablesSchema = z
@@ -17,16 +13,16 @@ const variablesSchema = z
 
 export const incidentRouter = router({
   /** Open incidents of the company across instances: failed jobs and instances the engine stopped. */
-  list: adminProcedure.input(z.object({ processKey: keySchema.optional() }).default({})).query(({ ctx, input }) => listIncidents(ctx.db, ctx.actor, input)),
+  list: adminOnly.input(z.object({ processKey: keySchema.optional() }).default({})).query(({ ctx, input }) => listIncidents(ctx.db, ctx.actor, input)),
   /**
    * Retries one: `job` — the failed job runs again from its first attempt; `instance` — the
    * element the engine stopped at is tried again, after `variables` (the fix) are set.
    */
-  retry: adminProcedure
+  retry: adminOnly
     .input(z.discriminatedUnion('kind', [z.object({ kind: z.literal('job'), id: z.uuid() }), z.object({ kind: z.literal('instance'), id: z.uuid(), variables: variablesSchema.optional() })]))
     .mutation(({ ctx, input }) => retryIncident(ctx.db, ctx.actor, input)),
   /** Resolves an instance's incidents by ending it (terminated), with a reason for the history. */
-  resolve: adminProcedure
+  resolve: adminOnly
     .input(z.object({ instanceId: z.uuid(), reason: z.string().trim().min(1).max(1_000) }))
     .mutation(({ ctx, input }) => terminateInstance(ctx.db, ctx.actor, input)),
 });
