@@ -122,6 +122,11 @@ describe('appendAudit', () => {
 
   it('sorts keys at every depth for hashing', () => {
     expect(stableJson({ b: 1, a: { d: [{ f: 1, e: 2 }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[{"e":2,"f":1}]},"b":1}');
+    // JSON.stringify's text in every other respect: toJSON, holes and undefined items as null, non-finite numbers as null, "__proto__" as data
+    expect(stableJson([1, undefined, () => 1, , NaN, -Infinity, -0, new Date(0), 'Nguyễn\u2028"'])).toBe('[1,null,null,null,null,null,0,"1970-01-01T00:00:00.000Z","Nguyễn\u2028\\""]');
+    expect(stableJson(JSON.parse('{"é": 1, "__proto__": {"z": 1, "a": 2}, "E": {"toJSON": 1}, "10": 2, "2": 3}'))).toBe('{"10":2,"2":3,"E":{"toJSON":1},"__proto__":{"a":2,"z":1},"é":1}');
+    expect(stableJson({ x: { toJSON: (key: string) => `${key}!` }, n: new Number(3) })).toBe('{"n":3,"x":"x!"}');
+    expect(stableJson(undefined)).toBe('null');
   });
 
   it('refuses an event for an instance of another tenant', async () => {

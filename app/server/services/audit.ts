@@ -74,19 +74,45 @@ export function auditHash(prevHash: string | null, event: HashedEvent): string {
   return createHash('sha256').update(`${prevHash ?? ''}\n${stableJson(content)}`).digest('hex');
 }
 
-/** JSON with object keys sorted (code-unit order) at every depth: the same value always gives the same text. */
+/**
+ * JSON with object keys sorted (code-unit order) at every depth: the same value always gives the
+ * same text. The text is JSON.stringify's in every other respect (toJSON, undefined members
+ * dropped, undefined array items and non-finite numbers as null), written in one pass: it is on
+ * every command's path (each audit row is hashed).
+ */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(JSON.parse(JSON.stringify(value) ?? 'null')));
+  return stableText(value, '') ?? 'null';
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const object = value as Record<string, unknown>;
-  // defineProperty, not assignment: a "__proto__" key must stay data.
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(object).sort()) Object.defineProperty(sorted, key, { value: sortKeys(object[key]), enumerable: true, writable: true, configurable: true });
-  return sorted;
+function stableText(input: unknown, key: string): string | undefined {
+  let value = input;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'bigint':
+      return JSON.stringify(value); // throws, as JSON.stringify does
+    case 'object': {
+      if (value === null) return 'null';
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) return JSON.stringify(value);
+      if (Array.isArray(value)) {
+        const items: string[] = [];
+        for (let i = 0; i < value.length; i++) items.push(stableText(value[i], String(i)) ?? 'null');
+        return `[${items.join(',')}]`;
+      }
+      const object = value as Record<string, unknown>;
+      const members: string[] = [];
+      for (const k of Object.keys(object).sort()) {
+        const text = stableText(object[k], k);
+        if (text !== undefined) members.push(`${JSON.stringify(k)}:${text}`);
+      }
+      return `{${members.join(',')}}`;
+    }
+    default:
+      return undefined; // undefined, functions, symbols
+  }
 }
 
 /** What jsonb gives back for a value: undefined keys dropped, dates as strings, … */
