@@ -1,6 +1,12 @@
 /** Opens, migrates and seeds the database when the server starts, before the first request. */
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // A production server without BETTER_AUTH_SECRET or BETTER_AUTH_URL stops here, before serving anyone.
+    if (process.env.NEXT_PHASE !== 'phase-production-build') {
+      const { authBaseURL, authSecret, readEnv } = await import('./app/server/env');
+      authSecret(readEnv());
+      authBaseURL(readEnv());
+    }
     const { getDatabase } = await import('./app/server/database');
     const handle = await getDatabase();
     const { emailSettings, heldMailSettings, httpAllowList, readEnv } = await import('./app/server/env');

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
 import { LocaleSwitch } from './_components/locale-switch';
 import { translator } from './_i18n/messages';
+import { signOutAction, switchCompanyAction } from './server/account-actions';
 import { serverCaller } from './server/request';
 import './globals.css';
 
@@ -10,9 +11,10 @@ export const metadata: Metadata = { title: 'Trellis', description: 'Back-office 
 export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const { ctx } = await serverCaller();
+  const { caller, ctx } = await serverCaller();
   const t = translator(ctx.locale);
   const actor = ctx.actor;
+  const companies = actor ? await caller.session.companies() : [];
   return (
     <html lang={ctx.locale}>
       <body>
@@ -28,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {actor.role === 'admin' && <Link href="/admin/outbox">{t('navOutbox')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/incidents">{t('navIncidents')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/webhooks">{t('navWebhooks')}</Link>}
+                {actor.role === 'admin' && <Link href="/admin/members">{t('navMembers')}</Link>}
               </>
             )}
           </nav>
@@ -36,8 +39,22 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <div>
                 {actor.displayName} · {actor.tenantName}
               </div>
-              <form method="post" action="/api/session" className="inline">
-                <input type="hidden" name="action" value="sign-out" />
+              {companies.length > 1 && (
+                <form action={switchCompanyAction} className="company-switch">
+                  <label htmlFor="company-switch">{t('companySwitch')}</label>
+                  <select id="company-switch" name="tenantId" defaultValue={actor.tenantId}>
+                    {companies.map((c) => (
+                      <option key={c.tenantId} value={c.tenantId}>
+                        {c.name}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" className="linkish">
+                    {t('companySwitchButton')}
+                  </button>
+                </form>
+              )}
+              <form action={signOutAction} className="inline">
                 <button type="submit" className="linkish">
                   {t('signOut')}
                 </button>

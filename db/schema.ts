@@ -23,7 +23,75 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   /** Preferred UI language: "vi" or "en". */
   locale: text('locale').notNull().default('vi'),
+  /** better-auth's user fields (display_name is its "name"). */
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
   createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Signed-in sessions (better-auth), behind an httpOnly cookie holding the token. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    token: text('token').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    /** The company the user works in (switched with session.switchCompany); null: their first. */
+    activeTenantId: uuid('active_tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** A user's sign-in methods (better-auth); provider "credential" holds the argon2id password hash. */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true, mode: 'date' }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true, mode: 'date' }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('accounts_provider_account_idx').on(t.providerId, t.accountId), index('accounts_user_idx').on(t.userId)],
+);
+
+/** Single-use, expiring tokens (better-auth: password reset); a used token is deleted. */
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: id(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+/** Rate limits every app process shares: a fixed window per key (see app/server/rate-limit.ts). */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true, mode: 'date' }).notNull(),
 });
 
 export const memberRoles = ['admin', 'designer', 'staff', 'auditor'] as const;
@@ -160,6 +228,10 @@ export const tasks = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
     completedBy: uuid('completed_by').references(() => users.id),
+    /** Four-eyes rule: users the task's separationOfDuties excludes (named by the engine at creation). */
+    excludedUserIds: uuid('excluded_user_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Moved by every claim, unclaim and reassignment: a page showing an older version is stale. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('tasks_inbox_idx').on(t.tenantId, t.status, t.createdAt),
@@ -336,10 +408,12 @@ export const emailOutbox = pgTable(
   'email_outbox',
   {
     id: id(),
-    tenantId: tenantId(),
-    jobId: uuid('job_id').notNull().references(() => jobs.id),
-    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
-    elementId: text('element_id').notNull(),
+    /** Null for account mail (a password reset), which belongs to no company. */
+    tenantId: uuid('tenant_id').references(() => tenants.id),
+    /** The job, instance and element of a process email; all three null for account mail and invitations. */
+    jobId: uuid('job_id').references(() => jobs.id),
+    instanceId: uuid('instance_id').references(() => processInstances.id),
+    elementId: text('element_id'),
     /** `Name <address>`; null while no sender is known (no SMTP, no `from` setting, no TRELLIS_MAIL_FROM). */
     from: text('from_address'),
     to: jsonb('to_addresses').$type<string[]>().notNull(),
@@ -366,6 +440,66 @@ export const emailOutbox = pgTable(
     uniqueIndex('email_outbox_job_idx').on(t.jobId),
     index('email_outbox_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('email_outbox_held_idx').on(t.createdAt).where(sql`status in ('outbox', 'sending')`),
+    check('email_outbox_process_check', sql`(${t.jobId} is null and ${t.instanceId} is null and ${t.elementId} is null) or (${t.jobId} is not null and ${t.instanceId} is not null and ${t.elementId} is not null and ${t.tenantId} is not null)`),
+  ],
+);
+
+/**
+ * Invitations to join a company with a role and departments (groups). Only the sha256 of the
+ * link's token is stored. Open = neither accepted nor revoked (one per company and address);
+ * usable while open and before `expires_at`. `email` is stored lower-case.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: text('email').notNull(),
+    role: text('role', { enum: memberRoles }).notNull(),
+    /** Departments the member joins on accepting; ids of this tenant's groups (a deleted one is skipped). */
+    groupIds: uuid('group_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true, mode: 'date' }),
+    acceptedBy: uuid('accepted_by').references(() => users.id),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('invitations_token_hash_idx').on(t.tokenHash),
+    uniqueIndex('invitations_open_email_idx').on(t.tenantId, t.email).where(sql`accepted_at is null and revoked_at is null`),
+    index('invitations_tenant_created_idx').on(t.tenantId, t.createdAt),
+    check('invitations_role_check', sql`${t.role} in ('admin', 'designer', 'staff', 'auditor')`),
+    check('invitations_email_check', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/**
+ * Out of office: during [startsAt, endsAt) the delegate may also work the tasks assigned to the
+ * delegator (both of the same company). Revoked ones are kept, for the record.
+ */
+export const delegations = pgTable(
+  'delegations',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    delegatorId: uuid('delegator_id').notNull().references(() => users.id),
+    delegateId: uuid('delegate_id').notNull().references(() => users.id),
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }).notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+    createdBy: uuid('created_by').references(() => users.id),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+  },
+  (t) => [
+    index('delegations_delegate_idx').on(t.tenantId, t.delegateId, t.endsAt).where(sql`revoked_at is null`),
+    index('delegations_delegator_idx').on(t.tenantId, t.delegatorId, t.endsAt),
+    check('delegations_range_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('delegations_not_self_check', sql`${t.delegatorId} <> ${t.delegateId}`),
   ],
 );
 
@@ -381,3 +515,5 @@ export type Job = typeof jobs.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
+export type Delegation = typeof delegations.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;

@@ -2,8 +2,8 @@
  * Trellis engine: pure process definitions, validation, compilation and stepping.
  * Never imports db/, app/, node I/O modules or a clock.
  */
-export { DEFINITION_FORMAT_VERSION, localize, processDefinitionSchema, keySchema, localizedTextSchema } from './model/definition';
-export type { Element, ElementType, LocalizedText, ProcessDefinition, ProcessDefinitionInput, SequenceFlow, UserTask } from './model/definition';
+export { DEFINITION_FORMAT_VERSION, localize, processDefinitionSchema, keySchema, localizedTextSchema, startingRoles } from './model/definition';
+export type { Element, ElementType, LocalizedText, ProcessDefinition, ProcessDefinitionInput, SequenceFlow, StartableBy, UserTask } from './model/definition';
 export { validateDefinition, rules } from './validate/validate';
 export type { ValidationResult } from './validate/validate';
 export type { Diagnostic } from './validate/diagnostic';
@@ -12,10 +12,11 @@ export type { CompiledProcess } from './compile/compile';
 export { start, send, restore } from './runtime/step';
 export { startTimers, nextStartTimer } from './runtime/start-timers';
 export type { StartTimer, StartTimerProblem } from './runtime/start-timers';
+export { exclusionReasons, waitingExcludersOf } from './runtime/actors';
 export { EngineError } from './runtime/errors';
 export type { EngineErrorCode } from './runtime/errors';
 export { STATE_FORMAT_VERSION } from './runtime/types';
-export type { Effect, EngineEvent, Incident, InstanceState, StepOptions, StepResult, Variables } from './runtime/types';
+export type { Effect, EngineEvent, Incident, InstanceActors, InstanceState, StepOptions, StepResult, Variables } from './runtime/types';
 export { checkExpression, evaluateExpression } from './expressions/feel';
 export { formDefinitionSchema, localizeFormSchema, localizeFormTitle, fieldTitles } from './forms/form';
 export type { FormDefinition, JsonSchema, LocalizableForm } from './forms/form';

@@ -6,7 +6,7 @@ import { JsonForm, type JsonFormProps } from './json-form';
 import { trpc } from './trpc';
 
 /** What submitting the form does: complete a task, or start a process with the data. */
-export type FormCommand = { kind: 'completeTask'; taskId: string } | { kind: 'startProcess'; definitionKey: string };
+export type FormCommand = { kind: 'completeTask'; taskId: string; /** The task version the page showed: a task reassigned since is a conflict. */ version?: number } | { kind: 'startProcess'; definitionKey: string };
 
 /** A form wired to its server command; goes where the user continues once it succeeds. */
 export function CommandForm({ command, form, locale, submitLabel }: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel'>) {
@@ -18,7 +18,7 @@ export function CommandForm({ command, form, locale, submitLabel }: { command: F
       submitLabel={submitLabel}
       onSubmit={async (data) => {
         if (command.kind === 'completeTask') {
-          const result = await trpc.task.complete.mutate({ id: command.taskId, data });
+          const result = await trpc.task.complete.mutate({ id: command.taskId, data, ...(command.version === undefined ? {} : { version: command.version }) });
           router.push(`/inbox?done=${command.taskId}&instance=${result.instanceId}`);
         } else {
           const result = await trpc.instance.start.mutate({ definitionKey: command.definitionKey, variables: data });

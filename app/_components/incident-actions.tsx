@@ -5,18 +5,16 @@
  * tried again, optionally after changing variables) or end the instance. The server checks the
  * role again; these only save a round trip. Errors are shown as text.
  */
-import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
-import { describeFailure, trpc } from './trpc';
+import { CommandMessage, useCommand } from './command';
+import { trpc } from './trpc';
 
 type Target = { kind: 'job'; id: string } | { kind: 'instance'; id: string };
 
 export function RetryButton({ target, locale, withVariables = false }: { target: Target; locale: Locale; withVariables?: boolean }) {
   const t = translator(locale);
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { busy, message, setMessage, run } = useCommand();
   const [variables, setVariables] = useState('');
 
   const retry = async () => {
@@ -31,17 +29,9 @@ export function RetryButton({ target, locale, withVariables = false }: { target:
         return;
       }
     }
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = target.kind === 'job' ? await trpc.incident.retry.mutate(target) : await trpc.incident.retry.mutate({ ...target, ...(parsed ? { variables: parsed } : {}) });
-      setMessage(result.incident ? { error: true, text: t('retryFailedAgain', { message: result.incident.message }) } : { error: false, text: t('retryDone') });
-      router.refresh();
-    } catch (error) {
-      setMessage({ error: true, text: describeFailure(error).message });
-    } finally {
-      setBusy(false);
-    }
+    await run(() => (target.kind === 'job' ? trpc.incident.retry.mutate(target) : trpc.incident.retry.mutate({ ...target, ...(parsed ? { variables: parsed } : {}) })), {
+      done: (result) => (result.incident ? { error: true, text: t('retryFailedAgain', { message: result.incident.message }) } : t('retryDone')),
+    });
   };
 
   return (
@@ -55,37 +45,21 @@ export function RetryButton({ target, locale, withVariables = false }: { target:
       <button type="button" className="primary" onClick={retry} disabled={busy} data-retry={target.id}>
         {busy ? t('retrying') : t('retry')}
       </button>
-      {message && (
-        <span role="status" className={message.error ? 'error-text' : 'muted'}>
-          {' '}
-          {message.text}
-        </span>
-      )}
+      <CommandMessage message={message} spaced status />
     </div>
   );
 }
 
 export function TerminateForm({ instanceId, locale }: { instanceId: string; locale: Locale }) {
   const t = translator(locale);
-  const router = useRouter();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, message, run } = useCommand();
   return (
     <form
       className="incident-actions"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
-          await trpc.incident.resolve.mutate({ instanceId, reason });
-          router.refresh();
-        } catch (failure) {
-          setError(describeFailure(failure).message);
-        } finally {
-          setBusy(false);
-        }
+        void run(() => trpc.incident.resolve.mutate({ instanceId, reason }));
       }}
     >
       <label className="stacked">
@@ -95,12 +69,7 @@ export function TerminateForm({ instanceId, locale }: { instanceId: string; loca
       <button type="submit" className="linkish" disabled={busy || reason.trim() === ''}>
         {t('terminate')}
       </button>
-      {error && (
-        <span role="alert" className="error-text">
-          {' '}
-          {error}
-        </span>
-      )}
+      <CommandMessage message={message} spaced />
     </form>
   );
 }

@@ -7,35 +7,22 @@
  * refusal) is shown as text. It stays mounted after the page refreshes, so the result stays in
  * view when the row no longer offers the button.
  */
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
-import { describeFailure, trpc } from './trpc';
+import { CommandMessage, useCommand } from './command';
+import { trpc } from './trpc';
 
 export function SendNowButton({ emailId, sendable, locale }: { emailId: string; sendable: boolean; locale: Locale }) {
   const t = translator(locale);
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { busy, message, run } = useCommand();
 
-  const send = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = await trpc.outbox.send.mutate({ id: emailId });
-      if (result.status === 'sent') {
+  const send = () =>
+    run(() => trpc.outbox.send.mutate({ id: emailId }), {
+      done: (result) => {
+        if (result.status !== 'sent') return { error: true, text: t('outboxSendNotSent', { error: result.error ?? '' }) };
         const sent = result.error ? t('outboxSendDonePartly', { error: result.error }) : t('outboxSendDone');
-        setMessage({ error: Boolean(result.error), text: result.incidentOpen ? `${sent} ${t('outboxSendIncidentOpen')}` : sent });
-      } else {
-        setMessage({ error: true, text: t('outboxSendNotSent', { error: result.error ?? '' }) });
-      }
-      router.refresh();
-    } catch (error) {
-      setMessage({ error: true, text: describeFailure(error).message });
-    } finally {
-      setBusy(false);
-    }
-  };
+        return { error: Boolean(result.error), text: result.incidentOpen ? `${sent} ${t('outboxSendIncidentOpen')}` : sent };
+      },
+    });
 
   if (!sendable && !message) return null;
   return (
@@ -45,11 +32,7 @@ export function SendNowButton({ emailId, sendable, locale }: { emailId: string; 
           {busy ? t('outboxSendingNow') : t('outboxSendNow')}
         </button>
       )}
-      {message && (
-        <span role="status" data-testid="send-result" className={message.error ? 'error-text' : 'muted'}>
-          {message.text}
-        </span>
-      )}
+      <CommandMessage message={message} status testId="send-result" />
     </div>
   );
 }

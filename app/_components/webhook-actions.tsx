@@ -14,7 +14,8 @@ import { createContext, useContext, useEffect, useRef, useState, type FormEvent,
 import type { WebhookEvent } from '@/db/schema';
 import { readableUrl } from '../_i18n/format';
 import { translator, type Locale, type MessageKey } from '../_i18n/messages';
-import { describeFailure, trpc } from './trpc';
+import { CommandMessage, FormActions, useCommand } from './command';
+import { trpc } from './trpc';
 
 type Revealed = { url: string; secret: string; rotated: boolean };
 
@@ -105,46 +106,38 @@ type FieldName = 'url' | 'events';
 /** The add form. Refusals are shown beside the field they name (the server's `fields`), with its label here. */
 export function NewWebhookForm({ locale, events }: { locale: Locale; events: readonly WebhookEvent[] }) {
   const t = translator(locale);
-  const router = useRouter();
   const reveal = useContext(RevealSecret);
   const [url, setUrl] = useState('');
   const [chosen, setChosen] = useState<WebhookEvent[]>([]);
-  const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [added, setAdded] = useState(false);
+  const { busy, message, setMessage, run } = useCommand((failure) => {
+    const named: Partial<Record<FieldName, string>> = {};
+    const other: string[] = [];
+    for (const f of failure.fields) {
+      if (f.field === 'url' || f.field === 'events') named[f.field] = f.message;
+      else other.push(`${f.label}: ${f.message}`);
+    }
+    setFieldErrors(named);
+    return failure.fields.length === 0 ? failure.message : other.length > 0 ? other.join(' ') : null;
+  });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setAdded(false);
-    setFormError(null);
+    setMessage(null);
     // What the server's input schema would refuse without naming a field is checked here first.
     const missing: Partial<Record<FieldName, string>> = {};
     if (url.trim() === '') missing.url = t('webhookUrlRequired');
     if (chosen.length === 0) missing.events = t('webhookEventsRequired');
     setFieldErrors(missing);
     if (Object.keys(missing).length > 0) return;
-    setBusy(true);
-    try {
-      const created = await trpc.webhook.create.mutate({ url, events: chosen });
-      reveal({ url: created.url, secret: created.secret, rotated: false });
-      setUrl('');
-      setChosen([]);
-      setAdded(true);
-      router.refresh();
-    } catch (error) {
-      const failure = describeFailure(error);
-      const named: Partial<Record<FieldName, string>> = {};
-      const other: string[] = [];
-      for (const f of failure.fields) {
-        if (f.field === 'url' || f.field === 'events') named[f.field] = f.message;
-        else other.push(`${f.label}: ${f.message}`);
-      }
-      setFieldErrors(named);
-      setFormError(failure.fields.length === 0 ? failure.message : other.length > 0 ? other.join(' ') : null);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => trpc.webhook.create.mutate({ url, events: chosen }), {
+      done: (created) => {
+        reveal({ url: created.url, secret: created.secret, rotated: false });
+        setUrl('');
+        setChosen([]);
+        return t('webhookAdded');
+      },
+    });
   };
 
   return (
@@ -197,21 +190,7 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
           </div>
         )}
       </fieldset>
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('webhookAdding') : t('webhookAdd')}
-        </button>
-        {formError && (
-          <span role="alert" className="error-text">
-            {formError}
-          </span>
-        )}
-        {added && (
-          <span role="status" className="muted">
-            {t('webhookAdded')}
-          </span>
-        )}
-      </div>
+      <FormActions busy={busy} label={t('webhookAdd')} busyLabel={t('webhookAdding')} message={message} />
     </form>
   );
 }
@@ -219,39 +198,18 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
 /** One webhook's buttons: off/on at once; a new secret and deletion only after a second click. */
 export function WebhookActions({ webhook, locale }: { webhook: { id: string; url: string; active: boolean }; locale: Locale }) {
   const t = translator(locale);
-  const router = useRouter();
   const reveal = useContext(RevealSecret);
   const [confirming, setConfirming] = useState<'rotate' | 'delete' | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, message, run: runCommand } = useCommand();
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      setConfirming(null);
-      router.refresh();
-    } catch (failure) {
-      setError(describeFailure(failure).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const toggle = () =>
-    run(async () => {
-      if (webhook.active) await trpc.webhook.deactivate.mutate({ id: webhook.id });
-      else await trpc.webhook.activate.mutate({ id: webhook.id });
-    });
+  const run = (action: () => Promise<unknown>) => runCommand(action, { done: () => setConfirming(null) });
+  const toggle = () => run(() => (webhook.active ? trpc.webhook.deactivate.mutate({ id: webhook.id }) : trpc.webhook.activate.mutate({ id: webhook.id })));
   const rotate = () =>
     run(async () => {
       const { secret } = await trpc.webhook.rotateSecret.mutate({ id: webhook.id });
       reveal({ url: webhook.url, secret, rotated: true });
     });
-  const remove = () =>
-    run(async () => {
-      await trpc.webhook.delete.mutate({ id: webhook.id });
-    });
+  const remove = () => run(() => trpc.webhook.delete.mutate({ id: webhook.id }));
 
   return (
     <div className="webhook-actions">
@@ -280,11 +238,7 @@ export function WebhookActions({ webhook, locale }: { webhook: { id: string; url
           </div>
         </div>
       )}
-      {error && (
-        <div role="alert" className="error-text">
-          {error}
-        </div>
-      )}
+      <CommandMessage message={message} as="div" />
     </div>
   );
 }
@@ -292,36 +246,13 @@ export function WebhookActions({ webhook, locale }: { webhook: { id: string; url
 /** Sends a failed delivery again (same delivery id, from its first attempt). */
 export function RedeliverButton({ webhookId, deliveryId, locale }: { webhookId: string; deliveryId: string; locale: Locale }) {
   const t = translator(locale);
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const { busy, message, run } = useCommand();
   return (
     <div className="webhook-actions">
-      <button
-        type="button"
-        className="secondary"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setMessage(null);
-          try {
-            await trpc.webhook.redeliver.mutate({ id: webhookId, deliveryId });
-            setMessage({ error: false, text: t('redelivered') });
-            router.refresh();
-          } catch (error) {
-            setMessage({ error: true, text: describeFailure(error).message });
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <button type="button" className="secondary" disabled={busy} onClick={() => run(() => trpc.webhook.redeliver.mutate({ id: webhookId, deliveryId }), { done: () => t('redelivered') })}>
         {t('redeliver')}
       </button>
-      {message && (
-        <div role={message.error ? 'alert' : 'status'} className={message.error ? 'error-text' : 'muted'}>
-          {message.text}
-        </div>
-      )}
+      <CommandMessage message={message} as="div" />
     </div>
   );
 }

@@ -2,9 +2,10 @@ import Link from 'next/link';
 import { localize } from '@/engine/model/definition';
 import { formatDate, formatDateTime } from '../_i18n/format';
 import { signedInPage } from '../server/page-helpers';
+import { ClaimButton } from '../_components/task-actions';
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<{ done?: string; instance?: string }> }) {
-  const { caller, locale, t } = await signedInPage();
+  const { caller, actor, locale, t } = await signedInPage();
   const [tasks, params] = await Promise.all([caller.task.list(), searchParams]);
   return (
     <>
@@ -15,7 +16,9 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
         </p>
       )}
       <h1>{t('inboxTitle')}</h1>
-      <p className="muted">{t('inboxIntro')}</p>
+      <p className="muted">
+        {t('inboxIntro')} {actor.role !== 'auditor' && <Link href="/delegations">{t('delegationsLink')}</Link>}
+      </p>
       {tasks.length === 0 ? (
         <div className="panel muted">{t('inboxEmpty')}</div>
       ) : (
@@ -23,6 +26,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           <thead>
             <tr>
               <th>{t('colTask')}</th>
+              <th>{t('colAssignee')}</th>
               <th>{t('colProcess')}</th>
               <th>{t('colReference')}</th>
               <th>{t('colStartedBy')}</th>
@@ -35,6 +39,17 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
               <tr key={task.id} data-task-id={task.id}>
                 <td>
                   <Link href={`/tasks/${task.id}`}>{localize(task.name ?? undefined, locale) ?? task.elementId}</Link>
+                </td>
+                <td data-assignee>
+                  {task.onBehalfOf ? (
+                    t('onBehalfOf', { name: task.onBehalfOf })
+                  ) : task.assignedToMe ? (
+                    t('assigneeMe')
+                  ) : (
+                    <>
+                      {t('assigneeDepartment')} {actor.role !== 'auditor' && <ClaimButton taskId={task.id} locale={locale} compact />}
+                    </>
+                  )}
                 </td>
                 <td>{localize(task.processName, locale)}</td>
                 <td>{task.businessKey}</td>

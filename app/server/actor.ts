@@ -20,8 +20,12 @@ export interface Actor {
 }
 
 
-/** The actor for `userId` in their first company, or null when the user has no membership. */
-export async function resolveActor(db: Executor, userId: string, locale?: Locale): Promise<Actor | null> {
+/**
+ * The actor for `userId` in company `tenantId` (the session's active company), or in their first
+ * company when none is given. Null when the user is not — or no longer — a member there: a
+ * membership revoked mid-session denies the very next call.
+ */
+export async function resolveActor(db: Executor, userId: string, locale?: Locale, tenantId?: string | null): Promise<Actor | null> {
   const [row] = await db
     .select({
       userId: users.id,
@@ -35,8 +39,8 @@ export async function resolveActor(db: Executor, userId: string, locale?: Locale
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt))
+    .where(and(eq(memberships.userId, userId), tenantId ? eq(memberships.tenantId, tenantId) : undefined))
+    .orderBy(asc(memberships.createdAt), asc(memberships.tenantId))
     .limit(1);
   if (!row) return null;
   const memberOf = await db

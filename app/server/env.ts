@@ -6,8 +6,12 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** PGlite data folder (default .data/pglite). */
   PGLITE_DATA_DIR: z.string().optional(),
-  /** "off" to skip seeding the demo company on first start. */
-  TRELLIS_SEED: z.enum(['demo', 'off']).default('demo'),
+  /**
+   * "demo" seeds the demo company (whose people share a published password) on first start, "off"
+   * skips it. Default: "demo" in development, "off" in production (NODE_ENV=production), where the
+   * demo data comes only when asked for explicitly.
+   */
+  TRELLIS_SEED: z.enum(['demo', 'off']).optional(),
   /** "off" when separate `trellis worker` processes run the jobs (scale-out); by default the app runs one. */
   TRELLIS_WORKER: z.enum(['on', 'off']).default('on'),
   /** Private addresses the HTTP connector and webhook deliveries may reach (IPs, CIDR ranges, host names), comma-separated; none by default. */
@@ -18,17 +22,35 @@ const schema = z.object({
   TRELLIS_MAIL_FROM: z.string().optional(),
   /** "1": with TRELLIS_SMTP_URL set, the worker sends emails held in the outbox (20 a minute, those older than 10 minutes). */
   TRELLIS_SEND_HELD_MAIL: z.enum(['0', '1', '']).default('0'),
+  /**
+   * Signs and encrypts session cookies and tokens: at least 32 random characters
+   * (`openssl rand -base64 32`). Required in production; development falls back to a fixed,
+   * public value with a warning.
+   */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)').optional(),
+  /**
+   * The app's public URL (https://trellis.example.com): links in account and invitation emails,
+   * trusted origin. Required in production; development falls back to each request's origin.
+   */
+  BETTER_AUTH_URL: z.string().url().optional(),
+  /**
+   * Who may tell the app the client's address (for the per-address rate limits) in X-Forwarded-For:
+   * unset: nobody (the header is ignored, every client counts as one unknown address); "1": the
+   * header holds one address, set by a reverse proxy that replaces any client value; else the
+   * proxies' addresses or CIDR ranges, comma-separated (the chain is read from the right).
+   */
+  TRELLIS_TRUSTED_PROXY: z.string().default(''),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, 'TRELLIS_SEED'> & { TRELLIS_SEED: 'demo' | 'off' };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schema.safeParse({ ...source, DATABASE_URL: source.DATABASE_URL || undefined });
+  const parsed = schema.safeParse({ ...source, DATABASE_URL: source.DATABASE_URL || undefined, BETTER_AUTH_SECRET: source.BETTER_AUTH_SECRET || undefined, BETTER_AUTH_URL: source.BETTER_AUTH_URL || undefined });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`Environment variable ${issue.path.join('.')} is invalid: ${issue.message}`);
   }
-  return parsed.data;
+  return { ...parsed.data, TRELLIS_SEED: parsed.data.TRELLIS_SEED ?? (source.NODE_ENV === 'production' ? 'off' : 'demo') };
 }
 
 /** The HTTP connector's allow-list from the environment. */
@@ -53,4 +75,37 @@ export function emailSettings(env: Env): EmailSettings {
 export function heldMailSettings(env: Env): (EmailSettings & { smtpUrl: string }) | null {
   const settings = emailSettings(env);
   return env.TRELLIS_SEND_HELD_MAIL === '1' && settings.smtpUrl ? { ...settings, smtpUrl: settings.smtpUrl } : null;
+}
+
+/** Published in the source: only ever used outside production, where it is announced once. */
+const DEVELOPMENT_SECRET = 'trellis-development-secret-do-not-use-in-production';
+let warnedAboutSecret = false;
+
+/** The session secret: BETTER_AUTH_SECRET; in production its absence stops the server. */
+export function authSecret(env: Env, nodeEnv: string | undefined = process.env.NODE_ENV): string {
+  if (env.BETTER_AUTH_SECRET) return env.BETTER_AUTH_SECRET;
+  if (nodeEnv === 'production') throw new Error('BETTER_AUTH_SECRET is not set: a production server refuses to start without it. Set it to at least 32 random characters (openssl rand -base64 32).');
+  if (!warnedAboutSecret && nodeEnv !== 'test') console.warn('BETTER_AUTH_SECRET is not set: using the public development secret. Sessions are not safe; set it before exposing this server.');
+  warnedAboutSecret = true;
+  return DEVELOPMENT_SECRET;
+}
+
+/**
+ * The app's public URL from BETTER_AUTH_URL; in production its absence stops the server (links in
+ * emails must never be built from request headers, which a client chooses). Development: null,
+ * and links use the request's own origin.
+ */
+export function authBaseURL(env: Env, nodeEnv: string | undefined = process.env.NODE_ENV): string | null {
+  if (env.BETTER_AUTH_URL) return env.BETTER_AUTH_URL.replace(/\/+$/, '');
+  if (nodeEnv === 'production') throw new Error('BETTER_AUTH_URL is not set: a production server refuses to start without it. Set it to the app\'s public URL (https://trellis.example.com); links in emails use it.');
+  return null;
+}
+
+/** better-auth's client address options from TRELLIS_TRUSTED_PROXY (see the schema above). */
+export function ipAddressOptions(env: Env): { ipAddressHeaders?: string[]; trustedProxies?: string[] } {
+  const value = env.TRELLIS_TRUSTED_PROXY.trim();
+  // No header is read: the address is unknown (and, in development, 127.0.0.1).
+  if (!value || value === '0') return { ipAddressHeaders: [] };
+  if (value === '1') return { ipAddressHeaders: ['x-forwarded-for'] };
+  return { ipAddressHeaders: ['x-forwarded-for'], trustedProxies: value.split(',').map((s) => s.trim()).filter(Boolean) };
 }

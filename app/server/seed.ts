@@ -4,12 +4,16 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { groupMembers, groups, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
+import { accounts, groupMembers, groups, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
 import type { LocalizedText } from '@/engine';
+import { hashPassword } from './passwords';
 import { publishProcess } from './services/definitions';
 import { loadTemplatePacks } from './templates';
 
 export const DEMO_TENANT_SLUG = 'sen-vang';
+
+/** Every demo person's password: printed in the README, for local use only. */
+export const DEMO_PASSWORD = 'senvang-demo';
 
 export const DEMO_DEPARTMENTS: { key: string; name: LocalizedText }[] = [
   { key: 'accounting', name: { en: 'Accounting', vi: 'Kế toán' } },
@@ -47,6 +51,8 @@ export const DEMO_USERS: DemoUser[] = [
 export async function seedDemo(db: Executor): Promise<string> {
   const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, DEMO_TENANT_SLUG));
   if (existing) return existing.id;
+  // One argon2id hash for all of them (hashing costs ~50 ms: once per seed, not per person).
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const tenantId = await db.transaction(async (tx) => {
     const [tenant] = await tx.insert(tenants).values({ slug: DEMO_TENANT_SLUG, name: 'Công ty Cổ phần Sen Vàng' }).returning({ id: tenants.id });
     const tenantId = tenant!.id;
@@ -54,6 +60,8 @@ export async function seedDemo(db: Executor): Promise<string> {
     const groupIds = new Map(groupRows.map((g) => [g.key, g.id]));
     const userRows = await tx.insert(users).values(DEMO_USERS.map((u) => ({ email: u.email, displayName: u.displayName }))).returning({ id: users.id, email: users.email });
     const userIds = new Map(userRows.map((u) => [u.email, u.id]));
+    // better-auth's credential accounts: account_id is the user id.
+    await tx.insert(accounts).values(userRows.map((u) => ({ userId: u.id, accountId: u.id, providerId: 'credential', password: passwordHash })));
     await tx.insert(memberships).values(DEMO_USERS.map((u) => ({ tenantId, userId: userIds.get(u.email)!, role: u.role, title: u.title })));
     const inDepartments = DEMO_USERS.filter((u) => u.department !== null);
     await tx.insert(groupMembers).values(inDepartments.map((u) => ({ tenantId, groupId: groupIds.get(u.department!)!, userId: userIds.get(u.email)!, role: u.departmentRole })));

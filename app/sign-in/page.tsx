@@ -1,36 +1,41 @@
+/** Sign in with email and password; a signed-in member goes straight to the inbox. */
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { localize } from '@/engine/model/definition';
+import { SignInForm } from '../_components/account-forms';
 import { translator } from '../_i18n/messages';
-import { serverCaller } from '../server/request';
+import { signOutAction } from '../server/account-actions';
+import { samePath } from '../server/http';
+import { requestSession, serverCaller } from '../server/request';
 
-export default async function SignInPage() {
-  const { caller, ctx } = await serverCaller();
-  if (ctx.actor) redirect('/inbox');
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string; invite?: string }> }) {
+  const { ctx } = await serverCaller();
+  const params = await searchParams;
+  const next = params.next ? samePath(params.next) : undefined;
+  if (ctx.actor) redirect(next ?? '/inbox');
   const t = translator(ctx.locale);
-  // Department by department, people without one last; names compared the Vietnamese way.
-  const people = (await caller.session.demoUsers()).sort((a, b) => {
-    const da = localize(a.department ?? undefined, ctx.locale) ?? '\uffff';
-    const db = localize(b.department ?? undefined, ctx.locale) ?? '\uffff';
-    return da.localeCompare(db, 'vi') || a.displayName.localeCompare(b.displayName, 'vi');
-  });
+  const session = await requestSession();
+  const signUp = `/sign-up${params.invite ? `?invite=${encodeURIComponent(params.invite)}` : ''}`;
   return (
-    <>
+    <div className="account">
       <h1>{t('signInTitle')}</h1>
-      <p className="muted">{t('signInIntro')}</p>
-      <div className="people">
-        {people.map((p) => (
-          <form key={`${p.id}-${localize(p.department ?? undefined, 'en') ?? ''}`} method="post" action="/api/session">
-            <input type="hidden" name="userId" value={p.id} />
-            <button type="submit" className="person" aria-label={t('signInAs', { name: p.displayName })} data-email={p.email}>
-              <strong>{p.displayName}</strong>
-              <span>{p.title}</span>
-              <span>
-                {localize(p.department ?? undefined, ctx.locale) ?? t(`role_${p.role}`)} · {p.company}
-              </span>
+      {session ? (
+        <div className="panel">
+          <p>{t('noCompany', { email: session.email })}</p>
+          <form action={signOutAction}>
+            <button type="submit" className="primary">
+              {t('signOut')}
             </button>
           </form>
-        ))}
-      </div>
-    </>
+        </div>
+      ) : (
+        <>
+          <p className="muted">{t('signInIntro')}</p>
+          <SignInForm locale={ctx.locale} {...(next ? { next } : {})} />
+          <p className="account-links">
+            <Link href={signUp}>{t('signUpLink')}</Link>
+          </p>
+        </>
+      )}
+    </div>
   );
 }

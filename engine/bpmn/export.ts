@@ -63,7 +63,8 @@ class Writer {
     const main = this.process({ id: processId, name: d.name, elements: d.elements, flows: d.flows, artifacts: d.artifacts, lanes: d.lanes }, true);
     for (const k of ['key', 'category', 'startForm', 'businessKey'] as const) if (d[k] !== undefined) main.set(`trellis:${k}`, d[k]);
     main.set('trellis:version', d.version);
-    if (d.startableBy) main.set('trellis:startableBy', d.startableBy.join(', '));
+    if (d.startableBy?.groups?.length) main.set('trellis:startableBy', d.startableBy.groups.join(', '));
+    if (d.startableBy?.roles?.length) main.set('trellis:startableByRoles', d.startableBy.roles.join(', '));
     if (d.description !== undefined) {
       main.documentation = [this.create('bpmn:Documentation', { text: typeof d.description === 'string' ? d.description : (d.description.en ?? Object.values(d.description)[0]) })];
       if (typeof d.description !== 'string') this.translations(main, d.description, 'description');
@@ -376,6 +377,8 @@ class Writer {
     if (e.assignee !== undefined) element.set('trellis:assignee', e.assignee);
     if (e.dueDate !== undefined) element.set('trellis:dueDate', e.dueDate);
     if (e.priority !== undefined) element.set('trellis:priority', String(e.priority));
+    if (e.separationOfDuties?.notInitiator !== undefined) element.set('trellis:notInitiator', e.separationOfDuties.notInitiator);
+    if (e.separationOfDuties?.notCompletedBy !== undefined) element.set('trellis:notCompletedBy', e.separationOfDuties.notCompletedBy.join(', '));
     this.loop(element, e.multiInstance);
     return element;
   }

@@ -16,6 +16,7 @@ import {
   type Lane,
   type LocalizedText,
   type ProcessDefinitionInput,
+  type StartableBy,
 } from '../model/definition';
 import { toKey } from '../model/keys';
 import { canonicalDefinition } from '../model/canonical';
@@ -124,8 +125,13 @@ class Importer {
       const v = text(main, k);
       if (v) definition[k] = v;
     }
-    const startableBy = text(main, 'startableBy');
-    if (startableBy) definition.startableBy = startableBy.split(',').map((s) => s.trim()).filter(Boolean);
+    // trellis:startableBy="accounting, sales" (departments), trellis:startableByRoles="designer" (roles)
+    const names = (attr: string) => text(main, attr)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const [startGroups, startRoles] = [names('startableBy'), names('startableByRoles')];
+    if (startGroups.length > 0 || startRoles.length > 0) {
+      // An unknown role is refused by the schema below, naming startableBy.roles.
+      definition.startableBy = { ...(startGroups.length > 0 ? { groups: startGroups } : {}), ...(startRoles.length > 0 ? { roles: startRoles as StartableBy['roles'] } : {}) };
+    }
     const processId = this.id(main);
     if (processId !== key) definition.processId = processId;
     if (!definition.startForm) {
@@ -389,6 +395,12 @@ class Importer {
     }
     const role = text(e, 'candidateRole');
     if (role === 'manager' || role === 'member') out.candidateRole = role;
+    // The four-eyes rule (trellis:notInitiator, trellis:notCompletedBy); validation checks the ids.
+    const notInitiator = (e as Record<string, unknown>).notInitiator;
+    const notCompletedBy = text(e, 'notCompletedBy')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    if (typeof notInitiator === 'boolean' || notCompletedBy.length > 0) {
+      out.separationOfDuties = { ...(typeof notInitiator === 'boolean' ? { notInitiator } : {}), ...(notCompletedBy.length > 0 ? { notCompletedBy } : {}) };
+    }
     const schedule = this.dialects.extension(e, 'taskSchedule', ['zeebe']);
     const due = text(e, 'dueDate') ?? this.dialects.attr(e, 'dueDate')?.value ?? text(schedule, 'dueDate');
     if (due) {

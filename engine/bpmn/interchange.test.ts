@@ -124,7 +124,9 @@ describe('canonical JSON', () => {
     shuffled.flows = [...shuffled.flows].reverse();
     const reordered = Object.fromEntries(Object.entries(shuffled).reverse());
     expect(canonicalJson(reordered)).toBe(canonicalJson(invoiceApproval));
-    expect(canonicalJson({ ...invoiceApproval, startableBy: ['sales', 'accounting', 'sales'] })).toBe(canonicalJson({ ...invoiceApproval, startableBy: ['accounting', 'sales'] }));
+    expect(canonicalJson({ ...invoiceApproval, startableBy: { roles: ['staff', 'designer'], groups: ['sales', 'accounting', 'sales'] } })).toBe(
+      canonicalJson({ ...invoiceApproval, startableBy: { groups: ['accounting', 'sales'], roles: ['designer', 'staff'] } }),
+    );
   });
 
   it('leaves defaults out and keeps the order of assignments', () => {

@@ -14,12 +14,14 @@ export const trellisModdle = {
   prefix: 'trellis',
   xml: { tagAlias: 'lowerCase' },
   types: [
-    { name: 'ProcessProps', isAbstract: true, extends: ['bpmn:Process'], properties: [attr('key'), attr('version', 'Integer'), attr('category'), attr('startForm'), attr('startableBy'), attr('businessKey')] },
+    { name: 'ProcessProps', isAbstract: true, extends: ['bpmn:Process'], properties: [attr('key'), attr('version', 'Integer'), attr('category'), attr('startForm'), attr('startableBy'), attr('startableByRoles'), attr('businessKey')] },
     {
       name: 'UserTaskProps',
       isAbstract: true,
       extends: ['bpmn:UserTask'],
-      properties: [attr('formKey'), attr('candidateGroups'), attr('candidateRole'), attr('candidateUsers'), attr('assignee'), attr('dueDate'), attr('priority')],
+      properties: [attr('formKey'), attr('candidateGroups'), attr('candidateRole'), attr('candidateUsers'), attr('assignee'), attr('dueDate'), attr('priority'),
+        // The four-eyes rule: `notInitiator="true"`, `notCompletedBy="taskA, taskB"` (user task ids).
+        attr('notInitiator', 'Boolean'), attr('notCompletedBy')],
     },
     { name: 'ServiceTaskProps', isAbstract: true, extends: ['bpmn:ServiceTask'], properties: [attr('taskType'), attr('retries', 'Integer')] },
     { name: 'BusinessRuleTaskProps', isAbstract: true, extends: ['bpmn:BusinessRuleTask'], properties: [attr('decisionRef'), attr('resultVariable'), attr('mapDecisionResult')] },

@@ -16,7 +16,7 @@ const TAIL = ['multiInstance', 'elements', 'flows', 'artifacts', 'lanes', 'colla
 /** Maps whose entry order is meaningful (evaluated in order). */
 const ORDERED_MAPS = new Set(['set', 'inputs', 'outputs', 'payload']);
 /** Arrays that are sets. */
-const SORTED_STRINGS = new Set(['candidateGroups', 'candidateUsers', 'startableBy', 'elements']);
+const SORTED_STRINGS = new Set(['candidateGroups', 'candidateUsers', 'groups', 'roles', 'elements']);
 const BY_ID = new Set(['elements', 'flows', 'artifacts', 'lanes', 'participants', 'messageFlows', 'pools']);
 
 /** Values the schema fills in when absent: left out of the canonical form. */

@@ -163,6 +163,18 @@ export const userTaskSchema = z.strictObject({
   /** FEEL expression giving the due date (a date or an ISO 8601 date string). */
   dueDate: expression.optional(),
   multiInstance: multiInstanceSchema.optional(),
+  /**
+   * Four-eyes rule (maker-checker): who may NOT work this task, even when a candidate. The
+   * process's initiator, and/or whoever completed (or completed on behalf of someone for) the
+   * named user tasks earlier in the same instance — e.g. an invoice's submitter cannot approve it.
+   */
+  separationOfDuties: z
+    .strictObject({
+      notInitiator: z.boolean().optional(),
+      /** Ids of user tasks of this process; their completers are excluded. */
+      notCompletedBy: z.array(elementId).min(1).max(20).optional(),
+    })
+    .optional(),
 });
 
 export const exclusiveGatewaySchema = z.strictObject({
@@ -387,6 +399,26 @@ export type Diagram = z.infer<typeof diagramSchema>;
 export const importIssueSchema = z.strictObject({ elementId: z.string().min(1).max(200), what: z.string().min(1).max(2_000), hint: z.string().max(2_000) });
 export type ImportIssue = z.infer<typeof importIssueSchema>;
 
+/**
+ * Roles a startableBy may name. Auditors are read-only and never start; admins always may
+ * (naming them changes nothing, but is allowed for clarity).
+ */
+export const startingRoles = ['admin', 'designer', 'staff'] as const;
+
+/**
+ * Who may start the process besides admins (who always may): members of these departments
+ * (group keys), and members with these company roles. Absent = every member but auditors.
+ */
+export const startableBySchema = z
+  .strictObject({
+    groups: z.array(keySchema).max(50).optional(),
+    roles: z.array(z.enum(startingRoles)).max(startingRoles.length).optional(),
+  })
+  .refine((s) => (s.groups?.length ?? 0) + (s.roles?.length ?? 0) > 0, {
+    message: 'names no department and no role; list some in "groups" or "roles", or leave startableBy out so that every member may start the process',
+  });
+export type StartableBy = z.infer<typeof startableBySchema>;
+
 export const processDefinitionSchema = z.strictObject({
   $schema: z.string().optional(),
   formatVersion: z.literal(DEFINITION_FORMAT_VERSION),
@@ -398,8 +430,8 @@ export const processDefinitionSchema = z.strictObject({
   category: keySchema.optional(),
   /** Form shown when starting the process; its data become the initial variables. */
   startForm: keySchema.optional(),
-  /** Departments whose members may start the process; absent = every member of the company. */
-  startableBy: z.array(keySchema).max(20).optional(),
+  /** Who may start the process (departments, roles; admins always may); absent = every member but auditors. */
+  startableBy: startableBySchema.optional(),
   /** FEEL expression over the start variables naming the instance for people, e.g. `invoiceNumber`. */
   businessKey: expression.optional(),
   elements: z.array(elementSchema).min(1).max(2_000),

@@ -28,6 +28,8 @@ describe('invoice approval, stepped purely', () => {
       candidateUsers: [],
       priority: null,
       dueDate: '2026-12-15',
+      // The four-eyes rule excludes the initiator; none was given here.
+      excludedUsers: [],
     });
   });
 

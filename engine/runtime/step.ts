@@ -10,15 +10,20 @@ import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
+import { actorsAfter, withActors } from './actors';
 import { retryIncident } from './retry';
 import { broadcast, sendToScope, withScopes } from './scopes';
 import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
 
 const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
 
-/** Starts an instance with the given initial variables (e.g. the start form's data). */
-export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string } = {}): StepResult {
-  return withScopes(process, startMachine(process, variables, options), {}, options);
+/**
+ * Starts an instance with the given initial variables (e.g. the start form's data). `initiator`:
+ * the user starting it, recorded for four-eyes rules (runtime/actors.ts).
+ */
+export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string; initiator?: string } = {}): StepResult {
+  const actors = options.initiator ? { initiator: options.initiator } : undefined;
+  return withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options));
 }
 
 /**
@@ -28,6 +33,10 @@ export function start(process: CompiledProcess, variables: Variables, options: S
  * Events with a `scope` go to that run of a scoped subprocess.
  */
 export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+  return withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options));
+}
+
+function sendEvent(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult {
   // The host retries the instance's incident; the engine finds the run that is stuck.
   if (event.type === 'incident.retried') return retryIncident(process, state, event, options);
   if (event.scope) return sendToScope(process, state, event, options);

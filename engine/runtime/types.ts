@@ -46,6 +46,16 @@ export interface InstanceState {
   incident?: Incident;
   /** Outcome of the end event reached, when completed. */
   outcome?: string;
+  /** Who did what, for four-eyes rules (runtime/actors.ts); absent until someone is known. */
+  actors?: InstanceActors;
+}
+
+/** The people an instance knows of: user ids as the host gives them. */
+export interface InstanceActors {
+  /** Who started the instance (absent for one started by a timer, a message or a parent). */
+  initiator?: string;
+  /** User task id → everyone who completed it, or on whose behalf it was completed, in order. */
+  completed?: Record<string, string[]>;
 }
 
 export interface TimerState {
@@ -75,6 +85,10 @@ type EventBody =
       variables: Variables;
       /** Which run of a multi-instance task (0-based). */
       loopIndex?: number;
+      /** The user who completed it (recorded for four-eyes rules). */
+      actorId?: string;
+      /** The user on whose behalf they did (a delegation): recorded too. */
+      onBehalfOf?: string;
     }
   | { type: 'job.completed'; elementId: string; variables: Variables }
   /** The child instance started by call activity `elementId` completed with these variables. */
@@ -121,6 +135,11 @@ type EffectBody =
       dueDate: string | null;
       /** For a run of a multi-instance task: its 0-based index and item. */
       loop?: { index: number; item: unknown };
+      /**
+       * Users who may not work the task under its four-eyes rule (separationOfDuties): present
+       * only when the task declares one.
+       */
+      excludedUsers?: string[];
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string; loopIndex?: number }

@@ -14,6 +14,7 @@ import { expressions } from './rules/expressions';
 import { flowReferences } from './rules/flow-references';
 import { outgoingFlows } from './rules/outgoing-flows';
 import { reachability } from './rules/reachability';
+import { separationOfDuties } from './rules/separation-of-duties';
 import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
 import { uniqueIds } from './rules/unique-ids';
@@ -53,7 +54,11 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
   }
   const definition = parsed.data;
   const all = flatten(definition);
-  const diagnostics = uniqueIds.check({ ...definition, elements: all.elements, flows: all.flows }, buildGraph(all), all.scopes[0]!);
+  const whole = { ...definition, elements: all.elements, flows: all.flows };
+  const wholeGraph = buildGraph(all);
+  const diagnostics = uniqueIds.check(whole, wholeGraph, all.scopes[0]!);
+  // Four-eyes rules may name user tasks in other scopes (a subprocess), so they are checked once, over all.
+  diagnostics.push(...separationOfDuties.check(whole, wholeGraph, all.scopes[0]!));
   for (const scope of all.scopes) {
     const scoped = { ...definition, elements: scope.elements, flows: scope.flows };
     const graph = buildGraph(scoped);

@@ -6,75 +6,67 @@
  * held email is refused, naming TRELLIS_SMTP_URL, and says so as text.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
-import { launchBrowser, pageActions, startApp, type App } from './harness';
+import { appInBrowser, type App } from './harness';
 
 let app: App;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 
 const VENDOR = 'Công ty TNHH <b>Hòa Bình</b>';
 const SUBJECT = `Hóa đơn HD-2026/0200 của ${VENDOR} đã được duyệt`;
 
-beforeAll(async () => {
+beforeAll(() => {
   // No SMTP server, whatever the machine's environment says: the email must land in the outbox.
   process.env.TRELLIS_SMTP_URL = '';
-  app = await startApp({
-    async prepare(db, tenantId) {
-      await publishProcess(
-        db,
-        tenantId,
-        {
-          definition: {
-            formatVersion: 1,
-            key: 'payment-notice',
-            version: 1,
-            name: { en: 'Payment notice', vi: 'Thông báo thanh toán' },
-            startForm: 'payment-notice-start',
-            elements: [
-              { id: 's', type: 'startEvent' },
-              {
-                id: 'notify',
-                type: 'serviceTask',
-                name: { en: 'Tell accounting', vi: 'Báo kế toán' },
-                taskType: 'email',
-                settings: {
-                  to: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>',
-                  cc: 'hung.tran@senvang.example',
-                  subject: '="Hóa đơn " + invoiceNumber + " của " + vendor + " đã được duyệt"',
-                  body: '="Kính gửi chị Lan,\\nHóa đơn " + invoiceNumber + " của " + vendor + " đã được duyệt, đề nghị thanh toán trước ngày 20/12.\\nTrân trọng,\\nPhòng Vận hành"',
-                },
-              },
-              { id: 'e', type: 'endEvent' },
-            ],
-            flows: [
-              { id: 'f1', source: 's', target: 'notify' },
-              { id: 'f2', source: 'notify', target: 'e' },
-            ],
-          },
-          forms: [
+});
+const { shot, signInAs, signOut } = appInBrowser({
+  ready: (started) => ({ app, page } = started),
+  async prepare(db, tenantId) {
+    await publishProcess(
+      db,
+      tenantId,
+      {
+        definition: {
+          formatVersion: 1,
+          key: 'payment-notice',
+          version: 1,
+          name: { en: 'Payment notice', vi: 'Thông báo thanh toán' },
+          startForm: 'payment-notice-start',
+          elements: [
+            { id: 's', type: 'startEvent' },
             {
-              key: 'payment-notice-start',
-              version: 1,
-              title: 'Payment notice',
-              schema: { type: 'object', required: ['invoiceNumber', 'vendor'], properties: { invoiceNumber: { type: 'string', title: 'Invoice number' }, vendor: { type: 'string', title: 'Vendor' } } },
+              id: 'notify',
+              type: 'serviceTask',
+              name: { en: 'Tell accounting', vi: 'Báo kế toán' },
+              taskType: 'email',
+              settings: {
+                to: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>',
+                cc: 'hung.tran@senvang.example',
+                subject: '="Hóa đơn " + invoiceNumber + " của " + vendor + " đã được duyệt"',
+                body: '="Kính gửi chị Lan,\\nHóa đơn " + invoiceNumber + " của " + vendor + " đã được duyệt, đề nghị thanh toán trước ngày 20/12.\\nTrân trọng,\\nPhòng Vận hành"',
+              },
             },
+            { id: 'e', type: 'endEvent' },
+          ],
+          flows: [
+            { id: 'f1', source: 's', target: 'notify' },
+            { id: 'f2', source: 'notify', target: 'e' },
           ],
         },
-        null,
-      );
-    },
-  });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
+        forms: [
+          {
+            key: 'payment-notice-start',
+            version: 1,
+            title: 'Payment notice',
+            schema: { type: 'object', required: ['invoiceNumber', 'vendor'], properties: { invoiceNumber: { type: 'string', title: 'Invoice number' }, vendor: { type: 'string', title: 'Vendor' } } },
+          },
+        ],
+      },
+      null,
+    );
+  },
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const { shot, signInAs, signOut } = pageActions(() => ({ page, url: app.url }));
 
 describe('the email outbox in the browser', () => {
   it('a staff member starts the process; the email is held and the process completes', async () => {

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { migrateDatabase, openDatabase, type Executor } from '@/db/client';
-import { seedDemo } from '@/app/server/seed';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@/app/server/seed';
 
 export const SCREENSHOTS = path.join(process.cwd(), 'test', 'e2e', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,7 +33,16 @@ export async function startApp(options: { prepare?: Prepare } = {}): Promise<App
   if (!existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) throw new Error('No production build found: run `npm run build` before the browser tests.');
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PGLITE_DATA_DIR: path.join(dataDir, 'pglite') };
+  // `next start` runs in production mode: it refuses to start without a session secret and the
+  // public URL, and seeds the demo company only when asked (the tests sign in as its people).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PGLITE_DATA_DIR: path.join(dataDir, 'pglite'),
+    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET ?? randomBytes(32).toString('base64'),
+    BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+    TRELLIS_SEED: 'demo',
+  };
   let dropDatabase = async () => {};
   if (process.env.DATABASE_URL) {
     const name = `trellis_e2e_${randomBytes(5).toString('hex')}`;
@@ -128,17 +138,63 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /**
- * What every browser test does with its page: screenshots into SCREENSHOTS, signing in as a
- * seeded person by name (either language) and signing out. `current` is read at each call: the
- * page and the app are made in beforeAll.
+ * A browser test file's app and page: the app started (with `prepare`'s data) and a page opened in
+ * a new browser before the file's tests, both closed after them. Registers the file's
+ * beforeAll/afterAll, so a file's own beforeAll registered earlier runs first (and its afterAll
+ * last); `ready` hands the app and the page to the file once they are up. Returns pageActions.
+ */
+export function appInBrowser(options: { prepare?: Prepare; ready: (started: { app: App; page: Page }) => void }) {
+  let app: App | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    app = await startApp(options.prepare ? { prepare: options.prepare } : {});
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    options.ready({ app, page });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  return pageActions(() => {
+    if (!app || !page) throw new Error('The app and the page are made in beforeAll: use them inside tests.');
+    return { page, url: app.url };
+  });
+}
+
+/** The account form's fields (#account-<name>). */
+type AccountFields = Partial<Record<'name' | 'email' | 'password' | 'company', string>>;
+
+/**
+ * What every browser test does with its page: screenshots into SCREENSHOTS, filling and sending
+ * the sign-up and sign-in forms, signing in as a seeded person by display name (email + the demo
+ * password on the sign-in page) and signing out. `current` is read at each call: the page and the
+ * app are made in beforeAll.
  */
 export function pageActions(current: () => { page: Page; url: string }) {
+  /** Fills the fields given (others keep what they hold) and presses the form's button; waits for nothing. */
+  const submitAccountForm = async (fields: AccountFields, button: RegExp) => {
+    const { page } = current();
+    for (const name of ['name', 'email', 'password', 'company'] as const) {
+      const value = fields[name];
+      if (value !== undefined) await page.locator(`#account-${name}`).fill(value);
+    }
+    await page.getByRole('button', { name: button }).click();
+  };
+  const submitSignIn = (email: string, password: string) => submitAccountForm({ email, password }, /^(Sign in|Đăng nhập)$/);
   return {
     shot: (name: string) => current().page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+    /** On the sign-up page: fills the fields given and presses "Create account". */
+    submitSignUp: (fields: AccountFields) => submitAccountForm(fields, /^(Create account|Tạo tài khoản)$/),
+    /** On the sign-in page: fills email and password and presses "Sign in". */
+    submitSignIn,
     async signInAs(name: string) {
       const { page, url } = current();
+      const person = DEMO_USERS.find((u) => u.displayName === name);
+      if (!person) throw new Error(`No demo person named "${name}" (see DEMO_USERS in app/server/seed.ts)`);
       await page.goto(`${url}/sign-in`);
-      await page.getByRole('button', { name: new RegExp(`(Sign in as|Đăng nhập với tên) ${name}`) }).click();
+      await submitSignIn(person.email, DEMO_PASSWORD);
       await page.waitForURL('**/inbox');
     },
     async signOut() {

@@ -5,87 +5,79 @@
  * Screenshots land in test/e2e/screenshots.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
-import { launchBrowser, pageActions, startApp, type App } from './harness';
+import { appInBrowser, type App } from './harness';
 
 let app: App;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 let stoppedId = '';
 
 const flow = (id: string, source: string, target: string, condition?: string) => ({ id, source, target, ...(condition ? { condition } : {}) });
 
-beforeAll(async () => {
-  app = await startApp({
-    async prepare(db, tenantId) {
-      await publishProcess(
-        db,
-        tenantId,
-        {
-          definition: {
-            formatVersion: 1,
-            key: 'supplier-payment',
-            version: 1,
-            name: { en: 'Supplier payment', vi: 'Thanh toán nhà cung cấp' },
-            startForm: 'payment-start',
-            businessKey: 'invoiceNumber',
-            elements: [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card', name: { en: 'Pay by bank', vi: 'Chuyển khoản ngân hàng' } }, { id: 'e', type: 'endEvent' }],
-            flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')],
-          },
-          forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],
+const { shot, signInAs } = appInBrowser({
+  ready: (started) => {
+    ({ app, page } = started);
+    page.on('dialog', () => {
+      throw new Error('a dialog opened: user text was run as markup');
+    });
+  },
+  async prepare(db, tenantId) {
+    await publishProcess(
+      db,
+      tenantId,
+      {
+        definition: {
+          formatVersion: 1,
+          key: 'supplier-payment',
+          version: 1,
+          name: { en: 'Supplier payment', vi: 'Thanh toán nhà cung cấp' },
+          startForm: 'payment-start',
+          businessKey: 'invoiceNumber',
+          elements: [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card', name: { en: 'Pay by bank', vi: 'Chuyển khoản ngân hàng' } }, { id: 'e', type: 'endEvent' }],
+          flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')],
         },
-        null,
-      );
-      await publishProcess(
-        db,
-        tenantId,
-        {
-          definition: {
-            formatVersion: 1,
-            key: 'amount-routing',
-            version: 1,
-            name: { en: 'Route by amount', vi: 'Phân luồng theo số tiền' },
-            startForm: 'routing-start',
-            businessKey: 'reference',
-            elements: [
-              { id: 's', type: 'startEvent' },
-              { id: 'size', type: 'exclusiveGateway', default: 'toSmall', name: { en: 'Large amount?', vi: 'Số tiền lớn?' } },
-              { id: 'big', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'], name: { en: 'Chief accountant approval', vi: 'Kế toán trưởng duyệt' } },
-              { id: 'small', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] },
-              { id: 'e', type: 'endEvent' },
-            ],
-            flows: [flow('f0', 's', 'size'), flow('toBig', 'size', 'big', 'amount > 1000000'), flow('toSmall', 'size', 'small'), flow('f3', 'big', 'e'), flow('f4', 'small', 'e')],
-          },
-          forms: [
-            { key: 'decision', version: 1, title: 'Quyết định', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
-            { key: 'routing-start', version: 1, title: 'Số tiền', schema: { type: 'object', properties: { reference: { type: 'string' }, amount: { type: 'number' } } } },
+        forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],
+      },
+      null,
+    );
+    await publishProcess(
+      db,
+      tenantId,
+      {
+        definition: {
+          formatVersion: 1,
+          key: 'amount-routing',
+          version: 1,
+          name: { en: 'Route by amount', vi: 'Phân luồng theo số tiền' },
+          startForm: 'routing-start',
+          businessKey: 'reference',
+          elements: [
+            { id: 's', type: 'startEvent' },
+            { id: 'size', type: 'exclusiveGateway', default: 'toSmall', name: { en: 'Large amount?', vi: 'Số tiền lớn?' } },
+            { id: 'big', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'], name: { en: 'Chief accountant approval', vi: 'Kế toán trưởng duyệt' } },
+            { id: 'small', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] },
+            { id: 'e', type: 'endEvent' },
           ],
+          flows: [flow('f0', 's', 'size'), flow('toBig', 'size', 'big', 'amount > 1000000'), flow('toSmall', 'size', 'small'), flow('f3', 'big', 'e'), flow('f4', 'small', 'e')],
         },
-        null,
-      );
-      const ngoc = await callerFor(db, demo.ngoc);
-      await ngoc.instance.start({ definitionKey: 'supplier-payment', variables: { invoiceNumber: 'HD-2026/0117' } });
-      // The bank refuses for good: the job is an incident at once.
-      await createWorker(db, { connectors: { 'charge-card': async () => { throw Object.assign(new Error('Ngân hàng từ chối: tài khoản nhận bị phong tỏa <script>alert(1)</script>'), { retryable: false }); } } }).tick();
-      // No amount: the gateway cannot decide; the engine stops the instance.
-      stoppedId = (await ngoc.instance.start({ definitionKey: 'amount-routing', variables: { reference: 'PL-2026-07' } })).id;
-    },
-  });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('dialog', () => {
-    throw new Error('a dialog opened: user text was run as markup');
-  });
+        forms: [
+          { key: 'decision', version: 1, title: 'Quyết định', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
+          { key: 'routing-start', version: 1, title: 'Số tiền', schema: { type: 'object', properties: { reference: { type: 'string' }, amount: { type: 'number' } } } },
+        ],
+      },
+      null,
+    );
+    const ngoc = await callerFor(db, demo.ngoc);
+    await ngoc.instance.start({ definitionKey: 'supplier-payment', variables: { invoiceNumber: 'HD-2026/0117' } });
+    // The bank refuses for good: the job is an incident at once.
+    await createWorker(db, { connectors: { 'charge-card': async () => { throw Object.assign(new Error('Ngân hàng từ chối: tài khoản nhận bị phong tỏa <script>alert(1)</script>'), { retryable: false }); } } }).tick();
+    // No amount: the gateway cannot decide; the engine stops the instance.
+    stoppedId = (await ngoc.instance.start({ definitionKey: 'amount-routing', variables: { reference: 'PL-2026-07' } })).id;
+  },
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const { shot, signInAs } = pageActions(() => ({ page, url: app.url }));
 
 describe('incidents in the browser', () => {
   it('are not in the navigation of staff, and their page refuses them', async () => {

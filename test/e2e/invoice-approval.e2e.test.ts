@@ -4,24 +4,11 @@
  * instance page shows it completed with its history. Screenshots land in test/e2e/screenshots.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, pageActions, startApp, type App } from './harness';
+import { describe, expect, it } from 'vitest';
+import { appInBrowser } from './harness';
 
-let app: App;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const { shot, signInAs, signOut } = pageActions(() => ({ page, url: app.url }));
+const { shot, signInAs, signOut } = appInBrowser({ ready: (started) => ({ page } = started) });
 
 describe('invoice approval in the browser', () => {
   let instanceUrl = '';

@@ -16,10 +16,9 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
-import { launchBrowser, pageActions, startApp, type App } from './harness';
+import { appInBrowser, type App } from './harness';
 
 let app: App;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 let receiver: Server;
 let hookUrl = '';
@@ -61,51 +60,48 @@ beforeAll(async () => {
   // The app's own worker sends deliveries, and may reach the loopback receiver only because the allow-list names it.
   process.env.TRELLIS_WORKER = 'on';
   process.env.TRELLIS_HTTP_ALLOW = '127.0.0.1';
-  app = await startApp({
-    async prepare(db, tenantId) {
-      await publishProcess(
-        db,
-        tenantId,
-        {
-          definition: {
-            formatVersion: 1,
-            key: 'supplier-onboarding',
-            version: 1,
-            name: { en: 'Supplier onboarding', vi: 'Tiếp nhận nhà cung cấp' },
-            startForm: 'supplier-start',
-            businessKey: 'supplier',
-            elements: [
-              { id: 's', type: 'startEvent' },
-              { id: 'review', type: 'userTask', formKey: 'supplier-review', candidateGroups: ['accounting'], name: { en: 'Check documents', vi: 'Kiểm tra hồ sơ' } },
-              { id: 'e', type: 'endEvent' },
-            ],
-            flows: [
-              { id: 'f1', source: 's', target: 'review' },
-              { id: 'f2', source: 'review', target: 'e' },
-            ],
-          },
-          forms: [
-            { key: 'supplier-start', version: 1, title: 'Nhà cung cấp', schema: { type: 'object', required: ['supplier'], properties: { supplier: { type: 'string', title: 'Tên nhà cung cấp' } } } },
-            { key: 'supplier-review', version: 1, title: 'Kiểm tra', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
-          ],
-        },
-        null,
-      );
-    },
-  });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on('dialog', () => {
-    throw new Error('a dialog opened: user text was run as markup');
-  });
 });
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
   await new Promise((resolve) => receiver?.close(resolve));
 });
-
-const { shot, signInAs, signOut } = pageActions(() => ({ page, url: app.url }));
+const { shot, signInAs, signOut } = appInBrowser({
+  ready: (started) => {
+    ({ app, page } = started);
+    page.on('dialog', () => {
+      throw new Error('a dialog opened: user text was run as markup');
+    });
+  },
+  async prepare(db, tenantId) {
+    await publishProcess(
+      db,
+      tenantId,
+      {
+        definition: {
+          formatVersion: 1,
+          key: 'supplier-onboarding',
+          version: 1,
+          name: { en: 'Supplier onboarding', vi: 'Tiếp nhận nhà cung cấp' },
+          startForm: 'supplier-start',
+          businessKey: 'supplier',
+          elements: [
+            { id: 's', type: 'startEvent' },
+            { id: 'review', type: 'userTask', formKey: 'supplier-review', candidateGroups: ['accounting'], name: { en: 'Check documents', vi: 'Kiểm tra hồ sơ' } },
+            { id: 'e', type: 'endEvent' },
+          ],
+          flows: [
+            { id: 'f1', source: 's', target: 'review' },
+            { id: 'f2', source: 'review', target: 'e' },
+          ],
+        },
+        forms: [
+          { key: 'supplier-start', version: 1, title: 'Nhà cung cấp', schema: { type: 'object', required: ['supplier'], properties: { supplier: { type: 'string', title: 'Tên nhà cung cấp' } } } },
+          { key: 'supplier-review', version: 1, title: 'Kiểm tra', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+        ],
+      },
+      null,
+    );
+  },
+});
 
 /** Starts the process in the browser, as the signed-in user; returns the instance id. */
 async function startSupplier(name: string): Promise<string> {

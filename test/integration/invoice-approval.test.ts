@@ -83,11 +83,13 @@ describe('invoice approval through the routers', () => {
       'element.completed', // start event
       'element.completed', // assess (service task)
       'task.created',
+      'task.claimed', // completing an unassigned department task claims it in the same command
       'task.completed',
       'element.completed', // accounting approval
       'element.completed', // accounting decision gateway
       'element.completed', // amount check gateway
       'task.created',
+      'task.claimed',
       'task.completed',
       'element.completed', // operations approval
       'element.completed', // operations decision gateway

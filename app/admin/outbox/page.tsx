@@ -114,7 +114,11 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   </details>
                 </td>
                 <td>
-                  <Link href={`/instances/${email.instanceId}`}>{localize(email.processName, locale)}</Link>
+                  {email.instanceId && email.processName ? (
+                    <Link href={`/instances/${email.instanceId}`}>{localize(email.processName, locale)}</Link>
+                  ) : (
+                    <span className="muted">{t('outboxNoProcess')}</span>
+                  )}
                   {email.businessKey && <div className="muted">{email.businessKey}</div>}
                 </td>
               </tr>

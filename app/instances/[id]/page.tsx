@@ -144,8 +144,16 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
     case 'task.completed': {
       const submission = (data.submission ?? {}) as Record<string, unknown>;
       const decision = typeof submission.decision === 'string' ? ` — ${submission.decision}` : '';
+      // Under a delegation the audit row names both: the delegate acting, and on whose behalf.
+      if (typeof data.onBehalfOfName === 'string') return t('ev_taskCompletedOnBehalf', { actor: event.actor ?? '—', element: name(event.elementId), behalf: data.onBehalfOfName }) + decision;
       return t('ev_taskCompleted', { actor: event.actor ?? '—', element: name(event.elementId) }) + decision;
     }
+    case 'task.claimed':
+      return t('ev_taskClaimed', { actor: event.actor ?? '—', element: name(event.elementId) });
+    case 'task.unclaimed':
+      return t('ev_taskUnclaimed', { actor: event.actor ?? '—', element: name(event.elementId) });
+    case 'task.reassigned':
+      return t('ev_taskReassigned', { actor: event.actor ?? '—', element: name(event.elementId), from: typeof data.fromName === 'string' ? data.fromName : t('nobody'), to: String(data.toName ?? '—') });
     case 'element.completed': {
       const flowName = typeof data.flowId === 'string' ? localizedOrNull(name, data.flowId) : null;
       return flowName && data.elementType === 'exclusiveGateway' ? t('ev_flowTaken', { element: name(event.elementId), flow: flowName }) : t('ev_elementCompleted', { element: name(event.elementId) });
@@ -162,6 +170,8 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
       return t('ev_incidentRetried', { actor: event.actor ?? '—', element: name(event.elementId) });
     case 'instance.terminated':
       return t('ev_instanceTerminated', { actor: event.actor ?? '—', reason: String(data.reason ?? data.by ?? '') });
+    case 'instance.cancelled':
+      return t('ev_instanceCancelled', { actor: event.actor ?? '—', reason: String(data.reason ?? '') });
     case 'email.resent': {
       // By an admin ("Send now"), or by the worker's held-mail sweep (no actor).
       const values = { actor: event.actor ?? '—', subject: String(data.subject ?? ''), error: String(data.error ?? '') };

@@ -120,16 +120,16 @@ const leaseEnd = (leaseMs: number) => sql`date_trunc('milliseconds', now() + ${`
 const abandoned = () => and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lockedUntil, sql`now()`))!;
 
 /**
- * Claims one email of the tenant for sending: moves it from one of `statuses` (or from an
+ * Claims one email of the tenant (null: account mail, which has none) for sending: moves it from one of `statuses` (or from an
  * abandoned `sending`) to `sending` for `leaseMs`, in one UPDATE, so of two senders racing for it
  * exactly one gets the row back (PostgreSQL re-checks the condition on the row the other just
  * committed). Undefined: someone else holds it, it was sent, or it is not in `statuses`.
  */
-export async function claimEmail(db: Executor, email: { tenantId: string; id: string }, statuses: readonly EmailStatus[], leaseMs: number): Promise<EmailOutboxRow | undefined> {
+export async function claimEmail(db: Executor, email: { tenantId: string | null; id: string }, statuses: readonly EmailStatus[], leaseMs: number): Promise<EmailOutboxRow | undefined> {
   const [claimed] = await db
     .update(emailOutbox)
     .set({ status: 'sending', lockedUntil: leaseEnd(leaseMs) })
-    .where(and(eq(emailOutbox.tenantId, email.tenantId), eq(emailOutbox.id, email.id), or(...(statuses.length ? [inArray(emailOutbox.status, [...statuses])] : []), abandoned())))
+    .where(and(email.tenantId === null ? isNull(emailOutbox.tenantId) : eq(emailOutbox.tenantId, email.tenantId), eq(emailOutbox.id, email.id), or(...(statuses.length ? [inArray(emailOutbox.status, [...statuses])] : []), abandoned())))
     .returning();
   return claimed;
 }

@@ -1,6 +1,6 @@
 /** Publishing and reading process definitions and their forms, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { compile, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition } from '@/engine';
+import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
@@ -9,6 +9,7 @@ import { groupKeys } from '../actor';
 import { AppError } from '../errors';
 import { compileFormSchema } from '../forms';
 import { moveStartTimers } from './start-timers';
+import { stableJson } from './audit';
 
 export interface PublishInput {
   definition: unknown;
@@ -22,7 +23,8 @@ export interface PublishInput {
 export async function publishProcess(db: Executor, tenantId: string, input: PublishInput, publishedBy: string | null): Promise<ProcessDefinitionRow> {
   const result = validateDefinition(input.definition, { publishing: true });
   if (!result.ok) {
-    throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`);
+    const fields = result.diagnostics.map((d) => ({ field: d.path ? `definition.${d.path}` : 'definition', label: d.elementId ?? d.path ?? 'definition', message: d.message }));
+    throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`, fields);
   }
   const definition = result.definition;
   const unsupported = notYetRunByServer(definition);
@@ -33,7 +35,8 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
     const parsed = formDefinitionSchema.safeParse(f);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppError('BAD_REQUEST', `Form #${i + 1} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+      const at = issue?.path.join('.') || '(root)';
+      throw new AppError('BAD_REQUEST', `Form #${i + 1} is invalid at ${at}: ${issue?.message}`, [{ field: `forms.${i}${issue?.path.length ? `.${at}` : ''}`, label: `Form #${i + 1}`, message: issue?.message ?? 'invalid' }]);
     }
     compileFormSchema(parsed.data.schema, parsed.data.key);
     return parsed.data;
@@ -120,11 +123,34 @@ export async function listStartable(db: Executor, actor: Actor) {
     .map((r) => ({ id: r.id, key: r.key, version: r.version, name: r.name, category: r.category, description: r.definition.description ?? null }));
 }
 
+/**
+ * Whether the actor may start the process: auditors never (read-only), admins always; others
+ * when the definition's startableBy names one of their departments or their role, or says nothing.
+ */
 export function mayStart(actor: Actor, definition: ProcessDefinition): boolean {
   if (actor.role === 'auditor') return false;
-  if (!definition.startableBy || definition.startableBy.length === 0) return true;
+  if (actor.role === 'admin') return true;
+  const by = startableByOf(definition);
+  if (!by) return true;
   const mine = new Set(groupKeys(actor, 'member'));
-  return definition.startableBy.some((g) => mine.has(g));
+  return (by.roles ?? []).some((r) => r === actor.role) || (by.groups ?? []).some((g) => mine.has(g));
+}
+
+const ROLE_NAMES = { admin: 'admins', designer: 'designers', staff: 'staff' } as const;
+
+/** Why the actor may not start the process, naming who may. */
+export function startRefusal(actor: Actor, key: string, definition: ProcessDefinition): string {
+  if (actor.role === 'auditor') return `You may not start "${key}": auditors have read-only access.`;
+  const by = startableByOf(definition);
+  const who = [...(by?.groups?.length ? [`members of ${by.groups.join(', ')}`] : []), ...(by?.roles ?? []).filter((r) => r !== 'admin').map((r) => ROLE_NAMES[r]), 'admins'];
+  return `You may not start "${key}": only ${who.length > 1 ? `${who.slice(0, -1).join(', ')} or ${who.at(-1)}` : who[0]} may.`;
+}
+
+/** Who the definition lets start it; a version published before startableBy named roles held a list of departments. */
+export function startableByOf(definition: ProcessDefinition): StartableBy | undefined {
+  const by = definition.startableBy as StartableBy | string[] | undefined;
+  if (Array.isArray(by)) return by.length > 0 ? { groups: by } : undefined;
+  return by;
 }
 
 /** The latest published version of `key` in the actor's company, or NOT_FOUND. */
@@ -165,7 +191,7 @@ const formRows = new Map<string, FormRow>();
 export async function definitionById(db: Executor, tenantId: string, id: string): Promise<ProcessDefinitionRow> {
   let row = definitionRows.get(id);
   if (!row) {
-    [row] = await db.select().from(processDefinitions).where(eq(processDefinitions.id, id));
+    [row] = await db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.id, id)));
     if (row) definitionRows.set(id, row);
   }
   if (!row || row.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Process definition "${id}" was not found.`);
@@ -176,7 +202,7 @@ export async function definitionById(db: Executor, tenantId: string, id: string)
 export async function formById(db: Executor, tenantId: string, id: string): Promise<FormRow> {
   let row = formRows.get(id);
   if (!row) {
-    [row] = await db.select().from(forms).where(eq(forms.id, id));
+    [row] = await db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.id, id)));
     if (row) formRows.set(id, row);
   }
   if (!row || row.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Form "${id}" was not found.`);
@@ -195,7 +221,7 @@ export async function startFormOf(db: Executor, tenantId: string, def: Pick<Proc
 /** What the start page needs: the latest version the actor may start, with its start form. */
 export async function getStartable(db: Executor, actor: Actor, key: string) {
   const def = await latestDefinition(db, actor.tenantId, key);
-  if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', `You may not start "${key}".`);
+  if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', startRefusal(actor, key, def.definition));
   return {
     key: def.key,
     version: def.version,
@@ -205,7 +231,38 @@ export async function getStartable(db: Executor, actor: Actor, key: string) {
   };
 }
 
-/** JSON with object keys sorted, so equal content gives equal text. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+export interface ExportedProcess {
+  key: string;
+  version: number;
+  format: 'json' | 'bpmn';
+  /** A file name for the download, e.g. "invoice-approval.v3.bpmn". */
+  fileName: string;
+  /** The canonical JSON definition, or BPMN 2.0 XML with Trellis's extension attributes. */
+  content: string;
+  /** The form versions it pins, as definition.publish takes them (BPMN refers to forms by key). */
+  forms: FormDefinition[];
+}
+
+/**
+ * A published version (the latest, or `version`) of one of the company's processes, as the
+ * canonical JSON definition or as BPMN XML, with its pinned forms: what definition.publish takes
+ * back (with a new version number). Another company's key is not found.
+ */
+export async function exportProcess(db: Executor, tenantId: string, input: { key: string; version?: number; format: 'json' | 'bpmn' }): Promise<ExportedProcess> {
+  const def = input.version === undefined ? await latestDefinition(db, tenantId, input.key) : await definitionVersion(db, tenantId, input.key, input.version);
+  const pinned = await formsByIds(db, tenantId, Object.values(def.formIds));
+  const forms = [...pinned.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((f) => ({ key: f.key, version: f.version, title: f.title, schema: f.schema, uiSchema: f.uiSchema, i18n: f.i18n }) as FormDefinition);
+  const content = input.format === 'bpmn' ? await exportBpmn(def.definition) : canonicalJson(def.definition);
+  return { key: def.key, version: def.version, format: input.format, fileName: `${def.key}.v${def.version}.${input.format === 'bpmn' ? 'bpmn' : 'json'}`, content, forms };
+}
+
+async function definitionVersion(db: Executor, tenantId: string, key: string, version: number): Promise<ProcessDefinitionRow> {
+  const [row] = await db
+    .select()
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key), eq(processDefinitions.version, version)));
+  if (!row) throw new AppError('NOT_FOUND', `No version ${version} of process "${key}" is published in this company.`);
+  return row;
 }

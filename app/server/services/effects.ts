@@ -11,7 +11,8 @@ import type { Executor } from '@/db/client';
 import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks, type ProcessDefinitionRow } from '@/db/schema';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
-import { compiledProcess } from './definitions';
+import type { Actor } from '../actor';
+import { compiledProcess, mayStart, startRefusal } from './definitions';
 
 export interface EffectScope {
   tenantId: string;
@@ -67,6 +68,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
           loopItem: e.loop?.item ?? null,
           scope: e.scope ?? null,
           createdBy: scope.actorId,
+          excludedUserIds: e.excludedUsers ?? [],
         };
       }),
     )
@@ -81,7 +83,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
     switch (e.type) {
       case 'createTask': {
         const task = created[nextTask++]!;
-        audit.push({ ...base, taskId: task.id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate } });
+        audit.push({ ...base, taskId: task.id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate, ...(e.excludedUsers?.length ? { excludedUsers: e.excludedUsers } : {}) } });
         break;
       }
       case 'audit':
@@ -217,6 +219,8 @@ export interface PublishInput {
   ttlSeconds: number;
   /** Publishing the same id twice has no effect the second time. */
   messageId?: string | null;
+  /** The person publishing it (message.publish): an instance it starts is theirs. Absent when a process sends it. */
+  by?: Actor;
 }
 
 /**
@@ -260,7 +264,7 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
 async function startByMessage(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<string | null> {
   const [def] = await newestWithStartEvent(tx, tenantId, 'message', input.name);
   if (!def) return null;
-  return startAtEvent(tx, def, startEventOf(def, 'message', input.name)!, input.variables, { message: input.name }, queue);
+  return startAtEvent(tx, def, startEventOf(def, 'message', input.name)!, input.variables, { message: input.name }, queue, input.by);
 }
 
 /**
@@ -294,34 +298,40 @@ const startDepth = new WeakMap<FollowUp[], number>();
 const MAX_START_DEPTH = 50;
 
 /**
- * Starts an instance of version `def` at its start event `startEventId`, for no person (a
- * message, a signal, a timer): recorded as started by whoever published the version, else the
- * company's admin. `how` says what started it, in the `instance.started` audit row.
+ * Starts an instance of version `def` at its start event `startEventId`. `by`: the person whose
+ * command started it (message.publish, signal.broadcast) — it is theirs as if they had started it
+ * (initiator, started_by), so the process's startableBy must let them (else FORBIDDEN, and the
+ * caller's transaction writes nothing). Without a person (a timer, a process's message or signal)
+ * the engine records no initiator — no four-eyes `notInitiator` exclusion, nobody reads or cancels
+ * it as its initiator — and started_by (a display column here) names whoever published the
+ * version, else the company's admin. `how` says what started it, in the `instance.started` audit row.
  */
-export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[]): Promise<string> {
+export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
   const depth = (startDepth.get(queue) ?? 0) + 1;
   if (depth > MAX_START_DEPTH) {
     throw new AppError('CONFLICT', `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`);
   }
   startDepth.set(queue, depth);
   try {
-    return await startInstanceAt(tx, def, startEventId, variables, how, queue);
+    return await startInstanceAt(tx, def, startEventId, variables, how, queue, by);
   } finally {
     startDepth.set(queue, depth - 1);
   }
 }
 
-async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[]): Promise<string> {
+async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
   const tenantId = def.tenantId;
-  const result = start(compiledProcess(def), variables, { now: await dbNow(tx), startEvent: startEventId });
-  // Started by no person: recorded as started by whoever published the version, else the company's admin.
-  const [owner] = def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
+  if (by && !mayStart(by, def.definition)) throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
+  const result = start(compiledProcess(def), variables, { now: await dbNow(tx), startEvent: startEventId, ...(by ? { initiator: by.userId } : {}) });
+  // Started by no person: shown as started by whoever published the version, else the company's admin.
+  const [owner] = by ? [{ id: by.userId }] : def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
   const [instance] = await tx
     .insert(processInstances)
     .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
     .returning({ id: processInstances.id });
-  const started = { tenantId, instanceId: instance!.id, actorId: null, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables } };
-  await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId: null, formIds: def.formIds }, result.effects, [started], queue);
+  const actorId = by?.userId ?? null;
+  const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables } };
+  await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId, formIds: def.formIds }, result.effects, [started], queue);
   return instance!.id;
 }
 
@@ -368,12 +378,12 @@ export async function broadcast(tx: Executor, tenantId: string, name: string, va
  * this transaction. An instance the signal starts does not also receive it, even if it waits for
  * it at once (as in Camunda: a signal is delivered to the subscriptions that existed when thrown).
  */
-export async function deliverSignal(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[]): Promise<{ delivered: string[]; started: string[] }> {
+export async function deliverSignal(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[], by?: Actor): Promise<{ delivered: string[]; started: string[] }> {
   const waiting = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
   for (const s of waiting) queue.push({ instanceId: s.instanceId, event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) } });
   const started: string[] = [];
   for (const def of await newestWithStartEvent(tx, tenantId, 'signal', name)) {
-    started.push(await startAtEvent(tx, def, startEventOf(def, 'signal', name)!, variables, { signal: name }, queue));
+    started.push(await startAtEvent(tx, def, startEventOf(def, 'signal', name)!, variables, { signal: name }, queue, by));
   }
   return { delivered: waiting.map((s) => s.instanceId), started };
 }
@@ -389,8 +399,10 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
     .orderBy(sql`${processDefinitions.version} desc`)
     .limit(1);
   if (!def) throw new AppError('BAD_REQUEST', `Call activity "${e.elementId}" calls process "${e.processKey}", which is not published in this company.`);
-  const [parentRow] = await tx.select({ startedBy: processInstances.startedBy }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
-  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx) });
+  const [parentRow] = await tx.select({ startedBy: processInstances.startedBy, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
+  // The child is the parent's: it inherits its initiator (four-eyes rules, reading), or its lack of one.
+  const initiator = parentRow!.state.actors?.initiator;
+  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx), ...(initiator ? { initiator } : {}) });
   const [child] = await tx
     .insert(processInstances)
     .values({
@@ -399,7 +411,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
       status: result.state.status,
       outcome: result.state.outcome ?? null,
       state: result.state,
-      startedBy: parent.actorId ?? parentRow!.startedBy,
+      startedBy: parentRow!.startedBy,
       endedAt: result.state.status !== 'completed' ? null : new Date(),
       parentId: parent.instanceId,
       parentElementId: e.elementId,

@@ -183,8 +183,8 @@ export async function retryIncident(db: Executor, actor: Actor, input: RetryInpu
       throw new AppError('CONFLICT', `The incident at "${incident.elementId}" cannot be retried: ${await refusal(tx, instance.def, instance.state, event)}`);
     }
     await driveFollowUps(tx, actor.userId, queue);
-    const [after] = await tx.select({ status: processInstances.status, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, input.id));
-    if (after!.status === 'active') await releaseHeldTimers(tx, input.id);
+    const [after] = await tx.select({ status: processInstances.status, state: processInstances.state }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
+    if (after!.status === 'active') await releaseHeldTimers(tx, actor.tenantId, input.id);
     const again = after!.state.incident;
     return { kind: 'instance', id: input.id, status: after!.status, incident: after!.status === 'incident' && again ? { elementId: again.elementId, code: again.code, message: again.message } : null };
   });
@@ -204,11 +204,11 @@ async function refusal(tx: Executor, def: Pick<ProcessDefinitionRow, 'id' | 'def
  * Timers that came due while the instance was stopped were held (jobs.ts runTimer marks them
  * `payload.heldAt`): now that it runs again they are due at once.
  */
-async function releaseHeldTimers(tx: Executor, instanceId: string): Promise<void> {
+async function releaseHeldTimers(tx: Executor, tenantId: string, instanceId: string): Promise<void> {
   await tx
     .update(jobs)
     .set({ dueAt: sql`now()`, payload: sql`${jobs.payload} - 'heldAt'` })
-    .where(and(eq(jobs.instanceId, instanceId), eq(jobs.kind, 'timer'), eq(jobs.status, 'pending'), sql`${jobs.payload} ? 'heldAt'`));
+    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), eq(jobs.kind, 'timer'), eq(jobs.status, 'pending'), sql`${jobs.payload} ? 'heldAt'`));
 }
 
 /**
@@ -228,43 +228,54 @@ export async function terminateInstance(db: Executor, actor: Actor, input: { ins
     if (instance.parentId) {
       throw new AppError('BAD_REQUEST', `Process instance "${input.instanceId}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; resolve that instance instead (ending it ends this one too).`);
     }
-    const failed = await tx.select({ id: jobs.id, elementId: jobs.elementId, lastError: jobs.lastError }).from(jobs).where(and(eq(jobs.instanceId, instance.id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')));
+    const failed = await tx
+      .select({ id: jobs.id, elementId: jobs.elementId, lastError: jobs.lastError })
+      .from(jobs)
+      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, instance.id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')));
     const incident = instance.state.incident;
     if (instance.status !== 'incident' && failed.length === 0) {
       throw new AppError('BAD_REQUEST', `Process instance "${input.instanceId}" has no open incident to resolve.`);
     }
-    const ended = await tx
-      .update(processInstances)
-      .set({ status: 'terminated', endedAt: sql`now()`, version: instance.version + 1 })
-      .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
-      .returning({ id: processInstances.id });
-    if (ended.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
-    await endOpenWork(tx, instance.id);
-    await appendAudit(tx, [
-      {
-        tenantId: actor.tenantId,
-        instanceId: instance.id,
-        actorId: actor.userId,
-        type: 'instance.terminated',
-        data: {
-          by: 'admin',
-          reason: input.reason,
-          before: instance.status,
-          ...(incident && instance.status === 'incident' ? { incident: { elementId: incident.elementId, code: incident.code, message: incident.message } } : {}),
-          ...(failed.length > 0 ? { failedJobs: failed.map((j) => ({ id: j.id, elementId: j.elementId, error: j.lastError })) } : {}),
-        },
+    await endInstance(tx, actor, instance, {
+      type: 'instance.terminated',
+      data: {
+        by: 'admin',
+        reason: input.reason,
+        before: instance.status,
+        ...(incident && instance.status === 'incident' ? { incident: { elementId: incident.elementId, code: incident.code, message: incident.message } } : {}),
+        ...(failed.length > 0 ? { failedJobs: failed.map((j) => ({ id: j.id, elementId: j.elementId, error: j.lastError })) } : {}),
       },
-    ]);
-    await endChildren(tx, actor, instance.id);
+    });
     return { id: instance.id, status: 'terminated' as const };
   });
 }
 
+/**
+ * Ends an instance read at `instance.version` (the caller has checked who may, and that it
+ * runs): status `terminated`, its open tasks, jobs and subscriptions cancelled, the instances
+ * its call activities started ended with it, and one audit row saying who and why. Shared by
+ * incident.resolve and instance.cancel; runs inside the caller's transaction.
+ */
+export async function endInstance(tx: Executor, actor: Actor, instance: { id: string; version: number }, audit: { type: string; data: Record<string, unknown> }): Promise<void> {
+  const ended = await tx
+    .update(processInstances)
+    .set({ status: 'terminated', endedAt: sql`now()`, version: instance.version + 1 })
+    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
+    .returning({ id: processInstances.id });
+  if (ended.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
+  await endOpenWork(tx, actor.tenantId, instance.id);
+  await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, type: audit.type, data: audit.data }]);
+  await endChildren(tx, actor, instance.id);
+}
+
 /** What waits for an ended instance goes: open tasks, jobs not done (failed ones too), subscriptions. */
-async function endOpenWork(tx: Executor, instanceId: string) {
-  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running', 'failed']), ne(jobs.kind, 'webhook')));
-  await tx.delete(subscriptions).where(eq(subscriptions.instanceId, instanceId));
+async function endOpenWork(tx: Executor, tenantId: string, instanceId: string) {
+  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
+  await tx
+    .update(jobs)
+    .set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null })
+    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running', 'failed']), ne(jobs.kind, 'webhook')));
+  await tx.delete(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
 }
 
 /** The instances its call activities started, running or stopped, end with it (and theirs). */
@@ -275,7 +286,7 @@ async function endChildren(tx: Executor, actor: Actor, parentId: string) {
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.parentId, parentId), inArray(processInstances.status, ['active', 'incident'])))
     .returning({ id: processInstances.id });
   for (const c of children) {
-    await endOpenWork(tx, c.id);
+    await endOpenWork(tx, actor.tenantId, c.id);
     await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: c.id, actorId: actor.userId, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
     await endChildren(tx, actor, c.id);
   }

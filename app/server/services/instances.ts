@@ -2,14 +2,16 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
-import { evaluateExpression, start } from '@/engine';
+import { evaluateExpression, start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf } from './definitions';
+import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf, startRefusal } from './definitions';
 import { NOW_MS } from './audit';
+import { endInstance } from './incidents';
+import { mayWork } from './tasks';
 import { planStep, writeStep } from './step-writer';
 import { applyEffects, dbNow } from './effects';
 
@@ -25,7 +27,7 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
 /** Checks the actor may start `def`, validates the start form, and runs the engine's start. */
 async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow, input: StartInput, now: string) {
   if (!mayStart(actor, def.definition)) {
-    throw new AppError('FORBIDDEN', `You may not start "${def.key}": it can be started by ${def.definition.startableBy?.join(', ') || 'staff'} only.`);
+    throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
   }
   let variables: Record<string, unknown> = {};
   const startForm = def.definition.startForm;
@@ -34,7 +36,8 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
-  const result = start(compiledProcess(def), variables, { now });
+  // The initiator is recorded for four-eyes rules (engine/runtime/actors.ts).
+  const result = start(compiledProcess(def), variables, { now, initiator: actor.userId });
   const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
   const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
   return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started };
@@ -86,7 +89,56 @@ async function startInTransaction(db: Executor, actor: Actor, input: StartInput)
   });
 }
 
+/**
+ * Cancels a running instance: an admin any of the company's (running or stopped by an
+ * incident), its initiator their own while it is active. A reason is required and audited
+ * (`instance.cancelled`); its tasks, jobs, subscriptions and called instances end with it.
+ * Another company's id is not found; a second cancel is a conflict, not a second cancellation.
+ */
+export async function cancelInstance(db: Executor, actor: Actor, input: { instanceId: string; reason: string }): Promise<{ id: string; status: 'terminated' }> {
+  return db.transaction(async (tx) => {
+    const [instance] = await tx
+      .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
+      .from(processInstances)
+      .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId)));
+    if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.instanceId}" was not found.`);
+    const asAdmin = actor.role === 'admin';
+    if (!asAdmin && initiatorOf(instance.state) !== actor.userId) throw new AppError('FORBIDDEN', `Only an admin or whoever started process instance "${instance.id}" may cancel it.`);
+    if (instance.status !== 'active' && instance.status !== 'incident') throw new AppError('CONFLICT', `Process instance "${instance.id}" is already ${instance.status}.`);
+    if (instance.status === 'incident' && !asAdmin) throw new AppError('CONFLICT', `Process instance "${instance.id}" is stopped by an incident; an admin resolves it (or cancels it).`);
+    if (instance.parentId) {
+      throw new AppError('BAD_REQUEST', `Process instance "${instance.id}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; cancel that instance instead (it ends this one too).`);
+    }
+    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: asAdmin ? 'admin' : 'initiator', reason: input.reason, before: instance.status } });
+    return { id: instance.id, status: 'terminated' as const };
+  });
+}
+
 const completer = alias(users, 'completer');
+
+/**
+ * Who started an instance, as the engine recorded it: a person's start (instance.start, or a
+ * message or signal they sent), inherited by call-activity children. Undefined for a start by a
+ * timer or by another process's message or signal — started_by then names the version's
+ * publisher for display only, and must not make them the initiator.
+ */
+function initiatorOf(state: InstanceState): string | undefined {
+  return state.actors?.initiator;
+}
+
+/**
+ * Who may read an instance (its data, tasks and history): admins and auditors, all of the
+ * company's; others the instances they initiated (initiatorOf), and those with a task that is or was offered
+ * to them (assigned, or to one of their departments) or that they completed.
+ */
+async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, initiator: string | undefined): Promise<boolean> {
+  if (actor.role === 'admin' || actor.role === 'auditor' || initiator === actor.userId) return true;
+  const rows = await db
+    .select({ assigneeId: tasks.assigneeId, candidateGroups: tasks.candidateGroups, candidateRole: tasks.candidateRole, completedBy: tasks.completedBy })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instanceId)));
+  return rows.some((t) => t.completedBy === actor.userId || mayWork(actor, t));
+}
 
 /** An instance with its tasks and history, if it belongs to the actor's company. */
 export async function getInstance(db: Executor, actor: Actor, id: string) {
@@ -108,6 +160,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
+  if (!(await mayReadInstance(db, actor, id, initiatorOf(row.variables)))) throw new AppError('FORBIDDEN', `Process instance "${id}" is not yours to read: you did not start it and none of its tasks was offered to you.`);
 
   const [taskRows, history, startForm, failedJobs] = await Promise.all([
     db

@@ -16,7 +16,7 @@ export interface PublishMessageInput {
 export async function publishMessage(db: Executor, actor: Actor, input: PublishMessageInput) {
   return db.transaction(async (tx) => {
     const queue: FollowUp[] = [];
-    const result = await publish(tx, actor.tenantId, { name: input.name, correlationKey: input.correlationKey ?? null, variables: input.variables ?? {}, ttlSeconds: input.timeToLive ?? 0, messageId: input.messageId ?? null }, queue);
+    const result = await publish(tx, actor.tenantId, { name: input.name, correlationKey: input.correlationKey ?? null, variables: input.variables ?? {}, ttlSeconds: input.timeToLive ?? 0, messageId: input.messageId ?? null, by: actor }, queue);
     if (queue[0]) queue[0].audit = [{ tenantId: actor.tenantId, instanceId: queue[0].instanceId, actorId: actor.userId, type: 'message.received', data: { name: input.name, correlationKey: input.correlationKey ?? null, ...(input.messageId ? { messageId: input.messageId } : {}) } }];
     await driveFollowUps(tx, actor.userId, queue);
     return result;
@@ -36,7 +36,7 @@ export interface BroadcastSignalInput {
 export async function broadcastSignal(db: Executor, actor: Actor, input: BroadcastSignalInput): Promise<{ delivered: string[]; started: string[] }> {
   return db.transaction(async (tx) => {
     const queue: FollowUp[] = [];
-    const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue);
+    const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue, actor);
     // The deliveries are queued first, before anything the started instances caused.
     for (const delivery of queue.slice(0, result.delivered.length)) {
       delivery.audit = [{ tenantId: actor.tenantId, instanceId: delivery.instanceId, actorId: actor.userId, type: 'signal.received', data: { name: input.name } }];

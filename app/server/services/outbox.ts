@@ -58,8 +58,9 @@ export async function listOutbox(db: Executor, tenantId: string, query: OutboxQu
       processName: processDefinitions.name,
     })
     .from(emailOutbox)
-    .innerJoin(processInstances, eq(processInstances.id, emailOutbox.instanceId))
-    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    // Left joins: an invitation belongs to the company but to no process.
+    .leftJoin(processInstances, eq(processInstances.id, emailOutbox.instanceId))
+    .leftJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(and(...where))
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
     .limit(limit + 1);
@@ -132,7 +133,7 @@ export async function sendOutboxEmail(db: Executor, actor: Actor, id: string, se
   const [after] = await db
     .select({ sentAt: emailOutbox.sentAt, jobStatus: jobs.status })
     .from(emailOutbox)
-    .innerJoin(jobs, eq(jobs.id, emailOutbox.jobId))
+    .leftJoin(jobs, eq(jobs.id, emailOutbox.jobId))
     .where(and(eq(emailOutbox.tenantId, actor.tenantId), eq(emailOutbox.id, id)));
   return {
     id,
@@ -210,8 +211,9 @@ export async function sendHeldEmails(db: Executor, mailer: Mailer, options: Held
     const outcome: SendOutcome = await sendClaimed(db, mailer, row, { ...message, from: message.from! }, {
       onRetryable: 'outbox',
       advice: SWEEP_ADVICE,
-      // A failure that leaves the email held changes nothing worth a row on the instance's trail.
-      audit: (o) => (o.sent || o.status === 'failed' ? { tenantId: row.tenantId, instanceId: row.instanceId, actorId: null, type: 'email.resent', elementId: row.elementId, data: { ...auditData(row, 'outbox', o), by: 'held-mail' } } : null),
+      // A failure that leaves the email held changes nothing worth a row on the instance's trail;
+      // account mail (no company) has no trail to write to.
+      audit: (o) => (row.tenantId && (o.sent || o.status === 'failed') ? { tenantId: row.tenantId, instanceId: row.instanceId, actorId: null, type: 'email.resent', elementId: row.elementId, data: { ...auditData(row, 'outbox', o), by: 'held-mail' } } : null),
     });
     if (outcome.sent) counts.sent++;
     else if (outcome.status === 'failed') counts.failed++;

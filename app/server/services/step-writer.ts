@@ -98,8 +98,8 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         if (closing.has(e.elementId)) return null;
         const id = randomUUID();
         plan.taskIds.push(id);
-        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, candidate_groups: e.candidateGroups, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope }));
-        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate } });
+        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, candidate_groups: e.candidateGroups, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
+        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate, ...(e.excludedUsers?.length ? { excludedUsers: e.excludedUsers } : {}) } });
         break;
       }
       case 'audit':
@@ -205,9 +205,9 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
     if (plan.cancelAll) parts.push(`closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`);
   }
   if (plan.tasks.length > 0) {
-    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, candidate_groups, candidate_role, due_date, loop_index, loop_item, scope, created_by)
-      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}
-      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, candidate_groups text[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text)
+    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, candidate_groups, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids)
+      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}, coalesce(r.excluded_user_ids, '{}')
+      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, candidate_groups text[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text, excluded_user_ids uuid[])
       where exists (select 1 from moved))`);
   }
   if (plan.jobs.length > 0) {

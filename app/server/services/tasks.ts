@@ -1,17 +1,46 @@
-/** The inbox and task completion. Completion is one transaction guarded twice against races. */
-import { and, arrayOverlaps, asc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { EngineError, send } from '@/engine';
+/**
+ * The inbox, the task page, completion, and who holds a task (claim, unclaim, reassign). Completion
+ * is one statement or one transaction guarded against races; claims and reassignments lock the
+ * task row and move its version (a stale page gets a conflict) and the instance's audit head (a
+ * one-statement completion read before them misses and takes the checked path).
+ */
+import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { EngineError, exclusionReasons, localize, send, waitingExcludersOf, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
-import { forms, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
+import { auditEvents, delegations, forms, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
 import { applyEffects, dbNow } from './effects';
-import { NOW_MS } from './audit';
+import { appendAudit, NOW_MS } from './audit';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
 
-/** SQL: the open-or-not task is offered to the actor (assigned, or to one of their departments). */
+/**
+ * Who may work a task (the rules, in one place):
+ * - its assignee; or, while it is unassigned, a member (or manager, per its candidate role) of one
+ *   of its candidate departments — completing it then claims it in the same command (the audit
+ *   shows `task.claimed` then `task.completed`);
+ * - during a delegation (out of office), the delegate, for tasks ASSIGNED to the delegator — and,
+ *   for a task offered to departments (which the delegator claimed, or was given), only when the
+ *   delegate is a candidate of it themselves (member, or manager for a manager task). Tasks merely
+ *   offered to the delegator's departments are not passed on: the department's other members still
+ *   see them, and a delegation must not open a department (or a manager's task) to someone outside
+ *   it. The inbox (offeredTo) and the commands (rightToWork) apply the same rule.
+ * - never a user the task's four-eyes rule excludes, neither as the person acting nor as the person
+ *   on whose behalf they act. The inbox filters by tasks.excluded_user_ids (set at creation, and
+ *   extended when a task the rule names is completed while this one waits); the commands (claim,
+ *   complete, reassign) judge by the instance's current record of who did what (fourEyes).
+ */
+
+/** SQL: ids of the users who delegated their tasks to the actor, now. */
+function delegatorsOf(actor: Actor): SQL {
+  return sql`(select d.delegator_id from ${delegations} d join ${memberships} m on m.tenant_id = d.tenant_id and m.user_id = d.delegator_id
+    where d.tenant_id = ${actor.tenantId}::uuid and d.delegate_id = ${actor.userId}::uuid and d.revoked_at is null and d.starts_at <= now() and d.ends_at > now())`;
+}
+
+/** SQL: the task is offered to the actor (assigned, via a department, or delegated) and the four-eyes rule lets them. */
 function offeredTo(actor: Actor): SQL {
   const member = groupKeys(actor, 'member');
   const manager = groupKeys(actor, 'manager');
@@ -19,17 +48,101 @@ function offeredTo(actor: Actor): SQL {
   if (member.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'member'), arrayOverlaps(tasks.candidateGroups, member))!);
   if (manager.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'manager'), arrayOverlaps(tasks.candidateGroups, manager))!);
   const unassigned = viaGroup.length > 0 ? and(isNull(tasks.assigneeId), or(...viaGroup)) : undefined;
-  return or(eq(tasks.assigneeId, actor.userId), unassigned)!;
+  // A department task reaches a delegate who is a candidate of it themselves (see rightToWork).
+  const candidate = viaGroup.length > 0 ? or(sql`cardinality(${tasks.candidateGroups}) = 0`, ...viaGroup)! : sql`cardinality(${tasks.candidateGroups}) = 0`;
+  const delegated = sql`(${tasks.assigneeId} in ${delegatorsOf(actor)} and not (${tasks.assigneeId} = any(${tasks.excludedUserIds})) and ${candidate})`;
+  return and(or(eq(tasks.assigneeId, actor.userId), unassigned, delegated), sql`not (${actor.userId}::uuid = any(${tasks.excludedUserIds}))`)!;
 }
 
-/** The same rule as offeredTo, for a task already loaded. */
-export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole'>): boolean {
-  if (task.assigneeId) return task.assigneeId === actor.userId;
+/** The actor is a candidate of the task's departments (whoever it is assigned to). */
+function isCandidate(actor: Actor, task: Pick<Task, 'candidateGroups' | 'candidateRole'>): boolean {
   const mine = new Set(groupKeys(actor, task.candidateRole));
   return task.candidateGroups.some((g) => mine.has(g));
 }
 
-/** Open tasks for the actor and their departments, soonest due first. */
+/** Assignee, or candidate of an unassigned task (delegation and the four-eyes rule aside: see rightToWork). */
+export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole'>): boolean {
+  if (task.assigneeId) return task.assigneeId === actor.userId;
+  return isCandidate(actor, task);
+}
+
+type Right = { ok: true; onBehalfOf: { id: string; name: string } | null; claims: boolean } | { ok: false; message: string };
+
+/** Whether the actor may work the task (four-eyes rule aside), on whose behalf, and whether doing so claims it. */
+async function rightToWork(db: Executor, actor: Actor, task: Task): Promise<Right> {
+  if (task.assigneeId === actor.userId) return { ok: true, onBehalfOf: null, claims: false };
+  if (task.assigneeId) {
+    const [delegation] = await db
+      .select({ id: users.id, name: users.displayName })
+      .from(delegations)
+      .innerJoin(users, eq(users.id, delegations.delegatorId))
+      .innerJoin(memberships, and(eq(memberships.tenantId, delegations.tenantId), eq(memberships.userId, delegations.delegatorId)))
+      .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegateId, actor.userId), eq(delegations.delegatorId, task.assigneeId), isNull(delegations.revokedAt), sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`))
+      .limit(1);
+    if (delegation && task.candidateGroups.length > 0 && !isCandidate(actor, task)) {
+      return { ok: false, message: `Task "${task.id}" is assigned to ${delegation.name}, who delegated their tasks to you, but it is offered to ${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}, and a delegation passes on only the tasks you could be offered yourself; you may not complete it.` };
+    }
+    if (delegation) return { ok: true, onBehalfOf: delegation, claims: false };
+    return { ok: false, message: `Task "${task.id}" is assigned to ${await nameOf(db, task.assigneeId)}; you may not complete it.` };
+  }
+  if (isCandidate(actor, task)) return { ok: true, onBehalfOf: null, claims: true };
+  return { ok: false, message: `Task "${task.id}" is offered to ${task.candidateGroups.join(', ') || 'nobody'}${task.candidateRole === 'manager' ? ' (managers)' : ''}; you may not complete it.` };
+}
+
+const assignee = alias(users, 'assignee');
+
+async function nameOf(db: Executor, userId: string): Promise<string> {
+  const [row] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId));
+  return row?.name ?? 'someone else';
+}
+
+/** Why the four-eyes rule excludes one person from a task, for the task page (localized there). */
+export type ExclusionReason = { rule: 'initiator' } | { rule: 'completed'; elementId: string; element: unknown };
+
+/** An instance's current engine state with its compiled process, for the four-eyes rule. */
+type Recorded = { state: InstanceState; process: ReturnType<typeof compiledProcess> };
+
+async function recordedActors(db: Executor, instanceId: string): Promise<Recorded | null> {
+  const [row] = await db
+    .select({ state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition } })
+    .from(processInstances)
+    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    .where(eq(processInstances.id, instanceId));
+  return row ? { state: row.state as InstanceState, process: compiledProcess(row.def) } : null;
+}
+
+/**
+ * The four-eyes rule's verdict on the actor (and whom they act for): who is excluded and why, or
+ * null when nobody is. Authoritative: judged against the instance's CURRENT record of who did what
+ * (someone may have completed a task the rule names after this task was created — a parallel
+ * branch, another run of a multi-instance task), not only the task row's excluded_user_ids, which
+ * the inbox filters by. `recorded`: the state the caller is about to step, when it has read it.
+ */
+async function fourEyes(db: Executor, task: Task, people: { id: string; name: string; self: boolean }[], recorded?: Recorded | null) {
+  const now = recorded === undefined ? await recordedActors(db, task.instanceId) : recorded;
+  const verdict = people
+    .map((p) => ({ ...p, reasons: now ? exclusionReasons(now.process, now.state, task.elementId, p.id) : [] }))
+    .filter((p) => p.reasons.length > 0 || task.excludedUserIds.includes(p.id));
+  if (verdict.length === 0) return null;
+  return verdict.map((p) => ({
+    ...p,
+    reasons: p.reasons.map((r): ExclusionReason => (r.rule === 'initiator' ? r : { ...r, element: now?.process.elements.get(r.elementId)?.name ?? null })),
+  }));
+}
+
+/** The four-eyes refusal as an English message naming the rule and the reasons. */
+function fourEyesMessage(task: Task, verdict: NonNullable<Awaited<ReturnType<typeof fourEyes>>>, doing: string): string {
+  const parts = verdict.map((p) => {
+    const who = p.self ? 'you' : `${p.name}, on whose behalf you act,`;
+    const why = p.reasons.length === 0
+      ? (p.self ? 'are excluded by it' : 'is excluded by it')
+      : p.reasons.map((r) => (r.rule === 'initiator' ? 'started this process' : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`)).join(' and ');
+    return `${who} ${why}`;
+  });
+  return `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${parts.join('; ')} — so ${verdict.some((p) => p.self) ? 'you' : 'they'} may not ${doing} it.`;
+}
+
+/** Open tasks for the actor, their departments and those who delegated to them, soonest due first. */
 export async function listInbox(db: Executor, actor: Actor) {
   return db
     .select({
@@ -40,6 +153,11 @@ export async function listInbox(db: Executor, actor: Actor) {
       createdAt: tasks.createdAt,
       candidateGroups: tasks.candidateGroups,
       assignedToMe: sql<boolean>`${tasks.assigneeId} is not distinct from ${actor.userId}::uuid`,
+      /** Nobody has claimed it: a candidate may claim it (or complete it, which claims it). */
+      unassigned: sql<boolean>`${tasks.assigneeId} is null`,
+      /** Shown to a delegate: the colleague whose task it is. */
+      onBehalfOf: sql<string | null>`case when ${tasks.assigneeId} <> ${actor.userId}::uuid then ${assignee.displayName} end`,
+      version: tasks.version,
       instanceId: tasks.instanceId,
       businessKey: processInstances.businessKey,
       processName: processDefinitions.name,
@@ -49,13 +167,15 @@ export async function listInbox(db: Executor, actor: Actor) {
     .innerJoin(processInstances, eq(processInstances.id, tasks.instanceId))
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .innerJoin(users, eq(users.id, processInstances.startedBy))
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
     .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.status, 'open'), offeredTo(actor)))
     .orderBy(sql`${tasks.dueDate} asc nulls last`, asc(tasks.createdAt))
     .limit(200);
 }
 
-async function loadTask(db: Executor, actor: Actor, id: string) {
-  const [task] = await db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, id)));
+async function loadTask(db: Executor, actor: Actor, id: string, options: { lock?: boolean } = {}) {
+  const query = db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, id)));
+  const [task] = options.lock ? await query.for('update') : await query;
   if (!task) throw new AppError('NOT_FOUND', `Task "${id}" was not found.`);
   return task;
 }
@@ -63,10 +183,15 @@ async function loadTask(db: Executor, actor: Actor, id: string) {
 /** A task with its form and the instance's data, for the task page. */
 export async function getTask(db: Executor, actor: Actor, id: string) {
   const task = await loadTask(db, actor, id);
-  // Visible to whoever may work it, and afterwards to whoever completed it.
-  const offered = mayWork(actor, task);
-  if (!offered && task.completedBy !== actor.userId) throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
-  const canComplete = task.status === 'open' && offered;
+  const right = await rightToWork(db, actor, task);
+  const excluded = task.excludedUserIds.includes(actor.userId);
+  // Visible to whoever may work it (or could, but for the four-eyes rule: the page says why), to
+  // whoever completed it, and to admins (who reassign tasks).
+  if (!right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin') throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
+  const open = task.status === 'open';
+  const people = [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.ok && right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])];
+  const verdict = open ? await fourEyes(db, task, people) : null;
+  const canComplete = open && right.ok && verdict === null && actor.role !== 'auditor';
   const [row] = await db
     .select({
       form: { key: forms.key, version: forms.version, title: forms.title, schema: forms.schema, uiSchema: forms.uiSchema, i18n: forms.i18n },
@@ -84,29 +209,63 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     .where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
   const { state, def, ...rest } = row!;
   const startForm = await startFormOf(db, actor.tenantId, def);
-  const completedBy = task.completedBy ? (await db.select({ name: users.displayName }).from(users).where(eq(users.id, task.completedBy)))[0]?.name ?? null : null;
+  const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
+  const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
+  const isAdmin = actor.role === 'admin';
   return {
     id: task.id,
     name: task.name,
     elementId: task.elementId,
     status: task.status,
+    /** Sent back with the completion: a page showing an older version gets a conflict. */
+    version: task.version,
     dueDate: task.dueDate,
     createdAt: task.createdAt,
     completedAt: task.completedAt,
     completedBy,
     data: task.data,
     candidateGroups: task.candidateGroups,
+    candidateRole: task.candidateRole,
     instanceId: task.instanceId,
+    assignee: task.assigneeId ? { id: task.assigneeId, name: assigneeName!, isMe: task.assigneeId === actor.userId } : null,
+    /** The colleague whose task the actor works as their delegate. */
+    onBehalfOf: right.ok && right.onBehalfOf ? right.onBehalfOf.name : null,
+    /** Why the four-eyes rule keeps the actor (or whom they act for) from it. */
+    fourEyes: verdict?.map((p) => ({ name: p.self ? null : p.name, reasons: p.reasons })) ?? null,
     canComplete,
+    canClaim: open && task.assigneeId === null && isCandidate(actor, task) && !excluded && actor.role !== 'auditor',
+    canUnclaim: open && task.assigneeId === actor.userId && task.candidateGroups.length > 0,
+    reassignTo: open && isAdmin ? await whoMayWork(db, actor.tenantId, task) : null,
     ...rest,
     startForm,
     variables: state.variables,
   };
 }
 
+/** Members of the company who may work the task: its candidates (any member when it names none), no auditors, nobody the four-eyes rule excludes. */
+async function whoMayWork(db: Executor, tenantId: string, task: Task) {
+  const rows = await db
+    .select({ id: users.id, name: users.displayName, groupKey: groups.key, groupRole: groupMembers.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(groupMembers, and(eq(groupMembers.tenantId, memberships.tenantId), eq(groupMembers.userId, memberships.userId)))
+    .leftJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(and(eq(memberships.tenantId, tenantId), ne(memberships.role, 'auditor')))
+    .orderBy(asc(users.displayName));
+  const out = new Map<string, { id: string; name: string }>();
+  for (const r of rows) {
+    if (task.excludedUserIds.includes(r.id)) continue;
+    const fits = task.candidateGroups.length === 0 || (r.groupKey !== null && task.candidateGroups.includes(r.groupKey) && (task.candidateRole === 'member' || r.groupRole === 'manager'));
+    if (fits) out.set(r.id, { id: r.id, name: r.name });
+  }
+  return [...out.values()];
+}
+
 export interface CompleteInput {
   taskId: string;
   data: Record<string, unknown>;
+  /** The task version the page showed (getTask): when the task moved on since (claimed, reassigned), a conflict. */
+  version?: number;
 }
 
 /**
@@ -120,7 +279,7 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; nowMs: string | number };
+type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
 
 /**
  * The common case in two round trips (see step-writer.ts): read the task with its instance, step,
@@ -132,17 +291,22 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   if (!query || !UUID.test(input.taskId)) return null;
   const [row] = await query<TaskRead>(
     `select t.id as "taskId", t.status as "taskStatus", t.element_id as "elementId", t.form_id as "formId", t.assignee_id as "assigneeId", t.candidate_groups as "candidateGroups",
-      t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
+      t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", t.version as "taskVersion", $3::uuid = any(t.excluded_user_ids) as "excluded", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
     from tasks t join process_instances i on i.id = t.instance_id where t.tenant_id = $1::uuid and t.id = $2::uuid`,
-    [actor.tenantId, input.taskId],
+    [actor.tenantId, input.taskId, actor.userId],
   );
-  if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row)) return null;
+  // A delegate's completion, a four-eyes refusal or a stale page take the general path, which reports them.
+  if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row) || row.excluded || (input.version !== undefined && input.version !== row.taskVersion)) return null;
   const data = validateSubmission(await formById(db, actor.tenantId, row.formId), input.data, actor.locale);
   const def = await definitionById(db, actor.tenantId, row.definitionId);
+  const process = compiledProcess(def);
+  // The four-eyes rule by the instance's current record (the row's list dates from the task's
+  // creation), and a completion other waiting tasks' rules name (their rows must learn of it): the general path.
+  if (exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0 || waitingExcludersOf(process, row.state, row.elementId).length > 0) return null;
   const now = new Date(Number(row.nowMs));
   let result;
   try {
-    result = send(compiledProcess(def), row.state, { type: 'task.completed', elementId: row.elementId, variables: data, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
+    result = send(process, row.state, { type: 'task.completed', elementId: row.elementId, variables: data, actorId: actor.userId, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
   } catch (error) {
     if (error instanceof EngineError) return null;
     throw error;
@@ -150,33 +314,40 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   if (row.parentId && result.effects.some((e) => e.type === 'completeInstance')) return null;
   const ctx = { tenantId: actor.tenantId, instanceId: row.id, actorId: actor.userId, formIds: def.formIds, now };
   const completed = { tenantId: actor.tenantId, instanceId: row.id, taskId: row.taskId, actorId: actor.userId, type: 'task.completed', elementId: row.elementId, data: { submission: data } };
-  const plan = planStep(ctx, { kind: 'update', version: row.version, auditHead: row.auditHead }, result.state, result.effects, [completed], { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId });
+  // Completing an unassigned task claims it in the same command: the audit shows both.
+  const leading = row.assigneeId === null ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed] : [completed];
+  const plan = planStep(ctx, { kind: 'update', version: row.version, auditHead: row.auditHead }, result.state, result.effects, leading, { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId });
   if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
   return { instanceId: row.id, instanceStatus: result.state.status, taskIds: plan.taskIds };
 }
 
 async function completeInTransaction(db: Executor, actor: Actor, input: CompleteInput) {
   return db.transaction(async (tx) => {
-    const task = await loadTask(tx, actor, input.taskId);
-    if (!mayWork(actor, task)) {
-      throw new AppError('FORBIDDEN', `Task "${task.id}" is offered to ${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}; you may not complete it.`);
-    }
+    // Locked: a claim or reassignment racing this completion waits for it, or it for them.
+    const task = await loadTask(tx, actor, input.taskId, { lock: true });
+    if (input.version !== undefined && input.version !== task.version) throw await staleTask(tx, task, input.version);
+    const right = await rightToWork(tx, actor, task);
+    if (!right.ok) throw new AppError('FORBIDDEN', right.message);
     if (task.status !== 'open') throw await alreadyDone(tx, task);
-    const [form] = await tx.select().from(forms).where(eq(forms.id, task.formId));
-    const data = validateSubmission(form!, input.data, actor.locale);
-
     const [instance] = await tx
       .select({ id: processInstances.id, version: processInstances.version, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition, formIds: processDefinitions.formIds } })
       .from(processInstances)
       .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
       .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, task.instanceId)));
     if (!instance) throw new AppError('NOT_FOUND', `Process instance of task "${task.id}" was not found.`);
+    const process = compiledProcess(instance.def);
+    // Judged against the very state this completion steps (its version guards the write).
+    const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])], { state: instance.state, process });
+    if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'complete'));
+    const [form] = await tx.select().from(forms).where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
+    const data = validateSubmission(form!, input.data, actor.locale);
 
     let result;
     try {
       const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
       const inRun = task.scope ? { scope: task.scope } : {};
-      result = send(compiledProcess(instance.def), instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...run, ...inRun }, { now: await dbNow(tx) });
+      const people = { actorId: actor.userId, ...(right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id } : {}) };
+      result = send(process, instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun }, { now: await dbNow(tx) });
     } catch (error) {
       if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED')) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);
@@ -205,9 +376,21 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
       .returning({ id: processInstances.id });
     if (moved.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
 
+    // Tasks already waiting whose rule names this one now exclude its completers too (the inbox filters by the row).
+    const excluders = waitingExcludersOf(process, instance.state, task.elementId);
+    if (excluders.length > 0) {
+      const people = sql.join([actor.userId, ...(right.onBehalfOf ? [right.onBehalfOf.id] : [])].map((p) => sql`${p}::uuid`), sql`, `);
+      await tx
+        .update(tasks)
+        .set({ excludedUserIds: sql`array(select distinct x from unnest(${tasks.excludedUserIds} || array[${people}]) as x)` })
+        .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instance.id), eq(tasks.status, 'open'), inArray(tasks.elementId, excluders)));
+    }
     const scope = { tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, formIds: instance.def.formIds };
-    const completed = { tenantId: actor.tenantId, instanceId: instance.id, taskId: task.id, actorId: actor.userId, type: 'task.completed', elementId: task.elementId, data: { submission: data } };
-    const taskIds = await applyEffects(tx, scope, result.effects, [completed]);
+    const behalf = right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id, onBehalfOfName: right.onBehalfOf.name } : {};
+    const completed = { tenantId: actor.tenantId, instanceId: instance.id, taskId: task.id, actorId: actor.userId, type: 'task.completed', elementId: task.elementId, data: { submission: data, ...behalf } };
+    // Completing an unassigned task claims it in the same command: the audit shows both.
+    const leading = right.claims ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed] : [completed];
+    const taskIds = await applyEffects(tx, scope, result.effects, leading);
     return { instanceId: instance.id, instanceStatus: result.state.status, taskIds };
   });
 }
@@ -217,9 +400,116 @@ async function alreadyDone(tx: Executor, task: Task): Promise<AppError> {
     .select({ status: tasks.status, completedAt: tasks.completedAt, by: users.displayName })
     .from(tasks)
     .leftJoin(users, eq(users.id, tasks.completedBy))
-    .where(eq(tasks.id, task.id));
+    .where(and(eq(tasks.tenantId, task.tenantId), eq(tasks.id, task.id)));
   const when = row?.completedAt ? ` at ${row.completedAt.toISOString()}` : '';
   const who = row?.by ? ` by ${row.by}` : '';
   return new AppError('CONFLICT', `Task "${task.id}" was already ${row?.status ?? 'closed'}${who}${when}.`);
 }
 
+
+/** The conflict for a page that showed an older version of the task: names who changed it, and how. */
+async function staleTask(tx: Executor, task: Task, shown: number): Promise<AppError> {
+  const [last] = await tx
+    .select({ type: auditEvents.type, data: auditEvents.data, at: auditEvents.at, by: users.displayName })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(eq(auditEvents.tenantId, task.tenantId), eq(auditEvents.instanceId, task.instanceId), eq(auditEvents.taskId, task.id), inArray(auditEvents.type, ['task.claimed', 'task.unclaimed', 'task.reassigned'])))
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  const name = localize(task.name ?? undefined, 'en') ?? task.elementId;
+  const d = (last?.data ?? {}) as { fromName?: string | null; toName?: string };
+  const what = !last
+    ? 'changed'
+    : last.type === 'task.reassigned'
+      ? `reassigned by ${last.by ?? 'an admin'} from ${d.fromName ?? 'nobody'} to ${d.toName ?? 'someone else'}`
+      : last.type === 'task.claimed'
+        ? `claimed by ${last.by ?? 'someone else'}`
+        : `released by ${last.by ?? 'someone else'}`;
+  const when = last ? ` at ${last.at.toISOString()}` : '';
+  return new AppError('CONFLICT', `Task "${name}" was ${what}${when} after your page was loaded (version ${shown}, now ${task.version}); reload the task. Nothing was saved.`);
+}
+
+export type ClaimResult = {
+  id: string;
+  assigneeId: string | null;
+  version: number;
+  /** False when it already was so (a retry): nothing was written. */
+  changed: boolean;
+};
+
+/** A candidate takes an unassigned task. Claiming a task one already holds changes nothing (retries). */
+export async function claimTask(db: Executor, actor: Actor, id: string): Promise<ClaimResult> {
+  return db.transaction(async (tx) => {
+    const task = await loadTask(tx, actor, id, { lock: true });
+    if (task.assigneeId === actor.userId && task.status === 'open') return { id, assigneeId: actor.userId, version: task.version, changed: false };
+    if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is offered to ${task.candidateGroups.join(', ') || 'nobody'}${task.candidateRole === 'manager' ? ' (managers)' : ''}; you may not claim it.`);
+    if (task.status !== 'open') throw await alreadyDone(tx, task);
+    if (task.assigneeId) throw new AppError('CONFLICT', `Task "${id}" was already claimed by ${await nameOf(tx, task.assigneeId)}.`);
+    const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }]);
+    if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'claim'));
+    return assign(tx, actor, task, actor.userId, 'task.claimed', {});
+  });
+}
+
+/** The assignee gives a department task back to its departments. Releasing an unassigned task changes nothing. */
+export async function unclaimTask(db: Executor, actor: Actor, id: string): Promise<ClaimResult> {
+  return db.transaction(async (tx) => {
+    const task = await loadTask(tx, actor, id, { lock: true });
+    if (task.assigneeId === null && task.status === 'open') {
+      if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
+      return { id, assigneeId: null, version: task.version, changed: false };
+    }
+    if (task.assigneeId !== actor.userId) throw new AppError('FORBIDDEN', `Task "${id}" is assigned to ${task.assigneeId ? await nameOf(tx, task.assigneeId) : 'nobody'}; only they may release it (an admin may reassign it).`);
+    if (task.status !== 'open') throw await alreadyDone(tx, task);
+    if (task.candidateGroups.length === 0) throw new AppError('BAD_REQUEST', `Task "${id}" is offered to no department, so nobody could take it back; ask an admin to reassign it.`);
+    return assign(tx, actor, task, null, 'task.unclaimed', {});
+  });
+}
+
+export interface ReassignInput {
+  id: string;
+  assigneeId: string;
+  /** The task version the admin's page showed; when it moved on since, a conflict. */
+  version?: number;
+}
+
+/** An admin gives an open task to a member of the same company who may work it. Giving it to its assignee again changes nothing. */
+export async function reassignTask(db: Executor, actor: Actor, input: ReassignInput): Promise<ClaimResult> {
+  return db.transaction(async (tx) => {
+    const task = await loadTask(tx, actor, input.id, { lock: true });
+    if (task.status !== 'open') throw await alreadyDone(tx, task);
+    if (task.assigneeId === input.assigneeId) return { id: task.id, assigneeId: task.assigneeId, version: task.version, changed: false };
+    if (input.version !== undefined && input.version !== task.version) throw await staleTask(tx, task, input.version);
+    const [target] = await tx
+      .select({ id: users.id, name: users.displayName, role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.assigneeId)));
+    if (!target) throw new AppError('NOT_FOUND', `User "${input.assigneeId}" was not found in this company.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a member of this company' }]);
+    if (target.role === 'auditor') throw new AppError('BAD_REQUEST', `${target.name} is an auditor (read-only) and cannot work tasks.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'auditors cannot work tasks' }]);
+    const verdict = await fourEyes(tx, task, [{ id: target.id, name: target.name, self: true }]);
+    if (verdict) {
+      const why = verdict?.[0]?.reasons.map((r) => (r.rule === 'initiator' ? 'started this process' : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`)).join(' and ') || 'is excluded by it';
+      throw new AppError('FORBIDDEN', `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${target.name} ${why}, so they may not work it.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'excluded by the four-eyes rule' }]);
+    }
+    const eligible = await whoMayWork(tx, actor.tenantId, task);
+    if (!eligible.some((u) => u.id === target.id)) {
+      throw new AppError('BAD_REQUEST', `${target.name} may not work task "${task.id}": it is offered to ${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }]);
+    }
+    const fromName = task.assigneeId ? await nameOf(tx, task.assigneeId) : null;
+    return assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
+  });
+}
+
+/** Sets the assignee of a locked, open task, moves its version and writes the audit row (chained to its instance). */
+async function assign(tx: Executor, actor: Actor, task: Task, assigneeId: string | null, type: string, data: Record<string, unknown>): Promise<ClaimResult> {
+  const [moved] = await tx
+    .update(tasks)
+    .set({ assigneeId, version: sql`${tasks.version} + 1` })
+    .where(and(eq(tasks.id, task.id), eq(tasks.status, 'open'), eq(tasks.version, task.version)))
+    .returning({ version: tasks.version });
+  if (!moved) throw new AppError('CONFLICT', `Task "${task.id}" was changed by someone else; reload and try again.`);
+  // Chained to the instance: it moves the instance's audit head, so a one-statement completion read before it misses and takes the checked path.
+  await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: task.instanceId, taskId: task.id, actorId: actor.userId, type, elementId: task.elementId, data }]);
+  return { id: task.id, assigneeId, version: moved.version, changed: true };
+}

@@ -5,6 +5,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Executor } from '@/db/client';
 import { EngineError } from '@/engine';
+import type { MemberRole } from '@/db/schema';
 import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
 import { connectionLost, isAppError, type FieldError } from '../errors';
@@ -12,22 +13,72 @@ import { connectionLost, isAppError, type FieldError } from '../errors';
 export interface Context {
   db: Executor;
   actor: Actor | null;
+  /** The signed-in account, whether or not it belongs to a company (`actor` is its membership in the active one). */
+  userId?: string;
+  /** The signed-in browser session (better-auth's session id); unset for callers built in tests. */
+  sessionId?: string;
   locale: Locale;
   /** The SMTP server commands send through (outbox.send); unset: the environment's (TRELLIS_SMTP_URL, TRELLIS_MAIL_FROM). */
   email?: EmailSettings;
 }
 
 /** Builds a context without a request, so tests call routers through createCaller. */
-export async function createContextInner(opts: { db: Executor; userId: string | null; locale?: Locale; email?: EmailSettings }): Promise<Context> {
-  const actor = opts.userId && isUuid(opts.userId) ? await resolveActor(opts.db, opts.userId, opts.locale) : null;
-  return { db: opts.db, actor, locale: opts.locale ?? actor?.locale ?? 'vi', ...(opts.email ? { email: opts.email } : {}) };
+export async function createContextInner(opts: { db: Executor; userId: string | null; tenantId?: string | null; locale?: Locale; email?: EmailSettings; sessionId?: string }): Promise<Context> {
+  const tenantId = opts.tenantId && isUuid(opts.tenantId) ? opts.tenantId : null;
+  // A tenant id that is not a uuid names no company the user belongs to: nobody.
+  const actor = opts.userId && isUuid(opts.userId) && (opts.tenantId == null || tenantId) ? await resolveActor(opts.db, opts.userId, opts.locale, tenantId) : null;
+  const userId = opts.userId && isUuid(opts.userId) ? opts.userId : null;
+  return { db: opts.db, actor, ...(userId ? { userId } : {}), locale: opts.locale ?? actor?.locale ?? 'vi', ...(opts.email ? { email: opts.email } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
 }
 
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
-const t = initTRPC.context<Context>().create({
+/**
+ * Who may call a procedure. Every procedure declares one: the builders below set it as the
+ * procedure's meta, and `authorize` enforces it before any handler runs, so the declaration and
+ * the check cannot drift apart. The access matrix test (test/integration/access-matrix.test.ts)
+ * reads it from the router. Per-record rules (a task offered to the caller, an instance they
+ * started) are the services' — checked after the procedure's access.
+ */
+export type Access =
+  /** Anyone, signed in or not. */
+  | 'public'
+  /** Signed in, a member of any company or of none (accepting an invitation). */
+  | 'account'
+  /** Any member of the active company, read-only auditors included. */
+  | 'member'
+  /** Members who do work: everyone but auditors. */
+  | 'worker'
+  /** Designers (processes, forms, templates) and admins. */
+  | 'designer'
+  /** Company admins only (members, settings). */
+  | 'admin';
+
+export interface Meta {
+  access: Access;
+  /** For `designer` and `admin`: completes "Only an admin may …". */
+  action?: string;
+}
+
+/** Whether a member with `role` passes `access` (signed in; the company is the actor's). */
+export function allows(access: Access, role: MemberRole): boolean {
+  switch (access) {
+    case 'public':
+    case 'account':
+    case 'member':
+      return true;
+    case 'worker':
+      return role !== 'auditor';
+    case 'designer':
+      return role === 'designer' || role === 'admin';
+    case 'admin':
+      return role === 'admin';
+  }
+}
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
     return { ...shape, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false } };
@@ -49,25 +100,54 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** The one place access is enforced, from the procedure's declared `meta.access`. */
+const authorize = t.middleware(({ ctx, meta, next }) => {
+  if (!meta?.access) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'This procedure declares no access; build it from the procedures of app/server/trpc/init.ts.' });
+  if (meta.access === 'public') return next();
+  if (meta.access === 'account') {
+    if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+    return next();
+  }
+  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!allows(meta.access, ctx.actor.role)) throw new TRPCError({ code: 'FORBIDDEN', message: deniedMessage(meta) });
+  return next();
+});
+
+function deniedMessage(meta: Meta): string {
+  if (meta.access === 'worker') return 'Auditors have read-only access.';
+  if (meta.access === 'designer') return `Only a designer or an admin may ${meta.action ?? 'do this'}.`;
+  return `Only an admin may ${meta.action ?? 'do this'}.`;
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
 
-/** Signed in and a member of a company. */
-export const memberProcedure = publicProcedure.use(({ ctx, next }) => {
+// Not exported: every procedure starts from one of the builders below, each with its declaration.
+const declared = t.procedure.use(mapErrors).use(authorize);
+
+/** Anyone, signed in or not. */
+export const publicProcedure = declared.meta({ access: 'public' });
+
+/** Signed in, whether or not a member of any company: `ctx.userId` is the account (invitation.accept). */
+export const accountProcedure = declared.meta({ access: 'account' }).use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/** Narrows the context to a signed-in actor (authorize has checked already: a second wall). */
+const signedIn = declared.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
+/** Signed in and a member of the active company (auditors included). */
+export const memberProcedure = signedIn.meta({ access: 'member' });
+
 /** Company admins only (which also rules out auditors); `action` completes "Only an admin may …". */
-export const adminProcedure = (action: string) =>
-  memberProcedure.use(({ ctx, next }) => {
-    if (ctx.actor.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: `Only an admin may ${action}.` });
-    return next();
-  });
+export const adminProcedure = (action: string) => signedIn.meta({ access: 'admin', action });
+
+/** Designers and admins (processes, forms, templates); `action` completes "Only a designer or an admin may …". */
+export const designerProcedure = (action: string) => signedIn.meta({ access: 'designer', action });
 
 /** Members who do work: everyone but read-only auditors. */
-export const workerProcedure = memberProcedure.use(({ ctx, next }) => {
-  if (ctx.actor.role === 'auditor') throw new TRPCError({ code: 'FORBIDDEN', message: 'Auditors have read-only access.' });
-  return next();
-});
+export const workerProcedure = signedIn.meta({ access: 'worker' });

@@ -1,8 +1,12 @@
 import { createCallerFactory, router } from './init';
 import { definitionRouter } from './routers/definition';
+import { delegationRouter } from './routers/delegation';
+import { departmentRouter } from './routers/department';
 import { incidentRouter } from './routers/incident';
 import { instanceRouter } from './routers/instance';
+import { invitationRouter } from './routers/invitation';
 import { jobRouter } from './routers/job';
+import { memberRouter } from './routers/member';
 import { messageRouter } from './routers/message';
 import { outboxRouter } from './routers/outbox';
 import { sessionRouter } from './routers/session';
@@ -15,12 +19,16 @@ export const appRouter = router({
   definition: definitionRouter,
   instance: instanceRouter,
   task: taskRouter,
+  delegation: delegationRouter,
   message: messageRouter,
   signal: signalRouter,
   job: jobRouter,
   incident: incidentRouter,
   outbox: outboxRouter,
   webhook: webhookRouter,
+  member: memberRouter,
+  department: departmentRouter,
+  invitation: invitationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,9 @@ import { localize } from '@/engine/model/definition';
 import { formatDate, formatDateTime } from '../../_i18n/format';
 import { FormDataView } from '../../_components/form-data-view';
 import { CommandForm } from '../../_components/command-form';
+import { ClaimButton, ReassignForm } from '../../_components/task-actions';
+import type { Translate } from '../../_i18n/messages';
+import type { Locale } from '../../server/actor';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
@@ -25,7 +28,28 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             · {t('colDue')}: {formatDate(task.dueDate, locale)}
           </>
         )}
+        {task.status === 'open' && (
+          <>
+            {' '}
+            · {t('taskAssignee')}: <span data-assignee>{task.assignee ? (task.assignee.isMe ? t('assigneeMe') : task.assignee.name) : t('assigneeDepartment')}</span>
+          </>
+        )}
       </p>
+      {task.onBehalfOf && (
+        <p className="notice" role="note" data-on-behalf>
+          {t('taskOnBehalf', { name: task.onBehalfOf })}
+        </p>
+      )}
+      {task.fourEyes && (
+        <div className="notice error" role="note" data-four-eyes>
+          <strong>{t('fourEyesTitle')}.</strong>{' '}
+          {task.fourEyes.map((p, i) => (
+            <span key={i}>
+              {p.name ? t('fourEyesBehalf', { name: p.name }) : t('fourEyesYou')} {reasonsText(p.reasons, t, locale)}.{' '}
+            </span>
+          ))}
+        </div>
+      )}
       <div className="grid2">
         <section className="panel">
           <h2>{t('taskContext')}</h2>
@@ -33,8 +57,20 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         </section>
         <section className="panel">
           <h2>{t('taskYourPart')}</h2>
+          {task.status === 'open' && (task.canClaim || task.canUnclaim) && (
+            <p className="muted">
+              {task.canClaim && (
+                <>
+                  {t('taskClaimHint')} <ClaimButton taskId={task.id} locale={locale} />
+                </>
+              )}
+              {task.canUnclaim && <ClaimButton taskId={task.id} locale={locale} release />}
+            </p>
+          )}
           {task.canComplete ? (
-            <CommandForm command={{ kind: 'completeTask', taskId: task.id }} form={task.form} locale={locale} submitLabel={t('complete')} />
+            <CommandForm command={{ kind: 'completeTask', taskId: task.id, version: task.version }} form={task.form} locale={locale} submitLabel={t('complete')} />
+          ) : task.status === 'open' ? (
+            <p className="muted">{task.fourEyes ? t('fourEyesTitle') : t('taskNotYours')}</p>
           ) : (
             <>
               <p>{t('taskClosed', { name: task.completedBy ?? '—', date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—' })}</p>
@@ -43,6 +79,22 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+      {task.reassignTo && (
+        <section className="panel">
+          <h2>{t('reassign')}</h2>
+          <ReassignForm taskId={task.id} version={task.version} people={task.reassignTo.filter((p) => p.id !== task.assignee?.id)} locale={locale} />
+        </section>
+      )}
     </>
   );
+}
+
+type Reason = { rule: 'initiator' } | { rule: 'completed'; elementId: string; element: unknown };
+
+/** The four-eyes rule's reasons, in the reader's language. */
+function reasonsText(reasons: Reason[], t: Translate, locale: Locale): string {
+  if (reasons.length === 0) return t('fourEyesExcluded');
+  return reasons
+    .map((r) => (r.rule === 'initiator' ? t('fourEyesInitiator') : t('fourEyesCompleted', { element: localize(r.element as Parameters<typeof localize>[0], locale) ?? r.elementId })))
+    .join(locale === 'vi' ? ' và ' : ' and ');
 }

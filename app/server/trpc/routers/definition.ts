@@ -1,11 +1,36 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
-import { getStartable, listStartable } from '../../services/definitions';
-import { memberProcedure, router } from '../init';
+import { exportProcess, getStartable, listStartable, publishProcess } from '../../services/definitions';
+import { designerProcedure, memberProcedure, router } from '../init';
+
+/** Largest definition (and, separately, largest set of forms) publish takes, as JSON text. */
+const MAX_PUBLISH_BYTES = 1_000_000;
+const withinLimit = (v: unknown) => JSON.stringify(v).length <= MAX_PUBLISH_BYTES;
+const jsonObject = z.record(z.string(), z.unknown());
 
 export const definitionRouter = router({
   /** Processes the caller may start (latest version of each). */
   list: memberProcedure.query(({ ctx }) => listStartable(ctx.db, ctx.actor)),
   /** The latest version of one process the caller may start, with its start form. */
   get: memberProcedure.input(z.object({ key: keySchema })).query(({ ctx, input }) => getStartable(ctx.db, ctx.actor, input.key)),
+  /**
+   * Publishes a new version of a process (the JSON definition) with the forms it uses, in one
+   * transaction; versions are immutable. Errors name the field (`definition.elements[2].formKey`,
+   * `forms.0.schema`). Designers and admins only.
+   */
+  publish: designerProcedure('publish processes')
+    .input(
+      z.object({
+        definition: jsonObject.refine(withinLimit, { message: 'The definition is larger than 1 MB as JSON; split the process or trim its diagrams.' }),
+        forms: z.array(jsonObject).max(100).default([]).refine(withinLimit, { message: 'The forms are larger than 1 MB as JSON together; publish some of them first.' }),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const row = await publishProcess(ctx.db, ctx.actor.tenantId, input, ctx.actor.userId);
+      return { id: row.id, key: row.key, version: row.version, name: row.name };
+    }),
+  /** A published version (latest unless `version`) as canonical JSON or BPMN XML, with its forms. Designers and admins only. */
+  export: designerProcedure('export processes')
+    .input(z.object({ key: keySchema, version: z.number().int().min(1).optional(), format: z.enum(['json', 'bpmn']).default('json') }))
+    .query(({ ctx, input }) => exportProcess(ctx.db, ctx.actor.tenantId, input)),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
 import { idempotencyKeySchema, withIdempotency } from '../../services/idempotency';
-import { getInstance, startInstance } from '../../services/instances';
+import { cancelInstance, getInstance, startInstance } from '../../services/instances';
 import { memberProcedure, router, workerProcedure } from '../init';
 
 export const instanceRouter = router({
@@ -9,5 +9,12 @@ export const instanceRouter = router({
   start: workerProcedure
     .input(z.object({ definitionKey: keySchema, variables: z.record(z.string(), z.unknown()).default({}), idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input: { idempotencyKey, ...input } }) => withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'instance.start', input, (tx) => startInstance(tx, ctx.actor, input))),
+  /** Admins and auditors read any of the company's; others those they started or have (had) a task in. */
   get: memberProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getInstance(ctx.db, ctx.actor, input.id)),
+  /** Ends a running instance with its tasks and jobs: an admin, or its initiator while it is active. A reason is required (audited). */
+  cancel: workerProcedure
+    .input(z.object({ id: z.uuid(), reason: z.string().trim().min(1, 'Give a reason for cancelling.').max(1_000), idempotencyKey: idempotencyKeySchema.optional() }))
+    .mutation(({ ctx, input: { idempotencyKey, id, reason } }) =>
+      withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'instance.cancel', { id, reason }, (tx) => cancelInstance(tx, ctx.actor, { instanceId: id, reason })),
+    ),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emailStatuses } from '@/db/schema';
 import { emailSettings, readEnv } from '../../env';
 import { listOutbox, sendOutboxEmail } from '../../services/outbox';
-import { adminProcedure, router, workerProcedure } from '../init';
+import { adminProcedure, router } from '../init';
 
 export const outboxRouter = router({
   /** The company's emails, newest first, a page at a time (`next` is the `after` of the next page). Admins only. */
@@ -13,5 +13,5 @@ export const outboxRouter = router({
    * Sends a held or failed email now through the server's SMTP server (TRELLIS_SMTP_URL on this
    * app server): once, however often it is clicked. Admins only; audited as `email.resent`.
    */
-  send: workerProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => sendOutboxEmail(ctx.db, ctx.actor, input.id, ctx.email ?? emailSettings(readEnv()))),
+  send: adminProcedure('send email from the outbox').input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => sendOutboxEmail(ctx.db, ctx.actor, input.id, ctx.email ?? emailSettings(readEnv()))),
 });

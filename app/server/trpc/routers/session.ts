@@ -1,22 +1,16 @@
-import { asc, eq } from 'drizzle-orm';
-import { groupMembers, groups, memberships, tenants, users } from '@/db/schema';
-import { publicProcedure, router } from '../init';
+import { z } from 'zod';
+import { listCompanies, switchCompany } from '../../services/accounts';
+import { AppError } from '../../errors';
+import { memberProcedure, publicProcedure, router } from '../init';
 
 export const sessionRouter = router({
-  /** Who is signed in, or null. */
+  /** Who is signed in (user, active company, role), or null. */
   me: publicProcedure.query(({ ctx }) => ctx.actor),
-  /**
-   * The demo sign-in picker: seeded accounts with their company and department.
-   * Replaced by real accounts (email + password) in the identity work.
-   */
-  demoUsers: publicProcedure.query(({ ctx }) =>
-    ctx.db
-      .select({ id: users.id, displayName: users.displayName, email: users.email, title: memberships.title, role: memberships.role, company: tenants.name, department: groups.name })
-      .from(users)
-      .innerJoin(memberships, eq(memberships.userId, users.id))
-      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-      .leftJoin(groupMembers, eq(groupMembers.userId, users.id))
-      .leftJoin(groups, eq(groups.id, groupMembers.groupId))
-      .orderBy(asc(users.email)),
-  ),
+  /** The companies the caller belongs to, for the company switcher. */
+  companies: memberProcedure.query(({ ctx }) => listCompanies(ctx.db, ctx.actor.userId)),
+  /** Makes another of the caller's companies the session's active one; NOT_FOUND for any other id. */
+  switchCompany: memberProcedure.input(z.object({ tenantId: z.uuid() })).mutation(({ ctx, input }) => {
+    if (!ctx.sessionId) throw new AppError('PRECONDITION_FAILED', 'Switching company needs a signed-in browser session.');
+    return switchCompany(ctx.db, { sessionId: ctx.sessionId, userId: ctx.actor.userId, tenantId: input.tenantId, locale: ctx.locale });
+  }),
 });

@@ -1,16 +1,32 @@
 import { z } from 'zod';
 import { idempotencyKeySchema, withIdempotency } from '../../services/idempotency';
-import { completeTask, getTask, listInbox } from '../../services/tasks';
-import { memberProcedure, router, workerProcedure } from '../init';
+import { claimTask, completeTask, getTask, listInbox, reassignTask, unclaimTask } from '../../services/tasks';
+import { adminProcedure, memberProcedure, router, workerProcedure } from '../init';
+
+const byId = z.object({ id: z.uuid(), idempotencyKey: idempotencyKeySchema.optional() });
 
 export const taskRouter = router({
   /** The caller's inbox: tasks assigned to them or offered to their departments. */
   list: memberProcedure.query(({ ctx }) => listInbox(ctx.db, ctx.actor)),
   get: memberProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getTask(ctx.db, ctx.actor, input.id)),
   /** With an idempotencyKey, a retry returns the first completion's result instead of a conflict. */
+  /** `version`: the task version the page showed; a task claimed or reassigned since is a conflict. */
   complete: workerProcedure
-    .input(z.object({ id: z.uuid(), data: z.record(z.string(), z.unknown()), idempotencyKey: idempotencyKeySchema.optional() }))
+    .input(z.object({ id: z.uuid(), data: z.record(z.string(), z.unknown()), version: z.number().int().min(1).optional(), idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input }) =>
-      withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.complete', { id: input.id, data: input.data }, (tx) => completeTask(tx, ctx.actor, { taskId: input.id, data: input.data })),
+      withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.complete', { id: input.id, data: input.data }, (tx) =>
+        completeTask(tx, ctx.actor, { taskId: input.id, data: input.data, ...(input.version === undefined ? {} : { version: input.version }) }),
+      ),
     ),
+  /** A candidate takes an unassigned task (claiming one's own task again changes nothing). */
+  claim: workerProcedure.input(byId).mutation(({ ctx, input }) => withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.claim', { id: input.id }, (tx) => claimTask(tx, ctx.actor, input.id))),
+  /** The assignee gives a department task back to its departments. */
+  unclaim: workerProcedure.input(byId).mutation(({ ctx, input }) => withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.unclaim', { id: input.id }, (tx) => unclaimTask(tx, ctx.actor, input.id))),
+  /** An admin gives an open task to a member of the company who may work it. */
+  reassign: adminProcedure('reassign tasks')
+    .input(z.object({ id: z.uuid(), assigneeId: z.uuid(), version: z.number().int().min(1).optional(), idempotencyKey: idempotencyKeySchema.optional() }))
+    .mutation(({ ctx, input }) => {
+      const { idempotencyKey, ...rest } = input;
+      return withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'task.reassign', rest, (tx) => reassignTask(tx, ctx.actor, rest));
+    }),
 });

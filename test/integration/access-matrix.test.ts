@@ -1,0 +1,405 @@
+/**
+ * The authorization matrix, generated from the router itself: every procedure of appRouter ×
+ * every persona (signed out, a user in no company, the admin of another company, each role of
+ * ours, a staff member whose task it is not) → allowed or denied, as the table below expects.
+ *
+ * A procedure with no row fails, and so does a row with no procedure: adding a procedure means
+ * adding its row here (with a real input, built from the fixtures). "Allowed" means the call got
+ * past authorization: it succeeded, or failed for another reason (BAD_REQUEST for a deliberately
+ * invalid form, CONFLICT, PRECONDITION_FAILED…). "Denied" is UNAUTHORIZED for the signed out,
+ * FORBIDDEN for a role the procedure does not admit, and for per-record rules what the row says
+ * (NOT_FOUND for another company's records, never FORBIDDEN: that would confirm they exist).
+ * Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
+ */
+import type { AnyProcedure } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle, Executor } from '@/db/client';
+import { delegations, emailOutbox, groups, invitations, jobs, memberships, tasks, tenants, users } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { publishProcess } from '@/app/server/services/definitions';
+import { hashInvitationToken } from '@/app/server/services/invitations';
+import { allows, createContextInner, type Access, type Meta } from '@/app/server/trpc/init';
+import { appRouter, createCaller } from '@/app/server/trpc/root';
+import { demo } from '../support/callers';
+import { createTestDatabase } from '../support/database';
+
+/** Who calls. The order is the order of the calls: admins last, so what they change comes after the others tried. */
+const personas = ['signedOut', 'noCompany', 'otherAdmin', 'auditor', 'stranger', 'staff', 'designer', 'admin'] as const;
+type Persona = (typeof personas)[number];
+
+const people: Record<Exclude<Persona, 'signedOut' | 'noCompany' | 'otherAdmin' | 'auditor'>, string> = {
+  admin: 'bao.ngo@senvang.example',
+  designer: 'trang.hoang@senvang.example', // data department
+  staff: demo.hung, // accounting: the fixture's review task is offered to him
+  stranger: demo.tuan, // IT: staff, but the review task is not his
+};
+const AUDITOR = 'kiem.toan@senvang.example';
+const OTHER_ADMIN = 'giam.doc@khac.example';
+const NO_COMPANY = 'chua.co.cong.ty@example.com';
+
+/** The records the inputs refer to: ours, real, and fresh where a call would use one up. */
+interface Fixtures {
+  /** The database, for a row that needs a record of its own (insert it for our company: `tenantId`). */
+  db: Executor;
+  tenantId: string;
+  otherTenantId: string;
+  userId: (persona: Persona) => string;
+  /** An instance of "access-check" started by Ngọc (operations), its review task open for accounting. */
+  instanceId: string;
+  taskId: string;
+  /** A new such instance and its task (for commands that would end or take the shared one). */
+  freshInstance: () => Promise<{ id: string; taskId: string }>;
+  /** A new webhook of ours (admin-made). */
+  webhook: () => Promise<string>;
+  /** A new failed service job of ours (an incident), and a failed delivery of a webhook of ours. */
+  failedJob: () => Promise<string>;
+  failedDelivery: () => Promise<{ id: string; deliveryId: string }>;
+  /** A new email of ours in the outbox. */
+  email: () => Promise<string>;
+}
+
+type Denial = 'FORBIDDEN' | 'NOT_FOUND';
+
+interface Row {
+  /** The access the procedure must declare (its meta, set by the builder in trpc/init.ts). */
+  access: Access;
+  /** A real input; called again for each persona. Omit for procedures without input. */
+  input?: (f: Fixtures) => unknown;
+  /** Personas the declared access admits but a per-record rule refuses, with the code they get. */
+  deny?: Partial<Record<Persona, Denial>>;
+}
+
+/** Another company's records are not found; a staff member not on the task is refused. */
+const theirs = { otherAdmin: 'NOT_FOUND' } as const;
+
+/**
+ * The table: one row per procedure path. Add a row with every new procedure:
+ *   'router.verb': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).taskId }), deny: { ...theirs, stranger: 'FORBIDDEN' } },
+ * The default answer of each persona comes from `access`; `deny` lists the exceptions. `input` is
+ * called once per persona (admins last), so a command that uses its record up should make a fresh
+ * one (f.freshInstance(), or insert through f.db), and an input meant to stop right after the
+ * access checks (an invalid form, an empty definition) keeps the call free of side effects.
+ */
+const matrix: Record<string, Row> = {
+  'session.me': { access: 'public' },
+  'session.companies': { access: 'member' },
+  // Without a browser session this is PRECONDITION_FAILED past authorization (helper tests of the session cover switching itself).
+  'session.switchCompany': { access: 'member', input: (f) => ({ tenantId: f.tenantId }) },
+
+  'definition.list': { access: 'member' },
+  // Auditors may start nothing, so the start page shows them no process.
+  'definition.get': { access: 'member', input: () => ({ key: 'access-check' }), deny: { ...theirs, auditor: 'FORBIDDEN' } },
+  // An empty definition: past authorization it is a BAD_REQUEST naming the fields, and nothing is published.
+  'definition.publish': { access: 'designer', input: () => ({ definition: { key: 'nothing' }, forms: [] }) },
+  'definition.export': { access: 'designer', input: () => ({ key: 'access-check', format: 'bpmn' }), deny: theirs },
+
+  // Start variables that fail the start form: BAD_REQUEST after the who-may-start check, no instance.
+  'instance.start': { access: 'worker', input: () => ({ definitionKey: 'access-check', variables: { reference: 42 } }), deny: theirs },
+  // Admins and auditors read every instance; others those they started or have a task in.
+  'instance.get': { access: 'member', input: (f) => ({ id: f.instanceId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // The admin, or the initiator (Ngọc, not a persona here: see cross-company.test.ts).
+  'instance.cancel': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).id, reason: 'Nhập trùng' }), deny: { ...theirs, designer: 'FORBIDDEN', staff: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+
+  'task.list': { access: 'member' },
+  // The task page: whoever may work the task, whoever completed it, and admins (who reassign tasks).
+  'task.get': { access: 'member', input: (f) => ({ id: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', auditor: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // A submission that fails the task's form: BAD_REQUEST for whoever may complete it, nothing changes.
+  'task.complete': { access: 'worker', input: (f) => ({ id: f.taskId, data: { decision: 'maybe' } }), deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+
+  // Only candidates claim (staff: accounting); a fresh task each time, so nobody finds it taken.
+  'task.claim': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).taskId }), deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // A task the staff member claimed: only he may give it back.
+  'task.unclaim': {
+    access: 'worker',
+    input: async (f) => {
+      const { taskId } = await f.freshInstance();
+      await (await callerAs(f, 'staff')).task.claim({ id: taskId });
+      return { id: taskId };
+    },
+    deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
+  // To the staff member (a candidate); another company's task is not found.
+  'task.reassign': { access: 'admin', input: async (f) => ({ id: (await f.freshInstance()).taskId, assigneeId: f.userId('staff') }), deny: theirs },
+
+  // To the admin (for the admin himself: to oneself, a BAD_REQUEST past authorization); another company's admin does not find him.
+  'delegation.create': { access: 'worker', input: (f) => ({ delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }), deny: theirs },
+  'delegation.list': { access: 'member' },
+  'delegation.colleagues': { access: 'worker' },
+  // The staff member's delegation: he or an admin may revoke it; to anyone else it does not exist.
+  'delegation.revoke': {
+    access: 'worker',
+    input: async (f) => {
+      const [row] = await f.db.insert(delegations).values({ tenantId: f.tenantId, delegatorId: f.userId('staff'), delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }).returning({ id: delegations.id });
+      return { id: row!.id };
+    },
+    deny: { ...theirs, designer: 'NOT_FOUND', stranger: 'NOT_FOUND' },
+  },
+
+  // Correlates to nothing (no instance waits for it, no time to live): no effect.
+  'message.publish': { access: 'worker', input: () => ({ name: 'matrix-probe', correlationKey: 'none' }) },
+  'signal.broadcast': { access: 'worker', input: () => ({ name: 'matrix-probe' }) },
+
+  'job.retry': { access: 'admin', input: async (f) => ({ id: await f.failedJob() }), deny: theirs },
+  'incident.list': { access: 'admin' },
+  'incident.retry': { access: 'admin', input: async (f) => ({ kind: 'job', id: await f.failedJob() }), deny: theirs },
+  // An active instance without an incident: BAD_REQUEST past authorization.
+  'incident.resolve': { access: 'admin', input: async (f) => ({ instanceId: (await f.freshInstance()).id, reason: 'Thử' }), deny: theirs },
+
+  'outbox.list': { access: 'admin' },
+  // No SMTP server in the test: PRECONDITION_FAILED past authorization, nothing sent.
+  'outbox.send': { access: 'admin', input: async (f) => ({ id: await f.email() }), deny: theirs },
+
+  // An address that is not a URL: BAD_REQUEST past authorization, no webhook.
+  'webhook.create': { access: 'admin', input: () => ({ url: 'không phải địa chỉ', events: ['instance.completed'] }) },
+  'webhook.list': { access: 'admin' },
+  'webhook.deactivate': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
+  'webhook.activate': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
+  'webhook.delete': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
+  'webhook.rotateSecret': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
+  'webhook.deliveries': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
+  'webhook.redeliver': { access: 'admin', input: (f) => f.failedDelivery(), deny: theirs },
+
+  // Members and departments (admins). Inputs that change nothing for shared personas: the same role, a member already in the department.
+  'member.list': { access: 'admin' },
+  'member.setRole': { access: 'admin', input: (f) => ({ userId: f.userId('staff'), role: 'staff' }), deny: theirs },
+  'member.remove': { access: 'admin', input: async (f) => ({ userId: await newMember(f) }), deny: theirs },
+  'department.list': { access: 'admin' },
+  // A key that is not one: BAD_REQUEST naming `key` past authorization, nothing created.
+  'department.create': { access: 'admin', input: () => ({ key: 'Không hợp lệ', name: { en: 'Legal', vi: 'Pháp chế' } }) },
+  'department.rename': { access: 'admin', input: async (f) => ({ id: await departmentOf(f, 'accounting'), name: { en: 'Accounting', vi: 'Kế toán' } }), deny: theirs },
+  'department.delete': { access: 'admin', input: async (f) => ({ id: await newDepartment(f) }), deny: theirs },
+  'department.addMember': { access: 'admin', input: async (f) => ({ groupId: await departmentOf(f, 'accounting'), userId: f.userId('staff') }), deny: theirs },
+  'department.removeMember': { access: 'admin', input: async (f) => ({ groupId: await newDepartment(f), userId: f.userId('staff') }), deny: theirs },
+  'department.setManager': { access: 'admin', input: async (f) => ({ groupId: await newDepartment(f), userId: null }), deny: theirs },
+  // Invitations: an address that is not one is a BAD_REQUEST naming `email` past authorization, no invitation, no email.
+  'invitation.create': { access: 'admin', input: () => ({ email: 'không phải email', role: 'staff' }) },
+  'invitation.list': { access: 'admin' },
+  'invitation.revoke': { access: 'admin', input: async (f) => ({ id: (await newInvitation(f)).id }), deny: theirs },
+  'invitation.preview': { access: 'public', input: async (f) => ({ token: (await newInvitation(f)).token }) },
+  // Signed in, in a company or none; an expired link: PRECONDITION_FAILED past authorization, nobody joins.
+  'invitation.accept': { access: 'account', input: async (f) => ({ token: (await newInvitation(f, { expired: true })).token }) },
+};
+
+/** A new staff member of ours (for a command that removes one). */
+async function newMember(f: Fixtures): Promise<string> {
+  const [user] = await f.db.insert(users).values({ email: `matrix.${randomUUID()}@senvang.example`, displayName: 'Thành Viên Tạm' }).returning({ id: users.id });
+  await f.db.insert(memberships).values({ tenantId: f.tenantId, userId: user!.id, role: 'staff' });
+  return user!.id;
+}
+
+async function departmentOf(f: Fixtures, key: string): Promise<string> {
+  const [row] = await f.db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, f.tenantId), eq(groups.key, key)));
+  return row!.id;
+}
+
+/** A new, empty department of ours. */
+async function newDepartment(f: Fixtures): Promise<string> {
+  const [row] = await f.db.insert(groups).values({ tenantId: f.tenantId, key: `matrix-${randomUUID().slice(0, 8)}`, name: { en: 'Temporary', vi: 'Tạm thời' } }).returning({ id: groups.id });
+  return row!.id;
+}
+
+/** A new open invitation of ours, with the token its link would carry. */
+async function newInvitation(f: Fixtures, options: { expired?: boolean } = {}): Promise<{ id: string; token: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const [row] = await f.db
+    .insert(invitations)
+    .values({ tenantId: f.tenantId, email: `moi.${randomUUID()}@example.vn`, role: 'staff', tokenHash: hashInvitationToken(token), expiresAt: options.expired ? sql`now() - interval '1 minute'` : sql`now() + interval '7 days'` })
+    .returning({ id: invitations.id });
+  return { id: row!.id, token };
+}
+
+/** A caller for one of our personas, inside a row's input (e.g. to claim a task first). */
+async function callerAs(f: Fixtures, persona: Persona) {
+  return createCaller(await createContextInner({ db: f.db, userId: f.userId(persona), tenantId: f.tenantId, locale: 'en' }));
+}
+
+/** Who the declared access admits before any per-record rule (the other company's admin is an admin — of theirs). */
+function admittedBy(access: Access, persona: Persona): boolean {
+  if (access === 'public') return true;
+  if (persona === 'signedOut') return false;
+  if (access === 'account') return true; // signed in, in a company or not
+  if (persona === 'noCompany') return false;
+  const role = persona === 'otherAdmin' ? 'admin' : persona === 'stranger' || persona === 'staff' ? 'staff' : persona;
+  return allows(access, role);
+}
+
+type Outcome = 'allowed' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND';
+
+function expected(row: Row, persona: Persona): Outcome {
+  if (!admittedBy(row.access, persona)) return persona === 'signedOut' || persona === 'noCompany' ? 'UNAUTHORIZED' : 'FORBIDDEN';
+  return row.deny?.[persona] ?? 'allowed';
+}
+
+const ACCESS_CODES = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
+
+let handle: DatabaseHandle;
+let fixtures: Fixtures;
+const userIds = new Map<Persona, string>();
+const tenantOf = new Map<Persona, string>();
+
+const procedures = () => appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+
+async function callAs(persona: Persona, path: string, input: unknown): Promise<Outcome> {
+  const caller = createCaller(await createContextInner({ db: handle.db, userId: userIds.get(persona) ?? null, tenantId: tenantOf.get(persona) ?? null, locale: 'en' }));
+  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  try {
+    await fn(input);
+    return 'allowed';
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    if (error.code === 'INTERNAL_SERVER_ERROR') throw error;
+    return ACCESS_CODES.has(error.code) ? (error.code as Outcome) : 'allowed';
+  }
+}
+
+const flow = (id: string, source: string, target: string) => ({ id, source, target });
+
+async function publishAccessCheck(tenantId: string, key = 'access-check') {
+  await publishProcess(
+    handle.db,
+    tenantId,
+    {
+      definition: {
+        formatVersion: 1,
+        key,
+        version: 1,
+        name: { en: 'Access check', vi: 'Kiểm tra quyền' },
+        startForm: 'access-start',
+        businessKey: 'reference',
+        elements: [{ id: 's', type: 'startEvent' }, { id: 'review', type: 'userTask', formKey: 'access-decision', candidateGroups: ['accounting'] }, { id: 'e', type: 'endEvent' }],
+        flows: [flow('f1', 's', 'review'), flow('f2', 'review', 'e')],
+      },
+      forms: [
+        { key: 'access-start', version: 1, title: 'Bắt đầu', schema: { type: 'object', required: ['reference'], properties: { reference: { type: 'string' } } } },
+        { key: 'access-decision', version: 1, title: 'Quyết định', schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
+      ],
+    },
+    null,
+  );
+}
+
+async function userId(email: string) {
+  const [row] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  return row!.id;
+}
+
+async function buildFixtures(): Promise<Fixtures> {
+  const tenantId = await seedDemo(handle.db);
+  await publishAccessCheck(tenantId);
+  const [auditor] = await handle.db.insert(users).values({ email: AUDITOR, displayName: 'Kiểm Toán Viên' }).returning();
+  await handle.db.insert(memberships).values({ tenantId, userId: auditor!.id, role: 'auditor' });
+  const [other] = await handle.db.insert(tenants).values({ slug: 'cong-ty-khac', name: 'Công ty Khác' }).returning();
+  const [boss] = await handle.db.insert(users).values({ email: OTHER_ADMIN, displayName: 'Phan Văn Khác' }).returning();
+  await handle.db.insert(memberships).values({ tenantId: other!.id, userId: boss!.id, role: 'admin' });
+  // Theirs under another key: a key names a process within one company, so the same key would be theirs, not ours.
+  await publishAccessCheck(other!.id, 'their-check');
+  const [loner] = await handle.db.insert(users).values({ email: NO_COMPANY, displayName: 'Người Ngoài' }).returning();
+
+  for (const [persona, email] of Object.entries(people) as [Persona, string][]) {
+    userIds.set(persona, await userId(email));
+    tenantOf.set(persona, tenantId);
+  }
+  userIds.set('auditor', auditor!.id);
+  tenantOf.set('auditor', tenantId);
+  userIds.set('otherAdmin', boss!.id);
+  tenantOf.set('otherAdmin', other!.id);
+  userIds.set('noCompany', loner!.id);
+
+  const ngoc = createCaller(await createContextInner({ db: handle.db, userId: await userId(demo.ngoc), tenantId, locale: 'en' }));
+  const admin = createCaller(await createContextInner({ db: handle.db, userId: userIds.get('admin')!, tenantId, locale: 'en' }));
+  let n = 0;
+  const freshInstance = async () => {
+    const started = await ngoc.instance.start({ definitionKey: 'access-check', variables: { reference: `AC-${++n}` } });
+    return { id: started.id, taskId: started.taskIds[0]! };
+  };
+  const shared = await freshInstance();
+  const webhook = async () => (await admin.webhook.create({ url: 'https://hooks.example.com/trellis', events: ['instance.completed'] })).id;
+  const failedJob = async () => {
+    const [job] = await handle.db
+      .insert(jobs)
+      .values({ tenantId, instanceId: (await freshInstance()).id, kind: 'service', elementId: 'review', jobType: 'probe', status: 'failed', attempts: 3, lastError: 'Ngân hàng từ chối' })
+      .returning({ id: jobs.id });
+    return job!.id;
+  };
+  return {
+    db: handle.db,
+    tenantId,
+    otherTenantId: other!.id,
+    userId: (persona) => userIds.get(persona)!,
+    instanceId: shared.id,
+    taskId: shared.taskId,
+    freshInstance,
+    webhook,
+    failedJob,
+    failedDelivery: async () => {
+      const id = await webhook();
+      const [delivery] = await handle.db
+        .insert(jobs)
+        .values({ tenantId, instanceId: shared.id, kind: 'webhook', elementId: 'webhook', payload: { webhookId: id }, status: 'failed', attempts: 5, lastError: 'HTTP 500' })
+        .returning({ id: jobs.id });
+      return { id, deliveryId: delivery!.id };
+    },
+    email: async () => {
+      const [row] = await handle.db
+        .insert(emailOutbox)
+        .values({ tenantId, to: ['ke.toan@senvang.example'], subject: 'Hóa đơn', body: 'Xin chào', messageId: `<${++n}@trellis.test>` })
+        .returning({ id: emailOutbox.id });
+      return row!.id;
+    },
+  };
+}
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  fixtures = await buildFixtures();
+});
+afterAll(async () => handle?.close());
+
+describe('the access matrix', () => {
+  it('has a row for every procedure of the router, and a procedure for every row', () => {
+    const paths = Object.keys(procedures()).sort();
+    const missing = paths.filter((p) => !(p in matrix));
+    const stale = Object.keys(matrix).filter((p) => !paths.includes(p));
+    expect(missing, 'procedures without a row in test/integration/access-matrix.test.ts: add one each').toEqual([]);
+    expect(stale, 'rows for procedures the router no longer has').toEqual([]);
+  });
+
+  it('every procedure declares its access, and declares what its row expects', () => {
+    const declared = Object.fromEntries(Object.entries(procedures()).map(([path, p]) => [path, (p._def.meta as Meta | undefined)?.access ?? null]));
+    expect(Object.entries(declared).filter(([, access]) => access === null).map(([path]) => path), 'procedures declaring no access').toEqual([]);
+    const inTable = Object.keys(declared).filter((path) => path in matrix);
+    expect(Object.fromEntries(inTable.map((path) => [path, declared[path]]))).toEqual(Object.fromEntries(inTable.map((path) => [path, matrix[path]!.access])));
+  });
+
+  it('lists exceptions only for personas the declared access admits', () => {
+    for (const [path, row] of Object.entries(matrix)) {
+      for (const persona of Object.keys(row.deny ?? {}) as Persona[]) expect(admittedBy(row.access, persona), `${path}: ${persona}`).toBe(true);
+    }
+  });
+
+  // One test per procedure, so a failure names it; each lists what every persona got against what was expected.
+  for (const path of Object.keys(matrix)) {
+    it(`${path}: every persona gets what the table expects`, async () => {
+      const row = matrix[path]!;
+      if (!(path in procedures())) return; // reported by the first test
+      const got: Record<string, Outcome> = {};
+      const want: Record<string, Outcome> = {};
+      for (const persona of personas) {
+        want[persona] = expected(row, persona);
+        got[persona] = await callAs(persona, path, row.input ? await row.input(fixtures) : undefined);
+      }
+      expect(got).toEqual(want);
+    });
+  }
+
+  it('the calls left nothing behind that an allowed-but-invalid call should not have: no publish, no webhook with a bad URL', async () => {
+    const { processDefinitions, webhooks } = await import('@/db/schema');
+    expect(await handle.db.select().from(processDefinitions).where(eq(processDefinitions.key, 'nothing'))).toEqual([]);
+    expect((await handle.db.select({ url: webhooks.url }).from(webhooks)).map((w) => w.url)).not.toContain('không phải địa chỉ');
+    const [task] = await handle.db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, fixtures.taskId));
+    expect(task!.status).toBe('open');
+  });
+});
