@@ -42,7 +42,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               {companies.length > 1 && (
                 <form action={switchCompanyAction} className="company-switch">
                   <label htmlFor="company-switch">{t('companySwitch')}</label>
-                  <select id="company-switch" name="tenantId" defaultValue={actor.tenantId}>
+                  <select id="company-switch" name="tenantId" defaultValue={actor.tenantId} key={actor.tenantId}>
                     {companies.map((c) => (
                       <option key={c.tenantId} value={c.tenantId}>
                         {c.name}

@@ -65,11 +65,11 @@ export function CommandMessage({ message, as: Tag = 'span', spaced = false, stat
   );
 }
 
-/** A form's submit button (its label while busy) with the outcome line beside it. */
-export function FormActions({ busy, label, busyLabel, message }: { busy: boolean; label: string; busyLabel: string; message: Outcome | null }) {
+/** A form's submit button (its label while busy) with the outcome line beside it; `danger` for one that ends something. */
+export function FormActions({ busy, label, busyLabel, message, danger = false }: { busy: boolean; label: string; busyLabel: string; message: Outcome | null; danger?: boolean }) {
   return (
     <div className="form-actions">
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className={danger ? 'primary danger' : 'primary'} disabled={busy}>
         {busy ? busyLabel : label}
       </button>
       <CommandMessage message={message} />

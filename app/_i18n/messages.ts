@@ -1,4 +1,5 @@
 /** UI texts in English and Vietnamese. Every key exists in both (checked by the type). */
+import { accessEn, accessVi } from './messages-access';
 import { membersEn, membersVi } from './messages-members';
 
 const en = {
@@ -188,6 +189,14 @@ const en = {
   delegation_revoked: 'Revoked',
   ev_instanceTerminated: '{actor} ended the process: {reason}',
   ev_instanceCancelled: '{actor} cancelled the process: {reason}',
+  cancelInstance: 'Cancel process',
+  cancelInstanceQuestion: 'Cancel this process? It stops now, its open tasks are withdrawn, and it cannot be undone.',
+  cancelInstanceReason: 'Reason for cancelling',
+  cancelInstanceReasonRequired: 'Give a reason for cancelling.',
+  cancelInstanceYes: 'Yes, cancel it',
+  cancelInstanceWorking: 'Cancelling…',
+  cancelInstanceKeep: 'Keep it running',
+  status_cancelled: 'Cancelled',
   ev_emailResent: '{actor} sent the email “{subject}” again from the outbox',
   ev_emailResendFailed: '{actor} tried to send the email “{subject}” again; it was not sent: {error}',
   ev_emailHeldSent: 'The held email “{subject}” was sent (an SMTP server is now configured)',
@@ -294,6 +303,7 @@ const en = {
   redeliver: 'Send again',
   redelivered: 'Queued to be sent again.',
   ...membersEn,
+  ...accessEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -485,6 +495,14 @@ const vi: Record<MessageKey, string> = {
   delegation_revoked: 'Đã thu hồi',
   ev_instanceTerminated: '{actor} đã kết thúc quy trình: {reason}',
   ev_instanceCancelled: '{actor} đã hủy quy trình: {reason}',
+  cancelInstance: 'Hủy quy trình',
+  cancelInstanceQuestion: 'Hủy quy trình này? Quy trình dừng ngay, các công việc đang mở bị thu hồi và không thể hoàn tác.',
+  cancelInstanceReason: 'Lý do hủy',
+  cancelInstanceReasonRequired: 'Hãy nhập lý do hủy.',
+  cancelInstanceYes: 'Xác nhận hủy',
+  cancelInstanceWorking: 'Đang hủy…',
+  cancelInstanceKeep: 'Không hủy',
+  status_cancelled: 'Đã hủy',
   ev_emailResent: '{actor} đã gửi lại email “{subject}” từ hộp thư đi',
   ev_emailResendFailed: '{actor} đã thử gửi lại email “{subject}” nhưng chưa gửi được: {error}',
   ev_emailHeldSent: 'Email đang giữ “{subject}” đã được gửi đi (máy chủ SMTP đã được cấu hình)',
@@ -591,6 +609,7 @@ const vi: Record<MessageKey, string> = {
   redeliver: 'Gửi lại',
   redelivered: 'Đã xếp lịch gửi lại.',
   ...membersVi,
+  ...accessVi,
 };
 
 export const locales = ['vi', 'en'] as const;

@@ -5,6 +5,7 @@
  * nextCookies plugin sets and clears the session cookie.
  */
 import { isAPIError } from 'better-auth/api';
+import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { translator, type Locale } from '../_i18n/messages';
@@ -138,5 +139,8 @@ export async function resetPasswordAction(_prev: FormState, form: FormData): Pro
 export async function switchCompanyAction(form: FormData): Promise<void> {
   const { caller } = await serverCaller();
   await caller.session.switchCompany({ tenantId: text(form, 'tenantId') });
+  // Only the session row changed, no cookie: without this Next keeps the rendered root layout
+  // (the header still naming the old company) and the router's cached pages of the old company.
+  revalidatePath('/', 'layout');
   redirect('/inbox');
 }

@@ -21,6 +21,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export interface App {
   url: string;
   stop(): Promise<void>;
+  /**
+   * Runs `read` with a handle on the app's database, to look at what the app wrote (an email in
+   * the outbox). PostgreSQL: a second connection while the server runs. PGlite allows one process
+   * per folder: the server is stopped, the folder opened and closed, and the server started again
+   * on the same address (the browser's session cookie stays valid: sessions live in the database).
+   */
+  withDatabase<T>(read: (db: Executor) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -67,18 +74,43 @@ export async function startApp(options: { prepare?: Prepare } = {}): Promise<App
       await handle.close();
     }
   }
-  const child = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/sign-in`, child, () => output);
+  const serve = async () => {
+    const server = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await waitForHttp(`${url}/sign-in`, server, () => output);
+    return server;
+  };
+  let child = await serve();
   return {
     url,
     async stop() {
       await stopProcess(child);
       await dropDatabase();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    async withDatabase(read) {
+      if (env.DATABASE_URL) {
+        const handle = await openDatabase({ url: env.DATABASE_URL, maxConnections: 1 });
+        try {
+          return await read(handle.db);
+        } finally {
+          await handle.close();
+        }
+      }
+      await stopProcess(child);
+      try {
+        const handle = await openDatabase({ dataDir: env.PGLITE_DATA_DIR });
+        try {
+          return await read(handle.db);
+        } finally {
+          await handle.close();
+        }
+      } finally {
+        child = await serve();
+      }
     },
   };
 }

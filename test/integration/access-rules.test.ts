@@ -210,6 +210,17 @@ describe('instance.cancel', () => {
     await (await as('mai.le@senvang.example')).task.complete({ id: taskIds[0]!, data: { ok: true } });
     await expect((await as(demo.ngoc)).instance.cancel({ id, reason: 'Muộn rồi' })).rejects.toMatchObject({ code: 'CONFLICT', message: `Process instance "${id}" is already completed.` });
   });
+
+  it('instance.get says who may cancel it now (mayCancel), by the same rule the command enforces', async () => {
+    const { id } = await start();
+    const mayCancel = async (who: string) => (await (await as(who)).instance.get({ id })).mayCancel;
+    // The initiator and an admin may; the HR manager (a task in it), an auditor may read it but not cancel it.
+    expect({ ngoc: await mayCancel(demo.ngoc), admin: await mayCancel(ADMIN), mai: await mayCancel('mai.le@senvang.example'), auditor: await mayCancel(AUDITOR) }).toEqual({ ngoc: true, admin: true, mai: false, auditor: false });
+    await expect((await as('mai.le@senvang.example')).instance.cancel({ id, reason: 'Thử' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await (await as(demo.ngoc)).instance.cancel({ id, reason: 'Không cần nữa' });
+    // Once ended, nobody may.
+    expect({ ngoc: await mayCancel(demo.ngoc), admin: await mayCancel(ADMIN) }).toEqual({ ngoc: false, admin: false });
+  });
 });
 
 describe('instance.get', () => {

@@ -4,6 +4,7 @@ import { formatDate, formatDateTime } from '../../_i18n/format';
 import type { MessageKey, Translate } from '../../_i18n/messages';
 import { FormDataView } from '../../_components/form-data-view';
 import { RetryButton, TerminateForm } from '../../_components/incident-actions';
+import { CancelInstance } from '../../_components/instance-actions';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
@@ -12,6 +13,8 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
   if (!/^[0-9a-f-]{36}$/i.test(id)) return <div className="notice error">{t('notFound')}</div>;
   const instance = await orNotFound(caller.instance.get({ id }));
   if ('forbidden' in instance) return <div className="notice error">{instance.forbidden}</div>;
+  // An ended instance whose history says it was cancelled (instance.cancel) shows as cancelled, not just ended.
+  const statusKey: MessageKey = instance.status === 'terminated' && instance.history.some((e) => e.type === 'instance.cancelled') ? 'status_cancelled' : (`status_${instance.status}` as MessageKey);
   const name = (elementId: string | null) => (elementId ? (localize(instance.names[elementId] ?? undefined, locale) ?? elementId) : '');
 
   return (
@@ -25,7 +28,7 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
           <dt>{t('status')}</dt>
           <dd>
             <span className={`badge ${instance.status}`} data-testid="instance-status">
-              {t(`status_${instance.status}` as MessageKey)}
+              {t(statusKey)}
             </span>
           </dd>
           {instance.outcome && (
@@ -38,7 +41,8 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
               </dd>
             </>
           )}
-          {instance.status !== 'completed' && instance.active.length > 0 && (
+          {/* Where it waits: only while it runs (a cancelled or ended instance waits nowhere). */}
+          {(instance.status === 'active' || instance.status === 'incident') && instance.active.length > 0 && (
             <>
               <dt>{t('waitingAt')}</dt>
               <dd>{instance.active.map(name).join(', ')}</dd>
@@ -56,6 +60,7 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
             </>
           )}
         </dl>
+        {instance.mayCancel && <CancelInstance instanceId={instance.id} locale={locale} />}
       </section>
 
       {instance.hasIncident && (

@@ -102,16 +102,36 @@ export async function cancelInstance(db: Executor, actor: Actor, input: { instan
       .from(processInstances)
       .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId)));
     if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.instanceId}" was not found.`);
-    const asAdmin = actor.role === 'admin';
-    if (!asAdmin && initiatorOf(instance.state) !== actor.userId) throw new AppError('FORBIDDEN', `Only an admin or whoever started process instance "${instance.id}" may cancel it.`);
-    if (instance.status !== 'active' && instance.status !== 'incident') throw new AppError('CONFLICT', `Process instance "${instance.id}" is already ${instance.status}.`);
-    if (instance.status === 'incident' && !asAdmin) throw new AppError('CONFLICT', `Process instance "${instance.id}" is stopped by an incident; an admin resolves it (or cancels it).`);
-    if (instance.parentId) {
-      throw new AppError('BAD_REQUEST', `Process instance "${instance.id}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; cancel that instance instead (it ends this one too).`);
-    }
-    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: asAdmin ? 'admin' : 'initiator', reason: input.reason, before: instance.status } });
+    const refused = cancelRefusal(actor, instance);
+    if (refused) throw refused;
+    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason: input.reason, before: instance.status } });
     return { id: instance.id, status: 'terminated' as const };
   });
+}
+
+interface Cancellable {
+  id: string;
+  status: string;
+  state: InstanceState;
+  parentId: string | null;
+  parentElementId: string | null;
+}
+
+/**
+ * Why the actor may not cancel this instance now, or null if they may: the one rule, enforced by
+ * cancelInstance and shown by the instance page (getInstance's `mayCancel`). An admin cancels any
+ * running or incident-stopped instance, its initiator their own while it is active; an instance a
+ * call activity started is cancelled through its parent.
+ */
+export function cancelRefusal(actor: Actor, instance: Cancellable): AppError | null {
+  const asAdmin = actor.role === 'admin';
+  if (!asAdmin && initiatorOf(instance.state) !== actor.userId) return new AppError('FORBIDDEN', `Only an admin or whoever started process instance "${instance.id}" may cancel it.`);
+  if (instance.status !== 'active' && instance.status !== 'incident') return new AppError('CONFLICT', `Process instance "${instance.id}" is already ${instance.status}.`);
+  if (instance.status === 'incident' && !asAdmin) return new AppError('CONFLICT', `Process instance "${instance.id}" is stopped by an incident; an admin resolves it (or cancels it).`);
+  if (instance.parentId) {
+    return new AppError('BAD_REQUEST', `Process instance "${instance.id}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; cancel that instance instead (it ends this one too).`);
+  }
+  return null;
 }
 
 const completer = alias(users, 'completer');
@@ -150,6 +170,8 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       businessKey: processInstances.businessKey,
       variables: processInstances.state,
       version: processInstances.version,
+      parentId: processInstances.parentId,
+      parentElementId: processInstances.parentElementId,
       startedAt: processInstances.startedAt,
       endedAt: processInstances.endedAt,
       startedBy: users.displayName,
@@ -182,7 +204,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .from(jobs)
       .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook'))),
   ]);
-  const { variables: state, definition, ...rest } = row;
+  const { variables: state, definition, parentId, parentElementId, ...rest } = row;
   const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
   return {
     ...rest,
@@ -198,5 +220,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     failedJobs,
     /** Open incident: the engine stopped the instance, or a job of a running one used up its retries (incident.list). */
     hasIncident: rest.status === 'incident' || (rest.status === 'active' && failedJobs.length > 0),
+    /** Whether the caller may cancel it now (instance.cancel): by the rule cancelInstance enforces. */
+    mayCancel: cancelRefusal(actor, { id, status: rest.status, state, parentId, parentElementId }) === null,
   };
 }

@@ -6,6 +6,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { Executor } from '@/db/client';
 import { EngineError } from '@/engine';
 import type { MemberRole } from '@/db/schema';
+import type { AccessAction } from '@/app/_i18n/messages-access';
+import { translator } from '@/app/_i18n/messages';
 import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
 import { connectionLost, isAppError, type FieldError } from '../errors';
@@ -58,8 +60,8 @@ export type Access =
 
 export interface Meta {
   access: Access;
-  /** For `designer` and `admin`: completes "Only an admin may …". */
-  action?: string;
+  /** For `designer` and `admin`: the action "Only an admin may …" names, in the caller's language. */
+  action?: AccessAction;
 }
 
 /** Whether a member with `role` passes `access` (signed in; the company is the actor's). */
@@ -105,18 +107,25 @@ const authorize = t.middleware(({ ctx, meta, next }) => {
   if (!meta?.access) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'This procedure declares no access; build it from the procedures of app/server/trpc/init.ts.' });
   if (meta.access === 'public') return next();
   if (meta.access === 'account') {
-    if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+    if (!ctx.userId) throw signInFirst(ctx);
     return next();
   }
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
-  if (!allows(meta.access, ctx.actor.role)) throw new TRPCError({ code: 'FORBIDDEN', message: deniedMessage(meta) });
+  if (!ctx.actor) throw signInFirst(ctx);
+  if (!allows(meta.access, ctx.actor.role)) throw new TRPCError({ code: 'FORBIDDEN', message: deniedMessage(meta, ctx) });
   return next();
 });
 
-function deniedMessage(meta: Meta): string {
-  if (meta.access === 'worker') return 'Auditors have read-only access.';
-  if (meta.access === 'designer') return `Only a designer or an admin may ${meta.action ?? 'do this'}.`;
-  return `Only an admin may ${meta.action ?? 'do this'}.`;
+/** The refusals speak the caller's language (ctx.locale), like the services' errors. */
+function signInFirst(ctx: Context): TRPCError {
+  return new TRPCError({ code: 'UNAUTHORIZED', message: translator(ctx.locale)('accessSignIn') });
+}
+
+function deniedMessage(meta: Meta, ctx: Context): string {
+  const t = translator(ctx.locale);
+  if (meta.access === 'worker') return t('accessAuditorReadOnly');
+  // Every admin and designer builder takes an action; a meta without one is a wiring mistake, still refused.
+  const action = meta.action ? t(meta.action) : '…';
+  return t(meta.access === 'designer' ? 'accessDesignerOnly' : 'accessAdminOnly', { action });
 }
 
 export const router = t.router;
@@ -130,24 +139,24 @@ export const publicProcedure = declared.meta({ access: 'public' });
 
 /** Signed in, whether or not a member of any company: `ctx.userId` is the account (invitation.accept). */
 export const accountProcedure = declared.meta({ access: 'account' }).use(({ ctx, next }) => {
-  if (!ctx.userId) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!ctx.userId) throw signInFirst(ctx);
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
 
 /** Narrows the context to a signed-in actor (authorize has checked already: a second wall). */
 const signedIn = declared.use(({ ctx, next }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!ctx.actor) throw signInFirst(ctx);
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
 /** Signed in and a member of the active company (auditors included). */
 export const memberProcedure = signedIn.meta({ access: 'member' });
 
-/** Company admins only (which also rules out auditors); `action` completes "Only an admin may …". */
-export const adminProcedure = (action: string) => signedIn.meta({ access: 'admin', action });
+/** Company admins only (which also rules out auditors); `action` (a translation key) completes "Only an admin may …". */
+export const adminProcedure = (action: AccessAction) => signedIn.meta({ access: 'admin', action });
 
-/** Designers and admins (processes, forms, templates); `action` completes "Only a designer or an admin may …". */
-export const designerProcedure = (action: string) => signedIn.meta({ access: 'designer', action });
+/** Designers and admins (processes, forms, templates); `action` (a translation key) completes "Only a designer or an admin may …". */
+export const designerProcedure = (action: AccessAction) => signedIn.meta({ access: 'designer', action });
 
 /** Members who do work: everyone but read-only auditors. */
 export const workerProcedure = signedIn.meta({ access: 'worker' });

@@ -18,7 +18,7 @@ export const definitionRouter = router({
    * transaction; versions are immutable. Errors name the field (`definition.elements[2].formKey`,
    * `forms.0.schema`). Designers and admins only.
    */
-  publish: designerProcedure('publish processes')
+  publish: designerProcedure('action_publishProcesses')
     .input(
       z.object({
         definition: jsonObject.refine(withinLimit, { message: 'The definition is larger than 1 MB as JSON; split the process or trim its diagrams.' }),
@@ -30,7 +30,7 @@ export const definitionRouter = router({
       return { id: row.id, key: row.key, version: row.version, name: row.name };
     }),
   /** A published version (latest unless `version`) as canonical JSON or BPMN XML, with its forms. Designers and admins only. */
-  export: designerProcedure('export processes')
+  export: designerProcedure('action_exportProcesses')
     .input(z.object({ key: keySchema, version: z.number().int().min(1).optional(), format: z.enum(['json', 'bpmn']).default('json') }))
     .query(({ ctx, input }) => exportProcess(ctx.db, ctx.actor.tenantId, input)),
 });

@@ -3,7 +3,7 @@ import { addDepartmentMember, createDepartment, deleteDepartment, listDepartment
 import { adminProcedure, router } from '../init';
 
 /** Departments (groups) decide who is offered which tasks: admins only. */
-const adminOnly = adminProcedure('manage departments');
+const adminOnly = adminProcedure('action_manageDepartments');
 
 /** Names in both languages; emptiness and length are checked by the service, which names the field. */
 const name = z.object({ en: z.string().max(1_000), vi: z.string().max(1_000) });

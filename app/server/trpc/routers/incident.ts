@@ -4,7 +4,7 @@ import { listIncidents, retryIncident, terminateInstance } from '../../services/
 import { adminProcedure, router } from '../init';
 
 /** Incidents show every instance's errors and data, and resolving one changes a run: admins only. */
-const adminOnly = adminProcedure('see and resolve incidents');
+const adminOnly = adminProcedure('action_resolveIncidents');
 
 /** Variables an admin sets to fix an instance before retrying it: named, and small. */
 const variablesSchema = z

@@ -7,7 +7,7 @@ import { switchCompany } from '../../services/accounts';
 import { accountProcedure, adminProcedure, publicProcedure, router } from '../init';
 
 /** Inviting people into the company: admins only. */
-const adminOnly = adminProcedure('invite members');
+const adminOnly = adminProcedure('action_inviteMembers');
 
 /** A link's token: the service says "not valid" for anything that is not one, so the input only bounds it. */
 const byToken = z.object({ token: z.string().max(200) });

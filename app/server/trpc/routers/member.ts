@@ -4,7 +4,7 @@ import { listMembers, removeMember, setMemberRole } from '../../services/members
 import { adminProcedure, router } from '../init';
 
 /** Who belongs to the company and with which role: admins only. */
-const adminOnly = adminProcedure('manage members');
+const adminOnly = adminProcedure('action_manageMembers');
 
 export const memberRouter = router({
   /** The company's members with their role, title and departments. */

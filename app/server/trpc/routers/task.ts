@@ -23,7 +23,7 @@ export const taskRouter = router({
   /** The assignee gives a department task back to its departments. */
   unclaim: workerProcedure.input(byId).mutation(({ ctx, input }) => withIdempotency(ctx.db, ctx.actor, input.idempotencyKey, 'task.unclaim', { id: input.id }, (tx) => unclaimTask(tx, ctx.actor, input.id))),
   /** An admin gives an open task to a member of the company who may work it. */
-  reassign: adminProcedure('reassign tasks')
+  reassign: adminProcedure('action_reassignTasks')
     .input(z.object({ id: z.uuid(), assigneeId: z.uuid(), version: z.number().int().min(1).optional(), idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input }) => {
       const { idempotencyKey, ...rest } = input;

@@ -3,7 +3,7 @@ import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, redeliver, 
 import { adminProcedure, router } from '../init';
 
 /** Webhooks carry the company's events out and hold a signing secret: admins only. */
-const adminOnly = adminProcedure('manage webhooks');
+const adminOnly = adminProcedure('action_manageWebhooks');
 
 const byId = z.object({ id: z.uuid() });
 
