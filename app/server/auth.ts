@@ -230,3 +230,16 @@ export function getAuth(db: Executor, options?: AuthOptions): Auth {
   }
   return auth;
 }
+
+/**
+ * Whether a password reset link's token would still be accepted (unused, unexpired), so the reset
+ * page can say so when it opens instead of on submit. The same lookup better-auth's own
+ * GET /reset-password/:token check makes (it hashes the token, as stored); resetPassword still
+ * checks again when the form is sent (the link may expire in between).
+ */
+export async function resetTokenWorks(db: Executor, token: string): Promise<boolean> {
+  if (!token || token.length > 200) return false;
+  const context = await getAuth(db).$context;
+  const verification = await context.internalAdapter.findVerificationValue(`reset-password:${token}`);
+  return !!verification && verification.expiresAt > new Date();
+}

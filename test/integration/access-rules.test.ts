@@ -205,6 +205,26 @@ describe('instance.cancel', () => {
     expect(audit!.data).toMatchObject({ by: 'admin', reason: 'Dọn dẹp' });
   });
 
+  it('the refusals and the missing reason speak the caller\'s language (Vietnamese), naming the field', async () => {
+    const { id, taskIds } = await start();
+    const viAs = async (email: string) => {
+      const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+      return createCaller(await createContextInner({ db: handle.db, userId: user!.id, tenantId, locale: 'vi' }));
+    };
+    await expect((await viAs(demo.hung)).instance.cancel({ id, reason: 'Không phải của tôi' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: `Chỉ quản trị viên hoặc người đã bắt đầu phiên quy trình "${id}" mới được hủy nó.`,
+    });
+    const missing = await (await viAs(demo.ngoc)).instance.cancel({ id, reason: '  ' }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'BAD_REQUEST', message: 'Hãy nhập lý do hủy.' });
+    expect(JSON.stringify((missing as { cause?: unknown }).cause ?? missing)).toContain('"field":"reason"');
+    expect((await handle.db.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, id)))[0]!.status).toBe('active');
+    // The same rule in English for an English caller, and the ended case in Vietnamese.
+    await expect((await as(demo.ngoc)).instance.cancel({ id, reason: '' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Give a reason for cancelling.' });
+    await (await as('mai.le@senvang.example')).task.complete({ id: taskIds[0]!, data: { ok: true } });
+    await expect((await viAs(demo.ngoc)).instance.cancel({ id, reason: 'Muộn rồi' })).rejects.toMatchObject({ code: 'CONFLICT', message: `Phiên quy trình "${id}" không còn chạy: đã hoàn thành.` });
+  });
+
   it('a completed instance cannot be cancelled', async () => {
     const { id, taskIds } = await start();
     await (await as('mai.le@senvang.example')).task.complete({ id: taskIds[0]!, data: { ok: true } });

@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { auditEvents, groupMembers, groups, memberships, tenants, users } from '@/db/schema';
+import { auditEvents, delegations, groupMembers, groups, memberships, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -282,5 +282,78 @@ describe('departments', () => {
       expect(r.message).not.toMatch(/Finance|Tài chính|Other/);
     }
     expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('removing a member gives their work back', () => {
+  const review = (key: string, group: string) => ({
+    definition: {
+      formatVersion: 1,
+      key,
+      version: 1,
+      name: { en: 'Expense review', vi: 'Duyệt chi phí' },
+      elements: [{ id: 's', type: 'startEvent' }, { id: 'review', type: 'userTask', name: { en: 'Review', vi: 'Xem xét' }, formKey: `${key}-form`, candidateGroups: [group] }, { id: 'e', type: 'endEvent' }],
+      flows: [{ id: 'f1', source: 's', target: 'review' }, { id: 'f2', source: 'review', target: 'e' }],
+    },
+    forms: [{ key: `${key}-form`, version: 1, title: 'Xem xét', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } }],
+  });
+  /** A caller in a given company (a user of two companies picks one per request). */
+  const inCompany = async (email: string, tenant: string) => {
+    const { createContextInner } = await import('@/app/server/trpc/init');
+    const { createCaller } = await import('@/app/server/trpc/root');
+    return createCaller(await createContextInner({ db: handle.db, userId: ids[email]!, tenantId: tenant, locale: 'en' }));
+  };
+  const tomorrow = () => new Date(Date.now() + 86_400_000);
+
+  it("a removed member's claimed task goes back to the department (version moved, audited: who removed whom), their delegations end; another company's are untouched", async () => {
+    // Given: Hùng (accounting) holds a task and delegations in Sen Vàng, and in another company too.
+    const senVang = (email: string) => inCompany(email, tenantId);
+    await (await senVang(admin)).definition.publish(review('remove-review', 'accounting'));
+    const { taskIds: [taskId] } = await (await senVang(demo.quan)).instance.start({ definitionKey: 'remove-review', variables: {} });
+    const hung = await senVang(demo.hung);
+    const claimed = await hung.task.claim({ id: taskId! });
+    const lan = await senVang(demo.lan);
+    expect((await lan.task.list()).map((t) => t.id)).not.toContain(taskId); // Hùng's now, not the department's
+    const fromHung = await hung.delegation.create({ delegateId: ids[demo.lan]!, startsAt: new Date(), endsAt: tomorrow() });
+    const toHung = await (await senVang(demo.lan)).delegation.create({ delegateId: ids[demo.hung]!, startsAt: new Date(), endsAt: tomorrow() });
+
+    await handle.db.insert(memberships).values({ tenantId: otherTenantId, userId: ids[demo.hung]!, role: 'staff' });
+    await handle.db.insert(groupMembers).values({ tenantId: otherTenantId, groupId: otherGroupId, userId: ids[demo.hung]!, role: 'member' });
+    const other = (email: string) => inCompany(email, otherTenantId);
+    await (await other(otherAdmin)).definition.publish(review('remove-review', 'finance'));
+    const { taskIds: [otherTaskId] } = await (await other(otherAdmin)).instance.start({ definitionKey: 'remove-review', variables: {} });
+    const hungThere = await other(demo.hung);
+    const otherClaim = await hungThere.task.claim({ id: otherTaskId! });
+    const otherDelegation = await hungThere.delegation.create({ delegateId: otherUserId, startsAt: new Date(), endsAt: tomorrow() });
+
+    // When: an admin removes Hùng from Sen Vàng.
+    const result = await (await senVang(admin)).member.remove({ userId: ids[demo.hung]! });
+
+    // Then: the task is unassigned, its version moved, and the department is offered it again.
+    expect(result).toMatchObject({ removed: true, tasksReturned: 1, delegationsRevoked: 2 });
+    const [row] = await handle.db.select().from(tasks).where(eq(tasks.id, taskId!));
+    expect(row).toMatchObject({ assigneeId: null, status: 'open', version: claimed.version + 1 });
+    expect((await lan.task.list()).map((t) => t.id)).toContain(taskId);
+    const [audit] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.taskId, taskId!), eq(auditEvents.type, 'task.reassigned')));
+    expect(audit).toMatchObject({ tenantId, actorId: ids[admin], data: { from: ids[demo.hung], fromName: 'Trần Văn Hùng', to: null, memberRemoved: true } });
+    // A page still showing Hùng as the holder gets a conflict naming what happened.
+    const stale = await refusal(lan.task.complete({ id: taskId!, data: { ok: true }, version: claimed.version }));
+    expect(stale).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('given back to its departments when Ngô Quốc Bảo removed Trần Văn Hùng from the company') });
+    const revoked = await handle.db.select().from(delegations).where(inArray(delegations.id, [fromHung.id, toHung.id]));
+    expect(revoked.map((d) => [d.revokedAt !== null, d.revokedBy])).toEqual([
+      [true, ids[admin]],
+      [true, ids[admin]],
+    ]);
+    const revokedAudit = (await auditTypes('delegation.revoked')).filter((a) => (a.data as { memberRemoved?: string }).memberRemoved === ids[demo.hung]);
+    expect(revokedAudit.map((a) => (a.data as { delegationId: string }).delegationId).sort()).toEqual([fromHung.id, toHung.id].sort());
+    expect((await auditTypes('member.removed')).find((a) => (a.data as { userId: string }).userId === ids[demo.hung])).toMatchObject({ data: { taskIds: [taskId], delegationIds: expect.arrayContaining([fromHung.id, toHung.id]) } });
+
+    // The other company: Hùng still holds its task at the same version, and his delegation there stands.
+    const [otherRow] = await handle.db.select().from(tasks).where(eq(tasks.id, otherTaskId!));
+    expect(otherRow).toMatchObject({ assigneeId: ids[demo.hung], version: otherClaim.version });
+    const [stillThere] = await handle.db.select().from(delegations).where(eq(delegations.id, otherDelegation.id));
+    expect(stillThere!.revokedAt).toBeNull();
+    expect(await handle.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, otherTenantId), inArray(auditEvents.type, ['task.reassigned', 'delegation.revoked'])))).toEqual([]);
+    expect((await (await other(demo.hung)).task.list()).map((t) => t.id)).toContain(otherTaskId);
   });
 });

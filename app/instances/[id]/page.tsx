@@ -158,6 +158,8 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
     case 'task.unclaimed':
       return t('ev_taskUnclaimed', { actor: event.actor ?? '—', element: name(event.elementId) });
     case 'task.reassigned':
+      // The assignee left the company (members.removeMember): the task went back to its departments.
+      if (data.memberRemoved === true) return t('ev_taskReturnedMemberRemoved', { actor: event.actor ?? '—', element: name(event.elementId), from: typeof data.fromName === 'string' ? data.fromName : '—' });
       return t('ev_taskReassigned', { actor: event.actor ?? '—', element: name(event.elementId), from: typeof data.fromName === 'string' ? data.fromName : t('nobody'), to: String(data.toName ?? '—') });
     case 'element.completed': {
       const flowName = typeof data.flowId === 'string' ? localizedOrNull(name, data.flowId) : null;

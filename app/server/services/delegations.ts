@@ -101,6 +101,24 @@ export async function revokeDelegation(db: Executor, actor: Actor, id: string) {
   });
 }
 
+/**
+ * A member leaves the company (members.removeMember, in its transaction): every delegation from or
+ * to them there that has not ended is revoked, each audited as `delegation.revoked` naming them
+ * (`memberRemoved`). Returns the ids revoked.
+ */
+export async function revokeDelegationsOfRemovedMember(tx: Executor, actor: Actor, userId: string): Promise<string[]> {
+  const revoked = await tx
+    .update(delegations)
+    .set({ revokedAt: sql`now()`, revokedBy: actor.userId })
+    .where(and(eq(delegations.tenantId, actor.tenantId), or(eq(delegations.delegatorId, userId), eq(delegations.delegateId, userId)), isNull(delegations.revokedAt), sql`${delegations.endsAt} > now()`))
+    .returning({ id: delegations.id, delegatorId: delegations.delegatorId, delegateId: delegations.delegateId });
+  revoked.sort((a, b) => a.id.localeCompare(b.id));
+  if (revoked.length) {
+    await appendAudit(tx, revoked.map((r) => ({ tenantId: actor.tenantId, actorId: actor.userId, type: 'delegation.revoked', data: { delegationId: r.id, delegatorId: r.delegatorId, delegateId: r.delegateId, memberRemoved: userId } })));
+  }
+  return revoked.map((r) => r.id);
+}
+
 /** Colleagues the actor may delegate to: members of the company who work tasks, but the actor. */
 export async function delegationColleagues(db: Executor, actor: Actor) {
   return db

@@ -6,6 +6,7 @@ import { evaluateExpression, start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
+import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf, startRefusal } from './definitions';
@@ -96,6 +97,11 @@ async function startInTransaction(db: Executor, actor: Actor, input: StartInput)
  * Another company's id is not found; a second cancel is a conflict, not a second cancellation.
  */
 export async function cancelInstance(db: Executor, actor: Actor, input: { instanceId: string; reason: string }): Promise<{ id: string; status: 'terminated' }> {
+  const reason = input.reason.trim();
+  if (reason.length === 0) {
+    const t = translator(actor.locale);
+    throw new AppError('BAD_REQUEST', t('cancelInstanceReasonRequired'), [{ field: 'reason', label: t('cancelInstanceReason'), message: t('cancelInstanceReasonRequired') }]);
+  }
   return db.transaction(async (tx) => {
     const [instance] = await tx
       .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
@@ -104,7 +110,7 @@ export async function cancelInstance(db: Executor, actor: Actor, input: { instan
     if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.instanceId}" was not found.`);
     const refused = cancelRefusal(actor, instance);
     if (refused) throw refused;
-    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason: input.reason, before: instance.status } });
+    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason, before: instance.status } });
     return { id: instance.id, status: 'terminated' as const };
   });
 }
@@ -124,13 +130,18 @@ interface Cancellable {
  * call activity started is cancelled through its parent.
  */
 export function cancelRefusal(actor: Actor, instance: Cancellable): AppError | null {
+  const t = translator(actor.locale);
+  const id = instance.id;
   const asAdmin = actor.role === 'admin';
-  if (!asAdmin && initiatorOf(instance.state) !== actor.userId) return new AppError('FORBIDDEN', `Only an admin or whoever started process instance "${instance.id}" may cancel it.`);
-  if (instance.status !== 'active' && instance.status !== 'incident') return new AppError('CONFLICT', `Process instance "${instance.id}" is already ${instance.status}.`);
-  if (instance.status === 'incident' && !asAdmin) return new AppError('CONFLICT', `Process instance "${instance.id}" is stopped by an incident; an admin resolves it (or cancels it).`);
-  if (instance.parentId) {
-    return new AppError('BAD_REQUEST', `Process instance "${instance.id}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; cancel that instance instead (it ends this one too).`);
+  if (!asAdmin && initiatorOf(instance.state) !== actor.userId) return new AppError('FORBIDDEN', t('cancelRefusedNotInitiator', { id }));
+  if (instance.status !== 'active' && instance.status !== 'incident') {
+    // Vietnamese names the status as the UI does ("đã kết thúc"); English keeps the stored word ("terminated").
+    const key = `status_${instance.status}` as MessageKey;
+    const status = actor.locale === 'vi' && (key === 'status_completed' || key === 'status_terminated') ? t(key).toLowerCase() : instance.status;
+    return new AppError('CONFLICT', t('cancelRefusedEnded', { id, status }));
   }
+  if (instance.status === 'incident' && !asAdmin) return new AppError('CONFLICT', t('cancelRefusedIncident', { id }));
+  if (instance.parentId) return new AppError('BAD_REQUEST', t('cancelRefusedCalled', { id, element: instance.parentElementId ?? '', parent: instance.parentId }));
   return null;
 }
 

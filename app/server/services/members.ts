@@ -17,6 +17,8 @@ import type { Locale } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { AppError, databaseErrorCode, type FieldError } from '../errors';
 import { appendAudit } from './audit';
+import { revokeDelegationsOfRemovedMember } from './delegations';
+import { returnTasksOfRemovedMember } from './tasks';
 
 const say = (locale: Locale, en: string, vi: string) => (locale === 'vi' ? vi : en);
 
@@ -104,7 +106,9 @@ export async function setMemberRole(db: Executor, actor: Actor, input: { userId:
 /**
  * Revokes a membership: the user leaves the company and its departments (their account and other
  * companies stay), and is refused on their next request. Audited as `member.removed`. The last
- * admin cannot be removed. Open tasks assigned to them stay assigned until an admin reassigns them.
+ * admin cannot be removed. In the same transaction their open tasks offered to departments go back
+ * to those departments (tasks.returnTasksOfRemovedMember) and their delegations there that have not
+ * ended, from or to them, are revoked; each change audited, naming the admin and the member.
  */
 export async function removeMember(db: Executor, actor: Actor, input: { userId: string }) {
   return db.transaction(async (tx) => {
@@ -122,8 +126,10 @@ export async function removeMember(db: Executor, actor: Actor, input: { userId: 
       .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.userId, input.userId)))
       .returning({ groupId: groupMembers.groupId });
     await tx.delete(memberships).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.userId)));
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'member.removed', data: { userId: input.userId, email: member.email, role: member.role, groupIds: left.map((g) => g.groupId) } }]);
-    return { userId: input.userId, removed: true };
+    const taskIds = await returnTasksOfRemovedMember(tx, actor, { id: input.userId, name: member.displayName });
+    const delegationIds = await revokeDelegationsOfRemovedMember(tx, actor, input.userId);
+    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'member.removed', data: { userId: input.userId, email: member.email, role: member.role, groupIds: left.map((g) => g.groupId), taskIds, delegationIds } }]);
+    return { userId: input.userId, removed: true, tasksReturned: taskIds.length, delegationsRevoked: delegationIds.length };
   });
 }
 

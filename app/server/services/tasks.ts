@@ -417,11 +417,13 @@ async function staleTask(tx: Executor, task: Task, shown: number): Promise<AppEr
     .orderBy(desc(auditEvents.id))
     .limit(1);
   const name = localize(task.name ?? undefined, 'en') ?? task.elementId;
-  const d = (last?.data ?? {}) as { fromName?: string | null; toName?: string };
+  const d = (last?.data ?? {}) as { fromName?: string | null; toName?: string | null; memberRemoved?: boolean };
   const what = !last
     ? 'changed'
     : last.type === 'task.reassigned'
-      ? `reassigned by ${last.by ?? 'an admin'} from ${d.fromName ?? 'nobody'} to ${d.toName ?? 'someone else'}`
+      ? d.memberRemoved
+        ? `given back to its departments when ${last.by ?? 'an admin'} removed ${d.fromName ?? 'its assignee'} from the company`
+        : `reassigned by ${last.by ?? 'an admin'} from ${d.fromName ?? 'nobody'} to ${d.toName ?? 'someone else'}`
       : last.type === 'task.claimed'
         ? `claimed by ${last.by ?? 'someone else'}`
         : `released by ${last.by ?? 'someone else'}`;
@@ -499,6 +501,24 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
     const fromName = task.assigneeId ? await nameOf(tx, task.assigneeId) : null;
     return assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
   });
+}
+
+/**
+ * A member leaves the company (members.removeMember calls this in its transaction): their open
+ * tasks offered to departments go back to those departments (unassigned, version moved, so a page
+ * showing the old holder gets a conflict), each audited as `task.reassigned` to nobody by the admin
+ * who removed them (`memberRemoved`). A task offered to no department stays with them: nobody else
+ * could take it, so an admin reassigns it. Returns the ids given back.
+ */
+export async function returnTasksOfRemovedMember(tx: Executor, actor: Actor, member: { id: string; name: string }): Promise<string[]> {
+  const held = await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.assigneeId, member.id), eq(tasks.status, 'open'), sql`cardinality(${tasks.candidateGroups}) > 0`))
+    .orderBy(asc(tasks.id))
+    .for('update');
+  for (const task of held) await assign(tx, actor, task, null, 'task.reassigned', { from: member.id, fromName: member.name, to: null, toName: null, memberRemoved: true });
+  return held.map((t) => t.id);
 }
 
 /** Sets the assignee of a locked, open task, moves its version and writes the audit row (chained to its instance). */

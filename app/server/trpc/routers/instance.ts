@@ -13,7 +13,7 @@ export const instanceRouter = router({
   get: memberProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getInstance(ctx.db, ctx.actor, input.id)),
   /** Ends a running instance with its tasks and jobs: an admin, or its initiator while it is active. A reason is required (audited). */
   cancel: workerProcedure
-    .input(z.object({ id: z.uuid(), reason: z.string().trim().min(1, 'Give a reason for cancelling.').max(1_000), idempotencyKey: idempotencyKeySchema.optional() }))
+    .input(z.object({ id: z.uuid(), reason: z.string().max(1_000) /* an empty reason is refused by cancelInstance, in the caller's language */, idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input: { idempotencyKey, id, reason } }) =>
       withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'instance.cancel', { id, reason }, (tx) => cancelInstance(tx, ctx.actor, { instanceId: id, reason })),
     ),
