@@ -21,3 +21,15 @@ export async function orNotFound<T>(query: Promise<T>): Promise<T | { forbidden:
     throw error;
   }
 }
+
+/** Runs a query of an admins-only page; FORBIDDEN (not an admin) gives null, for the page's notice. */
+export async function unlessForbidden<T>(query: Promise<T>): Promise<T | null> {
+  try {
+    return await query;
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return null;
+    throw error;
+  }
+}
+
+export { isUuid } from './errors';

@@ -47,16 +47,6 @@ export async function consumeRateLimit(db: Executor, key: string, rule: RateRule
   return { allowed: false, retryAfter: await secondsLeft(db, id, rule) };
 }
 
-/** Whether `key` has attempts left, without counting one. */
-export async function peekRateLimit(db: Executor, key: string, rule: RateRule): Promise<RateDecision> {
-  const id = hashed(key);
-  const [row] = await db
-    .select({ full: sql<boolean>`not (${expired(rule)}) and ${current.count} >= ${rule.max}` })
-    .from(rateLimits)
-    .where(eq(rateLimits.key, id));
-  if (!row?.full) return { allowed: true, retryAfter: null };
-  return { allowed: false, retryAfter: await secondsLeft(db, id, rule) };
-}
 
 /** Gives back one attempt counted against `key` (one that turned out not to be a failure). */
 export async function refundRateLimit(db: Executor, key: string): Promise<void> {

@@ -95,10 +95,10 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   };
 }
 
-/** Polls until stopped. Returns the running loop's stop function. */
 /** How often a worker loop forgets old idempotency results. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 
+/** Polls until stopped. Returns the running loop's stop function. */
 export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { worker: Worker; stop: () => Promise<void> } {
   const worker = createWorker(db, options);
   let running = true;

@@ -55,6 +55,11 @@ export class BpmnImportError extends Error {
 }
 
 type Json = Record<string, unknown>;
+/** A comma-separated trellis attribute as a list: "accounting, sales" → ["accounting", "sales"]. */
+function textList(element: ModdleElement, attr: string): string[] {
+  return text(element, attr)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+}
+
 const ID = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -126,8 +131,7 @@ class Importer {
       if (v) definition[k] = v;
     }
     // trellis:startableBy="accounting, sales" (departments), trellis:startableByRoles="designer" (roles)
-    const names = (attr: string) => text(main, attr)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
-    const [startGroups, startRoles] = [names('startableBy'), names('startableByRoles')];
+    const [startGroups, startRoles] = [textList(main, 'startableBy'), textList(main, 'startableByRoles')];
     if (startGroups.length > 0 || startRoles.length > 0) {
       // An unknown role is refused by the schema below, naming startableBy.roles.
       definition.startableBy = { ...(startGroups.length > 0 ? { groups: startGroups } : {}), ...(startRoles.length > 0 ? { roles: startRoles as StartableBy['roles'] } : {}) };
@@ -397,7 +401,7 @@ class Importer {
     if (role === 'manager' || role === 'member') out.candidateRole = role;
     // The four-eyes rule (trellis:notInitiator, trellis:notCompletedBy); validation checks the ids.
     const notInitiator = (e as Record<string, unknown>).notInitiator;
-    const notCompletedBy = text(e, 'notCompletedBy')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const notCompletedBy = textList(e, 'notCompletedBy');
     if (typeof notInitiator === 'boolean' || notCompletedBy.length > 0) {
       out.separationOfDuties = { ...(typeof notInitiator === 'boolean' ? { notInitiator } : {}), ...(notCompletedBy.length > 0 ? { notCompletedBy } : {}) };
     }

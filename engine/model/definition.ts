@@ -409,7 +409,7 @@ export const startingRoles = ['admin', 'designer', 'staff'] as const;
  * Who may start the process besides admins (who always may): members of these departments
  * (group keys), and members with these company roles. Absent = every member but auditors.
  */
-export const startableBySchema = z
+const startableBySchema = z
   .strictObject({
     groups: z.array(keySchema).max(50).optional(),
     roles: z.array(z.enum(startingRoles)).max(startingRoles.length).optional(),

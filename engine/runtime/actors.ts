@@ -35,7 +35,7 @@ export function actorsAfter(actors: InstanceActors | undefined, event: EngineEve
 }
 
 /** The users `rule` excludes, given what the instance knows now. */
-export function excludedBy(rule: Rule, actors: InstanceActors | undefined): string[] {
+function excludedBy(rule: Rule, actors: InstanceActors | undefined): string[] {
   const out = new Set<string>();
   if (rule.notInitiator && actors?.initiator) out.add(actors.initiator);
   for (const elementId of rule.notCompletedBy ?? []) for (const id of actors?.completed?.[elementId] ?? []) out.add(id);

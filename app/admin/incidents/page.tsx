@@ -3,24 +3,18 @@
  * Retry button each. Filter by process. Names, errors and business keys are rendered as text.
  */
 import Link from 'next/link';
-import { TRPCError } from '@trpc/server';
 import { keySchema, localize } from '@/engine/model/definition';
 import { RetryButton } from '../../_components/incident-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage } from '../../server/page-helpers';
+import { signedInPage, unlessForbidden } from '../../server/page-helpers';
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<{ process?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
   const processKey = keySchema.safeParse(params.process).success ? params.process : undefined;
-  let all: Awaited<ReturnType<typeof caller.incident.list>>;
-  try {
-    all = await caller.incident.list();
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return <div className="notice error">{t('incidentsAdminsOnly')}</div>;
-    throw error;
-  }
+  const all = await unlessForbidden(caller.incident.list());
+  if (all === null) return <div className="notice error">{t('incidentsAdminsOnly')}</div>;
   const incidents = processKey ? await caller.incident.list({ processKey }) : all;
   // The filter offers the processes that have incidents now.
   const processes = [...new Map(all.map((i) => [i.process.key, i.process.name])).entries()].sort(([a], [b]) => a.localeCompare(b));

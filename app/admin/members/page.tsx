@@ -4,22 +4,16 @@
  * access (revoke), and departments with their members and manager (add, rename in both
  * languages, delete when empty). Everything a person typed is rendered as text.
  */
-import { TRPCError } from '@trpc/server';
-import { memberRoles } from '@/db/schema';
+import { memberRoles } from '../../server/services/members';
 import { localize } from '@/engine/model/definition';
 import { DepartmentEditor, DepartmentMembers, InviteForm, MemberRoleSelect, NewDepartmentForm, RemoveMemberButton, RevokeInvitationButton } from '../../_components/member-actions';
 import { formatDateTime } from '../../_i18n/format';
-import { signedInPage } from '../../server/page-helpers';
+import { signedInPage, unlessForbidden } from '../../server/page-helpers';
 
 export default async function MembersPage() {
   const { caller, actor, locale, t } = await signedInPage();
-  let data: [Awaited<ReturnType<typeof caller.member.list>>, Awaited<ReturnType<typeof caller.department.list>>, Awaited<ReturnType<typeof caller.invitation.list>>];
-  try {
-    data = await Promise.all([caller.member.list(), caller.department.list(), caller.invitation.list()]);
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return <div className="notice error">{t('membersAdminsOnly')}</div>;
-    throw error;
-  }
+  const data = await unlessForbidden(Promise.all([caller.member.list(), caller.department.list(), caller.invitation.list()]));
+  if (data === null) return <div className="notice error">{t('membersAdminsOnly')}</div>;
   const [members, departments, invitations] = data;
   const departmentName = (name: Parameters<typeof localize>[0]) => localize(name, locale) ?? '';
   const candidates = members.map((m) => ({ id: m.userId, label: `${m.displayName} (${m.email})` }));

@@ -4,28 +4,20 @@
  * server's answer) is rendered as text.
  */
 import Link from 'next/link';
-import { TRPCError } from '@trpc/server';
 import { localize } from '@/engine/model/definition';
-import { emailStatuses, type EmailStatus } from '@/db/schema';
+import { emailStatuses, type EmailStatus } from '../../server/services/outbox';
 import { SendNowButton } from '../../_components/outbox-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage } from '../../server/page-helpers';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { signedInPage, unlessForbidden, isUuid } from '../../server/page-helpers';
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ after?: string; status?: string }> }) {
   const { caller, locale, t } = await signedInPage();
   const params = await searchParams;
   const status = (emailStatuses as readonly string[]).includes(params.status ?? '') ? (params.status as EmailStatus) : undefined;
-  const after = params.after && UUID.test(params.after) ? params.after : undefined;
-  let page: Awaited<ReturnType<typeof caller.outbox.list>>;
-  try {
-    page = await caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) });
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return <div className="notice error">{t('outboxAdminsOnly')}</div>;
-    throw error;
-  }
+  const after = isUuid(params.after) ? params.after : undefined;
+  const page = await unlessForbidden(caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) }));
+  if (page === null) return <div className="notice error">{t('outboxAdminsOnly')}</div>;
   const href = (query: { status?: EmailStatus; after?: string }) => {
     const search = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
     return `/admin/outbox${search.size ? `?${search}` : ''}`;

@@ -6,26 +6,19 @@
  */
 import Link from 'next/link';
 import { TRPCError } from '@trpc/server';
-import { webhookEvents } from '@/db/schema';
+import { webhookEvents } from '../../server/services/webhooks';
 import { NewWebhookForm, RedeliverButton, RefreshButton, WebhookActions, WebhookSecrets } from '../../_components/webhook-actions';
 import { formatDateTime, readableUrl } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage } from '../../server/page-helpers';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { signedInPage, unlessForbidden, isUuid } from '../../server/page-helpers';
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ deliveries?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
-  let hooks: Awaited<ReturnType<typeof caller.webhook.list>>;
-  try {
-    hooks = await caller.webhook.list();
-  } catch (error) {
-    if (error instanceof TRPCError && error.code === 'FORBIDDEN') return <div className="notice error">{t('webhooksAdminsOnly')}</div>;
-    throw error;
-  }
+  const hooks = await unlessForbidden(caller.webhook.list());
+  if (hooks === null) return <div className="notice error">{t('webhooksAdminsOnly')}</div>;
   // Deliveries of a webhook of this list only: a deleted one's (or a stale link's) are simply not shown.
-  let opened = params.deliveries && UUID.test(params.deliveries) ? hooks.find((h) => h.id === params.deliveries) : undefined;
+  let opened = isUuid(params.deliveries) ? hooks.find((h) => h.id === params.deliveries) : undefined;
   let deliveries: Awaited<ReturnType<typeof caller.webhook.deliveries>> = [];
   if (opened) {
     try {

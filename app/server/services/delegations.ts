@@ -13,6 +13,7 @@ import { delegations, memberships, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
+import { dbNow } from './effects';
 
 export interface DelegationInput {
   delegateId: string;
@@ -34,8 +35,7 @@ export async function createDelegation(db: Executor, actor: Actor, input: Delega
   if (!(input.endsAt.getTime() > input.startsAt.getTime())) throw new AppError('BAD_REQUEST', 'The delegation must end after it starts.', field('endsAt', 'must be after the start'));
   if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_DAYS * 86_400_000) throw new AppError('BAD_REQUEST', `A delegation lasts at most ${MAX_DAYS} days.`, field('endsAt', `at most ${MAX_DAYS} days after the start`));
   return db.transaction(async (tx) => {
-    const [{ now }] = (await tx.select({ now: sql<Date>`now()` }).from(sql`(select 1) as one`)) as [{ now: Date }];
-    if (input.endsAt.getTime() <= new Date(now).getTime()) throw new AppError('BAD_REQUEST', 'The delegation would already be over; choose an end in the future.', field('endsAt', 'must be in the future'));
+    if (input.endsAt.getTime() <= new Date(await dbNow(tx)).getTime()) throw new AppError('BAD_REQUEST', 'The delegation would already be over; choose an end in the future.', field('endsAt', 'must be in the future'));
     const [colleague] = await tx
       .select({ id: users.id, name: users.displayName, role: memberships.role })
       .from(memberships)

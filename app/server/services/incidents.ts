@@ -18,6 +18,7 @@ import { appendAudit } from './audit';
 import { compiledProcess } from './definitions';
 import { dbNow, driveFollowUps, stepInstance, type FollowUp } from './effects';
 import { retryJob } from './jobs';
+import { toDate } from './job-steps';
 
 export interface IncidentFilter {
   /** Only incidents of this process (any version). */
@@ -128,9 +129,6 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
 }
 
 /** postgres.js gives a subquery's timestamp as text, PGlite as a Date. */
-function toDate(value: Date | string | null): Date | null {
-  return value === null ? null : new Date(value);
-}
 
 /** Element names of the given definition versions, by definition id then element id (subprocesses included). */
 async function elementNames(db: Executor, tenantId: string, definitionIds: string[]): Promise<Map<string, Map<string, LocalizedText | null>>> {
@@ -219,11 +217,7 @@ async function releaseHeldTimers(tx: Executor, tenantId: string, instanceId: str
  */
 export async function terminateInstance(db: Executor, actor: Actor, input: { instanceId: string; reason: string }): Promise<{ id: string; status: 'terminated' }> {
   return db.transaction(async (tx) => {
-    const [instance] = await tx
-      .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
-      .from(processInstances)
-      .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId)));
-    if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.instanceId}" was not found.`);
+    const instance = await instanceToEnd(tx, actor, input.instanceId);
     if (instance.status !== 'active' && instance.status !== 'incident') throw new AppError('CONFLICT', `Process instance "${input.instanceId}" is already ${instance.status}.`);
     if (instance.parentId) {
       throw new AppError('BAD_REQUEST', `Process instance "${input.instanceId}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; resolve that instance instead (ending it ends this one too).`);
@@ -248,6 +242,16 @@ export async function terminateInstance(db: Executor, actor: Actor, input: { ins
     });
     return { id: instance.id, status: 'terminated' as const };
   });
+}
+
+/** The caller's company's instance that terminating or cancelling would end (NOT_FOUND for another company's id). */
+export async function instanceToEnd(tx: Executor, actor: Actor, instanceId: string) {
+  const [instance] = await tx
+    .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
+    .from(processInstances)
+    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
+  if (!instance) throw new AppError('NOT_FOUND', `Process instance "${instanceId}" was not found.`);
+  return instance;
 }
 
 /**

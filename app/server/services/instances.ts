@@ -11,7 +11,7 @@ import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf, startRefusal } from './definitions';
 import { NOW_MS } from './audit';
-import { endInstance } from './incidents';
+import { endInstance, instanceToEnd } from './incidents';
 import { mayWork } from './tasks';
 import { planStep, writeStep } from './step-writer';
 import { applyEffects, dbNow } from './effects';
@@ -103,11 +103,7 @@ export async function cancelInstance(db: Executor, actor: Actor, input: { instan
     throw new AppError('BAD_REQUEST', t('cancelInstanceReasonRequired'), [{ field: 'reason', label: t('cancelInstanceReason'), message: t('cancelInstanceReasonRequired') }]);
   }
   return db.transaction(async (tx) => {
-    const [instance] = await tx
-      .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
-      .from(processInstances)
-      .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId)));
-    if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.instanceId}" was not found.`);
+    const instance = await instanceToEnd(tx, actor, input.instanceId);
     const refused = cancelRefusal(actor, instance);
     if (refused) throw refused;
     await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason, before: instance.status } });

@@ -19,6 +19,7 @@ import { translator, type Locale } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { AppError, databaseErrorCode } from '../errors';
 import { appendAudit } from './audit';
+import { say } from './members';
 import { queueSystemEmail } from './system-mail';
 
 export const INVITATION_TTL_DAYS = 7;
@@ -28,7 +29,6 @@ export const MAX_INVITATION_GROUPS = 50;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const EMAIL_PATTERN = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
 
-const say = (locale: Locale, en: string, vi: string) => (locale === 'vi' ? vi : en);
 
 /** sha256 (hex) of a token: what the table stores and looks up. */
 export function hashInvitationToken(token: string): string {

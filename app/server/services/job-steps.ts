@@ -87,7 +87,8 @@ export async function finishInOneStatement(db: Executor, query: RawQuery, read: 
   return plan !== null && (await writeStep(query, ctx, plan)) === 'written';
 }
 
-function toDate(value: Date | string | null): Date | null {
+/** A timestamp as a raw query returns it (a Date on PGlite, PostgreSQL's text on postgres.js) as a Date. */
+export function toDate(value: Date | string | null): Date | null {
   // PostgreSQL's text form, "2026-11-27 11:04:53.123456+00", made ISO 8601 for Date.
   return value === null || value instanceof Date ? value : new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
 }

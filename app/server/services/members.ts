@@ -11,7 +11,10 @@
  */
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { groupMembers, groups, invitations, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
+import { groupMembers, groups, invitations, memberRoles, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
+
+/** The roles the members page offers (pages take them from here, not from the schema). */
+export { memberRoles };
 import { localize } from '@/engine/model/definition';
 import type { Locale } from '../../_i18n/messages';
 import type { Actor } from '../actor';
@@ -20,7 +23,8 @@ import { appendAudit } from './audit';
 import { revokeDelegationsOfRemovedMember } from './delegations';
 import { returnTasksOfRemovedMember } from './tasks';
 
-const say = (locale: Locale, en: string, vi: string) => (locale === 'vi' ? vi : en);
+/** A message in the caller's language (for the few written inline, beside the message files). */
+export const say = (locale: Locale, en: string, vi: string) => (locale === 'vi' ? vi : en);
 
 function fieldError(code: 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED', field: string, label: string, message: string): AppError {
   const fields: FieldError[] = [{ field, label, message }];

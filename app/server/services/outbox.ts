@@ -9,7 +9,10 @@
  */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { emailOutbox, jobs, processDefinitions, processInstances, type EmailOutboxRow, type EmailStatus } from '@/db/schema';
+import { emailOutbox, emailStatuses, jobs, processDefinitions, processInstances, type EmailOutboxRow, type EmailStatus } from '@/db/schema';
+
+/** The statuses the outbox page filters by (pages take them from here, not from the schema). */
+export { emailStatuses, type EmailStatus };
 import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale, type Translate } from '../../_i18n/messages';
 import type { Actor } from '../actor';

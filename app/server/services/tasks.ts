@@ -10,7 +10,7 @@ import { EngineError, exclusionReasons, localize, send, waitingExcludersOf, type
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, delegations, forms, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
-import { AppError } from '../errors';
+import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
 import { applyEffects, dbNow } from './effects';
@@ -277,7 +277,6 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
   return (await completeInOneStatement(db, actor, input)) ?? completeInTransaction(db, actor, input);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
 
@@ -288,7 +287,7 @@ type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'ca
  */
 async function completeInOneStatement(db: Executor, actor: Actor, input: CompleteInput) {
   const query = rawQuery(db);
-  if (!query || !UUID.test(input.taskId)) return null;
+  if (!query || !isUuid(input.taskId)) return null;
   const [row] = await query<TaskRead>(
     `select t.id as "taskId", t.status as "taskStatus", t.element_id as "elementId", t.form_id as "formId", t.assignee_id as "assigneeId", t.candidate_groups as "candidateGroups",
       t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", t.version as "taskVersion", $3::uuid = any(t.excluded_user_ids) as "excluded", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
@@ -339,8 +338,7 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     // Judged against the very state this completion steps (its version guards the write).
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])], { state: instance.state, process });
     if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'complete'));
-    const [form] = await tx.select().from(forms).where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
-    const data = validateSubmission(form!, input.data, actor.locale);
+    const data = validateSubmission(await formById(tx, actor.tenantId, task.formId), input.data, actor.locale);
 
     let result;
     try {

@@ -10,7 +10,7 @@ import type { AccessAction } from '@/app/_i18n/messages-access';
 import { translator } from '@/app/_i18n/messages';
 import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
-import { connectionLost, isAppError, type FieldError } from '../errors';
+import { connectionLost, isAppError, isUuid, type FieldError } from '../errors';
 
 export interface Context {
   db: Executor;
@@ -33,9 +33,6 @@ export async function createContextInner(opts: { db: Executor; userId: string | 
   return { db: opts.db, actor, ...(userId ? { userId } : {}), locale: opts.locale ?? actor?.locale ?? 'vi', ...(opts.email ? { email: opts.email } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
 }
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
 
 /**
  * Who may call a procedure. Every procedure declares one: the builders below set it as the
