@@ -15,13 +15,19 @@
  * BENCH_SECONDS (window of each run and pgbench -T; 4), BENCH_WARMUP_SECONDS (1), BENCH_CLIENTS
  * (1,4,16), BENCH_WORKERS (1,2), BENCH_INFLIGHT (instances a client keeps in flight; 8),
  * BENCH_WORKER_IDLE_MS (a worker's pause after an empty poll; 20), BENCH_WORKER_BATCH (20),
- * BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a database, PGBENCH (/usr/bin/pgbench).
+ * BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a database, PGBENCH (/usr/bin/pgbench), BENCH_HISTORY
+ * (finished instances driven into the PostgreSQL database before measuring; 10,000).
+ *
+ * Before measuring, the PostgreSQL database gets BENCH_HISTORY finished instances and VACUUM
+ * ANALYZE, as pgbench's table starts with 10,000 rows: measured on empty tables, prepared
+ * statements keep the plans made while the tables were tiny (sequential scans) as they grow, until
+ * autovacuum analyses them, and each command then reads the whole table.
  */
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@/db/client';
-import { BASELINE_DDL, PGBENCH, pgbench, pgliteLoop } from './runtime-baselines';
+import { BASELINE_DDL, BASELINE_ROWS, PGBENCH, pgbench, pgliteLoop } from './runtime-baselines';
 import { CORES, watchDatabase, type CpuUse } from './runtime-cpu';
 import { checkAllCompleted, countStatements, drive, prepareTrellis, type Actors, type DriveResult, type StatementCount } from './runtime-trellis';
 
@@ -37,6 +43,8 @@ const WORKER_IDLE_MS = Number(env('BENCH_WORKER_IDLE_MS', '20'));
 const WORKER_BATCH = Number(env('BENCH_WORKER_BATCH', '20'));
 const ON_POSTGRES = env('BENCH_POSTGRES', '1') !== '0';
 const ON_PGLITE = env('BENCH_PGLITE', '1') !== '0';
+/** Instances driven to their end before measuring, so the tables are not empty: as many as the baseline's rows. */
+const HISTORY = Number(env('BENCH_HISTORY', String(BASELINE_ROWS)));
 const TARGET = 0.5;
 
 // ---- statistics and printing --------------------------------------------------------------------
@@ -252,11 +260,14 @@ async function onPostgres() {
   const actors = await prepareTrellis(setup.db);
   const raw = (setup.db as unknown as { $client: postgres.Sql }).$client;
   for (const ddl of BASELINE_DDL) await raw.unsafe(ddl);
+  await drivePastInstances(url, actors, HISTORY);
   await raw.unsafe('VACUUM ANALYZE');
   const checkpoint = () => raw.unsafe('CHECKPOINT').catch(() => {});
 
-  const counts = await countStatements(url, actors);
+  const before = await writeCounters(raw);
+  const counts = await countStatements(url, actors, COUNTED_INSTANCES);
   printCounts(counts);
+  printWrites(before, await writeCounters(raw), await pgbenchWal(raw, url));
 
   const samples = new Map<string, Sample[]>();
   for (let round = 0; round < ROUNDS; round++) {
@@ -296,6 +307,78 @@ async function onPostgres() {
   if (check.other > 0) throw new Error(`${check.other} of ${check.completed + check.other} bench instances did not reach their end event.`);
   const rows = CLIENTS.flatMap((clients) => WORKERS.map((workers) => ({ clients, workers, samples: samples.get(`${clients}/${workers}`)! })));
   printTables(`${server} — medians of ${ROUNDS} rounds, ${SECONDS} s windows (+${WARMUP_SECONDS} s warm-up), ${INFLIGHT} instances in flight per client; all ${check.completed} instances completed`, 'pgbench', rows);
+}
+
+/** Instances driven one at a time to count statements, rows and WAL. */
+const COUNTED_INSTANCES = 45;
+
+/** Rows written to the Trellis tables so far (the database's statistics), and the WAL position. */
+interface WriteCounters {
+  inserted: number;
+  updated: number;
+  hot: number;
+  deleted: number;
+  lsn: string;
+}
+
+async function writeCounters(raw: postgres.Sql): Promise<WriteCounters> {
+  // Statistics reach other sessions when a backend flushes them: countStatements has closed its connection by then.
+  await raw.unsafe('select pg_stat_clear_snapshot()');
+  const [row] = await raw.unsafe<{ inserted: string; updated: string; hot: string; deleted: string; lsn: string }[]>(
+    `select sum(n_tup_ins) as inserted, sum(n_tup_upd) as updated, sum(n_tup_hot_upd) as hot, sum(n_tup_del) as deleted, pg_current_wal_lsn()::text as lsn
+     from pg_stat_user_tables where relname not like 'bench\\_%'`,
+  );
+  return { inserted: Number(row!.inserted), updated: Number(row!.updated), hot: Number(row!.hot), deleted: Number(row!.deleted), lsn: row!.lsn };
+}
+
+/** WAL bytes per pgbench transaction, from a short pgbench run on one client. */
+async function pgbenchWal(raw: postgres.Sql, url: string): Promise<number> {
+  const lsn = async () => (await raw.unsafe<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
+  const from = await lsn();
+  const { tps } = await pgbench(url, 1, 2);
+  const [row] = await raw.unsafe<{ bytes: string }[]>('select pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) as bytes', [await lsn(), from]);
+  return Number(row!.bytes) / (tps * 2);
+}
+
+function printWrites(before: WriteCounters, after: WriteCounters, pgbenchWalPerTxn: number) {
+  const per = (k: 'inserted' | 'updated' | 'hot' | 'deleted') => (after[k] - before[k]) / COUNTED_INSTANCES;
+  console.log(
+    `  Rows written per instance (database statistics): ${per('inserted').toFixed(1)} inserted, ${per('updated').toFixed(1)} updated (${per('hot').toFixed(1)} of them HOT), ${per('deleted').toFixed(1)} deleted;` +
+      ` pgbench's transaction: 1 inserted, 1 updated.`,
+  );
+  console.log(`  WAL per instance: ${(Number(walDiff(after.lsn, before.lsn)) / COUNTED_INSTANCES).toFixed(0)} B (the connection's type lookup included); per pgbench transaction: ${pgbenchWalPerTxn.toFixed(0)} B.`);
+}
+
+/** Bytes between two WAL positions ("X/Y", hexadecimal). */
+function walDiff(to: string, from: string): bigint {
+  const value = (lsn: string) => {
+    const [hi, lo] = lsn.split('/');
+    return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
+  };
+  return value(to) - value(from);
+}
+
+/**
+ * Fills the database with `count` finished instances, driven as in the measured runs (8 clients,
+ * 2 workers), so the measured commands meet tables of a working system, as pgbench meets its
+ * 10,000 rows, and the planner's statistics (taken by VACUUM ANALYZE after) describe them.
+ */
+async function drivePastInstances(url: string, actors: Actors, count: number) {
+  if (count <= 0) return;
+  const t0 = performance.now();
+  const clientHandle = await open({ url, maxConnections: 8 });
+  const workerHandles = await Promise.all([0, 1].map(() => open({ url, maxConnections: 2 })));
+  let done = 0;
+  try {
+    while (done < count) {
+      const r = await drive({ clientDb: clientHandle.db, workerDbs: workerHandles.map((h) => h.db), clients: 8, actors, warmupMs: 0, measureMs: 2000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH });
+      if (r.firstError) throw new Error(`Driving the history instances failed: ${r.firstError}`);
+      done += r.instances;
+    }
+  } finally {
+    await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
+  }
+  console.log(`history: ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 // ---- PGlite -------------------------------------------------------------------------------------
