@@ -12,6 +12,7 @@ import { createMailer, type MailerOptions } from './connectors/email-smtp';
 import { createHttpSender, type HttpConnectorOptions } from './connectors/http';
 import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './services/jobs';
 import { pruneCommandResults } from './services/idempotency';
+import { jobHints, untilJobHint } from './services/job-signal';
 import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from './services/outbox';
 import { runWebhookJob } from './services/webhooks';
 
@@ -109,6 +110,7 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
     while (running) {
       sweep?.due();
       let ran = 0;
+      const hints = jobHints();
       // Now and then, housekeeping: idempotency results past their retention.
       const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
       current = prune.then(() => worker.tick()).then(
@@ -116,7 +118,8 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
         (error: unknown) => options.onError?.(error),
       );
       await current;
-      if (running && ran < (options.batch ?? 20)) await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+      // Nothing more due: wait for the interval, or less when a command of this process commits a job.
+      if (running && ran < (options.batch ?? 20)) await untilJobHint(hints, options.intervalMs ?? 500);
     }
   };
   void loop();

@@ -15,6 +15,7 @@ import { resolveActor, type Actor } from '@/app/server/actor';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { startInstance } from '@/app/server/services/instances';
+import { jobHints, untilJobHint } from '@/app/server/services/job-signal';
 import { completeTask } from '@/app/server/services/tasks';
 import { createWorker, type Worker } from '@/app/server/worker';
 import { cpuSince, cpuSnapshot, type CpuUse } from './runtime-cpu';
@@ -162,6 +163,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     });
     while (!stopWorkers) {
       let ran = 0;
+      const hints = jobHints();
       try {
         ran = await worker.tick();
         if (ranFor.size > 0) {
@@ -178,7 +180,8 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
         fail(error);
       }
       if (ran === 0 && phase === 'measure') result.emptyPolls++;
-      await (ran === 0 ? sleep(options.workerIdleMs) : yieldToEventLoop());
+      // As the product's worker loop waits: its pause, cut short when a command commits a job (job-signal.ts).
+      await (ran === 0 ? untilJobHint(hints, options.workerIdleMs) : yieldToEventLoop());
     }
     await worker.stop();
   });

@@ -72,6 +72,19 @@ async function publishAll(tenantId: string) {
     },
     [decision],
   );
+  // A bank call given an hour (an interrupting timer on it), and the same with the call as a called process.
+  const withinAnHour = (key: string, activity: { id: string; type: string; taskType?: string; calledElement?: string }) =>
+    publish({
+      formatVersion: 1,
+      key,
+      version: 1,
+      name: key,
+      elements: [{ id: 's', type: 'startEvent' }, activity, { id: 'tooLate', type: 'boundaryEvent', attachedTo: activity.id, event: { kind: 'timer', duration: 'PT1H' } }, { id: 'paid', type: 'endEvent', outcome: 'paid' }, { id: 'late', type: 'endEvent', outcome: 'late' }],
+      flows: [flow('f1', 's', activity.id), flow('f2', activity.id, 'paid'), flow('f3', 'tooLate', 'late')],
+    });
+  await withinAnHour('payment-within-an-hour', { id: 'charge', type: 'serviceTask', taskType: 'charge-card' });
+  await publish({ formatVersion: 1, key: 'bank-transfer', version: 1, name: 'Bank transfer', elements: [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')] });
+  await withinAnHour('transfer-within-an-hour', { id: 'transfer', type: 'callActivity', calledElement: 'bank-transfer' });
 }
 
 beforeAll(async () => {
@@ -269,6 +282,52 @@ describe('a timer that comes due while its instance is stopped by an incident', 
     expect((await handle.db.select().from(jobs).where(eq(jobs.id, timer.id)))[0]).toMatchObject({ status: 'done', payload: { dueAt: timer.payload.dueAt } });
     expect(await auditOf(id, 'timer.fired')).toHaveLength(1);
     expect((await instance(id)).state).toMatchObject({ active: ['review'], variables: { receipt: 'UNC-2026-001' } });
+  });
+});
+
+describe('work that ends while it is stuck in an incident', () => {
+  const fireTimersOf = async (id: string) => {
+    await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.kind, 'timer')));
+    await worker('pays').tick();
+  };
+  const listed = async (id: string) => (await (await callerFor(handle.db, ADMIN)).incident.list()).filter((i) => i.instanceId === id);
+
+  it('a failed bank call interrupted by its timer is cancelled: no incident is left to retry', async () => {
+    const { id } = await start(demo.ngoc, 'payment-within-an-hour');
+    await worker('refuses').tick();
+    expect(await listed(id)).toHaveLength(1);
+    await fireTimersOf(id);
+    expect(await instance(id)).toMatchObject({ status: 'completed', outcome: 'late' });
+    expect((await jobsOf(id)).find((j) => j.kind === 'service')).toMatchObject({ status: 'cancelled', lockedBy: null });
+    expect(await listed(id)).toEqual([]);
+  });
+
+  it('a called process stopped by an incident ends with the call activity its parent interrupts, with its failed work', async () => {
+    const parent = await start(demo.ngoc, 'transfer-within-an-hour');
+    const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));
+    // the child's bank call ends in an uncaught business error: the engine stops the child
+    await worker('account-closed').tick();
+    expect(await instance(child!.id)).toMatchObject({ status: 'incident' });
+    expect(await listed(child!.id)).toHaveLength(1);
+
+    await fireTimersOf(parent.id);
+    expect(await instance(parent.id)).toMatchObject({ status: 'completed', outcome: 'late' });
+    const ended = await instance(child!.id);
+    expect(ended).toMatchObject({ status: 'terminated', endedAt: expect.any(Date) });
+    // A command that read the child before it ended cannot write over the end.
+    expect(ended.version).toBeGreaterThan(child!.version);
+    expect(await auditOf(child!.id, 'instance.terminated')).toMatchObject([{ data: { by: 'parent', parentId: parent.id } }]);
+    expect(await listed(child!.id)).toEqual([]);
+  });
+
+  it('a called process with a failed job (still running) ends the same way, its failed job cancelled', async () => {
+    const parent = await start(demo.ngoc, 'transfer-within-an-hour');
+    const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));
+    await worker('refuses').tick();
+    expect(await instance(child!.id)).toMatchObject({ status: 'active' });
+    await fireTimersOf(parent.id);
+    expect(await instance(child!.id)).toMatchObject({ status: 'terminated' });
+    expect(await jobsOf(child!.id)).toMatchObject([{ status: 'cancelled', lockedBy: null }]);
   });
 });
 

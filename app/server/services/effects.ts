@@ -104,8 +104,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
       case 'cancelTimer':
         await tx
           .update(jobs)
-          .set({ status: 'cancelled', completedAt: sql`now()` })
-          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'timer'), eq(jobs.timerId, e.timerId), jobScope(e.scope), inArray(jobs.status, ['pending', 'running'])));
+          .set(CANCELLED_JOB)
+          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'timer'), eq(jobs.timerId, e.timerId), jobScope(e.scope), inArray(jobs.status, UNFINISHED_JOB)));
         break;
       case 'startJob':
         newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'service', elementId: e.elementId, jobType: e.taskType, payload: e.variables, ...(e.retries === undefined ? {} : { retries: e.retries }), ...at });
@@ -114,8 +114,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
       case 'cancelJob':
         await tx
           .update(jobs)
-          .set({ status: 'cancelled', completedAt: sql`now()` })
-          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'service'), eq(jobs.elementId, e.elementId), jobScope(e.scope), inArray(jobs.status, ['pending', 'running'])));
+          .set(CANCELLED_JOB)
+          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'service'), eq(jobs.elementId, e.elementId), jobScope(e.scope), inArray(jobs.status, UNFINISHED_JOB)));
         break;
       case 'openSubscription':
         await tx.insert(subscriptions).values({ tenantId: scope.tenantId, instanceId: scope.instanceId, elementId: e.elementId, kind: e.kind, name: e.name, correlationKey: e.correlationKey, ...at });
@@ -136,14 +136,14 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
         await startChild(tx, scope, e, queue);
         break;
       case 'cancelChildInstance':
-        await cancelChildren(tx, scope.tenantId, scope.instanceId, { elementId: e.elementId, scope: e.scope ?? null });
+        await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, at: { elementId: e.elementId, scope: e.scope ?? null } });
         break;
       case 'cancelScope':
         if (e.scope !== undefined) await cancelScope(tx, scope.instanceId, e.scope);
         break;
       case 'completeInstance': {
         audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
-        await cancelOpenWork(tx, scope.instanceId);
+        await endOpenWork(tx, scope.tenantId, scope.instanceId);
         const [row] = await tx
           .select({ parentId: processInstances.parentId, parentElementId: processInstances.parentElementId, parentScope: processInstances.parentScope, state: processInstances.state })
           .from(processInstances)
@@ -422,38 +422,54 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
   await applyEffects(tx, { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, formIds: def.formIds }, result.effects, [started], queue);
 }
 
-/** Ends the children a cancelled call activity started (and theirs), with their open work. */
-async function cancelChildren(tx: Executor, tenantId: string, parentId: string, at?: { elementId: string; scope: string | null }) {
+/**
+ * Job statuses that still stand for work to do: when what a job is for ends (its element, scope or
+ * instance), the job is cancelled — a failed one too, so no incident is left to retry for work that
+ * is gone. Webhook deliveries are never cancelled: they report what happened.
+ */
+const UNFINISHED_JOB: ('pending' | 'running' | 'failed')[] = ['pending', 'running', 'failed'];
+/** What a cancelled job is set to (a worker still holding it finds its lease gone). */
+const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`now()`, lockedBy: null, lockedUntil: null };
+
+/**
+ * Ends the instances a parent's call activities started (all of them, or those of one call
+ * activity run: `at`) — running or stopped by an incident — with their open work, and theirs in
+ * turn. Each one's version moves on, so a command that read it before cannot write over the end,
+ * and its history says the parent ended it. Used when the engine interrupts a call activity and
+ * when an admin ends the parent (incidents.ts).
+ */
+export async function endChildren(tx: Executor, tenantId: string, parentId: string, options: { actorId: string | null; at?: { elementId: string; scope: string | null } }) {
+  const { at } = options;
   const children = await tx
     .update(processInstances)
-    .set({ status: 'terminated', endedAt: sql`now()` })
+    .set({ status: 'terminated', endedAt: sql`now()`, version: sql`${processInstances.version} + 1` })
     .where(
       and(
+        eq(processInstances.tenantId, tenantId),
         eq(processInstances.parentId, parentId),
-        eq(processInstances.status, 'active'),
+        inArray(processInstances.status, ['active', 'incident']),
         ...(at ? [eq(processInstances.parentElementId, at.elementId), at.scope === null ? isNull(processInstances.parentScope) : eq(processInstances.parentScope, at.scope)] : []),
       ),
     )
     .returning({ id: processInstances.id });
   for (const c of children) {
-    await cancelOpenWork(tx, c.id);
-    await appendAudit(tx, [{ tenantId, instanceId: c.id, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
-    await cancelChildren(tx, tenantId, c.id);
+    await endOpenWork(tx, tenantId, c.id);
+    await appendAudit(tx, [{ tenantId, instanceId: c.id, actorId: options.actorId, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
+    await endChildren(tx, tenantId, c.id, { actorId: options.actorId });
   }
 }
 
-/** An instance that ended leaves no open tasks, jobs or subscriptions behind. */
-async function cancelOpenWork(tx: Executor, instanceId: string) {
-  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  // Webhook deliveries stay: they report what happened, the instance's end included.
-  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running']), sql`${jobs.kind} <> 'webhook'`));
-  await tx.delete(subscriptions).where(eq(subscriptions.instanceId, instanceId));
+/** An instance that ended leaves no open tasks, unfinished jobs or subscriptions behind. */
+export async function endOpenWork(tx: Executor, tenantId: string, instanceId: string) {
+  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
+  await tx.update(jobs).set(CANCELLED_JOB).where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), sql`${jobs.kind} <> 'webhook'`));
+  await tx.delete(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
 }
 
 /** A scoped run ended early: what waits in it (or in runs inside it) goes with it. */
 async function cancelScope(tx: Executor, instanceId: string, scope: string) {
   const inside = (column: typeof tasks.scope | typeof jobs.scope | typeof subscriptions.scope) => or(eq(column, scope), sql`${column} like ${`${scope}/%`}`)!;
   await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
-  await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running']), inside(jobs.scope)));
+  await tx.update(jobs).set(CANCELLED_JOB).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), inside(jobs.scope)));
   await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, instanceId), inside(subscriptions.scope)));
 }

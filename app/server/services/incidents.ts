@@ -11,12 +11,12 @@ import { alias } from 'drizzle-orm/pg-core';
 import { EngineError, send, type EngineEvent, type InstanceState, type LocalizedText, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, processDefinitions, processInstances, subscriptions, tasks, type ProcessDefinitionRow } from '@/db/schema';
+import { auditEvents, jobs, processDefinitions, processInstances, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { compiledProcess } from './definitions';
-import { dbNow, driveFollowUps, stepInstance, type FollowUp } from './effects';
+import { dbNow, driveFollowUps, endChildren, endOpenWork, stepInstance, type FollowUp } from './effects';
 import { retryJob } from './jobs';
 import { toDate } from './job-steps';
 
@@ -269,29 +269,6 @@ export async function endInstance(tx: Executor, actor: Actor, instance: { id: st
   if (ended.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
   await endOpenWork(tx, actor.tenantId, instance.id);
   await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, type: audit.type, data: audit.data }]);
-  await endChildren(tx, actor, instance.id);
+  await endChildren(tx, actor.tenantId, instance.id, { actorId: actor.userId });
 }
 
-/** What waits for an ended instance goes: open tasks, jobs not done (failed ones too), subscriptions. */
-async function endOpenWork(tx: Executor, tenantId: string, instanceId: string) {
-  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  await tx
-    .update(jobs)
-    .set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null })
-    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), inArray(jobs.status, ['pending', 'running', 'failed']), ne(jobs.kind, 'webhook')));
-  await tx.delete(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
-}
-
-/** The instances its call activities started, running or stopped, end with it (and theirs). */
-async function endChildren(tx: Executor, actor: Actor, parentId: string) {
-  const children = await tx
-    .update(processInstances)
-    .set({ status: 'terminated', endedAt: sql`now()`, version: sql`${processInstances.version} + 1` })
-    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.parentId, parentId), inArray(processInstances.status, ['active', 'incident'])))
-    .returning({ id: processInstances.id });
-  for (const c of children) {
-    await endOpenWork(tx, actor.tenantId, c.id);
-    await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: c.id, actorId: actor.userId, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
-    await endChildren(tx, actor, c.id);
-  }
-}

@@ -20,6 +20,7 @@ import type { Effect, InstanceState } from '@/engine';
 import type { RawQuery } from '@/db/client';
 import type { auditEvents } from '@/db/schema';
 import { chainEvent, type AuditChain } from './audit';
+import { jobsCommitted } from './job-signal';
 import { webhookEventOf, webhookJobsFrom } from './webhooks';
 
 type AuditRow = typeof auditEvents.$inferInsert;
@@ -198,8 +199,9 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
       where t.instance_id = ${id} and t.status = 'open' and t.id is distinct from ${closedTask} and exists (select 1 from moved)
         and (${all} or exists (select 1 from jsonb_to_recordset(${cancels}) as c(kind text, element_id text, scope text, loop_index int4)
           where c.kind = 'task' and c.element_id = t.element_id and c.scope is not distinct from t.scope and (c.loop_index is null or c.loop_index = t.loop_index))))`);
-    parts.push(`cancelled_jobs as (update jobs j set status = 'cancelled', completed_at = now()
-      where j.instance_id = ${id} and j.status in ('pending', 'running') and j.kind <> 'webhook' and j.id is distinct from ${finishedJob} and exists (select 1 from moved)
+    // Failed jobs too (UNFINISHED_JOB in effects.ts): no incident stays behind for work that is gone.
+    parts.push(`cancelled_jobs as (update jobs j set status = 'cancelled', completed_at = now(), locked_by = null, locked_until = null
+      where j.instance_id = ${id} and j.status in ('pending', 'running', 'failed') and j.kind <> 'webhook' and j.id is distinct from ${finishedJob} and exists (select 1 from moved)
         and (${all} or exists (select 1 from jsonb_to_recordset(${cancels}) as c(kind text, element_id text, timer_id text, scope text)
           where c.scope is not distinct from j.scope and ((c.kind = 'timer' and j.kind = 'timer' and j.timer_id = c.timer_id) or (c.kind = 'job' and j.kind = 'service' and j.element_id = c.element_id)))))`);
     if (plan.cancelAll) parts.push(`closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`);
@@ -232,7 +234,9 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
     select (select count(*) from moved)::int4 as "moved", trellis_assert(${consistent}, 'STEP_TARGET_GONE') as "ok"`;
   try {
     const [row] = await query<{ moved: number }>(text, params);
-    return Number(row?.moved) === 1 ? 'written' : 'missed';
+    if (Number(row?.moved) !== 1) return 'missed';
+    if (plan.jobs.some((job) => job.due_at === undefined || Date.parse(String(job.due_at)) <= ctx.now.getTime())) jobsCommitted();
+    return 'written';
   } catch (error) {
     if ((error as Error).message?.includes('STEP_TARGET_GONE')) return 'missed';
     throw error;

@@ -1,0 +1,83 @@
+/**
+ * A worker loop of this process runs a job a command of this process has just committed at once,
+ * not one poll interval later; jobs committed elsewhere are still found by polling.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { jobs, processInstances } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { publishProcess } from '@/app/server/services/definitions';
+import { jobHints, jobsCommitted, untilJobHint } from '@/app/server/services/job-signal';
+import { startWorkerLoop } from '@/app/server/worker';
+import { callerFor, demo } from '../support/callers';
+import { createTestDatabase } from '../support/database';
+
+let handle: DatabaseHandle;
+const flow = (id: string, source: string, target: string) => ({ id, source, target });
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const tenantId = await seedDemo(handle.db);
+  const definition = (key: string, service: object) => ({ formatVersion: 1, key, version: 1, name: key, elements: [{ id: 's', type: 'startEvent' }, service, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')] });
+  await publishProcess(handle.db, tenantId, { definition: definition('hinted-charge', { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }), forms: [] }, null);
+  await publishProcess(handle.db, tenantId, { definition: definition('waiting-charge', { id: 'charge', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }), forms: [] }, null);
+});
+afterAll(async () => handle?.close());
+
+const statusOf = async (id: string) => (await handle.db.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, id)))[0]!.status;
+
+async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+describe('the job hint', () => {
+  it('wakes a waiting loop at once, and a loop that polled since the hint does not wait at all', async () => {
+    const seen = jobHints();
+    const t0 = Date.now();
+    const waited = untilJobHint(seen, 60_000);
+    jobsCommitted();
+    await waited;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    // The hint came after `seen` was read: a wait from that point returns at once.
+    const t1 = Date.now();
+    await untilJobHint(seen, 60_000);
+    expect(Date.now() - t1).toBeLessThan(100);
+  });
+
+  it('a service job committed by a start runs at once although the loop polls once a minute', async () => {
+    const charged: string[] = [];
+    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: { 'charge-card': async ({ job }) => (charged.push(job.instanceId), {}) } });
+    try {
+      // Let the loop make its first (empty) poll and start its one-minute wait.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'hinted-charge', variables: {} });
+      expect(await until(async () => (await statusOf(started.id)) === 'completed', 5_000)).toBe(true);
+      expect(charged).toEqual([started.id]);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('a timer due later gives no hint: the loop keeps waiting', async () => {
+    let polls = 0;
+    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: {}, onError: (error) => { throw error; } });
+    const tick = loop.worker.tick.bind(loop.worker);
+    loop.worker.tick = async () => (polls++, tick());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const before = polls;
+      const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'waiting-charge', variables: {} });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(polls).toBe(before);
+      expect(await handle.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.instanceId, started.id))).toEqual([{ status: 'pending' }]);
+    } finally {
+      await loop.stop();
+    }
+  });
+});
