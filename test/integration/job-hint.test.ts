@@ -22,6 +22,24 @@ beforeAll(async () => {
   const definition = (key: string, service: object) => ({ formatVersion: 1, key, version: 1, name: key, elements: [{ id: 's', type: 'startEvent' }, service, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')] });
   await publishProcess(handle.db, tenantId, { definition: definition('hinted-charge', { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }), forms: [] }, null);
   await publishProcess(handle.db, tenantId, { definition: definition('waiting-charge', { id: 'charge', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }), forms: [] }, null);
+  // Paid when the bank's message comes (a message publish takes the transaction path), then charged.
+  await publishProcess(
+    handle.db,
+    tenantId,
+    {
+      definition: {
+        formatVersion: 1,
+        key: 'charge-when-paid',
+        version: 1,
+        name: 'charge-when-paid',
+        startForm: 'payment-start',
+        elements: [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber' } }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }],
+        flows: [flow('f1', 's', 'paid'), flow('f2', 'paid', 'charge'), flow('f3', 'charge', 'e')],
+      },
+      forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],
+    },
+    null,
+  );
 });
 afterAll(async () => handle?.close());
 
@@ -59,6 +77,39 @@ describe('the job hint', () => {
       const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'hinted-charge', variables: {} });
       expect(await until(async () => (await statusOf(started.id)) === 'completed', 5_000)).toBe(true);
       expect(charged).toEqual([started.id]);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('a service job committed by a message publish (the transaction path) or by retrying its incident runs at once', async () => {
+    let bank: 'down' | 'up' = 'up';
+    const charged: string[] = [];
+    const connectors = {
+      'charge-card': async ({ job }: { job: { instanceId: string } }) => {
+        if (bank === 'down') throw Object.assign(new Error('Ngân hàng không phản hồi'), { retryable: false });
+        charged.push(job.instanceId);
+        return {};
+      },
+    };
+    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ngoc = await callerFor(handle.db, demo.ngoc);
+      const first = await ngoc.instance.start({ definitionKey: 'charge-when-paid', variables: { invoiceNumber: 'HD-2026/0101' } });
+      await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-2026/0101' });
+      expect(await until(async () => (await statusOf(first.id)) === 'completed', 5_000)).toBe(true);
+
+      // the bank is down: the job fails at once (an incident); the admin's retry runs it at once
+      bank = 'down';
+      const second = await ngoc.instance.start({ definitionKey: 'charge-when-paid', variables: { invoiceNumber: 'HD-2026/0102' } });
+      await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-2026/0102' });
+      const failed = async () => (await handle.db.select({ id: jobs.id, status: jobs.status }).from(jobs).where(eq(jobs.instanceId, second.id))).find((j) => j.status === 'failed');
+      expect(await until(async () => (await failed()) !== undefined, 5_000)).toBe(true);
+      bank = 'up';
+      await (await callerFor(handle.db, 'bao.ngo@senvang.example')).incident.retry({ kind: 'job', id: (await failed())!.id });
+      expect(await until(async () => (await statusOf(second.id)) === 'completed', 5_000)).toBe(true);
+      expect(charged).toEqual([first.id, second.id]);
     } finally {
       await loop.stop();
     }

@@ -12,6 +12,7 @@ import { commandResults } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { stableJson } from './audit';
+import { hinted } from './job-signal';
 
 const keyPattern = /^[A-Za-z0-9_.:-]{8,200}$/;
 const keyRule = 'an idempotency key is 8–200 characters of A–Z, a–z, 0–9 and _ . : -';
@@ -38,7 +39,7 @@ export async function withIdempotency<T extends Json>(db: Executor, actor: Actor
   if (!keyPattern.test(key)) throw new AppError('BAD_REQUEST', `Idempotency key "${key.slice(0, 40)}" is not valid: ${keyRule}.`);
   const inputHash = createHash('sha256').update(stableJson({ command, input })).digest('hex');
 
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const thisKey = and(eq(commandResults.tenantId, actor.tenantId), eq(commandResults.key, key));
     // The placeholder is never seen by others: it is replaced before this transaction commits.
     const claimed = await tx
@@ -61,7 +62,7 @@ export async function withIdempotency<T extends Json>(db: Executor, actor: Actor
     const stored = JSON.stringify((await run(tx)) ?? null);
     await tx.update(commandResults).set({ result: sql`${stored}::jsonb` }).where(thisKey);
     return JSON.parse(stored) as T;
-  });
+  }));
 }
 
 /** How long a command's result is kept for its retries. */

@@ -15,6 +15,7 @@ import { auditEvents, jobs, processDefinitions, processInstances, type ProcessDe
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
+import { hinted } from './job-signal';
 import { compiledProcess } from './definitions';
 import { dbNow, driveFollowUps, endChildren, endOpenWork, stepInstance, type FollowUp } from './effects';
 import { retryJob } from './jobs';
@@ -160,10 +161,10 @@ export interface RetryResult {
  */
 export async function retryIncident(db: Executor, actor: Actor, input: RetryInput): Promise<RetryResult> {
   if (input.kind === 'job') {
-    await db.transaction((tx) => retryJob(tx, actor.tenantId, input.id, actor.userId));
+    await hinted(db.transaction((tx) => retryJob(tx, actor.tenantId, input.id, actor.userId)));
     return { kind: 'job', id: input.id, status: 'pending', incident: null };
   }
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const [instance] = await tx
       .select({ status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition } })
       .from(processInstances)
@@ -185,7 +186,7 @@ export async function retryIncident(db: Executor, actor: Actor, input: RetryInpu
     if (after!.status === 'active') await releaseHeldTimers(tx, actor.tenantId, input.id);
     const again = after!.state.incident;
     return { kind: 'instance', id: input.id, status: after!.status, incident: after!.status === 'incident' && again ? { elementId: again.elementId, code: again.code, message: again.message } : null };
-  });
+  }));
 }
 
 /** Why the engine refused a retry (stepInstance only says that it did). */

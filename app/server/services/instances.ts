@@ -10,6 +10,7 @@ import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf, startRefusal } from './definitions';
+import { hinted } from './job-signal';
 import { NOW_MS } from './audit';
 import { endInstance, instanceToEnd } from './incidents';
 import { mayWork } from './tasks';
@@ -22,7 +23,7 @@ export interface StartInput {
 }
 
 export async function startInstance(db: Executor, actor: Actor, input: StartInput) {
-  return (await startInOneStatement(db, actor, input)) ?? startInTransaction(db, actor, input);
+  return (await startInOneStatement(db, actor, input)) ?? hinted(startInTransaction(db, actor, input));
 }
 
 /** Checks the actor may start `def`, validates the start form, and runs the engine's start. */

@@ -48,3 +48,14 @@ export function untilJobHint(seen: number, ms: number): Promise<void> {
     signal.waiting.add(done);
   });
 }
+
+/**
+ * The result of a transaction that may have written jobs due now (the general path, which does
+ * not tell), once it has committed, hinting the worker loops: at worst they poll once for nothing.
+ * Inside an outer transaction the hint comes early and is wasted; the outer one hints again.
+ */
+export async function hinted<T>(committed: Promise<T>): Promise<T> {
+  const value = await committed;
+  jobsCommitted();
+  return value;
+}

@@ -12,6 +12,7 @@ import { rawQuery, type Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
+import { hinted } from './job-signal';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
@@ -78,7 +79,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
     const query = rawQuery(db);
     const read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, instanceId)));
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
-    return await db.transaction(async (tx) => {
+    return await hinted(db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
       if (!held) return 'lost';
       const queue: FollowUp[] = [];
@@ -95,7 +96,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
       await tx.update(jobs).set({ status: accepted ? 'done' : 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
       return accepted ? 'fired' : 'stale';
-    });
+    }));
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';
@@ -111,7 +112,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
  */
 async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
   try {
-    return await db.transaction(async (tx) => {
+    return await hinted(db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
       if (!held) return 'lost';
       const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
@@ -129,7 +130,7 @@ async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<
       await startAtEvent(tx, def, startEvent.id, {}, { timer }, queue);
       await driveFollowUps(tx, null, queue);
       return 'fired' as const;
-    });
+    }));
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';
@@ -221,7 +222,7 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
   try {
     // The common case in one more round trip; anything else (a lost race or lease, effects beyond the instance) below.
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, audit))) return 'done';
-    return await db.transaction(async (tx) => {
+    return await hinted(db.transaction(async (tx) => {
       const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
       if (!held) return 'lost';
       const queue: FollowUp[] = [];
@@ -229,7 +230,7 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
       await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
       return 'done' as const;
-    });
+    }));
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';
@@ -247,7 +248,7 @@ export async function throwJobError(db: Executor, tenantId: string, jobId: strin
 }
 
 async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf: (job: Job) => EngineEvent, auditType: string): Promise<{ instanceId: string }> {
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const [job] = await tx.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service'))).for('update');
     // (A service job always has an instance: jobs_owner_check.)
     if (!job || !hasInstance(job)) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
@@ -259,7 +260,7 @@ async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf:
     await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
     await driveFollowUps(tx, null, queue);
     return { instanceId: job.instanceId };
-  });
+  }));
 }
 
 /** An incident resolved by retrying: the failed job runs again, from its first attempt. (Webhook deliveries are redelivered through their webhook.) */

@@ -2,6 +2,7 @@
 import type { Executor } from '@/db/client';
 import type { Actor } from '../actor';
 import { deliverSignal, driveFollowUps, publish, type FollowUp } from './effects';
+import { hinted } from './job-signal';
 
 export interface PublishMessageInput {
   name: string;
@@ -14,13 +15,13 @@ export interface PublishMessageInput {
 }
 
 export async function publishMessage(db: Executor, actor: Actor, input: PublishMessageInput) {
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const queue: FollowUp[] = [];
     const result = await publish(tx, actor.tenantId, { name: input.name, correlationKey: input.correlationKey ?? null, variables: input.variables ?? {}, ttlSeconds: input.timeToLive ?? 0, messageId: input.messageId ?? null, by: actor }, queue);
     if (queue[0]) queue[0].audit = [{ tenantId: actor.tenantId, instanceId: queue[0].instanceId, actorId: actor.userId, type: 'message.received', data: { name: input.name, correlationKey: input.correlationKey ?? null, ...(input.messageId ? { messageId: input.messageId } : {}) } }];
     await driveFollowUps(tx, actor.userId, queue);
     return result;
-  });
+  }));
 }
 
 export interface BroadcastSignalInput {
@@ -34,7 +35,7 @@ export interface BroadcastSignalInput {
  * start event of that name starts an instance. Returns the instances reached.
  */
 export async function broadcastSignal(db: Executor, actor: Actor, input: BroadcastSignalInput): Promise<{ delivered: string[]; started: string[] }> {
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const queue: FollowUp[] = [];
     const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue, actor);
     // The deliveries are queued first, before anything the started instances caused.
@@ -43,5 +44,5 @@ export async function broadcastSignal(db: Executor, actor: Actor, input: Broadca
     }
     await driveFollowUps(tx, actor.userId, queue);
     return result;
-  });
+  }));
 }

@@ -13,6 +13,7 @@ import { groupKeys, type Actor } from '../actor';
 import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
 import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
+import { hinted } from './job-signal';
 import { applyEffects, dbNow } from './effects';
 import { appendAudit, NOW_MS } from './audit';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
@@ -274,7 +275,7 @@ export interface CompleteInput {
  * new tasks and audit rows — all in one transaction, so a failure changes nothing.
  */
 export async function completeTask(db: Executor, actor: Actor, input: CompleteInput) {
-  return (await completeInOneStatement(db, actor, input)) ?? completeInTransaction(db, actor, input);
+  return (await completeInOneStatement(db, actor, input)) ?? hinted(completeInTransaction(db, actor, input));
 }
 
 
