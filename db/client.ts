@@ -82,3 +82,18 @@ export function rawQuery(db: Executor): RawQuery | null {
   }
   return null;
 }
+
+/**
+ * PGlite runs PostgreSQL as a single standalone backend, without the autovacuum workers a server
+ * has: dead row versions (every step rewrites its instance, tasks and jobs change state) would
+ * pile up, and the planner would never get statistics. The in-process worker loop calls this now
+ * and then (startWorkerLoop); it runs VACUUM (ANALYZE) over the database. False, doing nothing,
+ * on PostgreSQL, where autovacuum does it.
+ */
+export async function vacuumEmbedded(db: Executor): Promise<boolean> {
+  const client = (db as { $client?: unknown }).$client;
+  const pglite = client && typeof client === 'object' && 'exec' in client && 'transaction' in client ? (client as { exec(sql: string): Promise<unknown> }) : null;
+  if (!pglite) return false;
+  await pglite.exec('VACUUM (ANALYZE)');
+  return true;
+}

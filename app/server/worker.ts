@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import { vacuumEmbedded, type Executor } from '@/db/client';
 import { jobs, type Job } from '@/db/schema';
 import { createMailer, type MailerOptions } from './connectors/email-smtp';
 import { createHttpSender, type HttpConnectorOptions } from './connectors/http';
@@ -37,6 +37,8 @@ export interface WorkerOptions {
    * configured goes out once one is.
    */
   heldMail?: MailerOptions & Pick<HeldMailOptions, 'olderThanMs' | 'limit'> & { everyMs?: number };
+  /** How often the loop vacuums and analyses an embedded PGlite database (no autovacuum there); default 10 minutes. */
+  vacuumEveryMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -98,6 +100,8 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
 
 /** How often a worker loop forgets old idempotency results. */
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often the loop vacuums an embedded database. */
+const VACUUM_EVERY_MS = 10 * 60_000;
 
 /** Polls until stopped. Returns the running loop's stop function. */
 export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { worker: Worker; stop: () => Promise<void> } {
@@ -105,6 +109,8 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
   let running = true;
   let current: Promise<unknown> = Promise.resolve();
   let pruned = 0;
+  // The first pass comes one period after the start, not while the app is starting.
+  let vacuumed = Date.now();
   const sweep = heldMailSweep(db, options);
   const loop = async () => {
     while (running) {
@@ -113,7 +119,9 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
       const hints = jobHints();
       // Now and then, housekeeping: idempotency results past their retention.
       const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
-      current = prune.then(() => worker.tick()).then(
+      // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
+      const vacuum = Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS) ? ((vacuumed = Date.now()), vacuumEmbedded(db)) : Promise.resolve(false);
+      current = Promise.all([prune, vacuum]).then(() => worker.tick()).then(
         (n) => (ran = n),
         (error: unknown) => options.onError?.(error),
       );

@@ -68,6 +68,19 @@ describe('the job hint', () => {
     expect(Date.now() - t1).toBeLessThan(100);
   });
 
+  it('wakes one waiting loop per hint (the longest waiting): one is enough to claim the job', async () => {
+    const woken: string[] = [];
+    const first = untilJobHint(jobHints(), 60_000).then(() => woken.push('first'));
+    const second = untilJobHint(jobHints(), 60_000).then(() => woken.push('second'));
+    jobsCommitted();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(woken).toEqual(['first']);
+    jobsCommitted();
+    await second;
+    expect(woken).toEqual(['first', 'second']);
+  });
+
   it('a service job committed by a start runs at once although the loop polls once a minute', async () => {
     const charged: string[] = [];
     const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: { 'charge-card': async ({ job }) => (charged.push(job.instanceId), {}) } });

@@ -19,12 +19,15 @@ interface Signal {
 const shared = globalThis as typeof globalThis & { __trellisJobSignal?: Signal };
 const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: new Set() });
 
-/** Called after a commit that wrote a job due now. */
+/**
+ * Called after a commit that wrote a job due now. Wakes one waiting loop (the longest waiting):
+ * one is enough to claim it, and the others would only poll for nothing. A loop polling right now
+ * sees the new count and polls again instead of waiting.
+ */
 export function jobsCommitted(): void {
   signal.generation++;
-  const waiting = [...signal.waiting];
-  signal.waiting.clear();
-  for (const wake of waiting) wake();
+  const [first] = signal.waiting;
+  first?.();
 }
 
 /** The hint count, read before a poll. */
