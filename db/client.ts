@@ -87,13 +87,21 @@ export function rawQuery(db: Executor): RawQuery | null {
  * PGlite runs PostgreSQL as a single standalone backend, without the autovacuum workers a server
  * has: dead row versions (every step rewrites its instance, tasks and jobs change state) would
  * pile up, and the planner would never get statistics. The in-process worker loop calls this now
- * and then (startWorkerLoop); it runs VACUUM (ANALYZE) over the database. False, doing nothing,
+ * and then (startWorkerLoop); it runs VACUUM (ANALYZE) on the busy tables. False, doing nothing,
  * on PostgreSQL, where autovacuum does it.
  */
 export async function vacuumEmbedded(db: Executor): Promise<boolean> {
   const client = (db as { $client?: unknown }).$client;
   const pglite = client && typeof client === 'object' && 'exec' in client && 'transaction' in client ? (client as { exec(sql: string): Promise<unknown> }) : null;
   if (!pglite) return false;
-  await pglite.exec('VACUUM (ANALYZE)');
+  // Table by table, with a turn of the event loop between them: PGlite runs in this thread, and a
+  // pass over the whole database at once would hold up every request until it ends.
+  for (const table of BUSY_TABLES) {
+    await pglite.exec(`VACUUM (ANALYZE) ${table}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return true;
 }
+
+/** The tables whose rows change or come and go as processes run (and the append-only trail, for its statistics). */
+const BUSY_TABLES = ['process_instances', 'tasks', 'jobs', 'subscriptions', 'messages', 'command_results', 'email_outbox', 'sessions', 'rate_limits', 'audit_events'];

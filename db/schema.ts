@@ -244,8 +244,9 @@ export const tasks = pgTable(
 /**
  * Append-only history (a trigger refuses UPDATE and DELETE). Like the history tables of Camunda
  * and Flowable it has no foreign keys: history outlives the rows it names, and its rows are
- * written only by the step writer (step-writer.ts, effects.ts), with ids of rows it has just read
- * or written in the same transaction. Without them a step does not run four key checks per event.
+ * written by the server's own services (step-writer.ts, or appendAudit in audit.ts), with ids of
+ * rows they have just read or written in the same transaction. Without them a step does not run
+ * four key checks per event.
  */
 export const auditEvents = pgTable(
   'audit_events',

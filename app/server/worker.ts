@@ -107,6 +107,7 @@ const VACUUM_EVERY_MS = 10 * 60_000;
 export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { worker: Worker; stop: () => Promise<void> } {
   const worker = createWorker(db, options);
   let running = true;
+  const stopped = new AbortController();
   let current: Promise<unknown> = Promise.resolve();
   let pruned = 0;
   // The first pass comes one period after the start, not while the app is starting.
@@ -127,7 +128,7 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
       );
       await current;
       // Nothing more due: wait for the interval, or less when a command of this process commits a job.
-      if (running && ran < (options.batch ?? 20)) await untilJobHint(hints, options.intervalMs ?? 500);
+      if (running && ran < (options.batch ?? 20)) await untilJobHint(hints, options.intervalMs ?? 500, stopped.signal);
     }
   };
   void loop();
@@ -135,6 +136,7 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
     worker,
     async stop() {
       running = false;
+      stopped.abort();
       await Promise.all([current, sweep?.stop()]);
       await worker.stop();
     },

@@ -40,7 +40,7 @@ END;
 export const PGBENCH = process.env.PGBENCH ?? '/usr/bin/pgbench';
 
 /** pgbench TPS (without initial connection time) at `clients` connections for `seconds`, and the CPU it took. */
-export async function pgbench(url: string, clients: number, seconds: number): Promise<{ tps: number; cpu: CpuUse }> {
+export async function pgbench(url: string, clients: number, seconds: number): Promise<{ tps: number; transactions: number; cpu: CpuUse }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'trellis-pgbench-'));
   try {
     const script = path.join(dir, 'step.sql');
@@ -58,7 +58,8 @@ export async function pgbench(url: string, clients: number, seconds: number): Pr
       .finally(() => clearTimeout(sample));
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
     if (!tps) throw new Error(`pgbench printed no "tps = …" line; its output was:\n${stdout}`);
-    return { tps: Number(tps[1]), cpu };
+    const transactions = /number of transactions actually processed: (\d+)/.exec(stdout);
+    return { tps: Number(tps[1]), transactions: transactions ? Number(transactions[1]) : NaN, cpu };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -312,50 +312,66 @@ async function onPostgres() {
 /** Instances driven one at a time to count statements, rows and WAL. */
 const COUNTED_INSTANCES = 45;
 
-/** Rows written to the Trellis tables so far (the database's statistics), and the WAL position. */
+/** Rows written to the Trellis tables so far (the database's statistics), and the WAL written (the whole server's). */
 interface WriteCounters {
   inserted: number;
   updated: number;
   hot: number;
   deleted: number;
-  lsn: string;
+  walBytes: number;
+  walRecords: number;
+  walImages: number;
 }
 
+const COUNTERS = `select (select sum(n_tup_ins) from pg_stat_user_tables where relname not like 'bench\\_%') as inserted,
+    (select sum(n_tup_upd) from pg_stat_user_tables where relname not like 'bench\\_%') as updated,
+    (select sum(n_tup_hot_upd) from pg_stat_user_tables where relname not like 'bench\\_%') as hot,
+    (select sum(n_tup_del) from pg_stat_user_tables where relname not like 'bench\\_%') as deleted,
+    (select wal_bytes from pg_stat_wal) as "walBytes", (select wal_records from pg_stat_wal) as "walRecords", (select wal_fpi from pg_stat_wal) as "walImages"`;
+
+/**
+ * The counters once they have settled: a closed connection's backend reports its last counts as
+ * it exits, shortly after the close returns. Read until two readings a quarter second apart agree.
+ */
 async function writeCounters(raw: postgres.Sql): Promise<WriteCounters> {
-  // Statistics reach other sessions when a backend flushes them: countStatements has closed its connection by then.
-  await raw.unsafe('select pg_stat_clear_snapshot()');
-  const [row] = await raw.unsafe<{ inserted: string; updated: string; hot: string; deleted: string; lsn: string }[]>(
-    `select sum(n_tup_ins) as inserted, sum(n_tup_upd) as updated, sum(n_tup_hot_upd) as hot, sum(n_tup_del) as deleted, pg_current_wal_lsn()::text as lsn
-     from pg_stat_user_tables where relname not like 'bench\\_%'`,
-  );
-  return { inserted: Number(row!.inserted), updated: Number(row!.updated), hot: Number(row!.hot), deleted: Number(row!.deleted), lsn: row!.lsn };
+  const read = async () => {
+    await raw.unsafe('select pg_stat_clear_snapshot()');
+    const [row] = await raw.unsafe<Record<keyof WriteCounters, string>[]>(COUNTERS);
+    return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])) as unknown as WriteCounters;
+  };
+  let last = await read();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const next = await read();
+    if (next.inserted === last.inserted && next.updated === last.updated && next.deleted === last.deleted) return next;
+    last = next;
+  }
+  return last;
 }
 
-/** WAL bytes per pgbench transaction, from a short pgbench run on one client. */
-async function pgbenchWal(raw: postgres.Sql, url: string): Promise<number> {
-  const lsn = async () => (await raw.unsafe<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn'))[0]!.lsn;
-  const from = await lsn();
-  const { tps } = await pgbench(url, 1, 2);
-  const [row] = await raw.unsafe<{ bytes: string }[]>('select pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) as bytes', [await lsn(), from]);
-  return Number(row!.bytes) / (tps * 2);
+/** WAL per pgbench transaction, from a short pgbench run on one client. */
+async function pgbenchWal(raw: postgres.Sql, url: string): Promise<{ bytes: number; records: number; images: number }> {
+  const before = await writeCounters(raw);
+  const { transactions } = await pgbench(url, 1, 2);
+  const after = await writeCounters(raw);
+  const per = (k: 'walBytes' | 'walRecords' | 'walImages') => (after[k] - before[k]) / transactions;
+  return { bytes: per('walBytes'), records: per('walRecords'), images: per('walImages') };
 }
 
-function printWrites(before: WriteCounters, after: WriteCounters, pgbenchWalPerTxn: number) {
-  const per = (k: 'inserted' | 'updated' | 'hot' | 'deleted') => (after[k] - before[k]) / COUNTED_INSTANCES;
+/**
+ * Rows and WAL per instance next to pgbench's per transaction. WAL bytes depend on how many pages
+ * are touched for the first time since the last checkpoint (a full-page image each): the record
+ * counts compare the work itself.
+ */
+function printWrites(before: WriteCounters, after: WriteCounters, pgbenchPerTxn: { bytes: number; records: number; images: number }) {
+  const per = (k: keyof WriteCounters) => (after[k] - before[k]) / COUNTED_INSTANCES;
   console.log(
     `  Rows written per instance (database statistics): ${per('inserted').toFixed(1)} inserted, ${per('updated').toFixed(1)} updated (${per('hot').toFixed(1)} of them HOT), ${per('deleted').toFixed(1)} deleted;` +
       ` pgbench's transaction: 1 inserted, 1 updated.`,
   );
-  console.log(`  WAL per instance: ${(Number(walDiff(after.lsn, before.lsn)) / COUNTED_INSTANCES).toFixed(0)} B (the connection's type lookup included); per pgbench transaction: ${pgbenchWalPerTxn.toFixed(0)} B.`);
-}
-
-/** Bytes between two WAL positions ("X/Y", hexadecimal). */
-function walDiff(to: string, from: string): bigint {
-  const value = (lsn: string) => {
-    const [hi, lo] = lsn.split('/');
-    return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
-  };
-  return value(to) - value(from);
+  console.log(
+    `  WAL per instance: ${per('walRecords').toFixed(0)} records, ${per('walBytes').toFixed(0)} B (${per('walImages').toFixed(1)} full-page images); per pgbench transaction: ${pgbenchPerTxn.records.toFixed(1)} records, ${pgbenchPerTxn.bytes.toFixed(0)} B (${pgbenchPerTxn.images.toFixed(2)} full-page images).`,
+  );
 }
 
 /**
@@ -378,7 +394,7 @@ async function drivePastInstances(url: string, actors: Actors, count: number) {
   } finally {
     await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
   }
-  console.log(`history: ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  console.log(`history: at least ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s; those finished while draining are not counted)`);
 }
 
 // ---- PGlite -------------------------------------------------------------------------------------

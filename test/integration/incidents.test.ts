@@ -302,6 +302,22 @@ describe('work that ends while it is stuck in an incident', () => {
     expect(await listed(id)).toEqual([]);
   });
 
+  it('a bank call that fails after its timer interrupted it raises no incident', async () => {
+    const { id } = await start(demo.ngoc, 'payment-within-an-hour');
+    let refuse: (() => void) | undefined;
+    const slowBank = createWorker(handle.db, { connectors: { 'charge-card': () => new Promise((_, reject) => (refuse = () => reject(Object.assign(new Error('Ngân hàng từ chối'), { retryable: false })))) } });
+    const running = slowBank.tick();
+    while (!refuse) await new Promise((resolve) => setTimeout(resolve, 10));
+    // the hour is over while the bank still thinks: the timer ends the payment and cancels the call
+    await fireTimersOf(id);
+    expect(await instance(id)).toMatchObject({ status: 'completed', outcome: 'late' });
+    refuse();
+    await running;
+    expect(await auditOf(id, 'incident.raised')).toEqual([]);
+    expect((await jobsOf(id)).find((j) => j.kind === 'service')).toMatchObject({ status: 'cancelled' });
+    expect(await listed(id)).toEqual([]);
+  });
+
   it('a called process stopped by an incident ends with the call activity its parent interrupts, with its failed work', async () => {
     const parent = await start(demo.ngoc, 'transfer-within-an-hour');
     const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));

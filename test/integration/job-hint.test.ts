@@ -81,17 +81,36 @@ describe('the job hint', () => {
     expect(woken).toEqual(['first', 'second']);
   });
 
+  /** Starts `hinted-charge` once `loop` waits its minute, and expects its job run at once, by that loop's connector. */
+  const startAndExpectChargedAtOnce = async (charged: string[]) => {
+    // Let the loop make its first (empty) poll and start its one-minute wait.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'hinted-charge', variables: {} });
+    expect(await until(async () => (await statusOf(started.id)) === 'completed', 5_000)).toBe(true);
+    expect(charged).toEqual([started.id]);
+  };
+  const chargingConnectors = (charged: string[]) => ({ 'charge-card': async ({ job }: { job: { instanceId: string } }) => (charged.push(job.instanceId), {}) });
+
   it('a service job committed by a start runs at once although the loop polls once a minute', async () => {
     const charged: string[] = [];
-    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: { 'charge-card': async ({ job }) => (charged.push(job.instanceId), {}) } });
+    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
     try {
-      // Let the loop make its first (empty) poll and start its one-minute wait.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'hinted-charge', variables: {} });
-      expect(await until(async () => (await statusOf(started.id)) === 'completed', 5_000)).toBe(true);
-      expect(charged).toEqual([started.id]);
+      await startAndExpectChargedAtOnce(charged);
     } finally {
       await loop.stop();
+    }
+  });
+
+  it('a stopped loop does not take a hint away from a live one', async () => {
+    const charged: string[] = [];
+    const stopped = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await stopped.stop();
+    const live = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+    try {
+      await startAndExpectChargedAtOnce(charged);
+    } finally {
+      await live.stop();
     }
   });
 

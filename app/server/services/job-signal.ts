@@ -37,18 +37,21 @@ export function jobHints(): number {
 
 /**
  * Resolves after `ms`, or as soon as a hint comes — at once if one came since `seen` (so a job
- * committed while the poll ran is not left for a whole interval).
+ * committed while the poll ran is not left for a whole interval) — or when `stop` aborts: a
+ * stopped loop must not stay in line and take the next hint from a live one.
  */
-export function untilJobHint(seen: number, ms: number): Promise<void> {
-  if (signal.generation !== seen) return Promise.resolve();
+export function untilJobHint(seen: number, ms: number, stop?: AbortSignal): Promise<void> {
+  if (signal.generation !== seen || stop?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
       signal.waiting.delete(done);
+      stop?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);
     signal.waiting.add(done);
+    stop?.addEventListener('abort', done, { once: true });
   });
 }
 

@@ -12,7 +12,7 @@ import { rawQuery, type Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError, connectionLost } from '../errors';
 import { appendAudit } from './audit';
-import { hinted } from './job-signal';
+import { hinted, jobsCommitted } from './job-signal';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
@@ -150,7 +150,7 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   // A failure that says retrying cannot help (a refused address, bad settings) is an incident at once.
   const hopeless = (error as { retryable?: unknown } | null)?.retryable === false;
   const exhausted = !transient && (hopeless || job.attempts > job.retries);
-  await db
+  const released = await db
     .update(jobs)
     .set({
       status: exhausted ? 'failed' : 'pending',
@@ -159,7 +159,11 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
       lastError: message.slice(0, 2_000),
       dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${retryDelaySeconds(job.attempts)})`,
     })
-    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)));
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)))
+    .returning({ id: jobs.id });
+  // Not this worker's any more (cancelled meanwhile, or its lease taken over): no incident of its own.
+  if (released.length === 0) return;
+  if (transient) jobsCommitted();
   if (exhausted) {
     await appendAudit(db, [{ tenantId: job.tenantId, instanceId: job.instanceId, type: 'incident.raised', elementId: job.elementId, data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts } }]);
   }

@@ -27,6 +27,7 @@ import type { HttpSender } from '../connectors/http';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { retryDelaySeconds } from './jobs';
+import { hinted } from './job-signal';
 
 export { webhookEvents, type WebhookEvent };
 
@@ -337,7 +338,7 @@ export async function listDeliveries(db: Executor, actor: Actor, id: string, lim
 /** A failed delivery is sent again, from its first attempt, with the same delivery id. */
 export async function redeliver(db: Executor, actor: Actor, webhookId: string, deliveryId: string) {
   await webhookOf(db, actor, webhookId);
-  return db.transaction(async (tx) => {
+  return hinted(db.transaction(async (tx) => {
     const [row] = await tx
       .update(jobs)
       .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null, completedAt: null })
@@ -346,7 +347,7 @@ export async function redeliver(db: Executor, actor: Actor, webhookId: string, d
     if (!row) throw new AppError('NOT_FOUND', `Webhook "${webhookId}" has no failed delivery "${deliveryId}" to send again.`);
     await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.redelivered', data: { webhookId, deliveryId } }]);
     return row;
-  });
+  }));
 }
 
 async function webhookOf(db: Executor, actor: Actor, id: string) {
