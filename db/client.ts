@@ -76,11 +76,15 @@ export function rawQuery(db: Executor): RawQuery | null {
     const sql = client as unknown as { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> };
     return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
   }
-  if (client && typeof client === 'object' && 'query' in client && 'transaction' in client) {
-    const pglite = client as { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> };
-    return async <Row>(text: string, params: unknown[]) => (await pglite.query(text, params)).rows as Row[];
-  }
+  const pglite = pgliteOf(db);
+  if (pglite) return async <Row>(text: string, params: unknown[]) => (await pglite.query(text, params)).rows as Row[];
   return null;
+}
+
+/** The PGlite under a database opened here (not a transaction of it); null on PostgreSQL. */
+function pgliteOf(db: Executor): { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }>; exec(text: string): Promise<unknown> } | null {
+  const client = (db as { $client?: unknown }).$client;
+  return client && typeof client === 'object' && 'query' in client && 'exec' in client && 'transaction' in client ? (client as ReturnType<typeof pgliteOf>) : null;
 }
 
 /**
@@ -91,8 +95,7 @@ export function rawQuery(db: Executor): RawQuery | null {
  * on PostgreSQL, where autovacuum does it.
  */
 export async function vacuumEmbedded(db: Executor): Promise<boolean> {
-  const client = (db as { $client?: unknown }).$client;
-  const pglite = client && typeof client === 'object' && 'exec' in client && 'transaction' in client ? (client as { exec(sql: string): Promise<unknown> }) : null;
+  const pglite = pgliteOf(db);
   if (!pglite) return false;
   // Table by table, with a turn of the event loop between them: PGlite runs in this thread, and a
   // pass over the whole database at once would hold up every request until it ends.

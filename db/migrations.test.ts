@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '@/test/support/database';
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from './client';
 
 interface Journal {
@@ -17,9 +18,6 @@ interface Journal {
 const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as Journal;
 const folders: string[] = [];
 afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** The rows of a PGlite `execute` (these tests run on in-memory PGlite, whatever DATABASE_URL says). */
-const rowsOf = <Row>(result: unknown) => (result as { rows: Row[] }).rows;
 
 describe('migrations', () => {
   it('are dated in the order they are applied', () => {

@@ -10,7 +10,7 @@ import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { startWorkerLoop } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, rowsOf } from '../support/database';
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -21,8 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => handle?.close());
 
-/** execute gives an array on postgres.js and { rows } on PGlite. */
-const rowsOf = <Row>(result: unknown) => (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 const instanceStats = async () =>
   rowsOf<{ dead: number; vacuumed: boolean; analysed: boolean }>(
     await handle.db.execute(sql`select n_dead_tup::int as dead, last_vacuum is not null as vacuumed, last_analyze is not null as analysed from pg_stat_user_tables where relname = 'process_instances'`),

@@ -14,7 +14,7 @@ import { seedDemo } from '@/app/server/seed';
 import { pruneCommandResults, withIdempotency } from '@/app/server/services/idempotency';
 import { completeTask } from '@/app/server/services/tasks';
 import { callerFor, demo } from '../support/callers';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, rowsOf } from '../support/database';
 
 // createTestDatabase picks PostgreSQL exactly when DATABASE_URL is set.
 const onPglite = !process.env.DATABASE_URL;
@@ -307,10 +307,6 @@ async function backendGone(pid: number): Promise<void> {
   while (rowsOf(await handle.db.execute(sql`select 1 from pg_stat_activity where pid = ${pid}`)).length > 0) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** db.execute returns an array on postgres.js and { rows } on PGlite. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-}
 
 function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

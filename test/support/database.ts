@@ -6,6 +6,11 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@/db/client';
 
+/** The rows of `db.execute`: an array on postgres.js, `{ rows }` on PGlite. */
+export function rowsOf<Row = Record<string, unknown>>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}
+
 export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
   const url = process.env.DATABASE_URL;
   if (!url) {

@@ -429,7 +429,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
  */
 const UNFINISHED_JOB: ('pending' | 'running' | 'failed')[] = ['pending', 'running', 'failed'];
 /** What a cancelled job is set to (a worker still holding it finds its lease gone). */
-const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`now()`, lockedBy: null, lockedUntil: null };
+export const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`now()`, lockedBy: null, lockedUntil: null };
 
 /**
  * Ends the instances a parent's call activities started (all of them, or those of one call

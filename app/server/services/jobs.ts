@@ -15,7 +15,7 @@ import { appendAudit } from './audit';
 import { hinted, jobsCommitted } from './job-signal';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
-import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
+import { CANCELLED_JOB, driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
 import { firingOf, newerVersionOf, scheduleNextStartTimer } from './start-timers';
 
 export interface ClaimOptions {
@@ -118,7 +118,7 @@ async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<
       const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
       const startEvent = def?.definition.elements.find((e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer');
       if (!def || !startEvent || (await newerVersionOf(tx, def))) {
-        await tx.update(jobs).set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+        await tx.update(jobs).set(CANCELLED_JOB).where(eq(jobs.id, job.id));
         return 'stale';
       }
       const fired = firingOf(job);
