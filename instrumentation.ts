@@ -10,7 +10,7 @@ export async function register() {
     const { getDatabase } = await import('./app/server/database');
     const handle = await getDatabase();
     const { emailSettings, heldMailSettings, httpAllowList, readEnv } = await import('./app/server/env');
-    const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown };
+    const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown; __trellisJobRelay?: () => Promise<void> };
     if (readEnv().TRELLIS_WORKER === 'on' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisWorker) {
       const { startWorkerLoop } = await import('./app/server/worker');
       const { defaultConnectors } = await import('./app/server/connectors');
@@ -20,6 +20,10 @@ export async function register() {
       // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
       const heldMail = heldMailSettings(readEnv());
       globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => console.error('worker:', (error as Error).message) });
+    } else if (readEnv().TRELLIS_WORKER === 'off' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisJobRelay) {
+      // No worker here: `trellis worker` processes hear of jobs due now by NOTIFY (PostgreSQL; job-relay.ts).
+      const { relayJobHintsTo } = await import('./app/server/services/job-relay');
+      globalForWorker.__trellisJobRelay = relayJobHintsTo(handle.db, (error) => console.error('job hint relay:', (error as Error).message));
     }
   }
 }

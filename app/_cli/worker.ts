@@ -6,6 +6,7 @@
 import { openDatabase } from '../../db/client';
 import { defaultConnectors } from '../server/connectors';
 import { emailSettings, heldMailSettings, httpAllowList, readEnv } from '../server/env';
+import { listenForJobHints } from '../server/services/job-relay';
 import { startWorkerLoop } from '../server/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
@@ -32,6 +33,8 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   const webhooks = { allow: httpAllowList(readEnv()) };
   // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
   const heldMail = heldMailSettings(readEnv());
+  // App servers without a worker of their own relay their job hints (NOTIFY): a job due now runs at once.
+  const unlisten = await listenForJobHints(handle.db);
   const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
   // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
   // for that line may signal at once, and a signal before its handler would kill the process.
@@ -43,6 +46,7 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
   await stopped;
   try {
+    await unlisten();
     await loop.stop();
   } catch (error) {
     out.error(`worker: could not hand back its jobs (their leases will run out): ${(error as Error).message}`);

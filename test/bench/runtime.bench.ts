@@ -85,6 +85,14 @@ interface Sample {
   baselinePgMsPerTxn: number;
   machine: number;
   baselineMachine: number;
+  /**
+   * Commands/s if PostgreSQL had every core to itself and Node took none: the cores ÷ the
+   * PostgreSQL CPU one command costs (its share of the jobs included). What the SQL alone allows.
+   */
+  pgCeiling: number;
+  /** Machine CPU (all processes) per command, and per baseline transaction, ms. */
+  machineMsPerCommand: number;
+  baselineMachineMsPerTxn: number;
   retries: number;
 }
 
@@ -109,6 +117,9 @@ function sampleOf(baseline: Baseline, r: DriveResult): Sample {
     baselinePgMsPerTxn: (baseline.cpu.postgres / baseline.tps) * 1000,
     machine: r.cpu.machine,
     baselineMachine: baseline.cpu.machine,
+    pgCeiling: (CORES * perSecond(r.starts + r.completes)) / r.cpu.postgres,
+    machineMsPerCommand: ((r.cpu.machine * CORES) / perSecond(r.starts + r.completes)) * 1000,
+    baselineMachineMsPerTxn: ((baseline.cpu.machine * CORES) / baseline.tps) * 1000,
     retries: r.jobRetries,
   };
 }
@@ -165,6 +176,18 @@ function printTables(title: string, baselineName: string, rows: { clients: numbe
     ]),
     [0, 1],
   );
+  console.log('');
+  print(
+    ['clients', 'workers', `machine CPU ms/command (${baselineName} ms/txn)`, 'ms/command the target allows', 'PostgreSQL-only ceiling: commands/s (ratio)'],
+    figures.map(({ clients, workers, m, r }) => [
+      String(clients),
+      String(workers),
+      `${n(m('machineMsPerCommand'), 2)} (${n(m('baselineMachineMsPerTxn'), 2)})`,
+      n((CORES * 1000) / (TARGET * m('baseline')), 2),
+      `${n(m('pgCeiling'))} (${pct(r('pgCeiling'))})`,
+    ]),
+    [0, 1],
+  );
   const retries = rows.reduce((k, r) => k + r.samples.reduce((j, s) => j + s.retries, 0), 0);
   if (retries > 0) console.log(`note: ${retries} service job attempts did not commit and were retried (lease lost or conflict)`);
 }
@@ -175,6 +198,9 @@ const LEGEND = [
   'instances in flight waiting for a worker; empty polls: worker polls that found nothing due (1 statement each, not counted in txns);',
   `Node CPU: this process, of one core (${CORES} cores here); PG CPU ms/txn: CPU of the bench database's PostgreSQL backends per transaction`,
   '(Trellis: per command or job; empty polls and the harness lookup included); machine busy: all cores, anything running (other load makes a run noisy).',
+  'ms/command the target allows: all cores for one second ÷ the commands/s the target asks for (at most, with the machine fully busy);',
+  'PostgreSQL-only ceiling: the commands/s the cores would carry if Node took no CPU at all, given the PostgreSQL CPU a command costs now',
+  '(its share of the service jobs included): below the target, no change on the Node side alone can reach it.',
 ].join('\n');
 
 function printCounts(c: StatementCount) {

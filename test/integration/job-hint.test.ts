@@ -3,11 +3,13 @@
  * not one poll interval later; jobs committed elsewhere are still found by polling.
  */
 import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { jobs, processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
+import { JOB_CHANNEL, relayJobHintsTo } from '@/app/server/services/job-relay';
 import { jobHints, jobsCommitted, untilJobHint } from '@/app/server/services/job-signal';
 import { startWorkerLoop } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
@@ -161,6 +163,28 @@ describe('the job hint', () => {
       expect(await handle.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.instanceId, started.id))).toEqual([{ status: 'pending' }]);
     } finally {
       await loop.stop();
+    }
+  });
+
+  // Across processes (the worker process's side is in test/cli/worker.test.ts).
+  it.skipIf(!process.env.DATABASE_URL)('is relayed to other processes as NOTIFY, coalesced: hints while one is on its way make one more, not one each', async () => {
+    const listener = postgres((handle as { url?: string }).url!, { max: 1, onnotice: () => {} });
+    const heard: string[] = [];
+    const stopRelay = relayJobHintsTo(handle.db);
+    try {
+      await listener.listen(JOB_CHANNEL, (payload) => heard.push(payload));
+      for (let i = 0; i < 50; i++) jobsCommitted();
+      expect(await until(async () => heard.length === 2, 5_000)).toBe(true);
+      // A later hint is relayed again; after stopping, none is.
+      jobsCommitted();
+      expect(await until(async () => heard.length === 3, 5_000)).toBe(true);
+      await stopRelay();
+      jobsCommitted();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toHaveLength(3);
+    } finally {
+      await stopRelay();
+      await listener.end({ timeout: 5 });
     }
   });
 });

@@ -15,7 +15,7 @@ import { seedDemo } from '@/app/server/seed';
 import { defaultConnectors } from '@/app/server/connectors';
 import { appendAudit } from '@/app/server/services/audit';
 import { publishProcess } from '@/app/server/services/definitions';
-import { createWorker } from '@/app/server/worker';
+import { createWorker, startWorkerLoop } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 
@@ -424,5 +424,23 @@ describe('the webhook API', () => {
     expect(JSON.stringify(trail)).not.toContain(created.secret);
     expect(trail.find((e) => e.type === 'webhook.created' && e.data.webhookId === created.id)?.data).toMatchObject({ url: 'https://hooks.example.com/trellis', events: ['task.created', 'task.completed'] });
     await caller.webhook.delete({ id: created.id });
+  });
+});
+
+describe('a delivery due now', () => {
+  it('is sent at once by a worker loop that polls once a minute: the one-statement step that enqueues it gives the job hint', async () => {
+    const atOnce = await hook('/at-once', ['task.created']);
+    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, webhooks: { allow: ['127.0.0.1'] } });
+    try {
+      // Its first poll is over; it waits its minute, or a hint.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { id } = await (await as(demo.ngoc)).instance.start({ definitionKey: 'one-review' });
+      const end = Date.now() + 5_000;
+      while (receivedAt('/at-once').length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(receivedAt('/at-once').map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual([expect.objectContaining({ type: 'task.created', instanceId: id })]);
+    } finally {
+      await loop.stop();
+      await (await as(admin)).webhook.delete({ id: atOnce.id });
+    }
   });
 });

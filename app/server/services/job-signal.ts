@@ -4,8 +4,10 @@
  * service task after a submitted form runs at once instead of up to one interval later — the job
  * executor hint of Camunda, without its cost: no extra query when nothing was committed.
  *
- * Only a hint: the jobs table stays the truth, and a loop that misses a hint (another process
- * committed the job, or a path that does not give hints) finds the job at its next poll. State
+ * Only a hint: the jobs table stays the truth, and a loop that misses a hint (a path that does not
+ * give hints, a lost notification) finds the job at its next poll. Across processes the hint
+ * travels as a PostgreSQL NOTIFY (job-relay.ts): an app server that runs no worker loop relays its
+ * hints, and `trellis worker` processes listen. State
  * lives on globalThis, because Next.js bundles the instrumentation hook (which runs the loop) and
  * the route handlers (which run the commands) separately, each with its own copy of this module.
  */
@@ -14,10 +16,14 @@ interface Signal {
   /** Bumped by every hint: a loop that saw another number before its poll polls again at once. */
   generation: number;
   waiting: Set<() => void>;
+  /** Where this process's own hints also go (other processes' worker loops: job-relay.ts). */
+  relays: Set<() => void>;
 }
 
 const shared = globalThis as typeof globalThis & { __trellisJobSignal?: Signal };
-const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: new Set() });
+const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: new Set(), relays: new Set() });
+// A signal made before relays existed (a dev server's hot reload keeps globalThis).
+signal.relays ??= new Set();
 
 /**
  * Called after a commit that wrote a job due now. Wakes one waiting loop (the longest waiting):
@@ -25,9 +31,25 @@ const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: 
  * sees the new count and polls again instead of waiting.
  */
 export function jobsCommitted(): void {
+  wakeOne();
+  for (const relay of signal.relays) relay();
+}
+
+/** A hint from another process (a NOTIFY): wakes a loop as a local hint does, and goes no further. */
+export function jobsCommittedElsewhere(): void {
+  wakeOne();
+}
+
+function wakeOne(): void {
   signal.generation++;
   const [first] = signal.waiting;
   first?.();
+}
+
+/** From now on this process's hints also go to `relay`; returns how to stop that. */
+export function relayJobHints(relay: () => void): () => void {
+  signal.relays.add(relay);
+  return () => void signal.relays.delete(relay);
 }
 
 /** The hint count, read before a poll. */
