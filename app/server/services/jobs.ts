@@ -30,6 +30,15 @@ export interface ClaimOptions {
   webhooks?: boolean;
 }
 
+/** A job that ran: finished, its lease let go. */
+const DONE_JOB = { status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null } as const;
+
+/** Locks the job and tells whether this worker still holds it (its lease did not run out to another worker meanwhile). */
+async function stillHeld(tx: Executor, jobId: string, workerId: string): Promise<boolean> {
+  const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
+  return held !== undefined;
+}
+
 /** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
 export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<ClaimedJob[]> {
   const query = rawQuery(db);
@@ -80,8 +89,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
     const read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, instanceId)));
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
     return await hinted(db.transaction(async (tx) => {
-      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
-      if (!held) return 'lost';
+      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
       const queue: FollowUp[] = [];
       const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue);
       if (!accepted && (await stoppedByIncident(tx, instanceId))) {
@@ -93,7 +101,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
           .where(eq(jobs.id, job.id));
         return 'held';
       }
-      await tx.update(jobs).set({ status: accepted ? 'done' : 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      await tx.update(jobs).set(accepted ? DONE_JOB : CANCELLED_JOB).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
       return accepted ? 'fired' : 'stale';
     }));
@@ -113,8 +121,7 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
 async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
   try {
     return await hinted(db.transaction(async (tx) => {
-      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
-      if (!held) return 'lost';
+      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
       const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
       const startEvent = def?.definition.elements.find((e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer');
       if (!def || !startEvent || (await newerVersionOf(tx, def))) {
@@ -123,7 +130,7 @@ async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<
       }
       const fired = firingOf(job);
       // Done before the next occurrence is added: one pending firing per start event (jobs_start_timer_idx).
-      await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
       const next = await scheduleNextStartTimer(tx, def, fired);
       const queue: FollowUp[] = [];
       const timer = { elementId: fired.elementId, dueAt: fired.dueAt, jobId: job.id, ...(next ? { next: next.dueAt } : {}) };
@@ -227,11 +234,10 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
     // The common case in one more round trip; anything else (a lost race or lease, effects beyond the instance) below.
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, audit))) return 'done';
     return await hinted(db.transaction(async (tx) => {
-      const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
-      if (!held) return 'lost';
+      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
       const queue: FollowUp[] = [];
       await stepInstance(tx, null, job.instanceId, event, [audit], queue);
-      await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
       await driveFollowUps(tx, null, queue);
       return 'done' as const;
     }));
@@ -261,7 +267,7 @@ async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf:
     const audit = { tenantId, instanceId: job.instanceId, actorId: null, type: auditType, elementId: job.elementId, data: {} };
     const accepted = await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue);
     if (!accepted) throw new AppError('CONFLICT', `Job "${jobId}" no longer has an activity waiting for it.`);
-    await tx.update(jobs).set({ status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+    await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
     await driveFollowUps(tx, null, queue);
     return { instanceId: job.instanceId };
   }));
