@@ -33,8 +33,13 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   const webhooks = { allow: httpAllowList(readEnv()) };
   // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
   const heldMail = heldMailSettings(readEnv());
-  // App servers without a worker of their own relay their job hints (NOTIFY): a job due now runs at once.
-  const unlisten = await listenForJobHints(handle.db);
+  // App servers without a worker of their own relay their job hints (NOTIFY): a job due now runs at
+  // once. Only a hint: without it (the database is not reachable yet) the worker still polls, and
+  // postgres.js keeps trying to listen.
+  const unlisten = await listenForJobHints(handle.db).catch((error: unknown) => {
+    out.error(`worker: not listening for job hints yet (polling meanwhile): ${(error as Error).message}`);
+    return async () => {};
+  });
   const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
   // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
   // for that line may signal at once, and a signal before its handler would kill the process.
@@ -46,10 +51,14 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   out.log(`worker ${loop.worker.id} running (Ctrl-C or SIGTERM to stop)`);
   await stopped;
   try {
-    await unlisten();
     await loop.stop();
   } catch (error) {
     out.error(`worker: could not hand back its jobs (their leases will run out): ${(error as Error).message}`);
+  }
+  try {
+    await unlisten();
+  } catch {
+    // Closing the database below ends the listening connection anyway.
   } finally {
     await handle.close();
   }

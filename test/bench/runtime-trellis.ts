@@ -83,6 +83,8 @@ export interface DriveOptions {
   workerIdleMs: number;
   /** Jobs a worker claims per poll. */
   workerBatch: number;
+  /** Called as the measured window opens and as it closes (the PGlite run reads its time inside PGlite then). */
+  onWindow?: (edge: 'open' | 'close') => void;
   /** Longest wait for the instances in flight to finish after the window. */
   drainTimeoutMs?: number;
 }
@@ -244,10 +246,12 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     phase = 'measure';
     const cpu = process.cpuUsage();
     const machine = cpuSnapshot();
+    options.onWindow?.('open');
     const t0 = performance.now();
     windowStart = t0;
     await Promise.race([sleep(options.measureMs), Promise.all(running)]);
     windowEnd = performance.now();
+    options.onWindow?.('close');
     const elapsed = windowEnd - t0;
     const used = process.cpuUsage(cpu);
     result.cpu = cpuSince(machine);

@@ -434,7 +434,8 @@ async function onPglite() {
   const pg = (handle.db as unknown as { $client: PGlite }).$client;
   for (const ddl of BASELINE_DDL) await pg.exec(ddl);
   // PGlite's share of the one thread: the time spent inside its synchronous protocol call (the
-  // database at work), as a fraction of each run's wall time.
+  // database at work, and PGlite's own reading of the result messages), as a fraction of the
+  // measured window.
   let inDatabase = 0;
   const exec = pg.execProtocolRawSync.bind(pg);
   pg.execProtocolRawSync = (message: Uint8Array) => {
@@ -447,11 +448,15 @@ async function onPglite() {
   };
   const samples: Sample[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const driven = () => drive({ clientDb: handle.db, workerDbs: [handle.db], clients: 1, actors, warmupMs: WARMUP_SECONDS * 1000, measureMs: SECONDS * 1000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH });
+    const driven = (onWindow: (edge: 'open' | 'close') => void) => drive({ clientDb: handle.db, workerDbs: [handle.db], clients: 1, actors, warmupMs: WARMUP_SECONDS * 1000, measureMs: SECONDS * 1000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH, onWindow });
     const trellis = async () => {
-      const [t0, db0] = [performance.now(), inDatabase];
-      const r = await driven();
-      return { r, share: (inDatabase - db0) / (performance.now() - t0) };
+      let opened = { at: 0, inDatabase: 0 };
+      let share = NaN;
+      const r = await driven((edge) => {
+        if (edge === 'open') opened = { at: performance.now(), inDatabase };
+        else share = (inDatabase - opened.inDatabase) / (performance.now() - opened.at);
+      });
+      return { r, share };
     };
     let r: DriveResult;
     let share: number;

@@ -1,5 +1,7 @@
 /** `trellis worker` as its own process: refuses PGlite, and stops cleanly on SIGTERM. */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { main } from '@/app/_cli/cli';
@@ -58,6 +60,20 @@ describe('trellis worker', () => {
       await handle.close();
     }
   }, 40_000);
+
+  it('started while its database cannot be reached, it keeps running (polling, not listening yet) and still stops cleanly', async () => {
+    // A port nobody listens on: the claim and the LISTEN are refused; neither may end or wedge the worker.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const worker = await spawnWorker(`postgres://postgres@127.0.0.1:${port}/nowhere`, ['--interval-ms', '200']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+    expect(await stopWorker(worker.child)).toBe(0);
+    expect(worker.output()).toContain('not listening for job hints yet');
+    expect(worker.output()).toMatch(/worker worker-\w+ stopped/);
+  }, 60_000);
 
   it.skipIf(!process.env.DATABASE_URL)('runs a job due now at once when an app server without a worker of its own relays the hint (NOTIFY), though it polls once a minute', async () => {
     const handle = await createTestDatabase();
