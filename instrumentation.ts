@@ -11,7 +11,8 @@ export async function register() {
     const handle = await getDatabase();
     const { emailSettings, heldMailSettings, httpAllowList, readEnv } = await import('./app/server/env');
     const globalForWorker = globalThis as unknown as { __trellisWorker?: unknown; __trellisJobRelay?: () => Promise<void> };
-    if (readEnv().TRELLIS_WORKER === 'on' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisWorker) {
+    const serving = process.env.NEXT_PHASE !== 'phase-production-build';
+    if (serving && readEnv().TRELLIS_WORKER === 'on' && !globalForWorker.__trellisWorker) {
       const { startWorkerLoop } = await import('./app/server/worker');
       const { defaultConnectors } = await import('./app/server/connectors');
       const connectors = defaultConnectors({ allow: httpAllowList(readEnv()), email: { db: handle.db, ...emailSettings(readEnv()) } });
@@ -20,7 +21,7 @@ export async function register() {
       // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
       const heldMail = heldMailSettings(readEnv());
       globalForWorker.__trellisWorker = startWorkerLoop(handle.db, { connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => console.error('worker:', (error as Error).message) });
-    } else if (readEnv().TRELLIS_WORKER === 'off' && process.env.NEXT_PHASE !== 'phase-production-build' && !globalForWorker.__trellisJobRelay) {
+    } else if (serving && readEnv().TRELLIS_WORKER === 'off' && !globalForWorker.__trellisJobRelay) {
       // No worker here: `trellis worker` processes hear of jobs due now by NOTIFY (PostgreSQL; job-relay.ts).
       const { relayJobHintsTo } = await import('./app/server/services/job-relay');
       globalForWorker.__trellisJobRelay = relayJobHintsTo(handle.db, (error) => console.error('job hint relay:', (error as Error).message));

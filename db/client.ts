@@ -71,14 +71,23 @@ export type RawQuery = <Row>(text: string, params: unknown[]) => Promise<Row[]>;
  * through the transaction's own connection: use drizzle there).
  */
 export function rawQuery(db: Executor): RawQuery | null {
-  const client = (db as { $client?: unknown }).$client;
-  if (typeof client === 'function' && 'unsafe' in client) {
-    const sql = client as unknown as { unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown[]> };
-    return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
-  }
+  const sql = postgresOf(db);
+  if (sql) return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
   const pglite = pgliteOf(db);
   if (pglite) return async <Row>(text: string, params: unknown[]) => (await pglite.query(text, params)).rows as Row[];
   return null;
+}
+
+/** What a database opened here on PostgreSQL has under it: postgres.js's `Sql`, in part. */
+export interface PostgresClient {
+  unsafe(text: string, params: unknown[], options?: { prepare: boolean }): Promise<unknown[]>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+}
+
+/** The postgres.js client under a database opened here (not a transaction of it); null on PGlite. */
+export function postgresOf(db: Executor): PostgresClient | null {
+  const client = (db as { $client?: unknown }).$client;
+  return typeof client === 'function' && 'unsafe' in client && 'listen' in client ? (client as unknown as PostgresClient) : null;
 }
 
 /** The PGlite under a database opened here (not a transaction of it); null on PostgreSQL. */

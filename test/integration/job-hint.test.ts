@@ -92,10 +92,12 @@ describe('the job hint', () => {
     expect(charged).toEqual([started.id]);
   };
   const chargingConnectors = (charged: string[]) => ({ 'charge-card': async ({ job }: { job: { instanceId: string } }) => (charged.push(job.instanceId), {}) });
+  /** A loop that polls once a minute, charging into `charged`. */
+  const minuteLoop = (charged: string[]) => startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
 
   it('a service job committed by a start runs at once although the loop polls once a minute', async () => {
     const charged: string[] = [];
-    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+    const loop = minuteLoop(charged);
     try {
       await startAndExpectChargedAtOnce(charged);
     } finally {
@@ -105,10 +107,10 @@ describe('the job hint', () => {
 
   it('a stopped loop does not take a hint away from a live one', async () => {
     const charged: string[] = [];
-    const stopped = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+    const stopped = minuteLoop(charged);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await stopped.stop();
-    const live = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+    const live = minuteLoop(charged);
     try {
       await startAndExpectChargedAtOnce(charged);
     } finally {

@@ -12,21 +12,10 @@
  *
  * PGlite is one process: nothing to relay, and nobody to listen (both are no-ops there).
  */
-import type { Executor } from '@/db/client';
+import { postgresOf, type Executor } from '@/db/client';
 import { jobsCommittedElsewhere, relayJobHints } from './job-signal';
 
 export const JOB_CHANNEL = 'trellis_jobs';
-
-/** What a database opened on PostgreSQL by db/client.ts has: postgres.js's `Sql`, in part. */
-interface PostgresClient {
-  unsafe(text: string, params: unknown[]): Promise<unknown>;
-  listen(channel: string, onNotify: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
-}
-
-function postgresOf(db: Executor): PostgresClient | null {
-  const client = (db as { $client?: unknown }).$client;
-  return typeof client === 'function' && 'unsafe' in client && 'listen' in client ? (client as unknown as PostgresClient) : null;
-}
 
 /**
  * Relays this process's job hints to the other processes as NOTIFY, through `db`'s pool. Returns

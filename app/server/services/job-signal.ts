@@ -22,8 +22,6 @@ interface Signal {
 
 const shared = globalThis as typeof globalThis & { __trellisJobSignal?: Signal };
 const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: new Set(), relays: new Set() });
-// A signal made before relays existed (a dev server's hot reload keeps globalThis).
-signal.relays ??= new Set();
 
 /**
  * Called after a commit that wrote a job due now. Wakes one waiting loop (the longest waiting):

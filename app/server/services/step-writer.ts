@@ -218,22 +218,20 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
       from jsonb_to_recordset(${json(plan.jobs)}) as r(kind text, element_id text, scope text, timer_id text, job_type text, payload jsonb, due_at timestamptz, retries int4)
       where exists (select 1 from moved))`);
   }
-  let enqueues = false;
+  // Events that are webhook events enqueue their deliveries from what the insert returns (webhooks.ts).
+  const notify = plan.audit.some((row) => webhookEventOf(String(row.type)) !== undefined);
   if (plan.audit.length > 0) {
-    // Events that are webhook events enqueue their deliveries from what the insert returns (webhooks.ts).
-    const notify = plan.audit.some((row) => webhookEventOf(String(row.type)) !== undefined);
     parts.push(`new_audit as (insert into audit_events (tenant_id, instance_id, task_id, actor_id, type, element_id, data, at, prev_hash, hash)
       select ${tenant}, ${id}, r.task_id, r.actor_id, r.type, r.element_id, coalesce(r.data, '{}'), r.at, r.prev_hash, r.hash
       from jsonb_to_recordset(${json(plan.audit)}) as r(seq int4, task_id uuid, actor_id uuid, type text, element_id text, data jsonb, at timestamptz, prev_hash text, hash text)
       where exists (select 1 from moved) order by r.seq${notify ? ' returning tenant_id, instance_id, task_id, element_id, type, data, at' : ''})`);
     if (notify) parts.push(`webhook_jobs as (${webhookJobsFrom('new_audit a')} returning 1)`);
-    enqueues = notify;
   }
   // The task or job to close must close exactly when the instance moves: if not, the statement
   // fails (trellis_assert raises) and nothing of it stays.
   const consistent = checks.length === 0 ? 'true' : checks.map((c) => `${c} = (select count(*) from moved)`).join(' and ');
   const text = `with ${parts.join(',\n')}
-    select (select count(*) from moved)::int4 as "moved", ${enqueues ? '(select count(*) from webhook_jobs)::int4' : '0'} as "deliveries", trellis_assert(${consistent}, 'STEP_TARGET_GONE') as "ok"`;
+    select (select count(*) from moved)::int4 as "moved", ${notify ? '(select count(*) from webhook_jobs)::int4' : '0'} as "deliveries", trellis_assert(${consistent}, 'STEP_TARGET_GONE') as "ok"`;
   try {
     const [row] = await query<{ moved: number; deliveries: number }>(text, params);
     if (Number(row?.moved) !== 1) return 'missed';
