@@ -236,8 +236,9 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_inbox_idx').on(t.tenantId, t.status, t.createdAt),
     index('tasks_instance_idx').on(t.instanceId),
-    // At most one open task per user-task element (and multi-instance run) of an instance.
-    uniqueIndex('tasks_open_element_run_idx').on(t.instanceId, t.elementId, t.loopIndex).where(sql`status = 'open'`),
+    // At most one open task per user-task element (and multi-instance run) of each run (scope) of an instance:
+    // the runs of a parallel multi-instance subprocess each have their own task for the same element.
+    uniqueIndex('tasks_open_element_run_idx').on(t.instanceId, t.elementId, t.loopIndex, sql`coalesce(${t.scope}, '')`).where(sql`status = 'open'`),
   ],
 );
 
@@ -378,6 +379,12 @@ export const messages = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
     correlatedAt: timestamp('correlated_at', { withTimezone: true, mode: 'date' }),
     correlatedTo: uuid('correlated_to'),
+    /**
+     * The person who published it (message.publish), null when a process sent it. A buffered message
+     * reaches a receiver later only if its element still lets that person send (services/sending.ts).
+     * No foreign key: like the audit trail's actor, it outlives what it names (an unknown id sends nothing).
+     */
+    sentBy: uuid('sent_by'),
     createdAt: createdAt(),
   },
   (t) => [

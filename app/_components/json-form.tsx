@@ -2,12 +2,12 @@
 
 import Form from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema, WidgetProps } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
 import { localizeFormSchema, type LocalizableForm } from '@/engine/forms/form';
 import { formatVnd } from '../_i18n/format';
 import { translator, type Locale } from '../_i18n/messages';
 import type { FieldError } from '../server/errors';
+import { formValidator } from './form-validator';
 import { describeFailure, type ClientFailure } from './trpc';
 
 export interface JsonFormProps {
@@ -52,7 +52,7 @@ export function JsonForm({ form, locale, submitLabel, onSubmit }: JsonFormProps)
         schema={schema}
         uiSchema={uiSchema}
         formData={formData}
-        validator={validator}
+        validator={formValidator}
         widgets={{ vnd: VndWidget }}
         formContext={{ locale }}
         noHtml5Validate

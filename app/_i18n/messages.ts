@@ -1,6 +1,8 @@
 /** UI texts in English and Vietnamese. Every key exists in both (checked by the type). */
 import { accessEn, accessVi } from './messages-access';
+import { limitsEn, limitsVi } from './messages-limits';
 import { membersEn, membersVi } from './messages-members';
+import { sendingEn, sendingVi } from './messages-sending';
 
 const en = {
   appName: 'Trellis',
@@ -311,6 +313,8 @@ const en = {
   redelivered: 'Queued to be sent again.',
   ...membersEn,
   ...accessEn,
+  ...sendingEn,
+  ...limitsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -624,6 +628,8 @@ const vi: Record<MessageKey, string> = {
   redelivered: 'Đã xếp lịch gửi lại.',
   ...membersVi,
   ...accessVi,
+  ...sendingVi,
+  ...limitsVi,
 };
 
 export const locales = ['vi', 'en'] as const;

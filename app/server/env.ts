@@ -1,5 +1,11 @@
 /** Environment, parsed once. */
 import { z } from 'zod';
+import type { EngineLimits, TimerLimits } from '@/engine';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './body-limit';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './message-limits';
+
+/** A whole number above zero, or unset (empty counts as unset). */
+const positiveInteger = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional());
 
 const schema = z.object({
   /** postgres://… to use PostgreSQL; unset for embedded PGlite. */
@@ -40,6 +46,34 @@ const schema = z.object({
    * proxies' addresses or CIDR ranges, comma-separated (the chain is read from the right).
    */
   TRELLIS_TRUSTED_PROXY: z.string().default(''),
+  /** Instances the start timers of one process version may start within a minute (default 60); past it, the timer's schedule stops as an incident. */
+  TRELLIS_MAX_TIMER_STARTS_PER_MINUTE: positiveInteger,
+  /** Shortest interval of any timer cycle a publish accepts, in seconds (default 1; never zero). */
+  TRELLIS_MIN_TIMER_CYCLE_SECONDS: positiveInteger,
+  /** Shortest cycle interval of a timer start event a publish accepts, in seconds (default 60). */
+  TRELLIS_MIN_START_TIMER_CYCLE_SECONDS: positiveInteger,
+  /** Shortest interval of a timer cycle that repeats inside an instance (non-interrupting), in seconds (default 60). */
+  TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS: positiveInteger,
+  /** Most repetitions a repeating timer cycle may count, R<n>/… (default 1,000; R/… is unbounded). */
+  TRELLIS_MAX_TIMER_REPETITIONS: positiveInteger,
+  /** Largest request body in bytes the API, sign-in and language endpoints read (default 1 MiB); larger: 413. */
+  TRELLIS_MAX_BODY_BYTES: positiveInteger,
+  /** Deepest nesting of arrays and objects in a request's JSON (default 64); deeper: 400. */
+  TRELLIS_MAX_JSON_DEPTH: positiveInteger,
+  /** Longest request URL in characters (default 16,384; batched API queries carry their input in it); longer: 414. */
+  TRELLIS_MAX_URL_LENGTH: positiveInteger,
+  /** Elements one engine command may pass before it must wait (default 10,000); past it, an incident. */
+  TRELLIS_MAX_STEP_ELEMENTS: positiveInteger,
+  /** Expressions one engine command may evaluate (default 100,000). */
+  TRELLIS_MAX_STEP_EVALUATIONS: positiveInteger,
+  /** How deep call activities may nest (default 10). */
+  TRELLIS_MAX_CALL_DEPTH: positiveInteger,
+  /** Bytes an instance's state (its variables) may take as JSON (default 1 MiB). */
+  TRELLIS_MAX_INSTANCE_BYTES: positiveInteger,
+  /** Largest variables of a message or signal a person sends, as JSON bytes (default 65,536); larger: 400 naming `variables`. */
+  TRELLIS_MAX_MESSAGE_BYTES: positiveInteger,
+  /** Longest time to live of a published message, in seconds (default 604,800: 7 days); longer: 400 naming `timeToLive`. */
+  TRELLIS_MAX_MESSAGE_TTL_SECONDS: positiveInteger,
 });
 
 export type Env = Omit<z.infer<typeof schema>, 'TRELLIS_SEED'> & { TRELLIS_SEED: 'demo' | 'off' };
@@ -51,6 +85,43 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Environment variable ${issue.path.join('.')} is invalid: ${issue.message}`);
   }
   return { ...parsed.data, TRELLIS_SEED: parsed.data.TRELLIS_SEED ?? (source.NODE_ENV === 'production' ? 'off' : 'demo') };
+}
+
+/** The engine's budget per command (runtime/budget.ts) as the environment sets it; unset limits keep their defaults. */
+export function engineLimits(env: Env): Partial<EngineLimits> {
+  const limits: Partial<EngineLimits> = {};
+  if (env.TRELLIS_MAX_STEP_ELEMENTS) limits.maxElementEntries = env.TRELLIS_MAX_STEP_ELEMENTS;
+  if (env.TRELLIS_MAX_STEP_EVALUATIONS) limits.maxEvaluations = env.TRELLIS_MAX_STEP_EVALUATIONS;
+  if (env.TRELLIS_MAX_CALL_DEPTH) limits.maxCallDepth = env.TRELLIS_MAX_CALL_DEPTH;
+  if (env.TRELLIS_MAX_INSTANCE_BYTES) limits.maxVariableBytes = env.TRELLIS_MAX_INSTANCE_BYTES;
+  return limits;
+}
+
+/** What a person's message or signal may carry (message-limits.ts) as the environment sets it; unset ones keep their defaults. */
+export function messageLimits(env: Env): MessageLimits {
+  return {
+    maxBytes: env.TRELLIS_MAX_MESSAGE_BYTES ?? DEFAULT_MESSAGE_LIMITS.maxBytes,
+    maxTtlSeconds: env.TRELLIS_MAX_MESSAGE_TTL_SECONDS ?? DEFAULT_MESSAGE_LIMITS.maxTtlSeconds,
+  };
+}
+
+/** The request size limits (body-limit.ts) as the environment sets them; unset ones keep their defaults. */
+export function requestLimits(env: Env): RequestLimits {
+  return {
+    maxBodyBytes: env.TRELLIS_MAX_BODY_BYTES ?? DEFAULT_REQUEST_LIMITS.maxBodyBytes,
+    maxJsonDepth: env.TRELLIS_MAX_JSON_DEPTH ?? DEFAULT_REQUEST_LIMITS.maxJsonDepth,
+    maxUrlLength: env.TRELLIS_MAX_URL_LENGTH ?? DEFAULT_REQUEST_LIMITS.maxUrlLength,
+  };
+}
+
+/** The engine's timer floors and caps (compile/timer-limits.ts) as the environment sets them; unset ones keep their defaults. */
+export function timerLimitsOf(env: Env): Partial<TimerLimits> {
+  const limits: Partial<TimerLimits> = {};
+  if (env.TRELLIS_MIN_TIMER_CYCLE_SECONDS) limits.minCycleSeconds = env.TRELLIS_MIN_TIMER_CYCLE_SECONDS;
+  if (env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS) limits.minStartCycleSeconds = env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS;
+  if (env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS) limits.minRepeatingCycleSeconds = env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS;
+  if (env.TRELLIS_MAX_TIMER_REPETITIONS) limits.maxRepetitions = env.TRELLIS_MAX_TIMER_REPETITIONS;
+  return limits;
 }
 
 /** The HTTP connector's allow-list from the environment. */

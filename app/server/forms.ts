@@ -1,16 +1,26 @@
 /**
  * Server-side validation of form submissions with ajv, against the exact form version the
- * task or start event uses. Errors name each failing field by path and label.
+ * task or start event uses. Errors name each failing field by path and label. `pattern`s run on
+ * the linear-time engine (engine/forms/patterns.ts), never on JavaScript's backtracking RegExp.
  */
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fieldTitles, type JsonSchema } from '@/engine';
+import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
 import type { FormRow } from '@/db/schema';
 import { AppError, type FieldError } from './errors';
 
-const ajv = new Ajv2019({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+const ajv = new Ajv2019({
+  allErrors: true,
+  strict: false,
+  coerceTypes: false,
+  useDefaults: false,
+  code: { regExp: re2PatternEngine() },
+});
 addFormats(ajv);
+// ajv-formats' `regex` checks JavaScript's syntax; a pattern Trellis accepts is one RE2 can run.
+ajv.addFormat('regex', isRunnablePattern);
 
 // Published form versions are immutable, so a compiled validator can be kept for good.
 const validators = new Map<string, ValidateFunction>();
@@ -24,6 +34,13 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
  * flag that decides whether a second approval is needed).
  */
 export function compileFormSchema(schema: JsonSchema, formKey: string): ValidateFunction {
+  const patterns = formPatternProblems(schema);
+  if (patterns.length > 0) {
+    const fields = patterns.map((p) => ({ field: p.field || '(form)', label: p.field || formKey, message: `${p.path}: ${p.message}` }));
+    const list = fields.map((f) => `${f.field} (${f.message})`).join('; ');
+    const message = `Form "${formKey}" has patterns that cannot run in linear time: ${list}. Rewrite them without backreferences or lookaround.`;
+    throw new AppError('BAD_REQUEST', message, fields);
+  }
   try {
     return ajv.compile('additionalProperties' in schema ? schema : { ...schema, additionalProperties: false });
   } catch (error) {

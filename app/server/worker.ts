@@ -37,6 +37,8 @@ export interface WorkerOptions {
    * configured goes out once one is.
    */
   heldMail?: MailerOptions & Pick<HeldMailOptions, 'olderThanMs' | 'limit'> & { everyMs?: number };
+  /** Instances one version's start timers may start in a minute (default TRELLIS_MAX_TIMER_STARTS_PER_MINUTE, else 60). */
+  maxTimerStartsPerMinute?: number;
   /** How often the loop vacuums and analyses an embedded PGlite database (no autovacuum there); default 10 minutes. */
   vacuumEveryMs?: number;
   onError?: (error: unknown) => void;
@@ -59,9 +61,10 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   const webhookSender = options.webhooks ? createHttpSender(options.webhooks) : undefined;
   const webhookTimeout = options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs };
   const connectors = options.connectors ?? {};
+  const startTimerOptions = options.maxTimerStartsPerMinute === undefined ? {} : { maxStartsPerMinute: options.maxTimerStartsPerMinute };
   const runJob = async (job: Job) => {
     const connector = job.jobType ? connectors[job.jobType] : undefined;
-    if (job.kind === 'timer') count(`timer.${await runTimer(db, job, id)}`);
+    if (job.kind === 'timer') count(`timer.${await runTimer(db, job, id, startTimerOptions)}`);
     else if (job.kind === 'webhook') {
       if (webhookSender) await runWebhookJob(db, job, id, webhookSender, webhookTimeout);
     } else if (connector && hasInstance(job)) count(`service.${await runServiceJob(db, job, id, connector)}`);

@@ -17,6 +17,7 @@ import {
   type PoolProcess,
   type ProcessDefinition,
   type ProcessDefinitionInput,
+  type SendableBy,
   type SequenceFlow,
 } from '../model/definition';
 import { FEEL_LANGUAGE } from './dialects';
@@ -350,10 +351,14 @@ class Writer {
       case 'message': {
         const definition = this.create('bpmn:MessageEventDefinition', { messageRef: this.message(event.name) });
         if (event.correlationKey !== undefined) definition.set('trellis:correlationKey', event.correlationKey);
+        if ('sendableBy' in event) setSendableBy(definition, event.sendableBy);
         return definition;
       }
-      case 'signal':
-        return this.create('bpmn:SignalEventDefinition', { signalRef: this.shared(this.signals, 'bpmn:Signal', 'Signal', event.name, () => ({ name: event.name })) });
+      case 'signal': {
+        const definition = this.create('bpmn:SignalEventDefinition', { signalRef: this.shared(this.signals, 'bpmn:Signal', 'Signal', event.name, () => ({ name: event.name })) });
+        if ('sendableBy' in event) setSendableBy(definition, event.sendableBy);
+        return definition;
+      }
       case 'error':
         return this.create('bpmn:ErrorEventDefinition', event.code === undefined ? {} : { errorRef: this.shared(this.errors, 'bpmn:Error', 'Error', event.code, () => ({ name: event.code, errorCode: event.code })) });
       case 'escalation':
@@ -432,6 +437,7 @@ class Writer {
   receiveTask(e: Extract<Element, { type: 'receiveTask' }>): Moddle {
     const element = this.create('bpmn:ReceiveTask', { id: e.id, messageRef: this.message(e.message.name) });
     if (e.message.correlationKey !== undefined) element.set('trellis:correlationKey', e.message.correlationKey);
+    setSendableBy(element, e.message.sendableBy);
     this.loop(element, e.multiInstance);
     return element;
   }
@@ -538,3 +544,9 @@ const ELEMENTS: { [T in Element['type']]: (this: Writer, e: Extract<Element, { t
     return this.gateway('bpmn:EventBasedGateway', e);
   },
 };
+
+/** Who may send what the element waits for: trellis:sendableBy (departments) and trellis:sendableByRoles (roles). */
+function setSendableBy(element: Moddle, by: SendableBy | undefined) {
+  if (by?.groups?.length) element.set('trellis:sendableBy', by.groups.join(', '));
+  if (by?.roles?.length) element.set('trellis:sendableByRoles', by.roles.join(', '));
+}

@@ -60,6 +60,17 @@ function textList(element: ModdleElement, attr: string): string[] {
   return text(element, attr)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
 }
 
+/**
+ * trellis:sendableBy="accounting, sales" (departments) and trellis:sendableByRoles="designer" (roles)
+ * on a message or signal event definition or a receive task: who may send what it waits for. An
+ * unknown role is refused by the schema, naming the field (…sendableBy.roles).
+ */
+function sendableBy(element: ModdleElement): { sendableBy?: Json } {
+  const [groups, roles] = [textList(element, 'sendableBy'), textList(element, 'sendableByRoles')];
+  if (groups.length === 0 && roles.length === 0) return {};
+  return { sendableBy: { ...(groups.length > 0 ? { groups } : {}), ...(roles.length > 0 ? { roles } : {}) } };
+}
+
 const ID = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -660,7 +671,7 @@ class Importer {
   receiveTask(e: ModdleElement, out: Json) {
     out.type = 'receiveTask';
     const message = e.messageRef as ModdleElement | undefined;
-    out.message = { name: this.messageName(message) ?? (out.id as string), ...this.correlation(e, message) };
+    out.message = { name: this.messageName(message) ?? (out.id as string), ...this.correlation(e, message), ...sendableBy(e) };
     if (!message) this.note(out.id as string, `no message is referenced: the message is named "${out.id as string}"`);
     this.multiInstance(e, out);
   }
@@ -806,6 +817,8 @@ class Importer {
     if (defs.length > 1) this.unsupport(id, `${defs.length} event definitions on one event (multiple or parallel multiple)`, 'Use one event per trigger.');
     const d = defs[0]!;
     const kind = d.$type.slice('bpmn:'.length).replace(/EventDefinition$/, '').toLowerCase();
+    // What waits for the event (start, catch, boundary) may say who sends it; a throw sends it itself.
+    const catching = allowed.includes('timer') || e.$type === 'bpmn:IntermediateCatchEvent';
     if (!allowed.includes(kind)) {
       this.unsupport(id, `A ${kind} event definition on a ${e.$type.slice(5)}`, kind === 'compensate' || kind === 'cancel' ? 'Compensation and cancel events are not supported; model the undo steps explicitly.' : 'Use an event kind Trellis supports here.');
       return undefined;
@@ -834,12 +847,12 @@ class Importer {
         const message = d.messageRef as ModdleElement | undefined;
         const name = this.messageName(message) ?? (typeof e.name === 'string' && e.name.trim() ? clip(e.name.trim(), 200) : id);
         if (!message) this.note(id, `no message is referenced: the message is named "${name}"`);
-        return { kind: 'message', name, ...(allowed.includes('timer') || e.$type === 'bpmn:IntermediateCatchEvent' ? this.correlation(d, message) : {}) };
+        return { kind: 'message', name, ...(catching ? { ...this.correlation(d, message), ...sendableBy(d) } : {}) };
       }
       case 'signal': {
         const signal = d.signalRef as ModdleElement | undefined;
         const name = (typeof signal?.name === 'string' && signal.name.trim() ? signal.name.trim() : signal?.id) ?? (typeof e.name === 'string' && e.name.trim() ? e.name.trim() : id);
-        return { kind: 'signal', name: clip(name, 200) };
+        return { kind: 'signal', name: clip(name, 200), ...(catching ? sendableBy(d) : {}) };
       }
       case 'error':
       case 'escalation': {

@@ -1,7 +1,8 @@
 /**
  * Refuses hostile or oversized XML before any parser sees it: DOCTYPE and entity declarations
  * (billion laughs, external entities), XInclude, and limits on size, element count, nesting depth
- * and attribute length. A single linear scan; nothing is expanded or fetched.
+ * and attribute length; a tag, comment or attribute value the file never closes is refused, naming
+ * where it starts. A single linear scan; nothing is expanded or fetched.
  */
 
 export interface XmlLimits {
@@ -26,23 +27,91 @@ export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
 
   let elements = 0;
   let depth = 0;
-  // Tags only: comments, CDATA and processing instructions are skipped whole.
-  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
-  for (let m = tag.exec(xml); m !== null; m = tag.exec(xml)) {
-    if (m[2] === undefined) continue;
-    if (m[1] === '/') {
+  // One pass, each character looked at a bounded number of times: every search below starts where
+  // the last one ended (a regular expression here backtracked: an unterminated tag cost O(n²)).
+  for (let at = xml.indexOf('<'); at !== -1; at = xml.indexOf('<', at)) {
+    // Comments, CDATA and processing instructions are skipped whole: tags inside them are text.
+    const skipped = SKIPPED.find(([open]) => xml.startsWith(open, at));
+    if (skipped) {
+      const [open, close, what] = skipped;
+      const end = xml.indexOf(close, at + open.length);
+      if (end === -1) {
+        throw new UnsafeXmlError(`The file ends inside ${what} that starts at line ${lineAt(xml, at)}; close it with "${close}".`);
+      }
+      at = end + close.length;
+      continue;
+    }
+    let i = at + 1;
+    const closing = xml.charCodeAt(i) === SLASH;
+    if (closing) i++;
+    // "<" not followed by a name is not a tag (the parser refuses it if it is not allowed).
+    if (!isNameStart(xml.charCodeAt(i))) {
+      at = i;
+      continue;
+    }
+    const nameStart = i;
+    while (i < xml.length && isNameChar(xml.charCodeAt(i))) i++;
+    const name = xml.slice(nameStart, i);
+    // Up to the tag's ">"; quoted attribute values may hold ">" and are measured on the way.
+    for (;;) {
+      if (i >= xml.length) {
+        const tag = `<${closing ? '/' : ''}${name.slice(0, 100)}>`;
+        throw new UnsafeXmlError(`The file ends inside the tag ${tag} that starts at line ${lineAt(xml, at)}; close it with ">".`);
+      }
+      const c = xml.charCodeAt(i);
+      if (c === GREATER) break;
+      if (c === DOUBLE_QUOTE || c === SINGLE_QUOTE) {
+        const end = xml.indexOf(xml[i]!, i + 1);
+        if (end === -1) {
+          const where = `an attribute value of <${name.slice(0, 100)}> that starts at line ${lineAt(xml, i)}`;
+          throw new UnsafeXmlError(`The file ends inside ${where}; close the value with ${xml[i]}.`);
+        }
+        const length = end - i - 1;
+        if (length > limits.maxAttributeLength) {
+          throw new UnsafeXmlError(`Element <${name}> has an attribute of ${length} characters; the limit is ${limits.maxAttributeLength}.`);
+        }
+        i = end + 1;
+      } else i++;
+    }
+    const selfClosing = xml.charCodeAt(i - 1) === SLASH;
+    at = i + 1;
+    if (closing) {
       depth--;
       continue;
     }
     elements++;
     if (elements > limits.maxElements) throw new UnsafeXmlError(`The file has more than ${limits.maxElements} elements.`);
-    for (const value of (m[3] ?? '').matchAll(/"([^"]*)"|'([^']*)'/g)) {
-      const text = value[1] ?? value[2] ?? '';
-      if (text.length > limits.maxAttributeLength) throw new UnsafeXmlError(`Element <${m[2]}> has an attribute of ${text.length} characters; the limit is ${limits.maxAttributeLength}.`);
-    }
-    if (m[4] !== '/') {
+    if (!selfClosing) {
       depth++;
-      if (depth > limits.maxDepth) throw new UnsafeXmlError(`Elements are nested more than ${limits.maxDepth} levels deep (at <${m[2]}>).`);
+      if (depth > limits.maxDepth) throw new UnsafeXmlError(`Elements are nested more than ${limits.maxDepth} levels deep (at <${name}>).`);
     }
   }
+}
+
+/** What is skipped whole, with how it ends and what it is called in a message. */
+const SKIPPED: readonly (readonly [open: string, close: string, what: string])[] = [
+  ['<!--', '-->', 'a comment'],
+  ['<![CDATA[', ']]>', 'a CDATA section'],
+  ['<?', '?>', 'a processing instruction'],
+];
+
+const SLASH = 0x2f;
+const GREATER = 0x3e;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+/** XML name characters, generously: ASCII letters, "_" and ":", and all from U+00C0 (the parser decides the rest). */
+function isNameStart(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a || c >= 0xc0;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7;
+}
+
+/** The 1-based line of a position, for messages (counted once, when refusing). */
+function lineAt(text: string, position: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }

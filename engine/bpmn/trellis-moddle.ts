@@ -29,6 +29,8 @@ export const trellisModdle = {
     { name: 'CallActivityProps', isAbstract: true, extends: ['bpmn:CallActivity'], properties: [attr('inputs'), attr('outputs')] },
     { name: 'EndEventProps', isAbstract: true, extends: ['bpmn:EndEvent'], properties: [attr('outcome')] },
     { name: 'CorrelationProps', isAbstract: true, extends: ['bpmn:MessageEventDefinition', 'bpmn:ReceiveTask'], properties: [attr('correlationKey')] },
+    /** Who may send the message or broadcast the signal (departments; roles), on what waits for it: `sendableBy="accounting"`, `sendableByRoles="designer"`. */
+    { name: 'SendableByProps', isAbstract: true, extends: ['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition', 'bpmn:ReceiveTask'], properties: [attr('sendableBy'), attr('sendableByRoles')] },
     {
       name: 'LoopProps',
       isAbstract: true,

@@ -32,7 +32,7 @@ export function withBoundaries(ctx: CompileContext, activity: Element, parts: St
         (event.elementId === activity.id || (event.scopes ?? []).includes(activity.id)) &&
         (definition.code === undefined || definition.code === event.code);
     } else {
-      const wait = waitFor(boundary.id, definition)!;
+      const wait = waitFor(boundary.id, definition, { use: boundary.cancelActivity ? 'once' : 'repeating', limits: ctx.timerLimits })!;
       parts.entry.push(...wait.entry);
       parts.exit.push(...wait.exit);
       eventType = wait.eventType;
@@ -42,7 +42,7 @@ export function withBoundaries(ctx: CompileContext, activity: Element, parts: St
     const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } }));
     const transition = boundary.cancelActivity
       ? { guard: take, target: `#${stateId.element(boundary.id)}`, actions: [mergeVariables] }
-      : { guard: take, actions: [ctx.spawning.has(boundary.id) ? spawnRun(boundary.id) : runInline(ctx, boundary), repeatCycle(boundary.id, definition)] };
+      : { guard: take, actions: [ctx.spawning.has(boundary.id) ? spawnRun(boundary.id) : runInline(ctx, boundary), repeatCycle(boundary.id, definition, ctx.timerLimits)] };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;

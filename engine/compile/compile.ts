@@ -12,6 +12,7 @@ import { anyWaits, flatten, isScopedMultiInstance, sidePath, type Scope } from '
 import { expandTaskLoops } from '../model/task-loops';
 import { analyzeStructure, type Block, type Branch, type Structure } from '../model/structure';
 import type { Decision } from '../decisions/model';
+import { DEFAULT_LIMITS, withinBudget, type EngineLimits } from '../runtime/budget';
 import { EngineError } from '../runtime/errors';
 import type { EngineEvent, Variables } from '../runtime/types';
 import { validateDefinition } from '../validate/validate';
@@ -19,6 +20,7 @@ import { collect, update, type ActionArgs } from './actions';
 import { withBoundaries, type StateParts } from './boundaries';
 import { runInline, spawnRun } from './inline-path';
 import { repeatCycle, waitFor } from './waits';
+import { timerLimits, type TimerLimits } from './timer-limits';
 import { beginLoop, finishLoop, forgetLoop, noRuns } from './loop-actions';
 import { completeRun, runVariables } from './multi-instance';
 import { leaveAlong, onlyOutgoing, passAutomatic, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
@@ -110,6 +112,8 @@ export interface CompiledProcess {
   decisions: ReadonlyMap<string, Decision>;
   /** Machines of scoped multi-instance subprocesses, by subprocess id (see runtime/scopes.ts). */
   scopeMachines: ReadonlyMap<string, CompiledProcess>;
+  /** The budget of each command of its instances (runtime/budget.ts). */
+  limits: EngineLimits;
 }
 
 const NO_INPUT = Object.freeze({ reason: 'no input: not a real start' });
@@ -117,10 +121,16 @@ const NO_INPUT = Object.freeze({ reason: 'no input: not a real start' });
 export interface CompileOptions {
   /** Decision tables the process's business rule tasks call (from .dmn files or JSON). */
   decisions?: Decision[];
+  /** The budget of every command (defaults: DEFAULT_LIMITS); the host may set its own. */
+  limits?: Partial<EngineLimits>;
+  /** Floors and caps of timer cycles, for validation and for `=FEEL` timers as they run (compile/timer-limits.ts). */
+  timerLimits?: Partial<TimerLimits>;
+  /** A version the host published before and stored: see ValidateOptions.stored. */
+  stored?: boolean;
 }
 
 export function compile(input: unknown, options: CompileOptions = {}): CompiledProcess {
-  const result = validateDefinition(input, { decisions: options.decisions });
+  const result = validateDefinition(input, { decisions: options.decisions, timerLimits: options.timerLimits, stored: options.stored });
   if (!result.ok) {
     const first = result.diagnostics[0]?.message ?? 'unknown problem';
     throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
@@ -160,7 +170,7 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
       }
     }
   }
-  const ctx: CompileContext = { definition, graph, structure, decisions, scopeOf: all.scopeOf, spawning };
+  const ctx: CompileContext = { definition, graph, structure, decisions, scopeOf: all.scopeOf, spawning, timerLimits: timerLimits(options.timerLimits) };
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
@@ -178,6 +188,7 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     };
   }
   const root = eventSubProcessTriggers(ctx, definition.elements, null);
+  metered(states);
 
   // Effects are named actions that do nothing here: the runtime turns them into data for the host.
   const actions = Object.fromEntries(EFFECT_ACTIONS.map((type) => [type, () => {}]));
@@ -198,7 +209,28 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     // Built from data, so XState cannot type-check the state configs; the element compilers do.
     states: states as Record<string, {}>,
   });
-  return { definition, elements: graph.elements, machine, paths, decisions, scopeMachines };
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  return { definition, elements: graph.elements, machine, paths, decisions, scopeMachines, limits };
+}
+
+type Transition = { guard?: (args: ActionArgs) => boolean };
+
+/**
+ * Every eventless transition first asks whether the command is within its budget
+ * (runtime/budget.ts): a loop of automatic elements stops where its token is, whatever the
+ * element compilers built. Transitions on events need no such check: one event, one transition.
+ */
+function metered(states: Record<string, object>): void {
+  for (const config of Object.values(states) as { always?: Transition | Transition[]; states?: Record<string, object> }[]) {
+    if (config.always) config.always = (Array.isArray(config.always) ? config.always : [config.always]).map(budgeted);
+    if (config.states) metered(config.states);
+  }
+}
+
+function budgeted(transition: Transition): Transition {
+  const own = transition.guard;
+  if (own !== undefined && typeof own !== 'function') throw new Error('Eventless transitions take guard functions (compile.ts metered).');
+  return { ...transition, guard: own ? (args) => withinBudget(args.context.variables) && own(args) : (args) => withinBudget(args.context.variables) };
 }
 
 /** Block analysis of every scope, in one index (ids are unique across scopes). */
@@ -398,7 +430,7 @@ function eventSubProcessTriggers(ctx: CompileContext, elements: Element[], scope
         return within.includes(scopeId) || event.elementId === scopeId;
       };
     } else {
-      const wait = waitFor(start.id, trigger)!;
+      const wait = waitFor(start.id, trigger, { use: start.interrupting ? 'once' : 'repeating', limits: ctx.timerLimits })!;
       parts.entry.push(...wait.entry);
       parts.exit.push(...wait.exit);
       eventType = wait.eventType;
@@ -407,7 +439,7 @@ function eventSubProcessTriggers(ctx: CompileContext, elements: Element[], scope
     const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...('variables' in event && event.variables ? event.variables : {}) } }));
     const transition = start.interrupting
       ? { guard, target: `#${stateId.element(sub.id)}`, actions: [mergeVariables] }
-      : { guard, actions: [ctx.spawning.has(sub.id) ? spawnRun(sub.id) : runInline(ctx, start), repeatCycle(start.id, trigger)] };
+      : { guard, actions: [ctx.spawning.has(sub.id) ? spawnRun(sub.id) : runInline(ctx, start), repeatCycle(start.id, trigger, ctx.timerLimits)] };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;

@@ -6,6 +6,7 @@ import type { Element, ProcessDefinition, SequenceFlow } from '../model/definiti
 import type { ProcessGraph } from '../model/graph';
 import type { Scope } from '../model/scopes';
 import type { Structure } from '../model/structure';
+import type { TimerLimits } from './timer-limits';
 import type { Effect, LoopState, TimerState, Variables } from '../runtime/types';
 
 export interface MachineContext {
@@ -41,6 +42,8 @@ export interface CompileContext {
   scopeOf: ReadonlyMap<string, Scope>;
   /** Non-interrupting events whose path waits: each firing starts a scoped run. */
   spawning: ReadonlySet<string>;
+  /** Floors and caps the texts of `=FEEL` timer cycles must keep when evaluated (compile/timer-limits.ts). */
+  timerLimits: TimerLimits;
 }
 
 /**

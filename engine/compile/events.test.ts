@@ -118,7 +118,7 @@ describe('event validation', () => {
   it('rejects a timer text that is not ISO 8601, naming the element', () => {
     const bad = structuredClone(reminder);
     (bad.elements[2] as { event: object }).event = { kind: 'timer', cycle: '0/5 0/1 * 1/1 * ?' };
-    expect(validateDefinition(bad).diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'events', elementId: 'every2Days', message: expect.stringContaining('cron expressions are not supported') }));
+    expect(validateDefinition(bad).diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'timers', elementId: 'every2Days', message: expect.stringContaining('cron expressions are not supported') }));
   });
 
   it('rejects a boundary on something that never waits, and a side path that merges into the main flow', () => {

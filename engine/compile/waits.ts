@@ -8,7 +8,8 @@ import type { EventDefinition } from '../model/definition';
 import type { EngineEvent, Incident } from '../runtime/types';
 import { collect, effect, update, without } from './actions';
 import type { EffectAction, MachineContext } from './context';
-import { firstDue, nextDue } from './timers';
+import { DEFAULT_TIMER_LIMITS, type TimerLimits } from './timer-limits';
+import { firstDue, nextDue, type TimerCheck } from './timers';
 
 export interface Wait {
   entry: unknown[];
@@ -22,14 +23,20 @@ function incident(elementId: string, code: Incident['code'], message: string): E
   return { type: 'raiseIncident', params: { incident: { elementId, code, message } } };
 }
 
-/** The wait for `definition` at `elementId` (its own id doubles as the timer/subscription id). */
-export function waitFor(elementId: string, definition: EventDefinition | { kind: 'link'; name: string }): Wait | null {
+/** A timer that fires once (an intermediate catch event, an interrupting boundary timer). */
+const ONCE: TimerCheck = { use: 'once', limits: DEFAULT_TIMER_LIMITS };
+
+/**
+ * The wait for `definition` at `elementId` (its own id doubles as the timer/subscription id).
+ * `timing`: what a timer is used for and its limits, which the text a `=FEEL` timer gives must keep.
+ */
+export function waitFor(elementId: string, definition: EventDefinition | { kind: 'link'; name: string }, timing: TimerCheck = ONCE): Wait | null {
   switch (definition.kind) {
     case 'timer':
       return {
         entry: [
           collect(({ context, enqueue }) => {
-            const due = firstDue(definition, context.now, context.variables);
+            const due = firstDue(definition, context.now, context.variables, timing);
             if (!due.ok) {
               enqueue(incident(elementId, 'INVALID_TIMER', `Timer "${elementId}": ${due.message}`));
               return;
@@ -73,8 +80,11 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
   }
 }
 
-/** After a cycle timer fired without interrupting: schedule the next firing, if any are left. */
-export function repeatCycle(elementId: string, definition: EventDefinition): unknown {
+/**
+ * After a cycle timer fired without interrupting: schedule the next firing, if any are left. An
+ * expression that no longer gives a cycle within the limits raises an incident naming the event.
+ */
+export function repeatCycle(elementId: string, definition: EventDefinition, limits: TimerLimits = DEFAULT_TIMER_LIMITS): unknown {
   return collect(({ context, event, enqueue }) => {
     if (definition.kind !== 'timer' || definition.cycle === undefined || event.type !== 'timer.fired') return;
     const left = context.timers[elementId]?.left;
@@ -84,8 +94,13 @@ export function repeatCycle(elementId: string, definition: EventDefinition): unk
       enqueue(update(({ context: c }) => ({ timers: without(c.timers, elementId) })));
       return;
     }
-    const dueAt = nextDue(definition, event.dueAt, context.variables);
-    if (dueAt === null) return;
+    const next = nextDue(definition, event.dueAt, context.variables, { check: { use: 'repeating', limits } });
+    if (!next.ok) {
+      enqueue(update(({ context: c }) => ({ timers: without(c.timers, elementId) })));
+      enqueue(incident(elementId, 'INVALID_TIMER', `Timer "${elementId}": ${next.message}`));
+      return;
+    }
+    const dueAt = next.dueAt;
     enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt } });
     enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: { dueAt, left: left === null ? null : left - 1 } } })));
   });

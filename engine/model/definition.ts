@@ -48,6 +48,34 @@ const messageName = z.string().min(1).max(200);
 export const messageEventSchema = z.strictObject({ kind: z.literal('message'), name: messageName, correlationKey: expression.optional() });
 /** A signal is broadcast by name to every instance waiting for it. */
 export const signalEventSchema = z.strictObject({ kind: z.literal('signal'), name: messageName });
+
+/**
+ * Roles a startableBy or sendableBy may name. Auditors are read-only and never start or send;
+ * admins always may (naming them changes nothing, but is allowed for clarity).
+ */
+export const startingRoles = ['admin', 'designer', 'staff'] as const;
+
+/**
+ * Who may send the message an element waits for, or broadcast the signal, besides admins (who
+ * always may) and processes (whose throw events always do): members of these departments (group
+ * keys) and members with these company roles. Absent: nobody else — a person's message or signal
+ * never reaches the element, and a signal that no process declares it for is not public. On a
+ * process's start event it narrows who may start the process that way (startableBy applies too).
+ */
+export const sendableBySchema = z
+  .strictObject({
+    groups: z.array(keySchema).max(50).optional(),
+    roles: z.array(z.enum(startingRoles)).max(startingRoles.length).optional(),
+  })
+  .refine((s) => (s.groups?.length ?? 0) + (s.roles?.length ?? 0) > 0, {
+    message: 'names no department and no role; list some in "groups" or "roles", or leave sendableBy out so that only admins and processes may send it',
+  });
+export type SendableBy = z.infer<typeof sendableBySchema>;
+
+/** A message an element waits for (catch, receive task, boundary, start event), and who may send it. */
+export const messageCatchSchema = messageEventSchema.extend({ sendableBy: sendableBySchema.optional() });
+/** A signal an element waits for (catch, boundary, start event), and who may broadcast it: declaring it makes it public. */
+export const signalCatchSchema = signalEventSchema.extend({ sendableBy: sendableBySchema.optional() });
 /** A business error; without `code` a boundary catches every error. */
 export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code: z.string().min(1).max(200).optional() });
 export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
@@ -93,7 +121,7 @@ export type MessageEvent = z.infer<typeof messageEventSchema>;
 export const startEventSchema = z.strictObject({
   ...base,
   type: z.literal('startEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
   interrupting: z.boolean().default(true),
 });
 
@@ -101,7 +129,7 @@ export const startEventSchema = z.strictObject({
 export const intermediateCatchEventSchema = z.strictObject({
   ...base,
   type: z.literal('intermediateCatchEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, linkEventSchema, conditionalEventSchema]),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, linkEventSchema, conditionalEventSchema]),
 });
 
 /** Sends a message or broadcasts a signal (as an effect for the host), then moves on. */
@@ -125,7 +153,7 @@ export const boundaryEventSchema = z.strictObject({
   attachedTo: elementId,
   cancelActivity: z.boolean().default(true),
   /** Absent only in an imported draft that left it open; validation requires it. */
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageEventSchema, signalEventSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
 });
 
 export const endEventSchema = z.strictObject({
@@ -257,8 +285,8 @@ export const taskSchema = z.strictObject({ ...base, type: z.literal('task') });
 /** Sends a message (an effect for the host), then moves on. */
 export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }), multiInstance: multiInstanceSchema.optional() });
 
-/** Waits for a message. */
-export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageEventSchema.omit({ kind: true }), multiInstance: multiInstanceSchema.optional() });
+/** Waits for a message (`message.sendableBy`: who may send it). */
+export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageCatchSchema.omit({ kind: true }), multiInstance: multiInstanceSchema.optional() });
 
 /** Shape of an embedded subprocess: its own elements and flows, with BPMN's unique ids. */
 export interface SubProcessShape {
@@ -398,12 +426,6 @@ export type Diagram = z.infer<typeof diagramSchema>;
  */
 export const importIssueSchema = z.strictObject({ elementId: z.string().min(1).max(200), what: z.string().min(1).max(2_000), hint: z.string().max(2_000) });
 export type ImportIssue = z.infer<typeof importIssueSchema>;
-
-/**
- * Roles a startableBy may name. Auditors are read-only and never start; admins always may
- * (naming them changes nothing, but is allowed for clarity).
- */
-export const startingRoles = ['admin', 'designer', 'staff'] as const;
 
 /**
  * Who may start the process besides admins (who always may): members of these departments

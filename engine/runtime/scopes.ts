@@ -6,6 +6,7 @@
  * a run is done.
  */
 import type { CompiledProcess } from '../compile/compile';
+import { exhaustion, spent } from './budget';
 import { EngineError } from './errors';
 import { send, sendMachine, start } from './step';
 import type { Effect, EngineEvent, InstanceState, StepOptions, StepResult } from './types';
@@ -42,6 +43,14 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
     for (const effect of pending) {
       if (effect.type === 'spawnScopes') {
         for (const run of effect.runs) {
+          // Out of budget: no further run starts, and the subprocess stops in an incident (retrying it starts its runs again).
+          if (spent()) {
+            if (!childIncident) {
+              childIncident = exhaustion(effect.elementId)!;
+              effects.push({ type: 'raiseIncident', incident: childIncident });
+            }
+            break;
+          }
           const key = `${effect.elementId}#${run.index}`;
           const child = start(process.scopeMachines.get(effect.elementId)!, run.variables, options);
           effects.push(...within(child.effects, key));

@@ -74,6 +74,43 @@ describe('timer start events: when they fire', () => {
   });
 });
 
+describe('timer start events: floors and late firings', () => {
+  it('an expression is checked against the start timers\' floor when the schedule is made, naming the start event', () => {
+    const { problems, timers } = startTimers(process([timerStart('t', { cycle: '="R/PT" + string(1) + "S"' })]), now);
+    expect(timers).toEqual([]);
+    expect(problems).toEqual([{ elementId: 't', message: expect.stringMatching(/^Timer start event "t": Timer cycle "R\/PT1S" repeats every second, more often than a timer start event may/) }]);
+    expect(startTimers(process([timerStart('t', { cycle: '="R/PT0S"' })]), now).problems).toHaveLength(1);
+    expect(startTimers(process([timerStart('t', { cycle: '="R2000/P1D"' })]), now).problems).toEqual([expect.objectContaining({ message: expect.stringContaining('2,000 times') })]);
+    // the host's own floor
+    expect(startTimers(process([timerStart('t', { cycle: '="R/PT10S"' })]), now, { limits: { minStartCycleSeconds: 10 } }).problems).toEqual([]);
+  });
+
+  it('fired late, a cycle fires once and goes on from its first occurrence after now (no burst of missed ones)', () => {
+    const d = process([timerStart('hourly', { cycle: 'R/PT1H' })]);
+    const fired: StartTimer = { elementId: 'hourly', dueAt: '2026-03-02T09:00:00.000Z', left: null };
+    // on time: one interval later
+    expect(nextStartTimer(d, fired, { now: '2026-03-02T09:00:02.000Z' })).toEqual({ elementId: 'hourly', dueAt: '2026-03-02T10:00:00.000Z', left: null });
+    // two days late: the next is the first hour after now, not the 48 missed ones
+    expect(nextStartTimer(d, fired, { now: '2026-03-04T09:30:00.000Z' })).toEqual({ elementId: 'hourly', dueAt: '2026-03-04T10:00:00.000Z', left: null });
+    // without the host's now, as before: one interval after the last
+    expect(nextStartTimer(d, fired)?.dueAt).toBe('2026-03-02T10:00:00.000Z');
+  });
+
+  it('missed occurrences of a bounded cycle count as fired: it ends when it was planned to', () => {
+    const d = process([timerStart('daily', { cycle: 'R5/P1D' })]);
+    const fired: StartTimer = { elementId: 'daily', dueAt: '2026-03-02T08:00:00.000Z', left: 4 };
+    expect(nextStartTimer(d, fired, { now: '2026-03-04T12:00:00.000Z' })).toEqual({ elementId: 'daily', dueAt: '2026-03-05T08:00:00.000Z', left: 1 });
+    expect(nextStartTimer(d, fired, { now: '2026-03-09T12:00:00.000Z' })).toBeNull();
+  });
+
+  it('a zero interval stored before intervals were checked is due at now again, never in a tight loop of its own', () => {
+    const stored = { ...process([timerStart('t', { cycle: 'R/P1D' })]) };
+    (stored.elements[0] as { event: { cycle: string } }).event.cycle = 'R/PT0S';
+    const fired: StartTimer = { elementId: 't', dueAt: '2026-03-02T08:00:00.000Z', left: null };
+    expect(nextStartTimer(stored, fired, { now: '2026-03-02T08:00:07.000Z' })).toEqual({ elementId: 't', dueAt: '2026-03-02T08:00:07.000Z', left: null });
+  });
+});
+
 describe('processes started by a timer or a signal', () => {
   const d = process([{ id: 'byHand', type: 'startEvent' }, { id: 'bySignal', type: 'startEvent', event: { kind: 'signal', name: 'quarter-closed' } }, timerStart('monthly', { cycle: 'R/P1M' })]);
   const p = compile(d);

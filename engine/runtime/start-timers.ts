@@ -4,7 +4,13 @@
  * so there are no variables: a `=FEEL` timer text is evaluated against none, once, when the
  * schedule is made. Reuses the timers' own due-time arithmetic (compile/timers.ts), so a cycle
  * start event repeats exactly as a cycle boundary event does. Pure: "now" is passed in.
+ *
+ * A start timer never catches up: when the host fires one late (its workers were down), the next
+ * firing is the cycle's first occurrence after the host's now, and the occurrences missed
+ * meanwhile count as fired. How often one may fire is bounded when it is published (its cycle's
+ * floor, compile/timer-limits.ts) and, for definitions stored before that, by the host's rate cap.
  */
+import { timerLimits, type TimerLimits } from '../compile/timer-limits';
 import { firstDue, nextDue } from '../compile/timers';
 import type { ProcessDefinition, TimerEvent } from '../model/definition';
 
@@ -33,13 +39,15 @@ function timerStarts(definition: ProcessDefinition): { elementId: string; timer:
 /**
  * The first firing of every timer start event of the process: at its date, `now` + its duration,
  * or its cycle's first occurrence (the cycle's start, else `now` + one interval). A timer whose
- * text cannot be read (or whose expression needs instance variables) is a problem naming it.
+ * text cannot be read (or whose expression needs instance variables), or whose expression gives
+ * a cycle below the start timers' floor (`limits`), is a problem naming it.
  */
-export function startTimers(definition: ProcessDefinition, now: string): { timers: StartTimer[]; problems: StartTimerProblem[] } {
+export function startTimers(definition: ProcessDefinition, now: string, options: { limits?: Partial<TimerLimits> } = {}): { timers: StartTimer[]; problems: StartTimerProblem[] } {
   const timers: StartTimer[] = [];
   const problems: StartTimerProblem[] = [];
+  const check = { use: 'start' as const, limits: timerLimits(options.limits) };
   for (const { elementId, timer } of timerStarts(definition)) {
-    const due = firstDue(timer, now, {});
+    const due = firstDue(timer, now, {}, check);
     if (!due.ok) {
       const expression = (timer.duration ?? timer.date ?? timer.cycle ?? '').startsWith('=');
       problems.push({ elementId, message: `Timer start event "${elementId}": ${due.message}${expression ? ' A start timer has no instance variables to read; give a literal date, duration or cycle, or an expression without variables.' : ''}` });
@@ -56,12 +64,17 @@ export function startTimers(definition: ProcessDefinition, now: string): { timer
 
 /**
  * The firing after `fired` of a cycle timer start event (its due time + one interval), or null
- * when it was the last (a bounded cycle's n-th, a date, a duration) or the event is gone.
+ * when it was the last (a bounded cycle's n-th, a date, a duration) or the event is gone. Given
+ * `now` (the host's, when it fires `fired`), the next firing is after it: missed occurrences are
+ * skipped and counted against a bounded cycle's repetitions, so a late worker fires once, not a
+ * burst. A zero interval (stored before intervals were checked) is due at `now` again.
  */
-export function nextStartTimer(definition: ProcessDefinition, fired: StartTimer): StartTimer | null {
+export function nextStartTimer(definition: ProcessDefinition, fired: StartTimer, options: { now?: string } = {}): StartTimer | null {
   if (fired.left === 0) return null;
   const start = timerStarts(definition).find((s) => s.elementId === fired.elementId);
   if (!start || start.timer.cycle === undefined) return null;
-  const dueAt = nextDue(start.timer, fired.dueAt, {});
-  return dueAt === null ? null : { elementId: fired.elementId, dueAt, left: fired.left === null ? null : fired.left - 1 };
+  const next = nextDue(start.timer, fired.dueAt, {}, options.now === undefined ? {} : { after: options.now });
+  if (!next.ok) return null;
+  const left = fired.left === null ? null : fired.left - 1 - next.skipped;
+  return left !== null && left < 0 ? null : { elementId: fired.elementId, dueAt: next.dueAt, left };
 }

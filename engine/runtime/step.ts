@@ -10,6 +10,7 @@ import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
+import { callDepth, checkVariableSize, exhaustion, lastEntry, lastWriter, metered } from './budget';
 import { actorsAfter, withActors } from './actors';
 import { retryIncident } from './retry';
 import { broadcast, sendToScope, withScopes } from './scopes';
@@ -23,7 +24,7 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
  */
 export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string; initiator?: string } = {}): StepResult {
   const actors = options.initiator ? { initiator: options.initiator } : undefined;
-  return withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options));
+  return command(process, options.callDepth ?? callDepth(), null, () => withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options)));
 }
 
 /**
@@ -33,7 +34,17 @@ export function start(process: CompiledProcess, variables: Variables, options: S
  * Events with a `scope` go to that run of a scoped subprocess.
  */
 export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
-  return withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options));
+  const at = 'elementId' in event ? event.elementId : null;
+  return command(process, state.callDepth ?? 0, at, () => withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options)));
+}
+
+/**
+ * One command within its budget (runtime/budget.ts); a command inside a running one (a scoped
+ * run's start) shares its budget. The state it leaves may not outgrow the size limit: such a
+ * step is refused whole (VARIABLES_TOO_LARGE, naming `elementId` or the last element passed).
+ */
+function command(process: CompiledProcess, depth: number, elementId: string | null, run: () => StepResult): StepResult {
+  return metered(process.limits, depth, run, (result) => checkVariableSize(result.state, lastWriter() ?? elementId ?? lastEntry()));
 }
 
 function sendEvent(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult {
@@ -145,7 +156,8 @@ function leavesOf(value: StateValue): string[] {
 export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions: { type: string; params?: unknown }[]): StepResult {
   const effects: Effect[] = actions.filter((a) => EFFECT_TYPES.has(a.type)).map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
   const context = snapshot.context as MachineContext;
-  const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables } as const;
+  const depth = callDepth();
+  const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables, ...(depth > 0 ? { callDepth: depth } : {}) } as const;
   const outcome = context.outcome ? { outcome: context.outcome } : {};
   const timers = {
     ...(Object.keys(context.timers).length > 0 ? { timers: context.timers } : {}),
@@ -175,17 +187,34 @@ export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, a
   const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && !consumed(p));
   const extra = positions.length === waiting.length ? {} : { positions };
   const raised = effects.find((e): e is Extract<Effect, { type: 'raiseIncident' }> => e.type === 'raiseIncident');
-  if (stuck === undefined && !raised) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
+  // A command stopped by its budget: the incident names where it stopped and the loop it ran in.
+  const spent = raised ? null : exhaustion(elementAt(process, stuck ?? lastEntry() ?? waiting[0] ?? positions[0] ?? ''));
+  if (stuck === undefined && !raised && !spent) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
 
-  const incident = raised?.incident ?? diagnose(process, stuck!, context.variables);
+  const incident = raised?.incident ?? spent ?? diagnose(process, stuck!, context.variables);
   if (!raised) effects.push({ type: 'raiseIncident', incident });
   const active = waiting.includes(incident.elementId) ? waiting : [...waiting, incident.elementId];
-  return { state: { ...base, status: 'incident', active, positions, incident, ...outcome, ...timers }, effects };
+  return { state: { ...base, status: 'incident', active, positions, incident, ...outcome, ...timers }, effects: spent ? trimAudit(effects) : effects };
+}
+
+/** Audit records a runaway step keeps: its first and its last passes (the incident says how many there were). */
+const KEPT_AUDIT = 100;
+
+function trimAudit(effects: Effect[]): Effect[] {
+  const audits = effects.filter((e) => e.type === 'audit');
+  if (audits.length <= 2 * KEPT_AUDIT) return effects;
+  const dropped = new Set<Effect>(audits.slice(KEPT_AUDIT, -KEPT_AUDIT));
+  return effects.filter((e) => !dropped.has(e));
+}
+
+/** The element a resting position stands for: `?flow` (deciding an inclusive branch) is its gateway's. */
+function elementAt(process: CompiledProcess, position: string): string {
+  return position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
 }
 
 /** Why a token cannot move on from `position` (an element id, or `?flow` of an inclusive split). */
 function diagnose(process: CompiledProcess, position: string, variables: Variables): Incident {
-  const elementId = position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
+  const elementId = elementAt(process, position);
   const element = process.elements.get(elementId);
   if (element?.type === 'endEvent' && element.event?.kind === 'error') {
     return { elementId, code: 'UNHANDLED_ERROR', errorCode: element.event.code ?? '', message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.` };
@@ -198,6 +227,10 @@ function diagnose(process: CompiledProcess, position: string, variables: Variabl
     const flows = process.definition.flows.filter((f) => f.source === elementId);
     const decision = decide(element, flows, variables);
     if (decision.kind === 'incident') return decision.incident;
+  }
+  if (element && !isWaitState(element)) {
+    // It could leave, but XState stops an eventless loop whose passes change nothing: a loop that would never end.
+    return { elementId, code: 'BUDGET_EXCEEDED', message: `"${elementId}" sends the token round a loop whose passes change nothing, so it would never end; it was stopped there. Give the loop a way out that its data can reach, or a wait state inside it; then retry the incident.` };
   }
   return { elementId, code: 'NO_FLOW_TAKEN', message: `The instance cannot leave "${elementId}".` };
 }

@@ -12,7 +12,11 @@ export interface Incident {
   elementId: string;
   /** With UNHANDLED_ERROR: the business error's code (a parent's call activity may catch it). */
   errorCode?: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED' | 'NO_CANDIDATES';
+  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED' | 'NO_CANDIDATES'
+    /** The step passed too many elements or evaluated too many expressions (runtime/budget.ts). */
+    | 'BUDGET_EXCEEDED'
+    /** A call activity would nest child instances deeper than the limit. */
+    | 'CALL_DEPTH_EXCEEDED';
   message: string;
 }
 
@@ -48,6 +52,8 @@ export interface InstanceState {
   outcome?: string;
   /** Who did what, for four-eyes rules (runtime/actors.ts); absent until someone is known. */
   actors?: InstanceActors;
+  /** How deep in a chain of call activities this instance was started (absent: 0, a top-level instance). */
+  callDepth?: number;
 }
 
 /** The people an instance knows of: user ids as the host gives them. */
@@ -112,6 +118,8 @@ type EventBody =
 export interface StepOptions {
   /** ISO 8601 instant, e.g. new Date().toISOString(); needed whenever a timer is scheduled. */
   now?: string;
+  /** Starting a called process: how deep the new instance is in the chain of call activities (parent's + 1). */
+  callDepth?: number;
 }
 
 /** Imperatives the engine asks the host to carry out, in order. */

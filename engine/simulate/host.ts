@@ -86,7 +86,6 @@ export interface SubscriptionRecord {
 
 export const DEFAULT_START = '2026-01-01T00:00:00.000Z';
 /** Deepest chain of call activities followed, against processes that call themselves. */
-const MAX_CHILD_DEPTH = 20;
 /** Timer firings one clock move may cause (cycles), against runaway loops. */
 const MAX_TIMER_FIRINGS = 10_000;
 
@@ -492,10 +491,10 @@ export class SimulatedHost {
     }
     const process = this.library.get(key);
     if (!process) throw new EngineError('INVALID_DEFINITION', `Call activity "${elementId}" calls process "${key}", which was not found (put its definition beside this one, or name it with --with).`);
-    if (parent.depth + 1 > MAX_CHILD_DEPTH) throw new EngineError('INVALID_DEFINITION', `Call activity "${elementId}" nests more than ${MAX_CHILD_DEPTH} child instances deep.`);
+    // The engine stops a chain deeper than its limit with an incident at the call activity (runtime/budget.ts).
     const child = this.create(process, { instance: parent, elementId, ...(scope ? { scope } : {}) }, parent.depth + 1);
     parent.children.set(childKey(elementId, scope), child);
-    this.apply(child, start(process, variables, { now: this.clock }));
+    this.apply(child, start(process, variables, { now: this.clock, callDepth: parent.depth + 1 }));
   }
 
   private cancelChild(parent: Instance, elementId: string, scope?: string): void {

@@ -1,3 +1,4 @@
+import type { TimerLimits } from '../compile/timer-limits';
 import type { ProcessDefinition } from '../model/definition';
 import type { ProcessGraph } from '../model/graph';
 import type { Scope } from '../model/scopes';
@@ -12,9 +13,16 @@ export interface Diagnostic {
   message: string;
 }
 
+/** Limits the host set for validation (ValidateOptions), given to every rule. */
+export interface RuleOptions {
+  timerLimits: TimerLimits;
+  /** A version published before (ValidateOptions.stored): checks that only guard publishing are not made again. */
+  stored?: boolean;
+}
+
 /** One semantic check over a structurally valid definition. */
 export interface Rule {
   id: string;
   /** Runs once per scope: `definition` holds that scope's elements and flows. */
-  check(definition: ProcessDefinition, graph: ProcessGraph, scope: Scope): Diagnostic[];
+  check(definition: ProcessDefinition, graph: ProcessGraph, scope: Scope, options?: RuleOptions): Diagnostic[];
 }

@@ -2,6 +2,7 @@
  * Definition validation: structure (zod) first, then one semantic rule per file in rules/.
  * The compiler only ever sees definitions that passed here.
  */
+import { timerLimits, type TimerLimits } from '../compile/timer-limits';
 import type { Decision } from '../decisions/model';
 import { processDefinitionSchema, type ProcessDefinition } from '../model/definition';
 import { buildGraph } from '../model/graph';
@@ -12,15 +13,17 @@ import { events } from './rules/events';
 import { exclusiveGateway } from './rules/exclusive-gateway';
 import { expressions } from './rules/expressions';
 import { flowReferences } from './rules/flow-references';
+import { loops } from './rules/loops';
 import { outgoingFlows } from './rules/outgoing-flows';
 import { reachability } from './rules/reachability';
 import { separationOfDuties } from './rules/separation-of-duties';
 import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
+import { timers } from './rules/timers';
 import { uniqueIds } from './rules/unique-ids';
 
 /** Rules checked in every scope (unique-ids runs once over all scopes). */
-export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, expressions];
+export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, timers, expressions, loops];
 
 export type ValidationResult =
   | { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] }
@@ -43,6 +46,14 @@ export interface ValidateOptions {
   decisions?: readonly Decision[];
   /** Also require what publishing needs (forms, assignment, no untranslated imports); see publishable.ts. */
   publishing?: boolean;
+  /** Floors and caps for timer cycles (defaults: DEFAULT_TIMER_LIMITS, compile/timer-limits.ts). */
+  timerLimits?: Partial<TimerLimits>;
+  /**
+   * The definition is a version published before (a host compiling what it stored): checks that
+   * only guard publishing — timer floors, caps and dates — are not made again, so versions stored
+   * before such a check existed keep running (their timers become incidents if they cannot fire).
+   */
+  stored?: boolean;
 }
 
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ValidationResult {
@@ -59,10 +70,11 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
   const diagnostics = uniqueIds.check(whole, wholeGraph, all.scopes[0]!);
   // Four-eyes rules may name user tasks in other scopes (a subprocess), so they are checked once, over all.
   diagnostics.push(...separationOfDuties.check(whole, wholeGraph, all.scopes[0]!));
+  const ruleOptions = { timerLimits: timerLimits(options.timerLimits), stored: options.stored ?? false };
   for (const scope of all.scopes) {
     const scoped = { ...definition, elements: scope.elements, flows: scope.flows };
     const graph = buildGraph(scoped);
-    diagnostics.push(...rules.flatMap((rule) => rule.check(scoped, graph, scope)));
+    diagnostics.push(...rules.flatMap((rule) => rule.check(scoped, graph, scope, ruleOptions)));
   }
   for (const e of all.elements) {
     const kind = 'event' in e ? e.event?.kind : undefined;

@@ -28,6 +28,8 @@ export interface App {
    * on the same address (the browser's session cookie stays valid: sessions live in the database).
    */
   withDatabase<T>(read: (db: Executor) => Promise<T>): Promise<T>;
+  /** The server process's id (to read its memory from /proc). */
+  pid(): number | undefined;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function startApp(options: { prepare?: Prepare } = {}): Promise<App
   let child = await serve();
   return {
     url,
+    pid: () => child.pid,
     async stop() {
       await stopProcess(child);
       await dropDatabase();

@@ -138,9 +138,11 @@ const matrix: Record<string, Row> = {
     deny: { ...theirs, designer: 'NOT_FOUND', stranger: 'NOT_FOUND' },
   },
 
-  // Correlates to nothing (no instance waits for it, no time to live): no effect.
-  'message.publish': { access: 'worker', input: () => ({ name: 'matrix-probe', correlationKey: 'none' }) },
-  'signal.broadcast': { access: 'worker', input: () => ({ name: 'matrix-probe' }) },
+  // To a fresh instance of ours waiting for it at an element only accounting may send to (sendableBy): the
+  // designer and the stranger are refused and it does not move; the other company's admin reaches nothing of ours.
+  'message.publish': { access: 'worker', input: async (f) => ({ name: 'matrix-paid', correlationKey: await waitingForMatrix(f), variables: { paid: true } }), deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // A signal our sending-check declares public for accounting only; in the other company, whose admin may send any, it reaches nothing.
+  'signal.broadcast': { access: 'worker', input: async (f) => (await waitingForMatrix(f), { name: 'matrix-closed' }), deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
 
   'job.retry': { access: 'admin', input: async (f) => ({ id: await f.failedJob() }), deny: theirs },
   'incident.list': { access: 'admin' },
@@ -182,6 +184,38 @@ const matrix: Record<string, Row> = {
   // Signed in, in a company or none; an expired link: PRECONDITION_FAILED past authorization, nobody joins.
   'invitation.accept': { access: 'account', input: async (f) => ({ token: (await newInvitation(f, { expired: true })).token }) },
 };
+
+let sendingCheck: Promise<unknown> | undefined;
+/**
+ * A new instance of "sending-check" (published once, in our company), waiting for message
+ * "matrix-paid" and signal "matrix-closed", both sendable by accounting only. Returns its correlation key.
+ */
+async function waitingForMatrix(f: Fixtures): Promise<string> {
+  const onlyAccounting = { groups: ['accounting'] };
+  sendingCheck ??= publishProcess(f.db, f.tenantId, {
+    definition: {
+      formatVersion: 1,
+      key: 'sending-check',
+      version: 1,
+      name: 'Sending check',
+      startForm: 'access-start',
+      elements: [
+        { id: 's', type: 'startEvent' },
+        { id: 'split', type: 'parallelGateway' },
+        { id: 'paid', type: 'intermediateCatchEvent', event: { kind: 'message', name: 'matrix-paid', correlationKey: 'reference', sendableBy: onlyAccounting } },
+        { id: 'closed', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'matrix-closed', sendableBy: onlyAccounting } },
+        { id: 'e1', type: 'endEvent' },
+        { id: 'e2', type: 'endEvent' },
+      ],
+      flows: [flow('f1', 's', 'split'), flow('f2', 'split', 'paid'), flow('f3', 'split', 'closed'), flow('f4', 'paid', 'e1'), flow('f5', 'closed', 'e2')],
+    },
+    forms: [],
+  }, null);
+  await sendingCheck;
+  const reference = `SC-${randomUUID()}`;
+  await (await callerAs(f, 'admin')).instance.start({ definitionKey: 'sending-check', variables: { reference } });
+  return reference;
+}
 
 /** A new staff member of ours (for a command that removes one). */
 async function newMember(f: Fixtures): Promise<string> {

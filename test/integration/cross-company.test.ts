@@ -175,3 +175,59 @@ describe('a user in no company', () => {
     await expect(caller.task.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
+
+describe("another company's messages and signals", () => {
+  // Their process waits for a message and a signal that their accounting may send (sendableBy).
+  let waiting: { instanceId: string };
+  const reference = 'HS-TIN-NHAN-001';
+  const state = async () => (await handle.db.select({ status: processInstances.status, version: processInstances.version, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, waiting.instanceId)))[0]!;
+  beforeAll(async () => {
+    const theirDepartment = { groups: [THEIRS.group] };
+    await publishProcess(handle.db, theirTenant, {
+      definition: {
+        formatVersion: 1,
+        key: 'hoa-sen-payment',
+        version: 1,
+        name: THEIRS.process,
+        startForm: 'hoa-sen-approval-start',
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'split', type: 'parallelGateway' },
+          { id: 'paid', type: 'intermediateCatchEvent', event: { kind: 'message', name: 'invoice-paid', correlationKey: 'reference', sendableBy: theirDepartment } },
+          { id: 'closed', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed', sendableBy: theirDepartment } },
+          { id: 'e1', type: 'endEvent' },
+          { id: 'e2', type: 'endEvent' },
+        ],
+        flows: [flow('f1', 's', 'split'), flow('f2', 'split', 'paid'), flow('f3', 'split', 'closed'), flow('f4', 'paid', 'e1'), flow('f5', 'closed', 'e2')],
+      },
+      forms: [],
+    }, null);
+    // Our admin's message, published before theirs waits and kept for an hour, must never reach it either.
+    expect(await (await as(ADMIN)).message.publish({ name: 'invoice-paid', correlationKey: reference, variables: { approved: true }, timeToLive: 3_600 })).toEqual({ correlated: 'buffered' });
+    waiting = { instanceId: (await (await as('sen@hoasen.example', theirTenant)).instance.start({ definitionKey: 'hoa-sen-payment', variables: { reference } })).id };
+  });
+
+  it("our admin's message and signal never reach their waiting instance, buffered or not", async () => {
+    const before = await state();
+    expect(before).toMatchObject({ status: 'active', version: 1 });
+    expect(before.state.variables).toEqual({ reference });
+    const admin = await as(ADMIN);
+    expect(await admin.message.publish({ name: 'invoice-paid', correlationKey: reference, variables: { approved: true } })).toEqual({ correlated: 'dropped' });
+    expect(await admin.signal.broadcast({ name: 'quarter-closed', variables: { approved: true } })).toEqual({ delivered: [], started: [] });
+    expect(await state()).toEqual(before);
+  });
+
+  it('our staff: their declaration does not make the signal public here, and the refusal names nothing of theirs', async () => {
+    const error = await (await as(demo.hung)).signal.broadcast({ name: 'quarter-closed' }).then(() => null, (e: unknown) => e as TRPCError);
+    expect(error).toMatchObject({ code: 'FORBIDDEN', message: 'Signal "quarter-closed" is not public: no process says who may broadcast it (sendableBy), so only admins may.' });
+    for (const secret of Object.values(THEIRS)) expect(error!.message).not.toContain(secret);
+    expect((await state()).version).toBe(1);
+  });
+
+  it('their clerk reaches their own instance (the rule is the same inside each company)', async () => {
+    const clerk = await as('sen@hoasen.example', theirTenant);
+    expect(await clerk.message.publish({ name: 'invoice-paid', correlationKey: reference, variables: { paidBy: 'bank' } })).toEqual({ correlated: 'instance', instanceId: waiting.instanceId });
+    expect(await clerk.signal.broadcast({ name: 'quarter-closed' })).toEqual({ delivered: [waiting.instanceId], started: [] });
+    expect(await state()).toMatchObject({ status: 'completed', state: { variables: { reference, paidBy: 'bank' } } });
+  });
+});

@@ -32,7 +32,7 @@ beforeAll(async () => {
     def('deadline', [{ id: 's', type: 'startEvent' }, task('review'), { id: 'late', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'timer', duration: 'PT48H' } }, { id: 'done', type: 'endEvent', outcome: 'reviewed' }, { id: 'escalated', type: 'endEvent', outcome: 'escalated' }], [flow('f1', 's', 'review'), flow('f2', 'review', 'done'), flow('f3', 'late', 'escalated')]),
   );
   await publishAll(
-    def('payment', [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'paid'), flow('f2', 'paid', 'e')], { startForm: 'payment-start' }),
+    def('payment', [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber', sendableBy: { groups: ['operations'] } } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'paid'), flow('f2', 'paid', 'e')], { startForm: 'payment-start' }),
     [form('payment-start', { invoiceNumber: { type: 'string' } })],
   );
   await publishAll(def('child', [{ id: 's', type: 'startEvent' }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'check'), flow('f2', 'check', 'e')]));

@@ -101,4 +101,29 @@ describe('multi-instance and parallel tasks through the routers', () => {
     const [cancelled] = await handle.db.select({ status: tasks.status }).from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.loopIndex, 1)));
     expect(cancelled?.status).toBe('cancelled');
   });
+
+  it('gives each run of a parallel multi-instance subprocess its own task for the same element', async () => {
+    // Two runs each wait at "review": two open tasks for one element, told apart by their run (scope).
+    const perRun = {
+      formatVersion: 1, key: 'review-per-run', version: 1, name: 'Review per run',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        {
+          id: 'each', type: 'subProcess', multiInstance: { collection: '["a", "b"]', elementVariable: 'part' },
+          elements: [{ id: 'in', type: 'startEvent' }, { id: 'review', type: 'userTask', candidateGroups: ['accounting'], formKey: 'decision' }, { id: 'out', type: 'endEvent' }],
+          flows: [{ id: 's1', source: 'in', target: 'review' }, { id: 's2', source: 'review', target: 'out' }],
+        },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [{ id: 'f1', source: 'start', target: 'each' }, { id: 'f2', source: 'each', target: 'end' }],
+    };
+    await publishProcess(handle.db, tenantId, { definition: perRun, forms: [decisionForm('decision')] }, null);
+    const ngoc = await callerFor(handle.db, demo.ngoc);
+    const { id } = await ngoc.instance.start({ definitionKey: 'review-per-run', variables: {} });
+    const open = await handle.db.select({ id: tasks.id, scope: tasks.scope }).from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open'))).orderBy(tasks.scope);
+    expect(open.map((t) => t.scope)).toEqual(['each#0', 'each#1']);
+    const lan = await callerFor(handle.db, demo.lan);
+    for (const task of open) await lan.task.complete({ id: task.id, data: { decision: 'approve' } });
+    expect((await ngoc.instance.get({ id })).status).toBe('completed');
+  });
 });

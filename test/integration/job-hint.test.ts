@@ -35,7 +35,7 @@ beforeAll(async () => {
         version: 1,
         name: 'charge-when-paid',
         startForm: 'payment-start',
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber' } }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }],
+        elements: [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber', sendableBy: { groups: ['operations'] } } }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }],
         flows: [flow('f1', 's', 'paid'), flow('f2', 'paid', 'charge'), flow('f3', 'charge', 'e')],
       },
       forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],

@@ -77,11 +77,11 @@ describe('timer start events', () => {
     expect(await instancesOf(v.id)).toHaveLength(1);
   });
 
-  it('a cycle R3/PT1S starts exactly three instances, one interval apart, then stops', async () => {
-    const v = await publish(def('stock-count', 1, [timerStart('everySecond', { cycle: 'R3/PT1S' })]));
+  it('a cycle R3/PT1M starts exactly three instances, one interval apart, then stops', async () => {
+    const v = await publish(def('stock-count', 1, [timerStart('everyMinute', { cycle: 'R3/PT1M' })]));
     const [first] = await pending(v.id);
     // the first occurrence is one interval after publishing, on the database clock
-    expect(first!.dueAt.getTime() - v.publishedAt.getTime()).toBe(1_000);
+    expect(first!.dueAt.getTime() - v.publishedAt.getTime()).toBe(60_000);
     const worker = createWorker(handle.db);
     const dueTimes: string[] = [];
     for (let round = 1; round <= 4; round++) {
@@ -92,7 +92,7 @@ describe('timer start events', () => {
       expect(await instancesOf(v.id)).toHaveLength(Math.min(round, 3));
     }
     // the schedule keeps its cadence (each due one interval after the last, whenever it ran)
-    expect(dueTimes.map((d) => Date.parse(d) - v.publishedAt.getTime())).toEqual([1_000, 2_000, 3_000]);
+    expect(dueTimes.map((d) => Date.parse(d) - v.publishedAt.getTime())).toEqual([60_000, 120_000, 180_000]);
     expect((await startTimerJobs(v.id)).map((j) => [j.status, j.payload.left])).toEqual([['done', 2], ['done', 1], ['done', 0]]);
     expect(await pending(v.id)).toEqual([]);
     const audit = await startedAudit((await instancesOf(v.id)).map((i) => i.id));
@@ -180,7 +180,7 @@ describe('signal start events', () => {
   beforeAll(async () => {
     // a process started by the signal, one that waits for it, and one that throws it
     report = await publish(def('quarter-report', 1, [{ id: 's', type: 'startEvent' }, { id: 'onClose', type: 'startEvent', event: { kind: 'signal', name: 'quarter-closed' } }]));
-    const wait = { formatVersion: 1, key: 'await-close', version: 1, name: 'await', elements: [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')] };
+    const wait = { formatVersion: 1, key: 'await-close', version: 1, name: 'await', elements: [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed', sendableBy: { groups: ['accounting'] } } }, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')] };
     const close = { formatVersion: 1, key: 'close-quarter', version: 1, name: 'close', elements: [{ id: 's', type: 'startEvent' }, { id: 'announce', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'announce'), flow('f2', 'announce', 'e')] };
     await publish(wait);
     await publish(close);
@@ -220,18 +220,21 @@ describe('signal start events', () => {
     const hungId = (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.hung)))[0]!.id;
     const received = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, waiting.id), eq(auditEvents.type, 'signal.received')));
     expect(received).toEqual([expect.objectContaining({ actorId: hungId, data: { name: 'quarter-closed' } })]);
-    // a signal nobody listens for reaches nothing
-    expect(await hung.signal.broadcast({ name: 'nobody-listens' })).toEqual({ delivered: [], started: [] });
+    // a signal nobody declares public is an admin's to send; it reaches nothing
+    await expect(hung.signal.broadcast({ name: 'nobody-listens' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('is not public') });
+    expect(await (await callerFor(handle.db, 'bao.ngo@senvang.example')).signal.broadcast({ name: 'nobody-listens' })).toEqual({ delivered: [], started: [] });
     // nobody signed in may send one
     await expect((await callerFor(handle.db, null)).signal.broadcast({ name: 'quarter-closed' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('only the newest version counts: a version that dropped the signal start starts nothing', async () => {
-    const v1 = await publish(def('payout', 1, [{ id: 'onPay', type: 'startEvent', event: { kind: 'signal', name: 'payday' } }]));
+    const v1 = await publish(def('payout', 1, [{ id: 'onPay', type: 'startEvent', event: { kind: 'signal', name: 'payday', sendableBy: { groups: ['accounting'] } } }]));
     const hung = await callerFor(handle.db, demo.hung);
     expect((await hung.signal.broadcast({ name: 'payday' })).started).toHaveLength(1);
     await publish(def('payout', 2, [{ id: 's', type: 'startEvent' }]));
-    expect((await hung.signal.broadcast({ name: 'payday' })).started).toEqual([]);
+    // (no newest version declares it public any more: only an admin may send it)
+    await expect(hung.signal.broadcast({ name: 'payday' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await (await callerFor(handle.db, 'bao.ngo@senvang.example')).signal.broadcast({ name: 'payday' })).started).toEqual([]);
     expect(await instancesOf(v1.id)).toHaveLength(1);
   });
 
@@ -241,7 +244,7 @@ describe('signal start events', () => {
       key: 'echo',
       version: 1,
       name: 'echo',
-      elements: [{ id: 'heard', type: 'startEvent', event: { kind: 'signal', name: 'echo' } }, { id: 'again', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'echo' } }, { id: 'e', type: 'endEvent' }],
+      elements: [{ id: 'heard', type: 'startEvent', event: { kind: 'signal', name: 'echo', sendableBy: { groups: ['accounting'] } } }, { id: 'again', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'echo' } }, { id: 'e', type: 'endEvent' }],
       flows: [flow('f1', 'heard', 'again'), flow('f2', 'again', 'e')],
     });
     await expect((await callerFor(handle.db, demo.hung)).signal.broadcast({ name: 'echo' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"echo"') });

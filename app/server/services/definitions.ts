@@ -1,14 +1,16 @@
 /** Publishing and reading process definitions and their forms, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
+import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { groupKeys } from '../actor';
+import { engineLimits, readEnv } from '../env';
+import { translator, type Locale } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { compileFormSchema } from '../forms';
-import { moveStartTimers } from './start-timers';
+import { configuredTimerLimits, moveStartTimers } from './start-timers';
 import { stableJson } from './audit';
 
 export interface PublishInput {
@@ -19,9 +21,12 @@ export interface PublishInput {
 /**
  * Publishes a process version with the forms it uses, in one transaction. Forms already
  * published with the same key and version must be identical; the definition version must be new.
+ * Two publishes of the same version at the same moment: one wins, the other is a CONFLICT naming
+ * the version, in `locale` (the rows are inserted ON CONFLICT DO NOTHING, so the loser finds out
+ * without a failed statement).
  */
-export async function publishProcess(db: Executor, tenantId: string, input: PublishInput, publishedBy: string | null): Promise<ProcessDefinitionRow> {
-  const result = validateDefinition(input.definition, { publishing: true });
+export async function publishProcess(db: Executor, tenantId: string, input: PublishInput, publishedBy: string | null, locale: Locale = 'en'): Promise<ProcessDefinitionRow> {
+  const result = validateDefinition(input.definition, { publishing: true, timerLimits: configuredTimerLimits() });
   if (!result.ok) {
     const fields = result.diagnostics.map((d) => ({ field: d.path ? `definition.${d.path}` : 'definition', label: d.elementId ?? d.path ?? 'definition', message: d.message }));
     throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`, fields);
@@ -59,10 +64,64 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
     const [row] = await tx
       .insert(processDefinitions)
       .values({ tenantId, key: definition.key, version: definition.version, name: definition.name, category: definition.category ?? null, definition, formIds, publishedBy })
+      .onConflictDoNothing()
       .returning();
-    await moveStartTimers(tx, row!);
-    return row!;
+    // Not there when we looked, there now: a concurrent publish of the same version committed first.
+    if (!row) throw new AppError('CONFLICT', translator(locale)('errVersionJustPublished', { key: definition.key, version: definition.version }));
+    await moveStartTimers(tx, row);
+    return row;
   });
+}
+
+/** A warning publishing gives back: the version is published, but a designer should look at this. */
+export interface PublishWarning {
+  elementId: string | null;
+  message: string;
+}
+
+/** Longest chain of calls between published processes followed when looking for one that calls itself. */
+const MAX_CALL_CHAIN = 50;
+
+/**
+ * What to tell whoever publishes `definition`: the validator's warnings (a loop with no wait
+ * state, a process that calls itself), and chains of call activities through other published
+ * processes that come back to this one (A → B → A), which only the company's processes show.
+ */
+export async function publishWarnings(db: Executor, tenantId: string, definition: ProcessDefinition): Promise<PublishWarning[]> {
+  const result = validateDefinition(definition);
+  const warnings: PublishWarning[] = result.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ elementId: d.elementId ?? null, message: d.message }));
+  const calls = (d: ProcessDefinition) => flatten(d).elements.flatMap((e) => (e.type === 'callActivity' ? [{ id: e.id, calledElement: e.calledElement }] : []));
+  for (const call of calls(definition)) {
+    if (call.calledElement === definition.key) continue; // the validator's warning says it already
+    // Breadth first through the latest published version of each process called, remembering the way.
+    const via = new Map<string, string[]>([[call.calledElement, [call.calledElement]]]);
+    let frontier = [call.calledElement];
+    for (let hops = 0; frontier.length > 0 && hops < MAX_CALL_CHAIN; hops++) {
+      const rows = await db
+        .selectDistinctOn([processDefinitions.key], { key: processDefinitions.key, definition: processDefinitions.definition })
+        .from(processDefinitions)
+        .where(and(eq(processDefinitions.tenantId, tenantId), inArray(processDefinitions.key, frontier)))
+        .orderBy(processDefinitions.key, desc(processDefinitions.version));
+      const next: string[] = [];
+      for (const row of rows) {
+        for (const c of calls(row.definition)) {
+          if (c.calledElement === definition.key) {
+            const chain = [definition.key, ...via.get(row.key)!, definition.key].map((k) => `"${k}"`).join(' → ');
+            warnings.push({ elementId: call.id, message: `Call activity "${call.id}" starts a chain of processes that comes back to this one (${chain}): each instance starts another until the call depth limit stops the chain with an incident.` });
+            frontier = [];
+            break;
+          }
+          if (!via.has(c.calledElement)) {
+            via.set(c.calledElement, [...via.get(row.key)!, c.calledElement]);
+            next.push(c.calledElement);
+          }
+        }
+        if (frontier.length === 0) break;
+      }
+      if (frontier.length > 0) frontier = next;
+    }
+  }
+  return warnings;
 }
 
 /** Process-level start events the server runs: a published message, a broadcast signal, a start timer. */
@@ -94,8 +153,10 @@ function notYetRunByServer(definition: ProcessDefinition): string[] {
   return found;
 }
 
-async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition): Promise<FormRow> {
+async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition, mayInsert = true): Promise<FormRow> {
   const [existing] = await tx.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, form.key), eq(forms.version, form.version)));
+  // Only a row that vanished again between our insert and this read (not under READ COMMITTED) ends up here.
+  if (!existing && !mayInsert) throw new AppError('CONFLICT', `Form "${form.key}" version ${form.version} is being published by someone else at this moment; publish again.`);
   if (existing) {
     // jsonb stores object keys in its own order: compare content, not text.
     const same = stableJson([existing.schema, existing.uiSchema, existing.i18n, existing.title]) === stableJson([form.schema, form.uiSchema, form.i18n, form.title]);
@@ -105,8 +166,10 @@ async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition):
   const [row] = await tx
     .insert(forms)
     .values({ tenantId, key: form.key, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema, i18n: form.i18n })
+    .onConflictDoNothing()
     .returning();
-  return row!;
+  // A concurrent publish committed the same form version first: compare with theirs, as above.
+  return row ?? upsertForm(tx, tenantId, form, false);
 }
 
 /** The latest version of each process the actor may start. */
@@ -173,11 +236,13 @@ export async function formsByIds(db: Executor, tenantId: string, ids: string[]):
 
 // Published versions never change, so their compiled machines can be shared for good.
 const compiled = new Map<string, CompiledProcess>();
+let limitsFromEnv: Partial<EngineLimits> | undefined;
 
 export function compiledProcess(row: Pick<ProcessDefinitionRow, 'id' | 'definition'>): CompiledProcess {
   let process = compiled.get(row.id);
   if (!process) {
-    process = compile(row.definition);
+    limitsFromEnv ??= engineLimits(readEnv());
+    process = compile(row.definition, { limits: limitsFromEnv, timerLimits: configuredTimerLimits(), stored: true });
     compiled.set(row.id, process);
   }
   return process;

@@ -5,7 +5,7 @@
  * completed, a message or signal delivered, a child started) become follow-up steps driven in the
  * same transaction, so a command either happens with all its consequences or not at all.
  */
-import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
 import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks, type ProcessDefinitionRow } from '@/db/schema';
@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import type { Actor } from '../actor';
 import { compiledProcess, mayStart, startRefusal } from './definitions';
+import { checkMessageTo, checkStart, refusedSenders, signalReach } from './sending';
 
 export interface EffectScope {
   tenantId: string;
@@ -219,7 +220,11 @@ export interface PublishInput {
   ttlSeconds: number;
   /** Publishing the same id twice has no effect the second time. */
   messageId?: string | null;
-  /** The person publishing it (message.publish): an instance it starts is theirs. Absent when a process sends it. */
+  /**
+   * The person publishing it (message.publish): it reaches only an element that lets them send
+   * (sending.ts), an instance it starts is theirs, and a buffered one keeps their id to be checked
+   * when it is correlated. Absent when a process sends it.
+   */
   by?: Actor;
 }
 
@@ -243,9 +248,11 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
     .for('update', { skipLocked: true });
   const record = async (correlatedTo: string | null, ttl: number) => {
     if (!input.messageId && ttl <= 0) return;
-    await tx.insert(messages).values({ tenantId, name: input.name, correlationKey: input.correlationKey, messageId: input.messageId ?? null, variables: input.variables, expiresAt: sql`now() + make_interval(secs => ${ttl})`, correlatedAt: correlatedTo ? sql`now()` : null, correlatedTo });
+    await tx.insert(messages).values({ tenantId, name: input.name, correlationKey: input.correlationKey, messageId: input.messageId ?? null, variables: input.variables, expiresAt: sql`now() + make_interval(secs => ${ttl})`, correlatedAt: correlatedTo ? sql`now()` : null, correlatedTo, sentBy: input.by?.userId ?? null });
   };
   if (waiting) {
+    // A person's message goes where it would go anyway, or nowhere: FORBIDDEN, and nothing is written.
+    if (input.by) await checkMessageTo(tx, input.by, waiting, input.name);
     await tx.delete(subscriptions).where(eq(subscriptions.id, waiting.id));
     queue.push({ instanceId: waiting.instanceId, event: { type: 'message.received', name: input.name, correlationKey: input.correlationKey, variables: input.variables, ...(waiting.scope ? { scope: waiting.scope } : {}) } });
     await record(waiting.instanceId, 0);
@@ -264,7 +271,9 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
 async function startByMessage(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<string | null> {
   const [def] = await newestWithStartEvent(tx, tenantId, 'message', input.name);
   if (!def) return null;
-  return startAtEvent(tx, def, startEventOf(def, 'message', input.name)!, input.variables, { message: input.name }, queue, input.by);
+  const startEventId = startEventOf(def, 'message', input.name)!;
+  if (input.by) await checkStart(tx, input.by, def, startEventId, input.name);
+  return startAtEvent(tx, def, startEventId, input.variables, { message: input.name }, queue, input.by);
 }
 
 /**
@@ -341,18 +350,20 @@ function keyMatches(key: string | null) {
 
 /** A subscription just opened: a buffered message it matches is delivered at once. */
 async function correlateBuffered(tx: Executor, scope: EffectScope, e: Extract<Effect, { type: 'openSubscription' }>, queue: FollowUp[]) {
+  const matching = and(
+    eq(messages.tenantId, scope.tenantId),
+    eq(messages.name, e.name),
+    isNull(messages.correlatedAt),
+    gt(messages.expiresAt, sql`now()`),
+    e.correlationKey === null ? sql`true` : or(isNull(messages.correlationKey), eq(messages.correlationKey, e.correlationKey)),
+  );
+  // Buffering is no way round who may send: a person's message reaches this element only if it lets them now (sending.ts).
+  const senders = await tx.selectDistinct({ id: messages.sentBy }).from(messages).where(and(matching, isNotNull(messages.sentBy)));
+  const refused = await refusedSenders(tx, scope.tenantId, scope.instanceId, e.elementId, senders.map((s) => s.id!));
   const [message] = await tx
     .select()
     .from(messages)
-    .where(
-      and(
-        eq(messages.tenantId, scope.tenantId),
-        eq(messages.name, e.name),
-        isNull(messages.correlatedAt),
-        gt(messages.expiresAt, sql`now()`),
-        e.correlationKey === null ? sql`true` : or(isNull(messages.correlationKey), eq(messages.correlationKey, e.correlationKey)),
-      ),
-    )
+    .where(and(matching, refused.length === 0 ? sql`true` : or(isNull(messages.sentBy), notInArray(messages.sentBy, refused))))
     .orderBy(asc(messages.createdAt))
     .limit(1)
     .for('update', { skipLocked: true });
@@ -379,11 +390,14 @@ export async function broadcast(tx: Executor, tenantId: string, name: string, va
  * it at once (as in Camunda: a signal is delivered to the subscriptions that existed when thrown).
  */
 export async function deliverSignal(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[], by?: Actor): Promise<{ delivered: string[]; started: string[] }> {
-  const waiting = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
+  const subscribed = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
+  const startable = (await newestWithStartEvent(tx, tenantId, 'signal', name)).map((def) => ({ def, startEventId: startEventOf(def, 'signal', name)! }));
+  // A person's signal must be public for them, and reaches only what lets them (sending.ts); a process's reaches all.
+  const { waiting, starts } = by ? await signalReach(tx, by, name, subscribed, startable) : { waiting: subscribed, starts: startable };
   for (const s of waiting) queue.push({ instanceId: s.instanceId, event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) } });
   const started: string[] = [];
-  for (const def of await newestWithStartEvent(tx, tenantId, 'signal', name)) {
-    started.push(await startAtEvent(tx, def, startEventOf(def, 'signal', name)!, variables, { signal: name }, queue, by));
+  for (const { def, startEventId } of starts) {
+    started.push(await startAtEvent(tx, def, startEventId, variables, { signal: name }, queue, by));
   }
   return { delivered: waiting.map((s) => s.instanceId), started };
 }
@@ -402,7 +416,9 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
   const [parentRow] = await tx.select({ startedBy: processInstances.startedBy, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
   // The child is the parent's: it inherits its initiator (four-eyes rules, reading), or its lack of one.
   const initiator = parentRow!.state.actors?.initiator;
-  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx), ...(initiator ? { initiator } : {}) });
+  // One level deeper than its parent: the engine stops a chain at its limit with an incident at the call activity.
+  const callDepth = (parentRow!.state.callDepth ?? 0) + 1;
+  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx), callDepth, ...(initiator ? { initiator } : {}) });
   const [child] = await tx
     .insert(processInstances)
     .values({

@@ -16,7 +16,7 @@ import { hinted, jobsCommitted } from './job-signal';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { CANCELLED_JOB, driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
-import { firingOf, newerVersionOf, scheduleNextStartTimer } from './start-timers';
+import { firingOf, maxTimerStartsPerMinute, newerVersionOf, scheduleNextStartTimer, startTimerRate, stopStartTimers } from './start-timers';
 
 export interface ClaimOptions {
   workerId: string;
@@ -76,9 +76,9 @@ async function stoppedByIncident(tx: Executor, instanceId: string): Promise<bool
  * causes. The job is done only if this worker still holds it; a conflict releases it for a retry.
  * A timer whose instance is stopped by an incident is held (pending), not dropped.
  */
-export async function runTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'held' | 'stale' | 'lost' | 'retry'> {
+export async function runTimer(db: Executor, job: Job, workerId: string, options: StartTimerOptions = {}): Promise<'fired' | 'held' | 'stale' | 'lost' | 'retry' | 'capped'> {
   // A start timer belongs to a process version, not an instance: firing it starts one.
-  if (job.instanceId === null) return runStartTimer(db, job, workerId);
+  if (job.instanceId === null) return runStartTimer(db, job, workerId, options.maxStartsPerMinute ?? maxTimerStartsPerMinute());
   const instanceId = job.instanceId;
   const scheduledFor = typeof job.payload.dueAt === 'string' ? job.payload.dueAt : job.dueAt.toISOString();
   const event: EngineEvent = { type: 'timer.fired', timerId: job.timerId!, dueAt: scheduledFor, ...(job.scope ? { scope: job.scope } : {}) };
@@ -111,16 +111,24 @@ export async function runTimer(db: Executor, job: Job, workerId: string): Promis
   }
 }
 
+export interface StartTimerOptions {
+  /** The start-timer rate cap (default: TRELLIS_MAX_TIMER_STARTS_PER_MINUTE, else 60; services/start-timers.ts). */
+  maxStartsPerMinute?: number;
+}
+
 /**
  * Runs one claimed start timer (a timer start event of a process version): in one transaction,
  * the job is done, a cycle's next occurrence is scheduled and an instance of the version starts
  * at that start event, with everything the start causes. Exactly once: only the worker still
  * holding the job (row locked until commit) fires it. A job of a version that is no longer the
- * newest of its key — left behind by a publish racing a firing — is cancelled instead.
+ * newest of its key — left behind by a publish racing a firing — is cancelled instead. Past the
+ * rate cap (the version's start timers started `maxStartsPerMinute` instances within a minute) it
+ * starts nothing: the version's start timers become incidents and its schedule stops, logged.
  */
-async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<'fired' | 'stale' | 'lost' | 'retry'> {
+async function runStartTimer(db: Executor, job: Job, workerId: string, maxStartsPerMinute: number): Promise<'fired' | 'stale' | 'lost' | 'retry' | 'capped'> {
+  let capped: string | null = null;
   try {
-    return await hinted(db.transaction(async (tx) => {
+    const outcome = await hinted(db.transaction(async (tx) => {
       if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
       const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
       const startEvent = def?.definition.elements.find((e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer');
@@ -128,16 +136,24 @@ async function runStartTimer(db: Executor, job: Job, workerId: string): Promise<
         await tx.update(jobs).set(CANCELLED_JOB).where(eq(jobs.id, job.id));
         return 'stale';
       }
+      const rate = await startTimerRate(tx, job);
+      if (rate.started >= maxStartsPerMinute) {
+        capped = await stopStartTimers(tx, def, job, rate, maxStartsPerMinute);
+        return 'capped' as const;
+      }
       const fired = firingOf(job);
       // Done before the next occurrence is added: one pending firing per start event (jobs_start_timer_idx).
       await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
-      const next = await scheduleNextStartTimer(tx, def, fired);
+      const next = await scheduleNextStartTimer(tx, def, fired, rate);
       const queue: FollowUp[] = [];
       const timer = { elementId: fired.elementId, dueAt: fired.dueAt, jobId: job.id, ...(next ? { next: next.dueAt } : {}) };
       await startAtEvent(tx, def, startEvent.id, {}, { timer }, queue);
       await driveFollowUps(tx, null, queue);
       return 'fired' as const;
     }));
+    // Logged once committed: an operator sees the schedule stop even without reading the incidents.
+    if (capped) console.warn(`[trellis] start timer capped (tenant ${job.tenantId}, job ${job.id}): ${capped}`);
+    return outcome;
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';

@@ -4,13 +4,14 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Executor } from '@/db/client';
-import { EngineError } from '@/engine';
 import type { MemberRole } from '@/db/schema';
 import type { AccessAction } from '@/app/_i18n/messages-access';
 import { translator } from '@/app/_i18n/messages';
 import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
-import { connectionLost, isAppError, isUuid, type FieldError } from '../errors';
+import { AppError, isUuid, type FieldError } from '../errors';
+import { reservedKeyPath } from '../input-keys';
+import { callerMessage, toCallerError } from './error-map';
 
 export interface Context {
   db: Executor;
@@ -78,25 +79,41 @@ export function allows(access: Access, role: MemberRole): boolean {
 }
 
 const t = initTRPC.context<Context>().meta<Meta>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx, path }) {
     const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
-    return { ...shape, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false } };
+    // An internal error no procedure reported (e.g. while making the context) is logged and answered with a reference.
+    const message = callerMessage(error, ctx?.locale ?? 'vi', path);
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false } };
   },
 });
 
 /**
- * Maps AppError and EngineError codes to tRPC codes, and a lost database connection to a
- * retryable SERVICE_UNAVAILABLE; anything else stays an internal error.
+ * Maps AppError and EngineError codes to tRPC codes (a table, error-map.ts), a lost database
+ * connection to a retryable SERVICE_UNAVAILABLE, database conflicts to CONFLICT; anything else is
+ * an internal error, logged with a reference and answered with the reference only.
  */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    const appError = isAppError(cause) ? cause : connectionLost(cause);
-    if (appError) throw new TRPCError({ code: appError.code, message: appError.message, cause: appError });
-    if (cause instanceof EngineError) throw new TRPCError({ code: cause.code === 'ELEMENT_NOT_ACTIVE' ? 'CONFLICT' : 'INTERNAL_SERVER_ERROR', message: cause.message, cause });
+    const error = toCallerError(result.error, ctx.locale, path);
+    if (error !== result.error) throw error;
   }
   return result;
+});
+
+/** Refuses a `__proto__` field anywhere in the input (input-keys.ts) before a schema silently drops it. */
+const refuseReservedKeys = t.middleware(async ({ ctx, getRawInput, next }) => {
+  let raw: unknown;
+  try {
+    raw = await getRawInput();
+  } catch {
+    // Unreadable input (a body that is not JSON): the procedure's input parser refuses it, or it takes none.
+    return next();
+  }
+  const field = reservedKeyPath(raw);
+  if (field === null) return next();
+  const message = translator(ctx.locale)('errReservedFieldName', { field });
+  throw new AppError('BAD_REQUEST', message, [{ field, label: field, message }]);
 });
 
 /** The one place access is enforced, from the procedure's declared `meta.access`. */
@@ -129,7 +146,7 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 // Not exported: every procedure starts from one of the builders below, each with its declaration.
-const declared = t.procedure.use(mapErrors).use(authorize);
+const declared = t.procedure.use(mapErrors).use(authorize).use(refuseReservedKeys);
 
 /** Anyone, signed in or not. */
 export const publicProcedure = declared.meta({ access: 'public' });

@@ -1,7 +1,8 @@
 import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
 import type { Variables } from '../../runtime/types';
-import { effect, eventVariables, update } from '../actions';
+import { collect, effect, eventVariables, update } from '../actions';
+import { callDepth, limits } from '../../runtime/budget';
 import { waitingActivity } from '../activity';
 import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
 
@@ -17,7 +18,18 @@ export function callActivity(element: Element, ctx: CompileContext) {
   if (element.type !== 'callActivity') throw new Error(`callActivity compiler got ${element.type}`);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [effect('startChildInstance', ({ context }) => ({ elementId: element.id, processKey: element.calledElement, variables: mapVariables(element.inputs, context.variables) }))],
+    start: [
+      collect(({ context, enqueue }) => {
+        // A chain of call activities (a process calling itself, or A → B → A) ends at the limit, as an incident here.
+        const { maxCallDepth } = limits();
+        if (callDepth() + 1 > maxCallDepth) {
+          const message = `Call activity "${element.id}" would start "${element.calledElement}" ${callDepth() + 1} calls deep; the limit is ${maxCallDepth}. Does the process call itself (directly or through another process)?`;
+          enqueue({ type: 'raiseIncident', params: { incident: { elementId: element.id, code: 'CALL_DEPTH_EXCEEDED', message } } });
+          return;
+        }
+        enqueue(effect('startChildInstance', { elementId: element.id, processKey: element.calledElement, variables: mapVariables(element.inputs, context.variables) }));
+      }),
+    ],
     cancel: { type: 'cancelChildInstance', params: { elementId: element.id } },
     done: 'child.completed',
     target: leave.target,

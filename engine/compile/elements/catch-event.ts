@@ -11,7 +11,7 @@ export function catchEvent(element: Element, ctx: CompileContext) {
   if (!definition) throw new Error(`catchEvent compiler got ${element.type}`);
   // A link catch event is where its link throw event continues: nothing to wait for.
   if (definition.kind === 'link') return { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
-  const wait = waitFor(element.id, definition)!;
+  const wait = waitFor(element.id, definition, { use: 'once', limits: ctx.timerLimits })!;
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   const parts = {
     entry: [...wait.entry],

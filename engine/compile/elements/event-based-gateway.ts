@@ -15,7 +15,7 @@ export function eventBasedGateway(element: Element, ctx: CompileContext) {
   for (const flow of ctx.graph.outgoing.get(element.id) ?? []) {
     const target = ctx.graph.elements.get(flow.target)!;
     const definition = target.type === 'intermediateCatchEvent' ? target.event : target.type === 'receiveTask' ? { kind: 'message' as const, ...target.message } : null;
-    const wait = definition ? waitFor(target.id, definition) : null;
+    const wait = definition ? waitFor(target.id, definition, { use: 'once', limits: ctx.timerLimits }) : null;
     if (!wait) continue;
     entry.push(...wait.entry);
     exit.push(...wait.exit);

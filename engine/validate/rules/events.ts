@@ -1,6 +1,5 @@
-import { checkTimerText } from '../../compile/timers';
 import { inlineElements } from '../../model/structure';
-import type { Element, EventDefinition } from '../../model/definition';
+import type { Element } from '../../model/definition';
 import type { Diagnostic, Rule } from '../diagnostic';
 
 
@@ -9,33 +8,24 @@ function canWait(e: Element): boolean {
 }
 
 
-/** Boundary events sit on activities that can wait, catch what those can throw, and timers parse. */
+/** Boundary events sit on activities that can wait and catch what those can throw (timers: rules/timers.ts). */
 export const events: Rule = {
   id: 'events',
   check(definition, graph) {
     const out: Diagnostic[] = [];
     const report = (elementId: string, message: string) => out.push({ ruleId: this.id, elementId, severity: 'error', message });
-    const checkTimer = (elementId: string, event: EventDefinition | undefined) => {
-      if (event?.kind !== 'timer') return;
-      const problem = checkTimerText(event);
-      if (problem) report(elementId, `Timer "${elementId}": ${problem}.`);
-    };
 
     for (const e of definition.elements) {
       if (e.type === 'subProcess' && e.triggeredByEvent) {
         if ((graph.incoming.get(e.id)?.length ?? 0) + (graph.outgoing.get(e.id)?.length ?? 0) > 0) report(e.id, `Event subprocess "${e.id}" has sequence flows; it is started by its trigger and ends on its own.`);
         const start = e.elements.find((x) => x.type === 'startEvent');
-        if (start?.type === 'startEvent' && start.event?.kind === 'timer') checkTimer(start.id, start.event);
         if (start?.type === 'startEvent' && start.event?.kind === 'error' && !start.interrupting) report(start.id, `Error start event "${start.id}" is non-interrupting; an error always interrupts.`);
       }
-      if (e.type === 'startEvent' && e.event?.kind === 'timer') checkTimer(e.id, e.event);
-      if (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') checkTimer(e.id, e.event);
       if (e.type !== 'boundaryEvent') continue;
       if (!e.event) {
         report(e.id, `Boundary event "${e.id}" does not say what it waits for; give it a timer, message, signal, error or escalation.`);
         continue;
       }
-      checkTimer(e.id, e.event);
       const activity = graph.elements.get(e.attachedTo);
       if (!activity) {
         report(e.id, `Boundary event "${e.id}" is attached to "${e.attachedTo}", which is not an element of this process.`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
-import { exportProcess, getStartable, listStartable, publishProcess } from '../../services/definitions';
+import { exportProcess, getStartable, listStartable, publishProcess, publishWarnings } from '../../services/definitions';
 import { designerProcedure, memberProcedure, router } from '../init';
 
 /** Largest definition (and, separately, largest set of forms) publish takes, as JSON text. */
@@ -26,8 +26,9 @@ export const definitionRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const row = await publishProcess(ctx.db, ctx.actor.tenantId, input, ctx.actor.userId);
-      return { id: row.id, key: row.key, version: row.version, name: row.name };
+      const row = await publishProcess(ctx.db, ctx.actor.tenantId, input, ctx.actor.userId, ctx.locale);
+      const warnings = await publishWarnings(ctx.db, ctx.actor.tenantId, row.definition);
+      return { id: row.id, key: row.key, version: row.version, name: row.name, warnings };
     }),
   /** A published version (latest unless `version`) as canonical JSON or BPMN XML, with its forms. Designers and admins only. */
   export: designerProcedure('action_exportProcesses')

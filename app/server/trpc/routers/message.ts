@@ -3,14 +3,18 @@ import { publishMessage } from '../../services/messages';
 import { router, workerProcedure } from '../init';
 
 export const messageRouter = router({
-  /** Correlates to the instance waiting for it (name + correlation key), or buffers it for its time to live. */
+  /**
+   * Correlates to the instance waiting for it (name + correlation key) if its element lets the
+   * caller send (sendableBy; else FORBIDDEN), or buffers it for its time to live. Variables and
+   * time to live are capped by the service (TRELLIS_MAX_MESSAGE_BYTES, TRELLIS_MAX_MESSAGE_TTL_SECONDS).
+   */
   publish: workerProcedure
     .input(
       z.object({
         name: z.string().min(1).max(200),
         correlationKey: z.string().max(500).nullish(),
         variables: z.record(z.string(), z.unknown()).default({}),
-        timeToLive: z.number().int().min(0).max(30 * 24 * 3600).default(0),
+        timeToLive: z.number().int().min(0).default(0),
         messageId: z.string().min(1).max(200).nullish(),
       }),
     )

@@ -3,7 +3,11 @@ import { broadcastSignal } from '../../services/messages';
 import { router, workerProcedure } from '../init';
 
 export const signalRouter = router({
-  /** Reaches every instance waiting for the signal and starts every process with a signal start event of that name. */
+  /**
+   * For a signal some process declares public (sendableBy; else FORBIDDEN): reaches the instances
+   * waiting for it at an element that lets the caller, and starts the processes with a signal start
+   * event of that name they may start. Variables are capped (TRELLIS_MAX_MESSAGE_BYTES).
+   */
   broadcast: workerProcedure
     .input(z.object({ name: z.string().min(1).max(200), variables: z.record(z.string(), z.unknown()).default({}) }))
     .mutation(({ ctx, input }) => broadcastSignal(ctx.db, ctx.actor, input)),
