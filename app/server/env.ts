@@ -70,6 +70,8 @@ const schema = z.object({
   TRELLIS_MAX_CALL_DEPTH: positiveInteger,
   /** Bytes an instance's state (its variables) may take as JSON (default 1 MiB). */
   TRELLIS_MAX_INSTANCE_BYTES: positiveInteger,
+  /** Work one engine command's expressions may do in built-in functions: characters, items, regex steps (default 50,000,000). */
+  TRELLIS_MAX_STEP_WORK: positiveInteger,
   /** Largest variables of a message or signal a person sends, as JSON bytes (default 65,536); larger: 400 naming `variables`. */
   TRELLIS_MAX_MESSAGE_BYTES: positiveInteger,
   /** Longest time to live of a published message, in seconds (default 604,800: 7 days); longer: 400 naming `timeToLive`. */
@@ -94,6 +96,7 @@ export function engineLimits(env: Env): Partial<EngineLimits> {
   if (env.TRELLIS_MAX_STEP_EVALUATIONS) limits.maxEvaluations = env.TRELLIS_MAX_STEP_EVALUATIONS;
   if (env.TRELLIS_MAX_CALL_DEPTH) limits.maxCallDepth = env.TRELLIS_MAX_CALL_DEPTH;
   if (env.TRELLIS_MAX_INSTANCE_BYTES) limits.maxVariableBytes = env.TRELLIS_MAX_INSTANCE_BYTES;
+  if (env.TRELLIS_MAX_STEP_WORK) limits.maxWork = env.TRELLIS_MAX_STEP_WORK;
   return limits;
 }
 

@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fieldTitles, type JsonSchema } from '@/engine';
 import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
+import { checkVariableDepth } from '@/engine/runtime/budget';
 import type { FormRow } from '@/db/schema';
 import { AppError, type FieldError } from './errors';
 
@@ -16,6 +17,8 @@ const ajv = new Ajv2019({
   strict: false,
   coerceTypes: false,
   useDefaults: false,
+  // A field named like an Object.prototype member ("constructor") is the submission's own or missing, never inherited.
+  ownProperties: true,
   code: { regExp: re2PatternEngine() },
 });
 addFormats(ajv);
@@ -55,6 +58,8 @@ export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' |
     validate = compileFormSchema(form.schema, form.key);
     validators.set(form.id, validate);
   }
+  // Before anything recursive (JSON.stringify, ajv) reads it: data nested past the limit is refused, naming where.
+  checkVariableDepth(data, `The form "${form.key}" submission's fields`);
   const size = JSON.stringify(data ?? null).length;
   if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
   if (validate(data)) return data as Record<string, unknown>;
@@ -69,7 +74,7 @@ function toFieldError(error: ErrorObject, titles: Record<string, string>): Field
   if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
   if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
   const field = segments.join('.') || '(form)';
-  const label = titles[segments[0] ?? ''] ?? field;
+  const label = Object.hasOwn(titles, segments[0] ?? '') ? titles[segments[0]!]! : field;
   const message = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid');
   return { field, label, message };
 }

@@ -10,7 +10,7 @@
 import { evaluate, parseExpression, parseUnaryTests, unaryTest } from 'feelin';
 import { FALLBACK, fastPath } from './fast-path';
 import { compilePattern, regexMatches, regexMeter, regexReplace, regexSplit, type RegexLimits, type RegexMeter } from './regex';
-import { spendEvaluation } from '../runtime/budget';
+import { limits, spendEvaluation, spendWork } from '../runtime/budget';
 
 /** Longest expression accepted; designers write conditions, not programs. */
 export const MAX_EXPRESSION_LENGTH = 2_000;
@@ -210,7 +210,9 @@ export function evaluateExpression(expression: string, variables: Variables, opt
   }
   const meter = regexMeter(options.regex);
   const outer = active;
+  const outerWork = work;
   active = meter;
+  work = { used: 0, limit: limits().maxWork, expression };
   try {
     const { value, warnings } = evaluate(expression, toSandboxContext(variables));
     return { value: toPlain(value), warnings: [...warnings.map((w) => w.message), ...meter.warnings] };
@@ -218,6 +220,7 @@ export function evaluateExpression(expression: string, variables: Variables, opt
     return { value: null, warnings: [(error as Error).message, ...meter.warnings] };
   } finally {
     active = outer;
+    work = outerWork;
   }
 }
 
@@ -233,7 +236,9 @@ export function evaluateUnaryTest(test: string, value: unknown, variables: Varia
   if (refused) return { matches: false, problem: `"${text}": ${refused.message}` };
   const meter = regexMeter(options.regex);
   const outer = active;
+  const outerWork = work;
   active = meter;
+  work = { used: 0, limit: limits().maxWork, expression: text };
   try {
     const context = toSandboxContext(variables);
     context['?'] = copyNullPrototype(value);
@@ -244,6 +249,7 @@ export function evaluateUnaryTest(test: string, value: unknown, variables: Varia
     return { matches: false, problem: `"${text}" is not a valid FEEL unary test: ${(error as Error).message}` };
   } finally {
     active = outer;
+    work = outerWork;
   }
 }
 
@@ -281,6 +287,68 @@ function copyNullPrototype(value: unknown): unknown {
 
 /** The regular-expression meter of the evaluation under way (evaluation is synchronous). */
 let active: RegexMeter | null = null;
+/** The work done in built-in functions by the evaluation under way, and what it may do. */
+let work: { used: number; limit: number; expression: string } | null = null;
+
+/**
+ * Charges `units` of work done by built-in `name` to the evaluation and to its command's budget
+ * (runtime/budget.ts); past either, the evaluation stops at once (it gives no value, and a
+ * command is refused whole, naming the expression).
+ */
+function chargeWork(name: string, units: number): void {
+  const w = work;
+  if (!w) return;
+  w.used += units;
+  const withinCommand = spendWork(units, w.expression);
+  if (!withinCommand || w.used > w.limit) {
+    throw new Error(`"${name}" was stopped: the expression made its built-in functions do more work than one step may (${w.limit.toLocaleString('en')} characters and items)`);
+  }
+}
+
+/** The work a value stands for: a text's characters, a list's items (and those of the texts and lists in it), a context's entries. */
+function units(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) {
+    let n = value.length;
+    for (const v of value) if (typeof v === 'string' || Array.isArray(v)) n += v.length;
+    return n;
+  }
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return 1;
+}
+
+/**
+ * feelin's built-ins whose work grows with the texts, lists and contexts they take and give. Each
+ * is replaced in every evaluation's context by itself, metered: a `for` over 10,000 items that
+ * upper-cases a long text, joins, sorts or copies lists is stopped once it has done the step's
+ * work, not after it has filled the memory.
+ */
+const DATA_BUILTINS = [
+  'string', 'substring', 'string length', 'upper case', 'lower case', 'substring before', 'substring after', 'contains', 'starts with',
+  'ends with', 'string join', 'list contains', 'list replace', 'count', 'min', 'max', 'sum', 'mean', 'all', 'any', 'sublist', 'append',
+  'concatenate', 'insert before', 'remove', 'reverse', 'index of', 'union', 'distinct values', 'flatten', 'product', 'median', 'stddev',
+  'mode', 'sort', 'get value', 'get entries', 'context', 'context merge', 'context put',
+];
+
+function metered(name: string, fn: ((...args: unknown[]) => unknown) & { $args?: readonly string[] }): unknown {
+  const wrapped = (...args: unknown[]) => {
+    let cost = 0;
+    for (const a of args) cost += units(a);
+    // Sorting compares about n·log n times.
+    if (name === 'sort' && Array.isArray(args[0])) cost += args[0].length * Math.ceil(Math.log2(args[0].length + 1));
+    chargeWork(name, cost);
+    const result = fn(...args);
+    chargeWork(name, units(result));
+    return result;
+  };
+  return Object.freeze(Object.assign(wrapped, { $args: fn.$args }));
+}
+
+function feelinBuiltin(name: string) {
+  const fn = evaluate(name, {}).value;
+  if (typeof fn !== 'function') throw new Error(`feelin has no built-in "${name}"`);
+  return fn as (...args: unknown[]) => unknown;
+}
 
 /**
  * feelin's built-ins that may not run as feelin has them, replaced in every evaluation's context.
@@ -290,19 +358,29 @@ let active: RegexMeter | null = null;
  * these functions: the evaluator checks what it calls, not the expression's text.
  */
 const SANDBOX_FUNCTIONS: Readonly<Record<string, unknown>> = Object.freeze({
+  ...Object.fromEntries(DATA_BUILTINS.map((name) => [name, metered(name, feelinBuiltin(name))])),
   matches: builtin(['input', 'pattern', 'flags'], 2, ([input, pattern, flags]) =>
-    regexMatches(meter(), input!, pattern!, flags ?? ''),
+    searched('matches', () => regexMatches(meter(), input!, pattern!, flags ?? '')),
   ),
   replace: builtin(['input', 'pattern', 'replacement', 'flags'], 3, ([input, pattern, replacement, flags]) =>
-    regexReplace(meter(), input!, pattern!, replacement!, flags ?? ''),
+    searched('replace', () => regexReplace(meter(), input!, pattern!, replacement!, flags ?? '')),
   ),
-  split: builtin(['string', 'delimiter'], 2, ([input, delimiter]) => regexSplit(meter(), input!, delimiter!)),
+  split: builtin(['string', 'delimiter'], 2, ([input, delimiter]) => searched('split', () => regexSplit(meter(), input!, delimiter!))),
   now: clock('now'),
   today: clock('today'),
 });
 
 function meter(): RegexMeter {
   return active ?? regexMeter();
+}
+
+/** A regular-expression search, its search steps and its result charged to the step's work too. */
+function searched<T>(name: string, search: () => T): T {
+  const m = meter();
+  const before = m.work;
+  const result = search();
+  chargeWork(name, m.work - before + units(result));
+  return result;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../compile/compile';
 import { simulate } from '../simulate/simulate';
 import { validateDefinition } from '../validate/validate';
+import { evaluateExpression } from '../expressions/feel';
 import { DEFAULT_LIMITS, jsonBytes } from './budget';
 import { send, start } from './step';
 
@@ -103,6 +104,29 @@ describe('the budget of one command', () => {
     const process = compile(definition, { limits: { maxVariableBytes: 10_000 } });
     const { state } = start(process, {});
     expect(() => send(process, state, { type: 'job.completed', elementId: 'fetch', variables: { body: 'x'.repeat(20_000) } })).toThrow(/at "fetch"; the limit is/);
+  });
+
+  it('stops an expression whose built-in functions do too much work, naming it, before it fills the memory', () => {
+    // given a mapping that upper-cases a 200 KB text 10,000 times (2 GB of text, seconds of work, before)
+    const definition = automaticLoop('true', { copies: 'for i in 1..10000 return upper case(s)' });
+    const process = compile(definition);
+    const began = performance.now();
+    // when it starts, then the step is refused, naming the expression, after about 125 calls
+    expect(() => start(process, { s: 'x'.repeat(200_000) })).toThrow(/The expression "for i in 1\.\.10000 return upper case\(s\)" \(by "a"\) made its built-in functions do more work than one step may \(50,000,000/);
+    expect(performance.now() - began).toBeLessThan(2_000);
+    // and without a command (a connector's setting) the evaluation alone is stopped: no value, a warning
+    const alone = evaluateExpression('for i in 1..10000 return upper case(s)', { s: 'x'.repeat(200_000) });
+    expect(alone.value).toBeNull();
+    expect(alone.warnings.join(' ')).toContain('"upper case" was stopped');
+  });
+
+  it('meters the other built-ins that copy texts and lists, through any call path', () => {
+    const big = Array.from({ length: 10_000 }, (_, i) => i);
+    for (const expression of ['for i in 1..10000 return count(items)', 'for i in 1..10000 return (sort)(items, function(a, b) a < b)', 'string join(for i in 1..10000 return s, "")', 'for i in 1..10000 return { f: reverse }.f(items)']) {
+      const { value, warnings } = evaluateExpression(expression, { items: big, s: 'y'.repeat(10_000) });
+      if (value !== null) throw new Error(`${expression} was not stopped`);
+      expect(warnings.join(' ')).toMatch(/was stopped|not allowed|defining functions/);
+    }
   });
 
   it('measures JSON size without building the text, and stops counting past the cap', () => {

@@ -20,6 +20,12 @@ export interface EngineLimits {
   maxCallDepth: number;
   /** Bytes an instance's variables may take, as JSON. */
   maxVariableBytes: number;
+  /**
+   * Work the expressions of one command may do inside built-in functions: characters and list
+   * items they take and give (`upper case`, `string join`, `sort`…) and regular-expression search
+   * steps. Roughly a nanosecond each.
+   */
+  maxWork: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
@@ -27,18 +33,20 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   maxEvaluations: 100_000,
   maxCallDepth: 10,
   maxVariableBytes: 1_048_576,
+  maxWork: 50_000_000,
 });
 
 /** Elements remembered to name a loop: the last ones passed. */
 const TRAIL = 64;
 
-type Exhausted = { kind: 'entries' | 'evaluations' } | { kind: 'size'; bytes: number };
+type Exhausted = { kind: 'entries' | 'evaluations' } | { kind: 'size'; bytes: number } | { kind: 'work'; expression: string };
 
 interface Budget {
   limits: EngineLimits;
   callDepth: number;
   entries: number;
   evaluations: number;
+  work: number;
   /** The variables last measured, and the size of each of their values. */
   measured: Record<string, unknown> | null;
   sizes: Map<string, { value: unknown; bytes: number }>;
@@ -57,7 +65,7 @@ let current: Budget | null = null;
  */
 export function metered<T>(limits: EngineLimits, callDepth: number, command: () => T, finish: (result: T) => void): T {
   if (current) return command();
-  current = { limits, callDepth, entries: 0, evaluations: 0, measured: null, sizes: new Map(), trail: [], lastWriter: null, exhausted: null };
+  current = { limits, callDepth, entries: 0, evaluations: 0, work: 0, measured: null, sizes: new Map(), trail: [], lastWriter: null, exhausted: null };
   try {
     const result = command();
     finish(result);
@@ -88,6 +96,20 @@ export function spendEntry(elementId: string | null, wroteVariables = false): vo
 export function spendEvaluation(): void {
   const b = current;
   if (b && ++b.evaluations > b.limits.maxEvaluations && !b.exhausted) b.exhausted = { kind: 'evaluations' };
+}
+
+/**
+ * Records work done inside built-in functions by `expression`; false once the command's work is
+ * spent (the caller stops the evaluation: the command is refused, naming the expression).
+ * Outside a command (a connector's settings) it is the caller's own meter that limits the work.
+ */
+export function spendWork(units: number, expression: string): boolean {
+  const b = current;
+  if (!b) return true;
+  b.work += units;
+  if (b.work <= b.limits.maxWork) return true;
+  if (!b.exhausted || b.exhausted.kind !== 'work') b.exhausted = { kind: 'work', expression };
+  return false;
 }
 
 /**
@@ -126,7 +148,8 @@ function measure(b: Budget, variables: Record<string, unknown>): number {
 
 /** Whether the running command has spent its budget (of steps or evaluations). */
 export function spent(): boolean {
-  return current?.exhausted !== null && current?.exhausted !== undefined && current.exhausted.kind !== 'size';
+  const kind = current?.exhausted?.kind;
+  return kind === 'entries' || kind === 'evaluations';
 }
 
 /** The depth of the running command's instance in a chain of call activities (0: started by a person or event). */
@@ -141,7 +164,7 @@ export function limits(): EngineLimits {
 /** Why the running command was stopped, as an incident at `elementId`; null while it is within budget. */
 export function exhaustion(elementId: string): { elementId: string; code: 'BUDGET_EXCEEDED'; message: string } | null {
   const b = current;
-  if (!b?.exhausted || b.exhausted.kind === 'size') return null;
+  if (!b?.exhausted || b.exhausted.kind === 'size' || b.exhausted.kind === 'work') return null;
   const loop = loopOf(b.trail, elementId);
   const through = loop.length > 1 ? `, in a loop through ${loop.map((id) => `"${id}"`).join(' → ')}` : '';
   const what = b.exhausted.kind === 'entries' ? `took ${b.limits.maxElementEntries.toLocaleString('en')} steps (elements passed, tasks, jobs and messages asked for)` : `evaluated ${b.limits.maxEvaluations.toLocaleString('en')} expressions`;
@@ -156,10 +179,19 @@ export function exhaustion(elementId: string): { elementId: string; code: 'BUDGE
 
 /**
  * Refuses a step whose variables outgrew the limit (measured now, or while it ran), naming the
- * element that made them and the size. Nothing of the step is kept: the host stores nothing.
+ * element that made them and the size, or whose expressions did more work than it may, naming
+ * the expression. Nothing of the step is kept: the host stores nothing.
  */
 export function checkVariableSize(variables: unknown, elementId: string | null): void {
   const b = current;
+  if (b?.exhausted?.kind === 'work') {
+    const text = b.exhausted.expression.length > 200 ? `${b.exhausted.expression.slice(0, 200)}…` : b.exhausted.expression;
+    throw new EngineError(
+      'BUDGET_EXCEEDED',
+      `The expression "${text}"${elementId ? ` (by "${elementId}")` : ''} made its built-in functions do more work than one step may ` +
+        `(${b.limits.maxWork.toLocaleString('en')} characters and items); nothing was changed. Work on smaller texts and lists.`,
+    );
+  }
   const max = b?.limits.maxVariableBytes ?? DEFAULT_LIMITS.maxVariableBytes;
   const measured = b?.exhausted?.kind === 'size' ? b.exhausted.bytes : jsonBytes(variables, max);
   if (measured <= max) return;
@@ -169,6 +201,22 @@ export function checkVariableSize(variables: unknown, elementId: string | null):
     `The instance's variables would take more than ${formatBytes(measured)}${where}; the limit is ${formatBytes(max)}. ` +
       'Nothing was changed. Keep large data (files, long lists) outside the process and store a reference to it.',
   );
+}
+
+/** Deepest nesting of lists and records the variables may have: deeper data is refused before the engine copies it. */
+export const MAX_VARIABLE_DEPTH = 64;
+
+/** Refuses variables nested deeper than MAX_VARIABLE_DEPTH (walked without recursion), naming where. */
+export function checkVariableDepth(variables: unknown, what: string): void {
+  const stack: [unknown, number, string][] = [[variables, 0, '']];
+  while (stack.length > 0) {
+    const [value, depth, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_VARIABLE_DEPTH) {
+      throw new EngineError('VARIABLES_TOO_LARGE', `${what} are nested deeper than ${MAX_VARIABLE_DEPTH} levels (at "${path.slice(0, 200)}"); flatten the data.`);
+    }
+    for (const key in value) stack.push([(value as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key]);
+  }
 }
 
 /** The last element passed. */

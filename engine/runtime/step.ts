@@ -10,7 +10,7 @@ import type { MachineContext } from '../compile/context';
 import { decide } from '../compile/decide';
 import { decisionResultFor } from '../decisions/result';
 import { EngineError } from './errors';
-import { callDepth, checkVariableSize, exhaustion, lastEntry, lastWriter, metered } from './budget';
+import { callDepth, checkVariableDepth, checkVariableSize, exhaustion, lastEntry, lastWriter, metered } from './budget';
 import { actorsAfter, withActors } from './actors';
 import { retryIncident } from './retry';
 import { broadcast, sendToScope, withScopes } from './scopes';
@@ -24,6 +24,7 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
  */
 export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string; initiator?: string } = {}): StepResult {
   const actors = options.initiator ? { initiator: options.initiator } : undefined;
+  checkVariableDepth(variables, 'The start variables');
   return command(process, options.callDepth ?? callDepth(), null, () => withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options)));
 }
 
@@ -35,6 +36,7 @@ export function start(process: CompiledProcess, variables: Variables, options: S
  */
 export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
   const at = 'elementId' in event ? event.elementId : null;
+  if ('variables' in event) checkVariableDepth(event.variables, `The variables of ${event.type}`);
   return command(process, state.callDepth ?? 0, at, () => withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options)));
 }
 

@@ -11,6 +11,7 @@ import { processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
+import { engineLimits, readEnv } from '@/app/server/env';
 import { automaticLoop, caller, loopStartForm } from '../support/hostile-definitions';
 
 let handle: DatabaseHandle;
@@ -77,5 +78,19 @@ describe('a process that calls itself (finding 2)', () => {
     expect(a.warnings).toEqual([]);
     const b = await designer.definition.publish({ definition: caller('pong', 'ping'), forms: [] });
     expect(b.warnings).toEqual([{ elementId: 'call', message: expect.stringContaining('("pong" → "ping" → "pong")') }]);
+  });
+});
+
+describe('the budget is the operator\'s to set', () => {
+  it('reads each limit from the environment, leaving unset ones at their defaults', () => {
+    expect(engineLimits(readEnv({}))).toEqual({});
+    expect(engineLimits(readEnv({ TRELLIS_MAX_STEP_ELEMENTS: '20000', TRELLIS_MAX_STEP_EVALUATIONS: '', TRELLIS_MAX_CALL_DEPTH: '3', TRELLIS_MAX_INSTANCE_BYTES: '2097152', TRELLIS_MAX_STEP_WORK: '1000' }))).toEqual({
+      maxElementEntries: 20_000,
+      maxCallDepth: 3,
+      maxVariableBytes: 2_097_152,
+      maxWork: 1_000,
+    });
+    expect(() => readEnv({ TRELLIS_MAX_CALL_DEPTH: 'ten' })).toThrow(/TRELLIS_MAX_CALL_DEPTH is invalid/);
+    expect(() => readEnv({ TRELLIS_MAX_STEP_ELEMENTS: '0' })).toThrow(/TRELLIS_MAX_STEP_ELEMENTS is invalid/);
   });
 });

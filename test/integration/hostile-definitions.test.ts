@@ -82,6 +82,10 @@ async function run(c: HostileCase): Promise<string> {
     return `refused in ${Math.round(started.ms)} ms (stall ${Math.round(started.stallMs)} ms): ${codeOf(started.error)} ${message(started.error).slice(0, 140)}`;
   }
   if (started.error) throw started.error;
+  if (c.expect.kind === 'runs') {
+    expect(started.ms, `${c.name} took too long`).toBeLessThan(5_000);
+    return `ran in ${Math.round(started.ms)} ms (stall ${Math.round(started.stallMs)} ms)`;
+  }
   // an incident somewhere in the instances of this process (a deep child, for recursion)
   const rows = await handle.db
     .select({ status: processInstances.status, state: processInstances.state })

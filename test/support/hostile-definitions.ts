@@ -54,7 +54,8 @@ type Elements = Record<string, unknown>[];
 export function proc(key: string, elements: Elements, flows: string[], extra: Record<string, unknown> = {}) {
   const defaults = new Map<string, string>();
   const flowList = flows.map((f, i) => {
-    const [path, condition] = f.split(':', 2) as [string, string | undefined];
+    const colon = f.indexOf(':');
+    const [path, condition] = colon < 0 ? [f, undefined] : [f.slice(0, colon), f.slice(colon + 1)];
     const isDefault = path.endsWith('!');
     const [source, target] = path.replace('!', '').split('>') as [string, string];
     const id = `f${i + 1}`;
@@ -83,7 +84,12 @@ export interface HostileCase {
   variables?: Record<string, unknown>;
   /** What the attacker does once it is published (default: a staff member starts it with `variables`). */
   act?: (as: { staff: Caller; admin: Caller; key: string }) => Promise<unknown>;
-  expect: { kind: 'refused-at-publish'; names: string } | { kind: 'refused'; names: string } | { kind: 'incident'; code: string; names: string };
+  expect:
+    | { kind: 'refused-at-publish'; names: string }
+    | { kind: 'refused'; names: string }
+    | { kind: 'incident'; code: string; names: string }
+    /** Harmless once defused: it runs (quickly) to its end or to a wait state. */
+    | { kind: 'runs' };
 }
 
 const big = (n: number) => 'x'.repeat(n);
@@ -138,6 +144,33 @@ export const hostileCases: HostileCase[] = [
     forms: [anyStartForm],
     expect: { kind: 'incident', code: 'CALL_DEPTH_EXCEEDED', names: 'call' },
   },
+  {
+    name: 'a process whose signal starts another instance of itself',
+    definition: proc(
+      'h-echo',
+      [{ id: 'heard', type: 'startEvent', event: { kind: 'signal', name: 'h-echo' } }, { id: 'again', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'h-echo' } }, end],
+      ['heard>again', 'again>end'],
+      { startForm: undefined },
+    ),
+    act: async ({ admin }) => admin.signal.broadcast({ name: 'h-echo' }),
+    expect: { kind: 'refused', names: '50 deep' },
+  },
+  {
+    name: 'two processes that message each other for ever',
+    publishFirst: [
+      {
+        definition: proc('h-ponger', [start, { id: 'hear', type: 'receiveTask', message: { name: 'h-ping' } }, { id: 'answer', type: 'sendTask', message: { name: 'h-pong' } }, gw('more'), end], ['start>hear', 'hear>answer', 'answer>more', 'more>hear!', 'more>end:false']),
+        forms: [anyStartForm],
+      },
+    ],
+    definition: proc('h-pinger', [start, { id: 'say', type: 'sendTask', message: { name: 'h-ping' } }, { id: 'hear', type: 'receiveTask', message: { name: 'h-pong' } }, gw('more'), end], ['start>say', 'say>hear', 'hear>more', 'more>say!', 'more>end:false']),
+    forms: [anyStartForm],
+    act: async ({ staff }) => {
+      await staff.instance.start({ definitionKey: 'h-ponger', variables: {} });
+      return staff.instance.start({ definitionKey: 'h-pinger', variables: {} });
+    },
+    expect: { kind: 'refused', names: 'more than 50 messages and signals (the last: message "h-p' },
+  },
   // ---- huge multi-instance
   {
     name: 'a multi-instance task a million times',
@@ -177,6 +210,137 @@ export const hostileCases: HostileCase[] = [
     forms: [anyStartForm],
     variables: { s: 'ab' },
     expect: { kind: 'refused', names: 'the limit is 1.0 MB' },
+  },
+  {
+    name: 'a mapping that upper-cases a 200 KB field 10,000 times (2 GB of text)',
+    definition: proc('h-upper', [start, script('shout', { copies: 'for i in 1..10000 return upper case(s)' }), end], ['start>shout', 'shout>end']),
+    forms: [anyStartForm],
+    variables: { s: big(200_000) },
+    expect: { kind: 'refused', names: 'upper case(s)' },
+  },
+  {
+    name: 'a mapping that joins a 50 KB field 10,000 times into one text',
+    definition: proc('h-join', [start, script('glue', { all: 'string join(for i in 1..10000 return s, "")' }), end], ['start>glue', 'glue>end']),
+    forms: [anyStartForm],
+    variables: { s: big(50_000) },
+    expect: { kind: 'refused', names: 'string join' },
+  },
+  {
+    name: 'variables nested 5,000 levels deep at the start',
+    definition: proc('h-deep-vars', [start, script('a', { y: 'x' }), end], ['start>a', 'a>end']),
+    forms: [anyStartForm],
+    variables: { x: JSON.parse(`${'['.repeat(5_000)}1${']'.repeat(5_000)}`) },
+    expect: { kind: 'refused', names: 'deeper than' },
+  },
+  // ---- regular expressions (findings 5 and 6): linear time, however they are reached
+  {
+    name: 'split with a catastrophic pattern on 10,000 characters',
+    definition: proc('h-split', [start, script('cut', { parts: 'split(s, "^(a+)+$")' }), end], ['start>cut', 'cut>end']),
+    forms: [anyStartForm],
+    variables: { s: `${'a'.repeat(10_000)}b` },
+    expect: { kind: 'runs' },
+  },
+  {
+    name: 'matches reached through parentheses, with a catastrophic pattern',
+    definition: proc('h-matches', [start, gw('check'), end, { id: 'no', type: 'endEvent' }], ['start>check', 'check>end:(matches)(s, "^(a|a)*$")', 'check>no!']),
+    forms: [anyStartForm],
+    variables: { s: `${'a'.repeat(30_000)}!` },
+    expect: { kind: 'runs' },
+  },
+  {
+    name: 'matches reached through a context entry, with a catastrophic pattern',
+    definition: proc('h-matches-ctx', [start, script('probe', { hit: '{ f: matches }.f(s, "(x+x+)+y")' }), end], ['start>probe', 'probe>end']),
+    forms: [anyStartForm],
+    variables: { s: 'x'.repeat(50_000) },
+    expect: { kind: 'runs' },
+  },
+  {
+    name: 'a backreference pattern (no linear-time engine runs it)',
+    definition: proc('h-backref', [start, script('twice', { hit: 'matches(s, "^(a+)\\1$")' }), end], ['start>twice', 'twice>end']),
+    forms: [anyStartForm],
+    expect: { kind: 'refused-at-publish', names: 'twice' },
+  },
+  {
+    name: 'the clock through parentheses: (now)()',
+    definition: proc('h-now', [start, script('stamp', { at: '(now)()' }), end], ['start>stamp', 'stamp>end']),
+    forms: [anyStartForm],
+    expect: { kind: 'refused-at-publish', names: 'stamp' },
+  },
+  {
+    name: 'the clock through a context entry decides a gateway',
+    definition: proc('h-now-ctx', [start, gw('when'), end, { id: 'later', type: 'endEvent' }], ['start>when', 'when>end:{ f: now }.f() != null', 'when>later!']),
+    forms: [anyStartForm],
+    expect: { kind: 'incident', code: 'CONDITION_NOT_BOOLEAN', names: 'when' },
+  },
+  {
+    name: 'a form field pattern that backtracks, sent 100,000 characters',
+    definition: proc('h-pattern', [start, userTask('fill', { formKey: 'h-pattern-form' }), end], ['start>fill', 'fill>end']),
+    forms: [anyStartForm, { key: 'h-pattern-form', version: 1, title: 'Code', schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a|a)*$' } } } }],
+    act: async ({ staff, key }) => {
+      const { id } = await staff.instance.start({ definitionKey: key, variables: {} });
+      const task = (await staff.instance.get({ id })).tasks.find((t) => t.elementId === 'fill')!;
+      return staff.task.complete({ id: task.id, data: { code: `${'a'.repeat(100_000)}!` } });
+    },
+    expect: { kind: 'refused', names: 'code' },
+  },
+  // ---- timers (finding 3)
+  {
+    name: 'a start timer that repeats without pause (R/PT0S)',
+    definition: proc('h-pt0s', [{ id: 'tick', type: 'startEvent', event: { kind: 'timer', cycle: 'R/PT0S' } }, end], ['tick>end'], { startForm: undefined }),
+    expect: { kind: 'refused-at-publish', names: 'tick' },
+  },
+  {
+    name: 'a start timer every second, a million times',
+    definition: proc('h-million', [{ id: 'tick', type: 'startEvent', event: { kind: 'timer', cycle: 'R1000000/PT1S' } }, end], ['tick>end'], { startForm: undefined }),
+    expect: { kind: 'refused-at-publish', names: 'tick' },
+  },
+  {
+    name: 'a timer on 30 February',
+    definition: proc('h-feb30', [start, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', date: '2024-02-30T09:00:00Z' } }, end], ['start>wait', 'wait>end']),
+    forms: [anyStartForm],
+    expect: { kind: 'refused-at-publish', names: 'wait' },
+  },
+  {
+    name: 'a timer cycle computed at run time as R/PT0S',
+    definition: proc('h-cycle-expr', [start, userTask('work'), { id: 'nag', type: 'boundaryEvent', attachedTo: 'work', cancelActivity: false, event: { kind: 'timer', cycle: '=cycle' } }, end, { id: 'nagged', type: 'endEvent' }], ['start>work', 'work>end', 'nag>nagged']),
+    forms: [anyStartForm],
+    variables: { cycle: 'R/PT0S' },
+    expect: { kind: 'incident', code: 'INVALID_TIMER', names: 'nag' },
+  },
+  // ---- what a person sends (findings 4 and 7)
+  {
+    name: 'a staff member pushes { approved: true } into an instance that is not theirs',
+    definition: proc('h-push', [start, { id: 'wait', type: 'receiveTask', message: { name: 'h-approval' } }, end], ['start>wait', 'wait>end']),
+    forms: [anyStartForm],
+    act: async ({ staff, admin, key }) => {
+      await admin.instance.start({ definitionKey: key, variables: {} });
+      return staff.message.publish({ name: 'h-approval', variables: { approved: true } });
+    },
+    expect: { kind: 'refused', names: 'admins' },
+  },
+  {
+    name: 'a message with 5 MB of variables',
+    definition: proc('h-fat-message', [start, { id: 'wait', type: 'receiveTask', message: { name: 'h-fat', sendableBy: { groups: ['operations'] } } }, end], ['start>wait', 'wait>end']),
+    forms: [anyStartForm],
+    act: async ({ staff, key }) => {
+      await staff.instance.start({ definitionKey: key, variables: {} });
+      return staff.message.publish({ name: 'h-fat', variables: { blob: big(5_000_000) }, timeToLive: 3_600 });
+    },
+    expect: { kind: 'refused', names: 'variables' },
+  },
+  {
+    name: 'a message kept for a year',
+    definition: proc('h-old-message', [start, end], ['start>end']),
+    forms: [anyStartForm],
+    act: async ({ admin }) => admin.message.publish({ name: 'nobody-waits', variables: {}, timeToLive: 365 * 24 * 3_600 }),
+    expect: { kind: 'refused', names: 'timeToLive' },
+  },
+  {
+    name: 'a variable named __proto__',
+    definition: proc('h-proto', [start, script('a', { y: 'x' }), end], ['start>a', 'a>end']),
+    forms: [anyStartForm],
+    variables: JSON.parse('{ "x": 1, "nested": { "__proto__": { "isAdmin": true } } }') as Record<string, unknown>,
+    expect: { kind: 'refused', names: '__proto__' },
   },
   // ---- expressions refused at publish
   {

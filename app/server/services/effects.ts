@@ -35,6 +35,8 @@ export interface FollowUp {
 
 /** Longest chain of follow-up steps one command may cause (a message ping-pong would loop). */
 const MAX_FOLLOW_UPS = 1_000;
+/** Messages and signals one instance may receive within one command. */
+const MAX_MESSAGES_PER_INSTANCE = 50;
 
 /** The database's clock for this transaction (timers are due by it, workers fire by it). */
 export async function dbNow(tx: Executor): Promise<string> {
@@ -173,9 +175,20 @@ function jobScope(scope: string | undefined) {
 
 /** Takes the follow-up steps in order (each may add more), in the caller's transaction. */
 export async function driveFollowUps(tx: Executor, actorId: string | null, queue: FollowUp[]): Promise<void> {
+  // A signal reaches many instances once each, and a parent may hear from many children; one instance
+  // receiving message after message within one command is processes messaging each other in a loop.
+  const received = new Map<string, number>();
   for (let steps = 0; queue.length > 0; steps++) {
     if (steps >= MAX_FOLLOW_UPS) throw new AppError('CONFLICT', `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`);
     const next = queue.shift()!;
+    if (next.event.type === 'message.received' || next.event.type === 'signal.received') {
+      const count = (received.get(next.instanceId) ?? 0) + 1;
+      received.set(next.instanceId, count);
+      if (count > MAX_MESSAGES_PER_INSTANCE) {
+        const what = `${next.event.type === 'message.received' ? 'message' : 'signal'} "${next.event.name}"`;
+        throw new AppError('CONFLICT', `One command sent process instance "${next.instanceId}" more than ${MAX_MESSAGES_PER_INSTANCE} messages and signals (the last: ${what}): processes are messaging each other in a loop. Nothing was changed; give the loop a way out.`);
+      }
+    }
     await stepInstance(tx, actorId, next.instanceId, next.event, next.audit ?? [], queue);
   }
 }
