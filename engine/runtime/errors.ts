@@ -3,6 +3,8 @@ export type EngineErrorCode = 'DEFINITION_MISMATCH' | 'INSTANCE_NOT_ACTIVE' | 'E
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';
+  /** The engine is deterministic: the same command fails the same way, so sending it again cannot help (a job's failure is an incident at once). */
+  readonly retryable = false;
   constructor(
     readonly code: EngineErrorCode,
     message: string,

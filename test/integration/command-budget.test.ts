@@ -7,7 +7,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { processInstances } from '@/db/schema';
+import { jobs, processInstances } from '@/db/schema';
+import { createWorker } from '@/app/server/worker';
 import { seedDemo } from '@/app/server/seed';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -92,5 +93,32 @@ describe('the budget is the operator\'s to set', () => {
     });
     expect(() => readEnv({ TRELLIS_MAX_CALL_DEPTH: 'ten' })).toThrow(/TRELLIS_MAX_CALL_DEPTH is invalid/);
     expect(() => readEnv({ TRELLIS_MAX_STEP_ELEMENTS: '0' })).toThrow(/TRELLIS_MAX_STEP_ELEMENTS is invalid/);
+  });
+});
+
+describe('a connector result past the size limit', () => {
+  it('is an incident at once, naming the service task and the size; the instance keeps waiting there', async () => {
+    const designer = await callerFor(handle.db, 'trang.hoang@senvang.example');
+    await designer.definition.publish({
+      definition: {
+        formatVersion: 1, key: 'fetch-report', version: 1, name: 'Fetch report',
+        elements: [{ id: 'start', type: 'startEvent' }, { id: 'fetch', type: 'serviceTask', taskType: 'fetch-big' }, { id: 'end', type: 'endEvent' }],
+        flows: [{ id: 'f1', source: 'start', target: 'fetch' }, { id: 'f2', source: 'fetch', target: 'end' }],
+      },
+      forms: [],
+    });
+    const { id } = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'fetch-report', variables: {} });
+    // a connector answers with 2 MB: more than an instance may hold
+    const worker = createWorker(handle.db, { connectors: { 'fetch-big': async () => ({ body: 'x'.repeat(2_000_000) }) } });
+    await worker.tick();
+    const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
+    // not retried: the engine would refuse the same result again
+    expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(job!.lastError).toMatch(/variables would take more than 1\.9 MB at "fetch"; the limit is 1\.0 MB/);
+    const [row] = await handle.db.select({ state: processInstances.state }).from(processInstances).where(eq(processInstances.id, id));
+    expect(row!.state).toMatchObject({ status: 'active', active: ['fetch'] });
+    expect(JSON.stringify(row!.state).length).toBeLessThan(10_000);
+    const admin = await callerFor(handle.db, 'bao.ngo@senvang.example');
+    expect(await admin.incident.list({ processKey: 'fetch-report' })).toEqual([expect.objectContaining({ kind: 'job', elementId: 'fetch', message: job!.lastError })]);
   });
 });

@@ -247,7 +247,7 @@ describe('signal start events', () => {
       elements: [{ id: 'heard', type: 'startEvent', event: { kind: 'signal', name: 'echo', sendableBy: { groups: ['accounting'] } } }, { id: 'again', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'echo' } }, { id: 'e', type: 'endEvent' }],
       flows: [flow('f1', 'heard', 'again'), flow('f2', 'again', 'e')],
     });
-    await expect((await callerFor(handle.db, demo.hung)).signal.broadcast({ name: 'echo' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"echo"') });
+    await expect((await callerFor(handle.db, demo.hung)).signal.broadcast({ name: 'echo' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('"echo"') });
     expect(await instancesOf(loop.id)).toEqual([]);
   });
 });

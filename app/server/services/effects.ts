@@ -177,16 +177,18 @@ function jobScope(scope: string | undefined) {
 export async function driveFollowUps(tx: Executor, actorId: string | null, queue: FollowUp[]): Promise<void> {
   // A signal reaches many instances once each, and a parent may hear from many children; one instance
   // receiving message after message within one command is processes messaging each other in a loop.
+  // These refusals are the published processes' doing, not a race: BAD_REQUEST, so a job that runs into
+  // one becomes an incident at once instead of being retried (jobs.ts retries a CONFLICT at once, for ever).
   const received = new Map<string, number>();
   for (let steps = 0; queue.length > 0; steps++) {
-    if (steps >= MAX_FOLLOW_UPS) throw new AppError('CONFLICT', `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`);
+    if (steps >= MAX_FOLLOW_UPS) throw new AppError('BAD_REQUEST', `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`);
     const next = queue.shift()!;
     if (next.event.type === 'message.received' || next.event.type === 'signal.received') {
       const count = (received.get(next.instanceId) ?? 0) + 1;
       received.set(next.instanceId, count);
       if (count > MAX_MESSAGES_PER_INSTANCE) {
         const what = `${next.event.type === 'message.received' ? 'message' : 'signal'} "${next.event.name}"`;
-        throw new AppError('CONFLICT', `One command sent process instance "${next.instanceId}" more than ${MAX_MESSAGES_PER_INSTANCE} messages and signals (the last: ${what}): processes are messaging each other in a loop. Nothing was changed; give the loop a way out.`);
+        throw new AppError('BAD_REQUEST', `One command sent process instance "${next.instanceId}" more than ${MAX_MESSAGES_PER_INSTANCE} messages and signals (the last: ${what}): processes are messaging each other in a loop. Nothing was changed; give the loop a way out.`);
       }
     }
     await stepInstance(tx, actorId, next.instanceId, next.event, next.audit ?? [], queue);
@@ -331,7 +333,7 @@ const MAX_START_DEPTH = 50;
 export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
   const depth = (startDepth.get(queue) ?? 0) + 1;
   if (depth > MAX_START_DEPTH) {
-    throw new AppError('CONFLICT', `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`);
+    throw new AppError('BAD_REQUEST', `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`);
   }
   startDepth.set(queue, depth);
   try {
