@@ -129,6 +129,47 @@ describe('the budget of one command', () => {
     }
   });
 
+  it('raises no incident when the budget went on work asked of the host and every token reached a wait state', () => {
+    // 150 tasks of one multi-instance task: more than a budget of 100 steps, but bounded by the definition
+    const definition = {
+      formatVersion: 1, key: 'many-tasks', version: 1, name: 'Many tasks',
+      elements: [{ id: 'start', type: 'startEvent' }, { id: 'each', type: 'userTask', candidateGroups: ['hr'], multiInstance: { cardinality: '150', elementVariable: 'i' } }, { id: 'end', type: 'endEvent' }],
+      flows: [{ id: 'f1', source: 'start', target: 'each' }, { id: 'f2', source: 'each', target: 'end' }],
+    };
+    const { state, effects } = start(compile(definition, { limits: { maxElementEntries: 100 } }), {});
+    expect(state).toMatchObject({ status: 'active', active: ['each'] });
+    expect(effects.filter((e) => e.type === 'createTask')).toHaveLength(150);
+  });
+
+  const runs = (cardinality: number) => ({
+    formatVersion: 1, key: 'runs', version: 1, name: 'Runs',
+    elements: [
+      { id: 'start', type: 'startEvent' },
+      {
+        id: 'outer', type: 'subProcess', multiInstance: { cardinality: String(cardinality), elementVariable: 'i' },
+        elements: [{ id: 'in', type: 'startEvent' }, { id: 'review', type: 'userTask', candidateGroups: ['hr'] }, { id: 'out', type: 'endEvent' }],
+        flows: [{ id: 's1', source: 'in', target: 'review' }, { id: 's2', source: 'review', target: 'out' }],
+      },
+      { id: 'end', type: 'endEvent' },
+    ],
+    flows: [{ id: 'f1', source: 'start', target: 'outer' }, { id: 'f2', source: 'outer', target: 'end' }],
+  });
+
+  it('refuses a step whose budget runs out with multi-instance runs still to start (none is left unstarted for ever)', () => {
+    const process = compile(runs(100), { limits: { maxElementEntries: 100 } });
+    expect(() => start(process, {})).toThrow(/Multi-instance "outer" would start more runs \(100 in all\) than one step may carry/);
+    expect(start(compile(runs(20), { limits: { maxElementEntries: 100 } }), {}).state.status).toBe('active');
+  });
+
+  it('caps the variables, and the whole state with its runs at 16 times that: runs copy the variables', () => {
+    // 250 runs of a subprocess, each with its own copy of 6 KB of variables: 1.5 MB of state, legitimately
+    const { state } = start(compile(runs(250)), { notes: 'n'.repeat(6_000) });
+    expect(state.status).toBe('active');
+    expect(Object.keys(state.scopes ?? {})).toHaveLength(250);
+    // but not past 16 × the variables' limit
+    expect(() => start(compile(runs(250), { limits: { maxVariableBytes: 50_000 } }), { notes: 'n'.repeat(6_000) })).toThrow(/state, with its multi-instance runs, would take more than .* the limit is 781 KB \(16 × the variables' limit\)/);
+  });
+
   it('measures JSON size without building the text, and stops counting past the cap', () => {
     expect(jsonBytes({ a: 'xy', b: [1, true, null] }, 1_000)).toBeGreaterThan(10);
     let big = 'x'.repeat(1000);

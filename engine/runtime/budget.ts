@@ -49,6 +49,7 @@ interface Budget {
   work: number;
   /** The variables last measured, and the size of each of their values. */
   measured: Record<string, unknown> | null;
+  measuredBytes: number;
   sizes: Map<string, { value: unknown; bytes: number }>;
   trail: string[];
   /** The last element that set variables (a script task's mappings): where a size overrun comes from. */
@@ -65,7 +66,7 @@ let current: Budget | null = null;
  */
 export function metered<T>(limits: EngineLimits, callDepth: number, command: () => T, finish: (result: T) => void): T {
   if (current) return command();
-  current = { limits, callDepth, entries: 0, evaluations: 0, work: 0, measured: null, sizes: new Map(), trail: [], lastWriter: null, exhausted: null };
+  current = { limits, callDepth, entries: 0, evaluations: 0, work: 0, measured: null, measuredBytes: 0, sizes: new Map(), trail: [], lastWriter: null, exhausted: null };
   try {
     const result = command();
     finish(result);
@@ -133,16 +134,18 @@ export function withinBudget(variables: Record<string, unknown>): boolean {
 function measure(b: Budget, variables: Record<string, unknown>): number {
   const cap = b.limits.maxVariableBytes;
   let total = 2;
-  const sizes = new Map<string, { value: unknown; bytes: number }>();
   for (const key in variables) {
     const value = variables[key];
-    const known = b.sizes.get(key);
-    const bytes = known && known.value === value ? known.bytes : jsonBytes(value, cap);
-    sizes.set(key, { value, bytes });
-    total += key.length + 4 + bytes;
+    let known = b.sizes.get(key);
+    if (!known) b.sizes.set(key, (known = { value, bytes: jsonBytes(value, cap) }));
+    else if (known.value !== value) {
+      known.value = value;
+      known.bytes = jsonBytes(value, cap);
+    }
+    total += key.length + 4 + known.bytes;
     if (total > cap) break;
   }
-  b.sizes = sizes;
+  b.measuredBytes = total;
   return total;
 }
 
@@ -182,7 +185,7 @@ export function exhaustion(elementId: string): { elementId: string; code: 'BUDGE
  * element that made them and the size, or whose expressions did more work than it may, naming
  * the expression. Nothing of the step is kept: the host stores nothing.
  */
-export function checkVariableSize(variables: unknown, elementId: string | null): void {
+export function checkVariableSize(state: { variables: unknown; scopes?: unknown; loops?: unknown }, elementId: string | null): void {
   const b = current;
   if (b?.exhausted?.kind === 'work') {
     const text = b.exhausted.expression.length > 200 ? `${b.exhausted.expression.slice(0, 200)}…` : b.exhausted.expression;
@@ -193,15 +196,32 @@ export function checkVariableSize(variables: unknown, elementId: string | null):
     );
   }
   const max = b?.limits.maxVariableBytes ?? DEFAULT_LIMITS.maxVariableBytes;
-  const measured = b?.exhausted?.kind === 'size' ? b.exhausted.bytes : jsonBytes(variables, max);
-  if (measured <= max) return;
   const where = elementId ? ` at "${elementId}"` : '';
-  throw new EngineError(
-    'VARIABLES_TOO_LARGE',
-    `The instance's variables would take more than ${formatBytes(measured)}${where}; the limit is ${formatBytes(max)}. ` +
-      'Nothing was changed. Keep large data (files, long lists) outside the process and store a reference to it.',
-  );
+  const own = state.variables;
+  // The variables as the last eventless step measured them, when they have not changed since.
+  const measured = b?.exhausted?.kind === 'size' ? b.exhausted.bytes : b && own === b.measured ? b.measuredBytes : jsonBytes(own, max);
+  if (measured > max) {
+    throw new EngineError(
+      'VARIABLES_TOO_LARGE',
+      `The instance's variables would take more than ${formatBytes(measured)}${where}; the limit is ${formatBytes(max)}. ` +
+        'Nothing was changed. Keep large data (files, long lists) outside the process and store a reference to it.',
+    );
+  }
+  // Runs of a multi-instance subprocess each carry their own copy of the variables: their whole state has a cap of its own.
+  if (!state.scopes && !state.loops) return;
+  const maxState = STATE_FACTOR * max;
+  const whole = jsonBytes(state, maxState);
+  if (whole > maxState) {
+    throw new EngineError(
+      'VARIABLES_TOO_LARGE',
+      `The instance's state, with its multi-instance runs, would take more than ${formatBytes(whole)}${where}; the limit is ${formatBytes(maxState)} ` +
+        `(${STATE_FACTOR} × the variables' limit). Nothing was changed. Run over fewer items, or keep less in the variables each run copies.`,
+    );
+  }
 }
+
+/** How much larger than its variables an instance's whole state (its runs and loops) may be. */
+export const STATE_FACTOR = 16;
 
 /** Deepest nesting of lists and records the variables may have: deeper data is refused before the engine copies it. */
 export const MAX_VARIABLE_DEPTH = 64;

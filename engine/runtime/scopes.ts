@@ -6,7 +6,7 @@
  * a run is done.
  */
 import type { CompiledProcess } from '../compile/compile';
-import { exhaustion, spent } from './budget';
+import { spent } from './budget';
 import { EngineError } from './errors';
 import { send, sendMachine, start } from './step';
 import type { Effect, EngineEvent, InstanceState, StepOptions, StepResult } from './types';
@@ -43,13 +43,12 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
     for (const effect of pending) {
       if (effect.type === 'spawnScopes') {
         for (const run of effect.runs) {
-          // Out of budget: no further run starts, and the subprocess stops in an incident (retrying it starts its runs again).
+          // Out of budget with runs still to start: the command is refused whole (a run left unstarted would never start).
           if (spent()) {
-            if (!childIncident) {
-              childIncident = exhaustion(effect.elementId)!;
-              effects.push({ type: 'raiseIncident', incident: childIncident });
-            }
-            break;
+            throw new EngineError(
+              'BUDGET_EXCEEDED',
+              `Multi-instance "${effect.elementId}" would start more runs (${effect.runs.length} in all) than one step may carry with its other work; nothing was changed. Run it over fewer items.`,
+            );
           }
           const key = `${effect.elementId}#${run.index}`;
           const child = start(process.scopeMachines.get(effect.elementId)!, run.variables, options);

@@ -189,8 +189,9 @@ export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, a
   const stuck = positions.find((p) => !waiting.includes(p) && !p.startsWith('@') && !p.startsWith('!') && !consumed(p));
   const extra = positions.length === waiting.length ? {} : { positions };
   const raised = effects.find((e): e is Extract<Effect, { type: 'raiseIncident' }> => e.type === 'raiseIncident');
-  // A command stopped by its budget: the incident names where it stopped and the loop it ran in.
-  const spent = raised ? null : exhaustion(elementAt(process, stuck ?? lastEntry() ?? waiting[0] ?? positions[0] ?? ''));
+  // A command stopped by its budget: the incident names where its token stopped and the loop it ran in. (A budget spent
+  // on work asked of the host while every token reached a wait state stopped nothing: that work is bounded by the definition.)
+  const spent = raised || stuck === undefined ? null : exhaustion(elementAt(process, stuck));
   if (stuck === undefined && !raised && !spent) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
 
   const incident = raised?.incident ?? spent ?? diagnose(process, stuck!, context.variables);

@@ -85,7 +85,6 @@ export interface SubscriptionRecord {
 }
 
 export const DEFAULT_START = '2026-01-01T00:00:00.000Z';
-/** Deepest chain of call activities followed, against processes that call themselves. */
 /** Timer firings one clock move may cause (cycles), against runaway loops. */
 const MAX_TIMER_FIRINGS = 10_000;
 

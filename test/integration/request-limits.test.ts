@@ -122,6 +122,14 @@ describe('the tRPC endpoint with hostile requests', () => {
     expect(((await long.json()) as Envelope).error.data.code).toBe('BAD_REQUEST');
   });
 
+  it('a batch of more calls than one request may carry is a 400: a batch runs its calls at once, each with its own budget', async () => {
+    const paths = Array.from({ length: 21 }, () => 'session.me').join(',');
+    const many = await GET(new Request(`http://localhost:3000/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`));
+    expect(many.status).toBe(400);
+    const twenty = await GET(new Request(`http://localhost:3000/api/trpc/${Array.from({ length: 20 }, () => 'session.me').join(',')}?batch=1&input=${encodeURIComponent('{}')}`));
+    expect(twenty.status).toBe(200);
+  });
+
   it('a field named __proto__ in the JSON body: 400 naming it (it used to vanish)', async () => {
     const response = await POST(post('instance.start', '{"definitionKey":"invoice-approval","variables":{"vendor":"Sen Vàng","__proto__":{"isAdmin":true}}}'));
     expect(response.status).toBe(400);

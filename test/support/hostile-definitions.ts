@@ -138,6 +138,12 @@ export const hostileCases: HostileCase[] = [
     expect: { kind: 'incident', code: 'CALL_DEPTH_EXCEEDED', names: 'call' },
   },
   {
+    name: 'a process that calls itself twice at every level (2,047 instances)',
+    definition: proc('h-fork', [start, { id: 'call', type: 'callActivity', calledElement: 'h-fork', multiInstance: { cardinality: '2', elementVariable: 'i' } }, end], ['start>call', 'call>end']),
+    forms: [anyStartForm],
+    expect: { kind: 'refused', names: 'more than 1000 process instances' },
+  },
+  {
     name: 'two processes that call each other',
     publishFirst: [{ definition: proc('h-pong', [start, { id: 'back', type: 'callActivity', calledElement: 'h-ping' }, end], ['start>back', 'back>end'], { startForm: undefined }), forms: [] }],
     definition: proc('h-ping', [start, { id: 'call', type: 'callActivity', calledElement: 'h-pong' }, end], ['start>call', 'call>end']),
@@ -193,8 +199,8 @@ export const hostileCases: HostileCase[] = [
       ['start>outer', 'outer>end'],
     ),
     forms: [anyStartForm],
-    // ten runs start (10,000 tasks), the next run stops at its start event and no further run starts
-    expect: { kind: 'incident', code: 'BUDGET_EXCEEDED', names: 'in' },
+    // ten runs start (10,000 tasks), then the step is out of budget with runs still to start: refused whole
+    expect: { kind: 'refused', names: 'Multi-instance "outer" would start more runs' },
   },
   // ---- giant outputs (finding 7)
   {

@@ -319,6 +319,22 @@ function startEventOf(def: ProcessDefinitionRow, kind: 'message' | 'signal', nam
  * would start instances for ever, inside the same call.
  */
 const startDepth = new WeakMap<FollowUp[], number>();
+
+/**
+ * Instances one command may start (called processes, starts by message or signal), counted on its
+ * follow-up queue. The depth limits bound how deep such chains go, not how wide: a process that
+ * calls itself from a multi-instance call activity doubles at every level.
+ */
+const MAX_STARTS_PER_COMMAND = 1_000;
+const starts = new WeakMap<FollowUp[], number>();
+
+function countStart(queue: FollowUp[], key: string): void {
+  const n = (starts.get(queue) ?? 0) + 1;
+  starts.set(queue, n);
+  if (n > MAX_STARTS_PER_COMMAND) {
+    throw new AppError('BAD_REQUEST', `One command started more than ${MAX_STARTS_PER_COMMAND} process instances (the last of "${key}"): call activities or start events that start each other without end. Nothing was changed.`);
+  }
+}
 const MAX_START_DEPTH = 50;
 
 /**
@@ -344,6 +360,7 @@ export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, star
 }
 
 async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
+  countStart(queue, def.key);
   const tenantId = def.tenantId;
   if (by && !mayStart(by, def.definition)) throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
   const result = start(compiledProcess(def), variables, { now: await dbNow(tx), startEvent: startEventId, ...(by ? { initiator: by.userId } : {}) });
@@ -428,6 +445,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
     .orderBy(sql`${processDefinitions.version} desc`)
     .limit(1);
   if (!def) throw new AppError('BAD_REQUEST', `Call activity "${e.elementId}" calls process "${e.processKey}", which is not published in this company.`);
+  countStart(queue, def.key);
   const [parentRow] = await tx.select({ startedBy: processInstances.startedBy, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
   // The child is the parent's: it inherits its initiator (four-eyes rules, reading), or its lack of one.
   const initiator = parentRow!.state.actors?.initiator;

@@ -4,6 +4,7 @@ import { crossSiteRefusal } from '../../../server/csrf';
 import { readEnv, requestLimits } from '../../../server/env';
 import { requestContext, requestLocale } from '../../../server/request';
 import { appRouter } from '../../../server/trpc/root';
+import { MAX_BATCH_SIZE } from '../../../_components/trpc-limits';
 
 /**
  * tRPC over fetch; a mutation sent from another site is refused before any context is made, and
@@ -15,7 +16,8 @@ async function handler(req: Request): Promise<Response> {
   if (refused) return refused;
   const limited = await limitRequest(req, requestLimits(env), await requestLocale(), { format: 'trpc', jsonQueryParam: 'input' });
   if (limited instanceof Response) return limited;
-  return fetchRequestHandler({ endpoint: '/api/trpc', req: limited, router: appRouter, createContext: requestContext });
+  // A batch runs its calls at once: without a cap one request would be a thousand commands, each with its own budget.
+  return fetchRequestHandler({ endpoint: '/api/trpc', req: limited, router: appRouter, createContext: requestContext, maxBatchSize: MAX_BATCH_SIZE });
 }
 
 export { handler as GET, handler as POST };
