@@ -233,6 +233,20 @@ describe('design-time warnings (validate rule "loops")', () => {
     expect(warnings(withTask)).toEqual([]);
   });
 
+  it('refuses a loop whose only wait is a timer shorter than a minute: every pass is a command of its own', () => {
+    const polling = (duration: string) => {
+      const d = automaticLoop('n > 100');
+      d.elements[1] = { id: 'a', type: 'intermediateCatchEvent', event: { kind: 'timer', duration } } as never;
+      return d;
+    };
+    const result = validateDefinition(polling('PT0S'));
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'loops', elementId: 'a', severity: 'error', message: expect.stringContaining('whose only wait is a timer of under 60 seconds') }));
+    expect(validateDefinition(polling('PT5M')).diagnostics.filter((d) => d.ruleId === 'loops')).toEqual([]);
+    // a duration computed at run time cannot be judged here
+    expect(validateDefinition(polling('=wait')).ok).toBe(true);
+  });
+
   it('warns of a process that calls itself', () => {
     const calls = {
       formatVersion: 1, key: 'org-chart', version: 1, name: 'Org chart',

@@ -313,6 +313,12 @@ export const hostileCases: HostileCase[] = [
     variables: { cycle: 'R/PT0S' },
     expect: { kind: 'incident', code: 'INVALID_TIMER', names: 'nag' },
   },
+  {
+    name: 'a loop that polls with a PT0S timer (each pass a command of its own)',
+    definition: proc('h-poll', [start, { id: 'nap', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT0S' } }, gw('again'), end], ['start>nap', 'nap>again', 'again>nap!', 'again>end:false']),
+    forms: [anyStartForm],
+    expect: { kind: 'refused-at-publish', names: 'nap' },
+  },
   // ---- what a person sends (findings 4 and 7)
   {
     name: 'a staff member pushes { approved: true } into an instance that is not theirs',

@@ -1,9 +1,12 @@
 import type { Diagnostic, Rule } from '../diagnostic';
 import { successors, type ProcessGraph } from '../../model/graph';
 import { anyWaits } from '../../model/scopes';
+import type { Element } from '../../model/definition';
+import { parseDuration, shortestSeconds } from '../../time/iso8601';
 
 /**
- * Loops that never wait, and processes that call themselves. Both are legal BPMN (a loop over a
+ * Loops that never wait, loops that wait only on a short timer (an error: every pass is a command of
+ * its own, so no command's budget stops it), and processes that call themselves. The first and last are legal BPMN (a loop over a
  * counter, a recursive hierarchy), so both are warnings: at run time the command budget stops a
  * loop that does not end (runtime/budget.ts) and call activities stop at a depth limit, each with
  * an incident naming the element — but a designer should know before publishing.
@@ -13,7 +16,21 @@ export const loops: Rule = {
   check(definition, graph) {
     const out: Diagnostic[] = [];
     for (const cycle of cycles(graph)) {
-      if (cycle.some((id) => anyWaits([graph.elements.get(id)!]))) continue;
+      const waits = cycle.filter((id) => anyWaits([graph.elements.get(id)!]));
+      const quick = waits.length > 0 && waits.every((id) => shortTimer(graph.elements.get(id)!));
+      if (quick) {
+        // Each pass is a command of its own, so no step's budget stops it: a loop polling faster than a minute is refused.
+        out.push({
+          ruleId: this.id,
+          elementId: waits[0]!,
+          severity: 'error',
+          message:
+            `${cycle.map((id) => `"${id}"`).join(', ')} form a loop whose only wait is a timer of under ${MIN_LOOP_TIMER_SECONDS} seconds ("${waits[0]}"): ` +
+            `it would run for ever at the workers' speed. Wait at least PT${MIN_LOOP_TIMER_SECONDS}S in the loop, or add a task or message to wait for.`,
+        });
+        continue;
+      }
+      if (waits.length > 0) continue;
       const at = cycle.find((id) => graph.elements.get(id)?.type.endsWith('Gateway')) ?? cycle[0]!;
       const names = cycle.map((id) => `"${id}"`).join(', ');
       out.push({
@@ -38,6 +55,19 @@ export const loops: Rule = {
     return out;
   },
 };
+
+/** Shortest timer a loop may wait on when it waits on nothing else. */
+export const MIN_LOOP_TIMER_SECONDS = 60;
+
+/** A timer catch event whose literal duration (or date, which is past after one pass) is under the loop floor. */
+function shortTimer(e: Element): boolean {
+  if (e.type !== 'intermediateCatchEvent' || e.event.kind !== 'timer') return false;
+  const { duration, date } = e.event;
+  if (date !== undefined) return !date.startsWith('=');
+  if (duration === undefined || duration.startsWith('=')) return false;
+  const d = parseDuration(duration);
+  return d !== null && shortestSeconds(d) < MIN_LOOP_TIMER_SECONDS;
+}
 
 /** The cycles of the flow graph: its strongly connected components with a loop (Tarjan, without recursion). */
 function cycles(graph: ProcessGraph): string[][] {
