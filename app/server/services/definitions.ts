@@ -191,10 +191,18 @@ export async function listStartable(db: Executor, actor: Actor) {
  * when the definition's startableBy names one of their departments or their role, or says nothing.
  */
 export function mayStart(actor: Actor, definition: ProcessDefinition): boolean {
+  return allowedBy(actor, startableByOf(definition), true);
+}
+
+/**
+ * Whether a declaration of who may (startableBy, sendableBy) lets the actor: auditors never
+ * (read-only), admins always; others when it names one of their departments or their role, or,
+ * when there is none, as `undeclared` says.
+ */
+export function allowedBy(actor: Actor, by: { groups?: string[]; roles?: string[] } | undefined, undeclared: boolean): boolean {
   if (actor.role === 'auditor') return false;
   if (actor.role === 'admin') return true;
-  const by = startableByOf(definition);
-  if (!by) return true;
+  if (!by) return undeclared;
   const mine = new Set(groupKeys(actor, 'member'));
   return (by.roles ?? []).some((r) => r === actor.role) || (by.groups ?? []).some((g) => mine.has(g));
 }

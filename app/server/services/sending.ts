@@ -24,17 +24,13 @@ import { sendTargetOf, signalDeclarations, type SendTarget } from '@/engine/mode
 import type { Executor } from '@/db/client';
 import { groups, processDefinitions, processInstances, type ProcessDefinitionRow } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
-import { groupKeys, resolveActor, type Actor } from '../actor';
+import { resolveActor, type Actor } from '../actor';
 import { AppError } from '../errors';
-import { definitionById, mayStart, startRefusal } from './definitions';
+import { allowedBy, definitionById, mayStart, startRefusal } from './definitions';
 
 /** Whether `sendableBy` lets the actor send: admins always, auditors never, others when it names their department or role. */
 export function maySend(actor: Actor, by: SendableBy | undefined): boolean {
-  if (actor.role === 'auditor') return false;
-  if (actor.role === 'admin') return true;
-  if (!by) return false;
-  const mine = new Set(groupKeys(actor, 'member'));
-  return (by.roles ?? []).some((r) => r === actor.role) || (by.groups ?? []).some((g) => mine.has(g));
+  return allowedBy(actor, by, false);
 }
 
 /** "members of Accounting, designers or admins": who the declarations let send, in the actor's language. */
