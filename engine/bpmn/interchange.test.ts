@@ -83,7 +83,7 @@ describe('Camunda 7 and Flowable import', () => {
   });
 
   it('reads Flowable form outcomes in conditions', async () => {
-    const xml = readFileSync(path.resolve(process.cwd(), '..', 'shared', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
+    const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
     const { definition } = await importBpmn(xml);
     expect(flows(definition).map((f) => f.condition).filter(Boolean)).toContain('form_loanreview_outcome = "Accept"');
   });

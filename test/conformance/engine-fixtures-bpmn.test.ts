@@ -1,5 +1,5 @@
 /**
- * The bpmn-elements / bpmn-engine fixtures (shared/corpus/engine-fixtures), imported from their
+ * The bpmn-elements / bpmn-engine fixtures (test/fixtures/corpus/engine-fixtures), imported from their
  * ORIGINAL BPMN files rather than hand-translated (compare engine-fixtures.test.ts):
  * - [DPE] fixtures complete only under bpmn-elements' dead-path rule; under BPMN 2.0 they deadlock,
  *   and validation must say so before anything runs, naming the gateway;
@@ -20,9 +20,9 @@ import { simulate, type SimulationOptions } from '@/engine/simulate/simulate';
 import { validateDefinition } from '@/engine/validate/validate';
 import { CORPUS } from '../support/corpus';
 
-// The corpus sits in shared/ beside the repository (as in CI), or where TRELLIS_CORPUS points.
-const FIXTURES = CORPUS && existsSync(path.join(CORPUS, 'engine-fixtures')) ? path.join(CORPUS, 'engine-fixtures') : '';
-if (!FIXTURES) console.warn('shared/corpus/engine-fixtures not found beside the repository: the imported engine-fixture cases are skipped (set TRELLIS_CORPUS to run them).');
+// The corpus is the repository's copy (test/fixtures/corpus), or where TRELLIS_CORPUS points.
+const FIXTURES = path.join(CORPUS, 'engine-fixtures');
+if (!existsSync(FIXTURES)) throw new Error(`no engine fixtures at ${FIXTURES}`);
 
 const imports = new Map<string, Promise<BpmnImport>>();
 /** The original file, imported once per process choice. */
@@ -152,7 +152,7 @@ const DEAD_PATH: [file: string, peer: string, diagnostics: { ruleId: string; ele
   ['bpmn-elements__parallel-join-edgecase.bpmn', 'gateway-feature.js L348-363: exclusive "decision" reaches parallel "join" directly and through "task"', [{ ruleId: 'deadlock', elementId: 'join' }]],
 ];
 
-describe.skipIf(!FIXTURES)('engine fixtures imported from their original BPMN', () => {
+describe('engine fixtures imported from their original BPMN', () => {
   it('every fixture in the corpus folder has its expectations here', () => {
     // given the corpus folder
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.bpmn')).sort();

@@ -1,12 +1,16 @@
 /**
- * The conformance corpus is not part of this repository: it sits in shared/ beside it (as in CI),
- * or where TRELLIS_CORPUS points. Without it the corpus cases are skipped, and say so.
+ * The conformance corpus: a copy of shared/corpus lives in test/fixtures/corpus (with its licenses),
+ * so every corpus test runs on a clone with nothing beside it. TRELLIS_CORPUS points elsewhere.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(process.cwd(), '..', 'shared', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CORPUS = [process.env.TRELLIS_CORPUS, path.resolve(HERE, '..', 'fixtures', 'corpus')].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'tools', 'count_elements.py'))) ?? '';
+// The copy is part of the repository: a missing corpus is a broken checkout, never a silent skip.
+if (!CORPUS) throw new Error(`no conformance corpus at ${process.env.TRELLIS_CORPUS ?? path.resolve(HERE, '..', 'fixtures', 'corpus')} (tools/count_elements.py not found)`);
 
 /** Every `.bpmn` file under `dir`. */
 export function bpmnFiles(dir: string): string[] {
