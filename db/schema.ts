@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
+import type { Decision, InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
 const tenantId = () => uuid('tenant_id').notNull().references(() => tenants.id);
@@ -154,6 +154,30 @@ export const forms = pgTable(
   (t) => [uniqueIndex('forms_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
 );
 
+/**
+ * Published decision tables (DMN decisions, or decision tables written as JSON), one row per
+ * decision and version; rows are immutable (a trigger refuses updates). `key` is the decision's
+ * id (what a business rule task's decisionRef names). Versions are numbered by the server: a
+ * publish that brings a decision identical to its latest version pins that version again.
+ */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    version: integer('version').notNull(),
+    name: text('name'),
+    /** The decision in the engine's JSON form (engine/decisions/model.ts), which is what runs. */
+    content: jsonb('content').$type<Decision>().notNull(),
+    /** The DMN XML it was imported from (the whole file: a decision may require others in it); null when given as JSON. */
+    source: text('source'),
+    publishedAt: createdAt(),
+    publishedBy: uuid('published_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('decisions_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
+);
+
 /** Published process versions; rows are immutable (a trigger refuses updates). */
 export const processDefinitions = pgTable(
   'process_definitions',
@@ -167,6 +191,11 @@ export const processDefinitions = pgTable(
     definition: jsonb('definition').$type<ProcessDefinition>().notNull(),
     /** Form versions pinned when this version was published: form key → form id. */
     formIds: jsonb('form_ids').$type<Record<string, string>>().notNull(),
+    /**
+     * Decision versions pinned when this version was published: decision key → decision id, for
+     * every decision its business rule tasks call and every decision those require.
+     */
+    decisionIds: jsonb('decision_ids').$type<Record<string, string>>().notNull().default({}),
     publishedAt: createdAt(),
     publishedBy: uuid('published_by').references(() => users.id),
   },
@@ -214,6 +243,11 @@ export const tasks = pgTable(
     formId: uuid('form_id').notNull().references(() => forms.id),
     assigneeId: uuid('assignee_id').references(() => users.id),
     candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Members the task is offered to by name (candidateUsers, resolved from e-mail addresses when the
+     * task was created): any of them may claim it while it is unassigned.
+     */
+    candidateUserIds: uuid('candidate_user_ids').array().notNull().default(sql`'{}'::uuid[]`),
     candidateRole: text('candidate_role', { enum: groupRoles }).notNull().default('member'),
     status: text('status', { enum: taskStatuses }).notNull().default('open'),
     dueDate: date('due_date', { mode: 'string' }),
@@ -522,6 +556,7 @@ export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
 export type FormRow = typeof forms.$inferSelect;
+export type DecisionRow = typeof decisions.$inferSelect;
 export type ProcessDefinitionRow = typeof processDefinitions.$inferSelect;
 export type ProcessInstance = typeof processInstances.$inferSelect;
 export type Task = typeof tasks.$inferSelect;

@@ -9,13 +9,14 @@ import { trpc } from './trpc';
 export type FormCommand = { kind: 'completeTask'; taskId: string; /** The task version the page showed: a task reassigned since is a conflict. */ version?: number } | { kind: 'startProcess'; definitionKey: string };
 
 /** A form wired to its server command; goes where the user continues once it succeeds. */
-export function CommandForm({ command, form, locale, submitLabel }: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel'>) {
+export function CommandForm({ command, form, locale, submitLabel, initialData }: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel' | 'initialData'>) {
   const router = useRouter();
   return (
     <JsonForm
       form={form}
       locale={locale}
       submitLabel={submitLabel}
+      {...(initialData ? { initialData } : {})}
       onSubmit={async (data) => {
         if (command.kind === 'completeTask') {
           const result = await trpc.task.complete.mutate({ id: command.taskId, data, ...(command.version === undefined ? {} : { version: command.version }) });

@@ -8,6 +8,7 @@ import { formatVnd } from '../_i18n/format';
 import { translator, type Locale } from '../_i18n/messages';
 import type { FieldError } from '../server/errors';
 import { formValidator } from './form-validator';
+import { prefill } from './prefill';
 import { describeFailure, type ClientFailure } from './trpc';
 
 export interface JsonFormProps {
@@ -16,14 +17,16 @@ export interface JsonFormProps {
   submitLabel: string;
   /** Sends the data; resolves when done, rejects with the server's error. */
   onSubmit: (data: Record<string, unknown>) => Promise<void>;
+  /** What the fields show at first: a task form shows the instance's current values (see prefill). */
+  initialData?: Record<string, unknown>;
 }
 
 /** Renders a form definition with RJSF; shows the server's field errors next to the fields. */
-export function JsonForm({ form, locale, submitLabel, onSubmit }: JsonFormProps) {
+export function JsonForm({ form, locale, submitLabel, onSubmit, initialData }: JsonFormProps) {
   const t = translator(locale);
   const schema = useMemo(() => localizeFormSchema(form, locale) as RJSFSchema, [form, locale]);
   const uiSchema = useMemo<UiSchema>(() => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }), [form.uiSchema, submitLabel]);
-  const [formData, setFormData] = useState<Record<string, unknown>>({});
+  const [formData, setFormData] = useState<Record<string, unknown>>(() => prefill(form.schema as Record<string, unknown>, initialData));
   const [failure, setFailure] = useState<ClientFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -134,3 +137,4 @@ function toVietnamese(error: RJSFValidationError): RJSFValidationError {
   const make = error.name ? VI_MESSAGES[error.name] : undefined;
   return make ? { ...error, message: make((error.params ?? {}) as Record<string, unknown>) } : error;
 }
+

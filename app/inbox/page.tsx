@@ -47,7 +47,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
                     t('assigneeMe')
                   ) : (
                     <>
-                      {t('assigneeDepartment')} {actor.role !== 'auditor' && <ClaimButton taskId={task.id} locale={locale} compact />}
+                      {task.candidateGroups.length > 0 ? t('assigneeDepartment') : t('assigneeNamed')} {actor.role !== 'auditor' && <ClaimButton taskId={task.id} locale={locale} compact />}
                     </>
                   )}
                 </td>

@@ -1,4 +1,8 @@
-/** Reads template packs from definitions/<department>/<process>/: process.json and forms/*.form.json. */
+/**
+ * Reads template packs from definitions/<department>/<process>/: process.json, forms/*.form.json,
+ * and the decision tables beside process.json (every *.dmn and *.decisions.json, as `trellis
+ * simulate` reads them).
+ */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PublishInput } from './services/definitions';
@@ -22,10 +26,17 @@ export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
       if (!existsSync(processFile)) continue;
       const formsDir = path.join(/*turbopackIgnore: true*/ dir, 'forms');
       const formFiles = existsSync(formsDir) ? readdirSync(formsDir).filter((f) => f.endsWith('.form.json')).sort() : [];
+      const decisionFiles = readdirSync(dir).filter((f) => f.endsWith('.dmn') || f.endsWith('.decisions.json')).sort();
       packs.push({
         path: `${department}/${process}`,
         definition: readJson(processFile),
         forms: formFiles.map((f) => readJson(path.join(/*turbopackIgnore: true*/ formsDir, f))),
+        decisions: decisionFiles.flatMap((f) => {
+          const file = path.join(/*turbopackIgnore: true*/ dir, f);
+          if (f.endsWith('.dmn')) return [{ dmn: readText(file) }];
+          const list = readJson(file);
+          return Array.isArray(list) ? list : [list];
+        }),
       });
     }
   }
@@ -37,11 +48,16 @@ function subfolders(dir: string): string[] {
   return readdirSync(dir).filter((name) => statSync(path.join(/*turbopackIgnore: true*/ dir, name)).isDirectory()).sort();
 }
 
-function readJson(file: string): unknown {
+function readText(file: string): string {
   const size = statSync(file).size;
   if (size > MAX_FILE_BYTES) throw new Error(`${file} is ${size} bytes; template files are limited to ${MAX_FILE_BYTES}.`);
+  return readFileSync(file, 'utf8');
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }

@@ -210,7 +210,8 @@ describe("another company's messages and signals", () => {
   it("our admin's message and signal never reach their waiting instance, buffered or not", async () => {
     const before = await state();
     expect(before).toMatchObject({ status: 'active', version: 1 });
-    expect(before.state.variables).toEqual({ reference });
+    // (the server names who started it: the initiator variable)
+    expect(before.state.variables).toEqual({ reference, initiator: expect.objectContaining({ email: 'sen@hoasen.example' }) });
     const admin = await as(ADMIN);
     expect(await admin.message.publish({ name: 'invoice-paid', correlationKey: reference, variables: { approved: true } })).toEqual({ correlated: 'dropped' });
     expect(await admin.signal.broadcast({ name: 'quarter-closed', variables: { approved: true } })).toEqual({ delivered: [], started: [] });

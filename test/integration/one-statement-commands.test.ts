@@ -14,7 +14,7 @@ import { auditEvents, jobs, processInstances, tasks } from '@/db/schema';
 import { resolveActor, type Actor } from '@/app/server/actor';
 import { seedDemo } from '@/app/server/seed';
 import { NOW_MS, verifyAudit } from '@/app/server/services/audit';
-import { compiledProcess, definitionById, publishProcess } from '@/app/server/services/definitions';
+import { definitionById, processOf, publishProcess } from '@/app/server/services/definitions';
 import { startInstance } from '@/app/server/services/instances';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from '@/app/server/services/step-writer';
 import { completeTask } from '@/app/server/services/tasks';
@@ -146,7 +146,7 @@ describe('a write that finds the world changed since its read writes nothing', (
     const [task] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
     const def = await definitionById(handle.db, tenantId, read!.definitionId);
     const now = new Date(Number(read!.nowMs));
-    const result = send(compiledProcess(def), read!.state, { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } }, { now: now.toISOString() });
+    const result = send(await processOf(handle.db, def), read!.state, { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } }, { now: now.toISOString() });
     const ctx = { tenantId, instanceId: id, actorId: accountant.userId, formIds: def.formIds, now };
     const audit = { tenantId, instanceId: id, taskId: task!.id, actorId: accountant.userId, type: 'task.completed', elementId: 'approve', data: {} };
     const plan = planStep(ctx, { kind: 'update', version: read!.version, auditHead: read!.auditHead }, result.state, result.effects, [audit], { closeTask: { id: task!.id, data: { decision: 'approve' }, completedBy: accountant.userId }, closedElement: 'approve' })!;

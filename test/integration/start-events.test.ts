@@ -215,7 +215,8 @@ describe('signal start events', () => {
     expect(result.started).toHaveLength(1);
     const [started] = await handle.db.select().from(processInstances).where(eq(processInstances.id, result.started[0]!));
     expect(started).toMatchObject({ definitionId: report.id, status: 'active' });
-    expect(started!.state.variables).toEqual({ quarter: 'Q3-2026' });
+    // Hùng's signal started it: the server names him as its initiator, his manager with him.
+    expect(started!.state.variables).toEqual({ quarter: 'Q3-2026', initiator: { email: demo.hung, name: 'Trần Văn Hùng', manager: demo.lan, departments: ['accounting'] } });
     expect(await status(waiting.id)).toBe('completed');
     const hungId = (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.hung)))[0]!.id;
     const received = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, waiting.id), eq(auditEvents.type, 'signal.received')));

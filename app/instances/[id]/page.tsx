@@ -144,7 +144,10 @@ function describe(event: HistoryEvent, name: (id: string | null) => string, t: T
       return t('ev_instanceStarted', { actor: event.actor ?? '—' });
     case 'task.created': {
       const groups = ((data.candidateGroups as string[] | undefined) ?? []).join(', ');
-      return t('ev_taskCreated', { element: name(event.elementId), groups: data.candidateRole === 'manager' ? t('managersOf', { groups }) : groups });
+      // Whom it was for: its departments, and the people the process named (as it named them: addresses).
+      const people = [...(typeof data.assignee === 'string' ? [data.assignee] : []), ...((data.candidateUsers as string[] | undefined) ?? [])];
+      const whom = [...(groups ? [data.candidateRole === 'manager' ? t('managersOf', { groups }) : groups] : []), ...people].join(', ');
+      return t('ev_taskCreated', { element: name(event.elementId), groups: whom || t('nobody') });
     }
     case 'task.completed': {
       const submission = (data.submission ?? {}) as Record<string, unknown>;

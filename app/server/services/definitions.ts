@@ -1,6 +1,6 @@
-/** Publishing and reading process definitions and their forms, always within one company. */
+/** Publishing and reading process definitions with their forms and decision tables, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
+import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
@@ -12,15 +12,21 @@ import { AppError } from '../errors';
 import { compileFormSchema } from '../forms';
 import { configuredTimerLimits, moveStartTimers } from './start-timers';
 import { stableJson } from './audit';
+import { decisionsByIds, pinDecisions, readDecisions } from './decisions';
+import { INITIATOR_VARIABLE } from './initiator';
+import { membersNamed } from './task-people';
 
 export interface PublishInput {
   definition: unknown;
   forms: unknown[];
+  /** Decision tables its business rule tasks call: `{ dmn: "<definitions …>" }` (a DMN file) or JSON tables (decisions.ts). */
+  decisions?: unknown[];
 }
 
 /**
- * Publishes a process version with the forms it uses, in one transaction. Forms already
- * published with the same key and version must be identical; the definition version must be new.
+ * Publishes a process version with the forms and decision tables it uses, in one transaction.
+ * Forms already published with the same key and version must be identical; decisions are
+ * versioned by content (decisions.ts); both are pinned by the new version, which must be new.
  * Two publishes of the same version at the same moment: one wins, the other is a CONFLICT naming
  * the version, in `locale` (the rows are inserted ON CONFLICT DO NOTHING, so the loser finds out
  * without a failed statement).
@@ -46,6 +52,8 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
     compileFormSchema(parsed.data.schema, parsed.data.key);
     return parsed.data;
   });
+  refuseReservedStartFields(definition, formDefs);
+  const given = await readDecisions(input.decisions ?? []);
 
   return db.transaction(async (tx) => {
     const formIds: Record<string, string> = {};
@@ -61,9 +69,10 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
       .from(processDefinitions)
       .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, definition.key), eq(processDefinitions.version, definition.version)));
     if (existing) throw new AppError('CONFLICT', `Process "${definition.key}" version ${definition.version} is already published; publish a new version instead.`);
+    const decisionIds = await pinDecisions(tx, tenantId, definition, given, publishedBy);
     const [row] = await tx
       .insert(processDefinitions)
-      .values({ tenantId, key: definition.key, version: definition.version, name: definition.name, category: definition.category ?? null, definition, formIds, publishedBy })
+      .values({ tenantId, key: definition.key, version: definition.version, name: definition.name, category: definition.category ?? null, definition, formIds, decisionIds, publishedBy })
       .onConflictDoNothing()
       .returning();
     // Not there when we looked, there now: a concurrent publish of the same version committed first.
@@ -84,12 +93,14 @@ const MAX_CALL_CHAIN = 50;
 
 /**
  * What to tell whoever publishes `definition`: the validator's warnings (a loop with no wait
- * state, a process that calls itself), and chains of call activities through other published
+ * state, a process that calls itself), people named literally who are not members of the company
+ * (their tasks would stop with an incident), and chains of call activities through other published
  * processes that come back to this one (A → B → A), which only the company's processes show.
  */
 export async function publishWarnings(db: Executor, tenantId: string, definition: ProcessDefinition): Promise<PublishWarning[]> {
   const result = validateDefinition(definition);
   const warnings: PublishWarning[] = result.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ elementId: d.elementId ?? null, message: d.message }));
+  warnings.push(...(await strangersNamed(db, tenantId, definition)));
   const calls = (d: ProcessDefinition) => flatten(d).elements.flatMap((e) => (e.type === 'callActivity' ? [{ id: e.id, calledElement: e.calledElement }] : []));
   for (const call of calls(definition)) {
     if (call.calledElement === definition.key) continue; // the validator's warning says it already
@@ -124,6 +135,24 @@ export async function publishWarnings(db: Executor, tenantId: string, definition
   return warnings;
 }
 
+/** User tasks' assignees and candidate users given literally (not by FEEL) who are not members who may work tasks. */
+async function strangersNamed(db: Executor, tenantId: string, definition: ProcessDefinition): Promise<PublishWarning[]> {
+  const named: { elementId: string; name: string }[] = [];
+  for (const e of flatten(definition).elements) {
+    if (e.type !== 'userTask') continue;
+    if (e.assignee !== undefined && !e.assignee.startsWith('=')) named.push({ elementId: e.id, name: e.assignee });
+    if (Array.isArray(e.candidateUsers)) for (const name of e.candidateUsers) named.push({ elementId: e.id, name });
+  }
+  if (named.length === 0) return [];
+  const members = await membersNamed(db, tenantId, named.map((n) => n.name));
+  return named
+    .filter((n) => !members.has(n.name.trim().toLowerCase()))
+    .map((n) => ({
+      elementId: n.elementId,
+      message: `User task "${n.elementId}" names "${n.name}", who is not the e-mail address of a member of this company who may work tasks: its task stops with an incident until they join, or until the process names someone else.`,
+    }));
+}
+
 /** Process-level start events the server runs: a published message, a broadcast signal, a start timer. */
 const RUN_START_EVENTS: ReadonlySet<string> = new Set(['message', 'signal', 'timer']);
 
@@ -135,22 +164,29 @@ function formKeysOf(definition: ProcessDefinition): string[] {
 }
 
 /**
- * What the server cannot run yet: decision tables (their DMN is not stored with the definition
- * yet), and assignment to named people (it comes with accounts). Timers, messages, signals,
- * service jobs, call activities and scoped runs are run by the durable runtime, and so are
+ * What the server cannot run yet. Timers, messages, signals, service jobs, call activities, scoped
+ * runs, decision tables and tasks for named people are run by the durable runtime, and so are
  * process-level start events on a message, a signal or a timer (start-timers.ts schedules those).
  */
 function notYetRunByServer(definition: ProcessDefinition): string[] {
   const found: string[] = [];
   // validateDefinition refuses the other kinds already; this keeps a kind added later from slipping through unrun.
   for (const e of definition.elements) if (e.type === 'startEvent' && e.event && !RUN_START_EVENTS.has(e.event.kind)) found.push(`"${e.id}" (${e.event.kind} start event)`);
-  for (const e of flatten(definition).elements) {
-    const what =
-      e.type === 'businessRuleTask' ? 'decision table' :
-      e.type === 'userTask' && (e.assignee !== undefined || e.candidateUsers !== undefined) ? 'assignment to named people (comes with accounts and access rules)' : null;
-    if (what) found.push(`"${e.id}" (${what})`);
-  }
   return found;
+}
+
+/**
+ * The variable the server sets when a person starts an instance (initiator.ts): a start form may
+ * not have a field of that name, which the server would overwrite.
+ */
+function refuseReservedStartFields(definition: ProcessDefinition, given: FormDefinition[]): void {
+  const start = given.find((f) => f.key === definition.startForm);
+  const properties = (start?.schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  if (Object.hasOwn(properties, INITIATOR_VARIABLE)) {
+    throw new AppError('BAD_REQUEST', `Start form "${start!.key}" has a field "${INITIATOR_VARIABLE}": the server sets that variable to who started the instance (their e-mail, name and manager); rename the field.`, [
+      { field: `forms.${given.indexOf(start!)}.schema.properties.${INITIATOR_VARIABLE}`, label: INITIATOR_VARIABLE, message: 'reserved for who started the instance' },
+    ]);
+  }
 }
 
 async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition, mayInsert = true): Promise<FormRow> {
@@ -246,11 +282,17 @@ export async function formsByIds(db: Executor, tenantId: string, ids: string[]):
 const compiled = new Map<string, CompiledProcess>();
 let limitsFromEnv: Partial<EngineLimits> | undefined;
 
-export function compiledProcess(row: Pick<ProcessDefinitionRow, 'id' | 'definition'>): CompiledProcess {
+/** What compiling a published version needs: its definition and the decision versions it pinned. */
+export type CompilableRow = Pick<ProcessDefinitionRow, 'id' | 'tenantId' | 'definition' | 'decisionIds'>;
+
+/** A published version compiled with its pinned decision tables (compiled once, then kept in memory). */
+export async function processOf(db: Executor, row: CompilableRow): Promise<CompiledProcess> {
   let process = compiled.get(row.id);
   if (!process) {
     limitsFromEnv ??= engineLimits(readEnv());
-    process = compile(row.definition, { limits: limitsFromEnv, timerLimits: configuredTimerLimits(), stored: true });
+    const ids = Object.values(row.decisionIds ?? {});
+    const decisions = ids.length === 0 ? [] : (await decisionsByIds(db, row.tenantId, ids)).map((d) => d.content);
+    process = compile(row.definition, { limits: limitsFromEnv, timerLimits: configuredTimerLimits(), stored: true, decisions });
     compiled.set(row.id, process);
   }
   return process;
@@ -314,6 +356,8 @@ export interface ExportedProcess {
   content: string;
   /** The form versions it pins, as definition.publish takes them (BPMN refers to forms by key). */
   forms: FormDefinition[];
+  /** The decision versions it pins, as JSON decision tables (definition.publish takes them back). */
+  decisions: Decision[];
 }
 
 /**
@@ -328,7 +372,8 @@ export async function exportProcess(db: Executor, tenantId: string, input: { key
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((f) => ({ key: f.key, version: f.version, title: f.title, schema: f.schema, uiSchema: f.uiSchema, i18n: f.i18n }) as FormDefinition);
   const content = input.format === 'bpmn' ? await exportBpmn(def.definition) : canonicalJson(def.definition);
-  return { key: def.key, version: def.version, format: input.format, fileName: `${def.key}.v${def.version}.${input.format === 'bpmn' ? 'bpmn' : 'json'}`, content, forms };
+  const decisions = (await decisionsByIds(db, tenantId, Object.values(def.decisionIds))).map((d) => d.content).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { key: def.key, version: def.version, format: input.format, fileName: `${def.key}.v${def.version}.${input.format === 'bpmn' ? 'bpmn' : 'json'}`, content, forms, decisions };
 }
 
 async function definitionVersion(db: Executor, tenantId: string, key: string, version: number): Promise<ProcessDefinitionRow> {

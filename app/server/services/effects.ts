@@ -5,6 +5,7 @@
  * completed, a message or signal delivered, a child started) become follow-up steps driven in the
  * same transaction, so a command either happens with all its consequences or not at all.
  */
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
@@ -12,7 +13,9 @@ import { auditEvents, jobs, memberships, messages, processDefinitions, processIn
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import type { Actor } from '../actor';
-import { compiledProcess, mayStart, startRefusal } from './definitions';
+import { mayStart, processOf, startRefusal } from './definitions';
+import { initiatorFor, withInitiator } from './initiator';
+import { peopleOf, resolvePeople, taskCreatedData, type StaffedEffect } from './task-people';
 import { checkMessageTo, checkStart, refusedSenders, signalReach } from './sending';
 
 export interface EffectScope {
@@ -48,23 +51,41 @@ export async function dbNow(tx: Executor): Promise<string> {
  * Applies `effects` of one instance's step in order, then drives the follow-ups they caused
  * (unless the caller collects them in `followUps`). Returns the ids of the tasks created.
  */
-export async function applyEffects(tx: Executor, scope: EffectScope, effects: Effect[], leadingAudit: AuditRow[] = [], followUps?: FollowUp[]): Promise<string[]> {
+export async function applyEffects(tx: Executor, scope: EffectScope, effects: StaffedEffect[], leadingAudit: AuditRow[] = [], followUps?: FollowUp[]): Promise<string[]> {
   const queue = followUps ?? [];
   const base = { tenantId: scope.tenantId, instanceId: scope.instanceId, actorId: scope.actorId };
-  const creates = effects.filter((e): e is Extract<Effect, { type: 'createTask' }> => e.type === 'createTask');
-  const created = creates.length === 0 ? [] : await tx
-    .insert(tasks)
-    .values(
-      creates.map((e) => {
+  // Tasks are inserted in batches, each before the first effect after it that cancels tasks: a task
+  // created before a cancel is cancelled by it, one created after (a retried user task) is not.
+  const taskIds: string[] = [];
+  let pending: (typeof tasks.$inferInsert)[] = [];
+  const flushTasks = async () => {
+    if (pending.length > 0) await tx.insert(tasks).values(pending);
+    pending = [];
+  };
+
+  const audit: AuditRow[] = [...leadingAudit];
+  const newJobs: (typeof jobs.$inferInsert)[] = [];
+  const inScope = (s: string | undefined) => (s === undefined ? isNull(tasks.scope) : eq(tasks.scope, s));
+  for (const e of effects) {
+    const at = { scope: e.scope ?? null };
+    if (e.type === 'cancelTask' || e.type === 'cancelScope' || e.type === 'completeInstance') await flushTasks();
+    switch (e.type) {
+      case 'createTask': {
         const formId = e.formKey === null ? undefined : scope.formIds[e.formKey];
         if (!formId) throw new Error(`Form "${e.formKey}" of task "${e.elementId}" is not pinned by the definition version; republish the process.`);
-        return {
+        const people = peopleOf(e);
+        const id = randomUUID();
+        taskIds.push(id);
+        pending.push({
+          id,
           tenantId: scope.tenantId,
           instanceId: scope.instanceId,
           elementId: e.elementId,
           name: e.name,
           formId,
+          assigneeId: people.assigneeId,
           candidateGroups: e.candidateGroups,
+          candidateUserIds: people.candidateUserIds,
           candidateRole: e.candidateRole,
           dueDate: e.dueDate ? e.dueDate.slice(0, 10) : null,
           loopIndex: e.loop?.index ?? -1,
@@ -72,21 +93,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
           scope: e.scope ?? null,
           createdBy: scope.actorId,
           excludedUserIds: e.excludedUsers ?? [],
-        };
-      }),
-    )
-    .returning({ id: tasks.id, elementId: tasks.elementId });
-
-  const audit: AuditRow[] = [...leadingAudit];
-  const newJobs: (typeof jobs.$inferInsert)[] = [];
-  let nextTask = 0;
-  const inScope = (s: string | undefined) => (s === undefined ? isNull(tasks.scope) : eq(tasks.scope, s));
-  for (const e of effects) {
-    const at = { scope: e.scope ?? null };
-    switch (e.type) {
-      case 'createTask': {
-        const task = created[nextTask++]!;
-        audit.push({ ...base, taskId: task.id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate, ...(e.excludedUsers?.length ? { excludedUsers: e.excludedUsers } : {}) } });
+        });
+        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
         break;
       }
       case 'audit':
@@ -163,10 +171,11 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: Ef
         throw new Error(`The server cannot carry out the engine's "${e.type}" effect (element "${'elementId' in e ? e.elementId : '?'}").`);
     }
   }
+  await flushTasks();
   if (newJobs.length > 0) await tx.insert(jobs).values(newJobs);
   if (audit.length > 0) await appendAudit(tx, audit);
   if (!followUps) await driveFollowUps(tx, scope.actorId, queue);
-  return created.map((t) => t.id);
+  return taskIds;
 }
 
 function jobScope(scope: string | undefined) {
@@ -202,19 +211,29 @@ export async function driveFollowUps(tx: Executor, actorId: string | null, queue
  */
 export async function stepInstance(tx: Executor, actorId: string | null, instanceId: string, event: EngineEvent, leadingAudit: AuditRow[], queue: FollowUp[]): Promise<boolean> {
   const [instance] = await tx
-    .select({ id: processInstances.id, tenantId: processInstances.tenantId, version: processInstances.version, status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition, formIds: processDefinitions.formIds } })
+    .select({
+      id: processInstances.id,
+      tenantId: processInstances.tenantId,
+      version: processInstances.version,
+      status: processInstances.status,
+      state: processInstances.state,
+      def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, formIds: processDefinitions.formIds, decisionIds: processDefinitions.decisionIds },
+    })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
   // An instance stopped by an incident takes one event: the retry of that incident.
   if (!instance || (instance.status !== 'active' && !(instance.status === 'incident' && event.type === 'incident.retried'))) return false;
-  let result;
+  const process = await processOf(tx, instance.def);
+  const now = await dbNow(tx);
+  let stepped;
   try {
-    result = send(compiledProcess(instance.def), instance.state, event, { now: await dbNow(tx) });
+    stepped = send(process, instance.state, event, { now });
   } catch (error) {
     if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED' || error.code === 'INSTANCE_NOT_ACTIVE')) return false;
     throw error;
   }
+  const result = await resolvePeople(tx, instance.tenantId, stepped);
   const moved = await tx
     .update(processInstances)
     .set({ state: result.state, status: result.state.status, outcome: result.state.outcome ?? null, version: instance.version + 1, endedAt: result.state.status !== 'completed' ? null : sql`now()` })
@@ -363,7 +382,10 @@ async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEve
   countStart(queue, def.key);
   const tenantId = def.tenantId;
   if (by && !mayStart(by, def.definition)) throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
-  const result = start(compiledProcess(def), variables, { now: await dbNow(tx), startEvent: startEventId, ...(by ? { initiator: by.userId } : {}) });
+  const process = await processOf(tx, def);
+  // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody.
+  const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : variables;
+  const result = await resolvePeople(tx, tenantId, start(process, startVariables, { now: await dbNow(tx), startEvent: startEventId, ...(by ? { initiator: by.userId } : {}) }));
   // Started by no person: shown as started by whoever published the version, else the company's admin.
   const [owner] = by ? [{ id: by.userId }] : def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
   const [instance] = await tx
@@ -371,7 +393,7 @@ async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEve
     .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
     .returning({ id: processInstances.id });
   const actorId = by?.userId ?? null;
-  const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables } };
+  const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables } };
   await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId, formIds: def.formIds }, result.effects, [started], queue);
   return instance!.id;
 }
@@ -451,7 +473,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
   const initiator = parentRow!.state.actors?.initiator;
   // One level deeper than its parent: the engine stops a chain at its limit with an incident at the call activity.
   const callDepth = (parentRow!.state.callDepth ?? 0) + 1;
-  const result = start(compiledProcess(def), e.variables, { now: await dbNow(tx), callDepth, ...(initiator ? { initiator } : {}) });
+  const result = await resolvePeople(tx, parent.tenantId, start(await processOf(tx, def), e.variables, { now: await dbNow(tx), callDepth, ...(initiator ? { initiator } : {}) }));
   const [child] = await tx
     .insert(processInstances)
     .values({

@@ -11,12 +11,12 @@ import { alias } from 'drizzle-orm/pg-core';
 import { EngineError, send, type EngineEvent, type InstanceState, type LocalizedText, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, processDefinitions, processInstances, type ProcessDefinitionRow } from '@/db/schema';
+import { auditEvents, jobs, processDefinitions, processInstances } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { hinted } from './job-signal';
-import { compiledProcess } from './definitions';
+import { processOf, type CompilableRow } from './definitions';
 import { dbNow, driveFollowUps, endChildren, endOpenWork, stepInstance, type FollowUp } from './effects';
 import { retryJob } from './jobs';
 import { toDate } from './job-steps';
@@ -167,7 +167,7 @@ export async function retryIncident(db: Executor, actor: Actor, input: RetryInpu
   }
   return hinted(db.transaction(async (tx) => {
     const [instance] = await tx
-      .select({ status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition } })
+      .select({ status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, decisionIds: processDefinitions.decisionIds } })
       .from(processInstances)
       .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
       .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
@@ -191,9 +191,10 @@ export async function retryIncident(db: Executor, actor: Actor, input: RetryInpu
 }
 
 /** Why the engine refused a retry (stepInstance only says that it did). */
-async function refusal(tx: Executor, def: Pick<ProcessDefinitionRow, 'id' | 'definition'>, state: InstanceState, event: EngineEvent): Promise<string> {
+async function refusal(tx: Executor, def: CompilableRow, state: InstanceState, event: EngineEvent): Promise<string> {
+  const process = await processOf(tx, def);
   try {
-    send(compiledProcess(def), state, event, { now: await dbNow(tx) });
+    send(process, state, event, { now: await dbNow(tx) });
     return 'the instance changed meanwhile; reload and try again.';
   } catch (error) {
     return error instanceof EngineError ? error.message : String(error);

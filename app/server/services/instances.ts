@@ -9,7 +9,9 @@ import type { Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, definitionById, formById, latestDefinition, mayStart, startFormOf, startRefusal } from './definitions';
+import { definitionById, formById, latestDefinition, mayStart, processOf, startFormOf, startRefusal } from './definitions';
+import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
+import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { NOW_MS } from './audit';
 import { endInstance, instanceToEnd } from './incidents';
@@ -26,8 +28,8 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
   return (await startInOneStatement(db, actor, input)) ?? hinted(startInTransaction(db, actor, input));
 }
 
-/** Checks the actor may start `def`, validates the start form, and runs the engine's start. */
-async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow, input: StartInput, now: string) {
+/** Checks the actor may start `def`, validates the start form, and runs the engine's start (`initiator`: when the caller read it already). */
+async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow, input: StartInput, now: string, known?: Initiator) {
   if (!mayStart(actor, def.definition)) {
     throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
   }
@@ -38,9 +40,11 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
-  // The initiator is recorded for four-eyes rules (engine/runtime/actors.ts).
-  const result = start(compiledProcess(def), variables, { now, initiator: actor.userId });
   const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
+  // Who started it: a variable the process may name people by (initiator.ts), and recorded for four-eyes rules (engine/runtime/actors.ts).
+  const [process, initiator] = await Promise.all([processOf(db, def), known ?? initiatorFor(db, actor)]);
+  variables = withInitiator(variables, initiator);
+  const result = await resolvePeople(db, actor.tenantId, start(process, variables, { now, initiator: actor.userId }));
   const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
   return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started };
 }
@@ -53,14 +57,15 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
 async function startInOneStatement(db: Executor, actor: Actor, input: StartInput) {
   const query = rawQuery(db);
   if (!query) return null;
-  const [latest] = await query<{ id: string; nowMs: string | number }>(
-    `select id as "id", ${NOW_MS} as "nowMs" from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
-    [actor.tenantId, input.definitionKey],
+  const [latest] = await query<{ id: string; nowMs: string | number; manager: string | null }>(
+    `select id as "id", ${NOW_MS} as "nowMs", ${managerEmailSql('$1::uuid', '$3::uuid')} as "manager"
+    from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
+    [actor.tenantId, input.definitionKey, actor.userId],
   );
   if (!latest) return null;
   const def = await definitionById(db, actor.tenantId, latest.id);
   const now = new Date(Number(latest.nowMs));
-  const { result, businessKey, started } = await beginStart(db, actor, def, input, now.toISOString());
+  const { result, businessKey, started } = await beginStart(db, actor, def, input, now.toISOString(), initiatorWith(actor, latest.manager));
   const instanceId = randomUUID();
   const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
   const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId }, result.state, result.effects, [{ ...started, instanceId }]);
@@ -162,7 +167,7 @@ function initiatorOf(state: InstanceState): string | undefined {
 async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, initiator: string | undefined): Promise<boolean> {
   if (actor.role === 'admin' || actor.role === 'auditor' || initiator === actor.userId) return true;
   const rows = await db
-    .select({ assigneeId: tasks.assigneeId, candidateGroups: tasks.candidateGroups, candidateRole: tasks.candidateRole, completedBy: tasks.completedBy })
+    .select({ assigneeId: tasks.assigneeId, candidateGroups: tasks.candidateGroups, candidateUserIds: tasks.candidateUserIds, candidateRole: tasks.candidateRole, completedBy: tasks.completedBy })
     .from(tasks)
     .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instanceId)));
   return rows.some((t) => t.completedBy === actor.userId || mayWork(actor, t));

@@ -7,7 +7,8 @@
 import { EngineError, send, type EngineEvent } from '@/engine';
 import type { Executor, RawQuery } from '@/db/client';
 import type { auditEvents, Job } from '@/db/schema';
-import { compiledProcess, definitionById } from './definitions';
+import { definitionById, processOf } from './definitions';
+import { resolvePeople } from './task-people';
 import { NOW_MS } from './audit';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
 
@@ -74,13 +75,15 @@ export async function finishInOneStatement(db: Executor, query: RawQuery, read: 
   if (read.status !== 'active') return false;
   const def = await definitionById(db, read.tenantId, read.definitionId);
   const now = new Date(read.nowMs + Math.max(0, Math.round(performance.now() - read.readAt)));
-  let result;
+  const process = await processOf(db, def);
+  let stepped;
   try {
-    result = send(compiledProcess(def), read.state, event, { now: now.toISOString() });
+    stepped = send(process, read.state, event, { now: now.toISOString() });
   } catch (error) {
     if (error instanceof EngineError) return false;
     throw error;
   }
+  const result = await resolvePeople(db, read.tenantId, stepped);
   if (read.parentId && result.effects.some((e) => e.type === 'completeInstance')) return false;
   const ctx = { tenantId: read.tenantId, instanceId: read.id, actorId: null, formIds: def.formIds, now };
   const plan = planStep(ctx, { kind: 'update', version: read.version, auditHead: read.auditHead }, result.state, result.effects, [audit], { finishJob: { id: job.id, workerId, status: 'done' } });

@@ -16,10 +16,11 @@
  * the command (which parts it has), never on the data, so each shape is parsed once per connection.
  */
 import { randomUUID } from 'node:crypto';
-import type { Effect, InstanceState } from '@/engine';
+import type { InstanceState } from '@/engine';
 import type { RawQuery } from '@/db/client';
 import type { auditEvents } from '@/db/schema';
 import { chainEvent, type AuditChain } from './audit';
+import { peopleOf, taskCreatedData, type StaffedEffect } from './task-people';
 import { jobsCommitted } from './job-signal';
 import { webhookEventOf, webhookJobsFrom } from './webhooks';
 
@@ -82,7 +83,7 @@ export interface StepPlan {
  * path (effects that reach other instances or must read first, or writes one statement cannot
  * order, such as closing and reopening the same task).
  */
-export function planStep(ctx: StepContext, instance: InstanceWrite, state: InstanceState, effects: Effect[], leadingAudit: AuditRow[], extra: Pick<StepPlan, 'closeTask' | 'finishJob'> & { closedElement?: string } = {}): StepPlan | null {
+export function planStep(ctx: StepContext, instance: InstanceWrite, state: InstanceState, effects: StaffedEffect[], leadingAudit: AuditRow[], extra: Pick<StepPlan, 'closeTask' | 'finishJob'> & { closedElement?: string } = {}): StepPlan | null {
   const base = { tenantId: ctx.tenantId, instanceId: ctx.instanceId, actorId: ctx.actorId };
   const audit: AuditRow[] = [...leadingAudit];
   const plan: StepPlan = { instance, state, ...extra, tasks: [], jobs: [], cancels: [], cancelAll: false, audit: [], auditHead: null, taskIds: [] };
@@ -98,9 +99,10 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         if (!formId) return null; // the general path reports it
         if (closing.has(e.elementId)) return null;
         const id = randomUUID();
+        const people = peopleOf(e);
         plan.taskIds.push(id);
-        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, candidate_groups: e.candidateGroups, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
-        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: { candidateGroups: e.candidateGroups, candidateRole: e.candidateRole, dueDate: e.dueDate, ...(e.excludedUsers?.length ? { excludedUsers: e.excludedUsers } : {}) } });
+        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, assignee_id: people.assigneeId, candidate_groups: e.candidateGroups, candidate_user_ids: people.candidateUserIds, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
+        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
         break;
       }
       case 'audit':
@@ -207,9 +209,9 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
     if (plan.cancelAll) parts.push(`closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`);
   }
   if (plan.tasks.length > 0) {
-    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, candidate_groups, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids)
-      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}, coalesce(r.excluded_user_ids, '{}')
-      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, candidate_groups text[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text, excluded_user_ids uuid[])
+    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, assignee_id, candidate_groups, candidate_user_ids, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids)
+      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, r.assignee_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_user_ids, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}, coalesce(r.excluded_user_ids, '{}')
+      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, assignee_id uuid, candidate_groups text[], candidate_user_ids uuid[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text, excluded_user_ids uuid[])
       where exists (select 1 from moved))`);
   }
   if (plan.jobs.length > 0) {

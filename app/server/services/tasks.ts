@@ -12,7 +12,8 @@ import { auditEvents, delegations, forms, groupMembers, groups, memberships, pro
 import { groupKeys, type Actor } from '../actor';
 import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
-import { compiledProcess, definitionById, formById, startFormOf } from './definitions';
+import { definitionById, formById, processOf, startFormOf } from './definitions';
+import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { applyEffects, dbNow } from './effects';
 import { appendAudit, NOW_MS } from './audit';
@@ -20,9 +21,10 @@ import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step
 
 /**
  * Who may work a task (the rules, in one place):
- * - its assignee; or, while it is unassigned, a member (or manager, per its candidate role) of one
- *   of its candidate departments — completing it then claims it in the same command (the audit
- *   shows `task.claimed` then `task.completed`);
+ * - its assignee (named by the process, task-people.ts, or who claimed it); or, while it is
+ *   unassigned, its candidates: a member (or manager, per its candidate role) of one of its
+ *   candidate departments, or one of its candidate users (members the process named) — completing
+ *   it then claims it in the same command (the audit shows `task.claimed` then `task.completed`);
  * - during a delegation (out of office), the delegate, for tasks ASSIGNED to the delegator — and,
  *   for a task offered to departments (which the delegator claimed, or was given), only when the
  *   delegate is a candidate of it themselves (member, or manager for a manager task). Tasks merely
@@ -48,21 +50,37 @@ function offeredTo(actor: Actor): SQL {
   const viaGroup: SQL[] = [];
   if (member.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'member'), arrayOverlaps(tasks.candidateGroups, member))!);
   if (manager.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'manager'), arrayOverlaps(tasks.candidateGroups, manager))!);
-  const unassigned = viaGroup.length > 0 ? and(isNull(tasks.assigneeId), or(...viaGroup)) : undefined;
-  // A department task reaches a delegate who is a candidate of it themselves (see rightToWork).
-  const candidate = viaGroup.length > 0 ? or(sql`cardinality(${tasks.candidateGroups}) = 0`, ...viaGroup)! : sql`cardinality(${tasks.candidateGroups}) = 0`;
+  const named = sql`${actor.userId}::uuid = any(${tasks.candidateUserIds})`;
+  const unassigned = and(isNull(tasks.assigneeId), or(named, ...viaGroup));
+  // A task offered to departments or named people reaches a delegate who is a candidate of it themselves (see rightToWork).
+  const candidate = or(sql`(cardinality(${tasks.candidateGroups}) = 0 and cardinality(${tasks.candidateUserIds}) = 0)`, named, ...viaGroup)!;
   const delegated = sql`(${tasks.assigneeId} in ${delegatorsOf(actor)} and not (${tasks.assigneeId} = any(${tasks.excludedUserIds})) and ${candidate})`;
   return and(or(eq(tasks.assigneeId, actor.userId), unassigned, delegated), sql`not (${actor.userId}::uuid = any(${tasks.excludedUserIds}))`)!;
 }
 
-/** The actor is a candidate of the task's departments (whoever it is assigned to). */
-function isCandidate(actor: Actor, task: Pick<Task, 'candidateGroups' | 'candidateRole'>): boolean {
+type Candidates = Pick<Task, 'candidateGroups' | 'candidateRole' | 'candidateUserIds'>;
+
+/** The actor is a candidate of the task — of its departments, or one of its named people — whoever it is assigned to. */
+function isCandidate(actor: Actor, task: Candidates): boolean {
+  if (task.candidateUserIds.includes(actor.userId)) return true;
   const mine = new Set(groupKeys(actor, task.candidateRole));
   return task.candidateGroups.some((g) => mine.has(g));
 }
 
+/** Whether the task has candidates at all (departments or named people): someone could take it back. */
+function hasCandidates(task: Candidates): boolean {
+  return task.candidateGroups.length > 0 || task.candidateUserIds.length > 0;
+}
+
+/** Whom the task is offered to, for messages: "accounting, sales (managers)", "2 people named by the process". */
+function offeredText(task: Candidates): string {
+  const groups = task.candidateGroups.length > 0 ? `${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}` : null;
+  const people = task.candidateUserIds.length > 0 ? `${task.candidateUserIds.length === 1 ? 'one person' : `${task.candidateUserIds.length} people`} named by the process` : null;
+  return [groups, people].filter(Boolean).join(' and ') || 'nobody';
+}
+
 /** Assignee, or candidate of an unassigned task (delegation and the four-eyes rule aside: see rightToWork). */
-export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole'>): boolean {
+export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId'> & Candidates): boolean {
   if (task.assigneeId) return task.assigneeId === actor.userId;
   return isCandidate(actor, task);
 }
@@ -80,14 +98,14 @@ async function rightToWork(db: Executor, actor: Actor, task: Task): Promise<Righ
       .innerJoin(memberships, and(eq(memberships.tenantId, delegations.tenantId), eq(memberships.userId, delegations.delegatorId)))
       .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegateId, actor.userId), eq(delegations.delegatorId, task.assigneeId), isNull(delegations.revokedAt), sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`))
       .limit(1);
-    if (delegation && task.candidateGroups.length > 0 && !isCandidate(actor, task)) {
-      return { ok: false, message: `Task "${task.id}" is assigned to ${delegation.name}, who delegated their tasks to you, but it is offered to ${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}, and a delegation passes on only the tasks you could be offered yourself; you may not complete it.` };
+    if (delegation && hasCandidates(task) && !isCandidate(actor, task)) {
+      return { ok: false, message: `Task "${task.id}" is assigned to ${delegation.name}, who delegated their tasks to you, but it is offered to ${offeredText(task)}, and a delegation passes on only the tasks you could be offered yourself; you may not complete it.` };
     }
     if (delegation) return { ok: true, onBehalfOf: delegation, claims: false };
     return { ok: false, message: `Task "${task.id}" is assigned to ${await nameOf(db, task.assigneeId)}; you may not complete it.` };
   }
   if (isCandidate(actor, task)) return { ok: true, onBehalfOf: null, claims: true };
-  return { ok: false, message: `Task "${task.id}" is offered to ${task.candidateGroups.join(', ') || 'nobody'}${task.candidateRole === 'manager' ? ' (managers)' : ''}; you may not complete it.` };
+  return { ok: false, message: `Task "${task.id}" is offered to ${offeredText(task)}; you may not complete it.` };
 }
 
 const assignee = alias(users, 'assignee');
@@ -101,15 +119,15 @@ async function nameOf(db: Executor, userId: string): Promise<string> {
 export type ExclusionReason = { rule: 'initiator' } | { rule: 'completed'; elementId: string; element: unknown };
 
 /** An instance's current engine state with its compiled process, for the four-eyes rule. */
-type Recorded = { state: InstanceState; process: ReturnType<typeof compiledProcess> };
+type Recorded = { state: InstanceState; process: Awaited<ReturnType<typeof processOf>> };
 
 async function recordedActors(db: Executor, instanceId: string): Promise<Recorded | null> {
   const [row] = await db
-    .select({ state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition } })
+    .select({ state: processInstances.state, def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, decisionIds: processDefinitions.decisionIds } })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
-  return row ? { state: row.state as InstanceState, process: compiledProcess(row.def) } : null;
+  return row ? { state: row.state as InstanceState, process: await processOf(db, row.def) } : null;
 }
 
 /**
@@ -212,6 +230,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
   const startForm = await startFormOf(db, actor.tenantId, def);
   const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
   const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
+  const candidateUsers = task.candidateUserIds.length === 0 ? [] : await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, task.candidateUserIds)).orderBy(asc(users.displayName));
   const isAdmin = actor.role === 'admin';
   return {
     id: task.id,
@@ -227,6 +246,8 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     data: task.data,
     candidateGroups: task.candidateGroups,
     candidateRole: task.candidateRole,
+    /** Members the process named as candidates (candidateUsers). */
+    candidateUsers,
     instanceId: task.instanceId,
     assignee: task.assigneeId ? { id: task.assigneeId, name: assigneeName!, isMe: task.assigneeId === actor.userId } : null,
     /** The colleague whose task the actor works as their delegate. */
@@ -235,7 +256,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     fourEyes: verdict?.map((p) => ({ name: p.self ? null : p.name, reasons: p.reasons })) ?? null,
     canComplete,
     canClaim: open && task.assigneeId === null && isCandidate(actor, task) && !excluded && actor.role !== 'auditor',
-    canUnclaim: open && task.assigneeId === actor.userId && task.candidateGroups.length > 0,
+    canUnclaim: open && task.assigneeId === actor.userId && hasCandidates(task),
     reassignTo: open && isAdmin ? await whoMayWork(db, actor.tenantId, task) : null,
     ...rest,
     startForm,
@@ -256,7 +277,8 @@ async function whoMayWork(db: Executor, tenantId: string, task: Task) {
   const out = new Map<string, { id: string; name: string }>();
   for (const r of rows) {
     if (task.excludedUserIds.includes(r.id)) continue;
-    const fits = task.candidateGroups.length === 0 || (r.groupKey !== null && task.candidateGroups.includes(r.groupKey) && (task.candidateRole === 'member' || r.groupRole === 'manager'));
+    const fits =
+      !hasCandidates(task) || task.candidateUserIds.includes(r.id) || (r.groupKey !== null && task.candidateGroups.includes(r.groupKey) && (task.candidateRole === 'member' || r.groupRole === 'manager'));
     if (fits) out.set(r.id, { id: r.id, name: r.name });
   }
   return [...out.values()];
@@ -279,7 +301,7 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
 }
 
 
-type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
+type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateUserIds' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
 
 /**
  * The common case in two round trips (see step-writer.ts): read the task with its instance, step,
@@ -291,7 +313,7 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   if (!query || !isUuid(input.taskId)) return null;
   const [row] = await query<TaskRead>(
     `select t.id as "taskId", t.status as "taskStatus", t.element_id as "elementId", t.form_id as "formId", t.assignee_id as "assigneeId", t.candidate_groups as "candidateGroups",
-      t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", t.version as "taskVersion", $3::uuid = any(t.excluded_user_ids) as "excluded", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
+      t.candidate_user_ids::text[] as "candidateUserIds", t.candidate_role as "candidateRole", t.loop_index as "loopIndex", t.scope as "scope", t.version as "taskVersion", $3::uuid = any(t.excluded_user_ids) as "excluded", ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs"
     from tasks t join process_instances i on i.id = t.instance_id where t.tenant_id = $1::uuid and t.id = $2::uuid`,
     [actor.tenantId, input.taskId, actor.userId],
   );
@@ -299,18 +321,19 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row) || row.excluded || (input.version !== undefined && input.version !== row.taskVersion)) return null;
   const data = validateSubmission(await formById(db, actor.tenantId, row.formId), input.data, actor.locale);
   const def = await definitionById(db, actor.tenantId, row.definitionId);
-  const process = compiledProcess(def);
+  const process = await processOf(db, def);
   // The four-eyes rule by the instance's current record (the row's list dates from the task's
   // creation), and a completion other waiting tasks' rules name (their rows must learn of it): the general path.
   if (exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0 || waitingExcludersOf(process, row.state, row.elementId).length > 0) return null;
   const now = new Date(Number(row.nowMs));
-  let result;
+  let stepped;
   try {
-    result = send(process, row.state, { type: 'task.completed', elementId: row.elementId, variables: data, actorId: actor.userId, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
+    stepped = send(process, row.state, { type: 'task.completed', elementId: row.elementId, variables: data, actorId: actor.userId, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
   } catch (error) {
     if (error instanceof EngineError) return null;
     throw error;
   }
+  const result = await resolvePeople(db, actor.tenantId, stepped);
   if (row.parentId && result.effects.some((e) => e.type === 'completeInstance')) return null;
   const ctx = { tenantId: actor.tenantId, instanceId: row.id, actorId: actor.userId, formIds: def.formIds, now };
   const completed = { tenantId: actor.tenantId, instanceId: row.id, taskId: row.taskId, actorId: actor.userId, type: 'task.completed', elementId: row.elementId, data: { submission: data } };
@@ -330,29 +353,35 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     if (!right.ok) throw new AppError('FORBIDDEN', right.message);
     if (task.status !== 'open') throw await alreadyDone(tx, task);
     const [instance] = await tx
-      .select({ id: processInstances.id, version: processInstances.version, state: processInstances.state, def: { id: processDefinitions.id, definition: processDefinitions.definition, formIds: processDefinitions.formIds } })
+      .select({
+        id: processInstances.id,
+        version: processInstances.version,
+        state: processInstances.state,
+        def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, formIds: processDefinitions.formIds, decisionIds: processDefinitions.decisionIds },
+      })
       .from(processInstances)
       .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
       .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, task.instanceId)));
     if (!instance) throw new AppError('NOT_FOUND', `Process instance of task "${task.id}" was not found.`);
-    const process = compiledProcess(instance.def);
+    const process = await processOf(tx, instance.def);
     // Judged against the very state this completion steps (its version guards the write).
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])], { state: instance.state, process });
     if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'complete'));
     const data = validateSubmission(await formById(tx, actor.tenantId, task.formId), input.data, actor.locale);
 
-    let result;
+    let stepped;
     try {
       const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
       const inRun = task.scope ? { scope: task.scope } : {};
       const people = { actorId: actor.userId, ...(right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id } : {}) };
-      result = send(process, instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun }, { now: await dbNow(tx) });
+      stepped = send(process, instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun }, { now: await dbNow(tx) });
     } catch (error) {
       if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED')) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);
       }
       throw error;
     }
+    const result = await resolvePeople(tx, actor.tenantId, stepped);
 
     // Both guards matter under concurrency: a racing completion blocks on the row lock, then
     // finds the task no longer open (or the instance version moved on) and gets a conflict.
@@ -443,7 +472,7 @@ export async function claimTask(db: Executor, actor: Actor, id: string): Promise
   return db.transaction(async (tx) => {
     const task = await loadTask(tx, actor, id, { lock: true });
     if (task.assigneeId === actor.userId && task.status === 'open') return { id, assigneeId: actor.userId, version: task.version, changed: false };
-    if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is offered to ${task.candidateGroups.join(', ') || 'nobody'}${task.candidateRole === 'manager' ? ' (managers)' : ''}; you may not claim it.`);
+    if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is offered to ${offeredText(task)}; you may not claim it.`);
     if (task.status !== 'open') throw await alreadyDone(tx, task);
     if (task.assigneeId) throw new AppError('CONFLICT', `Task "${id}" was already claimed by ${await nameOf(tx, task.assigneeId)}.`);
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }]);
@@ -462,7 +491,7 @@ export async function unclaimTask(db: Executor, actor: Actor, id: string): Promi
     }
     if (task.assigneeId !== actor.userId) throw new AppError('FORBIDDEN', `Task "${id}" is assigned to ${task.assigneeId ? await nameOf(tx, task.assigneeId) : 'nobody'}; only they may release it (an admin may reassign it).`);
     if (task.status !== 'open') throw await alreadyDone(tx, task);
-    if (task.candidateGroups.length === 0) throw new AppError('BAD_REQUEST', `Task "${id}" is offered to no department, so nobody could take it back; ask an admin to reassign it.`);
+    if (!hasCandidates(task)) throw new AppError('BAD_REQUEST', `Task "${id}" is offered to no department and to nobody by name, so nobody could take it back; ask an admin to reassign it.`);
     return assign(tx, actor, task, null, 'task.unclaimed', {});
   });
 }
@@ -495,7 +524,7 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
     }
     const eligible = await whoMayWork(tx, actor.tenantId, task);
     if (!eligible.some((u) => u.id === target.id)) {
-      throw new AppError('BAD_REQUEST', `${target.name} may not work task "${task.id}": it is offered to ${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }]);
+      throw new AppError('BAD_REQUEST', `${target.name} may not work task "${task.id}": it is offered to ${offeredText(task)}.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }]);
     }
     const fromName = task.assigneeId ? await nameOf(tx, task.assigneeId) : null;
     return assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
@@ -504,16 +533,16 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
 
 /**
  * A member leaves the company (members.removeMember calls this in its transaction): their open
- * tasks offered to departments go back to those departments (unassigned, version moved, so a page
+ * tasks offered to departments or named people go back to them (unassigned, version moved, so a page
  * showing the old holder gets a conflict), each audited as `task.reassigned` to nobody by the admin
- * who removed them (`memberRemoved`). A task offered to no department stays with them: nobody else
+ * who removed them (`memberRemoved`). A task offered to no department and nobody by name stays with them: nobody else
  * could take it, so an admin reassigns it. Returns the ids given back.
  */
 export async function returnTasksOfRemovedMember(tx: Executor, actor: Actor, member: { id: string; name: string }): Promise<string[]> {
   const held = await tx
     .select()
     .from(tasks)
-    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.assigneeId, member.id), eq(tasks.status, 'open'), sql`cardinality(${tasks.candidateGroups}) > 0`))
+    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.assigneeId, member.id), eq(tasks.status, 'open'), sql`(cardinality(${tasks.candidateGroups}) > 0 or cardinality(${tasks.candidateUserIds}) > 0)`))
     .orderBy(asc(tasks.id))
     .for('update');
   for (const task of held) await assign(tx, actor, task, null, 'task.reassigned', { from: member.id, fromName: member.name, to: null, toName: null, memberRemoved: true });

@@ -17,7 +17,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <p className="muted">
-        {localize(task.processName, locale)} · {task.businessKey} · <Link href={`/instances/${task.instanceId}`}>{t('viewInstance')}</Link>
+        {localize(task.processName, locale)} · {task.businessKey ? <>{task.businessKey} · </> : null}<Link href={`/instances/${task.instanceId}`}>{t('viewInstance')}</Link>
       </p>
       <h1>{localize(task.name ?? undefined, locale) ?? task.elementId}</h1>
       <p className="muted">
@@ -31,7 +31,16 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         {task.status === 'open' && (
           <>
             {' '}
-            · {t('taskAssignee')}: <span data-assignee>{task.assignee ? (task.assignee.isMe ? t('assigneeMe') : task.assignee.name) : t('assigneeDepartment')}</span>
+            · {t('taskAssignee')}:{' '}
+            <span data-assignee>
+              {task.assignee
+                ? task.assignee.isMe
+                  ? t('assigneeMe')
+                  : task.assignee.name
+                : task.candidateGroups.length > 0
+                  ? t('assigneeDepartment')
+                  : t('assigneeNamedList', { names: task.candidateUsers.map((u) => u.name).join(', ') })}
+            </span>
           </>
         )}
       </p>
@@ -68,7 +77,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             </p>
           )}
           {task.canComplete ? (
-            <CommandForm command={{ kind: 'completeTask', taskId: task.id, version: task.version }} form={task.form} locale={locale} submitLabel={t('complete')} />
+            <CommandForm command={{ kind: 'completeTask', taskId: task.id, version: task.version }} form={task.form} initialData={task.variables} locale={locale} submitLabel={t('complete')} />
           ) : task.status === 'open' ? (
             <p className="muted">{task.fourEyes ? t('fourEyesTitle') : t('taskNotYours')}</p>
           ) : (

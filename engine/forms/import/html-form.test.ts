@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { formDefinitionSchema, type JsonSchema } from '../form';
 import { importCamundaHtmlForm } from './html-form';
+import { importFormFiles } from './index';
 import { MAX_FORM_FILE_BYTES } from './input';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures/camunda7-invoice', name), 'utf8');
@@ -164,5 +165,21 @@ describe('scanning HTML without a parser', () => {
 
   it('refuses a file with more controls than a form can have', () => {
     expect(() => importCamundaHtmlForm('<input cam-variable-name="a">'.repeat(1_001), { fileName: 'many.html' })).toThrow(/Form file "many.html" has more than 1000 form controls/);
+  });
+});
+
+describe('forms of one process imported together', () => {
+  it('type a read-only copy by what another form declares (the approval form shows the amount as a number)', () => {
+    // given the Camunda invoice forms: the start form declares amount Double, the approval form only shows it
+    const names = ['start-form.html', 'approve-invoice.html'];
+    // when they are imported together
+    const [, approve] = importFormFiles(names.map((fileName) => ({ fileName, text: fixture(fileName) })));
+    // then the approval form's amount is a read-only number, as the variable it shows
+    const amount = (approve!.form.schema.properties as Record<string, { type?: string }>).amount;
+    expect(amount?.type).toBe('number');
+    expect((approve!.form.uiSchema as Record<string, Record<string, unknown>>).amount?.['ui:readonly']).toBe(true);
+    // and alone it is the text its <input> suggests
+    const alone = importFormFiles([{ fileName: 'approve-invoice.html', text: fixture('approve-invoice.html') }]);
+    expect((alone[0]!.form.schema.properties as Record<string, { type?: string }>).amount?.type).toBe('string');
   });
 });

@@ -38,3 +38,18 @@ export function importFormFile(fileName: string, text: string, options: Omit<Htm
   if (isRecord(data) && Array.isArray(data.fields)) return flowableFormFromJson(data, withName);
   throw new FormImportError('NOT_A_FORM', `${fileLabel(fileName)} is JSON but not a form Trellis knows: it has neither "components" (a Camunda form) nor "fields" (a Flowable form).`);
 }
+
+/**
+ * Imports the forms of one process together. Camunda 7 reads an undeclared variable's type from
+ * the process; here, from the other forms: the amount a start form declares `Double` is a number
+ * on the approval form that shows it read-only, not a text guessed from its `<input>`.
+ */
+export function importFormFiles(files: { fileName: string; text: string }[]): ImportedForm[] {
+  const declared: Record<string, string> = {};
+  for (const f of files) {
+    const first = importFormFile(f.fileName, f.text);
+    if (first.format !== 'camunda-html') continue;
+    for (const field of first.fields) if (field.typeSource === 'declared' && !Object.hasOwn(declared, field.name)) declared[field.name] = field.type;
+  }
+  return files.map((f) => importFormFile(f.fileName, f.text, Object.keys(declared).length > 0 ? { variableTypes: declared } : {}));
+}

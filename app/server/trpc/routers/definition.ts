@@ -14,15 +14,18 @@ export const definitionRouter = router({
   /** The latest version of one process the caller may start, with its start form. */
   get: memberProcedure.input(z.object({ key: keySchema })).query(({ ctx, input }) => getStartable(ctx.db, ctx.actor, input.key)),
   /**
-   * Publishes a new version of a process (the JSON definition) with the forms it uses, in one
-   * transaction; versions are immutable. Errors name the field (`definition.elements[2].formKey`,
-   * `forms.0.schema`). Designers and admins only.
+   * Publishes a new version of a process (the JSON definition) with the forms and decision tables
+   * it uses, in one transaction; versions are immutable, and pin the forms and decisions they use.
+   * Errors name the field (`definition.elements[2].formKey`, `forms.0.schema`, `decisions.0.dmn`).
+   * Designers and admins only.
    */
   publish: designerProcedure('action_publishProcesses')
     .input(
       z.object({
         definition: jsonObject.refine(withinLimit, { message: 'The definition is larger than 1 MB as JSON; split the process or trim its diagrams.' }),
         forms: z.array(jsonObject).max(100).default([]).refine(withinLimit, { message: 'The forms are larger than 1 MB as JSON together; publish some of them first.' }),
+        /** Decision tables its business rule tasks call: `{ dmn: "<DMN XML>" }` for a DMN file, or a decision table as JSON. */
+        decisions: z.array(jsonObject).max(100).default([]).refine(withinLimit, { message: 'The decisions are larger than 1 MB as JSON together; publish some of them first.' }),
       }),
     )
     .mutation(async ({ ctx, input }) => {
