@@ -33,6 +33,7 @@ export { importDmn } from './decisions/dmn';
 export type { CompileOptions } from './compile/compile';
 export { importBpmn, BpmnImportError } from './bpmn/import';
 export type { BpmnImport, ImportOptions, ImportReport } from './bpmn/import';
+export type { AccountedFeature, Outcome as ImportOutcome } from './bpmn/accounting';
 export { exportBpmn } from './bpmn/export';
 export { UnsafeXmlError } from './bpmn/safe-xml';
 export { canonicalDefinition, canonicalJson } from './model/canonical';

@@ -384,6 +384,7 @@ class Writer {
     if (e.priority !== undefined) element.set('trellis:priority', String(e.priority));
     if (e.separationOfDuties?.notInitiator !== undefined) element.set('trellis:notInitiator', e.separationOfDuties.notInitiator);
     if (e.separationOfDuties?.notCompletedBy !== undefined) element.set('trellis:notCompletedBy', e.separationOfDuties.notCompletedBy.join(', '));
+    this.taskMappings(element, e);
     this.loop(element, e.multiInstance);
     return element;
   }
@@ -412,8 +413,17 @@ class Writer {
     element.set('trellis:decisionRef', e.decisionRef);
     element.set('trellis:resultVariable', e.resultVariable);
     element.set('trellis:mapDecisionResult', e.mapDecisionResult);
+    this.taskMappings(element, e);
     this.loop(element, e.multiInstance);
     return element;
+  }
+
+  /** A user or business rule task's inputs and outputs; `none` keeps an empty map (empty outputs: nothing reaches the process). */
+  private taskMappings(element: Moddle, e: { inputs?: Record<string, string>; outputs?: Record<string, string> }) {
+    if (e.inputs && Object.keys(e.inputs).length === 0) element.set('trellis:inputs', 'none');
+    if (e.outputs && Object.keys(e.outputs).length === 0) element.set('trellis:outputs', 'none');
+    const values = [...this.mapping('input', e.inputs), ...this.mapping('output', e.outputs)];
+    if (values.length > 0) this.extend(element, ...values);
   }
 
   callActivity(e: Extract<Element, { type: 'callActivity' }>): Moddle {

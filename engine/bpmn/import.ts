@@ -20,7 +20,8 @@ import {
 } from '../model/definition';
 import { toKey } from '../model/keys';
 import { canonicalDefinition } from '../model/canonical';
-import { children, Dialects, listOrExpression, literalOrExpression, text, toFeel } from './dialects';
+import { Ledger, sweep, VendorNames, type AccountedFeature, type Unaccounted, type VendorDialect } from './accounting';
+import { children, Dialects, ENGINE_DIALECTS, listOrExpression, literalOrExpression, text, toFeel, type Dialect } from './dialects';
 import { inventory, readBpmn, type ModdleElement } from './read';
 import type { XmlLimits } from './safe-xml';
 
@@ -29,6 +30,12 @@ export interface ImportReport {
   elements: Record<string, number>;
   translated: { elementId: string; what: string }[];
   unsupported: ImportIssue[];
+  /**
+   * Every attribute and extension element of the Camunda 7, Camunda 8, Flowable and Activiti
+   * namespaces in the file, and what the import made of it: translated, ignored (the reason is in
+   * `translated`) or not run (the reason is in `unsupported`). Nothing is left out (accounting.ts).
+   */
+  extensions: AccountedFeature[];
 }
 
 export interface BpmnImport {
@@ -87,8 +94,32 @@ export async function diagramsOf(xml: string): Promise<Diagram[]> {
   return new Importer(definitions).readDiagrams();
 }
 
+/** Dialects whose reads are marked in the ledger: what a translation reads is translated, unless marked worse. */
+class RecordingDialects extends Dialects {
+  constructor(
+    definitions: ModdleElement,
+    private readonly ledger: Ledger,
+  ) {
+    super(definitions);
+  }
+
+  override attr(element: ModdleElement, local: string, dialects: readonly Dialect[] = ENGINE_DIALECTS): { dialect: Dialect; value: string } | undefined {
+    const found = super.attr(element, local, dialects);
+    if (found && found.dialect !== 'trellis') this.ledger.attribute(element, `${found.dialect}:${local}`, 'translated');
+    return found;
+  }
+
+  override extension(element: ModdleElement, local: string, dialects: readonly Dialect[]): ModdleElement | undefined {
+    const found = super.extension(element, local, dialects);
+    if (found && !dialects.every((d) => d === 'trellis')) this.ledger.element(found, 'translated', []);
+    return found;
+  }
+}
+
 class Importer {
+  private readonly ledger = new Ledger();
   private readonly dialects: Dialects;
+  private readonly vendorNames: VendorNames;
   private readonly translated: ImportReport['translated'] = [];
   private readonly unsupported: ImportIssue[] = [];
   /** Issues in the main process: they keep the definition a draft. */
@@ -98,8 +129,14 @@ class Importer {
   private readonly usedIds = new Set<string>();
   private generated = 0;
 
+  /** The `initiator="…"` variable the main process's start event declares (Camunda 7, Flowable). */
+  private initiatorVariable: string | undefined;
+  /** The main process's none start event: its form is the start form. */
+  private mainStart: ModdleElement | undefined;
+
   constructor(private readonly definitions: ModdleElement) {
-    this.dialects = new Dialects(definitions);
+    this.dialects = new RecordingDialects(definitions, this.ledger);
+    this.vendorNames = new VendorNames(definitions);
   }
 
   run(options: ImportOptions): Omit<BpmnImport, 'warnings'> {
@@ -110,8 +147,10 @@ class Importer {
     for (const r of roots) {
       if (!['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Message', 'bpmn:Signal', 'bpmn:Error', 'bpmn:Escalation', 'bpmn:DataStore', 'bpmn:ItemDefinition', 'bpmn:Category', 'bpmn:Interface', 'bpmn:Resource', 'bpmn:EndPoint', 'bpmn:CorrelationProperty'].includes(r.$type)) {
         this.unsupport(r.id ?? r.$type, `${r.$type.slice(5)} "${r.id ?? ''}" is not imported`, 'Trellis imports processes, collaborations and their events; model this part inside a process.', false);
-      }
+        this.ledger.subtree(r, 'not-run');
+      } else if (r.$type !== 'bpmn:Process') this.vendorCommon(r, r.id ?? r.$type);
     }
+    this.vendorCommon(this.definitions, typeof this.definitions.id === 'string' && this.definitions.id !== '' ? this.definitions.id : 'definitions');
     if (processes.length === 0) throw new BpmnImportError('The file has no process: a BPMN file for Trellis needs at least one <process>.');
 
     const main = this.pickMain(processes, participants, options.processId);
@@ -119,9 +158,15 @@ class Importer {
     const definition: Json = {};
 
     // The main process first, recording issues; the other pools for the picture only.
+    this.mainStart = list(main.flowElements).find((e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0);
+    this.initiatorVariable = this.initiator();
+    this.vendorCommon(main, this.id(main));
     const mainScope = this.scope(main);
     this.recording = false;
-    const pools = processes.filter((p) => p !== main).map((p) => ({ id: this.id(p), ...optional('name', this.name(p)), ...optional('documentation', docs(p)), ...this.scope(p), ...optional('lanes', this.lanes(p)) }));
+    const pools = processes.filter((p) => p !== main).map((p) => {
+      this.vendorCommon(p, this.id(p));
+      return { id: this.id(p), ...optional('name', this.name(p)), ...optional('documentation', docs(p)), ...this.scope(p), ...optional('lanes', this.lanes(p)) };
+    });
     this.recording = true;
 
     const participant = participants.find((p) => (p.processRef as ModdleElement | undefined) === main);
@@ -146,6 +191,9 @@ class Importer {
     if (startGroups.length > 0 || startRoles.length > 0) {
       // An unknown role is refused by the schema below, naming startableBy.roles.
       definition.startableBy = { ...(startGroups.length > 0 ? { groups: startGroups } : {}), ...(startRoles.length > 0 ? { roles: startRoles as StartableBy['roles'] } : {}) };
+    } else {
+      const starters = this.starterGroups(main);
+      if (starters) definition.startableBy = { groups: starters };
     }
     const processId = this.id(main);
     if (processId !== key) definition.processId = processId;
@@ -161,6 +209,10 @@ class Importer {
     if (pools.length > 0) definition.pools = pools;
     const diagrams = keptOnly(this.readDiagrams(), idsIn(definition));
     if (diagrams.length > 0) definition.diagrams = diagrams;
+    const { features, unaccounted } = sweep(this.definitions, this.ledger, this.vendorNames, (e) => this.id(e));
+    const mainIds = idsIn({ elements: mainScope.elements, flows: mainScope.flows, artifacts: mainScope.artifacts });
+    mainIds.add(processId);
+    for (const u of unaccounted) this.unaccounted(u, mainIds.has(u.elementId));
     if (this.issues.length > 0) definition.importIssues = this.issues;
     if (list(main.flowElements).length === 0 && elementsOf(main) === 0) {
       throw new BpmnImportError(`Process "${main.id}" has no elements; a definition needs at least a start event.`);
@@ -173,7 +225,7 @@ class Importer {
     }
     return {
       definition: canonicalDefinition(parsed.data),
-      report: { elements: inventory(this.definitions), translated: this.translated, unsupported: this.unsupported },
+      report: { elements: inventory(this.definitions), translated: this.translated, unsupported: this.unsupported, extensions: features },
       processes: processes.map((p) => ({ id: this.id(p), ...optional('name', typeof p.name === 'string' ? p.name : undefined), executable: p.isExecutable === true })),
     };
   }
@@ -296,6 +348,7 @@ class Importer {
 
   private flow(f: ModdleElement): Json {
     const out: Json = { id: this.id(f), source: this.ref(f.sourceRef) ?? '', target: this.ref(f.targetRef) ?? '' };
+    this.vendorCommon(f, out.id as string);
     const name = this.name(f);
     if (name) out.name = name;
     const documentation = docs(f);
@@ -314,16 +367,21 @@ class Importer {
 
   /**
    * A vendor expression as FEEL, noting the translation; when it cannot be translated the
-   * element keeps no expression and the import records an issue (it is never run as it was).
+   * element keeps no expression and the import records an issue (it is never run as it was), and
+   * `failed` marks the vendor feature it came from as not run.
    */
-  private expression(elementId: string, what: string, raw: string, language?: string): string | undefined {
-    if (raw.trim() === '') return undefined;
+  private expression(elementId: string, what: string, raw: string, language?: string, failed?: () => void): string | undefined {
+    if (raw.trim() === '') {
+      failed?.();
+      return undefined;
+    }
     const t = toFeel(raw, language && !/XPath/i.test(language) ? language : undefined, { dueDate: what === 'due date' });
     if (t.ok) {
       if (t.note) this.note(elementId, `${what}: ${t.note}`);
       return t.feel;
     }
     this.unsupport(elementId, `The ${what} "${clip(raw, 200)}" was not translated: ${t.reason}.`, `Write the ${what} in FEEL.`);
+    failed?.();
     return undefined;
   }
 
@@ -331,6 +389,7 @@ class Importer {
     const translate = ELEMENTS[e.$type];
     if (!translate) {
       this.unsupport(this.id(e), `${e.$type.slice(5)} "${e.id}" is not supported`, 'Replace it with an element Trellis runs (see engine/model/README.md).');
+      this.ledger.subtree(e, 'not-run');
       return null;
     }
     const out: Json = { id: this.id(e), type: '' };
@@ -339,29 +398,134 @@ class Importer {
     const documentation = docs(e);
     if (documentation) out.documentation = documentation;
     translate.call(this, e, out);
-    this.listeners(e, out.id as string);
-    if (out.type !== 'serviceTask' && out.type !== 'scriptTask') {
-      for (const p of children(this.dialects.extension(e, 'inputOutput', ['camunda']) ?? { $type: 'x' })) {
-        this.unsupport(out.id as string, `The ${p.local} "${text(p.element, 'name') ?? ''}" maps variables on a ${out.type as string}`, 'Trellis maps variables only on service and script tasks (set) and call activities (inputs, outputs): move the mapping there.');
+    this.vendorCommon(e, out.id as string);
+    const where = 'Trellis maps variables only on service, script, user and business rule tasks (and call activities, with their own mappings): move the mapping there.';
+    if (!MAPPED.camunda.has(out.type as string)) {
+      const inputOutput = this.dialects.extension(e, 'inputOutput', ['camunda']);
+      if (inputOutput) this.ledger.element(inputOutput, 'not-run', []);
+      for (const p of children(inputOutput ?? { $type: 'x' })) {
+        this.unsupport(out.id as string, `The ${p.local} "${text(p.element, 'name') ?? ''}" maps variables on a ${out.type as string}`, where);
+        this.ledger.element(p.element, 'not-run');
+      }
+    }
+    if (!MAPPED.zeebe.has(out.type as string)) {
+      const io = this.dialects.extension(e, 'ioMapping', ['zeebe']);
+      if (io) this.ledger.element(io, 'not-run', []);
+      for (const c of children(io ?? { $type: 'x' })) {
+        this.unsupport(out.id as string, `The ${c.local} mapping of "${text(c.element, 'target') ?? ''}" maps variables on a ${out.type as string}`, where);
+        this.ledger.element(c.element, 'not-run');
       }
     }
     return out;
+  }
+
+  // ---- vendor features (every one is accounted for: accounting.ts) --------------------------
+
+  /** An attribute of a vendor element (`zeebe:taskSchedule dueDate`), recorded as translated when it is there. */
+  private vtext(v: ModdleElement | undefined, key: string): string | undefined {
+    const value = text(v, key);
+    if (v && value !== undefined) this.ledger.element(v, 'translated', [key]);
+    return value;
+  }
+
+  /** A vendor attribute of a BPMN element that is not run: recorded, and reported. */
+  private attrNotRun(e: ModdleElement, found: { dialect: Dialect } | undefined, local: string) {
+    if (found) this.ledger.attribute(e, `${found.dialect}:${local}`, 'not-run');
+  }
+
+  /**
+   * What every element, flow, process and root element may carry: listeners (never run),
+   * attributes that change nothing here (noted as ignored, with the reason) and informational
+   * properties.
+   */
+  private vendorCommon(e: ModdleElement, id: string) {
+    this.listeners(e, id);
+    for (const [qualified, value] of Object.entries((e.$attrs ?? {}) as Record<string, unknown>)) {
+      const r = this.vendorNames.resolve(qualified);
+      const local = r?.name.slice(r.name.indexOf(':') + 1);
+      const reason = local !== undefined && Object.hasOwn(IGNORED, local) ? IGNORED[local] : undefined;
+      if (!r || reason === undefined || this.ledger.outcome(e, r.name) !== undefined) continue;
+      this.ledger.attribute(e, r.name, 'ignored');
+      this.note(id, `${r.name}="${clip(String(value), 100)}" ignored (${reason})`);
+    }
+    for (const ext of this.dialects.extensions(e, ['zeebe', 'camunda', 'flowable', 'activiti'])) {
+      if (ext.local === 'properties') {
+        const names = children(ext.element).map((p) => text(p.element, 'name')).filter((n): n is string => !!n);
+        this.ledger.element(ext.element, 'ignored');
+        this.note(id, `${ext.dialect}:properties ${names.map((n) => `"${clip(n, 60)}"`).join(', ')} ignored (properties inform tools; they do not run)`);
+      } else if (ext.local === 'versionTag' || ext.local === 'failedJobRetryTimeCycle') {
+        this.ledger.element(ext.element, 'ignored');
+        this.note(id, `${ext.dialect}:${ext.local} ignored (${IGNORED[ext.local]})`);
+      } else if (ext.dialect === 'zeebe' && ext.local === 'userTaskForm' && e.$type === 'bpmn:Process') {
+        // Camunda 8 keeps embedded forms on the process; its user tasks name them by id.
+        this.ledger.element(ext.element, 'not-run');
+        this.unsupport(id, `An embedded Camunda form (zeebe:userTaskForm "${text(ext.element, 'id') ?? ''}")`, 'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.', false);
+      }
+    }
   }
 
   /** Execution and task listeners run vendor code: never run here, always reported. */
   private listeners(e: ModdleElement, id: string) {
     for (const ext of this.dialects.extensions(e)) {
       if (ext.dialect === 'trellis') continue;
-      if (/^(executionListener|taskListener)$/.test(ext.local) || (ext.dialect === 'zeebe' && /Listeners$/.test(ext.local))) {
-        const script = children(ext.element).find((c) => c.local === 'script')?.element;
-        const attr = (name: string) => text(ext.element, name) || undefined;
-        const how = attr('class') ?? attr('delegateExpression') ?? attr('expression') ?? (script ? `a ${text(script, 'scriptFormat') ?? ''} script` : attr('type') ?? 'code it names nowhere');
-        this.unsupport(id, `A ${ext.dialect} ${ext.local} (on "${text(ext.element, 'event') ?? 'event'}") runs ${clip(how, 200)}.`, 'Listeners are not run; model what it does as a step (a service task with a connector, or FEEL in a script task).');
+      const containers = ext.dialect === 'zeebe' && /Listeners$/.test(ext.local);
+      if (!containers && !/^(executionListener|taskListener)$/.test(ext.local)) continue;
+      this.ledger.element(ext.element, 'not-run');
+      for (const listener of containers ? children(ext.element).map((c) => c.element) : [ext.element]) {
+        const script = children(listener).find((c) => c.local === 'script')?.element;
+        const attr = (name: string) => text(listener, name) || undefined;
+        const how = attr('class') ?? attr('delegateExpression') ?? attr('expression') ?? (script ? `a ${text(script, 'scriptFormat') ?? ''} script` : attr('type') ? `job type "${attr('type')!}"` : 'code it names nowhere');
+        const kind = containers ? ext.local.replace(/s$/, '') : ext.local;
+        this.unsupport(id, `A ${ext.dialect} ${kind} (on "${attr('event') ?? attr('eventType') ?? 'event'}") runs ${clip(how, 200)}.`, 'Listeners are not run; model what it does as a step (a service task with a connector, or FEEL in a script task).');
       }
     }
-    for (const a of this.dialects.vendorAttrs(e)) {
-      if (/^(async|asyncBefore|asyncAfter|exclusive|jobPriority|failedJobRetryTimeCycle|historyTimeToLive|versionTag)$/.test(a.local)) this.note(id, `${a.dialect}:${a.local} ignored (Trellis commits before every job; retries are set per service task)`);
+  }
+
+  /**
+   * `initiator="starter"` on the main process's none start event (Camunda 7, Flowable): the
+   * variable holding who started it. Trellis's own is `initiator` (set by the server when a person
+   * starts the process; its `email` is the user), so that name is translated; another is not.
+   */
+  private initiator(): string | undefined {
+    const start = this.mainStart;
+    const found = start ? this.dialects.attr(start, 'initiator') : undefined;
+    if (!start || !found) return undefined;
+    const id = this.id(start);
+    if (found.value === 'initiator') {
+      this.note(id, `${found.dialect}:initiator "initiator" → Trellis's own "initiator" variable (who started the process: initiator.email, initiator.name, initiator.manager)`);
+      return found.value;
     }
+    this.attrNotRun(start, found, 'initiator');
+    this.unsupport(id, `${found.dialect}:initiator keeps who started the process in "${clip(found.value, 100)}"`, `Trellis keeps them in the variable "initiator" (initiator.email is the user): use that name in the expressions that read "${clip(found.value, 100)}".`);
+    return undefined;
+  }
+
+  /** `camunda:candidateStarterGroups` → who may start it (startableBy groups); starter users are reported. */
+  private starterGroups(main: ModdleElement): string[] | undefined {
+    const id = this.id(main);
+    const users = this.dialects.attr(main, 'candidateStarterUsers');
+    if (users) {
+      this.attrNotRun(main, users, 'candidateStarterUsers');
+      this.unsupport(id, `${users.dialect}:candidateStarterUsers "${clip(users.value, 200)}" names who may start the process`, 'Trellis says who may start a process by department and role: set startableBy.', false);
+    }
+    const groups = this.dialects.attr(main, 'candidateStarterGroups');
+    if (!groups) return undefined;
+    const r = listOrExpression(groups.value, (g) => toKey(g));
+    if ('list' in r) {
+      this.note(id, `${groups.dialect}:candidateStarterGroups "${groups.value}" → startableBy ${JSON.stringify(r.list)}`);
+      return r.list;
+    }
+    this.attrNotRun(main, groups, 'candidateStarterGroups');
+    this.unsupport(id, `${groups.dialect}:candidateStarterGroups "${clip(groups.value, 200)}" is not a list of groups`, 'Name the departments that may start the process in startableBy.', false);
+    return undefined;
+  }
+
+  /** A vendor feature nobody translated: not run, and reported with what to do. */
+  private unaccounted(u: Unaccounted, inMainProcess: boolean) {
+    const local = u.name.slice(u.name.lastIndexOf(u.name.includes('@') ? '@' : ':') + 1);
+    const shown = `${u.name.replace('@', ' ')}${u.value !== undefined ? `="${clip(u.value, 100)}"` : ''}`;
+    const hint = HINTS[local] ?? `Trellis does not know this ${DIALECT_NAMES[u.dialect]} feature, so the process may run differently here: model what it does with Trellis elements, or delete it if it changes nothing.`;
+    this.unsupport(u.elementId, `${shown} is not run by Trellis`, hint, inMainProcess);
   }
 
   // ---- elements -----------------------------------------------------------------------------
@@ -369,14 +533,33 @@ class Importer {
   formKey(e: ModdleElement): string | undefined {
     const trellis = text(e, 'formKey');
     if (trellis) return trellis;
+    const id = this.id(e);
     const zeebe = this.dialects.extension(e, 'formDefinition', ['zeebe']);
-    const raw = this.dialects.attr(e, 'formKey')?.value ?? text(zeebe, 'formId') ?? text(zeebe, 'formKey') ?? text(zeebe, 'externalReference');
+    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:formDefinition', ['bindingType', 'versionTag'], 'Trellis shows the form as published with the process version');
+    const engine = this.dialects.attr(e, 'formKey');
+    const formId = engine ? undefined : this.vtext(zeebe, 'formId');
+    const raw = engine?.value ?? formId ?? this.vtext(zeebe, 'formKey') ?? this.vtext(zeebe, 'externalReference');
     if (!raw) return undefined;
     // embedded:app:forms/approve-invoice.html, camunda-forms:deployment:forms/x.form, app:x.html, x
     const last = raw.split(/[:/]/).filter(Boolean).pop() ?? raw;
     const key = toKey(last.replace(/\.(html?|form|json)$/i, ''));
-    if (key !== raw) this.note(this.id(e), `form "${raw}" → form key "${key}"`);
+    const source = formId !== undefined
+      ? `the Camunda form with id "${formId}" (a .form file beside this one; \`trellis convert\` gives it this key)`
+      : /^camunda-forms:bpmn:/.test(raw)
+        ? 'the form embedded in this file (zeebe:userTaskForm)'
+        : /\.(html?|form|json)$/i.test(last) ? `the form file "${last}"` : undefined;
+    if (key !== raw || source) this.note(id, `form "${raw}" → form key "${key}"${source ? `: ${source}` : ''}`);
     return key;
+  }
+
+  /** Options of a vendor element that change nothing in Trellis: accounted as ignored, with the reason. */
+  private ignoreOptions(v: ModdleElement, id: string, name: string, options: readonly string[], reason: string) {
+    for (const o of options) {
+      const value = text(v, o);
+      if (value === undefined) continue;
+      this.ledger.option(v, o, 'ignored');
+      this.note(id, `${name} ${o}="${clip(value, 100)}" ignored (${reason})`);
+    }
   }
 
   userTask(e: ModdleElement, out: Json) {
@@ -384,14 +567,19 @@ class Importer {
     const id = out.id as string;
     const formKey = this.formKey(e);
     if (formKey) out.formKey = formKey;
+    const marker = this.dialects.extension(e, 'userTask', ['zeebe']);
+    if (marker) {
+      this.ledger.element(marker, 'translated');
+      this.note(id, 'zeebe:userTask: a Camunda user task, worked in the Trellis inbox');
+    }
     const zeebe = this.dialects.extension(e, 'assignmentDefinition', ['zeebe']);
-    const read = (local: string) => text(e, local) ?? this.dialects.attr(e, local)?.value ?? text(zeebe, local);
+    const read = (local: string) => text(e, local) ?? this.dialects.attr(e, local)?.value ?? this.vtext(zeebe, local);
     const groups = read('candidateGroups');
     if (groups) {
       const r = listOrExpression(groups, (g) => toKey(g));
       if ('list' in r) out.candidateGroups = r.list;
       else if ('expression' in r) out.candidateGroups = r.expression;
-      else this.unsupport(id, `Candidate groups "${groups}" were not translated: ${r.error}.`, 'Choose the departments that work this task.');
+      else this.assignmentNotRun(e, zeebe, 'candidateGroups', `Candidate groups "${groups}" were not translated: ${r.error}.`, 'Choose the departments that work this task.');
       if ('list' in r && r.list.join(', ') !== groups) this.note(id, `candidate groups "${groups}" → ${JSON.stringify(r.list)}`);
       if ('expression' in r && r.expression !== groups) this.note(id, `candidate groups "${groups}" → "${r.expression}"`);
     }
@@ -399,14 +587,14 @@ class Importer {
     if (users) {
       const r = listOrExpression(users, (u) => u);
       if ('list' in r) out.candidateUsers = r.list;
-      else if ('expression' in r) out.candidateUsers = r.expression;
-      else this.unsupport(id, `Candidate users "${users}" were not translated: ${r.error}.`, 'Name the people, or use candidate groups.');
+      else if ('expression' in r) out.candidateUsers = this.starter(id, r.expression);
+      else this.assignmentNotRun(e, zeebe, 'candidateUsers', `Candidate users "${users}" were not translated: ${r.error}.`, 'Name the people, or use candidate groups.');
     }
     const assignee = read('assignee');
     if (assignee) {
       const r = literalOrExpression(assignee);
-      if ('value' in r) out.assignee = r.value;
-      else this.unsupport(id, `Assignee "${assignee}" was not translated: ${r.error}.`, 'Name the person, or use candidate groups.');
+      if ('value' in r) out.assignee = this.starter(id, r.value);
+      else this.assignmentNotRun(e, zeebe, 'assignee', `Assignee "${assignee}" was not translated: ${r.error}.`, 'Name the person, or use candidate groups.');
     }
     const role = text(e, 'candidateRole');
     if (role === 'manager' || role === 'member') out.candidateRole = role;
@@ -417,26 +605,182 @@ class Importer {
       out.separationOfDuties = { ...(typeof notInitiator === 'boolean' ? { notInitiator } : {}), ...(notCompletedBy.length > 0 ? { notCompletedBy } : {}) };
     }
     const schedule = this.dialects.extension(e, 'taskSchedule', ['zeebe']);
-    const due = text(e, 'dueDate') ?? this.dialects.attr(e, 'dueDate')?.value ?? text(schedule, 'dueDate');
+    const engineDue = text(e, 'dueDate') === undefined ? this.dialects.attr(e, 'dueDate') : undefined;
+    const due = text(e, 'dueDate') ?? engineDue?.value ?? this.vtext(schedule, 'dueDate');
     if (due) {
       const isExpression = due.startsWith('=') || /^[$#]\{/.test(due) || text(e, 'dueDate') !== undefined;
-      const feel = isExpression ? this.expression(id, 'due date', due) : JSON.stringify(due);
+      const failed = () => (engineDue ? this.attrNotRun(e, engineDue, 'dueDate') : schedule && this.ledger.option(schedule, 'dueDate', 'not-run'));
+      const feel = isExpression ? this.expression(id, 'due date', due, undefined, failed) : JSON.stringify(due);
       if (feel !== undefined) out.dueDate = feel;
     }
-    const priority = text(e, 'priority') ?? this.dialects.attr(e, 'priority')?.value ?? text(this.dialects.extension(e, 'priorityDefinition', ['zeebe']), 'priority');
+    const followUp = this.dialects.attr(e, 'followUpDate');
+    const followUpDate = followUp?.value ?? text(schedule, 'followUpDate');
+    if (followUpDate !== undefined) {
+      if (followUp) this.attrNotRun(e, followUp, 'followUpDate');
+      else if (schedule) this.ledger.option(schedule, 'followUpDate', 'not-run');
+      this.unsupport(id, `The follow-up date "${clip(followUpDate, 200)}" is not kept`, 'Trellis tasks have a due date and a priority, no follow-up date: use the due date, or remove it.', false);
+    }
+    const priorityDefinition = this.dialects.extension(e, 'priorityDefinition', ['zeebe']);
+    const enginePriority = text(e, 'priority') === undefined ? this.dialects.attr(e, 'priority') : undefined;
+    const priority = text(e, 'priority') ?? enginePriority?.value ?? this.vtext(priorityDefinition, 'priority');
     if (priority) {
       if (/^\d{1,3}$/.test(priority.trim())) out.priority = Math.min(100, Number(priority));
       else {
-        const feel = this.expression(id, 'priority', priority);
+        const failed = () => (enginePriority ? this.attrNotRun(e, enginePriority, 'priority') : priorityDefinition && this.ledger.option(priorityDefinition, 'priority', 'not-run'));
+        const feel = this.expression(id, 'priority', priority, undefined, failed);
         if (feel !== undefined) out.priority = `=${feel}`;
       }
     }
     for (const ext of this.dialects.extensions(e, ['camunda', 'flowable', 'activiti'])) {
-      if (ext.local === 'formData' || ext.local === 'formProperty') this.unsupport(id, `${ext.dialect}:${ext.local} defines the task form inline`, 'Convert it into a Trellis form and set the form key.', false);
+      if (ext.local === 'formData' || ext.local === 'formProperty') {
+        this.ledger.element(ext.element, 'not-run');
+        this.unsupport(id, `${ext.dialect}:${ext.local} defines the task form inline`, 'Convert it into a Trellis form and set the form key.', false);
+      }
     }
     const embedded = this.dialects.extension(e, 'userTaskForm', ['zeebe']);
-    if (embedded) this.unsupport(id, 'An embedded Camunda form (zeebe:userTaskForm)', 'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.', false);
+    if (embedded) {
+      this.ledger.element(embedded, 'not-run');
+      this.unsupport(id, 'An embedded Camunda form (zeebe:userTaskForm)', 'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.', false);
+    }
+    const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
+    if (headers) {
+      this.ledger.element(headers, 'not-run');
+      const keys = children(headers).map((h) => text(h.element, 'key') ?? '');
+      this.unsupport(id, `The task headers ${keys.map((k) => `"${clip(k, 60)}"`).join(', ')} are not kept`, 'A Trellis user task has no headers: put what the form needs in an input mapping.', false);
+    }
+    for (const x of list((e.extensionElements as ModdleElement | undefined)?.values)) {
+      if (this.vendorNames.resolve(x.$type, x)?.name !== 'flowableModeler:initiator-can-complete') continue;
+      const value = typeof x.$body === 'string' ? x.$body.trim() : '';
+      if (value === 'false') {
+        this.ledger.element(x, 'translated');
+        this.note(id, 'initiator-can-complete "false": as in Trellis, only the task\'s assignee or candidates complete it');
+      } else {
+        this.ledger.element(x, 'not-run');
+        this.unsupport(id, `initiator-can-complete "${clip(value, 20)}": Flowable lets the process's initiator complete this task`, 'In Trellis only the task\'s assignee or candidates complete it: make the initiator one (assignee "=initiator.email").', false);
+      }
+    }
+    this.taskMappings(e, out);
     this.multiInstance(e, out);
+  }
+
+  /** An assignment attribute that did not translate: reported, and its source marked as not run. */
+  private assignmentNotRun(e: ModdleElement, zeebe: ModdleElement | undefined, local: string, what: string, hint: string) {
+    const engine = this.dialects.attr(e, local);
+    if (engine) this.attrNotRun(e, engine, local);
+    else if (zeebe) this.ledger.option(zeebe, local, 'not-run');
+    this.unsupport(this.id(e), what, hint);
+  }
+
+  /**
+   * `=starter` where the start event declares `initiator="starter"` means the user who started the
+   * process: in Trellis that is `initiator.email` (the `initiator` variable holds more).
+   */
+  private starter(id: string, value: string): string {
+    if (this.initiatorVariable === undefined || value !== `=${this.initiatorVariable}`) return value;
+    this.note(id, `"${value}" (who started the process) → "=initiator.email"`);
+    return '=initiator.email';
+  }
+
+  /**
+   * A user or business rule task's inputs and outputs: Trellis's own (an export), Camunda 8 io
+   * mappings and Camunda 7 input/output parameters (which also keep the submission or result
+   * from the process when there are outputs: noted).
+   */
+  private taskMappings(e: ModdleElement, out: Json) {
+    const id = out.id as string;
+    const inputs: Record<string, string> = {};
+    const outputs: Record<string, string> = {};
+    for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => /^mapping$/i.test(x.local)).map((x) => x.element)) {
+      const target = text(m, 'target');
+      const source = text(m, 'source');
+      if (!target || source === undefined) continue;
+      if (m.kind === 'input') inputs[target] = source;
+      if (m.kind === 'output') outputs[target] = source;
+    }
+    const io = this.ioMappings(e, id);
+    Object.assign(inputs, io.inputs);
+    Object.assign(outputs, io.outputs);
+    if (io.camundaOutputs) {
+      const produced = out.type === 'userTask' ? 'the submitted variables' : `the result variable "${out.resultVariable as string}"`;
+      this.note(id, `Camunda 7 also writes ${produced} to the process; with output parameters Trellis writes only the outputs (Camunda 8's rule): add an output for each variable the process reads later`);
+    }
+    if (text(e, 'inputs') === 'none') out.inputs = {};
+    if (text(e, 'outputs') === 'none') out.outputs = {};
+    if (Object.keys(inputs).length > 0) out.inputs = inputs;
+    if (Object.keys(outputs).length > 0) out.outputs = outputs;
+  }
+
+  /**
+   * Camunda 8 io mappings and Camunda 7 input/output parameters, in FEEL, each accounted for. A
+   * mapping that cannot run — a script, list or map, a target that is not a variable name, an
+   * expression that does not translate — is reported and left out.
+   */
+  private ioMappings(e: ModdleElement, id: string, dialects: readonly ('zeebe' | 'camunda')[] = ['zeebe', 'camunda']): { inputs: Record<string, string>; outputs: Record<string, string>; camundaOutputs: boolean } {
+    const inputs: Record<string, string> = {};
+    const outputs: Record<string, string> = {};
+    let camundaOutputs = false;
+    const io = dialects.includes('zeebe') ? this.dialects.extension(e, 'ioMapping', ['zeebe']) : undefined;
+    for (const c of children(io ?? { $type: 'x' })) {
+      const target = text(c.element, 'target');
+      const source = text(c.element, 'source');
+      const kind = c.local === 'input' ? 'input' : c.local === 'output' ? 'output' : undefined;
+      const failed = () => this.ledger.element(c.element, 'not-run');
+      if (!kind || !target || source === undefined) {
+        this.unsupport(id, `zeebe:${c.local} in the io mapping has no ${!kind ? 'meaning Trellis knows' : !target ? 'target' : 'source'}`, 'Give each mapping a source (FEEL) and a target variable.');
+        failed();
+        continue;
+      }
+      if (!this.mappingTarget(id, `${kind} mapping`, target)) {
+        failed();
+        continue;
+      }
+      const feel = this.expression(id, `${kind} mapping of "${target}"`, source.startsWith('=') ? source : JSON.stringify(source), undefined, failed);
+      if (feel === undefined) continue;
+      this.ledger.element(c.element, 'translated');
+      if (kind === 'input') inputs[target] = feel;
+      else outputs[target] = feel;
+    }
+    const inputOutput = dialects.includes('camunda') ? this.dialects.extension(e, 'inputOutput', ['camunda']) : undefined;
+    for (const p of children(inputOutput ?? { $type: 'x' })) {
+      const name = text(p.element, 'name');
+      const kind = p.local === 'inputParameter' ? 'input' : p.local === 'outputParameter' ? 'output' : undefined;
+      const failed = () => this.ledger.element(p.element, 'not-run');
+      if (!kind || !name) {
+        this.unsupport(id, `camunda:${p.local} in the input/output has no ${!kind ? 'meaning Trellis knows' : 'name'}`, 'Give each parameter a name and a value.');
+        failed();
+        continue;
+      }
+      const body = typeof p.element.$body === 'string' ? p.element.$body : undefined;
+      if (body === undefined || (p.element.$children as unknown[] | undefined)?.length) {
+        this.unsupport(id, `The ${p.local} "${name}" is a script, list or map`, 'Write the mapping as a FEEL expression.');
+        failed();
+        continue;
+      }
+      if (!this.mappingTarget(id, p.local, name)) {
+        failed();
+        continue;
+      }
+      const feel = this.expression(id, `${p.local} "${name}"`, /^[$#]\{/.test(body.trim()) ? body : JSON.stringify(body), undefined, failed);
+      if (feel === undefined) continue;
+      this.ledger.element(p.element, 'translated');
+      if (kind === 'input') inputs[name] = feel;
+      else {
+        outputs[name] = feel;
+        camundaOutputs = true;
+      }
+    }
+    // A container none of whose mappings runs is not run either.
+    for (const container of [io, inputOutput]) {
+      if (container && !children(container).some((c) => this.ledger.outcome(c.element, '') === 'translated')) this.ledger.element(container, 'not-run', []);
+    }
+    return { inputs, outputs, camundaOutputs };
+  }
+
+  /** Whether a mapping's target is a Trellis variable name; if not, the mapping is reported. */
+  private mappingTarget(id: string, what: string, target: string): boolean {
+    if (VARIABLE.test(target)) return true;
+    this.unsupport(id, `The ${what} target "${clip(target, 100)}" is not a variable name Trellis keeps (letters, digits and "_", at most 64, no paths)`, 'Rename the variable, and the expressions that read it.');
+    return false;
   }
 
   serviceTask(e: ModdleElement, out: Json) {
@@ -445,9 +789,10 @@ class Importer {
     this.multiInstance(e, out);
   }
 
-  /** What runs a service (or send, or business rule) task: a Trellis job type, or vendor code reported. */
+  /** What runs a service (or script) task: a Trellis job type, or vendor code reported. */
   private jobTask(e: ModdleElement, out: Json) {
     const id = out.id as string;
+    const script = out.type === 'scriptTask';
     const set: Record<string, string> = {};
     const inputs: Record<string, string> = {};
     const settings: Record<string, string> = {};
@@ -455,36 +800,63 @@ class Importer {
     if (taskType) out.taskType = taskType;
     if (typeof e.retries === 'number') out.retries = e.retries;
     const zeebeTask = this.dialects.extension(e, 'taskDefinition', ['zeebe']);
-    const engineType = this.dialects.attr(e, 'type')?.value;
-    const topic = this.dialects.attr(e, 'topic')?.value;
-    if (zeebeTask) {
-      const type = text(zeebeTask, 'type') ?? '';
+    const engineType = zeebeTask ? undefined : this.dialects.attr(e, 'type');
+    const topic = zeebeTask ? undefined : this.dialects.attr(e, 'topic');
+    if (zeebeTask && script) {
+      this.ledger.element(zeebeTask, 'not-run');
+      this.unsupport(id, `A job worker runs this script task (zeebe:taskDefinition type "${text(zeebeTask, 'type') ?? ''}")`, 'Trellis script tasks run FEEL only: make it a service task with that job type, or write the script in FEEL.');
+    } else if (zeebeTask) {
+      const type = this.vtext(zeebeTask, 'type') ?? '';
       out.taskType = jobType(type.replace(/^=/, ''));
-      if (type.startsWith('=')) this.unsupport(id, `The job type is an expression (${type})`, 'Give the job type as text.');
-      const retries = Number(text(zeebeTask, 'retries'));
+      if (type.startsWith('=')) {
+        this.ledger.option(zeebeTask, 'type', 'not-run');
+        this.unsupport(id, `The job type is an expression (${type})`, 'Give the job type as text.');
+      }
+      const retriesText = this.vtext(zeebeTask, 'retries');
+      const retries = Number(retriesText);
       if (Number.isInteger(retries) && retries >= 0 && retries <= 100) out.retries = retries;
+      else if (retriesText !== undefined) {
+        this.ledger.option(zeebeTask, 'retries', 'not-run');
+        this.unsupport(id, `The job retries "${clip(retriesText, 100)}" are not a whole number from 0 to 100`, 'Give the retries as a number; the default is 3.', false);
+      }
       this.note(id, `zeebe job type "${type}" → task type "${out.taskType as string}"`);
-    } else if (engineType === 'external' && topic) {
-      out.taskType = jobType(topic);
-      this.note(id, `external task topic "${topic}" → task type "${out.taskType as string}"`);
+    } else if (engineType?.value === 'external' && topic && !script) {
+      out.taskType = jobType(topic.value);
+      this.note(id, `external task topic "${topic.value}" → task type "${out.taskType as string}"`);
     } else {
+      if (topic) this.attrNotRun(e, topic, 'topic');
       const code = this.dialects.attr(e, 'class') ?? this.dialects.attr(e, 'delegateExpression') ?? this.dialects.attr(e, 'expression');
       if (code) {
         const local = code.value.replace(/^[$#]\{|\}$/g, '').split(/[.(]/).filter(Boolean).pop() ?? id;
-        if (!out.taskType) out.taskType = jobType(local);
-        const kind = this.dialects.attr(e, 'class') ? 'Java class' : this.dialects.attr(e, 'delegateExpression') ? 'delegate expression' : 'expression';
-        this.unsupport(id, `The ${kind} "${clip(code.value, 200)}" implements this task.`, `Trellis never runs Java or EL code: connect a connector or worker to task type "${out.taskType as string}", or compute the result with FEEL.`);
-        const resultVariable = this.dialects.attr(e, 'resultVariable')?.value;
-        if (resultVariable) this.note(id, `result variable "${resultVariable}" is the worker's to set`);
-      } else if (engineType && engineType !== 'external') {
-        out.taskType = jobType(engineType);
-        this.unsupport(id, `The built-in ${engineType} task of the source engine`, `Configure a Trellis connector for task type "${out.taskType as string}".`);
+        if (!out.taskType && !script) out.taskType = jobType(local);
+        const kind = this.dialects.attr(e, 'class') ? 'class' : this.dialects.attr(e, 'delegateExpression') ? 'delegateExpression' : 'expression';
+        this.attrNotRun(e, code, kind);
+        const label = kind === 'class' ? 'Java class' : kind === 'delegateExpression' ? 'delegate expression' : 'expression';
+        const instead = script ? 'compute the result with FEEL in this script task' : `connect a connector or worker to task type "${out.taskType as string}", or compute the result with FEEL`;
+        this.unsupport(id, `The ${label} "${clip(code.value, 200)}" implements this task.`, `Trellis never runs Java or EL code: ${instead}.`);
+        const resultVariable = script ? undefined : this.dialects.attr(e, 'resultVariable');
+        if (resultVariable) {
+          this.ledger.attribute(e, `${resultVariable.dialect}:resultVariable`, 'ignored');
+          this.note(id, `${resultVariable.dialect}:resultVariable "${resultVariable.value}" ignored (the worker sets the variables it returns)`);
+        }
+        for (const field of this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).filter((x) => x.local === 'field')) {
+          this.ledger.element(field.element, 'not-run');
+          this.unsupport(id, `${field.dialect}:field "${text(field.element, 'name') ?? ''}" is injected into the ${label}`, 'Give what the connector or worker needs as settings or inputs.', false);
+        }
+      } else if (engineType?.value === 'external') {
+        this.attrNotRun(e, engineType, 'type');
+        this.unsupport(id, script ? 'An external task runs this script task' : 'An external task without a topic', script ? 'Trellis script tasks run FEEL only: write the script in FEEL.' : 'Give the task a task type for a connector or worker.');
+      } else if (engineType) {
+        if (!script) out.taskType = jobType(engineType.value);
+        this.attrNotRun(e, engineType, 'type');
+        this.unsupport(id, `The built-in ${engineType.value} task of the source engine`, script ? 'Trellis script tasks run FEEL only: write the script in FEEL.' : `Configure a Trellis connector for task type "${out.taskType as string}".`);
       }
     }
     for (const connector of this.dialects.extensions(e, ['camunda']).filter((x) => x.local === 'connector')) {
       const connectorId = children(connector.element).find((c) => c.local === 'connectorId')?.element.$body;
-      if (!out.taskType) out.taskType = jobType(String(connectorId ?? 'connector'));
-      this.unsupport(id, `The Camunda connector "${String(connectorId ?? '')}"`, `Configure a Trellis connector for task type "${out.taskType as string}".`);
+      if (!out.taskType && !script) out.taskType = jobType(String(connectorId ?? 'connector'));
+      this.ledger.element(connector.element, 'not-run');
+      this.unsupport(id, `The Camunda connector "${String(connectorId ?? '')}"`, `Configure a Trellis connector for task type "${(out.taskType as string | undefined) ?? jobType(String(connectorId ?? 'connector'))}".`);
     }
     // Mappings: Trellis's own, Camunda 8 io mappings and headers, Camunda 7 input/output parameters.
     for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => x.local === 'Mapping' || x.local === 'mapping').map((x) => x.element)) {
@@ -497,38 +869,29 @@ class Importer {
     for (const s of this.dialects.extensions(e, ['trellis']).filter((x) => /^setting$/i.test(x.local)).map((x) => x.element)) {
       if (typeof s.name === 'string') settings[s.name] = text(s, 'value') ?? '';
     }
-    const io = this.dialects.extension(e, 'ioMapping', ['zeebe']);
-    for (const c of children(io ?? { $type: 'x' })) {
-      const target = text(c.element, 'target');
-      const source = text(c.element, 'source');
-      if (!target || source === undefined) continue;
-      const feel = this.expression(id, `${c.local} mapping of "${target}"`, source.startsWith('=') ? source : JSON.stringify(source), undefined);
-      if (feel === undefined || !VARIABLE.test(target)) continue;
-      if (c.local === 'input') inputs[target] = feel;
-      else if (c.local === 'output') set[target] = feel;
-    }
+    const io = this.ioMappings(e, id);
+    if (script && Object.keys(io.inputs).length > 0) {
+      // A Trellis script task has no job, so nothing would receive them.
+      for (const c of [...children(this.dialects.extension(e, 'ioMapping', ['zeebe']) ?? { $type: 'x' }), ...children(this.dialects.extension(e, 'inputOutput', ['camunda']) ?? { $type: 'x' })]) {
+        if (c.local === 'input' || c.local === 'inputParameter') this.ledger.element(c.element, 'not-run');
+      }
+      this.unsupport(id, `Input mappings on a script task (${Object.keys(io.inputs).map((k) => `"${k}"`).join(', ')})`, 'A script task sees the process variables: write the script over them, or set the values first in the script itself.');
+    } else Object.assign(inputs, io.inputs);
+    Object.assign(set, io.outputs);
     const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
     for (const h of children(headers ?? { $type: 'x' })) {
       const key = text(h.element, 'key');
-      if (key && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) settings[key] = text(h.element, 'value') ?? '';
-    }
-    const inputOutput = this.dialects.extension(e, 'inputOutput', ['camunda']);
-    for (const p of children(inputOutput ?? { $type: 'x' })) {
-      const name = text(p.element, 'name');
-      if (!name) continue;
-      const body = typeof p.element.$body === 'string' ? p.element.$body : undefined;
-      if (body === undefined || (p.element.$children as unknown[] | undefined)?.length) {
-        this.unsupport(id, `The ${p.local} "${name}" is a script, list or map`, 'Write the mapping as a FEEL expression.');
-        continue;
+      if (!script && key && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
+        settings[key] = text(h.element, 'value') ?? '';
+        this.ledger.element(h.element, 'translated');
+      } else {
+        this.ledger.element(h.element, 'not-run');
+        this.unsupport(id, script ? `The task header "${clip(key ?? '', 64)}" of a script task` : `The task header "${clip(key ?? '', 64)}" is not a setting name (letters, digits, "_", "." and "-", at most 64)`, script ? 'A script task runs no job, so nothing reads its headers: remove it.' : 'Rename the header.', false);
       }
-      const feel = this.expression(id, `${p.local} "${name}"`, /^[$#]\{/.test(body.trim()) ? body : JSON.stringify(body));
-      if (feel === undefined || !VARIABLE.test(name)) continue;
-      if (p.local === 'inputParameter') inputs[name] = feel;
-      else set[name] = feel;
     }
     if (Object.keys(inputs).length > 0) out.inputs = inputs;
     if (Object.keys(settings).length > 0) out.settings = settings;
-    if (Object.keys(set).length > 0 || out.type === 'scriptTask') out.set = set;
+    if (Object.keys(set).length > 0 || script) out.set = set;
   }
 
   scriptTask(e: ModdleElement, out: Json) {
@@ -542,18 +905,27 @@ class Importer {
     const set = (out.set ?? {}) as Record<string, string>;
     const zeebe = this.dialects.extension(e, 'script', ['zeebe']);
     const format = typeof e.scriptFormat === 'string' ? e.scriptFormat : undefined;
-    const resultVariable = text(zeebe, 'resultVariable') ?? this.dialects.attr(e, 'resultVariable')?.value;
-    const body = text(zeebe, 'expression') ?? (typeof e.script === 'string' ? e.script : undefined);
+    const engineResult = this.dialects.attr(e, 'resultVariable');
+    const resultVariable = this.vtext(zeebe, 'resultVariable') ?? engineResult?.value;
+    const body = this.vtext(zeebe, 'expression') ?? (typeof e.script === 'string' ? e.script : undefined);
+    const resource = this.dialects.attr(e, 'resource');
+    const failed = () => {
+      if (zeebe) this.ledger.element(zeebe, 'not-run');
+      if (engineResult) this.attrNotRun(e, engineResult, 'resultVariable');
+    };
     if (body !== undefined && body.trim() !== '') {
       const isFeel = zeebe !== undefined || (format !== undefined && /feel/i.test(format));
       if (isFeel && resultVariable && VARIABLE.test(resultVariable)) {
-        const feel = this.expression(id, 'script', body, 'feel');
+        const feel = this.expression(id, 'script', body, 'feel', failed);
         if (feel !== undefined) set[resultVariable] = feel;
       } else {
+        failed();
         this.unsupport(id, `A ${format ?? 'script'} script (${clip(body.trim().split('\n')[0] ?? '', 80)}…)`, 'Trellis runs no scripts: set the variables with FEEL assignments in this script task.');
       }
-    } else if (this.dialects.attr(e, 'resource')) {
-      this.unsupport(id, `A script read from "${this.dialects.attr(e, 'resource')!.value}"`, 'Trellis runs no scripts: set the variables with FEEL assignments in this script task.');
+    } else if (resource) {
+      this.attrNotRun(e, resource, 'resource');
+      failed();
+      this.unsupport(id, `A script read from "${resource.value}"`, 'Trellis runs no scripts: set the variables with FEEL assignments in this script task.');
     }
     out.set = set;
     this.multiInstance(e, out);
@@ -562,22 +934,45 @@ class Importer {
   businessRuleTask(e: ModdleElement, out: Json) {
     out.type = 'businessRuleTask';
     const id = out.id as string;
+    const job = this.dialects.extension(e, 'taskDefinition', ['zeebe']);
+    if (job) {
+      // A job worker evaluating the decision (Zeebe's DMN worker): Trellis evaluates decisions itself.
+      const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
+      const names = children(headers ?? { $type: 'x' }).map((h) => `${text(h.element, 'key') ?? ''}="${clip(text(h.element, 'value') ?? '', 100)}"`);
+      this.ledger.element(job, 'not-run');
+      if (headers) this.ledger.element(headers, 'not-run');
+      this.unsupport(id, `A job worker of type "${text(job, 'type') ?? ''}" evaluates this decision${names.length > 0 ? ` (headers ${names.join(', ')})` : ''}`, 'Trellis evaluates decision tables itself: name the table with zeebe:calledDecision (decisionId) and map its result with output mappings.');
+    }
     const zeebe = this.dialects.extension(e, 'calledDecision', ['zeebe']);
-    const decisionRef = text(e, 'decisionRef') ?? this.dialects.attr(e, 'decisionRef')?.value ?? text(zeebe, 'decisionId');
-    const resultVariable = text(e, 'resultVariable') ?? this.dialects.attr(e, 'resultVariable')?.value ?? text(zeebe, 'resultVariable');
+    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:calledDecision', ['bindingType', 'versionTag'], 'Trellis evaluates the decisions published with the process version');
+    const engineRef = text(e, 'decisionRef') === undefined ? this.dialects.attr(e, 'decisionRef') : undefined;
+    const decisionRef = text(e, 'decisionRef') ?? engineRef?.value ?? this.vtext(zeebe, 'decisionId');
+    const engineResult = text(e, 'resultVariable') === undefined ? this.dialects.attr(e, 'resultVariable') : undefined;
+    const resultVariable = text(e, 'resultVariable') ?? engineResult?.value ?? this.vtext(zeebe, 'resultVariable');
     const map = text(e, 'mapDecisionResult') ?? this.dialects.attr(e, 'mapDecisionResult')?.value;
     if (decisionRef && !/^[$#]\{|^=/.test(decisionRef)) out.decisionRef = decisionRef;
     else {
       out.decisionRef = id;
+      if (engineRef) this.attrNotRun(e, engineRef, 'decisionRef');
+      else if (zeebe && decisionRef) this.ledger.option(zeebe, 'decisionId', 'not-run');
       this.unsupport(id, decisionRef ? `The decision is chosen by an expression (${decisionRef})` : 'No decision table is named', 'Name the decision table (decisionRef) this task evaluates.');
     }
     out.resultVariable = resultVariable && VARIABLE.test(resultVariable) ? resultVariable : 'result';
     if (!resultVariable) this.note(id, 'no result variable: the result is stored in "result"');
+    else if (!VARIABLE.test(resultVariable)) {
+      if (engineResult) this.attrNotRun(e, engineResult, 'resultVariable');
+      else if (zeebe) this.ledger.option(zeebe, 'resultVariable', 'not-run');
+      this.unsupport(id, `The result variable "${clip(resultVariable, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_"); the result is stored in "result" meanwhile.');
+    }
     if (map === 'singleEntry' || map === 'singleResult' || map === 'collectEntries' || map === 'resultList') out.mapDecisionResult = map;
-    else if (zeebe) {
+    else if (map !== undefined) {
+      this.attrNotRun(e, this.dialects.attr(e, 'mapDecisionResult'), 'mapDecisionResult');
+      this.unsupport(id, `The decision result mapping "${clip(map, 100)}" is not one Trellis knows`, 'Use singleEntry, singleResult, collectEntries or resultList.');
+    } else if (zeebe) {
       out.mapDecisionResult = 'singleEntry';
       this.note(id, 'Camunda 8 decision result → mapDecisionResult "singleEntry" (check it for tables with several outputs or a collect hit policy)');
     }
+    this.taskMappings(e, out);
     this.multiInstance(e, out);
   }
 
@@ -585,18 +980,22 @@ class Importer {
     out.type = 'callActivity';
     const id = out.id as string;
     const zeebe = this.dialects.extension(e, 'calledElement', ['zeebe']);
-    const called = (typeof e.calledElement === 'string' ? e.calledElement : undefined) ?? text(zeebe, 'processId');
+    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:calledElement', ['bindingType', 'versionTag'], 'Trellis starts the published version of the called process');
+    const called = (typeof e.calledElement === 'string' ? e.calledElement : undefined) ?? this.vtext(zeebe, 'processId');
     if (called && !/^[$#]\{|^=/.test(called)) {
       out.calledElement = toKey(called);
       if (out.calledElement !== called) this.note(id, `called process "${called}" → key "${out.calledElement as string}"`);
     } else {
       out.calledElement = toKey(id);
+      if (zeebe && called) this.ledger.option(zeebe, 'processId', 'not-run');
       this.unsupport(id, called ? `The called process is chosen by an expression (${called})` : 'No called process is named', 'Name the process this call activity starts.');
     }
     const inputs: Record<string, string> = {};
     const outputs: Record<string, string> = {};
-    let allIn = false;
-    let allOut = zeebe ? text(zeebe, 'propagateAllChildVariables') !== 'false' : false;
+    const inherit = this.dialects.attr(e, 'inheritVariables', ['flowable', 'activiti']);
+    const parentVariables = this.vtext(zeebe, 'propagateAllParentVariables');
+    let allIn = inherit?.value === 'true';
+    let allOut = zeebe ? this.vtext(zeebe, 'propagateAllChildVariables') !== 'false' : false;
     let explicitOut = false;
     for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => /^mapping$/i.test(x.local)).map((x) => x.element)) {
       const target = text(m, 'target');
@@ -605,50 +1004,54 @@ class Importer {
       if (m.kind === 'input') inputs[target] = source;
       if (m.kind === 'output') outputs[target] = source;
     }
-    for (const ext of this.dialects.extensions(e, ['camunda', 'flowable', 'activiti'])) {
-      if (ext.local !== 'in' && ext.local !== 'out') continue;
+    const engineMappings = this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).filter((x) => x.local === 'in' || x.local === 'out');
+    for (const ext of engineMappings) {
       const m = ext.element;
+      const failed = () => this.ledger.element(m, 'not-run');
       if (text(m, 'variables') === 'all') {
         if (ext.local === 'in') allIn = true;
         else allOut = true;
+        this.ledger.element(m, 'translated');
+        if (text(m, 'local') === 'true') this.note(id, `${ext.dialect}:${ext.local} variables="all" local="true": Trellis passes all variables (it has no local ones)`);
         continue;
       }
-      if (text(m, 'businessKey')) {
-        this.note(id, 'business key passed to the child instance is not mapped');
+      if (text(m, 'businessKey') !== undefined) {
+        failed();
+        this.unsupport(id, `${ext.dialect}:in passes the business key "${clip(text(m, 'businessKey')!, 100)}" to the called process`, 'Trellis names each instance by its own business key: pass the value as an input and name the called process by it.', false);
         continue;
       }
       const target = text(m, 'target');
       const source = text(m, 'source') ?? text(m, 'sourceExpression');
-      if (!target || !source || !VARIABLE.test(target)) continue;
-      const feel = text(m, 'sourceExpression') ? this.expression(id, `${ext.local} mapping of "${target}"`, source) : VARIABLE.test(source) ? source : this.expression(id, `${ext.local} mapping of "${target}"`, source);
+      if (!target || !source) {
+        failed();
+        this.unsupport(id, `${ext.dialect}:${ext.local} without a ${!target ? 'target' : 'source'}`, 'Give each mapping a source and a target variable.');
+        continue;
+      }
+      if (!this.mappingTarget(id, `${ext.local} mapping`, target)) {
+        failed();
+        continue;
+      }
+      const feel = text(m, 'sourceExpression') ? this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed) : VARIABLE.test(source) ? source : this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed);
       if (feel === undefined) continue;
+      this.ledger.element(m, 'translated');
       if (ext.local === 'in') inputs[target] = feel;
       else {
         outputs[target] = feel;
         explicitOut = true;
       }
     }
-    const io = this.dialects.extension(e, 'ioMapping', ['zeebe']);
-    for (const c of children(io ?? { $type: 'x' })) {
-      const target = text(c.element, 'target');
-      const source = text(c.element, 'source');
-      if (!target || source === undefined || !VARIABLE.test(target)) continue;
-      const feel = this.expression(id, `${c.local} mapping of "${target}"`, source.startsWith('=') ? source : JSON.stringify(source));
-      if (feel === undefined) continue;
-      if (c.local === 'input') inputs[target] = feel;
-      else {
-        outputs[target] = feel;
-        explicitOut = true;
-      }
-    }
+    const io = this.ioMappings(e, id, ['zeebe']);
+    if (Object.keys(io.outputs).length > 0) explicitOut = true;
+    Object.assign(inputs, io.inputs);
+    Object.assign(outputs, io.outputs);
     if (text(e, 'inputs') === 'none') out.inputs = {};
     if (text(e, 'outputs') === 'none') out.outputs = {};
     if (Object.keys(inputs).length > 0 && !allIn) out.inputs = inputs;
     if (allIn && Object.keys(inputs).length > 0) this.note(id, 'all variables are passed to the child (variables="all"); the other input mappings add nothing');
     if (explicitOut || (Object.keys(outputs).length > 0 && !allOut)) out.outputs = outputs;
-    // Camunda 7 passes nothing without mappings; Trellis passes everything when none are given.
-    if (!zeebe && !allIn && Object.keys(inputs).length === 0 && this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).length > 0) out.inputs = {};
-    if (!zeebe && !allOut && !explicitOut && Object.keys(outputs).length === 0 && this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).length > 0) out.outputs = {};
+    // Camunda 7 passes nothing without mappings, nor Camunda 8 when told not to; Trellis passes everything when none are given.
+    if (!allIn && Object.keys(inputs).length === 0 && ((zeebe && parentVariables === 'false') || (!zeebe && engineMappings.length > 0))) out.inputs = {};
+    if (!allOut && !explicitOut && Object.keys(outputs).length === 0 && (zeebe !== undefined || engineMappings.length > 0)) out.outputs = {};
     this.multiInstance(e, out);
   }
 
@@ -663,8 +1066,13 @@ class Importer {
       if (m.kind === 'payload' && typeof m.target === 'string' && typeof m.source === 'string') payload[m.target] = m.source;
     }
     out.message = { name, ...(Object.keys(payload).length > 0 ? { payload } : {}) };
-    const code = this.dialects.attr(e, 'class') ?? this.dialects.attr(e, 'delegateExpression') ?? this.dialects.attr(e, 'expression') ?? this.dialects.extension(e, 'taskDefinition', ['zeebe']);
-    if (code) this.unsupport(id, 'Vendor code (a class, expression or job) sends this message', 'Trellis sends the message itself; connect a connector to its name if it must leave the company.');
+    const engineCode = (['class', 'delegateExpression', 'expression', 'type'] as const).map((k) => [k, this.dialects.attr(e, k)] as const).filter(([, v]) => v !== undefined);
+    const job = this.dialects.extension(e, 'taskDefinition', ['zeebe']);
+    for (const [k, v] of engineCode) this.attrNotRun(e, v, k);
+    const topic = this.dialects.attr(e, 'topic');
+    if (topic) this.attrNotRun(e, topic, 'topic');
+    if (job) this.ledger.element(job, 'not-run');
+    if (engineCode.length > 0 || job) this.unsupport(id, 'Vendor code (a class, expression or job) sends this message', 'Trellis sends the message itself; connect a connector to its name if it must leave the company.');
     this.multiInstance(e, out);
   }
 
@@ -688,9 +1096,9 @@ class Importer {
     const own = text(e, 'correlationKey');
     if (own) return { correlationKey: own };
     const subscription = message ? this.dialects.extension(message, 'subscription', ['zeebe']) : undefined;
-    const key = text(subscription, 'correlationKey');
+    const key = this.vtext(subscription, 'correlationKey');
     if (!key) return {};
-    const feel = this.expression(e.id ?? 'message', 'correlation key', key);
+    const feel = this.expression(e.id ?? 'message', 'correlation key', key, undefined, () => subscription && this.ledger.option(subscription, 'correlationKey', 'not-run'));
     return feel === undefined ? {} : { correlationKey: feel };
   }
 
@@ -719,16 +1127,21 @@ class Importer {
     const loop = e.loopCharacteristics as ModdleElement | undefined;
     if (!loop) return;
     const id = out.id as string;
+    this.vendorCommon(loop, id);
     if (loop.$type === 'bpmn:StandardLoopCharacteristics') {
       this.unsupport(id, 'A standard loop (repeat while a condition holds)', 'Model the repetition with an exclusive gateway and a flow back, or use multi-instance.');
+      this.ledger.subtree(loop, 'not-run');
       return;
     }
     const mi: Json = {};
     if (loop.isSequential === true) mi.sequential = true;
     const zeebe = this.dialects.extension(loop, 'loopCharacteristics', ['zeebe']);
-    const collection = text(loop, 'collection') ?? this.dialects.attr(loop, 'collection')?.value ?? text(zeebe, 'inputCollection');
+    const zeebeFailed = (key: string) => () => zeebe && this.ledger.option(zeebe, key, 'not-run');
+    const engineCollection = text(loop, 'collection') === undefined ? this.dialects.attr(loop, 'collection') : undefined;
+    const collection = text(loop, 'collection') ?? engineCollection?.value ?? this.vtext(zeebe, 'inputCollection');
     if (collection) {
-      const feel = text(loop, 'collection') ? collection : this.expression(id, 'multi-instance collection', /^[$#]\{|^=/.test(collection) ? collection : collection);
+      const failed = engineCollection ? () => this.attrNotRun(loop, engineCollection, 'collection') : zeebeFailed('inputCollection');
+      const feel = text(loop, 'collection') ? collection : this.expression(id, 'multi-instance collection', collection, undefined, failed);
       if (feel !== undefined) mi.collection = feel;
     }
     const cardinality = loop.loopCardinality as ModdleElement | undefined;
@@ -736,18 +1149,28 @@ class Importer {
       const feel = this.expression(id, 'loop cardinality', cardinality.body, text(cardinality, 'language'));
       if (feel !== undefined) mi.cardinality = feel;
     }
-    const element = text(loop, 'elementVariable') ?? this.dialects.attr(loop, 'elementVariable')?.value ?? text(zeebe, 'inputElement');
+    const engineElement = text(loop, 'elementVariable') === undefined ? this.dialects.attr(loop, 'elementVariable') : undefined;
+    const element = text(loop, 'elementVariable') ?? engineElement?.value ?? this.vtext(zeebe, 'inputElement');
     if (element && VARIABLE.test(element)) mi.elementVariable = element;
+    else if (element) {
+      if (engineElement) this.attrNotRun(loop, engineElement, 'elementVariable');
+      else zeebeFailed('inputElement')();
+      this.unsupport(id, `The multi-instance element variable "${clip(element, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_"); each run sees its item as "item" meanwhile.');
+    }
     const completion = loop.completionCondition as ModdleElement | undefined;
     if (completion && typeof completion.body === 'string') {
       const feel = this.expression(id, 'completion condition', completion.body, text(completion, 'language'));
       if (feel !== undefined) mi.completionCondition = feel;
     }
-    const outputCollection = text(loop, 'outputCollection') ?? text(zeebe, 'outputCollection');
+    const outputCollection = text(loop, 'outputCollection') ?? this.vtext(zeebe, 'outputCollection');
     if (outputCollection && VARIABLE.test(outputCollection)) mi.outputCollection = outputCollection;
-    const outputElement = text(loop, 'outputElement') ?? text(zeebe, 'outputElement');
+    else if (outputCollection) {
+      zeebeFailed('outputCollection')();
+      this.unsupport(id, `The multi-instance output collection "${clip(outputCollection, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_").');
+    }
+    const outputElement = text(loop, 'outputElement') ?? this.vtext(zeebe, 'outputElement');
     if (outputElement) {
-      const feel = text(loop, 'outputElement') ? outputElement : this.expression(id, 'output element', outputElement);
+      const feel = text(loop, 'outputElement') ? outputElement : this.expression(id, 'output element', outputElement, undefined, zeebeFailed('outputElement'));
       if (feel !== undefined) mi.outputElement = feel;
     }
     if (mi.collection === undefined && mi.cardinality === undefined) {
@@ -771,6 +1194,17 @@ class Importer {
     const event = this.eventDefinition(e, ['timer', 'message', 'signal', 'error', 'escalation', 'conditional']);
     if (event) out.event = event;
     if (e.isInterrupting === false) out.interrupting = false;
+    // The main process's none start event gives the start form (run); another's form shows nowhere.
+    if (e !== this.mainStart) {
+      const formKey = this.formKey(e);
+      if (formKey) {
+        const engine = this.dialects.attr(e, 'formKey');
+        if (engine) this.ledger.attribute(e, `${engine.dialect}:formKey`, 'ignored');
+        const zeebe = this.dialects.extension(e, 'formDefinition', ['zeebe']);
+        if (zeebe) this.ledger.element(zeebe, 'ignored');
+        this.note(out.id as string, `start form "${formKey}" ignored (only the start event that starts the process shows a form)`);
+      }
+    }
   }
 
   endEvent(e: ModdleElement, out: Json) {
@@ -1004,6 +1438,57 @@ class Importer {
 }
 
 type Translator = (this: Importer, e: ModdleElement, out: Json) => void;
+
+/** Where vendor variable mappings run: Camunda 7 input/output parameters, Camunda 8 io mappings. */
+const MAPPED = {
+  camunda: new Set(['serviceTask', 'scriptTask', 'userTask', 'businessRuleTask']),
+  zeebe: new Set(['serviceTask', 'scriptTask', 'userTask', 'businessRuleTask', 'callActivity']),
+};
+
+const COMMITS = 'Trellis commits every step before the next, and runs jobs in the order they come';
+const ENGINE_VERSIONS = 'Trellis starts the published version of what it calls';
+const TEMPLATES = "element templates shape only the modeler's properties panel";
+/** Vendor attributes (and a few elements) that change nothing in Trellis: noted as ignored, with the reason. */
+const IGNORED: Record<string, string> = {
+  async: COMMITS,
+  asyncBefore: COMMITS,
+  asyncAfter: COMMITS,
+  exclusive: COMMITS,
+  jobPriority: COMMITS,
+  taskPriority: COMMITS,
+  failedJobRetryTimeCycle: 'retries are set per service task (its retries), not as a time cycle',
+  historyTimeToLive: "Trellis keeps an instance's history as long as the company keeps its records",
+  versionTag: 'Trellis numbers the versions of a definition itself',
+  isStartableInTasklist: 'a member may start any process its startableBy allows: set startableBy to narrow it',
+  executionPlatform: 'it names the engine the file was modelled for',
+  executionPlatformVersion: 'it names the engine the file was modelled for',
+  calledElementBinding: ENGINE_VERSIONS,
+  calledElementVersion: ENGINE_VERSIONS,
+  calledElementVersionTag: ENGINE_VERSIONS,
+  calledElementTenantId: ENGINE_VERSIONS,
+  decisionRefBinding: 'Trellis evaluates the decisions published with the process version',
+  decisionRefVersion: 'Trellis evaluates the decisions published with the process version',
+  decisionRefVersionTag: 'Trellis evaluates the decisions published with the process version',
+  decisionRefTenantId: 'Trellis evaluates the decisions published with the process version',
+  modelerTemplate: TEMPLATES,
+  modelerTemplateVersion: TEMPLATES,
+  modelerTemplateIcon: TEMPLATES,
+  errorMessage: 'a Trellis error carries its code; the message is for people and is not kept',
+  diagramRelationId: "it links the file to Camunda's modeler",
+};
+
+/** What to do about a vendor feature nobody translated, by its local name. */
+const HINTS: Record<string, string> = {
+  errorCodeVariable: 'Trellis does not put a caught error\'s code in a variable: have the thrower pass what the handler needs in the error\'s variables.',
+  errorMessageVariable: 'Trellis does not put a caught error\'s message in a variable: have the thrower pass what the handler needs in the error\'s variables.',
+  escalationCodeVariable: 'Trellis does not put a caught escalation\'s code in a variable: pass what the handler needs in its variables.',
+  variableName: 'Trellis does not run conditional events: wait for a message or a timer instead.',
+  variableEvents: 'Trellis does not run conditional events: wait for a message or a timer instead.',
+  taskDefinition: 'Trellis runs jobs only for service tasks: make it a service task with this job type, or name what the task does the Trellis way.',
+  taskHeaders: 'Task headers become the settings of a service task\'s connector; elsewhere nothing reads them: remove them, or make the step a service task.',
+};
+
+const DIALECT_NAMES: Record<VendorDialect, string> = { camunda: 'Camunda 7', zeebe: 'Camunda 8', flowable: 'Flowable', activiti: 'Activiti', modeler: 'Camunda Modeler', flowableModeler: 'Flowable Modeler' };
 
 /** BPMN type → translation; aliases share one (SubProcess, Transaction, AdHocSubProcess). */
 const ELEMENTS: Record<string, Translator> = {

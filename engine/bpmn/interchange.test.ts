@@ -41,6 +41,30 @@ describe('Camunda 8 (zeebe) import', () => {
     expect(report.unsupported).toEqual([]);
     expect(definition.importIssues).toBeUndefined();
   });
+
+  it('maps the io mappings of user and business rule tasks, and reports what it cannot run, by element', async () => {
+    // given a model with a Camunda 8 feature on every kind of element
+    const { definition, report } = await importBpmn(fixture('camunda8-features.bpmn'));
+    const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
+    // then the user task keeps its inputs and outputs, form, assignment, schedule and priority
+    expect(byId.fill).toMatchObject({ formKey: 'fill-order', assignee: '=owner', candidateUsers: ['lan@example.com', 'minh@example.com'], dueDate: '"2026-12-31T17:00:00Z"', priority: '=urgency', inputs: { owner: 'order.owner' }, outputs: { total: 'quantity * price' } });
+    expect(byId.classify).toMatchObject({ decisionRef: 'order-class', resultVariable: 'classResult', inputs: { amount: 'total' }, outputs: { orderClass: 'classResult' } });
+    expect(byId.ship).toMatchObject({ calledElement: 'shipping', inputs: {}, outputs: {} });
+    expect(definition.startForm).toBe('order-form');
+    // and what it cannot run is named with its element: a draft for the unknown feature only
+    const named = (elementId: string, what: string) => expect.objectContaining({ elementId, what: expect.stringContaining(what) });
+    expect(report.unsupported).toEqual([
+      named('c8-features', 'A zeebe executionListener (on "start") runs job type "audit-start"'),
+      named('fill', 'The follow-up date "=now() + duration("P1D")" is not kept'),
+      named('fill', 'The task headers "layout" are not kept'),
+      named('fill', 'A zeebe taskListener (on "completing") runs job type "notify-sales"'),
+      named('classify', 'The output mapping target "order.class" is not a variable name'),
+      named('confirm', 'zeebe:linkedResources is not run by Trellis'),
+    ]);
+    expect((definition.importIssues ?? []).map((i) => i.elementId).sort()).toEqual(['c8-features', 'classify', 'confirm', 'fill']);
+    expect(report.extensions).toContainEqual({ elementId: 'fill', name: 'zeebe:taskSchedule@followUpDate', outcome: 'not-run' });
+    expect(report.extensions).toContainEqual({ elementId: 'classify', name: 'zeebe:calledDecision@bindingType', outcome: 'ignored' });
+  });
 });
 
 describe('Camunda 7 and Flowable import', () => {
@@ -82,6 +106,29 @@ describe('Camunda 7 and Flowable import', () => {
     expect(publishing.diagnostics.filter((d) => d.ruleId === 'publishable').map((d) => d.elementId).sort()).toEqual(['java', 'js', 'no', 'review', 'review']);
   });
 
+  it('maps Camunda 7 input/output parameters of user and business rule tasks, the initiator and the starter groups', async () => {
+    // given a model with a Camunda 7 feature on every kind of element
+    const { definition, report } = await importBpmn(fixture('camunda7-features.bpmn'));
+    const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
+    // then
+    expect(byId.approve).toMatchObject({ assignee: '=initiator.email', candidateGroups: ['management', 'sales'], dueDate: '"P2D"', priority: 60, formKey: 'approve-order', inputs: { total: 'amount * 2' }, outputs: { approved: 'decision = "yes"' } });
+    expect(byId.classify).toMatchObject({ decisionRef: 'order-class', resultVariable: 'classResult', mapDecisionResult: 'singleEntry', inputs: { amount: 'order.amount' }, outputs: { orderClass: 'classResult' } });
+    expect(byId.charge).toMatchObject({ taskType: 'charge-card', inputs: { card: 'order.card' } });
+    expect(byId.ship).toEqual(expect.objectContaining({ inputs: { to: 'address' } }));
+    expect(byId.ship).not.toHaveProperty('outputs');
+    expect(definition).toMatchObject({ startForm: 'start-order', startableBy: { groups: ['accounting', 'sales'] } });
+    // Camunda 7 would also write the submission: the import says so
+    expect(report.translated).toContainEqual({ elementId: 'approve', what: expect.stringContaining('Camunda 7 also writes the submitted variables to the process') });
+    expect(report.unsupported.map((u) => u.elementId)).toEqual(['c7-features', 'approve', 'approve', 'approve', 'charge', 'ship', 'f4', 'declined']);
+  });
+
+  it('reads Flowable\'s initiator as Trellis\'s, and initiator-can-complete="false" as Trellis does', async () => {
+    const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
+    const { definition, report } = await importBpmn(xml);
+    expect(els(definition).filter((e) => e.type === 'userTask').map((e) => (e as { assignee?: string }).assignee)).toEqual(Array(5).fill('=initiator.email'));
+    expect(report.extensions.filter((x) => x.name === 'flowableModeler:initiator-can-complete').map((x) => x.outcome)).toEqual(Array(5).fill('translated'));
+  });
+
   it('reads Flowable form outcomes in conditions', async () => {
     const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
     const { definition } = await importBpmn(xml);
@@ -114,6 +161,38 @@ describe('JSON → BPMN → JSON', () => {
     // every element and flow is drawn
     const drawn = new Set(Object.keys({ ...diagrams![0]!.shapes, ...diagrams![0]!.edges }));
     for (const item of [...els(invoiceApproval), ...flows(invoiceApproval)]) expect(drawn.has(item.id), item.id).toBe(true);
+  });
+});
+
+describe('user and business rule task mappings through BPMN', () => {
+  it('come back from an export as they went in, empty outputs included', async () => {
+    // given
+    const definition: ProcessDefinitionInput = {
+      formatVersion: 1,
+      key: 'mapped',
+      version: 1,
+      name: 'Mapped',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'decide', type: 'businessRuleTask', decisionRef: 'level', resultVariable: 'levelResult', inputs: { amount: 'expense.amount' }, outputs: { approvalLevel: 'levelResult' } },
+        { id: 'review', type: 'userTask', formKey: 'review', candidateGroups: ['managers'], inputs: { b: 'x', a: 'b + 1' }, outputs: { managerReviewOutcome: 'reviewOutcome' } },
+        { id: 'ack', type: 'userTask', formKey: 'ack', candidateGroups: ['managers'], outputs: {} },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'decide' },
+        { id: 'f2', source: 'decide', target: 'review' },
+        { id: 'f3', source: 'review', target: 'ack' },
+        { id: 'f4', source: 'ack', target: 'end' },
+      ],
+    };
+    // when
+    const { definition: again, report } = await importBpmn(await exportBpmn(definition));
+    // then (inputs keep their order: each sees the ones before it)
+    const { diagrams: _, ...semantic } = again;
+    expect(semantic).toEqual(canonicalDefinition(definition));
+    expect(Object.keys((els(again).find((e) => e.id === 'review') as { inputs: object }).inputs)).toEqual(['b', 'a']);
+    expect(report.unsupported).toEqual([]);
   });
 });
 

@@ -21,10 +21,12 @@ export const trellisModdle = {
       extends: ['bpmn:UserTask'],
       properties: [attr('formKey'), attr('candidateGroups'), attr('candidateRole'), attr('candidateUsers'), attr('assignee'), attr('dueDate'), attr('priority'),
         // The four-eyes rule: `notInitiator="true"`, `notCompletedBy="taskA, taskB"` (user task ids).
-        attr('notInitiator', 'Boolean'), attr('notCompletedBy')],
+        attr('notInitiator', 'Boolean'), attr('notCompletedBy'),
+        // `none`: an empty map (empty outputs: nothing the task produces reaches the process).
+        attr('inputs'), attr('outputs')],
     },
     { name: 'ServiceTaskProps', isAbstract: true, extends: ['bpmn:ServiceTask'], properties: [attr('taskType'), attr('retries', 'Integer')] },
-    { name: 'BusinessRuleTaskProps', isAbstract: true, extends: ['bpmn:BusinessRuleTask'], properties: [attr('decisionRef'), attr('resultVariable'), attr('mapDecisionResult')] },
+    { name: 'BusinessRuleTaskProps', isAbstract: true, extends: ['bpmn:BusinessRuleTask'], properties: [attr('decisionRef'), attr('resultVariable'), attr('mapDecisionResult'), attr('inputs'), attr('outputs')] },
     /** `none` on inputs/outputs: pass no variables (absent: all are passed). */
     { name: 'CallActivityProps', isAbstract: true, extends: ['bpmn:CallActivity'], properties: [attr('inputs'), attr('outputs')] },
     { name: 'EndEventProps', isAbstract: true, extends: ['bpmn:EndEvent'], properties: [attr('outcome')] },
@@ -37,7 +39,11 @@ export const trellisModdle = {
       extends: ['bpmn:MultiInstanceLoopCharacteristics'],
       properties: [attr('collection'), attr('elementVariable'), attr('outputCollection'), attr('outputElement')],
     },
-    /** In extensionElements: `kind` is input (to a job or child), output (from a child), set (after the step) or payload (of a message). */
+    /**
+     * In extensionElements: `kind` is input (to a job or child; a user or business rule task's own
+     * variables), output (from a child; what a user or business rule task writes to the process),
+     * set (after the step) or payload (of a message).
+     */
     { name: 'Mapping', superClass: ['Element'], properties: [attr('kind'), attr('target'), attr('source')] },
     /** A connector setting of a service task. */
     { name: 'Setting', superClass: ['Element'], properties: [attr('name'), attr('value')] },

@@ -1,4 +1,5 @@
 /** Shapes a decision's result for a business rule task (Camunda's mapDecisionResult). */
+import { taskInputs } from '../compile/mappings';
 import type { BusinessRuleTask } from '../model/definition';
 import type { Decision } from './model';
 import { evaluateDecision } from './evaluate';
@@ -19,7 +20,9 @@ export function decisionResultFor(task: BusinessRuleTask, decisions: ReadonlyMap
 }
 
 function compute(task: BusinessRuleTask, decisions: ReadonlyMap<string, Decision>, variables: Variables): TaskResult {
-  const result = evaluateDecision(decisions, task.decisionRef, variables);
+  // The decision sees the task's inputs beside the process variables.
+  const scope = task.inputs === undefined ? variables : { ...variables, ...taskInputs(task, variables) };
+  const result = evaluateDecision(decisions, task.decisionRef, scope);
   if (!result.ok) return result;
   const decision = decisions.get(task.decisionRef)!;
   const where = `Business rule task "${task.id}" (${task.mapDecisionResult})`;

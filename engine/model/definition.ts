@@ -170,6 +170,25 @@ export const endEventSchema = z.strictObject({
   event: z.discriminatedUnion('kind', [errorEventSchema, escalationEventSchema, messageEventSchema, signalEventSchema]).optional(),
 });
 
+/** Variable name → FEEL expression, evaluated in order (each sees the ones before it). */
+const assignments = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), expression);
+
+/**
+ * Input and output mappings of a user task or business rule task (Camunda 8's io mapping).
+ * `inputs` are evaluated when the task is entered, in order, and are the task's own: its form
+ * and its decision see them, the process variables never do. With `outputs`, what the task
+ * produces (a user task's submission, a business rule task's result variable) stays the task's
+ * own too, and only the outputs — FEEL over the process variables, the inputs and that result —
+ * are written to the process. Without `outputs`, the submission is merged into the process
+ * variables and the decision result is stored in `resultVariable`, as without mappings.
+ * A user task that waits sees its inputs evaluated again when it completes (the engine keeps no
+ * task-local state between steps), so an output reading an input gets it as of completion.
+ */
+const taskMappings = {
+  inputs: assignments.optional(),
+  outputs: assignments.optional(),
+};
+
 export const userTaskSchema = z.strictObject({
   ...base,
   type: z.literal('userTask'),
@@ -190,6 +209,8 @@ export const userTaskSchema = z.strictObject({
   candidateRole: z.enum(['member', 'manager']).default('member'),
   /** FEEL expression giving the due date (a date or an ISO 8601 date string). */
   dueDate: expression.optional(),
+  /** See taskMappings; a multi-instance task maps each run (its item and loopCounter in scope). */
+  ...taskMappings,
   multiInstance: multiInstanceSchema.optional(),
   /**
    * Four-eyes rule (maker-checker): who may NOT work this task, even when a candidate. The
@@ -221,8 +242,6 @@ export const inclusiveGatewaySchema = z.strictObject({
   type: z.literal('inclusiveGateway'),
   default: elementId.optional(),
 });
-
-const assignments = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), expression);
 
 /**
  * An automated step. With `taskType`, the host runs a job of that type (a connector, a worker)
@@ -258,6 +277,8 @@ export const businessRuleTaskSchema = z.strictObject({
   decisionRef: z.string().min(1).max(200),
   resultVariable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
   mapDecisionResult: z.enum(['singleEntry', 'singleResult', 'collectEntries', 'resultList']).default('resultList'),
+  /** See taskMappings: the decision sees the inputs; with outputs, only they reach the process. */
+  ...taskMappings,
   multiInstance: multiInstanceSchema.optional(),
 });
 

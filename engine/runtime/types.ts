@@ -148,6 +148,11 @@ type EffectBody =
        * only when the task declares one.
        */
       excludedUsers?: string[];
+      /**
+       * The task's own variables from its input mappings (its form may show them; they are not
+       * process variables): present only when the task has inputs.
+       */
+      inputs?: Variables;
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string; loopIndex?: number }

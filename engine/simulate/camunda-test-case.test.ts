@@ -4,7 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importBpmn } from '../bpmn/import';
 import { compile, type CompiledProcess } from '../compile/compile';
 import { importDmn } from '../decisions/dmn';
+import type { Decision } from '../decisions/model';
+import type { ProcessDefinition } from '../model/definition';
 import { parseCamundaTestCases, runCamundaTestCaseFile } from './camunda-test-case';
+import { SimulatedHost } from './host';
+import { scenarioSchema } from './scenario';
+import { simulate } from './simulate';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
@@ -212,5 +217,64 @@ describe('the Camunda 7 invoice example, as imported', () => {
     expect(rejection?.failures).toEqual([
       'instruction #3 (COMPLETE_USER_TASK): Call activity "reviewInvoice" calls process "review-invoice", which was not found (put its definition beside this one, or name it with --with).',
     ]);
+  });
+});
+
+describe('the Camunda 8 expense review (user and business rule tasks with io mappings), as imported', () => {
+  const dir = path.join(fixtures, 'camunda8-review');
+  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+  let definition: ProcessDefinition;
+  let decisions: Decision[];
+  const catalog = (d: ProcessDefinition) => new Map([['expense-review', compile(d, { decisions })]]);
+
+  beforeAll(async () => {
+    decisions = await importDmn(read('expense-approval-level.dmn'));
+    const imported = await importBpmn(read('expense-review.bpmn'));
+    // given a file the import translates whole: nothing reported, nothing left a draft
+    expect(imported.report.unsupported).toEqual([]);
+    expect(imported.report.extensions.filter((x) => x.outcome === 'not-run')).toEqual([]);
+    definition = imported.definition as ProcessDefinition;
+  });
+
+  it('passes its Camunda Process Test cases, every path as Camunda runs them', () => {
+    // when
+    const { errors, results } = runCamundaTestCaseFile(JSON.parse(read('expense-review.test.json')), catalog(definition));
+    // then
+    expect(errors).toEqual([]);
+    expect(results.map((r) => r.name)).toHaveLength(4);
+    for (const result of results) expect(result, result.name).toEqual({ name: result.name, passed: true, failures: [] });
+  });
+
+  it.each(['auto-approved', 'manager-approves', 'director-rejects'])('runs %s.scenario.json, leaving only the mapped outputs in the process', (name) => {
+    // given
+    const scenario = scenarioSchema.parse(JSON.parse(read(`${name}.scenario.json`)));
+    // when
+    const result = simulate(compile(definition, { decisions }), scenario);
+    // then the path is Camunda's, and the tasks' inputs, submission and decision result stayed theirs
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('completed');
+    for (const local of ['amount', 'category', 'employee', 'levelResult', 'reviewOutcome']) expect(result.variables).not.toHaveProperty(local);
+  });
+
+  it("gives the review task its inputs, evaluated as it is entered, and not the process's", () => {
+    // given
+    const host = new SimulatedHost({ library: catalog(definition) });
+    // when
+    host.start(catalog(definition).get('expense-review')!, { expense: { employee: 'Lan', amount: 450, category: 'equipment' } });
+    // then
+    expect(host.tasks()).toEqual([expect.objectContaining({ elementId: 'ReviewExpense', inputs: { employee: 'Lan', amount: 450 }, candidateGroups: ['managers'], priority: 75 })]);
+  });
+
+  it('fails the approval path once the output mapping is removed: the gateway then always takes its default flow', () => {
+    // given the review task without its outputs (what an import that drops them runs)
+    const dropped = structuredClone(definition);
+    const review = dropped.elements.find((e) => e.id === 'ReviewExpense') as Extract<ProcessDefinition['elements'][number], { type: 'userTask' }>;
+    delete review.outputs;
+    // when
+    const { results } = runCamundaTestCaseFile(JSON.parse(read('expense-review.test.json')), catalog(dropped));
+    // then the manager's approval ends at "Expense rejected", as the issue describes
+    const approval = results.find((r) => r.name.startsWith('a manager approves'));
+    expect(approval?.passed).toBe(false);
+    expect(approval?.failures[0]).toContain('ExpenseApproved');
   });
 });

@@ -62,6 +62,8 @@ export interface UserTaskRecord {
   assignee: string | null;
   priority: number | null;
   dueDate: string | null;
+  /** The task's own variables from its input mappings (what its form would show beside the process's). */
+  inputs?: Variables;
   state: 'created' | 'completed' | 'canceled';
 }
 
@@ -426,6 +428,7 @@ export class SimulatedHost {
             assignee: effect.assignee,
             priority: effect.priority,
             dueDate: effect.dueDate,
+            ...(effect.inputs ? { inputs: effect.inputs } : {}),
             state: 'created',
           });
           break;

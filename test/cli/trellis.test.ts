@@ -204,6 +204,19 @@ describe('trellis test with Camunda Process Test cases', () => {
     expect(code).toBe(0);
   });
 
+  it('runs the Camunda 8 expense review: its test cases and scenarios take the paths Camunda takes, through the io mappings of its user and business rule tasks', async () => {
+    const dir = 'engine/simulate/fixtures/camunda8-review';
+    const { code, stdout } = await run('test', dir);
+    expect(stdout).toContain(`ok   ${dir}/expense-review.test.json › a manager approves: the review's outcome reaches the process through its output mapping`);
+    expect(stdout).toContain(`ok   ${dir}/director-rejects.scenario.json`);
+    expect(stdout).toContain('7 passed, 0 failed');
+    expect(code).toBe(0);
+    const simulated = await run('simulate', `${dir}/expense-review.bpmn`, '--scenario', `${dir}/manager-approves.scenario.json`);
+    expect(simulated.code).toBe(0);
+    expect(JSON.parse(simulated.stdout)).toMatchObject({ status: 'completed', path: ['ExpenseSubmitted', 'DetermineApprovalLevel', 'WhoApproves', 'ReviewExpense', 'Approved', 'ExpenseApproved'] });
+    expect(Object.keys(JSON.parse(simulated.stdout).variables).sort()).toEqual(['approvalLevel', 'expense', 'managerReviewOutcome', 'reviewComment']);
+  });
+
   it('fails a test case that does not hold, saying what was expected and found', async () => {
     const { code, stdout } = await run('test', 'engine/simulate/fixtures/charge-order.failing.test.json');
     expect(code).toBe(1);

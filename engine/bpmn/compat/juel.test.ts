@@ -18,6 +18,8 @@ describe('JUEL → FEEL text', () => {
     ['#{clarified}', 'clarified'],
     ['${amount > 1000}', 'amount > 1000'],
     ['${amount ge 100}', 'amount >= 100'],
+    // a variable named content is read as one; only bpmn-engine's content.output / content.input are refused
+    ['${content.subject}', 'content.subject'],
     ['${score <= 5}', 'score <= 5'],
     ['${a lt b}', 'a < b'],
     ['${a gt b}', 'a > b'],
@@ -226,6 +228,7 @@ describe('JUEL that is refused', () => {
     ['${execution.processBusinessKey}', /^"execution\.processBusinessKey" reads the engine object "execution"/],
     ['${authenticatedUserId}', /engine object "authenticatedUserId".*process variable/],
     ["${task.assignee == 'lan'}", /"task\.assignee" reads the engine object "task"/],
+    ['${content.output.form.amount}', /"content\.output\.form\.amount" reads bpmn-engine's activity content \("content\.output"\)/],
     ["${a['first name']}", /the key "first name" in "a\['first name'\]" is not a FEEL name.*rename the field/],
     ['${o.in}', /the key "in" in "o\.in" is a reserved word in FEEL/],
     ['${in > 1}', /variable "in" is a reserved word in FEEL.*rename the variable/],

@@ -428,6 +428,9 @@ class Emitter {
   private path(node: Extract<Node, { kind: 'member' | 'index' }>): Out {
     const root = rootOf(node);
     if (root.kind === 'name' && ENGINE_OBJECTS.has(root.name)) throw new Refusal(this.engineObjectReason(node, root.name));
+    if (root.kind === 'name' && root.name === ACTIVITY_CONTENT && ACTIVITY_CONTENT_PARTS.has(firstProperty(node) ?? '')) {
+      throw new Refusal(`${quote(this.span(node))} reads bpmn-engine's activity content ("content.${firstProperty(node)!}"), which Trellis expressions cannot see: a user task's submission and a job's result are variables in Trellis; read those`);
+    }
     const object = this.emit(node.object);
     const base = object.prec < PREC.atom || node.object.kind === 'number' ? `(${object.text})` : object.text;
     if (node.kind === 'member') return this.property(node, base, node.property);
@@ -523,6 +526,25 @@ class Emitter {
   private span(node: Span): string {
     return this.source.slice(node.from, node.to);
   }
+}
+
+/**
+ * bpmn-engine / bpmn-elements give an activity's expressions its message as `content`
+ * (`${content.output.form.amount}`); a variable named content is still read as one.
+ */
+const ACTIVITY_CONTENT = 'content';
+const ACTIVITY_CONTENT_PARTS = new Set(['output', 'input']);
+
+/** The first property read from the root of a path: `output` in content.output.form. */
+function firstProperty(node: Node): string | undefined {
+  let n = node;
+  let first: string | undefined;
+  while (n.kind === 'member' || n.kind === 'index') {
+    if (n.kind === 'member') first = n.property;
+    else first = n.index.kind === 'string' ? n.index.value : undefined;
+    n = n.object;
+  }
+  return first;
 }
 
 function rootOf(node: Node): Node {

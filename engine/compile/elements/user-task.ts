@@ -7,11 +7,14 @@ import { waitingActivity } from '../activity';
 import { withBoundaries } from '../boundaries';
 import { leaveAlong, onlyOutgoing, type CompileContext, type CreateTaskParams, type EffectAction } from '../context';
 import { beginLoop, finishLoop, forgetLoop, noRuns } from '../loop-actions';
+import { completeWith, taskInputs, taskOutputs } from '../mappings';
 import { completeRun, runVariables } from '../multi-instance';
 
 /**
  * A user task: asks the host to create an inbox task, then waits for `task.completed`.
  * Left any other way (a boundary event, a terminate end), it asks the host to cancel the task.
+ * Its inputs are the task's own (on the `createTask` effect); with outputs, only they reach the
+ * process variables, else the submission is merged (see mappings.ts).
  */
 export function userTask(element: Element, ctx: CompileContext) {
   if (element.type !== 'userTask') throw new Error(`userTask compiler got ${element.type}`);
@@ -22,7 +25,7 @@ export function userTask(element: Element, ctx: CompileContext) {
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
-    onDone: [update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } })), ...leave.actions],
+    onDone: [update(({ context, event }) => ({ variables: completeWith(element, context.variables, taskInputs(element, context.variables), eventVariables(event)) })), ...leave.actions],
   });
 }
 
@@ -35,7 +38,10 @@ function createTaskOrIncident(params: CreateTaskParams, element: UserTask): Effe
   return { type: 'raiseIncident', params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } } };
 }
 
-function taskParams(element: UserTask, variables: Variables, now: string | null, loop?: CreateTaskParams['loop']): CreateTaskParams {
+/** The task's assignment, dates and priority, evaluated with its inputs in scope (as Camunda 8 does). */
+function taskParams(element: UserTask, outer: Variables, now: string | null, loop?: CreateTaskParams['loop']): CreateTaskParams {
+  const inputs = element.inputs === undefined ? undefined : taskInputs(element, outer);
+  const variables = inputs === undefined ? outer : { ...outer, ...inputs };
   return {
     elementId: element.id,
     name: element.name ?? null,
@@ -47,6 +53,7 @@ function taskParams(element: UserTask, variables: Variables, now: string | null,
     priority: element.priority === undefined ? null : priorityOf(element.priority, variables),
     dueDate: element.dueDate === undefined ? null : dueDateOf(evaluateExpression(element.dueDate, variables).value, now),
     ...(loop ? { loop } : {}),
+    ...(inputs ? { inputs } : {}),
   };
 }
 
@@ -70,8 +77,9 @@ function priorityOf(value: number | string, variables: Variables): number | null
 
 /**
  * A multi-instance user task: one inbox task per item (all at once, or one after another). Runs'
- * submissions are collected into `outputCollection` rather than merged into the variables; when
- * all runs are done or the completion condition holds, open runs are cancelled and it moves on.
+ * submissions are collected into `outputCollection` rather than merged into the variables (each
+ * run's outputs, if it has any, are written as it completes); when all runs are done or the
+ * completion condition holds, open runs are cancelled and it moves on.
  */
 function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const mi = element.multiInstance!;
@@ -89,6 +97,13 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
     return completeRun(mi, loop, event.type === 'task.completed' ? (event.loopIndex ?? -1) : -1, eventVariables(event), context.variables);
   };
   const finish = finishLoop(id, mi, after);
+  // Each run's outputs reach the process as the run completes (its item, inputs and submission in scope).
+  const writeOutputs = update(({ context, event }) => {
+    const loop = loopOf(context);
+    if (element.outputs === undefined || !loop || event.type !== 'task.completed') return {};
+    const run = runVariables(mi, loop, event.loopIndex ?? -1, context.variables);
+    return { variables: { ...context.variables, ...taskOutputs(element.outputs, { ...run, ...taskInputs(element, run), ...eventVariables(event) }) } };
+  });
 
   return withBoundaries(ctx, element, {
     entry: [
@@ -106,10 +121,11 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
     ],
     on: {
       'task.completed': [
-        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
+        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [writeOutputs, finish, ...leave.actions] },
         {
           guard: isMine,
           actions: [
+            writeOutputs,
             collect((args) => {
               const result = after(args);
               args.enqueue(update(({ context: c }) => ({ loops: { ...c.loops, [id]: result.loop } })));

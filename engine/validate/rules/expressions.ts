@@ -15,6 +15,10 @@ export const expressions: Rule = {
     for (const e of definition.elements) {
       if (e.type === 'serviceTask' || e.type === 'scriptTask') for (const [name, expr] of Object.entries(e.set)) report(e.id, `Expression for variable "${name}"`, expr);
       if (e.type === 'callActivity') for (const [name, expr] of Object.entries({ ...e.inputs, ...e.outputs })) report(e.id, `Mapping "${name}"`, expr);
+      if (e.type === 'userTask' || e.type === 'businessRuleTask' || e.type === 'serviceTask') {
+        for (const [name, expr] of Object.entries(e.inputs ?? {})) report(e.id, `Input mapping "${name}"`, expr);
+      }
+      if (e.type === 'userTask' || e.type === 'businessRuleTask') for (const [name, expr] of Object.entries(e.outputs ?? {})) report(e.id, `Output mapping "${name}"`, expr);
       if (e.type === 'sendTask') for (const [name, expr] of Object.entries(e.message.payload ?? {})) report(e.id, `Payload expression "${name}"`, expr);
       if (e.type === 'userTask' && e.dueDate !== undefined) report(e.id, 'Due date', e.dueDate);
       if (e.type === 'userTask' && typeof e.candidateGroups === 'string') report(e.id, 'Candidate groups', e.candidateGroups.slice(1));
