@@ -37,7 +37,7 @@ const NOT_COUNTED = new Set([
   'conversationLink', 'text', 'script',
 ]);
 
-/** Counts by BPMN type, as `shared/corpus/tools/count_elements.py` reports them. */
+/** Counts by BPMN type, as the corpus tool `test/fixtures/corpus/tools/count_elements.py` reports them. */
 export function inventory(definitions: ModdleElement): Record<string, number> {
   const counts: Record<string, number> = {};
   const add = (name: string) => (counts[name] = (counts[name] ?? 0) + 1);

@@ -22,7 +22,7 @@ describe('the Camunda invoice decisions (DMN import)', async () => {
     ]);
   });
 
-  // Expected answers as the example's documentation gives them (shared/corpus/backoffice/README.md).
+  // Expected answers as the example's documentation gives them (test/fixtures/corpus/backoffice/README.md).
   it.each([
     [100, 'Misc', 'day-to-day expense', ['accounting', 'sales']],
     [250, 'Misc', 'budget', ['management']],

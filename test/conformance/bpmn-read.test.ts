@@ -1,5 +1,5 @@
 /**
- * Every BPMN file of the corpus (test/fixtures/corpus, a copy of shared/corpus) is read safely, and its
+ * Every BPMN file of the corpus (test/fixtures/corpus, a copy of the team corpus) is read safely, and its
  * inventory matches the corpus's own tool (tools/count_elements.py). Hostile files are refused
  * before parsing, quickly.
  */

@@ -1,5 +1,5 @@
 /**
- * The conformance corpus: a copy of shared/corpus lives in test/fixtures/corpus (with its licenses),
+ * The conformance corpus: a copy of the team corpus lives in test/fixtures/corpus (with its licenses),
  * so every corpus test runs on a clone with nothing beside it. TRELLIS_CORPUS points elsewhere.
  */
 import { execFileSync } from 'node:child_process';
