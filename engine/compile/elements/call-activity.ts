@@ -1,16 +1,13 @@
-import { evaluateExpression } from '../../expressions/feel';
 import type { Element } from '../../model/definition';
 import type { Variables } from '../../runtime/types';
 import { collect, effect, eventVariables, update } from '../actions';
 import { callDepth, limits } from '../../runtime/budget';
 import { waitingActivity } from '../activity';
 import { leaveAlong, onlyOutgoing, type CompileContext } from '../context';
+import { taskOutputs } from '../mappings';
 
 function mapVariables(mapping: Record<string, string> | undefined, source: Variables): Variables {
-  if (!mapping) return { ...source };
-  const out: Variables = {};
-  for (const [name, expression] of Object.entries(mapping)) out[name] = evaluateExpression(expression, source).value;
-  return out;
+  return mapping ? taskOutputs(mapping, source) : { ...source };
 }
 
 /** A call activity: asks the host to start a child instance, then waits for `child.completed`. */
