@@ -143,39 +143,58 @@ async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
 
 /** Definitions a call activity may call: other process definitions beside this one, and --with files. */
 async function libraryFor(definitionFile: string, extra: string[]): Promise<Map<string, CompiledProcess>> {
-  return libraryIn(path.dirname(definitionFile), extra, definitionFile);
+  return (await libraryIn(path.dirname(definitionFile), extra, definitionFile)).library;
+}
+
+/** A folder's processes: the ones that load, by key, and every definition file that does not, with why. */
+interface Library {
+  library: Map<string, CompiledProcess>;
+  notLoaded: { file: string; reason: string }[];
+  /** JSON files in the folder that are not process definitions (left alone, but named). */
+  other: string[];
 }
 
 /** Every valid process definition (JSON or BPMN) in a folder, plus `extra` files, by key. */
-async function libraryIn(dir: string, extra: string[], except?: string): Promise<Map<string, CompiledProcess>> {
+async function libraryIn(dir: string, extra: string[], except?: string): Promise<Library> {
   const definitionFile = except ?? '';
   const candidates = readdirSync(dir)
     .filter((n) => (n.endsWith('.json') && !/\.(scenario|form|decisions|test)\.json$/.test(n)) || isBpmn(n))
     .map((n) => path.join(dir, n))
     .filter((f) => path.resolve(f) !== path.resolve(definitionFile));
-  const library = new Map<string, CompiledProcess>();
+  const found: Library = { library: new Map(), notLoaded: [], other: [] };
   for (const file of [...candidates, ...extra]) {
     let data: { formatVersion?: unknown; key?: unknown; elements?: unknown };
     try {
       data = (await readDefinition(file)) as typeof data;
     } catch (error) {
       if (extra.includes(file)) throw error;
+      found.notLoaded.push({ file, reason: (error as Error).message.replace(`${file}: `, '') });
       continue;
     }
     if (data?.formatVersion === undefined || typeof data.key !== 'string' || !Array.isArray(data.elements)) {
       if (extra.includes(file)) throw new Error(`${file} is not a Trellis process definition`);
+      found.other.push(file);
       continue;
     }
-    const decisions = await decisionsBeside(file);
+    let decisions: Decision[];
+    try {
+      decisions = await decisionsBeside(file);
+    } catch (error) {
+      if (extra.includes(file)) throw error;
+      found.notLoaded.push({ file, reason: (error as Error).message });
+      continue;
+    }
     const validation = validateDefinition(data, { decisions });
     if (!validation.ok) {
       // A broken neighbour matters only if it is called; one named with --with must be valid.
       if (extra.includes(file)) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
+      const errors = validation.diagnostics.filter((d) => d.severity === 'error');
+      found.notLoaded.push({ file, reason: `process "${data.key}" is not valid: ${errors.map((d) => `[${d.ruleId}]${d.elementId ? ` ${d.elementId}` : ''}: ${d.message}`).join('; ')}` });
       continue;
     }
-    library.set(data.key, compile(data, { decisions }));
+    found.library.set(data.key, compile(data, { decisions }));
   }
-  return library;
+  return found;
 }
 
 async function runScenario(definitionFile: string, scenarioFile: string, extra: string[] = []): Promise<SimulationResult> {
@@ -245,9 +264,26 @@ async function testCommand(args: string[], out: Out): Promise<number> {
   const scenarios = findScenarios(target);
   let passed = 0;
   let failed = 0;
+  // Every folder the run reads processes from is loaded once, and each file that does not load is
+  // reported with its reason (and fails the run): a test never passes over a model it could not read.
+  const folders = new Map<string, Library>();
+  const folder = async (dir: string) => {
+    const key = path.resolve(dir);
+    let loaded = folders.get(key);
+    if (!loaded) {
+      loaded = await libraryIn(dir, []);
+      folders.set(key, loaded);
+      for (const { file, reason } of loaded.notLoaded) {
+        failed++;
+        out.log(`FAIL ${file} could not be loaded\n  ${reason}`);
+      }
+    }
+    return loaded;
+  };
   // Camunda Process Test cases (*.test.json) run against the processes in their folder.
   for (const file of findFiles(target, '.test.json')) {
-    const { errors, results } = runCamundaTestCaseFile(readJson(file), await libraryIn(path.dirname(file), []));
+    const { library, notLoaded } = await folder(path.dirname(file));
+    const { errors, results } = runCamundaTestCaseFile(readJson(file), library, { notLoaded: notLoaded.map((n) => path.basename(n.file)) });
     if (errors.length > 0) {
       failed++;
       out.log(`FAIL ${file}\n  ${errors.join('\n  ')}`);
@@ -259,8 +295,18 @@ async function testCommand(args: string[], out: Out): Promise<number> {
     }
   }
   for (const file of scenarios) {
+    const definition = definitionFor(file);
+    // The scenario's own definition reports its problems below; its neighbours are what a call activity may call.
+    if (existsSync(definition)) {
+      const loaded = await folder(path.dirname(definition));
+      if (loaded.notLoaded.some((n) => path.resolve(n.file) === path.resolve(definition))) {
+        failed++;
+        out.log(`FAIL ${file}\n  its definition ${definition} could not be loaded (above)`);
+        continue;
+      }
+    }
     try {
-      const result = await runScenario(definitionFor(file), file);
+      const result = await runScenario(definition, file);
       if (result.failures.length === 0 && result.status !== 'error') {
         passed++;
         out.log(`ok   ${file}`);

@@ -102,13 +102,16 @@ export type Translated = { ok: true; feel: string; note?: string } | { ok: false
 export function toFeel(raw: string, language?: string, options: { dueDate?: boolean } = {}): Translated {
   const value = raw.trim();
   if (value === '') return { ok: false, reason: 'the expression is empty' };
-  if (language && /feel/i.test(language)) return checked(value.startsWith('=') ? value.slice(1) : value);
+  // Trimmed once, here: `= approved ` is `approved`, so an export and a second import give the same text.
+  const body = value.startsWith('=') ? value.slice(1).trim() : value;
+  if (body === '') return { ok: false, reason: 'the expression is empty' };
+  if (language && /feel/i.test(language)) return checked(body);
   if (language && !/juel|javax\.el|expression-language/i.test(language)) return { ok: false, reason: `expressions in "${language}" are not run by Trellis; rewrite it in FEEL` };
   if (value.startsWith('=')) {
-    const relative = options.dueDate && /^\s*(?:now|today)\(\)\s*\+\s*duration\(\s*"(P[0-9YMWDTHS.]+)"\s*\)\s*$/.exec(value.slice(1));
+    const relative = options.dueDate && /^(?:now|today)\(\)\s*\+\s*duration\(\s*"(P[0-9YMWDTHS.]+)"\s*\)$/.exec(body);
     // Trellis FEEL has no clock; "from now" becomes a duration the host counts from the task's creation.
-    if (relative) return { ok: true, feel: `"${relative[1]}"`, note: `FEEL "${value.slice(1)}" → "${relative[1]}" (a duration from the task's creation)` };
-    return checked(value.slice(1));
+    if (relative) return { ok: true, feel: `"${relative[1]}"`, note: `FEEL "${body}" → "${relative[1]}" (a duration from the task's creation)` };
+    return checked(body);
   }
   if (isJuel(value)) {
     const date = options.dueDate ? relativeDate(value) : null;

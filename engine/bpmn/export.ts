@@ -370,6 +370,8 @@ class Writer {
         return this.create('bpmn:LinkEventDefinition', { name: event.name });
       case 'conditional':
         return this.create('bpmn:ConditionalEventDefinition', { condition: this.expression(event.condition) });
+      case 'cancel':
+        return this.create('bpmn:CancelEventDefinition', {});
     }
   }
 

@@ -161,6 +161,11 @@ class Importer {
     this.mainStart = list(main.flowElements).find((e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0);
     this.initiatorVariable = this.initiator();
     this.vendorCommon(main, this.id(main));
+    // Issues an earlier import recorded (carried by its export) come first: the scope reads them, e.g. a
+    // flow whose condition was not translated keeps no condition rather than getting one by default.
+    for (const ext of this.dialects.extensions(main, ['trellis']).filter((x) => /^importIssue$/i.test(x.local))) {
+      this.unsupport(text(ext.element, 'elementId') ?? processIdOf(main), text(ext.element, 'what') ?? 'unsupported', text(ext.element, 'hint') ?? '');
+    }
     const mainScope = this.scope(main);
     this.recording = false;
     const pools = processes.filter((p) => p !== main).map((p) => {
@@ -179,9 +184,6 @@ class Importer {
     definition.name = processName;
     const description = this.name(main, 'description') ?? docs(main);
     if (description) definition.description = description;
-    for (const ext of this.dialects.extensions(main, ['trellis']).filter((x) => /^importIssue$/i.test(x.local))) {
-      this.unsupport(text(ext.element, 'elementId') ?? processIdOf(main), text(ext.element, 'what') ?? 'unsupported', text(ext.element, 'hint') ?? '');
-    }
     for (const k of ['category', 'startForm', 'businessKey'] as const) {
       const v = text(main, k);
       if (v) definition[k] = v;
@@ -298,6 +300,10 @@ class Importer {
     return clip(raw, 500);
   }
 
+  private hasIssue(elementId: string): boolean {
+    return this.unsupported.some((i) => i.elementId === elementId);
+  }
+
   private note(elementId: string, what: string) {
     this.translated.push({ elementId, what });
   }
@@ -316,14 +322,14 @@ class Importer {
   private scope(container: ModdleElement): { elements: Json[]; flows: Json[]; artifacts?: Artifact[] } {
     const elements: Json[] = [];
     const flows: Json[] = [];
-    const inclusive = new Set(list(container.flowElements).filter((e) => e.$type === 'bpmn:InclusiveGateway').map((g) => g));
+    const inclusive = new Set(list(container.flowElements).filter((e) => e.$type === 'bpmn:InclusiveGateway'));
     const artifacts: Artifact[] = [];
     for (const e of list(container.flowElements)) {
       if (e.$type === 'bpmn:SequenceFlow') {
         const flow = this.flow(e);
         // BPMN: a flow leaving an inclusive gateway without a condition is always taken.
         const source = e.sourceRef as ModdleElement | undefined;
-        if (source && inclusive.has(source) && flow.condition === undefined && source.default !== e && !e.conditionExpression) {
+        if (source && inclusive.has(source) && flow.condition === undefined && source.default !== e && !this.hasIssue(flow.id as string)) {
           flow.condition = 'true';
           this.note(flow.id as string, 'a flow leaving an inclusive gateway without a condition is always taken: condition "true"');
         }
@@ -343,7 +349,32 @@ class Importer {
       const artifact = this.artifact(a);
       if (artifact) artifacts.push(artifact);
     }
+    this.otherwiseFlows(elements, flows);
     return { elements, flows, ...(artifacts.length > 0 ? { artifacts } : {}) };
+  }
+
+  /**
+   * Camunda 7 and Flowable take a flow without a condition leaving an exclusive gateway when the
+   * gateway reaches it; drawn last, it is the "otherwise" of the gateway. One such flow on a gateway
+   * without a default becomes its default flow, which Trellis takes when no condition holds (the
+   * same, unless the file put conditions after it: the report says so). Several stay as they are,
+   * and validation names them.
+   */
+  private otherwiseFlows(elements: Json[], flows: Json[]) {
+    for (const g of elements) {
+      if (g.type !== 'exclusiveGateway' || g.default !== undefined) continue;
+      const out = flows.filter((f) => f.source === g.id);
+      const bare = out.filter((f) => f.condition === undefined && !this.hasIssue(f.id as string));
+      if (out.length < 2 || bare.length !== 1) continue;
+      const flow = bare[0]!;
+      g.default = flow.id;
+      const later = out.slice(out.indexOf(flow) + 1).map((f) => `"${f.id as string}"`);
+      this.note(
+        flow.id as string,
+        `a flow without a condition leaving exclusive gateway "${g.id as string}" is its default flow, taken when no condition holds` +
+          (later.length > 0 ? ` (the file lists ${later.join(', ')} after it, which Camunda 7 and Flowable would then not try; Trellis tries every condition first)` : ''),
+      );
+    }
   }
 
   private flow(f: ModdleElement): Json {
@@ -1237,9 +1268,9 @@ class Importer {
     out.type = 'boundaryEvent';
     out.attachedTo = this.ref(e.attachedToRef) ?? '';
     if (e.cancelActivity === false) out.cancelActivity = false;
-    const event = this.eventDefinition(e, ['timer', 'message', 'signal', 'error', 'escalation', 'conditional']);
+    const event = this.eventDefinition(e, ['timer', 'message', 'signal', 'error', 'escalation', 'conditional', 'cancel']);
     if (event) out.event = event;
-    else this.unsupport(out.id as string, 'A boundary event that does not say what it waits for', 'Choose what it waits for (timer, message, signal, error or escalation).');
+    else if (list(e.eventDefinitions).length === 0 && list(e.eventDefinitionRefs).length === 0) this.unsupport(out.id as string, 'A boundary event that does not say what it waits for', 'Choose what it waits for (timer, message, signal, error or escalation).');
   }
 
   /** The element's one event definition in Trellis form; others (or more than one) are reported. */
@@ -1254,7 +1285,7 @@ class Importer {
     // What waits for the event (start, catch, boundary) may say who sends it; a throw sends it itself.
     const catching = allowed.includes('timer') || e.$type === 'bpmn:IntermediateCatchEvent';
     if (!allowed.includes(kind)) {
-      this.unsupport(id, `A ${kind} event definition on a ${e.$type.slice(5)}`, kind === 'compensate' || kind === 'cancel' ? 'Compensation and cancel events are not supported; model the undo steps explicitly.' : 'Use an event kind Trellis supports here.');
+      this.unsupport(id, `A ${kind} event definition on a ${e.$type.slice(5)}`, kind === 'compensate' ? 'Compensation events are not supported; model the undo steps explicitly.' : kind === 'cancel' ? 'Cancel events belong to transactions, which Trellis does not run; model the cancellation with error events.' : 'Use an event kind Trellis supports here.');
       return undefined;
     }
     switch (kind) {
@@ -1296,6 +1327,9 @@ class Importer {
       }
       case 'link':
         return { kind: 'link', name: clip(typeof d.name === 'string' && d.name ? d.name : id, 200) };
+      case 'cancel':
+        this.unsupport(id, 'A cancel boundary event', 'Cancel events belong to transactions, which Trellis does not run (a transaction imports as a plain subprocess that is never cancelled); model the cancellation with an error end event and an error boundary event.');
+        return { kind: 'cancel' };
       case 'conditional': {
         const condition = d.condition as ModdleElement | undefined;
         const feel = this.expression(id, 'condition', text(condition, 'body') ?? '', text(condition, 'language'));

@@ -11,6 +11,8 @@ import { importBpmn } from './import';
 /** Canonical definitions are input-typed (defaults left out); their elements read as elements. */
 const els = (d: { elements: unknown[] }) => d.elements as Element[];
 const flows = (d: { flows: unknown[] }) => d.flows as SequenceFlow[];
+/** A definition without its diagrams (a file without DI gets one laid out by its first export). */
+const semantic = ({ diagrams: _, ...rest }: ProcessDefinitionInput) => rest as ProcessDefinitionInput;
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const invoiceApproval = JSON.parse(readFileSync(path.resolve(__dirname, '../../definitions/accounting/invoice-approval/process.json'), 'utf8')) as ProcessDefinitionInput;
 
@@ -133,6 +135,66 @@ describe('Camunda 7 and Flowable import', () => {
     const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
     const { definition } = await importBpmn(xml);
     expect(flows(definition).map((f) => f.condition).filter(Boolean)).toContain('form_loanreview_outcome = "Accept"');
+  });
+});
+
+describe('expressions are trimmed once, at import', () => {
+  const gateway = (conditions: string[]) => `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+    <process id="p" isExecutable="true"><startEvent id="s"/><exclusiveGateway id="g" default="other"/><endEvent id="e"/>
+      <sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+      ${conditions.map((c, i) => `<sequenceFlow id="c${i}" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression"><![CDATA[${c}]]></conditionExpression></sequenceFlow>`).join('\n')}
+      <sequenceFlow id="other" sourceRef="g" targetRef="e"/></process></definitions>`;
+
+  it('a Camunda 8 condition written "= approved " imports as "approved", and import → export → import is identical', async () => {
+    const conditions = ['= approved ', '=  amount > 100\n', '${ approved }', '  not(approved)  '];
+    const first = await importBpmn(gateway(conditions));
+    expect(flows(first.definition).filter((f) => f.id.startsWith('c')).map((f) => f.condition)).toEqual(['approved', 'amount > 100', 'approved', 'not(approved)']);
+    // The file has no diagram, so the first export lays one out: the rest is identical, and from then on all of it.
+    const again = await importBpmn(await exportBpmn(first.definition));
+    expect(canonicalJson(semantic(again.definition))).toBe(canonicalJson(first.definition));
+    const third = await importBpmn(await exportBpmn(again.definition));
+    expect(canonicalJson(third.definition)).toBe(canonicalJson(again.definition));
+  });
+
+  it('an expression that is only "=" is reported as empty, naming the flow', async () => {
+    const { definition, report } = await importBpmn(gateway(['=  ']));
+    expect(flows(definition).find((f) => f.id === 'c0')?.condition).toBeUndefined();
+    expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'c0', what: expect.stringContaining('the expression is empty') }));
+  });
+});
+
+describe('cancel boundary events', () => {
+  it('are kept, and named for what they are: cancel events belong to transactions, which are not run', async () => {
+    const xml = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="booking" isExecutable="true">
+      <startEvent id="s"/><transaction id="book"><startEvent id="ts"/><userTask id="reserve"/><endEvent id="te"/>
+        <sequenceFlow id="t1" sourceRef="ts" targetRef="reserve"/><sequenceFlow id="t2" sourceRef="reserve" targetRef="te"/></transaction>
+      <boundaryEvent id="cancelled" attachedToRef="book"><cancelEventDefinition/></boundaryEvent>
+      <endEvent id="done"/><endEvent id="undone"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="book"/><sequenceFlow id="f2" sourceRef="book" targetRef="done"/><sequenceFlow id="f3" sourceRef="cancelled" targetRef="undone"/></process></definitions>`;
+    const { definition, report } = await importBpmn(xml);
+    expect(els(definition).find((e) => e.id === 'cancelled')).toMatchObject({ type: 'boundaryEvent', attachedTo: 'book', event: { kind: 'cancel' } });
+    const onBoundary = report.unsupported.filter((u) => u.elementId === 'cancelled');
+    expect(onBoundary.map((u) => u.what)).toEqual(['A cancel boundary event']);
+    expect(onBoundary[0]!.hint).toContain('Cancel events belong to transactions, which Trellis does not run');
+    const diagnostics = validateDefinition(definition).diagnostics.filter((d) => d.elementId === 'cancelled');
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'boundaryEvent "cancelled" cannot run in Trellis yet: a cancel event belongs to a transaction, and Trellis does not run transactions (one imports as a plain subprocess, which is never cancelled); model the cancellation with an error end event and an error boundary event.',
+    ]);
+    expect(JSON.stringify(validateDefinition(definition).diagnostics)).not.toContain('does not say what it waits for');
+    const again = await importBpmn(await exportBpmn(definition));
+    expect(canonicalJson(semantic(again.definition))).toBe(canonicalJson(definition));
+  });
+});
+
+describe('a boundary event whose event could not be kept', () => {
+  it('is named with the import\'s reason, not as one that does not say what it waits for', async () => {
+    const xml = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="refund" isExecutable="true">
+      <startEvent id="s"/><userTask id="charge"/><boundaryEvent id="undo" attachedToRef="charge"><compensateEventDefinition/></boundaryEvent><endEvent id="e"/>
+      <sequenceFlow id="f1" sourceRef="s" targetRef="charge"/><sequenceFlow id="f2" sourceRef="charge" targetRef="e"/></process></definitions>`;
+    const { definition } = await importBpmn(xml);
+    const messages = validateDefinition(definition).diagnostics.filter((d) => d.elementId === 'undo').map((d) => d.message);
+    expect(messages).toContain('Boundary event "undo" cannot run: A compensate event definition on a BoundaryEvent. Compensation events are not supported; model the undo steps explicitly.');
+    expect(messages.join()).not.toContain('does not say what it waits for');
   });
 });
 

@@ -86,6 +86,12 @@ export const escalationEventSchema = z.strictObject({ kind: z.literal('escalatio
  */
 export const conditionalEventSchema = z.strictObject({ kind: z.literal('conditional'), condition: z.string().min(1).max(2_000) });
 
+/**
+ * A cancel boundary event catches the cancellation of a transaction subprocess. Modelled so imported
+ * diagrams keep it; Trellis does not run transactions, and validation says so.
+ */
+export const cancelEventSchema = z.strictObject({ kind: z.literal('cancel') });
+
 /** A link joins a throw event to the catch event of the same name in the same scope: a "go to" that keeps diagrams tidy. */
 export const linkEventSchema = z.strictObject({ kind: z.literal('link'), name: messageName });
 
@@ -153,7 +159,7 @@ export const boundaryEventSchema = z.strictObject({
   attachedTo: elementId,
   cancelActivity: z.boolean().default(true),
   /** Absent only in an imported draft that left it open; validation requires it. */
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
+  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema, cancelEventSchema]).optional(),
 });
 
 export const endEventSchema = z.strictObject({

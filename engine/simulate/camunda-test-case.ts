@@ -27,6 +27,8 @@ export interface CamundaTestCaseResult {
 export interface CamundaTestCaseOptions {
   /** The simulated clock's start (default 2026-01-01T00:00:00Z). */
   startAt?: string;
+  /** Files beside the test case that could not be loaded (named when a process is not found). */
+  notLoaded?: readonly string[];
 }
 
 /**
@@ -102,10 +104,13 @@ type JobSelector = { jobType?: string; elementId?: string; processDefinitionId?:
 class TestCaseRun {
   private readonly host: SimulatedHost;
 
+  private readonly notLoaded: readonly string[];
+
   constructor(
     private readonly processes: ProcessCatalog,
     options: CamundaTestCaseOptions,
   ) {
+    this.notLoaded = options.notLoaded ?? [];
     const library = new Map([...processes.values()].map((p) => [p.definition.key, p] as const));
     this.host = new SimulatedHost({ library, startAt: options.startAt, unmockedJobs: 'wait' });
   }
@@ -117,7 +122,10 @@ class TestCaseRun {
       case 'CREATE_PROCESS_INSTANCE': {
         const id = instruction.processDefinitionSelector.processDefinitionId;
         const process = this.processFor(id);
-        if (!process) return `no process "${id}" was given to the test run (known: ${[...this.processes.keys()].join(', ') || 'none'})`;
+        if (!process) {
+          const missing = this.notLoaded.length > 0 ? `; not loaded: ${this.notLoaded.join(', ')}, see why above` : '';
+          return `no process "${id}" was given to the test run (known: ${[...this.processes.keys()].join(', ') || 'none'}${missing})`;
+        }
         host.start(process, instruction.variables ?? {}, { terminateAfter: (instruction.runtimeInstructions ?? []).map((r) => r.afterElementId) });
         return null;
       }

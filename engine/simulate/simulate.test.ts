@@ -7,6 +7,7 @@ import { importDmn } from '../decisions/dmn';
 import chargeOrder from './fixtures/charge-order.json';
 import { scenarioSchema } from './scenario';
 import { simulate } from './simulate';
+import { validateDefinition } from '../validate/validate';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 
@@ -76,3 +77,40 @@ describe('scenario: jobs completed as steps', () => {
     expect(result.failures).toEqual(['step 2: No job is open at "charge" (open jobs: none). Jobs stay open only with "jobs": "wait"; otherwise they complete at once.']);
   });
 });
+
+describe('an exclusive gateway with a flow that has no condition (Camunda 7, Flowable)', () => {
+  const model = (flows: string) => `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d" targetNamespace="t">
+    <process id="route" isExecutable="true"><startEvent id="s"/><exclusiveGateway id="g"/><endEvent id="big"/><endEvent id="small"/>
+      <sequenceFlow id="f0" sourceRef="s" targetRef="g"/>${flows}</process></definitions>`;
+  const conditioned = '<sequenceFlow id="toBig" sourceRef="g" targetRef="big"><conditionExpression xsi:type="tFormalExpression">${amount > 100}</conditionExpression></sequenceFlow>';
+  const bare = '<sequenceFlow id="toSmall" sourceRef="g" targetRef="small"/>';
+  const run = (process: CompiledProcess, amount: number) => simulate(process, scenarioSchema.parse({ variables: { amount } })).path.at(-1);
+
+  it('is the gateway\'s otherwise: its default flow, taken when no condition holds, as those engines take it last', async () => {
+    const { definition, report } = await importBpmn(model(conditioned + bare));
+    expect((definition.elements as { id: string }[]).find((e) => e.id === 'g')).toMatchObject({ default: 'toSmall' });
+    expect((definition.flows as { id: string; condition?: string }[]).find((f) => f.id === 'toSmall')?.condition).toBeUndefined();
+    expect(report.translated).toContainEqual({ elementId: 'toSmall', what: 'a flow without a condition leaving exclusive gateway "g" is its default flow, taken when no condition holds' });
+    const result = validateDefinition(definition);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics).toEqual([]);
+    const process = compile(definition);
+    expect(run(process, 500)).toBe('big');
+    expect(run(process, 5)).toBe('small');
+  });
+
+  it('says so when the file lists conditions after it, which Camunda 7 would then not try', async () => {
+    const { definition, report } = await importBpmn(model(bare + conditioned));
+    expect((definition.elements as { id: string }[]).find((e) => e.id === 'g')).toMatchObject({ default: 'toSmall' });
+    expect(report.translated).toContainEqual({ elementId: 'toSmall', what: expect.stringContaining('(the file lists "toBig" after it, which Camunda 7 and Flowable would then not try; Trellis tries every condition first)') });
+    expect(run(compile(definition), 500)).toBe('big');
+  });
+
+  it('two of them stay as they are, and validation names each', async () => {
+    const { definition } = await importBpmn(model(bare + bare.replaceAll('toSmall', 'toSmaller').replace('targetRef="small"', 'targetRef="big"')));
+    const result = validateDefinition(definition);
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.elementId)).toEqual(['toSmall', 'toSmaller']);
+  });
+});
+

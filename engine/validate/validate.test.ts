@@ -29,14 +29,15 @@ describe('validateDefinition', () => {
     );
   });
 
-  it('names a gateway without default whose conditions can all be false', () => {
-    expect(errors(gatewayWithoutDefault)).toContainEqual(
-      expect.objectContaining({
-        ruleId: 'exclusive-gateway',
-        elementId: 'bigAmount',
-        message: 'Exclusive gateway "bigAmount" has no default flow and its conditions can all be false; add a default flow.',
-      }),
-    );
+  it('accepts a gateway without default whose conditions can all be false, with a warning naming it (it runs: an incident when none holds)', () => {
+    const result = validateDefinition(gatewayWithoutDefault);
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics).toContainEqual({
+      ruleId: 'exclusive-gateway',
+      elementId: 'bigAmount',
+      severity: 'warning',
+      message: 'Exclusive gateway "bigAmount" has no default flow: when none of its conditions is true, the instance stops there with an incident. Add a default flow if another path should be taken then.',
+    });
   });
 
   it('names the element whose structure is wrong', () => {
@@ -54,8 +55,8 @@ describe('validateDefinition', () => {
     expect(found).toContainEqual(expect.objectContaining({ ruleId: 'expressions', elementId: 'accountingApproval', message: expect.stringContaining('no clock') }));
   });
 
-  it('finds elements that cannot be reached or cannot finish', () => {
-    const found = errors({
+  it('warns of elements that cannot be reached or cannot finish (they run as drawn: never entered, never done)', () => {
+    const result = validateDefinition({
       formatVersion: 1, key: 'loops', version: 1, name: 'Loops',
       elements: [
         { id: 'start', type: 'startEvent' },
@@ -71,9 +72,12 @@ describe('validateDefinition', () => {
         { id: 'f4', source: 'orphan', target: 'end' },
       ],
     });
-    expect(found.map((d) => [d.ruleId, d.elementId])).toEqual(
-      expect.arrayContaining([['reachability', 'a'], ['reachability', 'b'], ['reachability', 'orphan']]),
+    expect(result.ok).toBe(true);
+    expect(result.diagnostics.map((d) => [d.ruleId, d.elementId, d.severity])).toEqual(
+      expect.arrayContaining([['reachability', 'a', 'warning'], ['reachability', 'b', 'warning'], ['reachability', 'orphan', 'warning']]),
     );
+    expect(result.diagnostics.find((d) => d.elementId === 'orphan')?.message).toBe('userTask "orphan" cannot be reached from a start event (start), so it never runs.');
+    expect(result.diagnostics.find((d) => d.elementId === 'a')?.message).toBe('userTask "a" has no path to an end event: an instance that gets there never completes.');
   });
 
   it('rejects duplicate ids and conditions outside gateways', () => {

@@ -39,6 +39,7 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
 /** Event kinds Trellis models (so imports keep them) but does not run yet. */
 const EVENTS_NOT_YET_SUPPORTED: Record<string, string> = {
   conditional: 'conditional events are not supported yet; use a timer or message event, or an exclusive gateway after the step that changes the data',
+  cancel: 'a cancel event belongs to a transaction, and Trellis does not run transactions (one imports as a plain subprocess, which is never cancelled); model the cancellation with an error end event and an error boundary event',
 };
 
 export interface ValidateOptions {

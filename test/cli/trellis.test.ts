@@ -217,6 +217,46 @@ describe('trellis test with Camunda Process Test cases', () => {
     expect(Object.keys(JSON.parse(simulated.stdout).variables).sort()).toEqual(['approvalLevel', 'expense', 'managerReviewOutcome', 'reviewComment']);
   });
 
+  it('runs a Flowable model whose exclusive gateways have no default flow: both paths complete, and an outcome no condition expects stops the instance with an incident naming the gateway', async () => {
+    const dir = 'test/cli/fixtures/flowable-loan';
+    const { code, stdout } = await run('test', dir);
+    expect(stdout).toContain(`ok   ${dir}/accepted.scenario.json`);
+    expect(stdout).toContain(`ok   ${dir}/considered-then-rejected.scenario.json`);
+    expect(stdout).toContain(`ok   ${dir}/no-outcome.scenario.json`);
+    expect(stdout).toContain('3 passed, 0 failed');
+    expect(code).toBe(0);
+    const loan = 'test/fixtures/corpus/backoffice/flowable/loan.bpmn';
+    const validated = await run('validate', loan);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('warning [exclusive-gateway] sid-0D7A96A9-DF66-401C-9086-CDBE8A8E32BB: Exclusive gateway "sid-0D7A96A9-DF66-401C-9086-CDBE8A8E32BB" has no default flow');
+    const stopped = await run('simulate', loan, '--scenario', `${dir}/no-outcome.scenario.json`);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      status: 'incident',
+      active: ['sid-0D7A96A9-DF66-401C-9086-CDBE8A8E32BB'],
+      incidents: [{ elementId: 'sid-0D7A96A9-DF66-401C-9086-CDBE8A8E32BB', code: 'NO_FLOW_TAKEN', message: 'No condition of gateway "sid-0D7A96A9-DF66-401C-9086-CDBE8A8E32BB" is true and it has no default flow.' }],
+    });
+  });
+
+  it('names every file it could not load, with the reason, fails for it, and still runs the rest', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-test-'));
+    const copy = (from: string) => writeFileSync(path.join(dir, path.basename(from)), readFileSync(from));
+    copy('engine/simulate/fixtures/await-payment.json');
+    copy('engine/simulate/fixtures/await-payment.test.json');
+    // A process whose only step cannot run (a cron timer cycle), and a file that is not BPMN at all.
+    writeFileSync(path.join(dir, 'nightly.bpmn'), `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="nightly" isExecutable="true">
+      <startEvent id="start"><timerEventDefinition><timeCycle>0 0 2 * * ?</timeCycle></timerEventDefinition></startEvent>
+      <endEvent id="end"/><sequenceFlow id="f" sourceRef="start" targetRef="end"/></process></definitions>`);
+    writeFileSync(path.join(dir, 'broken.bpmn'), '<definitions');
+    writeFileSync(path.join(dir, 'nightly.test.json'), JSON.stringify({ testCases: [{ name: 'starts', instructions: [{ type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'nightly' } }] }] }));
+    const { code, stdout } = await run('test', dir);
+    expect(stdout).toContain(`FAIL ${path.join(dir, 'nightly.bpmn')} could not be loaded\n  process "nightly" is not valid: [timers] start: Timer "start": cycle "0 0 2 * * ?" is not an ISO 8601 repeating interval`);
+    expect(stdout).toContain(`FAIL ${path.join(dir, 'broken.bpmn')} could not be loaded\n  The file ends inside the tag <definitions>`);
+    expect(stdout).toContain('no process "nightly" was given to the test run (known: await-payment; not loaded: broken.bpmn, nightly.bpmn, see why above)');
+    expect(stdout).toContain(`ok   ${path.join(dir, 'await-payment.test.json')} › waits for the payment, then ships`);
+    expect(stdout).toMatch(/^\d+ passed, 3 failed$/m);
+    expect(code).toBe(1);
+  });
+
   it('fails a test case that does not hold, saying what was expected and found', async () => {
     const { code, stdout } = await run('test', 'engine/simulate/fixtures/charge-order.failing.test.json');
     expect(code).toBe(1);

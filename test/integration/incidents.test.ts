@@ -8,9 +8,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { auditEvents, jobs, memberships, processInstances, tasks, tenants, users } from '@/db/schema';
+import { auditEvents, jobs, memberships, processDefinitions, processInstances, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
-import { publishProcess } from '@/app/server/services/definitions';
+import { publishProcess, publishWarnings } from '@/app/server/services/definitions';
 import { ConnectorBusinessError } from '@/app/server/services/jobs';
 import { createWorker } from '@/app/server/worker';
 import { callerFor, demo } from '../support/callers';
@@ -71,6 +71,19 @@ async function publishAll(tenantId: string) {
       flows: [flow('f1', 's', 'split'), flow('f2', 'split', 'coolOff'), flow('f3', 'split', 'charge'), flow('f4', 'coolOff', 'join'), flow('f5', 'charge', 'join'), flow('f6', 'join', 'review'), flow('f7', 'review', 'e')],
     },
     [decision],
+  );
+  // A gateway without a default flow (legal BPMN, common in Flowable and Camunda models): it publishes, with a warning.
+  await publish(
+    {
+      formatVersion: 1,
+      key: 'review-outcome',
+      version: 1,
+      name: { en: 'Act on the review', vi: 'Xử lý theo kết quả xét duyệt' },
+      startForm: 'review-start',
+      elements: [{ id: 's', type: 'startEvent' }, { id: 'outcome', type: 'exclusiveGateway', name: { en: 'Outcome?', vi: 'Kết quả?' } }, task('accept'), task('reject'), { id: 'e', type: 'endEvent' }],
+      flows: [flow('f0', 's', 'outcome'), flow('toAccept', 'outcome', 'accept', 'result = "Accept"'), flow('toReject', 'outcome', 'reject', 'result = "Reject"'), flow('f3', 'accept', 'e'), flow('f4', 'reject', 'e')],
+    },
+    [decision, { key: 'review-start', version: 1, title: 'Kết quả', schema: { type: 'object', properties: { result: { type: 'string' } } } }],
   );
   // A bank call given an hour (an interrupting timer on it), and the same with the call as a called process.
   const withinAnHour = (key: string, activity: { id: string; type: string; taskType?: string; calledElement?: string }) =>
@@ -163,6 +176,25 @@ describe('incident.list', () => {
     // and the instance view says it has an incident
     expect(await (await callerFor(handle.db, demo.ngoc)).instance.get({ id: payment.id })).toMatchObject({ status: 'active', hasIncident: true });
     expect(await (await callerFor(handle.db, demo.ngoc)).instance.get({ id: routing.id })).toMatchObject({ status: 'incident', hasIncident: true });
+  });
+
+  it('shows a gateway without a default flow where no condition holds as an incident naming the gateway, which a retry with the data fixed moves on', async () => {
+    // it published with a warning naming the gateway, which the designer shows
+    const [published] = await handle.db.select().from(processDefinitions).where(eq(processDefinitions.key, 'review-outcome')).limit(1);
+    expect(await publishWarnings(handle.db, published!.tenantId, published!.definition)).toContainEqual({
+      elementId: 'outcome',
+      message: 'Exclusive gateway "outcome" has no default flow: when none of its conditions is true, the instance stops there with an incident. Add a default flow if another path should be taken then.',
+    });
+    const stuck = await start(demo.ngoc, 'review-outcome', { result: 'Later' });
+    expect(await instance(stuck.id)).toMatchObject({ status: 'incident' });
+    const admin = await callerFor(handle.db, ADMIN);
+    const listed = (await admin.incident.list()).find((i) => i.instanceId === stuck.id);
+    expect(listed).toMatchObject({ kind: 'instance', elementId: 'outcome', elementName: { vi: 'Kết quả?' }, code: 'NO_FLOW_TAKEN', message: 'No condition of gateway "outcome" is true and it has no default flow.' });
+    await admin.incident.retry({ kind: 'instance', id: stuck.id, variables: { result: 'Reject' } });
+    expect((await instance(stuck.id)).state).toMatchObject({ active: ['reject'] });
+    // and one whose condition holds goes its way
+    const accepted = await start(demo.ngoc, 'review-outcome', { result: 'Accept' });
+    expect((await instance(accepted.id)).state).toMatchObject({ active: ['accept'] });
   });
 
   it('is refused to anyone but an admin, as are retry and resolve', async () => {

@@ -23,7 +23,9 @@ export const events: Rule = {
       }
       if (e.type !== 'boundaryEvent') continue;
       if (!e.event) {
-        report(e.id, `Boundary event "${e.id}" does not say what it waits for; give it a timer, message, signal, error or escalation.`);
+        // An import that could not keep the event (compensation, a referenced definition) said why: say it again.
+        const issue = definition.importIssues?.find((i) => i.elementId === e.id);
+        report(e.id, issue ? `Boundary event "${e.id}" cannot run: ${issue.what.replace(/\.$/, '')}. ${issue.hint}` : `Boundary event "${e.id}" does not say what it waits for; give it a timer, message, signal, error or escalation.`);
         continue;
       }
       const activity = graph.elements.get(e.attachedTo);

@@ -1,7 +1,11 @@
 import type { Diagnostic, Rule } from '../diagnostic';
 import { successors, type ProcessGraph } from '../../model/graph';
 
-/** Every element can be reached from the start and can lead to an end. */
+/**
+ * Every element can be reached from the start and can lead to an end. Both are warnings: a step
+ * nothing leads to is never entered, and a path that never ends (a loop with no way out) leaves the
+ * instance waiting; the engine runs both as drawn, but the designer should know.
+ */
 export const reachability: Rule = {
   id: 'reachability',
   check(definition, graph) {
@@ -25,9 +29,9 @@ export const reachability: Rule = {
       // Event subprocesses are started by their trigger, not by a flow.
       if (e.type === 'subProcess' && e.triggeredByEvent) continue;
       if (!forward.has(e.id)) {
-        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot be reached from a start event (${startIds.join(', ')}).` });
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'warning', message: `${e.type} "${e.id}" cannot be reached from a start event (${startIds.join(', ')}), so it never runs.` });
       } else if (!backward.has(e.id)) {
-        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" has no path to an end event; the process could never complete from there.` });
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'warning', message: `${e.type} "${e.id}" has no path to an end event: an instance that gets there never completes.` });
       }
     }
     return out;
