@@ -202,6 +202,28 @@ export const processDefinitions = pgTable(
   (t) => [uniqueIndex('process_definitions_tenant_key_version_idx').on(t.tenantId, t.key, t.version)],
 );
 
+/**
+ * The designer's draft of a process (one per key and company): the definition as drawn, which may
+ * not validate yet, saved with a revision each save must name (optimistic: a stale save is a
+ * conflict, never an overwrite). Publishing makes it the next version and removes it.
+ */
+export const processDrafts = pgTable(
+  'process_drafts',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    revision: integer('revision').notNull().default(1),
+    /** What the last import of a file into this draft found, translated and could not run. */
+    importReport: jsonb('import_report').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('process_drafts_tenant_key_idx').on(t.tenantId, t.key)],
+);
+
 export const instanceStatuses = ['active', 'completed', 'incident', 'terminated'] as const;
 
 export const processInstances = pgTable(

@@ -20,6 +20,7 @@ export const accessEn = {
   action_manageWebhooks: 'manage webhooks',
   action_publishProcesses: 'publish processes',
   action_exportProcesses: 'export processes',
+  action_designProcesses: 'design processes',
 } as const;
 
 export const accessVi: Record<keyof typeof accessEn, string> = {
@@ -38,6 +39,7 @@ export const accessVi: Record<keyof typeof accessEn, string> = {
   action_manageWebhooks: 'quản lý webhook',
   action_publishProcesses: 'xuất bản quy trình',
   action_exportProcesses: 'xuất quy trình ra tệp',
+  action_designProcesses: 'thiết kế quy trình',
 };
 
 /** The action an admin or designer procedure names in its refusal. */

@@ -1,5 +1,6 @@
 /** UI texts in English and Vietnamese. Every key exists in both (checked by the type). */
 import { accessEn, accessVi } from './messages-access';
+import { designerEn, designerVi } from './messages-designer';
 import { limitsEn, limitsVi } from './messages-limits';
 import { membersEn, membersVi } from './messages-members';
 import { sendingEn, sendingVi } from './messages-sending';
@@ -314,6 +315,7 @@ const en = {
   redeliver: 'Send again',
   redelivered: 'Queued to be sent again.',
   ...membersEn,
+  ...designerEn,
   ...accessEn,
   ...sendingEn,
   ...limitsEn,
@@ -632,6 +634,7 @@ const vi: Record<MessageKey, string> = {
   redelivered: 'Đã xếp lịch gửi lại.',
   ...membersVi,
   ...accessVi,
+  ...designerVi,
   ...sendingVi,
   ...limitsVi,
 };

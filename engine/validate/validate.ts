@@ -42,6 +42,16 @@ const EVENTS_NOT_YET_SUPPORTED: Record<string, string> = {
   cancel: 'a cancel event belongs to a transaction, and Trellis does not run transactions (one imports as a plain subprocess, which is never cancelled); model the cancellation with an error end event and an error boundary event',
 };
 
+/**
+ * Why Trellis does not run a BPMN element (its Trellis type, e.g. `complexGateway`, and event kind,
+ * e.g. `conditional`), or undefined when it does: the designer offers only what runs, from here.
+ */
+export function notRunReason(type: string, eventKind?: string): string | undefined {
+  if (NOT_YET_SUPPORTED[type]) return NOT_YET_SUPPORTED[type];
+  if (eventKind === 'compensate') return NOT_YET_SUPPORTED.compensateEvent;
+  return eventKind ? EVENTS_NOT_YET_SUPPORTED[eventKind] : undefined;
+}
+
 export interface ValidateOptions {
   /** Decision tables available to business rule tasks; when given, every decisionRef must be among them. */
   decisions?: readonly Decision[];

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { delegations, emailOutbox, groups, invitations, jobs, memberships, tasks, tenants, users } from '@/db/schema';
+import { delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -95,6 +95,26 @@ const matrix: Record<string, Row> = {
   // An empty definition: past authorization it is a BAD_REQUEST naming the fields, and nothing is published.
   'definition.publish': { access: 'designer', input: () => ({ definition: { key: 'nothing' }, forms: [] }) },
   'definition.export': { access: 'designer', input: () => ({ key: 'access-check', format: 'bpmn' }), deny: theirs },
+
+  'process.list': { access: 'designer' },
+  'process.departments': { access: 'designer' },
+  'process.get': { access: 'designer', input: () => ({ key: 'access-check' }), deny: theirs },
+  // Names left empty: past authorization a BAD_REQUEST naming the field, and no draft is made.
+  'process.create': { access: 'designer', input: () => ({ key: 'matrix-draft', name: { en: '', vi: '' } }) },
+  'process.import': { access: 'designer', input: () => ({ fileName: 'broken.json', content: '{' }) },
+  // A content whose key is not the draft's: BAD_REQUEST, nothing saved.
+  'process.save': { access: 'designer', input: () => ({ key: 'access-check', revision: 1, content: { key: 'another' } }) },
+  // No draft at that revision: a CONFLICT, nothing published or removed.
+  'process.publish': { access: 'designer', input: () => ({ key: 'matrix-none', revision: 1 }) },
+  'process.discard': { access: 'designer', input: () => ({ key: 'matrix-none', revision: 1 }) },
+  'process.export': {
+    access: 'designer',
+    input: async (f) => {
+      await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-export', content: { formatVersion: 1, key: 'matrix-export', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] } }).onConflictDoNothing();
+      return { key: 'matrix-export', format: 'json' };
+    },
+    deny: theirs,
+  },
 
   // Start variables that fail the start form: BAD_REQUEST after the who-may-start check, no instance.
   'instance.start': { access: 'worker', input: () => ({ definitionKey: 'access-check', variables: { reference: 42 } }), deny: theirs },

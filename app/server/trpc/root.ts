@@ -9,6 +9,7 @@ import { jobRouter } from './routers/job';
 import { memberRouter } from './routers/member';
 import { messageRouter } from './routers/message';
 import { outboxRouter } from './routers/outbox';
+import { processRouter } from './routers/process';
 import { sessionRouter } from './routers/session';
 import { signalRouter } from './routers/signal';
 import { taskRouter } from './routers/task';
@@ -17,6 +18,7 @@ import { webhookRouter } from './routers/webhook';
 export const appRouter = router({
   session: sessionRouter,
   definition: definitionRouter,
+  process: processRouter,
   instance: instanceRouter,
   task: taskRouter,
   delegation: delegationRouter,

@@ -1,0 +1,41 @@
+/**
+ * One process in the designer: its draft (or, before there is one, its latest version) in the
+ * modeler, with its versions and the last import's report. A key that is not the company's is 404.
+ */
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { keySchema, localize, type LocalizedText } from '@/engine/model/definition';
+import { DesignerLoader } from '../../_components/designer/designer-loader';
+import { formatDateTime } from '../../_i18n/format';
+import { orNotFound, signedInPage } from '../../server/page-helpers';
+
+export default async function ProcessDesignerPage({ params }: { params: Promise<{ key: string }> }) {
+  const { caller, locale, t } = await signedInPage();
+  const { key } = await params;
+  if (!keySchema.safeParse(key).success) notFound();
+  const process = await orNotFound(caller.process.get({ key }));
+  if ('forbidden' in process) return <div className="notice error">{t('processesDesignersOnly')}</div>;
+  const definition = process.draft?.content ?? process.latest?.definition;
+  const name = localize(((definition as { name?: LocalizedText } | undefined)?.name ?? key) as LocalizedText, locale);
+  return (
+    <>
+      <p>
+        <Link href="/processes">← {t('designerBack')}</Link>
+      </p>
+      <h1>{name}</h1>
+      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} importReport={process.draft?.importReport ?? null} />
+      <section className="panel designer-versions" aria-labelledby="versions-title">
+        <h2 id="versions-title">{t('designerVersions')}</h2>
+        {process.versions.length === 0 ? (
+          <p className="muted">{t('designerNoVersions')}</p>
+        ) : (
+          <ul>
+            {process.versions.map((v) => (
+              <li key={v.version}>{t('designerVersionLine', { version: v.version, date: formatDateTime(v.publishedAt, locale), name: v.publishedBy?.name ?? '—' })}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { keySchema } from '@/engine';
+import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, importDraft, listProcesses, publishDraft, saveDraft, MAX_DRAFT_BYTES } from '../../services/drafts';
+import { designerProcedure, router } from '../init';
+
+/** Designers and admins: the processes as the designer sees them (drafts and published versions). */
+const design = designerProcedure('action_designProcesses');
+/** Largest file an import takes, as text (BPMN files carry their diagram). */
+const MAX_IMPORT_CHARS = 2_000_000;
+const content = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= MAX_DRAFT_BYTES, { message: 'The draft is larger than 1 MB as JSON; split the process.' });
+const revision = z.number().int().min(1);
+
+export const processRouter = router({
+  /** Every process of the company with a draft or a published version: status, last change and by whom. */
+  list: design.query(({ ctx }) => listProcesses(ctx.db, ctx.actor.tenantId)),
+  /** The company's departments (keys and names), for the designer's pickers. */
+  departments: design.query(({ ctx }) => departmentNames(ctx.db, ctx.actor.tenantId)),
+  /** One process: its draft (with its diagnostics and last import report), latest version and versions. */
+  get: design.input(z.object({ key: keySchema })).query(({ ctx, input }) => getDraft(ctx.db, ctx.actor.tenantId, input.key, ctx.locale)),
+  /** A blank draft, named in English and Vietnamese, in a department. */
+  create: design
+    .input(z.object({ key: z.string().max(100), name: z.object({ en: z.string().max(200), vi: z.string().max(200) }), category: z.string().max(100).optional() }))
+    .mutation(({ ctx, input }) => createDraft(ctx.db, ctx.actor, input)),
+  /** A BPMN or Trellis JSON file as a new draft, with the import's report. */
+  import: design
+    .input(z.object({ fileName: z.string().min(1).max(300), content: z.string().max(MAX_IMPORT_CHARS, 'The file is larger than 2 MB.'), key: z.string().max(100).optional() }))
+    .mutation(({ ctx, input }) => importDraft(ctx.db, ctx.actor, input)),
+  /** Saves the draft over the revision last seen (null: creates it); a stale revision is a CONFLICT naming who saved. */
+  save: design.input(z.object({ key: z.string().max(100), revision: revision.nullable(), content })).mutation(({ ctx, input }) => saveDraft(ctx.db, ctx.actor, input)),
+  /** The draft becomes the next version, with the latest published forms; the draft is removed. */
+  publish: design.input(z.object({ key: z.string().max(100), revision })).mutation(({ ctx, input }) => publishDraft(ctx.db, ctx.actor, input)),
+  /** Removes the draft; the published versions stay. */
+  discard: design.input(z.object({ key: z.string().max(100), revision })).mutation(({ ctx, input }) => discardDraft(ctx.db, ctx.actor, input)),
+  /** The draft as canonical JSON or BPMN. */
+  export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
+});

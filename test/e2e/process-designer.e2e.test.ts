@@ -1,0 +1,184 @@
+/**
+ * In a real browser, mouse and keyboard: the designer Hoàng Thu Trang finds "Processes" in the
+ * navigation (staff do not), creates a process, draws it with the bpmn-js palette and context pad,
+ * watches the engine's validator mark what is missing and clear it when drawn, sees the draft
+ * autosaved, meets a conflict from a second tab that names her earlier save, publishes version 1,
+ * and imports a Camunda 7 BPMN file whose diagram opens whole, with its import report. English and
+ * Vietnamese; desktop and phone width. Screenshots land in test/e2e/screenshots.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appInBrowser, type App } from './harness';
+
+let app: App;
+let page: Page;
+
+const { shot, signInAs, signOut } = appInBrowser({
+  ready: (started) => {
+    ({ app, page } = started);
+    page.on('dialog', (dialog) => {
+      throw new Error(`a dialog opened: ${dialog.message()}`);
+    });
+  },
+});
+
+const saveStatus = (p: Page) => p.getByTestId('save-status');
+const problems = (p: Page) => p.getByTestId('problems');
+const shape = (p: Page, id: string) => p.locator(`.djs-element.djs-shape[data-element-id="${id}"]`);
+
+/** The centre of an element on the canvas, in page coordinates. */
+async function centre(locator: Locator) {
+  const box = (await locator.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Picks a palette tool (by its bpmn-js action) and drops it on the canvas at (x, y). */
+async function drop(p: Page, action: string, x: number, y: number) {
+  await p.locator(`.djs-palette .entry[data-action="${action}"]`).click();
+  await p.mouse.move(x, y, { steps: 4 });
+  await p.mouse.click(x, y);
+}
+
+/** Connects two shapes with the context pad's "Connect using sequence flow". */
+async function connect(p: Page, from: Locator, to: Locator) {
+  const a = await centre(from);
+  // Apart from the click before, or the two make a double-click (which edits the label).
+  await p.waitForTimeout(600);
+  await p.mouse.click(a.x, a.y);
+  await p.locator('.djs-context-pad .entry[data-action="connect"]').click();
+  const b = await centre(to);
+  await p.mouse.move(b.x, b.y, { steps: 4 });
+  await p.mouse.click(b.x, b.y);
+}
+
+describe('the process designer', () => {
+  it('is offered to designers: the processes page, by department, with New process and Import file', async () => {
+    await signInAs('Hoàng Thu Trang');
+    await page.getByRole('link', { name: 'Processes' }).click();
+    await page.waitForURL('**/processes');
+    await expect(page.getByRole('heading', { name: 'Processes', level: 1 }).isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Import file').count()).resolves.toBe(1);
+    await shot('designer-01-processes');
+  });
+
+  it('creates a process, draws it, and the validator’s markers follow the drawing; the draft is autosaved', async () => {
+    await page.getByRole('link', { name: 'New process' }).click();
+    await page.waitForURL('**/processes/new');
+    await page.getByLabel('Name (English)').fill('Leave request');
+    await page.getByLabel('Name (Vietnamese)').fill('Đơn xin nghỉ phép');
+    expect(await page.getByLabel('Key').inputValue()).toBe('leave-request');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL('**/processes/leave-request');
+    await shape(page, 'start').waitFor();
+    // a blank draft has a start event and nothing after it: the validator says so
+    await expect.poll(() => problems(page).textContent()).toContain('no end event');
+    await shot('designer-02-blank-draft');
+
+    // draw a user task and an end event, and connect start → task → end
+    const start = await centre(shape(page, 'start'));
+    await drop(page, 'create.task', start.x + 140, start.y);
+    const task = page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]');
+    await task.waitFor();
+    await page.keyboard.type('Approve leave');
+    await page.mouse.click(start.x + 140, start.y + 200);
+    await drop(page, 'create.end-event', start.x + 280, start.y);
+    const end = page.locator('.djs-element.djs-shape[data-element-id^="Event_"]');
+    await end.waitFor();
+    await connect(page, shape(page, 'start'), task);
+    await connect(page, task, end);
+    // the end is there: its error is gone, and the draft is saved
+    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('no end event');
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved \(revision \d+\)$/);
+    // start → task → end: the engine finds nothing wrong, and no element is marked
+    await expect.poll(() => page.getByText('No problems found.').isVisible()).toBe(true);
+    expect(await page.locator('.djs-element.trellis-error').count()).toBe(0);
+    await shot('designer-03-drawn');
+  });
+
+  it('a second tab saving an older revision gets a conflict that names who saved it, and nothing is lost', async () => {
+    const first = page;
+    const second = await page.context().newPage();
+    await second.goto(`${app.url}/processes/leave-request`);
+    await shape(second, 'start').waitFor();
+    const savedBefore = await saveStatus(first).textContent();
+    // the first tab renames the task (double-click, type, click away): saved
+    const task = first.locator('.djs-element.djs-shape[data-element-id^="Activity_"]');
+    const at = await centre(task);
+    await first.mouse.dblclick(at.x, at.y);
+    await first.keyboard.press('Control+A');
+    await first.keyboard.type('Manager approves');
+    await first.mouse.click(at.x, at.y + 250);
+    await expect.poll(() => saveStatus(first).textContent(), { timeout: 15_000 }).not.toBe(savedBefore);
+    await expect.poll(() => saveStatus(first).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+    // the second tab, still on the older revision, moves the end event: a conflict naming Trang
+    const end = second.locator('.djs-element.djs-shape[data-element-id^="Event_"]');
+    const e = await centre(end);
+    await second.mouse.move(e.x, e.y);
+    await second.mouse.down();
+    await second.mouse.move(e.x + 40, e.y + 60, { steps: 6 });
+    await second.mouse.up();
+    await expect.poll(() => saveStatus(second).textContent(), { timeout: 15_000 }).toContain('Hoàng Thu Trang saved this draft');
+    await second.screenshot({ path: path.join(process.cwd(), 'test', 'e2e', 'screenshots', 'designer-04-conflict.png'), fullPage: true });
+    await expect(second.getByRole('button', { name: 'Reload the draft' }).isVisible()).resolves.toBe(true);
+    // reloading shows the first tab's name: nothing it saved was overwritten
+    await second.getByRole('button', { name: 'Reload the draft' }).click();
+    await second.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').waitFor();
+    await expect.poll(() => second.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').textContent()).toContain('Manager approves');
+    await second.close();
+  });
+
+  it('publishes the draft as version 1', async () => {
+    await page.goto(`${app.url}/processes/leave-request`);
+    await shape(page, 'start').waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('.designer-versions').textContent()).toContain('v1 ·');
+    await shot('designer-05-published');
+    await page.goto(`${app.url}/processes`);
+    await expect.poll(() => page.locator('tr[data-process-key="leave-request"]').textContent()).toContain('Published v1');
+  });
+
+  it('imports a Camunda 7 BPMN file: the draft opens with every shape and edge of its diagram, and the import report', async () => {
+    const file = path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-examples', 'order-handling.bpmn');
+    const xml = readFileSync(file, 'utf8');
+    const expected = (xml.match(/<bpmndi:BPMNShape\b/g) ?? []).length + (xml.match(/<bpmndi:BPMNEdge\b/g) ?? []).length;
+    await page.goto(`${app.url}/processes`);
+    await page.getByLabel('Import file').setInputFiles(file);
+    await page.waitForURL(/\/processes\/[a-z0-9-]+$/);
+    await page.getByTestId('import-report').waitFor();
+    await page.locator('.djs-element[data-element-id]').first().waitFor();
+    const drawn = await page.locator('.djs-element.djs-shape[data-element-id]:not([data-element-id$="_label"]), .djs-element.djs-connection[data-element-id]').count();
+    expect(drawn).toBe(expected);
+    await shot('designer-06-imported');
+  });
+
+  it('speaks Vietnamese, and fits a phone', async () => {
+    await page.goto(`${app.url}/processes/leave-request`);
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.getByRole('button', { name: 'Xuất bản' }).waitFor();
+    await shape(page, 'start').waitFor();
+    await shot('designer-07-vi');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${app.url}/processes`);
+    await page.getByLabel('Nhập tệp').waitFor({ state: 'attached' });
+    await shot('designer-08-vi-phone');
+    await page.goto(`${app.url}/processes/leave-request`);
+    await shape(page, 'start').waitFor();
+    await shot('designer-09-vi-phone-designer');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('is not offered to staff, and refuses them; they start the published version', async () => {
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await signOut();
+    await signInAs('Bùi Thị Ngọc');
+    expect(await page.getByRole('link', { name: /^(Processes|Quy trình)$/ }).count()).toBe(0);
+    await page.goto(`${app.url}/processes`);
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/Only designers and admins design processes|Chỉ người thiết kế/);
+    // the version Trang published is there to start
+    await page.goto(`${app.url}/start`);
+    await expect.poll(() => page.locator('main').textContent()).toContain('Leave request');
+  });
+});

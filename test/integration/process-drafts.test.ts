@@ -1,0 +1,178 @@
+/**
+ * The designer's drafts through the API, on a real database (PGlite, and PostgreSQL when
+ * DATABASE_URL is set): a draft is created, imported or started from the published version, saved
+ * with the revision last seen (a stale save is a conflict that names who saved and when, in the
+ * caller's language, and changes nothing), kept even when it does not validate, and published as
+ * the next version in one transaction; a published version never changes afterwards. Only the
+ * company's designers and admins see or touch its drafts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { memberships, processDefinitions, processDrafts, tenants, users } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { callerFor, demo } from '../support/callers';
+import { createTestDatabase } from '../support/database';
+
+const DESIGNER = 'trang.hoang@senvang.example';
+const ADMIN = 'bao.ngo@senvang.example';
+const OTHER_ADMIN = 'giam.doc@khac.example';
+
+let handle: DatabaseHandle;
+let tenantId: string;
+const as = (email: string, locale: 'en' | 'vi' = 'en') => callerFor(handle.db, email, locale);
+const draftRow = async (key: string) => (await handle.db.select().from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key))))[0];
+const flow = (id: string, source: string, target: string) => ({ id, source, target });
+
+/** A small process that validates and publishes: start → review (a form the company has) → end. */
+const leave = (key: string, name = 'Leave request') => ({
+  formatVersion: 1,
+  key,
+  version: 1,
+  name: { en: name, vi: 'Đơn xin nghỉ phép' },
+  elements: [{ id: 'start', type: 'startEvent' }, { id: 'review', type: 'userTask', formKey: 'invoice-decision', candidateGroups: ['hr'] }, { id: 'end', type: 'endEvent' }],
+  flows: [flow('f1', 'start', 'review'), flow('f2', 'review', 'end')],
+});
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  tenantId = await seedDemo(handle.db);
+  const [other] = await handle.db.insert(tenants).values({ slug: 'cong-ty-khac', name: 'Công ty Khác' }).returning();
+  const [boss] = await handle.db.insert(users).values({ email: OTHER_ADMIN, displayName: 'Phan Văn Khác' }).returning();
+  await handle.db.insert(memberships).values({ tenantId: other!.id, userId: boss!.id, role: 'admin' });
+});
+afterAll(async () => handle?.close());
+
+describe('a draft', () => {
+  it('is created blank, saved revision after revision, and kept even when it does not validate', async () => {
+    const designer = await as(DESIGNER);
+    // given a new process
+    expect(await designer.process.create({ key: 'leave-request', name: { en: 'Leave request', vi: 'Đơn xin nghỉ phép' }, category: 'hr' })).toEqual({ key: 'leave-request', revision: 1 });
+    const opened = await designer.process.get({ key: 'leave-request' });
+    expect(opened.draft).toMatchObject({ revision: 1, updatedBy: { name: 'Hoàng Thu Trang' }, content: { key: 'leave-request', name: { vi: 'Đơn xin nghỉ phép' }, elements: [{ id: 'start', type: 'startEvent' }] } });
+    expect(opened.draft!.diagnostics.some((d) => d.severity === 'error' && /no end event/.test(d.message))).toBe(true);
+    expect(opened.versions).toEqual([]);
+    // when it is saved twice, once with a dangling flow that does not validate
+    const broken = { ...leave('leave-request'), flows: [flow('f1', 'start', 'review'), flow('f2', 'review', 'nowhere')] };
+    const second = await designer.process.save({ key: 'leave-request', revision: 1, content: broken });
+    expect(second.revision).toBe(2);
+    expect(second.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', elementId: 'f2' }));
+    expect((await draftRow('leave-request'))!.content).toEqual(broken);
+    const third = await designer.process.save({ key: 'leave-request', revision: 2, content: leave('leave-request') });
+    // then each save moved the revision on, and the valid one has no errors
+    expect(third.revision).toBe(3);
+    expect(third.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // and the key is taken now
+    await expect(designer.process.create({ key: 'leave-request', name: { en: 'Again', vi: 'Lần nữa' } })).rejects.toMatchObject({ code: 'CONFLICT', message: 'The company already has a process "leave-request": open it instead.' });
+  });
+
+  it('saved over an older revision is a conflict naming who saved and when, in the caller’s language, and changes nothing', async () => {
+    const designer = await as(DESIGNER);
+    const admin = await as(ADMIN, 'vi');
+    const before = await draftRow('leave-request');
+    // when the admin saves over revision 2 (Trang saved revision 3 since)
+    const stale = admin.process.save({ key: 'leave-request', revision: 2, content: leave('leave-request', 'Overwritten') });
+    // then it is refused, naming Trang and the revision, in Vietnamese
+    await expect(stale).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^Hoàng Thu Trang đã lưu bản nháp này lúc .+ \(bản 3\); hãy tải lại/) });
+    expect(await draftRow('leave-request')).toEqual(before);
+    // and in English for an English caller
+    await expect(designer.process.save({ key: 'leave-request', revision: 1, content: leave('leave-request') })).rejects.toMatchObject({ message: expect.stringMatching(/^Hoàng Thu Trang saved this draft at .+ \(revision 3\); reload it/) });
+  });
+
+  it('saved by two at once over the same revision: exactly one wins, and its content is kept', async () => {
+    const [one, two] = [await as(DESIGNER), await as(ADMIN)];
+    const results = await Promise.allSettled([one.process.save({ key: 'leave-request', revision: 3, content: leave('leave-request', 'From Trang') }), two.process.save({ key: 'leave-request', revision: 3, content: leave('leave-request', 'From Bảo') })]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['CONFLICT']);
+    const row = await draftRow('leave-request');
+    expect(row!.revision).toBe(4);
+    expect((row!.content.name as { en: string }).en).toBe(results[0]!.status === 'fulfilled' ? 'From Trang' : 'From Bảo');
+  });
+});
+
+describe('publishing a draft', () => {
+  it('makes the next version with the published forms, removes the draft, and a later draft never changes that version', async () => {
+    const designer = await as(DESIGNER);
+    const { revision } = (await designer.process.get({ key: 'leave-request' })).draft!;
+    await designer.process.save({ key: 'leave-request', revision, content: leave('leave-request') });
+    const published = await designer.process.publish({ key: 'leave-request', revision: revision + 1 });
+    expect(published.version).toBe(1);
+    expect(await draftRow('leave-request')).toBeUndefined();
+    const [v1] = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, 'leave-request')));
+    expect(v1).toMatchObject({ version: 1, name: { en: 'Leave request' } });
+    expect(Object.keys(v1!.formIds)).toEqual(['invoice-decision']);
+    // the list shows it published, then ahead once a changed draft exists
+    expect((await designer.process.list()).find((p) => p.key === 'leave-request')).toMatchObject({ status: 'published', latestVersion: 1 });
+    const draft = await designer.process.save({ key: 'leave-request', revision: null, content: leave('leave-request', 'Leave request, changed') });
+    expect((await designer.process.list()).find((p) => p.key === 'leave-request')).toMatchObject({ status: 'ahead', latestVersion: 1, revision: draft.revision, updatedBy: { name: 'Hoàng Thu Trang' } });
+    // a second "first save" while the draft exists is a conflict, not a second draft
+    await expect(designer.process.save({ key: 'leave-request', revision: null, content: leave('leave-request') })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const [still] = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, 'leave-request')));
+    expect(still).toEqual(v1);
+    // publishing again makes version 2, version 1 unchanged
+    expect((await designer.process.publish({ key: 'leave-request', revision: draft.revision })).version).toBe(2);
+    const versions = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, 'leave-request')));
+    expect(versions.find((v) => v.version === 1)).toEqual(v1);
+    expect((await designer.process.get({ key: 'leave-request' })).versions.map((v) => v.version)).toEqual([2, 1]);
+  });
+
+  it('with errors is refused naming the element, and the draft stays', async () => {
+    const designer = await as(DESIGNER);
+    const { revision } = await designer.process.create({ key: 'broken-draft', name: { en: 'Broken', vi: 'Hỏng' } });
+    await expect(designer.process.publish({ key: 'broken-draft', revision })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('no end event') });
+    expect(await draftRow('broken-draft')).toMatchObject({ revision });
+    expect(await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, 'broken-draft')))).toEqual([]);
+    // a stale revision publishes nothing
+    await expect(designer.process.publish({ key: 'broken-draft', revision: revision + 5 })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('importing a file', () => {
+  it('turns a Camunda 7 BPMN file into a draft with the import report, by element id', async () => {
+    const file = path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-examples', 'loan-granting.bpmn');
+    const designer = await as(DESIGNER);
+    const imported = await designer.process.import({ fileName: 'loan-granting.bpmn', content: readFileSync(file, 'utf8') });
+    expect(imported.report!.unsupported.length).toBeGreaterThan(0);
+    expect(imported.report!.translated.length).toBeGreaterThan(0);
+    expect(imported.report!.unsupported.every((u) => typeof u.elementId === 'string' && u.elementId !== '')).toBe(true);
+    const opened = await designer.process.get({ key: imported.key });
+    expect(opened.draft).toMatchObject({ revision: 1, importReport: { unsupported: imported.report!.unsupported } });
+    expect((opened.draft!.content as { diagrams?: unknown[] }).diagrams?.length).toBeGreaterThan(0);
+    // the same file again is a conflict: the process is opened, not replaced
+    await expect(designer.process.import({ fileName: 'loan-granting.bpmn', content: readFileSync(file, 'utf8') })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('refuses a file with a DOCTYPE, or JSON that is not a definition, naming the file, and keeps nothing', async () => {
+    const designer = await as(DESIGNER, 'vi');
+    const evil = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="evil"/></definitions>';
+    await expect(designer.process.import({ fileName: 'evil.bpmn', content: evil })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được evil\.bpmn: .*DOCTYPE/) });
+    await expect(designer.process.import({ fileName: 'list.json', content: '[1, 2]' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('list.json') });
+    expect(await draftRow('evil')).toBeUndefined();
+  });
+
+  it('exports the draft as JSON and BPMN', async () => {
+    const designer = await as(DESIGNER);
+    const json = await designer.process.export({ key: 'broken-draft', format: 'json' });
+    expect(JSON.parse(json.content)).toMatchObject({ key: 'broken-draft' });
+    const bpmn = await designer.process.export({ key: 'broken-draft', format: 'bpmn' });
+    expect(bpmn.content).toContain('<bpmn:process');
+  });
+});
+
+describe('who may', () => {
+  it('is the company’s designers and admins: another company sees nothing, staff are refused', async () => {
+    const outsider = await as(OTHER_ADMIN);
+    await expect(outsider.process.get({ key: 'leave-request' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await outsider.process.list()).map((p) => p.key)).toEqual([]);
+    await expect(outsider.process.export({ key: 'broken-draft', format: 'json' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // their save of the same key starts a draft of their own company, never ours
+    await outsider.process.save({ key: 'broken-draft', revision: null, content: { key: 'broken-draft', name: 'Theirs' } });
+    expect((await draftRow('broken-draft'))!.content).toMatchObject({ name: { en: 'Broken' } });
+    const staff = await as(demo.ngoc);
+    await expect(staff.process.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(staff.process.save({ key: 'leave-request', revision: 1, content: { key: 'leave-request' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
