@@ -18,6 +18,7 @@ import {
   type ProcessDefinitionInput,
   type StartableBy,
 } from '../model/definition';
+import { checkExpression } from '../expressions/feel';
 import { toKey } from '../model/keys';
 import { canonicalDefinition } from '../model/canonical';
 import { Ledger, sweep, VendorNames, type AccountedFeature, type Unaccounted, type VendorDialect } from './accounting';
@@ -386,7 +387,12 @@ class Importer {
     if (documentation) out.documentation = documentation;
     const condition = f.conditionExpression as ModdleElement | undefined;
     if (condition) {
-      const feel = this.expression(out.id as string, 'condition', text(condition, 'body') ?? '', text(condition, 'language') ?? this.expressionLanguage());
+      const body = text(condition, 'body') ?? '';
+      const language = text(condition, 'language') ?? this.expressionLanguage();
+      // A condition written in FEEL (its language, or Camunda 8's `=`) is kept as written even when it does not parse (a designer's
+      // typo): the validator names the error, and nothing typed is lost. Other languages translate.
+      const written = (language && /feel/i.test(language)) || body.trim().startsWith('=') ? body.trim().replace(/^=/, '').trim() : '';
+      const feel = written && checkExpression(written) ? written : this.expression(out.id as string, 'condition', body, language);
       if (feel !== undefined) out.condition = feel;
     }
     return out;

@@ -156,6 +156,15 @@ describe('expressions are trimmed once, at import', () => {
     expect(canonicalJson(third.definition)).toBe(canonicalJson(again.definition));
   });
 
+  it('a FEEL condition that does not parse is kept as written, and the validator names the flow (a designer\'s typo is never lost)', async () => {
+    const { definition, report } = await importBpmn(gateway(['= days > ']));
+    expect(flows(definition).find((f) => f.id === 'c0')?.condition).toBe('days >');
+    expect(report.unsupported.filter((u) => u.elementId === 'c0')).toEqual([]);
+    expect(validateDefinition(definition).diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', elementId: 'c0', message: expect.stringMatching(/^Condition of "c0": FEEL syntax error/) }));
+    const again = await importBpmn(await exportBpmn(definition));
+    expect(flows(again.definition).find((f) => f.id === 'c0')?.condition).toBe('days >');
+  });
+
   it('an expression that is only "=" is reported as empty, naming the flow', async () => {
     const { definition, report } = await importBpmn(gateway(['=  ']));
     expect(flows(definition).find((f) => f.id === 'c0')?.condition).toBeUndefined();

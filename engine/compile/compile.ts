@@ -132,8 +132,10 @@ export interface CompileOptions {
 export function compile(input: unknown, options: CompileOptions = {}): CompiledProcess {
   const result = validateDefinition(input, { decisions: options.decisions, timerLimits: options.timerLimits, stored: options.stored });
   if (!result.ok) {
-    const first = result.diagnostics[0]?.message ?? 'unknown problem';
-    throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${result.diagnostics.length} problem(s)); first: ${first}`);
+    // Warnings do not stop a definition: the message counts and names the errors.
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    const first = errors[0]?.message ?? 'unknown problem';
+    throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${errors.length} problem(s)); first: ${first}`);
   }
   // Loops on tasks other than user tasks run as multi-instance subprocesses around the task.
   const definition = expandTaskLoops(result.definition);

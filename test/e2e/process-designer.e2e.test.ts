@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@/app/server/seed';
+import { call, signIn } from './api-client';
 import { appInBrowser, type App } from './harness';
 
 let app: App;
@@ -18,6 +20,8 @@ let page: Page;
 const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
+    page.on('pageerror', (error) => console.log('pageerror:', error.message));
+    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
     page.on('dialog', (dialog) => {
       throw new Error(`a dialog opened: ${dialog.message()}`);
     });
@@ -129,6 +133,73 @@ describe('the process designer', () => {
     await second.close();
   });
 
+  it('the properties panel names elements in both languages, offers departments, and checks a condition as it is typed', async () => {
+    await page.getByRole('link', { name: 'All processes' }).click();
+    await page.getByRole('link', { name: 'New process' }).click();
+    await page.getByLabel('Name (English)').fill('Leave approval');
+    await page.getByLabel('Name (Vietnamese)').fill('Duyệt nghỉ phép');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL('**/processes/leave-approval');
+    await shape(page, 'start').waitFor();
+    // start → exclusive gateway → two user tasks, drawn with the context pad's "append"
+    const pad = (action: string) => page.locator(`.djs-context-pad .entry[data-action="${action}"]`).click();
+    const select = async (l: Locator) => {
+      await page.waitForTimeout(600);
+      const c = await centre(l);
+      await page.mouse.click(c.x, c.y);
+    };
+    await select(shape(page, 'start'));
+    await pad('append.gateway');
+    const gateway = page.locator('.djs-element.djs-shape[data-element-id^="Gateway_"]');
+    await gateway.waitFor();
+    await pad('append.append-task');
+    await page.keyboard.press('Escape');
+    await select(gateway);
+    await pad('append.append-task');
+    await page.keyboard.press('Escape');
+    const tasks = page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]');
+    await expect.poll(() => tasks.count()).toBe(2);
+    // the task to the right of the gateway (the first appended): a user task of HR, named in both languages
+    const topTask = async () => {
+      const boxes = await Promise.all((await tasks.all()).map(async (l) => ({ l, box: (await l.boundingBox())! })));
+      return boxes.sort((a, b) => a.box.y - b.box.y)[0]!;
+    };
+    await select((await topTask()).l);
+    await pad('replace');
+    await page.locator('.djs-popup .entry[data-id="replace-with-user-task"]').click();
+    // the new user task is selected: its properties are in the panel
+    await expect.poll(() => page.getByTestId('properties').textContent()).toContain('UserTask');
+    await page.getByTestId('prop-name-en').fill('HR approves');
+    await page.getByTestId('prop-name-en').press('Enter');
+    await page.getByTestId('prop-name-vi').fill('Phòng Nhân sự duyệt');
+    await page.getByTestId('prop-name-vi').press('Enter');
+    await page.getByTestId('properties').getByLabel('Human resources').check();
+    await expect.poll(async () => (await topTask()).l.textContent()).toContain('HR approves');
+    // the flow to it gets a condition with a typo: the field and the diagram say so; fixed, both clear
+    const g = (await gateway.boundingBox())!;
+    const first = (await topTask()).box;
+    await page.waitForTimeout(600);
+    await page.mouse.click((g.x + g.width + first.x) / 2, first.y + first.height / 2);
+    const condition = page.getByTestId('prop-condition');
+    await condition.fill('days > ');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toMatch(/^Not valid FEEL/);
+    await condition.press('Enter');
+    await expect.poll(() => page.locator('.djs-element.djs-connection.trellis-error').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.designer-side').textContent()).toMatch(/Condition of "Flow_\w+": FEEL syntax error/);
+    await shot('designer-04b-condition-typo');
+    await condition.fill('days > 5');
+    expect(await page.getByTestId('properties').getByRole('alert').count()).toBe(0);
+    await condition.press('Enter');
+    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('FEEL syntax error');
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+    // what the panel wrote is what the engine reads: the saved draft has the names, department and condition
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const saved = (await call<{ draft: { content: { elements: { id: string; type: string; name?: unknown; candidateGroups?: unknown }[]; flows: { condition?: string }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-approval' }, 'query')).data!;
+    expect(saved.draft.content.elements.find((e) => e.type === 'userTask')).toMatchObject({ name: { en: 'HR approves', vi: 'Phòng Nhân sự duyệt' }, candidateGroups: ['hr'] });
+    expect(saved.draft.content.flows.map((f) => f.condition).filter(Boolean)).toEqual(['days > 5']);
+    await shot('designer-04b-properties');
+  });
+
   it('publishes the draft as version 1', async () => {
     await page.goto(`${app.url}/processes/leave-request`);
     await shape(page, 'start').waitFor();
@@ -168,6 +239,28 @@ describe('the process designer', () => {
     await shape(page, 'start').waitFor();
     await shot('designer-09-vi-phone-designer');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('loads bpmn-js and the engine only on designer pages: the inbox does not pay for them', async () => {
+    /** The scripts a page loads (by address, with their size), and whether bpmn-js's drawing code is among them. */
+    const scriptsOf = async (route: string) => {
+      const bodies: Promise<[string, string]>[] = [];
+      const listen = (response: import('playwright-core').Response) => {
+        if (response.request().resourceType() === 'script') bodies.push(response.text().then((t) => [response.url(), t] as [string, string], () => [response.url(), '']));
+      };
+      page.on('response', listen);
+      await page.goto(`${app.url}${route}`, { waitUntil: 'networkidle' });
+      page.off('response', listen);
+      const scripts = new Map(await Promise.all(bodies));
+      return { scripts, modeler: [...scripts.values()].some((t) => t.includes('djs-palette')) };
+    };
+    const kib = (texts: Iterable<string>) => `${([...texts].reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024).toFixed(0)} KiB`;
+    const inbox = await scriptsOf('/inbox');
+    const designer = await scriptsOf('/processes/leave-request');
+    expect(inbox.modeler).toBe(false);
+    expect(designer.modeler).toBe(true);
+    const designerOnly = [...designer.scripts].filter(([url]) => !inbox.scripts.has(url)).map(([, text]) => text);
+    console.log(`JavaScript: the inbox loads ${kib(inbox.scripts.values())}; the designer page adds ${kib(designerOnly)} (bpmn-js, the engine's importer and validator), uncompressed`);
   });
 
   it('is not offered to staff, and refuses them; they start the published version', async () => {

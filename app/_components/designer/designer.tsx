@@ -24,6 +24,7 @@ import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
 import { translator, type Locale } from '../../_i18n/messages';
 import { describeFailure, trpc } from '../trpc';
+import { PropertiesPanel, type DiagramElement } from './properties-panel';
 import { trellisModeling } from './trellis-modeling';
 
 /** How long after the last change the draft is checked and saved. */
@@ -39,6 +40,8 @@ export interface DesignerProps {
   /** The draft's revision; null when there is no draft (the first save creates it). */
   revision: number | null;
   importReport: ImportReport | null;
+  /** The company's departments, for a user task's candidates. */
+  departments: { key: string; name: string }[];
 }
 
 interface BusinessObject {
@@ -52,7 +55,7 @@ interface Shape {
   businessObject: BusinessObject;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, importReport }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, importReport, departments }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -74,6 +77,9 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const [drawError, setDrawError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const [selected, setSelected] = useState<DiagramElement | null>(null);
+  // The panel re-reads the selected element after each change (a command, an undo).
+  const [, setTick] = useState(0);
   const name = localize((definition as { name?: LocalizedText } | null)?.name ?? processKey, locale) ?? processKey;
 
   /** Reads the drawing back as a definition (the engine's importer) and checks it (the engine's validator). */
@@ -149,8 +155,12 @@ export default function Designer({ processKey, locale, definition, revision: ini
         if (!cancelled) setDrawError((error as Error).message);
       }
     })();
-    const eventBus = m.get('eventBus') as { on(event: string, callback: () => void): void };
-    eventBus.on('commandStack.changed', () => schedule());
+    const eventBus = m.get('eventBus') as { on(event: string, callback: (e: { newSelection?: DiagramElement[] }) => void): void };
+    eventBus.on('commandStack.changed', () => {
+      setTick((n) => n + 1);
+      schedule();
+    });
+    eventBus.on('selection.changed', (e) => setSelected(e.newSelection?.length === 1 ? e.newSelection[0]! : null));
     return () => {
       cancelled = true;
       m.destroy();
@@ -261,6 +271,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
       <div className="designer-body">
         <div ref={container} className="designer-canvas" role="application" aria-label={t('designerDiagram', { name })} tabIndex={0} data-testid="modeler" />
         <aside className="designer-side">
+          <section aria-labelledby="properties-title">
+            <h2 id="properties-title">{t('propsTitle')}</h2>
+            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle') }} locale={locale} departments={departments} />}
+          </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">
               {t('designerProblems')} {diagnostics && <span className="badge">{errors.length}</span>}

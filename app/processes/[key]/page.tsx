@@ -16,6 +16,7 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
   const process = await orNotFound(caller.process.get({ key }));
   if ('forbidden' in process) return <div className="notice error">{t('processesDesignersOnly')}</div>;
   const definition = process.draft?.content ?? process.latest?.definition;
+  const departments = (await caller.process.departments()).map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }));
   const name = localize(((definition as { name?: LocalizedText } | undefined)?.name ?? key) as LocalizedText, locale);
   return (
     <>
@@ -23,7 +24,7 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
         <Link href="/processes">← {t('designerBack')}</Link>
       </p>
       <h1>{name}</h1>
-      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} importReport={process.draft?.importReport ?? null} />
+      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} importReport={process.draft?.importReport ?? null} departments={departments} />
       <section className="panel designer-versions" aria-labelledby="versions-title">
         <h2 id="versions-title">{t('designerVersions')}</h2>
         {process.versions.length === 0 ? (

@@ -1,0 +1,234 @@
+'use client';
+
+/**
+ * The selected element's properties, written into the diagram through bpmn-js's modeling commands
+ * (so undo, redo and autosave see them) as the `trellis:` attributes the importer reads: one model,
+ * no side file. Names in English and Vietnamese; a flow's condition, checked as FEEL while typed by
+ * the engine's own parser; a user task's departments, assignee, form, due date and priority; a
+ * timer's wait in words. Values are rendered as text.
+ */
+import { useEffect, useId, useState } from 'react';
+import { checkExpression } from '@/engine/expressions/feel';
+import { translator, type Locale } from '../../_i18n/messages';
+
+type Moddle = { $type: string; get(name: string): unknown; [key: string]: unknown };
+export interface DiagramElement {
+  id: string;
+  type: string;
+  businessObject: Moddle & { id: string; name?: string; sourceRef?: Moddle; eventDefinitions?: Moddle[]; extensionElements?: Moddle & { values?: Moddle[] } };
+}
+export interface ModelerServices {
+  modeling: { updateProperties(element: DiagramElement, props: Record<string, unknown>): void; updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void };
+  moddle: { create(type: string, attrs?: Record<string, unknown>): Moddle };
+}
+
+const FEEL = 'https://www.omg.org/spec/DMN/20191111/FEEL/';
+const UNITS = [
+  ['M', 'minutes'],
+  ['H', 'hours'],
+  ['D', 'days'],
+  ['W', 'weeks'],
+] as const;
+
+export function PropertiesPanel({ element, services, locale, departments }: { element: DiagramElement | null; services: ModelerServices; locale: Locale; departments: { key: string; name: string }[] }) {
+  const t = translator(locale);
+  if (!element) return <p className="muted">{t('propsNothingSelected')}</p>;
+  const bo = element.businessObject;
+  const type = element.type.replace(/^bpmn:/, '');
+  const gatewaySource = type === 'SequenceFlow' && /Gateway$/.test(String(bo.sourceRef?.$type ?? '')) && bo.sourceRef?.$type !== 'bpmn:ParallelGateway';
+  const timer = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
+  return (
+    <div className="props" data-testid="properties" key={element.id}>
+      <p className="muted small">
+        {type} · <code>{element.id}</code>
+      </p>
+      {type !== 'Process' && <NameFields element={element} services={services} locale={locale} />}
+      {gatewaySource && <ConditionField element={element} services={services} locale={locale} />}
+      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} />}
+      {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
+    </div>
+  );
+}
+
+/** A text field that writes when it loses focus or on Enter, not on every key (one command per edit). */
+function CommitField({ label, value, onCommit, onTyping, hint, error, placeholder, testId }: { label: string; value: string; onCommit: (v: string) => void; onTyping?: (v: string) => void; hint?: string; error?: string | null; placeholder?: string; testId?: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  // Reads the field itself: a key pressed right after typing may come before React re-renders.
+  const commit = (typed: string) => {
+    if (typed !== value) onCommit(typed);
+  };
+  return (
+    <label htmlFor={id} className="props-field">
+      {label}
+      <input
+        id={id}
+        value={draft}
+        placeholder={placeholder}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          onTyping?.(e.target.value);
+        }}
+        onBlur={(e) => commit(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-note` : undefined}
+        data-testid={testId}
+        autoComplete="off"
+      />
+      {(error || hint) && (
+        <span id={`${id}-note`} className={error ? 'field-error' : 'muted small'} role={error ? 'alert' : undefined}>
+          {error ?? hint}
+        </span>
+      )}
+    </label>
+  );
+}
+
+const translationsOf = (bo: DiagramElement['businessObject']) => (bo.extensionElements?.values ?? []).filter((v) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name'));
+
+function NameFields({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const bo = element.businessObject;
+  const own = (lang: string) => (translationsOf(bo).find((v) => v.lang === lang)?.text as string | undefined) ?? (translationsOf(bo).length === 0 && lang === 'en' ? (bo.name ?? '') : '');
+  const write = (lang: 'en' | 'vi', text: string) => {
+    const values = (bo.extensionElements?.values ?? []).filter((v) => !(v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name')));
+    const names = { en: own('en'), vi: own('vi'), [lang]: text.trim() };
+    for (const [l, value] of Object.entries(names)) if (value) values.push(services.moddle.create('trellis:Translation', { lang: l, text: value }));
+    const extensionElements = services.moddle.create('bpmn:ExtensionElements', { values });
+    // The canvas shows the name in the page's language, or the other one while that is empty.
+    const shown = names[locale] || names[locale === 'en' ? 'vi' : 'en'] || undefined;
+    services.modeling.updateProperties(element, { extensionElements, name: shown });
+  };
+  return (
+    <>
+      <CommitField label={t('fieldNameEn')} value={own('en')} onCommit={(v) => write('en', v)} testId="prop-name-en" />
+      <CommitField label={t('fieldNameVi')} value={own('vi')} onCommit={(v) => write('vi', v)} testId="prop-name-vi" />
+    </>
+  );
+}
+
+function ConditionField({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const bo = element.businessObject;
+  const current = String((bo.conditionExpression as Moddle | undefined)?.body ?? '');
+  const [typed, setTyped] = useState(current);
+  useEffect(() => setTyped(current), [current]);
+  const problem = typed.trim() === '' ? null : checkExpression(typed.trim());
+  const source = bo.sourceRef as Moddle | undefined;
+  const isDefault = source?.default === bo;
+  const write = (text: string) => {
+    const body = text.trim();
+    services.modeling.updateProperties(element, { conditionExpression: body ? services.moddle.create('bpmn:FormalExpression', { body, language: FEEL }) : undefined });
+  };
+  return (
+    <>
+      <CommitField
+        label={t('propsCondition')}
+        value={current}
+        onCommit={write}
+        onTyping={setTyped}
+        hint={isDefault ? t('propsDefaultFlowHint') : t('propsConditionHint')}
+        error={problem ? t('propsConditionInvalid', { message: problem.message }) : null}
+        placeholder="days > 5"
+        testId="prop-condition"
+      />
+      <label className="props-check">
+        <input
+          type="checkbox"
+          checked={isDefault}
+          onChange={(e) => {
+            // The default flow of a gateway has no condition: it is taken when none holds.
+            if (e.target.checked) services.modeling.updateProperties(element, { conditionExpression: undefined });
+            const gateway = { id: String(source?.id), type: String(source?.$type), businessObject: source } as unknown as DiagramElement;
+            services.modeling.updateModdleProperties(gateway, source as Moddle, { default: e.target.checked ? bo : undefined });
+          }}
+        />
+        {t('propsDefaultFlow')}
+      </label>
+    </>
+  );
+}
+
+function UserTaskFields({ element, services, locale, departments }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: { key: string; name: string }[] }) {
+  const t = translator(locale);
+  const bo = element.businessObject;
+  const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
+  const set = (name: string, value: string) => services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() === '' ? undefined : value.trim() });
+  const groups = attr('candidateGroups')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+  const groupsAreExpression = attr('candidateGroups').startsWith('=');
+  return (
+    <>
+      <fieldset className="props-group">
+        <legend>{t('propsDepartments')}</legend>
+        {groupsAreExpression ? (
+          <CommitField label={t('propsDepartmentsExpression')} value={attr('candidateGroups')} onCommit={(v) => set('candidateGroups', v)} />
+        ) : (
+          departments.map((d) => (
+            <label key={d.key} className="props-check">
+              <input
+                type="checkbox"
+                checked={groups.includes(d.key)}
+                onChange={(e) => set('candidateGroups', (e.target.checked ? [...groups, d.key] : groups.filter((g) => g !== d.key)).join(', '))}
+              />
+              {d.name}
+            </label>
+          ))
+        )}
+      </fieldset>
+      <CommitField label={t('propsAssignee')} value={attr('assignee')} onCommit={(v) => set('assignee', v)} hint={t('propsAssigneeHint')} placeholder="=initiator.manager" />
+      <CommitField label={t('propsForm')} value={attr('formKey')} onCommit={(v) => set('formKey', v)} hint={t('propsFormHint')} />
+      <CommitField label={t('propsDueDate')} value={attr('dueDate')} onCommit={(v) => set('dueDate', v)} hint={t('propsDueDateHint')} placeholder="P3D" />
+      <CommitField label={t('propsPriority')} value={attr('priority')} onCommit={(v) => set('priority', v)} placeholder="50" />
+    </>
+  );
+}
+
+/** A timer's wait in words ("2 days"), written as the ISO 8601 duration the engine runs (P2D). */
+function TimerField({ element, definition, services, locale }: { element: DiagramElement; definition: Moddle; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const iso = String((definition.timeDuration as Moddle | undefined)?.body ?? '');
+  const match = /^P(?:(\d+)([DW])|T(\d+)([HM]))$/.exec(iso);
+  const [amount, setAmount] = useState(match ? (match[1] ?? match[3] ?? '') : '');
+  const [unit, setUnit] = useState<string>(match ? (match[2] ?? match[4] ?? 'D') : 'D');
+  const write = (n: string, u: string) => {
+    if (!/^\d{1,4}$/.test(n) || Number(n) === 0) return;
+    const body = u === 'H' || u === 'M' ? `PT${n}${u}` : `P${n}${u}`;
+    services.modeling.updateModdleProperties(element, definition, { timeDuration: services.moddle.create('bpmn:FormalExpression', { body }), timeDate: undefined, timeCycle: undefined });
+  };
+  const id = useId();
+  return (
+    <fieldset className="props-group">
+      <legend>{t('propsTimer')}</legend>
+      <div className="props-row">
+        <label htmlFor={`${id}-n`} className="visually-hidden">
+          {t('propsTimerAmount')}
+        </label>
+        <input id={`${id}-n`} type="number" min={1} max={9999} value={amount} onChange={(e) => setAmount(e.target.value)} onBlur={() => write(amount, unit)} data-testid="prop-timer-amount" />
+        <label htmlFor={`${id}-u`} className="visually-hidden">
+          {t('propsTimerUnit')}
+        </label>
+        <select
+          id={`${id}-u`}
+          value={unit}
+          onChange={(e) => {
+            setUnit(e.target.value);
+            write(amount, e.target.value);
+          }}
+          data-testid="prop-timer-unit"
+        >
+          {UNITS.map(([u, key]) => (
+            <option key={u} value={u}>
+              {t(`propsUnit_${key}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <span className="muted small">{iso ? t('propsTimerIs', { iso }) : t('propsTimerUnset')}</span>
+    </fieldset>
+  );
+}
