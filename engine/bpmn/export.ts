@@ -185,7 +185,9 @@ class Writer {
   private process(p: Pick<PoolProcess, 'id' | 'name' | 'elements' | 'flows' | 'artifacts' | 'lanes' | 'documentation'>, executable: boolean): Moddle {
     const process = this.create('bpmn:Process', { id: p.id, isExecutable: executable });
     this.common(process, p);
-    this.scope(process, p.elements, p.flows, p.artifacts ?? []);
+    const io = (p.artifacts ?? []).filter((a) => a.type === 'dataInput' || a.type === 'dataOutput');
+    this.scope(process, p.elements, p.flows, (p.artifacts ?? []).filter((a) => !io.includes(a)));
+    if (io.length > 0) process.ioSpecification = this.ioSpecification(p.id, io);
     if (p.lanes?.length) process.laneSets = [this.laneSet(`LaneSet_${p.id}`, p.lanes)];
     return process;
   }
@@ -194,11 +196,29 @@ class Writer {
     const flowElements: Moddle[] = elements.map((e) => this.element(e));
     for (const f of flows) flowElements.push(this.flow(f));
     // Data objects and stores are flow elements in BPMN; notes, links and groups are artifacts.
-    const isData = (a: Artifact) => a.type === 'dataObject' || a.type === 'dataObjectReference' || a.type === 'dataStoreReference';
+    const isData = (a: Artifact) => a.type === 'dataObject' || a.type === 'dataObjectReference' || a.type === 'dataStoreReference' || a.type === 'dataInput' || a.type === 'dataOutput';
     flowElements.push(...this.artifacts(artifacts.filter(isData), container));
     container.flowElements = flowElements;
     const rest = this.artifacts(artifacts.filter((a) => !isData(a)), container);
     if (rest.length > 0) container.artifacts = rest;
+  }
+
+  /** The process's own inputs and outputs, with the input and output sets BPMN requires. */
+  private ioSpecification(processId: string, io: Artifact[]): Moddle {
+    const make = (a: Artifact) => {
+      if (a.type !== 'dataInput' && a.type !== 'dataOutput') throw new Error(`not process data: ${a.type}`);
+      return this.named(this.create(a.type === 'dataInput' ? 'bpmn:DataInput' : 'bpmn:DataOutput', { id: a.id, ...(a.isCollection ? { isCollection: true } : {}) }), a.name);
+    };
+    const dataInputs = io.filter((a) => a.type === 'dataInput').map(make);
+    const dataOutputs = io.filter((a) => a.type === 'dataOutput').map(make);
+    const id = (suffix: string) => `${processId}_${suffix}`.slice(0, 100);
+    return this.moddle.create('bpmn:InputOutputSpecification', {
+      id: id('io'),
+      dataInputs,
+      dataOutputs,
+      inputSets: [this.moddle.create('bpmn:InputSet', { id: id('inputs'), dataInputRefs: dataInputs })],
+      outputSets: [this.moddle.create('bpmn:OutputSet', { id: id('outputs'), dataOutputRefs: dataOutputs })],
+    });
   }
 
   private laneSet(id: string, lanes: Lane[]): Moddle {

@@ -350,6 +350,14 @@ class Importer {
       const artifact = this.artifact(a);
       if (artifact) artifacts.push(artifact);
     }
+    // A process's inputs and outputs are drawn (data input and output shapes): kept with the picture.
+    const io = container.$type === 'bpmn:Process' ? (container.ioSpecification as ModdleElement | undefined) : undefined;
+    for (const [kind, entries] of [['dataInput', io?.dataInputs], ['dataOutput', io?.dataOutputs]] as const) {
+      for (const d of list(entries)) {
+        const name = this.name(d);
+        artifacts.push({ id: this.id(d), type: kind, ...(name ? { name } : {}), ...(d.isCollection === true ? { isCollection: true } : {}) });
+      }
+    }
     this.otherwiseFlows(elements, flows);
     return { elements, flows, ...(artifacts.length > 0 ? { artifacts } : {}) };
   }
@@ -1619,7 +1627,13 @@ function processIdOf(p: ModdleElement): string {
 }
 
 function isData(e: ModdleElement): boolean {
-  return e.$type === 'bpmn:DataObjectReference' || e.$type === 'bpmn:DataStoreReference' || e.$type === 'bpmn:DataObject';
+  return e.$type === 'bpmn:DataObjectReference' || e.$type === 'bpmn:DataStoreReference' || e.$type === 'bpmn:DataObject' || isProcessData(e);
+}
+
+/** A process's own input or output (its ioSpecification), not a task's. */
+function isProcessData(e: ModdleElement): boolean {
+  const io = e.$parent as ModdleElement | undefined;
+  return (e.$type === 'bpmn:DataInput' || e.$type === 'bpmn:DataOutput') && (io?.$parent as ModdleElement | undefined)?.$type === 'bpmn:Process';
 }
 
 /** A job type from a vendor name: `ArchiveInvoiceService` → `archive-invoice-service`. */

@@ -172,6 +172,21 @@ describe('expressions are trimmed once, at import', () => {
   });
 });
 
+describe('a process\'s own inputs and outputs', () => {
+  it('are kept with their data associations and drawn again by the export (MIWG C.8.0)', async () => {
+    const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'miwg', 'C.8.0.bpmn'), 'utf8');
+    const { definition } = await importBpmn(xml);
+    const artifacts = (definition.artifacts ?? []) as { type: string; id: string; name?: unknown; data?: string }[];
+    expect(artifacts.filter((a) => a.type === 'dataInput').map((a) => a.name).sort()).toEqual(['Employee Badge Number', 'From', 'To']);
+    expect(artifacts.filter((a) => a.type === 'dataOutput').map((a) => a.name).sort()).toEqual(['Reason', 'Vacation Approval']);
+    const io = new Set(artifacts.filter((a) => a.type === 'dataInput' || a.type === 'dataOutput').map((a) => a.id));
+    expect(artifacts.filter((a) => a.type === 'dataAssociation' && io.has(a.data!))).toHaveLength(5);
+    const out = await exportBpmn(definition);
+    for (const id of io) expect(out).toContain(`bpmnElement="${id}"`);
+    expect(canonicalJson((await importBpmn(out)).definition)).toBe(canonicalJson(definition));
+  });
+});
+
 describe('cancel boundary events', () => {
   it('are kept, and named for what they are: cancel events belong to transactions, which are not run', async () => {
     const xml = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="booking" isExecutable="true">

@@ -19,7 +19,8 @@ export function definitionInventory(definition: ProcessDefinition | ProcessDefin
   };
   const scope = (s: Scope) => {
     add('sequenceFlow', s.flows.length);
-    for (const a of s.artifacts ?? []) if (a.type !== 'dataAssociation') add(a.type);
+    // Associations, and a process's inputs and outputs, are not counted by the corpus tool either.
+    for (const a of s.artifacts ?? []) if (a.type !== 'dataAssociation' && a.type !== 'dataInput' && a.type !== 'dataOutput') add(a.type);
     for (const e of s.elements) {
       add(label(e));
       const event = 'event' in e ? e.event : undefined;

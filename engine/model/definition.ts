@@ -392,6 +392,8 @@ export const artifactSchema = z.discriminatedUnion('type', [
   z.strictObject({ id: elementId, type: z.literal('dataObjectReference'), name: localizedTextSchema.optional(), dataObject: elementId.optional() }),
   z.strictObject({ id: elementId, type: z.literal('dataStoreReference'), name: localizedTextSchema.optional(), dataStore: z.string().max(200).optional() }),
   z.strictObject({ id: elementId, type: z.literal('dataAssociation'), direction: z.enum(['input', 'output']), activity: elementId, data: elementId }),
+  /** What the process takes in or gives back (its ioSpecification), as drawn; documentation, not run. */
+  z.strictObject({ id: elementId, type: z.enum(['dataInput', 'dataOutput']), name: localizedTextSchema.optional(), isCollection: z.boolean().optional() }),
 ]);
 export type Artifact = z.infer<typeof artifactSchema>;
 

@@ -149,6 +149,9 @@ export default function Designer({ processKey, locale, definition, revision: ini
         await m.importXML(xml);
         if (cancelled) return;
         showTranslations(m, names.current, locale);
+        // How many shapes and connections were drawn, on every plane (a collapsed subprocess has its own): tests compare it with the file.
+        const drawn = (m.get('elementRegistry') as { filter(f: (e: { type: string; labelTarget?: unknown; parent?: unknown }) => boolean): unknown[] }).filter((e) => !!e.parent && !e.labelTarget);
+        container.current?.setAttribute('data-drawn', String(drawn.length));
         fitBesidePalette(m, container.current!);
         await check();
       } catch (error) {
