@@ -12,18 +12,26 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * Facts a client acts on beyond the message, as plain JSON (sent as is): e.g. a stale save's
+ * current revision and who saved it when. Never internals: the caller sees every field.
+ */
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | Readonly<Record<string, string>>>>;
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   /** True when the same request may succeed if sent again (with the same idempotency key). */
   readonly retryable: boolean;
+  readonly details?: ErrorDetails;
   constructor(
     readonly code: AppErrorCode,
     message: string,
     readonly fields?: FieldError[],
-    options: { retryable?: boolean; cause?: unknown } = {},
+    options: { retryable?: boolean; cause?: unknown; details?: ErrorDetails } = {},
   ) {
     super(message, { cause: options.cause });
     this.retryable = options.retryable ?? false;
+    if (options.details) this.details = options.details;
   }
 }
 

@@ -102,11 +102,11 @@ const matrix: Record<string, Row> = {
   // Names left empty: past authorization a BAD_REQUEST naming the field, and no draft is made.
   'process.create': { access: 'designer', input: () => ({ key: 'matrix-draft', name: { en: '', vi: '' } }) },
   'process.import': { access: 'designer', input: () => ({ fileName: 'broken.json', content: '{' }) },
-  // A content whose key is not the draft's: BAD_REQUEST, nothing saved.
-  'process.save': { access: 'designer', input: () => ({ key: 'access-check', revision: 1, content: { key: 'another' } }) },
-  // No draft at that revision: a CONFLICT, nothing published or removed.
-  'process.publish': { access: 'designer', input: () => ({ key: 'matrix-none', revision: 1 }) },
-  'process.discard': { access: 'designer', input: () => ({ key: 'matrix-none', revision: 1 }) },
+  // Over a revision of a draft of ours that is not the current one (2): a CONFLICT naming who saved,
+  // nothing saved, published or removed. The other company has no such process: NOT_FOUND.
+  'process.save': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }), deny: theirs },
+  'process.publish': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
+  'process.discard': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
   'process.export': {
     access: 'designer',
     input: async (f) => {
@@ -235,6 +235,13 @@ async function waitingForMatrix(f: Fixtures): Promise<string> {
   const reference = `SC-${randomUUID()}`;
   await (await callerAs(f, 'admin')).instance.start({ definitionKey: 'sending-check', variables: { reference } });
   return reference;
+}
+
+/** Our draft "matrix-stale", at revision 2 (a call naming revision 1 is stale and changes nothing). */
+async function matrixDraft(f: Fixtures): Promise<{ key: string }> {
+  const content = { formatVersion: 1, key: 'matrix-stale', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] };
+  await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-stale', content, revision: 2, updatedBy: f.userId('designer') }).onConflictDoNothing();
+  return { key: 'matrix-stale' };
 }
 
 /** A new staff member of ours (for a command that removes one). */

@@ -8,11 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { TRPCError } from '@trpc/server';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { memberships, processDefinitions, processDrafts, tenants, users } from '@/db/schema';
+import { formatDateTime } from '@/app/_i18n/format';
 import { seedDemo } from '@/app/server/seed';
+import { createContextInner } from '@/app/server/trpc/init';
+import { appRouter } from '@/app/server/trpc/root';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 
@@ -24,6 +29,17 @@ let handle: DatabaseHandle;
 let tenantId: string;
 const as = (email: string, locale: 'en' | 'vi' = 'en') => callerFor(handle.db, email, locale);
 const draftRow = async (key: string) => (await handle.db.select().from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key))))[0];
+const versionRows = (key: string) => handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)));
+const allDrafts = () => handle.db.select().from(processDrafts);
+/** The refusal a call ends with: its tRPC code, message and the AppError's details for the client. */
+const refusal = async (call: Promise<unknown>) => {
+  const error = await call.then(
+    () => expect.fail('the call succeeded'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw error;
+  return { code: error.code, message: error.message, details: (error.cause as { details?: unknown } | undefined)?.details };
+};
 const flow = (id: string, source: string, target: string) => ({ id, source, target });
 
 /** A small process that validates and publishes: start → review (a form the company has) → end. */
@@ -54,11 +70,17 @@ describe('a draft', () => {
     expect(opened.draft).toMatchObject({ revision: 1, updatedBy: { name: 'Hoàng Thu Trang' }, content: { key: 'leave-request', name: { vi: 'Đơn xin nghỉ phép' }, elements: [{ id: 'start', type: 'startEvent' }] } });
     expect(opened.draft!.diagnostics.some((d) => d.severity === 'error' && /no end event/.test(d.message))).toBe(true);
     expect(opened.versions).toEqual([]);
-    // when it is saved twice, once with a dangling flow that does not validate
-    const broken = { ...leave('leave-request'), flows: [flow('f1', 'start', 'review'), flow('f2', 'review', 'nowhere')] };
+    expect((await designer.process.list()).find((p) => p.key === 'leave-request')).toMatchObject({ status: 'draft', category: 'hr', latestVersion: null, revision: 1, updatedBy: { name: 'Hoàng Thu Trang', email: DESIGNER } });
+    // when it is saved twice, first with a gateway whose second flow leads nowhere (it does not validate)
+    const broken = {
+      ...leave('leave-request'),
+      elements: [...leave('leave-request').elements, { id: 'approved', type: 'exclusiveGateway' }],
+      flows: [flow('f1', 'start', 'review'), flow('f2', 'review', 'approved'), flow('f3', 'approved', 'end'), flow('f4', 'approved', 'nowhere')],
+    };
     const second = await designer.process.save({ key: 'leave-request', revision: 1, content: broken });
+    // then the invalid draft is saved all the same, and its diagnostics name the dangling flow
     expect(second.revision).toBe(2);
-    expect(second.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', elementId: 'f2' }));
+    expect(second.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', elementId: 'f4', message: expect.stringContaining('"nowhere"') }));
     expect((await draftRow('leave-request'))!.content).toEqual(broken);
     const third = await designer.process.save({ key: 'leave-request', revision: 2, content: leave('leave-request') });
     // then each save moved the revision on, and the valid one has no errors
@@ -71,14 +93,37 @@ describe('a draft', () => {
   it('saved over an older revision is a conflict naming who saved and when, in the caller’s language, and changes nothing', async () => {
     const designer = await as(DESIGNER);
     const admin = await as(ADMIN, 'vi');
-    const before = await draftRow('leave-request');
-    // when the admin saves over revision 2 (Trang saved revision 3 since)
-    const stale = admin.process.save({ key: 'leave-request', revision: 2, content: leave('leave-request', 'Overwritten') });
-    // then it is refused, naming Trang and the revision, in Vietnamese
-    await expect(stale).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^Hoàng Thu Trang đã lưu bản nháp này lúc .+ \(bản 3\); hãy tải lại/) });
+    // given Trang's draft at revision 3
+    const before = (await draftRow('leave-request'))!;
+    // when the admin, in Vietnamese, saves over revision 2
+    const stale = await refusal(admin.process.save({ key: 'leave-request', revision: 2, content: leave('leave-request', 'Overwritten') }));
+    // then it is refused, naming Trang, when she saved and the revision, with those facts for the page to show
+    expect(stale).toEqual({
+      code: 'CONFLICT',
+      message: `Hoàng Thu Trang đã lưu bản nháp này lúc ${formatDateTime(before.updatedAt, 'vi')} (bản 3); hãy tải lại để xem thay đổi của họ trước khi lưu của bạn.`,
+      details: { revision: 3, savedBy: { name: 'Hoàng Thu Trang', email: DESIGNER }, savedAt: before.updatedAt.toISOString() },
+    });
+    // and Trang's draft is as she saved it
     expect(await draftRow('leave-request')).toEqual(before);
     // and in English for an English caller
     await expect(designer.process.save({ key: 'leave-request', revision: 1, content: leave('leave-request') })).rejects.toMatchObject({ message: expect.stringMatching(/^Hoàng Thu Trang saved this draft at .+ \(revision 3\); reload it/) });
+  });
+
+  it('saved over an older revision tells the browser the current revision, who saved and when, as data', async () => {
+    // given the draft as it is now
+    const current = (await draftRow('leave-request'))!;
+    const [admin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN));
+    // when the admin's browser saves over an older revision (a batched POST, answered by the real router)
+    const req = new Request('http://trellis.test/api/trpc/process.save?batch=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 0: { key: 'leave-request', revision: 1, content: leave('leave-request') } }),
+    });
+    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContextInner({ db: handle.db, userId: admin!.id, locale: 'en' }) });
+    const [answer] = (await res.json()) as [{ error: { message: string; data: { code: string; details: unknown } } }];
+    // then the answer is a 409 whose data says what the message says
+    expect(res.status).toBe(409);
+    expect(answer.error.data).toMatchObject({ code: 'CONFLICT', details: { revision: current.revision, savedBy: { name: 'Hoàng Thu Trang', email: DESIGNER }, savedAt: current.updatedAt.toISOString() } });
   });
 
   it('saved by two at once over the same revision: exactly one wins, and its content is kept', async () => {
@@ -89,7 +134,11 @@ describe('a draft', () => {
     expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['CONFLICT']);
     const row = await draftRow('leave-request');
     expect(row!.revision).toBe(4);
-    expect((row!.content.name as { en: string }).en).toBe(results[0]!.status === 'fulfilled' ? 'From Trang' : 'From Bảo');
+    const trangWon = results[0]!.status === 'fulfilled';
+    expect((row!.content.name as { en: string }).en).toBe(trangWon ? 'From Trang' : 'From Bảo');
+    // and the one who lost is told who won
+    const lost = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error;
+    expect(lost.message).toMatch(new RegExp(`^${trangWon ? 'Hoàng Thu Trang' : 'Ngô Quốc Bảo'} saved this draft at .+ \\(revision 4\\)`));
   });
 });
 
@@ -130,6 +179,23 @@ describe('publishing a draft', () => {
   });
 });
 
+describe('discarding a draft', () => {
+  it('removes it only at the revision last seen; without a draft it is not found', async () => {
+    const designer = await as(DESIGNER);
+    // given a draft saved once
+    const { revision } = await designer.process.create({ key: 'short-lived', name: { en: 'Short-lived', vi: 'Tạm' } });
+    await designer.process.save({ key: 'short-lived', revision, content: leave('short-lived') });
+    // when it is discarded over the revision before: a conflict, the draft stays
+    expect(await refusal(designer.process.discard({ key: 'short-lived', revision }))).toMatchObject({ code: 'CONFLICT', details: { revision: revision + 1 } });
+    expect(await draftRow('short-lived')).toMatchObject({ revision: revision + 1 });
+    // then over the current one it is gone, and discarding it again finds nothing
+    expect(await designer.process.discard({ key: 'short-lived', revision: revision + 1 })).toEqual({ key: 'short-lived' });
+    expect(await draftRow('short-lived')).toBeUndefined();
+    await expect(designer.process.discard({ key: 'short-lived', revision: revision + 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(designer.process.get({ key: 'short-lived' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'The company has no process "short-lived".' });
+  });
+});
+
 describe('importing a file', () => {
   it('turns a Camunda 7 BPMN file into a draft with the import report, by element id', async () => {
     const file = path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-examples', 'loan-granting.bpmn');
@@ -145,12 +211,32 @@ describe('importing a file', () => {
     await expect(designer.process.import({ fileName: 'loan-granting.bpmn', content: readFileSync(file, 'utf8') })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('turns a Trellis JSON file into a draft that publishes with the company’s forms; its own key is taken', async () => {
+    const designer = await as(DESIGNER);
+    const file = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    // given the template's own key, already published for the company: a conflict naming it
+    await expect(designer.process.import({ fileName: 'process.json', content: file })).rejects.toMatchObject({ code: 'CONFLICT', message: 'The company already has a process "invoice-approval": open it instead.' });
+    // when it is imported under another key
+    const imported = await designer.process.import({ fileName: 'process.json', content: file, key: 'invoice-approval-copy' });
+    expect(imported).toEqual({ key: 'invoice-approval-copy', revision: 1, report: null, diagnostics: expect.any(Array) });
+    expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(await draftRow('invoice-approval-copy')).toMatchObject({ importReport: null, content: { key: 'invoice-approval-copy', startForm: 'invoice-submission' } });
+    // then it publishes as version 1, pinned to the forms the company published with the template
+    expect(await designer.process.publish({ key: 'invoice-approval-copy', revision: 1 })).toMatchObject({ version: 1, warnings: expect.any(Array) });
+    const [copy] = await versionRows('invoice-approval-copy');
+    const [template] = await versionRows('invoice-approval');
+    expect(copy!.formIds).toEqual(template!.formIds);
+    expect(await draftRow('invoice-approval-copy')).toBeUndefined();
+  });
+
   it('refuses a file with a DOCTYPE, or JSON that is not a definition, naming the file, and keeps nothing', async () => {
     const designer = await as(DESIGNER, 'vi');
+    const before = await allDrafts();
     const evil = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="evil"/></definitions>';
     await expect(designer.process.import({ fileName: 'evil.bpmn', content: evil })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được evil\.bpmn: .*DOCTYPE/) });
     await expect(designer.process.import({ fileName: 'list.json', content: '[1, 2]' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('list.json') });
-    expect(await draftRow('evil')).toBeUndefined();
+    await expect(designer.process.import({ fileName: 'cut.json', content: '{"key": "cut", "elements": [' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được cut\.json: /) });
+    expect(await allDrafts()).toEqual(before);
   });
 
   it('exports the draft as JSON and BPMN', async () => {
@@ -158,7 +244,9 @@ describe('importing a file', () => {
     const json = await designer.process.export({ key: 'broken-draft', format: 'json' });
     expect(JSON.parse(json.content)).toMatchObject({ key: 'broken-draft' });
     const bpmn = await designer.process.export({ key: 'broken-draft', format: 'bpmn' });
-    expect(bpmn.content).toContain('<bpmn:process');
+    expect(bpmn).toMatchObject({ fileName: 'broken-draft.draft.bpmn', content: expect.stringContaining('<bpmn:process') });
+    // a published process without a draft has nothing to export here
+    await expect(designer.process.export({ key: 'leave-request', format: 'json' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -168,9 +256,17 @@ describe('who may', () => {
     await expect(outsider.process.get({ key: 'leave-request' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await outsider.process.list()).map((p) => p.key)).toEqual([]);
     await expect(outsider.process.export({ key: 'broken-draft', format: 'json' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    // their save of the same key starts a draft of their own company, never ours
+    // saving, publishing or discarding our draft by its revision finds nothing, and changes nothing
+    const ours = (await draftRow('broken-draft'))!;
+    await expect(outsider.process.save({ key: 'broken-draft', revision: ours.revision, content: { key: 'broken-draft', name: 'Theirs' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(outsider.process.publish({ key: 'broken-draft', revision: ours.revision })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(outsider.process.discard({ key: 'broken-draft', revision: ours.revision })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await draftRow('broken-draft')).toEqual(ours);
+    // their first save of the same key starts a draft of their own company, never ours
     await outsider.process.save({ key: 'broken-draft', revision: null, content: { key: 'broken-draft', name: 'Theirs' } });
-    expect((await draftRow('broken-draft'))!.content).toMatchObject({ name: { en: 'Broken' } });
+    expect(await draftRow('broken-draft')).toEqual(ours);
+    // (theirs is not a definition in form yet: it has no BPMN, and the refusal says why)
+    await expect(outsider.process.export({ key: 'broken-draft', format: 'bpmn' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^The draft cannot be written as BPMN yet: formatVersion: /) });
     const staff = await as(demo.ngoc);
     await expect(staff.process.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(staff.process.save({ key: 'leave-request', revision: 1, content: { key: 'leave-request' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });

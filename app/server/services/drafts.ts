@@ -7,13 +7,20 @@
  * published forms, and removes it, in one transaction.
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { BpmnImportError, importBpmn, type ImportReport } from '@/engine/bpmn/import';
-import { exportBpmn } from '@/engine/bpmn/export';
-import { UnsafeXmlError } from '@/engine/bpmn/safe-xml';
-import { canonicalDefinition, canonicalJson } from '@/engine/model/canonical';
-import { keySchema, localizedTextSchema, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
-import type { Diagnostic } from '@/engine/validate/diagnostic';
-import { validateDefinition } from '@/engine/validate/validate';
+import {
+  canonicalDefinition,
+  canonicalJson,
+  exportBpmn,
+  importBpmn,
+  keySchema,
+  localizedTextSchema,
+  processDefinitionSchema,
+  validateDefinition,
+  type Diagnostic,
+  type ImportReport,
+  type LocalizedText,
+  type ProcessDefinitionInput,
+} from '@/engine';
 import type { Executor } from '@/db/client';
 import { groups, processDefinitions, processDrafts, users } from '@/db/schema';
 import { formatDateTime } from '../../_i18n/format';
@@ -145,6 +152,8 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
   let content: Json;
   let report: ImportReport | null = null;
   if (/\.json$/i.test(input.fileName)) {
+    // Refused before parsing: a draft is at most this large as JSON, so a larger file cannot become one.
+    if (input.content.length > MAX_DRAFT_BYTES) throw refuse(t('draftTooLarge'));
     let parsed: unknown;
     try {
       parsed = JSON.parse(input.content);
@@ -159,7 +168,8 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
       content = imported.definition as unknown as Json;
       report = imported.report;
     } catch (error) {
-      if (error instanceof BpmnImportError || error instanceof UnsafeXmlError) throw refuse(error.message);
+      // The importer's refusals (BpmnImportError, UnsafeXmlError: size, DOCTYPE, entities) and
+      // bpmn-moddle's parse errors (plain Errors) all say what is wrong with the file.
       throw refuse((error as Error).message);
     }
   }
@@ -189,7 +199,7 @@ export async function saveDraft(db: Executor, actor: Actor, input: { key: string
     .set({ content: input.content, revision: sql`${processDrafts.revision} + 1`, updatedAt: sql`now()`, updatedBy: actor.userId })
     .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
     .returning({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt });
-  if (!row) throw await conflict(db, actor, key);
+  if (!row) throw await staleDraft(db, actor, key, 'CONFLICT');
   return { ...row, diagnostics };
 }
 
@@ -207,7 +217,7 @@ export async function publishDraft(db: Executor, actor: Actor, input: { key: str
       .from(processDrafts)
       .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
       .for('update');
-    if (!draft) throw await conflict(tx, actor, key);
+    if (!draft) throw await staleDraft(tx, actor, key, 'CONFLICT');
     const [latest] = await tx
       .select({ version: processDefinitions.version })
       .from(processDefinitions)
@@ -222,28 +232,48 @@ export async function publishDraft(db: Executor, actor: Actor, input: { key: str
   return { version: row.version, warnings: await publishWarnings(db, actor.tenantId, row.definition) };
 }
 
-/** Removes the draft (the published versions stay); a stale revision is a CONFLICT. */
+/** Removes the draft (the published versions stay); a stale revision is a CONFLICT, no draft NOT_FOUND. */
 export async function discardDraft(db: Executor, actor: Actor, input: { key: string; revision: number }): Promise<{ key: string }> {
   const key = checkedKey(input.key, actor.locale);
   const deleted = await db
     .delete(processDrafts)
     .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
     .returning({ key: processDrafts.key });
-  if (deleted.length === 0) throw await conflict(db, actor, key);
+  if (deleted.length === 0) throw await staleDraft(db, actor, key, 'NOT_FOUND');
   return { key };
 }
 
-/** The draft as a file: canonical JSON, or BPMN with its diagram (laid out when it has none). */
+/**
+ * The draft as a file: canonical JSON, or BPMN with its diagram (laid out when it has none). A draft
+ * that is not yet a definition in form (a field missing or of the wrong type) has no BPMN: a
+ * BAD_REQUEST naming the fields, never the schema library's dump.
+ */
 export async function exportDraft(db: Executor, tenantId: string, input: { key: string; format: 'json' | 'bpmn' }, locale: Locale): Promise<{ fileName: string; content: string }> {
   const t = translator(locale);
   const [draft] = await db.select({ content: processDrafts.content }).from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, input.key)));
-  if (!draft) throw new AppError('NOT_FOUND', t('draftNotFound', { key: input.key }));
+  if (!draft) throw await noDraftToExport(db, tenantId, input.key, locale);
   if (input.format === 'json') return { fileName: `${input.key}.draft.json`, content: canonicalJson(draft.content) };
+  const parsed = processDefinitionSchema.safeParse(draft.content);
+  if (!parsed.success) {
+    const why = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new AppError('BAD_REQUEST', t('draftNotExportable', { why }));
+  }
   try {
-    return { fileName: `${input.key}.draft.bpmn`, content: await exportBpmn(draft.content as unknown as ProcessDefinitionInput) };
+    return { fileName: `${input.key}.draft.bpmn`, content: await exportBpmn(parsed.data) };
   } catch (error) {
     throw new AppError('BAD_REQUEST', t('draftNotExportable', { why: (error as Error).message }));
   }
+}
+
+/** NOT_FOUND for an export without a draft: the published versions have their own export (definition.export). */
+async function noDraftToExport(db: Executor, tenantId: string, key: string, locale: Locale): Promise<AppError> {
+  if (!(await hasVersions(db, tenantId, key))) return new AppError('NOT_FOUND', translator(locale)('draftNotFound', { key }));
+  return new AppError(
+    'NOT_FOUND',
+    locale === 'vi'
+      ? `Quy trình "${key}" không có bản nháp; hãy xuất một phiên bản đã xuất bản của quy trình.`
+      : `Process "${key}" has no draft; export one of its published versions instead.`,
+  );
 }
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -262,29 +292,43 @@ function checkedKey(key: string, locale: Locale): string {
  */
 async function insertDraft(db: Executor, actor: Actor, key: string, content: Json, report: ImportReport | null, options: { startedFromPublished?: boolean } = {}): Promise<{ key: string; revision: number; updatedAt: Date }> {
   const t = translator(actor.locale);
-  if (!options.startedFromPublished) {
-    const [published] = await db.select({ version: processDefinitions.version }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, key))).limit(1);
-    if (published) throw new AppError('CONFLICT', t('draftKeyTaken', { key }), [{ field: 'key', label: t('fieldProcessKey'), message: t('draftKeyTaken', { key }) }]);
-  }
+  const taken = () => new AppError('CONFLICT', t('draftKeyTaken', { key }), [{ field: 'key', label: t('fieldProcessKey'), message: t('draftKeyTaken', { key }) }]);
+  if (!options.startedFromPublished && (await hasVersions(db, actor.tenantId, key))) throw taken();
   const [row] = await db
     .insert(processDrafts)
     .values({ tenantId: actor.tenantId, key, content, importReport: report as Json | null, updatedBy: actor.userId })
     .onConflictDoNothing()
     .returning({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt });
-  if (!row) throw options.startedFromPublished ? await conflict(db, actor, key) : new AppError('CONFLICT', t('draftKeyTaken', { key }), [{ field: 'key', label: t('fieldProcessKey'), message: t('draftKeyTaken', { key }) }]);
+  if (!row) throw options.startedFromPublished ? await staleDraft(db, actor, key, 'CONFLICT') : taken();
   return { key, revision: row.revision, updatedAt: row.updatedAt };
 }
 
-/** The conflict of a stale save: who saved the draft last, when, and its revision, in the caller's language. */
-async function conflict(db: Executor, actor: Actor, key: string): Promise<AppError> {
+/**
+ * Why the draft is not at the revision the caller named, in the caller's language. Someone saved
+ * since: a CONFLICT naming who and when, with the current revision, savedBy and savedAt as details
+ * for the client. It is gone (published or discarded meanwhile): `whenGone` — a CONFLICT for a
+ * save or publish (the page is stale: reload), NOT_FOUND for a discard. The company has no such
+ * process at all (nor does another company's caller ever find ours): NOT_FOUND.
+ */
+async function staleDraft(db: Executor, actor: Actor, key: string, whenGone: 'CONFLICT' | 'NOT_FOUND'): Promise<AppError> {
   const t = translator(actor.locale);
   const [current] = await db
-    .select({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt, name: users.displayName })
+    .select({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt, name: users.displayName, email: users.email })
     .from(processDrafts)
     .leftJoin(users, eq(users.id, processDrafts.updatedBy))
     .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key)));
-  if (!current) return new AppError('CONFLICT', t('draftGone', { key }));
-  return new AppError('CONFLICT', t('draftConflict', { name: current.name ?? '?', time: formatDateTime(current.updatedAt, actor.locale), revision: current.revision }));
+  if (current) {
+    const message = t('draftConflict', { name: current.name ?? '?', time: formatDateTime(current.updatedAt, actor.locale), revision: current.revision });
+    const savedBy = current.name ? { name: current.name, email: current.email ?? '' } : null;
+    return new AppError('CONFLICT', message, undefined, { details: { revision: current.revision, savedBy, savedAt: current.updatedAt.toISOString() } });
+  }
+  if (await hasVersions(db, actor.tenantId, key)) return new AppError(whenGone, t('draftGone', { key }));
+  return new AppError('NOT_FOUND', t('draftNotFound', { key }));
+}
+
+async function hasVersions(db: Executor, tenantId: string, key: string): Promise<boolean> {
+  const [row] = await db.select({ version: processDefinitions.version }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key))).limit(1);
+  return row !== undefined;
 }
 
 function nameOf(content: Json): LocalizedText | undefined {

@@ -9,7 +9,7 @@ import type { AccessAction } from '@/app/_i18n/messages-access';
 import { translator } from '@/app/_i18n/messages';
 import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
-import { AppError, isUuid, type FieldError } from '../errors';
+import { AppError, isAppError, isUuid, type ErrorDetails, type FieldError } from '../errors';
 import { reservedKeyPath } from '../input-keys';
 import { callerMessage, toCallerError } from './error-map';
 
@@ -83,7 +83,9 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
     // An internal error no procedure reported (e.g. while making the context) is logged and answered with a reference.
     const message = callerMessage(error, ctx?.locale ?? 'vi', path);
-    return { ...shape, message, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false } };
+    // Details only from an AppError, which words them for the caller (another error's `details` could be anything).
+    const details: ErrorDetails | null = isAppError(error.cause) ? (error.cause.details ?? null) : null;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false, details } };
   },
 });
 

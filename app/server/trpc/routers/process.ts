@@ -8,7 +8,8 @@ const design = designerProcedure('action_designProcesses');
 /** Largest file an import takes, as text (BPMN files carry their diagram). */
 const MAX_IMPORT_CHARS = 2_000_000;
 const content = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= MAX_DRAFT_BYTES, { message: 'The draft is larger than 1 MB as JSON; split the process.' });
-const revision = z.number().int().min(1);
+/** A revision the browser saw; at most the int4 column's largest value (beyond it the database would fail, as an internal error). */
+const revision = z.number().int().min(1).max(2_147_483_647);
 
 export const processRouter = router({
   /** Every process of the company with a draft or a published version: status, last change and by whom. */
@@ -25,11 +26,14 @@ export const processRouter = router({
   import: design
     .input(z.object({ fileName: z.string().min(1).max(300), content: z.string().max(MAX_IMPORT_CHARS, 'The file is larger than 2 MB.'), key: z.string().max(100).optional() }))
     .mutation(({ ctx, input }) => importDraft(ctx.db, ctx.actor, input)),
-  /** Saves the draft over the revision last seen (null: creates it); a stale revision is a CONFLICT naming who saved. */
+  /**
+   * Saves the draft over the revision last seen (null: creates it); a stale revision is a CONFLICT
+   * naming who saved and when, with `data.details` { revision, savedBy, savedAt } for the client.
+   */
   save: design.input(z.object({ key: z.string().max(100), revision: revision.nullable(), content })).mutation(({ ctx, input }) => saveDraft(ctx.db, ctx.actor, input)),
   /** The draft becomes the next version, with the latest published forms; the draft is removed. */
   publish: design.input(z.object({ key: z.string().max(100), revision })).mutation(({ ctx, input }) => publishDraft(ctx.db, ctx.actor, input)),
-  /** Removes the draft; the published versions stay. */
+  /** Removes the draft; the published versions stay. A stale revision is a CONFLICT, no draft NOT_FOUND. */
   discard: design.input(z.object({ key: z.string().max(100), revision })).mutation(({ ctx, input }) => discardDraft(ctx.db, ctx.actor, input)),
   /** The draft as canonical JSON or BPMN. */
   export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
