@@ -224,6 +224,26 @@ export const processDrafts = pgTable(
   (t) => [uniqueIndex('process_drafts_tenant_key_idx').on(t.tenantId, t.key)],
 );
 
+/**
+ * Test runs the designer kept with a process: each a scenario (engine/simulate/scenario.ts, the
+ * format `trellis test` runs), by name per process and company. They belong to the process, not
+ * to a version: the page runs them against the draft, and `trellis test` against an export.
+ */
+export const processScenarios = pgTable(
+  'process_scenarios',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    processKey: text('process_key').notNull(),
+    name: text('name').notNull(),
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('process_scenarios_tenant_process_name_idx').on(t.tenantId, t.processKey, t.name)],
+);
+
 export const instanceStatuses = ['active', 'completed', 'incident', 'terminated'] as const;
 
 export const processInstances = pgTable(

@@ -123,7 +123,7 @@ export class SimulatedHost {
   private readonly mockedChildren = new Map<string, Variables>();
   private readonly unmockedJobs: 'complete' | 'wait';
   private readonly all: Instance[] = [];
-  private readonly timers = new Map<string, { instance: Instance; scope?: string; timerId: string; dueAt: string }>();
+  private readonly timers = new Map<string, { instance: Instance; scope?: string; timerId: string; elementId: string; dueAt: string }>();
   private readonly queue: { instance: Instance; event: EngineEvent }[] = [];
   private readonly buffered: BufferedMessage[] = [];
   private subscriptionOpened = false;
@@ -172,6 +172,13 @@ export class SimulatedHost {
 
   subscriptions(): readonly SubscriptionRecord[] {
     return this.subscriptionRecords;
+  }
+
+  /** Timers scheduled and not yet fired, earliest first: which element waits for each, and until when. */
+  pendingTimers(): { instanceId: number; elementId: string; timerId: string; dueAt: string }[] {
+    return [...this.timers.values()]
+      .map((t) => ({ instanceId: t.instance.id, elementId: t.elementId, timerId: t.timerId, dueAt: t.dueAt }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.timerId.localeCompare(b.timerId));
   }
 
   /** What waits in an instance, with running children and scoped runs shown by what waits in them. */
@@ -438,7 +445,7 @@ export class SimulatedHost {
           }
           break;
         case 'scheduleTimer':
-          this.timers.set(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`, { instance, ...scope, timerId: effect.timerId, dueAt: effect.dueAt });
+          this.timers.set(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`, { instance, ...scope, timerId: effect.timerId, elementId: effect.elementId, dueAt: effect.dueAt });
           break;
         case 'cancelTimer':
           this.timers.delete(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`);

@@ -31,19 +31,40 @@ export interface SimulationOptions {
 }
 
 export function simulate(process: CompiledProcess, scenario: Scenario, options: SimulationOptions = {}): SimulationResult {
+  return replay(process, scenario, options).result;
+}
+
+/** A simulation with the host it ran on, to ask what is open now (the designer's test run). */
+export interface Replay {
+  result: SimulationResult;
+  host: SimulatedHost;
+  /** The instance the scenario started; null when it could not start. */
+  rootId: number | null;
+  /** How many steps ran before one failed (all of them when none did). */
+  stepsRun: number;
+}
+
+/**
+ * Runs the scenario and keeps the host: the designer's test run is a scenario grown a step at a
+ * time and replayed from the start after each (the engine is pure and deterministic, so the replay
+ * is the run), which is also why a test run saved as a scenario passes in `trellis test`.
+ */
+export function replay(process: CompiledProcess, scenario: Scenario, options: SimulationOptions = {}): Replay {
   const host = new SimulatedHost({ library: options.library, startAt: scenario.startAt, services: scenario.services, unmockedJobs: scenario.jobs });
   const failures: string[] = [];
   let root: InstanceView | null = null;
+  let stepsRun = 0;
   try {
     root = host.start(process, scenario.variables);
     for (const [index, step] of scenario.steps.entries()) {
       if (!runStep(host, root.id, step, `step ${index + 1}`, failures)) break;
+      stepsRun = index + 1;
     }
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
-    return resultOf(host, root?.id ?? null, failures, 'error');
+    return { result: resultOf(host, root?.id ?? null, failures, 'error'), host, rootId: root?.id ?? null, stepsRun };
   }
-  return resultOf(host, root.id, failures);
+  return { result: resultOf(host, root.id, failures), host, rootId: root.id, stepsRun };
 }
 
 function resultOf(host: SimulatedHost, rootId: number | null, failures: string[], forced?: 'error'): SimulationResult {

@@ -21,6 +21,7 @@ import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
 import { timers } from './rules/timers';
 import { uniqueIds } from './rules/unique-ids';
+import { checkVariables, type FormSchemas } from './variables';
 
 /** Rules checked in every scope (unique-ids runs once over all scopes). */
 export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, timers, expressions, loops];
@@ -65,6 +66,11 @@ export interface ValidateOptions {
    * before such a check existed keep running (their timers become incidents if they cannot fire).
    */
   stored?: boolean;
+  /**
+   * The schemas of the forms the process names, by key: when given, variables are typed from them
+   * and reads no earlier step writes, or comparisons with the wrong type, are flagged (variables.ts).
+   */
+  forms?: FormSchemas;
 }
 
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ValidationResult {
@@ -105,6 +111,7 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     }
   }
   if (options.publishing) diagnostics.push(...publishingProblems(definition));
+  if (options.forms) diagnostics.push(...checkVariables(definition, options.forms));
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return ok ? { ok, definition, diagnostics } : { ok, diagnostics };
 }

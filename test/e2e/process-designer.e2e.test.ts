@@ -194,19 +194,56 @@ describe('the process designer', () => {
     await condition.press('Enter');
     await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('FEEL syntax error');
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+    // the other flow is the default: ticked in the panel, the diagram draws its slash at once
+    const second = (await Promise.all((await tasks.all()).map(async (l) => (await l.boundingBox())!))).sort((a, b) => b.y - a.y)[0]!;
+    await page.waitForTimeout(600);
+    await page.mouse.click(second.x - 20, second.y + second.height / 2);
+    await expect.poll(() => page.getByTestId('properties').textContent()).toContain('SequenceFlow');
+    await page.getByTestId('properties').getByLabel('Default flow').check();
+    // (bpmn-js marks a gateway's flow at its start, in its style, only when it is the default: the slash)
+    await expect.poll(() => page.locator('.djs-connection .djs-visual path[style*="marker-start"]').count(), { timeout: 5_000 }).toBe(1);
+    // the lower task gets only a Vietnamese name: the English one stays empty, not a copy of it
+    // (first a click on the empty canvas: the flow's context pad, over the task, would take the click)
+    await page.waitForTimeout(600);
+    await page.mouse.click(second.x + second.width + 150, second.y + second.height / 2);
+    await select(page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').filter({ hasNotText: 'HR approves' }));
+    await page.getByTestId('prop-name-vi').fill('Trưởng phòng duyệt');
+    await page.getByTestId('prop-name-vi').press('Enter');
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Unsaved|^Saving/);
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
     // what the panel wrote is what the engine reads: the saved draft has the names, department and condition
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
     const saved = (await call<{ draft: { content: { elements: { id: string; type: string; name?: unknown; candidateGroups?: unknown }[]; flows: { condition?: string }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-approval' }, 'query')).data!;
     expect(saved.draft.content.elements.find((e) => e.type === 'userTask')).toMatchObject({ name: { en: 'HR approves', vi: 'Phòng Nhân sự duyệt' }, candidateGroups: ['hr'] });
     expect(saved.draft.content.flows.map((f) => f.condition).filter(Boolean)).toEqual(['days > 5']);
+    const lower = saved.draft.content.elements.find((e) => e.type === 'task');
+    expect(lower?.name).toEqual({ vi: 'Trưởng phòng duyệt' });
+    const gatewayElement = saved.draft.content.elements.find((e) => e.type === 'exclusiveGateway') as { default?: string } | undefined;
+    expect(gatewayElement?.default).toMatch(/^Flow_/);
     await shot('designer-04b-properties');
   });
 
   it('publishes the draft as version 1', async () => {
     await page.goto(`${app.url}/processes/leave-request`);
     await shape(page, 'start').waitFor();
+    // a change made just before Publish (within the autosave's delay) is in the version published
+    const task = page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]');
+    await page.waitForTimeout(600);
+    const at = await centre(task);
+    await page.mouse.click(at.x, at.y);
+    await page.getByTestId('prop-name-vi').fill('Quản lý duyệt');
+    await page.getByTestId('prop-name-vi').press('Enter');
     await page.getByRole('button', { name: 'Publish' }).click();
+    // Publish shows what it will do first: the first version, nothing running yet
+    await expect.poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 }).toContain('This is the first version');
+    await page.getByRole('button', { name: 'Publish version 1' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const v1 = (await call<{ latest: { definition: { elements: { type: string; name?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!;
+    expect(v1.latest.definition.elements.find((e) => e.type === 'task')?.name).toEqual({ en: 'Manager approves', vi: 'Quản lý duyệt' });
+    // Publish again with nothing changed: refused, saying so; no version 2
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'there is nothing to publish' }).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('.designer-versions').textContent()).toContain('v1 ·');
     await shot('designer-05-published');
     await page.goto(`${app.url}/processes`);
@@ -264,6 +301,18 @@ describe('the process designer', () => {
     await page.getByRole('button', { name: 'VI', exact: true }).click();
     await page.getByRole('button', { name: 'Xuất bản' }).waitFor();
     await shape(page, 'start').waitFor();
+    // the canvas shows the Vietnamese names; one typed on the canvas is the Vietnamese name, the English one stays
+    const task = page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]');
+    await expect.poll(() => task.textContent()).toContain('Quản lý duyệt');
+    const at = await centre(task);
+    await page.mouse.dblclick(at.x, at.y);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Trưởng phòng duyệt');
+    await page.mouse.click(at.x, at.y + 250);
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Đã lưu/);
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const draft = (await call<{ draft: { content: { elements: { type: string; name?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!;
+    expect(draft.draft.content.elements.find((e) => e.type === 'task')?.name).toEqual({ en: 'Manager approves', vi: 'Trưởng phòng duyệt' });
     await shot('designer-07-vi');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${app.url}/processes`);

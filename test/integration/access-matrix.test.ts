@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, tasks, tenants, users } from '@/db/schema';
+import { delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, processScenarios, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -107,6 +107,24 @@ const matrix: Record<string, Row> = {
   'process.save': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }), deny: theirs },
   'process.publish': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
   'process.discard': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
+  'process.version': { access: 'designer', input: () => ({ key: 'access-check', version: 1 }), deny: theirs },
+  'process.publishPreview': { access: 'designer', input: () => ({ key: 'access-check' }), deny: theirs },
+  'process.scenarios': { access: 'designer', input: (f) => matrixDraft(f), deny: theirs },
+  // A scenario that is not one (steps not a list): past authorization a BAD_REQUEST naming the field, nothing kept.
+  'process.saveScenario': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), name: 'matrix', content: { steps: 'none' } }), deny: theirs },
+  // Each persona removes a scenario of ours made for it; the other company finds no such process.
+  'process.deleteScenario': {
+    access: 'designer',
+    input: async (f) => {
+      const { key } = await matrixDraft(f);
+      const name = `matrix-${randomUUID()}`;
+      await f.db.insert(processScenarios).values({ tenantId: f.tenantId, processKey: key, name, content: { steps: [] } });
+      return { key, name };
+    },
+    deny: theirs,
+  },
+  // Any designer reads the company's published forms by key; another company's keys are simply not theirs (an empty list).
+  'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },
   'process.export': {
     access: 'designer',
     input: async (f) => {

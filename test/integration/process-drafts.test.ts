@@ -179,6 +179,70 @@ describe('publishing a draft', () => {
   });
 });
 
+describe('publishing nothing new, and a first change from a version that moved', () => {
+  it('refuses a draft identical to the latest version, and keeps the draft', async () => {
+    const designer = await as(DESIGNER, 'vi');
+    // given version 2 of leave-request (the test above) and a draft that says the same
+    const latest = (await designer.process.get({ key: 'leave-request' })).latest!;
+    const same = await designer.process.save({ key: 'leave-request', revision: null, baseVersion: latest.version, content: { ...latest.definition } });
+    // the list does not call it ahead of the version
+    expect((await designer.process.list()).find((p) => p.key === 'leave-request')).toMatchObject({ status: 'published', revision: same.revision });
+    // when it is published: refused, in the caller's language, naming the version; nothing published
+    expect(await refusal(designer.process.publish({ key: 'leave-request', revision: same.revision }))).toMatchObject({ code: 'BAD_REQUEST', message: `Bản nháp giống hệt phiên bản ${latest.version}: không có gì để xuất bản.` });
+    expect((await versionRows('leave-request')).length).toBe(latest.version);
+    expect(await draftRow('leave-request')).toMatchObject({ revision: same.revision });
+    await designer.process.discard({ key: 'leave-request', revision: same.revision });
+  });
+
+  it('refuses the first save of a page opened on an older version: a conflict naming who published since, and no draft', async () => {
+    const designer = await as(DESIGNER);
+    const latest = (await designer.process.get({ key: 'leave-request' })).latest!;
+    // a page opened on version 1 (version 2 was published since by Trang)
+    const stale = await refusal(designer.process.save({ key: 'leave-request', revision: null, baseVersion: 1, content: leave('leave-request', 'From version 1') }));
+    expect(stale).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`^Hoàng Thu Trang published version ${latest.version} of this process at .+, after this page opened on version 1; reload`)), details: { version: latest.version } });
+    expect(await draftRow('leave-request')).toBeUndefined();
+    // a page on the latest version starts the draft
+    const fresh = await designer.process.save({ key: 'leave-request', revision: null, baseVersion: latest.version, content: leave('leave-request', 'From the latest') });
+    expect(await draftRow('leave-request')).toMatchObject({ revision: fresh.revision, content: { name: { en: 'From the latest' } } });
+    await designer.process.discard({ key: 'leave-request', revision: fresh.revision });
+  });
+
+  it('counts a draft’s size in bytes, as stored: Vietnamese text counts two or three bytes a letter', async () => {
+    const designer = await as(DESIGNER);
+    const { revision } = await designer.process.create({ key: 'big-draft', name: { en: 'Big', vi: 'Lớn' } });
+    // 400,000 "ệ" are 400,000 characters but 1,200,000 bytes: over the 1 MB bound
+    const text = 'ệ'.repeat(400_000);
+    const refused = await refusal(designer.process.save({ key: 'big-draft', revision, content: { ...leave('big-draft'), description: { en: 'x', vi: text } } }));
+    expect(refused.code).toBe('BAD_REQUEST');
+    expect(await draftRow('big-draft')).toMatchObject({ revision });
+    await designer.process.discard({ key: 'big-draft', revision });
+  });
+});
+
+describe('before publishing, and after', () => {
+  it('previews the next version’s number and what stays on older versions; any version reads back as published', async () => {
+    const designer = await as(DESIGNER);
+    const latest = (await designer.process.get({ key: 'leave-request' })).latest!;
+    expect(await designer.process.publishPreview({ key: 'leave-request' })).toEqual({ nextVersion: latest.version + 1, running: [] });
+    // Ngọc starts the latest version: one instance, its review task open
+    const ngoc = await as('ngoc.bui@senvang.example');
+    await ngoc.instance.start({ definitionKey: 'leave-request', variables: {} });
+    await ngoc.instance.start({ definitionKey: 'leave-request', variables: {} });
+    expect(await designer.process.publishPreview({ key: 'leave-request' })).toEqual({ nextVersion: latest.version + 1, running: [{ version: latest.version, instances: 2, openTasks: 2 }] });
+    // version 1 is what was published first, by whom
+    const v1 = await designer.process.version({ key: 'leave-request', version: 1 });
+    expect(v1).toMatchObject({ version: 1, definition: { name: { en: 'Leave request' } }, publishedBy: { name: 'Hoàng Thu Trang' } });
+    // a version or process the company does not have is not found, named; another company's is not theirs
+    expect(await refusal(designer.process.version({ key: 'leave-request', version: 99 }))).toMatchObject({ code: 'NOT_FOUND', message: 'Process "leave-request" has no version 99.' });
+    const other = await as(OTHER_ADMIN);
+    expect(await refusal(other.process.version({ key: 'leave-request', version: 1 }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refusal(other.process.publishPreview({ key: 'leave-request' }))).toMatchObject({ code: 'NOT_FOUND' });
+    // a process with only a draft: version 1 next, nothing running
+    await designer.process.create({ key: 'preview-only', name: { en: 'Preview', vi: 'Xem trước' } });
+    expect(await designer.process.publishPreview({ key: 'preview-only' })).toEqual({ nextVersion: 1, running: [] });
+  });
+});
+
 describe('discarding a draft', () => {
   it('removes it only at the revision last seen; without a draft it is not found', async () => {
     const designer = await as(DESIGNER);
@@ -236,6 +300,8 @@ describe('importing a file', () => {
     await expect(designer.process.import({ fileName: 'evil.bpmn', content: evil })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được evil\.bpmn: .*DOCTYPE/) });
     await expect(designer.process.import({ fileName: 'list.json', content: '[1, 2]' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('list.json') });
     await expect(designer.process.import({ fileName: 'cut.json', content: '{"key": "cut", "elements": [' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được cut\.json: /) });
+    // JSON with a key but not in the form of a definition: refused naming the field, not kept to break the designer later
+    await expect(designer.process.import({ fileName: 'shape.json', content: JSON.stringify({ key: 'shape', name: 'Shape', elements: 'none', flows: [] }) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Không nhập được shape\.json: .*elements/) });
     expect(await allDrafts()).toEqual(before);
   });
 

@@ -19,12 +19,18 @@ import { exportBpmn } from '@/engine/bpmn/export';
 import { importBpmn, type ImportReport } from '@/engine/bpmn/import';
 import { trellisModdle } from '@/engine/bpmn/trellis-moddle';
 import { canonicalJson } from '@/engine/model/canonical';
-import { localize, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
+import { localize, type Diagram, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
+import { diffDefinitions, type DefinitionDiff } from '@/engine/model/diff';
 import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
+import { formKeysOf } from '@/engine/validate/variables';
 import { translator, type Locale } from '../../_i18n/messages';
 import { describeFailure, trpc } from '../trpc';
+import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view';
+import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
+import type { PublishPreview } from '@/app/server/services/drafts';
 import { PropertiesPanel, type DiagramElement } from './properties-panel';
+import { TestRun } from './test-run';
 import { trellisModeling } from './trellis-modeling';
 
 /** How long after the last change the draft is checked and saved. */
@@ -39,33 +45,30 @@ export interface DesignerProps {
   definition: unknown;
   /** The draft's revision; null when there is no draft (the first save creates it). */
   revision: number | null;
+  /** The latest published version when the page opened (null: none): a first save starts from it, or is a conflict. */
+  baseVersion: number | null;
   importReport: ImportReport | null;
   /** The company's departments, for a user task's candidates. */
   departments: { key: string; name: string }[];
 }
 
-interface BusinessObject {
-  id: string;
-  name?: string;
-  extensionElements?: { values?: { $type: string; lang?: string; of?: string; text?: string }[] };
-}
+/** A diagram element, as the designer reads it from bpmn-js's registry. */
 interface Shape {
   id: string;
   type: string;
-  businessObject: BusinessObject;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, importReport, departments }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
   const modeler = useRef<Modeler | null>(null);
   const revision = useRef<number | null>(initialRevision);
-  const names = useRef(new Map<string, string | undefined>());
+  const baseVersion = useRef<number | null>(initialBase);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const inFlight = useRef<Promise<void> | null>(null);
   const changedDuringSave = useRef(false);
-  const current = useRef<ProcessDefinitionInput | null>(null);
+  const publishingRef = useRef(false);
   const [state, setState] = useState<SaveState>(initialRevision === null ? { kind: 'idle' } : { kind: 'saved', revision: initialRevision });
   // The save pipeline reads the state between awaits, before React renders it: the ref is the truth.
   const stateRef = useRef<SaveState>(state);
@@ -74,10 +77,20 @@ export default function Designer({ processKey, locale, definition, revision: ini
     setState(next);
   }, []);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[] | null>(null);
+  // The schemas of the forms the draft names, by key (null: asked for, or the company has none).
+  const formSchemas = useRef(new Map<string, Record<string, unknown> | null>());
+  // Publish reads the diagnostics of the last check, which may be newer than the last render.
+  const diagnosticsRef = useRef<Diagnostic[] | null>(null);
   const [drawError, setDrawError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
   const [publishing, setPublishing] = useState(false);
+  // What Publish will do, shown before it does it: the version number, the diff, what stays on older versions.
+  const [preview, setPreview] = useState<{ revision: number; next: number; base: number | null; diff: DefinitionDiff | null; before: unknown; after: unknown; running: PublishPreview['running'] } | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
   const [selected, setSelected] = useState<DiagramElement | null>(null);
+  // The definition as last read from the modeler: what a test run runs.
+  const [drawn, setDrawn] = useState<ProcessDefinitionInput | null>(null);
+  const [testing, setTesting] = useState(false);
   // The panel re-reads the selected element after each change (a command, an undo).
   const [, setTick] = useState(0);
   const name = localize((definition as { name?: LocalizedText } | null)?.name ?? processKey, locale) ?? processKey;
@@ -86,15 +99,33 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const check = useCallback(async (): Promise<{ definition: ProcessDefinitionInput; diagnostics: Diagnostic[] } | null> => {
     const m = modeler.current;
     if (!m) return null;
-    keepTranslations(m, names.current, locale);
     const { xml } = await m.saveXML({ format: false });
     const imported = await importBpmn(xml ?? '');
-    const found = validateDefinition(imported.definition, { publishing: true }).diagnostics;
-    current.current = imported.definition;
+    // The forms it names type its variables (the company's latest versions, fetched once each).
+    const keys = formKeysOf(imported.definition as { startForm?: string; elements?: unknown[] });
+    const missing = keys.filter((k) => !formSchemas.current.has(k));
+    if (missing.length > 0) {
+      for (const k of missing) formSchemas.current.set(k, null);
+      trpc.process.forms
+        .query({ keys: missing })
+        .then((found) => {
+          for (const f of found) formSchemas.current.set(f.key, f.schema as Record<string, unknown>);
+          // Checked again with the types now known (nothing changed, so nothing is saved).
+          if (found.length > 0) void checkRef.current?.();
+        })
+        .catch(() => undefined);
+    }
+    const forms = Object.fromEntries(keys.flatMap((k) => (formSchemas.current.get(k) ? [[k, formSchemas.current.get(k)!]] : [])));
+    const found = validateDefinition(imported.definition, { publishing: true, forms }).diagnostics;
+    diagnosticsRef.current = found;
     setDiagnostics(found);
+    setDrawn(imported.definition);
     mark(m, found);
     return { definition: imported.definition, diagnostics: found };
-  }, [locale]);
+  }, []);
+
+  const checkRef = useRef(check);
+  checkRef.current = check;
 
   /** Checks and saves now; one save at a time, and a change made meanwhile saves again after it. */
   const save = useCallback(async (): Promise<void> => {
@@ -108,12 +139,19 @@ export default function Designer({ processKey, locale, definition, revision: ini
       try {
         const checked = await check();
         if (!checked) return;
-        const saved = await trpc.process.save.mutate({ key: processKey, revision: revision.current, content: checked.definition as unknown as Record<string, unknown> });
+        const first = revision.current === null;
+        const saved = await trpc.process.save.mutate({
+          key: processKey,
+          revision: revision.current,
+          content: checked.definition as unknown as Record<string, unknown>,
+          ...(first ? { baseVersion: baseVersion.current } : {}),
+        });
         revision.current = saved.revision;
         update({ kind: 'saved', revision: saved.revision });
       } catch (error) {
         const failure = describeFailure(error);
-        update(failure.code === 'CONFLICT' ? { kind: 'conflict', message: failure.message } : { kind: 'failed', reason: failure.message });
+        // A draft published, discarded or saved elsewhere meanwhile: this page is stale, and says so.
+        update(failure.code === 'CONFLICT' || failure.code === 'NOT_FOUND' ? { kind: 'conflict', message: failure.message } : { kind: 'failed', reason: failure.message });
       }
     })();
     inFlight.current = run;
@@ -130,16 +168,49 @@ export default function Designer({ processKey, locale, definition, revision: ini
     if (inFlight.current) changedDuringSave.current = true;
     else update({ kind: 'dirty' });
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
+    const later = () => {
+      // While a publish runs, its own flush saved what it publishes; a change made meanwhile waits for it.
+      if (publishingRef.current) {
+        timer.current = setTimeout(later, SAVE_DELAY_MS);
+        return;
+      }
       timer.current = null;
       void save();
-    }, SAVE_DELAY_MS);
+    };
+    timer.current = setTimeout(later, SAVE_DELAY_MS);
   }, [save, update]);
+
+  /** Saves every change made so far, waiting for a save in flight and the ones queued behind it. */
+  const flush = useCallback(async (): Promise<void> => {
+    for (let round = 0; round < 50; round++) {
+      if (timer.current) {
+        clearTimeout(timer.current);
+        timer.current = null;
+        if (inFlight.current) changedDuringSave.current = true;
+        else {
+          await save();
+          continue;
+        }
+      }
+      if (inFlight.current) {
+        await inFlight.current;
+        // The caller that started it saves again for changes made meanwhile: let it start.
+        await Promise.resolve();
+        continue;
+      }
+      if (changedDuringSave.current || stateRef.current.kind === 'dirty') {
+        changedDuringSave.current = false;
+        await save();
+        continue;
+      }
+      return;
+    }
+  }, [save]);
 
   // The modeler lives as long as the page; React mounts twice in development, so it is destroyed on cleanup.
   useEffect(() => {
     if (!container.current) return;
-    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling] });
+    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
     modeler.current = m;
     let cancelled = false;
     (async () => {
@@ -148,12 +219,15 @@ export default function Designer({ processKey, locale, definition, revision: ini
         if (cancelled) return;
         await m.importXML(xml);
         if (cancelled) return;
-        showTranslations(m, names.current, locale);
+        showTranslations(m, locale);
         // How many shapes and connections were drawn, on every plane (a collapsed subprocess has its own): tests compare it with the file.
         const drawn = (m.get('elementRegistry') as { filter(f: (e: { type: string; labelTarget?: unknown; parent?: unknown }) => boolean): unknown[] }).filter((e) => !!e.parent && !e.labelTarget);
         container.current?.setAttribute('data-drawn', String(drawn.length));
         fitBesidePalette(m, container.current!);
         await check();
+        // A draft without a picture (a JSON import) was laid out here: keep that layout, so what is published is drawn as it was seen.
+        const pictured = ((definition as { diagrams?: unknown[] } | null)?.diagrams?.length ?? 0) > 0;
+        if (!cancelled && !pictured && revision.current !== null) schedule();
       } catch (error) {
         if (!cancelled) setDrawError((error as Error).message);
       }
@@ -163,9 +237,23 @@ export default function Designer({ processKey, locale, definition, revision: ini
       setTick((n) => n + 1);
       schedule();
     });
-    eventBus.on('selection.changed', (e) => setSelected(e.newSelection?.length === 1 ? e.newSelection[0]! : null));
+    // A label selected stands for its element (a flow picked by its name shows the flow's properties).
+    eventBus.on('selection.changed', (e) => {
+      const one = e.newSelection?.length === 1 ? (e.newSelection[0] as DiagramElement & { labelTarget?: DiagramElement }) : null;
+      setSelected(one?.labelTarget ?? one);
+    });
     return () => {
       cancelled = true;
+      // Leaving the page within the autosave delay (a link inside the app) still saves the change, then lets the modeler go.
+      if (timer.current) {
+        clearTimeout(timer.current);
+        timer.current = null;
+        void save().finally(() => {
+          m.destroy();
+          if (modeler.current === m) modeler.current = null;
+        });
+        return;
+      }
       m.destroy();
       modeler.current = null;
     };
@@ -183,6 +271,20 @@ export default function Designer({ processKey, locale, definition, revision: ini
     return () => window.removeEventListener('beforeunload', warn);
   }, []);
 
+  /** A test run's marks on the diagram: what waits now, and what completed on the way. */
+  const highlight = useCallback((active: string[], done: string[]) => {
+    const m = modeler.current;
+    if (!m) return;
+    const canvas = m.get('canvas') as { addMarker(id: string, marker: string): void; removeMarker(id: string, marker: string): void };
+    const registry = m.get('elementRegistry') as { getAll(): Shape[]; get(id: string): Shape | undefined };
+    for (const e of registry.getAll()) {
+      canvas.removeMarker(e.id, 'trellis-active');
+      canvas.removeMarker(e.id, 'trellis-done');
+    }
+    for (const id of done) if (registry.get(id)) canvas.addMarker(id, 'trellis-done');
+    for (const id of active) if (registry.get(id)) canvas.addMarker(id, 'trellis-active');
+  }, []);
+
   const select = (elementId: string | undefined) => {
     const m = modeler.current;
     if (!m || !elementId) return;
@@ -193,42 +295,100 @@ export default function Designer({ processKey, locale, definition, revision: ini
     container.current?.focus();
   };
 
-  const publish = async () => {
-    setNotice(null);
-    if (timer.current) {
-      clearTimeout(timer.current);
-      timer.current = null;
-    }
+  /** Takes the diff's marks off the diagram (the preview closed). */
+  const unmarkDiff = useCallback(() => {
+    const m = modeler.current;
+    if (!m) return;
+    setMarks(m, DIFF_MARKERS, {});
+    drawGhosts(m, [], undefined, new Map(), locale);
+  }, [locale]);
+
+  /**
+   * Runs a step of publishing after every change made before the click is saved (a publish names
+   * the revision it saw), with autosave held meanwhile; a stale or failed save stops it, saying so.
+   */
+  const publishStep = async (step: () => Promise<void>) => {
     setPublishing(true);
+    publishingRef.current = true;
     try {
-      await save();
+      await flush();
       const kind = stateRef.current.kind;
-      if (kind === 'conflict' || kind === 'failed' || revision.current === null) return;
-      const errors = (diagnosticsRef.current ?? []).filter((d) => d.severity === 'error');
-      if (errors.length > 0) {
-        setNotice({ error: true, text: t('designerPublishBlocked', { count: errors.length }) });
-        return;
+      if (kind === 'conflict' || kind === 'failed') return;
+      await step();
+    } catch (error) {
+      setNotice({ error: true, text: describeFailure(error).message });
+    } finally {
+      publishingRef.current = false;
+      setPublishing(false);
+    }
+  };
+
+  /**
+   * Publish, first step: shows what publishing will do (the version number, the diff from the
+   * latest version drawn on the diagram and listed, the instances and open tasks that stay on
+   * older versions). Nothing is published yet.
+   */
+  const showPreview = async () => {
+    if (revision.current === null) {
+      // No draft: nothing was changed since the latest version (the server refuses an identical copy too).
+      setNotice({ error: true, text: baseVersion.current === null ? t('designerNothingDrawn') : t('draftSameAsPublished', { version: baseVersion.current }) });
+      return;
+    }
+    const errors = (diagnosticsRef.current ?? []).filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      setNotice({ error: true, text: t('designerPublishBlocked', { count: errors.length }) });
+      return;
+    }
+    const at = revision.current;
+    const checked = await check();
+    const facts = await trpc.process.publishPreview.query({ key: processKey });
+    const base = facts.nextVersion > 1 ? facts.nextVersion - 1 : null;
+    const before = base === null ? null : (await trpc.process.version.query({ key: processKey, version: base })).definition;
+    let diff: DefinitionDiff | null = null;
+    if (before && checked) {
+      diff = diffDefinitions(before as unknown as ProcessDefinitionInput, checked.definition);
+      const m = modeler.current;
+      if (m) {
+        setMarks(m, DIFF_MARKERS, diffMarks(diff));
+        drawGhosts(m, diff.removed.map((r) => r.id), (before as { diagrams?: Diagram[] }).diagrams, namesOf(before), locale);
       }
-      const published = await trpc.process.publish.mutate({ key: processKey, revision: revision.current });
-      // The draft became the version: the next change starts a new draft.
+    }
+    setPreview({ revision: at, next: facts.nextVersion, base, diff, before, after: checked?.definition ?? null, running: facts.running });
+    setTimeout(() => confirmRef.current?.focus(), 0);
+  };
+
+  const publish = () => {
+    setNotice(null);
+    return publishStep(showPreview);
+  };
+
+  /** Publish, second step (the designer confirmed what the preview showed): the draft at that revision becomes the version. */
+  const confirmPublish = () =>
+    publishStep(async () => {
+      if (!preview) return;
+      setPreview(null);
+      unmarkDiff();
+      // Changed after the preview: show the preview of what would now be published instead.
+      if (revision.current !== preview.revision) return showPreview();
+      const published = await trpc.process.publish.mutate({ key: processKey, revision: preview.revision });
+      // The draft became the version: the next change starts a new draft from it.
       revision.current = null;
+      baseVersion.current = published.version;
       update({ kind: 'idle' });
       const warnings = published.warnings.map((w: { message: string }) => w.message).join(' ');
       setNotice({ error: false, text: `${t('designerPublished', { version: published.version })}${warnings ? ` ${warnings}` : ''}` });
       router.refresh();
-    } catch (error) {
-      setNotice({ error: true, text: describeFailure(error).message });
-    } finally {
-      setPublishing(false);
-    }
+    });
+
+  const cancelPublish = () => {
+    setPreview(null);
+    unmarkDiff();
   };
-  const diagnosticsRef = useRef(diagnostics);
-  diagnosticsRef.current = diagnostics;
 
   const download = async (format: 'bpmn' | 'json') => {
     const m = modeler.current;
     if (!m) return;
-    const text = format === 'bpmn' ? ((await m.saveXML({ format: true })).xml ?? '') : canonicalJson((await check())?.definition ?? current.current);
+    const text = format === 'bpmn' ? ((await m.saveXML({ format: true })).xml ?? '') : canonicalJson((await check())?.definition ?? null);
     const url = URL.createObjectURL(new Blob([text], { type: format === 'bpmn' ? 'application/xml' : 'application/json' }));
     const a = document.createElement('a');
     a.href = url;
@@ -256,7 +416,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
           <button type="button" className="secondary" onClick={() => void download('json')}>
             {t('designerExportJson')}
           </button>
-          <button type="button" className="primary" onClick={() => void publish()} disabled={publishing || state.kind === 'conflict'}>
+          <button type="button" className="secondary" aria-pressed={testing} onClick={() => setTesting(!testing)}>
+            {t('designerTestRun')}
+          </button>
+          <button type="button" className="primary" onClick={() => void publish()} disabled={publishing || preview !== null || state.kind === 'conflict'}>
             {t('designerPublish')}
           </button>
         </span>
@@ -266,6 +429,41 @@ export default function Designer({ processKey, locale, definition, revision: ini
           {notice.text}
         </p>
       )}
+      {preview && (
+        <section className="panel publish-preview" role="dialog" aria-labelledby="publish-preview-title" data-testid="publish-preview">
+          <h2 id="publish-preview-title">{t('publishPreviewTitle', { version: preview.next })}</h2>
+          {preview.base === null ? (
+            <p>{t('publishPreviewFirst')}</p>
+          ) : (
+            <>
+              <p>
+                {t('publishPreviewChanges', { version: preview.base })} {preview.diff && <span className="muted">{t('publishPreviewMarked')}</span>}
+              </p>
+              {preview.diff && <DiffList diff={preview.diff} before={preview.before} after={preview.after} locale={locale} onSelect={select} />}
+              {preview.running.length === 0 ? (
+                <p className="muted">{t('publishPreviewNoneRunning')}</p>
+              ) : (
+                <>
+                  <ul data-testid="publish-running">
+                    {preview.running.map((r) => (
+                      <li key={r.version}>{t('publishPreviewRunning', { version: r.version, instances: r.instances, tasks: r.openTasks })}</li>
+                    ))}
+                  </ul>
+                  <p>{t('publishPreviewStay', { version: preview.next })}</p>
+                </>
+              )}
+            </>
+          )}
+          <p className="actions">
+            <button ref={confirmRef} type="button" className="primary" onClick={() => void confirmPublish()} disabled={publishing}>
+              {t('publishConfirm', { version: preview.next })}
+            </button>
+            <button type="button" className="secondary" onClick={cancelPublish} disabled={publishing}>
+              {t('publishCancel')}
+            </button>
+          </p>
+        </section>
+      )}
       {drawError && (
         <p className="notice error" role="alert">
           {t('designerCannotDraw', { reason: drawError })}
@@ -274,9 +472,15 @@ export default function Designer({ processKey, locale, definition, revision: ini
       <div className="designer-body">
         <div ref={container} className="designer-canvas" role="application" aria-label={t('designerDiagram', { name })} tabIndex={0} data-testid="modeler" />
         <aside className="designer-side">
-          <section aria-labelledby="properties-title">
+          {testing && (
+            <section aria-labelledby="test-run-title">
+              <h2 id="test-run-title">{t('designerTestRun')}</h2>
+              <TestRun processKey={processKey} locale={locale} definition={drawn} onHighlight={highlight} />
+            </section>
+          )}
+          <section aria-labelledby="properties-title" hidden={testing}>
             <h2 id="properties-title">{t('propsTitle')}</h2>
-            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle') }} locale={locale} departments={departments} />}
+            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} />}
           </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">
@@ -397,48 +601,5 @@ function mark(m: Modeler, diagnostics: Diagnostic[]) {
     // An element with an error shows the error, whatever it is warned of besides.
     if (d.severity === 'error') canvas.addMarker(d.elementId, 'trellis-error');
     else if (!errors.has(d.elementId)) canvas.addMarker(d.elementId, 'trellis-warning');
-  }
-}
-
-type Translation = { $type: string; lang?: string; of?: string; text?: string };
-const isNameTranslation = (v: Translation) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name');
-
-/** Shows each element's name in the page's language, where the definition has it (names are kept per language). */
-function showTranslations(m: Modeler, seen: Map<string, string | undefined>, locale: Locale) {
-  const registry = m.get('elementRegistry') as { getAll(): Shape[] };
-  const eventBus = m.get('eventBus') as { fire(event: string, data: unknown): void };
-  for (const element of registry.getAll()) {
-    const bo = element.businessObject;
-    if (!bo) continue;
-    const own = bo.extensionElements?.values?.find((v) => isNameTranslation(v) && v.lang === locale);
-    if (own?.text && own.text !== bo.name) {
-      bo.name = own.text;
-      eventBus.fire('element.changed', { element });
-    }
-    seen.set(bo.id, bo.name);
-  }
-}
-
-/**
- * A name typed on the canvas is the name in the page's language: when the element keeps names
- * per language (trellis:Translation), the typed one replaces that language's, so the importer,
- * which reads translations first, sees the change.
- */
-function keepTranslations(m: Modeler, seen: Map<string, string | undefined>, locale: Locale) {
-  const registry = m.get('elementRegistry') as { getAll(): Shape[] };
-  const moddle = m.get('moddle') as { create(type: string, attrs: Record<string, unknown>): Translation };
-  for (const element of registry.getAll()) {
-    const bo = element.businessObject;
-    if (!bo?.id || seen.get(bo.id) === bo.name) continue;
-    seen.set(bo.id, bo.name);
-    const values = bo.extensionElements?.values;
-    const translations = values?.filter(isNameTranslation) ?? [];
-    if (translations.length === 0 || !values) continue;
-    const own = translations.find((v) => v.lang === locale);
-    if (!bo.name) {
-      // A name cleared on the canvas clears it in every language.
-      for (const v of translations) values.splice(values.indexOf(v), 1);
-    } else if (own) own.text = bo.name;
-    else values.push(moddle.create('trellis:Translation', { lang: locale, text: bo.name }));
   }
 }

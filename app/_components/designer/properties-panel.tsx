@@ -8,8 +8,10 @@
  * timer's wait in words. Values are rendered as text.
  */
 import { useEffect, useId, useState } from 'react';
+import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
 import { checkExpression } from '@/engine/expressions/feel';
 import { translator, type Locale } from '../../_i18n/messages';
+import { namesWrittenByPanel } from './trellis-modeling';
 
 type Moddle = { $type: string; get(name: string): unknown; [key: string]: unknown };
 export interface DiagramElement {
@@ -20,9 +22,9 @@ export interface DiagramElement {
 export interface ModelerServices {
   modeling: { updateProperties(element: DiagramElement, props: Record<string, unknown>): void; updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void };
   moddle: { create(type: string, attrs?: Record<string, unknown>): Moddle };
+  elementRegistry: { get(id: string): DiagramElement | undefined };
 }
 
-const FEEL = 'https://www.omg.org/spec/DMN/20191111/FEEL/';
 const UNITS = [
   ['M', 'minutes'],
   ['H', 'hours'],
@@ -99,7 +101,13 @@ function NameFields({ element, services, locale }: { element: DiagramElement; se
     const extensionElements = services.moddle.create('bpmn:ExtensionElements', { values });
     // The canvas shows the name in the page's language, or the other one while that is empty.
     const shown = names[locale] || names[locale === 'en' ? 'vi' : 'en'] || undefined;
-    services.modeling.updateProperties(element, { extensionElements, name: shown });
+    // bpmn-js updates the label in the same command: not a name typed on the canvas (trellis-modeling.ts).
+    namesWrittenByPanel.add(bo);
+    try {
+      services.modeling.updateProperties(element, { extensionElements, name: shown });
+    } finally {
+      namesWrittenByPanel.delete(bo);
+    }
   };
   return (
     <>
@@ -120,7 +128,7 @@ function ConditionField({ element, services, locale }: { element: DiagramElement
   const isDefault = source?.default === bo;
   const write = (text: string) => {
     const body = text.trim();
-    services.modeling.updateProperties(element, { conditionExpression: body ? services.moddle.create('bpmn:FormalExpression', { body, language: FEEL }) : undefined });
+    services.modeling.updateProperties(element, { conditionExpression: body ? services.moddle.create('bpmn:FormalExpression', { body, language: FEEL_LANGUAGE }) : undefined });
   };
   return (
     <>
@@ -141,8 +149,9 @@ function ConditionField({ element, services, locale }: { element: DiagramElement
           onChange={(e) => {
             // The default flow of a gateway has no condition: it is taken when none holds.
             if (e.target.checked) services.modeling.updateProperties(element, { conditionExpression: undefined });
-            const gateway = { id: String(source?.id), type: String(source?.$type), businessObject: source } as unknown as DiagramElement;
-            services.modeling.updateModdleProperties(gateway, source as Moddle, { default: e.target.checked ? bo : undefined });
+            // Through the gateway's shape, so that bpmn-js redraws the old and the new default flow's mark.
+            const gateway = services.elementRegistry.get(String(source?.id));
+            if (gateway) services.modeling.updateProperties(gateway, { default: e.target.checked ? bo : undefined });
           }}
         />
         {t('propsDefaultFlow')}
@@ -182,10 +191,30 @@ function UserTaskFields({ element, services, locale, departments }: { element: D
       </fieldset>
       <CommitField label={t('propsAssignee')} value={attr('assignee')} onCommit={(v) => set('assignee', v)} hint={t('propsAssigneeHint')} placeholder="=initiator.manager" />
       <CommitField label={t('propsForm')} value={attr('formKey')} onCommit={(v) => set('formKey', v)} hint={t('propsFormHint')} />
-      <CommitField label={t('propsDueDate')} value={attr('dueDate')} onCommit={(v) => set('dueDate', v)} hint={t('propsDueDateHint')} placeholder="P3D" />
+      <CommitField label={t('propsDueDate')} value={dueDateShown(attr('dueDate'))} onCommit={(v) => set('dueDate', dueDateWritten(v))} hint={t('propsDueDateHint')} placeholder="P3D" />
       <CommitField label={t('propsPriority')} value={attr('priority')} onCommit={(v) => set('priority', v)} placeholder="50" />
     </>
   );
+}
+
+/** An ISO 8601 duration (P3D, PT4H) or date (2026-12-31, with a time or not): a value, not an expression. */
+const ISO_VALUE = /^(?:P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)$/;
+
+/**
+ * A due date is a FEEL expression (trellis:dueDate): a duration or date typed as such is written
+ * as a FEEL string ("P3D"), not read as the name of a variable P3D; `=` before an expression is
+ * dropped, as in Camunda 8.
+ */
+export function dueDateWritten(typed: string): string {
+  const value = typed.trim();
+  if (ISO_VALUE.test(value)) return JSON.stringify(value);
+  return value.startsWith('=') ? value.slice(1).trim() : value;
+}
+
+/** The due date as the field shows it: a quoted duration or date without its quotes. */
+export function dueDateShown(feel: string): string {
+  const quoted = /^"([^"\\]*)"$/.exec(feel.trim());
+  return quoted && ISO_VALUE.test(quoted[1]!) ? quoted[1]! : feel;
 }
 
 /** A timer's wait in words ("2 days"), written as the ISO 8601 duration the engine runs (P2D). */

@@ -5,6 +5,7 @@ import type { MessageKey, Translate } from '../../_i18n/messages';
 import { FormDataView } from '../../_components/form-data-view';
 import { RetryButton, TerminateForm } from '../../_components/incident-actions';
 import { CancelInstance } from '../../_components/instance-actions';
+import { InstanceDiagram } from '../../_components/diagram/instance-diagram';
 import { orNotFound, signedInPage } from '../../server/page-helpers';
 
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
@@ -86,6 +87,18 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
         </section>
       )}
 
+      <section className="panel" aria-labelledby="instance-diagram-title">
+        <h2 id="instance-diagram-title">{t('instanceDiagramTitle')}</h2>
+        <p className="muted">{t('instanceDiagramLegend')}</p>
+        <InstanceDiagram
+          definition={instance.diagram}
+          locale={locale}
+          label={t('instanceDiagram', { name: localize(instance.definition.name, locale) ?? instance.definition.key, version: instance.definition.version })}
+          {...instanceMarks(instance)}
+          texts={{ waiting: t('badgeWaiting', { count: '{count}' }), done: t('badgeDone', { count: '{count}' }), incident: t('badgeIncident') }}
+        />
+      </section>
+
       <div className="grid2">
         <section className="panel">
           <h2>{t('data')}</h2>
@@ -124,6 +137,20 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
       </section>
     </>
   );
+}
+
+/**
+ * What the diagram shows of an instance, from its history: the elements it passed (how many times
+ * each: a loop shows its count), where its tokens wait now, and its incidents.
+ */
+function instanceMarks(instance: { status: string; positions: string[]; history: { type: string; elementId: string | null }[]; incident: { elementId?: string | null } | null; failedJobs: { elementId: string | null }[] }) {
+  const done: Record<string, number> = {};
+  for (const e of instance.history) if (e.elementId && (e.type === 'element.completed' || e.type === 'timer.fired')) done[e.elementId] = (done[e.elementId] ?? 0) + 1;
+  const running = instance.status === 'active' || instance.status === 'incident';
+  const waiting: Record<string, number> = {};
+  if (running) for (const p of instance.positions) if (!p.startsWith('@') && !p.startsWith('!')) waiting[p] = (waiting[p] ?? 0) + 1;
+  const incidents = [...(instance.status === 'incident' && instance.incident?.elementId ? [instance.incident.elementId] : []), ...instance.failedJobs.map((j) => j.elementId).filter((id): id is string => !!id)];
+  return { done, waiting, incidents };
 }
 
 function outcomeLabel(outcome: string, t: Translate): string {

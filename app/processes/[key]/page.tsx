@@ -24,7 +24,7 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
         <Link href="/processes">← {t('designerBack')}</Link>
       </p>
       <h1>{name}</h1>
-      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} importReport={process.draft?.importReport ?? null} departments={departments} />
+      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} baseVersion={process.latest?.version ?? null} importReport={process.draft?.importReport ?? null} departments={departments} />
       <section className="panel designer-versions" aria-labelledby="versions-title">
         <h2 id="versions-title">{t('designerVersions')}</h2>
         {process.versions.length === 0 ? (
@@ -35,6 +35,11 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
               <li key={v.version}>{t('designerVersionLine', { version: v.version, date: formatDateTime(v.publishedAt, locale), name: v.publishedBy?.name ?? '—' })}</li>
             ))}
           </ul>
+        )}
+        {(process.versions.length > 1 || (process.versions.length > 0 && process.draft)) && (
+          <p>
+            <Link href={`/processes/${key}/versions`}>{t('versionsOpen')}</Link>
+          </p>
         )}
       </section>
     </>

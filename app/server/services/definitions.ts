@@ -1,6 +1,6 @@
 /** Publishing and reading process definitions with their forms and decision tables, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { canonicalJson, compile, exportBpmn, formDefinitionSchema, validateDefinition, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
+import { canonicalJson, checkVariables, compile, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
@@ -57,12 +57,22 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
 
   return db.transaction(async (tx) => {
     const formIds: Record<string, string> = {};
-    for (const form of formDefs) formIds[form.key] = (await upsertForm(tx, tenantId, form)).id;
+    const schemas: FormSchemas = {};
+    for (const form of formDefs) {
+      formIds[form.key] = (await upsertForm(tx, tenantId, form)).id;
+      schemas[form.key] = form.schema;
+    }
     for (const key of formKeysOf(definition)) {
       if (formIds[key]) continue;
-      const [latest] = await tx.select({ id: forms.id }).from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, key))).orderBy(desc(forms.version)).limit(1);
+      const [latest] = await tx.select({ id: forms.id, schema: forms.schema }).from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, key))).orderBy(desc(forms.version)).limit(1);
       if (!latest) throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses form "${key}", which is neither given nor published.`);
       formIds[key] = latest.id;
+      schemas[key] = latest.schema as Record<string, unknown>;
+    }
+    // With the forms pinned, the variables' types are known: a comparison with the wrong type never holds.
+    const mistyped = checkVariables(definition, schemas).filter((d) => d.severity === 'error');
+    if (mistyped.length > 0) {
+      throw new AppError('BAD_REQUEST', `Process definition is invalid: ${mistyped.map((d) => d.message).join(' ')}`, mistyped.map((d) => ({ field: 'definition', label: d.elementId ?? 'definition', message: d.message })));
     }
     const [existing] = await tx
       .select({ id: processDefinitions.id })
@@ -156,12 +166,6 @@ async function strangersNamed(db: Executor, tenantId: string, definition: Proces
 /** Process-level start events the server runs: a published message, a broadcast signal, a start timer. */
 const RUN_START_EVENTS: ReadonlySet<string> = new Set(['message', 'signal', 'timer']);
 
-function formKeysOf(definition: ProcessDefinition): string[] {
-  const keys = new Set<string>();
-  if (definition.startForm) keys.add(definition.startForm);
-  for (const e of flatten(definition).elements) if (e.type === 'userTask' && e.formKey) keys.add(e.formKey);
-  return [...keys];
-}
 
 /**
  * What the server cannot run yet. Timers, messages, signals, service jobs, call activities, scoped

@@ -6,9 +6,8 @@
  * says why it cannot be published. Publishing makes it the next version, with the latest
  * published forms, and removes it, in one transaction.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
-  canonicalDefinition,
   canonicalJson,
   exportBpmn,
   importBpmn,
@@ -19,10 +18,9 @@ import {
   type Diagnostic,
   type ImportReport,
   type LocalizedText,
-  type ProcessDefinitionInput,
 } from '@/engine';
 import type { Executor } from '@/db/client';
-import { groups, processDefinitions, processDrafts, users } from '@/db/schema';
+import { groups, processDefinitions, processDrafts, processInstances, tasks, users } from '@/db/schema';
 import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale } from '../../_i18n/messages';
 import type { Actor } from '../actor';
@@ -31,6 +29,11 @@ import { publishProcess, publishWarnings, type PublishWarning } from './definiti
 
 /** Largest draft kept, as JSON text (the same bound as publishing). */
 export const MAX_DRAFT_BYTES = 1_000_000;
+
+/** A value's size as UTF-8 JSON: what is stored and sent (a Vietnamese letter is two or three bytes). */
+export function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length;
+}
 
 type Person = { name: string; email: string };
 type Json = Record<string, unknown>;
@@ -153,7 +156,7 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
   let report: ImportReport | null = null;
   if (/\.json$/i.test(input.fileName)) {
     // Refused before parsing: a draft is at most this large as JSON, so a larger file cannot become one.
-    if (input.content.length > MAX_DRAFT_BYTES) throw refuse(t('draftTooLarge'));
+    if (new TextEncoder().encode(input.content).length > MAX_DRAFT_BYTES) throw refuse(t('draftTooLarge'));
     let parsed: unknown;
     try {
       parsed = JSON.parse(input.content);
@@ -161,6 +164,9 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
       throw refuse((error as Error).message);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as Json).key !== 'string') throw refuse(t('draftNotADefinition'));
+    // In form (fields and types) or refused naming the fields; whether it runs is the validator's to say, in the draft.
+    const shaped = processDefinitionSchema.safeParse({ ...(parsed as Json), ...(input.key ? { key: input.key } : {}) });
+    if (!shaped.success) throw refuse(t('draftNotInForm', { why: shaped.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ') }));
     content = parsed as Json;
   } else {
     try {
@@ -175,7 +181,7 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
   }
   const key = checkedKey(input.key ?? (content.key as string), actor.locale);
   content = { ...content, key };
-  if (JSON.stringify(content).length > MAX_DRAFT_BYTES) throw refuse(t('draftTooLarge'));
+  if (jsonBytes(content) > MAX_DRAFT_BYTES) throw refuse(t('draftTooLarge'));
   const { revision } = await insertDraft(db, actor, key, content, report);
   return { key, revision, report, diagnostics: validateDefinition(content).diagnostics };
 }
@@ -184,13 +190,15 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
  * Saves the draft over `revision` (the one the browser last saw; null: there is none yet). One
  * conditional statement: a stale revision changes nothing and is a CONFLICT naming who saved last.
  */
-export async function saveDraft(db: Executor, actor: Actor, input: { key: string; revision: number | null; content: Json }): Promise<{ revision: number; updatedAt: Date; diagnostics: Diagnostic[] }> {
+export async function saveDraft(db: Executor, actor: Actor, input: { key: string; revision: number | null; content: Json; baseVersion?: number | null }): Promise<{ revision: number; updatedAt: Date; diagnostics: Diagnostic[] }> {
   const t = translator(actor.locale);
   const key = checkedKey(input.key, actor.locale);
   if (input.content.key !== key) throw new AppError('BAD_REQUEST', t('draftKeyMismatch', { key }), [{ field: 'content.key', label: t('fieldProcessKey'), message: t('draftKeyMismatch', { key }) }]);
-  if (JSON.stringify(input.content).length > MAX_DRAFT_BYTES) throw new AppError('BAD_REQUEST', t('draftTooLarge'), [{ field: 'content', label: key, message: t('draftTooLarge') }]);
+  if (jsonBytes(input.content) > MAX_DRAFT_BYTES) throw new AppError('BAD_REQUEST', t('draftTooLarge'), [{ field: 'content', label: key, message: t('draftTooLarge') }]);
   const diagnostics = validateDefinition(input.content).diagnostics;
   if (input.revision === null) {
+    // The first change to a published process starts from the version the page showed: one published since is a conflict, not a silent rebase.
+    if (input.baseVersion !== undefined) await refuseMovedVersion(db, actor, key, input.baseVersion);
     const saved = await insertDraft(db, actor, key, input.content, null, { startedFromPublished: true });
     return { revision: saved.revision, updatedAt: saved.updatedAt, diagnostics };
   }
@@ -219,11 +227,13 @@ export async function publishDraft(db: Executor, actor: Actor, input: { key: str
       .for('update');
     if (!draft) throw await staleDraft(tx, actor, key, 'CONFLICT');
     const [latest] = await tx
-      .select({ version: processDefinitions.version })
+      .select({ version: processDefinitions.version, definition: processDefinitions.definition })
       .from(processDefinitions)
       .where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, key)))
       .orderBy(desc(processDefinitions.version))
       .limit(1);
+    // Publishing a copy of the latest version would only number it again.
+    if (latest && sameAsPublished(draft.content, latest.definition)) throw new AppError('BAD_REQUEST', translator(actor.locale)('draftSameAsPublished', { version: latest.version }));
     const definition = { ...draft.content, key, version: (latest?.version ?? 0) + 1 };
     const published = await publishProcess(tx, actor.tenantId, { definition, forms: [] }, actor.userId, actor.locale);
     await tx.delete(processDrafts).where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key)));
@@ -326,6 +336,22 @@ async function staleDraft(db: Executor, actor: Actor, key: string, whenGone: 'CO
   return new AppError('NOT_FOUND', t('draftNotFound', { key }));
 }
 
+/** CONFLICT when the latest version is not `base` (null: there was none), naming who published it and when. */
+async function refuseMovedVersion(db: Executor, actor: Actor, key: string, base: number | null): Promise<void> {
+  const [latest] = await db
+    .select({ version: processDefinitions.version, publishedAt: processDefinitions.publishedAt, name: users.displayName })
+    .from(processDefinitions)
+    .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
+    .where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, key)))
+    .orderBy(desc(processDefinitions.version))
+    .limit(1);
+  if ((latest?.version ?? null) === base || !latest) return;
+  const t = translator(actor.locale);
+  throw new AppError('CONFLICT', t('draftVersionMoved', { name: latest.name ?? '?', version: latest.version, time: formatDateTime(latest.publishedAt, actor.locale), base: base ?? '—' }), undefined, {
+    details: { version: latest.version, savedBy: latest.name ? { name: latest.name, email: '' } : null, savedAt: latest.publishedAt.toISOString() },
+  });
+}
+
 async function hasVersions(db: Executor, tenantId: string, key: string): Promise<boolean> {
   const [row] = await db.select({ version: processDefinitions.version }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key))).limit(1);
   return row !== undefined;
@@ -339,11 +365,49 @@ function nameOf(content: Json): LocalizedText | undefined {
 /** Whether a draft says what the published version says (its version number apart). */
 function sameAsPublished(content: Json, published: unknown): boolean {
   try {
-    // Both as canonical definitions (defaults left out), the version apart.
-    const { version: _a, ...draft } = canonicalDefinition(content as unknown as ProcessDefinitionInput) as Json;
-    const { version: _b, ...latest } = canonicalDefinition(published as ProcessDefinitionInput) as Json;
-    return canonicalJson(draft) === canonicalJson(latest);
+    // Both as canonical JSON (defaults filled in the same way), the version number apart.
+    return canonicalJson({ ...content, version: 1 }) === canonicalJson({ ...(published as Json), version: 1 });
   } catch {
     return false; // a draft that is not a definition yet differs
   }
+}
+
+/** One published version of a process, as the designer shows it (diagram and diff). NOT_FOUND when the company has no such version. */
+export async function getVersion(db: Executor, tenantId: string, input: { key: string; version: number }, locale: Locale): Promise<{ version: number; definition: Json; publishedAt: Date; publishedBy: Person | null }> {
+  const [row] = await db
+    .select({ version: processDefinitions.version, definition: processDefinitions.definition, publishedAt: processDefinitions.publishedAt, name: users.displayName, email: users.email })
+    .from(processDefinitions)
+    .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
+    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, input.key), eq(processDefinitions.version, input.version)));
+  if (!row) throw new AppError('NOT_FOUND', translator(locale)('versionNotFound', { key: input.key, version: input.version }));
+  return { version: row.version, definition: row.definition as unknown as Json, publishedAt: row.publishedAt, publishedBy: row.name ? { name: row.name, email: row.email ?? '' } : null };
+}
+
+export interface PublishPreview {
+  /** The number the draft would get. */
+  nextVersion: number;
+  /** Instances still running (active or in an incident) on the versions published so far, and their open tasks: they stay on their version. */
+  running: { version: number; instances: number; openTasks: number }[];
+}
+
+/** What publishing would do besides the diff (which the page computes with the engine): the next number, and what runs on older versions. */
+export async function publishPreview(db: Executor, tenantId: string, key: string, locale: Locale): Promise<PublishPreview> {
+  const rows = await db
+    .select({
+      version: processDefinitions.version,
+      instances: sql<number>`count(distinct ${processInstances.id})::int`,
+      openTasks: sql<number>`count(${tasks.id})::int`,
+    })
+    .from(processDefinitions)
+    .leftJoin(processInstances, and(eq(processInstances.definitionId, processDefinitions.id), eq(processInstances.tenantId, tenantId), inArray(processInstances.status, ['active', 'incident'])))
+    .leftJoin(tasks, and(eq(tasks.instanceId, processInstances.id), eq(tasks.tenantId, tenantId), eq(tasks.status, 'open')))
+    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)))
+    .groupBy(processDefinitions.version)
+    .orderBy(desc(processDefinitions.version));
+  if (rows.length === 0) {
+    const [draft] = await db.select({ key: processDrafts.key }).from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key)));
+    if (!draft) throw new AppError('NOT_FOUND', translator(locale)('draftNotFound', { key }));
+  }
+  const latest = rows[0]?.version ?? 0;
+  return { nextVersion: latest + 1, running: rows.filter((r) => r.instances > 0) };
 }

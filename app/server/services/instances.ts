@@ -225,6 +225,10 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     active: state.active,
     incident: state.incident ?? null,
     definition: { key: definition.key, version: definition.version, name: definition.name },
+    /** The version's definition, for its diagram (members may read published definitions: definition.get). */
+    diagram: definition.body,
+    /** Where every token rests (several tokens on one element count each). */
+    positions: state.positions ?? state.active,
     /** Names of elements and flows by id, for the history. */
     names,
     startForm,

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { processDefinitionSchema } from '../model/definition';
+import { checkVariables, namesRead } from './variables';
+
+const leaveForm = { type: 'object', properties: { days: { type: 'integer' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, reason: { type: 'string' } } };
+const decisionForm = { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string' } } };
+const forms = { 'leave-request': leaveForm, 'leave-decision': decisionForm };
+
+/** Leave request: start form → gateway on days → manager or HR approves → end on the decision. */
+function leave(overrides: { condition?: string; after?: string; startForm?: string | null } = {}) {
+  return processDefinitionSchema.parse({
+    formatVersion: 1,
+    key: 'leave-request',
+    version: 1,
+    name: 'Leave request',
+    ...(overrides.startForm === null ? {} : { startForm: overrides.startForm ?? 'leave-request' }),
+    elements: [
+      { id: 'start', type: 'startEvent' },
+      { id: 'long', type: 'exclusiveGateway', default: 'short' },
+      { id: 'manager', type: 'userTask', formKey: 'leave-decision', candidateGroups: ['hr'] },
+      { id: 'hr', type: 'userTask', formKey: 'leave-decision', candidateGroups: ['hr'] },
+      { id: 'join', type: 'exclusiveGateway' },
+      { id: 'decided', type: 'exclusiveGateway', default: 'rejected' },
+      { id: 'approvedEnd', type: 'endEvent' },
+      { id: 'rejectedEnd', type: 'endEvent' },
+    ],
+    flows: [
+      { id: 'f1', source: 'start', target: 'long' },
+      { id: 'moreThan5', source: 'long', target: 'manager', condition: overrides.condition ?? 'days > 5' },
+      { id: 'short', source: 'long', target: 'hr' },
+      { id: 'f2', source: 'manager', target: 'join' },
+      { id: 'f3', source: 'hr', target: 'join' },
+      { id: 'f4', source: 'join', target: 'decided' },
+      { id: 'approved', source: 'decided', target: 'approvedEnd', condition: overrides.after ?? 'decision = "approve"' },
+      { id: 'rejected', source: 'decided', target: 'rejectedEnd' },
+    ],
+  });
+}
+
+describe('typed variables', () => {
+  it('accepts reads of what the start form and earlier task forms write, with the right types', () => {
+    expect(checkVariables(leave(), forms)).toEqual([]);
+  });
+
+  it('flags a variable no earlier step writes (a typo), naming the flow and the variable', () => {
+    const found = checkVariables(leave({ condition: 'dayz > 5' }), forms);
+    expect(found).toEqual([expect.objectContaining({ elementId: 'moreThan5', severity: 'warning', message: expect.stringContaining('reads "dayz", which no earlier step writes') })]);
+  });
+
+  it('flags a variable read before the step that writes it: the decision is not known at the first gateway', () => {
+    const found = checkVariables(leave({ condition: 'decision = "approve"' }), forms);
+    expect(found.map((d) => [d.elementId, d.message.match(/reads "(\w+)"/)?.[1]])).toEqual([['moreThan5', 'decision']]);
+  });
+
+  it('flags a comparison with a literal of another type, as an error naming the variable, its type and the fix', () => {
+    const found = checkVariables(leave({ condition: 'days > "5"' }), forms);
+    expect(found).toEqual([
+      expect.objectContaining({ elementId: 'moreThan5', severity: 'error', message: expect.stringContaining('compares "days", a number, with the text "5"') }),
+    ]);
+    expect(found[0]!.message).toContain('Write 5 (without quotes)');
+    expect(checkVariables(leave({ after: 'decision = 1' }), forms)[0]).toMatchObject({ elementId: 'approved', severity: 'error', message: expect.stringContaining('"decision", a string, with the number 1') });
+  });
+
+  it('flags nothing unknown where anything may have been written: no start form, or a form it does not know', () => {
+    expect(checkVariables(leave({ condition: 'dayz > 5', startForm: null }), forms)).toEqual([]);
+    expect(checkVariables(leave({ after: 'verdict = "approve"' }), { 'leave-request': leaveForm })).toEqual([]);
+    // types are still checked where they are known
+    expect(checkVariables(leave({ condition: 'days > "5"', startForm: null }), forms)).toEqual([]);
+    expect(checkVariables(leave({ after: 'decision = 1' }), { 'leave-request': leaveForm, 'leave-decision': decisionForm }).length).toBe(1);
+  });
+
+  it('reads names, not functions, iteration names, context keys or fields inside filters', () => {
+    expect(namesRead('count(items[amount > 5]) > limit').names.sort()).toEqual(['items', 'limit']);
+    expect(namesRead('some v in vals satisfies v > floor').names.sort()).toEqual(['floor', 'vals']);
+    expect(namesRead('{a: x, b: a}.b').names).toEqual(['x']);
+    expect(namesRead('string length(name) > 3').names).toEqual(['name']);
+    expect(namesRead('items[amount > "5"]').comparisons).toEqual([]);
+    expect(namesRead('((').names).toEqual([]);
+  });
+});
+
+describe('typed variables on the invoice approval as shipped', () => {
+  it('finds nothing to flag: every read is written before it, with its type', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dir = 'definitions/accounting/invoice-approval';
+    const definition = processDefinitionSchema.parse(JSON.parse(readFileSync(`${dir}/process.json`, 'utf8')));
+    const form = (key: string) => JSON.parse(readFileSync(`${dir}/forms/${key}.form.json`, 'utf8')).schema;
+    expect(checkVariables(definition, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([]);
+    // and a slip in its threshold is caught
+    const slipped = { ...definition, elements: definition.elements.map((e) => (e.id === 'assess' && e.type === 'serviceTask' ? { ...e, set: { ...e.set, needsOperationsApproval: 'amount > "50000000"' } } : e)) };
+    expect(checkVariables(slipped, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([
+      expect.objectContaining({ elementId: 'assess', severity: 'error', message: expect.stringContaining('compares "amount", a number, with the text "50000000"') }),
+    ]);
+  });
+});

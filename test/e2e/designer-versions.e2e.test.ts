@@ -1,0 +1,198 @@
+/**
+ * Versions in a real browser, mouse and keyboard: Hoàng Thu Trang publishes version 1 of an invoice
+ * approval (Publish shows first what it will do), Bùi Thị Ngọc starts it, then Trang changes the
+ * draft (renames a task, takes out a step); Publish now shows version 2, the differences from
+ * version 1 drawn on the diagram (changed amber, added green, the removed step as a ghost) and
+ * listed, and the instance and open task that stay on version 1. The version history page compares
+ * any two versions on the diagram; the instance page shows the published diagram with where the
+ * instance waits. English and Vietnamese, desktop and phone.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '@/app/server/seed';
+import { call, signIn } from './api-client';
+import { appInBrowser, type App } from './harness';
+
+let app: App;
+let page: Page;
+let instanceId = '';
+
+const { shot, signInAs, signOut } = appInBrowser({
+  ready: (started) => {
+    ({ app, page } = started);
+    page.on('pageerror', (error) => console.log('pageerror:', error.message));
+    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+  },
+});
+
+const KEY = 'invoice-versions';
+const element = (p: Page, id: string) => p.locator(`.djs-element[data-element-id="${id}"]`);
+const marked = (p: Page, id: string, marker: string) => p.locator(`.djs-element[data-element-id="${id}"].${marker}`);
+const saveStatus = (p: Page) => p.getByTestId('save-status');
+
+async function centre(locator: Locator) {
+  const box = (await locator.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+describe('versions: publish preview, history and diff on the diagram, the instance diagram', () => {
+  it('publishes version 1 after showing that it is the first', async () => {
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const content = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: KEY })).error).toBeUndefined();
+    await signInAs('Hoàng Thu Trang');
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'accountingApproval').waitFor();
+    await expect.poll(() => page.locator('.designer-side').textContent()).not.toMatch(/Checking the model/);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const preview = page.getByTestId('publish-preview');
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toContain('This is the first version');
+    expect(await preview.getByRole('heading').textContent()).toBe('Publish version 1?');
+    await page.getByRole('button', { name: 'Publish version 1' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await preview.count()).toBe(0);
+  });
+
+  it('Publish of version 2 shows the diff on the diagram and in a list, and what stays on version 1', async () => {
+    // Ngọc starts version 1: one instance, its accounting task open
+    const ngoc = await signIn(app.url, 'ngoc.bui@senvang.example', DEMO_PASSWORD);
+    const started = await call<{ id: string }>(app.url, ngoc, 'instance.start', {
+      definitionKey: KEY,
+      variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: 'HD-0099', amount: 75_000_000, category: 'it-equipment', dueDate: '2026-12-15', description: 'Máy chủ' },
+    });
+    expect(started.error).toBeUndefined();
+    instanceId = started.data!.id;
+
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'accountingApproval').waitFor();
+    // renames a task in the properties panel
+    await page.waitForTimeout(600);
+    const task = await centre(element(page, 'accountingApproval'));
+    await page.mouse.click(task.x, task.y);
+    await page.getByTestId('prop-name-en').fill('Chief accountant approval');
+    await page.getByTestId('prop-name-en').press('Enter');
+    // takes out the assessment step: bpmn-js joins the flow coming in to where the one going out went
+    await page.waitForTimeout(600);
+    const assess = await centre(element(page, 'assess'));
+    await page.mouse.click(assess.x, assess.y);
+    await page.locator('.djs-context-pad .entry[data-action="delete"]').click();
+    await expect.poll(() => element(page, 'assess').count()).toBe(0);
+    expect(await element(page, 'toAccounting').count()).toBe(0);
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const preview = page.getByTestId('publish-preview');
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toContain('Changes since version 1');
+    expect(await preview.getByRole('heading', { level: 2 }).textContent()).toBe('Publish version 2?');
+    const diff = page.getByTestId('diff');
+    expect(await diff.textContent()).toContain('Changed (2)');
+    expect(await diff.textContent()).toContain('Removed (2)');
+    expect(await diff.textContent()).toContain('target: assess → accountingApproval');
+    expect(await diff.textContent()).toMatch(/Chief accountant approval accountingApproval \(userTask\)/);
+    expect(await diff.textContent()).toContain('name.en: Accounting approval → Chief accountant approval');
+    expect(await diff.textContent()).toMatch(/Assess approval level assess \(serviceTask\)/);
+    expect(await page.getByTestId('publish-running').textContent()).toContain('Version 1: 1 running instance(s), 1 open task(s).');
+    expect(await preview.textContent()).toContain('new ones start on version 2');
+    // drawn on the diagram: the renamed task and the rejoined flow amber, the step taken out and its flow ghosts where they were
+    expect(await marked(page, 'accountingApproval', 'trellis-changed').count()).toBe(1);
+    expect(await marked(page, 'toAssess', 'trellis-changed').count()).toBe(1);
+    expect(await page.locator('[data-ghost-id="assess"]').textContent()).toBe('− Assess approval level');
+    expect(await page.locator('[data-ghost-id="toAccounting"]').count()).toBe(1);
+    await shot('versions-01-publish-preview');
+
+    // Cancel publishes nothing and takes the marks off
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.locator('.trellis-changed, .trellis-added, [data-ghost-id]').count()).toBe(0);
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    expect((await call<{ latest: { version: number } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.latest.version).toBe(1);
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Publish version 2' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 2.' }).count(), { timeout: 15_000 }).toBe(1);
+    // version 1 is what it was: the instance on it keeps its task, under the old name
+    const v1 = (await call<{ definition: { elements: { id: string; name?: { en?: string } }[] } }>(app.url, cookie, 'process.version', { key: KEY, version: 1 }, 'query')).data!;
+    expect(v1.definition.elements.find((e) => e.id === 'accountingApproval')?.name?.en).toBe('Accounting approval');
+  });
+
+  it('the version history compares two versions on the diagram, in English and Vietnamese, and on a phone', async () => {
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await page.getByRole('link', { name: 'Versions and changes' }).click();
+    await page.waitForURL(`**/processes/${KEY}/versions`);
+    expect(await page.getByTestId('version-history').textContent()).toMatch(/v2 · .*Hoàng Thu Trang/);
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    expect(await page.getByRole('heading', { name: 'v1 → v2' }).count()).toBe(1);
+    expect(await marked(page, 'accountingApproval', 'trellis-changed').count()).toBe(1);
+    expect(await page.locator('[data-ghost-id="assess"]').count()).toBe(1);
+    await shot('versions-02-history');
+    // the other way round, picked in the form: v2 → v1 shows the step added back
+    await page.getByLabel('From').selectOption('2');
+    await page.getByLabel('To').selectOption('1');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/from=2&to=1/);
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    await expect.poll(() => marked(page, 'assess', 'trellis-added').count()).toBe(1);
+    // a version the process does not have falls back to the latest two; a hostile value is ignored
+    await page.goto(`${app.url}/processes/${KEY}/versions?from=99&to=%3Cscript%3E`);
+    expect(await page.getByRole('heading', { name: 'v1 → v2' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.getByRole('heading', { name: /Các phiên bản của/ }).waitFor();
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    expect(await page.getByTestId('diff').textContent()).toContain('Thay đổi (');
+    await shot('versions-03-history-vi');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    await shot('versions-04-history-vi-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+  });
+
+  it('the instance page shows the diagram of its version with where it waits', async () => {
+    await signOut();
+    await signInAs('Bùi Thị Ngọc');
+    await page.goto(`${app.url}/instances/${instanceId}`);
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    expect(await marked(page, 'accountingApproval', 'trellis-active').count()).toBe(1);
+    // version 1's diagram: the assessment step is there, the name is the old one
+    expect(await element(page, 'assess').count()).toBe(1);
+    expect(await element(page, 'accountingApproval').textContent()).toContain('Accounting approval');
+    expect(await page.locator('.trellis-badge-waiting').getAttribute('aria-label')).toBe('1 waiting here');
+    await shot('versions-05-instance-diagram');
+  });
+
+  it('knows the variables’ types from the forms: a misspelt variable and a text compared with a number are flagged on the flow, and go when fixed', async () => {
+    await signOut();
+    await signInAs('Hoàng Thu Trang');
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'accountingRejected_label').waitFor();
+    // version 2 took out the step that wrote "needsOperationsApproval": the condition that reads it is flagged
+    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('Condition of "aboveThreshold" reads "needsOperationsApproval", which no earlier step writes');
+    expect(await marked(page, 'aboveThreshold', 'trellis-warning').count()).toBe(1);
+    // the flow is picked by its label ("Rejected"): the panel shows the flow
+    await page.waitForTimeout(600);
+    const label = await centre(element(page, 'accountingRejected_label'));
+    await page.mouse.click(label.x, label.y);
+    const condition = page.getByTestId('prop-condition');
+    await expect.poll(() => condition.inputValue()).toBe('decision = "reject"');
+    await condition.fill('decison = "reject"');
+    await condition.press('Enter');
+    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('reads "decison", which no earlier step writes');
+    expect(await marked(page, 'accountingRejected', 'trellis-warning').count()).toBe(1);
+    await condition.fill('decision = 1');
+    await condition.press('Enter');
+    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('compares "decision", a string, with the number 1');
+    expect(await marked(page, 'accountingRejected', 'trellis-error').count()).toBe(1);
+    await shot('versions-06-typed-variables');
+    // publishing is refused while it stands
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Fix the errors' }).count()).toBe(1);
+    await condition.fill('decision = "reject"');
+    await condition.press('Enter');
+    await expect.poll(() => page.getByTestId('problems').locator('li').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('.trellis-error').count()).toBe(0);
+    expect(await marked(page, 'accountingRejected', 'trellis-warning').count()).toBe(0);
+  });
+});
