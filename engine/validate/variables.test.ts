@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processDefinitionSchema } from '../model/definition';
-import { checkVariables, namesRead } from './variables';
+import { checkVariables, namesRead, variablesAt } from './variables';
 
 const leaveForm = { type: 'object', properties: { days: { type: 'integer' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, reason: { type: 'string' } } };
 const decisionForm = { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string' } } };
@@ -67,6 +67,20 @@ describe('typed variables', () => {
     // types are still checked where they are known
     expect(checkVariables(leave({ condition: 'days > "5"', startForm: null }), forms)).toEqual([]);
     expect(checkVariables(leave({ after: 'decision = 1' }), { 'leave-request': leaveForm, 'leave-decision': decisionForm }).length).toBe(1);
+  });
+
+  it('lists what an element or a flow can read, with types, for the FEEL editor to complete', () => {
+    expect(variablesAt(leave(), forms, 'moreThan5')).toEqual({
+      all: false,
+      variables: [
+        { name: 'days', type: 'number' },
+        { name: 'from', type: 'string' },
+        { name: 'reason', type: 'string' },
+        { name: 'to', type: 'string' },
+      ],
+    });
+    expect(variablesAt(leave(), forms, 'approved').variables.map((v) => v.name)).toEqual(['comment', 'days', 'decision', 'from', 'reason', 'to']);
+    expect(variablesAt(leave({ startForm: null }), forms, 'moreThan5')).toEqual({ all: true, variables: [] });
   });
 
   it('reads names, not functions, iteration names, context keys or fields inside filters', () => {

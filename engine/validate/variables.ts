@@ -247,8 +247,9 @@ type Known = { all: boolean; names: Set<string> };
  * variable with a literal of another type (errors). `forms` holds the schemas of the forms the
  * process names (by key); a form missing from it is treated as unknown (it may write anything).
  */
-export function checkVariables(definition: ProcessDefinition, forms: FormSchemas): Diagnostic[] {
-  const { elements, flows, scopes, scopeOf } = flatten(definition);
+/** The may-analysis: what is written before and after each element, and each name's type. */
+function analyse(definition: ProcessDefinition, forms: FormSchemas) {
+  const { elements, flows, scopeOf } = flatten(definition);
   const byId = new Map(elements.map((e) => [e.id, e]));
   const incoming = new Map<string, SequenceFlow[]>();
   for (const f of flows) incoming.set(f.target, [...(incoming.get(f.target) ?? []), f]);
@@ -315,7 +316,11 @@ export function checkVariables(definition: ProcessDefinition, forms: FormSchemas
     }
     if (!changed) break;
   }
+  return { elements, flows, before, after, types, everything };
+}
 
+export function checkVariables(definition: ProcessDefinition, forms: FormSchemas): Diagnostic[] {
+  const { elements, flows, before, after, types, everything } = analyse(definition, forms);
   const out: Diagnostic[] = [];
   const check = (elementId: string, known: Known, read: Read) => {
     const { names, comparisons } = namesRead(read.expression);
@@ -349,7 +354,6 @@ export function checkVariables(definition: ProcessDefinition, forms: FormSchemas
     if (f.condition === undefined) continue;
     check(f.id, after.get(f.source) ?? everything, { where: 'Condition', expression: f.condition, local: new Set() });
   }
-  void scopes;
   return out;
 }
 
@@ -359,4 +363,16 @@ function suggestion(type: VariableType, literal: string): string {
   if (type === 'string') return `"${inner}" (in quotes)`;
   if (type === 'boolean') return 'true or false (without quotes)';
   return `a ${type}`;
+}
+
+/**
+ * The variables an expression of an element (or a flow's condition) can read, with their types:
+ * for the designer's FEEL fields to complete. `all` says anything may have been written too.
+ */
+export function variablesAt(definition: ProcessDefinition, forms: FormSchemas, id: string): { all: boolean; variables: { name: string; type: VariableType }[] } {
+  const { flows, before, after, types } = analyse(definition, forms);
+  const flow = flows.find((f) => f.id === id);
+  const known = flow ? after.get(flow.source) : before.get(id);
+  if (!known) return { all: true, variables: [] };
+  return { all: known.all, variables: [...known.names].sort().map((name) => ({ name, type: types.get(name) ?? 'any' })) };
 }

@@ -176,7 +176,16 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     const label = await centre(element(page, 'accountingRejected_label'));
     await page.mouse.click(label.x, label.y);
     const condition = page.getByTestId('prop-condition');
-    await expect.poll(() => condition.inputValue()).toBe('decision = "reject"');
+    await expect.poll(() => condition.textContent()).toBe('decision = "reject"');
+    // a FEEL editor: typing offers the variables in scope with their types, from the forms
+    await condition.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('deci');
+    const completion = page.locator('.cm-tooltip-autocomplete');
+    await expect.poll(() => completion.textContent(), { timeout: 10_000 }).toContain('decision');
+    expect(await completion.textContent()).toContain('string');
+    await shot('versions-06a-feel-completion');
+    await page.keyboard.press('Escape');
     await condition.fill('decison = "reject"');
     await condition.press('Enter');
     await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('reads "decison", which no earlier step writes');
@@ -194,5 +203,41 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await expect.poll(() => page.getByTestId('problems').locator('li').count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('.trellis-error').count()).toBe(0);
     expect(await marked(page, 'accountingRejected', 'trellis-warning').count()).toBe(0);
+  });
+
+  it('picks forms, the four-eyes rule and managers-only from the panel, written as the model the engine reads', async () => {
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'operationsApproval').waitFor();
+    // the start event shows the process's start form, picked from the company's forms
+    await page.waitForTimeout(600);
+    const start = await centre(element(page, 'submitted'));
+    await page.mouse.click(start.x, start.y);
+    await expect.poll(() => page.getByTestId('prop-start-form').inputValue()).toBe('invoice-submission');
+    // the operations approval: its form from the list, managers only, not whoever started it or approved for accounting
+    await page.waitForTimeout(600);
+    const task = await centre(element(page, 'operationsApproval'));
+    await page.mouse.click(task.x, task.y);
+    await expect.poll(() => page.getByTestId('prop-form').inputValue()).toBe('invoice-decision');
+    const options = await page.getByTestId('prop-form').locator('option').allTextContents();
+    expect(options.some((o) => /\(invoice-submission, v\d+\)$/.test(o))).toBe(true);
+    await page.getByTestId('prop-managers-only').check();
+    await page.getByTestId('prop-not-initiator').check();
+    await page.getByTestId('properties').getByLabel('whoever completed “Chief accountant approval”').check();
+    await shot('versions-07-panel-pickers');
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const saved = (await call<{ draft: { content: { elements: { id: string; candidateRole?: string; separationOfDuties?: unknown; formKey?: string }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
+    expect(saved.draft.content.elements.find((e) => e.id === 'operationsApproval')).toMatchObject({
+      formKey: 'invoice-decision',
+      candidateRole: 'manager',
+      separationOfDuties: { notInitiator: true, notCompletedBy: ['accountingApproval'] },
+    });
+    // Discard changes (confirmed on the page): the draft is gone, the page shows version 2 again
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('button', { name: 'Discard the draft' }).click();
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Not saved yet/);
+    expect((await call<{ draft: unknown }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft).toBeNull();
+    // the minimap is there, to open
+    expect(await page.locator('.djs-minimap').count()).toBe(1);
   });
 });

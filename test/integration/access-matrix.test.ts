@@ -124,6 +124,7 @@ const matrix: Record<string, Row> = {
     deny: theirs,
   },
   // Any designer reads the company's published forms by key; another company's keys are simply not theirs (an empty list).
+  'process.formCatalog': { access: 'designer' },
   'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },
   'process.export': {
     access: 'designer',

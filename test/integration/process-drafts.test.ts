@@ -237,6 +237,11 @@ describe('before publishing, and after', () => {
     const other = await as(OTHER_ADMIN);
     expect(await refusal(other.process.version({ key: 'leave-request', version: 1 }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await refusal(other.process.publishPreview({ key: 'leave-request' }))).toMatchObject({ code: 'NOT_FOUND' });
+    // the pickers' catalog: the company's forms, latest version each, titled in the caller's language; none of another company's
+    const catalog = await designer.process.formCatalog();
+    expect(catalog.find((f) => f.key === 'invoice-decision')).toMatchObject({ key: 'invoice-decision', version: expect.any(Number), title: expect.any(String) });
+    expect(new Set(catalog.map((f) => f.key)).size).toBe(catalog.length);
+    expect(await other.process.formCatalog()).toEqual([]);
     // a process with only a draft: version 1 next, nothing running
     await designer.process.create({ key: 'preview-only', name: { en: 'Preview', vi: 'Xem trước' } });
     expect(await designer.process.publishPreview({ key: 'preview-only' })).toEqual({ nextVersion: 1, running: [] });

@@ -12,23 +12,26 @@
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import 'diagram-js-minimap/assets/diagram-js-minimap.css';
 import Modeler from 'bpmn-js/lib/Modeler';
+import minimapModule from 'diagram-js-minimap';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { exportBpmn } from '@/engine/bpmn/export';
 import { importBpmn, type ImportReport } from '@/engine/bpmn/import';
 import { trellisModdle } from '@/engine/bpmn/trellis-moddle';
 import { canonicalJson } from '@/engine/model/canonical';
-import { localize, type Diagram, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
+import { localize, processDefinitionSchema, type Diagram, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
 import { diffDefinitions, type DefinitionDiff } from '@/engine/model/diff';
 import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
-import { formKeysOf } from '@/engine/validate/variables';
+import { formKeysOf, variablesAt } from '@/engine/validate/variables';
 import { translator, type Locale } from '../../_i18n/messages';
 import { describeFailure, trpc } from '../trpc';
 import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view';
 import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
 import type { PublishPreview } from '@/app/server/services/drafts';
+import type { FeelVariable } from './feel-field';
 import { PropertiesPanel, type DiagramElement } from './properties-panel';
 import { TestRun } from './test-run';
 import { trellisModeling } from './trellis-modeling';
@@ -50,6 +53,10 @@ export interface DesignerProps {
   importReport: ImportReport | null;
   /** The company's departments, for a user task's candidates. */
   departments: { key: string; name: string }[];
+  /** The company's forms, for the start form and task form pickers. */
+  forms: { key: string; title: string; version: number }[];
+  /** The company's other processes, for a call activity's picker. */
+  processes: { key: string; name: string; published: boolean }[];
 }
 
 /** A diagram element, as the designer reads it from bpmn-js's registry. */
@@ -58,7 +65,7 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -87,6 +94,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
   // What Publish will do, shown before it does it: the version number, the diff, what stays on older versions.
   const [preview, setPreview] = useState<{ revision: number; next: number; base: number | null; diff: DefinitionDiff | null; before: unknown; after: unknown; running: PublishPreview['running'] } | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const [discarding, setDiscarding] = useState(false);
   const [selected, setSelected] = useState<DiagramElement | null>(null);
   // The definition as last read from the modeler: what a test run runs.
   const [drawn, setDrawn] = useState<ProcessDefinitionInput | null>(null);
@@ -210,7 +218,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
   // The modeler lives as long as the page; React mounts twice in development, so it is destroyed on cleanup.
   useEffect(() => {
     if (!container.current) return;
-    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
+    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling, minimapModule], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
     modeler.current = m;
     let cancelled = false;
     (async () => {
@@ -380,6 +388,17 @@ export default function Designer({ processKey, locale, definition, revision: ini
       router.refresh();
     });
 
+  /** Throws the draft away (after the designer confirmed): the page opens the latest version again. */
+  const discard = () =>
+    publishStep(async () => {
+      setDiscarding(false);
+      if (revision.current === null) return;
+      await trpc.process.discard.mutate({ key: processKey, revision: revision.current });
+      revision.current = null;
+      update({ kind: 'idle' });
+      window.location.reload();
+    });
+
   const cancelPublish = () => {
     setPreview(null);
     unmarkDiff();
@@ -396,6 +415,20 @@ export default function Designer({ processKey, locale, definition, revision: ini
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1_000);
   };
+
+  // What each FEEL field can read: the engine's typed-variable analysis of the drawing, with the forms' types.
+  const parsedDrawn = useMemo(() => {
+    const parsed = drawn ? processDefinitionSchema.safeParse(drawn) : null;
+    return parsed?.success ? parsed.data : null;
+  }, [drawn]);
+  const variablesFor = useCallback(
+    (id: string): FeelVariable[] => {
+      if (!parsedDrawn) return [];
+      const forms = Object.fromEntries([...formSchemas.current].flatMap(([k, v]) => (v ? [[k, v]] : [])));
+      return variablesAt(parsedDrawn, forms, id).variables.map((v) => ({ name: v.name, detail: v.type }));
+    },
+    [parsedDrawn],
+  );
 
   const errors = diagnostics?.filter((d) => d.severity === 'error') ?? [];
   return (
@@ -416,6 +449,11 @@ export default function Designer({ processKey, locale, definition, revision: ini
           <button type="button" className="secondary" onClick={() => void download('json')}>
             {t('designerExportJson')}
           </button>
+          {baseVersion.current !== null && (state.kind === 'saved' || state.kind === 'dirty') && (
+            <button type="button" className="secondary" onClick={() => setDiscarding(true)} disabled={publishing || discarding}>
+              {t('designerDiscard')}
+            </button>
+          )}
           <button type="button" className="secondary" aria-pressed={testing} onClick={() => setTesting(!testing)}>
             {t('designerTestRun')}
           </button>
@@ -428,6 +466,19 @@ export default function Designer({ processKey, locale, definition, revision: ini
         <p className={notice.error ? 'notice error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
           {notice.text}
         </p>
+      )}
+      {discarding && (
+        <section className="panel publish-preview" role="dialog" aria-labelledby="discard-title" data-testid="discard-confirm">
+          <h2 id="discard-title">{t('designerDiscardTitle', { version: baseVersion.current ?? 0 })}</h2>
+          <p className="actions">
+            <button type="button" className="primary" onClick={() => void discard()} disabled={publishing}>
+              {t('designerDiscardConfirm')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setDiscarding(false)}>
+              {t('designerDiscardKeep')}
+            </button>
+          </p>
+        </section>
       )}
       {preview && (
         <section className="panel publish-preview" role="dialog" aria-labelledby="publish-preview-title" data-testid="publish-preview">
@@ -480,7 +531,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
           )}
           <section aria-labelledby="properties-title" hidden={testing}>
             <h2 id="properties-title">{t('propsTitle')}</h2>
-            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} />}
+            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} variablesAt={variablesFor} />}
           </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">

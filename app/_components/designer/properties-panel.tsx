@@ -9,8 +9,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
-import { checkExpression } from '@/engine/expressions/feel';
 import { translator, type Locale } from '../../_i18n/messages';
+import { FeelField, type FeelVariable } from './feel-field';
 import { namesWrittenByPanel } from './trellis-modeling';
 
 type Moddle = { $type: string; get(name: string): unknown; [key: string]: unknown };
@@ -22,7 +22,16 @@ export interface DiagramElement {
 export interface ModelerServices {
   modeling: { updateProperties(element: DiagramElement, props: Record<string, unknown>): void; updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void };
   moddle: { create(type: string, attrs?: Record<string, unknown>): Moddle };
-  elementRegistry: { get(id: string): DiagramElement | undefined };
+  elementRegistry: { get(id: string): DiagramElement | undefined; filter(fn: (e: DiagramElement) => boolean): DiagramElement[] };
+}
+
+/** What the pickers offer: the company's forms and its other processes. */
+export interface PanelCatalog {
+  /** The variables an element's or a flow's expressions can read (the engine's typed-variable analysis). */
+  variablesAt: (id: string) => FeelVariable[];
+  departments: { key: string; name: string }[];
+  forms: { key: string; title: string; version: number }[];
+  processes: { key: string; name: string; published: boolean }[];
 }
 
 const UNITS = [
@@ -32,21 +41,27 @@ const UNITS = [
   ['W', 'weeks'],
 ] as const;
 
-export function PropertiesPanel({ element, services, locale, departments }: { element: DiagramElement | null; services: ModelerServices; locale: Locale; departments: { key: string; name: string }[] }) {
+export function PropertiesPanel({ element, services, locale, departments, forms, processes, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
   const t = translator(locale);
   if (!element) return <p className="muted">{t('propsNothingSelected')}</p>;
   const bo = element.businessObject;
   const type = element.type.replace(/^bpmn:/, '');
   const gatewaySource = type === 'SequenceFlow' && /Gateway$/.test(String(bo.sourceRef?.$type ?? '')) && bo.sourceRef?.$type !== 'bpmn:ParallelGateway';
   const timer = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
+  const message = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:MessageEventDefinition');
+  // The process's own start (a none start event on the process, not in a subprocess) shows the start form.
+  const processStart = type === 'StartEvent' && !bo.eventDefinitions?.length && (bo.$parent as Moddle | undefined)?.$type === 'bpmn:Process';
   return (
     <div className="props" data-testid="properties" key={element.id}>
       <p className="muted small">
         {type} · <code>{element.id}</code>
       </p>
       {type !== 'Process' && <NameFields element={element} services={services} locale={locale} />}
-      {gatewaySource && <ConditionField element={element} services={services} locale={locale} />}
-      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} />}
+      {gatewaySource && <ConditionField element={element} services={services} locale={locale} variables={variablesAt(element.id)} />}
+      {processStart && <StartFormField element={element} services={services} locale={locale} forms={forms} />}
+      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} forms={forms} />}
+      {type === 'CallActivity' && <CalledProcessField element={element} services={services} locale={locale} processes={processes} />}
+      {(message || type === 'ReceiveTask') && <CorrelationField element={element} target={message ?? bo} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
     </div>
   );
@@ -117,13 +132,10 @@ function NameFields({ element, services, locale }: { element: DiagramElement; se
   );
 }
 
-function ConditionField({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+function ConditionField({ element, services, locale, variables }: { element: DiagramElement; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
   const t = translator(locale);
   const bo = element.businessObject;
   const current = String((bo.conditionExpression as Moddle | undefined)?.body ?? '');
-  const [typed, setTyped] = useState(current);
-  useEffect(() => setTyped(current), [current]);
-  const problem = typed.trim() === '' ? null : checkExpression(typed.trim());
   const source = bo.sourceRef as Moddle | undefined;
   const isDefault = source?.default === bo;
   const write = (text: string) => {
@@ -132,13 +144,13 @@ function ConditionField({ element, services, locale }: { element: DiagramElement
   };
   return (
     <>
-      <CommitField
+      <FeelField
         label={t('propsCondition')}
         value={current}
         onCommit={write}
-        onTyping={setTyped}
+        variables={variables}
         hint={isDefault ? t('propsDefaultFlowHint') : t('propsConditionHint')}
-        error={problem ? t('propsConditionInvalid', { message: problem.message }) : null}
+        invalidMessage={(message) => t('propsConditionInvalid', { message })}
         placeholder="days > 5"
         testId="prop-condition"
       />
@@ -160,7 +172,7 @@ function ConditionField({ element, services, locale }: { element: DiagramElement
   );
 }
 
-function UserTaskFields({ element, services, locale, departments }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: { key: string; name: string }[] }) {
+function UserTaskFields({ element, services, locale, departments, forms }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: PanelCatalog['departments']; forms: PanelCatalog['forms'] }) {
   const t = translator(locale);
   const bo = element.businessObject;
   const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
@@ -189,11 +201,121 @@ function UserTaskFields({ element, services, locale, departments }: { element: D
           ))
         )}
       </fieldset>
+      <label className="props-check">
+        <input type="checkbox" checked={attr('candidateRole') === 'manager'} onChange={(e) => set('candidateRole', e.target.checked ? 'manager' : '')} data-testid="prop-managers-only" />
+        {t('propsManagersOnly')}
+      </label>
+      <FourEyesFields element={element} services={services} locale={locale} />
       <CommitField label={t('propsAssignee')} value={attr('assignee')} onCommit={(v) => set('assignee', v)} hint={t('propsAssigneeHint')} placeholder="=initiator.manager" />
-      <CommitField label={t('propsForm')} value={attr('formKey')} onCommit={(v) => set('formKey', v)} hint={t('propsFormHint')} />
+      <Picker label={t('propsForm')} value={attr('formKey')} options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))} none={t('propsFormNone')} onPick={(v) => set('formKey', v)} hint={t('propsFormHint')} testId="prop-form" />
       <CommitField label={t('propsDueDate')} value={dueDateShown(attr('dueDate'))} onCommit={(v) => set('dueDate', dueDateWritten(v))} hint={t('propsDueDateHint')} placeholder="P3D" />
       <CommitField label={t('propsPriority')} value={attr('priority')} onCommit={(v) => set('priority', v)} placeholder="50" />
     </>
+  );
+}
+
+/** A select of the catalog's entries, with "none"; a value the catalog does not have stays shown (and named so). */
+function Picker({ label, value, options, none, onPick, hint, testId }: { label: string; value: string; options: { value: string; label: string }[]; none: string; onPick: (v: string) => void; hint?: string; testId?: string }) {
+  const id = useId();
+  const missing = value !== '' && !options.some((o) => o.value === value);
+  return (
+    <label htmlFor={id} className="props-field">
+      {label}
+      <select id={id} value={value} onChange={(e) => onPick(e.target.value)} data-testid={testId} aria-describedby={hint ? `${id}-note` : undefined}>
+        <option value="">{none}</option>
+        {missing && <option value={value}>{value} ?</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {hint && (
+        <span id={`${id}-note`} className="muted small">
+          {hint}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** The process's start form (trellis:startForm on the process), picked on its start event. */
+function StartFormField({ element, services, locale, forms }: { element: DiagramElement; services: ModelerServices; locale: Locale; forms: PanelCatalog['forms'] }) {
+  const t = translator(locale);
+  const process = element.businessObject.$parent as Moddle;
+  const value = String(process.get('trellis:startForm') ?? '');
+  return (
+    <Picker
+      label={t('propsStartForm')}
+      value={value}
+      options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))}
+      none={t('propsFormNone')}
+      onPick={(v) => services.modeling.updateModdleProperties(element, process, { 'trellis:startForm': v || undefined })}
+      hint={t('propsStartFormHint')}
+      testId="prop-start-form"
+    />
+  );
+}
+
+/** Four-eyes rule: who may not work the task — whoever started the process, whoever completed the tasks ticked. */
+function FourEyesFields({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const bo = element.businessObject;
+  const notInitiator = bo.get('trellis:notInitiator') === true;
+  const excluded = String(bo.get('trellis:notCompletedBy') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const others = services.elementRegistry.filter((e) => e.type === 'bpmn:UserTask' && e.id !== element.id);
+  const setExcluded = (ids: string[]) => services.modeling.updateProperties(element, { 'trellis:notCompletedBy': ids.length > 0 ? ids.join(', ') : undefined });
+  return (
+    <fieldset className="props-group">
+      <legend>{t('propsFourEyes')}</legend>
+      <label className="props-check">
+        <input type="checkbox" checked={notInitiator} onChange={(e) => services.modeling.updateProperties(element, { 'trellis:notInitiator': e.target.checked ? true : undefined })} data-testid="prop-not-initiator" />
+        {t('propsNotInitiator')}
+      </label>
+      {others.map((o) => (
+        <label key={o.id} className="props-check">
+          <input type="checkbox" checked={excluded.includes(o.id)} onChange={(e) => setExcluded(e.target.checked ? [...excluded, o.id] : excluded.filter((x) => x !== o.id))} />
+          {t('propsNotCompletedBy', { name: o.businessObject.name || o.id })}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The process a call activity starts (its key; the latest published version runs). */
+function CalledProcessField({ element, services, locale, processes }: { element: DiagramElement; services: ModelerServices; locale: Locale; processes: PanelCatalog['processes'] }) {
+  const t = translator(locale);
+  const value = String(element.businessObject.get('calledElement') ?? '');
+  return (
+    <Picker
+      label={t('propsCalledProcess')}
+      value={value}
+      options={processes.map((p) => ({ value: p.key, label: `${p.name} (${p.key})${p.published ? '' : ` — ${t('propsNotPublished')}`}` }))}
+      none={t('propsFormNone')}
+      onPick={(v) => services.modeling.updateProperties(element, { calledElement: v || undefined })}
+      hint={t('propsCalledProcessHint')}
+      testId="prop-called-process"
+    />
+  );
+}
+
+/** Which instance a message reaches: its correlation key (FEEL), checked as typed. */
+function CorrelationField({ element, target, services, locale, variables }: { element: DiagramElement; target: Moddle; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
+  const t = translator(locale);
+  return (
+    <FeelField
+      label={t('propsCorrelationKey')}
+      value={String(target.get('trellis:correlationKey') ?? '')}
+      onCommit={(v) => services.modeling.updateModdleProperties(element, target, { 'trellis:correlationKey': v.trim() || undefined })}
+      variables={variables}
+      hint={t('propsCorrelationKeyHint')}
+      invalidMessage={(message) => t('propsConditionInvalid', { message })}
+      placeholder="invoiceNumber"
+      testId="prop-correlation-key"
+    />
   );
 }
 

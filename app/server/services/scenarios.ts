@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { scenarioSchema } from '@/engine';
 import type { Executor } from '@/db/client';
+import { localizeFormTitle } from '@/engine/forms/form';
 import { forms, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor, Locale } from '../actor';
@@ -86,6 +87,17 @@ export async function latestForms(db: Executor, tenantId: string, keys: string[]
     .from(forms)
     .where(and(eq(forms.tenantId, tenantId), inArray(forms.key, keys)))
     .orderBy(forms.key, desc(forms.version));
+}
+
+/** The company's forms (the latest version of each) for the designer's pickers: key, title in the caller's language, version. */
+export async function formCatalog(db: Executor, tenantId: string, locale: Locale): Promise<{ key: string; title: string; version: number }[]> {
+  const rows = await db
+    .selectDistinctOn([forms.key], { key: forms.key, version: forms.version, title: forms.title, i18n: forms.i18n })
+    .from(forms)
+    .where(eq(forms.tenantId, tenantId))
+    .orderBy(forms.key, desc(forms.version))
+    .limit(1_000);
+  return rows.map((r) => ({ key: r.key, version: r.version, title: localizeFormTitle({ title: r.title, i18n: r.i18n }, locale) || r.key }));
 }
 
 async function processExists(db: Executor, tenantId: string, key: string, locale: Locale): Promise<void> {

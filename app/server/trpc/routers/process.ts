@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
-import { deleteScenario, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
+import { deleteScenario, formCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
 import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, getVersion, importDraft, listProcesses, publishDraft, publishPreview, saveDraft, jsonBytes, MAX_DRAFT_BYTES } from '../../services/drafts';
 import { designerProcedure, router } from '../init';
 
@@ -51,6 +51,8 @@ export const processRouter = router({
   deleteScenario: design.input(z.object({ key: keySchema, name: z.string().min(1).max(100) })).mutation(({ ctx, input }) => deleteScenario(ctx.db, ctx.actor, input)),
   /** The latest published version of each form named (a draft's start and task forms), for its test runs. */
   forms: design.input(z.object({ keys: z.array(keySchema).max(200) })).query(({ ctx, input }) => latestForms(ctx.db, ctx.actor.tenantId, input.keys)),
+  /** The company's forms (latest version of each: key, title, version), for the designer's form pickers. */
+  formCatalog: design.query(({ ctx }) => formCatalog(ctx.db, ctx.actor.tenantId, ctx.locale)),
   /** The draft as canonical JSON or BPMN. */
   export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
 });
