@@ -107,3 +107,33 @@ describe('typed variables on the invoice approval as shipped', () => {
     ]);
   });
 });
+
+describe('typed variables in a multi-instance approval', () => {
+  it('lets "done when two approve" read the decisions collected so far, and the runs their item', () => {
+    const definition = processDefinitionSchema.parse({
+      formatVersion: 1,
+      key: 'board',
+      version: 1,
+      name: 'Board approval',
+      startForm: 'board-start',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        {
+          id: 'vote',
+          type: 'userTask',
+          formKey: 'leave-decision',
+          assignee: '=item',
+          multiInstance: { collection: 'approvers', outputCollection: 'decisions', completionCondition: 'count(decisions[item.decision = "approve"]) >= 2' },
+        },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'vote' },
+        { id: 'f2', source: 'vote', target: 'end' },
+      ],
+    });
+    const schemas = { 'board-start': { type: 'object', properties: { approvers: { type: 'array' } } }, 'leave-decision': decisionForm };
+    expect(checkVariables(definition, schemas)).toEqual([]);
+    expect(variablesAt(definition, schemas, 'end').variables).toContainEqual({ name: 'decisions', type: 'list' });
+  });
+});

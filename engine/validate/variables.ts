@@ -158,7 +158,8 @@ function readsOf(e: Element, forms: FormSchemas): Read[] {
   if (loop) {
     if (loop.collection) out.push({ where: 'Collection', expression: loop.collection, local: new Set() });
     if (loop.cardinality) out.push({ where: 'Cardinality', expression: loop.cardinality, local: new Set() });
-    const counts = new Set([...item, 'nrOfInstances', 'nrOfCompletedInstances', 'nrOfActiveInstances']);
+    // The completion condition also sees the results collected so far (e.g. count(approvals[item = "approve"]) >= 2).
+    const counts = new Set([...item, 'nrOfInstances', 'nrOfCompletedInstances', 'nrOfActiveInstances', ...(loop.outputCollection ? [loop.outputCollection] : [])]);
     if (loop.completionCondition) out.push({ where: 'Completion condition', expression: loop.completionCondition, local: counts });
     if (loop.outputElement) out.push({ where: 'Output element', expression: loop.outputElement, local: new Set([...counts, ...(e.type === 'userTask' ? formVariables(forms[e.formKey ?? '']).keys() : [])]) });
   }

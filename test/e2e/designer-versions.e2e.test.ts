@@ -224,10 +224,20 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.getByTestId('prop-not-initiator').check();
     await page.getByTestId('properties').getByLabel('whoever completed “Chief accountant approval”').check();
     await shot('versions-07-panel-pickers');
+    // made a multi-instance task from the replace menu (the wrench): for each approver, done when two approve
+    await page.locator('.djs-context-pad .entry[data-action="replace"]').click();
+    await page.locator('.djs-popup .entry[data-id="toggle-parallel-mi"]').click();
+    const collection = page.getByTestId('prop-loop-collection');
+    await collection.fill('approvers');
+    await collection.press('Enter');
+    await page.getByTestId('prop-loop-approvals').click();
+    await expect.poll(() => page.getByTestId('prop-loop-done').textContent()).toBe('count(decisions[item.decision = "approve"]) >= 2');
+    await shot('versions-08-multi-instance');
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const saved = (await call<{ draft: { content: { elements: { id: string; candidateRole?: string; separationOfDuties?: unknown; formKey?: string }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
+    const saved = (await call<{ draft: { content: { elements: { id: string; candidateRole?: string; separationOfDuties?: unknown; formKey?: string; multiInstance?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
     expect(saved.draft.content.elements.find((e) => e.id === 'operationsApproval')).toMatchObject({
+      multiInstance: { collection: 'approvers', outputCollection: 'decisions', completionCondition: 'count(decisions[item.decision = "approve"]) >= 2' },
       formKey: 'invoice-decision',
       candidateRole: 'manager',
       separationOfDuties: { notInitiator: true, notCompletedBy: ['accountingApproval'] },

@@ -37,7 +37,7 @@ describe('claims, the four-eyes rule and delegation in the browser', () => {
     expect(await row.locator('[data-assignee]').textContent()).toContain('Department (not taken)');
     await shot('duties-01-inbox');
     await row.getByRole('button', { name: 'Take' }).click();
-    await expect.poll(() => row.locator('[data-assignee]').textContent()).toBe('You');
+    await expect.poll(() => row.locator('[data-assignee]').textContent(), { timeout: 15_000 }).toBe('You');
     await shot('duties-02-taken');
 
     // his own invoice's task page says why he may not approve it

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { importBpmn } from '@/engine/bpmn/import';
 import { TRELLIS_NS } from '@/engine/bpmn/trellis-moddle';
-import { evaluateExpression } from '@/engine/expressions/feel';
-import { dueDateShown, dueDateWritten } from './properties-panel';
+import { checkExpression, evaluateExpression } from '@/engine/expressions/feel';
+import { parseCycle, parseInstant } from '@/engine/time/iso8601';
+import { approvalsDone, dueDateShown, dueDateWritten, localIso, nextWeekly, timerWords } from './properties-panel';
 
 const withDue = (due: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:trellis="${TRELLIS_NS}" id="d" targetNamespace="t">
@@ -39,5 +40,43 @@ describe('a due date typed in the properties panel', () => {
     expect(dueDateWritten('P3X')).toBe('P3X');
     expect(dueDateShown('dueBy')).toBe('dueBy');
     expect(dueDateShown('"not a date"')).toBe('"not a date"');
+  });
+});
+
+describe('a timer in words', () => {
+  it('writes "every Monday at 09:00" as a weekly ISO 8601 cycle from the next Monday, local time with its offset, which the engine reads back', () => {
+    // Saturday 5 December 2026, 10:00 local
+    const saturday = new Date(2026, 11, 5, 10, 0);
+    const start = nextWeekly(1, '09:00', saturday);
+    expect(start.startsWith('2026-12-07T09:00:00')).toBe(true);
+    const cycle = parseCycle(`R/${start}/P1W`);
+    expect(cycle).toMatchObject({ repetitions: null, interval: { weeks: 1 } });
+    expect(cycle!.start!.getTime()).toBe(new Date(2026, 11, 7, 9, 0).getTime());
+    expect(timerWords({ cycle: `R/${start}/P1W` })).toEqual({ kind: 'weekly', weekday: 1, time: '09:00' });
+    // later the same day: today's time has passed, so next week
+    expect(nextWeekly(6, '09:00', saturday).startsWith('2026-12-12T09:00')).toBe(true);
+    expect(nextWeekly(6, '11:00', saturday).startsWith('2026-12-05T11:00')).toBe(true);
+  });
+
+  it('writes a date and time with the local offset, and a wait as a duration; reads both back', () => {
+    const at = localIso(new Date(2026, 11, 31, 17, 0));
+    expect(parseInstant(at)!.getTime()).toBe(new Date(2026, 11, 31, 17, 0).getTime());
+    expect(timerWords({ date: at })).toEqual({ kind: 'date', local: '2026-12-31T17:00' });
+    expect(timerWords({ duration: 'P2D' })).toEqual({ kind: 'duration', amount: '2', unit: 'D' });
+    expect(timerWords({ duration: 'PT4H' })).toEqual({ kind: 'duration', amount: '4', unit: 'H' });
+    // what the words cannot say stays as written
+    expect(timerWords({ cycle: 'R3/PT10H' })).toBeUndefined();
+    expect(timerWords({ duration: '=reminderWait' })).toBeUndefined();
+  });
+});
+
+describe('done when N approve', () => {
+  it('is FEEL the sandbox accepts, true once that many collected decisions approve', () => {
+    const condition = approvalsDone('decisions', 2);
+    expect(checkExpression(condition)).toBeNull();
+    const approve = { decision: 'approve' };
+    const reject = { decision: 'reject' };
+    expect(evaluateExpression(condition, { decisions: [approve, reject] }).value).toBe(false);
+    expect(evaluateExpression(condition, { decisions: [approve, reject, approve] }).value).toBe(true);
   });
 });

@@ -60,6 +60,9 @@ export function PropertiesPanel({ element, services, locale, departments, forms,
       {gatewaySource && <ConditionField element={element} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {processStart && <StartFormField element={element} services={services} locale={locale} forms={forms} />}
       {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} forms={forms} />}
+      {(bo.loopCharacteristics as Moddle | undefined)?.$type === 'bpmn:MultiInstanceLoopCharacteristics' && (
+        <MultiInstanceFields element={element} loop={bo.loopCharacteristics as Moddle} services={services} locale={locale} variables={variablesAt(element.id)} />
+      )}
       {type === 'CallActivity' && <CalledProcessField element={element} services={services} locale={locale} processes={processes} />}
       {(message || type === 'ReceiveTask') && <CorrelationField element={element} target={message ?? bo} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
@@ -285,6 +288,67 @@ function FourEyesFields({ element, services, locale }: { element: DiagramElement
   );
 }
 
+/**
+ * Multi-instance: "for each item of" a list (or a number of times), what each run calls its item,
+ * where the runs' results are collected, and "done when" (e.g. when two of them approve).
+ */
+function MultiInstanceFields({ element, loop, services, locale, variables }: { element: DiagramElement; loop: Moddle; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
+  const t = translator(locale);
+  const attr = (name: string) => String(loop.get(`trellis:${name}`) ?? '');
+  const set = (name: string, value: string) => services.modeling.updateModdleProperties(element, loop, { [`trellis:${name}`]: value.trim() || undefined });
+  const completion = String((loop.completionCondition as Moddle | undefined)?.body ?? '');
+  const item = attr('elementVariable') || 'item';
+  const inRun = [...variables, { name: item, detail: t('propsLoopItemDetail') }, { name: 'loopCounter', detail: 'number' }];
+  const counts = [...inRun, { name: 'nrOfInstances', detail: 'number' }, { name: 'nrOfCompletedInstances', detail: 'number' }, { name: 'nrOfActiveInstances', detail: 'number' }];
+  const [approvals, setApprovals] = useState('2');
+  const collected = attr('outputCollection');
+  return (
+    <fieldset className="props-group">
+      <legend>{t('propsLoop')}</legend>
+      <FeelField label={t('propsLoopCollection')} value={attr('collection')} onCommit={(v) => set('collection', v)} variables={variables} hint={t('propsLoopCollectionHint')} invalidMessage={(message) => t('propsConditionInvalid', { message })} placeholder="approvers" testId="prop-loop-collection" />
+      <CommitField label={t('propsLoopItem')} value={attr('elementVariable')} onCommit={(v) => set('elementVariable', v)} placeholder="item" />
+      <CommitField label={t('propsLoopOutput')} value={collected} onCommit={(v) => set('outputCollection', v)} hint={t('propsLoopOutputHint')} placeholder="decisions" testId="prop-loop-output" />
+      <FeelField
+        label={t('propsLoopDone')}
+        value={completion}
+        onCommit={(v) => services.modeling.updateModdleProperties(element, loop, { completionCondition: v.trim() ? services.moddle.create('bpmn:FormalExpression', { body: v.trim() }) : undefined })}
+        variables={collected ? [...counts, { name: collected, detail: 'list' }] : counts}
+        hint={t('propsLoopDoneHint')}
+        invalidMessage={(message) => t('propsConditionInvalid', { message })}
+        placeholder="nrOfCompletedInstances >= 2"
+        testId="prop-loop-done"
+      />
+      <div className="props-row">
+        <label htmlFor={`${element.id}-approvals`} className="visually-hidden">
+          {t('propsLoopApprovals')}
+        </label>
+        <input id={`${element.id}-approvals`} type="number" min={1} max={999} value={approvals} onChange={(e) => setApprovals(e.target.value)} />
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            if (!/^\d{1,3}$/.test(approvals)) return;
+            // Each run's submission is collected; done when that many of them say "approve".
+            const list = collected || 'decisions';
+            services.modeling.updateModdleProperties(element, loop, {
+              'trellis:outputCollection': list,
+              completionCondition: services.moddle.create('bpmn:FormalExpression', { body: approvalsDone(list, Number(approvals)) }),
+            });
+          }}
+          data-testid="prop-loop-approvals"
+        >
+          {t('propsLoopApprovals')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** "Done when N of them approve": the runs' collected submissions, counted by their decision. */
+export function approvalsDone(list: string, n: number): string {
+  return `count(${list}[item.decision = "approve"]) >= ${n}`;
+}
+
 /** The process a call activity starts (its key; the latest published version runs). */
 function CalledProcessField({ element, services, locale, processes }: { element: DiagramElement; services: ModelerServices; locale: Locale; processes: PanelCatalog['processes'] }) {
   const t = translator(locale);
@@ -339,47 +403,150 @@ export function dueDateShown(feel: string): string {
   return quoted && ISO_VALUE.test(quoted[1]!) ? quoted[1]! : feel;
 }
 
-/** A timer's wait in words ("2 days"), written as the ISO 8601 duration the engine runs (P2D). */
+/** What a timer waits for, in words: a wait, a date and time, or a weekly time. */
+type TimerKind = 'duration' | 'date' | 'weekly';
+
+/** A weekday's ISO number (1 = Monday) and the next date on or after `from` that falls on it, at hh:mm local time, with the local offset. */
+export function nextWeekly(weekday: number, time: string, from: Date): string {
+  const [h, m] = time.split(':').map(Number);
+  const d = new Date(from.getFullYear(), from.getMonth(), from.getDate(), h ?? 9, m ?? 0, 0, 0);
+  const iso = ((d.getDay() + 6) % 7) + 1;
+  d.setDate(d.getDate() + ((weekday - iso + 7) % 7));
+  if (d.getTime() < from.getTime()) d.setDate(d.getDate() + 7);
+  return localIso(d);
+}
+
+/** A local date and time with its UTC offset, as ISO 8601 (2026-12-07T09:00:00+07:00). */
+export function localIso(d: Date): string {
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:00${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+}
+
+/** Reads a timer's ISO text back into the panel's words (undefined: written some other way, e.g. FEEL or a cron, kept as is). */
+export function timerWords(definition: { duration?: string; date?: string; cycle?: string }):
+  | { kind: 'duration'; amount: string; unit: string }
+  | { kind: 'date'; local: string }
+  | { kind: 'weekly'; weekday: number; time: string }
+  | undefined {
+  const d = definition.duration && /^P(?:(\d+)([DW])|T(\d+)([HM]))$/.exec(definition.duration);
+  if (d) return { kind: 'duration', amount: d[1] ?? d[3] ?? '', unit: d[2] ?? d[4] ?? 'D' };
+  const at = definition.date && /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(definition.date);
+  if (at) return { kind: 'date', local: `${at[1]}T${at[2]}` };
+  const c = definition.cycle && /^R\/(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})[^/]*\/P(?:1W|7D)$/.exec(definition.cycle);
+  if (c) {
+    const day = new Date(Number(c[1]), Number(c[2]) - 1, Number(c[3]));
+    return { kind: 'weekly', weekday: ((day.getDay() + 6) % 7) + 1, time: c[4]! };
+  }
+  return undefined;
+}
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+
+/** A timer in words ("2 days", "on 31/12 at 17:00", "every Monday at 09:00"), written as the ISO 8601 the engine runs. */
 function TimerField({ element, definition, services, locale }: { element: DiagramElement; definition: Moddle; services: ModelerServices; locale: Locale }) {
   const t = translator(locale);
-  const iso = String((definition.timeDuration as Moddle | undefined)?.body ?? '');
-  const match = /^P(?:(\d+)([DW])|T(\d+)([HM]))$/.exec(iso);
-  const [amount, setAmount] = useState(match ? (match[1] ?? match[3] ?? '') : '');
-  const [unit, setUnit] = useState<string>(match ? (match[2] ?? match[4] ?? 'D') : 'D');
-  const write = (n: string, u: string) => {
+  const body = (name: string) => String((definition[name] as Moddle | undefined)?.body ?? '') || undefined;
+  const current = { duration: body('timeDuration'), date: body('timeDate'), cycle: body('timeCycle') };
+  const words = timerWords(current);
+  const [kind, setKind] = useState<TimerKind>(words?.kind ?? (current.date ? 'date' : current.cycle ? 'weekly' : 'duration'));
+  const [amount, setAmount] = useState(words?.kind === 'duration' ? words.amount : '');
+  const [unit, setUnit] = useState<string>(words?.kind === 'duration' ? words.unit : 'D');
+  const [local, setLocal] = useState(words?.kind === 'date' ? words.local : '');
+  const [weekday, setWeekday] = useState(words?.kind === 'weekly' ? words.weekday : 1);
+  const [time, setTime] = useState(words?.kind === 'weekly' ? words.time : '09:00');
+  const write = (field: 'timeDuration' | 'timeDate' | 'timeCycle', text: string) => {
+    const props: Record<string, unknown> = { timeDuration: undefined, timeDate: undefined, timeCycle: undefined };
+    props[field] = services.moddle.create('bpmn:FormalExpression', { body: text });
+    services.modeling.updateModdleProperties(element, definition, props);
+  };
+  const writeDuration = (n: string, u: string) => {
     if (!/^\d{1,4}$/.test(n) || Number(n) === 0) return;
-    const body = u === 'H' || u === 'M' ? `PT${n}${u}` : `P${n}${u}`;
-    services.modeling.updateModdleProperties(element, definition, { timeDuration: services.moddle.create('bpmn:FormalExpression', { body }), timeDate: undefined, timeCycle: undefined });
+    write('timeDuration', u === 'H' || u === 'M' ? `PT${n}${u}` : `P${n}${u}`);
+  };
+  const writeDate = (value: string) => {
+    const d = new Date(value);
+    if (!value || Number.isNaN(d.getTime())) return;
+    write('timeDate', localIso(d));
+  };
+  const writeWeekly = (day: number, hhmm: string) => {
+    if (!/^\d{2}:\d{2}$/.test(hhmm)) return;
+    write('timeCycle', `R/${nextWeekly(day, hhmm, new Date())}/P1W`);
   };
   const id = useId();
+  const iso = current.duration ?? current.date ?? current.cycle;
+  const after = element.type === 'bpmn:BoundaryEvent' ? t('propsTimerAfterTask') : element.type === 'bpmn:StartEvent' ? t('propsTimerAfterPublish') : t('propsTimerAfterArrival');
   return (
     <fieldset className="props-group">
-      <legend>{t('propsTimer')}</legend>
-      <div className="props-row">
-        <label htmlFor={`${id}-n`} className="visually-hidden">
-          {t('propsTimerAmount')}
-        </label>
-        <input id={`${id}-n`} type="number" min={1} max={9999} value={amount} onChange={(e) => setAmount(e.target.value)} onBlur={() => write(amount, unit)} data-testid="prop-timer-amount" />
-        <label htmlFor={`${id}-u`} className="visually-hidden">
-          {t('propsTimerUnit')}
-        </label>
-        <select
-          id={`${id}-u`}
-          value={unit}
-          onChange={(e) => {
-            setUnit(e.target.value);
-            write(amount, e.target.value);
-          }}
-          data-testid="prop-timer-unit"
-        >
-          {UNITS.map(([u, key]) => (
-            <option key={u} value={u}>
-              {t(`propsUnit_${key}`)}
-            </option>
-          ))}
+      <legend>{t('propsTimerWhen')}</legend>
+      <label htmlFor={`${id}-k`} className="props-field">
+        {t('propsTimerKind')}
+        <select id={`${id}-k`} value={kind} onChange={(e) => setKind(e.target.value as TimerKind)} data-testid="prop-timer-kind">
+          <option value="duration">{t('propsTimerKind_duration')}</option>
+          <option value="date">{t('propsTimerKind_date')}</option>
+          <option value="weekly">{t('propsTimerKind_weekly')}</option>
         </select>
-      </div>
-      <span className="muted small">{iso ? t('propsTimerIs', { iso }) : t('propsTimerUnset')}</span>
+      </label>
+      {kind === 'duration' && (
+        <div className="props-row">
+          <label htmlFor={`${id}-n`} className="visually-hidden">
+            {t('propsTimerAmount')}
+          </label>
+          <input id={`${id}-n`} type="number" min={1} max={9999} value={amount} onChange={(e) => setAmount(e.target.value)} onBlur={() => writeDuration(amount, unit)} data-testid="prop-timer-amount" />
+          <label htmlFor={`${id}-u`} className="visually-hidden">
+            {t('propsTimerUnit')}
+          </label>
+          <select
+            id={`${id}-u`}
+            value={unit}
+            onChange={(e) => {
+              setUnit(e.target.value);
+              writeDuration(amount, e.target.value);
+            }}
+            data-testid="prop-timer-unit"
+          >
+            {UNITS.map(([u, key]) => (
+              <option key={u} value={u}>
+                {t(`propsUnit_${key}`)}
+              </option>
+            ))}
+          </select>
+          <span className="muted small">{after}</span>
+        </div>
+      )}
+      {kind === 'date' && (
+        <label htmlFor={`${id}-d`} className="props-field">
+          {t('propsTimerDate')}
+          <input id={`${id}-d`} type="datetime-local" value={local} onChange={(e) => setLocal(e.target.value)} onBlur={() => writeDate(local)} data-testid="prop-timer-date" />
+        </label>
+      )}
+      {kind === 'weekly' && (
+        <div className="props-row">
+          <label htmlFor={`${id}-w`} className="visually-hidden">
+            {t('propsTimerWeekday')}
+          </label>
+          <select
+            id={`${id}-w`}
+            value={weekday}
+            onChange={(e) => {
+              setWeekday(Number(e.target.value));
+              writeWeekly(Number(e.target.value), time);
+            }}
+            data-testid="prop-timer-weekday"
+          >
+            {WEEKDAYS.map((d) => (
+              <option key={d} value={d}>
+                {t(`propsWeekday_${d}`)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={`${id}-t`} className="visually-hidden">
+            {t('propsTimerTime')}
+          </label>
+          <input id={`${id}-t`} type="time" value={time} onChange={(e) => setTime(e.target.value)} onBlur={() => writeWeekly(weekday, time)} data-testid="prop-timer-time" />
+        </div>
+      )}
+      <span className="muted small">{iso ? (words ? t('propsTimerIs', { iso }) : t('propsTimerOther', { iso })) : t('propsTimerUnset')}</span>
     </fieldset>
   );
 }
