@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@/app/server/seed';
+import { decisions } from '@/db/schema';
 import { call, signIn } from './api-client';
 import { appInBrowser, type App } from './harness';
 
@@ -20,6 +21,16 @@ let page: Page;
 let instanceId = '';
 
 const { shot, signInAs, signOut } = appInBrowser({
+  // A decision table of the company's, for the business rule task's picker.
+  prepare: async (db, tenantId) => {
+    await db.insert(decisions).values({
+      tenantId,
+      key: 'approver-by-amount',
+      version: 1,
+      name: 'Approver by amount',
+      content: { id: 'approver-by-amount', name: 'Approver by amount', requires: [], hitPolicy: 'FIRST', inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['> 50000000'], outputEntries: ['"operations"'] }, { inputEntries: ['-'], outputEntries: ['"accounting"'] }] },
+    });
+  },
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
@@ -242,6 +253,24 @@ describe('versions: publish preview, history and diff on the diagram, the instan
       candidateRole: 'manager',
       separationOfDuties: { notInitiator: true, notCompletedBy: ['accountingApproval'] },
     });
+    // a business rule task picks a decision table of the company's and names where its result goes (checked as a variable name)
+    await page.waitForTimeout(600);
+    const approval = await centre(element(page, 'accountingApproval'));
+    await page.mouse.click(approval.x, approval.y);
+    await page.locator('.djs-context-pad .entry[data-action="replace"]').click();
+    await page.locator('.djs-popup .entry[data-id="replace-with-rule-task"]').click();
+    const decision = page.getByTestId('prop-decision');
+    await expect.poll(() => decision.locator('option').allTextContents()).toContain('Approver by amount (approver-by-amount, v1)');
+    await decision.selectOption('approver-by-amount');
+    await page.getByTestId('prop-result-variable').fill('1approver');
+    await page.getByTestId('prop-result-variable').press('Enter');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('A variable name');
+    await page.getByTestId('prop-result-variable').fill('approver');
+    await page.getByTestId('prop-result-variable').press('Enter');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').count()).toBe(0);
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
+    const ruled = (await call<{ draft: { content: { elements: { id: string; type: string; decisionRef?: string; resultVariable?: string }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
+    expect(ruled.draft.content.elements.find((e) => e.id === 'accountingApproval')).toMatchObject({ type: 'businessRuleTask', decisionRef: 'approver-by-amount', resultVariable: 'approver' });
     // Discard changes (confirmed on the page): the draft is gone, the page shows version 2 again
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('button', { name: 'Discard the draft' }).click();

@@ -13,7 +13,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { memberships, processDefinitions, processDrafts, tenants, users } from '@/db/schema';
+import { decisions, memberships, processDefinitions, processDrafts, tenants, users } from '@/db/schema';
 import { formatDateTime } from '@/app/_i18n/format';
 import { seedDemo } from '@/app/server/seed';
 import { createContextInner } from '@/app/server/trpc/init';
@@ -242,6 +242,11 @@ describe('before publishing, and after', () => {
     expect(catalog.find((f) => f.key === 'invoice-decision')).toMatchObject({ key: 'invoice-decision', version: expect.any(Number), title: expect.any(String) });
     expect(new Set(catalog.map((f) => f.key)).size).toBe(catalog.length);
     expect(await other.process.formCatalog()).toEqual([]);
+    // and its decision tables, latest version each
+    const table = (version: number) => ({ tenantId, key: 'approver-by-amount', version, name: `Approver v${version}`, content: { id: 'approver-by-amount', requires: [], hitPolicy: 'FIRST' as const, inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [] } });
+    await handle.db.insert(decisions).values([table(1), table(2)]);
+    expect((await designer.process.decisionCatalog()).filter((d) => d.key === 'approver-by-amount')).toEqual([{ key: 'approver-by-amount', version: 2, name: 'Approver v2' }]);
+    expect(await other.process.decisionCatalog()).toEqual([]);
     // a process with only a draft: version 1 next, nothing running
     await designer.process.create({ key: 'preview-only', name: { en: 'Preview', vi: 'Xem trước' } });
     expect(await designer.process.publishPreview({ key: 'preview-only' })).toEqual({ nextVersion: 1, running: [] });

@@ -57,6 +57,8 @@ export interface DesignerProps {
   forms: { key: string; title: string; version: number }[];
   /** The company's other processes, for a call activity's picker. */
   processes: { key: string; name: string; published: boolean }[];
+  /** The company's decision tables, for a business rule task's picker. */
+  decisions: { key: string; name: string; version: number }[];
 }
 
 /** A diagram element, as the designer reads it from bpmn-js's registry. */
@@ -65,7 +67,7 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes, decisions }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -531,7 +533,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
           )}
           <section aria-labelledby="properties-title" hidden={testing}>
             <h2 id="properties-title">{t('propsTitle')}</h2>
-            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} variablesAt={variablesFor} />}
+            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} decisions={decisions} variablesAt={variablesFor} />}
           </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">

@@ -9,6 +9,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
+import { businessRuleTaskSchema } from '@/engine/model/definition';
 import { translator, type Locale } from '../../_i18n/messages';
 import { FeelField, type FeelVariable } from './feel-field';
 import { namesWrittenByPanel } from './trellis-modeling';
@@ -32,6 +33,7 @@ export interface PanelCatalog {
   departments: { key: string; name: string }[];
   forms: { key: string; title: string; version: number }[];
   processes: { key: string; name: string; published: boolean }[];
+  decisions: { key: string; name: string; version: number }[];
 }
 
 const UNITS = [
@@ -41,7 +43,7 @@ const UNITS = [
   ['W', 'weeks'],
 ] as const;
 
-export function PropertiesPanel({ element, services, locale, departments, forms, processes, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
+export function PropertiesPanel({ element, services, locale, departments, forms, processes, decisions, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
   const t = translator(locale);
   if (!element) return <p className="muted">{t('propsNothingSelected')}</p>;
   const bo = element.businessObject;
@@ -63,6 +65,7 @@ export function PropertiesPanel({ element, services, locale, departments, forms,
       {(bo.loopCharacteristics as Moddle | undefined)?.$type === 'bpmn:MultiInstanceLoopCharacteristics' && (
         <MultiInstanceFields element={element} loop={bo.loopCharacteristics as Moddle} services={services} locale={locale} variables={variablesAt(element.id)} />
       )}
+      {type === 'BusinessRuleTask' && <DecisionFields element={element} services={services} locale={locale} decisions={decisions} />}
       {type === 'CallActivity' && <CalledProcessField element={element} services={services} locale={locale} processes={processes} />}
       {(message || type === 'ReceiveTask') && <CorrelationField element={element} target={message ?? bo} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
@@ -347,6 +350,30 @@ function MultiInstanceFields({ element, loop, services, locale, variables }: { e
 /** "Done when N of them approve": the runs' collected submissions, counted by their decision. */
 export function approvalsDone(list: string, n: number): string {
   return `count(${list}[item.decision = "approve"]) >= ${n}`;
+}
+
+/** A business rule task's decision table (the company's, latest version at publish) and where its result goes. */
+function DecisionFields({ element, services, locale, decisions }: { element: DiagramElement; services: ModelerServices; locale: Locale; decisions: PanelCatalog['decisions'] }) {
+  const t = translator(locale);
+  const bo = element.businessObject;
+  const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
+  const set = (name: string, value: string) => services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() || undefined });
+  // The engine's own rule for a variable name (the definition schema), not a copy of it.
+  const variableProblem = attr('resultVariable') !== '' && !businessRuleTaskSchema.shape.resultVariable.safeParse(attr('resultVariable')).success;
+  return (
+    <>
+      <Picker
+        label={t('propsDecision')}
+        value={attr('decisionRef')}
+        options={decisions.map((d) => ({ value: d.key, label: `${d.name} (${d.key}, v${d.version})` }))}
+        none={t('propsFormNone')}
+        onPick={(v) => set('decisionRef', v)}
+        hint={t('propsDecisionHint')}
+        testId="prop-decision"
+      />
+      <CommitField label={t('propsResultVariable')} value={attr('resultVariable')} onCommit={(v) => set('resultVariable', v)} placeholder="approver" error={variableProblem ? t('propsResultVariableInvalid') : null} testId="prop-result-variable" />
+    </>
+  );
 }
 
 /** The process a call activity starts (its key; the latest published version runs). */

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { scenarioSchema } from '@/engine';
 import type { Executor } from '@/db/client';
 import { localizeFormTitle } from '@/engine/forms/form';
-import { forms, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
+import { decisions, forms, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor, Locale } from '../actor';
 import { AppError } from '../errors';
@@ -98,6 +98,17 @@ export async function formCatalog(db: Executor, tenantId: string, locale: Locale
     .orderBy(forms.key, desc(forms.version))
     .limit(1_000);
   return rows.map((r) => ({ key: r.key, version: r.version, title: localizeFormTitle({ title: r.title, i18n: r.i18n }, locale) || r.key }));
+}
+
+/** The company's decision tables (the latest version of each): key, name, version, for a business rule task's picker. */
+export async function decisionCatalog(db: Executor, tenantId: string): Promise<{ key: string; name: string; version: number }[]> {
+  const rows = await db
+    .selectDistinctOn([decisions.key], { key: decisions.key, version: decisions.version, name: decisions.name })
+    .from(decisions)
+    .where(eq(decisions.tenantId, tenantId))
+    .orderBy(decisions.key, desc(decisions.version))
+    .limit(1_000);
+  return rows.map((r) => ({ key: r.key, version: r.version, name: r.name || r.key }));
 }
 
 async function processExists(db: Executor, tenantId: string, key: string, locale: Locale): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
-import { deleteScenario, formCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
+import { decisionCatalog, deleteScenario, formCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
 import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, getVersion, importDraft, listProcesses, publishDraft, publishPreview, saveDraft, jsonBytes, MAX_DRAFT_BYTES } from '../../services/drafts';
 import { designerProcedure, router } from '../init';
 
@@ -53,6 +53,8 @@ export const processRouter = router({
   forms: design.input(z.object({ keys: z.array(keySchema).max(200) })).query(({ ctx, input }) => latestForms(ctx.db, ctx.actor.tenantId, input.keys)),
   /** The company's forms (latest version of each: key, title, version), for the designer's form pickers. */
   formCatalog: design.query(({ ctx }) => formCatalog(ctx.db, ctx.actor.tenantId, ctx.locale)),
+  /** The company's decision tables (latest version of each), for a business rule task's picker. */
+  decisionCatalog: design.query(({ ctx }) => decisionCatalog(ctx.db, ctx.actor.tenantId)),
   /** The draft as canonical JSON or BPMN. */
   export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
 });
