@@ -38,7 +38,7 @@ export { exportBpmn } from './bpmn/export';
 export { UnsafeXmlError } from './bpmn/safe-xml';
 export { canonicalDefinition, canonicalJson } from './model/canonical';
 export { diffDefinitions } from './model/diff';
-export { checkVariables, formKeysOf, formVariables, namesRead, type FormSchemas, type VariableType } from './validate/variables';
+export { checkVariables, formKeysOf, formVariables, namesRead, type FormSchemas, type GivenVariables, type VariableType } from './validate/variables';
 export type { DefinitionDiff, PropertyChange } from './model/diff';
 export { toKey } from './model/keys';
 export { importFormFile, importFormFiles, FormImportError } from './forms/import';

@@ -21,7 +21,7 @@ import { startEndEvents } from './rules/start-end-events';
 import { structure } from './rules/structure';
 import { timers } from './rules/timers';
 import { uniqueIds } from './rules/unique-ids';
-import { checkVariables, type FormSchemas } from './variables';
+import { checkVariables, type FormSchemas, type GivenVariables } from './variables';
 
 /** Rules checked in every scope (unique-ids runs once over all scopes). */
 export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, timers, expressions, loops];
@@ -71,6 +71,8 @@ export interface ValidateOptions {
    * and reads no earlier step writes, or comparisons with the wrong type, are flagged (variables.ts).
    */
   forms?: FormSchemas;
+  /** Variables the host gives a started instance besides the start form's (the server's `initiator`), with their types. */
+  given?: GivenVariables;
 }
 
 export function validateDefinition(input: unknown, options: ValidateOptions = {}): ValidationResult {
@@ -111,7 +113,7 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
     }
   }
   if (options.publishing) diagnostics.push(...publishingProblems(definition));
-  if (options.forms) diagnostics.push(...checkVariables(definition, options.forms));
+  if (options.forms) diagnostics.push(...checkVariables(definition, options.forms, options.given));
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return ok ? { ok, definition, diagnostics } : { ok, diagnostics };
 }

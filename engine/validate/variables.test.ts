@@ -137,3 +137,13 @@ describe('typed variables in a multi-instance approval', () => {
     expect(variablesAt(definition, schemas, 'end').variables).toContainEqual({ name: 'decisions', type: 'list' });
   });
 });
+
+describe('variables the host gives a started instance', () => {
+  it('are known from the start with their type (the server\'s initiator): read without a warning, offered to complete', () => {
+    const definition = leave({ condition: 'days > 5 and initiator.manager != null' });
+    expect(checkVariables(definition, forms).map((d) => d.message)).toEqual([expect.stringContaining('reads "initiator"')]);
+    expect(checkVariables(definition, forms, { initiator: 'context' })).toEqual([]);
+    expect(variablesAt(definition, forms, 'manager', { initiator: 'context' }).variables).toContainEqual({ name: 'initiator', type: 'context' });
+  });
+});
+

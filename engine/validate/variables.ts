@@ -248,8 +248,14 @@ type Known = { all: boolean; names: Set<string> };
  * variable with a literal of another type (errors). `forms` holds the schemas of the forms the
  * process names (by key); a form missing from it is treated as unknown (it may write anything).
  */
+/**
+ * Variables the host gives an instance a person starts, besides the start form's (the server's
+ * `initiator`: who started it): known at the process's own start, with their types.
+ */
+export type GivenVariables = Readonly<Record<string, VariableType>>;
+
 /** The may-analysis: what is written before and after each element, and each name's type. */
-function analyse(definition: ProcessDefinition, forms: FormSchemas) {
+function analyse(definition: ProcessDefinition, forms: FormSchemas, given: GivenVariables = {}) {
   const { elements, flows, scopeOf } = flatten(definition);
   const byId = new Map(elements.map((e) => [e.id, e]));
   const incoming = new Map<string, SequenceFlow[]>();
@@ -264,10 +270,11 @@ function analyse(definition: ProcessDefinition, forms: FormSchemas) {
     types.set(name, had === undefined || had === type ? type : 'any');
   };
   for (const [name, type] of formVariables(startForm)) note(name, type);
+  for (const [name, type] of Object.entries(given)) note(name, type);
   for (const w of writes.values()) if (w !== ANY) for (const [name, type] of w) note(name, type);
 
   const everything: Known = { all: true, names: new Set() };
-  const startKnown: Known = definition.startForm === undefined || !startForm ? everything : { all: false, names: new Set(formVariables(startForm).keys()) };
+  const startKnown: Known = definition.startForm === undefined || !startForm ? everything : { all: false, names: new Set([...formVariables(startForm).keys(), ...Object.keys(given)]) };
   const before = new Map<string, Known>();
   const after = new Map<string, Known>();
   const union = (sets: Known[]): Known => ({ all: sets.some((s) => s.all), names: new Set(sets.flatMap((s) => [...s.names])) });
@@ -320,8 +327,8 @@ function analyse(definition: ProcessDefinition, forms: FormSchemas) {
   return { elements, flows, before, after, types, everything };
 }
 
-export function checkVariables(definition: ProcessDefinition, forms: FormSchemas): Diagnostic[] {
-  const { elements, flows, before, after, types, everything } = analyse(definition, forms);
+export function checkVariables(definition: ProcessDefinition, forms: FormSchemas, given: GivenVariables = {}): Diagnostic[] {
+  const { elements, flows, before, after, types, everything } = analyse(definition, forms, given);
   const out: Diagnostic[] = [];
   const check = (elementId: string, known: Known, read: Read) => {
     const { names, comparisons } = namesRead(read.expression);
@@ -370,8 +377,8 @@ function suggestion(type: VariableType, literal: string): string {
  * The variables an expression of an element (or a flow's condition) can read, with their types:
  * for the designer's FEEL fields to complete. `all` says anything may have been written too.
  */
-export function variablesAt(definition: ProcessDefinition, forms: FormSchemas, id: string): { all: boolean; variables: { name: string; type: VariableType }[] } {
-  const { flows, before, after, types } = analyse(definition, forms);
+export function variablesAt(definition: ProcessDefinition, forms: FormSchemas, id: string, given: GivenVariables = {}): { all: boolean; variables: { name: string; type: VariableType }[] } {
+  const { flows, before, after, types } = analyse(definition, forms, given);
   const flow = flows.find((f) => f.id === id);
   const known = flow ? after.get(flow.source) : before.get(id);
   if (!known) return { all: true, variables: [] };

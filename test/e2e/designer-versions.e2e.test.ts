@@ -172,6 +172,17 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     expect(await element(page, 'accountingApproval').textContent()).toContain('Accounting approval');
     expect(await page.locator('.trellis-badge-waiting').getAttribute('aria-label')).toBe('1 waiting here');
     await shot('versions-05-instance-diagram');
+    // in Vietnamese, and on a phone
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    expect(await page.locator('.trellis-badge-waiting').getAttribute('aria-label')).toMatch(/1/);
+    await shot('versions-05a-instance-diagram-vi');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
+    await shot('versions-05b-instance-diagram-vi-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
   });
 
   it('knows the variables’ types from the forms: a misspelt variable and a text compared with a number are flagged on the flow, and go when fixed', async () => {
@@ -278,5 +289,148 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     expect((await call<{ draft: unknown }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft).toBeNull();
     // the minimap is there, to open
     expect(await page.locator('.djs-minimap').count()).toBe(1);
+  });
+
+  it('a service task sends an email or an HTTP request: the connector’s own reader checks each setting as typed, and the model carries them', async () => {
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'accountingApproval').waitFor();
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.getByRole('button', { name: 'Xuất bản' }).waitFor();
+    await element(page, 'accountingApproval').waitFor();
+    // the modeler's own texts speak Vietnamese too: the palette, the minimap
+    expect(await page.locator('.djs-palette').getByRole('button', { name: 'Tạo công việc' }).count()).toBe(1);
+    expect(await page.locator('.djs-minimap .toggle').getAttribute('title')).toBe('Mở bản đồ thu nhỏ');
+    await page.waitForTimeout(600);
+    const task = await centre(element(page, 'accountingApproval'));
+    await page.mouse.click(task.x, task.y);
+    await page.locator('.djs-context-pad .entry[data-action="replace"]').click();
+    await page.locator('.djs-popup .entry[data-id="replace-with-service-task"]').click();
+    await page.getByTestId('prop-connector').selectOption('email');
+    const settings = page.getByTestId('connector-settings-email');
+    // an address that is not one is named as the worker would name it, before anything runs
+    await settings.getByTestId('setting-to').fill('không phải địa chỉ');
+    await settings.getByTestId('setting-to').press('Tab');
+    await expect.poll(() => settings.getByRole('alert').first().textContent()).toContain('"không phải địa chỉ", which is not an email address');
+    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).toContain('Service task "accountingApproval": The to setting');
+    await shot('versions-09-email-settings-vi');
+    // FEEL for the recipient, Vietnamese text for the rest: nothing left to fix
+    await settings.getByTestId('setting-to').fill('=approverEmail');
+    await settings.getByTestId('setting-subject').fill('="Hóa đơn " + invoiceNumber + " đã được duyệt"');
+    await settings.getByTestId('setting-body').fill('Kính gửi anh/chị,\nHóa đơn đã được duyệt.');
+    await settings.getByTestId('setting-body').press('Tab');
+    await expect.poll(() => settings.getByRole('alert').count()).toBe(0);
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    type Saved = { draft: { content: { elements: { id: string; type: string; taskType?: string; settings?: Record<string, string> }[] } } | null };
+    const savedTask = async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'accountingApproval');
+    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({
+      type: 'serviceTask',
+      taskType: 'email',
+      settings: { to: '=approverEmail', subject: '="Hóa đơn " + invoiceNumber + " đã được duyệt"', body: 'Kính gửi anh/chị,\nHóa đơn đã được duyệt.' },
+    });
+    // the same task as an HTTP request: a GET with a body and a url without a scheme are refused, a POST to an https url is not
+    await page.getByTestId('prop-connector').selectOption('http');
+    const http = page.getByTestId('connector-settings-http');
+    await http.getByTestId('setting-url').fill('api.senvang.example/hoa-don/{invoiceNumber}');
+    await http.getByTestId('setting-body').fill('={ amount: amount }');
+    await http.getByTestId('setting-body').press('Tab');
+    await expect.poll(() => http.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('not an absolute URL'), expect.stringContaining('A GET request carries no body')]);
+    await http.getByTestId('setting-method').selectOption('POST');
+    await http.getByTestId('setting-url').fill('https://api.senvang.example/hoa-don/{invoiceNumber}');
+    await http.getByTestId('setting-url').press('Tab');
+    await expect.poll(() => http.getByRole('alert').count()).toBe(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('versions-10-http-settings-vi-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({
+      taskType: 'http',
+      settings: { method: 'POST', url: 'https://api.senvang.example/hoa-don/{invoiceNumber}', body: '={ amount: amount }' },
+    });
+    // undo (the keyboard, on the canvas) brings the email back, settings and all: connector, url, body, method, url again
+    await page.locator('.djs-container').click({ position: { x: 400, y: 20 } });
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Control+z');
+    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({ taskType: 'email', settings: { to: '=approverEmail' } });
+    await page.waitForTimeout(600);
+    await page.mouse.click(task.x, task.y);
+    await expect.poll(() => page.getByTestId('connector-settings-email').getByTestId('setting-to').inputValue()).toBe('=approverEmail');
+    // the task is no longer a user task, so the four-eyes rule of the operations approval that names it cannot hold: publishing is refused
+    await page.getByRole('button', { name: 'Xuất bản' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Hãy sửa các lỗi' }).count()).toBe(1);
+    await expect.poll(() => marked(page, 'operationsApproval', 'trellis-error').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    // put back: the draft discarded
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('button', { name: 'Discard the draft' }).click();
+    await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Not saved yet/);
+  });
+
+  it('assigns a user task to a member picked from the company, or by FEEL, with a due date and a priority checked by the engine’s schema', async () => {
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'operationsApproval').waitFor();
+    await page.waitForTimeout(600);
+    const task = await centre(element(page, 'operationsApproval'));
+    await page.mouse.click(task.x, task.y);
+    const assignee = page.getByTestId('prop-assignee');
+    expect((await assignee.locator('option').allTextContents()).some((o) => /^Nguyễn Thị Lan( · .+)? \(lan\.nguyen@senvang\.example\)$/.test(o))).toBe(true);
+    await assignee.selectOption('lan.nguyen@senvang.example');
+    const priority = page.getByTestId('prop-priority');
+    await priority.fill('101');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('A whole number from 0 to 100');
+    await priority.fill('80');
+    await priority.press('Tab');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').count()).toBe(0);
+    await page.getByTestId('prop-due-date').fill('P2D');
+    await page.getByTestId('prop-due-date').press('Tab');
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    type Saved = { draft: { content: { elements: { id: string; assignee?: string; priority?: unknown; dueDate?: string }[] } } | null };
+    const savedTask = async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'operationsApproval');
+    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({ assignee: 'lan.nguyen@senvang.example', priority: 80, dueDate: '"P2D"' });
+    // decided as the process runs: the FEEL editor, with who started it among the variables
+    await assignee.selectOption('=');
+    const feel = page.getByTestId('prop-assignee-feel');
+    await feel.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('initiator.manager');
+    await page.keyboard.press('Enter');
+    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({ assignee: '=initiator.manager' });
+    // who started it is given by the server: not an unknown variable
+    await expect.poll(() => page.locator('.designer-side').textContent()).not.toContain('reads "initiator"');
+    await shot('versions-11-assignee');
+    // Publish, in Vietnamese, shows what it will do first: version 3, what changed, what stays on older versions
+    await page.getByRole('button', { name: 'VI', exact: true }).click();
+    await page.getByRole('button', { name: 'Xuất bản' }).click();
+    const preview = page.getByTestId('publish-preview');
+    await expect.poll(() => preview.getByRole('heading', { level: 2 }).textContent(), { timeout: 15_000 }).toBe('Xuất bản phiên bản 3?');
+    await shot('versions-12-publish-preview-vi');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('versions-12a-publish-preview-vi-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await preview.getByRole('button', { name: 'Huỷ' }).click();
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+  });
+
+  it('names the message a receive task waits for, and keeps its documentation as text', async () => {
+    await page.goto(`${app.url}/processes/${KEY}`);
+    await element(page, 'accountingApproval').waitFor();
+    await page.waitForTimeout(600);
+    const task = await centre(element(page, 'accountingApproval'));
+    await page.mouse.click(task.x, task.y);
+    await page.locator('.djs-context-pad .entry[data-action="replace"]').click();
+    await page.locator('.djs-popup .entry[data-id="replace-with-receive-task"]').click();
+    const name = page.getByTestId('prop-message-name');
+    // an expression is not a name a sender can use
+    await name.fill('=paidMessage');
+    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('not an expression');
+    await name.fill('Hóa đơn đã thanh toán');
+    await name.press('Enter');
+    await page.getByTestId('prop-documentation').fill('<b>Chờ</b> ngân hàng báo đã chuyển tiền.');
+    await page.getByTestId('prop-documentation').press('Tab');
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    type Saved = { draft: { content: { elements: { id: string; type: string; message?: { name: string }; documentation?: string }[] } } | null };
+    await expect
+      .poll(async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'accountingApproval'), { timeout: 15_000 })
+      .toMatchObject({ type: 'receiveTask', message: { name: 'Hóa đơn đã thanh toán' }, documentation: '<b>Chờ</b> ngân hàng báo đã chuyển tiền.' });
+    // the markup stays text in the panel: no <b> element was made of it
+    expect(await page.getByTestId('properties').locator('b').count()).toBe(0);
+    await shot('versions-13-message-name');
   });
 });

@@ -126,6 +126,7 @@ const matrix: Record<string, Row> = {
   // Any designer reads the company's published forms by key; another company's keys are simply not theirs (an empty list).
   'process.formCatalog': { access: 'designer' },
   'process.decisionCatalog': { access: 'designer' },
+  'process.peopleCatalog': { access: 'designer' },
   'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },
   'process.export': {
     access: 'designer',

@@ -177,6 +177,22 @@ describe('publishing a draft', () => {
     // a stale revision publishes nothing
     await expect(designer.process.publish({ key: 'broken-draft', revision: revision + 5 })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
+
+  it('with a connector setting its worker would refuse is refused naming the task and the setting, by the same reader; fixed, it publishes', async () => {
+    const designer = await as(DESIGNER);
+    const { revision } = await designer.process.create({ key: 'leave-notice', name: { en: 'Leave notice', vi: 'Báo nghỉ phép' } });
+    const notice = (to: string) => ({
+      ...leave('leave-notice', 'Leave notice'),
+      elements: [{ id: 'start', type: 'startEvent' }, { id: 'notify', type: 'serviceTask', taskType: 'email', settings: { to, subject: 'Đơn nghỉ phép', body: 'Đã duyệt.' } }, { id: 'end', type: 'endEvent' }],
+      flows: [flow('f1', 'start', 'notify'), flow('f2', 'notify', 'end')],
+    });
+    await designer.process.save({ key: 'leave-notice', revision, content: notice('phòng nhân sự') });
+    const refused = await refusal(designer.process.publish({ key: 'leave-notice', revision: revision + 1 }));
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Service task "notify": The to setting has "phòng nhân sự", which is not an email address') });
+    expect(await draftRow('leave-notice')).toMatchObject({ revision: revision + 1 });
+    await designer.process.save({ key: 'leave-notice', revision: revision + 1, content: notice('Phòng Nhân sự <nhan-su@senvang.example>') });
+    expect((await designer.process.publish({ key: 'leave-notice', revision: revision + 2 })).version).toBe(1);
+  });
 });
 
 describe('publishing nothing new, and a first change from a version that moved', () => {

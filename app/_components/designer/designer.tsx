@@ -23,6 +23,9 @@ import { trellisModdle } from '@/engine/bpmn/trellis-moddle';
 import { canonicalJson } from '@/engine/model/canonical';
 import { localize, processDefinitionSchema, type Diagram, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
 import { diffDefinitions, type DefinitionDiff } from '@/engine/model/diff';
+import { connectorDiagnostics } from '@/app/_connectors/check';
+import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
+import { translateModule } from './diagram-translate';
 import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
 import { formKeysOf, variablesAt } from '@/engine/validate/variables';
@@ -59,6 +62,8 @@ export interface DesignerProps {
   processes: { key: string; name: string; published: boolean }[];
   /** The company's decision tables, for a business rule task's picker. */
   decisions: { key: string; name: string; version: number }[];
+  /** The company's members, for a user task's assignee picker. */
+  people: { email: string; name: string; title: string | null }[];
 }
 
 /** A diagram element, as the designer reads it from bpmn-js's registry. */
@@ -67,7 +72,7 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes, decisions }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes, decisions, people }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -126,7 +131,9 @@ export default function Designer({ processKey, locale, definition, revision: ini
         .catch(() => undefined);
     }
     const forms = Object.fromEntries(keys.flatMap((k) => (formSchemas.current.get(k) ? [[k, formSchemas.current.get(k)!]] : [])));
-    const found = validateDefinition(imported.definition, { publishing: true, forms }).diagnostics;
+    // The validator's rules, and the connectors' own readers on the service tasks' literal settings.
+    const definitionElements = (imported.definition as { elements?: unknown }).elements;
+    const found = [...validateDefinition(imported.definition, { publishing: true, forms, given: STARTED_BY_VARIABLES }).diagnostics, ...(Array.isArray(definitionElements) ? connectorDiagnostics({ elements: definitionElements }) : [])];
     diagnosticsRef.current = found;
     setDiagnostics(found);
     setDrawn(imported.definition);
@@ -220,7 +227,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
   // The modeler lives as long as the page; React mounts twice in development, so it is destroyed on cleanup.
   useEffect(() => {
     if (!container.current) return;
-    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling, minimapModule], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
+    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling, minimapModule, translateModule(locale)], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
     modeler.current = m;
     let cancelled = false;
     (async () => {
@@ -427,7 +434,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
     (id: string): FeelVariable[] => {
       if (!parsedDrawn) return [];
       const forms = Object.fromEntries([...formSchemas.current].flatMap(([k, v]) => (v ? [[k, v]] : [])));
-      return variablesAt(parsedDrawn, forms, id).variables.map((v) => ({ name: v.name, detail: v.type }));
+      return variablesAt(parsedDrawn, forms, id, STARTED_BY_VARIABLES).variables.map((v) => ({ name: v.name, detail: v.type }));
     },
     [parsedDrawn],
   );
@@ -436,7 +443,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
   return (
     <div className="designer">
       <div className="designer-bar">
-        <span className={`designer-status${state.kind === 'failed' || state.kind === 'conflict' ? ' error-text' : ''}`} role="status" data-testid="save-status">
+        <span className={`designer-status${state.kind === 'failed' || state.kind === 'conflict' ? ' error-text' : ''}`} role="status" data-testid="save-status" data-state={state.kind}>
           {statusText(state, t)}
         </span>
         {state.kind === 'conflict' && (
@@ -533,7 +540,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
           )}
           <section aria-labelledby="properties-title" hidden={testing}>
             <h2 id="properties-title">{t('propsTitle')}</h2>
-            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} decisions={decisions} variablesAt={variablesFor} />}
+            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} decisions={decisions} people={people} variablesAt={variablesFor} />}
           </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">

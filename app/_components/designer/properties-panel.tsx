@@ -11,6 +11,8 @@ import { useEffect, useId, useState } from 'react';
 import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
 import { businessRuleTaskSchema } from '@/engine/model/definition';
 import { translator, type Locale } from '../../_i18n/messages';
+import { AssignmentFields, type Person } from './assignment-fields';
+import { ConnectorFields } from './connector-fields';
 import { FeelField, type FeelVariable } from './feel-field';
 import { namesWrittenByPanel } from './trellis-modeling';
 
@@ -34,6 +36,7 @@ export interface PanelCatalog {
   forms: { key: string; title: string; version: number }[];
   processes: { key: string; name: string; published: boolean }[];
   decisions: { key: string; name: string; version: number }[];
+  people: Person[];
 }
 
 const UNITS = [
@@ -43,7 +46,7 @@ const UNITS = [
   ['W', 'weeks'],
 ] as const;
 
-export function PropertiesPanel({ element, services, locale, departments, forms, processes, decisions, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
+export function PropertiesPanel({ element, services, locale, departments, forms, processes, decisions, people, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
   const t = translator(locale);
   if (!element) return <p className="muted">{t('propsNothingSelected')}</p>;
   const bo = element.businessObject;
@@ -51,6 +54,7 @@ export function PropertiesPanel({ element, services, locale, departments, forms,
   const gatewaySource = type === 'SequenceFlow' && /Gateway$/.test(String(bo.sourceRef?.$type ?? '')) && bo.sourceRef?.$type !== 'bpmn:ParallelGateway';
   const timer = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
   const message = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:MessageEventDefinition');
+  const signal = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:SignalEventDefinition');
   // The process's own start (a none start event on the process, not in a subprocess) shows the start form.
   const processStart = type === 'StartEvent' && !bo.eventDefinitions?.length && (bo.$parent as Moddle | undefined)?.$type === 'bpmn:Process';
   return (
@@ -61,14 +65,18 @@ export function PropertiesPanel({ element, services, locale, departments, forms,
       {type !== 'Process' && <NameFields element={element} services={services} locale={locale} />}
       {gatewaySource && <ConditionField element={element} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {processStart && <StartFormField element={element} services={services} locale={locale} forms={forms} />}
-      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} forms={forms} />}
+      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} forms={forms} people={people} variables={variablesAt(element.id)} />}
       {(bo.loopCharacteristics as Moddle | undefined)?.$type === 'bpmn:MultiInstanceLoopCharacteristics' && (
         <MultiInstanceFields element={element} loop={bo.loopCharacteristics as Moddle} services={services} locale={locale} variables={variablesAt(element.id)} />
       )}
+      {type === 'ServiceTask' && <ConnectorFields element={element} services={services} locale={locale} />}
       {type === 'BusinessRuleTask' && <DecisionFields element={element} services={services} locale={locale} decisions={decisions} />}
       {type === 'CallActivity' && <CalledProcessField element={element} services={services} locale={locale} processes={processes} />}
+      {(message || type === 'ReceiveTask' || type === 'SendTask') && <EventNameField element={element} target={message ?? bo} kind="message" services={services} locale={locale} />}
+      {signal && <EventNameField element={element} target={signal} kind="signal" services={services} locale={locale} />}
       {(message || type === 'ReceiveTask') && <CorrelationField element={element} target={message ?? bo} services={services} locale={locale} variables={variablesAt(element.id)} />}
       {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
+      <DocumentationField element={element} services={services} locale={locale} />
     </div>
   );
 }
@@ -178,7 +186,7 @@ function ConditionField({ element, services, locale, variables }: { element: Dia
   );
 }
 
-function UserTaskFields({ element, services, locale, departments, forms }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: PanelCatalog['departments']; forms: PanelCatalog['forms'] }) {
+function UserTaskFields({ element, services, locale, departments, forms, people, variables }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: PanelCatalog['departments']; forms: PanelCatalog['forms']; people: PanelCatalog['people']; variables: FeelVariable[] }) {
   const t = translator(locale);
   const bo = element.businessObject;
   const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
@@ -212,10 +220,8 @@ function UserTaskFields({ element, services, locale, departments, forms }: { ele
         {t('propsManagersOnly')}
       </label>
       <FourEyesFields element={element} services={services} locale={locale} />
-      <CommitField label={t('propsAssignee')} value={attr('assignee')} onCommit={(v) => set('assignee', v)} hint={t('propsAssigneeHint')} placeholder="=initiator.manager" />
       <Picker label={t('propsForm')} value={attr('formKey')} options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))} none={t('propsFormNone')} onPick={(v) => set('formKey', v)} hint={t('propsFormHint')} testId="prop-form" />
-      <CommitField label={t('propsDueDate')} value={dueDateShown(attr('dueDate'))} onCommit={(v) => set('dueDate', dueDateWritten(v))} hint={t('propsDueDateHint')} placeholder="P3D" />
-      <CommitField label={t('propsPriority')} value={attr('priority')} onCommit={(v) => set('priority', v)} placeholder="50" />
+      <AssignmentFields element={element} services={services} locale={locale} people={people} variables={variables} />
     </>
   );
 }
@@ -390,6 +396,79 @@ function CalledProcessField({ element, services, locale, processes }: { element:
       hint={t('propsCalledProcessHint')}
       testId="prop-called-process"
     />
+  );
+}
+
+/** The name a message or signal goes by (its bpmn:Message or bpmn:Signal): what a sender names, the same for every element that shares it. */
+function EventNameField({ element, target, kind, services, locale }: { element: DiagramElement; target: Moddle; kind: 'message' | 'signal'; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const refProp = kind === 'message' ? 'messageRef' : 'signalRef';
+  const refType = kind === 'message' ? 'bpmn:Message' : 'bpmn:Signal';
+  const ref = target[refProp] as Moddle | undefined;
+  const current = ref ? String(ref.name ?? '') : '';
+  const problem = (v: string) => (v.trim().length > 200 || v.trim().startsWith('=') || /^[$#]\{/.test(v.trim()) ? t('propsEventNameInvalid') : null);
+  const [typed, setTyped] = useState(current);
+  const write = (v: string) => {
+    const name = v.trim();
+    if (problem(name)) return;
+    if (!name) {
+      if (ref) services.modeling.updateModdleProperties(element, target, { [refProp]: undefined });
+      return;
+    }
+    let definitions = element.businessObject as Moddle | undefined;
+    while (definitions && definitions.$type !== 'bpmn:Definitions') definitions = definitions.$parent as Moddle | undefined;
+    if (!definitions) return;
+    const roots = (definitions.rootElements as Moddle[] | undefined) ?? [];
+    // A name another element already waits for or sends: the same message.
+    const same = roots.find((r) => r.$type === refType && r.name === name);
+    if (same) {
+      if (same !== ref) services.modeling.updateModdleProperties(element, target, { [refProp]: same });
+      return;
+    }
+    if (ref) {
+      services.modeling.updateModdleProperties(element, ref, { name });
+      return;
+    }
+    const prefix = kind === 'message' ? 'Message' : 'Signal';
+    let id = `${prefix}_${element.id}`;
+    for (let n = 2; roots.some((r) => r.id === id); n++) id = `${prefix}_${element.id}_${n}`;
+    const created = services.moddle.create(refType, { id, name });
+    services.modeling.updateModdleProperties(element, definitions, { rootElements: [...roots, created] });
+    services.modeling.updateModdleProperties(element, target, { [refProp]: created });
+  };
+  return (
+    <CommitField
+      label={t(kind === 'message' ? 'propsMessageName' : 'propsSignalName')}
+      value={current}
+      onCommit={write}
+      onTyping={setTyped}
+      placeholder={String(element.businessObject.name ?? element.id)}
+      hint={t(kind === 'message' ? 'propsMessageNameHint' : 'propsSignalNameHint')}
+      error={problem(typed)}
+      testId={`prop-${kind}-name`}
+    />
+  );
+}
+
+/** Documentation: for whoever reads the process; one text, shown as text. */
+function DocumentationField({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+  const t = translator(locale);
+  const id = useId();
+  const documentation = (element.businessObject.documentation as Moddle[] | undefined) ?? [];
+  const current = String(documentation[0]?.text ?? '');
+  const write = (v: string) => {
+    const text = v.trim();
+    if (text === current) return;
+    services.modeling.updateProperties(element, { documentation: text ? [services.moddle.create('bpmn:Documentation', { text })] : [] });
+  };
+  return (
+    <label htmlFor={id} className="props-field">
+      {t('propsDocumentation')}
+      <textarea id={id} key={current} defaultValue={current} rows={3} maxLength={10_000} onBlur={(e) => write(e.currentTarget.value)} aria-describedby={`${id}-note`} data-testid="prop-documentation" />
+      <span id={`${id}-note`} className="muted small">
+        {t('propsDocumentationHint')}
+      </span>
+    </label>
   );
 }
 

@@ -20,6 +20,7 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
   // For the pickers: the company's forms, and the processes a call activity may start.
   const forms = await caller.process.formCatalog();
   const decisions = await caller.process.decisionCatalog();
+  const people = await caller.process.peopleCatalog();
   const processes = (await caller.process.list()).filter((p) => p.key !== key).map((p) => ({ key: p.key, name: localize(p.name, locale) ?? p.key, published: p.latestVersion !== null }));
   const name = localize(((definition as { name?: LocalizedText } | undefined)?.name ?? key) as LocalizedText, locale);
   return (
@@ -28,7 +29,7 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
         <Link href="/processes">← {t('designerBack')}</Link>
       </p>
       <h1>{name}</h1>
-      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} baseVersion={process.latest?.version ?? null} importReport={process.draft?.importReport ?? null} departments={departments} forms={forms} processes={processes} decisions={decisions} />
+      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} baseVersion={process.latest?.version ?? null} importReport={process.draft?.importReport ?? null} departments={departments} forms={forms} processes={processes} decisions={decisions} people={people} />
       <section className="panel designer-versions" aria-labelledby="versions-title">
         <h2 id="versions-title">{t('designerVersions')}</h2>
         {process.versions.length === 0 ? (

@@ -1,131 +1,37 @@
 /**
- * Reads an `http` service task's settings (already `=FEEL`-evaluated by the runtime) and the job's
- * variables into one outbound request. Owns the settings' meaning and their validation, with
- * messages a designer can act on. Pure: it resolves nothing and sends nothing.
+ * The http connector's reading of a job: the task's settings through the shared reader
+ * (app/_connectors, which the designer runs too), its mistakes made this connector's
+ * INVALID_SETTINGS failure (not retryable: a person must fix the setting), and the headers the
+ * connector owns added to the designer's.
  */
-import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { readHttpSettings, type HttpSettings } from '@/app/_connectors/http-settings';
+import { isSettingsError } from '@/app/_connectors/settings-error';
 import type { ConnectorCall } from '../services/jobs';
 import { HttpConnectorError } from './http-error';
 
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type HttpMethod = (typeof METHODS)[number];
+export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, METHODS } from '@/app/_connectors/http-settings';
+export type { HttpMethod } from '@/app/_connectors/http-settings';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const MAX_TIMEOUT_MS = 60_000;
-
-export interface HttpRequest {
-  method: HttpMethod;
-  url: URL;
-  /** Lower-case names; the designer's, then ours (Idempotency-Key, Accept, ...). */
-  headers: Record<string, string>;
-  /** JSON text, or undefined for no body. */
-  body: string | undefined;
-  timeoutMs: number;
-  resultVariable: string;
-}
-
-const SETTINGS = ['method', 'url', 'headers', 'body', 'timeoutMs', 'resultVariable'];
-
-/**
- * Headers the connector owns: framing and connection headers Node sets from the request itself,
- * the encoding it can decode, and the idempotency key, which is always the job's id.
- */
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection', 'accept-encoding', 'idempotency-key']);
-
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}/g;
+export type HttpRequest = HttpSettings;
 
 export function readHttpRequest(call: ConnectorCall): HttpRequest {
-  const { settings, variables, job } = call;
-  const unknown = Object.keys(settings).filter((name) => !SETTINGS.includes(name));
-  if (unknown.length) invalid(`Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} on an http task; the settings are ${SETTINGS.join(', ')}.`);
-
-  const method = methodOf(settings.method);
-  const url = urlOf(settings.url, variables);
-  const body = settings.body === undefined || settings.body === null ? undefined : JSON.stringify(settings.body);
-  if (body !== undefined && method === 'GET') invalid('A GET request carries no body; remove the body setting or use POST.');
-  const headers: Record<string, string> = {
-    accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
-    'user-agent': 'Trellis-HTTP-Connector/1',
-    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    ...headersOf(settings.headers),
-    'accept-encoding': 'gzip, deflate, br',
-    // The job id, the same on every attempt: a receiver that saw it already can answer without acting again.
-    'idempotency-key': job.id,
-  };
-  return { method, url, headers, body, timeoutMs: timeoutOf(settings.timeoutMs), resultVariable: resultVariableOf(settings.resultVariable) };
-}
-
-function methodOf(value: unknown): HttpMethod {
-  if (value === undefined || value === null || value === '') return 'GET';
-  const method = typeof value === 'string' ? value.trim().toUpperCase() : '';
-  if (!(METHODS as readonly string[]).includes(method)) invalid(`The method setting is ${JSON.stringify(value)}; use one of ${METHODS.join(', ')}.`);
-  return method as HttpMethod;
-}
-
-/**
- * The URL template with `{name}` (or `{customer.id}`) placeholders filled from the job's variables,
- * each value URL-encoded so it stays one path segment or query value.
- */
-function urlOf(value: unknown, variables: Record<string, unknown>): URL {
-  if (typeof value !== 'string' || value.trim() === '') invalid('The url setting is missing or not text; give an absolute URL such as "https://api.example.com/invoices/{invoiceNumber}".');
-  const filled = value.trim().replace(PLACEHOLDER, (_, path: string) => {
-    const found = path.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' && Object.hasOwn(at, key) ? (at as Record<string, unknown>)[key] : undefined), variables);
-    if (typeof found === 'string' || typeof found === 'boolean' || (typeof found === 'number' && Number.isFinite(found))) return encodeURIComponent(String(found));
-    return invalid(found === undefined || found === null ? `The url placeholder {${path}} has no value: the job has no variable "${path}".` : `The url placeholder {${path}} is a ${Array.isArray(found) ? 'list' : typeof found}; only text, numbers and booleans fit in a URL.`);
-  });
-  let url: URL;
+  let request: HttpSettings;
   try {
-    url = new URL(filled);
-  } catch {
-    return invalid('The url setting is not an absolute URL; start it with "https://" or "http://".');
+    request = readHttpSettings(call.settings, call.variables);
+  } catch (error) {
+    if (isSettingsError(error)) throw new HttpConnectorError('INVALID_SETTINGS', error.message, { retryable: false });
+    throw error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(`The url uses "${url.protocol}"; only http: and https: requests are sent.`);
-  if (url.username || url.password) invalid(`The url for ${url.host} carries credentials; send them in an Authorization header instead.`);
-  return url;
-}
-
-/** A JSON object text, or a FEEL context; names are lower-cased, values text, numbers or booleans. */
-function headersOf(value: unknown): Record<string, string> {
-  if (value === undefined || value === null || value === '') return {};
-  let object = value;
-  if (typeof value === 'string') {
-    try {
-      object = JSON.parse(value);
-    } catch {
-      invalid('The headers setting is not valid JSON; write an object such as {"Authorization": "Bearer …"}, or a FEEL context.');
-    }
-  }
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) invalid('The headers setting must be an object of header names to values.');
-  const headers: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(object as Record<string, unknown>)) {
-    const key = name.toLowerCase();
-    if (RESERVED_HEADERS.has(key)) invalid(`The header "${name}" is set by the connector (the Idempotency-Key is always the job's id); remove it from the headers setting.`);
-    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') invalid(`The header "${name}" must be text, a number or a boolean.`);
-    try {
-      validateHeaderName(key);
-      validateHeaderValue(key, String(raw));
-    } catch {
-      invalid(`The header "${name}" has a name or value HTTP does not allow (control characters or line breaks).`);
-    }
-    headers[key] = String(raw);
-  }
-  return headers;
-}
-
-function timeoutOf(value: unknown): number {
-  if (value === undefined || value === null || value === '') return DEFAULT_TIMEOUT_MS;
-  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(ms) || ms < 1 || ms > MAX_TIMEOUT_MS) invalid(`The timeoutMs setting is ${JSON.stringify(value)}; give whole milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
-  return ms;
-}
-
-function resultVariableOf(value: unknown): string {
-  if (value === undefined || value === null || value === '') return 'response';
-  if (typeof value !== 'string' || !VARIABLE_NAME.test(value)) invalid(`The resultVariable setting ${JSON.stringify(value)} is not a variable name; use letters, digits and _ (e.g. "invoiceResponse").`);
-  return value;
-}
-
-function invalid(message: string): never {
-  throw new HttpConnectorError('INVALID_SETTINGS', message, { retryable: false });
+  return {
+    ...request,
+    headers: {
+      accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
+      'user-agent': 'Trellis-HTTP-Connector/1',
+      ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...request.headers,
+      'accept-encoding': 'gzip, deflate, br',
+      // The job id, the same on every attempt: a receiver that saw it already can answer without acting again.
+      'idempotency-key': call.job.id,
+    },
+  };
 }

@@ -1,5 +1,7 @@
 /** Publishing and reading process definitions with their forms and decision tables, always within one company. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { connectorDiagnostics } from '@/app/_connectors/check';
+import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
 import { canonicalJson, checkVariables, compile, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
@@ -38,6 +40,11 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
     throw new AppError('BAD_REQUEST', `Process definition is invalid: ${result.diagnostics.map((d) => d.message).join(' ')}`, fields);
   }
   const definition = result.definition;
+  // A connector's literal settings are read now by the worker's own reader: a mistake is refused here, not met as an incident.
+  const connectorProblems = connectorDiagnostics(definition);
+  if (connectorProblems.length > 0) {
+    throw new AppError('BAD_REQUEST', `Process definition is invalid: ${connectorProblems.map((d) => d.message).join(' ')}`, connectorProblems.map((d) => ({ field: `definition.${d.path}`, label: d.elementId ?? 'definition', message: d.message })));
+  }
   const unsupported = notYetRunByServer(definition);
   if (unsupported.length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${definition.key}" uses what the server does not run yet: ${unsupported.join('; ')}. It can be tried with \`trellis simulate\`.`);
@@ -70,7 +77,7 @@ export async function publishProcess(db: Executor, tenantId: string, input: Publ
       schemas[key] = latest.schema as Record<string, unknown>;
     }
     // With the forms pinned, the variables' types are known: a comparison with the wrong type never holds.
-    const mistyped = checkVariables(definition, schemas).filter((d) => d.severity === 'error');
+    const mistyped = checkVariables(definition, schemas, STARTED_BY_VARIABLES).filter((d) => d.severity === 'error');
     if (mistyped.length > 0) {
       throw new AppError('BAD_REQUEST', `Process definition is invalid: ${mistyped.map((d) => d.message).join(' ')}`, mistyped.map((d) => ({ field: 'definition', label: d.elementId ?? 'definition', message: d.message })));
     }

@@ -12,7 +12,9 @@ import type { Executor } from '@/db/client';
 import { groupMembers, groups, memberships, users } from '@/db/schema';
 import type { Actor } from '../actor';
 
-export const INITIATOR_VARIABLE = 'initiator';
+import { INITIATOR_VARIABLE } from '@/app/_shared/started-by';
+
+export { INITIATOR_VARIABLE };
 
 export interface Initiator {
   email: string;

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { scenarioSchema } from '@/engine';
 import type { Executor } from '@/db/client';
 import { localizeFormTitle } from '@/engine/forms/form';
-import { decisions, forms, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
+import { decisions, forms, memberships, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor, Locale } from '../actor';
 import { AppError } from '../errors';
@@ -109,6 +109,18 @@ export async function decisionCatalog(db: Executor, tenantId: string): Promise<{
     .orderBy(decisions.key, desc(decisions.version))
     .limit(1_000);
   return rows.map((r) => ({ key: r.key, version: r.version, name: r.name || r.key }));
+}
+
+/** The company's members (name, email, job title), for a user task's assignee picker: the company's own, sorted by name. */
+export async function peopleCatalog(db: Executor, tenantId: string): Promise<{ email: string; name: string; title: string | null }[]> {
+  const rows = await db
+    .select({ email: users.email, name: users.displayName, title: memberships.title })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.tenantId, tenantId))
+    .orderBy(asc(users.displayName), asc(users.email))
+    .limit(2_000);
+  return rows;
 }
 
 async function processExists(db: Executor, tenantId: string, key: string, locale: Locale): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keySchema } from '@/engine';
-import { decisionCatalog, deleteScenario, formCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
+import { decisionCatalog, deleteScenario, formCatalog, peopleCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
 import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, getVersion, importDraft, listProcesses, publishDraft, publishPreview, saveDraft, jsonBytes, MAX_DRAFT_BYTES } from '../../services/drafts';
 import { designerProcedure, router } from '../init';
 
@@ -55,6 +55,8 @@ export const processRouter = router({
   formCatalog: design.query(({ ctx }) => formCatalog(ctx.db, ctx.actor.tenantId, ctx.locale)),
   /** The company's decision tables (latest version of each), for a business rule task's picker. */
   decisionCatalog: design.query(({ ctx }) => decisionCatalog(ctx.db, ctx.actor.tenantId)),
+  /** The company's members, for a user task's assignee picker. */
+  peopleCatalog: design.query(({ ctx }) => peopleCatalog(ctx.db, ctx.actor.tenantId)),
   /** The draft as canonical JSON or BPMN. */
   export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
 });
