@@ -1,7 +1,7 @@
 'use client';
 
 import Form from '@rjsf/core';
-import type { ErrorSchema, RJSFSchema, RJSFValidationError, UiSchema, WidgetProps } from '@rjsf/utils';
+import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type RJSFValidationError, type UiSchema, type WidgetProps } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
 import { localizeFormSchema, type LocalizableForm } from '@/engine/forms/form';
 import { formatVnd } from '../_i18n/format';
@@ -19,10 +19,12 @@ export interface JsonFormProps {
   onSubmit: (data: Record<string, unknown>) => Promise<void>;
   /** What the fields show at first: a task form shows the instance's current values (see prefill). */
   initialData?: Record<string, unknown>;
+  /** Prefix of the fields' ids ("root" unless given): two forms on one page keep their ids apart. */
+  idPrefix?: string;
 }
 
 /** Renders a form definition with RJSF; shows the server's field errors next to the fields. */
-export function JsonForm({ form, locale, submitLabel, onSubmit, initialData }: JsonFormProps) {
+export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idPrefix }: JsonFormProps) {
   const t = translator(locale);
   const schema = useMemo(() => localizeFormSchema(form, locale) as RJSFSchema, [form, locale]);
   const uiSchema = useMemo<UiSchema>(() => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }), [form.uiSchema, submitLabel]);
@@ -56,12 +58,16 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData }: J
         uiSchema={uiSchema}
         formData={formData}
         validator={formValidator}
-        widgets={{ vnd: VndWidget }}
+        widgets={WIDGETS}
+        idPrefix={idPrefix}
+        translateString={(text, params) => (locale === 'vi' ? (RJSF_VI[text] ?? englishStringTranslator(text, params)) : englishStringTranslator(text, params))}
         formContext={{ locale }}
         noHtml5Validate
         // A choice list must be chosen, not pre-filled with its first option.
         experimental_defaultFormStateBehavior={{ constAsDefaults: 'skipOneOf' }}
         showErrorList={false}
+        // A field shown only when a condition holds sends nothing once hidden again (the server would refuse it).
+        omitExtraData
         // An unmet `if`/`then` is reported on the fields `then` requires; its own summary only adds noise.
         transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => (locale === 'vi' ? toVietnamese(e) : e))}
         extraErrors={failure ? toErrorSchema(failure.fields) : undefined}
@@ -110,6 +116,65 @@ function VndWidget(props: WidgetProps) {
     </>
   );
 }
+
+/** RJSF's own button texts (a table's rows: add, remove, move), in Vietnamese; shown as the buttons' text (globals.css). */
+const RJSF_VI: Partial<Record<TranslatableString, string>> = {
+  [TranslatableString.AddButton]: 'Thêm dòng',
+  [TranslatableString.AddItemButton]: 'Thêm dòng',
+  [TranslatableString.RemoveButton]: 'Xóa dòng',
+  [TranslatableString.MoveUpButton]: 'Lên',
+  [TranslatableString.MoveDownButton]: 'Xuống',
+  [TranslatableString.CopyButton]: 'Chép',
+};
+
+/** A percentage: a number with its sign beside it. */
+function PercentWidget(props: WidgetProps) {
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, schema } = props;
+  return (
+    <span className="percent-input">
+      <input
+        id={id}
+        name={id}
+        type="number"
+        inputMode="decimal"
+        step="any"
+        min={typeof schema.minimum === 'number' ? schema.minimum : undefined}
+        max={typeof schema.maximum === 'number' ? schema.maximum : undefined}
+        value={typeof value === 'number' ? value : ''}
+        required={required}
+        disabled={disabled || readonly}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        onBlur={(e) => onBlur(id, e.target.value)}
+        onFocus={(e) => onFocus(id, e.target.value)}
+      />
+      <span aria-hidden="true"> %</span>
+    </span>
+  );
+}
+
+/** A one-line text input of a given kind (a phone number, a colleague's email, a department's key). */
+function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
+  return function TextKindWidget(props: WidgetProps) {
+    const { id, value, required, disabled, readonly, onChange, onBlur, onFocus } = props;
+    return (
+      <input
+        id={id}
+        name={id}
+        type={type}
+        autoComplete={autoComplete}
+        value={typeof value === 'string' ? value : ''}
+        required={required}
+        disabled={disabled || readonly}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+        onBlur={(e) => onBlur(id, e.target.value)}
+        onFocus={(e) => onFocus(id, e.target.value)}
+      />
+    );
+  };
+}
+
+/** The widgets the form designer's kinds name (engine/forms/authoring.ts): VND amounts, percentages, phone numbers, people, departments. */
+const WIDGETS = { vnd: VndWidget, percent: PercentWidget, phone: textInput('tel', 'tel'), person: textInput('email', 'off'), department: textInput('text', 'off') };
 
 function toErrorSchema(fields: FieldError[]): ErrorSchema {
   const schema: Record<string, { __errors: string[] }> = {};

@@ -21,6 +21,7 @@ export const accessEn = {
   action_publishProcesses: 'publish processes',
   action_exportProcesses: 'export processes',
   action_designProcesses: 'design processes',
+  action_designForms: 'design forms',
 } as const;
 
 export const accessVi: Record<keyof typeof accessEn, string> = {
@@ -40,6 +41,7 @@ export const accessVi: Record<keyof typeof accessEn, string> = {
   action_publishProcesses: 'xuất bản quy trình',
   action_exportProcesses: 'xuất quy trình ra tệp',
   action_designProcesses: 'thiết kế quy trình',
+  action_designForms: 'thiết kế biểu mẫu',
 };
 
 /** The action an admin or designer procedure names in its refusal. */

@@ -45,7 +45,9 @@ export function compileFormSchema(schema: JsonSchema, formKey: string): Validate
     throw new AppError('BAD_REQUEST', message, fields);
   }
   try {
-    return ajv.compile('additionalProperties' in schema ? schema : { ...schema, additionalProperties: false });
+    // Unevaluated rather than additional: a field shown only when a condition holds lives in the condition's `then`,
+    // and is a field of the form exactly then.
+    return ajv.compile('additionalProperties' in schema || 'unevaluatedProperties' in schema ? schema : { ...schema, unevaluatedProperties: false });
   } catch (error) {
     throw new AppError('BAD_REQUEST', `Form "${formKey}" has an invalid JSON Schema: ${(error as Error).message}`);
   }
@@ -73,9 +75,10 @@ function toFieldError(error: ErrorObject, titles: Record<string, string>): Field
   const segments = error.instancePath.split('/').filter(Boolean);
   if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
   if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  if (error.keyword === 'unevaluatedProperties') segments.push(String((error.params as { unevaluatedProperty: string }).unevaluatedProperty));
   const field = segments.join('.') || '(form)';
   const label = Object.hasOwn(titles, segments[0] ?? '') ? titles[segments[0]!]! : field;
-  const message = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid');
+  const message = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid');
   return { field, label, message };
 }
 

@@ -5,12 +5,17 @@
 import { z } from 'zod';
 import { keySchema, localizedTextSchema, localize } from '../model/definition';
 
-const fieldTexts = z.strictObject({
+const columnTexts = z.strictObject({
   title: z.string().max(500).optional(),
   description: z.string().max(2_000).optional(),
   /** Labels for the `const` values of a `oneOf` list, by value. */
   options: z.record(z.string(), z.string().max(500)).optional(),
 });
+const fieldTexts = columnTexts.extend({
+  /** A table's (an array of objects') columns, by name. */
+  columns: z.record(z.string(), columnTexts).optional(),
+});
+type FieldTexts = z.infer<typeof fieldTexts>;
 
 export const formDefinitionSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -29,25 +34,51 @@ export type JsonSchema = Record<string, unknown>;
 /** The parts of a form that carry texts: what localization needs. */
 export type LocalizableForm = { schema: JsonSchema; i18n: FormDefinition['i18n'] };
 
-/** The form's schema with titles and option labels in `locale`. Does not modify its input. */
+/**
+ * The form's schema with titles and option labels in `locale`. Does not modify its input. A field
+ * is found among the schema's properties, or in a condition's `then` (a field shown only when the
+ * condition holds: `if`/`then` at the root or in its `allOf`); a table's columns in its items.
+ */
 export function localizeFormSchema(form: LocalizableForm, locale: string): JsonSchema {
   const schema = structuredClone(form.schema) as JsonSchema;
   const texts = form.i18n[locale];
   if (!texts) return schema;
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  for (const [name, t] of Object.entries(texts.fields)) {
-    const prop = properties[name];
-    if (!prop) continue;
-    if (t.title !== undefined) prop.title = t.title;
-    if (t.description !== undefined) prop.description = t.description;
-    if (t.options && Array.isArray(prop.oneOf)) {
-      prop.oneOf = (prop.oneOf as JsonSchema[]).map((o) => {
-        const label = typeof o.const === 'string' ? t.options?.[o.const] : undefined;
-        return label === undefined ? o : { ...o, title: label };
-      });
-    }
-  }
+  for (const [name, t] of Object.entries(texts.fields)) for (const prop of fieldSchemas(schema, name)) applyTexts(prop, t);
   return schema;
+}
+
+/** Every place a top-level field's schema is written: the properties, and each condition's `then`. */
+export function fieldSchemas(schema: JsonSchema, name: string): JsonSchema[] {
+  const found: JsonSchema[] = [];
+  const own = (s: unknown) => {
+    const props = (s as JsonSchema | undefined)?.properties as Record<string, JsonSchema> | undefined;
+    const prop = props && Object.hasOwn(props, name) ? props[name] : undefined;
+    if (prop && typeof prop === 'object') found.push(prop);
+  };
+  own(schema);
+  own(schema.then);
+  own(schema.else);
+  if (Array.isArray(schema.allOf)) for (const item of schema.allOf as JsonSchema[]) {
+    own(item?.then);
+    own(item?.else);
+  }
+  return found;
+}
+
+function applyTexts(prop: JsonSchema, t: FieldTexts | z.infer<typeof columnTexts>) {
+  if (t.title !== undefined) prop.title = t.title;
+  if (t.description !== undefined) prop.description = t.description;
+  const labelled = (list: unknown) => (Array.isArray(list) ? (list as JsonSchema[]).map((o) => {
+    const label = typeof o.const === 'string' ? t.options?.[o.const] : undefined;
+    return label === undefined ? o : { ...o, title: label };
+  }) : list);
+  if (t.options && Array.isArray(prop.oneOf)) prop.oneOf = labelled(prop.oneOf);
+  const items = prop.items as JsonSchema | undefined;
+  if (t.options && items && Array.isArray(items.oneOf)) items.oneOf = labelled(items.oneOf);
+  if ('columns' in t && t.columns && items && typeof items.properties === 'object') {
+    const columns = items.properties as Record<string, JsonSchema>;
+    for (const [column, ct] of Object.entries(t.columns)) if (Object.hasOwn(columns, column) && columns[column]) applyTexts(columns[column]!, ct);
+  }
 }
 
 export function localizeFormTitle(form: Pick<FormDefinition, 'title' | 'i18n'>, locale: string): string {
@@ -58,5 +89,14 @@ export function localizeFormTitle(form: Pick<FormDefinition, 'title' | 'i18n'>, 
 export function fieldTitles(form: LocalizableForm, locale: string): Record<string, string> {
   const schema = localizeFormSchema(form, locale);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  return Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, typeof p.title === 'string' ? p.title : name]));
+  const titles: Record<string, string> = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, typeof p.title === 'string' ? p.title : name]));
+  // Fields shown only when a condition holds are named too.
+  const conditional = [schema.then, schema.else, ...(Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).flatMap((i) => [i?.then, i?.else]) : [])];
+  const names = conditional.flatMap((s) => Object.keys(((s as JsonSchema | undefined)?.properties ?? {}) as object));
+  for (const name of names) {
+    if (titles[name] !== undefined) continue;
+    const title = fieldSchemas(schema, name).find((p) => typeof p.title === 'string')?.title;
+    if (typeof title === 'string') titles[name] = title;
+  }
+  return titles;
 }

@@ -200,7 +200,7 @@ function refuseReservedStartFields(definition: ProcessDefinition, given: FormDef
   }
 }
 
-async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition, mayInsert = true): Promise<FormRow> {
+export async function upsertForm(tx: Executor, tenantId: string, form: FormDefinition, mayInsert = true): Promise<FormRow> {
   const [existing] = await tx.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, form.key), eq(forms.version, form.version)));
   // Only a row that vanished again between our insert and this read (not under READ COMMITTED) ends up here.
   if (!existing && !mayInsert) throw new AppError('CONFLICT', `Form "${form.key}" version ${form.version} is being published by someone else at this moment; publish again.`);

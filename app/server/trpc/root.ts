@@ -9,6 +9,7 @@ import { jobRouter } from './routers/job';
 import { memberRouter } from './routers/member';
 import { messageRouter } from './routers/message';
 import { outboxRouter } from './routers/outbox';
+import { formRouter } from './routers/form';
 import { processRouter } from './routers/process';
 import { sessionRouter } from './routers/session';
 import { signalRouter } from './routers/signal';
@@ -18,6 +19,7 @@ import { webhookRouter } from './routers/webhook';
 export const appRouter = router({
   session: sessionRouter,
   definition: definitionRouter,
+  form: formRouter,
   process: processRouter,
   instance: instanceRouter,
   task: taskRouter,

@@ -1,0 +1,555 @@
+'use client';
+
+/**
+ * The form designer: a palette of field kinds, the form's fields (add by click, move up and down,
+ * duplicate, delete with undo), the selected field's settings (a react-hook-form form whose zod
+ * schema is the model's own, engine/forms/authoring.ts), and beside them the form as staff will
+ * see it, in English and Vietnamese, rendered by the same RJSF renderer the task page uses, with
+ * the same validation; a JSON tab shows the schema, uiSchema and texts it publishes. What stops
+ * publishing is listed as it is edited (checkDesignForm, the rule the server applies again).
+ * Labels, help and options are rendered as text.
+ */
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRouter } from 'next/navigation';
+import { Component, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useFieldArray, useForm } from 'react-hook-form';
+import { checkDesignForm, conditionsFor, designFieldSchema, FIELD_KINDS, keyFromLabel, newField, toFormDefinition, type DesignField, type DesignForm, type FieldKind, type ShowWhen } from '@/engine/forms/authoring';
+import { isRunnablePattern } from '@/engine/forms/patterns';
+import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
+import { JsonForm } from '../json-form';
+import { describeFailure, trpc } from '../trpc';
+
+const PALETTE = FIELD_KINDS.filter((k) => k !== 'custom');
+/** Kinds a table's column may be. */
+const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'percent', 'date', 'select', 'yesNo', 'email'];
+
+export interface FormDesignerProps {
+  locale: Locale;
+  design: DesignForm;
+  /** The version opened; null for a new form. */
+  baseVersion: number | null;
+}
+
+type Selection = { field: number; column?: number } | null;
+
+export function FormDesigner({ locale, design: initial, baseVersion }: FormDesignerProps) {
+  const t = translator(locale);
+  const router = useRouter();
+  const [design, setDesign] = useState<DesignForm>(initial);
+  const [history, setHistory] = useState<DesignForm[]>([]);
+  const [selected, setSelected] = useState<Selection>(initial.fields.length > 0 ? { field: 0 } : null);
+  const [tab, setTab] = useState<'preview' | 'json'>('preview');
+  const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [changed, setChanged] = useState(false);
+  // The settings form shows the field it was opened on; an undo opens it again on the field restored.
+  const [undone, setUndone] = useState(0);
+
+  const problems = useMemo(() => checkDesignForm(design, isRunnablePattern), [design]);
+  const definition = useMemo(() => toFormDefinition(design), [design]);
+
+  // Unsaved changes are not lost silently.
+  useEffect(() => {
+    if (!changed) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [changed]);
+
+  // The form as last changed: handlers made before a re-render (the settings form's) change this one, never an older one.
+  const latest = useRef(design);
+  latest.current = design;
+
+  /** Every change keeps the form before it, for Undo. */
+  const change = (next: DesignForm, select?: Selection) => {
+    const before = latest.current;
+    setHistory((h) => [...h.slice(-99), before]);
+    latest.current = next;
+    setDesign(next);
+    setChanged(true);
+    if (select !== undefined) setSelected(select);
+  };
+  const setFields = (fields: DesignField[], select?: Selection) => change({ ...latest.current, fields }, select);
+  const undo = () => {
+    const previous = history.at(-1);
+    if (!previous) return;
+    setHistory((h) => h.slice(0, -1));
+    setDesign(previous);
+    setUndone((n) => n + 1);
+    setSelected((s) => (s && s.field < previous.fields.length ? { field: s.field } : previous.fields.length > 0 ? { field: 0 } : null));
+    setNotice(null);
+  };
+
+  const add = (kind: FieldKind) => {
+    const label = { en: t(`formKind_${kind}` as MessageKey), vi: translator('vi')(`formKind_${kind}` as MessageKey) };
+    const fields = latest.current.fields;
+    const field = newField(kind, keyFromLabel(label.en, fields.map((f) => f.key)), label);
+    const at = selected ? Math.min(selected.field + 1, fields.length) : fields.length;
+    setFields([...fields.slice(0, at), field, ...fields.slice(at)], { field: at });
+  };
+  const move = (index: number, by: -1 | 1) => {
+    const to = index + by;
+    if (to < 0 || to >= latest.current.fields.length) return;
+    const fields = [...latest.current.fields];
+    [fields[index], fields[to]] = [fields[to]!, fields[index]!];
+    setFields(fields, { field: to });
+  };
+  const duplicate = (index: number) => {
+    const fields = latest.current.fields;
+    const source = fields[index]!;
+    const copy = { ...structuredClone(source), key: keyFromLabel(source.key, fields.map((f) => f.key)) };
+    setFields([...fields.slice(0, index + 1), copy, ...fields.slice(index + 1)], { field: index + 1 });
+  };
+  const remove = (index: number) => {
+    const fields = latest.current.fields;
+    const gone = fields[index]!;
+    setFields(fields.filter((_, i) => i !== index), fields.length > 1 ? { field: Math.max(0, index - 1) } : null);
+    setNotice({ error: false, text: t('formFieldDeleted', { name: gone.label[locale] || gone.label.en || gone.key }) });
+  };
+  const updateField = (index: number, update: (field: DesignField) => DesignField) => setFields(latest.current.fields.map((f, i) => (i === index ? update(f) : f)));
+
+  const publish = async () => {
+    setNotice(null);
+    if (problems.length > 0) {
+      setNotice({ error: true, text: t('formPublishBlocked', { count: problems.length }) });
+      return;
+    }
+    setBusy(true);
+    try {
+      const done = await trpc.form.publish.mutate({ design, baseVersion });
+      setChanged(false);
+      setNotice({ error: false, text: t('formPublished', { version: done.version }) });
+      router.replace(`/forms/${done.key}`);
+      router.refresh();
+    } catch (error) {
+      setNotice({ error: true, text: describeFailure(error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const current = selected ? design.fields[selected.field] : undefined;
+  const column = current && selected?.column !== undefined ? current.columns?.[selected.column] : undefined;
+
+  return (
+    <div className="form-designer">
+      <div className="form-designer-bar">
+        <span className="muted" role="status" data-testid="form-status">
+          {baseVersion === null ? t('formNew') : t('formVersionOpened', { version: baseVersion })}
+          {changed ? ` · ${t('formUnpublishedChanges')}` : ''}
+        </span>
+        <button type="button" className="secondary" onClick={undo} disabled={history.length === 0}>
+          {t('formUndo')}
+        </button>
+        <button type="button" className="primary" onClick={publish} disabled={busy} aria-busy={busy}>
+          {t('formPublish')}
+        </button>
+      </div>
+      {notice && (
+        <p className={notice.error ? 'notice error' : 'notice'} role={notice.error ? 'alert' : 'status'}>
+          {notice.text}
+        </p>
+      )}
+      <TitleFields key={undone} design={design} locale={locale} onChange={(title) => change({ ...latest.current, title })} />
+      <div className="form-designer-grid">
+        <section aria-labelledby="form-palette-title" className="panel">
+          <h2 id="form-palette-title">{t('formPalette')}</h2>
+          <ul className="form-palette">
+            {PALETTE.map((kind) => (
+              <li key={kind}>
+                <button type="button" className="secondary" onClick={() => add(kind)} data-kind={kind}>
+                  + {t(`formKind_${kind}` as MessageKey)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="form-fields-title" className="panel">
+          <h2 id="form-fields-title">{t('formFields')}</h2>
+          {design.fields.length === 0 ? (
+            <p className="muted">{t('formNoFields')}</p>
+          ) : (
+            <ol className="form-field-list" data-testid="form-fields">
+              {design.fields.map((f, i) => {
+                const name = f.label[locale] || f.label.en || f.key;
+                return (
+                  <li key={`${i}-${f.key}`} className={selected?.field === i ? 'selected' : undefined} data-key={f.key}>
+                    <button type="button" className="link-button" onClick={() => setSelected({ field: i })} aria-pressed={selected?.field === i} aria-label={t('formSelectField', { name })}>
+                      <strong>{name}</strong> <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
+                      {f.required && <span className="muted small"> · {t('formRequired')}</span>}
+                      {f.showWhen && <span className="muted small"> · {t('formShownWhen')}</span>}
+                    </button>
+                    <span className="form-field-actions">
+                      <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={t('formMoveUp', { name })}>
+                        ↑
+                      </button>
+                      <button type="button" className="secondary small" onClick={() => move(i, 1)} disabled={i === design.fields.length - 1} aria-label={t('formMoveDown', { name })}>
+                        ↓
+                      </button>
+                      <button type="button" className="secondary small" onClick={() => duplicate(i)} aria-label={t('formDuplicate', { name })}>
+                        {t('formCopyShort')}
+                      </button>
+                      <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={t('formDelete', { name })}>
+                        ✕
+                      </button>
+                    </span>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+          {problems.length > 0 && (
+            <div className="form-problems" data-testid="form-problems">
+              <h3>{t('designerProblems')}</h3>
+              <ul>
+                {problems.map((p, i) => (
+                  <li key={i}>{t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' })}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </section>
+        <section aria-labelledby="form-settings-title" className="panel">
+          <h2 id="form-settings-title">{t('formSettings')}</h2>
+          {!current ? (
+            <p className="muted">{t('formNothingSelected')}</p>
+          ) : column ? (
+            <>
+              <button type="button" className="link-button" onClick={() => setSelected({ field: selected!.field })}>
+                ← {current.label[locale] || current.key}
+              </button>
+              <FieldSettings
+                key={`${selected!.field}-${selected!.column}-${undone}`}
+                field={column}
+                earlier={[]}
+                locale={locale}
+                kinds={COLUMN_KINDS}
+                onChange={(next) => {
+                  const at = selected!.column!;
+                  updateField(selected!.field, (f) => ({ ...f, columns: (f.columns ?? []).map((c, j) => (j === at ? next : c)) }));
+                }}
+              />
+            </>
+          ) : current.kind === 'custom' ? (
+            <p className="muted">{t('formCustomNote')}</p>
+          ) : (
+            <>
+              <FieldSettings
+                key={`${selected!.field}-${current.kind}-${undone}`}
+                field={current}
+                earlier={design.fields.slice(0, selected!.field)}
+                locale={locale}
+                // A table's columns are edited beside the settings: what the settings form holds of them is older.
+                onChange={(next) => updateField(selected!.field, (f) => ({ ...next, ...(f.columns ? { columns: f.columns } : {}) }))}
+              />
+              {current.kind === 'rows' && <Columns field={current} locale={locale} onChange={(next) => updateField(selected!.field, (f) => ({ ...f, columns: next.columns }))} onSelect={(j) => setSelected({ field: selected!.field, column: j })} />}
+            </>
+          )}
+        </section>
+      </div>
+      <section aria-labelledby="form-preview-title" className="panel form-preview">
+        <div className="form-preview-head">
+          <h2 id="form-preview-title">{t('formPreview')}</h2>
+          <div role="tablist" aria-label={t('formPreview')}>
+            <button type="button" role="tab" aria-selected={tab === 'preview'} className="secondary" onClick={() => setTab('preview')}>
+              {t('formTabPreview')}
+            </button>
+            <button type="button" role="tab" aria-selected={tab === 'json'} className="secondary" onClick={() => setTab('json')}>
+              JSON
+            </button>
+          </div>
+        </div>
+        {tab === 'preview' ? (
+          <div className="form-preview-pair">
+            {(['en', 'vi'] as const).map((l) => (
+              <div key={l} lang={l} data-testid={`preview-${l}`} className="form-preview-one">
+                <h3>{l === 'en' ? 'English' : 'Tiếng Việt'}</h3>
+                <PreviewBoundary key={JSON.stringify(definition)} locale={locale}>
+                  <JsonForm form={definition} locale={l} idPrefix={`preview_${l}`} submitLabel={translator(l)('formPreviewCheck')} onSubmit={async () => setNotice({ error: false, text: t('formPreviewValid') })} />
+                </PreviewBoundary>
+              </div>
+            ))}
+          </div>
+        ) : (
+          <pre className="form-json" data-testid="form-json" tabIndex={0}>
+            {JSON.stringify({ schema: definition.schema, uiSchema: definition.uiSchema, i18n: definition.i18n }, null, 2)}
+          </pre>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function TitleFields({ design, locale, onChange }: { design: DesignForm; locale: Locale; onChange: (title: DesignForm['title']) => void }) {
+  const t = translator(locale);
+  const id = useId();
+  return (
+    <div className="form-title-fields">
+      <label htmlFor={`${id}-en`} className="props-field">
+        {t('formTitleEn')}
+        <input id={`${id}-en`} defaultValue={design.title.en} onBlur={(e) => e.currentTarget.value !== design.title.en && onChange({ ...design.title, en: e.currentTarget.value })} maxLength={500} />
+      </label>
+      <label htmlFor={`${id}-vi`} className="props-field">
+        {t('formTitleVi')}
+        <input id={`${id}-vi`} defaultValue={design.title.vi} onBlur={(e) => e.currentTarget.value !== design.title.vi && onChange({ ...design.title, vi: e.currentTarget.value })} maxLength={500} />
+      </label>
+    </div>
+  );
+}
+
+/** A field's settings: a react-hook-form form on the model's zod schema; every valid change goes to the form at once. */
+function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: DesignField; earlier: DesignField[]; locale: Locale; onChange: (field: DesignField) => void; kinds?: FieldKind[] }) {
+  const t = translator(locale);
+  const id = useId();
+  const form = useForm<DesignField>({ defaultValues: field, mode: 'onChange', resolver: zodResolver(designFieldSchema) as never });
+  const { register, watch, formState, control, setValue } = form;
+  const options = useFieldArray({ control, name: 'options' as never });
+  useEffect(() => {
+    const subscription = watch((values) => {
+      const parsed = designFieldSchema.safeParse(clean(values as DesignField));
+      if (parsed.success) onChange(parsed.data as DesignField);
+    });
+    return () => subscription.unsubscribe();
+    // The form is made once per selected field (its key in the parent).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const kind = watch('kind');
+  const number = { setValueAs: (v: unknown) => (v === '' || v === null || v === undefined ? undefined : Number(v)) };
+  const text = (name: 'label.en' | 'label.vi' | 'help.en' | 'help.vi' | 'key' | 'pattern', label: string, extra?: { hint?: string }) => {
+    const error = name === 'key' ? formState.errors.key?.message : undefined;
+    return (
+      <label htmlFor={`${id}-${name}`} className="props-field">
+        {label}
+        <input id={`${id}-${name}`} {...register(name)} autoComplete="off" aria-invalid={error ? true : undefined} data-testid={`field-${name.replace('.', '-')}`} />
+        {(error || extra?.hint) && <span className={error ? 'field-error' : 'muted small'}>{error ?? extra?.hint}</span>}
+      </label>
+    );
+  };
+  const showWhen = watch('showWhen');
+  const source = earlier.find((f) => f.key === showWhen?.field);
+  return (
+    <form className="props" onSubmit={(e) => e.preventDefault()} data-testid="field-settings">
+      {field.kind === 'rows' || field.kind === 'custom' ? (
+        <p className="muted small">
+          {t('formFieldKind')}: {t(`formKind_${field.kind}` as MessageKey)}
+        </p>
+      ) : (
+        <label htmlFor={`${id}-kind`} className="props-field">
+          {t('formFieldKind')}
+          <select id={`${id}-kind`} {...register('kind')} data-testid="field-kind">
+            {(kinds ?? PALETTE.filter((k) => k !== 'rows')).map((k) => (
+              <option key={k} value={k}>
+                {t(`formKind_${k}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {text('label.en', t('formLabelEn'))}
+      {text('label.vi', t('formLabelVi'))}
+      {text('key', t('formKey'), { hint: t('formKeyHint') })}
+      <button type="button" className="link-button small" onClick={() => setValue('key', keyFromLabel(watch('label.en') || watch('label.vi'), earlier.map((f) => f.key)), { shouldValidate: true, shouldDirty: true })}>
+        {t('formKeyFromLabel')}
+      </button>
+      {kind !== 'heading' && (
+        <>
+          {text('help.en', t('formHelpEn'))}
+          {text('help.vi', t('formHelpVi'))}
+          <label className="props-check">
+            <input type="checkbox" {...register('required')} data-testid="field-required" />
+            {t('formRequired')}
+          </label>
+          <label className="props-check">
+            <input type="checkbox" {...register('readOnly')} />
+            {t('formReadOnly')}
+          </label>
+        </>
+      )}
+      {['number', 'money', 'percent', 'rows'].includes(kind) && (
+        <div className="props-row">
+          <label htmlFor={`${id}-min`} className="props-field">
+            {kind === 'rows' ? t('formMinRows') : t('formMin')}
+            <input id={`${id}-min`} type="number" {...register('min', number)} data-testid="field-min" />
+          </label>
+          <label htmlFor={`${id}-max`} className="props-field">
+            {kind === 'rows' ? t('formMaxRows') : t('formMax')}
+            <input id={`${id}-max`} type="number" {...register('max', number)} data-testid="field-max" />
+          </label>
+        </div>
+      )}
+      {['text', 'longText', 'phone'].includes(kind) && (
+        <>
+          <div className="props-row">
+            <label htmlFor={`${id}-minLength`} className="props-field">
+              {t('formMinLength')}
+              <input id={`${id}-minLength`} type="number" min={0} {...register('minLength', number)} />
+            </label>
+            <label htmlFor={`${id}-maxLength`} className="props-field">
+              {t('formMaxLength')}
+              <input id={`${id}-maxLength`} type="number" min={0} {...register('maxLength', number)} />
+            </label>
+          </div>
+          {text('pattern', t('formPattern'), { hint: t('formPatternHint') })}
+        </>
+      )}
+      {['select', 'radio', 'checkboxes'].includes(kind) && (
+        <fieldset className="props-group">
+          <legend>{t('formOptions')}</legend>
+          {options.fields.map((o, j) => (
+            <div key={o.id} className="form-option-row">
+              <label htmlFor={`${id}-o${j}-v`} className="props-field">
+                {t('formOptionValue')}
+                <input id={`${id}-o${j}-v`} {...register(`options.${j}.value` as const)} data-testid={`option-${j}-value`} />
+              </label>
+              <label htmlFor={`${id}-o${j}-en`} className="props-field">
+                {t('formLabelEn')}
+                <input id={`${id}-o${j}-en`} {...register(`options.${j}.label.en` as const)} data-testid={`option-${j}-en`} />
+              </label>
+              <label htmlFor={`${id}-o${j}-vi`} className="props-field">
+                {t('formLabelVi')}
+                <input id={`${id}-o${j}-vi`} {...register(`options.${j}.label.vi` as const)} data-testid={`option-${j}-vi`} />
+              </label>
+              <button type="button" className="secondary small" onClick={() => options.remove(j)} aria-label={t('formOptionRemove', { n: j + 1 })}>
+                ✕
+              </button>
+            </div>
+          ))}
+          <button type="button" className="secondary small" onClick={() => options.append({ value: `option-${options.fields.length + 1}`, label: { en: '', vi: '' } } as never)}>
+            + {t('formOptionAdd')}
+          </button>
+        </fieldset>
+      )}
+      {earlier.length > 0 && (
+        <fieldset className="props-group">
+          <legend>{t('formShowWhen')}</legend>
+          <label htmlFor={`${id}-sw-field`} className="props-field">
+            {t('formShowWhenField')}
+            <select
+              id={`${id}-sw-field`}
+              value={showWhen?.field ?? ''}
+              onChange={(e) => {
+                const on = earlier.find((f) => f.key === e.target.value);
+                const is = on ? conditionsFor(on.kind)[0] : undefined;
+                setValue('showWhen', on && is ? ({ field: on.key, is } as ShowWhen) : undefined, { shouldValidate: true, shouldDirty: true });
+              }}
+              data-testid="show-when-field"
+            >
+              <option value="">{t('formShowAlways')}</option>
+              {earlier
+                .filter((f) => conditionsFor(f.kind).length > 0)
+                .map((f) => (
+                  <option key={f.key} value={f.key}>
+                    {f.label[locale] || f.label.en || f.key}
+                  </option>
+                ))}
+            </select>
+          </label>
+          {showWhen && source && (
+            <div className="props-row">
+              <label htmlFor={`${id}-sw-is`} className="visually-hidden">
+                {t('formShowWhenIs')}
+              </label>
+              <select id={`${id}-sw-is`} value={showWhen.is} onChange={(e) => setValue('showWhen', { ...showWhen, is: e.target.value as ShowWhen['is'] }, { shouldValidate: true, shouldDirty: true })} data-testid="show-when-is">
+                {conditionsFor(source.kind).map((is) => (
+                  <option key={is} value={is}>
+                    {t(`formIs_${is}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+              {!['yes', 'no', 'filled'].includes(showWhen.is) &&
+                (source.options ? (
+                  <select aria-label={t('formShowWhenValue')} value={String(showWhen.value ?? '')} onChange={(e) => setValue('showWhen', { ...showWhen, value: e.target.value }, { shouldValidate: true, shouldDirty: true })} data-testid="show-when-value">
+                    <option value="" />
+                    {source.options.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label[locale] || o.label.en || o.value}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    aria-label={t('formShowWhenValue')}
+                    type={['number', 'money', 'percent'].includes(source.kind) ? 'number' : 'text'}
+                    defaultValue={showWhen.value === undefined ? '' : String(showWhen.value)}
+                    onChange={(e) => setValue('showWhen', { ...showWhen, value: ['number', 'money', 'percent'].includes(source.kind) ? (e.target.value === '' ? undefined : Number(e.target.value)) : e.target.value }, { shouldValidate: true, shouldDirty: true })}
+                    data-testid="show-when-value"
+                  />
+                ))}
+            </div>
+          )}
+        </fieldset>
+      )}
+    </form>
+  );
+}
+
+/** RHF's values as the model has them: empty numbers and texts left out. */
+function clean(field: DesignField): DesignField {
+  const out = { ...field } as Record<string, unknown>;
+  for (const name of ['min', 'max', 'minLength', 'maxLength']) if (out[name] === undefined || (typeof out[name] === 'number' && Number.isNaN(out[name]))) delete out[name];
+  if (out.pattern === '') delete out.pattern;
+  if (out.showWhen === undefined || out.showWhen === null) delete out.showWhen;
+  if (!['select', 'radio', 'checkboxes'].includes(field.kind)) delete out.options;
+  else if (!Array.isArray(out.options)) out.options = [];
+  return out as unknown as DesignField;
+}
+
+/** A table's columns: add one of a kind, open one's settings, move, remove. */
+function Columns({ field, locale, onChange, onSelect }: { field: DesignField; locale: Locale; onChange: (field: DesignField) => void; onSelect: (column: number) => void }) {
+  const t = translator(locale);
+  const id = useId();
+  const [kind, setKind] = useState<FieldKind>('text');
+  const columns = field.columns ?? [];
+  return (
+    <fieldset className="props-group" data-testid="columns">
+      <legend>{t('formColumns')}</legend>
+      <ol className="form-field-list">
+        {columns.map((c, j) => (
+          <li key={`${j}-${c.key}`}>
+            <button type="button" className="link-button" onClick={() => onSelect(j)} aria-label={t('formSelectField', { name: c.label[locale] || c.key })}>
+              {c.label[locale] || c.label.en || c.key} <span className="muted small">{t(`formKind_${c.kind}` as MessageKey)}</span>
+            </button>
+            <button type="button" className="secondary small" onClick={() => onChange({ ...field, columns: columns.filter((_, i) => i !== j) })} aria-label={t('formDelete', { name: c.label[locale] || c.key })}>
+              ✕
+            </button>
+          </li>
+        ))}
+      </ol>
+      <div className="props-row">
+        <label htmlFor={`${id}-kind`} className="visually-hidden">
+          {t('formColumnKind')}
+        </label>
+        <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as FieldKind)} data-testid="column-kind">
+          {COLUMN_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`formKind_${k}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="secondary small"
+          onClick={() => {
+            const label = { en: t(`formKind_${kind}` as MessageKey), vi: translator('vi')(`formKind_${kind}` as MessageKey) };
+            onChange({ ...field, columns: [...columns, newField(kind, keyFromLabel(label.en, columns.map((c) => c.key)), label)] });
+          }}
+          data-testid="column-add"
+        >
+          + {t('formColumnAdd')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** A preview that cannot render (a kept keyword RJSF does not know) says so instead of breaking the page. */
+class PreviewBoundary extends Component<{ locale: Locale; children: ReactNode }, { failed: string | null }> {
+  override state = { failed: null as string | null };
+  static getDerivedStateFromError(error: Error) {
+    return { failed: error.message };
+  }
+  override render() {
+    if (this.state.failed) return <p className="notice error">{translator(this.props.locale)('formPreviewFailed', { message: this.state.failed })}</p>;
+    return this.props.children;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The company's forms, for designers and admins: each with its latest version, to open in the
+ * form designer; New form starts one. Titles are rendered as text.
+ */
+import Link from 'next/link';
+import { signedInPage, unlessForbidden } from '../server/page-helpers';
+
+export default async function FormsPage() {
+  const { caller, t } = await signedInPage();
+  const forms = await unlessForbidden(caller.form.list());
+  if (forms === null) return <div className="notice error">{t('formsDesignersOnly')}</div>;
+  return (
+    <>
+      <h1>{t('formsTitle')}</h1>
+      <p className="muted">{t('formsIntro')}</p>
+      <div className="processes-actions">
+        <Link href="/forms/new" className="button">
+          {t('formsNew')}
+        </Link>
+      </div>
+      {forms.length === 0 ? (
+        <div className="panel muted">{t('formsEmpty')}</div>
+      ) : (
+        <table className="list" aria-label={t('formsTitle')}>
+          <thead>
+            <tr>
+              <th>{t('formsColForm')}</th>
+              <th>{t('formsColVersion')}</th>
+              <th>
+                <span className="visually-hidden">{t('formsOpen')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {forms.map((f) => (
+              <tr key={f.key} data-form-key={f.key}>
+                <td>
+                  {f.title}
+                  <div className="muted small">
+                    <code>{f.key}</code>
+                  </div>
+                </td>
+                <td>v{f.version}</td>
+                <td>
+                  <Link href={`/forms/${encodeURIComponent(f.key)}`} aria-label={`${t('formsOpen')}: ${f.title}`}>
+                    {t('formsOpen')}
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
