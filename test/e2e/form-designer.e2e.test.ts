@@ -7,6 +7,8 @@
  * template library, which renders as it does on the task page. English and Vietnamese, desktop
  * and phone.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '@/app/server/seed';
@@ -145,5 +147,43 @@ describe('the form designer', () => {
     await shot('forms-03-invoice-vi-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByRole('button', { name: 'EN', exact: true }).click();
+  });
+
+  it('is reached from the process designer: a task’s form opens in it, and a new one starts with a key made from the task', async () => {
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const content = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-forms' })).error).toBeUndefined();
+    await page.goto(`${app.url}/processes/invoice-forms`);
+    const task = page.locator('.djs-element[data-element-id="accountingApproval"]');
+    await task.waitFor();
+    await page.waitForTimeout(600);
+    const box = (await task.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const open = page.getByTestId('properties').getByRole('link', { name: 'Open “invoice-decision” in the form designer' });
+    expect(await open.getAttribute('href')).toBe('/forms/invoice-decision');
+    const fresh = page.getByTestId('properties').getByRole('link', { name: 'New form…' });
+    expect(await fresh.getAttribute('href')).toBe('/forms/new?key=accounting-approval-form');
+    await page.goto(`${app.url}/forms/new?key=accounting-approval-form`);
+    expect(await page.getByTestId('new-form-key').inputValue()).toBe('accounting-approval-form');
+    // a suggested key that is not one is ignored
+    await page.goto(`${app.url}/forms/new?key=%3Cscript%3E`);
+    expect(await page.getByTestId('new-form-key').inputValue()).toBe('');
+  });
+
+  it('imports a Camunda 7 HTML form: it opens as a new form with the import’s report, and publishes', async () => {
+    await page.goto(`${app.url}/forms/new`);
+    await page.getByTestId('import-form-file').setInputFiles(path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-invoice', 'forms', 'start-form.html'));
+    const report = page.getByTestId('form-import-report');
+    await expect.poll(() => report.textContent()).toMatch(/Imported from start-form\.html.*\d+ parts translated/);
+    expect(await page.getByTestId('form-fields').locator('li').count()).toBeGreaterThan(2);
+    await shot('forms-04-imported');
+    await page.getByRole('button', { name: 'Publish form' }).click();
+    await page.waitForURL(/\/forms\/[a-z][a-z0-9-]*$/);
+    await expect.poll(() => page.getByTestId('form-status').textContent(), { timeout: 15_000 }).toContain('Version 1');
+    // a file that is not a form is named, and nothing opens
+    await page.goto(`${app.url}/forms/new`);
+    await page.getByTestId('import-form-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => page.locator('main .field-error').textContent()).toContain('notes.txt could not be imported');
+    expect(await page.getByTestId('form-import-report').count()).toBe(0);
   });
 });

@@ -80,3 +80,19 @@ describe('done when N approve', () => {
     expect(evaluateExpression(condition, { decisions: [approve, reject, approve] }).value).toBe(true);
   });
 });
+
+describe('a form key suggested for an element', () => {
+  it('is a valid key made of the element id’s words', async () => {
+    const { suggestedFormKey } = await import('./properties-panel');
+    const { keySchema } = await import('@/engine/model/definition');
+    for (const [id, key] of [
+      ['reviewInvoice', 'review-invoice-form'],
+      ['Activity_0x1y2z', 'activity-0x1y2z-form'],
+      ['leave-request-start', 'leave-request-start-form'],
+      ['_1', 'form-1-form'],
+    ] as const) {
+      expect(suggestedFormKey(id)).toBe(key);
+      expect(keySchema.safeParse(suggestedFormKey(id)).success).toBe(true);
+    }
+  });
+});

@@ -221,6 +221,7 @@ function UserTaskFields({ element, services, locale, departments, forms, people,
       </label>
       <FourEyesFields element={element} services={services} locale={locale} />
       <Picker label={t('propsForm')} value={attr('formKey')} options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))} none={t('propsFormNone')} onPick={(v) => set('formKey', v)} hint={t('propsFormHint')} testId="prop-form" />
+      <FormLinks value={attr('formKey')} locale={locale} suggested={suggestedFormKey(element.id)} />
       <AssignmentFields element={element} services={services} locale={locale} people={people} variables={variables} />
     </>
   );
@@ -251,12 +252,38 @@ function Picker({ label, value, options, none, onPick, hint, testId }: { label: 
   );
 }
 
+/** Beside a form picker: open the picked form in the form designer, or make a new one (in another tab; the draft keeps saving here). */
+function FormLinks({ value, locale, suggested }: { value: string; locale: Locale; suggested: string }) {
+  const t = translator(locale);
+  return (
+    <span className="props-links small">
+      {value && (
+        <a href={`/forms/${encodeURIComponent(value)}`} target="_blank" rel="noopener" data-testid="open-form">
+          {t('propsOpenForm', { key: value })}
+        </a>
+      )}
+      <a href={`/forms/new?key=${encodeURIComponent(suggested)}`} target="_blank" rel="noopener" data-testid="new-form">
+        {t('propsNewForm')}
+      </a>
+    </span>
+  );
+}
+
+/** A form key suggested from an element's id: lower-case words joined by hyphens (reviewInvoice → review-invoice-form). */
+export function suggestedFormKey(id: string): string {
+  const words = id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const key = `${/^[a-z]/.test(words) ? words : `form-${words}`}-form`.replace(/-+/g, '-');
+  return key.slice(0, 60);
+}
+
 /** The process's start form (trellis:startForm on the process), picked on its start event. */
 function StartFormField({ element, services, locale, forms }: { element: DiagramElement; services: ModelerServices; locale: Locale; forms: PanelCatalog['forms'] }) {
   const t = translator(locale);
   const process = element.businessObject.$parent as Moddle;
   const value = String(process.get('trellis:startForm') ?? '');
+  const key = String(process.get('trellis:key') ?? process.id ?? 'start');
   return (
+    <>
     <Picker
       label={t('propsStartForm')}
       value={value}
@@ -266,6 +293,8 @@ function StartFormField({ element, services, locale, forms }: { element: Diagram
       hint={t('propsStartFormHint')}
       testId="prop-start-form"
     />
+    <FormLinks value={value} locale={locale} suggested={suggestedFormKey(`${key}-start`)} />
+    </>
   );
 }
 

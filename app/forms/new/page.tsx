@@ -1,18 +1,22 @@
 /** A new form: its key, then the form designer on an empty form (nothing is kept until it is published). */
 import Link from 'next/link';
+import { keySchema } from '@/engine/model/definition';
 import { NewForm } from '../../_components/form-designer/new-form';
 import { signedInPage, unlessForbidden } from '../../server/page-helpers';
 
-export default async function NewFormPage() {
+export default async function NewFormPage({ searchParams }: { searchParams: Promise<{ key?: string | string[] }> }) {
   const { caller, locale, t } = await signedInPage();
   if ((await unlessForbidden(caller.form.list())) === null) return <div className="notice error">{t('formsDesignersOnly')}</div>;
+  // A key suggested by the process designer (a user task's form); anything else is ignored.
+  const { key } = await searchParams;
+  const suggested = typeof key === 'string' && keySchema.safeParse(key).success ? key : '';
   return (
     <>
       <p>
         <Link href="/forms">← {t('formsTitle')}</Link>
       </p>
       <h1>{t('formNewTitle')}</h1>
-      <NewForm locale={locale} />
+      <NewForm locale={locale} suggested={suggested} />
     </>
   );
 }
