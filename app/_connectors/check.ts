@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { checkExpression } from '@/engine/expressions/feel';
 import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { EMAIL_REQUIRED, EMAIL_SETTING_READERS, EMAIL_SETTINGS } from './email-settings';
-import { HTTP_REQUIRED, HTTP_SETTING_READERS, HTTP_SETTINGS } from './http-settings';
+import { checkMethodTakesBody, HTTP_REQUIRED, HTTP_SETTING_READERS, HTTP_SETTINGS, type HttpMethod } from './http-settings';
 import { isSettingsError } from './settings-error';
 
 /** The connectors Trellis ships, by the task type a service task names, with their settings in the order the panel shows them. */
@@ -52,8 +52,10 @@ export function checkConnectorSettings(taskType: string | undefined | null, sett
       if (problem) problems.push({ setting: name, message: `The ${name} setting is not valid FEEL: ${problem.message}` });
     } else problems.push(...read(name, () => reader(value)));
   }
-  if (taskType === 'http' && given('body') && (!given('method') || settings.method!.trim().toUpperCase() === 'GET')) {
-    problems.push({ setting: 'body', message: 'A GET request carries no body; remove the body setting or use POST.' });
+  // Settings read together: a literal method (or none, GET) with a body, by the reader's own rule.
+  // (A method that does not read is reported on its own above.)
+  if (taskType === 'http' && given('body') && !settings.method?.startsWith('=') && read('method', () => HTTP_SETTING_READERS.method(settings.method)).length === 0) {
+    problems.push(...read('body', () => checkMethodTakesBody(HTTP_SETTING_READERS.method(settings.method) as HttpMethod)));
   }
   return problems;
 }

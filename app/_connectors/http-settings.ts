@@ -46,7 +46,7 @@ export function readHttpSettings(settings: Record<string, unknown>, variables: R
   const method = methodOf(settings.method);
   const url = urlOf(settings.url, variables);
   const body = settings.body === undefined || settings.body === null ? undefined : JSON.stringify(settings.body);
-  if (body !== undefined && method === 'GET') invalid('body', 'A GET request carries no body; remove the body setting or use POST.');
+  if (body !== undefined) checkMethodTakesBody(method);
   return { method, url, headers: headersOf(settings.headers), body, timeoutMs: timeoutOf(settings.timeoutMs), resultVariable: resultVariableOf(settings.resultVariable) };
 }
 
@@ -62,6 +62,11 @@ export const HTTP_SETTING_READERS: Record<(typeof HTTP_SETTINGS)[number], (value
   timeoutMs: timeoutOf,
   resultVariable: resultVariableOf,
 };
+
+/** A body goes with a method that carries one: a GET does not. */
+export function checkMethodTakesBody(method: HttpMethod): void {
+  if (method === 'GET') invalid('body', 'A GET request carries no body; remove the body setting or use POST.');
+}
 
 /** The settings an http task cannot go without. */
 export const HTTP_REQUIRED = ['url'] as const;

@@ -269,8 +269,6 @@ function setNumber(target: JsonSchema, name: string, value: number | undefined) 
 // ---------------------------------------------------------------------------------------------
 // Form definition → model
 
-/** Schema keywords each kind edits (the rest is kept with the field). */
-const EDITED = new Set(['type', 'title', 'description', 'readOnly', 'default', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'format', 'oneOf', 'items', 'uniqueItems', 'minItems', 'maxItems']);
 
 /** The designer's model of a form definition (any form: written by hand, imported, made by the designer). */
 export function fromFormDefinition(definition: FormDefinition): DesignForm {
@@ -403,7 +401,7 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
     if (value !== undefined) field[name] = value;
   };
   const keepSchema: JsonSchema = {};
-  for (const [name, value] of Object.entries(s)) if (!EDITED.has(name) || !edits(kind, name)) keepSchema[name] = value;
+  for (const [name, value] of Object.entries(s)) if (!edits(kind, name)) keepSchema[name] = value;
   if (kind === 'phone' && s.pattern !== PHONE_PATTERN) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText'].includes(kind)) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText', 'phone'].includes(kind)) {
