@@ -282,6 +282,22 @@ describe('tasks for named people', () => {
     await expect(publish(oneTask('spoof', { assignee: '=initiator.manager' }, { initiator: { type: 'string' } }))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('has a field "initiator"') });
   });
 
+  it('a test run started by a member is given the initiator the server gives that member’s start: the same manager and departments', async () => {
+    const designer = await as(DESIGNER);
+    // what the server stored for Hùng's real start above is what the designer's test run gets for him
+    await publish(oneTask('to-manager-trial', { assignee: '=initiator.manager' }));
+    const fromHung = await (await as(demo.hung)).instance.start({ definitionKey: 'to-manager-trial', variables: {} });
+    expect(await designer.process.testInitiator({ email: demo.hung })).toEqual((await instanceRow(fromHung.id)).state.variables.initiator);
+    expect(await designer.process.testInitiator({ email: demo.ngoc })).toEqual({ email: demo.ngoc, name: 'Bùi Thị Ngọc', manager: demo.quan, departments: ['operations'] });
+    // no e-mail: the designer themself (Trang manages her department: no manager of her own)
+    expect(await designer.process.testInitiator({})).toEqual({ email: DESIGNER, name: 'Hoàng Thu Trang', manager: null, departments: ['data'] });
+    // someone of another company, or no one, is not found, named in the caller's language; staff may not ask
+    await expect(designer.process.testInitiator({ email: OUTSIDER })).rejects.toMatchObject({ code: 'NOT_FOUND', message: `No member of the company has the e-mail "${OUTSIDER}".` });
+    const vi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(DESIGNER), tenantId, locale: 'vi' }));
+    await expect(vi.process.testInitiator({ email: 'khong-co@senvang.example' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Không có thành viên nào của công ty có email "khong-co@senvang.example".' });
+    await expect((await as(demo.ngoc)).process.testInitiator({ email: demo.hung })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('candidate users, as a list and as FEEL: each may see, claim and complete the task; a claim makes it the claimer\'s; others may not', async () => {
     await publish(oneTask('to-two', { candidateUsers: [demo.hung, demo.lan] }));
     const { id } = await (await as(demo.ngoc)).instance.start({ definitionKey: 'to-two', variables: {} });

@@ -30,6 +30,7 @@ import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
 import { formKeysOf, variablesAt } from '@/engine/validate/variables';
 import { translator, type Locale } from '../../_i18n/messages';
+import { onFormPublished } from '../../_shared/forms-published';
 import { describeFailure, trpc } from '../trpc';
 import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view';
 import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
@@ -72,7 +73,7 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms, processes, decisions, people }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms: initialForms, processes, decisions, people }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -143,6 +144,30 @@ export default function Designer({ processKey, locale, definition, revision: ini
 
   const checkRef = useRef(check);
   checkRef.current = check;
+
+  // The pickers' forms: those of the page's load, and each form published since in another tab
+  // (announced by the form designer) or while this window was away (read again on focus). A form
+  // republished is typed anew: its cached schema is dropped and the drawing checked again.
+  const [forms, setForms] = useState(initialForms);
+  useEffect(() => {
+    const refresh = (key: string | null) => {
+      if (key) formSchemas.current.delete(key);
+      trpc.process.formCatalog
+        .query()
+        .then((list) => {
+          setForms(list);
+          if (key) void checkRef.current?.();
+        })
+        .catch(() => undefined);
+    };
+    const stop = onFormPublished(refresh);
+    const onFocus = () => refresh(null);
+    window.addEventListener('focus', onFocus);
+    return () => {
+      stop();
+      window.removeEventListener('focus', onFocus);
+    };
+  }, []);
 
   /** Checks and saves now; one save at a time, and a change made meanwhile saves again after it. */
   const save = useCallback(async (): Promise<void> => {
@@ -535,7 +560,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
           {testing && (
             <section aria-labelledby="test-run-title">
               <h2 id="test-run-title">{t('designerTestRun')}</h2>
-              <TestRun processKey={processKey} locale={locale} definition={drawn} onHighlight={highlight} />
+              <TestRun processKey={processKey} locale={locale} definition={drawn} onHighlight={highlight} people={people} />
             </section>
           )}
           <section aria-labelledby="properties-title" hidden={testing}>

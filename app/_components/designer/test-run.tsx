@@ -19,6 +19,7 @@ import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale } from '../../_i18n/messages';
 import { JsonForm, type JsonFormProps } from '../json-form';
 import { describeFailure, trpc } from '../trpc';
+import { INITIATOR_VARIABLE } from '../../_shared/started-by';
 
 type FormDef = JsonFormProps['form'] & { key: string };
 type Variables = Record<string, unknown>;
@@ -40,6 +41,8 @@ export interface TestRunProps {
   definition: ProcessDefinitionInput | null;
   /** Marks the diagram: elements waiting now, and those completed so far. */
   onHighlight: (active: string[], done: string[]) => void;
+  /** The company's members, for "started by". */
+  people: { email: string; name: string; title: string | null }[];
 }
 
 /** Scenarios of a test run leave jobs open (a person chooses each result) and start at the simulator's clock. */
@@ -51,7 +54,7 @@ export function scenarioOf(processKey: string, script: RunScript, description?: 
   return scenarioSchema.parse({ ...(description ? { description } : {}), definition: `${processKey}.json`, jobs: 'wait', variables: script.variables, steps });
 }
 
-export function TestRun({ processKey, locale, definition, onHighlight }: TestRunProps) {
+export function TestRun({ processKey, locale, definition, onHighlight, people }: TestRunProps) {
   const t = translator(locale);
   const [script, setScript] = useState<RunScript | null>(null);
   const [forms, setForms] = useState<Map<string, FormDef> | null>(null);
@@ -154,7 +157,23 @@ export function TestRun({ processKey, locale, definition, onHighlight }: TestRun
         </p>
       )}
       {!script || !run ? (
-        <StartPanel form={definition?.startForm ? forms?.get(definition.startForm) : undefined} formKey={definition?.startForm} formsLoaded={forms !== null} locale={locale} onStart={(variables) => setScript({ variables, steps: [] })} />
+        <StartPanel
+          form={definition?.startForm ? forms?.get(definition.startForm) : undefined}
+          formKey={definition?.startForm}
+          formsLoaded={forms !== null}
+          locale={locale}
+          people={people}
+          onStart={async (variables, startedBy) => {
+            // What the server gives a person's start: who they are, their manager and departments (initiator.ts).
+            try {
+              const initiator = await trpc.process.testInitiator.query(startedBy ? { email: startedBy } : {});
+              setNotice(null);
+              setScript({ variables: { ...variables, [INITIATOR_VARIABLE]: initiator }, steps: [] });
+            } catch (error) {
+              setNotice({ error: true, text: describeFailure(error).message });
+            }
+          }}
+        />
       ) : (
         <>
           <p className="test-run-status" role="status" data-testid="test-run-status">
@@ -265,19 +284,36 @@ export function TestRun({ processKey, locale, definition, onHighlight }: TestRun
   );
 }
 
-/** The data a run starts with: the start form when the company has it published, else JSON. */
-function StartPanel({ form, formKey, formsLoaded, locale, onStart }: { form: FormDef | undefined; formKey: string | undefined; formsLoaded: boolean; locale: Locale; onStart: (variables: Variables) => void }) {
+/** The data a run starts with (the start form when the company has it published, else JSON), and who starts it. */
+function StartPanel({ form, formKey, formsLoaded, locale, people, onStart }: { form: FormDef | undefined; formKey: string | undefined; formsLoaded: boolean; locale: Locale; people: TestRunProps['people']; onStart: (variables: Variables, startedBy: string) => Promise<void> }) {
   const t = translator(locale);
+  const id = useId();
+  const [startedBy, setStartedBy] = useState('');
   if (!formsLoaded) return <p className="muted">…</p>;
   return (
     <section aria-labelledby="start-title">
       <h3 id="start-title">{t('testRunStartTitle')}</h3>
+      <label htmlFor={`${id}-by`} className="props-field">
+        {t('testRunStartedBy')}
+        <select id={`${id}-by`} value={startedBy} onChange={(e) => setStartedBy(e.target.value)} aria-describedby={`${id}-by-note`} data-testid="test-run-started-by">
+          <option value="">{t('testRunStartedByMe')}</option>
+          {people.map((p) => (
+            <option key={p.email} value={p.email}>
+              {p.name}
+              {p.title ? ` · ${p.title}` : ''}
+            </option>
+          ))}
+        </select>
+        <span id={`${id}-by-note`} className="muted small">
+          {t('testRunStartedByHint')}
+        </span>
+      </label>
       {form ? (
-        <JsonForm form={form} locale={locale} submitLabel={t('testRunStart')} onSubmit={async (data) => onStart(data)} />
+        <JsonForm form={form} locale={locale} submitLabel={t('testRunStart')} onSubmit={(data) => onStart(data, startedBy)} />
       ) : (
         <>
           {formKey && <p className="muted small">{t('testRunFormMissing', { key: formKey })}</p>}
-          <JsonData label={t('testRunStartData')} submitLabel={t('testRunStart')} locale={locale} onSubmit={onStart} />
+          <JsonData label={t('testRunStartData')} submitLabel={t('testRunStart')} locale={locale} onSubmit={(data) => void onStart(data, startedBy)} />
         </>
       )}
     </section>

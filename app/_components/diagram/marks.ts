@@ -14,6 +14,8 @@ interface BusinessObject {
 interface Shape {
   id: string;
   businessObject?: BusinessObject;
+  /** The external label of an event, gateway, data object or flow. */
+  label?: Shape;
 }
 /** The part of a bpmn-js instance these helpers use (Viewer, NavigatedViewer and Modeler alike). */
 export interface BpmnInstance {
@@ -33,6 +35,8 @@ export function showTranslations(m: BpmnInstance, locale: Locale) {
     if (own?.text && own.text !== bo.name) {
       bo.name = own.text;
       eventBus.fire('element.changed', { element });
+      // An event's, a gateway's or a flow's name is drawn by its label, an element of its own.
+      if (element.label) eventBus.fire('element.changed', { element: element.label });
     }
   }
 }

@@ -10,7 +10,9 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import { groupMembers, groups, memberships, users } from '@/db/schema';
-import type { Actor } from '../actor';
+import { translator } from '../../_i18n/messages';
+import type { Actor, Locale } from '../actor';
+import { AppError } from '../errors';
 
 import { INITIATOR_VARIABLE } from '@/app/_shared/started-by';
 
@@ -50,6 +52,34 @@ export function managerEmailSql(tenantParam: string, userParam: string): string 
 
 /** The `initiator` variable for `actor` (one query: their manager). */
 export async function initiatorFor(db: Executor, actor: Actor): Promise<Initiator> {
+  return initiatorWith(actor, await managerOf(db, actor.tenantId, actor.userId));
+}
+
+/**
+ * The `initiator` a member of the company would be given on starting a process now, found by
+ * e-mail: what the designer's test run starts with when "started by" names someone. NOT_FOUND,
+ * naming the address, for anyone who is not the company's.
+ */
+export async function initiatorOfMember(db: Executor, tenantId: string, email: string, locale: Locale): Promise<Initiator> {
+  const [member] = await db
+    .select({ userId: users.id, email: users.email, name: users.displayName })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(users.email, email.trim().toLowerCase())))
+    .limit(1);
+  if (!member) throw new AppError('NOT_FOUND', translator(locale)('initiatorNotMember', { email }));
+  const departments = await db
+    .select({ key: groups.key })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(and(eq(groupMembers.tenantId, tenantId), eq(groupMembers.userId, member.userId)))
+    .orderBy(asc(groups.key))
+    .limit(1_000);
+  return { email: member.email, name: member.name, manager: await managerOf(db, tenantId, member.userId), departments: departments.map((d) => d.key) };
+}
+
+/** The e-mail of a member's manager: the manager of the first department (by key) they belong to as a member that has one. */
+async function managerOf(db: Executor, tenantId: string, userId: string): Promise<string | null> {
   const [manager] = await db
     .select({ email: users.email })
     .from(mine)
@@ -57,10 +87,10 @@ export async function initiatorFor(db: Executor, actor: Actor): Promise<Initiato
     .innerJoin(boss, and(eq(boss.groupId, mine.groupId), eq(boss.role, 'manager'), ne(boss.userId, mine.userId)))
     .innerJoin(memberships, and(eq(memberships.tenantId, mine.tenantId), eq(memberships.userId, boss.userId)))
     .innerJoin(users, eq(users.id, boss.userId))
-    .where(and(eq(mine.tenantId, actor.tenantId), eq(mine.userId, actor.userId), eq(mine.role, 'member')))
+    .where(and(eq(mine.tenantId, tenantId), eq(mine.userId, userId), eq(mine.role, 'member')))
     .orderBy(asc(groups.key))
     .limit(1);
-  return initiatorWith(actor, manager?.email ?? null);
+  return manager?.email ?? null;
 }
 
 /** The start variables with the initiator set (the server's value wins over anything submitted). */

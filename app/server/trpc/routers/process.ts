@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { keySchema } from '@/engine';
 import { decisionCatalog, deleteScenario, formCatalog, peopleCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
 import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, getVersion, importDraft, listProcesses, publishDraft, publishPreview, saveDraft, jsonBytes, MAX_DRAFT_BYTES } from '../../services/drafts';
+import { initiatorFor, initiatorOfMember } from '../../services/initiator';
 import { designerProcedure, router } from '../init';
 
 /** Designers and admins: the processes as the designer sees them (drafts and published versions). */
@@ -57,6 +58,10 @@ export const processRouter = router({
   decisionCatalog: design.query(({ ctx }) => decisionCatalog(ctx.db, ctx.actor.tenantId)),
   /** The company's members, for a user task's assignee picker. */
   peopleCatalog: design.query(({ ctx }) => peopleCatalog(ctx.db, ctx.actor.tenantId)),
+  /** The `initiator` a test run starts with: the caller's own, or that of the member named (the company's only). */
+  testInitiator: design
+    .input(z.object({ email: z.string().max(320).optional() }))
+    .query(({ ctx, input }) => (input.email ? initiatorOfMember(ctx.db, ctx.actor.tenantId, input.email, ctx.locale) : initiatorFor(ctx.db, ctx.actor))),
   /** The draft as canonical JSON or BPMN. */
   export: design.input(z.object({ key: keySchema, format: z.enum(['json', 'bpmn']) })).query(({ ctx, input }) => exportDraft(ctx.db, ctx.actor.tenantId, input, ctx.locale)),
 });
