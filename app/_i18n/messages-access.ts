@@ -22,6 +22,7 @@ export const accessEn = {
   action_exportProcesses: 'export processes',
   action_designProcesses: 'design processes',
   action_designForms: 'design forms',
+  action_designDecisions: 'design decision tables',
 } as const;
 
 export const accessVi: Record<keyof typeof accessEn, string> = {
@@ -42,6 +43,7 @@ export const accessVi: Record<keyof typeof accessEn, string> = {
   action_exportProcesses: 'xuất quy trình ra tệp',
   action_designProcesses: 'thiết kế quy trình',
   action_designForms: 'thiết kế biểu mẫu',
+  action_designDecisions: 'thiết kế bảng quyết định',
 };
 
 /** The action an admin or designer procedure names in its refusal. */

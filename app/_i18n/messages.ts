@@ -1,5 +1,6 @@
 /** UI texts in English and Vietnamese. Every key exists in both (checked by the type). */
 import { accessEn, accessVi } from './messages-access';
+import { decisionsEn, decisionsVi } from './messages-decisions';
 import { designerEn, designerVi } from './messages-designer';
 import { limitsEn, limitsVi } from './messages-limits';
 import { membersEn, membersVi } from './messages-members';
@@ -316,6 +317,7 @@ const en = {
   redelivered: 'Queued to be sent again.',
   ...membersEn,
   ...designerEn,
+  ...decisionsEn,
   ...accessEn,
   ...sendingEn,
   ...limitsEn,
@@ -635,6 +637,7 @@ const vi: Record<MessageKey, string> = {
   ...membersVi,
   ...accessVi,
   ...designerVi,
+  ...decisionsVi,
   ...sendingVi,
   ...limitsVi,
 };

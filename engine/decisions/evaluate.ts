@@ -41,6 +41,22 @@ export function isSingleHit(decision: Decision): boolean {
 }
 
 function evaluateTable(decision: Decision, scope: Variables): DecisionResult {
+  const matched = matchRules(decision, scope);
+  return Array.isArray(matched) ? applyHitPolicy(decision, matched) : matched;
+}
+
+/**
+ * A table evaluated on sample variables, saying which rules (1-based) matched: the table editor's
+ * Try it. The table alone: what it requires is read from the variables, as if already evaluated.
+ */
+export function tryDecision(decision: Decision, variables: Variables): { result: DecisionResult; matched: number[] } {
+  const matched = matchRules(decision, { ...variables });
+  if (!Array.isArray(matched)) return { result: matched, matched: [] };
+  return { result: applyHitPolicy(decision, matched), matched: matched.map((m) => m.index + 1) };
+}
+
+/** The rules whose every input entry holds, with their outputs; or what stopped the table. */
+function matchRules(decision: Decision, scope: Variables): { index: number; outputs: RuleOutput }[] | { ok: false; message: string } {
   const inputValues = decision.inputs.map((input) => evaluateExpression(input.expression, scope).value);
   const matched: { index: number; outputs: RuleOutput }[] = [];
   for (const [index, rule] of decision.rules.entries()) {
@@ -61,7 +77,7 @@ function evaluateTable(decision: Decision, scope: Variables): DecisionResult {
     for (const [i, output] of decision.outputs.entries()) outputs[output.name] = evaluateExpression(rule.outputEntries[i]!, scope).value;
     matched.push({ index, outputs });
   }
-  return applyHitPolicy(decision, matched);
+  return matched;
 }
 
 function applyHitPolicy(decision: Decision, matched: { index: number; outputs: RuleOutput }[]): DecisionResult {

@@ -11,6 +11,10 @@ export type HitPolicy = (typeof hitPolicies)[number];
 
 const id = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/);
 const feel = z.string().max(2_000);
+/** The types a table's columns are written in (DMN typeRef, FEEL's names). */
+export const typeRefs = ['string', 'number', 'boolean', 'date'] as const;
+export type TypeRef = (typeof typeRefs)[number];
+const typeRef = z.enum(typeRefs);
 
 export const decisionSchema = z.strictObject({
   id,
@@ -20,13 +24,26 @@ export const decisionSchema = z.strictObject({
   hitPolicy: z.enum(hitPolicies).default('UNIQUE'),
   /** With COLLECT: combine the single output's values. */
   aggregation: z.enum(['SUM', 'MIN', 'MAX', 'COUNT']).optional(),
-  inputs: z.array(z.strictObject({ id: id.optional(), label: z.string().max(500).optional(), expression: feel.min(1) })).max(100),
+  inputs: z
+    .array(
+      z.strictObject({
+        id: id.optional(),
+        label: z.string().max(500).optional(),
+        expression: feel.min(1),
+        /** What the expression gives (DMN typeRef): checked against the entries, and the Try it field's kind. */
+        typeRef: typeRef.optional(),
+        /** The values the input can take, as FEEL unary tests (DMN inputValues): the domain gaps are looked for in. */
+        values: z.array(feel).max(200).optional(),
+      }),
+    )
+    .max(100),
   outputs: z
     .array(
       z.strictObject({
         id: id.optional(),
         name: z.string().min(1).max(200),
         label: z.string().max(500).optional(),
+        typeRef: typeRef.optional(),
         /** Allowed values in priority order (PRIORITY and OUTPUT ORDER use it), as FEEL literals. */
         values: z.array(z.string()).optional(),
       }),

@@ -2,6 +2,8 @@
 declare module 'dmn-moddle' {
   export interface Moddle {
     fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[] }>;
+    toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>;
+    create(type: string, attrs?: Record<string, unknown>): unknown;
   }
   export function DmnModdle(packages?: Record<string, unknown>, options?: Record<string, unknown>): Moddle;
 }

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, processScenarios, tasks, tenants, users } from '@/db/schema';
+import { decisions, delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, processScenarios, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -135,6 +135,16 @@ const matrix: Record<string, Row> = {
   'form.design': { access: 'designer', input: () => ({ key: 'invoice-decision' }), deny: theirs },
   'form.publish': { access: 'designer', input: () => ({ design: { key: 'matrix-form', version: 1, title: { en: '', vi: '' }, fields: 'none' }, baseVersion: null }) },
   'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },
+  // The decision-table editor: the company's tables; one of ours (the other company has none by that key);
+  // a table with a broken cell stops past authorization with a BAD_REQUEST naming the cell, nothing published.
+  'decision.list': { access: 'designer' },
+  // The tables a test run evaluates: ours by key; another company's keys are simply not theirs (an empty list).
+  'process.decisionTables': { access: 'designer', input: async (f) => ({ keys: [await matrixDecision(f)] }) },
+  'decision.get': { access: 'designer', input: async (f) => ({ key: await matrixDecision(f) }), deny: theirs },
+  'decision.publish': {
+    access: 'designer',
+    input: () => ({ decision: { id: 'matrix-table', inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['< 5 ]'], outputEntries: ['"a"'] }] }, baseVersion: null }),
+  },
   'process.export': {
     access: 'designer',
     input: async (f) => {
@@ -270,6 +280,13 @@ async function matrixDraft(f: Fixtures): Promise<{ key: string }> {
   const content = { formatVersion: 1, key: 'matrix-stale', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] };
   await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-stale', content, revision: 2, updatedBy: f.userId('designer') }).onConflictDoNothing();
   return { key: 'matrix-stale' };
+}
+
+/** A decision table of ours (published once; the same key for every persona). */
+async function matrixDecision(f: Fixtures): Promise<string> {
+  const content = { id: 'matrix-decision', requires: [], hitPolicy: 'FIRST' as const, inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['-'], outputEntries: ['"accounting"'] }] };
+  await f.db.insert(decisions).values({ tenantId: f.tenantId, key: 'matrix-decision', version: 1, name: 'Matrix', content }).onConflictDoNothing();
+  return 'matrix-decision';
 }
 
 /** A new staff member of ours (for a command that removes one). */

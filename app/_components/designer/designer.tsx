@@ -30,7 +30,7 @@ import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { validateDefinition } from '@/engine/validate/validate';
 import { formKeysOf, variablesAt } from '@/engine/validate/variables';
 import { translator, type Locale } from '../../_i18n/messages';
-import { onFormPublished } from '../../_shared/forms-published';
+import { onPublished } from '../../_shared/published';
 import { describeFailure, trpc } from '../trpc';
 import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view';
 import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
@@ -73,7 +73,7 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms: initialForms, processes, decisions, people }: DesignerProps) {
+export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms: initialForms, processes, decisions: initialDecisions, people }: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -145,22 +145,28 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const checkRef = useRef(check);
   checkRef.current = check;
 
-  // The pickers' forms: those of the page's load, and each form published since in another tab
-  // (announced by the form designer) or while this window was away (read again on focus). A form
-  // republished is typed anew: its cached schema is dropped and the drawing checked again.
+  // The pickers' forms and decision tables: those of the page's load, and each published since in
+  // another tab (announced by the form designer or the table editor) or while this window was away
+  // (read again on focus). A form republished is typed anew: its cached schema is dropped and the
+  // drawing checked again.
   const [forms, setForms] = useState(initialForms);
+  const [decisions, setDecisions] = useState(initialDecisions);
   useEffect(() => {
-    const refresh = (key: string | null) => {
-      if (key) formSchemas.current.delete(key);
+    const refresh = (formKey: string | null) => {
+      if (formKey) formSchemas.current.delete(formKey);
       trpc.process.formCatalog
         .query()
         .then((list) => {
           setForms(list);
-          if (key) void checkRef.current?.();
+          if (formKey) void checkRef.current?.();
         })
         .catch(() => undefined);
+      trpc.process.decisionCatalog
+        .query()
+        .then(setDecisions)
+        .catch(() => undefined);
     };
-    const stop = onFormPublished(refresh);
+    const stop = onPublished((published) => refresh(published.kind === 'form' ? published.key : null));
     const onFocus = () => refresh(null);
     window.addEventListener('focus', onFocus);
     return () => {

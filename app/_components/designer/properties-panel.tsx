@@ -406,7 +406,25 @@ function DecisionFields({ element, services, locale, decisions }: { element: Dia
         hint={t('propsDecisionHint')}
         testId="prop-decision"
       />
+      <span className="props-links small">
+        {attr('decisionRef') && (
+          <a href={`/decisions/${encodeURIComponent(attr('decisionRef'))}`} target="_blank" rel="noopener" data-testid="open-decision">
+            {t('decisionOpenInEditor', { key: attr('decisionRef') })}
+          </a>
+        )}
+        <a href={`/decisions/new?key=${encodeURIComponent(suggestedFormKey(element.id).replace(/-form$/, '-table'))}`} target="_blank" rel="noopener" data-testid="new-decision">
+          {t('decisionNewFromTask')}
+        </a>
+      </span>
       <CommitField label={t('propsResultVariable')} value={attr('resultVariable')} onCommit={(v) => set('resultVariable', v)} placeholder="approver" error={variableProblem ? t('propsResultVariableInvalid') : null} testId="prop-result-variable" />
+      <Picker
+        label={t('propsMapResult')}
+        value={attr('mapDecisionResult')}
+        options={(['singleEntry', 'singleResult', 'collectEntries'] as const).map((m) => ({ value: m, label: t(`mapResult_${m}`) }))}
+        none={t('mapResult_resultList')}
+        onPick={(v) => set('mapDecisionResult', v)}
+        testId="prop-map-result"
+      />
     </>
   );
 }

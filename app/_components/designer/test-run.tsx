@@ -11,6 +11,7 @@
  */
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { compile, type CompiledProcess } from '@/engine/compile/compile';
+import type { Decision } from '@/engine/decisions/model';
 import { localize, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
 import { flatten } from '@/engine/model/scopes';
 import { scenarioSchema, type Scenario, type ScenarioStep } from '@/engine/simulate/scenario';
@@ -62,14 +63,32 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   const [verdicts, setVerdicts] = useState<Verdict[] | null>(null);
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
 
+  // The decision tables its business rule tasks call: the company's latest versions, as a publish would pin them.
+  const decisionKeys = useMemo(() => [...new Set((definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []).flatMap((e) => (e.type === 'businessRuleTask' ? [e.decisionRef] : [])))].sort(), [definition]);
+  const [decisions, setDecisions] = useState<Decision[] | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    if (decisionKeys.length === 0) {
+      setDecisions([]);
+      return;
+    }
+    trpc.process.decisionTables
+      .query({ keys: decisionKeys.filter((k) => /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/.test(k)) })
+      .then((found) => !cancelled && setDecisions(found as Decision[]))
+      .catch(() => !cancelled && setDecisions([]));
+    return () => {
+      cancelled = true;
+    };
+  }, [decisionKeys.join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const compiled = useMemo((): { process: CompiledProcess } | { error: string } | null => {
-    if (!definition) return null;
+    if (!definition || decisions === null) return null;
     try {
-      return { process: compile(definition) };
+      return { process: compile(definition, { decisions }) };
     } catch (error) {
       return { error: (error as Error).message };
     }
-  }, [definition]);
+  }, [definition, decisions]);
   const process = compiled && 'process' in compiled ? compiled.process : null;
 
   const elements = useMemo(() => (definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []), [definition]);

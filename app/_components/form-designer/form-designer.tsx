@@ -18,7 +18,7 @@ import { isRunnablePattern } from '@/engine/forms/patterns';
 import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import { JsonForm } from '../json-form';
 import { describeFailure, trpc } from '../trpc';
-import { announceFormPublished } from '../../_shared/forms-published';
+import { announcePublished } from '../../_shared/published';
 
 const PALETTE = FIELD_KINDS.filter((k) => k !== 'custom');
 /** Kinds a table's column may be. */
@@ -119,7 +119,7 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
     try {
       const done = await trpc.form.publish.mutate({ design, baseVersion });
       setChanged(false);
-      announceFormPublished(done.key);
+      announcePublished({ kind: 'form', key: done.key });
       setNotice({ error: false, text: t('formPublished', { version: done.version }) });
       router.replace(`/forms/${done.key}`);
       router.refresh();

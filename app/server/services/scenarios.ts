@@ -5,7 +5,7 @@
  * draft with the same forms the inbox will show.
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { scenarioSchema } from '@/engine';
+import { scenarioSchema, type Decision } from '@/engine';
 import type { Executor } from '@/db/client';
 import { localizeFormTitle } from '@/engine/forms/form';
 import { decisions, forms, memberships, processDefinitions, processDrafts, processScenarios, users } from '@/db/schema';
@@ -87,6 +87,26 @@ export async function latestForms(db: Executor, tenantId: string, keys: string[]
     .from(forms)
     .where(and(eq(forms.tenantId, tenantId), inArray(forms.key, keys)))
     .orderBy(forms.key, desc(forms.version));
+}
+
+/**
+ * The latest version of the company's decision tables named, and of those they require (followed
+ * to 100 tables at most): what a test run evaluates a draft's business rule tasks with, as a
+ * publish would pin them.
+ */
+export async function latestDecisions(db: Executor, tenantId: string, keys: string[]): Promise<Decision[]> {
+  const found = new Map<string, Decision>();
+  let wanted = [...new Set(keys)];
+  while (wanted.length > 0 && found.size < 100) {
+    const rows = await db
+      .selectDistinctOn([decisions.key], { key: decisions.key, content: decisions.content })
+      .from(decisions)
+      .where(and(eq(decisions.tenantId, tenantId), inArray(decisions.key, wanted.slice(0, 100 - found.size))))
+      .orderBy(decisions.key, desc(decisions.version));
+    for (const row of rows) found.set(row.key, row.content);
+    wanted = [...new Set(rows.flatMap((r) => r.content.requires))].filter((k) => !found.has(k));
+  }
+  return [...found.values()];
 }
 
 /** The company's forms (the latest version of each) for the designer's pickers: key, title in the caller's language, version. */

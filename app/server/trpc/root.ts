@@ -9,6 +9,7 @@ import { jobRouter } from './routers/job';
 import { memberRouter } from './routers/member';
 import { messageRouter } from './routers/message';
 import { outboxRouter } from './routers/outbox';
+import { decisionRouter } from './routers/decision';
 import { formRouter } from './routers/form';
 import { processRouter } from './routers/process';
 import { sessionRouter } from './routers/session';
@@ -20,6 +21,7 @@ export const appRouter = router({
   session: sessionRouter,
   definition: definitionRouter,
   form: formRouter,
+  decision: decisionRouter,
   process: processRouter,
   instance: instanceRouter,
   task: taskRouter,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { keySchema } from '@/engine';
-import { decisionCatalog, deleteScenario, formCatalog, peopleCatalog, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
+import { decisionSchema, keySchema } from '@/engine';
+import { decisionCatalog, deleteScenario, formCatalog, peopleCatalog, latestDecisions, latestForms, listScenarios, saveScenario } from '../../services/scenarios';
 import { createDraft, departmentNames, discardDraft, exportDraft, getDraft, getVersion, importDraft, listProcesses, publishDraft, publishPreview, saveDraft, jsonBytes, MAX_DRAFT_BYTES } from '../../services/drafts';
 import { initiatorFor, initiatorOfMember } from '../../services/initiator';
 import { designerProcedure, router } from '../init';
@@ -52,6 +52,8 @@ export const processRouter = router({
   deleteScenario: design.input(z.object({ key: keySchema, name: z.string().min(1).max(100) })).mutation(({ ctx, input }) => deleteScenario(ctx.db, ctx.actor, input)),
   /** The latest published version of each form named (a draft's start and task forms), for its test runs. */
   forms: design.input(z.object({ keys: z.array(keySchema).max(200) })).query(({ ctx, input }) => latestForms(ctx.db, ctx.actor.tenantId, input.keys)),
+  /** The decision tables named (latest version of each, with those they require): what a test run evaluates. */
+  decisionTables: design.input(z.object({ keys: z.array(decisionSchema.shape.id).max(100) })).query(({ ctx, input }) => latestDecisions(ctx.db, ctx.actor.tenantId, input.keys)),
   /** The company's forms (latest version of each: key, title, version), for the designer's form pickers. */
   formCatalog: design.query(({ ctx }) => formCatalog(ctx.db, ctx.actor.tenantId, ctx.locale)),
   /** The company's decision tables (latest version of each), for a business rule task's picker. */
