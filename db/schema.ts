@@ -225,6 +225,29 @@ export const processDrafts = pgTable(
 );
 
 /**
+ * A form's draft in the form designer: the designer's model (engine/forms/authoring.ts) as last
+ * saved, valid or not — what is wrong is listed, and only publishing refuses it. One per key and
+ * company, with an optimistic revision; publishing turns it into the form's next version and
+ * removes it.
+ */
+export const formDrafts = pgTable(
+  'form_drafts',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    key: text('key').notNull(),
+    design: jsonb('design').$type<Record<string, unknown>>().notNull(),
+    revision: integer('revision').notNull().default(1),
+    /** The version the draft was started from (null: a new form). */
+    baseVersion: integer('base_version'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('form_drafts_tenant_key_idx').on(t.tenantId, t.key)],
+);
+
+/**
  * Test runs the designer kept with a process: each a scenario (engine/simulate/scenario.ts, the
  * format `trellis test` runs), by name per process and company. They belong to the process, not
  * to a version: the page runs them against the draft, and `trellis test` against an export.

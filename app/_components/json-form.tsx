@@ -3,7 +3,7 @@
 import Form from '@rjsf/core';
 import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type RJSFValidationError, type UiSchema, type WidgetProps } from '@rjsf/utils';
 import { useMemo, useState } from 'react';
-import { localizeFormSchema, type LocalizableForm } from '@/engine/forms/form';
+import { localizeFormSchema, patternMessageAt, type JsonSchema, type LocalizableForm } from '@/engine/forms/form';
 import { formatVnd } from '../_i18n/format';
 import { translator, type Locale } from '../_i18n/messages';
 import type { FieldError } from '../server/errors';
@@ -69,7 +69,7 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
         // A field shown only when a condition holds sends nothing once hidden again (the server would refuse it).
         omitExtraData
         // An unmet `if`/`then` is reported on the fields `then` requires; its own summary only adds noise.
-        transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => (locale === 'vi' ? toVietnamese(e) : e))}
+        transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => withPatternMessage(locale === 'vi' ? toVietnamese(e) : e, schema as JsonSchema))}
         extraErrors={failure ? toErrorSchema(failure.fields) : undefined}
         disabled={busy}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
@@ -197,6 +197,13 @@ const VI_MESSAGES: Record<string, (params: Record<string, unknown>) => string> =
   oneOf: () => 'phải chọn một giá trị trong danh sách',
   const: () => 'phải chọn một giá trị trong danh sách',
 };
+
+/** A pattern error says what the designer wrote for the field (its pattern message), not the regular expression. */
+function withPatternMessage(error: RJSFValidationError, schema: JsonSchema): RJSFValidationError {
+  if (error.name !== 'pattern' || !error.schemaPath) return error;
+  const message = patternMessageAt(schema, error.schemaPath);
+  return message ? { ...error, message, stack: `${error.property ?? ''} ${message}`.trim() } : error;
+}
 
 function toVietnamese(error: RJSFValidationError): RJSFValidationError {
   const make = error.name ? VI_MESSAGES[error.name] : undefined;

@@ -7,6 +7,7 @@ import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fieldTitles, type JsonSchema } from '@/engine';
+import { localizeFormSchema, patternMessageAt, type LocalizableForm } from '@/engine/forms/form';
 import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
 import { checkVariableDepth } from '@/engine/runtime/budget';
 import type { FormRow } from '@/db/schema';
@@ -66,19 +67,22 @@ export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' |
   if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
   if (validate(data)) return data as Record<string, unknown>;
   const titles = fieldTitles(form, locale);
-  const fields = uniqueFields((validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toFieldError(e, titles)));
+  const localized = localizeFormSchema({ schema: form.schema, i18n: form.i18n } as LocalizableForm, locale);
+  const fields = uniqueFields((validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toFieldError(e, titles, localized)));
   const names = fields.map((f) => `${f.label} (${f.field}): ${f.message}`).join('; ');
   throw new AppError('BAD_REQUEST', `The form "${form.key}" has invalid fields: ${names}`, fields);
 }
 
-function toFieldError(error: ErrorObject, titles: Record<string, string>): FieldError {
+function toFieldError(error: ErrorObject, titles: Record<string, string>, schema: JsonSchema): FieldError {
   const segments = error.instancePath.split('/').filter(Boolean);
   if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
   if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
   if (error.keyword === 'unevaluatedProperties') segments.push(String((error.params as { unevaluatedProperty: string }).unevaluatedProperty));
   const field = segments.join('.') || '(form)';
   const label = Object.hasOwn(titles, segments[0] ?? '') ? titles[segments[0]!]! : field;
-  const message = error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid');
+  // A pattern the designer explained is refused in their words, in the caller's language.
+  const explained = error.keyword === 'pattern' ? patternMessageAt(schema, error.schemaPath) : undefined;
+  const message = explained ?? (error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid'));
   return { field, label, message };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDesignForm, designFormSchema, fromFormDefinition, keyFromLabel, newField, toFormDefinition, type DesignForm } from './authoring';
 import { expenseClaim } from './fixtures/expense-claim';
-import { formDefinitionSchema, localizeFormSchema, type FormDefinition, type JsonSchema } from './form';
+import { formDefinitionSchema, localizeFormSchema, patternMessageAt, type FormDefinition, type JsonSchema } from './form';
 
 const root = process.cwd();
 /** Every form of the template library, and the RJSF playground samples of the corpus (copied into fixtures). */
@@ -132,5 +132,29 @@ describe('keys and checks', () => {
       { field: 'note', code: 'showWhenLater' },
       { field: 'why', code: 'showWhenType' },
     ]);
+  });
+
+  it('takes a default value the field accepts, refuses one it would refuse, and publishes it as the schema’s default', () => {
+    const f = (field: Partial<DesignForm['fields'][number]> & { kind: DesignForm['fields'][number]['kind'] }) => ({ ...newField(field.kind, 'x', { en: 'X', vi: 'X' }), ...field });
+    const codes = (field: DesignForm['fields'][number]) => checkDesignForm({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [field] }, () => true).map((p) => p.code);
+    expect(codes(f({ kind: 'money', default: 5_000_000 }))).toEqual([]);
+    expect(codes(f({ kind: 'money', default: 1.5 }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'number', default: 50, max: 10 }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'number', default: 'mười' }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'yesNo', default: true }))).toEqual([]);
+    expect(codes(f({ kind: 'yesNo', default: 'yes' }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'select', options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }], default: 'travel' }))).toEqual([]);
+    expect(codes(f({ kind: 'select', options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }], default: 'office' }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'date', default: '2026-12-31' }))).toEqual([]);
+    expect(codes(f({ kind: 'date', default: '31/12/2026' }))).toEqual(['defaultWrong']);
+    expect(codes(f({ kind: 'text', default: 'Hà Nội', maxLength: 3 }))).toEqual(['defaultWrong']);
+    // a pattern's message, in both languages, travels with the field and reads back as written
+    const taxCode = f({ kind: 'text', pattern: '^[0-9]{10}([0-9]{3})?$', patternMessage: { en: 'Write the tax code as 10 or 13 digits', vi: 'Mã số thuế gồm 10 hoặc 13 chữ số' } });
+    const withMessage = toFormDefinition({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [taxCode] });
+    expect(localizeFormSchema(withMessage, 'vi').properties).toMatchObject({ x: { pattern: '^[0-9]{10}([0-9]{3})?$', 'x-pattern-message': 'Mã số thuế gồm 10 hoặc 13 chữ số' } });
+    expect(patternMessageAt(localizeFormSchema(withMessage, 'en'), '#/properties/x/pattern')).toBe('Write the tax code as 10 or 13 digits');
+    expect(fromFormDefinition(withMessage).fields[0]).toEqual(taxCode);
+    const published = toFormDefinition({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [f({ kind: 'money', default: 5_000_000 })] });
+    expect((published.schema as unknown as { properties: Record<string, { default?: unknown }> }).properties.x!.default).toBe(5_000_000);
   });
 });

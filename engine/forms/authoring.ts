@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { keySchema, localize, type LocalizedText } from '../model/definition';
-import type { FormDefinition, JsonSchema } from './form';
+import { PATTERN_MESSAGE, type FormDefinition, type JsonSchema } from './form';
 
 export const FIELD_KINDS = ['text', 'longText', 'number', 'money', 'percent', 'date', 'dateTime', 'email', 'phone', 'select', 'radio', 'checkboxes', 'yesNo', 'person', 'department', 'heading', 'rows', 'custom'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
@@ -54,6 +54,8 @@ export interface DesignField {
   maxLength?: number;
   /** Texts: a regular expression the value must match (run by the linear-time engine). */
   pattern?: string;
+  /** What a value that does not match the pattern is told, in both languages. */
+  patternMessage?: Texts;
   default?: string | number | boolean;
   /** Select, radio and checkboxes. */
   options?: FieldOption[];
@@ -92,6 +94,7 @@ const fieldShape = {
   minLength: z.number().int().min(0).max(100_000).optional(),
   maxLength: z.number().int().min(0).max(100_000).optional(),
   pattern: z.string().max(500).optional(),
+  patternMessage: texts(500).optional(),
   default: z.union([z.string().max(2_000), z.number(), z.boolean()]).optional(),
   options: z.array(z.strictObject({ value: z.string().max(200), label: texts(500) })).max(200).optional(),
   showWhen: showWhenSchema.optional(),
@@ -195,6 +198,8 @@ function compileField(field: DesignField): { schema: JsonSchema; ui: Record<stri
       s.type = 'string';
       if (field.kind === 'phone') s.pattern = field.pattern ?? PHONE_PATTERN;
       else if (field.pattern) s.pattern = field.pattern;
+      if (s.pattern && field.patternMessage?.en) s[PATTERN_MESSAGE] = field.patternMessage.en;
+      if (s.pattern && field.patternMessage?.vi) vi.patternMessage = field.patternMessage.vi;
       setNumber(s, 'minLength', field.minLength);
       setNumber(s, 'maxLength', field.maxLength);
       break;
@@ -405,6 +410,8 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
   if (kind === 'phone' && s.pattern !== PHONE_PATTERN) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText'].includes(kind)) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText', 'phone'].includes(kind)) {
+    const message = { en: typeof s[PATTERN_MESSAGE] === 'string' ? (s[PATTERN_MESSAGE] as string) : '', vi: typeof texts.patternMessage === 'string' ? texts.patternMessage : '' };
+    if (message.en || message.vi) field.patternMessage = message;
     assign('minLength', num(s.minLength));
     assign('maxLength', num(s.maxLength));
   }
@@ -436,7 +443,7 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
   }
   // A widget the kind implies is written again by it; another (a select's, a number's updown) is kept as it was; a table's columns are its own.
   const keepUi = Object.fromEntries(Object.entries(ui).filter(([name]) => !(name === 'items' && kind === 'rows') && !(name === 'ui:widget' && WIDGET[kind] !== undefined)));
-  const keepTexts = Object.fromEntries(Object.entries(texts).filter(([name]) => !['title', 'description', 'options', 'columns'].includes(name)));
+  const keepTexts = Object.fromEntries(Object.entries(texts).filter(([name]) => !['title', 'description', 'options', 'columns', ...(['text', 'longText', 'phone'].includes(kind) ? ['patternMessage'] : [])].includes(name)));
   if (Object.keys(keepSchema).length > 0) (field.keep ??= {}).schema = keepSchema;
   if (Object.keys(keepUi).length > 0) (field.keep ??= {}).ui = { ...(field.keep?.ui ?? {}), ...keepUi };
   if (Object.keys(keepTexts).length > 0) (field.keep ??= {}).texts = keepTexts;
@@ -456,6 +463,7 @@ function edits(kind: FieldKind, keyword: string): boolean {
     case 'maxLength':
       return ['text', 'longText', 'phone'].includes(kind);
     case 'pattern':
+    case PATTERN_MESSAGE:
       return ['text', 'longText', 'phone'].includes(kind);
     case 'minimum':
     case 'maximum':
@@ -502,7 +510,7 @@ export function keyFromLabel(label: string, taken: readonly string[] = []): stri
 export interface FormProblem {
   /** The field at fault (`lines.amount` for a column), or null for the form. */
   field: string | null;
-  code: 'keyEmpty' | 'keyInvalid' | 'keyReserved' | 'keyTaken' | 'labelMissing' | 'optionsMissing' | 'optionTaken' | 'rangeInverted' | 'lengthInverted' | 'patternInvalid' | 'columnsMissing' | 'showWhenUnknown' | 'showWhenLater' | 'showWhenType' | 'titleMissing';
+  code: 'keyEmpty' | 'keyInvalid' | 'keyReserved' | 'keyTaken' | 'labelMissing' | 'optionsMissing' | 'optionTaken' | 'rangeInverted' | 'lengthInverted' | 'patternInvalid' | 'columnsMissing' | 'showWhenUnknown' | 'showWhenLater' | 'showWhenType' | 'titleMissing' | 'defaultWrong';
 }
 
 /**
@@ -533,6 +541,7 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
       if (field.min !== undefined && field.max !== undefined && field.min > field.max) problem('rangeInverted');
       if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength) problem('lengthInverted');
       if (field.pattern !== undefined && (field.pattern === '' || !runnable(field.pattern))) problem('patternInvalid');
+      if (field.default !== undefined && field.default !== '' && !defaultFits(field)) problem('defaultWrong');
       if (field.kind === 'rows') {
         if ((field.columns ?? []).length === 0) problem('columnsMissing');
         checkFields(field.columns ?? [], `${name}.`);
@@ -548,6 +557,35 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
   };
   checkFields(form.fields, '');
   return problems;
+}
+
+/** Whether a field's default value is one the field itself accepts: its type, range, length or options. */
+function defaultFits(field: DesignField): boolean {
+  const value = field.default;
+  switch (field.kind) {
+    case 'number':
+    case 'money':
+    case 'percent':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+      if ((field.kind === 'money' || field.integer) && !Number.isInteger(value)) return false;
+      return (field.min === undefined || value >= field.min) && (field.max === undefined || value <= field.max);
+    case 'yesNo':
+      return typeof value === 'boolean';
+    case 'select':
+    case 'radio':
+      return typeof value === 'string' && (field.options ?? []).some((o) => o.value === value);
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+    case 'text':
+    case 'longText':
+    case 'email':
+    case 'phone':
+    case 'person':
+    case 'department':
+      return typeof value === 'string' && (field.minLength === undefined || value.length >= field.minLength) && (field.maxLength === undefined || value.length <= field.maxLength);
+    default:
+      return false;
+  }
 }
 
 /** Which conditions a field of a kind can be tested with. */

@@ -10,7 +10,17 @@ const columnTexts = z.strictObject({
   description: z.string().max(2_000).optional(),
   /** Labels for the `const` values of a `oneOf` list, by value. */
   options: z.record(z.string(), z.string().max(500)).optional(),
+  /** What a value that does not match the field's pattern is told (PATTERN_MESSAGE). */
+  patternMessage: z.string().max(500).optional(),
 });
+
+/**
+ * The schema keyword holding what a value that does not match a field's `pattern` is told, in the
+ * schema's language ("Write the tax code as 10 or 13 digits"); the other languages' are in the
+ * form's texts. Validators ignore it; the renderer and the server's refusals show it instead of
+ * the pattern itself.
+ */
+export const PATTERN_MESSAGE = 'x-pattern-message';
 const fieldTexts = columnTexts.extend({
   /** A table's (an array of objects') columns, by name. */
   columns: z.record(z.string(), columnTexts).optional(),
@@ -68,6 +78,7 @@ export function fieldSchemas(schema: JsonSchema, name: string): JsonSchema[] {
 function applyTexts(prop: JsonSchema, t: FieldTexts | z.infer<typeof columnTexts>) {
   if (t.title !== undefined) prop.title = t.title;
   if (t.description !== undefined) prop.description = t.description;
+  if (t.patternMessage !== undefined) prop[PATTERN_MESSAGE] = t.patternMessage;
   const labelled = (list: unknown) => (Array.isArray(list) ? (list as JsonSchema[]).map((o) => {
     const label = typeof o.const === 'string' ? t.options?.[o.const] : undefined;
     return label === undefined ? o : { ...o, title: label };
@@ -79,6 +90,18 @@ function applyTexts(prop: JsonSchema, t: FieldTexts | z.infer<typeof columnTexts
     const columns = items.properties as Record<string, JsonSchema>;
     for (const [column, ct] of Object.entries(t.columns)) if (Object.hasOwn(columns, column) && columns[column]) applyTexts(columns[column]!, ct);
   }
+}
+
+/** The pattern message of the field an error's schema path points at (`#/properties/code/pattern`), if it has one. */
+export function patternMessageAt(schema: JsonSchema, schemaPath: string): string | undefined {
+  const parts = schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = schema;
+  for (const part of parts) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  const message = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[PATTERN_MESSAGE] : undefined;
+  return typeof message === 'string' && message.trim() !== '' ? message : undefined;
 }
 
 export function localizeFormTitle(form: Pick<FormDefinition, 'title' | 'i18n'>, locale: string): string {

@@ -135,6 +135,62 @@ describe('the form designer', () => {
     expect(opened.design.fields[3]!.showWhen).toEqual({ field: 'total', is: 'above', value: 10_000_000 });
   });
 
+  it('reorders fields by the keyboard and by dragging, and takes a default value the field accepts', async () => {
+    await page.goto(`${app.url}/forms/expense-claim`);
+    const order = () => page.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')));
+    await expect.poll(order).toEqual(['employee', 'expenseLines', 'total', 'reasonForException']);
+    // the keyboard: focus Total's handle, Space picks it up, ↑ moves it, Space drops it
+    await page.getByRole('button', { name: 'Move “Total” (drag, or Space then ↑ ↓)' }).focus();
+    // (a moment between keys: the drag measures the list when it starts and after each move)
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('ArrowUp');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Space');
+    await expect.poll(order).toEqual(['employee', 'total', 'expenseLines', 'reasonForException']);
+    // the mouse: Employee's handle dragged below Expense lines
+    const handle = (await page.getByRole('button', { name: 'Move “Employee” (drag, or Space then ↑ ↓)' }).boundingBox())!;
+    const target = (await page.getByTestId('form-fields').locator('li[data-key="expenseLines"]').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + 12, { steps: 4 });
+    await page.mouse.move(handle.x + handle.width / 2, target.y + target.height * 0.8, { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(order).toEqual(['total', 'expenseLines', 'employee', 'reasonForException']);
+    // a default the field would refuse is a problem; one it accepts is published as the schema's default
+    await page.getByRole('button', { name: 'Edit “Total”' }).click();
+    await settings(page).getByTestId('field-default').fill('-5');
+    await expect.poll(() => page.getByTestId('form-problems').textContent()).toContain('field “total” has a default value it would refuse');
+    await settings(page).getByTestId('field-default').fill('0');
+    await expect.poll(() => page.getByTestId('form-problems').count()).toBe(0);
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    expect(await page.getByTestId('form-json').textContent()).toMatch(/"total": \{[^}]*"default": 0/);
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    // a pattern with a message in both languages: staff read the message, not the regular expression
+    await page.getByRole('button', { name: '+ Short text', exact: true }).click();
+    await label(page, 'Tax code', 'Mã số thuế');
+    await settings(page).getByTestId('field-pattern').fill('^[0-9]{10}([0-9]{3})?$');
+    await settings(page).getByTestId('field-patternMessage-en').fill('Write the tax code as 10 or 13 digits');
+    await settings(page).getByTestId('field-patternMessage-vi').fill('Mã số thuế gồm 10 hoặc 13 chữ số');
+    const vi = page.getByTestId('preview-vi');
+    await vi.getByLabel(/^Mã số thuế/).fill('0312-ABC');
+    await vi.getByRole('button', { name: 'Kiểm tra (xem trước)' }).click();
+    await expect.poll(() => vi.locator('.error-detail').allTextContents()).toContain('Mã số thuế gồm 10 hoặc 13 chữ số');
+    const en = page.getByTestId('preview-en');
+    await en.getByLabel(/^Tax code/).fill('0312-ABC');
+    await en.getByRole('button', { name: 'Check (preview)' }).click();
+    await expect.poll(() => en.locator('.error-detail').allTextContents()).toContain('Write the tax code as 10 or 13 digits');
+    await shot('forms-01b-reordered');
+    // all of it is in the draft, saved a moment after each change: opened again, the form is as left
+    await expect.poll(() => page.getByTestId('form-draft-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved');
+    await page.reload();
+    await expect.poll(order).toEqual(['total', 'taxCode', 'expenseLines', 'employee', 'reasonForException']);
+    expect(await page.getByTestId('form-status').textContent()).toContain('Version 1');
+    await expect.poll(() => page.getByTestId('form-draft-status').textContent()).toMatch(/^Draft saved \(revision \d+\)$/);
+    await page.goto(`${app.url}/forms`);
+    expect(await page.locator('[data-form-key="expense-claim"]').textContent()).toMatch(/v1.*draft/);
+  });
+
   it('opens a form of the template library in Vietnamese and on a phone', async () => {
     await page.goto(`${app.url}/forms/invoice-submission`);
     await page.getByRole('button', { name: 'VI', exact: true }).click();

@@ -132,6 +132,9 @@ const matrix: Record<string, Row> = {
   // The form designer: the company's forms; one of ours as the model (the other company has no such form);
   // a design that is not one stops past authorization with a BAD_REQUEST naming the field, nothing published.
   'form.list': { access: 'designer' },
+  'form.drafts': { access: 'designer' },
+  // A draft that is not a design (fields not a list): past authorization a BAD_REQUEST naming the field, nothing saved.
+  'form.saveDraft': { access: 'designer', input: () => ({ design: { key: 'matrix-draft-form', version: 1, title: { en: '', vi: '' }, fields: 'none' }, revision: null }) },
   'form.design': { access: 'designer', input: () => ({ key: 'invoice-decision' }), deny: theirs },
   'form.publish': { access: 'designer', input: () => ({ design: { key: 'matrix-form', version: 1, title: { en: '', vi: '' }, fields: 'none' }, baseVersion: null }) },
   'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },

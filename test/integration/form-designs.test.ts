@@ -48,7 +48,7 @@ describe('a form of the company, in the designer', () => {
     expect(opened.design.fields.map((f) => f.kind)).toEqual(['text', 'text', 'money', 'select', 'date', 'longText']);
     const before = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'invoice-submission'))))[0]!;
     const published = await designer.form.publish({ design: opened.design, baseVersion: opened.version });
-    expect(published).toEqual({ key: 'invoice-submission', version: opened.version + 1 });
+    expect(published).toEqual({ key: 'invoice-submission', version: opened.version! + 1 });
     const after = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'invoice-submission'), eq(forms.version, published.version))))[0]!;
     for (const locale of ['en', 'vi']) {
       const sorted = (f: { schema: unknown; i18n: unknown }) => JSON.parse(JSON.stringify(localizeFormSchema(f as FormDefinition, locale), (k, v: unknown) => (k === 'required' && Array.isArray(v) ? [...v].sort() : v)));
@@ -61,10 +61,10 @@ describe('a form of the company, in the designer', () => {
     const opened = await designer.form.design({ key: 'invoice-decision' });
     await designer.form.publish({ design: opened.design, baseVersion: opened.version });
     const had = await versions('invoice-decision');
-    const latest = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'invoice-decision'), eq(forms.version, opened.version + 1))))[0]!;
+    const latest = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'invoice-decision'), eq(forms.version, opened.version! + 1))))[0]!;
     expect(await refusal(designer.form.publish({ design: opened.design, baseVersion: opened.version }))).toEqual({
       code: 'CONFLICT',
-      message: `Biểu mẫu “invoice-decision” nay đã ở phiên bản ${opened.version + 1} (xuất bản ${formatDateTime(latest.publishedAt, 'vi')}); hãy mở lại để xuất bản tiếp trên đó.`,
+      message: `Biểu mẫu “invoice-decision” nay đã ở phiên bản ${opened.version! + 1} (xuất bản ${formatDateTime(latest.publishedAt, 'vi')}); hãy mở lại để xuất bản tiếp trên đó.`,
     });
     expect(await versions('invoice-decision')).toEqual(had);
     // a form the company does not have does not open
@@ -85,6 +85,51 @@ describe('a form built in the designer', () => {
     // below the threshold the reason is no field of the form: a stale one is refused, not kept
     expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 900_000, reason: 'cũ' }, 'en')).toThrow(/reason.*is not a field of this form/);
     expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 900_000 }, 'en')).toMatchObject({ total: 900_000 });
+  });
+
+  it('keeps a draft, valid or not, saying what is wrong; two saves over one revision are a conflict naming who saved; publishing removes it', async () => {
+    const designer = await as(DESIGNER, 'vi');
+    const broken = { key: 'leave-request-form', version: 1, title: { en: '', vi: '' }, fields: [newField('number', 'days', { en: 'Days', vi: 'Số ngày' }), newField('text', 'days', { en: 'Days again', vi: 'Lặp' })] };
+    const first = await designer.form.saveDraft({ design: broken, revision: null });
+    expect(first.revision).toBe(1);
+    expect(first.problems.map((p) => p.field)).toEqual([null, 'days']);
+    expect(first.problems[0]!.message).toMatch(/tiêu đề|title/i);
+    // opened again, it is the draft (a form not published yet), and the forms page lists it
+    const opened = await designer.form.design({ key: 'leave-request-form' });
+    expect(opened).toMatchObject({ version: null, draft: { revision: 1, updatedBy: 'Hoàng Thu Trang' } });
+    expect(opened.design.fields.map((f) => f.key)).toEqual(['days', 'days']);
+    expect((await designer.form.drafts()).map((d) => d.key)).toContain('leave-request-form');
+    // a second save over revision 1 goes; another over revision 1 again is a conflict naming Trang, nothing overwritten
+    const fixed = { ...broken, title: { en: 'Leave request', vi: 'Đơn xin nghỉ phép' }, fields: [broken.fields[0]!] };
+    expect(await designer.form.saveDraft({ design: fixed, revision: 1 })).toEqual({ revision: 2, problems: [] });
+    const stale = await refusal(designer.form.saveDraft({ design: broken, revision: 1 }));
+    expect(stale.code).toBe('CONFLICT');
+    expect(stale.message).toMatch(/^Hoàng Thu Trang đã lưu bản nháp này lúc .* \(bản 2\)/);
+    expect((await designer.form.design({ key: 'leave-request-form' })).design.title.vi).toBe('Đơn xin nghỉ phép');
+    // publishing refuses a draft with problems; the fixed one publishes, and the draft is gone
+    expect((await refusal(designer.form.publish({ design: broken, baseVersion: null }))).code).toBe('BAD_REQUEST');
+    expect(await designer.form.publish({ design: fixed, baseVersion: null })).toEqual({ key: 'leave-request-form', version: 1 });
+    expect(await designer.form.design({ key: 'leave-request-form' })).toMatchObject({ version: 1, draft: null });
+    expect((await designer.form.drafts()).map((d) => d.key)).not.toContain('leave-request-form');
+    // a save from a tab still on the published draft is a conflict naming the version, and makes no draft
+    expect((await refusal(designer.form.saveDraft({ design: fixed, revision: 2 }))).message).toMatch(/^Biểu mẫu “leave-request-form” hiện ở phiên bản 1|leave-request-form.*1/);
+    expect((await designer.form.drafts()).map((d) => d.key)).not.toContain('leave-request-form');
+    // staff may not save drafts
+    expect((await refusal((await as('ngoc.bui@senvang.example')).form.saveDraft({ design: fixed, revision: null }))).code).toBe('FORBIDDEN');
+  });
+
+  it('a value that does not match a pattern is refused in the designer’s words, in the caller’s language', async () => {
+    const design = {
+      key: 'vendor-registration',
+      version: 1,
+      title: { en: 'Vendor registration', vi: 'Đăng ký nhà cung cấp' },
+      fields: [{ ...newField('text', 'taxCode', { en: 'Tax code', vi: 'Mã số thuế' }), required: true, pattern: '^[0-9]{10}([0-9]{3})?$', patternMessage: { en: 'Write the tax code as 10 or 13 digits', vi: 'Mã số thuế gồm 10 hoặc 13 chữ số' } }],
+    };
+    expect(await (await as(DESIGNER)).form.publish({ design, baseVersion: null })).toEqual({ key: 'vendor-registration', version: 1 });
+    const row = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'vendor-registration'))))[0]!;
+    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'vi')).toThrow('Mã số thuế (taxCode): Mã số thuế gồm 10 hoặc 13 chữ số');
+    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'en')).toThrow('Tax code (taxCode): Write the tax code as 10 or 13 digits');
+    expect(validateSubmission(row, { taxCode: '0312345678' }, 'vi')).toEqual({ taxCode: '0312345678' });
   });
 
   it('with mistakes is refused naming each field, in the caller’s language; with hostile sizes, naming the limit; nothing is written', async () => {

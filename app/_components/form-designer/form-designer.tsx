@@ -19,6 +19,7 @@ import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import { JsonForm } from '../json-form';
 import { describeFailure, trpc } from '../trpc';
 import { announcePublished } from '../../_shared/published';
+import { SortableFields } from './sortable-fields';
 
 const PALETTE = FIELD_KINDS.filter((k) => k !== 'custom');
 /** Kinds a table's column may be. */
@@ -29,11 +30,16 @@ export interface FormDesignerProps {
   design: DesignForm;
   /** The version opened; null for a new form. */
   baseVersion: number | null;
+  /** The draft's revision when a draft was opened (null: none saved yet). */
+  draftRevision?: number | null;
 }
+
+/** How long after the last change the draft is saved. */
+const AUTOSAVE_MS = 1_200;
 
 type Selection = { field: number; column?: number } | null;
 
-export function FormDesigner({ locale, design: initial, baseVersion }: FormDesignerProps) {
+export function FormDesigner({ locale, design: initial, baseVersion, draftRevision = null }: FormDesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const [design, setDesign] = useState<DesignForm>(initial);
@@ -49,17 +55,61 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
   const problems = useMemo(() => checkDesignForm(design, isRunnablePattern), [design]);
   const definition = useMemo(() => toFormDefinition(design), [design]);
 
-  // Unsaved changes are not lost silently.
-  useEffect(() => {
-    if (!changed) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [changed]);
-
   // The form as last changed: handlers made before a re-render (the settings form's) change this one, never an older one.
   const latest = useRef(design);
   latest.current = design;
+
+  // The draft, saved a moment after each change, valid or not, with the revision last seen: a draft
+  // someone saved meanwhile is a conflict that names them, and autosaving stops until a reload.
+  const revision = useRef<number | null>(draftRevision);
+  const [draft, setDraft] = useState<{ kind: 'idle' | 'dirty' | 'saving' | 'saved' | 'failed'; text?: string }>(draftRevision === null ? { kind: 'idle' } : { kind: 'saved' });
+  const stopped = useRef(false);
+  const inFlight = useRef<Promise<void> | null>(null);
+  const again = useRef(false);
+  const saveDraft = async (): Promise<void> => {
+    if (stopped.current) return;
+    if (inFlight.current) {
+      again.current = true;
+      return inFlight.current;
+    }
+    const run = (async () => {
+      setDraft({ kind: 'saving' });
+      try {
+        const saved = await trpc.form.saveDraft.mutate({ design: latest.current, revision: revision.current });
+        if (revision.current === null && window.location.pathname.startsWith('/forms/new')) window.history.replaceState(null, '', `/forms/${encodeURIComponent(latest.current.key)}`);
+        revision.current = saved.revision;
+        setDraft({ kind: 'saved' });
+      } catch (error) {
+        const failure = describeFailure(error);
+        if (failure.code === 'CONFLICT') stopped.current = true;
+        setDraft({ kind: 'failed', text: failure.message });
+      }
+    })();
+    inFlight.current = run;
+    await run;
+    inFlight.current = null;
+    if (again.current) {
+      again.current = false;
+      await saveDraft();
+    }
+  };
+  const saveRef = useRef(saveDraft);
+  saveRef.current = saveDraft;
+  useEffect(() => {
+    if (!changed || stopped.current) return;
+    setDraft((d) => (d.kind === 'failed' ? d : { kind: 'dirty' }));
+    const timer = setTimeout(() => void saveRef.current(), AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [design, changed]);
+
+  // Changes not yet in the draft are not lost silently.
+  const unsaved = changed && draft.kind !== 'saved';
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
 
   /** Every change keeps the form before it, for Undo. */
   const change = (next: DesignForm, select?: Selection) => {
@@ -95,6 +145,14 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
     [fields[index], fields[to]] = [fields[to]!, fields[index]!];
     setFields(fields, { field: to });
   };
+  /** Dropped at another place (dragged, or moved with the keyboard): the fields between shift by one. */
+  const moveTo = (from: number, to: number) => {
+    const fields = [...latest.current.fields];
+    if (from === to || !fields[from] || to < 0 || to >= fields.length) return;
+    const [field] = fields.splice(from, 1);
+    fields.splice(to, 0, field!);
+    setFields(fields, { field: to });
+  };
   const duplicate = (index: number) => {
     const fields = latest.current.fields;
     const source = fields[index]!;
@@ -116,7 +174,12 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
       return;
     }
     setBusy(true);
+    let wasStopped = stopped.current;
     try {
+      // A save under way finishes first; none starts after: the publish removes the draft.
+      await inFlight.current;
+      wasStopped = stopped.current;
+      stopped.current = true;
       const done = await trpc.form.publish.mutate({ design, baseVersion });
       setChanged(false);
       announcePublished({ kind: 'form', key: done.key });
@@ -124,6 +187,7 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
       router.replace(`/forms/${done.key}`);
       router.refresh();
     } catch (error) {
+      stopped.current = wasStopped;
       setNotice({ error: true, text: describeFailure(error).message });
     } finally {
       setBusy(false);
@@ -138,7 +202,10 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
       <div className="form-designer-bar">
         <span className="muted" role="status" data-testid="form-status">
           {baseVersion === null ? t('formNew') : t('formVersionOpened', { version: baseVersion })}
-          {changed ? ` · ${t('formUnpublishedChanges')}` : ''}
+          {changed || draftRevision !== null ? ` · ${t('formUnpublishedChanges')}` : ''}
+        </span>
+        <span className={draft.kind === 'failed' ? 'field-error' : 'muted small'} data-testid="form-draft-status" data-state={draft.kind}>
+          {draft.kind === 'saving' || draft.kind === 'dirty' ? t('formDraftSaving') : draft.kind === 'saved' ? t('formDraftSaved', { revision: revision.current ?? 0 }) : draft.kind === 'failed' ? t('formDraftFailed', { reason: draft.text ?? '' }) : ''}
         </span>
         <button type="button" className="secondary" onClick={undo} disabled={history.length === 0}>
           {t('formUndo')}
@@ -171,11 +238,19 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
           {design.fields.length === 0 ? (
             <p className="muted">{t('formNoFields')}</p>
           ) : (
-            <ol className="form-field-list" data-testid="form-fields">
-              {design.fields.map((f, i) => {
+            <SortableFields
+              names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)}
+              locale={locale}
+              onMove={moveTo}
+              itemProps={(i) => ({ className: selected?.field === i ? 'selected' : undefined, 'data-key': design.fields[i]!.key })}
+              testId="form-fields"
+            >
+              {(i, handle) => {
+                const f = design.fields[i]!;
                 const name = f.label[locale] || f.label.en || f.key;
                 return (
-                  <li key={`${i}-${f.key}`} className={selected?.field === i ? 'selected' : undefined} data-key={f.key}>
+                  <>
+                    {handle}
                     <button type="button" className="link-button" onClick={() => setSelected({ field: i })} aria-pressed={selected?.field === i} aria-label={t('formSelectField', { name })}>
                       <strong>{name}</strong> <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
                       {f.required && <span className="muted small"> · {t('formRequired')}</span>}
@@ -195,10 +270,10 @@ export function FormDesigner({ locale, design: initial, baseVersion }: FormDesig
                         ✕
                       </button>
                     </span>
-                  </li>
+                  </>
                 );
-              })}
-            </ol>
+              }}
+            </SortableFields>
           )}
           {problems.length > 0 && (
             <div className="form-problems" data-testid="form-problems">
@@ -299,6 +374,9 @@ function TitleFields({ design, locale, onChange }: { design: DesignForm; locale:
   );
 }
 
+/** Kinds whose default value the settings edit (the others keep a default they were given as written). */
+const DEFAULT_KINDS: FieldKind[] = ['text', 'longText', 'email', 'phone', 'person', 'department', 'number', 'money', 'percent', 'date', 'yesNo', 'select', 'radio'];
+
 /** A field's settings: a react-hook-form form on the model's zod schema; every valid change goes to the form at once. */
 function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: DesignField; earlier: DesignField[]; locale: Locale; onChange: (field: DesignField) => void; kinds?: FieldKind[] }) {
   const t = translator(locale);
@@ -317,7 +395,7 @@ function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: Des
   }, []);
   const kind = watch('kind');
   const number = { setValueAs: (v: unknown) => (v === '' || v === null || v === undefined ? undefined : Number(v)) };
-  const text = (name: 'label.en' | 'label.vi' | 'help.en' | 'help.vi' | 'key' | 'pattern', label: string, extra?: { hint?: string }) => {
+  const text = (name: 'label.en' | 'label.vi' | 'help.en' | 'help.vi' | 'key' | 'pattern' | 'patternMessage.en' | 'patternMessage.vi', label: string, extra?: { hint?: string }) => {
     const error = name === 'key' ? formState.errors.key?.message : undefined;
     return (
       <label htmlFor={`${id}-${name}`} className="props-field">
@@ -392,6 +470,8 @@ function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: Des
             </label>
           </div>
           {text('pattern', t('formPattern'), { hint: t('formPatternHint') })}
+          {text('patternMessage.en', t('formPatternMessageEn'), { hint: t('formPatternMessageHint') })}
+          {text('patternMessage.vi', t('formPatternMessageVi'))}
         </>
       )}
       {['select', 'radio', 'checkboxes'].includes(kind) && (
@@ -420,6 +500,36 @@ function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: Des
             + {t('formOptionAdd')}
           </button>
         </fieldset>
+      )}
+      {DEFAULT_KINDS.includes(kind) && (
+        <label htmlFor={`${id}-default`} className="props-field">
+          {t('formDefault')}
+          {kind === 'yesNo' || kind === 'select' || kind === 'radio' ? (
+            <select id={`${id}-default`} {...register('default', { setValueAs: (v: unknown) => (v === '' || v === undefined ? undefined : kind === 'yesNo' ? v === 'true' || v === true : String(v)) })} data-testid="field-default">
+              <option value="">{t('formDefaultNone')}</option>
+              {kind === 'yesNo' ? (
+                <>
+                  <option value="true">{t('formDefaultYes')}</option>
+                  <option value="false">{t('formDefaultNo')}</option>
+                </>
+              ) : (
+                (watch('options') ?? []).map((o, j) => (
+                  <option key={j} value={o.value}>
+                    {o.label[locale] || o.label.en || o.value}
+                  </option>
+                ))
+              )}
+            </select>
+          ) : (
+            <input
+              id={`${id}-default`}
+              type={['number', 'money', 'percent'].includes(kind) ? 'number' : kind === 'date' ? 'date' : 'text'}
+              {...register('default', ['number', 'money', 'percent'].includes(kind) ? number : { setValueAs: (v: unknown) => (v === '' || v === undefined || v === null ? undefined : String(v)) })}
+              autoComplete="off"
+              data-testid="field-default"
+            />
+          )}
+        </label>
       )}
       {earlier.length > 0 && (
         <fieldset className="props-group">
@@ -490,6 +600,11 @@ function clean(field: DesignField): DesignField {
   const out = { ...field } as Record<string, unknown>;
   for (const name of ['min', 'max', 'minLength', 'maxLength']) if (out[name] === undefined || (typeof out[name] === 'number' && Number.isNaN(out[name]))) delete out[name];
   if (out.pattern === '') delete out.pattern;
+  // The pattern's message: both languages or none (an empty one is left out).
+  const message = out.patternMessage as { en?: string; vi?: string } | undefined;
+  if (!message || (!message.en && !message.vi)) delete out.patternMessage;
+  else out.patternMessage = { en: message.en ?? '', vi: message.vi ?? '' };
+  if (out.default === '' || (typeof out.default === 'number' && Number.isNaN(out.default))) delete out.default;
   if (out.showWhen === undefined || out.showWhen === null) delete out.showWhen;
   if (!['select', 'radio', 'checkboxes'].includes(field.kind)) delete out.options;
   else if (!Array.isArray(out.options)) out.options = [];

@@ -17,7 +17,7 @@ export default async function FormDesignerPage({ params }: { params: Promise<{ k
         <Link href="/forms">← {t('formsTitle')}</Link>
       </p>
       <h1>{opened.design.title[locale] || opened.design.title.en || key}</h1>
-      <FormDesigner key={opened.version} locale={locale} design={opened.design} baseVersion={opened.version} />
+      <FormDesigner key={`${opened.version}-${opened.draft?.revision ?? 0}`} locale={locale} design={opened.design} baseVersion={opened.version} draftRevision={opened.draft?.revision ?? null} />
     </>
   );
 }
