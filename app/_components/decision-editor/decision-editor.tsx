@@ -23,6 +23,7 @@ import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import { decisionProblemText } from '../../_shared/decision-problems';
 import { announcePublished } from '../../_shared/published';
 import { describeFailure, trpc } from '../trpc';
+import { downloadText } from '../download';
 
 type Input = { label: string; expression: string; typeRef?: TypeRef; values?: string[] };
 type Output = { name: string; label?: string; typeRef?: TypeRef; values?: string[] };
@@ -198,13 +199,7 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
       setNotice({ error: true, text: t('decisionPublishBlocked', { count: Math.max(1, errors.length) }) });
       return;
     }
-    const xml = await exportDmn([parsed.data]);
-    const url = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${table.id || 'decision'}.dmn`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    downloadText(`${table.id || 'decision'}.dmn`, await exportDmn([parsed.data]), 'application/xml');
   };
 
   const importFile = async (file: File) => {
@@ -370,44 +365,22 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
             {table.rules.map((rule, r) => (
               <tr key={r} data-rule={r + 1} className={overlapping.has(r + 1) ? 'rule-overlap' : tried?.matched.includes(r + 1) ? 'rule-matched' : undefined}>
                 <th scope="row">{r + 1}</th>
-                {rule.inputEntries.map((entry, n) => {
-                  const wrong = cellProblem(r, { input: n });
-                  return (
-                    <td key={`i${n}`} className="decision-when">
-                      <input
-                        value={entry}
-                        onChange={(e) => setEntry(r, `i${n}`, e.target.value)}
-                        onKeyDown={(e) => onCellKey(e, r, `i${n}`)}
-                        aria-label={t('decisionCell', { rule: r + 1, column: inputName(n) })}
-                        aria-invalid={wrong ? true : undefined}
-                        title={wrong ? decisionProblemText(wrong, locale) : undefined}
-                        data-cell={`${r}-i${n}`}
-                        className={wrong ? 'decision-code cell-error' : 'decision-code'}
-                        autoComplete="off"
-                        spellCheck={false}
-                      />
-                    </td>
-                  );
-                })}
-                {rule.outputEntries.map((entry, n) => {
-                  const wrong = cellProblem(r, { output: n });
-                  return (
-                    <td key={`o${n}`} className="decision-then">
-                      <input
-                        value={entry}
-                        onChange={(e) => setEntry(r, `o${n}`, e.target.value)}
-                        onKeyDown={(e) => onCellKey(e, r, `o${n}`)}
-                        aria-label={t('decisionCell', { rule: r + 1, column: outputName(n) })}
-                        aria-invalid={wrong ? true : undefined}
-                        title={wrong ? decisionProblemText(wrong, locale) : undefined}
-                        data-cell={`${r}-o${n}`}
-                        className={wrong ? 'decision-code cell-error' : 'decision-code'}
-                        autoComplete="off"
-                        spellCheck={false}
-                      />
-                    </td>
-                  );
-                })}
+                {[...rule.inputEntries.map((entry, n) => ({ entry, column: `i${n}`, name: inputName(n), wrong: cellProblem(r, { input: n }), side: 'decision-when' })), ...rule.outputEntries.map((entry, n) => ({ entry, column: `o${n}`, name: outputName(n), wrong: cellProblem(r, { output: n }), side: 'decision-then' }))].map(({ entry, column, name, wrong, side }) => (
+                  <td key={column} className={side}>
+                    <input
+                      value={entry}
+                      onChange={(e) => setEntry(r, column, e.target.value)}
+                      onKeyDown={(e) => onCellKey(e, r, column)}
+                      aria-label={t('decisionCell', { rule: r + 1, column: name })}
+                      aria-invalid={wrong ? true : undefined}
+                      title={wrong ? decisionProblemText(wrong, locale) : undefined}
+                      data-cell={`${r}-${column}`}
+                      className={wrong ? 'decision-code cell-error' : 'decision-code'}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  </td>
+                ))}
                 <td>
                   <input value={rule.description ?? ''} onChange={(e) => setEntry(r, 'd0', e.target.value)} onKeyDown={(e) => onCellKey(e, r, 'd0')} aria-label={t('decisionCellAnnotation', { rule: r + 1 })} data-cell={`${r}-d0`} autoComplete="off" />
                 </td>

@@ -32,6 +32,7 @@ import { formKeysOf, variablesAt } from '@/engine/validate/variables';
 import { translator, type Locale } from '../../_i18n/messages';
 import { onPublished } from '../../_shared/published';
 import { describeFailure, trpc } from '../trpc';
+import { downloadText } from '../download';
 import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view';
 import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
 import type { PublishPreview } from '@/app/server/services/drafts';
@@ -448,12 +449,7 @@ export default function Designer({ processKey, locale, definition, revision: ini
     const m = modeler.current;
     if (!m) return;
     const text = format === 'bpmn' ? ((await m.saveXML({ format: true })).xml ?? '') : canonicalJson((await check())?.definition ?? null);
-    const url = URL.createObjectURL(new Blob([text], { type: format === 'bpmn' ? 'application/xml' : 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${processKey}.${format === 'bpmn' ? 'bpmn' : 'json'}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    downloadText(`${processKey}.${format === 'bpmn' ? 'bpmn' : 'json'}`, text, format === 'bpmn' ? 'application/xml' : 'application/json');
   };
 
   // What each FEEL field can read: the engine's typed-variable analysis of the drawing, with the forms' types.

@@ -20,6 +20,7 @@ import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale } from '../../_i18n/messages';
 import { JsonForm, type JsonFormProps } from '../json-form';
 import { describeFailure, trpc } from '../trpc';
+import { downloadText } from '../download';
 import { INITIATOR_VARIABLE } from '../../_shared/started-by';
 
 type FormDef = JsonFormProps['form'] & { key: string };
@@ -138,12 +139,7 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   const lastStepFailed = run !== null && script !== null && run.stepsRun < script.steps.length;
 
   const download = (name: string, scenario: unknown) => {
-    const url = URL.createObjectURL(new Blob([`${JSON.stringify(scenario, null, 2)}\n`], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${processKey}.${fileSafe(name)}.scenario.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    downloadText(`${processKey}.${fileSafe(name)}.scenario.json`, `${JSON.stringify(scenario, null, 2)}\n`, 'application/json');
   };
 
   const runKept = () => {

@@ -83,6 +83,18 @@ export async function listFormDrafts(db: Executor, tenantId: string, locale: Loc
   });
 }
 
+/** The designer's model as a browser sent it: its shape and size checked (not its problems), naming the field. */
+function readDesign(input: unknown): DesignForm {
+  const parsed = designFormSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const at = issue.path.join('.') || 'design';
+    throw new AppError('BAD_REQUEST', `The form design is invalid at ${at}: ${issue.message}`, [{ field: `design.${at}`, label: at, message: issue.message }]);
+  }
+  if (jsonBytes(parsed.data) > MAX_FORM_DESIGN_BYTES) throw new AppError('BAD_REQUEST', `The form design is larger than ${MAX_FORM_DESIGN_BYTES / 1000} kB as JSON; split the form.`);
+  return parsed.data as DesignForm;
+}
+
 /**
  * Saves the designer's model as the form's draft, valid or not (its problems are returned, in the
  * caller's language, and only publishing refuses them). `revision` is the draft's revision the
@@ -91,14 +103,7 @@ export async function listFormDrafts(db: Executor, tenantId: string, locale: Loc
  */
 export async function saveFormDraft(db: Executor, actor: Actor, input: { design: unknown; revision: number | null }): Promise<{ revision: number; problems: { field: string | null; message: string }[] }> {
   const t = translator(actor.locale);
-  const parsed = designFormSchema.safeParse(input.design);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.join('.') || 'design';
-    throw new AppError('BAD_REQUEST', `The form design is invalid at ${at}: ${issue.message}`, [{ field: `design.${at}`, label: at, message: issue.message }]);
-  }
-  if (jsonBytes(parsed.data) > MAX_FORM_DESIGN_BYTES) throw new AppError('BAD_REQUEST', `The form design is larger than ${MAX_FORM_DESIGN_BYTES / 1000} kB as JSON; split the form.`);
-  const design = parsed.data as DesignForm;
+  const design = readDesign(input.design);
   return db.transaction(async (tx) => {
     const current = await draftOf(tx, actor.tenantId, design.key);
     if (current && current.revision !== input.revision) {
@@ -140,14 +145,7 @@ export async function saveFormDraft(db: Executor, actor: Actor, input: { design:
  */
 export async function publishFormDesign(db: Executor, actor: Actor, input: { design: unknown; baseVersion: number | null }): Promise<{ key: string; version: number }> {
   const t = translator(actor.locale);
-  const parsed = designFormSchema.safeParse(input.design);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.join('.') || 'design';
-    throw new AppError('BAD_REQUEST', `The form design is invalid at ${at}: ${issue.message}`, [{ field: `design.${at}`, label: at, message: issue.message }]);
-  }
-  if (jsonBytes(parsed.data) > MAX_FORM_DESIGN_BYTES) throw new AppError('BAD_REQUEST', `The form design is larger than ${MAX_FORM_DESIGN_BYTES / 1000} kB as JSON; split the form.`);
-  const design = parsed.data as DesignForm;
+  const design = readDesign(input.design);
   const problems = checkDesignForm(design, isRunnablePattern);
   if (problems.length > 0) {
     const fields = problems.map((p) => ({ field: p.field ? `design.fields.${p.field}` : 'design.title', label: p.field ?? design.key, message: t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' }) }));
