@@ -148,15 +148,21 @@ describe('the form designer', () => {
     await page.waitForTimeout(300);
     await page.keyboard.press('Space');
     await expect.poll(order).toEqual(['employee', 'total', 'expenseLines', 'reasonForException']);
-    // the mouse: Employee's handle dragged below Expense lines
+    // the mouse: Employee's handle dragged past the end of the list, once the keyboard's drop has settled
+    // (pauses while dragging: the list follows the pointer a frame later, and a drop reads where it is over)
+    await page.waitForTimeout(500);
     const handle = (await page.getByRole('button', { name: 'Move “Employee” (drag, or Space then ↑ ↓)' }).boundingBox())!;
-    const target = (await page.getByTestId('form-fields').locator('li[data-key="expenseLines"]').boundingBox())!;
+    const last = (await page.getByTestId('form-fields').locator('li[data-key="reasonForException"]').boundingBox())!;
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
-    await page.mouse.move(handle.x + handle.width / 2, handle.y + 12, { steps: 4 });
-    await page.mouse.move(handle.x + handle.width / 2, target.y + target.height * 0.8, { steps: 12 });
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2 + 12, { steps: 4 });
+    await page.locator('li.dragging').waitFor();
+    await page.mouse.move(handle.x + handle.width / 2, last.y + last.height + 40, { steps: 16 });
+    await page.waitForTimeout(500);
+    await page.mouse.move(handle.x + handle.width / 2, last.y + last.height + 44, { steps: 2 });
+    await page.waitForTimeout(500);
     await page.mouse.up();
-    await expect.poll(order).toEqual(['total', 'expenseLines', 'employee', 'reasonForException']);
+    await expect.poll(order).toEqual(['total', 'expenseLines', 'reasonForException', 'employee']);
     // a default the field would refuse is a problem; one it accepts is published as the schema's default
     await page.getByRole('button', { name: 'Edit “Total”' }).click();
     await settings(page).getByTestId('field-default').fill('-5');
@@ -184,7 +190,7 @@ describe('the form designer', () => {
     // all of it is in the draft, saved a moment after each change: opened again, the form is as left
     await expect.poll(() => page.getByTestId('form-draft-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved');
     await page.reload();
-    await expect.poll(order).toEqual(['total', 'taxCode', 'expenseLines', 'employee', 'reasonForException']);
+    await expect.poll(order).toEqual(['total', 'taxCode', 'expenseLines', 'reasonForException', 'employee']);
     expect(await page.getByTestId('form-status').textContent()).toContain('Version 1');
     await expect.poll(() => page.getByTestId('form-draft-status').textContent()).toMatch(/^Draft saved \(revision \d+\)$/);
     await page.goto(`${app.url}/forms`);
