@@ -3,7 +3,7 @@
  * Types for the rest of the code come from here ($inferSelect), never written twice.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Decision, InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
 
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -617,6 +617,42 @@ export const delegations = pgTable(
   ],
 );
 
+/** Bytes: PGlite reads them as a Uint8Array, postgres.js as a Buffer (one). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Files uploaded to forms (a receipt on an expense line): stored here (`content`) or in the
+ * configured folder (storage 'folder', content null), with the media type sniffed from the bytes.
+ * Uploaded for a task (task_id) or a process's start form (definition_key) by a person; linked to
+ * the instance (instance_id) when the form that references it is submitted. Unlinked files are
+ * their uploader's alone.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    name: text('name').notNull(),
+    mediaType: text('media_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storage: text('storage').notNull().default('database'),
+    content: bytea('content'),
+    taskId: uuid('task_id').references(() => tasks.id),
+    definitionKey: text('definition_key'),
+    instanceId: uuid('instance_id').references(() => processInstances.id),
+    createdAt: createdAt(),
+    linkedAt: timestamp('linked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('attachments_task_idx').on(t.tenantId, t.taskId),
+    index('attachments_instance_idx').on(t.tenantId, t.instanceId),
+    index('attachments_unlinked_idx').on(t.tenantId, t.uploadedBy).where(sql`instance_id is null`),
+    check('attachments_size_check', sql`${t.size} >= 0`),
+  ],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;
@@ -632,3 +668,4 @@ export type Subscription = typeof subscriptions.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
 export type Delegation = typeof delegations.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
+export type Attachment = typeof attachments.$inferSelect;

@@ -17,6 +17,7 @@ export function CommandForm({ command, form, locale, submitLabel, initialData }:
       locale={locale}
       submitLabel={submitLabel}
       {...(initialData ? { initialData } : {})}
+      uploads={command.kind === 'completeTask' ? { taskId: command.taskId } : { definitionKey: command.definitionKey }}
       onSubmit={async (data) => {
         if (command.kind === 'completeTask') {
           const result = await trpc.task.complete.mutate({ id: command.taskId, data, ...(command.version === undefined ? {} : { version: command.version }) });

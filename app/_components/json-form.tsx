@@ -2,14 +2,16 @@
 
 import Form from '@rjsf/core';
 import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type RJSFValidationError, type UiSchema, type WidgetProps } from '@rjsf/utils';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { computeFormValues } from '@/engine/forms/compute';
 import { localizeFormSchema, patternMessageAt, type JsonSchema, type LocalizableForm } from '@/engine/forms/form';
 import { formatVnd } from '../_i18n/format';
 import { translator, type Locale } from '../_i18n/messages';
 import type { FieldError } from '../server/errors';
+import { AttachmentField, type UploadTarget } from './attachment-field';
 import { formValidator } from './form-validator';
 import { prefill } from './prefill';
-import { describeFailure, type ClientFailure } from './trpc';
+import { describeFailure, trpc, type ClientFailure } from './trpc';
 
 export interface JsonFormProps {
   form: LocalizableForm & { uiSchema: Record<string, unknown> };
@@ -21,16 +23,19 @@ export interface JsonFormProps {
   initialData?: Record<string, unknown>;
   /** Prefix of the fields' ids ("root" unless given): two forms on one page keep their ids apart. */
   idPrefix?: string;
+  /** What chosen files are uploaded for (a task, a start form); none in a preview or a test run, where they stay in the browser. */
+  uploads?: UploadTarget;
 }
 
 /** Renders a form definition with RJSF; shows the server's field errors next to the fields. */
-export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idPrefix }: JsonFormProps) {
+export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idPrefix, uploads = null }: JsonFormProps) {
   const t = translator(locale);
   const schema = useMemo(() => localizeFormSchema(form, locale) as RJSFSchema, [form, locale]);
   const uiSchema = useMemo<UiSchema>(() => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }), [form.uiSchema, submitLabel]);
-  const [formData, setFormData] = useState<Record<string, unknown>>(() => prefill(form.schema as Record<string, unknown>, initialData));
+  const [formData, setFormData] = useState<Record<string, unknown>>(() => computeFormValues(form.schema, prefill(form.schema as Record<string, unknown>, initialData)) as Record<string, unknown>);
   const [failure, setFailure] = useState<ClientFailure | null>(null);
   const [busy, setBusy] = useState(false);
+  const directory = useDirectory(form.uiSchema);
 
   return (
     <>
@@ -59,9 +64,10 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
         formData={formData}
         validator={formValidator}
         widgets={WIDGETS}
+        fields={FIELDS}
         idPrefix={idPrefix}
         translateString={(text, params) => (locale === 'vi' ? (RJSF_VI[text] ?? englishStringTranslator(text, params)) : englishStringTranslator(text, params))}
-        formContext={{ locale }}
+        formContext={{ locale, uploads, directory }}
         noHtml5Validate
         // A choice list must be chosen, not pre-filled with its first option.
         experimental_defaultFormStateBehavior={{ constAsDefaults: 'skipOneOf' }}
@@ -72,7 +78,8 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
         transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => withPatternMessage(locale === 'vi' ? toVietnamese(e) : e, schema as JsonSchema))}
         extraErrors={failure ? toErrorSchema(failure.fields) : undefined}
         disabled={busy}
-        onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+        // Computed fields (a line's amount, a total) follow what the user types.
+        onChange={(e) => setFormData(computeFormValues(form.schema, e.formData) as Record<string, unknown>)}
         onSubmit={async (e) => {
           setBusy(true);
           setFailure(null);
@@ -152,6 +159,97 @@ function PercentWidget(props: WidgetProps) {
   );
 }
 
+type Directory = { people: { name: string; email: string }[]; departments: { key: string; name: string | Record<string, string> }[] };
+
+/** Whether a uiSchema names a person or a department widget (its own fields' or a table's columns'). */
+function namesPeople(ui: unknown, depth = 0): boolean {
+  if (ui === null || typeof ui !== 'object' || depth > 4) return false;
+  return Object.entries(ui as Record<string, unknown>).some(([k, v]) => (k === 'ui:widget' && (v === 'person' || v === 'department')) || namesPeople(v, depth + 1));
+}
+
+/** The company's people and departments (member.directory), read once when the form has person or department fields. */
+function useDirectory(uiSchema: Record<string, unknown>): Directory | null {
+  const [directory, setDirectory] = useState<Directory | null>(null);
+  const needed = useMemo(() => namesPeople(uiSchema), [uiSchema]);
+  useEffect(() => {
+    if (!needed) return;
+    let live = true;
+    trpc.member.directory
+      .query()
+      .then((d) => live && setDirectory(d as Directory))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [needed]);
+  return directory;
+}
+
+/** A colleague: their e-mail, chosen from the company's people by name or address (a typed one is checked by the server). */
+function PersonWidget(props: WidgetProps) {
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const context = (registry.formContext ?? {}) as { locale?: Locale; directory?: Directory | null };
+  const people = context.directory?.people ?? [];
+  return (
+    <>
+      <input
+        id={id}
+        name={id}
+        type="email"
+        autoComplete="off"
+        list={people.length > 0 ? `${id}-people` : undefined}
+        placeholder={translator(context.locale ?? 'vi')('formPickPerson')}
+        value={typeof value === 'string' ? value : ''}
+        required={required}
+        disabled={disabled || readonly}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+        onBlur={(e) => onBlur(id, e.target.value)}
+        onFocus={(e) => onFocus(id, e.target.value)}
+      />
+      {people.length > 0 && (
+        <datalist id={`${id}-people`}>
+          {people.map((p) => (
+            <option key={p.email} value={p.email}>
+              {p.name}
+            </option>
+          ))}
+        </datalist>
+      )}
+    </>
+  );
+}
+
+/** A department of the company, chosen by its name (its key is what the form holds); a text input until the list is read. */
+function DepartmentWidget(props: WidgetProps) {
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const context = (registry.formContext ?? {}) as { locale?: Locale; directory?: Directory | null };
+  const departments = context.directory?.departments;
+  if (!departments || departments.length === 0) return textInput('text', 'off')(props);
+  const locale = context.locale ?? 'vi';
+  const nameOf = (name: string | Record<string, string>) => (typeof name === 'string' ? name : (name[locale] ?? name.en ?? Object.values(name)[0] ?? ''));
+  const known = typeof value !== 'string' || value === '' || departments.some((d) => d.key === value);
+  return (
+    <select
+      id={id}
+      name={id}
+      value={typeof value === 'string' ? value : ''}
+      required={required}
+      disabled={disabled || readonly}
+      onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+      onBlur={(e) => onBlur(id, e.target.value)}
+      onFocus={(e) => onFocus(id, e.target.value)}
+    >
+      <option value="" />
+      {!known && <option value={value as string}>{value as string}</option>}
+      {departments.map((d) => (
+        <option key={d.key} value={d.key}>
+          {nameOf(d.name)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** A one-line text input of a given kind (a phone number, a colleague's email, a department's key). */
 function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
   return function TextKindWidget(props: WidgetProps) {
@@ -174,7 +272,10 @@ function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
 }
 
 /** The widgets the form designer's kinds name (engine/forms/authoring.ts): VND amounts, percentages, phone numbers, people, departments. */
-const WIDGETS = { vnd: VndWidget, percent: PercentWidget, phone: textInput('tel', 'tel'), person: textInput('email', 'off'), department: textInput('text', 'off') };
+/** Fields of the designer's kinds that hold more than one value: a file (its reference). */
+const FIELDS = { attachment: AttachmentField };
+
+const WIDGETS = { vnd: VndWidget, percent: PercentWidget, phone: textInput('tel', 'tel'), person: PersonWidget, department: DepartmentWidget };
 
 function toErrorSchema(fields: FieldError[]): ErrorSchema {
   const schema: Record<string, { __errors: string[] }> = {};

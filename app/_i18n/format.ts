@@ -34,3 +34,11 @@ export function readableUrl(url: string): string {
   }
   return decoded.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => encodeURIComponent(c));
 }
+
+/** A file's size: bytes, KB or MB (1,000s), in the reader's number format (1,5 MB in Vietnamese). */
+export function formatFileSize(bytes: number, locale: Locale): string {
+  const number = (n: number, digits: number) => new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: digits }).format(n);
+  if (bytes < 1000) return `${number(bytes, 0)} B`;
+  if (bytes < 1_000_000) return `${number(bytes / 1000, 1)} KB`;
+  return `${number(bytes / 1_000_000, 1)} MB`;
+}

@@ -2,6 +2,7 @@
 import { accessEn, accessVi } from './messages-access';
 import { decisionsEn, decisionsVi } from './messages-decisions';
 import { designerEn, designerVi } from './messages-designer';
+import { filesEn, filesVi } from './messages-files';
 import { limitsEn, limitsVi } from './messages-limits';
 import { membersEn, membersVi } from './messages-members';
 import { sendingEn, sendingVi } from './messages-sending';
@@ -321,6 +322,7 @@ const en = {
   ...accessEn,
   ...sendingEn,
   ...limitsEn,
+  ...filesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -640,6 +642,7 @@ const vi: Record<MessageKey, string> = {
   ...decisionsVi,
   ...sendingVi,
   ...limitsVi,
+  ...filesVi,
 };
 
 export const locales = ['vi', 'en'] as const;

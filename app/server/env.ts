@@ -74,6 +74,12 @@ const schema = z.object({
   TRELLIS_MAX_STEP_WORK: positiveInteger,
   /** Largest variables of a message or signal a person sends, as JSON bytes (default 65,536); larger: 400 naming `variables`. */
   TRELLIS_MAX_MESSAGE_BYTES: positiveInteger,
+  /** Largest file a form's file field accepts, in bytes (default 10 MiB); larger: 413. */
+  TRELLIS_MAX_FILE_BYTES: positiveInteger,
+  /** Most bytes the files of one task's form (or one person's start form) may take together (default 25 MiB). */
+  TRELLIS_MAX_FORM_FILES_BYTES: positiveInteger,
+  /** A folder to keep uploaded files in (one file per upload, named by its id); unset: in the database. */
+  TRELLIS_ATTACHMENTS_DIR: z.string().optional(),
   /** Longest time to live of a published message, in seconds (default 604,800: 7 days); longer: 400 naming `timeToLive`. */
   TRELLIS_MAX_MESSAGE_TTL_SECONDS: positiveInteger,
 });

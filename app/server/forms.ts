@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { fieldTitles, type JsonSchema } from '@/engine';
 import { localizeFormSchema, patternMessageAt, type LocalizableForm } from '@/engine/forms/form';
+import { computeFormValues } from '@/engine/forms/compute';
 import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
 import { checkVariableDepth } from '@/engine/runtime/budget';
 import type { FormRow } from '@/db/schema';
@@ -54,15 +55,19 @@ export function compileFormSchema(schema: JsonSchema, formKey: string): Validate
   }
 }
 
-/** Validates `data` against `form`; throws BAD_REQUEST naming every failing field. */
-export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'>, data: unknown, locale: string): Record<string, unknown> {
+/**
+ * Validates `data` against `form`; throws BAD_REQUEST naming every failing field. Computed fields
+ * (engine/forms/compute.ts) are worked out here from the submitted values, whatever was sent for them.
+ */
+export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'>, sent: unknown, locale: string): Record<string, unknown> {
   let validate = validators.get(form.id);
   if (!validate) {
     validate = compileFormSchema(form.schema, form.key);
     validators.set(form.id, validate);
   }
   // Before anything recursive (JSON.stringify, ajv) reads it: data nested past the limit is refused, naming where.
-  checkVariableDepth(data, `The form "${form.key}" submission's fields`);
+  checkVariableDepth(sent, `The form "${form.key}" submission's fields`);
+  const data = computeFormValues(form.schema, sent);
   const size = JSON.stringify(data ?? null).length;
   if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
   if (validate(data)) return data as Record<string, unknown>;

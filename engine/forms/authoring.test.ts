@@ -77,6 +77,13 @@ describe('a form built in the designer', () => {
     expect(fromFormDefinition(definition)).toEqual(expenseClaim());
   });
 
+  it('has a file column holding a reference to an upload, and a total summing the lines, read-only', () => {
+    const properties = definition.schema.properties as Record<string, JsonSchema>;
+    const columns = (properties.lines!.items as JsonSchema).properties as Record<string, JsonSchema>;
+    expect(columns.receipt).toMatchObject({ type: 'object', 'x-attachment': true, required: ['id', 'name'], additionalProperties: false });
+    expect(properties.total).toMatchObject({ type: 'integer', readOnly: true, 'x-compute': { sum: 'lines.amount' } });
+  });
+
   it('speaks Vietnamese: field, column, option and conditional field texts', () => {
     const vi = localizeFormSchema(definition, 'vi');
     const properties = vi.properties as Record<string, JsonSchema>;
@@ -86,7 +93,7 @@ describe('a form built in the designer', () => {
     expect(columns.category!.oneOf).toEqual([{ const: 'travel', title: 'Công tác' }, { const: 'meals', title: 'Ăn uống' }]);
     const condition = (vi.allOf as JsonSchema[])[0]!;
     expect(((condition.then as JsonSchema).properties as Record<string, JsonSchema>).reason!.title).toBe('Lý do ngoại lệ');
-    expect(definition.uiSchema).toMatchObject({ 'ui:order': ['employee', 'department', 'lines', 'total', 'reason'], employee: { 'ui:widget': 'person' }, total: { 'ui:widget': 'vnd' }, lines: { items: { amount: { 'ui:widget': 'vnd' }, 'ui:order': ['date', 'category', 'amount'] } } });
+    expect(definition.uiSchema).toMatchObject({ 'ui:order': ['employee', 'department', 'lines', 'total', 'reason'], employee: { 'ui:widget': 'person' }, total: { 'ui:widget': 'vnd' }, lines: { items: { amount: { 'ui:widget': 'vnd' }, 'ui:order': ['date', 'category', 'amount', 'receipt'], receipt: { 'ui:field': 'attachment' } } } });
   });
 });
 

@@ -14,8 +14,10 @@
 import { z } from 'zod';
 import { keySchema, localize, type LocalizedText } from '../model/definition';
 import { PATTERN_MESSAGE, type FormDefinition, type JsonSchema } from './form';
+import { ATTACHMENT, attachmentSchema } from './attachments';
+import { COMPUTE, computationOf } from './compute';
 
-export const FIELD_KINDS = ['text', 'longText', 'number', 'money', 'percent', 'date', 'dateTime', 'email', 'phone', 'select', 'radio', 'checkboxes', 'yesNo', 'person', 'department', 'heading', 'rows', 'custom'] as const;
+export const FIELD_KINDS = ['text', 'longText', 'number', 'money', 'percent', 'date', 'dateTime', 'email', 'phone', 'select', 'radio', 'checkboxes', 'yesNo', 'person', 'department', 'file', 'heading', 'rows', 'custom'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 /** A text in both of the designer's languages ('' when not given). */
@@ -62,6 +64,11 @@ export interface DesignField {
   showWhen?: ShowWhen;
   /** Rows: the columns of each row (no rows within rows). */
   columns?: DesignField[];
+  /**
+   * Numbers, money and percentages worked out rather than typed (read-only): the sum of a table's
+   * column (`rows.column`, on a top-level field), or the product of the row's other columns (on a column).
+   */
+  compute?: { sum: string } | { product: string[] };
   /** What the field holds that its kind does not edit, written back as it was. */
   keep?: { schema?: JsonSchema; ui?: Record<string, unknown>; texts?: Record<string, unknown> };
 }
@@ -98,6 +105,7 @@ const fieldShape = {
   default: z.union([z.string().max(2_000), z.number(), z.boolean()]).optional(),
   options: z.array(z.strictObject({ value: z.string().max(200), label: texts(500) })).max(200).optional(),
   showWhen: showWhenSchema.optional(),
+  compute: z.union([z.strictObject({ sum: z.string().max(130) }), z.strictObject({ product: z.array(z.string().max(64)).min(1).max(10) })]).optional(),
   keep: z.strictObject({ schema: kept.optional(), ui: kept.optional(), texts: kept.optional() }).optional(),
 };
 /** A column of a table: a field without rows of its own. */
@@ -220,6 +228,10 @@ function compileField(field: DesignField): { schema: JsonSchema; ui: Record<stri
       s.type = field.kind === 'money' || field.integer ? 'integer' : 'number';
       setNumber(s, 'minimum', field.min);
       setNumber(s, 'maximum', field.max);
+      if (field.compute) {
+        s[COMPUTE] = 'sum' in field.compute ? { sum: field.compute.sum } : { product: [...field.compute.product] };
+        s.readOnly = true;
+      }
       break;
     case 'yesNo':
       s.type = 'boolean';
@@ -234,6 +246,10 @@ function compileField(field: DesignField): { schema: JsonSchema; ui: Record<stri
       break;
     case 'heading':
       s.type = 'null';
+      break;
+    case 'file':
+      Object.assign(s, attachmentSchema());
+      ui['ui:field'] = 'attachment';
       break;
     case 'rows': {
       const columns = field.columns ?? [];
@@ -387,6 +403,8 @@ function kindOf(s: JsonSchema, ui: Record<string, unknown>): FieldKind {
       }
       return 'custom';
     }
+    case 'object':
+      return s[ATTACHMENT] === true && (ui['ui:field'] === undefined || ui['ui:field'] === 'attachment') ? 'file' : 'custom';
     case 'null':
       return 'heading';
     default:
@@ -419,6 +437,12 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
   if (['number', 'money', 'percent'].includes(kind)) {
     assign('min', num(s.minimum));
     assign('max', num(s.maximum));
+    const computation = computationOf(s);
+    if (computation) {
+      field.compute = computation;
+      // Read-only because computed: the field's own setting is what the designer chose besides.
+      field.readOnly = false;
+    } else if (s[COMPUTE] !== undefined) keepSchema[COMPUTE] = s[COMPUTE];
   }
   if (kind === 'rows') {
     assign('min', num(s.minItems));
@@ -442,7 +466,7 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
     if (Object.keys(keepItemUi).length > 0) (field.keep ??= {}).ui = { items: keepItemUi };
   }
   // A widget the kind implies is written again by it; another (a select's, a number's updown) is kept as it was; a table's columns are its own.
-  const keepUi = Object.fromEntries(Object.entries(ui).filter(([name]) => !(name === 'items' && kind === 'rows') && !(name === 'ui:widget' && WIDGET[kind] !== undefined)));
+  const keepUi = Object.fromEntries(Object.entries(ui).filter(([name]) => !(name === 'items' && kind === 'rows') && !(name === 'ui:widget' && WIDGET[kind] !== undefined) && !(name === 'ui:field' && kind === 'file')));
   const keepTexts = Object.fromEntries(Object.entries(texts).filter(([name]) => !['title', 'description', 'options', 'columns', ...(['text', 'longText', 'phone'].includes(kind) ? ['patternMessage'] : [])].includes(name)));
   if (Object.keys(keepSchema).length > 0) (field.keep ??= {}).schema = keepSchema;
   if (Object.keys(keepUi).length > 0) (field.keep ??= {}).ui = { ...(field.keep?.ui ?? {}), ...keepUi };
@@ -478,6 +502,13 @@ function edits(kind: FieldKind, keyword: string): boolean {
     case 'minItems':
     case 'maxItems':
       return kind === 'rows';
+    case 'properties':
+    case 'required':
+    case 'additionalProperties':
+    case ATTACHMENT:
+      return kind === 'file';
+    case COMPUTE:
+      return ['number', 'money', 'percent'].includes(kind);
     default:
       return false;
   }
@@ -510,7 +541,7 @@ export function keyFromLabel(label: string, taken: readonly string[] = []): stri
 export interface FormProblem {
   /** The field at fault (`lines.amount` for a column), or null for the form. */
   field: string | null;
-  code: 'keyEmpty' | 'keyInvalid' | 'keyReserved' | 'keyTaken' | 'labelMissing' | 'optionsMissing' | 'optionTaken' | 'rangeInverted' | 'lengthInverted' | 'patternInvalid' | 'columnsMissing' | 'showWhenUnknown' | 'showWhenLater' | 'showWhenType' | 'titleMissing' | 'defaultWrong';
+  code: 'keyEmpty' | 'keyInvalid' | 'keyReserved' | 'keyTaken' | 'labelMissing' | 'optionsMissing' | 'optionTaken' | 'rangeInverted' | 'lengthInverted' | 'patternInvalid' | 'columnsMissing' | 'showWhenUnknown' | 'showWhenLater' | 'showWhenType' | 'titleMissing' | 'defaultWrong' | 'computeWrong';
 }
 
 /**
@@ -542,6 +573,7 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
       if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength) problem('lengthInverted');
       if (field.pattern !== undefined && (field.pattern === '' || !runnable(field.pattern))) problem('patternInvalid');
       if (field.default !== undefined && field.default !== '' && !defaultFits(field)) problem('defaultWrong');
+      if (field.compute && !computeFits(field, fields, prefix !== '')) problem('computeWrong');
       if (field.kind === 'rows') {
         if ((field.columns ?? []).length === 0) problem('columnsMissing');
         checkFields(field.columns ?? [], `${name}.`);
@@ -557,6 +589,24 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
   };
   checkFields(form.fields, '');
   return problems;
+}
+
+const NUMERIC: readonly FieldKind[] = ['number', 'money', 'percent'];
+
+/**
+ * Whether a computed field reads what it can: a top-level total sums a numeric column of a table
+ * of the form; a column's product multiplies other numeric columns of the same row.
+ */
+function computeFits(field: DesignField, siblings: readonly DesignField[], inTable: boolean): boolean {
+  const compute = field.compute!;
+  if (!NUMERIC.includes(field.kind)) return false;
+  if ('sum' in compute) {
+    if (inTable) return false;
+    const [rowsKey, column, ...rest] = compute.sum.split('.');
+    const table = siblings.find((f) => f.key === rowsKey && f.kind === 'rows');
+    return rest.length === 0 && !!table && (table.columns ?? []).some((c) => c.key === column && NUMERIC.includes(c.kind));
+  }
+  return inTable && compute.product.length > 0 && compute.product.every((name) => name !== field.key && siblings.some((c) => c.key === name && NUMERIC.includes(c.kind) && !c.compute));
 }
 
 /** Whether a field's default value is one the field itself accepts: its type, range, length or options. */

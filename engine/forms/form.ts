@@ -57,6 +57,27 @@ export function localizeFormSchema(form: LocalizableForm, locale: string): JsonS
   return schema;
 }
 
+/**
+ * The form's top-level fields with their schemas, each once: the root's properties, then those
+ * declared in a condition's `then`/`else` (shown only when it holds), at the root or in its `allOf`.
+ */
+export function topLevelFields(schema: JsonSchema): [string, JsonSchema][] {
+  const found = new Map<string, JsonSchema>();
+  const from = (s: unknown) => {
+    const props = s !== null && typeof s === 'object' ? (s as JsonSchema).properties : undefined;
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) return;
+    for (const [k, v] of Object.entries(props as Record<string, unknown>)) if (!found.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) found.set(k, v as JsonSchema);
+  };
+  from(schema);
+  from(schema.then);
+  from(schema.else);
+  if (Array.isArray(schema.allOf)) for (const item of schema.allOf as unknown[]) if (item !== null && typeof item === 'object') {
+    from((item as JsonSchema).then);
+    from((item as JsonSchema).else);
+  }
+  return [...found];
+}
+
 /** Every place a top-level field's schema is written: the properties, and each condition's `then`. */
 export function fieldSchemas(schema: JsonSchema, name: string): JsonSchema[] {
   const found: JsonSchema[] = [];

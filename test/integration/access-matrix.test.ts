@@ -189,6 +189,7 @@ const matrix: Record<string, Row> = {
   'delegation.create': { access: 'worker', input: (f) => ({ delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }), deny: theirs },
   'delegation.list': { access: 'member' },
   'delegation.colleagues': { access: 'worker' },
+  'member.directory': { access: 'member' },
   // The staff member's delegation: he or an admin may revoke it; to anyone else it does not exist.
   'delegation.revoke': {
     access: 'worker',

@@ -83,8 +83,57 @@ describe('a form built in the designer', () => {
     expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000 }, 'vi')).toThrow(/Lý do ngoại lệ \(reason\)/);
     expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000, reason: 'Hội nghị khách hàng ở Đà Nẵng' }, 'vi')).toMatchObject({ reason: 'Hội nghị khách hàng ở Đà Nẵng' });
     // below the threshold the reason is no field of the form: a stale one is refused, not kept
-    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 900_000, reason: 'cũ' }, 'en')).toThrow(/reason.*is not a field of this form/);
-    expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 900_000 }, 'en')).toMatchObject({ total: 900_000 });
+    const small = [{ date: '2026-12-01', category: 'travel', amount: 400_000 }, { date: '2026-12-02', category: 'meals', amount: 500_000 }];
+    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines: small, total: 900_000, reason: 'cũ' }, 'en')).toThrow(/reason.*is not a field of this form/);
+    expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines: small }, 'en')).toMatchObject({ total: 900_000 });
+    // the total is the server's sum of the lines, whatever a client sends: a small total over large lines still asks for the reason
+    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 1 }, 'en')).toThrow(/Reason for exception \(reason\)/);
+  });
+
+  it('is pinned by the process version published with it: a running task keeps its version after the designer publishes the next, a process published after takes the new one', async () => {
+    const designer = await as(DESIGNER);
+    const claim = (key: string) => ({
+      formatVersion: 1,
+      key,
+      version: 1,
+      name: 'Claim',
+      elements: [{ id: 'start', type: 'startEvent' }, { id: 'fill', type: 'userTask', assignee: '=initiator.email', formKey: 'expense-claim' }, { id: 'end', type: 'endEvent' }],
+      flows: [{ id: 'f1', source: 'start', target: 'fill' }, { id: 'f2', source: 'fill', target: 'end' }],
+    });
+    await designer.definition.publish({ definition: claim('claim-before') } as never);
+    const ngoc = await as('ngoc.bui@senvang.example');
+    const running = await ngoc.instance.start({ definitionKey: 'claim-before', variables: {} });
+    // the designer adds a project field and publishes version 2
+    const next = expenseClaim();
+    next.fields.splice(2, 0, { ...newField('text', 'project', { en: 'Project', vi: 'Dự án' }), required: true });
+    expect(await designer.form.publish({ design: next, baseVersion: 1 })).toEqual({ key: 'expense-claim', version: 2 });
+    await designer.definition.publish({ definition: claim('claim-after') } as never);
+    const later = await ngoc.instance.start({ definitionKey: 'claim-after', variables: {} });
+    const fields = async (taskId: string) => Object.keys(((await ngoc.task.get({ id: taskId })).form.schema as { properties: object }).properties);
+    expect((await ngoc.task.get({ id: running.taskIds[0]! })).form.version).toBe(1);
+    expect(await fields(running.taskIds[0]!)).not.toContain('project');
+    expect((await ngoc.task.get({ id: later.taskIds[0]! })).form.version).toBe(2);
+    expect(await fields(later.taskIds[0]!)).toContain('project');
+    const lines = [{ date: '2026-12-01', category: 'travel', amount: 400_000 }];
+    // the running task takes what version 1 asks, and refuses version 2's field
+    expect((await refusal(ngoc.task.complete({ id: running.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', project: 'Đà Nẵng', lines } }))).message).toMatch(/project.*is not a field of this form/);
+    await ngoc.task.complete({ id: running.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', lines } });
+    expect((await refusal(ngoc.task.complete({ id: later.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', lines } }))).message).toMatch(/Project \(project\): is required/);
+  });
+
+  it('a person field takes a member of the company and a department field one of its departments; others are refused naming the field, in the caller’s language', async () => {
+    const ngoc = await as('ngoc.bui@senvang.example', 'vi');
+    const { taskIds } = await ngoc.instance.start({ definitionKey: 'claim-after', variables: {} });
+    const lines = [{ date: '2026-12-01', category: 'travel', amount: 400_000 }];
+    const refused = await refusal(ngoc.task.complete({ id: taskIds[0]!, data: { employee: 'hoa@hoasen.example', department: 'marketing', project: 'Đà Nẵng', lines } }));
+    expect(refused.code).toBe('BAD_REQUEST');
+    expect(refused.message).toContain('Nhân viên: “hoa@hoasen.example” không phải thành viên của công ty');
+    expect(refused.message).toContain('Phòng ban: công ty không có phòng ban “marketing”');
+    // the directory the form offers: the company's people and departments, to any member
+    const directory = await ngoc.member.directory();
+    expect(directory.people.map((p) => p.email)).toContain('lan.nguyen@senvang.example');
+    expect(directory.departments.map((d) => d.key)).toContain('operations');
+    await ngoc.task.complete({ id: taskIds[0]!, data: { employee: 'LAN.NGUYEN@senvang.example', department: 'operations', project: 'Đà Nẵng', lines } });
   });
 
   it('keeps a draft, valid or not, saying what is wrong; two saves over one revision are a conflict naming who saved; publishing removes it', async () => {

@@ -19,11 +19,11 @@ import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import { JsonForm } from '../json-form';
 import { describeFailure, trpc } from '../trpc';
 import { announcePublished } from '../../_shared/published';
-import { SortableFields } from './sortable-fields';
+import { FieldsDropArea, FormDnd, PaletteItem, SortableFields } from './sortable-fields';
 
 const PALETTE = FIELD_KINDS.filter((k) => k !== 'custom');
 /** Kinds a table's column may be. */
-const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'percent', 'date', 'select', 'yesNo', 'email'];
+const COLUMN_KINDS: FieldKind[] = ['text', 'number', 'money', 'percent', 'date', 'select', 'yesNo', 'email', 'file'];
 
 export interface FormDesignerProps {
   locale: Locale;
@@ -131,11 +131,12 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
     setNotice(null);
   };
 
-  const add = (kind: FieldKind) => {
+  /** A new field of a kind: after the selected field (a palette click), or where it was dropped (`place`). */
+  const add = (kind: FieldKind, place?: number) => {
     const label = { en: t(`formKind_${kind}` as MessageKey), vi: translator('vi')(`formKind_${kind}` as MessageKey) };
     const fields = latest.current.fields;
     const field = newField(kind, keyFromLabel(label.en, fields.map((f) => f.key)), label);
-    const at = selected ? Math.min(selected.field + 1, fields.length) : fields.length;
+    const at = place !== undefined ? Math.max(0, Math.min(place, fields.length)) : selected ? Math.min(selected.field + 1, fields.length) : fields.length;
     setFields([...fields.slice(0, at), field, ...fields.slice(at)], { field: at });
   };
   const move = (index: number, by: -1 | 1) => {
@@ -220,110 +221,119 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
         </p>
       )}
       <TitleFields key={undone} design={design} locale={locale} onChange={(title) => change({ ...latest.current, title })} />
-      <div className="form-designer-grid">
-        <section aria-labelledby="form-palette-title" className="panel">
-          <h2 id="form-palette-title">{t('formPalette')}</h2>
-          <ul className="form-palette">
-            {PALETTE.map((kind) => (
-              <li key={kind}>
-                <button type="button" className="secondary" onClick={() => add(kind)} data-kind={kind}>
-                  + {t(`formKind_${kind}` as MessageKey)}
+      <FormDnd names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)} locale={locale} onMove={moveTo} onAdd={add}>
+        <div className="form-designer-grid">
+          <section aria-labelledby="form-palette-title" className="panel">
+            <h2 id="form-palette-title">{t('formPalette')}</h2>
+            <ul className="form-palette">
+              {PALETTE.map((kind) => (
+                <li key={kind}>
+                  <PaletteItem kind={kind} label={t(`formKind_${kind}` as MessageKey)} hint={t('formPaletteHint')} onAdd={() => add(kind)} />
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="form-fields-title" className="panel">
+            <h2 id="form-fields-title">{t('formFields')}</h2>
+            <FieldsDropArea>
+              {design.fields.length === 0 ? (
+                <p className="muted">{t('formNoFields')}</p>
+              ) : (
+                <SortableFields
+                  names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)}
+                  locale={locale}
+                  itemProps={(i) => ({ className: selected?.field === i ? 'selected' : undefined, 'data-key': design.fields[i]!.key })}
+                  testId="form-fields"
+                >
+                  {(i, handle) => {
+                    const f = design.fields[i]!;
+                    const name = f.label[locale] || f.label.en || f.key;
+                    return (
+                      <>
+                        {handle}
+                        <button type="button" className="link-button" onClick={() => setSelected({ field: i })} aria-pressed={selected?.field === i} aria-label={t('formSelectField', { name })}>
+                          <strong>{name}</strong> <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
+                          {f.required && <span className="muted small"> · {t('formRequired')}</span>}
+                          {f.showWhen && <span className="muted small"> · {t('formShownWhen')}</span>}
+                          {f.compute && <span className="muted small"> · {t('formComputed')}</span>}
+                        </button>
+                        <span className="form-field-actions">
+                          <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={t('formMoveUp', { name })}>
+                            ↑
+                          </button>
+                          <button type="button" className="secondary small" onClick={() => move(i, 1)} disabled={i === design.fields.length - 1} aria-label={t('formMoveDown', { name })}>
+                            ↓
+                          </button>
+                          <button type="button" className="secondary small" onClick={() => duplicate(i)} aria-label={t('formDuplicate', { name })}>
+                            {t('formCopyShort')}
+                          </button>
+                          <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={t('formDelete', { name })}>
+                            ✕
+                          </button>
+                        </span>
+                      </>
+                    );
+                  }}
+                </SortableFields>
+              )}
+            </FieldsDropArea>
+            {problems.length > 0 && (
+              <div className="form-problems" data-testid="form-problems">
+                <h3>{t('designerProblems')}</h3>
+                <ul>
+                  {problems.map((p, i) => (
+                    <li key={i}>{t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' })}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </section>
+          <section aria-labelledby="form-settings-title" className="panel">
+            <h2 id="form-settings-title">{t('formSettings')}</h2>
+            {!current ? (
+              <p className="muted">{t('formNothingSelected')}</p>
+            ) : column ? (
+              <>
+                <button type="button" className="link-button" onClick={() => setSelected({ field: selected!.field })}>
+                  ← {current.label[locale] || current.key}
                 </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-        <section aria-labelledby="form-fields-title" className="panel">
-          <h2 id="form-fields-title">{t('formFields')}</h2>
-          {design.fields.length === 0 ? (
-            <p className="muted">{t('formNoFields')}</p>
-          ) : (
-            <SortableFields
-              names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)}
-              locale={locale}
-              onMove={moveTo}
-              itemProps={(i) => ({ className: selected?.field === i ? 'selected' : undefined, 'data-key': design.fields[i]!.key })}
-              testId="form-fields"
-            >
-              {(i, handle) => {
-                const f = design.fields[i]!;
-                const name = f.label[locale] || f.label.en || f.key;
-                return (
-                  <>
-                    {handle}
-                    <button type="button" className="link-button" onClick={() => setSelected({ field: i })} aria-pressed={selected?.field === i} aria-label={t('formSelectField', { name })}>
-                      <strong>{name}</strong> <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
-                      {f.required && <span className="muted small"> · {t('formRequired')}</span>}
-                      {f.showWhen && <span className="muted small"> · {t('formShownWhen')}</span>}
-                    </button>
-                    <span className="form-field-actions">
-                      <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={t('formMoveUp', { name })}>
-                        ↑
-                      </button>
-                      <button type="button" className="secondary small" onClick={() => move(i, 1)} disabled={i === design.fields.length - 1} aria-label={t('formMoveDown', { name })}>
-                        ↓
-                      </button>
-                      <button type="button" className="secondary small" onClick={() => duplicate(i)} aria-label={t('formDuplicate', { name })}>
-                        {t('formCopyShort')}
-                      </button>
-                      <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={t('formDelete', { name })}>
-                        ✕
-                      </button>
-                    </span>
-                  </>
-                );
-              }}
-            </SortableFields>
-          )}
-          {problems.length > 0 && (
-            <div className="form-problems" data-testid="form-problems">
-              <h3>{t('designerProblems')}</h3>
-              <ul>
-                {problems.map((p, i) => (
-                  <li key={i}>{t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' })}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </section>
-        <section aria-labelledby="form-settings-title" className="panel">
-          <h2 id="form-settings-title">{t('formSettings')}</h2>
-          {!current ? (
-            <p className="muted">{t('formNothingSelected')}</p>
-          ) : column ? (
-            <>
-              <button type="button" className="link-button" onClick={() => setSelected({ field: selected!.field })}>
-                ← {current.label[locale] || current.key}
-              </button>
-              <FieldSettings
-                key={`${selected!.field}-${selected!.column}-${undone}`}
-                field={column}
-                earlier={[]}
-                locale={locale}
-                kinds={COLUMN_KINDS}
-                onChange={(next) => {
-                  const at = selected!.column!;
-                  updateField(selected!.field, (f) => ({ ...f, columns: (f.columns ?? []).map((c, j) => (j === at ? next : c)) }));
-                }}
-              />
-            </>
-          ) : current.kind === 'custom' ? (
-            <p className="muted">{t('formCustomNote')}</p>
-          ) : (
-            <>
-              <FieldSettings
-                key={`${selected!.field}-${current.kind}-${undone}`}
-                field={current}
-                earlier={design.fields.slice(0, selected!.field)}
-                locale={locale}
-                // A table's columns are edited beside the settings: what the settings form holds of them is older.
-                onChange={(next) => updateField(selected!.field, (f) => ({ ...next, ...(f.columns ? { columns: f.columns } : {}) }))}
-              />
-              {current.kind === 'rows' && <Columns field={current} locale={locale} onChange={(next) => updateField(selected!.field, (f) => ({ ...f, columns: next.columns }))} onSelect={(j) => setSelected({ field: selected!.field, column: j })} />}
-            </>
-          )}
-        </section>
-      </div>
+                <FieldSettings
+                  key={`${selected!.field}-${selected!.column}-${undone}`}
+                  field={column}
+                  earlier={[]}
+                  locale={locale}
+                  kinds={COLUMN_KINDS}
+                  computeFrom={{ sums: [], factors: (current.columns ?? []).filter((c, j) => j !== selected!.column && NUMERIC_KINDS.includes(c.kind) && !c.compute).map((c) => ({ value: c.key, label: c.label[locale] || c.label.en || c.key })) }}
+                  onChange={(next) => {
+                    const at = selected!.column!;
+                    updateField(selected!.field, (f) => ({ ...f, columns: (f.columns ?? []).map((c, j) => (j === at ? next : c)) }));
+                  }}
+                />
+              </>
+            ) : current.kind === 'custom' ? (
+              <p className="muted">{t('formCustomNote')}</p>
+            ) : (
+              <>
+                <FieldSettings
+                  key={`${selected!.field}-${current.kind}-${undone}`}
+                  field={current}
+                  earlier={design.fields.slice(0, selected!.field)}
+                  locale={locale}
+                  computeFrom={{
+                    sums: design.fields
+                      .filter((f) => f.kind === 'rows')
+                      .flatMap((f) => (f.columns ?? []).filter((c) => NUMERIC_KINDS.includes(c.kind)).map((c) => ({ value: `${f.key}.${c.key}`, label: `${f.label[locale] || f.label.en || f.key} → ${c.label[locale] || c.label.en || c.key}` }))),
+                    factors: [],
+                  }}
+                  // A table's columns are edited beside the settings: what the settings form holds of them is older.
+                  onChange={(next) => updateField(selected!.field, (f) => ({ ...next, ...(f.columns ? { columns: f.columns } : {}) }))}
+                />
+                {current.kind === 'rows' && <Columns field={current} locale={locale} onChange={(next) => updateField(selected!.field, (f) => ({ ...f, columns: next.columns }))} onSelect={(j) => setSelected({ field: selected!.field, column: j })} />}
+              </>
+            )}
+          </section>
+        </div>
+      </FormDnd>
       <section aria-labelledby="form-preview-title" className="panel form-preview">
         <div className="form-preview-head">
           <h2 id="form-preview-title">{t('formPreview')}</h2>
@@ -374,11 +384,15 @@ function TitleFields({ design, locale, onChange }: { design: DesignForm; locale:
   );
 }
 
+const NUMERIC_KINDS: FieldKind[] = ['number', 'money', 'percent'];
+/** What a number may be worked out from: a table's numeric columns (a total), or its row's other numeric columns (a product). */
+type ComputeFrom = { sums: { value: string; label: string }[]; factors: { value: string; label: string }[] };
+
 /** Kinds whose default value the settings edit (the others keep a default they were given as written). */
 const DEFAULT_KINDS: FieldKind[] = ['text', 'longText', 'email', 'phone', 'person', 'department', 'number', 'money', 'percent', 'date', 'yesNo', 'select', 'radio'];
 
 /** A field's settings: a react-hook-form form on the model's zod schema; every valid change goes to the form at once. */
-function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: DesignField; earlier: DesignField[]; locale: Locale; onChange: (field: DesignField) => void; kinds?: FieldKind[] }) {
+function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }: { field: DesignField; earlier: DesignField[]; locale: Locale; onChange: (field: DesignField) => void; kinds?: FieldKind[]; computeFrom: ComputeFrom }) {
   const t = translator(locale);
   const id = useId();
   const form = useForm<DesignField>({ defaultValues: field, mode: 'onChange', resolver: zodResolver(designFieldSchema) as never });
@@ -407,6 +421,8 @@ function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: Des
   };
   const showWhen = watch('showWhen');
   const source = earlier.find((f) => f.key === showWhen?.field);
+  const compute = watch('compute');
+  const setCompute = (next: DesignField['compute']) => setValue('compute', next, { shouldValidate: true, shouldDirty: true });
   return (
     <form className="props" onSubmit={(e) => e.preventDefault()} data-testid="field-settings">
       {field.kind === 'rows' || field.kind === 'custom' ? (
@@ -456,6 +472,46 @@ function FieldSettings({ field, earlier, locale, onChange, kinds }: { field: Des
             <input id={`${id}-max`} type="number" {...register('max', number)} data-testid="field-max" />
           </label>
         </div>
+      )}
+      {NUMERIC_KINDS.includes(kind) && (computeFrom.sums.length > 0 || computeFrom.factors.length > 0 || compute) && (
+        <fieldset className="props-group">
+          <legend>{t('formCompute')}</legend>
+          <label htmlFor={`${id}-compute`} className="props-field">
+            {t('formComputeHow')}
+            <select
+              id={`${id}-compute`}
+              value={!compute ? '' : 'sum' in compute ? `sum:${compute.sum}` : 'product'}
+              onChange={(e) => {
+                const v = e.target.value;
+                setCompute(v === '' ? undefined : v === 'product' ? { product: computeFrom.factors.slice(0, 2).map((f) => f.value) } : { sum: v.slice(4) });
+              }}
+              data-testid="field-compute"
+            >
+              <option value="">{t('formComputeNone')}</option>
+              {computeFrom.sums.map((o) => (
+                <option key={o.value} value={`sum:${o.value}`}>
+                  {t('formComputeSum', { of: o.label })}
+                </option>
+              ))}
+              {computeFrom.factors.length > 0 && <option value="product">{t('formComputeProduct')}</option>}
+            </select>
+          </label>
+          {compute && 'product' in compute && (
+            <div role="group" aria-label={t('formComputeProduct')}>
+              {computeFrom.factors.map((f) => (
+                <label key={f.value} className="props-check">
+                  <input
+                    type="checkbox"
+                    checked={compute.product.includes(f.value)}
+                    onChange={(e) => setCompute({ product: e.target.checked ? [...compute.product, f.value] : compute.product.filter((p) => p !== f.value) })}
+                    data-testid={`field-factor-${f.value}`}
+                  />
+                  {f.label}
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
       )}
       {['text', 'longText', 'phone'].includes(kind) && (
         <>
@@ -606,6 +662,7 @@ function clean(field: DesignField): DesignField {
   else out.patternMessage = { en: message.en ?? '', vi: message.vi ?? '' };
   if (out.default === '' || (typeof out.default === 'number' && Number.isNaN(out.default))) delete out.default;
   if (out.showWhen === undefined || out.showWhen === null) delete out.showWhen;
+  if (out.compute === undefined || out.compute === null || !NUMERIC_KINDS.includes(field.kind)) delete out.compute;
   if (!['select', 'radio', 'checkboxes'].includes(field.kind)) delete out.options;
   else if (!Array.isArray(out.options)) out.options = [];
   return out as unknown as DesignField;

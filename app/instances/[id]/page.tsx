@@ -102,7 +102,7 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
       <div className="grid2">
         <section className="panel">
           <h2>{t('data')}</h2>
-          <FormDataView form={instance.startForm} data={instance.variables} locale={locale} />
+          <FormDataView forms={instance.dataForms} data={instance.variables} locale={locale} />
         </section>
         <section className="panel">
           <h2>{t('tasks')}</h2>

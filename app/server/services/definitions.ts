@@ -1,11 +1,11 @@
 /** Publishing and reading process definitions with their forms and decision tables, always within one company. */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { connectorDiagnostics } from '@/app/_connectors/check';
 import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
 import { canonicalJson, checkVariables, compile, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
-import { forms, processDefinitions, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
+import { forms, processDefinitions, tasks, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
 import { groupKeys } from '../actor';
 import { engineLimits, readEnv } from '../env';
@@ -342,6 +342,26 @@ export async function startFormOf(db: Executor, tenantId: string, def: Pick<Proc
   if (!id) return null;
   const form = (await formsByIds(db, tenantId, [id])).get(id);
   return form ? { key: form.key, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema, i18n: form.i18n } : null;
+}
+
+/**
+ * The forms an instance's data was entered with so far: its start form, then the forms of its
+ * completed tasks (each once, in the order they were completed), to show the data labelled by them.
+ */
+export async function instanceFormsOf(db: Executor, tenantId: string, instanceId: string, def: Pick<ProcessDefinitionRow, 'definition' | 'formIds'>, except?: string) {
+  const done = await db
+    .select({ formId: tasks.formId, at: tasks.completedAt })
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'completed')))
+    .orderBy(asc(tasks.completedAt));
+  const ids = [...new Set(done.map((d) => d.formId).filter((id): id is string => typeof id === 'string' && id !== except))];
+  const found = ids.length === 0 ? new Map<string, FormRow>() : await formsByIds(db, tenantId, ids);
+  const start = await startFormOf(db, tenantId, def);
+  const forms = ids.flatMap((id) => {
+    const form = found.get(id);
+    return form ? [{ key: form.key, version: form.version, title: form.title, schema: form.schema, uiSchema: form.uiSchema, i18n: form.i18n }] : [];
+  });
+  return [...(start ? [start] : []), ...forms.filter((f) => f.key !== start?.key)];
 }
 
 /** What the start page needs: the latest version the actor may start, with its start form. */

@@ -9,7 +9,10 @@ import type { Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
-import { definitionById, formById, latestDefinition, mayStart, processOf, startFormOf, startRefusal } from './definitions';
+import { fieldTitles } from '@/engine';
+import { checkAttachments, linkAttachments } from './attachments';
+import { checkNamedValues } from './directory';
+import { definitionById, formById, instanceFormsOf, latestDefinition, mayStart, processOf, startRefusal } from './definitions';
 import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
@@ -34,9 +37,13 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
     throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
   }
   let variables: Record<string, unknown> = {};
+  let files: string[] = [];
   const startForm = def.definition.startForm;
   if (startForm) {
-    variables = validateSubmission(await formById(db, actor.tenantId, def.formIds[startForm]!), input.variables, actor.locale);
+    const form = await formById(db, actor.tenantId, def.formIds[startForm]!);
+    variables = validateSubmission(form, input.variables, actor.locale);
+    await checkNamedValues(db, actor, form, variables, () => fieldTitles(form, actor.locale));
+    ({ data: variables, link: files } = await checkAttachments(db, actor, form.schema, variables, { definitionKey: def.key }, fieldTitles(form, actor.locale)));
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
@@ -46,7 +53,7 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
   variables = withInitiator(variables, initiator);
   const result = await resolvePeople(db, actor.tenantId, start(process, variables, { now, initiator: actor.userId }));
   const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
-  return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started };
+  return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started, files };
 }
 
 /**
@@ -65,7 +72,9 @@ async function startInOneStatement(db: Executor, actor: Actor, input: StartInput
   if (!latest) return null;
   const def = await definitionById(db, actor.tenantId, latest.id);
   const now = new Date(Number(latest.nowMs));
-  const { result, businessKey, started } = await beginStart(db, actor, def, input, now.toISOString(), initiatorWith(actor, latest.manager));
+  const { result, businessKey, started, files } = await beginStart(db, actor, def, input, now.toISOString(), initiatorWith(actor, latest.manager));
+  // Files sent with the start form are linked to the instance in the transaction path.
+  if (files.length > 0) return null;
   const instanceId = randomUUID();
   const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
   const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId }, result.state, result.effects, [{ ...started, instanceId }]);
@@ -76,7 +85,7 @@ async function startInOneStatement(db: Executor, actor: Actor, input: StartInput
 async function startInTransaction(db: Executor, actor: Actor, input: StartInput) {
   return db.transaction(async (tx) => {
     const def = await latestDefinition(tx, actor.tenantId, input.definitionKey);
-    const { result, businessKey, started } = await beginStart(tx, actor, def, input, await dbNow(tx));
+    const { result, businessKey, started, files } = await beginStart(tx, actor, def, input, await dbNow(tx));
     const [instance] = await tx
       .insert(processInstances)
       .values({
@@ -92,6 +101,7 @@ async function startInTransaction(db: Executor, actor: Actor, input: StartInput)
       .returning({ id: processInstances.id });
     const scope = { tenantId: actor.tenantId, instanceId: instance!.id, actorId: actor.userId, formIds: def.formIds };
     const taskIds = await applyEffects(tx, scope, result.effects, [{ ...started, instanceId: instance!.id }]);
+    await linkAttachments(tx, actor, files, instance!.id);
     return { id: instance!.id, status: result.state.status, taskIds };
   });
 }
@@ -164,6 +174,11 @@ function initiatorOf(state: InstanceState): string | undefined {
  * company's; others the instances they initiated (initiatorOf), and those with a task that is or was offered
  * to them (assigned, or to one of their departments) or that they completed.
  */
+export async function mayReadInstanceById(db: Executor, actor: Actor, instanceId: string): Promise<boolean> {
+  const [row] = await db.select({ state: processInstances.state }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
+  return row !== undefined && (await mayReadInstance(db, actor, instanceId, initiatorOf(row.state)));
+}
+
 async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, initiator: string | undefined): Promise<boolean> {
   if (actor.role === 'admin' || actor.role === 'auditor' || initiator === actor.userId) return true;
   const rows = await db
@@ -197,7 +212,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
   if (!(await mayReadInstance(db, actor, id, initiatorOf(row.variables)))) throw new AppError('FORBIDDEN', `Process instance "${id}" is not yours to read: you did not start it and none of its tasks was offered to you.`);
 
-  const [taskRows, history, startForm, failedJobs] = await Promise.all([
+  const [taskRows, history, dataForms, failedJobs] = await Promise.all([
     db
       .select({ id: tasks.id, elementId: tasks.elementId, name: tasks.name, status: tasks.status, candidateGroups: tasks.candidateGroups, dueDate: tasks.dueDate, createdAt: tasks.createdAt, completedAt: tasks.completedAt, completedBy: completer.displayName })
       .from(tasks)
@@ -210,7 +225,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(and(eq(auditEvents.tenantId, actor.tenantId), eq(auditEvents.instanceId, id)))
       .orderBy(asc(auditEvents.id)),
-    startFormOf(db, actor.tenantId, { definition: row.definition.body, formIds: row.definition.formIds }),
+    instanceFormsOf(db, actor.tenantId, id, { definition: row.definition.body, formIds: row.definition.formIds }),
     // Jobs whose retries ran out: incidents to resolve (job.retry). A failed webhook delivery is its webhook's, not an incident.
     db
       .select({ id: jobs.id, elementId: jobs.elementId, jobType: jobs.jobType, attempts: jobs.attempts, lastError: jobs.lastError })
@@ -231,7 +246,9 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     positions: state.positions ?? state.active,
     /** Names of elements and flows by id, for the history. */
     names,
-    startForm,
+    startForm: dataForms.find((f) => f.key === row.definition.body.startForm) ?? null,
+    /** The forms its data was entered with (start form, completed tasks' forms): the data is labelled by them. */
+    dataForms,
     tasks: taskRows,
     history,
     failedJobs,

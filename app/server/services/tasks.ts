@@ -12,7 +12,11 @@ import { auditEvents, delegations, forms, groupMembers, groups, memberships, pro
 import { groupKeys, type Actor } from '../actor';
 import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
-import { definitionById, formById, processOf, startFormOf } from './definitions';
+import { attachmentRefs } from '@/engine/forms/attachments';
+import { fieldTitles } from '@/engine';
+import { checkAttachments, linkAttachments } from './attachments';
+import { checkNamedValues } from './directory';
+import { definitionById, formById, instanceFormsOf, processOf, startFormOf } from './definitions';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { applyEffects, dbNow } from './effects';
@@ -228,6 +232,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     .where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
   const { state, def, ...rest } = row!;
   const startForm = await startFormOf(db, actor.tenantId, def);
+  const contextForms = await instanceFormsOf(db, actor.tenantId, task.instanceId, def, task.formId ?? undefined);
   const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
   const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
   const candidateUsers = task.candidateUserIds.length === 0 ? [] : await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, task.candidateUserIds)).orderBy(asc(users.displayName));
@@ -260,6 +265,8 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     reassignTo: open && isAdmin ? await whoMayWork(db, actor.tenantId, task) : null,
     ...rest,
     startForm,
+    /** The forms the instance's data was entered with (start form, completed tasks' forms but this one's): the context is labelled by them. */
+    contextForms,
     variables: state.variables,
   };
 }
@@ -319,7 +326,11 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   );
   // A delegate's completion, a four-eyes refusal or a stale page take the general path, which reports them.
   if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row) || row.excluded || (input.version !== undefined && input.version !== row.taskVersion)) return null;
-  const data = validateSubmission(await formById(db, actor.tenantId, row.formId), input.data, actor.locale);
+  const form = await formById(db, actor.tenantId, row.formId);
+  const data = validateSubmission(form, input.data, actor.locale);
+  await checkNamedValues(db, actor, form, data, () => fieldTitles(form, actor.locale));
+  // Files sent with the form are checked and linked to the instance in the transaction path.
+  if (attachmentRefs(form.schema, data).length > 0) return null;
   const def = await definitionById(db, actor.tenantId, row.definitionId);
   const process = await processOf(db, def);
   // The four-eyes rule by the instance's current record (the row's list dates from the task's
@@ -367,7 +378,10 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     // Judged against the very state this completion steps (its version guards the write).
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])], { state: instance.state, process });
     if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'complete'));
-    const data = validateSubmission(await formById(tx, actor.tenantId, task.formId), input.data, actor.locale);
+    const form = await formById(tx, actor.tenantId, task.formId);
+    const valid = validateSubmission(form, input.data, actor.locale);
+    await checkNamedValues(tx, actor, form, valid, () => fieldTitles(form, actor.locale));
+    const { data, link: files } = await checkAttachments(tx, actor, form.schema, valid, { taskId: task.id, instanceId: task.instanceId }, fieldTitles(form, actor.locale));
 
     let stepped;
     try {
@@ -419,6 +433,7 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     // Completing an unassigned task claims it in the same command: the audit shows both.
     const leading = right.claims ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed] : [completed];
     const taskIds = await applyEffects(tx, scope, result.effects, leading);
+    await linkAttachments(tx, actor, files, instance.id);
     return { instanceId: instance.id, instanceStatus: result.state.status, taskIds };
   });
 }

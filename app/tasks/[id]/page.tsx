@@ -62,7 +62,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       <div className="grid2">
         <section className="panel">
           <h2>{t('taskContext')}</h2>
-          <FormDataView form={task.startForm} data={task.variables} locale={locale} />
+          <FormDataView forms={task.contextForms} data={task.variables} locale={locale} />
         </section>
         <section className="panel">
           <h2>{t('taskYourPart')}</h2>

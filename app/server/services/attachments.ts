@@ -1,0 +1,275 @@
+/**
+ * Files on forms: uploaded by a person for a task they may work or a process they may start,
+ * stored in the database (bytea) or a configured folder behind one interface (AttachmentStore),
+ * typed by what the bytes are (file-type's signatures; text when the bytes are UTF-8 text), never by
+ * the name; limited per file and per form. A form's file field holds a reference
+ * (engine/forms/attachments.ts); submitting the form checks each reference is one the submitter
+ * may attach and links the file to the instance, whose readers alone may then download it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
+import { attachmentRefs, replaceRefs, type AttachmentRef } from '@/engine/forms/attachments';
+import type { JsonSchema } from '@/engine';
+import type { Executor } from '@/db/client';
+import { attachments, tasks } from '@/db/schema';
+import { translator } from '../../_i18n/messages';
+import type { Actor } from '../actor';
+import { formatBytes } from '../body-limit';
+import { AppError, type FieldError } from '../errors';
+import { latestDefinition, mayStart } from './definitions';
+import { mayReadInstanceById } from './instances';
+import { mayWork } from './tasks';
+
+export interface AttachmentLimits {
+  /** Largest file, in bytes (TRELLIS_MAX_FILE_BYTES). */
+  fileBytes: number;
+  /** Most bytes the files uploaded for one task, or for one person's start form, may take together (TRELLIS_MAX_FORM_FILES_BYTES). */
+  formBytes: number;
+}
+export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { fileBytes: 10 * 1024 * 1024, formBytes: 25 * 1024 * 1024 };
+
+/** Where the bytes live: the row itself, or a folder (the row keeps the metadata). */
+export interface AttachmentStore {
+  readonly kind: 'database' | 'folder';
+  /** Keeps the bytes; what the row's `content` holds (the bytes, or null when kept elsewhere). */
+  put(id: string, bytes: Uint8Array): Promise<Uint8Array | null>;
+  /** The bytes of a stored file (`content`: what put returned). */
+  get(id: string, content: Uint8Array | null): Promise<Uint8Array>;
+}
+
+export const databaseStore: AttachmentStore = {
+  kind: 'database',
+  put: async (_id, bytes) => bytes,
+  get: async (id, content) => {
+    if (!content) throw new Error(`Attachment ${id} has no content in the database.`);
+    return content;
+  },
+};
+
+/** Files in a folder, named by their id (a uuid: never a path the uploader chose). */
+export function folderStore(dir: string): AttachmentStore {
+  const file = (id: string) => {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`Not an attachment id: ${id}`);
+    return path.join(dir, id);
+  };
+  return {
+    kind: 'folder',
+    put: async (id, bytes) => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(file(id), bytes, { flag: 'wx' });
+      return null;
+    },
+    get: async (id) => new Uint8Array(await readFile(file(id))),
+  };
+}
+
+/** The media types Trellis keeps: documents, images, text, archives — what back-office forms attach. */
+const ACCEPTED = new Set([
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/heic',
+  'image/heif',
+  'image/tiff',
+  'image/bmp',
+  'text/plain',
+  'application/zip',
+  'application/x-cfb',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/xml',
+]);
+
+/** What the bytes are: a known signature, else UTF-8 text without control characters, else unknown binary. */
+export async function sniffMediaType(bytes: Uint8Array): Promise<string> {
+  const found = await fileTypeFromBuffer(bytes);
+  if (found) return found.mime;
+  const head = bytes.subarray(0, 64 * 1024);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(head.length < bytes.length ? trimPartial(head) : head);
+    // eslint-disable-next-line no-control-regex
+    if (!/[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f]/.test(text)) return 'text/plain';
+  } catch {
+    // not UTF-8
+  }
+  return 'application/octet-stream';
+}
+
+/** The head of a longer text without a multi-byte character cut at its end. */
+function trimPartial(head: Uint8Array): Uint8Array {
+  let end = head.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const byte = head[end - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte >= 0xc0) end -= back;
+    break;
+  }
+  return head.subarray(0, end);
+}
+
+/** A name to show and to download as: its last path segment, without control characters, at most 255 characters. */
+export function cleanFileName(name: string): string {
+  const last = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  return last.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 255);
+}
+
+export interface UploadInput {
+  /** The task whose form the file is for, or */
+  taskId?: string;
+  /** the process whose start form it is for. */
+  definitionKey?: string;
+  name: string;
+  bytes: Uint8Array;
+}
+
+const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+/**
+ * Stores a file a person uploads for a task they may work (open) or a process they may start,
+ * within the limits; the reference a form's file field holds. Unlinked files of theirs older than
+ * a week (forms never sent) are removed on the way.
+ */
+export async function uploadAttachment(db: Executor, actor: Actor, input: UploadInput, limits: AttachmentLimits, store: AttachmentStore): Promise<AttachmentRef> {
+  const t = translator(actor.locale);
+  const name = cleanFileName(input.name);
+  if (!name) throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [{ field: 'name', label: 'name', message: t('fileErrNameMissing') }]);
+  if (input.bytes.length === 0) throw new AppError('BAD_REQUEST', t('fileErrEmpty', { name }));
+  if (input.bytes.length > limits.fileBytes) throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, { details: { httpStatus: 413 } });
+  if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: input.taskId ?? input.definitionKey ?? '' }));
+
+  let used: number;
+  if (input.taskId !== undefined) {
+    if (!isUuid(input.taskId)) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
+    const [task] = await db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId)));
+    if (!task) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
+    if (task.status !== 'open') throw new AppError('CONFLICT', t('fileErrTaskClosed', { id: task.id }));
+    if (!mayWork(actor, task)) throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: task.id }));
+    used = await usedBytes(db, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.taskId, task.id)));
+  } else if (input.definitionKey !== undefined) {
+    const def = await latestDefinition(db, actor.tenantId, input.definitionKey);
+    if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', t('fileErrStartRefused', { key: def.key }));
+    used = await usedBytes(db, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), eq(attachments.definitionKey, def.key), isNull(attachments.instanceId)));
+  } else {
+    throw new AppError('BAD_REQUEST', t('fileErrContext'));
+  }
+  if (used + input.bytes.length > limits.formBytes) throw new AppError('BAD_REQUEST', t('fileErrTaskFull', { limit: formatBytes(limits.formBytes) }), undefined, { details: { httpStatus: 413 } });
+
+  const type = await sniffMediaType(input.bytes);
+  if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
+
+  const id = randomUUID();
+  const content = await store.put(id, input.bytes);
+  await db.insert(attachments).values({
+    id,
+    tenantId: actor.tenantId,
+    uploadedBy: actor.userId,
+    name,
+    mediaType: type,
+    size: input.bytes.length,
+    sha256: createHash('sha256').update(input.bytes).digest('hex'),
+    storage: store.kind,
+    content,
+    taskId: input.taskId ?? null,
+    definitionKey: input.taskId === undefined ? (input.definitionKey ?? null) : null,
+  });
+  await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId), lt(attachments.createdAt, sql`now() - interval '7 days'`)));
+  return { id, name, size: input.bytes.length, type };
+}
+
+async function usedBytes(db: Executor, where: ReturnType<typeof and>): Promise<number> {
+  const [row] = await db.select({ total: sql<string | number | null>`coalesce(sum(${attachments.size}), 0)` }).from(attachments).where(where);
+  return Number(row?.total ?? 0);
+}
+
+/**
+ * A file to download: another company's is not found; one not yet sent with a form is its
+ * uploader's alone; one sent is readable by whoever may read its instance (instances.ts).
+ */
+export async function readAttachment(db: Executor, actor: Actor, id: string, store: AttachmentStore) {
+  const t = translator(actor.locale);
+  if (!isUuid(id)) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
+  const [row] = await db.select().from(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id)));
+  if (!row) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
+  const allowed = row.instanceId === null ? row.uploadedBy === actor.userId : await mayReadInstanceById(db, actor, row.instanceId);
+  if (!allowed) throw new AppError('FORBIDDEN', t('fileErrNotYours', { id }));
+  return { name: row.name, mediaType: row.mediaType, size: row.size, bytes: await store.get(row.id, row.content) };
+}
+
+/** Removes a file its uploader has not sent with a form yet (they chose another); else not found. */
+export async function removeAttachment(db: Executor, actor: Actor, id: string): Promise<void> {
+  const t = translator(actor.locale);
+  const removed = isUuid(id)
+    ? await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId))).returning({ id: attachments.id })
+    : [];
+  if (removed.length === 0) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
+}
+
+/** Where a submission comes from: a task's form, or a process's start form. */
+export type SubmissionContext = { taskId: string; instanceId: string } | { definitionKey: string };
+
+/**
+ * Checks every file a submission references (by the form's schema) is one the submitter may
+ * attach — uploaded by them for this very task or start form and not sent yet, or already part of
+ * this instance — and writes each reference as stored (name, size, type from the row, not the
+ * client). Returns the submission and the files to link once the instance is written.
+ */
+export async function checkAttachments(db: Executor, actor: Actor, schema: JsonSchema, data: Record<string, unknown>, context: SubmissionContext, titles: Record<string, string>): Promise<{ data: Record<string, unknown>; link: string[] }> {
+  const refs = attachmentRefs(schema, data);
+  if (refs.length === 0) return { data, link: [] };
+  const t = translator(actor.locale);
+  const ids = [...new Set(refs.map((r) => r.ref.id).filter(isUuid))];
+  const rows = ids.length === 0 ? [] : await db
+    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType, uploadedBy: attachments.uploadedBy, taskId: attachments.taskId, definitionKey: attachments.definitionKey, instanceId: attachments.instanceId })
+    .from(attachments)
+    .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, ids)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const errors: FieldError[] = [];
+  const link = new Set<string>();
+  const replaced = refs.map(({ path: at, ref }) => {
+    const field = at.join('.');
+    const label = titles[at[0]!] ?? field;
+    const row = byId.get(ref.id);
+    if (!row) {
+      errors.push({ field, label, message: t('fileErrRefUnknown', { field: label }) });
+      return { path: at, ref };
+    }
+    const own = row.uploadedBy === actor.userId && row.instanceId === null && ('taskId' in context ? row.taskId === context.taskId : row.definitionKey === context.definitionKey && row.taskId === null);
+    const ofThisInstance = 'instanceId' in context && row.instanceId === context.instanceId;
+    if (!own && !ofThisInstance) errors.push({ field, label, message: t('fileErrRefNotYours', { field: label }) });
+    if (own) link.add(row.id);
+    return { path: at, ref: { id: row.id, name: row.name, size: row.size, type: row.type } };
+  });
+  if (errors.length > 0) throw new AppError('BAD_REQUEST', errors.map((e) => e.message).join(' '), errors);
+  return { data: replaceRefs(data, replaced), link: [...link] };
+}
+
+/** Links checked files to the instance their form was sent to (in the command's transaction): a file another command took meanwhile is a conflict. */
+export async function linkAttachments(db: Executor, actor: Actor, ids: readonly string[], instanceId: string): Promise<void> {
+  if (ids.length === 0) return;
+  const linked = await db
+    .update(attachments)
+    .set({ instanceId, linkedAt: sql`now()` })
+    .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, [...ids]), or(isNull(attachments.instanceId), eq(attachments.instanceId, instanceId))))
+    .returning({ id: attachments.id });
+  if (linked.length !== ids.length) throw new AppError('CONFLICT', translator(actor.locale)('fileErrRefTaken', { field: ids.find((id) => !linked.some((l) => l.id === id)) ?? '' }));
+}
+
+/** The files of an instance (its readers see them with its data). */
+export async function instanceAttachments(db: Executor, actor: Actor, instanceId: string) {
+  return db
+    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType })
+    .from(attachments)
+    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, instanceId)));
+}
