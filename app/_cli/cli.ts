@@ -28,7 +28,10 @@ import { runCamundaTestCaseFile } from '../../engine/simulate/camunda-test-case'
 const USAGE = `usage:
   trellis validate FILE [--json] [--publishing]
   trellis simulate FILE --scenario SCENARIO.json [--with CALLED.json ...]
-  trellis test [FOLDER_OR_GLOB]      (default: definitions/; *.scenario.json and Camunda Process Test *.test.json)
+  trellis test [FOLDER_OR_GLOB] [--all-paths]
+                                     (default: definitions/; *.scenario.json and Camunda Process Test *.test.json;
+                                     prints which of each process's paths its scenarios cover; --all-paths: a path
+                                     no scenario takes fails the run)
   trellis paths FILE
   trellis convert FILE --to json|bpmn [--process ID] [--relayout]
   trellis convert FILE --report [--process ID]
@@ -260,7 +263,10 @@ function definitionFor(scenarioFile: string): string {
 }
 
 async function testCommand(args: string[], out: Out): Promise<number> {
-  const target = args[0] ?? 'definitions';
+  const target = args.find((a) => !a.startsWith('--')) ?? 'definitions';
+  const allPaths = args.includes('--all-paths');
+  // The ways each scenario went through its process, by definition file: which of the process's paths they cover.
+  const taken = new Map<string, string[][]>();
   const scenarios = findScenarios(target);
   let passed = 0;
   let failed = 0;
@@ -307,6 +313,9 @@ async function testCommand(args: string[], out: Out): Promise<number> {
     }
     try {
       const result = await runScenario(definition, file);
+      const runs = taken.get(definition) ?? [];
+      if (result.status === 'completed') runs.push(result.path);
+      taken.set(definition, runs);
       if (result.failures.length === 0 && result.status !== 'error') {
         passed++;
         out.log(`ok   ${file}`);
@@ -319,8 +328,47 @@ async function testCommand(args: string[], out: Out): Promise<number> {
       out.log(`FAIL ${file}\n  ${(error as Error).message}`);
     }
   }
+  const uncovered = await printCoverage(taken, out);
+  if (allPaths && uncovered > 0) {
+    failed += uncovered;
+    out.log(`FAIL ${uncovered} path(s) no scenario takes (--all-paths)`);
+  }
   out.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+/**
+ * The coverage table: per process with scenarios, its paths start to end (`trellis paths`) and how
+ * many a completed scenario went along — the same elements, as many times each, whatever the order
+ * parallel branches ran in; each path none took is listed. Returns how many are not covered.
+ */
+async function printCoverage(taken: Map<string, string[][]>, out: Out): Promise<number> {
+  if (taken.size === 0) return 0;
+  const rows: { name: string; paths: string; covered: number; missing: string[][] }[] = [];
+  let uncovered = 0;
+  for (const [file, runs] of [...taken].sort(([a], [b]) => a.localeCompare(b))) {
+    let process;
+    try {
+      process = compile(await readDefinition(file), { decisions: await decisionsBeside(file) });
+    } catch {
+      continue; // reported above as a scenario failure
+    }
+    const own = new Set(process.definition.elements.map((e) => e.id));
+    const key = (p: readonly string[]) => p.filter((id) => own.has(id)).sort().join('\u0000');
+    const done = new Set(runs.map(key));
+    const { paths, truncated } = enumeratePaths(process);
+    const missing = paths.filter((p) => !done.has(key(p)));
+    uncovered += missing.length;
+    rows.push({ name: `${process.definition.key} (${file})`, paths: `${paths.length}${truncated ? '+' : ''}`, covered: paths.length - missing.length, missing });
+  }
+  const width = Math.max(7, ...rows.map((r) => r.name.length));
+  out.log(`\n${'process'.padEnd(width)}  paths  covered`);
+  for (const r of rows) {
+    out.log(`${r.name.padEnd(width)}  ${r.paths.padStart(5)}  ${String(r.covered).padStart(7)}`);
+    for (const m of r.missing) out.log(`  not covered: ${m.join(' → ')}`);
+  }
+  out.log('');
+  return uncovered;
 }
 
 async function pathsCommand(args: string[], out: Out): Promise<number> {

@@ -7,6 +7,7 @@ export const filesEn = {
   formErrNotMember: '“{value}” is not a member of the company; choose someone from the list.',
   formErrNoDepartment: 'the company has no department “{value}”; choose one from the list.',
   formPickPerson: 'Type a name or an e-mail address',
+  formErrTooManyNamed: 'The form names more than {limit} people and departments; send fewer at once.',
   valueYes: 'Yes',
   valueNo: 'No',
   fileChoose: 'Choose a file',
@@ -30,7 +31,9 @@ export const filesEn = {
   fileErrNotYours: 'File "{id}" is not yours to see: it belongs to a process you cannot read.',
   fileErrRefUnknown: 'The file in "{field}" was not found; upload it again.',
   fileErrRefNotYours: 'The file in "{field}" was uploaded by someone else or for another form; upload it again.',
-  fileErrRefTaken: 'The file in "{field}" was attached to another process at the same moment; upload it again.',
+  fileErrRefTaken: 'A file of this form was attached to another process at the same moment; upload it again.',
+  fileErrNoFileField: 'The form of "{name}" has no file field, so it takes no files.',
+  fileErrTooMany: 'The form sends more than {limit} files; send fewer at once.',
 } as const;
 
 export const filesVi: Record<keyof typeof filesEn, string> = {
@@ -38,6 +41,7 @@ export const filesVi: Record<keyof typeof filesEn, string> = {
   formErrNotMember: '“{value}” không phải thành viên của công ty; hãy chọn một người trong danh sách.',
   formErrNoDepartment: 'công ty không có phòng ban “{value}”; hãy chọn một phòng ban trong danh sách.',
   formPickPerson: 'Gõ tên hoặc địa chỉ e-mail',
+  formErrTooManyNamed: 'Biểu mẫu nêu hơn {limit} người và phòng ban; hãy gửi ít hơn mỗi lần.',
   valueYes: 'Có',
   valueNo: 'Không',
   fileChoose: 'Chọn tệp',
@@ -61,5 +65,7 @@ export const filesVi: Record<keyof typeof filesEn, string> = {
   fileErrNotYours: 'Bạn không được xem tệp "{id}": nó thuộc một quy trình bạn không được đọc.',
   fileErrRefUnknown: 'Không tìm thấy tệp trong "{field}"; hãy tải lên lại.',
   fileErrRefNotYours: 'Tệp trong "{field}" do người khác tải lên hoặc dành cho biểu mẫu khác; hãy tải lên lại.',
-  fileErrRefTaken: 'Tệp trong "{field}" vừa được gắn vào một quy trình khác cùng lúc; hãy tải lên lại.',
+  fileErrRefTaken: 'Một tệp của biểu mẫu này vừa được gắn vào một quy trình khác cùng lúc; hãy tải lên lại.',
+  fileErrNoFileField: 'Biểu mẫu của "{name}" không có trường tệp nên không nhận tệp.',
+  fileErrTooMany: 'Biểu mẫu gửi hơn {limit} tệp; hãy gửi ít hơn mỗi lần.',
 };

@@ -43,6 +43,16 @@ describe('computed fields', () => {
     expect(computeFormValues(schema, 'not an object')).toBe('not an object');
   });
 
+  it('works out a total shown only when a condition holds, as the designer writes it (in the condition’s then)', () => {
+    const form = invoice();
+    form.fields.unshift(newField('yesNo', 'itemised', { en: 'Itemised?', vi: 'Chi tiết?' }));
+    form.fields[2] = { ...form.fields[2]!, showWhen: { field: 'itemised', is: 'yes' } };
+    const conditional = toFormDefinition(form).schema as JsonSchema;
+    expect((conditional.properties as Record<string, unknown>).total).toBeUndefined();
+    expect(computeFormValues(conditional, { itemised: true, lines: [{ quantity: 2, price: 10 }], total: 5 })).toEqual({ itemised: true, lines: [{ quantity: 2, price: 10, amount: 20 }], total: 20 });
+    expect(hasComputedFields(conditional)).toBe(true);
+  });
+
   it('reads back in the designer as built, and is read-only in the form', () => {
     const definition = toFormDefinition(invoice());
     expect(fromFormDefinition(definition)).toEqual(invoice());

@@ -6,7 +6,7 @@
  * the server works them out again from the submitted values, so a total sent by a client is never
  * trusted. Pure, and bounded: a table is read up to MAX_COMPUTED_ROWS rows.
  */
-import type { JsonSchema } from './form';
+import { topLevelFields, type JsonSchema } from './form';
 
 export const COMPUTE = 'x-compute';
 /** Rows of a table that computations read (a form's table holds far fewer; the rest are left as sent). */
@@ -38,8 +38,9 @@ function settle(value: number, schema: JsonSchema): number | undefined {
  * with a factor missing, or a sum whose result is not a finite number, leaves the field empty.
  */
 export function computeFormValues(schema: JsonSchema, data: unknown): unknown {
-  if (!isObject(data) || !isObject(schema.properties)) return data;
-  const properties = schema.properties as Record<string, JsonSchema>;
+  if (!isObject(data)) return data;
+  // A field shown only when a condition holds is declared in the condition's `then`: computed as well.
+  const properties = Object.fromEntries(topLevelFields(schema)) as Record<string, JsonSchema>;
   const out: Record<string, unknown> = { ...data };
   let changed = false;
   // Rows first: a total sums the rows' computed amounts.
@@ -82,8 +83,7 @@ export function computeFormValues(schema: JsonSchema, data: unknown): unknown {
 
 /** Whether a schema has computed fields at its top level or in a table's columns. */
 export function hasComputedFields(schema: JsonSchema): boolean {
-  if (!isObject(schema.properties)) return false;
-  return Object.values(schema.properties as Record<string, JsonSchema>).some(
+  return topLevelFields(schema).map(([, f]) => f).some(
     (f) => computationOf(f) !== undefined || (isObject(f) && isObject(f.items) && isObject((f.items as JsonSchema).properties) && Object.values((f.items as JsonSchema).properties as Record<string, JsonSchema>).some((c) => computationOf(c) !== undefined)),
   );
 }

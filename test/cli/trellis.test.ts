@@ -87,10 +87,26 @@ describe('trellis simulate', () => {
 });
 
 describe('trellis test and paths', () => {
-  it('runs every scenario beside the definitions', async () => {
-    const { code, stdout } = await run('test', 'definitions');
-    expect(stdout).toMatch(/^3 passed, 0 failed$/m);
+  it('runs every scenario beside the definitions, and every path of every template is covered (the table printed)', async () => {
+    const { code, stdout } = await run('test', 'definitions', '--all-paths');
+    expect(stdout).toMatch(/^invoice-approval \(definitions\/accounting\/invoice-approval\/process\.json\)\s+4\s+4$/m);
+    expect(stdout).not.toContain('not covered');
+    expect(stdout).toMatch(/^4 passed, 0 failed$/m);
     expect(code).toBe(0);
+  });
+
+  it('lists the paths no scenario takes; with --all-paths they fail the run', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trellis-coverage-'));
+    writeFileSync(path.join(dir, 'process.json'), readFileSync(invoice, 'utf8'));
+    writeFileSync(path.join(dir, 'one.scenario.json'), readFileSync('definitions/accounting/invoice-approval/below-threshold-approved.scenario.json', 'utf8'));
+    const listed = await run('test', dir);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^invoice-approval \(.*process\.json\)\s+4\s+1$/m);
+    expect(listed.stdout).toContain('  not covered: submitted → assess → accountingApproval → accountingDecision → rejected');
+    const strict = await run('test', dir, '--all-paths');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('FAIL 3 path(s) no scenario takes (--all-paths)');
+    expect(strict.stdout).toMatch(/^1 passed, 3 failed$/m);
   });
 
   it('runs a scenario for every element fixture', async () => {

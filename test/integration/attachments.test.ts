@@ -113,24 +113,40 @@ describe('uploading a file for a form', () => {
     expect((await handle.db.select().from(attachments)).length).toBe(before + 1);
   });
 
+  it('fits the form’s room even when two uploads race for the last of it', async () => {
+    const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: claimProcess.key, variables: {} });
+    const chunk = new Uint8Array(60 * 1024).fill(0x43);
+    const ngoc = await actorOf(demo.ngoc);
+    const results = await Promise.allSettled([1, 2].map((n) => uploadAttachment(handle.db, ngoc, { taskId: started.taskIds[0]!, name: `race-${n}.txt`, bytes: chunk }, LIMITS, databaseStore)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as AppError).details).toEqual({ httpStatus: 413 });
+  });
+
   it('is only for a task the uploader may work, or a process they may start', async () => {
     expect((await failure(uploadAttachment(handle.db, await actorOf(demo.hung), { taskId: fillTask, name: 'x.pdf', bytes: PDF }, LIMITS, databaseStore))).code).toBe('FORBIDDEN');
     expect((await failure(uploadAttachment(handle.db, await actorOf(demo.ngoc), { taskId: '00000000-0000-4000-8000-000000000000', name: 'x.pdf', bytes: PDF }, LIMITS, databaseStore))).code).toBe('NOT_FOUND');
     expect((await failure(uploadAttachment(handle.db, await actorOf(demo.ngoc), { name: 'x.pdf', bytes: PDF }, LIMITS, databaseStore))).code).toBe('BAD_REQUEST');
     expect((await failure(uploadAttachment(handle.db, await actorOf(demo.ngoc), { definitionKey: 'khong-co', name: 'x.pdf', bytes: PDF }, LIMITS, databaseStore))).code).toBe('NOT_FOUND');
+    // a form without a file field takes no files: the claim's start (no start form)
+    expect(await failure(uploadAttachment(handle.db, await actorOf(demo.ngoc), { definitionKey: claimProcess.key, name: 'x.pdf', bytes: PDF }, LIMITS, databaseStore))).toMatchObject({ code: 'BAD_REQUEST', message: 'The form of "expense-claim-process" has no file field, so it takes no files.' });
   });
 });
 
 describe('sending files with a form, and who may download them', () => {
   it('refuses a reference to a file that is someone else’s, for another form, or none at all; nothing is written', async () => {
     const ngoc = await callerFor(handle.db, demo.ngoc);
-    const startFile = await uploadAttachment(handle.db, await actorOf(demo.ngoc), { definitionKey: claimProcess.key, name: 'start.pdf', bytes: PDF }, LIMITS, databaseStore);
+    // her own upload, but for the same form on another claim
+    const second = await ngoc.instance.start({ definitionKey: claimProcess.key, variables: {} });
+    const otherFile = await uploadAttachment(handle.db, await actorOf(demo.ngoc), { taskId: second.taskIds[0]!, name: 'other.pdf', bytes: PDF }, LIMITS, databaseStore);
     const line = (receipt: unknown) => ({ employee: demo.ngoc, lines: [{ date: '2026-12-01', category: 'travel', amount: 350_000, receipt }], total: 350_000 });
-    const other = await failure(ngoc.task.complete({ id: fillTask, data: line(startFile) }));
+    const other = await failure(ngoc.task.complete({ id: fillTask, data: line(otherFile) }));
     expect(other.code).toBe('BAD_REQUEST');
     expect(other.message).toContain('The file in "Expense lines" was uploaded by someone else or for another form');
     const none = await failure(ngoc.task.complete({ id: fillTask, data: line({ id: '00000000-0000-4000-8000-000000000001', name: 'x.pdf' }) }));
     expect(none.message).toContain('The file in "Expense lines" was not found');
+    // more file references than a form may send: refused before any is looked up
+    const many = Array.from({ length: 1_001 }, (_, i) => ({ date: '2026-12-01', amount: 1, receipt: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: 'x.pdf' } }));
+    expect((await failure(ngoc.task.complete({ id: fillTask, data: { employee: demo.ngoc, lines: many } }))).message).toContain('more than 1000 files');
     const [task] = await handle.db.select().from(tasks).where(eq(tasks.id, fillTask));
     expect(task!.status).toBe('open');
   });
@@ -214,6 +230,13 @@ describe('the folder store and the download’s headers', () => {
       const [row] = await handle.db.select().from(attachments).where(eq(attachments.id, ref.id));
       expect(row).toMatchObject({ storage: 'folder', content: null });
       expect(Buffer.from((await readAttachment(handle.db, await actorOf(demo.ngoc), ref.id, store)).bytes).equals(Buffer.from(PDF))).toBe(true);
+      // read from the folder it was kept in, whatever the store is now: without the folder configured, a clear 503
+      expect((await failure(readAttachment(handle.db, await actorOf(demo.ngoc), ref.id, databaseStore))).code).toBe('SERVICE_UNAVAILABLE');
+      // a refused upload leaves nothing in the folder; a removed file's bytes go with it
+      await failure(uploadAttachment(handle.db, await actorOf(demo.hung), { taskId: started.taskIds[0]!, name: 'not-his.pdf', bytes: PDF }, LIMITS, store));
+      expect(await readdir(dir)).toEqual([ref.id]);
+      await removeAttachment(handle.db, await actorOf(demo.ngoc), ref.id, store);
+      expect(await readdir(dir)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -7,21 +7,22 @@
  * may attach and links the file to the instance, whose readers alone may then download it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
-import { attachmentRefs, replaceRefs, type AttachmentRef } from '@/engine/forms/attachments';
+import { attachmentRefs, hasAttachmentField, MAX_ATTACHMENT_REFS, replaceRefs, type AttachmentRef } from '@/engine/forms/attachments';
 import type { JsonSchema } from '@/engine';
+import { localize } from '@/engine/model/definition';
 import type { Executor } from '@/db/client';
-import { attachments, tasks } from '@/db/schema';
+import { attachments, memberships, tasks } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { formatBytes } from '../body-limit';
-import { AppError, type FieldError } from '../errors';
-import { latestDefinition, mayStart } from './definitions';
+import { AppError, isUuid, type FieldError } from '../errors';
+import { formById, latestDefinition, mayStart } from './definitions';
 import { mayReadInstanceById } from './instances';
-import { mayWork } from './tasks';
+import { rightToWork } from './tasks';
 
 export interface AttachmentLimits {
   /** Largest file, in bytes (TRELLIS_MAX_FILE_BYTES). */
@@ -38,6 +39,8 @@ export interface AttachmentStore {
   put(id: string, bytes: Uint8Array): Promise<Uint8Array | null>;
   /** The bytes of a stored file (`content`: what put returned). */
   get(id: string, content: Uint8Array | null): Promise<Uint8Array>;
+  /** Forgets the bytes of a file whose row is gone (or was never written). */
+  remove(id: string): Promise<void>;
 }
 
 export const databaseStore: AttachmentStore = {
@@ -47,6 +50,7 @@ export const databaseStore: AttachmentStore = {
     if (!content) throw new Error(`Attachment ${id} has no content in the database.`);
     return content;
   },
+  remove: async () => {},
 };
 
 /** Files in a folder, named by their id (a uuid: never a path the uploader chose). */
@@ -63,6 +67,7 @@ export function folderStore(dir: string): AttachmentStore {
       return null;
     },
     get: async (id) => new Uint8Array(await readFile(file(id))),
+    remove: async (id) => rm(file(id), { force: true }),
   };
 }
 
@@ -122,7 +127,9 @@ function trimPartial(head: Uint8Array): Uint8Array {
 export function cleanFileName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  return last.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 255);
+  const clean = last.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  // By characters, not UTF-16 units: a name is never cut inside an emoji.
+  return Array.from(clean).slice(0, 255).join('');
 }
 
 export interface UploadInput {
@@ -134,7 +141,6 @@ export interface UploadInput {
   bytes: Uint8Array;
 }
 
-const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * Stores a file a person uploads for a task they may work (open) or a process they may start,
@@ -149,42 +155,58 @@ export async function uploadAttachment(db: Executor, actor: Actor, input: Upload
   if (input.bytes.length > limits.fileBytes) throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, { details: { httpStatus: 413 } });
   if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: input.taskId ?? input.definitionKey ?? '' }));
 
-  let used: number;
-  if (input.taskId !== undefined) {
-    if (!isUuid(input.taskId)) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
-    const [task] = await db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId)));
-    if (!task) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
-    if (task.status !== 'open') throw new AppError('CONFLICT', t('fileErrTaskClosed', { id: task.id }));
-    if (!mayWork(actor, task)) throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: task.id }));
-    used = await usedBytes(db, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.taskId, task.id)));
-  } else if (input.definitionKey !== undefined) {
-    const def = await latestDefinition(db, actor.tenantId, input.definitionKey);
-    if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', t('fileErrStartRefused', { key: def.key }));
-    used = await usedBytes(db, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), eq(attachments.definitionKey, def.key), isNull(attachments.instanceId)));
-  } else {
-    throw new AppError('BAD_REQUEST', t('fileErrContext'));
-  }
-  if (used + input.bytes.length > limits.formBytes) throw new AppError('BAD_REQUEST', t('fileErrTaskFull', { limit: formatBytes(limits.formBytes) }), undefined, { details: { httpStatus: 413 } });
-
+  if (input.taskId === undefined && input.definitionKey === undefined) throw new AppError('BAD_REQUEST', t('fileErrContext'));
   const type = await sniffMediaType(input.bytes);
   if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
 
   const id = randomUUID();
   const content = await store.put(id, input.bytes);
-  await db.insert(attachments).values({
-    id,
-    tenantId: actor.tenantId,
-    uploadedBy: actor.userId,
-    name,
-    mediaType: type,
-    size: input.bytes.length,
-    sha256: createHash('sha256').update(input.bytes).digest('hex'),
-    storage: store.kind,
-    content,
-    taskId: input.taskId ?? null,
-    definitionKey: input.taskId === undefined ? (input.definitionKey ?? null) : null,
-  });
-  await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId), lt(attachments.createdAt, sql`now() - interval '7 days'`)));
+  try {
+    // One transaction, the task (or the uploader's membership) locked: two uploads at once cannot both fit the last of the form's room.
+    await db.transaction(async (tx) => {
+      let used: number;
+      if (input.taskId !== undefined) {
+        if (!isUuid(input.taskId)) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
+        const [task] = await tx.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId))).for('update');
+        if (!task) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
+        if (task.status !== 'open') throw new AppError('CONFLICT', t('fileErrTaskClosed', { id: task.id }));
+        // Whoever may complete it — its assignee, a candidate, a delegate — may add its files.
+        if (!(await rightToWork(tx, actor, task)).ok) throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: task.id }));
+        if (!task.formId || !hasAttachmentField((await formById(tx, actor.tenantId, task.formId)).schema)) throw new AppError('BAD_REQUEST', t('fileErrNoFileField', { name: (task.name ? localize(task.name, actor.locale) : undefined) ?? task.elementId }));
+        used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.taskId, task.id)));
+      } else {
+        const def = await latestDefinition(tx, actor.tenantId, input.definitionKey!);
+        if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', t('fileErrStartRefused', { key: def.key }));
+        const startForm = def.definition.startForm ? def.formIds[def.definition.startForm] : undefined;
+        if (!startForm || !hasAttachmentField((await formById(tx, actor.tenantId, startForm)).schema)) throw new AppError('BAD_REQUEST', t('fileErrNoFileField', { name: def.key }));
+        await tx.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId))).for('update');
+        used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), eq(attachments.definitionKey, def.key), isNull(attachments.instanceId)));
+      }
+      if (used + input.bytes.length > limits.formBytes) throw new AppError('BAD_REQUEST', t('fileErrTaskFull', { limit: formatBytes(limits.formBytes) }), undefined, { details: { httpStatus: 413 } });
+      await tx.insert(attachments).values({
+        id,
+        tenantId: actor.tenantId,
+        uploadedBy: actor.userId,
+        name,
+        mediaType: type,
+        size: input.bytes.length,
+        sha256: createHash('sha256').update(input.bytes).digest('hex'),
+        storage: store.kind,
+        content,
+        taskId: input.taskId ?? null,
+        definitionKey: input.taskId === undefined ? (input.definitionKey ?? null) : null,
+      });
+    });
+  } catch (error) {
+    await store.remove(id);
+    throw error;
+  }
+  // Files of theirs never sent with a form, a week on: gone (their bytes too).
+  const stale = await db
+    .delete(attachments)
+    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId), lt(attachments.createdAt, sql`now() - interval '7 days'`)))
+    .returning({ id: attachments.id, storage: attachments.storage });
+  for (const old of stale) if (old.storage === store.kind) await store.remove(old.id);
   return { id, name, size: input.bytes.length, type };
 }
 
@@ -204,16 +226,20 @@ export async function readAttachment(db: Executor, actor: Actor, id: string, sto
   if (!row) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
   const allowed = row.instanceId === null ? row.uploadedBy === actor.userId : await mayReadInstanceById(db, actor, row.instanceId);
   if (!allowed) throw new AppError('FORBIDDEN', t('fileErrNotYours', { id }));
-  return { name: row.name, mediaType: row.mediaType, size: row.size, bytes: await store.get(row.id, row.content) };
+  // The file is where it was stored, whatever the store is now.
+  const from = row.storage === 'database' ? databaseStore : store.kind === row.storage ? store : null;
+  if (!from) throw new AppError('SERVICE_UNAVAILABLE', `File "${id}" is kept in a folder the server is not configured with (TRELLIS_ATTACHMENTS_DIR).`);
+  return { name: row.name, mediaType: row.mediaType, size: row.size, bytes: await from.get(row.id, row.content) };
 }
 
 /** Removes a file its uploader has not sent with a form yet (they chose another); else not found. */
-export async function removeAttachment(db: Executor, actor: Actor, id: string): Promise<void> {
+export async function removeAttachment(db: Executor, actor: Actor, id: string, store: AttachmentStore = databaseStore): Promise<void> {
   const t = translator(actor.locale);
   const removed = isUuid(id)
-    ? await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId))).returning({ id: attachments.id })
+    ? await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId))).returning({ id: attachments.id, storage: attachments.storage })
     : [];
   if (removed.length === 0) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
+  if (removed[0]!.storage === store.kind) await store.remove(id);
 }
 
 /** Where a submission comes from: a task's form, or a process's start form. */
@@ -229,6 +255,7 @@ export async function checkAttachments(db: Executor, actor: Actor, schema: JsonS
   const refs = attachmentRefs(schema, data);
   if (refs.length === 0) return { data, link: [] };
   const t = translator(actor.locale);
+  if (refs.length > MAX_ATTACHMENT_REFS) throw new AppError('BAD_REQUEST', t('fileErrTooMany', { limit: MAX_ATTACHMENT_REFS }));
   const ids = [...new Set(refs.map((r) => r.ref.id).filter(isUuid))];
   const rows = ids.length === 0 ? [] : await db
     .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType, uploadedBy: attachments.uploadedBy, taskId: attachments.taskId, definitionKey: attachments.definitionKey, instanceId: attachments.instanceId })
@@ -263,7 +290,7 @@ export async function linkAttachments(db: Executor, actor: Actor, ids: readonly 
     .set({ instanceId, linkedAt: sql`now()` })
     .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, [...ids]), or(isNull(attachments.instanceId), eq(attachments.instanceId, instanceId))))
     .returning({ id: attachments.id });
-  if (linked.length !== ids.length) throw new AppError('CONFLICT', translator(actor.locale)('fileErrRefTaken', { field: ids.find((id) => !linked.some((l) => l.id === id)) ?? '' }));
+  if (linked.length !== ids.length) throw new AppError('CONFLICT', translator(actor.locale)('fileErrRefTaken'));
 }
 
 /** The files of an instance (its readers see them with its data). */

@@ -4,7 +4,7 @@
  * (member.directory), and a submission naming someone or something the company does not have is
  * refused naming the field — a person field is "a member of the company", not any address.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { JsonSchema } from '@/engine';
 import { topLevelFields } from '@/engine/forms/form';
 import type { LocalizedText } from '@/engine/model/definition';
@@ -13,13 +13,17 @@ import { groups, memberships, users } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { AppError, type FieldError } from '../errors';
+import { membersNamed } from './task-people';
 
 /** Most people and departments a form's choices list (a company past it types the address). */
 export const DIRECTORY_LIMIT = 5_000;
+/** Most person and department values one submission may hold. */
+const MAX_NAMED = 1_000;
 
 export async function companyDirectory(db: Executor, actor: Actor): Promise<{ people: { name: string; email: string }[]; departments: { key: string; name: LocalizedText }[] }> {
   const [people, departments] = await Promise.all([
-    db.select({ name: users.displayName, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.tenantId, actor.tenantId)).orderBy(asc(users.displayName)).limit(DIRECTORY_LIMIT),
+    // The people a person field takes (membersNamed): members who work, not auditors.
+    db.select({ name: users.displayName, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.tenantId, actor.tenantId), ne(memberships.role, 'auditor'))).orderBy(asc(users.displayName)).limit(DIRECTORY_LIMIT),
     db.select({ key: groups.key, name: groups.name }).from(groups).where(eq(groups.tenantId, actor.tenantId)).orderBy(asc(groups.key)).limit(DIRECTORY_LIMIT),
   ]);
   return { people, departments };
@@ -32,7 +36,7 @@ const widgetOf = (ui: unknown): unknown => (ui !== null && typeof ui === 'object
 function namedValues(schema: JsonSchema, uiSchema: Ui, data: Record<string, unknown>) {
   const found: { kind: 'person' | 'department'; path: string[]; value: string }[] = [];
   const take = (kind: unknown, path: string[], value: unknown) => {
-    if ((kind === 'person' || kind === 'department') && typeof value === 'string' && value !== '' && found.length < 1_000) found.push({ kind, path, value });
+    if ((kind === 'person' || kind === 'department') && typeof value === 'string' && value !== '' && found.length <= MAX_NAMED) found.push({ kind, path, value });
   };
   for (const [key, field] of topLevelFields(schema)) {
     if (!Object.hasOwn(data, key)) continue;
@@ -40,7 +44,7 @@ function namedValues(schema: JsonSchema, uiSchema: Ui, data: Record<string, unkn
     take(widgetOf(uiSchema[key]), [key], value);
     const itemsUi = (uiSchema[key] as Ui | undefined)?.items;
     if (Array.isArray(value) && field.items && itemsUi && typeof itemsUi === 'object') {
-      value.slice(0, 1_000).forEach((row, index) => {
+      value.forEach((row, index) => {
         if (row === null || typeof row !== 'object') return;
         for (const [column, cell] of Object.entries(row as Record<string, unknown>)) take(widgetOf((itemsUi as Ui)[column]), [key, String(index), column], cell);
       });
@@ -53,17 +57,18 @@ function namedValues(schema: JsonSchema, uiSchema: Ui, data: Record<string, unkn
 export async function checkNamedValues(db: Executor, actor: Actor, form: { schema: JsonSchema; uiSchema: Ui }, data: Record<string, unknown>, titles: () => Record<string, string>): Promise<void> {
   const values = namedValues(form.schema, form.uiSchema ?? {}, data);
   if (values.length === 0) return;
-  const emails = [...new Set(values.filter((v) => v.kind === 'person').map((v) => v.value.toLowerCase()))];
+  const t = translator(actor.locale);
+  if (values.length > MAX_NAMED) throw new AppError('BAD_REQUEST', t('formErrTooManyNamed', { limit: MAX_NAMED }));
   const keys = [...new Set(values.filter((v) => v.kind === 'department').map((v) => v.value))];
+  // People as a task's assignee is resolved (task-people.ts): a member who works, by e-mail in any case.
   const [members, departments] = await Promise.all([
-    emails.length === 0 ? [] : db.select({ email: sql<string>`lower(${users.email})` }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.tenantId, actor.tenantId), inArray(sql`lower(${users.email})`, emails))),
+    membersNamed(db, actor.tenantId, values.filter((v) => v.kind === 'person').map((v) => v.value)),
     keys.length === 0 ? [] : db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), inArray(groups.key, keys))),
   ]);
-  const known = new Set([...members.map((m) => `person:${m.email}`), ...departments.map((d) => `department:${d.key}`)]);
-  const t = translator(actor.locale);
+  const known = new Set([...[...members.keys()].map((m) => `person:${m}`), ...departments.map((d) => `department:${d.key}`)]);
   const names = titles();
   const errors: FieldError[] = values
-    .filter((v) => !known.has(`${v.kind}:${v.kind === 'person' ? v.value.toLowerCase() : v.value}`))
+    .filter((v) => !known.has(`${v.kind}:${v.kind === 'person' ? v.value.trim().toLowerCase() : v.value}`))
     .map((v) => {
       const label = names[v.path[0]!] ?? v.path.join('.');
       return { field: v.path.join('.'), label, message: t(v.kind === 'person' ? 'formErrNotMember' : 'formErrNoDepartment', { value: v.value.slice(0, 200) }) };

@@ -169,16 +169,17 @@ function initiatorOf(state: InstanceState): string | undefined {
   return state.actors?.initiator;
 }
 
-/**
- * Who may read an instance (its data, tasks and history): admins and auditors, all of the
- * company's; others the instances they initiated (initiatorOf), and those with a task that is or was offered
- * to them (assigned, or to one of their departments) or that they completed.
- */
+/** Whether the actor may read the instance (by mayReadInstance's rule); another company's, or none, is no. */
 export async function mayReadInstanceById(db: Executor, actor: Actor, instanceId: string): Promise<boolean> {
   const [row] = await db.select({ state: processInstances.state }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
   return row !== undefined && (await mayReadInstance(db, actor, instanceId, initiatorOf(row.state)));
 }
 
+/**
+ * Who may read an instance (its data, tasks and history): admins and auditors, all of the
+ * company's; others the instances they initiated (initiatorOf), and those with a task that is or was offered
+ * to them (assigned, or to one of their departments) or that they completed.
+ */
 async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, initiator: string | undefined): Promise<boolean> {
   if (actor.role === 'admin' || actor.role === 'auditor' || initiator === actor.userId) return true;
   const rows = await db

@@ -16,7 +16,7 @@ import { attachmentRefs } from '@/engine/forms/attachments';
 import { fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachments';
 import { checkNamedValues } from './directory';
-import { definitionById, formById, instanceFormsOf, processOf, startFormOf } from './definitions';
+import { definitionById, formById, instanceFormsOf, processOf } from './definitions';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { applyEffects, dbNow } from './effects';
@@ -92,7 +92,7 @@ export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId'> & Candidate
 type Right = { ok: true; onBehalfOf: { id: string; name: string } | null; claims: boolean } | { ok: false; message: string };
 
 /** Whether the actor may work the task (four-eyes rule aside), on whose behalf, and whether doing so claims it. */
-async function rightToWork(db: Executor, actor: Actor, task: Task): Promise<Right> {
+export async function rightToWork(db: Executor, actor: Actor, task: Task): Promise<Right> {
   if (task.assigneeId === actor.userId) return { ok: true, onBehalfOf: null, claims: false };
   if (task.assigneeId) {
     const [delegation] = await db
@@ -231,8 +231,8 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
   const { state, def, ...rest } = row!;
-  const startForm = await startFormOf(db, actor.tenantId, def);
   const contextForms = await instanceFormsOf(db, actor.tenantId, task.instanceId, def, task.formId ?? undefined);
+  const startForm = contextForms.find((f) => f.key === def.definition.startForm) ?? null;
   const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
   const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
   const candidateUsers = task.candidateUserIds.length === 0 ? [] : await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, task.candidateUserIds)).orderBy(asc(users.displayName));

@@ -36,7 +36,7 @@ export async function DELETE(req: Request, { params }: { params: Promise<{ id: s
   const who = await signedIn();
   if ('refusal' in who) return who.refusal;
   try {
-    await removeAttachment(who.ctx.db, who.actor, (await params).id);
+    await removeAttachment(who.ctx.db, who.actor, (await params).id, attachmentSettings().store);
     return new Response(null, { status: 204 });
   } catch (error) {
     return answerError(error);
