@@ -653,6 +653,28 @@ export const attachments = pgTable(
   ],
 );
 
+/**
+ * Where a company's process came from in the template library: the pack and its version, the
+ * template, how the pack's departments were mapped to the company's, and the template's definition
+ * as imported (mapped) — the base of a three-way upgrade when the library has a newer version.
+ */
+export const templateOrigins = pgTable(
+  'template_origins',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    processKey: text('process_key').notNull(),
+    packKey: text('pack_key').notNull(),
+    packVersion: text('pack_version').notNull(),
+    templateKey: text('template_key').notNull(),
+    departmentMap: jsonb('department_map').$type<Record<string, string>>().notNull(),
+    base: jsonb('base').$type<ProcessDefinition>().notNull(),
+    importedAt: createdAt(),
+    importedBy: uuid('imported_by').references(() => users.id),
+  },
+  (t) => [uniqueIndex('template_origins_process_idx').on(t.tenantId, t.processKey)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Group = typeof groups.$inferSelect;

@@ -2,7 +2,7 @@
  * The `trellis` command line: validate, simulate, test and list the paths of process
  * definitions without a server. The file-reading shell around engine/ (which stays pure).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   canonicalJson,
@@ -23,6 +23,8 @@ import {
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
 import { enumeratePaths } from '../../engine/simulate/paths';
+import { PackError } from '../../engine/packs/pack';
+import { packFromFolder } from '../server/pack-folder';
 import { runCamundaTestCaseFile } from '../../engine/simulate/camunda-test-case';
 
 const USAGE = `usage:
@@ -33,6 +35,7 @@ const USAGE = `usage:
                                      prints which of each process's paths its scenarios cover; --all-paths: a path
                                      no scenario takes fails the run)
   trellis paths FILE
+  trellis pack FOLDER [--out FILE]   (a department's templates, FOLDER/pack.json and its process folders, as one checked pack file)
   trellis convert FILE --to json|bpmn [--process ID] [--relayout]
   trellis convert FILE --report [--process ID]
   trellis diff OLD NEW
@@ -58,6 +61,8 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
         return await testCommand(args, out);
       case 'paths':
         return await pathsCommand(args, out);
+      case 'pack':
+        return await packCommand(args, out);
       case 'convert':
         return await convertCommand(args, out);
       case 'diff':
@@ -369,6 +374,29 @@ async function printCoverage(taken: Map<string, string[][]>, out: Out): Promise<
   }
   out.log('');
   return uncovered;
+}
+
+/**
+ * Builds a department's pack: FOLDER/pack.json is the manifest; every file a pack carries under
+ * the process folders (and a README.md or CHANGELOG.md beside the manifest) goes in by its relative
+ * path. The pack is read back with every check an import makes: a problem fails with the file named.
+ */
+async function packCommand(args: string[], out: Out): Promise<number> {
+  const folder = args.find((a) => !a.startsWith('--'));
+  if (!folder) throw new Error('pack needs a FOLDER holding pack.json');
+  const at = args.indexOf('--out');
+  try {
+    const { text, pack, files } = await packFromFolder(folder);
+    const target = at !== -1 && args[at + 1] ? args[at + 1]! : `${pack.manifest.key}-${pack.manifest.version}.trellis-pack.json`;
+    writeFileSync(target, text);
+    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+    out.log(`Packed ${pack.manifest.key} ${pack.manifest.version}: ${count(pack.templates.length, 'process')}, ${count(pack.templates.reduce((n, t) => n + t.forms.length, 0), 'form')}, ${count(pack.templates.reduce((n, t) => n + t.decisions.length, 0), 'decision table')}, ${count(files, 'file')} → ${target}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PackError)) throw error;
+    for (const p of error.problems) out.log(`FAIL ${path.join(folder, p.file === '(pack)' ? '' : p.file)}${p.element ? ` (${p.element})` : ''}: ${p.message}`);
+    return 1;
+  }
 }
 
 async function pathsCommand(args: string[], out: Out): Promise<number> {

@@ -23,6 +23,7 @@ export const accessEn = {
   action_designProcesses: 'design processes',
   action_designForms: 'design forms',
   action_designDecisions: 'design decision tables',
+  action_importTemplates: 'import templates',
 } as const;
 
 export const accessVi: Record<keyof typeof accessEn, string> = {
@@ -44,6 +45,7 @@ export const accessVi: Record<keyof typeof accessEn, string> = {
   action_designProcesses: 'thiết kế quy trình',
   action_designForms: 'thiết kế biểu mẫu',
   action_designDecisions: 'thiết kế bảng quyết định',
+  action_importTemplates: 'nhập quy trình mẫu',
 };
 
 /** The action an admin or designer procedure names in its refusal. */

@@ -4,6 +4,12 @@
  */
 export const filesEn = {
   dataNone: 'Nothing entered yet.',
+  packRefused: 'The pack cannot be imported: {problems}',
+  packNoTemplate: 'The pack has no template "{key}".',
+  packDepartmentMissing: 'The pack’s department “{from}” maps to “{to}”, which the company does not have: map it to one of yours, or create it.',
+  packCreateNeedsAdmin: 'Creating departments takes an admin; map the pack’s departments to existing ones, or ask an admin.',
+  packKeyBadMapping: 'The pack’s department “{from}” maps to “{to}”, which is not a department key.',
+  packProcessTaken: 'The company already has a process “{key}”; upgrade it instead, or import the others.',
   formErrNotMember: '“{value}” is not a member of the company; choose someone from the list.',
   formErrNoDepartment: 'the company has no department “{value}”; choose one from the list.',
   formPickPerson: 'Type a name or an e-mail address',
@@ -38,6 +44,12 @@ export const filesEn = {
 
 export const filesVi: Record<keyof typeof filesEn, string> = {
   dataNone: 'Chưa có dữ liệu nào được nhập.',
+  packRefused: 'Không nhập được gói: {problems}',
+  packNoTemplate: 'Gói không có quy trình mẫu "{key}".',
+  packDepartmentMissing: 'Phòng ban “{from}” của gói được gán cho “{to}”, phòng ban mà công ty không có: hãy gán cho một phòng ban của bạn, hoặc tạo nó.',
+  packCreateNeedsAdmin: 'Chỉ quản trị viên mới tạo được phòng ban; hãy gán các phòng ban của gói cho phòng ban sẵn có, hoặc nhờ quản trị viên.',
+  packKeyBadMapping: 'Phòng ban “{from}” của gói được gán cho “{to}”, không phải một mã phòng ban.',
+  packProcessTaken: 'Công ty đã có quy trình “{key}”; hãy nâng cấp nó, hoặc nhập các quy trình khác.',
   formErrNotMember: '“{value}” không phải thành viên của công ty; hãy chọn một người trong danh sách.',
   formErrNoDepartment: 'công ty không có phòng ban “{value}”; hãy chọn một phòng ban trong danh sách.',
   formPickPerson: 'Gõ tên hoặc địa chỉ e-mail',

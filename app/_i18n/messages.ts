@@ -4,6 +4,7 @@ import { decisionsEn, decisionsVi } from './messages-decisions';
 import { designerEn, designerVi } from './messages-designer';
 import { filesEn, filesVi } from './messages-files';
 import { limitsEn, limitsVi } from './messages-limits';
+import { templatesEn, templatesVi } from './messages-templates';
 import { membersEn, membersVi } from './messages-members';
 import { sendingEn, sendingVi } from './messages-sending';
 
@@ -323,6 +324,7 @@ const en = {
   ...sendingEn,
   ...limitsEn,
   ...filesEn,
+  ...templatesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -643,6 +645,7 @@ const vi: Record<MessageKey, string> = {
   ...sendingVi,
   ...limitsVi,
   ...filesVi,
+  ...templatesVi,
 };
 
 export const locales = ['vi', 'en'] as const;

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PublishInput } from './services/definitions';
+import { packFromFolder } from './pack-folder';
 
 export const DEFINITIONS_DIR = path.join(process.cwd(), 'definitions');
 
@@ -61,4 +62,15 @@ function readJson(file: string): unknown {
   } catch (error) {
     throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The template library's packs: each department folder of definitions/ with a pack.json manifest. */
+export function libraryPackKeys(root = DEFINITIONS_DIR): string[] {
+  return subfolders(root).filter((d) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(d) && existsSync(path.join(/*turbopackIgnore: true*/ root, d, 'pack.json')));
+}
+
+/** A library pack, built and checked (its key one of libraryPackKeys: never a path from outside). */
+export async function libraryPack(key: string, root = DEFINITIONS_DIR) {
+  if (!libraryPackKeys(root).includes(key)) return null;
+  return packFromFolder(path.join(/*turbopackIgnore: true*/ root, key));
 }

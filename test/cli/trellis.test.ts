@@ -1,5 +1,5 @@
 /** The `trellis` command line, called in-process with captured output. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,25 @@ describe('trellis test and paths', () => {
     expect(stdout).not.toContain('not covered');
     expect(stdout).toMatch(/^4 passed, 0 failed$/m);
     expect(code).toBe(0);
+  });
+
+  it('packs a department: its manifest and process folders, checked, as one file; a broken folder fails naming the file', async () => {
+    const target = path.join(tmp, 'accounting.trellis-pack.json');
+    const packed = await run('pack', 'definitions/accounting', '--out', target);
+    expect(packed.stdout).toBe(`Packed accounting 1.0.0: 1 process, 2 forms, 0 decision tables, 8 files → ${target}`);
+    expect(packed.code).toBe(0);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ format: 'trellis-pack', formatVersion: 1, manifest: { key: 'accounting', version: '1.0.0' } });
+    const broken = mkdtempSync(path.join(tmpdir(), 'trellis-pack-'));
+    mkdirSync(path.join(broken, 'invoice-approval', 'forms'), { recursive: true });
+    writeFileSync(path.join(broken, 'pack.json'), readFileSync('definitions/accounting/pack.json', 'utf8'));
+    const process = JSON.parse(readFileSync(invoice, 'utf8')) as { elements: { id: string; candidateGroups?: string[] }[] };
+    process.elements.find((e) => e.id === 'accountingApproval')!.candidateGroups = ['finance'];
+    writeFileSync(path.join(broken, 'invoice-approval', 'process.json'), JSON.stringify(process));
+    for (const form of ['invoice-submission', 'invoice-decision']) writeFileSync(path.join(broken, 'invoice-approval', 'forms', `${form}.form.json`), readFileSync(`definitions/accounting/invoice-approval/forms/${form}.form.json`, 'utf8'));
+    writeFileSync(path.join(broken, 'invoice-approval', 'rules.dmn'), '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "x">]><definitions/>');
+    const refused = await run('pack', broken, '--out', path.join(tmp, 'broken.json'));
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`FAIL ${path.join(broken, 'invoice-approval/rules.dmn')}: The file declares a DOCTYPE`);
   });
 
   it('lists the paths no scenario takes; with --all-paths they fail the run', async () => {

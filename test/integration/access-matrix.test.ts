@@ -102,6 +102,11 @@ const matrix: Record<string, Row> = {
   // Names left empty: past authorization a BAD_REQUEST naming the field, and no draft is made.
   'process.create': { access: 'designer', input: () => ({ key: 'matrix-draft', name: { en: '', vi: '' } }) },
   'process.import': { access: 'designer', input: () => ({ fileName: 'broken.json', content: '{' }) },
+  'template.library': { access: 'designer' },
+  // The accounting pack into a company that has its process already: past authorization a CONFLICT, nothing imported.
+  'template.importLibrary': { access: 'designer', input: () => ({ pack: 'accounting' }) },
+  'template.import': { access: 'designer', input: () => ({ pack: '{"format":"zip"}' }) },
+  'template.origins': { access: 'designer' },
   // Over a revision of a draft of ours that is not the current one (2): a CONFLICT naming who saved,
   // nothing saved, published or removed. The other company has no such process: NOT_FOUND.
   'process.save': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }), deny: theirs },

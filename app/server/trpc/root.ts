@@ -15,6 +15,7 @@ import { processRouter } from './routers/process';
 import { sessionRouter } from './routers/session';
 import { signalRouter } from './routers/signal';
 import { taskRouter } from './routers/task';
+import { templateRouter } from './routers/template';
 import { webhookRouter } from './routers/webhook';
 
 export const appRouter = router({
@@ -35,6 +36,7 @@ export const appRouter = router({
   member: memberRouter,
   department: departmentRouter,
   invitation: invitationRouter,
+  template: templateRouter,
 });
 
 export type AppRouter = typeof appRouter;

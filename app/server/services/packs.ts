@@ -1,0 +1,119 @@
+/**
+ * Importing a template pack (engine/packs/pack.ts) into a company: the pack is read and checked
+ * whole first; its departments are mapped to the company's own (the missing ones created in the
+ * same step when an admin asks); then, in one transaction, each chosen template arrives as a draft
+ * in the designer (its forms and decision tables published, as the designer needs them) or
+ * published at once, and remembers where it came from (template_origins) for later upgrades. A
+ * problem anywhere — a file, a department, a process key the company has — imports nothing.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { mapDepartments, PackError, readPack } from '@/engine/packs/pack';
+import { keySchema } from '@/engine';
+import type { Executor } from '@/db/client';
+import { groups, processDefinitions, processDrafts, templateOrigins } from '@/db/schema';
+import { translator } from '../../_i18n/messages';
+import type { Actor } from '../actor';
+import { AppError } from '../errors';
+import { appendAudit } from './audit';
+import { readDecisions, pinDecisions } from './decisions';
+import { publishProcess, upsertForm } from './definitions';
+import { saveDraft } from './drafts';
+
+export interface ImportPackInput {
+  /** The pack file's text. */
+  pack: string;
+  /** The pack's department keys mapped to the company's (unmapped: the same key). */
+  departments?: Record<string, string>;
+  /** Create the mapped departments the company does not have (admins), named as the pack names them. */
+  createDepartments?: boolean;
+  /** Publish each process at once (else drafts). */
+  publish?: boolean;
+  /** Only these templates (by key); all when absent. */
+  templates?: string[];
+}
+
+export interface ImportedPack {
+  pack: { key: string; version: string };
+  departmentsCreated: string[];
+  processes: { key: string; status: 'draft' | 'published'; version: number | null }[];
+}
+
+export async function importPack(db: Executor, actor: Actor, input: ImportPackInput): Promise<ImportedPack> {
+  const t = translator(actor.locale);
+  let read;
+  try {
+    read = await readPack(input.pack);
+  } catch (error) {
+    if (!(error instanceof PackError)) throw error;
+    const fields = error.problems.map((p) => ({ field: p.file, label: p.element ? `${p.file} (${p.element})` : p.file, message: p.message }));
+    throw new AppError('BAD_REQUEST', t('packRefused', { problems: fields.map((f) => `${f.label}: ${f.message}`).join('; ') }), fields);
+  }
+  const { manifest } = read;
+  const chosen = input.templates ?? manifest.processes;
+  for (const key of chosen) if (!read.templates.some((tpl) => tpl.key === key)) throw new AppError('BAD_REQUEST', t('packNoTemplate', { key }), [{ field: 'templates', label: key, message: t('packNoTemplate', { key }) }]);
+  const templates = read.templates.filter((tpl) => chosen.includes(tpl.key));
+
+  // The departments: each the pack declares, as the company calls it.
+  const map: Record<string, string> = {};
+  for (const d of manifest.departments) {
+    const to = input.departments?.[d.key] ?? d.key;
+    if (!keySchema.safeParse(to).success) throw new AppError('BAD_REQUEST', t('packKeyBadMapping', { from: d.key, to }), [{ field: `departments.${d.key}`, label: d.key, message: t('packKeyBadMapping', { from: d.key, to }) }]);
+    map[d.key] = to;
+  }
+  const targets = [...new Set(Object.values(map))];
+  const have = new Set((targets.length === 0 ? [] : await db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), inArray(groups.key, targets)))).map((g) => g.key));
+  const missing = manifest.departments.filter((d) => !have.has(map[d.key]!));
+  if (missing.length > 0 && !input.createDepartments) {
+    const fields = missing.map((d) => ({ field: `departments.${d.key}`, label: d.key, message: t('packDepartmentMissing', { from: d.key, to: map[d.key]! }) }));
+    throw new AppError('BAD_REQUEST', fields.map((f) => f.message).join(' '), fields);
+  }
+  if (missing.length > 0 && actor.role !== 'admin') throw new AppError('FORBIDDEN', t('packCreateNeedsAdmin'));
+
+  // A process the company has already (published or drafted) is not overwritten: that is an upgrade.
+  const keys = templates.map((tpl) => tpl.key);
+  const [published, drafted] = await Promise.all([
+    db.selectDistinct({ key: processDefinitions.key }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, actor.tenantId), inArray(processDefinitions.key, keys))),
+    db.select({ key: processDrafts.key }).from(processDrafts).where(and(eq(processDrafts.tenantId, actor.tenantId), inArray(processDrafts.key, keys))),
+  ]);
+  const taken = [...new Set([...published, ...drafted].map((r) => r.key))];
+  if (taken.length > 0) {
+    const fields = taken.map((key) => ({ field: `templates.${key}`, label: key, message: t('packProcessTaken', { key }) }));
+    throw new AppError('CONFLICT', fields.map((f) => f.message).join(' '), fields);
+  }
+
+  return db.transaction(async (tx) => {
+    const created: string[] = [];
+    for (const d of missing) {
+      const key = map[d.key]!;
+      if (created.includes(key)) continue;
+      const [row] = await tx.insert(groups).values({ tenantId: actor.tenantId, key, name: d.name }).returning({ id: groups.id });
+      await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.created', data: { groupId: row!.id, key, name: d.name, fromPack: manifest.key } }]);
+      created.push(key);
+    }
+    const processes: ImportedPack['processes'] = [];
+    for (const tpl of templates) {
+      const definition = mapDepartments(tpl.definition, map);
+      if (input.publish) {
+        const row = await publishProcess(tx, actor.tenantId, { definition, forms: tpl.forms, decisions: tpl.decisions }, actor.userId, actor.locale);
+        processes.push({ key: tpl.key, status: 'published', version: row.version });
+      } else {
+        // The designer's draft names its forms and tables by key: they are published now, the process when the designer says.
+        for (const form of tpl.forms) await upsertForm(tx, actor.tenantId, form);
+        if (tpl.decisions.length > 0) await pinDecisions(tx, actor.tenantId, definition, await readDecisions(tpl.decisions), actor.userId);
+        await saveDraft(tx, actor, { key: tpl.key, revision: null, content: definition as never });
+        processes.push({ key: tpl.key, status: 'draft', version: null });
+      }
+      await tx.insert(templateOrigins).values({ tenantId: actor.tenantId, processKey: tpl.key, packKey: manifest.key, packVersion: manifest.version, templateKey: tpl.key, departmentMap: map, base: definition, importedBy: actor.userId });
+    }
+    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'pack.imported', data: { pack: manifest.key, version: manifest.version, processes: processes.map((p) => p.key), departmentsCreated: created, departmentMap: map } }]);
+    return { pack: { key: manifest.key, version: manifest.version }, departmentsCreated: created, processes };
+  });
+}
+
+/** The company's processes that came from the template library, with the pack version each came from. */
+export async function templateOriginsOf(db: Executor, actor: Actor) {
+  return db
+    .select({ processKey: templateOrigins.processKey, packKey: templateOrigins.packKey, packVersion: templateOrigins.packVersion, templateKey: templateOrigins.templateKey, departmentMap: templateOrigins.departmentMap, importedAt: templateOrigins.importedAt })
+    .from(templateOrigins)
+    .where(eq(templateOrigins.tenantId, actor.tenantId));
+}

@@ -1,0 +1,78 @@
+/**
+ * The template library: each department's pack (definitions/<department>/pack.json) with its
+ * processes — diagram, forms, README — and the form that imports it into the company, mapping the
+ * pack's departments to the company's own. Texts from packs are rendered as text.
+ */
+import { localize } from '@/engine';
+import { DiagramViewLoader } from '../_components/diagram/diagram-view-loader';
+import { TemplateImport } from '../_components/template-import';
+import { signedInPage, unlessForbidden } from '../server/page-helpers';
+
+export default async function TemplatesPage() {
+  const { caller, actor, locale, t } = await signedInPage();
+  const library = await unlessForbidden(caller.template.library());
+  if (library === null) return <div className="notice error">{t('templatesDesignersOnly')}</div>;
+  const [origins, directory] = await Promise.all([caller.template.origins(), caller.member.directory()]);
+  const departments = directory.departments.map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }));
+  return (
+    <>
+      <h1>{t('templatesTitle')}</h1>
+      <p className="muted">{t('templatesIntro')}</p>
+      {library.map((pack) => (
+        <section key={pack.key} className="panel template-pack" aria-labelledby={`pack-${pack.key}`} data-pack={pack.key}>
+          <h2 id={`pack-${pack.key}`}>
+            {pack.name[locale]} <span className="muted small">{t('templatesVersion', { version: pack.version })}</span>
+          </h2>
+          {pack.description && <p>{localize(pack.description, locale)}</p>}
+          <p className="muted small">
+            {t('templatesExpects')}: {pack.departments.map((d) => `${d.name[locale]}${d.roles.includes('manager') ? ` (${t('templatesRoleManager')})` : ''}`).join(', ')}
+          </p>
+          {pack.templates.map((tpl) => {
+            const origin = origins.find((o) => o.processKey === tpl.key);
+            return (
+              <article key={tpl.key} className="template" data-template={tpl.key}>
+                <h3>{tpl.name}</h3>
+                {tpl.description && <p>{tpl.description}</p>}
+                {origin && (
+                  <p className="notice" role="note">
+                    {t('templatesHave', { pack: origin.packKey, version: origin.packVersion })} ·{' '}
+                    <a href={`/processes/${encodeURIComponent(tpl.key)}`}>{t('templatesOpen', { name: tpl.name })}</a>
+                  </p>
+                )}
+                <DiagramViewLoader definition={tpl.definition} locale={locale} label={t('templatesDiagram', { name: tpl.name })} />
+                <p className="muted small">
+                  {t('templatesForms')}: {tpl.forms.join(', ') || '—'}
+                </p>
+                {tpl.readme && (
+                  <details>
+                    <summary>{t('templatesReadme')}</summary>
+                    <div className="readme">{tpl.readme}</div>
+                  </details>
+                )}
+              </article>
+            );
+          })}
+          {pack.changelog.length > 0 && (
+            <details>
+              <summary>{t('templatesChangelog')}</summary>
+              <ul>
+                {pack.changelog.map((c) => (
+                  <li key={c.version}>
+                    <strong>{c.version}</strong>: {c.changes[locale]}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          <TemplateImport
+            pack={{ key: pack.key, name: pack.name[locale], departments: pack.departments.map((d) => ({ key: d.key, name: d.name[locale] })), templates: pack.templates.map((tpl) => ({ key: tpl.key, name: tpl.name, have: origins.some((o) => o.processKey === tpl.key) })) }}
+            company={actor.tenantName}
+            departments={departments}
+            mayCreate={actor.role === 'admin'}
+            locale={locale}
+          />
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * Importing a template pack into a company (issue 18), on the embedded database (and on
+ * PostgreSQL when DATABASE_URL is set): a new company takes the accounting pack of the library as
+ * drafts, the departments it lacks created in the same step by its admin; another maps the pack's
+ * departments to its own (Vietnamese keys) and publishes at once, and its first invoice reaches its
+ * own accounting department. A second import of a process the company has is a conflict; a
+ * designer cannot create departments; a hostile pack — a DOCTYPE, a path out of the pack, an
+ * unknown department — is refused naming each file, and nothing at all is imported.
+ */
+import { TRPCError } from '@trpc/server';
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '@/db/client';
+import { forms, groups, memberships, processDefinitions, processDrafts, tasks, templateOrigins, users } from '@/db/schema';
+import { seedDemo } from '@/app/server/seed';
+import { createCompany } from '@/app/server/services/accounts';
+import { packFolderFiles } from '@/app/server/pack-folder';
+import { createContextInner } from '@/app/server/trpc/init';
+import { createCaller } from '@/app/server/trpc/root';
+import { createTestDatabase } from '../support/database';
+
+let handle: DatabaseHandle;
+
+async function company(name: string, admin: { email: string; name: string }, designer?: { email: string; name: string }) {
+  const [user] = await handle.db.insert(users).values({ email: admin.email, displayName: admin.name }).returning();
+  const { tenantId } = await createCompany(handle.db, user!.id, name, 'vi');
+  const as = async (userId: string, locale: 'en' | 'vi' = 'en') => createCaller(await createContextInner({ db: handle.db, userId, tenantId, locale }));
+  let designerId: string | undefined;
+  if (designer) {
+    const [d] = await handle.db.insert(users).values({ email: designer.email, displayName: designer.name }).returning();
+    await handle.db.insert(memberships).values({ tenantId, userId: d!.id, role: 'designer' });
+    designerId = d!.id;
+  }
+  return { tenantId, admin: (locale: 'en' | 'vi' = 'en') => as(user!.id, locale), designer: (locale: 'en' | 'vi' = 'en') => as(designerId!, locale) };
+}
+
+const refusal = async (call: Promise<unknown>) => {
+  const error = await call.then(
+    () => expect.fail('the call succeeded'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof TRPCError)) throw error;
+  return { code: error.code, message: error.message };
+};
+
+/** Rows an import could write in a company: a refused import leaves them all as they were. */
+async function footprint(tenantId: string) {
+  const rows = async (table: typeof groups | typeof forms | typeof processDrafts | typeof processDefinitions | typeof templateOrigins) => (await handle.db.select({ n: count() }).from(table).where(eq(table.tenantId, tenantId)))[0]!.n;
+  return { groups: await rows(groups), forms: await rows(forms), drafts: await rows(processDrafts), definitions: await rows(processDefinitions), origins: await rows(templateOrigins) };
+}
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await seedDemo(handle.db);
+});
+afterAll(async () => handle?.close());
+
+describe('importing a pack of the template library', () => {
+  it('a new company takes the accounting pack as drafts, its admin creating the departments it lacks; it remembers where they came from', async () => {
+    const hoaSen = await company('Công ty TNHH Hoa Sen', { email: 'hoa@hoasen.example', name: 'Trần Thị Hoa' });
+    const library = await (await hoaSen.admin()).template.library();
+    expect(library.map((p) => [p.key, p.version])).toEqual([['accounting', '1.0.0']]);
+    expect(library[0]!.templates.map((tpl) => tpl.key)).toEqual(['invoice-approval']);
+    const imported = await (await hoaSen.admin()).template.importLibrary({ pack: 'accounting', createDepartments: true });
+    expect(imported).toEqual({ pack: { key: 'accounting', version: '1.0.0' }, departmentsCreated: ['accounting', 'operations'], processes: [{ key: 'invoice-approval', status: 'draft', version: null }] });
+    expect(await footprint(hoaSen.tenantId)).toEqual({ groups: 2, forms: 2, drafts: 1, definitions: 0, origins: 1 });
+    const [origin] = await (await hoaSen.admin()).template.origins();
+    expect(origin).toMatchObject({ processKey: 'invoice-approval', packKey: 'accounting', packVersion: '1.0.0', departmentMap: { accounting: 'accounting', operations: 'operations' } });
+    // the draft opens in the designer, and publishes as version 1
+    const draft = await (await hoaSen.admin()).process.get({ key: 'invoice-approval' });
+    expect(draft.draft).not.toBeNull();
+    expect((await (await hoaSen.admin()).process.publish({ key: 'invoice-approval', revision: draft.draft!.revision })).version).toBe(1);
+    // a second import of a process the company has: a conflict naming it, nothing written
+    const before = await footprint(hoaSen.tenantId);
+    expect(await refusal((await hoaSen.admin('vi')).template.importLibrary({ pack: 'accounting', createDepartments: true }))).toEqual({ code: 'CONFLICT', message: 'Công ty đã có quy trình “invoice-approval”; hãy nâng cấp nó, hoặc nhập các quy trình khác.' });
+    expect(await footprint(hoaSen.tenantId)).toEqual(before);
+  });
+
+  it('maps the pack’s departments to the company’s own and publishes at once: the first invoice reaches its accounting department', async () => {
+    const maiDao = await company('Công ty Cổ phần Mai Đào', { email: 'dao@maidao.example', name: 'Phạm Thị Đào' });
+    const admin = await maiDao.admin();
+    const keToan = await admin.department.create({ key: 'ke-toan', name: { en: 'Accounting', vi: 'Kế toán' } });
+    await admin.department.create({ key: 'van-hanh', name: { en: 'Operations', vi: 'Vận hành' } });
+    const [dao] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'dao@maidao.example'));
+    await admin.department.addMember({ groupId: keToan.id, userId: dao!.id });
+    const imported = await admin.template.importLibrary({ pack: 'accounting', departments: { accounting: 'ke-toan', operations: 'van-hanh' }, publish: true });
+    expect(imported.processes).toEqual([{ key: 'invoice-approval', status: 'published', version: 1 }]);
+    expect(imported.departmentsCreated).toEqual([]);
+    const [row] = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, maiDao.tenantId), eq(processDefinitions.key, 'invoice-approval')));
+    const groupsOf = (id: string) => (row!.definition.elements.find((e) => e.id === id) as { candidateGroups?: string[] }).candidateGroups;
+    expect([groupsOf('accountingApproval'), groupsOf('operationsApproval')]).toEqual([['ke-toan'], ['van-hanh']]);
+    const started = await admin.instance.start({ definitionKey: 'invoice-approval', variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: 'MD-001', amount: 12_500_000, category: 'office-supplies', dueDate: '2026-12-31' } });
+    const [task] = await handle.db.select().from(tasks).where(eq(tasks.id, started.taskIds[0]!));
+    expect(task!.candidateGroups).toEqual(['ke-toan']);
+  });
+
+  it('refuses an unmapped department, a bad mapping, and a designer creating departments; nothing is written', async () => {
+    const camLy = await company('Công ty TNHH Cẩm Ly', { email: 'ly@camly.example', name: 'Võ Cẩm Ly' }, { email: 'thiet.ke@camly.example', name: 'Lý Thiết Kế' });
+    const before = await footprint(camLy.tenantId);
+    const missing = await refusal((await camLy.designer('vi')).template.importLibrary({ pack: 'accounting' }));
+    expect(missing.code).toBe('BAD_REQUEST');
+    expect(missing.message).toContain('Phòng ban “accounting” của gói được gán cho “accounting”, phòng ban mà công ty không có');
+    expect(await refusal((await camLy.designer()).template.importLibrary({ pack: 'accounting', createDepartments: true }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await refusal((await camLy.admin()).template.importLibrary({ pack: 'accounting', departments: { accounting: '../Kế toán' }, createDepartments: true }))).message).toBe('The pack’s department “accounting” maps to “../Kế toán”, which is not a department key.');
+    expect((await refusal((await camLy.admin()).template.importLibrary({ pack: '../../etc' }))).code).toBe('NOT_FOUND');
+    expect(await footprint(camLy.tenantId)).toEqual(before);
+  });
+
+  it('refuses a hostile pack — a DOCTYPE, a path out of the pack, an unknown department — naming each file; nothing at all is imported', async () => {
+    const tuLien = await company('Công ty TNHH Tử Liên', { email: 'lien@tulien.example', name: 'Đỗ Tử Liên' });
+    const { manifest, files } = packFolderFiles('definitions/accounting');
+    const process = JSON.parse(files['invoice-approval/process.json']!) as { elements: { id: string; candidateGroups?: string[] }[] };
+    process.elements.find((e) => e.id === 'accountingApproval')!.candidateGroups = ['finance'];
+    const pack = (extra: Record<string, string>) => JSON.stringify({ format: 'trellis-pack', formatVersion: 1, manifest, files: { ...files, ...extra } });
+    const before = await footprint(tuLien.tenantId);
+    const hostile = await refusal((await tuLien.admin()).template.import({ pack: pack({ 'invoice-approval/rules.dmn': '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><definitions/>', '../../etc/passwd.json': '{}' }), createDepartments: true }));
+    expect(hostile.code).toBe('BAD_REQUEST');
+    expect(hostile.message).toMatch(/^The pack cannot be imported: /);
+    expect(hostile.message).toContain('invoice-approval/rules.dmn: The file declares a DOCTYPE');
+    expect(hostile.message).toContain('../../etc/passwd.json: is not a path a pack may hold');
+    const unknown = await refusal((await tuLien.admin()).template.import({ pack: pack({ 'invoice-approval/process.json': JSON.stringify(process) }), createDepartments: true }));
+    expect(unknown.message).toContain('invoice-approval/process.json (accountingApproval): names department "finance", which the manifest does not declare');
+    expect(await footprint(tuLien.tenantId)).toEqual(before);
+  });
+});
