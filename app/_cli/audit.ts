@@ -30,7 +30,7 @@ export async function auditCommand(args: string[], out: Out): Promise<number> {
 }
 
 /** Opens the app's database if it exists; never creates one. */
-async function openExisting(): Promise<{ handle: DatabaseHandle; where: string }> {
+export async function openExisting(): Promise<{ handle: DatabaseHandle; where: string }> {
   const env = readEnv();
   if (env.DATABASE_URL) {
     const url = new URL(env.DATABASE_URL);
@@ -56,7 +56,7 @@ async function openExisting(): Promise<{ handle: DatabaseHandle; where: string }
 }
 
 /** The database must have the hash-chain columns (migration 0003); say so rather than fail on a query. */
-async function requireSchema(handle: DatabaseHandle, where: string): Promise<void> {
+export async function requireSchema(handle: DatabaseHandle, where: string): Promise<void> {
   const result = (await handle.db.execute(
     sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'process_instances' and column_name = 'audit_head'`,
   )) as unknown;

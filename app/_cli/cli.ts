@@ -36,6 +36,9 @@ const USAGE = `usage:
                                      no scenario takes fails the run)
   trellis paths FILE
   trellis pack FOLDER [--out FILE]   (a department's templates, FOLDER/pack.json and its process folders, as one checked pack file)
+  trellis import PACK --company SLUG [--publish] [--create-departments] [--map FROM=TO ...] [--only PROCESS ...] [--as EMAIL]
+  trellis export PROCESS --pack --company SLUG [--version 1.0.0] [--out FILE]
+                                     (DATABASE_URL, else the PGlite data folder: the app's database)
   trellis convert FILE --to json|bpmn [--process ID] [--relayout]
   trellis convert FILE --report [--process ID]
   trellis diff OLD NEW
@@ -63,6 +66,10 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
         return await pathsCommand(args, out);
       case 'pack':
         return await packCommand(args, out);
+      case 'import':
+        return await (await import('./packs')).importCommand(args, out);
+      case 'export':
+        return await (await import('./packs')).exportCommand(args, out);
       case 'convert':
         return await convertCommand(args, out);
       case 'diff':

@@ -5,6 +5,7 @@
 export const filesEn = {
   dataNone: 'Nothing entered yet.',
   packRefused: 'The pack cannot be imported: {problems}',
+  packNotFromTemplate: 'The company’s process “{key}” did not come from the template library.',
   packNoTemplate: 'The pack has no template "{key}".',
   packDepartmentMissing: 'The pack’s department “{from}” maps to “{to}”, which the company does not have: map it to one of yours, or create it.',
   packCreateNeedsAdmin: 'Creating departments takes an admin; map the pack’s departments to existing ones, or ask an admin.',
@@ -45,6 +46,7 @@ export const filesEn = {
 export const filesVi: Record<keyof typeof filesEn, string> = {
   dataNone: 'Chưa có dữ liệu nào được nhập.',
   packRefused: 'Không nhập được gói: {problems}',
+  packNotFromTemplate: 'Quy trình “{key}” của công ty không lấy từ thư viện quy trình mẫu.',
   packNoTemplate: 'Gói không có quy trình mẫu "{key}".',
   packDepartmentMissing: 'Phòng ban “{from}” của gói được gán cho “{to}”, phòng ban mà công ty không có: hãy gán cho một phòng ban của bạn, hoặc tạo nó.',
   packCreateNeedsAdmin: 'Chỉ quản trị viên mới tạo được phòng ban; hãy gán các phòng ban của gói cho phòng ban sẵn có, hoặc nhờ quản trị viên.',

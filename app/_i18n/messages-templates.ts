@@ -28,6 +28,15 @@ export const templatesEn = {
   templatesNothingChosen: 'Choose at least one process.',
   templatesUnmapped: 'Choose where “{name}” goes in your company.',
   templatesChangelog: 'Changes',
+  templatesNewer: 'Version {to} of the template is out; yours came from {from}.',
+  templatesPreviewUpgrade: 'See what the upgrade changes',
+  templatesUpgrade: 'Upgrade: a new draft with the ticked changes',
+  templatesUpgraded: 'A new draft of “{name}” has the changes: review it and publish it in the designer.',
+  templatesNoChanges: 'The template changed nothing in this process.',
+  templatesChange_added: 'New',
+  templatesChange_removed: 'Removed',
+  templatesChange_changed: 'Changed',
+  templatesConflict: 'you changed this too — ticked, the template’s replaces yours',
 } as const;
 
 export const templatesVi: Record<keyof typeof templatesEn, string> = {
@@ -56,4 +65,13 @@ export const templatesVi: Record<keyof typeof templatesEn, string> = {
   templatesNothingChosen: 'Hãy chọn ít nhất một quy trình.',
   templatesUnmapped: 'Hãy chọn phòng ban nhận “{name}” trong công ty của bạn.',
   templatesChangelog: 'Thay đổi',
+  templatesNewer: 'Đã có phiên bản {to} của quy trình mẫu; bản của bạn lấy từ {from}.',
+  templatesPreviewUpgrade: 'Xem những gì nâng cấp thay đổi',
+  templatesUpgrade: 'Nâng cấp: tạo bản nháp mới với các thay đổi đã chọn',
+  templatesUpgraded: 'Bản nháp mới của “{name}” đã có các thay đổi: hãy xem lại và xuất bản trong trình thiết kế.',
+  templatesNoChanges: 'Quy trình mẫu không thay đổi gì trong quy trình này.',
+  templatesChange_added: 'Mới',
+  templatesChange_removed: 'Bỏ',
+  templatesChange_changed: 'Sửa',
+  templatesConflict: 'bạn cũng đã sửa mục này — nếu chọn, bản của quy trình mẫu thay bản của bạn',
 };

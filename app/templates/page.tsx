@@ -6,6 +6,7 @@
 import { localize } from '@/engine';
 import { DiagramViewLoader } from '../_components/diagram/diagram-view-loader';
 import { TemplateImport } from '../_components/template-import';
+import { TemplateUpgrade } from '../_components/template-upgrade';
 import { signedInPage, unlessForbidden } from '../server/page-helpers';
 
 export default async function TemplatesPage() {
@@ -39,6 +40,7 @@ export default async function TemplatesPage() {
                     <a href={`/processes/${encodeURIComponent(tpl.key)}`}>{t('templatesOpen', { name: tpl.name })}</a>
                   </p>
                 )}
+                {origin && origin.packKey === pack.key && olderVersion(origin.packVersion, pack.version) && <TemplateUpgrade processKey={tpl.key} name={tpl.name} from={origin.packVersion} to={pack.version} locale={locale} />}
                 <DiagramViewLoader definition={tpl.definition} locale={locale} label={t('templatesDiagram', { name: tpl.name })} />
                 <p className="muted small">
                   {t('templatesForms')}: {tpl.forms.join(', ') || '—'}
@@ -75,4 +77,11 @@ export default async function TemplatesPage() {
       ))}
     </>
   );
+}
+
+/** Whether semver `a` is older than `b` (major, minor, patch compared as numbers). */
+function olderVersion(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if ((x![i] ?? 0) !== (y![i] ?? 0)) return (x![i] ?? 0) < (y![i] ?? 0);
+  return false;
 }

@@ -1,25 +1,55 @@
 /**
- * The template library in Chromium (issue 18), mouse and keyboard: the admin of a company just
+ * The template library in Chromium (issue 18), mouse and keyboard: the demo company's designer is
+ * offered the template's newer version of a process that came from it, sees what changed and takes
+ * it as a new draft; the admin of a company just
  * signed up in the browser browses the library, sees the accounting pack's invoice approval (its
  * diagram, forms and README), imports the pack — its two departments created in the same step —
  * published at once, and the page then says where the process came from; in English and
  * Vietnamese, and on a phone.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { templateOrigins } from '@/db/schema';
+import { DEMO_PASSWORD } from '@/app/server/seed';
+import { call, signIn } from './api-client';
 import { describe, expect, it } from 'vitest';
 import { appInBrowser, type App } from './harness';
 
 let app: App;
 let page: Page;
 
-const { shot, submitSignUp } = appInBrowser({
+const { shot, submitSignUp, signInAs, signOut } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
   },
+  // The demo company's invoice approval as if imported from version 0.9.0 of the pack, whose description was older.
+  async prepare(db, tenantId) {
+    const definition = JSON.parse(readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8')) as Record<string, unknown>;
+    await db.insert(templateOrigins).values({ tenantId, processKey: 'invoice-approval', packKey: 'accounting', packVersion: '0.9.0', templateKey: 'invoice-approval', departmentMap: { accounting: 'accounting', operations: 'operations' }, base: { ...definition, description: { en: 'An invoice is approved.', vi: 'Hóa đơn được duyệt.' } } as never });
+  },
 });
 
 describe('the template library', () => {
+  it('offers the demo company’s designer the template’s newer version: what changed, ticked, and a new draft with it', async () => {
+    await signInAs('Hoàng Thu Trang');
+    await page.goto(`${app.url}/templates`);
+    const upgrade = page.getByTestId('upgrade-invoice-approval');
+    await expect.poll(() => upgrade.textContent()).toContain('Version 1.0.0 of the template is out; yours came from 0.9.0.');
+    await upgrade.getByRole('button', { name: 'See what the upgrade changes' }).click();
+    const change = upgrade.getByRole('checkbox', { name: 'Changed: process.description' });
+    await change.waitFor();
+    expect(await change.isChecked()).toBe(true);
+    await shot('templates-00-upgrade');
+    await upgrade.getByRole('button', { name: 'Upgrade: a new draft with the ticked changes' }).click();
+    await expect.poll(() => upgrade.getByRole('status').textContent()).toContain('A new draft of “Invoice approval” has the changes');
+    const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
+    const draft = (await call<{ draft: { content: { description: { en: string } } } }>(app.url, cookie, 'process.get', { key: 'invoice-approval' }, 'query')).data!.draft;
+    expect(draft.content.description.en).toContain('A supplier invoice is checked by Accounting');
+    await signOut();
+  });
+
   it('a new company’s admin imports the accounting pack, creating its departments, published at once', async () => {
     await page.goto(`${app.url}/sign-up`);
     await submitSignUp({ name: 'Trần Thị Hoa', email: 'hoa.tran@hoasen.example', password: 'Mật khẩu của Hoa 2026', company: 'Công ty TNHH Hoa Sen' });

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { decisions, delegations, emailOutbox, groups, invitations, jobs, memberships, processDrafts, processScenarios, tasks, tenants, users } from '@/db/schema';
+import { decisions, delegations, emailOutbox, groups, invitations, jobs, memberships, processDefinitions, processDrafts, processScenarios, tasks, templateOrigins, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -107,6 +107,8 @@ const matrix: Record<string, Row> = {
   'template.importLibrary': { access: 'designer', input: () => ({ pack: 'accounting' }) },
   'template.import': { access: 'designer', input: () => ({ pack: '{"format":"zip"}' }) },
   'template.origins': { access: 'designer' },
+  // Our invoice approval as if it came from the library: its preview writes nothing. The other company has no such process.
+  'template.upgrade': { access: 'designer', input: async (f) => ({ processKey: await matrixOrigin(f), preview: true }), deny: theirs },
   // Over a revision of a draft of ours that is not the current one (2): a CONFLICT naming who saved,
   // nothing saved, published or removed. The other company has no such process: NOT_FOUND.
   'process.save': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }), deny: theirs },
@@ -289,6 +291,13 @@ async function matrixDraft(f: Fixtures): Promise<{ key: string }> {
   const content = { formatVersion: 1, key: 'matrix-stale', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] };
   await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-stale', content, revision: 2, updatedBy: f.userId('designer') }).onConflictDoNothing();
   return { key: 'matrix-stale' };
+}
+
+/** Our invoice approval, remembered as imported from the library's accounting pack (once). */
+async function matrixOrigin(f: Fixtures): Promise<string> {
+  const [row] = await f.db.select({ definition: processDefinitions.definition }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, f.tenantId), eq(processDefinitions.key, 'invoice-approval')));
+  await f.db.insert(templateOrigins).values({ tenantId: f.tenantId, processKey: 'invoice-approval', packKey: 'accounting', packVersion: '1.0.0', templateKey: 'invoice-approval', departmentMap: {}, base: row!.definition }).onConflictDoNothing();
+  return 'invoice-approval';
 }
 
 /** A decision table of ours (published once; the same key for every persona). */

@@ -11,7 +11,11 @@ import { TRPCError } from '@trpc/server';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { forms, groups, memberships, processDefinitions, processDrafts, tasks, templateOrigins, users } from '@/db/schema';
+import { forms, groups, memberships, processDefinitions, processDrafts, processInstances, tasks, templateOrigins, users } from '@/db/schema';
+import { resolveActor } from '@/app/server/actor';
+import { upgradeTemplate } from '@/app/server/services/packs';
+import type { ProcessDefinition } from '@/engine';
+import { withPaymentStep } from '@/engine/packs/fixtures/payment-step';
 import { seedDemo } from '@/app/server/seed';
 import { createCompany } from '@/app/server/services/accounts';
 import { packFolderFiles } from '@/app/server/pack-folder';
@@ -104,6 +108,54 @@ describe('importing a pack of the template library', () => {
     expect((await refusal((await camLy.admin()).template.importLibrary({ pack: 'accounting', departments: { accounting: '../Kế toán' }, createDepartments: true }))).message).toBe('The pack’s department “accounting” maps to “../Kế toán”, which is not a department key.');
     expect((await refusal((await camLy.admin()).template.importLibrary({ pack: '../../etc' }))).code).toBe('NOT_FOUND');
     expect(await footprint(camLy.tenantId)).toEqual(before);
+  });
+
+  it('upgrading accounting from pack 1.0.0 to 1.1.0 after a local edit keeps the local edit and takes the new step; running instances stay on their version', async () => {
+    const phuQuy = await company('Công ty TNHH Phú Quý', { email: 'quy@phuquy.example', name: 'Hồ Phú Quý' });
+    const admin = await phuQuy.admin();
+    const { manifest, files } = packFolderFiles('definitions/accounting');
+    const pack = (version: string, process: unknown) => JSON.stringify({ format: 'trellis-pack', formatVersion: 1, manifest: { ...(manifest as object), version, changelog: [{ version, changes: { en: 'Payment preparation', vi: 'Chuẩn bị thanh toán' } }] }, files: { ...files, 'invoice-approval/process.json': JSON.stringify(process) } });
+    const original = JSON.parse(files['invoice-approval/process.json']!) as ProcessDefinition;
+    await admin.template.import({ pack: pack('1.0.0', original), createDepartments: true, publish: true });
+    // the company's edit: a lower threshold, published as version 2
+    const edited = structuredClone(original) as unknown as { elements: { id: string; set?: Record<string, string> }[] };
+    edited.elements.find((e) => e.id === 'assess')!.set!.approvalThreshold = '30000000';
+    const saved = await admin.process.save({ key: 'invoice-approval', revision: null, content: edited as never, baseVersion: 1 });
+    expect((await admin.process.publish({ key: 'invoice-approval', revision: saved.revision })).version).toBe(2);
+    const [hoQuy] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'quy@phuquy.example'));
+    const actor = (await resolveActor(handle.db, hoQuy!.id, 'en', phuQuy.tenantId))!;
+    const invoice = (n: string) => ({ definitionKey: 'invoice-approval', variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: n, amount: 12_500_000, category: 'office-supplies', dueDate: '2026-12-31' } });
+    const before = await admin.instance.start(invoice('PQ-001'));
+    // the template's version 1.1.0: payment preparation before the end
+    const v110 = pack('1.1.0', withPaymentStep(original));
+    const preview = await upgradeTemplate(handle.db, actor, { pack: v110, processKey: 'invoice-approval', preview: true });
+    expect(preview).toMatchObject({ from: '1.0.0', to: '1.1.0', revision: null });
+    expect(preview.changes.map((c) => [c.id, c.kind, c.conflict])).toEqual([
+      ['preparePayment', 'added', false],
+      ['belowThreshold', 'changed', false],
+      ['operationsApproved', 'changed', false],
+      ['toApproved', 'added', false],
+    ]);
+    const upgraded = await upgradeTemplate(handle.db, actor, { pack: v110, processKey: 'invoice-approval' });
+    const draft = (await admin.process.get({ key: 'invoice-approval' })).draft!;
+    expect(draft.revision).toBe(upgraded.revision);
+    const content = draft.content as { elements: { id: string; set?: Record<string, string> }[] };
+    expect(content.elements.find((e) => e.id === 'assess')!.set!.approvalThreshold).toBe('30000000');
+    expect(content.elements.some((e) => e.id === 'preparePayment')).toBe(true);
+    expect((await admin.process.publish({ key: 'invoice-approval', revision: draft.revision })).version).toBe(3);
+    expect((await admin.template.origins())[0]).toMatchObject({ processKey: 'invoice-approval', packVersion: '1.1.0' });
+    // an invoice on version 3 reaches payment preparation; the one started before stays on version 2
+    const group = (await handle.db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, phuQuy.tenantId), eq(groups.key, 'accounting'))))[0]!;
+    const [hoa] = await handle.db.insert(users).values({ email: 'ke.toan@phuquy.example', displayName: 'Lê Kế Toán' }).returning();
+    await handle.db.insert(memberships).values({ tenantId: phuQuy.tenantId, userId: hoa!.id, role: 'staff' });
+    await admin.department.addMember({ groupId: group.id, userId: hoa!.id });
+    const clerk = createCaller(await createContextInner({ db: handle.db, userId: hoa!.id, tenantId: phuQuy.tenantId, locale: 'en' }));
+    const after = await admin.instance.start(invoice('PQ-002'));
+    const done = await clerk.task.complete({ id: after.taskIds[0]!, data: { decision: 'approve' } });
+    const [next] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, done.instanceId), eq(tasks.status, 'open')));
+    expect(next!.elementId).toBe('preparePayment');
+    const old = await handle.db.select({ version: processDefinitions.version }).from(processDefinitions).innerJoin(processInstances, eq(processInstances.definitionId, processDefinitions.id)).where(eq(processInstances.id, before.id));
+    expect(old[0]!.version).toBe(2);
   });
 
   it('refuses a hostile pack — a DOCTYPE, a path out of the pack, an unknown department — naming each file; nothing at all is imported', async () => {

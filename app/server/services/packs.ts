@@ -6,8 +6,10 @@
  * published at once, and remembers where it came from (template_origins) for later upgrades. A
  * problem anywhere — a file, a department, a process key the company has — imports nothing.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { mapDepartments, PackError, readPack } from '@/engine/packs/pack';
+import { applyUpgrade, planUpgrade } from '@/engine/packs/upgrade';
+import type { ProcessDefinition } from '@/engine';
 import { keySchema } from '@/engine';
 import type { Executor } from '@/db/client';
 import { groups, processDefinitions, processDrafts, templateOrigins } from '@/db/schema';
@@ -116,4 +118,57 @@ export async function templateOriginsOf(db: Executor, actor: Actor) {
     .select({ processKey: templateOrigins.processKey, packKey: templateOrigins.packKey, packVersion: templateOrigins.packVersion, templateKey: templateOrigins.templateKey, departmentMap: templateOrigins.departmentMap, importedAt: templateOrigins.importedAt })
     .from(templateOrigins)
     .where(eq(templateOrigins.tenantId, actor.tenantId));
+}
+
+export interface UpgradeInput {
+  /** The pack file's text holding the template's new version. */
+  pack: string;
+  /** The company's process that came from the template. */
+  processKey: string;
+  /** Per change id: take the template's change (true) or keep the company's (false); absent: taken unless a conflict. */
+  take?: Record<string, boolean>;
+  /** Only say what would change. */
+  preview?: boolean;
+}
+
+/**
+ * Upgrades a company's process to the template's version in `pack`: a three-way comparison of the
+ * template as imported (template_origins.base), its new version (mapped to the company's departments
+ * as at import) and the company's copy — its draft if it has one, else its latest version
+ * (engine/packs/upgrade.ts). The result is a new draft (the new version's forms and tables
+ * published); running instances stay on their version. The origin then names the new pack version.
+ */
+export async function upgradeTemplate(db: Executor, actor: Actor, input: UpgradeInput) {
+  const t = translator(actor.locale);
+  const [origin] = await db.select().from(templateOrigins).where(and(eq(templateOrigins.tenantId, actor.tenantId), eq(templateOrigins.processKey, input.processKey)));
+  if (!origin) throw new AppError('NOT_FOUND', t('packNotFromTemplate', { key: input.processKey }));
+  let read;
+  try {
+    read = await readPack(input.pack);
+  } catch (error) {
+    if (!(error instanceof PackError)) throw error;
+    const fields = error.problems.map((p) => ({ field: p.file, label: p.element ? `${p.file} (${p.element})` : p.file, message: p.message }));
+    throw new AppError('BAD_REQUEST', t('packRefused', { problems: fields.map((f) => `${f.label}: ${f.message}`).join('; ') }), fields);
+  }
+  const tpl = read.templates.find((x) => x.key === origin.templateKey);
+  if (read.manifest.key !== origin.packKey || !tpl) throw new AppError('BAD_REQUEST', t('packNoTemplate', { key: origin.templateKey }));
+  const theirs = mapDepartments(tpl.definition, origin.departmentMap);
+  const [draft] = await db.select({ content: processDrafts.content, revision: processDrafts.revision }).from(processDrafts).where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, input.processKey)));
+  const [latest] = await db.select({ definition: processDefinitions.definition, version: processDefinitions.version }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, input.processKey))).orderBy(desc(processDefinitions.version)).limit(1);
+  const ours = (draft?.content ?? latest?.definition) as ProcessDefinition | undefined;
+  if (!ours) throw new AppError('NOT_FOUND', t('packNotFromTemplate', { key: input.processKey }));
+  const changes = planUpgrade(origin.base, theirs, ours);
+  const summary = { from: origin.packVersion, to: read.manifest.version, changes };
+  if (input.preview) return { ...summary, revision: null as number | null };
+  const merged = { ...applyUpgrade(origin.base, theirs, ours, input.take ?? {}), key: input.processKey } as ProcessDefinition;
+  return db.transaction(async (tx) => {
+    for (const form of tpl.forms) await upsertForm(tx, actor.tenantId, form);
+    if (tpl.decisions.length > 0) await pinDecisions(tx, actor.tenantId, merged, await readDecisions(tpl.decisions), actor.userId);
+    const saved = draft
+      ? await saveDraft(tx, actor, { key: input.processKey, revision: draft.revision, content: merged as never })
+      : await saveDraft(tx, actor, { key: input.processKey, revision: null, content: merged as never, baseVersion: latest!.version });
+    await tx.update(templateOrigins).set({ packVersion: read.manifest.version, base: theirs }).where(eq(templateOrigins.id, origin.id));
+    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'template.upgraded', data: { process: input.processKey, pack: read.manifest.key, from: origin.packVersion, to: read.manifest.version, taken: changes.filter((c) => input.take?.[c.id] ?? !c.conflict).map((c) => c.id) } }]);
+    return { ...summary, revision: saved.revision as number | null };
+  });
 }

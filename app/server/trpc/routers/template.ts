@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { localize } from '@/engine';
 import { translator } from '../../../_i18n/messages';
 import { AppError } from '../../errors';
-import { importPack, templateOriginsOf } from '../../services/packs';
+import { importPack, templateOriginsOf, upgradeTemplate } from '../../services/packs';
 import { libraryPack, libraryPackKeys } from '../../templates';
 import { designerProcedure, router } from '../init';
 
@@ -47,6 +47,17 @@ export const templateRouter = router({
   }),
   /** Imports a pack file the caller sends (its text; the request's size limit applies). */
   import: design.input(z.object({ pack: z.string().max(10_000_000), ...options })).mutation(({ ctx, input }) => importPack(ctx.db, ctx.actor, input)),
+  /**
+   * Upgrades a process that came from the library to its pack's version there now: `preview` says
+   * what the template changed and which of those the company changed too; otherwise a new draft
+   * with the changes `take` chooses (by default every change that meets no local one).
+   */
+  upgrade: design.input(z.object({ processKey: z.string().max(64), take: z.record(z.string().max(200), z.boolean()).optional(), preview: z.boolean().optional() })).mutation(async ({ ctx, input }) => {
+    const [origin] = (await templateOriginsOf(ctx.db, ctx.actor)).filter((o) => o.processKey === input.processKey);
+    const built = origin ? await libraryPack(origin.packKey) : null;
+    if (!origin || !built) throw new AppError('NOT_FOUND', translator(ctx.actor.locale)('packNotFromTemplate', { key: input.processKey }));
+    return upgradeTemplate(ctx.db, ctx.actor, { pack: built.text, ...input });
+  }),
   /** The company's processes that came from the library, and the pack version each came from. */
   origins: design.query(({ ctx }) => templateOriginsOf(ctx.db, ctx.actor)),
 });
