@@ -187,25 +187,12 @@ function useDirectory(uiSchema: Record<string, unknown>): Directory | null {
 
 /** A colleague: their e-mail, chosen from the company's people by name or address (a typed one is checked by the server). */
 function PersonWidget(props: WidgetProps) {
-  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const { id, registry } = props;
   const context = (registry.formContext ?? {}) as { locale?: Locale; directory?: Directory | null };
   const people = context.directory?.people ?? [];
   return (
     <>
-      <input
-        id={id}
-        name={id}
-        type="email"
-        autoComplete="off"
-        list={people.length > 0 ? `${id}-people` : undefined}
-        placeholder={translator(context.locale ?? 'vi')('formPickPerson')}
-        value={typeof value === 'string' ? value : ''}
-        required={required}
-        disabled={disabled || readonly}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-        onBlur={(e) => onBlur(id, e.target.value)}
-        onFocus={(e) => onFocus(id, e.target.value)}
-      />
+      <input type="email" autoComplete="off" list={people.length > 0 ? `${id}-people` : undefined} placeholder={translator(context.locale ?? 'vi')('formPickPerson')} {...controlProps(props)} />
       {people.length > 0 && (
         <datalist id={`${id}-people`}>
           {people.map((p) => (
@@ -221,7 +208,7 @@ function PersonWidget(props: WidgetProps) {
 
 /** A department of the company, chosen by its name (its key is what the form holds); a text input until the list is read. */
 function DepartmentWidget(props: WidgetProps) {
-  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const { value, registry } = props;
   const context = (registry.formContext ?? {}) as { locale?: Locale; directory?: Directory | null };
   const departments = context.directory?.departments;
   if (!departments || departments.length === 0) return textInput('text', 'off')(props);
@@ -229,16 +216,7 @@ function DepartmentWidget(props: WidgetProps) {
   const nameOf = (name: string | Record<string, string>) => (typeof name === 'string' ? name : (name[locale] ?? name.en ?? Object.values(name)[0] ?? ''));
   const known = typeof value !== 'string' || value === '' || departments.some((d) => d.key === value);
   return (
-    <select
-      id={id}
-      name={id}
-      value={typeof value === 'string' ? value : ''}
-      required={required}
-      disabled={disabled || readonly}
-      onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-      onBlur={(e) => onBlur(id, e.target.value)}
-      onFocus={(e) => onFocus(id, e.target.value)}
-    >
+    <select {...controlProps(props)}>
       <option value="" />
       {!known && <option value={value as string}>{value as string}</option>}
       {departments.map((d) => (
@@ -250,31 +228,32 @@ function DepartmentWidget(props: WidgetProps) {
   );
 }
 
-/** A one-line text input of a given kind (a phone number, a colleague's email, a department's key). */
-function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
-  return function TextKindWidget(props: WidgetProps) {
-    const { id, value, required, disabled, readonly, onChange, onBlur, onFocus } = props;
-    return (
-      <input
-        id={id}
-        name={id}
-        type={type}
-        autoComplete={autoComplete}
-        value={typeof value === 'string' ? value : ''}
-        required={required}
-        disabled={disabled || readonly}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
-        onBlur={(e) => onBlur(id, e.target.value)}
-        onFocus={(e) => onFocus(id, e.target.value)}
-      />
-    );
+/** What a widget's text-like control takes: its id and name, the value as text, its state, and RJSF's handlers (empty is no value). */
+function controlProps(props: WidgetProps) {
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus } = props;
+  return {
+    id,
+    name: id,
+    value: typeof value === 'string' ? value : '',
+    required,
+    disabled: disabled || readonly,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value === '' ? undefined : e.target.value),
+    onBlur: (e: { target: { value: string } }) => onBlur(id, e.target.value),
+    onFocus: (e: { target: { value: string } }) => onFocus(id, e.target.value),
   };
 }
 
-/** The widgets the form designer's kinds name (engine/forms/authoring.ts): VND amounts, percentages, phone numbers, people, departments. */
+/** A one-line text input of a given kind (a phone number, a colleague's email, a department's key). */
+function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
+  return function TextKindWidget(props: WidgetProps) {
+    return <input type={type} autoComplete={autoComplete} {...controlProps(props)} />;
+  };
+}
+
 /** Fields of the designer's kinds that hold more than one value: a file (its reference). */
 const FIELDS = { attachment: AttachmentField };
 
+/** The widgets the form designer's kinds name (engine/forms/authoring.ts): VND amounts, percentages, phone numbers, people, departments. */
 const WIDGETS = { vnd: VndWidget, percent: PercentWidget, phone: textInput('tel', 'tel'), person: PersonWidget, department: DepartmentWidget };
 
 function toErrorSchema(fields: FieldError[]): ErrorSchema {

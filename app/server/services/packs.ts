@@ -40,16 +40,20 @@ export interface ImportedPack {
   processes: { key: string; status: 'draft' | 'published'; version: number | null }[];
 }
 
-export async function importPack(db: Executor, actor: Actor, input: ImportPackInput): Promise<ImportedPack> {
-  const t = translator(actor.locale);
-  let read;
+/** The pack read and checked, or a BAD_REQUEST naming every problem's file (and element) in the caller's language. */
+async function readPackOrRefuse(text: string, actor: Actor) {
   try {
-    read = await readPack(input.pack);
+    return await readPack(text);
   } catch (error) {
     if (!(error instanceof PackError)) throw error;
     const fields = error.problems.map((p) => ({ field: p.file, label: p.element ? `${p.file} (${p.element})` : p.file, message: p.message }));
-    throw new AppError('BAD_REQUEST', t('packRefused', { problems: fields.map((f) => `${f.label}: ${f.message}`).join('; ') }), fields);
+    throw new AppError('BAD_REQUEST', translator(actor.locale)('packRefused', { problems: fields.map((f) => `${f.label}: ${f.message}`).join('; ') }), fields);
   }
+}
+
+export async function importPack(db: Executor, actor: Actor, input: ImportPackInput): Promise<ImportedPack> {
+  const t = translator(actor.locale);
+  const read = await readPackOrRefuse(input.pack, actor);
   const { manifest } = read;
   const chosen = input.templates ?? manifest.processes;
   for (const key of chosen) if (!read.templates.some((tpl) => tpl.key === key)) throw new AppError('BAD_REQUEST', t('packNoTemplate', { key }), [{ field: 'templates', label: key, message: t('packNoTemplate', { key }) }]);
@@ -142,14 +146,7 @@ export async function upgradeTemplate(db: Executor, actor: Actor, input: Upgrade
   const t = translator(actor.locale);
   const [origin] = await db.select().from(templateOrigins).where(and(eq(templateOrigins.tenantId, actor.tenantId), eq(templateOrigins.processKey, input.processKey)));
   if (!origin) throw new AppError('NOT_FOUND', t('packNotFromTemplate', { key: input.processKey }));
-  let read;
-  try {
-    read = await readPack(input.pack);
-  } catch (error) {
-    if (!(error instanceof PackError)) throw error;
-    const fields = error.problems.map((p) => ({ field: p.file, label: p.element ? `${p.file} (${p.element})` : p.file, message: p.message }));
-    throw new AppError('BAD_REQUEST', t('packRefused', { problems: fields.map((f) => `${f.label}: ${f.message}`).join('; ') }), fields);
-  }
+  const read = await readPackOrRefuse(input.pack, actor);
   const tpl = read.templates.find((x) => x.key === origin.templateKey);
   if (read.manifest.key !== origin.packKey || !tpl) throw new AppError('BAD_REQUEST', t('packNoTemplate', { key: origin.templateKey }));
   const theirs = mapDepartments(tpl.definition, origin.departmentMap);
