@@ -22,7 +22,7 @@ import {
 } from '../../engine';
 import { scenarioSchema } from '../../engine/simulate/scenario';
 import { simulate, type SimulationResult } from '../../engine/simulate/simulate';
-import { enumeratePaths } from '../../engine/simulate/paths';
+import { coverage, enumeratePaths } from '../../engine/simulate/paths';
 import { PackError } from '../../engine/packs/pack';
 import { packFromFolder } from '../server/pack-folder';
 import { runCamundaTestCaseFile } from '../../engine/simulate/camunda-test-case';
@@ -365,11 +365,8 @@ async function printCoverage(taken: Map<string, string[][]>, out: Out): Promise<
     } catch {
       continue; // reported above as a scenario failure
     }
-    const own = new Set(process.definition.elements.map((e) => e.id));
-    const key = (p: readonly string[]) => p.filter((id) => own.has(id)).sort().join('\u0000');
-    const done = new Set(runs.map(key));
-    const { paths, truncated } = enumeratePaths(process);
-    const missing = paths.filter((p) => !done.has(key(p)));
+    const { paths, truncated, covered } = coverage(process, runs);
+    const missing = paths.filter((_, i) => !covered[i]);
     uncovered += missing.length;
     rows.push({ name: `${process.definition.key} (${file})`, paths: `${paths.length}${truncated ? '+' : ''}`, covered: paths.length - missing.length, missing });
   }
@@ -396,7 +393,7 @@ async function packCommand(args: string[], out: Out): Promise<number> {
     const { text, pack, files } = await packFromFolder(folder);
     const target = at !== -1 && args[at + 1] ? args[at + 1]! : `${pack.manifest.key}-${pack.manifest.version}.trellis-pack.json`;
     writeFileSync(target, text);
-    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : one.endsWith('s') ? 'es' : 's'}`;
     out.log(`Packed ${pack.manifest.key} ${pack.manifest.version}: ${count(pack.templates.length, 'process')}, ${count(pack.templates.reduce((n, t) => n + t.forms.length, 0), 'form')}, ${count(pack.templates.reduce((n, t) => n + t.decisions.length, 0), 'decision table')}, ${count(files, 'file')} → ${target}`);
     return 0;
   } catch (error) {

@@ -97,7 +97,8 @@ export async function signUpAction(_prev: FormState, form: FormData): Promise<Fo
     throw error;
   }
   if (!result.ok) return { fields: result.fields, ...(result.error ? { error: result.error } : {}), values };
-  redirect(samePath(text(form, 'next') || '/inbox'));
+  // A new company's admin is offered the template library's packs first; someone who joined goes where they were going.
+  redirect(samePath(text(form, 'next') || (join ? '/inbox' : '/templates?welcome=1')));
 }
 
 export async function signOutAction(): Promise<void> {

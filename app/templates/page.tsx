@@ -1,25 +1,48 @@
 /**
- * The template library: each department's pack (definitions/<department>/pack.json) with its
- * processes — diagram, forms, README — and the form that imports it into the company, mapping the
- * pack's departments to the company's own. Texts from packs are rendered as text.
+ * The template library, browsed by department: the packs (definitions/<department>/pack.json) as a
+ * list, and one pack at a time (`?pack=<key>`, the first by default) with its processes — diagram,
+ * forms, README — and the form that imports it into the company, mapping the pack's departments to
+ * the company's own. `?welcome=1` (where a new company's sign-up lands) greets its admin and
+ * offers to start from packs. Texts from packs are rendered as text.
  */
+import { notFound } from 'next/navigation';
 import { localize } from '@/engine';
 import { DiagramViewLoader } from '../_components/diagram/diagram-view-loader';
-import { TemplateImport } from '../_components/template-import';
+import { PackFileImport, TemplateImport } from '../_components/template-import';
 import { TemplateUpgrade } from '../_components/template-upgrade';
 import { signedInPage, unlessForbidden } from '../server/page-helpers';
 
-export default async function TemplatesPage() {
+export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ pack?: string; welcome?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
+  const params = await searchParams;
   const library = await unlessForbidden(caller.template.library());
   if (library === null) return <div className="notice error">{t('templatesDesignersOnly')}</div>;
+  const chosen = library.find((p) => p.key === params.pack) ?? library[0];
+  if (params.pack !== undefined && chosen?.key !== params.pack) notFound();
   const [origins, directory] = await Promise.all([caller.template.origins(), caller.member.directory()]);
   const departments = directory.departments.map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }));
   return (
     <>
       <h1>{t('templatesTitle')}</h1>
+      {params.welcome === '1' && (
+        <p className="notice" role="note" data-testid="templates-welcome">
+          {t('templatesWelcome', { company: actor.tenantName })} <a href="/inbox">{t('templatesWelcomeSkip')}</a>
+        </p>
+      )}
       <p className="muted">{t('templatesIntro')}</p>
-      {library.map((pack) => (
+      <nav aria-label={t('templatesByDepartment')} className="template-packs">
+        <ul>
+          {library.map((pack) => (
+            <li key={pack.key}>
+              <a href={`/templates?pack=${encodeURIComponent(pack.key)}${params.welcome === '1' ? '&welcome=1' : ''}`} aria-current={pack.key === chosen?.key ? 'page' : undefined} data-pack-link={pack.key}>
+                {pack.name[locale]}
+              </a>{' '}
+              <span className="muted small">{t('templatesCount', { count: pack.templates.length })}</span>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {(chosen ? [chosen] : []).map((pack) => (
         <section key={pack.key} className="panel template-pack" aria-labelledby={`pack-${pack.key}`} data-pack={pack.key}>
           <h2 id={`pack-${pack.key}`}>
             {pack.name[locale]} <span className="muted small">{t('templatesVersion', { version: pack.version })}</span>
@@ -67,7 +90,7 @@ export default async function TemplatesPage() {
             </details>
           )}
           <TemplateImport
-            pack={{ key: pack.key, name: pack.name[locale], departments: pack.departments.map((d) => ({ key: d.key, name: d.name[locale] })), templates: pack.templates.map((tpl) => ({ key: tpl.key, name: tpl.name, have: origins.some((o) => o.processKey === tpl.key) })) }}
+            pack={{ key: pack.key, name: pack.name[locale], departments: pack.departments.map((d) => ({ key: d.key, name: d.name[locale] })), templates: pack.templates.map((tpl) => ({ key: tpl.key, name: tpl.name, have: origins.some((o) => o.processKey === tpl.key), departments: tpl.departments })) }}
             company={actor.tenantName}
             departments={departments}
             mayCreate={actor.role === 'admin'}
@@ -75,6 +98,7 @@ export default async function TemplatesPage() {
           />
         </section>
       ))}
+      <PackFileImport company={actor.tenantName} departments={departments} mayCreate={actor.role === 'admin'} locale={locale} />
     </>
   );
 }

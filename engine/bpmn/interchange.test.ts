@@ -14,7 +14,7 @@ const flows = (d: { flows: unknown[] }) => d.flows as SequenceFlow[];
 /** A definition without its diagrams (a file without DI gets one laid out by its first export). */
 const semantic = ({ diagrams: _, ...rest }: ProcessDefinitionInput) => rest as ProcessDefinitionInput;
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
-const invoiceApproval = JSON.parse(readFileSync(path.resolve(__dirname, '../../definitions/accounting/invoice-approval/process.json'), 'utf8')) as ProcessDefinitionInput;
+const invoiceApproval = JSON.parse(readFileSync(path.resolve(__dirname, '../runtime/fixtures/invoice-approval.json'), 'utf8')) as ProcessDefinitionInput;
 
 describe('Camunda 8 (zeebe) import', () => {
   it('translates job types, io mappings, headers, assignment, forms, FEEL, called elements, multi-instance and subscriptions', async () => {

@@ -172,6 +172,40 @@ describe('event validation', () => {
     expect(of(a0.effects, 'completeInstance')).toEqual([{ type: 'completeInstance', outcome: 'decided' }]);
   });
 
+  it('a terminate end event ends the runs still waiting on side paths, as BPMN says, instead of waiting for them', () => {
+    const closing = {
+      formatVersion: 1, key: 'closing', version: 1, name: 'Review that a question may hold up, closed by a terminate end',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'review', type: 'userTask', formKey: 'f', candidateGroups: ['risk'] },
+        { id: 'question', type: 'boundaryEvent', attachedTo: 'review', cancelActivity: false, event: { kind: 'timer', duration: 'P2D' } },
+        { id: 'followUp', type: 'userTask', formKey: 'f', candidateGroups: ['risk'], candidateRole: 'manager' },
+        { id: 'followedUp', type: 'endEvent' },
+        { id: 'closed', type: 'endEvent', outcome: 'closed', terminate: true },
+      ],
+      flows: [
+        { id: 'f0', source: 'start', target: 'review' },
+        { id: 'f1', source: 'review', target: 'closed' },
+        { id: 'f2', source: 'question', target: 'followUp' },
+        { id: 'f3', source: 'followUp', target: 'followedUp' },
+      ],
+    };
+    const p = compile(closing);
+    const s0 = start(p, {}, { now: T0 });
+    const s1 = send(p, roundTrip(s0.state), { type: 'timer.fired', timerId: 'question', dueAt: '2026-12-03T02:00:00.000Z' }, { now: '2026-12-03T02:00:01Z' });
+    expect(Object.keys(s1.state.scopes ?? {})).toEqual(['question#0']);
+    const done = send(p, roundTrip(s1.state), { type: 'task.completed', elementId: 'review', variables: {} });
+    expect(done.state).toMatchObject({ status: 'completed', outcome: 'closed' });
+    expect(done.state.mainEnded).toBeUndefined();
+    // the follow-up's run is cancelled before the instance completes
+    const tail = done.effects.filter((e) => e.type === 'cancelScope' || e.type === 'completeInstance');
+    expect(tail).toEqual([{ type: 'cancelScope', scope: 'question#0' }, { type: 'completeInstance', outcome: 'closed' }]);
+    // without terminate, the same end waits for the follow-up (the test above)
+    const plain = compile({ ...closing, elements: closing.elements.map((e) => (e.id === 'closed' ? { ...e, terminate: false } : e)) });
+    const waiting = send(plain, roundTrip(send(plain, roundTrip(start(plain, {}, { now: T0 }).state), { type: 'timer.fired', timerId: 'question', dueAt: '2026-12-03T02:00:00.000Z' }, { now: '2026-12-03T02:00:01Z' }).state), { type: 'task.completed', elementId: 'review', variables: {} });
+    expect(waiting.state).toMatchObject({ status: 'active', mainEnded: { outcome: 'closed' } });
+  });
+
   it('names elements Trellis does not run yet', () => {
     const bad = withElements([{ id: 'cg', type: 'complexGateway' }]);
     expect(validateDefinition(bad).diagnostics).toEqual([expect.objectContaining({ ruleId: 'supported-elements', elementId: 'cg', message: expect.stringContaining('complexGateway "cg" cannot run') })]);

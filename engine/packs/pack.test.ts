@@ -3,20 +3,26 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPack, DEFAULT_PACK_LIMITS, PackError, readPack, type PackProblem } from './pack';
 
-const ACCOUNTING = path.join(process.cwd(), 'definitions', 'accounting');
+const DEFINITIONS = path.join(process.cwd(), 'definitions');
 
-/** The accounting department's manifest and files, as `trellis pack` gathers them. */
-function accounting(): { manifest: Record<string, unknown>; files: Record<string, string> } {
+/** A department folder's manifest and files, as `trellis pack` gathers them. */
+function folder(dir: string): { manifest: Record<string, unknown>; files: Record<string, string> } {
   const files: Record<string, string> = {};
-  const visit = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
+  const visit = (at: string) => {
+    for (const name of readdirSync(at)) {
+      const full = path.join(at, name);
       if (statSync(full).isDirectory()) visit(full);
-      else if (name !== 'pack.json') files[path.relative(ACCOUNTING, full).split(path.sep).join('/')] = readFileSync(full, 'utf8');
+      else if (name !== 'pack.json') files[path.relative(dir, full).split(path.sep).join('/')] = readFileSync(full, 'utf8');
     }
   };
-  visit(ACCOUNTING);
-  return { manifest: JSON.parse(readFileSync(path.join(ACCOUNTING, 'pack.json'), 'utf8')) as Record<string, unknown>, files };
+  visit(dir);
+  return { manifest: JSON.parse(readFileSync(path.join(dir, 'pack.json'), 'utf8')) as Record<string, unknown>, files };
+}
+
+/** The accounting pack as the library shipped it at 1.0.0 (one process, two forms): what the refusals below break. */
+function accounting(): { manifest: Record<string, unknown>; files: Record<string, string> } {
+  const pack = JSON.parse(readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'packs', 'accounting-1.0.0.pack.json'), 'utf8')) as { manifest: Record<string, unknown>; files: Record<string, string> };
+  return { manifest: pack.manifest, files: pack.files };
 }
 
 async function problems(manifest: unknown, files: Record<string, string>, limits = DEFAULT_PACK_LIMITS): Promise<PackProblem[]> {
@@ -40,6 +46,29 @@ describe('a template pack', () => {
     expect(invoice!.readme).toContain('Invoice approval');
     expect(Object.keys(invoice!.scenarios).sort()).toEqual(['above-threshold-approved.scenario.json', 'below-threshold-approved.scenario.json', 'rejected-by-accounting.scenario.json', 'rejected-by-operations.scenario.json']);
     expect((await readPack(text)).templates[0]!.definition).toEqual(invoice!.definition);
+  });
+
+  it('every department of the library packs, whole: each process its manifest lists, with its forms and decision tables, no key used twice across the library', async () => {
+    const departments = readdirSync(DEFINITIONS).filter((d) => statSync(path.join(DEFINITIONS, d, 'pack.json'), { throwIfNoEntry: false })?.isFile());
+    expect(departments.sort()).toEqual(['accounting', 'compliance', 'data', 'hr', 'it', 'operations', 'risk']);
+    const seen = new Map<string, string>();
+    for (const department of departments) {
+      const { manifest, files } = folder(path.join(DEFINITIONS, department));
+      const { pack } = await buildPack(manifest, files);
+      expect(pack.manifest.department).toBe(department);
+      expect(pack.templates.map((t) => t.key)).toEqual(manifest.processes);
+      expect(pack.templates.length).toBeGreaterThanOrEqual(3);
+      for (const t of pack.templates) {
+        expect(t.readme, `${department}/${t.key}: README`).toBeTruthy();
+        expect(Object.keys(t.scenarios).length, `${department}/${t.key}: scenarios`).toBeGreaterThan(0);
+        expect(t.definition.name).toMatchObject({ en: expect.any(String), vi: expect.any(String) });
+        for (const f of t.forms) expect(f.i18n?.vi, `${department}/${t.key}: form ${f.key} in Vietnamese`).toBeTruthy();
+        for (const key of [`process ${t.key}`, ...t.forms.map((f) => `form ${f.key}`), ...t.decisions.map((d) => `decision ${d.id}`)]) {
+          expect(seen.get(key), `${key} in ${department} and ${seen.get(key)}`).toBeUndefined();
+          seen.set(key, department);
+        }
+      }
+    }
   });
 
   it('refuses a DOCTYPE, an oversized file, a path out of the pack and a kind of file it does not carry, naming each file; nothing is returned', async () => {

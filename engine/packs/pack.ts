@@ -36,6 +36,8 @@ export const DEFAULT_PACK_LIMITS: PackLimits = { maxPackChars: 10_000_000, maxFi
 
 const semver = z.string().regex(/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/, 'must be a version like 1.2.0 (major.minor.patch)');
 const names = z.strictObject({ en: z.string().min(1).max(200), vi: z.string().min(1).max(200) });
+/** What a version changed, in both languages: a paragraph, not a name. */
+const changes = z.strictObject({ en: z.string().min(1).max(2_000), vi: z.string().min(1).max(2_000) });
 
 export const packManifestSchema = z.strictObject({
   key: keySchema,
@@ -50,7 +52,7 @@ export const packManifestSchema = z.strictObject({
   processes: z.array(keySchema).min(1).max(100),
   forms: z.array(keySchema).max(500).default([]),
   decisions: z.array(z.string().min(1).max(200)).max(500).default([]),
-  changelog: z.array(z.strictObject({ version: semver, changes: names })).max(500).default([]),
+  changelog: z.array(z.strictObject({ version: semver, changes })).max(500).default([]),
 });
 export type PackManifest = z.infer<typeof packManifestSchema>;
 

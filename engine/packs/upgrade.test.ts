@@ -6,7 +6,7 @@ import { withPaymentStep } from './fixtures/payment-step';
 import { applyUpgrade, planUpgrade } from './upgrade';
 
 const v100 = (): ProcessDefinition => {
-  const result = validateDefinition(JSON.parse(readFileSync('definitions/accounting/invoice-approval/process.json', 'utf8')));
+  const result = validateDefinition(JSON.parse(readFileSync('engine/runtime/fixtures/invoice-approval.json', 'utf8')));
   if (!result.ok) throw new Error('the template does not validate');
   return result.definition;
 };

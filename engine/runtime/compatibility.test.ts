@@ -1,6 +1,6 @@
 /** Instance state persisted by earlier builds must keep running on this one. */
 import { describe, expect, it } from 'vitest';
-import invoice from '../../definitions/accounting/invoice-approval/process.json';
+import invoice from './fixtures/invoice-approval.json';
 import { compile } from '../compile/compile';
 import atAccounting from './fixtures/state-v1-invoice-at-accounting.json';
 import atOperations from './fixtures/state-v1-invoice-at-operations.json';

@@ -24,6 +24,11 @@ function reportsBack(process: CompiledProcess, elementId: string): boolean {
   return e?.type === 'subProcess' && !e.triggeredByEvent && e.multiInstance !== undefined;
 }
 
+/** Whether a terminate end event directly in this machine's process (not in a subprocess of it) was reached. */
+function terminatedHere(process: CompiledProcess, effects: Effect[]): boolean {
+  return effects.some((e) => e.type === 'audit' && e.scope === undefined && (e.data as { terminated?: unknown } | null)?.terminated === true && process.definition.elements.some((el) => el.id === e.elementId && el.type === 'endEvent' && el.terminate));
+}
+
 function machineOf(process: CompiledProcess, key: string): CompiledProcess {
   const elementId = key.slice(0, key.lastIndexOf('#'));
   const machine = process.scopeMachines.get(elementId);
@@ -79,6 +84,12 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
   const open = Object.keys(current).length > 0;
   if (state.status === 'completed') {
     if (!open) return { state, effects };
+    // A terminate end event of this level ends everything in it, the runs still waiting too.
+    if (terminatedHere(process, effects)) {
+      const done = effects.findIndex((e) => e.type === 'completeInstance');
+      const cancels: Effect[] = Object.keys(current).map((scope) => ({ type: 'cancelScope', scope }));
+      return { state, effects: done === -1 ? [...effects, ...cancels] : [...effects.slice(0, done), ...cancels, ...effects.slice(done)] };
+    }
     // The main flow ended while side paths still run: complete when the last of them does.
     const held = effects.filter((e) => e.type !== 'completeInstance');
     return { state: { ...state, status: 'active', active: [], scopes: current, mainEnded: { outcome: state.outcome ?? null } }, effects: held };

@@ -1,6 +1,6 @@
 /** The four-eyes rule in the engine: who did what is recorded, and new tasks name whom they exclude. */
 import { describe, expect, it } from 'vitest';
-import invoice from '../../definitions/accounting/invoice-approval/process.json';
+import invoice from './fixtures/invoice-approval.json';
 import { exportBpmn } from '../bpmn/export';
 import { importBpmn } from '../bpmn/import';
 import { compile } from '../compile/compile';

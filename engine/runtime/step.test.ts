@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import invoice from '../../definitions/accounting/invoice-approval/process.json';
+import invoice from './fixtures/invoice-approval.json';
 import { compile } from '../compile/compile';
 import { EngineError } from './errors';
 import { send, start } from './step';

@@ -1,11 +1,15 @@
 /**
  * Enumerates the distinct ways through a process, start to end, so a process owner can see which
- * have no scenario yet. Choices branch (exclusive and inclusive gateways, boundary events); the
- * branches of a parallel gateway are all part of one path. Each flow is taken at most twice on a
- * path (a loop is shown once around), and at most `limit` paths are listed.
+ * have no scenario yet. Choices branch (exclusive and inclusive gateways, interrupting boundary
+ * events); the branches of a parallel gateway are all part of one path. A path lists the elements
+ * completed along it, as an instance's history does: an activity an interrupting boundary event
+ * cut short is not on it, its boundary event is. Each flow is taken at most twice on a path, so a
+ * loop is shown going round once; a walk the bound stops before an end is no path and is dropped.
+ * At most `limit` paths are listed. The path after a non-interrupting event (a reminder) ends on
+ * its own beside the main one: it is no path of its own, and `coverage` leaves it out of runs.
  */
 import type { CompiledProcess } from '../compile/compile';
-import { buildGraph } from '../model/graph';
+import { buildGraph, type ProcessGraph } from '../model/graph';
 
 export interface PathsResult {
   paths: string[][];
@@ -39,7 +43,10 @@ export function enumeratePaths(process: CompiledProcess, limit = 200): PathsResu
     const rest = index === -1 ? tokens.filter((t) => t !== current) : tokens.filter((_, i) => i !== index);
     const element = graph.elements.get(current)!;
     const nextPath = [...path, current];
-    const outgoing = (graph.outgoing.get(current) ?? []).filter((f) => (used.get(f.id) ?? 0) < 2);
+    const all = graph.outgoing.get(current) ?? [];
+    const outgoing = all.filter((f) => (used.get(f.id) ?? 0) < 2);
+    // Round a loop once more than the bound allows: not a way through, dropped.
+    if (all.length > 0 && outgoing.length === 0) return;
     const take = (flowIds: string[]) => {
       const u = new Map(used);
       for (const id of flowIds) u.set(id, (u.get(id) ?? 0) + 1);
@@ -61,7 +68,8 @@ export function enumeratePaths(process: CompiledProcess, limit = 200): PathsResu
     }
     for (const alt of alternatives) {
       if (alt[0]?.startsWith('boundary:')) {
-        walk([alt[0].slice('boundary:'.length), ...rest], nextPath, used);
+        // The activity was cut short: its boundary event, not the activity, is on the path.
+        walk([alt[0].slice('boundary:'.length), ...rest], path, used);
         continue;
       }
       walk([...targets(alt), ...rest], nextPath, take(alt));
@@ -70,4 +78,41 @@ export function enumeratePaths(process: CompiledProcess, limit = 200): PathsResu
   if (start) walk([start.id], [], new Map());
   const unique = [...new Map(paths.map((p) => [p.join('>'), p])).values()];
   return { paths: unique, truncated };
+}
+
+/** The elements of side paths: the non-interrupting boundary events and what follows them (such a path ends on its own). */
+function sidePaths(graph: ProcessGraph): Set<string> {
+  const side = new Set<string>();
+  const visit = (id: string) => {
+    if (side.has(id)) return;
+    side.add(id);
+    for (const f of graph.outgoing.get(id) ?? []) visit(f.target);
+  };
+  for (const list of graph.boundaries.values()) for (const b of list) if (!b.cancelActivity) visit(b.id);
+  return side;
+}
+
+export interface Coverage extends PathsResult {
+  /** For each path, whether a run went along it. */
+  covered: boolean[];
+}
+
+/**
+ * Which of the process's paths the given runs went along. A run is the history of one completed
+ * instance (the elements completed, in order, as a scenario's `path`). It covers a path when it
+ * completed the same elements of the process's own level, as many times each, whatever the order
+ * parallel branches ran in; what ran on side paths (reminders, non-interrupting escalations) and
+ * inside subprocesses is not compared.
+ */
+export function coverage(process: CompiledProcess, runs: readonly (readonly string[])[], limit = 200): Coverage {
+  const graph = buildGraph(process.definition);
+  const side = sidePaths(graph);
+  const key = (p: readonly string[]) =>
+    p
+      .filter((id) => graph.elements.has(id) && !side.has(id))
+      .sort()
+      .join('\u0000');
+  const done = new Set(runs.map(key));
+  const { paths, truncated } = enumeratePaths(process, limit);
+  return { paths, truncated, covered: paths.map((p) => done.has(key(p))) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import invoice from '../../definitions/accounting/invoice-approval/process.json';
+import invoice from '../runtime/fixtures/invoice-approval.json';
 import danglingFlow from './fixtures/dangling-flow.json';
 import gatewayWithoutDefault from './fixtures/gateway-without-default.json';
 import missingStart from './fixtures/missing-start.json';

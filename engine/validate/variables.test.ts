@@ -100,8 +100,9 @@ describe('typed variables on the invoice approval as shipped', () => {
     const definition = processDefinitionSchema.parse(JSON.parse(readFileSync(`${dir}/process.json`, 'utf8')));
     const form = (key: string) => JSON.parse(readFileSync(`${dir}/forms/${key}.form.json`, 'utf8')).schema;
     expect(checkVariables(definition, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([]);
-    // and a slip in its threshold is caught
-    const slipped = { ...definition, elements: definition.elements.map((e) => (e.id === 'assess' && e.type === 'serviceTask' ? { ...e, set: { ...e.set, needsOperationsApproval: 'amount > "50000000"' } } : e)) };
+    // and a slip in a threshold is caught (the template as of pack 1.0.0 set it in a service task)
+    const v100 = processDefinitionSchema.parse(JSON.parse(readFileSync('engine/runtime/fixtures/invoice-approval.json', 'utf8')));
+    const slipped = { ...v100, elements: v100.elements.map((e) => (e.id === 'assess' && e.type === 'serviceTask' ? { ...e, set: { ...e.set, needsOperationsApproval: 'amount > "50000000"' } } : e)) };
     expect(checkVariables(slipped, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([
       expect.objectContaining({ elementId: 'assess', severity: 'error', message: expect.stringContaining('compares "amount", a number, with the text "50000000"') }),
     ]);

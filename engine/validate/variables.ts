@@ -15,6 +15,8 @@
 import { parseExpression } from 'feelin';
 import type { Element, ProcessDefinition, SequenceFlow } from '../model/definition';
 import { flatten } from '../model/scopes';
+import { dueDateLiteral } from '../model/due-date';
+import { topLevelFields, type JsonSchema } from '../forms/form';
 import type { Diagnostic } from './diagnostic';
 
 export type VariableType = 'number' | 'string' | 'boolean' | 'list' | 'context' | 'any';
@@ -39,11 +41,10 @@ export function formKeysOf(definition: { startForm?: string; elements?: readonly
   return [...keys].sort();
 }
 
-/** The variables a form's submission writes, with their types (JSON Schema's). */
+/** The variables a form's submission writes, with their types (JSON Schema's): its top-level fields, those shown only when a condition holds too. */
 export function formVariables(schema: Record<string, unknown> | undefined): Map<string, VariableType> {
   const out = new Map<string, VariableType>();
-  const properties = (schema?.properties ?? {}) as Record<string, { type?: unknown }>;
-  for (const [name, p] of Object.entries(properties)) out.set(name, jsonType(p?.type));
+  for (const [name, p] of topLevelFields((schema ?? {}) as JsonSchema)) out.set(name, jsonType(p.type));
   return out;
 }
 
@@ -171,7 +172,7 @@ function readsOf(e: Element, forms: FormSchemas): Read[] {
       const expression = feel(value);
       if (expression) out.push({ where, expression, local: inputs });
     }
-    if (e.dueDate) out.push({ where: 'Due date', expression: e.dueDate, local: inputs });
+    if (e.dueDate && dueDateLiteral(e.dueDate) === null) out.push({ where: 'Due date', expression: e.dueDate, local: inputs });
     // Outputs see the submission too; an unknown form may hold any field.
     if (e.outputs && (!e.formKey || form)) out.push(...assignmentReads(e.outputs, 'Output mapping', new Set([...inputs, ...formVariables(form).keys()]), false));
   }

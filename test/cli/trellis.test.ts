@@ -1,5 +1,5 @@
 /** The `trellis` command line, called in-process with captured output. */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,18 +89,28 @@ describe('trellis simulate', () => {
 describe('trellis test and paths', () => {
   it('runs every scenario beside the definitions, and every path of every template is covered (the table printed)', async () => {
     const { code, stdout } = await run('test', 'definitions', '--all-paths');
+    const processes = readdirSync('definitions', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(`${path.sep}process.json`));
+    const scenarios = readdirSync('definitions', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.scenario.json'));
+    expect(processes.length).toBeGreaterThanOrEqual(21);
+    // a row per template: as many paths covered as it has
+    for (const file of processes) {
+      const row = new RegExp(`^\\S+ \\(definitions/${file.replace(/\\/g, '/').replace(/[.]/g, '\\.')}\\)\\s+(\\d+)\\s+(\\d+)$`, 'm').exec(stdout);
+      expect(row, file).not.toBeNull();
+      expect(row![2], file).toBe(row![1]);
+    }
     expect(stdout).toMatch(/^invoice-approval \(definitions\/accounting\/invoice-approval\/process\.json\)\s+4\s+4$/m);
     expect(stdout).not.toContain('not covered');
-    expect(stdout).toMatch(/^4 passed, 0 failed$/m);
+    expect(stdout).toMatch(new RegExp(`^${scenarios.length} passed, 0 failed$`, 'm'));
     expect(code).toBe(0);
   });
 
   it('packs a department: its manifest and process folders, checked, as one file; a broken folder fails naming the file', async () => {
     const target = path.join(tmp, 'accounting.trellis-pack.json');
     const packed = await run('pack', 'definitions/accounting', '--out', target);
-    expect(packed.stdout).toBe(`Packed accounting 1.0.0: 1 process, 2 forms, 0 decision tables, 8 files → ${target}`);
+    const manifest = JSON.parse(readFileSync('definitions/accounting/pack.json', 'utf8')) as { version: string; processes: string[]; forms: string[]; decisions: string[] };
+    expect(packed.stdout).toMatch(new RegExp(`^Packed accounting ${manifest.version.replace(/\./g, '\\.')}: ${manifest.processes.length} processes, ${manifest.forms.length} forms, ${manifest.decisions.length} decision tables, \\d+ files → `));
     expect(packed.code).toBe(0);
-    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ format: 'trellis-pack', formatVersion: 1, manifest: { key: 'accounting', version: '1.0.0' } });
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ format: 'trellis-pack', formatVersion: 1, manifest: { key: 'accounting', version: manifest.version } });
     const broken = mkdtempSync(path.join(tmpdir(), 'trellis-pack-'));
     mkdirSync(path.join(broken, 'invoice-approval', 'forms'), { recursive: true });
     writeFileSync(path.join(broken, 'pack.json'), readFileSync('definitions/accounting/pack.json', 'utf8'));
@@ -117,6 +127,7 @@ describe('trellis test and paths', () => {
   it('lists the paths no scenario takes; with --all-paths they fail the run', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'trellis-coverage-'));
     writeFileSync(path.join(dir, 'process.json'), readFileSync(invoice, 'utf8'));
+    writeFileSync(path.join(dir, 'approval-level.decisions.json'), readFileSync('definitions/accounting/invoice-approval/approval-level.decisions.json', 'utf8'));
     writeFileSync(path.join(dir, 'one.scenario.json'), readFileSync('definitions/accounting/invoice-approval/below-threshold-approved.scenario.json', 'utf8'));
     const listed = await run('test', dir);
     expect(listed.code).toBe(0);

@@ -26,11 +26,13 @@ describe('accounts in the browser', () => {
     await shot('accounts-02-sign-up-error');
 
     await submitSignUp({ password: PASSWORD });
-    await page.waitForURL('**/inbox');
+    // A new company's admin is offered the template library first.
+    await page.waitForURL('**/templates?welcome=1');
+    await page.getByTestId('templates-welcome').waitFor();
     await expect.poll(() => page.locator('.who').textContent()).toContain('Trịnh Thị Phương Thảo · Công ty TNHH Hoa Sen Đỏ');
     // The creator is the company's admin.
     expect(await page.getByRole('link', { name: 'Email outbox' }).count()).toBe(1);
-    await shot('accounts-03-new-company-inbox');
+    await shot('accounts-03-new-company-welcome');
   });
 
   it('signs out, is refused with a wrong password, and signs in again', async () => {

@@ -53,7 +53,7 @@ async function download(p: Page, click: () => Promise<void>): Promise<string> {
 describe('a test run in the designer', () => {
   it('runs the draft with its real start form, highlights what waits, and completes tasks with their forms', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
     const imported = await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-trial' });
     expect(imported.error).toBeUndefined();
     await signInAs('Hoàng Thu Trang');

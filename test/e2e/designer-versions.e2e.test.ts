@@ -51,7 +51,7 @@ async function centre(locator: Locator) {
 describe('versions: publish preview, history and diff on the diagram, the instance diagram', () => {
   it('publishes version 1 after showing that it is the first', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
     expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: KEY })).error).toBeUndefined();
     await signInAs('Hoàng Thu Trang');
     await page.goto(`${app.url}/processes/${KEY}`);

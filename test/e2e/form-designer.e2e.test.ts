@@ -213,7 +213,7 @@ describe('the form designer', () => {
 
   it('is reached from the process designer: a task’s form opens in it, and a new one starts with a key made from the task', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'definitions', 'accounting', 'invoice-approval', 'process.json'), 'utf8');
+    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
     expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-forms' })).error).toBeUndefined();
     await page.goto(`${app.url}/processes/invoice-forms`);
     const task = page.locator('.djs-element[data-element-id="accountingApproval"]');

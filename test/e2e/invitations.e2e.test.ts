@@ -46,7 +46,7 @@ describe('inviting a colleague', () => {
   it('a new admin signs up and creates a company', async () => {
     await page.goto(`${app.url}/sign-up`);
     await submitSignUp(ADMIN);
-    await page.waitForURL('**/inbox');
+    await page.waitForURL('**/templates?welcome=1');
     await expect.poll(() => page.locator('.who').textContent()).toContain(`${ADMIN.name} · ${ADMIN.company}`);
   });
 

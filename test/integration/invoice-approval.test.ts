@@ -81,7 +81,7 @@ describe('invoice approval through the routers', () => {
     expect(view.history.map((h) => h.type)).toEqual([
       'instance.started',
       'element.completed', // start event
-      'element.completed', // assess (service task)
+      'element.completed', // assess (business rule task: the approval level)
       'task.created',
       'task.claimed', // completing an unassigned department task claims it in the same command
       'task.completed',
@@ -93,9 +93,14 @@ describe('invoice approval through the routers', () => {
       'task.completed',
       'element.completed', // operations approval
       'element.completed', // operations decision gateway
+      'message.sent', // handed over for payment
+      'element.completed', // requestPayment (send task)
       'element.completed', // "approved" end event
       'instance.completed',
     ]);
+    // and the invoice payment process has started, waiting for an accountant to prepare the transfer
+    const payment = (await hung.task.list()).find((t) => t.businessKey === 'HD-2026/0042' && t.elementId === 'preparePayment');
+    expect(payment).toMatchObject({ processName: { en: 'Invoice payment' }, dueDate: '2026-12-15', businessKey: 'HD-2026/0042' });
   });
 
   it('ends a rejected invoice with its reason', async () => {

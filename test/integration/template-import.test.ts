@@ -7,15 +7,13 @@
  * designer cannot create departments; a hostile pack — a DOCTYPE, a path out of the pack, an
  * unknown department — is refused naming each file, and nothing at all is imported.
  */
+import { readFileSync } from 'node:fs';
 import { TRPCError } from '@trpc/server';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { forms, groups, memberships, processDefinitions, processDrafts, processInstances, tasks, templateOrigins, users } from '@/db/schema';
-import { resolveActor } from '@/app/server/actor';
-import { upgradeTemplate } from '@/app/server/services/packs';
 import type { ProcessDefinition } from '@/engine';
-import { withPaymentStep } from '@/engine/packs/fixtures/payment-step';
 import { seedDemo } from '@/app/server/seed';
 import { createCompany } from '@/app/server/services/accounts';
 import { packFolderFiles } from '@/app/server/pack-folder';
@@ -24,6 +22,8 @@ import { createCaller } from '@/app/server/trpc/root';
 import { createTestDatabase } from '../support/database';
 
 let handle: DatabaseHandle;
+/** The accounting pack as the library ships it now. */
+const shipped = JSON.parse(readFileSync('definitions/accounting/pack.json', 'utf8')) as { version: string; processes: string[]; forms: string[]; departments: { key: string }[] };
 
 async function company(name: string, admin: { email: string; name: string }, designer?: { email: string; name: string }) {
   const [user] = await handle.db.insert(users).values({ email: admin.email, displayName: admin.name }).returning();
@@ -63,20 +63,22 @@ describe('importing a pack of the template library', () => {
   it('a new company takes the accounting pack as drafts, its admin creating the departments it lacks; it remembers where they came from', async () => {
     const hoaSen = await company('Công ty TNHH Hoa Sen', { email: 'hoa@hoasen.example', name: 'Trần Thị Hoa' });
     const library = await (await hoaSen.admin()).template.library();
-    expect(library.map((p) => [p.key, p.version])).toEqual([['accounting', '1.0.0']]);
-    expect(library[0]!.templates.map((tpl) => tpl.key)).toEqual(['invoice-approval']);
+    expect(library.map((p) => p.key)).toEqual(expect.arrayContaining(['accounting', 'hr']));
+    const accounting = library.find((p) => p.key === 'accounting')!;
+    expect(accounting.version).toBe(shipped.version);
+    expect(accounting.templates.map((tpl) => tpl.key)).toEqual(shipped.processes);
     const imported = await (await hoaSen.admin()).template.importLibrary({ pack: 'accounting', createDepartments: true });
-    expect(imported).toEqual({ pack: { key: 'accounting', version: '1.0.0' }, departmentsCreated: ['accounting', 'operations'], processes: [{ key: 'invoice-approval', status: 'draft', version: null }] });
-    expect(await footprint(hoaSen.tenantId)).toEqual({ groups: 2, forms: 2, drafts: 1, definitions: 0, origins: 1 });
-    const [origin] = await (await hoaSen.admin()).template.origins();
-    expect(origin).toMatchObject({ processKey: 'invoice-approval', packKey: 'accounting', packVersion: '1.0.0', departmentMap: { accounting: 'accounting', operations: 'operations' } });
+    expect(imported).toEqual({ pack: { key: 'accounting', version: shipped.version }, departmentsCreated: shipped.departments.map((d) => d.key).sort(), processes: shipped.processes.map((key) => ({ key, status: 'draft', version: null })) });
+    expect(await footprint(hoaSen.tenantId)).toEqual({ groups: shipped.departments.length, forms: shipped.forms.length, drafts: shipped.processes.length, definitions: 0, origins: shipped.processes.length });
+    const origin = (await (await hoaSen.admin()).template.origins()).find((o) => o.processKey === 'invoice-approval');
+    expect(origin).toMatchObject({ packKey: 'accounting', packVersion: shipped.version, departmentMap: { accounting: 'accounting', operations: 'operations' } });
     // the draft opens in the designer, and publishes as version 1
     const draft = await (await hoaSen.admin()).process.get({ key: 'invoice-approval' });
     expect(draft.draft).not.toBeNull();
     expect((await (await hoaSen.admin()).process.publish({ key: 'invoice-approval', revision: draft.draft!.revision })).version).toBe(1);
     // a second import of a process the company has: a conflict naming it, nothing written
     const before = await footprint(hoaSen.tenantId);
-    expect(await refusal((await hoaSen.admin('vi')).template.importLibrary({ pack: 'accounting', createDepartments: true }))).toEqual({ code: 'CONFLICT', message: 'Công ty đã có quy trình “invoice-approval”; hãy nâng cấp nó, hoặc nhập các quy trình khác.' });
+    expect(await refusal((await hoaSen.admin('vi')).template.importLibrary({ pack: 'accounting', templates: ['invoice-approval'], createDepartments: true }))).toEqual({ code: 'CONFLICT', message: 'Công ty đã có quy trình “invoice-approval”; hãy nâng cấp nó, hoặc nhập các quy trình khác.' });
     expect(await footprint(hoaSen.tenantId)).toEqual(before);
   });
 
@@ -87,8 +89,11 @@ describe('importing a pack of the template library', () => {
     await admin.department.create({ key: 'van-hanh', name: { en: 'Operations', vi: 'Vận hành' } });
     const [dao] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'dao@maidao.example'));
     await admin.department.addMember({ groupId: keToan.id, userId: dao!.id });
-    const imported = await admin.template.importLibrary({ pack: 'accounting', departments: { accounting: 'ke-toan', operations: 'van-hanh' }, publish: true });
-    expect(imported.processes).toEqual([{ key: 'invoice-approval', status: 'published', version: 1 }]);
+    const imported = await admin.template.importLibrary({ pack: 'accounting', departments: { accounting: 'ke-toan', operations: 'van-hanh' }, templates: ['invoice-approval', 'invoice-payment'], publish: true });
+    expect(imported.processes).toEqual([
+      { key: 'invoice-approval', status: 'published', version: 1 },
+      { key: 'invoice-payment', status: 'published', version: 1 },
+    ]);
     expect(imported.departmentsCreated).toEqual([]);
     const [row] = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, maiDao.tenantId), eq(processDefinitions.key, 'invoice-approval')));
     const groupsOf = (id: string) => (row!.definition.elements.find((e) => e.id === id) as { candidateGroups?: string[] }).candidateGroups;
@@ -113,47 +118,55 @@ describe('importing a pack of the template library', () => {
   it('upgrading accounting from pack 1.0.0 to 1.1.0 after a local edit keeps the local edit and takes the new step; running instances stay on their version', async () => {
     const phuQuy = await company('Công ty TNHH Phú Quý', { email: 'quy@phuquy.example', name: 'Hồ Phú Quý' });
     const admin = await phuQuy.admin();
-    const { manifest, files } = packFolderFiles('definitions/accounting');
-    const pack = (version: string, process: unknown) => JSON.stringify({ format: 'trellis-pack', formatVersion: 1, manifest: { ...(manifest as object), version, changelog: [{ version, changes: { en: 'Payment preparation', vi: 'Chuẩn bị thanh toán' } }] }, files: { ...files, 'invoice-approval/process.json': JSON.stringify(process) } });
-    const original = JSON.parse(files['invoice-approval/process.json']!) as ProcessDefinition;
-    await admin.template.import({ pack: pack('1.0.0', original), createDepartments: true, publish: true });
-    // the company's edit: a lower threshold, published as version 2
-    const edited = structuredClone(original) as unknown as { elements: { id: string; set?: Record<string, string> }[] };
-    edited.elements.find((e) => e.id === 'assess')!.set!.approvalThreshold = '30000000';
+    // the accounting pack as the library shipped it at 1.0.0 (test/fixtures/packs, built by `trellis pack` then)
+    const v100 = readFileSync('test/fixtures/packs/accounting-1.0.0.pack.json', 'utf8');
+    await admin.template.import({ pack: v100, createDepartments: true, publish: true });
+    expect((await admin.template.origins())[0]).toMatchObject({ processKey: 'invoice-approval', packVersion: '1.0.0' });
+    // the company's edit: Accounting has three days from the task's creation (not the invoice's due date); published as version 2
+    const original = JSON.parse((JSON.parse(v100) as { files: Record<string, string> }).files['invoice-approval/process.json']!) as ProcessDefinition;
+    const edited = structuredClone(original) as unknown as { elements: { id: string; dueDate?: string }[] };
+    edited.elements.find((e) => e.id === 'accountingApproval')!.dueDate = '"P3D"';
     const saved = await admin.process.save({ key: 'invoice-approval', revision: null, content: edited as never, baseVersion: 1 });
     expect((await admin.process.publish({ key: 'invoice-approval', revision: saved.revision })).version).toBe(2);
-    const [hoQuy] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'quy@phuquy.example'));
-    const actor = (await resolveActor(handle.db, hoQuy!.id, 'en', phuQuy.tenantId))!;
     const invoice = (n: string) => ({ definitionKey: 'invoice-approval', variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: n, amount: 12_500_000, category: 'office-supplies', dueDate: '2026-12-31' } });
     const before = await admin.instance.start(invoice('PQ-001'));
-    // the template's version 1.1.0: payment preparation before the end
-    const v110 = pack('1.1.0', withPaymentStep(original));
-    const preview = await upgradeTemplate(handle.db, actor, { pack: v110, processKey: 'invoice-approval', preview: true });
+    // the library's accounting pack is 1.1.0: the approval level by a decision table, and the hand-over to payment
+    const preview = await admin.template.upgrade({ processKey: 'invoice-approval', preview: true });
     expect(preview).toMatchObject({ from: '1.0.0', to: '1.1.0', revision: null });
-    expect(preview.changes.map((c) => [c.id, c.kind, c.conflict])).toEqual([
-      ['preparePayment', 'added', false],
-      ['belowThreshold', 'changed', false],
-      ['operationsApproved', 'changed', false],
-      ['toApproved', 'added', false],
-    ]);
-    const upgraded = await upgradeTemplate(handle.db, actor, { pack: v110, processKey: 'invoice-approval' });
+    const offered = Object.fromEntries(preview.changes.map((c) => [c.id, [c.kind, c.conflict]]));
+    expect(offered).toMatchObject({ assess: ['changed', false], requestPayment: ['added', false], belowThreshold: ['changed', false], operationsApproved: ['changed', false], toApproved: ['added', false] });
+    expect(offered.accountingApproval).toBeUndefined();
+    const upgraded = await admin.template.upgrade({ processKey: 'invoice-approval' });
     const draft = (await admin.process.get({ key: 'invoice-approval' })).draft!;
     expect(draft.revision).toBe(upgraded.revision);
-    const content = draft.content as { elements: { id: string; set?: Record<string, string> }[] };
-    expect(content.elements.find((e) => e.id === 'assess')!.set!.approvalThreshold).toBe('30000000');
-    expect(content.elements.some((e) => e.id === 'preparePayment')).toBe(true);
+    const content = draft.content as { elements: { id: string; type: string; dueDate?: string; decisionRef?: string }[] };
+    expect(content.elements.find((e) => e.id === 'accountingApproval')!.dueDate).toBe('"P3D"');
+    expect(content.elements.find((e) => e.id === 'assess')).toMatchObject({ type: 'businessRuleTask', decisionRef: 'invoice-approval-level' });
+    expect(content.elements.some((e) => e.id === 'requestPayment')).toBe(true);
     expect((await admin.process.publish({ key: 'invoice-approval', revision: draft.revision })).version).toBe(3);
-    expect((await admin.template.origins())[0]).toMatchObject({ processKey: 'invoice-approval', packVersion: '1.1.0' });
-    // an invoice on version 3 reaches payment preparation; the one started before stays on version 2
+    expect((await admin.template.origins()).find((o) => o.processKey === 'invoice-approval')).toMatchObject({ packVersion: '1.1.0' });
+    // the pack's new process arrives by importing that one template
+    await admin.template.importLibrary({ pack: 'accounting', templates: ['invoice-payment'], publish: true });
+    // an invoice on version 3 is routed by the table and handed over to payment; the one started before stays on version 2
     const group = (await handle.db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, phuQuy.tenantId), eq(groups.key, 'accounting'))))[0]!;
     const [hoa] = await handle.db.insert(users).values({ email: 'ke.toan@phuquy.example', displayName: 'Lê Kế Toán' }).returning();
     await handle.db.insert(memberships).values({ tenantId: phuQuy.tenantId, userId: hoa!.id, role: 'staff' });
     await admin.department.addMember({ groupId: group.id, userId: hoa!.id });
     const clerk = createCaller(await createContextInner({ db: handle.db, userId: hoa!.id, tenantId: phuQuy.tenantId, locale: 'en' }));
     const after = await admin.instance.start(invoice('PQ-002'));
+    const [approval] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, after.id), eq(tasks.status, 'open')));
+    expect(approval!.dueDate).not.toBeNull();
     const done = await clerk.task.complete({ id: after.taskIds[0]!, data: { decision: 'approve' } });
-    const [next] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, done.instanceId), eq(tasks.status, 'open')));
-    expect(next!.elementId).toBe('preparePayment');
+    const [finished] = await handle.db.select({ status: processInstances.status, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, done.instanceId));
+    expect(finished!.status).toBe('completed');
+    expect(finished!.state.variables).toMatchObject({ approvalThreshold: 30_000_000, needsOperationsApproval: false });
+    const payment = await handle.db
+      .select({ elementId: tasks.elementId, businessKey: processInstances.businessKey })
+      .from(tasks)
+      .innerJoin(processInstances, eq(processInstances.id, tasks.instanceId))
+      .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+      .where(and(eq(processDefinitions.tenantId, phuQuy.tenantId), eq(processDefinitions.key, 'invoice-payment'), eq(tasks.status, 'open')));
+    expect(payment).toEqual([{ elementId: 'preparePayment', businessKey: 'PQ-002' }]);
     const old = await handle.db.select({ version: processDefinitions.version }).from(processDefinitions).innerJoin(processInstances, eq(processInstances.definitionId, processDefinitions.id)).where(eq(processInstances.id, before.id));
     expect(old[0]!.version).toBe(2);
   });

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { connectorDiagnostics } from '@/app/_connectors/check';
 import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
-import { canonicalJson, checkVariables, compile, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
+import { canonicalJson, checkVariables, compile, evaluateExpression, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, tasks, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
@@ -414,4 +414,11 @@ async function definitionVersion(db: Executor, tenantId: string, key: string, ve
     .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key), eq(processDefinitions.version, version)));
   if (!row) throw new AppError('NOT_FOUND', `No version ${version} of process "${key}" is published in this company.`);
   return row;
+}
+
+/** How people refer to an instance: the process's `businessKey` (FEEL) over its start variables, as text of at most 200 characters; null without one. */
+export function businessKeyOf(definition: ProcessDefinition, variables: Record<string, unknown>): string | null {
+  if (!definition.businessKey) return null;
+  const value = evaluateExpression(definition.businessKey, variables).value;
+  return value === null || value === undefined ? null : String(value).slice(0, 200);
 }

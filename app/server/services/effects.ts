@@ -13,7 +13,7 @@ import { auditEvents, jobs, memberships, messages, processDefinitions, processIn
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import type { Actor } from '../actor';
-import { mayStart, processOf, startRefusal } from './definitions';
+import { businessKeyOf, mayStart, processOf, startRefusal } from './definitions';
 import { initiatorFor, withInitiator } from './initiator';
 import { peopleOf, resolvePeople, taskCreatedData, type StaffedEffect } from './task-people';
 import { checkMessageTo, checkStart, refusedSenders, signalReach } from './sending';
@@ -390,7 +390,7 @@ async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEve
   const [owner] = by ? [{ id: by.userId }] : def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
   const [instance] = await tx
     .insert(processInstances)
-    .values({ tenantId, definitionId: def.id, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
+    .values({ tenantId, definitionId: def.id, businessKey: businessKeyOf(def.definition, variables), status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
     .returning({ id: processInstances.id });
   const actorId = by?.userId ?? null;
   const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables } };
@@ -479,6 +479,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
     .values({
       tenantId: parent.tenantId,
       definitionId: def.id,
+      businessKey: businessKeyOf(def.definition, e.variables),
       status: result.state.status,
       outcome: result.state.outcome ?? null,
       state: result.state,

@@ -2,7 +2,7 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
-import { evaluateExpression, start, type InstanceState } from '@/engine';
+import { start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -12,7 +12,7 @@ import { validateSubmission } from '../forms';
 import { fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachments';
 import { checkNamedValues } from './directory';
-import { definitionById, formById, instanceFormsOf, latestDefinition, mayStart, processOf, startRefusal } from './definitions';
+import { businessKeyOf, definitionById, formById, instanceFormsOf, latestDefinition, mayStart, processOf, startRefusal } from './definitions';
 import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
@@ -47,13 +47,13 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
-  const businessKey = def.definition.businessKey ? evaluateExpression(def.definition.businessKey, variables).value : null;
+  const businessKey = businessKeyOf(def.definition, variables);
   // Who started it: a variable the process may name people by (initiator.ts), and recorded for four-eyes rules (engine/runtime/actors.ts).
   const [process, initiator] = await Promise.all([processOf(db, def), known ?? initiatorFor(db, actor)]);
   variables = withInitiator(variables, initiator);
   const result = await resolvePeople(db, actor.tenantId, start(process, variables, { now, initiator: actor.userId }));
   const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
-  return { result, businessKey: businessKey === null ? null : String(businessKey).slice(0, 200), started, files };
+  return { result, businessKey, started, files };
 }
 
 /**

@@ -7,7 +7,7 @@
  * problem anywhere — a file, a department, a process key the company has — imports nothing.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { mapDepartments, PackError, readPack } from '@/engine/packs/pack';
+import { departmentsOf, mapDepartments, PackError, readPack } from '@/engine/packs/pack';
 import { applyUpgrade, planUpgrade } from '@/engine/packs/upgrade';
 import type { ProcessDefinition } from '@/engine';
 import { keySchema } from '@/engine';
@@ -59,16 +59,18 @@ export async function importPack(db: Executor, actor: Actor, input: ImportPackIn
   for (const key of chosen) if (!read.templates.some((tpl) => tpl.key === key)) throw new AppError('BAD_REQUEST', t('packNoTemplate', { key }), [{ field: 'templates', label: key, message: t('packNoTemplate', { key }) }]);
   const templates = read.templates.filter((tpl) => chosen.includes(tpl.key));
 
-  // The departments: each the pack declares, as the company calls it.
+  // The departments the chosen templates name (a pack's others are not asked for), as the company calls them.
+  const used = new Set(templates.flatMap((tpl) => departmentsOf(tpl.definition).map((d) => d.key)));
+  const needed = manifest.departments.filter((d) => used.has(d.key));
   const map: Record<string, string> = {};
-  for (const d of manifest.departments) {
+  for (const d of needed) {
     const to = input.departments?.[d.key] ?? d.key;
     if (!keySchema.safeParse(to).success) throw new AppError('BAD_REQUEST', t('packKeyBadMapping', { from: d.key, to }), [{ field: `departments.${d.key}`, label: d.key, message: t('packKeyBadMapping', { from: d.key, to }) }]);
     map[d.key] = to;
   }
   const targets = [...new Set(Object.values(map))];
   const have = new Set((targets.length === 0 ? [] : await db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), inArray(groups.key, targets)))).map((g) => g.key));
-  const missing = manifest.departments.filter((d) => !have.has(map[d.key]!));
+  const missing = needed.filter((d) => !have.has(map[d.key]!));
   if (missing.length > 0 && !input.createDepartments) {
     const fields = missing.map((d) => ({ field: `departments.${d.key}`, label: d.key, message: t('packDepartmentMissing', { from: d.key, to: map[d.key]! }) }));
     throw new AppError('BAD_REQUEST', fields.map((f) => f.message).join(' '), fields);

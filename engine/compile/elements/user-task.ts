@@ -1,6 +1,7 @@
 import { evaluateExpression } from '../../expressions/feel';
 import { addDuration, parseDuration, parseInstant } from '../../time/iso8601';
 import type { Element, UserTask } from '../../model/definition';
+import { dueDateLiteral } from '../../model/due-date';
 import type { LoopState, Variables } from '../../runtime/types';
 import { collect, eventVariables, update, type ActionArgs } from '../actions';
 import { waitingActivity } from '../activity';
@@ -51,7 +52,7 @@ function taskParams(element: UserTask, outer: Variables, now: string | null, loo
     assignee: element.assignee === undefined ? null : textOf(element.assignee, variables),
     candidateUsers: element.candidateUsers === undefined ? [] : listOf(element.candidateUsers, variables),
     priority: element.priority === undefined ? null : priorityOf(element.priority, variables),
-    dueDate: element.dueDate === undefined ? null : dueDateOf(evaluateExpression(element.dueDate, variables).value, now),
+    dueDate: element.dueDate === undefined ? null : dueDateOf(dueDateLiteral(element.dueDate) ?? evaluateExpression(element.dueDate, variables).value, now),
     ...(loop ? { loop } : {}),
     ...(inputs ? { inputs } : {}),
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localize } from '@/engine';
+import { departmentsOf } from '@/engine/packs/pack';
 import { translator } from '../../../_i18n/messages';
 import { AppError } from '../../errors';
 import { importPack, templateOriginsOf, upgradeTemplate } from '../../services/packs';
@@ -31,6 +32,8 @@ export const templateRouter = router({
           description: tpl.definition.description ? (localize(tpl.definition.description, ctx.actor.locale) ?? null) : null,
           forms: tpl.forms.map((f) => f.key),
           decisions: tpl.decisions.map((d) => d.id),
+          /** The pack's departments this template names (what importing it alone needs mapped). */
+          departments: [...new Set(departmentsOf(tpl.definition).map((d) => d.key))].sort(),
           readme: tpl.readme,
           definition: tpl.definition,
         })),
