@@ -62,6 +62,7 @@ export async function importCommand(args: string[], out: Out): Promise<number> {
       out.log(`Imported ${done.pack.key} ${done.pack.version} into ${tenant.name} (${where}), as ${actor.displayName}:`);
       for (const p of done.processes) out.log(`  ${p.key}: ${p.status === 'published' ? `published, version ${p.version}` : 'a draft in the designer'}`);
       if (done.departmentsCreated.length > 0) out.log(`  departments created: ${done.departmentsCreated.join(', ')}`);
+      for (const warning of done.warnings) out.log(`  warning: ${warning}`);
       return 0;
     } catch (error) {
       if (!isAppError(error)) throw error;

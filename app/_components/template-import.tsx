@@ -6,7 +6,7 @@
  * step — and whether to publish them at once or leave drafts for the designer.
  */
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
 import { describeFailure, trpc } from './trpc';
 
@@ -22,7 +22,7 @@ export function TemplateImport({ pack, file, company, departments, mayCreate, lo
   const [chosen, setChosen] = useState<string[]>(() => pack.templates.filter((tpl) => !tpl.have).map((tpl) => tpl.key));
   const [publish, setPublish] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ error: boolean; text: string; links?: { key: string; name: string }[] } | null>(null);
+  const [result, setResult] = useState<{ error: boolean; text: string; warnings?: string[]; links?: { key: string; name: string }[] } | null>(null);
 
   // Only the departments the chosen processes name are asked for.
   const needed = pack.departments.filter((d) => pack.templates.some((tpl) => chosen.includes(tpl.key) && tpl.departments.includes(d.key)));
@@ -39,7 +39,7 @@ export function TemplateImport({ pack, file, company, departments, mayCreate, lo
       const options = { departments: departmentsMap, createDepartments: targets.some(([, to]) => to.startsWith(CREATE)), publish, templates: chosen };
       const done = file === undefined ? await trpc.template.importLibrary.mutate({ pack: pack.key, ...options }) : await trpc.template.import.mutate({ pack: file, ...options });
       const names = done.processes.map((p) => pack.templates.find((tpl) => tpl.key === p.key)?.name ?? p.key);
-      setResult({ error: false, text: [t('templatesImported', { list: names.join(', ') }), done.departmentsCreated.length > 0 ? t('templatesCreated', { list: done.departmentsCreated.join(', ') }) : ''].filter(Boolean).join(' '), links: done.processes.map((p, i) => ({ key: p.key, name: names[i]! })) });
+      setResult({ error: false, text: [t('templatesImported', { list: names.join(', ') }), done.departmentsCreated.length > 0 ? t('templatesCreated', { list: done.departmentsCreated.join(', ') }) : ''].filter(Boolean).join(' '), warnings: done.warnings, links: done.processes.map((p, i) => ({ key: p.key, name: names[i]! })) });
       router.refresh();
     } catch (error) {
       const failure = describeFailure(error);
@@ -85,6 +85,13 @@ export function TemplateImport({ pack, file, company, departments, mayCreate, lo
       {result && (
         <div className={result.error ? 'notice error' : 'notice'} role={result.error ? 'alert' : 'status'} data-testid="import-result">
           {result.text}
+          {result.warnings && result.warnings.length > 0 && (
+            <ul className="warnings" data-testid="import-warnings">
+              {result.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
           {result.links && (
             <ul>
               {result.links.map((l) => (
@@ -111,18 +118,23 @@ const MAX_PACK_CHARS = 10_000_000;
 export function PackFileImport({ company, departments, mayCreate, locale }: { company: string; departments: { key: string; name: string }[]; mayCreate: boolean; locale: Locale }) {
   const t = translator(locale);
   const id = useId();
-  const [loaded, setLoaded] = useState<{ text: string; pack: Parameters<typeof TemplateImport>[0]['pack'] } | null>(null);
+  const [loaded, setLoaded] = useState<{ text: string; pack: Parameters<typeof TemplateImport>[0]['pack']; n: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const reads = useRef(0);
 
   const read = async (chosen: File | undefined) => {
-    setLoaded(null);
     setError(null);
-    if (!chosen) return;
-    if (chosen.size > MAX_PACK_CHARS) return setError(t('templatesFileTooLarge', { name: chosen.name }));
+    if (!chosen) return setLoaded(null);
+    // A character takes at most 4 bytes: past that the file cannot be within the limit, and is not read.
+    setLoaded(null);
+    if (chosen.size > 4 * MAX_PACK_CHARS) return setError(t('templatesFileTooLarge', { name: chosen.name }));
     const text = await chosen.text();
+    if (text.length > MAX_PACK_CHARS) return setError(t('templatesFileTooLarge', { name: chosen.name }));
     const manifest = manifestOf(text, locale);
     if (!manifest) return setError(t('templatesFileNotPack', { name: chosen.name }));
-    setLoaded({ text, pack: manifest });
+    // each file read gets a fresh import form (nothing chosen for the last one carries over)
+    reads.current += 1;
+    setLoaded({ text, pack: manifest, n: reads.current });
   };
 
   return (
@@ -139,7 +151,7 @@ export function PackFileImport({ company, departments, mayCreate, locale }: { co
       {loaded && (
         <>
           <p data-testid="pack-file-summary">{t('templatesFileHolds', { name: loaded.pack.name, list: loaded.pack.templates.map((tpl) => tpl.key).join(', ') })}</p>
-          <TemplateImport key={loaded.text.length} pack={loaded.pack} file={loaded.text} company={company} departments={departments} mayCreate={mayCreate} locale={locale} />
+          <TemplateImport key={loaded.n} pack={loaded.pack} file={loaded.text} company={company} departments={departments} mayCreate={mayCreate} locale={locale} />
         </>
       )}
     </section>

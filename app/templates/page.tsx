@@ -37,7 +37,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
               <a href={`/templates?pack=${encodeURIComponent(pack.key)}${params.welcome === '1' ? '&welcome=1' : ''}`} aria-current={pack.key === chosen?.key ? 'page' : undefined} data-pack-link={pack.key}>
                 {pack.name[locale]}
               </a>{' '}
-              <span className="muted small">{t('templatesCount', { count: pack.templates.length })}</span>
+              <span className="muted small">{pack.templates.length === 1 ? t('templatesCountOne') : t('templatesCount', { count: pack.templates.length })}</span>
             </li>
           ))}
         </ul>

@@ -46,11 +46,14 @@ describe('a user task’s due date', () => {
     const forms = { request: { type: 'object', properties: { reason: { type: 'string' } } }, f: { type: 'object', properties: {} } };
     const checked = (dueDate: string) => {
       const result = validateDefinition({ ...withDue(dueDate), startForm: 'request' });
-      if (!result.ok) throw new Error('invalid');
+      if (!result.ok) return result.diagnostics;
       return [...result.diagnostics, ...checkVariables(result.definition, forms)];
     };
     expect(checked('P3D')).toEqual([]);
     expect(checked('2026-12-31')).toEqual([]);
     expect(checked('slaDays')).toEqual([expect.objectContaining({ elementId: 'review', message: expect.stringContaining('reads "slaDays"') })]);
+    // a literal that is no date or duration is an error naming it, not a due date silently lost
+    expect(checked('2026-02-30')).toEqual([expect.objectContaining({ elementId: 'review', severity: 'error', message: 'Due date of "review": "2026-02-30" is not a real date: February 2026 has 28 days.' })]);
+    expect(checked('P99999Y')).toEqual([expect.objectContaining({ elementId: 'review', severity: 'error', message: 'Due date of "review": "P99999Y" is longer than 10,000 years.' })]);
   });
 });

@@ -59,3 +59,18 @@ export function sendTargetOf(definition: ProcessDefinition, elementId: string): 
 export function signalDeclarations(definition: ProcessDefinition, name: string): SendTarget[] {
   return [...targets(definition).values()].filter((t) => t.kind === 'signal' && t.name === name && t.sendableBy !== undefined);
 }
+
+/** The names of the messages the definition waits for or starts on. */
+export function messagesHeard(definition: ProcessDefinition): Set<string> {
+  return new Set([...targets(definition).values()].filter((t) => t.kind === 'message').map((t) => t.name));
+}
+
+/** The messages the definition sends itself (send tasks, message throw and end events), by element. */
+export function messagesSent(definition: ProcessDefinition): { elementId: string; name: string }[] {
+  const sent: { elementId: string; name: string }[] = [];
+  for (const e of flatten(definition).elements) {
+    if (e.type === 'sendTask') sent.push({ elementId: e.id, name: e.message.name });
+    else if ((e.type === 'intermediateThrowEvent' || e.type === 'endEvent') && e.event?.kind === 'message') sent.push({ elementId: e.id, name: e.event.name });
+  }
+  return sent;
+}

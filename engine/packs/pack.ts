@@ -118,9 +118,10 @@ export function departmentsOf(definition: ProcessDefinition): { key: string; rol
   const found: { key: string; role: 'member' | 'manager'; element?: string }[] = [];
   for (const key of definition.startableBy?.groups ?? []) found.push({ key, role: 'member' });
   for (const element of flatten(definition).elements) {
-    const e = element as unknown as { id: string; type: string; candidateGroups?: unknown; candidateRole?: 'member' | 'manager'; event?: { sendableBy?: { groups?: string[] } } };
+    const e = element as unknown as { id: string; type: string; candidateGroups?: unknown; candidateRole?: 'member' | 'manager'; event?: { sendableBy?: { groups?: string[] } }; message?: { sendableBy?: { groups?: string[] } } };
     if (e.type === 'userTask' && Array.isArray(e.candidateGroups)) for (const key of e.candidateGroups as string[]) found.push({ key, role: e.candidateRole ?? 'member', element: e.id });
     for (const key of e.event?.sendableBy?.groups ?? []) found.push({ key, role: 'member', element: e.id });
+    if (e.type === 'receiveTask') for (const key of e.message?.sendableBy?.groups ?? []) found.push({ key, role: 'member', element: e.id });
   }
   return found;
 }
@@ -215,6 +216,10 @@ export async function readPack(text: string, limits: PackLimits = DEFAULT_PACK_L
     const definition = validation.definition;
     if (definition.key !== key) problems.push({ file: processFile, message: `has key "${definition.key}"; its folder and the manifest say "${key}"` });
     for (const used of formKeysOf(definition)) if (!forms.some((f) => f.key === used)) problems.push({ file: processFile, message: `uses form "${used}", which ${key}/forms/ does not have` });
+    // Departments named by an expression cannot be mapped to the importing company's own.
+    for (const e of flatten(definition).elements) {
+      if (e.type === 'userTask' && typeof e.candidateGroups === 'string') problems.push({ file: processFile, element: e.id, message: 'names its departments by an expression: a pack\'s processes list their departments, so that importing can map them to the company\'s own' });
+    }
     for (const named of departmentsOf(definition)) {
       const department = declared.get(named.key);
       if (!department) problems.push({ file: processFile, ...(named.element ? { element: named.element } : {}), message: `names department "${named.key}", which the manifest does not declare` });
@@ -255,6 +260,9 @@ export function mapDepartments(definition: ProcessDefinition, map: Readonly<Reco
     const event = e.event as Record<string, unknown> | undefined;
     const sendableBy = event?.sendableBy as Record<string, unknown> | undefined;
     if (event && sendableBy?.groups) out.event = { ...event, sendableBy: { ...sendableBy, groups: groups(sendableBy.groups) } };
+    const message = e.type === 'receiveTask' ? (e.message as Record<string, unknown> | undefined) : undefined;
+    const receivable = message?.sendableBy as Record<string, unknown> | undefined;
+    if (message && receivable?.groups) out.message = { ...message, sendableBy: { ...receivable, groups: groups(receivable.groups) } };
     if (Array.isArray(e.elements)) out.elements = (e.elements as Record<string, unknown>[]).map(element);
     return out;
   };

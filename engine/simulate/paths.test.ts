@@ -67,4 +67,41 @@ describe('the paths through a process, and which runs cover them', () => {
     const reworked = run([{ complete: 'draft' }, { complete: 'check', variables: { verdict: 'rework' } }, { complete: 'draft' }, { advance: 'P5D' }, { complete: 'escalate' }]);
     expect(coverage(process, [straight, reminded, escalated, reworked]).covered).toEqual([false, true, true, true]);
   });
+
+  it('a run in which a non-interrupting event subprocess fired (a deadline alert) covers the path it ran beside', () => {
+    const alerted: ProcessDefinitionInput = {
+      formatVersion: 1,
+      key: 'alerted',
+      version: 1,
+      name: 'Alerted',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'sign', type: 'userTask', formKey: 'f', candidateGroups: ['data'] },
+        { id: 'done', type: 'endEvent' },
+        {
+          id: 'deadline',
+          type: 'subProcess',
+          triggeredByEvent: true,
+          elements: [
+            { id: 'deadlineStart', type: 'startEvent', interrupting: false, event: { kind: 'timer', duration: 'P1D' } },
+            { id: 'alert', type: 'serviceTask', set: { alerted: 'true' } },
+            { id: 'alertEnd', type: 'endEvent' },
+          ],
+          flows: [
+            { id: 'd1', source: 'deadlineStart', target: 'alert' },
+            { id: 'd2', source: 'alert', target: 'alertEnd' },
+          ],
+        },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'sign' },
+        { id: 'f2', source: 'sign', target: 'done' },
+      ],
+    };
+    const process = compile(alerted);
+    const result = simulate(process, scenarioSchema.parse({ steps: [{ advance: 'P2D' }, { complete: 'sign' }] }));
+    expect(result.failures).toEqual([]);
+    expect(result.path).toContain('alert');
+    expect(coverage(process, [result.path]).covered).toEqual([true]);
+  });
 });

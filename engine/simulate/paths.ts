@@ -10,6 +10,7 @@
  */
 import type { CompiledProcess } from '../compile/compile';
 import { buildGraph, type ProcessGraph } from '../model/graph';
+import { inlineElements } from '../model/structure';
 
 export interface PathsResult {
   paths: string[][];
@@ -80,16 +81,15 @@ export function enumeratePaths(process: CompiledProcess, limit = 200): PathsResu
   return { paths: unique, truncated };
 }
 
-/** The elements of side paths: the non-interrupting boundary events and what follows them (such a path ends on its own). */
-function sidePaths(graph: ProcessGraph): Set<string> {
-  const side = new Set<string>();
-  const visit = (id: string) => {
-    if (side.has(id)) return;
-    side.add(id);
-    for (const f of graph.outgoing.get(id) ?? []) visit(f.target);
-  };
-  for (const list of graph.boundaries.values()) for (const b of list) if (!b.cancelActivity) visit(b.id);
-  return side;
+/**
+ * What a run's history holds beside its path: the side paths of non-interrupting boundary events
+ * (as the engine finds them, stopping where the main flow is) and the event subprocesses, which
+ * are no path's elements (their firing is recorded under the subprocess's id).
+ */
+function besidePaths(process: CompiledProcess, graph: ProcessGraph): Set<string> {
+  const beside = inlineElements(process.definition, graph);
+  for (const e of process.definition.elements) if (e.type === 'subProcess' && e.triggeredByEvent) beside.add(e.id);
+  return beside;
 }
 
 export interface Coverage extends PathsResult {
@@ -101,12 +101,12 @@ export interface Coverage extends PathsResult {
  * Which of the process's paths the given runs went along. A run is the history of one completed
  * instance (the elements completed, in order, as a scenario's `path`). It covers a path when it
  * completed the same elements of the process's own level, as many times each, whatever the order
- * parallel branches ran in; what ran on side paths (reminders, non-interrupting escalations) and
- * inside subprocesses is not compared.
+ * parallel branches ran in; what ran on side paths (reminders, non-interrupting escalations), in
+ * event subprocesses and inside subprocesses is not compared.
  */
 export function coverage(process: CompiledProcess, runs: readonly (readonly string[])[], limit = 200): Coverage {
   const graph = buildGraph(process.definition);
-  const side = sidePaths(graph);
+  const side = besidePaths(process, graph);
   const key = (p: readonly string[]) =>
     p
       .filter((id) => graph.elements.has(id) && !side.has(id))

@@ -96,6 +96,7 @@ describe('trellis test and paths', () => {
     for (const file of processes) {
       const row = new RegExp(`^\\S+ \\(definitions/${file.replace(/\\/g, '/').replace(/[.]/g, '\\.')}\\)\\s+(\\d+)\\s+(\\d+)$`, 'm').exec(stdout);
       expect(row, file).not.toBeNull();
+      expect(Number(row![1]), file).toBeGreaterThan(0);
       expect(row![2], file).toBe(row![1]);
     }
     expect(stdout).toMatch(/^invoice-approval \(definitions\/accounting\/invoice-approval\/process\.json\)\s+4\s+4$/m);

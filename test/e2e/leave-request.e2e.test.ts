@@ -388,7 +388,7 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signInAs('Bùi Thị Ngọc');
     await page.getByRole('link', { name: 'Start a process' }).click();
     await page.waitForURL('**/start');
-    await page.locator('article', { hasText: 'Leave request' }).getByRole('link', { name: 'Start', exact: true }).click();
+    await page.locator('article:has(a[href="/start/leave-request"])').getByRole('link', { name: 'Start', exact: true }).click();
     await page.waitForURL('**/start/leave-request');
     await page.locator('#root_days').waitFor();
     await fillLeave(page, 7, '2027-01-04', '2027-01-12', 'Nghỉ phép năm, về quê Nghệ An');
@@ -414,7 +414,7 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signInAs('Bùi Thị Ngọc');
     await page.getByRole('button', { name: 'VI', exact: true }).click();
     await page.goto(`${app.url}/start`);
-    await page.locator('article', { hasText: 'Đơn xin nghỉ phép' }).getByRole('link', { name: 'Khởi tạo', exact: true }).click();
+    await page.locator('article:has(a[href="/start/leave-request"])').getByRole('link', { name: 'Khởi tạo', exact: true }).click();
     await page.waitForURL('**/start/leave-request');
     await page.locator('#root_days').waitFor();
     expect(await page.getByText('Lý do').count()).toBeGreaterThan(0);

@@ -45,6 +45,14 @@ beforeAll(async () => {
       [flow('f1', 's', 'split'), flow('f2', 'split', 'legal'), flow('f3', 'split', 'finance'), flow('f4', 'legal', 'join'), flow('f5', 'finance', 'join'), flow('f6', 'join', 'sign'), flow('f7', 'sign', 'e')],
     ),
   );
+  // a review whose late reminder calls the child process beside it, closed by a terminate end
+  await publishAll(
+    def(
+      'closing-review',
+      [{ id: 's', type: 'startEvent' }, task('review'), { id: 'late', type: 'boundaryEvent', attachedTo: 'review', cancelActivity: false, event: { kind: 'timer', duration: 'PT1H' } }, { id: 'askChild', type: 'callActivity', calledElement: 'child' }, { id: 'asked', type: 'endEvent' }, { id: 'closed', type: 'endEvent', terminate: true, outcome: 'closed' }],
+      [flow('f1', 's', 'review'), flow('f2', 'review', 'closed'), flow('f3', 'late', 'askChild'), flow('f4', 'askChild', 'asked')],
+    ),
+  );
   await publishAll(def('incoming-invoice', [{ id: 'byMail', type: 'startEvent', event: { kind: 'message', name: 'invoice-emailed' } }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 'byMail', 'check'), flow('f2', 'check', 'e')]));
   await publishAll(def('stop-signal', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')]));
 });
@@ -248,6 +256,21 @@ describe('call activities', () => {
     expect(await instance(child!.id)).toMatchObject({ status: 'completed' });
     expect(await instance(parent.id)).toMatchObject({ status: 'completed' });
     expect((await instance(parent.id)).state.variables).toMatchObject({ childDecision: 'approve' });
+  });
+});
+
+describe('a terminate end event', () => {
+  it('ends the side path still waiting, and the process it called there', async () => {
+    const parent = await start('closing-review');
+    await makeDue(parent.id);
+    expect(await createWorker(handle.db).tick()).toBe(1);
+    const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));
+    expect(child).toMatchObject({ status: 'active', parentElementId: 'askChild', parentScope: 'late#0' });
+    const review = (await openTasks(parent.id)).find((t) => t.elementId === 'review')!;
+    await (await callerFor(handle.db, demo.hung)).task.complete({ id: review.id, data: { decision: 'approve' } });
+    expect(await instance(parent.id)).toMatchObject({ status: 'completed', outcome: 'closed' });
+    expect(await instance(child!.id)).toMatchObject({ status: 'terminated' });
+    expect(await openTasks(child!.id)).toEqual([]);
   });
 });
 

@@ -16,6 +16,8 @@ import { forms, groups, memberships, processDefinitions, processDrafts, processI
 import type { ProcessDefinition } from '@/engine';
 import { seedDemo } from '@/app/server/seed';
 import { createCompany } from '@/app/server/services/accounts';
+import { resolveActor } from '@/app/server/actor';
+import { upgradeTemplate } from '@/app/server/services/packs';
 import { packFolderFiles } from '@/app/server/pack-folder';
 import { createContextInner } from '@/app/server/trpc/init';
 import { createCaller } from '@/app/server/trpc/root';
@@ -68,7 +70,7 @@ describe('importing a pack of the template library', () => {
     expect(accounting.version).toBe(shipped.version);
     expect(accounting.templates.map((tpl) => tpl.key)).toEqual(shipped.processes);
     const imported = await (await hoaSen.admin()).template.importLibrary({ pack: 'accounting', createDepartments: true });
-    expect(imported).toEqual({ pack: { key: 'accounting', version: shipped.version }, departmentsCreated: shipped.departments.map((d) => d.key).sort(), processes: shipped.processes.map((key) => ({ key, status: 'draft', version: null })) });
+    expect(imported).toEqual({ pack: { key: 'accounting', version: shipped.version }, departmentsCreated: shipped.departments.map((d) => d.key).sort(), processes: shipped.processes.map((key) => ({ key, status: 'draft', version: null })), warnings: [] });
     expect(await footprint(hoaSen.tenantId)).toEqual({ groups: shipped.departments.length, forms: shipped.forms.length, drafts: shipped.processes.length, definitions: 0, origins: shipped.processes.length });
     const origin = (await (await hoaSen.admin()).template.origins()).find((o) => o.processKey === 'invoice-approval');
     expect(origin).toMatchObject({ packKey: 'accounting', packVersion: shipped.version, departmentMap: { accounting: 'accounting', operations: 'operations' } });
@@ -95,12 +97,22 @@ describe('importing a pack of the template library', () => {
       { key: 'invoice-payment', status: 'published', version: 1 },
     ]);
     expect(imported.departmentsCreated).toEqual([]);
+    expect(imported.warnings).toEqual([]);
     const [row] = await handle.db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, maiDao.tenantId), eq(processDefinitions.key, 'invoice-approval')));
     const groupsOf = (id: string) => (row!.definition.elements.find((e) => e.id === id) as { candidateGroups?: string[] }).candidateGroups;
     expect([groupsOf('accountingApproval'), groupsOf('operationsApproval')]).toEqual([['ke-toan'], ['van-hanh']]);
     const started = await admin.instance.start({ definitionKey: 'invoice-approval', variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: 'MD-001', amount: 12_500_000, category: 'office-supplies', dueDate: '2026-12-31' } });
     const [task] = await handle.db.select().from(tasks).where(eq(tasks.id, started.taskIds[0]!));
     expect(task!.candidateGroups).toEqual(['ke-toan']);
+  });
+
+  it('importing invoice approval without the payment process it hands invoices to says so, in the importer’s language', async () => {
+    const namViet = await company('Công ty TNHH Nam Việt', { email: 'viet@namviet.example', name: 'Tạ Nam Việt' });
+    const done = await (await namViet.admin('vi')).template.importLibrary({ pack: 'accounting', templates: ['invoice-approval'], createDepartments: true, publish: true });
+    expect(done.warnings).toEqual(['“invoice-approval” gửi thông điệp “invoice-ready-for-payment” (tại “requestPayment”) mà không quy trình nào của công ty khởi tạo từ đó hay chờ nhận: hãy nhập hoặc xuất bản quy trình nhận nó, nếu không thông điệp sẽ bị bỏ.']);
+    // importing the payment process afterwards: nothing left unheard
+    const later = await (await namViet.admin()).template.importLibrary({ pack: 'accounting', templates: ['invoice-payment'], publish: true });
+    expect(later.warnings).toEqual([]);
   });
 
   it('refuses an unmapped department, a bad mapping, and a designer creating departments; nothing is written', async () => {
@@ -169,6 +181,30 @@ describe('importing a pack of the template library', () => {
     expect(payment).toEqual([{ elementId: 'preparePayment', businessKey: 'PQ-002' }]);
     const old = await handle.db.select({ version: processDefinitions.version }).from(processDefinitions).innerJoin(processInstances, eq(processInstances.definitionId, processDefinitions.id)).where(eq(processInstances.id, before.id));
     expect(old[0]!.version).toBe(2);
+  });
+
+  it('an upgrade naming a department the company does not have is refused naming it, nothing written; with the department made, it goes through', async () => {
+    const anPhu = await company('Công ty TNHH An Phú', { email: 'phu@anphu.example', name: 'Lâm An Phú' });
+    const admin = await anPhu.admin('vi');
+    const v100 = JSON.parse(readFileSync('test/fixtures/packs/accounting-1.0.0.pack.json', 'utf8')) as { manifest: { departments: unknown[] }; files: Record<string, string> };
+    await admin.template.import({ pack: JSON.stringify(v100), createDepartments: true, publish: true });
+    // version 1.2.0 has Risk approve instead of the operations manager
+    const process = JSON.parse(v100.files['invoice-approval/process.json']!) as { elements: { id: string; candidateGroups?: string[]; candidateRole?: string }[] };
+    const ops = process.elements.find((e) => e.id === 'operationsApproval')!;
+    ops.candidateGroups = ['risk'];
+    delete ops.candidateRole;
+    const v120 = JSON.stringify({ ...v100, manifest: { ...v100.manifest, version: '1.2.0', departments: [...v100.manifest.departments, { key: 'risk', name: { en: 'Risk', vi: 'Rủi ro' }, roles: ['member'] }] }, files: { ...v100.files, 'invoice-approval/process.json': JSON.stringify(process) } });
+    const [phu] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'phu@anphu.example'));
+    const actor = (await resolveActor(handle.db, phu!.id, 'vi', anPhu.tenantId))!;
+    const before = await footprint(anPhu.tenantId);
+    const refused = await upgradeTemplate(handle.db, actor, { pack: v120, processKey: 'invoice-approval' }).then(
+      () => expect.fail('the upgrade went through'),
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST', message: 'Phòng ban “risk” của gói được gán cho “risk”, phòng ban mà công ty không có: hãy gán cho một phòng ban của bạn, hoặc tạo nó.' });
+    expect(await footprint(anPhu.tenantId)).toEqual(before);
+    await admin.department.create({ key: 'risk', name: { en: 'Risk', vi: 'Rủi ro' } });
+    expect((await upgradeTemplate(handle.db, actor, { pack: v120, processKey: 'invoice-approval' })).revision).toBe(1);
   });
 
   it('refuses a hostile pack — a DOCTYPE, a path out of the pack, an unknown department — naming each file; nothing at all is imported', async () => {

@@ -10,6 +10,7 @@
 import { useEffect, useId, useState } from 'react';
 import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
 import { businessRuleTaskSchema } from '@/engine/model/definition';
+import { looksLikeDueDateLiteral } from '@/engine/model/due-date';
 import { translator, type Locale } from '../../_i18n/messages';
 import { AssignmentFields, type Person } from './assignment-fields';
 import { ConnectorFields } from './connector-fields';
@@ -536,8 +537,8 @@ function CorrelationField({ element, target, services, locale, variables }: { el
   );
 }
 
-/** An ISO 8601 duration (P3D, PT4H) or date (2026-12-31, with a time or not): a value, not an expression. */
-const ISO_VALUE = /^(?:P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)$/;
+/** An ISO 8601 duration (P3D, PT4H) or date (2026-12-31, with a time or not): a value, not an expression (the engine's own test). */
+const ISO_VALUE = { test: looksLikeDueDateLiteral };
 
 /**
  * A due date is a FEEL expression (trellis:dueDate): a duration or date typed as such is written

@@ -4,6 +4,7 @@ import { connectorDiagnostics } from '@/app/_connectors/check';
 import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
 import { canonicalJson, checkVariables, compile, evaluateExpression, formKeysOf, exportBpmn, formDefinitionSchema, validateDefinition, type FormSchemas, type CompiledProcess, type Decision, type EngineLimits, type FormDefinition, type ProcessDefinition, type StartableBy } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
+import { messagesHeard, messagesSent } from '@/engine/model/senders';
 import type { Executor } from '@/db/client';
 import { forms, processDefinitions, tasks, type FormRow, type ProcessDefinitionRow } from '@/db/schema';
 import type { Actor } from '../actor';
@@ -118,6 +119,9 @@ export async function publishWarnings(db: Executor, tenantId: string, definition
   const result = validateDefinition(definition);
   const warnings: PublishWarning[] = result.diagnostics.filter((d) => d.severity === 'warning').map((d) => ({ elementId: d.elementId ?? null, message: d.message }));
   warnings.push(...(await strangersNamed(db, tenantId, definition)));
+  for (const u of await messagesUnheard(db, tenantId, [definition])) {
+    warnings.push({ elementId: u.elementId, message: `"${u.elementId}" sends the message "${u.name}", which no process of this company starts on or waits for: it is dropped, until a process that does is published.` });
+  }
   const calls = (d: ProcessDefinition) => flatten(d).elements.flatMap((e) => (e.type === 'callActivity' ? [{ id: e.id, calledElement: e.calledElement }] : []));
   for (const call of calls(definition)) {
     if (call.calledElement === definition.key) continue; // the validator's warning says it already
@@ -421,4 +425,25 @@ export function businessKeyOf(definition: ProcessDefinition, variables: Record<s
   if (!definition.businessKey) return null;
   const value = evaluateExpression(definition.businessKey, variables).value;
   return value === null || value === undefined ? null : String(value).slice(0, 200);
+}
+
+/**
+ * The messages `definitions` send that nothing hears: no latest published version of a company's
+ * process, and none of `definitions` themselves (a pack imported together), starts on or waits for
+ * them. A message nobody hears is dropped (effects.ts publish): an approved invoice nobody pays.
+ */
+export async function messagesUnheard(db: Executor, tenantId: string, definitions: ProcessDefinition[]): Promise<{ processKey: string; elementId: string; name: string }[]> {
+  const sent = definitions.flatMap((d) => messagesSent(d).map((m) => ({ processKey: d.key, ...m })));
+  if (sent.length === 0) return [];
+  const heard = new Set<string>();
+  for (const d of definitions) for (const name of messagesHeard(d)) heard.add(name);
+  const keys = new Set(definitions.map((d) => d.key));
+  const latest = await db
+    .selectDistinctOn([processDefinitions.key], { key: processDefinitions.key, definition: processDefinitions.definition })
+    .from(processDefinitions)
+    .where(eq(processDefinitions.tenantId, tenantId))
+    .orderBy(processDefinitions.key, desc(processDefinitions.version));
+  // the versions being published replace their own older ones
+  for (const row of latest) if (!keys.has(row.key)) for (const name of messagesHeard(row.definition)) heard.add(name);
+  return sent.filter((m) => !heard.has(m.name));
 }

@@ -150,7 +150,11 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
         await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, at: { elementId: e.elementId, scope: e.scope ?? null } });
         break;
       case 'cancelScope':
-        if (e.scope !== undefined) await cancelScope(tx, scope.instanceId, e.scope);
+        if (e.scope !== undefined) {
+          await cancelScope(tx, scope.instanceId, e.scope);
+          // a process called from within the run ends with it, as the simulator ends it
+          await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, within: e.scope });
+        }
         break;
       case 'completeInstance': {
         audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
@@ -510,8 +514,8 @@ export const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`no
  * and its history says the parent ended it. Used when the engine interrupts a call activity and
  * when an admin ends the parent (incidents.ts).
  */
-export async function endChildren(tx: Executor, tenantId: string, parentId: string, options: { actorId: string | null; at?: { elementId: string; scope: string | null } }) {
-  const { at } = options;
+export async function endChildren(tx: Executor, tenantId: string, parentId: string, options: { actorId: string | null; at?: { elementId: string; scope: string | null }; /** Those called from within this run (or runs inside it). */ within?: string }) {
+  const { at, within } = options;
   const children = await tx
     .update(processInstances)
     .set({ status: 'terminated', endedAt: sql`now()`, version: sql`${processInstances.version} + 1` })
@@ -521,6 +525,7 @@ export async function endChildren(tx: Executor, tenantId: string, parentId: stri
         eq(processInstances.parentId, parentId),
         inArray(processInstances.status, ['active', 'incident']),
         ...(at ? [eq(processInstances.parentElementId, at.elementId), at.scope === null ? isNull(processInstances.parentScope) : eq(processInstances.parentScope, at.scope)] : []),
+        ...(within !== undefined ? [or(eq(processInstances.parentScope, within), sql`${processInstances.parentScope} like ${`${within}/%`}`)!] : []),
       ),
     )
     .returning({ id: processInstances.id });

@@ -18,7 +18,7 @@ import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import { readDecisions, pinDecisions } from './decisions';
-import { publishProcess, upsertForm } from './definitions';
+import { messagesUnheard, publishProcess, upsertForm } from './definitions';
 import { saveDraft } from './drafts';
 
 export interface ImportPackInput {
@@ -38,6 +38,8 @@ export interface ImportedPack {
   pack: { key: string; version: string };
   departmentsCreated: string[];
   processes: { key: string; status: 'draft' | 'published'; version: number | null }[];
+  /** What the importer should know, in their language: a message a process sends that nothing in the company hears. */
+  warnings: string[];
 }
 
 /** The pack read and checked, or a BAD_REQUEST naming every problem's file (and element) in the caller's language. */
@@ -68,6 +70,8 @@ export async function importPack(db: Executor, actor: Actor, input: ImportPackIn
     if (!keySchema.safeParse(to).success) throw new AppError('BAD_REQUEST', t('packKeyBadMapping', { from: d.key, to }), [{ field: `departments.${d.key}`, label: d.key, message: t('packKeyBadMapping', { from: d.key, to }) }]);
     map[d.key] = to;
   }
+  // What upgrades map by: every department of the pack (a later version may name one these templates do not), as given, else as the pack calls it.
+  const remembered: Record<string, string> = Object.fromEntries(manifest.departments.map((d) => [d.key, map[d.key] ?? (keySchema.safeParse(input.departments?.[d.key]).success ? input.departments![d.key]! : d.key)]));
   const targets = [...new Set(Object.values(map))];
   const have = new Set((targets.length === 0 ? [] : await db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), inArray(groups.key, targets)))).map((g) => g.key));
   const missing = needed.filter((d) => !have.has(map[d.key]!));
@@ -111,10 +115,12 @@ export async function importPack(db: Executor, actor: Actor, input: ImportPackIn
         await saveDraft(tx, actor, { key: tpl.key, revision: null, content: definition as never });
         processes.push({ key: tpl.key, status: 'draft', version: null });
       }
-      await tx.insert(templateOrigins).values({ tenantId: actor.tenantId, processKey: tpl.key, packKey: manifest.key, packVersion: manifest.version, templateKey: tpl.key, departmentMap: map, base: definition, importedBy: actor.userId });
+      await tx.insert(templateOrigins).values({ tenantId: actor.tenantId, processKey: tpl.key, packKey: manifest.key, packVersion: manifest.version, templateKey: tpl.key, departmentMap: remembered, base: definition, importedBy: actor.userId });
     }
     await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'pack.imported', data: { pack: manifest.key, version: manifest.version, processes: processes.map((p) => p.key), departmentsCreated: created, departmentMap: map } }]);
-    return { pack: { key: manifest.key, version: manifest.version }, departmentsCreated: created, processes };
+    const unheard = await messagesUnheard(tx, actor.tenantId, templates.map((tpl) => tpl.definition));
+    const warnings = unheard.map((u) => t('packMessageUnheard', { process: u.processKey, element: u.elementId, name: u.name }));
+    return { pack: { key: manifest.key, version: manifest.version }, departmentsCreated: created, processes, warnings };
   });
 }
 
@@ -160,6 +166,15 @@ export async function upgradeTemplate(db: Executor, actor: Actor, input: Upgrade
   const summary = { from: origin.packVersion, to: read.manifest.version, changes };
   if (input.preview) return { ...summary, revision: null as number | null };
   const merged = { ...applyUpgrade(origin.base, theirs, ours, input.take ?? {}), key: input.processKey } as ProcessDefinition;
+  // A department the new version names that the company does not have: refused, naming it, before anything is written.
+  const named = [...new Set(departmentsOf(merged).map((d) => d.key))];
+  const have = new Set(named.length === 0 ? [] : (await db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), inArray(groups.key, named)))).map((g) => g.key));
+  const lacking = named.filter((key) => !have.has(key));
+  if (lacking.length > 0) {
+    const back = (to: string) => Object.entries(origin.departmentMap).find(([, v]) => v === to)?.[0] ?? to;
+    const fields = lacking.map((to) => ({ field: `departments.${back(to)}`, label: back(to), message: t('packDepartmentMissing', { from: back(to), to }) }));
+    throw new AppError('BAD_REQUEST', fields.map((f) => f.message).join(' '), fields);
+  }
   return db.transaction(async (tx) => {
     for (const form of tpl.forms) await upsertForm(tx, actor.tenantId, form);
     if (tpl.decisions.length > 0) await pinDecisions(tx, actor.tenantId, merged, await readDecisions(tpl.decisions), actor.userId);

@@ -1,6 +1,6 @@
 import { checkExpression } from '../../expressions/feel';
 import type { Diagnostic, Rule } from '../diagnostic';
-import { dueDateLiteral } from '../../model/due-date';
+import { dueDateLiteral, dueDateLiteralProblem } from '../../model/due-date';
 
 /** Every FEEL expression parses and stays within the sandbox's profile. */
 export const expressions: Rule = {
@@ -21,7 +21,11 @@ export const expressions: Rule = {
       }
       if (e.type === 'userTask' || e.type === 'businessRuleTask') for (const [name, expr] of Object.entries(e.outputs ?? {})) report(e.id, `Output mapping "${name}"`, expr);
       if (e.type === 'sendTask') for (const [name, expr] of Object.entries(e.message.payload ?? {})) report(e.id, `Payload expression "${name}"`, expr);
-      if (e.type === 'userTask' && e.dueDate !== undefined && dueDateLiteral(e.dueDate) === null) report(e.id, 'Due date', e.dueDate);
+      if (e.type === 'userTask' && e.dueDate !== undefined) {
+        const problem = dueDateLiteralProblem(e.dueDate);
+        if (problem) out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `Due date of "${e.id}": ${problem}.` });
+        else if (dueDateLiteral(e.dueDate) === null) report(e.id, 'Due date', e.dueDate);
+      }
       if (e.type === 'userTask' && typeof e.candidateGroups === 'string') report(e.id, 'Candidate groups', e.candidateGroups.slice(1));
       const event = 'event' in e ? e.event : e.type === 'receiveTask' ? { kind: 'message' as const, ...e.message } : undefined;
       if (event?.kind === 'message' && event.correlationKey !== undefined) report(e.id, 'Correlation key', event.correlationKey);
