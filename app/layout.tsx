@@ -2,9 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
 import { LocaleSwitch } from './_components/locale-switch';
+import { NotificationBell } from './_components/notification-bell';
 import { translator } from './_i18n/messages';
 import { signOutAction, switchCompanyAction } from './server/account-actions';
 import { serverCaller } from './server/request';
+import { maySeeInstanceList } from './server/services/instance-list';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Trellis', description: 'Back-office workflows and forms' };
@@ -14,7 +16,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const { caller, ctx } = await serverCaller();
   const t = translator(ctx.locale);
   const actor = ctx.actor;
-  const companies = actor ? await caller.session.companies() : [];
+  const [companies, unread] = actor ? await Promise.all([caller.session.companies(), caller.collab.unread()]) : [[], 0];
   return (
     <html lang={ctx.locale}>
       <body>
@@ -27,6 +29,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <>
                 <Link href="/inbox">{t('navInbox')}</Link>
                 <Link href="/start">{t('navStart')}</Link>
+                <Link href="/requests">{t('navRequests')}</Link>
+                {maySeeInstanceList(actor) && <Link href="/instances">{t('navInstances')}</Link>}
                 {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/processes">{t('navProcesses')}</Link>}
                 {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/forms">{t('navForms')}</Link>}
                 {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/decisions">{t('navDecisions')}</Link>}
@@ -65,6 +69,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               </form>
             </div>
           )}
+          {actor && <NotificationBell unread={unread} locale={ctx.locale} />}
           <Suspense>
             <LocaleSwitch current={ctx.locale} label={t('language')} />
           </Suspense>

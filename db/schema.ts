@@ -6,6 +6,9 @@ import { sql } from 'drizzle-orm';
 import { bigserial, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Decision, InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
 
+/** A full-text search document (PostgreSQL's tsvector; written from text the app has already normalized). */
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
+
 const id = () => uuid('id').primaryKey().defaultRandom();
 const tenantId = () => uuid('tenant_id').notNull().references(() => tenants.id);
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -105,6 +108,8 @@ export const memberships = pgTable(
     role: text('role', { enum: memberRoles }).notNull().default('staff'),
     /** Job title shown next to the name, e.g. "Kế toán trưởng". */
     title: text('title'),
+    /** Which notifications the member gets in the app and by e-mail, per kind (absent = the defaults: app on, e-mail on). */
+    notificationPrefs: jsonb('notification_prefs').$type<NotificationPrefs>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index('memberships_user_idx').on(t.userId)],
@@ -290,8 +295,18 @@ export const processInstances = pgTable(
     parentScope: text('parent_scope'),
     /** Hash of the instance's newest audit event: the chain's head, so a deleted tail shows. */
     auditHead: text('audit_head'),
+    /** What search finds the instance by: its business key and the process's summary fields at the start, without accents (engine/model/search.ts). */
+    search: tsvector('search'),
   },
-  (t) => [index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt), index('process_instances_parent_idx').on(t.parentId)],
+  (t) => [
+    index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt),
+    index('process_instances_parent_idx').on(t.parentId),
+    index('process_instances_search_idx').using('gin', t.search),
+    // The runner's lists (services/requests.ts, instance-list.ts), each in its page's order: what I started, the company's, one process's.
+    index('process_instances_started_by_idx').on(t.tenantId, t.startedBy, t.startedAt, t.id).where(sql`parent_id is null`),
+    index('process_instances_tenant_started_idx').on(t.tenantId, t.startedAt, t.id),
+    index('process_instances_definition_started_idx').on(t.tenantId, t.definitionId, t.startedAt, t.id),
+  ],
 );
 
 export const taskStatuses = ['open', 'completed', 'cancelled'] as const;
@@ -331,9 +346,28 @@ export const tasks = pgTable(
     excludedUserIds: uuid('excluded_user_ids').array().notNull().default(sql`'{}'::uuid[]`),
     /** Moved by every claim, unclaim and reassignment: a page showing an older version is stale. */
     version: integer('version').notNull().default(1),
+    /** 0–100 as the process computed it (higher first), or null for the default. */
+    priority: integer('priority'),
+    /** The process's summary fields (its `summary` variables) when the task was created, as [variable, value] pairs in the declared order: the inbox and the task page show them. */
+    summary: jsonb('summary').$type<[string, unknown][]>(),
+    /** What search finds the task by: its name in every language and its summary values, without accents (engine/model/search.ts). */
+    search: tsvector('search'),
   },
   (t) => [
     index('tasks_inbox_idx').on(t.tenantId, t.status, t.createdAt),
+    // The inbox's access paths (app/server/services/inbox.ts), each in the order the page reads it:
+    // tasks assigned to someone (mine, and those of who delegated to me), tasks offered to departments
+    // or people and not yet claimed, what I completed, and search.
+    index('tasks_assigned_idx').on(t.tenantId, t.assigneeId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is not null`),
+    // In the migration (0022) it INCLUDEs the columns a list's access and priority filter read, so a page is picked from the index alone; and
+    // a statistics object on (status, assignee_id) tells the planner that every unclaimed task is open (drizzle writes neither).
+    index('tasks_unclaimed_idx').on(t.tenantId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is null`),
+    // Sorted by priority (highest first), the unclaimed list reads this one; INCLUDE as above (0022).
+    index('tasks_unclaimed_priority_idx').on(t.tenantId, sql`(-coalesce(${t.priority}, 50))`, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_unclaimed_groups_idx').using('gin', t.candidateGroups).where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_unclaimed_users_idx').using('gin', t.candidateUserIds).where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_done_idx').on(t.tenantId, t.completedBy, t.completedAt, t.id).where(sql`status = 'completed'`),
+    index('tasks_search_idx').using('gin', t.search).where(sql`status = 'open'`),
     index('tasks_instance_idx').on(t.instanceId),
     // At most one open task per user-task element (and multi-instance run) of each run (scope) of an instance:
     // the runs of a parallel multi-instance subprocess each have their own task for the same element.
@@ -614,6 +648,78 @@ export const delegations = pgTable(
     index('delegations_delegator_idx').on(t.tenantId, t.delegatorId, t.endsAt),
     check('delegations_range_check', sql`${t.endsAt} > ${t.startsAt}`),
     check('delegations_not_self_check', sql`${t.delegatorId} <> ${t.delegateId}`),
+  ],
+);
+
+/**
+ * A user's saved inbox views: a name and the list, filters, search and sort the inbox page was
+ * showing (app/server/services/inbox.ts parses it again on every use). Each user's own.
+ */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    name: text('name').notNull(),
+    query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('saved_views_name_idx').on(t.tenantId, t.userId, t.name)],
+);
+
+export const notificationKinds = ['assigned', 'mentioned', 'due-tomorrow', 'overdue'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+/** Per kind: in the app (the bell) and by e-mail; a kind left out keeps the defaults (both on). */
+export type NotificationPrefs = Partial<Record<NotificationKind, { app?: boolean; email?: boolean }>>;
+
+/**
+ * What people write on a task or an instance (a question to the requester, a note for the next
+ * approver), with the colleagues it @mentions (each notified). Append-only: a comment is a record.
+ */
+export const comments = pgTable(
+  'comments',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    taskId: uuid('task_id').references(() => tasks.id),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    body: text('body').notNull(),
+    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('comments_instance_idx').on(t.instanceId, t.createdAt)],
+);
+
+/**
+ * The bell: one row per thing a person should know (a task assigned to them, a mention, a task due
+ * tomorrow or overdue), read or not. `key` makes each notification happen once (a retried command
+ * or a second worker pass does not notify twice).
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
+    key: text('key').notNull(),
+    taskId: uuid('task_id'),
+    instanceId: uuid('instance_id'),
+    actorId: uuid('actor_id'),
+    /** What the bell shows besides the task: names, a comment's first words (rendered as text). */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
+    /** When the e-mail sweep handled it (queued the e-mail, or skipped it: the person turned that kind's e-mail off). */
+    emailedAt: timestamp('emailed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('notifications_key_idx').on(t.tenantId, t.userId, t.key),
+    index('notifications_email_idx').on(t.createdAt).where(sql`emailed_at is null`),
+    index('notifications_user_idx').on(t.tenantId, t.userId, t.createdAt),
+    index('notifications_unread_idx').on(t.tenantId, t.userId).where(sql`read_at is null`),
   ],
 );
 

@@ -38,6 +38,7 @@ export type { AccountedFeature, Outcome as ImportOutcome } from './bpmn/accounti
 export { exportBpmn } from './bpmn/export';
 export { UnsafeXmlError } from './bpmn/safe-xml';
 export { canonicalDefinition, canonicalJson } from './model/canonical';
+export { caseSummary, foldForSearch, searchDocument, searchQuery, searchWords } from './model/search';
 export { diffDefinitions } from './model/diff';
 export { checkVariables, formKeysOf, formVariables, namesRead, type FormSchemas, type GivenVariables, type VariableType } from './validate/variables';
 export type { DefinitionDiff, PropertyChange } from './model/diff';

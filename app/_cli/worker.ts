@@ -7,6 +7,7 @@ import { openDatabase } from '../../db/client';
 import { defaultConnectors } from '../server/connectors';
 import { emailSettings, heldMailSettings, httpAllowList, readEnv } from '../server/env';
 import { listenForJobHints } from '../server/services/job-relay';
+import { relayInboxChangesTo } from '../server/services/inbox-signal';
 import { startWorkerLoop } from '../server/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
@@ -40,7 +41,10 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
     out.error(`worker: not listening for job hints yet (polling meanwhile): ${(error as Error).message}`);
     return async () => {};
   });
-  const loop = startWorkerLoop(handle.db, { intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  // Tasks its timers and jobs create or cancel reach the app servers' live inboxes (NOTIFY).
+  const stopInboxRelay = relayInboxChangesTo(handle.db, (error) => out.error(`worker: inbox relay: ${(error as Error).message}`));
+  const appUrl = readEnv().BETTER_AUTH_URL;
+  const loop = startWorkerLoop(handle.db, { ...(appUrl ? { notifications: { appUrl } } : {}), intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
   // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
   // for that line may signal at once, and a signal before its handler would kill the process.
   const stopped = new Promise<void>((resolve) => {
@@ -55,6 +59,7 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   } catch (error) {
     out.error(`worker: could not hand back its jobs (their leases will run out): ${(error as Error).message}`);
   }
+  await stopInboxRelay();
   try {
     await unlisten();
   } catch {

@@ -1,12 +1,12 @@
 'use client';
 
 import Form from '@rjsf/core';
-import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type RJSFValidationError, type UiSchema, type WidgetProps } from '@rjsf/utils';
+import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema, type WidgetProps } from '@rjsf/utils';
 import { useEffect, useMemo, useState } from 'react';
 import { computeFormValues } from '@/engine/forms/compute';
-import { localizeFormSchema, patternMessageAt, type JsonSchema, type LocalizableForm } from '@/engine/forms/form';
-import { formatVnd } from '../_i18n/format';
+import { localizeFormSchema, type JsonSchema, type LocalizableForm } from '@/engine/forms/form';
 import { translator, type Locale } from '../_i18n/messages';
+import { inPeoplesWords, moneyPreview } from '../_shared/field-errors';
 import type { FieldError } from '../server/errors';
 import { AttachmentField, type UploadTarget } from './attachment-field';
 import { formValidator } from './form-validator';
@@ -41,15 +41,13 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
     <>
       {failure && (
         <div className="notice error" role="alert">
-          <strong>{failure.code === 'CONFLICT' ? t('conflict') : t('errorTitle')}</strong>
+          <strong>{failure.title ?? (failure.code === 'CONFLICT' ? t('conflict') : t('errorTitle'))}</strong>
           {failure.fields.length > 0 ? (
             <>
               <div>{t('errorFields')}</div>
               <ul>
                 {failure.fields.map((f) => (
-                  <li key={`${f.field}-${f.message}`}>
-                    {f.label}: {f.message}
-                  </li>
+                  <li key={`${f.field}-${f.message}`}>{namesField(f) ? f.message : `${f.label}: ${f.message}`}</li>
                 ))}
               </ul>
             </>
@@ -74,8 +72,8 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
         showErrorList={false}
         // A field shown only when a condition holds sends nothing once hidden again (the server would refuse it).
         omitExtraData
-        // An unmet `if`/`then` is reported on the fields `then` requires; its own summary only adds noise.
-        transformErrors={(errors) => errors.filter((e) => e.name !== 'if').map((e) => withPatternMessage(locale === 'vi' ? toVietnamese(e) : e, schema as JsonSchema))}
+        // ajv's words ("must have required property 'Vendor'") as people say them, naming the field as the server does.
+        transformErrors={(errors) => inPeoplesWords(errors, schema as JsonSchema, form.uiSchema, locale)}
         extraErrors={failure ? toErrorSchema(failure.fields) : undefined}
         disabled={busy}
         // Computed fields (a line's amount, a total) follow what the user types.
@@ -95,10 +93,15 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
   );
 }
 
-/** Whole-dong amounts, with the amount written out in VND as the user types. */
+/**
+ * Whole-dong amounts, with the amount written out in VND as the user types: only an amount the
+ * field takes is shown as money; a fraction or one out of bounds shows why it will be refused
+ * (never "₫2" for 1.5, or "-₫5").
+ */
 function VndWidget(props: WidgetProps) {
-  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry } = props;
+  const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry, schema, label } = props;
   const locale = ((registry.formContext as { locale?: Locale } | undefined)?.locale ?? 'vi') as Locale;
+  const preview = moneyPreview(value, schema as JsonSchema, label || (typeof schema.title === 'string' ? schema.title : id), locale);
   return (
     <>
       <input
@@ -107,17 +110,18 @@ function VndWidget(props: WidgetProps) {
         type="number"
         inputMode="numeric"
         step={1}
-        min={0}
+        min={typeof schema.minimum === 'number' ? schema.minimum : undefined}
         value={typeof value === 'number' ? value : ''}
         required={required}
         disabled={disabled || readonly}
+        aria-describedby={preview ? `${id}-money` : undefined}
         onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
         onBlur={(e) => onBlur(id, e.target.value)}
         onFocus={(e) => onFocus(id, e.target.value)}
       />
-      {typeof value === 'number' && Number.isFinite(value) && (
-        <div className="money-hint" aria-live="polite">
-          {formatVnd(value, locale)}
+      {preview && (
+        <div id={`${id}-money`} className={preview.valid ? 'money-hint' : 'money-hint invalid'} aria-live="polite" data-valid={preview.valid}>
+          {preview.text}
         </div>
       )}
     </>
@@ -265,28 +269,7 @@ function toErrorSchema(fields: FieldError[]): ErrorSchema {
   return schema as unknown as ErrorSchema;
 }
 
-const VI_MESSAGES: Record<string, (params: Record<string, unknown>) => string> = {
-  required: () => 'là trường bắt buộc',
-  minLength: (p) => `cần ít nhất ${String(p.limit)} ký tự`,
-  maxLength: (p) => `tối đa ${String(p.limit)} ký tự`,
-  minimum: (p) => `phải lớn hơn hoặc bằng ${String(p.limit)}`,
-  maximum: (p) => `phải nhỏ hơn hoặc bằng ${String(p.limit)}`,
-  pattern: () => 'không đúng định dạng',
-  format: (p) => (p.format === 'date' ? 'phải là ngày hợp lệ' : 'không đúng định dạng'),
-  type: () => 'sai kiểu dữ liệu',
-  oneOf: () => 'phải chọn một giá trị trong danh sách',
-  const: () => 'phải chọn một giá trị trong danh sách',
-};
-
-/** A pattern error says what the designer wrote for the field (its pattern message), not the regular expression. */
-function withPatternMessage(error: RJSFValidationError, schema: JsonSchema): RJSFValidationError {
-  if (error.name !== 'pattern' || !error.schemaPath) return error;
-  const message = patternMessageAt(schema, error.schemaPath);
-  return message ? { ...error, message, stack: `${error.property ?? ''} ${message}`.trim() } : error;
+/** Whether a field error's message names its field already ("Vendor is required"), or needs its label before it. */
+function namesField(f: FieldError): boolean {
+  return f.label !== '' && f.message.includes(f.label);
 }
-
-function toVietnamese(error: RJSFValidationError): RJSFValidationError {
-  const make = error.name ? VI_MESSAGES[error.name] : undefined;
-  return make ? { ...error, message: make((error.params ?? {}) as Record<string, unknown>) } : error;
-}
-

@@ -7,6 +7,10 @@ import { limitsEn, limitsVi } from './messages-limits';
 import { templatesEn, templatesVi } from './messages-templates';
 import { membersEn, membersVi } from './messages-members';
 import { sendingEn, sendingVi } from './messages-sending';
+import { inboxEn, inboxVi } from './messages-inbox';
+import { pagesEn, pagesVi } from './messages-pages';
+import { runnerEn, runnerVi } from './messages-runner';
+import { collabEn, collabVi } from './messages-collab';
 
 const en = {
   appName: 'Trellis',
@@ -325,6 +329,10 @@ const en = {
   ...limitsEn,
   ...filesEn,
   ...templatesEn,
+  ...inboxEn,
+  ...pagesEn,
+  ...runnerEn,
+  ...collabEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -646,6 +654,10 @@ const vi: Record<MessageKey, string> = {
   ...limitsVi,
   ...filesVi,
   ...templatesVi,
+  ...inboxVi,
+  ...pagesVi,
+  ...runnerVi,
+  ...collabVi,
 };
 
 export const locales = ['vi', 'en'] as const;

@@ -3,12 +3,11 @@
  * form designer; New form starts one. Titles are rendered as text.
  */
 import Link from 'next/link';
-import { signedInPage, unlessForbidden } from '../server/page-helpers';
+import { pageData, signedInPage } from '../server/page-helpers';
 
 export default async function FormsPage() {
   const { caller, t } = await signedInPage();
-  const published = await unlessForbidden(caller.form.list());
-  if (published === null) return <div className="notice error">{t('formsDesignersOnly')}</div>;
+  const published = await pageData(caller.form.list());
   // Drafts: of a published form (a draft ahead of it), or of a form not published yet.
   const drafts = new Map((await caller.form.drafts()).map((d) => [d.key, d]));
   const forms = [...published.map((f) => ({ ...f, version: f.version as number | null, draft: drafts.get(f.key) ?? null })), ...[...drafts.values()].filter((d) => !published.some((f) => f.key === d.key)).map((d) => ({ key: d.key, title: d.title, version: null as number | null, draft: d }))].sort((a, b) => a.key.localeCompare(b.key));

@@ -59,7 +59,8 @@ export async function signInAction(_prev: FormState, form: FormData): Promise<Fo
     if (isAPIError(error) && (error.statusCode === 401 || error.statusCode === 400)) return { error: t('errInvalidCredentials'), values };
     throw error;
   }
-  redirect(samePath(text(form, 'next') || '/inbox'));
+  // Back to the page a signed-out visitor opened (signInPath), if it is one of this site's; else the inbox.
+  redirect(samePath(text(form, 'next'), '/inbox'));
 }
 
 /**

@@ -6,12 +6,14 @@
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { fieldTitles, type JsonSchema } from '@/engine';
-import { localizeFormSchema, patternMessageAt, type LocalizableForm } from '@/engine/forms/form';
+import type { JsonSchema } from '@/engine';
+import { localizeFormSchema, localizeFormTitle, patternMessageAt, topLevelFields, type LocalizableForm } from '@/engine/forms/form';
 import { computeFormValues } from '@/engine/forms/compute';
 import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
 import { checkVariableDepth } from '@/engine/runtime/budget';
 import type { FormRow } from '@/db/schema';
+import { fieldAt, refusalText } from '../_shared/field-errors';
+import { isLocale, translator, type Locale } from '../_i18n/messages';
 import { AppError, type FieldError } from './errors';
 
 const ajv = new Ajv2019({
@@ -55,11 +57,16 @@ export function compileFormSchema(schema: JsonSchema, formKey: string): Validate
   }
 }
 
+/** What validateSubmission reads of a form: its title and uiSchema, when given, name it and its money fields. */
+export type SubmittedForm = Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'> & Partial<Pick<FormRow, 'title' | 'uiSchema'>>;
+
 /**
- * Validates `data` against `form`; throws BAD_REQUEST naming every failing field. Computed fields
- * (engine/forms/compute.ts) are worked out here from the submitted values, whatever was sent for them.
+ * Validates `data` against `form`; throws BAD_REQUEST naming every failing field by its label, in
+ * the caller's language ("Vendor is required"; app/_shared/field-errors.ts words them, as the
+ * browser does). Computed fields (engine/forms/compute.ts) are worked out here from the submitted
+ * values, whatever was sent for them.
  */
-export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'>, sent: unknown, locale: string): Record<string, unknown> {
+export function validateSubmission(form: SubmittedForm, sent: unknown, locale: string): Record<string, unknown> {
   let validate = validators.get(form.id);
   if (!validate) {
     validate = compileFormSchema(form.schema, form.key);
@@ -71,24 +78,45 @@ export function validateSubmission(form: Pick<FormRow, 'id' | 'key' | 'schema' |
   const size = JSON.stringify(data ?? null).length;
   if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
   if (validate(data)) return data as Record<string, unknown>;
-  const titles = fieldTitles(form, locale);
-  const localized = localizeFormSchema({ schema: form.schema, i18n: form.i18n } as LocalizableForm, locale);
-  const fields = uniqueFields((validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toFieldError(e, titles, localized)));
-  const names = fields.map((f) => `${f.label} (${f.field}): ${f.message}`).join('; ');
-  throw new AppError('BAD_REQUEST', `The form "${form.key}" has invalid fields: ${names}`, fields);
+  const language: Locale = isLocale(locale) ? locale : 'en';
+  const t = translator(language);
+  const localized = localizeFormSchema({ schema: form.schema, i18n: form.i18n } as LocalizableForm, language);
+  // Listed in the order the form shows its fields, as a person reads it (ajv reports by schema keyword).
+  const shown = fieldOrder(form.schema, form.uiSchema);
+  const place = (field: string) => shown.indexOf(field.split('.')[0]!) >>> 0;
+  const refused = (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => toFieldError(e, localized, form.uiSchema, language))
+    .sort((a, b) => place(a.field.field) - place(b.field.field));
+  const fields = uniqueFields(refused.map((r) => r.field));
+  const problems = [...new Set(refused.map((r) => r.sentence))].join('; ');
+  const title = form.title ? localizeFormTitle({ title: form.title, i18n: form.i18n }, language) || form.key : form.key;
+  throw new AppError('BAD_REQUEST', t('valFormRefused', { form: title, problems }), fields);
 }
 
-function toFieldError(error: ErrorObject, titles: Record<string, string>, schema: JsonSchema): FieldError {
-  const segments = error.instancePath.split('/').filter(Boolean);
+/** The form's top-level fields in the order it shows them: its `ui:order`, then the rest as declared. */
+function fieldOrder(schema: JsonSchema, uiSchema: Record<string, unknown> | undefined): string[] {
+  const declared = topLevelFields(schema).map(([name]) => name);
+  const order = Array.isArray(uiSchema?.['ui:order']) ? (uiSchema['ui:order'] as unknown[]).filter((k): k is string => typeof k === 'string' && declared.includes(k)) : [];
+  return [...order, ...declared.filter((k) => !order.includes(k))];
+}
+
+/** One ajv error as a field error (its message names the field), and the sentence the summary gives it. */
+function toFieldError(error: ErrorObject, schema: JsonSchema, uiSchema: Record<string, unknown> | undefined, locale: Locale): { field: FieldError; sentence: string } {
+  const segments = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
   if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
   if (error.keyword === 'unevaluatedProperties') segments.push(String((error.params as { unevaluatedProperty: string }).unevaluatedProperty));
+  const at = fieldAt(schema, uiSchema, segments, locale);
   const field = segments.join('.') || '(form)';
-  const label = Object.hasOwn(titles, segments[0] ?? '') ? titles[segments[0]!]! : field;
   // A pattern the designer explained is refused in their words, in the caller's language.
   const explained = error.keyword === 'pattern' ? patternMessageAt(schema, error.schemaPath) : undefined;
-  const message = explained ?? (error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' || error.keyword === 'unevaluatedProperties' ? 'is not a field of this form' : (error.message ?? 'is invalid'));
-  return { field, label, message };
+  if (explained) return { field: { field, label: at.label, message: explained }, sentence: translator(locale)('valExplained', { field: at.label, message: explained }) };
+  const message = refusalText({ keyword: error.keyword, params: error.params as Record<string, unknown> }, at.label, at, locale);
+  return { field: { field, label: at.label, message }, sentence: message };
 }
 
 function uniqueFields(fields: FieldError[]): FieldError[] {

@@ -10,5 +10,7 @@ describe('samePath', () => {
 
   it.each(['//evil.example', '/\t/evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', '/'])('sends %j home', (back) => {
     expect(samePath(back)).toBe('/');
+    // or where the caller falls back to (sign-in: the inbox)
+    expect(samePath(back, '/inbox')).toBe('/inbox');
   });
 });

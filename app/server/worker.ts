@@ -14,6 +14,8 @@ import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } fr
 import { pruneCommandResults } from './services/idempotency';
 import { jobHints, untilJobHint } from './services/job-signal';
 import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from './services/outbox';
+import { inboxChanged } from './services/inbox-signal';
+import { notifyDueTasks, sweepNotificationEmails } from './services/notifications';
 import { runWebhookJob } from './services/webhooks';
 
 export interface WorkerOptions {
@@ -41,6 +43,12 @@ export interface WorkerOptions {
   maxTimerStartsPerMinute?: number;
   /** How often the loop vacuums and analyses an embedded PGlite database (no autovacuum there); default 10 minutes. */
   vacuumEveryMs?: number;
+  /**
+   * The app's public origin (BETTER_AUTH_URL): set, the loop notifies assignees of tasks due
+   * tomorrow or overdue and queues the notifications' e-mails (notifications.ts), every
+   * `notifyEveryMs` (default a minute).
+   */
+  notifications?: { appUrl: string; everyMs?: number };
   onError?: (error: unknown) => void;
 }
 
@@ -68,6 +76,8 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
     else if (job.kind === 'webhook') {
       if (webhookSender) await runWebhookJob(db, job, id, webhookSender, webhookTimeout);
     } else if (connector && hasInstance(job)) count(`service.${await runServiceJob(db, job, id, connector)}`);
+    // A timer or a service job may have created, cancelled or moved tasks: live inboxes look again.
+    if (job.kind !== 'webhook' && job.tenantId) inboxChanged(job.tenantId);
   };
   const tick = async () => {
     // The lease outlasts the longest connector call (HTTP: 60 s at most), so a slow call is not taken twice.
@@ -115,6 +125,7 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
   let pruned = 0;
   // The first pass comes one period after the start, not while the app is starting.
   let vacuumed = Date.now();
+  let notified = 0;
   const sweep = heldMailSweep(db, options);
   const loop = async () => {
     while (running) {
@@ -125,7 +136,8 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
       const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
       // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
       const vacuum = Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS) ? ((vacuumed = Date.now()), vacuumEmbedded(db)) : Promise.resolve(false);
-      current = Promise.all([prune, vacuum]).then(() => worker.tick()).then(
+      const notifying = options.notifications && Date.now() - notified > (options.notifications.everyMs ?? NOTIFY_EVERY_MS) ? ((notified = Date.now()), notifyPass(db, options.notifications.appUrl)) : Promise.resolve(0);
+      current = Promise.all([prune, vacuum, notifying.catch((error: unknown) => options.onError?.(error))]).then(() => worker.tick()).then(
         (n) => (ran = n),
         (error: unknown) => options.onError?.(error),
       );
@@ -171,4 +183,13 @@ function heldMailSweep(db: Executor, options: WorkerOptions) {
       await pass;
     },
   };
+}
+
+/** How often a loop looks for due and overdue tasks and queues notification e-mails. */
+const NOTIFY_EVERY_MS = 60_000;
+
+/** One pass of the notifications' housekeeping: due tomorrow and overdue, then their e-mails (a batch). */
+async function notifyPass(db: Executor, appUrl: string): Promise<number> {
+  await notifyDueTasks(db);
+  return sweepNotificationEmails(db, appUrl);
 }

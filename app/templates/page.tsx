@@ -10,13 +10,12 @@ import { localize } from '@/engine';
 import { DiagramViewLoader } from '../_components/diagram/diagram-view-loader';
 import { PackFileImport, TemplateImport } from '../_components/template-import';
 import { TemplateUpgrade } from '../_components/template-upgrade';
-import { signedInPage, unlessForbidden } from '../server/page-helpers';
+import { pageData, signedInPage } from '../server/page-helpers';
 
 export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ pack?: string; welcome?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
-  const library = await unlessForbidden(caller.template.library());
-  if (library === null) return <div className="notice error">{t('templatesDesignersOnly')}</div>;
+  const library = await pageData(caller.template.library());
   const chosen = library.find((p) => p.key === params.pack) ?? library[0];
   if (params.pack !== undefined && chosen?.key !== params.pack) notFound();
   const [origins, directory] = await Promise.all([caller.template.origins(), caller.member.directory()]);

@@ -66,6 +66,7 @@ class Writer {
     main.set('trellis:version', d.version);
     if (d.startableBy?.groups?.length) main.set('trellis:startableBy', d.startableBy.groups.join(', '));
     if (d.startableBy?.roles?.length) main.set('trellis:startableByRoles', d.startableBy.roles.join(', '));
+    if (d.summary?.length) main.set('trellis:summary', d.summary.join(', '));
     if (d.description !== undefined) {
       main.documentation = [this.create('bpmn:Documentation', { text: typeof d.description === 'string' ? d.description : (d.description.en ?? Object.values(d.description)[0]) })];
       if (typeof d.description !== 'string') this.translations(main, d.description, 'description');

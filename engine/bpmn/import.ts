@@ -189,6 +189,9 @@ class Importer {
       const v = text(main, k);
       if (v) definition[k] = v;
     }
+    // trellis:summary="vendor, amount": the variables that sum a case up (the schema below checks each name).
+    const summary = textList(main, 'summary');
+    if (summary.length > 0) definition.summary = summary;
     // trellis:startableBy="accounting, sales" (departments), trellis:startableByRoles="designer" (roles)
     const [startGroups, startRoles] = [textList(main, 'startableBy'), textList(main, 'startableByRoles')];
     if (startGroups.length > 0 || startRoles.length > 0) {

@@ -14,7 +14,7 @@ export const trellisModdle = {
   prefix: 'trellis',
   xml: { tagAlias: 'lowerCase' },
   types: [
-    { name: 'ProcessProps', isAbstract: true, extends: ['bpmn:Process'], properties: [attr('key'), attr('version', 'Integer'), attr('category'), attr('startForm'), attr('startableBy'), attr('startableByRoles'), attr('businessKey')] },
+    { name: 'ProcessProps', isAbstract: true, extends: ['bpmn:Process'], properties: [attr('key'), attr('version', 'Integer'), attr('category'), attr('startForm'), attr('startableBy'), attr('startableByRoles'), attr('businessKey'), attr('summary')] },
     {
       name: 'UserTaskProps',
       isAbstract: true,

@@ -10,7 +10,7 @@ import { processDefinitionSchema, type ProcessDefinition, type ProcessDefinition
 /** Keys first, in this order; then any others alphabetically; then the bulky lists last. */
 const HEAD = [
   '$schema', 'formatVersion', 'key', 'version', 'processId', 'id', 'type', 'kind', 'name', 'description', 'documentation', 'category',
-  'startForm', 'startableBy', 'businessKey', 'source', 'target', 'attachedTo', 'cancelActivity', 'interrupting', 'triggeredByEvent', 'condition', 'default',
+  'startForm', 'startableBy', 'businessKey', 'summary', 'source', 'target', 'attachedTo', 'cancelActivity', 'interrupting', 'triggeredByEvent', 'condition', 'default',
 ];
 const TAIL = ['multiInstance', 'elements', 'flows', 'artifacts', 'lanes', 'collaboration', 'pools', 'diagrams', 'importIssues'];
 /** Maps whose entry order is meaningful (evaluated in order). */

@@ -485,6 +485,11 @@ export const processDefinitionSchema = z.strictObject({
   startableBy: startableBySchema.optional(),
   /** FEEL expression over the start variables naming the instance for people, e.g. `invoiceNumber`. */
   businessKey: expression.optional(),
+  /**
+   * The variables that sum a case up for people (e.g. vendor, amount): the inbox shows them beside
+   * each task, the task page at its top, and search finds tasks and instances by them.
+   */
+  summary: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a variable name')).max(8).optional(),
   elements: z.array(elementSchema).min(1).max(2_000),
   flows: z.array(sequenceFlowSchema).max(5_000),
   /** The BPMN id of the process, when it is not the key (kept for a faithful export). */

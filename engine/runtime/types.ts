@@ -153,6 +153,8 @@ type EffectBody =
        * process variables): present only when the task has inputs.
        */
       inputs?: Variables;
+      /** The process's summary fields (definition `summary`) from the variables the task is created with: present only when the process declares some. */
+      summary?: Record<string, unknown>;
     }
   /** The task of a user task left other than by its completion (terminated, interrupted). */
   | { type: 'cancelTask'; elementId: string; loopIndex?: number }

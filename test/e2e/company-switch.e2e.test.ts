@@ -68,7 +68,7 @@ const { shot, signInAs } = appInBrowser({
 async function inboxKeys(): Promise<string[]> {
   const rows = page.locator('tr[data-task-id]');
   const keys: string[] = [];
-  for (let i = 0; i < (await rows.count()); i++) keys.push(((await rows.nth(i).locator('td').nth(3).textContent()) ?? '').trim());
+  for (let i = 0; i < (await rows.count()); i++) keys.push(((await rows.nth(i).locator('[data-reference]').textContent()) ?? '').trim());
   return keys;
 }
 

@@ -73,6 +73,8 @@ let attachmentId = '';
 
 describe('an expense claim with receipts', () => {
   it('is built from nothing in the form designer, previewed in both languages, and published', async () => {
+    // A designer's top bar holds more links (two lines at 1280 px): a taller window keeps the palette and the fields in view for the drag.
+    await page.setViewportSize({ width: 1280, height: 1100 });
     await signInAs('Hoàng Thu Trang');
     await page.goto(`${app.url}/forms`);
     await page.getByRole('link', { name: 'New form' }).click();

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { decisions, delegations, emailOutbox, groups, invitations, jobs, memberships, processDefinitions, processDrafts, processScenarios, tasks, templateOrigins, tenants, users } from '@/db/schema';
+import { decisions, delegations, emailOutbox, savedViews, groups, invitations, jobs, memberships, processDefinitions, processDrafts, processScenarios, tasks, templateOrigins, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -165,15 +165,52 @@ const matrix: Record<string, Row> = {
   },
 
   // Start variables that fail the start form: BAD_REQUEST after the who-may-start check, no instance.
+  // Comments: whoever may open the case reads them (admins, auditors, the requester, those offered a task); auditors post none.
+  'collab.comments': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'collab.files': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'collab.mentionable': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'collab.comment': { access: 'member', input: (f) => ({ taskId: f.taskId, body: 'Nhờ chị kiểm tra giúp' }), deny: { ...theirs, auditor: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // The bell and its settings: each member's own.
+  'collab.notifications': { access: 'member' },
+  'collab.unread': { access: 'member' },
+  'collab.bell': { access: 'member' },
+  'collab.markRead': { access: 'member', input: () => ({ ids: 'all' }) },
+  'collab.notificationSettings': { access: 'member' },
+  'collab.setNotificationSettings': { access: 'member', input: () => ({ settings: [{ kind: 'overdue', app: true, email: false }] }) },
+
   'instance.start': { access: 'worker', input: () => ({ definitionKey: 'access-check', variables: { reference: 42 } }), deny: theirs },
   // Admins and auditors read every instance; others those they started or have a task in.
   'instance.get': { access: 'member', input: (f) => ({ id: f.instanceId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
   // The admin, or the initiator (Ngọc, not a persona here: see cross-company.test.ts).
   'instance.cancel': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).id, reason: 'Nhập trùng' }), deny: { ...theirs, designer: 'FORBIDDEN', staff: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
 
+  // The runner's lists: what one may start, what one started (each their own), and the company's instances —
+  // admins, auditors and department managers (the designer manages data, the stranger IT); staff who manage none are refused.
+  'runner.startable': { access: 'member', input: () => ({ q: 'hoa don' }) },
+  'runner.requests': { access: 'member', input: () => ({ limit: 10 }) },
+  'runner.instances': { access: 'member', input: () => ({ limit: 10 }), deny: { staff: 'FORBIDDEN' } },
+  'runner.instanceFilters': { access: 'member', deny: { staff: 'FORBIDDEN' } },
+
   'task.list': { access: 'member' },
-  // The task page: whoever may work the task, whoever completed it, and admins (who reassign tasks).
-  'task.get': { access: 'member', input: (f) => ({ id: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', auditor: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  // The inbox's lists, counts and filters: each member's own (another company's tasks are simply not in them).
+  'task.inbox': { access: 'member', input: () => ({ list: 'departments', q: 'hoa don', sort: 'priority' }) },
+  'task.counts': { access: 'member' },
+  'task.filterOptions': { access: 'member' },
+  // Saved views: each user's own; another's view is not found.
+  'task.views': { access: 'member' },
+  'task.saveView': { access: 'member', input: () => ({ name: 'Quá hạn', query: { list: 'mine', due: 'overdue', sort: 'due' } }) },
+  'task.deleteView': {
+    access: 'member',
+    input: async (f) => {
+      const [view] = await f.db.insert(savedViews).values({ tenantId: f.tenantId, userId: f.userId('staff'), name: `Matrix ${randomUUID()}`, query: { list: 'mine', sort: 'due' } }).returning({ id: savedViews.id });
+      return { id: view!.id };
+    },
+    deny: { otherAdmin: 'NOT_FOUND', auditor: 'NOT_FOUND', stranger: 'NOT_FOUND', designer: 'NOT_FOUND', admin: 'NOT_FOUND' },
+  },
+  // Bulk claim: auditors may not; each task is checked as one claim and reported in the result (never thrown).
+  'task.claimMany': { access: 'worker', input: async (f) => ({ ids: [(await f.freshInstance()).taskId] }) },
+  // The task page: whoever may work the task, whoever completed it, admins (who reassign tasks), and — to read — whoever may open its case (auditors).
+  'task.get': { access: 'member', input: (f) => ({ id: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
   // A submission that fails the task's form: BAD_REQUEST for whoever may complete it, nothing changes.
   'task.complete': { access: 'worker', input: (f) => ({ id: f.taskId, data: { decision: 'maybe' } }), deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
 

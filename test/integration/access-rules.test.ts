@@ -247,6 +247,6 @@ describe('instance.get', () => {
   it('admins, auditors, the initiator and whoever has a task in it read it; other staff are refused', async () => {
     const { id } = await (await as(demo.ngoc)).instance.start({ definitionKey: 'leave-request', variables: { reason: 'Khám sức khỏe' } });
     for (const who of [ADMIN, AUDITOR, demo.ngoc, 'mai.le@senvang.example']) expect((await (await as(who)).instance.get({ id })).businessKey).toBe('Khám sức khỏe');
-    await expect((await as(demo.tuan)).instance.get({ id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: `Process instance "${id}" is not yours to read: you did not start it and none of its tasks was offered to you.` });
+    await expect((await as(demo.tuan)).instance.get({ id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'The “Leave request” process you asked for is not yours to see: you did not start it and none of its tasks was offered to you.' });
   });
 });

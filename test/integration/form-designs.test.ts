@@ -80,14 +80,14 @@ describe('a form built in the designer', () => {
     expect(await refusal(designer.form.publish({ design: expenseClaim(), baseVersion: null }))).toMatchObject({ code: 'CONFLICT', message: 'The company already has a form “expense-claim”; open it instead.' });
     const row = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'expense-claim'))))[0]!;
     const lines = [{ date: '2026-12-01', category: 'travel', amount: 12_000_000 }];
-    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000 }, 'vi')).toThrow(/Lý do ngoại lệ \(reason\)/);
+    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000 }, 'vi')).toThrow('Lý do ngoại lệ là trường bắt buộc');
     expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000, reason: 'Hội nghị khách hàng ở Đà Nẵng' }, 'vi')).toMatchObject({ reason: 'Hội nghị khách hàng ở Đà Nẵng' });
     // below the threshold the reason is no field of the form: a stale one is refused, not kept
     const small = [{ date: '2026-12-01', category: 'travel', amount: 400_000 }, { date: '2026-12-02', category: 'meals', amount: 500_000 }];
-    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines: small, total: 900_000, reason: 'cũ' }, 'en')).toThrow(/reason.*is not a field of this form/);
+    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines: small, total: 900_000, reason: 'cũ' }, 'en')).toThrow('Reason for exception is not a field of this form');
     expect(validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines: small }, 'en')).toMatchObject({ total: 900_000 });
     // the total is the server's sum of the lines, whatever a client sends: a small total over large lines still asks for the reason
-    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 1 }, 'en')).toThrow(/Reason for exception \(reason\)/);
+    expect(() => validateSubmission(row, { employee: 'lan.nguyen@senvang.example', lines, total: 1 }, 'en')).toThrow('Reason for exception is required');
   });
 
   it('is pinned by the process version published with it: a running task keeps its version after the designer publishes the next, a process published after takes the new one', async () => {
@@ -116,9 +116,9 @@ describe('a form built in the designer', () => {
     expect(await fields(later.taskIds[0]!)).toContain('project');
     const lines = [{ date: '2026-12-01', category: 'travel', amount: 400_000 }];
     // the running task takes what version 1 asks, and refuses version 2's field
-    expect((await refusal(ngoc.task.complete({ id: running.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', project: 'Đà Nẵng', lines } }))).message).toMatch(/project.*is not a field of this form/);
+    expect((await refusal(ngoc.task.complete({ id: running.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', project: 'Đà Nẵng', lines } }))).message).toContain('project is not a field of this form');
     await ngoc.task.complete({ id: running.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', lines } });
-    expect((await refusal(ngoc.task.complete({ id: later.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', lines } }))).message).toMatch(/Project \(project\): is required/);
+    expect((await refusal(ngoc.task.complete({ id: later.taskIds[0]!, data: { employee: 'ngoc.bui@senvang.example', lines } }))).message).toContain('Project is required');
   });
 
   it('a person field takes a member of the company and a department field one of its departments; others are refused naming the field, in the caller’s language', async () => {
@@ -176,8 +176,8 @@ describe('a form built in the designer', () => {
     };
     expect(await (await as(DESIGNER)).form.publish({ design, baseVersion: null })).toEqual({ key: 'vendor-registration', version: 1 });
     const row = (await handle.db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, 'vendor-registration'))))[0]!;
-    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'vi')).toThrow('Mã số thuế (taxCode): Mã số thuế gồm 10 hoặc 13 chữ số');
-    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'en')).toThrow('Tax code (taxCode): Write the tax code as 10 or 13 digits');
+    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'vi')).toThrow('Mã số thuế: Mã số thuế gồm 10 hoặc 13 chữ số');
+    expect(() => validateSubmission(row, { taxCode: '0312-ABC' }, 'en')).toThrow('Tax code: Write the tax code as 10 or 13 digits');
     expect(validateSubmission(row, { taxCode: '0312345678' }, 'vi')).toEqual({ taxCode: '0312345678' });
   });
 

@@ -76,7 +76,7 @@ export default function DiagramView({ definition, locale, label, marks, markerFa
           {t('designerCannotDraw', { reason: error })}
         </p>
       )}
-      <div ref={container} className="diagram-view" role="img" aria-label={label} data-testid="diagram-view" />
+      <div ref={container} className="diagram-view" role="figure" aria-label={label} data-testid="diagram-view" />
     </>
   );
 }

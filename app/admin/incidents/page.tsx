@@ -7,14 +7,13 @@ import { keySchema, localize } from '@/engine/model/definition';
 import { RetryButton } from '../../_components/incident-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage, unlessForbidden } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<{ process?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
   const processKey = keySchema.safeParse(params.process).success ? params.process : undefined;
-  const all = await unlessForbidden(caller.incident.list());
-  if (all === null) return <div className="notice error">{t('incidentsAdminsOnly')}</div>;
+  const all = await pageData(caller.incident.list());
   const incidents = processKey ? await caller.incident.list({ processKey }) : all;
   // The filter offers the processes that have incidents now.
   const processes = [...new Map(all.map((i) => [i.process.key, i.process.name])).entries()].sort(([a], [b]) => a.localeCompare(b));

@@ -8,12 +8,11 @@ import { memberRoles } from '../../server/services/members';
 import { localize } from '@/engine/model/definition';
 import { DepartmentEditor, DepartmentMembers, InviteForm, MemberRoleSelect, NewDepartmentForm, RemoveMemberButton, RevokeInvitationButton } from '../../_components/member-actions';
 import { formatDateTime } from '../../_i18n/format';
-import { signedInPage, unlessForbidden } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function MembersPage() {
   const { caller, actor, locale, t } = await signedInPage();
-  const data = await unlessForbidden(Promise.all([caller.member.list(), caller.department.list(), caller.invitation.list()]));
-  if (data === null) return <div className="notice error">{t('membersAdminsOnly')}</div>;
+  const data = await pageData(Promise.all([caller.member.list(), caller.department.list(), caller.invitation.list()]));
   const [members, departments, invitations] = data;
   const departmentName = (name: Parameters<typeof localize>[0]) => localize(name, locale) ?? '';
   const candidates = members.map((m) => ({ id: m.userId, label: `${m.displayName} (${m.email})` }));

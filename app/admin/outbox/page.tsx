@@ -9,15 +9,14 @@ import { emailStatuses, type EmailStatus } from '../../server/services/outbox';
 import { SendNowButton } from '../../_components/outbox-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage, unlessForbidden, isUuid } from '../../server/page-helpers';
+import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ after?: string; status?: string }> }) {
   const { caller, locale, t } = await signedInPage();
   const params = await searchParams;
   const status = (emailStatuses as readonly string[]).includes(params.status ?? '') ? (params.status as EmailStatus) : undefined;
   const after = isUuid(params.after) ? params.after : undefined;
-  const page = await unlessForbidden(caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) }));
-  if (page === null) return <div className="notice error">{t('outboxAdminsOnly')}</div>;
+  const page = await pageData(caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) }));
   const href = (query: { status?: EmailStatus; after?: string }) => {
     const search = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
     return `/admin/outbox${search.size ? `?${search}` : ''}`;

@@ -10,13 +10,12 @@ import { webhookEvents } from '../../server/services/webhooks';
 import { NewWebhookForm, RedeliverButton, RefreshButton, WebhookActions, WebhookSecrets } from '../../_components/webhook-actions';
 import { formatDateTime, readableUrl } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
-import { signedInPage, unlessForbidden, isUuid } from '../../server/page-helpers';
+import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ deliveries?: string }> }) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
-  const hooks = await unlessForbidden(caller.webhook.list());
-  if (hooks === null) return <div className="notice error">{t('webhooksAdminsOnly')}</div>;
+  const hooks = await pageData(caller.webhook.list());
   // Deliveries of a webhook of this list only: a deleted one's (or a stale link's) are simply not shown.
   let opened = isUuid(params.deliveries) ? hooks.find((h) => h.id === params.deliveries) : undefined;
   let deliveries: Awaited<ReturnType<typeof caller.webhook.deliveries>> = [];

@@ -3,14 +3,13 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { decisionSchema } from '@/engine/decisions/model';
 import { DecisionEditorLoader } from '../../_components/decision-editor/loader';
-import { orNotFound, signedInPage } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function DecisionPage({ params }: { params: Promise<{ key: string }> }) {
   const { caller, locale, t } = await signedInPage();
   const { key } = await params;
   if (!decisionSchema.shape.id.safeParse(key).success) notFound();
-  const opened = await orNotFound(caller.decision.get({ key }));
-  if ('forbidden' in opened) return <div className="notice error">{t('decisionsDesignersOnly')}</div>;
+  const opened = await pageData(caller.decision.get({ key }));
   return (
     <>
       <p>

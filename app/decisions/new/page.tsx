@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { decisionSchema } from '@/engine/decisions/model';
 import { DecisionEditorLoader } from '../../_components/decision-editor/loader';
-import { signedInPage, unlessForbidden } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function NewDecisionPage({ searchParams }: { searchParams: Promise<{ key?: string | string[] }> }) {
   const { caller, locale, t } = await signedInPage();
-  if ((await unlessForbidden(caller.decision.list())) === null) return <div className="notice error">{t('decisionsDesignersOnly')}</div>;
+  await pageData(caller.decision.list());
   // A key suggested by the process designer (a business rule task's table); anything else is ignored.
   const { key } = await searchParams;
   const suggested = typeof key === 'string' && decisionSchema.shape.id.safeParse(key).success ? key : '';

@@ -3,14 +3,13 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { keySchema } from '@/engine/model/definition';
 import { FormDesigner } from '../../_components/form-designer/form-designer';
-import { orNotFound, signedInPage } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function FormDesignerPage({ params }: { params: Promise<{ key: string }> }) {
   const { caller, locale, t } = await signedInPage();
   const { key } = await params;
   if (!keySchema.safeParse(key).success) notFound();
-  const opened = await orNotFound(caller.form.design({ key }));
-  if ('forbidden' in opened) return <div className="notice error">{t('formsDesignersOnly')}</div>;
+  const opened = await pageData(caller.form.design({ key }));
   return (
     <>
       <p>

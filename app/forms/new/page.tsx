@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { keySchema } from '@/engine/model/definition';
 import { NewForm } from '../../_components/form-designer/new-form';
-import { signedInPage, unlessForbidden } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function NewFormPage({ searchParams }: { searchParams: Promise<{ key?: string | string[] }> }) {
   const { caller, locale, t } = await signedInPage();
-  if ((await unlessForbidden(caller.form.list())) === null) return <div className="notice error">{t('formsDesignersOnly')}</div>;
+  await pageData(caller.form.list());
   // A key suggested by the process designer (a user task's form); anything else is ignored.
   const { key } = await searchParams;
   const suggested = typeof key === 'string' && keySchema.safeParse(key).success ? key : '';

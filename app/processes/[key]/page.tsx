@@ -7,14 +7,13 @@ import { notFound } from 'next/navigation';
 import { keySchema, localize, type LocalizedText } from '@/engine/model/definition';
 import { DesignerLoader } from '../../_components/designer/designer-loader';
 import { formatDateTime } from '../../_i18n/format';
-import { orNotFound, signedInPage } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function ProcessDesignerPage({ params }: { params: Promise<{ key: string }> }) {
   const { caller, locale, t } = await signedInPage();
   const { key } = await params;
   if (!keySchema.safeParse(key).success) notFound();
-  const process = await orNotFound(caller.process.get({ key }));
-  if ('forbidden' in process) return <div className="notice error">{t('processesDesignersOnly')}</div>;
+  const process = await pageData(caller.process.get({ key }));
   const definition = process.draft?.content ?? process.latest?.definition;
   const departments = (await caller.process.departments()).map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }));
   // For the pickers: the company's forms, and the processes a call activity may start.

@@ -2,12 +2,11 @@
 import Link from 'next/link';
 import { localize } from '@/engine/model/definition';
 import { NewProcessForm } from '../../_components/designer/new-process';
-import { signedInPage, unlessForbidden } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function NewProcessPage() {
   const { caller, locale, t } = await signedInPage();
-  const departments = await unlessForbidden(caller.process.departments());
-  if (departments === null) return <div className="notice error">{t('processesDesignersOnly')}</div>;
+  const departments = await pageData(caller.process.departments());
   return (
     <>
       <p>

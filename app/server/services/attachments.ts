@@ -15,7 +15,7 @@ import { attachmentRefs, hasAttachmentField, MAX_ATTACHMENT_REFS, replaceRefs, t
 import type { JsonSchema } from '@/engine';
 import { localize } from '@/engine/model/definition';
 import type { Executor } from '@/db/client';
-import { attachments, memberships, tasks } from '@/db/schema';
+import { attachments, memberships, processInstances, tasks, users } from '@/db/schema';
 import { translator } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { formatBytes } from '../body-limit';
@@ -296,7 +296,48 @@ export async function linkAttachments(db: Executor, actor: Actor, ids: readonly 
 /** The files of an instance (its readers see them with its data). */
 export async function instanceAttachments(db: Executor, actor: Actor, instanceId: string) {
   return db
-    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType })
+    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType, uploadedBy: users.displayName, createdAt: attachments.createdAt, viaForm: sql<boolean>`${attachments.taskId} is not null or ${attachments.definitionKey} is not null` })
     .from(attachments)
-    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, instanceId)));
+    .innerJoin(users, eq(users.id, attachments.uploadedBy))
+    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, instanceId)))
+    .orderBy(attachments.createdAt);
+}
+
+/** Most bytes the files attached to one case (not through a form) may take together: ten files at the largest. */
+export function caseBytes(limits: AttachmentLimits): number {
+  return limits.fileBytes * 10;
+}
+
+/**
+ * Attaches a file to a case (an instance), beside its comments rather than in a form's field:
+ * whoever may open the case may add one (auditors read only), within the file limits and the case's
+ * room. It is part of the case at once (its readers download it; readAttachment).
+ */
+export async function uploadCaseFile(db: Executor, actor: Actor, input: { instanceId: string; name: string; bytes: Uint8Array }, limits: AttachmentLimits, store: AttachmentStore): Promise<AttachmentRef> {
+  const t = translator(actor.locale);
+  const name = cleanFileName(input.name);
+  if (!name) throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [{ field: 'name', label: 'name', message: t('fileErrNameMissing') }]);
+  if (input.bytes.length === 0) throw new AppError('BAD_REQUEST', t('fileErrEmpty', { name }));
+  if (input.bytes.length > limits.fileBytes) throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, { details: { httpStatus: 413 } });
+  if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('fileErrCaseReadOnly'));
+  if (!isUuid(input.instanceId)) throw new AppError('NOT_FOUND', t('notFound'));
+  const type = await sniffMediaType(input.bytes);
+  if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
+  const id = randomUUID();
+  const content = await store.put(id, input.bytes);
+  try {
+    await db.transaction(async (tx) => {
+      // The instance locked: two uploads at once cannot both fit the last of the case's room.
+      const [instance] = await tx.select({ id: processInstances.id }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId))).for('update');
+      if (!instance) throw new AppError('NOT_FOUND', t('notFound'));
+      if (!(await mayReadInstanceById(tx, actor, input.instanceId))) throw new AppError('FORBIDDEN', t('errCommentNotYours'));
+      const used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, input.instanceId), isNull(attachments.taskId)));
+      if (used + input.bytes.length > caseBytes(limits)) throw new AppError('BAD_REQUEST', t('fileErrCaseFull', { limit: formatBytes(caseBytes(limits)) }), undefined, { details: { httpStatus: 413 } });
+      await tx.insert(attachments).values({ id, tenantId: actor.tenantId, uploadedBy: actor.userId, name, mediaType: type, size: input.bytes.length, sha256: createHash('sha256').update(input.bytes).digest('hex'), storage: store.kind, content, instanceId: input.instanceId, linkedAt: sql`now()` });
+    });
+  } catch (error) {
+    await store.remove(id);
+    throw error;
+  }
+  return { id, name, size: input.bytes.length, type };
 }

@@ -17,6 +17,8 @@ import { businessKeyOf, mayStart, processOf, startRefusal } from './definitions'
 import { initiatorFor, withInitiator } from './initiator';
 import { peopleOf, resolvePeople, taskCreatedData, type StaffedEffect } from './task-people';
 import { checkMessageTo, checkStart, refusedSenders, signalReach } from './sending';
+import { instanceSearchText, searchVector, taskSearchText } from './search';
+import { notify } from './notifications';
 
 export interface EffectScope {
   tenantId: string;
@@ -64,6 +66,8 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
   };
 
   const audit: AuditRow[] = [...leadingAudit];
+  /** Tasks the process gave someone by name: they are notified (notifications.ts). */
+  const assigned: { id: string; assigneeId: string; name: unknown }[] = [];
   const newJobs: (typeof jobs.$inferInsert)[] = [];
   const inScope = (s: string | undefined) => (s === undefined ? isNull(tasks.scope) : eq(tasks.scope, s));
   for (const e of effects) {
@@ -93,8 +97,12 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
           scope: e.scope ?? null,
           createdBy: scope.actorId,
           excludedUserIds: e.excludedUsers ?? [],
+          priority: e.priority,
+          summary: e.summary ? Object.entries(e.summary) : null,
+          search: searchVector(taskSearchText(e)) as never,
         });
         audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
+        if (people.assigneeId) assigned.push({ id, assigneeId: people.assigneeId, name: e.name });
         break;
       }
       case 'audit':
@@ -178,6 +186,7 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
   await flushTasks();
   if (newJobs.length > 0) await tx.insert(jobs).values(newJobs);
   if (audit.length > 0) await appendAudit(tx, audit);
+  await notify(tx, assignedNotifications(scope, assigned));
   if (!followUps) await driveFollowUps(tx, scope.actorId, queue);
   return taskIds;
 }
@@ -394,7 +403,7 @@ async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEve
   const [owner] = by ? [{ id: by.userId }] : def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
   const [instance] = await tx
     .insert(processInstances)
-    .values({ tenantId, definitionId: def.id, businessKey: businessKeyOf(def.definition, variables), status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
+    .values({ tenantId, definitionId: def.id, businessKey: businessKeyOf(def.definition, variables), search: searchVector(instanceSearchText(def.definition, businessKeyOf(def.definition, variables), variables)) as never, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
     .returning({ id: processInstances.id });
   const actorId = by?.userId ?? null;
   const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables } };
@@ -484,6 +493,7 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
       tenantId: parent.tenantId,
       definitionId: def.id,
       businessKey: businessKeyOf(def.definition, e.variables),
+      search: searchVector(instanceSearchText(def.definition, businessKeyOf(def.definition, e.variables), e.variables)) as never,
       status: result.state.status,
       outcome: result.state.outcome ?? null,
       state: result.state,
@@ -549,4 +559,11 @@ async function cancelScope(tx: Executor, instanceId: string, scope: string) {
   await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
   await tx.update(jobs).set(CANCELLED_JOB).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), inside(jobs.scope)));
   await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, instanceId), inside(subscriptions.scope)));
+}
+
+/** "Assigned to you" for each task given to someone other than whoever caused the step (one's own next task is no news). */
+export function assignedNotifications(scope: Pick<EffectScope, 'tenantId' | 'instanceId' | 'actorId'>, assigned: { id: string; assigneeId: string; name: unknown }[]) {
+  return assigned
+    .filter((a) => a.assigneeId !== scope.actorId)
+    .map((a) => ({ tenantId: scope.tenantId, userId: a.assigneeId, kind: 'assigned' as const, key: `assigned:${a.id}`, taskId: a.id, instanceId: scope.instanceId, actorId: scope.actorId, data: { task: a.name } }));
 }

@@ -1,10 +1,11 @@
 /** Starting and reading process instances. Every command runs in one transaction. */
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
-import { auditEvents, jobs, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
+import { auditEvents, groups, jobs, memberships, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
+import { localize, type LocalizedText } from '@/engine/model/definition';
 import type { Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
@@ -18,8 +19,9 @@ import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { NOW_MS } from './audit';
 import { endInstance, instanceToEnd } from './incidents';
-import { mayWork } from './tasks';
+import { isCandidate } from './tasks';
 import { planStep, writeStep } from './step-writer';
+import { instanceSearchText, searchVector } from './search';
 import { applyEffects, dbNow } from './effects';
 
 export interface StartInput {
@@ -77,7 +79,7 @@ async function startInOneStatement(db: Executor, actor: Actor, input: StartInput
   if (files.length > 0) return null;
   const instanceId = randomUUID();
   const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
-  const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId }, result.state, result.effects, [{ ...started, instanceId }]);
+  const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId, search: instanceSearchText(def.definition, businessKey, result.state.variables) }, result.state, result.effects, [{ ...started, instanceId }]);
   if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
   return { id: instanceId, status: result.state.status, taskIds: plan.taskIds };
 }
@@ -92,6 +94,7 @@ async function startInTransaction(db: Executor, actor: Actor, input: StartInput)
         tenantId: actor.tenantId,
         definitionId: def.id,
         businessKey,
+        search: searchVector(instanceSearchText(def.definition, businessKey, result.state.variables)) as never,
         status: result.state.status,
         outcome: result.state.outcome ?? null,
         state: result.state,
@@ -186,7 +189,37 @@ async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, i
     .select({ assigneeId: tasks.assigneeId, candidateGroups: tasks.candidateGroups, candidateUserIds: tasks.candidateUserIds, candidateRole: tasks.candidateRole, completedBy: tasks.completedBy })
     .from(tasks)
     .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instanceId)));
-  return rows.some((t) => t.completedBy === actor.userId || mayWork(actor, t));
+  // Offered to them — assigned, or to one of their departments (or them by name) whoever has claimed it since — or completed by them.
+  return rows.some((t) => t.completedBy === actor.userId || t.assigneeId === actor.userId || isCandidate(actor, t));
+}
+
+/**
+ * The departments (by key) and people (by address) the history's task.created rows name, with
+ * their names in the company: a department deleted since, or an address nobody has, stays as it was.
+ */
+async function namesInHistory(db: Executor, tenantId: string, history: { type: string; data: Record<string, unknown> }[]) {
+  const keys = new Set<string>();
+  const addresses = new Set<string>();
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  for (const e of history) {
+    if (e.type !== 'task.created') continue;
+    for (const k of strings(e.data.candidateGroups)) keys.add(k);
+    for (const a of [...strings([e.data.assignee]), ...strings(e.data.candidateUsers)]) if (a.includes('@')) addresses.add(a.trim().toLowerCase());
+  }
+  const [departmentRows, peopleRows] = await Promise.all([
+    keys.size === 0 ? [] : db.select({ key: groups.key, name: groups.name }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.key, [...keys]))),
+    addresses.size === 0
+      ? []
+      : db
+          .select({ email: users.email, name: users.displayName })
+          .from(memberships)
+          .innerJoin(users, eq(users.id, memberships.userId))
+          .where(and(eq(memberships.tenantId, tenantId), inArray(sql`lower(${users.email})`, [...addresses]))),
+  ]);
+  return {
+    departments: Object.fromEntries(departmentRows.map((d) => [d.key, d.name])) as Record<string, LocalizedText>,
+    people: Object.fromEntries(peopleRows.map((p) => [p.email.toLowerCase(), p.name])) as Record<string, string>,
+  };
 }
 
 /** An instance with its tasks and history, if it belongs to the actor's company. */
@@ -211,7 +244,11 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
-  if (!(await mayReadInstance(db, actor, id, initiatorOf(row.variables)))) throw new AppError('FORBIDDEN', `Process instance "${id}" is not yours to read: you did not start it and none of its tasks was offered to you.`);
+  if (!(await mayReadInstance(db, actor, id, initiatorOf(row.variables)))) {
+    // Named by its process, in the caller's language: an id tells a person nothing.
+    const process = localize(row.definition.name, actor.locale) ?? row.definition.key;
+    throw new AppError('FORBIDDEN', translator(actor.locale)('instanceNotYoursNamed', { process }));
+  }
 
   const [taskRows, history, dataForms, failedJobs] = await Promise.all([
     db
@@ -233,6 +270,7 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .from(jobs)
       .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook'))),
   ]);
+  const { departments, people } = await namesInHistory(db, actor.tenantId, history);
   const { variables: state, definition, parentId, parentElementId, ...rest } = row;
   const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
   return {
@@ -252,6 +290,10 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     dataForms,
     tasks: taskRows,
     history,
+    /** Names of the departments the history mentions, by key (a task created for them): the history speaks names, not keys. */
+    departments,
+    /** Names of the people the history mentions by address (a task's assignee or candidates), by lower-case address. */
+    people,
     failedJobs,
     /** Open incident: the engine stopped the instance, or a job of a running one used up its retries (incident.list). */
     hasIncident: rest.status === 'incident' || (rest.status === 'active' && failedJobs.length > 0),

@@ -22,6 +22,7 @@ import type { auditEvents } from '@/db/schema';
 import { chainEvent, type AuditChain } from './audit';
 import { peopleOf, taskCreatedData, type StaffedEffect } from './task-people';
 import { jobsCommitted } from './job-signal';
+import { taskSearchText } from './search';
 import { webhookEventOf, webhookJobsFrom } from './webhooks';
 
 type AuditRow = typeof auditEvents.$inferInsert;
@@ -56,7 +57,7 @@ export interface StepContext {
 
 /** How the instance row is written: a new instance, or a step guarded by what was read. */
 export type InstanceWrite =
-  | { kind: 'insert'; definitionId: string; businessKey: string | null; startedBy: string }
+  | { kind: 'insert'; definitionId: string; businessKey: string | null; startedBy: string; /** Folded search text (search.ts). */ search: string }
   | { kind: 'update'; version: number; auditHead: string | null };
 
 export interface StepPlan {
@@ -101,7 +102,7 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         const id = randomUUID();
         const people = peopleOf(e);
         plan.taskIds.push(id);
-        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, assignee_id: people.assigneeId, candidate_groups: e.candidateGroups, candidate_user_ids: people.candidateUserIds, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
+        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, assignee_id: people.assigneeId, candidate_groups: e.candidateGroups, candidate_user_ids: people.candidateUserIds, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, priority: e.priority, summary: e.summary ? Object.entries(e.summary) : null, search: taskSearchText(e), loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
         audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
         break;
       }
@@ -173,8 +174,8 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
   const ended = `case when ${status} = 'completed' then now() end`;
   const parts: string[] = [];
   if (plan.instance.kind === 'insert') {
-    parts.push(`moved as (insert into process_instances (id, tenant_id, definition_id, business_key, status, outcome, state, started_by, audit_head, ended_at)
-      values (${id}, ${tenant}, ${p(plan.instance.definitionId, 'uuid')}, ${p(plan.instance.businessKey, 'text')}, ${status}, ${p(plan.state.outcome ?? null, 'text')}, ${json(plan.state)}, ${p(plan.instance.startedBy, 'uuid')}, ${p(head, 'text')}, ${ended}) returning id)`);
+    parts.push(`moved as (insert into process_instances (id, tenant_id, definition_id, business_key, status, outcome, state, started_by, audit_head, ended_at, search)
+      values (${id}, ${tenant}, ${p(plan.instance.definitionId, 'uuid')}, ${p(plan.instance.businessKey, 'text')}, ${status}, ${p(plan.state.outcome ?? null, 'text')}, ${json(plan.state)}, ${p(plan.instance.startedBy, 'uuid')}, ${p(head, 'text')}, ${ended}, to_tsvector('simple', ${p(plan.instance.search, 'text')})) returning id)`);
   } else {
     parts.push(`moved as (update process_instances set state = ${json(plan.state)}, status = ${status}, outcome = ${p(plan.state.outcome ?? null, 'text')}, version = version + 1, audit_head = ${p(head, 'text')}, ended_at = ${ended}
       where id = ${id} and version = ${p(plan.instance.version, 'int4')} and status = 'active' and audit_head is not distinct from ${p(plan.instance.auditHead, 'text')} returning id)`);
@@ -209,10 +210,18 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
     if (plan.cancelAll) parts.push(`closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`);
   }
   if (plan.tasks.length > 0) {
-    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, assignee_id, candidate_groups, candidate_user_ids, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids)
-      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, r.assignee_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_user_ids, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}, coalesce(r.excluded_user_ids, '{}')
-      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, assignee_id uuid, candidate_groups text[], candidate_user_ids uuid[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text, excluded_user_ids uuid[])
+    parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, assignee_id, candidate_groups, candidate_user_ids, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids, priority, summary, search)
+      select r.id, ${tenant}, ${id}, r.element_id, r.name, r.form_id, r.assignee_id, coalesce(r.candidate_groups, '{}'), coalesce(r.candidate_user_ids, '{}'), coalesce(r.candidate_role, 'member'), r.due_date, coalesce(r.loop_index, -1), r.loop_item, r.scope, ${p(ctx.actorId, 'uuid')}, coalesce(r.excluded_user_ids, '{}'), r.priority, r.summary, to_tsvector('simple', coalesce(r.search, ''))
+      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, element_id text, name jsonb, form_id uuid, assignee_id uuid, candidate_groups text[], candidate_user_ids uuid[], candidate_role text, due_date date, loop_index int4, loop_item jsonb, scope text, excluded_user_ids uuid[], priority int4, summary jsonb, search text)
       where exists (select 1 from moved))`);
+  }
+  // "Assigned to you" for tasks given to someone other than whoever caused the step (effects.ts assignedNotifications).
+  if (plan.tasks.some((task) => task.assignee_id !== undefined && task.assignee_id !== ctx.actorId)) {
+    parts.push(`new_notifications as (insert into notifications (tenant_id, user_id, kind, key, task_id, instance_id, actor_id, data)
+      select ${tenant}, r.assignee_id, 'assigned', 'assigned:' || r.id::text, r.id, ${id}, ${p(ctx.actorId, 'uuid')}, jsonb_build_object('task', r.name)
+      from jsonb_to_recordset(${json(plan.tasks)}) as r(id uuid, assignee_id uuid, name jsonb)
+      where r.assignee_id is not null and r.assignee_id is distinct from ${p(ctx.actorId, 'uuid')} and exists (select 1 from moved)
+      on conflict do nothing)`);
   }
   if (plan.jobs.length > 0) {
     parts.push(`new_jobs as (insert into jobs (tenant_id, instance_id, kind, element_id, scope, timer_id, job_type, payload, due_at, retries)

@@ -4,21 +4,24 @@
  * task row and move its version (a stale page gets a conflict) and the instance's audit head (a
  * one-statement completion read before them misses and takes the checked path).
  */
-import { and, arrayOverlaps, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { EngineError, exclusionReasons, localize, send, waitingExcludersOf, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, delegations, forms, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
 import { AppError, isUuid } from '../errors';
+import { translator } from '../../_i18n/messages';
 import { validateSubmission } from '../forms';
 import { attachmentRefs } from '@/engine/forms/attachments';
-import { fieldTitles } from '@/engine';
+import { caseSummary, fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachments';
 import { checkNamedValues } from './directory';
 import { definitionById, formById, instanceFormsOf, processOf } from './definitions';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
+import { notify } from './notifications';
+import { inboxPage, MAX_PAGE } from './inbox';
+import { mayReadInstanceById } from './instances';
 import { applyEffects, dbNow } from './effects';
 import { appendAudit, NOW_MS } from './audit';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
@@ -34,38 +37,17 @@ import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step
  *   delegate is a candidate of it themselves (member, or manager for a manager task). Tasks merely
  *   offered to the delegator's departments are not passed on: the department's other members still
  *   see them, and a delegation must not open a department (or a manager's task) to someone outside
- *   it. The inbox (offeredTo) and the commands (rightToWork) apply the same rule.
+ *   it. The inbox (inbox.ts, listAccess) and the commands (rightToWork) apply the same rule.
  * - never a user the task's four-eyes rule excludes, neither as the person acting nor as the person
  *   on whose behalf they act. The inbox filters by tasks.excluded_user_ids (set at creation, and
  *   extended when a task the rule names is completed while this one waits); the commands (claim,
  *   complete, reassign) judge by the instance's current record of who did what (fourEyes).
  */
 
-/** SQL: ids of the users who delegated their tasks to the actor, now. */
-function delegatorsOf(actor: Actor): SQL {
-  return sql`(select d.delegator_id from ${delegations} d join ${memberships} m on m.tenant_id = d.tenant_id and m.user_id = d.delegator_id
-    where d.tenant_id = ${actor.tenantId}::uuid and d.delegate_id = ${actor.userId}::uuid and d.revoked_at is null and d.starts_at <= now() and d.ends_at > now())`;
-}
-
-/** SQL: the task is offered to the actor (assigned, via a department, or delegated) and the four-eyes rule lets them. */
-function offeredTo(actor: Actor): SQL {
-  const member = groupKeys(actor, 'member');
-  const manager = groupKeys(actor, 'manager');
-  const viaGroup: SQL[] = [];
-  if (member.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'member'), arrayOverlaps(tasks.candidateGroups, member))!);
-  if (manager.length > 0) viaGroup.push(and(eq(tasks.candidateRole, 'manager'), arrayOverlaps(tasks.candidateGroups, manager))!);
-  const named = sql`${actor.userId}::uuid = any(${tasks.candidateUserIds})`;
-  const unassigned = and(isNull(tasks.assigneeId), or(named, ...viaGroup));
-  // A task offered to departments or named people reaches a delegate who is a candidate of it themselves (see rightToWork).
-  const candidate = or(sql`(cardinality(${tasks.candidateGroups}) = 0 and cardinality(${tasks.candidateUserIds}) = 0)`, named, ...viaGroup)!;
-  const delegated = sql`(${tasks.assigneeId} in ${delegatorsOf(actor)} and not (${tasks.assigneeId} = any(${tasks.excludedUserIds})) and ${candidate})`;
-  return and(or(eq(tasks.assigneeId, actor.userId), unassigned, delegated), sql`not (${actor.userId}::uuid = any(${tasks.excludedUserIds}))`)!;
-}
-
 type Candidates = Pick<Task, 'candidateGroups' | 'candidateRole' | 'candidateUserIds'>;
 
 /** The actor is a candidate of the task — of its departments, or one of its named people — whoever it is assigned to. */
-function isCandidate(actor: Actor, task: Candidates): boolean {
+export function isCandidate(actor: Actor, task: Candidates): boolean {
   if (task.candidateUserIds.includes(actor.userId)) return true;
   const mine = new Set(groupKeys(actor, task.candidateRole));
   return task.candidateGroups.some((g) => mine.has(g));
@@ -112,7 +94,6 @@ export async function rightToWork(db: Executor, actor: Actor, task: Task): Promi
   return { ok: false, message: `Task "${task.id}" is offered to ${offeredText(task)}; you may not complete it.` };
 }
 
-const assignee = alias(users, 'assignee');
 
 async function nameOf(db: Executor, userId: string): Promise<string> {
   const [row] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId));
@@ -165,35 +146,12 @@ function fourEyesMessage(task: Task, verdict: NonNullable<Awaited<ReturnType<typ
   return `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${parts.join('; ')} — so ${verdict.some((p) => p.self) ? 'you' : 'they'} may not ${doing} it.`;
 }
 
-/** Open tasks for the actor, their departments and those who delegated to them, soonest due first. */
+/**
+ * Open tasks for the actor, their departments and those who delegated to them, soonest due first:
+ * the first page of the inbox's All list (inbox.ts, which applies this file's rules), for API callers.
+ */
 export async function listInbox(db: Executor, actor: Actor) {
-  return db
-    .select({
-      id: tasks.id,
-      name: tasks.name,
-      elementId: tasks.elementId,
-      dueDate: tasks.dueDate,
-      createdAt: tasks.createdAt,
-      candidateGroups: tasks.candidateGroups,
-      assignedToMe: sql<boolean>`${tasks.assigneeId} is not distinct from ${actor.userId}::uuid`,
-      /** Nobody has claimed it: a candidate may claim it (or complete it, which claims it). */
-      unassigned: sql<boolean>`${tasks.assigneeId} is null`,
-      /** Shown to a delegate: the colleague whose task it is. */
-      onBehalfOf: sql<string | null>`case when ${tasks.assigneeId} <> ${actor.userId}::uuid then ${assignee.displayName} end`,
-      version: tasks.version,
-      instanceId: tasks.instanceId,
-      businessKey: processInstances.businessKey,
-      processName: processDefinitions.name,
-      startedBy: users.displayName,
-    })
-    .from(tasks)
-    .innerJoin(processInstances, eq(processInstances.id, tasks.instanceId))
-    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
-    .innerJoin(users, eq(users.id, processInstances.startedBy))
-    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.status, 'open'), offeredTo(actor)))
-    .orderBy(sql`${tasks.dueDate} asc nulls last`, asc(tasks.createdAt))
-    .limit(200);
+  return (await inboxPage(db, actor, { list: 'all', limit: MAX_PAGE })).items;
 }
 
 async function loadTask(db: Executor, actor: Actor, id: string, options: { lock?: boolean } = {}) {
@@ -209,8 +167,12 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
   const right = await rightToWork(db, actor, task);
   const excluded = task.excludedUserIds.includes(actor.userId);
   // Visible to whoever may work it (or could, but for the four-eyes rule: the page says why), to
-  // whoever completed it, and to admins (who reassign tasks).
-  if (!right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin') throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
+  // whoever completed it, to admins (who reassign tasks), and — to read, not work — to whoever may
+  // open its case (the requester, auditors, colleagues offered another of its tasks: a mention or a
+  // notification links them here).
+  if (!right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin' && !(await mayReadInstanceById(db, actor, task.instanceId))) {
+    throw new AppError('FORBIDDEN', translator(actor.locale)('errTaskNotOffered'));
+  }
   const open = task.status === 'open';
   const people = [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.ok && right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])];
   const verdict = open ? await fourEyes(db, task, people) : null;
@@ -265,6 +227,9 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     reassignTo: open && isAdmin ? await whoMayWork(db, actor.tenantId, task) : null,
     ...rest,
     startForm,
+    /** The case in a few fields: the process's summary variables now, labelled by the forms that entered them. */
+    summary: caseSummaryOf(def.definition.summary, state.variables, contextForms, actor.locale),
+    priority: task.priority,
     /** The forms the instance's data was entered with (start form, completed tasks' forms but this one's): the context is labelled by them. */
     contextForms,
     variables: state.variables,
@@ -542,7 +507,10 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
       throw new AppError('BAD_REQUEST', `${target.name} may not work task "${task.id}": it is offered to ${offeredText(task)}.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }]);
     }
     const fromName = task.assigneeId ? await nameOf(tx, task.assigneeId) : null;
-    return assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
+    const result = await assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
+    // Reassigned tasks come again: the key names the version, so each reassignment notifies once.
+    if (target.id !== actor.userId) await notify(tx, [{ tenantId: actor.tenantId, userId: target.id, kind: 'assigned', key: `assigned:${task.id}:${result.version}`, taskId: task.id, instanceId: task.instanceId, actorId: actor.userId, data: { task: task.name } }]);
+    return result;
   });
 }
 
@@ -575,4 +543,11 @@ async function assign(tx: Executor, actor: Actor, task: Task, assigneeId: string
   // Chained to the instance: it moves the instance's audit head, so a one-statement completion read before it misses and takes the checked path.
   await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: task.instanceId, taskId: task.id, actorId: actor.userId, type, elementId: task.elementId, data }]);
   return { id: task.id, assigneeId, version: moved.version, changed: true };
+}
+
+/** The summary variables with their values now and the label the forms give them (the variable's name when none does). */
+function caseSummaryOf(names: string[] | undefined, variables: Record<string, unknown>, forms: Parameters<typeof fieldTitles>[0][], locale: string) {
+  const values = caseSummary(names, variables) ?? {};
+  const titles = Object.assign({}, ...forms.map((f) => fieldTitles(f, locale)).reverse()) as Record<string, string>;
+  return Object.entries(values).map(([name, value]) => ({ name, label: titles[name] ?? name, value }));
 }

@@ -11,6 +11,7 @@ import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
 import { AppError, isAppError, isUuid, type ErrorDetails, type FieldError } from '../errors';
 import { reservedKeyPath } from '../input-keys';
+import { inboxChanged } from '../services/inbox-signal';
 import { callerMessage, toCallerError } from './error-map';
 
 export interface Context {
@@ -147,8 +148,15 @@ function deniedMessage(meta: Meta, ctx: Context): string {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** After a command that succeeded, the company's live inboxes look again (inbox-signal.ts; a command that changed no task costs them one read). */
+const liveInboxes = t.middleware(async ({ ctx, type, next }) => {
+  const result = await next();
+  if (type === 'mutation' && result.ok && ctx.actor) inboxChanged(ctx.actor.tenantId);
+  return result;
+});
+
 // Not exported: every procedure starts from one of the builders below, each with its declaration.
-const declared = t.procedure.use(mapErrors).use(authorize).use(refuseReservedKeys);
+const declared = t.procedure.use(mapErrors).use(authorize).use(refuseReservedKeys).use(liveInboxes);
 
 /** Anyone, signed in or not. */
 export const publicProcedure = declared.meta({ access: 'public' });

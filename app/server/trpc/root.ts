@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from './init';
+import { collabRouter } from './routers/collab';
 import { definitionRouter } from './routers/definition';
 import { delegationRouter } from './routers/delegation';
 import { departmentRouter } from './routers/department';
@@ -12,6 +13,7 @@ import { outboxRouter } from './routers/outbox';
 import { decisionRouter } from './routers/decision';
 import { formRouter } from './routers/form';
 import { processRouter } from './routers/process';
+import { runnerRouter } from './routers/runner';
 import { sessionRouter } from './routers/session';
 import { signalRouter } from './routers/signal';
 import { taskRouter } from './routers/task';
@@ -25,7 +27,9 @@ export const appRouter = router({
   decision: decisionRouter,
   process: processRouter,
   instance: instanceRouter,
+  runner: runnerRouter,
   task: taskRouter,
+  collab: collabRouter,
   delegation: delegationRouter,
   message: messageRouter,
   signal: signalRouter,

@@ -1,14 +1,13 @@
 import { localize } from '@/engine/model/definition';
 import { CommandForm } from '../../_components/command-form';
-import { orNotFound, signedInPage } from '../../server/page-helpers';
+import { pageData, signedInPage } from '../../server/page-helpers';
 
 const EMPTY_FORM = { schema: { type: 'object', properties: {} }, uiSchema: {}, i18n: {} };
 
 export default async function StartPage({ params }: { params: Promise<{ key: string }> }) {
   const { key } = await params;
   const { caller, locale, t } = await signedInPage();
-  const process = await orNotFound(caller.definition.get({ key }));
-  if ('forbidden' in process) return <div className="notice error">{process.forbidden}</div>;
+  const process = await pageData(caller.definition.get({ key }));
   return (
     <>
       <h1>{localize(process.name, locale)}</h1>

@@ -1,19 +1,23 @@
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { localize } from '@/engine/model/definition';
 import { formatDate, formatDateTime } from '../../_i18n/format';
 import { FormDataView } from '../../_components/form-data-view';
 import { CommandForm } from '../../_components/command-form';
 import { ClaimButton, ReassignForm } from '../../_components/task-actions';
+import { Comments } from '../../_components/comments';
+import { CaseFiles } from '../../_components/case-files';
 import type { Translate } from '../../_i18n/messages';
 import type { Locale } from '../../server/actor';
-import { orNotFound, signedInPage } from '../../server/page-helpers';
+import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { caller, locale, t } = await signedInPage();
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return <div className="notice error">{t('notFound')}</div>;
-  const task = await orNotFound(caller.task.get({ id }));
-  if ('forbidden' in task) return <div className="notice error">{t('taskNotYours')}</div>;
+  const { caller, actor, locale, t } = await signedInPage();
+  if (!isUuid(id)) notFound();
+  // Not offered to them: 403, with this segment's forbidden.tsx.
+  const task = await pageData(caller.task.get({ id }));
+  const [comments, people, files] = await Promise.all([caller.collab.comments({ taskId: id }), actor.role === 'auditor' ? Promise.resolve([]) : caller.collab.mentionable({ taskId: id }), caller.collab.files({ taskId: id })]);
   return (
     <>
       <p className="muted">
@@ -44,6 +48,16 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           </>
         )}
       </p>
+      {task.summary.length > 0 && (
+        <dl className="facts case-summary" aria-label={t('inboxColSummary')}>
+          {task.summary.map((f) => (
+            <div key={f.name}>
+              <dt>{f.label}</dt>
+              <dd>{typeof f.value === 'number' ? new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US').format(f.value) : typeof f.value === 'boolean' ? (f.value ? t('valueYes') : t('valueNo')) : String(f.value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {task.onBehalfOf && (
         <p className="notice" role="note" data-on-behalf>
           {t('taskOnBehalf', { name: task.onBehalfOf })}
@@ -88,6 +102,19 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+      <CaseFiles
+        instanceId={task.instanceId}
+        files={files.files.map((f) => ({ id: f.id, name: f.name, size: f.size, uploadedBy: f.uploadedBy, when: formatDateTime(f.createdAt, locale), viaForm: f.viaForm }))}
+        canAttach={actor.role !== 'auditor'}
+        locale={locale}
+      />
+      <Comments
+        target={{ taskId: task.id }}
+        comments={comments.map((c) => ({ id: c.id, body: c.body, author: c.author, when: formatDateTime(c.createdAt, locale), task: c.taskId === task.id ? null : c.task }))}
+        people={people}
+        canPost={actor.role !== 'auditor'}
+        locale={locale}
+      />
       {task.reassignTo && (
         <section className="panel">
           <h2>{t('reassign')}</h2>

@@ -2,6 +2,7 @@ import { evaluateExpression } from '../../expressions/feel';
 import { addDuration, parseDuration, parseInstant } from '../../time/iso8601';
 import type { Element, UserTask } from '../../model/definition';
 import { dueDateLiteral } from '../../model/due-date';
+import { caseSummary } from '../../model/search';
 import type { LoopState, Variables } from '../../runtime/types';
 import { collect, eventVariables, update, type ActionArgs } from '../actions';
 import { waitingActivity } from '../activity';
@@ -22,7 +23,7 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now), element)))],
+    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now, ctx.definition.summary), element)))],
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
@@ -40,9 +41,10 @@ function createTaskOrIncident(params: CreateTaskParams, element: UserTask): Effe
 }
 
 /** The task's assignment, dates and priority, evaluated with its inputs in scope (as Camunda 8 does). */
-function taskParams(element: UserTask, outer: Variables, now: string | null, loop?: CreateTaskParams['loop']): CreateTaskParams {
+function taskParams(element: UserTask, outer: Variables, now: string | null, summaryFields: string[] | undefined, loop?: CreateTaskParams['loop']): CreateTaskParams {
   const inputs = element.inputs === undefined ? undefined : taskInputs(element, outer);
   const variables = inputs === undefined ? outer : { ...outer, ...inputs };
+  const summary = caseSummary(summaryFields, variables);
   return {
     elementId: element.id,
     name: element.name ?? null,
@@ -55,6 +57,7 @@ function taskParams(element: UserTask, outer: Variables, now: string | null, loo
     dueDate: element.dueDate === undefined ? null : dueDateOf(dueDateLiteral(element.dueDate) ?? evaluateExpression(element.dueDate, variables).value, now),
     ...(loop ? { loop } : {}),
     ...(inputs ? { inputs } : {}),
+    ...(summary ? { summary } : {}),
   };
 }
 
@@ -89,7 +92,7 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const leave = leaveAlong(ctx, id, element.type, flow);
   const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
   const createRun = (loop: LoopState, index: number, context: ActionArgs['context']) =>
-    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, { index, item: loop.items[index] ?? null }), element);
+    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, ctx.definition.summary, { index, item: loop.items[index] ?? null }), element);
   const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);

@@ -10,7 +10,7 @@ import { diffDefinitions, type ProcessDefinitionInput } from '@/engine';
 import { keySchema, localize, type LocalizedText } from '@/engine/model/definition';
 import { VersionCompare } from '../../../_components/diagram/version-compare';
 import { formatDateTime } from '../../../_i18n/format';
-import { orNotFound, signedInPage } from '../../../server/page-helpers';
+import { pageData, signedInPage } from '../../../server/page-helpers';
 
 type Side = number | 'draft';
 
@@ -25,8 +25,7 @@ export default async function ProcessVersionsPage({ params, searchParams }: { pa
   const { caller, locale, t } = await signedInPage();
   const { key } = await params;
   if (!keySchema.safeParse(key).success) notFound();
-  const process = await orNotFound(caller.process.get({ key }));
-  if ('forbidden' in process) return <div className="notice error">{t('processesDesignersOnly')}</div>;
+  const process = await pageData(caller.process.get({ key }));
   const query = await searchParams;
   const latest = process.latest?.version ?? null;
   const sides: Side[] = [...(process.draft ? (['draft'] as const) : []), ...process.versions.map((v) => v.version)];

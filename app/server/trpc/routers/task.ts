@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idempotencyKeySchema, withIdempotency } from '../../services/idempotency';
 import { claimTask, completeTask, getTask, listInbox, reassignTask, unclaimTask } from '../../services/tasks';
+import { claimMany, deleteView, inboxCounts, inboxFilterOptions, inboxPageSchema, inboxPage, listSavedViews, MAX_BULK_CLAIM, savedViewInput, saveView } from '../../services/inbox';
 import { adminProcedure, memberProcedure, router, workerProcedure } from '../init';
 
 const byId = z.object({ id: z.uuid(), idempotencyKey: idempotencyKeySchema.optional() });
@@ -8,6 +9,18 @@ const byId = z.object({ id: z.uuid(), idempotencyKey: idempotencyKeySchema.optio
 export const taskRouter = router({
   /** The caller's inbox: tasks assigned to them or offered to their departments. */
   list: memberProcedure.query(({ ctx }) => listInbox(ctx.db, ctx.actor)),
+  /** One page of an inbox list (mine, departments, delegated, done) with filters, search and sort; `next` continues it. */
+  inbox: memberProcedure.input(inboxPageSchema).query(({ ctx, input }) => inboxPage(ctx.db, ctx.actor, input)),
+  /** The inbox navigation's counts. */
+  counts: memberProcedure.query(({ ctx }) => inboxCounts(ctx.db, ctx.actor)),
+  /** What the inbox filters offer (the company's processes). */
+  filterOptions: memberProcedure.query(({ ctx }) => inboxFilterOptions(ctx.db, ctx.actor)),
+  /** The caller's saved inbox views. */
+  views: memberProcedure.query(({ ctx }) => listSavedViews(ctx.db, ctx.actor)),
+  saveView: memberProcedure.input(savedViewInput).mutation(({ ctx, input }) => saveView(ctx.db, ctx.actor, input)),
+  deleteView: memberProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => deleteView(ctx.db, ctx.actor, input.id)),
+  /** Claims each selected task (each checked as one claim; the result says which were not). */
+  claimMany: workerProcedure.input(z.object({ ids: z.array(z.uuid()).min(1).max(MAX_BULK_CLAIM) })).mutation(({ ctx, input }) => claimMany(ctx.db, ctx.actor, input.ids)),
   get: memberProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getTask(ctx.db, ctx.actor, input.id)),
   /** With an idempotencyKey, a retry returns the first completion's result instead of a conflict. */
   /** `version`: the task version the page showed; a task claimed or reassigned since is a conflict. */
