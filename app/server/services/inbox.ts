@@ -41,7 +41,7 @@ export const MAX_PAGE = 100;
 /** The company's calendar day for "today", "overdue" and "started between" (Vietnam; no per-company zone yet). */
 export const INBOX_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
+const isoDate = z.iso.date();
 
 /** What one inbox page shows: a list, its filters, a search and a sort (a saved view stores it). */
 export const inboxQuerySchema = z.strictObject({

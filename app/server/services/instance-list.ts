@@ -38,7 +38,7 @@ export const LIST_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 /** Most rows one page returns. */
 export const MAX_INSTANCES_PAGE = 100;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)');
+const isoDate = z.iso.date();
 
 export const instanceFilterSchema = z.strictObject({
   process: keySchema.optional(),

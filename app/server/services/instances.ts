@@ -1,10 +1,10 @@
 /** Starting and reading process instances. Every command runs in one transaction. */
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
-import { auditEvents, groups, jobs, memberships, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
+import { auditEvents, delegations, groups, jobs, memberships, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
 import type { Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
@@ -190,7 +190,19 @@ async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, i
     .from(tasks)
     .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instanceId)));
   // Offered to them — assigned, or to one of their departments (or them by name) whoever has claimed it since — or completed by them.
-  return rows.some((t) => t.completedBy === actor.userId || t.assigneeId === actor.userId || isCandidate(actor, t));
+  if (rows.some((t) => t.completedBy === actor.userId || t.assigneeId === actor.userId || isCandidate(actor, t))) return true;
+  // A delegate: a task assigned to someone who delegated to them now, that a delegation passes on (tasks.ts rightToWork).
+  const assignees = [...new Set(rows.map((t) => t.assigneeId).filter((id): id is string => id !== null))];
+  if (assignees.length === 0) return false;
+  const delegators = new Set(
+    (
+      await db
+        .select({ id: delegations.delegatorId })
+        .from(delegations)
+        .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegateId, actor.userId), inArray(delegations.delegatorId, assignees), isNull(delegations.revokedAt), sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`))
+    ).map((d) => d.id),
+  );
+  return rows.some((t) => t.assigneeId !== null && delegators.has(t.assigneeId) && ((t.candidateGroups.length === 0 && t.candidateUserIds.length === 0) || isCandidate(actor, t)));
 }
 
 /**

@@ -17,7 +17,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   if (!isUuid(id)) notFound();
   // Not offered to them: 403, with this segment's forbidden.tsx.
   const task = await pageData(caller.task.get({ id }));
-  const [comments, people, files] = await Promise.all([caller.collab.comments({ taskId: id }), actor.role === 'auditor' ? Promise.resolve([]) : caller.collab.mentionable({ taskId: id }), caller.collab.files({ taskId: id })]);
+  // Whoever sees the task may open its case; should a rule ever disagree, the page shows the task without them rather than fail.
+  const [comments, people, files] = await Promise.all([
+    caller.collab.comments({ taskId: id }).catch(() => []),
+    actor.role === 'auditor' ? Promise.resolve([]) : caller.collab.mentionable({ taskId: id }).catch(() => []),
+    caller.collab.files({ taskId: id }).catch(() => ({ instanceId: '', files: [] })),
+  ]);
   return (
     <>
       <p className="muted">
