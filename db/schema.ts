@@ -24,8 +24,12 @@ export const users = pgTable('users', {
   id: id(),
   email: text('email').notNull().unique(),
   displayName: text('display_name').notNull(),
-  /** Preferred UI language: "vi" or "en". */
-  locale: text('locale').notNull().default('vi'),
+  /**
+   * The UI language the person chose ("vi" or "en", saved by the language switch), or null until
+   * they choose: a browser without the switch's cookie then opens in it (request.ts requestLocale);
+   * e-mails use it, Vietnamese when null.
+   */
+  locale: text('locale'),
   /** better-auth's user fields (display_name is its "name"). */
   emailVerified: boolean('email_verified').notNull().default(false),
   image: text('image'),
@@ -297,6 +301,12 @@ export const processInstances = pgTable(
     auditHead: text('audit_head'),
     /** What search finds the instance by: its business key and the process's summary fields at the start, without accents (engine/model/search.ts). */
     search: tsvector('search'),
+    /**
+     * Who started it by their own hand (the engine's state.actors.initiator, a user id as text): null for a start by a timer or
+     * by a process's message or signal, where started_by names the publisher. Computed by the database from the state, so no
+     * writer can set it otherwise; stored, so My requests (services/requests.ts) reads it through its index.
+     */
+    initiatorId: text('initiator_id').generatedAlwaysAs(sql`(state -> 'actors' ->> 'initiator')`),
   },
   (t) => [
     index('process_instances_tenant_status_idx').on(t.tenantId, t.status, t.startedAt),
@@ -304,6 +314,7 @@ export const processInstances = pgTable(
     index('process_instances_search_idx').using('gin', t.search),
     // The runner's lists (services/requests.ts, instance-list.ts), each in its page's order: what I started, the company's, one process's.
     index('process_instances_started_by_idx').on(t.tenantId, t.startedBy, t.startedAt, t.id).where(sql`parent_id is null`),
+    index('process_instances_initiator_idx').on(t.tenantId, t.initiatorId, t.startedAt, t.id).where(sql`parent_id is null`),
     index('process_instances_tenant_started_idx').on(t.tenantId, t.startedAt, t.id),
     index('process_instances_definition_started_idx').on(t.tenantId, t.definitionId, t.startedAt, t.id),
   ],
@@ -369,6 +380,10 @@ export const tasks = pgTable(
     index('tasks_done_idx').on(t.tenantId, t.completedBy, t.completedAt, t.id).where(sql`status = 'completed'`),
     index('tasks_search_idx').using('gin', t.search).where(sql`status = 'open'`),
     index('tasks_instance_idx').on(t.instanceId),
+    // Analytics' overdue tasks per department (app/server/services/analytics.ts): only the open tasks past a due date are read.
+    index('tasks_overdue_idx').on(t.tenantId, t.dueDate).where(sql`status = 'open' and due_date is not null`),
+    // The due-date notifications (services/notifications.ts notifyDueTasks), for every company at once: the assigned open tasks due on one day.
+    index('tasks_due_notice_idx').on(t.dueDate).where(sql`status = 'open' and assignee_id is not null`),
     // At most one open task per user-task element (and multi-instance run) of each run (scope) of an instance:
     // the runs of a parallel multi-instance subprocess each have their own task for the same element.
     uniqueIndex('tasks_open_element_run_idx').on(t.instanceId, t.elementId, t.loopIndex, sql`coalesce(${t.scope}, '')`).where(sql`status = 'open'`),

@@ -94,6 +94,10 @@ export function describeEvent(event: HistoryEvent, names: HistoryNames, t: Trans
       if (typeof data.onBehalfOfName === 'string') return t('ev_taskCompletedOnBehalf', { actor, element, behalf: data.onBehalfOfName }) + decision;
       return t('ev_taskCompleted', { actor, element }) + decision;
     }
+    case 'comment.added':
+      return t('ev_commentAdded', { actor });
+    case 'file.attached':
+      return t('ev_caseFileAttached', { actor, name: String(data.name ?? '') });
     case 'task.claimed':
       return t('ev_taskClaimed', { actor, element });
     case 'task.unclaimed':

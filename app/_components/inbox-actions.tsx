@@ -6,7 +6,7 @@
  * claim; the results are shown as text.
  */
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
 import { CommandMessage, useCommand } from './command';
 import { trpc } from './trpc';
@@ -101,15 +101,31 @@ export function DeleteView({ id, name, locale }: { id: string; name: string; loc
  * list and page (its key), so paging or filtering is not taken for tasks leaving.
  */
 export function LiveInbox({ tasks, locale }: { tasks: { id: string; name: string }[]; locale: Locale }) {
-  const t = translator(locale);
+  // One translator per language: the feed's effect depends on it and must not reconnect at each render.
+  const t = useMemo(() => translator(locale), [locale]);
   const router = useRouter();
   const shown = useRef(tasks);
   const [notes, setNotes] = useState<string[]>([]);
   useEffect(() => {
     const source = new EventSource('/api/inbox/events');
-    source.addEventListener('changed', () => router.refresh());
-    return () => source.close();
-  }, [router]);
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    // A short random wait spreads a company's tabs' reads after one change.
+    source.addEventListener('changed', () => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        router.refresh();
+      }, Math.random() * 300);
+    });
+    // Too many tabs: this one stops listening (a reconnection would evict another, for ever).
+    source.addEventListener('evicted', () => {
+      source.close();
+      setNotes((old) => [t('inboxLiveEvicted'), ...old].slice(0, 5));
+    });
+    return () => {
+      source.close();
+      if (pending) clearTimeout(pending);
+    };
+  }, [router, t]);
   useEffect(() => {
     const before = new Map(shown.current.map((task) => [task.id, task.name]));
     const now = new Set(tasks.map((task) => task.id));

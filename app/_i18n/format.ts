@@ -42,3 +42,22 @@ export function formatFileSize(bytes: number, locale: Locale): string {
   if (bytes < 1_000_000) return `${number(bytes / 1000, 1)} KB`;
   return `${number(bytes / 1_000_000, 1)} MB`;
 }
+
+/**
+ * A length of time for people, in its largest whole unit: seconds, minutes, hours (one decimal)
+ * or days (one decimal), in the reader's words and number format ("3.5 hours", "3,5 giờ").
+ */
+export function formatDuration(seconds: number, locale: Locale): string {
+  const unit = (value: number, name: 'second' | 'minute' | 'hour' | 'day', digits: number) =>
+    new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { style: 'unit', unit: name, unitDisplay: 'long', maximumFractionDigits: digits }).format(value);
+  const s = Math.max(0, seconds);
+  if (s < 60) return unit(Math.round(s), 'second', 0);
+  if (s < 3600) return unit(Math.round(s / 60), 'minute', 0);
+  if (s < 86_400) return unit(s / 3600, 'hour', 1);
+  return unit(s / 86_400, 'day', 1);
+}
+
+/** A count or other plain number in the reader's number format (1,234 / 1.234). */
+export function formatNumber(value: number, locale: Locale, maximumFractionDigits = 0): string {
+  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits }).format(value);
+}

@@ -11,6 +11,9 @@ import { inboxEn, inboxVi } from './messages-inbox';
 import { pagesEn, pagesVi } from './messages-pages';
 import { runnerEn, runnerVi } from './messages-runner';
 import { collabEn, collabVi } from './messages-collab';
+import { analyticsEn, analyticsVi } from './messages-analytics';
+import { casePageEn, casePageVi } from './messages-casepage';
+import { liveEn, liveVi } from './messages-live';
 
 const en = {
   appName: 'Trellis',
@@ -333,6 +336,9 @@ const en = {
   ...pagesEn,
   ...runnerEn,
   ...collabEn,
+  ...analyticsEn,
+  ...casePageEn,
+  ...liveEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -658,6 +664,9 @@ const vi: Record<MessageKey, string> = {
   ...pagesVi,
   ...runnerVi,
   ...collabVi,
+  ...analyticsVi,
+  ...casePageVi,
+  ...liveVi,
 };
 
 export const locales = ['vi', 'en'] as const;

@@ -48,6 +48,9 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <h1>{t('runnerInstancesTitle')}</h1>
+      <p className="analytics-link">
+        <Link href="/analytics">{t('navAnalytics')}</Link>
+      </p>
       <p className="muted">{all ? t('runnerInstancesIntroAll', { company: actor.tenantName }) : t('runnerInstancesIntroManager', { departments: options.departments.map((d) => localize(d.name, locale) ?? d.key).join(', ') })}</p>
 
       <details className="panel instance-filters" open={filtered || undefined}>

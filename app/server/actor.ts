@@ -25,7 +25,7 @@ export interface Actor {
  * company when none is given. Null when the user is not — or no longer — a member there: a
  * membership revoked mid-session denies the very next call.
  */
-export async function resolveActor(db: Executor, userId: string, locale?: Locale, tenantId?: string | null): Promise<Actor | null> {
+export async function resolveActor(db: Executor, userId: string, locale?: Locale, tenantId?: string | null, fallbackLocale?: Locale): Promise<Actor | null> {
   const [row] = await db
     .select({
       userId: users.id,
@@ -49,7 +49,9 @@ export async function resolveActor(db: Executor, userId: string, locale?: Locale
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(and(eq(groupMembers.tenantId, row.tenantId), eq(groupMembers.userId, userId)));
   const { preferredLocale, ...rest } = row;
-  return { ...rest, groups: memberOf, locale: locale ?? (preferredLocale === 'en' ? 'en' : 'vi') };
+  // The language asked for (the switch's cookie), else the one the person chose (remembered), else the browser's.
+  const remembered: Locale | null = preferredLocale === 'en' || preferredLocale === 'vi' ? preferredLocale : null;
+  return { ...rest, groups: memberOf, locale: locale ?? remembered ?? fallbackLocale ?? 'vi' };
 }
 
 /** Group keys in which the actor holds at least `role` ("manager" implies "member"). */

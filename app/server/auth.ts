@@ -94,7 +94,7 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
     database: drizzleAdapter(db, { provider: 'pg', schema: { user: users, session: sessions, account: accounts, verification: verifications }, transaction: true }),
     user: {
       fields: { name: 'displayName' },
-      additionalFields: { locale: { type: 'string', required: false, input: false, defaultValue: 'vi' } },
+      additionalFields: { locale: { type: 'string', required: false, input: false } },
     },
     session: {
       expiresIn: SESSION_SECONDS,

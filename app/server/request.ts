@@ -7,6 +7,8 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
+import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
 import { isLocale, type Locale } from '../_i18n/messages';
 import { getAuth } from './auth';
 import { getDatabase } from './database';
@@ -16,11 +18,33 @@ import { createCaller } from './trpc/root';
 
 export const LOCALE_COOKIE = 'trellis_locale';
 
-export async function requestLocale(): Promise<Locale> {
+/** The language the browser asked for with the switch (its cookie), if any. */
+async function chosenLocale(): Promise<Locale | undefined> {
   const fromCookie = (await cookies()).get(LOCALE_COOKIE)?.value;
-  if (isLocale(fromCookie)) return fromCookie;
+  return isLocale(fromCookie) ? fromCookie : undefined;
+}
+
+/** The browser's own language (Accept-Language): English when it leads with it, else Vietnamese. */
+async function browserLocale(): Promise<Locale> {
   const accept = (await headers()).get('accept-language') ?? '';
   return accept.toLowerCase().startsWith('en') ? 'en' : 'vi';
+}
+
+/**
+ * The language of a request without a session read (route handlers' refusals, signed-out pages):
+ * the switch's cookie, else the browser's. Signed-in pages and the API take requestContext's
+ * `locale`, which puts the person's remembered choice (users.locale) before the browser's.
+ */
+export async function requestLocale(): Promise<Locale> {
+  return (await chosenLocale()) ?? (await browserLocale());
+}
+
+/** Remembers the signed-in person's language (the switch), so their other browsers open in it. */
+export async function rememberLocale(locale: Locale): Promise<void> {
+  const session = await requestSession().catch(() => null);
+  if (!session) return;
+  const { db } = await getDatabase();
+  await db.update(users).set({ locale }).where(eq(users.id, session.userId));
 }
 
 /** The better-auth session of this request (read once per request), or null when signed out. */
@@ -39,10 +63,12 @@ export const requestSession = cache(async () => {
 
 export async function requestContext(): Promise<Context> {
   const { db } = await getDatabase();
-  const locale = await requestLocale();
+  const chosen = await chosenLocale();
+  const browser = await browserLocale();
   const session = await requestSession();
-  if (!session) return createContextInner({ db, userId: null, locale });
-  const ctx = await createContextInner({ db, userId: session.userId, tenantId: session.activeTenantId, locale, sessionId: session.sessionId });
+  if (!session) return createContextInner({ db, userId: null, locale: chosen ?? browser });
+  // Without the switch's cookie, the person's remembered language comes before the browser's (actor.ts).
+  const ctx = await createContextInner({ db, userId: session.userId, tenantId: session.activeTenantId, ...(chosen ? { locale: chosen } : {}), fallbackLocale: browser, sessionId: session.sessionId });
   if (!ctx.actor && session.activeTenantId) await clearActiveCompany(db, session.sessionId);
   return ctx;
 }

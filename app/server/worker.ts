@@ -44,11 +44,12 @@ export interface WorkerOptions {
   /** How often the loop vacuums and analyses an embedded PGlite database (no autovacuum there); default 10 minutes. */
   vacuumEveryMs?: number;
   /**
-   * The app's public origin (BETTER_AUTH_URL): set, the loop notifies assignees of tasks due
-   * tomorrow or overdue and queues the notifications' e-mails (notifications.ts), every
-   * `notifyEveryMs` (default a minute).
+   * The notifications' housekeeping, every `everyMs` (default a minute): the loop notifies
+   * assignees of tasks due tomorrow or overdue (the bell: needs nothing more), and, given the app's
+   * public origin (`appUrl`, BETTER_AUTH_URL) for the e-mails' links, queues the notifications'
+   * e-mails (notifications.ts). On unless `false`.
    */
-  notifications?: { appUrl: string; everyMs?: number };
+  notifications?: { appUrl?: string; everyMs?: number } | false;
   onError?: (error: unknown) => void;
 }
 
@@ -136,7 +137,8 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
       const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
       // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
       const vacuum = Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS) ? ((vacuumed = Date.now()), vacuumEmbedded(db)) : Promise.resolve(false);
-      const notifying = options.notifications && Date.now() - notified > (options.notifications.everyMs ?? NOTIFY_EVERY_MS) ? ((notified = Date.now()), notifyPass(db, options.notifications.appUrl)) : Promise.resolve(0);
+      const notifications = options.notifications === false ? null : (options.notifications ?? {});
+      const notifying = notifications && Date.now() - notified > (notifications.everyMs ?? NOTIFY_EVERY_MS) ? ((notified = Date.now()), notifyPass(db, notifications.appUrl)) : Promise.resolve(0);
       current = Promise.all([prune, vacuum, notifying.catch((error: unknown) => options.onError?.(error))]).then(() => worker.tick()).then(
         (n) => (ran = n),
         (error: unknown) => options.onError?.(error),
@@ -188,8 +190,8 @@ function heldMailSweep(db: Executor, options: WorkerOptions) {
 /** How often a loop looks for due and overdue tasks and queues notification e-mails. */
 const NOTIFY_EVERY_MS = 60_000;
 
-/** One pass of the notifications' housekeeping: due tomorrow and overdue, then their e-mails (a batch). */
-async function notifyPass(db: Executor, appUrl: string): Promise<number> {
+/** One pass of the notifications' housekeeping: due tomorrow and overdue (the bell), then, with the app's address for their links, their e-mails (a batch). */
+async function notifyPass(db: Executor, appUrl: string | undefined): Promise<number> {
   await notifyDueTasks(db);
-  return sweepNotificationEmails(db, appUrl);
+  return appUrl ? sweepNotificationEmails(db, appUrl) : 0;
 }

@@ -47,13 +47,14 @@ describe('the inbox in the browser', () => {
     const started = await call<{ id: string; taskIds: string[] }>(app.url, ngoc, 'instance.start', { definitionKey: 'invoice-approval', variables: invoice('HD-INBOX-LIVE', 'Công ty Cổ phần Mới', 2_000_000, '2099-05-01') });
     expect(started.status).toBe(200);
     await expect.poll(() => rowOf('HD-INBOX-LIVE').count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.getByText('New: “Accounting approval”.').count()).toBeGreaterThan(0);
+    // the note follows the row by one render: wait for it too
+    await expect.poll(() => page.getByText('New: “Accounting approval”.').count(), { timeout: 5_000 }).toBeGreaterThan(0);
     await shot('inbox-01b-live-new');
     // Lan, a colleague of the department, takes it: it leaves Hùng's list with a note, without a reload.
     const lan = await signIn(app.url, demo.lan, DEMO_PASSWORD);
     expect((await call(app.url, lan, 'task.claim', { id: started.data!.taskIds[0] })).status).toBe(200);
     await expect.poll(() => rowOf('HD-INBOX-LIVE').count(), { timeout: 15_000 }).toBe(0);
-    expect(await page.getByText('“Accounting approval” left this list: a colleague took or completed it, or it moved on.').count()).toBe(1);
+    await expect.poll(() => page.getByText('“Accounting approval” left this list: a colleague took or completed it, or it moved on.').count(), { timeout: 5_000 }).toBe(1);
     await shot('inbox-01c-live-gone');
   });
 
@@ -119,5 +120,23 @@ describe('the inbox in the browser', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(430);
     await shot('inbox-05-phone-en');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('works from the keyboard: the lists, a task, with the focus visible', async () => {
+    await page.goto(`${app.url}/inbox`);
+    await expect.poll(() => rows().count()).toBe(3);
+    // Tab from the top of the page to the first task's link, then open it with Enter.
+    const target = rowOf('HD-INBOX-02').getByRole('link').first();
+    const href = await target.getAttribute('href');
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate((h) => document.activeElement?.getAttribute('href') === h, href);
+    }
+    expect(reached).toBe(true);
+    // the focused link is outlined (:focus-visible)
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**${href}`);
   });
 });

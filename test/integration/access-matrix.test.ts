@@ -190,6 +190,11 @@ const matrix: Record<string, Row> = {
   'runner.requests': { access: 'member', input: () => ({ limit: 10 }) },
   'runner.instances': { access: 'member', input: () => ({ limit: 10 }), deny: { staff: 'FORBIDDEN' } },
   'runner.instanceFilters': { access: 'member', deny: { staff: 'FORBIDDEN' } },
+  // Analytics: the instances list's people. access-check has no department: only admins and auditors see it; the managers
+  // (designer: data, stranger: IT) find no such process, nor does the other company's admin.
+  'analytics.overview': { access: 'member', deny: { staff: 'FORBIDDEN' } },
+  'analytics.process': { access: 'member', input: () => ({ key: 'access-check' }), deny: { staff: 'FORBIDDEN', designer: 'NOT_FOUND', stranger: 'NOT_FOUND', otherAdmin: 'NOT_FOUND' } },
+  'analytics.overdue': { access: 'member', deny: { staff: 'FORBIDDEN' } },
 
   'task.list': { access: 'member' },
   // The inbox's lists, counts and filters: each member's own (another company's tasks are simply not in them).

@@ -7,7 +7,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { comments, emailOutbox, memberships, notifications, tasks, tenants, users } from '@/db/schema';
+import { auditEvents, comments, emailOutbox, memberships, notifications, tasks, tenants, users } from '@/db/schema';
+import { addComment, listComments } from '@/app/server/services/comments';
+import { mayReadInstanceById } from '@/app/server/services/instances';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { notifyDueTasks, sweepNotificationEmails } from '@/app/server/services/notifications';
@@ -96,6 +98,22 @@ describe('comments and mentions', () => {
     expect(await lan.collab.unread()).toBe(0);
   });
 
+  it('offers as mentionable exactly the members who may open the case, filtered by what was typed without accents, at most 20', async () => {
+    const hung = await as(demo.hung);
+    const everyone = await handle.db.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, ours));
+    const actorOf = async (id: string) => (await resolveActor(handle.db, id, 'en', ours))!;
+    const expected: string[] = [];
+    for (const m of everyone) if (m.id !== (await idOf(demo.hung)) && (await mayReadInstanceById(handle.db, await actorOf(m.id), instanceId))) expected.push(m.id);
+    expect((await hung.collab.mentionable({ taskId })).map((p) => p.id).sort()).toEqual(expected.sort());
+    // "@lan", "@nguyen th", "@ngoc" without accents; an e-mail's start; nobody for IT's Tuấn, who may not open it.
+    expect((await hung.collab.mentionable({ taskId, q: 'lan' })).map((p) => p.name)).toEqual(['Nguyễn Thị Lan']);
+    expect((await hung.collab.mentionable({ taskId, q: 'nguyen th' })).map((p) => p.name)).toEqual(['Nguyễn Thị Lan']);
+    expect((await hung.collab.mentionable({ taskId, q: 'NGOC' })).map((p) => p.name)).toEqual(['Bùi Thị Ngọc']);
+    expect((await hung.collab.mentionable({ taskId, q: 'bao.ngo' })).map((p) => p.name)).toEqual(['Ngô Quốc Bảo']);
+    expect(await hung.collab.mentionable({ taskId, q: 'tuan' })).toEqual([]);
+    expect(await hung.collab.mentionable({ taskId, q: '%' })).toHaveLength((await hung.collab.mentionable({ taskId })).length);
+  });
+
   it('refuses a mention of someone who cannot open the case, naming them, and posts nothing', async () => {
     const hung = await as(demo.hung, 'vi');
     await expect(hung.collab.comment({ taskId, body: '@Phạm Minh Tuấn xem giúp', mentions: [await idOf(demo.tuan)] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Phạm Minh Tuấn không mở được hồ sơ này') });
@@ -117,6 +135,36 @@ describe('comments and mentions', () => {
     const theirs = createCaller(await createContextInner({ db: handle.db, userId: stranger!.id, tenantId: other!.id, locale: 'en' }));
     await expect(theirs.collab.comments({ taskId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(theirs.collab.comment({ instanceId, body: 'hi' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('pages of comments, their audit and their retries', () => {
+  it('returns the newest page oldest first, and the page before a comment on asking', async () => {
+    const lan = (await resolveActor(handle.db, await idOf(demo.lan), 'en', ours))!;
+    const started = await (await as(demo.ngoc)).instance.start({ definitionKey: 'review', variables: { reference: 'HĐ-PAGES', due: '2099-01-01' } });
+    for (let i = 1; i <= 7; i++) await addComment(handle.db, lan, { instanceId: started.id, body: `ý kiến ${i}` });
+    const bodies = (page: { body: string }[]) => page.map((c) => c.body);
+    const newest = await listComments(handle.db, lan, { instanceId: started.id, limit: 3 });
+    expect(bodies(newest)).toEqual(['ý kiến 5', 'ý kiến 6', 'ý kiến 7']);
+    const before = await listComments(handle.db, lan, { instanceId: started.id, limit: 3, before: newest[0]!.id });
+    expect(bodies(before)).toEqual(['ý kiến 2', 'ý kiến 3', 'ý kiến 4']);
+    expect(bodies(await listComments(handle.db, lan, { instanceId: started.id, limit: 3, before: before[0]!.id }))).toEqual(['ý kiến 1']);
+    // Through the router too; a comment of another case as the cursor gives nothing of this one.
+    expect(bodies(await (await as(demo.lan)).collab.comments({ instanceId: started.id, before: newest[0]!.id }))).toEqual(['ý kiến 1', 'ý kiến 2', 'ý kiến 3', 'ý kiến 4']);
+    const [elsewhere] = await handle.db.select({ id: comments.id }).from(comments).where(eq(comments.instanceId, instanceId)).limit(1);
+    expect(await listComments(handle.db, lan, { instanceId: started.id, before: elsewhere!.id })).toEqual([]);
+  });
+
+  it('posts once per idempotency key, and writes each comment into the case’s audit chain', async () => {
+    const hung = (await resolveActor(handle.db, await idOf(demo.hung), 'en', ours))!;
+    const started = await (await as(demo.ngoc)).instance.start({ definitionKey: 'review', variables: { reference: 'HĐ-AUDIT', due: '2099-01-01' } });
+    const key = 'comment-7c1d2e3f-retry';
+    const first = await addComment(handle.db, hung, { taskId: started.taskIds[0]!, body: 'đã kiểm tra', mentions: [await idOf(demo.lan)], idempotencyKey: key });
+    const again = await addComment(handle.db, hung, { taskId: started.taskIds[0]!, body: 'đã kiểm tra', mentions: [await idOf(demo.lan)], idempotencyKey: key });
+    expect(again).toEqual(first);
+    expect(await handle.db.select().from(comments).where(eq(comments.instanceId, started.id))).toHaveLength(1);
+    const audit = await handle.db.select({ type: auditEvents.type, taskId: auditEvents.taskId, actorId: auditEvents.actorId, data: auditEvents.data, hash: auditEvents.hash }).from(auditEvents).where(and(eq(auditEvents.instanceId, started.id), eq(auditEvents.type, 'comment.added')));
+    expect(audit).toEqual([{ type: 'comment.added', taskId: started.taskIds[0]!, actorId: hung.userId, data: { commentId: first.id, mentions: [await idOf(demo.lan)] }, hash: expect.any(String) }]);
   });
 });
 
@@ -163,10 +211,21 @@ describe('notifications', () => {
     expect((await notificationsOf(demo.lan)).filter((n) => n.kind === 'assigned')).toHaveLength(2);
   });
 
-  it('tells assignees of overdue tasks once, however often the worker looks', async () => {
-    expect(await notifyDueTasks(handle.db)).toBeGreaterThanOrEqual(1);
-    await notifyDueTasks(handle.db);
-    expect((await notificationsOf(demo.lan)).filter((n) => n.kind === 'overdue')).toHaveLength(1);
+  it('tells assignees of a task due tomorrow, and of an overdue task once, within a week of its due date, however often the worker looks', async () => {
+    // Lan's sign-off was due 2020-01-01 (Vietnam's calendar).
+    const at = (day: string) => new Date(`${day}T03:00:00Z`);
+    const lans = async (kind: string) => (await notificationsOf(demo.lan)).filter((n) => n.kind === kind);
+    await notifyDueTasks(handle.db, at('2020-01-20'));
+    expect(await lans('overdue')).toHaveLength(0); // long overdue: not announced now (the inbox shows it)
+    await notifyDueTasks(handle.db, at('2020-01-01'));
+    expect(await lans('overdue')).toHaveLength(0); // due today: not overdue yet
+    await notifyDueTasks(handle.db, at('2019-12-31'));
+    expect(await lans('due-tomorrow')).toHaveLength(1);
+    // no worker ran on the 2nd: the notice still comes on the 4th, once
+    expect(await notifyDueTasks(handle.db, at('2020-01-04'))).toBeGreaterThanOrEqual(1);
+    await notifyDueTasks(handle.db, at('2020-01-04'));
+    await notifyDueTasks(handle.db, at('2020-01-05'));
+    expect(await lans('overdue')).toHaveLength(1);
   });
 
   it('e-mails notifications once, except the kinds a person turned off', async () => {
@@ -184,6 +243,23 @@ describe('notifications', () => {
     expect(lans.some((m) => m.body.includes(`https://trellis.example/tasks/${taskId}`))).toBe(true);
     // The bell leaves out what she turned off in the app.
     expect((await lan.collab.bell()).items.some((i) => i.text.includes('overdue'))).toBe(false);
+  });
+
+  it('notifies and e-mails nobody who has left the company', async () => {
+    // A sign-off left with someone who is no longer a member (of this company: Sen is Hoa Sen's).
+    const started = await (await as(demo.ngoc)).instance.start({ definitionKey: 'review', variables: { reference: 'HĐ-LEFT', due: '2021-03-01' } });
+    await (await as(demo.hung)).task.complete({ id: started.taskIds[0]!, data: { ok: true } });
+    const [sen] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'sen@hoasen.example'));
+    await handle.db.update(tasks).set({ assigneeId: sen!.id }).where(and(eq(tasks.instanceId, started.id), eq(tasks.elementId, 'signOff')));
+    await notifyDueTasks(handle.db, new Date('2021-03-02T03:00:00Z'));
+    expect(await handle.db.select().from(notifications).where(eq(notifications.userId, sen!.id))).toEqual([]);
+    // A notification written while they were a member is marked handled, and not e-mailed.
+    const [row] = await handle.db.insert(notifications).values({ tenantId: ours, userId: sen!.id, kind: 'mentioned', key: 'mention:left', data: { excerpt: 'xin chào' } }).returning({ id: notifications.id });
+    await handle.db.delete(emailOutbox);
+    await sweepNotificationEmails(handle.db, 'https://trellis.example', 500);
+    const mail = await handle.db.select({ to: emailOutbox.to }).from(emailOutbox);
+    expect(mail.some((m) => m.to.some((to) => to.includes('hoasen')))).toBe(false);
+    expect((await handle.db.select({ emailedAt: notifications.emailedAt }).from(notifications).where(eq(notifications.id, row!.id)))[0]!.emailedAt).toBeInstanceOf(Date);
   });
 });
 

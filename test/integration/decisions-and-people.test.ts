@@ -308,7 +308,7 @@ describe('tasks for named people', () => {
     expect(await inbox(demo.lan, id)).toEqual(['approve']);
     expect(await inbox(demo.tuan, id)).toEqual([]);
     const tuan = await as(demo.tuan);
-    await expect(tuan.task.claim({ id: task!.id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('2 people named by the process') });
+    await expect(tuan.task.claim({ id: task!.id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('is not offered to you') });
     await expect(tuan.task.complete({ id: task!.id, data: { ok: true } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(tuan.task.get({ id: task!.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // Hùng claims it: it is his, and leaves Lan's inbox; released, it is back with both

@@ -9,6 +9,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { delegations, groupMembers, groups, memberships, tasks, tenants, users } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
+import { claimMany } from '@/app/server/services/tasks';
+import { resolveActor } from '@/app/server/actor';
+import { AppError } from '@/app/server/errors';
 import { createContextInner } from '@/app/server/trpc/init';
 import { createCaller } from '@/app/server/trpc/root';
 import { demo } from '../support/callers';
@@ -251,6 +254,38 @@ describe('search, filters and sort', () => {
     await expect(hung.task.inbox({ list: 'departments', cursor: forged })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(hung.task.inbox({ list: 'departments', cursor: 'not base64 json' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
+
+  it('refuses a cursor whose values are not of the sort’s types — no real date, time or id — as a 400 naming it, in the caller’s language', async () => {
+    const vi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.hung), tenantId: ours, locale: 'vi' }));
+    const cursorOf = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const values of [
+      ['2026-02-30', '2026-01-01T00:00:00.000000Z', id], // no such day
+      ['abc', '2026-01-01T00:00:00.000000Z', id],
+      ['2026-01-05', '2026-01-01 07:00:00+07', id], // a session's timestamptz::text, not the cursor's form
+      ['2026-01-05', '2026-01-01T25:00:00.000000Z', id],
+      ['2026-01-05', '2026-01-01T00:00:00.000000Z', 'not-a-uuid'],
+    ]) {
+      const cursor = cursorOf(values);
+      await expect(vi.task.inbox({ cursor })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining(`“${cursor.slice(0, 24)}…”`) });
+    }
+    await expect(vi.task.inbox({ sort: 'priority', cursor: cursorOf(['99999999999', '2026-01-05', '2026-01-01T00:00:00.000000Z', id]) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Hãy bắt đầu lại từ trang đầu') });
+  });
+
+  it('pages task.list (the API’s All list) by the cursor each row carries, backward compatible without one', async () => {
+    const hung = await as(demo.hung);
+    const all = await hung.task.list();
+    expect(all.length).toBeGreaterThan(3);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = await hung.task.list({ limit: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.map((t) => t.id));
+      if (page.length < 2) break;
+      cursor = page.at(-1)!.cursor;
+    }
+    expect(paged).toEqual(all.map((t) => t.id));
+  });
 });
 
 describe('saved views and bulk claim', () => {
@@ -285,5 +320,19 @@ describe('saved views and bulk claim', () => {
     const tuan = await as(demo.tuan);
     expect((await tuan.task.claimMany({ ids: [started['HD-2026-0007']!.taskId, started['HS-0001']!.taskId] })).results.map((r) => r.ok)).toEqual([false, false]);
     expect((await hung.task.claimMany({ ids: [started['HS-0001']!.taskId] })).results[0]!.message).toMatch(/not found/);
+  });
+
+  it('words each refusal of a bulk claim in the caller’s language by the task’s name, never its id; a bug is not taken for a refusal', async () => {
+    const tuanVi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.tuan), tenantId: ours, locale: 'vi' }));
+    const id = started['HD-2026-0008']!.taskId;
+    const [refused] = (await tuanVi.task.claimMany({ ids: [id] })).results;
+    expect(refused).toMatchObject({ ok: false, message: 'Việc “Duyệt hóa đơn” không dành cho bạn hay phòng ban của bạn; bạn không nhận được việc này.' });
+    expect(refused!.message).not.toContain(id);
+    const lanVi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.lan), tenantId: ours, locale: 'vi' }));
+    await (await as(demo.hung)).task.claim({ id });
+    expect((await lanVi.task.claimMany({ ids: [id] })).results[0]!.message).toBe('Việc “Duyệt hóa đơn” đã được Trần Văn Hùng nhận trước.');
+    // A database error (here an id that is no uuid, which the router would have refused) fails the command instead of being reported as a refusal.
+    const lan = (await resolveActor(handle.db, await idOf(demo.lan), 'vi', ours))!;
+    await expect(claimMany(handle.db, lan, ['not-a-uuid'])).rejects.toSatisfy((error) => error instanceof Error && !(error instanceof AppError));
   });
 });

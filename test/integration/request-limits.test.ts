@@ -21,6 +21,7 @@ vi.mock('@/app/server/request', () => ({
   LOCALE_COOKIE: 'trellis_locale',
   requestLocale: async () => session.locale,
   requestContext: async () => createContextInner({ db: session.db as DatabaseHandle['db'], userId: session.userId, tenantId: session.tenantId, locale: session.locale as Locale }),
+  rememberLocale: async () => {},
 }));
 const { POST, GET } = await import('@/app/api/trpc/[trpc]/route');
 const authRoute = await import('@/app/api/auth/[...all]/route');

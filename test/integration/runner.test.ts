@@ -5,10 +5,10 @@
  * appear), their keyset pages (every row once), the filters, and the CSV export — its access, its
  * byte-order mark, its formula-safe cells, its cap — through the route handler too.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { groupMembers, groups, jobs, memberships, processInstances, tenants, users } from '@/db/schema';
+import { and, eq } from 'drizzle-orm';
+import { groupMembers, groups, jobs, memberships, processDefinitions, processInstances, tenants, users } from '@/db/schema';
 import { GET as exportRoute } from '@/app/api/instances/export/route';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
@@ -238,6 +238,33 @@ describe('My requests', () => {
       expect(seen).toEqual(all);
     }
     await expect(ngoc.runner.requests({ cursor: Buffer.from('["2026-01-01", "x"]').toString('base64url') })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('refuses a cursor of the right shape but no real time, naming it in the caller’s language (400, not a database error)', async () => {
+    const feb30 = Buffer.from(JSON.stringify(['2026-02-30T10:00:00.000000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const vi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.ngoc), tenantId: ours, locale: 'vi' }));
+    await expect(vi.runner.requests({ cursor: feb30 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining(`con trỏ “${feb30.slice(0, 24)}…”`) });
+    await expect((await as(ADMIN)).runner.instances({ cursor: feb30 }).catch((e: { code: string }) => e.code)).resolves.toBe('BAD_REQUEST');
+  });
+
+  it('lists what the caller initiated, not what a timer or a process started under their name as publisher', async () => {
+    // A start by a timer (or a process's message or signal) names the version's publisher in started_by and records no initiator.
+    const [purchase] = await handle.db.select({ id: processDefinitions.id }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, ours), eq(processDefinitions.key, 'purchase')));
+    const [timerStart] = await handle.db
+      .insert(processInstances)
+      .values({ tenantId: ours, definitionId: purchase!.id, businessKey: 'TIMER-1', status: 'active', state: { status: 'active', active: [], variables: {} } as never, startedBy: await idOf(demo.ngoc) })
+      .returning({ id: processInstances.id, initiatorId: processInstances.initiatorId });
+    try {
+      expect(timerStart!.initiatorId).toBeNull();
+      const mine = keys(await (await as(demo.ngoc)).runner.requests({ limit: 100 }));
+      expect(mine).not.toContain('TIMER-1');
+      expect(mine).toEqual(['L-1', 'B-1', null, 'IT-1', 'HD-4', 'HD-3', 'HD-2', 'HD-1']);
+      // Her own starts carry her as initiator, computed by the database from the engine's record.
+      const [own] = await handle.db.select({ initiatorId: processInstances.initiatorId }).from(processInstances).where(eq(processInstances.id, started['HD-1']!.id));
+      expect(own!.initiatorId).toBe(await idOf(demo.ngoc));
+    } finally {
+      await handle.db.delete(processInstances).where(eq(processInstances.id, timerStart!.id));
+    }
   });
 });
 

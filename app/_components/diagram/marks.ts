@@ -103,3 +103,18 @@ export function setBadges(m: BpmnInstance, badges: Record<string, { text: string
     overlays.add(id, 'trellis-badge', { position: { top: -10, right: 10 }, html });
   }
 }
+
+/**
+ * The heat overlay (process analytics): an element's level by its median waiting time, in seconds —
+ * under 1 hour, 1–8 hours, 8 hours–1 day, 1–3 days, 3 days or more — drawn as the marker
+ * `trellis-heat-<level>` with setMarks, its number as a badge with setBadges (colour is never the
+ * only carrier).
+ */
+export const HEAT_BOUNDS = [3_600, 8 * 3_600, 86_400, 3 * 86_400] as const;
+export const HEAT_FAMILY = ['trellis-heat-0', 'trellis-heat-1', 'trellis-heat-2', 'trellis-heat-3', 'trellis-heat-4'] as const;
+
+export function heatLevel(seconds: number): number {
+  let level = 0;
+  while (level < HEAT_BOUNDS.length && seconds >= HEAT_BOUNDS[level]!) level++;
+  return level;
+}

@@ -9,6 +9,8 @@ import { CancelInstance } from '../../_components/instance-actions';
 import { InstanceDiagram } from '../../_components/diagram/instance-diagram';
 import { InstanceHistory } from '../../_components/instance-history';
 import { outcomeLabel } from '../../_components/history-text';
+import { instanceMarks } from '../../_components/instance-marks';
+import { CaseSummary } from '../../_components/case-summary';
 import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
 
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
@@ -103,9 +105,19 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
       </section>
 
       <div className="grid2">
-        <section className="panel">
+        <section className="panel" data-testid="instance-data">
           <h2>{t('data')}</h2>
-          <FormDataView forms={instance.dataForms} data={instance.variables} locale={locale} />
+          {/* Withheld by the server from a reader who may not see it (a delegate): the summary instead. */}
+          {instance.variables ? (
+            <FormDataView forms={instance.dataForms} data={instance.variables} locale={locale} />
+          ) : (
+            <>
+              <CaseSummary fields={instance.summary} locale={locale} label={t('caseSummaryTitle')} />
+              <p className="notice" role="note" data-data-hidden>
+                {t('caseDataHidden')} {t('caseDataHiddenWhy')}
+              </p>
+            </>
+          )}
         </section>
         <section className="panel">
           <h2>{t('tasks')}</h2>
@@ -133,18 +145,4 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
       </section>
     </>
   );
-}
-
-/**
- * What the diagram shows of an instance, from its history: the elements it passed (how many times
- * each: a loop shows its count), where its tokens wait now, and its incidents.
- */
-function instanceMarks(instance: { status: string; positions: string[]; history: { type: string; elementId: string | null }[]; incident: { elementId?: string | null } | null; failedJobs: { elementId: string | null }[] }) {
-  const done: Record<string, number> = {};
-  for (const e of instance.history) if (e.elementId && (e.type === 'element.completed' || e.type === 'timer.fired')) done[e.elementId] = (done[e.elementId] ?? 0) + 1;
-  const running = instance.status === 'active' || instance.status === 'incident';
-  const waiting: Record<string, number> = {};
-  if (running) for (const p of instance.positions) if (!p.startsWith('@') && !p.startsWith('!')) waiting[p] = (waiting[p] ?? 0) + 1;
-  const incidents = [...(instance.status === 'incident' && instance.incident?.elementId ? [instance.incident.elementId] : []), ...instance.failedJobs.map((j) => j.elementId).filter((id): id is string => !!id)];
-  return { done, waiting, incidents };
 }

@@ -20,6 +20,7 @@ import { translator } from '../../_i18n/messages';
 import type { Actor } from '../actor';
 import { formatBytes } from '../body-limit';
 import { AppError, isUuid, type FieldError } from '../errors';
+import { appendAudit } from './audit';
 import { formById, latestDefinition, mayStart } from './definitions';
 import { mayReadInstanceById } from './instances';
 import { rightToWork } from './tasks';
@@ -323,6 +324,8 @@ export async function uploadCaseFile(db: Executor, actor: Actor, input: { instan
   if (!isUuid(input.instanceId)) throw new AppError('NOT_FOUND', t('notFound'));
   const type = await sniffMediaType(input.bytes);
   if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
+  // Nothing is stored for a case the caller may not open (checked again under the lock below).
+  if (!(await mayReadInstanceById(db, actor, input.instanceId))) throw new AppError('FORBIDDEN', t('errCommentNotYours'));
   const id = randomUUID();
   const content = await store.put(id, input.bytes);
   try {
@@ -334,6 +337,8 @@ export async function uploadCaseFile(db: Executor, actor: Actor, input: { instan
       const used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, input.instanceId), isNull(attachments.taskId)));
       if (used + input.bytes.length > caseBytes(limits)) throw new AppError('BAD_REQUEST', t('fileErrCaseFull', { limit: formatBytes(caseBytes(limits)) }), undefined, { details: { httpStatus: 413 } });
       await tx.insert(attachments).values({ id, tenantId: actor.tenantId, uploadedBy: actor.userId, name, mediaType: type, size: input.bytes.length, sha256: createHash('sha256').update(input.bytes).digest('hex'), storage: store.kind, content, instanceId: input.instanceId, linkedAt: sql`now()` });
+      // The case's timeline says who attached what (history-text.ts: file.attached).
+      await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: input.instanceId, actorId: actor.userId, type: 'file.attached', data: { attachmentId: id, name, size: input.bytes.length, mediaType: type } }]);
     });
   } catch (error) {
     await store.remove(id);

@@ -15,8 +15,27 @@
 import { postgresOf, type Executor } from '@/db/client';
 
 export const INBOX_CHANNEL = 'trellis_inbox';
-/** Most live connections one person keeps open (tabs); the oldest is closed beyond it. */
+/** Most live connections one person keeps open (tabs); the oldest is told it was evicted, and closed, beyond it. */
 export const MAX_LIVE_PER_USER = 5;
+/** Most live connections one app server keeps open; beyond it a new one is answered 503 (the page still works without). */
+export const MAX_LIVE_PER_PROCESS = 5_000;
+
+/**
+ * The routers whose commands may change who sees which task: starting, cancelling or retrying an
+ * instance, a task's claim/complete/reassign, messages and signals that move a process on, jobs and
+ * incidents retried, delegations, and members, departments and accepted invitations (which change
+ * who is offered what).
+ * Comments, notifications, saved views, drafts, forms, templates… change no list: a company's open
+ * inboxes are not asked to read again for them.
+ */
+const TASK_CHANGING_ROUTERS = new Set(['instance', 'task', 'message', 'signal', 'job', 'incident', 'delegation', 'member', 'department', 'invitation']);
+/** Commands of those routers that change no list: a person's saved views. */
+const LIST_NEUTRAL = new Set(['task.saveView', 'task.deleteView']);
+
+/** Whether the tRPC command at `path` (`router.procedure`) may change an inbox list. */
+export function changesInboxes(path: string): boolean {
+  return TASK_CHANGING_ROUTERS.has(path.split('.', 1)[0]!) && !LIST_NEUTRAL.has(path);
+}
 
 type Listener = () => void;
 

@@ -1,14 +1,15 @@
 /**
  * The inbox's lists — My tasks, My departments (unclaimed), Delegated to me, Done recently — with
  * filters, accent-free search, three sorts, keyset pagination and the navigation's counts; saved
- * views; bulk claim. Who may see what is the rule of tasks.ts (offeredTo, rightToWork): every list
+ * views. Who may see what is the rule of tasks.ts (offeredTo, rightToWork): every list
  * here is a part of it, and every query is scoped to the caller's company.
  *
  * Each list has its own access path, indexed in the order the page reads it (db/schema.ts):
  * assigned tasks by (tenant, assignee, due, created, id); unclaimed tasks by (tenant, due,
  * created, id) or, for a department with few tasks, through the GIN index of their candidate
  * groups; done tasks by (tenant, completed_by, completed_at). Pages continue from the last row's
- * sort key (a cursor), never by OFFSET, so page 100 costs what page 1 does.
+ * sort key (a cursor of cursor.ts), never by OFFSET, so page 100 costs what page 1 does.
+ * Bulk claim lives with the other claims (tasks.ts claimMany): this module imports no command.
  */
 import { z } from 'zod';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
@@ -18,8 +19,9 @@ import type { Executor } from '@/db/client';
 import { delegations, groups, memberships, processDefinitions, processInstances, savedViews, tasks, users } from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
-import { translator, type Translate } from '../../_i18n/messages';
-import { claimTask } from './tasks';
+import { translator } from '../../_i18n/messages';
+import { addDays, COMPANY_TIME_ZONE, isoDate, todayIn } from './calendar';
+import { afterKeys, compareKeys, decodeCursor, encodeCursor, keyText, type KeyType } from './cursor';
 
 export const inboxLists = ['all', 'mine', 'departments', 'delegated', 'done'] as const;
 export type InboxList = (typeof inboxLists)[number];
@@ -38,10 +40,9 @@ export const DONE_RECENTLY_DAYS = 14;
 export const COUNT_CAP = 999;
 /** Most rows one page returns. */
 export const MAX_PAGE = 100;
-/** The company's calendar day for "today", "overdue" and "started between" (Vietnam; no per-company zone yet). */
-export const INBOX_TIME_ZONE = 'Asia/Ho_Chi_Minh';
-
-const isoDate = z.iso.date();
+/** The company's calendar day for "today", "overdue" and "started between" (calendar.ts). */
+export const INBOX_TIME_ZONE = COMPANY_TIME_ZONE;
+export { todayIn };
 
 /** What one inbox page shows: a list, its filters, a search and a sort (a saved view stores it). */
 export const inboxQuerySchema = z.strictObject({
@@ -67,10 +68,26 @@ export type InboxPageInput = z.input<typeof inboxPageSchema>;
 const startedBy = alias(users, 'started_by_user');
 const assignee = alias(users, 'assignee_user');
 
-/** SQL: ids of the users who delegated their tasks to the actor, now (as tasks.ts). */
-function delegatorsOf(actor: Actor): SQL {
-  return sql`(select d.delegator_id from ${delegations} d join ${memberships} m on m.tenant_id = d.tenant_id and m.user_id = d.delegator_id
-    where d.tenant_id = ${actor.tenantId}::uuid and d.delegate_id = ${actor.userId}::uuid and d.revoked_at is null and d.starts_at <= now() and d.ends_at > now())`;
+/** The users who delegated their tasks to the actor now (as tasks.ts rightToWork), as a select of their ids. */
+function delegatorsQuery(actor: Actor) {
+  return sql`select d.delegator_id from ${delegations} d join ${memberships} m on m.tenant_id = d.tenant_id and m.user_id = d.delegator_id
+    where d.tenant_id = ${actor.tenantId}::uuid and d.delegate_id = ${actor.userId}::uuid and d.revoked_at is null and d.starts_at <= now() and d.ends_at > now()`;
+}
+
+/**
+ * Ids of the users who delegated to the actor now: one look-up of delegations_delegate_idx (most
+ * people have none, and then "Delegated to me" is not queried at all).
+ */
+async function activeDelegators(db: Executor, actor: Actor): Promise<string[]> {
+  const rows = await db.execute<{ delegator_id: string }>(delegatorsQuery(actor));
+  const list = Array.isArray(rows) ? rows : (rows as { rows: { delegator_id: string }[] }).rows;
+  return list.map((r) => r.delegator_id);
+}
+
+/** SQL: the delegators, as a list already read (`ids`), or as a subquery. */
+function delegatorsOf(actor: Actor, ids?: string[]): SQL {
+  if (ids === undefined) return sql`(${delegatorsQuery(actor)})`;
+  return sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
 }
 
 /** SQL: the unclaimed task is offered to one of the actor's departments (as member, or as manager for a manager task); null when they are in none. */
@@ -89,8 +106,11 @@ function textArray(values: string[]): SQL {
 
 const notExcluded = (actor: Actor) => sql`not (${actor.userId}::uuid = any(${tasks.excludedUserIds}))`;
 
-/** SQL: the tasks of one list the actor may see; null when the list is empty by definition (no departments). */
-function listAccess(actor: Actor, list: Exclude<InboxList, 'all'>): SQL | null {
+/**
+ * SQL: the tasks of one list the actor may see; null when the list is empty by definition (no
+ * departments; no delegators, when `delegators` gives them as read).
+ */
+function listAccess(actor: Actor, list: Exclude<InboxList, 'all'>, delegators?: string[]): SQL | null {
   const me = sql`${actor.userId}::uuid`;
   switch (list) {
     case 'mine':
@@ -106,22 +126,12 @@ function listAccess(actor: Actor, list: Exclude<InboxList, 'all'>): SQL | null {
       const named = sql`${me} = any(${tasks.candidateUserIds})`;
       const via = viaDepartments(actor);
       const candidate = sql`(cardinality(${tasks.candidateGroups}) = 0 and cardinality(${tasks.candidateUserIds}) = 0) or ${named}${via ? sql` or ${via}` : sql``}`;
-      return sql`${tasks.status} = 'open' and ${tasks.assigneeId} in ${delegatorsOf(actor)} and not (${tasks.assigneeId} = any(${tasks.excludedUserIds})) and (${candidate}) and ${notExcluded(actor)}`;
+      if (delegators?.length === 0) return null;
+      return sql`${tasks.status} = 'open' and ${tasks.assigneeId} in ${delegatorsOf(actor, delegators)} and not (${tasks.assigneeId} = any(${tasks.excludedUserIds})) and (${candidate}) and ${notExcluded(actor)}`;
     }
     case 'done':
       return sql`${tasks.status} = 'completed' and ${tasks.completedBy} = ${me} and ${tasks.completedAt} > now() - make_interval(days => ${DONE_RECENTLY_DAYS})`;
   }
-}
-
-/** Today's date in the company's calendar (YYYY-MM-DD). */
-export function todayIn(now: Date, timeZone = INBOX_TIME_ZONE): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 const priorityKey = sql`coalesce(${tasks.priority}, ${sql.raw(String(DEFAULT_PRIORITY))})`;
@@ -152,8 +162,11 @@ function filterConditions(query: InboxQuery, today: string): SQL[] {
   return out;
 }
 
-/** A page's sort: the ORDER BY and the sort key a cursor carries (all ascending, so one row comparison continues it). */
-function sortOf(list: InboxList, sort: InboxQuery['sort']) {
+/**
+ * A page's sort: the ORDER BY and the key a cursor carries (cursor.ts), all ascending or all
+ * descending, so one row comparison continues it.
+ */
+function sortOf(list: InboxList, sort: InboxQuery['sort']): { keys: SQL[]; types: KeyType[]; descending: boolean } {
   if (list === 'done') {
     // Newest completion first: descending keys, continued with `<`.
     return { keys: [sql`${tasks.completedAt}`, sql`${tasks.id}`], types: ['timestamptz', 'uuid'], descending: true };
@@ -163,63 +176,74 @@ function sortOf(list: InboxList, sort: InboxQuery['sort']) {
   return { keys: [dueKey, sql`${tasks.createdAt}`, sql`${tasks.id}`], types: ['date', 'timestamptz', 'uuid'], descending: false };
 }
 
-const CURSOR_VALUE = /^[0-9A-Za-z:.+\- ]{1,40}$/;
-
-function encodeCursor(values: string[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-/** The values of a cursor, checked against the sort's key types; a cursor of another sort or a forged one is refused. */
-function decodeCursor(cursor: string, types: string[], t: Translate): string[] {
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    values = null;
-  }
-  if (!Array.isArray(values) || values.length !== types.length || !values.every((v) => typeof v === 'string' && CURSOR_VALUE.test(v))) {
-    throw new AppError('BAD_REQUEST', t('errInboxCursor'));
-  }
-  return values as string[];
-}
-
 /** One page of a list: its rows and the cursor of the next page (null on the last). */
 export async function inboxPage(db: Executor, actor: Actor, input: InboxPageInput, now = new Date()) {
+  const { rows, more, limit, today } = await pageRows(db, actor, input, now);
+  const items = (more ? rows.slice(0, limit) : rows).map(({ sortKey: _sortKey, ...row }) => withDue(row, today));
+  const last = more ? rows[limit - 1]! : null;
+  return { items, next: last ? encodeCursor(last.sortKey) : null };
+}
+
+/** Whether an open task is overdue, due today or due within two days, in the company's calendar. */
+function withDue<T extends { status: string; dueDate: string | null }>(row: T, today: string) {
+  return {
+    ...row,
+    overdue: row.status === 'open' && row.dueDate !== null && row.dueDate < today,
+    dueToday: row.status === 'open' && row.dueDate === today,
+    dueSoon: row.status === 'open' && row.dueDate !== null && row.dueDate > today && row.dueDate <= addDays(today, 2),
+  };
+}
+
+/** Up to limit + 1 rows of the page (one more says whether another page follows), each with its sort key. */
+async function pageRows(db: Executor, actor: Actor, input: InboxPageInput, now: Date) {
   const { cursor, limit, ...rest } = inboxPageSchema.parse(input);
   const query: InboxQuery = rest;
   const today = todayIn(now);
   const sort = sortOf(query.list, query.sort);
   const after = cursor ? decodeCursor(cursor, sort.types, translator(actor.locale)) : null;
+  const take = limit + 1;
+  if (query.list !== 'all') {
+    // One list: "Delegated to me" alone reads its delegators in its own statement (a subquery).
+    const rows = await listRows(db, actor, query.list, query, sort, after, today, take);
+    return { rows, more: rows.length > limit, limit, today };
+  }
   // "All" reads each open list along its own index and merges them: never one OR across indexes
   // (bench:inbox: mine and delegated as one OR took 150 ms where the two apart take 3 ms each).
-  const lists: ListAccess[] = query.list === 'all' ? ['mine', 'departments', 'delegated'] : [query.list];
-  const parts = await Promise.all(lists.map((list) => listRows(db, actor, list, query, sort, after, today, limit + 1)));
-  const rows = parts.length === 1 ? parts[0]! : mergeSorted(parts, sort.types, sort.descending);
-  const more = rows.length > limit;
-  const items = (more ? rows.slice(0, limit) : rows).map(({ sortKey, ...row }) => ({
-    ...row,
-    overdue: row.status === 'open' && row.dueDate !== null && row.dueDate < today,
-    dueToday: row.status === 'open' && row.dueDate === today,
-    dueSoon: row.status === 'open' && row.dueDate !== null && row.dueDate > today && row.dueDate <= addDays(today, 2),
-  }));
-  const last = more ? rows[limit - 1]! : null;
-  return { items, next: last ? encodeCursor(last.sortKey) : null };
+  // "Delegated to me" is read only for someone a colleague delegated to now (a look-up of the
+  // delegations index, sent along with the other two lists where the executor runs them at once).
+  const [mine, departments, delegated] = await Promise.all([
+    listRows(db, actor, 'mine', query, sort, after, today, take),
+    listRows(db, actor, 'departments', query, sort, after, today, take),
+    activeDelegators(db, actor).then((ids) => (ids.length === 0 ? [] : listRows(db, actor, 'delegated', query, sort, after, today, take, ids))),
+  ]);
+  const rows = mergeSorted([mine, departments, delegated], sort.types, sort.descending);
+  return { rows, more: rows.length > limit, limit, today };
+}
+
+/** task.list's input: the All list's keyset, for API clients (optional: without it, the first page). */
+export const listInboxSchema = z.strictObject({ cursor: z.string().max(400).optional(), limit: z.number().int().min(1).max(MAX_PAGE).default(MAX_PAGE) }).optional();
+
+/**
+ * Open tasks for the actor, their departments and those who delegated to them, soonest due first:
+ * a page of the All list as a plain array (task.list, for API clients). Each row carries the cursor
+ * that continues after it: send the last row's to get the next page; a page shorter than the
+ * limit is the last.
+ */
+export async function listInbox(db: Executor, actor: Actor, input: z.input<typeof listInboxSchema> = {}, now = new Date()) {
+  const { rows, more, limit, today } = await pageRows(db, actor, { list: 'all', limit: input?.limit ?? MAX_PAGE, ...(input?.cursor ? { cursor: input.cursor } : {}) }, now);
+  return (more ? rows.slice(0, limit) : rows).map(({ sortKey, ...row }) => ({ ...withDue(row, today), cursor: encodeCursor(sortKey) }));
 }
 
 type Sort = ReturnType<typeof sortOf>;
 
 type ListAccess = Exclude<InboxList, 'all'>;
 
-/** Up to `take` rows of one list after the cursor, in the sort's order, each with its sort key as text. */
-async function listRows(db: Executor, actor: Actor, list: ListAccess, query: InboxQuery, sort: Sort, after: string[] | null, today: string, take: number) {
-  const access = listAccess(actor, list);
+/** Up to `take` rows of one list after the cursor, in the sort's order, each with its sort key as a cursor carries it. */
+async function listRows(db: Executor, actor: Actor, list: ListAccess, query: InboxQuery, sort: Sort, after: string[] | null, today: string, take: number, delegators?: string[]) {
+  const access = listAccess(actor, list, delegators);
   if (!access) return [];
-  const keyTuple = sql`(${sql.join(sort.keys, sql`, `)})`;
   const conditions = [sql`${tasks.tenantId} = ${actor.tenantId}::uuid`, access, ...filterConditions(query, today)];
-  if (after) {
-    const tuple = sql`(${sql.join(after.map((v, i) => sql`${v}::${sql.raw(sort.types[i]!)}`), sql`, `)})`;
-    conditions.push(sort.descending ? sql`${keyTuple} < ${tuple}` : sql`${keyTuple} > ${tuple}`);
-  }
+  if (after) conditions.push(afterKeys(sort.keys, after, sort.types, sort.descending));
   const order = sort.keys.map((k) => (sort.descending ? sql`${k} desc` : sql`${k} asc`));
   // The page is picked from tasks alone (for unclaimed tasks, from the index alone: it includes what the
   // access reads), then only its rows are joined to their instance, process and people.
@@ -247,7 +271,7 @@ async function listRows(db: Executor, actor: Actor, list: ListAccess, query: Inb
       processKey: processDefinitions.key,
       processName: processDefinitions.name,
       startedBy: startedBy.displayName,
-      sortKey: sql<string[]>`array[${sql.join(sort.keys.map((k) => sql`${k}::text`), sql`, `)}]`,
+      sortKey: sql<string[]>`array[${sql.join(sort.keys.map((k, i) => keyText(k, sort.types[i]!)), sql`, `)}]`,
     })
     .from(page)
     .innerJoin(tasks, eq(tasks.id, page.id))
@@ -258,18 +282,8 @@ async function listRows(db: Executor, actor: Actor, list: ListAccess, query: Inb
     .orderBy(...order);
 }
 
-/** Compares two sort keys as PostgreSQL orders them: numbers as numbers; dates, times (one session's format) and uuids as text. */
-function compareKeys(a: string[], b: string[], types: string[]): number {
-  for (let i = 0; i < types.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
-    const c = types[i] === 'int4' ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
-    if (c !== 0) return c;
-  }
-  return 0;
-}
-
-/** The lists' rows merged in the sort's order (they do not overlap; a task in two is kept once). */
-function mergeSorted<T extends { id: string; sortKey: string[] }>(parts: T[][], types: string[], descending: boolean): T[] {
+/** The lists' rows merged in the sort's order, by their keys' canonical texts (cursor.ts); they do not overlap, and a task in two is kept once. */
+function mergeSorted<T extends { id: string; sortKey: string[] }>(parts: T[][], types: readonly KeyType[], descending: boolean): T[] {
   const seen = new Set<string>();
   return parts
     .flat()
@@ -362,29 +376,4 @@ export async function deleteView(db: Executor, actor: Actor, id: string) {
     .returning({ id: savedViews.id });
   if (deleted.length === 0) throw new AppError('NOT_FOUND', translator(actor.locale)('errInboxViewNotFound'));
   return { id };
-}
-
-/** Most tasks one bulk claim takes. */
-export const MAX_BULK_CLAIM = 100;
-
-/**
- * Claims each task for the caller, each in its own transaction with the checks of a single claim
- * (a task a colleague took meanwhile, or one the caller may not take, is reported and the others
- * are still claimed). Claiming one's own task again changes nothing, so a retried bulk claim does
- * not act twice.
- */
-export async function claimMany(db: Executor, actor: Actor, ids: string[]) {
-  const unique = [...new Set(ids)];
-  if (unique.length > MAX_BULK_CLAIM) throw new AppError('BAD_REQUEST', translator(actor.locale)('errInboxBulkTooMany', { max: MAX_BULK_CLAIM, count: unique.length }));
-  const results: { id: string; ok: boolean; message?: string }[] = [];
-  for (const id of unique) {
-    try {
-      await claimTask(db, actor, id);
-      results.push({ id, ok: true });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      results.push({ id, ok: false, message: error.message });
-    }
-  }
-  return { claimed: results.filter((r) => r.ok).length, results };
 }

@@ -10,7 +10,8 @@
  *   later keeps its older instances where they were); an instance of a process without a
  *   category is only for admins and auditors;
  * - anyone else: refused (FORBIDDEN); they follow their own instances in My requests.
- * Every query is also scoped to the caller's company.
+ * Every query is also scoped to the caller's company. The instance page lets in whom the list
+ * shows an instance to (scopeCovers), and more: instances.ts mayReadInstance.
  *
  * Pages continue from the last row's (started_at, id) (instance-cursor.ts), never by OFFSET.
  * Indexes that serve it on process_instances: (tenant_id, started_at, id) for the whole company,
@@ -27,6 +28,7 @@ import { AppError } from '../errors';
 import { translator } from '../../_i18n/messages';
 import { afterCursor, decodeCursor, encodeCursor, newestFirst, startedAtKey, type InstanceCursor } from './instance-cursor';
 import { departmentNames, hasOpenIncident, whereNow } from './where-now';
+import { isoDate } from './calendar';
 
 /** The statuses the list filters by: `cancelled` is the stored `terminated` (cancelled, or ended by an admin over an incident). */
 export const listStatuses = ['active', 'completed', 'cancelled', 'incident'] as const;
@@ -38,7 +40,6 @@ export const LIST_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 /** Most rows one page returns. */
 export const MAX_INSTANCES_PAGE = 100;
 
-const isoDate = z.iso.date();
 
 export const instanceFilterSchema = z.strictObject({
   process: keySchema.optional(),
@@ -65,6 +66,16 @@ export function instanceListScope(actor: Actor): InstanceScope | null {
   if (actor.role === 'admin' || actor.role === 'auditor') return { all: true };
   const managed = groupKeys(actor, 'manager');
   return managed.length > 0 ? { all: false, departments: managed } : null;
+}
+
+/**
+ * Whether the scope takes in an instance of a version published with `category`: the rule the
+ * list applies in SQL (versionsInScope), for one instance (instances.ts mayReadInstance: a manager
+ * opens what their list shows). A version without a category is only in the whole company's scope.
+ */
+export function scopeCovers(scope: InstanceScope | null, category: string | null): boolean {
+  if (!scope) return false;
+  return scope.all || (category !== null && scope.departments.includes(category));
 }
 
 /** Whether the caller may open the list (the navigation shows it to them). */

@@ -1,12 +1,12 @@
 /** Starting and reading process instances. Every command runs in one transaction. */
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, delegations, groups, jobs, memberships, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
-import type { Actor } from '../actor';
+import { groupKeys, type Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
@@ -19,10 +19,11 @@ import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { NOW_MS } from './audit';
 import { endInstance, instanceToEnd } from './incidents';
-import { isCandidate } from './tasks';
 import { planStep, writeStep } from './step-writer';
 import { instanceSearchText, searchVector } from './search';
 import { applyEffects, dbNow } from './effects';
+import { instanceListScope, scopeCovers } from './instance-list';
+import { caseSummaryFields, declaredDepartments, historyWithoutData } from './case-view';
 
 export interface StartInput {
   definitionKey: string;
@@ -172,45 +173,89 @@ function initiatorOf(state: InstanceState): string | undefined {
   return state.actors?.initiator;
 }
 
-/** Whether the actor may read the instance (by mayReadInstance's rule); another company's, or none, is no. */
+/** Whether the actor may read the instance (by mayReadInstance's rule, all of it or its summary); another company's, or none, is no. */
 export async function mayReadInstanceById(db: Executor, actor: Actor, instanceId: string): Promise<boolean> {
-  const [row] = await db.select({ state: processInstances.state }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
-  return row !== undefined && (await mayReadInstance(db, actor, instanceId, initiatorOf(row.state)));
+  return (await instanceReadingById(db, actor, instanceId)) !== null;
+}
+
+/** How much of the instance the actor may read (mayReadInstance): all, its summary, or nothing (null; another company's too). */
+export async function instanceReadingById(db: Executor, actor: Actor, instanceId: string): Promise<InstanceReading | null> {
+  const [row] = await db
+    .select({ state: processInstances.state, category: processDefinitions.category, ...taskRights(actor) })
+    .from(processInstances)
+    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
+  return row === undefined ? null : mayReadInstance(actor, row);
 }
 
 /**
- * Who may read an instance (its data, tasks and history): admins and auditors, all of the
- * company's; others the instances they initiated (initiatorOf), and those with a task that is or was offered
- * to them (assigned, or to one of their departments) or that they completed.
+ * How much of an instance a reader sees: `all` of it (its variables, tasks and history), or
+ * its `summary` — the case summary, its tasks and a history without the data (case-view.ts) — for
+ * whoever reads it only as someone's delegate.
  */
-async function mayReadInstance(db: Executor, actor: Actor, instanceId: string, initiator: string | undefined): Promise<boolean> {
-  if (actor.role === 'admin' || actor.role === 'auditor' || initiator === actor.userId) return true;
-  const rows = await db
-    .select({ assigneeId: tasks.assigneeId, candidateGroups: tasks.candidateGroups, candidateUserIds: tasks.candidateUserIds, candidateRole: tasks.candidateRole, completedBy: tasks.completedBy })
-    .from(tasks)
-    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instanceId)));
-  // Offered to them — assigned, or to one of their departments (or them by name) whoever has claimed it since — or completed by them.
-  if (rows.some((t) => t.completedBy === actor.userId || t.assigneeId === actor.userId || isCandidate(actor, t))) return true;
-  // A delegate: a task assigned to someone who delegated to them now, that a delegation passes on (tasks.ts rightToWork).
-  const assignees = [...new Set(rows.map((t) => t.assigneeId).filter((id): id is string => id !== null))];
-  if (assignees.length === 0) return false;
-  const delegators = new Set(
-    (
-      await db
-        .select({ id: delegations.delegatorId })
-        .from(delegations)
-        .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegateId, actor.userId), inArray(delegations.delegatorId, assignees), isNull(delegations.revokedAt), sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`))
-    ).map((d) => d.id),
-  );
-  return rows.some((t) => t.assigneeId !== null && delegators.has(t.assigneeId) && ((t.candidateGroups.length === 0 && t.candidateUserIds.length === 0) || isCandidate(actor, t)));
+export type InstanceReading = 'all' | 'summary';
+
+/** What mayReadInstance reads of an instance: its state, its version's category, and taskRights' answers. */
+interface ReadFacts {
+  state: InstanceState;
+  category: string | null;
+  holder: boolean;
+  delegate: boolean;
 }
 
 /**
- * The departments (by key) and people (by address) the history's task.created rows name, with
- * their names in the company: a department deleted since, or an address nobody has, stays as it was.
+ * Who may read an instance, and how much (null: not theirs). All of it: admins and auditors (all of
+ * the company's); the managers of the department whose process it is — by the /instances list's own
+ * rule (instance-list.ts instanceListScope, scopeCovers), so a manager opens every instance the list
+ * shows them; its initiator (initiatorOf); and whoever holds, held or completed one of its tasks or
+ * was offered one (assigned, named, or to one of their departments) whoever has claimed it since.
+ * Its summary only: a delegate, through a task assigned to someone who delegated to them now that a
+ * delegation passes on (tasks.ts rightToWork) — they act on that task, not on the whole case.
  */
-async function namesInHistory(db: Executor, tenantId: string, history: { type: string; data: Record<string, unknown> }[]) {
-  const keys = new Set<string>();
+function mayReadInstance(actor: Actor, facts: ReadFacts): InstanceReading | null {
+  if (scopeCovers(instanceListScope(actor), facts.category) || initiatorOf(facts.state) === actor.userId || facts.holder) return 'all';
+  return facts.delegate ? 'summary' : null;
+}
+
+/**
+ * SQL over a process_instances row, read with it in one query: whether the actor holds, held or
+ * completed a task of it or was offered one (`holder`, isCandidate's rule in SQL), and whether a task
+ * of it offered to nobody in particular is assigned to someone who delegates to them now
+ * (`delegate`; a task with candidates passes to a delegate who is one, already a holder).
+ * Both EXISTS read the instance's tasks by tasks_instance_idx.
+ */
+function taskRights(actor: Actor) {
+  const me = sql`${actor.userId}::uuid`;
+  const member = groupKeys(actor, 'member');
+  const manager = groupKeys(actor, 'manager');
+  const offered = [
+    sql`t.completed_by = ${me}`,
+    sql`t.assignee_id = ${me}`,
+    sql`${me} = any(t.candidate_user_ids)`,
+    ...(member.length > 0 ? [sql`(t.candidate_role = 'member' and t.candidate_groups && ${textArray(member)})`] : []),
+    ...(manager.length > 0 ? [sql`(t.candidate_role = 'manager' and t.candidate_groups && ${textArray(manager)})`] : []),
+  ];
+  const ofInstance = sql`t.tenant_id = ${processInstances.tenantId} and t.instance_id = ${processInstances.id}`;
+  return {
+    holder: sql<boolean>`exists (select 1 from ${tasks} t where ${ofInstance} and (${sql.join(offered, sql` or `)}))`,
+    // The delegator still a member (tasks.ts rightToWork): a delegation from someone who left passes nothing on.
+    delegate: sql<boolean>`exists (select 1 from ${tasks} t join ${delegations} d on d.tenant_id = t.tenant_id and d.delegator_id = t.assignee_id
+      join ${memberships} dm on dm.tenant_id = d.tenant_id and dm.user_id = d.delegator_id
+      where ${ofInstance} and cardinality(t.candidate_groups) = 0 and cardinality(t.candidate_user_ids) = 0
+      and d.delegate_id = ${me} and d.revoked_at is null and d.starts_at <= now() and d.ends_at > now())`,
+  };
+}
+
+function textArray(values: string[]) {
+  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+}
+
+/**
+ * The departments (by key) the history's task.created rows and `declared` name and the people (by
+ * address) those rows name, with their names in the company: a department deleted since, or an address nobody has, stays as it was.
+ */
+async function namesInHistory(db: Executor, tenantId: string, history: { type: string; data: Record<string, unknown> }[], declared: string[] = []) {
+  const keys = new Set<string>(declared);
   const addresses = new Set<string>();
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   for (const e of history) {
@@ -250,13 +295,16 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       endedAt: processInstances.endedAt,
       startedBy: users.displayName,
       definition: { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, body: processDefinitions.definition, formIds: processDefinitions.formIds },
+      category: processDefinitions.category,
+      ...taskRights(actor),
     })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
-  if (!(await mayReadInstance(db, actor, id, initiatorOf(row.variables)))) {
+  const reading = mayReadInstance(actor, { state: row.variables, category: row.category, holder: row.holder, delegate: row.delegate });
+  if (!reading) {
     // Named by its process, in the caller's language: an id tells a person nothing.
     const process = localize(row.definition.name, actor.locale) ?? row.definition.key;
     throw new AppError('FORBIDDEN', translator(actor.locale)('instanceNotYoursNamed', { process }));
@@ -282,12 +330,17 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       .from(jobs)
       .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook'))),
   ]);
-  const { departments, people } = await namesInHistory(db, actor.tenantId, history);
-  const { variables: state, definition, parentId, parentElementId, ...rest } = row;
+  const { departments, people } = await namesInHistory(db, actor.tenantId, history, declaredDepartments(row.definition.body));
+  const { variables: state, definition, parentId, parentElementId, category: _category, holder: _holder, delegate: _delegate, ...rest } = row;
   const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
+  const mayReadData = reading === 'all';
   return {
     ...rest,
-    variables: state.variables,
+    /** Whether the caller sees the instance's data (mayReadInstance): when not, `variables` is null and the history carries none. */
+    mayReadData,
+    variables: mayReadData ? state.variables : null,
+    /** The case in a few fields (the process's summary variables now, labelled by the forms): for every reader. */
+    summary: caseSummaryFields(definition.body.summary, state.variables, dataForms, actor.locale),
     active: state.active,
     incident: state.incident ?? null,
     definition: { key: definition.key, version: definition.version, name: definition.name },
@@ -301,8 +354,8 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     /** The forms its data was entered with (start form, completed tasks' forms): the data is labelled by them. */
     dataForms,
     tasks: taskRows,
-    history,
-    /** Names of the departments the history mentions, by key (a task created for them): the history speaks names, not keys. */
+    history: mayReadData ? history : history.map(historyWithoutData),
+    /** Names of the departments the history and the version's user tasks mention, by key: the history and what happens next speak names, not keys. */
     departments,
     /** Names of the people the history mentions by address (a task's assignee or candidates), by lower-case address. */
     people,

@@ -6,7 +6,9 @@
  * person chooses the bell and the e-mail (memberships.notification_prefs; both on by default).
  *
  * E-mail goes through the outbox (system-mail.ts) by a sweep the worker runs: commands write only
- * the notification row (the one-statement step too), never wait for mail.
+ * the notification row (the one-statement step too), never wait for mail. The bell needs nothing
+ * but the database; only the e-mail needs the app's address (its link). Nobody who has left the
+ * company is notified or e-mailed.
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { localize } from '@/engine';
@@ -14,6 +16,7 @@ import type { Executor } from '@/db/client';
 import { memberships, notificationKinds, notifications, tasks, users, type NotificationKind, type NotificationPrefs } from '@/db/schema';
 import type { Actor } from '../actor';
 import { translator, type Locale } from '../../_i18n/messages';
+import { addDays, todayIn } from './calendar';
 import { queueSystemEmail } from './system-mail';
 
 type NotificationRow = typeof notifications.$inferInsert;
@@ -96,24 +99,28 @@ export async function setNotificationSettings(db: Executor, actor: Actor, settin
   return notificationSettings(db, actor);
 }
 
-/** The company's calendar day (Vietnam), as inbox.ts counts "today". */
-function dayIn(now: Date, offsetDays = 0): string {
-  const d = new Date(now.getTime() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
+/** How many days late an overdue notice still comes when no worker ran on the day after the due date. */
+export const OVERDUE_CATCH_UP_DAYS = 7;
 
 /**
- * Notifies assignees of their open tasks due tomorrow and of those overdue (once per task and
- * kind; set-based, for every company at once). Returns how many were added.
+ * Notifies the assignees (members of the task's company) of their open tasks due tomorrow, and of
+ * those that became overdue — once, from the day after their due date (up to OVERDUE_CATCH_UP_DAYS
+ * later, should no worker have run that day): a task weeks overdue is not announced again each day,
+ * nor all at once the first time the sweep runs. Once per task, person and kind (the key), so any
+ * number of passes and workers add nothing more. Set-based, for every company at once, through
+ * tasks_due_notice_idx (a range of eight due dates). Returns how many were added.
  */
 export async function notifyDueTasks(db: Executor, now = new Date()): Promise<number> {
-  const today = dayIn(now);
-  const tomorrow = dayIn(now, 1);
+  const today = todayIn(now);
+  const [weekAgo, yesterday, tomorrow] = [addDays(today, -OVERDUE_CATCH_UP_DAYS), addDays(today, -1), addDays(today, 1)];
   const result = await db.execute(sql`
     insert into ${notifications} (tenant_id, user_id, kind, key, task_id, instance_id, data)
     select t.tenant_id, t.assignee_id, k.kind, k.kind || ':' || t.id::text, t.id, t.instance_id, jsonb_build_object('task', t.name, 'dueDate', t.due_date)
-    from ${tasks} t, lateral (select case when t.due_date < ${today}::date then 'overdue' else 'due-tomorrow' end as kind) k
-    where t.status = 'open' and t.assignee_id is not null and t.due_date <= ${tomorrow}::date and t.due_date <> ${today}::date
+    from ${tasks} t
+    join ${memberships} m on m.tenant_id = t.tenant_id and m.user_id = t.assignee_id
+    cross join lateral (select case when t.due_date <= ${yesterday}::date then 'overdue' else 'due-tomorrow' end as kind) k
+    where t.status = 'open' and t.assignee_id is not null
+      and (t.due_date between ${weekAgo}::date and ${yesterday}::date or t.due_date = ${tomorrow}::date)
     on conflict (tenant_id, user_id, key) do nothing
     returning id`);
   return Array.isArray(result) ? result.length : ((result as { rows?: unknown[] }).rows?.length ?? 0);
@@ -137,8 +144,9 @@ export function notificationText(locale: Locale, n: { kind: NotificationKind; da
 
 /**
  * Queues the e-mail of notifications not handled yet (oldest first, at most `batch`), each in its
- * reader's language with a link to the task, unless the reader turned that kind's e-mail off; marks
- * each handled in the same transaction, so none is mailed twice. Returns how many were queued.
+ * reader's language with a link to the task (`appUrl`: the app's public origin), unless the reader
+ * turned that kind's e-mail off or is no longer a member of the company (then it is only marked);
+ * marks each handled in the same transaction, so none is mailed twice. Returns how many were queued.
  */
 export async function sweepNotificationEmails(db: Executor, appUrl: string, batch = 50): Promise<number> {
   return db.transaction(async (tx) => {
@@ -154,18 +162,20 @@ export async function sweepNotificationEmails(db: Executor, appUrl: string, batc
         email: users.email,
         name: users.displayName,
         locale: users.locale,
+        member: memberships.userId,
         prefs: memberships.notificationPrefs,
       })
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
-      .innerJoin(memberships, and(eq(memberships.tenantId, notifications.tenantId), eq(memberships.userId, notifications.userId)))
+      // Left: a notification of someone who left is handled (marked, not mailed) rather than left pending for ever.
+      .leftJoin(memberships, and(eq(memberships.tenantId, notifications.tenantId), eq(memberships.userId, notifications.userId)))
       .where(isNull(notifications.emailedAt))
       .orderBy(notifications.createdAt)
       .limit(batch)
       .for('update', { of: notifications, skipLocked: true });
     let queued = 0;
     for (const row of rows) {
-      if (row.prefs?.[row.kind]?.email === false) continue;
+      if (row.member === null || row.prefs?.[row.kind]?.email === false) continue;
       const locale: Locale = row.locale === 'en' ? 'en' : 'vi';
       const actor = row.actorId ? (await tx.select({ name: users.displayName }).from(users).where(eq(users.id, row.actorId)))[0]?.name ?? null : null;
       const text = notificationText(locale, { kind: row.kind, data: row.data, actor });

@@ -1,12 +1,14 @@
 /**
- * My requests: the instances the caller started, newest first, each with where it is now (the
- * open tasks — who has each, since when — or where it waits, or how it ended; where-now.ts).
- * Only the caller's own, in the active company: the started_by column decides, nothing else.
- * Instances a process called for one of them (call activities) carry the same initiator but are
- * not listed on their own: their tasks show as where the request that called them is.
+ * My requests: the instances the caller started by their own hand, newest first, each with where
+ * it is now (the open tasks — who has each, since when — or where it waits, or how it ended;
+ * where-now.ts). Only the caller's own, in the active company: the instance's initiator decides
+ * (initiator_id, computed from the engine's record), not started_by — for a start by a timer or by
+ * a process's message or signal, started_by names whoever published the version, who did not ask
+ * for it. Instances a process called for one of them (call activities) carry the same initiator
+ * but are not listed on their own: their tasks show as where the request that called them is.
  *
  * Keyset pages of (started_at desc, id desc) (instance-cursor.ts). The index that serves the list
- * is (tenant_id, started_by, started_at, id) on process_instances.
+ * is (tenant_id, initiator_id, started_at, id) on process_instances, where parent_id is null.
  */
 import { z } from 'zod';
 import { and, eq, isNull, sql } from 'drizzle-orm';
@@ -49,7 +51,7 @@ export async function myRequests(db: Executor, actor: Actor, input: RequestsPage
     .where(
       and(
         eq(processInstances.tenantId, actor.tenantId),
-        eq(processInstances.startedBy, actor.userId),
+        eq(processInstances.initiatorId, actor.userId),
         isNull(processInstances.parentId),
         after ? afterCursor(after) : undefined,
       ),

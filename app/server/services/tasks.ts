@@ -8,9 +8,10 @@ import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { EngineError, exclusionReasons, localize, send, waitingExcludersOf, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import { auditEvents, delegations, forms, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
-import { groupKeys, type Actor } from '../actor';
+import type { Actor } from '../actor';
+import { hasCandidates, isCandidate, mayWork, type Candidates } from './task-rights';
 import { AppError, isUuid } from '../errors';
-import { translator } from '../../_i18n/messages';
+import { translator, type Translate } from '../../_i18n/messages';
 import { validateSubmission } from '../forms';
 import { attachmentRefs } from '@/engine/forms/attachments';
 import { caseSummary, fieldTitles } from '@/engine';
@@ -20,8 +21,7 @@ import { definitionById, formById, instanceFormsOf, processOf } from './definiti
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { notify } from './notifications';
-import { inboxPage, MAX_PAGE } from './inbox';
-import { mayReadInstanceById } from './instances';
+import { instanceReadingById } from './instances';
 import { applyEffects, dbNow } from './effects';
 import { appendAudit, NOW_MS } from './audit';
 import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
@@ -44,31 +44,14 @@ import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step
  *   complete, reassign) judge by the instance's current record of who did what (fourEyes).
  */
 
-type Candidates = Pick<Task, 'candidateGroups' | 'candidateRole' | 'candidateUserIds'>;
-
-/** The actor is a candidate of the task — of its departments, or one of its named people — whoever it is assigned to. */
-export function isCandidate(actor: Actor, task: Candidates): boolean {
-  if (task.candidateUserIds.includes(actor.userId)) return true;
-  const mine = new Set(groupKeys(actor, task.candidateRole));
-  return task.candidateGroups.some((g) => mine.has(g));
-}
-
-/** Whether the task has candidates at all (departments or named people): someone could take it back. */
-function hasCandidates(task: Candidates): boolean {
-  return task.candidateGroups.length > 0 || task.candidateUserIds.length > 0;
-}
+// The pure rules (who is a candidate) live in task-rights.ts, which readers import without importing the commands.
+export { isCandidate, mayWork } from './task-rights';
 
 /** Whom the task is offered to, for messages: "accounting, sales (managers)", "2 people named by the process". */
 function offeredText(task: Candidates): string {
   const groups = task.candidateGroups.length > 0 ? `${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}` : null;
   const people = task.candidateUserIds.length > 0 ? `${task.candidateUserIds.length === 1 ? 'one person' : `${task.candidateUserIds.length} people`} named by the process` : null;
   return [groups, people].filter(Boolean).join(' and ') || 'nobody';
-}
-
-/** Assignee, or candidate of an unassigned task (delegation and the four-eyes rule aside: see rightToWork). */
-export function mayWork(actor: Actor, task: Pick<Task, 'assigneeId'> & Candidates): boolean {
-  if (task.assigneeId) return task.assigneeId === actor.userId;
-  return isCandidate(actor, task);
 }
 
 type Right = { ok: true; onBehalfOf: { id: string; name: string } | null; claims: boolean } | { ok: false; message: string };
@@ -146,18 +129,10 @@ function fourEyesMessage(task: Task, verdict: NonNullable<Awaited<ReturnType<typ
   return `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${parts.join('; ')} — so ${verdict.some((p) => p.self) ? 'you' : 'they'} may not ${doing} it.`;
 }
 
-/**
- * Open tasks for the actor, their departments and those who delegated to them, soonest due first:
- * the first page of the inbox's All list (inbox.ts, which applies this file's rules), for API callers.
- */
-export async function listInbox(db: Executor, actor: Actor) {
-  return (await inboxPage(db, actor, { list: 'all', limit: MAX_PAGE })).items;
-}
-
-async function loadTask(db: Executor, actor: Actor, id: string, options: { lock?: boolean } = {}) {
+async function loadTask(db: Executor, actor: Actor, id: string, options: { lock?: boolean; notFound?: string } = {}) {
   const query = db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, id)));
   const [task] = options.lock ? await query.for('update') : await query;
-  if (!task) throw new AppError('NOT_FOUND', `Task "${id}" was not found.`);
+  if (!task) throw new AppError('NOT_FOUND', options.notFound ?? `Task "${id}" was not found.`);
   return task;
 }
 
@@ -170,9 +145,12 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
   // whoever completed it, to admins (who reassign tasks), and — to read, not work — to whoever may
   // open its case (the requester, auditors, colleagues offered another of its tasks: a mention or a
   // notification links them here).
-  if (!right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin' && !(await mayReadInstanceById(db, actor, task.instanceId))) {
-    throw new AppError('FORBIDDEN', translator(actor.locale)('errTaskNotOffered'));
-  }
+  // Someone who reads its case only as a colleague's delegate (instances.ts mayReadInstance: its
+  // summary) sees another of its tasks without the case's data; the task they work for the colleague
+  // shows what it shows the colleague (right.ok).
+  const reading = !right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin' ? await instanceReadingById(db, actor, task.instanceId) : 'all';
+  if (reading === null) throw new AppError('FORBIDDEN', translator(actor.locale)('errTaskNotOffered'));
+  const withheld = reading === 'summary';
   const open = task.status === 'open';
   const people = [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.ok && right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])];
   const verdict = open ? await fourEyes(db, task, people) : null;
@@ -193,7 +171,8 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(forms.tenantId, actor.tenantId), eq(forms.id, task.formId)));
   const { state, def, ...rest } = row!;
-  const contextForms = await instanceFormsOf(db, actor.tenantId, task.instanceId, def, task.formId ?? undefined);
+  const allForms = await instanceFormsOf(db, actor.tenantId, task.instanceId, def, task.formId ?? undefined);
+  const contextForms = withheld ? [] : allForms;
   const startForm = contextForms.find((f) => f.key === def.definition.startForm) ?? null;
   const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
   const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
@@ -210,7 +189,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     createdAt: task.createdAt,
     completedAt: task.completedAt,
     completedBy,
-    data: task.data,
+    data: withheld ? null : task.data,
     candidateGroups: task.candidateGroups,
     candidateRole: task.candidateRole,
     /** Members the process named as candidates (candidateUsers). */
@@ -228,11 +207,13 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     ...rest,
     startForm,
     /** The case in a few fields: the process's summary variables now, labelled by the forms that entered them. */
-    summary: caseSummaryOf(def.definition.summary, state.variables, contextForms, actor.locale),
+    summary: caseSummaryOf(def.definition.summary, state.variables, allForms, actor.locale),
     priority: task.priority,
     /** The forms the instance's data was entered with (start form, completed tasks' forms but this one's): the context is labelled by them. */
     contextForms,
-    variables: state.variables,
+    variables: withheld ? {} : state.variables,
+    /** The case's data is withheld from this reader (a delegate reading another task of the case). */
+    dataWithheld: withheld,
   };
 }
 
@@ -447,18 +428,60 @@ export type ClaimResult = {
   changed: boolean;
 };
 
-/** A candidate takes an unassigned task. Claiming a task one already holds changes nothing (retries). */
+/**
+ * A candidate takes an unassigned task. Claiming a task one already holds changes nothing (retries).
+ * Refusals are in the caller's language and name the task (a bulk claim shows them side by side).
+ */
 export async function claimTask(db: Executor, actor: Actor, id: string): Promise<ClaimResult> {
+  const t = translator(actor.locale);
   return db.transaction(async (tx) => {
-    const task = await loadTask(tx, actor, id, { lock: true });
+    const task = await loadTask(tx, actor, id, { lock: true, notFound: t('claimRefusedNotFound') });
+    const name = localize(task.name ?? undefined, actor.locale) ?? task.elementId;
     if (task.assigneeId === actor.userId && task.status === 'open') return { id, assigneeId: actor.userId, version: task.version, changed: false };
-    if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is offered to ${offeredText(task)}; you may not claim it.`);
-    if (task.status !== 'open') throw await alreadyDone(tx, task);
-    if (task.assigneeId) throw new AppError('CONFLICT', `Task "${id}" was already claimed by ${await nameOf(tx, task.assigneeId)}.`);
+    if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', t('claimRefusedNotOffered', { task: name }));
+    if (task.status !== 'open') {
+      const by = task.completedBy ? await nameOf(tx, task.completedBy) : t('someone');
+      throw new AppError('CONFLICT', task.status === 'completed' ? t('claimRefusedCompleted', { task: name, name: by }) : t('claimRefusedCancelled', { task: name }));
+    }
+    if (task.assigneeId) throw new AppError('CONFLICT', t('claimRefusedTaken', { task: name, name: await nameOf(tx, task.assigneeId) }));
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }]);
-    if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'claim'));
+    if (verdict) throw new AppError('FORBIDDEN', t('claimRefusedFourEyes', { task: name, reasons: fourEyesReasons(verdict[0]!, actor.locale, t) }));
     return assign(tx, actor, task, actor.userId, 'task.claimed', {});
   });
+}
+
+/** Why the four-eyes rule excludes one person, in the reader's language: "started this process and completed “Check”". */
+function fourEyesReasons(person: NonNullable<Awaited<ReturnType<typeof fourEyes>>>[number], locale: Actor['locale'], t: Translate): string {
+  if (person.reasons.length === 0) return t('claimFourEyesExcluded');
+  return person.reasons
+    .map((r) => (r.rule === 'initiator' ? t('fourEyesInitiator') : t('fourEyesCompleted', { element: localize((r.element ?? undefined) as never, locale) ?? r.elementId })))
+    .join('; ');
+}
+
+/** Most tasks one bulk claim takes. */
+export const MAX_BULK_CLAIM = 100;
+
+/**
+ * Claims each task for the caller, each in its own transaction with the checks of a single claim
+ * (claimTask): a task a colleague took meanwhile, or one the caller may not take, is reported in
+ * the caller's language by its name, and the others are still claimed. Only a refusal (an
+ * AppError) is reported so: anything else is a bug and fails the command. Claiming one's own task
+ * again changes nothing, so a retried bulk claim does not act twice.
+ */
+export async function claimMany(db: Executor, actor: Actor, ids: string[]) {
+  const unique = [...new Set(ids)];
+  if (unique.length > MAX_BULK_CLAIM) throw new AppError('BAD_REQUEST', translator(actor.locale)('errInboxBulkTooMany', { max: MAX_BULK_CLAIM, count: unique.length }));
+  const results: { id: string; ok: boolean; message?: string }[] = [];
+  for (const id of unique) {
+    try {
+      await claimTask(db, actor, id);
+      results.push({ id, ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results.push({ id, ok: false, message: error.message });
+    }
+  }
+  return { claimed: results.filter((r) => r.ok).length, results };
 }
 
 /** The assignee gives a department task back to its departments. Releasing an unassigned task changes nothing. */

@@ -11,7 +11,7 @@ import { resolveActor, type Actor, type Locale } from '../actor';
 import type { EmailSettings } from '../env';
 import { AppError, isAppError, isUuid, type ErrorDetails, type FieldError } from '../errors';
 import { reservedKeyPath } from '../input-keys';
-import { inboxChanged } from '../services/inbox-signal';
+import { changesInboxes, inboxChanged } from '../services/inbox-signal';
 import { callerMessage, toCallerError } from './error-map';
 
 export interface Context {
@@ -27,12 +27,16 @@ export interface Context {
 }
 
 /** Builds a context without a request, so tests call routers through createCaller. */
-export async function createContextInner(opts: { db: Executor; userId: string | null; tenantId?: string | null; locale?: Locale; email?: EmailSettings; sessionId?: string }): Promise<Context> {
+/**
+ * `locale`: the language asked for (the switch's cookie), which wins; else the actor's remembered
+ * choice (users.locale); else `fallbackLocale` (the browser's Accept-Language); else Vietnamese.
+ */
+export async function createContextInner(opts: { db: Executor; userId: string | null; tenantId?: string | null; locale?: Locale; fallbackLocale?: Locale; email?: EmailSettings; sessionId?: string }): Promise<Context> {
   const tenantId = opts.tenantId && isUuid(opts.tenantId) ? opts.tenantId : null;
   // A tenant id that is not a uuid names no company the user belongs to: nobody.
-  const actor = opts.userId && isUuid(opts.userId) && (opts.tenantId == null || tenantId) ? await resolveActor(opts.db, opts.userId, opts.locale, tenantId) : null;
+  const actor = opts.userId && isUuid(opts.userId) && (opts.tenantId == null || tenantId) ? await resolveActor(opts.db, opts.userId, opts.locale, tenantId, opts.fallbackLocale) : null;
   const userId = opts.userId && isUuid(opts.userId) ? opts.userId : null;
-  return { db: opts.db, actor, ...(userId ? { userId } : {}), locale: opts.locale ?? actor?.locale ?? 'vi', ...(opts.email ? { email: opts.email } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
+  return { db: opts.db, actor, ...(userId ? { userId } : {}), locale: opts.locale ?? actor?.locale ?? opts.fallbackLocale ?? 'vi', ...(opts.email ? { email: opts.email } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
 }
 
 
@@ -148,10 +152,13 @@ function deniedMessage(meta: Meta, ctx: Context): string {
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** After a command that succeeded, the company's live inboxes look again (inbox-signal.ts; a command that changed no task costs them one read). */
-const liveInboxes = t.middleware(async ({ ctx, type, next }) => {
+/**
+ * After a command that succeeded and may have changed a list (changesInboxes: a task, an instance,
+ * a delegation, a department's members…), the company's live inboxes look again (inbox-signal.ts).
+ */
+const liveInboxes = t.middleware(async ({ ctx, type, path, next }) => {
   const result = await next();
-  if (type === 'mutation' && result.ok && ctx.actor) inboxChanged(ctx.actor.tenantId);
+  if (type === 'mutation' && result.ok && ctx.actor && changesInboxes(path)) inboxChanged(ctx.actor.tenantId);
   return result;
 });
 

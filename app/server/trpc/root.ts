@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from './init';
+import { analyticsRouter } from './routers/analytics';
 import { collabRouter } from './routers/collab';
 import { definitionRouter } from './routers/definition';
 import { delegationRouter } from './routers/delegation';
@@ -41,6 +42,7 @@ export const appRouter = router({
   department: departmentRouter,
   invitation: invitationRouter,
   template: templateRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

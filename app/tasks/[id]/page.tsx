@@ -1,12 +1,17 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { localize } from '@/engine/model/definition';
+import { nextSteps } from '@/engine/model/next-steps';
 import { formatDate, formatDateTime } from '../../_i18n/format';
 import { FormDataView } from '../../_components/form-data-view';
 import { CommandForm } from '../../_components/command-form';
 import { ClaimButton, ReassignForm } from '../../_components/task-actions';
 import { Comments } from '../../_components/comments';
 import { CaseFiles } from '../../_components/case-files';
+import { CaseSummary } from '../../_components/case-summary';
+import { CaseWhere } from '../../_components/case-where';
+import { InstanceHistory } from '../../_components/instance-history';
+import { NextStepsView } from '../../_components/next-steps';
 import type { Translate } from '../../_i18n/messages';
 import type { Locale } from '../../server/actor';
 import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
@@ -18,17 +23,24 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   // Not offered to them: 403, with this segment's forbidden.tsx.
   const task = await pageData(caller.task.get({ id }));
   // Whoever sees the task may open its case; should a rule ever disagree, the page shows the task without them rather than fail.
-  const [comments, people, files] = await Promise.all([
+  // The case (its diagram, history, what follows) by the instance's own read rule (instance.get): refused, the page shows the task alone.
+  const [comments, people, files, instance] = await Promise.all([
     caller.collab.comments({ taskId: id }).catch(() => []),
     actor.role === 'auditor' ? Promise.resolve([]) : caller.collab.mentionable({ taskId: id }).catch(() => []),
     caller.collab.files({ taskId: id }).catch(() => ({ instanceId: '', files: [] })),
+    caller.instance.get({ id: task.instanceId }).catch((e: unknown) => {
+      if ((e as { code?: string }).code === 'FORBIDDEN') return null;
+      throw e;
+    }),
   ]);
+  const taskName = localize(task.name ?? undefined, locale) ?? task.elementId;
+  const next = instance ? nextSteps(instance.diagram, task.elementId) : null;
   return (
     <>
       <p className="muted">
         {localize(task.processName, locale)} · {task.businessKey ? <>{task.businessKey} · </> : null}<Link href={`/instances/${task.instanceId}`}>{t('viewInstance')}</Link>
       </p>
-      <h1>{localize(task.name ?? undefined, locale) ?? task.elementId}</h1>
+      <h1>{taskName}</h1>
       <p className="muted">
         {t('startedBy')}: {task.startedBy}
         {task.dueDate && (
@@ -53,16 +65,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           </>
         )}
       </p>
-      {task.summary.length > 0 && (
-        <dl className="facts case-summary" aria-label={t('inboxColSummary')}>
-          {task.summary.map((f) => (
-            <div key={f.name}>
-              <dt>{f.label}</dt>
-              <dd>{typeof f.value === 'number' ? new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US').format(f.value) : typeof f.value === 'boolean' ? (f.value ? t('valueYes') : t('valueNo')) : String(f.value)}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <CaseSummary fields={task.summary} locale={locale} />
       {task.onBehalfOf && (
         <p className="notice" role="note" data-on-behalf>
           {t('taskOnBehalf', { name: task.onBehalfOf })}
@@ -81,7 +84,13 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       <div className="grid2">
         <section className="panel">
           <h2>{t('taskContext')}</h2>
-          <FormDataView forms={task.contextForms} data={task.variables} locale={locale} />
+          {task.dataWithheld ? (
+            <p className="muted" data-data-hidden>
+              {t('caseDataHidden')} {t('caseDataHiddenWhy')}
+            </p>
+          ) : (
+            <FormDataView forms={task.contextForms} data={task.variables} locale={locale} />
+          )}
         </section>
         <section className="panel">
           <h2>{t('taskYourPart')}</h2>
@@ -107,6 +116,13 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
         </section>
       </div>
+      {next && instance && (
+        <section className="panel" aria-labelledby="case-next-title">
+          <h2 id="case-next-title">{t('caseNextTitle')}</h2>
+          <NextStepsView steps={next} departments={instance.departments} locale={locale} />
+        </section>
+      )}
+      {instance && <CaseWhere instance={instance} elementId={task.elementId} taskName={taskName} locale={locale} />}
       <CaseFiles
         instanceId={task.instanceId}
         files={files.files.map((f) => ({ id: f.id, name: f.name, size: f.size, uploadedBy: f.uploadedBy, when: formatDateTime(f.createdAt, locale), viaForm: f.viaForm }))}
@@ -120,6 +136,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         canPost={actor.role !== 'auditor'}
         locale={locale}
       />
+      {instance && (
+        <section className="panel" aria-labelledby="case-history-title" data-testid="case-history">
+          <h2 id="case-history-title">{t('caseHistoryTitle')}</h2>
+          <InstanceHistory events={instance.history} sources={{ names: instance.names, departments: instance.departments, people: instance.people, forms: instance.dataForms }} locale={locale} />
+        </section>
+      )}
       {task.reassignTo && (
         <section className="panel">
           <h2>{t('reassign')}</h2>

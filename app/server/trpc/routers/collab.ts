@@ -1,21 +1,28 @@
 import { z } from 'zod';
 import { notificationKinds } from '@/db/schema';
-import { idempotencyKeySchema, withIdempotency } from '../../services/idempotency';
-import { addComment, caseFiles, listComments, MAX_COMMENT_LENGTH, MAX_MENTIONS, mentionable } from '../../services/comments';
+import { idempotencyKeySchema } from '../../services/idempotency';
+import { addComment, caseFiles, listComments, MAX_COMMENT_LENGTH, MAX_COMMENTS_PAGE, MAX_MENTIONS, mentionable } from '../../services/comments';
 import { listNotifications, markRead, notificationSettings, notificationText, setNotificationSettings, unreadCount } from '../../services/notifications';
 import { formatDateTime } from '../../../_i18n/format';
 import { memberProcedure, router } from '../init';
 
 /** A case: by one of its tasks, or itself. */
 const caseInput = z.union([z.object({ taskId: z.uuid() }), z.object({ instanceId: z.uuid() })]);
+/** A page of a case's comments: the newest, or those before the comment `before` (the oldest one shown). */
+const commentsInput = z.union([
+  z.object({ taskId: z.uuid(), before: z.uuid().optional(), limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional() }),
+  z.object({ instanceId: z.uuid(), before: z.uuid().optional(), limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional() }),
+]);
+/** What was typed after "@" (accents optional). */
+const mentionInput = z.union([z.object({ taskId: z.uuid(), q: z.string().max(100).optional() }), z.object({ instanceId: z.uuid(), q: z.string().max(100).optional() })]);
 
 export const collabRouter = router({
-  /** The case's comments, oldest first. */
-  comments: memberProcedure.input(caseInput).query(({ ctx, input }) => listComments(ctx.db, ctx.actor, input)),
+  /** The case's newest comments (or those before `before`), oldest first: a full page may have older ones. */
+  comments: memberProcedure.input(commentsInput).query(({ ctx, input }) => listComments(ctx.db, ctx.actor, input)),
   /** The case's files. */
   files: memberProcedure.input(caseInput).query(({ ctx, input }) => caseFiles(ctx.db, ctx.actor, input)),
-  /** Colleagues who may open the case, to @mention. */
-  mentionable: memberProcedure.input(caseInput).query(({ ctx, input }) => mentionable(ctx.db, ctx.actor, input)),
+  /** Colleagues who may open the case, to @mention, for what was typed (`q`), at most 20. */
+  mentionable: memberProcedure.input(mentionInput).query(({ ctx, input }) => mentionable(ctx.db, ctx.actor, input)),
   /** Posts a comment (auditors may not); a retry with the same key posts nothing more. */
   comment: memberProcedure
     .input(
@@ -28,13 +35,7 @@ export const collabRouter = router({
         idempotencyKey: idempotencyKeySchema.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const { idempotencyKey, ...rest } = input;
-      return withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'comment.add', rest, async (tx) => {
-        const added = await addComment(tx, ctx.actor, rest);
-        return { id: added.id, instanceId: added.instanceId, createdAt: added.createdAt.toISOString() };
-      });
-    }),
+    .mutation(({ ctx, input }) => addComment(ctx.db, ctx.actor, input)),
   /** The bell: the newest notifications and the unread count. */
   notifications: memberProcedure.query(({ ctx }) => listNotifications(ctx.db, ctx.actor)),
   unread: memberProcedure.query(({ ctx }) => unreadCount(ctx.db, ctx.actor)),

@@ -9,7 +9,10 @@ export const instanceRouter = router({
   start: workerProcedure
     .input(z.object({ definitionKey: keySchema, variables: z.record(z.string(), z.unknown()).default({}), idempotencyKey: idempotencyKeySchema.optional() }))
     .mutation(({ ctx, input: { idempotencyKey, ...input } }) => withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'instance.start', input, (tx) => startInstance(tx, ctx.actor, input))),
-  /** Admins and auditors read any of the company's; others those they started or have (had) a task in. */
+  /**
+   * Admins and auditors read any of the company's, department managers their departments' processes' (as /instances lists them),
+   * others those they started or have (had) a task in; a delegate reads it without its data (`variables: null`, `mayReadData: false`).
+   */
   get: memberProcedure.input(z.object({ id: z.uuid() })).query(({ ctx, input }) => getInstance(ctx.db, ctx.actor, input.id)),
   /** Ends a running instance with its tasks and jobs: an admin, or its initiator while it is active. A reason is required (audited). */
   cancel: workerProcedure

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { idempotencyKeySchema, withIdempotency } from '../../services/idempotency';
-import { claimTask, completeTask, getTask, listInbox, reassignTask, unclaimTask } from '../../services/tasks';
-import { claimMany, deleteView, inboxCounts, inboxFilterOptions, inboxPageSchema, inboxPage, listSavedViews, MAX_BULK_CLAIM, savedViewInput, saveView } from '../../services/inbox';
+import { claimMany, claimTask, completeTask, getTask, MAX_BULK_CLAIM, reassignTask, unclaimTask } from '../../services/tasks';
+import { deleteView, inboxCounts, inboxFilterOptions, inboxPageSchema, inboxPage, listInbox, listInboxSchema, listSavedViews, savedViewInput, saveView } from '../../services/inbox';
 import { adminProcedure, memberProcedure, router, workerProcedure } from '../init';
 
 const byId = z.object({ id: z.uuid(), idempotencyKey: idempotencyKeySchema.optional() });
 
 export const taskRouter = router({
-  /** The caller's inbox: tasks assigned to them or offered to their departments. */
-  list: memberProcedure.query(({ ctx }) => listInbox(ctx.db, ctx.actor)),
+  /**
+   * The caller's inbox (the All list) as an array, for API clients; each row carries the `cursor`
+   * that continues after it: send the last row's for the next page (optional: the first page).
+   */
+  list: memberProcedure.input(listInboxSchema).query(({ ctx, input }) => listInbox(ctx.db, ctx.actor, input)),
   /** One page of an inbox list (mine, departments, delegated, done) with filters, search and sort; `next` continues it. */
   inbox: memberProcedure.input(inboxPageSchema).query(({ ctx, input }) => inboxPage(ctx.db, ctx.actor, input)),
   /** The inbox navigation's counts. */

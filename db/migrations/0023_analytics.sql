@@ -1,0 +1,2 @@
+-- Process analytics (issue 19): overdue open tasks per company by due date.
+CREATE INDEX "tasks_overdue_idx" ON "tasks" USING btree ("tenant_id","due_date") WHERE status = 'open' and due_date is not null;

@@ -1,0 +1,4 @@
+-- Issue 19 mends: the initiator as a column computed from the engine's record (My requests lists what a person started, not what their published timer or message started); adding it rewrites process_instances once. The due-date notices' index.
+ALTER TABLE "process_instances" ADD COLUMN "initiator_id" text GENERATED ALWAYS AS ((state -> 'actors' ->> 'initiator')) STORED;--> statement-breakpoint
+CREATE INDEX "process_instances_initiator_idx" ON "process_instances" USING btree ("tenant_id","initiator_id","created_at","id") WHERE parent_id is null;--> statement-breakpoint
+CREATE INDEX "tasks_due_notice_idx" ON "tasks" USING btree ("due_date") WHERE status = 'open' and assignee_id is not null;
