@@ -40,9 +40,6 @@ export const DONE_RECENTLY_DAYS = 14;
 export const COUNT_CAP = 999;
 /** Most rows one page returns. */
 export const MAX_PAGE = 100;
-/** The company's calendar day for "today", "overdue" and "started between" (calendar.ts). */
-export const INBOX_TIME_ZONE = COMPANY_TIME_ZONE;
-export { todayIn };
 
 /** What one inbox page shows: a list, its filters, a search and a sort (a saved view stores it). */
 export const inboxQuerySchema = z.strictObject({
@@ -152,7 +149,7 @@ function filterConditions(query: InboxQuery, today: string): SQL[] {
   // The instance's and process's filters, each a look-up of the one instance (the page query reads tasks alone: listRows).
   const ofInstance: SQL[] = [];
   if (query.startedBy) ofInstance.push(sql`i.started_by = ${query.startedBy}::uuid`);
-  const startedDay = sql`(i.${sql.identifier(processInstances.startedAt.name)} at time zone ${INBOX_TIME_ZONE})::date`;
+  const startedDay = sql`(i.${sql.identifier(processInstances.startedAt.name)} at time zone ${COMPANY_TIME_ZONE})::date`;
   if (query.startedFrom) ofInstance.push(sql`${startedDay} >= ${query.startedFrom}::date`);
   if (query.startedTo) ofInstance.push(sql`${startedDay} <= ${query.startedTo}::date`);
   if (query.process) ofInstance.push(sql`exists (select 1 from ${processDefinitions} d where d.id = i.definition_id and d.key = ${query.process})`);

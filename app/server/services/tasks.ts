@@ -14,13 +14,14 @@ import { AppError, isUuid } from '../errors';
 import { translator, type Translate } from '../../_i18n/messages';
 import { validateSubmission } from '../forms';
 import { attachmentRefs } from '@/engine/forms/attachments';
-import { caseSummary, fieldTitles } from '@/engine';
+import { fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachments';
 import { checkNamedValues } from './directory';
 import { definitionById, formById, instanceFormsOf, processOf } from './definitions';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
 import { notify } from './notifications';
+import { caseSummaryFields } from './case-view';
 import { instanceReadingById } from './instances';
 import { applyEffects, dbNow } from './effects';
 import { appendAudit, NOW_MS } from './audit';
@@ -207,7 +208,7 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     ...rest,
     startForm,
     /** The case in a few fields: the process's summary variables now, labelled by the forms that entered them. */
-    summary: caseSummaryOf(def.definition.summary, state.variables, allForms, actor.locale),
+    summary: caseSummaryFields(def.definition.summary, state.variables, allForms, actor.locale),
     priority: task.priority,
     /** The forms the instance's data was entered with (start form, completed tasks' forms but this one's): the context is labelled by them. */
     contextForms,
@@ -568,9 +569,3 @@ async function assign(tx: Executor, actor: Actor, task: Task, assigneeId: string
   return { id: task.id, assigneeId, version: moved.version, changed: true };
 }
 
-/** The summary variables with their values now and the label the forms give them (the variable's name when none does). */
-function caseSummaryOf(names: string[] | undefined, variables: Record<string, unknown>, forms: Parameters<typeof fieldTitles>[0][], locale: string) {
-  const values = caseSummary(names, variables) ?? {};
-  const titles = Object.assign({}, ...forms.map((f) => fieldTitles(f, locale)).reverse()) as Record<string, string>;
-  return Object.entries(values).map(([name, value]) => ({ name, label: titles[name] ?? name, value }));
-}
