@@ -9,7 +9,15 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['engine/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts', 'definitions/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+    include: [
+      'engine/**/*.test.ts',
+      'db/**/*.test.ts',
+      'app/**/*.test.ts',
+      'definitions/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/cli/**/*.test.ts',
+      'test/conformance/**/*.test.ts',
+    ],
     environment: 'node',
     reporters: ['default', './test/support/summary-reporter.ts'],
     // A fresh PGlite database takes 2–5 s to create and migrate on these machines.

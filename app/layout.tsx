@@ -31,10 +31,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/start">{t('navStart')}</Link>
                 <Link href="/requests">{t('navRequests')}</Link>
                 {maySeeInstanceList(actor) && <Link href="/instances">{t('navInstances')}</Link>}
-                {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/processes">{t('navProcesses')}</Link>}
+                {(actor.role === 'admin' || actor.role === 'designer') && (
+                  <Link href="/processes">{t('navProcesses')}</Link>
+                )}
                 {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/forms">{t('navForms')}</Link>}
-                {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/decisions">{t('navDecisions')}</Link>}
-                {(actor.role === 'admin' || actor.role === 'designer') && <Link href="/templates">{t('navTemplates')}</Link>}
+                {(actor.role === 'admin' || actor.role === 'designer') && (
+                  <Link href="/decisions">{t('navDecisions')}</Link>
+                )}
+                {(actor.role === 'admin' || actor.role === 'designer') && (
+                  <Link href="/templates">{t('navTemplates')}</Link>
+                )}
                 {actor.role === 'admin' && <Link href="/admin/outbox">{t('navOutbox')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/incidents">{t('navIncidents')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/webhooks">{t('navWebhooks')}</Link>}

@@ -34,7 +34,11 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
-    return { db: drizzle(client, { schema }) as unknown as Database, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db: drizzle(client, { schema }) as unknown as Database,
+      kind: 'postgres',
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const dataDir = options.dataDir ?? defaultDataDir();
   // PGlite does not create missing parent folders.
@@ -72,7 +76,8 @@ export type RawQuery = <Row>(text: string, params: unknown[]) => Promise<Row[]>;
  */
 export function rawQuery(db: Executor): RawQuery | null {
   const sql = postgresOf(db);
-  if (sql) return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
+  if (sql)
+    return async <Row>(text: string, params: unknown[]) => (await sql.unsafe(text, params, { prepare: true })) as Row[];
   const pglite = pgliteOf(db);
   if (pglite) return async <Row>(text: string, params: unknown[]) => (await pglite.query(text, params)).rows as Row[];
   return null;
@@ -87,13 +92,20 @@ export interface PostgresClient {
 /** The postgres.js client under a database opened here (not a transaction of it); null on PGlite. */
 export function postgresOf(db: Executor): PostgresClient | null {
   const client = (db as { $client?: unknown }).$client;
-  return typeof client === 'function' && 'unsafe' in client && 'listen' in client ? (client as unknown as PostgresClient) : null;
+  return typeof client === 'function' && 'unsafe' in client && 'listen' in client
+    ? (client as unknown as PostgresClient)
+    : null;
 }
 
 /** The PGlite under a database opened here (not a transaction of it); null on PostgreSQL. */
-function pgliteOf(db: Executor): { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }>; exec(text: string): Promise<unknown> } | null {
+function pgliteOf(db: Executor): {
+  query(text: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+  exec(text: string): Promise<unknown>;
+} | null {
   const client = (db as { $client?: unknown }).$client;
-  return client && typeof client === 'object' && 'query' in client && 'exec' in client && 'transaction' in client ? (client as ReturnType<typeof pgliteOf>) : null;
+  return client && typeof client === 'object' && 'query' in client && 'exec' in client && 'transaction' in client
+    ? (client as ReturnType<typeof pgliteOf>)
+    : null;
 }
 
 /**
@@ -116,4 +128,15 @@ export async function vacuumEmbedded(db: Executor): Promise<boolean> {
 }
 
 /** The tables whose rows change or come and go as processes run (and the append-only trail, for its statistics). */
-const BUSY_TABLES = ['process_instances', 'tasks', 'jobs', 'subscriptions', 'messages', 'command_results', 'email_outbox', 'sessions', 'rate_limits', 'audit_events'];
+const BUSY_TABLES = [
+  'process_instances',
+  'tasks',
+  'jobs',
+  'subscriptions',
+  'messages',
+  'command_results',
+  'email_outbox',
+  'sessions',
+  'rate_limits',
+  'audit_events',
+];

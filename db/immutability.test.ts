@@ -31,13 +31,29 @@ describe('database guarantees', () => {
   });
 
   it('refuses to change a published process or form version', async () => {
-    await expect(handle.db.update(processDefinitions).set({ category: 'hr' }).where(eq(processDefinitions.tenantId, tenantId))).rejects.toMatchObject(refused('immutable once published'));
-    await expect(handle.db.update(forms).set({ title: 'x' }).where(eq(forms.tenantId, tenantId))).rejects.toMatchObject(refused('immutable once published'));
+    await expect(
+      handle.db.update(processDefinitions).set({ category: 'hr' }).where(eq(processDefinitions.tenantId, tenantId)),
+    ).rejects.toMatchObject(refused('immutable once published'));
+    await expect(handle.db.update(forms).set({ title: 'x' }).where(eq(forms.tenantId, tenantId))).rejects.toMatchObject(
+      refused('immutable once published'),
+    );
   });
 
   it('refuses to change a published decision version', async () => {
-    const content = { id: 'route', requires: [], hitPolicy: 'FIRST' as const, inputs: [], outputs: [{ name: 'lane' }], rules: [] };
+    const content = {
+      id: 'route',
+      requires: [],
+      hitPolicy: 'FIRST' as const,
+      inputs: [],
+      outputs: [{ name: 'lane' }],
+      rules: [],
+    };
     await handle.db.insert(decisions).values({ tenantId, key: 'route', version: 1, content });
-    await expect(handle.db.update(decisions).set({ content: { ...content, rules: [{ inputEntries: [], outputEntries: ['"x"'] }] } }).where(eq(decisions.tenantId, tenantId))).rejects.toMatchObject(refused('immutable once published'));
+    await expect(
+      handle.db
+        .update(decisions)
+        .set({ content: { ...content, rules: [{ inputEntries: [], outputEntries: ['"x"'] }] } })
+        .where(eq(decisions.tenantId, tenantId)),
+    ).rejects.toMatchObject(refused('immutable once published'));
   });
 });

@@ -30,12 +30,18 @@ describe('migrations', () => {
     const older = mkdtempSync(path.join(tmpdir(), 'trellis-migrations-'));
     folders.push(older);
     cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
-    writeFileSync(path.join(older, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }));
+    writeFileSync(
+      path.join(older, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, -1) }),
+    );
 
     const handle = await openDatabase({ dataDir: 'memory://' });
     try {
       await migrateDatabase(handle, older);
-      const applied = async () => rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`))[0]!.n;
+      const applied = async () =>
+        rowsOf<{ n: number }>(
+          await handle.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`),
+        )[0]!.n;
       expect(await applied()).toBe(journal.entries.length - 1);
       await migrateDatabase(handle);
       expect(await applied()).toBe(journal.entries.length);
@@ -48,7 +54,11 @@ describe('migrations', () => {
     const handle = await openDatabase({ dataDir: 'memory://' });
     try {
       await migrateDatabase(handle);
-      const keys = rowsOf<{ name: string }>(await handle.db.execute(sql`select conname as name from pg_constraint where conrelid = 'audit_events'::regclass and contype = 'f'`));
+      const keys = rowsOf<{ name: string }>(
+        await handle.db.execute(
+          sql`select conname as name from pg_constraint where conrelid = 'audit_events'::regclass and contype = 'f'`,
+        ),
+      );
       expect(keys).toEqual([]);
     } finally {
       await handle.close();

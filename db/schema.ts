@@ -3,14 +3,32 @@
  * Types for the rest of the code come from here ($inferSelect), never written twice.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { Decision, InstanceState, JsonSchema, LocalizedText, ProcessDefinition, FormDefinition } from '../engine';
 
 /** A full-text search document (PostgreSQL's tsvector; written from text the app has already normalized). */
 const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => 'tsvector' });
 
 const id = () => uuid('id').primaryKey().defaultRandom();
-const tenantId = () => uuid('tenant_id').notNull().references(() => tenants.id);
+const tenantId = () =>
+  uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id);
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 export const tenants = pgTable('tenants', {
@@ -77,7 +95,10 @@ export const accounts = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('accounts_provider_account_idx').on(t.providerId, t.accountId), index('accounts_user_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('accounts_provider_account_idx').on(t.providerId, t.accountId),
+    index('accounts_user_idx').on(t.userId),
+  ],
 );
 
 /** Single-use, expiring tokens (better-auth: password reset); a used token is deleted. */
@@ -108,7 +129,9 @@ export const memberships = pgTable(
   'memberships',
   {
     tenantId: tenantId(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     role: text('role', { enum: memberRoles }).notNull().default('staff'),
     /** Job title shown next to the name, e.g. "Kế toán trưởng". */
     title: text('title'),
@@ -139,8 +162,12 @@ export const groupMembers = pgTable(
   'group_members',
   {
     tenantId: tenantId(),
-    groupId: uuid('group_id').notNull().references(() => groups.id),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     role: text('role', { enum: groupRoles }).notNull().default('member'),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.tenantId, t.userId)],
@@ -283,14 +310,18 @@ export const processInstances = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    definitionId: uuid('definition_id').notNull().references(() => processDefinitions.id),
+    definitionId: uuid('definition_id')
+      .notNull()
+      .references(() => processDefinitions.id),
     businessKey: text('business_key'),
     status: text('status', { enum: instanceStatuses }).notNull(),
     outcome: text('outcome'),
     state: jsonb('state').$type<InstanceState>().notNull(),
     /** Optimistic lock: every command writes version + 1 where version = what it read. */
     version: integer('version').notNull().default(1),
-    startedBy: uuid('started_by').notNull().references(() => users.id),
+    startedBy: uuid('started_by')
+      .notNull()
+      .references(() => users.id),
     startedAt: createdAt(),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     /** A child started by a call activity: its parent instance, and the call activity there. */
@@ -313,8 +344,12 @@ export const processInstances = pgTable(
     index('process_instances_parent_idx').on(t.parentId),
     index('process_instances_search_idx').using('gin', t.search),
     // The runner's lists (services/requests.ts, instance-list.ts), each in its page's order: what I started, the company's, one process's.
-    index('process_instances_started_by_idx').on(t.tenantId, t.startedBy, t.startedAt, t.id).where(sql`parent_id is null`),
-    index('process_instances_initiator_idx').on(t.tenantId, t.initiatorId, t.startedAt, t.id).where(sql`parent_id is null`),
+    index('process_instances_started_by_idx')
+      .on(t.tenantId, t.startedBy, t.startedAt, t.id)
+      .where(sql`parent_id is null`),
+    index('process_instances_initiator_idx')
+      .on(t.tenantId, t.initiatorId, t.startedAt, t.id)
+      .where(sql`parent_id is null`),
     index('process_instances_tenant_started_idx').on(t.tenantId, t.startedAt, t.id),
     index('process_instances_definition_started_idx').on(t.tenantId, t.definitionId, t.startedAt, t.id),
   ],
@@ -328,17 +363,27 @@ export const tasks = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    instanceId: uuid('instance_id')
+      .notNull()
+      .references(() => processInstances.id),
     elementId: text('element_id').notNull(),
     name: jsonb('name').$type<LocalizedText>(),
-    formId: uuid('form_id').notNull().references(() => forms.id),
+    formId: uuid('form_id')
+      .notNull()
+      .references(() => forms.id),
     assigneeId: uuid('assignee_id').references(() => users.id),
-    candidateGroups: text('candidate_groups').array().notNull().default(sql`'{}'::text[]`),
+    candidateGroups: text('candidate_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /**
      * Members the task is offered to by name (candidateUsers, resolved from e-mail addresses when the
      * task was created): any of them may claim it while it is unassigned.
      */
-    candidateUserIds: uuid('candidate_user_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    candidateUserIds: uuid('candidate_user_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     candidateRole: text('candidate_role', { enum: groupRoles }).notNull().default('member'),
     status: text('status', { enum: taskStatuses }).notNull().default('open'),
     dueDate: date('due_date', { mode: 'string' }),
@@ -354,7 +399,10 @@ export const tasks = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
     completedBy: uuid('completed_by').references(() => users.id),
     /** Four-eyes rule: users the task's separationOfDuties excludes (named by the engine at creation). */
-    excludedUserIds: uuid('excluded_user_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    excludedUserIds: uuid('excluded_user_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     /** Moved by every claim, unclaim and reassignment: a page showing an older version is stale. */
     version: integer('version').notNull().default(1),
     /** 0–100 as the process computed it (higher first), or null for the default. */
@@ -369,24 +417,50 @@ export const tasks = pgTable(
     // The inbox's access paths (app/server/services/inbox.ts), each in the order the page reads it:
     // tasks assigned to someone (mine, and those of who delegated to me), tasks offered to departments
     // or people and not yet claimed, what I completed, and search.
-    index('tasks_assigned_idx').on(t.tenantId, t.assigneeId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is not null`),
+    index('tasks_assigned_idx')
+      .on(t.tenantId, t.assigneeId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id)
+      .where(sql`status = 'open' and assignee_id is not null`),
     // In the migration (0022) it INCLUDEs the columns a list's access and priority filter read, so a page is picked from the index alone; and
     // a statistics object on (status, assignee_id) tells the planner that every unclaimed task is open (drizzle writes neither).
-    index('tasks_unclaimed_idx').on(t.tenantId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_unclaimed_idx')
+      .on(t.tenantId, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id)
+      .where(sql`status = 'open' and assignee_id is null`),
     // Sorted by priority (highest first), the unclaimed list reads this one; INCLUDE as above (0022).
-    index('tasks_unclaimed_priority_idx').on(t.tenantId, sql`(-coalesce(${t.priority}, 50))`, sql`coalesce(${t.dueDate}, '9999-12-31'::date)`, t.createdAt, t.id).where(sql`status = 'open' and assignee_id is null`),
-    index('tasks_unclaimed_groups_idx').using('gin', t.candidateGroups).where(sql`status = 'open' and assignee_id is null`),
-    index('tasks_unclaimed_users_idx').using('gin', t.candidateUserIds).where(sql`status = 'open' and assignee_id is null`),
-    index('tasks_done_idx').on(t.tenantId, t.completedBy, t.completedAt, t.id).where(sql`status = 'completed'`),
-    index('tasks_search_idx').using('gin', t.search).where(sql`status = 'open'`),
+    index('tasks_unclaimed_priority_idx')
+      .on(
+        t.tenantId,
+        sql`(-coalesce(${t.priority}, 50))`,
+        sql`coalesce(${t.dueDate}, '9999-12-31'::date)`,
+        t.createdAt,
+        t.id,
+      )
+      .where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_unclaimed_groups_idx')
+      .using('gin', t.candidateGroups)
+      .where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_unclaimed_users_idx')
+      .using('gin', t.candidateUserIds)
+      .where(sql`status = 'open' and assignee_id is null`),
+    index('tasks_done_idx')
+      .on(t.tenantId, t.completedBy, t.completedAt, t.id)
+      .where(sql`status = 'completed'`),
+    index('tasks_search_idx')
+      .using('gin', t.search)
+      .where(sql`status = 'open'`),
     index('tasks_instance_idx').on(t.instanceId),
     // Analytics' overdue tasks per department (app/server/services/analytics.ts): only the open tasks past a due date are read.
-    index('tasks_overdue_idx').on(t.tenantId, t.dueDate).where(sql`status = 'open' and due_date is not null`),
+    index('tasks_overdue_idx')
+      .on(t.tenantId, t.dueDate)
+      .where(sql`status = 'open' and due_date is not null`),
     // The due-date notifications (services/notifications.ts notifyDueTasks), for every company at once: the assigned open tasks due on one day.
-    index('tasks_due_notice_idx').on(t.dueDate).where(sql`status = 'open' and assignee_id is not null`),
+    index('tasks_due_notice_idx')
+      .on(t.dueDate)
+      .where(sql`status = 'open' and assignee_id is not null`),
     // At most one open task per user-task element (and multi-instance run) of each run (scope) of an instance:
     // the runs of a parallel multi-instance subprocess each have their own task for the same element.
-    uniqueIndex('tasks_open_element_run_idx').on(t.instanceId, t.elementId, t.loopIndex, sql`coalesce(${t.scope}, '')`).where(sql`status = 'open'`),
+    uniqueIndex('tasks_open_element_run_idx')
+      .on(t.instanceId, t.elementId, t.loopIndex, sql`coalesce(${t.scope}, '')`)
+      .where(sql`status = 'open'`),
   ],
 );
 
@@ -459,17 +533,28 @@ export const jobs = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
-    index('jobs_due_idx').on(t.status, t.dueAt).where(sql`status in ('pending', 'running')`),
+    index('jobs_due_idx')
+      .on(t.status, t.dueAt)
+      .where(sql`status in ('pending', 'running')`),
     index('jobs_instance_idx').on(t.instanceId),
     // A company's incidents (failed jobs): partial, so the jobs that run fine, almost all, never
     // touch it (it replaced an index on tenant, type and status that every job change rewrote).
-    index('jobs_failed_idx').on(t.tenantId).where(sql`status = 'failed'`),
+    index('jobs_failed_idx')
+      .on(t.tenantId)
+      .where(sql`status = 'failed'`),
     // A job works for an instance, or (a start timer) for a definition version: never both, never neither.
-    check('jobs_owner_check', sql`(${t.instanceId} is not null and ${t.definitionId} is null) or (${t.instanceId} is null and ${t.definitionId} is not null and ${t.kind} = 'timer')`),
+    check(
+      'jobs_owner_check',
+      sql`(${t.instanceId} is not null and ${t.definitionId} is null) or (${t.instanceId} is null and ${t.definitionId} is not null and ${t.kind} = 'timer')`,
+    ),
     // One pending firing per timer start event: a schedule can never fork into two.
-    uniqueIndex('jobs_start_timer_idx').on(t.definitionId, t.elementId).where(sql`definition_id is not null and status in ('pending', 'running')`),
+    uniqueIndex('jobs_start_timer_idx')
+      .on(t.definitionId, t.elementId)
+      .where(sql`definition_id is not null and status in ('pending', 'running')`),
     // A webhook's deliveries, newest first.
-    index('jobs_webhook_idx').on(sql`(${t.payload}->>'webhookId')`, t.createdAt).where(sql`kind = 'webhook'`),
+    index('jobs_webhook_idx')
+      .on(sql`(${t.payload}->>'webhookId')`, t.createdAt)
+      .where(sql`kind = 'webhook'`),
   ],
 );
 
@@ -494,7 +579,11 @@ export const webhooks = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('webhooks_tenant_active_idx').on(t.tenantId).where(sql`active`)],
+  (t) => [
+    index('webhooks_tenant_active_idx')
+      .on(t.tenantId)
+      .where(sql`active`),
+  ],
 );
 
 /** What a waiting instance listens for: a message (by name and correlation key) or a signal. */
@@ -503,7 +592,9 @@ export const subscriptions = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    instanceId: uuid('instance_id')
+      .notNull()
+      .references(() => processInstances.id),
     elementId: text('element_id').notNull(),
     scope: text('scope'),
     kind: text('kind', { enum: ['message', 'signal'] }).notNull(),
@@ -511,7 +602,10 @@ export const subscriptions = pgTable(
     correlationKey: text('correlation_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('subscriptions_lookup_idx').on(t.tenantId, t.kind, t.name, t.correlationKey), index('subscriptions_instance_idx').on(t.instanceId)],
+  (t) => [
+    index('subscriptions_lookup_idx').on(t.tenantId, t.kind, t.name, t.correlationKey),
+    index('subscriptions_instance_idx').on(t.instanceId),
+  ],
 );
 
 /** Published messages nobody waited for yet, kept until they expire; duplicate message ids are ignored. */
@@ -536,7 +630,9 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('messages_lookup_idx').on(t.tenantId, t.name, t.correlationKey).where(sql`correlated_at is null`),
+    index('messages_lookup_idx')
+      .on(t.tenantId, t.name, t.correlationKey)
+      .where(sql`correlated_at is null`),
     uniqueIndex('messages_tenant_message_id_idx').on(t.tenantId, t.messageId),
   ],
 );
@@ -602,8 +698,13 @@ export const emailOutbox = pgTable(
   (t) => [
     uniqueIndex('email_outbox_job_idx').on(t.jobId),
     index('email_outbox_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
-    index('email_outbox_held_idx').on(t.createdAt).where(sql`status in ('outbox', 'sending')`),
-    check('email_outbox_process_check', sql`(${t.jobId} is null and ${t.instanceId} is null and ${t.elementId} is null) or (${t.jobId} is not null and ${t.instanceId} is not null and ${t.elementId} is not null and ${t.tenantId} is not null)`),
+    index('email_outbox_held_idx')
+      .on(t.createdAt)
+      .where(sql`status in ('outbox', 'sending')`),
+    check(
+      'email_outbox_process_check',
+      sql`(${t.jobId} is null and ${t.instanceId} is null and ${t.elementId} is null) or (${t.jobId} is not null and ${t.instanceId} is not null and ${t.elementId} is not null and ${t.tenantId} is not null)`,
+    ),
   ],
 );
 
@@ -620,7 +721,10 @@ export const invitations = pgTable(
     email: text('email').notNull(),
     role: text('role', { enum: memberRoles }).notNull(),
     /** Departments the member joins on accepting; ids of this tenant's groups (a deleted one is skipped). */
-    groupIds: uuid('group_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    groupIds: uuid('group_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     tokenHash: text('token_hash').notNull(),
     invitedBy: uuid('invited_by').references(() => users.id),
     createdAt: createdAt(),
@@ -632,7 +736,9 @@ export const invitations = pgTable(
   },
   (t) => [
     uniqueIndex('invitations_token_hash_idx').on(t.tokenHash),
-    uniqueIndex('invitations_open_email_idx').on(t.tenantId, t.email).where(sql`accepted_at is null and revoked_at is null`),
+    uniqueIndex('invitations_open_email_idx')
+      .on(t.tenantId, t.email)
+      .where(sql`accepted_at is null and revoked_at is null`),
     index('invitations_tenant_created_idx').on(t.tenantId, t.createdAt),
     check('invitations_role_check', sql`${t.role} in ('admin', 'designer', 'staff', 'auditor')`),
     check('invitations_email_check', sql`${t.email} = lower(${t.email})`),
@@ -648,8 +754,12 @@ export const delegations = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    delegatorId: uuid('delegator_id').notNull().references(() => users.id),
-    delegateId: uuid('delegate_id').notNull().references(() => users.id),
+    delegatorId: uuid('delegator_id')
+      .notNull()
+      .references(() => users.id),
+    delegateId: uuid('delegate_id')
+      .notNull()
+      .references(() => users.id),
     startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }).notNull(),
     reason: text('reason'),
@@ -659,7 +769,9 @@ export const delegations = pgTable(
     revokedBy: uuid('revoked_by').references(() => users.id),
   },
   (t) => [
-    index('delegations_delegate_idx').on(t.tenantId, t.delegateId, t.endsAt).where(sql`revoked_at is null`),
+    index('delegations_delegate_idx')
+      .on(t.tenantId, t.delegateId, t.endsAt)
+      .where(sql`revoked_at is null`),
     index('delegations_delegator_idx').on(t.tenantId, t.delegatorId, t.endsAt),
     check('delegations_range_check', sql`${t.endsAt} > ${t.startsAt}`),
     check('delegations_not_self_check', sql`${t.delegatorId} <> ${t.delegateId}`),
@@ -675,7 +787,9 @@ export const savedViews = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     name: text('name').notNull(),
     query: jsonb('query').$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
@@ -697,11 +811,18 @@ export const comments = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    instanceId: uuid('instance_id').notNull().references(() => processInstances.id),
+    instanceId: uuid('instance_id')
+      .notNull()
+      .references(() => processInstances.id),
     taskId: uuid('task_id').references(() => tasks.id),
-    authorId: uuid('author_id').notNull().references(() => users.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
     body: text('body').notNull(),
-    mentions: uuid('mentions').array().notNull().default(sql`'{}'::uuid[]`),
+    mentions: uuid('mentions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
     createdAt: createdAt(),
   },
   (t) => [index('comments_instance_idx').on(t.instanceId, t.createdAt)],
@@ -717,7 +838,9 @@ export const notifications = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    userId: uuid('user_id').notNull().references(() => users.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
     kind: text('kind', { enum: notificationKinds }).notNull(),
     key: text('key').notNull(),
     taskId: uuid('task_id'),
@@ -732,9 +855,13 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex('notifications_key_idx').on(t.tenantId, t.userId, t.key),
-    index('notifications_email_idx').on(t.createdAt).where(sql`emailed_at is null`),
+    index('notifications_email_idx')
+      .on(t.createdAt)
+      .where(sql`emailed_at is null`),
     index('notifications_user_idx').on(t.tenantId, t.userId, t.createdAt),
-    index('notifications_unread_idx').on(t.tenantId, t.userId).where(sql`read_at is null`),
+    index('notifications_unread_idx')
+      .on(t.tenantId, t.userId)
+      .where(sql`read_at is null`),
   ],
 );
 
@@ -753,7 +880,9 @@ export const attachments = pgTable(
   {
     id: id(),
     tenantId: tenantId(),
-    uploadedBy: uuid('uploaded_by').notNull().references(() => users.id),
+    uploadedBy: uuid('uploaded_by')
+      .notNull()
+      .references(() => users.id),
     name: text('name').notNull(),
     mediaType: text('media_type').notNull(),
     size: integer('size').notNull(),
@@ -769,7 +898,9 @@ export const attachments = pgTable(
   (t) => [
     index('attachments_task_idx').on(t.tenantId, t.taskId),
     index('attachments_instance_idx').on(t.tenantId, t.instanceId),
-    index('attachments_unlinked_idx').on(t.tenantId, t.uploadedBy).where(sql`instance_id is null`),
+    index('attachments_unlinked_idx')
+      .on(t.tenantId, t.uploadedBy)
+      .where(sql`instance_id is null`),
     check('attachments_size_check', sql`${t.size} >= 0`),
   ],
 );

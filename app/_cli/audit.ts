@@ -16,7 +16,12 @@ type Out = { log: (text: string) => void; error: (text: string) => void };
 
 export async function auditCommand(args: string[], out: Out): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'verify') throw new Error(sub ? `audit ${sub}: unknown subcommand; use "trellis audit verify [--json]"` : 'audit needs a subcommand: "trellis audit verify [--json]"');
+  if (sub !== 'verify')
+    throw new Error(
+      sub
+        ? `audit ${sub}: unknown subcommand; use "trellis audit verify [--json]"`
+        : 'audit needs a subcommand: "trellis audit verify [--json]"',
+    );
   const { handle, where } = await openExisting();
   try {
     await requireSchema(handle, where);
@@ -41,7 +46,10 @@ export async function openExisting(): Promise<{ handle: DatabaseHandle; where: s
     } catch (error) {
       await handle.close().catch(() => {});
       const { code, message } = driverError(error);
-      if (code === '3D000') throw new Error(`${where}: the database does not exist. Check DATABASE_URL; the app creates its tables on first start.`);
+      if (code === '3D000')
+        throw new Error(
+          `${where}: the database does not exist. Check DATABASE_URL; the app creates its tables on first start.`,
+        );
       throw new Error(`${where}: cannot connect: ${message}`);
     }
     return { handle, where };
@@ -50,7 +58,9 @@ export async function openExisting(): Promise<{ handle: DatabaseHandle; where: s
   const relative = path.relative(process.cwd(), dataDir);
   const where = `PGlite ${relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dataDir}`;
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`${where}: no database there. Start the app once (npm run dev) or run npm run db:migrate to create it, or set DATABASE_URL / PGLITE_DATA_DIR to the database to verify.`);
+    throw new Error(
+      `${where}: no database there. Start the app once (npm run dev) or run npm run db:migrate to create it, or set DATABASE_URL / PGLITE_DATA_DIR to the database to verify.`,
+    );
   }
   return { handle: await openDatabase({ dataDir }), where };
 }
@@ -62,7 +72,10 @@ export async function requireSchema(handle: DatabaseHandle, where: string): Prom
   )) as unknown;
   // postgres.js returns the rows, PGlite { rows }.
   const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-  if (rows.length === 0) throw new Error(`${where}: not a Trellis database of the current schema (no process_instances.audit_head); run npm run db:migrate with the app stopped.`);
+  if (rows.length === 0)
+    throw new Error(
+      `${where}: not a Trellis database of the current schema (no process_instances.audit_head); run npm run db:migrate with the app stopped.`,
+    );
 }
 
 function driverError(error: unknown): { code?: string; message: string } {
@@ -72,11 +85,16 @@ function driverError(error: unknown): { code?: string; message: string } {
 
 function summary(result: AuditVerification): string[] {
   const counts = `${plural(result.instances, 'instance')}, ${plural(result.events, 'event')}`;
-  const legacy = result.legacy.instances === 0 ? '' : ` (${plural(result.legacy.instances, 'legacy instance')} with ${plural(result.legacy.events, 'event')} written before hash chaining: not checkable)`;
+  const legacy =
+    result.legacy.instances === 0
+      ? ''
+      : ` (${plural(result.legacy.instances, 'legacy instance')} with ${plural(result.legacy.events, 'event')} written before hash chaining: not checkable)`;
   if (result.problems.length === 0) return [`${counts}: chain intact${legacy}`];
   const affected = new Set(result.problems.map((p) => p.instanceId)).size;
   return [
-    ...result.problems.map((p) => `${p.kind}: instance ${p.instanceId}${p.eventId === undefined ? '' : ` event ${p.eventId}`}: ${p.message}`),
+    ...result.problems.map(
+      (p) => `${p.kind}: instance ${p.instanceId}${p.eventId === undefined ? '' : ` event ${p.eventId}`}: ${p.message}`,
+    ),
     `${counts}: ${plural(result.problems.length, 'problem')} in ${plural(affected, 'instance')}${legacy}`,
   ];
 }

@@ -123,7 +123,10 @@ function formatDiagnostic(file: string, d: Diagnostic): string {
 async function validateCommand(args: string[], out: Out): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) throw new Error('validate needs a FILE');
-  const result = validateDefinition(await readDefinition(file), { decisions: await decisionsBeside(file), publishing: args.includes('--publishing') });
+  const result = validateDefinition(await readDefinition(file), {
+    decisions: await decisionsBeside(file),
+    publishing: args.includes('--publishing'),
+  });
   if (args.includes('--json')) out.log(JSON.stringify({ ok: result.ok, diagnostics: result.diagnostics }, null, 2));
   else if (result.diagnostics.length === 0) out.log(`${file}: valid`);
   else for (const d of result.diagnostics) out.log(formatDiagnostic(file, d));
@@ -143,12 +146,19 @@ async function decisionsBeside(definitionFile: string): Promise<Decision[]> {
     const file = path.join(dir, name);
     if (name.endsWith('.dmn')) {
       if (statSync(file).size > MAX_FILE_BYTES) throw new Error(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
-      decisions.push(...(await importDmn(readFileSync(file, 'utf8')).catch((error: Error) => Promise.reject(new Error(`${file}: ${error.message}`)))));
+      decisions.push(
+        ...(await importDmn(readFileSync(file, 'utf8')).catch((error: Error) =>
+          Promise.reject(new Error(`${file}: ${error.message}`)),
+        )),
+      );
     } else if (name.endsWith('.decisions.json')) {
       const list = readJson(file);
       for (const [i, d] of (Array.isArray(list) ? list : [list]).entries()) {
         const parsed = decisionSchema.safeParse(d);
-        if (!parsed.success) throw new Error(`${file} decision #${i + 1}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+        if (!parsed.success)
+          throw new Error(
+            `${file} decision #${i + 1}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+          );
         decisions.push(parsed.data);
       }
     }
@@ -202,9 +212,13 @@ async function libraryIn(dir: string, extra: string[], except?: string): Promise
     const validation = validateDefinition(data, { decisions });
     if (!validation.ok) {
       // A broken neighbour matters only if it is called; one named with --with must be valid.
-      if (extra.includes(file)) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
+      if (extra.includes(file))
+        throw new Error(validation.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
       const errors = validation.diagnostics.filter((d) => d.severity === 'error');
-      found.notLoaded.push({ file, reason: `process "${data.key}" is not valid: ${errors.map((d) => `[${d.ruleId}]${d.elementId ? ` ${d.elementId}` : ''}: ${d.message}`).join('; ')}` });
+      found.notLoaded.push({
+        file,
+        reason: `process "${data.key}" is not valid: ${errors.map((d) => `[${d.ruleId}]${d.elementId ? ` ${d.elementId}` : ''}: ${d.message}`).join('; ')}`,
+      });
       continue;
     }
     found.library.set(data.key, compile(data, { decisions }));
@@ -212,17 +226,24 @@ async function libraryIn(dir: string, extra: string[], except?: string): Promise
   return found;
 }
 
-async function runScenario(definitionFile: string, scenarioFile: string, extra: string[] = []): Promise<SimulationResult> {
+async function runScenario(
+  definitionFile: string,
+  scenarioFile: string,
+  extra: string[] = [],
+): Promise<SimulationResult> {
   const definition = await readDefinition(definitionFile);
   const decisions = await decisionsBeside(definitionFile);
   const validation = validateDefinition(definition, { decisions });
-  if (!validation.ok) throw new Error(validation.diagnostics.map((d) => formatDiagnostic(definitionFile, d)).join('\n'));
+  if (!validation.ok)
+    throw new Error(validation.diagnostics.map((d) => formatDiagnostic(definitionFile, d)).join('\n'));
   const parsed = scenarioSchema.safeParse(readJson(scenarioFile));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${scenarioFile}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return simulate(compile(definition, { decisions }), parsed.data, { library: await libraryFor(definitionFile, extra) });
+  return simulate(compile(definition, { decisions }), parsed.data, {
+    library: await libraryFor(definitionFile, extra),
+  });
 }
 
 function printable(result: SimulationResult) {
@@ -264,7 +285,11 @@ function findFiles(target: string, suffix: string): string[] {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '(?:.*/)?');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*\/?/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '(?:.*/)?');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -301,7 +326,9 @@ async function testCommand(args: string[], out: Out): Promise<number> {
   // Camunda Process Test cases (*.test.json) run against the processes in their folder.
   for (const file of findFiles(target, '.test.json')) {
     const { library, notLoaded } = await folder(path.dirname(file));
-    const { errors, results } = runCamundaTestCaseFile(readJson(file), library, { notLoaded: notLoaded.map((n) => path.basename(n.file)) });
+    const { errors, results } = runCamundaTestCaseFile(readJson(file), library, {
+      notLoaded: notLoaded.map((n) => path.basename(n.file)),
+    });
     if (errors.length > 0) {
       failed++;
       out.log(`FAIL ${file}\n  ${errors.join('\n  ')}`);
@@ -368,7 +395,12 @@ async function printCoverage(taken: Map<string, string[][]>, out: Out): Promise<
     const { paths, truncated, covered } = coverage(process, runs);
     const missing = paths.filter((_, i) => !covered[i]);
     uncovered += missing.length;
-    rows.push({ name: `${process.definition.key} (${file})`, paths: `${paths.length}${truncated ? '+' : ''}`, covered: paths.length - missing.length, missing });
+    rows.push({
+      name: `${process.definition.key} (${file})`,
+      paths: `${paths.length}${truncated ? '+' : ''}`,
+      covered: paths.length - missing.length,
+      missing,
+    });
   }
   const width = Math.max(7, ...rows.map((r) => r.name.length));
   out.log(`\n${'process'.padEnd(width)}  paths  covered`);
@@ -391,14 +423,26 @@ async function packCommand(args: string[], out: Out): Promise<number> {
   const at = args.indexOf('--out');
   try {
     const { text, pack, files } = await packFromFolder(folder);
-    const target = at !== -1 && args[at + 1] ? args[at + 1]! : `${pack.manifest.key}-${pack.manifest.version}.trellis-pack.json`;
+    const target =
+      at !== -1 && args[at + 1] ? args[at + 1]! : `${pack.manifest.key}-${pack.manifest.version}.trellis-pack.json`;
     writeFileSync(target, text);
     const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : one.endsWith('s') ? 'es' : 's'}`;
-    out.log(`Packed ${pack.manifest.key} ${pack.manifest.version}: ${count(pack.templates.length, 'process')}, ${count(pack.templates.reduce((n, t) => n + t.forms.length, 0), 'form')}, ${count(pack.templates.reduce((n, t) => n + t.decisions.length, 0), 'decision table')}, ${count(files, 'file')} → ${target}`);
+    out.log(
+      `Packed ${pack.manifest.key} ${pack.manifest.version}: ${count(pack.templates.length, 'process')}, ${count(
+        pack.templates.reduce((n, t) => n + t.forms.length, 0),
+        'form',
+      )}, ${count(
+        pack.templates.reduce((n, t) => n + t.decisions.length, 0),
+        'decision table',
+      )}, ${count(files, 'file')} → ${target}`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof PackError)) throw error;
-    for (const p of error.problems) out.log(`FAIL ${path.join(folder, p.file === '(pack)' ? '' : p.file)}${p.element ? ` (${p.element})` : ''}: ${p.message}`);
+    for (const p of error.problems)
+      out.log(
+        `FAIL ${path.join(folder, p.file === '(pack)' ? '' : p.file)}${p.element ? ` (${p.element})` : ''}: ${p.message}`,
+      );
     return 1;
   }
 }
@@ -406,7 +450,9 @@ async function packCommand(args: string[], out: Out): Promise<number> {
 async function pathsCommand(args: string[], out: Out): Promise<number> {
   const file = args[0];
   if (!file) throw new Error('paths needs a FILE');
-  const { paths, truncated } = enumeratePaths(compile(await readDefinition(file), { decisions: await decisionsBeside(file) }));
+  const { paths, truncated } = enumeratePaths(
+    compile(await readDefinition(file), { decisions: await decisionsBeside(file) }),
+  );
   out.log(JSON.stringify({ paths, truncated }, null, 2));
   return 0;
 }
@@ -421,7 +467,8 @@ async function convertCommand(args: string[], out: Out): Promise<number> {
   const to = option(args, '--to');
   const report = args.includes('--report');
   const processId = option(args, '--process');
-  if (!file || (!report && to !== 'json' && to !== 'bpmn')) throw new Error('convert needs FILE and --to json, --to bpmn or --report');
+  if (!file || (!report && to !== 'json' && to !== 'bpmn'))
+    throw new Error('convert needs FILE and --to json, --to bpmn or --report');
   if (/\.(form|html?)$/i.test(file)) {
     if (to === 'bpmn') throw new Error(`${file} is a form; it converts --to json`);
     const result = importFormFile(path.basename(file), readText(file));
@@ -434,7 +481,9 @@ async function convertCommand(args: string[], out: Out): Promise<number> {
     return 0;
   }
   if (isBpmn(file)) {
-    const imported = await importBpmn(readText(file), { processId }).catch((error: Error) => Promise.reject(new Error(`${file}: ${error.message}`)));
+    const imported = await importBpmn(readText(file), { processId }).catch((error: Error) =>
+      Promise.reject(new Error(`${file}: ${error.message}`)),
+    );
     if (report) out.log(JSON.stringify(imported.report, null, 2));
     else if (to === 'json') out.log(JSON.stringify(imported.definition, null, 2));
     else out.log(await exportBpmn(imported.definition, { relayout: args.includes('--relayout') }));

@@ -15,7 +15,9 @@ type Out = { log: (text: string) => void; error: (text: string) => void };
 export async function workerCommand(args: string[], out: Out): Promise<number> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    out.error('trellis worker needs DATABASE_URL (PostgreSQL). With the embedded database (PGlite, one process per data folder) the app runs its own worker.');
+    out.error(
+      'trellis worker needs DATABASE_URL (PostgreSQL). With the embedded database (PGlite, one process per data folder) the app runs its own worker.',
+    );
     return 2;
   }
   // postgres.js 3.4.9 can throw from a timer when a connection dies mid-transaction (porsager/postgres
@@ -29,7 +31,10 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
   const interval = number('--interval-ms');
   const leaseSeconds = number('--lease-seconds');
   const handle = await openDatabase({ url, maxConnections: 4 });
-  const connectors = defaultConnectors({ allow: httpAllowList(readEnv()), email: { db: handle.db, ...emailSettings(readEnv()) } });
+  const connectors = defaultConnectors({
+    allow: httpAllowList(readEnv()),
+    email: { db: handle.db, ...emailSettings(readEnv()) },
+  });
   // Webhook deliveries go out under the HTTP connector's allow-list.
   const webhooks = { allow: httpAllowList(readEnv()) };
   // TRELLIS_SEND_HELD_MAIL=1: mail held while no SMTP server was configured goes out.
@@ -42,9 +47,19 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
     return async () => {};
   });
   // Tasks its timers and jobs create or cancel reach the app servers' live inboxes (NOTIFY).
-  const stopInboxRelay = relayInboxChangesTo(handle.db, (error) => out.error(`worker: inbox relay: ${(error as Error).message}`));
+  const stopInboxRelay = relayInboxChangesTo(handle.db, (error) =>
+    out.error(`worker: inbox relay: ${(error as Error).message}`),
+  );
   const appUrl = readEnv().BETTER_AUTH_URL;
-  const loop = startWorkerLoop(handle.db, { ...(appUrl ? { notifications: { appUrl } } : {}), intervalMs: interval ?? 500, ...(leaseSeconds ? { leaseSeconds } : {}), connectors, webhooks, ...(heldMail ? { heldMail } : {}), onError: (error) => out.error(`worker: ${(error as Error).message}`) });
+  const loop = startWorkerLoop(handle.db, {
+    ...(appUrl ? { notifications: { appUrl } } : {}),
+    intervalMs: interval ?? 500,
+    ...(leaseSeconds ? { leaseSeconds } : {}),
+    connectors,
+    webhooks,
+    ...(heldMail ? { heldMail } : {}),
+    onError: (error) => out.error(`worker: ${(error as Error).message}`),
+  });
   // The handlers go in before "running" is printed: a pipe write is synchronous, so whoever waits
   // for that line may signal at once, and a signal before its handler would kill the process.
   const stopped = new Promise<void>((resolve) => {
@@ -68,7 +83,9 @@ export async function workerCommand(args: string[], out: Out): Promise<number> {
     await handle.close();
   }
   // What it ran, for whoever runs several (the fault test attributes the work by these lines).
-  const ran = Object.entries(loop.worker.outcomes).map(([outcome, n]) => `${outcome}=${n}`).join(' ');
+  const ran = Object.entries(loop.worker.outcomes)
+    .map(([outcome, n]) => `${outcome}=${n}`)
+    .join(' ');
   out.log(`worker ${loop.worker.id} stopped; ran ${ran || 'nothing'}`);
   return 0;
 }

@@ -8,7 +8,13 @@
 import Link from 'next/link';
 import { useActionState } from 'react';
 import { translator, type Locale, type MessageKey } from '../_i18n/messages';
-import { forgotPasswordAction, resetPasswordAction, signInAction, signUpAction, type FormState } from '../server/account-actions';
+import {
+  forgotPasswordAction,
+  resetPasswordAction,
+  signInAction,
+  signUpAction,
+  type FormState,
+} from '../server/account-actions';
 
 type Field = { name: string; label: MessageKey; type: string; autoComplete: string; hint?: string };
 
@@ -20,7 +26,16 @@ function Fields({ fields, state, t }: { fields: Field[]; state: FormState; t: Re
         return (
           <div key={f.name} className={`field${error ? ' has-error' : ''}`}>
             <label htmlFor={`account-${f.name}`}>{t(f.label)}</label>
-            <input id={`account-${f.name}`} name={f.name} type={f.type} autoComplete={f.autoComplete} defaultValue={f.type === 'password' ? undefined : (state.values?.[f.name] ?? '')} aria-invalid={error ? true : undefined} aria-describedby={error ? `account-${f.name}-error` : undefined} required />
+            <input
+              id={`account-${f.name}`}
+              name={f.name}
+              type={f.type}
+              autoComplete={f.autoComplete}
+              defaultValue={f.type === 'password' ? undefined : (state.values?.[f.name] ?? '')}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? `account-${f.name}-error` : undefined}
+              required
+            />
             {f.hint && !error && <div className="muted small">{f.hint}</div>}
             {error && (
               <div id={`account-${f.name}-error`} className="error-text small" role="alert">
@@ -75,13 +90,31 @@ export function SignInForm({ locale, next }: { locale: Locale; next?: string }) 
   );
 }
 
-export function SignUpForm({ locale, invite, email, next, minPassword }: { locale: Locale; invite?: string; /** Prefilled: the invited address. */ email?: string; next?: string; minPassword: number }) {
+export function SignUpForm({
+  locale,
+  invite,
+  email,
+  next,
+  minPassword,
+}: {
+  locale: Locale;
+  invite?: string;
+  /** Prefilled: the invited address. */ email?: string;
+  next?: string;
+  minPassword: number;
+}) {
   const t = translator(locale);
   const [state, action, pending] = useActionState(signUpAction, email ? { values: { email } } : {});
   const fields: Field[] = [
     { name: 'name', label: 'fieldName', type: 'text', autoComplete: 'name' },
     { name: 'email', label: 'fieldEmail', type: 'email', autoComplete: 'email' },
-    { name: 'password', label: 'fieldPassword', type: 'password', autoComplete: 'new-password', hint: t('passwordHint', { min: minPassword }) },
+    {
+      name: 'password',
+      label: 'fieldPassword',
+      type: 'password',
+      autoComplete: 'new-password',
+      hint: t('passwordHint', { min: minPassword }),
+    },
   ];
   if (!invite) fields.push({ name: 'company', label: 'fieldCompany', type: 'text', autoComplete: 'organization' });
   return (
@@ -103,7 +136,11 @@ export function ForgotPasswordForm({ locale }: { locale: Locale }) {
   return (
     <form action={action} className="panel account-form" aria-label={t('forgotTitle')}>
       <Problem state={state} />
-      <Fields t={t} state={state} fields={[{ name: 'email', label: 'fieldEmail', type: 'email', autoComplete: 'username' }]} />
+      <Fields
+        t={t}
+        state={state}
+        fields={[{ name: 'email', label: 'fieldEmail', type: 'email', autoComplete: 'username' }]}
+      />
       <button type="submit" className="primary" disabled={pending}>
         {t('forgotButton')}
       </button>
@@ -111,7 +148,15 @@ export function ForgotPasswordForm({ locale }: { locale: Locale }) {
   );
 }
 
-export function ResetPasswordForm({ locale, token, minPassword }: { locale: Locale; token: string; minPassword: number }) {
+export function ResetPasswordForm({
+  locale,
+  token,
+  minPassword,
+}: {
+  locale: Locale;
+  token: string;
+  minPassword: number;
+}) {
   const t = translator(locale);
   const [state, action, pending] = useActionState(resetPasswordAction, {});
   if (state.done)
@@ -127,7 +172,19 @@ export function ResetPasswordForm({ locale, token, minPassword }: { locale: Loca
     <form action={action} className="panel account-form" aria-label={t('resetTitle')}>
       <Problem state={state} />
       <input type="hidden" name="token" value={token} />
-      <Fields t={t} state={state} fields={[{ name: 'password', label: 'fieldNewPassword', type: 'password', autoComplete: 'new-password', hint: t('passwordHint', { min: minPassword }) }]} />
+      <Fields
+        t={t}
+        state={state}
+        fields={[
+          {
+            name: 'password',
+            label: 'fieldNewPassword',
+            type: 'password',
+            autoComplete: 'new-password',
+            hint: t('passwordHint', { min: minPassword }),
+          },
+        ]}
+      />
       <button type="submit" className="primary" disabled={pending}>
         {t('resetButton')}
       </button>

@@ -21,7 +21,10 @@ export function AttachmentField(props: FieldProps) {
   const locale = context.locale ?? 'vi';
   const t = translator(locale);
   const id = fieldPathId.$id;
-  const value = formData && typeof formData === 'object' && typeof (formData as AttachmentRef).id === 'string' ? (formData as AttachmentRef) : undefined;
+  const value =
+    formData && typeof formData === 'object' && typeof (formData as AttachmentRef).id === 'string'
+      ? (formData as AttachmentRef)
+      : undefined;
   const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   // Files uploaded from this page and not sent yet: replacing or removing one removes it from the server too.
@@ -46,18 +49,32 @@ export function AttachmentField(props: FieldProps) {
     setBusy(true);
     setStatus({ error: false, text: t('fileUploading', { name: file.name }) });
     try {
-      const params = new URLSearchParams({ name: file.name, ...('taskId' in target ? { taskId: target.taskId } : { definitionKey: target.definitionKey }) });
-      const response = await fetch(`/api/attachments?${params}`, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+      const params = new URLSearchParams({
+        name: file.name,
+        ...('taskId' in target ? { taskId: target.taskId } : { definitionKey: target.definitionKey }),
+      });
+      const response = await fetch(`/api/attachments?${params}`, {
+        method: 'POST',
+        body: file,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
       // A refusal is { code, message } (a cross-site one { error: { message } }).
-      const body = (await response.json().catch(() => null)) as (AttachmentRef & { message?: string; error?: { message?: string } }) | null;
+      const body = (await response.json().catch(() => null)) as
+        (AttachmentRef & { message?: string; error?: { message?: string } }) | null;
       if (!response.ok || !body) {
-        setStatus({ error: true, text: body?.message ?? body?.error?.message ?? `${response.status} ${response.statusText}` });
+        setStatus({
+          error: true,
+          text: body?.message ?? body?.error?.message ?? `${response.status} ${response.statusText}`,
+        });
         return;
       }
       forget(value);
       uploaded.current.add(body.id);
       set({ id: body.id, name: body.name, size: body.size, type: body.type });
-      setStatus({ error: false, text: t('fileUploaded', { name: body.name, size: formatFileSize(body.size, locale) }) });
+      setStatus({
+        error: false,
+        text: t('fileUploaded', { name: body.name, size: formatFileSize(body.size, locale) }),
+      });
     } catch (error) {
       setStatus({ error: true, text: (error as Error).message });
     } finally {
@@ -72,9 +89,19 @@ export function AttachmentField(props: FieldProps) {
         {title}
         {required && <span className="required">*</span>}
       </label>
-      {typeof schema.description === 'string' && schema.description && <p className="field-description">{schema.description}</p>}
+      {typeof schema.description === 'string' && schema.description && (
+        <p className="field-description">{schema.description}</p>
+      )}
       <div className="attachment-current">
-        {value ? context.uploads === null || context.uploads === undefined ? <span>{value.name}</span> : <FileLink file={value} locale={locale} /> : <span className="muted">{t('fileNone')}</span>}
+        {value ? (
+          context.uploads === null || context.uploads === undefined ? (
+            <span>{value.name}</span>
+          ) : (
+            <FileLink file={value} locale={locale} />
+          )
+        ) : (
+          <span className="muted">{t('fileNone')}</span>
+        )}
         {value && !inert && (
           <button
             type="button"
@@ -110,7 +137,11 @@ export function AttachmentField(props: FieldProps) {
         </span>
       )}
       {status && (
-        <p className={status.error ? 'field-error' : 'muted small'} role={status.error ? 'alert' : 'status'} data-testid="attachment-status">
+        <p
+          className={status.error ? 'field-error' : 'muted small'}
+          role={status.error ? 'alert' : 'status'}
+          data-testid="attachment-status"
+        >
           {status.text}
         </p>
       )}

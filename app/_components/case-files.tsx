@@ -18,7 +18,17 @@ export interface CaseFile {
   viaForm: boolean;
 }
 
-export function CaseFiles({ instanceId, files, canAttach, locale }: { instanceId: string; files: CaseFile[]; canAttach: boolean; locale: Locale }) {
+export function CaseFiles({
+  instanceId,
+  files,
+  canAttach,
+  locale,
+}: {
+  instanceId: string;
+  files: CaseFile[];
+  canAttach: boolean;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const router = useRouter();
   const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
@@ -28,9 +38,21 @@ export function CaseFiles({ instanceId, files, canAttach, locale }: { instanceId
     setStatus(null);
     try {
       const params = new URLSearchParams({ instanceId, name: file.name });
-      const response = await fetch(`/api/attachments?${params}`, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
-      const body = (await response.json().catch(() => null)) as { name?: string; message?: string; error?: { message?: string } } | null;
-      if (!response.ok) setStatus({ error: true, text: body?.message ?? body?.error?.message ?? `${response.status} ${response.statusText}` });
+      const response = await fetch(`/api/attachments?${params}`, {
+        method: 'POST',
+        body: file,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+      const body = (await response.json().catch(() => null)) as {
+        name?: string;
+        message?: string;
+        error?: { message?: string };
+      } | null;
+      if (!response.ok)
+        setStatus({
+          error: true,
+          text: body?.message ?? body?.error?.message ?? `${response.status} ${response.statusText}`,
+        });
       else {
         setStatus({ error: false, text: t('caseFileAttached', { name: body?.name ?? file.name }) });
         router.refresh();

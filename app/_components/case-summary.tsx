@@ -20,7 +20,15 @@ export function CaseSummary({ fields, locale, label }: { fields: SummaryField[];
       {fields.map((f) => (
         <div key={f.name}>
           <dt>{f.label}</dt>
-          <dd>{typeof f.value === 'number' ? number.format(f.value) : typeof f.value === 'boolean' ? (f.value ? t('valueYes') : t('valueNo')) : String(f.value)}</dd>
+          <dd>
+            {typeof f.value === 'number'
+              ? number.format(f.value)
+              : typeof f.value === 'boolean'
+                ? f.value
+                  ? t('valueYes')
+                  : t('valueNo')
+                : String(f.value)}
+          </dd>
         </div>
       ))}
     </dl>

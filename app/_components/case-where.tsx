@@ -28,16 +28,29 @@ export function CaseWhere({
     ? `.case-where .djs-element[data-element-id="${elementId}"] .djs-visual > :first-child { stroke: #c05621 !important; stroke-width: 4px !important; stroke-dasharray: 8 4 !important; }`
     : null;
   return (
-    <section className="panel case-where" aria-labelledby="case-where-title" data-testid="case-where" data-element={elementId}>
+    <section
+      className="panel case-where"
+      aria-labelledby="case-where-title"
+      data-testid="case-where"
+      data-element={elementId}
+    >
       <h2 id="case-where-title">{t('caseWhereTitle')}</h2>
       <p className="muted">{t('caseWhereLegend')}</p>
       {outline && <style>{outline}</style>}
       <InstanceDiagram
         definition={instance.diagram}
         locale={locale}
-        label={t('caseWhereDiagram', { name: localize(instance.definition.name, locale) ?? instance.definition.key, version: instance.definition.version, task: taskName })}
+        label={t('caseWhereDiagram', {
+          name: localize(instance.definition.name, locale) ?? instance.definition.key,
+          version: instance.definition.version,
+          task: taskName,
+        })}
         {...instanceMarks(instance)}
-        texts={{ waiting: t('badgeWaiting', { count: '{count}' }), done: t('badgeDone', { count: '{count}' }), incident: t('badgeIncident') }}
+        texts={{
+          waiting: t('badgeWaiting', { count: '{count}' }),
+          done: t('badgeDone', { count: '{count}' }),
+          incident: t('badgeIncident'),
+        }}
       />
     </section>
   );

@@ -7,10 +7,22 @@ import { explainTaskConflict } from './task-conflict';
 import { describeFailure, ExplainedFailure, trpc } from './trpc';
 
 /** What submitting the form does: complete a task, or start a process with the data. */
-export type FormCommand = { kind: 'completeTask'; taskId: string; /** The task version the page showed: a task reassigned since is a conflict. */ version?: number } | { kind: 'startProcess'; definitionKey: string };
+export type FormCommand =
+  | {
+      kind: 'completeTask';
+      taskId: string;
+      /** The task version the page showed: a task reassigned since is a conflict. */ version?: number;
+    }
+  | { kind: 'startProcess'; definitionKey: string };
 
 /** A form wired to its server command; goes where the user continues once it succeeds. */
-export function CommandForm({ command, form, locale, submitLabel, initialData }: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel' | 'initialData'>) {
+export function CommandForm({
+  command,
+  form,
+  locale,
+  submitLabel,
+  initialData,
+}: { command: FormCommand; locale: Locale } & Pick<JsonFormProps, 'form' | 'submitLabel' | 'initialData'>) {
   const router = useRouter();
   return (
     <JsonForm
@@ -22,7 +34,11 @@ export function CommandForm({ command, form, locale, submitLabel, initialData }:
       onSubmit={async (data) => {
         if (command.kind === 'completeTask') {
           const result = await trpc.task.complete
-            .mutate({ id: command.taskId, data, ...(command.version === undefined ? {} : { version: command.version }) })
+            .mutate({
+              id: command.taskId,
+              data,
+              ...(command.version === undefined ? {} : { version: command.version }),
+            })
             .catch(async (error: unknown) => {
               // Done in another tab, by a colleague, or changed hands: say so from the task as it is now, in the reader's words.
               if (describeFailure(error).code !== 'CONFLICT') throw error;

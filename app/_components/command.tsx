@@ -25,7 +25,10 @@ export function useCommand(failed: (failure: ClientFailure) => string | null = (
    * the page goes to `goTo` (staying busy while the next page loads) or refreshes its data.
    * Resolves to whether it succeeded.
    */
-  const run = async <T,>(action: () => Promise<T>, { done, goTo }: { done?: (result: T) => string | Outcome | void; goTo?: string } = {}): Promise<boolean> => {
+  const run = async <T,>(
+    action: () => Promise<T>,
+    { done, goTo }: { done?: (result: T) => string | Outcome | void; goTo?: string } = {},
+  ): Promise<boolean> => {
     setBusy(true);
     setMessage(null);
     let leaving = false;
@@ -55,10 +58,26 @@ export function useCommand(failed: (failure: ClientFailure) => string | null = (
  * otherwise. `status` keeps role="status" for a bad outcome the user asked to see (a retry that
  * failed again, an email not sent); `spaced` puts a space before it, beside a button in a line.
  */
-export function CommandMessage({ message, as: Tag = 'span', spaced = false, status = false, testId }: { message: Outcome | null; as?: 'span' | 'div' | 'p'; spaced?: boolean; status?: boolean; testId?: string }) {
+export function CommandMessage({
+  message,
+  as: Tag = 'span',
+  spaced = false,
+  status = false,
+  testId,
+}: {
+  message: Outcome | null;
+  as?: 'span' | 'div' | 'p';
+  spaced?: boolean;
+  status?: boolean;
+  testId?: string;
+}) {
   if (!message) return null;
   return (
-    <Tag role={message.error && !status ? 'alert' : 'status'} className={message.error ? 'error-text' : 'muted'} data-testid={testId}>
+    <Tag
+      role={message.error && !status ? 'alert' : 'status'}
+      className={message.error ? 'error-text' : 'muted'}
+      data-testid={testId}
+    >
       {spaced && ' '}
       {message.text}
     </Tag>
@@ -66,7 +85,19 @@ export function CommandMessage({ message, as: Tag = 'span', spaced = false, stat
 }
 
 /** A form's submit button (its label while busy) with the outcome line beside it; `danger` for one that ends something. */
-export function FormActions({ busy, label, busyLabel, message, danger = false }: { busy: boolean; label: string; busyLabel: string; message: Outcome | null; danger?: boolean }) {
+export function FormActions({
+  busy,
+  label,
+  busyLabel,
+  message,
+  danger = false,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  message: Outcome | null;
+  danger?: boolean;
+}) {
   return (
     <div className="form-actions">
       <button type="submit" className={danger ? 'primary danger' : 'primary'} disabled={busy}>

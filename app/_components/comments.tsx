@@ -40,7 +40,19 @@ function mentionAt(text: string, caret: number): { start: number; query: string 
   return { start: caret - match[2]!.length - 1, query: match[2]! };
 }
 
-export function Comments({ target, comments, people, canPost, locale }: { target: { taskId: string } | { instanceId: string }; comments: CommentView[]; people: Person[]; canPost: boolean; locale: Locale }) {
+export function Comments({
+  target,
+  comments,
+  people,
+  canPost,
+  locale,
+}: {
+  target: { taskId: string } | { instanceId: string };
+  comments: CommentView[];
+  people: Person[];
+  canPost: boolean;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const [body, setBody] = useState('');
   const [chosen, setChosen] = useState<Person[]>([]);
@@ -100,7 +112,16 @@ export function Comments({ target, comments, people, canPost, locale }: { target
       .query({ ...target, before: first.id, limit: PAGE })
       .then((page) => {
         const taskId = 'taskId' in target ? target.taskId : null;
-        setOlder((old) => [...page.map((c) => ({ id: c.id, body: c.body, author: c.author, when: formatDateTime(c.createdAt, locale), task: c.taskId === taskId ? null : c.task })), ...old]);
+        setOlder((old) => [
+          ...page.map((c) => ({
+            id: c.id,
+            body: c.body,
+            author: c.author,
+            when: formatDateTime(c.createdAt, locale),
+            task: c.taskId === taskId ? null : c.task,
+          })),
+          ...old,
+        ]);
         setHasOlder(page.length >= PAGE);
       })
       .catch(() => setHasOlder(false))

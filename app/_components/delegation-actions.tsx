@@ -21,25 +21,42 @@ function dayStart(day: string, days = 0): Date {
 /** Today in Vietnam, as yyyy-mm-dd. */
 const today = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
-export function DelegationForm({ colleagues, locale }: { colleagues: { id: string; name: string; title: string | null }[]; locale: Locale }) {
+export function DelegationForm({
+  colleagues,
+  locale,
+}: {
+  colleagues: { id: string; name: string; title: string | null }[];
+  locale: Locale;
+}) {
   const t = translator(locale);
   const [delegateId, setDelegateId] = useState('');
   const [from, setFrom] = useState(today);
   const [until, setUntil] = useState(today);
   const [reason, setReason] = useState('');
-  const { busy, message, run } = useCommand((failure) => (failure.fields.length > 0 ? failure.fields.map((f) => `${f.field}: ${f.message}`).join('; ') : failure.message));
+  const { busy, message, run } = useCommand((failure) =>
+    failure.fields.length > 0 ? failure.fields.map((f) => `${f.field}: ${f.message}`).join('; ') : failure.message,
+  );
   return (
     <form
       className="incident-actions"
       aria-label={t('delegationNew')}
       onSubmit={(e) => {
         e.preventDefault();
-        void run(() => trpc.delegation.create.mutate({ delegateId, startsAt: dayStart(from), endsAt: dayStart(until, 1), ...(reason.trim() ? { reason: reason.trim() } : {}) }), {
-          done: () => {
-            setReason('');
-            return t('delegationCreated');
+        void run(
+          () =>
+            trpc.delegation.create.mutate({
+              delegateId,
+              startsAt: dayStart(from),
+              endsAt: dayStart(until, 1),
+              ...(reason.trim() ? { reason: reason.trim() } : {}),
+            }),
+          {
+            done: () => {
+              setReason('');
+              return t('delegationCreated');
+            },
           },
-        });
+        );
       }}
     >
       <label className="stacked">
@@ -79,7 +96,13 @@ export function RevokeDelegationButton({ id, locale }: { id: string; locale: Loc
   const { busy, message, run } = useCommand();
   return (
     <span>
-      <button type="button" className="linkish" disabled={busy} data-revoke={id} onClick={() => run(() => trpc.delegation.revoke.mutate({ id }))}>
+      <button
+        type="button"
+        className="linkish"
+        disabled={busy}
+        data-revoke={id}
+        onClick={() => run(() => trpc.delegation.revoke.mutate({ id }))}
+      >
         {t('delegationRevoke')}
       </button>
       <CommandMessage message={message} spaced />

@@ -12,7 +12,17 @@ type ViewForm = LocalizableForm & { uiSchema: Record<string, unknown> };
  * first form that has a field labels it): VND amounts as money, dates as dates, choices by their
  * label, a table's rows as a table, a file as its download link. Values are rendered as text.
  */
-export function FormDataView({ form, forms, data, locale }: { form?: ViewForm | null; forms?: ViewForm[]; data: Record<string, unknown>; locale: Locale }) {
+export function FormDataView({
+  form,
+  forms,
+  data,
+  locale,
+}: {
+  form?: ViewForm | null;
+  forms?: ViewForm[];
+  data: Record<string, unknown>;
+  locale: Locale;
+}) {
   const all = [...(form ? [form] : []), ...(forms ?? [])];
   const rows: { key: string; label: string; value: ReactNode }[] = [];
   const shown = new Set<string>();
@@ -21,15 +31,29 @@ export function FormDataView({ form, forms, data, locale }: { form?: ViewForm | 
     const properties = Object.fromEntries(topLevelFields(schema)) as Record<string, Schema>;
     const order = (f.uiSchema['ui:order'] as string[] | undefined)?.filter((k) => k in properties) ?? [];
     for (const key of [...order, ...Object.keys(properties).filter((k) => !order.includes(k))]) {
-      if (shown.has(key) || !Object.hasOwn(data, key) || data[key] === undefined || data[key] === null || data[key] === '') continue;
+      if (
+        shown.has(key) ||
+        !Object.hasOwn(data, key) ||
+        data[key] === undefined ||
+        data[key] === null ||
+        data[key] === ''
+      )
+        continue;
       shown.add(key);
-      const ui = f.uiSchema[key] as { 'ui:widget'?: string; items?: Record<string, { 'ui:widget'?: string }> } | undefined;
-      rows.push({ key, label: String(properties[key]!.title ?? key), value: display(data[key], properties[key]!, ui, locale) });
+      const ui = f.uiSchema[key] as
+        { 'ui:widget'?: string; items?: Record<string, { 'ui:widget'?: string }> } | undefined;
+      rows.push({
+        key,
+        label: String(properties[key]!.title ?? key),
+        value: display(data[key], properties[key]!, ui, locale),
+      });
     }
   }
   if (all.length === 0) {
     // Who started it is on the page already (its header); the rest, as the process holds it.
-    for (const [key, value] of Object.entries(data)) if (key !== 'initiator') rows.push({ key, label: key, value: typeof value === 'string' ? value : JSON.stringify(value) });
+    for (const [key, value] of Object.entries(data))
+      if (key !== 'initiator')
+        rows.push({ key, label: key, value: typeof value === 'string' ? value : JSON.stringify(value) });
   }
   if (rows.length === 0) return <p className="muted">{translator(locale)('dataNone')}</p>;
   return (
@@ -44,14 +68,23 @@ export function FormDataView({ form, forms, data, locale }: { form?: ViewForm | 
   );
 }
 
-function display(value: unknown, schema: Schema, ui: { 'ui:widget'?: string; items?: Record<string, { 'ui:widget'?: string }> } | undefined, locale: Locale): ReactNode {
+function display(
+  value: unknown,
+  schema: Schema,
+  ui: { 'ui:widget'?: string; items?: Record<string, { 'ui:widget'?: string }> } | undefined,
+  locale: Locale,
+): ReactNode {
   if (isAttachmentField(schema)) return <FileLink file={value} locale={locale} />;
   const items = schema.items as Schema | undefined;
   if (Array.isArray(value) && items && typeof items.properties === 'object' && items.properties !== null) {
     const all = items.properties as Record<string, Schema>;
     const order = (ui?.items as { 'ui:order'?: unknown } | undefined)?.['ui:order'];
-    const ordered = Array.isArray(order) ? order.filter((k): k is string => typeof k === 'string' && Object.hasOwn(all, k)) : [];
-    const columns = [...ordered, ...Object.keys(all).filter((k) => !ordered.includes(k))].map((k) => [k, all[k]!] as const);
+    const ordered = Array.isArray(order)
+      ? order.filter((k): k is string => typeof k === 'string' && Object.hasOwn(all, k))
+      : [];
+    const columns = [...ordered, ...Object.keys(all).filter((k) => !ordered.includes(k))].map(
+      (k) => [k, all[k]!] as const,
+    );
     return (
       <div className="rows-view">
         <table className="list compact">
@@ -68,8 +101,15 @@ function display(value: unknown, schema: Schema, ui: { 'ui:widget'?: string; ite
             {value.slice(0, 500).map((row, i) => (
               <tr key={i}>
                 {columns.map(([k, c]) => {
-                  const cell = row !== null && typeof row === 'object' ? (row as Record<string, unknown>)[k] : undefined;
-                  return <td key={k} className={isAttachmentField(c) ? undefined : 'nowrap'}>{cell === undefined || cell === null || cell === '' ? '' : display(cell, c, ui?.items?.[k], locale)}</td>;
+                  const cell =
+                    row !== null && typeof row === 'object' ? (row as Record<string, unknown>)[k] : undefined;
+                  return (
+                    <td key={k} className={isAttachmentField(c) ? undefined : 'nowrap'}>
+                      {cell === undefined || cell === null || cell === ''
+                        ? ''
+                        : display(cell, c, ui?.items?.[k], locale)}
+                    </td>
+                  );
                 })}
               </tr>
             ))}
@@ -99,7 +139,12 @@ export function FileLink({ file, locale }: { file: unknown; locale: Locale }) {
   if (!ref || typeof ref.id !== 'string' || typeof ref.name !== 'string') return null;
   const size = typeof ref.size === 'number' ? formatFileSize(ref.size, locale) : '';
   return (
-    <a href={`/api/attachments/${encodeURIComponent(ref.id)}`} download={ref.name} aria-label={translator(locale)('fileDownload', { name: ref.name, size })} data-attachment={ref.id}>
+    <a
+      href={`/api/attachments/${encodeURIComponent(ref.id)}`}
+      download={ref.name}
+      aria-label={translator(locale)('fileDownload', { name: ref.name, size })}
+      data-attachment={ref.id}
+    >
       {ref.name}
       {size && <span className="muted small"> ({size})</span>}
     </a>

@@ -14,7 +14,10 @@ describe('the browser form validator', () => {
 
   it('runs patterns on RE2, as the server does', () => {
     // JavaScript's RegExp would accept "aa" for this backreference; RE2 cannot compile it.
-    const result = formValidator.validateFormData({ code: 'aa' }, { type: 'object', properties: { code: { type: 'string', pattern: String.raw`^(a)\1$` } } });
+    const result = formValidator.validateFormData(
+      { code: 'aa' },
+      { type: 'object', properties: { code: { type: 'string', pattern: String.raw`^(a)\1$` } } },
+    );
     expect(result.errors.map((e) => e.stack).join()).toMatch(/cannot run in linear time/);
   });
 });

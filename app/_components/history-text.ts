@@ -36,7 +36,10 @@ export interface HistoryNames {
 }
 
 export function historyNames(sources: HistorySources, locale: Locale): HistoryNames {
-  const localized = (sources.forms ?? []).map((f) => ({ schema: localizeFormSchema(f, locale), uiSchema: f.uiSchema ?? {} }));
+  const localized = (sources.forms ?? []).map((f) => ({
+    schema: localizeFormSchema(f, locale),
+    uiSchema: f.uiSchema ?? {},
+  }));
   return {
     element: (id) => (id ? (localize(sources.names[id] ?? undefined, locale) ?? id) : ''),
     department: (key) => localize(sources.departments?.[key], locale) ?? key,
@@ -84,14 +87,21 @@ export function describeEvent(event: HistoryEvent, names: HistoryNames, t: Trans
       const groups = strings(data.candidateGroups).map(names.department).join(', ');
       // Whom it was for: its departments (their managers, if so), and the people the process named.
       const people = [...strings([data.assignee]), ...strings(data.candidateUsers)].map(names.person);
-      const whom = [...(groups ? [data.candidateRole === 'manager' ? t('managersOf', { groups }) : groups] : []), ...people].join(', ');
+      const whom = [
+        ...(groups ? [data.candidateRole === 'manager' ? t('managersOf', { groups }) : groups] : []),
+        ...people,
+      ].join(', ');
       return t('ev_taskCreated', { element, groups: whom || t('nobody') });
     }
     case 'task.completed': {
       const submission = (data.submission ?? {}) as Record<string, unknown>;
-      const decision = typeof submission.decision === 'string' ? ` — ${names.choice('decision', submission.decision) ?? submission.decision}` : '';
+      const decision =
+        typeof submission.decision === 'string'
+          ? ` — ${names.choice('decision', submission.decision) ?? submission.decision}`
+          : '';
       // Under a delegation the audit row names both: the delegate acting, and on whose behalf.
-      if (typeof data.onBehalfOfName === 'string') return t('ev_taskCompletedOnBehalf', { actor, element, behalf: data.onBehalfOfName }) + decision;
+      if (typeof data.onBehalfOfName === 'string')
+        return t('ev_taskCompletedOnBehalf', { actor, element, behalf: data.onBehalfOfName }) + decision;
       return t('ev_taskCompleted', { actor, element }) + decision;
     }
     case 'comment.added':
@@ -104,12 +114,24 @@ export function describeEvent(event: HistoryEvent, names: HistoryNames, t: Trans
       return t('ev_taskUnclaimed', { actor, element });
     case 'task.reassigned':
       // The assignee left the company (members.removeMember): the task went back to its departments.
-      if (data.memberRemoved === true) return t('ev_taskReturnedMemberRemoved', { actor, element, from: typeof data.fromName === 'string' ? data.fromName : '—' });
-      return t('ev_taskReassigned', { actor, element, from: typeof data.fromName === 'string' ? data.fromName : t('nobody'), to: String(data.toName ?? '—') });
+      if (data.memberRemoved === true)
+        return t('ev_taskReturnedMemberRemoved', {
+          actor,
+          element,
+          from: typeof data.fromName === 'string' ? data.fromName : '—',
+        });
+      return t('ev_taskReassigned', {
+        actor,
+        element,
+        from: typeof data.fromName === 'string' ? data.fromName : t('nobody'),
+        to: String(data.toName ?? '—'),
+      });
     case 'element.completed': {
       // A gateway's flow by its own name (an unnamed flow adds nothing).
       const flow = typeof data.flowId === 'string' ? names.element(data.flowId) : null;
-      return flow && flow !== data.flowId && data.elementType === 'exclusiveGateway' ? t('ev_flowTaken', { element, flow }) : t('ev_elementCompleted', { element });
+      return flow && flow !== data.flowId && data.elementType === 'exclusiveGateway'
+        ? t('ev_flowTaken', { element, flow })
+        : t('ev_elementCompleted', { element });
     }
     case 'instance.completed':
       return t('ev_instanceCompleted') + (typeof data.outcome === 'string' ? `: ${outcomeLabel(data.outcome, t)}` : '');

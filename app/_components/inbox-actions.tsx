@@ -23,7 +23,9 @@ export function BulkClaim({ locale }: { locale: Locale }) {
       className="bulk-claim"
       onSubmit={(e) => {
         e.preventDefault();
-        const ids = [...document.querySelectorAll<HTMLInputElement>('input[name="ids"][form="bulk-claim"]:checked')].map((box) => box.value);
+        const ids = [
+          ...document.querySelectorAll<HTMLInputElement>('input[name="ids"][form="bulk-claim"]:checked'),
+        ].map((box) => box.value);
         if (ids.length === 0) {
           setMessage({ error: true, text: t('inboxBulkNone') });
           return;
@@ -32,7 +34,12 @@ export function BulkClaim({ locale }: { locale: Locale }) {
           done: (result) => {
             const refused = result.results.filter((r) => !r.ok);
             const claimed = t('inboxBulkClaimed', { count: result.claimed });
-            return refused.length === 0 ? claimed : { error: true, text: `${claimed} ${t('inboxBulkRefused', { count: refused.length, reasons: refused.map((r) => r.message).join(' ') })}` };
+            return refused.length === 0
+              ? claimed
+              : {
+                  error: true,
+                  text: `${claimed} ${t('inboxBulkRefused', { count: refused.length, reasons: refused.map((r) => r.message).join(' ') })}`,
+                };
           },
         });
       }}
@@ -52,7 +59,8 @@ export function SelectAll({ label }: { label: string }) {
       type="checkbox"
       aria-label={label}
       onChange={(e) => {
-        for (const box of document.querySelectorAll<HTMLInputElement>('input[name="ids"][form="bulk-claim"]')) box.checked = e.target.checked;
+        for (const box of document.querySelectorAll<HTMLInputElement>('input[name="ids"][form="bulk-claim"]'))
+          box.checked = e.target.checked;
       }}
     />
   );
@@ -67,7 +75,9 @@ export function SaveView({ query, locale }: { query: Query; locale: Locale }) {
       className="save-view"
       onSubmit={(e) => {
         e.preventDefault();
-        void run(() => trpc.task.saveView.mutate({ name, query }), { done: (saved) => t('inboxViewSaved', { name: saved.name }) });
+        void run(() => trpc.task.saveView.mutate({ name, query }), {
+          done: (saved) => t('inboxViewSaved', { name: saved.name }),
+        });
       }}
     >
       <label>
@@ -87,7 +97,13 @@ export function DeleteView({ id, name, locale }: { id: string; name: string; loc
   const { busy, message, run } = useCommand();
   return (
     <>
-      <button type="button" className="linkish" disabled={busy} aria-label={t('inboxDeleteView', { name })} onClick={() => void run(() => trpc.task.deleteView.mutate({ id }), { done: () => t('inboxViewDeleted') })}>
+      <button
+        type="button"
+        className="linkish"
+        disabled={busy}
+        aria-label={t('inboxDeleteView', { name })}
+        onClick={() => void run(() => trpc.task.deleteView.mutate({ id }), { done: () => t('inboxViewDeleted') })}
+      >
         ×
       </button>
       <CommandMessage message={message} spaced />
@@ -131,8 +147,10 @@ export function LiveInbox({ tasks, locale }: { tasks: { id: string; name: string
     const now = new Set(tasks.map((task) => task.id));
     const gone = [...before].filter(([id]) => !now.has(id)).map(([, name]) => t('inboxLiveGone', { task: name }));
     const added = tasks.filter((task) => !before.has(task.id));
-    for (const task of added) document.querySelector(`tr[data-task-id="${CSS.escape(task.id)}"]`)?.classList.add('fresh');
-    if (gone.length > 0 || added.length > 0) setNotes((old) => [...gone, ...added.map((task) => t('inboxLiveNew', { task: task.name })), ...old].slice(0, 5));
+    for (const task of added)
+      document.querySelector(`tr[data-task-id="${CSS.escape(task.id)}"]`)?.classList.add('fresh');
+    if (gone.length > 0 || added.length > 0)
+      setNotes((old) => [...gone, ...added.map((task) => t('inboxLiveNew', { task: task.name })), ...old].slice(0, 5));
     shown.current = tasks;
   }, [tasks, t]);
   return (

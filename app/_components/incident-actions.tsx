@@ -12,7 +12,15 @@ import { trpc } from './trpc';
 
 type Target = { kind: 'job'; id: string } | { kind: 'instance'; id: string };
 
-export function RetryButton({ target, locale, withVariables = false }: { target: Target; locale: Locale; withVariables?: boolean }) {
+export function RetryButton({
+  target,
+  locale,
+  withVariables = false,
+}: {
+  target: Target;
+  locale: Locale;
+  withVariables?: boolean;
+}) {
   const t = translator(locale);
   const { busy, message, setMessage, run } = useCommand();
   const [variables, setVariables] = useState('');
@@ -29,9 +37,18 @@ export function RetryButton({ target, locale, withVariables = false }: { target:
         return;
       }
     }
-    await run(() => (target.kind === 'job' ? trpc.incident.retry.mutate(target) : trpc.incident.retry.mutate({ ...target, ...(parsed ? { variables: parsed } : {}) })), {
-      done: (result) => (result.incident ? { error: true, text: t('retryFailedAgain', { message: result.incident.message }) } : t('retryDone')),
-    });
+    await run(
+      () =>
+        target.kind === 'job'
+          ? trpc.incident.retry.mutate(target)
+          : trpc.incident.retry.mutate({ ...target, ...(parsed ? { variables: parsed } : {}) }),
+      {
+        done: (result) =>
+          result.incident
+            ? { error: true, text: t('retryFailedAgain', { message: result.incident.message }) }
+            : t('retryDone'),
+      },
+    );
   };
 
   return (
@@ -39,7 +56,13 @@ export function RetryButton({ target, locale, withVariables = false }: { target:
       {withVariables && (
         <label className="stacked">
           <span className="muted">{t('retryVariables')}</span>
-          <textarea rows={2} value={variables} onChange={(e) => setVariables(e.target.value)} placeholder='{"amount": 1000000}' spellCheck={false} />
+          <textarea
+            rows={2}
+            value={variables}
+            onChange={(e) => setVariables(e.target.value)}
+            placeholder='{"amount": 1000000}'
+            spellCheck={false}
+          />
         </label>
       )}
       <button type="button" className="primary" onClick={retry} disabled={busy} data-retry={target.id}>

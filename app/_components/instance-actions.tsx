@@ -57,7 +57,13 @@ export function CancelInstance({ instanceId, locale }: { instanceId: string; loc
     );
   }
   return (
-    <form className="cancel-instance confirm" role="group" aria-label={t('cancelInstance')} onSubmit={submit} noValidate>
+    <form
+      className="cancel-instance confirm"
+      role="group"
+      aria-label={t('cancelInstance')}
+      onSubmit={submit}
+      noValidate
+    >
       <p>{t('cancelInstanceQuestion')}</p>
       <div className="field">
         <label htmlFor="cancel-reason">{t('cancelInstanceReason')}</label>
@@ -84,7 +90,13 @@ export function CancelInstance({ instanceId, locale }: { instanceId: string; loc
         <button type="button" className="secondary" disabled={busy} onClick={close}>
           {t('cancelInstanceKeep')}
         </button>
-        <FormActions busy={busy} label={t('cancelInstanceYes')} busyLabel={t('cancelInstanceWorking')} message={message} danger />
+        <FormActions
+          busy={busy}
+          label={t('cancelInstanceYes')}
+          busyLabel={t('cancelInstanceWorking')}
+          message={message}
+          danger
+        />
       </div>
     </form>
   );

@@ -6,7 +6,15 @@ import { describeEvent, historyNames, type HistoryEvent, type HistorySources } f
  * An instance's audit timeline, oldest first, each event a sentence naming things by their names
  * (history-text.ts). Shown on the instance page; the task page may show its instance's the same way.
  */
-export function InstanceHistory({ events, sources, locale }: { events: (HistoryEvent & { id: number; at: Date })[]; sources: HistorySources; locale: Locale }) {
+export function InstanceHistory({
+  events,
+  sources,
+  locale,
+}: {
+  events: (HistoryEvent & { id: number; at: Date })[];
+  sources: HistorySources;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const names = historyNames(sources, locale);
   return (

@@ -13,10 +13,17 @@ export interface MarkedInstance {
 
 export function instanceMarks(instance: MarkedInstance) {
   const done: Record<string, number> = {};
-  for (const e of instance.history) if (e.elementId && (e.type === 'element.completed' || e.type === 'timer.fired')) done[e.elementId] = (done[e.elementId] ?? 0) + 1;
+  for (const e of instance.history)
+    if (e.elementId && (e.type === 'element.completed' || e.type === 'timer.fired'))
+      done[e.elementId] = (done[e.elementId] ?? 0) + 1;
   const running = instance.status === 'active' || instance.status === 'incident';
   const waiting: Record<string, number> = {};
-  if (running) for (const p of instance.positions) if (!p.startsWith('@') && !p.startsWith('!')) waiting[p] = (waiting[p] ?? 0) + 1;
-  const incidents = [...(instance.status === 'incident' && instance.incident?.elementId ? [instance.incident.elementId] : []), ...instance.failedJobs.map((j) => j.elementId).filter((id): id is string => !!id)];
+  if (running)
+    for (const p of instance.positions)
+      if (!p.startsWith('@') && !p.startsWith('!')) waiting[p] = (waiting[p] ?? 0) + 1;
+  const incidents = [
+    ...(instance.status === 'incident' && instance.incident?.elementId ? [instance.incident.elementId] : []),
+    ...instance.failedJobs.map((j) => j.elementId).filter((id): id is string => !!id),
+  ];
   return { done, waiting, incidents };
 }

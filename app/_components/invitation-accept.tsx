@@ -10,7 +10,12 @@ export function AcceptInvitationButton({ token, company, locale }: { token: stri
   const { busy, message, run } = useCommand();
   return (
     <>
-      <button type="button" className="primary" disabled={busy} onClick={() => run(() => trpc.invitation.accept.mutate({ token }), { goTo: '/inbox' })}>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={() => run(() => trpc.invitation.accept.mutate({ token }), { goTo: '/inbox' })}
+      >
         {busy ? t('inviteAccepting') : t('inviteAccept', { company })}
       </button>
       {message && (

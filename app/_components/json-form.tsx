@@ -1,7 +1,14 @@
 'use client';
 
 import Form from '@rjsf/core';
-import { englishStringTranslator, TranslatableString, type ErrorSchema, type RJSFSchema, type UiSchema, type WidgetProps } from '@rjsf/utils';
+import {
+  englishStringTranslator,
+  TranslatableString,
+  type ErrorSchema,
+  type RJSFSchema,
+  type UiSchema,
+  type WidgetProps,
+} from '@rjsf/utils';
 import { useEffect, useMemo, useState } from 'react';
 import { computeFormValues } from '@/engine/forms/compute';
 import { localizeFormSchema, type JsonSchema, type LocalizableForm } from '@/engine/forms/form';
@@ -28,11 +35,28 @@ export interface JsonFormProps {
 }
 
 /** Renders a form definition with RJSF; shows the server's field errors next to the fields. */
-export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idPrefix, uploads = null }: JsonFormProps) {
+export function JsonForm({
+  form,
+  locale,
+  submitLabel,
+  onSubmit,
+  initialData,
+  idPrefix,
+  uploads = null,
+}: JsonFormProps) {
   const t = translator(locale);
   const schema = useMemo(() => localizeFormSchema(form, locale) as RJSFSchema, [form, locale]);
-  const uiSchema = useMemo<UiSchema>(() => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }), [form.uiSchema, submitLabel]);
-  const [formData, setFormData] = useState<Record<string, unknown>>(() => computeFormValues(form.schema, prefill(form.schema as Record<string, unknown>, initialData)) as Record<string, unknown>);
+  const uiSchema = useMemo<UiSchema>(
+    () => ({ ...form.uiSchema, 'ui:submitButtonOptions': { submitText: submitLabel } }),
+    [form.uiSchema, submitLabel],
+  );
+  const [formData, setFormData] = useState<Record<string, unknown>>(
+    () =>
+      computeFormValues(form.schema, prefill(form.schema as Record<string, unknown>, initialData)) as Record<
+        string,
+        unknown
+      >,
+  );
   const [failure, setFailure] = useState<ClientFailure | null>(null);
   const [busy, setBusy] = useState(false);
   const directory = useDirectory(form.uiSchema);
@@ -64,7 +88,11 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
         widgets={WIDGETS}
         fields={FIELDS}
         idPrefix={idPrefix}
-        translateString={(text, params) => (locale === 'vi' ? (RJSF_VI[text] ?? englishStringTranslator(text, params)) : englishStringTranslator(text, params))}
+        translateString={(text, params) =>
+          locale === 'vi'
+            ? (RJSF_VI[text] ?? englishStringTranslator(text, params))
+            : englishStringTranslator(text, params)
+        }
         formContext={{ locale, uploads, directory }}
         noHtml5Validate
         // A choice list must be chosen, not pre-filled with its first option.
@@ -101,7 +129,12 @@ export function JsonForm({ form, locale, submitLabel, onSubmit, initialData, idP
 function VndWidget(props: WidgetProps) {
   const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry, schema, label } = props;
   const locale = ((registry.formContext as { locale?: Locale } | undefined)?.locale ?? 'vi') as Locale;
-  const preview = moneyPreview(value, schema as JsonSchema, label || (typeof schema.title === 'string' ? schema.title : id), locale);
+  const preview = moneyPreview(
+    value,
+    schema as JsonSchema,
+    label || (typeof schema.title === 'string' ? schema.title : id),
+    locale,
+  );
   return (
     <>
       <input
@@ -120,7 +153,12 @@ function VndWidget(props: WidgetProps) {
         onFocus={(e) => onFocus(id, e.target.value)}
       />
       {preview && (
-        <div id={`${id}-money`} className={preview.valid ? 'money-hint' : 'money-hint invalid'} aria-live="polite" data-valid={preview.valid}>
+        <div
+          id={`${id}-money`}
+          className={preview.valid ? 'money-hint' : 'money-hint invalid'}
+          aria-live="polite"
+          data-valid={preview.valid}
+        >
           {preview.text}
         </div>
       )}
@@ -163,12 +201,17 @@ function PercentWidget(props: WidgetProps) {
   );
 }
 
-type Directory = { people: { name: string; email: string }[]; departments: { key: string; name: string | Record<string, string> }[] };
+type Directory = {
+  people: { name: string; email: string }[];
+  departments: { key: string; name: string | Record<string, string> }[];
+};
 
 /** Whether a uiSchema names a person or a department widget (its own fields' or a table's columns'). */
 function namesPeople(ui: unknown, depth = 0): boolean {
   if (ui === null || typeof ui !== 'object' || depth > 4) return false;
-  return Object.entries(ui as Record<string, unknown>).some(([k, v]) => (k === 'ui:widget' && (v === 'person' || v === 'department')) || namesPeople(v, depth + 1));
+  return Object.entries(ui as Record<string, unknown>).some(
+    ([k, v]) => (k === 'ui:widget' && (v === 'person' || v === 'department')) || namesPeople(v, depth + 1),
+  );
 }
 
 /** The company's people and departments (member.directory), read once when the form has person or department fields. */
@@ -196,7 +239,13 @@ function PersonWidget(props: WidgetProps) {
   const people = context.directory?.people ?? [];
   return (
     <>
-      <input type="email" autoComplete="off" list={people.length > 0 ? `${id}-people` : undefined} placeholder={translator(context.locale ?? 'vi')('formPickPerson')} {...controlProps(props)} />
+      <input
+        type="email"
+        autoComplete="off"
+        list={people.length > 0 ? `${id}-people` : undefined}
+        placeholder={translator(context.locale ?? 'vi')('formPickPerson')}
+        {...controlProps(props)}
+      />
       {people.length > 0 && (
         <datalist id={`${id}-people`}>
           {people.map((p) => (
@@ -217,7 +266,8 @@ function DepartmentWidget(props: WidgetProps) {
   const departments = context.directory?.departments;
   if (!departments || departments.length === 0) return textInput('text', 'off')(props);
   const locale = context.locale ?? 'vi';
-  const nameOf = (name: string | Record<string, string>) => (typeof name === 'string' ? name : (name[locale] ?? name.en ?? Object.values(name)[0] ?? ''));
+  const nameOf = (name: string | Record<string, string>) =>
+    typeof name === 'string' ? name : (name[locale] ?? name.en ?? Object.values(name)[0] ?? '');
   const known = typeof value !== 'string' || value === '' || departments.some((d) => d.key === value);
   return (
     <select {...controlProps(props)}>
@@ -258,7 +308,13 @@ function textInput(type: 'tel' | 'email' | 'text', autoComplete: string) {
 const FIELDS = { attachment: AttachmentField };
 
 /** The widgets the form designer's kinds name (engine/forms/authoring.ts): VND amounts, percentages, phone numbers, people, departments. */
-const WIDGETS = { vnd: VndWidget, percent: PercentWidget, phone: textInput('tel', 'tel'), person: PersonWidget, department: DepartmentWidget };
+const WIDGETS = {
+  vnd: VndWidget,
+  percent: PercentWidget,
+  phone: textInput('tel', 'tel'),
+  person: PersonWidget,
+  department: DepartmentWidget,
+};
 
 function toErrorSchema(fields: FieldError[]): ErrorSchema {
   const schema: Record<string, { __errors: string[] }> = {};

@@ -11,8 +11,12 @@ export function LocaleSwitch({ current, label }: { current: Locale; label: strin
   return (
     <form method="post" action="/api/locale" className="locale-switch" aria-label={label}>
       <input type="hidden" name="back" value={back} />
-      <button type="submit" name="locale" value="vi" aria-pressed={current === 'vi'} lang="vi">VI</button>
-      <button type="submit" name="locale" value="en" aria-pressed={current === 'en'} lang="en">EN</button>
+      <button type="submit" name="locale" value="vi" aria-pressed={current === 'vi'} lang="vi">
+        VI
+      </button>
+      <button type="submit" name="locale" value="en" aria-pressed={current === 'en'} lang="en">
+        EN
+      </button>
     </form>
   );
 }

@@ -16,10 +16,27 @@ import { trpc, type ClientFailure } from './trpc';
 type Option = { id: string; label: string };
 
 /** A refusal of the buttons and selects: what the server said of each field, or its message. */
-const refusal = (failure: ClientFailure) => (failure.fields.length ? failure.fields.map((f) => f.message).join(' ') : failure.message);
+const refusal = (failure: ClientFailure) =>
+  failure.fields.length ? failure.fields.map((f) => f.message).join(' ') : failure.message;
 
 /** A button that asks once more before `action`. */
-function ConfirmButton({ label, question, yes, locale, danger = true, disabled, onConfirm }: { label: string; question: string; yes: string; locale: Locale; danger?: boolean; disabled?: boolean; onConfirm: () => Promise<unknown> }) {
+function ConfirmButton({
+  label,
+  question,
+  yes,
+  locale,
+  danger = true,
+  disabled,
+  onConfirm,
+}: {
+  label: string;
+  question: string;
+  yes: string;
+  locale: Locale;
+  danger?: boolean;
+  disabled?: boolean;
+  onConfirm: () => Promise<unknown>;
+}) {
   const t = translator(locale);
   const [asking, setAsking] = useState(false);
   const { busy, message, run } = useCommand(refusal);
@@ -29,7 +46,12 @@ function ConfirmButton({ label, question, yes, locale, danger = true, disabled, 
         <div className="confirm" role="group" aria-label={label}>
           <p>{question}</p>
           <div className="buttons">
-            <button type="button" className={danger ? 'primary danger' : 'primary'} disabled={busy} onClick={() => run(onConfirm, { done: () => setAsking(false) })}>
+            <button
+              type="button"
+              className={danger ? 'primary danger' : 'primary'}
+              disabled={busy}
+              onClick={() => run(onConfirm, { done: () => setAsking(false) })}
+            >
               {yes}
             </button>
             <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>
@@ -38,7 +60,12 @@ function ConfirmButton({ label, question, yes, locale, danger = true, disabled, 
           </div>
         </div>
       ) : (
-        <button type="button" className={danger ? 'secondary danger' : 'secondary'} disabled={disabled} onClick={() => setAsking(true)}>
+        <button
+          type="button"
+          className={danger ? 'secondary danger' : 'secondary'}
+          disabled={disabled}
+          onClick={() => setAsking(true)}
+        >
           {label}
         </button>
       )}
@@ -49,7 +76,15 @@ function ConfirmButton({ label, question, yes, locale, danger = true, disabled, 
 
 // ——— Invitations ———
 
-export function InviteForm({ locale, roles, departments }: { locale: Locale; roles: readonly MemberRole[]; departments: Option[] }) {
+export function InviteForm({
+  locale,
+  roles,
+  departments,
+}: {
+  locale: Locale;
+  roles: readonly MemberRole[];
+  departments: Option[];
+}) {
   const t = translator(locale);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<MemberRole>('staff');
@@ -57,7 +92,8 @@ export function InviteForm({ locale, roles, departments }: { locale: Locale; rol
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<'email' | 'role' | 'groupIds', string>>>({});
   const { busy, message, setMessage, run } = useCommand((failure) => {
     const named: Partial<Record<'email' | 'role' | 'groupIds', string>> = {};
-    for (const f of failure.fields) if (f.field === 'email' || f.field === 'role' || f.field === 'groupIds') named[f.field] = f.message;
+    for (const f of failure.fields)
+      if (f.field === 'email' || f.field === 'role' || f.field === 'groupIds') named[f.field] = f.message;
     setFieldErrors(named);
     return Object.keys(named).length === 0 ? failure.message : null;
   });
@@ -120,7 +156,15 @@ export function InviteForm({ locale, roles, departments }: { locale: Locale; rol
           <div className="event-choices">
             {departments.map((d) => (
               <label key={d.id} className="check">
-                <input type="checkbox" name="groupIds" value={d.id} checked={chosen.includes(d.id)} onChange={(e) => setChosen((now) => (e.target.checked ? [...now, d.id] : now.filter((x) => x !== d.id)))} />
+                <input
+                  type="checkbox"
+                  name="groupIds"
+                  value={d.id}
+                  checked={chosen.includes(d.id)}
+                  onChange={(e) =>
+                    setChosen((now) => (e.target.checked ? [...now, d.id] : now.filter((x) => x !== d.id)))
+                  }
+                />
                 <span>{d.label}</span>
               </label>
             ))}
@@ -139,13 +183,33 @@ export function InviteForm({ locale, roles, departments }: { locale: Locale; rol
 
 export function RevokeInvitationButton({ id, email, locale }: { id: string; email: string; locale: Locale }) {
   const t = translator(locale);
-  return <ConfirmButton locale={locale} label={t('invitationRevoke')} question={t('invitationRevokeConfirm', { email })} yes={t('invitationRevokeYes')} onConfirm={() => trpc.invitation.revoke.mutate({ id })} />;
+  return (
+    <ConfirmButton
+      locale={locale}
+      label={t('invitationRevoke')}
+      question={t('invitationRevokeConfirm', { email })}
+      yes={t('invitationRevokeYes')}
+      onConfirm={() => trpc.invitation.revoke.mutate({ id })}
+    />
+  );
 }
 
 // ——— Members ———
 
 /** A member's role: changed as soon as another is chosen (the server refuses demoting the last admin). */
-export function MemberRoleSelect({ userId, name, role, roles, locale }: { userId: string; name: string; role: MemberRole; roles: readonly MemberRole[]; locale: Locale }) {
+export function MemberRoleSelect({
+  userId,
+  name,
+  role,
+  roles,
+  locale,
+}: {
+  userId: string;
+  name: string;
+  role: MemberRole;
+  roles: readonly MemberRole[];
+  locale: Locale;
+}) {
   const t = translator(locale);
   const { busy, message, run } = useCommand(refusal);
   const [value, setValue] = useState(role);
@@ -181,16 +245,50 @@ export function MemberRoleSelect({ userId, name, role, roles, locale }: { userId
   );
 }
 
-export function RemoveMemberButton({ userId, name, company, locale }: { userId: string; name: string; company: string; locale: Locale }) {
+export function RemoveMemberButton({
+  userId,
+  name,
+  company,
+  locale,
+}: {
+  userId: string;
+  name: string;
+  company: string;
+  locale: Locale;
+}) {
   const t = translator(locale);
-  return <ConfirmButton locale={locale} label={t('memberRemove')} question={t('memberRemoveConfirm', { name, company })} yes={t('memberRemoveYes')} onConfirm={() => trpc.member.remove.mutate({ userId })} />;
+  return (
+    <ConfirmButton
+      locale={locale}
+      label={t('memberRemove')}
+      question={t('memberRemoveConfirm', { name, company })}
+      yes={t('memberRemoveYes')}
+      onConfirm={() => trpc.member.remove.mutate({ userId })}
+    />
+  );
 }
 
 // ——— Departments ———
 
 type NameFields = 'key' | 'name.en' | 'name.vi';
 
-function NameInputs({ prefix, locale, en, vi, setEn, setVi, errors }: { prefix: string; locale: Locale; en: string; vi: string; setEn: (v: string) => void; setVi: (v: string) => void; errors: Partial<Record<NameFields, string>> }) {
+function NameInputs({
+  prefix,
+  locale,
+  en,
+  vi,
+  setEn,
+  setVi,
+  errors,
+}: {
+  prefix: string;
+  locale: Locale;
+  en: string;
+  vi: string;
+  setEn: (v: string) => void;
+  setVi: (v: string) => void;
+  errors: Partial<Record<NameFields, string>>;
+}) {
   const t = translator(locale);
   const field = (lang: 'en' | 'vi', value: string, set: (v: string) => void, label: string) => {
     const error = errors[`name.${lang}`];
@@ -198,7 +296,15 @@ function NameInputs({ prefix, locale, en, vi, setEn, setVi, errors }: { prefix: 
     return (
       <div className="field">
         <label htmlFor={id}>{label}</label>
-        <input id={id} type="text" maxLength={100} value={value} onChange={(e) => set(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+        <input
+          id={id}
+          type="text"
+          maxLength={100}
+          value={value}
+          onChange={(e) => set(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
         {error && (
           <div id={`${id}-error`} role="alert" className="field-error" data-field={`name.${lang}`}>
             <strong>{label}:</strong> {error}
@@ -220,7 +326,8 @@ function useDepartmentCommand() {
   const [errors, setErrors] = useState<Partial<Record<NameFields, string>>>({});
   const command = useCommand((failure) => {
     const named: Partial<Record<NameFields, string>> = {};
-    for (const f of failure.fields) if (f.field === 'key' || f.field === 'name.en' || f.field === 'name.vi') named[f.field] = f.message;
+    for (const f of failure.fields)
+      if (f.field === 'key' || f.field === 'name.en' || f.field === 'name.vi') named[f.field] = f.message;
     setErrors(named);
     return Object.keys(named).length ? null : failure.message;
   });
@@ -271,7 +378,15 @@ export function NewDepartmentForm({ locale }: { locale: Locale }) {
             </div>
           )}
         </div>
-        <NameInputs prefix="department-new" locale={locale} en={en} vi={vi} setEn={setEn} setVi={setVi} errors={errors} />
+        <NameInputs
+          prefix="department-new"
+          locale={locale}
+          en={en}
+          vi={vi}
+          setEn={setEn}
+          setVi={setVi}
+          errors={errors}
+        />
       </div>
       <FormActions busy={busy} label={t('departmentCreate')} busyLabel={t('departmentCreating')} message={message} />
     </form>
@@ -279,7 +394,19 @@ export function NewDepartmentForm({ locale }: { locale: Locale }) {
 }
 
 /** Rename (both languages) and delete (only when empty) of one department. */
-export function DepartmentEditor({ id, name, empty, displayName, locale }: { id: string; name: { en: string; vi: string }; empty: boolean; displayName: string; locale: Locale }) {
+export function DepartmentEditor({
+  id,
+  name,
+  empty,
+  displayName,
+  locale,
+}: {
+  id: string;
+  name: { en: string; vi: string };
+  empty: boolean;
+  displayName: string;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const [open, setOpen] = useState(false);
   const [en, setEn] = useState(name.en);
@@ -299,7 +426,15 @@ export function DepartmentEditor({ id, name, empty, displayName, locale }: { id:
       {open ? (
         <form className="webhook-form" noValidate onSubmit={save} aria-label={t('departmentRename')}>
           <div className="field-row">
-            <NameInputs prefix={`department-${id}`} locale={locale} en={en} vi={vi} setEn={setEn} setVi={setVi} errors={errors} />
+            <NameInputs
+              prefix={`department-${id}`}
+              locale={locale}
+              en={en}
+              vi={vi}
+              setEn={setEn}
+              setVi={setVi}
+              errors={errors}
+            />
           </div>
           <div className="buttons">
             <button type="submit" className="primary" disabled={busy}>
@@ -317,7 +452,13 @@ export function DepartmentEditor({ id, name, empty, displayName, locale }: { id:
             {t('departmentRename')}
           </button>
           {empty ? (
-            <ConfirmButton locale={locale} label={t('departmentDelete')} question={t('departmentDeleteConfirm', { name: displayName })} yes={t('departmentDeleteYes')} onConfirm={() => trpc.department.delete.mutate({ id })} />
+            <ConfirmButton
+              locale={locale}
+              label={t('departmentDelete')}
+              question={t('departmentDeleteConfirm', { name: displayName })}
+              yes={t('departmentDeleteYes')}
+              onConfirm={() => trpc.department.delete.mutate({ id })}
+            />
           ) : (
             <button type="button" className="secondary danger" disabled title={t('departmentDeleteWhenEmpty')}>
               {t('departmentDelete')}
@@ -353,7 +494,12 @@ export function DepartmentMembers({
     <div className="department-members">
       <div className="field">
         <label htmlFor={`manager-${groupId}`}>{t('departmentManager')}</label>
-        <select id={`manager-${groupId}`} value={managerId ?? ''} disabled={busy} onChange={(e) => run(() => trpc.department.setManager.mutate({ groupId, userId: e.target.value || null }))}>
+        <select
+          id={`manager-${groupId}`}
+          value={managerId ?? ''}
+          disabled={busy}
+          onChange={(e) => run(() => trpc.department.setManager.mutate({ groupId, userId: e.target.value || null }))}
+        >
           <option value="">{t('departmentNoManager')}</option>
           {candidates.map((c) => (
             <option key={c.id} value={c.id}>
@@ -371,7 +517,13 @@ export function DepartmentMembers({
             <li key={m.id}>
               <span>{m.label}</span>
               {m.id === managerId && <span className="badge">{t('memberManagerOf')}</span>}
-              <button type="button" className="linkish" disabled={busy} aria-label={t('departmentRemoveMember', { name: m.label })} onClick={() => run(() => trpc.department.removeMember.mutate({ groupId, userId: m.id }))}>
+              <button
+                type="button"
+                className="linkish"
+                disabled={busy}
+                aria-label={t('departmentRemoveMember', { name: m.label })}
+                onClick={() => run(() => trpc.department.removeMember.mutate({ groupId, userId: m.id }))}
+              >
                 ×
               </button>
             </li>
@@ -383,7 +535,10 @@ export function DepartmentMembers({
           className="add-member"
           onSubmit={(e) => {
             e.preventDefault();
-            if (adding) void run(() => trpc.department.addMember.mutate({ groupId, userId: adding }), { done: () => setAdding('') });
+            if (adding)
+              void run(() => trpc.department.addMember.mutate({ groupId, userId: adding }), {
+                done: () => setAdding(''),
+              });
           }}
         >
           <select aria-label={t('departmentAddMember')} value={adding} onChange={(e) => setAdding(e.target.value)}>

@@ -17,20 +17,33 @@ interface Sources {
   t: Translate;
 }
 
-export function NextStepsView({ steps, departments, locale }: { steps: NextSteps; departments: Record<string, LocalizedText>; locale: Locale }) {
+export function NextStepsView({
+  steps,
+  departments,
+  locale,
+}: {
+  steps: NextSteps;
+  departments: Record<string, LocalizedText>;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const s: Sources = { departments, locale, t };
   return (
     <div className="next-steps" data-testid="next-steps">
       <p>{t('caseNextAfter')}</p>
-      {steps.after.length === 0 ? <p className="muted">{t('caseNextNothing')}</p> : <StepList steps={steps.after} s={s} />}
+      {steps.after.length === 0 ? (
+        <p className="muted">{t('caseNextNothing')}</p>
+      ) : (
+        <StepList steps={steps.after} s={s} />
+      )}
       {steps.boundaries.length > 0 && (
         <>
           <p>{t('caseNextBoundaries')}</p>
           <ul>
             {steps.boundaries.map((b) => (
               <li key={b.id} data-boundary={b.id}>
-                {escapeText(b, s)} <span className="muted">({t(b.interrupting ? 'caseNextIsClosed' : 'caseNextStaysOpen')})</span>
+                {escapeText(b, s)}{' '}
+                <span className="muted">({t(b.interrupting ? 'caseNextIsClosed' : 'caseNextStaysOpen')})</span>
                 {b.next.length === 0 ? null : <StepList steps={b.next} s={s} />}
               </li>
             ))}
@@ -92,9 +105,26 @@ function Step({ step, s }: { step: NextStep; s: Sources }): ReactNode {
     case 'wait': {
       const w = step.waitsFor;
       const label = step.name ? <strong>{name(step.id, step.name)}: </strong> : null;
-      if (w.kind === 'timer') return <>{label}{t('caseNextWaitTimer')} <code>{w.duration ?? w.date ?? w.cycle ?? '—'}</code></>;
-      if (w.kind === 'conditional') return <>{label}{t('caseNextWaitCondition')} <code>{w.condition}</code></>;
-      return <>{label}{t(w.kind === 'message' ? 'caseNextWaitMessage' : 'caseNextWaitSignal', { name: w.name })}</>;
+      if (w.kind === 'timer')
+        return (
+          <>
+            {label}
+            {t('caseNextWaitTimer')} <code>{w.duration ?? w.date ?? w.cycle ?? '—'}</code>
+          </>
+        );
+      if (w.kind === 'conditional')
+        return (
+          <>
+            {label}
+            {t('caseNextWaitCondition')} <code>{w.condition}</code>
+          </>
+        );
+      return (
+        <>
+          {label}
+          {t(w.kind === 'message' ? 'caseNextWaitMessage' : 'caseNextWaitSignal', { name: w.name })}
+        </>
+      );
     }
     case 'callActivity':
       return (
@@ -111,7 +141,15 @@ function Step({ step, s }: { step: NextStep; s: Sources }): ReactNode {
       return (
         <>
           {step.name && <strong>{name(step.id, step.name)} </strong>}
-          {t(step.split === 'exclusive' ? 'caseNextSplitExclusive' : step.split === 'inclusive' ? 'caseNextSplitInclusive' : step.split === 'parallel' ? 'caseNextSplitParallel' : 'caseNextSplitEvent')}
+          {t(
+            step.split === 'exclusive'
+              ? 'caseNextSplitExclusive'
+              : step.split === 'inclusive'
+                ? 'caseNextSplitInclusive'
+                : step.split === 'parallel'
+                  ? 'caseNextSplitParallel'
+                  : 'caseNextSplitEvent',
+          )}
           <ul>
             {step.branches.map((b) => (
               <li key={b.flowId} data-branch={b.flowId}>
@@ -165,11 +203,17 @@ function assignmentText(a: DeclaredAssignment, s: Sources): ReactNode {
       </span>,
     );
   }
-  if (a.assignee !== undefined) parts.push(<span key="assignee">{t('caseNextAssignee')} {declared(a.assignee)}</span>);
+  if (a.assignee !== undefined)
+    parts.push(
+      <span key="assignee">
+        {t('caseNextAssignee')} {declared(a.assignee)}
+      </span>,
+    );
   if (a.candidateUsers !== undefined) {
     parts.push(
       <span key="users">
-        {t('caseNextCandidates')} {Array.isArray(a.candidateUsers) ? a.candidateUsers.join(', ') : declared(a.candidateUsers)}
+        {t('caseNextCandidates')}{' '}
+        {Array.isArray(a.candidateUsers) ? a.candidateUsers.join(', ') : declared(a.candidateUsers)}
       </span>,
     );
   }
@@ -196,7 +240,8 @@ function escapeText(b: Escape, s: Sources): string {
   const { t, locale } = s;
   const e = b.event;
   if (e?.kind === 'timer') return t('caseNextOnTimer', { when: e.duration ?? e.date ?? e.cycle ?? '—' });
-  if (e?.kind === 'message' || e?.kind === 'signal') return t(e.kind === 'message' ? 'caseNextOnMessage' : 'caseNextOnSignal', { name: e.name });
+  if (e?.kind === 'message' || e?.kind === 'signal')
+    return t(e.kind === 'message' ? 'caseNextOnMessage' : 'caseNextOnSignal', { name: e.name });
   if (e?.kind === 'error') return t('caseNextOnError');
   if (e?.kind === 'escalation') return t('caseNextOnEscalation');
   return t('caseNextOnOther', { name: localize(b.name, locale) ?? b.id });

@@ -50,12 +50,35 @@ export function NotificationBell({ unread, locale }: { unread: number; locale: L
   };
   return (
     <div className="bell" ref={box}>
-      <button type="button" className="bell-button" aria-expanded={open} aria-haspopup="true" aria-label={count > 0 ? t('bellUnread', { count }) : t('bellLabel')} onClick={() => void toggle()} data-unread={count}>
-        <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <button
+        type="button"
+        className="bell-button"
+        aria-expanded={open}
+        aria-haspopup="true"
+        aria-label={count > 0 ? t('bellUnread', { count }) : t('bellLabel')}
+        onClick={() => void toggle()}
+        data-unread={count}
+      >
+        <svg
+          aria-hidden="true"
+          focusable="false"
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
           <path d="M13.7 21a2 2 0 0 1-3.4 0" />
         </svg>
-        {count > 0 && <span className="bell-count" aria-hidden="true">{count > 99 ? '99+' : count}</span>}
+        {count > 0 && (
+          <span className="bell-count" aria-hidden="true">
+            {count > 99 ? '99+' : count}
+          </span>
+        )}
       </button>
       {open && (
         <div className="bell-panel" role="region" aria-label={t('bellLabel')}>

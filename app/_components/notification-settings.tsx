@@ -12,13 +12,16 @@ export function NotificationSettingsForm({ settings, locale }: { settings: Setti
   const t = translator(locale);
   const [rows, setRows] = useState(settings);
   const { busy, message, run } = useCommand();
-  const set = (kind: Setting['kind'], field: 'app' | 'email', value: boolean) => setRows((old) => old.map((r) => (r.kind === kind ? { ...r, [field]: value } : r)));
+  const set = (kind: Setting['kind'], field: 'app' | 'email', value: boolean) =>
+    setRows((old) => old.map((r) => (r.kind === kind ? { ...r, [field]: value } : r)));
   return (
     <form
       className="panel"
       onSubmit={(e) => {
         e.preventDefault();
-        void run(() => trpc.collab.setNotificationSettings.mutate({ settings: rows }), { done: () => t('notifySaved') });
+        void run(() => trpc.collab.setNotificationSettings.mutate({ settings: rows }), {
+          done: () => t('notifySaved'),
+        });
       }}
     >
       <table className="list compact">
@@ -36,10 +39,20 @@ export function NotificationSettingsForm({ settings, locale }: { settings: Setti
               <tr key={r.kind}>
                 <th scope="row">{label}</th>
                 <td>
-                  <input type="checkbox" checked={r.app} onChange={(e) => set(r.kind, 'app', e.target.checked)} aria-label={`${label}: ${t('notifyInApp')}`} />
+                  <input
+                    type="checkbox"
+                    checked={r.app}
+                    onChange={(e) => set(r.kind, 'app', e.target.checked)}
+                    aria-label={`${label}: ${t('notifyInApp')}`}
+                  />
                 </td>
                 <td>
-                  <input type="checkbox" checked={r.email} onChange={(e) => set(r.kind, 'email', e.target.checked)} aria-label={`${label}: ${t('notifyByEmail')}`} />
+                  <input
+                    type="checkbox"
+                    checked={r.email}
+                    onChange={(e) => set(r.kind, 'email', e.target.checked)}
+                    aria-label={`${label}: ${t('notifyByEmail')}`}
+                  />
                 </td>
               </tr>
             );

@@ -18,9 +18,13 @@ export function SendNowButton({ emailId, sendable, locale }: { emailId: string; 
   const send = () =>
     run(() => trpc.outbox.send.mutate({ id: emailId }), {
       done: (result) => {
-        if (result.status !== 'sent') return { error: true, text: t('outboxSendNotSent', { error: result.error ?? '' }) };
+        if (result.status !== 'sent')
+          return { error: true, text: t('outboxSendNotSent', { error: result.error ?? '' }) };
         const sent = result.error ? t('outboxSendDonePartly', { error: result.error }) : t('outboxSendDone');
-        return { error: Boolean(result.error), text: result.incidentOpen ? `${sent} ${t('outboxSendIncidentOpen')}` : sent };
+        return {
+          error: Boolean(result.error),
+          text: result.incidentOpen ? `${sent} ${t('outboxSendIncidentOpen')}` : sent,
+        };
       },
     });
 

@@ -8,7 +8,15 @@ import Link from 'next/link';
 import { translator, type MessageKey } from '../_i18n/messages';
 import { requestLocale } from '../server/request';
 
-export async function PageRefusal({ title, message, link = { href: '/inbox', label: 'notFoundHome' } }: { title: MessageKey; message: MessageKey; link?: { href: string; label: MessageKey } }) {
+export async function PageRefusal({
+  title,
+  message,
+  link = { href: '/inbox', label: 'notFoundHome' },
+}: {
+  title: MessageKey;
+  message: MessageKey;
+  link?: { href: string; label: MessageKey };
+}) {
   const t = translator(await requestLocale());
   return (
     <section className="panel" data-refusal={title === 'notFoundTitle' ? 404 : 403}>

@@ -4,7 +4,10 @@
  * amount on an approval form shows the amount). A value of another JSON type than the field's is
  * left out rather than shown as something the field would refuse.
  */
-export function prefill(schema: Record<string, unknown> | undefined, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+export function prefill(
+  schema: Record<string, unknown> | undefined,
+  variables: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const properties = (schema?.properties ?? {}) as Record<string, { type?: unknown } | boolean>;
   const out: Record<string, unknown> = {};
   if (!variables) return out;
@@ -21,11 +24,18 @@ function fits(value: unknown, type: unknown): boolean {
   const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
   if (types.length === 0) return true;
   return types.some((t) =>
-    t === 'string' ? typeof value === 'string' :
-    t === 'number' ? typeof value === 'number' && Number.isFinite(value) :
-    t === 'integer' ? Number.isInteger(value) :
-    t === 'boolean' ? typeof value === 'boolean' :
-    t === 'array' ? Array.isArray(value) :
-    t === 'object' ? typeof value === 'object' && !Array.isArray(value) : false,
+    t === 'string'
+      ? typeof value === 'string'
+      : t === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : t === 'integer'
+          ? Number.isInteger(value)
+          : t === 'boolean'
+            ? typeof value === 'boolean'
+            : t === 'array'
+              ? Array.isArray(value)
+              : t === 'object'
+                ? typeof value === 'object' && !Array.isArray(value)
+                : false,
   );
 }

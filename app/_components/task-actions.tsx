@@ -10,13 +10,32 @@ import { translator, type Locale } from '../_i18n/messages';
 import { CommandMessage, useCommand } from './command';
 import { trpc } from './trpc';
 
-export function ClaimButton({ taskId, locale, release = false, compact = false }: { taskId: string; locale: Locale; release?: boolean; compact?: boolean }) {
+export function ClaimButton({
+  taskId,
+  locale,
+  release = false,
+  compact = false,
+}: {
+  taskId: string;
+  locale: Locale;
+  release?: boolean;
+  compact?: boolean;
+}) {
   const t = translator(locale);
   const { busy, message, run } = useCommand();
-  const claim = () => run(() => (release ? trpc.task.unclaim.mutate({ id: taskId }) : trpc.task.claim.mutate({ id: taskId })), { done: () => t(release ? 'unclaimed' : 'claimed') });
+  const claim = () =>
+    run(() => (release ? trpc.task.unclaim.mutate({ id: taskId }) : trpc.task.claim.mutate({ id: taskId })), {
+      done: () => t(release ? 'unclaimed' : 'claimed'),
+    });
   return (
     <span className="task-claim">
-      <button type="button" className={compact || release ? 'linkish' : 'primary'} onClick={claim} disabled={busy} data-claim={release ? 'release' : 'take'}>
+      <button
+        type="button"
+        className={compact || release ? 'linkish' : 'primary'}
+        onClick={claim}
+        disabled={busy}
+        data-claim={release ? 'release' : 'take'}
+      >
         {t(release ? 'unclaim' : 'claim')}
       </button>
       <CommandMessage message={message} spaced />
@@ -24,7 +43,17 @@ export function ClaimButton({ taskId, locale, release = false, compact = false }
   );
 }
 
-export function ReassignForm({ taskId, version, people, locale }: { taskId: string; version: number; people: { id: string; name: string }[]; locale: Locale }) {
+export function ReassignForm({
+  taskId,
+  version,
+  people,
+  locale,
+}: {
+  taskId: string;
+  version: number;
+  people: { id: string; name: string }[];
+  locale: Locale;
+}) {
   const t = translator(locale);
   const [assigneeId, setAssigneeId] = useState('');
   const { busy, message, run } = useCommand();

@@ -17,13 +17,20 @@ export interface TaskNow {
 }
 
 /** `task` null: the caller may not read it any more (a colleague has it now). */
-export function explainTaskConflict(task: TaskNow | null, locale: Locale): { code: 'CONFLICT'; title: string; message: string; fields: [] } {
+export function explainTaskConflict(
+  task: TaskNow | null,
+  locale: Locale,
+): { code: 'CONFLICT'; title: string; message: string; fields: [] } {
   const t = translator(locale);
   if (!task) return { code: 'CONFLICT', title: t('taskDealtWith'), message: t('taskGoneMeanwhile'), fields: [] };
   const name = localize(task.name ?? undefined, locale) ?? task.elementId;
   const message =
     task.status === 'completed'
-      ? t('taskDoneMeanwhile', { task: name, name: task.completedBy ?? t('nobody'), date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—' })
+      ? t('taskDoneMeanwhile', {
+          task: name,
+          name: task.completedBy ?? t('nobody'),
+          date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—',
+        })
       : task.status === 'open'
         ? t('taskChangedMeanwhile', { task: name })
         : t('taskWithdrawnMeanwhile', { task: name });

@@ -12,7 +12,19 @@ import { describeFailure, trpc } from './trpc';
 
 type Change = { id: string; kind: 'added' | 'removed' | 'changed'; type: string; conflict: boolean; name?: unknown };
 
-export function TemplateUpgrade({ processKey, name, from, to, locale }: { processKey: string; name: string; from: string; to: string; locale: Locale }) {
+export function TemplateUpgrade({
+  processKey,
+  name,
+  from,
+  to,
+  locale,
+}: {
+  processKey: string;
+  name: string;
+  from: string;
+  to: string;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const [changes, setChanges] = useState<Change[] | null>(null);
   const [take, setTake] = useState<Record<string, boolean>>({});
@@ -54,7 +66,11 @@ export function TemplateUpgrade({ processKey, name, from, to, locale }: { proces
             {changes.map((c) => (
               <li key={c.id}>
                 <label className="props-check">
-                  <input type="checkbox" checked={take[c.id] ?? false} onChange={(e) => setTake((m) => ({ ...m, [c.id]: e.target.checked }))} />
+                  <input
+                    type="checkbox"
+                    checked={take[c.id] ?? false}
+                    onChange={(e) => setTake((m) => ({ ...m, [c.id]: e.target.checked }))}
+                  />
                   {label(c)}
                   {c.conflict && <span className="field-error small"> — {t('templatesConflict')}</span>}
                 </label>
@@ -68,7 +84,8 @@ export function TemplateUpgrade({ processKey, name, from, to, locale }: { proces
       )}
       {result && (
         <p className={result.error ? 'notice error' : 'notice'} role={result.error ? 'alert' : 'status'}>
-          {result.text} {!result.error && <a href={`/processes/${encodeURIComponent(processKey)}`}>{t('templatesOpen', { name })}</a>}
+          {result.text}{' '}
+          {!result.error && <a href={`/processes/${encodeURIComponent(processKey)}`}>{t('templatesOpen', { name })}</a>}
         </p>
       )}
     </div>

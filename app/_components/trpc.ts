@@ -6,7 +6,9 @@ import { MAX_BATCH_SIZE } from './trpc-limits';
 import type { FieldError } from '../server/errors';
 
 /** The browser's tRPC client; the session cookie travels with each request. */
-export const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE })] });
+export const trpc = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: '/api/trpc', maxItems: MAX_BATCH_SIZE })],
+});
 
 export interface ClientFailure {
   code: string;

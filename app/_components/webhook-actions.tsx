@@ -25,7 +25,15 @@ const RevealSecret = createContext<(revealed: Revealed) => void>(() => {});
  * Holds a just-made secret and shows it above the page's content until dismissed. Wraps the page
  * so the add form and each row's "new secret" button can show theirs in the same place.
  */
-export function WebhookSecrets({ locale, events, children }: { locale: Locale; events: readonly WebhookEvent[]; children: ReactNode }) {
+export function WebhookSecrets({
+  locale,
+  events,
+  children,
+}: {
+  locale: Locale;
+  events: readonly WebhookEvent[];
+  children: ReactNode;
+}) {
   const t = translator(locale);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
@@ -51,7 +59,13 @@ export function WebhookSecrets({ locale, events, children }: { locale: Locale; e
       }}
     >
       {revealed && (
-        <section className="panel secret-panel" ref={panel} tabIndex={-1} aria-labelledby="webhook-secret-title" data-testid="webhook-secret-panel">
+        <section
+          className="panel secret-panel"
+          ref={panel}
+          tabIndex={-1}
+          aria-labelledby="webhook-secret-title"
+          data-testid="webhook-secret-panel"
+        >
           <h2 id="webhook-secret-title">{t('webhookSecretTitle', { url: readableUrl(revealed.url) })}</h2>
           <p className="notice warn">
             <strong>{t('webhookSecretOnce')}</strong>
@@ -167,7 +181,11 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
           </div>
         )}
       </div>
-      <fieldset className="field" aria-invalid={fieldErrors.events ? true : undefined} aria-describedby={fieldErrors.events ? 'webhook-events-error' : undefined}>
+      <fieldset
+        className="field"
+        aria-invalid={fieldErrors.events ? true : undefined}
+        aria-describedby={fieldErrors.events ? 'webhook-events-error' : undefined}
+      >
         <legend>{t('webhookEvents')}</legend>
         <div className="event-choices">
           {events.map((event) => (
@@ -177,7 +195,9 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
                 name="events"
                 value={event}
                 checked={chosen.includes(event)}
-                onChange={(e) => setChosen((now) => (e.target.checked ? [...now, event] : now.filter((x) => x !== event)))}
+                onChange={(e) =>
+                  setChosen((now) => (e.target.checked ? [...now, event] : now.filter((x) => x !== event)))
+                }
               />
               <span>{t(`webhookEvent_${event}` as MessageKey)}</span>
               <code>{event}</code>
@@ -196,14 +216,25 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
 }
 
 /** One webhook's buttons: off/on at once; a new secret and deletion only after a second click. */
-export function WebhookActions({ webhook, locale }: { webhook: { id: string; url: string; active: boolean }; locale: Locale }) {
+export function WebhookActions({
+  webhook,
+  locale,
+}: {
+  webhook: { id: string; url: string; active: boolean };
+  locale: Locale;
+}) {
   const t = translator(locale);
   const reveal = useContext(RevealSecret);
   const [confirming, setConfirming] = useState<'rotate' | 'delete' | null>(null);
   const { busy, message, run: runCommand } = useCommand();
 
   const run = (action: () => Promise<unknown>) => runCommand(action, { done: () => setConfirming(null) });
-  const toggle = () => run(() => (webhook.active ? trpc.webhook.deactivate.mutate({ id: webhook.id }) : trpc.webhook.activate.mutate({ id: webhook.id })));
+  const toggle = () =>
+    run(() =>
+      webhook.active
+        ? trpc.webhook.deactivate.mutate({ id: webhook.id })
+        : trpc.webhook.activate.mutate({ id: webhook.id }),
+    );
   const rotate = () =>
     run(async () => {
       const { secret } = await trpc.webhook.rotateSecret.mutate({ id: webhook.id });
@@ -226,10 +257,23 @@ export function WebhookActions({ webhook, locale }: { webhook: { id: string; url
           </button>
         </div>
       ) : (
-        <div className="confirm" role="group" aria-label={confirming === 'delete' ? t('webhookDelete') : t('webhookRotate')}>
-          <p>{confirming === 'delete' ? t('webhookDeleteConfirm', { url: readableUrl(webhook.url) }) : t('webhookRotateConfirm')}</p>
+        <div
+          className="confirm"
+          role="group"
+          aria-label={confirming === 'delete' ? t('webhookDelete') : t('webhookRotate')}
+        >
+          <p>
+            {confirming === 'delete'
+              ? t('webhookDeleteConfirm', { url: readableUrl(webhook.url) })
+              : t('webhookRotateConfirm')}
+          </p>
           <div className="buttons">
-            <button type="button" className={confirming === 'delete' ? 'primary danger' : 'primary'} onClick={confirming === 'delete' ? remove : rotate} disabled={busy}>
+            <button
+              type="button"
+              className={confirming === 'delete' ? 'primary danger' : 'primary'}
+              onClick={confirming === 'delete' ? remove : rotate}
+              disabled={busy}
+            >
               {confirming === 'delete' ? t('webhookDeleteYes') : t('webhookRotateYes')}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(null)} disabled={busy}>
@@ -244,12 +288,27 @@ export function WebhookActions({ webhook, locale }: { webhook: { id: string; url
 }
 
 /** Sends a failed delivery again (same delivery id, from its first attempt). */
-export function RedeliverButton({ webhookId, deliveryId, locale }: { webhookId: string; deliveryId: string; locale: Locale }) {
+export function RedeliverButton({
+  webhookId,
+  deliveryId,
+  locale,
+}: {
+  webhookId: string;
+  deliveryId: string;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const { busy, message, run } = useCommand();
   return (
     <div className="webhook-actions">
-      <button type="button" className="secondary" disabled={busy} onClick={() => run(() => trpc.webhook.redeliver.mutate({ id: webhookId, deliveryId }), { done: () => t('redelivered') })}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        onClick={() =>
+          run(() => trpc.webhook.redeliver.mutate({ id: webhookId, deliveryId }), { done: () => t('redelivered') })
+        }
+      >
         {t('redeliver')}
       </button>
       <CommandMessage message={message} as="div" />

@@ -8,17 +8,26 @@ import type { InstanceStatus, Whereabouts } from '../server/services/where-now';
  * when, else where it waits, else how it ended. Names are people's and designers' text: rendered
  * as text, never as markup.
  */
-export function WhereNow({ where, status, endedAt, locale }: { where: Whereabouts; status: InstanceStatus; endedAt: Date | null; locale: Locale }) {
+export function WhereNow({
+  where,
+  status,
+  endedAt,
+  locale,
+}: {
+  where: Whereabouts;
+  status: InstanceStatus;
+  endedAt: Date | null;
+  locale: Locale;
+}) {
   const t = translator(locale);
   if (where.tasks.length > 0) {
     return (
       <ul className="where-now">
         {where.tasks.map((step) => (
           <li key={step.taskId} data-step={step.elementId}>
-            <span className="step-name">{stepName(step, locale)}</span> <span className="who">{whoHas(step, locale, t)}</span>{' '}
-            <span className="muted since">
-              {t('runnerSince', { since: formatDateTime(step.since, locale) })}
-            </span>
+            <span className="step-name">{stepName(step, locale)}</span>{' '}
+            <span className="who">{whoHas(step, locale, t)}</span>{' '}
+            <span className="muted since">{t('runnerSince', { since: formatDateTime(step.since, locale) })}</span>
           </li>
         ))}
       </ul>
@@ -33,7 +42,15 @@ export function WhereNow({ where, status, endedAt, locale }: { where: Whereabout
 }
 
 /** The status as a badge, with a second one when a running instance has an open incident (a job out of retries). */
-export function StatusBadges({ status, hasIncident, locale }: { status: InstanceStatus; hasIncident: boolean; locale: Locale }) {
+export function StatusBadges({
+  status,
+  hasIncident,
+  locale,
+}: {
+  status: InstanceStatus;
+  hasIncident: boolean;
+  locale: Locale;
+}) {
   const t = translator(locale);
   return (
     <>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkConnectorSettings, connectorDiagnostics } from './check';
 
-describe('checkConnectorSettings: the workers\' own readers on literal values, the FEEL checker on =FEEL ones', () => {
+describe("checkConnectorSettings: the workers' own readers on literal values, the FEEL checker on =FEEL ones", () => {
   it.each([
     // given an http task's settings, then the problems, by setting
     [{ url: 'https://api.example.com/invoices/{invoiceNumber}' }, []],
@@ -19,7 +19,13 @@ describe('checkConnectorSettings: the workers\' own readers on literal values, t
     [{ url: 'https://x.example', headers: '{"X-Tên": "1"}' }, [['headers', /HTTP does not allow/]]],
     [{ url: 'https://x.example', headers: 'Authorization: Bearer x' }, [['headers', /not valid JSON/]]],
     [{ url: 'https://x.example', headers: '={ "Authorization": "Bearer " + token }' }, []],
-    [{ url: '=base +', methd: 'POST' }, [['methd', /Unknown setting "methd"/], ['url', /not valid FEEL/]]],
+    [
+      { url: '=base +', methd: 'POST' },
+      [
+        ['methd', /Unknown setting "methd"/],
+        ['url', /not valid FEEL/],
+      ],
+    ],
   ])('http %j', (settings, expected) => {
     const problems = checkConnectorSettings('http', settings as Record<string, string>);
     expect(problems.map((p) => p.setting)).toEqual(expected.map(([s]) => s));
@@ -27,11 +33,28 @@ describe('checkConnectorSettings: the workers\' own readers on literal values, t
   });
 
   it.each([
-    [{ to: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>, ke-toan@senvang.example', subject: 'Hóa đơn đã duyệt', body: 'Kính gửi anh/chị' }, []],
+    [
+      {
+        to: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>, ke-toan@senvang.example',
+        subject: 'Hóa đơn đã duyệt',
+        body: 'Kính gửi anh/chị',
+      },
+      [],
+    ],
     [{ to: '=approverEmail', subject: '="Hóa đơn " + invoiceNumber', body: '="Số tiền " + string(amount)' }, []],
-    [{}, [['to', /has no address/], ['subject', /missing or empty/], ['body', /missing or empty/]]],
+    [
+      {},
+      [
+        ['to', /has no address/],
+        ['subject', /missing or empty/],
+        ['body', /missing or empty/],
+      ],
+    ],
     [{ to: 'không phải địa chỉ', subject: 's', body: 'b' }, [['to', /which is not an email address/]]],
-    [{ to: 'a@senvang.example', replyTo: 'a@x.example, b@x.example', subject: 's', body: 'b' }, [['replyTo', /give one/]]],
+    [
+      { to: 'a@senvang.example', replyTo: 'a@x.example, b@x.example', subject: 's', body: 'b' },
+      [['replyTo', /give one/]],
+    ],
     [{ to: 'a@senvang.example', subject: 's'.repeat(1001), body: 'b' }, [['subject', /keep it under 1000/]]],
   ])('email %j', (settings, expected) => {
     const problems = checkConnectorSettings('email', settings as Record<string, string>);
@@ -39,7 +62,7 @@ describe('checkConnectorSettings: the workers\' own readers on literal values, t
     problems.forEach((p, i) => expect(p.message).toMatch(expected[i]![1] as RegExp));
   });
 
-  it('a worker\'s task type is not ours to check', () => {
+  it("a worker's task type is not ours to check", () => {
     expect(checkConnectorSettings('payment-service', { anything: 'goes' })).toEqual([]);
     expect(checkConnectorSettings(undefined, {})).toEqual([]);
   });
@@ -59,13 +82,28 @@ describe('connectorDiagnostics', () => {
     const diagnostics = connectorDiagnostics({
       elements: [
         { id: 'notify', type: 'serviceTask', taskType: 'email', settings: { to: 'lan', subject: 's', body: 'b' } },
-        { id: 'sub', type: 'subProcess', elements: [{ id: 'call', type: 'serviceTask', taskType: 'http', settings: {} }] },
+        {
+          id: 'sub',
+          type: 'subProcess',
+          elements: [{ id: 'call', type: 'serviceTask', taskType: 'http', settings: {} }],
+        },
         { id: 'pay', type: 'serviceTask', taskType: 'payment-service' },
       ],
     });
     expect(diagnostics).toEqual([
-      expect.objectContaining({ ruleId: 'connector-settings', elementId: 'notify', path: 'settings.to', severity: 'error' }),
-      expect.objectContaining({ ruleId: 'connector-settings', elementId: 'call', path: 'settings.url', severity: 'error', message: expect.stringContaining('url setting is missing') }),
+      expect.objectContaining({
+        ruleId: 'connector-settings',
+        elementId: 'notify',
+        path: 'settings.to',
+        severity: 'error',
+      }),
+      expect.objectContaining({
+        ruleId: 'connector-settings',
+        elementId: 'call',
+        path: 'settings.url',
+        severity: 'error',
+        message: expect.stringContaining('url setting is missing'),
+      }),
     ]);
   });
 });

@@ -9,13 +9,27 @@ import { z } from 'zod';
 import { checkExpression } from '@/engine/expressions/feel';
 import type { Diagnostic } from '@/engine/validate/diagnostic';
 import { EMAIL_REQUIRED, EMAIL_SETTING_READERS, EMAIL_SETTINGS } from './email-settings';
-import { checkMethodTakesBody, HTTP_REQUIRED, HTTP_SETTING_READERS, HTTP_SETTINGS, type HttpMethod } from './http-settings';
+import {
+  checkMethodTakesBody,
+  HTTP_REQUIRED,
+  HTTP_SETTING_READERS,
+  HTTP_SETTINGS,
+  type HttpMethod,
+} from './http-settings';
 import { isSettingsError } from './settings-error';
 
 /** The connectors Trellis ships, by the task type a service task names, with their settings in the order the panel shows them. */
 export const CONNECTORS = {
-  http: { settings: HTTP_SETTINGS, required: HTTP_REQUIRED as readonly string[], readers: HTTP_SETTING_READERS as Record<string, (value: unknown) => unknown> },
-  email: { settings: EMAIL_SETTINGS, required: EMAIL_REQUIRED as readonly string[], readers: EMAIL_SETTING_READERS as Record<string, (value: unknown) => unknown> },
+  http: {
+    settings: HTTP_SETTINGS,
+    required: HTTP_REQUIRED as readonly string[],
+    readers: HTTP_SETTING_READERS as Record<string, (value: unknown) => unknown>,
+  },
+  email: {
+    settings: EMAIL_SETTINGS,
+    required: EMAIL_REQUIRED as readonly string[],
+    readers: EMAIL_SETTING_READERS as Record<string, (value: unknown) => unknown>,
+  },
 } as const;
 export type ConnectorType = keyof typeof CONNECTORS;
 
@@ -30,13 +44,20 @@ export interface SettingProblem {
 }
 
 /** What is wrong with a connector task's settings, per setting (empty: nothing). Other task types are workers' business: nothing to check. */
-export function checkConnectorSettings(taskType: string | undefined | null, settings: Readonly<Record<string, string>>): SettingProblem[] {
+export function checkConnectorSettings(
+  taskType: string | undefined | null,
+  settings: Readonly<Record<string, string>>,
+): SettingProblem[] {
   if (!isConnector(taskType)) return [];
   const connector = CONNECTORS[taskType];
   const problems: SettingProblem[] = [];
   const known: readonly string[] = connector.settings;
   for (const name of Object.keys(settings)) {
-    if (!known.includes(name)) problems.push({ setting: name, message: `Unknown setting "${name}" on an ${taskType} task; the settings are ${known.join(', ')}.` });
+    if (!known.includes(name))
+      problems.push({
+        setting: name,
+        message: `Unknown setting "${name}" on an ${taskType} task; the settings are ${known.join(', ')}.`,
+      });
   }
   const given = (name: string) => settings[name] !== undefined && settings[name] !== '';
   for (const name of known) {
@@ -49,13 +70,21 @@ export function checkConnectorSettings(taskType: string | undefined | null, sett
     }
     if (value!.startsWith('=')) {
       const problem = checkExpression(value!.slice(1));
-      if (problem) problems.push({ setting: name, message: `The ${name} setting is not valid FEEL: ${problem.message}` });
+      if (problem)
+        problems.push({ setting: name, message: `The ${name} setting is not valid FEEL: ${problem.message}` });
     } else problems.push(...read(name, () => reader(value)));
   }
   // Settings read together: a literal method (or none, GET) with a body, by the reader's own rule.
   // (A method that does not read is reported on its own above.)
-  if (taskType === 'http' && given('body') && !settings.method?.startsWith('=') && read('method', () => HTTP_SETTING_READERS.method(settings.method)).length === 0) {
-    problems.push(...read('body', () => checkMethodTakesBody(HTTP_SETTING_READERS.method(settings.method) as HttpMethod)));
+  if (
+    taskType === 'http' &&
+    given('body') &&
+    !settings.method?.startsWith('=') &&
+    read('method', () => HTTP_SETTING_READERS.method(settings.method)).length === 0
+  ) {
+    problems.push(
+      ...read('body', () => checkMethodTakesBody(HTTP_SETTING_READERS.method(settings.method) as HttpMethod)),
+    );
   }
   return problems;
 }
@@ -70,7 +99,14 @@ function read(name: string, run: () => unknown): SettingProblem[] {
   }
 }
 
-type Walkable = { id: string; type: string; name?: unknown; taskType?: string; settings?: Record<string, string>; elements?: Walkable[] };
+type Walkable = {
+  id: string;
+  type: string;
+  name?: unknown;
+  taskType?: string;
+  settings?: Record<string, string>;
+  elements?: Walkable[];
+};
 
 /** The connector problems of every service task in a definition, subprocesses included, as diagnostics naming the element. */
 export function connectorDiagnostics(definition: { elements: readonly Walkable[] }): Diagnostic[] {
@@ -80,7 +116,13 @@ export function connectorDiagnostics(definition: { elements: readonly Walkable[]
     for (const element of elements) {
       if (element.type === 'serviceTask') {
         for (const problem of checkConnectorSettings(element.taskType, element.settings ?? {})) {
-          found.push({ ruleId: 'connector-settings', elementId: element.id, path: problem.setting ? `settings.${problem.setting}` : 'settings', severity: 'error', message: `Service task "${element.id}": ${problem.message}` });
+          found.push({
+            ruleId: 'connector-settings',
+            elementId: element.id,
+            path: problem.setting ? `settings.${problem.setting}` : 'settings',
+            severity: 'error',
+            message: `Service task "${element.id}": ${problem.message}`,
+          });
         }
       }
       if (Array.isArray(element.elements)) walk(element.elements, depth + 1);
@@ -98,6 +140,7 @@ export function connectorDiagnostics(definition: { elements: readonly Walkable[]
 export function connectorSettingsSchema(taskType: ConnectorType) {
   return z.record(z.string(), z.string()).superRefine((values, ctx) => {
     const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ''));
-    for (const problem of checkConnectorSettings(taskType, given)) ctx.addIssue({ code: 'custom', path: [problem.setting ?? 'settings'], message: problem.message });
+    for (const problem of checkConnectorSettings(taskType, given))
+      ctx.addIssue({ code: 'custom', path: [problem.setting ?? 'settings'], message: problem.message });
   });
 }

@@ -42,7 +42,8 @@ const HOW = 'write addresses as "name@example.com" or "Name <name@example.com>",
 /** dot-atom local part (RFC 5322 without quoted strings). */
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 /** Host names, Unicode letters allowed (sent as punycode); at least one dot. */
-const DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+const DOMAIN =
+  /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -50,16 +51,27 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * The message a task's settings describe. `defaults.from` is the server's sender
  * (TRELLIS_MAIL_FROM), used when the task names none. Throws INVALID_SETTINGS (not retryable).
  */
-export function readEmailMessage(settings: Record<string, unknown>, defaults: { from?: Mailbox | null } = {}): EmailMessage {
+export function readEmailMessage(
+  settings: Record<string, unknown>,
+  defaults: { from?: Mailbox | null } = {},
+): EmailMessage {
   const unknown = Object.keys(settings).filter((name) => !(EMAIL_SETTINGS as readonly string[]).includes(name));
-  if (unknown.length) invalid(null, `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} on an email task; the settings are ${EMAIL_SETTINGS.join(', ')}.`);
+  if (unknown.length)
+    invalid(
+      null,
+      `Unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} on an email task; the settings are ${EMAIL_SETTINGS.join(', ')}.`,
+    );
 
   const to = mailboxes('to', settings.to);
   if (to.length === 0) invalid('to', `The to setting has no address; ${HOW} (or give a FEEL list of them).`);
   const cc = mailboxes('cc', settings.cc);
   const bcc = mailboxes('bcc', settings.bcc);
   const count = to.length + cc.length + bcc.length;
-  if (count > MAX_RECIPIENTS) invalid('to', `The email has ${count} recipients (to, cc and bcc); at most ${MAX_RECIPIENTS} are sent one email. Mail a group address instead.`);
+  if (count > MAX_RECIPIENTS)
+    invalid(
+      'to',
+      `The email has ${count} recipients (to, cc and bcc); at most ${MAX_RECIPIENTS} are sent one email. Mail a group address instead.`,
+    );
 
   return {
     from: single('from', settings.from) ?? defaults.from ?? null,
@@ -75,14 +87,19 @@ export function readEmailMessage(settings: Record<string, unknown>, defaults: { 
 /** Parses one address as the server's TRELLIS_MAIL_FROM; throws naming `what`. */
 export function parseMailbox(value: string, what: string): Mailbox {
   const [mailbox, ...more] = parse(what, value);
-  if (!mailbox || more.length) throw new Error(`${what} must be one address, such as "Trellis <no-reply@example.com>"; it is ${JSON.stringify(value)}.`);
+  if (!mailbox || more.length)
+    throw new Error(
+      `${what} must be one address, such as "Trellis <no-reply@example.com>"; it is ${JSON.stringify(value)}.`,
+    );
   return mailbox;
 }
 
 /** `Name <address>` (the name quoted when it needs to be), or the bare address. */
 export function formatMailbox(mailbox: Mailbox): string {
   if (!mailbox.name) return mailbox.address;
-  const name = /^[\p{L}\p{N} !#$%&'*+/=?^_`{|}~-]+$/u.test(mailbox.name) ? mailbox.name : `"${mailbox.name.replace(/(["\\])/g, '\\$1')}"`;
+  const name = /^[\p{L}\p{N} !#$%&'*+/=?^_`{|}~-]+$/u.test(mailbox.name)
+    ? mailbox.name
+    : `"${mailbox.name.replace(/(["\\])/g, '\\$1')}"`;
   return `${name} <${mailbox.address}>`;
 }
 
@@ -91,8 +108,20 @@ function mailboxes(setting: string, value: unknown): Mailbox[] {
   const texts = Array.isArray(value) ? value : [value];
   return texts.flatMap((text, index) => {
     if (typeof text !== 'string') {
-      const what = text === null ? 'null' : Array.isArray(text) ? 'a list' : typeof text === 'object' ? 'a context' : `a ${typeof text}`;
-      return invalid(setting, Array.isArray(value) ? `The ${setting} setting is a list whose item ${index + 1} is ${what}; every item must be an address as text.` : `The ${setting} setting is ${what}; ${HOW}.`);
+      const what =
+        text === null
+          ? 'null'
+          : Array.isArray(text)
+            ? 'a list'
+            : typeof text === 'object'
+              ? 'a context'
+              : `a ${typeof text}`;
+      return invalid(
+        setting,
+        Array.isArray(value)
+          ? `The ${setting} setting is a list whose item ${index + 1} is ${what}; every item must be an address as text.`
+          : `The ${setting} setting is ${what}; ${HOW}.`,
+      );
     }
     return parse(setting, text);
   });
@@ -105,15 +134,29 @@ function single(setting: string, value: unknown): Mailbox | null {
 }
 
 function parse(setting: string, text: string): Mailbox[] {
-  if (CONTROL.test(text.replace(/\r?\n|\t/g, ' '))) invalid(setting, `The ${setting} setting contains control characters; ${HOW}.`);
+  if (CONTROL.test(text.replace(/\r?\n|\t/g, ' ')))
+    invalid(setting, `The ${setting} setting contains control characters; ${HOW}.`);
   const line = text.replace(/\r?\n|\t/g, ' ');
   return addressparser(line, { flatten: true }).map(({ name, address }) => {
     const shown = name ? `${name} <${address}>` : address;
-    if (!address) invalid(setting, `The ${setting} setting has ${JSON.stringify(name || text.trim())}, which is not an email address; ${HOW}.`);
+    if (!address)
+      invalid(
+        setting,
+        `The ${setting} setting has ${JSON.stringify(name || text.trim())}, which is not an email address; ${HOW}.`,
+      );
     // The parser reads `lan nguyen@x.vn` as "lan" <nguyen@x.vn>: a typo must not pick a recipient.
-    if (name && !line.includes(`<${address}>`)) invalid(setting, `The ${setting} setting has "${name} ${address}", which is not one email address; ${HOW}.`);
-    if (!validAddress(address)) invalid(setting, `The ${setting} setting has ${JSON.stringify(shown)}: "${address}" is not a valid email address; ${HOW}.`);
-    if (name.length > MAX_NAME_LENGTH) invalid(setting, `The ${setting} setting has a display name longer than ${MAX_NAME_LENGTH} characters for ${address}.`);
+    if (name && !line.includes(`<${address}>`))
+      invalid(setting, `The ${setting} setting has "${name} ${address}", which is not one email address; ${HOW}.`);
+    if (!validAddress(address))
+      invalid(
+        setting,
+        `The ${setting} setting has ${JSON.stringify(shown)}: "${address}" is not a valid email address; ${HOW}.`,
+      );
+    if (name.length > MAX_NAME_LENGTH)
+      invalid(
+        setting,
+        `The ${setting} setting has a display name longer than ${MAX_NAME_LENGTH} characters for ${address}.`,
+      );
     return { name: name.trim(), address };
   });
 }
@@ -131,16 +174,25 @@ function subjectOf(value: unknown): string {
   const text = textOf('subject', value);
   const subject = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
   if (subject === '') invalid('subject', 'The subject setting is missing or empty; give the email a subject.');
-  if (subject.length > MAX_SUBJECT_LENGTH) invalid('subject', `The subject setting is ${subject.length} characters long; keep it under ${MAX_SUBJECT_LENGTH}.`);
+  if (subject.length > MAX_SUBJECT_LENGTH)
+    invalid(
+      'subject',
+      `The subject setting is ${subject.length} characters long; keep it under ${MAX_SUBJECT_LENGTH}.`,
+    );
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(subject)) invalid('subject', 'The subject setting contains control characters.');
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(subject))
+    invalid('subject', 'The subject setting contains control characters.');
   return subject;
 }
 
 function bodyOf(value: unknown): string {
   const body = textOf('body', value).replace(/\r\n?/g, '\n');
   if (body.trim() === '') invalid('body', 'The body setting is missing or empty; give the email a text.');
-  if (body.length > MAX_BODY_LENGTH) invalid('body', `The body setting is ${body.length} characters long; keep it under ${MAX_BODY_LENGTH} (link to the data instead of mailing it).`);
+  if (body.length > MAX_BODY_LENGTH)
+    invalid(
+      'body',
+      `The body setting is ${body.length} characters long; keep it under ${MAX_BODY_LENGTH} (link to the data instead of mailing it).`,
+    );
   return body;
 }
 
@@ -148,7 +200,10 @@ function textOf(setting: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return invalid(setting, `The ${setting} setting is ${Array.isArray(value) ? 'a list' : 'a context'}; it must be text (build it with FEEL string functions, e.g. ="Invoice " + invoiceNumber).`);
+  return invalid(
+    setting,
+    `The ${setting} setting is ${Array.isArray(value) ? 'a list' : 'a context'}; it must be text (build it with FEEL string functions, e.g. ="Invoice " + invoiceNumber).`,
+  );
 }
 
 /** A host name as ASCII (punycode), '' when it is not one: the WHATWG URL parser's domain-to-ASCII, in Node and in the browser alike. */
@@ -170,7 +225,8 @@ function invalid(setting: string | null, message: string): never {
  */
 export const EMAIL_SETTING_READERS: Record<(typeof EMAIL_SETTINGS)[number], (value: unknown) => unknown> = {
   to: (value) => {
-    if (mailboxes('to', value).length === 0) invalid('to', `The to setting has no address; ${HOW} (or give a FEEL list of them).`);
+    if (mailboxes('to', value).length === 0)
+      invalid('to', `The to setting has no address; ${HOW} (or give a FEEL list of them).`);
   },
   cc: (value) => mailboxes('cc', value),
   bcc: (value) => mailboxes('bcc', value),

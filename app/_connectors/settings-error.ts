@@ -16,5 +16,9 @@ export class ConnectorSettingsError extends Error {
 }
 
 export function isSettingsError(error: unknown): error is ConnectorSettingsError {
-  return error instanceof Error && (error as { code?: unknown }).code === 'INVALID_SETTINGS' && error.name === 'ConnectorSettingsError';
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === 'INVALID_SETTINGS' &&
+    error.name === 'ConnectorSettingsError'
+  );
 }

@@ -4,19 +4,29 @@ import type { Locale } from './messages';
 const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 export function formatVnd(amount: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency: 'VND', maximumFractionDigits: 0 }).format(amount);
+  return new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', {
+    style: 'currency',
+    currency: 'VND',
+    maximumFractionDigits: 0,
+  }).format(amount);
 }
 
 /** A calendar date ("2026-12-15") without shifting it through time zones. */
 export function formatDate(isoDate: string, locale: Locale): string {
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
   if (!y || !m || !d) return isoDate;
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
 }
 
 export function formatDateTime(value: Date | string, locale: Locale): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(date);
+  return new Intl.DateTimeFormat(locale === 'vi' ? 'vi-VN' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(date);
 }
 
 /**
@@ -37,7 +47,8 @@ export function readableUrl(url: string): string {
 
 /** A file's size: bytes, KB or MB (1,000s), in the reader's number format (1,5 MB in Vietnamese). */
 export function formatFileSize(bytes: number, locale: Locale): string {
-  const number = (n: number, digits: number) => new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: digits }).format(n);
+  const number = (n: number, digits: number) =>
+    new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: digits }).format(n);
   if (bytes < 1000) return `${number(bytes, 0)} B`;
   if (bytes < 1_000_000) return `${number(bytes / 1000, 1)} KB`;
   return `${number(bytes / 1_000_000, 1)} MB`;
@@ -49,7 +60,12 @@ export function formatFileSize(bytes: number, locale: Locale): string {
  */
 export function formatDuration(seconds: number, locale: Locale): string {
   const unit = (value: number, name: 'second' | 'minute' | 'hour' | 'day', digits: number) =>
-    new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { style: 'unit', unit: name, unitDisplay: 'long', maximumFractionDigits: digits }).format(value);
+    new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', {
+      style: 'unit',
+      unit: name,
+      unitDisplay: 'long',
+      maximumFractionDigits: digits,
+    }).format(value);
   const s = Math.max(0, seconds);
   if (s < 60) return unit(Math.round(s), 'second', 0);
   if (s < 3600) return unit(Math.round(s / 60), 'minute', 0);

@@ -10,7 +10,8 @@ export const analyticsEn = {
   analyticsIntroManager: 'The processes of {departments}: instances started from {from} to {to}.',
   analyticsPeriod: 'Instances started from {from} to {to}.',
   analyticsFresh: 'The numbers are at most a minute old.',
-  analyticsRefused: 'Only admins, auditors and department managers see process analytics. Follow the processes you started in My requests.',
+  analyticsRefused:
+    'Only admins, auditors and department managers see process analytics. Follow the processes you started in My requests.',
   analyticsRange: 'Period',
   analyticsApply: 'Show',
   analyticsReset: 'Last 90 days',
@@ -44,7 +45,8 @@ export const analyticsEn = {
   analyticsByVersion: 'By version',
   analyticsCycleNote: 'Cycle time: from start to completion, of the completed instances.',
   analyticsWaitsTitle: 'Where instances wait',
-  analyticsWaitsIntro: 'How long instances wait at each step: user tasks until completed, timers until they fire, service calls until they answer, messages until they arrive.',
+  analyticsWaitsIntro:
+    'How long instances wait at each step: user tasks until completed, timers until they fire, service calls until they answer, messages until they arrive.',
   analyticsWaitsNone: 'No instance waited at any step in this period.',
   analyticsSample: 'Waiting times are measured on the newest {count} instances of the period.',
   analyticsColElement: 'Step',
@@ -76,7 +78,8 @@ export const analyticsEn = {
   analyticsFieldVersion: 'Version',
   analyticsFieldFrom: 'Started from',
   analyticsFieldTo: 'Started to',
-  analyticsBadField: '“{field}” is not a value analytics can take: give a process key, a version number, or dates as YYYY-MM-DD.',
+  analyticsBadField:
+    '“{field}” is not a value analytics can take: give a process key, a version number, or dates as YYYY-MM-DD.',
   analyticsRangeReversed: 'The period starts after it ends: choose a “Started from” date on or before “Started to”.',
   analyticsRangeTooLong: 'The period is longer than {days} days: choose a shorter one.',
   analyticsUnknownProcess: 'There is no process “{key}” whose analytics you may see.',
@@ -91,7 +94,8 @@ export const analyticsVi: Record<keyof typeof analyticsEn, string> = {
   analyticsIntroManager: 'Các quy trình của {departments}: các phiên khởi tạo từ {from} đến {to}.',
   analyticsPeriod: 'Các phiên khởi tạo từ {from} đến {to}.',
   analyticsFresh: 'Số liệu được cập nhật trong vòng một phút.',
-  analyticsRefused: 'Chỉ quản trị viên, kiểm toán viên và trưởng phòng được xem phân tích quy trình. Hãy theo dõi các quy trình bạn đã khởi tạo ở mục Yêu cầu của tôi.',
+  analyticsRefused:
+    'Chỉ quản trị viên, kiểm toán viên và trưởng phòng được xem phân tích quy trình. Hãy theo dõi các quy trình bạn đã khởi tạo ở mục Yêu cầu của tôi.',
   analyticsRange: 'Khoảng thời gian',
   analyticsApply: 'Xem',
   analyticsReset: '90 ngày qua',
@@ -125,7 +129,8 @@ export const analyticsVi: Record<keyof typeof analyticsEn, string> = {
   analyticsByVersion: 'Theo phiên bản',
   analyticsCycleNote: 'Thời gian xử lý: từ lúc khởi tạo đến khi hoàn thành, tính trên các phiên đã hoàn thành.',
   analyticsWaitsTitle: 'Các phiên chờ ở đâu',
-  analyticsWaitsIntro: 'Thời gian các phiên chờ ở từng bước: công việc đến khi hoàn thành, hẹn giờ đến khi tới hạn, lệnh gọi dịch vụ đến khi có trả lời, tin nhắn đến khi nhận được.',
+  analyticsWaitsIntro:
+    'Thời gian các phiên chờ ở từng bước: công việc đến khi hoàn thành, hẹn giờ đến khi tới hạn, lệnh gọi dịch vụ đến khi có trả lời, tin nhắn đến khi nhận được.',
   analyticsWaitsNone: 'Trong khoảng thời gian này không có phiên nào chờ ở bước nào.',
   analyticsSample: 'Thời gian chờ được đo trên {count} phiên mới nhất của khoảng thời gian.',
   analyticsColElement: 'Bước',
@@ -157,8 +162,10 @@ export const analyticsVi: Record<keyof typeof analyticsEn, string> = {
   analyticsFieldVersion: 'Phiên bản',
   analyticsFieldFrom: 'Khởi tạo từ ngày',
   analyticsFieldTo: 'Khởi tạo đến ngày',
-  analyticsBadField: '“{field}” có giá trị không dùng được: hãy nhập mã quy trình, số phiên bản, hoặc ngày dạng YYYY-MM-DD.',
-  analyticsRangeReversed: 'Khoảng thời gian bắt đầu sau khi kết thúc: hãy chọn “Khởi tạo từ ngày” không muộn hơn “Khởi tạo đến ngày”.',
+  analyticsBadField:
+    '“{field}” có giá trị không dùng được: hãy nhập mã quy trình, số phiên bản, hoặc ngày dạng YYYY-MM-DD.',
+  analyticsRangeReversed:
+    'Khoảng thời gian bắt đầu sau khi kết thúc: hãy chọn “Khởi tạo từ ngày” không muộn hơn “Khởi tạo đến ngày”.',
   analyticsRangeTooLong: 'Khoảng thời gian dài hơn {days} ngày: hãy chọn khoảng ngắn hơn.',
   analyticsUnknownProcess: 'Không có quy trình “{key}” mà bạn được xem phân tích.',
   analyticsUnknownVersion: 'Quy trình “{key}” không có phiên bản {version} mà bạn được xem phân tích.',

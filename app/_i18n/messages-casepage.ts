@@ -4,7 +4,8 @@
  */
 export const casePageEn = {
   caseWhereTitle: 'Where this task sits',
-  caseWhereLegend: 'This task has an orange dashed outline. Green: done (with how many times). Blue: waiting now. Red: incident.',
+  caseWhereLegend:
+    'This task has an orange dashed outline. Green: done (with how many times). Blue: waiting now. Red: incident.',
   caseWhereDiagram: 'Diagram of {name} (version {version}); this task, “{task}”, is outlined in orange',
   caseHistoryTitle: 'History of this case',
   caseSummaryTitle: 'Case summary',

@@ -2,7 +2,8 @@
 export const decisionsEn = {
   navDecisions: 'Decision tables',
   decisionsTitle: 'Decision tables',
-  decisionsIntro: 'The rules that route work — who approves what amount — as tables of the company. A process publishes with the latest version of each table it uses.',
+  decisionsIntro:
+    'The rules that route work — who approves what amount — as tables of the company. A process publishes with the latest version of each table it uses.',
   decisionsNew: 'New decision table',
   decisionsEmpty: 'The company has no decision table yet.',
   decisionsColTable: 'Table',
@@ -17,13 +18,15 @@ export const decisionsEn = {
   decisionTooLarge: 'The decision table is larger than {kb} kB as JSON; split it.',
   decisionProblems: 'The decision table cannot be published: {list}',
   decisionExists: 'A decision table "{key}" exists already; open it to publish a new version.',
-  decisionVersionMoved: 'Decision table "{key}" is at version {version} since {date}; open it again to see that version before publishing.',
+  decisionVersionMoved:
+    'Decision table "{key}" is at version {version} since {date}; open it again to see that version before publishing.',
   decisionAnyInput: 'any input',
   decisionProblem_schema: 'The table is not valid: {detail}.',
   decisionProblem_idInvalid: 'The key is not valid: start with a letter, then letters, digits, _ . or -.',
   decisionProblem_noOutputs: 'The table has no output column.',
   decisionProblem_inputExpression: 'Input {input}: {detail}.',
-  decisionProblem_outputName: 'Output {output}: its name must be a variable name (letters, digits, _; not starting with a digit).',
+  decisionProblem_outputName:
+    'Output {output}: its name must be a variable name (letters, digits, _; not starting with a digit).',
   decisionProblem_outputNameTwice: 'Output {output} has the name "{detail}" of another output.',
   decisionProblem_entryCount: 'Rule {rule} does not have one entry per column.',
   decisionProblem_inputEntry: 'Rule {rule}, input {input}: {detail}.',
@@ -80,7 +83,8 @@ export const decisionsEn = {
   decisionCopyRule: 'Copy rule {n}',
   decisionCopy: 'copy',
   decisionRemoveRule: 'Remove rule {n}',
-  decisionKeys: 'Keyboard: ↑ ↓ move between rules; Alt+↑ / Alt+↓ move the rule; Ctrl+Enter adds a rule below; Ctrl+Shift+Delete removes it. "-" matches any value.',
+  decisionKeys:
+    'Keyboard: ↑ ↓ move between rules; Alt+↑ / Alt+↓ move the rule; Ctrl+Enter adds a rule below; Ctrl+Shift+Delete removes it. "-" matches any value.',
   decisionProblemsTitle: 'Problems',
   decisionNoProblems: 'No problems found: every cell reads, and no rules overlap or leave a gap.',
   decisionTryIt: 'Try it',
@@ -105,7 +109,8 @@ export const decisionsEn = {
   decisionOpenInEditor: 'Open “{key}” in the table editor',
   decisionNewFromTask: 'New decision table…',
   formDragHandle: 'Move “{name}” (drag, or Space then ↑ ↓)',
-  formDragInstructions: 'To move a field, press Space, move it with the arrow keys, press Space again to drop it, or Escape to cancel.',
+  formDragInstructions:
+    'To move a field, press Space, move it with the arrow keys, press Space again to drop it, or Escape to cancel.',
   formDragPicked: 'Picked up “{name}”, field {position} of {count}.',
   formDragOver: '“{name}” is over position {position} of {count}.',
   formDragDropped: '“{name}” dropped at position {position} of {count}.',
@@ -125,7 +130,8 @@ export const decisionsEn = {
 export const decisionsVi: Record<keyof typeof decisionsEn, string> = {
   navDecisions: 'Bảng quyết định',
   decisionsTitle: 'Bảng quyết định',
-  decisionsIntro: 'Các quy tắc điều phối công việc — ai duyệt khoản tiền nào — dưới dạng bảng của công ty. Quy trình được xuất bản cùng phiên bản mới nhất của mỗi bảng nó dùng.',
+  decisionsIntro:
+    'Các quy tắc điều phối công việc — ai duyệt khoản tiền nào — dưới dạng bảng của công ty. Quy trình được xuất bản cùng phiên bản mới nhất của mỗi bảng nó dùng.',
   decisionsNew: 'Bảng quyết định mới',
   decisionsEmpty: 'Công ty chưa có bảng quyết định nào.',
   decisionsColTable: 'Bảng',
@@ -140,7 +146,8 @@ export const decisionsVi: Record<keyof typeof decisionsEn, string> = {
   decisionTooLarge: 'Bảng quyết định lớn hơn {kb} kB dạng JSON; hãy tách bảng.',
   decisionProblems: 'Chưa xuất bản được bảng quyết định: {list}',
   decisionExists: 'Đã có bảng quyết định "{key}"; hãy mở bảng đó để xuất bản phiên bản mới.',
-  decisionVersionMoved: 'Bảng quyết định "{key}" đã ở phiên bản {version} từ {date}; hãy mở lại để xem phiên bản đó trước khi xuất bản.',
+  decisionVersionMoved:
+    'Bảng quyết định "{key}" đã ở phiên bản {version} từ {date}; hãy mở lại để xem phiên bản đó trước khi xuất bản.',
   decisionAnyInput: 'mọi đầu vào',
   decisionProblem_schema: 'Bảng không hợp lệ: {detail}.',
   decisionProblem_idInvalid: 'Mã không hợp lệ: bắt đầu bằng một chữ cái, sau đó là chữ, số, _ . hoặc -.',
@@ -203,7 +210,8 @@ export const decisionsVi: Record<keyof typeof decisionsEn, string> = {
   decisionCopyRule: 'Sao chép quy tắc {n}',
   decisionCopy: 'chép',
   decisionRemoveRule: 'Xoá quy tắc {n}',
-  decisionKeys: 'Bàn phím: ↑ ↓ chuyển giữa các quy tắc; Alt+↑ / Alt+↓ dời quy tắc; Ctrl+Enter thêm quy tắc bên dưới; Ctrl+Shift+Delete xoá quy tắc. "-" khớp mọi giá trị.',
+  decisionKeys:
+    'Bàn phím: ↑ ↓ chuyển giữa các quy tắc; Alt+↑ / Alt+↓ dời quy tắc; Ctrl+Enter thêm quy tắc bên dưới; Ctrl+Shift+Delete xoá quy tắc. "-" khớp mọi giá trị.',
   decisionProblemsTitle: 'Vấn đề',
   decisionNoProblems: 'Không có vấn đề: mọi ô đều đọc được, không quy tắc nào chồng lấn hay để trống.',
   decisionTryIt: 'Thử bảng',
@@ -228,7 +236,8 @@ export const decisionsVi: Record<keyof typeof decisionsEn, string> = {
   decisionOpenInEditor: 'Mở “{key}” trong trình soạn bảng',
   decisionNewFromTask: 'Bảng quyết định mới…',
   formDragHandle: 'Di chuyển “{name}” (kéo, hoặc Space rồi ↑ ↓)',
-  formDragInstructions: 'Để di chuyển một trường, nhấn Space, dùng phím mũi tên để dời, nhấn Space lần nữa để thả, hoặc Escape để huỷ.',
+  formDragInstructions:
+    'Để di chuyển một trường, nhấn Space, dùng phím mũi tên để dời, nhấn Space lần nữa để thả, hoặc Escape để huỷ.',
   formDragPicked: 'Đã nhấc “{name}”, trường {position} trên {count}.',
   formDragOver: '“{name}” đang ở vị trí {position} trên {count}.',
   formDragDropped: 'Đã thả “{name}” ở vị trí {position} trên {count}.',

@@ -7,9 +7,12 @@ export const filesEn = {
   packRefused: 'The pack cannot be imported: {problems}',
   packNotFromTemplate: 'The company’s process “{key}” did not come from the template library.',
   packNoTemplate: 'The pack has no template "{key}".',
-  packMessageUnheard: '“{process}” sends the message “{name}” (at “{element}”), which no process of the company starts on or waits for: import or publish the process that does, or it is dropped.',
-  packDepartmentMissing: 'The pack’s department “{from}” maps to “{to}”, which the company does not have: map it to one of yours, or create it.',
-  packCreateNeedsAdmin: 'Creating departments takes an admin; map the pack’s departments to existing ones, or ask an admin.',
+  packMessageUnheard:
+    '“{process}” sends the message “{name}” (at “{element}”), which no process of the company starts on or waits for: import or publish the process that does, or it is dropped.',
+  packDepartmentMissing:
+    'The pack’s department “{from}” maps to “{to}”, which the company does not have: map it to one of yours, or create it.',
+  packCreateNeedsAdmin:
+    'Creating departments takes an admin; map the pack’s departments to existing ones, or ask an admin.',
   packKeyBadMapping: 'The pack’s department “{from}” maps to “{to}”, which is not a department key.',
   packProcessTaken: 'The company already has a process “{key}”; upgrade it instead, or import the others.',
   formErrNotMember: '“{value}” is not a member of the company; choose someone from the list.',
@@ -28,9 +31,12 @@ export const filesEn = {
   filePreviewOnly: 'In the preview the file stays in your browser; staff’s files are uploaded when they choose them.',
   fileErrNameMissing: 'The file has no name; give it one and upload it again.',
   fileErrEmpty: 'The file "{name}" is empty.',
-  fileErrTooLarge: 'The file "{name}" is larger than {limit}, the most one file may be. (An administrator can raise the limit with TRELLIS_MAX_FILE_BYTES.)',
-  fileErrTaskFull: 'The files of this form would take more than {limit} together; remove one first. (An administrator can raise the limit with TRELLIS_MAX_FORM_FILES_BYTES.)',
-  fileErrType: 'The file "{name}" is {type}, a kind of file Trellis does not keep; upload a PDF, an image, an office document, a text or a zip file.',
+  fileErrTooLarge:
+    'The file "{name}" is larger than {limit}, the most one file may be. (An administrator can raise the limit with TRELLIS_MAX_FILE_BYTES.)',
+  fileErrTaskFull:
+    'The files of this form would take more than {limit} together; remove one first. (An administrator can raise the limit with TRELLIS_MAX_FORM_FILES_BYTES.)',
+  fileErrType:
+    'The file "{name}" is {type}, a kind of file Trellis does not keep; upload a PDF, an image, an office document, a text or a zip file.',
   fileErrContext: 'Say which task or process the file is for (taskId or definitionKey).',
   fileErrTaskClosed: 'Task "{id}" is no longer open; files can no longer be added to it.',
   fileErrTaskNotYours: 'Task "{id}" is not yours to work, so you cannot add files to it.',
@@ -49,9 +55,12 @@ export const filesVi: Record<keyof typeof filesEn, string> = {
   packRefused: 'Không nhập được gói: {problems}',
   packNotFromTemplate: 'Quy trình “{key}” của công ty không lấy từ thư viện quy trình mẫu.',
   packNoTemplate: 'Gói không có quy trình mẫu "{key}".',
-  packMessageUnheard: '“{process}” gửi thông điệp “{name}” (tại “{element}”) mà không quy trình nào của công ty khởi tạo từ đó hay chờ nhận: hãy nhập hoặc xuất bản quy trình nhận nó, nếu không thông điệp sẽ bị bỏ.',
-  packDepartmentMissing: 'Phòng ban “{from}” của gói được gán cho “{to}”, phòng ban mà công ty không có: hãy gán cho một phòng ban của bạn, hoặc tạo nó.',
-  packCreateNeedsAdmin: 'Chỉ quản trị viên mới tạo được phòng ban; hãy gán các phòng ban của gói cho phòng ban sẵn có, hoặc nhờ quản trị viên.',
+  packMessageUnheard:
+    '“{process}” gửi thông điệp “{name}” (tại “{element}”) mà không quy trình nào của công ty khởi tạo từ đó hay chờ nhận: hãy nhập hoặc xuất bản quy trình nhận nó, nếu không thông điệp sẽ bị bỏ.',
+  packDepartmentMissing:
+    'Phòng ban “{from}” của gói được gán cho “{to}”, phòng ban mà công ty không có: hãy gán cho một phòng ban của bạn, hoặc tạo nó.',
+  packCreateNeedsAdmin:
+    'Chỉ quản trị viên mới tạo được phòng ban; hãy gán các phòng ban của gói cho phòng ban sẵn có, hoặc nhờ quản trị viên.',
   packKeyBadMapping: 'Phòng ban “{from}” của gói được gán cho “{to}”, không phải một mã phòng ban.',
   packProcessTaken: 'Công ty đã có quy trình “{key}”; hãy nâng cấp nó, hoặc nhập các quy trình khác.',
   formErrNotMember: '“{value}” không phải thành viên của công ty; hãy chọn một người trong danh sách.',
@@ -67,12 +76,16 @@ export const filesVi: Record<keyof typeof filesEn, string> = {
   fileUploaded: 'Đã tải lên {name} ({size})',
   fileDownload: 'Tải xuống {name} ({size})',
   fileNone: 'Chưa có tệp',
-  filePreviewOnly: 'Trong bản xem trước, tệp chỉ nằm trong trình duyệt của bạn; tệp của nhân viên được tải lên khi họ chọn.',
+  filePreviewOnly:
+    'Trong bản xem trước, tệp chỉ nằm trong trình duyệt của bạn; tệp của nhân viên được tải lên khi họ chọn.',
   fileErrNameMissing: 'Tệp không có tên; hãy đặt tên rồi tải lên lại.',
   fileErrEmpty: 'Tệp "{name}" trống.',
-  fileErrTooLarge: 'Tệp "{name}" lớn hơn {limit}, mức tối đa cho một tệp. (Quản trị viên có thể nâng giới hạn bằng TRELLIS_MAX_FILE_BYTES.)',
-  fileErrTaskFull: 'Các tệp của biểu mẫu này sẽ vượt quá {limit} tổng cộng; hãy bỏ bớt một tệp trước. (Quản trị viên có thể nâng giới hạn bằng TRELLIS_MAX_FORM_FILES_BYTES.)',
-  fileErrType: 'Tệp "{name}" là {type}, loại tệp Trellis không lưu; hãy tải lên PDF, hình ảnh, tài liệu văn phòng, văn bản hoặc tệp zip.',
+  fileErrTooLarge:
+    'Tệp "{name}" lớn hơn {limit}, mức tối đa cho một tệp. (Quản trị viên có thể nâng giới hạn bằng TRELLIS_MAX_FILE_BYTES.)',
+  fileErrTaskFull:
+    'Các tệp của biểu mẫu này sẽ vượt quá {limit} tổng cộng; hãy bỏ bớt một tệp trước. (Quản trị viên có thể nâng giới hạn bằng TRELLIS_MAX_FORM_FILES_BYTES.)',
+  fileErrType:
+    'Tệp "{name}" là {type}, loại tệp Trellis không lưu; hãy tải lên PDF, hình ảnh, tài liệu văn phòng, văn bản hoặc tệp zip.',
   fileErrContext: 'Hãy cho biết tệp dùng cho công việc hay quy trình nào (taskId hoặc definitionKey).',
   fileErrTaskClosed: 'Công việc "{id}" đã đóng; không thể thêm tệp vào nữa.',
   fileErrTaskNotYours: 'Công việc "{id}" không phải của bạn nên bạn không thể thêm tệp vào.',

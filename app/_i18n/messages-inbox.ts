@@ -11,8 +11,10 @@ export const inboxEn = {
   inboxListDone: 'Done recently',
   inboxCountOverdue: '{count} overdue',
   inboxEmptyMine: 'Nothing assigned to you. Tasks you claim, and tasks a process gives you by name, appear here.',
-  inboxEmptyDepartments: 'Nothing waiting in your departments: tasks offered to them appear here until someone claims them.',
-  inboxEmptyDelegated: 'Nothing delegated to you now: when a colleague is out of office and hands you their tasks, they appear here.',
+  inboxEmptyDepartments:
+    'Nothing waiting in your departments: tasks offered to them appear here until someone claims them.',
+  inboxEmptyDelegated:
+    'Nothing delegated to you now: when a colleague is out of office and hands you their tasks, they appear here.',
   inboxEmptyDone: 'You completed no task in the last {days} days.',
   inboxNoMatch: 'No task matches this search and these filters.',
   inboxFilters: 'Search and filters',
@@ -62,15 +64,18 @@ export const inboxEn = {
   inboxViewDeleted: 'View deleted.',
   inboxLiveGone: '“{task}” left this list: a colleague took or completed it, or it moved on.',
   inboxLiveNew: 'New: “{task}”.',
-  errInboxCursor: 'The page link is not one this list gave (it belongs to another sort, or was changed); start again from the first page.',
+  errInboxCursor:
+    'The page link is not one this list gave (it belongs to another sort, or was changed); start again from the first page.',
   errInboxBulkTooMany: 'A bulk claim takes at most {max} tasks; {count} were selected.',
-  errCursor: 'The page link (cursor “{cursor}”) is not one this list gave: it belongs to another list or sort, or was changed. Start again from the first page.',
+  errCursor:
+    'The page link (cursor “{cursor}”) is not one this list gave: it belongs to another list or sort, or was changed. Start again from the first page.',
   claimRefusedNotFound: 'A selected task was not found: it was deleted, or it belongs to another company.',
   claimRefusedNotOffered: 'Task “{task}” is not offered to you or to your departments; you may not claim it.',
   claimRefusedTaken: 'Task “{task}” was already claimed by {name}.',
   claimRefusedCompleted: 'Task “{task}” was already completed by {name}.',
   claimRefusedCancelled: 'Task “{task}” was cancelled: its process moved on without it.',
-  claimRefusedFourEyes: 'Four-eyes rule (separation of duties) of task “{task}”: you {reasons} — so you may not claim it.',
+  claimRefusedFourEyes:
+    'Four-eyes rule (separation of duties) of task “{task}”: you {reasons} — so you may not claim it.',
   claimRefusedChanged: 'Task “{task}” was changed by someone else meanwhile; reload and try again.',
   claimFourEyesExcluded: 'are excluded by it',
   someone: 'someone else',
@@ -86,9 +91,12 @@ export const inboxVi: Record<keyof typeof inboxEn, string> = {
   inboxListDelegated: 'Được ủy quyền cho tôi',
   inboxListDone: 'Đã xong gần đây',
   inboxCountOverdue: '{count} quá hạn',
-  inboxEmptyMine: 'Chưa có việc nào giao cho bạn. Việc bạn nhận và việc quy trình giao đích danh cho bạn sẽ hiện ở đây.',
-  inboxEmptyDepartments: 'Phòng ban của bạn không có việc nào đang chờ: việc giao cho phòng ban hiện ở đây cho tới khi có người nhận.',
-  inboxEmptyDelegated: 'Hiện không có việc nào được ủy quyền cho bạn: khi đồng nghiệp vắng mặt và giao việc cho bạn, việc sẽ hiện ở đây.',
+  inboxEmptyMine:
+    'Chưa có việc nào giao cho bạn. Việc bạn nhận và việc quy trình giao đích danh cho bạn sẽ hiện ở đây.',
+  inboxEmptyDepartments:
+    'Phòng ban của bạn không có việc nào đang chờ: việc giao cho phòng ban hiện ở đây cho tới khi có người nhận.',
+  inboxEmptyDelegated:
+    'Hiện không có việc nào được ủy quyền cho bạn: khi đồng nghiệp vắng mặt và giao việc cho bạn, việc sẽ hiện ở đây.',
   inboxEmptyDone: 'Bạn chưa hoàn thành việc nào trong {days} ngày qua.',
   inboxNoMatch: 'Không có việc nào khớp với từ khóa và bộ lọc này.',
   inboxFilters: 'Tìm kiếm và lọc',
@@ -138,15 +146,18 @@ export const inboxVi: Record<keyof typeof inboxEn, string> = {
   inboxViewDeleted: 'Đã xóa bộ lọc.',
   inboxLiveGone: '“{task}” đã rời danh sách này: đồng nghiệp đã nhận hoặc hoàn thành, hoặc quy trình đã chuyển bước.',
   inboxLiveNew: 'Việc mới: “{task}”.',
-  errInboxCursor: 'Liên kết trang này không phải do danh sách tạo ra (thuộc cách sắp xếp khác, hoặc đã bị sửa); hãy bắt đầu lại từ trang đầu.',
+  errInboxCursor:
+    'Liên kết trang này không phải do danh sách tạo ra (thuộc cách sắp xếp khác, hoặc đã bị sửa); hãy bắt đầu lại từ trang đầu.',
   errInboxBulkTooMany: 'Mỗi lần chỉ nhận được tối đa {max} việc; bạn đã chọn {count} việc.',
-  errCursor: 'Liên kết trang (con trỏ “{cursor}”) không phải do danh sách này tạo ra: nó thuộc danh sách hoặc cách sắp xếp khác, hoặc đã bị sửa. Hãy bắt đầu lại từ trang đầu.',
+  errCursor:
+    'Liên kết trang (con trỏ “{cursor}”) không phải do danh sách này tạo ra: nó thuộc danh sách hoặc cách sắp xếp khác, hoặc đã bị sửa. Hãy bắt đầu lại từ trang đầu.',
   claimRefusedNotFound: 'Không tìm thấy một việc đã chọn: việc đã bị xóa, hoặc thuộc công ty khác.',
   claimRefusedNotOffered: 'Việc “{task}” không dành cho bạn hay phòng ban của bạn; bạn không nhận được việc này.',
   claimRefusedTaken: 'Việc “{task}” đã được {name} nhận trước.',
   claimRefusedCompleted: 'Việc “{task}” đã được {name} hoàn thành.',
   claimRefusedCancelled: 'Việc “{task}” đã bị hủy: quy trình đã đi tiếp mà không cần việc này.',
-  claimRefusedFourEyes: 'Quy tắc bốn mắt (tách biệt nhiệm vụ) của việc “{task}”: bạn {reasons} — nên bạn không được nhận việc này.',
+  claimRefusedFourEyes:
+    'Quy tắc bốn mắt (tách biệt nhiệm vụ) của việc “{task}”: bạn {reasons} — nên bạn không được nhận việc này.',
   claimRefusedChanged: 'Việc “{task}” vừa được người khác thay đổi; hãy tải lại trang và thử lại.',
   claimFourEyesExcluded: 'bị quy tắc này loại trừ',
   someone: 'người khác',

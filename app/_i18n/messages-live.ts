@@ -4,5 +4,6 @@ export const liveEn = {
 };
 
 export const liveVi: Record<keyof typeof liveEn, string> = {
-  inboxLiveEvicted: 'Đã dừng cập nhật trực tiếp ở thẻ này: hộp công việc đang mở ở quá nhiều thẻ. Tải lại trang để xem thay đổi.',
+  inboxLiveEvicted:
+    'Đã dừng cập nhật trực tiếp ở thẻ này: hộp công việc đang mở ở quá nhiều thẻ. Tải lại trang để xem thay đổi.',
 };

@@ -18,7 +18,8 @@ export const membersEn = {
   memberRoleLabel: 'Role of {name}',
   memberRoleSaved: 'Role changed.',
   memberRemove: 'Revoke access',
-  memberRemoveConfirm: 'Revoke the membership of {name}? They leave {company} and its departments and are refused on their next step; their open department tasks go back to the departments and their delegations end. Their account stays.',
+  memberRemoveConfirm:
+    'Revoke the membership of {name}? They leave {company} and its departments and are refused on their next step; their open department tasks go back to the departments and their delegations end. Their account stays.',
   memberRemoveYes: 'Revoke access',
   cancel: 'Cancel',
   roleHint_admin: 'members, departments and settings',
@@ -26,7 +27,8 @@ export const membersEn = {
   roleHint_staff: 'starts processes, works tasks',
   roleHint_auditor: 'reads the history only',
   inviteTitle: 'Invite a colleague',
-  inviteIntro: 'They receive a link by email (see the email outbox) that works once, for 7 days, and join with the role and departments chosen here.',
+  inviteIntro:
+    'They receive a link by email (see the email outbox) that works once, for 7 days, and join with the role and departments chosen here.',
   inviteEmail: 'Email',
   inviteRole: 'Role',
   inviteDepartments: 'Departments (optional)',
@@ -44,10 +46,12 @@ export const membersEn = {
   invitationRevokeConfirm: 'Revoke the invitation of {email}? Its link stops working.',
   invitationRevokeYes: 'Revoke invitation',
   departmentsTitle: 'Departments',
-  departmentsIntro: 'Tasks are offered to departments by their key; a manager receives the tasks meant for the department’s managers.',
+  departmentsIntro:
+    'Tasks are offered to departments by their key; a manager receives the tasks meant for the department’s managers.',
   departmentsEmpty: 'No department yet.',
   departmentKey: 'Key',
-  departmentKeyHint: 'What processes name as a candidate group, e.g. "accounting". a–z, 0–9, "-" and "_"; cannot be changed later.',
+  departmentKeyHint:
+    'What processes name as a candidate group, e.g. "accounting". a–z, 0–9, "-" and "_"; cannot be changed later.',
   departmentNameEn: 'Name (English)',
   departmentNameVi: 'Name (Vietnamese)',
   departmentCreate: 'Add department',
@@ -77,7 +81,8 @@ export const membersEn = {
   inviteAccept: 'Join {company}',
   inviteAccepting: 'Joining…',
   inviteSignedInAs: 'You are signed in as {email}.',
-  inviteWrongAccount: 'This invitation is for {email}, but you are signed in as {current}. Sign out, then sign in or create an account with {email}.',
+  inviteWrongAccount:
+    'This invitation is for {email}, but you are signed in as {current}. Sign out, then sign in or create an account with {email}.',
   inviteUnusable: 'This invitation cannot be used',
   inviteGoHome: 'Go to the start page',
   inviteSignUpOtherEmail: 'This invitation is for {email}: sign up with that address.',
@@ -99,7 +104,8 @@ export const membersVi: Record<keyof typeof membersEn, string> = {
   memberRoleLabel: 'Vai trò của {name}',
   memberRoleSaved: 'Đã đổi vai trò.',
   memberRemove: 'Thu hồi quyền',
-  memberRemoveConfirm: 'Thu hồi tư cách thành viên của {name}? Người này rời {company} và các phòng ban, và bị từ chối ngay ở thao tác tiếp theo; các công việc đang mở của phòng ban được trả về phòng ban và các ủy quyền của họ kết thúc. Tài khoản vẫn được giữ.',
+  memberRemoveConfirm:
+    'Thu hồi tư cách thành viên của {name}? Người này rời {company} và các phòng ban, và bị từ chối ngay ở thao tác tiếp theo; các công việc đang mở của phòng ban được trả về phòng ban và các ủy quyền của họ kết thúc. Tài khoản vẫn được giữ.',
   memberRemoveYes: 'Thu hồi quyền',
   cancel: 'Hủy bỏ',
   roleHint_admin: 'thành viên, phòng ban và cài đặt',
@@ -107,7 +113,8 @@ export const membersVi: Record<keyof typeof membersEn, string> = {
   roleHint_staff: 'khởi tạo quy trình, xử lý công việc',
   roleHint_auditor: 'chỉ xem lịch sử',
   inviteTitle: 'Mời đồng nghiệp',
-  inviteIntro: 'Người được mời nhận một liên kết qua email (xem hộp thư đi), dùng được một lần trong 7 ngày, và tham gia với vai trò và phòng ban chọn ở đây.',
+  inviteIntro:
+    'Người được mời nhận một liên kết qua email (xem hộp thư đi), dùng được một lần trong 7 ngày, và tham gia với vai trò và phòng ban chọn ở đây.',
   inviteEmail: 'Email',
   inviteRole: 'Vai trò',
   inviteDepartments: 'Phòng ban (không bắt buộc)',
@@ -128,7 +135,8 @@ export const membersVi: Record<keyof typeof membersEn, string> = {
   departmentsIntro: 'Công việc được giao cho phòng ban theo mã; trưởng phòng nhận các công việc dành cho trưởng phòng.',
   departmentsEmpty: 'Chưa có phòng ban nào.',
   departmentKey: 'Mã',
-  departmentKeyHint: 'Tên nhóm mà quy trình dùng để giao việc, ví dụ "accounting". a–z, 0–9, "-" và "_"; không đổi được về sau.',
+  departmentKeyHint:
+    'Tên nhóm mà quy trình dùng để giao việc, ví dụ "accounting". a–z, 0–9, "-" và "_"; không đổi được về sau.',
   departmentNameEn: 'Tên (tiếng Anh)',
   departmentNameVi: 'Tên (tiếng Việt)',
   departmentCreate: 'Thêm phòng ban',
@@ -158,7 +166,8 @@ export const membersVi: Record<keyof typeof membersEn, string> = {
   inviteAccept: 'Tham gia {company}',
   inviteAccepting: 'Đang tham gia…',
   inviteSignedInAs: 'Bạn đang đăng nhập bằng {email}.',
-  inviteWrongAccount: 'Lời mời này dành cho {email}, nhưng bạn đang đăng nhập bằng {current}. Hãy đăng xuất rồi đăng nhập hoặc tạo tài khoản bằng {email}.',
+  inviteWrongAccount:
+    'Lời mời này dành cho {email}, nhưng bạn đang đăng nhập bằng {current}. Hãy đăng xuất rồi đăng nhập hoặc tạo tài khoản bằng {email}.',
   inviteUnusable: 'Không thể dùng lời mời này',
   inviteGoHome: 'Về trang đầu',
   inviteSignUpOtherEmail: 'Lời mời này dành cho {email}: hãy đăng ký bằng địa chỉ đó.',

@@ -5,22 +5,28 @@
 export const pagesEn = {
   // The 404 and 403 pages (app/not-found.tsx, the forbidden.tsx of each segment).
   notFoundTitle: 'Page not found',
-  notFoundText: 'Nothing is at this address: the link may be mistyped, or what it led to was removed or belongs to another company.',
+  notFoundText:
+    'Nothing is at this address: the link may be mistyped, or what it led to was removed or belongs to another company.',
   notFoundHome: 'Go to your inbox',
   forbiddenTitle: 'Not open to you',
   forbiddenText: 'Your role in this company does not let you open this page. Ask an admin if you need it.',
   instanceNotYours: 'This process is not yours to see: you did not start it and none of its tasks was offered to you.',
-  instanceNotYoursNamed: 'The “{process}” process you asked for is not yours to see: you did not start it and none of its tasks was offered to you.',
+  instanceNotYoursNamed:
+    'The “{process}” process you asked for is not yours to see: you did not start it and none of its tasks was offered to you.',
   startNotYours: 'You may not start this process: it is started by other departments or roles.',
   startListLink: 'See the processes you may start',
   // Sign-in's way back to the page a signed-out visitor opened.
   signInToContinue: 'Sign in to go on to the page you opened.',
   // Completing a task that was dealt with meanwhile (another tab, a colleague).
   taskDealtWith: 'This task was dealt with meanwhile',
-  taskDoneMeanwhile: '“{task}” was already completed by {name} at {date}, perhaps in another tab. Nothing was sent this time.',
-  taskWithdrawnMeanwhile: '“{task}” is no longer open: the process moved on or was cancelled. Nothing was sent this time.',
-  taskChangedMeanwhile: '“{task}” changed after this page was opened (someone took it, gave it back or reassigned it). Reload the page to see who has it now; nothing was sent.',
-  taskGoneMeanwhile: 'This task is no longer yours to complete: someone else took or completed it after this page was opened. Nothing was sent this time.',
+  taskDoneMeanwhile:
+    '“{task}” was already completed by {name} at {date}, perhaps in another tab. Nothing was sent this time.',
+  taskWithdrawnMeanwhile:
+    '“{task}” is no longer open: the process moved on or was cancelled. Nothing was sent this time.',
+  taskChangedMeanwhile:
+    '“{task}” changed after this page was opened (someone took it, gave it back or reassigned it). Reload the page to see who has it now; nothing was sent.',
+  taskGoneMeanwhile:
+    'This task is no longer yours to complete: someone else took or completed it after this page was opened. Nothing was sent this time.',
   // A refused form value, naming the field by its label (app/_shared/field-errors.ts).
   valTheForm: 'The form',
   valCell: '{field} (row {row} of {table})',
@@ -66,20 +72,26 @@ export const pagesEn = {
 
 export const pagesVi: Record<keyof typeof pagesEn, string> = {
   notFoundTitle: 'Không tìm thấy trang',
-  notFoundText: 'Không có gì ở địa chỉ này: có thể đường dẫn bị gõ sai, hoặc nội dung đã bị xóa hay thuộc về một công ty khác.',
+  notFoundText:
+    'Không có gì ở địa chỉ này: có thể đường dẫn bị gõ sai, hoặc nội dung đã bị xóa hay thuộc về một công ty khác.',
   notFoundHome: 'Về hộp công việc',
   forbiddenTitle: 'Bạn không được mở trang này',
   forbiddenText: 'Vai trò của bạn trong công ty không cho phép mở trang này. Hãy hỏi quản trị viên nếu bạn cần.',
-  instanceNotYours: 'Bạn không được xem quy trình này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.',
-  instanceNotYoursNamed: 'Bạn không được xem quy trình “{process}” này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.',
+  instanceNotYours:
+    'Bạn không được xem quy trình này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.',
+  instanceNotYoursNamed:
+    'Bạn không được xem quy trình “{process}” này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.',
   startNotYours: 'Bạn không được khởi tạo quy trình này: quy trình do phòng ban hoặc vai trò khác khởi tạo.',
   startListLink: 'Xem các quy trình bạn được khởi tạo',
   signInToContinue: 'Đăng nhập để tiếp tục tới trang bạn vừa mở.',
   taskDealtWith: 'Công việc này đã được xử lý trong lúc bạn mở trang',
-  taskDoneMeanwhile: '“{task}” đã được {name} hoàn thành lúc {date}, có thể ở một thẻ khác. Lần gửi này không được lưu.',
+  taskDoneMeanwhile:
+    '“{task}” đã được {name} hoàn thành lúc {date}, có thể ở một thẻ khác. Lần gửi này không được lưu.',
   taskWithdrawnMeanwhile: '“{task}” không còn mở nữa: quy trình đã đi tiếp hoặc đã bị hủy. Lần gửi này không được lưu.',
-  taskChangedMeanwhile: '“{task}” đã thay đổi sau khi trang được mở (có người nhận, trả lại hoặc chuyển giao nó). Hãy tải lại trang để xem ai đang giữ công việc; chưa có gì được gửi.',
-  taskGoneMeanwhile: 'Bạn không còn hoàn thành được công việc này: người khác đã nhận hoặc hoàn thành nó sau khi trang được mở. Lần gửi này không được lưu.',
+  taskChangedMeanwhile:
+    '“{task}” đã thay đổi sau khi trang được mở (có người nhận, trả lại hoặc chuyển giao nó). Hãy tải lại trang để xem ai đang giữ công việc; chưa có gì được gửi.',
+  taskGoneMeanwhile:
+    'Bạn không còn hoàn thành được công việc này: người khác đã nhận hoặc hoàn thành nó sau khi trang được mở. Lần gửi này không được lưu.',
   valTheForm: 'Biểu mẫu',
   valCell: '{field} (dòng {row} của {table})',
   valItem: '{table}, mục {row}',

@@ -37,8 +37,10 @@ export const runnerEn = {
 
   runnerInstancesTitle: 'Process instances',
   runnerInstancesIntroAll: 'Every process instance of {company}, newest first.',
-  runnerInstancesIntroManager: 'The instances of the processes of the departments you manage ({departments}), newest first.',
-  runnerInstancesRefused: 'Only admins, auditors and department managers see the list of process instances. Follow the processes you started in My requests.',
+  runnerInstancesIntroManager:
+    'The instances of the processes of the departments you manage ({departments}), newest first.',
+  runnerInstancesRefused:
+    'Only admins, auditors and department managers see the list of process instances. Follow the processes you started in My requests.',
   runnerInstancesEmpty: 'No process instance yet.',
   runnerInstancesNoMatch: 'No instance matches these filters.',
   runnerFilters: 'Filters',
@@ -98,8 +100,10 @@ export const runnerVi: Record<keyof typeof runnerEn, string> = {
 
   runnerInstancesTitle: 'Các phiên quy trình',
   runnerInstancesIntroAll: 'Mọi phiên quy trình của {company}, mới nhất trước.',
-  runnerInstancesIntroManager: 'Các phiên của những quy trình thuộc phòng ban bạn quản lý ({departments}), mới nhất trước.',
-  runnerInstancesRefused: 'Chỉ quản trị viên, kiểm toán viên và trưởng phòng được xem danh sách phiên quy trình. Hãy theo dõi các quy trình bạn đã khởi tạo ở mục Yêu cầu của tôi.',
+  runnerInstancesIntroManager:
+    'Các phiên của những quy trình thuộc phòng ban bạn quản lý ({departments}), mới nhất trước.',
+  runnerInstancesRefused:
+    'Chỉ quản trị viên, kiểm toán viên và trưởng phòng được xem danh sách phiên quy trình. Hãy theo dõi các quy trình bạn đã khởi tạo ở mục Yêu cầu của tôi.',
   runnerInstancesEmpty: 'Chưa có phiên quy trình nào.',
   runnerInstancesNoMatch: 'Không có phiên nào khớp với bộ lọc này.',
   runnerFilters: 'Bộ lọc',

@@ -5,13 +5,16 @@
 export const templatesEn = {
   navTemplates: 'Templates',
   templatesTitle: 'Template library',
-  templatesIntro: 'Ready processes for each back-office department, with their forms and rules. Import a department’s pack: its processes arrive as drafts to adapt in the designer, or published at once.',
+  templatesIntro:
+    'Ready processes for each back-office department, with their forms and rules. Import a department’s pack: its processes arrive as drafts to adapt in the designer, or published at once.',
   templatesDesignersOnly: 'Only designers and admins import templates.',
-  templatesWelcome: '{company} is ready. Start from processes other companies run: choose a department, see its templates and import its pack — your departments are created or mapped in the same step.',
+  templatesWelcome:
+    '{company} is ready. Start from processes other companies run: choose a department, see its templates and import its pack — your departments are created or mapped in the same step.',
   templatesWelcomeSkip: 'Skip: go to my inbox',
   templatesByDepartment: 'Packs by department',
   templatesFileTitle: 'Import a pack file',
-  templatesFileIntro: 'A pack made with trellis pack, or exported by another company with trellis export --pack. It is checked whole before anything is imported.',
+  templatesFileIntro:
+    'A pack made with trellis pack, or exported by another company with trellis export --pack. It is checked whole before anything is imported.',
   templatesFileChoose: 'Pack file (.json)',
   templatesFileTooLarge: '“{name}” is larger than a pack may be (10,000,000 characters).',
   templatesFileNotPack: '“{name}” is not a Trellis pack file.',
@@ -53,13 +56,16 @@ export const templatesEn = {
 export const templatesVi: Record<keyof typeof templatesEn, string> = {
   navTemplates: 'Quy trình mẫu',
   templatesTitle: 'Thư viện quy trình mẫu',
-  templatesIntro: 'Các quy trình dựng sẵn cho từng phòng ban, kèm biểu mẫu và quy tắc. Nhập gói của một phòng ban: các quy trình được tạo thành bản nháp để điều chỉnh trong trình thiết kế, hoặc xuất bản ngay.',
+  templatesIntro:
+    'Các quy trình dựng sẵn cho từng phòng ban, kèm biểu mẫu và quy tắc. Nhập gói của một phòng ban: các quy trình được tạo thành bản nháp để điều chỉnh trong trình thiết kế, hoặc xuất bản ngay.',
   templatesDesignersOnly: 'Chỉ người thiết kế và quản trị viên được nhập quy trình mẫu.',
-  templatesWelcome: '{company} đã sẵn sàng. Hãy bắt đầu từ các quy trình mà nhiều công ty đang dùng: chọn một phòng ban, xem các quy trình mẫu và nhập gói của phòng ban đó — các phòng ban của bạn được tạo hoặc gán ngay trong cùng bước.',
+  templatesWelcome:
+    '{company} đã sẵn sàng. Hãy bắt đầu từ các quy trình mà nhiều công ty đang dùng: chọn một phòng ban, xem các quy trình mẫu và nhập gói của phòng ban đó — các phòng ban của bạn được tạo hoặc gán ngay trong cùng bước.',
   templatesWelcomeSkip: 'Bỏ qua: đến hộp công việc của tôi',
   templatesByDepartment: 'Gói theo phòng ban',
   templatesFileTitle: 'Nhập tệp gói quy trình',
-  templatesFileIntro: 'Một gói tạo bằng trellis pack, hoặc do công ty khác xuất bằng trellis export --pack. Toàn bộ tệp được kiểm tra trước khi nhập bất cứ thứ gì.',
+  templatesFileIntro:
+    'Một gói tạo bằng trellis pack, hoặc do công ty khác xuất bằng trellis export --pack. Toàn bộ tệp được kiểm tra trước khi nhập bất cứ thứ gì.',
   templatesFileChoose: 'Tệp gói (.json)',
   templatesFileTooLarge: '“{name}” lớn hơn giới hạn của một gói (10.000.000 ký tự).',
   templatesFileNotPack: '“{name}” không phải tệp gói Trellis.',

@@ -41,7 +41,8 @@ const en = {
   signUpButton: 'Create account',
   signUpWorking: 'Creating…',
   forgotTitle: 'Reset your password',
-  forgotIntro: 'Enter the email of your account: we send a link to choose a new password (it works once, for {minutes} minutes).',
+  forgotIntro:
+    'Enter the email of your account: we send a link to choose a new password (it works once, for {minutes} minutes).',
   forgotButton: 'Send the link',
   forgotSent: 'If an account uses {email}, a link to reset its password is on its way.',
   resetTitle: 'Choose a new password',
@@ -60,11 +61,13 @@ const en = {
   errCompanyRequired: 'Enter the name of your company.',
   errEmailInvalid: 'Enter a valid email address, such as lan@example.vn.',
   errAccountFailed: 'That did not work: {message}',
-  noCompany: 'You are signed in as {email}, but you are not a member of any company. Ask an admin for an invitation, or sign out.',
+  noCompany:
+    'You are signed in as {email}, but you are not a member of any company. Ask an admin for an invitation, or sign out.',
   companySwitch: 'Company',
   companySwitchButton: 'Switch',
   resetEmailSubject: 'Reset your Trellis password',
-  resetEmailText: 'Hello {name},\n\nSomeone (hopefully you) asked to reset the password of your Trellis account. Open this link to choose a new one:\n\n{link}\n\nThe link works once, for {minutes} minutes. If you did not ask for it, ignore this email: your password stays as it is.',
+  resetEmailText:
+    'Hello {name},\n\nSomeone (hopefully you) asked to reset the password of your Trellis account. Open this link to choose a new one:\n\n{link}\n\nThe link works once, for {minutes} minutes. If you did not ask for it, ignore this email: your password stays as it is.',
   language: 'Language',
   inboxTitle: 'My inbox',
   inboxIntro: 'Tasks assigned to you or offered to your departments.',
@@ -128,7 +131,8 @@ const en = {
   role_auditor: 'Auditor',
   navIncidents: 'Incidents',
   incidentsTitle: 'Incidents',
-  incidentsIntro: 'Jobs whose retries ran out and processes the engine stopped, in {company}. Fix the cause, then retry.',
+  incidentsIntro:
+    'Jobs whose retries ran out and processes the engine stopped, in {company}. Fix the cause, then retry.',
   incidentsEmpty: 'No open incidents.',
   incidentsAdminsOnly: 'Only an admin may see and resolve incidents.',
   incidentsAllProcesses: 'All processes',
@@ -185,7 +189,8 @@ const en = {
   reload: 'Reload',
   delegationsLink: 'Out of office: delegate my tasks',
   delegationsTitle: 'Delegations (out of office)',
-  delegationsIntro: 'While you are away, a colleague may work the tasks assigned to you. Department tasks stay with your department. The history shows both names.',
+  delegationsIntro:
+    'While you are away, a colleague may work the tasks assigned to you. Department tasks stay with your department. The history shows both names.',
   delegationNew: 'New delegation',
   delegationTo: 'Colleague',
   delegationFrom: 'From (first day)',
@@ -214,7 +219,8 @@ const en = {
   cancelRefusedNotInitiator: 'Only an admin or whoever started process instance "{id}" may cancel it.',
   cancelRefusedEnded: 'Process instance "{id}" is already {status}.',
   cancelRefusedIncident: 'Process instance "{id}" is stopped by an incident; an admin resolves it (or cancels it).',
-  cancelRefusedCalled: 'Process instance "{id}" was started by call activity "{element}" of instance "{parent}"; cancel that instance instead (it ends this one too).',
+  cancelRefusedCalled:
+    'Process instance "{id}" was started by call activity "{element}" of instance "{parent}"; cancel that instance instead (it ends this one too).',
   cancelInstanceYes: 'Yes, cancel it',
   cancelInstanceWorking: 'Cancelling…',
   cancelInstanceKeep: 'Keep it running',
@@ -225,7 +231,8 @@ const en = {
   ev_emailHeldFailed: 'The held email “{subject}” was refused by the SMTP server: {error}',
   navOutbox: 'Email outbox',
   outboxTitle: 'Email outbox',
-  outboxIntro: 'Every email your processes sent or hold, newest first. Without an SMTP server (TRELLIS_SMTP_URL) emails are kept here unsent, so none is lost; once one is configured, Send now sends a held or failed email.',
+  outboxIntro:
+    'Every email your processes sent or hold, newest first. Without an SMTP server (TRELLIS_SMTP_URL) emails are kept here unsent, so none is lost; once one is configured, Send now sends a held or failed email.',
   outboxEmpty: 'No email yet.',
   outboxNoProcess: 'Account email (no process)',
   outboxAdminsOnly: 'Only an admin may read the email outbox.',
@@ -260,16 +267,20 @@ const en = {
   outboxSendAlreadySent: 'This email was already sent ({at}, Message-ID {messageId}); it is not sent twice.',
   outboxSendInProgress: 'This email is being sent right now; reload the page in a minute to see how it went.',
   outboxSendChanged: 'This email changed while you were sending it; reload the page.',
-  outboxSendNoSmtp: 'No SMTP server is configured, so nothing can be sent: set TRELLIS_SMTP_URL (and TRELLIS_MAIL_FROM) on the app server and restart it. The email stays in the outbox.',
-  outboxSendNoSender: 'The email names no sender and the server has none: set TRELLIS_MAIL_FROM on the app server and restart it.',
+  outboxSendNoSmtp:
+    'No SMTP server is configured, so nothing can be sent: set TRELLIS_SMTP_URL (and TRELLIS_MAIL_FROM) on the app server and restart it. The email stays in the outbox.',
+  outboxSendNoSender:
+    'The email names no sender and the server has none: set TRELLIS_MAIL_FROM on the app server and restart it.',
   navWebhooks: 'Webhooks',
   webhooksTitle: 'Webhooks',
-  webhooksIntro: 'Addresses that receive the events of {company} as signed JSON POSTs. The worker sends them and tries again when a receiver fails.',
+  webhooksIntro:
+    'Addresses that receive the events of {company} as signed JSON POSTs. The worker sends them and tries again when a receiver fails.',
   webhooksAdminsOnly: 'Only an admin may manage webhooks.',
   webhooksEmpty: 'No webhook yet.',
   webhookAddTitle: 'Add a webhook',
   webhookUrl: 'Receiver URL',
-  webhookUrlHint: 'The https:// address of your receiver. Private and local addresses are refused unless TRELLIS_HTTP_ALLOW names them.',
+  webhookUrlHint:
+    'The https:// address of your receiver. Private and local addresses are refused unless TRELLIS_HTTP_ALLOW names them.',
   webhookUrlRequired: 'Enter the receiver’s URL.',
   webhookEvents: 'Events',
   webhookEventsRequired: 'Choose at least one event.',
@@ -281,16 +292,20 @@ const en = {
   webhookAdding: 'Adding…',
   webhookAdded: 'Webhook added.',
   webhookSecretTitle: 'Signing secret for {url}',
-  webhookSecretOnce: 'Copy this secret now and keep it with your receiver. It is shown only this once and will not be shown again; if it is lost, make a new one.',
-  webhookSecretRotated: 'The previous secret no longer works: every delivery from now on, retries included, is signed with this one.',
+  webhookSecretOnce:
+    'Copy this secret now and keep it with your receiver. It is shown only this once and will not be shown again; if it is lost, make a new one.',
+  webhookSecretRotated:
+    'The previous secret no longer works: every delivery from now on, retries included, is signed with this one.',
   webhookSecretLabel: 'Secret',
   webhookCopy: 'Copy',
   webhookCopied: 'Copied.',
   webhookCopyFailed: 'Could not copy; select the secret and copy it by hand.',
   webhookSecretDismiss: 'I have saved it',
   webhookVerifyTitle: 'How your receiver verifies a delivery',
-  webhookVerifySignature: '"sha256=" and the hex HMAC-SHA256 of "<timestamp>.<raw body>", keyed with this secret. Recompute it over the body as received, before parsing the JSON, and compare in constant time.',
-  webhookVerifyTimestamp: 'When the attempt was signed, in unix seconds. Refuse a request more than 5 minutes old: it may be a replay.',
+  webhookVerifySignature:
+    '"sha256=" and the hex HMAC-SHA256 of "<timestamp>.<raw body>", keyed with this secret. Recompute it over the body as received, before parsing the JSON, and compare in constant time.',
+  webhookVerifyTimestamp:
+    'When the attempt was signed, in unix seconds. Refuse a request more than 5 minutes old: it may be a replay.',
   webhookVerifyDelivery: 'The delivery id, the same on every attempt: ignore one you have already handled.',
   webhookVerifyEvent: 'The event: {events}.',
   webhookVerifyReadme: 'The README section “Outgoing webhooks” has a code example.',
@@ -369,7 +384,8 @@ const vi: Record<MessageKey, string> = {
   signUpButton: 'Tạo tài khoản',
   signUpWorking: 'Đang tạo…',
   forgotTitle: 'Đặt lại mật khẩu',
-  forgotIntro: 'Nhập email của tài khoản: chúng tôi gửi một liên kết để chọn mật khẩu mới (dùng được một lần, trong {minutes} phút).',
+  forgotIntro:
+    'Nhập email của tài khoản: chúng tôi gửi một liên kết để chọn mật khẩu mới (dùng được một lần, trong {minutes} phút).',
   forgotButton: 'Gửi liên kết',
   forgotSent: 'Nếu có tài khoản dùng {email}, liên kết đặt lại mật khẩu đang được gửi tới.',
   resetTitle: 'Chọn mật khẩu mới',
@@ -388,11 +404,13 @@ const vi: Record<MessageKey, string> = {
   errCompanyRequired: 'Hãy nhập tên công ty.',
   errEmailInvalid: 'Hãy nhập một địa chỉ email hợp lệ, ví dụ lan@example.vn.',
   errAccountFailed: 'Không thực hiện được: {message}',
-  noCompany: 'Bạn đang đăng nhập bằng {email} nhưng chưa thuộc công ty nào. Hãy nhờ quản trị viên gửi lời mời, hoặc đăng xuất.',
+  noCompany:
+    'Bạn đang đăng nhập bằng {email} nhưng chưa thuộc công ty nào. Hãy nhờ quản trị viên gửi lời mời, hoặc đăng xuất.',
   companySwitch: 'Công ty',
   companySwitchButton: 'Chuyển',
   resetEmailSubject: 'Đặt lại mật khẩu Trellis',
-  resetEmailText: 'Chào {name},\n\nCó người (hy vọng là bạn) đã yêu cầu đặt lại mật khẩu tài khoản Trellis của bạn. Mở liên kết này để chọn mật khẩu mới:\n\n{link}\n\nLiên kết dùng được một lần, trong {minutes} phút. Nếu bạn không yêu cầu, hãy bỏ qua email này: mật khẩu của bạn vẫn giữ nguyên.',
+  resetEmailText:
+    'Chào {name},\n\nCó người (hy vọng là bạn) đã yêu cầu đặt lại mật khẩu tài khoản Trellis của bạn. Mở liên kết này để chọn mật khẩu mới:\n\n{link}\n\nLiên kết dùng được một lần, trong {minutes} phút. Nếu bạn không yêu cầu, hãy bỏ qua email này: mật khẩu của bạn vẫn giữ nguyên.',
   language: 'Ngôn ngữ',
   inboxTitle: 'Hộp công việc của tôi',
   inboxIntro: 'Công việc giao cho bạn hoặc cho phòng ban của bạn.',
@@ -456,7 +474,8 @@ const vi: Record<MessageKey, string> = {
   role_auditor: 'Kiểm toán',
   navIncidents: 'Sự cố',
   incidentsTitle: 'Sự cố',
-  incidentsIntro: 'Các tác vụ đã hết lượt thử lại và các quy trình bị dừng tại {company}. Hãy khắc phục nguyên nhân rồi thử lại.',
+  incidentsIntro:
+    'Các tác vụ đã hết lượt thử lại và các quy trình bị dừng tại {company}. Hãy khắc phục nguyên nhân rồi thử lại.',
   incidentsEmpty: 'Không có sự cố nào đang mở.',
   incidentsAdminsOnly: 'Chỉ quản trị viên mới được xem và xử lý sự cố.',
   incidentsAllProcesses: 'Tất cả quy trình',
@@ -513,7 +532,8 @@ const vi: Record<MessageKey, string> = {
   reload: 'Tải lại',
   delegationsLink: 'Vắng mặt: ủy quyền công việc của tôi',
   delegationsTitle: 'Ủy quyền (vắng mặt)',
-  delegationsIntro: 'Trong thời gian bạn vắng mặt, một đồng nghiệp có thể xử lý các công việc đã giao cho bạn. Công việc của phòng ban vẫn ở phòng ban. Lịch sử ghi tên cả hai người.',
+  delegationsIntro:
+    'Trong thời gian bạn vắng mặt, một đồng nghiệp có thể xử lý các công việc đã giao cho bạn. Công việc của phòng ban vẫn ở phòng ban. Lịch sử ghi tên cả hai người.',
   delegationNew: 'Ủy quyền mới',
   delegationTo: 'Đồng nghiệp',
   delegationFrom: 'Từ ngày',
@@ -536,13 +556,15 @@ const vi: Record<MessageKey, string> = {
   ev_instanceTerminated: '{actor} đã kết thúc quy trình: {reason}',
   ev_instanceCancelled: '{actor} đã hủy quy trình: {reason}',
   cancelInstance: 'Hủy quy trình',
-  cancelInstanceQuestion: 'Hủy quy trình này? Quy trình dừng ngay, các công việc đang mở bị thu hồi và không thể hoàn tác.',
+  cancelInstanceQuestion:
+    'Hủy quy trình này? Quy trình dừng ngay, các công việc đang mở bị thu hồi và không thể hoàn tác.',
   cancelInstanceReason: 'Lý do hủy',
   cancelInstanceReasonRequired: 'Hãy nhập lý do hủy.',
   cancelRefusedNotInitiator: 'Chỉ quản trị viên hoặc người đã bắt đầu phiên quy trình "{id}" mới được hủy nó.',
   cancelRefusedEnded: 'Phiên quy trình "{id}" không còn chạy: {status}.',
   cancelRefusedIncident: 'Phiên quy trình "{id}" đang dừng do sự cố; quản trị viên sẽ xử lý (hoặc hủy) nó.',
-  cancelRefusedCalled: 'Phiên quy trình "{id}" được bắt đầu bởi hoạt động gọi "{element}" của phiên "{parent}"; hãy hủy phiên đó (phiên này cũng kết thúc theo).',
+  cancelRefusedCalled:
+    'Phiên quy trình "{id}" được bắt đầu bởi hoạt động gọi "{element}" của phiên "{parent}"; hãy hủy phiên đó (phiên này cũng kết thúc theo).',
   cancelInstanceYes: 'Xác nhận hủy',
   cancelInstanceWorking: 'Đang hủy…',
   cancelInstanceKeep: 'Không hủy',
@@ -553,7 +575,8 @@ const vi: Record<MessageKey, string> = {
   ev_emailHeldFailed: 'Email đang giữ “{subject}” bị máy chủ SMTP từ chối: {error}',
   navOutbox: 'Hộp thư đi',
   outboxTitle: 'Hộp thư đi',
-  outboxIntro: 'Mọi email mà các quy trình đã gửi hoặc đang giữ, mới nhất trước. Khi chưa cấu hình máy chủ SMTP (TRELLIS_SMTP_URL), email được giữ lại tại đây, chưa gửi, nên không email nào bị mất; khi đã cấu hình, nút Gửi ngay gửi email đang giữ hoặc gửi lỗi.',
+  outboxIntro:
+    'Mọi email mà các quy trình đã gửi hoặc đang giữ, mới nhất trước. Khi chưa cấu hình máy chủ SMTP (TRELLIS_SMTP_URL), email được giữ lại tại đây, chưa gửi, nên không email nào bị mất; khi đã cấu hình, nút Gửi ngay gửi email đang giữ hoặc gửi lỗi.',
   outboxEmpty: 'Chưa có email nào.',
   outboxNoProcess: 'Email tài khoản (không thuộc quy trình)',
   outboxAdminsOnly: 'Chỉ quản trị viên mới được xem hộp thư đi.',
@@ -588,16 +611,20 @@ const vi: Record<MessageKey, string> = {
   outboxSendAlreadySent: 'Email này đã được gửi ({at}, Message-ID {messageId}); không gửi lần thứ hai.',
   outboxSendInProgress: 'Email này đang được gửi; hãy tải lại trang sau một phút để xem kết quả.',
   outboxSendChanged: 'Email này vừa thay đổi trong lúc bạn gửi; hãy tải lại trang.',
-  outboxSendNoSmtp: 'Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL (và TRELLIS_MAIL_FROM) trên máy chủ ứng dụng rồi khởi động lại. Email vẫn được giữ trong hộp thư đi.',
-  outboxSendNoSender: 'Email không có người gửi và máy chủ cũng chưa có người gửi mặc định: hãy đặt TRELLIS_MAIL_FROM trên máy chủ ứng dụng rồi khởi động lại.',
+  outboxSendNoSmtp:
+    'Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL (và TRELLIS_MAIL_FROM) trên máy chủ ứng dụng rồi khởi động lại. Email vẫn được giữ trong hộp thư đi.',
+  outboxSendNoSender:
+    'Email không có người gửi và máy chủ cũng chưa có người gửi mặc định: hãy đặt TRELLIS_MAIL_FROM trên máy chủ ứng dụng rồi khởi động lại.',
   navWebhooks: 'Webhook',
   webhooksTitle: 'Webhook',
-  webhooksIntro: 'Các địa chỉ nhận sự kiện của {company} dưới dạng yêu cầu POST JSON có chữ ký. Worker gửi đi và tự thử lại khi bên nhận gặp lỗi.',
+  webhooksIntro:
+    'Các địa chỉ nhận sự kiện của {company} dưới dạng yêu cầu POST JSON có chữ ký. Worker gửi đi và tự thử lại khi bên nhận gặp lỗi.',
   webhooksAdminsOnly: 'Chỉ quản trị viên mới được quản lý webhook.',
   webhooksEmpty: 'Chưa có webhook nào.',
   webhookAddTitle: 'Thêm webhook',
   webhookUrl: 'URL nhận',
-  webhookUrlHint: 'Địa chỉ https:// của hệ thống nhận. Địa chỉ nội bộ và cục bộ bị từ chối, trừ khi TRELLIS_HTTP_ALLOW cho phép.',
+  webhookUrlHint:
+    'Địa chỉ https:// của hệ thống nhận. Địa chỉ nội bộ và cục bộ bị từ chối, trừ khi TRELLIS_HTTP_ALLOW cho phép.',
   webhookUrlRequired: 'Hãy nhập URL của hệ thống nhận.',
   webhookEvents: 'Sự kiện',
   webhookEventsRequired: 'Hãy chọn ít nhất một sự kiện.',
@@ -609,7 +636,8 @@ const vi: Record<MessageKey, string> = {
   webhookAdding: 'Đang thêm…',
   webhookAdded: 'Đã thêm webhook.',
   webhookSecretTitle: 'Khóa ký cho {url}',
-  webhookSecretOnce: 'Hãy sao chép khóa này ngay và lưu ở hệ thống nhận. Khóa chỉ hiển thị một lần này và sẽ không hiển thị lại; nếu làm mất, hãy tạo khóa mới.',
+  webhookSecretOnce:
+    'Hãy sao chép khóa này ngay và lưu ở hệ thống nhận. Khóa chỉ hiển thị một lần này và sẽ không hiển thị lại; nếu làm mất, hãy tạo khóa mới.',
   webhookSecretRotated: 'Khóa cũ không còn hiệu lực: từ nay mọi lần gửi, kể cả gửi lại, đều được ký bằng khóa này.',
   webhookSecretLabel: 'Khóa',
   webhookCopy: 'Sao chép',
@@ -617,8 +645,10 @@ const vi: Record<MessageKey, string> = {
   webhookCopyFailed: 'Không sao chép được; hãy bôi đen khóa và sao chép thủ công.',
   webhookSecretDismiss: 'Tôi đã lưu khóa',
   webhookVerifyTitle: 'Cách hệ thống nhận xác minh một lần gửi',
-  webhookVerifySignature: '"sha256=" và mã hex HMAC-SHA256 của "<timestamp>.<nội dung gốc>", dùng khóa này làm khóa ký. Tính lại trên nội dung đúng như đã nhận, trước khi phân tích JSON, và so sánh trong thời gian không đổi.',
-  webhookVerifyTimestamp: 'Thời điểm ký lần gửi, tính bằng giây Unix. Từ chối yêu cầu cũ hơn 5 phút: có thể là yêu cầu bị phát lại.',
+  webhookVerifySignature:
+    '"sha256=" và mã hex HMAC-SHA256 của "<timestamp>.<nội dung gốc>", dùng khóa này làm khóa ký. Tính lại trên nội dung đúng như đã nhận, trước khi phân tích JSON, và so sánh trong thời gian không đổi.',
+  webhookVerifyTimestamp:
+    'Thời điểm ký lần gửi, tính bằng giây Unix. Từ chối yêu cầu cũ hơn 5 phút: có thể là yêu cầu bị phát lại.',
   webhookVerifyDelivery: 'Mã lần gửi, giống nhau ở mọi lần thử: bỏ qua mã đã xử lý.',
   webhookVerifyEvent: 'Sự kiện: {events}.',
   webhookVerifyReadme: 'Mục “Outgoing webhooks” trong README có ví dụ mã.',

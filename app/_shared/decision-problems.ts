@@ -13,9 +13,16 @@ export function decisionProblemText(problem: DecisionProblem, locale: Locale): s
     output: problem.output ?? '',
     rules: (problem.rules ?? []).join(locale === 'vi' ? ' và ' : ' and '),
     region: problem.regionText === '-' ? t('decisionAnyInput') : (problem.regionText ?? ''),
-    column: problem.input !== undefined ? t('decisionColumnInput', { n: problem.input }) : problem.output !== undefined ? t('decisionColumnOutput', { n: problem.output }) : '',
+    column:
+      problem.input !== undefined
+        ? t('decisionColumnInput', { n: problem.input })
+        : problem.output !== undefined
+          ? t('decisionColumnOutput', { n: problem.output })
+          : '',
     // A type is named in the caller's language; the parser's own words stay as they are.
-    detail: problem.code === 'entryType' && problem.detail ? t(`type_${problem.detail}` as MessageKey) : (problem.detail ?? ''),
+    detail:
+      problem.code === 'entryType' && problem.detail
+        ? t(`type_${problem.detail}` as MessageKey)
+        : (problem.detail ?? ''),
   });
 }
-

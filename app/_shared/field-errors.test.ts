@@ -9,7 +9,9 @@ import { formValidator } from '../_components/form-validator';
 import type { Locale } from '../_i18n/messages';
 import { inPeoplesWords, moneyPreview } from './field-errors';
 
-const invoice = { ...invoiceSubmission, id: 'invoice-submission-v1' } as unknown as Parameters<typeof validateSubmission>[0] & { uiSchema: Record<string, unknown> };
+const invoice = { ...invoiceSubmission, id: 'invoice-submission-v1' } as unknown as Parameters<
+  typeof validateSubmission
+>[0] & { uiSchema: Record<string, unknown> };
 const claim = (() => {
   const definition = toFormDefinition(expenseClaim());
   return { ...definition, id: 'expense-claim-v1' } as unknown as typeof invoice;
@@ -20,7 +22,10 @@ function serverSays(form: typeof invoice, data: Record<string, unknown>, locale:
   try {
     validateSubmission(form, data, locale);
   } catch (error) {
-    const { message, fields } = error as { message: string; fields: { field: string; label: string; message: string }[] };
+    const { message, fields } = error as {
+      message: string;
+      fields: { field: string; label: string; message: string }[];
+    };
     return { message, fields: Object.fromEntries(fields.map((f) => [f.field, f.message])) };
   }
   throw new Error('the server took it');
@@ -60,7 +65,9 @@ describe('refused values in people’s words', () => {
       category: 'Loại chi phí phải là một trong các lựa chọn',
       dueDate: 'Hạn thanh toán phải là một ngày hợp lệ',
     });
-    expect(serverSays(invoice, bad, 'vi').message).toMatch(/^Biểu mẫu “Gửi hóa đơn” chưa được chấp nhận: Nhà cung cấp là trường bắt buộc; /);
+    expect(serverSays(invoice, bad, 'vi').message).toMatch(
+      /^Biểu mẫu “Gửi hóa đơn” chưa được chấp nhận: Nhà cung cấp là trường bắt buộc; /,
+    );
   });
 
   it.each(['en', 'vi'] as const)('the browser says what the server says (%s)', (locale) => {
@@ -71,20 +78,42 @@ describe('refused values in people’s words', () => {
   });
 
   it('words lengths, fractions of a đồng and unknown fields', () => {
-    const typed = { vendor: 'A', invoiceNumber: 'HD-1', amount: 1.5, category: 'travel', dueDate: '2026-12-15', surprise: true };
+    const typed = {
+      vendor: 'A',
+      invoiceNumber: 'HD-1',
+      amount: 1.5,
+      category: 'travel',
+      dueDate: '2026-12-15',
+      surprise: true,
+    };
     expect(serverSays(invoice, typed, 'en').fields).toEqual({
       vendor: 'Vendor must be at least 2 characters long',
       amount: 'Amount (VND) must be a whole number of đồng: VND has no smaller unit',
       surprise: 'surprise is not a field of this form',
     });
-    expect(serverSays(invoice, typed, 'vi').fields).toMatchObject({ vendor: 'Nhà cung cấp cần ít nhất 2 ký tự', amount: 'Số tiền (VND) phải là số đồng chẵn: tiền đồng không có đơn vị lẻ' });
+    expect(serverSays(invoice, typed, 'vi').fields).toMatchObject({
+      vendor: 'Nhà cung cấp cần ít nhất 2 ký tự',
+      amount: 'Số tiền (VND) phải là số đồng chẵn: tiền đồng không có đơn vị lẻ',
+    });
   });
 
   it('names a table’s cell by its column, row and table', () => {
-    const data = { employee: 'lan.nguyen@senvang.example', lines: [{ date: '2026-12-01', amount: 100_000 }, { date: '2026-12-02' }, { date: '2026-12-03', amount: -5 }], total: 100_000 };
-    expect(serverSays(claim, data, 'en').fields).toEqual({ 'lines.1.amount': 'Amount (row 2 of Expense lines) is required', 'lines.2.amount': 'Amount (row 3 of Expense lines) cannot be negative' });
-    expect(serverSays(claim, data, 'vi').fields).toEqual({ 'lines.1.amount': 'Số tiền (dòng 2 của Các khoản chi) là trường bắt buộc', 'lines.2.amount': 'Số tiền (dòng 3 của Các khoản chi) không được là số âm' });
-    expect(serverSays(claim, { employee: 'lan.nguyen@senvang.example', lines: [] }, 'en').fields).toEqual({ lines: 'Expense lines needs at least one row' });
+    const data = {
+      employee: 'lan.nguyen@senvang.example',
+      lines: [{ date: '2026-12-01', amount: 100_000 }, { date: '2026-12-02' }, { date: '2026-12-03', amount: -5 }],
+      total: 100_000,
+    };
+    expect(serverSays(claim, data, 'en').fields).toEqual({
+      'lines.1.amount': 'Amount (row 2 of Expense lines) is required',
+      'lines.2.amount': 'Amount (row 3 of Expense lines) cannot be negative',
+    });
+    expect(serverSays(claim, data, 'vi').fields).toEqual({
+      'lines.1.amount': 'Số tiền (dòng 2 của Các khoản chi) là trường bắt buộc',
+      'lines.2.amount': 'Số tiền (dòng 3 của Các khoản chi) không được là số âm',
+    });
+    expect(serverSays(claim, { employee: 'lan.nguyen@senvang.example', lines: [] }, 'en').fields).toEqual({
+      lines: 'Expense lines needs at least one row',
+    });
   });
 });
 
@@ -97,11 +126,26 @@ describe('the VND preview as an amount is typed', () => {
   });
 
   it('shows why a fraction or an amount out of bounds is refused, never a rounded or negative amount', () => {
-    expect(moneyPreview(1.5, amount, 'Amount', 'en')).toEqual({ valid: false, text: 'Amount must be a whole number of đồng: VND has no smaller unit' });
-    expect(moneyPreview(0, amount, 'Số tiền', 'vi')).toEqual({ valid: false, text: nbsp('Số tiền phải từ 1 ₫ trở lên') });
-    expect(moneyPreview(-5, { type: 'integer', minimum: 0 }, 'Amount', 'en')).toEqual({ valid: false, text: 'Amount cannot be negative' });
-    expect(moneyPreview(2_000_000_000_000, amount, 'Amount', 'en')).toEqual({ valid: false, text: 'Amount must be at most ₫1,000,000,000,000' });
-    expect(moneyPreview(1_500, { type: 'integer', multipleOf: 1000 }, 'Amount', 'en')).toEqual({ valid: false, text: 'Amount must be a multiple of ₫1,000' });
+    expect(moneyPreview(1.5, amount, 'Amount', 'en')).toEqual({
+      valid: false,
+      text: 'Amount must be a whole number of đồng: VND has no smaller unit',
+    });
+    expect(moneyPreview(0, amount, 'Số tiền', 'vi')).toEqual({
+      valid: false,
+      text: nbsp('Số tiền phải từ 1 ₫ trở lên'),
+    });
+    expect(moneyPreview(-5, { type: 'integer', minimum: 0 }, 'Amount', 'en')).toEqual({
+      valid: false,
+      text: 'Amount cannot be negative',
+    });
+    expect(moneyPreview(2_000_000_000_000, amount, 'Amount', 'en')).toEqual({
+      valid: false,
+      text: 'Amount must be at most ₫1,000,000,000,000',
+    });
+    expect(moneyPreview(1_500, { type: 'integer', multipleOf: 1000 }, 'Amount', 'en')).toEqual({
+      valid: false,
+      text: 'Amount must be a multiple of ₫1,000',
+    });
   });
 
   it('shows nothing before a number is typed', () => {

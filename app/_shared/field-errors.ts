@@ -21,7 +21,8 @@ const child = (parent: unknown, key: string): Record<string, unknown> | undefine
   const value = isObject(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
   return isObject(value) ? value : undefined;
 };
-const titleOf = (schema: JsonSchema | undefined, fallback: string) => (typeof schema?.title === 'string' ? schema.title : fallback);
+const titleOf = (schema: JsonSchema | undefined, fallback: string) =>
+  typeof schema?.title === 'string' ? schema.title : fallback;
 
 export interface FieldAt {
   /** The field's label in the reader's language: "Amount (VND)"; a table's cell "Amount (row 2 of Lines)". */
@@ -36,7 +37,12 @@ export interface FieldAt {
  * The field at `path` (["lines", "2", "amount"]) of a form. `schema` is the form's schema
  * localized (localizeFormSchema), so its titles are the reader's.
  */
-export function fieldAt(schema: JsonSchema, uiSchema: Ui | undefined, path: readonly string[], locale: Locale): FieldAt {
+export function fieldAt(
+  schema: JsonSchema,
+  uiSchema: Ui | undefined,
+  path: readonly string[],
+  locale: Locale,
+): FieldAt {
   const t = translator(locale);
   const [name, index, column] = path;
   if (name === undefined) return { label: t('valTheForm'), schema, money: false };
@@ -44,13 +50,19 @@ export function fieldAt(schema: JsonSchema, uiSchema: Ui | undefined, path: read
   const field = declared.find((s) => typeof s.title === 'string') ?? declared[0];
   const table = titleOf(field, name);
   const ui = child(uiSchema, name);
-  if (index === undefined || !/^\d+$/.test(index)) return { label: table, ...(field ? { schema: field } : {}), money: ui?.['ui:widget'] === 'vnd' };
+  if (index === undefined || !/^\d+$/.test(index))
+    return { label: table, ...(field ? { schema: field } : {}), money: ui?.['ui:widget'] === 'vnd' };
   const row = Number(index) + 1;
   const items = child(field, 'items');
-  if (column === undefined) return { label: t('valItem', { table, row }), ...(items ? { schema: items } : {}), money: false };
+  if (column === undefined)
+    return { label: t('valItem', { table, row }), ...(items ? { schema: items } : {}), money: false };
   const cell = child(child(items, 'properties'), column);
   const label = t('valCell', { field: titleOf(cell, column), row, table });
-  return { label, ...(cell ? { schema: cell } : {}), money: child(child(ui, 'items'), column)?.['ui:widget'] === 'vnd' };
+  return {
+    label,
+    ...(cell ? { schema: cell } : {}),
+    money: child(child(ui, 'items'), column)?.['ui:widget'] === 'vnd',
+  };
 }
 
 /**
@@ -58,11 +70,17 @@ export function fieldAt(schema: JsonSchema, uiSchema: Ui | undefined, path: read
  * own schema (a list's items say whether it holds rows or choices); `field.money` words limits
  * and fractions as VND.
  */
-export function refusalText(refusal: Refusal, label: string, field: { schema?: JsonSchema | undefined; money?: boolean }, locale: Locale): string {
+export function refusalText(
+  refusal: Refusal,
+  label: string,
+  field: { schema?: JsonSchema | undefined; money?: boolean },
+  locale: Locale,
+): string {
   const t = translator(locale);
   const p = refusal.params;
   const plain = new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US', { maximumFractionDigits: 20 });
-  const number = (n: unknown) => (typeof n !== 'number' ? String(n) : field.money ? formatVnd(n, locale) : plain.format(n));
+  const number = (n: unknown) =>
+    typeof n !== 'number' ? String(n) : field.money ? formatVnd(n, locale) : plain.format(n);
   const say = (key: MessageKey, values: Record<string, string | number> = {}) => t(key, { field: label, ...values });
   const limit = p.limit;
   const rows = isObject(field.schema?.items) && (field.schema.items as JsonSchema).type === 'object';
@@ -81,7 +99,9 @@ export function refusalText(refusal: Refusal, label: string, field: { schema?: J
       return say('valMultipleOf', { limit: number(p.multipleOf) });
     case 'minLength':
       // An empty text where one is needed is a missing value, whatever the limit's wording.
-      return typeof limit === 'number' && limit <= 1 ? say('valRequired') : say('valMinLength', { limit: number(limit) });
+      return typeof limit === 'number' && limit <= 1
+        ? say('valRequired')
+        : say('valMinLength', { limit: number(limit) });
     case 'maxLength':
       return say('valMaxLength', { limit: number(limit) });
     case 'minItems':
@@ -116,19 +136,46 @@ export function refusalText(refusal: Refusal, label: string, field: { schema?: J
   }
 }
 
-const FORMAT_KEYS: Readonly<Record<string, MessageKey>> = { date: 'valDate', 'date-time': 'valDateTime', time: 'valTime', email: 'valEmail', uri: 'valUrl', url: 'valUrl' };
-const TYPE_KEYS: Readonly<Record<string, MessageKey>> = { integer: 'valWholeNumber', number: 'valNumber', string: 'valText', boolean: 'valYesNo', array: 'valList', object: 'valGroup' };
+const FORMAT_KEYS: Readonly<Record<string, MessageKey>> = {
+  date: 'valDate',
+  'date-time': 'valDateTime',
+  time: 'valTime',
+  email: 'valEmail',
+  uri: 'valUrl',
+  url: 'valUrl',
+};
+const TYPE_KEYS: Readonly<Record<string, MessageKey>> = {
+  integer: 'valWholeNumber',
+  number: 'valNumber',
+  string: 'valText',
+  boolean: 'valYesNo',
+  array: 'valList',
+  object: 'valGroup',
+};
 
 /**
  * What the VND widget shows under an amount as it is typed: the amount as money when the field
  * would take it, else why not (a fraction, below the minimum, …), in the words the server refuses
  * it with. Null when there is nothing to show (no number yet).
  */
-export function moneyPreview(value: unknown, schema: JsonSchema, label: string, locale: Locale): { valid: boolean; text: string } | null {
+export function moneyPreview(
+  value: unknown,
+  schema: JsonSchema,
+  label: string,
+  locale: Locale,
+): { valid: boolean; text: string } | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   // As the schema says, no more: the designer's money kind sets a minimum of 0, a refund form may set none.
-  const refusal = Number.isInteger(value) ? BOUNDS.find(([keyword, outside]) => typeof schema[keyword] === 'number' && outside(value, schema[keyword] as number)) : undefined;
-  if (!Number.isInteger(value)) return { valid: false, text: refusalText({ keyword: 'type', params: { type: 'integer' } }, label, { schema, money: true }, locale) };
+  const refusal = Number.isInteger(value)
+    ? BOUNDS.find(
+        ([keyword, outside]) => typeof schema[keyword] === 'number' && outside(value, schema[keyword] as number),
+      )
+    : undefined;
+  if (!Number.isInteger(value))
+    return {
+      valid: false,
+      text: refusalText({ keyword: 'type', params: { type: 'integer' } }, label, { schema, money: true }, locale),
+    };
   if (!refusal) return { valid: true, text: formatVnd(value, locale) };
   const [keyword] = refusal;
   const params = keyword === 'multipleOf' ? { multipleOf: schema.multipleOf } : { limit: schema[keyword] };
@@ -160,14 +207,20 @@ export interface BrowserError {
  * RJSF renders. An unmet `if` is left out (it is reported on the fields its `then` requires), and
  * one field's same sentence is given once (a choice list's `const` and `oneOf` errors say the same).
  */
-export function inPeoplesWords<E extends BrowserError>(errors: E[], schema: JsonSchema, uiSchema: Ui | undefined, locale: Locale): E[] {
+export function inPeoplesWords<E extends BrowserError>(
+  errors: E[],
+  schema: JsonSchema,
+  uiSchema: Ui | undefined,
+  locale: Locale,
+): E[] {
   const seen = new Set<string>();
   return errors.flatMap((e) => {
     if (e.name === 'if') return [];
     if (!e.name) return [e];
     const at = fieldAt(schema, uiSchema, (e.property ?? '').split('.').filter(Boolean), locale);
     const explained = e.name === 'pattern' && e.schemaPath ? patternMessageAt(schema, e.schemaPath) : undefined;
-    const message = explained ?? refusalText({ keyword: e.name, params: isObject(e.params) ? e.params : {} }, at.label, at, locale);
+    const message =
+      explained ?? refusalText({ keyword: e.name, params: isObject(e.params) ? e.params : {} }, at.label, at, locale);
     const key = `${e.property ?? ''}\u0000${message}`;
     if (seen.has(key)) return [];
     seen.add(key);

@@ -23,7 +23,8 @@ export function onPublished(heard: (published: Published) => void): () => void {
   const channel = new BroadcastChannel(CHANNEL);
   channel.onmessage = (event: MessageEvent<unknown>) => {
     const data = event.data as { kind?: unknown; key?: unknown } | null;
-    if ((data?.kind === 'form' || data?.kind === 'decision') && typeof data.key === 'string') heard({ kind: data.kind, key: data.key });
+    if ((data?.kind === 'form' || data?.kind === 'decision') && typeof data.key === 'string')
+      heard({ kind: data.kind, key: data.key });
   };
   return () => channel.close();
 }

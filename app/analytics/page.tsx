@@ -19,7 +19,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
   const { caller, actor, locale, t } = await signedInPage();
   if (!maySeeInstanceList(actor)) forbidden();
   const params = await searchParams;
-  const { startedFrom, startedTo } = analyticsQuery((name) => (typeof params[name] === 'string' ? params[name] : undefined));
+  const { startedFrom, startedTo } = analyticsQuery((name) =>
+    typeof params[name] === 'string' ? params[name] : undefined,
+  );
   const asked = { ...(startedFrom ? { startedFrom } : {}), ...(startedTo ? { startedTo } : {}) };
   // A period the service refuses (reversed, too long) is said, and the default period shown instead.
   const [{ overview, problem }, overdue] = await Promise.all([
@@ -46,11 +48,20 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
       <p className="muted">
         {overview.departments.length === 0
           ? t('analyticsIntroAll', { company: actor.tenantName, from, to })
-          : t('analyticsIntroManager', { departments: overview.departments.map((d) => localize(d.name, locale) ?? d.key).join(', '), from, to })}{' '}
+          : t('analyticsIntroManager', {
+              departments: overview.departments.map((d) => localize(d.name, locale) ?? d.key).join(', '),
+              from,
+              to,
+            })}{' '}
         {t('analyticsFresh')}
       </p>
 
-      <form method="get" action="/analytics" className="panel filter-form analytics-range" aria-label={t('analyticsRange')}>
+      <form
+        method="get"
+        action="/analytics"
+        className="panel filter-form analytics-range"
+        aria-label={t('analyticsRange')}
+      >
         <label>
           <span>{t('analyticsFieldFrom')}</span>
           <input type="date" name="startedFrom" defaultValue={range.startedFrom} />
@@ -81,19 +92,34 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             <thead>
               <tr>
                 <th scope="col">{t('analyticsColProcess')}</th>
-                <th scope="col" className="num">{t('analyticsColStarted')}</th>
-                <th scope="col" className="num">{t('analyticsColRunning')}</th>
-                <th scope="col" className="num">{t('analyticsColCompleted')}</th>
-                <th scope="col" className="num">{t('analyticsColIncident')}</th>
-                <th scope="col" className="num">{t('analyticsColCancelled')}</th>
-                <th scope="col" className="num">{t('analyticsColCycleP50')}</th>
+                <th scope="col" className="num">
+                  {t('analyticsColStarted')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColRunning')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColCompleted')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColIncident')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColCancelled')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColCycleP50')}
+                </th>
               </tr>
             </thead>
             <tbody>
               {overview.processes.map((p) => (
                 <tr key={p.key} data-process={p.key}>
                   <td data-label="">
-                    <Link href={`/analytics/${encodeURIComponent(p.key)}${query ? `?${query}` : ''}`} className="process-name">
+                    <Link
+                      href={`/analytics/${encodeURIComponent(p.key)}${query ? `?${query}` : ''}`}
+                      className="process-name"
+                    >
                       {localize(p.name, locale) ?? p.key}
                     </Link>
                   </td>
@@ -132,7 +158,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
             <thead>
               <tr>
                 <th scope="col">{t('analyticsColDepartment')}</th>
-                <th scope="col" className="num">{t('analyticsColOverdue')}</th>
+                <th scope="col" className="num">
+                  {t('analyticsColOverdue')}
+                </th>
                 <th scope="col">{t('analyticsColOldestDue')}</th>
               </tr>
             </thead>
@@ -140,7 +168,9 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               {overdue.departments.map((d) => (
                 <tr key={d.department ?? ''} data-department={d.department ?? ''}>
                   <td data-label="" className="process-name">
-                    {d.department === null ? t('analyticsNoDepartment') : (localize(d.name ?? undefined, locale) ?? d.department)}
+                    {d.department === null
+                      ? t('analyticsNoDepartment')
+                      : (localize(d.name ?? undefined, locale) ?? d.department)}
                   </td>
                   <td data-label={t('analyticsColOverdue')} className="num" data-count="overdue">
                     {count(d.overdue)}

@@ -49,7 +49,10 @@ export default async function DecisionsPage() {
                   <div className="muted small">{formatDateTime(d.publishedAt, locale)}</div>
                 </td>
                 <td>
-                  <Link href={`/decisions/${encodeURIComponent(d.key)}`} aria-label={`${t('decisionsOpen')}: ${d.name}`}>
+                  <Link
+                    href={`/decisions/${encodeURIComponent(d.key)}`}
+                    aria-label={`${t('decisionsOpen')}: ${d.name}`}
+                  >
                     {t('decisionsOpen')}
                   </Link>
                 </td>

@@ -6,7 +6,10 @@ import { signedInPage } from '../server/page-helpers';
 /** One's delegations (out of office): given and received; an admin sees the whole company's. */
 export default async function DelegationsPage() {
   const { caller, actor, locale, t } = await signedInPage();
-  const [list, colleagues] = await Promise.all([caller.delegation.list(), actor.role === 'auditor' ? Promise.resolve([]) : caller.delegation.colleagues()]);
+  const [list, colleagues] = await Promise.all([
+    caller.delegation.list(),
+    actor.role === 'auditor' ? Promise.resolve([]) : caller.delegation.colleagues(),
+  ]);
   return (
     <>
       <p className="muted">

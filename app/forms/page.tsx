@@ -10,7 +10,12 @@ export default async function FormsPage() {
   const published = await pageData(caller.form.list());
   // Drafts: of a published form (a draft ahead of it), or of a form not published yet.
   const drafts = new Map((await caller.form.drafts()).map((d) => [d.key, d]));
-  const forms = [...published.map((f) => ({ ...f, version: f.version as number | null, draft: drafts.get(f.key) ?? null })), ...[...drafts.values()].filter((d) => !published.some((f) => f.key === d.key)).map((d) => ({ key: d.key, title: d.title, version: null as number | null, draft: d }))].sort((a, b) => a.key.localeCompare(b.key));
+  const forms = [
+    ...published.map((f) => ({ ...f, version: f.version as number | null, draft: drafts.get(f.key) ?? null })),
+    ...[...drafts.values()]
+      .filter((d) => !published.some((f) => f.key === d.key))
+      .map((d) => ({ key: d.key, title: d.title, version: null as number | null, draft: d })),
+  ].sort((a, b) => a.key.localeCompare(b.key));
   return (
     <>
       <h1>{t('formsTitle')}</h1>
@@ -44,7 +49,11 @@ export default async function FormsPage() {
                 </td>
                 <td>
                   {f.version === null ? '—' : `v${f.version}`}
-                  {f.draft && <div className="muted small">{t('formDraftLabel')} · {t('formDraftSaved', { revision: f.draft.revision })}</div>}
+                  {f.draft && (
+                    <div className="muted small">
+                      {t('formDraftLabel')} · {t('formDraftSaved', { revision: f.draft.revision })}
+                    </div>
+                  )}
                 </td>
                 <td>
                   <Link href={`/forms/${encodeURIComponent(f.key)}`} aria-label={`${t('formsOpen')}: ${f.title}`}>

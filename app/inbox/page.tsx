@@ -3,17 +3,52 @@ import { localize } from '@/engine/model/definition';
 import type { MessageKey } from '../_i18n/messages';
 import { formatDate, formatDateTime } from '../_i18n/format';
 import { signedInPage } from '../server/page-helpers';
-import { DONE_RECENTLY_DAYS, dueFilters, inboxLists, inboxSorts, priorityFilters, HIGH_PRIORITY, LOW_PRIORITY, DEFAULT_PRIORITY, type InboxQuery } from '../server/services/inbox';
+import {
+  DONE_RECENTLY_DAYS,
+  dueFilters,
+  inboxLists,
+  inboxSorts,
+  priorityFilters,
+  HIGH_PRIORITY,
+  LOW_PRIORITY,
+  DEFAULT_PRIORITY,
+  type InboxQuery,
+} from '../server/services/inbox';
 import { ClaimButton } from '../_components/task-actions';
 import { BulkClaim, DeleteView, LiveInbox, SaveView, SelectAll } from '../_components/inbox-actions';
 
 type Params = Record<string, string | string[] | undefined>;
 
-const listLabels: Record<InboxQuery['list'], MessageKey> = { all: 'inboxListAll', mine: 'inboxListMine', departments: 'inboxListDepartments', delegated: 'inboxListDelegated', done: 'inboxListDone' };
-const emptyLabels: Record<InboxQuery['list'], MessageKey> = { all: 'inboxEmpty', mine: 'inboxEmptyMine', departments: 'inboxEmptyDepartments', delegated: 'inboxEmptyDelegated', done: 'inboxEmptyDone' };
-const dueLabels: Record<(typeof dueFilters)[number], MessageKey> = { overdue: 'inboxDueOverdue', today: 'inboxDueToday', week: 'inboxDueWeek', none: 'inboxDueNone' };
-const priorityLabels: Record<(typeof priorityFilters)[number], MessageKey> = { high: 'inboxPriorityHigh', normal: 'inboxPriorityNormal', low: 'inboxPriorityLow' };
-const sortLabels: Record<(typeof inboxSorts)[number], MessageKey> = { due: 'inboxSortDue', priority: 'inboxSortPriority', created: 'inboxSortCreated' };
+const listLabels: Record<InboxQuery['list'], MessageKey> = {
+  all: 'inboxListAll',
+  mine: 'inboxListMine',
+  departments: 'inboxListDepartments',
+  delegated: 'inboxListDelegated',
+  done: 'inboxListDone',
+};
+const emptyLabels: Record<InboxQuery['list'], MessageKey> = {
+  all: 'inboxEmpty',
+  mine: 'inboxEmptyMine',
+  departments: 'inboxEmptyDepartments',
+  delegated: 'inboxEmptyDelegated',
+  done: 'inboxEmptyDone',
+};
+const dueLabels: Record<(typeof dueFilters)[number], MessageKey> = {
+  overdue: 'inboxDueOverdue',
+  today: 'inboxDueToday',
+  week: 'inboxDueWeek',
+  none: 'inboxDueNone',
+};
+const priorityLabels: Record<(typeof priorityFilters)[number], MessageKey> = {
+  high: 'inboxPriorityHigh',
+  normal: 'inboxPriorityNormal',
+  low: 'inboxPriorityLow',
+};
+const sortLabels: Record<(typeof inboxSorts)[number], MessageKey> = {
+  due: 'inboxSortDue',
+  priority: 'inboxSortPriority',
+  created: 'inboxSortCreated',
+};
 
 const one = (v: string | string[] | undefined) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const oneOf = <T extends string>(values: readonly T[], v: string | string[] | undefined): T | undefined => {
@@ -28,7 +63,10 @@ const matching = (pattern: RegExp, v: string | string[] | undefined) => {
 /** The page's query from its address: a value it does not know is ignored (the list shows unfiltered), never an error page. */
 function queryOf(params: Params): InboxQuery {
   const q = one(params.q)?.slice(0, 200);
-  const query: InboxQuery = { list: oneOf(inboxLists, params.list) ?? 'all', sort: oneOf(inboxSorts, params.sort) ?? 'due' };
+  const query: InboxQuery = {
+    list: oneOf(inboxLists, params.list) ?? 'all',
+    sort: oneOf(inboxSorts, params.sort) ?? 'due',
+  };
   if (q) query.q = q;
   const process = matching(/^[a-z0-9][a-z0-9-]{0,63}$/, params.process);
   if (process) query.process = process;
@@ -50,7 +88,9 @@ function queryOf(params: Params): InboxQuery {
 /** The address of a query (and page), with only the parts that are set. */
 function hrefOf(query: Partial<InboxQuery> & { cursor?: string }): string {
   const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && !(k === 'sort' && v === 'due') && !(k === 'list' && v === 'all')) search.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== '' && !(k === 'sort' && v === 'due') && !(k === 'list' && v === 'all'))
+      search.set(k, String(v));
   const text = search.toString();
   return text ? `/inbox?${text}` : '/inbox';
 }
@@ -70,15 +110,27 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
   ]);
   const filtered = Object.keys(query).some((k) => k !== 'list' && k !== 'sort');
   const { list } = query;
-  const bulk = (list === 'departments' || list === 'all') && actor.role !== 'auditor' && (page?.items.some((task) => task.unassigned) ?? false);
-  const listCount: Record<InboxQuery['list'], number> = { all: counts.all, mine: counts.mine, departments: counts.departments, delegated: counts.delegated, done: counts.done };
+  const bulk =
+    (list === 'departments' || list === 'all') &&
+    actor.role !== 'auditor' &&
+    (page?.items.some((task) => task.unassigned) ?? false);
+  const listCount: Record<InboxQuery['list'], number> = {
+    all: counts.all,
+    mine: counts.mine,
+    departments: counts.departments,
+    delegated: counts.delegated,
+    done: counts.done,
+  };
   const done = one(params.done);
   const instance = one(params.instance);
   return (
     <>
       {done && (
         <p className="notice" role="status">
-          {t('taskDone')} {instance && /^[0-9a-f-]{36}$/.test(instance) && <Link href={`/instances/${instance}`}>{t('viewInstance')}</Link>}
+          {t('taskDone')}{' '}
+          {instance && /^[0-9a-f-]{36}$/.test(instance) && (
+            <Link href={`/instances/${instance}`}>{t('viewInstance')}</Link>
+          )}
         </p>
       )}
       <h1>{t('inboxTitle')}</h1>
@@ -88,9 +140,18 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
 
       <nav className="inbox-lists" aria-label={t('inboxLists')}>
         {inboxLists.map((l) => (
-          <Link key={l} href={hrefOf({ ...query, list: l })} aria-current={l === list ? 'page' : undefined} data-list={l}>
+          <Link
+            key={l}
+            href={hrefOf({ ...query, list: l })}
+            aria-current={l === list ? 'page' : undefined}
+            data-list={l}
+          >
             {t(listLabels[l])} <span className="count">{countText(listCount[l], counts.cap)}</span>
-            {l === 'mine' && counts.mineOverdue > 0 && <span className="badge overdue">{t('inboxCountOverdue', { count: countText(counts.mineOverdue, counts.cap) })}</span>}
+            {l === 'mine' && counts.mineOverdue > 0 && (
+              <span className="badge overdue">
+                {t('inboxCountOverdue', { count: countText(counts.mineOverdue, counts.cap) })}
+              </span>
+            )}
           </Link>
         ))}
       </nav>
@@ -101,7 +162,13 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
           <input type="hidden" name="list" value={list} />
           <label className="wide">
             <span>{t('inboxSearch')}</span>
-            <input type="search" name="q" defaultValue={query.q ?? ''} placeholder={t('inboxSearchHint')} maxLength={200} />
+            <input
+              type="search"
+              name="q"
+              defaultValue={query.q ?? ''}
+              placeholder={t('inboxSearchHint')}
+              maxLength={200}
+            />
           </label>
           <label>
             <span>{t('inboxFilterProcess')}</span>
@@ -200,13 +267,24 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
         </section>
       </details>
 
-      {page && <LiveInbox key={hrefOf({ ...query, ...(cursor ? { cursor } : {}) })} tasks={page.items.map((task) => ({ id: task.id, name: localize(task.name ?? undefined, locale) ?? task.elementId }))} locale={locale} />}
+      {page && (
+        <LiveInbox
+          key={hrefOf({ ...query, ...(cursor ? { cursor } : {}) })}
+          tasks={page.items.map((task) => ({
+            id: task.id,
+            name: localize(task.name ?? undefined, locale) ?? task.elementId,
+          }))}
+          locale={locale}
+        />
+      )}
       {page === null ? (
         <div className="panel notice error" role="alert">
           {t('errInboxCursor')} <Link href={hrefOf(query)}>{t('inboxFirstPage')}</Link>
         </div>
       ) : page.items.length === 0 ? (
-        <div className="panel muted">{filtered ? t('inboxNoMatch') : t(emptyLabels[list], { days: DONE_RECENTLY_DAYS })}</div>
+        <div className="panel muted">
+          {filtered ? t('inboxNoMatch') : t(emptyLabels[list], { days: DONE_RECENTLY_DAYS })}
+        </div>
       ) : (
         <>
           {bulk && <BulkClaim locale={locale} />}
@@ -231,12 +309,28 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
               {page.items.map((task) => {
                 const name = localize(task.name ?? undefined, locale) ?? task.elementId;
                 const summary = (task.summary ?? [])
-                  .map(([, v]) => (typeof v === 'number' ? new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US').format(v) : String(v)))
+                  .map(([, v]) =>
+                    typeof v === 'number'
+                      ? new Intl.NumberFormat(locale === 'vi' ? 'vi-VN' : 'en-US').format(v)
+                      : String(v),
+                  )
                   .join(' · ');
                 const priority = task.priority ?? DEFAULT_PRIORITY;
                 return (
                   <tr key={task.id} data-task-id={task.id} className={task.overdue ? 'overdue' : undefined}>
-                    {bulk && <td data-label="">{task.unassigned && <input type="checkbox" name="ids" value={task.id} form="bulk-claim" aria-label={t('inboxSelect', { task: name })} />}</td>}
+                    {bulk && (
+                      <td data-label="">
+                        {task.unassigned && (
+                          <input
+                            type="checkbox"
+                            name="ids"
+                            value={task.id}
+                            form="bulk-claim"
+                            aria-label={t('inboxSelect', { task: name })}
+                          />
+                        )}
+                      </td>
+                    )}
                     <td data-label="">
                       <Link href={`/tasks/${task.id}`} className="task-name">
                         {name}
@@ -245,14 +339,19 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td data-label={list === 'done' ? t('inboxColCompleted') : t('colAssignee')} data-assignee>
                       {list === 'done' ? (
-                        task.completedAt ? formatDateTime(task.completedAt, locale) : '—'
+                        task.completedAt ? (
+                          formatDateTime(task.completedAt, locale)
+                        ) : (
+                          '—'
+                        )
                       ) : task.onBehalfOf ? (
                         t('onBehalfOf', { name: task.onBehalfOf })
                       ) : task.assignedToMe ? (
                         t('assigneeMe')
                       ) : (
                         <>
-                          {task.candidateGroups.length > 0 ? t('assigneeDepartment') : t('assigneeNamed')} {actor.role !== 'auditor' && <ClaimButton taskId={task.id} locale={locale} compact />}
+                          {task.candidateGroups.length > 0 ? t('assigneeDepartment') : t('assigneeNamed')}{' '}
+                          {actor.role !== 'auditor' && <ClaimButton taskId={task.id} locale={locale} compact />}
                         </>
                       )}
                     </td>
@@ -266,8 +365,16 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td data-label={t('colStartedBy')}>{task.startedBy}</td>
                     <td data-label={t('inboxColPriority')}>
-                      <span className={`priority ${priority >= HIGH_PRIORITY ? 'high' : priority <= LOW_PRIORITY ? 'low' : 'normal'}`}>
-                        {t(priority >= HIGH_PRIORITY ? 'inboxPriorityHigh' : priority <= LOW_PRIORITY ? 'inboxPriorityLow' : 'inboxPriorityNormal')}
+                      <span
+                        className={`priority ${priority >= HIGH_PRIORITY ? 'high' : priority <= LOW_PRIORITY ? 'low' : 'normal'}`}
+                      >
+                        {t(
+                          priority >= HIGH_PRIORITY
+                            ? 'inboxPriorityHigh'
+                            : priority <= LOW_PRIORITY
+                              ? 'inboxPriorityLow'
+                              : 'inboxPriorityNormal',
+                        )}
                         {task.priority !== null && ` (${task.priority})`}
                       </span>
                     </td>
@@ -277,7 +384,9 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
                       {task.dueToday && <span className="badge due-today">{t('inboxBadgeToday')}</span>}
                       {task.dueSoon && <span className="badge due-soon">{t('inboxBadgeSoon')}</span>}
                     </td>
-                    <td data-label={t('colCreated')} className="created">{formatDateTime(task.createdAt, locale)}</td>
+                    <td data-label={t('colCreated')} className="created">
+                      {formatDateTime(task.createdAt, locale)}
+                    </td>
                   </tr>
                 );
               })}

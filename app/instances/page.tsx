@@ -6,13 +6,25 @@ import { formatDateTime } from '../_i18n/format';
 import { statusLabels } from '../_shared/where-now-text';
 import { signedInPage } from '../server/page-helpers';
 import { EXPORT_CAP } from '../server/services/instance-export';
-import { filterFromQuery, listStatuses, maySeeInstanceList, queryOfFilter, type InstanceFilter, type ListStatus } from '../server/services/instance-list';
+import {
+  filterFromQuery,
+  listStatuses,
+  maySeeInstanceList,
+  queryOfFilter,
+  type InstanceFilter,
+  type ListStatus,
+} from '../server/services/instance-list';
 import { StatusBadges, WhereNow } from '../_components/where-now';
 import type { MessageKey } from '../_i18n/messages';
 
 type Params = Record<string, string | string[] | undefined>;
 
-const statusOptions: Record<ListStatus, MessageKey> = { active: statusLabels.active, completed: statusLabels.completed, cancelled: statusLabels.terminated, incident: statusLabels.incident };
+const statusOptions: Record<ListStatus, MessageKey> = {
+  active: statusLabels.active,
+  completed: statusLabels.completed,
+  cancelled: statusLabels.terminated,
+  incident: statusLabels.incident,
+};
 
 /**
  * The company's process instances, newest first, for admins and auditors (all of them) and
@@ -51,7 +63,13 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
       <p className="analytics-link">
         <Link href="/analytics">{t('navAnalytics')}</Link>
       </p>
-      <p className="muted">{all ? t('runnerInstancesIntroAll', { company: actor.tenantName }) : t('runnerInstancesIntroManager', { departments: options.departments.map((d) => localize(d.name, locale) ?? d.key).join(', ') })}</p>
+      <p className="muted">
+        {all
+          ? t('runnerInstancesIntroAll', { company: actor.tenantName })
+          : t('runnerInstancesIntroManager', {
+              departments: options.departments.map((d) => localize(d.name, locale) ?? d.key).join(', '),
+            })}
+      </p>
 
       <details className="panel instance-filters" open={filtered || undefined}>
         <summary>{t('runnerFilters')}</summary>
@@ -69,7 +87,14 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
           </label>
           <label>
             <span>{t('runnerFilterVersion')}</span>
-            <input type="number" name="version" min={1} step={1} inputMode="numeric" defaultValue={filter.version ?? ''} />
+            <input
+              type="number"
+              name="version"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              defaultValue={filter.version ?? ''}
+            />
           </label>
           <label>
             <span>{t('runnerFilterStatus')}</span>
@@ -118,7 +143,9 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
         <a href={`/api/instances/export${query ? `?${query}` : ''}`} download data-export>
           {t('runnerExport')}
         </a>{' '}
-        <span className="muted">{t('runnerExportHint', { cap: EXPORT_CAP.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-US') })}</span>
+        <span className="muted">
+          {t('runnerExportHint', { cap: EXPORT_CAP.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-US') })}
+        </span>
       </p>
 
       {page === null ? (
@@ -154,7 +181,8 @@ export default async function InstancesPage({ searchParams }: { searchParams: Pr
                     )}
                   </td>
                   <td data-label={t('colProcess')}>
-                    {localize(r.process.name, locale) ?? r.process.key} <span className="muted">v{r.process.version}</span>
+                    {localize(r.process.name, locale) ?? r.process.key}{' '}
+                    <span className="muted">v{r.process.version}</span>
                   </td>
                   <td data-label={t('colStatus')}>
                     <StatusBadges status={r.status} hasIncident={r.hasIncident} locale={locale} />

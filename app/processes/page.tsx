@@ -16,7 +16,9 @@ export default async function ProcessesPage() {
   const groups = new Map<string, typeof processes>();
   for (const p of processes) groups.set(p.category ?? '', [...(groups.get(p.category ?? '') ?? []), p]);
   const groupName = (key: string) => (key === '' ? t('departmentNone') : (departments.get(key) ?? key));
-  const ordered = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : groupName(a).localeCompare(groupName(b), locale)));
+  const ordered = [...groups.keys()].sort((a, b) =>
+    a === '' ? 1 : b === '' ? -1 : groupName(a).localeCompare(groupName(b), locale),
+  );
 
   return (
     <>
@@ -55,11 +57,24 @@ export default async function ProcessesPage() {
                       </div>
                     </td>
                     <td>
-                      <span className="badge">{p.status === 'draft' ? t('processStatus_draft') : t(p.status === 'ahead' ? 'processStatus_ahead' : 'processStatus_published', { version: p.latestVersion ?? 0 })}</span>
+                      <span className="badge">
+                        {p.status === 'draft'
+                          ? t('processStatus_draft')
+                          : t(p.status === 'ahead' ? 'processStatus_ahead' : 'processStatus_published', {
+                              version: p.latestVersion ?? 0,
+                            })}
+                      </span>
                     </td>
-                    <td>{p.updatedBy ? t('processChangedBy', { date: formatDateTime(p.updatedAt, locale), name: p.updatedBy.name }) : formatDateTime(p.updatedAt, locale)}</td>
                     <td>
-                      <Link href={`/processes/${encodeURIComponent(p.key)}`} aria-label={`${t('processOpen')}: ${localize(p.name, locale)}`}>
+                      {p.updatedBy
+                        ? t('processChangedBy', { date: formatDateTime(p.updatedAt, locale), name: p.updatedBy.name })
+                        : formatDateTime(p.updatedAt, locale)}
+                    </td>
+                    <td>
+                      <Link
+                        href={`/processes/${encodeURIComponent(p.key)}`}
+                        aria-label={`${t('processOpen')}: ${localize(p.name, locale)}`}
+                      >
                         {t('processOpen')}
                       </Link>
                     </td>

@@ -11,7 +11,11 @@ import { getDatabase } from '../server/database';
 import { requestLocale } from '../server/request';
 import { PASSWORD_MIN } from '../server/sign-up';
 
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string; error?: string }> }) {
+export default async function ResetPasswordPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string; error?: string }>;
+}) {
   const locale = await requestLocale();
   const t = translator(locale);
   const { token } = await searchParams;

@@ -39,7 +39,8 @@ async function appOrigin(): Promise<string> {
   if (configured) return configured;
   const h = await headers();
   const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') || host.startsWith('127.0.0.1') ? 'http' : 'https');
+  const proto =
+    h.get('x-forwarded-proto') ?? (host.startsWith('localhost') || host.startsWith('127.0.0.1') ? 'http' : 'https');
   return `${proto}://${host}`;
 }
 
@@ -56,7 +57,8 @@ export async function signInAction(_prev: FormState, form: FormData): Promise<Fo
       const seconds = /(\d+) seconds/.exec(error.message)?.[1] ?? '60';
       return { error: t('errTooManyAttempts', { seconds }), values };
     }
-    if (isAPIError(error) && (error.statusCode === 401 || error.statusCode === 400)) return { error: t('errInvalidCredentials'), values };
+    if (isAPIError(error) && (error.statusCode === 401 || error.statusCode === 400))
+      return { error: t('errInvalidCredentials'), values };
     throw error;
   }
   // Back to the page a signed-out visitor opened (signInPath), if it is one of this site's; else the inbox.
@@ -74,7 +76,8 @@ async function joinerFor(invite: string, email: string, locale: Locale): Promise
   const { db } = await getDatabase();
   try {
     const invitation = await previewInvitation(db, invite, locale);
-    if (invitation.email !== normalizeEmail(email)) return { fields: { email: translator(locale)('inviteSignUpOtherEmail', { email: invitation.email }) } };
+    if (invitation.email !== normalizeEmail(email))
+      return { fields: { email: translator(locale)('inviteSignUpOtherEmail', { email: invitation.email }) } };
   } catch (error) {
     if (isAppError(error)) return { error: error.message };
     throw error;
@@ -91,7 +94,11 @@ export async function signUpAction(_prev: FormState, form: FormData): Promise<Fo
   const { db } = await getDatabase();
   let result;
   try {
-    result = await signUp(db, { name: values.name, email: values.email, password: text(form, 'password'), company: values.company }, { headers: await headers(), locale, ...(join ? { join } : {}) });
+    result = await signUp(
+      db,
+      { name: values.name, email: values.email, password: text(form, 'password'), company: values.company },
+      { headers: await headers(), locale, ...(join ? { join } : {}) },
+    );
   } catch (error) {
     // The invitation stopped working between the check and the accept (nothing was kept).
     if (isAppError(error)) return { error: error.message, values };
@@ -114,9 +121,16 @@ export async function forgotPasswordAction(_prev: FormState, form: FormData): Pr
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { fields: { email: t('errEmailInvalid') }, values: { email } };
   const { db } = await getDatabase();
   try {
-    await getAuth(db).api.requestPasswordReset({ body: { email, redirectTo: `${await appOrigin()}/reset-password` }, headers: await headers() });
+    await getAuth(db).api.requestPasswordReset({
+      body: { email, redirectTo: `${await appOrigin()}/reset-password` },
+      headers: await headers(),
+    });
   } catch (error) {
-    if (isAPIError(error) && error.statusCode === 429) return { error: t('errTooManyRequests', { seconds: /(\d+) seconds/.exec(error.message)?.[1] ?? '60' }), values: { email } };
+    if (isAPIError(error) && error.statusCode === 429)
+      return {
+        error: t('errTooManyRequests', { seconds: /(\d+) seconds/.exec(error.message)?.[1] ?? '60' }),
+        values: { email },
+      };
     throw error;
   }
   // The same answer whether or not the address has an account.
@@ -126,11 +140,16 @@ export async function forgotPasswordAction(_prev: FormState, form: FormData): Pr
 export async function resetPasswordAction(_prev: FormState, form: FormData): Promise<FormState> {
   const t = translator(await requestLocale());
   const password = text(form, 'password');
-  if (password.length < PASSWORD_MIN) return { fields: { password: t('errPasswordShort', { min: String(PASSWORD_MIN) }) } };
-  if (password.length > PASSWORD_MAX) return { fields: { password: t('errPasswordLong', { max: String(PASSWORD_MAX) }) } };
+  if (password.length < PASSWORD_MIN)
+    return { fields: { password: t('errPasswordShort', { min: String(PASSWORD_MIN) }) } };
+  if (password.length > PASSWORD_MAX)
+    return { fields: { password: t('errPasswordLong', { max: String(PASSWORD_MAX) }) } };
   const { db } = await getDatabase();
   try {
-    await getAuth(db).api.resetPassword({ body: { token: text(form, 'token'), newPassword: password }, headers: await headers() });
+    await getAuth(db).api.resetPassword({
+      body: { token: text(form, 'token'), newPassword: password },
+      headers: await headers(),
+    });
   } catch (error) {
     if (isAPIError(error) && error.statusCode === 400) return { error: t('resetInvalid') };
     throw error;

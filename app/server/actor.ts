@@ -19,13 +19,18 @@ export interface Actor {
   locale: Locale;
 }
 
-
 /**
  * The actor for `userId` in company `tenantId` (the session's active company), or in their first
  * company when none is given. Null when the user is not — or no longer — a member there: a
  * membership revoked mid-session denies the very next call.
  */
-export async function resolveActor(db: Executor, userId: string, locale?: Locale, tenantId?: string | null, fallbackLocale?: Locale): Promise<Actor | null> {
+export async function resolveActor(
+  db: Executor,
+  userId: string,
+  locale?: Locale,
+  tenantId?: string | null,
+  fallbackLocale?: Locale,
+): Promise<Actor | null> {
   const [row] = await db
     .select({
       userId: users.id,

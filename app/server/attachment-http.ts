@@ -8,21 +8,41 @@ import { isAppError } from './errors';
 import type { Actor } from './actor';
 import { requestContext } from './request';
 import type { Context } from './trpc/init';
-import { databaseStore, DEFAULT_ATTACHMENT_LIMITS, folderStore, type AttachmentLimits, type AttachmentStore } from './services/attachments';
+import {
+  databaseStore,
+  DEFAULT_ATTACHMENT_LIMITS,
+  folderStore,
+  type AttachmentLimits,
+  type AttachmentStore,
+} from './services/attachments';
 import { translator } from '../_i18n/messages';
 
 export function attachmentSettings(): { limits: AttachmentLimits; store: AttachmentStore } {
   const env = readEnv();
   return {
-    limits: { fileBytes: env.TRELLIS_MAX_FILE_BYTES ?? DEFAULT_ATTACHMENT_LIMITS.fileBytes, formBytes: env.TRELLIS_MAX_FORM_FILES_BYTES ?? DEFAULT_ATTACHMENT_LIMITS.formBytes },
+    limits: {
+      fileBytes: env.TRELLIS_MAX_FILE_BYTES ?? DEFAULT_ATTACHMENT_LIMITS.fileBytes,
+      formBytes: env.TRELLIS_MAX_FORM_FILES_BYTES ?? DEFAULT_ATTACHMENT_LIMITS.formBytes,
+    },
     store: env.TRELLIS_ATTACHMENTS_DIR ? folderStore(env.TRELLIS_ATTACHMENTS_DIR) : databaseStore,
   };
 }
 
-const STATUS = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412, SERVICE_UNAVAILABLE: 503 } as const;
+const STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
 
 export function errorResponse(code: keyof typeof STATUS, message: string, status?: number, fields?: unknown): Response {
-  return Response.json({ code, message, ...(fields ? { fields } : {}) }, { status: status ?? STATUS[code], headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(
+    { code, message, ...(fields ? { fields } : {}) },
+    { status: status ?? STATUS[code], headers: { 'Cache-Control': 'no-store' } },
+  );
 }
 
 /** The caller's actor, or the 401 to answer (in their language). */
@@ -41,6 +61,10 @@ export function answerError(error: unknown): Response {
 
 /** `attachment; filename="…"` with an ASCII stand-in and the exact name in RFC 5987 form. */
 export function contentDisposition(name: string): string {
-  const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (d) => (d === 'đ' ? 'd' : 'D')).replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const ascii = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, (d) => (d === 'đ' ? 'd' : 'D'))
+    .replace(/[^\x20-\x7e]|["\\%;]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }

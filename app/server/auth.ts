@@ -64,12 +64,20 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
   const production = process.env.NODE_ENV === 'production';
   const email = options.email ?? emailSettings(env);
   const baseURL = options.baseURL ?? authBaseURL(env) ?? undefined;
-  const ipAddress = ipAddressOptions(options.trustedProxy === undefined ? env : { ...env, TRELLIS_TRUSTED_PROXY: options.trustedProxy });
+  const ipAddress = ipAddressOptions(
+    options.trustedProxy === undefined ? env : { ...env, TRELLIS_TRUSTED_PROXY: options.trustedProxy },
+  );
 
   type HookContext = { request?: Request | undefined; headers?: Headers | undefined; body?: unknown };
   const address = (ctx: HookContext) => clientAddress(ctx.request ?? ctx.headers, { advanced: { ipAddress } });
-  const emailOf = (ctx: HookContext) => String((ctx.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase();
-  const signInKeys = (ctx: HookContext) => ({ pair: `sign-in-failed:${address(ctx)}:${emailOf(ctx)}`, email: `sign-in-failed-email:${emailOf(ctx)}` });
+  const emailOf = (ctx: HookContext) =>
+    String((ctx.body as { email?: unknown } | undefined)?.email ?? '')
+      .trim()
+      .toLowerCase();
+  const signInKeys = (ctx: HookContext) => ({
+    pair: `sign-in-failed:${address(ctx)}:${emailOf(ctx)}`,
+    email: `sign-in-failed-email:${emailOf(ctx)}`,
+  });
   /** Counts one attempt against each key in turn; refused by one, the ones already counted are given back. */
   const consumeAll = async (limits: [string, RateRule][]) => {
     for (let i = 0; i < limits.length; i++) {
@@ -83,7 +91,11 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
     return { allowed: true, retryAfter: null };
   };
   const tooMany = (code: string, what: string, retryAfter: number | null) =>
-    new APIError('TOO_MANY_REQUESTS', { code, message: `${what}: try again in ${retryAfter ?? 60} seconds.` }, { 'Retry-After': String(retryAfter ?? 60) });
+    new APIError(
+      'TOO_MANY_REQUESTS',
+      { code, message: `${what}: try again in ${retryAfter ?? 60} seconds.` },
+      { 'Retry-After': String(retryAfter ?? 60) },
+    );
 
   return betterAuth({
     appName: 'Trellis',
@@ -91,7 +103,11 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
     ...(baseURL ? { baseURL } : {}),
     // Accounts come only from sign-up.ts (which makes or joins a company): no public sign-up route.
     disabledPaths: ['/sign-up/email'],
-    database: drizzleAdapter(db, { provider: 'pg', schema: { user: users, session: sessions, account: accounts, verification: verifications }, transaction: true }),
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+      transaction: true,
+    }),
     user: {
       fields: { name: 'displayName' },
       additionalFields: { locale: { type: 'string', required: false, input: false } },
@@ -122,7 +138,9 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
           text: t('resetEmailText', { name: user.name, link, minutes: String(RESET_TOKEN_SECONDS / 60) }),
         });
         // Not awaited: how long the SMTP server takes must not tell whether the address has an account.
-        void sendSystemEmail(db, id, email).catch((error: unknown) => console.error('password reset email:', (error as Error).message));
+        void sendSystemEmail(db, id, email).catch((error: unknown) =>
+          console.error('password reset email:', (error as Error).message),
+        );
       },
     },
     rateLimit: {
@@ -151,15 +169,26 @@ function createAuth(db: Executor, options: AuthOptions = {}) {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path === '/sign-in/email') {
           const keys = signInKeys(ctx);
-          const decision = await consumeAll([[keys.pair, SIGN_IN_FAILURES], [keys.email, SIGN_IN_FAILURES_PER_EMAIL]]);
-          if (!decision.allowed) throw tooMany('TOO_MANY_FAILED_SIGN_INS', 'Too many failed sign-ins', decision.retryAfter);
+          const decision = await consumeAll([
+            [keys.pair, SIGN_IN_FAILURES],
+            [keys.email, SIGN_IN_FAILURES_PER_EMAIL],
+          ]);
+          if (!decision.allowed)
+            throw tooMany('TOO_MANY_FAILED_SIGN_INS', 'Too many failed sign-ins', decision.retryAfter);
         } else if (ctx.path === '/request-password-reset') {
           const redirectTo = (ctx.body as { redirectTo?: unknown } | undefined)?.redirectTo;
           if (redirectTo !== undefined && !allowedRedirect(redirectTo, baseURL)) {
-            throw new APIError('BAD_REQUEST', { code: 'INVALID_REDIRECT_URL', message: `redirectTo must be a path on ${baseURL ?? 'this app'}.` });
+            throw new APIError('BAD_REQUEST', {
+              code: 'INVALID_REDIRECT_URL',
+              message: `redirectTo must be a path on ${baseURL ?? 'this app'}.`,
+            });
           }
-          const decision = await consumeAll([[`reset-request-address:${address(ctx)}`, RESET_REQUESTS_PER_ADDRESS], [`reset-request-email:${emailOf(ctx)}`, RESET_REQUESTS_PER_EMAIL]]);
-          if (!decision.allowed) throw tooMany('TOO_MANY_RESET_REQUESTS', 'Too many password reset requests', decision.retryAfter);
+          const decision = await consumeAll([
+            [`reset-request-address:${address(ctx)}`, RESET_REQUESTS_PER_ADDRESS],
+            [`reset-request-email:${emailOf(ctx)}`, RESET_REQUESTS_PER_EMAIL],
+          ]);
+          if (!decision.allowed)
+            throw tooMany('TOO_MANY_RESET_REQUESTS', 'Too many password reset requests', decision.retryAfter);
         } else if (ctx.path === '/sign-up/email') {
           const decision = await consumeRateLimit(db, `sign-up-address:${address(ctx)}`, SIGN_UPS_PER_ADDRESS);
           if (!decision.allowed) throw tooMany('TOO_MANY_SIGN_UPS', 'Too many sign-ups', decision.retryAfter);
@@ -219,7 +248,8 @@ export function clientAddress(source: Request | Headers | undefined, options: Pa
 export type Auth = ReturnType<typeof createAuth>;
 
 /** The auth instance of a database handle (one per handle, made on first use). */
-const instances = ((globalThis as unknown as { __trellisAuth?: WeakMap<object, Auth> }).__trellisAuth ??= new WeakMap());
+const instances = ((globalThis as unknown as { __trellisAuth?: WeakMap<object, Auth> }).__trellisAuth ??=
+  new WeakMap());
 
 export function getAuth(db: Executor, options?: AuthOptions): Auth {
   if (options) return createAuth(db, options);

@@ -26,7 +26,11 @@ export interface RequestLimits {
  * definition, form schema or variables the app builds; 16 KiB is Node's own default limit on a
  * request's head, which holds the URL.
  */
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxBodyBytes: 1024 * 1024, maxJsonDepth: 64, maxUrlLength: 16 * 1024 };
+export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
+  maxBodyBytes: 1024 * 1024,
+  maxJsonDepth: 64,
+  maxUrlLength: 16 * 1024,
+};
 
 export interface LimitOptions {
   /** How a refusal is shaped: as tRPC's error envelope (the tRPC endpoint) or as `{ code, message }`. */
@@ -48,9 +52,15 @@ export async function limitRequest(
 ): Promise<Request | Response> {
   const t = translator(locale);
   if (req.url.length > limits.maxUrlLength) {
-    return refusal(options.format, 414, 'BAD_REQUEST', t('limitUrlTooLong', { limit: limits.maxUrlLength.toLocaleString('en') }));
+    return refusal(
+      options.format,
+      414,
+      'BAD_REQUEST',
+      t('limitUrlTooLong', { limit: limits.maxUrlLength.toLocaleString('en') }),
+    );
   }
-  const tooDeep = () => refusal(options.format, 400, 'BAD_REQUEST', t('limitJsonTooDeep', { limit: limits.maxJsonDepth }));
+  const tooDeep = () =>
+    refusal(options.format, 400, 'BAD_REQUEST', t('limitJsonTooDeep', { limit: limits.maxJsonDepth }));
   if (options.jsonQueryParam) {
     const input = new URL(req.url).searchParams.get(options.jsonQueryParam);
     if (input && jsonDepthExceeds(new TextEncoder().encode(input), limits.maxJsonDepth)) return tooDeep();
@@ -73,7 +83,12 @@ export async function limitRequest(
   // The body is now a known buffer: its length is the true one, whatever the client said.
   headers.delete('transfer-encoding');
   headers.set('content-length', String(body.byteLength));
-  return new Request(req.url, { method: req.method, headers, body: body as Uint8Array<ArrayBuffer>, signal: req.signal });
+  return new Request(req.url, {
+    method: req.method,
+    headers,
+    body: body as Uint8Array<ArrayBuffer>,
+    signal: req.signal,
+  });
 }
 
 /** The stream's bytes, or null once more than `max` arrive (the rest is cancelled, never read). */
@@ -148,10 +163,21 @@ const JSONRPC_CODES = { BAD_REQUEST: -32600, PAYLOAD_TOO_LARGE: -32013 } as cons
  * A refusal the caller's client understands: tRPC's error envelope (its client reads `error.data.code`
  * and applies one envelope to every call of a batch), or better-auth's `{ code, message }`.
  */
-function refusal(format: LimitOptions['format'], status: number, code: keyof typeof JSONRPC_CODES, message: string): Response {
+function refusal(
+  format: LimitOptions['format'],
+  status: number,
+  code: keyof typeof JSONRPC_CODES,
+  message: string,
+): Response {
   const body =
     format === 'trpc'
-      ? { error: { message, code: JSONRPC_CODES[code], data: { code, httpStatus: status, fields: null, retryable: false } } }
+      ? {
+          error: {
+            message,
+            code: JSONRPC_CODES[code],
+            data: { code, httpStatus: status, fields: null, retryable: false },
+          },
+        }
       : { code, message };
   return Response.json(body, { status });
 }

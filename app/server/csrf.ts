@@ -12,7 +12,8 @@ export function crossSiteRefusal(req: Request, trustedOrigins: readonly string[]
   const origin = req.headers.get('origin');
   if (origin !== null) {
     const own = ownOrigins(req);
-    if (origin === 'null' || (!own.has(origin) && !trustedOrigins.includes(origin))) return refuse('request from another origin');
+    if (origin === 'null' || (!own.has(origin) && !trustedOrigins.includes(origin)))
+      return refuse('request from another origin');
   }
   return null;
 }
@@ -28,5 +29,8 @@ function ownOrigins(req: Request): Set<string> {
 }
 
 function refuse(why: string): Response {
-  return Response.json({ error: { message: `Refused: ${why}. Use Trellis from its own pages.`, code: 'FORBIDDEN' } }, { status: 403 });
+  return Response.json(
+    { error: { message: `Refused: ${why}. Use Trellis from its own pages.`, code: 'FORBIDDEN' } },
+    { status: 403 },
+  );
 }

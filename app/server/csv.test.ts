@@ -26,7 +26,13 @@ describe('csvCell', () => {
   });
 
   it('writes numbers as they are, and nothing for null, undefined and non-finite numbers', () => {
-    expect([csvCell(3), csvCell(-2), csvCell(null), csvCell(undefined), csvCell(Number.NaN)]).toEqual(['3', '-2', '', '', '']);
+    expect([csvCell(3), csvCell(-2), csvCell(null), csvCell(undefined), csvCell(Number.NaN)]).toEqual([
+      '3',
+      '-2',
+      '',
+      '',
+      '',
+    ]);
   });
 });
 

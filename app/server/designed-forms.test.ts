@@ -22,11 +22,27 @@ describe('a form built in the designer', () => {
     const validate = compileFormSchema(definition.schema, definition.key);
     const lines = [{ date: '2026-12-01', category: 'travel', amount: 12_000_000 }];
     expect(validate({ employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000 })).toBe(false);
-    expect(validate({ employee: 'lan.nguyen@senvang.example', lines, total: 12_000_000, reason: 'Hội nghị khách hàng ở Đà Nẵng' })).toBe(true);
-    expect(validate({ employee: 'lan.nguyen@senvang.example', lines: [{ date: '2026-12-01', amount: 900_000 }], total: 900_000 })).toBe(true);
-    const shown = (data: Record<string, unknown>) => Object.keys((retrieveSchema(formValidator, definition.schema as never, definition.schema as never, data) as JsonSchema).properties as object);
+    expect(
+      validate({
+        employee: 'lan.nguyen@senvang.example',
+        lines,
+        total: 12_000_000,
+        reason: 'Hội nghị khách hàng ở Đà Nẵng',
+      }),
+    ).toBe(true);
+    expect(
+      validate({
+        employee: 'lan.nguyen@senvang.example',
+        lines: [{ date: '2026-12-01', amount: 900_000 }],
+        total: 900_000,
+      }),
+    ).toBe(true);
+    const shown = (data: Record<string, unknown>) =>
+      Object.keys(
+        (retrieveSchema(formValidator, definition.schema as never, definition.schema as never, data) as JsonSchema)
+          .properties as object,
+      );
     expect(shown({ total: 12_000_000 })).toContain('reason');
     expect(shown({ total: 900_000 })).not.toContain('reason');
   });
-
 });

@@ -87,12 +87,20 @@ const schema = z.object({
 export type Env = Omit<z.infer<typeof schema>, 'TRELLIS_SEED'> & { TRELLIS_SEED: 'demo' | 'off' };
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schema.safeParse({ ...source, DATABASE_URL: source.DATABASE_URL || undefined, BETTER_AUTH_SECRET: source.BETTER_AUTH_SECRET || undefined, BETTER_AUTH_URL: source.BETTER_AUTH_URL || undefined });
+  const parsed = schema.safeParse({
+    ...source,
+    DATABASE_URL: source.DATABASE_URL || undefined,
+    BETTER_AUTH_SECRET: source.BETTER_AUTH_SECRET || undefined,
+    BETTER_AUTH_URL: source.BETTER_AUTH_URL || undefined,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`Environment variable ${issue.path.join('.')} is invalid: ${issue.message}`);
   }
-  return { ...parsed.data, TRELLIS_SEED: parsed.data.TRELLIS_SEED ?? (source.NODE_ENV === 'production' ? 'off' : 'demo') };
+  return {
+    ...parsed.data,
+    TRELLIS_SEED: parsed.data.TRELLIS_SEED ?? (source.NODE_ENV === 'production' ? 'off' : 'demo'),
+  };
 }
 
 /** The engine's budget per command (runtime/budget.ts) as the environment sets it; unset limits keep their defaults. */
@@ -127,15 +135,19 @@ export function requestLimits(env: Env): RequestLimits {
 export function timerLimitsOf(env: Env): Partial<TimerLimits> {
   const limits: Partial<TimerLimits> = {};
   if (env.TRELLIS_MIN_TIMER_CYCLE_SECONDS) limits.minCycleSeconds = env.TRELLIS_MIN_TIMER_CYCLE_SECONDS;
-  if (env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS) limits.minStartCycleSeconds = env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS;
-  if (env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS) limits.minRepeatingCycleSeconds = env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS;
+  if (env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS)
+    limits.minStartCycleSeconds = env.TRELLIS_MIN_START_TIMER_CYCLE_SECONDS;
+  if (env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS)
+    limits.minRepeatingCycleSeconds = env.TRELLIS_MIN_REPEATING_TIMER_CYCLE_SECONDS;
   if (env.TRELLIS_MAX_TIMER_REPETITIONS) limits.maxRepetitions = env.TRELLIS_MAX_TIMER_REPETITIONS;
   return limits;
 }
 
 /** The HTTP connector's allow-list from the environment. */
 export function httpAllowList(env: Env): string[] {
-  return env.TRELLIS_HTTP_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
+  return env.TRELLIS_HTTP_ALLOW.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The SMTP server and default sender, as the email connector and outbox.send take them. */
@@ -164,8 +176,14 @@ let warnedAboutSecret = false;
 /** The session secret: BETTER_AUTH_SECRET; in production its absence stops the server. */
 export function authSecret(env: Env, nodeEnv: string | undefined = process.env.NODE_ENV): string {
   if (env.BETTER_AUTH_SECRET) return env.BETTER_AUTH_SECRET;
-  if (nodeEnv === 'production') throw new Error('BETTER_AUTH_SECRET is not set: a production server refuses to start without it. Set it to at least 32 random characters (openssl rand -base64 32).');
-  if (!warnedAboutSecret && nodeEnv !== 'test') console.warn('BETTER_AUTH_SECRET is not set: using the public development secret. Sessions are not safe; set it before exposing this server.');
+  if (nodeEnv === 'production')
+    throw new Error(
+      'BETTER_AUTH_SECRET is not set: a production server refuses to start without it. Set it to at least 32 random characters (openssl rand -base64 32).',
+    );
+  if (!warnedAboutSecret && nodeEnv !== 'test')
+    console.warn(
+      'BETTER_AUTH_SECRET is not set: using the public development secret. Sessions are not safe; set it before exposing this server.',
+    );
   warnedAboutSecret = true;
   return DEVELOPMENT_SECRET;
 }
@@ -177,7 +195,10 @@ export function authSecret(env: Env, nodeEnv: string | undefined = process.env.N
  */
 export function authBaseURL(env: Env, nodeEnv: string | undefined = process.env.NODE_ENV): string | null {
   if (env.BETTER_AUTH_URL) return env.BETTER_AUTH_URL.replace(/\/+$/, '');
-  if (nodeEnv === 'production') throw new Error('BETTER_AUTH_URL is not set: a production server refuses to start without it. Set it to the app\'s public URL (https://trellis.example.com); links in emails use it.');
+  if (nodeEnv === 'production')
+    throw new Error(
+      "BETTER_AUTH_URL is not set: a production server refuses to start without it. Set it to the app's public URL (https://trellis.example.com); links in emails use it.",
+    );
   return null;
 }
 
@@ -187,5 +208,11 @@ export function ipAddressOptions(env: Env): { ipAddressHeaders?: string[]; trust
   // No header is read: the address is unknown (and, in development, 127.0.0.1).
   if (!value || value === '0') return { ipAddressHeaders: [] };
   if (value === '1') return { ipAddressHeaders: ['x-forwarded-for'] };
-  return { ipAddressHeaders: ['x-forwarded-for'], trustedProxies: value.split(',').map((s) => s.trim()).filter(Boolean) };
+  return {
+    ipAddressHeaders: ['x-forwarded-for'],
+    trustedProxies: value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
 }

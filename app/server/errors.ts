@@ -2,7 +2,14 @@
  * Technical and access failures of the server layer, mapped to tRPC codes in one place
  * (trpc/init.ts). Compare by `code`, never by class, across boundaries.
  */
-export type AppErrorCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST' | 'PRECONDITION_FAILED' | 'SERVICE_UNAVAILABLE';
+export type AppErrorCode =
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'BAD_REQUEST'
+  | 'PRECONDITION_FAILED'
+  | 'SERVICE_UNAVAILABLE';
 
 export interface FieldError {
   /** Path of the field in the submitted data, e.g. "amount" or "items.2.price". */
@@ -16,7 +23,9 @@ export interface FieldError {
  * Facts a client acts on beyond the message, as plain JSON (sent as is): e.g. a stale save's
  * current revision and who saved it when. Never internals: the caller sees every field.
  */
-export type ErrorDetails = Readonly<Record<string, string | number | boolean | null | Readonly<Record<string, string>>>>;
+export type ErrorDetails = Readonly<
+  Record<string, string | number | boolean | null | Readonly<Record<string, string>>>
+>;
 
 export class AppError extends Error {
   override readonly name = 'AppError';
@@ -52,7 +61,16 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-const connectionLostCodes = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const connectionLostCodes = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
 
 /**
  * A lost database connection as a retryable AppError, or null for any other error. Covers
@@ -63,11 +81,17 @@ const connectionLostCodes = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'C
  */
 export function connectionLost(error: unknown): AppError | null {
   const code = databaseErrorCode(error);
-  if (!code || !(connectionLostCodes.has(code) || /^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code))) return null;
-  return new AppError('SERVICE_UNAVAILABLE', `The connection to the database was lost (${code}) before the command finished; try again, sending the same idempotency key so it cannot run twice.`, undefined, {
-    retryable: true,
-    cause: error,
-  });
+  if (!code || !(connectionLostCodes.has(code) || /^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code)))
+    return null;
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    `The connection to the database was lost (${code}) before the command finished; try again, sending the same idempotency key so it cannot run twice.`,
+    undefined,
+    {
+      retryable: true,
+      cause: error,
+    },
+  );
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileFormSchema, validateSubmission } from './forms';
 
 describe('form patterns on the server', () => {
-  const form = (pattern: string) => ({ id: `form-${pattern}`, key: 'vendor', i18n: {}, schema: { type: 'object', properties: { taxCode: { type: 'string', pattern } } } });
+  const form = (pattern: string) => ({
+    id: `form-${pattern}`,
+    key: 'vendor',
+    i18n: {},
+    schema: { type: 'object', properties: { taxCode: { type: 'string', pattern } } },
+  });
 
   it('checks a hostile pattern against a long value in linear time', () => {
     expect(() => validateSubmission(form('^(a|a)*$'), { taxCode: 'a'.repeat(100_000) + '!' }, 'en')).toThrow(/taxCode/);
@@ -22,12 +27,24 @@ describe('form patterns on the server', () => {
 });
 
 describe('submissions the server must not trip over', () => {
-  const vendor = { id: 'form-constructor', key: 'vendor', i18n: {}, schema: { type: 'object', properties: { constructor: { type: 'string', title: 'Builder' }, name: { type: 'string' } }, required: ['name'] } };
+  const vendor = {
+    id: 'form-constructor',
+    key: 'vendor',
+    i18n: {},
+    schema: {
+      type: 'object',
+      properties: { constructor: { type: 'string', title: 'Builder' }, name: { type: 'string' } },
+      required: ['name'],
+    },
+  };
 
   it('takes a field named "constructor" as the form\'s own, never as an inherited function', () => {
     // without ownProperties, ajv read Object.prototype.constructor and refused every submission lacking the field
     expect(validateSubmission(vendor, { name: 'Minh Phát' }, 'en')).toEqual({ name: 'Minh Phát' });
-    expect(validateSubmission(vendor, { name: 'Minh Phát', constructor: 'Lan' }, 'en')).toEqual({ name: 'Minh Phát', constructor: 'Lan' });
+    expect(validateSubmission(vendor, { name: 'Minh Phát', constructor: 'Lan' }, 'en')).toEqual({
+      name: 'Minh Phát',
+      constructor: 'Lan',
+    });
     expect(() => validateSubmission(vendor, { name: 'x', constructor: 5 }, 'en')).toThrow('Builder must be text');
   });
 

@@ -7,7 +7,13 @@ import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '@/engine';
-import { localizeFormSchema, localizeFormTitle, patternMessageAt, topLevelFields, type LocalizableForm } from '@/engine/forms/form';
+import {
+  localizeFormSchema,
+  localizeFormTitle,
+  patternMessageAt,
+  topLevelFields,
+  type LocalizableForm,
+} from '@/engine/forms/form';
 import { computeFormValues } from '@/engine/forms/compute';
 import { formPatternProblems, isRunnablePattern, re2PatternEngine } from '@/engine/forms/patterns';
 import { checkVariableDepth } from '@/engine/runtime/budget';
@@ -43,7 +49,11 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
 export function compileFormSchema(schema: JsonSchema, formKey: string): ValidateFunction {
   const patterns = formPatternProblems(schema);
   if (patterns.length > 0) {
-    const fields = patterns.map((p) => ({ field: p.field || '(form)', label: p.field || formKey, message: `${p.path}: ${p.message}` }));
+    const fields = patterns.map((p) => ({
+      field: p.field || '(form)',
+      label: p.field || formKey,
+      message: `${p.path}: ${p.message}`,
+    }));
     const list = fields.map((f) => `${f.field} (${f.message})`).join('; ');
     const message = `Form "${formKey}" has patterns that cannot run in linear time: ${list}. Rewrite them without backreferences or lookaround.`;
     throw new AppError('BAD_REQUEST', message, fields);
@@ -51,14 +61,19 @@ export function compileFormSchema(schema: JsonSchema, formKey: string): Validate
   try {
     // Unevaluated rather than additional: a field shown only when a condition holds lives in the condition's `then`,
     // and is a field of the form exactly then.
-    return ajv.compile('additionalProperties' in schema || 'unevaluatedProperties' in schema ? schema : { ...schema, unevaluatedProperties: false });
+    return ajv.compile(
+      'additionalProperties' in schema || 'unevaluatedProperties' in schema
+        ? schema
+        : { ...schema, unevaluatedProperties: false },
+    );
   } catch (error) {
     throw new AppError('BAD_REQUEST', `Form "${formKey}" has an invalid JSON Schema: ${(error as Error).message}`);
   }
 }
 
 /** What validateSubmission reads of a form: its title and uiSchema, when given, name it and its money fields. */
-export type SubmittedForm = Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'> & Partial<Pick<FormRow, 'title' | 'uiSchema'>>;
+export type SubmittedForm = Pick<FormRow, 'id' | 'key' | 'schema' | 'i18n'> &
+  Partial<Pick<FormRow, 'title' | 'uiSchema'>>;
 
 /**
  * Validates `data` against `form`; throws BAD_REQUEST naming every failing field by its label, in
@@ -76,7 +91,11 @@ export function validateSubmission(form: SubmittedForm, sent: unknown, locale: s
   checkVariableDepth(sent, `The form "${form.key}" submission's fields`);
   const data = computeFormValues(form.schema, sent);
   const size = JSON.stringify(data ?? null).length;
-  if (size > MAX_SUBMISSION_BYTES) throw new AppError('BAD_REQUEST', `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`);
+  if (size > MAX_SUBMISSION_BYTES)
+    throw new AppError(
+      'BAD_REQUEST',
+      `The form "${form.key}" submission is ${size} bytes; the limit is ${MAX_SUBMISSION_BYTES}.`,
+    );
   if (validate(data)) return data as Record<string, unknown>;
   const language: Locale = isLocale(locale) ? locale : 'en';
   const t = translator(language);
@@ -97,25 +116,44 @@ export function validateSubmission(form: SubmittedForm, sent: unknown, locale: s
 /** The form's top-level fields in the order it shows them: its `ui:order`, then the rest as declared. */
 function fieldOrder(schema: JsonSchema, uiSchema: Record<string, unknown> | undefined): string[] {
   const declared = topLevelFields(schema).map(([name]) => name);
-  const order = Array.isArray(uiSchema?.['ui:order']) ? (uiSchema['ui:order'] as unknown[]).filter((k): k is string => typeof k === 'string' && declared.includes(k)) : [];
+  const order = Array.isArray(uiSchema?.['ui:order'])
+    ? (uiSchema['ui:order'] as unknown[]).filter((k): k is string => typeof k === 'string' && declared.includes(k))
+    : [];
   return [...order, ...declared.filter((k) => !order.includes(k))];
 }
 
 /** One ajv error as a field error (its message names the field), and the sentence the summary gives it. */
-function toFieldError(error: ErrorObject, schema: JsonSchema, uiSchema: Record<string, unknown> | undefined, locale: Locale): { field: FieldError; sentence: string } {
+function toFieldError(
+  error: ErrorObject,
+  schema: JsonSchema,
+  uiSchema: Record<string, unknown> | undefined,
+  locale: Locale,
+): { field: FieldError; sentence: string } {
   const segments = error.instancePath
     .split('/')
     .filter(Boolean)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (error.keyword === 'required') segments.push(String((error.params as { missingProperty: string }).missingProperty));
-  if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
-  if (error.keyword === 'unevaluatedProperties') segments.push(String((error.params as { unevaluatedProperty: string }).unevaluatedProperty));
+  if (error.keyword === 'required')
+    segments.push(String((error.params as { missingProperty: string }).missingProperty));
+  if (error.keyword === 'additionalProperties')
+    segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
+  if (error.keyword === 'unevaluatedProperties')
+    segments.push(String((error.params as { unevaluatedProperty: string }).unevaluatedProperty));
   const at = fieldAt(schema, uiSchema, segments, locale);
   const field = segments.join('.') || '(form)';
   // A pattern the designer explained is refused in their words, in the caller's language.
   const explained = error.keyword === 'pattern' ? patternMessageAt(schema, error.schemaPath) : undefined;
-  if (explained) return { field: { field, label: at.label, message: explained }, sentence: translator(locale)('valExplained', { field: at.label, message: explained }) };
-  const message = refusalText({ keyword: error.keyword, params: error.params as Record<string, unknown> }, at.label, at, locale);
+  if (explained)
+    return {
+      field: { field, label: at.label, message: explained },
+      sentence: translator(locale)('valExplained', { field: at.label, message: explained }),
+    };
+  const message = refusalText(
+    { keyword: error.keyword, params: error.params as Record<string, unknown> },
+    at.label,
+    at,
+    locale,
+  );
   return { field: { field, label: at.label, message }, sentence: message };
 }
 

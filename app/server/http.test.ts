@@ -8,7 +8,15 @@ describe('samePath', () => {
     expect(samePath('/tasks/3f0c')).toBe('/tasks/3f0c');
   });
 
-  it.each(['//evil.example', '/\t/evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', '/'])('sends %j home', (back) => {
+  it.each([
+    '//evil.example',
+    '/\t/evil.example',
+    '/\\evil.example',
+    'https://evil.example/',
+    'javascript:alert(1)',
+    '',
+    '/',
+  ])('sends %j home', (back) => {
     expect(samePath(back)).toBe('/');
     // or where the caller falls back to (sign-in: the inbox)
     expect(samePath(back, '/inbox')).toBe('/inbox');

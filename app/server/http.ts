@@ -13,7 +13,9 @@ export function samePath(back: string, fallback = '/'): string {
   const base = 'http://trellis.invalid';
   try {
     const url = new URL(back, base);
-    return url.origin === base && /^\/[^/\\]/.test(back) && !/[\s\\]/.test(back) ? `${url.pathname}${url.search}` : fallback;
+    return url.origin === base && /^\/[^/\\]/.test(back) && !/[\s\\]/.test(back)
+      ? `${url.pathname}${url.search}`
+      : fallback;
   } catch {
     return fallback;
   }

@@ -5,12 +5,18 @@ import { reservedKeyPath } from './input-keys';
 describe('reservedKeyPath', () => {
   it('finds "__proto__" as JSON.parse makes it (an own property), naming the path', () => {
     expect(reservedKeyPath(JSON.parse('{"__proto__": {"isAdmin": true}}'))).toBe('__proto__');
-    expect(reservedKeyPath(JSON.parse('{"variables": {"a": 1, "customer": {"__proto__": 1}}}'))).toBe('variables.customer.__proto__');
-    expect(reservedKeyPath(JSON.parse('{"items": [1, {"x": [{}, {"__proto__": null}]}]}'))).toBe('items.1.x.1.__proto__');
+    expect(reservedKeyPath(JSON.parse('{"variables": {"a": 1, "customer": {"__proto__": 1}}}'))).toBe(
+      'variables.customer.__proto__',
+    );
+    expect(reservedKeyPath(JSON.parse('{"items": [1, {"x": [{}, {"__proto__": null}]}]}'))).toBe(
+      'items.1.x.1.__proto__',
+    );
   });
 
   it('leaves everything else alone, "constructor" and "prototype" included', () => {
-    expect(reservedKeyPath({ constructor: 'Công ty Xây dựng', prototype: 'v2', nested: { constructor: { prototype: {} } } })).toBeNull();
+    expect(
+      reservedKeyPath({ constructor: 'Công ty Xây dựng', prototype: 'v2', nested: { constructor: { prototype: {} } } }),
+    ).toBeNull();
     expect(reservedKeyPath([null, 1, 'x', { a: [true] }])).toBeNull();
     expect(reservedKeyPath(undefined)).toBeNull();
     // An object's inherited __proto__ (every object has one) is not a field.

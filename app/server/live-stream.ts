@@ -19,7 +19,9 @@ export interface LiveOptions {
   lifetimeMs?: number;
 }
 
-const shared = globalThis as typeof globalThis & { __trellisLiveStreams?: { byUser: Map<string, Set<() => void>>; count: number } };
+const shared = globalThis as typeof globalThis & {
+  __trellisLiveStreams?: { byUser: Map<string, Set<() => void>>; count: number };
+};
 const streams = (shared.__trellisLiveStreams ??= { byUser: new Map(), count: 0 });
 
 /** How many feeds this process has open (tests, limits). */
@@ -28,7 +30,11 @@ export function openFeeds(): number {
 }
 
 /** The feed of a signed-in member, or null when this server holds its most already. */
-export function liveFeed(who: { tenantId: string; userId: string }, abort: AbortSignal, options: LiveOptions = {}): ReadableStream<Uint8Array> | null {
+export function liveFeed(
+  who: { tenantId: string; userId: string },
+  abort: AbortSignal,
+  options: LiveOptions = {},
+): ReadableStream<Uint8Array> | null {
   if (streams.count >= MAX_LIVE_PER_PROCESS) return null;
   const { intervalMs = 500, heartbeatMs = 25_000, lifetimeMs = 10 * 60_000 } = options;
   const encoder = new TextEncoder();

@@ -18,12 +18,21 @@ export interface MessageLimits {
 export const DEFAULT_MESSAGE_LIMITS: MessageLimits = { maxBytes: 64 * 1024, maxTtlSeconds: 7 * 24 * 3600 };
 
 /** Refuses variables larger than the limit, naming the field `variables`. */
-export function checkVariablesSize(variables: unknown, what: 'message' | 'signal', limits: MessageLimits, locale: Locale): void {
+export function checkVariablesSize(
+  variables: unknown,
+  what: 'message' | 'signal',
+  limits: MessageLimits,
+  locale: Locale,
+): void {
   // Counted as stored (jsonb from this text) and as a receiver gets it; UTF-8, so Vietnamese counts its real bytes.
   const size = Buffer.byteLength(JSON.stringify(variables ?? {}), 'utf8');
   if (size <= limits.maxBytes) return;
   const t = translator(locale);
-  const message = t('messageTooLarge', { what: t(what === 'message' ? 'what_message' : 'what_signal'), max: limits.maxBytes, size });
+  const message = t('messageTooLarge', {
+    what: t(what === 'message' ? 'what_message' : 'what_signal'),
+    max: limits.maxBytes,
+    size,
+  });
   throw new AppError('BAD_REQUEST', message, [{ field: 'variables', label: t('fieldMessageVariables'), message }]);
 }
 

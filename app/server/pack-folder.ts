@@ -9,7 +9,9 @@ import path from 'node:path';
 import { buildPack, DEFAULT_PACK_LIMITS, type ReadPack } from '@/engine/packs/pack';
 
 export function packFolderFiles(folder: string): { manifest: unknown; files: Record<string, string> } {
-  const manifest = JSON.parse(readFileSync(path.join(/*turbopackIgnore: true*/ folder, 'pack.json'), 'utf8')) as unknown;
+  const manifest = JSON.parse(
+    readFileSync(path.join(/*turbopackIgnore: true*/ folder, 'pack.json'), 'utf8'),
+  ) as unknown;
   const files: Record<string, string> = {};
   const visit = (dir: string, depth: number) => {
     for (const name of readdirSync(dir).sort()) {
@@ -19,7 +21,8 @@ export function packFolderFiles(folder: string): { manifest: unknown; files: Rec
       if (statSync(full).isDirectory()) {
         if (depth < 4) visit(full, depth + 1);
       } else if (relative !== 'pack.json' && /\.(json|md|dmn)$/.test(name)) {
-        if (statSync(full).size > DEFAULT_PACK_LIMITS.maxFileChars * 4) throw new Error(`${full} is larger than a pack takes`);
+        if (statSync(full).size > DEFAULT_PACK_LIMITS.maxFileChars * 4)
+          throw new Error(`${full} is larger than a pack takes`);
         files[relative] = readFileSync(full, 'utf8');
       }
     }

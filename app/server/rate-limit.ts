@@ -47,7 +47,6 @@ export async function consumeRateLimit(db: Executor, key: string, rule: RateRule
   return { allowed: false, retryAfter: await secondsLeft(db, id, rule) };
 }
 
-
 /** Gives back one attempt counted against `key` (one that turned out not to be a failure). */
 export async function refundRateLimit(db: Executor, key: string): Promise<void> {
   await db
@@ -63,7 +62,9 @@ export async function clearRateLimit(db: Executor, key: string): Promise<void> {
 
 async function secondsLeft(db: Executor, id: string, rule: RateRule): Promise<number> {
   const [row] = await db
-    .select({ left: sql<number>`greatest(1, ceil(extract(epoch from (${current.start} + make_interval(secs => ${rule.window}) - now()))))::int` })
+    .select({
+      left: sql<number>`greatest(1, ceil(extract(epoch from (${current.start} + make_interval(secs => ${rule.window}) - now()))))::int`,
+    })
     .from(rateLimits)
     .where(eq(rateLimits.key, id));
   return row?.left ?? rule.window;

@@ -68,7 +68,14 @@ export async function requestContext(): Promise<Context> {
   const session = await requestSession();
   if (!session) return createContextInner({ db, userId: null, locale: chosen ?? browser });
   // Without the switch's cookie, the person's remembered language comes before the browser's (actor.ts).
-  const ctx = await createContextInner({ db, userId: session.userId, tenantId: session.activeTenantId, ...(chosen ? { locale: chosen } : {}), fallbackLocale: browser, sessionId: session.sessionId });
+  const ctx = await createContextInner({
+    db,
+    userId: session.userId,
+    tenantId: session.activeTenantId,
+    ...(chosen ? { locale: chosen } : {}),
+    fallbackLocale: browser,
+    sessionId: session.sessionId,
+  });
   if (!ctx.actor && session.activeTenantId) await clearActiveCompany(db, session.sessionId);
   return ctx;
 }

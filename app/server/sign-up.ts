@@ -31,13 +31,25 @@ export interface SignUpInput {
  * Instead of creating a company: joins the new user to one (an accepted invitation) and returns
  * its id. Helper D's invitations pass `(db, user) => acceptInvitation(db, user, token)`.
  */
-export type JoinCompany = (db: Executor, user: { userId: string; email: string; locale: Locale }) => Promise<{ tenantId: string }>;
+export type JoinCompany = (
+  db: Executor,
+  user: { userId: string; email: string; locale: Locale },
+) => Promise<{ tenantId: string }>;
 
 export type SignUpResult =
-  | { ok: true; userId: string; tenantId: string; /** The session's Set-Cookie, for callers outside Next (tests). */ headers: Headers }
+  | {
+      ok: true;
+      userId: string;
+      tenantId: string;
+      /** The session's Set-Cookie, for callers outside Next (tests). */ headers: Headers;
+    }
   | { ok: false; fields: Partial<Record<'name' | 'email' | 'password' | 'company', string>>; error?: string };
 
-export async function signUp(db: Executor, input: SignUpInput, options: { headers: Headers; locale: Locale; join?: JoinCompany }): Promise<SignUpResult> {
+export async function signUp(
+  db: Executor,
+  input: SignUpInput,
+  options: { headers: Headers; locale: Locale; join?: JoinCompany },
+): Promise<SignUpResult> {
   const t = translator(options.locale);
   const name = input.name.trim().replace(/\s+/g, ' ').normalize('NFC');
   const email = input.email.trim().toLowerCase();
@@ -53,14 +65,36 @@ export async function signUp(db: Executor, input: SignUpInput, options: { header
 
   let created: { headers: Headers; response: { token: string | null; user: { id: string } } };
   try {
-    created = await getAuth(db).api.signUpEmail({ body: { name, email, password: input.password }, headers: options.headers, returnHeaders: true });
+    created = await getAuth(db).api.signUpEmail({
+      body: { name, email, password: input.password },
+      headers: options.headers,
+      returnHeaders: true,
+    });
   } catch (error) {
     if (isAPIError(error)) {
       const code = (error.body as { code?: string } | undefined)?.code ?? '';
       if (code.startsWith('USER_ALREADY_EXISTS')) return { ok: false, fields: { email: t('errEmailTaken') } };
-      if (error.statusCode === 429) return { ok: false, fields: {}, error: t('errTooManyRequests', { seconds: /(\d+) seconds/.exec(error.message)?.[1] ?? '60' }) };
-      const known: Record<string, MessageKey> = { INVALID_EMAIL: 'errEmailInvalid', PASSWORD_TOO_SHORT: 'errPasswordShort', PASSWORD_TOO_LONG: 'errPasswordLong' };
-      if (known[code]) return { ok: false, fields: { [code === 'INVALID_EMAIL' ? 'email' : 'password']: t(known[code]!, { min: String(PASSWORD_MIN), max: String(PASSWORD_MAX) }) } };
+      if (error.statusCode === 429)
+        return {
+          ok: false,
+          fields: {},
+          error: t('errTooManyRequests', { seconds: /(\d+) seconds/.exec(error.message)?.[1] ?? '60' }),
+        };
+      const known: Record<string, MessageKey> = {
+        INVALID_EMAIL: 'errEmailInvalid',
+        PASSWORD_TOO_SHORT: 'errPasswordShort',
+        PASSWORD_TOO_LONG: 'errPasswordLong',
+      };
+      if (known[code])
+        return {
+          ok: false,
+          fields: {
+            [code === 'INVALID_EMAIL' ? 'email' : 'password']: t(known[code]!, {
+              min: String(PASSWORD_MIN),
+              max: String(PASSWORD_MAX),
+            }),
+          },
+        };
       return { ok: false, fields: {}, error: t('errAccountFailed', { message: error.message }) };
     }
     throw error;
@@ -68,12 +102,17 @@ export async function signUp(db: Executor, input: SignUpInput, options: { header
   const userId = created.response.user.id;
   let tenantId: string;
   try {
-    ({ tenantId } = options.join ? await options.join(db, { userId, email, locale: options.locale }) : await createCompany(db, userId, company, options.locale));
+    ({ tenantId } = options.join
+      ? await options.join(db, { userId, email, locale: options.locale })
+      : await createCompany(db, userId, company, options.locale));
   } catch (error) {
-    await deleteUser(db, userId).catch((cleanup: unknown) => console.error('sign-up: could not delete the half-made account:', (cleanup as Error).message));
+    await deleteUser(db, userId).catch((cleanup: unknown) =>
+      console.error('sign-up: could not delete the half-made account:', (cleanup as Error).message),
+    );
     throw error;
   }
-  if (created.response.token) await db.update(sessions).set({ activeTenantId: tenantId }).where(eq(sessions.token, created.response.token));
+  if (created.response.token)
+    await db.update(sessions).set({ activeTenantId: tenantId }).where(eq(sessions.token, created.response.token));
   return { ok: true, userId, tenantId, headers: created.headers };
 }
 

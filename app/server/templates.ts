@@ -26,8 +26,14 @@ export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
       const processFile = path.join(/*turbopackIgnore: true*/ dir, 'process.json');
       if (!existsSync(processFile)) continue;
       const formsDir = path.join(/*turbopackIgnore: true*/ dir, 'forms');
-      const formFiles = existsSync(formsDir) ? readdirSync(formsDir).filter((f) => f.endsWith('.form.json')).sort() : [];
-      const decisionFiles = readdirSync(dir).filter((f) => f.endsWith('.dmn') || f.endsWith('.decisions.json')).sort();
+      const formFiles = existsSync(formsDir)
+        ? readdirSync(formsDir)
+            .filter((f) => f.endsWith('.form.json'))
+            .sort()
+        : [];
+      const decisionFiles = readdirSync(dir)
+        .filter((f) => f.endsWith('.dmn') || f.endsWith('.decisions.json'))
+        .sort();
       packs.push({
         path: `${department}/${process}`,
         definition: readJson(processFile),
@@ -46,12 +52,15 @@ export function loadTemplatePacks(root = DEFINITIONS_DIR): TemplatePack[] {
 
 function subfolders(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => statSync(path.join(/*turbopackIgnore: true*/ dir, name)).isDirectory()).sort();
+  return readdirSync(dir)
+    .filter((name) => statSync(path.join(/*turbopackIgnore: true*/ dir, name)).isDirectory())
+    .sort();
 }
 
 function readText(file: string): string {
   const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) throw new Error(`${file} is ${size} bytes; template files are limited to ${MAX_FILE_BYTES}.`);
+  if (size > MAX_FILE_BYTES)
+    throw new Error(`${file} is ${size} bytes; template files are limited to ${MAX_FILE_BYTES}.`);
   return readFileSync(file, 'utf8');
 }
 
@@ -66,7 +75,9 @@ function readJson(file: string): unknown {
 
 /** The template library's packs: each department folder of definitions/ with a pack.json manifest. */
 export function libraryPackKeys(root = DEFINITIONS_DIR): string[] {
-  return subfolders(root).filter((d) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(d) && existsSync(path.join(/*turbopackIgnore: true*/ root, d, 'pack.json')));
+  return subfolders(root).filter(
+    (d) => /^[a-z0-9][a-z0-9-]{0,63}$/.test(d) && existsSync(path.join(/*turbopackIgnore: true*/ root, d, 'pack.json')),
+  );
 }
 
 /** A library pack, built and checked (its key one of libraryPackKeys: never a path from outside). */

@@ -70,7 +70,8 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   const webhookSender = options.webhooks ? createHttpSender(options.webhooks) : undefined;
   const webhookTimeout = options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs };
   const connectors = options.connectors ?? {};
-  const startTimerOptions = options.maxTimerStartsPerMinute === undefined ? {} : { maxStartsPerMinute: options.maxTimerStartsPerMinute };
+  const startTimerOptions =
+    options.maxTimerStartsPerMinute === undefined ? {} : { maxStartsPerMinute: options.maxTimerStartsPerMinute };
   const runJob = async (job: Job) => {
     const connector = job.jobType ? connectors[job.jobType] : undefined;
     if (job.kind === 'timer') count(`timer.${await runTimer(db, job, id, startTimerOptions)}`);
@@ -82,7 +83,13 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   };
   const tick = async () => {
     // The lease outlasts the longest connector call (HTTP: 60 s at most), so a slow call is not taken twice.
-    const claimed = await claimDueJobs(db, { workerId: id, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 120, jobTypes: Object.keys(connectors), webhooks: webhookSender !== undefined });
+    const claimed = await claimDueJobs(db, {
+      workerId: id,
+      batch: options.batch ?? 20,
+      leaseSeconds: options.leaseSeconds ?? 120,
+      jobTypes: Object.keys(connectors),
+      webhooks: webhookSender !== undefined,
+    });
     let ran = 0;
     // Jobs of a batch run side by side in a few lanes (each job is its own transaction), so a
     // worker is not held up by one round trip or connector call at a time.
@@ -98,7 +105,11 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, claimed.length) }, lane));
     // Claimed but not started (stopping): hand them back at once rather than after the lease.
-    if (stopping) await db.update(jobs).set({ status: 'pending', lockedBy: null, lockedUntil: null }).where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
+    if (stopping)
+      await db
+        .update(jobs)
+        .set({ status: 'pending', lockedBy: null, lockedUntil: null })
+        .where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
     return ran;
   };
   return {
@@ -107,7 +118,10 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
     tick,
     async stop() {
       stopping = true;
-      await db.update(jobs).set({ status: 'pending', lockedBy: null, lockedUntil: null }).where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
+      await db
+        .update(jobs)
+        .set({ status: 'pending', lockedBy: null, lockedUntil: null })
+        .where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
     },
   };
 }
@@ -118,7 +132,10 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 const VACUUM_EVERY_MS = 10 * 60_000;
 
 /** Polls until stopped. Returns the running loop's stop function. */
-export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { worker: Worker; stop: () => Promise<void> } {
+export function startWorkerLoop(
+  db: Executor,
+  options: WorkerOptions = {},
+): { worker: Worker; stop: () => Promise<void> } {
   const worker = createWorker(db, options);
   let running = true;
   const stopped = new AbortController();
@@ -134,15 +151,24 @@ export function startWorkerLoop(db: Executor, options: WorkerOptions = {}): { wo
       let ran = 0;
       const hints = jobHints();
       // Now and then, housekeeping: idempotency results past their retention.
-      const prune = Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
+      const prune =
+        Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
       // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
-      const vacuum = Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS) ? ((vacuumed = Date.now()), vacuumEmbedded(db)) : Promise.resolve(false);
+      const vacuum =
+        Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS)
+          ? ((vacuumed = Date.now()), vacuumEmbedded(db))
+          : Promise.resolve(false);
       const notifications = options.notifications === false ? null : (options.notifications ?? {});
-      const notifying = notifications && Date.now() - notified > (notifications.everyMs ?? NOTIFY_EVERY_MS) ? ((notified = Date.now()), notifyPass(db, notifications.appUrl)) : Promise.resolve(0);
-      current = Promise.all([prune, vacuum, notifying.catch((error: unknown) => options.onError?.(error))]).then(() => worker.tick()).then(
-        (n) => (ran = n),
-        (error: unknown) => options.onError?.(error),
-      );
+      const notifying =
+        notifications && Date.now() - notified > (notifications.everyMs ?? NOTIFY_EVERY_MS)
+          ? ((notified = Date.now()), notifyPass(db, notifications.appUrl))
+          : Promise.resolve(0);
+      current = Promise.all([prune, vacuum, notifying.catch((error: unknown) => options.onError?.(error))])
+        .then(() => worker.tick())
+        .then(
+          (n) => (ran = n),
+          (error: unknown) => options.onError?.(error),
+        );
       await current;
       // Nothing more due: wait for the interval, or less when a command of this process commits a job.
       if (running && ran < (options.batch ?? 20)) await untilJobHint(hints, options.intervalMs ?? 500, stopped.signal);
@@ -176,7 +202,11 @@ function heldMailSweep(db: Executor, options: WorkerOptions) {
     due() {
       if (pass || stopping.signal.aborted || Date.now() - last < everyMs) return;
       last = Date.now();
-      pass = sendHeldEmails(db, mailer, { ...(olderThanMs === undefined ? {} : { olderThanMs }), ...(limit === undefined ? {} : { limit }), signal: stopping.signal })
+      pass = sendHeldEmails(db, mailer, {
+        ...(olderThanMs === undefined ? {} : { olderThanMs }),
+        ...(limit === undefined ? {} : { limit }),
+        signal: stopping.signal,
+      })
         .catch((error: unknown) => options.onError?.(error))
         .finally(() => (pass = null));
     },

@@ -7,7 +7,11 @@ import { signOutAction } from '../server/account-actions';
 import { samePath } from '../server/http';
 import { requestSession, serverCaller } from '../server/request';
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; invite?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[]; invite?: string }>;
+}) {
   const { ctx } = await serverCaller();
   const params = await searchParams;
   // Where a signed-out visitor was going (signInPath): a page of this site, else nowhere in particular.
@@ -16,7 +20,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (ctx.actor) redirect(back);
   const t = translator(ctx.locale);
   const session = await requestSession();
-  const signUpQuery = new URLSearchParams([...(params.invite ? [['invite', params.invite]] : []), ...(next ? [['next', next]] : [])]).toString();
+  const signUpQuery = new URLSearchParams([
+    ...(params.invite ? [['invite', params.invite]] : []),
+    ...(next ? [['next', next]] : []),
+  ]).toString();
   const signUp = `/sign-up${signUpQuery ? `?${signUpQuery}` : ''}`;
   return (
     <div className="account">

@@ -10,7 +10,11 @@ import { samePath } from '../server/http';
 import { serverCaller } from '../server/request';
 import { PASSWORD_MIN } from '../server/sign-up';
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ invite?: string; next?: string }> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ invite?: string; next?: string }>;
+}) {
   const { caller, ctx } = await serverCaller();
   const params = await searchParams;
   const invite = params.invite && params.invite.length <= 200 ? params.invite : undefined;
@@ -23,7 +27,13 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
     <div className="account">
       <h1>{t('signUpTitle')}</h1>
       <p className="muted">{invite ? t('signUpInviteIntro') : t('signUpIntro')}</p>
-      <SignUpForm locale={ctx.locale} minPassword={PASSWORD_MIN} {...(invite ? { invite } : {})} {...(invited ? { email: invited.email } : {})} {...(next ? { next } : {})} />
+      <SignUpForm
+        locale={ctx.locale}
+        minPassword={PASSWORD_MIN}
+        {...(invite ? { invite } : {})}
+        {...(invited ? { email: invited.email } : {})}
+        {...(next ? { next } : {})}
+      />
       <p className="account-links">
         <Link href={`/sign-in${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`}>{t('signInLink')}</Link>
       </p>

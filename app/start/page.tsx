@@ -22,7 +22,14 @@ export default async function StartListPage({ searchParams }: { searchParams: Pr
           <form method="get" action="/start" role="search" className="start-search">
             <label htmlFor="start-q">{t('runnerStartSearch')}</label>
             <div className="start-search-row">
-              <input id="start-q" type="search" name="q" defaultValue={q} placeholder={t('runnerStartSearchHint')} maxLength={200} />
+              <input
+                id="start-q"
+                type="search"
+                name="q"
+                defaultValue={q}
+                placeholder={t('runnerStartSearchHint')}
+                maxLength={200}
+              />
               <button type="submit" className="primary">
                 {t('runnerStartSearchButton')}
               </button>
@@ -37,8 +44,15 @@ export default async function StartListPage({ searchParams }: { searchParams: Pr
           {groups.map((group) => {
             const id = `department-${group.key ?? 'other'}`;
             return (
-              <section key={group.key ?? ''} className="start-group" aria-labelledby={id} data-department={group.key ?? ''}>
-                <h2 id={id}>{group.key === null ? t('runnerStartOther') : localize(group.name ?? undefined, locale)}</h2>
+              <section
+                key={group.key ?? ''}
+                className="start-group"
+                aria-labelledby={id}
+                data-department={group.key ?? ''}
+              >
+                <h2 id={id}>
+                  {group.key === null ? t('runnerStartOther') : localize(group.name ?? undefined, locale)}
+                </h2>
                 <div className="cards">
                   {group.processes.map((p) => (
                     <article className="card" key={p.id}>

@@ -12,7 +12,11 @@ import { PackFileImport, TemplateImport } from '../_components/template-import';
 import { TemplateUpgrade } from '../_components/template-upgrade';
 import { pageData, signedInPage } from '../server/page-helpers';
 
-export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ pack?: string; welcome?: string }> }) {
+export default async function TemplatesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ pack?: string; welcome?: string }>;
+}) {
   const { caller, actor, locale, t } = await signedInPage();
   const params = await searchParams;
   const library = await pageData(caller.template.library());
@@ -33,22 +37,38 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
         <ul>
           {library.map((pack) => (
             <li key={pack.key}>
-              <a href={`/templates?pack=${encodeURIComponent(pack.key)}${params.welcome === '1' ? '&welcome=1' : ''}`} aria-current={pack.key === chosen?.key ? 'page' : undefined} data-pack-link={pack.key}>
+              <a
+                href={`/templates?pack=${encodeURIComponent(pack.key)}${params.welcome === '1' ? '&welcome=1' : ''}`}
+                aria-current={pack.key === chosen?.key ? 'page' : undefined}
+                data-pack-link={pack.key}
+              >
                 {pack.name[locale]}
               </a>{' '}
-              <span className="muted small">{pack.templates.length === 1 ? t('templatesCountOne') : t('templatesCount', { count: pack.templates.length })}</span>
+              <span className="muted small">
+                {pack.templates.length === 1
+                  ? t('templatesCountOne')
+                  : t('templatesCount', { count: pack.templates.length })}
+              </span>
             </li>
           ))}
         </ul>
       </nav>
       {(chosen ? [chosen] : []).map((pack) => (
-        <section key={pack.key} className="panel template-pack" aria-labelledby={`pack-${pack.key}`} data-pack={pack.key}>
+        <section
+          key={pack.key}
+          className="panel template-pack"
+          aria-labelledby={`pack-${pack.key}`}
+          data-pack={pack.key}
+        >
           <h2 id={`pack-${pack.key}`}>
             {pack.name[locale]} <span className="muted small">{t('templatesVersion', { version: pack.version })}</span>
           </h2>
           {pack.description && <p>{localize(pack.description, locale)}</p>}
           <p className="muted small">
-            {t('templatesExpects')}: {pack.departments.map((d) => `${d.name[locale]}${d.roles.includes('manager') ? ` (${t('templatesRoleManager')})` : ''}`).join(', ')}
+            {t('templatesExpects')}:{' '}
+            {pack.departments
+              .map((d) => `${d.name[locale]}${d.roles.includes('manager') ? ` (${t('templatesRoleManager')})` : ''}`)
+              .join(', ')}
           </p>
           {pack.templates.map((tpl) => {
             const origin = origins.find((o) => o.processKey === tpl.key);
@@ -62,8 +82,20 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
                     <a href={`/processes/${encodeURIComponent(tpl.key)}`}>{t('templatesOpen', { name: tpl.name })}</a>
                   </p>
                 )}
-                {origin && origin.packKey === pack.key && olderVersion(origin.packVersion, pack.version) && <TemplateUpgrade processKey={tpl.key} name={tpl.name} from={origin.packVersion} to={pack.version} locale={locale} />}
-                <DiagramViewLoader definition={tpl.definition} locale={locale} label={t('templatesDiagram', { name: tpl.name })} />
+                {origin && origin.packKey === pack.key && olderVersion(origin.packVersion, pack.version) && (
+                  <TemplateUpgrade
+                    processKey={tpl.key}
+                    name={tpl.name}
+                    from={origin.packVersion}
+                    to={pack.version}
+                    locale={locale}
+                  />
+                )}
+                <DiagramViewLoader
+                  definition={tpl.definition}
+                  locale={locale}
+                  label={t('templatesDiagram', { name: tpl.name })}
+                />
                 <p className="muted small">
                   {t('templatesForms')}: {tpl.forms.join(', ') || '—'}
                 </p>
@@ -89,7 +121,17 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
             </details>
           )}
           <TemplateImport
-            pack={{ key: pack.key, name: pack.name[locale], departments: pack.departments.map((d) => ({ key: d.key, name: d.name[locale] })), templates: pack.templates.map((tpl) => ({ key: tpl.key, name: tpl.name, have: origins.some((o) => o.processKey === tpl.key), departments: tpl.departments })) }}
+            pack={{
+              key: pack.key,
+              name: pack.name[locale],
+              departments: pack.departments.map((d) => ({ key: d.key, name: d.name[locale] })),
+              templates: pack.templates.map((tpl) => ({
+                key: tpl.key,
+                name: tpl.name,
+                have: origins.some((o) => o.processKey === tpl.key),
+                departments: tpl.departments,
+              })),
+            }}
             company={actor.tenantName}
             departments={departments}
             mayCreate={actor.role === 'admin'}
@@ -97,7 +139,12 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
           />
         </section>
       ))}
-      <PackFileImport company={actor.tenantName} departments={departments} mayCreate={actor.role === 'admin'} locale={locale} />
+      <PackFileImport
+        company={actor.tenantName}
+        departments={departments}
+        mayCreate={actor.role === 'admin'}
+        locale={locale}
+      />
     </>
   );
 }

@@ -111,14 +111,18 @@ export class VendorNames {
       if (name.startsWith('xmlns:')) this.prefixes.set(name.slice('xmlns:'.length), dialectOf(uri) ?? null);
     }
     // The usual prefixes read even when the root does not declare them (as Dialects reads them).
-    for (const d of DIALECTS) if (![...this.prefixes.values()].includes(d) && !this.prefixes.has(d)) this.prefixes.set(d, d);
+    for (const d of DIALECTS)
+      if (![...this.prefixes.values()].includes(d) && !this.prefixes.has(d)) this.prefixes.set(d, d);
   }
 
   resolve(qualified: string, declaredOn?: ModdleElement): { dialect: VendorDialect; name: string } | null {
     const colon = qualified.indexOf(':');
     if (colon < 0 || qualified.startsWith('xmlns:')) return null;
     const prefix = qualified.slice(0, colon);
-    const local = declaredOn ? (declaredOn[`xmlns:${prefix}`] ?? (declaredOn.$attrs as Record<string, unknown> | undefined)?.[`xmlns:${prefix}`]) : undefined;
+    const local = declaredOn
+      ? (declaredOn[`xmlns:${prefix}`] ??
+        (declaredOn.$attrs as Record<string, unknown> | undefined)?.[`xmlns:${prefix}`])
+      : undefined;
     const dialect = local !== undefined ? dialectOf(local) : this.prefixes.get(prefix);
     return dialect ? { dialect, name: `${dialect}:${qualified.slice(colon + 1)}` } : null;
   }
@@ -143,7 +147,13 @@ export function sweep(
   const unaccounted: Unaccounted[] = [];
   const seen = new Set<ModdleElement>();
 
-  const vendor = (v: ModdleElement, owner: string, path: string, dialect: VendorDialect, inherited: Outcome | undefined) => {
+  const vendor = (
+    v: ModdleElement,
+    owner: string,
+    path: string,
+    dialect: VendorDialect,
+    inherited: Outcome | undefined,
+  ) => {
     const own = ledger.outcome(v, '') ?? inherited;
     if (own === undefined) unaccounted.push({ elementId: owner, name: path, dialect, ...valueOf(v) });
     const outcome = own ?? 'not-run';
@@ -154,7 +164,8 @@ export function sweep(
     for (const [key, value] of Object.entries(v)) {
       if (key.startsWith('$') || key.startsWith('xmlns') || !isScalar(value)) continue;
       const attribute = ledger.outcome(v, key) ?? within;
-      if (attribute === undefined) unaccounted.push({ elementId: owner, name: `${path}@${key}`, dialect, value: String(value) });
+      if (attribute === undefined)
+        unaccounted.push({ elementId: owner, name: `${path}@${key}`, dialect, value: String(value) });
       features.push({ elementId: owner, name: `${path}@${key}`, outcome: attribute ?? 'not-run' });
     }
     for (const child of list(v.$children)) {
@@ -173,7 +184,8 @@ export function sweep(
       const r = names.resolve(key);
       if (!r || !isScalar(value)) continue;
       const outcome = ledger.outcome(e, r.name) ?? within;
-      if (outcome === undefined) unaccounted.push({ elementId: here, name: r.name, dialect: r.dialect, value: String(value) });
+      if (outcome === undefined)
+        unaccounted.push({ elementId: here, name: r.name, dialect: r.dialect, value: String(value) });
       features.push({ elementId: here, name: r.name, outcome: outcome ?? 'not-run' });
     }
     for (const x of list((e.extensionElements as ModdleElement | undefined)?.values)) {
@@ -183,7 +195,11 @@ export function sweep(
     for (const child of containedOf(e)) visit(child, here, within);
   };
 
-  visit(definitions, typeof definitions.id === 'string' && definitions.id !== '' ? definitions.id : 'definitions', undefined);
+  visit(
+    definitions,
+    typeof definitions.id === 'string' && definitions.id !== '' ? definitions.id : 'definitions',
+    undefined,
+  );
   return { features, unaccounted };
 }
 

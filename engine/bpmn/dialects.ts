@@ -36,7 +36,8 @@ export class Dialects {
       if (dialect) this.prefixes.set(name.slice('xmlns:'.length), dialect);
     }
     // Files that use the usual prefixes without declaring them on the root still read.
-    for (const d of Object.keys(NAMESPACES) as Dialect[]) if (![...this.prefixes.values()].includes(d) && !this.prefixes.has(d)) this.prefixes.set(d, d);
+    for (const d of Object.keys(NAMESPACES) as Dialect[])
+      if (![...this.prefixes.values()].includes(d) && !this.prefixes.has(d)) this.prefixes.set(d, d);
   }
 
   /** The dialect a qualified name (`camunda:formKey`, `c:in`) belongs to, and its local name. */
@@ -48,11 +49,16 @@ export class Dialects {
   }
 
   /** A vendor attribute's value, from any of `dialects`, with the dialect it came from. */
-  attr(element: ModdleElement, local: string, dialects: readonly Dialect[] = ENGINE_DIALECTS): { dialect: Dialect; value: string } | undefined {
+  attr(
+    element: ModdleElement,
+    local: string,
+    dialects: readonly Dialect[] = ENGINE_DIALECTS,
+  ): { dialect: Dialect; value: string } | undefined {
     const attrs = (element.$attrs ?? {}) as Record<string, unknown>;
     for (const [name, value] of Object.entries(attrs)) {
       const r = this.resolve(name);
-      if (r && r.local === local && dialects.includes(r.dialect) && typeof value === 'string') return { dialect: r.dialect, value };
+      if (r && r.local === local && dialects.includes(r.dialect) && typeof value === 'string')
+        return { dialect: r.dialect, value };
     }
     return undefined;
   }
@@ -67,7 +73,10 @@ export class Dialects {
   }
 
   /** Extension elements of a given dialect (any dialect when omitted), with their local names. */
-  extensions(element: ModdleElement, dialects?: readonly Dialect[]): { dialect: Dialect; local: string; element: ModdleElement }[] {
+  extensions(
+    element: ModdleElement,
+    dialects?: readonly Dialect[],
+  ): { dialect: Dialect; local: string; element: ModdleElement }[] {
     const ext = element.extensionElements as { values?: ModdleElement[] } | undefined;
     return (ext?.values ?? []).flatMap((child) => {
       const r = this.resolve(child.$type);
@@ -106,36 +115,61 @@ export function toFeel(raw: string, language?: string, options: { dueDate?: bool
   const body = value.startsWith('=') ? value.slice(1).trim() : value;
   if (body === '') return { ok: false, reason: 'the expression is empty' };
   if (language && /feel/i.test(language)) return checked(body);
-  if (language && !/juel|javax\.el|expression-language/i.test(language)) return { ok: false, reason: `expressions in "${language}" are not run by Trellis; rewrite it in FEEL` };
+  if (language && !/juel|javax\.el|expression-language/i.test(language))
+    return { ok: false, reason: `expressions in "${language}" are not run by Trellis; rewrite it in FEEL` };
   if (value.startsWith('=')) {
     const relative = options.dueDate && /^(?:now|today)\(\)\s*\+\s*duration\(\s*"(P[0-9YMWDTHS.]+)"\s*\)$/.exec(body);
     // Trellis FEEL has no clock; "from now" becomes a duration the host counts from the task's creation.
-    if (relative) return { ok: true, feel: `"${relative[1]}"`, note: `FEEL "${body}" → "${relative[1]}" (a duration from the task's creation)` };
+    if (relative)
+      return {
+        ok: true,
+        feel: `"${relative[1]}"`,
+        note: `FEEL "${body}" → "${relative[1]}" (a duration from the task's creation)`,
+      };
     return checked(body);
   }
   if (isJuel(value)) {
     const date = options.dueDate ? relativeDate(value) : null;
-    if (date) return { ok: true, feel: date, note: `JUEL "${value}" → FEEL ${date} (a duration from the task's creation)` };
+    if (date)
+      return { ok: true, feel: date, note: `JUEL "${value}" → FEEL ${date} (a duration from the task's creation)` };
     const result = juelToFeel(value);
     if (!result.ok) return { ok: false, reason: result.reason };
     const problem = checkExpression(result.feel);
-    return problem ? { ok: false, reason: `the translation "${result.feel}" is not valid FEEL: ${problem.message}` } : { ok: true, feel: result.feel, note: `JUEL "${value}" → FEEL "${result.feel}"` };
+    return problem
+      ? { ok: false, reason: `the translation "${result.feel}" is not valid FEEL: ${problem.message}` }
+      : { ok: true, feel: result.feel, note: `JUEL "${value}" → FEEL "${result.feel}"` };
   }
   return checked(value);
 }
 
 function checked(feel: string): Translated {
   const problem = checkExpression(feel);
-  return problem ? { ok: false, reason: `"${feel}" is not a FEEL expression Trellis accepts: ${problem.message}` } : { ok: true, feel };
+  return problem
+    ? { ok: false, reason: `"${feel}" is not a FEEL expression Trellis accepts: ${problem.message}` }
+    : { ok: true, feel };
 }
 
 /** Camunda's `${dateTime().plusWeeks(1).toDate()}` idiom, as an ISO 8601 duration literal. */
 function relativeDate(juel: string): string | null {
-  const m = /^[$#]\{\s*dateTime\(\)\s*\.plus(Minutes|Hours|Days|Weeks|Months|Years)\(\s*(\d{1,4})\s*\)\s*(?:\.toDate\(\)\s*)?\}$/.exec(juel);
+  const m =
+    /^[$#]\{\s*dateTime\(\)\s*\.plus(Minutes|Hours|Days|Weeks|Months|Years)\(\s*(\d{1,4})\s*\)\s*(?:\.toDate\(\)\s*)?\}$/.exec(
+      juel,
+    );
   if (!m) return null;
   const n = Number(m[2]);
   const unit = m[1]!;
-  const duration = unit === 'Minutes' ? `PT${n}M` : unit === 'Hours' ? `PT${n}H` : unit === 'Days' ? `P${n}D` : unit === 'Weeks' ? `P${n * 7}D` : unit === 'Months' ? `P${n}M` : `P${n}Y`;
+  const duration =
+    unit === 'Minutes'
+      ? `PT${n}M`
+      : unit === 'Hours'
+        ? `PT${n}H`
+        : unit === 'Days'
+          ? `P${n}D`
+          : unit === 'Weeks'
+            ? `P${n * 7}D`
+            : unit === 'Months'
+              ? `P${n}M`
+              : `P${n}Y`;
   return `"${duration}"`;
 }
 
@@ -143,13 +177,24 @@ function relativeDate(juel: string): string | null {
  * A list-or-expression attribute (candidate groups, candidate users): `a, b` is a list, an
  * expression gives the list at run time. `toItem` maps each literal item (e.g. to a group key).
  */
-export function listOrExpression(raw: string, toItem: (s: string) => string): { list: string[] } | { expression: string } | { error: string } {
+export function listOrExpression(
+  raw: string,
+  toItem: (s: string) => string,
+): { list: string[] } | { expression: string } | { error: string } {
   const value = raw.trim();
   if (value.startsWith('=') || isJuel(value)) {
     const t = toFeel(value);
     return t.ok ? { expression: `=${t.feel}` } : { error: t.reason };
   }
-  const list = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean).map(toItem))];
+  const list = [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(toItem),
+    ),
+  ];
   return list.length > 0 ? { list } : { error: 'the list is empty' };
 }
 

@@ -31,7 +31,10 @@ export interface ExportOptions {
   relayout?: boolean;
 }
 
-export async function exportBpmn(input: ProcessDefinition | ProcessDefinitionInput, options: ExportOptions = {}): Promise<string> {
+export async function exportBpmn(
+  input: ProcessDefinition | ProcessDefinitionInput,
+  options: ExportOptions = {},
+): Promise<string> {
   const definition = processDefinitionSchema.parse(input);
   if (!definition.diagrams?.length || options.relayout) {
     // Lay out the semantic model alone, then write the whole export with that picture.
@@ -60,18 +63,36 @@ class Writer {
   async xml(): Promise<string> {
     const d = this.definition;
     const processId = d.processId ?? d.key;
-    const definitions = this.create('bpmn:Definitions', { id: `Definitions_${processId}`.slice(0, 100), targetNamespace: 'https://trellis.dev/processes', exporter: 'Trellis', exporterVersion: '1' });
-    const main = this.process({ id: processId, name: d.name, elements: d.elements, flows: d.flows, artifacts: d.artifacts, lanes: d.lanes }, true);
-    for (const k of ['key', 'category', 'startForm', 'businessKey'] as const) if (d[k] !== undefined) main.set(`trellis:${k}`, d[k]);
+    const definitions = this.create('bpmn:Definitions', {
+      id: `Definitions_${processId}`.slice(0, 100),
+      targetNamespace: 'https://trellis.dev/processes',
+      exporter: 'Trellis',
+      exporterVersion: '1',
+    });
+    const main = this.process(
+      { id: processId, name: d.name, elements: d.elements, flows: d.flows, artifacts: d.artifacts, lanes: d.lanes },
+      true,
+    );
+    for (const k of ['key', 'category', 'startForm', 'businessKey'] as const)
+      if (d[k] !== undefined) main.set(`trellis:${k}`, d[k]);
     main.set('trellis:version', d.version);
     if (d.startableBy?.groups?.length) main.set('trellis:startableBy', d.startableBy.groups.join(', '));
     if (d.startableBy?.roles?.length) main.set('trellis:startableByRoles', d.startableBy.roles.join(', '));
     if (d.summary?.length) main.set('trellis:summary', d.summary.join(', '));
     if (d.description !== undefined) {
-      main.documentation = [this.create('bpmn:Documentation', { text: typeof d.description === 'string' ? d.description : (d.description.en ?? Object.values(d.description)[0]) })];
+      main.documentation = [
+        this.create('bpmn:Documentation', {
+          text:
+            typeof d.description === 'string' ? d.description : (d.description.en ?? Object.values(d.description)[0]),
+        }),
+      ];
       if (typeof d.description !== 'string') this.translations(main, d.description, 'description');
     }
-    for (const issue of d.importIssues ?? []) this.extend(main, this.create('trellis:ImportIssue', { elementId: issue.elementId, what: issue.what, hint: issue.hint }));
+    for (const issue of d.importIssues ?? [])
+      this.extend(
+        main,
+        this.create('trellis:ImportIssue', { elementId: issue.elementId, what: issue.what, hint: issue.hint }),
+      );
     const pools = (d.pools ?? []).map((p) => this.process(p, false));
     let collaboration: Moddle | undefined;
     if (d.collaboration) {
@@ -98,14 +119,17 @@ class Writer {
     }
     for (const resolve of this.pending) resolve();
     definitions.rootElements = [...this.roots, ...(collaboration ? [collaboration] : []), main, ...pools];
-    definitions.diagrams = (d.diagrams ?? []).map((diagram) => this.diagram(diagram)).filter((x): x is Moddle => x !== null);
+    definitions.diagrams = (d.diagrams ?? [])
+      .map((diagram) => this.diagram(diagram))
+      .filter((x): x is Moddle => x !== null);
     const { xml } = await this.moddle.toXML(definitions, { format: true });
     return xml;
   }
 
   private create(type: string, attrs: Record<string, unknown> = {}): Moddle {
     const element = this.moddle.create(type, attrs);
-    if (typeof attrs.id === 'string' && !type.startsWith('bpmndi:') && type !== 'bpmn:Definitions') this.objects.set(attrs.id, element);
+    if (typeof attrs.id === 'string' && !type.startsWith('bpmndi:') && type !== 'bpmn:Definitions')
+      this.objects.set(attrs.id, element);
     return element;
   }
 
@@ -129,7 +153,8 @@ class Writer {
   }
 
   private translations(element: Moddle, text: Record<string, string>, of: string) {
-    for (const [lang, value] of Object.entries(text)) this.extend(element, this.create('trellis:Translation', { lang, ...(of === 'name' ? {} : { of }), text: value }));
+    for (const [lang, value] of Object.entries(text))
+      this.extend(element, this.create('trellis:Translation', { lang, ...(of === 'name' ? {} : { of }), text: value }));
   }
 
   private common(element: Moddle, e: { name?: LocalizedText; documentation?: string }) {
@@ -142,17 +167,26 @@ class Writer {
   }
 
   private mapping(kind: string, map: Record<string, string> | undefined): Moddle[] {
-    return Object.entries(map ?? {}).map(([target, source]) => this.create('trellis:Mapping', { kind, target, source }));
+    return Object.entries(map ?? {}).map(([target, source]) =>
+      this.create('trellis:Mapping', { kind, target, source }),
+    );
   }
 
   private rootId(prefix: string, name: string): string {
     let id = `${prefix}_${name.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 90);
-    for (let n = 2; this.rootIds.has(id) || this.objects.has(id); n++) id = `${prefix}_${name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80)}_${n}`;
+    for (let n = 2; this.rootIds.has(id) || this.objects.has(id); n++)
+      id = `${prefix}_${name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80)}_${n}`;
     this.rootIds.add(id);
     return id;
   }
 
-  private shared(map: Map<string, Moddle>, type: string, prefix: string, name: string, attrs: (id: string) => Record<string, unknown>): Moddle {
+  private shared(
+    map: Map<string, Moddle>,
+    type: string,
+    prefix: string,
+    name: string,
+    attrs: (id: string) => Record<string, unknown>,
+  ): Moddle {
     let element = map.get(name);
     if (!element) {
       const id = this.rootId(prefix, name);
@@ -183,11 +217,19 @@ class Writer {
 
   // ---- processes ----------------------------------------------------------------------------
 
-  private process(p: Pick<PoolProcess, 'id' | 'name' | 'elements' | 'flows' | 'artifacts' | 'lanes' | 'documentation'>, executable: boolean): Moddle {
+  private process(
+    p: Pick<PoolProcess, 'id' | 'name' | 'elements' | 'flows' | 'artifacts' | 'lanes' | 'documentation'>,
+    executable: boolean,
+  ): Moddle {
     const process = this.create('bpmn:Process', { id: p.id, isExecutable: executable });
     this.common(process, p);
     const io = (p.artifacts ?? []).filter((a) => a.type === 'dataInput' || a.type === 'dataOutput');
-    this.scope(process, p.elements, p.flows, (p.artifacts ?? []).filter((a) => !io.includes(a)));
+    this.scope(
+      process,
+      p.elements,
+      p.flows,
+      (p.artifacts ?? []).filter((a) => !io.includes(a)),
+    );
     if (io.length > 0) process.ioSpecification = this.ioSpecification(p.id, io);
     if (p.lanes?.length) process.laneSets = [this.laneSet(`LaneSet_${p.id}`, p.lanes)];
     return process;
@@ -197,10 +239,18 @@ class Writer {
     const flowElements: Moddle[] = elements.map((e) => this.element(e));
     for (const f of flows) flowElements.push(this.flow(f));
     // Data objects and stores are flow elements in BPMN; notes, links and groups are artifacts.
-    const isData = (a: Artifact) => a.type === 'dataObject' || a.type === 'dataObjectReference' || a.type === 'dataStoreReference' || a.type === 'dataInput' || a.type === 'dataOutput';
+    const isData = (a: Artifact) =>
+      a.type === 'dataObject' ||
+      a.type === 'dataObjectReference' ||
+      a.type === 'dataStoreReference' ||
+      a.type === 'dataInput' ||
+      a.type === 'dataOutput';
     flowElements.push(...this.artifacts(artifacts.filter(isData), container));
     container.flowElements = flowElements;
-    const rest = this.artifacts(artifacts.filter((a) => !isData(a)), container);
+    const rest = this.artifacts(
+      artifacts.filter((a) => !isData(a)),
+      container,
+    );
     if (rest.length > 0) container.artifacts = rest;
   }
 
@@ -208,7 +258,13 @@ class Writer {
   private ioSpecification(processId: string, io: Artifact[]): Moddle {
     const make = (a: Artifact) => {
       if (a.type !== 'dataInput' && a.type !== 'dataOutput') throw new Error(`not process data: ${a.type}`);
-      return this.named(this.create(a.type === 'dataInput' ? 'bpmn:DataInput' : 'bpmn:DataOutput', { id: a.id, ...(a.isCollection ? { isCollection: true } : {}) }), a.name);
+      return this.named(
+        this.create(a.type === 'dataInput' ? 'bpmn:DataInput' : 'bpmn:DataOutput', {
+          id: a.id,
+          ...(a.isCollection ? { isCollection: true } : {}),
+        }),
+        a.name,
+      );
     };
     const dataInputs = io.filter((a) => a.type === 'dataInput').map(make);
     const dataOutputs = io.filter((a) => a.type === 'dataOutput').map(make);
@@ -258,7 +314,10 @@ class Writer {
           out.push(this.create('bpmn:TextAnnotation', { id: a.id, ...(a.text !== undefined ? { text: a.text } : {}) }));
           break;
         case 'association': {
-          const association = this.create('bpmn:Association', { id: a.id, ...(a.direction ? { associationDirection: a.direction } : {}) });
+          const association = this.create('bpmn:Association', {
+            id: a.id,
+            ...(a.direction ? { associationDirection: a.direction } : {}),
+          });
           this.later(() => {
             association.sourceRef = this.objects.get(a.source);
             association.targetRef = this.objects.get(a.target);
@@ -271,14 +330,21 @@ class Writer {
           if (a.name !== undefined) {
             const text = typeof a.name === 'string' ? a.name : (a.name.en ?? Object.values(a.name)[0] ?? '');
             const value = this.moddle.create('bpmn:CategoryValue', { id: `${a.id}_value`.slice(0, 100), value: text });
-            this.roots.push(this.moddle.create('bpmn:Category', { id: `${a.id}_category`.slice(0, 100), categoryValue: [value] }));
+            this.roots.push(
+              this.moddle.create('bpmn:Category', { id: `${a.id}_category`.slice(0, 100), categoryValue: [value] }),
+            );
             group.categoryValueRef = value;
           }
           out.push(group);
           break;
         }
         case 'dataObject':
-          out.push(this.named(this.create('bpmn:DataObject', { id: a.id, ...(a.isCollection ? { isCollection: true } : {}) }), a.name));
+          out.push(
+            this.named(
+              this.create('bpmn:DataObject', { id: a.id, ...(a.isCollection ? { isCollection: true } : {}) }),
+              a.name,
+            ),
+          );
           break;
         case 'dataObjectReference': {
           const ref = this.named(this.create('bpmn:DataObjectReference', { id: a.id }), a.name);
@@ -298,11 +364,18 @@ class Writer {
             const data = this.objects.get(a.data);
             if (!activity || !data) return;
             if (a.direction === 'input') {
-              const property = this.moddle.create('bpmn:Property', { id: `${a.id}_target`.slice(0, 100), name: '__targetRef_placeholder' });
+              const property = this.moddle.create('bpmn:Property', {
+                id: `${a.id}_target`.slice(0, 100),
+                name: '__targetRef_placeholder',
+              });
               (activity.properties ??= []).push(property);
-              (activity.dataInputAssociations ??= []).push(this.create('bpmn:DataInputAssociation', { id: a.id, sourceRef: [data], targetRef: property }));
+              (activity.dataInputAssociations ??= []).push(
+                this.create('bpmn:DataInputAssociation', { id: a.id, sourceRef: [data], targetRef: property }),
+              );
             } else {
-              (activity.dataOutputAssociations ??= []).push(this.create('bpmn:DataOutputAssociation', { id: a.id, targetRef: data }));
+              (activity.dataOutputAssociations ??= []).push(
+                this.create('bpmn:DataOutputAssociation', { id: a.id, targetRef: data }),
+              );
             }
           });
           break;
@@ -327,7 +400,10 @@ class Writer {
   }
 
   startEvent(e: Extract<Element, { type: 'startEvent' }>): Moddle {
-    const element = this.create('bpmn:StartEvent', { id: e.id, ...(e.interrupting === false ? { isInterrupting: false } : {}) });
+    const element = this.create('bpmn:StartEvent', {
+      id: e.id,
+      ...(e.interrupting === false ? { isInterrupting: false } : {}),
+    });
     if (e.event) element.eventDefinitions = [this.eventDefinition(e.event)];
     return element;
   }
@@ -347,11 +423,18 @@ class Writer {
   }
 
   intermediateThrowEvent(e: Extract<Element, { type: 'intermediateThrowEvent' }>): Moddle {
-    return this.create('bpmn:IntermediateThrowEvent', { id: e.id, ...(e.event ? { eventDefinitions: [this.eventDefinition(e.event)] } : {}) });
+    return this.create('bpmn:IntermediateThrowEvent', {
+      id: e.id,
+      ...(e.event ? { eventDefinitions: [this.eventDefinition(e.event)] } : {}),
+    });
   }
 
   boundaryEvent(e: Extract<Element, { type: 'boundaryEvent' }>): Moddle {
-    const element = this.create('bpmn:BoundaryEvent', { id: e.id, ...(e.cancelActivity === false ? { cancelActivity: false } : {}), ...(e.event ? { eventDefinitions: [this.eventDefinition(e.event)] } : {}) });
+    const element = this.create('bpmn:BoundaryEvent', {
+      id: e.id,
+      ...(e.cancelActivity === false ? { cancelActivity: false } : {}),
+      ...(e.event ? { eventDefinitions: [this.eventDefinition(e.event)] } : {}),
+    });
     this.later(() => {
       const host = this.objects.get(e.attachedTo);
       element.attachedToRef = host;
@@ -360,7 +443,14 @@ class Writer {
     return element;
   }
 
-  private eventDefinition(event: NonNullable<Extract<Element, { type: 'boundaryEvent' | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' }>['event']>): Moddle {
+  private eventDefinition(
+    event: NonNullable<
+      Extract<
+        Element,
+        { type: 'boundaryEvent' | 'startEvent' | 'endEvent' | 'intermediateCatchEvent' | 'intermediateThrowEvent' }
+      >['event']
+    >,
+  ): Moddle {
     switch (event.kind) {
       case 'timer': {
         const timer = this.create('bpmn:TimerEventDefinition', {});
@@ -376,16 +466,35 @@ class Writer {
         return definition;
       }
       case 'signal': {
-        const definition = this.create('bpmn:SignalEventDefinition', { signalRef: this.shared(this.signals, 'bpmn:Signal', 'Signal', event.name, () => ({ name: event.name })) });
+        const definition = this.create('bpmn:SignalEventDefinition', {
+          signalRef: this.shared(this.signals, 'bpmn:Signal', 'Signal', event.name, () => ({ name: event.name })),
+        });
         if ('sendableBy' in event) setSendableBy(definition, event.sendableBy);
         return definition;
       }
       case 'error':
-        return this.create('bpmn:ErrorEventDefinition', event.code === undefined ? {} : { errorRef: this.shared(this.errors, 'bpmn:Error', 'Error', event.code, () => ({ name: event.code, errorCode: event.code })) });
+        return this.create(
+          'bpmn:ErrorEventDefinition',
+          event.code === undefined
+            ? {}
+            : {
+                errorRef: this.shared(this.errors, 'bpmn:Error', 'Error', event.code, () => ({
+                  name: event.code,
+                  errorCode: event.code,
+                })),
+              },
+        );
       case 'escalation':
         return this.create(
           'bpmn:EscalationEventDefinition',
-          event.code === undefined ? {} : { escalationRef: this.shared(this.escalations, 'bpmn:Escalation', 'Escalation', event.code, () => ({ name: event.code, escalationCode: event.code })) },
+          event.code === undefined
+            ? {}
+            : {
+                escalationRef: this.shared(this.escalations, 'bpmn:Escalation', 'Escalation', event.code, () => ({
+                  name: event.code,
+                  escalationCode: event.code,
+                })),
+              },
         );
       case 'link':
         return this.create('bpmn:LinkEventDefinition', { name: event.name });
@@ -399,14 +508,24 @@ class Writer {
   userTask(e: Extract<Element, { type: 'userTask' }>): Moddle {
     const element = this.create('bpmn:UserTask', { id: e.id });
     if (e.formKey !== undefined) element.set('trellis:formKey', e.formKey);
-    if (e.candidateGroups !== undefined) element.set('trellis:candidateGroups', Array.isArray(e.candidateGroups) ? e.candidateGroups.join(', ') : e.candidateGroups);
+    if (e.candidateGroups !== undefined)
+      element.set(
+        'trellis:candidateGroups',
+        Array.isArray(e.candidateGroups) ? e.candidateGroups.join(', ') : e.candidateGroups,
+      );
     if (e.candidateRole !== 'member') element.set('trellis:candidateRole', e.candidateRole);
-    if (e.candidateUsers !== undefined) element.set('trellis:candidateUsers', Array.isArray(e.candidateUsers) ? e.candidateUsers.join(', ') : e.candidateUsers);
+    if (e.candidateUsers !== undefined)
+      element.set(
+        'trellis:candidateUsers',
+        Array.isArray(e.candidateUsers) ? e.candidateUsers.join(', ') : e.candidateUsers,
+      );
     if (e.assignee !== undefined) element.set('trellis:assignee', e.assignee);
     if (e.dueDate !== undefined) element.set('trellis:dueDate', e.dueDate);
     if (e.priority !== undefined) element.set('trellis:priority', String(e.priority));
-    if (e.separationOfDuties?.notInitiator !== undefined) element.set('trellis:notInitiator', e.separationOfDuties.notInitiator);
-    if (e.separationOfDuties?.notCompletedBy !== undefined) element.set('trellis:notCompletedBy', e.separationOfDuties.notCompletedBy.join(', '));
+    if (e.separationOfDuties?.notInitiator !== undefined)
+      element.set('trellis:notInitiator', e.separationOfDuties.notInitiator);
+    if (e.separationOfDuties?.notCompletedBy !== undefined)
+      element.set('trellis:notCompletedBy', e.separationOfDuties.notCompletedBy.join(', '));
     this.taskMappings(element, e);
     this.loop(element, e.multiInstance);
     return element;
@@ -416,7 +535,9 @@ class Writer {
     const element = this.create('bpmn:ServiceTask', { id: e.id });
     if (e.taskType !== undefined) element.set('trellis:taskType', e.taskType);
     if (e.retries !== undefined) element.set('trellis:retries', e.retries);
-    const settings = Object.entries(e.settings ?? {}).map(([name, value]) => this.create('trellis:Setting', { name, value }));
+    const settings = Object.entries(e.settings ?? {}).map(([name, value]) =>
+      this.create('trellis:Setting', { name, value }),
+    );
     const values = [...settings, ...this.mapping('input', e.inputs), ...this.mapping('set', e.set)];
     if (values.length > 0) this.extend(element, ...values);
     this.loop(element, e.multiInstance);
@@ -487,7 +608,10 @@ class Writer {
   }
 
   subProcess(e: Extract<Element, { type: 'subProcess' }>): Moddle {
-    const element = this.create('bpmn:SubProcess', { id: e.id, ...(e.triggeredByEvent ? { triggeredByEvent: true } : {}) });
+    const element = this.create('bpmn:SubProcess', {
+      id: e.id,
+      ...(e.triggeredByEvent ? { triggeredByEvent: true } : {}),
+    });
     this.scope(element, e.elements, e.flows, e.artifacts ?? []);
     this.loop(element, e.multiInstance);
     return element;
@@ -495,7 +619,9 @@ class Writer {
 
   private loop(element: Moddle, mi: MultiInstance | undefined) {
     if (!mi) return;
-    const loop = this.create('bpmn:MultiInstanceLoopCharacteristics', { ...(mi.sequential ? { isSequential: true } : {}) });
+    const loop = this.create('bpmn:MultiInstanceLoopCharacteristics', {
+      ...(mi.sequential ? { isSequential: true } : {}),
+    });
     if (mi.collection !== undefined) loop.set('trellis:collection', mi.collection);
     if (mi.cardinality !== undefined) loop.loopCardinality = this.expression(mi.cardinality);
     if (mi.elementVariable !== 'item') loop.set('trellis:elementVariable', mi.elementVariable);
@@ -519,12 +645,17 @@ class Writer {
   private diagram(d: Diagram): Moddle | null {
     const owner = this.objects.get(d.plane);
     if (!owner) return null;
-    const bounds = (b: { x: number; y: number; width: number; height: number }) => this.moddle.create('dc:Bounds', { x: b.x, y: b.y, width: b.width, height: b.height });
+    const bounds = (b: { x: number; y: number; width: number; height: number }) =>
+      this.moddle.create('dc:Bounds', { x: b.x, y: b.y, width: b.width, height: b.height });
     const planeElement: Moddle[] = [];
     for (const [id, s] of Object.entries(d.shapes)) {
       const element = this.objects.get(id);
       if (!element) continue;
-      const shape = this.moddle.create('bpmndi:BPMNShape', { id: this.diId(id), bpmnElement: element, bounds: bounds(s) });
+      const shape = this.moddle.create('bpmndi:BPMNShape', {
+        id: this.diId(id),
+        bpmnElement: element,
+        bounds: bounds(s),
+      });
       if (s.isExpanded !== undefined) shape.isExpanded = s.isExpanded;
       if (s.isHorizontal !== undefined) shape.isHorizontal = s.isHorizontal;
       if (s.isMarkerVisible !== undefined) shape.isMarkerVisible = s.isMarkerVisible;
@@ -534,11 +665,19 @@ class Writer {
     for (const [id, edgeDi] of Object.entries(d.edges)) {
       const element = this.objects.get(id);
       if (!element) continue;
-      const edge = this.moddle.create('bpmndi:BPMNEdge', { id: this.diId(id), bpmnElement: element, waypoint: edgeDi.waypoints.map(([x, y]) => this.moddle.create('dc:Point', { x, y })) });
+      const edge = this.moddle.create('bpmndi:BPMNEdge', {
+        id: this.diId(id),
+        bpmnElement: element,
+        waypoint: edgeDi.waypoints.map(([x, y]) => this.moddle.create('dc:Point', { x, y })),
+      });
       if (edgeDi.label) edge.label = this.moddle.create('bpmndi:BPMNLabel', { bounds: bounds(edgeDi.label) });
       planeElement.push(edge);
     }
-    const plane = this.moddle.create('bpmndi:BPMNPlane', { id: `BPMNPlane_${d.plane}`.slice(0, 100), bpmnElement: owner, planeElement });
+    const plane = this.moddle.create('bpmndi:BPMNPlane', {
+      id: `BPMNPlane_${d.plane}`.slice(0, 100),
+      bpmnElement: owner,
+      planeElement,
+    });
     return this.moddle.create('bpmndi:BPMNDiagram', { id: `BPMNDiagram_${d.plane}`.slice(0, 100), plane });
   }
 }

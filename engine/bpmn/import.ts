@@ -22,7 +22,16 @@ import { checkExpression } from '../expressions/feel';
 import { toKey } from '../model/keys';
 import { canonicalDefinition } from '../model/canonical';
 import { Ledger, sweep, VendorNames, type AccountedFeature, type Unaccounted, type VendorDialect } from './accounting';
-import { children, Dialects, ENGINE_DIALECTS, listOrExpression, literalOrExpression, text, toFeel, type Dialect } from './dialects';
+import {
+  children,
+  Dialects,
+  ENGINE_DIALECTS,
+  listOrExpression,
+  literalOrExpression,
+  text,
+  toFeel,
+  type Dialect,
+} from './dialects';
 import { inventory, readBpmn, type ModdleElement } from './read';
 import type { XmlLimits } from './safe-xml';
 
@@ -65,7 +74,12 @@ export class BpmnImportError extends Error {
 type Json = Record<string, unknown>;
 /** A comma-separated trellis attribute as a list: "accounting, sales" → ["accounting", "sales"]. */
 function textList(element: ModdleElement, attr: string): string[] {
-  return text(element, attr)?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  return (
+    text(element, attr)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? []
+  );
 }
 
 /**
@@ -104,7 +118,11 @@ class RecordingDialects extends Dialects {
     super(definitions);
   }
 
-  override attr(element: ModdleElement, local: string, dialects: readonly Dialect[] = ENGINE_DIALECTS): { dialect: Dialect; value: string } | undefined {
+  override attr(
+    element: ModdleElement,
+    local: string,
+    dialects: readonly Dialect[] = ENGINE_DIALECTS,
+  ): { dialect: Dialect; value: string } | undefined {
     const found = super.attr(element, local, dialects);
     if (found && found.dialect !== 'trellis') this.ledger.attribute(element, `${found.dialect}:${local}`, 'translated');
     return found;
@@ -146,33 +164,72 @@ class Importer {
     const collaboration = roots.find((r) => r.$type === 'bpmn:Collaboration');
     const participants = list(collaboration?.participants);
     for (const r of roots) {
-      if (!['bpmn:Process', 'bpmn:Collaboration', 'bpmn:Message', 'bpmn:Signal', 'bpmn:Error', 'bpmn:Escalation', 'bpmn:DataStore', 'bpmn:ItemDefinition', 'bpmn:Category', 'bpmn:Interface', 'bpmn:Resource', 'bpmn:EndPoint', 'bpmn:CorrelationProperty'].includes(r.$type)) {
-        this.unsupport(r.id ?? r.$type, `${r.$type.slice(5)} "${r.id ?? ''}" is not imported`, 'Trellis imports processes, collaborations and their events; model this part inside a process.', false);
+      if (
+        ![
+          'bpmn:Process',
+          'bpmn:Collaboration',
+          'bpmn:Message',
+          'bpmn:Signal',
+          'bpmn:Error',
+          'bpmn:Escalation',
+          'bpmn:DataStore',
+          'bpmn:ItemDefinition',
+          'bpmn:Category',
+          'bpmn:Interface',
+          'bpmn:Resource',
+          'bpmn:EndPoint',
+          'bpmn:CorrelationProperty',
+        ].includes(r.$type)
+      ) {
+        this.unsupport(
+          r.id ?? r.$type,
+          `${r.$type.slice(5)} "${r.id ?? ''}" is not imported`,
+          'Trellis imports processes, collaborations and their events; model this part inside a process.',
+          false,
+        );
         this.ledger.subtree(r, 'not-run');
       } else if (r.$type !== 'bpmn:Process') this.vendorCommon(r, r.id ?? r.$type);
     }
-    this.vendorCommon(this.definitions, typeof this.definitions.id === 'string' && this.definitions.id !== '' ? this.definitions.id : 'definitions');
-    if (processes.length === 0) throw new BpmnImportError('The file has no process: a BPMN file for Trellis needs at least one <process>.');
+    this.vendorCommon(
+      this.definitions,
+      typeof this.definitions.id === 'string' && this.definitions.id !== '' ? this.definitions.id : 'definitions',
+    );
+    if (processes.length === 0)
+      throw new BpmnImportError('The file has no process: a BPMN file for Trellis needs at least one <process>.');
 
     const main = this.pickMain(processes, participants, options.processId);
     const elementsOf = (p: ModdleElement) => list(p.flowElements).length;
     const definition: Json = {};
 
     // The main process first, recording issues; the other pools for the picture only.
-    this.mainStart = list(main.flowElements).find((e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0);
+    this.mainStart = list(main.flowElements).find(
+      (e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0,
+    );
     this.initiatorVariable = this.initiator();
     this.vendorCommon(main, this.id(main));
     // Issues an earlier import recorded (carried by its export) come first: the scope reads them, e.g. a
     // flow whose condition was not translated keeps no condition rather than getting one by default.
     for (const ext of this.dialects.extensions(main, ['trellis']).filter((x) => /^importIssue$/i.test(x.local))) {
-      this.unsupport(text(ext.element, 'elementId') ?? processIdOf(main), text(ext.element, 'what') ?? 'unsupported', text(ext.element, 'hint') ?? '');
+      this.unsupport(
+        text(ext.element, 'elementId') ?? processIdOf(main),
+        text(ext.element, 'what') ?? 'unsupported',
+        text(ext.element, 'hint') ?? '',
+      );
     }
     const mainScope = this.scope(main);
     this.recording = false;
-    const pools = processes.filter((p) => p !== main).map((p) => {
-      this.vendorCommon(p, this.id(p));
-      return { id: this.id(p), ...optional('name', this.name(p)), ...optional('documentation', docs(p)), ...this.scope(p), ...optional('lanes', this.lanes(p)) };
-    });
+    const pools = processes
+      .filter((p) => p !== main)
+      .map((p) => {
+        this.vendorCommon(p, this.id(p));
+        return {
+          id: this.id(p),
+          ...optional('name', this.name(p)),
+          ...optional('documentation', docs(p)),
+          ...this.scope(p),
+          ...optional('lanes', this.lanes(p)),
+        };
+      });
     this.recording = true;
 
     const participant = participants.find((p) => (p.processRef as ModdleElement | undefined) === main);
@@ -196,7 +253,10 @@ class Importer {
     const [startGroups, startRoles] = [textList(main, 'startableBy'), textList(main, 'startableByRoles')];
     if (startGroups.length > 0 || startRoles.length > 0) {
       // An unknown role is refused by the schema below, naming startableBy.roles.
-      definition.startableBy = { ...(startGroups.length > 0 ? { groups: startGroups } : {}), ...(startRoles.length > 0 ? { roles: startRoles as StartableBy['roles'] } : {}) };
+      definition.startableBy = {
+        ...(startGroups.length > 0 ? { groups: startGroups } : {}),
+        ...(startRoles.length > 0 ? { roles: startRoles as StartableBy['roles'] } : {}),
+      };
     } else {
       const starters = this.starterGroups(main);
       if (starters) definition.startableBy = { groups: starters };
@@ -204,7 +264,9 @@ class Importer {
     const processId = this.id(main);
     if (processId !== key) definition.processId = processId;
     if (!definition.startForm) {
-      const start = list(main.flowElements).find((e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0);
+      const start = list(main.flowElements).find(
+        (e) => e.$type === 'bpmn:StartEvent' && list(e.eventDefinitions).length === 0,
+      );
       const form = start ? this.formKey(start) : undefined;
       if (form) definition.startForm = form;
     }
@@ -227,22 +289,42 @@ class Importer {
     const parsed = processDefinitionSchema.safeParse(definition);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new BpmnImportError(`The imported process does not fit the definition format at ${issue.path.join('.')}: ${issue.message}.`);
+      throw new BpmnImportError(
+        `The imported process does not fit the definition format at ${issue.path.join('.')}: ${issue.message}.`,
+      );
     }
     return {
       definition: canonicalDefinition(parsed.data),
-      report: { elements: inventory(this.definitions), translated: this.translated, unsupported: this.unsupported, extensions: features },
-      processes: processes.map((p) => ({ id: this.id(p), ...optional('name', typeof p.name === 'string' ? p.name : undefined), executable: p.isExecutable === true })),
+      report: {
+        elements: inventory(this.definitions),
+        translated: this.translated,
+        unsupported: this.unsupported,
+        extensions: features,
+      },
+      processes: processes.map((p) => ({
+        id: this.id(p),
+        ...optional('name', typeof p.name === 'string' ? p.name : undefined),
+        executable: p.isExecutable === true,
+      })),
     };
   }
 
-  private pickMain(processes: ModdleElement[], participants: ModdleElement[], wanted: string | undefined): ModdleElement {
+  private pickMain(
+    processes: ModdleElement[],
+    participants: ModdleElement[],
+    wanted: string | undefined,
+  ): ModdleElement {
     if (wanted) {
       const found = processes.find((p) => p.id === wanted || this.id(p) === wanted);
-      if (!found) throw new BpmnImportError(`The file has no process "${wanted}"; it has ${processes.map((p) => `"${p.id}"`).join(', ')}.`);
+      if (!found)
+        throw new BpmnImportError(
+          `The file has no process "${wanted}"; it has ${processes.map((p) => `"${p.id}"`).join(', ')}.`,
+        );
       return found;
     }
-    const pooled = participants.map((p) => p.processRef as ModdleElement | undefined).filter((p): p is ModdleElement => !!p);
+    const pooled = participants
+      .map((p) => p.processRef as ModdleElement | undefined)
+      .filter((p): p is ModdleElement => !!p);
     return (
       pooled.find((p) => p.isExecutable === true) ??
       processes.find((p) => p.isExecutable === true) ??
@@ -271,7 +353,10 @@ class Importer {
     while (this.usedIds.has(id)) id = `${id.slice(0, 95)}_${++this.generated}`;
     this.usedIds.add(id);
     this.renamed.set(original, id);
-    this.translated.push({ elementId: id, what: `id "${original}" renamed "${id}" (ids hold letters, digits, "_" and "-")` });
+    this.translated.push({
+      elementId: id,
+      what: `id "${original}" renamed "${id}" (ids hold letters, digits, "_" and "-")`,
+    });
     return id;
   }
 
@@ -286,7 +371,8 @@ class Importer {
   /** A reference's id (the element may be a moddle object or, when unresolved, a string). */
   private ref(target: unknown): string | undefined {
     if (!target) return undefined;
-    if (typeof target === 'string') return ID.test(target) ? target : (this.renamed.get(target) ?? this.id({ $type: 'bpmn:Ref', id: target }));
+    if (typeof target === 'string')
+      return ID.test(target) ? target : (this.renamed.get(target) ?? this.id({ $type: 'bpmn:Ref', id: target }));
     return this.id(target as ModdleElement);
   }
 
@@ -296,8 +382,12 @@ class Importer {
       .extensions(element, ['trellis'])
       .filter((e) => e.local === 'Translation' || e.local === 'translation')
       .map((e) => e.element)
-      .filter((t) => (text(t, 'of') ?? 'name') === of && typeof t.lang === 'string' && typeof t.text === 'string' && t.text !== '');
-    if (translations.length > 0) return Object.fromEntries(translations.map((t) => [t.lang as string, clip(t.text as string, 500)]));
+      .filter(
+        (t) =>
+          (text(t, 'of') ?? 'name') === of && typeof t.lang === 'string' && typeof t.text === 'string' && t.text !== '',
+      );
+    if (translations.length > 0)
+      return Object.fromEntries(translations.map((t) => [t.lang as string, clip(t.text as string, 500)]));
     const raw = of === 'name' ? element.name : undefined;
     if (typeof raw !== 'string' || raw.trim() === '') return undefined;
     if (raw.length > 500) this.note(this.id(element), `name shortened to 500 characters`);
@@ -333,9 +423,18 @@ class Importer {
         const flow = this.flow(e);
         // BPMN: a flow leaving an inclusive gateway without a condition is always taken.
         const source = e.sourceRef as ModdleElement | undefined;
-        if (source && inclusive.has(source) && flow.condition === undefined && source.default !== e && !this.hasIssue(flow.id as string)) {
+        if (
+          source &&
+          inclusive.has(source) &&
+          flow.condition === undefined &&
+          source.default !== e &&
+          !this.hasIssue(flow.id as string)
+        ) {
           flow.condition = 'true';
-          this.note(flow.id as string, 'a flow leaving an inclusive gateway without a condition is always taken: condition "true"');
+          this.note(
+            flow.id as string,
+            'a flow leaving an inclusive gateway without a condition is always taken: condition "true"',
+          );
         }
         flows.push(flow);
         continue;
@@ -354,11 +453,20 @@ class Importer {
       if (artifact) artifacts.push(artifact);
     }
     // A process's inputs and outputs are drawn (data input and output shapes): kept with the picture.
-    const io = container.$type === 'bpmn:Process' ? (container.ioSpecification as ModdleElement | undefined) : undefined;
-    for (const [kind, entries] of [['dataInput', io?.dataInputs], ['dataOutput', io?.dataOutputs]] as const) {
+    const io =
+      container.$type === 'bpmn:Process' ? (container.ioSpecification as ModdleElement | undefined) : undefined;
+    for (const [kind, entries] of [
+      ['dataInput', io?.dataInputs],
+      ['dataOutput', io?.dataOutputs],
+    ] as const) {
       for (const d of list(entries)) {
         const name = this.name(d);
-        artifacts.push({ id: this.id(d), type: kind, ...(name ? { name } : {}), ...(d.isCollection === true ? { isCollection: true } : {}) });
+        artifacts.push({
+          id: this.id(d),
+          type: kind,
+          ...(name ? { name } : {}),
+          ...(d.isCollection === true ? { isCollection: true } : {}),
+        });
       }
     }
     this.otherwiseFlows(elements, flows);
@@ -384,7 +492,9 @@ class Importer {
       this.note(
         flow.id as string,
         `a flow without a condition leaving exclusive gateway "${g.id as string}" is its default flow, taken when no condition holds` +
-          (later.length > 0 ? ` (the file lists ${later.join(', ')} after it, which Camunda 7 and Flowable would then not try; Trellis tries every condition first)` : ''),
+          (later.length > 0
+            ? ` (the file lists ${later.join(', ')} after it, which Camunda 7 and Flowable would then not try; Trellis tries every condition first)`
+            : ''),
       );
     }
   }
@@ -402,8 +512,10 @@ class Importer {
       const language = text(condition, 'language') ?? this.expressionLanguage();
       // A condition written in FEEL (its language, or Camunda 8's `=`) is kept as written even when it does not parse (a designer's
       // typo): the validator names the error, and nothing typed is lost. Other languages translate.
-      const written = (language && /feel/i.test(language)) || body.trim().startsWith('=') ? body.trim().replace(/^=/, '').trim() : '';
-      const feel = written && checkExpression(written) ? written : this.expression(out.id as string, 'condition', body, language);
+      const written =
+        (language && /feel/i.test(language)) || body.trim().startsWith('=') ? body.trim().replace(/^=/, '').trim() : '';
+      const feel =
+        written && checkExpression(written) ? written : this.expression(out.id as string, 'condition', body, language);
       if (feel !== undefined) out.condition = feel;
     }
     return out;
@@ -418,17 +530,29 @@ class Importer {
    * element keeps no expression and the import records an issue (it is never run as it was), and
    * `failed` marks the vendor feature it came from as not run.
    */
-  private expression(elementId: string, what: string, raw: string, language?: string, failed?: () => void): string | undefined {
+  private expression(
+    elementId: string,
+    what: string,
+    raw: string,
+    language?: string,
+    failed?: () => void,
+  ): string | undefined {
     if (raw.trim() === '') {
       failed?.();
       return undefined;
     }
-    const t = toFeel(raw, language && !/XPath/i.test(language) ? language : undefined, { dueDate: what === 'due date' });
+    const t = toFeel(raw, language && !/XPath/i.test(language) ? language : undefined, {
+      dueDate: what === 'due date',
+    });
     if (t.ok) {
       if (t.note) this.note(elementId, `${what}: ${t.note}`);
       return t.feel;
     }
-    this.unsupport(elementId, `The ${what} "${clip(raw, 200)}" was not translated: ${t.reason}.`, `Write the ${what} in FEEL.`);
+    this.unsupport(
+      elementId,
+      `The ${what} "${clip(raw, 200)}" was not translated: ${t.reason}.`,
+      `Write the ${what} in FEEL.`,
+    );
     failed?.();
     return undefined;
   }
@@ -436,7 +560,11 @@ class Importer {
   private element(e: ModdleElement): Json | null {
     const translate = ELEMENTS[e.$type];
     if (!translate) {
-      this.unsupport(this.id(e), `${e.$type.slice(5)} "${e.id}" is not supported`, 'Replace it with an element Trellis runs (see engine/model/README.md).');
+      this.unsupport(
+        this.id(e),
+        `${e.$type.slice(5)} "${e.id}" is not supported`,
+        'Replace it with an element Trellis runs (see engine/model/README.md).',
+      );
       this.ledger.subtree(e, 'not-run');
       return null;
     }
@@ -447,12 +575,17 @@ class Importer {
     if (documentation) out.documentation = documentation;
     translate.call(this, e, out);
     this.vendorCommon(e, out.id as string);
-    const where = 'Trellis maps variables only on service, script, user and business rule tasks (and call activities, with their own mappings): move the mapping there.';
+    const where =
+      'Trellis maps variables only on service, script, user and business rule tasks (and call activities, with their own mappings): move the mapping there.';
     if (!MAPPED.camunda.has(out.type as string)) {
       const inputOutput = this.dialects.extension(e, 'inputOutput', ['camunda']);
       if (inputOutput) this.ledger.element(inputOutput, 'not-run', []);
       for (const p of children(inputOutput ?? { $type: 'x' })) {
-        this.unsupport(out.id as string, `The ${p.local} "${text(p.element, 'name') ?? ''}" maps variables on a ${out.type as string}`, where);
+        this.unsupport(
+          out.id as string,
+          `The ${p.local} "${text(p.element, 'name') ?? ''}" maps variables on a ${out.type as string}`,
+          where,
+        );
         this.ledger.element(p.element, 'not-run');
       }
     }
@@ -460,7 +593,11 @@ class Importer {
       const io = this.dialects.extension(e, 'ioMapping', ['zeebe']);
       if (io) this.ledger.element(io, 'not-run', []);
       for (const c of children(io ?? { $type: 'x' })) {
-        this.unsupport(out.id as string, `The ${c.local} mapping of "${text(c.element, 'target') ?? ''}" maps variables on a ${out.type as string}`, where);
+        this.unsupport(
+          out.id as string,
+          `The ${c.local} mapping of "${text(c.element, 'target') ?? ''}" maps variables on a ${out.type as string}`,
+          where,
+        );
         this.ledger.element(c.element, 'not-run');
       }
     }
@@ -498,16 +635,26 @@ class Importer {
     }
     for (const ext of this.dialects.extensions(e, ['zeebe', 'camunda', 'flowable', 'activiti'])) {
       if (ext.local === 'properties') {
-        const names = children(ext.element).map((p) => text(p.element, 'name')).filter((n): n is string => !!n);
+        const names = children(ext.element)
+          .map((p) => text(p.element, 'name'))
+          .filter((n): n is string => !!n);
         this.ledger.element(ext.element, 'ignored');
-        this.note(id, `${ext.dialect}:properties ${names.map((n) => `"${clip(n, 60)}"`).join(', ')} ignored (properties inform tools; they do not run)`);
+        this.note(
+          id,
+          `${ext.dialect}:properties ${names.map((n) => `"${clip(n, 60)}"`).join(', ')} ignored (properties inform tools; they do not run)`,
+        );
       } else if (ext.local === 'versionTag' || ext.local === 'failedJobRetryTimeCycle') {
         this.ledger.element(ext.element, 'ignored');
         this.note(id, `${ext.dialect}:${ext.local} ignored (${IGNORED[ext.local]})`);
       } else if (ext.dialect === 'zeebe' && ext.local === 'userTaskForm' && e.$type === 'bpmn:Process') {
         // Camunda 8 keeps embedded forms on the process; its user tasks name them by id.
         this.ledger.element(ext.element, 'not-run');
-        this.unsupport(id, `An embedded Camunda form (zeebe:userTaskForm "${text(ext.element, 'id') ?? ''}")`, 'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.', false);
+        this.unsupport(
+          id,
+          `An embedded Camunda form (zeebe:userTaskForm "${text(ext.element, 'id') ?? ''}")`,
+          'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.',
+          false,
+        );
       }
     }
   }
@@ -522,9 +669,21 @@ class Importer {
       for (const listener of containers ? children(ext.element).map((c) => c.element) : [ext.element]) {
         const script = children(listener).find((c) => c.local === 'script')?.element;
         const attr = (name: string) => text(listener, name) || undefined;
-        const how = attr('class') ?? attr('delegateExpression') ?? attr('expression') ?? (script ? `a ${text(script, 'scriptFormat') ?? ''} script` : attr('type') ? `job type "${attr('type')!}"` : 'code it names nowhere');
+        const how =
+          attr('class') ??
+          attr('delegateExpression') ??
+          attr('expression') ??
+          (script
+            ? `a ${text(script, 'scriptFormat') ?? ''} script`
+            : attr('type')
+              ? `job type "${attr('type')!}"`
+              : 'code it names nowhere');
         const kind = containers ? ext.local.replace(/s$/, '') : ext.local;
-        this.unsupport(id, `A ${ext.dialect} ${kind} (on "${attr('event') ?? attr('eventType') ?? 'event'}") runs ${clip(how, 200)}.`, 'Listeners are not run; model what it does as a step (a service task with a connector, or FEEL in a script task).');
+        this.unsupport(
+          id,
+          `A ${ext.dialect} ${kind} (on "${attr('event') ?? attr('eventType') ?? 'event'}") runs ${clip(how, 200)}.`,
+          'Listeners are not run; model what it does as a step (a service task with a connector, or FEEL in a script task).',
+        );
       }
     }
   }
@@ -540,11 +699,18 @@ class Importer {
     if (!start || !found) return undefined;
     const id = this.id(start);
     if (found.value === 'initiator') {
-      this.note(id, `${found.dialect}:initiator "initiator" → Trellis's own "initiator" variable (who started the process: initiator.email, initiator.name, initiator.manager)`);
+      this.note(
+        id,
+        `${found.dialect}:initiator "initiator" → Trellis's own "initiator" variable (who started the process: initiator.email, initiator.name, initiator.manager)`,
+      );
       return found.value;
     }
     this.attrNotRun(start, found, 'initiator');
-    this.unsupport(id, `${found.dialect}:initiator keeps who started the process in "${clip(found.value, 100)}"`, `Trellis keeps them in the variable "initiator" (initiator.email is the user): use that name in the expressions that read "${clip(found.value, 100)}".`);
+    this.unsupport(
+      id,
+      `${found.dialect}:initiator keeps who started the process in "${clip(found.value, 100)}"`,
+      `Trellis keeps them in the variable "initiator" (initiator.email is the user): use that name in the expressions that read "${clip(found.value, 100)}".`,
+    );
     return undefined;
   }
 
@@ -554,17 +720,30 @@ class Importer {
     const users = this.dialects.attr(main, 'candidateStarterUsers');
     if (users) {
       this.attrNotRun(main, users, 'candidateStarterUsers');
-      this.unsupport(id, `${users.dialect}:candidateStarterUsers "${clip(users.value, 200)}" names who may start the process`, 'Trellis says who may start a process by department and role: set startableBy.', false);
+      this.unsupport(
+        id,
+        `${users.dialect}:candidateStarterUsers "${clip(users.value, 200)}" names who may start the process`,
+        'Trellis says who may start a process by department and role: set startableBy.',
+        false,
+      );
     }
     const groups = this.dialects.attr(main, 'candidateStarterGroups');
     if (!groups) return undefined;
     const r = listOrExpression(groups.value, (g) => toKey(g));
     if ('list' in r) {
-      this.note(id, `${groups.dialect}:candidateStarterGroups "${groups.value}" → startableBy ${JSON.stringify(r.list)}`);
+      this.note(
+        id,
+        `${groups.dialect}:candidateStarterGroups "${groups.value}" → startableBy ${JSON.stringify(r.list)}`,
+      );
       return r.list;
     }
     this.attrNotRun(main, groups, 'candidateStarterGroups');
-    this.unsupport(id, `${groups.dialect}:candidateStarterGroups "${clip(groups.value, 200)}" is not a list of groups`, 'Name the departments that may start the process in startableBy.', false);
+    this.unsupport(
+      id,
+      `${groups.dialect}:candidateStarterGroups "${clip(groups.value, 200)}" is not a list of groups`,
+      'Name the departments that may start the process in startableBy.',
+      false,
+    );
     return undefined;
   }
 
@@ -572,7 +751,9 @@ class Importer {
   private unaccounted(u: Unaccounted, inMainProcess: boolean) {
     const local = u.name.slice(u.name.lastIndexOf(u.name.includes('@') ? '@' : ':') + 1);
     const shown = `${u.name.replace('@', ' ')}${u.value !== undefined ? `="${clip(u.value, 100)}"` : ''}`;
-    const hint = HINTS[local] ?? `Trellis does not know this ${DIALECT_NAMES[u.dialect]} feature, so the process may run differently here: model what it does with Trellis elements, or delete it if it changes nothing.`;
+    const hint =
+      HINTS[local] ??
+      `Trellis does not know this ${DIALECT_NAMES[u.dialect]} feature, so the process may run differently here: model what it does with Trellis elements, or delete it if it changes nothing.`;
     this.unsupport(u.elementId, `${shown} is not run by Trellis`, hint, inMainProcess);
   }
 
@@ -583,7 +764,14 @@ class Importer {
     if (trellis) return trellis;
     const id = this.id(e);
     const zeebe = this.dialects.extension(e, 'formDefinition', ['zeebe']);
-    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:formDefinition', ['bindingType', 'versionTag'], 'Trellis shows the form as published with the process version');
+    if (zeebe)
+      this.ignoreOptions(
+        zeebe,
+        id,
+        'zeebe:formDefinition',
+        ['bindingType', 'versionTag'],
+        'Trellis shows the form as published with the process version',
+      );
     const engine = this.dialects.attr(e, 'formKey');
     const formId = engine ? undefined : this.vtext(zeebe, 'formId');
     const raw = engine?.value ?? formId ?? this.vtext(zeebe, 'formKey') ?? this.vtext(zeebe, 'externalReference');
@@ -591,11 +779,14 @@ class Importer {
     // embedded:app:forms/approve-invoice.html, camunda-forms:deployment:forms/x.form, app:x.html, x
     const last = raw.split(/[:/]/).filter(Boolean).pop() ?? raw;
     const key = toKey(last.replace(/\.(html?|form|json)$/i, ''));
-    const source = formId !== undefined
-      ? `the Camunda form with id "${formId}" (a .form file beside this one; \`trellis convert\` gives it this key)`
-      : /^camunda-forms:bpmn:/.test(raw)
-        ? 'the form embedded in this file (zeebe:userTaskForm)'
-        : /\.(html?|form|json)$/i.test(last) ? `the form file "${last}"` : undefined;
+    const source =
+      formId !== undefined
+        ? `the Camunda form with id "${formId}" (a .form file beside this one; \`trellis convert\` gives it this key)`
+        : /^camunda-forms:bpmn:/.test(raw)
+          ? 'the form embedded in this file (zeebe:userTaskForm)'
+          : /\.(html?|form|json)$/i.test(last)
+            ? `the form file "${last}"`
+            : undefined;
     if (key !== raw || source) this.note(id, `form "${raw}" → form key "${key}"${source ? `: ${source}` : ''}`);
     return key;
   }
@@ -627,22 +818,45 @@ class Importer {
       const r = listOrExpression(groups, (g) => toKey(g));
       if ('list' in r) out.candidateGroups = r.list;
       else if ('expression' in r) out.candidateGroups = r.expression;
-      else this.assignmentNotRun(e, zeebe, 'candidateGroups', `Candidate groups "${groups}" were not translated: ${r.error}.`, 'Choose the departments that work this task.');
-      if ('list' in r && r.list.join(', ') !== groups) this.note(id, `candidate groups "${groups}" → ${JSON.stringify(r.list)}`);
-      if ('expression' in r && r.expression !== groups) this.note(id, `candidate groups "${groups}" → "${r.expression}"`);
+      else
+        this.assignmentNotRun(
+          e,
+          zeebe,
+          'candidateGroups',
+          `Candidate groups "${groups}" were not translated: ${r.error}.`,
+          'Choose the departments that work this task.',
+        );
+      if ('list' in r && r.list.join(', ') !== groups)
+        this.note(id, `candidate groups "${groups}" → ${JSON.stringify(r.list)}`);
+      if ('expression' in r && r.expression !== groups)
+        this.note(id, `candidate groups "${groups}" → "${r.expression}"`);
     }
     const users = read('candidateUsers');
     if (users) {
       const r = listOrExpression(users, (u) => u);
       if ('list' in r) out.candidateUsers = r.list;
       else if ('expression' in r) out.candidateUsers = this.starter(id, r.expression);
-      else this.assignmentNotRun(e, zeebe, 'candidateUsers', `Candidate users "${users}" were not translated: ${r.error}.`, 'Name the people, or use candidate groups.');
+      else
+        this.assignmentNotRun(
+          e,
+          zeebe,
+          'candidateUsers',
+          `Candidate users "${users}" were not translated: ${r.error}.`,
+          'Name the people, or use candidate groups.',
+        );
     }
     const assignee = read('assignee');
     if (assignee) {
       const r = literalOrExpression(assignee);
       if ('value' in r) out.assignee = this.starter(id, r.value);
-      else this.assignmentNotRun(e, zeebe, 'assignee', `Assignee "${assignee}" was not translated: ${r.error}.`, 'Name the person, or use candidate groups.');
+      else
+        this.assignmentNotRun(
+          e,
+          zeebe,
+          'assignee',
+          `Assignee "${assignee}" was not translated: ${r.error}.`,
+          'Name the person, or use candidate groups.',
+        );
     }
     const role = text(e, 'candidateRole');
     if (role === 'manager' || role === 'member') out.candidateRole = role;
@@ -650,14 +864,20 @@ class Importer {
     const notInitiator = (e as Record<string, unknown>).notInitiator;
     const notCompletedBy = textList(e, 'notCompletedBy');
     if (typeof notInitiator === 'boolean' || notCompletedBy.length > 0) {
-      out.separationOfDuties = { ...(typeof notInitiator === 'boolean' ? { notInitiator } : {}), ...(notCompletedBy.length > 0 ? { notCompletedBy } : {}) };
+      out.separationOfDuties = {
+        ...(typeof notInitiator === 'boolean' ? { notInitiator } : {}),
+        ...(notCompletedBy.length > 0 ? { notCompletedBy } : {}),
+      };
     }
     const schedule = this.dialects.extension(e, 'taskSchedule', ['zeebe']);
     const engineDue = text(e, 'dueDate') === undefined ? this.dialects.attr(e, 'dueDate') : undefined;
     const due = text(e, 'dueDate') ?? engineDue?.value ?? this.vtext(schedule, 'dueDate');
     if (due) {
       const isExpression = due.startsWith('=') || /^[$#]\{/.test(due) || text(e, 'dueDate') !== undefined;
-      const failed = () => (engineDue ? this.attrNotRun(e, engineDue, 'dueDate') : schedule && this.ledger.option(schedule, 'dueDate', 'not-run'));
+      const failed = () =>
+        engineDue
+          ? this.attrNotRun(e, engineDue, 'dueDate')
+          : schedule && this.ledger.option(schedule, 'dueDate', 'not-run');
       const feel = isExpression ? this.expression(id, 'due date', due, undefined, failed) : JSON.stringify(due);
       if (feel !== undefined) out.dueDate = feel;
     }
@@ -666,7 +886,12 @@ class Importer {
     if (followUpDate !== undefined) {
       if (followUp) this.attrNotRun(e, followUp, 'followUpDate');
       else if (schedule) this.ledger.option(schedule, 'followUpDate', 'not-run');
-      this.unsupport(id, `The follow-up date "${clip(followUpDate, 200)}" is not kept`, 'Trellis tasks have a due date and a priority, no follow-up date: use the due date, or remove it.', false);
+      this.unsupport(
+        id,
+        `The follow-up date "${clip(followUpDate, 200)}" is not kept`,
+        'Trellis tasks have a due date and a priority, no follow-up date: use the due date, or remove it.',
+        false,
+      );
     }
     const priorityDefinition = this.dialects.extension(e, 'priorityDefinition', ['zeebe']);
     const enginePriority = text(e, 'priority') === undefined ? this.dialects.attr(e, 'priority') : undefined;
@@ -674,7 +899,10 @@ class Importer {
     if (priority) {
       if (/^\d{1,3}$/.test(priority.trim())) out.priority = Math.min(100, Number(priority));
       else {
-        const failed = () => (enginePriority ? this.attrNotRun(e, enginePriority, 'priority') : priorityDefinition && this.ledger.option(priorityDefinition, 'priority', 'not-run'));
+        const failed = () =>
+          enginePriority
+            ? this.attrNotRun(e, enginePriority, 'priority')
+            : priorityDefinition && this.ledger.option(priorityDefinition, 'priority', 'not-run');
         const feel = this.expression(id, 'priority', priority, undefined, failed);
         if (feel !== undefined) out.priority = `=${feel}`;
       }
@@ -682,29 +910,52 @@ class Importer {
     for (const ext of this.dialects.extensions(e, ['camunda', 'flowable', 'activiti'])) {
       if (ext.local === 'formData' || ext.local === 'formProperty') {
         this.ledger.element(ext.element, 'not-run');
-        this.unsupport(id, `${ext.dialect}:${ext.local} defines the task form inline`, 'Convert it into a Trellis form and set the form key.', false);
+        this.unsupport(
+          id,
+          `${ext.dialect}:${ext.local} defines the task form inline`,
+          'Convert it into a Trellis form and set the form key.',
+          false,
+        );
       }
     }
     const embedded = this.dialects.extension(e, 'userTaskForm', ['zeebe']);
     if (embedded) {
       this.ledger.element(embedded, 'not-run');
-      this.unsupport(id, 'An embedded Camunda form (zeebe:userTaskForm)', 'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.', false);
+      this.unsupport(
+        id,
+        'An embedded Camunda form (zeebe:userTaskForm)',
+        'Save the form JSON as a .form file and convert it with `trellis convert FILE.form`.',
+        false,
+      );
     }
     const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
     if (headers) {
       this.ledger.element(headers, 'not-run');
       const keys = children(headers).map((h) => text(h.element, 'key') ?? '');
-      this.unsupport(id, `The task headers ${keys.map((k) => `"${clip(k, 60)}"`).join(', ')} are not kept`, 'A Trellis user task has no headers: put what the form needs in an input mapping.', false);
+      this.unsupport(
+        id,
+        `The task headers ${keys.map((k) => `"${clip(k, 60)}"`).join(', ')} are not kept`,
+        'A Trellis user task has no headers: put what the form needs in an input mapping.',
+        false,
+      );
     }
     for (const x of list((e.extensionElements as ModdleElement | undefined)?.values)) {
       if (this.vendorNames.resolve(x.$type, x)?.name !== 'flowableModeler:initiator-can-complete') continue;
       const value = typeof x.$body === 'string' ? x.$body.trim() : '';
       if (value === 'false') {
         this.ledger.element(x, 'translated');
-        this.note(id, 'initiator-can-complete "false": as in Trellis, only the task\'s assignee or candidates complete it');
+        this.note(
+          id,
+          'initiator-can-complete "false": as in Trellis, only the task\'s assignee or candidates complete it',
+        );
       } else {
         this.ledger.element(x, 'not-run');
-        this.unsupport(id, `initiator-can-complete "${clip(value, 20)}": Flowable lets the process's initiator complete this task`, 'In Trellis only the task\'s assignee or candidates complete it: make the initiator one (assignee "=initiator.email").', false);
+        this.unsupport(
+          id,
+          `initiator-can-complete "${clip(value, 20)}": Flowable lets the process's initiator complete this task`,
+          'In Trellis only the task\'s assignee or candidates complete it: make the initiator one (assignee "=initiator.email").',
+          false,
+        );
       }
     }
     this.taskMappings(e, out);
@@ -712,7 +963,13 @@ class Importer {
   }
 
   /** An assignment attribute that did not translate: reported, and its source marked as not run. */
-  private assignmentNotRun(e: ModdleElement, zeebe: ModdleElement | undefined, local: string, what: string, hint: string) {
+  private assignmentNotRun(
+    e: ModdleElement,
+    zeebe: ModdleElement | undefined,
+    local: string,
+    what: string,
+    hint: string,
+  ) {
     const engine = this.dialects.attr(e, local);
     if (engine) this.attrNotRun(e, engine, local);
     else if (zeebe) this.ledger.option(zeebe, local, 'not-run');
@@ -738,7 +995,10 @@ class Importer {
     const id = out.id as string;
     const inputs: Record<string, string> = {};
     const outputs: Record<string, string> = {};
-    for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => /^mapping$/i.test(x.local)).map((x) => x.element)) {
+    for (const m of this.dialects
+      .extensions(e, ['trellis'])
+      .filter((x) => /^mapping$/i.test(x.local))
+      .map((x) => x.element)) {
       const target = text(m, 'target');
       const source = text(m, 'source');
       if (!target || source === undefined) continue;
@@ -749,8 +1009,12 @@ class Importer {
     Object.assign(inputs, io.inputs);
     Object.assign(outputs, io.outputs);
     if (io.camundaOutputs) {
-      const produced = out.type === 'userTask' ? 'the submitted variables' : `the result variable "${out.resultVariable as string}"`;
-      this.note(id, `Camunda 7 also writes ${produced} to the process; with output parameters Trellis writes only the outputs (Camunda 8's rule): add an output for each variable the process reads later`);
+      const produced =
+        out.type === 'userTask' ? 'the submitted variables' : `the result variable "${out.resultVariable as string}"`;
+      this.note(
+        id,
+        `Camunda 7 also writes ${produced} to the process; with output parameters Trellis writes only the outputs (Camunda 8's rule): add an output for each variable the process reads later`,
+      );
     }
     if (text(e, 'inputs') === 'none') out.inputs = {};
     if (text(e, 'outputs') === 'none') out.outputs = {};
@@ -763,7 +1027,11 @@ class Importer {
    * mapping that cannot run — a script, list or map, a target that is not a variable name, an
    * expression that does not translate — is reported and left out.
    */
-  private ioMappings(e: ModdleElement, id: string, dialects: readonly ('zeebe' | 'camunda')[] = ['zeebe', 'camunda']): { inputs: Record<string, string>; outputs: Record<string, string>; camundaOutputs: boolean } {
+  private ioMappings(
+    e: ModdleElement,
+    id: string,
+    dialects: readonly ('zeebe' | 'camunda')[] = ['zeebe', 'camunda'],
+  ): { inputs: Record<string, string>; outputs: Record<string, string>; camundaOutputs: boolean } {
     const inputs: Record<string, string> = {};
     const outputs: Record<string, string> = {};
     let camundaOutputs = false;
@@ -774,7 +1042,11 @@ class Importer {
       const kind = c.local === 'input' ? 'input' : c.local === 'output' ? 'output' : undefined;
       const failed = () => this.ledger.element(c.element, 'not-run');
       if (!kind || !target || source === undefined) {
-        this.unsupport(id, `zeebe:${c.local} in the io mapping has no ${!kind ? 'meaning Trellis knows' : !target ? 'target' : 'source'}`, 'Give each mapping a source (FEEL) and a target variable.');
+        this.unsupport(
+          id,
+          `zeebe:${c.local} in the io mapping has no ${!kind ? 'meaning Trellis knows' : !target ? 'target' : 'source'}`,
+          'Give each mapping a source (FEEL) and a target variable.',
+        );
         failed();
         continue;
       }
@@ -782,25 +1054,41 @@ class Importer {
         failed();
         continue;
       }
-      const feel = this.expression(id, `${kind} mapping of "${target}"`, source.startsWith('=') ? source : JSON.stringify(source), undefined, failed);
+      const feel = this.expression(
+        id,
+        `${kind} mapping of "${target}"`,
+        source.startsWith('=') ? source : JSON.stringify(source),
+        undefined,
+        failed,
+      );
       if (feel === undefined) continue;
       this.ledger.element(c.element, 'translated');
       if (kind === 'input') inputs[target] = feel;
       else outputs[target] = feel;
     }
-    const inputOutput = dialects.includes('camunda') ? this.dialects.extension(e, 'inputOutput', ['camunda']) : undefined;
+    const inputOutput = dialects.includes('camunda')
+      ? this.dialects.extension(e, 'inputOutput', ['camunda'])
+      : undefined;
     for (const p of children(inputOutput ?? { $type: 'x' })) {
       const name = text(p.element, 'name');
       const kind = p.local === 'inputParameter' ? 'input' : p.local === 'outputParameter' ? 'output' : undefined;
       const failed = () => this.ledger.element(p.element, 'not-run');
       if (!kind || !name) {
-        this.unsupport(id, `camunda:${p.local} in the input/output has no ${!kind ? 'meaning Trellis knows' : 'name'}`, 'Give each parameter a name and a value.');
+        this.unsupport(
+          id,
+          `camunda:${p.local} in the input/output has no ${!kind ? 'meaning Trellis knows' : 'name'}`,
+          'Give each parameter a name and a value.',
+        );
         failed();
         continue;
       }
       const body = typeof p.element.$body === 'string' ? p.element.$body : undefined;
       if (body === undefined || (p.element.$children as unknown[] | undefined)?.length) {
-        this.unsupport(id, `The ${p.local} "${name}" is a script, list or map`, 'Write the mapping as a FEEL expression.');
+        this.unsupport(
+          id,
+          `The ${p.local} "${name}" is a script, list or map`,
+          'Write the mapping as a FEEL expression.',
+        );
         failed();
         continue;
       }
@@ -808,7 +1096,13 @@ class Importer {
         failed();
         continue;
       }
-      const feel = this.expression(id, `${p.local} "${name}"`, /^[$#]\{/.test(body.trim()) ? body : JSON.stringify(body), undefined, failed);
+      const feel = this.expression(
+        id,
+        `${p.local} "${name}"`,
+        /^[$#]\{/.test(body.trim()) ? body : JSON.stringify(body),
+        undefined,
+        failed,
+      );
       if (feel === undefined) continue;
       this.ledger.element(p.element, 'translated');
       if (kind === 'input') inputs[name] = feel;
@@ -819,7 +1113,8 @@ class Importer {
     }
     // A container none of whose mappings runs is not run either.
     for (const container of [io, inputOutput]) {
-      if (container && !children(container).some((c) => this.ledger.outcome(c.element, '') === 'translated')) this.ledger.element(container, 'not-run', []);
+      if (container && !children(container).some((c) => this.ledger.outcome(c.element, '') === 'translated'))
+        this.ledger.element(container, 'not-run', []);
     }
     return { inputs, outputs, camundaOutputs };
   }
@@ -827,7 +1122,11 @@ class Importer {
   /** Whether a mapping's target is a Trellis variable name; if not, the mapping is reported. */
   private mappingTarget(id: string, what: string, target: string): boolean {
     if (VARIABLE.test(target)) return true;
-    this.unsupport(id, `The ${what} target "${clip(target, 100)}" is not a variable name Trellis keeps (letters, digits and "_", at most 64, no paths)`, 'Rename the variable, and the expressions that read it.');
+    this.unsupport(
+      id,
+      `The ${what} target "${clip(target, 100)}" is not a variable name Trellis keeps (letters, digits and "_", at most 64, no paths)`,
+      'Rename the variable, and the expressions that read it.',
+    );
     return false;
   }
 
@@ -852,7 +1151,11 @@ class Importer {
     const topic = zeebeTask ? undefined : this.dialects.attr(e, 'topic');
     if (zeebeTask && script) {
       this.ledger.element(zeebeTask, 'not-run');
-      this.unsupport(id, `A job worker runs this script task (zeebe:taskDefinition type "${text(zeebeTask, 'type') ?? ''}")`, 'Trellis script tasks run FEEL only: make it a service task with that job type, or write the script in FEEL.');
+      this.unsupport(
+        id,
+        `A job worker runs this script task (zeebe:taskDefinition type "${text(zeebeTask, 'type') ?? ''}")`,
+        'Trellis script tasks run FEEL only: make it a service task with that job type, or write the script in FEEL.',
+      );
     } else if (zeebeTask) {
       const type = this.vtext(zeebeTask, 'type') ?? '';
       out.taskType = jobType(type.replace(/^=/, ''));
@@ -865,7 +1168,12 @@ class Importer {
       if (Number.isInteger(retries) && retries >= 0 && retries <= 100) out.retries = retries;
       else if (retriesText !== undefined) {
         this.ledger.option(zeebeTask, 'retries', 'not-run');
-        this.unsupport(id, `The job retries "${clip(retriesText, 100)}" are not a whole number from 0 to 100`, 'Give the retries as a number; the default is 3.', false);
+        this.unsupport(
+          id,
+          `The job retries "${clip(retriesText, 100)}" are not a whole number from 0 to 100`,
+          'Give the retries as a number; the default is 3.',
+          false,
+        );
       }
       this.note(id, `zeebe job type "${type}" → task type "${out.taskType as string}"`);
     } else if (engineType?.value === 'external' && topic && !script) {
@@ -873,57 +1181,117 @@ class Importer {
       this.note(id, `external task topic "${topic.value}" → task type "${out.taskType as string}"`);
     } else {
       if (topic) this.attrNotRun(e, topic, 'topic');
-      const code = this.dialects.attr(e, 'class') ?? this.dialects.attr(e, 'delegateExpression') ?? this.dialects.attr(e, 'expression');
+      const code =
+        this.dialects.attr(e, 'class') ??
+        this.dialects.attr(e, 'delegateExpression') ??
+        this.dialects.attr(e, 'expression');
       if (code) {
-        const local = code.value.replace(/^[$#]\{|\}$/g, '').split(/[.(]/).filter(Boolean).pop() ?? id;
+        const local =
+          code.value
+            .replace(/^[$#]\{|\}$/g, '')
+            .split(/[.(]/)
+            .filter(Boolean)
+            .pop() ?? id;
         if (!out.taskType && !script) out.taskType = jobType(local);
-        const kind = this.dialects.attr(e, 'class') ? 'class' : this.dialects.attr(e, 'delegateExpression') ? 'delegateExpression' : 'expression';
+        const kind = this.dialects.attr(e, 'class')
+          ? 'class'
+          : this.dialects.attr(e, 'delegateExpression')
+            ? 'delegateExpression'
+            : 'expression';
         this.attrNotRun(e, code, kind);
-        const label = kind === 'class' ? 'Java class' : kind === 'delegateExpression' ? 'delegate expression' : 'expression';
-        const instead = script ? 'compute the result with FEEL in this script task' : `connect a connector or worker to task type "${out.taskType as string}", or compute the result with FEEL`;
-        this.unsupport(id, `The ${label} "${clip(code.value, 200)}" implements this task.`, `Trellis never runs Java or EL code: ${instead}.`);
+        const label =
+          kind === 'class' ? 'Java class' : kind === 'delegateExpression' ? 'delegate expression' : 'expression';
+        const instead = script
+          ? 'compute the result with FEEL in this script task'
+          : `connect a connector or worker to task type "${out.taskType as string}", or compute the result with FEEL`;
+        this.unsupport(
+          id,
+          `The ${label} "${clip(code.value, 200)}" implements this task.`,
+          `Trellis never runs Java or EL code: ${instead}.`,
+        );
         const resultVariable = script ? undefined : this.dialects.attr(e, 'resultVariable');
         if (resultVariable) {
           this.ledger.attribute(e, `${resultVariable.dialect}:resultVariable`, 'ignored');
-          this.note(id, `${resultVariable.dialect}:resultVariable "${resultVariable.value}" ignored (the worker sets the variables it returns)`);
+          this.note(
+            id,
+            `${resultVariable.dialect}:resultVariable "${resultVariable.value}" ignored (the worker sets the variables it returns)`,
+          );
         }
-        for (const field of this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).filter((x) => x.local === 'field')) {
+        for (const field of this.dialects
+          .extensions(e, ['camunda', 'flowable', 'activiti'])
+          .filter((x) => x.local === 'field')) {
           this.ledger.element(field.element, 'not-run');
-          this.unsupport(id, `${field.dialect}:field "${text(field.element, 'name') ?? ''}" is injected into the ${label}`, 'Give what the connector or worker needs as settings or inputs.', false);
+          this.unsupport(
+            id,
+            `${field.dialect}:field "${text(field.element, 'name') ?? ''}" is injected into the ${label}`,
+            'Give what the connector or worker needs as settings or inputs.',
+            false,
+          );
         }
       } else if (engineType?.value === 'external') {
         this.attrNotRun(e, engineType, 'type');
-        this.unsupport(id, script ? 'An external task runs this script task' : 'An external task without a topic', script ? 'Trellis script tasks run FEEL only: write the script in FEEL.' : 'Give the task a task type for a connector or worker.');
+        this.unsupport(
+          id,
+          script ? 'An external task runs this script task' : 'An external task without a topic',
+          script
+            ? 'Trellis script tasks run FEEL only: write the script in FEEL.'
+            : 'Give the task a task type for a connector or worker.',
+        );
       } else if (engineType) {
         if (!script) out.taskType = jobType(engineType.value);
         this.attrNotRun(e, engineType, 'type');
-        this.unsupport(id, `The built-in ${engineType.value} task of the source engine`, script ? 'Trellis script tasks run FEEL only: write the script in FEEL.' : `Configure a Trellis connector for task type "${out.taskType as string}".`);
+        this.unsupport(
+          id,
+          `The built-in ${engineType.value} task of the source engine`,
+          script
+            ? 'Trellis script tasks run FEEL only: write the script in FEEL.'
+            : `Configure a Trellis connector for task type "${out.taskType as string}".`,
+        );
       }
     }
     for (const connector of this.dialects.extensions(e, ['camunda']).filter((x) => x.local === 'connector')) {
       const connectorId = children(connector.element).find((c) => c.local === 'connectorId')?.element.$body;
       if (!out.taskType && !script) out.taskType = jobType(String(connectorId ?? 'connector'));
       this.ledger.element(connector.element, 'not-run');
-      this.unsupport(id, `The Camunda connector "${String(connectorId ?? '')}"`, `Configure a Trellis connector for task type "${(out.taskType as string | undefined) ?? jobType(String(connectorId ?? 'connector'))}".`);
+      this.unsupport(
+        id,
+        `The Camunda connector "${String(connectorId ?? '')}"`,
+        `Configure a Trellis connector for task type "${(out.taskType as string | undefined) ?? jobType(String(connectorId ?? 'connector'))}".`,
+      );
     }
     // Mappings: Trellis's own, Camunda 8 io mappings and headers, Camunda 7 input/output parameters.
-    for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => x.local === 'Mapping' || x.local === 'mapping').map((x) => x.element)) {
+    for (const m of this.dialects
+      .extensions(e, ['trellis'])
+      .filter((x) => x.local === 'Mapping' || x.local === 'mapping')
+      .map((x) => x.element)) {
       const target = text(m, 'target');
       const source = text(m, 'source');
       if (!target || source === undefined) continue;
       if (m.kind === 'input') inputs[target] = source;
       else if (m.kind === 'set') set[target] = source;
     }
-    for (const s of this.dialects.extensions(e, ['trellis']).filter((x) => /^setting$/i.test(x.local)).map((x) => x.element)) {
+    for (const s of this.dialects
+      .extensions(e, ['trellis'])
+      .filter((x) => /^setting$/i.test(x.local))
+      .map((x) => x.element)) {
       if (typeof s.name === 'string') settings[s.name] = text(s, 'value') ?? '';
     }
     const io = this.ioMappings(e, id);
     if (script && Object.keys(io.inputs).length > 0) {
       // A Trellis script task has no job, so nothing would receive them.
-      for (const c of [...children(this.dialects.extension(e, 'ioMapping', ['zeebe']) ?? { $type: 'x' }), ...children(this.dialects.extension(e, 'inputOutput', ['camunda']) ?? { $type: 'x' })]) {
+      for (const c of [
+        ...children(this.dialects.extension(e, 'ioMapping', ['zeebe']) ?? { $type: 'x' }),
+        ...children(this.dialects.extension(e, 'inputOutput', ['camunda']) ?? { $type: 'x' }),
+      ]) {
         if (c.local === 'input' || c.local === 'inputParameter') this.ledger.element(c.element, 'not-run');
       }
-      this.unsupport(id, `Input mappings on a script task (${Object.keys(io.inputs).map((k) => `"${k}"`).join(', ')})`, 'A script task sees the process variables: write the script over them, or set the values first in the script itself.');
+      this.unsupport(
+        id,
+        `Input mappings on a script task (${Object.keys(io.inputs)
+          .map((k) => `"${k}"`)
+          .join(', ')})`,
+        'A script task sees the process variables: write the script over them, or set the values first in the script itself.',
+      );
     } else Object.assign(inputs, io.inputs);
     Object.assign(set, io.outputs);
     const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
@@ -934,7 +1302,14 @@ class Importer {
         this.ledger.element(h.element, 'translated');
       } else {
         this.ledger.element(h.element, 'not-run');
-        this.unsupport(id, script ? `The task header "${clip(key ?? '', 64)}" of a script task` : `The task header "${clip(key ?? '', 64)}" is not a setting name (letters, digits, "_", "." and "-", at most 64)`, script ? 'A script task runs no job, so nothing reads its headers: remove it.' : 'Rename the header.', false);
+        this.unsupport(
+          id,
+          script
+            ? `The task header "${clip(key ?? '', 64)}" of a script task`
+            : `The task header "${clip(key ?? '', 64)}" is not a setting name (letters, digits, "_", "." and "-", at most 64)`,
+          script ? 'A script task runs no job, so nothing reads its headers: remove it.' : 'Rename the header.',
+          false,
+        );
       }
     }
     if (Object.keys(inputs).length > 0) out.inputs = inputs;
@@ -968,12 +1343,20 @@ class Importer {
         if (feel !== undefined) set[resultVariable] = feel;
       } else {
         failed();
-        this.unsupport(id, `A ${format ?? 'script'} script (${clip(body.trim().split('\n')[0] ?? '', 80)}…)`, 'Trellis runs no scripts: set the variables with FEEL assignments in this script task.');
+        this.unsupport(
+          id,
+          `A ${format ?? 'script'} script (${clip(body.trim().split('\n')[0] ?? '', 80)}…)`,
+          'Trellis runs no scripts: set the variables with FEEL assignments in this script task.',
+        );
       }
     } else if (resource) {
       this.attrNotRun(e, resource, 'resource');
       failed();
-      this.unsupport(id, `A script read from "${resource.value}"`, 'Trellis runs no scripts: set the variables with FEEL assignments in this script task.');
+      this.unsupport(
+        id,
+        `A script read from "${resource.value}"`,
+        'Trellis runs no scripts: set the variables with FEEL assignments in this script task.',
+      );
     }
     out.set = set;
     this.multiInstance(e, out);
@@ -986,13 +1369,26 @@ class Importer {
     if (job) {
       // A job worker evaluating the decision (Zeebe's DMN worker): Trellis evaluates decisions itself.
       const headers = this.dialects.extension(e, 'taskHeaders', ['zeebe']);
-      const names = children(headers ?? { $type: 'x' }).map((h) => `${text(h.element, 'key') ?? ''}="${clip(text(h.element, 'value') ?? '', 100)}"`);
+      const names = children(headers ?? { $type: 'x' }).map(
+        (h) => `${text(h.element, 'key') ?? ''}="${clip(text(h.element, 'value') ?? '', 100)}"`,
+      );
       this.ledger.element(job, 'not-run');
       if (headers) this.ledger.element(headers, 'not-run');
-      this.unsupport(id, `A job worker of type "${text(job, 'type') ?? ''}" evaluates this decision${names.length > 0 ? ` (headers ${names.join(', ')})` : ''}`, 'Trellis evaluates decision tables itself: name the table with zeebe:calledDecision (decisionId) and map its result with output mappings.');
+      this.unsupport(
+        id,
+        `A job worker of type "${text(job, 'type') ?? ''}" evaluates this decision${names.length > 0 ? ` (headers ${names.join(', ')})` : ''}`,
+        'Trellis evaluates decision tables itself: name the table with zeebe:calledDecision (decisionId) and map its result with output mappings.',
+      );
     }
     const zeebe = this.dialects.extension(e, 'calledDecision', ['zeebe']);
-    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:calledDecision', ['bindingType', 'versionTag'], 'Trellis evaluates the decisions published with the process version');
+    if (zeebe)
+      this.ignoreOptions(
+        zeebe,
+        id,
+        'zeebe:calledDecision',
+        ['bindingType', 'versionTag'],
+        'Trellis evaluates the decisions published with the process version',
+      );
     const engineRef = text(e, 'decisionRef') === undefined ? this.dialects.attr(e, 'decisionRef') : undefined;
     const decisionRef = text(e, 'decisionRef') ?? engineRef?.value ?? this.vtext(zeebe, 'decisionId');
     const engineResult = text(e, 'resultVariable') === undefined ? this.dialects.attr(e, 'resultVariable') : undefined;
@@ -1003,22 +1399,38 @@ class Importer {
       out.decisionRef = id;
       if (engineRef) this.attrNotRun(e, engineRef, 'decisionRef');
       else if (zeebe && decisionRef) this.ledger.option(zeebe, 'decisionId', 'not-run');
-      this.unsupport(id, decisionRef ? `The decision is chosen by an expression (${decisionRef})` : 'No decision table is named', 'Name the decision table (decisionRef) this task evaluates.');
+      this.unsupport(
+        id,
+        decisionRef ? `The decision is chosen by an expression (${decisionRef})` : 'No decision table is named',
+        'Name the decision table (decisionRef) this task evaluates.',
+      );
     }
     out.resultVariable = resultVariable && VARIABLE.test(resultVariable) ? resultVariable : 'result';
     if (!resultVariable) this.note(id, 'no result variable: the result is stored in "result"');
     else if (!VARIABLE.test(resultVariable)) {
       if (engineResult) this.attrNotRun(e, engineResult, 'resultVariable');
       else if (zeebe) this.ledger.option(zeebe, 'resultVariable', 'not-run');
-      this.unsupport(id, `The result variable "${clip(resultVariable, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_"); the result is stored in "result" meanwhile.');
+      this.unsupport(
+        id,
+        `The result variable "${clip(resultVariable, 100)}" is not a variable name Trellis keeps`,
+        'Rename it (letters, digits and "_"); the result is stored in "result" meanwhile.',
+      );
     }
-    if (map === 'singleEntry' || map === 'singleResult' || map === 'collectEntries' || map === 'resultList') out.mapDecisionResult = map;
+    if (map === 'singleEntry' || map === 'singleResult' || map === 'collectEntries' || map === 'resultList')
+      out.mapDecisionResult = map;
     else if (map !== undefined) {
       this.attrNotRun(e, this.dialects.attr(e, 'mapDecisionResult'), 'mapDecisionResult');
-      this.unsupport(id, `The decision result mapping "${clip(map, 100)}" is not one Trellis knows`, 'Use singleEntry, singleResult, collectEntries or resultList.');
+      this.unsupport(
+        id,
+        `The decision result mapping "${clip(map, 100)}" is not one Trellis knows`,
+        'Use singleEntry, singleResult, collectEntries or resultList.',
+      );
     } else if (zeebe) {
       out.mapDecisionResult = 'singleEntry';
-      this.note(id, 'Camunda 8 decision result → mapDecisionResult "singleEntry" (check it for tables with several outputs or a collect hit policy)');
+      this.note(
+        id,
+        'Camunda 8 decision result → mapDecisionResult "singleEntry" (check it for tables with several outputs or a collect hit policy)',
+      );
     }
     this.taskMappings(e, out);
     this.multiInstance(e, out);
@@ -1028,15 +1440,28 @@ class Importer {
     out.type = 'callActivity';
     const id = out.id as string;
     const zeebe = this.dialects.extension(e, 'calledElement', ['zeebe']);
-    if (zeebe) this.ignoreOptions(zeebe, id, 'zeebe:calledElement', ['bindingType', 'versionTag'], 'Trellis starts the published version of the called process');
-    const called = (typeof e.calledElement === 'string' ? e.calledElement : undefined) ?? this.vtext(zeebe, 'processId');
+    if (zeebe)
+      this.ignoreOptions(
+        zeebe,
+        id,
+        'zeebe:calledElement',
+        ['bindingType', 'versionTag'],
+        'Trellis starts the published version of the called process',
+      );
+    const called =
+      (typeof e.calledElement === 'string' ? e.calledElement : undefined) ?? this.vtext(zeebe, 'processId');
     if (called && !/^[$#]\{|^=/.test(called)) {
       out.calledElement = toKey(called);
-      if (out.calledElement !== called) this.note(id, `called process "${called}" → key "${out.calledElement as string}"`);
+      if (out.calledElement !== called)
+        this.note(id, `called process "${called}" → key "${out.calledElement as string}"`);
     } else {
       out.calledElement = toKey(id);
       if (zeebe && called) this.ledger.option(zeebe, 'processId', 'not-run');
-      this.unsupport(id, called ? `The called process is chosen by an expression (${called})` : 'No called process is named', 'Name the process this call activity starts.');
+      this.unsupport(
+        id,
+        called ? `The called process is chosen by an expression (${called})` : 'No called process is named',
+        'Name the process this call activity starts.',
+      );
     }
     const inputs: Record<string, string> = {};
     const outputs: Record<string, string> = {};
@@ -1045,14 +1470,19 @@ class Importer {
     let allIn = inherit?.value === 'true';
     let allOut = zeebe ? this.vtext(zeebe, 'propagateAllChildVariables') !== 'false' : false;
     let explicitOut = false;
-    for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => /^mapping$/i.test(x.local)).map((x) => x.element)) {
+    for (const m of this.dialects
+      .extensions(e, ['trellis'])
+      .filter((x) => /^mapping$/i.test(x.local))
+      .map((x) => x.element)) {
       const target = text(m, 'target');
       const source = text(m, 'source');
       if (!target || source === undefined) continue;
       if (m.kind === 'input') inputs[target] = source;
       if (m.kind === 'output') outputs[target] = source;
     }
-    const engineMappings = this.dialects.extensions(e, ['camunda', 'flowable', 'activiti']).filter((x) => x.local === 'in' || x.local === 'out');
+    const engineMappings = this.dialects
+      .extensions(e, ['camunda', 'flowable', 'activiti'])
+      .filter((x) => x.local === 'in' || x.local === 'out');
     for (const ext of engineMappings) {
       const m = ext.element;
       const failed = () => this.ledger.element(m, 'not-run');
@@ -1060,26 +1490,43 @@ class Importer {
         if (ext.local === 'in') allIn = true;
         else allOut = true;
         this.ledger.element(m, 'translated');
-        if (text(m, 'local') === 'true') this.note(id, `${ext.dialect}:${ext.local} variables="all" local="true": Trellis passes all variables (it has no local ones)`);
+        if (text(m, 'local') === 'true')
+          this.note(
+            id,
+            `${ext.dialect}:${ext.local} variables="all" local="true": Trellis passes all variables (it has no local ones)`,
+          );
         continue;
       }
       if (text(m, 'businessKey') !== undefined) {
         failed();
-        this.unsupport(id, `${ext.dialect}:in passes the business key "${clip(text(m, 'businessKey')!, 100)}" to the called process`, 'Trellis names each instance by its own business key: pass the value as an input and name the called process by it.', false);
+        this.unsupport(
+          id,
+          `${ext.dialect}:in passes the business key "${clip(text(m, 'businessKey')!, 100)}" to the called process`,
+          'Trellis names each instance by its own business key: pass the value as an input and name the called process by it.',
+          false,
+        );
         continue;
       }
       const target = text(m, 'target');
       const source = text(m, 'source') ?? text(m, 'sourceExpression');
       if (!target || !source) {
         failed();
-        this.unsupport(id, `${ext.dialect}:${ext.local} without a ${!target ? 'target' : 'source'}`, 'Give each mapping a source and a target variable.');
+        this.unsupport(
+          id,
+          `${ext.dialect}:${ext.local} without a ${!target ? 'target' : 'source'}`,
+          'Give each mapping a source and a target variable.',
+        );
         continue;
       }
       if (!this.mappingTarget(id, `${ext.local} mapping`, target)) {
         failed();
         continue;
       }
-      const feel = text(m, 'sourceExpression') ? this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed) : VARIABLE.test(source) ? source : this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed);
+      const feel = text(m, 'sourceExpression')
+        ? this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed)
+        : VARIABLE.test(source)
+          ? source
+          : this.expression(id, `${ext.local} mapping of "${target}"`, source, undefined, failed);
       if (feel === undefined) continue;
       this.ledger.element(m, 'translated');
       if (ext.local === 'in') inputs[target] = feel;
@@ -1095,11 +1542,23 @@ class Importer {
     if (text(e, 'inputs') === 'none') out.inputs = {};
     if (text(e, 'outputs') === 'none') out.outputs = {};
     if (Object.keys(inputs).length > 0 && !allIn) out.inputs = inputs;
-    if (allIn && Object.keys(inputs).length > 0) this.note(id, 'all variables are passed to the child (variables="all"); the other input mappings add nothing');
+    if (allIn && Object.keys(inputs).length > 0)
+      this.note(id, 'all variables are passed to the child (variables="all"); the other input mappings add nothing');
     if (explicitOut || (Object.keys(outputs).length > 0 && !allOut)) out.outputs = outputs;
     // Camunda 7 passes nothing without mappings, nor Camunda 8 when told not to; Trellis passes everything when none are given.
-    if (!allIn && Object.keys(inputs).length === 0 && ((zeebe && parentVariables === 'false') || (!zeebe && engineMappings.length > 0))) out.inputs = {};
-    if (!allOut && !explicitOut && Object.keys(outputs).length === 0 && (zeebe !== undefined || engineMappings.length > 0)) out.outputs = {};
+    if (
+      !allIn &&
+      Object.keys(inputs).length === 0 &&
+      ((zeebe && parentVariables === 'false') || (!zeebe && engineMappings.length > 0))
+    )
+      out.inputs = {};
+    if (
+      !allOut &&
+      !explicitOut &&
+      Object.keys(outputs).length === 0 &&
+      (zeebe !== undefined || engineMappings.length > 0)
+    )
+      out.outputs = {};
     this.multiInstance(e, out);
   }
 
@@ -1107,27 +1566,43 @@ class Importer {
     out.type = 'sendTask';
     const id = out.id as string;
     const message = e.messageRef as ModdleElement | undefined;
-    const name = this.messageName(message) ?? (typeof e.name === 'string' && e.name.trim() ? clip(e.name.trim(), 200) : id);
+    const name =
+      this.messageName(message) ?? (typeof e.name === 'string' && e.name.trim() ? clip(e.name.trim(), 200) : id);
     if (!message) this.note(id, `no message is referenced: the message is named "${name}"`);
     const payload: Record<string, string> = {};
-    for (const m of this.dialects.extensions(e, ['trellis']).filter((x) => /^mapping$/i.test(x.local)).map((x) => x.element)) {
-      if (m.kind === 'payload' && typeof m.target === 'string' && typeof m.source === 'string') payload[m.target] = m.source;
+    for (const m of this.dialects
+      .extensions(e, ['trellis'])
+      .filter((x) => /^mapping$/i.test(x.local))
+      .map((x) => x.element)) {
+      if (m.kind === 'payload' && typeof m.target === 'string' && typeof m.source === 'string')
+        payload[m.target] = m.source;
     }
     out.message = { name, ...(Object.keys(payload).length > 0 ? { payload } : {}) };
-    const engineCode = (['class', 'delegateExpression', 'expression', 'type'] as const).map((k) => [k, this.dialects.attr(e, k)] as const).filter(([, v]) => v !== undefined);
+    const engineCode = (['class', 'delegateExpression', 'expression', 'type'] as const)
+      .map((k) => [k, this.dialects.attr(e, k)] as const)
+      .filter(([, v]) => v !== undefined);
     const job = this.dialects.extension(e, 'taskDefinition', ['zeebe']);
     for (const [k, v] of engineCode) this.attrNotRun(e, v, k);
     const topic = this.dialects.attr(e, 'topic');
     if (topic) this.attrNotRun(e, topic, 'topic');
     if (job) this.ledger.element(job, 'not-run');
-    if (engineCode.length > 0 || job) this.unsupport(id, 'Vendor code (a class, expression or job) sends this message', 'Trellis sends the message itself; connect a connector to its name if it must leave the company.');
+    if (engineCode.length > 0 || job)
+      this.unsupport(
+        id,
+        'Vendor code (a class, expression or job) sends this message',
+        'Trellis sends the message itself; connect a connector to its name if it must leave the company.',
+      );
     this.multiInstance(e, out);
   }
 
   receiveTask(e: ModdleElement, out: Json) {
     out.type = 'receiveTask';
     const message = e.messageRef as ModdleElement | undefined;
-    out.message = { name: this.messageName(message) ?? (out.id as string), ...this.correlation(e, message), ...sendableBy(e) };
+    out.message = {
+      name: this.messageName(message) ?? (out.id as string),
+      ...this.correlation(e, message),
+      ...sendableBy(e),
+    };
     if (!message) this.note(out.id as string, `no message is referenced: the message is named "${out.id as string}"`);
     this.multiInstance(e, out);
   }
@@ -1136,7 +1611,12 @@ class Importer {
     if (!message) return undefined;
     const name = typeof message.name === 'string' && message.name.trim() ? message.name.trim() : message.id;
     if (typeof name !== 'string') return undefined;
-    if (name.startsWith('=') || /^[$#]\{/.test(name)) this.unsupport(message.id ?? 'message', `The message name is an expression (${name})`, 'Give the message a fixed name.');
+    if (name.startsWith('=') || /^[$#]\{/.test(name))
+      this.unsupport(
+        message.id ?? 'message',
+        `The message name is an expression (${name})`,
+        'Give the message a fixed name.',
+      );
     return clip(name, 200);
   }
 
@@ -1146,7 +1626,13 @@ class Importer {
     const subscription = message ? this.dialects.extension(message, 'subscription', ['zeebe']) : undefined;
     const key = this.vtext(subscription, 'correlationKey');
     if (!key) return {};
-    const feel = this.expression(e.id ?? 'message', 'correlation key', key, undefined, () => subscription && this.ledger.option(subscription, 'correlationKey', 'not-run'));
+    const feel = this.expression(
+      e.id ?? 'message',
+      'correlation key',
+      key,
+      undefined,
+      () => subscription && this.ledger.option(subscription, 'correlationKey', 'not-run'),
+    );
     return feel === undefined ? {} : { correlationKey: feel };
   }
 
@@ -1156,14 +1642,29 @@ class Importer {
 
   task(e: ModdleElement, out: Json) {
     out.type = 'task';
-    if (e.loopCharacteristics) this.unsupport(out.id as string, 'A loop on a plain task', 'Make it a user or service task to run it several times.');
+    if (e.loopCharacteristics)
+      this.unsupport(
+        out.id as string,
+        'A loop on a plain task',
+        'Make it a user or service task to run it several times.',
+      );
   }
 
   subProcess(e: ModdleElement, out: Json) {
     out.type = 'subProcess';
     if (e.triggeredByEvent === true) out.triggeredByEvent = true;
-    if (e.$type === 'bpmn:Transaction') this.unsupport(out.id as string, 'A transaction (cancel and compensation semantics)', 'It is imported as a plain subprocess; model cancellation with error events.');
-    if (e.$type === 'bpmn:AdHocSubProcess') this.unsupport(out.id as string, 'An ad-hoc subprocess (steps in any order)', 'It is imported as a plain subprocess; model the order with gateways.');
+    if (e.$type === 'bpmn:Transaction')
+      this.unsupport(
+        out.id as string,
+        'A transaction (cancel and compensation semantics)',
+        'It is imported as a plain subprocess; model cancellation with error events.',
+      );
+    if (e.$type === 'bpmn:AdHocSubProcess')
+      this.unsupport(
+        out.id as string,
+        'An ad-hoc subprocess (steps in any order)',
+        'It is imported as a plain subprocess; model the order with gateways.',
+      );
     const inner = this.scope(e);
     out.elements = inner.elements;
     out.flows = inner.flows;
@@ -1177,7 +1678,11 @@ class Importer {
     const id = out.id as string;
     this.vendorCommon(loop, id);
     if (loop.$type === 'bpmn:StandardLoopCharacteristics') {
-      this.unsupport(id, 'A standard loop (repeat while a condition holds)', 'Model the repetition with an exclusive gateway and a flow back, or use multi-instance.');
+      this.unsupport(
+        id,
+        'A standard loop (repeat while a condition holds)',
+        'Model the repetition with an exclusive gateway and a flow back, or use multi-instance.',
+      );
       this.ledger.subtree(loop, 'not-run');
       return;
     }
@@ -1185,11 +1690,16 @@ class Importer {
     if (loop.isSequential === true) mi.sequential = true;
     const zeebe = this.dialects.extension(loop, 'loopCharacteristics', ['zeebe']);
     const zeebeFailed = (key: string) => () => zeebe && this.ledger.option(zeebe, key, 'not-run');
-    const engineCollection = text(loop, 'collection') === undefined ? this.dialects.attr(loop, 'collection') : undefined;
+    const engineCollection =
+      text(loop, 'collection') === undefined ? this.dialects.attr(loop, 'collection') : undefined;
     const collection = text(loop, 'collection') ?? engineCollection?.value ?? this.vtext(zeebe, 'inputCollection');
     if (collection) {
-      const failed = engineCollection ? () => this.attrNotRun(loop, engineCollection, 'collection') : zeebeFailed('inputCollection');
-      const feel = text(loop, 'collection') ? collection : this.expression(id, 'multi-instance collection', collection, undefined, failed);
+      const failed = engineCollection
+        ? () => this.attrNotRun(loop, engineCollection, 'collection')
+        : zeebeFailed('inputCollection');
+      const feel = text(loop, 'collection')
+        ? collection
+        : this.expression(id, 'multi-instance collection', collection, undefined, failed);
       if (feel !== undefined) mi.collection = feel;
     }
     const cardinality = loop.loopCardinality as ModdleElement | undefined;
@@ -1197,13 +1707,18 @@ class Importer {
       const feel = this.expression(id, 'loop cardinality', cardinality.body, text(cardinality, 'language'));
       if (feel !== undefined) mi.cardinality = feel;
     }
-    const engineElement = text(loop, 'elementVariable') === undefined ? this.dialects.attr(loop, 'elementVariable') : undefined;
+    const engineElement =
+      text(loop, 'elementVariable') === undefined ? this.dialects.attr(loop, 'elementVariable') : undefined;
     const element = text(loop, 'elementVariable') ?? engineElement?.value ?? this.vtext(zeebe, 'inputElement');
     if (element && VARIABLE.test(element)) mi.elementVariable = element;
     else if (element) {
       if (engineElement) this.attrNotRun(loop, engineElement, 'elementVariable');
       else zeebeFailed('inputElement')();
-      this.unsupport(id, `The multi-instance element variable "${clip(element, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_"); each run sees its item as "item" meanwhile.');
+      this.unsupport(
+        id,
+        `The multi-instance element variable "${clip(element, 100)}" is not a variable name Trellis keeps`,
+        'Rename it (letters, digits and "_"); each run sees its item as "item" meanwhile.',
+      );
     }
     const completion = loop.completionCondition as ModdleElement | undefined;
     if (completion && typeof completion.body === 'string') {
@@ -1214,15 +1729,25 @@ class Importer {
     if (outputCollection && VARIABLE.test(outputCollection)) mi.outputCollection = outputCollection;
     else if (outputCollection) {
       zeebeFailed('outputCollection')();
-      this.unsupport(id, `The multi-instance output collection "${clip(outputCollection, 100)}" is not a variable name Trellis keeps`, 'Rename it (letters, digits and "_").');
+      this.unsupport(
+        id,
+        `The multi-instance output collection "${clip(outputCollection, 100)}" is not a variable name Trellis keeps`,
+        'Rename it (letters, digits and "_").',
+      );
     }
     const outputElement = text(loop, 'outputElement') ?? this.vtext(zeebe, 'outputElement');
     if (outputElement) {
-      const feel = text(loop, 'outputElement') ? outputElement : this.expression(id, 'output element', outputElement, undefined, zeebeFailed('outputElement'));
+      const feel = text(loop, 'outputElement')
+        ? outputElement
+        : this.expression(id, 'output element', outputElement, undefined, zeebeFailed('outputElement'));
       if (feel !== undefined) mi.outputElement = feel;
     }
     if (mi.collection === undefined && mi.cardinality === undefined) {
-      this.unsupport(id, 'Multi-instance without a collection or cardinality', 'Say what it runs once per item of (a FEEL list) or how many times.');
+      this.unsupport(
+        id,
+        'Multi-instance without a collection or cardinality',
+        'Say what it runs once per item of (a FEEL list) or how many times.',
+      );
     }
     out.multiInstance = mi;
   }
@@ -1231,7 +1756,12 @@ class Importer {
     return (e: ModdleElement, out: Json) => {
       out.type = type;
       if ((type === 'exclusiveGateway' || type === 'inclusiveGateway') && e.default) out.default = this.ref(e.default);
-      if (e.$type === 'bpmn:ComplexGateway') this.unsupport(out.id as string, 'A complex gateway', 'It is imported as an inclusive gateway; use exclusive, inclusive or parallel gateways.');
+      if (e.$type === 'bpmn:ComplexGateway')
+        this.unsupport(
+          out.id as string,
+          'A complex gateway',
+          'It is imported as an inclusive gateway; use exclusive, inclusive or parallel gateways.',
+        );
     };
   }
 
@@ -1250,7 +1780,10 @@ class Importer {
         if (engine) this.ledger.attribute(e, `${engine.dialect}:formKey`, 'ignored');
         const zeebe = this.dialects.extension(e, 'formDefinition', ['zeebe']);
         if (zeebe) this.ledger.element(zeebe, 'ignored');
-        this.note(out.id as string, `start form "${formKey}" ignored (only the start event that starts the process shows a form)`);
+        this.note(
+          out.id as string,
+          `start form "${formKey}" ignored (only the start event that starts the process shows a form)`,
+        );
       }
     }
   }
@@ -1261,7 +1794,11 @@ class Importer {
     if (outcome) out.outcome = outcome;
     const defs = list(e.eventDefinitions);
     if (defs.some((d) => d.$type === 'bpmn:TerminateEventDefinition')) out.terminate = true;
-    const event = this.eventDefinition(e, ['error', 'escalation', 'message', 'signal'], ['bpmn:TerminateEventDefinition']);
+    const event = this.eventDefinition(
+      e,
+      ['error', 'escalation', 'message', 'signal'],
+      ['bpmn:TerminateEventDefinition'],
+    );
     if (event) out.event = event;
   }
 
@@ -1271,7 +1808,10 @@ class Importer {
     if (event) out.event = event;
     else {
       out.type = 'intermediateThrowEvent';
-      this.note(out.id as string, 'a catch event with no event definition passes through, as a none intermediate event');
+      this.note(
+        out.id as string,
+        'a catch event with no event definition passes through, as a none intermediate event',
+      );
     }
   }
 
@@ -1285,30 +1825,68 @@ class Importer {
     out.type = 'boundaryEvent';
     out.attachedTo = this.ref(e.attachedToRef) ?? '';
     if (e.cancelActivity === false) out.cancelActivity = false;
-    const event = this.eventDefinition(e, ['timer', 'message', 'signal', 'error', 'escalation', 'conditional', 'cancel']);
+    const event = this.eventDefinition(e, [
+      'timer',
+      'message',
+      'signal',
+      'error',
+      'escalation',
+      'conditional',
+      'cancel',
+    ]);
     if (event) out.event = event;
-    else if (list(e.eventDefinitions).length === 0 && list(e.eventDefinitionRefs).length === 0) this.unsupport(out.id as string, 'A boundary event that does not say what it waits for', 'Choose what it waits for (timer, message, signal, error or escalation).');
+    else if (list(e.eventDefinitions).length === 0 && list(e.eventDefinitionRefs).length === 0)
+      this.unsupport(
+        out.id as string,
+        'A boundary event that does not say what it waits for',
+        'Choose what it waits for (timer, message, signal, error or escalation).',
+      );
   }
 
   /** The element's one event definition in Trellis form; others (or more than one) are reported. */
   private eventDefinition(e: ModdleElement, allowed: string[], ignored: string[] = []): Json | undefined {
     const id = this.id(e);
     const defs = list(e.eventDefinitions).filter((d) => !ignored.includes(d.$type));
-    if (list(e.eventDefinitionRefs).length > 0) this.unsupport(id, 'Event definitions referenced from the root of the file', 'Define the event inside the element.');
+    if (list(e.eventDefinitionRefs).length > 0)
+      this.unsupport(
+        id,
+        'Event definitions referenced from the root of the file',
+        'Define the event inside the element.',
+      );
     if (defs.length === 0) return undefined;
-    if (defs.length > 1) this.unsupport(id, `${defs.length} event definitions on one event (multiple or parallel multiple)`, 'Use one event per trigger.');
+    if (defs.length > 1)
+      this.unsupport(
+        id,
+        `${defs.length} event definitions on one event (multiple or parallel multiple)`,
+        'Use one event per trigger.',
+      );
     const d = defs[0]!;
-    const kind = d.$type.slice('bpmn:'.length).replace(/EventDefinition$/, '').toLowerCase();
+    const kind = d.$type
+      .slice('bpmn:'.length)
+      .replace(/EventDefinition$/, '')
+      .toLowerCase();
     // What waits for the event (start, catch, boundary) may say who sends it; a throw sends it itself.
     const catching = allowed.includes('timer') || e.$type === 'bpmn:IntermediateCatchEvent';
     if (!allowed.includes(kind)) {
-      this.unsupport(id, `A ${kind} event definition on a ${e.$type.slice(5)}`, kind === 'compensate' ? 'Compensation events are not supported; model the undo steps explicitly.' : kind === 'cancel' ? 'Cancel events belong to transactions, which Trellis does not run; model the cancellation with error events.' : 'Use an event kind Trellis supports here.');
+      this.unsupport(
+        id,
+        `A ${kind} event definition on a ${e.$type.slice(5)}`,
+        kind === 'compensate'
+          ? 'Compensation events are not supported; model the undo steps explicitly.'
+          : kind === 'cancel'
+            ? 'Cancel events belong to transactions, which Trellis does not run; model the cancellation with error events.'
+            : 'Use an event kind Trellis supports here.',
+      );
       return undefined;
     }
     switch (kind) {
       case 'timer': {
         const timer: Json = { kind: 'timer' };
-        for (const [field, prop] of [['duration', 'timeDuration'], ['date', 'timeDate'], ['cycle', 'timeCycle']] as const) {
+        for (const [field, prop] of [
+          ['duration', 'timeDuration'],
+          ['date', 'timeDate'],
+          ['cycle', 'timeCycle'],
+        ] as const) {
           const expr = d[prop] as ModdleElement | undefined;
           const body = typeof expr?.body === 'string' ? expr.body.trim() : '';
           if (!body) continue;
@@ -1322,18 +1900,26 @@ class Importer {
           this.unsupport(id, `A timer with ${set.join(' and ')}`, 'Keep one of duration, date or cycle.');
           for (const f of set.slice(1)) delete timer[f];
         }
-        if (set.length === 0) this.unsupport(id, 'A timer that does not say when it fires', 'Give it a duration (P2D), a date or a cycle (R3/PT10H).');
+        if (set.length === 0)
+          this.unsupport(
+            id,
+            'A timer that does not say when it fires',
+            'Give it a duration (P2D), a date or a cycle (R3/PT10H).',
+          );
         return timer;
       }
       case 'message': {
         const message = d.messageRef as ModdleElement | undefined;
-        const name = this.messageName(message) ?? (typeof e.name === 'string' && e.name.trim() ? clip(e.name.trim(), 200) : id);
+        const name =
+          this.messageName(message) ?? (typeof e.name === 'string' && e.name.trim() ? clip(e.name.trim(), 200) : id);
         if (!message) this.note(id, `no message is referenced: the message is named "${name}"`);
         return { kind: 'message', name, ...(catching ? { ...this.correlation(d, message), ...sendableBy(d) } : {}) };
       }
       case 'signal': {
         const signal = d.signalRef as ModdleElement | undefined;
-        const name = (typeof signal?.name === 'string' && signal.name.trim() ? signal.name.trim() : signal?.id) ?? (typeof e.name === 'string' && e.name.trim() ? e.name.trim() : id);
+        const name =
+          (typeof signal?.name === 'string' && signal.name.trim() ? signal.name.trim() : signal?.id) ??
+          (typeof e.name === 'string' && e.name.trim() ? e.name.trim() : id);
         return { kind: 'signal', name: clip(name, 200), ...(catching ? sendableBy(d) : {}) };
       }
       case 'error':
@@ -1345,7 +1931,11 @@ class Importer {
       case 'link':
         return { kind: 'link', name: clip(typeof d.name === 'string' && d.name ? d.name : id, 200) };
       case 'cancel':
-        this.unsupport(id, 'A cancel boundary event', 'Cancel events belong to transactions, which Trellis does not run (a transaction imports as a plain subprocess that is never cancelled); model the cancellation with an error end event and an error boundary event.');
+        this.unsupport(
+          id,
+          'A cancel boundary event',
+          'Cancel events belong to transactions, which Trellis does not run (a transaction imports as a plain subprocess that is never cancelled); model the cancellation with an error end event and an error boundary event.',
+        );
         return { kind: 'cancel' };
       case 'conditional': {
         const condition = d.condition as ModdleElement | undefined;
@@ -1381,15 +1971,23 @@ class Importer {
   private dataAssociations(e: ModdleElement): Artifact[] {
     const out: Artifact[] = [];
     const activity = this.id(e);
-    const dropped = (a: ModdleElement) => this.unsupport(this.id(a), 'A data association that does not link a data object or store (e.g. a process input or output)', 'It is not kept.', false);
+    const dropped = (a: ModdleElement) =>
+      this.unsupport(
+        this.id(a),
+        'A data association that does not link a data object or store (e.g. a process input or output)',
+        'It is not kept.',
+        false,
+      );
     for (const a of list(e.dataInputAssociations)) {
       const source = list(a.sourceRef)[0];
-      if (source && isData(source)) out.push({ id: this.id(a), type: 'dataAssociation', direction: 'input', activity, data: this.id(source) });
+      if (source && isData(source))
+        out.push({ id: this.id(a), type: 'dataAssociation', direction: 'input', activity, data: this.id(source) });
       else dropped(a);
     }
     for (const a of list(e.dataOutputAssociations)) {
       const target = a.targetRef as ModdleElement | undefined;
-      if (target && isData(target)) out.push({ id: this.id(a), type: 'dataAssociation', direction: 'output', activity, data: this.id(target) });
+      if (target && isData(target))
+        out.push({ id: this.id(a), type: 'dataAssociation', direction: 'output', activity, data: this.id(target) });
       else dropped(a);
     }
     return out;
@@ -1398,13 +1996,23 @@ class Importer {
   private artifact(a: ModdleElement): Artifact | null {
     switch (a.$type) {
       case 'bpmn:TextAnnotation':
-        return { id: this.id(a), type: 'textAnnotation', ...(typeof a.text === 'string' ? { text: clip(a.text, 10_000) } : {}) };
+        return {
+          id: this.id(a),
+          type: 'textAnnotation',
+          ...(typeof a.text === 'string' ? { text: clip(a.text, 10_000) } : {}),
+        };
       case 'bpmn:Association': {
         const source = this.ref(a.sourceRef);
         const target = this.ref(a.targetRef);
         if (!source || !target) return null;
         const direction = a.associationDirection;
-        return { id: this.id(a), type: 'association', source, target, ...(direction === 'One' || direction === 'Both' ? { direction } : {}) };
+        return {
+          id: this.id(a),
+          type: 'association',
+          source,
+          target,
+          ...(direction === 'One' || direction === 'Both' ? { direction } : {}),
+        };
       }
       case 'bpmn:Group': {
         const value = a.categoryValueRef as ModdleElement | undefined;
@@ -1424,7 +2032,12 @@ class Importer {
       list(set?.lanes).map((l) => {
         const name = this.name(l);
         const inner = lanesOf(l.childLaneSet as ModdleElement | undefined);
-        return { id: this.id(l), ...(name ? { name } : {}), elements: list(l.flowNodeRef).map((n) => this.id(n)), ...(inner.length > 0 ? { lanes: inner } : {}) };
+        return {
+          id: this.id(l),
+          ...(name ? { name } : {}),
+          elements: list(l.flowNodeRef).map((n) => this.id(n)),
+          ...(inner.length > 0 ? { lanes: inner } : {}),
+        };
       });
     const all = sets.flatMap((s) => lanesOf(s));
     return all.length > 0 ? all : undefined;
@@ -1432,9 +2045,12 @@ class Importer {
 
   private collaboration(c: ModdleElement): Json {
     const name = this.name(c);
-    const artifacts = list(c.artifacts).map((a) => this.artifact(a)).filter((a): a is Artifact => a !== null);
+    const artifacts = list(c.artifacts)
+      .map((a) => this.artifact(a))
+      .filter((a): a is Artifact => a !== null);
     for (const child of ['conversations', 'conversationLinks', 'choreographyRef', 'correlationKeys'] as const) {
-      if (list(c[child]).length > 0) this.unsupport(this.id(c), `Collaboration ${child}`, 'Conversations and choreographies are not kept.', false);
+      if (list(c[child]).length > 0)
+        this.unsupport(this.id(c), `Collaboration ${child}`, 'Conversations and choreographies are not kept.', false);
     }
     return {
       id: this.id(c),
@@ -1479,7 +2095,10 @@ class Importer {
             ...(labelBounds ? { label: labelBounds } : {}),
           };
         } else if (di.$type === 'bpmndi:BPMNEdge') {
-          diagram.edges[id] = { waypoints: list(di.waypoint).map((p) => [num(p.x), num(p.y)] as [number, number]), ...(labelBounds ? { label: labelBounds } : {}) };
+          diagram.edges[id] = {
+            waypoints: list(di.waypoint).map((p) => [num(p.x), num(p.y)] as [number, number]),
+            ...(labelBounds ? { label: labelBounds } : {}),
+          };
         }
       }
       out.push(diagram);
@@ -1530,16 +2149,28 @@ const IGNORED: Record<string, string> = {
 
 /** What to do about a vendor feature nobody translated, by its local name. */
 const HINTS: Record<string, string> = {
-  errorCodeVariable: 'Trellis does not put a caught error\'s code in a variable: have the thrower pass what the handler needs in the error\'s variables.',
-  errorMessageVariable: 'Trellis does not put a caught error\'s message in a variable: have the thrower pass what the handler needs in the error\'s variables.',
-  escalationCodeVariable: 'Trellis does not put a caught escalation\'s code in a variable: pass what the handler needs in its variables.',
+  errorCodeVariable:
+    "Trellis does not put a caught error's code in a variable: have the thrower pass what the handler needs in the error's variables.",
+  errorMessageVariable:
+    "Trellis does not put a caught error's message in a variable: have the thrower pass what the handler needs in the error's variables.",
+  escalationCodeVariable:
+    "Trellis does not put a caught escalation's code in a variable: pass what the handler needs in its variables.",
   variableName: 'Trellis does not run conditional events: wait for a message or a timer instead.',
   variableEvents: 'Trellis does not run conditional events: wait for a message or a timer instead.',
-  taskDefinition: 'Trellis runs jobs only for service tasks: make it a service task with this job type, or name what the task does the Trellis way.',
-  taskHeaders: 'Task headers become the settings of a service task\'s connector; elsewhere nothing reads them: remove them, or make the step a service task.',
+  taskDefinition:
+    'Trellis runs jobs only for service tasks: make it a service task with this job type, or name what the task does the Trellis way.',
+  taskHeaders:
+    "Task headers become the settings of a service task's connector; elsewhere nothing reads them: remove them, or make the step a service task.",
 };
 
-const DIALECT_NAMES: Record<VendorDialect, string> = { camunda: 'Camunda 7', zeebe: 'Camunda 8', flowable: 'Flowable', activiti: 'Activiti', modeler: 'Camunda Modeler', flowableModeler: 'Flowable Modeler' };
+const DIALECT_NAMES: Record<VendorDialect, string> = {
+  camunda: 'Camunda 7',
+  zeebe: 'Camunda 8',
+  flowable: 'Flowable',
+  activiti: 'Activiti',
+  modeler: 'Camunda Modeler',
+  flowableModeler: 'Flowable Modeler',
+};
 
 /** BPMN type → translation; aliases share one (SubProcess, Transaction, AdHocSubProcess). */
 const ELEMENTS: Record<string, Translator> = {
@@ -1584,7 +2215,9 @@ function list(value: unknown): ModdleElement[] {
 }
 
 function docs(e: ModdleElement | undefined): string | undefined {
-  const texts = list(e?.documentation).map((d) => (typeof d.text === 'string' ? d.text.trim() : '')).filter(Boolean);
+  const texts = list(e?.documentation)
+    .map((d) => (typeof d.text === 'string' ? d.text.trim() : ''))
+    .filter(Boolean);
   return texts.length > 0 ? clip(texts.join('\n\n'), 10_000) : undefined;
 }
 
@@ -1622,7 +2255,11 @@ function idsIn(value: unknown, out = new Set<string>()): Set<string> {
 function keptOnly(diagrams: Diagram[], ids: Set<string>): Diagram[] {
   return diagrams
     .filter((d) => ids.has(d.plane))
-    .map((d) => ({ plane: d.plane, shapes: Object.fromEntries(Object.entries(d.shapes).filter(([id]) => ids.has(id))), edges: Object.fromEntries(Object.entries(d.edges).filter(([id]) => ids.has(id))) }));
+    .map((d) => ({
+      plane: d.plane,
+      shapes: Object.fromEntries(Object.entries(d.shapes).filter(([id]) => ids.has(id))),
+      edges: Object.fromEntries(Object.entries(d.edges).filter(([id]) => ids.has(id))),
+    }));
 }
 
 function processIdOf(p: ModdleElement): string {
@@ -1630,13 +2267,21 @@ function processIdOf(p: ModdleElement): string {
 }
 
 function isData(e: ModdleElement): boolean {
-  return e.$type === 'bpmn:DataObjectReference' || e.$type === 'bpmn:DataStoreReference' || e.$type === 'bpmn:DataObject' || isProcessData(e);
+  return (
+    e.$type === 'bpmn:DataObjectReference' ||
+    e.$type === 'bpmn:DataStoreReference' ||
+    e.$type === 'bpmn:DataObject' ||
+    isProcessData(e)
+  );
 }
 
 /** A process's own input or output (its ioSpecification), not a task's. */
 function isProcessData(e: ModdleElement): boolean {
   const io = e.$parent as ModdleElement | undefined;
-  return (e.$type === 'bpmn:DataInput' || e.$type === 'bpmn:DataOutput') && (io?.$parent as ModdleElement | undefined)?.$type === 'bpmn:Process';
+  return (
+    (e.$type === 'bpmn:DataInput' || e.$type === 'bpmn:DataOutput') &&
+    (io?.$parent as ModdleElement | undefined)?.$type === 'bpmn:Process'
+  );
 }
 
 /** A job type from a vendor name: `ArchiveInvoiceService` → `archive-invoice-service`. */

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalDefinition, canonicalJson } from '../model/canonical';
-import { processDefinitionSchema, type Element, type ProcessDefinitionInput, type SequenceFlow } from '../model/definition';
+import {
+  processDefinitionSchema,
+  type Element,
+  type ProcessDefinitionInput,
+  type SequenceFlow,
+} from '../model/definition';
 import { diffDefinitions } from '../model/diff';
 import { validateDefinition } from '../validate/validate';
 import { exportBpmn } from './export';
@@ -14,7 +19,9 @@ const flows = (d: { flows: unknown[] }) => d.flows as SequenceFlow[];
 /** A definition without its diagrams (a file without DI gets one laid out by its first export). */
 const semantic = ({ diagrams: _, ...rest }: ProcessDefinitionInput) => rest as ProcessDefinitionInput;
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
-const invoiceApproval = JSON.parse(readFileSync(path.resolve(__dirname, '../runtime/fixtures/invoice-approval.json'), 'utf8')) as ProcessDefinitionInput;
+const invoiceApproval = JSON.parse(
+  readFileSync(path.resolve(__dirname, '../runtime/fixtures/invoice-approval.json'), 'utf8'),
+) as ProcessDefinitionInput;
 
 describe('Camunda 8 (zeebe) import', () => {
   it('translates job types, io mappings, headers, assignment, forms, FEEL, called elements, multi-instance and subscriptions', async () => {
@@ -24,7 +31,16 @@ describe('Camunda 8 (zeebe) import', () => {
     // then it keeps ids and maps every zeebe extension onto the definition
     expect(definition.key).toBe('order-fulfilment');
     expect(definition.processId).toBe('OrderFulfilment');
-    expect(byId.charge).toEqual({ id: 'charge', type: 'serviceTask', name: 'Charge card', taskType: 'payment-service', retries: 5, inputs: { cents: 'total * 100' }, set: { receiptId: 'receipt.id' }, settings: { currency: 'VND' } });
+    expect(byId.charge).toEqual({
+      id: 'charge',
+      type: 'serviceTask',
+      name: 'Charge card',
+      taskType: 'payment-service',
+      retries: 5,
+      inputs: { cents: 'total * 100' },
+      set: { receiptId: 'receipt.id' },
+      settings: { currency: 'VND' },
+    });
     expect(byId.approve).toMatchObject({
       type: 'userTask',
       formKey: 'approve-order',
@@ -32,10 +48,21 @@ describe('Camunda 8 (zeebe) import', () => {
       assignee: '=owner',
       // "two days from now": Trellis FEEL has no clock, the duration counts from the task's creation
       dueDate: '"P2D"',
-      multiInstance: { collection: 'approvers', elementVariable: 'approver', outputCollection: 'decisions', outputElement: 'decision' },
+      multiInstance: {
+        collection: 'approvers',
+        elementVariable: 'approver',
+        outputCollection: 'decisions',
+        outputElement: 'decision',
+      },
     });
-    expect(byId.paid).toMatchObject({ event: { kind: 'message', name: 'payment-received', correlationKey: 'orderId' } });
-    expect(byId.ship).toMatchObject({ calledElement: 'shipping', inputs: { to: 'address' }, outputs: { tracking: 'trackingNumber' } });
+    expect(byId.paid).toMatchObject({
+      event: { kind: 'message', name: 'payment-received', correlationKey: 'orderId' },
+    });
+    expect(byId.ship).toMatchObject({
+      calledElement: 'shipping',
+      inputs: { to: 'address' },
+      outputs: { tracking: 'trackingNumber' },
+    });
     expect(byId.score).toMatchObject({ type: 'scriptTask', set: { points: 'total / 1000' } });
     expect(byId.big).toMatchObject({ default: 'small' });
     expect(flows(definition).find((f) => f.id === 'large')?.condition).toBe('total > 50000000');
@@ -49,12 +76,26 @@ describe('Camunda 8 (zeebe) import', () => {
     const { definition, report } = await importBpmn(fixture('camunda8-features.bpmn'));
     const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
     // then the user task keeps its inputs and outputs, form, assignment, schedule and priority
-    expect(byId.fill).toMatchObject({ formKey: 'fill-order', assignee: '=owner', candidateUsers: ['lan@example.com', 'minh@example.com'], dueDate: '"2026-12-31T17:00:00Z"', priority: '=urgency', inputs: { owner: 'order.owner' }, outputs: { total: 'quantity * price' } });
-    expect(byId.classify).toMatchObject({ decisionRef: 'order-class', resultVariable: 'classResult', inputs: { amount: 'total' }, outputs: { orderClass: 'classResult' } });
+    expect(byId.fill).toMatchObject({
+      formKey: 'fill-order',
+      assignee: '=owner',
+      candidateUsers: ['lan@example.com', 'minh@example.com'],
+      dueDate: '"2026-12-31T17:00:00Z"',
+      priority: '=urgency',
+      inputs: { owner: 'order.owner' },
+      outputs: { total: 'quantity * price' },
+    });
+    expect(byId.classify).toMatchObject({
+      decisionRef: 'order-class',
+      resultVariable: 'classResult',
+      inputs: { amount: 'total' },
+      outputs: { orderClass: 'classResult' },
+    });
     expect(byId.ship).toMatchObject({ calledElement: 'shipping', inputs: {}, outputs: {} });
     expect(definition.startForm).toBe('order-form');
     // and what it cannot run is named with its element: a draft for the unknown feature only
-    const named = (elementId: string, what: string) => expect.objectContaining({ elementId, what: expect.stringContaining(what) });
+    const named = (elementId: string, what: string) =>
+      expect.objectContaining({ elementId, what: expect.stringContaining(what) });
     expect(report.unsupported).toEqual([
       named('c8-features', 'A zeebe executionListener (on "start") runs job type "audit-start"'),
       named('fill', 'The follow-up date "=now() + duration("P1D")" is not kept'),
@@ -63,9 +104,22 @@ describe('Camunda 8 (zeebe) import', () => {
       named('classify', 'The output mapping target "order.class" is not a variable name'),
       named('confirm', 'zeebe:linkedResources is not run by Trellis'),
     ]);
-    expect((definition.importIssues ?? []).map((i) => i.elementId).sort()).toEqual(['c8-features', 'classify', 'confirm', 'fill']);
-    expect(report.extensions).toContainEqual({ elementId: 'fill', name: 'zeebe:taskSchedule@followUpDate', outcome: 'not-run' });
-    expect(report.extensions).toContainEqual({ elementId: 'classify', name: 'zeebe:calledDecision@bindingType', outcome: 'ignored' });
+    expect((definition.importIssues ?? []).map((i) => i.elementId).sort()).toEqual([
+      'c8-features',
+      'classify',
+      'confirm',
+      'fill',
+    ]);
+    expect(report.extensions).toContainEqual({
+      elementId: 'fill',
+      name: 'zeebe:taskSchedule@followUpDate',
+      outcome: 'not-run',
+    });
+    expect(report.extensions).toContainEqual({
+      elementId: 'classify',
+      name: 'zeebe:calledDecision@bindingType',
+      outcome: 'ignored',
+    });
   });
 });
 
@@ -105,7 +159,12 @@ describe('Camunda 7 and Flowable import', () => {
     expect(draft.diagnostics.filter((d) => d.ruleId === 'publishable')).toEqual([]);
     const publishing = validateDefinition(definition, { publishing: true });
     expect(publishing.ok).toBe(false);
-    expect(publishing.diagnostics.filter((d) => d.ruleId === 'publishable').map((d) => d.elementId).sort()).toEqual(['java', 'js', 'no', 'review', 'review']);
+    expect(
+      publishing.diagnostics
+        .filter((d) => d.ruleId === 'publishable')
+        .map((d) => d.elementId)
+        .sort(),
+    ).toEqual(['java', 'js', 'no', 'review', 'review']);
   });
 
   it('maps Camunda 7 input/output parameters of user and business rule tasks, the initiator and the starter groups', async () => {
@@ -113,33 +172,77 @@ describe('Camunda 7 and Flowable import', () => {
     const { definition, report } = await importBpmn(fixture('camunda7-features.bpmn'));
     const byId = Object.fromEntries(els(definition).map((e) => [e.id, e]));
     // then
-    expect(byId.approve).toMatchObject({ assignee: '=initiator.email', candidateGroups: ['management', 'sales'], dueDate: '"P2D"', priority: 60, formKey: 'approve-order', inputs: { total: 'amount * 2' }, outputs: { approved: 'decision = "yes"' } });
-    expect(byId.classify).toMatchObject({ decisionRef: 'order-class', resultVariable: 'classResult', mapDecisionResult: 'singleEntry', inputs: { amount: 'order.amount' }, outputs: { orderClass: 'classResult' } });
+    expect(byId.approve).toMatchObject({
+      assignee: '=initiator.email',
+      candidateGroups: ['management', 'sales'],
+      dueDate: '"P2D"',
+      priority: 60,
+      formKey: 'approve-order',
+      inputs: { total: 'amount * 2' },
+      outputs: { approved: 'decision = "yes"' },
+    });
+    expect(byId.classify).toMatchObject({
+      decisionRef: 'order-class',
+      resultVariable: 'classResult',
+      mapDecisionResult: 'singleEntry',
+      inputs: { amount: 'order.amount' },
+      outputs: { orderClass: 'classResult' },
+    });
     expect(byId.charge).toMatchObject({ taskType: 'charge-card', inputs: { card: 'order.card' } });
     expect(byId.ship).toEqual(expect.objectContaining({ inputs: { to: 'address' } }));
     expect(byId.ship).not.toHaveProperty('outputs');
     expect(definition).toMatchObject({ startForm: 'start-order', startableBy: { groups: ['accounting', 'sales'] } });
     // Camunda 7 would also write the submission: the import says so
-    expect(report.translated).toContainEqual({ elementId: 'approve', what: expect.stringContaining('Camunda 7 also writes the submitted variables to the process') });
-    expect(report.unsupported.map((u) => u.elementId)).toEqual(['c7-features', 'approve', 'approve', 'approve', 'charge', 'ship', 'f4', 'declined']);
+    expect(report.translated).toContainEqual({
+      elementId: 'approve',
+      what: expect.stringContaining('Camunda 7 also writes the submitted variables to the process'),
+    });
+    expect(report.unsupported.map((u) => u.elementId)).toEqual([
+      'c7-features',
+      'approve',
+      'approve',
+      'approve',
+      'charge',
+      'ship',
+      'f4',
+      'declined',
+    ]);
   });
 
   it('reads Flowable\'s initiator as Trellis\'s, and initiator-can-complete="false" as Trellis does', async () => {
-    const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
+    const xml = readFileSync(
+      path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'),
+      'utf8',
+    );
     const { definition, report } = await importBpmn(xml);
-    expect(els(definition).filter((e) => e.type === 'userTask').map((e) => (e as { assignee?: string }).assignee)).toEqual(Array(5).fill('=initiator.email'));
-    expect(report.extensions.filter((x) => x.name === 'flowableModeler:initiator-can-complete').map((x) => x.outcome)).toEqual(Array(5).fill('translated'));
+    expect(
+      els(definition)
+        .filter((e) => e.type === 'userTask')
+        .map((e) => (e as { assignee?: string }).assignee),
+    ).toEqual(Array(5).fill('=initiator.email'));
+    expect(
+      report.extensions.filter((x) => x.name === 'flowableModeler:initiator-can-complete').map((x) => x.outcome),
+    ).toEqual(Array(5).fill('translated'));
   });
 
   it('reads Flowable form outcomes in conditions', async () => {
-    const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'), 'utf8');
+    const xml = readFileSync(
+      path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'flowable', 'loan.bpmn'),
+      'utf8',
+    );
     const { definition } = await importBpmn(xml);
-    expect(flows(definition).map((f) => f.condition).filter(Boolean)).toContain('form_loanreview_outcome = "Accept"');
+    expect(
+      flows(definition)
+        .map((f) => f.condition)
+        .filter(Boolean),
+    ).toContain('form_loanreview_outcome = "Accept"');
   });
 });
 
 describe('expressions are trimmed once, at import', () => {
-  const gateway = (conditions: string[]) => `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  const gateway = (
+    conditions: string[],
+  ) => `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
     <process id="p" isExecutable="true"><startEvent id="s"/><exclusiveGateway id="g" default="other"/><endEvent id="e"/>
       <sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
       ${conditions.map((c, i) => `<sequenceFlow id="c${i}" sourceRef="g" targetRef="e"><conditionExpression xsi:type="tFormalExpression"><![CDATA[${c}]]></conditionExpression></sequenceFlow>`).join('\n')}
@@ -148,7 +251,11 @@ describe('expressions are trimmed once, at import', () => {
   it('a Camunda 8 condition written "= approved " imports as "approved", and import → export → import is identical', async () => {
     const conditions = ['= approved ', '=  amount > 100\n', '${ approved }', '  not(approved)  '];
     const first = await importBpmn(gateway(conditions));
-    expect(flows(first.definition).filter((f) => f.id.startsWith('c')).map((f) => f.condition)).toEqual(['approved', 'amount > 100', 'approved', 'not(approved)']);
+    expect(
+      flows(first.definition)
+        .filter((f) => f.id.startsWith('c'))
+        .map((f) => f.condition),
+    ).toEqual(['approved', 'amount > 100', 'approved', 'not(approved)']);
     // The file has no diagram, so the first export lays one out: the rest is identical, and from then on all of it.
     const again = await importBpmn(await exportBpmn(first.definition));
     expect(canonicalJson(semantic(again.definition))).toBe(canonicalJson(first.definition));
@@ -156,11 +263,17 @@ describe('expressions are trimmed once, at import', () => {
     expect(canonicalJson(third.definition)).toBe(canonicalJson(again.definition));
   });
 
-  it('a FEEL condition that does not parse is kept as written, and the validator names the flow (a designer\'s typo is never lost)', async () => {
+  it("a FEEL condition that does not parse is kept as written, and the validator names the flow (a designer's typo is never lost)", async () => {
     const { definition, report } = await importBpmn(gateway(['= days > ']));
     expect(flows(definition).find((f) => f.id === 'c0')?.condition).toBe('days >');
     expect(report.unsupported.filter((u) => u.elementId === 'c0')).toEqual([]);
-    expect(validateDefinition(definition).diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', elementId: 'c0', message: expect.stringMatching(/^Condition of "c0": FEEL syntax error/) }));
+    expect(validateDefinition(definition).diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        elementId: 'c0',
+        message: expect.stringMatching(/^Condition of "c0": FEEL syntax error/),
+      }),
+    );
     const again = await importBpmn(await exportBpmn(definition));
     expect(flows(again.definition).find((f) => f.id === 'c0')?.condition).toBe('days >');
   });
@@ -168,17 +281,29 @@ describe('expressions are trimmed once, at import', () => {
   it('an expression that is only "=" is reported as empty, naming the flow', async () => {
     const { definition, report } = await importBpmn(gateway(['=  ']));
     expect(flows(definition).find((f) => f.id === 'c0')?.condition).toBeUndefined();
-    expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'c0', what: expect.stringContaining('the expression is empty') }));
+    expect(report.unsupported).toContainEqual(
+      expect.objectContaining({ elementId: 'c0', what: expect.stringContaining('the expression is empty') }),
+    );
   });
 });
 
-describe('a process\'s own inputs and outputs', () => {
+describe("a process's own inputs and outputs", () => {
   it('are kept with their data associations and drawn again by the export (MIWG C.8.0)', async () => {
     const xml = readFileSync(path.resolve(process.cwd(), 'test', 'fixtures', 'corpus', 'miwg', 'C.8.0.bpmn'), 'utf8');
     const { definition } = await importBpmn(xml);
     const artifacts = (definition.artifacts ?? []) as { type: string; id: string; name?: unknown; data?: string }[];
-    expect(artifacts.filter((a) => a.type === 'dataInput').map((a) => a.name).sort()).toEqual(['Employee Badge Number', 'From', 'To']);
-    expect(artifacts.filter((a) => a.type === 'dataOutput').map((a) => a.name).sort()).toEqual(['Reason', 'Vacation Approval']);
+    expect(
+      artifacts
+        .filter((a) => a.type === 'dataInput')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['Employee Badge Number', 'From', 'To']);
+    expect(
+      artifacts
+        .filter((a) => a.type === 'dataOutput')
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(['Reason', 'Vacation Approval']);
     const io = new Set(artifacts.filter((a) => a.type === 'dataInput' || a.type === 'dataOutput').map((a) => a.id));
     expect(artifacts.filter((a) => a.type === 'dataAssociation' && io.has(a.data!))).toHaveLength(5);
     const out = await exportBpmn(definition);
@@ -196,7 +321,11 @@ describe('cancel boundary events', () => {
       <endEvent id="done"/><endEvent id="undone"/>
       <sequenceFlow id="f1" sourceRef="s" targetRef="book"/><sequenceFlow id="f2" sourceRef="book" targetRef="done"/><sequenceFlow id="f3" sourceRef="cancelled" targetRef="undone"/></process></definitions>`;
     const { definition, report } = await importBpmn(xml);
-    expect(els(definition).find((e) => e.id === 'cancelled')).toMatchObject({ type: 'boundaryEvent', attachedTo: 'book', event: { kind: 'cancel' } });
+    expect(els(definition).find((e) => e.id === 'cancelled')).toMatchObject({
+      type: 'boundaryEvent',
+      attachedTo: 'book',
+      event: { kind: 'cancel' },
+    });
     const onBoundary = report.unsupported.filter((u) => u.elementId === 'cancelled');
     expect(onBoundary.map((u) => u.what)).toEqual(['A cancel boundary event']);
     expect(onBoundary[0]!.hint).toContain('Cancel events belong to transactions, which Trellis does not run');
@@ -211,13 +340,17 @@ describe('cancel boundary events', () => {
 });
 
 describe('a boundary event whose event could not be kept', () => {
-  it('is named with the import\'s reason, not as one that does not say what it waits for', async () => {
+  it("is named with the import's reason, not as one that does not say what it waits for", async () => {
     const xml = `<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="refund" isExecutable="true">
       <startEvent id="s"/><userTask id="charge"/><boundaryEvent id="undo" attachedToRef="charge"><compensateEventDefinition/></boundaryEvent><endEvent id="e"/>
       <sequenceFlow id="f1" sourceRef="s" targetRef="charge"/><sequenceFlow id="f2" sourceRef="charge" targetRef="e"/></process></definitions>`;
     const { definition } = await importBpmn(xml);
-    const messages = validateDefinition(definition).diagnostics.filter((d) => d.elementId === 'undo').map((d) => d.message);
-    expect(messages).toContain('Boundary event "undo" cannot run: A compensate event definition on a BoundaryEvent. Compensation events are not supported; model the undo steps explicitly.');
+    const messages = validateDefinition(definition)
+      .diagnostics.filter((d) => d.elementId === 'undo')
+      .map((d) => d.message);
+    expect(messages).toContain(
+      'Boundary event "undo" cannot run: A compensate event definition on a BoundaryEvent. Compensation events are not supported; model the undo steps explicitly.',
+    );
     expect(messages.join()).not.toContain('does not say what it waits for');
   });
 });
@@ -228,7 +361,10 @@ describe('names and documentation with markup are data', () => {
       <startEvent id="s" name="&lt;img src=x onerror=alert(1)&gt;"><documentation>&lt;script&gt;alert(2)&lt;/script&gt;</documentation></startEvent>
       <endEvent id="e" name="Đã xong &amp; lưu"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/></process></definitions>`;
     const { definition } = await importBpmn(xml);
-    expect(els(definition).find((e) => e.id === 's')).toMatchObject({ name: '<img src=x onerror=alert(1)>', documentation: '<script>alert(2)</script>' });
+    expect(els(definition).find((e) => e.id === 's')).toMatchObject({
+      name: '<img src=x onerror=alert(1)>',
+      documentation: '<script>alert(2)</script>',
+    });
     const out = await exportBpmn(definition);
     expect(out).not.toContain('<img');
     expect(out).not.toContain('<script>');
@@ -246,7 +382,8 @@ describe('JSON → BPMN → JSON', () => {
     expect(report.unsupported).toEqual([]);
     // every element and flow is drawn
     const drawn = new Set(Object.keys({ ...diagrams![0]!.shapes, ...diagrams![0]!.edges }));
-    for (const item of [...els(invoiceApproval), ...flows(invoiceApproval)]) expect(drawn.has(item.id), item.id).toBe(true);
+    for (const item of [...els(invoiceApproval), ...flows(invoiceApproval)])
+      expect(drawn.has(item.id), item.id).toBe(true);
   });
 });
 
@@ -260,8 +397,22 @@ describe('user and business rule task mappings through BPMN', () => {
       name: 'Mapped',
       elements: [
         { id: 'start', type: 'startEvent' },
-        { id: 'decide', type: 'businessRuleTask', decisionRef: 'level', resultVariable: 'levelResult', inputs: { amount: 'expense.amount' }, outputs: { approvalLevel: 'levelResult' } },
-        { id: 'review', type: 'userTask', formKey: 'review', candidateGroups: ['managers'], inputs: { b: 'x', a: 'b + 1' }, outputs: { managerReviewOutcome: 'reviewOutcome' } },
+        {
+          id: 'decide',
+          type: 'businessRuleTask',
+          decisionRef: 'level',
+          resultVariable: 'levelResult',
+          inputs: { amount: 'expense.amount' },
+          outputs: { approvalLevel: 'levelResult' },
+        },
+        {
+          id: 'review',
+          type: 'userTask',
+          formKey: 'review',
+          candidateGroups: ['managers'],
+          inputs: { b: 'x', a: 'b + 1' },
+          outputs: { managerReviewOutcome: 'reviewOutcome' },
+        },
         { id: 'ack', type: 'userTask', formKey: 'ack', candidateGroups: ['managers'], outputs: {} },
         { id: 'end', type: 'endEvent' },
       ],
@@ -289,8 +440,16 @@ describe('canonical JSON', () => {
     shuffled.flows = [...shuffled.flows].reverse();
     const reordered = Object.fromEntries(Object.entries(shuffled).reverse());
     expect(canonicalJson(reordered)).toBe(canonicalJson(invoiceApproval));
-    expect(canonicalJson({ ...invoiceApproval, startableBy: { roles: ['staff', 'designer'], groups: ['sales', 'accounting', 'sales'] } })).toBe(
-      canonicalJson({ ...invoiceApproval, startableBy: { groups: ['accounting', 'sales'], roles: ['designer', 'staff'] } }),
+    expect(
+      canonicalJson({
+        ...invoiceApproval,
+        startableBy: { roles: ['staff', 'designer'], groups: ['sales', 'accounting', 'sales'] },
+      }),
+    ).toBe(
+      canonicalJson({
+        ...invoiceApproval,
+        startableBy: { groups: ['accounting', 'sales'], roles: ['designer', 'staff'] },
+      }),
     );
   });
 

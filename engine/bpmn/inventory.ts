@@ -2,7 +2,14 @@
  * The element inventory of a definition, in the names `read.ts`'s `inventory` (and the corpus
  * tool) use for BPMN files: an import is faithful when, type by type, the two agree.
  */
-import type { Artifact, Element, Lane, ProcessDefinition, ProcessDefinitionInput, SequenceFlow } from '../model/definition';
+import type {
+  Artifact,
+  Element,
+  Lane,
+  ProcessDefinition,
+  ProcessDefinitionInput,
+  SequenceFlow,
+} from '../model/definition';
 
 type Scope = { elements: Element[]; flows: SequenceFlow[]; artifacts?: Artifact[] };
 
@@ -20,7 +27,8 @@ export function definitionInventory(definition: ProcessDefinition | ProcessDefin
   const scope = (s: Scope) => {
     add('sequenceFlow', s.flows.length);
     // Associations, and a process's inputs and outputs, are not counted by the corpus tool either.
-    for (const a of s.artifacts ?? []) if (a.type !== 'dataAssociation' && a.type !== 'dataInput' && a.type !== 'dataOutput') add(a.type);
+    for (const a of s.artifacts ?? [])
+      if (a.type !== 'dataAssociation' && a.type !== 'dataInput' && a.type !== 'dataOutput') add(a.type);
     for (const e of s.elements) {
       add(label(e));
       const event = 'event' in e ? e.event : undefined;

@@ -12,7 +12,12 @@ export interface XmlLimits {
   maxAttributeLength: number;
 }
 
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 5_000_000, maxElements: 50_000, maxDepth: 64, maxAttributeLength: 20_000 };
+export const DEFAULT_XML_LIMITS: XmlLimits = {
+  maxBytes: 5_000_000,
+  maxElements: 50_000,
+  maxDepth: 64,
+  maxAttributeLength: 20_000,
+};
 
 export class UnsafeXmlError extends Error {
   override readonly name = 'UnsafeXmlError';
@@ -20,10 +25,15 @@ export class UnsafeXmlError extends Error {
 }
 
 export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): void {
-  if (xml.length > limits.maxBytes) throw new UnsafeXmlError(`The file is ${xml.length} characters long; the limit is ${limits.maxBytes}.`);
-  if (/<!DOCTYPE/i.test(xml)) throw new UnsafeXmlError('The file declares a DOCTYPE; DOCTYPEs and entities are refused (they enable entity expansion and external fetches).');
+  if (xml.length > limits.maxBytes)
+    throw new UnsafeXmlError(`The file is ${xml.length} characters long; the limit is ${limits.maxBytes}.`);
+  if (/<!DOCTYPE/i.test(xml))
+    throw new UnsafeXmlError(
+      'The file declares a DOCTYPE; DOCTYPEs and entities are refused (they enable entity expansion and external fetches).',
+    );
   if (/<!ENTITY/i.test(xml)) throw new UnsafeXmlError('The file declares an entity; entities are refused.');
-  if (/http:\/\/www\.w3\.org\/2001\/XInclude|<\s*[\w-]+:include[\s>]/i.test(xml)) throw new UnsafeXmlError('The file uses XInclude; including other files is refused.');
+  if (/http:\/\/www\.w3\.org\/2001\/XInclude|<\s*[\w-]+:include[\s>]/i.test(xml))
+    throw new UnsafeXmlError('The file uses XInclude; including other files is refused.');
 
   let elements = 0;
   let depth = 0;
@@ -36,7 +46,9 @@ export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
       const [open, close, what] = skipped;
       const end = xml.indexOf(close, at + open.length);
       if (end === -1) {
-        throw new UnsafeXmlError(`The file ends inside ${what} that starts at line ${lineAt(xml, at)}; close it with "${close}".`);
+        throw new UnsafeXmlError(
+          `The file ends inside ${what} that starts at line ${lineAt(xml, at)}; close it with "${close}".`,
+        );
       }
       at = end + close.length;
       continue;
@@ -56,7 +68,9 @@ export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
     for (;;) {
       if (i >= xml.length) {
         const tag = `<${closing ? '/' : ''}${name.slice(0, 100)}>`;
-        throw new UnsafeXmlError(`The file ends inside the tag ${tag} that starts at line ${lineAt(xml, at)}; close it with ">".`);
+        throw new UnsafeXmlError(
+          `The file ends inside the tag ${tag} that starts at line ${lineAt(xml, at)}; close it with ">".`,
+        );
       }
       const c = xml.charCodeAt(i);
       if (c === GREATER) break;
@@ -68,7 +82,9 @@ export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
         }
         const length = end - i - 1;
         if (length > limits.maxAttributeLength) {
-          throw new UnsafeXmlError(`Element <${name}> has an attribute of ${length} characters; the limit is ${limits.maxAttributeLength}.`);
+          throw new UnsafeXmlError(
+            `Element <${name}> has an attribute of ${length} characters; the limit is ${limits.maxAttributeLength}.`,
+          );
         }
         i = end + 1;
       } else i++;
@@ -80,10 +96,12 @@ export function assertSafeXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMIT
       continue;
     }
     elements++;
-    if (elements > limits.maxElements) throw new UnsafeXmlError(`The file has more than ${limits.maxElements} elements.`);
+    if (elements > limits.maxElements)
+      throw new UnsafeXmlError(`The file has more than ${limits.maxElements} elements.`);
     if (!selfClosing) {
       depth++;
-      if (depth > limits.maxDepth) throw new UnsafeXmlError(`Elements are nested more than ${limits.maxDepth} levels deep (at <${name}>).`);
+      if (depth > limits.maxDepth)
+        throw new UnsafeXmlError(`Elements are nested more than ${limits.maxDepth} levels deep (at <${name}>).`);
     }
   }
 }

@@ -14,25 +14,80 @@ export const trellisModdle = {
   prefix: 'trellis',
   xml: { tagAlias: 'lowerCase' },
   types: [
-    { name: 'ProcessProps', isAbstract: true, extends: ['bpmn:Process'], properties: [attr('key'), attr('version', 'Integer'), attr('category'), attr('startForm'), attr('startableBy'), attr('startableByRoles'), attr('businessKey'), attr('summary')] },
+    {
+      name: 'ProcessProps',
+      isAbstract: true,
+      extends: ['bpmn:Process'],
+      properties: [
+        attr('key'),
+        attr('version', 'Integer'),
+        attr('category'),
+        attr('startForm'),
+        attr('startableBy'),
+        attr('startableByRoles'),
+        attr('businessKey'),
+        attr('summary'),
+      ],
+    },
     {
       name: 'UserTaskProps',
       isAbstract: true,
       extends: ['bpmn:UserTask'],
-      properties: [attr('formKey'), attr('candidateGroups'), attr('candidateRole'), attr('candidateUsers'), attr('assignee'), attr('dueDate'), attr('priority'),
+      properties: [
+        attr('formKey'),
+        attr('candidateGroups'),
+        attr('candidateRole'),
+        attr('candidateUsers'),
+        attr('assignee'),
+        attr('dueDate'),
+        attr('priority'),
         // The four-eyes rule: `notInitiator="true"`, `notCompletedBy="taskA, taskB"` (user task ids).
-        attr('notInitiator', 'Boolean'), attr('notCompletedBy'),
+        attr('notInitiator', 'Boolean'),
+        attr('notCompletedBy'),
         // `none`: an empty map (empty outputs: nothing the task produces reaches the process).
-        attr('inputs'), attr('outputs')],
+        attr('inputs'),
+        attr('outputs'),
+      ],
     },
-    { name: 'ServiceTaskProps', isAbstract: true, extends: ['bpmn:ServiceTask'], properties: [attr('taskType'), attr('retries', 'Integer')] },
-    { name: 'BusinessRuleTaskProps', isAbstract: true, extends: ['bpmn:BusinessRuleTask'], properties: [attr('decisionRef'), attr('resultVariable'), attr('mapDecisionResult'), attr('inputs'), attr('outputs')] },
+    {
+      name: 'ServiceTaskProps',
+      isAbstract: true,
+      extends: ['bpmn:ServiceTask'],
+      properties: [attr('taskType'), attr('retries', 'Integer')],
+    },
+    {
+      name: 'BusinessRuleTaskProps',
+      isAbstract: true,
+      extends: ['bpmn:BusinessRuleTask'],
+      properties: [
+        attr('decisionRef'),
+        attr('resultVariable'),
+        attr('mapDecisionResult'),
+        attr('inputs'),
+        attr('outputs'),
+      ],
+    },
     /** `none` on inputs/outputs: pass no variables (absent: all are passed). */
-    { name: 'CallActivityProps', isAbstract: true, extends: ['bpmn:CallActivity'], properties: [attr('inputs'), attr('outputs')] },
+    {
+      name: 'CallActivityProps',
+      isAbstract: true,
+      extends: ['bpmn:CallActivity'],
+      properties: [attr('inputs'), attr('outputs')],
+    },
     { name: 'EndEventProps', isAbstract: true, extends: ['bpmn:EndEvent'], properties: [attr('outcome')] },
-    { name: 'CorrelationProps', isAbstract: true, extends: ['bpmn:MessageEventDefinition', 'bpmn:ReceiveTask'], properties: [attr('correlationKey')] },
+    {
+      name: 'CorrelationProps',
+      isAbstract: true,
+      extends: ['bpmn:MessageEventDefinition', 'bpmn:ReceiveTask'],
+      properties: [attr('correlationKey')],
+    },
     /** Who may send the message or broadcast the signal (departments; roles), on what waits for it: `sendableBy="accounting"`, `sendableByRoles="designer"`. */
-    { name: 'SendableByProps', isAbstract: true, extends: ['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition', 'bpmn:ReceiveTask'], properties: [attr('sendableBy'), attr('sendableByRoles')] },
+    {
+      name: 'SendableByProps',
+      isAbstract: true,
+      extends: ['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition', 'bpmn:ReceiveTask'],
+      properties: [attr('sendableBy'), attr('sendableByRoles')],
+    },
     {
       name: 'LoopProps',
       isAbstract: true,
@@ -48,7 +103,11 @@ export const trellisModdle = {
     /** A connector setting of a service task. */
     { name: 'Setting', superClass: ['Element'], properties: [attr('name'), attr('value')] },
     /** The element's name in another language (the `name` attribute holds English). */
-    { name: 'Translation', superClass: ['Element'], properties: [attr('lang'), attr('of'), { name: 'text', isBody: true, type: 'String' }] },
+    {
+      name: 'Translation',
+      superClass: ['Element'],
+      properties: [attr('lang'), attr('of'), { name: 'text', isBody: true, type: 'String' }],
+    },
     /** Something an import could not translate; the definition stays a draft until it is replaced. */
     { name: 'ImportIssue', superClass: ['Element'], properties: [attr('elementId'), attr('what'), attr('hint')] },
   ],

@@ -24,7 +24,11 @@ export function collect(fn: (args: ActionArgs & { enqueue: Enqueue }) => void): 
 }
 
 /** An effect whose params are computed from the context and event when it runs. */
-export function effect<K extends EffectAction['type']>(type: K, params: Extract<EffectAction, { type: K }>['params'] | ((args: ActionArgs) => Extract<EffectAction, { type: K }>['params'])) {
+export function effect<K extends EffectAction['type']>(
+  type: K,
+  params:
+    Extract<EffectAction, { type: K }>['params'] | ((args: ActionArgs) => Extract<EffectAction, { type: K }>['params']),
+) {
   return { type, params };
 }
 

@@ -33,6 +33,10 @@ export function waitingActivity(ctx: CompileContext, element: Element, activity:
         if (!isOwn(event)) enqueue(activity.cancel);
       }),
     ],
-    on: { [activity.done]: [{ guard: ({ event }: ActionArgs) => isOwn(event), target: activity.target, actions: activity.onDone }] },
+    on: {
+      [activity.done]: [
+        { guard: ({ event }: ActionArgs) => isOwn(event), target: activity.target, actions: activity.onDone },
+      ],
+    },
   });
 }

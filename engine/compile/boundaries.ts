@@ -21,7 +21,8 @@ export interface StateParts {
 export function withBoundaries(ctx: CompileContext, activity: Element, parts: StateParts): StateParts {
   for (const boundary of ctx.graph.boundaries.get(activity.id) ?? []) {
     const definition = boundary.event;
-    if (!definition) throw new Error(`Boundary event "${boundary.id}" has no event; validation should have refused it.`);
+    if (!definition)
+      throw new Error(`Boundary event "${boundary.id}" has no event; validation should have refused it.`);
     let eventType: EngineEvent['type'];
     let guard: (args: ActionArgs) => boolean;
     if (definition.kind === 'error' || definition.kind === 'escalation') {
@@ -32,17 +33,28 @@ export function withBoundaries(ctx: CompileContext, activity: Element, parts: St
         (event.elementId === activity.id || (event.scopes ?? []).includes(activity.id)) &&
         (definition.code === undefined || definition.code === event.code);
     } else {
-      const wait = waitFor(boundary.id, definition, { use: boundary.cancelActivity ? 'once' : 'repeating', limits: ctx.timerLimits })!;
+      const wait = waitFor(boundary.id, definition, {
+        use: boundary.cancelActivity ? 'once' : 'repeating',
+        limits: ctx.timerLimits,
+      })!;
       parts.entry.push(...wait.entry);
       parts.exit.push(...wait.exit);
       eventType = wait.eventType;
       guard = wait.guard;
     }
     const take = (args: ActionArgs) => guard(args);
-    const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } }));
+    const mergeVariables = update(({ context, event }) => ({
+      variables: { ...context.variables, ...eventVariables(event) },
+    }));
     const transition = boundary.cancelActivity
       ? { guard: take, target: `#${stateId.element(boundary.id)}`, actions: [mergeVariables] }
-      : { guard: take, actions: [ctx.spawning.has(boundary.id) ? spawnRun(boundary.id) : runInline(ctx, boundary), repeatCycle(boundary.id, definition, ctx.timerLimits)] };
+      : {
+          guard: take,
+          actions: [
+            ctx.spawning.has(boundary.id) ? spawnRun(boundary.id) : runInline(ctx, boundary),
+            repeatCycle(boundary.id, definition, ctx.timerLimits),
+          ],
+        };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;

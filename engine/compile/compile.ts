@@ -23,7 +23,17 @@ import { repeatCycle, waitFor } from './waits';
 import { timerLimits, type TimerLimits } from './timer-limits';
 import { beginLoop, finishLoop, forgetLoop, noRuns } from './loop-actions';
 import { completeRun, runVariables } from './multi-instance';
-import { leaveAlong, onlyOutgoing, passAutomatic, stateId, stateKey, targetOf, type AuditParams, type CompileContext, type MachineContext } from './context';
+import {
+  leaveAlong,
+  onlyOutgoing,
+  passAutomatic,
+  stateId,
+  stateKey,
+  targetOf,
+  type AuditParams,
+  type CompileContext,
+  type MachineContext,
+} from './context';
 import { decide } from './decide';
 import { businessRuleTask } from './elements/business-rule-task';
 import { callActivity } from './elements/call-activity';
@@ -130,12 +140,19 @@ export interface CompileOptions {
 }
 
 export function compile(input: unknown, options: CompileOptions = {}): CompiledProcess {
-  const result = validateDefinition(input, { decisions: options.decisions, timerLimits: options.timerLimits, stored: options.stored });
+  const result = validateDefinition(input, {
+    decisions: options.decisions,
+    timerLimits: options.timerLimits,
+    stored: options.stored,
+  });
   if (!result.ok) {
     // Warnings do not stop a definition: the message counts and names the errors.
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0]?.message ?? 'unknown problem';
-    throw new EngineError('INVALID_DEFINITION', `Definition is not valid (${errors.length} problem(s)); first: ${first}`);
+    throw new EngineError(
+      'INVALID_DEFINITION',
+      `Definition is not valid (${errors.length} problem(s)); first: ${first}`,
+    );
   }
   // Loops on tasks other than user tasks run as multi-instance subprocesses around the task.
   const definition = expandTaskLoops(result.definition);
@@ -150,7 +167,17 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
   const scopeMachines = new Map<string, CompiledProcess>();
   const spawning = new Set<string>();
   const asProcess = (elements: Element[], flows: ProcessDefinition['flows']) =>
-    compile({ formatVersion: definition.formatVersion, key: definition.key, version: definition.version, name: definition.name, elements, flows }, options);
+    compile(
+      {
+        formatVersion: definition.formatVersion,
+        key: definition.key,
+        version: definition.version,
+        name: definition.name,
+        elements,
+        flows,
+      },
+      options,
+    );
   for (const scope of all.scopes) {
     if (scope.enclosing.some((id) => isScopedMultiInstance(graph.elements.get(id)))) continue;
     for (const e of scope.elements) {
@@ -165,14 +192,24 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
       if (e.type === 'subProcess' && e.triggeredByEvent && anyWaits(e.elements)) {
         const start = e.elements.find((x) => x.type === 'startEvent');
         if (start?.type === 'startEvent' && !start.interrupting) {
-          const elements = e.elements.map((x) => (x.id === start.id ? { id: x.id, type: 'startEvent' as const, interrupting: true } : x));
+          const elements = e.elements.map((x) =>
+            x.id === start.id ? { id: x.id, type: 'startEvent' as const, interrupting: true } : x,
+          );
           scopeMachines.set(e.id, asProcess(elements, e.flows));
           spawning.add(e.id);
         }
       }
     }
   }
-  const ctx: CompileContext = { definition, graph, structure, decisions, scopeOf: all.scopeOf, spawning, timerLimits: timerLimits(options.timerLimits) };
+  const ctx: CompileContext = {
+    definition,
+    graph,
+    structure,
+    decisions,
+    scopeOf: all.scopeOf,
+    spawning,
+    timerLimits: timerLimits(options.timerLimits),
+  };
   const paths = new Map<string, string[]>();
   const start = definition.elements.find((e) => e.type === 'startEvent')!;
 
@@ -184,7 +221,10 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
     const fallback = starts.find((e) => e.type === 'startEvent' && e.event === undefined) ?? starts[0]!;
     states[stateKey.start] = {
       always: [
-        ...starts.map((e) => ({ guard: ({ context }: ActionArgs) => context.startEvent === e.id, target: `#${stateId.element(e.id)}` })),
+        ...starts.map((e) => ({
+          guard: ({ context }: ActionArgs) => context.startEvent === e.id,
+          target: `#${stateId.element(e.id)}`,
+        })),
         { target: `#${stateId.element(fallback.id)}` },
       ],
     };
@@ -195,7 +235,11 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
   // Effects are named actions that do nothing here: the runtime turns them into data for the host.
   const actions = Object.fromEntries(EFFECT_ACTIONS.map((type) => [type, () => {}]));
   const machine = setup({
-    types: {} as { context: MachineContext; events: EngineEvent; input: { variables: Variables; now: string | null; startEvent: string | null } },
+    types: {} as {
+      context: MachineContext;
+      events: EngineEvent;
+      input: { variables: Variables; now: string | null; startEvent: string | null };
+    },
     actions,
   }).createMachine({
     id: definition.key,
@@ -203,7 +247,15 @@ export function compile(input: unknown, options: CompileOptions = {}): CompiledP
       // XState's pure transition functions create a throwaway actor, which computes an initial
       // snapshot without input; stop that at once, cheaply (a thrown Error would capture a stack).
       if (!input) throw NO_INPUT;
-      return { variables: input.variables, outcome: null, now: input.now, timers: {}, loops: {}, startEvent: input.startEvent, runs: {} };
+      return {
+        variables: input.variables,
+        outcome: null,
+        now: input.now,
+        timers: {},
+        loops: {},
+        startEvent: input.startEvent,
+        runs: {},
+      };
     },
     initial: starts.length > 1 ? stateKey.start : start.id,
     entry: root.entry as never,
@@ -223,7 +275,10 @@ type Transition = { guard?: (args: ActionArgs) => boolean };
  * element compilers built. Transitions on events need no such check: one event, one transition.
  */
 function metered(states: Record<string, object>): void {
-  for (const config of Object.values(states) as { always?: Transition | Transition[]; states?: Record<string, object> }[]) {
+  for (const config of Object.values(states) as {
+    always?: Transition | Transition[];
+    states?: Record<string, object>;
+  }[]) {
     if (config.always) config.always = (Array.isArray(config.always) ? config.always : [config.always]).map(budgeted);
     if (config.states) metered(config.states);
   }
@@ -231,8 +286,14 @@ function metered(states: Record<string, object>): void {
 
 function budgeted(transition: Transition): Transition {
   const own = transition.guard;
-  if (own !== undefined && typeof own !== 'function') throw new Error('Eventless transitions take guard functions (compile.ts metered).');
-  return { ...transition, guard: own ? (args) => withinBudget(args.context.variables) && own(args) : (args) => withinBudget(args.context.variables) };
+  if (own !== undefined && typeof own !== 'function')
+    throw new Error('Eventless transitions take guard functions (compile.ts metered).');
+  return {
+    ...transition,
+    guard: own
+      ? (args) => withinBudget(args.context.variables) && own(args)
+      : (args) => withinBudget(args.context.variables),
+  };
 }
 
 /** Block analysis of every scope, in one index (ids are unique across scopes). */
@@ -250,7 +311,13 @@ function mergedStructure(definition: ProcessDefinition, scopes: Scope[]): Struct
 }
 
 /** The states of one level: a scope's own elements (branch null) or one branch of a block. */
-function level(ctx: CompileContext, elements: Element[], branch: Branch | null, path: string[], paths: Map<string, string[]>): Record<string, object> {
+function level(
+  ctx: CompileContext,
+  elements: Element[],
+  branch: Branch | null,
+  path: string[],
+  paths: Map<string, string[]>,
+): Record<string, object> {
   const states: Record<string, object> = {};
   for (const element of elements) {
     if (ctx.structure.inline.has(element.id) || placement(ctx, element) !== branch) continue;
@@ -278,7 +345,11 @@ function level(ctx: CompileContext, elements: Element[], branch: Branch | null, 
 function retriable(elementId: string, config: object): object {
   const state = config as { type?: string; on?: Record<string, unknown> };
   if (state.type === 'final') return config;
-  const retry = { guard: ({ event }: ActionArgs) => event.type === 'incident.retried' && event.elementId === elementId, target: `#${stateId.element(elementId)}`, reenter: true };
+  const retry = {
+    guard: ({ event }: ActionArgs) => event.type === 'incident.retried' && event.elementId === elementId,
+    target: `#${stateId.element(elementId)}`,
+    reenter: true,
+  };
   return { ...config, on: { ...state.on, 'incident.retried': [retry] } };
 }
 
@@ -309,7 +380,8 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
     entry: [
       ...triggers.entry,
       beginLoop(id, mi, true, (loop, { enqueue }) => {
-        if (loop.items.length > 0) enqueue(update(({ context: c }) => ({ variables: runVariables(mi, loop, 0, c.variables) })));
+        if (loop.items.length > 0)
+          enqueue(update(({ context: c }) => ({ variables: runVariables(mi, loop, 0, c.variables) })));
       }),
     ],
     exit: [
@@ -327,7 +399,11 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
     always: [
       { guard: hasItems, target: `#${stateId.element(start.id)}` },
       // No items (or the collection could not be read: the incident stops the instance here).
-      { guard: ({ context }: ActionArgs) => context.loops[id] !== undefined, target: leave.target, actions: [finish, ...leave.actions] },
+      {
+        guard: ({ context }: ActionArgs) => context.loops[id] !== undefined,
+        target: leave.target,
+        actions: [finish, ...leave.actions],
+      },
     ],
   };
   paths.set(stateKey.loop, [...path, stateKey.loop]);
@@ -344,7 +420,10 @@ function subProcessState(ctx: CompileContext, sub: SubProcess, path: string[], p
         actions: [
           update((args) => {
             const result = after(args);
-            return { loops: { ...args.context.loops, [id]: result.loop }, variables: runVariables(mi, result.loop, result.next ?? 0, args.context.variables) };
+            return {
+              loops: { ...args.context.loops, [id]: result.loop },
+              variables: runVariables(mi, result.loop, result.next ?? 0, args.context.variables),
+            };
           }),
         ],
       },
@@ -363,15 +442,29 @@ function scopedSubProcess(ctx: CompileContext, sub: SubProcess) {
   const leave = leaveAlong(ctx, id, sub.type, onlyOutgoing(ctx, id));
   const after = ({ context, event }: ActionArgs) => {
     const loop = context.loops[id];
-    return loop && event.type === 'scope.completed' ? completeRun(mi, loop, event.index, event.variables, context.variables) : noRuns(false);
+    return loop && event.type === 'scope.completed'
+      ? completeRun(mi, loop, event.index, event.variables, context.variables)
+      : noRuns(false);
   };
   const finish = finishLoop(id, mi, after);
-  const isMine = ({ context, event }: ActionArgs) => event.type === 'scope.completed' && event.elementId === id && (context.loops[id]?.active ?? []).includes(event.index);
+  const isMine = ({ context, event }: ActionArgs) =>
+    event.type === 'scope.completed' &&
+    event.elementId === id &&
+    (context.loops[id]?.active ?? []).includes(event.index);
   const parts = withBoundaries(ctx, sub, {
     entry: [
       beginLoop(id, mi, false, (loop, { context, enqueue }) => {
         if (loop.active.length > 0) {
-          enqueue({ type: 'spawnScopes', params: { elementId: id, runs: loop.active.map((index) => ({ index, variables: runVariables(mi, loop, index, context.variables) })) } });
+          enqueue({
+            type: 'spawnScopes',
+            params: {
+              elementId: id,
+              runs: loop.active.map((index) => ({
+                index,
+                variables: runVariables(mi, loop, index, context.variables),
+              })),
+            },
+          });
         }
       }),
     ],
@@ -385,12 +478,25 @@ function scopedSubProcess(ctx: CompileContext, sub: SubProcess) {
     ],
     on: {
       'scope.completed': [
-        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [finish, ...leave.actions] },
+        {
+          guard: (args: ActionArgs) => isMine(args) && after(args).done,
+          target: leave.target,
+          actions: [finish, ...leave.actions],
+        },
         { guard: isMine, actions: [update((args) => ({ loops: { ...args.context.loops, [id]: after(args).loop } }))] },
       ],
     },
   });
-  return { ...parts, always: [{ guard: ({ context }: ActionArgs) => context.loops[id]?.items.length === 0, target: leave.target, actions: [finish, ...leave.actions] }] };
+  return {
+    ...parts,
+    always: [
+      {
+        guard: ({ context }: ActionArgs) => context.loops[id]?.items.length === 0,
+        target: leave.target,
+        actions: [finish, ...leave.actions],
+      },
+    ],
+  };
 }
 
 /** Terminate end events end their whole scope, so they live at its top level wherever they are drawn. */
@@ -425,33 +531,57 @@ function eventSubProcessTriggers(ctx: CompileContext, elements: Element[], scope
     if (trigger.kind === 'error' || trigger.kind === 'escalation') {
       eventType = trigger.kind === 'error' ? 'error.thrown' : 'escalation.thrown';
       guard = ({ event }) => {
-        if (event.type !== eventType || (event.type !== 'error.thrown' && event.type !== 'escalation.thrown')) return false;
+        if (event.type !== eventType || (event.type !== 'error.thrown' && event.type !== 'escalation.thrown'))
+          return false;
         if (trigger.code !== undefined && trigger.code !== event.code) return false;
         if (scopeId === null) return true;
         const within = [...(event.scopes ?? []), ...(ctx.scopeOf.get(event.elementId)?.enclosing ?? [])];
         return within.includes(scopeId) || event.elementId === scopeId;
       };
     } else {
-      const wait = waitFor(start.id, trigger, { use: start.interrupting ? 'once' : 'repeating', limits: ctx.timerLimits })!;
+      const wait = waitFor(start.id, trigger, {
+        use: start.interrupting ? 'once' : 'repeating',
+        limits: ctx.timerLimits,
+      })!;
       parts.entry.push(...wait.entry);
       parts.exit.push(...wait.exit);
       eventType = wait.eventType;
       guard = wait.guard;
     }
-    const mergeVariables = update(({ context, event }) => ({ variables: { ...context.variables, ...('variables' in event && event.variables ? event.variables : {}) } }));
+    const mergeVariables = update(({ context, event }) => ({
+      variables: { ...context.variables, ...('variables' in event && event.variables ? event.variables : {}) },
+    }));
     const transition = start.interrupting
       ? { guard, target: `#${stateId.element(sub.id)}`, actions: [mergeVariables] }
-      : { guard, actions: [ctx.spawning.has(sub.id) ? spawnRun(sub.id) : runInline(ctx, start), repeatCycle(start.id, trigger, ctx.timerLimits)] };
+      : {
+          guard,
+          actions: [
+            ctx.spawning.has(sub.id) ? spawnRun(sub.id) : runInline(ctx, start),
+            repeatCycle(start.id, trigger, ctx.timerLimits),
+          ],
+        };
     (parts.on[eventType] ??= []).push(transition);
   }
   return parts;
 }
 
 /** A split and its branches: a parallel state, one region per outgoing flow, done when all are. */
-function blockState(ctx: CompileContext, block: Block, elements: Element[], path: string[], paths: Map<string, string[]>) {
+function blockState(
+  ctx: CompileContext,
+  block: Block,
+  elements: Element[],
+  path: string[],
+  paths: Map<string, string[]>,
+) {
   const split = ctx.graph.elements.get(block.splitId)!;
   const flows = ctx.graph.outgoing.get(block.splitId) ?? [];
-  const audit: AuditParams = { event: 'element.completed', elementId: split.id, elementType: split.type, flowId: null, data: { flowIds: flows.map((f) => f.id) } };
+  const audit: AuditParams = {
+    event: 'element.completed',
+    elementId: split.id,
+    elementType: split.type,
+    flowId: null,
+    data: { flowIds: flows.map((f) => f.id) },
+  };
   const regions: Record<string, object> = {};
   for (const branch of block.branches) {
     const flow = flows.find((f) => f.id === branch.flowId)!;

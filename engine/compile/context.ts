@@ -26,7 +26,9 @@ export interface MachineContext {
 }
 
 /** Any effect the compiled machine may ask for; the action's type is the effect's type. */
-export type EffectAction = { [K in Effect['type']]: { type: K; params: Omit<Extract<Effect, { type: K }>, 'type'> } }[Effect['type']];
+export type EffectAction = {
+  [K in Effect['type']]: { type: K; params: Omit<Extract<Effect, { type: K }>, 'type'> };
+}[Effect['type']];
 
 export type AuditParams = Omit<Extract<Effect, { type: 'audit' }>, 'type'>;
 export type CreateTaskParams = Omit<Extract<Effect, { type: 'createTask' }>, 'type'>;
@@ -78,7 +80,13 @@ export function targetOf(ctx: CompileContext, flow: SequenceFlow): string {
 }
 
 /** The XState transition that leaves `elementId` along `flow`, recording it for the audit trail. */
-export function leaveAlong(ctx: CompileContext, elementId: string, elementType: string, flow: SequenceFlow, data: AuditParams['data'] = null) {
+export function leaveAlong(
+  ctx: CompileContext,
+  elementId: string,
+  elementType: string,
+  flow: SequenceFlow,
+  data: AuditParams['data'] = null,
+) {
   const params: AuditParams = { event: 'element.completed', elementId, elementType, flowId: flow.id, data };
   const onward = passAutomatic(ctx, flow);
   return { target: targetOf(ctx, onward.flow), actions: [{ type: 'audit' as const, params }, ...onward.actions] };
@@ -116,7 +124,10 @@ export function passAutomatic(ctx: CompileContext, flow: SequenceFlow): { flow: 
         elementId: next.id,
         elementType: next.type,
         flowId,
-        data: entries.length > 0 ? Object.fromEntries(entries.map(([name]) => [name, context.variables[name] ?? null])) : null,
+        data:
+          entries.length > 0
+            ? Object.fromEntries(entries.map(([name]) => [name, context.variables[name] ?? null]))
+            : null,
       }),
     });
     current = out[0]!;
@@ -125,7 +136,12 @@ export function passAutomatic(ctx: CompileContext, flow: SequenceFlow): { flow: 
 }
 
 function isFoldable(e: Element): boolean {
-  return e.type === 'scriptTask' || e.type === 'manualTask' || e.type === 'task' || (e.type === 'serviceTask' && e.taskType === undefined);
+  return (
+    e.type === 'scriptTask' ||
+    e.type === 'manualTask' ||
+    e.type === 'task' ||
+    (e.type === 'serviceTask' && e.taskType === undefined)
+  );
 }
 
 /** An exclusive gateway that only merges (one unconditional outgoing flow) has nothing to decide. */

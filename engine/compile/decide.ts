@@ -14,7 +14,11 @@ const cache = new WeakMap<Variables, Map<string, Decision>>();
  * Inclusive: every flow whose condition is true, else the default. A condition that gives
  * anything but true or false is an incident, never a silent false.
  */
-export function decide(gateway: ExclusiveGateway | InclusiveGateway, flows: SequenceFlow[], variables: Variables): Decision {
+export function decide(
+  gateway: ExclusiveGateway | InclusiveGateway,
+  flows: SequenceFlow[],
+  variables: Variables,
+): Decision {
   let perGateway = cache.get(variables);
   const hit = perGateway?.get(gateway.id);
   if (hit) return hit;
@@ -24,7 +28,11 @@ export function decide(gateway: ExclusiveGateway | InclusiveGateway, flows: Sequ
   return decision;
 }
 
-function decideUncached(gateway: ExclusiveGateway | InclusiveGateway, flows: SequenceFlow[], variables: Variables): Decision {
+function decideUncached(
+  gateway: ExclusiveGateway | InclusiveGateway,
+  flows: SequenceFlow[],
+  variables: Variables,
+): Decision {
   const taken: string[] = [];
   for (const flow of flows) {
     if (flow.id === gateway.default || flow.condition === undefined) continue;
@@ -48,6 +56,10 @@ function decideUncached(gateway: ExclusiveGateway | InclusiveGateway, flows: Seq
   if (gateway.default !== undefined) return { kind: 'flow', flowIds: [gateway.default] };
   return {
     kind: 'incident',
-    incident: { elementId: gateway.id, code: 'NO_FLOW_TAKEN', message: `No condition of gateway "${gateway.id}" is true and it has no default flow.` },
+    incident: {
+      elementId: gateway.id,
+      code: 'NO_FLOW_TAKEN',
+      message: `No condition of gateway "${gateway.id}" is true and it has no default flow.`,
+    },
   };
 }

@@ -9,7 +9,11 @@ import inclusive from './fixtures/inclusive-checks.json';
 import parallel from './fixtures/parallel-review.json';
 import terminate from './fixtures/terminate.json';
 
-const complete = (elementId: string, variables: Record<string, unknown> = {}) => ({ type: 'task.completed' as const, elementId, variables });
+const complete = (elementId: string, variables: Record<string, unknown> = {}) => ({
+  type: 'task.completed' as const,
+  elementId,
+  variables,
+});
 const roundTrip = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
 
 describe('parallel gateway', () => {
@@ -19,7 +23,12 @@ describe('parallel gateway', () => {
     // given a contract review split to legal and finance
     const s1 = start(p, {});
     expect(s1.state.active.sort()).toEqual(['financeReview', 'legalReview']);
-    expect(s1.effects.filter((e) => e.type === 'createTask').map((e) => e.type === 'createTask' && e.elementId).sort()).toEqual(['financeReview', 'legalReview']);
+    expect(
+      s1.effects
+        .filter((e) => e.type === 'createTask')
+        .map((e) => e.type === 'createTask' && e.elementId)
+        .sort(),
+    ).toEqual(['financeReview', 'legalReview']);
 
     // when legal finishes first, the join waits for finance (and the state survives JSON)
     const s2 = send(p, roundTrip(s1.state), complete('legalReview', { legalOk: true }));
@@ -36,7 +45,9 @@ describe('parallel gateway', () => {
   it('refuses to complete a branch twice', () => {
     const s1 = start(p, {}).state;
     const s2 = send(p, s1, complete('legalReview')).state;
-    expect(() => send(p, s2, complete('legalReview'))).toThrowError(expect.objectContaining({ code: 'ELEMENT_NOT_ACTIVE' }));
+    expect(() => send(p, s2, complete('legalReview'))).toThrowError(
+      expect.objectContaining({ code: 'ELEMENT_NOT_ACTIVE' }),
+    );
   });
 });
 
@@ -61,7 +72,10 @@ describe('inclusive gateway', () => {
 
   it('raises an incident when a condition is not a boolean', () => {
     const s1 = start(p, { amount: 1_000 });
-    expect(s1.state).toMatchObject({ status: 'incident', incident: { elementId: 'which', code: 'CONDITION_NOT_BOOLEAN' } });
+    expect(s1.state).toMatchObject({
+      status: 'incident',
+      incident: { elementId: 'which', code: 'CONDITION_NOT_BOOLEAN' },
+    });
     expect(s1.effects.some((e) => e.type === 'createTask')).toBe(false);
   });
 });
@@ -77,7 +91,11 @@ describe('terminate end event', () => {
 
   it('lets the other branch finish when it is not reached', () => {
     const s1 = start(p, { vendor: 'Công ty Minh Phát' });
-    expect(s1.state).toMatchObject({ status: 'active', active: ['approve'], positions: expect.arrayContaining(['screened']) });
+    expect(s1.state).toMatchObject({
+      status: 'active',
+      active: ['approve'],
+      positions: expect.arrayContaining(['screened']),
+    });
     const s2 = send(p, roundTrip(s1.state), complete('approve'));
     expect(s2.state).toMatchObject({ status: 'completed', outcome: 'approved' });
     expect(s2.effects.some((e) => e.type === 'cancelTask')).toBe(false);
@@ -88,7 +106,9 @@ describe('structures the engine refuses to run', () => {
   it('reports a parallel join fed by an exclusive choice as a deadlock', () => {
     const result = validateDefinition(deadPath);
     expect(result.ok).toBe(false);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'deadlock', elementId: 'join', message: expect.stringContaining('deadlock') }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ ruleId: 'deadlock', elementId: 'join', message: expect.stringContaining('deadlock') }),
+    );
   });
 
   it('reports a branch that jumps into its sibling', () => {
@@ -102,6 +122,12 @@ describe('structures the engine refuses to run', () => {
     mixed.flows = mixed.flows.map((f) => (f.id === 'f5' ? { ...f, target: 'legalReview' } : f));
     mixed.flows.push({ id: 'extra', source: 'join', target: 'end' });
     const result = validateDefinition(mixed);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'structure', elementId: 'join', message: expect.stringContaining('both joins') }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'structure',
+        elementId: 'join',
+        message: expect.stringContaining('both joins'),
+      }),
+    );
   });
 });

@@ -17,7 +17,16 @@ export function runInline(ctx: CompileContext, boundary: Pick<Element, 'id' | 't
   return collect(({ context, event, enqueue }) => {
     const variables: Variables = { ...context.variables, ...eventVariables(event) };
     let flow = ctx.graph.outgoing.get(boundary.id)?.[0];
-    enqueue({ type: 'audit', params: { event: 'element.completed', elementId: boundary.id, elementType: boundary.type, flowId: flow?.id ?? null, data: { interrupting: false } } });
+    enqueue({
+      type: 'audit',
+      params: {
+        event: 'element.completed',
+        elementId: boundary.id,
+        elementType: boundary.type,
+        flowId: flow?.id ?? null,
+        data: { interrupting: false },
+      },
+    });
     for (let step = 0; flow && step < MAX_INLINE_STEPS; step++) {
       const element = ctx.graph.elements.get(flow.target);
       if (!element) break;
@@ -35,14 +44,20 @@ function passInline(ctx: CompileContext, elementId: string, variables: Variables
   switch (element.type) {
     case 'scriptTask':
     case 'serviceTask':
-      for (const [name, expression] of Object.entries(element.set)) variables[name] = evaluateExpression(expression, variables).value;
+      for (const [name, expression] of Object.entries(element.set))
+        variables[name] = evaluateExpression(expression, variables).value;
       break;
     case 'sendTask':
-      enqueue({ type: 'sendMessage', params: { elementId, name: element.message.name, payload: payloadOf(element.message.payload, variables) } });
+      enqueue({
+        type: 'sendMessage',
+        params: { elementId, name: element.message.name, payload: payloadOf(element.message.payload, variables) },
+      });
       break;
     case 'intermediateThrowEvent':
-      if (element.event?.kind === 'message') enqueue({ type: 'sendMessage', params: { elementId, name: element.event.name, payload: {} } });
-      if (element.event?.kind === 'signal') enqueue({ type: 'broadcastSignal', params: { elementId, name: element.event.name, payload: {} } });
+      if (element.event?.kind === 'message')
+        enqueue({ type: 'sendMessage', params: { elementId, name: element.event.name, payload: {} } });
+      if (element.event?.kind === 'signal')
+        enqueue({ type: 'broadcastSignal', params: { elementId, name: element.event.name, payload: {} } });
       break;
     case 'exclusiveGateway': {
       const decision = decide(element, outgoing, variables);
@@ -54,20 +69,26 @@ function passInline(ctx: CompileContext, elementId: string, variables: Variables
       break;
     }
     case 'endEvent':
-      if (element.event?.kind === 'message') enqueue({ type: 'sendMessage', params: { elementId, name: element.event.name, payload: {} } });
-      if (element.event?.kind === 'signal') enqueue({ type: 'broadcastSignal', params: { elementId, name: element.event.name, payload: {} } });
+      if (element.event?.kind === 'message')
+        enqueue({ type: 'sendMessage', params: { elementId, name: element.event.name, payload: {} } });
+      if (element.event?.kind === 'signal')
+        enqueue({ type: 'broadcastSignal', params: { elementId, name: element.event.name, payload: {} } });
       next = undefined;
       break;
     default:
       break;
   }
-  enqueue({ type: 'audit', params: { event: 'element.completed', elementId, elementType: element.type, flowId: next?.id ?? null, data: null } });
+  enqueue({
+    type: 'audit',
+    params: { event: 'element.completed', elementId, elementType: element.type, flowId: next?.id ?? null, data: null },
+  });
   return next;
 }
 
 export function payloadOf(payload: Record<string, string> | undefined, variables: Variables): Variables {
   const out: Variables = {};
-  for (const [name, expression] of Object.entries(payload ?? {})) out[name] = evaluateExpression(expression, variables).value;
+  for (const [name, expression] of Object.entries(payload ?? {}))
+    out[name] = evaluateExpression(expression, variables).value;
   return out;
 }
 
@@ -76,7 +97,16 @@ export function spawnRun(elementId: string): unknown {
   return collect(({ context, event, enqueue }) => {
     const index = context.runs[elementId] ?? 0;
     const variables = { ...context.variables, ...eventVariables(event) };
-    enqueue({ type: 'audit', params: { event: 'element.completed', elementId, elementType: 'event', flowId: null, data: { interrupting: false, run: index } } });
+    enqueue({
+      type: 'audit',
+      params: {
+        event: 'element.completed',
+        elementId,
+        elementType: 'event',
+        flowId: null,
+        data: { interrupting: false, run: index },
+      },
+    });
     enqueue({ type: 'spawnScopes', params: { elementId, runs: [{ index, variables }] } });
     enqueue(update(({ context: c }) => ({ runs: { ...c.runs, [elementId]: index + 1 } })));
   });

@@ -9,11 +9,19 @@ import { collect, update, without, type ActionArgs, type Enqueue } from './actio
 import { loopItems, startLoop, type AfterRun } from './multi-instance';
 
 /** Reads the items; an unreadable collection is an incident. `begin` starts the first runs. */
-export function beginLoop(id: string, mi: MultiInstance, sequential: boolean, begin: (loop: LoopState, args: ActionArgs & { enqueue: Enqueue }) => void): unknown {
+export function beginLoop(
+  id: string,
+  mi: MultiInstance,
+  sequential: boolean,
+  begin: (loop: LoopState, args: ActionArgs & { enqueue: Enqueue }) => void,
+): unknown {
   return collect((args) => {
     const items = loopItems(id, mi, args.context.variables);
     if (!items.ok) {
-      args.enqueue({ type: 'raiseIncident', params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } } });
+      args.enqueue({
+        type: 'raiseIncident',
+        params: { incident: { elementId: id, code: 'LOOP_FAILED', message: items.message } },
+      });
       return;
     }
     const loop = startLoop(items.items, sequential);
@@ -30,7 +38,9 @@ export function forgetLoop(id: string): unknown {
 export function finishLoop(id: string, mi: MultiInstance, after: (args: ActionArgs) => AfterRun): unknown {
   return update((args) => {
     const result = after(args);
-    const variables = mi.outputCollection ? { ...args.context.variables, [mi.outputCollection]: result.collected } : args.context.variables;
+    const variables = mi.outputCollection
+      ? { ...args.context.variables, [mi.outputCollection]: result.collected }
+      : args.context.variables;
     return { variables, loops: without(args.context.loops, id) };
   });
 }

@@ -6,8 +6,13 @@ import purchase from './fixtures/purchase-request.json';
 
 const T0 = '2026-12-01T01:00:00.000Z';
 const rt = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
-const of = <K extends Effect['type']>(effects: Effect[], type: K) => effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
-const complete = (elementId: string, variables: Record<string, unknown> = {}) => ({ type: 'task.completed' as const, elementId, variables });
+const of = <K extends Effect['type']>(effects: Effect[], type: K) =>
+  effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
+const complete = (elementId: string, variables: Record<string, unknown> = {}) => ({
+  type: 'task.completed' as const,
+  elementId,
+  variables,
+});
 const vars = { requestNumber: 'PR-77', item: 'Máy in laser' };
 
 describe('start events, links, event-based gateway and event subprocesses', () => {
@@ -24,8 +29,16 @@ describe('start events, links, event-based gateway and event subprocesses', () =
 
   it('listens for its event subprocess triggers while it runs', () => {
     const { effects } = start(p, vars, { now: T0 });
-    expect(of(effects, 'openSubscription')).toContainEqual({ type: 'openSubscription', elementId: 'cancelRequested', kind: 'message', name: 'cancel-purchase', correlationKey: 'PR-77' });
-    expect(of(effects, 'scheduleTimer')).toEqual([{ type: 'scheduleTimer', timerId: 'everyDay', elementId: 'everyDay', dueAt: '2026-12-02T01:00:00.000Z' }]);
+    expect(of(effects, 'openSubscription')).toContainEqual({
+      type: 'openSubscription',
+      elementId: 'cancelRequested',
+      kind: 'message',
+      name: 'cancel-purchase',
+      correlationKey: 'PR-77',
+    });
+    expect(of(effects, 'scheduleTimer')).toEqual([
+      { type: 'scheduleTimer', timerId: 'everyDay', elementId: 'everyDay', dueAt: '2026-12-02T01:00:00.000Z' },
+    ]);
   });
 
   it('loops back through a link to fix the request', () => {
@@ -40,16 +53,36 @@ describe('start events, links, event-based gateway and event subprocesses', () =
     const s1 = start(p, vars, { now: T0 }).state;
     const s2 = send(p, rt(s1), complete('approve', { decision: 'approve' }), { now: T0 });
     expect(s2.state.active).toEqual(['waitDelivery']);
-    expect(of(s2.effects, 'sendMessage')).toEqual([{ type: 'sendMessage', elementId: 'placeOrder', name: 'purchase-order', payload: { item: 'Máy in laser' } }]);
-    expect(of(s2.effects, 'scheduleTimer')).toEqual([{ type: 'scheduleTimer', timerId: 'twoWeeks', elementId: 'twoWeeks', dueAt: '2026-12-15T01:00:00.000Z' }]);
+    expect(of(s2.effects, 'sendMessage')).toEqual([
+      { type: 'sendMessage', elementId: 'placeOrder', name: 'purchase-order', payload: { item: 'Máy in laser' } },
+    ]);
+    expect(of(s2.effects, 'scheduleTimer')).toEqual([
+      { type: 'scheduleTimer', timerId: 'twoWeeks', elementId: 'twoWeeks', dueAt: '2026-12-15T01:00:00.000Z' },
+    ]);
 
-    const delivered = send(p, rt(s2.state), { type: 'message.received', name: 'goods-delivered', correlationKey: 'PR-77', variables: { deliveryNote: 'PX-1' } });
-    expect(delivered.state).toMatchObject({ status: 'completed', outcome: 'received', variables: { deliveryNote: 'PX-1' } });
+    const delivered = send(p, rt(s2.state), {
+      type: 'message.received',
+      name: 'goods-delivered',
+      correlationKey: 'PR-77',
+      variables: { deliveryNote: 'PX-1' },
+    });
+    expect(delivered.state).toMatchObject({
+      status: 'completed',
+      outcome: 'received',
+      variables: { deliveryNote: 'PX-1' },
+    });
     expect(of(delivered.effects, 'cancelTimer')).toContainEqual({ type: 'cancelTimer', timerId: 'twoWeeks' });
 
-    const timedOut = send(p, rt(s2.state), { type: 'timer.fired', timerId: 'twoWeeks', dueAt: '2026-12-15T01:00:00.000Z' });
+    const timedOut = send(p, rt(s2.state), {
+      type: 'timer.fired',
+      timerId: 'twoWeeks',
+      dueAt: '2026-12-15T01:00:00.000Z',
+    });
     expect(timedOut.state).toMatchObject({ status: 'completed', outcome: 'not-delivered' });
-    expect(of(timedOut.effects, 'closeSubscription')).toContainEqual({ type: 'closeSubscription', elementId: 'delivered' });
+    expect(of(timedOut.effects, 'closeSubscription')).toContainEqual({
+      type: 'closeSubscription',
+      elementId: 'delivered',
+    });
   });
 
   it('sends the daily digest twice without interrupting, and cancels on request', () => {
@@ -57,11 +90,17 @@ describe('start events, links, event-based gateway and event subprocesses', () =
     const s2 = send(p, rt(s1), { type: 'timer.fired', timerId: 'everyDay', dueAt: '2026-12-02T01:00:00.000Z' });
     expect(s2.state.active).toEqual(['approve']);
     expect(of(s2.effects, 'sendMessage').map((e) => e.name)).toEqual(['open-purchase-digest']);
-    expect(of(s2.effects, 'scheduleTimer')).toEqual([{ type: 'scheduleTimer', timerId: 'everyDay', elementId: 'everyDay', dueAt: '2026-12-03T01:00:00.000Z' }]);
+    expect(of(s2.effects, 'scheduleTimer')).toEqual([
+      { type: 'scheduleTimer', timerId: 'everyDay', elementId: 'everyDay', dueAt: '2026-12-03T01:00:00.000Z' },
+    ]);
     const s3 = send(p, rt(s2.state), { type: 'timer.fired', timerId: 'everyDay', dueAt: '2026-12-03T01:00:00.000Z' });
     expect(of(s3.effects, 'scheduleTimer')).toEqual([]); // R2: two digests in all
 
-    const cancelled = send(p, rt(s3.state), { type: 'message.received', name: 'cancel-purchase', correlationKey: 'PR-77' });
+    const cancelled = send(p, rt(s3.state), {
+      type: 'message.received',
+      name: 'cancel-purchase',
+      correlationKey: 'PR-77',
+    });
     expect(cancelled.state).toMatchObject({ status: 'completed', outcome: 'cancelled' });
     expect(of(cancelled.effects, 'cancelTask')).toEqual([{ type: 'cancelTask', elementId: 'approve' }]);
   });

@@ -15,13 +15,24 @@ export const MAX_LOOP_ITEMS = 1_000;
 export function loopItems(elementId: string, mi: MultiInstance, variables: Variables): Items {
   if (mi.collection !== undefined) {
     const value = evaluateExpression(mi.collection, variables).value;
-    if (!Array.isArray(value)) return { ok: false, message: `Multi-instance "${elementId}": collection "${mi.collection}" gave ${JSON.stringify(value)}, not a list.` };
-    if (value.length > MAX_LOOP_ITEMS) return { ok: false, message: `Multi-instance "${elementId}": ${value.length} items; the limit is ${MAX_LOOP_ITEMS}.` };
+    if (!Array.isArray(value))
+      return {
+        ok: false,
+        message: `Multi-instance "${elementId}": collection "${mi.collection}" gave ${JSON.stringify(value)}, not a list.`,
+      };
+    if (value.length > MAX_LOOP_ITEMS)
+      return {
+        ok: false,
+        message: `Multi-instance "${elementId}": ${value.length} items; the limit is ${MAX_LOOP_ITEMS}.`,
+      };
     return { ok: true, items: value };
   }
   const n = evaluateExpression(mi.cardinality!, variables).value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_LOOP_ITEMS) {
-    return { ok: false, message: `Multi-instance "${elementId}": cardinality "${mi.cardinality}" gave ${JSON.stringify(n)}, not a whole number from 0 to ${MAX_LOOP_ITEMS}.` };
+    return {
+      ok: false,
+      message: `Multi-instance "${elementId}": cardinality "${mi.cardinality}" gave ${JSON.stringify(n)}, not a whole number from 0 to ${MAX_LOOP_ITEMS}.`,
+    };
   }
   return { ok: true, items: Array.from({ length: n }, (_, i) => i + 1) };
 }
@@ -46,8 +57,17 @@ export interface AfterRun {
 }
 
 /** The loop after run `index` completed with `submitted` data: recorded, and maybe done. */
-export function completeRun(mi: MultiInstance, loop: LoopState, index: number, submitted: Variables | null, variables: Variables): AfterRun {
-  const output = mi.outputElement === undefined ? submitted : evaluateExpression(mi.outputElement, { ...runVariables(mi, loop, index, variables), ...submitted }).value;
+export function completeRun(
+  mi: MultiInstance,
+  loop: LoopState,
+  index: number,
+  submitted: Variables | null,
+  variables: Variables,
+): AfterRun {
+  const output =
+    mi.outputElement === undefined
+      ? submitted
+      : evaluateExpression(mi.outputElement, { ...runVariables(mi, loop, index, variables), ...submitted }).value;
   const outputs = loop.outputs.map((o, i) => (i === index ? output : o));
   const finished = [...loop.finished, index];
   const completed = finished.length;
@@ -66,6 +86,11 @@ export function completeRun(mi: MultiInstance, loop: LoopState, index: number, s
     };
     done = evaluateExpression(mi.completionCondition, scope).value === true;
   }
-  const nextLoop: LoopState = { items: loop.items, active: done || next === null ? active : [...active, next], finished, outputs };
+  const nextLoop: LoopState = {
+    items: loop.items,
+    active: done || next === null ? active : [...active, next],
+    finished,
+    outputs,
+  };
   return { loop: nextLoop, done, next: done ? null : next, collected };
 }

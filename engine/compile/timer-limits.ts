@@ -84,7 +84,8 @@ export function cycleProblem(text: string, cycle: Cycle, use: TimerUse, limits: 
 
 /** 60 → "minute" (every minute), or with `counted` "1 minute" (an interval of 1 minute). */
 function formatSeconds(seconds: number, counted = false): string {
-  if (seconds >= 60 && seconds % 60 === 0) return seconds === 60 ? (counted ? '1 minute' : 'minute') : `${seconds / 60} minutes`;
+  if (seconds >= 60 && seconds % 60 === 0)
+    return seconds === 60 ? (counted ? '1 minute' : 'minute') : `${seconds / 60} minutes`;
   return seconds === 1 ? (counted ? '1 second' : 'second') : `${seconds} seconds`;
 }
 

@@ -40,11 +40,18 @@ function dueText(at: Date): string | null {
  * limits of that day, so only the floor under every cycle (a second, never zero: it would fire
  * without pause) is applied again.
  */
-function cycleToFire(text: string, check: TimerCheck | undefined, isExpression: boolean): { ok: true; cycle: Cycle } | { ok: false; message: string } {
+function cycleToFire(
+  text: string,
+  check: TimerCheck | undefined,
+  isExpression: boolean,
+): { ok: true; cycle: Cycle } | { ok: false; message: string } {
   const read = readCycle(text);
   if (!read.ok) return { ok: false, message: `Timer cycle ${read.message}.` };
   if (read.value.repetitions === 0) {
-    return { ok: false, message: `Timer cycle "${text}" repeats zero times, so it would never fire; use R1/… or more.` };
+    return {
+      ok: false,
+      message: `Timer cycle "${text}" repeats zero times, so it would never fire; use R1/… or more.`,
+    };
   }
   // 'once' asks only for the floor under every cycle (a second; never zero).
   const problem = check ? cycleProblem(text, read.value, isExpression ? check.use : 'once', check.limits) : null;
@@ -61,7 +68,10 @@ export function firstDue(timer: TimerEvent, now: string | null, variables: Varia
   const raw = timer.duration ?? timer.date ?? timer.cycle ?? '';
   const text = textOf(raw, variables);
   if (text === null) return { ok: false, message: `Timer expression "${raw}" did not give a text value.` };
-  const beyond = { ok: false as const, message: `Timer "${text}" falls after the year 9999; give a nearer date or a shorter duration.` };
+  const beyond = {
+    ok: false as const,
+    message: `Timer "${text}" falls after the year 9999; give a nearer date or a shorter duration.`,
+  };
   if (timer.date !== undefined) {
     const at = readInstant(text);
     if (!at.ok) return { ok: false, message: `Timer date ${at.message}.` };
@@ -92,7 +102,12 @@ export type NextDue = { ok: true; dueAt: string; skipped: number } | { ok: false
  * are skipped (and counted), never fired in a burst. An expression is evaluated again with the
  * variables as they are now and, with `check`, must keep the limits (see cycleToFire).
  */
-export function nextDue(timer: TimerEvent, lastDue: string, variables: Variables, options: { check?: TimerCheck; after?: string } = {}): NextDue {
+export function nextDue(
+  timer: TimerEvent,
+  lastDue: string,
+  variables: Variables,
+  options: { check?: TimerCheck; after?: string } = {},
+): NextDue {
   if (timer.cycle === undefined) return { ok: false, message: 'Timer has no cycle, so it does not repeat.' };
   const text = textOf(timer.cycle, variables);
   if (text === null) return { ok: false, message: `Timer expression "${timer.cycle}" did not give a text value.` };
@@ -101,9 +116,13 @@ export function nextDue(timer: TimerEvent, lastDue: string, variables: Variables
   const last = readInstant(lastDue);
   if (!last.ok) return { ok: false, message: `The last firing's due time ${last.message}.` };
   const after = options.after === undefined ? null : readInstant(options.after);
-  const next = after?.ok ? nextOccurrence(last.value, read.cycle.interval, after.value) : { at: addDuration(last.value, read.cycle.interval), skipped: 0 };
+  const next = after?.ok
+    ? nextOccurrence(last.value, read.cycle.interval, after.value)
+    : { at: addDuration(last.value, read.cycle.interval), skipped: 0 };
   const dueAt = dueText(next.at);
-  return dueAt ? { ok: true, dueAt, skipped: next.skipped } : { ok: false, message: `Timer cycle "${text}" falls after the year 9999.` };
+  return dueAt
+    ? { ok: true, dueAt, skipped: next.skipped }
+    : { ok: false, message: `Timer cycle "${text}" falls after the year 9999.` };
 }
 
 /**
@@ -111,9 +130,14 @@ export function nextDue(timer: TimerEvent, lastDue: string, variables: Variables
  * real ones, and a cycle must keep the limits for the timer's use. `=FEEL` texts are checked
  * when they are evaluated (firstDue, nextDue).
  */
-export function checkTimerText(timer: TimerEvent, use: TimerUse = 'once', limits: TimerLimits = DEFAULT_TIMER_LIMITS): string | null {
+export function checkTimerText(
+  timer: TimerEvent,
+  use: TimerUse = 'once',
+  limits: TimerLimits = DEFAULT_TIMER_LIMITS,
+): string | null {
   const raw = timer.duration ?? timer.date ?? timer.cycle ?? '';
-  if (timer.duration === undefined && timer.date === undefined && timer.cycle === undefined) return 'it has no duration, date or cycle; say when it fires';
+  if (timer.duration === undefined && timer.date === undefined && timer.cycle === undefined)
+    return 'it has no duration, date or cycle; say when it fires';
   if (raw.startsWith('=')) return null;
   if (timer.duration !== undefined) {
     const d = readDuration(raw);
@@ -126,6 +150,7 @@ export function checkTimerText(timer: TimerEvent, use: TimerUse = 'once', limits
   const cycle = readCycle(raw);
   if (!cycle.ok) return `cycle ${cycle.message}`;
   // R0 would fire once anyway and then count below zero, for ever.
-  if (cycle.value.repetitions === 0) return `cycle "${raw}" repeats zero times, so it would never fire; use R1/… or more, or R/… to repeat without end`;
+  if (cycle.value.repetitions === 0)
+    return `cycle "${raw}" repeats zero times, so it would never fire; use R1/… or more, or R/… to repeat without end`;
   return cycleProblem(raw, cycle.value, use, limits);
 }

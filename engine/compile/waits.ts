@@ -30,7 +30,11 @@ const ONCE: TimerCheck = { use: 'once', limits: DEFAULT_TIMER_LIMITS };
  * The wait for `definition` at `elementId` (its own id doubles as the timer/subscription id).
  * `timing`: what a timer is used for and its limits, which the text a `=FEEL` timer gives must keep.
  */
-export function waitFor(elementId: string, definition: EventDefinition | { kind: 'link'; name: string }, timing: TimerCheck = ONCE): Wait | null {
+export function waitFor(
+  elementId: string,
+  definition: EventDefinition | { kind: 'link'; name: string },
+  timing: TimerCheck = ONCE,
+): Wait | null {
   switch (definition.kind) {
     case 'timer':
       return {
@@ -55,15 +59,24 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
         ],
         eventType: 'timer.fired',
         // Only the firing it is waiting for: a duplicate or stale delivery matches no transition.
-        guard: ({ context, event }) => event.type === 'timer.fired' && event.timerId === elementId && context.timers[elementId]?.dueAt === event.dueAt,
+        guard: ({ context, event }) =>
+          event.type === 'timer.fired' &&
+          event.timerId === elementId &&
+          context.timers[elementId]?.dueAt === event.dueAt,
       };
     case 'message':
     case 'signal': {
       const correlationKey = definition.kind === 'message' ? definition.correlationKey : undefined;
-      const keyOf = (context: MachineContext) => (correlationKey === undefined ? null : stringKey(evaluateExpression(correlationKey, context.variables).value));
+      const keyOf = (context: MachineContext) =>
+        correlationKey === undefined ? null : stringKey(evaluateExpression(correlationKey, context.variables).value);
       return {
         entry: [
-          effect('openSubscription', ({ context }) => ({ elementId, kind: definition.kind, name: definition.name, correlationKey: keyOf(context) })),
+          effect('openSubscription', ({ context }) => ({
+            elementId,
+            kind: definition.kind,
+            name: definition.name,
+            correlationKey: keyOf(context),
+          })),
         ],
         exit: [effect('closeSubscription', { elementId })],
         eventType: definition.kind === 'message' ? 'message.received' : 'signal.received',
@@ -84,7 +97,11 @@ export function waitFor(elementId: string, definition: EventDefinition | { kind:
  * After a cycle timer fired without interrupting: schedule the next firing, if any are left. An
  * expression that no longer gives a cycle within the limits raises an incident naming the event.
  */
-export function repeatCycle(elementId: string, definition: EventDefinition, limits: TimerLimits = DEFAULT_TIMER_LIMITS): unknown {
+export function repeatCycle(
+  elementId: string,
+  definition: EventDefinition,
+  limits: TimerLimits = DEFAULT_TIMER_LIMITS,
+): unknown {
   return collect(({ context, event, enqueue }) => {
     if (definition.kind !== 'timer' || definition.cycle === undefined || event.type !== 'timer.fired') return;
     const left = context.timers[elementId]?.left;
@@ -102,7 +119,11 @@ export function repeatCycle(elementId: string, definition: EventDefinition, limi
     }
     const dueAt = next.dueAt;
     enqueue({ type: 'scheduleTimer', params: { timerId: elementId, elementId, dueAt } });
-    enqueue(update(({ context: c }) => ({ timers: { ...c.timers, [elementId]: { dueAt, left: left === null ? null : left - 1 } } })));
+    enqueue(
+      update(({ context: c }) => ({
+        timers: { ...c.timers, [elementId]: { dueAt, left: left === null ? null : left - 1 } },
+      })),
+    );
   });
 }
 

@@ -64,44 +64,119 @@ export function checkDecision(table: DecisionInput): DecisionCheck {
   const inputs = table.inputs ?? [];
   const outputs = table.outputs ?? [];
   const rules = table.rules ?? [];
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/.test(table.id ?? '')) add({ code: 'idInvalid', severity: 'error', message: `The decision's id "${table.id ?? ''}" is not valid: start with a letter or _, then letters, digits, _ . or -.` });
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/.test(table.id ?? ''))
+    add({
+      code: 'idInvalid',
+      severity: 'error',
+      message: `The decision's id "${table.id ?? ''}" is not valid: start with a letter or _, then letters, digits, _ . or -.`,
+    });
   if (outputs.length === 0) add({ code: 'noOutputs', severity: 'error', message: 'The table has no output column.' });
 
   for (const [i, input] of inputs.entries()) {
-    const problem = input.expression.trim() === '' ? { message: 'expression is empty' } : checkExpression(input.expression);
-    if (problem) add({ code: 'inputExpression', severity: 'error', input: i + 1, detail: problem.message, message: `Input ${i + 1} (${input.label || input.expression || '?'}): ${problem.message}.` });
+    const problem =
+      input.expression.trim() === '' ? { message: 'expression is empty' } : checkExpression(input.expression);
+    if (problem)
+      add({
+        code: 'inputExpression',
+        severity: 'error',
+        input: i + 1,
+        detail: problem.message,
+        message: `Input ${i + 1} (${input.label || input.expression || '?'}): ${problem.message}.`,
+      });
     for (const value of input.values ?? []) {
       const bad = checkUnaryTest(value);
-      if (bad) add({ code: 'inputValue', severity: 'error', input: i + 1, detail: bad.message, message: `Input ${i + 1}: the allowed value ${value} is not a valid unary test: ${bad.message}.` });
+      if (bad)
+        add({
+          code: 'inputValue',
+          severity: 'error',
+          input: i + 1,
+          detail: bad.message,
+          message: `Input ${i + 1}: the allowed value ${value} is not a valid unary test: ${bad.message}.`,
+        });
     }
   }
   const names = new Map<string, number>();
   for (const [o, output] of outputs.entries()) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(output.name ?? '')) add({ code: 'outputName', severity: 'error', output: o + 1, message: `Output ${o + 1}: its name "${output.name ?? ''}" must be a variable name (letters, digits, _; not starting with a digit).` });
-    else if (names.has(output.name)) add({ code: 'outputNameTwice', severity: 'error', output: o + 1, detail: output.name, message: `Output ${o + 1} has the name "${output.name}" of output ${names.get(output.name)}; give each output its own name.` });
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,199}$/.test(output.name ?? ''))
+      add({
+        code: 'outputName',
+        severity: 'error',
+        output: o + 1,
+        message: `Output ${o + 1}: its name "${output.name ?? ''}" must be a variable name (letters, digits, _; not starting with a digit).`,
+      });
+    else if (names.has(output.name))
+      add({
+        code: 'outputNameTwice',
+        severity: 'error',
+        output: o + 1,
+        detail: output.name,
+        message: `Output ${o + 1} has the name "${output.name}" of output ${names.get(output.name)}; give each output its own name.`,
+      });
     else names.set(output.name, o + 1);
   }
-  if (table.aggregation && (table.hitPolicy ?? 'UNIQUE') !== 'COLLECT') add({ code: 'aggregationNeedsCollect', severity: 'error', message: `An aggregation (${table.aggregation}) needs the COLLECT hit policy.` });
+  if (table.aggregation && (table.hitPolicy ?? 'UNIQUE') !== 'COLLECT')
+    add({
+      code: 'aggregationNeedsCollect',
+      severity: 'error',
+      message: `An aggregation (${table.aggregation}) needs the COLLECT hit policy.`,
+    });
 
   for (const [r, rule] of rules.entries()) {
     if (rule.inputEntries.length !== inputs.length || rule.outputEntries.length !== outputs.length) {
-      add({ code: 'entryCount', severity: 'error', rule: r + 1, message: `Rule ${r + 1} has ${rule.inputEntries.length} input and ${rule.outputEntries.length} output entries; the table has ${inputs.length} inputs and ${outputs.length} outputs.` });
+      add({
+        code: 'entryCount',
+        severity: 'error',
+        rule: r + 1,
+        message: `Rule ${r + 1} has ${rule.inputEntries.length} input and ${rule.outputEntries.length} output entries; the table has ${inputs.length} inputs and ${outputs.length} outputs.`,
+      });
       continue;
     }
     for (const [i, entry] of rule.inputEntries.entries()) {
       const problem = checkUnaryTest(entry);
-      if (problem) add({ code: 'inputEntry', severity: 'error', rule: r + 1, input: i + 1, detail: problem.message, message: `Rule ${r + 1}, input ${i + 1} (${entry}): ${problem.message}.` });
+      if (problem)
+        add({
+          code: 'inputEntry',
+          severity: 'error',
+          rule: r + 1,
+          input: i + 1,
+          detail: problem.message,
+          message: `Rule ${r + 1}, input ${i + 1} (${entry}): ${problem.message}.`,
+        });
       else {
         const wrong = typeMismatch(entry, inputs[i]!.typeRef, true);
-        if (wrong) add({ code: 'entryType', severity: 'error', rule: r + 1, input: i + 1, detail: inputs[i]!.typeRef, message: `Rule ${r + 1}, input ${i + 1} (${entry}) is not a ${inputs[i]!.typeRef}, the input's type.` });
+        if (wrong)
+          add({
+            code: 'entryType',
+            severity: 'error',
+            rule: r + 1,
+            input: i + 1,
+            detail: inputs[i]!.typeRef,
+            message: `Rule ${r + 1}, input ${i + 1} (${entry}) is not a ${inputs[i]!.typeRef}, the input's type.`,
+          });
       }
     }
     for (const [o, entry] of rule.outputEntries.entries()) {
       const problem = entry.trim() === '' ? { message: 'the output is empty' } : checkExpression(entry);
-      if (problem) add({ code: 'outputEntry', severity: 'error', rule: r + 1, output: o + 1, detail: problem.message, message: `Rule ${r + 1}, output ${o + 1} (${entry}): ${problem.message}.` });
+      if (problem)
+        add({
+          code: 'outputEntry',
+          severity: 'error',
+          rule: r + 1,
+          output: o + 1,
+          detail: problem.message,
+          message: `Rule ${r + 1}, output ${o + 1} (${entry}): ${problem.message}.`,
+        });
       else {
         const wrong = typeMismatch(entry, outputs[o]!.typeRef, false);
-        if (wrong) add({ code: 'entryType', severity: 'error', rule: r + 1, output: o + 1, detail: outputs[o]!.typeRef, message: `Rule ${r + 1}, output ${o + 1} (${entry}) is not a ${outputs[o]!.typeRef}, the output's type.` });
+        if (wrong)
+          add({
+            code: 'entryType',
+            severity: 'error',
+            rule: r + 1,
+            output: o + 1,
+            detail: outputs[o]!.typeRef,
+            message: `Rule ${r + 1}, output ${o + 1} (${entry}) is not a ${outputs[o]!.typeRef}, the output's type.`,
+          });
       }
     }
   }
@@ -113,7 +188,12 @@ export function checkDecision(table: DecisionInput): DecisionCheck {
     const parsed = decisionSchema.safeParse(table);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      add({ code: 'schema', severity: 'error', detail: `${issue.path.join('.')}: ${issue.message}`, message: `The table is not valid: ${issue.path.join('.')}: ${issue.message}.` });
+      add({
+        code: 'schema',
+        severity: 'error',
+        detail: `${issue.path.join('.')}: ${issue.message}`,
+        message: `The table is not valid: ${issue.path.join('.')}: ${issue.message}.`,
+      });
     } else {
       coverage = analyseCoverage(parsed.data);
       for (const overlap of coverage.overlaps) {
@@ -129,8 +209,21 @@ export function checkDecision(table: DecisionInput): DecisionCheck {
           message: `Rules ${overlap.rules.join(' and ')} both match ${describe(parsed.data.inputs, overlap.region)}; under the ${policy} hit policy only one may.`,
         });
       }
-      for (const gap of coverage.gaps) add({ code: 'gap', severity: 'warning', region: gap.region, regionText: regionText(parsed.data.inputs, gap.region), message: `No rule matches ${describe(parsed.data.inputs, gap.region)}.` });
-      if (coverage.skipped) add({ code: 'notAnalysed', severity: 'warning', detail: coverage.skipped, message: `Overlaps and gaps were not checked: ${coverage.skipped}` });
+      for (const gap of coverage.gaps)
+        add({
+          code: 'gap',
+          severity: 'warning',
+          region: gap.region,
+          regionText: regionText(parsed.data.inputs, gap.region),
+          message: `No rule matches ${describe(parsed.data.inputs, gap.region)}.`,
+        });
+      if (coverage.skipped)
+        add({
+          code: 'notAnalysed',
+          severity: 'warning',
+          detail: coverage.skipped,
+          message: `Overlaps and gaps were not checked: ${coverage.skipped}`,
+        });
     }
   }
   return { problems, coverage };
@@ -138,7 +231,9 @@ export function checkDecision(table: DecisionInput): DecisionCheck {
 
 /** "Amount < 5, Category "travel"" — each input with the region's test of it (inputs that are "-" left out); "-" for all. */
 export function regionText(inputs: { label?: string; expression: string }[], region: string[]): string {
-  const parts = region.flatMap((test, i) => (test === '-' ? [] : [`${inputs[i]!.label || inputs[i]!.expression} ${test}`]));
+  const parts = region.flatMap((test, i) =>
+    test === '-' ? [] : [`${inputs[i]!.label || inputs[i]!.expression} ${test}`],
+  );
   return parts.length > 0 ? parts.join(', ') : '-';
 }
 
@@ -184,4 +279,3 @@ function literalKind(text: string): TypeRef | null {
   }
   return null;
 }
-

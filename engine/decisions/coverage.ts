@@ -54,14 +54,20 @@ export function analyseCoverage(decision: Decision): Coverage {
   const n = decision.inputs.length;
   const gaps: Coverage['gaps'] = [];
   const overlaps: Coverage['overlaps'] = [];
-  if (decision.rules.length === 0) return { gaps: n === 0 ? [{ region: [] }] : [{ region: decision.inputs.map(() => '-') }], overlaps };
+  if (decision.rules.length === 0)
+    return { gaps: n === 0 ? [{ region: [] }] : [{ region: decision.inputs.map(() => '-') }], overlaps };
   // Every entry as a set of values; one that is not a literal test stops the analysis.
   const sets: ValueSet[][] = [];
   for (const [r, rule] of decision.rules.entries()) {
     const row: ValueSet[] = [];
     for (const [i, entry] of rule.inputEntries.entries()) {
       const set = readEntry(entry);
-      if (!set) return { gaps, overlaps, skipped: `rule ${r + 1}, input ${i + 1} (${entry}) is not a literal test the check can read.` };
+      if (!set)
+        return {
+          gaps,
+          overlaps,
+          skipped: `rule ${r + 1}, input ${i + 1} (${entry}) is not a literal test the check can read.`,
+        };
       row.push(set);
     }
     sets.push(row);
@@ -69,7 +75,10 @@ export function analyseCoverage(decision: Decision): Coverage {
   const axes: Axis[] = [];
   for (let i = 0; i < n; i++) {
     const allowed = (decision.inputs[i]!.values ?? []).map(readEntry);
-    const axis = axisOf(sets.map((row) => row[i]!), allowed.every((a) => a !== null) && allowed.length > 0 ? (allowed as ValueSet[]) : null);
+    const axis = axisOf(
+      sets.map((row) => row[i]!),
+      allowed.every((a) => a !== null) && allowed.length > 0 ? (allowed as ValueSet[]) : null,
+    );
     if (!axis) return { gaps, overlaps, skipped: `input ${i + 1} mixes entries of different types.` };
     axes.push(axis);
   }
@@ -119,9 +128,19 @@ export function analyseCoverage(decision: Decision): Coverage {
     region[dim] = '-';
     return true;
   };
-  const finished = walk(0, decision.rules.map((_, r) => r));
-  if (!finished) return { gaps, overlaps, skipped: `the table has more combinations of inputs than the check walks (${COVERAGE_BUDGET.toLocaleString('en')}).` };
-  return truncated ? { gaps, overlaps, skipped: `more than ${MAX_REPORTED} gaps or overlaps; the first are listed.` } : { gaps, overlaps };
+  const finished = walk(
+    0,
+    decision.rules.map((_, r) => r),
+  );
+  if (!finished)
+    return {
+      gaps,
+      overlaps,
+      skipped: `the table has more combinations of inputs than the check walks (${COVERAGE_BUDGET.toLocaleString('en')}).`,
+    };
+  return truncated
+    ? { gaps, overlaps, skipped: `more than ${MAX_REPORTED} gaps or overlaps; the first are listed.` }
+    : { gaps, overlaps };
 }
 
 /** An input's pieces: its domain cut at every boundary its entries (and allowed values) name. */
@@ -131,14 +150,20 @@ function axisOf(sets: ValueSet[], allowed: ValueSet[] | null): Axis | null {
   const kind = ([...kinds][0] ?? 'any') as Axis['kind'];
   let pieces: Piece[];
   if (kind === 'any') pieces = [{ kind: 'text', value: null }];
-  else if (kind === 'boolean') pieces = [{ kind: 'bool', value: true }, { kind: 'bool', value: false }];
+  else if (kind === 'boolean')
+    pieces = [
+      { kind: 'bool', value: true },
+      { kind: 'bool', value: false },
+    ];
   else if (kind === 'string') {
     const values = new Set<string>();
     for (const s of [...sets, ...(allowed ?? [])]) if (s.kind === 'string') for (const v of s.values) values.add(v);
     pieces = [...[...values].sort().map((value): Piece => ({ kind: 'text', value })), { kind: 'text', value: null }];
   } else {
     const points = new Set<number>();
-    for (const s of [...sets, ...(allowed ?? [])]) if (s.kind === 'number' || s.kind === 'date') for (const iv of s.intervals) for (const p of [iv.lo, iv.hi]) if (Number.isFinite(p)) points.add(p);
+    for (const s of [...sets, ...(allowed ?? [])])
+      if (s.kind === 'number' || s.kind === 'date')
+        for (const iv of s.intervals) for (const p of [iv.lo, iv.hi]) if (Number.isFinite(p)) points.add(p);
     const sorted = [...points].sort((a, b) => a - b);
     pieces = [];
     let previous = -Infinity;
@@ -157,7 +182,12 @@ function covers(set: ValueSet, piece: Piece): boolean {
   let inside: boolean;
   if (set.kind === 'string') inside = piece.kind === 'text' && piece.value !== null && set.values.includes(piece.value);
   else if (set.kind === 'boolean') inside = piece.kind === 'bool' && set.values.includes(piece.value);
-  else if (piece.kind === 'point') inside = set.intervals.some((iv) => (iv.lo < piece.value || (iv.loClosed && iv.lo === piece.value)) && (piece.value < iv.hi || (iv.hiClosed && iv.hi === piece.value)));
+  else if (piece.kind === 'point')
+    inside = set.intervals.some(
+      (iv) =>
+        (iv.lo < piece.value || (iv.loClosed && iv.lo === piece.value)) &&
+        (piece.value < iv.hi || (iv.hiClosed && iv.hi === piece.value)),
+    );
   else if (piece.kind === 'open') inside = set.intervals.some((iv) => iv.lo <= piece.lo && piece.hi <= iv.hi);
   else inside = false;
   return set.negated ? !inside : inside;
@@ -180,7 +210,10 @@ export function readEntry(entry: string): ValueSet | null {
   return { kind, intervals: read.map((r) => (r as { interval: Interval }).interval), negated };
 }
 
-type Item = { kind: 'string'; value: string } | { kind: 'boolean'; value: boolean } | { kind: 'number' | 'date'; interval: Interval };
+type Item =
+  | { kind: 'string'; value: string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'number' | 'date'; interval: Interval };
 
 function readItem(item: string): Item | null {
   const text = item.trim();
@@ -193,17 +226,24 @@ function readItem(item: string): Item | null {
     const lo = scalar(range[2]!);
     const hi = scalar(range[3]!);
     if (!lo || !hi || lo.kind !== hi.kind) return null;
-    return { kind: lo.kind, interval: { lo: lo.value, loClosed: range[1] === '[', hi: hi.value, hiClosed: range[4] === ']' } };
+    return {
+      kind: lo.kind,
+      interval: { lo: lo.value, loClosed: range[1] === '[', hi: hi.value, hiClosed: range[4] === ']' },
+    };
   }
   const value = scalar(comparison[2]!);
   if (!value) return null;
   const v = value.value;
   const interval: Interval =
-    op === '<' ? { lo: -Infinity, loClosed: false, hi: v, hiClosed: false }
-    : op === '<=' ? { lo: -Infinity, loClosed: false, hi: v, hiClosed: true }
-    : op === '>' ? { lo: v, loClosed: false, hi: Infinity, hiClosed: false }
-    : op === '>=' ? { lo: v, loClosed: true, hi: Infinity, hiClosed: false }
-    : { lo: v, loClosed: true, hi: v, hiClosed: true };
+    op === '<'
+      ? { lo: -Infinity, loClosed: false, hi: v, hiClosed: false }
+      : op === '<='
+        ? { lo: -Infinity, loClosed: false, hi: v, hiClosed: true }
+        : op === '>'
+          ? { lo: v, loClosed: false, hi: Infinity, hiClosed: false }
+          : op === '>='
+            ? { lo: v, loClosed: true, hi: Infinity, hiClosed: false }
+            : { lo: v, loClosed: true, hi: v, hiClosed: true };
   return { kind: value.kind, interval };
 }
 
@@ -224,11 +264,15 @@ function describePieces(axis: Axis, pieces: Piece[]): string {
   if (axis.kind === 'any') return '-';
   if (axis.kind === 'boolean') return pieces.length === 2 ? '-' : String((pieces[0] as { value: boolean }).value);
   if (axis.kind === 'string') {
-    const named = pieces.filter((p): p is { kind: 'text'; value: string } => p.kind === 'text' && p.value !== null).map((p) => JSON.stringify(p.value));
+    const named = pieces
+      .filter((p): p is { kind: 'text'; value: string } => p.kind === 'text' && p.value !== null)
+      .map((p) => JSON.stringify(p.value));
     const other = pieces.some((p) => p.kind === 'text' && p.value === null);
     if (!other) return named.join(', ');
     // "Any other text": the values named elsewhere in the column, negated.
-    const all = axis.pieces.filter((p): p is { kind: 'text'; value: string } => p.kind === 'text' && p.value !== null).map((p) => JSON.stringify(p.value));
+    const all = axis.pieces
+      .filter((p): p is { kind: 'text'; value: string } => p.kind === 'text' && p.value !== null)
+      .map((p) => JSON.stringify(p.value));
     const excluded = all.filter((v) => !named.includes(v));
     return excluded.length === 0 ? '-' : `not(${excluded.join(', ')})`;
   }
@@ -243,7 +287,8 @@ function describePieces(axis: Axis, pieces: Piece[]): string {
     else runs.push([p]);
   }
   if (runs.length === 1 && runs[0]!.length === order.length) return '-';
-  const show = (v: number) => (axis.kind === 'date' ? `date("${new Date(v * 86_400_000).toISOString().slice(0, 10)}")` : String(v));
+  const show = (v: number) =>
+    axis.kind === 'date' ? `date("${new Date(v * 86_400_000).toISOString().slice(0, 10)}")` : String(v);
   return runs
     .map((run) => {
       const first = run[0]!;

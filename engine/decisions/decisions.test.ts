@@ -89,10 +89,16 @@ describe('hit policies', () => {
   });
 
   it('matches Vietnamese text entries exactly, diacritics included', () => {
-    const d = table({ id: 'dept', inputs: [{ expression: 'category' }], outputs: [{ name: 'group' }], hitPolicy: 'FIRST', rules: [
-      { inputEntries: ['"Công tác"'], outputEntries: ['"hr"'] },
-      { inputEntries: ['"Cong tac"'], outputEntries: ['"it"'] },
-    ] });
+    const d = table({
+      id: 'dept',
+      inputs: [{ expression: 'category' }],
+      outputs: [{ name: 'group' }],
+      hitPolicy: 'FIRST',
+      rules: [
+        { inputEntries: ['"Công tác"'], outputEntries: ['"hr"'] },
+        { inputEntries: ['"Cong tac"'], outputEntries: ['"it"'] },
+      ],
+    });
     expect(evaluateDecision(d, 'dept', { category: 'Công tác' })).toEqual({ ok: true, outputs: [{ group: 'hr' }] });
   });
 });
@@ -102,24 +108,48 @@ describe('business rule task', async () => {
   const process = compile(invoiceV2, { decisions });
 
   it('offers the approval to the groups the decision picked (Camunda InvoiceTestCase happy path)', () => {
-    const s1 = start(process, { amount: 300, invoiceCategory: 'Travel Expenses', creditor: 'Great Pizza for Everyone Inc.', invoiceNumber: 'GPFE-23232323' });
+    const s1 = start(process, {
+      amount: 300,
+      invoiceCategory: 'Travel Expenses',
+      creditor: 'Great Pizza for Everyone Inc.',
+      invoiceNumber: 'GPFE-23232323',
+    });
     expect(s1.state.variables.approverGroups).toEqual(['accounting', 'sales']);
-    expect(s1.effects).toContainEqual(expect.objectContaining({ type: 'createTask', elementId: 'approveInvoice', candidateGroups: ['accounting', 'sales'] }));
-    const s2 = send(process, s1.state, { type: 'task.completed', elementId: 'approveInvoice', variables: { approved: true } });
+    expect(s1.effects).toContainEqual(
+      expect.objectContaining({
+        type: 'createTask',
+        elementId: 'approveInvoice',
+        candidateGroups: ['accounting', 'sales'],
+      }),
+    );
+    const s2 = send(process, s1.state, {
+      type: 'task.completed',
+      elementId: 'approveInvoice',
+      variables: { approved: true },
+    });
     expect(s2.state.active).toEqual(['prepareBankTransfer']);
     const s3 = send(process, s2.state, { type: 'task.completed', elementId: 'prepareBankTransfer', variables: {} });
     expect(s3.effects).toContainEqual(expect.objectContaining({ type: 'startJob', taskType: 'archive-invoice' }));
-    expect(send(process, s3.state, { type: 'job.completed', elementId: 'ServiceTask_1', variables: {} }).state.outcome).toBe('processed');
+    expect(
+      send(process, s3.state, { type: 'job.completed', elementId: 'ServiceTask_1', variables: {} }).state.outcome,
+    ).toBe('processed');
   });
 
   it('raises an incident when the decision fails', () => {
-    const broken = decisions.map((d) => (d.id === 'invoiceClassification' ? { ...d, rules: [...d.rules, d.rules[0]!] } : d));
+    const broken = decisions.map((d) =>
+      d.id === 'invoiceClassification' ? { ...d, rules: [...d.rules, d.rules[0]!] } : d,
+    );
     const p = compile(invoiceV2, { decisions: broken });
     const { state } = start(p, { amount: 100, invoiceCategory: 'Misc' });
-    expect(state).toMatchObject({ status: 'incident', incident: { elementId: 'assignApprover', code: 'DECISION_FAILED', message: expect.stringContaining('UNIQUE') } });
+    expect(state).toMatchObject({
+      status: 'incident',
+      incident: { elementId: 'assignApprover', code: 'DECISION_FAILED', message: expect.stringContaining('UNIQUE') },
+    });
   });
 
   it('refuses a business rule task whose decision is missing', () => {
-    expect(() => compile(invoiceV2, { decisions: [] })).toThrow(/calls decision "invoice-assign-approver", which is not among the decisions given/);
+    expect(() => compile(invoiceV2, { decisions: [] })).toThrow(
+      /calls decision "invoice-assign-approver", which is not among the decisions given/,
+    );
   });
 });

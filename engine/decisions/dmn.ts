@@ -16,10 +16,15 @@ interface ModdleElement {
 }
 
 export async function importDmn(xml: string): Promise<Decision[]> {
-  if (xml.length > MAX_DMN_BYTES) throw new Error(`DMN file is ${xml.length} characters; the limit is ${MAX_DMN_BYTES}.`);
-  if (/<!DOCTYPE|<!ENTITY|xi:include/i.test(xml)) throw new Error('DMN file declares a DOCTYPE, an entity or an XInclude; these are refused.');
+  if (xml.length > MAX_DMN_BYTES)
+    throw new Error(`DMN file is ${xml.length} characters; the limit is ${MAX_DMN_BYTES}.`);
+  if (/<!DOCTYPE|<!ENTITY|xi:include/i.test(xml))
+    throw new Error('DMN file declares a DOCTYPE, an entity or an XInclude; these are refused.');
   const moddle = DmnModdle();
-  const { rootElement, warnings } = (await moddle.fromXML(xml, 'dmn:Definitions')) as { rootElement: ModdleElement; warnings: { message: string }[] };
+  const { rootElement, warnings } = (await moddle.fromXML(xml, 'dmn:Definitions')) as {
+    rootElement: ModdleElement;
+    warnings: { message: string }[];
+  };
   const unreadable = warnings.filter((w) => !/unknown attribute|unparsable content/i.test(w.message));
   if (unreadable.length > 0) throw new Error(`DMN file could not be read: ${unreadable[0]!.message}`);
   const drg = (rootElement.drgElement as ModdleElement[] | undefined) ?? [];
@@ -27,7 +32,10 @@ export async function importDmn(xml: string): Promise<Decision[]> {
   for (const element of drg) {
     if (element.$type !== 'dmn:Decision') continue;
     const table = element.decisionLogic as ModdleElement | undefined;
-    if (table?.$type !== 'dmn:DecisionTable') throw new Error(`Decision "${element.id}" is not a decision table (${table?.$type ?? 'no logic'}); only decision tables are supported.`);
+    if (table?.$type !== 'dmn:DecisionTable')
+      throw new Error(
+        `Decision "${element.id}" is not a decision table (${table?.$type ?? 'no logic'}); only decision tables are supported.`,
+      );
     const requirements = (element.informationRequirement as ModdleElement[] | undefined) ?? [];
     const inputs = (table.input as ModdleElement[] | undefined) ?? [];
     const outputs = (table.output as ModdleElement[] | undefined) ?? [];
@@ -35,7 +43,9 @@ export async function importDmn(xml: string): Promise<Decision[]> {
     const parsed = decisionSchema.safeParse({
       id: element.id,
       name: element.name,
-      requires: requirements.map((r) => ((r.requiredDecision as ModdleElement | undefined)?.href as string | undefined)?.replace(/^#/, '')).filter((x): x is string => !!x),
+      requires: requirements
+        .map((r) => ((r.requiredDecision as ModdleElement | undefined)?.href as string | undefined)?.replace(/^#/, ''))
+        .filter((x): x is string => !!x),
       hitPolicy: (table.hitPolicy as string | undefined) ?? 'UNIQUE',
       aggregation: table.aggregation as string | undefined,
       inputs: inputs.map((i) => ({
@@ -102,7 +112,8 @@ function splitList(text: string): string[] | undefined {
  */
 export async function exportDmn(decisions: Decision[], name?: string): Promise<string> {
   const moddle = DmnModdle();
-  const create = (type: string, attrs: Record<string, unknown>) => moddle.create(type, Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)));
+  const create = (type: string, attrs: Record<string, unknown>) =>
+    moddle.create(type, Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)));
   const drgElement = decisions.map((d) => {
     const table = create('dmn:DecisionTable', {
       id: `${d.id}_table`,
@@ -112,8 +123,15 @@ export async function exportDmn(decisions: Decision[], name?: string): Promise<s
         create('dmn:InputClause', {
           id: input.id ?? `${d.id}_input_${n + 1}`,
           label: input.label,
-          inputExpression: create('dmn:LiteralExpression', { id: `${input.id ?? `${d.id}_input_${n + 1}`}_expression`, typeRef: input.typeRef, text: input.expression }),
-          inputValues: input.values && input.values.length > 0 ? create('dmn:UnaryTests', { text: input.values.join(', ') }) : undefined,
+          inputExpression: create('dmn:LiteralExpression', {
+            id: `${input.id ?? `${d.id}_input_${n + 1}`}_expression`,
+            typeRef: input.typeRef,
+            text: input.expression,
+          }),
+          inputValues:
+            input.values && input.values.length > 0
+              ? create('dmn:UnaryTests', { text: input.values.join(', ') })
+              : undefined,
         }),
       ),
       output: d.outputs.map((output, n) =>
@@ -122,7 +140,10 @@ export async function exportDmn(decisions: Decision[], name?: string): Promise<s
           name: output.name,
           label: output.label,
           typeRef: output.typeRef,
-          outputValues: output.values && output.values.length > 0 ? create('dmn:UnaryTests', { text: output.values.join(', ') }) : undefined,
+          outputValues:
+            output.values && output.values.length > 0
+              ? create('dmn:UnaryTests', { text: output.values.join(', ') })
+              : undefined,
         }),
       ),
       rule: d.rules.map((rule, k) => {
@@ -130,8 +151,12 @@ export async function exportDmn(decisions: Decision[], name?: string): Promise<s
         return create('dmn:DecisionRule', {
           id: ruleId,
           description: rule.description,
-          inputEntry: rule.inputEntries.map((text, j) => create('dmn:UnaryTests', { id: `${ruleId}_in_${j + 1}`, text })),
-          outputEntry: rule.outputEntries.map((text, j) => create('dmn:LiteralExpression', { id: `${ruleId}_out_${j + 1}`, text })),
+          inputEntry: rule.inputEntries.map((text, j) =>
+            create('dmn:UnaryTests', { id: `${ruleId}_in_${j + 1}`, text }),
+          ),
+          outputEntry: rule.outputEntries.map((text, j) =>
+            create('dmn:LiteralExpression', { id: `${ruleId}_out_${j + 1}`, text }),
+          ),
         });
       }),
     });
@@ -139,10 +164,20 @@ export async function exportDmn(decisions: Decision[], name?: string): Promise<s
       id: d.id,
       name: d.name ?? d.id,
       decisionLogic: table,
-      informationRequirement: d.requires.map((required, n) => create('dmn:InformationRequirement', { id: `${d.id}_requires_${n + 1}`, requiredDecision: create('dmn:DMNElementReference', { href: `#${required}` }) })),
+      informationRequirement: d.requires.map((required, n) =>
+        create('dmn:InformationRequirement', {
+          id: `${d.id}_requires_${n + 1}`,
+          requiredDecision: create('dmn:DMNElementReference', { href: `#${required}` }),
+        }),
+      ),
     });
   });
-  const definitions = create('dmn:Definitions', { id: `${decisions[0]?.id ?? 'decisions'}_definitions`, name: name ?? decisions[0]?.name ?? 'Decisions', namespace: 'https://trellis.dev/dmn', drgElement });
+  const definitions = create('dmn:Definitions', {
+    id: `${decisions[0]?.id ?? 'decisions'}_definitions`,
+    name: name ?? decisions[0]?.name ?? 'Decisions',
+    namespace: 'https://trellis.dev/dmn',
+    drgElement,
+  });
   const { xml } = (await moddle.toXML(definitions, { format: true })) as { xml: string };
   return xml;
 }

@@ -7,16 +7,26 @@ import type { Decision } from './model';
 export type RuleOutput = Record<string, unknown>;
 
 export type DecisionResult =
-  | { ok: true; /** Matched rules' outputs (one entry for single-hit policies, none if nothing matched). */ outputs: RuleOutput[]; /** The aggregated value, with COLLECT + aggregation. */ aggregate?: number | null }
+  | {
+      ok: true;
+      /** Matched rules' outputs (one entry for single-hit policies, none if nothing matched). */ outputs: RuleOutput[];
+      /** The aggregated value, with COLLECT + aggregation. */ aggregate?: number | null;
+    }
   | { ok: false; message: string };
 
 export class DecisionError extends Error {}
 
 /** Evaluates `id` from `decisions`, evaluating what it requires first. */
-export function evaluateDecision(decisions: ReadonlyMap<string, Decision>, id: string, variables: Variables, seen: string[] = []): DecisionResult {
+export function evaluateDecision(
+  decisions: ReadonlyMap<string, Decision>,
+  id: string,
+  variables: Variables,
+  seen: string[] = [],
+): DecisionResult {
   const decision = decisions.get(id);
   if (!decision) return { ok: false, message: `Decision "${id}" is not defined.` };
-  if (seen.includes(id)) return { ok: false, message: `Decisions require each other in a cycle: ${[...seen, id].join(' → ')}.` };
+  if (seen.includes(id))
+    return { ok: false, message: `Decisions require each other in a cycle: ${[...seen, id].join(' → ')}.` };
   const scope: Variables = { ...variables };
   for (const required of decision.requires) {
     const result = evaluateDecision(decisions, required, variables, [...seen, id]);
@@ -37,7 +47,12 @@ export function singleValue(result: Extract<DecisionResult, { ok: true }>, decis
 }
 
 export function isSingleHit(decision: Decision): boolean {
-  return decision.hitPolicy === 'UNIQUE' || decision.hitPolicy === 'FIRST' || decision.hitPolicy === 'PRIORITY' || decision.hitPolicy === 'ANY';
+  return (
+    decision.hitPolicy === 'UNIQUE' ||
+    decision.hitPolicy === 'FIRST' ||
+    decision.hitPolicy === 'PRIORITY' ||
+    decision.hitPolicy === 'ANY'
+  );
 }
 
 function evaluateTable(decision: Decision, scope: Variables): DecisionResult {
@@ -56,17 +71,24 @@ export function tryDecision(decision: Decision, variables: Variables): { result:
 }
 
 /** The rules whose every input entry holds, with their outputs; or what stopped the table. */
-function matchRules(decision: Decision, scope: Variables): { index: number; outputs: RuleOutput }[] | { ok: false; message: string } {
+function matchRules(
+  decision: Decision,
+  scope: Variables,
+): { index: number; outputs: RuleOutput }[] | { ok: false; message: string } {
   const inputValues = decision.inputs.map((input) => evaluateExpression(input.expression, scope).value);
   const matched: { index: number; outputs: RuleOutput }[] = [];
   for (const [index, rule] of decision.rules.entries()) {
     if (rule.inputEntries.length !== decision.inputs.length || rule.outputEntries.length !== decision.outputs.length) {
-      return { ok: false, message: `Rule ${index + 1} of decision "${decision.id}" has ${rule.inputEntries.length} input and ${rule.outputEntries.length} output entries; the table has ${decision.inputs.length} inputs and ${decision.outputs.length} outputs.` };
+      return {
+        ok: false,
+        message: `Rule ${index + 1} of decision "${decision.id}" has ${rule.inputEntries.length} input and ${rule.outputEntries.length} output entries; the table has ${decision.inputs.length} inputs and ${decision.outputs.length} outputs.`,
+      };
     }
     let matches = true;
     for (const [i, entry] of rule.inputEntries.entries()) {
       const test = evaluateUnaryTest(entry, inputValues[i] ?? null, scope);
-      if (test.problem) return { ok: false, message: `Input entry of rule ${index + 1} in decision "${decision.id}": ${test.problem}` };
+      if (test.problem)
+        return { ok: false, message: `Input entry of rule ${index + 1} in decision "${decision.id}": ${test.problem}` };
       if (!test.matches) {
         matches = false;
         break;
@@ -74,7 +96,8 @@ function matchRules(decision: Decision, scope: Variables): { index: number; outp
     }
     if (!matches) continue;
     const outputs: RuleOutput = {};
-    for (const [i, output] of decision.outputs.entries()) outputs[output.name] = evaluateExpression(rule.outputEntries[i]!, scope).value;
+    for (const [i, output] of decision.outputs.entries())
+      outputs[output.name] = evaluateExpression(rule.outputEntries[i]!, scope).value;
     matched.push({ index, outputs });
   }
   return matched;
@@ -84,13 +107,21 @@ function applyHitPolicy(decision: Decision, matched: { index: number; outputs: R
   const outputs = matched.map((m) => m.outputs);
   switch (decision.hitPolicy) {
     case 'UNIQUE':
-      if (matched.length > 1) return { ok: false, message: `Decision "${decision.id}" has hit policy UNIQUE but rules ${matched.map((m) => m.index + 1).join(', ')} all match.` };
+      if (matched.length > 1)
+        return {
+          ok: false,
+          message: `Decision "${decision.id}" has hit policy UNIQUE but rules ${matched.map((m) => m.index + 1).join(', ')} all match.`,
+        };
       return { ok: true, outputs };
     case 'FIRST':
       return { ok: true, outputs: outputs.slice(0, 1) };
     case 'ANY': {
       const distinct = new Set(outputs.map((o) => JSON.stringify(o)));
-      if (distinct.size > 1) return { ok: false, message: `Decision "${decision.id}" has hit policy ANY but the matching rules ${matched.map((m) => m.index + 1).join(', ')} give different outputs.` };
+      if (distinct.size > 1)
+        return {
+          ok: false,
+          message: `Decision "${decision.id}" has hit policy ANY but the matching rules ${matched.map((m) => m.index + 1).join(', ')} give different outputs.`,
+        };
       return { ok: true, outputs: outputs.slice(0, 1) };
     }
     case 'PRIORITY':
@@ -105,9 +136,18 @@ function applyHitPolicy(decision: Decision, matched: { index: number; outputs: R
       const values = outputs.map((o) => o[name]);
       if (decision.aggregation === 'COUNT') return { ok: true, outputs, aggregate: values.length };
       const numbers = values.filter((v): v is number => typeof v === 'number');
-      if (numbers.length !== values.length) return { ok: false, message: `Decision "${decision.id}" aggregates with ${decision.aggregation}, but not every output is a number.` };
+      if (numbers.length !== values.length)
+        return {
+          ok: false,
+          message: `Decision "${decision.id}" aggregates with ${decision.aggregation}, but not every output is a number.`,
+        };
       if (numbers.length === 0) return { ok: true, outputs, aggregate: null };
-      const aggregate = decision.aggregation === 'SUM' ? numbers.reduce((a, b) => a + b, 0) : decision.aggregation === 'MIN' ? Math.min(...numbers) : Math.max(...numbers);
+      const aggregate =
+        decision.aggregation === 'SUM'
+          ? numbers.reduce((a, b) => a + b, 0)
+          : decision.aggregation === 'MIN'
+            ? Math.min(...numbers)
+            : Math.max(...numbers);
       return { ok: true, outputs, aggregate };
     }
   }

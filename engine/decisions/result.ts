@@ -10,7 +10,11 @@ export type TaskResult = { ok: true; value: unknown } | { ok: false; message: st
 // A business rule task's guard and action ask for the same result within one microstep.
 const cache = new WeakMap<Variables, Map<string, TaskResult>>();
 
-export function decisionResultFor(task: BusinessRuleTask, decisions: ReadonlyMap<string, Decision>, variables: Variables): TaskResult {
+export function decisionResultFor(
+  task: BusinessRuleTask,
+  decisions: ReadonlyMap<string, Decision>,
+  variables: Variables,
+): TaskResult {
   const hit = cache.get(variables)?.get(task.id);
   if (hit) return hit;
   const result = compute(task, decisions, variables);
@@ -32,16 +36,26 @@ function compute(task: BusinessRuleTask, decisions: ReadonlyMap<string, Decision
     case 'resultList':
       return { ok: true, value: rows };
     case 'collectEntries': {
-      if (decision.outputs.length !== 1) return { ok: false, message: `${where}: decision "${decision.id}" has ${decision.outputs.length} outputs; collectEntries needs exactly one.` };
+      if (decision.outputs.length !== 1)
+        return {
+          ok: false,
+          message: `${where}: decision "${decision.id}" has ${decision.outputs.length} outputs; collectEntries needs exactly one.`,
+        };
       const name = decision.outputs[0]!.name;
       return { ok: true, value: rows.map((r) => r[name]) };
     }
     case 'singleResult':
-      if (rows.length > 1) return { ok: false, message: `${where}: ${rows.length} rules matched; a single result was expected.` };
+      if (rows.length > 1)
+        return { ok: false, message: `${where}: ${rows.length} rules matched; a single result was expected.` };
       return { ok: true, value: rows[0] ?? null };
     case 'singleEntry': {
-      if (rows.length > 1) return { ok: false, message: `${where}: ${rows.length} rules matched; a single entry was expected.` };
-      if (decision.outputs.length !== 1) return { ok: false, message: `${where}: decision "${decision.id}" has ${decision.outputs.length} outputs; singleEntry needs exactly one.` };
+      if (rows.length > 1)
+        return { ok: false, message: `${where}: ${rows.length} rules matched; a single entry was expected.` };
+      if (decision.outputs.length !== 1)
+        return {
+          ok: false,
+          message: `${where}: decision "${decision.id}" has ${decision.outputs.length} outputs; singleEntry needs exactly one.`,
+        };
       return { ok: true, value: rows[0]?.[decision.outputs[0]!.name] ?? null };
     }
   }

@@ -18,9 +18,27 @@ type Compiled = (ctx: FastContext) => Value | typeof FALLBACK;
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'true', 'false', 'null']);
 // Words that start FEEL constructs outside the subset.
-const UNSUPPORTED_WORDS = new Set(['if', 'then', 'else', 'for', 'some', 'every', 'in', 'return', 'satisfies', 'between', 'instance', 'of', 'function']);
+const UNSUPPORTED_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'for',
+  'some',
+  'every',
+  'in',
+  'return',
+  'satisfies',
+  'between',
+  'instance',
+  'of',
+  'function',
+]);
 
-type Token = { kind: 'num'; value: number } | { kind: 'str'; value: string } | { kind: 'name'; value: string } | { kind: 'op'; value: string };
+type Token =
+  | { kind: 'num'; value: number }
+  | { kind: 'str'; value: string }
+  | { kind: 'name'; value: string }
+  | { kind: 'op'; value: string };
 
 function tokenize(source: string): Token[] | null {
   const tokens: Token[] = [];

@@ -3,7 +3,15 @@ import { checkExpression, evaluateExpression, evaluateUnaryTest } from './feel';
 
 describe('the FEEL profile', () => {
   it('accepts what back-office conditions look like', () => {
-    for (const ok of ['amount > 50000000', 'decision = "reject"', 'count(approvals[item = "approve"]) >= 2', 'for x in 1..12 return x * 2', 'some a in approvals satisfies a = "reject"', 'string length(vendor) > 2', 'date(dueDate) > date("2026-01-01")']) {
+    for (const ok of [
+      'amount > 50000000',
+      'decision = "reject"',
+      'count(approvals[item = "approve"]) >= 2',
+      'for x in 1..12 return x * 2',
+      'some a in approvals satisfies a = "reject"',
+      'string length(vendor) > 2',
+      'date(dueDate) > date("2026-01-01")',
+    ]) {
       expect(checkExpression(ok), ok).toBeNull();
     }
   });
@@ -25,7 +33,9 @@ describe('the FEEL profile', () => {
   });
 
   it('evaluates with Vietnamese text and refuses to reach prototypes', () => {
-    expect(evaluateExpression('vendor = "Công ty TNHH Hòa Bình"', { vendor: 'Công ty TNHH Hòa Bình' }).value).toBe(true);
+    expect(evaluateExpression('vendor = "Công ty TNHH Hòa Bình"', { vendor: 'Công ty TNHH Hòa Bình' }).value).toBe(
+      true,
+    );
     expect(evaluateExpression('constructor', {}).value).toBeNull();
     expect(evaluateExpression('x.__proto__', { x: {} }).value).toBeNull();
     expect(evaluateExpression('now()', {}).warnings[0]).toMatch(/no clock/);
@@ -80,11 +90,14 @@ describe('regular expressions and the clock, however they are reached', () => {
     expect(warnings.join('\n')).toMatch(/matches\(\): the pattern "\(a\)\\\\1" cannot run in linear time/);
   });
 
-  it.each(['(now)()', '{ f: now }.f()', '{ f: today }.f()', '(today)()', 'for x in [1] return now()'])('refuses %s', (expression) => {
-    const { value, warnings } = evaluateExpression(expression, {});
-    expect(value).toBeNull();
-    expect(warnings.join('\n')).toMatch(/(now|today)\(\) is not available: the engine has no clock/);
-  });
+  it.each(['(now)()', '{ f: now }.f()', '{ f: today }.f()', '(today)()', 'for x in [1] return now()'])(
+    'refuses %s',
+    (expression) => {
+      const { value, warnings } = evaluateExpression(expression, {});
+      expect(value).toBeNull();
+      expect(warnings.join('\n')).toMatch(/(now|today)\(\) is not available: the engine has no clock/);
+    },
+  );
 
   it('lets a process variable named like a clock function be read', () => {
     expect(evaluateExpression('today > "2026-01-01"', { today: '2026-05-01' }).value).toBe(true);
@@ -104,25 +117,43 @@ describe('regular expressions and the clock, however they are reached', () => {
   });
 
   it('bounds the text a regular expression searches and the work it may do', () => {
-    expect(evaluateExpression('matches(s, "a")', { s: 'a'.repeat(100_001) }).warnings.join()).toMatch(/100001 characters long; the limit is 100000/);
+    expect(evaluateExpression('matches(s, "a")', { s: 'a'.repeat(100_001) }).warnings.join()).toMatch(
+      /100001 characters long; the limit is 100000/,
+    );
     // Each search after a match may look ahead to the end: quadratic, so it is charged as such.
     const greedy = evaluateExpression('replace(s, "a(.*b)?", "")', { s: 'a'.repeat(100_000) });
     expect(greedy.value).toBeNull();
     expect(greedy.warnings.join()).toMatch(/needs more work than one evaluation may do/);
-    expect(evaluateExpression('replace(s, "a(.*b)?", "")', { s: 'a'.repeat(1_000) })).toEqual({ value: '', warnings: [] });
-    expect(evaluateExpression('replace(s, "a(.*b)?", "")', { s: 'a'.repeat(1_000) }, { regex: { maxWork: 1_000 } }).value).toBeNull();
+    expect(evaluateExpression('replace(s, "a(.*b)?", "")', { s: 'a'.repeat(1_000) })).toEqual({
+      value: '',
+      warnings: [],
+    });
+    expect(
+      evaluateExpression('replace(s, "a(.*b)?", "")', { s: 'a'.repeat(1_000) }, { regex: { maxWork: 1_000 } }).value,
+    ).toBeNull();
     // A plain-string pattern is searched by the text's own linear search.
     expect(evaluateExpression('string length(replace(s, ",", ";"))', { s: ','.repeat(100_000) }).value).toBe(100_000);
   });
 
   it('refuses at publish a literal pattern RE2 cannot run, naming it, and accepts the rest', () => {
-    expect(checkExpression(`matches(vendor, ${BACKREFERENCE})`)?.message).toMatch(/"\(a\)\\\\1" cannot run in linear time/);
-    expect(checkExpression('replace(vendor, "a(?=b)", "")')?.message).toMatch(/replace\(\): the pattern "a\(\?=b\)" cannot run/);
+    expect(checkExpression(`matches(vendor, ${BACKREFERENCE})`)?.message).toMatch(
+      /"\(a\)\\\\1" cannot run in linear time/,
+    );
+    expect(checkExpression('replace(vendor, "a(?=b)", "")')?.message).toMatch(
+      /replace\(\): the pattern "a\(\?=b\)" cannot run/,
+    );
     expect(checkExpression('split(vendor, "(?<=,)")')?.message).toMatch(/split\(\)/);
-    expect(checkExpression('matches(input: vendor, pattern: "(", flags: "i")')?.message).toMatch(/not a valid regular expression/);
+    expect(checkExpression('matches(input: vendor, pattern: "(", flags: "i")')?.message).toMatch(
+      /not a valid regular expression/,
+    );
     expect(checkExpression('matches(vendor, "a", "x")')?.message).toMatch(/"x" flag/);
     expect(checkExpression('(now)() > deadline')?.message).toMatch(/no clock/);
-    for (const ok of ['matches(vendor, "^[A-Z][a-z]+$", "i")', 'replace(vendor, "\\s+", " ")', 'split(list, ",\\s*")', 'matches(vendor, pattern)']) {
+    for (const ok of [
+      'matches(vendor, "^[A-Z][a-z]+$", "i")',
+      'replace(vendor, "\\s+", " ")',
+      'split(list, ",\\s*")',
+      'matches(vendor, pattern)',
+    ]) {
       expect(checkExpression(ok), ok).toBeNull();
     }
   });

@@ -9,7 +9,15 @@
  */
 import { evaluate, parseExpression, parseUnaryTests, unaryTest } from 'feelin';
 import { FALLBACK, fastPath } from './fast-path';
-import { compilePattern, regexMatches, regexMeter, regexReplace, regexSplit, type RegexLimits, type RegexMeter } from './regex';
+import {
+  compilePattern,
+  regexMatches,
+  regexMeter,
+  regexReplace,
+  regexSplit,
+  type RegexLimits,
+  type RegexMeter,
+} from './regex';
 import { limits, spendEvaluation, spendWork } from '../runtime/budget';
 
 /** Longest expression accepted; designers write conditions, not programs. */
@@ -106,7 +114,9 @@ function checkUncached(expression: string, unary = false): ExpressionProblem | n
       }
       if (node.name === 'InExpression' && ++iterations > 1) {
         // Nested or combined iterations multiply: one loop per expression keeps the work linear.
-        problem = { message: 'an expression may iterate over one list or range only (one "for", "some" or "every" with one "in")' };
+        problem = {
+          message: 'an expression may iterate over one list or range only (one "for", "some" or "every" with one "in")',
+        };
         return false;
       }
       if (node.name === 'IterationContext') {
@@ -114,7 +124,9 @@ function checkUncached(expression: string, unary = false): ExpressionProblem | n
         if (range.length === 2) {
           const [low, high] = range.map((r) => Number(r.trim()));
           if (!Number.isFinite(low) || !Number.isFinite(high) || Math.abs(high! - low!) > MAX_RANGE) {
-            problem = { message: `iterating over the range "${text(node.from, node.to)}" is not allowed; ranges must be literal numbers at most ${MAX_RANGE} apart (iterate over a list instead)` };
+            problem = {
+              message: `iterating over the range "${text(node.from, node.to)}" is not allowed; ranges must be literal numbers at most ${MAX_RANGE} apart (iterate over a list instead)`,
+            };
             return false;
           }
         }
@@ -198,7 +210,11 @@ export interface EvaluationOptions {
 }
 
 /** Evaluates `expression` against `variables` and returns plain JSON-compatible data. */
-export function evaluateExpression(expression: string, variables: Variables, options: EvaluationOptions = {}): EvaluationOutcome {
+export function evaluateExpression(
+  expression: string,
+  variables: Variables,
+  options: EvaluationOptions = {},
+): EvaluationOutcome {
   spendEvaluation();
   const problem = checkExpression(expression);
   if (problem) return { value: null, warnings: [problem.message] };
@@ -228,7 +244,12 @@ export function evaluateExpression(expression: string, variables: Variables, opt
  * Tests `value` against a FEEL unary test (a decision table input entry such as `< 250`,
  * `[250..1000]`, `"Misc", "Travel"`, `not("x")`); `-` or empty matches anything.
  */
-export function evaluateUnaryTest(test: string, value: unknown, variables: Variables, options: EvaluationOptions = {}): { matches: boolean; problem?: string } {
+export function evaluateUnaryTest(
+  test: string,
+  value: unknown,
+  variables: Variables,
+  options: EvaluationOptions = {},
+): { matches: boolean; problem?: string } {
   const text = test.trim();
   if (text === '' || text === '-') return { matches: true };
   spendEvaluation();
@@ -301,7 +322,9 @@ function chargeWork(name: string, units: number): void {
   w.used += units;
   const withinCommand = spendWork(units, w.expression);
   if (!withinCommand || w.used > w.limit) {
-    throw new Error(`"${name}" was stopped: the expression made its built-in functions do more work than one step may (${w.limit.toLocaleString('en')} characters and items)`);
+    throw new Error(
+      `"${name}" was stopped: the expression made its built-in functions do more work than one step may (${w.limit.toLocaleString('en')} characters and items)`,
+    );
   }
 }
 
@@ -324,10 +347,46 @@ function units(value: unknown): number {
  * work, not after it has filled the memory.
  */
 const DATA_BUILTINS = [
-  'string', 'substring', 'string length', 'upper case', 'lower case', 'substring before', 'substring after', 'contains', 'starts with',
-  'ends with', 'string join', 'list contains', 'list replace', 'count', 'min', 'max', 'sum', 'mean', 'all', 'any', 'sublist', 'append',
-  'concatenate', 'insert before', 'remove', 'reverse', 'index of', 'union', 'distinct values', 'flatten', 'product', 'median', 'stddev',
-  'mode', 'sort', 'get value', 'get entries', 'context', 'context merge', 'context put',
+  'string',
+  'substring',
+  'string length',
+  'upper case',
+  'lower case',
+  'substring before',
+  'substring after',
+  'contains',
+  'starts with',
+  'ends with',
+  'string join',
+  'list contains',
+  'list replace',
+  'count',
+  'min',
+  'max',
+  'sum',
+  'mean',
+  'all',
+  'any',
+  'sublist',
+  'append',
+  'concatenate',
+  'insert before',
+  'remove',
+  'reverse',
+  'index of',
+  'union',
+  'distinct values',
+  'flatten',
+  'product',
+  'median',
+  'stddev',
+  'mode',
+  'sort',
+  'get value',
+  'get entries',
+  'context',
+  'context merge',
+  'context put',
 ];
 
 function metered(name: string, fn: ((...args: unknown[]) => unknown) & { $args?: readonly string[] }): unknown {
@@ -365,7 +424,9 @@ const SANDBOX_FUNCTIONS: Readonly<Record<string, unknown>> = Object.freeze({
   replace: builtin(['input', 'pattern', 'replacement', 'flags'], 3, ([input, pattern, replacement, flags]) =>
     searched('replace', () => regexReplace(meter(), input!, pattern!, replacement!, flags ?? '')),
   ),
-  split: builtin(['string', 'delimiter'], 2, ([input, delimiter]) => searched('split', () => regexSplit(meter(), input!, delimiter!))),
+  split: builtin(['string', 'delimiter'], 2, ([input, delimiter]) =>
+    searched('split', () => regexSplit(meter(), input!, delimiter!)),
+  ),
   now: clock('now'),
   today: clock('today'),
 });

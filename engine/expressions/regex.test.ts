@@ -83,7 +83,7 @@ describe('FEEL regular expressions on RE2', () => {
     expect(evaluateExpression('matches("a", "a", "x")', {}).warnings.join()).toMatch(/"x" flag/);
   });
 
-  it('keeps JavaScript\'s meaning of \\s, ., \\u and named groups in RE2 syntax', () => {
+  it("keeps JavaScript's meaning of \\s, ., \\u and named groups in RE2 syntax", () => {
     expect(toRe2Syntax(String.raw`(?<year>\d+)\s.[\s\b]\u00e9`, false)).toBe(
       String.raw`(?P<year>\d+)[\t-\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]` +
         String.raw`[^\n\r\x{2028}\x{2029}][\t-\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}\x{8}]\x{00e9}`,
@@ -92,11 +92,23 @@ describe('FEEL regular expressions on RE2', () => {
   });
 
   it('refuses what cannot run in linear time and over-long patterns, saying why', () => {
-    for (const pattern of [String.raw`(a)\1`, String.raw`(?<x>a)\k<x>`, 'a(?=b)', 'a(?!b)', '(?<=a)b', '(?<!a)b', 'a{1001}']) {
+    for (const pattern of [
+      String.raw`(a)\1`,
+      String.raw`(?<x>a)\k<x>`,
+      'a(?=b)',
+      'a(?!b)',
+      '(?<=a)b',
+      '(?<!a)b',
+      'a{1001}',
+    ]) {
       const compiled = compilePattern(pattern);
       expect('problem' in compiled && compiled.problem, pattern).toMatch(/cannot run in linear time/);
     }
-    expect(compilePattern('a'.repeat(1_001))).toEqual({ problem: 'the pattern is 1001 characters long; the limit is 1000' });
-    expect(compilePattern('a'.repeat(1_001), '', { maxPatternLength: 2_000, maxInputLength: 1, maxWork: 1 })).toHaveProperty('re');
+    expect(compilePattern('a'.repeat(1_001))).toEqual({
+      problem: 'the pattern is 1001 characters long; the limit is 1000',
+    });
+    expect(
+      compilePattern('a'.repeat(1_001), '', { maxPatternLength: 2_000, maxInputLength: 1, maxWork: 1 }),
+    ).toHaveProperty('re');
   });
 });

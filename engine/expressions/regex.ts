@@ -50,8 +50,13 @@ const MAX_CACHED = 500;
  * Compiles `pattern` (JavaScript syntax) with FEEL's `flags` (`i`, `m`, `s`) for RE2. Throws for
  * the `x` flag, which FEEL has and Trellis (like feelin) does not implement.
  */
-export function compilePattern(pattern: string, flags = '', limits: RegexLimits = DEFAULT_REGEX_LIMITS): CompiledPattern {
-  if (flags.includes('x')) throw new Error('the "x" flag of regular expressions is not implemented; write the pattern without it');
+export function compilePattern(
+  pattern: string,
+  flags = '',
+  limits: RegexLimits = DEFAULT_REGEX_LIMITS,
+): CompiledPattern {
+  if (flags.includes('x'))
+    throw new Error('the "x" flag of regular expressions is not implemented; write the pattern without it');
   if (pattern.length > limits.maxPatternLength) {
     return { problem: `the pattern is ${pattern.length} characters long; the limit is ${limits.maxPatternLength}` };
   }
@@ -76,7 +81,9 @@ function compileUncached(pattern: string, flags: string): CompiledPattern {
   let re: RE2JS;
   try {
     const bits =
-      (flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes('m') ? RE2JS.MULTILINE : 0) | (flags.includes('s') ? RE2JS.DOTALL : 0);
+      (flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) |
+      (flags.includes('m') ? RE2JS.MULTILINE : 0) |
+      (flags.includes('s') ? RE2JS.DOTALL : 0);
     re = RE2JS.compile(toRe2Syntax(pattern, flags.includes('s')), bits);
   } catch (error) {
     const why = (error as { getDescription?: () => string }).getDescription?.() ?? (error as Error).message;
@@ -219,7 +226,9 @@ function charge(meter: RegexMeter, fn: string, pattern: string, text: string, wo
 /** The compiled pattern, or null with a warning naming the function and the pattern. */
 function prepare(meter: RegexMeter, fn: string, text: string, pattern: string, flags: string): Runnable | null {
   if (text.length > meter.limits.maxInputLength) {
-    meter.warnings.push(`${fn}(): the text is ${text.length} characters long; the limit is ${meter.limits.maxInputLength}`);
+    meter.warnings.push(
+      `${fn}(): the text is ${text.length} characters long; the limit is ${meter.limits.maxInputLength}`,
+    );
     return null;
   }
   const compiled = compilePattern(pattern, flags, meter.limits);
@@ -243,7 +252,13 @@ export function regexMatches(meter: RegexMeter, input: string, pattern: string, 
  * expanded as JavaScript's `String.prototype.replace` does (`$1`, `$<name>`, `$&`, `$$`), with
  * `$0` for the whole match.
  */
-export function regexReplace(meter: RegexMeter, input: string, pattern: string, replacement: string, flags = ''): string | null {
+export function regexReplace(
+  meter: RegexMeter,
+  input: string,
+  pattern: string,
+  replacement: string,
+  flags = '',
+): string | null {
   const compiled = prepare(meter, 'replace', input, pattern, flags);
   if (!compiled) return null;
   const template = replacement.replace(/\$0/g, '$$&');
@@ -316,7 +331,14 @@ function advance(text: string, at: number): number {
 type Match = { group(g: number): string | null; groupCount(): number };
 
 /** ECMAScript's GetSubstitution: a replacement template expanded for one match. */
-function expand(template: string, m: Match, names: [string, number][], input: string, start: number, end: number): string {
+function expand(
+  template: string,
+  m: Match,
+  names: [string, number][],
+  input: string,
+  start: number,
+  end: number,
+): string {
   if (!template.includes('$')) return template;
   const groups = m.groupCount();
   let out = '';

@@ -39,14 +39,24 @@ export const isAttachmentField = (schema: unknown): boolean => isObject(schema) 
 
 /** Whether a form has a file field (its own, or a table's column): files are uploaded only for such forms. */
 export function hasAttachmentField(schema: JsonSchema): boolean {
-  return topLevelFields(schema).some(([, field]) => isAttachmentField(field) || (isObject(field.items) && isObject(field.items.properties) && Object.values(field.items.properties).some(isAttachmentField)));
+  return topLevelFields(schema).some(
+    ([, field]) =>
+      isAttachmentField(field) ||
+      (isObject(field.items) &&
+        isObject(field.items.properties) &&
+        Object.values(field.items.properties).some(isAttachmentField)),
+  );
 }
 
 /** Most file references one submission may hold (attachmentRefs collects one more, for the caller to refuse). */
 export const MAX_ATTACHMENT_REFS = 1_000;
 
 /** Every file reference in `data` (a submission the schema validated), with the field path it is at (`lines.0.receipt`); at most `limit` + 1. */
-export function attachmentRefs(schema: JsonSchema, data: unknown, limit = MAX_ATTACHMENT_REFS): { path: string[]; ref: AttachmentRef }[] {
+export function attachmentRefs(
+  schema: JsonSchema,
+  data: unknown,
+  limit = MAX_ATTACHMENT_REFS,
+): { path: string[]; ref: AttachmentRef }[] {
   const out: { path: string[]; ref: AttachmentRef }[] = [];
   if (!isObject(data)) return out;
   const seen = new Set<string>();
@@ -54,14 +64,19 @@ export function attachmentRefs(schema: JsonSchema, data: unknown, limit = MAX_AT
     if (seen.has(key) || !Object.hasOwn(data, key)) continue;
     seen.add(key);
     const value = data[key];
-    if (isAttachmentField(field) && isObject(value) && out.length <= limit) out.push({ path: [key], ref: value as unknown as AttachmentRef });
+    if (isAttachmentField(field) && isObject(value) && out.length <= limit)
+      out.push({ path: [key], ref: value as unknown as AttachmentRef });
     const items = field.items;
     if (Array.isArray(value) && isObject(items) && isObject(items.properties)) {
-      const files = Object.entries(items.properties).filter(([, c]) => isAttachmentField(c)).map(([c]) => c);
+      const files = Object.entries(items.properties)
+        .filter(([, c]) => isAttachmentField(c))
+        .map(([c]) => c);
       if (files.length === 0) continue;
       value.forEach((row, index) => {
         if (!isObject(row)) return;
-        for (const c of files) if (isObject(row[c]) && out.length <= limit) out.push({ path: [key, String(index), c], ref: row[c] as unknown as AttachmentRef });
+        for (const c of files)
+          if (isObject(row[c]) && out.length <= limit)
+            out.push({ path: [key, String(index), c], ref: row[c] as unknown as AttachmentRef });
       });
     }
     if (out.length > limit) break;
@@ -70,7 +85,10 @@ export function attachmentRefs(schema: JsonSchema, data: unknown, limit = MAX_AT
 }
 
 /** `data` with the references at `paths` replaced (a new object where it changed). */
-export function replaceRefs(data: Record<string, unknown>, replaced: { path: string[]; ref: AttachmentRef }[]): Record<string, unknown> {
+export function replaceRefs(
+  data: Record<string, unknown>,
+  replaced: { path: string[]; ref: AttachmentRef }[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...data };
   for (const { path, ref } of replaced) {
     if (path.length === 1) out[path[0]!] = ref;

@@ -1,9 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDesignForm, designFormSchema, fromFormDefinition, keyFromLabel, newField, toFormDefinition, type DesignForm } from './authoring';
+import {
+  checkDesignForm,
+  designFormSchema,
+  fromFormDefinition,
+  keyFromLabel,
+  newField,
+  toFormDefinition,
+  type DesignForm,
+} from './authoring';
 import { expenseClaim } from './fixtures/expense-claim';
-import { formDefinitionSchema, localizeFormSchema, patternMessageAt, type FormDefinition, type JsonSchema } from './form';
+import {
+  formDefinitionSchema,
+  localizeFormSchema,
+  patternMessageAt,
+  type FormDefinition,
+  type JsonSchema,
+} from './form';
 
 const root = process.cwd();
 /** Every form of the template library, and the RJSF playground samples of the corpus (copied into fixtures). */
@@ -13,14 +27,27 @@ function forms(): [string, FormDefinition][] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.form.json')) found.push([path.relative(root, file), formDefinitionSchema.parse(JSON.parse(readFileSync(file, 'utf8')))]);
+      else if (entry.name.endsWith('.form.json'))
+        found.push([path.relative(root, file), formDefinitionSchema.parse(JSON.parse(readFileSync(file, 'utf8')))]);
     }
   };
   walk(path.join(root, 'definitions'));
   const corpus = path.join(root, 'test', 'fixtures', 'corpus', 'forms');
   for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json'))) {
-    const sample = JSON.parse(readFileSync(path.join(corpus, name), 'utf8')) as { schema: JsonSchema; uiSchema?: Record<string, unknown> };
-    found.push([`corpus/forms/${name}`, formDefinitionSchema.parse({ key: name.replace(/\.json$/, ''), version: 1, title: name, schema: sample.schema, uiSchema: sample.uiSchema ?? {} })]);
+    const sample = JSON.parse(readFileSync(path.join(corpus, name), 'utf8')) as {
+      schema: JsonSchema;
+      uiSchema?: Record<string, unknown>;
+    };
+    found.push([
+      `corpus/forms/${name}`,
+      formDefinitionSchema.parse({
+        key: name.replace(/\.json$/, ''),
+        version: 1,
+        title: name,
+        schema: sample.schema,
+        uiSchema: sample.uiSchema ?? {},
+      }),
+    ]);
   }
   return found;
 }
@@ -30,7 +57,12 @@ function rendered(form: FormDefinition, locale: string) {
   const sortRequired = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sortRequired);
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'required' && Array.isArray(v) ? [...v].sort() : sortRequired(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === 'required' && Array.isArray(v) ? [...v].sort() : sortRequired(v),
+      ]),
+    );
   };
   const { 'ui:order': _order, ...ui } = form.uiSchema as Record<string, unknown>;
   return { schema: sortRequired(localizeFormSchema(form, locale)), ui };
@@ -64,7 +96,10 @@ describe('the form designer’s model', () => {
       ['dueDate', 'date'],
       ['description', 'longText'],
     ]);
-    expect(model.fields.find((f) => f.key === 'category')!.options![0]).toEqual({ value: 'office-supplies', label: { en: 'Office supplies', vi: expect.any(String) } });
+    expect(model.fields.find((f) => f.key === 'category')!.options![0]).toEqual({
+      value: 'office-supplies',
+      label: { en: 'Office supplies', vi: expect.any(String) },
+    });
     expect(model.title).toEqual({ en: 'Submit an invoice', vi: 'Gửi hóa đơn' });
   });
 });
@@ -80,7 +115,12 @@ describe('a form built in the designer', () => {
   it('has a file column holding a reference to an upload, and a total summing the lines, read-only', () => {
     const properties = definition.schema.properties as Record<string, JsonSchema>;
     const columns = (properties.lines!.items as JsonSchema).properties as Record<string, JsonSchema>;
-    expect(columns.receipt).toMatchObject({ type: 'object', 'x-attachment': true, required: ['id', 'name'], additionalProperties: false });
+    expect(columns.receipt).toMatchObject({
+      type: 'object',
+      'x-attachment': true,
+      required: ['id', 'name'],
+      additionalProperties: false,
+    });
     expect(properties.total).toMatchObject({ type: 'integer', readOnly: true, 'x-compute': { sum: 'lines.amount' } });
   });
 
@@ -90,10 +130,26 @@ describe('a form built in the designer', () => {
     expect(properties.employee!.title).toBe('Nhân viên');
     const columns = (properties.lines!.items as JsonSchema).properties as Record<string, JsonSchema>;
     expect(columns.amount!.title).toBe('Số tiền');
-    expect(columns.category!.oneOf).toEqual([{ const: 'travel', title: 'Công tác' }, { const: 'meals', title: 'Ăn uống' }]);
+    expect(columns.category!.oneOf).toEqual([
+      { const: 'travel', title: 'Công tác' },
+      { const: 'meals', title: 'Ăn uống' },
+    ]);
     const condition = (vi.allOf as JsonSchema[])[0]!;
-    expect(((condition.then as JsonSchema).properties as Record<string, JsonSchema>).reason!.title).toBe('Lý do ngoại lệ');
-    expect(definition.uiSchema).toMatchObject({ 'ui:order': ['employee', 'department', 'lines', 'total', 'reason'], employee: { 'ui:widget': 'person' }, total: { 'ui:widget': 'vnd' }, lines: { items: { amount: { 'ui:widget': 'vnd' }, 'ui:order': ['date', 'category', 'amount', 'receipt'], receipt: { 'ui:field': 'attachment' } } } });
+    expect(((condition.then as JsonSchema).properties as Record<string, JsonSchema>).reason!.title).toBe(
+      'Lý do ngoại lệ',
+    );
+    expect(definition.uiSchema).toMatchObject({
+      'ui:order': ['employee', 'department', 'lines', 'total', 'reason'],
+      employee: { 'ui:widget': 'person' },
+      total: { 'ui:widget': 'vnd' },
+      lines: {
+        items: {
+          amount: { 'ui:widget': 'vnd' },
+          'ui:order': ['date', 'category', 'amount', 'receipt'],
+          receipt: { 'ui:field': 'attachment' },
+        },
+      },
+    });
   });
 });
 
@@ -121,7 +177,10 @@ describe('keys and checks', () => {
         { ...form.fields[1]!, key: 'employee' },
         { ...newField('text', 'code', { en: 'Code', vi: 'Mã' }), pattern: '(a+)\\1', minLength: 5, maxLength: 2 },
         { ...newField('select', 'kind', { en: 'Kind', vi: 'Loại' }), options: [] },
-        { ...newField('rows', 'lines', { en: 'Lines', vi: 'Dòng' }), columns: [{ ...newField('money', 'amount', { en: '', vi: '' }), min: 10, max: 1 }] },
+        {
+          ...newField('rows', 'lines', { en: 'Lines', vi: 'Dòng' }),
+          columns: [{ ...newField('money', 'amount', { en: '', vi: '' }), min: 10, max: 1 }],
+        },
         { ...newField('text', 'note', { en: 'Note', vi: 'Ghi chú' }), showWhen: { field: 'later', is: 'filled' } },
         { ...newField('text', 'why', { en: 'Why', vi: 'Vì sao' }), showWhen: { field: 'code', is: 'above', value: 3 } },
         { ...newField('text', 'later', { en: 'Later', vi: 'Sau' }) },
@@ -142,26 +201,63 @@ describe('keys and checks', () => {
   });
 
   it('takes a default value the field accepts, refuses one it would refuse, and publishes it as the schema’s default', () => {
-    const f = (field: Partial<DesignForm['fields'][number]> & { kind: DesignForm['fields'][number]['kind'] }) => ({ ...newField(field.kind, 'x', { en: 'X', vi: 'X' }), ...field });
-    const codes = (field: DesignForm['fields'][number]) => checkDesignForm({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [field] }, () => true).map((p) => p.code);
+    const f = (field: Partial<DesignForm['fields'][number]> & { kind: DesignForm['fields'][number]['kind'] }) => ({
+      ...newField(field.kind, 'x', { en: 'X', vi: 'X' }),
+      ...field,
+    });
+    const codes = (field: DesignForm['fields'][number]) =>
+      checkDesignForm({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [field] }, () => true).map(
+        (p) => p.code,
+      );
     expect(codes(f({ kind: 'money', default: 5_000_000 }))).toEqual([]);
     expect(codes(f({ kind: 'money', default: 1.5 }))).toEqual(['defaultWrong']);
     expect(codes(f({ kind: 'number', default: 50, max: 10 }))).toEqual(['defaultWrong']);
     expect(codes(f({ kind: 'number', default: 'mười' }))).toEqual(['defaultWrong']);
     expect(codes(f({ kind: 'yesNo', default: true }))).toEqual([]);
     expect(codes(f({ kind: 'yesNo', default: 'yes' }))).toEqual(['defaultWrong']);
-    expect(codes(f({ kind: 'select', options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }], default: 'travel' }))).toEqual([]);
-    expect(codes(f({ kind: 'select', options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }], default: 'office' }))).toEqual(['defaultWrong']);
+    expect(
+      codes(
+        f({
+          kind: 'select',
+          options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }],
+          default: 'travel',
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      codes(
+        f({
+          kind: 'select',
+          options: [{ value: 'travel', label: { en: 'Travel', vi: 'Công tác' } }],
+          default: 'office',
+        }),
+      ),
+    ).toEqual(['defaultWrong']);
     expect(codes(f({ kind: 'date', default: '2026-12-31' }))).toEqual([]);
     expect(codes(f({ kind: 'date', default: '31/12/2026' }))).toEqual(['defaultWrong']);
     expect(codes(f({ kind: 'text', default: 'Hà Nội', maxLength: 3 }))).toEqual(['defaultWrong']);
     // a pattern's message, in both languages, travels with the field and reads back as written
-    const taxCode = f({ kind: 'text', pattern: '^[0-9]{10}([0-9]{3})?$', patternMessage: { en: 'Write the tax code as 10 or 13 digits', vi: 'Mã số thuế gồm 10 hoặc 13 chữ số' } });
+    const taxCode = f({
+      kind: 'text',
+      pattern: '^[0-9]{10}([0-9]{3})?$',
+      patternMessage: { en: 'Write the tax code as 10 or 13 digits', vi: 'Mã số thuế gồm 10 hoặc 13 chữ số' },
+    });
     const withMessage = toFormDefinition({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [taxCode] });
-    expect(localizeFormSchema(withMessage, 'vi').properties).toMatchObject({ x: { pattern: '^[0-9]{10}([0-9]{3})?$', 'x-pattern-message': 'Mã số thuế gồm 10 hoặc 13 chữ số' } });
-    expect(patternMessageAt(localizeFormSchema(withMessage, 'en'), '#/properties/x/pattern')).toBe('Write the tax code as 10 or 13 digits');
+    expect(localizeFormSchema(withMessage, 'vi').properties).toMatchObject({
+      x: { pattern: '^[0-9]{10}([0-9]{3})?$', 'x-pattern-message': 'Mã số thuế gồm 10 hoặc 13 chữ số' },
+    });
+    expect(patternMessageAt(localizeFormSchema(withMessage, 'en'), '#/properties/x/pattern')).toBe(
+      'Write the tax code as 10 or 13 digits',
+    );
     expect(fromFormDefinition(withMessage).fields[0]).toEqual(taxCode);
-    const published = toFormDefinition({ key: 'f', version: 1, title: { en: 'F', vi: 'F' }, fields: [f({ kind: 'money', default: 5_000_000 })] });
-    expect((published.schema as unknown as { properties: Record<string, { default?: unknown }> }).properties.x!.default).toBe(5_000_000);
+    const published = toFormDefinition({
+      key: 'f',
+      version: 1,
+      title: { en: 'F', vi: 'F' },
+      fields: [f({ kind: 'money', default: 5_000_000 })],
+    });
+    expect(
+      (published.schema as unknown as { properties: Record<string, { default?: unknown }> }).properties.x!.default,
+    ).toBe(5_000_000);
   });
 });

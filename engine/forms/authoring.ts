@@ -17,7 +17,27 @@ import { PATTERN_MESSAGE, type FormDefinition, type JsonSchema } from './form';
 import { ATTACHMENT, attachmentSchema } from './attachments';
 import { COMPUTE, computationOf } from './compute';
 
-export const FIELD_KINDS = ['text', 'longText', 'number', 'money', 'percent', 'date', 'dateTime', 'email', 'phone', 'select', 'radio', 'checkboxes', 'yesNo', 'person', 'department', 'file', 'heading', 'rows', 'custom'] as const;
+export const FIELD_KINDS = [
+  'text',
+  'longText',
+  'number',
+  'money',
+  'percent',
+  'date',
+  'dateTime',
+  'email',
+  'phone',
+  'select',
+  'radio',
+  'checkboxes',
+  'yesNo',
+  'person',
+  'department',
+  'file',
+  'heading',
+  'rows',
+  'custom',
+] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 /** A text in both of the designer's languages ('' when not given). */
@@ -86,8 +106,14 @@ export interface DesignForm {
 // The model as data a browser sends: bounded in every dimension
 
 const texts = (max: number) => z.strictObject({ en: z.string().max(max), vi: z.string().max(max) });
-const kept = z.record(z.string().max(200), z.unknown()).refine((v) => Object.keys(v).length <= 200, 'at most 200 entries');
-const showWhenSchema = z.strictObject({ field: z.string().max(64), is: z.enum(['equals', 'notEquals', 'above', 'below', 'yes', 'no', 'filled']), value: z.union([z.string().max(500), z.number()]).optional() });
+const kept = z
+  .record(z.string().max(200), z.unknown())
+  .refine((v) => Object.keys(v).length <= 200, 'at most 200 entries');
+const showWhenSchema = z.strictObject({
+  field: z.string().max(64),
+  is: z.enum(['equals', 'notEquals', 'above', 'below', 'yes', 'no', 'filled']),
+  value: z.union([z.string().max(500), z.number()]).optional(),
+});
 const fieldShape = {
   key: z.string().max(64),
   kind: z.enum(FIELD_KINDS),
@@ -103,9 +129,17 @@ const fieldShape = {
   pattern: z.string().max(500).optional(),
   patternMessage: texts(500).optional(),
   default: z.union([z.string().max(2_000), z.number(), z.boolean()]).optional(),
-  options: z.array(z.strictObject({ value: z.string().max(200), label: texts(500) })).max(200).optional(),
+  options: z
+    .array(z.strictObject({ value: z.string().max(200), label: texts(500) }))
+    .max(200)
+    .optional(),
   showWhen: showWhenSchema.optional(),
-  compute: z.union([z.strictObject({ sum: z.string().max(130) }), z.strictObject({ product: z.array(z.string().max(64)).min(1).max(10) })]).optional(),
+  compute: z
+    .union([
+      z.strictObject({ sum: z.string().max(130) }),
+      z.strictObject({ product: z.array(z.string().max(64)).min(1).max(10) }),
+    ])
+    .optional(),
   keep: z.strictObject({ schema: kept.optional(), ui: kept.optional(), texts: kept.optional() }).optional(),
 };
 /** A column of a table: a field without rows of its own. */
@@ -120,7 +154,16 @@ export const designFormSchema = z.strictObject({
   keep: z.strictObject({ schema: kept.optional(), ui: kept.optional(), i18n: kept.optional() }).optional(),
 });
 
-const WIDGET: Partial<Record<FieldKind, string>> = { longText: 'textarea', money: 'vnd', percent: 'percent', radio: 'radio', checkboxes: 'checkboxes', person: 'person', department: 'department', phone: 'phone' };
+const WIDGET: Partial<Record<FieldKind, string>> = {
+  longText: 'textarea',
+  money: 'vnd',
+  percent: 'percent',
+  radio: 'radio',
+  checkboxes: 'checkboxes',
+  person: 'person',
+  department: 'department',
+  phone: 'phone',
+};
 /** Characters a phone number is written with: digits, spaces, dots, dashes, brackets, a leading +. */
 export const PHONE_PATTERN = '^\\+?[0-9 ().-]{6,20}$';
 
@@ -130,7 +173,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** A new field of a kind, with its key and label (the designer makes the key from the label). */
 export function newField(kind: FieldKind, key: string, label: Texts): DesignField {
   const field: DesignField = { key, kind, label, help: blank(), required: false, readOnly: false };
-  if (kind === 'select' || kind === 'radio' || kind === 'checkboxes') field.options = [{ value: 'option-1', label: { en: 'Option 1', vi: 'Lựa chọn 1' } }];
+  if (kind === 'select' || kind === 'radio' || kind === 'checkboxes')
+    field.options = [{ value: 'option-1', label: { en: 'Option 1', vi: 'Lựa chọn 1' } }];
   if (kind === 'rows') field.columns = [];
   if (kind === 'money') field.min = 0;
   if (kind === 'percent') Object.assign(field, { min: 0, max: 100 });
@@ -152,7 +196,10 @@ export function toFormDefinition(form: DesignForm): FormDefinition {
     const { schema: fieldSchema, ui, vi } = compileField(field);
     if (field.showWhen) {
       // Shown only when the condition holds: the field lives in the condition's `then`, where it is also required.
-      conditions.push({ if: conditionSchema(field.showWhen), then: { properties: { [field.key]: fieldSchema }, ...(field.required ? { required: [field.key] } : {}) } });
+      conditions.push({
+        if: conditionSchema(field.showWhen),
+        then: { properties: { [field.key]: fieldSchema }, ...(field.required ? { required: [field.key] } : {}) },
+      });
     } else {
       properties[field.key] = fieldSchema;
       if (field.required) required.push(field.key);
@@ -166,27 +213,53 @@ export function toFormDefinition(form: DesignForm): FormDefinition {
   const keptAllOf = Array.isArray(form.keep?.schema?.allOf) ? (form.keep!.schema!.allOf as JsonSchema[]) : [];
   if (conditions.length + keptAllOf.length > 0) schema.allOf = [...keptAllOf, ...conditions];
   uiSchema['ui:order'] = form.fields.map((f) => f.key);
-  const i18n: Record<string, { title?: string; fields: Record<string, Record<string, unknown>> }> = { ...((form.keep?.i18n ?? {}) as Record<string, { title?: string; fields: Record<string, Record<string, unknown>> }>) };
-  if (form.title.vi || Object.keys(viFields).length > 0) i18n.vi = { ...(form.title.vi ? { title: form.title.vi } : {}), fields: viFields };
-  const title: LocalizedText = form.title.vi ? { en: form.title.en || form.title.vi, vi: form.title.vi } : form.title.en;
-  return { key: form.key, version: form.version, title, schema: schema as FormDefinition['schema'], uiSchema, i18n: i18n as FormDefinition['i18n'] };
+  const i18n: Record<string, { title?: string; fields: Record<string, Record<string, unknown>> }> = {
+    ...((form.keep?.i18n ?? {}) as Record<string, { title?: string; fields: Record<string, Record<string, unknown>> }>),
+  };
+  if (form.title.vi || Object.keys(viFields).length > 0)
+    i18n.vi = { ...(form.title.vi ? { title: form.title.vi } : {}), fields: viFields };
+  const title: LocalizedText = form.title.vi
+    ? { en: form.title.en || form.title.vi, vi: form.title.vi }
+    : form.title.en;
+  return {
+    key: form.key,
+    version: form.version,
+    title,
+    schema: schema as FormDefinition['schema'],
+    uiSchema,
+    i18n: i18n as FormDefinition['i18n'],
+  };
 }
 
 function conditionSchema(when: ShowWhen): JsonSchema {
   const test: JsonSchema =
-    when.is === 'equals' ? { const: when.value ?? '' }
-    : when.is === 'notEquals' ? { not: { const: when.value ?? '' } }
-    : when.is === 'above' ? { type: 'number', exclusiveMinimum: Number(when.value ?? 0) }
-    : when.is === 'below' ? { type: 'number', exclusiveMaximum: Number(when.value ?? 0) }
-    : when.is === 'yes' ? { const: true }
-    : when.is === 'no' ? { const: false }
-    : { minLength: 1 };
+    when.is === 'equals'
+      ? { const: when.value ?? '' }
+      : when.is === 'notEquals'
+        ? { not: { const: when.value ?? '' } }
+        : when.is === 'above'
+          ? { type: 'number', exclusiveMinimum: Number(when.value ?? 0) }
+          : when.is === 'below'
+            ? { type: 'number', exclusiveMaximum: Number(when.value ?? 0) }
+            : when.is === 'yes'
+              ? { const: true }
+              : when.is === 'no'
+                ? { const: false }
+                : { minLength: 1 };
   return { properties: { [when.field]: test }, required: [when.field] };
 }
 
-function compileField(field: DesignField): { schema: JsonSchema; ui: Record<string, unknown>; vi: Record<string, unknown> } {
+function compileField(field: DesignField): {
+  schema: JsonSchema;
+  ui: Record<string, unknown>;
+  vi: Record<string, unknown>;
+} {
   if (field.kind === 'custom') {
-    return { schema: { ...(field.keep?.schema ?? {}) }, ui: { ...(field.keep?.ui ?? {}) }, vi: { ...(field.keep?.texts ?? {}) } };
+    return {
+      schema: { ...(field.keep?.schema ?? {}) },
+      ui: { ...(field.keep?.ui ?? {}) },
+      vi: { ...(field.keep?.texts ?? {}) },
+    };
   }
   const s: JsonSchema = { ...(field.keep?.schema ?? {}) };
   const ui: Record<string, unknown> = { ...(field.keep?.ui ?? {}) };
@@ -242,7 +315,14 @@ function compileField(field: DesignField): { schema: JsonSchema; ui: Record<stri
       s.oneOf = (field.options ?? []).map((o) => ({ const: o.value, title: o.label.en || o.value }));
       break;
     case 'checkboxes':
-      Object.assign(s, { type: 'array', uniqueItems: true, items: { type: 'string', oneOf: (field.options ?? []).map((o) => ({ const: o.value, title: o.label.en || o.value })) } });
+      Object.assign(s, {
+        type: 'array',
+        uniqueItems: true,
+        items: {
+          type: 'string',
+          oneOf: (field.options ?? []).map((o) => ({ const: o.value, title: o.label.en || o.value })),
+        },
+      });
       break;
     case 'heading':
       s.type = 'null';
@@ -290,12 +370,14 @@ function setNumber(target: JsonSchema, name: string, value: number | undefined) 
 // ---------------------------------------------------------------------------------------------
 // Form definition → model
 
-
 /** The designer's model of a form definition (any form: written by hand, imported, made by the designer). */
 export function fromFormDefinition(definition: FormDefinition): DesignForm {
   const root = definition.schema as JsonSchema;
   const ui = (definition.uiSchema ?? {}) as Record<string, unknown>;
-  const vi = (definition.i18n?.vi ?? { fields: {} }) as { title?: string; fields?: Record<string, Record<string, unknown>> };
+  const vi = (definition.i18n?.vi ?? { fields: {} }) as {
+    title?: string;
+    fields?: Record<string, Record<string, unknown>>;
+  };
   const properties = (isObject(root.properties) ? root.properties : {}) as Record<string, JsonSchema>;
   const required = new Set(Array.isArray(root.required) ? (root.required as string[]) : []);
 
@@ -313,16 +395,24 @@ export function fromFormDefinition(definition: FormDefinition): DesignForm {
   const ordered = [...order.filter((n) => names.includes(n)), ...names.filter((n) => !order.includes(n))];
   const fields = ordered.map((key) => {
     const conditional = shown.get(key);
-    const field = readField(key, conditional?.schema ?? properties[key]!, isObject(ui[key]) ? (ui[key] as Record<string, unknown>) : {}, vi.fields?.[key] ?? {}, conditional ? conditional.required : required.has(key));
+    const field = readField(
+      key,
+      conditional?.schema ?? properties[key]!,
+      isObject(ui[key]) ? (ui[key] as Record<string, unknown>) : {},
+      vi.fields?.[key] ?? {},
+      conditional ? conditional.required : required.has(key),
+    );
     if (conditional) field.showWhen = conditional.when;
     return field;
   });
 
   const keepSchema: JsonSchema = {};
-  for (const [name, value] of Object.entries(root)) if (!['type', 'properties', 'required', 'allOf'].includes(name)) keepSchema[name] = value;
+  for (const [name, value] of Object.entries(root))
+    if (!['type', 'properties', 'required', 'allOf'].includes(name)) keepSchema[name] = value;
   if (keptAllOf.length > 0) keepSchema.allOf = keptAllOf;
   const keepUi: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(ui)) if (name !== 'ui:order' && !names.includes(name)) keepUi[name] = value;
+  for (const [name, value] of Object.entries(ui))
+    if (name !== 'ui:order' && !names.includes(name)) keepUi[name] = value;
   // ui:order's wildcard or names that are no field of the form: nothing to edit, nothing lost either (the order is the fields').
   const otherLocales = Object.fromEntries(Object.entries(definition.i18n ?? {}).filter(([locale]) => locale !== 'vi'));
   const keep = {
@@ -333,18 +423,29 @@ export function fromFormDefinition(definition: FormDefinition): DesignForm {
   return {
     key: definition.key,
     version: definition.version,
-    title: { en: localize(definition.title, 'en') ?? '', vi: vi.title ?? (typeof definition.title === 'object' ? (definition.title.vi ?? '') : '') },
+    title: {
+      en: localize(definition.title, 'en') ?? '',
+      vi: vi.title ?? (typeof definition.title === 'object' ? (definition.title.vi ?? '') : ''),
+    },
     fields,
     ...(Object.keys(keep).length > 0 ? { keep } : {}),
   };
 }
 
-function readShowWhen(item: JsonSchema): { key: string; when: ShowWhen; schema: JsonSchema; required: boolean } | undefined {
+function readShowWhen(
+  item: JsonSchema,
+): { key: string; when: ShowWhen; schema: JsonSchema; required: boolean } | undefined {
   const names = (v: unknown) => (isObject(v) ? Object.keys(v) : []);
   if (names(item).sort().join() !== 'if,then') return undefined;
   const test = item.if as JsonSchema;
   const then = item.then as JsonSchema;
-  if (!isObject(test) || !isObject(then) || names(test).sort().join() !== 'properties,required' || names(test.properties).length !== 1) return undefined;
+  if (
+    !isObject(test) ||
+    !isObject(then) ||
+    names(test).sort().join() !== 'properties,required' ||
+    names(test.properties).length !== 1
+  )
+    return undefined;
   const field = names(test.properties)[0]!;
   if (!Array.isArray(test.required) || test.required.join() !== field) return undefined;
   const thenKeys = names(then).sort().join();
@@ -362,24 +463,39 @@ function readShowWhen(item: JsonSchema): { key: string; when: ShowWhen; schema: 
 function readTest(field: string, test: JsonSchema): ShowWhen | undefined {
   const keys = Object.keys(test).sort().join();
   if (keys === 'const' && typeof test.const === 'boolean') return { field, is: test.const ? 'yes' : 'no' };
-  if (keys === 'const' && (typeof test.const === 'string' || typeof test.const === 'number')) return { field, is: 'equals', value: test.const };
-  if (keys === 'not' && isObject(test.not) && Object.keys(test.not).join() === 'const' && (typeof test.not.const === 'string' || typeof test.not.const === 'number')) return { field, is: 'notEquals', value: test.not.const };
-  if (keys === 'exclusiveMinimum,type' && test.type === 'number' && typeof test.exclusiveMinimum === 'number') return { field, is: 'above', value: test.exclusiveMinimum };
-  if (keys === 'exclusiveMaximum,type' && test.type === 'number' && typeof test.exclusiveMaximum === 'number') return { field, is: 'below', value: test.exclusiveMaximum };
+  if (keys === 'const' && (typeof test.const === 'string' || typeof test.const === 'number'))
+    return { field, is: 'equals', value: test.const };
+  if (
+    keys === 'not' &&
+    isObject(test.not) &&
+    Object.keys(test.not).join() === 'const' &&
+    (typeof test.not.const === 'string' || typeof test.not.const === 'number')
+  )
+    return { field, is: 'notEquals', value: test.not.const };
+  if (keys === 'exclusiveMinimum,type' && test.type === 'number' && typeof test.exclusiveMinimum === 'number')
+    return { field, is: 'above', value: test.exclusiveMinimum };
+  if (keys === 'exclusiveMaximum,type' && test.type === 'number' && typeof test.exclusiveMaximum === 'number')
+    return { field, is: 'below', value: test.exclusiveMaximum };
   if (keys === 'minLength' && test.minLength === 1) return { field, is: 'filled' };
   return undefined;
 }
 
 function kindOf(s: JsonSchema, ui: Record<string, unknown>): FieldKind {
   const widget = ui['ui:widget'];
-  const consts = (list: unknown) => Array.isArray(list) && list.length > 0 && list.every((o) => isObject(o) && typeof o.const === 'string' && Object.keys(o).every((k) => k === 'const' || k === 'title'));
+  const consts = (list: unknown) =>
+    Array.isArray(list) &&
+    list.length > 0 &&
+    list.every(
+      (o) => isObject(o) && typeof o.const === 'string' && Object.keys(o).every((k) => k === 'const' || k === 'title'),
+    );
   switch (s.type) {
     case 'string':
       if (s.format === 'date') return 'date';
       if (s.format === 'date-time') return 'dateTime';
       if (s.format === 'email') return widget === 'person' ? 'person' : 'email';
       if (s.format !== undefined) return 'custom';
-      if (consts(s.oneOf)) return widget === 'radio' ? 'radio' : widget === undefined || widget === 'select' ? 'select' : 'custom';
+      if (consts(s.oneOf))
+        return widget === 'radio' ? 'radio' : widget === undefined || widget === 'select' ? 'select' : 'custom';
       if (s.oneOf !== undefined || s.enum !== undefined || s.const !== undefined) return 'custom';
       if (widget === 'textarea') return 'longText';
       if (widget === 'department') return 'department';
@@ -391,20 +507,35 @@ function kindOf(s: JsonSchema, ui: Record<string, unknown>): FieldKind {
       if (widget === 'percent') return 'percent';
       return widget === undefined || widget === 'updown' ? 'number' : 'custom';
     case 'boolean':
-      return widget === undefined || widget === 'radio' || widget === 'checkbox' || widget === 'select' ? 'yesNo' : 'custom';
+      return widget === undefined || widget === 'radio' || widget === 'checkbox' || widget === 'select'
+        ? 'yesNo'
+        : 'custom';
     case 'array': {
       const items = s.items as JsonSchema | undefined;
-      if (isObject(items) && items.type === 'string' && consts(items.oneOf) && s.uniqueItems === true && Object.keys(items).every((k) => ['type', 'oneOf'].includes(k))) return 'checkboxes';
+      if (
+        isObject(items) &&
+        items.type === 'string' &&
+        consts(items.oneOf) &&
+        s.uniqueItems === true &&
+        Object.keys(items).every((k) => ['type', 'oneOf'].includes(k))
+      )
+        return 'checkboxes';
       if (isObject(items) && items.type === 'object' && isObject(items.properties)) {
         const columns = items.properties as Record<string, JsonSchema>;
         const itemUi = (isObject(ui.items) ? ui.items : {}) as Record<string, unknown>;
-        const flat = Object.entries(columns).every(([k, c]) => isObject(c) && !['rows', 'custom'].includes(kindOf(c, isObject(itemUi[k]) ? (itemUi[k] as Record<string, unknown>) : {})));
+        const flat = Object.entries(columns).every(
+          ([k, c]) =>
+            isObject(c) &&
+            !['rows', 'custom'].includes(kindOf(c, isObject(itemUi[k]) ? (itemUi[k] as Record<string, unknown>) : {})),
+        );
         if (flat && Object.keys(items).every((k) => ['type', 'properties', 'required'].includes(k))) return 'rows';
       }
       return 'custom';
     }
     case 'object':
-      return s[ATTACHMENT] === true && (ui['ui:field'] === undefined || ui['ui:field'] === 'attachment') ? 'file' : 'custom';
+      return s[ATTACHMENT] === true && (ui['ui:field'] === undefined || ui['ui:field'] === 'attachment')
+        ? 'file'
+        : 'custom';
     case 'null':
       return 'heading';
     default:
@@ -412,11 +543,31 @@ function kindOf(s: JsonSchema, ui: Record<string, unknown>): FieldKind {
   }
 }
 
-function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, texts: Record<string, unknown>, required: boolean): DesignField {
+function readField(
+  key: string,
+  s: JsonSchema,
+  ui: Record<string, unknown>,
+  texts: Record<string, unknown>,
+  required: boolean,
+): DesignField {
   const kind = isObject(s) ? kindOf(s, ui) : 'custom';
-  const field: DesignField = { key, kind, label: { en: typeof s?.title === 'string' ? s.title : '', vi: typeof texts.title === 'string' ? texts.title : '' }, help: { en: typeof s?.description === 'string' ? s.description : '', vi: typeof texts.description === 'string' ? texts.description : '' }, required, readOnly: s?.readOnly === true };
+  const field: DesignField = {
+    key,
+    kind,
+    label: { en: typeof s?.title === 'string' ? s.title : '', vi: typeof texts.title === 'string' ? texts.title : '' },
+    help: {
+      en: typeof s?.description === 'string' ? s.description : '',
+      vi: typeof texts.description === 'string' ? texts.description : '',
+    },
+    required,
+    readOnly: s?.readOnly === true,
+  };
   if (kind === 'custom') {
-    field.keep = { schema: s, ...(Object.keys(ui).length > 0 ? { ui } : {}), ...(Object.keys(texts).length > 0 ? { texts } : {}) };
+    field.keep = {
+      schema: s,
+      ...(Object.keys(ui).length > 0 ? { ui } : {}),
+      ...(Object.keys(texts).length > 0 ? { texts } : {}),
+    };
     return field;
   }
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -425,10 +576,14 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
   };
   const keepSchema: JsonSchema = {};
   for (const [name, value] of Object.entries(s)) if (!edits(kind, name)) keepSchema[name] = value;
-  if (kind === 'phone' && s.pattern !== PHONE_PATTERN) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
+  if (kind === 'phone' && s.pattern !== PHONE_PATTERN)
+    assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText'].includes(kind)) assign('pattern', typeof s.pattern === 'string' ? s.pattern : undefined);
   if (['text', 'longText', 'phone'].includes(kind)) {
-    const message = { en: typeof s[PATTERN_MESSAGE] === 'string' ? (s[PATTERN_MESSAGE] as string) : '', vi: typeof texts.patternMessage === 'string' ? texts.patternMessage : '' };
+    const message = {
+      en: typeof s[PATTERN_MESSAGE] === 'string' ? (s[PATTERN_MESSAGE] as string) : '',
+      vi: typeof texts.patternMessage === 'string' ? texts.patternMessage : '',
+    };
     if (message.en || message.vi) field.patternMessage = message;
     assign('minLength', num(s.minLength));
     assign('maxLength', num(s.maxLength));
@@ -448,11 +603,20 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
     assign('min', num(s.minItems));
     assign('max', num(s.maxItems));
   }
-  if (typeof s.default === 'string' || typeof s.default === 'number' || typeof s.default === 'boolean') field.default = s.default;
+  if (typeof s.default === 'string' || typeof s.default === 'number' || typeof s.default === 'boolean')
+    field.default = s.default;
   else if (s.default !== undefined) keepSchema.default = s.default;
   const labels = (isObject(texts.options) ? texts.options : {}) as Record<string, string>;
-  if (kind === 'select' || kind === 'radio') field.options = (s.oneOf as { const: string; title?: string }[]).map((o) => ({ value: o.const, label: { en: o.title ?? '', vi: labels[o.const] ?? '' } }));
-  if (kind === 'checkboxes') field.options = ((s.items as JsonSchema).oneOf as { const: string; title?: string }[]).map((o) => ({ value: o.const, label: { en: o.title ?? '', vi: labels[o.const] ?? '' } }));
+  if (kind === 'select' || kind === 'radio')
+    field.options = (s.oneOf as { const: string; title?: string }[]).map((o) => ({
+      value: o.const,
+      label: { en: o.title ?? '', vi: labels[o.const] ?? '' },
+    }));
+  if (kind === 'checkboxes')
+    field.options = ((s.items as JsonSchema).oneOf as { const: string; title?: string }[]).map((o) => ({
+      value: o.const,
+      label: { en: o.title ?? '', vi: labels[o.const] ?? '' },
+    }));
   if (kind === 'rows') {
     const items = s.items as JsonSchema;
     const itemUi = (isObject(ui.items) ? ui.items : {}) as Record<string, unknown>;
@@ -461,13 +625,39 @@ function readField(key: string, s: JsonSchema, ui: Record<string, unknown>, text
     const columns = items.properties as Record<string, JsonSchema>;
     const order = Array.isArray(itemUi['ui:order']) ? (itemUi['ui:order'] as string[]).filter((k) => k in columns) : [];
     const keys = [...order, ...Object.keys(columns).filter((k) => !order.includes(k))];
-    field.columns = keys.map((k) => readField(k, columns[k]!, isObject(itemUi[k]) ? (itemUi[k] as Record<string, unknown>) : {}, columnTexts[k] ?? {}, needed.has(k)));
+    field.columns = keys.map((k) =>
+      readField(
+        k,
+        columns[k]!,
+        isObject(itemUi[k]) ? (itemUi[k] as Record<string, unknown>) : {},
+        columnTexts[k] ?? {},
+        needed.has(k),
+      ),
+    );
     const keepItemUi = Object.fromEntries(Object.entries(itemUi).filter(([k]) => k !== 'ui:order' && !(k in columns)));
     if (Object.keys(keepItemUi).length > 0) (field.keep ??= {}).ui = { items: keepItemUi };
   }
   // A widget the kind implies is written again by it; another (a select's, a number's updown) is kept as it was; a table's columns are its own.
-  const keepUi = Object.fromEntries(Object.entries(ui).filter(([name]) => !(name === 'items' && kind === 'rows') && !(name === 'ui:widget' && WIDGET[kind] !== undefined) && !(name === 'ui:field' && kind === 'file')));
-  const keepTexts = Object.fromEntries(Object.entries(texts).filter(([name]) => !['title', 'description', 'options', 'columns', ...(['text', 'longText', 'phone'].includes(kind) ? ['patternMessage'] : [])].includes(name)));
+  const keepUi = Object.fromEntries(
+    Object.entries(ui).filter(
+      ([name]) =>
+        !(name === 'items' && kind === 'rows') &&
+        !(name === 'ui:widget' && WIDGET[kind] !== undefined) &&
+        !(name === 'ui:field' && kind === 'file'),
+    ),
+  );
+  const keepTexts = Object.fromEntries(
+    Object.entries(texts).filter(
+      ([name]) =>
+        ![
+          'title',
+          'description',
+          'options',
+          'columns',
+          ...(['text', 'longText', 'phone'].includes(kind) ? ['patternMessage'] : []),
+        ].includes(name),
+    ),
+  );
   if (Object.keys(keepSchema).length > 0) (field.keep ??= {}).schema = keepSchema;
   if (Object.keys(keepUi).length > 0) (field.keep ??= {}).ui = { ...(field.keep?.ui ?? {}), ...keepUi };
   if (Object.keys(keepTexts).length > 0) (field.keep ??= {}).texts = keepTexts;
@@ -519,7 +709,21 @@ function edits(kind: FieldKind, keyword: string): boolean {
 
 /** A field key: a process variable's name (letters, digits, _), not one JavaScript objects already have. */
 export const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const RESERVED_KEYS = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 /** A key made from a label: Vietnamese letters without their marks, words joined in camelCase ("Lý do ngoại lệ" → lyDoNgoaiLe). */
 export function keyFromLabel(label: string, taken: readonly string[] = []): string {
@@ -530,7 +734,11 @@ export function keyFromLabel(label: string, taken: readonly string[] = []): stri
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
     .slice(0, 8);
-  let key = words.map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join('').slice(0, 60) || 'field';
+  let key =
+    words
+      .map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
+      .join('')
+      .slice(0, 60) || 'field';
   if (/^[0-9]/.test(key)) key = `field${key}`;
   if (RESERVED_KEYS.has(key)) key = `${key}Field`;
   let unique = key;
@@ -541,7 +749,24 @@ export function keyFromLabel(label: string, taken: readonly string[] = []): stri
 export interface FormProblem {
   /** The field at fault (`lines.amount` for a column), or null for the form. */
   field: string | null;
-  code: 'keyEmpty' | 'keyInvalid' | 'keyReserved' | 'keyTaken' | 'labelMissing' | 'optionsMissing' | 'optionTaken' | 'rangeInverted' | 'lengthInverted' | 'patternInvalid' | 'columnsMissing' | 'showWhenUnknown' | 'showWhenLater' | 'showWhenType' | 'titleMissing' | 'defaultWrong' | 'computeWrong';
+  code:
+    | 'keyEmpty'
+    | 'keyInvalid'
+    | 'keyReserved'
+    | 'keyTaken'
+    | 'labelMissing'
+    | 'optionsMissing'
+    | 'optionTaken'
+    | 'rangeInverted'
+    | 'lengthInverted'
+    | 'patternInvalid'
+    | 'columnsMissing'
+    | 'showWhenUnknown'
+    | 'showWhenLater'
+    | 'showWhenType'
+    | 'titleMissing'
+    | 'defaultWrong'
+    | 'computeWrong';
 }
 
 /**
@@ -570,7 +795,8 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
         else if (new Set(values).size !== values.length) problem('optionTaken');
       }
       if (field.min !== undefined && field.max !== undefined && field.min > field.max) problem('rangeInverted');
-      if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength) problem('lengthInverted');
+      if (field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength)
+        problem('lengthInverted');
       if (field.pattern !== undefined && (field.pattern === '' || !runnable(field.pattern))) problem('patternInvalid');
       if (field.default !== undefined && field.default !== '' && !defaultFits(field)) problem('defaultWrong');
       if (field.compute && !computeFits(field, fields, prefix !== '')) problem('computeWrong');
@@ -583,7 +809,11 @@ export function checkDesignForm(form: DesignForm, runnable: (pattern: string) =>
         if (at === -1) problem('showWhenUnknown');
         else if (at >= index) problem('showWhenLater');
         else if (!fits(fields[at]!.kind, field.showWhen.is)) problem('showWhenType');
-        else if (['number', 'money', 'percent'].includes(fields[at]!.kind) && (typeof field.showWhen.value !== 'number' || !Number.isFinite(field.showWhen.value))) problem('showWhenType');
+        else if (
+          ['number', 'money', 'percent'].includes(fields[at]!.kind) &&
+          (typeof field.showWhen.value !== 'number' || !Number.isFinite(field.showWhen.value))
+        )
+          problem('showWhenType');
       }
     });
   };
@@ -604,9 +834,17 @@ function computeFits(field: DesignField, siblings: readonly DesignField[], inTab
     if (inTable) return false;
     const [rowsKey, column, ...rest] = compute.sum.split('.');
     const table = siblings.find((f) => f.key === rowsKey && f.kind === 'rows');
-    return rest.length === 0 && !!table && (table.columns ?? []).some((c) => c.key === column && NUMERIC.includes(c.kind));
+    return (
+      rest.length === 0 && !!table && (table.columns ?? []).some((c) => c.key === column && NUMERIC.includes(c.kind))
+    );
   }
-  return inTable && compute.product.length > 0 && compute.product.every((name) => name !== field.key && siblings.some((c) => c.key === name && NUMERIC.includes(c.kind) && !c.compute));
+  return (
+    inTable &&
+    compute.product.length > 0 &&
+    compute.product.every(
+      (name) => name !== field.key && siblings.some((c) => c.key === name && NUMERIC.includes(c.kind) && !c.compute),
+    )
+  );
 }
 
 /** Whether a field's default value is one the field itself accepts: its type, range, length or options. */
@@ -632,7 +870,11 @@ function defaultFits(field: DesignField): boolean {
     case 'phone':
     case 'person':
     case 'department':
-      return typeof value === 'string' && (field.minLength === undefined || value.length >= field.minLength) && (field.maxLength === undefined || value.length <= field.maxLength);
+      return (
+        typeof value === 'string' &&
+        (field.minLength === undefined || value.length >= field.minLength) &&
+        (field.maxLength === undefined || value.length <= field.maxLength)
+      );
     default:
       return false;
   }

@@ -22,7 +22,13 @@ export function computationOf(schema: unknown): Computation | undefined {
   const c = schema[COMPUTE];
   if (!isObject(c)) return undefined;
   if (typeof c.sum === 'string' && /^[^.]+\.[^.]+$/.test(c.sum)) return { sum: c.sum };
-  if (Array.isArray(c.product) && c.product.length >= 1 && c.product.length <= 10 && c.product.every((p) => typeof p === 'string')) return { product: c.product as string[] };
+  if (
+    Array.isArray(c.product) &&
+    c.product.length >= 1 &&
+    c.product.length <= 10 &&
+    c.product.every((p) => typeof p === 'string')
+  )
+    return { product: c.product as string[] };
   return undefined;
 }
 
@@ -45,7 +51,13 @@ export function computeFormValues(schema: JsonSchema, data: unknown): unknown {
   let changed = false;
   // Rows first: a total sums the rows' computed amounts.
   for (const [key, field] of Object.entries(properties)) {
-    if (!isObject(field) || !isObject(field.items) || !isObject((field.items as JsonSchema).properties) || !Array.isArray(out[key])) continue;
+    if (
+      !isObject(field) ||
+      !isObject(field.items) ||
+      !isObject((field.items as JsonSchema).properties) ||
+      !Array.isArray(out[key])
+    )
+      continue;
     const columns = (field.items as JsonSchema).properties as Record<string, JsonSchema>;
     const computed = Object.entries(columns).flatMap(([name, column]) => {
       const c = computationOf(column);
@@ -58,7 +70,12 @@ export function computeFormValues(schema: JsonSchema, data: unknown): unknown {
       const next: Record<string, unknown> = { ...row };
       for (const { name, column, factors } of computed) {
         const values = factors.map((f) => (f === name ? undefined : next[f]));
-        const value = values.every(numeric) ? settle(values.reduce((a, b) => a * b, 1), column) : undefined;
+        const value = values.every(numeric)
+          ? settle(
+              values.reduce((a, b) => a * b, 1),
+              column,
+            )
+          : undefined;
         if (value === undefined) delete next[name];
         else next[name] = value;
       }
@@ -83,7 +100,16 @@ export function computeFormValues(schema: JsonSchema, data: unknown): unknown {
 
 /** Whether a schema has computed fields at its top level or in a table's columns. */
 export function hasComputedFields(schema: JsonSchema): boolean {
-  return topLevelFields(schema).map(([, f]) => f).some(
-    (f) => computationOf(f) !== undefined || (isObject(f) && isObject(f.items) && isObject((f.items as JsonSchema).properties) && Object.values((f.items as JsonSchema).properties as Record<string, JsonSchema>).some((c) => computationOf(c) !== undefined)),
-  );
+  return topLevelFields(schema)
+    .map(([, f]) => f)
+    .some(
+      (f) =>
+        computationOf(f) !== undefined ||
+        (isObject(f) &&
+          isObject(f.items) &&
+          isObject((f.items as JsonSchema).properties) &&
+          Object.values((f.items as JsonSchema).properties as Record<string, JsonSchema>).some(
+            (c) => computationOf(c) !== undefined,
+          )),
+    );
 }

@@ -11,7 +11,9 @@ describe('form definitions', () => {
 
   it('localizes titles and choice labels without touching the original', () => {
     const form = formDefinitionSchema.parse(submission);
-    const vi = localizeFormSchema(form, 'vi') as { properties: Record<string, { title: string; oneOf?: { const: string; title: string }[] }> };
+    const vi = localizeFormSchema(form, 'vi') as {
+      properties: Record<string, { title: string; oneOf?: { const: string; title: string }[] }>;
+    };
     expect(vi.properties.vendor!.title).toBe('Nhà cung cấp');
     expect(vi.properties.category!.oneOf!.find((o) => o.const === 'travel')!.title).toBe('Công tác');
     expect((form.schema.properties as Record<string, { title: string }>).vendor!.title).toBe('Vendor');

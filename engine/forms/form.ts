@@ -36,7 +36,12 @@ export const formDefinitionSchema = z.strictObject({
   schema: z.looseObject({ type: z.literal('object') }),
   uiSchema: z.record(z.string(), z.unknown()).default({}),
   /** Texts per locale, overriding the schema's own (English) titles by top-level field name. */
-  i18n: z.record(z.string().regex(/^[a-z]{2}$/), z.strictObject({ title: z.string().optional(), fields: z.record(z.string(), fieldTexts).default({}) })).default({}),
+  i18n: z
+    .record(
+      z.string().regex(/^[a-z]{2}$/),
+      z.strictObject({ title: z.string().optional(), fields: z.record(z.string(), fieldTexts).default({}) }),
+    )
+    .default({}),
 });
 
 export type FormDefinition = z.infer<typeof formDefinitionSchema>;
@@ -53,7 +58,8 @@ export function localizeFormSchema(form: LocalizableForm, locale: string): JsonS
   const schema = structuredClone(form.schema) as JsonSchema;
   const texts = form.i18n[locale];
   if (!texts) return schema;
-  for (const [name, t] of Object.entries(texts.fields)) for (const prop of fieldSchemas(schema, name)) applyTexts(prop, t);
+  for (const [name, t] of Object.entries(texts.fields))
+    for (const prop of fieldSchemas(schema, name)) applyTexts(prop, t);
   return schema;
 }
 
@@ -66,15 +72,18 @@ export function topLevelFields(schema: JsonSchema): [string, JsonSchema][] {
   const from = (s: unknown) => {
     const props = s !== null && typeof s === 'object' ? (s as JsonSchema).properties : undefined;
     if (props === null || typeof props !== 'object' || Array.isArray(props)) return;
-    for (const [k, v] of Object.entries(props as Record<string, unknown>)) if (!found.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) found.set(k, v as JsonSchema);
+    for (const [k, v] of Object.entries(props as Record<string, unknown>))
+      if (!found.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) found.set(k, v as JsonSchema);
   };
   from(schema);
   from(schema.then);
   from(schema.else);
-  if (Array.isArray(schema.allOf)) for (const item of schema.allOf as unknown[]) if (item !== null && typeof item === 'object') {
-    from((item as JsonSchema).then);
-    from((item as JsonSchema).else);
-  }
+  if (Array.isArray(schema.allOf))
+    for (const item of schema.allOf as unknown[])
+      if (item !== null && typeof item === 'object') {
+        from((item as JsonSchema).then);
+        from((item as JsonSchema).else);
+      }
   return [...found];
 }
 
@@ -89,10 +98,11 @@ export function fieldSchemas(schema: JsonSchema, name: string): JsonSchema[] {
   own(schema);
   own(schema.then);
   own(schema.else);
-  if (Array.isArray(schema.allOf)) for (const item of schema.allOf as JsonSchema[]) {
-    own(item?.then);
-    own(item?.else);
-  }
+  if (Array.isArray(schema.allOf))
+    for (const item of schema.allOf as JsonSchema[]) {
+      own(item?.then);
+      own(item?.else);
+    }
   return found;
 }
 
@@ -100,28 +110,37 @@ function applyTexts(prop: JsonSchema, t: FieldTexts | z.infer<typeof columnTexts
   if (t.title !== undefined) prop.title = t.title;
   if (t.description !== undefined) prop.description = t.description;
   if (t.patternMessage !== undefined) prop[PATTERN_MESSAGE] = t.patternMessage;
-  const labelled = (list: unknown) => (Array.isArray(list) ? (list as JsonSchema[]).map((o) => {
-    const label = typeof o.const === 'string' ? t.options?.[o.const] : undefined;
-    return label === undefined ? o : { ...o, title: label };
-  }) : list);
+  const labelled = (list: unknown) =>
+    Array.isArray(list)
+      ? (list as JsonSchema[]).map((o) => {
+          const label = typeof o.const === 'string' ? t.options?.[o.const] : undefined;
+          return label === undefined ? o : { ...o, title: label };
+        })
+      : list;
   if (t.options && Array.isArray(prop.oneOf)) prop.oneOf = labelled(prop.oneOf);
   const items = prop.items as JsonSchema | undefined;
   if (t.options && items && Array.isArray(items.oneOf)) items.oneOf = labelled(items.oneOf);
   if ('columns' in t && t.columns && items && typeof items.properties === 'object') {
     const columns = items.properties as Record<string, JsonSchema>;
-    for (const [column, ct] of Object.entries(t.columns)) if (Object.hasOwn(columns, column) && columns[column]) applyTexts(columns[column]!, ct);
+    for (const [column, ct] of Object.entries(t.columns))
+      if (Object.hasOwn(columns, column) && columns[column]) applyTexts(columns[column]!, ct);
   }
 }
 
 /** The pattern message of the field an error's schema path points at (`#/properties/code/pattern`), if it has one. */
 export function patternMessageAt(schema: JsonSchema, schemaPath: string): string | undefined {
-  const parts = schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = schemaPath
+    .replace(/^#\/?/, '')
+    .split('/')
+    .slice(0, -1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = schema;
   for (const part of parts) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
-  const message = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[PATTERN_MESSAGE] : undefined;
+  const message =
+    node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[PATTERN_MESSAGE] : undefined;
   return typeof message === 'string' && message.trim() !== '' ? message : undefined;
 }
 
@@ -133,9 +152,15 @@ export function localizeFormTitle(form: Pick<FormDefinition, 'title' | 'i18n'>, 
 export function fieldTitles(form: LocalizableForm, locale: string): Record<string, string> {
   const schema = localizeFormSchema(form, locale);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  const titles: Record<string, string> = Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, typeof p.title === 'string' ? p.title : name]));
+  const titles: Record<string, string> = Object.fromEntries(
+    Object.entries(properties).map(([name, p]) => [name, typeof p.title === 'string' ? p.title : name]),
+  );
   // Fields shown only when a condition holds are named too.
-  const conditional = [schema.then, schema.else, ...(Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).flatMap((i) => [i?.then, i?.else]) : [])];
+  const conditional = [
+    schema.then,
+    schema.else,
+    ...(Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).flatMap((i) => [i?.then, i?.else]) : []),
+  ];
   const names = conditional.flatMap((s) => Object.keys(((s as JsonSchema | undefined)?.properties ?? {}) as object));
   for (const name of names) {
     if (titles[name] !== undefined) continue;

@@ -11,7 +11,10 @@ describe('form patterns on the linear-time engine', () => {
       properties: {
         taxCode: { type: 'string', pattern: BACKREFERENCE },
         phone: { type: 'string', pattern: '^[0-9 +]{8,15}$' },
-        lines: { type: 'array', items: { type: 'object', properties: { code: { type: 'string', pattern: 'a(?=b)' } } } },
+        lines: {
+          type: 'array',
+          items: { type: 'object', properties: { code: { type: 'string', pattern: 'a(?=b)' } } },
+        },
         pattern: { type: 'string' },
       },
       patternProperties: { '(?<=x)y': { type: 'string' } },
@@ -40,6 +43,10 @@ describe('form patterns on the linear-time engine', () => {
   });
 
   it('accepts as the regex format only what RE2 can run', () => {
-    expect([isRunnablePattern('^[0-9]+$'), isRunnablePattern(BACKREFERENCE), isRunnablePattern('(')]).toEqual([true, false, false]);
+    expect([isRunnablePattern('^[0-9]+$'), isRunnablePattern(BACKREFERENCE), isRunnablePattern('(')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });

@@ -53,7 +53,8 @@ export function formPatternProblems(schema: unknown, limits: Partial<RegexLimits
   const problems: PatternProblem[] = [];
   const check = (pattern: string, path: string[], field: string[]) => {
     const compiled = compilePattern(pattern, '', l);
-    if ('problem' in compiled) problems.push({ path: path.join('.'), field: field.join('.'), message: compiled.problem });
+    if ('problem' in compiled)
+      problems.push({ path: path.join('.'), field: field.join('.'), message: compiled.problem });
   };
   const walk = (node: unknown, path: string[], field: string[], depth: number) => {
     if (depth > 64 || node === null || typeof node !== 'object') return;

@@ -9,10 +9,42 @@ import { processDefinitionSchema, type ProcessDefinition, type ProcessDefinition
 
 /** Keys first, in this order; then any others alphabetically; then the bulky lists last. */
 const HEAD = [
-  '$schema', 'formatVersion', 'key', 'version', 'processId', 'id', 'type', 'kind', 'name', 'description', 'documentation', 'category',
-  'startForm', 'startableBy', 'businessKey', 'summary', 'source', 'target', 'attachedTo', 'cancelActivity', 'interrupting', 'triggeredByEvent', 'condition', 'default',
+  '$schema',
+  'formatVersion',
+  'key',
+  'version',
+  'processId',
+  'id',
+  'type',
+  'kind',
+  'name',
+  'description',
+  'documentation',
+  'category',
+  'startForm',
+  'startableBy',
+  'businessKey',
+  'summary',
+  'source',
+  'target',
+  'attachedTo',
+  'cancelActivity',
+  'interrupting',
+  'triggeredByEvent',
+  'condition',
+  'default',
 ];
-const TAIL = ['multiInstance', 'elements', 'flows', 'artifacts', 'lanes', 'collaboration', 'pools', 'diagrams', 'importIssues'];
+const TAIL = [
+  'multiInstance',
+  'elements',
+  'flows',
+  'artifacts',
+  'lanes',
+  'collaboration',
+  'pools',
+  'diagrams',
+  'importIssues',
+];
 /** Maps whose entry order is meaningful (evaluated in order). */
 const ORDERED_MAPS = new Set(['set', 'inputs', 'outputs', 'payload']);
 /** Arrays that are sets. */
@@ -34,7 +66,9 @@ export function canonicalDefinition(definition: ProcessDefinition | ProcessDefin
   if (out.diagrams && out.diagrams.length > 1) {
     // The main picture (the collaboration's, else the process's) first; drill-down planes by id.
     const main = out.collaboration?.id ?? out.processId ?? out.key;
-    out.diagrams = [...out.diagrams].sort((a, b) => Number(b.plane === main) - Number(a.plane === main) || compare(a.plane, b.plane));
+    out.diagrams = [...out.diagrams].sort(
+      (a, b) => Number(b.plane === main) - Number(a.plane === main) || compare(a.plane, b.plane),
+    );
   }
   return out;
 }
@@ -48,15 +82,24 @@ function canonical(value: unknown, key: string): unknown {
   if (Array.isArray(value)) {
     const items = value.map((v) => canonical(v, key));
     if (key === 'importIssues') return items.sort((a, b) => compare(JSON.stringify(a), JSON.stringify(b)));
-    if (BY_ID.has(key) && items.every((i) => typeof i === 'object' && i !== null && typeof (i as { id?: unknown }).id === 'string')) {
+    if (
+      BY_ID.has(key) &&
+      items.every((i) => typeof i === 'object' && i !== null && typeof (i as { id?: unknown }).id === 'string')
+    ) {
       return items.sort((a, b) => compare((a as { id: string }).id, (b as { id: string }).id));
     }
-    if (SORTED_STRINGS.has(key) && items.every((i) => typeof i === 'string')) return [...new Set(items as string[])].sort(compare);
+    if (SORTED_STRINGS.has(key) && items.every((i) => typeof i === 'string'))
+      return [...new Set(items as string[])].sort(compare);
     return items;
   }
   if (value === null || typeof value !== 'object') return typeof value === 'number' && Object.is(value, -0) ? 0 : value;
   const object = value as Record<string, unknown>;
-  const defaults = key === 'multiInstance' ? MULTI_INSTANCE_DEFAULTS : typeof object.type === 'string' ? (DEFAULTS[object.type] ?? {}) : {};
+  const defaults =
+    key === 'multiInstance'
+      ? MULTI_INSTANCE_DEFAULTS
+      : typeof object.type === 'string'
+        ? (DEFAULTS[object.type] ?? {})
+        : {};
   const keys = Object.keys(object).filter((k) => object[k] !== undefined && !isDefault(object[k], defaults[k]));
   const ordered = ORDERED_MAPS.has(key) ? keys : keys.sort(byKeyOrder);
   return Object.fromEntries(ordered.map((k) => [k, canonical(object[k], k)]));

@@ -13,15 +13,22 @@ export const DEFINITION_FORMAT_VERSION = 1;
 /** Element and flow ids become XState state keys and audit references: NCName without dots. */
 const elementId = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, 'must start with a letter or "_" and contain only letters, digits, "_" or "-" (at most 100)');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/,
+    'must start with a letter or "_" and contain only letters, digits, "_" or "-" (at most 100)',
+  );
 
 /** A key shared by definitions, forms and groups within a company, e.g. "invoice-approval". */
-export const keySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (at most 64)');
+export const keySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (at most 64)');
 
 /** Either one text, or a text per locale (`{ "en": "Invoice", "vi": "Hóa đơn" }`). */
 export const localizedTextSchema = z.union([
   z.string().min(1).max(500),
-  z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(500)).refine((v) => Object.keys(v).length > 0, 'needs at least one locale'),
+  z
+    .record(z.string().regex(/^[a-z]{2}$/), z.string().min(1).max(500))
+    .refine((v) => Object.keys(v).length > 0, 'needs at least one locale'),
 ]);
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
@@ -39,13 +46,25 @@ const base = {
  * `=` is a FEEL expression giving that text, e.g. `=reminderInterval`.
  */
 export const timerEventSchema = z
-  .strictObject({ kind: z.literal('timer'), duration: z.string().min(1).max(2_000).optional(), date: z.string().min(1).max(2_000).optional(), cycle: z.string().min(1).max(2_000).optional() })
+  .strictObject({
+    kind: z.literal('timer'),
+    duration: z.string().min(1).max(2_000).optional(),
+    date: z.string().min(1).max(2_000).optional(),
+    cycle: z.string().min(1).max(2_000).optional(),
+  })
   // None at all is structurally allowed (an imported diagram may leave it open); validation reports it.
-  .refine((t) => [t.duration, t.date, t.cycle].filter((v) => v !== undefined).length <= 1, 'a timer needs exactly one of duration, date or cycle');
+  .refine(
+    (t) => [t.duration, t.date, t.cycle].filter((v) => v !== undefined).length <= 1,
+    'a timer needs exactly one of duration, date or cycle',
+  );
 
 const messageName = z.string().min(1).max(200);
 /** A message to wait for; `correlationKey` (FEEL) picks this instance's message among all with the name. */
-export const messageEventSchema = z.strictObject({ kind: z.literal('message'), name: messageName, correlationKey: expression.optional() });
+export const messageEventSchema = z.strictObject({
+  kind: z.literal('message'),
+  name: messageName,
+  correlationKey: expression.optional(),
+});
 /** A signal is broadcast by name to every instance waiting for it. */
 export const signalEventSchema = z.strictObject({ kind: z.literal('signal'), name: messageName });
 
@@ -68,7 +87,8 @@ export const sendableBySchema = z
     roles: z.array(z.enum(startingRoles)).max(startingRoles.length).optional(),
   })
   .refine((s) => (s.groups?.length ?? 0) + (s.roles?.length ?? 0) > 0, {
-    message: 'names no department and no role; list some in "groups" or "roles", or leave sendableBy out so that only admins and processes may send it',
+    message:
+      'names no department and no role; list some in "groups" or "roles", or leave sendableBy out so that only admins and processes may send it',
   });
 export type SendableBy = z.infer<typeof sendableBySchema>;
 
@@ -77,14 +97,23 @@ export const messageCatchSchema = messageEventSchema.extend({ sendableBy: sendab
 /** A signal an element waits for (catch, boundary, start event), and who may broadcast it: declaring it makes it public. */
 export const signalCatchSchema = signalEventSchema.extend({ sendableBy: sendableBySchema.optional() });
 /** A business error; without `code` a boundary catches every error. */
-export const errorEventSchema = z.strictObject({ kind: z.literal('error'), code: z.string().min(1).max(200).optional() });
-export const escalationEventSchema = z.strictObject({ kind: z.literal('escalation'), code: z.string().min(1).max(200).optional() });
+export const errorEventSchema = z.strictObject({
+  kind: z.literal('error'),
+  code: z.string().min(1).max(200).optional(),
+});
+export const escalationEventSchema = z.strictObject({
+  kind: z.literal('escalation'),
+  code: z.string().min(1).max(200).optional(),
+});
 
 /**
  * Happens when a FEEL condition over the variables becomes true. Modelled so imported diagrams keep
  * it; Trellis does not run conditional events yet, and validation says so.
  */
-export const conditionalEventSchema = z.strictObject({ kind: z.literal('conditional'), condition: z.string().min(1).max(2_000) });
+export const conditionalEventSchema = z.strictObject({
+  kind: z.literal('conditional'),
+  condition: z.string().min(1).max(2_000),
+});
 
 /**
  * A cancel boundary event catches the cancellation of a transaction subprocess. Modelled so imported
@@ -110,13 +139,22 @@ export const multiInstanceSchema = z
     sequential: z.boolean().default(false),
     collection: z.string().min(1).max(2_000).optional(),
     cardinality: z.string().min(1).max(2_000).optional(),
-    elementVariable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('item'),
+    elementVariable: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+      .default('item'),
     completionCondition: z.string().min(1).max(2_000).optional(),
-    outputCollection: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).optional(),
+    outputCollection: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/)
+      .optional(),
     outputElement: z.string().min(1).max(2_000).optional(),
   })
   // Neither is structurally allowed (an imported diagram may leave it open); validation reports it.
-  .refine((m) => m.collection === undefined || m.cardinality === undefined, 'multi-instance needs exactly one of collection or cardinality');
+  .refine(
+    (m) => m.collection === undefined || m.cardinality === undefined,
+    'multi-instance needs exactly one of collection or cardinality',
+  );
 export type MultiInstance = z.infer<typeof multiInstanceSchema>;
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
@@ -127,7 +165,16 @@ export type MessageEvent = z.infer<typeof messageEventSchema>;
 export const startEventSchema = z.strictObject({
   ...base,
   type: z.literal('startEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema]).optional(),
+  event: z
+    .discriminatedUnion('kind', [
+      timerEventSchema,
+      messageCatchSchema,
+      signalCatchSchema,
+      errorEventSchema,
+      escalationEventSchema,
+      conditionalEventSchema,
+    ])
+    .optional(),
   interrupting: z.boolean().default(true),
 });
 
@@ -135,7 +182,13 @@ export const startEventSchema = z.strictObject({
 export const intermediateCatchEventSchema = z.strictObject({
   ...base,
   type: z.literal('intermediateCatchEvent'),
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, linkEventSchema, conditionalEventSchema]),
+  event: z.discriminatedUnion('kind', [
+    timerEventSchema,
+    messageCatchSchema,
+    signalCatchSchema,
+    linkEventSchema,
+    conditionalEventSchema,
+  ]),
 });
 
 /** Sends a message or broadcasts a signal (as an effect for the host), then moves on. */
@@ -159,21 +212,36 @@ export const boundaryEventSchema = z.strictObject({
   attachedTo: elementId,
   cancelActivity: z.boolean().default(true),
   /** Absent only in an imported draft that left it open; validation requires it. */
-  event: z.discriminatedUnion('kind', [timerEventSchema, messageCatchSchema, signalCatchSchema, errorEventSchema, escalationEventSchema, conditionalEventSchema, cancelEventSchema]).optional(),
+  event: z
+    .discriminatedUnion('kind', [
+      timerEventSchema,
+      messageCatchSchema,
+      signalCatchSchema,
+      errorEventSchema,
+      escalationEventSchema,
+      conditionalEventSchema,
+      cancelEventSchema,
+    ])
+    .optional(),
 });
 
 export const endEventSchema = z.strictObject({
   ...base,
   type: z.literal('endEvent'),
   /** A short machine-readable result recorded on the instance, e.g. "approved". */
-  outcome: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
+  outcome: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional(),
   /** A terminate end event ends the whole instance at once, cancelling every other path. */
   terminate: z.boolean().optional(),
   /**
    * An error end event throws to the nearest enclosing error catcher; an escalation end event
    * escalates; a message or signal end event sends it (an effect for the host) as its token ends.
    */
-  event: z.discriminatedUnion('kind', [errorEventSchema, escalationEventSchema, messageEventSchema, signalEventSchema]).optional(),
+  event: z
+    .discriminatedUnion('kind', [errorEventSchema, escalationEventSchema, messageEventSchema, signalEventSchema])
+    .optional(),
 });
 
 /** Variable name → FEEL expression, evaluated in order (each sees the ones before it). */
@@ -204,11 +272,21 @@ export const userTaskSchema = z.strictObject({
    * Departments (group keys) whose members may work the task, or a FEEL expression prefixed with
    * `=` that gives that list at run time (e.g. `=approverGroups`, set by a decision table).
    */
-  candidateGroups: z.union([z.array(keySchema).min(1).max(10), z.string().regex(/^=/, 'a list of group keys, or a FEEL expression starting with "="').max(2_000)]).optional(),
+  candidateGroups: z
+    .union([
+      z.array(keySchema).min(1).max(10),
+      z.string().regex(/^=/, 'a list of group keys, or a FEEL expression starting with "="').max(2_000),
+    ])
+    .optional(),
   /** One person the task is assigned to (a user name or e-mail), or `=FEEL` giving it. */
   assignee: z.string().min(1).max(2_000).optional(),
   /** People (user names or e-mails) who may claim the task, or `=FEEL` giving that list. */
-  candidateUsers: z.union([z.array(z.string().min(1).max(200)).min(1).max(50), z.string().regex(/^=/, 'a list of users, or a FEEL expression starting with "="').max(2_000)]).optional(),
+  candidateUsers: z
+    .union([
+      z.array(z.string().min(1).max(200)).min(1).max(50),
+      z.string().regex(/^=/, 'a list of users, or a FEEL expression starting with "="').max(2_000),
+    ])
+    .optional(),
   /** 0 (lowest) to 100, or `=FEEL` giving it; the inbox sorts by it. */
   priority: z.union([z.number().int().min(0).max(100), z.string().regex(/^=/).max(2_000)]).optional(),
   /** "manager": only the managers of those departments may work it. */
@@ -257,7 +335,10 @@ export const inclusiveGatewaySchema = z.strictObject({
 export const serviceTaskSchema = z.strictObject({
   ...base,
   type: z.literal('serviceTask'),
-  taskType: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional(),
+  taskType: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/)
+    .optional(),
   /** The connector's settings for this task (URL, method, recipient…): text, or `=FEEL`. */
   settings: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/), z.string().max(10_000)).optional(),
   /** What the job is given: name → FEEL expression (absent = all variables). */
@@ -270,7 +351,12 @@ export const serviceTaskSchema = z.strictObject({
 });
 
 /** Sets variables from FEEL expressions (never JavaScript), then moves on. */
-export const scriptTaskSchema = z.strictObject({ ...base, type: z.literal('scriptTask'), set: assignments, multiInstance: multiInstanceSchema.optional() });
+export const scriptTaskSchema = z.strictObject({
+  ...base,
+  type: z.literal('scriptTask'),
+  set: assignments,
+  multiInstance: multiInstanceSchema.optional(),
+});
 
 /**
  * Evaluates a decision table and stores its result in `resultVariable`, shaped by
@@ -310,10 +396,20 @@ export const manualTaskSchema = z.strictObject({ ...base, type: z.literal('manua
 export const taskSchema = z.strictObject({ ...base, type: z.literal('task') });
 
 /** Sends a message (an effect for the host), then moves on. */
-export const sendTaskSchema = z.strictObject({ ...base, type: z.literal('sendTask'), message: z.strictObject({ name: messageName, payload: assignments.optional() }), multiInstance: multiInstanceSchema.optional() });
+export const sendTaskSchema = z.strictObject({
+  ...base,
+  type: z.literal('sendTask'),
+  message: z.strictObject({ name: messageName, payload: assignments.optional() }),
+  multiInstance: multiInstanceSchema.optional(),
+});
 
 /** Waits for a message (`message.sendableBy`: who may send it). */
-export const receiveTaskSchema = z.strictObject({ ...base, type: z.literal('receiveTask'), message: messageCatchSchema.omit({ kind: true }), multiInstance: multiInstanceSchema.optional() });
+export const receiveTaskSchema = z.strictObject({
+  ...base,
+  type: z.literal('receiveTask'),
+  message: messageCatchSchema.omit({ kind: true }),
+  multiInstance: multiInstanceSchema.optional(),
+});
 
 /** Shape of an embedded subprocess: its own elements and flows, with BPMN's unique ids. */
 export interface SubProcessShape {
@@ -367,7 +463,10 @@ const nonScopeElementSchema = z.discriminatedUnion('type', [
   boundaryEventSchema,
 ]);
 
-export const elementSchema: z.ZodType<Element> = z.discriminatedUnion('type', [...nonScopeElementSchema.options, subProcessSchema]) as unknown as z.ZodType<Element>;
+export const elementSchema: z.ZodType<Element> = z.discriminatedUnion('type', [
+  ...nonScopeElementSchema.options,
+  subProcessSchema,
+]) as unknown as z.ZodType<Element>;
 
 export const sequenceFlowSchema = z.strictObject({
   id: elementId,
@@ -386,14 +485,46 @@ export const sequenceFlowSchema = z.strictObject({
  */
 export const artifactSchema = z.discriminatedUnion('type', [
   z.strictObject({ id: elementId, type: z.literal('textAnnotation'), text: z.string().max(10_000).optional() }),
-  z.strictObject({ id: elementId, type: z.literal('association'), source: elementId, target: elementId, direction: z.enum(['None', 'One', 'Both']).optional() }),
+  z.strictObject({
+    id: elementId,
+    type: z.literal('association'),
+    source: elementId,
+    target: elementId,
+    direction: z.enum(['None', 'One', 'Both']).optional(),
+  }),
   z.strictObject({ id: elementId, type: z.literal('group'), name: localizedTextSchema.optional() }),
-  z.strictObject({ id: elementId, type: z.literal('dataObject'), name: localizedTextSchema.optional(), isCollection: z.boolean().optional() }),
-  z.strictObject({ id: elementId, type: z.literal('dataObjectReference'), name: localizedTextSchema.optional(), dataObject: elementId.optional() }),
-  z.strictObject({ id: elementId, type: z.literal('dataStoreReference'), name: localizedTextSchema.optional(), dataStore: z.string().max(200).optional() }),
-  z.strictObject({ id: elementId, type: z.literal('dataAssociation'), direction: z.enum(['input', 'output']), activity: elementId, data: elementId }),
+  z.strictObject({
+    id: elementId,
+    type: z.literal('dataObject'),
+    name: localizedTextSchema.optional(),
+    isCollection: z.boolean().optional(),
+  }),
+  z.strictObject({
+    id: elementId,
+    type: z.literal('dataObjectReference'),
+    name: localizedTextSchema.optional(),
+    dataObject: elementId.optional(),
+  }),
+  z.strictObject({
+    id: elementId,
+    type: z.literal('dataStoreReference'),
+    name: localizedTextSchema.optional(),
+    dataStore: z.string().max(200).optional(),
+  }),
+  z.strictObject({
+    id: elementId,
+    type: z.literal('dataAssociation'),
+    direction: z.enum(['input', 'output']),
+    activity: elementId,
+    data: elementId,
+  }),
   /** What the process takes in or gives back (its ioSpecification), as drawn; documentation, not run. */
-  z.strictObject({ id: elementId, type: z.enum(['dataInput', 'dataOutput']), name: localizedTextSchema.optional(), isCollection: z.boolean().optional() }),
+  z.strictObject({
+    id: elementId,
+    type: z.enum(['dataInput', 'dataOutput']),
+    name: localizedTextSchema.optional(),
+    isCollection: z.boolean().optional(),
+  }),
 ]);
 export type Artifact = z.infer<typeof artifactSchema>;
 
@@ -430,8 +561,14 @@ export const collaborationSchema = z.strictObject({
   id: elementId,
   name: localizedTextSchema.optional(),
   /** `process`: the id of the main process or of one of `pools`; absent for a black-box pool. */
-  participants: z.array(z.strictObject({ id: elementId, name: localizedTextSchema.optional(), process: elementId.optional() })).max(100),
-  messageFlows: z.array(z.strictObject({ id: elementId, name: localizedTextSchema.optional(), source: elementId, target: elementId })).max(5_000),
+  participants: z
+    .array(z.strictObject({ id: elementId, name: localizedTextSchema.optional(), process: elementId.optional() }))
+    .max(100),
+  messageFlows: z
+    .array(
+      z.strictObject({ id: elementId, name: localizedTextSchema.optional(), source: elementId, target: elementId }),
+    )
+    .max(5_000),
   artifacts: z.array(artifactSchema).max(5_000).optional(),
 });
 
@@ -442,8 +579,20 @@ const bounds = z.strictObject({ x: z.number(), y: z.number(), width: z.number(),
  */
 export const diagramSchema = z.strictObject({
   plane: elementId,
-  shapes: z.record(elementId, z.strictObject({ ...bounds.shape, isExpanded: z.boolean().optional(), isHorizontal: z.boolean().optional(), isMarkerVisible: z.boolean().optional(), label: bounds.optional() })),
-  edges: z.record(elementId, z.strictObject({ waypoints: z.array(z.tuple([z.number(), z.number()])).max(1_000), label: bounds.optional() })),
+  shapes: z.record(
+    elementId,
+    z.strictObject({
+      ...bounds.shape,
+      isExpanded: z.boolean().optional(),
+      isHorizontal: z.boolean().optional(),
+      isMarkerVisible: z.boolean().optional(),
+      label: bounds.optional(),
+    }),
+  ),
+  edges: z.record(
+    elementId,
+    z.strictObject({ waypoints: z.array(z.tuple([z.number(), z.number()])).max(1_000), label: bounds.optional() }),
+  ),
 });
 export type Diagram = z.infer<typeof diagramSchema>;
 
@@ -453,7 +602,11 @@ export type Diagram = z.infer<typeof diagramSchema>;
  * simulated with it stubbed, but not published until the designer replaces it and removes
  * the entry.
  */
-export const importIssueSchema = z.strictObject({ elementId: z.string().min(1).max(200), what: z.string().min(1).max(2_000), hint: z.string().max(2_000) });
+export const importIssueSchema = z.strictObject({
+  elementId: z.string().min(1).max(200),
+  what: z.string().min(1).max(2_000),
+  hint: z.string().max(2_000),
+});
 export type ImportIssue = z.infer<typeof importIssueSchema>;
 
 /**
@@ -466,7 +619,8 @@ const startableBySchema = z
     roles: z.array(z.enum(startingRoles)).max(startingRoles.length).optional(),
   })
   .refine((s) => (s.groups?.length ?? 0) + (s.roles?.length ?? 0) > 0, {
-    message: 'names no department and no role; list some in "groups" or "roles", or leave startableBy out so that every member may start the process',
+    message:
+      'names no department and no role; list some in "groups" or "roles", or leave startableBy out so that every member may start the process',
   });
 export type StartableBy = z.infer<typeof startableBySchema>;
 
@@ -489,7 +643,10 @@ export const processDefinitionSchema = z.strictObject({
    * The variables that sum a case up for people (e.g. vendor, amount): the inbox shows them beside
    * each task, the task page at its top, and search finds tasks and instances by them.
    */
-  summary: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a variable name')).max(8).optional(),
+  summary: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a variable name'))
+    .max(8)
+    .optional(),
   elements: z.array(elementSchema).min(1).max(2_000),
   flows: z.array(sequenceFlowSchema).max(5_000),
   /** The BPMN id of the process, when it is not the key (kept for a faithful export). */

@@ -42,7 +42,8 @@ export function diffDefinitions(before: Definition, after: Definition): Definiti
     if (x.scope !== y.scope) changes.unshift({ path: 'scope', before: x.scope, after: y.scope });
     if (changes.length > 0) diff.changed.push({ id, type: y.type, changes });
   }
-  const settings = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([k]) => !['elements', 'flows', 'diagrams', 'version'].includes(k)));
+  const settings = (d: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(d).filter(([k]) => !['elements', 'flows', 'diagrams', 'version'].includes(k)));
   diff.process = compare(settings(a), settings(b), '');
   diff.moved = moved(a, b);
   return diff;
@@ -57,7 +58,8 @@ function items(d: Record<string, unknown>): Map<string, Item> {
       out.set(e.id as string, { id: e.id as string, type: e.type as string, scope, body });
       if (e.type === 'subProcess') walk(e.id as string, inner, innerFlows);
     }
-    for (const f of (flows ?? []) as Record<string, unknown>[]) out.set(f.id as string, { id: f.id as string, type: 'sequenceFlow', scope, body: f });
+    for (const f of (flows ?? []) as Record<string, unknown>[])
+      out.set(f.id as string, { id: f.id as string, type: 'sequenceFlow', scope, body: f });
   };
   walk('process', d.elements, d.flows);
   return out;
@@ -65,9 +67,12 @@ function items(d: Record<string, unknown>): Map<string, Item> {
 
 function compare(x: unknown, y: unknown, path: string): PropertyChange[] {
   if (JSON.stringify(x) === JSON.stringify(y)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(x) && isObject(y)) {
-    return [...new Set([...Object.keys(x), ...Object.keys(y)])].flatMap((k) => compare(x[k], y[k], path ? `${path}.${k}` : k));
+    return [...new Set([...Object.keys(x), ...Object.keys(y)])].flatMap((k) =>
+      compare(x[k], y[k], path ? `${path}.${k}` : k),
+    );
   }
   return [{ path, before: x, after: y }];
 }

@@ -43,7 +43,10 @@ describe('a user task’s due date', () => {
   });
 
   it('is not reported as a variable nobody wrote, nor checked as FEEL', () => {
-    const forms = { request: { type: 'object', properties: { reason: { type: 'string' } } }, f: { type: 'object', properties: {} } };
+    const forms = {
+      request: { type: 'object', properties: { reason: { type: 'string' } } },
+      f: { type: 'object', properties: {} },
+    };
     const checked = (dueDate: string) => {
       const result = validateDefinition({ ...withDue(dueDate), startForm: 'request' });
       if (!result.ok) return result.diagnostics;
@@ -51,9 +54,23 @@ describe('a user task’s due date', () => {
     };
     expect(checked('P3D')).toEqual([]);
     expect(checked('2026-12-31')).toEqual([]);
-    expect(checked('slaDays')).toEqual([expect.objectContaining({ elementId: 'review', message: expect.stringContaining('reads "slaDays"') })]);
+    expect(checked('slaDays')).toEqual([
+      expect.objectContaining({ elementId: 'review', message: expect.stringContaining('reads "slaDays"') }),
+    ]);
     // a literal that is no date or duration is an error naming it, not a due date silently lost
-    expect(checked('2026-02-30')).toEqual([expect.objectContaining({ elementId: 'review', severity: 'error', message: 'Due date of "review": "2026-02-30" is not a real date: February 2026 has 28 days.' })]);
-    expect(checked('P99999Y')).toEqual([expect.objectContaining({ elementId: 'review', severity: 'error', message: 'Due date of "review": "P99999Y" is longer than 10,000 years.' })]);
+    expect(checked('2026-02-30')).toEqual([
+      expect.objectContaining({
+        elementId: 'review',
+        severity: 'error',
+        message: 'Due date of "review": "2026-02-30" is not a real date: February 2026 has 28 days.',
+      }),
+    ]);
+    expect(checked('P99999Y')).toEqual([
+      expect.objectContaining({
+        elementId: 'review',
+        severity: 'error',
+        message: 'Due date of "review": "P99999Y" is longer than 10,000 years.',
+      }),
+    ]);
   });
 });

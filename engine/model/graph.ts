@@ -21,7 +21,8 @@ export function successors(graph: ProcessGraph, id: string, interruptingOnly = f
   const next = (graph.outgoing.get(id) ?? []).map((f) => f.target);
   for (const b of graph.boundaries.get(id) ?? []) if (!interruptingOnly || b.cancelActivity) next.push(b.id);
   const e = graph.elements.get(id);
-  if (e?.type === 'intermediateThrowEvent' && e.event?.kind === 'link') next.push(...(graph.linkCatches.get(e.event.name) ?? []));
+  if (e?.type === 'intermediateThrowEvent' && e.event?.kind === 'link')
+    next.push(...(graph.linkCatches.get(e.event.name) ?? []));
   return next;
 }
 
@@ -48,7 +49,8 @@ export function buildGraph(definition: Pick<ProcessDefinition, 'elements' | 'flo
   }
   const linkCatches = new Map<string, string[]>();
   for (const e of definition.elements) {
-    if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link') linkCatches.set(e.event.name, [...(linkCatches.get(e.event.name) ?? []), e.id]);
+    if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link')
+      linkCatches.set(e.event.name, [...(linkCatches.get(e.event.name) ?? []), e.id]);
   }
   return { elements, flows, outgoing, incoming, boundaries, linkCatches };
 }

@@ -7,11 +7,23 @@ import { describe, expect, it } from 'vitest';
 import { processDefinitionSchema, type ProcessDefinition, type ProcessDefinitionInput } from './definition';
 import { countSteps, nextSteps, type NextStep } from './next-steps';
 
-const flow = (id: string, source: string, target: string, more: { condition?: string; name?: string | Record<string, string> } = {}) => ({ id, source, target, ...more });
+const flow = (
+  id: string,
+  source: string,
+  target: string,
+  more: { condition?: string; name?: string | Record<string, string> } = {},
+) => ({ id, source, target, ...more });
 const task = (id: string, more: Record<string, unknown> = {}) => ({ id, type: 'userTask', formKey: 'f', ...more });
 
 function process(elements: unknown[], flows: unknown[]) {
-  return processDefinitionSchema.parse({ formatVersion: 1, key: 'p', version: 1, name: 'P', elements, flows } as ProcessDefinitionInput);
+  return processDefinitionSchema.parse({
+    formatVersion: 1,
+    key: 'p',
+    version: 1,
+    name: 'P',
+    elements,
+    flows,
+  } as ProcessDefinitionInput);
 }
 
 describe('nextSteps', () => {
@@ -23,16 +35,35 @@ describe('nextSteps', () => {
         task('review', { candidateGroups: ['operations'] }),
         { id: 'calc', type: 'scriptTask', set: { total: 'amount * 2' } },
         { id: 'notify', type: 'serviceTask', taskType: 'email' },
-        task('approve', { name: { en: 'Approve', vi: 'Phê duyệt' }, candidateGroups: ['accounting'], candidateRole: 'manager', assignee: '=chief' }),
+        task('approve', {
+          name: { en: 'Approve', vi: 'Phê duyệt' },
+          candidateGroups: ['accounting'],
+          candidateRole: 'manager',
+          assignee: '=chief',
+        }),
         { id: 'e', type: 'endEvent' },
       ],
-      [flow('f1', 's', 'review'), flow('f2', 'review', 'calc'), flow('f3', 'calc', 'notify'), flow('f4', 'notify', 'approve'), flow('f5', 'approve', 'e')],
+      [
+        flow('f1', 's', 'review'),
+        flow('f2', 'review', 'calc'),
+        flow('f3', 'calc', 'notify'),
+        flow('f4', 'notify', 'approve'),
+        flow('f5', 'approve', 'e'),
+      ],
     );
     // when asked what follows review
     const next = nextSteps(def, 'review')!;
     // then the approval, as declared, and nothing beyond it
     expect(next).toEqual({
-      after: [{ kind: 'userTask', id: 'approve', name: { en: 'Approve', vi: 'Phê duyệt' }, assignment: { candidateGroups: ['accounting'], candidateRole: 'manager', assignee: '=chief' }, multiInstance: false }],
+      after: [
+        {
+          kind: 'userTask',
+          id: 'approve',
+          name: { en: 'Approve', vi: 'Phê duyệt' },
+          assignment: { candidateGroups: ['accounting'], candidateRole: 'manager', assignee: '=chief' },
+          multiInstance: false,
+        },
+      ],
       boundaries: [],
       truncated: false,
     });
@@ -53,7 +84,16 @@ describe('nextSteps', () => {
         task('cfo', { candidateUsers: ['cfo@example.com'] }),
         { id: 'paid', type: 'endEvent', outcome: 'approved' },
       ],
-      [flow('f1', 's', 'review'), flow('f2', 'review', 'big'), flow('large', 'big', 'cfo', { condition: 'amount > 50000000 and vendor != "<b>x</b>"', name: { en: 'Large', vi: 'Lớn' } }), flow('small', 'big', 'paid'), flow('f3', 'cfo', 'paid')],
+      [
+        flow('f1', 's', 'review'),
+        flow('f2', 'review', 'big'),
+        flow('large', 'big', 'cfo', {
+          condition: 'amount > 50000000 and vendor != "<b>x</b>"',
+          name: { en: 'Large', vi: 'Lớn' },
+        }),
+        flow('small', 'big', 'paid'),
+        flow('f3', 'cfo', 'paid'),
+      ],
     );
     const [split] = nextSteps(def, 'review')!.after;
     expect(split).toEqual({
@@ -63,27 +103,80 @@ describe('nextSteps', () => {
       split: 'exclusive',
       omitted: 0,
       branches: [
-        { flowId: 'large', name: { en: 'Large', vi: 'Lớn' }, condition: 'amount > 50000000 and vendor != "<b>x</b>"', isDefault: false, next: [{ kind: 'userTask', id: 'cfo', assignment: { candidateRole: 'member', candidateUsers: ['cfo@example.com'] }, multiInstance: false }] },
-        { flowId: 'small', isDefault: true, next: [{ kind: 'end', id: 'paid', outcome: 'approved', terminate: false }] },
+        {
+          flowId: 'large',
+          name: { en: 'Large', vi: 'Lớn' },
+          condition: 'amount > 50000000 and vendor != "<b>x</b>"',
+          isDefault: false,
+          next: [
+            {
+              kind: 'userTask',
+              id: 'cfo',
+              assignment: { candidateRole: 'member', candidateUsers: ['cfo@example.com'] },
+              multiInstance: false,
+            },
+          ],
+        },
+        {
+          flowId: 'small',
+          isDefault: true,
+          next: [{ kind: 'end', id: 'paid', outcome: 'approved', terminate: false }],
+        },
       ],
     });
   });
 
   it('parallel: every branch, through to the join and what follows it on each', () => {
     const def = process(
-      [task('start'), { id: 'fork', type: 'parallelGateway' }, task('a', { candidateGroups: '=teams' }), task('b', { multiInstance: { collection: 'items' } }), { id: 'join', type: 'parallelGateway' }, { id: 'e', type: 'endEvent' }],
-      [flow('f0', 'start', 'fork'), flow('fa', 'fork', 'a'), flow('fb', 'fork', 'b'), flow('f1', 'a', 'join'), flow('f2', 'b', 'join'), flow('f3', 'join', 'e')],
+      [
+        task('start'),
+        { id: 'fork', type: 'parallelGateway' },
+        task('a', { candidateGroups: '=teams' }),
+        task('b', { multiInstance: { collection: 'items' } }),
+        { id: 'join', type: 'parallelGateway' },
+        { id: 'e', type: 'endEvent' },
+      ],
+      [
+        flow('f0', 'start', 'fork'),
+        flow('fa', 'fork', 'a'),
+        flow('fb', 'fork', 'b'),
+        flow('f1', 'a', 'join'),
+        flow('f2', 'b', 'join'),
+        flow('f3', 'join', 'e'),
+      ],
     );
     const [split] = nextSteps(def, 'start')!.after;
-    expect(split).toMatchObject({ kind: 'split', split: 'parallel', branches: [{ next: [{ id: 'a', assignment: { candidateGroups: '=teams' } }] }, { next: [{ id: 'b', multiInstance: true }] }] });
+    expect(split).toMatchObject({
+      kind: 'split',
+      split: 'parallel',
+      branches: [
+        { next: [{ id: 'a', assignment: { candidateGroups: '=teams' } }] },
+        { next: [{ id: 'b', multiInstance: true }] },
+      ],
+    });
     // from one branch, the join is passed through to the end
     expect(nextSteps(def, 'a')!.after).toEqual([{ kind: 'end', id: 'e', terminate: false }]);
   });
 
   it('loop back: a branch that returns to the task (or an element already on the path) is marked, not followed again', () => {
     const def = process(
-      [task('fix', { name: 'Fix' }), { id: 'check', type: 'scriptTask', set: {} }, { id: 'ok', type: 'exclusiveGateway', default: 'again' }, { id: 'e', type: 'endEvent' }, { id: 'spin', type: 'scriptTask', set: {} }, { id: 'spinGate', type: 'exclusiveGateway' }],
-      [flow('f1', 'fix', 'check'), flow('f2', 'check', 'ok'), flow('done', 'ok', 'e', { condition: 'valid' }), flow('again', 'ok', 'fix'), flow('toSpin', 'ok', 'spin', { condition: 'retry' }), flow('f3', 'spin', 'spinGate'), flow('f4', 'spinGate', 'spin')],
+      [
+        task('fix', { name: 'Fix' }),
+        { id: 'check', type: 'scriptTask', set: {} },
+        { id: 'ok', type: 'exclusiveGateway', default: 'again' },
+        { id: 'e', type: 'endEvent' },
+        { id: 'spin', type: 'scriptTask', set: {} },
+        { id: 'spinGate', type: 'exclusiveGateway' },
+      ],
+      [
+        flow('f1', 'fix', 'check'),
+        flow('f2', 'check', 'ok'),
+        flow('done', 'ok', 'e', { condition: 'valid' }),
+        flow('again', 'ok', 'fix'),
+        flow('toSpin', 'ok', 'spin', { condition: 'retry' }),
+        flow('f3', 'spin', 'spinGate'),
+        flow('f4', 'spinGate', 'spin'),
+      ],
     );
     const [split] = nextSteps(def, 'fix')!.after as Extract<NextStep, { kind: 'split' }>[];
     expect(split!.branches.map((b) => [b.flowId, b.next])).toEqual([
@@ -100,10 +193,21 @@ describe('nextSteps', () => {
         { id: 'g', type: 'exclusiveGateway' },
         { id: 'stop', type: 'endEvent', terminate: true },
         { id: 'fail', type: 'endEvent', event: { kind: 'error', code: 'REJECTED' } },
-        { id: 'sub', type: 'subProcess', elements: [{ id: 'ss', type: 'startEvent' }, task('inner'), { id: 'se', type: 'endEvent' }], flows: [flow('s1', 'ss', 'inner'), flow('s2', 'inner', 'se')] },
+        {
+          id: 'sub',
+          type: 'subProcess',
+          elements: [{ id: 'ss', type: 'startEvent' }, task('inner'), { id: 'se', type: 'endEvent' }],
+          flows: [flow('s1', 'ss', 'inner'), flow('s2', 'inner', 'se')],
+        },
         task('after'),
       ],
-      [flow('f1', 't', 'g'), flow('a', 'g', 'stop', { condition: 'x' }), flow('b', 'g', 'fail', { condition: 'y' }), flow('c', 'g', 'sub', { condition: 'z' }), flow('f2', 'sub', 'after')],
+      [
+        flow('f1', 't', 'g'),
+        flow('a', 'g', 'stop', { condition: 'x' }),
+        flow('b', 'g', 'fail', { condition: 'y' }),
+        flow('c', 'g', 'sub', { condition: 'z' }),
+        flow('f2', 'sub', 'after'),
+      ],
     );
     const [split] = nextSteps(def, 't')!.after as Extract<NextStep, { kind: 'split' }>[];
     expect(split!.branches.map((b) => b.next)).toEqual([
@@ -120,7 +224,13 @@ describe('nextSteps', () => {
       [
         task('approve'),
         { id: 'late', type: 'boundaryEvent', attachedTo: 'approve', event: { kind: 'timer', duration: 'P3D' } },
-        { id: 'nudge', type: 'boundaryEvent', attachedTo: 'approve', cancelActivity: false, event: { kind: 'timer', cycle: 'R/P1D' } },
+        {
+          id: 'nudge',
+          type: 'boundaryEvent',
+          attachedTo: 'approve',
+          cancelActivity: false,
+          event: { kind: 'timer', cycle: 'R/P1D' },
+        },
         task('escalate', { candidateGroups: ['operations'], candidateRole: 'manager' }),
         { id: 'mail', type: 'serviceTask', taskType: 'email' },
         { id: 'mailed', type: 'endEvent' },
@@ -129,12 +239,37 @@ describe('nextSteps', () => {
         { id: 'week', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'P7D' } },
         { id: 'call', type: 'callActivity', calledElement: 'invoice-payment' },
       ],
-      [flow('f1', 'approve', 'wait'), flow('w1', 'wait', 'paid'), flow('w2', 'wait', 'week'), flow('f2', 'late', 'escalate'), flow('f3', 'nudge', 'mail'), flow('f4', 'mail', 'mailed'), flow('f5', 'week', 'call')],
+      [
+        flow('f1', 'approve', 'wait'),
+        flow('w1', 'wait', 'paid'),
+        flow('w2', 'wait', 'week'),
+        flow('f2', 'late', 'escalate'),
+        flow('f3', 'nudge', 'mail'),
+        flow('f4', 'mail', 'mailed'),
+        flow('f5', 'week', 'call'),
+      ],
     );
     const next = nextSteps(def, 'approve')!;
     expect(next.boundaries).toEqual([
-      { id: 'late', event: { kind: 'timer', duration: 'P3D' }, interrupting: true, next: [{ kind: 'userTask', id: 'escalate', assignment: { candidateGroups: ['operations'], candidateRole: 'manager' }, multiInstance: false }] },
-      { id: 'nudge', event: { kind: 'timer', cycle: 'R/P1D' }, interrupting: false, next: [{ kind: 'end', id: 'mailed', terminate: false }] },
+      {
+        id: 'late',
+        event: { kind: 'timer', duration: 'P3D' },
+        interrupting: true,
+        next: [
+          {
+            kind: 'userTask',
+            id: 'escalate',
+            assignment: { candidateGroups: ['operations'], candidateRole: 'manager' },
+            multiInstance: false,
+          },
+        ],
+      },
+      {
+        id: 'nudge',
+        event: { kind: 'timer', cycle: 'R/P1D' },
+        interrupting: false,
+        next: [{ kind: 'end', id: 'mailed', terminate: false }],
+      },
     ]);
     expect(next.after).toEqual([
       {
@@ -143,8 +278,16 @@ describe('nextSteps', () => {
         split: 'event',
         omitted: 0,
         branches: [
-          { flowId: 'w1', isDefault: false, next: [{ kind: 'wait', id: 'paid', waitsFor: { kind: 'message', name: 'payment-received' } }] },
-          { flowId: 'w2', isDefault: false, next: [{ kind: 'wait', id: 'week', waitsFor: { kind: 'timer', duration: 'P7D' } }] },
+          {
+            flowId: 'w1',
+            isDefault: false,
+            next: [{ kind: 'wait', id: 'paid', waitsFor: { kind: 'message', name: 'payment-received' } }],
+          },
+          {
+            flowId: 'w2',
+            isDefault: false,
+            next: [{ kind: 'wait', id: 'week', waitsFor: { kind: 'timer', duration: 'P7D' } }],
+          },
         ],
       },
     ]);
@@ -157,7 +300,12 @@ describe('nextSteps', () => {
     const flows: unknown[] = [flow('f0', 't', 'fan')];
     for (let i = 0; i < 3_000; i++) {
       elements.push({ id: `s${i}`, type: 'scriptTask', set: {} }, { id: `g${i}`, type: 'exclusiveGateway' });
-      flows.push(flow(`a${i}`, 'fan', `s${i}`), flow(`b${i}`, `s${i}`, `g${i}`), flow(`c${i}`, `g${i}`, `g${(i + 1) % 3_000}`, { condition: 'x' }), flow(`d${i}`, `g${i}`, 't', { condition: 'y' }));
+      flows.push(
+        flow(`a${i}`, 'fan', `s${i}`),
+        flow(`b${i}`, `s${i}`, `g${i}`),
+        flow(`c${i}`, `g${i}`, `g${(i + 1) % 3_000}`, { condition: 'x' }),
+        flow(`d${i}`, `g${i}`, 't', { condition: 'y' }),
+      );
     }
     // and a chain of 10,000 script tasks with nothing to say
     elements.push(task('u'));
@@ -168,7 +316,11 @@ describe('nextSteps', () => {
     flows.push(flow('v0', 'v', 'l0'));
     for (let i = 0; i < 1_000; i++) {
       elements.push({ id: `l${i}`, type: 'inclusiveGateway' });
-      if (i < 999) flows.push(flow(`lx${i}`, `l${i}`, `l${i + 1}`, { condition: 'x' }), flow(`ly${i}`, `l${i}`, `l${i + 1}`, { condition: 'y' }));
+      if (i < 999)
+        flows.push(
+          flow(`lx${i}`, `l${i}`, `l${i + 1}`, { condition: 'x' }),
+          flow(`ly${i}`, `l${i}`, `l${i + 1}`, { condition: 'y' }),
+        );
     }
     const def = { elements, flows } as unknown as ProcessDefinition;
 

@@ -29,7 +29,11 @@ export type Awaited =
   | { kind: 'conditional'; condition: string };
 
 /** What an end event throws or sends as its token ends. */
-export type Thrown = { kind: 'error'; code?: string } | { kind: 'escalation'; code?: string } | { kind: 'message'; name: string } | { kind: 'signal'; name: string };
+export type Thrown =
+  | { kind: 'error'; code?: string }
+  | { kind: 'escalation'; code?: string }
+  | { kind: 'message'; name: string }
+  | { kind: 'signal'; name: string };
 
 export type SplitKind = 'exclusive' | 'inclusive' | 'parallel' | 'event';
 
@@ -101,7 +105,11 @@ interface Walk {
  * What follows `elementId` in `definition` (any scope), or null when it has no such element.
  * Conditions and assignments are returned as written, never evaluated.
  */
-export function nextSteps(definition: Pick<ProcessDefinition, 'elements' | 'flows'>, elementId: string, budget: Partial<NextStepsBudget> = {}): NextSteps | null {
+export function nextSteps(
+  definition: Pick<ProcessDefinition, 'elements' | 'flows'>,
+  elementId: string,
+  budget: Partial<NextStepsBudget> = {},
+): NextSteps | null {
   const { elements, flows, scopeOf } = flatten(definition);
   const walk: Walk = {
     elements: new Map(elements.map((e) => [e.id, e])),
@@ -110,7 +118,10 @@ export function nextSteps(definition: Pick<ProcessDefinition, 'elements' | 'flow
     linkCatches: new Map(),
     scopeOf,
     origin: elementId,
-    left: { visits: budget.visits ?? DEFAULT_NEXT_STEPS_BUDGET.visits, items: budget.items ?? DEFAULT_NEXT_STEPS_BUDGET.items },
+    left: {
+      visits: budget.visits ?? DEFAULT_NEXT_STEPS_BUDGET.visits,
+      items: budget.items ?? DEFAULT_NEXT_STEPS_BUDGET.items,
+    },
     maxDepth: budget.depth ?? DEFAULT_NEXT_STEPS_BUDGET.depth,
     truncated: false,
   };
@@ -118,7 +129,8 @@ export function nextSteps(definition: Pick<ProcessDefinition, 'elements' | 'flow
   for (const f of flows) listed(walk.outgoing, f.source).push(f);
   for (const e of elements) {
     if (e.type === 'boundaryEvent') listed(walk.boundaries, e.attachedTo).push(e);
-    if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link') listed(walk.linkCatches, e.event.name).push(e.id);
+    if (e.type === 'intermediateCatchEvent' && e.event.kind === 'link')
+      listed(walk.linkCatches, e.event.name).push(e.id);
   }
   const path = new Set([elementId]);
   const after = leave(walk, elementId, path, 0);
@@ -166,7 +178,8 @@ function leave(walk: Walk, id: string, path: Set<string>, depth: number): NextSt
   if (element?.type === 'intermediateThrowEvent' && element.event?.kind === 'link') {
     return (walk.linkCatches.get(element.event.name) ?? []).flatMap((target) => enter(walk, target, path, depth));
   }
-  if (outgoing.some((f) => f.condition !== undefined)) return split(walk, element ?? { id }, 'inclusive', outgoing, undefined, path, depth);
+  if (outgoing.some((f) => f.condition !== undefined))
+    return split(walk, element ?? { id }, 'inclusive', outgoing, undefined, path, depth);
   return outgoing.flatMap((f) => enter(walk, f.target, path, depth));
 }
 
@@ -206,7 +219,15 @@ const gateway =
     return split(walk, element, kind, outgoing, defaultFlow, path, depth);
   };
 
-function split(walk: Walk, element: { id: string; name?: LocalizedText }, kind: SplitKind, outgoing: SequenceFlow[], defaultFlow: string | undefined, path: Set<string>, depth: number): NextStep[] {
+function split(
+  walk: Walk,
+  element: { id: string; name?: LocalizedText },
+  kind: SplitKind,
+  outgoing: SequenceFlow[],
+  defaultFlow: string | undefined,
+  path: Set<string>,
+  depth: number,
+): NextStep[] {
   if (depth >= walk.maxDepth || !take(walk)) return more(walk);
   const branches: Branch[] = [];
   let omitted = 0;
@@ -240,7 +261,14 @@ const endEvent: Behaviour = (walk, element, path, depth) => {
       : event.kind === 'error' || event.kind === 'escalation'
         ? { kind: event.kind, ...(event.code ? { code: event.code } : {}) }
         : { kind: event.kind, name: event.name };
-  return stop(walk, { kind: 'end', id: element.id, ...named(element), ...(element.outcome ? { outcome: element.outcome } : {}), terminate: element.terminate === true, ...(thrown ? { throws: thrown } : {}) });
+  return stop(walk, {
+    kind: 'end',
+    id: element.id,
+    ...named(element),
+    ...(element.outcome ? { outcome: element.outcome } : {}),
+    terminate: element.terminate === true,
+    ...(thrown ? { throws: thrown } : {}),
+  });
 };
 
 /** An embedded subprocess is entered at its none start event. */
@@ -256,7 +284,12 @@ const catchEvent: Behaviour = (walk, element, path, depth) => {
   if (event.kind === 'link') return passThrough(walk, element, path, depth);
   const waitsFor: Awaited =
     event.kind === 'timer'
-      ? { kind: 'timer', ...(event.duration ? { duration: event.duration } : {}), ...(event.date ? { date: event.date } : {}), ...(event.cycle ? { cycle: event.cycle } : {}) }
+      ? {
+          kind: 'timer',
+          ...(event.duration ? { duration: event.duration } : {}),
+          ...(event.date ? { date: event.date } : {}),
+          ...(event.cycle ? { cycle: event.cycle } : {}),
+        }
       : event.kind === 'conditional'
         ? { kind: 'conditional', condition: event.condition }
         : { kind: event.kind, name: event.name };
@@ -279,9 +312,15 @@ const behaviours: Partial<Record<Element['type'], Behaviour>> = {
           },
           multiInstance: e.multiInstance !== undefined,
         }),
-  receiveTask: (walk, e) => (e.type !== 'receiveTask' ? [] : stop(walk, { kind: 'wait', id: e.id, ...named(e), waitsFor: { kind: 'message', name: e.message.name } })),
+  receiveTask: (walk, e) =>
+    e.type !== 'receiveTask'
+      ? []
+      : stop(walk, { kind: 'wait', id: e.id, ...named(e), waitsFor: { kind: 'message', name: e.message.name } }),
   intermediateCatchEvent: catchEvent,
-  callActivity: (walk, e) => (e.type !== 'callActivity' ? [] : stop(walk, { kind: 'callActivity', id: e.id, ...named(e), calledElement: e.calledElement })),
+  callActivity: (walk, e) =>
+    e.type !== 'callActivity'
+      ? []
+      : stop(walk, { kind: 'callActivity', id: e.id, ...named(e), calledElement: e.calledElement }),
   endEvent,
   subProcess,
   exclusiveGateway: gateway('exclusive'),
@@ -292,5 +331,8 @@ const behaviours: Partial<Record<Element['type'], Behaviour>> = {
 
 /** Every step listed in `steps`, nested ones included (for tests and budgets). */
 export function countSteps(steps: NextStep[]): number {
-  return steps.reduce((n, s) => n + 1 + (s.kind === 'split' ? s.branches.reduce((m, b) => m + 1 + countSteps(b.next), 0) : 0), 0);
+  return steps.reduce(
+    (n, s) => n + 1 + (s.kind === 'split' ? s.branches.reduce((m, b) => m + 1 + countSteps(b.next), 0) : 0),
+    0,
+  );
 }

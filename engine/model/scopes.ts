@@ -17,10 +17,17 @@ export interface Scope {
 
 export function scopesOf(definition: Pick<ProcessDefinition, 'elements' | 'flows'>): Scope[] {
   const out: Scope[] = [];
-  const visit = (id: string | null, kind: Scope['kind'], elements: Element[], flows: SequenceFlow[], enclosing: string[]) => {
+  const visit = (
+    id: string | null,
+    kind: Scope['kind'],
+    elements: Element[],
+    flows: SequenceFlow[],
+    enclosing: string[],
+  ) => {
     out.push({ id, kind, elements, flows, enclosing });
     for (const e of elements) {
-      if (e.type === 'subProcess') visit(e.id, e.triggeredByEvent ? 'eventSubProcess' : 'subProcess', e.elements, e.flows, [e.id, ...enclosing]);
+      if (e.type === 'subProcess')
+        visit(e.id, e.triggeredByEvent ? 'eventSubProcess' : 'subProcess', e.elements, e.flows, [e.id, ...enclosing]);
     }
   };
   visit(null, 'process', definition.elements, definition.flows, []);
@@ -49,8 +56,12 @@ export function waitsInside(sub: SubProcess): boolean {
   return sub.elements.some((e) => {
     if (e.type === 'subProcess') return waitsInside(e);
     return (
-      e.type === 'userTask' || e.type === 'receiveTask' || e.type === 'callActivity' || e.type === 'eventBasedGateway' ||
-      (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') || (e.type === 'serviceTask' && e.taskType !== undefined)
+      e.type === 'userTask' ||
+      e.type === 'receiveTask' ||
+      e.type === 'callActivity' ||
+      e.type === 'eventBasedGateway' ||
+      (e.type === 'intermediateCatchEvent' && e.event.kind !== 'link') ||
+      (e.type === 'serviceTask' && e.taskType !== undefined)
     );
   });
 }
@@ -72,7 +83,12 @@ export function anyWaits(elements: Element[]): boolean {
  * The path a non-interrupting boundary event starts, as a process of its own: the boundary event
  * becomes its none start event, followed by every element only that path reaches.
  */
-export function sidePath(boundaryId: string, inline: ReadonlySet<string>, elements: Element[], flows: SequenceFlow[]): { elements: Element[]; flows: SequenceFlow[] } {
+export function sidePath(
+  boundaryId: string,
+  inline: ReadonlySet<string>,
+  elements: Element[],
+  flows: SequenceFlow[],
+): { elements: Element[]; flows: SequenceFlow[] } {
   const reached = new Set<string>();
   const stack = flows.filter((f) => f.source === boundaryId).map((f) => f.target);
   while (stack.length > 0) {
@@ -82,7 +98,10 @@ export function sidePath(boundaryId: string, inline: ReadonlySet<string>, elemen
     for (const f of flows) if (f.source === id) stack.push(f.target);
   }
   return {
-    elements: [{ id: boundaryId, type: 'startEvent', interrupting: true }, ...elements.filter((e) => reached.has(e.id))],
+    elements: [
+      { id: boundaryId, type: 'startEvent', interrupting: true },
+      ...elements.filter((e) => reached.has(e.id)),
+    ],
     flows: flows.filter((f) => (f.source === boundaryId || reached.has(f.source)) && reached.has(f.target)),
   };
 }

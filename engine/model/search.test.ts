@@ -5,7 +5,9 @@ import { caseSummary, foldForSearch, searchDocument, searchQuery, searchWords } 
 
 describe('search without accents', () => {
   it('folds Vietnamese to plain letters, lower case, words split on anything else', () => {
-    expect(foldForSearch('Hóa đơn ĐIỆN Tử — Công ty TNHH Thương mại Hòa Bình')).toBe('hoa don dien tu cong ty tnhh thuong mai hoa binh');
+    expect(foldForSearch('Hóa đơn ĐIỆN Tử — Công ty TNHH Thương mại Hòa Bình')).toBe(
+      'hoa don dien tu cong ty tnhh thuong mai hoa binh',
+    );
     expect(foldForSearch('HD-2026/0042')).toBe('hd 2026 0042');
     expect(foldForSearch('  Nguyễn Thị Ánh  ')).toBe('nguyen thi anh');
   });
@@ -23,12 +25,29 @@ describe('search without accents', () => {
   });
 
   it('builds a document of texts, numbers and every language of a localized name', () => {
-    expect(searchDocument([{ en: 'Approve the invoice', vi: 'Duyệt hóa đơn' }, 'Nhà sách Đông Á', 1_200_000, null, true, ['ignored']])).toBe('approve the invoice duyet hoa don nha sach dong a 1200000');
+    expect(
+      searchDocument([
+        { en: 'Approve the invoice', vi: 'Duyệt hóa đơn' },
+        'Nhà sách Đông Á',
+        1_200_000,
+        null,
+        true,
+        ['ignored'],
+      ]),
+    ).toBe('approve the invoice duyet hoa don nha sach dong a 1200000');
     expect(searchDocument(['x'.repeat(10_000)]).length).toBe(4_000);
   });
 
   it('sums a case up by the declared variables: texts (at most 200 characters), numbers and yes/no only', () => {
-    expect(caseSummary(['vendor', 'amount', 'urgent', 'items', 'missing'], { vendor: 'Hòa Bình', amount: 5, urgent: true, items: [1], other: 'x' })).toEqual({ vendor: 'Hòa Bình', amount: 5, urgent: true });
+    expect(
+      caseSummary(['vendor', 'amount', 'urgent', 'items', 'missing'], {
+        vendor: 'Hòa Bình',
+        amount: 5,
+        urgent: true,
+        items: [1],
+        other: 'x',
+      }),
+    ).toEqual({ vendor: 'Hòa Bình', amount: 5, urgent: true });
     expect(caseSummary(undefined, { a: 1 })).toBeUndefined();
     expect((caseSummary(['v'], { v: 'y'.repeat(500) })!.v as string).length).toBe(200);
   });
@@ -43,10 +62,20 @@ describe('a process’s summary on its tasks', () => {
         version: 1,
         name: 'n',
         ...(summary ? { summary } : {}),
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'a', type: 'userTask', formKey: 'f', candidateGroups: ['g'] }, { id: 'e', type: 'endEvent' }],
-        flows: [{ id: 'f1', source: 's', target: 'a' }, { id: 'f2', source: 'a', target: 'e' }],
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'a', type: 'userTask', formKey: 'f', candidateGroups: ['g'] },
+          { id: 'e', type: 'endEvent' },
+        ],
+        flows: [
+          { id: 'f1', source: 's', target: 'a' },
+          { id: 'f2', source: 'a', target: 'e' },
+        ],
       });
-    const created = (summary?: string[]) => start(definition(summary), { vendor: 'Hòa Bình', amount: 12_000_000, note: 'x' }).effects.find((e) => e.type === 'createTask');
+    const created = (summary?: string[]) =>
+      start(definition(summary), { vendor: 'Hòa Bình', amount: 12_000_000, note: 'x' }).effects.find(
+        (e) => e.type === 'createTask',
+      );
     expect(created(['vendor', 'amount'])).toMatchObject({ summary: { vendor: 'Hòa Bình', amount: 12_000_000 } });
     expect(created()).not.toHaveProperty('summary');
   });

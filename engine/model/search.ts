@@ -44,14 +44,18 @@ export function searchDocument(values: readonly unknown[]): string {
   const add = (v: unknown) => {
     if (typeof v === 'string') parts.push(v);
     else if (typeof v === 'number' && Number.isFinite(v)) parts.push(String(v));
-    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) for (const text of Object.values(v as Record<string, unknown>)) if (typeof text === 'string') parts.push(text);
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      for (const text of Object.values(v as Record<string, unknown>)) if (typeof text === 'string') parts.push(text);
   };
   for (const v of values) add(v);
   return foldForSearch(parts.join(' ')).slice(0, MAX_SEARCH_TEXT);
 }
 
 /** A process's summary fields (its `summary` variables) from the variables now: what the inbox and the task page show of a case. */
-export function caseSummary(summary: readonly string[] | undefined, variables: Record<string, unknown>): Record<string, unknown> | undefined {
+export function caseSummary(
+  summary: readonly string[] | undefined,
+  variables: Record<string, unknown>,
+): Record<string, unknown> | undefined {
   if (!summary || summary.length === 0) return undefined;
   const out: Record<string, unknown> = {};
   for (const name of summary) {

@@ -24,23 +24,62 @@ const definition = {
   name: 'Invoice approval',
   elements: [
     { id: 's', type: 'startEvent' },
-    { id: 'byBank', type: 'startEvent', event: { kind: 'signal', name: 'quarter-closed', sendableBy: { roles: ['staff'] } } },
-    { id: 'approval', type: 'intermediateCatchEvent', name: { en: 'Approval', vi: 'Phê duyệt' }, event: { kind: 'message', name: 'invoice-approved', correlationKey: 'invoiceNumber', sendableBy: accounting } },
+    {
+      id: 'byBank',
+      type: 'startEvent',
+      event: { kind: 'signal', name: 'quarter-closed', sendableBy: { roles: ['staff'] } },
+    },
+    {
+      id: 'approval',
+      type: 'intermediateCatchEvent',
+      name: { en: 'Approval', vi: 'Phê duyệt' },
+      event: { kind: 'message', name: 'invoice-approved', correlationKey: 'invoiceNumber', sendableBy: accounting },
+    },
     { id: 'review', type: 'userTask', formKey: 'review', candidateGroups: ['accounting'] },
-    { id: 'recall', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'message', name: 'invoice-recalled', sendableBy: { groups: ['operations'] } } },
-    { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber', sendableBy: { groups: ['accounting', 'treasury'] } }, multiInstance: { cardinality: '3' } },
+    {
+      id: 'recall',
+      type: 'boundaryEvent',
+      attachedTo: 'review',
+      event: { kind: 'message', name: 'invoice-recalled', sendableBy: { groups: ['operations'] } },
+    },
+    {
+      id: 'paid',
+      type: 'receiveTask',
+      message: {
+        name: 'payment-received',
+        correlationKey: 'invoiceNumber',
+        sendableBy: { groups: ['accounting', 'treasury'] },
+      },
+      multiInstance: { cardinality: '3' },
+    },
     { id: 'e', type: 'endEvent' },
     { id: 'recalled', type: 'endEvent' },
     {
       id: 'onClose',
       type: 'subProcess',
       triggeredByEvent: true,
-      elements: [{ id: 'closed', type: 'startEvent', interrupting: false, event: { kind: 'signal', name: 'quarter-closed', sendableBy: { groups: ['risk'] } } }, { id: 'noted', type: 'endEvent' }],
+      elements: [
+        {
+          id: 'closed',
+          type: 'startEvent',
+          interrupting: false,
+          event: { kind: 'signal', name: 'quarter-closed', sendableBy: { groups: ['risk'] } },
+        },
+        { id: 'noted', type: 'endEvent' },
+      ],
       flows: [flow('g1', 'closed', 'noted')],
     },
     { id: 'announce', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'invoice-done' } },
   ],
-  flows: [flow('f1', 's', 'approval'), flow('f0', 'byBank', 'approval'), flow('f2', 'approval', 'review'), flow('f3', 'review', 'paid'), flow('f4', 'paid', 'announce'), flow('f6', 'announce', 'e'), flow('f5', 'recall', 'recalled')],
+  flows: [
+    flow('f1', 's', 'approval'),
+    flow('f0', 'byBank', 'approval'),
+    flow('f2', 'approval', 'review'),
+    flow('f3', 'review', 'paid'),
+    flow('f4', 'paid', 'announce'),
+    flow('f6', 'announce', 'e'),
+    flow('f5', 'recall', 'recalled'),
+  ],
 } as ProcessDefinitionInput;
 
 const valid = (input: unknown): ProcessDefinition => {
@@ -51,10 +90,15 @@ const valid = (input: unknown): ProcessDefinition => {
 
 describe('sendableBy', () => {
   it('is accepted on message and signal catch events, boundary events, receive tasks and start events', () => {
-    expect(valid(definition).elements.find((e) => e.id === 'approval')).toMatchObject({ event: { sendableBy: accounting } });
+    expect(valid(definition).elements.find((e) => e.id === 'approval')).toMatchObject({
+      event: { sendableBy: accounting },
+    });
   });
 
-  const withElement = (element: object) => ({ ...definition, elements: [...(definition.elements as { id: string }[]).filter((e) => e.id !== 'announce'), element] });
+  const withElement = (element: object) => ({
+    ...definition,
+    elements: [...(definition.elements as { id: string }[]).filter((e) => e.id !== 'announce'), element],
+  });
 
   it.each([
     [{ roles: ['auditor'] }, 'elements[9].event.sendableBy.roles[0]'],
@@ -63,47 +107,86 @@ describe('sendableBy', () => {
     [{ groups: [], roles: [] }, 'elements[9].event.sendableBy'],
     [['accounting'], 'elements[9].event.sendableBy'],
   ])('refuses %j, naming the field %s', (sendableBy, path) => {
-    const result = validateDefinition(withElement({ id: 'announce', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'invoice-done', sendableBy } }));
+    const result = validateDefinition(
+      withElement({
+        id: 'announce',
+        type: 'intermediateCatchEvent',
+        event: { kind: 'signal', name: 'invoice-done', sendableBy },
+      }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.diagnostics.map((d) => d.path)).toContain(path);
   });
 
   it('says how to fix an empty one', () => {
-    const result = validateDefinition(withElement({ id: 'announce', type: 'intermediateCatchEvent', event: { kind: 'message', name: 'x', sendableBy: {} } }));
-    expect(result.ok ? '' : result.diagnostics[0]!.message).toContain('leave sendableBy out so that only admins and processes may send it');
+    const result = validateDefinition(
+      withElement({
+        id: 'announce',
+        type: 'intermediateCatchEvent',
+        event: { kind: 'message', name: 'x', sendableBy: {} },
+      }),
+    );
+    expect(result.ok ? '' : result.diagnostics[0]!.message).toContain(
+      'leave sendableBy out so that only admins and processes may send it',
+    );
   });
 
   it('is refused on a throw event, which sends the message or signal itself', () => {
-    const result = validateDefinition(withElement({ id: 'announce', type: 'intermediateThrowEvent', event: { kind: 'signal', name: 'invoice-done', sendableBy: { roles: ['staff'] } } }));
+    const result = validateDefinition(
+      withElement({
+        id: 'announce',
+        type: 'intermediateThrowEvent',
+        event: { kind: 'signal', name: 'invoice-done', sendableBy: { roles: ['staff'] } },
+      }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.diagnostics[0]).toMatchObject({ elementId: 'announce', message: expect.stringContaining('sendableBy') });
+    expect(result.diagnostics[0]).toMatchObject({
+      elementId: 'announce',
+      message: expect.stringContaining('sendableBy'),
+    });
   });
 
   it('is canonical whatever the order of its lists', () => {
     const reordered = structuredClone(definition) as { elements: { id: string; event?: { sendableBy?: object } }[] };
-    reordered.elements.find((e) => e.id === 'approval')!.event!.sendableBy = { roles: ['designer'], groups: ['accounting', 'accounting'] };
+    reordered.elements.find((e) => e.id === 'approval')!.event!.sendableBy = {
+      roles: ['designer'],
+      groups: ['accounting', 'accounting'],
+    };
     expect(canonicalJson(reordered as ProcessDefinitionInput)).toBe(canonicalJson(definition));
   });
 
   it('goes to BPMN as trellis:sendableBy and trellis:sendableByRoles and comes back the same', async () => {
     const xml = await exportBpmn(definition);
-    expect(xml).toMatch(/<bpmn:messageEventDefinition [^>]*trellis:sendableBy="accounting" trellis:sendableByRoles="designer"/);
+    expect(xml).toMatch(
+      /<bpmn:messageEventDefinition [^>]*trellis:sendableBy="accounting" trellis:sendableByRoles="designer"/,
+    );
     expect(xml).toMatch(/<bpmn:receiveTask [^>]*trellis:sendableBy="accounting, treasury"/);
     expect(xml).toMatch(/<bpmn:signalEventDefinition [^>]*trellis:sendableByRoles="staff"/);
     const back = await importBpmn(xml);
-    expect(canonicalJson({ ...back.definition, diagrams: undefined })).toBe(canonicalJson({ ...valid(definition), diagrams: undefined }));
+    expect(canonicalJson({ ...back.definition, diagrams: undefined })).toBe(
+      canonicalJson({ ...valid(definition), diagrams: undefined }),
+    );
   });
 
   it('is not read from a throw event in BPMN, and an unknown role is refused naming the field', async () => {
     const xml = await exportBpmn(definition);
-    const onThrow = xml.replace(/(<bpmn:intermediateThrowEvent id="announce"[^]*?<bpmn:signalEventDefinition )/, '$1trellis:sendableBy="accounting" ');
+    const onThrow = xml.replace(
+      /(<bpmn:intermediateThrowEvent id="announce"[^]*?<bpmn:signalEventDefinition )/,
+      '$1trellis:sendableBy="accounting" ',
+    );
     expect(onThrow).not.toBe(xml);
     const back = await importBpmn(onThrow);
-    expect((back.definition.elements as { id: string }[]).find((e) => e.id === 'announce')).toMatchObject({ event: { kind: 'signal', name: 'invoice-done' } });
-    expect(JSON.stringify((back.definition.elements as { id: string }[]).find((e) => e.id === 'announce'))).not.toContain('sendableBy');
-    await expect(importBpmn(xml.replace('sendableByRoles="designer"', 'sendableByRoles="designer, manager"'))).rejects.toThrow(/sendableBy\.roles\.1: Invalid option/);
+    expect((back.definition.elements as { id: string }[]).find((e) => e.id === 'announce')).toMatchObject({
+      event: { kind: 'signal', name: 'invoice-done' },
+    });
+    expect(
+      JSON.stringify((back.definition.elements as { id: string }[]).find((e) => e.id === 'announce')),
+    ).not.toContain('sendableBy');
+    await expect(
+      importBpmn(xml.replace('sendableByRoles="designer"', 'sendableByRoles="designer, manager"')),
+    ).rejects.toThrow(/sendableBy\.roles\.1: Invalid option/);
   });
 });
 
@@ -111,9 +194,20 @@ describe('reading who may send, for the host', () => {
   const d = valid(definition);
 
   it('finds the declaration by the id a subscription carries, a multi-instance receive task as X__item', () => {
-    expect(sendTargetOf(d, 'approval')).toEqual({ elementId: 'approval', elementName: { en: 'Approval', vi: 'Phê duyệt' }, kind: 'message', name: 'invoice-approved', processStart: false, sendableBy: accounting });
+    expect(sendTargetOf(d, 'approval')).toEqual({
+      elementId: 'approval',
+      elementName: { en: 'Approval', vi: 'Phê duyệt' },
+      kind: 'message',
+      name: 'invoice-approved',
+      processStart: false,
+      sendableBy: accounting,
+    });
     expect(sendTargetOf(d, 'recall')).toMatchObject({ kind: 'message', sendableBy: { groups: ['operations'] } });
-    expect(sendTargetOf(d, 'paid__item')).toMatchObject({ kind: 'message', name: 'payment-received', sendableBy: { groups: ['accounting', 'treasury'] } });
+    expect(sendTargetOf(d, 'paid__item')).toMatchObject({
+      kind: 'message',
+      name: 'payment-received',
+      sendableBy: { groups: ['accounting', 'treasury'] },
+    });
     expect(sendTargetOf(d, 'closed')).toMatchObject({ kind: 'signal', processStart: false });
     expect(sendTargetOf(d, 'byBank')).toMatchObject({ kind: 'signal', processStart: true });
     expect(sendTargetOf(d, 'review')).toBeUndefined();

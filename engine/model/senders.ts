@@ -44,7 +44,8 @@ function targets(definition: ProcessDefinition): Map<string, SendTarget> {
   };
   for (const e of flatten(expandTaskLoops(definition)).elements) {
     if (e.type === 'receiveTask') add(e, { kind: 'message', ...e.message });
-    else if (e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' || e.type === 'startEvent') add(e, e.event);
+    else if (e.type === 'intermediateCatchEvent' || e.type === 'boundaryEvent' || e.type === 'startEvent')
+      add(e, e.event);
   }
   indexes.set(definition, index);
   return index;
@@ -57,7 +58,9 @@ export function sendTargetOf(definition: ProcessDefinition, elementId: string): 
 
 /** Every element waiting for (or starting on) signal `name` that declares who may broadcast it. */
 export function signalDeclarations(definition: ProcessDefinition, name: string): SendTarget[] {
-  return [...targets(definition).values()].filter((t) => t.kind === 'signal' && t.name === name && t.sendableBy !== undefined);
+  return [...targets(definition).values()].filter(
+    (t) => t.kind === 'signal' && t.name === name && t.sendableBy !== undefined,
+  );
 }
 
 /** The names of the messages the definition waits for or starts on. */
@@ -70,7 +73,8 @@ export function messagesSent(definition: ProcessDefinition): { elementId: string
   const sent: { elementId: string; name: string }[] = [];
   for (const e of flatten(definition).elements) {
     if (e.type === 'sendTask') sent.push({ elementId: e.id, name: e.message.name });
-    else if ((e.type === 'intermediateThrowEvent' || e.type === 'endEvent') && e.event?.kind === 'message') sent.push({ elementId: e.id, name: e.event.name });
+    else if ((e.type === 'intermediateThrowEvent' || e.type === 'endEvent') && e.event?.kind === 'message')
+      sent.push({ elementId: e.id, name: e.event.name });
   }
   return sent;
 }

@@ -45,17 +45,22 @@ describe('startableBy', () => {
 
   it('says how to fix an empty one', () => {
     const result = validateDefinition({ ...base, startableBy: {} });
-    expect(result.ok ? '' : result.diagnostics[0]!.message).toContain('leave startableBy out so that every member may start the process');
-  });
-
-  it('is canonical whatever the order of its lists', () => {
-    expect(canonicalJson({ ...base, startableBy: { roles: ['staff', 'designer'], groups: ['risk', 'hr', 'risk'] } })).toBe(
-      canonicalJson({ ...base, startableBy: { groups: ['hr', 'risk'], roles: ['designer', 'staff'] } }),
+    expect(result.ok ? '' : result.diagnostics[0]!.message).toContain(
+      'leave startableBy out so that every member may start the process',
     );
   });
 
+  it('is canonical whatever the order of its lists', () => {
+    expect(
+      canonicalJson({ ...base, startableBy: { roles: ['staff', 'designer'], groups: ['risk', 'hr', 'risk'] } }),
+    ).toBe(canonicalJson({ ...base, startableBy: { groups: ['hr', 'risk'], roles: ['designer', 'staff'] } }));
+  });
+
   it('goes to BPMN as trellis:startableBy and trellis:startableByRoles and comes back the same', async () => {
-    const definition = { ...base, startableBy: { groups: ['hr', 'operations'], roles: ['staff'] } } as ProcessDefinitionInput;
+    const definition = {
+      ...base,
+      startableBy: { groups: ['hr', 'operations'], roles: ['staff'] },
+    } as ProcessDefinitionInput;
     const xml = await exportBpmn(definition);
     expect(xml).toMatch(/trellis:startableBy="hr, operations"/);
     expect(xml).toMatch(/trellis:startableByRoles="staff"/);
@@ -64,8 +69,13 @@ describe('startableBy', () => {
   });
 
   it('refuses to import a role Trellis does not know, naming the field', async () => {
-    const xml = (await exportBpmn({ ...base, startableBy: { roles: ['staff'] } } as ProcessDefinitionInput)).replace('startableByRoles="staff"', 'startableByRoles="staff, manager"');
-    await expect(importBpmn(xml)).rejects.toThrow(/startableBy\.roles\.1: Invalid option: expected one of "admin"\|"designer"\|"staff"/);
+    const xml = (await exportBpmn({ ...base, startableBy: { roles: ['staff'] } } as ProcessDefinitionInput)).replace(
+      'startableByRoles="staff"',
+      'startableByRoles="staff, manager"',
+    );
+    await expect(importBpmn(xml)).rejects.toThrow(
+      /startableBy\.roles\.1: Invalid option: expected one of "admin"\|"designer"\|"staff"/,
+    );
   });
 
   it('is absent when the process says nothing (every member may start)', async () => {

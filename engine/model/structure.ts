@@ -64,7 +64,11 @@ export function analyzeStructure(definition: ProcessDefinition, graph: ProcessGr
     const outs = graph.outgoing.get(g.id) ?? [];
     const ins = graph.incoming.get(g.id) ?? [];
     if (outs.length > 1 && ins.length > 1) {
-      problems.push({ ruleId: 'structure', elementId: g.id, message: `Gateway "${g.id}" both joins ${ins.length} flows and splits into ${outs.length}; use two gateways, one to join and one to split.` });
+      problems.push({
+        ruleId: 'structure',
+        elementId: g.id,
+        message: `Gateway "${g.id}" both joins ${ins.length} flows and splits into ${outs.length}; use two gateways, one to join and one to split.`,
+      });
       continue;
     }
     if (outs.length < 2) continue;
@@ -150,13 +154,23 @@ export function inlineElements(definition: ProcessDefinition, graph: ProcessGrap
   return inline;
 }
 
-function checkBranches(splitId: string, kind: BlockKind, joinId: string | null, branches: Branch[], graph: ProcessGraph): StructureProblem | null {
+function checkBranches(
+  splitId: string,
+  kind: BlockKind,
+  joinId: string | null,
+  branches: Branch[],
+  graph: ProcessGraph,
+): StructureProblem | null {
   const seen = new Map<string, string>();
   for (const b of branches) {
     for (const id of b.nodes) {
       const other = seen.get(id);
       if (other) {
-        return { ruleId: 'structure', elementId: splitId, message: `Branches "${other}" and "${b.flowId}" of ${kind} gateway "${splitId}" both reach "${id}" before joining; each branch must stay separate until the join.` };
+        return {
+          ruleId: 'structure',
+          elementId: splitId,
+          message: `Branches "${other}" and "${b.flowId}" of ${kind} gateway "${splitId}" both reach "${id}" before joining; each branch must stay separate until the join.`,
+        };
       }
       seen.set(id, b.flowId);
     }
@@ -165,12 +179,18 @@ function checkBranches(splitId: string, kind: BlockKind, joinId: string | null, 
     for (const id of b.nodes) {
       for (const f of graph.incoming.get(id) ?? []) {
         if (f.source !== splitId && !b.nodes.has(f.source)) {
-          return { ruleId: 'structure', elementId: f.id, message: `Sequence flow "${f.id}" enters branch "${b.flowId}" of ${kind} gateway "${splitId}" from outside it; a branch can only be entered from its split.` };
+          return {
+            ruleId: 'structure',
+            elementId: f.id,
+            message: `Sequence flow "${f.id}" enters branch "${b.flowId}" of ${kind} gateway "${splitId}" from outside it; a branch can only be entered from its split.`,
+          };
         }
       }
     }
     if (joinId === null) continue;
-    const intoJoin = (graph.incoming.get(joinId) ?? []).filter((f) => f.source === splitId ? f.id === b.flowId : b.nodes.has(f.source));
+    const intoJoin = (graph.incoming.get(joinId) ?? []).filter((f) =>
+      f.source === splitId ? f.id === b.flowId : b.nodes.has(f.source),
+    );
     if (intoJoin.length !== 1) {
       return {
         ruleId: intoJoin.length === 0 ? 'structure' : 'deadlock',
@@ -187,7 +207,11 @@ function checkBranches(splitId: string, kind: BlockKind, joinId: string | null, 
     const expected = branches.length;
     const actual = graph.incoming.get(joinId)?.length ?? 0;
     if (actual !== expected) {
-      return { ruleId: 'deadlock', elementId: joinId, message: `Join "${joinId}" has ${actual} incoming flows but split "${splitId}" starts ${expected} branches; the others can never deliver a token.` };
+      return {
+        ruleId: 'deadlock',
+        elementId: joinId,
+        message: `Join "${joinId}" has ${actual} incoming flows but split "${splitId}" starts ${expected} branches; the others can never deliver a token.`,
+      };
     }
   }
   return null;
@@ -216,7 +240,7 @@ function immediatePostDominators(definition: ProcessDefinition, graph: ProcessGr
   const all = new Set([...ids, EXIT]);
   const pdom = new Map<string, Set<string>>(ids.map((id) => [id, new Set(all)]));
   pdom.set(EXIT, new Set([EXIT]));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const id of ids) {
       let meet = null as Set<string> | null;

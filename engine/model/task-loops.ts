@@ -7,7 +7,14 @@
  */
 import type { Element, ProcessDefinition } from './definition';
 
-const LOOPED_TYPES = new Set(['serviceTask', 'scriptTask', 'businessRuleTask', 'sendTask', 'receiveTask', 'callActivity']);
+const LOOPED_TYPES = new Set([
+  'serviceTask',
+  'scriptTask',
+  'businessRuleTask',
+  'sendTask',
+  'receiveTask',
+  'callActivity',
+]);
 
 export function expandTaskLoops(definition: ProcessDefinition): ProcessDefinition {
   return { ...definition, elements: definition.elements.map(expand) };

@@ -47,16 +47,29 @@ describe('upgrading a company’s copy of a template', () => {
     const mine = ours as unknown as ProcessDefinition;
     const conflict = planUpgrade(base, theirs, mine).find((c) => c.id === 'belowThreshold')!;
     expect(conflict).toMatchObject({ kind: 'changed', conflict: true, local: 'changed' });
-    expect(applyUpgrade(base, theirs, mine).flows.find((f) => f.id === 'belowThreshold')).toMatchObject({ target: 'approved', name: { en: 'Small invoice' } });
-    expect(applyUpgrade(base, theirs, mine, { belowThreshold: true }).flows.find((f) => f.id === 'belowThreshold')!.target).toBe('preparePayment');
+    expect(applyUpgrade(base, theirs, mine).flows.find((f) => f.id === 'belowThreshold')).toMatchObject({
+      target: 'approved',
+      name: { en: 'Small invoice' },
+    });
+    expect(
+      applyUpgrade(base, theirs, mine, { belowThreshold: true }).flows.find((f) => f.id === 'belowThreshold')!.target,
+    ).toBe('preparePayment');
     // skipping a change leaves the company's item as it is
-    expect(applyUpgrade(base, theirs, mine, { preparePayment: false, toApproved: false, operationsApproved: false }).elements.some((e) => e.id === 'preparePayment')).toBe(false);
+    expect(
+      applyUpgrade(base, theirs, mine, {
+        preparePayment: false,
+        toApproved: false,
+        operationsApproved: false,
+      }).elements.some((e) => e.id === 'preparePayment'),
+    ).toBe(false);
   });
 
   it('a process setting the template changed is offered too; the same change made locally is no conflict', () => {
     const base = v100();
     const theirs = { ...base, description: { en: 'New text', vi: 'Nội dung mới' } } as ProcessDefinition;
-    expect(planUpgrade(base, theirs, base)).toEqual([{ id: 'process.description', kind: 'changed', type: 'setting', conflict: false, local: 'untouched' }]);
+    expect(planUpgrade(base, theirs, base)).toEqual([
+      { id: 'process.description', kind: 'changed', type: 'setting', conflict: false, local: 'untouched' },
+    ]);
     expect(planUpgrade(base, theirs, theirs)[0]).toMatchObject({ conflict: false, local: 'same' });
     expect(applyUpgrade(base, theirs, base).description).toEqual({ en: 'New text', vi: 'Nội dung mới' });
   });

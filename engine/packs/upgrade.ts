@@ -49,7 +49,11 @@ const slots: Slot[] = ['settings', 'elements', 'flows'];
 const idOf = (slot: Slot, key: string) => (slot === 'settings' ? `process.${key}` : key);
 
 /** What the template changed between `base` and `theirs`, and how each meets what the company did in `ours`. */
-export function planUpgrade(base: ProcessDefinition, theirs: ProcessDefinition, ours: ProcessDefinition): UpgradeChange[] {
+export function planUpgrade(
+  base: ProcessDefinition,
+  theirs: ProcessDefinition,
+  ours: ProcessDefinition,
+): UpgradeChange[] {
   const [b, t, o] = [itemsOf(base), itemsOf(theirs), itemsOf(ours)];
   const changes: UpgradeChange[] = [];
   for (const slot of slots) {
@@ -60,11 +64,27 @@ export function planUpgrade(base: ProcessDefinition, theirs: ProcessDefinition, 
       if (same(was, now)) continue;
       const mine = o[slot].get(key);
       const kind: UpgradeChange['kind'] = was === undefined ? 'added' : now === undefined ? 'removed' : 'changed';
-      const local: UpgradeChange['local'] = same(mine, now) ? 'same' : same(mine, was) ? 'untouched' : was === undefined ? 'added' : mine === undefined ? 'removed' : 'changed';
+      const local: UpgradeChange['local'] = same(mine, now)
+        ? 'same'
+        : same(mine, was)
+          ? 'untouched'
+          : was === undefined
+            ? 'added'
+            : mine === undefined
+              ? 'removed'
+              : 'changed';
       const conflict = local === 'changed' || local === 'added' || (local === 'removed' && kind === 'changed');
       const item = (now ?? was) as Json | undefined;
-      const type = slot === 'settings' ? 'setting' : slot === 'flows' ? 'sequenceFlow' : String(item?.type ?? 'element');
-      changes.push({ id: idOf(slot, key), kind, type, conflict, local, ...(slot !== 'settings' && item?.name !== undefined ? { name: item.name } : {}) });
+      const type =
+        slot === 'settings' ? 'setting' : slot === 'flows' ? 'sequenceFlow' : String(item?.type ?? 'element');
+      changes.push({
+        id: idOf(slot, key),
+        kind,
+        type,
+        conflict,
+        local,
+        ...(slot !== 'settings' && item?.name !== undefined ? { name: item.name } : {}),
+      });
     }
   }
   return changes;
@@ -75,7 +95,12 @@ export function planUpgrade(base: ProcessDefinition, theirs: ProcessDefinition, 
  * absent: taken unless a conflict). Everything else stays as the company has it, their layout
  * included (a new element is drawn where the template draws it, when it does).
  */
-export function applyUpgrade(base: ProcessDefinition, theirs: ProcessDefinition, ours: ProcessDefinition, take: Readonly<Record<string, boolean>> = {}): ProcessDefinition {
+export function applyUpgrade(
+  base: ProcessDefinition,
+  theirs: ProcessDefinition,
+  ours: ProcessDefinition,
+  take: Readonly<Record<string, boolean>> = {},
+): ProcessDefinition {
   const changes = planUpgrade(base, theirs, ours);
   const t = itemsOf(theirs);
   const result = canonicalDefinition(ours) as Json;
@@ -104,8 +129,10 @@ export function applyUpgrade(base: ProcessDefinition, theirs: ProcessDefinition,
   if (ourDiagrams.length > 0 && theirDiagrams.length > 0) {
     const [mine, theirsPicture] = [ourDiagrams[0]!, theirDiagrams[0]!];
     for (const id of taken) {
-      if (theirsPicture.shapes?.[id] && !mine.shapes?.[id]) mine.shapes = { ...(mine.shapes ?? {}), [id]: theirsPicture.shapes[id] };
-      if (theirsPicture.edges?.[id] && !mine.edges?.[id]) mine.edges = { ...(mine.edges ?? {}), [id]: theirsPicture.edges[id] };
+      if (theirsPicture.shapes?.[id] && !mine.shapes?.[id])
+        mine.shapes = { ...(mine.shapes ?? {}), [id]: theirsPicture.shapes[id] };
+      if (theirsPicture.edges?.[id] && !mine.edges?.[id])
+        mine.edges = { ...(mine.edges ?? {}), [id]: theirsPicture.edges[id] };
     }
   }
   return result as unknown as ProcessDefinition;

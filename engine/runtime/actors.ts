@@ -17,7 +17,8 @@ function rules(process: CompiledProcess): ReadonlyMap<string, Rule> {
   let found = rulesOf.get(process);
   if (!found) {
     const map = new Map<string, Rule>();
-    for (const e of process.elements.values()) if (e.type === 'userTask' && e.separationOfDuties) map.set(e.id, e.separationOfDuties);
+    for (const e of process.elements.values())
+      if (e.type === 'userTask' && e.separationOfDuties) map.set(e.id, e.separationOfDuties);
     rulesOf.set(process, (found = map));
   }
   return found;
@@ -26,7 +27,9 @@ function rules(process: CompiledProcess): ReadonlyMap<string, Rule> {
 /** The actors after `event` (a completion adds its people to the task's list). */
 export function actorsAfter(actors: InstanceActors | undefined, event: EngineEvent | null): InstanceActors | undefined {
   if (event?.type !== 'task.completed') return actors;
-  const people = [event.actorId, event.onBehalfOf].filter((id): id is string => typeof id === 'string' && id.length > 0);
+  const people = [event.actorId, event.onBehalfOf].filter(
+    (id): id is string => typeof id === 'string' && id.length > 0,
+  );
   if (people.length === 0) return actors;
   const completed = { ...(actors?.completed ?? {}) };
   const before = completed[event.elementId] ?? [];
@@ -46,13 +49,19 @@ function excludedBy(rule: Rule, actors: InstanceActors | undefined): string[] {
  * Why `userId` may not work user task `elementId`: the initiator, and/or the user tasks they
  * completed that the task's rule names. Empty when the rule does not exclude them.
  */
-export function exclusionReasons(process: CompiledProcess, state: InstanceState, elementId: string, userId: string): ({ rule: 'initiator' } | { rule: 'completed'; elementId: string })[] {
+export function exclusionReasons(
+  process: CompiledProcess,
+  state: InstanceState,
+  elementId: string,
+  userId: string,
+): ({ rule: 'initiator' } | { rule: 'completed'; elementId: string })[] {
   const rule = rules(process).get(elementId);
   if (!rule) return [];
   const actors = state.actors;
   const reasons: ({ rule: 'initiator' } | { rule: 'completed'; elementId: string })[] = [];
   if (rule.notInitiator && actors?.initiator === userId) reasons.push({ rule: 'initiator' });
-  for (const id of rule.notCompletedBy ?? []) if (actors?.completed?.[id]?.includes(userId)) reasons.push({ rule: 'completed', elementId: id });
+  for (const id of rule.notCompletedBy ?? [])
+    if (actors?.completed?.[id]?.includes(userId)) reasons.push({ rule: 'completed', elementId: id });
   return reasons;
 }
 
@@ -77,12 +86,22 @@ export function waitingExcludersOf(process: CompiledProcess, state: InstanceStat
  * Carries the actors into a step's result (the state is rebuilt by every step) and puts each new
  * task's excluded users on its effect.
  */
-export function withActors(process: CompiledProcess, actors: InstanceActors | undefined, result: StepResult): StepResult {
+export function withActors(
+  process: CompiledProcess,
+  actors: InstanceActors | undefined,
+  result: StepResult,
+): StepResult {
   const table = rules(process);
-  const effects = table.size === 0 ? result.effects : result.effects.map((e) => {
-    const rule = e.type === 'createTask' ? table.get(e.elementId) : undefined;
-    return rule ? { ...e, excludedUsers: excludedBy(rule, actors) } : e;
-  });
-  const state = actors && (actors.initiator !== undefined || actors.completed !== undefined) ? { ...result.state, actors } : result.state;
+  const effects =
+    table.size === 0
+      ? result.effects
+      : result.effects.map((e) => {
+          const rule = e.type === 'createTask' ? table.get(e.elementId) : undefined;
+          return rule ? { ...e, excludedUsers: excludedBy(rule, actors) } : e;
+        });
+  const state =
+    actors && (actors.initiator !== undefined || actors.completed !== undefined)
+      ? { ...result.state, actors }
+      : result.state;
   return state === result.state && effects === result.effects ? result : { state, effects };
 }

@@ -53,7 +53,7 @@ describe('the budget of one command', () => {
     expect(state).toMatchObject({ status: 'completed', variables: { n: 1000 } });
   });
 
-  it('is the host\'s to set, and a retried incident gets a fresh budget', () => {
+  it("is the host's to set, and a retried incident gets a fresh budget", () => {
     const process = compile(automaticLoop('n >= 60'), { limits: { maxElementEntries: 100 } });
     const first = start(process, { n: 0 });
     expect(first.state).toMatchObject({ status: 'incident', incident: { elementId: 'gw', code: 'BUDGET_EXCEEDED' } });
@@ -75,9 +75,13 @@ describe('the budget of one command', () => {
 
   it('refuses a step whose variables outgrow the limit, naming the element and the size', () => {
     // given a loop that doubles a text on every pass
-    const process = compile(automaticLoop('string length(s) > 100000000', { s: 's + s' }), { limits: { maxVariableBytes: 100_000 } });
+    const process = compile(automaticLoop('string length(s) > 100000000', { s: 's + s' }), {
+      limits: { maxVariableBytes: 100_000 },
+    });
     // when it starts, then nothing is kept: the step is refused with the size and the limit
-    expect(() => start(process, { s: 'x'.repeat(1000) })).toThrow(/variables would take more than .* at "a"; the limit is 98 KB/);
+    expect(() => start(process, { s: 'x'.repeat(1000) })).toThrow(
+      /variables would take more than .* at "a"; the limit is 98 KB/,
+    );
     try {
       start(process, { s: 'x'.repeat(1000) });
     } catch (error) {
@@ -103,7 +107,9 @@ describe('the budget of one command', () => {
     };
     const process = compile(definition, { limits: { maxVariableBytes: 10_000 } });
     const { state } = start(process, {});
-    expect(() => send(process, state, { type: 'job.completed', elementId: 'fetch', variables: { body: 'x'.repeat(20_000) } })).toThrow(/at "fetch"; the limit is/);
+    expect(() =>
+      send(process, state, { type: 'job.completed', elementId: 'fetch', variables: { body: 'x'.repeat(20_000) } }),
+    ).toThrow(/at "fetch"; the limit is/);
   });
 
   it('stops an expression whose built-in functions do too much work, naming it, before it fills the memory', () => {
@@ -112,7 +118,9 @@ describe('the budget of one command', () => {
     const process = compile(definition);
     const began = performance.now();
     // when it starts, then the step is refused, naming the expression, after about 125 calls
-    expect(() => start(process, { s: 'x'.repeat(200_000) })).toThrow(/The expression "for i in 1\.\.10000 return upper case\(s\)" \(by "a"\) made its built-in functions do more work than one step may \(50,000,000/);
+    expect(() => start(process, { s: 'x'.repeat(200_000) })).toThrow(
+      /The expression "for i in 1\.\.10000 return upper case\(s\)" \(by "a"\) made its built-in functions do more work than one step may \(50,000,000/,
+    );
     expect(performance.now() - began).toBeLessThan(2_000);
     // and without a command (a connector's setting) the evaluation alone is stopped: no value, a warning
     const alone = evaluateExpression('for i in 1..10000 return upper case(s)', { s: 'x'.repeat(200_000) });
@@ -122,7 +130,12 @@ describe('the budget of one command', () => {
 
   it('meters the other built-ins that copy texts and lists, through any call path', () => {
     const big = Array.from({ length: 10_000 }, (_, i) => i);
-    for (const expression of ['for i in 1..10000 return count(items)', 'for i in 1..10000 return (sort)(items, function(a, b) a < b)', 'string join(for i in 1..10000 return s, "")', 'for i in 1..10000 return { f: reverse }.f(items)']) {
+    for (const expression of [
+      'for i in 1..10000 return count(items)',
+      'for i in 1..10000 return (sort)(items, function(a, b) a < b)',
+      'string join(for i in 1..10000 return s, "")',
+      'for i in 1..10000 return { f: reverse }.f(items)',
+    ]) {
       const { value, warnings } = evaluateExpression(expression, { items: big, s: 'y'.repeat(10_000) });
       if (value !== null) throw new Error(`${expression} was not stopped`);
       expect(warnings.join(' ')).toMatch(/was stopped|not allowed|defining functions/);
@@ -132,9 +145,24 @@ describe('the budget of one command', () => {
   it('raises no incident when the budget went on work asked of the host and every token reached a wait state', () => {
     // 150 tasks of one multi-instance task: more than a budget of 100 steps, but bounded by the definition
     const definition = {
-      formatVersion: 1, key: 'many-tasks', version: 1, name: 'Many tasks',
-      elements: [{ id: 'start', type: 'startEvent' }, { id: 'each', type: 'userTask', candidateGroups: ['hr'], multiInstance: { cardinality: '150', elementVariable: 'i' } }, { id: 'end', type: 'endEvent' }],
-      flows: [{ id: 'f1', source: 'start', target: 'each' }, { id: 'f2', source: 'each', target: 'end' }],
+      formatVersion: 1,
+      key: 'many-tasks',
+      version: 1,
+      name: 'Many tasks',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        {
+          id: 'each',
+          type: 'userTask',
+          candidateGroups: ['hr'],
+          multiInstance: { cardinality: '150', elementVariable: 'i' },
+        },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'each' },
+        { id: 'f2', source: 'each', target: 'end' },
+      ],
     };
     const { state, effects } = start(compile(definition, { limits: { maxElementEntries: 100 } }), {});
     expect(state).toMatchObject({ status: 'active', active: ['each'] });
@@ -142,22 +170,39 @@ describe('the budget of one command', () => {
   });
 
   const runs = (cardinality: number) => ({
-    formatVersion: 1, key: 'runs', version: 1, name: 'Runs',
+    formatVersion: 1,
+    key: 'runs',
+    version: 1,
+    name: 'Runs',
     elements: [
       { id: 'start', type: 'startEvent' },
       {
-        id: 'outer', type: 'subProcess', multiInstance: { cardinality: String(cardinality), elementVariable: 'i' },
-        elements: [{ id: 'in', type: 'startEvent' }, { id: 'review', type: 'userTask', candidateGroups: ['hr'] }, { id: 'out', type: 'endEvent' }],
-        flows: [{ id: 's1', source: 'in', target: 'review' }, { id: 's2', source: 'review', target: 'out' }],
+        id: 'outer',
+        type: 'subProcess',
+        multiInstance: { cardinality: String(cardinality), elementVariable: 'i' },
+        elements: [
+          { id: 'in', type: 'startEvent' },
+          { id: 'review', type: 'userTask', candidateGroups: ['hr'] },
+          { id: 'out', type: 'endEvent' },
+        ],
+        flows: [
+          { id: 's1', source: 'in', target: 'review' },
+          { id: 's2', source: 'review', target: 'out' },
+        ],
       },
       { id: 'end', type: 'endEvent' },
     ],
-    flows: [{ id: 'f1', source: 'start', target: 'outer' }, { id: 'f2', source: 'outer', target: 'end' }],
+    flows: [
+      { id: 'f1', source: 'start', target: 'outer' },
+      { id: 'f2', source: 'outer', target: 'end' },
+    ],
   });
 
   it('refuses a step whose budget runs out with multi-instance runs still to start (none is left unstarted for ever)', () => {
     const process = compile(runs(100), { limits: { maxElementEntries: 100 } });
-    expect(() => start(process, {})).toThrow(/Multi-instance "outer" would start more runs \(100 in all\) than one step may carry/);
+    expect(() => start(process, {})).toThrow(
+      /Multi-instance "outer" would start more runs \(100 in all\) than one step may carry/,
+    );
     expect(start(compile(runs(20), { limits: { maxElementEntries: 100 } }), {}).state.status).toBe('active');
   });
 
@@ -167,7 +212,11 @@ describe('the budget of one command', () => {
     expect(state.status).toBe('active');
     expect(Object.keys(state.scopes ?? {})).toHaveLength(250);
     // but not past 16 × the variables' limit
-    expect(() => start(compile(runs(250), { limits: { maxVariableBytes: 50_000 } }), { notes: 'n'.repeat(6_000) })).toThrow(/state, with its multi-instance runs, would take more than .* the limit is 781 KB \(16 × the variables' limit\)/);
+    expect(() =>
+      start(compile(runs(250), { limits: { maxVariableBytes: 50_000 } }), { notes: 'n'.repeat(6_000) }),
+    ).toThrow(
+      /state, with its multi-instance runs, would take more than .* the limit is 781 KB \(16 × the variables' limit\)/,
+    );
   });
 
   it('measures JSON size without building the text, and stops counting past the cap', () => {
@@ -198,16 +247,26 @@ describe('call activities', () => {
   it('start no child past the depth limit: an incident at the call activity instead', () => {
     const process = compile(selfCalling);
     const atLimit = start(process, {}, { callDepth: DEFAULT_LIMITS.maxCallDepth });
-    expect(atLimit.state).toMatchObject({ status: 'incident', callDepth: DEFAULT_LIMITS.maxCallDepth, incident: { elementId: 'again', code: 'CALL_DEPTH_EXCEEDED' } });
+    expect(atLimit.state).toMatchObject({
+      status: 'incident',
+      callDepth: DEFAULT_LIMITS.maxCallDepth,
+      incident: { elementId: 'again', code: 'CALL_DEPTH_EXCEEDED' },
+    });
     expect(atLimit.state.incident!.message).toContain('the limit is 10');
     expect(atLimit.effects.some((e) => e.type === 'startChildInstance')).toBe(false);
     const below = start(process, {}, { callDepth: DEFAULT_LIMITS.maxCallDepth - 1 });
-    expect(below.effects).toContainEqual(expect.objectContaining({ type: 'startChildInstance', processKey: 'self-call' }));
+    expect(below.effects).toContainEqual(
+      expect.objectContaining({ type: 'startChildInstance', processKey: 'self-call' }),
+    );
   });
 
   it('the simulator (CLI) stops a process that calls itself at the same limit', () => {
     const process = compile(selfCalling);
-    const result = simulate(process, { variables: {}, services: {}, jobs: 'complete', steps: [] }, { library: new Map([['self-call', process]]) });
+    const result = simulate(
+      process,
+      { variables: {}, services: {}, jobs: 'complete', steps: [] },
+      { library: new Map([['self-call', process]]) },
+    );
     const incidents = JSON.stringify(result);
     expect(incidents).toContain('CALL_DEPTH_EXCEEDED');
   });
@@ -221,7 +280,11 @@ describe('design-time warnings (validate rule "loops")', () => {
 
   it('warns of a loop with no wait state, naming its elements at its gateway', () => {
     expect(warnings(automaticLoop('n < 0'))).toEqual([
-      expect.objectContaining({ elementId: 'gw', severity: 'warning', message: expect.stringContaining('"a", "gw" form a loop with no wait state') }),
+      expect.objectContaining({
+        elementId: 'gw',
+        severity: 'warning',
+        message: expect.stringContaining('"a", "gw" form a loop with no wait state'),
+      }),
     ]);
     // a warning, not an error: a loop over a counter is legal and may be published
     expect(validateDefinition(automaticLoop('n < 0')).ok).toBe(true);
@@ -241,7 +304,14 @@ describe('design-time warnings (validate rule "loops")', () => {
     };
     const result = validateDefinition(polling('PT0S'));
     expect(result.ok).toBe(false);
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'loops', elementId: 'a', severity: 'error', message: expect.stringContaining('whose only wait is a timer of under 60 seconds') }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'loops',
+        elementId: 'a',
+        severity: 'error',
+        message: expect.stringContaining('whose only wait is a timer of under 60 seconds'),
+      }),
+    );
     expect(validateDefinition(polling('PT5M')).diagnostics.filter((d) => d.ruleId === 'loops')).toEqual([]);
     // a duration computed at run time cannot be judged here
     expect(validateDefinition(polling('=wait')).ok).toBe(true);
@@ -249,10 +319,26 @@ describe('design-time warnings (validate rule "loops")', () => {
 
   it('warns of a process that calls itself', () => {
     const calls = {
-      formatVersion: 1, key: 'org-chart', version: 1, name: 'Org chart',
-      elements: [{ id: 'start', type: 'startEvent' }, { id: 'sub', type: 'callActivity', calledElement: 'org-chart' }, { id: 'end', type: 'endEvent' }],
-      flows: [{ id: 'f1', source: 'start', target: 'sub' }, { id: 'f2', source: 'sub', target: 'end' }],
+      formatVersion: 1,
+      key: 'org-chart',
+      version: 1,
+      name: 'Org chart',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'sub', type: 'callActivity', calledElement: 'org-chart' },
+        { id: 'end', type: 'endEvent' },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'sub' },
+        { id: 'f2', source: 'sub', target: 'end' },
+      ],
     };
-    expect(warnings(calls)).toEqual([expect.objectContaining({ elementId: 'sub', severity: 'warning', message: expect.stringContaining('calls this process ("org-chart") itself') })]);
+    expect(warnings(calls)).toEqual([
+      expect.objectContaining({
+        elementId: 'sub',
+        severity: 'warning',
+        message: expect.stringContaining('calls this process ("org-chart") itself'),
+      }),
+    ]);
   });
 });

@@ -39,7 +39,8 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
 /** Elements remembered to name a loop: the last ones passed. */
 const TRAIL = 64;
 
-type Exhausted = { kind: 'entries' | 'evaluations' } | { kind: 'size'; bytes: number } | { kind: 'work'; expression: string };
+type Exhausted =
+  { kind: 'entries' | 'evaluations' } | { kind: 'size'; bytes: number } | { kind: 'work'; expression: string };
 
 interface Budget {
   limits: EngineLimits;
@@ -66,7 +67,19 @@ let current: Budget | null = null;
  */
 export function metered<T>(limits: EngineLimits, callDepth: number, command: () => T, finish: (result: T) => void): T {
   if (current) return command();
-  current = { limits, callDepth, entries: 0, evaluations: 0, work: 0, measured: null, measuredBytes: 0, sizes: new Map(), trail: [], lastWriter: null, exhausted: null };
+  current = {
+    limits,
+    callDepth,
+    entries: 0,
+    evaluations: 0,
+    work: 0,
+    measured: null,
+    measuredBytes: 0,
+    sizes: new Map(),
+    trail: [],
+    lastWriter: null,
+    exhausted: null,
+  };
   try {
     const result = command();
     finish(result);
@@ -170,7 +183,10 @@ export function exhaustion(elementId: string): { elementId: string; code: 'BUDGE
   if (!b?.exhausted || b.exhausted.kind === 'size' || b.exhausted.kind === 'work') return null;
   const loop = loopOf(b.trail, elementId);
   const through = loop.length > 1 ? `, in a loop through ${loop.map((id) => `"${id}"`).join(' → ')}` : '';
-  const what = b.exhausted.kind === 'entries' ? `took ${b.limits.maxElementEntries.toLocaleString('en')} steps (elements passed, tasks, jobs and messages asked for)` : `evaluated ${b.limits.maxEvaluations.toLocaleString('en')} expressions`;
+  const what =
+    b.exhausted.kind === 'entries'
+      ? `took ${b.limits.maxElementEntries.toLocaleString('en')} steps (elements passed, tasks, jobs and messages asked for)`
+      : `evaluated ${b.limits.maxEvaluations.toLocaleString('en')} expressions`;
   return {
     elementId,
     code: 'BUDGET_EXCEEDED',
@@ -185,10 +201,14 @@ export function exhaustion(elementId: string): { elementId: string; code: 'BUDGE
  * element that made them and the size, or whose expressions did more work than it may, naming
  * the expression. Nothing of the step is kept: the host stores nothing.
  */
-export function checkVariableSize(state: { variables: unknown; scopes?: unknown; loops?: unknown }, elementId: string | null): void {
+export function checkVariableSize(
+  state: { variables: unknown; scopes?: unknown; loops?: unknown },
+  elementId: string | null,
+): void {
   const b = current;
   if (b?.exhausted?.kind === 'work') {
-    const text = b.exhausted.expression.length > 200 ? `${b.exhausted.expression.slice(0, 200)}…` : b.exhausted.expression;
+    const text =
+      b.exhausted.expression.length > 200 ? `${b.exhausted.expression.slice(0, 200)}…` : b.exhausted.expression;
     throw new EngineError(
       'BUDGET_EXCEEDED',
       `The expression "${text}"${elementId ? ` (by "${elementId}")` : ''} made its built-in functions do more work than one step may ` +
@@ -199,7 +219,8 @@ export function checkVariableSize(state: { variables: unknown; scopes?: unknown;
   const where = elementId ? ` at "${elementId}"` : '';
   const own = state.variables;
   // The variables as the last eventless step measured them, when they have not changed since.
-  const measured = b?.exhausted?.kind === 'size' ? b.exhausted.bytes : b && own === b.measured ? b.measuredBytes : jsonBytes(own, max);
+  const measured =
+    b?.exhausted?.kind === 'size' ? b.exhausted.bytes : b && own === b.measured ? b.measuredBytes : jsonBytes(own, max);
   if (measured > max) {
     throw new EngineError(
       'VARIABLES_TOO_LARGE',
@@ -233,9 +254,13 @@ export function checkVariableDepth(variables: unknown, what: string): void {
     const [value, depth, path] = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (depth >= MAX_VARIABLE_DEPTH) {
-      throw new EngineError('VARIABLES_TOO_LARGE', `${what} are nested deeper than ${MAX_VARIABLE_DEPTH} levels (at "${path.slice(0, 200)}"); flatten the data.`);
+      throw new EngineError(
+        'VARIABLES_TOO_LARGE',
+        `${what} are nested deeper than ${MAX_VARIABLE_DEPTH} levels (at "${path.slice(0, 200)}"); flatten the data.`,
+      );
     }
-    for (const key in value) stack.push([(value as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key]);
+    for (const key in value)
+      stack.push([(value as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key]);
   }
 }
 

@@ -11,12 +11,20 @@ describe('state saved by the walking-skeleton build (format 1, no positions)', (
   const process = compile(invoice);
 
   it('continues from the accounting task', () => {
-    const { state } = send(process, atAccounting as InstanceState, { type: 'task.completed', elementId: 'accountingApproval', variables: { decision: 'approve' } });
+    const { state } = send(process, atAccounting as InstanceState, {
+      type: 'task.completed',
+      elementId: 'accountingApproval',
+      variables: { decision: 'approve' },
+    });
     expect(state.active).toEqual(['operationsApproval']);
   });
 
   it('completes from the operations task', () => {
-    const { state } = send(process, atOperations as InstanceState, { type: 'task.completed', elementId: 'operationsApproval', variables: { decision: 'reject', rejectionReason: 'Vượt ngân sách quý' } });
+    const { state } = send(process, atOperations as InstanceState, {
+      type: 'task.completed',
+      elementId: 'operationsApproval',
+      variables: { decision: 'reject', rejectionReason: 'Vượt ngân sách quý' },
+    });
     expect(state).toMatchObject({ status: 'completed', outcome: 'rejected' });
   });
 });

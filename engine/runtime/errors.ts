@@ -1,5 +1,14 @@
 /** Technical failures of the engine: a code to compare on, a message that names the thing. */
-export type EngineErrorCode = 'DEFINITION_MISMATCH' | 'INSTANCE_NOT_ACTIVE' | 'ELEMENT_NOT_ACTIVE' | 'EVENT_NOT_ACCEPTED' | 'INVALID_DEFINITION' | 'INVALID_STATE' | 'VARIABLES_TOO_LARGE' | 'BUDGET_EXCEEDED' | 'INTERNAL';
+export type EngineErrorCode =
+  | 'DEFINITION_MISMATCH'
+  | 'INSTANCE_NOT_ACTIVE'
+  | 'ELEMENT_NOT_ACTIVE'
+  | 'EVENT_NOT_ACCEPTED'
+  | 'INVALID_DEFINITION'
+  | 'INVALID_STATE'
+  | 'VARIABLES_TOO_LARGE'
+  | 'BUDGET_EXCEEDED'
+  | 'INTERNAL';
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';

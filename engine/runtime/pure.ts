@@ -4,11 +4,26 @@
  * delayed events, so one inert actor scope per machine can be reused; the executed actions are
  * collected per call, and nothing is ever executed.
  */
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import {
+  createActor,
+  type AnyActorScope,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventObject,
+} from 'xstate';
 import { spendEntry } from './budget';
 
 /** Effects that ask the host for work (an audit record is counted as the element it records). */
-const EFFECTS: ReadonlySet<string> = new Set(['createTask', 'startJob', 'startChildInstance', 'scheduleTimer', 'openSubscription', 'sendMessage', 'broadcastSignal', 'spawnScopes']);
+const EFFECTS: ReadonlySet<string> = new Set([
+  'createTask',
+  'startJob',
+  'startChildInstance',
+  'scheduleTimer',
+  'openSubscription',
+  'sendMessage',
+  'broadcastSignal',
+  'spawnScopes',
+]);
 
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 
@@ -43,8 +58,7 @@ function collector(actions: Action[]) {
     if (a.type === 'audit') {
       const params = a.params as { elementId: string; data: unknown };
       spendEntry(params.elementId, params.data !== null);
-    }
-    else if (EFFECTS.has(a.type)) spendEntry(null);
+    } else if (EFFECTS.has(a.type)) spendEntry(null);
   };
 }
 
@@ -56,7 +70,11 @@ export function pureInitialTransition(machine: AnyStateMachine, input: unknown):
   return [snapshot, actions];
 }
 
-export function pureTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): [AnyMachineSnapshot, Action[]] {
+export function pureTransition(
+  machine: AnyStateMachine,
+  snapshot: AnyMachineSnapshot,
+  event: EventObject,
+): [AnyMachineSnapshot, Action[]] {
   const actions: Action[] = [];
   const scope = scopeFor(machine);
   scope.actionExecutor = collector(actions);

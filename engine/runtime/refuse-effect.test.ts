@@ -6,8 +6,13 @@ import { send, start } from './step';
 import type { Effect, Incident, InstanceState } from './types';
 
 const rt = (state: InstanceState): InstanceState => JSON.parse(JSON.stringify(state)) as InstanceState;
-const createTask = (effects: Effect[]) => effects.find((e): e is Extract<Effect, { type: 'createTask' }> => e.type === 'createTask')!;
-const nobody = (elementId: string): Incident => ({ elementId, code: 'NO_CANDIDATES', message: `User task "${elementId}" names nobody in the company.` });
+const createTask = (effects: Effect[]) =>
+  effects.find((e): e is Extract<Effect, { type: 'createTask' }> => e.type === 'createTask')!;
+const nobody = (elementId: string): Incident => ({
+  elementId,
+  code: 'NO_CANDIDATES',
+  message: `User task "${elementId}" names nobody in the company.`,
+});
 
 const review = compile({
   formatVersion: 1,
@@ -37,7 +42,11 @@ describe('refuseEffect', () => {
     expect(effects.filter((e) => e.type === 'createTask')).toEqual([]);
     expect(effects).toContainEqual({ type: 'raiseIncident', incident: nobody('check') });
     // and retrying it with the variable fixed enters the task again
-    const retried = send(review, rt(state), { type: 'incident.retried', elementId: 'check', variables: { reviewer: 'lan@example.com' } });
+    const retried = send(review, rt(state), {
+      type: 'incident.retried',
+      elementId: 'check',
+      variables: { reviewer: 'lan@example.com' },
+    });
     expect(retried.state.status).toBe('active');
     expect(createTask(retried.effects)).toMatchObject({ elementId: 'check', assignee: 'lan@example.com' });
   });
@@ -74,7 +83,11 @@ describe('refuseEffect', () => {
     const started = start(runs, { reviewers: ['lan@example.com', 'nobody@example.com'] });
     const second = started.effects.find((e) => e.type === 'createTask' && e.scope === 'reviews#1')!;
     const { state, effects } = refuseEffect(started, second, nobody('check'));
-    expect(state).toMatchObject({ status: 'incident', incident: nobody('check'), scopes: { 'reviews#0': { status: 'active' }, 'reviews#1': { status: 'incident', incident: nobody('check') } } });
+    expect(state).toMatchObject({
+      status: 'incident',
+      incident: nobody('check'),
+      scopes: { 'reviews#0': { status: 'active' }, 'reviews#1': { status: 'incident', incident: nobody('check') } },
+    });
     expect(effects).toContainEqual({ type: 'raiseIncident', incident: nobody('check'), scope: 'reviews#1' });
     expect(effects.filter((e) => e.type === 'createTask').map((e) => e.scope)).toEqual(['reviews#0']);
 
@@ -86,6 +99,8 @@ describe('refuseEffect', () => {
   it('refuses an effect the step did not ask for', () => {
     const started = start(review, { reviewer: 'x@example.com' });
     const first = refuseEffect(started, createTask(started.effects), nobody('check'));
-    expect(() => refuseEffect(first, createTask(started.effects), nobody('check'))).toThrow(/not one of this step's effects/);
+    expect(() => refuseEffect(first, createTask(started.effects), nobody('check'))).toThrow(
+      /not one of this step's effects/,
+    );
   });
 });

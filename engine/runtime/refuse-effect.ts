@@ -24,9 +24,13 @@ export function refuseEffect(result: StepResult, effect: Effect, incident: Incid
 
 function stopped(state: InstanceState, path: string[], incident: Incident): InstanceState {
   const [head, ...rest] = path;
-  const scopes = head === undefined ? state.scopes : { ...state.scopes, [head]: stopped(runOf(state, head), rest, incident) };
+  const scopes =
+    head === undefined ? state.scopes : { ...state.scopes, [head]: stopped(runOf(state, head), rest, incident) };
   if (state.status === 'incident') return { ...state, ...(scopes ? { scopes } : {}) };
-  const active = head !== undefined || state.active.includes(incident.elementId) ? state.active : [...state.active, incident.elementId];
+  const active =
+    head !== undefined || state.active.includes(incident.elementId)
+      ? state.active
+      : [...state.active, incident.elementId];
   return { ...state, ...(scopes ? { scopes } : {}), status: 'incident', active, incident };
 }
 

@@ -8,8 +8,13 @@ import type { Effect, InstanceState } from './types';
 
 const T0 = '2026-12-01T02:00:00.000Z';
 const roundTrip = (s: InstanceState) => JSON.parse(JSON.stringify(s)) as InstanceState;
-const of = <K extends Effect['type']>(effects: Effect[], type: K) => effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
-const retry = (elementId: string, variables?: Record<string, unknown>) => ({ type: 'incident.retried' as const, elementId, ...(variables ? { variables } : {}) });
+const of = <K extends Effect['type']>(effects: Effect[], type: K) =>
+  effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type);
+const retry = (elementId: string, variables?: Record<string, unknown>) => ({
+  type: 'incident.retried' as const,
+  elementId,
+  ...(variables ? { variables } : {}),
+});
 const task = (id: string) => ({ id, type: 'userTask', formKey: 'f', candidateGroups: ['accounting'] });
 
 describe('retrying an incident', () => {
@@ -18,7 +23,13 @@ describe('retrying an incident', () => {
     key: 'routing',
     version: 1,
     name: 'Route by amount',
-    elements: [{ id: 's', type: 'startEvent' }, { id: 'size', type: 'exclusiveGateway', default: 'toSmall' }, task('big'), task('small'), { id: 'e', type: 'endEvent' }],
+    elements: [
+      { id: 's', type: 'startEvent' },
+      { id: 'size', type: 'exclusiveGateway', default: 'toSmall' },
+      task('big'),
+      task('small'),
+      { id: 'e', type: 'endEvent' },
+    ],
     flows: [
       { id: 'f0', source: 's', target: 'size' },
       { id: 'toBig', source: 'size', target: 'big', condition: 'amount > 1000' },
@@ -45,7 +56,12 @@ describe('retrying an incident', () => {
   it('stays in the incident, raised again, when the retry fails too', () => {
     const stopped = start(routing, {}).state;
     const { state, effects } = send(routing, stopped, retry('size', { currency: 'VND' }));
-    expect(state).toMatchObject({ status: 'incident', active: ['size'], incident: { elementId: 'size' }, variables: { currency: 'VND' } });
+    expect(state).toMatchObject({
+      status: 'incident',
+      active: ['size'],
+      incident: { elementId: 'size' },
+      variables: { currency: 'VND' },
+    });
     expect(of(effects, 'raiseIncident')).toHaveLength(1);
     expect(of(effects, 'createTask')).toEqual([]);
   });
@@ -58,9 +74,20 @@ describe('retrying an incident', () => {
     // retried: a new job for the same task, with the variables as they are now
     const retried = send(p, roundTrip(stopped), retry('transfer', { account: 'VCB-0071' }));
     expect(retried.state).toMatchObject({ status: 'active', active: ['transfer'] });
-    expect(of(retried.effects, 'startJob')).toEqual([{ type: 'startJob', elementId: 'transfer', taskType: 'bank-transfer', variables: { amount: 5_000_000, account: 'VCB-0071' } }]);
+    expect(of(retried.effects, 'startJob')).toEqual([
+      {
+        type: 'startJob',
+        elementId: 'transfer',
+        taskType: 'bank-transfer',
+        variables: { amount: 5_000_000, account: 'VCB-0071' },
+      },
+    ]);
     // and the new job's completion moves the instance on
-    const done = send(p, retried.state, { type: 'job.completed', elementId: 'transfer', variables: { transferId: 'TX-9' } });
+    const done = send(p, retried.state, {
+      type: 'job.completed',
+      elementId: 'transfer',
+      variables: { transferId: 'TX-9' },
+    });
     expect(done.state).toMatchObject({ status: 'completed', outcome: 'paid' });
   });
 
@@ -73,11 +100,15 @@ describe('retrying an incident', () => {
     // when retried with the time: the activity is entered again, its timers scheduled from now
     const { state, effects } = send(p, stopped, retry(stopped.incident!.elementId), { now: T0 });
     expect(state).toMatchObject({ status: 'active', active: ['approve'] });
-    expect(of(effects, 'scheduleTimer').map((e) => e.timerId).sort()).toEqual(['after7Days', 'every2Days']);
+    expect(
+      of(effects, 'scheduleTimer')
+        .map((e) => e.timerId)
+        .sort(),
+    ).toEqual(['after7Days', 'every2Days']);
     expect(of(effects, 'createTask').map((e) => e.elementId)).toEqual(['approve']);
   });
 
-  it('retries inside the run of a parallel subprocess that is stuck, with that run\'s variables', () => {
+  it("retries inside the run of a parallel subprocess that is stuck, with that run's variables", () => {
     const p = compile(reviews);
     // given the second department's key is not a valid group: its run has nobody to work it
     const stopped = start(p, { departments: ['hr', 'Phòng Pháp chế', 'risk'] }, { now: T0 }).state;
@@ -93,14 +124,18 @@ describe('retrying an incident', () => {
     expect(state.scopes?.['reviews#0']?.variables).not.toHaveProperty('department', 'compliance');
   });
 
-  it('refuses a retry of an instance without an incident, or of another element than the incident\'s', () => {
+  it("refuses a retry of an instance without an incident, or of another element than the incident's", () => {
     const stopped = start(routing, {}).state;
-    expect(() => send(routing, stopped, retry('big'))).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('is at "size"') }));
+    expect(() => send(routing, stopped, retry('big'))).toThrowError(
+      expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('is at "size"') }),
+    );
     const running = start(routing, { amount: 1 }).state;
-    expect(() => send(routing, running, retry('size'))).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('nothing to retry') }));
+    expect(() => send(routing, running, retry('size'))).toThrowError(
+      expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('nothing to retry') }),
+    );
   });
 
-  it('refuses to retry an incident on a path that has moved on (a non-interrupting event\'s inline path)', () => {
+  it("refuses to retry an incident on a path that has moved on (a non-interrupting event's inline path)", () => {
     const p = compile({
       formatVersion: 1,
       key: 'question',
@@ -109,7 +144,13 @@ describe('retrying an incident', () => {
       elements: [
         { id: 's', type: 'startEvent' },
         task('review'),
-        { id: 'asked', type: 'boundaryEvent', attachedTo: 'review', cancelActivity: false, event: { kind: 'message', name: 'question' } },
+        {
+          id: 'asked',
+          type: 'boundaryEvent',
+          attachedTo: 'review',
+          cancelActivity: false,
+          event: { kind: 'message', name: 'question' },
+        },
         { id: 'urgent', type: 'exclusiveGateway' },
         { id: 'e1', type: 'endEvent' },
         { id: 'e2', type: 'endEvent' },
@@ -126,6 +167,8 @@ describe('retrying an incident', () => {
     const waiting = start(p, {}).state;
     const stopped = send(p, waiting, { type: 'message.received', name: 'question', variables: {} }).state;
     expect(stopped).toMatchObject({ status: 'incident', incident: { elementId: 'urgent' } });
-    expect(() => send(p, stopped, retry('urgent', { urgent: true }))).toThrowError(expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('moved on') }));
+    expect(() => send(p, stopped, retry('urgent', { urgent: true }))).toThrowError(
+      expect.objectContaining({ code: 'EVENT_NOT_ACCEPTED', message: expect.stringContaining('moved on') }),
+    );
   });
 });

@@ -24,19 +24,32 @@ import type { EngineEvent, InstanceState, StepOptions, StepResult } from './type
 
 type Retry = Extract<EngineEvent, { type: 'incident.retried' }>;
 
-export function retryIncident(process: CompiledProcess, state: InstanceState, event: Retry, options: StepOptions): StepResult {
+export function retryIncident(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: Retry,
+  options: StepOptions,
+): StepResult {
   const incident = state.incident;
   if (state.status !== 'incident' || !incident) {
-    throw new EngineError('EVENT_NOT_ACCEPTED', `Instance of "${state.definition.key}" is ${state.status}, not stopped by an incident; there is nothing to retry.`);
+    throw new EngineError(
+      'EVENT_NOT_ACCEPTED',
+      `Instance of "${state.definition.key}" is ${state.status}, not stopped by an incident; there is nothing to retry.`,
+    );
   }
   if (incident.elementId !== event.elementId) {
-    throw new EngineError('EVENT_NOT_ACCEPTED', `The incident of this instance is at "${incident.elementId}", not at "${event.elementId}"; it changed since it was read. Reload and retry.`);
+    throw new EngineError(
+      'EVENT_NOT_ACCEPTED',
+      `The incident of this instance is at "${incident.elementId}", not at "${event.elementId}"; it changed since it was read. Reload and retry.`,
+    );
   }
   const { incident: _, ...rest } = state;
   const resumed: InstanceState = { ...rest, status: 'active' };
 
   // Stuck inside a run of a scoped subprocess: retried there (the run reports back as usual).
-  const run = Object.entries(state.scopes ?? {}).find(([, s]) => s.status === 'incident' && s.incident?.elementId === incident.elementId);
+  const run = Object.entries(state.scopes ?? {}).find(
+    ([, s]) => s.status === 'incident' && s.incident?.elementId === incident.elementId,
+  );
   if (run) return stillStopped(sendToScope(process, resumed, { ...event, scope: run[0] }, options));
 
   const target = retryTarget(process, incident.elementId);
@@ -44,9 +57,16 @@ export function retryIncident(process: CompiledProcess, state: InstanceState, ev
   const positions = state.positions ?? state.active;
   const resting = at !== undefined && positions.some((p) => startsWith(process.paths.get(p) ?? [], at));
   if (!resting) {
-    throw new EngineError('EVENT_NOT_ACCEPTED', `The incident at "${incident.elementId}" happened on a path that has moved on (no token rests there), so it cannot be retried; end the instance instead.`);
+    throw new EngineError(
+      'EVENT_NOT_ACCEPTED',
+      `The incident at "${incident.elementId}" happened on a path that has moved on (no token rests there), so it cannot be retried; end the instance instead.`,
+    );
   }
-  const snapshot = restore(process, { ...resumed, variables: { ...state.variables, ...(event.variables ?? {}) } }, options);
+  const snapshot = restore(
+    process,
+    { ...resumed, variables: { ...state.variables, ...(event.variables ?? {}) } },
+    options,
+  );
   // Sent without the variables: they are in the context already, and no element should take them as its result.
   const retried: EngineEvent = { type: 'incident.retried', elementId: target };
   const [next, actions] = pureTransition(process.machine, snapshot, retried);

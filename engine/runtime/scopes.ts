@@ -15,7 +15,9 @@ type Scopes = Record<string, InstanceState>;
 
 function within(effects: Effect[], key: string): Effect[] {
   // A run's completion is not the instance's: the parent hears of it as scope.completed.
-  return effects.filter((e) => e.type !== 'completeInstance').map((e) => ({ ...e, scope: e.scope ? `${key}/${e.scope}` : key }));
+  return effects
+    .filter((e) => e.type !== 'completeInstance')
+    .map((e) => ({ ...e, scope: e.scope ? `${key}/${e.scope}` : key }));
 }
 
 /** Runs of a multi-instance subprocess report back to it; side-path runs just end. */
@@ -26,18 +28,33 @@ function reportsBack(process: CompiledProcess, elementId: string): boolean {
 
 /** Whether a terminate end event directly in this machine's process (not in a subprocess of it) was reached. */
 function terminatedHere(process: CompiledProcess, effects: Effect[]): boolean {
-  return effects.some((e) => e.type === 'audit' && e.scope === undefined && (e.data as { terminated?: unknown } | null)?.terminated === true && process.definition.elements.some((el) => el.id === e.elementId && el.type === 'endEvent' && el.terminate));
+  return effects.some(
+    (e) =>
+      e.type === 'audit' &&
+      e.scope === undefined &&
+      (e.data as { terminated?: unknown } | null)?.terminated === true &&
+      process.definition.elements.some((el) => el.id === e.elementId && el.type === 'endEvent' && el.terminate),
+  );
 }
 
 function machineOf(process: CompiledProcess, key: string): CompiledProcess {
   const elementId = key.slice(0, key.lastIndexOf('#'));
   const machine = process.scopeMachines.get(elementId);
-  if (!machine) throw new EngineError('INVALID_STATE', `Scope "${key}" belongs to no scoped subprocess of "${process.definition.key}".`);
+  if (!machine)
+    throw new EngineError(
+      'INVALID_STATE',
+      `Scope "${key}" belongs to no scoped subprocess of "${process.definition.key}".`,
+    );
   return machine;
 }
 
 /** Carries out a machine step's internal effects and feeds finished runs back to the parent. */
-export function withScopes(process: CompiledProcess, first: StepResult, scopes: Scopes, options: StepOptions): StepResult {
+export function withScopes(
+  process: CompiledProcess,
+  first: StepResult,
+  scopes: Scopes,
+  options: StepOptions,
+): StepResult {
   const current: Scopes = { ...scopes };
   const effects: Effect[] = [];
   const queue: EngineEvent[] = [];
@@ -59,7 +76,13 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
           const child = start(process.scopeMachines.get(effect.elementId)!, run.variables, options);
           effects.push(...within(child.effects, key));
           if (child.state.status === 'completed') {
-            if (reportsBack(process, effect.elementId)) queue.push({ type: 'scope.completed', elementId: effect.elementId, index: run.index, variables: child.state.variables });
+            if (reportsBack(process, effect.elementId))
+              queue.push({
+                type: 'scope.completed',
+                elementId: effect.elementId,
+                index: run.index,
+                variables: child.state.variables,
+              });
           } else {
             current[key] = child.state;
             if (child.state.status === 'incident') childIncident = child.state.incident;
@@ -88,23 +111,40 @@ export function withScopes(process: CompiledProcess, first: StepResult, scopes: 
     if (terminatedHere(process, effects)) {
       const done = effects.findIndex((e) => e.type === 'completeInstance');
       const cancels: Effect[] = Object.keys(current).map((scope) => ({ type: 'cancelScope', scope }));
-      return { state, effects: done === -1 ? [...effects, ...cancels] : [...effects.slice(0, done), ...cancels, ...effects.slice(done)] };
+      return {
+        state,
+        effects:
+          done === -1 ? [...effects, ...cancels] : [...effects.slice(0, done), ...cancels, ...effects.slice(done)],
+      };
     }
     // The main flow ended while side paths still run: complete when the last of them does.
     const held = effects.filter((e) => e.type !== 'completeInstance');
-    return { state: { ...state, status: 'active', active: [], scopes: current, mainEnded: { outcome: state.outcome ?? null } }, effects: held };
+    return {
+      state: { ...state, status: 'active', active: [], scopes: current, mainEnded: { outcome: state.outcome ?? null } },
+      effects: held,
+    };
   }
   const withRuns = open ? { ...state, scopes: current } : state;
-  if (childIncident && withRuns.status === 'active') return { state: { ...withRuns, status: 'incident', incident: childIncident }, effects };
+  if (childIncident && withRuns.status === 'active')
+    return { state: { ...withRuns, status: 'incident', incident: childIncident }, effects };
   return { state: withRuns, effects };
 }
 
 /** An event for one run: "<element>#<index>" (or deeper, "a#1/b#2"). */
-export function sendToScope(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult {
+export function sendToScope(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: EngineEvent,
+  options: StepOptions,
+): StepResult {
   const [head, ...rest] = event.scope!.split('/');
   const child = state.scopes?.[head!];
   if (!child) throw new EngineError('EVENT_NOT_ACCEPTED', `No run "${head}" is active in this instance.`);
-  if (state.status !== 'active') throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`);
+  if (state.status !== 'active')
+    throw new EngineError(
+      'INSTANCE_NOT_ACTIVE',
+      `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`,
+    );
   const { scope: _, ...plain } = event;
   const inner = (rest.length > 0 ? { ...plain, scope: rest.join('/') } : plain) as EngineEvent;
   const r = send(machineOf(process, head!), child, inner, options);
@@ -121,16 +161,35 @@ export function sendToScope(process: CompiledProcess, state: InstanceState, even
   if (state.mainEnded) {
     if (Object.keys(scopes).length > 0) return { state: { ...state, scopes }, effects };
     const { scopes: _s, mainEnded, ...rest } = state;
-    return { state: { ...rest, status: 'completed', active: [], ...(mainEnded.outcome ? { outcome: mainEnded.outcome } : {}) }, effects: [...effects, { type: 'completeInstance', outcome: mainEnded.outcome }] };
+    return {
+      state: { ...rest, status: 'completed', active: [], ...(mainEnded.outcome ? { outcome: mainEnded.outcome } : {}) },
+      effects: [...effects, { type: 'completeInstance', outcome: mainEnded.outcome }],
+    };
   }
-  if (!reportsBack(process, elementId)) return { state: { ...state, scopes: Object.keys(scopes).length > 0 ? scopes : undefined }, effects };
-  const done: EngineEvent = { type: 'scope.completed', elementId, index: Number(head!.slice(hash + 1)), variables: r.state.variables };
-  const parent = withScopes(process, sendMachine(process, { ...state, scopes: undefined }, done, options), scopes, options);
+  if (!reportsBack(process, elementId))
+    return { state: { ...state, scopes: Object.keys(scopes).length > 0 ? scopes : undefined }, effects };
+  const done: EngineEvent = {
+    type: 'scope.completed',
+    elementId,
+    index: Number(head!.slice(hash + 1)),
+    variables: r.state.variables,
+  };
+  const parent = withScopes(
+    process,
+    sendMachine(process, { ...state, scopes: undefined }, done, options),
+    scopes,
+    options,
+  );
   return { state: parent.state, effects: [...effects, ...parent.effects] };
 }
 
 /** A message goes to the instance or the first run waiting for it; a signal to all that wait. */
-export function broadcast(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult {
+export function broadcast(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: EngineEvent,
+  options: StepOptions,
+): StepResult {
   const all = event.type === 'signal.received';
   let current = state;
   const effects: Effect[] = [];
@@ -145,12 +204,17 @@ export function broadcast(process: CompiledProcess, state: InstanceState, event:
       if (!(error instanceof EngineError && error.code === 'EVENT_NOT_ACCEPTED')) throw error;
     }
   };
-  if (!state.mainEnded) attempt(() => withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options));
+  if (!state.mainEnded)
+    attempt(() => withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options));
   for (const key of Object.keys(state.scopes ?? {})) {
     if (accepted && !all) break;
     if (current.status !== 'active' || !current.scopes?.[key]) continue;
     attempt(() => sendToScope(process, current, { ...event, scope: key }, options));
   }
-  if (!accepted) throw new EngineError('EVENT_NOT_ACCEPTED', `Nothing in this instance is waiting for ${all ? 'signal' : 'message'} "${'name' in event ? event.name : ''}".`);
+  if (!accepted)
+    throw new EngineError(
+      'EVENT_NOT_ACCEPTED',
+      `Nothing in this instance is waiting for ${all ? 'signal' : 'message'} "${'name' in event ? event.name : ''}".`,
+    );
   return { state: current, effects };
 }

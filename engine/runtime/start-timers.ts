@@ -32,7 +32,8 @@ export interface StartTimerProblem {
 function timerStarts(definition: ProcessDefinition): { elementId: string; timer: TimerEvent }[] {
   const out: { elementId: string; timer: TimerEvent }[] = [];
   // Process level only: timer starts of event subprocesses are the instance's own timers.
-  for (const e of definition.elements) if (e.type === 'startEvent' && e.event?.kind === 'timer') out.push({ elementId: e.id, timer: e.event });
+  for (const e of definition.elements)
+    if (e.type === 'startEvent' && e.event?.kind === 'timer') out.push({ elementId: e.id, timer: e.event });
   return out;
 }
 
@@ -42,7 +43,11 @@ function timerStarts(definition: ProcessDefinition): { elementId: string; timer:
  * text cannot be read (or whose expression needs instance variables), or whose expression gives
  * a cycle below the start timers' floor (`limits`), is a problem naming it.
  */
-export function startTimers(definition: ProcessDefinition, now: string, options: { limits?: Partial<TimerLimits> } = {}): { timers: StartTimer[]; problems: StartTimerProblem[] } {
+export function startTimers(
+  definition: ProcessDefinition,
+  now: string,
+  options: { limits?: Partial<TimerLimits> } = {},
+): { timers: StartTimer[]; problems: StartTimerProblem[] } {
   const timers: StartTimer[] = [];
   const problems: StartTimerProblem[] = [];
   const check = { use: 'start' as const, limits: timerLimits(options.limits) };
@@ -50,11 +55,17 @@ export function startTimers(definition: ProcessDefinition, now: string, options:
     const due = firstDue(timer, now, {}, check);
     if (!due.ok) {
       const expression = (timer.duration ?? timer.date ?? timer.cycle ?? '').startsWith('=');
-      problems.push({ elementId, message: `Timer start event "${elementId}": ${due.message}${expression ? ' A start timer has no instance variables to read; give a literal date, duration or cycle, or an expression without variables.' : ''}` });
+      problems.push({
+        elementId,
+        message: `Timer start event "${elementId}": ${due.message}${expression ? ' A start timer has no instance variables to read; give a literal date, duration or cycle, or an expression without variables.' : ''}`,
+      });
       continue;
     }
     if (due.repetitionsLeft !== undefined && due.repetitionsLeft !== null && due.repetitionsLeft < 0) {
-      problems.push({ elementId, message: `Timer start event "${elementId}": its cycle repeats zero times, so it would never fire; use R1/… or more, or R/… to repeat without end.` });
+      problems.push({
+        elementId,
+        message: `Timer start event "${elementId}": its cycle repeats zero times, so it would never fire; use R1/… or more, or R/… to repeat without end.`,
+      });
       continue;
     }
     timers.push({ elementId, dueAt: due.dueAt, left: due.repetitionsLeft === undefined ? 0 : due.repetitionsLeft });
@@ -69,7 +80,11 @@ export function startTimers(definition: ProcessDefinition, now: string, options:
  * skipped and counted against a bounded cycle's repetitions, so a late worker fires once, not a
  * burst. A zero interval (stored before intervals were checked) is due at `now` again.
  */
-export function nextStartTimer(definition: ProcessDefinition, fired: StartTimer, options: { now?: string } = {}): StartTimer | null {
+export function nextStartTimer(
+  definition: ProcessDefinition,
+  fired: StartTimer,
+  options: { now?: string } = {},
+): StartTimer | null {
   if (fired.left === 0) return null;
   const start = timerStarts(definition).find((s) => s.elementId === fired.elementId);
   if (!start || start.timer.cycle === undefined) return null;

@@ -14,7 +14,16 @@ import { callDepth, checkVariableDepth, checkVariableSize, exhaustion, lastEntry
 import { actorsAfter, withActors } from './actors';
 import { retryIncident } from './retry';
 import { broadcast, sendToScope, withScopes } from './scopes';
-import { STATE_FORMAT_VERSION, type Effect, type EngineEvent, type Incident, type InstanceState, type StepOptions, type StepResult, type Variables } from './types';
+import {
+  STATE_FORMAT_VERSION,
+  type Effect,
+  type EngineEvent,
+  type Incident,
+  type InstanceState,
+  type StepOptions,
+  type StepResult,
+  type Variables,
+} from './types';
 
 const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
 
@@ -22,10 +31,16 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set(EFFECT_ACTIONS);
  * Starts an instance with the given initial variables (e.g. the start form's data). `initiator`:
  * the user starting it, recorded for four-eyes rules (runtime/actors.ts).
  */
-export function start(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string; initiator?: string } = {}): StepResult {
+export function start(
+  process: CompiledProcess,
+  variables: Variables,
+  options: StepOptions & { startEvent?: string; initiator?: string } = {},
+): StepResult {
   const actors = options.initiator ? { initiator: options.initiator } : undefined;
   checkVariableDepth(variables, 'The start variables');
-  return command(process, options.callDepth ?? callDepth(), null, () => withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options)));
+  return command(process, options.callDepth ?? callDepth(), null, () =>
+    withActors(process, actors, withScopes(process, startMachine(process, variables, options), {}, options)),
+  );
 }
 
 /**
@@ -34,10 +49,17 @@ export function start(process: CompiledProcess, variables: Variables, options: S
  * `incident.retried` tries the element an incident stopped at again (runtime/retry.ts).
  * Events with a `scope` go to that run of a scoped subprocess.
  */
-export function send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+export function send(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: EngineEvent,
+  options: StepOptions = {},
+): StepResult {
   const at = 'elementId' in event ? event.elementId : null;
   if ('variables' in event) checkVariableDepth(event.variables, `The variables of ${event.type}`);
-  return command(process, state.callDepth ?? 0, at, () => withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options)));
+  return command(process, state.callDepth ?? 0, at, () =>
+    withActors(process, actorsAfter(state.actors, event), sendEvent(process, state, event, options)),
+  );
 }
 
 /**
@@ -46,49 +68,108 @@ export function send(process: CompiledProcess, state: InstanceState, event: Engi
  * step is refused whole (VARIABLES_TOO_LARGE, naming `elementId` or the last element passed).
  */
 function command(process: CompiledProcess, depth: number, elementId: string | null, run: () => StepResult): StepResult {
-  return metered(process.limits, depth, run, (result) => checkVariableSize(result.state, lastWriter() ?? elementId ?? lastEntry()));
+  return metered(process.limits, depth, run, (result) =>
+    checkVariableSize(result.state, lastWriter() ?? elementId ?? lastEntry()),
+  );
 }
 
-function sendEvent(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult {
+function sendEvent(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: EngineEvent,
+  options: StepOptions,
+): StepResult {
   // The host retries the instance's incident; the engine finds the run that is stuck.
   if (event.type === 'incident.retried') return retryIncident(process, state, event, options);
   if (event.scope) return sendToScope(process, state, event, options);
   if (state.mainEnded && event.type !== 'message.received' && event.type !== 'signal.received') {
-    throw new EngineError('EVENT_NOT_ACCEPTED', `The main flow of this instance has ended; only its running side paths (${Object.keys(state.scopes ?? {}).join(', ')}) take events, by scope.`);
+    throw new EngineError(
+      'EVENT_NOT_ACCEPTED',
+      `The main flow of this instance has ended; only its running side paths (${Object.keys(state.scopes ?? {}).join(', ')}) take events, by scope.`,
+    );
   }
-  if ((event.type === 'message.received' || event.type === 'signal.received') && state.scopes && Object.keys(state.scopes).length > 0) {
+  if (
+    (event.type === 'message.received' || event.type === 'signal.received') &&
+    state.scopes &&
+    Object.keys(state.scopes).length > 0
+  ) {
     return broadcast(process, state, event, options);
   }
   return withScopes(process, sendMachine(process, state, event, options), state.scopes ?? {}, options);
 }
 
-function startMachine(process: CompiledProcess, variables: Variables, options: StepOptions & { startEvent?: string }): StepResult {
+function startMachine(
+  process: CompiledProcess,
+  variables: Variables,
+  options: StepOptions & { startEvent?: string },
+): StepResult {
   if (options.startEvent !== undefined && process.elements.get(options.startEvent)?.type !== 'startEvent') {
-    throw new EngineError('INVALID_STATE', `"${options.startEvent}" is not a start event of "${process.definition.key}".`);
+    throw new EngineError(
+      'INVALID_STATE',
+      `"${options.startEvent}" is not a start event of "${process.definition.key}".`,
+    );
   }
-  const [snapshot, actions] = pureInitialTransition(process.machine, { variables: structuredClone(variables), now: options.now ?? null, startEvent: options.startEvent ?? null });
+  const [snapshot, actions] = pureInitialTransition(process.machine, {
+    variables: structuredClone(variables),
+    now: options.now ?? null,
+    startEvent: options.startEvent ?? null,
+  });
   return settle(process, snapshot, actions);
 }
 
 /** Events addressed to one waiting element. */
-const ELEMENT_EVENTS = new Set(['task.completed', 'job.completed', 'child.completed', 'error.thrown', 'escalation.thrown']);
+const ELEMENT_EVENTS = new Set([
+  'task.completed',
+  'job.completed',
+  'child.completed',
+  'error.thrown',
+  'escalation.thrown',
+]);
 
 /** One event applied to the instance's own machine (its scoped runs are handled around it). */
-export function sendMachine(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions = {}): StepResult {
+export function sendMachine(
+  process: CompiledProcess,
+  state: InstanceState,
+  event: EngineEvent,
+  options: StepOptions = {},
+): StepResult {
   if (state.status !== 'active') {
-    throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`);
+    throw new EngineError(
+      'INSTANCE_NOT_ACTIVE',
+      `Instance of "${state.definition.key}" is ${state.status}; it accepts no events.`,
+    );
   }
   const snapshot = restore(process, state, options);
   if ('elementId' in event && ELEMENT_EVENTS.has(event.type) && !state.active.includes(event.elementId)) {
-    throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${event.elementId}" is not waiting in this instance (waiting: ${state.active.join(', ') || 'nothing'}).`);
+    throw new EngineError(
+      'ELEMENT_NOT_ACTIVE',
+      `Element "${event.elementId}" is not waiting in this instance (waiting: ${state.active.join(', ') || 'nothing'}).`,
+    );
   }
   const [next, actions] = pureTransition(process.machine, snapshot, structuredClone(event));
   const effectCount = actions.filter((a) => EFFECT_TYPES.has(a.type)).length;
-  if (effectCount === 0 && next.context === snapshot.context && JSON.stringify(next.value) === JSON.stringify(snapshot.value)) {
+  if (
+    effectCount === 0 &&
+    next.context === snapshot.context &&
+    JSON.stringify(next.value) === JSON.stringify(snapshot.value)
+  ) {
     if (event.type === 'error.thrown') {
-      const incident: Incident = { elementId: event.elementId, code: 'UNHANDLED_ERROR', errorCode: event.code, message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.` };
+      const incident: Incident = {
+        elementId: event.elementId,
+        code: 'UNHANDLED_ERROR',
+        errorCode: event.code,
+        message: `Error "${event.code}" thrown at "${event.elementId}" has no boundary event to catch it${event.message ? `: ${event.message}` : ''}.`,
+      };
       const positions = leavesOf(snapshot.value);
-      return { state: { ...state, status: 'incident', incident, ...(positions.length !== state.active.length ? { positions } : {}) }, effects: [{ type: 'raiseIncident', incident }] };
+      return {
+        state: {
+          ...state,
+          status: 'incident',
+          incident,
+          ...(positions.length !== state.active.length ? { positions } : {}),
+        },
+        effects: [{ type: 'raiseIncident', incident }],
+      };
     }
     throw new EngineError('EVENT_NOT_ACCEPTED', `Nothing in this instance is waiting for ${describe(event)}.`);
   }
@@ -112,7 +193,10 @@ function describe(event: EngineEvent): string {
 export function restore(process: CompiledProcess, state: InstanceState, options: StepOptions = {}): AnyMachineSnapshot {
   const { key, version } = process.definition;
   if (state.formatVersion !== STATE_FORMAT_VERSION) {
-    throw new EngineError('INVALID_STATE', `Instance state has format version ${String(state.formatVersion)}; this engine reads version ${STATE_FORMAT_VERSION}.`);
+    throw new EngineError(
+      'INVALID_STATE',
+      `Instance state has format version ${String(state.formatVersion)}; this engine reads version ${STATE_FORMAT_VERSION}.`,
+    );
   }
   if (state.definition.key !== key || state.definition.version !== version) {
     throw new EngineError(
@@ -126,10 +210,22 @@ export function restore(process: CompiledProcess, state: InstanceState, options:
   const positions = state.positions ?? state.active;
   const paths = positions.map((p) => {
     const path = process.paths.get(p);
-    if (!path) throw new EngineError('INVALID_STATE', `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`);
+    if (!path)
+      throw new EngineError(
+        'INVALID_STATE',
+        `Instance state has a token at "${p}", which "${key}" version ${version} does not have.`,
+      );
     return path;
   });
-  const context: MachineContext = { variables: state.variables, outcome: state.outcome ?? null, now: options.now ?? null, timers: state.timers ?? {}, loops: state.loops ?? {}, startEvent: null, runs: state.runs ?? {} };
+  const context: MachineContext = {
+    variables: state.variables,
+    outcome: state.outcome ?? null,
+    now: options.now ?? null,
+    timers: state.timers ?? {},
+    loops: state.loops ?? {},
+    startEvent: null,
+    runs: state.runs ?? {},
+  };
   return process.machine.resolveState({ value: valueOf(paths), context });
 }
 
@@ -155,11 +251,22 @@ function leavesOf(value: StateValue): string[] {
 }
 
 /** The instance state and effects after a machine step: waiting, completed, or stopped by an incident. */
-export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, actions: { type: string; params?: unknown }[]): StepResult {
-  const effects: Effect[] = actions.filter((a) => EFFECT_TYPES.has(a.type)).map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
+export function settle(
+  process: CompiledProcess,
+  snapshot: AnyMachineSnapshot,
+  actions: { type: string; params?: unknown }[],
+): StepResult {
+  const effects: Effect[] = actions
+    .filter((a) => EFFECT_TYPES.has(a.type))
+    .map((a) => ({ type: a.type, ...(a.params as object) }) as Effect);
   const context = snapshot.context as MachineContext;
   const depth = callDepth();
-  const base = { formatVersion: STATE_FORMAT_VERSION, definition: { key: process.definition.key, version: process.definition.version }, variables: context.variables, ...(depth > 0 ? { callDepth: depth } : {}) } as const;
+  const base = {
+    formatVersion: STATE_FORMAT_VERSION,
+    definition: { key: process.definition.key, version: process.definition.version },
+    variables: context.variables,
+    ...(depth > 0 ? { callDepth: depth } : {}),
+  } as const;
   const outcome = context.outcome ? { outcome: context.outcome } : {};
   const timers = {
     ...(Object.keys(context.timers).length > 0 ? { timers: context.timers } : {}),
@@ -192,12 +299,16 @@ export function settle(process: CompiledProcess, snapshot: AnyMachineSnapshot, a
   // A command stopped by its budget: the incident names where its token stopped and the loop it ran in. (A budget spent
   // on work asked of the host while every token reached a wait state stopped nothing: that work is bounded by the definition.)
   const spent = raised || stuck === undefined ? null : exhaustion(elementAt(process, stuck));
-  if (stuck === undefined && !raised && !spent) return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
+  if (stuck === undefined && !raised && !spent)
+    return { state: { ...base, status: 'active', active: waiting, ...extra, ...outcome, ...timers }, effects };
 
   const incident = raised?.incident ?? spent ?? diagnose(process, stuck!, context.variables);
   if (!raised) effects.push({ type: 'raiseIncident', incident });
   const active = waiting.includes(incident.elementId) ? waiting : [...waiting, incident.elementId];
-  return { state: { ...base, status: 'incident', active, positions, incident, ...outcome, ...timers }, effects: spent ? trimAudit(effects) : effects };
+  return {
+    state: { ...base, status: 'incident', active, positions, incident, ...outcome, ...timers },
+    effects: spent ? trimAudit(effects) : effects,
+  };
 }
 
 /** Audit records a runaway step keeps: its first and its last passes (the incident says how many there were). */
@@ -212,7 +323,9 @@ function trimAudit(effects: Effect[]): Effect[] {
 
 /** The element a resting position stands for: `?flow` (deciding an inclusive branch) is its gateway's. */
 function elementAt(process: CompiledProcess, position: string): string {
-  return position.startsWith('?') ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position) : position;
+  return position.startsWith('?')
+    ? (process.definition.flows.find((f) => f.id === position.slice(1))?.source ?? position)
+    : position;
 }
 
 /** Why a token cannot move on from `position` (an element id, or `?flow` of an inclusive split). */
@@ -220,7 +333,12 @@ function diagnose(process: CompiledProcess, position: string, variables: Variabl
   const elementId = elementAt(process, position);
   const element = process.elements.get(elementId);
   if (element?.type === 'endEvent' && element.event?.kind === 'error') {
-    return { elementId, code: 'UNHANDLED_ERROR', errorCode: element.event.code ?? '', message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.` };
+    return {
+      elementId,
+      code: 'UNHANDLED_ERROR',
+      errorCode: element.event.code ?? '',
+      message: `Error "${element.event.code ?? ''}" thrown by end event "${elementId}" has no error boundary event around it to catch it.`,
+    };
   }
   if (element?.type === 'businessRuleTask') {
     const result = decisionResultFor(element, process.decisions, variables);
@@ -233,7 +351,11 @@ function diagnose(process: CompiledProcess, position: string, variables: Variabl
   }
   if (element && !isWaitState(element)) {
     // It could leave, but XState stops an eventless loop whose passes change nothing: a loop that would never end.
-    return { elementId, code: 'BUDGET_EXCEEDED', message: `"${elementId}" sends the token round a loop whose passes change nothing, so it would never end; it was stopped there. Give the loop a way out that its data can reach, or a wait state inside it; then retry the incident.` };
+    return {
+      elementId,
+      code: 'BUDGET_EXCEEDED',
+      message: `"${elementId}" sends the token round a loop whose passes change nothing, so it would never end; it was stopped there. Give the loop a way out that its data can reach, or a wait state inside it; then retry the incident.`,
+    };
   }
   return { elementId, code: 'NO_FLOW_TAKEN', message: `The instance cannot leave "${elementId}".` };
 }

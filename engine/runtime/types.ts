@@ -12,7 +12,14 @@ export interface Incident {
   elementId: string;
   /** With UNHANDLED_ERROR: the business error's code (a parent's call activity may catch it). */
   errorCode?: string;
-  code: 'CONDITION_NOT_BOOLEAN' | 'NO_FLOW_TAKEN' | 'INVALID_TIMER' | 'UNHANDLED_ERROR' | 'DECISION_FAILED' | 'LOOP_FAILED' | 'NO_CANDIDATES'
+  code:
+    | 'CONDITION_NOT_BOOLEAN'
+    | 'NO_FLOW_TAKEN'
+    | 'INVALID_TIMER'
+    | 'UNHANDLED_ERROR'
+    | 'DECISION_FAILED'
+    | 'LOOP_FAILED'
+    | 'NO_CANDIDATES'
     /** The step passed too many elements or evaluated too many expressions (runtime/budget.ts). */
     | 'BUDGET_EXCEEDED'
     /** A call activity would nest child instances deeper than the limit. */
@@ -100,7 +107,14 @@ type EventBody =
   /** The child instance started by call activity `elementId` completed with these variables. */
   | { type: 'child.completed'; elementId: string; variables: Variables }
   /** A business error thrown by a user task's form or a job, caught by an error boundary event. */
-  | { type: 'error.thrown'; elementId: string; code: string; message?: string; variables?: Variables; /** Subprocesses it passes through, innermost first (thrown by an end event). */ scopes?: string[] }
+  | {
+      type: 'error.thrown';
+      elementId: string;
+      code: string;
+      message?: string;
+      variables?: Variables;
+      /** Subprocesses it passes through, innermost first (thrown by an end event). */ scopes?: string[];
+    }
   | { type: 'escalation.thrown'; elementId: string; code: string; variables?: Variables; scopes?: string[] }
   /** `dueAt` is the time the timer was scheduled for (cycles repeat from it, without drift). */
   | { type: 'timer.fired'; timerId: string; dueAt: string }
@@ -166,7 +180,13 @@ type EffectBody =
   | { type: 'scheduleTimer'; timerId: string; elementId: string; dueAt: string }
   | { type: 'cancelTimer'; timerId: string }
   /** The instance now waits for a message or signal at `elementId`; the host routes matching ones to it. */
-  | { type: 'openSubscription'; elementId: string; kind: 'message' | 'signal'; name: string; correlationKey: string | null }
+  | {
+      type: 'openSubscription';
+      elementId: string;
+      kind: 'message' | 'signal';
+      name: string;
+      correlationKey: string | null;
+    }
   | { type: 'closeSubscription'; elementId: string }
   | { type: 'sendMessage'; elementId: string; name: string; payload: Variables }
   /** Internal (handled by the runtime, never returned): start runs of a scoped subprocess. */

@@ -13,7 +13,9 @@ import { simulate } from './simulate';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8'));
-const processes = new Map<string, CompiledProcess>(['charge-order', 'await-payment', 'review-deadline'].map((key) => [key, compile(readJson(`${key}.json`))]));
+const processes = new Map<string, CompiledProcess>(
+  ['charge-order', 'await-payment', 'review-deadline'].map((key) => [key, compile(readJson(`${key}.json`))]),
+);
 
 describe('Camunda Process Test JSON test cases', () => {
   it.each(['charge-order', 'await-payment', 'review-deadline'])('passes the hand-written test cases of %s', (key) => {
@@ -24,7 +26,8 @@ describe('Camunda Process Test JSON test cases', () => {
     // then every one passes
     expect(errors).toEqual([]);
     expect(results.length).toBeGreaterThan(1);
-    for (const result of results) expect(result, result.name).toEqual({ name: result.name, passed: true, failures: [] });
+    for (const result of results)
+      expect(result, result.name).toEqual({ name: result.name, passed: true, failures: [] });
   });
 
   it('fails test cases whose expectations do not hold, saying what was expected and what happened', () => {
@@ -32,16 +35,30 @@ describe('Camunda Process Test JSON test cases', () => {
     expect(errors).toEqual([]);
     const failures = Object.fromEntries(results.map((r) => [r.name, r.passed ? null : r.failures]));
     expect(failures).toEqual({
-      'expects approval before the charge': ['instruction #2 (ASSERT_ELEMENT_INSTANCES): expected ["approve"] to be active in process "charge-order", but "approve": never entered'],
-      'completes a task that is not open': ['instruction #2 (COMPLETE_USER_TASK): no open user task matches { elementId: "approve" } (open tasks: none)'],
-      'completes a job that does not exist': ['instruction #2 (COMPLETE_JOB): no open job matches { jobType: "refund" } (open jobs: charge (type "charge"))'],
-      'expects managers to approve': ['instruction #3 (ASSERT_USER_TASK): user task { elementId: "approve" }: assignee: expected "lan", got null; candidateGroups: expected ["managers"], got ["finance","sales"]'],
-      'expects a receipt nobody gave': ['instruction #3 (ASSERT_VARIABLES): variables of process "charge-order": missing variable "orderId"; receipt: expected "R-1", got "R-2"'],
-      'expects the order to be done already': ['instruction #2 (ASSERT_PROCESS_INSTANCE): process "charge-order": expected it to be completed, but it is active (waiting at charge)'],
+      'expects approval before the charge': [
+        'instruction #2 (ASSERT_ELEMENT_INSTANCES): expected ["approve"] to be active in process "charge-order", but "approve": never entered',
+      ],
+      'completes a task that is not open': [
+        'instruction #2 (COMPLETE_USER_TASK): no open user task matches { elementId: "approve" } (open tasks: none)',
+      ],
+      'completes a job that does not exist': [
+        'instruction #2 (COMPLETE_JOB): no open job matches { jobType: "refund" } (open jobs: charge (type "charge"))',
+      ],
+      'expects managers to approve': [
+        'instruction #3 (ASSERT_USER_TASK): user task { elementId: "approve" }: assignee: expected "lan", got null; candidateGroups: expected ["managers"], got ["finance","sales"]',
+      ],
+      'expects a receipt nobody gave': [
+        'instruction #3 (ASSERT_VARIABLES): variables of process "charge-order": missing variable "orderId"; receipt: expected "R-1", got "R-2"',
+      ],
+      'expects the order to be done already': [
+        'instruction #2 (ASSERT_PROCESS_INSTANCE): process "charge-order": expected it to be completed, but it is active (waiting at charge)',
+      ],
       'expects the wrong order': [
         'instruction #4 (ASSERT_ELEMENT_INSTANCES): expected ["approve", "charge"] to complete in this order in process "charge-order", but "charge" did not complete after the ones before it (completion order: [charge, approve])',
       ],
-      'starts a process nobody gave': ['instruction #1 (CREATE_PROCESS_INSTANCE): no process "refund-order" was given to the test run (known: charge-order, await-payment, review-deadline)'],
+      'starts a process nobody gave': [
+        'instruction #1 (CREATE_PROCESS_INSTANCE): no process "refund-order" was given to the test run (known: charge-order, await-payment, review-deadline)',
+      ],
       'uses what Trellis cannot play': [
         'instruction #1 (MOCK_DMN_DECISION): not supported — decisions are part of the compiled process and cannot be replaced while it runs',
         'instruction #2 (CREATE_PROCESS_INSTANCE): not supported — startInstructions (starting before a chosen element); instances start at their start event',
@@ -57,24 +74,62 @@ describe('Camunda Process Test JSON test cases', () => {
           name: 'fails early',
           instructions: [
             { type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'charge-order' } },
-            { type: 'ASSERT_PROCESS_INSTANCE', processInstanceSelector: { processDefinitionId: 'charge-order' }, state: 'IS_TERMINATED' },
-            { type: 'ASSERT_PROCESS_INSTANCE', processInstanceSelector: { processDefinitionId: 'charge-order' }, state: 'IS_COMPLETED' },
+            {
+              type: 'ASSERT_PROCESS_INSTANCE',
+              processInstanceSelector: { processDefinitionId: 'charge-order' },
+              state: 'IS_TERMINATED',
+            },
+            {
+              type: 'ASSERT_PROCESS_INSTANCE',
+              processInstanceSelector: { processDefinitionId: 'charge-order' },
+              state: 'IS_COMPLETED',
+            },
           ],
         },
-        { name: 'starts with nothing', instructions: [{ type: 'ASSERT_PROCESS_INSTANCE', processInstanceSelector: { processDefinitionId: 'charge-order' }, state: 'IS_CREATED' }] },
+        {
+          name: 'starts with nothing',
+          instructions: [
+            {
+              type: 'ASSERT_PROCESS_INSTANCE',
+              processInstanceSelector: { processDefinitionId: 'charge-order' },
+              state: 'IS_CREATED',
+            },
+          ],
+        },
       ],
     };
     const { results } = runCamundaTestCaseFile(file, processes);
-    expect(results[0]?.failures).toEqual(['instruction #2 (ASSERT_PROCESS_INSTANCE): process "charge-order": expected it to be terminated, but it is active (waiting at charge)']);
-    expect(results[1]?.failures).toEqual(['instruction #1 (ASSERT_PROCESS_INSTANCE): no instance of process "charge-order" was created (instances: none)']);
+    expect(results[0]?.failures).toEqual([
+      'instruction #2 (ASSERT_PROCESS_INSTANCE): process "charge-order": expected it to be terminated, but it is active (waiting at charge)',
+    ]);
+    expect(results[1]?.failures).toEqual([
+      'instruction #1 (ASSERT_PROCESS_INSTANCE): no instance of process "charge-order" was created (instances: none)',
+    ]);
   });
 
   it('counts element instances exactly with ASSERT_ELEMENT_INSTANCE amount', () => {
-    const assertion = (amount: number) => ({ type: 'ASSERT_ELEMENT_INSTANCE', processInstanceSelector: { processDefinitionId: 'charge-order' }, elementSelector: { elementId: 'charge' }, state: 'IS_ACTIVE', amount });
+    const assertion = (amount: number) => ({
+      type: 'ASSERT_ELEMENT_INSTANCE',
+      processInstanceSelector: { processDefinitionId: 'charge-order' },
+      elementSelector: { elementId: 'charge' },
+      state: 'IS_ACTIVE',
+      amount,
+    });
     const file = {
-      testCases: [{ name: 'one charge', instructions: [{ type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'charge-order' } }, assertion(1), assertion(2)] }],
+      testCases: [
+        {
+          name: 'one charge',
+          instructions: [
+            { type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'charge-order' } },
+            assertion(1),
+            assertion(2),
+          ],
+        },
+      ],
     };
-    expect(runCamundaTestCaseFile(file, processes).results[0]?.failures).toEqual(['instruction #3 (ASSERT_ELEMENT_INSTANCE): expected 2 active instances of "charge" in process "charge-order", found 1 (1 active)']);
+    expect(runCamundaTestCaseFile(file, processes).results[0]?.failures).toEqual([
+      'instruction #3 (ASSERT_ELEMENT_INSTANCE): expected 2 active instances of "charge" in process "charge-order", found 1 (1 active)',
+    ]);
   });
 
   it('completes the jobs of a multi-instance service task by its element id, one run at a time', () => {
@@ -85,7 +140,17 @@ describe('Camunda Process Test JSON test cases', () => {
       name: 'Send payslips',
       elements: [
         { id: 'start', type: 'startEvent' },
-        { id: 'send', type: 'serviceTask', taskType: 'send-payslip', multiInstance: { collection: 'employees', elementVariable: 'employee', outputCollection: 'receipts', outputElement: 'receipt' } },
+        {
+          id: 'send',
+          type: 'serviceTask',
+          taskType: 'send-payslip',
+          multiInstance: {
+            collection: 'employees',
+            elementVariable: 'employee',
+            outputCollection: 'receipts',
+            outputElement: 'receipt',
+          },
+        },
         { id: 'end', type: 'endEvent' },
       ],
       flows: [
@@ -99,8 +164,17 @@ describe('Camunda Process Test JSON test cases', () => {
         {
           name: 'two payslips',
           instructions: [
-            { type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: selector, variables: { employees: ['Lan', 'Hùng'] } },
-            { type: 'ASSERT_ELEMENT_INSTANCE', processInstanceSelector: selector, elementSelector: { elementId: 'send' }, state: 'IS_ACTIVE' },
+            {
+              type: 'CREATE_PROCESS_INSTANCE',
+              processDefinitionSelector: selector,
+              variables: { employees: ['Lan', 'Hùng'] },
+            },
+            {
+              type: 'ASSERT_ELEMENT_INSTANCE',
+              processInstanceSelector: selector,
+              elementSelector: { elementId: 'send' },
+              state: 'IS_ACTIVE',
+            },
             { type: 'COMPLETE_JOB', jobSelector: { elementId: 'send' }, variables: { receipt: 'R-1' } },
             { type: 'COMPLETE_JOB', jobSelector: { jobType: 'send-payslip' }, variables: { receipt: 'R-2' } },
             { type: 'ASSERT_PROCESS_INSTANCE', processInstanceSelector: selector, state: 'IS_COMPLETED' },
@@ -109,7 +183,11 @@ describe('Camunda Process Test JSON test cases', () => {
         },
       ],
     };
-    expect(runCamundaTestCaseFile(file, new Map([['payslips', looped]])).results[0]).toEqual({ name: 'two payslips', passed: true, failures: [] });
+    expect(runCamundaTestCaseFile(file, new Map([['payslips', looped]])).results[0]).toEqual({
+      name: 'two payslips',
+      passed: true,
+      failures: [],
+    });
   });
 
   it('turns a refused step into a failure, never an exception', () => {
@@ -118,14 +196,22 @@ describe('Camunda Process Test JSON test cases', () => {
         {
           name: 'time that is not a time',
           instructions: [
-            { type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'await-payment' }, variables: { orderId: 'A-1' } },
+            {
+              type: 'CREATE_PROCESS_INSTANCE',
+              processDefinitionSelector: { processDefinitionId: 'await-payment' },
+              variables: { orderId: 'A-1' },
+            },
             { type: 'INCREASE_TIME', duration: 'two days' },
           ],
         },
         {
           name: 'a message nobody waits for cannot be correlated',
           instructions: [
-            { type: 'CREATE_PROCESS_INSTANCE', processDefinitionSelector: { processDefinitionId: 'await-payment' }, variables: { orderId: 'A-1' } },
+            {
+              type: 'CREATE_PROCESS_INSTANCE',
+              processDefinitionSelector: { processDefinitionId: 'await-payment' },
+              variables: { orderId: 'A-1' },
+            },
             { type: 'CORRELATE_MESSAGE', name: 'payment-received', correlationKey: 'B-2' },
           ],
         },
@@ -167,11 +253,31 @@ describe('reading a test-case file', () => {
     const parsed = parseCamundaTestCases({
       $schema: 'https://camunda.com/json-schema/cpt-test-cases/8.9/schema.json',
       processId: 'charge-order',
-      testCases: [{ name: 't', instructions: [{ type: 'RESOLVE_INCIDENT', incidentSelector: { elementId: 'x' } }], metadata: { coveredFlowNodes: [] } }],
+      testCases: [
+        {
+          name: 't',
+          instructions: [{ type: 'RESOLVE_INCIDENT', incidentSelector: { elementId: 'x' } }],
+          metadata: { coveredFlowNodes: [] },
+        },
+      ],
     });
     expect(parsed).toEqual({
       ok: true,
-      file: { processId: 'charge-order', testCases: [{ name: 't', instructions: [{ supported: false, type: 'RESOLVE_INCIDENT', reason: 'Trellis incidents are business outcomes with no retry' }] }] },
+      file: {
+        processId: 'charge-order',
+        testCases: [
+          {
+            name: 't',
+            instructions: [
+              {
+                supported: false,
+                type: 'RESOLVE_INCIDENT',
+                reason: 'Trellis incidents are business outcomes with no retry',
+              },
+            ],
+          },
+        ],
+      },
     });
   });
 });
@@ -179,7 +285,9 @@ describe('reading a test-case file', () => {
 describe('the Camunda 7 invoice example, as imported', () => {
   const dir = path.join(fixtures, 'camunda7-invoice');
   const invoiceProcesses = new Map<string, CompiledProcess>();
-  const testFile = JSON.parse(readFileSync(path.join(dir, 'invoice.test.json'), 'utf8')) as { testCases: { name: string; instructions: Record<string, unknown>[] }[] };
+  const testFile = JSON.parse(readFileSync(path.join(dir, 'invoice.test.json'), 'utf8')) as {
+    testCases: { name: string; instructions: Record<string, unknown>[] }[];
+  };
 
   beforeAll(async () => {
     const decisions = await importDmn(readFileSync(path.join(dir, 'invoiceBusinessDecisions.dmn'), 'utf8'));
@@ -208,7 +316,9 @@ describe('the Camunda 7 invoice example, as imported', () => {
     const assertion = changed.testCases[0]!.instructions.find((i) => i.type === 'ASSERT_USER_TASK')!;
     assertion.candidateGroups = ['management'];
     const [happy] = runCamundaTestCaseFile(changed, invoiceProcesses).results;
-    expect(happy?.failures).toEqual(['instruction #3 (ASSERT_USER_TASK): user task { elementId: "approveInvoice" }: candidateGroups: expected ["management"], got ["accounting","sales"]']);
+    expect(happy?.failures).toEqual([
+      'instruction #3 (ASSERT_USER_TASK): user task { elementId: "approveInvoice" }: candidateGroups: expected ["management"], got ["accounting","sales"]',
+    ]);
   });
 
   it('fails the rejection path when the called process is missing', () => {
@@ -238,37 +348,57 @@ describe('the Camunda 8 expense review (user and business rule tasks with io map
 
   it('passes its Camunda Process Test cases, every path as Camunda runs them', () => {
     // when
-    const { errors, results } = runCamundaTestCaseFile(JSON.parse(read('expense-review.test.json')), catalog(definition));
+    const { errors, results } = runCamundaTestCaseFile(
+      JSON.parse(read('expense-review.test.json')),
+      catalog(definition),
+    );
     // then
     expect(errors).toEqual([]);
     expect(results.map((r) => r.name)).toHaveLength(4);
-    for (const result of results) expect(result, result.name).toEqual({ name: result.name, passed: true, failures: [] });
+    for (const result of results)
+      expect(result, result.name).toEqual({ name: result.name, passed: true, failures: [] });
   });
 
-  it.each(['auto-approved', 'manager-approves', 'director-rejects'])('runs %s.scenario.json, leaving only the mapped outputs in the process', (name) => {
-    // given
-    const scenario = scenarioSchema.parse(JSON.parse(read(`${name}.scenario.json`)));
-    // when
-    const result = simulate(compile(definition, { decisions }), scenario);
-    // then the path is Camunda's, and the tasks' inputs, submission and decision result stayed theirs
-    expect(result.failures).toEqual([]);
-    expect(result.status).toBe('completed');
-    for (const local of ['amount', 'category', 'employee', 'levelResult', 'reviewOutcome']) expect(result.variables).not.toHaveProperty(local);
-  });
+  it.each(['auto-approved', 'manager-approves', 'director-rejects'])(
+    'runs %s.scenario.json, leaving only the mapped outputs in the process',
+    (name) => {
+      // given
+      const scenario = scenarioSchema.parse(JSON.parse(read(`${name}.scenario.json`)));
+      // when
+      const result = simulate(compile(definition, { decisions }), scenario);
+      // then the path is Camunda's, and the tasks' inputs, submission and decision result stayed theirs
+      expect(result.failures).toEqual([]);
+      expect(result.status).toBe('completed');
+      for (const local of ['amount', 'category', 'employee', 'levelResult', 'reviewOutcome'])
+        expect(result.variables).not.toHaveProperty(local);
+    },
+  );
 
   it("gives the review task its inputs, evaluated as it is entered, and not the process's", () => {
     // given
     const host = new SimulatedHost({ library: catalog(definition) });
     // when
-    host.start(catalog(definition).get('expense-review')!, { expense: { employee: 'Lan', amount: 450, category: 'equipment' } });
+    host.start(catalog(definition).get('expense-review')!, {
+      expense: { employee: 'Lan', amount: 450, category: 'equipment' },
+    });
     // then
-    expect(host.tasks()).toEqual([expect.objectContaining({ elementId: 'ReviewExpense', inputs: { employee: 'Lan', amount: 450 }, candidateGroups: ['managers'], priority: 75 })]);
+    expect(host.tasks()).toEqual([
+      expect.objectContaining({
+        elementId: 'ReviewExpense',
+        inputs: { employee: 'Lan', amount: 450 },
+        candidateGroups: ['managers'],
+        priority: 75,
+      }),
+    ]);
   });
 
   it('fails the approval path once the output mapping is removed: the gateway then always takes its default flow', () => {
     // given the review task without its outputs (what an import that drops them runs)
     const dropped = structuredClone(definition);
-    const review = dropped.elements.find((e) => e.id === 'ReviewExpense') as Extract<ProcessDefinition['elements'][number], { type: 'userTask' }>;
+    const review = dropped.elements.find((e) => e.id === 'ReviewExpense') as Extract<
+      ProcessDefinition['elements'][number],
+      { type: 'userTask' }
+    >;
     delete review.outputs;
     // when
     const { results } = runCamundaTestCaseFile(JSON.parse(read('expense-review.test.json')), catalog(dropped));

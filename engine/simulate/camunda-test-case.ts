@@ -12,10 +12,27 @@ import type { CompiledProcess } from '../compile/compile';
 import type { LocalizedText } from '../model/definition';
 import { toKey } from '../model/keys';
 import { parseDuration, parseInstant } from '../time/iso8601';
-import { parseCamundaTestCases, type CamundaTestCase, type CamundaTestCaseFile, type Instruction } from './camunda-test-case-schema';
-import { SimulatedHost, elementIndex, type ElementInstance, type InstanceView, type JobRecord, type UserTaskRecord } from './host';
+import {
+  parseCamundaTestCases,
+  type CamundaTestCase,
+  type CamundaTestCaseFile,
+  type Instruction,
+} from './camunda-test-case-schema';
+import {
+  SimulatedHost,
+  elementIndex,
+  type ElementInstance,
+  type InstanceView,
+  type JobRecord,
+  type UserTaskRecord,
+} from './host';
 
-export { parseCamundaTestCases, type CamundaTestCase, type CamundaTestCaseFile, type CamundaTestCaseParse } from './camunda-test-case-schema';
+export {
+  parseCamundaTestCases,
+  type CamundaTestCase,
+  type CamundaTestCaseFile,
+  type CamundaTestCaseParse,
+} from './camunda-test-case-schema';
 
 export interface CamundaTestCaseResult {
   name: string;
@@ -44,22 +61,36 @@ const DEFAULT_MESSAGE_TTL_MS = 60 * 60 * 1000;
 const DEFAULT_TASK_PRIORITY = 50;
 
 /** Parses a file and runs every test case; a malformed file runs nothing and says why. */
-export function runCamundaTestCaseFile(json: unknown, processes: ProcessCatalog, options: CamundaTestCaseOptions = {}): { errors: string[]; results: CamundaTestCaseResult[] } {
+export function runCamundaTestCaseFile(
+  json: unknown,
+  processes: ProcessCatalog,
+  options: CamundaTestCaseOptions = {},
+): { errors: string[]; results: CamundaTestCaseResult[] } {
   const parsed = parseCamundaTestCases(json);
   if (!parsed.ok) return { errors: parsed.errors, results: [] };
   return { errors: [], results: runCamundaTestCases(parsed.file, processes, options) };
 }
 
-export function runCamundaTestCases(file: CamundaTestCaseFile, processes: ProcessCatalog, options: CamundaTestCaseOptions = {}): CamundaTestCaseResult[] {
+export function runCamundaTestCases(
+  file: CamundaTestCaseFile,
+  processes: ProcessCatalog,
+  options: CamundaTestCaseOptions = {},
+): CamundaTestCaseResult[] {
   return file.testCases.map((testCase) => runCamundaTestCase(testCase, processes, options));
 }
 
-export function runCamundaTestCase(testCase: CamundaTestCase, processes: ProcessCatalog, options: CamundaTestCaseOptions = {}): CamundaTestCaseResult {
+export function runCamundaTestCase(
+  testCase: CamundaTestCase,
+  processes: ProcessCatalog,
+  options: CamundaTestCaseOptions = {},
+): CamundaTestCaseResult {
   const { name } = testCase;
   // Refuse up front, all at once: a run cut short by a step we cannot play proves nothing.
   const refused = testCase.instructions.flatMap((p, i) => {
     const reason = p.supported ? unsupportedUse(p.instruction) : p.reason;
-    return reason ? [`instruction #${i + 1} (${p.supported ? p.instruction.type : p.type}): not supported — ${reason}`] : [];
+    return reason
+      ? [`instruction #${i + 1} (${p.supported ? p.instruction.type : p.type}): not supported — ${reason}`]
+      : [];
   });
   if (refused.length > 0) return { name, passed: false, failures: refused };
 
@@ -72,7 +103,8 @@ export function runCamundaTestCase(testCase: CamundaTestCase, processes: Process
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
     }
-    if (problem !== null) return { name, passed: false, failures: [`instruction #${i + 1} (${p.instruction.type}): ${problem}`] };
+    if (problem !== null)
+      return { name, passed: false, failures: [`instruction #${i + 1} (${p.instruction.type}): ${problem}`] };
   }
   return { name, passed: true, failures: [] };
 }
@@ -81,14 +113,20 @@ export function runCamundaTestCase(testCase: CamundaTestCase, processes: Process
 function unsupportedUse(instruction: Instruction): string | null {
   switch (instruction.type) {
     case 'CREATE_PROCESS_INSTANCE':
-      return instruction.startInstructions?.length ? 'startInstructions (starting before a chosen element); instances start at their start event' : null;
+      return instruction.startInstructions?.length
+        ? 'startInstructions (starting before a chosen element); instances start at their start event'
+        : null;
     case 'COMPLETE_USER_TASK':
     case 'COMPLETE_JOB':
     case 'MOCK_JOB_WORKER_COMPLETE_JOB':
-      return instruction.useExampleData ? 'useExampleData (the BPMN example data is not imported); give the variables' : null;
+      return instruction.useExampleData
+        ? 'useExampleData (the BPMN example data is not imported); give the variables'
+        : null;
     case 'UPDATE_VARIABLES':
     case 'ASSERT_VARIABLES':
-      return instruction.elementSelector ? 'elementSelector (local variables); Trellis keeps process variables only' : null;
+      return instruction.elementSelector
+        ? 'elementSelector (local variables); Trellis keeps process variables only'
+        : null;
     case 'ASSERT_USER_TASK':
       return instruction.followUpDate !== undefined ? 'followUpDate; Trellis user tasks have no follow-up date' : null;
     default:
@@ -126,12 +164,17 @@ class TestCaseRun {
           const missing = this.notLoaded.length > 0 ? `; not loaded: ${this.notLoaded.join(', ')}, see why above` : '';
           return `no process "${id}" was given to the test run (known: ${[...this.processes.keys()].join(', ') || 'none'}${missing})`;
         }
-        host.start(process, instruction.variables ?? {}, { terminateAfter: (instruction.runtimeInstructions ?? []).map((r) => r.afterElementId) });
+        host.start(process, instruction.variables ?? {}, {
+          terminateAfter: (instruction.runtimeInstructions ?? []).map((r) => r.afterElementId),
+        });
         return null;
       }
       case 'COMPLETE_USER_TASK': {
-        const task = host.tasks().find((t) => t.state === 'created' && this.taskMatches(t, instruction.userTaskSelector));
-        if (!task) return `no open user task matches ${describe(instruction.userTaskSelector)} (open tasks: ${this.openTasks()})`;
+        const task = host
+          .tasks()
+          .find((t) => t.state === 'created' && this.taskMatches(t, instruction.userTaskSelector));
+        if (!task)
+          return `no open user task matches ${describe(instruction.userTaskSelector)} (open tasks: ${this.openTasks()})`;
         host.completeTask(task, instruction.variables ?? {});
         return null;
       }
@@ -147,20 +190,40 @@ class TestCaseRun {
         host.mockWorker(instruction.jobType, { result: instruction.variables ?? {} });
         return null;
       case 'MOCK_JOB_WORKER_THROW_BPMN_ERROR':
-        host.mockWorker(instruction.jobType, { error: instruction.errorCode, ...(instruction.errorMessage ? { message: instruction.errorMessage } : {}), ...(instruction.variables ? { variables: instruction.variables } : {}) });
+        host.mockWorker(instruction.jobType, {
+          error: instruction.errorCode,
+          ...(instruction.errorMessage ? { message: instruction.errorMessage } : {}),
+          ...(instruction.variables ? { variables: instruction.variables } : {}),
+        });
         return null;
       case 'MOCK_CHILD_PROCESS':
         host.mockChild(this.keyFor(instruction.processDefinitionId), instruction.variables ?? {});
         return null;
       case 'PUBLISH_MESSAGE':
         // Published, not correlated: nobody waiting is fine; it waits for its time to live.
-        host.publish({ type: 'message.received', name: instruction.name, correlationKey: instruction.correlationKey ?? null, variables: instruction.variables }, { keepFor: instruction.timeToLive ?? DEFAULT_MESSAGE_TTL_MS });
+        host.publish(
+          {
+            type: 'message.received',
+            name: instruction.name,
+            correlationKey: instruction.correlationKey ?? null,
+            variables: instruction.variables,
+          },
+          { keepFor: instruction.timeToLive ?? DEFAULT_MESSAGE_TTL_MS },
+        );
         return null;
       case 'CORRELATE_MESSAGE':
-        host.publish({ type: 'message.received', name: instruction.name, correlationKey: instruction.correlationKey ?? null, variables: instruction.variables });
+        host.publish({
+          type: 'message.received',
+          name: instruction.name,
+          correlationKey: instruction.correlationKey ?? null,
+          variables: instruction.variables,
+        });
         return null;
       case 'BROADCAST_SIGNAL':
-        host.publish({ type: 'signal.received', name: instruction.signalName, variables: instruction.variables }, { keepFor: 0 });
+        host.publish(
+          { type: 'signal.received', name: instruction.signalName, variables: instruction.variables },
+          { keepFor: 0 },
+        );
         return null;
       case 'INCREASE_TIME': {
         const duration = parseDuration(instruction.duration);
@@ -184,7 +247,9 @@ class TestCaseRun {
         const target = this.elementsOf(instance, instruction.elementSelector);
         const expected = instruction.amount ?? 1;
         const state = ELEMENT_STATES[instruction.state];
-        const found = this.history(instance).filter((r) => target.ids.includes(r.elementId) && r.state === state).length;
+        const found = this.history(instance).filter(
+          (r) => target.ids.includes(r.elementId) && r.state === state,
+        ).length;
         if (found === expected) return null;
         return `expected ${expected} ${state} instance${expected === 1 ? '' : 's'} of ${target.label} in ${this.describeInstance(instance)}, found ${found} (${this.summary(instance, target.ids)})`;
       }
@@ -197,22 +262,36 @@ class TestCaseRun {
         const actual = instance.state?.variables ?? {};
         const problems: string[] = [];
         const missing = (instruction.variableNames ?? []).filter((n) => !Object.hasOwn(actual, n));
-        if (missing.length > 0) problems.push(`missing variable${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}`);
+        if (missing.length > 0)
+          problems.push(`missing variable${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')}`);
         for (const [name, value] of Object.entries(instruction.variables ?? {})) {
-          if (!Object.hasOwn(actual, name)) problems.push(`${name}: expected ${JSON.stringify(value)}, but it is not set`);
-          else if (!deepEqual(actual[name], value)) problems.push(`${name}: expected ${JSON.stringify(value)}, got ${JSON.stringify(actual[name])}`);
+          if (!Object.hasOwn(actual, name))
+            problems.push(`${name}: expected ${JSON.stringify(value)}, but it is not set`);
+          else if (!deepEqual(actual[name], value))
+            problems.push(`${name}: expected ${JSON.stringify(value)}, got ${JSON.stringify(actual[name])}`);
         }
         return problems.length === 0 ? null : `variables of ${this.describeInstance(instance)}: ${problems.join('; ')}`;
       }
       case 'ASSERT_PROCESS_INSTANCE_MESSAGE_SUBSCRIPTION': {
         const instance = this.instanceOf(instruction.processInstanceSelector);
         const { messageName, correlationKey } = instruction.messageSelector;
-        const subs = host.subscriptions().filter((s) => s.instanceId === instance.id && s.kind === 'message' && s.name === messageName && (correlationKey === undefined || s.correlationKey === correlationKey));
+        const subs = host
+          .subscriptions()
+          .filter(
+            (s) =>
+              s.instanceId === instance.id &&
+              s.kind === 'message' &&
+              s.name === messageName &&
+              (correlationKey === undefined || s.correlationKey === correlationKey),
+          );
         const label = `message "${messageName}"${correlationKey === undefined ? '' : ` with correlation key "${correlationKey}"`}`;
         const waiting = subs.some((s) => s.state === 'waiting');
-        if (instruction.state === 'IS_WAITING' && !waiting) return `expected ${this.describeInstance(instance)} to wait for ${label}, but it does not (${subs.length === 0 ? 'it never did' : `its subscriptions: ${subs.map((s) => s.state).join(', ')}`})`;
-        if (instruction.state === 'IS_NOT_WAITING' && waiting) return `expected ${this.describeInstance(instance)} not to wait for ${label}, but it does`;
-        if (instruction.state === 'IS_CORRELATED' && !subs.some((s) => s.state === 'correlated')) return `expected ${label} to have been correlated to ${this.describeInstance(instance)}, but it was not (${subs.length === 0 ? 'it never waited for it' : `its subscriptions: ${subs.map((s) => s.state).join(', ')}`})`;
+        if (instruction.state === 'IS_WAITING' && !waiting)
+          return `expected ${this.describeInstance(instance)} to wait for ${label}, but it does not (${subs.length === 0 ? 'it never did' : `its subscriptions: ${subs.map((s) => s.state).join(', ')}`})`;
+        if (instruction.state === 'IS_NOT_WAITING' && waiting)
+          return `expected ${this.describeInstance(instance)} not to wait for ${label}, but it does`;
+        if (instruction.state === 'IS_CORRELATED' && !subs.some((s) => s.state === 'correlated'))
+          return `expected ${label} to have been correlated to ${this.describeInstance(instance)}, but it was not (${subs.length === 0 ? 'it never waited for it' : `its subscriptions: ${subs.map((s) => s.state).join(', ')}`})`;
         return null;
       }
     }
@@ -230,23 +309,33 @@ class TestCaseRun {
     };
     if (instruction.state && !ok[instruction.state]) {
       const waiting = this.host.waiting(instance.id);
-      problems.push(`expected it to be ${instruction.state.slice(3).toLowerCase()}, but it is ${actual}${waiting.length > 0 ? ` (waiting at ${waiting.join(', ')})` : ''}`);
+      problems.push(
+        `expected it to be ${instruction.state.slice(3).toLowerCase()}, but it is ${actual}${waiting.length > 0 ? ` (waiting at ${waiting.join(', ')})` : ''}`,
+      );
     }
     const incident = instance.status === 'incident';
     if (instruction.hasActiveIncidents !== undefined && instruction.hasActiveIncidents !== incident) {
-      problems.push(instruction.hasActiveIncidents ? 'expected an active incident, but it has none' : `expected no active incident, but it has one: ${instance.state?.incident?.message ?? ''}`);
+      problems.push(
+        instruction.hasActiveIncidents
+          ? 'expected an active incident, but it has none'
+          : `expected no active incident, but it has one: ${instance.state?.incident?.message ?? ''}`,
+      );
     }
     return problems.length === 0 ? null : `${this.describeInstance(instance)}: ${problems.join('; ')}`;
   }
 
-  private assertElementInstances(instruction: Extract<Instruction, { type: 'ASSERT_ELEMENT_INSTANCES' }>): string | null {
+  private assertElementInstances(
+    instruction: Extract<Instruction, { type: 'ASSERT_ELEMENT_INSTANCES' }>,
+  ): string | null {
     const instance = this.instanceOf(instruction.processInstanceSelector);
     const history = this.history(instance);
     const targets = instruction.elementSelectors.map((s) => this.elementsOf(instance, s));
-    const runs = (ids: string[], state?: ElementInstance['state']) => history.filter((r) => ids.includes(r.elementId) && (state === undefined || r.state === state));
+    const runs = (ids: string[], state?: ElementInstance['state']) =>
+      history.filter((r) => ids.includes(r.elementId) && (state === undefined || r.state === state));
     const where = `in ${this.describeInstance(instance)}`;
     const failing = (test: (ids: string[]) => boolean) => targets.filter((t) => !test(t.ids));
-    const explain = (list: typeof targets) => list.map((t) => `${t.label}: ${this.summary(instance, t.ids)}`).join('; ');
+    const explain = (list: typeof targets) =>
+      list.map((t) => `${t.label}: ${this.summary(instance, t.ids)}`).join('; ');
     switch (instruction.state) {
       case 'IS_ACTIVE':
       case 'IS_COMPLETED':
@@ -261,7 +350,9 @@ class TestCaseRun {
       }
       case 'IS_NOT_ACTIVATED': {
         const bad = failing((ids) => runs(ids).length === 0);
-        return bad.length === 0 ? null : `expected ${labels(targets)} never to have been entered ${where}, but ${explain(bad)}`;
+        return bad.length === 0
+          ? null
+          : `expected ${labels(targets)} never to have been entered ${where}, but ${explain(bad)}`;
       }
       case 'IS_ACTIVE_EXACTLY': {
         const active = [...new Set(history.filter((r) => r.state === 'active').map((r) => r.elementId))].sort();
@@ -273,12 +364,16 @@ class TestCaseRun {
       }
       case 'IS_COMPLETED_IN_ORDER': {
         const all = targets.flatMap((t) => t.ids);
-        const order = history.filter((r) => r.state === 'completed' && all.includes(r.elementId)).sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map((r) => r.elementId);
+        const order = history
+          .filter((r) => r.state === 'completed' && all.includes(r.elementId))
+          .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0))
+          .map((r) => r.elementId);
         // Each target in turn, at or after where the one before completed (repeats are ignored).
         let at = 0;
         for (const t of targets) {
           const found = order.findIndex((id, i) => i >= at && t.ids.includes(id));
-          if (found < 0) return `expected ${labels(targets)} to complete in this order ${where}, but ${t.label} did not complete${at > 0 ? ` after the ones before it` : ''} (completion order: [${order.join(', ')}])`;
+          if (found < 0)
+            return `expected ${labels(targets)} to complete in this order ${where}, but ${t.label} did not complete${at > 0 ? ` after the ones before it` : ''} (completion order: [${order.join(', ')}])`;
           at = found + 1;
         }
         return null;
@@ -290,26 +385,53 @@ class TestCaseRun {
     const matching = this.host.tasks().filter((t) => this.taskMatches(t, instruction.userTaskSelector));
     // The open one if there is one, else the last created (a task completed and created again).
     const task = matching.find((t) => t.state === 'created') ?? matching[matching.length - 1];
-    if (!task) return `no user task matches ${describe(instruction.userTaskSelector)} (tasks so far: ${this.host.tasks().map((t) => `${t.elementId} (${t.state})`).join(', ') || 'none'})`;
+    if (!task)
+      return `no user task matches ${describe(instruction.userTaskSelector)} (tasks so far: ${
+        this.host
+          .tasks()
+          .map((t) => `${t.elementId} (${t.state})`)
+          .join(', ') || 'none'
+      })`;
     const problems: string[] = [];
     const expect = (field: string, expected: unknown, actual: unknown, same: boolean) => {
       if (!same) problems.push(`${field}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
     };
-    if (instruction.state !== undefined) expect('state', instruction.state, TASK_STATES[task.state], TASK_STATES[task.state] === instruction.state);
-    if (instruction.assignee !== undefined) expect('assignee', instruction.assignee, task.assignee, task.assignee === instruction.assignee);
+    if (instruction.state !== undefined)
+      expect('state', instruction.state, TASK_STATES[task.state], TASK_STATES[task.state] === instruction.state);
+    if (instruction.assignee !== undefined)
+      expect('assignee', instruction.assignee, task.assignee, task.assignee === instruction.assignee);
     // Camunda's hasCandidateGroups: the task has (at least) all of them.
-    if (instruction.candidateGroups !== undefined) expect('candidateGroups', instruction.candidateGroups, task.candidateGroups, instruction.candidateGroups.every((g) => task.candidateGroups.includes(g)));
-    if (instruction.priority !== undefined) expect('priority', instruction.priority, task.priority ?? DEFAULT_TASK_PRIORITY, (task.priority ?? DEFAULT_TASK_PRIORITY) === instruction.priority);
-    if (instruction.elementId !== undefined) expect('elementId', instruction.elementId, task.elementId, task.elementId === instruction.elementId);
-    if (instruction.name !== undefined) expect('name', instruction.name, task.name, nameIs(task.name, instruction.name));
-    if (instruction.dueDate !== undefined) expect('dueDate', instruction.dueDate, task.dueDate, sameInstant(task.dueDate, instruction.dueDate));
+    if (instruction.candidateGroups !== undefined)
+      expect(
+        'candidateGroups',
+        instruction.candidateGroups,
+        task.candidateGroups,
+        instruction.candidateGroups.every((g) => task.candidateGroups.includes(g)),
+      );
+    if (instruction.priority !== undefined)
+      expect(
+        'priority',
+        instruction.priority,
+        task.priority ?? DEFAULT_TASK_PRIORITY,
+        (task.priority ?? DEFAULT_TASK_PRIORITY) === instruction.priority,
+      );
+    if (instruction.elementId !== undefined)
+      expect('elementId', instruction.elementId, task.elementId, task.elementId === instruction.elementId);
+    if (instruction.name !== undefined)
+      expect('name', instruction.name, task.name, nameIs(task.name, instruction.name));
+    if (instruction.dueDate !== undefined)
+      expect('dueDate', instruction.dueDate, task.dueDate, sameInstant(task.dueDate, instruction.dueDate));
     return problems.length === 0 ? null : `user task ${describe(instruction.userTaskSelector)}: ${problems.join('; ')}`;
   }
 
   // ---- selectors -------------------------------------------------------------------------------
 
   private processFor(id: string): CompiledProcess | undefined {
-    return this.processes.get(id) ?? this.processes.get(toKey(id)) ?? [...this.processes.values()].find((p) => p.definition.key === toKey(id));
+    return (
+      this.processes.get(id) ??
+      this.processes.get(toKey(id)) ??
+      [...this.processes.values()].find((p) => p.definition.key === toKey(id))
+    );
   }
 
   private keyFor(id: string): string {
@@ -322,7 +444,9 @@ class TestCaseRun {
     const instance = this.host.instances().find((i) => i.process.definition.key === key);
     if (!instance) {
       const started = this.host.instances().map((i) => i.process.definition.key);
-      throw new Error(`no instance of process "${selector.processDefinitionId}" was created (instances: ${[...new Set(started)].join(', ') || 'none'})`);
+      throw new Error(
+        `no instance of process "${selector.processDefinitionId}" was created (instances: ${[...new Set(started)].join(', ') || 'none'})`,
+      );
     }
     return instance;
   }
@@ -330,7 +454,9 @@ class TestCaseRun {
   private elementsOf(instance: InstanceView, selector: ElementSelector): { label: string; ids: string[] } {
     if (selector.elementId !== undefined) return { label: `"${selector.elementId}"`, ids: [selector.elementId] };
     const name = selector.elementName ?? '';
-    const ids = [...elementIndex(instance.process).elements.values()].filter((e) => nameIs(e.name ?? null, name)).map((e) => e.id);
+    const ids = [...elementIndex(instance.process).elements.values()]
+      .filter((e) => nameIs(e.name ?? null, name))
+      .map((e) => e.id);
     if (ids.length === 0) throw new Error(`no element named "${name}" in process "${instance.process.definition.key}"`);
     return { label: `"${name}"`, ids };
   }
@@ -338,15 +464,28 @@ class TestCaseRun {
   private taskMatches(task: UserTaskRecord, selector: UserTaskSelector): boolean {
     if (selector.elementId !== undefined && task.elementId !== selector.elementId) return false;
     if (selector.taskName !== undefined && !nameIs(task.name, selector.taskName)) return false;
-    if (selector.processDefinitionId !== undefined && this.host.instance(task.instanceId)?.process.definition.key !== this.keyFor(selector.processDefinitionId)) return false;
+    if (
+      selector.processDefinitionId !== undefined &&
+      this.host.instance(task.instanceId)?.process.definition.key !== this.keyFor(selector.processDefinitionId)
+    )
+      return false;
     return true;
   }
 
   private jobMatches(job: JobRecord, selector: JobSelector): boolean {
     if (selector.jobType !== undefined && job.taskType !== selector.jobType) return false;
     // A looped service task's jobs run at `<id>__item` (engine/compile's expansion).
-    if (selector.elementId !== undefined && job.elementId !== selector.elementId && job.elementId !== `${selector.elementId}__item`) return false;
-    if (selector.processDefinitionId !== undefined && this.host.instance(job.instanceId)?.process.definition.key !== this.keyFor(selector.processDefinitionId)) return false;
+    if (
+      selector.elementId !== undefined &&
+      job.elementId !== selector.elementId &&
+      job.elementId !== `${selector.elementId}__item`
+    )
+      return false;
+    if (
+      selector.processDefinitionId !== undefined &&
+      this.host.instance(job.instanceId)?.process.definition.key !== this.keyFor(selector.processDefinitionId)
+    )
+      return false;
     return true;
   }
 
@@ -370,23 +509,42 @@ class TestCaseRun {
   }
 
   private openTasks(): string {
-    return this.host.tasks().filter((t) => t.state === 'created').map((t) => `${t.elementId} in "${this.host.instance(t.instanceId)?.process.definition.key ?? '?'}"`).join(', ') || 'none';
+    return (
+      this.host
+        .tasks()
+        .filter((t) => t.state === 'created')
+        .map((t) => `${t.elementId} in "${this.host.instance(t.instanceId)?.process.definition.key ?? '?'}"`)
+        .join(', ') || 'none'
+    );
   }
 
   private openJobs(): string {
-    return this.host.jobs().filter((j) => j.state === 'created').map((j) => `${j.elementId} (type "${j.taskType}")`).join(', ') || 'none';
+    return (
+      this.host
+        .jobs()
+        .filter((j) => j.state === 'created')
+        .map((j) => `${j.elementId} (type "${j.taskType}")`)
+        .join(', ') || 'none'
+    );
   }
 }
 
 const ELEMENT_STATES = { IS_ACTIVE: 'active', IS_COMPLETED: 'completed', IS_TERMINATED: 'terminated' } as const;
-const TASK_STATES: Record<UserTaskRecord['state'], string> = { created: 'IS_CREATED', completed: 'IS_COMPLETED', canceled: 'IS_CANCELED' };
+const TASK_STATES: Record<UserTaskRecord['state'], string> = {
+  created: 'IS_CREATED',
+  completed: 'IS_COMPLETED',
+  canceled: 'IS_CANCELED',
+};
 
 function labels(targets: { label: string }[]): string {
   return `[${targets.map((t) => t.label).join(', ')}]`;
 }
 
 function describe(selector: Record<string, string | undefined>): string {
-  return `{ ${Object.entries(selector).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: "${v}"`).join(', ')} }`;
+  return `{ ${Object.entries(selector)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: "${v}"`)
+    .join(', ')} }`;
 }
 
 function nameIs(name: LocalizedText | null, text: string): boolean {
@@ -409,5 +567,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

@@ -12,21 +12,44 @@ describe('element-instance history', () => {
     // given onboarding waits at "review" inside the "checkDocuments" subprocess
     const host = new SimulatedHost();
     const { id } = host.start(compile(onboarding), { employee: 'An' });
-    expect(states(host.elementInstances(id))).toEqual(['start:completed', 'subStart:completed', 'review:active', 'checkDocuments:active']);
+    expect(states(host.elementInstances(id))).toEqual([
+      'start:completed',
+      'subStart:completed',
+      'review:active',
+      'checkDocuments:active',
+    ]);
     // when its 3-day timer fires
     host.advance(parseDuration('P3D')!);
     // then the subprocess and the task in it were terminated, the boundary completed, and the task cancelled
-    expect(states(host.elementInstances(id))).toEqual(['start:completed', 'subStart:completed', 'review:terminated', 'checkDocuments:terminated', 'tooSlow:completed', 'escalateToManager:active']);
-    expect(host.tasks().map((t) => `${t.elementId}:${t.state}`)).toEqual(['review:canceled', 'escalateToManager:created']);
+    expect(states(host.elementInstances(id))).toEqual([
+      'start:completed',
+      'subStart:completed',
+      'review:terminated',
+      'checkDocuments:terminated',
+      'tooSlow:completed',
+      'escalateToManager:active',
+    ]);
+    expect(host.tasks().map((t) => `${t.elementId}:${t.state}`)).toEqual([
+      'review:canceled',
+      'escalateToManager:created',
+    ]);
   });
 
   it('shows a multi-instance task as one element instance (its body), its runs as tasks', () => {
     const host = new SimulatedHost();
     const { id } = host.start(compile(twoOfThree), { approverGroups: ['accounting', 'compliance', 'risk'] });
     expect(states(host.elementInstances(id))).toEqual(['start:completed', 'approve:active']);
-    expect(host.tasks().map((t) => `${t.loopIndex}:${t.candidateGroups.join()}:${t.state}`)).toEqual(['0:accounting:created', '1:compliance:created', '2:risk:created']);
+    expect(host.tasks().map((t) => `${t.loopIndex}:${t.candidateGroups.join()}:${t.state}`)).toEqual([
+      '0:accounting:created',
+      '1:compliance:created',
+      '2:risk:created',
+    ]);
     // two approvals meet the completion condition; the third run is cancelled
-    for (const index of [2, 0]) host.completeTask(host.tasks().find((t) => t.loopIndex === index)!, { decision: 'approve' });
+    for (const index of [2, 0])
+      host.completeTask(
+        host.tasks().find((t) => t.loopIndex === index)!,
+        { decision: 'approve' },
+      );
     expect(states(host.elementInstances(id))).toEqual(['start:completed', 'approve:completed', 'end:completed']);
     expect(host.instance(id)?.status).toBe('completed');
     expect(host.tasks().map((t) => `${t.loopIndex}:${t.state}`)).toEqual(['0:completed', '1:canceled', '2:completed']);
@@ -75,7 +98,12 @@ describe('element-instance history', () => {
     host.advance(parseDuration('P1D')!);
     expect(host.instances().map((i) => i.status)).toEqual(['completed', 'terminated']);
     expect(states(host.elementInstances(2))).toEqual(['start:completed', 'work:terminated']);
-    expect(states(host.elementInstances(1))).toEqual(['start:completed', 'call:terminated', 'late:completed', 'gaveUp:completed']);
+    expect(states(host.elementInstances(1))).toEqual([
+      'start:completed',
+      'call:terminated',
+      'late:completed',
+      'gaveUp:completed',
+    ]);
     expect(host.tasks().map((t) => t.state)).toEqual(['canceled']);
   });
 });

@@ -110,7 +110,8 @@ interface BufferedMessage {
 }
 
 const childKey = (elementId: string, scope?: string) => `${scope ?? ''}|${elementId}`;
-const inScope = (scope: string | undefined, cancelled: string) => scope !== undefined && (scope === cancelled || scope.startsWith(`${cancelled}/`));
+const inScope = (scope: string | undefined, cancelled: string) =>
+  scope !== undefined && (scope === cancelled || scope.startsWith(`${cancelled}/`));
 
 export class SimulatedHost {
   private now: Date;
@@ -123,7 +124,10 @@ export class SimulatedHost {
   private readonly mockedChildren = new Map<string, Variables>();
   private readonly unmockedJobs: 'complete' | 'wait';
   private readonly all: Instance[] = [];
-  private readonly timers = new Map<string, { instance: Instance; scope?: string; timerId: string; elementId: string; dueAt: string }>();
+  private readonly timers = new Map<
+    string,
+    { instance: Instance; scope?: string; timerId: string; elementId: string; dueAt: string }
+  >();
   private readonly queue: { instance: Instance; event: EngineEvent }[] = [];
   private readonly buffered: BufferedMessage[] = [];
   private subscriptionOpened = false;
@@ -214,33 +218,44 @@ export class SimulatedHost {
     if (!target || !found) {
       // Let the engine refuse it, naming what waits.
       target = this.all[0];
-      if (!target?.state) throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${elementId}" is not waiting: no instance was started.`);
+      if (!target?.state)
+        throw new EngineError('ELEMENT_NOT_ACTIVE', `Element "${elementId}" is not waiting: no instance was started.`);
     }
     if (found?.scope) event = { ...event, scope: found.scope };
     // A run of a multi-instance task not named: the first one still open.
     const loop = found?.state.loops?.[elementId];
-    if (event.type === 'task.completed' && event.loopIndex === undefined && loop) event = { ...event, loopIndex: Math.min(...loop.active) };
+    if (event.type === 'task.completed' && event.loopIndex === undefined && loop)
+      event = { ...event, loopIndex: Math.min(...loop.active) };
     this.queue.push({ instance: target, event });
     this.drain();
   }
 
   completeTask(task: UserTaskRecord, variables: Variables): void {
-    if (task.state !== 'created') throw new EngineError('ELEMENT_NOT_ACTIVE', `The task at "${task.elementId}" is ${task.state}.`);
+    if (task.state !== 'created')
+      throw new EngineError('ELEMENT_NOT_ACTIVE', `The task at "${task.elementId}" is ${task.state}.`);
     const scope = task.scope ? { scope: task.scope } : {};
     const loop = task.loopIndex === undefined ? {} : { loopIndex: task.loopIndex };
-    this.queue.push({ instance: this.running(task.instanceId), event: { type: 'task.completed', elementId: task.elementId, variables, ...loop, ...scope } });
+    this.queue.push({
+      instance: this.running(task.instanceId),
+      event: { type: 'task.completed', elementId: task.elementId, variables, ...loop, ...scope },
+    });
     this.drain();
   }
 
   completeJob(job: JobRecord, variables: Variables): void {
-    if (job.state !== 'created') throw new EngineError('ELEMENT_NOT_ACTIVE', `The job at "${job.elementId}" is ${job.state}.`);
+    if (job.state !== 'created')
+      throw new EngineError('ELEMENT_NOT_ACTIVE', `The job at "${job.elementId}" is ${job.state}.`);
     this.queue.push({ instance: this.running(job.instanceId), event: this.jobEvent(job, { result: variables }) });
     this.drain();
   }
 
   throwJobError(job: JobRecord, code: string, message?: string, variables?: Variables): void {
-    if (job.state !== 'created') throw new EngineError('ELEMENT_NOT_ACTIVE', `The job at "${job.elementId}" is ${job.state}.`);
-    this.queue.push({ instance: this.running(job.instanceId), event: this.jobEvent(job, { error: code, message, variables }) });
+    if (job.state !== 'created')
+      throw new EngineError('ELEMENT_NOT_ACTIVE', `The job at "${job.elementId}" is ${job.state}.`);
+    this.queue.push({
+      instance: this.running(job.instanceId),
+      event: this.jobEvent(job, { error: code, message, variables }),
+    });
     this.drain();
   }
 
@@ -261,7 +276,11 @@ export class SimulatedHost {
   /** Sets process variables, as an operator or API may between steps. */
   updateVariables(instanceId: number, variables: Variables): void {
     const instance = this.byId(instanceId);
-    if (!instance.state || instance.state.status === 'completed') throw new EngineError('INSTANCE_NOT_ACTIVE', `Instance ${instanceId} of "${instance.process.definition.key}" has ended; its variables cannot change.`);
+    if (!instance.state || instance.state.status === 'completed')
+      throw new EngineError(
+        'INSTANCE_NOT_ACTIVE',
+        `Instance ${instanceId} of "${instance.process.definition.key}" has ended; its variables cannot change.`,
+      );
     instance.state = { ...instance.state, variables: { ...instance.state.variables, ...structuredClone(variables) } };
   }
 
@@ -271,11 +290,17 @@ export class SimulatedHost {
    * waits that many ms for a subscription to open, as Zeebe's message time-to-live does, and a
    * signal is lost. Returns whether something took it now.
    */
-  publish(event: Extract<EngineEvent, { type: 'message.received' | 'signal.received' }>, options: { keepFor?: number } = {}): boolean {
+  publish(
+    event: Extract<EngineEvent, { type: 'message.received' | 'signal.received' }>,
+    options: { keepFor?: number } = {},
+  ): boolean {
     const delivered = this.deliver(event);
     if (delivered) this.drain();
     else if (options.keepFor === undefined) {
-      throw new EngineError('EVENT_NOT_ACCEPTED', `No instance is waiting for ${event.type === 'signal.received' ? 'signal' : 'message'} "${event.name}".`);
+      throw new EngineError(
+        'EVENT_NOT_ACCEPTED',
+        `No instance is waiting for ${event.type === 'signal.received' ? 'signal' : 'message'} "${event.name}".`,
+      );
     } else if (event.type === 'message.received' && options.keepFor > 0) {
       this.buffered.push({ event, expiresAt: new Date(this.now.getTime() + options.keepFor).toISOString() });
     }
@@ -290,12 +315,22 @@ export class SimulatedHost {
   /** Sets the clock: forward fires the timers due; backward just moves it (nothing fires). */
   advanceTo(until: Date): void {
     for (let guard = 0; guard < MAX_TIMER_FIRINGS; guard++) {
-      const next = [...this.timers.entries()].sort((a, b) => a[1].dueAt.localeCompare(b[1].dueAt) || a[0].localeCompare(b[0]))[0];
+      const next = [...this.timers.entries()].sort(
+        (a, b) => a[1].dueAt.localeCompare(b[1].dueAt) || a[0].localeCompare(b[0]),
+      )[0];
       if (!next || next[1].dueAt > until.toISOString()) break;
       const [key, timer] = next;
       this.timers.delete(key);
       if (new Date(timer.dueAt) > this.now) this.now = new Date(timer.dueAt);
-      this.queue.push({ instance: timer.instance, event: { type: 'timer.fired', timerId: timer.timerId, dueAt: timer.dueAt, ...(timer.scope ? { scope: timer.scope } : {}) } });
+      this.queue.push({
+        instance: timer.instance,
+        event: {
+          type: 'timer.fired',
+          timerId: timer.timerId,
+          dueAt: timer.dueAt,
+          ...(timer.scope ? { scope: timer.scope } : {}),
+        },
+      });
       this.drain();
     }
     this.now = until;
@@ -324,19 +359,41 @@ export class SimulatedHost {
   private running(id: number): Instance {
     const instance = this.byId(id);
     const status = this.view(instance).status;
-    if (status !== 'active') throw new EngineError('INSTANCE_NOT_ACTIVE', `The instance of "${instance.process.definition.key}" is ${status}${instance.state?.incident ? ` (${instance.state.incident.message})` : ''}; it takes no events.`);
+    if (status !== 'active')
+      throw new EngineError(
+        'INSTANCE_NOT_ACTIVE',
+        `The instance of "${instance.process.definition.key}" is ${status}${instance.state?.incident ? ` (${instance.state.incident.message})` : ''}; it takes no events.`,
+      );
     return instance;
   }
 
   private create(process: CompiledProcess, parent: Instance['parent'], depth: number): Instance {
-    const instance: Instance = { id: this.nextId++, process, state: null, parent, children: new Map(), depth, terminated: false, terminateAfter: new Set(), history: [] };
+    const instance: Instance = {
+      id: this.nextId++,
+      process,
+      state: null,
+      parent,
+      children: new Map(),
+      depth,
+      terminated: false,
+      terminateAfter: new Set(),
+      history: [],
+    };
     this.all.push(instance);
     return instance;
   }
 
   private jobEvent(job: JobRecord, outcome: JobOutcome): EngineEvent {
     const scope = job.scope ? { scope: job.scope } : {};
-    if ('error' in outcome) return { type: 'error.thrown', elementId: job.elementId, code: outcome.error, ...(outcome.message ? { message: outcome.message } : {}), ...(outcome.variables ? { variables: outcome.variables } : {}), ...scope };
+    if ('error' in outcome)
+      return {
+        type: 'error.thrown',
+        elementId: job.elementId,
+        code: outcome.error,
+        ...(outcome.message ? { message: outcome.message } : {}),
+        ...(outcome.variables ? { variables: outcome.variables } : {}),
+        ...scope,
+      };
     return { type: 'job.completed', elementId: job.elementId, variables: outcome.result, ...scope };
   }
 
@@ -394,19 +451,42 @@ export class SimulatedHost {
   /** The task or job an accepted event finished. */
   private consumed(instance: Instance, event: EngineEvent): void {
     if (event.type === 'task.completed') {
-      const task = this.taskRecords.find((t) => t.instanceId === instance.id && t.state === 'created' && t.scope === event.scope && t.elementId === event.elementId && (event.loopIndex === undefined || t.loopIndex === event.loopIndex));
+      const task = this.taskRecords.find(
+        (t) =>
+          t.instanceId === instance.id &&
+          t.state === 'created' &&
+          t.scope === event.scope &&
+          t.elementId === event.elementId &&
+          (event.loopIndex === undefined || t.loopIndex === event.loopIndex),
+      );
       if (task) task.state = 'completed';
     } else if (event.type === 'job.completed' || event.type === 'error.thrown') {
-      const job = this.jobRecords.find((j) => j.instanceId === instance.id && j.state === 'created' && j.scope === event.scope && j.elementId === event.elementId);
+      const job = this.jobRecords.find(
+        (j) =>
+          j.instanceId === instance.id &&
+          j.state === 'created' &&
+          j.scope === event.scope &&
+          j.elementId === event.elementId,
+      );
       if (job) job.state = event.type === 'job.completed' ? 'completed' : 'errorThrown';
     }
   }
 
   /** The subscription a delivered message or signal met. */
-  private correlated(instance: Instance, event: Extract<EngineEvent, { type: 'message.received' | 'signal.received' }>): void {
+  private correlated(
+    instance: Instance,
+    event: Extract<EngineEvent, { type: 'message.received' | 'signal.received' }>,
+  ): void {
     const kind = event.type === 'message.received' ? 'message' : 'signal';
     const key = event.type === 'message.received' ? (event.correlationKey ?? null) : null;
-    const sub = this.subscriptionRecords.find((s) => s.instanceId === instance.id && s.state === 'waiting' && s.kind === kind && s.name === event.name && (s.correlationKey === null || key === null || s.correlationKey === key));
+    const sub = this.subscriptionRecords.find(
+      (s) =>
+        s.instanceId === instance.id &&
+        s.state === 'waiting' &&
+        s.kind === kind &&
+        s.name === event.name &&
+        (s.correlationKey === null || key === null || s.correlationKey === key),
+    );
     if (sub) sub.state = 'correlated';
   }
 
@@ -441,21 +521,49 @@ export class SimulatedHost {
           break;
         case 'cancelTask':
           for (const t of this.taskRecords) {
-            if (t.instanceId === instance.id && t.state === 'created' && t.scope === effect.scope && t.elementId === effect.elementId && (effect.loopIndex === undefined || t.loopIndex === effect.loopIndex)) t.state = 'canceled';
+            if (
+              t.instanceId === instance.id &&
+              t.state === 'created' &&
+              t.scope === effect.scope &&
+              t.elementId === effect.elementId &&
+              (effect.loopIndex === undefined || t.loopIndex === effect.loopIndex)
+            )
+              t.state = 'canceled';
           }
           break;
         case 'scheduleTimer':
-          this.timers.set(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`, { instance, ...scope, timerId: effect.timerId, elementId: effect.elementId, dueAt: effect.dueAt });
+          this.timers.set(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`, {
+            instance,
+            ...scope,
+            timerId: effect.timerId,
+            elementId: effect.elementId,
+            dueAt: effect.dueAt,
+          });
           break;
         case 'cancelTimer':
           this.timers.delete(`${instance.id}:${effect.scope ?? ''}:${effect.timerId}`);
           break;
         case 'openSubscription':
-          this.subscriptionRecords.push({ instanceId: instance.id, ...scope, elementId: effect.elementId, kind: effect.kind, name: effect.name, correlationKey: effect.correlationKey, state: 'waiting' });
+          this.subscriptionRecords.push({
+            instanceId: instance.id,
+            ...scope,
+            elementId: effect.elementId,
+            kind: effect.kind,
+            name: effect.name,
+            correlationKey: effect.correlationKey,
+            state: 'waiting',
+          });
           if (effect.kind === 'message') this.subscriptionOpened = true;
           break;
         case 'closeSubscription':
-          for (const s of this.subscriptionRecords) if (s.instanceId === instance.id && s.state === 'waiting' && s.scope === effect.scope && s.elementId === effect.elementId) s.state = 'closed';
+          for (const s of this.subscriptionRecords)
+            if (
+              s.instanceId === instance.id &&
+              s.state === 'waiting' &&
+              s.scope === effect.scope &&
+              s.elementId === effect.elementId
+            )
+              s.state = 'closed';
           break;
         case 'cancelScope':
           if (effect.scope !== undefined) this.dropScope(instance, effect.scope);
@@ -467,7 +575,14 @@ export class SimulatedHost {
           this.startJob(instance, effect);
           break;
         case 'cancelJob':
-          for (const j of this.jobRecords) if (j.instanceId === instance.id && j.state === 'created' && j.scope === effect.scope && j.elementId === effect.elementId) j.state = 'canceled';
+          for (const j of this.jobRecords)
+            if (
+              j.instanceId === instance.id &&
+              j.state === 'created' &&
+              j.scope === effect.scope &&
+              j.elementId === effect.elementId
+            )
+              j.state = 'canceled';
           break;
         case 'startChildInstance':
           this.startChild(instance, effect.elementId, effect.processKey, effect.variables, effect.scope);
@@ -486,20 +601,38 @@ export class SimulatedHost {
   }
 
   private startJob(instance: Instance, effect: Extract<Effect, { type: 'startJob' }>): void {
-    const job: JobRecord = { instanceId: instance.id, ...(effect.scope ? { scope: effect.scope } : {}), elementId: effect.elementId, taskType: effect.taskType, variables: effect.variables, state: 'created' };
+    const job: JobRecord = {
+      instanceId: instance.id,
+      ...(effect.scope ? { scope: effect.scope } : {}),
+      elementId: effect.elementId,
+      taskType: effect.taskType,
+      variables: effect.variables,
+      state: 'created',
+    };
     this.jobRecords.push(job);
-    const outcome = this.services[effect.elementId] ?? this.services[effect.taskType] ?? this.workers.get(effect.taskType) ?? (this.unmockedJobs === 'complete' ? { result: {} } : undefined);
+    const outcome =
+      this.services[effect.elementId] ??
+      this.services[effect.taskType] ??
+      this.workers.get(effect.taskType) ??
+      (this.unmockedJobs === 'complete' ? { result: {} } : undefined);
     if (outcome) this.queue.push({ instance, event: this.jobEvent(job, outcome) });
   }
 
   private startChild(parent: Instance, elementId: string, key: string, variables: Variables, scope?: string): void {
     const mocked = this.mockedChildren.get(key);
     if (mocked) {
-      this.queue.push({ instance: parent, event: { type: 'child.completed', elementId, variables: structuredClone(mocked), ...(scope ? { scope } : {}) } });
+      this.queue.push({
+        instance: parent,
+        event: { type: 'child.completed', elementId, variables: structuredClone(mocked), ...(scope ? { scope } : {}) },
+      });
       return;
     }
     const process = this.library.get(key);
-    if (!process) throw new EngineError('INVALID_DEFINITION', `Call activity "${elementId}" calls process "${key}", which was not found (put its definition beside this one, or name it with --with).`);
+    if (!process)
+      throw new EngineError(
+        'INVALID_DEFINITION',
+        `Call activity "${elementId}" calls process "${key}", which was not found (put its definition beside this one, or name it with --with).`,
+      );
     // The engine stops a chain deeper than its limit with an incident at the call activity (runtime/budget.ts).
     const child = this.create(process, { instance: parent, elementId, ...(scope ? { scope } : {}) }, parent.depth + 1);
     parent.children.set(childKey(elementId, scope), child);
@@ -529,14 +662,19 @@ export class SimulatedHost {
     for (const [key, timer] of [...this.timers]) if (timer.instance === instance) this.timers.delete(key);
     for (const t of this.taskRecords) if (t.instanceId === instance.id && t.state === 'created') t.state = 'canceled';
     for (const j of this.jobRecords) if (j.instanceId === instance.id && j.state === 'created') j.state = 'canceled';
-    for (const s of this.subscriptionRecords) if (s.instanceId === instance.id && s.state === 'waiting') s.state = 'closed';
+    for (const s of this.subscriptionRecords)
+      if (s.instanceId === instance.id && s.state === 'waiting') s.state = 'closed';
   }
 
   private dropScope(instance: Instance, scope: string): void {
-    for (const [key, timer] of [...this.timers]) if (timer.instance === instance && inScope(timer.scope, scope)) this.timers.delete(key);
-    for (const t of this.taskRecords) if (t.instanceId === instance.id && t.state === 'created' && inScope(t.scope, scope)) t.state = 'canceled';
-    for (const j of this.jobRecords) if (j.instanceId === instance.id && j.state === 'created' && inScope(j.scope, scope)) j.state = 'canceled';
-    for (const s of this.subscriptionRecords) if (s.instanceId === instance.id && s.state === 'waiting' && inScope(s.scope, scope)) s.state = 'closed';
+    for (const [key, timer] of [...this.timers])
+      if (timer.instance === instance && inScope(timer.scope, scope)) this.timers.delete(key);
+    for (const t of this.taskRecords)
+      if (t.instanceId === instance.id && t.state === 'created' && inScope(t.scope, scope)) t.state = 'canceled';
+    for (const j of this.jobRecords)
+      if (j.instanceId === instance.id && j.state === 'created' && inScope(j.scope, scope)) j.state = 'canceled';
+    for (const s of this.subscriptionRecords)
+      if (s.instanceId === instance.id && s.state === 'waiting' && inScope(s.scope, scope)) s.state = 'closed';
     for (const [key, child] of [...instance.children]) {
       if (!inScope(child.parent?.scope, scope)) continue;
       instance.children.delete(key);
@@ -553,10 +691,20 @@ export class SimulatedHost {
     const scope = link.scope ? { scope: link.scope } : {};
     if (state.status === 'completed') {
       link.instance.children.delete(key);
-      this.queue.push({ instance: link.instance, event: { type: 'child.completed', elementId: link.elementId, variables: state.variables, ...scope } });
-    } else if (state.status === 'incident' && state.incident?.code === 'UNHANDLED_ERROR' && state.incident.errorCode !== undefined) {
+      this.queue.push({
+        instance: link.instance,
+        event: { type: 'child.completed', elementId: link.elementId, variables: state.variables, ...scope },
+      });
+    } else if (
+      state.status === 'incident' &&
+      state.incident?.code === 'UNHANDLED_ERROR' &&
+      state.incident.errorCode !== undefined
+    ) {
       link.instance.children.delete(key);
-      this.queue.push({ instance: link.instance, event: { type: 'error.thrown', elementId: link.elementId, code: state.incident.errorCode, ...scope } });
+      this.queue.push({
+        instance: link.instance,
+        event: { type: 'error.thrown', elementId: link.elementId, code: state.incident.errorCode, ...scope },
+      });
     }
   }
 
@@ -576,11 +724,13 @@ export class SimulatedHost {
   private reconcile(instance: Instance): void {
     const now = activeElements(instance.process, instance.terminated ? null : instance.state);
     const open = new Map<string, ElementInstance[]>();
-    for (const r of instance.history) if (r.state === 'active') open.set(r.elementId, [...(open.get(r.elementId) ?? []), r]);
+    for (const r of instance.history)
+      if (r.state === 'active') open.set(r.elementId, [...(open.get(r.elementId) ?? []), r]);
     for (const id of new Set([...now.keys(), ...open.keys()])) {
       const want = now.get(id) ?? 0;
       const have = open.get(id) ?? [];
-      for (let n = have.length; n < want; n++) instance.history.push({ instanceId: instance.id, elementId: id, state: 'active' });
+      for (let n = have.length; n < want; n++)
+        instance.history.push({ instanceId: instance.id, elementId: id, state: 'active' });
       for (const r of have.slice(want).reverse()) {
         r.state = 'terminated';
         r.endedAt = this.sequence++;
@@ -590,8 +740,13 @@ export class SimulatedHost {
 }
 
 /** Where `elementId` waits in a state or, depth first, in its scoped runs. */
-function findWaiting(state: InstanceState, elementId: string, scope: string | null): { scope: string | null; state: InstanceState } | null {
-  if (state.active.includes(elementId) && !Object.keys(state.scopes ?? {}).some((k) => k.startsWith(`${elementId}#`))) return { scope, state };
+function findWaiting(
+  state: InstanceState,
+  elementId: string,
+  scope: string | null,
+): { scope: string | null; state: InstanceState } | null {
+  if (state.active.includes(elementId) && !Object.keys(state.scopes ?? {}).some((k) => k.startsWith(`${elementId}#`)))
+    return { scope, state };
   for (const [key, run] of Object.entries(state.scopes ?? {})) {
     const found = findWaiting(run, elementId, scope ? `${scope}/${key}` : key);
     if (found) return found;
@@ -601,7 +756,10 @@ function findWaiting(state: InstanceState, elementId: string, scope: string | nu
 
 /** What waits in the scoped runs of a state (and in theirs). */
 function runsWaiting(state: InstanceState | null): string[] {
-  return Object.values(state?.scopes ?? {}).flatMap((run) => [...run.active.filter((id) => !Object.keys(run.scopes ?? {}).some((k) => k.startsWith(`${id}#`))), ...runsWaiting(run)]);
+  return Object.values(state?.scopes ?? {}).flatMap((run) => [
+    ...run.active.filter((id) => !Object.keys(run.scopes ?? {}).some((k) => k.startsWith(`${id}#`))),
+    ...runsWaiting(run),
+  ]);
 }
 
 /** Every element of a definition, nested ones included, with the subprocess each sits in. */

@@ -15,7 +15,13 @@ const review: ProcessDefinitionInput = {
     { id: 'start', type: 'startEvent' },
     { id: 'draft', type: 'userTask', formKey: 'f', candidateGroups: ['hr'] },
     { id: 'check', type: 'userTask', formKey: 'f', candidateGroups: ['hr'] },
-    { id: 'remind', type: 'boundaryEvent', attachedTo: 'check', cancelActivity: false, event: { kind: 'timer', cycle: 'R2/P1D' } },
+    {
+      id: 'remind',
+      type: 'boundaryEvent',
+      attachedTo: 'check',
+      cancelActivity: false,
+      event: { kind: 'timer', cycle: 'R2/P1D' },
+    },
     { id: 'mail', type: 'serviceTask', set: { reminded: 'true' } },
     { id: 'reminded', type: 'endEvent' },
     { id: 'late', type: 'boundaryEvent', attachedTo: 'check', event: { kind: 'timer', duration: 'P5D' } },
@@ -57,14 +63,25 @@ describe('the paths through a process, and which runs cover them', () => {
   it('a run covers the path it completed — an escalated one too — and a reminder on the way does not hide it', () => {
     const process = compile(review);
     const straight = run([{ complete: 'draft' }, { complete: 'check', variables: { verdict: 'ok' } }]);
-    const reminded = run([{ complete: 'draft' }, { advance: 'P1D' }, { advance: 'P1D' }, { complete: 'check', variables: { verdict: 'ok' } }]);
+    const reminded = run([
+      { complete: 'draft' },
+      { advance: 'P1D' },
+      { advance: 'P1D' },
+      { complete: 'check', variables: { verdict: 'ok' } },
+    ]);
     expect(reminded.filter((id) => id === 'remind')).toHaveLength(2);
     const escalated = run([{ complete: 'draft' }, { advance: 'P5D' }, { complete: 'escalate' }]);
     expect(escalated).not.toContain('check');
     expect(coverage(process, [straight]).covered).toEqual([false, false, true, false]);
     expect(coverage(process, [reminded]).covered).toEqual([false, false, true, false]);
     expect(coverage(process, [escalated]).covered).toEqual([false, false, false, true]);
-    const reworked = run([{ complete: 'draft' }, { complete: 'check', variables: { verdict: 'rework' } }, { complete: 'draft' }, { advance: 'P5D' }, { complete: 'escalate' }]);
+    const reworked = run([
+      { complete: 'draft' },
+      { complete: 'check', variables: { verdict: 'rework' } },
+      { complete: 'draft' },
+      { advance: 'P5D' },
+      { complete: 'escalate' },
+    ]);
     expect(coverage(process, [straight, reminded, escalated, reworked]).covered).toEqual([false, true, true, true]);
   });
 

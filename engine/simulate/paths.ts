@@ -37,7 +37,9 @@ export function enumeratePaths(process: CompiledProcess, limit = 200): PathsResu
     // Move a token that is not waiting at a join; when all wait at joins, merge those at the same one.
     const isJoin = (id: string) => {
       const e = graph.elements.get(id);
-      return (e?.type === 'parallelGateway' || e?.type === 'inclusiveGateway') && (graph.incoming.get(id)?.length ?? 0) > 1;
+      return (
+        (e?.type === 'parallelGateway' || e?.type === 'inclusiveGateway') && (graph.incoming.get(id)?.length ?? 0) > 1
+      );
     };
     const index = tokens.findIndex((t) => !isJoin(t));
     const current = index === -1 ? tokens[0]! : tokens[index]!;

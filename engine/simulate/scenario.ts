@@ -13,14 +13,27 @@ export const expectedTaskSchema = z.strictObject({
 
 export const scenarioStepSchema = z.union([
   /** Completes a user task; for a multi-instance task, run `loopIndex` (default: the first open run). */
-  z.strictObject({ complete: z.string(), loopIndex: z.number().int().min(0).optional(), variables: variables.optional() }),
+  z.strictObject({
+    complete: z.string(),
+    loopIndex: z.number().int().min(0).optional(),
+    variables: variables.optional(),
+  }),
   /** Completes an open job (with `"jobs": "wait"`), named by its service task id or task type. */
   z.strictObject({ completeJob: z.string(), variables: variables.optional() }),
   /** A business error from a user task's form, or from an open job (by service task id or task type). */
-  z.strictObject({ throwError: z.string(), code: z.string(), message: z.string().optional(), variables: variables.optional() }),
+  z.strictObject({
+    throwError: z.string(),
+    code: z.string(),
+    message: z.string().optional(),
+    variables: variables.optional(),
+  }),
   z.strictObject({ escalate: z.string(), code: z.string(), variables: variables.optional() }),
   z.strictObject({ advance: z.string().regex(/^P/, 'an ISO 8601 duration such as PT48H') }),
-  z.strictObject({ message: z.string(), correlationKey: z.string().nullable().optional(), variables: variables.optional() }),
+  z.strictObject({
+    message: z.string(),
+    correlationKey: z.string().nullable().optional(),
+    variables: variables.optional(),
+  }),
   z.strictObject({ signal: z.string(), variables: variables.optional() }),
   z.strictObject({
     expect: z.strictObject({
@@ -43,7 +56,15 @@ export const scenarioSchema = z.strictObject({
   startAt: z.string().optional(),
   variables: variables.default({}),
   /** Job results by service task id or task type: `{ "result": {...} }` or `{ "error": "CODE" }`. */
-  services: z.record(z.string(), z.union([z.strictObject({ result: variables }), z.strictObject({ error: z.string(), message: z.string().optional() })])).default({}),
+  services: z
+    .record(
+      z.string(),
+      z.union([
+        z.strictObject({ result: variables }),
+        z.strictObject({ error: z.string(), message: z.string().optional() }),
+      ]),
+    )
+    .default({}),
   /**
    * Jobs no service mock covers: `complete` (default) completes them at once with no variables;
    * `wait` leaves them open for a `completeJob` or `throwError` step.

@@ -30,7 +30,11 @@ export interface SimulationOptions {
   library?: ReadonlyMap<string, CompiledProcess>;
 }
 
-export function simulate(process: CompiledProcess, scenario: Scenario, options: SimulationOptions = {}): SimulationResult {
+export function simulate(
+  process: CompiledProcess,
+  scenario: Scenario,
+  options: SimulationOptions = {},
+): SimulationResult {
   return replay(process, scenario, options).result;
 }
 
@@ -50,7 +54,12 @@ export interface Replay {
  * is the run), which is also why a test run saved as a scenario passes in `trellis test`.
  */
 export function replay(process: CompiledProcess, scenario: Scenario, options: SimulationOptions = {}): Replay {
-  const host = new SimulatedHost({ library: options.library, startAt: scenario.startAt, services: scenario.services, unmockedJobs: scenario.jobs });
+  const host = new SimulatedHost({
+    library: options.library,
+    startAt: scenario.startAt,
+    services: scenario.services,
+    unmockedJobs: scenario.jobs,
+  });
   const failures: string[] = [];
   let root: InstanceView | null = null;
   let stepsRun = 0;
@@ -69,8 +78,24 @@ export function replay(process: CompiledProcess, scenario: Scenario, options: Si
 
 function resultOf(host: SimulatedHost, rootId: number | null, failures: string[], forced?: 'error'): SimulationResult {
   const state = rootId === null ? null : (host.instance(rootId)?.state ?? null);
-  const status = forced ?? (state === null ? 'error' : state.status === 'completed' ? 'completed' : state.status === 'incident' ? 'incident' : 'waiting');
-  return { status, path: host.path, active: rootId === null ? [] : host.waiting(rootId), variables: state?.variables ?? {}, incidents: host.incidents, failures, effects: host.effects };
+  const status =
+    forced ??
+    (state === null
+      ? 'error'
+      : state.status === 'completed'
+        ? 'completed'
+        : state.status === 'incident'
+          ? 'incident'
+          : 'waiting');
+  return {
+    status,
+    path: host.path,
+    active: rootId === null ? [] : host.waiting(rootId),
+    variables: state?.variables ?? {},
+    incidents: host.incidents,
+    failures,
+    effects: host.effects,
+  };
 }
 
 /** Carries out one step; false stops the run (an unmet expectation or a refused step). */
@@ -87,17 +112,41 @@ function runStep(host: SimulatedHost, rootId: number, step: ScenarioStep, where:
       if (!d) throw new Error(`${where}: "${step.advance}" is not an ISO 8601 duration`);
       host.advance(d);
     } else if ('complete' in step) {
-      host.sendToWaiting(step.complete, { type: 'task.completed', elementId: step.complete, variables: step.variables ?? {}, ...(step.loopIndex === undefined ? {} : { loopIndex: step.loopIndex }) });
+      host.sendToWaiting(step.complete, {
+        type: 'task.completed',
+        elementId: step.complete,
+        variables: step.variables ?? {},
+        ...(step.loopIndex === undefined ? {} : { loopIndex: step.loopIndex }),
+      });
     } else if ('completeJob' in step) {
       host.completeJob(openJob(host, step.completeJob), step.variables ?? {});
     } else if ('throwError' in step) {
-      const job = host.jobs().find((j) => j.state === 'created' && (j.elementId === step.throwError || j.taskType === step.throwError));
+      const job = host
+        .jobs()
+        .find((j) => j.state === 'created' && (j.elementId === step.throwError || j.taskType === step.throwError));
       if (job) host.throwJobError(job, step.code, step.message, step.variables);
-      else host.sendToWaiting(step.throwError, { type: 'error.thrown', elementId: step.throwError, code: step.code, ...(step.message ? { message: step.message } : {}), variables: step.variables });
+      else
+        host.sendToWaiting(step.throwError, {
+          type: 'error.thrown',
+          elementId: step.throwError,
+          code: step.code,
+          ...(step.message ? { message: step.message } : {}),
+          variables: step.variables,
+        });
     } else if ('escalate' in step) {
-      host.sendToWaiting(step.escalate, { type: 'escalation.thrown', elementId: step.escalate, code: step.code, variables: step.variables });
+      host.sendToWaiting(step.escalate, {
+        type: 'escalation.thrown',
+        elementId: step.escalate,
+        code: step.code,
+        variables: step.variables,
+      });
     } else if ('message' in step) {
-      host.publish({ type: 'message.received', name: step.message, correlationKey: step.correlationKey ?? null, variables: step.variables });
+      host.publish({
+        type: 'message.received',
+        name: step.message,
+        correlationKey: step.correlationKey ?? null,
+        variables: step.variables,
+      });
     } else if ('signal' in step) {
       host.publish({ type: 'signal.received', name: step.signal, variables: step.variables });
     }
@@ -115,8 +164,14 @@ function runStep(host: SimulatedHost, rootId: number, step: ScenarioStep, where:
 function openJob(host: SimulatedHost, name: string) {
   const job = host.jobs().find((j) => j.state === 'created' && (j.elementId === name || j.taskType === name));
   if (job) return job;
-  const open = host.jobs().filter((j) => j.state === 'created').map((j) => `${j.elementId} (${j.taskType})`);
-  throw new EngineError('ELEMENT_NOT_ACTIVE', `No job is open at "${name}" (open jobs: ${open.join(', ') || 'none'}). Jobs stay open only with "jobs": "wait"; otherwise they complete at once.`);
+  const open = host
+    .jobs()
+    .filter((j) => j.state === 'created')
+    .map((j) => `${j.elementId} (${j.taskType})`);
+  throw new EngineError(
+    'ELEMENT_NOT_ACTIVE',
+    `No job is open at "${name}" (open jobs: ${open.join(', ') || 'none'}). Jobs stay open only with "jobs": "wait"; otherwise they complete at once.`,
+  );
 }
 
 type Expectation = Extract<ScenarioStep, { expect: unknown }>['expect'];
@@ -124,13 +179,27 @@ type Expectation = Extract<ScenarioStep, { expect: unknown }>['expect'];
 function check(host: SimulatedHost, rootId: number, expect: Expectation): string[] {
   const actual = resultOf(host, rootId, []);
   const problems: string[] = [];
-  if (expect.status !== undefined && expect.status !== actual.status) problems.push(`status: expected "${expect.status}", got "${actual.status}"`);
-  if (expect.active !== undefined && !sameSet(expect.active, actual.active)) problems.push(`active: expected ${JSON.stringify([...expect.active].sort())}, got ${JSON.stringify([...actual.active].sort())}`);
-  if (expect.path !== undefined && JSON.stringify(expect.path) !== JSON.stringify(actual.path)) problems.push(`path: expected ${JSON.stringify(expect.path)}, got ${JSON.stringify(actual.path)}`);
+  if (expect.status !== undefined && expect.status !== actual.status)
+    problems.push(`status: expected "${expect.status}", got "${actual.status}"`);
+  if (expect.active !== undefined && !sameSet(expect.active, actual.active))
+    problems.push(
+      `active: expected ${JSON.stringify([...expect.active].sort())}, got ${JSON.stringify([...actual.active].sort())}`,
+    );
+  if (expect.path !== undefined && JSON.stringify(expect.path) !== JSON.stringify(actual.path))
+    problems.push(`path: expected ${JSON.stringify(expect.path)}, got ${JSON.stringify(actual.path)}`);
   for (const [name, value] of Object.entries(expect.variables ?? {})) {
-    if (JSON.stringify(actual.variables[name]) !== JSON.stringify(value)) problems.push(`variables.${name}: expected ${JSON.stringify(value)}, got ${JSON.stringify(actual.variables[name] ?? null)}`);
+    if (JSON.stringify(actual.variables[name]) !== JSON.stringify(value))
+      problems.push(
+        `variables.${name}: expected ${JSON.stringify(value)}, got ${JSON.stringify(actual.variables[name] ?? null)}`,
+      );
   }
-  if (expect.tasks !== undefined) problems.push(...checkTasks(expect.tasks, host.tasks().filter((t) => t.state === 'created')));
+  if (expect.tasks !== undefined)
+    problems.push(
+      ...checkTasks(
+        expect.tasks,
+        host.tasks().filter((t) => t.state === 'created'),
+      ),
+    );
   return problems;
 }
 
@@ -142,7 +211,9 @@ export function checkTasks(expected: readonly ExpectedTask[], open: readonly Use
     const at = left.filter((t) => t.elementId === want.element);
     const task = at.find((t) => taskDiffers(want, t).length === 0) ?? at[0];
     if (!task) {
-      problems.push(`tasks: expected an open task at "${want.element}", but none is open there (open: ${describeOpen(left)})`);
+      problems.push(
+        `tasks: expected an open task at "${want.element}", but none is open there (open: ${describeOpen(left)})`,
+      );
       continue;
     }
     left.splice(left.indexOf(task), 1);
@@ -155,9 +226,12 @@ export function checkTasks(expected: readonly ExpectedTask[], open: readonly Use
 function taskDiffers(want: ExpectedTask, task: UserTaskRecord): string[] {
   const out: string[] = [];
   const sorted = (list: readonly string[]) => JSON.stringify([...new Set(list)].sort());
-  if (want.candidateGroups !== undefined && sorted(want.candidateGroups) !== sorted(task.candidateGroups)) out.push(`candidateGroups: expected ${sorted(want.candidateGroups)}, got ${sorted(task.candidateGroups)}`);
-  if (want.candidateUsers !== undefined && sorted(want.candidateUsers) !== sorted(task.candidateUsers)) out.push(`candidateUsers: expected ${sorted(want.candidateUsers)}, got ${sorted(task.candidateUsers)}`);
-  if (want.assignee !== undefined && want.assignee !== task.assignee) out.push(`assignee: expected ${JSON.stringify(want.assignee)}, got ${JSON.stringify(task.assignee)}`);
+  if (want.candidateGroups !== undefined && sorted(want.candidateGroups) !== sorted(task.candidateGroups))
+    out.push(`candidateGroups: expected ${sorted(want.candidateGroups)}, got ${sorted(task.candidateGroups)}`);
+  if (want.candidateUsers !== undefined && sorted(want.candidateUsers) !== sorted(task.candidateUsers))
+    out.push(`candidateUsers: expected ${sorted(want.candidateUsers)}, got ${sorted(task.candidateUsers)}`);
+  if (want.assignee !== undefined && want.assignee !== task.assignee)
+    out.push(`assignee: expected ${JSON.stringify(want.assignee)}, got ${JSON.stringify(task.assignee)}`);
   return out;
 }
 

@@ -30,10 +30,12 @@ const SECONDS = { minute: 60, hour: 3_600, day: 86_400 } as const;
 export function readDuration(text: string): Reading<Duration> {
   const trimmed = text.trim();
   const m = DURATION.exec(trimmed);
-  if (!m || trimmed === 'P' || trimmed.endsWith('T')) return { ok: false, message: `"${text}" is not an ISO 8601 duration such as P2D or PT4H` };
+  if (!m || trimmed === 'P' || trimmed.endsWith('T'))
+    return { ok: false, message: `"${text}" is not an ISO 8601 duration such as P2D or PT4H` };
   const n = (i: number) => (m[i] ? Number(m[i]) : 0);
   const d = { years: n(1), months: n(2), weeks: n(3), days: n(4), hours: n(5), minutes: n(6), seconds: n(7) };
-  if (!(shortestSeconds(d) <= LONGEST_DURATION_SECONDS)) return { ok: false, message: `"${text}" is longer than 10,000 years` };
+  if (!(shortestSeconds(d) <= LONGEST_DURATION_SECONDS))
+    return { ok: false, message: `"${text}" is longer than 10,000 years` };
   return { ok: true, value: d };
 }
 
@@ -50,13 +52,31 @@ export function shortestSeconds(d: Duration): number {
 
 export function addDuration(instant: Date, d: Duration): Date {
   const out = new Date(instant.getTime());
-  out.setUTCFullYear(out.getUTCFullYear() + d.years, out.getUTCMonth() + d.months, out.getUTCDate() + d.weeks * 7 + d.days);
+  out.setUTCFullYear(
+    out.getUTCFullYear() + d.years,
+    out.getUTCMonth() + d.months,
+    out.getUTCDate() + d.weeks * 7 + d.days,
+  );
   return new Date(out.getTime() + ((d.hours * 60 + d.minutes) * 60 + d.seconds) * 1000);
 }
 
 /** A date (midnight UTC), or a date-time with its offset: 2026-12-31, 2026-12-31T17:00:00+07:00, …Z. */
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2})))?$/;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2})))?$/;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** An instant in UTC; unlike Date.UTC, years 0–99 are themselves, not 1900–1999. */
 function utc(year: number, month0: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): Date {
@@ -72,9 +92,16 @@ function daysIn(year: number, month: number): number {
 
 export function readInstant(text: string): Reading<Date> {
   const m = INSTANT.exec(text);
-  if (!m) return { ok: false, message: `"${text}" is not an ISO 8601 date or date-time such as 2026-12-31 or 2026-12-31T17:00:00+07:00` };
+  if (!m)
+    return {
+      ok: false,
+      message: `"${text}" is not an ISO 8601 date or date-time such as 2026-12-31 or 2026-12-31T17:00:00+07:00`,
+    };
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const notA = (what: string, why: string): Reading<Date> => ({ ok: false, message: `"${text}" is not a real ${what}: ${why}` });
+  const notA = (what: string, why: string): Reading<Date> => ({
+    ok: false,
+    message: `"${text}" is not a real ${what}: ${why}`,
+  });
   if (month < 1 || month > 12) return notA('date', `there is no month ${m[2]}`);
   if (day < 1) return notA('date', 'there is no day 00');
   if (day > daysIn(year, month)) return notA('date', `${MONTHS[month - 1]} ${m[1]} has ${daysIn(year, month)} days`);
@@ -85,7 +112,8 @@ export function readInstant(text: string): Reading<Date> {
   if (second > 59) return notA('time', `there is no second ${m[6]}`);
   const offsetHours = m[9] === undefined ? 0 : Number(m[10]);
   const offsetMinutes = m[9] === undefined ? 0 : Number(m[11]);
-  if (offsetHours > 23 || offsetMinutes > 59) return notA('time', `there is no time zone offset ${m[9]}${m[10]}:${m[11]}`);
+  if (offsetHours > 23 || offsetMinutes > 59)
+    return notA('time', `there is no time zone offset ${m[9]}${m[10]}:${m[11]}`);
   const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
   const offset = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   return { ok: true, value: new Date(utc(year, month - 1, day, hour, minute, second, ms).getTime() - offset) };
@@ -108,7 +136,10 @@ export function readCycle(text: string): Reading<Cycle> {
   const parts = text.trim().split('/');
   const r = /^R(\d*)$/.exec(parts[0] ?? '');
   if (!r || parts.length < 2 || parts.length > 3) {
-    return { ok: false, message: `"${text}" is not an ISO 8601 repeating interval such as R3/PT10H (cron expressions are not supported)` };
+    return {
+      ok: false,
+      message: `"${text}" is not an ISO 8601 repeating interval such as R3/PT10H (cron expressions are not supported)`,
+    };
   }
   const interval = readDuration(parts[parts.length - 1]!);
   if (!interval.ok) return { ok: false, message: `"${text}" has an interval that is not one: ${interval.message}` };

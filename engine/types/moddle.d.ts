@@ -20,7 +20,10 @@ declare module 'bpmn-engine' {
 
 declare module 'bpmn-moddle' {
   export interface ModdleInstance {
-    fromXML(xml: string, root?: string): Promise<{ rootElement: unknown; warnings: { message: string }[]; elementsById: Record<string, unknown> }>;
+    fromXML(
+      xml: string,
+      root?: string,
+    ): Promise<{ rootElement: unknown; warnings: { message: string }[]; elementsById: Record<string, unknown> }>;
     toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>;
     create(type: string, attrs?: Record<string, unknown>): any;
     getType(type: string): unknown;

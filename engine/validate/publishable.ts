@@ -9,12 +9,17 @@ import type { Diagnostic } from './diagnostic';
 
 export function publishingProblems(definition: ProcessDefinition): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const report = (elementId: string, message: string) => out.push({ ruleId: 'publishable', elementId, severity: 'error', message });
+  const report = (elementId: string, message: string) =>
+    out.push({ ruleId: 'publishable', elementId, severity: 'error', message });
   for (const e of flatten(definition).elements) {
     if (e.type !== 'userTask') continue;
-    if (e.formKey === undefined) report(e.id, `User task "${e.id}" has no form; choose the form it shows (formKey) before publishing.`);
+    if (e.formKey === undefined)
+      report(e.id, `User task "${e.id}" has no form; choose the form it shows (formKey) before publishing.`);
     if (e.candidateGroups === undefined && e.assignee === undefined && e.candidateUsers === undefined) {
-      report(e.id, `User task "${e.id}" has nobody to work it; give it candidate groups (departments), candidate users or an assignee before publishing.`);
+      report(
+        e.id,
+        `User task "${e.id}" has nobody to work it; give it candidate groups (departments), candidate users or an assignee before publishing.`,
+      );
     }
   }
   for (const issue of definition.importIssues ?? []) {

@@ -19,13 +19,20 @@ describe('validateDefinition', () => {
   });
 
   it('reports a missing start event', () => {
-    expect(errors(missingStart)).toContainEqual(expect.objectContaining({ ruleId: 'start-end-events', message: expect.stringContaining('no start event') }));
+    expect(errors(missingStart)).toContainEqual(
+      expect.objectContaining({ ruleId: 'start-end-events', message: expect.stringContaining('no start event') }),
+    );
   });
 
   it('names the dangling flow and the missing element', () => {
     const found = errors(danglingFlow);
     expect(found).toContainEqual(
-      expect.objectContaining({ ruleId: 'flow-references', elementId: 'f2', message: 'Sequence flow "f2" has target "archive", which is not an element of the same process or subprocess (flows cannot cross a subprocess border).' }),
+      expect.objectContaining({
+        ruleId: 'flow-references',
+        elementId: 'f2',
+        message:
+          'Sequence flow "f2" has target "archive", which is not an element of the same process or subprocess (flows cannot cross a subprocess border).',
+      }),
     );
   });
 
@@ -36,14 +43,21 @@ describe('validateDefinition', () => {
       ruleId: 'exclusive-gateway',
       elementId: 'bigAmount',
       severity: 'warning',
-      message: 'Exclusive gateway "bigAmount" has no default flow: when none of its conditions is true, the instance stops there with an incident. Add a default flow if another path should be taken then.',
+      message:
+        'Exclusive gateway "bigAmount" has no default flow: when none of its conditions is true, the instance stops there with an incident. Add a default flow if another path should be taken then.',
     });
   });
 
   it('names the element whose structure is wrong', () => {
     const bad = structuredClone(invoice) as { elements: Record<string, unknown>[] };
     bad.elements[2] = { ...bad.elements[2], candidateGroups: [] };
-    expect(errors(bad)).toContainEqual(expect.objectContaining({ ruleId: 'schema', elementId: 'accountingApproval', path: 'elements[2].candidateGroups' }));
+    expect(errors(bad)).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'schema',
+        elementId: 'accountingApproval',
+        path: 'elements[2].candidateGroups',
+      }),
+    );
   });
 
   it('rejects FEEL syntax errors and clock functions, naming the flow', () => {
@@ -51,13 +65,28 @@ describe('validateDefinition', () => {
     bad.flows[3] = { ...bad.flows[3], condition: 'decision = ' };
     bad.elements[2] = { ...bad.elements[2], dueDate: 'today() + duration("P2D")' };
     const found = errors(bad);
-    expect(found).toContainEqual(expect.objectContaining({ ruleId: 'expressions', elementId: 'accountingRejected', message: expect.stringContaining('FEEL syntax error') }));
-    expect(found).toContainEqual(expect.objectContaining({ ruleId: 'expressions', elementId: 'accountingApproval', message: expect.stringContaining('no clock') }));
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'expressions',
+        elementId: 'accountingRejected',
+        message: expect.stringContaining('FEEL syntax error'),
+      }),
+    );
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'expressions',
+        elementId: 'accountingApproval',
+        message: expect.stringContaining('no clock'),
+      }),
+    );
   });
 
   it('warns of elements that cannot be reached or cannot finish (they run as drawn: never entered, never done)', () => {
     const result = validateDefinition({
-      formatVersion: 1, key: 'loops', version: 1, name: 'Loops',
+      formatVersion: 1,
+      key: 'loops',
+      version: 1,
+      name: 'Loops',
       elements: [
         { id: 'start', type: 'startEvent' },
         { id: 'a', type: 'userTask', formKey: 'f', candidateGroups: ['hr'] },
@@ -74,16 +103,30 @@ describe('validateDefinition', () => {
     });
     expect(result.ok).toBe(true);
     expect(result.diagnostics.map((d) => [d.ruleId, d.elementId, d.severity])).toEqual(
-      expect.arrayContaining([['reachability', 'a', 'warning'], ['reachability', 'b', 'warning'], ['reachability', 'orphan', 'warning']]),
+      expect.arrayContaining([
+        ['reachability', 'a', 'warning'],
+        ['reachability', 'b', 'warning'],
+        ['reachability', 'orphan', 'warning'],
+      ]),
     );
-    expect(result.diagnostics.find((d) => d.elementId === 'orphan')?.message).toBe('userTask "orphan" cannot be reached from a start event (start), so it never runs.');
-    expect(result.diagnostics.find((d) => d.elementId === 'a')?.message).toBe('userTask "a" has no path to an end event: an instance that gets there never completes.');
+    expect(result.diagnostics.find((d) => d.elementId === 'orphan')?.message).toBe(
+      'userTask "orphan" cannot be reached from a start event (start), so it never runs.',
+    );
+    expect(result.diagnostics.find((d) => d.elementId === 'a')?.message).toBe(
+      'userTask "a" has no path to an end event: an instance that gets there never completes.',
+    );
   });
 
   it('rejects duplicate ids and conditions outside gateways', () => {
     const found = errors({
-      formatVersion: 1, key: 'dupes', version: 1, name: 'Dupes',
-      elements: [{ id: 'start', type: 'startEvent' }, { id: 'end', type: 'endEvent' }],
+      formatVersion: 1,
+      key: 'dupes',
+      version: 1,
+      name: 'Dupes',
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'end', type: 'endEvent' },
+      ],
       flows: [{ id: 'start', source: 'start', target: 'end', condition: 'true' }],
     });
     expect(found.map((d) => d.ruleId)).toEqual(expect.arrayContaining(['unique-ids', 'outgoing-flows']));

@@ -24,11 +24,21 @@ import { uniqueIds } from './rules/unique-ids';
 import { checkVariables, type FormSchemas, type GivenVariables } from './variables';
 
 /** Rules checked in every scope (unique-ids runs once over all scopes). */
-export const rules: readonly Rule[] = [flowReferences, startEndEvents, outgoingFlows, exclusiveGateway, reachability, structure, events, timers, expressions, loops];
+export const rules: readonly Rule[] = [
+  flowReferences,
+  startEndEvents,
+  outgoingFlows,
+  exclusiveGateway,
+  reachability,
+  structure,
+  events,
+  timers,
+  expressions,
+  loops,
+];
 
 export type ValidationResult =
-  | { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] }
-  | { ok: false; diagnostics: Diagnostic[] };
+  { ok: true; definition: ProcessDefinition; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** BPMN elements Trellis knows but does not run yet, with what to do instead. */
 const NOT_YET_SUPPORTED: Record<string, string> = {
@@ -39,8 +49,10 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
 };
 /** Event kinds Trellis models (so imports keep them) but does not run yet. */
 const EVENTS_NOT_YET_SUPPORTED: Record<string, string> = {
-  conditional: 'conditional events are not supported yet; use a timer or message event, or an exclusive gateway after the step that changes the data',
-  cancel: 'a cancel event belongs to a transaction, and Trellis does not run transactions (one imports as a plain subprocess, which is never cancelled); model the cancellation with an error end event and an error boundary event',
+  conditional:
+    'conditional events are not supported yet; use a timer or message event, or an exclusive gateway after the step that changes the data',
+  cancel:
+    'a cancel event belongs to a transaction, and Trellis does not run transactions (one imports as a plain subprocess, which is never cancelled); model the cancellation with an error end event and an error boundary event',
 };
 
 /**
@@ -98,17 +110,33 @@ export function validateDefinition(input: unknown, options: ValidateOptions = {}
   for (const e of all.elements) {
     const kind = 'event' in e ? e.event?.kind : undefined;
     const why = kind ? EVENTS_NOT_YET_SUPPORTED[kind] : undefined;
-    if (why) diagnostics.push({ ruleId: 'supported-elements', elementId: e.id, severity: 'error', message: `${e.type} "${e.id}" cannot run in Trellis yet: ${why}.` });
+    if (why)
+      diagnostics.push({
+        ruleId: 'supported-elements',
+        elementId: e.id,
+        severity: 'error',
+        message: `${e.type} "${e.id}" cannot run in Trellis yet: ${why}.`,
+      });
     const mi = 'multiInstance' in e ? e.multiInstance : undefined;
     if (mi && mi.collection === undefined && mi.cardinality === undefined) {
-      diagnostics.push({ ruleId: 'schema', elementId: e.id, severity: 'error', message: `Multi-instance "${e.id}" needs a collection (a FEEL list to run once per item of) or a cardinality (how many times).` });
+      diagnostics.push({
+        ruleId: 'schema',
+        elementId: e.id,
+        severity: 'error',
+        message: `Multi-instance "${e.id}" needs a collection (a FEEL list to run once per item of) or a cardinality (how many times).`,
+      });
     }
   }
   if (options.decisions) {
     const known = new Set(options.decisions.map((d) => d.id));
     for (const e of all.elements) {
       if (e.type === 'businessRuleTask' && !known.has(e.decisionRef)) {
-        diagnostics.push({ ruleId: 'decisions', elementId: e.id, severity: 'error', message: `Business rule task "${e.id}" calls decision "${e.decisionRef}", which is not among the decisions given (${[...known].join(', ') || 'none'}).` });
+        diagnostics.push({
+          ruleId: 'decisions',
+          elementId: e.id,
+          severity: 'error',
+          message: `Business rule task "${e.id}" calls decision "${e.decisionRef}", which is not among the decisions given (${[...known].join(', ') || 'none'}).`,
+        });
       }
     }
   }
@@ -123,12 +151,24 @@ function unsupportedElements(input: unknown): Diagnostic[] {
   if (!Array.isArray(elements)) return [];
   return elements.flatMap((e: { id?: unknown; type?: unknown }) => {
     const why = typeof e?.type === 'string' ? NOT_YET_SUPPORTED[e.type] : undefined;
-    return why ? [{ ruleId: 'supported-elements', elementId: String(e.id), severity: 'error' as const, message: `${String(e.type)} "${String(e.id)}" cannot run in Trellis yet: ${why}.` }] : [];
+    return why
+      ? [
+          {
+            ruleId: 'supported-elements',
+            elementId: String(e.id),
+            severity: 'error' as const,
+            message: `${String(e.type)} "${String(e.id)}" cannot run in Trellis yet: ${why}.`,
+          },
+        ]
+      : [];
   });
 }
 
 function schemaDiagnostic(input: unknown, issue: { path: PropertyKey[]; message: string }): Diagnostic {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   const elementId = idAt(input, issue.path);
   const where = elementId ? `"${elementId}" (${path})` : path || 'definition';
   return { ruleId: 'schema', elementId, path, severity: 'error', message: `${where}: ${issue.message}` };

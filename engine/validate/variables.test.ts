@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { processDefinitionSchema } from '../model/definition';
 import { checkVariables, namesRead, variablesAt } from './variables';
 
-const leaveForm = { type: 'object', properties: { days: { type: 'integer' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, reason: { type: 'string' } } };
-const decisionForm = { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string' } } };
+const leaveForm = {
+  type: 'object',
+  properties: {
+    days: { type: 'integer' },
+    from: { type: 'string', format: 'date' },
+    to: { type: 'string', format: 'date' },
+    reason: { type: 'string' },
+  },
+};
+const decisionForm = {
+  type: 'object',
+  properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, comment: { type: 'string' } },
+};
 const forms = { 'leave-request': leaveForm, 'leave-decision': decisionForm };
 
 /** Leave request: start form → gateway on days → manager or HR approves → end on the decision. */
@@ -31,7 +42,12 @@ function leave(overrides: { condition?: string; after?: string; startForm?: stri
       { id: 'f2', source: 'manager', target: 'join' },
       { id: 'f3', source: 'hr', target: 'join' },
       { id: 'f4', source: 'join', target: 'decided' },
-      { id: 'approved', source: 'decided', target: 'approvedEnd', condition: overrides.after ?? 'decision = "approve"' },
+      {
+        id: 'approved',
+        source: 'decided',
+        target: 'approvedEnd',
+        condition: overrides.after ?? 'decision = "approve"',
+      },
       { id: 'rejected', source: 'decided', target: 'rejectedEnd' },
     ],
   });
@@ -44,7 +60,13 @@ describe('typed variables', () => {
 
   it('flags a variable no earlier step writes (a typo), naming the flow and the variable', () => {
     const found = checkVariables(leave({ condition: 'dayz > 5' }), forms);
-    expect(found).toEqual([expect.objectContaining({ elementId: 'moreThan5', severity: 'warning', message: expect.stringContaining('reads "dayz", which no earlier step writes') })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        elementId: 'moreThan5',
+        severity: 'warning',
+        message: expect.stringContaining('reads "dayz", which no earlier step writes'),
+      }),
+    ]);
   });
 
   it('flags a variable read before the step that writes it: the decision is not known at the first gateway', () => {
@@ -55,10 +77,18 @@ describe('typed variables', () => {
   it('flags a comparison with a literal of another type, as an error naming the variable, its type and the fix', () => {
     const found = checkVariables(leave({ condition: 'days > "5"' }), forms);
     expect(found).toEqual([
-      expect.objectContaining({ elementId: 'moreThan5', severity: 'error', message: expect.stringContaining('compares "days", a number, with the text "5"') }),
+      expect.objectContaining({
+        elementId: 'moreThan5',
+        severity: 'error',
+        message: expect.stringContaining('compares "days", a number, with the text "5"'),
+      }),
     ]);
     expect(found[0]!.message).toContain('Write 5 (without quotes)');
-    expect(checkVariables(leave({ after: 'decision = 1' }), forms)[0]).toMatchObject({ elementId: 'approved', severity: 'error', message: expect.stringContaining('"decision", a string, with the number 1') });
+    expect(checkVariables(leave({ after: 'decision = 1' }), forms)[0]).toMatchObject({
+      elementId: 'approved',
+      severity: 'error',
+      message: expect.stringContaining('"decision", a string, with the number 1'),
+    });
   });
 
   it('flags nothing unknown where anything may have been written: no start form, or a form it does not know', () => {
@@ -66,7 +96,10 @@ describe('typed variables', () => {
     expect(checkVariables(leave({ after: 'verdict = "approve"' }), { 'leave-request': leaveForm })).toEqual([]);
     // types are still checked where they are known
     expect(checkVariables(leave({ condition: 'days > "5"', startForm: null }), forms)).toEqual([]);
-    expect(checkVariables(leave({ after: 'decision = 1' }), { 'leave-request': leaveForm, 'leave-decision': decisionForm }).length).toBe(1);
+    expect(
+      checkVariables(leave({ after: 'decision = 1' }), { 'leave-request': leaveForm, 'leave-decision': decisionForm })
+        .length,
+    ).toBe(1);
   });
 
   it('lists what an element or a flow can read, with types, for the FEEL editor to complete', () => {
@@ -79,7 +112,14 @@ describe('typed variables', () => {
         { name: 'to', type: 'string' },
       ],
     });
-    expect(variablesAt(leave(), forms, 'approved').variables.map((v) => v.name)).toEqual(['comment', 'days', 'decision', 'from', 'reason', 'to']);
+    expect(variablesAt(leave(), forms, 'approved').variables.map((v) => v.name)).toEqual([
+      'comment',
+      'days',
+      'decision',
+      'from',
+      'reason',
+      'to',
+    ]);
     expect(variablesAt(leave({ startForm: null }), forms, 'moreThan5')).toEqual({ all: true, variables: [] });
   });
 
@@ -99,12 +139,35 @@ describe('typed variables on the invoice approval as shipped', () => {
     const dir = 'definitions/accounting/invoice-approval';
     const definition = processDefinitionSchema.parse(JSON.parse(readFileSync(`${dir}/process.json`, 'utf8')));
     const form = (key: string) => JSON.parse(readFileSync(`${dir}/forms/${key}.form.json`, 'utf8')).schema;
-    expect(checkVariables(definition, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([]);
+    expect(
+      checkVariables(definition, {
+        'invoice-submission': form('invoice-submission'),
+        'invoice-decision': form('invoice-decision'),
+      }),
+    ).toEqual([]);
     // and a slip in a threshold is caught (the template as of pack 1.0.0 set it in a service task)
-    const v100 = processDefinitionSchema.parse(JSON.parse(readFileSync('engine/runtime/fixtures/invoice-approval.json', 'utf8')));
-    const slipped = { ...v100, elements: v100.elements.map((e) => (e.id === 'assess' && e.type === 'serviceTask' ? { ...e, set: { ...e.set, needsOperationsApproval: 'amount > "50000000"' } } : e)) };
-    expect(checkVariables(slipped, { 'invoice-submission': form('invoice-submission'), 'invoice-decision': form('invoice-decision') })).toEqual([
-      expect.objectContaining({ elementId: 'assess', severity: 'error', message: expect.stringContaining('compares "amount", a number, with the text "50000000"') }),
+    const v100 = processDefinitionSchema.parse(
+      JSON.parse(readFileSync('engine/runtime/fixtures/invoice-approval.json', 'utf8')),
+    );
+    const slipped = {
+      ...v100,
+      elements: v100.elements.map((e) =>
+        e.id === 'assess' && e.type === 'serviceTask'
+          ? { ...e, set: { ...e.set, needsOperationsApproval: 'amount > "50000000"' } }
+          : e,
+      ),
+    };
+    expect(
+      checkVariables(slipped, {
+        'invoice-submission': form('invoice-submission'),
+        'invoice-decision': form('invoice-decision'),
+      }),
+    ).toEqual([
+      expect.objectContaining({
+        elementId: 'assess',
+        severity: 'error',
+        message: expect.stringContaining('compares "amount", a number, with the text "50000000"'),
+      }),
     ]);
   });
 });
@@ -124,7 +187,11 @@ describe('typed variables in a multi-instance approval', () => {
           type: 'userTask',
           formKey: 'leave-decision',
           assignee: '=item',
-          multiInstance: { collection: 'approvers', outputCollection: 'decisions', completionCondition: 'count(decisions[item.decision = "approve"]) >= 2' },
+          multiInstance: {
+            collection: 'approvers',
+            outputCollection: 'decisions',
+            completionCondition: 'count(decisions[item.decision = "approve"]) >= 2',
+          },
         },
         { id: 'end', type: 'endEvent' },
       ],
@@ -133,18 +200,25 @@ describe('typed variables in a multi-instance approval', () => {
         { id: 'f2', source: 'vote', target: 'end' },
       ],
     });
-    const schemas = { 'board-start': { type: 'object', properties: { approvers: { type: 'array' } } }, 'leave-decision': decisionForm };
+    const schemas = {
+      'board-start': { type: 'object', properties: { approvers: { type: 'array' } } },
+      'leave-decision': decisionForm,
+    };
     expect(checkVariables(definition, schemas)).toEqual([]);
     expect(variablesAt(definition, schemas, 'end').variables).toContainEqual({ name: 'decisions', type: 'list' });
   });
 });
 
 describe('variables the host gives a started instance', () => {
-  it('are known from the start with their type (the server\'s initiator): read without a warning, offered to complete', () => {
+  it("are known from the start with their type (the server's initiator): read without a warning, offered to complete", () => {
     const definition = leave({ condition: 'days > 5 and initiator.manager != null' });
-    expect(checkVariables(definition, forms).map((d) => d.message)).toEqual([expect.stringContaining('reads "initiator"')]);
+    expect(checkVariables(definition, forms).map((d) => d.message)).toEqual([
+      expect.stringContaining('reads "initiator"'),
+    ]);
     expect(checkVariables(definition, forms, { initiator: 'context' })).toEqual([]);
-    expect(variablesAt(definition, forms, 'manager', { initiator: 'context' }).variables).toContainEqual({ name: 'initiator', type: 'context' });
+    expect(variablesAt(definition, forms, 'manager', { initiator: 'context' }).variables).toContainEqual({
+      name: 'initiator',
+      type: 'context',
+    });
   });
 });
-

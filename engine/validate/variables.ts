@@ -87,7 +87,10 @@ interface Read {
 type Writes = Map<string, VariableType>;
 
 /** FEEL names an expression reads from the variables (not functions, iteration names, context keys or names inside filters), and its comparisons with literals. */
-export function namesRead(expression: string): { names: string[]; comparisons: { name: string; literal: VariableType; text: string }[] } {
+export function namesRead(expression: string): {
+  names: string[];
+  comparisons: { name: string; literal: VariableType; text: string }[];
+} {
   const names = new Set<string>();
   const bound = new Set<string>();
   const comparisons: { name: string; literal: VariableType; text: string }[] = [];
@@ -125,9 +128,18 @@ export function namesRead(expression: string): { names: string[]; comparisons: {
         const op = left?.nextSibling;
         const right = op?.nextSibling;
         if (left && op && right && op.name === 'CompareOp') {
-          const lit = (n: { name: string }) => (n.name === 'StringLiteral' ? 'string' : n.name === 'NumericLiteral' ? 'number' : n.name === 'BooleanLiteral' ? 'boolean' : null);
-          if (left.name === 'VariableName' && lit(right)) comparisons.push({ name: text(left), literal: lit(right)!, text: text(right) });
-          if (right.name === 'VariableName' && lit(left)) comparisons.push({ name: text(right), literal: lit(left)!, text: text(left) });
+          const lit = (n: { name: string }) =>
+            n.name === 'StringLiteral'
+              ? 'string'
+              : n.name === 'NumericLiteral'
+                ? 'number'
+                : n.name === 'BooleanLiteral'
+                  ? 'boolean'
+                  : null;
+          if (left.name === 'VariableName' && lit(right))
+            comparisons.push({ name: text(left), literal: lit(right)!, text: text(right) });
+          if (right.name === 'VariableName' && lit(left))
+            comparisons.push({ name: text(right), literal: lit(left)!, text: text(left) });
         }
       }
       return undefined;
@@ -139,7 +151,12 @@ export function namesRead(expression: string): { names: string[]; comparisons: {
   return { names: [...names].filter((n) => !bound.has(n)), comparisons: comparisons.filter((c) => !bound.has(c.name)) };
 }
 
-function assignmentReads(map: Record<string, string> | undefined, where: string, local: Set<string>, sequential: boolean): Read[] {
+function assignmentReads(
+  map: Record<string, string> | undefined,
+  where: string,
+  local: Set<string>,
+  sequential: boolean,
+): Read[] {
   const out: Read[] = [];
   const seen = new Set(local);
   for (const [name, expression] of Object.entries(map ?? {})) {
@@ -160,21 +177,42 @@ function readsOf(e: Element, forms: FormSchemas): Read[] {
     if (loop.collection) out.push({ where: 'Collection', expression: loop.collection, local: new Set() });
     if (loop.cardinality) out.push({ where: 'Cardinality', expression: loop.cardinality, local: new Set() });
     // The completion condition also sees the results collected so far (e.g. count(approvals[item = "approve"]) >= 2).
-    const counts = new Set([...item, 'nrOfInstances', 'nrOfCompletedInstances', 'nrOfActiveInstances', ...(loop.outputCollection ? [loop.outputCollection] : [])]);
-    if (loop.completionCondition) out.push({ where: 'Completion condition', expression: loop.completionCondition, local: counts });
-    if (loop.outputElement) out.push({ where: 'Output element', expression: loop.outputElement, local: new Set([...counts, ...(e.type === 'userTask' ? formVariables(forms[e.formKey ?? '']).keys() : [])]) });
+    const counts = new Set([
+      ...item,
+      'nrOfInstances',
+      'nrOfCompletedInstances',
+      'nrOfActiveInstances',
+      ...(loop.outputCollection ? [loop.outputCollection] : []),
+    ]);
+    if (loop.completionCondition)
+      out.push({ where: 'Completion condition', expression: loop.completionCondition, local: counts });
+    if (loop.outputElement)
+      out.push({
+        where: 'Output element',
+        expression: loop.outputElement,
+        local: new Set([...counts, ...(e.type === 'userTask' ? formVariables(forms[e.formKey ?? '']).keys() : [])]),
+      });
   }
   if (e.type === 'userTask') {
     out.push(...assignmentReads(e.inputs, 'Input mapping', item, true));
     const inputs = new Set([...item, ...Object.keys(e.inputs ?? {})]);
     const form = e.formKey ? forms[e.formKey] : undefined;
-    for (const [where, value] of [['Assignee', e.assignee], ['Candidate groups', e.candidateGroups], ['Candidate users', e.candidateUsers], ['Priority', e.priority]] as const) {
+    for (const [where, value] of [
+      ['Assignee', e.assignee],
+      ['Candidate groups', e.candidateGroups],
+      ['Candidate users', e.candidateUsers],
+      ['Priority', e.priority],
+    ] as const) {
       const expression = feel(value);
       if (expression) out.push({ where, expression, local: inputs });
     }
-    if (e.dueDate && dueDateLiteral(e.dueDate) === null) out.push({ where: 'Due date', expression: e.dueDate, local: inputs });
+    if (e.dueDate && dueDateLiteral(e.dueDate) === null)
+      out.push({ where: 'Due date', expression: e.dueDate, local: inputs });
     // Outputs see the submission too; an unknown form may hold any field.
-    if (e.outputs && (!e.formKey || form)) out.push(...assignmentReads(e.outputs, 'Output mapping', new Set([...inputs, ...formVariables(form).keys()]), false));
+    if (e.outputs && (!e.formKey || form))
+      out.push(
+        ...assignmentReads(e.outputs, 'Output mapping', new Set([...inputs, ...formVariables(form).keys()]), false),
+      );
   }
   if (e.type === 'serviceTask') {
     out.push(...assignmentReads(e.inputs, 'Input mapping', item, false));
@@ -188,12 +226,21 @@ function readsOf(e: Element, forms: FormSchemas): Read[] {
   if (e.type === 'scriptTask') out.push(...assignmentReads(e.set, 'Expression for variable', item, true));
   if (e.type === 'businessRuleTask') {
     out.push(...assignmentReads(e.inputs, 'Input mapping', item, true));
-    out.push(...assignmentReads(e.outputs, 'Output mapping', new Set([...item, ...Object.keys(e.inputs ?? {}), e.resultVariable]), false));
+    out.push(
+      ...assignmentReads(
+        e.outputs,
+        'Output mapping',
+        new Set([...item, ...Object.keys(e.inputs ?? {}), e.resultVariable]),
+        false,
+      ),
+    );
   }
   if (e.type === 'callActivity') out.push(...assignmentReads(e.inputs, 'Mapping', item, false));
   if (e.type === 'sendTask') out.push(...assignmentReads(e.message.payload, 'Payload expression', item, false));
-  const event = 'event' in e ? e.event : e.type === 'receiveTask' ? { kind: 'message' as const, ...e.message } : undefined;
-  if (event?.kind === 'message' && event.correlationKey !== undefined) out.push({ where: 'Correlation key', expression: event.correlationKey, local: item });
+  const event =
+    'event' in e ? e.event : e.type === 'receiveTask' ? { kind: 'message' as const, ...e.message } : undefined;
+  if (event?.kind === 'message' && event.correlationKey !== undefined)
+    out.push({ where: 'Correlation key', expression: event.correlationKey, local: item });
   if (event?.kind === 'timer') {
     const expression = feel(event.duration ?? event.date ?? event.cycle);
     if (expression) out.push({ where: 'Timer expression', expression, local: item });
@@ -213,7 +260,8 @@ function writesOf(e: Element, forms: FormSchemas): Writes | typeof ANY {
     case 'userTask': {
       if (e.outputs) assigned(e.outputs);
       else if (loop?.outputCollection) break;
-      else if (e.formKey && forms[e.formKey]) for (const [name, type] of formVariables(forms[e.formKey])) out.set(name, type);
+      else if (e.formKey && forms[e.formKey])
+        for (const [name, type] of formVariables(forms[e.formKey])) out.set(name, type);
       else return ANY;
       break;
     }
@@ -226,7 +274,15 @@ function writesOf(e: Element, forms: FormSchemas): Writes | typeof ANY {
       break;
     case 'businessRuleTask':
       if (e.outputs) assigned(e.outputs);
-      else out.set(e.resultVariable, e.mapDecisionResult === 'resultList' || e.mapDecisionResult === 'collectEntries' ? 'list' : e.mapDecisionResult === 'singleResult' ? 'context' : 'any');
+      else
+        out.set(
+          e.resultVariable,
+          e.mapDecisionResult === 'resultList' || e.mapDecisionResult === 'collectEntries'
+            ? 'list'
+            : e.mapDecisionResult === 'singleResult'
+              ? 'context'
+              : 'any',
+        );
       break;
     case 'callActivity':
       if (!e.outputs) return ANY;
@@ -275,11 +331,18 @@ function analyse(definition: ProcessDefinition, forms: FormSchemas, given: Given
   for (const w of writes.values()) if (w !== ANY) for (const [name, type] of w) note(name, type);
 
   const everything: Known = { all: true, names: new Set() };
-  const startKnown: Known = definition.startForm === undefined || !startForm ? everything : { all: false, names: new Set([...formVariables(startForm).keys(), ...Object.keys(given)]) };
+  const startKnown: Known =
+    definition.startForm === undefined || !startForm
+      ? everything
+      : { all: false, names: new Set([...formVariables(startForm).keys(), ...Object.keys(given)]) };
   const before = new Map<string, Known>();
   const after = new Map<string, Known>();
-  const union = (sets: Known[]): Known => ({ all: sets.some((s) => s.all), names: new Set(sets.flatMap((s) => [...s.names])) });
-  const withWrites = (k: Known, w: Writes | typeof ANY): Known => (w === ANY ? { all: true, names: k.names } : { all: k.all, names: new Set([...k.names, ...w.keys()]) });
+  const union = (sets: Known[]): Known => ({
+    all: sets.some((s) => s.all),
+    names: new Set(sets.flatMap((s) => [...s.names])),
+  });
+  const withWrites = (k: Known, w: Writes | typeof ANY): Known =>
+    w === ANY ? { all: true, names: k.names } : { all: k.all, names: new Set([...k.names, ...w.keys()]) };
   const inside = (sub: Element): Element[] => elements.filter((x) => scopeOf.get(x.id)?.enclosing.includes(sub.id));
 
   const compute = (e: Element): Known => {
@@ -287,17 +350,24 @@ function analyse(definition: ProcessDefinition, forms: FormSchemas, given: Given
     const parent = scope.id ? byId.get(scope.id) : undefined;
     if (e.type === 'startEvent') {
       if (scope.kind === 'eventSubProcess') return everything;
-      if (!parent) return e.event ? (e.event.kind === 'message' ? everything : { all: false, names: new Set() }) : startKnown;
+      if (!parent)
+        return e.event ? (e.event.kind === 'message' ? everything : { all: false, names: new Set() }) : startKnown;
       const loop = 'multiInstance' in parent && parent.multiInstance ? parent.multiInstance : undefined;
       const base = before.get(parent.id) ?? { all: false, names: new Set<string>() };
-      return loop ? union([base, { all: false, names: new Set([loop.elementVariable ?? 'item', 'loopCounter']) }]) : base;
+      return loop
+        ? union([base, { all: false, names: new Set([loop.elementVariable ?? 'item', 'loopCounter']) }])
+        : base;
     }
     if (e.type === 'boundaryEvent') {
       const host = byId.get(e.attachedTo);
       const hostBefore = before.get(e.attachedTo) ?? { all: false, names: new Set<string>() };
-      return host?.type === 'subProcess' ? union([hostBefore, ...inside(host).map((x) => after.get(x.id) ?? hostBefore)]) : hostBefore;
+      return host?.type === 'subProcess'
+        ? union([hostBefore, ...inside(host).map((x) => after.get(x.id) ?? hostBefore)])
+        : hostBefore;
     }
-    return union((incoming.get(e.id) ?? []).map((f) => after.get(f.source) ?? { all: false, names: new Set<string>() }));
+    return union(
+      (incoming.get(e.id) ?? []).map((f) => after.get(f.source) ?? { all: false, names: new Set<string>() }),
+    );
   };
   const completed = (e: Element): Known => {
     const k = before.get(e.id)!;
@@ -328,7 +398,11 @@ function analyse(definition: ProcessDefinition, forms: FormSchemas, given: Given
   return { elements, flows, before, after, types, everything };
 }
 
-export function checkVariables(definition: ProcessDefinition, forms: FormSchemas, given: GivenVariables = {}): Diagnostic[] {
+export function checkVariables(
+  definition: ProcessDefinition,
+  forms: FormSchemas,
+  given: GivenVariables = {},
+): Diagnostic[] {
   const { elements, flows, before, after, types, everything } = analyse(definition, forms, given);
   const out: Diagnostic[] = [];
   const check = (elementId: string, known: Known, read: Read) => {
@@ -378,10 +452,18 @@ function suggestion(type: VariableType, literal: string): string {
  * The variables an expression of an element (or a flow's condition) can read, with their types:
  * for the designer's FEEL fields to complete. `all` says anything may have been written too.
  */
-export function variablesAt(definition: ProcessDefinition, forms: FormSchemas, id: string, given: GivenVariables = {}): { all: boolean; variables: { name: string; type: VariableType }[] } {
+export function variablesAt(
+  definition: ProcessDefinition,
+  forms: FormSchemas,
+  id: string,
+  given: GivenVariables = {},
+): { all: boolean; variables: { name: string; type: VariableType }[] } {
   const { flows, before, after, types } = analyse(definition, forms, given);
   const flow = flows.find((f) => f.id === id);
   const known = flow ? after.get(flow.source) : before.get(id);
   if (!known) return { all: true, variables: [] };
-  return { all: known.all, variables: [...known.names].sort().map((name) => ({ name, type: types.get(name) ?? 'any' })) };
+  return {
+    all: known.all,
+    variables: [...known.names].sort().map((name) => ({ name, type: types.get(name) ?? 'any' })),
+  };
 }

@@ -12,7 +12,12 @@ import os from 'node:os';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { resolveActor } from '@/app/server/actor';
-import { analyticsCache, analyticsOverview, overdueByDepartment, processAnalytics } from '@/app/server/services/analytics';
+import {
+  analyticsCache,
+  analyticsOverview,
+  overdueByDepartment,
+  processAnalytics,
+} from '@/app/server/services/analytics';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/trellis_bench_inbox';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -24,13 +29,23 @@ try {
       (select count(*) from process_instances i where i.tenant_id = t.id)::int as instances
     from memberships m join tenants t on t.id = m.tenant_id where m.role = 'admin' order by t.id, m.created_at`;
   if (admins.length === 0) throw new Error('No bench database: run `npm run bench:inbox` first.');
-  console.log(`bench:analytics — ${url}; ${os.cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds, interleaved, cache cleared before each call`);
-  console.log('company                          instances  overview ms  process ms  overdue ms  baseline ms  overview/baseline');
+  console.log(
+    `bench:analytics — ${url}; ${os.cpus().length} cores, Node ${process.version}; ${ROUNDS} rounds, interleaved, cache cleared before each call`,
+  );
+  console.log(
+    'company                          instances  overview ms  process ms  overdue ms  baseline ms  overview/baseline',
+  );
   for (const a of admins.sort((x, y) => y.instances - x.instances)) {
     const actor = (await resolveActor(handle.db, a.user_id, 'vi', a.tenant_id))!;
-    const [busiest] = await raw`select d.key from process_instances i join process_definitions d on d.id = i.definition_id
+    const [busiest] =
+      await raw`select d.key from process_instances i join process_definitions d on d.id = i.definition_id
       where i.tenant_id = ${a.tenant_id} group by d.key order by count(*) desc limit 1`;
-    const times = { overview: [] as number[], process: [] as number[], overdue: [] as number[], baseline: [] as number[] };
+    const times = {
+      overview: [] as number[],
+      process: [] as number[],
+      overdue: [] as number[],
+      baseline: [] as number[],
+    };
     const time = async (into: number[], work: () => Promise<unknown>) => {
       analyticsCache.clear();
       const started = performance.now();
@@ -38,13 +53,22 @@ try {
       into.push(performance.now() - started);
     };
     for (let round = 0; round < ROUNDS; round++) {
-      await time(times.baseline, () => raw`select count(*) from process_instances where tenant_id = ${a.tenant_id} and created_at >= now() - interval '90 days'`);
+      await time(
+        times.baseline,
+        () =>
+          raw`select count(*) from process_instances where tenant_id = ${a.tenant_id} and created_at >= now() - interval '90 days'`,
+      );
       await time(times.overview, () => analyticsOverview(handle.db, actor));
       await time(times.process, () => processAnalytics(handle.db, actor, { key: busiest!.key }));
       await time(times.overdue, () => overdueByDepartment(handle.db, actor));
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const m = { overview: median(times.overview), process: median(times.process), overdue: median(times.overdue), baseline: median(times.baseline) };
+    const m = {
+      overview: median(times.overview),
+      process: median(times.process),
+      overdue: median(times.overdue),
+      baseline: median(times.baseline),
+    };
     console.log(
       `${String(a.name).padEnd(32)} ${String(a.instances).padStart(9)}  ${m.overview.toFixed(0).padStart(11)}  ${m.process.toFixed(0).padStart(10)}  ${m.overdue.toFixed(0).padStart(10)}  ${m.baseline.toFixed(1).padStart(11)}  ${(m.overview / m.baseline).toFixed(1).padStart(17)}×`,
     );

@@ -17,7 +17,10 @@ const PEER_N = Number(process.env.BENCH_PEER_N ?? 300);
 const HEAP_N = 10_000;
 
 const sequential = {
-  formatVersion: 1, key: 'bench-sequential', version: 1, name: 'Bench: service → gateway → user task',
+  formatVersion: 1,
+  key: 'bench-sequential',
+  version: 1,
+  name: 'Bench: service → gateway → user task',
   elements: [
     { id: 'start', type: 'startEvent' },
     { id: 'assess', type: 'serviceTask', set: { needsApproval: 'amount > 100' } },
@@ -35,7 +38,10 @@ const sequential = {
 };
 
 const parallel = {
-  formatVersion: 1, key: 'bench-parallel', version: 1, name: 'Bench: 3 parallel service tasks → user task',
+  formatVersion: 1,
+  key: 'bench-parallel',
+  version: 1,
+  name: 'Bench: 3 parallel service tasks → user task',
   elements: [
     { id: 'start', type: 'startEvent' },
     { id: 'fork', type: 'parallelGateway' },
@@ -104,7 +110,12 @@ function trellisRound(definition: unknown, n: number, persist: boolean): number 
   for (let i = 0; i < n; i++) {
     const started = start(process_, { amount: 500 + i }, { now: NOW }).state;
     const waiting = persist ? (JSON.parse(JSON.stringify(started)) as InstanceState) : started;
-    const done = send(process_, waiting, { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } }, { now: NOW });
+    const done = send(
+      process_,
+      waiting,
+      { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } },
+      { now: NOW },
+    );
     if (done.state.status !== 'completed') throw new Error(`Trellis instance ended ${done.state.status}`);
   }
   return n / ((performance.now() - t0) / 1000);
@@ -122,7 +133,10 @@ async function peerRun(source: string, i: number, keepWaiting = false) {
   });
   const execution = await engine.execute({ listener, variables: { amount: 500 + i } });
   // A model that never reaches the user task would hang the run: fail instead.
-  await Promise.race([waiting, new Promise((_, reject) => setTimeout(() => reject(new Error('bpmn-engine never reached the user task')), 10_000))]);
+  await Promise.race([
+    waiting,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('bpmn-engine never reached the user task')), 10_000)),
+  ]);
   return { engine, execution };
 }
 
@@ -166,7 +180,10 @@ async function heapPerWaiting(kind: 'trellis' | 'peer'): Promise<{ bytes: number
 
 async function main() {
   if (!(globalThis as { gc?: unknown }).gc) console.log('(run with --expose-gc for steadier heap figures)');
-  for (const [label, json, xml] of [['service → gateway → user task', sequential, sequentialXml], ['3-branch parallel → user task', parallel, parallelXml]] as const) {
+  for (const [label, json, xml] of [
+    ['service → gateway → user task', sequential, sequentialXml],
+    ['3-branch parallel → user task', parallel, parallelXml],
+  ] as const) {
     const trellis: number[] = [];
     const persisted: number[] = [];
     const peer: number[] = [];
@@ -188,7 +205,9 @@ async function main() {
   }
   const th = await heapPerWaiting('trellis');
   const bh = await heapPerWaiting('peer');
-  console.log(`waiting instance: Trellis ${(th.bytes / 1024).toFixed(1)} KB heap, ${th.snapshot} B persisted state; bpmn-engine ${(bh.bytes / 1024).toFixed(1)} KB heap, ${bh.snapshot} B getState()`);
+  console.log(
+    `waiting instance: Trellis ${(th.bytes / 1024).toFixed(1)} KB heap, ${th.snapshot} B persisted state; bpmn-engine ${(bh.bytes / 1024).toFixed(1)} KB heap, ${bh.snapshot} B getState()`,
+  );
   console.log(`snapshot under 2 KB: ${th.snapshot < 2048 ? 'yes' : 'NO'}`);
 }
 

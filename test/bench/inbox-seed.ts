@@ -106,7 +106,28 @@ export const VENDORS = [
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô'];
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Đức', 'Ngọc', 'Thanh', 'Quốc'];
-const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Lan', 'Linh', 'Long', 'Mai', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Thảo', 'Trang', 'Tuấn', 'Vy', 'Yến'];
+const GIVEN = [
+  'An',
+  'Bình',
+  'Chi',
+  'Dũng',
+  'Giang',
+  'Hà',
+  'Hải',
+  'Lan',
+  'Linh',
+  'Long',
+  'Mai',
+  'Nam',
+  'Phúc',
+  'Quân',
+  'Sơn',
+  'Thảo',
+  'Trang',
+  'Tuấn',
+  'Vy',
+  'Yến',
+];
 
 /** Users per company, in order (the last company takes the rounding). */
 export function companySizes(users: number): number[] {
@@ -121,10 +142,17 @@ const textArray = (xs: string[]) => `(array[${xs.map(text).join(', ')}]::text[])
 const intArray = (xs: number[]) => `(array[${xs.join(', ')}]::int[])`;
 const uuidArray = (xs: string[]) => `(array[${xs.map(text).join(', ')}]::uuid[])`;
 /** A uniform value in [0, 1) from a row number and a salt (the same every run). */
-const r = (key: string, salt: number) => `((hashint8((${key})::int8 * 7919 + ${salt})::int8 + 2147483648) / 4294967296.0::float8)`;
+const r = (key: string, salt: number) =>
+  `((hashint8((${key})::int8 * 7919 + ${salt})::int8 + 2147483648) / 4294967296.0::float8)`;
 /** A uniform integer in [0, m). */
 /** The sum of shares[0..i], rounded (0.6 + 0.3 is 0.8999999999999999 in floating point). */
-const cumulative = (shares: number[], i: number) => Number(shares.slice(0, i + 1).reduce((a, b) => a + b, 0).toFixed(6));
+const cumulative = (shares: number[], i: number) =>
+  Number(
+    shares
+      .slice(0, i + 1)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(6),
+  );
 const ri = (key: string, salt: number, m: string | number) => `floor(${r(key, salt)} * (${m}))::int`;
 
 export const userIdSql = (n: string) => `md5('bench-user-' || (${n}))::uuid`;
@@ -133,17 +161,29 @@ const groupIdSql = (c: string, key: string) => `md5('bench-group-' || (${c}) || 
 const departmentKey = (d: string) => `('dept-' || lpad((${d})::text, 2, '0'))`;
 
 /** Seeds the database behind `db` (migrated and empty) through `exec` (one connection: its temporary tables); logs the time of each part. */
-export async function seedInbox(db: Database, exec: (sql: string) => Promise<unknown>, size: SeedSize, log: (line: string) => void): Promise<void> {
+export async function seedInbox(
+  db: Database,
+  exec: (sql: string) => Promise<unknown>,
+  size: SeedSize,
+  log: (line: string) => void,
+): Promise<void> {
   const sizes = companySizes(size.users);
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
   const open = Math.round(size.tasks * OPEN_SHARE);
   const instances = Math.ceil(size.tasks / 3);
-  if (open * 3 > size.tasks || BIG_OFFERS > open || sizes.some((s) => s < 60)) throw new Error(`BENCH_TASKS ${size.tasks} / BENCH_USERS ${size.users} are too small for the seed's shape; use at least 60,000 tasks and 600 users.`);
+  if (open * 3 > size.tasks || BIG_OFFERS > open || sizes.some((s) => s < 60))
+    throw new Error(
+      `BENCH_TASKS ${size.tasks} / BENCH_USERS ${size.users} are too small for the seed's shape; use at least 60,000 tasks and 600 users.`,
+    );
   const SIZE = (c: string) => `${intArray(sizes)}[(${c}) + 1]`;
   const OFFSET = (c: string) => `${intArray(offsets)}[(${c}) + 1]`;
   const DEPTS = (c: string) => `${intArray(DEPARTMENTS)}[(${c}) + 1]`;
   const userOf = (c: string, k: string) => userIdSql(`${OFFSET(c)} + (${k})`);
-  const companyOfUser = (n: string) => `(case ${offsets.slice(1).map((o, i) => `when (${n}) < ${o} then ${i}`).join(' ')} else ${sizes.length - 1} end)`;
+  const companyOfUser = (n: string) =>
+    `(case ${offsets
+      .slice(1)
+      .map((o, i) => `when (${n}) < ${o} then ${i}`)
+      .join(' ')} else ${sizes.length - 1} end)`;
   // Delegators: users k ≡ 7 (mod 50), below the shared service centre's members at the end.
   const delegators = (c: string) => `((${SIZE(c)} - ${BIG_MEMBERS + 1} - 7) / 50 + 1)`;
 
@@ -199,47 +239,90 @@ export async function seedInbox(db: Database, exec: (sql: string) => Promise<unk
   for (let c = 0; c < sizes.length; c++) {
     const [tenant] = (await exec(`select ${tenantIdSql(String(c))} as id`)) as { id: string }[];
     for (const p of PROCESSES) {
-      const row = await publishProcess(db, tenant!.id, {
-        definition: {
-          formatVersion: 1,
-          key: p.key,
-          version: 1,
-          name: p.name,
-          startForm: `${p.key}-start`,
-          businessKey: 'reference',
-          summary: ['vendor', 'amount'],
-          elements: [
-            { id: 'start', type: 'startEvent' },
-            ...ELEMENTS.map((id, e) => ({ id, type: 'userTask', name: p.tasks[e], formKey: `${p.key}-task`, candidateGroups: ['dept-00'], priority: '=if amount > 100000000 then 90 else 40', dueDate: 'due' })),
-            { id: 'end', type: 'endEvent' },
-          ],
-          flows: [
-            { id: 'f1', source: 'start', target: 'submit' },
-            { id: 'f2', source: 'submit', target: 'review' },
-            { id: 'f3', source: 'review', target: 'approve' },
-            { id: 'f4', source: 'approve', target: 'end' },
+      const row = await publishProcess(
+        db,
+        tenant!.id,
+        {
+          definition: {
+            formatVersion: 1,
+            key: p.key,
+            version: 1,
+            name: p.name,
+            startForm: `${p.key}-start`,
+            businessKey: 'reference',
+            summary: ['vendor', 'amount'],
+            elements: [
+              { id: 'start', type: 'startEvent' },
+              ...ELEMENTS.map((id, e) => ({
+                id,
+                type: 'userTask',
+                name: p.tasks[e],
+                formKey: `${p.key}-task`,
+                candidateGroups: ['dept-00'],
+                priority: '=if amount > 100000000 then 90 else 40',
+                dueDate: 'due',
+              })),
+              { id: 'end', type: 'endEvent' },
+            ],
+            flows: [
+              { id: 'f1', source: 'start', target: 'submit' },
+              { id: 'f2', source: 'submit', target: 'review' },
+              { id: 'f3', source: 'review', target: 'approve' },
+              { id: 'f4', source: 'approve', target: 'end' },
+            ],
+          },
+          forms: [
+            {
+              key: `${p.key}-start`,
+              version: 1,
+              title: { en: 'Start', vi: 'Bắt đầu' },
+              schema: {
+                type: 'object',
+                properties: {
+                  reference: { type: 'string' },
+                  vendor: { type: 'string' },
+                  amount: { type: 'number' },
+                  due: { type: 'string', format: 'date' },
+                },
+              },
+            },
+            {
+              key: `${p.key}-task`,
+              version: 1,
+              title: { en: 'Decision', vi: 'Quyết định' },
+              schema: {
+                type: 'object',
+                required: ['decision'],
+                properties: { decision: { type: 'string', enum: ['approve', 'reject'] } },
+              },
+            },
           ],
         },
-        forms: [
-          {
-            key: `${p.key}-start`,
-            version: 1,
-            title: { en: 'Start', vi: 'Bắt đầu' },
-            schema: { type: 'object', properties: { reference: { type: 'string' }, vendor: { type: 'string' }, amount: { type: 'number' }, due: { type: 'string', format: 'date' } } },
-          },
-          { key: `${p.key}-task`, version: 1, title: { en: 'Decision', vi: 'Quyết định' }, schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
-        ],
-      }, null);
+        null,
+      );
       definitionIds.push(row.id);
       formIds.push(row.formIds[`${p.key}-task`]!);
     }
   }
-  log(`  process definitions and forms (publishProcess × ${definitionIds.length}): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `  process definitions and forms (publishProcess × ${definitionIds.length}): ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const P = PROCESSES.length;
   const cp = (c: string, p: string) => `(${c}) * ${P} + (${p}) + 1`;
-  const processOf = (x: string) => `(case ${PROCESSES.slice(0, -1).map((_, i) => `when ${x} < ${cumulative(PROCESSES.map((q) => q.share), i)} then ${i}`).join(' ')} else ${P - 1} end)`;
-  const companyOfInstance = `(case when j < ${BIG_OFFERS} then 0 else (case ${COMPANY_SHARES.slice(0, -1).map((_, i) => `when ${r('j', 1)} < ${cumulative(COMPANY_SHARES, i)} then ${i}`).join(' ')} else ${COMPANY_SHARES.length - 1} end) end)`;
+  const processOf = (x: string) =>
+    `(case ${PROCESSES.slice(0, -1)
+      .map(
+        (_, i) =>
+          `when ${x} < ${cumulative(
+            PROCESSES.map((q) => q.share),
+            i,
+          )} then ${i}`,
+      )
+      .join(' ')} else ${P - 1} end)`;
+  const companyOfInstance = `(case when j < ${BIG_OFFERS} then 0 else (case ${COMPANY_SHARES.slice(0, -1)
+    .map((_, i) => `when ${r('j', 1)} < ${cumulative(COMPANY_SHARES, i)} then ${i}`)
+    .join(' ')} else ${COMPANY_SHARES.length - 1} end) end)`;
   const vendorNames = textArray(VENDORS);
   const vendorFolded = textArray(VENDORS.map(foldForSearch));
   const taskNames = PROCESSES.flatMap((p) => p.tasks);

@@ -61,7 +61,9 @@ interface Query {
   run(db: Database, user: UserState): Promise<{ rows: number } | null>;
 }
 
-const page = (input: InboxPageInput) => async (db: Database, user: UserState) => ({ rows: (await inboxPage(db, user.actor, input)).items.length });
+const page = (input: InboxPageInput) => async (db: Database, user: UserState) => ({
+  rows: (await inboxPage(db, user.actor, input)).items.length,
+});
 
 const QUERIES: Query[] = [
   // The default list: the three open lists read along their own indexes and merged.
@@ -80,16 +82,41 @@ const QUERIES: Query[] = [
   {
     name: 'departments, page 2',
     family: 'departments',
-    run: async (db, user) => (user.departmentsCursor ? { rows: (await inboxPage(db, user.actor, { list: 'departments', cursor: user.departmentsCursor })).items.length } : null),
+    run: async (db, user) =>
+      user.departmentsCursor
+        ? {
+            rows: (await inboxPage(db, user.actor, { list: 'departments', cursor: user.departmentsCursor })).items
+              .length,
+          }
+        : null,
   },
-  { name: `departments, due this week, "${NAME_WORDS}"`, family: 'departments', run: page({ list: 'departments', due: 'week', q: NAME_WORDS }) },
+  {
+    name: `departments, due this week, "${NAME_WORDS}"`,
+    family: 'departments',
+    run: page({ list: 'departments', due: 'week', q: NAME_WORDS }),
+  },
   { name: `mine, "${VENDOR_WORDS}"`, family: 'mine', run: page({ list: 'mine', q: VENDOR_WORDS }) },
   { name: 'delegated', family: 'delegated', run: page({ list: 'delegated' }) },
-  { name: 'counts (navigation)', family: 'departments', run: async (db, user) => (await inboxCounts(db, user.actor), { rows: 1 }) },
+  {
+    name: 'counts (navigation)',
+    family: 'departments',
+    run: async (db, user) => (await inboxCounts(db, user.actor), { rows: 1 }),
+  },
   // The instance list of a department manager (their departments' processes); not theirs to see for other staff.
-  { name: 'instances (manager)', family: 'departments', run: async (db, user) => (maySeeInstanceList(user.actor) ? { rows: (await listInstances(db, user.actor, { limit: 50 })).items.length } : null) },
+  {
+    name: 'instances (manager)',
+    family: 'departments',
+    run: async (db, user) =>
+      maySeeInstanceList(user.actor)
+        ? { rows: (await listInstances(db, user.actor, { limit: 50 })).items.length }
+        : null,
+  },
   // My requests: what the user started.
-  { name: 'my requests', family: 'mine', run: async (db, user) => ({ rows: (await myRequests(db, user.actor, { limit: 50 })).items.length }) },
+  {
+    name: 'my requests',
+    family: 'mine',
+    run: async (db, user) => ({ rows: (await myRequests(db, user.actor, { limit: 50 })).items.length }),
+  },
 ];
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -121,13 +148,18 @@ function percentile(sorted: number[], p: number): number {
 
 function printTable(head: string[], body: string[][], leftAligned: number[] = [0]) {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of body) console.log(line(row));
 }
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 
@@ -152,7 +184,9 @@ async function machineFacts(raw: postgres.Sql) {
       current_setting('autovacuum') as autovacuum, current_setting('max_parallel_workers_per_gather') as parallel`,
   );
   const cpus = os.cpus();
-  console.log(`machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}`);
+  console.log(
+    `machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node ${process.version}`,
+  );
   console.log(
     `PostgreSQL ${pg!.version}: shared_buffers ${pg!.shared_buffers}, work_mem ${pg!.work_mem}, ` +
       `effective_cache_size ${pg!.effective_cache_size}, random_page_cost ${pg!.random_page_cost}, ` +
@@ -163,9 +197,16 @@ async function machineFacts(raw: postgres.Sql) {
 /** Seeds the migrated, empty bench database, then VACUUM ANALYZE (autovacuum may be off: the planner needs the statistics). */
 async function prepare(handle: DatabaseHandle, raw: postgres.Sql) {
   const t0 = performance.now();
-  console.log(`\nseeding ${DATABASE}: ${USERS.toLocaleString('en')} users (${companySizes(USERS).join(' / ')}), ${TASKS.toLocaleString('en')} tasks`);
+  console.log(
+    `\nseeding ${DATABASE}: ${USERS.toLocaleString('en')} users (${companySizes(USERS).join(' / ')}), ${TASKS.toLocaleString('en')} tasks`,
+  );
   await raw.unsafe(`set work_mem = '1GB'`);
-  await seedInbox(handle.db, (text) => raw.unsafe(text), { users: USERS, tasks: TASKS }, (line) => console.log(line));
+  await seedInbox(
+    handle.db,
+    (text) => raw.unsafe(text),
+    { users: USERS, tasks: TASKS },
+    (line) => console.log(line),
+  );
   const seeded = performance.now();
   console.log(`  seeding took ${seconds(t0)}`);
   await raw.unsafe('vacuum analyze');
@@ -179,7 +220,9 @@ async function printSizes(raw: postgres.Sql) {
      where n.nspname = 'public' and (c.relname in ('tasks', 'process_instances') or c.relname like 'tasks\\_%idx' or c.relname = 'tasks_pkey')
      order by c.relkind desc, pg_relation_size(c.oid) desc`,
   );
-  console.log(`  sizes: ${rows.map((r) => `${r.name} ${r.size}${Number(r.rows) >= 0 ? ` (${Number(r.rows).toLocaleString('en')} rows)` : ''}`).join(', ')}`);
+  console.log(
+    `  sizes: ${rows.map((r) => `${r.name} ${r.size}${Number(r.rows) >= 0 ? ` (${Number(r.rows).toLocaleString('en')} rows)` : ''}`).join(', ')}`,
+  );
   const [open] = await raw.unsafe<Record<string, string>[]>(
     `select count(*) filter (where assignee_id is not null and cardinality(candidate_groups) = 0 and assignee_id in
          (select delegator_id from delegations where revoked_at is null and starts_at <= now() and ends_at > now())) as delegated,
@@ -195,7 +238,9 @@ async function printSizes(raw: postgres.Sql) {
 }
 
 /** The worst-case user of each family: the most open tasks of the kind its list shows. */
-async function worstCaseUsers(raw: postgres.Sql): Promise<Record<Family, { userId: string; tenantId: string; tasks: number }>> {
+async function worstCaseUsers(
+  raw: postgres.Sql,
+): Promise<Record<Family, { userId: string; tenantId: string; tasks: number }>> {
   const one = async (text: string) => {
     const [row] = await raw.unsafe<{ user_id: string; tenant_id: string; n: string }[]>(text);
     if (!row) throw new Error(`No worst-case user found by: ${text}`);
@@ -223,7 +268,12 @@ let sequentialScans = 0;
  * EXPLAIN (ANALYZE, BUFFERS) of what `query` sends for `user`: the statement is taken from a
  * second drizzle instance whose logger keeps it, then explained with its parameters as sent.
  */
-async function explain(query: Query, user: UserState, capture: { db: Database; raw: postgres.Sql; statements: { sql: string; params: unknown[] }[] }, label: string) {
+async function explain(
+  query: Query,
+  user: UserState,
+  capture: { db: Database; raw: postgres.Sql; statements: { sql: string; params: unknown[] }[] },
+  label: string,
+) {
   capture.statements.length = 0;
   await query.run(capture.db, user);
   const statement = capture.statements.at(-1);
@@ -231,7 +281,10 @@ async function explain(query: Query, user: UserState, capture: { db: Database; r
     console.log(`\n── ${query.name} — ${label}: no statement sent (the list does not apply to this user)`);
     return;
   }
-  const rows = await capture.raw.unsafe<Record<string, string>[]>(`explain (analyze, buffers) ${statement.sql}`, statement.params as never[]);
+  const rows = await capture.raw.unsafe<Record<string, string>[]>(
+    `explain (analyze, buffers) ${statement.sql}`,
+    statement.params as never[],
+  );
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   console.log(`\n── ${query.name} — ${label}`);
   console.log(plan.replace(/^/gm, '   '));
@@ -245,7 +298,9 @@ async function explain(query: Query, user: UserState, capture: { db: Database; r
 
 async function main() {
   const started = performance.now();
-  console.log(`bench:inbox — admin ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}, database ${DATABASE} (kept after the run)`);
+  console.log(
+    `bench:inbox — admin ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}, database ${DATABASE} (kept after the run)`,
+  );
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     await machineFacts(admin);
@@ -262,7 +317,10 @@ async function main() {
   const raw = postgres(url, { max: 1, onnotice: () => {} });
   const statements: { sql: string; params: unknown[] }[] = [];
   const captureRaw = postgres(url, { max: 1, onnotice: () => {} });
-  const captureDb = drizzle(captureRaw, { schema, logger: { logQuery: (sql, params) => void statements.push({ sql, params }) } }) as unknown as Database;
+  const captureDb = drizzle(captureRaw, {
+    schema,
+    logger: { logQuery: (sql, params) => void statements.push({ sql, params }) },
+  }) as unknown as Database;
   try {
     try {
       await migrateDatabase(handle);
@@ -278,20 +336,26 @@ async function main() {
       await prepare(handle, raw);
     } else {
       const [{ n } = { n: '0' }] = await raw.unsafe<{ n: string }[]>('select count(*) as n from tasks');
-      if (Number(n) === 0) throw new Error(`BENCH_SEED=0, but ${DATABASE} has no tasks: run once without BENCH_SEED=0 to seed it.`);
+      if (Number(n) === 0)
+        throw new Error(`BENCH_SEED=0, but ${DATABASE} has no tasks: run once without BENCH_SEED=0 to seed it.`);
       const t0 = performance.now();
       await raw.unsafe('vacuum analyze');
-      console.log(`\nreusing ${DATABASE} (${Number(n).toLocaleString('en')} tasks), migrated, VACUUM ANALYZE: ${seconds(t0)}`);
+      console.log(
+        `\nreusing ${DATABASE} (${Number(n).toLocaleString('en')} tasks), migrated, VACUUM ANALYZE: ${seconds(t0)}`,
+      );
     }
     await printSizes(raw);
 
     // The sample: users drawn without replacement, so each company is drawn by its share of users.
     const random = generator(19);
-    const members = await raw.unsafe<{ user_id: string; tenant_id: string }[]>('select user_id, tenant_id from memberships order by user_id');
+    const members = await raw.unsafe<{ user_id: string; tenant_id: string }[]>(
+      'select user_id, tenant_id from memberships order by user_id',
+    );
     const drawn = shuffle(members, random).slice(0, SAMPLE + WARMUP);
     const actorOf = async (m: { user_id: string; tenant_id: string }) => {
       const actor = await resolveActor(handle.db, m.user_id, 'vi', m.tenant_id);
-      if (!actor) throw new Error(`User ${m.user_id} is not a member of company ${m.tenant_id}; the seed is inconsistent.`);
+      if (!actor)
+        throw new Error(`User ${m.user_id} is not a member of company ${m.tenant_id}; the seed is inconsistent.`);
       return { actor, departmentsCursor: null } as UserState;
     };
     const sample: UserState[] = [];
@@ -300,7 +364,9 @@ async function main() {
     for (const m of drawn.slice(SAMPLE)) warmup.push(await actorOf(m));
     const byCompany = new Map<string, number>();
     for (const u of sample) byCompany.set(u.actor.tenantName, (byCompany.get(u.actor.tenantName) ?? 0) + 1);
-    console.log(`\nsample: ${sample.length} users (${[...byCompany].map(([name, n]) => `${name} ${n}`).join(', ')}); warm-up: ${warmup.length} other users, every query once`);
+    console.log(
+      `\nsample: ${sample.length} users (${[...byCompany].map(([name, n]) => `${name} ${n}`).join(', ')}); warm-up: ${warmup.length} other users, every query once`,
+    );
 
     console.log(`load average of the machine before the warm-up: ${loadAverage()} (1, 5, 15 min)`);
     const t0 = performance.now();
@@ -314,7 +380,10 @@ async function main() {
     const first = QUERIES.findIndex((q) => q.name === 'departments');
     const second = QUERIES.findIndex((q) => q.name === 'departments, page 2');
     for (const user of sample) {
-      const order = shuffle(QUERIES.map((_, i) => i), random);
+      const order = shuffle(
+        QUERIES.map((_, i) => i),
+        random,
+      );
       const a = order.indexOf(first);
       const b = order.indexOf(second);
       if (b < a) [order[a], order[b]] = [order[b]!, order[a]!];
@@ -326,7 +395,9 @@ async function main() {
       }
     }
     const cores = os.cpus().length;
-    console.log(`measured: ${seconds(t1)}; load average now ${loadAverage()} (1, 5, 15 min; ${cores} cores: above ${cores}, other processes competed for the CPU)`);
+    console.log(
+      `measured: ${seconds(t1)}; load average now ${loadAverage()} (1, 5, 15 min; ${cores} cores: above ${cores}, other processes competed for the CPU)`,
+    );
 
     console.log(
       `\nInbox queries — ${sample.length} users, one connection, ms per call of the service function ` +
@@ -335,13 +406,32 @@ async function main() {
     const summary = QUERIES.map((query, i) => {
       const sorted = times[i]!.map((t) => t.ms).sort((x, y) => x - y);
       const at = (p: number) => percentile(sorted, p);
-      return { query, n: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? NaN, rows: sorted.length ? rows[i]! / sorted.length : NaN };
+      return {
+        query,
+        n: sorted.length,
+        p50: at(50),
+        p95: at(95),
+        p99: at(99),
+        max: sorted.at(-1) ?? NaN,
+        rows: sorted.length ? rows[i]! / sorted.length : NaN,
+      };
     });
     printTable(
       ['query', 'users', 'rows/page', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', `p95 < ${TARGET_MS} ms`],
-      summary.map((s) => [s.query.name, String(s.n), s.rows.toFixed(1), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), s.p95 < TARGET_MS ? 'PASS' : 'MISS']),
+      summary.map((s) => [
+        s.query.name,
+        String(s.n),
+        s.rows.toFixed(1),
+        ms(s.p50),
+        ms(s.p95),
+        ms(s.p99),
+        ms(s.max),
+        s.p95 < TARGET_MS ? 'PASS' : 'MISS',
+      ]),
     );
-    console.log('(users: the sampled users the query applies to — page 2 only for those with a second page; rows/page: mean rows returned.)');
+    console.log(
+      '(users: the sampled users the query applies to — page 2 only for those with a second page; rows/page: mean rows returned.)',
+    );
 
     // Plans: each query for its worst-case user; for a miss, also for its slowest sampled user.
     const worst = await worstCaseUsers(raw);
@@ -353,12 +443,19 @@ async function main() {
     );
     const capture = { db: captureDb, raw: captureRaw, statements };
     const worstStates = {} as Record<Family, UserState>;
-    for (const family of ['departments', 'mine', 'delegated'] as const) worstStates[family] = await actorOf({ user_id: worst[family].userId, tenant_id: worst[family].tenantId });
+    for (const family of ['departments', 'mine', 'delegated'] as const)
+      worstStates[family] = await actorOf({ user_id: worst[family].userId, tenant_id: worst[family].tenantId });
     for (const state of Object.values(worstStates)) await QUERIES[first]!.run(handle.db, state);
-    for (const query of QUERIES) await explain(query, worstStates[query.family], capture, `worst case: ${worstStates[query.family].actor.email}`);
+    for (const query of QUERIES)
+      await explain(query, worstStates[query.family], capture, `worst case: ${worstStates[query.family].actor.email}`);
     for (const s of summary.filter((x) => x.p95 >= TARGET_MS)) {
       const slowest = times[QUERIES.indexOf(s.query)]!.reduce((x, y) => (y.ms > x.ms ? y : x));
-      await explain(s.query, slowest.user, capture, `slowest sampled user: ${slowest.user.actor.email} (${slowest.ms.toFixed(1)} ms in the run)`);
+      await explain(
+        s.query,
+        slowest.user,
+        capture,
+        `slowest sampled user: ${slowest.user.actor.email} (${slowest.ms.toFixed(1)} ms in the run)`,
+      );
     }
 
     // One user with 5,000 open tasks offered to them (the shared service centre's last member).
@@ -390,12 +487,16 @@ async function main() {
     await explain(QUERIES[first]!, bigUser, capture, `the user with ${BIG_OFFERS} offers`);
 
     const misses = summary.filter((s) => s.p95 >= TARGET_MS).map((s) => s.query.name);
-    console.log(`\ntarget p95 < ${TARGET_MS} ms: ${misses.length === 0 ? 'PASS for every query' : `MISS for ${misses.map((m) => `"${m}"`).join(', ')}`}`);
+    console.log(
+      `\ntarget p95 < ${TARGET_MS} ms: ${misses.length === 0 ? 'PASS for every query' : `MISS for ${misses.map((m) => `"${m}"`).join(', ')}`}`,
+    );
     if (sequentialScans > 0) {
       console.log(`SEQUENTIAL SCAN OF tasks in ${sequentialScans} plan(s) above.`);
       process.exitCode = 1;
     }
-    console.log(`total run time ${seconds(started)}; the database ${DATABASE} is kept: psql ${url.replace(/:[^:@/]*@/, ':***@')} (drop it with DROP DATABASE ${DATABASE};)`);
+    console.log(
+      `total run time ${seconds(started)}; the database ${DATABASE} is kept: psql ${url.replace(/:[^:@/]*@/, ':***@')} (drop it with DROP DATABASE ${DATABASE};)`,
+    );
   } finally {
     await Promise.all([handle.close(), raw.end({ timeout: 5 }), captureRaw.end({ timeout: 5 })]);
   }

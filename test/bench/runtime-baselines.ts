@@ -16,7 +16,13 @@ const run = promisify(execFile);
 
 export const BASELINE_ROWS = 10_000;
 /** About the size of a waiting bench instance's stored state (the bench prints the real size). */
-const STATE = JSON.stringify({ status: 'active', active: [{ id: 'approve', kind: 'userTask', token: 1 }], variables: { receipt: 'R' }, startedAt: '2026-12-01T00:00:00.000Z', tokens: 2 });
+const STATE = JSON.stringify({
+  status: 'active',
+  active: [{ id: 'approve', kind: 'userTask', token: 1 }],
+  variables: { receipt: 'R' },
+  startedAt: '2026-12-01T00:00:00.000Z',
+  tokens: 2,
+});
 const AUDIT_DATA = JSON.stringify({ submission: { decision: 'approve' } });
 
 /** The instance-like and audit-like tables, in the bench database (not touched by Trellis). */
@@ -40,19 +46,39 @@ END;
 export const PGBENCH = process.env.PGBENCH ?? '/usr/bin/pgbench';
 
 /** pgbench TPS (without initial connection time) at `clients` connections for `seconds`, and the CPU it took. */
-export async function pgbench(url: string, clients: number, seconds: number): Promise<{ tps: number; transactions: number; cpu: CpuUse }> {
+export async function pgbench(
+  url: string,
+  clients: number,
+  seconds: number,
+): Promise<{ tps: number; transactions: number; cpu: CpuUse }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'trellis-pgbench-'));
   try {
     const script = path.join(dir, 'step.sql');
     await writeFile(script, PGBENCH_SCRIPT);
-    const args = ['-n', '-M', 'prepared', '-T', String(seconds), '-c', String(clients), '-j', String(clients), '-f', script, url];
+    const args = [
+      '-n',
+      '-M',
+      'prepared',
+      '-T',
+      String(seconds),
+      '-c',
+      String(clients),
+      '-j',
+      String(clients),
+      '-f',
+      script,
+      url,
+    ];
     // pgbench's backends exit with it: their CPU is read shortly before the end, while they run.
     const before = cpuSnapshot();
     let cpu: CpuUse = { postgres: NaN, machine: NaN };
     const sample = setTimeout(() => (cpu = cpuSince(before)), Math.max(100, seconds * 1000 - 250));
     const { stdout } = await run(PGBENCH, args, { timeout: (seconds + 60) * 1000 })
       .catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
-        if (error.code === 'ENOENT') throw new Error(`pgbench was not found at ${PGBENCH}; install PostgreSQL's client tools or set PGBENCH to its path.`);
+        if (error.code === 'ENOENT')
+          throw new Error(
+            `pgbench was not found at ${PGBENCH}; install PostgreSQL's client tools or set PGBENCH to its path.`,
+          );
         throw new Error(`pgbench failed: ${error.stderr?.trim() || error.message}`);
       })
       .finally(() => clearTimeout(sample));

@@ -42,7 +42,12 @@ function postgresProcesses(): Map<number, number> {
       const close = stat.lastIndexOf(')');
       if (!database || stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
       // A backend's title: "postgres: [<cluster>: ]<user> <database> <client> <state>".
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\s\0]+/).includes(database)) continue;
+      if (
+        !readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+          .split(/[\s\0]+/)
+          .includes(database)
+      )
+        continue;
       const fields = stat.slice(close + 2).split(' ');
       // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
       used.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
@@ -73,7 +78,10 @@ export function cpuSince(before: CpuSnapshot): CpuUse {
   // closed after the window, so none should).
   for (const [pid, used] of after.postgres) postgres += used - (before.postgres.get(pid) ?? 0);
   const machine = (after.busy - before.busy) / (after.total - before.total);
-  return { postgres: after.postgres.size > 0 ? postgres / seconds : NaN, machine: Number.isFinite(machine) ? machine : NaN };
+  return {
+    postgres: after.postgres.size > 0 ? postgres / seconds : NaN,
+    machine: Number.isFinite(machine) ? machine : NaN,
+  };
 }
 
 export const CORES = availableParallelism();

@@ -44,7 +44,11 @@ const decisionForm = {
   key: 'bench-decision',
   version: 1,
   title: 'Decision',
-  schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } }, required: ['decision'] },
+  schema: {
+    type: 'object',
+    properties: { decision: { type: 'string', enum: ['approve', 'reject'] } },
+    required: ['decision'],
+  },
 };
 export const SUBMISSION = { decision: 'approve' };
 
@@ -62,10 +66,14 @@ export async function prepareTrellis(db: Executor): Promise<Actors> {
   const actorFor = async (email: string) => {
     const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
     const actor = user && (await resolveActor(db, user.id, 'en'));
-    if (!actor) throw new Error(`The seeded user ${email} is missing from the bench database; did seedDemo change its users?`);
+    if (!actor)
+      throw new Error(`The seeded user ${email} is missing from the bench database; did seedDemo change its users?`);
     return actor;
   };
-  return { starter: await actorFor('ngoc.bui@senvang.example'), completer: await actorFor('hung.tran@senvang.example') };
+  return {
+    starter: await actorFor('ngoc.bui@senvang.example'),
+    completer: await actorFor('hung.tran@senvang.example'),
+  };
 }
 
 export interface DriveOptions {
@@ -132,10 +140,30 @@ interface Client {
 export async function drive(options: DriveOptions): Promise<DriveResult> {
   const { clientDb, actors } = options;
   let phase: 'warmup' | 'measure' | 'drain' = 'warmup';
-  const result: DriveResult = { seconds: options.measureMs / 1000, starts: 0, completes: 0, jobs: 0, instances: 0, latencies: [], startLatencies: [], completeLatencies: [], nodeCpu: 0, clientWait: 0, cpu: { postgres: NaN, machine: NaN }, emptyPolls: 0, jobRetries: 0, workerErrors: 0 };
+  const result: DriveResult = {
+    seconds: options.measureMs / 1000,
+    starts: 0,
+    completes: 0,
+    jobs: 0,
+    instances: 0,
+    latencies: [],
+    startLatencies: [],
+    completeLatencies: [],
+    nodeCpu: 0,
+    clientWait: 0,
+    cpu: { postgres: NaN, machine: NaN },
+    emptyPolls: 0,
+    jobRetries: 0,
+    workerErrors: 0,
+  };
   const fail = (error: unknown) => (result.firstError ??= (error as Error).message ?? String(error));
 
-  const clients: Client[] = Array.from({ length: options.clients }, () => ({ ready: [], outstanding: 0, wake: null, waitingSince: null }));
+  const clients: Client[] = Array.from({ length: options.clients }, () => ({
+    ready: [],
+    outstanding: 0,
+    wake: null,
+    waitingSince: null,
+  }));
   const owners = new Map<string, Client>();
   const unowned = new Map<string, string>(); // instance → task, found before its start returned
   const deliver = (instanceId: string, taskId: string) => {
@@ -169,7 +197,10 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
       try {
         ran = await worker.tick();
         if (ranFor.size > 0) {
-          const found = await db.select({ id: tasks.id, instanceId: tasks.instanceId }).from(tasks).where(and(inArray(tasks.instanceId, [...ranFor]), eq(tasks.status, 'open')));
+          const found = await db
+            .select({ id: tasks.id, instanceId: tasks.instanceId })
+            .from(tasks)
+            .where(and(inArray(tasks.instanceId, [...ranFor]), eq(tasks.status, 'open')));
           for (const t of found) {
             ranFor.delete(t.instanceId);
             jobsDone++;
@@ -209,14 +240,21 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
       await yieldToEventLoop();
       const taskId = client.ready.shift();
       if (taskId) {
-        const done = await timed(result.completeLatencies, () => completeTask(clientDb, actors.completer, { taskId, data: SUBMISSION }));
+        const done = await timed(result.completeLatencies, () =>
+          completeTask(clientDb, actors.completer, { taskId, data: SUBMISSION }),
+        );
         client.outstanding--;
-        if (done.instanceStatus !== 'completed') throw new Error(`Instance "${done.instanceId}" is ${done.instanceStatus} after its user task; the bench process should have ended.`);
+        if (done.instanceStatus !== 'completed')
+          throw new Error(
+            `Instance "${done.instanceId}" is ${done.instanceStatus} after its user task; the bench process should have ended.`,
+          );
         if (phase === 'measure') (result.completes++, result.instances++);
         continue;
       }
       if (phase !== 'drain' && client.outstanding < options.inflight) {
-        const started = await timed(result.startLatencies, () => startInstance(clientDb, actors.starter, { definitionKey: DEFINITION_KEY, variables: {} }));
+        const started = await timed(result.startLatencies, () =>
+          startInstance(clientDb, actors.starter, { definitionKey: DEFINITION_KEY, variables: {} }),
+        );
         client.outstanding++;
         if (phase === 'measure') result.starts++;
         const early = unowned.get(started.id);
@@ -255,7 +293,8 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     const elapsed = windowEnd - t0;
     const used = process.cpuUsage(cpu);
     result.cpu = cpuSince(machine);
-    for (const c of clients) if (c.waitingSince !== null) (waited += overlap(c.waitingSince, windowEnd), (c.waitingSince = null));
+    for (const c of clients)
+      if (c.waitingSince !== null) ((waited += overlap(c.waitingSince, windowEnd)), (c.waitingSince = null));
     phase = 'drain';
     result.seconds = elapsed / 1000;
     result.nodeCpu = (used.user + used.system) / 1000 / elapsed;
@@ -263,7 +302,18 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
     wakeAll();
     await Promise.race([
       Promise.all(running),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Instances in flight did not finish within ${drainLimit / 1000} s after the window (${clients.reduce((n, c) => n + c.outstanding, 0)} outstanding); are the workers stuck?`)), drainLimit))),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `Instances in flight did not finish within ${drainLimit / 1000} s after the window (${clients.reduce((n, c) => n + c.outstanding, 0)} outstanding); are the workers stuck?`,
+                ),
+              ),
+            drainLimit,
+          )),
+      ),
     ]);
   } finally {
     // Also on failure: no new starts, workers stopped (a client still waiting is abandoned).
@@ -328,7 +378,11 @@ export async function countStatements(url: string, actors: Actors, n = 45): Prom
     tracing = true;
     const worker = createWorker(db, { connectors: { [JOB_TYPE]: async () => ({ receipt: 'R' }) } });
     const solo = { start: [] as [number, number][], job: [] as [number, number][], complete: [] as [number, number][] };
-    const measure = async <T>(name: string, run: () => Promise<T>, times?: [number, number][]): Promise<[T, number]> => {
+    const measure = async <T>(
+      name: string,
+      run: () => Promise<T>,
+      times?: [number, number][],
+    ): Promise<[T, number]> => {
       command = name;
       count = 0;
       const cpu = process.cpuUsage();
@@ -344,17 +398,31 @@ export async function countStatements(url: string, actors: Actors, n = 45): Prom
     const counts = { start: [] as number[], job: [] as number[], complete: [] as number[], idlePoll: [] as number[] };
     let stateBytes = 0;
     for (let i = 0; i < n; i++) {
-      const [started, s] = await measure('start', () => startInstance(db, actors.starter, { definitionKey: DEFINITION_KEY, variables: {} }), i >= 5 ? solo.start : undefined);
+      const [started, s] = await measure(
+        'start',
+        () => startInstance(db, actors.starter, { definitionKey: DEFINITION_KEY, variables: {} }),
+        i >= 5 ? solo.start : undefined,
+      );
       const [ran, j] = await measure('job', () => worker.tick(), i >= 5 ? solo.job : undefined);
       if (ran !== 1) throw new Error(`The counting worker ran ${ran} jobs in one poll; expected the one just created.`);
       const [idle, p] = await measure('idle poll', () => worker.tick());
       if (idle !== 0) throw new Error('The counting worker found more work than expected.');
       tracing = false;
-      const [task] = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.instanceId, started.id), eq(tasks.status, 'open')));
-      const [state] = await db.select({ state: processInstances.state }).from(processInstances).where(eq(processInstances.id, started.id));
+      const [task] = await db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.instanceId, started.id), eq(tasks.status, 'open')));
+      const [state] = await db
+        .select({ state: processInstances.state })
+        .from(processInstances)
+        .where(eq(processInstances.id, started.id));
       stateBytes = JSON.stringify(state!.state).length;
       tracing = i === 0;
-      const [, c] = await measure('complete', () => completeTask(db, actors.completer, { taskId: task!.id, data: SUBMISSION }), i >= 5 ? solo.complete : undefined);
+      const [, c] = await measure(
+        'complete',
+        () => completeTask(db, actors.completer, { taskId: task!.id, data: SUBMISSION }),
+        i >= 5 ? solo.complete : undefined,
+      );
       tracing = false;
       counts.start.push(s);
       counts.job.push(j);

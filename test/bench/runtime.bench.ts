@@ -29,7 +29,15 @@ import postgres from 'postgres';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@/db/client';
 import { BASELINE_DDL, BASELINE_ROWS, PGBENCH, pgbench, pgliteLoop } from './runtime-baselines';
 import { CORES, watchDatabase, type CpuUse } from './runtime-cpu';
-import { checkAllCompleted, countStatements, drive, prepareTrellis, type Actors, type DriveResult, type StatementCount } from './runtime-trellis';
+import {
+  checkAllCompleted,
+  countStatements,
+  drive,
+  prepareTrellis,
+  type Actors,
+  type DriveResult,
+  type StatementCount,
+} from './runtime-trellis';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const ADMIN_URL = env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -127,7 +135,12 @@ function sampleOf(baseline: Baseline, r: DriveResult, cores = CORES): Sample {
 
 type Figure = Exclude<keyof Sample, 'retries'>;
 
-function printTables(title: string, baselineName: string, rows: { clients: number; workers: number; samples: Sample[] }[], cores = CORES) {
+function printTables(
+  title: string,
+  baselineName: string,
+  rows: { clients: number; workers: number; samples: Sample[] }[],
+  cores = CORES,
+) {
   const n = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(0)}%` : '–');
   const figures = rows.map(({ clients, workers, samples }) => {
@@ -139,14 +152,24 @@ function printTables(title: string, baselineName: string, rows: { clients: numbe
   });
   const print = (head: string[], body: string[][], leftAligned: number[]) => {
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    const line = (cells: string[]) =>
+      cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
     console.log(line(head));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const row of body) console.log(line(row));
   };
   console.log(`\n${title}`);
   print(
-    ['clients', 'workers', `${baselineName} TPS`, 'commands/s (ratio; range)', 'target ≥ 50%', 'txns/s (ratio)', 'jobs/s (ratio)', 'instances/s (ratio)'],
+    [
+      'clients',
+      'workers',
+      `${baselineName} TPS`,
+      'commands/s (ratio; range)',
+      'target ≥ 50%',
+      'txns/s (ratio)',
+      'jobs/s (ratio)',
+      'instances/s (ratio)',
+    ],
     figures.map(({ clients, workers, m, r, spread }) => [
       String(clients),
       String(workers),
@@ -161,7 +184,19 @@ function printTables(title: string, baselineName: string, rows: { clients: numbe
   );
   console.log('');
   print(
-    ['clients', 'workers', 'p50 ms', 'p95 ms', 'p99 ms', 'start / complete p50 ms', 'clients waiting', 'empty polls/s', 'Node CPU', `PG CPU ms/txn (${baselineName})`, `machine busy (${baselineName})`],
+    [
+      'clients',
+      'workers',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'start / complete p50 ms',
+      'clients waiting',
+      'empty polls/s',
+      'Node CPU',
+      `PG CPU ms/txn (${baselineName})`,
+      `machine busy (${baselineName})`,
+    ],
     figures.map(({ clients, workers, m }) => [
       String(clients),
       String(workers),
@@ -179,7 +214,13 @@ function printTables(title: string, baselineName: string, rows: { clients: numbe
   );
   console.log('');
   print(
-    ['clients', 'workers', `machine CPU ms/command (${baselineName} ms/txn)`, 'ms/command the target allows', 'database-only ceiling: commands/s (ratio)'],
+    [
+      'clients',
+      'workers',
+      `machine CPU ms/command (${baselineName} ms/txn)`,
+      'ms/command the target allows',
+      'database-only ceiling: commands/s (ratio)',
+    ],
     figures.map(({ clients, workers, m, r }) => [
       String(clients),
       String(workers),
@@ -190,7 +231,8 @@ function printTables(title: string, baselineName: string, rows: { clients: numbe
     [0, 1],
   );
   const retries = rows.reduce((k, r) => k + r.samples.reduce((j, s) => j + s.retries, 0), 0);
-  if (retries > 0) console.log(`note: ${retries} service job attempts did not commit and were retried (lease lost or conflict)`);
+  if (retries > 0)
+    console.log(`note: ${retries} service job attempts did not commit and were retried (lease lost or conflict)`);
 }
 
 const LEGEND = [
@@ -207,12 +249,20 @@ const LEGEND = [
 
 function printCounts(c: StatementCount) {
   console.log(`\nSQL statements sent (postgres.js debug hook; BEGIN/COMMIT included), one instance driven alone:`);
-  console.log(`  start ${c.start}, service job ${c.job} (claim + run), complete ${c.complete}; an empty worker poll ${c.idlePoll}.`);
-  console.log(`  Per instance: ${c.start + c.complete} round trips in the 2 API commands, ${c.start + c.job + c.complete} in all; pgbench's transaction sends 4 (BEGIN, UPDATE, INSERT, END).`);
-  console.log(`  Round trip of "select 1" on one connection: ${c.roundTripMicros.toFixed(0)} µs. Stored state of a waiting instance: ${c.stateBytes} B.`);
+  console.log(
+    `  start ${c.start}, service job ${c.job} (claim + run), complete ${c.complete}; an empty worker poll ${c.idlePoll}.`,
+  );
+  console.log(
+    `  Per instance: ${c.start + c.complete} round trips in the 2 API commands, ${c.start + c.job + c.complete} in all; pgbench's transaction sends 4 (BEGIN, UPDATE, INSERT, END).`,
+  );
+  console.log(
+    `  Round trip of "select 1" on one connection: ${c.roundTripMicros.toFixed(0)} µs. Stored state of a waiting instance: ${c.stateBytes} B.`,
+  );
   const solo = (name: 'start' | 'job' | 'complete', statements: number) =>
     `${name} ${c.solo[name].wallMs.toFixed(2)} ms (Node CPU ${c.solo[name].cpuMs.toFixed(2)} ms; ${statements} × round trip = ${((statements * c.roundTripMicros) / 1000).toFixed(2)} ms)`;
-  console.log(`  Each alone on one connection (medians): ${solo('start', c.start)}, ${solo('job', c.job)}, ${solo('complete', c.complete)}.`);
+  console.log(
+    `  Each alone on one connection (medians): ${solo('start', c.start)}, ${solo('job', c.job)}, ${solo('complete', c.complete)}.`,
+  );
   let last = '';
   for (const t of c.trace) {
     if (t.command !== last) console.log(`  ${t.command}:`);
@@ -229,14 +279,17 @@ let cleaning: Promise<void> | null = null;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    for (const close of toClose.splice(0).reverse()) await close().catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
+    for (const close of toClose.splice(0).reverse())
+      await close().catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
     if (databaseName) {
       const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
       try {
         await admin.unsafe(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
         console.log(`dropped database ${databaseName}`);
       } catch (error) {
-        console.error(`Could not drop the bench database ${databaseName}: ${(error as Error).message}. Drop it by hand: DROP DATABASE ${databaseName} WITH (FORCE);`);
+        console.error(
+          `Could not drop the bench database ${databaseName}: ${(error as Error).message}. Drop it by hand: DROP DATABASE ${databaseName} WITH (FORCE);`,
+        );
       } finally {
         await admin.end({ timeout: 5 });
       }
@@ -274,7 +327,9 @@ async function onPostgres() {
   let server: string;
   try {
     await admin.unsafe(`CREATE DATABASE ${databaseName}`);
-    const [row] = await admin.unsafe<{ v: string; sync: string }[]>(`select current_setting('server_version') as v, current_setting('synchronous_commit') as sync`);
+    const [row] = await admin.unsafe<{ v: string; sync: string }[]>(
+      `select current_setting('server_version') as v, current_setting('synchronous_commit') as sync`,
+    );
     server = `PostgreSQL ${row!.v}, synchronous_commit=${row!.sync}`;
   } finally {
     await admin.end({ timeout: 5 });
@@ -303,9 +358,21 @@ async function onPostgres() {
       const runTrellis = async (workers: number): Promise<DriveResult> => {
         await checkpoint();
         const clientHandle = await open({ url, maxConnections: clients });
-        const workerHandles = await Promise.all(Array.from({ length: workers }, () => open({ url, maxConnections: 2 })));
+        const workerHandles = await Promise.all(
+          Array.from({ length: workers }, () => open({ url, maxConnections: 2 })),
+        );
         try {
-          return await drive({ clientDb: clientHandle.db, workerDbs: workerHandles.map((h) => h.db), clients, actors, warmupMs: WARMUP_SECONDS * 1000, measureMs: SECONDS * 1000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH });
+          return await drive({
+            clientDb: clientHandle.db,
+            workerDbs: workerHandles.map((h) => h.db),
+            clients,
+            actors,
+            warmupMs: WARMUP_SECONDS * 1000,
+            measureMs: SECONDS * 1000,
+            inflight: INFLIGHT,
+            workerIdleMs: WORKER_IDLE_MS,
+            workerBatch: WORKER_BATCH,
+          });
         } finally {
           await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
         }
@@ -327,14 +394,25 @@ async function onPostgres() {
         const key = `${clients}/${workers}`;
         const s = sampleOf(baseline, r);
         samples.set(key, [...(samples.get(key) ?? []), s]);
-        console.log(`round ${round + 1}: ${clients} clients, ${workers} workers: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(1)} ms; pgbench ${baseline.tps.toFixed(0)} TPS`);
+        console.log(
+          `round ${round + 1}: ${clients} clients, ${workers} workers: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(1)} ms; pgbench ${baseline.tps.toFixed(0)} TPS`,
+        );
       }
     }
   }
   const check = await checkAllCompleted(setup.db);
-  if (check.other > 0) throw new Error(`${check.other} of ${check.completed + check.other} bench instances did not reach their end event.`);
-  const rows = CLIENTS.flatMap((clients) => WORKERS.map((workers) => ({ clients, workers, samples: samples.get(`${clients}/${workers}`)! })));
-  printTables(`${server} — medians of ${ROUNDS} rounds, ${SECONDS} s windows (+${WARMUP_SECONDS} s warm-up), ${INFLIGHT} instances in flight per client; all ${check.completed} instances completed`, 'pgbench', rows);
+  if (check.other > 0)
+    throw new Error(
+      `${check.other} of ${check.completed + check.other} bench instances did not reach their end event.`,
+    );
+  const rows = CLIENTS.flatMap((clients) =>
+    WORKERS.map((workers) => ({ clients, workers, samples: samples.get(`${clients}/${workers}`)! })),
+  );
+  printTables(
+    `${server} — medians of ${ROUNDS} rounds, ${SECONDS} s windows (+${WARMUP_SECONDS} s warm-up), ${INFLIGHT} instances in flight per client; all ${check.completed} instances completed`,
+    'pgbench',
+    rows,
+  );
 }
 
 /** Instances driven one at a time to count statements, rows and WAL. */
@@ -391,7 +469,11 @@ async function pgbenchWal(raw: postgres.Sql, url: string): Promise<{ bytes: numb
  * are touched for the first time since the last checkpoint (a full-page image each): the record
  * counts compare the work itself.
  */
-function printWrites(before: WriteCounters, after: WriteCounters, pgbenchPerTxn: { bytes: number; records: number; images: number }) {
+function printWrites(
+  before: WriteCounters,
+  after: WriteCounters,
+  pgbenchPerTxn: { bytes: number; records: number; images: number },
+) {
   const per = (k: keyof WriteCounters) => (after[k] - before[k]) / COUNTED_INSTANCES;
   console.log(
     `  Rows written per instance (database statistics): ${per('inserted').toFixed(1)} inserted, ${per('updated').toFixed(1)} updated (${per('hot').toFixed(1)} of them HOT), ${per('deleted').toFixed(1)} deleted;` +
@@ -415,14 +497,26 @@ async function drivePastInstances(url: string, actors: Actors, count: number) {
   let done = 0;
   try {
     while (done < count) {
-      const r = await drive({ clientDb: clientHandle.db, workerDbs: workerHandles.map((h) => h.db), clients: 8, actors, warmupMs: 0, measureMs: 2000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH });
+      const r = await drive({
+        clientDb: clientHandle.db,
+        workerDbs: workerHandles.map((h) => h.db),
+        clients: 8,
+        actors,
+        warmupMs: 0,
+        measureMs: 2000,
+        inflight: INFLIGHT,
+        workerIdleMs: WORKER_IDLE_MS,
+        workerBatch: WORKER_BATCH,
+      });
       if (r.firstError) throw new Error(`Driving the history instances failed: ${r.firstError}`);
       done += r.instances;
     }
   } finally {
     await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
   }
-  console.log(`history: at least ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s; those finished while draining are not counted)`);
+  console.log(
+    `history: at least ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s; those finished while draining are not counted)`,
+  );
 }
 
 // ---- PGlite -------------------------------------------------------------------------------------
@@ -448,7 +542,19 @@ async function onPglite() {
   };
   const samples: Sample[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const driven = (onWindow: (edge: 'open' | 'close') => void) => drive({ clientDb: handle.db, workerDbs: [handle.db], clients: 1, actors, warmupMs: WARMUP_SECONDS * 1000, measureMs: SECONDS * 1000, inflight: INFLIGHT, workerIdleMs: WORKER_IDLE_MS, workerBatch: WORKER_BATCH, onWindow });
+    const driven = (onWindow: (edge: 'open' | 'close') => void) =>
+      drive({
+        clientDb: handle.db,
+        workerDbs: [handle.db],
+        clients: 1,
+        actors,
+        warmupMs: WARMUP_SECONDS * 1000,
+        measureMs: SECONDS * 1000,
+        inflight: INFLIGHT,
+        workerIdleMs: WORKER_IDLE_MS,
+        workerBatch: WORKER_BATCH,
+        onWindow,
+      });
     const trellis = async () => {
       let opened = { at: 0, inDatabase: 0 };
       let share = NaN;
@@ -471,19 +577,37 @@ async function onPglite() {
     if (r.firstError) throw new Error(`PGlite run failed: ${r.firstError}`);
     // PGlite runs in this process's one thread: the database's share is its time in PGlite, the
     // machine's is this process's CPU, and the raw loop keeps that thread busy.
-    const s = sampleOf({ tps, cpu: { postgres: NaN, machine: 1 } }, { ...r, cpu: { postgres: share, machine: r.nodeCpu } }, 1);
+    const s = sampleOf(
+      { tps, cpu: { postgres: NaN, machine: 1 } },
+      { ...r, cpu: { postgres: share, machine: r.nodeCpu } },
+      1,
+    );
     samples.push(s);
-    console.log(`round ${round + 1}: PGlite, 1 client, 1 worker: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(2)} ms; raw loop ${tps.toFixed(0)} TPS`);
+    console.log(
+      `round ${round + 1}: PGlite, 1 client, 1 worker: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(2)} ms; raw loop ${tps.toFixed(0)} TPS`,
+    );
   }
   const check = await checkAllCompleted(handle.db);
-  if (check.other > 0) throw new Error(`${check.other} of ${check.completed + check.other} PGlite bench instances did not reach their end event.`);
-  printTables(`PGlite 0.5 in memory (fsync off), one process — medians of ${ROUNDS} rounds, ${SECONDS} s windows; client and worker share the one PGlite; all ${check.completed} instances completed`, 'PGlite query', [{ clients: 1, workers: 1, samples }], 1);
+  if (check.other > 0)
+    throw new Error(
+      `${check.other} of ${check.completed + check.other} PGlite bench instances did not reach their end event.`,
+    );
+  printTables(
+    `PGlite 0.5 in memory (fsync off), one process — medians of ${ROUNDS} rounds, ${SECONDS} s windows; client and worker share the one PGlite; all ${check.completed} instances completed`,
+    'PGlite query',
+    [{ clients: 1, workers: 1, samples }],
+    1,
+  );
   await handle.close();
 }
 
 async function main() {
-  const perRound = (ON_POSTGRES ? CLIENTS.length * (SECONDS + WORKERS.length * (WARMUP_SECONDS + SECONDS + 1)) : 0) + (ON_PGLITE ? 2 * SECONDS + WARMUP_SECONDS + 1 : 0);
-  console.log(`bench:runtime — ${ROUNDS} rounds of ≈ ${perRound} s, plus setup (pgbench: ${PGBENCH}; admin ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')})`);
+  const perRound =
+    (ON_POSTGRES ? CLIENTS.length * (SECONDS + WORKERS.length * (WARMUP_SECONDS + SECONDS + 1)) : 0) +
+    (ON_PGLITE ? 2 * SECONDS + WARMUP_SECONDS + 1 : 0);
+  console.log(
+    `bench:runtime — ${ROUNDS} rounds of ≈ ${perRound} s, plus setup (pgbench: ${PGBENCH}; admin ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')})`,
+  );
   if (ON_POSTGRES) await onPostgres();
   if (ON_PGLITE) await onPglite();
   console.log(`\n${LEGEND}`);

@@ -46,13 +46,22 @@ const definition = {
     { id: 'f2', source: 'wait', target: 'end' },
   ],
 };
-const startForm = { key: 'bench-timer-start', version: 1, title: 'When', schema: { type: 'object', properties: { fireAt: { type: 'string' } }, required: ['fireAt'] } };
+const startForm = {
+  key: 'bench-timer-start',
+  version: 1,
+  title: 'When',
+  schema: { type: 'object', properties: { fireAt: { type: 'string' } }, required: ['fireAt'] },
+};
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** One round: TIMERS instances due over the window, fired by one worker loop; lateness in ms, sorted. */
 async function round(handle: DatabaseHandle, tenantId: string): Promise<number[]> {
-  const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'ngoc.bui@senvang.example'));
+  const [user] = await handle.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, 'ngoc.bui@senvang.example'));
   const actor = (await resolveActor(handle.db, user!.id, 'en'))!;
   // Due from 2 s after the last start, spread over the window (the starts take a moment themselves).
   const now = Date.parse(await handle.db.transaction((tx) => dbNow(tx)));
@@ -66,9 +75,13 @@ async function round(handle: DatabaseHandle, tenantId: string): Promise<number[]
   const deadline = Date.now() + (first - now) + SPREAD_SECONDS * 1_000 + 60_000;
   try {
     for (;;) {
-      const [open] = await handle.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(eq(jobs.kind, 'timer'), sql`${jobs.status} in ('pending', 'running')`));
+      const [open] = await handle.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(jobs)
+        .where(and(eq(jobs.kind, 'timer'), sql`${jobs.status} in ('pending', 'running')`));
       if (open!.n === 0) break;
-      if (Date.now() > deadline) throw new Error(`${open!.n} timers still open a minute after the last was due; is the worker stuck?`);
+      if (Date.now() > deadline)
+        throw new Error(`${open!.n} timers still open a minute after the last was due; is the worker stuck?`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {
@@ -77,8 +90,15 @@ async function round(handle: DatabaseHandle, tenantId: string): Promise<number[]
   const fired = await handle.db
     .select({ at: auditEvents.at, data: auditEvents.data })
     .from(auditEvents)
-    .where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.type, 'timer.fired'), inArray(auditEvents.instanceId, ids)));
-  if (fired.length !== TIMERS) throw new Error(`${fired.length} timer.fired rows for ${TIMERS} timers: a timer fired twice or not at all.`);
+    .where(
+      and(
+        eq(auditEvents.tenantId, tenantId),
+        eq(auditEvents.type, 'timer.fired'),
+        inArray(auditEvents.instanceId, ids),
+      ),
+    );
+  if (fired.length !== TIMERS)
+    throw new Error(`${fired.length} timer.fired rows for ${TIMERS} timers: a timer fired twice or not at all.`);
   return fired.map((f) => f.at.getTime() - Date.parse(String(f.data.dueAt))).sort((a, b) => a - b);
 }
 
@@ -90,9 +110,12 @@ async function bench(label: string, handle: DatabaseHandle) {
   for (let r = 0; r < ROUNDS; r++) {
     const lateness = await round(handle, tenantId);
     rounds.push(lateness);
-    console.log(`round ${r + 1}: ${label}: p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms`);
+    console.log(
+      `round ${r + 1}: ${label}: p50 ${percentile(lateness, 50)} ms, p99 ${percentile(lateness, 99)} ms, max ${lateness.at(-1)} ms`,
+    );
   }
-  const median = (pick: (l: number[]) => number) => rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
+  const median = (pick: (l: number[]) => number) =>
+    rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)]!;
   const within = median((l) => l.filter((ms) => ms <= TARGET_MS).length / l.length);
   const p99 = median((l) => percentile(l, 99));
   console.log(

@@ -21,7 +21,9 @@ import { bpmnFiles, CORPUS } from '../support/corpus';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const FILES = [
   ...bpmnFiles(CORPUS),
-  ...['engine', 'definitions', 'test/cli/fixtures', 'test/conformance'].flatMap((dir) => bpmnFiles(path.join(ROOT, dir))),
+  ...['engine', 'definitions', 'test/cli/fixtures', 'test/conformance'].flatMap((dir) =>
+    bpmnFiles(path.join(ROOT, dir)),
+  ),
 ].map((f) => path.relative(ROOT, f));
 
 /** The vendor namespaces, as their vendors publish them (independent of the importer's tables). */
@@ -47,7 +49,8 @@ interface Found {
 /** Every vendor feature of a file, found by walking its moddle tree. */
 function vendorFeatures(definitions: ModdleElement): Found[] {
   const rootPrefixes = new Map<string, string | null>();
-  for (const [k, v] of Object.entries((definitions.$attrs ?? {}) as Record<string, string>)) if (k.startsWith('xmlns:')) rootPrefixes.set(k.slice(6), VENDORS[v] ?? null);
+  for (const [k, v] of Object.entries((definitions.$attrs ?? {}) as Record<string, string>))
+    if (k.startsWith('xmlns:')) rootPrefixes.set(k.slice(6), VENDORS[v] ?? null);
   const vendorOf = (qualified: string, on?: ModdleElement): string | null => {
     const [prefix, local] = qualified.split(':');
     if (!local || prefix === 'xmlns') return null;
@@ -58,16 +61,25 @@ function vendorFeatures(definitions: ModdleElement): Found[] {
   };
   const found: Found[] = [];
   const walkVendor = (v: ModdleElement, owner: { id: string; on: string }, name: string) => {
-    found.push({ elementId: owner.id, on: owner.on, name, node: v, ...(typeof v.$body === 'string' ? { value: v.$body } : {}) });
+    found.push({
+      elementId: owner.id,
+      on: owner.on,
+      name,
+      node: v,
+      ...(typeof v.$body === 'string' ? { value: v.$body } : {}),
+    });
     for (const [k, value] of Object.entries(v)) {
-      if (k.startsWith('$') || k.startsWith('xmlns') || !['string', 'number', 'boolean'].includes(typeof value)) continue;
+      if (k.startsWith('$') || k.startsWith('xmlns') || !['string', 'number', 'boolean'].includes(typeof value))
+        continue;
       found.push({ elementId: owner.id, on: owner.on, name: `${name}@${k}`, node: v, value: String(value) });
     }
-    for (const c of (v.$children ?? []) as ModdleElement[]) walkVendor(c, owner, `${name}/${vendorOf(c.$type, c) ?? c.$type}`);
+    for (const c of (v.$children ?? []) as ModdleElement[])
+      walkVendor(c, owner, `${name}/${vendorOf(c.$type, c) ?? c.$type}`);
   };
   const walk = (e: ModdleElement, owner: { id: string; on: string }) => {
     // Parts (event definitions, loops, expressions) belong to their element; anything else with an id owns what it carries.
-    const owns = typeof e.id === 'string' && e.id !== '' && !/(EventDefinition|LoopCharacteristics|Expression)$/.test(e.$type);
+    const owns =
+      typeof e.id === 'string' && e.id !== '' && !/(EventDefinition|LoopCharacteristics|Expression)$/.test(e.$type);
     const own = owns ? { id: e.id!, on: e.$type.slice(5, 6).toLowerCase() + e.$type.slice(6) } : owner;
     for (const [k, value] of Object.entries((e.$attrs ?? {}) as Record<string, unknown>)) {
       const name = vendorOf(k);
@@ -77,15 +89,21 @@ function vendorFeatures(definitions: ModdleElement): Found[] {
       const name = vendorOf(x.$type, x);
       if (name) walkVendor(x, own, name);
     }
-    const properties = (e.$descriptor as { propertiesByName?: Record<string, { isReference?: boolean }> }).propertiesByName ?? {};
+    const properties =
+      (e.$descriptor as { propertiesByName?: Record<string, { isReference?: boolean }> }).propertiesByName ?? {};
     for (const [k, value] of Object.entries(e)) {
-      if (k.startsWith('$') || ['extensionElements', 'diagrams', 'di'].includes(k) || properties[k]?.isReference) continue;
+      if (k.startsWith('$') || ['extensionElements', 'diagrams', 'di'].includes(k) || properties[k]?.isReference)
+        continue;
       for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof child === 'object' && String((child as ModdleElement).$type).startsWith('bpmn:')) walk(child as ModdleElement, own);
+        if (child && typeof child === 'object' && String((child as ModdleElement).$type).startsWith('bpmn:'))
+          walk(child as ModdleElement, own);
       }
     }
   };
-  walk(definitions, { id: typeof definitions.id === 'string' && definitions.id !== '' ? definitions.id : 'definitions', on: 'definitions' });
+  walk(definitions, {
+    id: typeof definitions.id === 'string' && definitions.id !== '' ? definitions.id : 'definitions',
+    on: 'definitions',
+  });
   return found;
 }
 
@@ -115,8 +133,15 @@ beforeAll(async () => {
     const xml = readFileSync(path.join(ROOT, file), 'utf8');
     const result = await importBpmn(xml);
     // Ids the import renamed (they are not Trellis ids) are reported under their new names.
-    const renamed = new Map(result.report.translated.flatMap((t) => [...t.what.matchAll(/^id "(.+)" renamed "(.+)"/g)].map((m) => [m[1]!, m[2]!] as const)));
-    const found = vendorFeatures((await readBpmn(xml)).definitions).map((f) => ({ ...f, elementId: renamed.get(f.elementId) ?? f.elementId }));
+    const renamed = new Map(
+      result.report.translated.flatMap((t) =>
+        [...t.what.matchAll(/^id "(.+)" renamed "(.+)"/g)].map((m) => [m[1]!, m[2]!] as const),
+      ),
+    );
+    const found = vendorFeatures((await readBpmn(xml)).definitions).map((f) => ({
+      ...f,
+      elementId: renamed.get(f.elementId) ?? f.elementId,
+    }));
     files.set(file, { result, found });
   }
 });
@@ -145,8 +170,16 @@ describe('the BPMN import accounts for every vendor feature', () => {
     const unsupported = new Set(result.report.unsupported.map((u) => u.elementId));
     const noted = new Set(result.report.translated.map((t) => t.elementId));
     for (const x of result.report.extensions) {
-      if (x.outcome === 'not-run') expect(unsupported.has(x.elementId), `${x.name} on "${x.elementId}" is not run, and unsupported does not name the element`).toBe(true);
-      if (x.outcome === 'ignored') expect(noted.has(x.elementId), `${x.name} on "${x.elementId}" is ignored, and translated does not say why`).toBe(true);
+      if (x.outcome === 'not-run')
+        expect(
+          unsupported.has(x.elementId),
+          `${x.name} on "${x.elementId}" is not run, and unsupported does not name the element`,
+        ).toBe(true);
+      if (x.outcome === 'ignored')
+        expect(
+          noted.has(x.elementId),
+          `${x.name} on "${x.elementId}" is ignored, and translated does not say why`,
+        ).toBe(true);
     }
   });
 
@@ -189,8 +222,10 @@ describe('the BPMN import accounts for every vendor feature', () => {
 });
 
 type Shows = (x: { element: Json; definition: ProcessDefinitionInput; node: ModdleElement; value?: string }) => boolean;
-const attr = (node: ModdleElement, name: string) => (typeof node[name] === 'string' ? (node[name] as string) : undefined);
-const has = (map: unknown, key: string | undefined) => key !== undefined && typeof map === 'object' && map !== null && key in map;
+const attr = (node: ModdleElement, name: string) =>
+  typeof node[name] === 'string' ? (node[name] as string) : undefined;
+const has = (map: unknown, key: string | undefined) =>
+  key !== undefined && typeof map === 'object' && map !== null && key in map;
 const mi = (element: Json) => (element.multiInstance ?? {}) as Json;
 
 /**
@@ -203,14 +238,20 @@ const SHOWS: Record<string, Shows> = {
   'ioMapping/output': ({ element, node }) => has(element.outputs ?? element.set, attr(node, 'target')),
   'inputOutput/inputParameter': ({ element, node }) => has(element.inputs, attr(node, 'name')),
   'inputOutput/outputParameter': ({ element, node }) => has(element.outputs ?? element.set, attr(node, 'name')),
-  in: ({ element, node }) => (attr(node, 'variables') === 'all' ? element.inputs === undefined : has(element.inputs, attr(node, 'target'))),
-  out: ({ element, node }) => (attr(node, 'variables') === 'all' ? element.outputs === undefined : has(element.outputs, attr(node, 'target'))),
+  in: ({ element, node }) =>
+    attr(node, 'variables') === 'all' ? element.inputs === undefined : has(element.inputs, attr(node, 'target')),
+  out: ({ element, node }) =>
+    attr(node, 'variables') === 'all' ? element.outputs === undefined : has(element.outputs, attr(node, 'target')),
   // user tasks
   userTask: ({ element }) => element.type === 'userTask',
-  formKey: ({ element, definition }) => element.formKey !== undefined || (element.type === 'startEvent' && definition.startForm !== undefined),
-  'formDefinition@formId': ({ element, definition }) => element.formKey !== undefined || definition.startForm !== undefined,
-  'formDefinition@formKey': ({ element, definition }) => element.formKey !== undefined || definition.startForm !== undefined,
-  'formDefinition@externalReference': ({ element, definition }) => element.formKey !== undefined || definition.startForm !== undefined,
+  formKey: ({ element, definition }) =>
+    element.formKey !== undefined || (element.type === 'startEvent' && definition.startForm !== undefined),
+  'formDefinition@formId': ({ element, definition }) =>
+    element.formKey !== undefined || definition.startForm !== undefined,
+  'formDefinition@formKey': ({ element, definition }) =>
+    element.formKey !== undefined || definition.startForm !== undefined,
+  'formDefinition@externalReference': ({ element, definition }) =>
+    element.formKey !== undefined || definition.startForm !== undefined,
   assignee: ({ element }) => element.assignee !== undefined,
   'assignmentDefinition@assignee': ({ element }) => element.assignee !== undefined,
   candidateGroups: ({ element }) => element.candidateGroups !== undefined,
@@ -238,8 +279,10 @@ const SHOWS: Record<string, Shows> = {
   'script@resultVariable': ({ element, value }) => has(element.set, value),
   // call activities
   'calledElement@processId': ({ element }) => typeof element.calledElement === 'string',
-  'calledElement@propagateAllChildVariables': ({ element, value }) => value !== 'false' || element.outputs !== undefined,
-  'calledElement@propagateAllParentVariables': ({ element, value }) => value !== 'false' || element.inputs !== undefined,
+  'calledElement@propagateAllChildVariables': ({ element, value }) =>
+    value !== 'false' || element.outputs !== undefined,
+  'calledElement@propagateAllParentVariables': ({ element, value }) =>
+    value !== 'false' || element.inputs !== undefined,
   // multi-instance
   collection: ({ element }) => mi(element).collection !== undefined,
   'loopCharacteristics@inputCollection': ({ element }) => mi(element).collection !== undefined,
@@ -255,11 +298,37 @@ const SHOWS: Record<string, Shows> = {
 
 /** Translated parts whose meaning their own parts carry (checked through those), or markers. */
 const CARRIED = new Set([
-  'ioMapping', 'ioMapping/input@source', 'ioMapping/input@target', 'ioMapping/output@source', 'ioMapping/output@target',
-  'inputOutput', 'inputOutput/inputParameter@name', 'inputOutput/outputParameter@name',
-  'in@source', 'in@target', 'in@sourceExpression', 'in@variables', 'in@local', 'out@source', 'out@target', 'out@sourceExpression', 'out@variables', 'out@local',
-  'formDefinition', 'assignmentDefinition', 'taskSchedule', 'priorityDefinition', 'calledDecision', 'taskDefinition', 'taskHeaders',
-  'taskHeaders/header@key', 'taskHeaders/header@value', 'script', 'calledElement', 'loopCharacteristics', 'subscription',
+  'ioMapping',
+  'ioMapping/input@source',
+  'ioMapping/input@target',
+  'ioMapping/output@source',
+  'ioMapping/output@target',
+  'inputOutput',
+  'inputOutput/inputParameter@name',
+  'inputOutput/outputParameter@name',
+  'in@source',
+  'in@target',
+  'in@sourceExpression',
+  'in@variables',
+  'in@local',
+  'out@source',
+  'out@target',
+  'out@sourceExpression',
+  'out@variables',
+  'out@local',
+  'formDefinition',
+  'assignmentDefinition',
+  'taskSchedule',
+  'priorityDefinition',
+  'calledDecision',
+  'taskDefinition',
+  'taskHeaders',
+  'taskHeaders/header@key',
+  'taskHeaders/header@value',
+  'script',
+  'calledElement',
+  'loopCharacteristics',
+  'subscription',
 ]);
 
 /** The committed outcomes: `feature on element type` → how many of each outcome, over every file. */

@@ -11,7 +11,10 @@ import { chromiumAvailable, openInBpmnJs, type BpmnJsResult } from '../support/b
 import { CORPUS, bpmnFiles } from '../support/corpus';
 
 // The corpus is the repository's copy (test/fixtures/corpus), or where TRELLIS_CORPUS points.
-if (!chromiumAvailable) console.warn('Chromium not found at /usr/bin/chromium (or CHROMIUM_PATH): the bpmn-js import cases are skipped. Install the apt package "chromium"; CI installs it before the tests.');
+if (!chromiumAvailable)
+  console.warn(
+    'Chromium not found at /usr/bin/chromium (or CHROMIUM_PATH): the bpmn-js import cases are skipped. Install the apt package "chromium"; CI installs it before the tests.',
+  );
 
 const TIMEOUT = 60_000;
 const LATIN1 = 'unsupported document encoding <ISO-8859-1>, falling back to UTF-8';
@@ -36,13 +39,18 @@ const BASELINE: Record<string, string[]> = {
   ],
 };
 
-
 describe.skipIf(!chromiumAvailable)('opening the BPMN corpus in bpmn-js', { timeout: TIMEOUT }, () => {
-  const names = CORPUS ? bpmnFiles(CORPUS).map((file) => path.relative(CORPUS, file)).sort() : [];
+  const names = CORPUS
+    ? bpmnFiles(CORPUS)
+        .map((file) => path.relative(CORPUS, file))
+        .sort()
+    : [];
   const results = new Map<string, BpmnJsResult>();
 
   beforeAll(async () => {
-    const opened = await openInBpmnJs(names.map((name) => ({ name, xml: readFileSync(path.join(CORPUS, name), 'utf8') })));
+    const opened = await openInBpmnJs(
+      names.map((name) => ({ name, xml: readFileSync(path.join(CORPUS, name), 'utf8') })),
+    );
     for (const result of opened) results.set(result.name, result);
   }, TIMEOUT);
 
@@ -54,7 +62,10 @@ describe.skipIf(!chromiumAvailable)('opening the BPMN corpus in bpmn-js', { time
   it.each(names)('%s: imports with exactly its baseline warnings and draws its elements', (name) => {
     const result = results.get(name);
     expect(result, `no bpmn-js result for ${name}`).toBeDefined();
-    expect({ error: result?.error, warnings: [...(result?.warnings ?? [])].sort() }).toEqual({ error: undefined, warnings: [...(BASELINE[name] ?? [])].sort() });
+    expect({ error: result?.error, warnings: [...(result?.warnings ?? [])].sort() }).toEqual({
+      error: undefined,
+      warnings: [...(BASELINE[name] ?? [])].sort(),
+    });
     expect(result?.elements).toBeGreaterThan(0);
   });
 });
@@ -75,7 +86,8 @@ describe.skipIf(!chromiumAvailable)('the bpmn-js helper', { timeout: TIMEOUT }, 
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>
 </definitions>`;
-  const withoutDi = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="https://trellis.dev/test"><process id="P"><startEvent id="S" /></process></definitions>';
+  const withoutDi =
+    '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="https://trellis.dev/test"><process id="P"><startEvent id="S" /></process></definitions>';
 
   const results = new Map<string, BpmnJsResult>();
   beforeAll(async () => {
@@ -99,7 +111,9 @@ describe.skipIf(!chromiumAvailable)('the bpmn-js helper', { timeout: TIMEOUT }, 
   it('reports a sequence flow whose target does not exist, with its id, and the console error bpmn-js logs', () => {
     const warnings = results.get('missing flow target')?.warnings ?? [];
     expect(warnings).toContain('unresolved reference <Nowhere> [Flow_1]');
-    expect(warnings.filter((w) => w.startsWith('console error: failed to import <bpmn:SequenceFlow id="Flow_1" />'))).toHaveLength(1);
+    expect(
+      warnings.filter((w) => w.startsWith('console error: failed to import <bpmn:SequenceFlow id="Flow_1" />')),
+    ).toHaveLength(1);
   });
 
   it('reports DI that points at a missing element', () => {
@@ -110,6 +124,9 @@ describe.skipIf(!chromiumAvailable)('the bpmn-js helper', { timeout: TIMEOUT }, 
 
   it('reports a failed import as an error: no diagram, or not BPMN at all', () => {
     expect(results.get('no DI')).toMatchObject({ error: 'no diagram to display', elements: 0 });
-    expect(results.get('not BPMN')).toMatchObject({ error: 'failed to parse document as <bpmn:Definitions>', elements: 0 });
+    expect(results.get('not BPMN')).toMatchObject({
+      error: 'failed to parse document as <bpmn:Definitions>',
+      elements: 0,
+    });
   });
 });

@@ -19,10 +19,13 @@ describe('reading the BPMN corpus', () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(files.map((f) => [path.relative(CORPUS, f), f]))('%s: reads, and its inventory matches count_elements.py', async (_name, file) => {
-    const { definitions } = await readBpmn(readFileSync(file, 'utf8'));
-    expect(inventory(definitions)).toEqual(countElements(file));
-  });
+  it.each(files.map((f) => [path.relative(CORPUS, f), f]))(
+    '%s: reads, and its inventory matches count_elements.py',
+    async (_name, file) => {
+      const { definitions } = await readBpmn(readFileSync(file, 'utf8'));
+      expect(inventory(definitions)).toEqual(countElements(file));
+    },
+  );
 });
 
 describe('hostile XML', () => {
@@ -32,9 +35,17 @@ describe('hostile XML', () => {
   it.each([
     ['billion laughs', laughs, /DOCTYPE/],
     ['external entity', xxe, /DOCTYPE/],
-    ['XInclude', '<definitions xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="/etc/passwd"/></definitions>', /XInclude/],
+    [
+      'XInclude',
+      '<definitions xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="/etc/passwd"/></definitions>',
+      /XInclude/,
+    ],
     ['deep nesting', `<a>${'<b>'.repeat(100)}${'</b>'.repeat(100)}</a>`, /nested more than 64/],
-    ['huge label', `<definitions><process id="p" name="${'x'.repeat(30_000)}"/></definitions>`, /attribute of 30000 characters/],
+    [
+      'huge label',
+      `<definitions><process id="p" name="${'x'.repeat(30_000)}"/></definitions>`,
+      /attribute of 30000 characters/,
+    ],
   ])('refuses %s at once', async (_name, xml, why) => {
     const t0 = performance.now();
     await expect(readBpmn(xml)).rejects.toThrow(why);
@@ -49,6 +60,8 @@ describe('hostile XML', () => {
   });
 
   it('counts elements, not the text inside comments or CDATA', () => {
-    expect(() => assertSafeXml(`<definitions><!-- ${'<b>'.repeat(100)} --><![CDATA[${'<c>'.repeat(100)}]]></definitions>`)).not.toThrow();
+    expect(() =>
+      assertSafeXml(`<definitions><!-- ${'<b>'.repeat(100)} --><![CDATA[${'<c>'.repeat(100)}]]></definitions>`),
+    ).not.toThrow();
   });
 });

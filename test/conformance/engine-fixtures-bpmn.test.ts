@@ -13,7 +13,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importBpmn, type BpmnImport, type ImportOptions } from '@/engine/bpmn/import';
 import { compile } from '@/engine/compile/compile';
-import { processDefinitionSchema, type ProcessDefinition, type ProcessDefinitionInput } from '@/engine/model/definition';
+import {
+  processDefinitionSchema,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
+} from '@/engine/model/definition';
 import { flatten } from '@/engine/model/scopes';
 import { scenarioSchema } from '@/engine/simulate/scenario';
 import { simulate, type SimulationOptions } from '@/engine/simulate/simulate';
@@ -32,14 +36,18 @@ function imported(file: string, options: ImportOptions = {}): Promise<BpmnImport
   return imports.get(key)!;
 }
 
-const run = (definition: unknown, scenario: unknown, options?: SimulationOptions) => simulate(compile(definition), scenarioSchema.parse(scenario), options);
+const run = (definition: unknown, scenario: unknown, options?: SimulationOptions) =>
+  simulate(compile(definition), scenarioSchema.parse(scenario), options);
 const count = (list: string[], id: string) => list.filter((p) => p === id).length;
 
 /**
  * The import with what its report and the publishing diagnostics name put right, as their hints
  * ask (properties set on the named elements and flows), and those elements' import issues removed.
  */
-function resolved(definition: ProcessDefinitionInput, fixes: Record<string, Record<string, unknown>>): ProcessDefinition {
+function resolved(
+  definition: ProcessDefinitionInput,
+  fixes: Record<string, Record<string, unknown>>,
+): ProcessDefinition {
   const copy = processDefinitionSchema.parse(structuredClone(definition));
   const all = flatten(copy);
   for (const [id, fix] of Object.entries(fixes)) {
@@ -64,7 +72,11 @@ function withExplicitStartAndEnd(input: ProcessDefinitionInput): ProcessDefiniti
   const last = definition.elements.filter((e) => !sources.has(e.id));
   return {
     ...definition,
-    elements: [...definition.elements, { id: 'implicitStart', type: 'startEvent' }, { id: 'implicitEnd', type: 'endEvent' }],
+    elements: [
+      ...definition.elements,
+      { id: 'implicitStart', type: 'startEvent' },
+      { id: 'implicitEnd', type: 'endEvent' },
+    ],
     flows: [
       ...definition.flows,
       ...first.map((e) => ({ id: `implicitStart-${e.id}`, source: 'implicitStart', target: e.id })),
@@ -93,8 +105,14 @@ const NOT_RUN: Record<string, [elementId: string, what: string][]> = {
     ['sub', 'The outputParameter "process" maps variables on a subProcess'],
   ],
   'bpmn-elements__multiple-joins.bpmn': [
-    ['flow3', 'The condition "next(null, this.environment.variables.input <= 50);" was not translated: expressions in "JavaScript"'],
-    ['flow7', 'The condition "next(null, this.environment.variables.input >= 50);" was not translated: expressions in "JavaScript"'],
+    [
+      'flow3',
+      'The condition "next(null, this.environment.variables.input <= 50);" was not translated: expressions in "JavaScript"',
+    ],
+    [
+      'flow7',
+      'The condition "next(null, this.environment.variables.input >= 50);" was not translated: expressions in "JavaScript"',
+    ],
     ['scriptTask1', 'A JavaScript script'],
     ['scriptTask2', 'A JavaScript script'],
   ],
@@ -112,14 +130,25 @@ const NOT_RUN: Record<string, [elementId: string, what: string][]> = {
     ['scriptTask1', 'A JavaScript script (next()'],
     ['scriptTask2', 'A JavaScript script (environment.variables.stopLoop = true;'],
     ['subScriptTask1', 'A JavaScript script (next();'],
-    ['toLoop', 'The condition "next(null, !environment.variables.stopLoop);" was not translated: expressions in "JavaScript"'],
+    [
+      'toLoop',
+      'The condition "next(null, !environment.variables.stopLoop);" was not translated: expressions in "JavaScript"',
+    ],
   ],
 };
 
 /** [DPE] fixtures (corpus README): the diagnostics BPMN 2.0 semantics require, by rule and element. */
 const DEAD_PATH: [file: string, peer: string, diagnostics: { ruleId: string; elementId: string }[]][] = [
-  ['bpmn-engine__boundary-timeout.bpmn', 'issues-feature.js L1017-1070: the user task and its interrupting timer both flow into parallel "join"', [{ ruleId: 'deadlock', elementId: 'join' }]],
-  ['bpmn-elements__event-based-gateway.bpmn', 'EventBasedGateway-feature.js L26-79: both events after the event-based gateway flow into parallel "join"', [{ ruleId: 'deadlock', elementId: 'join' }]],
+  [
+    'bpmn-engine__boundary-timeout.bpmn',
+    'issues-feature.js L1017-1070: the user task and its interrupting timer both flow into parallel "join"',
+    [{ ruleId: 'deadlock', elementId: 'join' }],
+  ],
+  [
+    'bpmn-elements__event-based-gateway.bpmn',
+    'EventBasedGateway-feature.js L26-79: both events after the event-based gateway flow into parallel "join"',
+    [{ ruleId: 'deadlock', elementId: 'join' }],
+  ],
   [
     'bpmn-elements__wait-activities.bpmn',
     'activity-status-feature.js L47-111: the event-based gateway\'s events meet at parallel "gather"; the inclusive "split" meets at parallel "join"',
@@ -153,24 +182,36 @@ const DEAD_PATH: [file: string, peer: string, diagnostics: { ruleId: string; ele
       { ruleId: 'deadlock', elementId: 'join2' },
     ],
   ],
-  ['bpmn-elements__parallel-join-edgecase.bpmn', 'gateway-feature.js L348-363: exclusive "decision" reaches parallel "join" directly and through "task"', [{ ruleId: 'deadlock', elementId: 'join' }]],
+  [
+    'bpmn-elements__parallel-join-edgecase.bpmn',
+    'gateway-feature.js L348-363: exclusive "decision" reaches parallel "join" directly and through "task"',
+    [{ ruleId: 'deadlock', elementId: 'join' }],
+  ],
 ];
 
 describe('engine fixtures imported from their original BPMN', () => {
   it('every fixture in the corpus folder has its expectations here', () => {
     // given the corpus folder
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.bpmn')).sort();
+    const files = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.bpmn'))
+      .sort();
     // then each is covered (a new fixture fails here until it is described)
     expect(Object.keys(NOT_RUN).sort()).toEqual(files);
   });
 
-  it.each(Object.entries(NOT_RUN))('%s: the import lists exactly the elements Trellis will not run', async (file, expected) => {
-    // given / when
-    const { report } = await imported(file);
-    // then
-    expect(report.unsupported.map((u) => u.elementId).sort()).toEqual(expected.map(([id]) => id).sort());
-    for (const [elementId, what] of expected) expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId, what: expect.stringContaining(what) }));
-  });
+  it.each(Object.entries(NOT_RUN))(
+    '%s: the import lists exactly the elements Trellis will not run',
+    async (file, expected) => {
+      // given / when
+      const { report } = await imported(file);
+      // then
+      expect(report.unsupported.map((u) => u.elementId).sort()).toEqual(expected.map(([id]) => id).sort());
+      for (const [elementId, what] of expected)
+        expect(report.unsupported).toContainEqual(
+          expect.objectContaining({ elementId, what: expect.stringContaining(what) }),
+        );
+    },
+  );
 
   describe('[DPE] dead-path fixtures are deadlocks under BPMN 2.0, reported before anything runs', () => {
     it.each(DEAD_PATH)('%s (%s)', async (file, _peer, diagnostics) => {
@@ -180,7 +221,8 @@ describe('engine fixtures imported from their original BPMN', () => {
       const result = validateDefinition(definition);
       // then it is refused, naming the join (and the split that cannot be joined) by rule
       expect(result.ok).toBe(false);
-      for (const d of diagnostics) expect(result.diagnostics).toContainEqual(expect.objectContaining({ ...d, severity: 'error' }));
+      for (const d of diagnostics)
+        expect(result.diagnostics).toContainEqual(expect.objectContaining({ ...d, severity: 'error' }));
     });
   });
 
@@ -194,9 +236,19 @@ describe('engine fixtures imported from their original BPMN', () => {
       const all = flatten(processDefinitionSchema.parse(definition));
       const byId = (id: string) => all.elements.find((e) => e.id === id);
       expect(byId('endInError')).toMatchObject({ type: 'endEvent', event: { kind: 'error', code: 'AmountTooBig' } });
-      expect(byId('catchError')).toMatchObject({ type: 'boundaryEvent', attachedTo: 'orderProcess', event: { kind: 'error', code: 'AmountTooBig' } });
-      expect(byId('endWithSignal')).toMatchObject({ type: 'endEvent', event: { kind: 'signal', name: 'Too big signal' } });
-      expect(all.elements.find((e) => e.id === 'isScam')).toMatchObject({ type: 'exclusiveGateway', default: 'toPlaceOrder' });
+      expect(byId('catchError')).toMatchObject({
+        type: 'boundaryEvent',
+        attachedTo: 'orderProcess',
+        event: { kind: 'error', code: 'AmountTooBig' },
+      });
+      expect(byId('endWithSignal')).toMatchObject({
+        type: 'endEvent',
+        event: { kind: 'signal', name: 'Too big signal' },
+      });
+      expect(all.elements.find((e) => e.id === 'isScam')).toMatchObject({
+        type: 'exclusiveGateway',
+        default: 'toPlaceOrder',
+      });
     });
 
     it('cannot run as imported: its scam condition calls a peer service, so the import names it and publishing refuses', async () => {
@@ -206,17 +258,33 @@ describe('engine fixtures imported from their original BPMN', () => {
       const draft = validateDefinition(definition);
       const publishing = validateDefinition(definition, { publishing: true });
       // then the flow keeps no condition, and even the draft is refused for it
-      expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'toEscalate', what: expect.stringContaining('method call "environment.services.isAbove(...)" cannot run in Trellis') }));
+      expect(report.unsupported).toContainEqual(
+        expect.objectContaining({
+          elementId: 'toEscalate',
+          what: expect.stringContaining('method call "environment.services.isAbove(...)" cannot run in Trellis'),
+        }),
+      );
       expect((definition.importIssues ?? []).map((i) => i.elementId).sort()).toEqual(['isScam', 'order', 'toEscalate']);
-      expect(draft).toMatchObject({ ok: false, diagnostics: [expect.objectContaining({ ruleId: 'exclusive-gateway', elementId: 'toEscalate' })] });
+      expect(draft).toMatchObject({
+        ok: false,
+        diagnostics: [expect.objectContaining({ ruleId: 'exclusive-gateway', elementId: 'toEscalate' })],
+      });
       expect(publishing.ok).toBe(false);
-      expect(publishing.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'publishable', elementId: 'toEscalate' }));
-      expect(publishing.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'publishable', elementId: 'order' }));
+      expect(publishing.diagnostics).toContainEqual(
+        expect.objectContaining({ ruleId: 'publishable', elementId: 'toEscalate' }),
+      );
+      expect(publishing.diagnostics).toContainEqual(
+        expect.objectContaining({ ruleId: 'publishable', elementId: 'order' }),
+      );
     });
 
     // With only what the report and publishing name put right, the rest of the import runs as the peer.
     // (the output mappings on "order" and "isScam" are not run, as reported: the form's data and the error code reach the variables anyway)
-    const fixes = { toEscalate: { condition: 'amount > 10' }, order: { formKey: 'order', candidateGroups: ['operations'] }, isScam: {} };
+    const fixes = {
+      toEscalate: { condition: 'amount > 10' },
+      order: { formKey: 'order', candidateGroups: ['operations'] },
+      isScam: {},
+    };
 
     it('with the named condition written in FEEL: it publishes', async () => {
       // given
@@ -231,14 +299,21 @@ describe('engine fixtures imported from their original BPMN', () => {
       // given
       const definition = resolved((await imported(file)).definition, fixes);
       // when
-      const result = run(definition, { steps: [{ expect: { active: ['order'] } }, { complete: 'order', variables: { amount: 11 } }] });
+      const result = run(definition, {
+        steps: [{ expect: { active: ['order'] } }, { complete: 'order', variables: { amount: 11 } }],
+      });
       // then: boundary taken 1, error end event taken 0, sub-process taken 0, signal end taken 1
       expect(result).toMatchObject({ status: 'completed', active: [], failures: [], variables: { amount: 11 } });
       expect(count(result.path, 'catchError')).toBe(1);
       expect(count(result.path, 'endInError')).toBe(0);
       expect(count(result.path, 'orderProcess')).toBe(0);
       expect(count(result.path, 'endWithSignal')).toBe(1);
-      expect(result.effects).toContainEqual({ type: 'broadcastSignal', elementId: 'endWithSignal', name: 'Too big signal', payload: {} });
+      expect(result.effects).toContainEqual({
+        type: 'broadcastSignal',
+        elementId: 'endWithSignal',
+        name: 'Too big signal',
+        payload: {},
+      });
     });
 
     it('amount 5: the order is placed and the run ends normally', async () => {
@@ -262,10 +337,21 @@ describe('engine fixtures imported from their original BPMN', () => {
       // when
       const publishing = validateDefinition(definition, { publishing: true });
       // then
-      expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'backto-task', what: expect.stringContaining('const loopback = environment.variables.loopback;') }));
-      expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'subscript', what: 'A js script (next(null, environment.variables.content.index)…)' }));
+      expect(report.unsupported).toContainEqual(
+        expect.objectContaining({
+          elementId: 'backto-task',
+          what: expect.stringContaining('const loopback = environment.variables.loopback;'),
+        }),
+      );
+      expect(report.unsupported).toContainEqual(
+        expect.objectContaining({
+          elementId: 'subscript',
+          what: 'A js script (next(null, environment.variables.content.index)…)',
+        }),
+      );
       expect(publishing.ok).toBe(false);
-      for (const elementId of ['backto-task', 'subscript']) expect(publishing.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'publishable', elementId }));
+      for (const elementId of ['backto-task', 'subscript'])
+        expect(publishing.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'publishable', elementId }));
     });
 
     it('the draft is refused too: "gw" loses its condition and "sub" has BPMN\'s implicit start and end (the hand translation added them)', async () => {
@@ -275,8 +361,16 @@ describe('engine fixtures imported from their original BPMN', () => {
       const result = validateDefinition(definition);
       // then
       expect(result.ok).toBe(false);
-      expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'exclusive-gateway', elementId: 'backto-task' }));
-      expect(result.diagnostics).toContainEqual(expect.objectContaining({ ruleId: 'start-end-events', elementId: 'sub', message: 'Subprocess "sub" has no start event; add one startEvent.' }));
+      expect(result.diagnostics).toContainEqual(
+        expect.objectContaining({ ruleId: 'exclusive-gateway', elementId: 'backto-task' }),
+      );
+      expect(result.diagnostics).toContainEqual(
+        expect.objectContaining({
+          ruleId: 'start-end-events',
+          elementId: 'sub',
+          message: 'Subprocess "sub" has no start event; add one startEvent.',
+        }),
+      );
     });
 
     // bpmn-engine's `environment` is the peer's engine object, not a variable: reported, not translated.
@@ -284,7 +378,12 @@ describe('engine fixtures imported from their original BPMN', () => {
       // given / when
       const { report } = await imported(file);
       // then
-      expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId: 'sub', what: expect.stringContaining('${environment.variables.cardinality}') }));
+      expect(report.unsupported).toContainEqual(
+        expect.objectContaining({
+          elementId: 'sub',
+          what: expect.stringContaining('${environment.variables.cardinality}'),
+        }),
+      );
     });
   });
 
@@ -299,14 +398,20 @@ describe('engine fixtures imported from their original BPMN', () => {
     // given / when
     const { report } = await imported(file);
     // then
-    expect(report.unsupported).toContainEqual(expect.objectContaining({ elementId, what: expect.stringContaining(what) }));
+    expect(report.unsupported).toContainEqual(
+      expect.objectContaining({ elementId, what: expect.stringContaining(what) }),
+    );
   });
 
   // The peer's other call-activity-signal case (L62-93: cancelling the call activity through its
   // API completes the run) has no counterpart: a Trellis host cannot cancel a single activity.
   describe.each([
     ['bpmn-engine__call-activity.bpmn', 'call-activity-feature.js L8-24: reaches "end", call-activity taken 1', 'task'],
-    ['bpmn-elements__call-activity-signal.bpmn', 'call-activity-feature.js L38-53: signal "task", then completes, call-activity taken 1', 'manualTask'],
+    [
+      'bpmn-elements__call-activity-signal.bpmn',
+      'call-activity-feature.js L38-53: signal "task", then completes, call-activity taken 1',
+      'manualTask',
+    ],
   ])('%s (%s)', (file, _peer, calledType) => {
     it('imports the executable pool cleanly: "call-activity" calls "called-process", kept as a pool beside it', async () => {
       // given / when
@@ -316,12 +421,18 @@ describe('engine fixtures imported from their original BPMN', () => {
         { id: 'Process_1', executable: true },
         { id: 'called-process', executable: false },
       ]);
-      expect(definition.elements).toContainEqual({ id: 'call-activity', type: 'callActivity', calledElement: 'called-process' });
-      expect(definition.pools).toEqual([{ id: 'called-process', elements: [{ id: 'task', type: calledType }], flows: [] }]);
+      expect(definition.elements).toContainEqual({
+        id: 'call-activity',
+        type: 'callActivity',
+        calledElement: 'called-process',
+      });
+      expect(definition.pools).toEqual([
+        { id: 'called-process', elements: [{ id: 'task', type: calledType }], flows: [] },
+      ]);
       expect(validateDefinition(definition, { publishing: true })).toMatchObject({ ok: true, diagnostics: [] });
     });
 
-    it('the called pool alone is refused: one task, with BPMN\'s implicit start and end', async () => {
+    it("the called pool alone is refused: one task, with BPMN's implicit start and end", async () => {
       // given
       const { definition } = await imported(file, { processId: 'called-process' });
       // when
@@ -331,7 +442,10 @@ describe('engine fixtures imported from their original BPMN', () => {
       expect(result.ok).toBe(false);
       expect(result.diagnostics).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ ruleId: 'start-end-events', message: 'The process has no start event; add one startEvent.' }),
+          expect.objectContaining({
+            ruleId: 'start-end-events',
+            message: 'The process has no start event; add one startEvent.',
+          }),
           expect.objectContaining({ ruleId: 'outgoing-flows', elementId: 'task' }),
         ]),
       );

@@ -20,7 +20,12 @@ describe('bpmn-elements errors-feature (bpmn-error.bpmn)', () => {
     expect(count(result.path, 'catchError')).toBe(1); // boundary taken 1
     expect(count(result.path, 'orderProcess')).toBe(0); // sub-process not completed (discarded)
     expect(count(result.path, 'endWithSignal')).toBe(1);
-    expect(result.effects).toContainEqual({ type: 'broadcastSignal', elementId: 'endWithSignal', name: 'scam', payload: {} });
+    expect(result.effects).toContainEqual({
+      type: 'broadcastSignal',
+      elementId: 'endWithSignal',
+      name: 'scam',
+      payload: {},
+    });
   });
 
   it('amount 5: the order is placed and the run ends normally', () => {
@@ -43,7 +48,11 @@ describe('bpmn-elements sub-process-feature (misp-loopback.bpmn)', () => {
 describe('bpmn-elements call-activity-feature (call-activity-signal.bpmn)', () => {
   it('signalling the called task completes the run, with the call activity taken once', () => {
     const library = new Map([['called-process', compile(calledProcess)]]);
-    const result = simulate(compile(callActivityMain), scenarioSchema.parse({ steps: [{ expect: { active: ['task'] } }, { complete: 'task' }] }), { library });
+    const result = simulate(
+      compile(callActivityMain),
+      scenarioSchema.parse({ steps: [{ expect: { active: ['task'] } }, { complete: 'task' }] }),
+      { library },
+    );
     expect(result.status).toBe('completed');
     expect(count(result.path, 'call-activity')).toBe(1);
   });

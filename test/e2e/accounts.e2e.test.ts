@@ -20,8 +20,15 @@ describe('accounts in the browser', () => {
     await page.getByRole('link', { name: 'No account yet? Create one' }).click();
     await page.waitForURL('**/sign-up');
     // A field left wrong is named, and nothing is created.
-    await submitSignUp({ name: 'Trịnh Thị Phương Thảo', email: EMAIL, password: 'ngắn', company: 'Công ty TNHH Hoa Sen Đỏ' });
-    await expect.poll(() => page.locator('#account-password-error').textContent()).toBe('The password must be at least 8 characters.');
+    await submitSignUp({
+      name: 'Trịnh Thị Phương Thảo',
+      email: EMAIL,
+      password: 'ngắn',
+      company: 'Công ty TNHH Hoa Sen Đỏ',
+    });
+    await expect
+      .poll(() => page.locator('#account-password-error').textContent())
+      .toBe('The password must be at least 8 characters.');
     expect(await page.locator('#account-name').inputValue()).toBe('Trịnh Thị Phương Thảo');
     await shot('accounts-02-sign-up-error');
 
@@ -29,7 +36,9 @@ describe('accounts in the browser', () => {
     // A new company's admin is offered the template library first.
     await page.waitForURL('**/templates?welcome=1');
     await page.getByTestId('templates-welcome').waitFor();
-    await expect.poll(() => page.locator('.who').textContent()).toContain('Trịnh Thị Phương Thảo · Công ty TNHH Hoa Sen Đỏ');
+    await expect
+      .poll(() => page.locator('.who').textContent())
+      .toContain('Trịnh Thị Phương Thảo · Công ty TNHH Hoa Sen Đỏ');
     // The creator is the company's admin.
     expect(await page.getByRole('link', { name: 'Email outbox' }).count()).toBe(1);
     await shot('accounts-03-new-company-welcome');
@@ -45,7 +54,9 @@ describe('accounts in the browser', () => {
 
     await submitSignIn(EMAIL, PASSWORD);
     await page.waitForURL('**/inbox');
-    await expect.poll(() => page.locator('.who').textContent()).toContain('Trịnh Thị Phương Thảo · Công ty TNHH Hoa Sen Đỏ');
+    await expect
+      .poll(() => page.locator('.who').textContent())
+      .toContain('Trịnh Thị Phương Thảo · Công ty TNHH Hoa Sen Đỏ');
   });
 
   it('shows the account pages in Vietnamese', async () => {

@@ -36,7 +36,13 @@ const { shot, signInAs, signOut } = appInBrowser({
           businessKey: 'reference',
           elements: [
             { id: 'start', type: 'startEvent' },
-            { id: 'review', type: 'userTask', name: { en: 'Review the request', vi: 'Xem xét đề nghị' }, formKey: 'analytics-check-decision', candidateGroups: ['accounting'] },
+            {
+              id: 'review',
+              type: 'userTask',
+              name: { en: 'Review the request', vi: 'Xem xét đề nghị' },
+              formKey: 'analytics-check-decision',
+              candidateGroups: ['accounting'],
+            },
             { id: 'done', type: 'endEvent' },
           ],
           flows: [
@@ -45,8 +51,18 @@ const { shot, signInAs, signOut } = appInBrowser({
           ],
         },
         forms: [
-          { key: 'analytics-check-start', version: 1, title: 'Start', schema: { type: 'object', properties: { reference: { type: 'string' } } } },
-          { key: 'analytics-check-decision', version: 1, title: 'Decision', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+          {
+            key: 'analytics-check-start',
+            version: 1,
+            title: 'Start',
+            schema: { type: 'object', properties: { reference: { type: 'string' } } },
+          },
+          {
+            key: 'analytics-check-decision',
+            version: 1,
+            title: 'Decision',
+            schema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+          },
         ],
       },
       null,
@@ -54,7 +70,8 @@ const { shot, signInAs, signOut } = appInBrowser({
     const ngoc = await callerFor(db, demo.ngoc);
     const hung = await callerFor(db, demo.hung);
     const started = [];
-    for (const reference of ['PT-1', 'PT-2', 'PT-3']) started.push(await ngoc.instance.start({ definitionKey: 'analytics-check', variables: { reference } }));
+    for (const reference of ['PT-1', 'PT-2', 'PT-3'])
+      started.push(await ngoc.instance.start({ definitionKey: 'analytics-check', variables: { reference } }));
     for (const s of started.slice(0, 2)) {
       await hung.task.claim({ id: s.taskIds[0]! });
       await hung.task.complete({ id: s.taskIds[0]!, data: { ok: true } });
@@ -66,8 +83,14 @@ const { shot, signInAs, signOut } = appInBrowser({
     ];
     for (const t of times) {
       const at = sql`now() - make_interval(hours => ${t.startedHoursAgo})`;
-      await db.update(processInstances).set({ startedAt: at, endedAt: sql`${at} + make_interval(hours => ${t.cycleHours})` }).where(eq(processInstances.id, t.id));
-      await db.update(tasks).set({ createdAt: at, completedAt: sql`${at} + make_interval(hours => ${t.taskHours})` }).where(eq(tasks.instanceId, t.id));
+      await db
+        .update(processInstances)
+        .set({ startedAt: at, endedAt: sql`${at} + make_interval(hours => ${t.cycleHours})` })
+        .where(eq(processInstances.id, t.id));
+      await db
+        .update(tasks)
+        .set({ createdAt: at, completedAt: sql`${at} + make_interval(hours => ${t.taskHours})` })
+        .where(eq(tasks.instanceId, t.id));
     }
     // PT-3's review is overdue.
     await db.update(tasks).set({ dueDate: '2020-01-15' }).where(eq(tasks.instanceId, started[2]!.id));
@@ -86,7 +109,9 @@ describe('process analytics in the browser', () => {
     await signInAs('Bùi Thị Ngọc');
     const response = await page.goto(`${app.url}/analytics`);
     expect(response?.status()).toBe(403);
-    await expect.poll(() => page.locator('main').textContent()).toMatch(/Chỉ quản trị viên, kiểm toán viên và trưởng phòng|Only admins, auditors and department managers/);
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toMatch(/Chỉ quản trị viên, kiểm toán viên và trưởng phòng|Only admins, auditors and department managers/);
     expect((await page.goto(`${app.url}/analytics/analytics-check`))?.status()).toBe(403);
     await signOut();
   });
@@ -124,9 +149,17 @@ describe('process analytics in the browser', () => {
     const badge = page.locator('.trellis-badge-heat-2');
     await expect.poll(() => badge.count()).toBe(1);
     expect(await badge.textContent()).toBe('16 giờ');
-    expect(await badge.getAttribute('aria-label')).toMatch(/^Xem xét đề nghị: chờ trung vị 16 giờ qua 2 lượt; 1 lượt đang chờ$/);
+    expect(await badge.getAttribute('aria-label')).toMatch(
+      /^Xem xét đề nghị: chờ trung vị 16 giờ qua 2 lượt; 1 lượt đang chờ$/,
+    );
     expect(await page.locator('.djs-element.trellis-heat-2').count()).toBe(1);
-    expect(await page.locator('.heat-legend li').allTextContents()).toEqual(['dưới 1 giờ', 'từ 1 đến 8 giờ', 'từ 8 giờ đến 1 ngày', 'từ 1 đến 3 ngày', 'từ 3 ngày trở lên']);
+    expect(await page.locator('.heat-legend li').allTextContents()).toEqual([
+      'dưới 1 giờ',
+      'từ 1 đến 8 giờ',
+      'từ 8 giờ đến 1 ngày',
+      'từ 1 đến 3 ngày',
+      'từ 3 ngày trở lên',
+    ]);
     await shot('analytics-02-process-vi');
     expect(await accessibilityProblems(page)).toEqual([]);
   });
@@ -171,14 +204,18 @@ describe('process analytics in the browser', () => {
 
   it('answers 404 for an unknown or hostile key, and ignores a version that is not a number', async () => {
     expect((await page.goto(`${app.url}/analytics/no-such-process`))?.status()).toBe(404);
-    expect((await page.goto(`${app.url}/analytics/${encodeURIComponent('<img src=x onerror=alert(1)>')}`))?.status()).toBe(404);
+    expect(
+      (await page.goto(`${app.url}/analytics/${encodeURIComponent('<img src=x onerror=alert(1)>')}`))?.status(),
+    ).toBe(404);
     expect(await page.locator('main img').count()).toBe(0);
     const response = await page.goto(`${app.url}/analytics/analytics-check?version=abc&startedFrom=yesterday`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('[data-stat="started"] dd').textContent()).toBe('3');
     // A period that ends before it starts is said, and the last 90 days shown instead.
     await page.goto(`${app.url}/analytics/analytics-check?startedFrom=2026-03-02&startedTo=2026-03-01`);
-    await expect.poll(() => page.locator('main [role="alert"]').textContent()).toContain('The period starts after it ends');
+    await expect
+      .poll(() => page.locator('main [role="alert"]').textContent())
+      .toContain('The period starts after it ends');
     expect(await page.locator('[data-stat="started"] dd').textContent()).toBe('3');
   });
 });

@@ -21,7 +21,13 @@ export async function signIn(url: string, email: string, password: string): Prom
 }
 
 /** One tRPC procedure: a mutation (POST) when `input` is given with `mutation`, else a query (GET). */
-export async function call<T = unknown>(url: string, cookie: string, procedure: string, input?: unknown, kind: 'query' | 'mutation' = 'mutation'): Promise<ApiAnswer<T>> {
+export async function call<T = unknown>(
+  url: string,
+  cookie: string,
+  procedure: string,
+  input?: unknown,
+  kind: 'query' | 'mutation' = 'mutation',
+): Promise<ApiAnswer<T>> {
   const began = performance.now();
   const query = kind === 'query' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
   const res = await fetch(`${url}/api/trpc/${procedure}${query}`, {
@@ -37,7 +43,12 @@ export async function call<T = unknown>(url: string, cookie: string, procedure: 
   } catch {
     return { status: res.status, ms, error: { message: text.slice(0, 500), code: 'NOT_JSON' } };
   }
-  return { status: res.status, ms, ...(body.result ? { data: body.result.data } : {}), ...(body.error ? { error: body.error } : {}) };
+  return {
+    status: res.status,
+    ms,
+    ...(body.result ? { data: body.result.data } : {}),
+    ...(body.error ? { error: body.error } : {}),
+  };
 }
 
 /** The resident memory of a process in MB, from /proc (Linux). */

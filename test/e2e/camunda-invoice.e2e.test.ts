@@ -33,7 +33,8 @@ async function api(email: string) {
   const cookie = await signIn(app.url, email, DEMO_PASSWORD);
   return async <T>(procedure: string, input?: unknown, kind: 'query' | 'mutation' = 'mutation') => {
     const answer = await call<T>(app.url, cookie, procedure, input, kind);
-    if (answer.status !== 200) throw new Error(`${procedure} as ${email} answered ${answer.status}: ${answer.error?.message}`);
+    if (answer.status !== 200)
+      throw new Error(`${procedure} as ${email} answered ${answer.status}: ${answer.error?.message}`);
     return answer.data as T;
   };
 }
@@ -59,9 +60,15 @@ describe('the Camunda invoice example on the server', () => {
     const admin = await api('bao.ngo@senvang.example');
     const users = await admin<{ userId: string; email: string }[]>('member.list', undefined, 'query');
     const idOf = (email: string) => users.find((u) => u.email === email)!.userId;
-    const sales = await admin<{ id: string }>('department.create', { key: 'sales', name: { en: 'Sales', vi: 'Kinh doanh' } });
+    const sales = await admin<{ id: string }>('department.create', {
+      key: 'sales',
+      name: { en: 'Sales', vi: 'Kinh doanh' },
+    });
     await admin('department.addMember', { groupId: sales.id, userId: idOf(HUONG) });
-    const management = await admin<{ id: string }>('department.create', { key: 'management', name: { en: 'Management', vi: 'Ban giám đốc' } });
+    const management = await admin<{ id: string }>('department.create', {
+      key: 'management',
+      name: { en: 'Management', vi: 'Ban giám đốc' },
+    });
     await admin('department.setManager', { groupId: management.id, userId: idOf(QUAN) });
 
     const { review, invoice } = await camundaInvoice({
@@ -85,7 +92,10 @@ describe('the Camunda invoice example on the server', () => {
     await signInAs('Bùi Thị Ngọc');
     await page.getByRole('link', { name: 'Start a process' }).click();
     await page.waitForURL('**/start');
-    await page.locator('article', { hasText: 'Invoice Receipt' }).getByRole('link', { name: 'Start', exact: true }).click();
+    await page
+      .locator('article', { hasText: 'Invoice Receipt' })
+      .getByRole('link', { name: 'Start', exact: true })
+      .click();
     await page.waitForURL('**/start/invoice');
     await page.waitForLoadState('networkidle');
     await page.locator('#root_creditor').fill('Great Pizza for Everyone Inc.');
@@ -125,7 +135,9 @@ describe('the Camunda invoice example on the server', () => {
 
   it('the reviewer finds "Review Invoice" in her inbox — assigned by the expression =reviewer — and clarifies it; nobody else has it', async () => {
     const hung = await api('hung.tran@senvang.example');
-    expect((await hung<{ elementId: string }[]>('task.list', undefined, 'query')).map((t) => t.elementId)).not.toContain('reviewInvoice');
+    expect(
+      (await hung<{ elementId: string }[]>('task.list', undefined, 'query')).map((t) => t.elementId),
+    ).not.toContain('reviewInvoice');
     await signInAs('Nguyễn Thị Lan');
     const row = page.locator('tr', { hasText: 'Review Invoice' });
     await expect.poll(() => row.count()).toBe(1);
@@ -179,6 +191,7 @@ describe('the Camunda invoice example on the server', () => {
     expect(history).toContain('Đặng Thị Hương completed “Approve Invoice”');
     await shot('camunda-invoice-08-completed');
     // nothing is left in anyone's inbox
-    for (const email of [NGOC, LAN, HUONG, 'hung.tran@senvang.example']) expect(await (await api(email))('task.list', undefined, 'query')).toEqual([]);
+    for (const email of [NGOC, LAN, HUONG, 'hung.tran@senvang.example'])
+      expect(await (await api(email))('task.list', undefined, 'query')).toEqual([]);
   });
 });

@@ -42,7 +42,14 @@ const CASES: Words[] = [
     where: 'Công việc này nằm ở đâu',
     next: 'Tiếp theo là gì',
     history: 'Lịch sử hồ sơ',
-    says: ['Khi công việc này hoàn thành:', 'Công việc “Trưởng phòng Vận hành phê duyệt”', 'cho trưởng phòng Vận hành', 'Nếu decision = "reject"', 'Quy trình kết thúc: “Hóa đơn bị từ chối”', 'Nếu không'],
+    says: [
+      'Khi công việc này hoàn thành:',
+      'Công việc “Trưởng phòng Vận hành phê duyệt”',
+      'cho trưởng phòng Vận hành',
+      'Nếu decision = "reject"',
+      'Quy trình kết thúc: “Hóa đơn bị từ chối”',
+      'Nếu không',
+    ],
     created: 'Tạo công việc “Kế toán phê duyệt” cho Kế toán',
     data: 'Dữ liệu',
   },
@@ -52,7 +59,14 @@ const CASES: Words[] = [
     where: 'Where this task sits',
     next: 'What happens next',
     history: 'History of this case',
-    says: ['When this task is completed:', 'Task “Operations manager approval”', 'for managers of Operations', 'If decision = "reject"', 'The process ends: “Invoice rejected”', 'Otherwise'],
+    says: [
+      'When this task is completed:',
+      'Task “Operations manager approval”',
+      'for managers of Operations',
+      'If decision = "reject"',
+      'The process ends: “Invoice rejected”',
+      'Otherwise',
+    ],
     created: 'Task “Accounting approval” created for Accounting',
     data: 'Data',
   },
@@ -75,7 +89,14 @@ describe.each(CASES)('the case around a task ($locale)', (w) => {
     const ngoc = await signIn(app.url, demo.ngoc, DEMO_PASSWORD);
     const started = await call<{ id: string; taskIds: string[] }>(app.url, ngoc, 'instance.start', {
       definitionKey: 'invoice-approval',
-      variables: { vendor: 'Công ty TNHH Minh Khai', invoiceNumber: w.reference, amount: 90_000_000, category: 'it-equipment', dueDate: '2099-01-20', description: 'Máy in' },
+      variables: {
+        vendor: 'Công ty TNHH Minh Khai',
+        invoiceNumber: w.reference,
+        amount: 90_000_000,
+        category: 'it-equipment',
+        dueDate: '2099-01-20',
+        description: 'Máy in',
+      },
     });
     expect(started.status).toBe(200);
     instanceId = started.data!.id;
@@ -90,7 +111,9 @@ describe.each(CASES)('the case around a task ($locale)', (w) => {
     // then the diagram, with this task outlined and waiting
     expect(await page.getByRole('heading', { name: w.where }).count()).toBe(1);
     await expect.poll(() => inCase('accountingApproval', '.trellis-active').count(), { timeout: 20_000 }).toBe(1);
-    const dashes = await inCase('accountingApproval').locator('.djs-visual > :first-child').evaluate((el) => getComputedStyle(el).strokeDasharray);
+    const dashes = await inCase('accountingApproval')
+      .locator('.djs-visual > :first-child')
+      .evaluate((el) => getComputedStyle(el).strokeDasharray);
     expect(dashes).toMatch(/^8(px)?,? 4(px)?$/);
     expect(await inCase('operationsApproval', '.trellis-active').count()).toBe(0);
 
@@ -99,7 +122,9 @@ describe.each(CASES)('the case around a task ($locale)', (w) => {
     const next = (await page.getByTestId('next-steps').textContent()) ?? '';
     for (const line of w.says) expect(next).toContain(line);
     // a condition is shown as written, as text
-    expect(await page.locator('[data-testid="next-steps"] code', { hasText: 'decision = "reject"' }).count()).toBeGreaterThan(0);
+    expect(
+      await page.locator('[data-testid="next-steps"] code', { hasText: 'decision = "reject"' }).count(),
+    ).toBeGreaterThan(0);
 
     // the history, by names
     expect(await page.getByRole('heading', { name: w.history }).count()).toBe(1);
@@ -128,7 +153,11 @@ describe.each(CASES)('the case around a task ($locale)', (w) => {
     await setLocale(w.locale);
     await page.goto(`${app.url}/instances/${instanceId}`);
     await page.waitForLoadState('networkidle');
-    await expect.poll(() => page.locator('.djs-element[data-element-id="accountingApproval"].trellis-active').count(), { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.djs-element[data-element-id="accountingApproval"].trellis-active').count(), {
+        timeout: 20_000,
+      })
+      .toBe(1);
     const data = page.getByTestId('instance-data');
     expect(await data.getByRole('heading', { name: w.data }).count()).toBe(1);
     expect(await data.textContent()).toContain('Công ty TNHH Minh Khai');

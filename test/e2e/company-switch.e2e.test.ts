@@ -35,7 +35,16 @@ async function userId(db: Executor, email: string): Promise<string> {
 }
 
 function invoice(number: { invoiceNumber: string; vendor: string }) {
-  return { definitionKey: 'invoice-approval', variables: { ...number, amount: 12_500_000, category: 'it-equipment', dueDate: '2026-12-15', description: 'Thiết bị văn phòng' } };
+  return {
+    definitionKey: 'invoice-approval',
+    variables: {
+      ...number,
+      amount: 12_500_000,
+      category: 'it-equipment',
+      dueDate: '2026-12-15',
+      description: 'Thiết bị văn phòng',
+    },
+  };
 }
 
 const { shot, signInAs } = appInBrowser({
@@ -43,7 +52,8 @@ const { shot, signInAs } = appInBrowser({
   async prepare(db, demoTenantId) {
     const lan = await userId(db, 'lan.nguyen@senvang.example');
     const ngoc = await userId(db, 'ngoc.bui@senvang.example');
-    const as = async (user: string, tenantId: string) => createCaller(await createContextInner({ db, userId: user, tenantId, locale: 'vi' }));
+    const as = async (user: string, tenantId: string) =>
+      createCaller(await createContextInner({ db, userId: user, tenantId, locale: 'vi' }));
     await (await as(ngoc, demoTenantId)).instance.start(invoice(DEMO_INVOICE));
 
     // Lan's second company: she is its admin; it gets the invoice process and an accounting department with her in it.
@@ -57,7 +67,9 @@ const { shot, signInAs } = appInBrowser({
     const [mail] = await db
       .select({ body: emailOutbox.body })
       .from(emailOutbox)
-      .where(sql`${emailOutbox.tenantId} = ${tenantId} and ${emailOutbox.to} @> ${JSON.stringify(['ngoc.bui@senvang.example'])}::jsonb`);
+      .where(
+        sql`${emailOutbox.tenantId} = ${tenantId} and ${emailOutbox.to} @> ${JSON.stringify(['ngoc.bui@senvang.example'])}::jsonb`,
+      );
     const token = /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.body)![1]!;
     await acceptInvitation(db, { userId: ngoc, locale: 'vi' }, token);
     await (await as(ngoc, tenantId)).instance.start(invoice(SECOND_INVOICE));
@@ -68,7 +80,8 @@ const { shot, signInAs } = appInBrowser({
 async function inboxKeys(): Promise<string[]> {
   const rows = page.locator('tr[data-task-id]');
   const keys: string[] = [];
-  for (let i = 0; i < (await rows.count()); i++) keys.push(((await rows.nth(i).locator('[data-reference]').textContent()) ?? '').trim());
+  for (let i = 0; i < (await rows.count()); i++)
+    keys.push(((await rows.nth(i).locator('[data-reference]').textContent()) ?? '').trim());
   return keys;
 }
 
@@ -91,7 +104,9 @@ describe('switching company', () => {
     await expect.poll(() => page.locator('.who').textContent()).toContain(`Nguyễn Thị Lan · ${SECOND_COMPANY}`);
     expect(page.url()).toMatch(/\/inbox$/);
     // The switcher now shows the company switched to.
-    expect(await page.getByLabel('Company', { exact: true }).inputValue()).toBe(await page.locator('#company-switch option', { hasText: SECOND_COMPANY }).getAttribute('value'));
+    expect(await page.getByLabel('Company', { exact: true }).inputValue()).toBe(
+      await page.locator('#company-switch option', { hasText: SECOND_COMPANY }).getAttribute('value'),
+    );
     expect(await inboxKeys()).toEqual([SECOND_INVOICE.invoiceNumber]);
     const main = (await page.locator('main').textContent()) ?? '';
     expect(main).not.toContain(DEMO_INVOICE.invoiceNumber);
@@ -104,7 +119,9 @@ describe('switching company', () => {
     await page.reload();
     await expect.poll(() => page.locator('.who').textContent()).toContain(`Nguyễn Thị Lan · ${SECOND_COMPANY}`);
     expect(await inboxKeys()).toEqual([SECOND_INVOICE.invoiceNumber]);
-    expect(await page.getByLabel('Company', { exact: true }).inputValue()).toBe(await page.locator('#company-switch option', { hasText: SECOND_COMPANY }).getAttribute('value'));
+    expect(await page.getByLabel('Company', { exact: true }).inputValue()).toBe(
+      await page.locator('#company-switch option', { hasText: SECOND_COMPANY }).getAttribute('value'),
+    );
     await page.goto(`${app.url}/admin/members`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Members and departments');
     expect(await page.locator('tr[data-member="ngoc.bui@senvang.example"]').count()).toBe(1);

@@ -25,7 +25,10 @@ const { shot, signInAs } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)),
+    );
   },
 });
 
@@ -60,7 +63,9 @@ describe('the decision-table editor', () => {
     await page.getByLabel('Label of input 2').fill('Category');
     await page.getByLabel('Expression of input 2').fill('category');
     await page.getByLabel('Type of input 2').selectOption('string');
-    await page.getByLabel('Allowed values of input 2').fill('"office-supplies", "it-equipment", "services", "travel", "utilities"');
+    await page
+      .getByLabel('Allowed values of input 2')
+      .fill('"office-supplies", "it-equipment", "services", "travel", "utilities"');
     await page.getByLabel('Allowed values of input 2').press('Tab');
     await page.getByLabel('Label of output 1').fill('Approver');
     await page.getByLabel('Name of output 1').fill('approver');
@@ -68,8 +73,16 @@ describe('the decision-table editor', () => {
     // three rules, each added with Ctrl+Enter from the row above
     await fillRule(page, 1, '< 10000000', '-', '"hung.tran@senvang.example"');
     await cell(page, 1, 'Approver').press('Control+Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rule 2, Approver');
-    await fillRule(page, 2, '[10000000..50000000', '"office-supplies", "services", "travel", "utilities"', '"lan.nguyen@senvang.example"');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Rule 2, Approver');
+    await fillRule(
+      page,
+      2,
+      '[10000000..50000000',
+      '"office-supplies", "services", "travel", "utilities"',
+      '"lan.nguyen@senvang.example"',
+    );
     await cell(page, 2, 'Approver').press('Control+Enter');
     await fillRule(page, 3, '>= 50000000', '-', '"quan.do@senvang.example"');
     // the typo (a range not closed) is marked on its cell and listed, naming the rule and the input
@@ -77,13 +90,19 @@ describe('the decision-table editor', () => {
     await expect.poll(() => problems(page).textContent()).toContain('Rule 2, input 1: FEEL syntax error');
     await shot('decisions-01-typo');
     // the problem is a button that puts the cursor in the cell
-    await problems(page).getByRole('button', { name: /^Rule 2, input 1/ }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rule 2, Amount');
+    await problems(page)
+      .getByRole('button', { name: /^Rule 2, input 1/ })
+      .click();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Rule 2, Amount');
     await page.keyboard.press('End');
     await page.keyboard.type(')');
     await expect.poll(() => cell(page, 2, 'Amount').getAttribute('aria-invalid')).toBe(null);
     // the gap: IT equipment between 10 and 50 million has no rule
-    await expect.poll(() => problems(page).textContent()).toContain('No rule matches Amount [10000000..50000000), Category "it-equipment".');
+    await expect
+      .poll(() => problems(page).textContent())
+      .toContain('No rule matches Amount [10000000..50000000), Category "it-equipment".');
     await shot('decisions-02-gap');
     // closed from the keyboard: a rule added below rule 2, filled, then moved down under rule 3 with Alt+↓
     await cell(page, 2, 'Approver').press('Control+Enter');
@@ -94,7 +113,11 @@ describe('the decision-table editor', () => {
     await expect.poll(() => page.getByTestId('decision-no-problems').count()).toBe(1);
     // an overlap is named by its two rows: rule 4 widened to 40 million and above
     await cell(page, 4, 'Amount').fill('>= 10000000');
-    await expect.poll(() => problems(page).textContent()).toContain('Rules 3 and 4 both match Amount >= 50000000, Category "it-equipment"; under the UNIQUE hit policy only one may.');
+    await expect
+      .poll(() => problems(page).textContent())
+      .toContain(
+        'Rules 3 and 4 both match Amount >= 50000000, Category "it-equipment"; under the UNIQUE hit policy only one may.',
+      );
     expect(await grid(page).locator('tr.rule-overlap').count()).toBe(2);
     await cell(page, 4, 'Amount').fill('[10000000..50000000)');
     await expect.poll(() => page.getByTestId('decision-no-problems').count()).toBe(1);
@@ -105,20 +128,34 @@ describe('the decision-table editor', () => {
     await tryIt.getByLabel('Value of Amount').fill('20000000');
     await tryIt.getByLabel('Value of Category').fill('it-equipment');
     await tryIt.getByRole('button', { name: 'Evaluate' }).click();
-    await expect.poll(() => page.getByTestId('decision-try-result').textContent()).toBe('Matched: 4. Result: "tuan.pham@senvang.example"');
+    await expect
+      .poll(() => page.getByTestId('decision-try-result').textContent())
+      .toBe('Matched: 4. Result: "tuan.pham@senvang.example"');
     expect(await grid(page).locator('tr.rule-matched').getAttribute('data-rule')).toBe('4');
     await tryIt.getByLabel('Value of Amount').fill('75000000');
     await tryIt.getByRole('button', { name: 'Evaluate' }).click();
-    await expect.poll(() => page.getByTestId('decision-try-result').textContent()).toBe('Matched: 3. Result: "quan.do@senvang.example"');
+    await expect
+      .poll(() => page.getByTestId('decision-try-result').textContent())
+      .toBe('Matched: 3. Result: "quan.do@senvang.example"');
     await shot('decisions-03-try-it');
   });
 
   it('publishes version 1 and exports a .dmn the engine reads back the same', async () => {
     await page.getByRole('button', { name: 'Publish table' }).click();
     await page.waitForURL(`**/decisions/${KEY}`);
-    await expect.poll(() => page.getByTestId('decision-status').textContent(), { timeout: 15_000 }).toContain('Version 1');
+    await expect
+      .poll(() => page.getByTestId('decision-status').textContent(), { timeout: 15_000 })
+      .toContain('Version 1');
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const published = (await call<{ version: number; decision: { rules: { inputEntries: string[]; outputEntries: string[] }[] } }>(app.url, cookie, 'decision.get', { key: KEY }, 'query')).data!;
+    const published = (
+      await call<{ version: number; decision: { rules: { inputEntries: string[]; outputEntries: string[] }[] } }>(
+        app.url,
+        cookie,
+        'decision.get',
+        { key: KEY },
+        'query',
+      )
+    ).data!;
     expect(published.version).toBe(1);
     expect(published.decision.rules.map((r) => [...r.inputEntries, ...r.outputEntries])).toEqual([
       ['< 10000000', '-', '"hung.tran@senvang.example"'],
@@ -126,16 +163,23 @@ describe('the decision-table editor', () => {
       ['>= 50000000', '-', '"quan.do@senvang.example"'],
       ['[10000000..50000000)', '"it-equipment"', '"tuan.pham@senvang.example"'],
     ]);
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export .dmn' }).click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export .dmn' }).click(),
+    ]);
     expect(file.suggestedFilename()).toBe(`${KEY}.dmn`);
     const target = path.join(tmpdir(), `trellis-${Date.now()}-${KEY}.dmn`);
     await file.saveAs(target);
     const [back] = await importDmn(readFileSync(target, 'utf8'));
-    expect(back!.rules.map((r) => [...r.inputEntries, ...r.outputEntries])).toEqual(published.decision.rules.map((r) => [...r.inputEntries, ...r.outputEntries]));
+    expect(back!.rules.map((r) => [...r.inputEntries, ...r.outputEntries])).toEqual(
+      published.decision.rules.map((r) => [...r.inputEntries, ...r.outputEntries]),
+    );
     // the same file imported into a new table opens it whole
     await page.goto(`${app.url}/decisions/new`);
     await page.getByTestId('decision-import').setInputFiles(target);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Imported Approver by amount and category' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Imported Approver by amount and category' }).count())
+      .toBe(1);
     expect(await cell(page, 4, 'Category').inputValue()).toBe('"it-equipment"');
   });
 
@@ -163,8 +207,21 @@ describe('the decision-table editor', () => {
       startForm: 'invoice-submission',
       elements: [
         { id: 'start', type: 'startEvent' },
-        { id: 'decide', type: 'businessRuleTask', name: 'Find the approver', decisionRef: KEY, resultVariable: 'approver', mapDecisionResult: 'singleEntry' },
-        { id: 'approve', type: 'userTask', name: 'Approve the purchase', assignee: '=approver', formKey: 'invoice-decision' },
+        {
+          id: 'decide',
+          type: 'businessRuleTask',
+          name: 'Find the approver',
+          decisionRef: KEY,
+          resultVariable: 'approver',
+          mapDecisionResult: 'singleEntry',
+        },
+        {
+          id: 'approve',
+          type: 'userTask',
+          name: 'Approve the purchase',
+          assignee: '=approver',
+          formKey: 'invoice-decision',
+        },
         { id: 'end', type: 'endEvent' },
       ],
       flows: [
@@ -173,7 +230,15 @@ describe('the decision-table editor', () => {
         { id: 'f3', source: 'approve', target: 'end' },
       ],
     };
-    expect((await call(app.url, cookie, 'process.import', { fileName: 'routed-purchase.json', content: JSON.stringify(definition), key: 'routed-purchase' })).error).toBeUndefined();
+    expect(
+      (
+        await call(app.url, cookie, 'process.import', {
+          fileName: 'routed-purchase.json',
+          content: JSON.stringify(definition),
+          key: 'routed-purchase',
+        })
+      ).error,
+    ).toBeUndefined();
     await page.goto(`${app.url}/processes/routed-purchase`);
     await page.locator('.djs-element[data-element-id="decide"]').waitFor();
     // the task's panel opens the table it calls in the editor
@@ -193,13 +258,19 @@ describe('the decision-table editor', () => {
     await page.getByRole('button', { name: 'Test run' }).click();
     await run.locator('#root_vendor').waitFor();
     await start('20000000', 'IT equipment');
-    await expect.poll(() => run.locator('li[data-open="approve"] summary').textContent()).toContain('tuan.pham@senvang.example');
+    await expect
+      .poll(() => run.locator('li[data-open="approve"] summary').textContent())
+      .toContain('tuan.pham@senvang.example');
     await shot('decisions-06-test-run');
     await run.getByRole('button', { name: 'Start again' }).click();
     await start('75000000', 'Travel');
-    await expect.poll(() => run.locator('li[data-open="approve"] summary').textContent()).toContain('quan.do@senvang.example');
+    await expect
+      .poll(() => run.locator('li[data-open="approve"] summary').textContent())
+      .toContain('quan.do@senvang.example');
     await run.getByRole('button', { name: 'Start again' }).click();
     await start('20000000', 'Travel');
-    await expect.poll(() => run.locator('li[data-open="approve"] summary').textContent()).toContain('lan.nguyen@senvang.example');
+    await expect
+      .poll(() => run.locator('li[data-open="approve"] summary').textContent())
+      .toContain('lan.nguyen@senvang.example');
   });
 });

@@ -53,8 +53,15 @@ async function download(p: Page, click: () => Promise<void>): Promise<string> {
 describe('a test run in the designer', () => {
   it('runs the draft with its real start form, highlights what waits, and completes tasks with their forms', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
-    const imported = await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-trial' });
+    const content = readFileSync(
+      path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'),
+      'utf8',
+    );
+    const imported = await call(app.url, cookie, 'process.import', {
+      fileName: 'process.json',
+      content,
+      key: 'invoice-trial',
+    });
     expect(imported.error).toBeUndefined();
     await signInAs('Hoàng Thu Trang');
     await page.goto(`${app.url}/processes/invoice-trial`);
@@ -104,7 +111,11 @@ describe('a test run in the designer', () => {
   it('the scenarios saved from the page pass in trellis test unchanged, beside the draft exported as JSON', async () => {
     await download(page, () => page.getByRole('button', { name: 'Export JSON' }).click());
     const files = readdirSync(folder).sort();
-    expect(files).toEqual(['invoice-trial.duoi-nguong-ke-toan-duyet.scenario.json', 'invoice-trial.json', 'invoice-trial.tren-nguong-hai-cap-duyet.scenario.json']);
+    expect(files).toEqual([
+      'invoice-trial.duoi-nguong-ke-toan-duyet.scenario.json',
+      'invoice-trial.json',
+      'invoice-trial.tren-nguong-hai-cap-duyet.scenario.json',
+    ]);
     const lines: string[] = [];
     const code = await main(['test', folder], { log: (t) => lines.push(t), error: (t) => lines.push(t) });
     expect(lines.join('\n')).toMatch(/^2 passed, 0 failed$/m);

@@ -28,13 +28,27 @@ const { shot, signInAs, signOut } = appInBrowser({
       key: 'approver-by-amount',
       version: 1,
       name: 'Approver by amount',
-      content: { id: 'approver-by-amount', name: 'Approver by amount', requires: [], hitPolicy: 'FIRST', inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['> 50000000'], outputEntries: ['"operations"'] }, { inputEntries: ['-'], outputEntries: ['"accounting"'] }] },
+      content: {
+        id: 'approver-by-amount',
+        name: 'Approver by amount',
+        requires: [],
+        hitPolicy: 'FIRST',
+        inputs: [{ expression: 'amount' }],
+        outputs: [{ name: 'approver' }],
+        rules: [
+          { inputEntries: ['> 50000000'], outputEntries: ['"operations"'] },
+          { inputEntries: ['-'], outputEntries: ['"accounting"'] },
+        ],
+      },
     });
   },
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)),
+    );
   },
 });
 
@@ -51,8 +65,13 @@ async function centre(locator: Locator) {
 describe('versions: publish preview, history and diff on the diagram, the instance diagram', () => {
   it('publishes version 1 after showing that it is the first', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
-    expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: KEY })).error).toBeUndefined();
+    const content = readFileSync(
+      path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'),
+      'utf8',
+    );
+    expect(
+      (await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: KEY })).error,
+    ).toBeUndefined();
     await signInAs('Hoàng Thu Trang');
     await page.goto(`${app.url}/processes/${KEY}`);
     await element(page, 'accountingApproval').waitFor();
@@ -62,7 +81,9 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toContain('This is the first version');
     expect(await preview.getByRole('heading').textContent()).toBe('Publish version 1?');
     await page.getByRole('button', { name: 'Publish version 1' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 })
+      .toBe(1);
     expect(await preview.count()).toBe(0);
   });
 
@@ -71,7 +92,14 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     const ngoc = await signIn(app.url, 'ngoc.bui@senvang.example', DEMO_PASSWORD);
     const started = await call<{ id: string }>(app.url, ngoc, 'instance.start', {
       definitionKey: KEY,
-      variables: { vendor: 'Công ty TNHH Minh Phát', invoiceNumber: 'HD-0099', amount: 75_000_000, category: 'it-equipment', dueDate: '2026-12-15', description: 'Máy chủ' },
+      variables: {
+        vendor: 'Công ty TNHH Minh Phát',
+        invoiceNumber: 'HD-0099',
+        amount: 75_000_000,
+        category: 'it-equipment',
+        dueDate: '2026-12-15',
+        description: 'Máy chủ',
+      },
     });
     expect(started.error).toBeUndefined();
     instanceId = started.data!.id;
@@ -104,7 +132,9 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     expect(await diff.textContent()).toMatch(/Chief accountant approval accountingApproval \(userTask\)/);
     expect(await diff.textContent()).toContain('name.en: Accounting approval → Chief accountant approval');
     expect(await diff.textContent()).toMatch(/Assess approval level assess \(serviceTask\)/);
-    expect(await page.getByTestId('publish-running').textContent()).toContain('Version 1: 1 running instance(s), 1 open task(s).');
+    expect(await page.getByTestId('publish-running').textContent()).toContain(
+      'Version 1: 1 running instance(s), 1 open task(s).',
+    );
     expect(await preview.textContent()).toContain('new ones start on version 2');
     // drawn on the diagram: the renamed task and the rejoined flow amber, the step taken out and its flow ghosts where they were
     expect(await marked(page, 'accountingApproval', 'trellis-changed').count()).toBe(1);
@@ -117,13 +147,26 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.locator('.trellis-changed, .trellis-added, [data-ghost-id]').count()).toBe(0);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    expect((await call<{ latest: { version: number } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.latest.version).toBe(1);
+    expect(
+      (await call<{ latest: { version: number } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.latest
+        .version,
+    ).toBe(1);
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('button', { name: 'Publish version 2' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 2.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Published version 2.' }).count(), { timeout: 15_000 })
+      .toBe(1);
     // version 1 is what it was: the instance on it keeps its task, under the old name
-    const v1 = (await call<{ definition: { elements: { id: string; name?: { en?: string } }[] } }>(app.url, cookie, 'process.version', { key: KEY, version: 1 }, 'query')).data!;
+    const v1 = (
+      await call<{ definition: { elements: { id: string; name?: { en?: string } }[] } }>(
+        app.url,
+        cookie,
+        'process.version',
+        { key: KEY, version: 1 },
+        'query',
+      )
+    ).data!;
     expect(v1.definition.elements.find((e) => e.id === 'accountingApproval')?.name?.en).toBe('Accounting approval');
   });
 
@@ -191,7 +234,9 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.goto(`${app.url}/processes/${KEY}`);
     await element(page, 'accountingRejected_label').waitFor();
     // version 2 took out the step that wrote "needsOperationsApproval": the condition that reads it is flagged
-    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('Condition of "aboveThreshold" reads "needsOperationsApproval", which no earlier step writes');
+    await expect
+      .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
+      .toContain('Condition of "aboveThreshold" reads "needsOperationsApproval", which no earlier step writes');
     expect(await marked(page, 'aboveThreshold', 'trellis-warning').count()).toBe(1);
     // the flow is picked by its label ("Rejected"): the panel shows the flow
     await page.waitForTimeout(600);
@@ -210,11 +255,15 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.keyboard.press('Escape');
     await condition.fill('decison = "reject"');
     await condition.press('Enter');
-    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('reads "decison", which no earlier step writes');
+    await expect
+      .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
+      .toContain('reads "decison", which no earlier step writes');
     expect(await marked(page, 'accountingRejected', 'trellis-warning').count()).toBe(1);
     await condition.fill('decision = 1');
     await condition.press('Enter');
-    await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('compares "decision", a string, with the number 1');
+    await expect
+      .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
+      .toContain('compares "decision", a string, with the number 1');
     expect(await marked(page, 'accountingRejected', 'trellis-error').count()).toBe(1);
     await shot('versions-06-typed-variables');
     // publishing is refused while it stands
@@ -253,13 +302,33 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await collection.fill('approvers');
     await collection.press('Enter');
     await page.getByTestId('prop-loop-approvals').click();
-    await expect.poll(() => page.getByTestId('prop-loop-done').textContent()).toBe('count(decisions[item.decision = "approve"]) >= 2');
+    await expect
+      .poll(() => page.getByTestId('prop-loop-done').textContent())
+      .toBe('count(decisions[item.decision = "approve"]) >= 2');
     await shot('versions-08-multi-instance');
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const saved = (await call<{ draft: { content: { elements: { id: string; candidateRole?: string; separationOfDuties?: unknown; formKey?: string; multiInstance?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
+    const saved = (
+      await call<{
+        draft: {
+          content: {
+            elements: {
+              id: string;
+              candidateRole?: string;
+              separationOfDuties?: unknown;
+              formKey?: string;
+              multiInstance?: unknown;
+            }[];
+          };
+        };
+      }>(app.url, cookie, 'process.get', { key: KEY }, 'query')
+    ).data!;
     expect(saved.draft.content.elements.find((e) => e.id === 'operationsApproval')).toMatchObject({
-      multiInstance: { collection: 'approvers', outputCollection: 'decisions', completionCondition: 'count(decisions[item.decision = "approve"]) >= 2' },
+      multiInstance: {
+        collection: 'approvers',
+        outputCollection: 'decisions',
+        completionCondition: 'count(decisions[item.decision = "approve"]) >= 2',
+      },
       formKey: 'invoice-decision',
       candidateRole: 'manager',
       separationOfDuties: { notInitiator: true, notCompletedBy: ['accountingApproval'] },
@@ -271,22 +340,36 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.locator('.djs-context-pad .entry[data-action="replace"]').click();
     await page.locator('.djs-popup .entry[data-id="replace-with-rule-task"]').click();
     const decision = page.getByTestId('prop-decision');
-    await expect.poll(() => decision.locator('option').allTextContents()).toContain('Approver by amount (approver-by-amount, v1)');
+    await expect
+      .poll(() => decision.locator('option').allTextContents())
+      .toContain('Approver by amount (approver-by-amount, v1)');
     await decision.selectOption('approver-by-amount');
     await page.getByTestId('prop-result-variable').fill('1approver');
     await page.getByTestId('prop-result-variable').press('Enter');
-    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('A variable name');
+    await expect
+      .poll(() => page.getByTestId('properties').getByRole('alert').textContent())
+      .toContain('A variable name');
     await page.getByTestId('prop-result-variable').fill('approver');
     await page.getByTestId('prop-result-variable').press('Enter');
     await expect.poll(() => page.getByTestId('properties').getByRole('alert').count()).toBe(0);
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
-    const ruled = (await call<{ draft: { content: { elements: { id: string; type: string; decisionRef?: string; resultVariable?: string }[] } } }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!;
-    expect(ruled.draft.content.elements.find((e) => e.id === 'accountingApproval')).toMatchObject({ type: 'businessRuleTask', decisionRef: 'approver-by-amount', resultVariable: 'approver' });
+    const ruled = (
+      await call<{
+        draft: { content: { elements: { id: string; type: string; decisionRef?: string; resultVariable?: string }[] } };
+      }>(app.url, cookie, 'process.get', { key: KEY }, 'query')
+    ).data!;
+    expect(ruled.draft.content.elements.find((e) => e.id === 'accountingApproval')).toMatchObject({
+      type: 'businessRuleTask',
+      decisionRef: 'approver-by-amount',
+      resultVariable: 'approver',
+    });
     // Discard changes (confirmed on the page): the draft is gone, the page shows version 2 again
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('button', { name: 'Discard the draft' }).click();
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Not saved yet/);
-    expect((await call<{ draft: unknown }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft).toBeNull();
+    expect(
+      (await call<{ draft: unknown }>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft,
+    ).toBeNull();
     // the minimap is there, to open
     expect(await page.locator('.djs-minimap').count()).toBe(1);
   });
@@ -310,8 +393,12 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     // an address that is not one is named as the worker would name it, before anything runs
     await settings.getByTestId('setting-to').fill('không phải địa chỉ');
     await settings.getByTestId('setting-to').press('Tab');
-    await expect.poll(() => settings.getByRole('alert').first().textContent()).toContain('"không phải địa chỉ", which is not an email address');
-    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).toContain('Service task "accountingApproval": The to setting');
+    await expect
+      .poll(() => settings.getByRole('alert').first().textContent())
+      .toContain('"không phải địa chỉ", which is not an email address');
+    await expect
+      .poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 })
+      .toContain('Service task "accountingApproval": The to setting');
     await shot('versions-09-email-settings-vi');
     // FEEL for the recipient, Vietnamese text for the rest: nothing left to fix
     await settings.getByTestId('setting-to').fill('=approverEmail');
@@ -320,12 +407,23 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await settings.getByTestId('setting-body').press('Tab');
     await expect.poll(() => settings.getByRole('alert').count()).toBe(0);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    type Saved = { draft: { content: { elements: { id: string; type: string; taskType?: string; settings?: Record<string, string> }[] } } | null };
-    const savedTask = async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'accountingApproval');
+    type Saved = {
+      draft: {
+        content: { elements: { id: string; type: string; taskType?: string; settings?: Record<string, string> }[] };
+      } | null;
+    };
+    const savedTask = async () =>
+      (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find(
+        (e) => e.id === 'accountingApproval',
+      );
     await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({
       type: 'serviceTask',
       taskType: 'email',
-      settings: { to: '=approverEmail', subject: '="Hóa đơn " + invoiceNumber + " đã được duyệt"', body: 'Kính gửi anh/chị,\nHóa đơn đã được duyệt.' },
+      settings: {
+        to: '=approverEmail',
+        subject: '="Hóa đơn " + invoiceNumber + " đã được duyệt"',
+        body: 'Kính gửi anh/chị,\nHóa đơn đã được duyệt.',
+      },
     });
     // the same task as an HTTP request: a GET with a body and a url without a scheme are refused, a POST to an https url is not
     await page.getByTestId('prop-connector').selectOption('http');
@@ -333,7 +431,12 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await http.getByTestId('setting-url').fill('api.senvang.example/hoa-don/{invoiceNumber}');
     await http.getByTestId('setting-body').fill('={ amount: amount }');
     await http.getByTestId('setting-body').press('Tab');
-    await expect.poll(() => http.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('not an absolute URL'), expect.stringContaining('A GET request carries no body')]);
+    await expect
+      .poll(() => http.getByRole('alert').allTextContents())
+      .toEqual([
+        expect.stringContaining('not an absolute URL'),
+        expect.stringContaining('A GET request carries no body'),
+      ]);
     await http.getByTestId('setting-method').selectOption('POST');
     await http.getByTestId('setting-url').fill('https://api.senvang.example/hoa-don/{invoiceNumber}');
     await http.getByTestId('setting-url').press('Tab');
@@ -343,15 +446,23 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.setViewportSize({ width: 1280, height: 900 });
     await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({
       taskType: 'http',
-      settings: { method: 'POST', url: 'https://api.senvang.example/hoa-don/{invoiceNumber}', body: '={ amount: amount }' },
+      settings: {
+        method: 'POST',
+        url: 'https://api.senvang.example/hoa-don/{invoiceNumber}',
+        body: '={ amount: amount }',
+      },
     });
     // undo (the keyboard, on the canvas) brings the email back, settings and all: connector, url, body, method, url again
     await page.locator('.djs-container').click({ position: { x: 400, y: 20 } });
     for (let i = 0; i < 5; i++) await page.keyboard.press('Control+z');
-    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({ taskType: 'email', settings: { to: '=approverEmail' } });
+    await expect
+      .poll(savedTask, { timeout: 15_000 })
+      .toMatchObject({ taskType: 'email', settings: { to: '=approverEmail' } });
     await page.waitForTimeout(600);
     await page.mouse.click(task.x, task.y);
-    await expect.poll(() => page.getByTestId('connector-settings-email').getByTestId('setting-to').inputValue()).toBe('=approverEmail');
+    await expect
+      .poll(() => page.getByTestId('connector-settings-email').getByTestId('setting-to').inputValue())
+      .toBe('=approverEmail');
     // the task is no longer a user task, so the four-eyes rule of the operations approval that names it cannot hold: publishing is refused
     await page.getByRole('button', { name: 'Xuất bản' }).click();
     await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Hãy sửa các lỗi' }).count()).toBe(1);
@@ -370,20 +481,35 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     const task = await centre(element(page, 'operationsApproval'));
     await page.mouse.click(task.x, task.y);
     const assignee = page.getByTestId('prop-assignee');
-    expect((await assignee.locator('option').allTextContents()).some((o) => /^Nguyễn Thị Lan( · .+)? \(lan\.nguyen@senvang\.example\)$/.test(o))).toBe(true);
+    expect(
+      (await assignee.locator('option').allTextContents()).some((o) =>
+        /^Nguyễn Thị Lan( · .+)? \(lan\.nguyen@senvang\.example\)$/.test(o),
+      ),
+    ).toBe(true);
     await assignee.selectOption('lan.nguyen@senvang.example');
     const priority = page.getByTestId('prop-priority');
     await priority.fill('101');
-    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('A whole number from 0 to 100');
+    await expect
+      .poll(() => page.getByTestId('properties').getByRole('alert').textContent())
+      .toContain('A whole number from 0 to 100');
     await priority.fill('80');
     await priority.press('Tab');
     await expect.poll(() => page.getByTestId('properties').getByRole('alert').count()).toBe(0);
     await page.getByTestId('prop-due-date').fill('P2D');
     await page.getByTestId('prop-due-date').press('Tab');
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    type Saved = { draft: { content: { elements: { id: string; assignee?: string; priority?: unknown; dueDate?: string }[] } } | null };
-    const savedTask = async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'operationsApproval');
-    await expect.poll(savedTask, { timeout: 15_000 }).toMatchObject({ assignee: 'lan.nguyen@senvang.example', priority: 80, dueDate: '"P2D"' });
+    type Saved = {
+      draft: {
+        content: { elements: { id: string; assignee?: string; priority?: unknown; dueDate?: string }[] };
+      } | null;
+    };
+    const savedTask = async () =>
+      (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find(
+        (e) => e.id === 'operationsApproval',
+      );
+    await expect
+      .poll(savedTask, { timeout: 15_000 })
+      .toMatchObject({ assignee: 'lan.nguyen@senvang.example', priority: 80, dueDate: '"P2D"' });
     // decided as the process runs: the FEEL editor, with who started it among the variables
     await assignee.selectOption('=');
     const feel = page.getByTestId('prop-assignee-feel');
@@ -399,7 +525,9 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     await page.getByRole('button', { name: 'VI', exact: true }).click();
     await page.getByRole('button', { name: 'Xuất bản' }).click();
     const preview = page.getByTestId('publish-preview');
-    await expect.poll(() => preview.getByRole('heading', { level: 2 }).textContent(), { timeout: 15_000 }).toBe('Xuất bản phiên bản 3?');
+    await expect
+      .poll(() => preview.getByRole('heading', { level: 2 }).textContent(), { timeout: 15_000 })
+      .toBe('Xuất bản phiên bản 3?');
     await shot('versions-12-publish-preview-vi');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot('versions-12a-publish-preview-vi-phone');
@@ -419,16 +547,32 @@ describe('versions: publish preview, history and diff on the diagram, the instan
     const name = page.getByTestId('prop-message-name');
     // an expression is not a name a sender can use
     await name.fill('=paidMessage');
-    await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toContain('not an expression');
+    await expect
+      .poll(() => page.getByTestId('properties').getByRole('alert').textContent())
+      .toContain('not an expression');
     await name.fill('Hóa đơn đã thanh toán');
     await name.press('Enter');
     await page.getByTestId('prop-documentation').fill('<b>Chờ</b> ngân hàng báo đã chuyển tiền.');
     await page.getByTestId('prop-documentation').press('Tab');
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    type Saved = { draft: { content: { elements: { id: string; type: string; message?: { name: string }; documentation?: string }[] } } | null };
+    type Saved = {
+      draft: {
+        content: { elements: { id: string; type: string; message?: { name: string }; documentation?: string }[] };
+      } | null;
+    };
     await expect
-      .poll(async () => (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find((e) => e.id === 'accountingApproval'), { timeout: 15_000 })
-      .toMatchObject({ type: 'receiveTask', message: { name: 'Hóa đơn đã thanh toán' }, documentation: '<b>Chờ</b> ngân hàng báo đã chuyển tiền.' });
+      .poll(
+        async () =>
+          (await call<Saved>(app.url, cookie, 'process.get', { key: KEY }, 'query')).data!.draft?.content.elements.find(
+            (e) => e.id === 'accountingApproval',
+          ),
+        { timeout: 15_000 },
+      )
+      .toMatchObject({
+        type: 'receiveTask',
+        message: { name: 'Hóa đơn đã thanh toán' },
+        documentation: '<b>Chờ</b> ngân hàng báo đã chuyển tiền.',
+      });
     // the markup stays text in the panel: no <b> element was made of it
     expect(await page.getByTestId('properties').locator('b').count()).toBe(0);
     await shot('versions-13-message-name');

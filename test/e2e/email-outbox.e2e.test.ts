@@ -59,7 +59,14 @@ const { shot, signInAs, signOut } = appInBrowser({
             key: 'payment-notice-start',
             version: 1,
             title: 'Payment notice',
-            schema: { type: 'object', required: ['invoiceNumber', 'vendor'], properties: { invoiceNumber: { type: 'string', title: 'Invoice number' }, vendor: { type: 'string', title: 'Vendor' } } },
+            schema: {
+              type: 'object',
+              required: ['invoiceNumber', 'vendor'],
+              properties: {
+                invoiceNumber: { type: 'string', title: 'Invoice number' },
+                vendor: { type: 'string', title: 'Vendor' },
+              },
+            },
           },
         ],
       },
@@ -74,7 +81,9 @@ describe('the email outbox in the browser', () => {
     // staff have no outbox link, and the page refuses them
     expect(await page.getByRole('link', { name: 'Email outbox' }).count()).toBe(0);
     await page.goto(`${app.url}/admin/outbox`);
-    await expect.poll(() => page.locator('.notice.error').textContent()).toBe('Only an admin may read the email outbox.');
+    await expect
+      .poll(() => page.locator('.notice.error').textContent())
+      .toBe('Only an admin may read the email outbox.');
 
     await page.goto(`${app.url}/start/payment-notice`);
     await page.waitForLoadState('networkidle');
@@ -116,7 +125,9 @@ describe('the email outbox in the browser', () => {
     expect(await row.locator('pre.email-body').isVisible()).toBe(false);
     await row.getByText('Xem nội dung').click();
     await expect.poll(() => row.locator('pre.email-body').isVisible()).toBe(true);
-    expect(await row.locator('pre.email-body').textContent()).toBe(`Kính gửi chị Lan,\nHóa đơn HD-2026/0200 của ${VENDOR} đã được duyệt, đề nghị thanh toán trước ngày 20/12.\nTrân trọng,\nPhòng Vận hành`);
+    expect(await row.locator('pre.email-body').textContent()).toBe(
+      `Kính gửi chị Lan,\nHóa đơn HD-2026/0200 của ${VENDOR} đã được duyệt, đề nghị thanh toán trước ngày 20/12.\nTrân trọng,\nPhòng Vận hành`,
+    );
     expect(await row.locator('dl.facts').textContent()).toContain('người gửi mặc định của máy chủ');
     await shot('20-admin-outbox-vi');
 
@@ -124,7 +135,9 @@ describe('the email outbox in the browser', () => {
     await row.getByRole('button', { name: 'Gửi ngay' }).click();
     await expect
       .poll(() => row.getByTestId('send-result').textContent())
-      .toBe('Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL (và TRELLIS_MAIL_FROM) trên máy chủ ứng dụng rồi khởi động lại. Email vẫn được giữ trong hộp thư đi.');
+      .toBe(
+        'Chưa cấu hình máy chủ SMTP nên chưa gửi được: hãy đặt TRELLIS_SMTP_URL (và TRELLIS_MAIL_FROM) trên máy chủ ứng dụng rồi khởi động lại. Email vẫn được giữ trong hộp thư đi.',
+      );
     expect(await row.getByTestId('send-result').getAttribute('class')).toBe('error-text');
     expect(await row.getByTestId('email-status').textContent()).toBe('Chưa gửi');
     expect(await row.getByRole('button', { name: 'Gửi ngay' }).isEnabled()).toBe(true);

@@ -30,7 +30,13 @@ const { shot, signInAs, signOut, submitSignUp } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && !message.text().includes('status of 4') && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) =>
+        message.type() === 'error' &&
+        !message.text().includes('status of 4') &&
+        console.log('console error:', message.text().slice(0, 500)),
+    );
   },
   // The claim process as a draft (start → Ngọc fills the claim → her manager approves → end); its form is linked in the browser.
   async prepare(db) {
@@ -47,7 +53,13 @@ const { shot, signInAs, signOut, submitSignUp } = appInBrowser({
         elements: [
           { id: 'start', type: 'startEvent', name: 'Claim started' },
           { id: 'fill', type: 'userTask', name: 'Fill in the claim', assignee: '=initiator.email' },
-          { id: 'approve', type: 'userTask', name: 'Approve the claim', assignee: '=initiator.manager', formKey: 'invoice-decision' },
+          {
+            id: 'approve',
+            type: 'userTask',
+            name: 'Approve the claim',
+            assignee: '=initiator.manager',
+            formKey: 'invoice-decision',
+          },
           { id: 'end', type: 'endEvent', name: 'Claim decided' },
         ],
         flows: [
@@ -98,7 +110,14 @@ describe('an expense claim with receipts', () => {
     await page.mouse.move(employee.x + employee.width / 2, employee.y + employee.height * 0.8 + 2, { steps: 2 });
     await page.waitForTimeout(400);
     await page.mouse.up();
-    await expect.poll(() => page.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')))).toEqual(['employee', 'department']);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('form-fields')
+          .locator('li')
+          .evaluateAll((items) => items.map((i) => i.getAttribute('data-key'))),
+      )
+      .toEqual(['employee', 'department']);
     await label(page, 'Department', 'Phòng ban');
     // the lines: date, category, amount, receipt
     await page.getByRole('button', { name: '+ Repeating rows' }).click();
@@ -132,7 +151,12 @@ describe('an expense claim with receipts', () => {
     await settings(page).getByTestId('show-when-field').selectOption('total');
     await settings(page).getByTestId('show-when-is').selectOption('above');
     await settings(page).getByTestId('show-when-value').fill('10000000');
-    expect(await page.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')))).toEqual(['employee', 'department', 'expenseLines', 'total', 'reasonForException']);
+    expect(
+      await page
+        .getByTestId('form-fields')
+        .locator('li')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-key'))),
+    ).toEqual(['employee', 'department', 'expenseLines', 'total', 'reasonForException']);
     expect(await page.getByTestId('form-problems').count()).toBe(0);
 
     // the preview in English: a line of 12,000,000 ₫ makes the total, which asks for the reason
@@ -141,9 +165,15 @@ describe('an expense claim with receipts', () => {
     await en.locator('#preview_en_expenseLines_0_amount').fill('12000000');
     await expect.poll(() => en.locator('#preview_en_total').inputValue()).toBe('12000000');
     await expect.poll(() => en.getByText('Reason for exception').count()).toBeGreaterThan(0);
-    await en.locator('#preview_en_expenseLines_0_receipt').setInputFiles({ name: RECEIPT, mimeType: 'application/pdf', buffer: PDF });
-    await expect.poll(() => en.getByTestId('attachment-status').textContent()).toContain('the file stays in your browser');
-    expect(await en.locator('[data-attachment-field="preview_en_expenseLines_0_receipt"]').textContent()).toContain(RECEIPT);
+    await en
+      .locator('#preview_en_expenseLines_0_receipt')
+      .setInputFiles({ name: RECEIPT, mimeType: 'application/pdf', buffer: PDF });
+    await expect
+      .poll(() => en.getByTestId('attachment-status').textContent())
+      .toContain('the file stays in your browser');
+    expect(await en.locator('[data-attachment-field="preview_en_expenseLines_0_receipt"]').textContent()).toContain(
+      RECEIPT,
+    );
     // and in Vietnamese, side by side
     const vi = page.getByTestId('preview-vi');
     await vi.locator('button.btn-add').click();
@@ -168,14 +198,20 @@ describe('an expense claim with receipts', () => {
     const box = (await fill.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     const formPicker = page.getByTestId('properties').getByTestId('prop-form');
-    await expect.poll(() => formPicker.locator('option').allTextContents(), { timeout: 10_000 }).toContain('Expense claim (expense-claim, v1)');
+    await expect
+      .poll(() => formPicker.locator('option').allTextContents(), { timeout: 10_000 })
+      .toContain('Expense claim (expense-claim, v1)');
     await formPicker.selectOption('expense-claim');
     await expect.poll(() => page.getByTestId('save-status').textContent(), { timeout: 15_000 }).toMatch(/Saved/);
     await shot('expense-02-linked');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    await expect.poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 }).toContain('This is the first version');
+    await expect
+      .poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 })
+      .toContain('This is the first version');
     await page.getByRole('button', { name: 'Publish version 1' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 })
+      .toBe(1);
     await signOut();
   });
 
@@ -189,7 +225,9 @@ describe('an expense claim with receipts', () => {
     await page.waitForURL('**/tasks/*');
     // the employee from the company's people (offered by name as she types), the department from its list
     await expect.poll(() => page.locator('#root_employee-people option').count()).toBeGreaterThan(5);
-    expect(await page.locator('#root_employee-people option[value="ngoc.bui@senvang.example"]').textContent()).toBe('Bùi Thị Ngọc');
+    expect(await page.locator('#root_employee-people option[value="ngoc.bui@senvang.example"]').textContent()).toBe(
+      'Bùi Thị Ngọc',
+    );
     await page.locator('#root_employee').fill('ngoc.bui@senvang.example');
     await page.locator('#root_department').selectOption({ label: 'Operations' });
     await page.locator('button.btn-add').click();
@@ -200,10 +238,16 @@ describe('an expense claim with receipts', () => {
     await page.locator('#root_reasonForException').fill('Hội nghị khách hàng ở Đà Nẵng, đi taxi từ sân bay');
     const receipt = page.locator('#root_expenseLines_0_receipt');
     await receipt.setInputFiles({ name: 'hoa-don.pdf', mimeType: 'application/pdf', buffer: EXE });
-    await expect.poll(() => page.locator('[data-attachment-field="root_expenseLines_0_receipt"] [role="alert"]').textContent(), { timeout: 10_000 }).toContain('application/x-msdownload');
+    await expect
+      .poll(() => page.locator('[data-attachment-field="root_expenseLines_0_receipt"] [role="alert"]').textContent(), {
+        timeout: 10_000,
+      })
+      .toContain('application/x-msdownload');
     await shot('expense-03-refused-file');
     await receipt.setInputFiles({ name: RECEIPT, mimeType: 'application/pdf', buffer: PDF });
-    await expect.poll(() => page.getByTestId('attachment-status').textContent(), { timeout: 10_000 }).toContain(`${RECEIPT} (`);
+    await expect
+      .poll(() => page.getByTestId('attachment-status').textContent(), { timeout: 10_000 })
+      .toContain(`${RECEIPT} (`);
     const link = page.locator('[data-attachment-field="root_expenseLines_0_receipt"] a[data-attachment]');
     attachmentId = (await link.getAttribute('data-attachment'))!;
     expect(attachmentId).toMatch(/^[0-9a-f-]{36}$/);
@@ -224,9 +268,14 @@ describe('an expense claim with receipts', () => {
     await expect.poll(() => context.textContent()).toContain(RECEIPT);
     expect(await context.textContent()).toContain('₫12,500,000');
     expect(await page.locator('[data-field="total"]').textContent()).toContain('₫12,500,000');
-    expect(await page.locator('[data-field="reasonForException"]').textContent()).toContain('Hội nghị khách hàng ở Đà Nẵng');
+    expect(await page.locator('[data-field="reasonForException"]').textContent()).toContain(
+      'Hội nghị khách hàng ở Đà Nẵng',
+    );
     await shot('expense-05-approver');
-    const [download] = await Promise.all([page.waitForEvent('download'), context.getByRole('link', { name: new RegExp(`^Download ${RECEIPT.replace(/\./g, '\\.')}`) }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      context.getByRole('link', { name: new RegExp(`^Download ${RECEIPT.replace(/\./g, '\\.')}`) }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(RECEIPT);
     const chunks: Buffer[] = [];
     for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer);
@@ -234,7 +283,9 @@ describe('an expense claim with receipts', () => {
     const answer = await page.request.get(`${app.url}/api/attachments/${attachmentId}`);
     expect(answer.status()).toBe(200);
     expect(answer.headers()).toMatchObject({ 'content-type': 'application/pdf', 'x-content-type-options': 'nosniff' });
-    expect(answer.headers()['content-disposition']).toMatch(/^attachment; filename="Hoa don taxi Da Nang.pdf"; filename\*=UTF-8''H%C3%B3a/);
+    expect(answer.headers()['content-disposition']).toMatch(
+      /^attachment; filename="Hoa don taxi Da Nang.pdf"; filename\*=UTF-8''H%C3%B3a/,
+    );
     // in Vietnamese: the context's table speaks it too
     await page.getByRole('button', { name: 'VI', exact: true }).click();
     await expect.poll(() => page.locator('[data-field="expenseLines"] th').allTextContents()).toContain('Hóa đơn');
@@ -251,7 +302,12 @@ describe('an expense claim with receipts', () => {
 
   it('the admin of another company, signed up in the browser, does not find it', async () => {
     await page.goto(`${app.url}/sign-up`);
-    await submitSignUp({ name: 'Trần Thị Hoa', email: 'hoa.tran@hoasen.example', password: 'Mật khẩu của Hoa 2026', company: 'Công ty TNHH Hoa Sen' });
+    await submitSignUp({
+      name: 'Trần Thị Hoa',
+      email: 'hoa.tran@hoasen.example',
+      password: 'Mật khẩu của Hoa 2026',
+      company: 'Công ty TNHH Hoa Sen',
+    });
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-up'), { timeout: 15_000 });
     const answer = await page.request.get(`${app.url}/api/attachments/${attachmentId}`);
     expect(answer.status()).toBe(404);
@@ -264,9 +320,19 @@ describe('an expense claim with receipts', () => {
 
   it('refuses hostile uploads before reading them: too large, from another site, for another company’s task, signed out', async () => {
     const ngoc = await signIn(app.url, 'ngoc.bui@senvang.example', DEMO_PASSWORD);
-    const { taskIds } = (await call<{ taskIds: string[] }>(app.url, ngoc, 'instance.start', { definitionKey: 'expense-claim-process', variables: {} })).data!;
+    const { taskIds } = (
+      await call<{ taskIds: string[] }>(app.url, ngoc, 'instance.start', {
+        definitionKey: 'expense-claim-process',
+        variables: {},
+      })
+    ).data!;
     const upload = (cookie: string | null, body: BodyInit, extra: Record<string, string> = {}, name = 'x.pdf') =>
-      fetch(`${app.url}/api/attachments?${new URLSearchParams({ taskId: taskIds[0]!, name })}`, { method: 'POST', body, headers: { ...(cookie ? { cookie } : {}), 'content-type': 'application/octet-stream', ...extra }, duplex: 'half' } as RequestInit);
+      fetch(`${app.url}/api/attachments?${new URLSearchParams({ taskId: taskIds[0]!, name })}`, {
+        method: 'POST',
+        body,
+        headers: { ...(cookie ? { cookie } : {}), 'content-type': 'application/octet-stream', ...extra },
+        duplex: 'half',
+      } as RequestInit);
     // 11 MiB stated: refused unread; 11 MiB streamed without a length: refused once 10 MiB are read
     const tooLarge = await upload(ngoc, new Uint8Array(11 * 1024 * 1024));
     expect(tooLarge.status).toBe(413);

@@ -22,7 +22,10 @@ const { shot, signInAs } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)),
+    );
   },
 });
 
@@ -79,7 +82,12 @@ describe('the form designer', () => {
     await settings(page).getByTestId('show-when-field').selectOption('total');
     await settings(page).getByTestId('show-when-is').selectOption('above');
     await settings(page).getByTestId('show-when-value').fill('10000000');
-    expect(await page.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')))).toEqual(['employee', 'expenseLines', 'total', 'reasonForException']);
+    expect(
+      await page
+        .getByTestId('form-fields')
+        .locator('li')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-key'))),
+    ).toEqual(['employee', 'expenseLines', 'total', 'reasonForException']);
     expect(await page.getByTestId('form-problems').count()).toBe(0);
 
     // the preview, as staff will see it: the reason appears above the threshold only, in both languages
@@ -109,7 +117,9 @@ describe('the form designer', () => {
     await page.getByRole('button', { name: 'Delete “Total”' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Deleted “Total”' }).count()).toBe(1);
     // the reason's condition names a field the form no longer has: listed as a problem
-    await expect.poll(() => page.getByTestId('form-problems').textContent()).toContain('field “reasonForException” is shown on a field the form does not have');
+    await expect
+      .poll(() => page.getByTestId('form-problems').textContent())
+      .toContain('field “reasonForException” is shown on a field the form does not have');
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => page.getByTestId('form-problems').count()).toBe(0);
 
@@ -118,9 +128,16 @@ describe('the form designer', () => {
     await page.waitForURL('**/forms/expense-claim');
     await expect.poll(() => page.getByTestId('form-status').textContent(), { timeout: 15_000 }).toContain('Version 1');
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const listed = (await call<{ key: string; version: number }[]>(app.url, cookie, 'form.list', undefined, 'query')).data!;
+    const listed = (await call<{ key: string; version: number }[]>(app.url, cookie, 'form.list', undefined, 'query'))
+      .data!;
     expect(listed.find((f) => f.key === 'expense-claim')).toMatchObject({ version: 1 });
-    const opened = (await call<{ design: { fields: { key: string; kind: string; showWhen?: unknown; columns?: { key: string; kind: string }[] }[] } }>(app.url, cookie, 'form.design', { key: 'expense-claim' }, 'query')).data!;
+    const opened = (
+      await call<{
+        design: {
+          fields: { key: string; kind: string; showWhen?: unknown; columns?: { key: string; kind: string }[] }[];
+        };
+      }>(app.url, cookie, 'form.design', { key: 'expense-claim' }, 'query')
+    ).data!;
     expect(opened.design.fields.map((f) => [f.key, f.kind])).toEqual([
       ['employee', 'person'],
       ['expenseLines', 'rows'],
@@ -137,7 +154,11 @@ describe('the form designer', () => {
 
   it('reorders fields by the keyboard and by dragging, and takes a default value the field accepts', async () => {
     await page.goto(`${app.url}/forms/expense-claim`);
-    const order = () => page.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')));
+    const order = () =>
+      page
+        .getByTestId('form-fields')
+        .locator('li')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-key')));
     await expect.poll(order).toEqual(['employee', 'expenseLines', 'total', 'reasonForException']);
     // the keyboard: focus Total's handle, Space picks it up, ↑ moves it, Space drops it
     await page.getByRole('button', { name: 'Move “Total” (drag, or Space then ↑ ↓)' }).focus();
@@ -151,7 +172,9 @@ describe('the form designer', () => {
     // the mouse: Employee's handle dragged past the end of the list, once the keyboard's drop has settled
     // (pauses while dragging: the list follows the pointer a frame later, and a drop reads where it is over)
     await page.waitForTimeout(500);
-    const handle = (await page.getByRole('button', { name: 'Move “Employee” (drag, or Space then ↑ ↓)' }).boundingBox())!;
+    const handle = (await page
+      .getByRole('button', { name: 'Move “Employee” (drag, or Space then ↑ ↓)' })
+      .boundingBox())!;
     const last = (await page.getByTestId('form-fields').locator('li[data-key="reasonForException"]').boundingBox())!;
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
@@ -166,7 +189,9 @@ describe('the form designer', () => {
     // a default the field would refuse is a problem; one it accepts is published as the schema's default
     await page.getByRole('button', { name: 'Edit “Total”' }).click();
     await settings(page).getByTestId('field-default').fill('-5');
-    await expect.poll(() => page.getByTestId('form-problems').textContent()).toContain('field “total” has a default value it would refuse');
+    await expect
+      .poll(() => page.getByTestId('form-problems').textContent())
+      .toContain('field “total” has a default value it would refuse');
     await settings(page).getByTestId('field-default').fill('0');
     await expect.poll(() => page.getByTestId('form-problems').count()).toBe(0);
     await page.getByRole('tab', { name: 'JSON' }).click();
@@ -181,18 +206,26 @@ describe('the form designer', () => {
     const vi = page.getByTestId('preview-vi');
     await vi.getByLabel(/^Mã số thuế/).fill('0312-ABC');
     await vi.getByRole('button', { name: 'Kiểm tra (xem trước)' }).click();
-    await expect.poll(() => vi.locator('.error-detail').allTextContents()).toContain('Mã số thuế gồm 10 hoặc 13 chữ số');
+    await expect
+      .poll(() => vi.locator('.error-detail').allTextContents())
+      .toContain('Mã số thuế gồm 10 hoặc 13 chữ số');
     const en = page.getByTestId('preview-en');
     await en.getByLabel(/^Tax code/).fill('0312-ABC');
     await en.getByRole('button', { name: 'Check (preview)' }).click();
-    await expect.poll(() => en.locator('.error-detail').allTextContents()).toContain('Write the tax code as 10 or 13 digits');
+    await expect
+      .poll(() => en.locator('.error-detail').allTextContents())
+      .toContain('Write the tax code as 10 or 13 digits');
     await shot('forms-01b-reordered');
     // all of it is in the draft, saved a moment after each change: opened again, the form is as left
-    await expect.poll(() => page.getByTestId('form-draft-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved');
+    await expect
+      .poll(() => page.getByTestId('form-draft-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved');
     await page.reload();
     await expect.poll(order).toEqual(['total', 'taxCode', 'expenseLines', 'reasonForException', 'employee']);
     expect(await page.getByTestId('form-status').textContent()).toContain('Version 1');
-    await expect.poll(() => page.getByTestId('form-draft-status').textContent()).toMatch(/^Draft saved \(revision \d+\)$/);
+    await expect
+      .poll(() => page.getByTestId('form-draft-status').textContent())
+      .toMatch(/^Draft saved \(revision \d+\)$/);
     await page.goto(`${app.url}/forms`);
     expect(await page.locator('[data-form-key="expense-claim"]').textContent()).toMatch(/v1.*draft/);
   });
@@ -213,15 +246,23 @@ describe('the form designer', () => {
 
   it('is reached from the process designer: a task’s form opens in it, and a new one starts with a key made from the task', async () => {
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const content = readFileSync(path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'), 'utf8');
-    expect((await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-forms' })).error).toBeUndefined();
+    const content = readFileSync(
+      path.join(process.cwd(), 'engine', 'runtime', 'fixtures', 'invoice-approval.json'),
+      'utf8',
+    );
+    expect(
+      (await call(app.url, cookie, 'process.import', { fileName: 'process.json', content, key: 'invoice-forms' }))
+        .error,
+    ).toBeUndefined();
     await page.goto(`${app.url}/processes/invoice-forms`);
     const task = page.locator('.djs-element[data-element-id="accountingApproval"]');
     await task.waitFor();
     await page.waitForTimeout(600);
     const box = (await task.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const open = page.getByTestId('properties').getByRole('link', { name: 'Open “invoice-decision” in the form designer' });
+    const open = page
+      .getByTestId('properties')
+      .getByRole('link', { name: 'Open “invoice-decision” in the form designer' });
     expect(await open.getAttribute('href')).toBe('/forms/invoice-decision');
     const fresh = page.getByTestId('properties').getByRole('link', { name: 'New form…' });
     expect(await fresh.getAttribute('href')).toBe('/forms/new?key=accounting-approval-form');
@@ -234,7 +275,20 @@ describe('the form designer', () => {
 
   it('imports a Camunda 7 HTML form: it opens as a new form with the import’s report, and publishes', async () => {
     await page.goto(`${app.url}/forms/new`);
-    await page.getByTestId('import-form-file').setInputFiles(path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-invoice', 'forms', 'start-form.html'));
+    await page
+      .getByTestId('import-form-file')
+      .setInputFiles(
+        path.join(
+          process.cwd(),
+          'test',
+          'fixtures',
+          'corpus',
+          'backoffice',
+          'camunda7-invoice',
+          'forms',
+          'start-form.html',
+        ),
+      );
     const report = page.getByTestId('form-import-report');
     await expect.poll(() => report.textContent()).toMatch(/Imported from start-form\.html.*\d+ parts translated/);
     expect(await page.getByTestId('form-fields').locator('li').count()).toBeGreaterThan(2);
@@ -244,8 +298,12 @@ describe('the form designer', () => {
     await expect.poll(() => page.getByTestId('form-status').textContent(), { timeout: 15_000 }).toContain('Version 1');
     // a file that is not a form is named, and nothing opens
     await page.goto(`${app.url}/forms/new`);
-    await page.getByTestId('import-form-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-    await expect.poll(() => page.locator('main .field-error').textContent()).toContain('notes.txt could not be imported');
+    await page
+      .getByTestId('import-form-file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect
+      .poll(() => page.locator('main .field-error').textContent())
+      .toContain('notes.txt could not be imported');
     expect(await page.getByTestId('form-import-report').count()).toBe(0);
   });
 });

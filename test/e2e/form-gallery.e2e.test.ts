@@ -31,7 +31,8 @@ function galleryForms(): FormDefinition[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.form.json')) found.push(formDefinitionSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
+      else if (entry.name.endsWith('.form.json'))
+        found.push(formDefinitionSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
     }
   };
   walk(path.join(root, 'definitions'));
@@ -49,9 +50,22 @@ function galleryForms(): FormDefinition[] {
   found.length = 0;
   found.push(...library);
   const corpus = path.join(root, 'test', 'fixtures', 'corpus', 'forms');
-  for (const name of readdirSync(corpus).filter((n) => n.endsWith('.json')).sort()) {
-    const sample = JSON.parse(readFileSync(path.join(corpus, name), 'utf8')) as { schema: JsonSchema; uiSchema?: Record<string, unknown> };
-    found.push(formDefinitionSchema.parse({ key: `corpus-${name.replace(/\.json$/, '')}`, version: 1, title: `Corpus ${name}`, schema: sample.schema, uiSchema: sample.uiSchema ?? {} }));
+  for (const name of readdirSync(corpus)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    const sample = JSON.parse(readFileSync(path.join(corpus, name), 'utf8')) as {
+      schema: JsonSchema;
+      uiSchema?: Record<string, unknown>;
+    };
+    found.push(
+      formDefinitionSchema.parse({
+        key: `corpus-${name.replace(/\.json$/, '')}`,
+        version: 1,
+        title: `Corpus ${name}`,
+        schema: sample.schema,
+        uiSchema: sample.uiSchema ?? {},
+      }),
+    );
   }
   found.push(toFormDefinition(expenseClaim()));
   return found;
@@ -63,9 +77,14 @@ function features(form: FormDefinition): Set<string> {
   const out = new Set<string>();
   const ui = (form.uiSchema ?? {}) as Record<string, unknown>;
   const visit = (schema: JsonSchema, uiAt: Record<string, unknown>, depth: string) => {
-    for (const key of ['if', 'allOf', 'anyOf', 'oneOf', 'dependencies']) if (schema[key] !== undefined) out.add(`${depth}:${key}`);
+    for (const key of ['if', 'allOf', 'anyOf', 'oneOf', 'dependencies'])
+      if (schema[key] !== undefined) out.add(`${depth}:${key}`);
     const props = { ...((schema.properties ?? {}) as Record<string, JsonSchema>) };
-    for (const branch of [schema.then, schema.else, ...(Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).flatMap((a) => [a.then, a.else]) : [])]) {
+    for (const branch of [
+      schema.then,
+      schema.else,
+      ...(Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).flatMap((a) => [a.then, a.else]) : []),
+    ]) {
       const more = (branch as JsonSchema | undefined)?.properties as Record<string, JsonSchema> | undefined;
       if (more) Object.assign(props, more);
     }
@@ -100,13 +119,25 @@ const { shot, signInAs } = appInBrowser({
   async prepare(db, tenantId) {
     const [ngoc] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'ngoc.bui@senvang.example'));
     const [trang] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'trang.hoang@senvang.example'));
-    const tasks = FORMS.map((f) => ({ id: `task_${f.key.replace(/-/g, '_')}`, type: 'userTask', name: `Form ${f.key}`, assignee: '=initiator.email', formKey: f.key }));
+    const tasks = FORMS.map((f) => ({
+      id: `task_${f.key.replace(/-/g, '_')}`,
+      type: 'userTask',
+      name: `Form ${f.key}`,
+      assignee: '=initiator.email',
+      formKey: f.key,
+    }));
     const definition = {
       formatVersion: 1,
       key: 'form-gallery',
       version: 1,
       name: 'Form gallery',
-      elements: [{ id: 'start', type: 'startEvent' }, { id: 'fork', type: 'parallelGateway' }, ...tasks, { id: 'join', type: 'parallelGateway' }, { id: 'end', type: 'endEvent' }],
+      elements: [
+        { id: 'start', type: 'startEvent' },
+        { id: 'fork', type: 'parallelGateway' },
+        ...tasks,
+        { id: 'join', type: 'parallelGateway' },
+        { id: 'end', type: 'endEvent' },
+      ],
       flows: [
         { id: 'f_start', source: 'start', target: 'fork' },
         ...tasks.flatMap((t) => [
@@ -127,9 +158,18 @@ async function seen(form: Locator, prefix: string) {
   return form.evaluate((root, pre) => {
     const strip = (id: string | null) => (id ?? '').replace(new RegExp(`(^|\\s)${pre}`, 'g'), '$1#');
     const parts: string[][] = [];
-    for (const e of root.querySelectorAll<HTMLElement>('label, legend, h5, .field-description, input, select, textarea, button:not([type="submit"]), a[data-attachment], .money-hint')) {
-      if (e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement) parts.push([e.tagName, e.type, strip(e.id), e.value, String(e.disabled), String(e.readOnly)]);
-      else if (e instanceof HTMLSelectElement) parts.push([e.tagName, strip(e.id), [...e.options].map((o) => o.textContent ?? '').join('|'), String(e.disabled)]);
+    for (const e of root.querySelectorAll<HTMLElement>(
+      'label, legend, h5, .field-description, input, select, textarea, button:not([type="submit"]), a[data-attachment], .money-hint',
+    )) {
+      if (e instanceof HTMLInputElement || e instanceof HTMLTextAreaElement)
+        parts.push([e.tagName, e.type, strip(e.id), e.value, String(e.disabled), String(e.readOnly)]);
+      else if (e instanceof HTMLSelectElement)
+        parts.push([
+          e.tagName,
+          strip(e.id),
+          [...e.options].map((o) => o.textContent ?? '').join('|'),
+          String(e.disabled),
+        ]);
       else parts.push([e.tagName, strip(e.getAttribute('for')), (e.textContent ?? '').trim()]);
     }
     return parts;
@@ -145,7 +185,9 @@ describe('every form opens in the designer and renders there as on the task page
       taskUrls.set(form.key, `${app.url}${await link.getAttribute('href')}`);
     }
     expect(taskUrls.size).toBe(FORMS.length);
-    console.log(`form gallery: ${FORMS.length} forms (${FORMS.filter((f) => !f.key.startsWith('corpus-') && f.key !== 'expense-claim').length} of the library's)`);
+    console.log(
+      `form gallery: ${FORMS.length} forms (${FORMS.filter((f) => !f.key.startsWith('corpus-') && f.key !== 'expense-claim').length} of the library's)`,
+    );
     const seenOnTasks = new Map<string, { en: string[][]; vi: string[][] }>();
     for (const form of FORMS) {
       await page.goto(taskUrls.get(form.key)!);

@@ -39,7 +39,8 @@ export interface App {
 export type Prepare = (db: Executor, tenantId: string) => Promise<void>;
 
 export async function startApp(options: { prepare?: Prepare } = {}): Promise<App> {
-  if (!existsSync(path.join(process.cwd(), '.next', 'BUILD_ID'))) throw new Error('No production build found: run `npm run build` before the browser tests.');
+  if (!existsSync(path.join(process.cwd(), '.next', 'BUILD_ID')))
+    throw new Error('No production build found: run `npm run build` before the browser tests.');
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trellis-e2e-'));
   // `next start` runs in production mode: it refuses to start without a session secret and the
@@ -78,7 +79,11 @@ export async function startApp(options: { prepare?: Prepare } = {}): Promise<App
   }
   const url = `http://127.0.0.1:${port}`;
   const serve = async () => {
-    const server = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(
+      process.execPath,
+      [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port)],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     server.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -127,7 +132,16 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     headless: true,
     locale: 'en-US',
     viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     context,
@@ -143,7 +157,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -217,7 +233,8 @@ export function pageActions(current: () => { page: Page; url: string }) {
     }
     await page.getByRole('button', { name: button }).click();
   };
-  const submitSignIn = (email: string, password: string) => submitAccountForm({ email, password }, /^(Sign in|Đăng nhập)$/);
+  const submitSignIn = (email: string, password: string) =>
+    submitAccountForm({ email, password }, /^(Sign in|Đăng nhập)$/);
   return {
     shot: (name: string) => current().page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
     /** On the sign-up page: fills the fields given and presses "Create account". */

@@ -22,13 +22,30 @@ let staff: string;
 /** A start timer that fires without pause (R/PT0S), stored as a database from before the checks holds it, due now. */
 async function storeFlood(db: Executor, tenantId: string) {
   const definition = processDefinitionSchema.parse({
-    formatVersion: 1, key: 'flood', version: 1, name: 'Flood',
-    elements: [{ id: 'tick', type: 'startEvent', event: { kind: 'timer', cycle: 'R/PT0S' } }, { id: 'end', type: 'endEvent' }],
+    formatVersion: 1,
+    key: 'flood',
+    version: 1,
+    name: 'Flood',
+    elements: [
+      { id: 'tick', type: 'startEvent', event: { kind: 'timer', cycle: 'R/PT0S' } },
+      { id: 'end', type: 'endEvent' },
+    ],
     flows: [{ id: 'f1', source: 'tick', target: 'end' }],
   });
-  const [row] = await db.insert(processDefinitions).values({ tenantId, key: 'flood', version: 1, name: 'Flood', definition, formIds: {} }).returning();
+  const [row] = await db
+    .insert(processDefinitions)
+    .values({ tenantId, key: 'flood', version: 1, name: 'Flood', definition, formIds: {} })
+    .returning();
   const dueAt = new Date(Date.now() + 15_000).toISOString();
-  await db.insert(jobs).values({ tenantId, definitionId: row!.id, kind: 'timer', elementId: 'tick', timerId: 'tick', dueAt: new Date(dueAt), payload: { dueAt, left: null } });
+  await db.insert(jobs).values({
+    tenantId,
+    definitionId: row!.id,
+    kind: 'timer',
+    elementId: 'tick',
+    timerId: 'tick',
+    dueAt: new Date(dueAt),
+    payload: { dueAt, left: null },
+  });
 }
 
 beforeAll(async () => {
@@ -53,49 +70,96 @@ describe('a real server under hostile processes', () => {
     const admin = await signIn(app.url, 'bao.ngo@senvang.example', DEMO_PASSWORD);
     const { result: incidents, seen } = await whileSomeoneWorks(async () => {
       for (let waited = 0; waited < 40_000; waited += 500) {
-        const open = await call<{ elementId: string; message: string }[]>(app.url, admin, 'incident.list', { processKey: 'flood' }, 'query');
+        const open = await call<{ elementId: string; message: string }[]>(
+          app.url,
+          admin,
+          'incident.list',
+          { processKey: 'flood' },
+          'query',
+        );
         if (open.data && open.data.length > 0) return open.data;
         await new Promise((r) => setTimeout(r, 500));
       }
       return [];
     });
-    console.log(`R/PT0S: ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms; incident: ${incidents[0]?.message.slice(0, 120)}`);
-    expect(incidents).toEqual([expect.objectContaining({ elementId: 'tick', message: expect.stringContaining('at most 60 may start in a minute') })]);
+    console.log(
+      `R/PT0S: ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms; incident: ${incidents[0]?.message.slice(0, 120)}`,
+    );
+    expect(incidents).toEqual([
+      expect.objectContaining({
+        elementId: 'tick',
+        message: expect.stringContaining('at most 60 may start in a minute'),
+      }),
+    ]);
     expect(seen.failures).toEqual([]);
     expect(seen.max).toBeLessThan(1_000);
-    const started = await app.withDatabase((db) => db.select({ id: processInstances.id }).from(processInstances).innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId)).where(eq(processDefinitions.key, 'flood')));
+    const started = await app.withDatabase((db) =>
+      db
+        .select({ id: processInstances.id })
+        .from(processInstances)
+        .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+        .where(eq(processDefinitions.key, 'flood')),
+    );
     expect(started).toHaveLength(60);
   });
 
   it('stops an automatic loop with an incident while others are answered within a second', async () => {
-    const published = await call<{ warnings: { elementId: string }[] }>(app.url, designer, 'definition.publish', { definition: automaticLoop('endless', 'n < 0'), forms: [loopStartForm] });
+    const published = await call<{ warnings: { elementId: string }[] }>(app.url, designer, 'definition.publish', {
+      definition: automaticLoop('endless', 'n < 0'),
+      forms: [loopStartForm],
+    });
     expect(published.status).toBe(200);
     expect(published.data!.warnings[0]).toMatchObject({ elementId: 'gw' });
     const before = await residentMb(app.pid());
 
     const { result, seen } = await whileSomeoneWorks(async () => {
       // several at once: each one's budget stops it, none holds the server
-      return Promise.all(Array.from({ length: 3 }, () => call<{ id: string; status: string }>(app.url, staff, 'instance.start', { definitionKey: 'endless', variables: { n: 0 } })));
+      return Promise.all(
+        Array.from({ length: 3 }, () =>
+          call<{ id: string; status: string }>(app.url, staff, 'instance.start', {
+            definitionKey: 'endless',
+            variables: { n: 0 },
+          }),
+        ),
+      );
     });
     for (const started of result) {
       expect(started.status).toBe(200);
       expect(started.data!.status).toBe('incident');
     }
-    const view = await call<{ incident: { code: string; elementId: string } }>(app.url, staff, 'instance.get', { id: result[0]!.data!.id }, 'query');
+    const view = await call<{ incident: { code: string; elementId: string } }>(
+      app.url,
+      staff,
+      'instance.get',
+      { id: result[0]!.data!.id },
+      'query',
+    );
     expect(view.data!.incident).toMatchObject({ code: 'BUDGET_EXCEEDED', elementId: 'gw' });
-    console.log(`loop: starts took ${result.map((r) => Math.round(r.ms)).join(', ')} ms; ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms; RSS ${Math.round(before)} → ${Math.round(await residentMb(app.pid()))} MB`);
+    console.log(
+      `loop: starts took ${result.map((r) => Math.round(r.ms)).join(', ')} ms; ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms; RSS ${Math.round(before)} → ${Math.round(await residentMb(app.pid()))} MB`,
+    );
     expect(seen.failures).toEqual([]);
     expect(seen.max).toBeLessThan(1_000);
     expect(await residentMb(app.pid())).toBeLessThan(before + 300);
   });
 
   it('ends a process that calls itself at the depth limit while others are answered within a second', async () => {
-    const published = await call(app.url, designer, 'definition.publish', { definition: caller('recursive', 'recursive'), forms: [] });
+    const published = await call(app.url, designer, 'definition.publish', {
+      definition: caller('recursive', 'recursive'),
+      forms: [],
+    });
     expect(published.status).toBe(200);
-    const { result, seen } = await whileSomeoneWorks(() => call<{ id: string; status: string }>(app.url, staff, 'instance.start', { definitionKey: 'recursive', variables: {} }));
+    const { result, seen } = await whileSomeoneWorks(() =>
+      call<{ id: string; status: string }>(app.url, staff, 'instance.start', {
+        definitionKey: 'recursive',
+        variables: {},
+      }),
+    );
     expect(result.status).toBe(200);
     expect(result.data!.status).toBe('active');
-    console.log(`self-call: start took ${Math.round(result.ms)} ms; ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms`);
+    console.log(
+      `self-call: start took ${Math.round(result.ms)} ms; ${seen.count} requests meanwhile, slowest ${Math.round(seen.max)} ms`,
+    );
     expect(seen.failures).toEqual([]);
     expect(seen.max).toBeLessThan(1_000);
     // the server still does ordinary work

@@ -70,7 +70,13 @@ async function prepare(db: Executor, tenantId: string) {
         summary: ['vendor'],
         elements: [
           { id: 'start', type: 'startEvent' },
-          { id: 'approve', type: 'userTask', name: TASK, formKey: 'hostile-payment-decision', candidateGroups: ['accounting'] },
+          {
+            id: 'approve',
+            type: 'userTask',
+            name: TASK,
+            formKey: 'hostile-payment-decision',
+            candidateGroups: ['accounting'],
+          },
           { id: 'end', type: 'endEvent' },
         ],
         flows: [
@@ -86,14 +92,22 @@ async function prepare(db: Executor, tenantId: string) {
           schema: {
             type: 'object',
             required: ['reference', 'vendor'],
-            properties: { reference: { type: 'string', title: 'Reference' }, vendor: { type: 'string', title: VENDOR_LABEL }, amount: { type: 'number', title: 'Amount' } },
+            properties: {
+              reference: { type: 'string', title: 'Reference' },
+              vendor: { type: 'string', title: VENDOR_LABEL },
+              amount: { type: 'number', title: 'Amount' },
+            },
           },
         },
         {
           key: 'hostile-payment-decision',
           version: 1,
           title: 'Decision',
-          schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', title: DECISION_LABEL, enum: ['approve', 'reject'] } } },
+          schema: {
+            type: 'object',
+            required: ['decision'],
+            properties: { decision: { type: 'string', title: DECISION_LABEL, enum: ['approve', 'reject'] } },
+          },
         },
       ],
     },
@@ -107,7 +121,14 @@ async function prepare(db: Executor, tenantId: string) {
   // A plain invoice for the same department: the search must leave it out.
   await ngoc.instance.start({
     definitionKey: 'invoice-approval',
-    variables: { vendor: 'Nhà sách Đông Á', invoiceNumber: 'HD-PLAIN-01', amount: 1_200_000, category: 'office-supplies', dueDate: '2099-03-01', description: 'Văn phòng phẩm' },
+    variables: {
+      vendor: 'Nhà sách Đông Á',
+      invoiceNumber: 'HD-PLAIN-01',
+      amount: 1_200_000,
+      category: 'office-supplies',
+      dueDate: '2099-03-01',
+      description: 'Văn phòng phẩm',
+    },
   });
   const hung = await callerFor(db, demo.hung);
   await hung.task.claim({ id: hostile.taskId });
@@ -139,7 +160,9 @@ async function expectInert(where: string) {
   const found = await page.evaluate(() => ({
     xss: typeof (window as unknown as { __xss?: unknown }).__xss,
     images: document.querySelectorAll('img[src="x"]').length,
-    handlers: [...document.querySelectorAll('[onerror]')].filter((e) => /__xss|alert/.test(e.getAttribute('onerror') ?? '')).length,
+    handlers: [...document.querySelectorAll('[onerror]')].filter((e) =>
+      /__xss|alert/.test(e.getAttribute('onerror') ?? ''),
+    ).length,
     scripts: [...document.querySelectorAll('script')]
       .map((s) => s.textContent ?? '')
       .filter((text) => text.includes('__xss') && !/^\s*\(?self\.__next_f/.test(text)).length,
@@ -152,7 +175,9 @@ async function expectInert(where: string) {
 async function expectShown(where: string, ...texts: string[]) {
   for (const text of texts) {
     const shown = page.getByText(text, { exact: false }).filter({ visible: true });
-    await expect.poll(() => shown.count(), { ...SOON, message: `${where}: "${text}" shown as text` }).toBeGreaterThan(0);
+    await expect
+      .poll(() => shown.count(), { ...SOON, message: `${where}: "${text}" shown as text` })
+      .toBeGreaterThan(0);
   }
 }
 
@@ -213,19 +238,39 @@ describe('markup in people’s texts is shown as text', () => {
 
     await page.goto(`${app.url}/tasks/${hostile.taskId}`);
     await expect.poll(() => textOf('h1'), SOON).toBe(TASK.en);
-    expect(await page.locator('p.muted', { hasText: REFERENCE }).textContent()).toContain(`${PROCESS.en} · ${REFERENCE} · `);
+    expect(await page.locator('p.muted', { hasText: REFERENCE }).textContent()).toContain(
+      `${PROCESS.en} · ${REFERENCE} · `,
+    );
     expect(await textOf('dl.case-summary dt')).toBe(VENDOR_LABEL);
     expect(await textOf('dl.case-summary dd')).toBe(VENDOR);
     // the task form's field, labelled by its title; the comment and the case file as written
     await expect.poll(() => page.locator('form label', { hasText: DECISION_LABEL }).count(), SOON).toBeGreaterThan(0);
     expect(await page.locator('.comment-list .comment-body').allTextContents()).toEqual([COMMENT]);
     expect(await page.locator('.case-files li a').allTextContents()).toEqual([FILE]);
-    await expectShown(`/tasks/${hostile.taskId}`, TASK.en, PROCESS.en, REFERENCE, VENDOR_LABEL, VENDOR, DECISION_LABEL, COMMENT, FILE);
+    await expectShown(
+      `/tasks/${hostile.taskId}`,
+      TASK.en,
+      PROCESS.en,
+      REFERENCE,
+      VENDOR_LABEL,
+      VENDOR,
+      DECISION_LABEL,
+      COMMENT,
+      FILE,
+    );
     await expectInert(`/tasks/${hostile.taskId}`);
 
     await setLocale('vi');
     await expect.poll(() => textOf('h1'), SOON).toBe(TASK.vi);
-    await expectShown(`/tasks/${hostile.taskId} (vi)`, TASK.vi, PROCESS.vi, VENDOR_LABEL, DECISION_LABEL, COMMENT, FILE);
+    await expectShown(
+      `/tasks/${hostile.taskId} (vi)`,
+      TASK.vi,
+      PROCESS.vi,
+      VENDOR_LABEL,
+      DECISION_LABEL,
+      COMMENT,
+      FILE,
+    );
     await expectInert(`/tasks/${hostile.taskId} (vi)`);
     await setLocale('en');
     await expect.poll(() => textOf('h1'), SOON).toBe(TASK.en);
@@ -271,7 +316,9 @@ describe('markup in people’s texts is shown as text', () => {
     expect(response.headers()['content-type']).toContain('text/csv');
     const csv = (await response.text()).replace(/^\uFEFF/, '');
     // quoted, quotes doubled, and the formula neutralized by a leading '
-    expect(csv).toContain(`"'=1+2 <img src=x onerror=""window.__xss=5"">","Vendor <img src=x onerror=""window.__xss=1""> payment",1,`);
+    expect(csv).toContain(
+      `"'=1+2 <img src=x onerror=""window.__xss=5"">","Vendor <img src=x onerror=""window.__xss=1""> payment",1,`,
+    );
     const cells = csvCells(csv);
     expect(cells.find((r) => r[0] === `'${REFERENCE}`)?.slice(1, 3)).toEqual([PROCESS.en, '1']);
     expect(cells.flat().filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
@@ -290,7 +337,9 @@ describe('markup in people’s texts is shown as text', () => {
     await expectInert('/requests');
 
     await page.goto(`${app.url}/start`);
-    const card = page.locator('section[data-department="accounting"] article.card:has(a[href="/start/hostile-payment"]) h3');
+    const card = page.locator(
+      'section[data-department="accounting"] article.card:has(a[href="/start/hostile-payment"]) h3',
+    );
     await expect.poll(() => card.allTextContents(), SOON).toEqual([PROCESS.en]);
     await expectShown('/start', PROCESS.en);
     await expectInert('/start');

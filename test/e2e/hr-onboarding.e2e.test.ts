@@ -24,7 +24,9 @@ type Locale = 'en' | 'vi';
 type Text = Record<Locale, string>;
 
 /** The onboarding template as the library ships it: its task names, read rather than copied. */
-const onboarding = JSON.parse(readFileSync(path.join(process.cwd(), 'definitions', 'hr', 'employee-onboarding', 'process.json'), 'utf8')) as { name: Text; elements: { id: string; name?: Text }[] };
+const onboarding = JSON.parse(
+  readFileSync(path.join(process.cwd(), 'definitions', 'hr', 'employee-onboarding', 'process.json'), 'utf8'),
+) as { name: Text; elements: { id: string; name?: Text }[] };
 const taskName = (id: string, locale: Locale) => onboarding.elements.find((e) => e.id === id)!.name![locale];
 
 interface Person {
@@ -63,8 +65,26 @@ const COMPANIES: Company[] = [
 ];
 
 const WORDS = {
-  en: { welcome: 'is ready.', import: 'Import', imported: 'Imported: ', created: 'Departments created: ', submit: 'Submit', complete: 'Complete task', proceed: 'Paperwork complete: start the preparations', hrName: 'Human resources' },
-  vi: { welcome: 'đã sẵn sàng.', import: 'Nhập', imported: 'Đã nhập: ', created: 'Đã tạo phòng ban: ', submit: 'Gửi', complete: 'Hoàn thành', proceed: 'Hồ sơ đầy đủ: bắt đầu chuẩn bị', hrName: 'Nhân sự' },
+  en: {
+    welcome: 'is ready.',
+    import: 'Import',
+    imported: 'Imported: ',
+    created: 'Departments created: ',
+    submit: 'Submit',
+    complete: 'Complete task',
+    proceed: 'Paperwork complete: start the preparations',
+    hrName: 'Human resources',
+  },
+  vi: {
+    welcome: 'đã sẵn sàng.',
+    import: 'Nhập',
+    imported: 'Đã nhập: ',
+    created: 'Đã tạo phòng ban: ',
+    submit: 'Gửi',
+    complete: 'Hoàn thành',
+    proceed: 'Hồ sơ đầy đủ: bắt đầu chuẩn bị',
+    hrName: 'Nhân sự',
+  },
 } as const;
 
 const { shot, submitSignUp, submitSignIn, signOut } = appInBrowser({
@@ -77,8 +97,13 @@ const { shot, submitSignUp, submitSignIn, signOut } = appInBrowser({
     const hash = await hashPassword(PASSWORD);
     for (const c of COMPANIES) {
       for (const p of [c.hr, c.it, c.accountant]) {
-        const [user] = await db.insert(users).values({ email: p.email, displayName: p.name }).returning({ id: users.id });
-        await db.insert(accounts).values({ userId: user!.id, accountId: user!.id, providerId: 'credential', password: hash });
+        const [user] = await db
+          .insert(users)
+          .values({ email: p.email, displayName: p.name })
+          .returning({ id: users.id });
+        await db
+          .insert(accounts)
+          .values({ userId: user!.id, accountId: user!.id, providerId: 'credential', password: hash });
       }
     }
   },
@@ -101,7 +126,9 @@ async function signInAs(person: Person, locale: Locale) {
 async function inboxFor(hire: string): Promise<string[]> {
   await page.reload();
   await page.locator('h1').waitFor();
-  return (await page.locator('tr', { hasText: hire }).locator('a').allTextContents()).filter((t) => onboarding.elements.some((e) => e.name?.en === t || e.name?.vi === t)).sort();
+  return (await page.locator('tr', { hasText: hire }).locator('a').allTextContents())
+    .filter((t) => onboarding.elements.some((e) => e.name?.en === t || e.name?.vi === t))
+    .sort();
 }
 
 describe.each(COMPANIES)('a new company takes the HR pack and onboards its first hire ($locale)', (c) => {
@@ -116,21 +143,31 @@ describe.each(COMPANIES)('a new company takes the HR pack and onboards its first
     await expect.poll(() => page.getByTestId('templates-welcome').textContent()).toContain(`${c.name} ${w.welcome}`);
     // the company already has its HR department, under its own key
     const cookie = await signIn(app.url, c.admin.email, PASSWORD);
-    expect((await call(app.url, cookie, 'department.create', { key: 'nhan-su', name: { en: 'People', vi: 'Nhân sự' } })).error).toBeUndefined();
+    expect(
+      (await call(app.url, cookie, 'department.create', { key: 'nhan-su', name: { en: 'People', vi: 'Nhân sự' } }))
+        .error,
+    ).toBeUndefined();
     await page.locator('[data-pack-link="hr"]').click();
     await page.waitForURL('**/templates?pack=hr*');
     const pack = page.locator('[data-pack="hr"]');
-    await expect.poll(() => pack.getByRole('heading', { level: 2 }).textContent()).toContain(c.locale === 'vi' ? 'Nhân sự' : 'Human resources');
-    expect(await pack.locator('[data-template="employee-onboarding"] h3').textContent()).toBe(onboarding.name[c.locale]);
+    await expect
+      .poll(() => pack.getByRole('heading', { level: 2 }).textContent())
+      .toContain(c.locale === 'vi' ? 'Nhân sự' : 'Human resources');
+    expect(await pack.locator('[data-template="employee-onboarding"] h3').textContent()).toBe(
+      onboarding.name[c.locale],
+    );
     await pack.locator('[data-template="employee-onboarding"] .djs-container').waitFor();
     const form = page.getByTestId('import-hr');
     await form.getByTestId('map-hr').selectOption('nhan-su');
-    for (const key of ['it', 'accounting', 'operations']) expect(await form.getByTestId(`map-${key}`).inputValue()).toBe(`create:${key}`);
+    for (const key of ['it', 'accounting', 'operations'])
+      expect(await form.getByTestId(`map-${key}`).inputValue()).toBe(`create:${key}`);
     await form.getByTestId('import-publish').check();
     await shot(at('01-library'));
     await form.getByRole('button', { name: w.import, exact: true }).click();
     const result = form.getByTestId('import-result');
-    await expect.poll(() => result.textContent(), { timeout: 20_000 }).toContain(`${w.imported}${onboarding.name[c.locale]}`);
+    await expect
+      .poll(() => result.textContent(), { timeout: 20_000 })
+      .toContain(`${w.imported}${onboarding.name[c.locale]}`);
     expect(await result.textContent(), 'import result').toContain(`${w.created}it, accounting, operations.`);
     await shot(at('02-imported'));
   });
@@ -139,11 +176,20 @@ describe.each(COMPANIES)('a new company takes the HR pack and onboards its first
     // Joining is issue 9's (invitations): here the people are put in their departments directly.
     await app.withDatabase(async (db) => {
       const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, c.name));
-      for (const [person, key] of [[c.hr, 'nhan-su'], [c.it, 'it'], [c.accountant, 'accounting']] as const) {
+      for (const [person, key] of [
+        [c.hr, 'nhan-su'],
+        [c.it, 'it'],
+        [c.accountant, 'accounting'],
+      ] as const) {
         const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, person.email));
-        const [group] = await db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, tenant!.id), eq(groups.key, key)));
+        const [group] = await db
+          .select({ id: groups.id })
+          .from(groups)
+          .where(and(eq(groups.tenantId, tenant!.id), eq(groups.key, key)));
         await db.insert(memberships).values({ tenantId: tenant!.id, userId: user!.id, role: 'staff' });
-        await db.insert(groupMembers).values({ tenantId: tenant!.id, groupId: group!.id, userId: user!.id, role: 'member' });
+        await db
+          .insert(groupMembers)
+          .values({ tenantId: tenant!.id, groupId: group!.id, userId: user!.id, role: 'member' });
       }
     });
     await page.goto(`${app.url}/start/employee-onboarding`);
@@ -161,7 +207,10 @@ describe.each(COMPANIES)('a new company takes the HR pack and onboards its first
   it('HR checks the paperwork from its inbox', async () => {
     await signInAs(c.hr, c.locale);
     expect(await inboxFor(c.hire)).toEqual([taskName('paperworkCheck', c.locale)]);
-    await page.locator('tr', { hasText: c.hire }).getByRole('link', { name: taskName('paperworkCheck', c.locale) }).click();
+    await page
+      .locator('tr', { hasText: c.hire })
+      .getByRole('link', { name: taskName('paperworkCheck', c.locale) })
+      .click();
     await page.waitForURL('**/tasks/*');
     await page.waitForLoadState('networkidle');
     await page.getByLabel(w.proceed, { exact: true }).check();
@@ -175,7 +224,9 @@ describe.each(COMPANIES)('a new company takes the HR pack and onboards its first
 
   it('the parallel preparations are in IT’s and Accounting’s inboxes, each only its own', async () => {
     await signInAs(c.it, c.locale);
-    expect(await inboxFor(c.hire)).toEqual([taskName('itAccount', c.locale), taskName('prepareLaptop', c.locale)].sort());
+    expect(await inboxFor(c.hire)).toEqual(
+      [taskName('itAccount', c.locale), taskName('prepareLaptop', c.locale)].sort(),
+    );
     await shot(at('05-it-inbox'));
     if (c.locale === 'vi') {
       await page.setViewportSize({ width: 390, height: 844 });

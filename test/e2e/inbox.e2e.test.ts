@@ -16,15 +16,31 @@ import { appInBrowser, type App } from './harness';
 let app: App;
 let page: Page;
 
-const invoice = (invoiceNumber: string, vendor: string, amount: number, dueDate: string) => ({ vendor, invoiceNumber, amount, category: 'office-supplies', dueDate, description: 'Văn phòng phẩm quý IV' });
+const invoice = (invoiceNumber: string, vendor: string, amount: number, dueDate: string) => ({
+  vendor,
+  invoiceNumber,
+  amount,
+  category: 'office-supplies',
+  dueDate,
+  description: 'Văn phòng phẩm quý IV',
+});
 
 const { shot, signInAs } = appInBrowser({
   ready: (started) => ({ app, page } = started),
   async prepare(db) {
     const ngoc = await callerFor(db, demo.ngoc);
-    await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-INBOX-01', 'Công ty TNHH Thương mại Hòa Bình', 12_500_000, '2026-01-15') });
-    await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-INBOX-02', 'Nhà sách Đông Á', 1_200_000, '2099-03-01') });
-    await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-INBOX-03', 'Văn phòng phẩm Sen Vàng', 3_400_000, '2099-04-01') });
+    await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-INBOX-01', 'Công ty TNHH Thương mại Hòa Bình', 12_500_000, '2026-01-15'),
+    });
+    await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-INBOX-02', 'Nhà sách Đông Á', 1_200_000, '2099-03-01'),
+    });
+    await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-INBOX-03', 'Văn phòng phẩm Sen Vàng', 3_400_000, '2099-04-01'),
+    });
   },
 });
 
@@ -35,7 +51,12 @@ describe('the inbox in the browser', () => {
   it('shows all open work with the lists’ counts, overdue at a glance, and passes axe', async () => {
     await signInAs('Trần Văn Hùng');
     await expect.poll(() => rows().count()).toBe(3);
-    expect(await page.getByRole('navigation', { name: 'Inbox lists' }).getByRole('link', { name: /All open\s*3/ }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Inbox lists' })
+        .getByRole('link', { name: /All open\s*3/ })
+        .getAttribute('aria-current'),
+    ).toBe('page');
     expect(await rowOf('HD-INBOX-01').locator('.badge.overdue').textContent()).toBe('Overdue');
     expect(await rowOf('HD-INBOX-01').textContent()).toContain('Công ty TNHH Thương mại Hòa Bình · 12,500,000');
     await shot('inbox-01-all');
@@ -44,17 +65,30 @@ describe('the inbox in the browser', () => {
 
   it('shows a new task without a reload, and says when a colleague took one', async () => {
     const ngoc = await signIn(app.url, demo.ngoc, DEMO_PASSWORD);
-    const started = await call<{ id: string; taskIds: string[] }>(app.url, ngoc, 'instance.start', { definitionKey: 'invoice-approval', variables: invoice('HD-INBOX-LIVE', 'Công ty Cổ phần Mới', 2_000_000, '2099-05-01') });
+    const started = await call<{ id: string; taskIds: string[] }>(app.url, ngoc, 'instance.start', {
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-INBOX-LIVE', 'Công ty Cổ phần Mới', 2_000_000, '2099-05-01'),
+    });
     expect(started.status).toBe(200);
     await expect.poll(() => rowOf('HD-INBOX-LIVE').count(), { timeout: 15_000 }).toBe(1);
     // the note follows the row by one render: wait for it too
-    await expect.poll(() => page.getByText('New: “Accounting approval”.').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByText('New: “Accounting approval”.').count(), { timeout: 5_000 })
+      .toBeGreaterThan(0);
     await shot('inbox-01b-live-new');
     // Lan, a colleague of the department, takes it: it leaves Hùng's list with a note, without a reload.
     const lan = await signIn(app.url, demo.lan, DEMO_PASSWORD);
     expect((await call(app.url, lan, 'task.claim', { id: started.data!.taskIds[0] })).status).toBe(200);
     await expect.poll(() => rowOf('HD-INBOX-LIVE').count(), { timeout: 15_000 }).toBe(0);
-    await expect.poll(() => page.getByText('“Accounting approval” left this list: a colleague took or completed it, or it moved on.').count(), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByText('“Accounting approval” left this list: a colleague took or completed it, or it moved on.')
+            .count(),
+        { timeout: 5_000 },
+      )
+      .toBe(1);
     await shot('inbox-01c-live-gone');
   });
 

@@ -15,7 +15,12 @@ let app: App;
 let page: Page;
 let stoppedId = '';
 
-const flow = (id: string, source: string, target: string, condition?: string) => ({ id, source, target, ...(condition ? { condition } : {}) });
+const flow = (id: string, source: string, target: string, condition?: string) => ({
+  id,
+  source,
+  target,
+  ...(condition ? { condition } : {}),
+});
 
 const { shot, signInAs } = appInBrowser({
   ready: (started) => {
@@ -36,10 +41,26 @@ const { shot, signInAs } = appInBrowser({
           name: { en: 'Supplier payment', vi: 'Thanh toán nhà cung cấp' },
           startForm: 'payment-start',
           businessKey: 'invoiceNumber',
-          elements: [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card', name: { en: 'Pay by bank', vi: 'Chuyển khoản ngân hàng' } }, { id: 'e', type: 'endEvent' }],
+          elements: [
+            { id: 's', type: 'startEvent' },
+            {
+              id: 'charge',
+              type: 'serviceTask',
+              taskType: 'charge-card',
+              name: { en: 'Pay by bank', vi: 'Chuyển khoản ngân hàng' },
+            },
+            { id: 'e', type: 'endEvent' },
+          ],
           flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')],
         },
-        forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],
+        forms: [
+          {
+            key: 'payment-start',
+            version: 1,
+            title: 'Thanh toán',
+            schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } },
+          },
+        ],
       },
       null,
     );
@@ -56,16 +77,43 @@ const { shot, signInAs } = appInBrowser({
           businessKey: 'reference',
           elements: [
             { id: 's', type: 'startEvent' },
-            { id: 'size', type: 'exclusiveGateway', default: 'toSmall', name: { en: 'Large amount?', vi: 'Số tiền lớn?' } },
-            { id: 'big', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'], name: { en: 'Chief accountant approval', vi: 'Kế toán trưởng duyệt' } },
+            {
+              id: 'size',
+              type: 'exclusiveGateway',
+              default: 'toSmall',
+              name: { en: 'Large amount?', vi: 'Số tiền lớn?' },
+            },
+            {
+              id: 'big',
+              type: 'userTask',
+              formKey: 'decision',
+              candidateGroups: ['accounting'],
+              name: { en: 'Chief accountant approval', vi: 'Kế toán trưởng duyệt' },
+            },
             { id: 'small', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] },
             { id: 'e', type: 'endEvent' },
           ],
-          flows: [flow('f0', 's', 'size'), flow('toBig', 'size', 'big', 'amount > 1000000'), flow('toSmall', 'size', 'small'), flow('f3', 'big', 'e'), flow('f4', 'small', 'e')],
+          flows: [
+            flow('f0', 's', 'size'),
+            flow('toBig', 'size', 'big', 'amount > 1000000'),
+            flow('toSmall', 'size', 'small'),
+            flow('f3', 'big', 'e'),
+            flow('f4', 'small', 'e'),
+          ],
         },
         forms: [
-          { key: 'decision', version: 1, title: 'Quyết định', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
-          { key: 'routing-start', version: 1, title: 'Số tiền', schema: { type: 'object', properties: { reference: { type: 'string' }, amount: { type: 'number' } } } },
+          {
+            key: 'decision',
+            version: 1,
+            title: 'Quyết định',
+            schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } },
+          },
+          {
+            key: 'routing-start',
+            version: 1,
+            title: 'Số tiền',
+            schema: { type: 'object', properties: { reference: { type: 'string' }, amount: { type: 'number' } } },
+          },
         ],
       },
       null,
@@ -73,9 +121,18 @@ const { shot, signInAs } = appInBrowser({
     const ngoc = await callerFor(db, demo.ngoc);
     await ngoc.instance.start({ definitionKey: 'supplier-payment', variables: { invoiceNumber: 'HD-2026/0117' } });
     // The bank refuses for good: the job is an incident at once.
-    await createWorker(db, { connectors: { 'charge-card': async () => { throw Object.assign(new Error('Ngân hàng từ chối: tài khoản nhận bị phong tỏa <script>alert(1)</script>'), { retryable: false }); } } }).tick();
+    await createWorker(db, {
+      connectors: {
+        'charge-card': async () => {
+          throw Object.assign(new Error('Ngân hàng từ chối: tài khoản nhận bị phong tỏa <script>alert(1)</script>'), {
+            retryable: false,
+          });
+        },
+      },
+    }).tick();
     // No amount: the gateway cannot decide; the engine stops the instance.
-    stoppedId = (await ngoc.instance.start({ definitionKey: 'amount-routing', variables: { reference: 'PL-2026-07' } })).id;
+    stoppedId = (await ngoc.instance.start({ definitionKey: 'amount-routing', variables: { reference: 'PL-2026-07' } }))
+      .id;
   },
 });
 
@@ -124,7 +181,7 @@ describe('incidents in the browser', () => {
     await shot('incidents-02-job-retried-vi');
   });
 
-  it('the admin fixes the stopped instance\'s amount on its page and retries it', async () => {
+  it("the admin fixes the stopped instance's amount on its page and retries it", async () => {
     await page.locator('tr', { hasText: 'PL-2026-07' }).getByRole('link', { name: 'Phân luồng theo số tiền' }).click();
     await page.waitForURL(`**/instances/${stoppedId}`);
     await page.waitForLoadState('networkidle');

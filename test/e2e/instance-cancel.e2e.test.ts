@@ -20,8 +20,16 @@ const REASON = 'Nhập trùng hóa đơn — đã gửi lại bản đúng';
 const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => ({ app, page } = started),
   async prepare(db) {
-    const invoice = { vendor: 'Công ty TNHH Thương mại Hòa Bình', invoiceNumber: 'HD-E2E-CANCEL', amount: 8_500_000, category: 'it-equipment', dueDate: '2026-12-20' };
-    instanceId = (await (await callerFor(db, demo.ngoc)).instance.start({ definitionKey: 'invoice-approval', variables: invoice })).id;
+    const invoice = {
+      vendor: 'Công ty TNHH Thương mại Hòa Bình',
+      invoiceNumber: 'HD-E2E-CANCEL',
+      amount: 8_500_000,
+      category: 'it-equipment',
+      dueDate: '2026-12-20',
+    };
+    instanceId = (
+      await (await callerFor(db, demo.ngoc)).instance.start({ definitionKey: 'invoice-approval', variables: invoice })
+    ).id;
   },
 });
 
@@ -74,8 +82,16 @@ describe('cancelling a process in the browser', () => {
 
     // What the app wrote: the instance ended, one cancellation with the reason, by its initiator.
     const written = await app.withDatabase(async (db) => ({
-      status: (await db.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, instanceId)))[0]?.status,
-      cancellations: await db.select({ data: auditEvents.data }).from(auditEvents).where(and(eq(auditEvents.instanceId, instanceId), eq(auditEvents.type, 'instance.cancelled'))),
+      status: (
+        await db
+          .select({ status: processInstances.status })
+          .from(processInstances)
+          .where(eq(processInstances.id, instanceId))
+      )[0]?.status,
+      cancellations: await db
+        .select({ data: auditEvents.data })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.instanceId, instanceId), eq(auditEvents.type, 'instance.cancelled'))),
     }));
     expect(written.status).toBe('terminated');
     expect(written.cancellations).toHaveLength(1);

@@ -19,7 +19,12 @@ let invitePath = '';
 /** The demo company's invitation of ADMIN (made before the app starts). */
 let demoInvitePath = '';
 
-const ADMIN = { name: 'Đinh Công Minh', email: 'minh.dinh@anhduong.example', password: 'Mật khẩu của Minh 2026', company: 'Công ty TNHH Ánh Dương' };
+const ADMIN = {
+  name: 'Đinh Công Minh',
+  email: 'minh.dinh@anhduong.example',
+  password: 'Mật khẩu của Minh 2026',
+  company: 'Công ty TNHH Ánh Dương',
+};
 const COLLEAGUE = { name: 'Lương Thị Ánh', email: 'anh.luong@anhduong.example', password: 'Ánh ơi, mật khẩu 2026' };
 /** An open task of the demo company, offered to its accounting department. */
 const DEMO_INVOICE = 'HD-2026/0777';
@@ -31,13 +36,23 @@ const { shot, signOut, submitSignUp, submitSignIn } = appInBrowser({
     const caller = createCaller(await createContextInner({ db, userId: ngoc!.id, tenantId, locale: 'vi' }));
     await caller.instance.start({
       definitionKey: 'invoice-approval',
-      variables: { vendor: 'Công ty TNHH Thương mại Hòa Bình', invoiceNumber: DEMO_INVOICE, amount: 75_000_000, category: 'it-equipment', dueDate: '2026-12-15', description: 'Máy tính xách tay' },
+      variables: {
+        vendor: 'Công ty TNHH Thương mại Hòa Bình',
+        invoiceNumber: DEMO_INVOICE,
+        amount: 75_000_000,
+        category: 'it-equipment',
+        dueDate: '2026-12-15',
+        description: 'Máy tính xách tay',
+      },
     });
     // The demo company's admin invites the future admin of the new company as an auditor.
     const [bao] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'bao.ngo@senvang.example'));
     const admin = createCaller(await createContextInner({ db, userId: bao!.id, tenantId, locale: 'vi' }));
     await admin.invitation.create({ email: ADMIN.email, role: 'auditor' });
-    const [mail] = await db.select({ body: emailOutbox.body }).from(emailOutbox).where(sql`${emailOutbox.to} @> ${JSON.stringify([ADMIN.email])}::jsonb`);
+    const [mail] = await db
+      .select({ body: emailOutbox.body })
+      .from(emailOutbox)
+      .where(sql`${emailOutbox.to} @> ${JSON.stringify([ADMIN.email])}::jsonb`);
     demoInvitePath = /\/invite\/[A-Za-z0-9_-]{43}/.exec(mail!.body)![0];
   },
 });
@@ -72,7 +87,9 @@ describe('inviting a colleague', () => {
     await page.locator('#invite-role').selectOption('staff');
     await page.getByRole('checkbox', { name: 'Accounting' }).check();
     await page.getByRole('button', { name: 'Send invitation' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain(`Invitation sent to ${COLLEAGUE.email}`);
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain(`Invitation sent to ${COLLEAGUE.email}`);
     await page.locator(`tr[data-invitation="${COLLEAGUE.email}"]`).waitFor();
     expect(await page.locator(`tr[data-invitation="${COLLEAGUE.email}"]`).textContent()).toContain('Accounting');
     await shot('invitations-02-members-page');
@@ -108,7 +125,9 @@ describe('inviting a colleague', () => {
     // The invited address is filled in; another one is refused, naming the field, before any account is made.
     expect(await page.locator('#account-email').inputValue()).toBe(COLLEAGUE.email);
     await submitSignUp({ name: COLLEAGUE.name, email: 'someone.else@anhduong.example', password: COLLEAGUE.password });
-    await expect.poll(() => page.locator('#account-email-error').textContent()).toBe(`This invitation is for ${COLLEAGUE.email}: sign up with that address.`);
+    await expect
+      .poll(() => page.locator('#account-email-error').textContent())
+      .toBe(`This invitation is for ${COLLEAGUE.email}: sign up with that address.`);
     await shot('invitations-05-sign-up-other-address');
     await submitSignUp({ email: COLLEAGUE.email, password: COLLEAGUE.password });
     await page.waitForURL('**/inbox');

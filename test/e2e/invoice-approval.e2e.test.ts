@@ -18,7 +18,10 @@ describe('invoice approval in the browser', () => {
     await page.getByRole('link', { name: 'Start a process' }).click();
     await page.waitForURL('**/start');
     await shot('01-start-list');
-    await page.locator('article', { hasText: 'Invoice approval' }).getByRole('link', { name: 'Start', exact: true }).click();
+    await page
+      .locator('article', { hasText: 'Invoice approval' })
+      .getByRole('link', { name: 'Start', exact: true })
+      .click();
     await page.waitForURL('**/start/invoice-approval');
     await page.waitForLoadState('networkidle');
 

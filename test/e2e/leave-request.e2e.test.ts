@@ -18,7 +18,10 @@ import { appInBrowser, SCREENSHOTS, type App } from './harness';
 let app: App;
 let page: Page;
 /** The ids bpmn-js gave the elements drawn, found as each appears. */
-const drawn: Record<'gateway' | 'manager' | 'hr' | 'end' | 'timer' | 'remind' | 'reminded' | 'toManager' | 'toHr', string> = {
+const drawn: Record<
+  'gateway' | 'manager' | 'hr' | 'end' | 'timer' | 'remind' | 'reminded' | 'toManager' | 'toHr',
+  string
+> = {
   gateway: '',
   manager: '',
   hr: '',
@@ -35,7 +38,10 @@ const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)),
+    );
     page.on('dialog', (dialog) => {
       throw new Error(`a dialog opened: ${dialog.message()}`);
     });
@@ -72,7 +78,10 @@ async function select(p: Page, locator: Locator) {
 const pad = (p: Page, action: string) => p.locator(`.djs-context-pad .entry[data-action="${action}"]`).click();
 
 /** The ids of what the canvas draws now (shapes and connections, not their labels). */
-const ids = (p: Page) => p.locator('.djs-element[data-element-id]:not([data-element-id$="_label"])').evaluateAll((all) => all.map((e) => e.getAttribute('data-element-id')!));
+const ids = (p: Page) =>
+  p
+    .locator('.djs-element[data-element-id]:not([data-element-id$="_label"])')
+    .evaluateAll((all) => all.map((e) => e.getAttribute('data-element-id')!));
 
 /** Runs `act` and returns the id of the one element of `prefix` it added. */
 async function added(p: Page, prefix: string, act: () => Promise<void>): Promise<string> {
@@ -154,7 +163,12 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await field('Date', 'From', 'Từ ngày');
     await field('Date', 'To', 'Đến ngày');
     await field('Long text', 'Reason', 'Lý do');
-    expect(await tab.getByTestId('form-fields').locator('li').evaluateAll((items) => items.map((i) => i.getAttribute('data-key')))).toEqual(['days', 'from', 'to', 'reason']);
+    expect(
+      await tab
+        .getByTestId('form-fields')
+        .locator('li')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-key'))),
+    ).toEqual(['days', 'from', 'to', 'reason']);
     expect(await tab.getByTestId('preview-vi').getByText('Số ngày').count()).toBeGreaterThan(0);
     await tab.screenshot({ path: path.join(SCREENSHOTS, 'leave-01-start-form.png'), fullPage: true });
     await tab.getByRole('button', { name: 'Publish form' }).click();
@@ -164,7 +178,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
 
     // back in the process designer: the picker knows the form just published, without a reload
     const picker = props(page).getByTestId('prop-start-form');
-    await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 10_000 }).toContain(`Leave request (${formKey}, v1)`);
+    await expect
+      .poll(() => picker.locator('option').allTextContents(), { timeout: 10_000 })
+      .toContain(`Leave request (${formKey}, v1)`);
     await picker.selectOption(formKey);
     await expect.poll(() => props(page).getByTestId('open-form').getAttribute('href')).toBe(`/forms/${formKey}`);
   });
@@ -180,7 +196,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await select(page, element(page, drawn.gateway));
     await names(page, 'How many days?', 'Nghỉ bao nhiêu ngày?');
     // the first task appended is to the right of the gateway, the second below it
-    expect((await element(page, drawn.manager).boundingBox())!.y).toBeLessThan((await element(page, drawn.hr).boundingBox())!.y);
+    expect((await element(page, drawn.manager).boundingBox())!.y).toBeLessThan(
+      (await element(page, drawn.hr).boundingBox())!.y,
+    );
 
     // more than 5 days: the requester's manager (decided as it runs, from who started it)
     await replace(page, drawn.manager, 'replace-with-user-task');
@@ -220,7 +238,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await expect.poll(() => tab.getByTestId('form-status').textContent(), { timeout: 15_000 }).toContain('Version 1');
     await tab.close();
     const taskForm = props(page).getByTestId('prop-form');
-    await expect.poll(() => taskForm.locator('option').allTextContents(), { timeout: 10_000 }).toContain('Leave decision (leave-decision, v1)');
+    await expect
+      .poll(() => taskForm.locator('option').allTextContents(), { timeout: 10_000 })
+      .toContain('Leave decision (leave-decision, v1)');
     await taskForm.selectOption('leave-decision');
     // otherwise: Human resources, with the same form
     await replace(page, drawn.hr, 'replace-with-user-task');
@@ -243,7 +263,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await names(page, 'Leave decided', 'Đã quyết định');
 
     // the flow to the manager: a condition with a typo, read as a variable nothing writes
-    const flows = await page.locator('.djs-element.djs-connection[data-element-id]').evaluateAll((all) => all.map((e) => e.getAttribute('data-element-id')!));
+    const flows = await page
+      .locator('.djs-element.djs-connection[data-element-id]')
+      .evaluateAll((all) => all.map((e) => e.getAttribute('data-element-id')!));
     const g = (await element(page, drawn.gateway).boundingBox())!;
     const m = (await element(page, drawn.manager).boundingBox())!;
     await page.waitForTimeout(600);
@@ -256,12 +278,22 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await condition.fill('dyas > 5');
     await condition.press('Enter');
     await expect.poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 }).toContain('reads "dyas"');
-    await expect.poll(() => page.locator(`.djs-element.djs-connection[data-element-id="${drawn.toManager}"]`).evaluate((e) => e.classList.contains('trellis-warning') || e.classList.contains('trellis-error'))).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .locator(`.djs-element.djs-connection[data-element-id="${drawn.toManager}"]`)
+          .evaluate((e) => e.classList.contains('trellis-warning') || e.classList.contains('trellis-error')),
+      )
+      .toBe(true);
     await shot('leave-02-condition-typo');
     await condition.fill('days > 5');
     await condition.press('Enter');
     await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('dyas');
-    await expect.poll(() => page.locator('.djs-element.djs-connection.trellis-warning, .djs-element.djs-connection.trellis-error').count()).toBe(0);
+    await expect
+      .poll(() =>
+        page.locator('.djs-element.djs-connection.trellis-warning, .djs-element.djs-connection.trellis-error').count(),
+      )
+      .toBe(0);
     // the flow to HR: the default
     const h = (await element(page, drawn.hr).boundingBox())!;
     await page.waitForTimeout(600);
@@ -315,15 +347,32 @@ describe('Leave request, from a blank draft to the right inbox', () => {
 
     // what the page saved is what the engine runs: the form, the condition, the default, the timer
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    type Saved = { draft: { content: { startForm?: string; elements: Record<string, unknown>[]; flows: Record<string, unknown>[] } } };
-    const saved = (await call<Saved>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!.draft.content;
+    type Saved = {
+      draft: { content: { startForm?: string; elements: Record<string, unknown>[]; flows: Record<string, unknown>[] } };
+    };
+    const saved = (await call<Saved>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!.draft
+      .content;
     expect(saved.startForm).toBe(formKey);
     const byId = (id: string) => saved.elements.find((e) => e.id === id);
-    expect(byId(drawn.manager)).toMatchObject({ type: 'userTask', assignee: '=initiator.manager', formKey: 'leave-decision', name: { en: 'Manager approves', vi: 'Trưởng phòng duyệt' } });
+    expect(byId(drawn.manager)).toMatchObject({
+      type: 'userTask',
+      assignee: '=initiator.manager',
+      formKey: 'leave-decision',
+      name: { en: 'Manager approves', vi: 'Trưởng phòng duyệt' },
+    });
     expect(byId(drawn.hr)).toMatchObject({ type: 'userTask', candidateGroups: ['hr'], formKey: 'leave-decision' });
     expect(byId(drawn.gateway)).toMatchObject({ type: 'exclusiveGateway', default: drawn.toHr });
-    expect(byId(drawn.timer)).toMatchObject({ type: 'boundaryEvent', attachedTo: drawn.manager, cancelActivity: false, event: { kind: 'timer', duration: 'P2D' } });
-    expect(byId(drawn.remind)).toMatchObject({ type: 'serviceTask', taskType: 'email', settings: { to: '=initiator.manager' } });
+    expect(byId(drawn.timer)).toMatchObject({
+      type: 'boundaryEvent',
+      attachedTo: drawn.manager,
+      cancelActivity: false,
+      event: { kind: 'timer', duration: 'P2D' },
+    });
+    expect(byId(drawn.remind)).toMatchObject({
+      type: 'serviceTask',
+      taskType: 'email',
+      settings: { to: '=initiator.manager' },
+    });
     expect(saved.flows.find((f) => f.id === drawn.toManager)).toMatchObject({ condition: 'days > 5' });
   });
 
@@ -335,12 +384,18 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     // seven days: the manager's approval waits, Quân's; two days on, the reminder goes out beside it
     await fillLeave(testRun(page), 7, '2026-12-14', '2026-12-22', 'Về quê ăn cưới');
     await testRun(page).getByRole('button', { name: 'Start the test run' }).click();
-    await expect.poll(() => page.locator(`.djs-element[data-element-id="${drawn.manager}"].trellis-active`).count()).toBe(1);
-    expect(await testRun(page).locator(`li[data-open="${drawn.manager}"] summary`).textContent()).toContain('quan.do@senvang.example');
+    await expect
+      .poll(() => page.locator(`.djs-element[data-element-id="${drawn.manager}"].trellis-active`).count())
+      .toBe(1);
+    expect(await testRun(page).locator(`li[data-open="${drawn.manager}"] summary`).textContent()).toContain(
+      'quan.do@senvang.example',
+    );
     await testRun(page).getByRole('button', { name: 'Fire the timer at Two days later now' }).click();
     await shot('leave-04a-timer-fired');
     await completeOpen(page, drawn.remind);
-    await expect.poll(() => page.locator(`.djs-element[data-element-id="${drawn.reminded}"].trellis-done`).count()).toBe(1);
+    await expect
+      .poll(() => page.locator(`.djs-element[data-element-id="${drawn.reminded}"].trellis-done`).count())
+      .toBe(1);
     // the approval still waits (the reminder did not take it away); completed, the run ends
     expect(await page.locator(`.djs-element[data-element-id="${drawn.manager}"].trellis-active`).count()).toBe(1);
     await completeOpen(page, drawn.manager, 'Approve');
@@ -376,9 +431,13 @@ describe('Leave request, from a blank draft to the right inbox', () => {
 
   it('publishes version 1, in Vietnamese', async () => {
     await page.getByRole('button', { name: 'Xuất bản', exact: true }).click();
-    await expect.poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 }).toContain('Đây là phiên bản đầu tiên');
+    await expect
+      .poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 })
+      .toContain('Đây là phiên bản đầu tiên');
     await page.getByRole('button', { name: 'Xuất bản phiên bản 1' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Đã xuất bản phiên bản 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Đã xuất bản phiên bản 1.' }).count(), { timeout: 15_000 })
+      .toBe(1);
     await shot('leave-06-published-vi');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await signOut();
@@ -388,7 +447,10 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signInAs('Bùi Thị Ngọc');
     await page.getByRole('link', { name: 'Start a process' }).click();
     await page.waitForURL('**/start');
-    await page.locator('article:has(a[href="/start/leave-request"])').getByRole('link', { name: 'Start', exact: true }).click();
+    await page
+      .locator('article:has(a[href="/start/leave-request"])')
+      .getByRole('link', { name: 'Start', exact: true })
+      .click();
     await page.waitForURL('**/start/leave-request');
     await page.locator('#root_days').waitFor();
     await fillLeave(page, 7, '2027-01-04', '2027-01-12', 'Nghỉ phép năm, về quê Nghệ An');
@@ -414,7 +476,10 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signInAs('Bùi Thị Ngọc');
     await page.getByRole('button', { name: 'VI', exact: true }).click();
     await page.goto(`${app.url}/start`);
-    await page.locator('article:has(a[href="/start/leave-request"])').getByRole('link', { name: 'Khởi tạo', exact: true }).click();
+    await page
+      .locator('article:has(a[href="/start/leave-request"])')
+      .getByRole('link', { name: 'Khởi tạo', exact: true })
+      .click();
     await page.waitForURL('**/start/leave-request');
     await page.locator('#root_days').waitFor();
     expect(await page.getByText('Lý do').count()).toBeGreaterThan(0);
@@ -429,7 +494,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signOut();
     await signInAs('Lê Thị Mai');
     await page.goto(`${app.url}/inbox`);
-    await expect.poll(() => page.getByRole('link', { name: 'Phòng Nhân sự duyệt' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Phòng Nhân sự duyệt' }).count(), { timeout: 10_000 })
+      .toBe(1);
     await shot('leave-10-hr-inbox-vi');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
@@ -440,7 +507,9 @@ describe('Leave request, from a blank draft to the right inbox', () => {
     await signOut();
     await signInAs('Đỗ Minh Quân');
     await page.goto(`${app.url}/inbox`);
-    await expect.poll(() => page.getByRole('link', { name: /Trưởng phòng duyệt/ }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('link', { name: /Trưởng phòng duyệt/ }).count(), { timeout: 10_000 })
+      .toBe(1);
     expect(await page.getByRole('link', { name: 'Phòng Nhân sự duyệt' }).count()).toBe(0);
     await page.getByRole('button', { name: 'EN', exact: true }).click();
   });

@@ -29,14 +29,21 @@ describe('resetting a forgotten password', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Reset your password');
     await page.locator('#account-email').fill(PERSON.email);
     await page.getByRole('button', { name: 'Send the link' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toBe(`If an account uses ${PERSON.email}, a link to reset its password is on its way.`);
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toBe(`If an account uses ${PERSON.email}, a link to reset its password is on its way.`);
     await shot('password-reset-01-forgot-sent');
   });
 
   it('the email is in the outbox, for no company, in the person’s language, with the link', async () => {
     const mails = await app.withDatabase((db) =>
       db
-        .select({ tenantId: emailOutbox.tenantId, subject: emailOutbox.subject, body: emailOutbox.body, status: emailOutbox.status })
+        .select({
+          tenantId: emailOutbox.tenantId,
+          subject: emailOutbox.subject,
+          body: emailOutbox.body,
+          status: emailOutbox.status,
+        })
         .from(emailOutbox)
         .where(sql`${emailOutbox.to} @> ${JSON.stringify([PERSON.email])}::jsonb`),
     );
@@ -60,13 +67,17 @@ describe('resetting a forgotten password', () => {
     expect(await page.locator('label[for="account-password"]').textContent()).toBe('Mật khẩu mới');
     await page.locator('#account-password').fill('ngắn');
     await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
-    await expect.poll(() => page.locator('#account-password-error').textContent()).toBe('Mật khẩu phải có ít nhất 8 ký tự.');
+    await expect
+      .poll(() => page.locator('#account-password-error').textContent())
+      .toBe('Mật khẩu phải có ít nhất 8 ký tự.');
     expect(await page.locator('#account-password').getAttribute('aria-describedby')).toBe('account-password-error');
     await shot('password-reset-02-too-short-vi');
 
     await page.locator('#account-password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Mật khẩu đã được đổi và các phiên đăng nhập khác đã bị đăng xuất. Hãy đăng nhập bằng mật khẩu mới.');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toBe('Mật khẩu đã được đổi và các phiên đăng nhập khác đã bị đăng xuất. Hãy đăng nhập bằng mật khẩu mới.');
     await shot('password-reset-03-saved-vi');
   });
 

@@ -23,7 +23,10 @@ const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
     page.on('pageerror', (error) => console.log('pageerror:', error.message));
-    page.on('console', (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && console.log('console error:', message.text().slice(0, 500)),
+    );
     page.on('dialog', (dialog) => {
       throw new Error(`a dialog opened: ${dialog.message()}`);
     });
@@ -95,7 +98,9 @@ describe('the process designer', () => {
     await connect(page, shape(page, 'start'), task);
     await connect(page, task, end);
     // the end is there: its error is gone, and the draft is saved
-    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('no end event');
+    await expect
+      .poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 })
+      .not.toContain('no end event');
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved \(revision \d+\)$/);
     // start → task → end: the engine finds nothing wrong, and no element is marked
     await expect.poll(() => page.getByText('No problems found.').isVisible()).toBe(true);
@@ -125,13 +130,20 @@ describe('the process designer', () => {
     await second.mouse.down();
     await second.mouse.move(e.x + 40, e.y + 60, { steps: 6 });
     await second.mouse.up();
-    await expect.poll(() => saveStatus(second).textContent(), { timeout: 15_000 }).toContain('Hoàng Thu Trang saved this draft');
-    await second.screenshot({ path: path.join(process.cwd(), 'test', 'e2e', 'screenshots', 'designer-04-conflict.png'), fullPage: true });
+    await expect
+      .poll(() => saveStatus(second).textContent(), { timeout: 15_000 })
+      .toContain('Hoàng Thu Trang saved this draft');
+    await second.screenshot({
+      path: path.join(process.cwd(), 'test', 'e2e', 'screenshots', 'designer-04-conflict.png'),
+      fullPage: true,
+    });
     await expect(second.getByRole('button', { name: 'Reload the draft' }).isVisible()).resolves.toBe(true);
     // reloading shows the first tab's name: nothing it saved was overwritten
     await second.getByRole('button', { name: 'Reload the draft' }).click();
     await second.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').waitFor();
-    await expect.poll(() => second.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').textContent()).toContain('Manager approves');
+    await expect
+      .poll(() => second.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').textContent())
+      .toContain('Manager approves');
     await second.close();
   });
 
@@ -186,40 +198,66 @@ describe('the process designer', () => {
     await condition.fill('days > ');
     await expect.poll(() => page.getByTestId('properties').getByRole('alert').textContent()).toMatch(/^Not valid FEEL/);
     await condition.press('Enter');
-    await expect.poll(() => page.locator('.djs-element.djs-connection.trellis-error').count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('.designer-side').textContent()).toMatch(/Condition of "Flow_\w+": FEEL syntax error/);
+    await expect
+      .poll(() => page.locator('.djs-element.djs-connection.trellis-error').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.designer-side').textContent())
+      .toMatch(/Condition of "Flow_\w+": FEEL syntax error/);
     await shot('designer-04b-condition-typo');
     await condition.fill('days > 5');
     expect(await page.getByTestId('properties').getByRole('alert').count()).toBe(0);
     await condition.press('Enter');
-    await expect.poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 }).not.toContain('FEEL syntax error');
+    await expect
+      .poll(() => page.locator('.designer-side').textContent(), { timeout: 10_000 })
+      .not.toContain('FEEL syntax error');
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
     // the other flow is the default: ticked in the panel, the diagram draws its slash at once
-    const second = (await Promise.all((await tasks.all()).map(async (l) => (await l.boundingBox())!))).sort((a, b) => b.y - a.y)[0]!;
+    const second = (await Promise.all((await tasks.all()).map(async (l) => (await l.boundingBox())!))).sort(
+      (a, b) => b.y - a.y,
+    )[0]!;
     await page.waitForTimeout(600);
     await page.mouse.click(second.x - 20, second.y + second.height / 2);
     await expect.poll(() => page.getByTestId('properties').textContent()).toContain('SequenceFlow');
     await page.getByTestId('properties').getByLabel('Default flow').check();
     // (bpmn-js marks a gateway's flow at its start, in its style, only when it is the default: the slash)
-    await expect.poll(() => page.locator('.djs-connection .djs-visual path[style*="marker-start"]').count(), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('.djs-connection .djs-visual path[style*="marker-start"]').count(), { timeout: 5_000 })
+      .toBe(1);
     // the lower task gets only a Vietnamese name: the English one stays empty, not a copy of it
     // (first a click on the empty canvas: the flow's context pad, over the task, would take the click)
     await page.waitForTimeout(600);
     await page.mouse.click(second.x + second.width + 150, second.y + second.height / 2);
-    await select(page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').filter({ hasNotText: 'HR approves' }));
+    await select(
+      page.locator('.djs-element.djs-shape[data-element-id^="Activity_"]').filter({ hasNotText: 'HR approves' }),
+    );
     await page.getByTestId('prop-name-vi').fill('Trưởng phòng duyệt');
     await page.getByTestId('prop-name-vi').press('Enter');
     // what the panel wrote is what the engine reads: the saved draft has the names, department and condition
     // (polled: on a busy machine the unsaved moment of the status may pass between two looks)
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    type Saved = { draft: { content: { elements: { id: string; type: string; name?: unknown; candidateGroups?: unknown }[]; flows: { condition?: string }[] } } };
-    const read = async () => (await call<Saved>(app.url, cookie, 'process.get', { key: 'leave-approval' }, 'query')).data!;
-    await expect.poll(async () => (await read()).draft.content.elements.find((e) => e.type === 'task')?.name, { timeout: 15_000 }).toEqual({ vi: 'Trưởng phòng duyệt' });
+    type Saved = {
+      draft: {
+        content: {
+          elements: { id: string; type: string; name?: unknown; candidateGroups?: unknown }[];
+          flows: { condition?: string }[];
+        };
+      };
+    };
+    const read = async () =>
+      (await call<Saved>(app.url, cookie, 'process.get', { key: 'leave-approval' }, 'query')).data!;
+    await expect
+      .poll(async () => (await read()).draft.content.elements.find((e) => e.type === 'task')?.name, { timeout: 15_000 })
+      .toEqual({ vi: 'Trưởng phòng duyệt' });
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Saved/);
     const saved = await read();
-    expect(saved.draft.content.elements.find((e) => e.type === 'userTask')).toMatchObject({ name: { en: 'HR approves', vi: 'Phòng Nhân sự duyệt' }, candidateGroups: ['hr'] });
+    expect(saved.draft.content.elements.find((e) => e.type === 'userTask')).toMatchObject({
+      name: { en: 'HR approves', vi: 'Phòng Nhân sự duyệt' },
+      candidateGroups: ['hr'],
+    });
     expect(saved.draft.content.flows.map((f) => f.condition).filter(Boolean)).toEqual(['days > 5']);
-    const gatewayElement = saved.draft.content.elements.find((e) => e.type === 'exclusiveGateway') as { default?: string } | undefined;
+    const gatewayElement = saved.draft.content.elements.find((e) => e.type === 'exclusiveGateway') as
+      { default?: string } | undefined;
     expect(gatewayElement?.default).toMatch(/^Flow_/);
     await shot('designer-04b-properties');
   });
@@ -236,23 +274,52 @@ describe('the process designer', () => {
     await page.getByTestId('prop-name-vi').press('Enter');
     await page.getByRole('button', { name: 'Publish' }).click();
     // Publish shows what it will do first: the first version, nothing running yet
-    await expect.poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 }).toContain('This is the first version');
+    await expect
+      .poll(() => page.getByTestId('publish-preview').textContent(), { timeout: 15_000 })
+      .toContain('This is the first version');
     await page.getByRole('button', { name: 'Publish version 1' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Published version 1.' }).count(), { timeout: 15_000 })
+      .toBe(1);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const v1 = (await call<{ latest: { definition: { elements: { type: string; name?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!;
-    expect(v1.latest.definition.elements.find((e) => e.type === 'task')?.name).toEqual({ en: 'Manager approves', vi: 'Quản lý duyệt' });
+    const v1 = (
+      await call<{ latest: { definition: { elements: { type: string; name?: unknown }[] } } }>(
+        app.url,
+        cookie,
+        'process.get',
+        { key: 'leave-request' },
+        'query',
+      )
+    ).data!;
+    expect(v1.latest.definition.elements.find((e) => e.type === 'task')?.name).toEqual({
+      en: 'Manager approves',
+      vi: 'Quản lý duyệt',
+    });
     // Publish again with nothing changed: refused, saying so; no version 2
     await page.getByRole('button', { name: 'Publish' }).click();
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'there is nothing to publish' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'there is nothing to publish' }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
     await expect.poll(() => page.locator('.designer-versions').textContent()).toContain('v1 ·');
     await shot('designer-05-published');
     await page.goto(`${app.url}/processes`);
-    await expect.poll(() => page.locator('tr[data-process-key="leave-request"]').textContent()).toContain('Published v1');
+    await expect
+      .poll(() => page.locator('tr[data-process-key="leave-request"]').textContent())
+      .toContain('Published v1');
   });
 
   it('imports a Camunda 7 BPMN file: the draft opens with every shape and edge of its diagram, and the import report', async () => {
-    const file = path.join(process.cwd(), 'test', 'fixtures', 'corpus', 'backoffice', 'camunda7-examples', 'order-handling.bpmn');
+    const file = path.join(
+      process.cwd(),
+      'test',
+      'fixtures',
+      'corpus',
+      'backoffice',
+      'camunda7-examples',
+      'order-handling.bpmn',
+    );
     const xml = readFileSync(file, 'utf8');
     const expected = (xml.match(/<bpmndi:BPMNShape\b/g) ?? []).length + (xml.match(/<bpmndi:BPMNEdge\b/g) ?? []).length;
     await page.goto(`${app.url}/processes`);
@@ -260,7 +327,11 @@ describe('the process designer', () => {
     await page.waitForURL(/\/processes\/[a-z0-9-]+$/);
     await page.getByTestId('import-report').waitFor();
     await page.locator('.djs-element[data-element-id]').first().waitFor();
-    const drawn = await page.locator('.djs-element.djs-shape[data-element-id]:not([data-element-id$="_label"]), .djs-element.djs-connection[data-element-id]').count();
+    const drawn = await page
+      .locator(
+        '.djs-element.djs-shape[data-element-id]:not([data-element-id$="_label"]), .djs-element.djs-connection[data-element-id]',
+      )
+      .count();
     expect(drawn).toBe(expected);
     await shot('designer-06-imported');
   });
@@ -270,26 +341,38 @@ describe('the process designer', () => {
     const files = bpmnFiles(CORPUS).sort();
     // What bpmn-js itself draws from each file as it is (the oracle: a BPMNEdge that names no element,
     // as in C.7.0, or shapes bpmn-js does not draw on their own, as in B.1.0, are drawn by nobody).
-    const asFiles = await openInBpmnJs(files.map((f) => ({ name: path.relative(CORPUS, f), xml: readFileSync(f, 'utf8') })));
+    const asFiles = await openInBpmnJs(
+      files.map((f) => ({ name: path.relative(CORPUS, f), xml: readFileSync(f, 'utf8') })),
+    );
     const wrong: string[] = [];
     for (const [i, file] of files.entries()) {
       const name = path.relative(CORPUS, file);
       const xml = readFileSync(file, 'utf8');
       // bpmn-js draws the file's first diagram: its shapes and edges are what must appear
       const first = xml.split(/<(?:\w+:)?BPMNDiagram\b/)[1] ?? '';
-      const inFile = (first.match(/<(?:\w+:)?BPMNShape\b/g) ?? []).length + (first.match(/<(?:\w+:)?BPMNEdge\b/g) ?? []).length;
+      const inFile =
+        (first.match(/<(?:\w+:)?BPMNShape\b/g) ?? []).length + (first.match(/<(?:\w+:)?BPMNEdge\b/g) ?? []).length;
       const oracle = asFiles.find((r) => r.name === name);
       const expected = oracle && !oracle.error ? oracle.elements : inFile;
-      if (expected !== inFile) console.log(`${name}: the file's diagram has ${inFile} shapes and edges; bpmn-js draws ${expected} of them from the file itself`);
+      if (expected !== inFile)
+        console.log(
+          `${name}: the file's diagram has ${inFile} shapes and edges; bpmn-js draws ${expected} of them from the file itself`,
+        );
       const key = `corpus-${i + 1}`;
-      const imported = await call(app.url, cookie, 'process.import', { fileName: path.basename(file), content: xml, key });
+      const imported = await call(app.url, cookie, 'process.import', {
+        fileName: path.basename(file),
+        content: xml,
+        key,
+      });
       if (imported.error) {
         wrong.push(`${name}: not imported: ${imported.error.message}`);
         continue;
       }
       await page.goto(`${app.url}/processes/${key}`);
       await page.getByTestId('import-report').waitFor();
-      await expect.poll(() => page.locator('.designer-side').textContent()).not.toMatch(/Checking the model|Đang kiểm tra/);
+      await expect
+        .poll(() => page.locator('.designer-side').textContent())
+        .not.toMatch(/Checking the model|Đang kiểm tra/);
       const drawn = Number(await page.getByTestId('modeler').getAttribute('data-drawn'));
       if (drawn !== expected) wrong.push(`${name}: ${drawn} drawn, ${expected} drawn by bpmn-js from the file`);
     }
@@ -312,8 +395,19 @@ describe('the process designer', () => {
     await page.mouse.click(at.x, at.y + 250);
     await expect.poll(() => saveStatus(page).textContent(), { timeout: 15_000 }).toMatch(/^Đã lưu/);
     const cookie = await signIn(app.url, 'trang.hoang@senvang.example', DEMO_PASSWORD);
-    const draft = (await call<{ draft: { content: { elements: { type: string; name?: unknown }[] } } }>(app.url, cookie, 'process.get', { key: 'leave-request' }, 'query')).data!;
-    expect(draft.draft.content.elements.find((e) => e.type === 'task')?.name).toEqual({ en: 'Manager approves', vi: 'Trưởng phòng duyệt' });
+    const draft = (
+      await call<{ draft: { content: { elements: { type: string; name?: unknown }[] } } }>(
+        app.url,
+        cookie,
+        'process.get',
+        { key: 'leave-request' },
+        'query',
+      )
+    ).data!;
+    expect(draft.draft.content.elements.find((e) => e.type === 'task')?.name).toEqual({
+      en: 'Manager approves',
+      vi: 'Trưởng phòng duyệt',
+    });
     await shot('designer-07-vi');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${app.url}/processes`);
@@ -330,7 +424,13 @@ describe('the process designer', () => {
     const scriptsOf = async (route: string) => {
       const bodies: Promise<[string, string]>[] = [];
       const listen = (response: import('playwright-core').Response) => {
-        if (response.request().resourceType() === 'script') bodies.push(response.text().then((t) => [response.url(), t] as [string, string], () => [response.url(), '']));
+        if (response.request().resourceType() === 'script')
+          bodies.push(
+            response.text().then(
+              (t) => [response.url(), t] as [string, string],
+              () => [response.url(), ''],
+            ),
+          );
       };
       page.on('response', listen);
       await page.goto(`${app.url}${route}`, { waitUntil: 'networkidle' });
@@ -338,13 +438,16 @@ describe('the process designer', () => {
       const scripts = new Map(await Promise.all(bodies));
       return { scripts, modeler: [...scripts.values()].some((t) => t.includes('djs-palette')) };
     };
-    const kib = (texts: Iterable<string>) => `${([...texts].reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024).toFixed(0)} KiB`;
+    const kib = (texts: Iterable<string>) =>
+      `${([...texts].reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024).toFixed(0)} KiB`;
     const inbox = await scriptsOf('/inbox');
     const designer = await scriptsOf('/processes/leave-request');
     expect(inbox.modeler).toBe(false);
     expect(designer.modeler).toBe(true);
     const designerOnly = [...designer.scripts].filter(([url]) => !inbox.scripts.has(url)).map(([, text]) => text);
-    console.log(`JavaScript: the inbox loads ${kib(inbox.scripts.values())}; the designer page adds ${kib(designerOnly)} (bpmn-js, the engine's importer and validator), uncompressed`);
+    console.log(
+      `JavaScript: the inbox loads ${kib(inbox.scripts.values())}; the designer page adds ${kib(designerOnly)} (bpmn-js, the engine's importer and validator), uncompressed`,
+    );
   });
 
   it('is not offered to staff, and refuses them; they start the published version', async () => {
@@ -353,7 +456,9 @@ describe('the process designer', () => {
     await signInAs('Bùi Thị Ngọc');
     expect(await page.getByRole('link', { name: /^(Processes|Quy trình)$/ }).count()).toBe(0);
     await page.goto(`${app.url}/processes`);
-    await expect.poll(() => page.locator('main').textContent()).toMatch(/Only designers and admins design processes|Chỉ người thiết kế/);
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toMatch(/Only designers and admins design processes|Chỉ người thiết kế/);
     // the version Trang published is there to start
     await page.goto(`${app.url}/start`);
     await expect.poll(() => page.locator('main').textContent()).toContain('Leave request');

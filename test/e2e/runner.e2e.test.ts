@@ -20,7 +20,14 @@ let page: Page;
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const FORMULA = '=1+1';
 
-const invoice = (invoiceNumber: string, vendor: string, amount: number, dueDate: string) => ({ vendor, invoiceNumber, amount, category: 'office-supplies', dueDate, description: 'Văn phòng phẩm quý IV' });
+const invoice = (invoiceNumber: string, vendor: string, amount: number, dueDate: string) => ({
+  vendor,
+  invoiceNumber,
+  amount,
+  category: 'office-supplies',
+  dueDate,
+  description: 'Văn phòng phẩm quý IV',
+});
 
 const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => ({ app, page } = started),
@@ -40,7 +47,13 @@ const { shot, signInAs, signOut } = appInBrowser({
           businessKey: 'reference',
           elements: [
             { id: 'start', type: 'startEvent' },
-            { id: 'check', type: 'userTask', name: { en: 'Check the reference', vi: 'Kiểm tra mã' }, formKey: 'reference-check-decision', candidateGroups: ['accounting'] },
+            {
+              id: 'check',
+              type: 'userTask',
+              name: { en: 'Check the reference', vi: 'Kiểm tra mã' },
+              formKey: 'reference-check-decision',
+              candidateGroups: ['accounting'],
+            },
             { id: 'done', type: 'endEvent' },
           ],
           flows: [
@@ -49,19 +62,31 @@ const { shot, signInAs, signOut } = appInBrowser({
           ],
         },
         forms: [
-          { key: 'reference-check-start', version: 1, title: 'Start', schema: { type: 'object', properties: { reference: { type: 'string', maxLength: 100 } } } },
-          { key: 'reference-check-decision', version: 1, title: 'Decision', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+          {
+            key: 'reference-check-start',
+            version: 1,
+            title: 'Start',
+            schema: { type: 'object', properties: { reference: { type: 'string', maxLength: 100 } } },
+          },
+          {
+            key: 'reference-check-decision',
+            version: 1,
+            title: 'Decision',
+            schema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+          },
         ],
       },
       null,
     );
     const ngoc = await callerFor(db, demo.ngoc);
-    await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-RUN-01', 'Công ty TNHH Thương mại Hòa Bình', 12_500_000, '2099-01-15') });
+    await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-RUN-01', 'Công ty TNHH Thương mại Hòa Bình', 12_500_000, '2099-01-15'),
+    });
     await ngoc.instance.start({ definitionKey: 'reference-check', variables: { reference: FORMULA } });
     await ngoc.instance.start({ definitionKey: 'reference-check', variables: { reference: HOSTILE } });
   },
 });
-
 
 /** On the inbox after signing in: switches to Vietnamese (kept by a cookie) and waits until the page speaks it. */
 async function inVietnamese() {
@@ -86,7 +111,13 @@ describe('the runner in the browser', () => {
     const card = page.locator('article.card:has(a[href="/start/invoice-approval"])');
     await expect.poll(() => card.count()).toBe(1);
     expect(await card.locator('h3').textContent()).toBe('Phê duyệt hóa đơn');
-    expect(await page.locator('section.start-group[data-department="accounting"] article.card:has(a[href="/start/invoice-approval"])').count()).toBe(1);
+    expect(
+      await page
+        .locator(
+          'section.start-group[data-department="accounting"] article.card:has(a[href="/start/invoice-approval"])',
+        )
+        .count(),
+    ).toBe(1);
     expect(await page.locator('article.card:has(a[href="/start/leave-application"])').count()).toBe(0);
     expect(await page.locator('main [role="status"]').textContent()).toMatch(/khớp với “hoa don”/);
     await shot('runner-01-start-search-vi');
@@ -115,7 +146,9 @@ describe('the runner in the browser', () => {
     expect(await page.locator('header nav a[href="/instances"]').count()).toBe(0);
     const response = await page.goto(`${app.url}/instances`);
     expect(response?.status()).toBe(403);
-    await expect.poll(() => page.locator('main').textContent()).toContain('Chỉ quản trị viên, kiểm toán viên và trưởng phòng');
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('Chỉ quản trị viên, kiểm toán viên và trưởng phòng');
     await shot('runner-03-instances-403-vi');
     const csv = await page.request.get(`${app.url}/api/instances/export`);
     expect(csv.status()).toBe(403);
@@ -145,12 +178,16 @@ describe('the runner in the browser', () => {
     const response = await page.request.get(`${app.url}${href}`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('text/csv; charset=utf-8');
-    expect(response.headers()['content-disposition']).toMatch(/^attachment; filename="instances-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.headers()['content-disposition']).toMatch(
+      /^attachment; filename="instances-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const bytes = await response.body();
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     const lines = text.split('\r\n').filter(Boolean);
-    expect(lines[0]).toBe('\uFEFFMã tham chiếu,Quy trình,Phiên bản,Trạng thái,Người khởi tạo,Thời điểm khởi tạo,Thời điểm kết thúc,Bước hiện tại');
+    expect(lines[0]).toBe(
+      '\uFEFFMã tham chiếu,Quy trình,Phiên bản,Trạng thái,Người khởi tạo,Thời điểm khởi tạo,Thời điểm kết thúc,Bước hiện tại',
+    );
     expect(lines).toHaveLength(3);
     expect(text).toContain(`\r\n"'${FORMULA}",Kiểm tra mã tham chiếu,1,Đang xử lý,Bùi Thị Ngọc,`);
     expect(text).toContain(`\r\n${HOSTILE},Kiểm tra mã tham chiếu,1,`);

@@ -16,15 +16,34 @@ let app: App;
 let page: Page;
 const ids = { ownTask: '', instance: '' };
 
-const invoice = (invoiceNumber: string) => ({ vendor: 'Công ty TNHH Thương mại Hòa Bình', invoiceNumber, amount: 12_000_000, category: 'it-equipment', dueDate: '2026-12-20' });
+const invoice = (invoiceNumber: string) => ({
+  vendor: 'Công ty TNHH Thương mại Hòa Bình',
+  invoiceNumber,
+  amount: 12_000_000,
+  category: 'it-equipment',
+  dueDate: '2026-12-20',
+});
 
 const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => ({ app, page } = started),
   async prepare(db) {
     // Ngọc submits one invoice; Hùng (an accountant) submits another himself.
-    ids.instance = (await (await callerFor(db, demo.ngoc)).instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-E2E-DUTY') })).id;
-    const own = (await (await callerFor(db, demo.hung)).instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-E2E-SELF') })).id;
-    ids.ownTask = (await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.instanceId, own), eq(tasks.status, 'open'))))[0]!.id;
+    ids.instance = (
+      await (
+        await callerFor(db, demo.ngoc)
+      ).instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-E2E-DUTY') })
+    ).id;
+    const own = (
+      await (
+        await callerFor(db, demo.hung)
+      ).instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-E2E-SELF') })
+    ).id;
+    ids.ownTask = (
+      await db
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.instanceId, own), eq(tasks.status, 'open')))
+    )[0]!.id;
   },
 });
 
@@ -42,7 +61,9 @@ describe('claims, the four-eyes rule and delegation in the browser', () => {
 
     // his own invoice's task page says why he may not approve it
     await page.goto(`${app.url}/tasks/${ids.ownTask}`);
-    await expect.poll(() => page.locator('[data-four-eyes]').textContent()).toContain('You may not work this task: started this process');
+    await expect
+      .poll(() => page.locator('[data-four-eyes]').textContent())
+      .toContain('You may not work this task: started this process');
     expect(await page.getByRole('button', { name: 'Complete task' }).count()).toBe(0);
     await shot('duties-03-four-eyes');
   });

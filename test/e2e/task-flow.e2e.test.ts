@@ -95,7 +95,14 @@ describe.each(FLOWS)('a task from the inbox to done ($locale)', (w) => {
     const ngoc = await signIn(app.url, demo.ngoc, DEMO_PASSWORD);
     const started = await call<{ id: string; taskIds: string[] }>(app.url, ngoc, 'instance.start', {
       definitionKey: 'invoice-approval',
-      variables: { vendor: w.vendor, invoiceNumber: w.reference, amount: 90_000_000, category: 'it-equipment', dueDate: '2099-01-20', description: 'Máy chủ cho phòng Dữ liệu' },
+      variables: {
+        vendor: w.vendor,
+        invoiceNumber: w.reference,
+        amount: 90_000_000,
+        category: 'it-equipment',
+        dueDate: '2099-01-20',
+        description: 'Máy chủ cho phòng Dữ liệu',
+      },
     });
     expect(started.status).toBe(200);
     instanceId = started.data!.id;
@@ -103,7 +110,9 @@ describe.each(FLOWS)('a task from the inbox to done ($locale)', (w) => {
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     await shot(`flow-${w.locale}-01-live`);
     await row.getByRole('button', { name: w.claim }).click();
-    await expect.poll(() => row.locator('[data-assignee]').textContent(), { timeout: 15_000 }).toBe(w.locale === 'vi' ? 'Bạn' : 'You');
+    await expect
+      .poll(() => row.locator('[data-assignee]').textContent(), { timeout: 15_000 })
+      .toBe(w.locale === 'vi' ? 'Bạn' : 'You');
     await row.getByRole('link', { name: w.task }).click();
     await page.waitForURL('**/tasks/*');
     await page.waitForLoadState('networkidle');
@@ -120,7 +129,9 @@ describe.each(FLOWS)('a task from the inbox to done ($locale)', (w) => {
     await expect.poll(() => page.getByText(w.posted).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.locator('.comment-list li').count()).toBe(1);
     // a file for the case
-    await page.getByLabel(w.attachLabel).setInputFiles({ name: 'Biên bản giao hàng.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page
+      .getByLabel(w.attachLabel)
+      .setInputFiles({ name: 'Biên bản giao hàng.pdf', mimeType: 'application/pdf', buffer: PDF });
     await expect.poll(() => page.getByText(w.attached).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.locator('.case-files a', { hasText: 'Biên bản giao hàng.pdf' }).count()).toBe(1);
     await shot(`flow-${w.locale}-02-task`);
@@ -138,7 +149,9 @@ describe.each(FLOWS)('a task from the inbox to done ($locale)', (w) => {
     await page.waitForURL('**/requests');
     const row = page.locator('table.runner-table tbody tr', { hasText: w.reference });
     await expect.poll(() => row.count()).toBe(1);
-    expect(await row.textContent()).toMatch(w.locale === 'vi' ? /Trưởng phòng Vận hành duyệt|Vận hành/ : /Operations manager approval/);
+    expect(await row.textContent()).toMatch(
+      w.locale === 'vi' ? /Trưởng phòng Vận hành duyệt|Vận hành/ : /Operations manager approval/,
+    );
     await shot(`flow-${w.locale}-03-requests`);
     await row.getByRole('link').first().click();
     await page.waitForURL(`**/instances/${instanceId}`);

@@ -85,7 +85,13 @@ const { shot, signInAs, signOut } = appInBrowser({
           businessKey: 'supplier',
           elements: [
             { id: 's', type: 'startEvent' },
-            { id: 'review', type: 'userTask', formKey: 'supplier-review', candidateGroups: ['accounting'], name: { en: 'Check documents', vi: 'Kiểm tra hồ sơ' } },
+            {
+              id: 'review',
+              type: 'userTask',
+              formKey: 'supplier-review',
+              candidateGroups: ['accounting'],
+              name: { en: 'Check documents', vi: 'Kiểm tra hồ sơ' },
+            },
             { id: 'e', type: 'endEvent' },
           ],
           flows: [
@@ -94,8 +100,22 @@ const { shot, signInAs, signOut } = appInBrowser({
           ],
         },
         forms: [
-          { key: 'supplier-start', version: 1, title: 'Nhà cung cấp', schema: { type: 'object', required: ['supplier'], properties: { supplier: { type: 'string', title: 'Tên nhà cung cấp' } } } },
-          { key: 'supplier-review', version: 1, title: 'Kiểm tra', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+          {
+            key: 'supplier-start',
+            version: 1,
+            title: 'Nhà cung cấp',
+            schema: {
+              type: 'object',
+              required: ['supplier'],
+              properties: { supplier: { type: 'string', title: 'Tên nhà cung cấp' } },
+            },
+          },
+          {
+            key: 'supplier-review',
+            version: 1,
+            title: 'Kiểm tra',
+            schema: { type: 'object', properties: { ok: { type: 'boolean' } } },
+          },
         ],
       },
       null,
@@ -141,7 +161,9 @@ describe('outgoing webhooks in the browser', () => {
     await expect.poll(() => page.locator('.notice.error').textContent()).toBe('Only an admin may manage webhooks.');
     expect(await page.locator('#webhook-url').count()).toBe(0);
     await page.getByRole('button', { name: 'VI' }).click();
-    await expect.poll(() => page.locator('.notice.error').textContent()).toBe('Chỉ quản trị viên mới được quản lý webhook.');
+    await expect
+      .poll(() => page.locator('.notice.error').textContent())
+      .toBe('Chỉ quản trị viên mới được quản lý webhook.');
     await shot('webhooks-01-staff-refused-vi');
     await signOut();
   });
@@ -158,14 +180,18 @@ describe('outgoing webhooks in the browser', () => {
 
     // nothing filled in: each field says what it needs
     await page.getByRole('button', { name: 'Thêm webhook', exact: true }).click();
-    await expect.poll(() => page.locator('[data-field="url"]').textContent()).toBe('URL nhận: Hãy nhập URL của hệ thống nhận.');
+    await expect
+      .poll(() => page.locator('[data-field="url"]').textContent())
+      .toBe('URL nhận: Hãy nhập URL của hệ thống nhận.');
     expect(await page.locator('[data-field="events"]').textContent()).toBe('Sự kiện: Hãy chọn ít nhất một sự kiện.');
 
     // the server refuses a URL that is not one: its message, markup and all, is shown as text beside the URL field
     await page.getByLabel('URL nhận').fill('<script>alert(1)</script>');
     await page.getByRole('checkbox', { name: /Công việc được tạo/ }).check();
     await page.getByRole('button', { name: 'Thêm webhook', exact: true }).click();
-    await expect.poll(() => page.locator('[data-field="url"]').textContent()).toBe('URL nhận: The webhook URL "<script>alert(1)</script>" is not an absolute URL; start it with "https://".');
+    await expect
+      .poll(() => page.locator('[data-field="url"]').textContent())
+      .toBe('URL nhận: The webhook URL "<script>alert(1)</script>" is not an absolute URL; start it with "https://".');
     expect(await page.locator('[data-field="events"]').count()).toBe(0);
     expect(await page.getByLabel('URL nhận').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('main script').count()).toBe(0);
@@ -174,7 +200,9 @@ describe('outgoing webhooks in the browser', () => {
     // a ftp: URL names the field too
     await page.getByLabel('URL nhận').fill('ftp://127.0.0.1/hooks');
     await page.getByRole('button', { name: 'Thêm webhook', exact: true }).click();
-    await expect.poll(() => page.locator('[data-field="url"]').textContent()).toContain('only https: (or http:) URLs receive webhooks');
+    await expect
+      .poll(() => page.locator('[data-field="url"]').textContent())
+      .toContain('only https: (or http:) URLs receive webhooks');
 
     // the receiver's URL, subscribed to task.created only
     await page.getByLabel('URL nhận').fill(hookUrl);
@@ -187,7 +215,8 @@ describe('outgoing webhooks in the browser', () => {
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     const told = (await panel.textContent())!;
     expect(told).toContain('chỉ hiển thị một lần này và sẽ không hiển thị lại');
-    for (const header of ['X-Trellis-Signature', 'X-Trellis-Timestamp', 'X-Trellis-Delivery']) expect(told).toContain(header);
+    for (const header of ['X-Trellis-Signature', 'X-Trellis-Timestamp', 'X-Trellis-Delivery'])
+      expect(told).toContain(header);
     expect(told).toContain('HMAC-SHA256');
     expect(await page.locator('[data-field]').count()).toBe(0);
 

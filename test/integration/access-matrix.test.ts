@@ -17,7 +17,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
-import { decisions, delegations, emailOutbox, savedViews, groups, invitations, jobs, memberships, processDefinitions, processDrafts, processScenarios, tasks, templateOrigins, tenants, users } from '@/db/schema';
+import {
+  decisions,
+  delegations,
+  emailOutbox,
+  savedViews,
+  groups,
+  invitations,
+  jobs,
+  memberships,
+  processDefinitions,
+  processDrafts,
+  processScenarios,
+  tasks,
+  templateOrigins,
+  tenants,
+  users,
+} from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
@@ -91,7 +107,11 @@ const matrix: Record<string, Row> = {
 
   'definition.list': { access: 'member' },
   // Auditors may start nothing, so the start page shows them no process.
-  'definition.get': { access: 'member', input: () => ({ key: 'access-check' }), deny: { ...theirs, auditor: 'FORBIDDEN' } },
+  'definition.get': {
+    access: 'member',
+    input: () => ({ key: 'access-check' }),
+    deny: { ...theirs, auditor: 'FORBIDDEN' },
+  },
   // An empty definition: past authorization it is a BAD_REQUEST naming the fields, and nothing is published.
   'definition.publish': { access: 'designer', input: () => ({ definition: { key: 'nothing' }, forms: [] }) },
   'definition.export': { access: 'designer', input: () => ({ key: 'access-check', format: 'bpmn' }), deny: theirs },
@@ -108,24 +128,46 @@ const matrix: Record<string, Row> = {
   'template.import': { access: 'designer', input: () => ({ pack: '{"format":"zip"}' }) },
   'template.origins': { access: 'designer' },
   // Our invoice approval as if it came from the library: its preview writes nothing. The other company has no such process.
-  'template.upgrade': { access: 'designer', input: async (f) => ({ processKey: await matrixOrigin(f), preview: true }), deny: theirs },
+  'template.upgrade': {
+    access: 'designer',
+    input: async (f) => ({ processKey: await matrixOrigin(f), preview: true }),
+    deny: theirs,
+  },
   // Over a revision of a draft of ours that is not the current one (2): a CONFLICT naming who saved,
   // nothing saved, published or removed. The other company has no such process: NOT_FOUND.
-  'process.save': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }), deny: theirs },
-  'process.publish': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
-  'process.discard': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }), deny: theirs },
+  'process.save': {
+    access: 'designer',
+    input: async (f) => ({ ...(await matrixDraft(f)), revision: 1, content: { key: 'matrix-stale' } }),
+    deny: theirs,
+  },
+  'process.publish': {
+    access: 'designer',
+    input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }),
+    deny: theirs,
+  },
+  'process.discard': {
+    access: 'designer',
+    input: async (f) => ({ ...(await matrixDraft(f)), revision: 1 }),
+    deny: theirs,
+  },
   'process.version': { access: 'designer', input: () => ({ key: 'access-check', version: 1 }), deny: theirs },
   'process.publishPreview': { access: 'designer', input: () => ({ key: 'access-check' }), deny: theirs },
   'process.scenarios': { access: 'designer', input: (f) => matrixDraft(f), deny: theirs },
   // A scenario that is not one (steps not a list): past authorization a BAD_REQUEST naming the field, nothing kept.
-  'process.saveScenario': { access: 'designer', input: async (f) => ({ ...(await matrixDraft(f)), name: 'matrix', content: { steps: 'none' } }), deny: theirs },
+  'process.saveScenario': {
+    access: 'designer',
+    input: async (f) => ({ ...(await matrixDraft(f)), name: 'matrix', content: { steps: 'none' } }),
+    deny: theirs,
+  },
   // Each persona removes a scenario of ours made for it; the other company finds no such process.
   'process.deleteScenario': {
     access: 'designer',
     input: async (f) => {
       const { key } = await matrixDraft(f);
       const name = `matrix-${randomUUID()}`;
-      await f.db.insert(processScenarios).values({ tenantId: f.tenantId, processKey: key, name, content: { steps: [] } });
+      await f.db
+        .insert(processScenarios)
+        .values({ tenantId: f.tenantId, processKey: key, name, content: { steps: [] } });
       return { key, name };
     },
     deny: theirs,
@@ -141,9 +183,21 @@ const matrix: Record<string, Row> = {
   'form.list': { access: 'designer' },
   'form.drafts': { access: 'designer' },
   // A draft that is not a design (fields not a list): past authorization a BAD_REQUEST naming the field, nothing saved.
-  'form.saveDraft': { access: 'designer', input: () => ({ design: { key: 'matrix-draft-form', version: 1, title: { en: '', vi: '' }, fields: 'none' }, revision: null }) },
+  'form.saveDraft': {
+    access: 'designer',
+    input: () => ({
+      design: { key: 'matrix-draft-form', version: 1, title: { en: '', vi: '' }, fields: 'none' },
+      revision: null,
+    }),
+  },
   'form.design': { access: 'designer', input: () => ({ key: 'invoice-decision' }), deny: theirs },
-  'form.publish': { access: 'designer', input: () => ({ design: { key: 'matrix-form', version: 1, title: { en: '', vi: '' }, fields: 'none' }, baseVersion: null }) },
+  'form.publish': {
+    access: 'designer',
+    input: () => ({
+      design: { key: 'matrix-form', version: 1, title: { en: '', vi: '' }, fields: 'none' },
+      baseVersion: null,
+    }),
+  },
   'process.forms': { access: 'designer', input: () => ({ keys: ['invoice-decision'] }) },
   // The decision-table editor: the company's tables; one of ours (the other company has none by that key);
   // a table with a broken cell stops past authorization with a BAD_REQUEST naming the cell, nothing published.
@@ -153,12 +207,34 @@ const matrix: Record<string, Row> = {
   'decision.get': { access: 'designer', input: async (f) => ({ key: await matrixDecision(f) }), deny: theirs },
   'decision.publish': {
     access: 'designer',
-    input: () => ({ decision: { id: 'matrix-table', inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['< 5 ]'], outputEntries: ['"a"'] }] }, baseVersion: null }),
+    input: () => ({
+      decision: {
+        id: 'matrix-table',
+        inputs: [{ expression: 'amount' }],
+        outputs: [{ name: 'approver' }],
+        rules: [{ inputEntries: ['< 5 ]'], outputEntries: ['"a"'] }],
+      },
+      baseVersion: null,
+    }),
   },
   'process.export': {
     access: 'designer',
     input: async (f) => {
-      await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-export', content: { formatVersion: 1, key: 'matrix-export', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] } }).onConflictDoNothing();
+      await f.db
+        .insert(processDrafts)
+        .values({
+          tenantId: f.tenantId,
+          key: 'matrix-export',
+          content: {
+            formatVersion: 1,
+            key: 'matrix-export',
+            version: 1,
+            name: 'Matrix',
+            elements: [{ id: 'start', type: 'startEvent' }],
+            flows: [],
+          },
+        })
+        .onConflictDoNothing();
       return { key: 'matrix-export', format: 'json' };
     },
     deny: theirs,
@@ -166,23 +242,54 @@ const matrix: Record<string, Row> = {
 
   // Start variables that fail the start form: BAD_REQUEST after the who-may-start check, no instance.
   // Comments: whoever may open the case reads them (admins, auditors, the requester, those offered a task); auditors post none.
-  'collab.comments': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
-  'collab.files': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
-  'collab.mentionable': { access: 'member', input: (f) => ({ taskId: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
-  'collab.comment': { access: 'member', input: (f) => ({ taskId: f.taskId, body: 'Nhờ chị kiểm tra giúp' }), deny: { ...theirs, auditor: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'collab.comments': {
+    access: 'member',
+    input: (f) => ({ taskId: f.taskId }),
+    deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
+  'collab.files': {
+    access: 'member',
+    input: (f) => ({ taskId: f.taskId }),
+    deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
+  'collab.mentionable': {
+    access: 'member',
+    input: (f) => ({ taskId: f.taskId }),
+    deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
+  'collab.comment': {
+    access: 'member',
+    input: (f) => ({ taskId: f.taskId, body: 'Nhờ chị kiểm tra giúp' }),
+    deny: { ...theirs, auditor: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
   // The bell and its settings: each member's own.
   'collab.notifications': { access: 'member' },
   'collab.unread': { access: 'member' },
   'collab.bell': { access: 'member' },
   'collab.markRead': { access: 'member', input: () => ({ ids: 'all' }) },
   'collab.notificationSettings': { access: 'member' },
-  'collab.setNotificationSettings': { access: 'member', input: () => ({ settings: [{ kind: 'overdue', app: true, email: false }] }) },
+  'collab.setNotificationSettings': {
+    access: 'member',
+    input: () => ({ settings: [{ kind: 'overdue', app: true, email: false }] }),
+  },
 
-  'instance.start': { access: 'worker', input: () => ({ definitionKey: 'access-check', variables: { reference: 42 } }), deny: theirs },
+  'instance.start': {
+    access: 'worker',
+    input: () => ({ definitionKey: 'access-check', variables: { reference: 42 } }),
+    deny: theirs,
+  },
   // Admins and auditors read every instance; others those they started or have a task in.
-  'instance.get': { access: 'member', input: (f) => ({ id: f.instanceId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'instance.get': {
+    access: 'member',
+    input: (f) => ({ id: f.instanceId }),
+    deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
   // The admin, or the initiator (Ngọc, not a persona here: see cross-company.test.ts).
-  'instance.cancel': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).id, reason: 'Nhập trùng' }), deny: { ...theirs, designer: 'FORBIDDEN', staff: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'instance.cancel': {
+    access: 'worker',
+    input: async (f) => ({ id: (await f.freshInstance()).id, reason: 'Nhập trùng' }),
+    deny: { ...theirs, designer: 'FORBIDDEN', staff: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
 
   // The runner's lists: what one may start, what one started (each their own), and the company's instances —
   // admins, auditors and department managers (the designer manages data, the stranger IT); staff who manage none are refused.
@@ -193,7 +300,11 @@ const matrix: Record<string, Row> = {
   // Analytics: the instances list's people. access-check has no department: only admins and auditors see it; the managers
   // (designer: data, stranger: IT) find no such process, nor does the other company's admin.
   'analytics.overview': { access: 'member', deny: { staff: 'FORBIDDEN' } },
-  'analytics.process': { access: 'member', input: () => ({ key: 'access-check' }), deny: { staff: 'FORBIDDEN', designer: 'NOT_FOUND', stranger: 'NOT_FOUND', otherAdmin: 'NOT_FOUND' } },
+  'analytics.process': {
+    access: 'member',
+    input: () => ({ key: 'access-check' }),
+    deny: { staff: 'FORBIDDEN', designer: 'NOT_FOUND', stranger: 'NOT_FOUND', otherAdmin: 'NOT_FOUND' },
+  },
   'analytics.overdue': { access: 'member', deny: { staff: 'FORBIDDEN' } },
 
   'task.list': { access: 'member' },
@@ -203,24 +314,53 @@ const matrix: Record<string, Row> = {
   'task.filterOptions': { access: 'member' },
   // Saved views: each user's own; another's view is not found.
   'task.views': { access: 'member' },
-  'task.saveView': { access: 'member', input: () => ({ name: 'Quá hạn', query: { list: 'mine', due: 'overdue', sort: 'due' } }) },
+  'task.saveView': {
+    access: 'member',
+    input: () => ({ name: 'Quá hạn', query: { list: 'mine', due: 'overdue', sort: 'due' } }),
+  },
   'task.deleteView': {
     access: 'member',
     input: async (f) => {
-      const [view] = await f.db.insert(savedViews).values({ tenantId: f.tenantId, userId: f.userId('staff'), name: `Matrix ${randomUUID()}`, query: { list: 'mine', sort: 'due' } }).returning({ id: savedViews.id });
+      const [view] = await f.db
+        .insert(savedViews)
+        .values({
+          tenantId: f.tenantId,
+          userId: f.userId('staff'),
+          name: `Matrix ${randomUUID()}`,
+          query: { list: 'mine', sort: 'due' },
+        })
+        .returning({ id: savedViews.id });
       return { id: view!.id };
     },
-    deny: { otherAdmin: 'NOT_FOUND', auditor: 'NOT_FOUND', stranger: 'NOT_FOUND', designer: 'NOT_FOUND', admin: 'NOT_FOUND' },
+    deny: {
+      otherAdmin: 'NOT_FOUND',
+      auditor: 'NOT_FOUND',
+      stranger: 'NOT_FOUND',
+      designer: 'NOT_FOUND',
+      admin: 'NOT_FOUND',
+    },
   },
   // Bulk claim: auditors may not; each task is checked as one claim and reported in the result (never thrown).
   'task.claimMany': { access: 'worker', input: async (f) => ({ ids: [(await f.freshInstance()).taskId] }) },
   // The task page: whoever may work the task, whoever completed it, admins (who reassign tasks), and — to read — whoever may open its case (auditors).
-  'task.get': { access: 'member', input: (f) => ({ id: f.taskId }), deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'task.get': {
+    access: 'member',
+    input: (f) => ({ id: f.taskId }),
+    deny: { ...theirs, designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
   // A submission that fails the task's form: BAD_REQUEST for whoever may complete it, nothing changes.
-  'task.complete': { access: 'worker', input: (f) => ({ id: f.taskId, data: { decision: 'maybe' } }), deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'task.complete': {
+    access: 'worker',
+    input: (f) => ({ id: f.taskId, data: { decision: 'maybe' } }),
+    deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
 
   // Only candidates claim (staff: accounting); a fresh task each time, so nobody finds it taken.
-  'task.claim': { access: 'worker', input: async (f) => ({ id: (await f.freshInstance()).taskId }), deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'task.claim': {
+    access: 'worker',
+    input: async (f) => ({ id: (await f.freshInstance()).taskId }),
+    deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
   // A task the staff member claimed: only he may give it back.
   'task.unclaim': {
     access: 'worker',
@@ -232,10 +372,18 @@ const matrix: Record<string, Row> = {
     deny: { ...theirs, admin: 'FORBIDDEN', designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
   },
   // To the staff member (a candidate); another company's task is not found.
-  'task.reassign': { access: 'admin', input: async (f) => ({ id: (await f.freshInstance()).taskId, assigneeId: f.userId('staff') }), deny: theirs },
+  'task.reassign': {
+    access: 'admin',
+    input: async (f) => ({ id: (await f.freshInstance()).taskId, assigneeId: f.userId('staff') }),
+    deny: theirs,
+  },
 
   // To the admin (for the admin himself: to oneself, a BAD_REQUEST past authorization); another company's admin does not find him.
-  'delegation.create': { access: 'worker', input: (f) => ({ delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }), deny: theirs },
+  'delegation.create': {
+    access: 'worker',
+    input: (f) => ({ delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }),
+    deny: theirs,
+  },
   'delegation.list': { access: 'member' },
   'delegation.colleagues': { access: 'worker' },
   'member.directory': { access: 'member' },
@@ -243,7 +391,16 @@ const matrix: Record<string, Row> = {
   'delegation.revoke': {
     access: 'worker',
     input: async (f) => {
-      const [row] = await f.db.insert(delegations).values({ tenantId: f.tenantId, delegatorId: f.userId('staff'), delegateId: f.userId('admin'), startsAt: new Date(), endsAt: new Date(Date.now() + 3_600_000) }).returning({ id: delegations.id });
+      const [row] = await f.db
+        .insert(delegations)
+        .values({
+          tenantId: f.tenantId,
+          delegatorId: f.userId('staff'),
+          delegateId: f.userId('admin'),
+          startsAt: new Date(),
+          endsAt: new Date(Date.now() + 3_600_000),
+        })
+        .returning({ id: delegations.id });
       return { id: row!.id };
     },
     deny: { ...theirs, designer: 'NOT_FOUND', stranger: 'NOT_FOUND' },
@@ -251,15 +408,27 @@ const matrix: Record<string, Row> = {
 
   // To a fresh instance of ours waiting for it at an element only accounting may send to (sendableBy): the
   // designer and the stranger are refused and it does not move; the other company's admin reaches nothing of ours.
-  'message.publish': { access: 'worker', input: async (f) => ({ name: 'matrix-paid', correlationKey: await waitingForMatrix(f), variables: { paid: true } }), deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'message.publish': {
+    access: 'worker',
+    input: async (f) => ({ name: 'matrix-paid', correlationKey: await waitingForMatrix(f), variables: { paid: true } }),
+    deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
   // A signal our sending-check declares public for accounting only; in the other company, whose admin may send any, it reaches nothing.
-  'signal.broadcast': { access: 'worker', input: async (f) => (await waitingForMatrix(f), { name: 'matrix-closed' }), deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' } },
+  'signal.broadcast': {
+    access: 'worker',
+    input: async (f) => (await waitingForMatrix(f), { name: 'matrix-closed' }),
+    deny: { designer: 'FORBIDDEN', stranger: 'FORBIDDEN' },
+  },
 
   'job.retry': { access: 'admin', input: async (f) => ({ id: await f.failedJob() }), deny: theirs },
   'incident.list': { access: 'admin' },
   'incident.retry': { access: 'admin', input: async (f) => ({ kind: 'job', id: await f.failedJob() }), deny: theirs },
   // An active instance without an incident: BAD_REQUEST past authorization.
-  'incident.resolve': { access: 'admin', input: async (f) => ({ instanceId: (await f.freshInstance()).id, reason: 'Thử' }), deny: theirs },
+  'incident.resolve': {
+    access: 'admin',
+    input: async (f) => ({ instanceId: (await f.freshInstance()).id, reason: 'Thử' }),
+    deny: theirs,
+  },
 
   'outbox.list': { access: 'admin' },
   // No SMTP server in the test: PRECONDITION_FAILED past authorization, nothing sent.
@@ -281,19 +450,41 @@ const matrix: Record<string, Row> = {
   'member.remove': { access: 'admin', input: async (f) => ({ userId: await newMember(f) }), deny: theirs },
   'department.list': { access: 'admin' },
   // A key that is not one: BAD_REQUEST naming `key` past authorization, nothing created.
-  'department.create': { access: 'admin', input: () => ({ key: 'Không hợp lệ', name: { en: 'Legal', vi: 'Pháp chế' } }) },
-  'department.rename': { access: 'admin', input: async (f) => ({ id: await departmentOf(f, 'accounting'), name: { en: 'Accounting', vi: 'Kế toán' } }), deny: theirs },
+  'department.create': {
+    access: 'admin',
+    input: () => ({ key: 'Không hợp lệ', name: { en: 'Legal', vi: 'Pháp chế' } }),
+  },
+  'department.rename': {
+    access: 'admin',
+    input: async (f) => ({ id: await departmentOf(f, 'accounting'), name: { en: 'Accounting', vi: 'Kế toán' } }),
+    deny: theirs,
+  },
   'department.delete': { access: 'admin', input: async (f) => ({ id: await newDepartment(f) }), deny: theirs },
-  'department.addMember': { access: 'admin', input: async (f) => ({ groupId: await departmentOf(f, 'accounting'), userId: f.userId('staff') }), deny: theirs },
-  'department.removeMember': { access: 'admin', input: async (f) => ({ groupId: await newDepartment(f), userId: f.userId('staff') }), deny: theirs },
-  'department.setManager': { access: 'admin', input: async (f) => ({ groupId: await newDepartment(f), userId: null }), deny: theirs },
+  'department.addMember': {
+    access: 'admin',
+    input: async (f) => ({ groupId: await departmentOf(f, 'accounting'), userId: f.userId('staff') }),
+    deny: theirs,
+  },
+  'department.removeMember': {
+    access: 'admin',
+    input: async (f) => ({ groupId: await newDepartment(f), userId: f.userId('staff') }),
+    deny: theirs,
+  },
+  'department.setManager': {
+    access: 'admin',
+    input: async (f) => ({ groupId: await newDepartment(f), userId: null }),
+    deny: theirs,
+  },
   // Invitations: an address that is not one is a BAD_REQUEST naming `email` past authorization, no invitation, no email.
   'invitation.create': { access: 'admin', input: () => ({ email: 'không phải email', role: 'staff' }) },
   'invitation.list': { access: 'admin' },
   'invitation.revoke': { access: 'admin', input: async (f) => ({ id: (await newInvitation(f)).id }), deny: theirs },
   'invitation.preview': { access: 'public', input: async (f) => ({ token: (await newInvitation(f)).token }) },
   // Signed in, in a company or none; an expired link: PRECONDITION_FAILED past authorization, nobody joins.
-  'invitation.accept': { access: 'account', input: async (f) => ({ token: (await newInvitation(f, { expired: true })).token }) },
+  'invitation.accept': {
+    access: 'account',
+    input: async (f) => ({ token: (await newInvitation(f, { expired: true })).token }),
+  },
 };
 
 let sendingCheck: Promise<unknown> | undefined;
@@ -303,25 +494,44 @@ let sendingCheck: Promise<unknown> | undefined;
  */
 async function waitingForMatrix(f: Fixtures): Promise<string> {
   const onlyAccounting = { groups: ['accounting'] };
-  sendingCheck ??= publishProcess(f.db, f.tenantId, {
-    definition: {
-      formatVersion: 1,
-      key: 'sending-check',
-      version: 1,
-      name: 'Sending check',
-      startForm: 'access-start',
-      elements: [
-        { id: 's', type: 'startEvent' },
-        { id: 'split', type: 'parallelGateway' },
-        { id: 'paid', type: 'intermediateCatchEvent', event: { kind: 'message', name: 'matrix-paid', correlationKey: 'reference', sendableBy: onlyAccounting } },
-        { id: 'closed', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'matrix-closed', sendableBy: onlyAccounting } },
-        { id: 'e1', type: 'endEvent' },
-        { id: 'e2', type: 'endEvent' },
-      ],
-      flows: [flow('f1', 's', 'split'), flow('f2', 'split', 'paid'), flow('f3', 'split', 'closed'), flow('f4', 'paid', 'e1'), flow('f5', 'closed', 'e2')],
+  sendingCheck ??= publishProcess(
+    f.db,
+    f.tenantId,
+    {
+      definition: {
+        formatVersion: 1,
+        key: 'sending-check',
+        version: 1,
+        name: 'Sending check',
+        startForm: 'access-start',
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'split', type: 'parallelGateway' },
+          {
+            id: 'paid',
+            type: 'intermediateCatchEvent',
+            event: { kind: 'message', name: 'matrix-paid', correlationKey: 'reference', sendableBy: onlyAccounting },
+          },
+          {
+            id: 'closed',
+            type: 'intermediateCatchEvent',
+            event: { kind: 'signal', name: 'matrix-closed', sendableBy: onlyAccounting },
+          },
+          { id: 'e1', type: 'endEvent' },
+          { id: 'e2', type: 'endEvent' },
+        ],
+        flows: [
+          flow('f1', 's', 'split'),
+          flow('f2', 'split', 'paid'),
+          flow('f3', 'split', 'closed'),
+          flow('f4', 'paid', 'e1'),
+          flow('f5', 'closed', 'e2'),
+        ],
+      },
+      forms: [],
     },
-    forms: [],
-  }, null);
+    null,
+  );
   await sendingCheck;
   const reference = `SC-${randomUUID()}`;
   await (await callerAs(f, 'admin')).instance.start({ definitionKey: 'sending-check', variables: { reference } });
@@ -330,40 +540,87 @@ async function waitingForMatrix(f: Fixtures): Promise<string> {
 
 /** Our draft "matrix-stale", at revision 2 (a call naming revision 1 is stale and changes nothing). */
 async function matrixDraft(f: Fixtures): Promise<{ key: string }> {
-  const content = { formatVersion: 1, key: 'matrix-stale', version: 1, name: 'Matrix', elements: [{ id: 'start', type: 'startEvent' }], flows: [] };
-  await f.db.insert(processDrafts).values({ tenantId: f.tenantId, key: 'matrix-stale', content, revision: 2, updatedBy: f.userId('designer') }).onConflictDoNothing();
+  const content = {
+    formatVersion: 1,
+    key: 'matrix-stale',
+    version: 1,
+    name: 'Matrix',
+    elements: [{ id: 'start', type: 'startEvent' }],
+    flows: [],
+  };
+  await f.db
+    .insert(processDrafts)
+    .values({ tenantId: f.tenantId, key: 'matrix-stale', content, revision: 2, updatedBy: f.userId('designer') })
+    .onConflictDoNothing();
   return { key: 'matrix-stale' };
 }
 
 /** Our invoice approval, remembered as imported from the library's accounting pack (once). */
 async function matrixOrigin(f: Fixtures): Promise<string> {
-  const [row] = await f.db.select({ definition: processDefinitions.definition }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, f.tenantId), eq(processDefinitions.key, 'invoice-approval')));
-  await f.db.insert(templateOrigins).values({ tenantId: f.tenantId, processKey: 'invoice-approval', packKey: 'accounting', packVersion: '1.0.0', templateKey: 'invoice-approval', departmentMap: {}, base: row!.definition }).onConflictDoNothing();
+  const [row] = await f.db
+    .select({ definition: processDefinitions.definition })
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, f.tenantId), eq(processDefinitions.key, 'invoice-approval')));
+  await f.db
+    .insert(templateOrigins)
+    .values({
+      tenantId: f.tenantId,
+      processKey: 'invoice-approval',
+      packKey: 'accounting',
+      packVersion: '1.0.0',
+      templateKey: 'invoice-approval',
+      departmentMap: {},
+      base: row!.definition,
+    })
+    .onConflictDoNothing();
   return 'invoice-approval';
 }
 
 /** A decision table of ours (published once; the same key for every persona). */
 async function matrixDecision(f: Fixtures): Promise<string> {
-  const content = { id: 'matrix-decision', requires: [], hitPolicy: 'FIRST' as const, inputs: [{ expression: 'amount' }], outputs: [{ name: 'approver' }], rules: [{ inputEntries: ['-'], outputEntries: ['"accounting"'] }] };
-  await f.db.insert(decisions).values({ tenantId: f.tenantId, key: 'matrix-decision', version: 1, name: 'Matrix', content }).onConflictDoNothing();
+  const content = {
+    id: 'matrix-decision',
+    requires: [],
+    hitPolicy: 'FIRST' as const,
+    inputs: [{ expression: 'amount' }],
+    outputs: [{ name: 'approver' }],
+    rules: [{ inputEntries: ['-'], outputEntries: ['"accounting"'] }],
+  };
+  await f.db
+    .insert(decisions)
+    .values({ tenantId: f.tenantId, key: 'matrix-decision', version: 1, name: 'Matrix', content })
+    .onConflictDoNothing();
   return 'matrix-decision';
 }
 
 /** A new staff member of ours (for a command that removes one). */
 async function newMember(f: Fixtures): Promise<string> {
-  const [user] = await f.db.insert(users).values({ email: `matrix.${randomUUID()}@senvang.example`, displayName: 'Thành Viên Tạm' }).returning({ id: users.id });
+  const [user] = await f.db
+    .insert(users)
+    .values({ email: `matrix.${randomUUID()}@senvang.example`, displayName: 'Thành Viên Tạm' })
+    .returning({ id: users.id });
   await f.db.insert(memberships).values({ tenantId: f.tenantId, userId: user!.id, role: 'staff' });
   return user!.id;
 }
 
 async function departmentOf(f: Fixtures, key: string): Promise<string> {
-  const [row] = await f.db.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, f.tenantId), eq(groups.key, key)));
+  const [row] = await f.db
+    .select({ id: groups.id })
+    .from(groups)
+    .where(and(eq(groups.tenantId, f.tenantId), eq(groups.key, key)));
   return row!.id;
 }
 
 /** A new, empty department of ours. */
 async function newDepartment(f: Fixtures): Promise<string> {
-  const [row] = await f.db.insert(groups).values({ tenantId: f.tenantId, key: `matrix-${randomUUID().slice(0, 8)}`, name: { en: 'Temporary', vi: 'Tạm thời' } }).returning({ id: groups.id });
+  const [row] = await f.db
+    .insert(groups)
+    .values({
+      tenantId: f.tenantId,
+      key: `matrix-${randomUUID().slice(0, 8)}`,
+      name: { en: 'Temporary', vi: 'Tạm thời' },
+    })
+    .returning({ id: groups.id });
   return row!.id;
 }
 
@@ -372,14 +629,22 @@ async function newInvitation(f: Fixtures, options: { expired?: boolean } = {}): 
   const token = randomBytes(32).toString('base64url');
   const [row] = await f.db
     .insert(invitations)
-    .values({ tenantId: f.tenantId, email: `moi.${randomUUID()}@example.vn`, role: 'staff', tokenHash: hashInvitationToken(token), expiresAt: options.expired ? sql`now() - interval '1 minute'` : sql`now() + interval '7 days'` })
+    .values({
+      tenantId: f.tenantId,
+      email: `moi.${randomUUID()}@example.vn`,
+      role: 'staff',
+      tokenHash: hashInvitationToken(token),
+      expiresAt: options.expired ? sql`now() - interval '1 minute'` : sql`now() + interval '7 days'`,
+    })
     .returning({ id: invitations.id });
   return { id: row!.id, token };
 }
 
 /** A caller for one of our personas, inside a row's input (e.g. to claim a task first). */
 async function callerAs(f: Fixtures, persona: Persona) {
-  return createCaller(await createContextInner({ db: f.db, userId: f.userId(persona), tenantId: f.tenantId, locale: 'en' }));
+  return createCaller(
+    await createContextInner({ db: f.db, userId: f.userId(persona), tenantId: f.tenantId, locale: 'en' }),
+  );
 }
 
 /** Who the declared access admits before any per-record rule (the other company's admin is an admin — of theirs). */
@@ -395,7 +660,8 @@ function admittedBy(access: Access, persona: Persona): boolean {
 type Outcome = 'allowed' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND';
 
 function expected(row: Row, persona: Persona): Outcome {
-  if (!admittedBy(row.access, persona)) return persona === 'signedOut' || persona === 'noCompany' ? 'UNAUTHORIZED' : 'FORBIDDEN';
+  if (!admittedBy(row.access, persona))
+    return persona === 'signedOut' || persona === 'noCompany' ? 'UNAUTHORIZED' : 'FORBIDDEN';
   return row.deny?.[persona] ?? 'allowed';
 }
 
@@ -409,8 +675,17 @@ const tenantOf = new Map<Persona, string>();
 const procedures = () => appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
 
 async function callAs(persona: Persona, path: string, input: unknown): Promise<Outcome> {
-  const caller = createCaller(await createContextInner({ db: handle.db, userId: userIds.get(persona) ?? null, tenantId: tenantOf.get(persona) ?? null, locale: 'en' }));
-  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+  const caller = createCaller(
+    await createContextInner({
+      db: handle.db,
+      userId: userIds.get(persona) ?? null,
+      tenantId: tenantOf.get(persona) ?? null,
+      locale: 'en',
+    }),
+  );
+  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   try {
     await fn(input);
     return 'allowed';
@@ -435,12 +710,30 @@ async function publishAccessCheck(tenantId: string, key = 'access-check') {
         name: { en: 'Access check', vi: 'Kiểm tra quyền' },
         startForm: 'access-start',
         businessKey: 'reference',
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'review', type: 'userTask', formKey: 'access-decision', candidateGroups: ['accounting'] }, { id: 'e', type: 'endEvent' }],
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'review', type: 'userTask', formKey: 'access-decision', candidateGroups: ['accounting'] },
+          { id: 'e', type: 'endEvent' },
+        ],
         flows: [flow('f1', 's', 'review'), flow('f2', 'review', 'e')],
       },
       forms: [
-        { key: 'access-start', version: 1, title: 'Bắt đầu', schema: { type: 'object', required: ['reference'], properties: { reference: { type: 'string' } } } },
-        { key: 'access-decision', version: 1, title: 'Quyết định', schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
+        {
+          key: 'access-start',
+          version: 1,
+          title: 'Bắt đầu',
+          schema: { type: 'object', required: ['reference'], properties: { reference: { type: 'string' } } },
+        },
+        {
+          key: 'access-decision',
+          version: 1,
+          title: 'Quyết định',
+          schema: {
+            type: 'object',
+            required: ['decision'],
+            properties: { decision: { type: 'string', enum: ['approve', 'reject'] } },
+          },
+        },
       ],
     },
     null,
@@ -474,19 +767,33 @@ async function buildFixtures(): Promise<Fixtures> {
   tenantOf.set('otherAdmin', other!.id);
   userIds.set('noCompany', loner!.id);
 
-  const ngoc = createCaller(await createContextInner({ db: handle.db, userId: await userId(demo.ngoc), tenantId, locale: 'en' }));
-  const admin = createCaller(await createContextInner({ db: handle.db, userId: userIds.get('admin')!, tenantId, locale: 'en' }));
+  const ngoc = createCaller(
+    await createContextInner({ db: handle.db, userId: await userId(demo.ngoc), tenantId, locale: 'en' }),
+  );
+  const admin = createCaller(
+    await createContextInner({ db: handle.db, userId: userIds.get('admin')!, tenantId, locale: 'en' }),
+  );
   let n = 0;
   const freshInstance = async () => {
     const started = await ngoc.instance.start({ definitionKey: 'access-check', variables: { reference: `AC-${++n}` } });
     return { id: started.id, taskId: started.taskIds[0]! };
   };
   const shared = await freshInstance();
-  const webhook = async () => (await admin.webhook.create({ url: 'https://hooks.example.com/trellis', events: ['instance.completed'] })).id;
+  const webhook = async () =>
+    (await admin.webhook.create({ url: 'https://hooks.example.com/trellis', events: ['instance.completed'] })).id;
   const failedJob = async () => {
     const [job] = await handle.db
       .insert(jobs)
-      .values({ tenantId, instanceId: (await freshInstance()).id, kind: 'service', elementId: 'review', jobType: 'probe', status: 'failed', attempts: 3, lastError: 'Ngân hàng từ chối' })
+      .values({
+        tenantId,
+        instanceId: (await freshInstance()).id,
+        kind: 'service',
+        elementId: 'review',
+        jobType: 'probe',
+        status: 'failed',
+        attempts: 3,
+        lastError: 'Ngân hàng từ chối',
+      })
       .returning({ id: jobs.id });
     return job!.id;
   };
@@ -504,14 +811,29 @@ async function buildFixtures(): Promise<Fixtures> {
       const id = await webhook();
       const [delivery] = await handle.db
         .insert(jobs)
-        .values({ tenantId, instanceId: shared.id, kind: 'webhook', elementId: 'webhook', payload: { webhookId: id }, status: 'failed', attempts: 5, lastError: 'HTTP 500' })
+        .values({
+          tenantId,
+          instanceId: shared.id,
+          kind: 'webhook',
+          elementId: 'webhook',
+          payload: { webhookId: id },
+          status: 'failed',
+          attempts: 5,
+          lastError: 'HTTP 500',
+        })
         .returning({ id: jobs.id });
       return { id, deliveryId: delivery!.id };
     },
     email: async () => {
       const [row] = await handle.db
         .insert(emailOutbox)
-        .values({ tenantId, to: ['ke.toan@senvang.example'], subject: 'Hóa đơn', body: 'Xin chào', messageId: `<${++n}@trellis.test>` })
+        .values({
+          tenantId,
+          to: ['ke.toan@senvang.example'],
+          subject: 'Hóa đơn',
+          body: 'Xin chào',
+          messageId: `<${++n}@trellis.test>`,
+        })
         .returning({ id: emailOutbox.id });
       return row!.id;
     },
@@ -534,15 +856,25 @@ describe('the access matrix', () => {
   });
 
   it('every procedure declares its access, and declares what its row expects', () => {
-    const declared = Object.fromEntries(Object.entries(procedures()).map(([path, p]) => [path, (p._def.meta as Meta | undefined)?.access ?? null]));
-    expect(Object.entries(declared).filter(([, access]) => access === null).map(([path]) => path), 'procedures declaring no access').toEqual([]);
+    const declared = Object.fromEntries(
+      Object.entries(procedures()).map(([path, p]) => [path, (p._def.meta as Meta | undefined)?.access ?? null]),
+    );
+    expect(
+      Object.entries(declared)
+        .filter(([, access]) => access === null)
+        .map(([path]) => path),
+      'procedures declaring no access',
+    ).toEqual([]);
     const inTable = Object.keys(declared).filter((path) => path in matrix);
-    expect(Object.fromEntries(inTable.map((path) => [path, declared[path]]))).toEqual(Object.fromEntries(inTable.map((path) => [path, matrix[path]!.access])));
+    expect(Object.fromEntries(inTable.map((path) => [path, declared[path]]))).toEqual(
+      Object.fromEntries(inTable.map((path) => [path, matrix[path]!.access])),
+    );
   });
 
   it('lists exceptions only for personas the declared access admits', () => {
     for (const [path, row] of Object.entries(matrix)) {
-      for (const persona of Object.keys(row.deny ?? {}) as Persona[]) expect(admittedBy(row.access, persona), `${path}: ${persona}`).toBe(true);
+      for (const persona of Object.keys(row.deny ?? {}) as Persona[])
+        expect(admittedBy(row.access, persona), `${path}: ${persona}`).toBe(true);
     }
   });
 
@@ -564,7 +896,9 @@ describe('the access matrix', () => {
   it('the calls left nothing behind that an allowed-but-invalid call should not have: no publish, no webhook with a bad URL', async () => {
     const { processDefinitions, webhooks } = await import('@/db/schema');
     expect(await handle.db.select().from(processDefinitions).where(eq(processDefinitions.key, 'nothing'))).toEqual([]);
-    expect((await handle.db.select({ url: webhooks.url }).from(webhooks)).map((w) => w.url)).not.toContain('không phải địa chỉ');
+    expect((await handle.db.select({ url: webhooks.url }).from(webhooks)).map((w) => w.url)).not.toContain(
+      'không phải địa chỉ',
+    );
     const [task] = await handle.db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, fixtures.taskId));
     expect(task!.status).toBe('open');
   });

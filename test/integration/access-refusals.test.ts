@@ -34,13 +34,22 @@ afterAll(async () => handle?.close());
 
 async function as(email: string | null, locale: Locale) {
   let userId: string | null = null;
-  if (email) [{ id: userId }] = (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email))) as [{ id: string }];
+  if (email)
+    [{ id: userId }] = (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email))) as [
+      { id: string },
+    ];
   return createCaller(await createContextInner({ db: handle.db, userId, tenantId: email ? tenantId : null, locale }));
 }
 
 /** Calls `path` (input as given: the access check runs before the input is parsed) and returns the refusal. */
-async function refusal(caller: Awaited<ReturnType<typeof as>>, path: string, input?: unknown): Promise<{ code: string; message: string }> {
-  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+async function refusal(
+  caller: Awaited<ReturnType<typeof as>>,
+  path: string,
+  input?: unknown,
+): Promise<{ code: string; message: string }> {
+  const fn = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   try {
     await fn(input);
   } catch (error) {
@@ -50,32 +59,68 @@ async function refusal(caller: Awaited<ReturnType<typeof as>>, path: string, inp
   throw new Error(`${path} was not refused`);
 }
 
-const declared = () => Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, p]) => [path, p._def.meta as Meta] as const);
+const declared = () =>
+  Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
+    ([path, p]) => [path, p._def.meta as Meta] as const,
+  );
 
 describe('access refusals in the caller’s language', () => {
   it('signed out: "sign in" in Vietnamese or English, UNAUTHORIZED', async () => {
-    expect(await refusal(await as(null, 'vi'), 'session.companies')).toEqual({ code: 'UNAUTHORIZED', message: 'Hãy đăng nhập để tiếp tục.' });
-    expect(await refusal(await as(null, 'en'), 'session.companies')).toEqual({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+    expect(await refusal(await as(null, 'vi'), 'session.companies')).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'Hãy đăng nhập để tiếp tục.',
+    });
+    expect(await refusal(await as(null, 'en'), 'session.companies')).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'Sign in to continue.',
+    });
     // The account procedures (signed in, in a company or not) refuse the same way.
-    expect(await refusal(await as(null, 'vi'), 'invitation.accept', { token: 'x'.repeat(43) })).toEqual({ code: 'UNAUTHORIZED', message: 'Hãy đăng nhập để tiếp tục.' });
+    expect(await refusal(await as(null, 'vi'), 'invitation.accept', { token: 'x'.repeat(43) })).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'Hãy đăng nhập để tiếp tục.',
+    });
   });
 
   it('an auditor starting a process: read-only, in Vietnamese or English, FORBIDDEN', async () => {
     const input = { definitionKey: 'leave-request', variables: {} };
-    expect(await refusal(await as(AUDITOR, 'vi'), 'instance.start', input)).toEqual({ code: 'FORBIDDEN', message: 'Kiểm toán viên chỉ có quyền xem.' });
-    expect(await refusal(await as(AUDITOR, 'en'), 'instance.start', input)).toEqual({ code: 'FORBIDDEN', message: 'Auditors have read-only access.' });
+    expect(await refusal(await as(AUDITOR, 'vi'), 'instance.start', input)).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Kiểm toán viên chỉ có quyền xem.',
+    });
+    expect(await refusal(await as(AUDITOR, 'en'), 'instance.start', input)).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Auditors have read-only access.',
+    });
   });
 
   it('staff and designers calling admin procedures, staff calling designer procedures: the action named in Vietnamese', async () => {
     const vi = await as(demo.ngoc, 'vi');
-    expect(await refusal(vi, 'webhook.list')).toEqual({ code: 'FORBIDDEN', message: 'Chỉ quản trị viên mới được quản lý webhook.' });
-    expect(await refusal(vi, 'task.reassign', {})).toEqual({ code: 'FORBIDDEN', message: 'Chỉ quản trị viên mới được chuyển giao công việc.' });
-    expect(await refusal(vi, 'definition.publish', {})).toEqual({ code: 'FORBIDDEN', message: 'Chỉ người thiết kế quy trình hoặc quản trị viên mới được xuất bản quy trình.' });
-    expect(await refusal(await as(DESIGNER, 'vi'), 'member.list')).toEqual({ code: 'FORBIDDEN', message: 'Chỉ quản trị viên mới được quản lý thành viên.' });
+    expect(await refusal(vi, 'webhook.list')).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Chỉ quản trị viên mới được quản lý webhook.',
+    });
+    expect(await refusal(vi, 'task.reassign', {})).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Chỉ quản trị viên mới được chuyển giao công việc.',
+    });
+    expect(await refusal(vi, 'definition.publish', {})).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Chỉ người thiết kế quy trình hoặc quản trị viên mới được xuất bản quy trình.',
+    });
+    expect(await refusal(await as(DESIGNER, 'vi'), 'member.list')).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Chỉ quản trị viên mới được quản lý thành viên.',
+    });
     // The same calls in English keep their wording.
     const en = await as(demo.ngoc, 'en');
-    expect(await refusal(en, 'webhook.list')).toEqual({ code: 'FORBIDDEN', message: 'Only an admin may manage webhooks.' });
-    expect(await refusal(en, 'definition.publish', {})).toEqual({ code: 'FORBIDDEN', message: 'Only a designer or an admin may publish processes.' });
+    expect(await refusal(en, 'webhook.list')).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only an admin may manage webhooks.',
+    });
+    expect(await refusal(en, 'definition.publish', {})).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only a designer or an admin may publish processes.',
+    });
   });
 
   it('every admin and designer procedure names its action, differently in each language', async () => {
@@ -89,8 +134,14 @@ describe('access refusals in the caller’s language', () => {
       const inEn = await refusal(en, path, {});
       expect(inVi.code, path).toBe('FORBIDDEN');
       expect(inEn.code, path).toBe('FORBIDDEN');
-      expect(inVi.message, path).toMatch(meta.access === 'admin' ? /^Chỉ quản trị viên mới được \S.+\.$/ : /^Chỉ người thiết kế quy trình hoặc quản trị viên mới được \S.+\.$/);
-      expect(inEn.message, path).toMatch(meta.access === 'admin' ? /^Only an admin may [a-z].+\.$/ : /^Only a designer or an admin may [a-z].+\.$/);
+      expect(inVi.message, path).toMatch(
+        meta.access === 'admin'
+          ? /^Chỉ quản trị viên mới được \S.+\.$/
+          : /^Chỉ người thiết kế quy trình hoặc quản trị viên mới được \S.+\.$/,
+      );
+      expect(inEn.message, path).toMatch(
+        meta.access === 'admin' ? /^Only an admin may [a-z].+\.$/ : /^Only a designer or an admin may [a-z].+\.$/,
+      );
       // The Vietnamese action is not the English one left in place.
       expect(inVi.message.replace(/^Chỉ .* mới được /, ''), path).not.toBe(inEn.message.replace(/^Only .* may /, ''));
     }

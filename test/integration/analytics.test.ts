@@ -8,7 +8,17 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { auditEvents, groupMembers, groups, jobs, memberships, processInstances, tasks, tenants, users } from '@/db/schema';
+import {
+  auditEvents,
+  groupMembers,
+  groups,
+  jobs,
+  memberships,
+  processInstances,
+  tasks,
+  tenants,
+  users,
+} from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { AnalyticsCache, analyticsCache, analyticsQuery } from '@/app/server/services/analytics';
 import { formatDuration } from '@/app/_i18n/format';
@@ -30,8 +40,18 @@ const THEIR_ADMIN = 'giam.doc@hoasen.example';
 const HOUR = 3600;
 const flow = (id: string, source: string, target: string) => ({ id, source, target });
 const forms = (key: string) => [
-  { key: `${key}-start`, version: 1, title: 'Start', schema: { type: 'object', properties: { reference: { type: 'string' } } } },
-  { key: `${key}-decision`, version: 1, title: 'Decision', schema: { type: 'object', properties: { decision: { type: 'string' } } } },
+  {
+    key: `${key}-start`,
+    version: 1,
+    title: 'Start',
+    schema: { type: 'object', properties: { reference: { type: 'string' } } },
+  },
+  {
+    key: `${key}-decision`,
+    version: 1,
+    title: 'Decision',
+    schema: { type: 'object', properties: { decision: { type: 'string' } } },
+  },
 ];
 
 /**
@@ -39,8 +59,19 @@ const forms = (key: string) => [
  * message correlated by the reference) before it ends.
  */
 async function publishPurchase(tenantId: string, key: string, group: string, version = 1) {
-  const approve = { id: 'approve', type: 'userTask', name: { en: 'Approve', vi: 'Duyệt' }, formKey: `${key}-decision`, candidateGroups: [group] };
-  const paid = { id: 'paid', type: 'intermediateCatchEvent', name: { en: 'Paid', vi: 'Đã thanh toán' }, event: { kind: 'message', name: `${key}-paid`, correlationKey: 'reference' } };
+  const approve = {
+    id: 'approve',
+    type: 'userTask',
+    name: { en: 'Approve', vi: 'Duyệt' },
+    formKey: `${key}-decision`,
+    candidateGroups: [group],
+  };
+  const paid = {
+    id: 'paid',
+    type: 'intermediateCatchEvent',
+    name: { en: 'Paid', vi: 'Đã thanh toán' },
+    event: { kind: 'message', name: `${key}-paid`, correlationKey: 'reference' },
+  };
   await publishProcess(
     handle.db,
     tenantId,
@@ -53,8 +84,14 @@ async function publishPurchase(tenantId: string, key: string, group: string, ver
         category: group,
         startForm: `${key}-start`,
         businessKey: 'reference',
-        elements: version === 1 ? [{ id: 's', type: 'startEvent' }, approve, { id: 'e', type: 'endEvent' }] : [{ id: 's', type: 'startEvent' }, approve, paid, { id: 'e', type: 'endEvent' }],
-        flows: version === 1 ? [flow('f1', 's', 'approve'), flow('f2', 'approve', 'e')] : [flow('f1', 's', 'approve'), flow('f2', 'approve', 'paid'), flow('f3', 'paid', 'e')],
+        elements:
+          version === 1
+            ? [{ id: 's', type: 'startEvent' }, approve, { id: 'e', type: 'endEvent' }]
+            : [{ id: 's', type: 'startEvent' }, approve, paid, { id: 'e', type: 'endEvent' }],
+        flows:
+          version === 1
+            ? [flow('f1', 's', 'approve'), flow('f2', 'approve', 'e')]
+            : [flow('f1', 's', 'approve'), flow('f2', 'approve', 'paid'), flow('f3', 'paid', 'e')],
       },
       forms: version === 1 ? forms(key) : [],
     },
@@ -76,7 +113,12 @@ async function publishWait() {
         category: 'accounting',
         elements: [
           { id: 's', type: 'startEvent' },
-          { id: 'supplier', type: 'intermediateCatchEvent', name: { en: 'Wait for the supplier', vi: 'Chờ nhà cung cấp' }, event: { kind: 'timer', duration: 'P3D' } },
+          {
+            id: 'supplier',
+            type: 'intermediateCatchEvent',
+            name: { en: 'Wait for the supplier', vi: 'Chờ nhà cung cấp' },
+            event: { kind: 'timer', duration: 'P3D' },
+          },
           { id: 'e', type: 'endEvent' },
         ],
         flows: [flow('f1', 's', 'supplier'), flow('f2', 'supplier', 'e')],
@@ -98,7 +140,9 @@ async function as(email: string, tenantId: string = ours, locale: 'en' | 'vi' = 
 const started: Record<string, { id: string; taskId?: string }> = {};
 
 async function start(key: string, reference: string, by = demo.ngoc, tenantId = ours) {
-  const result = await (await as(by, tenantId)).instance.start({ definitionKey: key, variables: key === 'wait' ? {} : { reference } });
+  const result = await (
+    await as(by, tenantId)
+  ).instance.start({ definitionKey: key, variables: key === 'wait' ? {} : { reference } });
   started[reference] = { id: result.id, ...(result.taskIds[0] ? { taskId: result.taskIds[0] } : {}) };
   return started[reference]!;
 }
@@ -110,21 +154,37 @@ async function complete(reference: string) {
 }
 
 /** Moves an instance's start and end (and its task's creation and completion) to known times, hours before now. */
-async function setTimes(reference: string, times: { startedHoursAgo: number; cycleHours?: number; taskHours?: number; taskOpenHours?: number }) {
+async function setTimes(
+  reference: string,
+  times: { startedHoursAgo: number; cycleHours?: number; taskHours?: number; taskOpenHours?: number },
+) {
   const id = started[reference]!.id;
   const at = sql`now() - make_interval(hours => ${times.startedHoursAgo})`;
   await handle.db
     .update(processInstances)
-    .set({ startedAt: at, ...(times.cycleHours !== undefined ? { endedAt: sql`now() - make_interval(hours => ${times.startedHoursAgo}) + make_interval(secs => ${times.cycleHours * HOUR})` } : {}) })
+    .set({
+      startedAt: at,
+      ...(times.cycleHours !== undefined
+        ? {
+            endedAt: sql`now() - make_interval(hours => ${times.startedHoursAgo}) + make_interval(secs => ${times.cycleHours * HOUR})`,
+          }
+        : {}),
+    })
     .where(eq(processInstances.id, id));
   if (times.taskHours !== undefined) {
     await handle.db
       .update(tasks)
-      .set({ createdAt: at, completedAt: sql`now() - make_interval(hours => ${times.startedHoursAgo}) + make_interval(secs => ${times.taskHours * HOUR})` })
+      .set({
+        createdAt: at,
+        completedAt: sql`now() - make_interval(hours => ${times.startedHoursAgo}) + make_interval(secs => ${times.taskHours * HOUR})`,
+      })
       .where(eq(tasks.instanceId, id));
   }
   if (times.taskOpenHours !== undefined) {
-    await handle.db.update(tasks).set({ createdAt: sql`now() - make_interval(hours => ${times.taskOpenHours})` }).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
+    await handle.db
+      .update(tasks)
+      .set({ createdAt: sql`now() - make_interval(hours => ${times.taskOpenHours})` })
+      .where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
   }
 }
 
@@ -137,10 +197,18 @@ beforeAll(async () => {
   // Another company: the same process key and department key, instances and an overdue task of its own.
   const [other] = await handle.db.insert(tenants).values({ slug: 'hoa-sen', name: 'Công ty Hoa Sen' }).returning();
   theirs = other!.id;
-  const [boss] = await handle.db.insert(users).values({ email: THEIR_ADMIN, displayName: 'Trịnh Giám Đốc' }).returning();
+  const [boss] = await handle.db
+    .insert(users)
+    .values({ email: THEIR_ADMIN, displayName: 'Trịnh Giám Đốc' })
+    .returning();
   await handle.db.insert(memberships).values({ tenantId: theirs, userId: boss!.id, role: 'admin' });
-  const [group] = await handle.db.insert(groups).values({ tenantId: theirs, key: 'accounting', name: 'Kế toán' }).returning();
-  await handle.db.insert(groupMembers).values({ tenantId: theirs, groupId: group!.id, userId: boss!.id, role: 'manager' });
+  const [group] = await handle.db
+    .insert(groups)
+    .values({ tenantId: theirs, key: 'accounting', name: 'Kế toán' })
+    .returning();
+  await handle.db
+    .insert(groupMembers)
+    .values({ tenantId: theirs, groupId: group!.id, userId: boss!.id, role: 'manager' });
   await publishPurchase(theirs, 'purchase', 'accounting');
   for (const ref of ['HS-1', 'HS-2', 'HS-3']) await start('purchase', ref, THEIR_ADMIN, theirs);
   await handle.db.update(tasks).set({ dueDate: '2020-01-01' }).where(eq(tasks.tenantId, theirs));
@@ -153,7 +221,16 @@ beforeAll(async () => {
   for (const ref of ['A1', 'A2', 'A3', 'A4', 'A5', 'A6']) await start('purchase', ref);
   for (const ref of ['A1', 'A2', 'A3']) await complete(ref);
   await (await as(demo.ngoc)).instance.cancel({ id: started.A5!.id, reason: 'Nhập trùng' });
-  await handle.db.insert(jobs).values({ tenantId: ours, instanceId: started.A6!.id, kind: 'service', elementId: 'approve', jobType: 'check', status: 'failed', attempts: 3, lastError: 'timeout' });
+  await handle.db.insert(jobs).values({
+    tenantId: ours,
+    instanceId: started.A6!.id,
+    kind: 'service',
+    elementId: 'approve',
+    jobType: 'check',
+    status: 'failed',
+    attempts: 3,
+    lastError: 'timeout',
+  });
   await setTimes('A1', { startedHoursAgo: 240, cycleHours: 1, taskHours: 0.5 });
   await setTimes('A2', { startedHoursAgo: 240, cycleHours: 2, taskHours: 1 });
   await setTimes('A3', { startedHoursAgo: 240, cycleHours: 4, taskHours: 2 });
@@ -168,8 +245,22 @@ beforeAll(async () => {
   await complete('B2');
   await (await as(ADMIN)).message.publish({ name: 'purchase-paid', correlationKey: 'B2', variables: {} });
   await handle.db.insert(auditEvents).values([
-    { tenantId: ours, instanceId: started.B2!.id, type: 'element.completed', elementId: 'approve', data: { elementType: 'userTask', flowId: 'f2' }, at: new Date(Date.now() - 4 * HOUR * 1000) },
-    { tenantId: ours, instanceId: started.B2!.id, type: 'element.completed', elementId: 'paid', data: { elementType: 'intermediateCatchEvent', flowId: 'f3' }, at: new Date(Date.now() - 1 * HOUR * 1000) },
+    {
+      tenantId: ours,
+      instanceId: started.B2!.id,
+      type: 'element.completed',
+      elementId: 'approve',
+      data: { elementType: 'userTask', flowId: 'f2' },
+      at: new Date(Date.now() - 4 * HOUR * 1000),
+    },
+    {
+      tenantId: ours,
+      instanceId: started.B2!.id,
+      type: 'element.completed',
+      elementId: 'paid',
+      data: { elementType: 'intermediateCatchEvent', flowId: 'f3' },
+      at: new Date(Date.now() - 1 * HOUR * 1000),
+    },
   ]);
 
   // The timer: W1's fired after 2 hours; W2's still pending.
@@ -200,7 +291,12 @@ describe('one process', () => {
     expect(answer.counts.cycleP50).toBeCloseTo(2 * HOUR, 3);
     expect(answer.counts.cycleP90).toBeCloseTo(3.6 * HOUR, 3);
     expect(answer.counts.cycleMean).toBeCloseTo((7 / 3) * HOUR, 3);
-    expect(answer).toMatchObject({ version: 1, versions: [2, 1], process: { key: 'purchase', latestVersion: 2, category: 'accounting' }, diagram: { version: 1 } });
+    expect(answer).toMatchObject({
+      version: 1,
+      versions: [2, 1],
+      process: { key: 'purchase', latestVersion: 2, category: 'accounting' },
+      diagram: { version: 1 },
+    });
     expect(answer.sample).toEqual({ instances: 6, limited: false });
   });
 
@@ -208,7 +304,13 @@ describe('one process', () => {
     const answer = await (await as(ADMIN)).analytics.process({ key: 'purchase', version: 1 });
     const approve = answer.elements.find((e) => e.elementId === 'approve')!;
     // 0.5 h, 1 h, 2 h done (A5's cancelled task is not a wait); A4's and A6's open (5 h, and a moment).
-    expect(approve).toMatchObject({ kind: 'task', type: 'userTask', name: { en: 'Approve', vi: 'Duyệt' }, count: 3, open: 2 });
+    expect(approve).toMatchObject({
+      kind: 'task',
+      type: 'userTask',
+      name: { en: 'Approve', vi: 'Duyệt' },
+      count: 3,
+      open: 2,
+    });
     expect(approve.p50).toBeCloseTo(1 * HOUR, 3);
     expect(approve.p90).toBeCloseTo(1.8 * HOUR, 3);
     expect(approve.mean).toBeCloseTo((3.5 / 3) * HOUR, 3);
@@ -229,7 +331,9 @@ describe('one process', () => {
 
   it('reads a timer’s waits from its jobs', async () => {
     const answer = await (await as(ADMIN)).analytics.process({ key: 'wait' });
-    expect(answer.elements).toEqual([expect.objectContaining({ elementId: 'supplier', kind: 'timer', count: 1, p50: 2 * HOUR, open: 1 })]);
+    expect(answer.elements).toEqual([
+      expect.objectContaining({ elementId: 'supplier', kind: 'timer', count: 1, p50: 2 * HOUR, open: 1 }),
+    ]);
   });
 
   it('takes every version the caller may see when none is asked, and each version’s counts', async () => {
@@ -245,7 +349,10 @@ describe('one process', () => {
 
   it('counts only the instances started in the period asked for', async () => {
     const admin = await as(ADMIN);
-    expect((await admin.analytics.process({ key: 'purchase', startedFrom: '2020-01-01', startedTo: '2020-12-31' })).counts.started).toBe(0);
+    expect(
+      (await admin.analytics.process({ key: 'purchase', startedFrom: '2020-01-01', startedTo: '2020-12-31' })).counts
+        .started,
+    ).toBe(0);
     // A1–A3 were started ten days ago: a period of the last five days leaves them out.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
     const fiveDaysAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 4 * 86_400_000).toISOString().slice(0, 10);
@@ -275,7 +382,9 @@ describe('the overview and overdue tasks', () => {
       { department: 'accounting', name: { en: 'Accounting', vi: 'Kế toán' }, overdue: 1, oldestDue: '2020-02-01' },
       { department: 'it', name: { en: 'IT', vi: 'Công nghệ thông tin' }, overdue: 1, oldestDue: '2020-01-01' },
     ]);
-    expect((await (await as(THEIR_ADMIN, theirs)).analytics.overdue()).departments).toEqual([{ department: 'accounting', name: 'Kế toán', overdue: 3, oldestDue: '2020-01-01' }]);
+    expect((await (await as(THEIR_ADMIN, theirs)).analytics.overdue()).departments).toEqual([
+      { department: 'accounting', name: 'Kế toán', overdue: 3, oldestDue: '2020-01-01' },
+    ]);
   });
 });
 
@@ -286,7 +395,9 @@ describe('who sees what', () => {
     expect(processes.map((p) => p.key)).toEqual(expect.arrayContaining(['purchase', 'wait']));
     expect(processes.map((p) => p.key)).not.toContain('it-purchase');
     expect(new Set(processes.map((p) => p.category))).toEqual(new Set(['accounting']));
-    expect((await lan.analytics.overview()).departments).toEqual([{ key: 'accounting', name: { en: 'Accounting', vi: 'Kế toán' } }]);
+    expect((await lan.analytics.overview()).departments).toEqual([
+      { key: 'accounting', name: { en: 'Accounting', vi: 'Kế toán' } },
+    ]);
     expect((await lan.analytics.overdue()).departments.map((d) => d.department)).toEqual(['accounting']);
     expect((await lan.analytics.process({ key: 'purchase' })).counts.started).toBe(8);
     await expect(lan.analytics.process({ key: 'it-purchase' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -297,8 +408,15 @@ describe('who sees what', () => {
 
   it('refuses staff, in their language', async () => {
     const hung = await as(demo.hung, ours, 'vi');
-    for (const call of [() => hung.analytics.overview(), () => hung.analytics.overdue(), () => hung.analytics.process({ key: 'purchase' })]) {
-      await expect(call()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Chỉ quản trị viên') });
+    for (const call of [
+      () => hung.analytics.overview(),
+      () => hung.analytics.overdue(),
+      () => hung.analytics.process({ key: 'purchase' }),
+    ]) {
+      await expect(call()).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringContaining('Chỉ quản trị viên'),
+      });
     }
   });
 
@@ -326,14 +444,23 @@ describe('input', () => {
     await refused({ key: 'purchase', startedTo: 'tomorrow' }, 'startedTo');
     await refused({ key: 'purchase', startedFrom: '2026-03-02', startedTo: '2026-03-01' }, 'startedFrom');
     await refused({ key: 'purchase', startedFrom: '2020-01-01', startedTo: '2026-01-01' }, 'startedFrom');
-    await expect(admin.analytics.overview({ startedFrom: '1/2/2026' })).rejects.toMatchObject({ code: 'BAD_REQUEST', cause: { fields: [{ field: 'startedFrom' }] } });
-    await expect(admin.analytics.process({ key: 'no-such-process' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no-such-process') });
+    await expect(admin.analytics.overview({ startedFrom: '1/2/2026' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      cause: { fields: [{ field: 'startedFrom' }] },
+    });
+    await expect(admin.analytics.process({ key: 'no-such-process' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no-such-process'),
+    });
     await expect(admin.analytics.process({ key: 'purchase', version: 9 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('names the field by its label in the caller’s language', async () => {
     const admin = await as(ADMIN, ours, 'vi');
-    await expect(admin.analytics.process({ key: 'purchase', startedTo: 'mai' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Khởi tạo đến ngày') });
+    await expect(admin.analytics.process({ key: 'purchase', startedTo: 'mai' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('Khởi tạo đến ngày'),
+    });
   });
 });
 
@@ -376,7 +503,11 @@ describe('the cache', () => {
 describe('what the pages read and show', () => {
   it('keeps of an address’s query only the values the schema takes', () => {
     const query = (q: Record<string, string>) => analyticsQuery((name) => q[name]);
-    expect(query({ version: '2', startedFrom: '2026-01-01', startedTo: '2026-01-31' })).toEqual({ version: 2, startedFrom: '2026-01-01', startedTo: '2026-01-31' });
+    expect(query({ version: '2', startedFrom: '2026-01-01', startedTo: '2026-01-31' })).toEqual({
+      version: 2,
+      startedFrom: '2026-01-01',
+      startedTo: '2026-01-31',
+    });
     expect(query({ version: 'abc', startedFrom: 'yesterday', startedTo: '2026-02-30' })).toEqual({});
     expect(query({ version: '0', startedFrom: '' })).toEqual({});
   });

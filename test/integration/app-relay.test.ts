@@ -27,7 +27,12 @@ describe.skipIf(!process.env.DATABASE_URL)('an app server without a worker of it
     const listener = postgres(database.url!, { max: 1, onnotice: () => {} });
     const heard: string[] = [];
     try {
-      Object.assign(process.env, { NEXT_RUNTIME: 'nodejs', TRELLIS_WORKER: 'off', DATABASE_URL: database.url, TRELLIS_SEED: 'off' });
+      Object.assign(process.env, {
+        NEXT_RUNTIME: 'nodejs',
+        TRELLIS_WORKER: 'off',
+        DATABASE_URL: database.url,
+        TRELLIS_SEED: 'off',
+      });
       await register();
       await listener.listen(JOB_CHANNEL, (payload) => heard.push(payload));
       jobsCommitted();

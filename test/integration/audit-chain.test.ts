@@ -12,7 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase, type DatabaseHandle, type Executor } from '@/db/client';
 import { auditEvents, processInstances, tenants } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
-import { appendAudit, auditHash, stableJson, verifyAudit, type AuditInsert, type AuditVerification } from '@/app/server/services/audit';
+import {
+  appendAudit,
+  auditHash,
+  stableJson,
+  verifyAudit,
+  type AuditInsert,
+  type AuditVerification,
+} from '@/app/server/services/audit';
 import { main } from '@/app/_cli/cli';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -39,7 +46,8 @@ async function startInvoice(db: Executor, amount = 75_000_000): Promise<string> 
   return (await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice(amount) })).id;
 }
 
-const history = (db: Executor, instanceId: string) => db.select().from(auditEvents).where(eq(auditEvents.instanceId, instanceId)).orderBy(asc(auditEvents.id));
+const history = (db: Executor, instanceId: string) =>
+  db.select().from(auditEvents).where(eq(auditEvents.instanceId, instanceId)).orderBy(asc(auditEvents.id));
 
 /**
  * An instance whose whole history went through appendAudit: a copy of an invoice instance
@@ -52,16 +60,55 @@ async function chainedInstance(db: Executor): Promise<{ id: string; eventIds: nu
   const [row] = await db.select().from(processInstances).where(eq(processInstances.id, original));
   const [copy] = await db
     .insert(processInstances)
-    .values({ tenantId: row!.tenantId, definitionId: row!.definitionId, businessKey: row!.businessKey, status: row!.status, state: row!.state, startedBy: row!.startedBy })
+    .values({
+      tenantId: row!.tenantId,
+      definitionId: row!.definitionId,
+      businessKey: row!.businessKey,
+      status: row!.status,
+      state: row!.state,
+      startedBy: row!.startedBy,
+    })
     .returning({ id: processInstances.id });
   const id = copy!.id;
-  const replay = (await history(db, original)).map((e): AuditInsert => ({ tenantId: e.tenantId, instanceId: id, taskId: e.taskId, actorId: e.actorId, type: e.type, elementId: e.elementId, data: e.data }));
+  const replay = (await history(db, original)).map((e): AuditInsert => ({
+    tenantId: e.tenantId,
+    instanceId: id,
+    taskId: e.taskId,
+    actorId: e.actorId,
+    type: e.type,
+    elementId: e.elementId,
+    data: e.data,
+  }));
   await db.transaction((tx) => appendAudit(tx, replay));
-  await db.transaction((tx) => appendAudit(tx, [
-    { tenantId: row!.tenantId, instanceId: id, actorId: row!.startedBy, type: 'comment.added', data: { text: 'Đã gửi bản gốc hóa đơn', mentions: ['hung'] } },
-    { tenantId: row!.tenantId, instanceId: id, actorId: row!.startedBy, type: 'attachment.added', data: { name: 'hoa-don.pdf', bytes: 48_213 } },
-  ]));
-  await db.transaction((tx) => appendAudit(tx, [{ tenantId: row!.tenantId, instanceId: id, type: 'reminder.sent', elementId: 'accountingApproval', data: { to: 'accounting' } }]));
+  await db.transaction((tx) =>
+    appendAudit(tx, [
+      {
+        tenantId: row!.tenantId,
+        instanceId: id,
+        actorId: row!.startedBy,
+        type: 'comment.added',
+        data: { text: 'Đã gửi bản gốc hóa đơn', mentions: ['hung'] },
+      },
+      {
+        tenantId: row!.tenantId,
+        instanceId: id,
+        actorId: row!.startedBy,
+        type: 'attachment.added',
+        data: { name: 'hoa-don.pdf', bytes: 48_213 },
+      },
+    ]),
+  );
+  await db.transaction((tx) =>
+    appendAudit(tx, [
+      {
+        tenantId: row!.tenantId,
+        instanceId: id,
+        type: 'reminder.sent',
+        elementId: 'accountingApproval',
+        data: { to: 'accounting' },
+      },
+    ]),
+  );
   return { id, eventIds: (await history(db, id)).map((e) => e.id) };
 }
 
@@ -73,10 +120,11 @@ async function tamper(db: Executor, work: (tx: Executor) => Promise<unknown>) {
   });
 }
 
-const problemsOf = (result: AuditVerification, instanceId: string) => result.problems.filter((p) => p.instanceId === instanceId).map(({ message: _, ...p }) => p);
+const problemsOf = (result: AuditVerification, instanceId: string) =>
+  result.problems.filter((p) => p.instanceId === instanceId).map(({ message: _, ...p }) => p);
 
 describe('appendAudit', () => {
-  it('chains every event of an instance to the one before and moves the instance\'s audit_head', async () => {
+  it("chains every event of an instance to the one before and moves the instance's audit_head", async () => {
     // given an instance whose events were written in three commands
     const { id, eventIds } = await chainedInstance(handle.db);
 
@@ -88,7 +136,10 @@ describe('appendAudit', () => {
       expect(e.prevHash).toBe(i === 0 ? null : rows[i - 1]!.hash);
       expect(e.hash).toBe(auditHash(e.prevHash, e));
     });
-    const [instance] = await handle.db.select({ auditHead: processInstances.auditHead }).from(processInstances).where(eq(processInstances.id, id));
+    const [instance] = await handle.db
+      .select({ auditHead: processInstances.auditHead })
+      .from(processInstances)
+      .where(eq(processInstances.id, id));
     expect(instance!.auditHead).toBe(rows.at(-1)!.hash);
   });
 
@@ -102,13 +153,30 @@ describe('appendAudit', () => {
           instanceId: id,
           type: 'data.recorded',
           at,
-          data: { zeta: 1, alpha: { y: [3, { b: 2, a: 1 }], x: 'Phê duyệt — ✓' }, gone: undefined, when: new Date('2026-01-01T00:00:00Z'), float: 0.1 + 0.2, big: 2 ** 60, tiny: 1e-7, long: 'x'.repeat(300) },
+          data: {
+            zeta: 1,
+            alpha: { y: [3, { b: 2, a: 1 }], x: 'Phê duyệt — ✓' },
+            gone: undefined,
+            when: new Date('2026-01-01T00:00:00Z'),
+            float: 0.1 + 0.2,
+            big: 2 ** 60,
+            tiny: 1e-7,
+            long: 'x'.repeat(300),
+          },
         },
       ]),
     );
     const last = (await history(handle.db, id)).at(-1)!;
     expect(last.at.toISOString()).toBe(at.toISOString());
-    expect(last.data).toEqual({ zeta: 1, alpha: { y: [3, { b: 2, a: 1 }], x: 'Phê duyệt — ✓' }, when: '2026-01-01T00:00:00.000Z', float: 0.30000000000000004, big: 2 ** 60, tiny: 1e-7, long: 'x'.repeat(300) });
+    expect(last.data).toEqual({
+      zeta: 1,
+      alpha: { y: [3, { b: 2, a: 1 }], x: 'Phê duyệt — ✓' },
+      when: '2026-01-01T00:00:00.000Z',
+      float: 0.30000000000000004,
+      big: 2 ** 60,
+      tiny: 1e-7,
+      long: 'x'.repeat(300),
+    });
     expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([]);
   });
 
@@ -121,23 +189,34 @@ describe('appendAudit', () => {
   });
 
   it('sorts keys at every depth for hashing', () => {
-    expect(stableJson({ b: 1, a: { d: [{ f: 1, e: 2 }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[{"e":2,"f":1}]},"b":1}');
+    expect(stableJson({ b: 1, a: { d: [{ f: 1, e: 2 }], c: null }, u: undefined })).toBe(
+      '{"a":{"c":null,"d":[{"e":2,"f":1}]},"b":1}',
+    );
     // JSON.stringify's text in every other respect: toJSON, holes and undefined items as null, non-finite numbers as null, "__proto__" as data
-    expect(stableJson([1, undefined, () => 1, , NaN, -Infinity, -0, new Date(0), 'Nguyễn\u2028"'])).toBe('[1,null,null,null,null,null,0,"1970-01-01T00:00:00.000Z","Nguyễn\u2028\\""]');
-    expect(stableJson(JSON.parse('{"é": 1, "__proto__": {"z": 1, "a": 2}, "E": {"toJSON": 1}, "10": 2, "2": 3}'))).toBe('{"10":2,"2":3,"E":{"toJSON":1},"__proto__":{"a":2,"z":1},"é":1}');
+    expect(stableJson([1, undefined, () => 1, , NaN, -Infinity, -0, new Date(0), 'Nguyễn\u2028"'])).toBe(
+      '[1,null,null,null,null,null,0,"1970-01-01T00:00:00.000Z","Nguyễn\u2028\\""]',
+    );
+    expect(stableJson(JSON.parse('{"é": 1, "__proto__": {"z": 1, "a": 2}, "E": {"toJSON": 1}, "10": 2, "2": 3}'))).toBe(
+      '{"10":2,"2":3,"E":{"toJSON":1},"__proto__":{"a":2,"z":1},"é":1}',
+    );
     expect(stableJson({ x: { toJSON: (key: string) => `${key}!` }, n: new Number(3) })).toBe('{"n":3,"x":"x!"}');
     expect(stableJson(undefined)).toBe('null');
   });
 
   it('refuses an event for an instance of another tenant', async () => {
     const { id } = await chainedInstance(handle.db);
-    const [other] = await handle.db.insert(tenants).values({ slug: 'other-audit', name: 'Other' }).returning({ id: tenants.id });
-    await expect(handle.db.transaction((tx) => appendAudit(tx, [{ tenantId: other!.id, instanceId: id, type: 'x.happened' }]))).rejects.toThrow(/belongs to tenant/);
+    const [other] = await handle.db
+      .insert(tenants)
+      .values({ slug: 'other-audit', name: 'Other' })
+      .returning({ id: tenants.id });
+    await expect(
+      handle.db.transaction((tx) => appendAudit(tx, [{ tenantId: other!.id, instanceId: id, type: 'x.happened' }])),
+    ).rejects.toThrow(/belongs to tenant/);
   });
 });
 
 describe('verifyAudit', () => {
-  it('finds every chain intact, counting the services\' own events', async () => {
+  it("finds every chain intact, counting the services' own events", async () => {
     // given an instance run through the services (a start and a task completion) and chained instances
     const started = await startInvoice(handle.db, 60_000_000);
     const hung = await callerFor(handle.db, demo.hung);
@@ -166,36 +245,62 @@ describe('verifyAudit', () => {
   it('reports an edited event, naming instance and event', async () => {
     const { id, eventIds } = await chainedInstance(handle.db);
     const edited = eventIds[2]!;
-    await tamper(handle.db, (tx) => tx.update(auditEvents).set({ data: sql`${auditEvents.data} || '{"amount": 1}'::jsonb` }).where(eq(auditEvents.id, edited)));
+    await tamper(handle.db, (tx) =>
+      tx
+        .update(auditEvents)
+        .set({ data: sql`${auditEvents.data} || '{"amount": 1}'::jsonb` })
+        .where(eq(auditEvents.id, edited)),
+    );
     expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([{ instanceId: id, eventId: edited, kind: 'edited' }]);
   });
 
   it('reports a deleted event in the middle at the event after the gap', async () => {
     const { id, eventIds } = await chainedInstance(handle.db);
     await tamper(handle.db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.id, eventIds[2]!)));
-    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([{ instanceId: id, eventId: eventIds[3]!, kind: 'deleted' }]);
+    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([
+      { instanceId: id, eventId: eventIds[3]!, kind: 'deleted' },
+    ]);
   });
 
   it('reports a deleted first event', async () => {
     const { id, eventIds } = await chainedInstance(handle.db);
     await tamper(handle.db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.id, eventIds[0]!)));
-    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([{ instanceId: id, eventId: eventIds[1]!, kind: 'deleted' }]);
+    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([
+      { instanceId: id, eventId: eventIds[1]!, kind: 'deleted' },
+    ]);
   });
 
-  it('reports a deleted newest event through the instance\'s audit_head', async () => {
+  it("reports a deleted newest event through the instance's audit_head", async () => {
     const { id, eventIds } = await chainedInstance(handle.db);
     await tamper(handle.db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.id, eventIds.at(-1)!)));
-    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([{ instanceId: id, eventId: eventIds.at(-2)!, kind: 'tail-deleted' }]);
+    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([
+      { instanceId: id, eventId: eventIds.at(-2)!, kind: 'tail-deleted' },
+    ]);
   });
 
   it('reports an event inserted outside appendAudit: unhashed, or hashed onto an earlier event', async () => {
     // given one chain with an unhashed row written the old way, another with a forged fork
     const plain = await chainedInstance(handle.db);
-    const [unhashed] = await handle.db.insert(auditEvents).values({ tenantId, instanceId: plain.id, type: 'task.completed', data: {} }).returning({ id: auditEvents.id });
+    const [unhashed] = await handle.db
+      .insert(auditEvents)
+      .values({ tenantId, instanceId: plain.id, type: 'task.completed', data: {} })
+      .returning({ id: auditEvents.id });
     const forked = await chainedInstance(handle.db);
     const [base] = await handle.db.select().from(auditEvents).where(eq(auditEvents.id, forked.eventIds[1]!));
-    const fake = { tenantId, instanceId: forked.id, taskId: null, actorId: null, type: 'task.completed', elementId: 'accountingApproval', data: { decision: 'approve' }, at: new Date() };
-    const [fork] = await handle.db.insert(auditEvents).values({ ...fake, prevHash: base!.hash, hash: auditHash(base!.hash, fake) }).returning({ id: auditEvents.id });
+    const fake = {
+      tenantId,
+      instanceId: forked.id,
+      taskId: null,
+      actorId: null,
+      type: 'task.completed',
+      elementId: 'accountingApproval',
+      data: { decision: 'approve' },
+      at: new Date(),
+    };
+    const [fork] = await handle.db
+      .insert(auditEvents)
+      .values({ ...fake, prevHash: base!.hash, hash: auditHash(base!.hash, fake) })
+      .returning({ id: auditEvents.id });
 
     // then each is reported once, at the inserted row
     const result = await verifyAudit(handle.db);
@@ -206,7 +311,13 @@ describe('verifyAudit', () => {
   it('counts an instance with only unhashed events as legacy, and reports mixing', async () => {
     // given an instance whose events were all written before chaining
     const { id } = await bareInstance(handle.db);
-    const legacyRows = await handle.db.insert(auditEvents).values([{ tenantId, instanceId: id, type: 'instance.started' }, { tenantId, instanceId: id, type: 'task.created' }]).returning({ id: auditEvents.id });
+    const legacyRows = await handle.db
+      .insert(auditEvents)
+      .values([
+        { tenantId, instanceId: id, type: 'instance.started' },
+        { tenantId, instanceId: id, type: 'task.created' },
+      ])
+      .returning({ id: auditEvents.id });
     const before = await verifyAudit(handle.db);
     expect(problemsOf(before, id)).toEqual([]);
 
@@ -215,7 +326,9 @@ describe('verifyAudit', () => {
 
     // then the unhashed rows are reported, and the instance is no longer legacy
     const after = await verifyAudit(handle.db);
-    expect(problemsOf(after, id)).toEqual(legacyRows.map((r) => ({ instanceId: id, eventId: r.id, kind: 'unchained' })));
+    expect(problemsOf(after, id)).toEqual(
+      legacyRows.map((r) => ({ instanceId: id, eventId: r.id, kind: 'unchained' })),
+    );
     expect(after.legacy.instances).toBe(before.legacy.instances - 1);
     expect(after.problems.find((p) => p.instanceId === id)!.message).toMatch(/before hash chaining/);
   });
@@ -227,29 +340,33 @@ describe('verifyAudit', () => {
     expect(await verifyAudit(handle.db, { pageSize: 1 })).toEqual(whole);
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('keeps one unbroken chain under 20 concurrent appends to one instance (PostgreSQL)', async () => {
-    const { id, eventIds } = await chainedInstance(handle.db);
-    await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        handle.db.transaction(async (tx) => {
-          await appendAudit(tx, [
-            { tenantId, instanceId: id, type: 'load.recorded', data: { i, part: 1 } },
-            { tenantId, instanceId: id, type: 'load.recorded', data: { i, part: 2 } },
-          ]);
-          // Hold the lock a moment so the others queue behind it.
-          await tx.execute(sql`select pg_sleep(0.01)`);
-        }),
-      ),
-    );
-    const rows = await history(handle.db, id);
-    expect(rows).toHaveLength(eventIds.length + 40);
-    rows.forEach((e, i) => expect(e.prevHash).toBe(i === 0 ? null : rows[i - 1]!.hash));
-    // Each transaction's two rows stay together in the chain.
-    const added = rows.slice(eventIds.length).map((e) => e.data as { i: number; part: number });
-    for (let k = 0; k < added.length; k += 2) expect([added[k]!.i, added[k]!.part, added[k + 1]!.part]).toEqual([added[k + 1]!.i, 1, 2]);
-    expect(new Set(added.map((d) => d.i)).size).toBe(20);
-    expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([]);
-  });
+  it.skipIf(!process.env.DATABASE_URL)(
+    'keeps one unbroken chain under 20 concurrent appends to one instance (PostgreSQL)',
+    async () => {
+      const { id, eventIds } = await chainedInstance(handle.db);
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          handle.db.transaction(async (tx) => {
+            await appendAudit(tx, [
+              { tenantId, instanceId: id, type: 'load.recorded', data: { i, part: 1 } },
+              { tenantId, instanceId: id, type: 'load.recorded', data: { i, part: 2 } },
+            ]);
+            // Hold the lock a moment so the others queue behind it.
+            await tx.execute(sql`select pg_sleep(0.01)`);
+          }),
+        ),
+      );
+      const rows = await history(handle.db, id);
+      expect(rows).toHaveLength(eventIds.length + 40);
+      rows.forEach((e, i) => expect(e.prevHash).toBe(i === 0 ? null : rows[i - 1]!.hash));
+      // Each transaction's two rows stay together in the chain.
+      const added = rows.slice(eventIds.length).map((e) => e.data as { i: number; part: number });
+      for (let k = 0; k < added.length; k += 2)
+        expect([added[k]!.i, added[k]!.part, added[k + 1]!.part]).toEqual([added[k + 1]!.i, 1, 2]);
+      expect(new Set(added.map((d) => d.i)).size).toBe(20);
+      expect(problemsOf(await verifyAudit(handle.db), id)).toEqual([]);
+    },
+  );
 });
 
 /** An instance row without any events. */
@@ -257,7 +374,13 @@ async function bareInstance(db: Executor): Promise<{ id: string }> {
   const [any] = await db.select().from(processInstances).limit(1);
   const [copy] = await db
     .insert(processInstances)
-    .values({ tenantId: any!.tenantId, definitionId: any!.definitionId, status: 'active', state: any!.state, startedBy: any!.startedBy })
+    .values({
+      tenantId: any!.tenantId,
+      definitionId: any!.definitionId,
+      status: 'active',
+      state: any!.state,
+      startedBy: any!.startedBy,
+    })
     .returning({ id: processInstances.id });
   return { id: copy!.id };
 }
@@ -271,7 +394,10 @@ describe('trellis audit verify', () => {
     const lines: string[] = [];
     const errors: string[] = [];
     try {
-      const code = await main(['audit', 'verify', ...argv], { log: (t) => lines.push(t), error: (t) => errors.push(t) });
+      const code = await main(['audit', 'verify', ...argv], {
+        log: (t) => lines.push(t),
+        error: (t) => errors.push(t),
+      });
       return { code, stdout: lines.join('\n'), stderr: errors.join('\n') };
     } finally {
       for (const [key, value] of Object.entries(env)) {
@@ -322,6 +448,9 @@ describe('trellis audit verify', () => {
     expect(broken.stdout).toMatch(/1 problem in 1 instance/);
     const json = await run(dataDir, '--json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ instances: 2, problems: [{ instanceId: damaged.id, eventId: damaged.eventIds.at(-2), kind: 'tail-deleted' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      instances: 2,
+      problems: [{ instanceId: damaged.id, eventId: damaged.eventIds.at(-2), kind: 'tail-deleted' }],
+    });
   });
 });

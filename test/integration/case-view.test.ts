@@ -34,7 +34,9 @@ async function idOf(email: string) {
 }
 
 async function as(email: string, tenant: string = tenantId) {
-  return createCaller(await createContextInner({ db: handle.db, userId: await idOf(email), tenantId: tenant, locale: 'en' }));
+  return createCaller(
+    await createContextInner({ db: handle.db, userId: await idOf(email), tenantId: tenant, locale: 'en' }),
+  );
 }
 
 /** A compliance check: started by anyone, assigned by name to Hùng, then a decision and the end; the vendor sums it up. */
@@ -53,16 +55,51 @@ async function publishCheck(tenant: string, key: string) {
         summary: ['vendor'],
         elements: [
           { id: 's', type: 'startEvent' },
-          { id: 'check', type: 'userTask', name: { en: 'Check the vendor', vi: 'Kiểm tra nhà cung cấp' }, formKey: `${key}-decision`, assignee: demo.hung },
+          {
+            id: 'check',
+            type: 'userTask',
+            name: { en: 'Check the vendor', vi: 'Kiểm tra nhà cung cấp' },
+            formKey: `${key}-decision`,
+            assignee: demo.hung,
+          },
           { id: 'ok', type: 'exclusiveGateway', default: 'fine' },
-          { id: 'escalate', type: 'userTask', name: 'Escalate', formKey: `${key}-decision`, candidateGroups: ['risk'], candidateRole: 'manager' },
+          {
+            id: 'escalate',
+            type: 'userTask',
+            name: 'Escalate',
+            formKey: `${key}-decision`,
+            candidateGroups: ['risk'],
+            candidateRole: 'manager',
+          },
           { id: 'e', type: 'endEvent', outcome: 'approved' },
         ],
-        flows: [flow('f1', 's', 'check'), flow('f2', 'check', 'ok'), flow('risky', 'ok', 'escalate', { condition: 'decision = "reject"' }), flow('fine', 'ok', 'e'), flow('f3', 'escalate', 'e')],
+        flows: [
+          flow('f1', 's', 'check'),
+          flow('f2', 'check', 'ok'),
+          flow('risky', 'ok', 'escalate', { condition: 'decision = "reject"' }),
+          flow('fine', 'ok', 'e'),
+          flow('f3', 'escalate', 'e'),
+        ],
       },
       forms: [
-        { key: `${key}-start`, version: 1, title: 'Start', schema: { type: 'object', properties: { vendor: { type: 'string', title: 'Vendor' }, account: { type: 'string', title: 'Bank account' } } } },
-        { key: `${key}-decision`, version: 1, title: 'Decision', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
+        {
+          key: `${key}-start`,
+          version: 1,
+          title: 'Start',
+          schema: {
+            type: 'object',
+            properties: {
+              vendor: { type: 'string', title: 'Vendor' },
+              account: { type: 'string', title: 'Bank account' },
+            },
+          },
+        },
+        {
+          key: `${key}-decision`,
+          version: 1,
+          title: 'Decision',
+          schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } },
+        },
       ],
     },
     null,
@@ -76,7 +113,9 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
   await publishCheck(tenantId, 'compliance-check');
-  const started = await (await as(demo.ngoc)).instance.start({ definitionKey: 'compliance-check', variables: { vendor: 'Công ty Minh Long', account: SECRET } });
+  const started = await (
+    await as(demo.ngoc)
+  ).instance.start({ definitionKey: 'compliance-check', variables: { vendor: 'Công ty Minh Long', account: SECRET } });
   instanceId = started.id;
   taskId = started.taskIds[0]!;
 });
@@ -91,14 +130,21 @@ describe('one read rule for the list and the instance page', () => {
     const view = await anh.instance.get({ id: instanceId });
     // then the list shows it and the page opens it, data included
     expect(listed.items.map((i) => i.id)).toContain(instanceId);
-    expect(view).toMatchObject({ id: instanceId, mayReadData: true, variables: { vendor: 'Công ty Minh Long', account: SECRET } });
+    expect(view).toMatchObject({
+      id: instanceId,
+      mayReadData: true,
+      variables: { vendor: 'Công ty Minh Long', account: SECRET },
+    });
   });
 
   it('a manager of another department is refused, as the list leaves it out', async () => {
     // Tuấn manages IT: his list has no compliance process, and the page refuses it
     const tuan = await as(demo.tuan);
     expect((await tuan.runner.instances({})).items.map((i) => i.id)).not.toContain(instanceId);
-    await expect(tuan.instance.get({ id: instanceId })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('Compliance check') });
+    await expect(tuan.instance.get({ id: instanceId })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('Compliance check'),
+    });
     // and staff with no task in it (Ngọc started it: hers)
     await expect((await as(demo.lan)).instance.get({ id: instanceId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -108,8 +154,15 @@ describe('the instance’s data, for those allowed', () => {
   it('the assignee sees the variables; a colleague reading it as their delegate sees the summary and a history without the data', async () => {
     // given Hùng holds the check and delegates his tasks to Tuấn now
     const hung = await as(demo.hung);
-    expect(await hung.instance.get({ id: instanceId })).toMatchObject({ mayReadData: true, variables: { vendor: 'Công ty Minh Long', account: SECRET } });
-    await hung.delegation.create({ delegateId: await idOf(demo.tuan), startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 86_400_000) });
+    expect(await hung.instance.get({ id: instanceId })).toMatchObject({
+      mayReadData: true,
+      variables: { vendor: 'Công ty Minh Long', account: SECRET },
+    });
+    await hung.delegation.create({
+      delegateId: await idOf(demo.tuan),
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 86_400_000),
+    });
 
     // when Tuấn reads the instance
     const view = await (await as(demo.tuan)).instance.get({ id: instanceId });
@@ -129,18 +182,26 @@ describe('the instance’s data, for those allowed', () => {
   });
 
   it('an admin, the initiator and a candidate of a later task see the data', async () => {
-    for (const who of [ADMIN, demo.ngoc]) expect((await (await as(who)).instance.get({ id: instanceId })).mayReadData).toBe(true);
+    for (const who of [ADMIN, demo.ngoc])
+      expect((await (await as(who)).instance.get({ id: instanceId })).mayReadData).toBe(true);
     // Hùng completes it with a rejection: the risk managers' escalation is offered, and Hương (risk manager) reads all of it as a candidate
     await (await as(demo.hung)).task.complete({ id: taskId, data: { decision: 'reject' } });
-    expect(await (await as('huong.dang@senvang.example')).instance.get({ id: instanceId })).toMatchObject({ mayReadData: true, variables: { account: SECRET } });
+    expect(await (await as('huong.dang@senvang.example')).instance.get({ id: instanceId })).toMatchObject({
+      mayReadData: true,
+      variables: { account: SECRET },
+    });
     // another task of the case (the risk managers' escalation) the delegate reads without the case's data
-    const escalation = (await (await as(ADMIN)).instance.get({ id: instanceId })).tasks.find((t) => t.status === 'open')!;
+    const escalation = (await (await as(ADMIN)).instance.get({ id: instanceId })).tasks.find(
+      (t) => t.status === 'open',
+    )!;
     const done = await (await as(demo.tuan)).task.get({ id: escalation.id });
     expect(done.dataWithheld).toBe(true);
     expect(JSON.stringify(done)).not.toContain('0123-456-789');
     // and the delegate's view still names the decision taken, not the submitted data
     const delegate = await (await as(demo.tuan)).instance.get({ id: instanceId });
-    expect(delegate.history.find((e) => e.type === 'task.completed')!.data).toEqual(expect.objectContaining({ submission: { decision: 'reject' } }));
+    expect(delegate.history.find((e) => e.type === 'task.completed')!.data).toEqual(
+      expect.objectContaining({ submission: { decision: 'reject' } }),
+    );
   });
 });
 
@@ -148,21 +209,45 @@ describe('the task page’s case view', () => {
   it('what happens next after the check, from the version’s definition, with the departments’ names', async () => {
     const view = await (await as(demo.ngoc)).instance.get({ id: instanceId });
     const next = nextSteps(view.diagram, 'check')!;
-    expect(next.after).toMatchObject([{ kind: 'split', id: 'ok', branches: [{ condition: 'decision = "reject"', next: [{ kind: 'userTask', id: 'escalate', assignment: { candidateGroups: ['risk'], candidateRole: 'manager' } }] }, { isDefault: true, next: [{ kind: 'end', outcome: 'approved' }] }] }]);
+    expect(next.after).toMatchObject([
+      {
+        kind: 'split',
+        id: 'ok',
+        branches: [
+          {
+            condition: 'decision = "reject"',
+            next: [
+              { kind: 'userTask', id: 'escalate', assignment: { candidateGroups: ['risk'], candidateRole: 'manager' } },
+            ],
+          },
+          { isDefault: true, next: [{ kind: 'end', outcome: 'approved' }] },
+        ],
+      },
+    ]);
     expect(view.departments.risk).toEqual({ en: 'Risk management', vi: 'Quản trị rủi ro' });
   });
 });
 
 describe('another company', () => {
   it('an instance of ours is not found for their admin, nor theirs for ours', async () => {
-    const [other] = await handle.db.insert(tenants).values({ slug: 'hoa-sen-case', name: 'Công ty Hoa Sen' }).returning();
-    const [boss] = await handle.db.insert(users).values({ email: 'hoa@hoasen-case.example', displayName: 'Trịnh Thị Hoa' }).returning();
+    const [other] = await handle.db
+      .insert(tenants)
+      .values({ slug: 'hoa-sen-case', name: 'Công ty Hoa Sen' })
+      .returning();
+    const [boss] = await handle.db
+      .insert(users)
+      .values({ email: 'hoa@hoasen-case.example', displayName: 'Trịnh Thị Hoa' })
+      .returning();
     await handle.db.insert(memberships).values({ tenantId: other!.id, userId: boss!.id, role: 'admin' });
     await publishCheck(other!.id, 'compliance-check');
     const theirAdmin = await as('hoa@hoasen-case.example', other!.id);
-    const theirs = await theirAdmin.instance.start({ definitionKey: 'compliance-check', variables: { vendor: 'Hoa Sen', account: 'x' } });
+    const theirs = await theirAdmin.instance.start({
+      definitionKey: 'compliance-check',
+      variables: { vendor: 'Hoa Sen', account: 'x' },
+    });
 
     await expect(theirAdmin.instance.get({ id: instanceId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    for (const who of [ADMIN, ANH]) await expect((await as(who)).instance.get({ id: theirs.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    for (const who of [ADMIN, ANH])
+      await expect((await as(who)).instance.get({ id: theirs.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -18,52 +18,193 @@ import { createTestDatabase } from '../support/database';
 
 let handle: DatabaseHandle;
 let tenantId: string;
-const form = (key: string, properties: Record<string, object> = { decision: { type: 'string', enum: ['approve', 'reject'] } }) => ({ key, version: 1, title: key, schema: { type: 'object', properties } });
+const form = (
+  key: string,
+  properties: Record<string, object> = { decision: { type: 'string', enum: ['approve', 'reject'] } },
+) => ({ key, version: 1, title: key, schema: { type: 'object', properties } });
 const flow = (id: string, source: string, target: string) => ({ id, source, target });
-const def = (key: string, elements: object[], flows: object[], extra: object = {}) => ({ formatVersion: 1, key, version: 1, name: key, elements, flows, ...extra });
+const def = (key: string, elements: object[], flows: object[], extra: object = {}) => ({
+  formatVersion: 1,
+  key,
+  version: 1,
+  name: key,
+  elements,
+  flows,
+  ...extra,
+});
 const task = (id: string) => ({ id, type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] });
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
-  const publishAll = async (definition: object, forms: object[] = []) => publishProcess(handle.db, tenantId, { definition, forms }, null);
-  await publishAll(def('timer-wait', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }, task('review'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'review'), flow('f3', 'review', 'e')]), [form('decision')]);
+  const publishAll = async (definition: object, forms: object[] = []) =>
+    publishProcess(handle.db, tenantId, { definition, forms }, null);
   await publishAll(
-    def('deadline', [{ id: 's', type: 'startEvent' }, task('review'), { id: 'late', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'timer', duration: 'PT48H' } }, { id: 'done', type: 'endEvent', outcome: 'reviewed' }, { id: 'escalated', type: 'endEvent', outcome: 'escalated' }], [flow('f1', 's', 'review'), flow('f2', 'review', 'done'), flow('f3', 'late', 'escalated')]),
+    def(
+      'timer-wait',
+      [
+        { id: 's', type: 'startEvent' },
+        { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } },
+        task('review'),
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 's', 'wait'), flow('f2', 'wait', 'review'), flow('f3', 'review', 'e')],
+    ),
+    [form('decision')],
   );
   await publishAll(
-    def('payment', [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber', sendableBy: { groups: ['operations'] } } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'paid'), flow('f2', 'paid', 'e')], { startForm: 'payment-start' }),
+    def(
+      'deadline',
+      [
+        { id: 's', type: 'startEvent' },
+        task('review'),
+        { id: 'late', type: 'boundaryEvent', attachedTo: 'review', event: { kind: 'timer', duration: 'PT48H' } },
+        { id: 'done', type: 'endEvent', outcome: 'reviewed' },
+        { id: 'escalated', type: 'endEvent', outcome: 'escalated' },
+      ],
+      [flow('f1', 's', 'review'), flow('f2', 'review', 'done'), flow('f3', 'late', 'escalated')],
+    ),
+  );
+  await publishAll(
+    def(
+      'payment',
+      [
+        { id: 's', type: 'startEvent' },
+        {
+          id: 'paid',
+          type: 'receiveTask',
+          message: {
+            name: 'payment-received',
+            correlationKey: 'invoiceNumber',
+            sendableBy: { groups: ['operations'] },
+          },
+        },
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 's', 'paid'), flow('f2', 'paid', 'e')],
+      { startForm: 'payment-start' },
+    ),
     [form('payment-start', { invoiceNumber: { type: 'string' } })],
   );
-  await publishAll(def('child', [{ id: 's', type: 'startEvent' }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'check'), flow('f2', 'check', 'e')]));
-  await publishAll(def('parent', [{ id: 's', type: 'startEvent' }, { id: 'call', type: 'callActivity', calledElement: 'child', outputs: { childDecision: 'decision' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'call'), flow('f2', 'call', 'e')]));
-  await publishAll(def('charge', [{ id: 's', type: 'startEvent' }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')]));
+  await publishAll(
+    def(
+      'child',
+      [{ id: 's', type: 'startEvent' }, task('check'), { id: 'e', type: 'endEvent' }],
+      [flow('f1', 's', 'check'), flow('f2', 'check', 'e')],
+    ),
+  );
+  await publishAll(
+    def(
+      'parent',
+      [
+        { id: 's', type: 'startEvent' },
+        { id: 'call', type: 'callActivity', calledElement: 'child', outputs: { childDecision: 'decision' } },
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 's', 'call'), flow('f2', 'call', 'e')],
+    ),
+  );
+  await publishAll(
+    def(
+      'charge',
+      [
+        { id: 's', type: 'startEvent' },
+        { id: 'charge', type: 'serviceTask', taskType: 'charge-card' },
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')],
+    ),
+  );
   await publishAll(
     def(
       'two-reviews',
-      [{ id: 's', type: 'startEvent' }, { id: 'split', type: 'parallelGateway' }, task('legal'), task('finance'), { id: 'join', type: 'parallelGateway' }, task('sign'), { id: 'e', type: 'endEvent' }],
-      [flow('f1', 's', 'split'), flow('f2', 'split', 'legal'), flow('f3', 'split', 'finance'), flow('f4', 'legal', 'join'), flow('f5', 'finance', 'join'), flow('f6', 'join', 'sign'), flow('f7', 'sign', 'e')],
+      [
+        { id: 's', type: 'startEvent' },
+        { id: 'split', type: 'parallelGateway' },
+        task('legal'),
+        task('finance'),
+        { id: 'join', type: 'parallelGateway' },
+        task('sign'),
+        { id: 'e', type: 'endEvent' },
+      ],
+      [
+        flow('f1', 's', 'split'),
+        flow('f2', 'split', 'legal'),
+        flow('f3', 'split', 'finance'),
+        flow('f4', 'legal', 'join'),
+        flow('f5', 'finance', 'join'),
+        flow('f6', 'join', 'sign'),
+        flow('f7', 'sign', 'e'),
+      ],
     ),
   );
   // a review whose late reminder calls the child process beside it, closed by a terminate end
   await publishAll(
     def(
       'closing-review',
-      [{ id: 's', type: 'startEvent' }, task('review'), { id: 'late', type: 'boundaryEvent', attachedTo: 'review', cancelActivity: false, event: { kind: 'timer', duration: 'PT1H' } }, { id: 'askChild', type: 'callActivity', calledElement: 'child' }, { id: 'asked', type: 'endEvent' }, { id: 'closed', type: 'endEvent', terminate: true, outcome: 'closed' }],
-      [flow('f1', 's', 'review'), flow('f2', 'review', 'closed'), flow('f3', 'late', 'askChild'), flow('f4', 'askChild', 'asked')],
+      [
+        { id: 's', type: 'startEvent' },
+        task('review'),
+        {
+          id: 'late',
+          type: 'boundaryEvent',
+          attachedTo: 'review',
+          cancelActivity: false,
+          event: { kind: 'timer', duration: 'PT1H' },
+        },
+        { id: 'askChild', type: 'callActivity', calledElement: 'child' },
+        { id: 'asked', type: 'endEvent' },
+        { id: 'closed', type: 'endEvent', terminate: true, outcome: 'closed' },
+      ],
+      [
+        flow('f1', 's', 'review'),
+        flow('f2', 'review', 'closed'),
+        flow('f3', 'late', 'askChild'),
+        flow('f4', 'askChild', 'asked'),
+      ],
     ),
   );
-  await publishAll(def('incoming-invoice', [{ id: 'byMail', type: 'startEvent', event: { kind: 'message', name: 'invoice-emailed' } }, task('check'), { id: 'e', type: 'endEvent' }], [flow('f1', 'byMail', 'check'), flow('f2', 'check', 'e')]));
-  await publishAll(def('stop-signal', [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } }, { id: 'e', type: 'endEvent' }], [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')]));
+  await publishAll(
+    def(
+      'incoming-invoice',
+      [
+        { id: 'byMail', type: 'startEvent', event: { kind: 'message', name: 'invoice-emailed' } },
+        task('check'),
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 'byMail', 'check'), flow('f2', 'check', 'e')],
+    ),
+  );
+  await publishAll(
+    def(
+      'stop-signal',
+      [
+        { id: 's', type: 'startEvent' },
+        { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'signal', name: 'quarter-closed' } },
+        { id: 'e', type: 'endEvent' },
+      ],
+      [flow('f1', 's', 'wait'), flow('f2', 'wait', 'e')],
+    ),
+  );
 });
 afterAll(async () => handle?.close());
 
-const instance = async (id: string) => (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
+const instance = async (id: string) =>
+  (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
 const jobsOf = (id: string) => handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
 /** Makes the instance's pending timers due now, as if their time had come. */
-const makeDue = (id: string) => handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
-const start = async (key: string, variables: Record<string, unknown> = {}) => (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: key, variables });
-const openTasks = (id: string) => handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
+const makeDue = (id: string) =>
+  handle.db
+    .update(jobs)
+    .set({ dueAt: sql`now() - interval '1 second'` })
+    .where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
+const start = async (key: string, variables: Record<string, unknown> = {}) =>
+  (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: key, variables });
+const openTasks = (id: string) =>
+  handle.db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
 
 describe('timers', () => {
   it('are jobs due at the database time; a worker fires each once, when due', async () => {
@@ -71,7 +212,10 @@ describe('timers', () => {
     const { id } = await start('timer-wait');
     const [timer] = await jobsOf(id);
     expect(timer).toMatchObject({ kind: 'timer', elementId: 'wait', status: 'pending' });
-    const [{ delay }] = (await handle.db.select({ delay: sql<number>`extract(epoch from ${jobs.dueAt} - now())::int` }).from(jobs).where(eq(jobs.id, timer!.id))) as [{ delay: number }];
+    const [{ delay }] = (await handle.db
+      .select({ delay: sql<number>`extract(epoch from ${jobs.dueAt} - now())::int` })
+      .from(jobs)
+      .where(eq(jobs.id, timer!.id))) as [{ delay: number }];
     expect(delay).toBeGreaterThan(3_500);
     // when a worker polls before it is due, nothing fires
     const worker = createWorker(handle.db);
@@ -83,7 +227,10 @@ describe('timers', () => {
     expect((await jobsOf(id))[0]).toMatchObject({ status: 'done', lockedBy: null });
     // and polling again fires nothing twice
     expect(await worker.tick()).toBe(0);
-    const fired = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
+    const fired = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
     expect(fired).toHaveLength(1);
   });
 
@@ -112,16 +259,28 @@ describe('timers', () => {
     // while the lease holds, nobody else takes it
     expect(await createWorker(handle.db).tick()).toBe(0);
     // once it has run out, worker B fires it
-    await handle.db.update(jobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.lockedBy, 'dead-worker'));
+    await handle.db
+      .update(jobs)
+      .set({ lockedUntil: sql`now() - interval '1 second'` })
+      .where(eq(jobs.lockedBy, 'dead-worker'));
     expect(await createWorker(handle.db).tick()).toBeGreaterThanOrEqual(1);
     expect((await instance(id)).state.active).toEqual(['review']);
-    const fired = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
+    const fired = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'timer.fired')));
     expect(fired).toHaveLength(1);
   });
 });
 
 describe('messages and signals', () => {
-  const send = async (name: string, correlationKey: string | null, variables: Record<string, unknown>, ttlSeconds = 0, messageId?: string) =>
+  const send = async (
+    name: string,
+    correlationKey: string | null,
+    variables: Record<string, unknown>,
+    ttlSeconds = 0,
+    messageId?: string,
+  ) =>
     handle.db.transaction(async (tx) => {
       const queue: FollowUp[] = [];
       const result = await publish(tx, tenantId, { name, correlationKey, variables, ttlSeconds, messageId }, queue);
@@ -132,7 +291,10 @@ describe('messages and signals', () => {
   it('a message reaches the instance with its correlation key, and only that one', async () => {
     const a = await start('payment', { invoiceNumber: 'HD-001' });
     const b = await start('payment', { invoiceNumber: 'HD-002' });
-    expect(await send('payment-received', 'HD-002', { bankRef: 'VCB-9' })).toMatchObject({ correlated: 'instance', instanceId: b.id });
+    expect(await send('payment-received', 'HD-002', { bankRef: 'VCB-9' })).toMatchObject({
+      correlated: 'instance',
+      instanceId: b.id,
+    });
     expect(await instance(b.id)).toMatchObject({ status: 'completed' });
     expect((await instance(b.id)).state.variables).toMatchObject({ bankRef: 'VCB-9' });
     expect(await instance(a.id)).toMatchObject({ status: 'active' });
@@ -140,8 +302,12 @@ describe('messages and signals', () => {
   });
 
   it('a message published before anyone waits is kept for its time to live; a duplicate message id is ignored', async () => {
-    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({ correlated: 'buffered' });
-    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({ correlated: 'duplicate' });
+    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({
+      correlated: 'buffered',
+    });
+    expect(await send('payment-received', 'HD-010', { bankRef: 'ACB-1' }, 3_600, 'bank-msg-1')).toEqual({
+      correlated: 'duplicate',
+    });
     const later = await start('payment', { invoiceNumber: 'HD-010' });
     expect(await instance(later.id)).toMatchObject({ status: 'completed' });
     expect((await instance(later.id)).state.variables).toMatchObject({ bankRef: 'ACB-1' });
@@ -150,12 +316,15 @@ describe('messages and signals', () => {
     expect(await instance(again.id)).toMatchObject({ status: 'active' });
   });
 
-  it('a message start event starts an instance with the message\'s variables', async () => {
+  it("a message start event starts an instance with the message's variables", async () => {
     const result = await send('invoice-emailed', null, { supplier: 'Công ty TNHH Minh Phát', amount: 12_500_000 });
     expect(result).toMatchObject({ correlated: 'started' });
     const started = await instance(result.instanceId!);
     expect(started).toMatchObject({ status: 'active' });
-    expect(started.state).toMatchObject({ active: ['check'], variables: { supplier: 'Công ty TNHH Minh Phát', amount: 12_500_000 } });
+    expect(started.state).toMatchObject({
+      active: ['check'],
+      variables: { supplier: 'Công ty TNHH Minh Phát', amount: 12_500_000 },
+    });
     expect(await openTasks(started.id)).toHaveLength(1);
   });
 
@@ -185,14 +354,18 @@ describe('service jobs', () => {
     await completeJob(handle.db, tenantId, job!.id, { receipt: 'R-1' });
     expect(await instance(id)).toMatchObject({ status: 'completed' });
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
-    await expect(completeJob(handle.db, tenantId, job!.id, { receipt: 'R-2' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(completeJob(handle.db, tenantId, job!.id, { receipt: 'R-2' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-1' });
   });
 
   it('a worker runs them with its connectors, passing the job id on as the idempotency key', async () => {
     const { id } = await start('charge');
     const seen: string[] = [];
-    const worker = createWorker(handle.db, { connectors: { 'charge-card': async ({ job }) => (seen.push(job.id), { receipt: `R-${job.id.slice(0, 4)}` }) } });
+    const worker = createWorker(handle.db, {
+      connectors: { 'charge-card': async ({ job }) => (seen.push(job.id), { receipt: `R-${job.id.slice(0, 4)}` }) },
+    });
     expect(await worker.tick()).toBeGreaterThanOrEqual(1);
     const [job] = await jobsOf(id);
     expect(seen).toContain(job!.id);
@@ -204,25 +377,46 @@ describe('service jobs', () => {
     const { id } = await start('charge');
     let calls = 0;
     let fail = true;
-    const worker = createWorker(handle.db, { connectors: { 'charge-card': async () => { calls++; if (fail) throw new Error('bank gateway timed out'); return { receipt: 'R-OK' }; } } });
+    const worker = createWorker(handle.db, {
+      connectors: {
+        'charge-card': async () => {
+          calls++;
+          if (fail) throw new Error('bank gateway timed out');
+          return { receipt: 'R-OK' };
+        },
+      },
+    });
     const job = async () => (await jobsOf(id))[0]!;
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt++) {
-      await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
+      await handle.db
+        .update(jobs)
+        .set({ dueAt: sql`now() - interval '1 second'` })
+        .where(and(eq(jobs.instanceId, id), eq(jobs.status, 'pending')));
       await worker.tick();
-      const [{ delay }] = (await handle.db.select({ delay: sql<number>`round(extract(epoch from ${jobs.dueAt} - now()))::int` }).from(jobs).where(eq(jobs.instanceId, id))) as [{ delay: number }];
+      const [{ delay }] = (await handle.db
+        .select({ delay: sql<number>`round(extract(epoch from ${jobs.dueAt} - now()))::int` })
+        .from(jobs)
+        .where(eq(jobs.instanceId, id))) as [{ delay: number }];
       delays.push(delay);
     }
     expect(calls).toBe(4);
     expect(delays.slice(0, 3)).toEqual([1, 2, 4]);
     expect(await job()).toMatchObject({ status: 'failed', attempts: 4, lastError: 'bank gateway timed out' });
-    const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
+    const incidents = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED', message: 'bank gateway timed out' });
     // visible on the instance, and resolved by an admin's retry once the gateway is back
     const view = await (await callerFor(handle.db, demo.ngoc)).instance.get({ id });
-    expect(view.failedJobs).toEqual([expect.objectContaining({ elementId: 'charge', attempts: 4, lastError: 'bank gateway timed out' })]);
-    await expect((await callerFor(handle.db, demo.ngoc)).job.retry({ id: (await job()).id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(view.failedJobs).toEqual([
+      expect.objectContaining({ elementId: 'charge', attempts: 4, lastError: 'bank gateway timed out' }),
+    ]);
+    await expect((await callerFor(handle.db, demo.ngoc)).job.retry({ id: (await job()).id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     fail = false;
     await (await callerFor(handle.db, 'bao.ngo@senvang.example')).job.retry({ id: (await job()).id });
     await worker.tick();
@@ -230,9 +424,15 @@ describe('service jobs', () => {
     expect((await instance(id)).state.variables).toMatchObject({ receipt: 'R-OK' });
   });
 
-  it('a connector\'s business error is thrown into the process', async () => {
+  it("a connector's business error is thrown into the process", async () => {
     const { id } = await start('charge');
-    const worker = createWorker(handle.db, { connectors: { 'charge-card': async () => { throw new ConnectorBusinessError('CARD_DECLINED', 'Thẻ bị từ chối'); } } });
+    const worker = createWorker(handle.db, {
+      connectors: {
+        'charge-card': async () => {
+          throw new ConnectorBusinessError('CARD_DECLINED', 'Thẻ bị từ chối');
+        },
+      },
+    });
     await worker.tick();
     // no error boundary on "charge": an uncaught business error is an incident on the instance
     expect(await instance(id)).toMatchObject({ status: 'incident' });
@@ -242,12 +442,14 @@ describe('service jobs', () => {
   it('are not found from another company', async () => {
     const { id } = await start('charge');
     const [job] = await jobsOf(id);
-    await expect(completeJob(handle.db, '00000000-0000-0000-0000-000000000000', job!.id, {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(completeJob(handle.db, '00000000-0000-0000-0000-000000000000', job!.id, {})).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
 describe('call activities', () => {
-  it('start the child in the same transaction; the child\'s completion resumes the parent with its outputs', async () => {
+  it("start the child in the same transaction; the child's completion resumes the parent with its outputs", async () => {
     const parent = await start('parent');
     const [child] = await handle.db.select().from(processInstances).where(eq(processInstances.parentId, parent.id));
     expect(child).toMatchObject({ status: 'active', parentElementId: 'call' });
@@ -279,8 +481,12 @@ describe.skipIf(!process.env.DATABASE_URL)('workers sharing one PostgreSQL', () 
     // given 200 instances whose timers are all due
     const ngoc = await callerFor(handle.db, demo.ngoc);
     const ids: string[] = [];
-    for (let i = 0; i < 200; i++) ids.push((await ngoc.instance.start({ definitionKey: 'timer-wait', variables: {} })).id);
-    await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer'), eq(jobs.elementId, 'wait')));
+    for (let i = 0; i < 200; i++)
+      ids.push((await ngoc.instance.start({ definitionKey: 'timer-wait', variables: {} })).id);
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: sql`now() - interval '1 second'` })
+      .where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer'), eq(jobs.elementId, 'wait')));
     // when four workers poll at the same time until nothing is due
     const workers = Array.from({ length: 4 }, (_, i) => createWorker(handle.db, { workerId: `w${i}`, batch: 10 }));
     const ran = await Promise.all(
@@ -293,25 +499,52 @@ describe.skipIf(!process.env.DATABASE_URL)('workers sharing one PostgreSQL', () 
     // then every timer fired once, and the work was shared
     expect(ran.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200);
     expect(ran.filter((n) => n > 0).length).toBeGreaterThan(1);
-    const fired = await handle.db.select({ instanceId: auditEvents.instanceId }).from(auditEvents).where(and(eq(auditEvents.type, 'timer.fired'), eq(auditEvents.elementId, 'wait')));
+    const fired = await handle.db
+      .select({ instanceId: auditEvents.instanceId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.type, 'timer.fired'), eq(auditEvents.elementId, 'wait')));
     const mine = fired.filter((f) => ids.includes(f.instanceId!));
     expect(mine).toHaveLength(200);
     expect(new Set(mine.map((f) => f.instanceId)).size).toBe(200);
-    const states = await handle.db.select({ state: processInstances.state }).from(processInstances).where(eq(processInstances.definitionId, (await handle.db.select({ d: processInstances.definitionId }).from(processInstances).where(eq(processInstances.id, ids[0]!)))[0]!.d));
+    const states = await handle.db
+      .select({ state: processInstances.state })
+      .from(processInstances)
+      .where(
+        eq(
+          processInstances.definitionId,
+          (
+            await handle.db
+              .select({ d: processInstances.definitionId })
+              .from(processInstances)
+              .where(eq(processInstances.id, ids[0]!))
+          )[0]!.d,
+        ),
+      );
     expect(states.filter((s) => s.state.active.includes('review')).length).toBeGreaterThanOrEqual(200);
   }, 120_000);
 });
 
 describe('through the API', () => {
-  it('message.publish correlates within the caller\'s company only', async () => {
+  it("message.publish correlates within the caller's company only", async () => {
     const { id } = await start('payment', { invoiceNumber: 'HD-API-1' });
     const ngoc = await callerFor(handle.db, demo.ngoc);
-    expect(await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-API-1', variables: { bankRef: 'TCB-7' } })).toMatchObject({ correlated: 'instance', instanceId: id });
+    expect(
+      await ngoc.message.publish({
+        name: 'payment-received',
+        correlationKey: 'HD-API-1',
+        variables: { bankRef: 'TCB-7' },
+      }),
+    ).toMatchObject({ correlated: 'instance', instanceId: id });
     expect(await instance(id)).toMatchObject({ status: 'completed' });
-    const history = await handle.db.select({ type: auditEvents.type, actorId: auditEvents.actorId }).from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'message.received')));
+    const history = await handle.db
+      .select({ type: auditEvents.type, actorId: auditEvents.actorId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'message.received')));
     expect(history).toHaveLength(1);
     expect(history[0]!.actorId).not.toBeNull();
-    await expect((await callerFor(handle.db, null)).message.publish({ name: 'payment-received', correlationKey: 'HD-API-1' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(
+      (await callerFor(handle.db, null)).message.publish({ name: 'payment-received', correlationKey: 'HD-API-1' }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
 
@@ -323,13 +556,23 @@ describe('races', () => {
     const [open] = await openTasks(id);
     const hung = await callerFor(handle.db, demo.hung);
     const lan = await callerFor(handle.db, demo.lan);
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => (i % 2 ? hung : lan).task.complete({ id: open!.id, data: { decision: 'approve' } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        (i % 2 ? hung : lan).task.complete({ id: open!.id, data: { decision: 'approve' } }),
+      ),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'CONFLICT' });
     expect(await instance(id)).toMatchObject({ status: 'completed' });
-    const completions = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.taskId, open!.id), eq(auditEvents.type, 'task.completed')));
+    const completions = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.taskId, open!.id), eq(auditEvents.type, 'task.completed')));
     expect(completions).toHaveLength(1);
-    const ends = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'instance.completed')));
+    const ends = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'instance.completed')));
     expect(ends).toHaveLength(1);
   });
 
@@ -340,15 +583,24 @@ describe('races', () => {
     const hung = await callerFor(handle.db, demo.hung);
     const lan = await callerFor(handle.db, demo.lan);
     const [legal, finance] = [open.find((t) => t.elementId === 'legal')!, open.find((t) => t.elementId === 'finance')!];
-    const results = await Promise.allSettled([hung.task.complete({ id: legal.id, data: { decision: 'approve' } }), lan.task.complete({ id: finance.id, data: { decision: 'approve' } })]);
+    const results = await Promise.allSettled([
+      hung.task.complete({ id: legal.id, data: { decision: 'approve' } }),
+      lan.task.complete({ id: finance.id, data: { decision: 'approve' } }),
+    ]);
     // one may lose the race on the instance's version: it changed nothing and is retried
     for (const [i, r] of results.entries()) {
       if (r.status === 'rejected') {
         expect(r.reason).toMatchObject({ code: 'CONFLICT' });
-        await (i === 0 ? hung : lan).task.complete({ id: (i === 0 ? legal : finance).id, data: { decision: 'approve' } });
+        await (i === 0 ? hung : lan).task.complete({
+          id: (i === 0 ? legal : finance).id,
+          data: { decision: 'approve' },
+        });
       }
     }
-    const signs = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.elementId, 'sign')));
+    const signs = await handle.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.instanceId, id), eq(tasks.elementId, 'sign')));
     expect(signs).toHaveLength(1);
     expect((await instance(id)).state.active).toEqual(['sign']);
   });
@@ -368,7 +620,10 @@ describe('the in-process worker', () => {
   it('leaves the event loop free while it works through a backlog', async () => {
     const ngoc = await callerFor(handle.db, demo.ngoc);
     for (let i = 0; i < 30; i++) await ngoc.instance.start({ definitionKey: 'timer-wait', variables: {} });
-    await handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer')));
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: sql`now() - interval '1 second'` })
+      .where(and(eq(jobs.status, 'pending'), eq(jobs.kind, 'timer')));
     let turns = 0;
     const ticker = setInterval(() => turns++, 1);
     const worker = createWorker(handle.db, { batch: 30 });

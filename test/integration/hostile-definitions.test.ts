@@ -28,12 +28,16 @@ beforeAll(async () => {
   rssBefore = process.memoryUsage().rss;
 });
 afterAll(async () => {
-  console.log(`hostile definitions (${hostileCases.length}):\n${report.join('\n')}\nRSS ${Math.round(rssBefore / 1e6)} MB before, at most ${Math.round(rssMax / 1e6)} MB during`);
+  console.log(
+    `hostile definitions (${hostileCases.length}):\n${report.join('\n')}\nRSS ${Math.round(rssBefore / 1e6)} MB before, at most ${Math.round(rssMax / 1e6)} MB during`,
+  );
   await handle?.close();
 });
 
 /** Runs `work`, measuring the longest time the event loop could not answer anything meanwhile. */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; stallMs: number; ms: number }> {
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T | undefined; error: unknown; stallMs: number; ms: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const began = performance.now();
@@ -62,7 +66,9 @@ async function run(c: HostileCase): Promise<string> {
   const designer = await callerFor(handle.db, 'trang.hoang@senvang.example');
   const staff = await callerFor(handle.db, demo.ngoc);
   for (const before of c.publishFirst ?? []) await designer.definition.publish(before);
-  const published = await measured(() => designer.definition.publish({ definition: c.definition, forms: c.forms ?? [] }));
+  const published = await measured(() =>
+    designer.definition.publish({ definition: c.definition, forms: c.forms ?? [] }),
+  );
   expect(published.stallMs, `${c.name}: publishing stalled the event loop`).toBeLessThan(MAX_STALL_MS);
   if (c.expect.kind === 'refused-at-publish') {
     expect(published.error, `${c.name} should be refused at publish`).toBeDefined();
@@ -73,8 +79,13 @@ async function run(c: HostileCase): Promise<string> {
   if (published.error) throw published.error;
   const key = (c.definition as { key: string }).key;
   const admin = await callerFor(handle.db, 'bao.ngo@senvang.example');
-  const started = await measured(() => (c.act ? c.act({ staff, admin, key }) : staff.instance.start({ definitionKey: key, variables: c.variables ?? {} })));
-  expect(started.stallMs, `${c.name}: the command stalled the event loop for ${Math.round(started.stallMs)} ms`).toBeLessThan(MAX_STALL_MS);
+  const started = await measured(() =>
+    c.act ? c.act({ staff, admin, key }) : staff.instance.start({ definitionKey: key, variables: c.variables ?? {} }),
+  );
+  expect(
+    started.stallMs,
+    `${c.name}: the command stalled the event loop for ${Math.round(started.stallMs)} ms`,
+  ).toBeLessThan(MAX_STALL_MS);
   if (c.expect.kind === 'refused') {
     expect(started.error, `${c.name} should be refused`).toBeDefined();
     expect(codeOf(started.error)).not.toBe('INTERNAL_SERVER_ERROR');
@@ -95,7 +106,10 @@ async function run(c: HostileCase): Promise<string> {
   expect(incident, `${c.name}: no incident`).toBeDefined();
   expect(incident!.code).toBe(c.expect.code);
   expect(incident!.elementId).toBe(c.expect.names);
-  const openTasks = await handle.db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.tenantId, tenantId));
+  const openTasks = await handle.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(eq(tasks.tenantId, tenantId));
   return `incident in ${Math.round(started.ms)} ms (stall ${Math.round(started.stallMs)} ms, ${openTasks[0]!.n} tasks in the company): ${incident!.code} at "${incident!.elementId}"`;
 }
 

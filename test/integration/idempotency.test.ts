@@ -40,7 +40,10 @@ const newKey = (prefix: string) => `${prefix}:${randomUUID()}`;
 /** An invoice above the threshold started by Ngọc (completing its accounting task opens another), and that open task, offered to Hùng and Lan. */
 async function openAccountingTask() {
   const ngoc = await callerFor(handle.db, demo.ngoc);
-  const { id: instanceId } = await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice(`HD-${randomUUID().slice(0, 8)}`) });
+  const { id: instanceId } = await ngoc.instance.start({
+    definitionKey: 'invoice-approval',
+    variables: invoice(`HD-${randomUUID().slice(0, 8)}`),
+  });
   const hung = await callerFor(handle.db, demo.hung);
   const task = (await hung.task.list()).find((t) => t.instanceId === instanceId);
   if (!task) throw new Error(`No accounting task for instance ${instanceId}`);
@@ -51,9 +54,18 @@ async function openAccountingTask() {
 async function traces(taskId: string, instanceId: string, key: string) {
   const db = handle.db;
   const [task] = await db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, taskId));
-  const [audit] = await db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.taskId, taskId), eq(auditEvents.type, 'task.completed')));
-  const [instance] = await db.select({ version: processInstances.version }).from(processInstances).where(eq(processInstances.id, instanceId));
-  const stored = await db.select({ command: commandResults.command, result: commandResults.result }).from(commandResults).where(eq(commandResults.key, key));
+  const [audit] = await db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.taskId, taskId), eq(auditEvents.type, 'task.completed')));
+  const [instance] = await db
+    .select({ version: processInstances.version })
+    .from(processInstances)
+    .where(eq(processInstances.id, instanceId));
+  const stored = await db
+    .select({ command: commandResults.command, result: commandResults.result })
+    .from(commandResults)
+    .where(eq(commandResults.key, key));
   return { taskStatus: task?.status, completions: audit?.n, instanceVersion: instance?.version, stored };
 }
 
@@ -78,7 +90,10 @@ describe('idempotent commands', () => {
     // then
     expect(second).toEqual(first);
     expect(first).toMatchObject({ id: expect.any(String), status: 'active', taskIds: [expect.any(String)] });
-    const [started] = await handle.db.select({ n: count() }).from(processInstances).where(eq(processInstances.businessKey, 'HD-IDEM-START'));
+    const [started] = await handle.db
+      .select({ n: count() })
+      .from(processInstances)
+      .where(eq(processInstances.businessKey, 'HD-IDEM-START'));
     expect(started?.n).toBe(1);
   });
 
@@ -94,7 +109,12 @@ describe('idempotent commands', () => {
 
     // then
     expect(second).toEqual(first);
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'completed', completions: 1, instanceVersion: 2, stored: [{ command: 'task.complete', result: first }] });
+    expect(await traces(taskId, instanceId, key)).toEqual({
+      taskStatus: 'completed',
+      completions: 1,
+      instanceVersion: 2,
+      stored: [{ command: 'task.complete', result: first }],
+    });
   });
 
   it('still answers a second completion without a key with a conflict', async () => {
@@ -111,7 +131,11 @@ describe('idempotent commands', () => {
     const hung = await callerFor(handle.db, demo.hung);
     const lan = await callerFor(handle.db, demo.lan);
     const startKey = newKey('start');
-    await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice('HD-IDEM-CONFLICT'), idempotencyKey: startKey });
+    await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice('HD-IDEM-CONFLICT'),
+      idempotencyKey: startKey,
+    });
     const other = await openAccountingTask();
     const hungsKey = newKey('complete');
     await hung.task.complete({ id: other.taskId, data: approve, idempotencyKey: hungsKey });
@@ -125,7 +149,11 @@ describe('idempotent commands', () => {
       code: 'CONFLICT',
       message: expect.stringContaining(`Idempotency key "${hungsKey}" was already used by another user`),
     });
-    expect(await traces(taskId, instanceId, newKey('none'))).toMatchObject({ taskStatus: 'open', completions: 0, instanceVersion: 1 });
+    expect(await traces(taskId, instanceId, newKey('none'))).toMatchObject({
+      taskStatus: 'open',
+      completions: 0,
+      instanceVersion: 1,
+    });
   });
 
   it('refuses the same key with other input (another task, other data): a retry sends the same request', async () => {
@@ -141,8 +169,14 @@ describe('idempotent commands', () => {
       code: 'CONFLICT',
       message: `Idempotency key "${key}" was already used for task.complete with different input; send the new request with a new key.`,
     });
-    await expect(hung.task.complete({ id: first.taskId, data: { decision: 'reject' }, idempotencyKey: key })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await traces(second.taskId, second.instanceId, newKey('none'))).toMatchObject({ taskStatus: 'open', completions: 0, instanceVersion: 1 });
+    await expect(
+      hung.task.complete({ id: first.taskId, data: { decision: 'reject' }, idempotencyKey: key }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await traces(second.taskId, second.instanceId, newKey('none'))).toMatchObject({
+      taskStatus: 'open',
+      completions: 0,
+      instanceVersion: 1,
+    });
     // while the same request (keys in another order) is still a retry
     expect(await hung.task.complete({ data: approve, id: first.taskId, idempotencyKey: key })).toEqual(result);
   });
@@ -156,7 +190,10 @@ describe('idempotent commands', () => {
     expect(await pruneCommandResults(handle.db)).toBe(0);
     expect(await stored()).toHaveLength(1);
     // a day and a bit later
-    await handle.db.update(commandResults).set({ createdAt: sql`now() - interval '25 hours'` }).where(eq(commandResults.key, key));
+    await handle.db
+      .update(commandResults)
+      .set({ createdAt: sql`now() - interval '25 hours'` })
+      .where(eq(commandResults.key, key));
     expect(await pruneCommandResults(handle.db)).toBeGreaterThanOrEqual(1);
     expect(await stored()).toHaveLength(0);
   });
@@ -164,10 +201,16 @@ describe('idempotent commands', () => {
   it('refuses a malformed key before acting', async () => {
     const { taskId } = await openAccountingTask();
     const hung = await callerFor(handle.db, demo.hung);
-    await expect(hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'short' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'has spaces in it' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'short' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(
+      hung.task.complete({ id: taskId, data: approve, idempotencyKey: 'has spaces in it' }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const actor = await actorOf(demo.hung);
-    await expect(withIdempotency(handle.db, actor, 'x'.repeat(201), 'task.complete', {}, async () => 'ran')).rejects.toMatchObject({ name: 'AppError', code: 'BAD_REQUEST' });
+    await expect(
+      withIdempotency(handle.db, actor, 'x'.repeat(201), 'task.complete', {}, async () => 'ran'),
+    ).rejects.toMatchObject({ name: 'AppError', code: 'BAD_REQUEST' });
   });
 
   it('stores no failure: a retry with the same key after a refused submission acts', async () => {
@@ -175,112 +218,166 @@ describe('idempotent commands', () => {
     const hung = await callerFor(handle.db, demo.hung);
     const key = newKey('complete');
 
-    await expect(hung.task.complete({ id: taskId, data: { decision: 'reject' }, idempotencyKey: key })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      hung.task.complete({ id: taskId, data: { decision: 'reject' }, idempotencyKey: key }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const result = await hung.task.complete({ id: taskId, data: approve, idempotencyKey: key });
 
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'completed', completions: 1, instanceVersion: 2, stored: [{ command: 'task.complete', result }] });
+    expect(await traces(taskId, instanceId, key)).toEqual({
+      taskStatus: 'completed',
+      completions: 1,
+      instanceVersion: 2,
+      stored: [{ command: 'task.complete', result }],
+    });
   });
 
-  it('rolls back the service\'s writes and stores nothing when the command fails after writing', async () => {
+  it("rolls back the service's writes and stores nothing when the command fails after writing", async () => {
     // given a command whose service writes everything, then the command fails
     const { instanceId, taskId } = await openAccountingTask();
     const actor = await actorOf(demo.hung);
     const key = newKey('complete');
 
     // when
-    const failed = withIdempotency(handle.db, actor, key, 'task.complete', { id: taskId, data: approve }, async (tx) => {
-      await completeTask(tx, actor, { taskId, data: approve });
-      throw new Error('failed after the service wrote');
-    });
+    const failed = withIdempotency(
+      handle.db,
+      actor,
+      key,
+      'task.complete',
+      { id: taskId, data: approve },
+      async (tx) => {
+        await completeTask(tx, actor, { taskId, data: approve });
+        throw new Error('failed after the service wrote');
+      },
+    );
 
     // then
     await expect(failed).rejects.toThrow('failed after the service wrote');
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'open', completions: 0, instanceVersion: 1, stored: [] });
+    expect(await traces(taskId, instanceId, key)).toEqual({
+      taskStatus: 'open',
+      completions: 0,
+      instanceVersion: 1,
+      stored: [],
+    });
   });
 
   // PGlite has one connection and runs transactions one after another: there is no race to test.
-  it.skipIf(onPglite)('lets one of 10 concurrent completions with the same key act, and returns its result to all (PostgreSQL)', async () => {
-    // given
-    const { instanceId, taskId } = await openAccountingTask();
-    const hung = await callerFor(handle.db, demo.hung);
-    const key = newKey('complete');
+  it.skipIf(onPglite)(
+    'lets one of 10 concurrent completions with the same key act, and returns its result to all (PostgreSQL)',
+    async () => {
+      // given
+      const { instanceId, taskId } = await openAccountingTask();
+      const hung = await callerFor(handle.db, demo.hung);
+      const key = newKey('complete');
 
-    // when
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => hung.task.complete({ id: taskId, data: approve, idempotencyKey: key })));
+      // when
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => hung.task.complete({ id: taskId, data: approve, idempotencyKey: key })),
+      );
 
-    // then
-    const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
-    expect(results.map((r) => r.status)).toEqual(Array(10).fill('fulfilled'));
-    for (const value of values) expect(value).toEqual(values[0]);
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'completed', completions: 1, instanceVersion: 2, stored: [{ command: 'task.complete', result: values[0] }] });
-  });
+      // then
+      const values = results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason));
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill('fulfilled'));
+      for (const value of values) expect(value).toEqual(values[0]);
+      expect(await traces(taskId, instanceId, key)).toEqual({
+        taskStatus: 'completed',
+        completions: 1,
+        instanceVersion: 2,
+        stored: [{ command: 'task.complete', result: values[0] }],
+      });
+    },
+  );
 });
 
 describe('a dropped database connection', () => {
   it('maps connection loss to a retryable error, looking through wrappers, and nothing else', () => {
-    const wrapped = (code: string) => new Error('Failed query: update …', { cause: Object.assign(new Error(code), { code }) });
+    const wrapped = (code: string) =>
+      new Error('Failed query: update …', { cause: Object.assign(new Error(code), { code }) });
     for (const code of ['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '08006', '08003']) {
       expect(connectionLost(wrapped(code)), code).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
     }
-    for (const code of ['23505', '40001', '57014', 'ERR_INVALID_ARG_TYPE']) expect(connectionLost(wrapped(code)), code).toBeNull();
+    for (const code of ['23505', '40001', '57014', 'ERR_INVALID_ARG_TYPE'])
+      expect(connectionLost(wrapped(code)), code).toBeNull();
     expect(connectionLost(new Error('no code'))).toBeNull();
   });
 
-  it.skipIf(onPglite)('reaches the caller as a retryable error, writes nothing, and a retry with the same key acts once (PostgreSQL)', async () => {
-    // given a completion that pauses after its service wrote everything, before commit, on a
-    // connection we know
-    const { instanceId, taskId } = await openAccountingTask();
-    const key = newKey('complete');
-    let reportPid!: (pid: number) => void;
-    const paused = new Promise<number>((resolve) => (reportPid = resolve));
-    const victim = await callerFor(
-      pausingAfterService(handle.db, async (tx) => {
-        reportPid(await backendPid(tx));
-        // Never resumes. Resuming after the kill would make postgres.js 3.4.9 write ROLLBACK or
-        // COMMIT to the closed socket: an uncaught TypeError that also loses the pooled
-        // connection for good (porsager/postgres#1208, #1215). Left pending, the transaction
-        // rejects with CONNECTION_CLOSED as soon as the socket closes, and the pool reconnects.
-        await new Promise<never>(() => {});
-      }),
-      demo.hung,
-    );
-    const attempt = victim.task.complete({ id: taskId, data: approve, idempotencyKey: key });
-    attempt.catch(() => {}); // awaited below; keeps an early rejection from counting as unhandled
-    const pid = await within(paused, 10_000, 'The completion never reached its pause: does completeTask still open its own (nested) transaction?');
+  it.skipIf(onPglite)(
+    'reaches the caller as a retryable error, writes nothing, and a retry with the same key acts once (PostgreSQL)',
+    async () => {
+      // given a completion that pauses after its service wrote everything, before commit, on a
+      // connection we know
+      const { instanceId, taskId } = await openAccountingTask();
+      const key = newKey('complete');
+      let reportPid!: (pid: number) => void;
+      const paused = new Promise<number>((resolve) => (reportPid = resolve));
+      const victim = await callerFor(
+        pausingAfterService(handle.db, async (tx) => {
+          reportPid(await backendPid(tx));
+          // Never resumes. Resuming after the kill would make postgres.js 3.4.9 write ROLLBACK or
+          // COMMIT to the closed socket: an uncaught TypeError that also loses the pooled
+          // connection for good (porsager/postgres#1208, #1215). Left pending, the transaction
+          // rejects with CONNECTION_CLOSED as soon as the socket closes, and the pool reconnects.
+          await new Promise<never>(() => {});
+        }),
+        demo.hung,
+      );
+      const attempt = victim.task.complete({ id: taskId, data: approve, idempotencyKey: key });
+      attempt.catch(() => {}); // awaited below; keeps an early rejection from counting as unhandled
+      const pid = await within(
+        paused,
+        10_000,
+        'The completion never reached its pause: does completeTask still open its own (nested) transaction?',
+      );
 
-    // when its backend is terminated from another connection
-    await handle.db.execute(sql`select pg_terminate_backend(${pid})`);
-    const error = await within(
-      attempt.then(
-        () => new Error('the command succeeded'),
-        (e: unknown) => e,
-      ),
-      10_000,
-      'The command did not fail after its backend was terminated',
-    );
-    await within(backendGone(pid), 10_000, `Backend ${pid} did not exit`);
+      // when its backend is terminated from another connection
+      await handle.db.execute(sql`select pg_terminate_backend(${pid})`);
+      const error = await within(
+        attempt.then(
+          () => new Error('the command succeeded'),
+          (e: unknown) => e,
+        ),
+        10_000,
+        'The command did not fail after its backend was terminated',
+      );
+      await within(backendGone(pid), 10_000, `Backend ${pid} did not exit`);
 
-    // then the caller is told to retry, and nothing was written
-    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('same idempotency key'), cause: { name: 'AppError', retryable: true } });
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'open', completions: 0, instanceVersion: 1, stored: [] });
+      // then the caller is told to retry, and nothing was written
+      expect(error).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: expect.stringContaining('same idempotency key'),
+        cause: { name: 'AppError', retryable: true },
+      });
+      expect(await traces(taskId, instanceId, key)).toEqual({
+        taskStatus: 'open',
+        completions: 0,
+        instanceVersion: 1,
+        stored: [],
+      });
 
-    // when retried with the same key, on a fresh connection
-    let retryPid = 0;
-    const retrying = await callerFor(
-      pausingAfterService(handle.db, async (tx) => {
-        retryPid = await backendPid(tx);
-      }),
-      demo.hung,
-    );
-    const result = await retrying.task.complete({ id: taskId, data: approve, idempotencyKey: key });
+      // when retried with the same key, on a fresh connection
+      let retryPid = 0;
+      const retrying = await callerFor(
+        pausingAfterService(handle.db, async (tx) => {
+          retryPid = await backendPid(tx);
+        }),
+        demo.hung,
+      );
+      const result = await retrying.task.complete({ id: taskId, data: approve, idempotencyKey: key });
 
-    // then it acted once, and later retries get its result
-    expect(retryPid).not.toBe(0);
-    expect(retryPid).not.toBe(pid);
-    expect(result).toMatchObject({ instanceId, instanceStatus: 'active', taskIds: [expect.any(String)] });
-    expect(await traces(taskId, instanceId, key)).toEqual({ taskStatus: 'completed', completions: 1, instanceVersion: 2, stored: [{ command: 'task.complete', result }] });
-    expect(await (await callerFor(handle.db, demo.hung)).task.complete({ id: taskId, data: approve, idempotencyKey: key })).toEqual(result);
-  });
+      // then it acted once, and later retries get its result
+      expect(retryPid).not.toBe(0);
+      expect(retryPid).not.toBe(pid);
+      expect(result).toMatchObject({ instanceId, instanceStatus: 'active', taskIds: [expect.any(String)] });
+      expect(await traces(taskId, instanceId, key)).toEqual({
+        taskStatus: 'completed',
+        completions: 1,
+        instanceVersion: 2,
+        stored: [{ command: 'task.complete', result }],
+      });
+      expect(
+        await (await callerFor(handle.db, demo.hung)).task.complete({ id: taskId, data: approve, idempotencyKey: key }),
+      ).toEqual(result);
+    },
+  );
 });
 
 /**
@@ -293,7 +390,8 @@ function pausingAfterService(db: Executor, pause: (tx: Executor) => Promise<void
   outer.transaction = ((work, config) =>
     db.transaction((tx) => {
       const inner: typeof tx = Object.create(tx);
-      inner.transaction = ((service) => tx.transaction(service).then(async (result) => (await pause(tx), result))) as typeof tx.transaction;
+      inner.transaction = ((service) =>
+        tx.transaction(service).then(async (result) => (await pause(tx), result))) as typeof tx.transaction;
       return work(inner);
     }, config)) as typeof db.transaction;
   return outer;
@@ -304,9 +402,9 @@ async function backendPid(db: Executor): Promise<number> {
 }
 
 async function backendGone(pid: number): Promise<void> {
-  while (rowsOf(await handle.db.execute(sql`select 1 from pg_stat_activity where pid = ${pid}`)).length > 0) await new Promise((r) => setTimeout(r, 20));
+  while (rowsOf(await handle.db.execute(sql`select 1 from pg_stat_activity where pid = ${pid}`)).length > 0)
+    await new Promise((r) => setTimeout(r, 20));
 }
-
 
 function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -39,7 +39,15 @@ async function publishPurchase(tenantId: string, key: string, group: string) {
         summary: ['vendor', 'amount'],
         elements: [
           { id: 's', type: 'startEvent' },
-          { id: 'approve', type: 'userTask', name: { en: 'Approve the invoice', vi: 'Duyệt hóa đơn' }, formKey: `${key}-decision`, candidateGroups: [group], priority: '=if amount > 100000000 then 90 else 40', dueDate: 'due' },
+          {
+            id: 'approve',
+            type: 'userTask',
+            name: { en: 'Approve the invoice', vi: 'Duyệt hóa đơn' },
+            formKey: `${key}-decision`,
+            candidateGroups: [group],
+            priority: '=if amount > 100000000 then 90 else 40',
+            dueDate: 'due',
+          },
           { id: 'e', type: 'endEvent' },
         ],
         flows: [flow('f1', 's', 'approve'), flow('f2', 'approve', 'e')],
@@ -49,9 +57,26 @@ async function publishPurchase(tenantId: string, key: string, group: string) {
           key: `${key}-start`,
           version: 1,
           title: 'Start',
-          schema: { type: 'object', properties: { reference: { type: 'string' }, vendor: { type: 'string' }, amount: { type: 'number' }, due: { type: 'string', format: 'date' } } },
+          schema: {
+            type: 'object',
+            properties: {
+              reference: { type: 'string' },
+              vendor: { type: 'string' },
+              amount: { type: 'number' },
+              due: { type: 'string', format: 'date' },
+            },
+          },
         },
-        { key: `${key}-decision`, version: 1, title: 'Decision', schema: { type: 'object', required: ['decision'], properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } },
+        {
+          key: `${key}-decision`,
+          version: 1,
+          title: 'Decision',
+          schema: {
+            type: 'object',
+            required: ['decision'],
+            properties: { decision: { type: 'string', enum: ['approve', 'reject'] } },
+          },
+        },
       ],
     },
     null,
@@ -68,8 +93,18 @@ async function as(email: string, tenantId: string = ours) {
 
 const started: Record<string, { id: string; taskId: string }> = {};
 
-async function start(reference: string, vendor: string, amount: number, due: string, tenantId = ours, by = demo.ngoc, key = 'purchase') {
-  const result = await (await as(by, tenantId)).instance.start({ definitionKey: key, variables: { reference, vendor, amount, due } });
+async function start(
+  reference: string,
+  vendor: string,
+  amount: number,
+  due: string,
+  tenantId = ours,
+  by = demo.ngoc,
+  key = 'purchase',
+) {
+  const result = await (
+    await as(by, tenantId)
+  ).instance.start({ definitionKey: key, variables: { reference, vendor, amount, due } });
   started[reference] = { id: result.id, taskId: result.taskIds[0]! };
   return started[reference]!;
 }
@@ -82,9 +117,15 @@ beforeAll(async () => {
   // Another company with an accounting department of the same key and an accountant in it.
   const [other] = await handle.db.insert(tenants).values({ slug: 'hoa-sen', name: 'Công ty Hoa Sen' }).returning();
   theirs = other!.id;
-  const [clerk] = await handle.db.insert(users).values({ email: 'sen@hoasen.example', displayName: 'Lý Văn Sen' }).returning();
+  const [clerk] = await handle.db
+    .insert(users)
+    .values({ email: 'sen@hoasen.example', displayName: 'Lý Văn Sen' })
+    .returning();
   await handle.db.insert(memberships).values({ tenantId: theirs, userId: clerk!.id, role: 'staff' });
-  const [group] = await handle.db.insert(groups).values({ tenantId: theirs, key: 'accounting', name: 'Kế toán' }).returning();
+  const [group] = await handle.db
+    .insert(groups)
+    .values({ tenantId: theirs, key: 'accounting', name: 'Kế toán' })
+    .returning();
   await handle.db.insert(groupMembers).values({ tenantId: theirs, groupId: group!.id, userId: clerk!.id });
   await publishPurchase(theirs, 'purchase', 'accounting');
   await start('HS-0001', 'Công ty Hòa Bình', 5_000_000, '2026-01-10', theirs, 'sen@hoasen.example');
@@ -116,14 +157,23 @@ describe('inbox lists', () => {
     expect(await sen.task.counts()).toMatchObject({ mine: 0, departments: 1, delegated: 0, done: 0 });
     // The requester, in no department the task is offered to, sees it in no list.
     const ngoc = await as(demo.ngoc);
-    for (const list of ['mine', 'departments', 'delegated', 'done'] as const) expect(refs(await ngoc.task.inbox({ list }))).toEqual([]);
+    for (const list of ['mine', 'departments', 'delegated', 'done'] as const)
+      expect(refs(await ngoc.task.inbox({ list }))).toEqual([]);
   });
 
   it('shows the priority the process computed, the summary, and whether a task is overdue', async () => {
     const hung = await as(demo.hung);
     const { items } = await hung.task.inbox({ list: 'departments', limit: 100 });
     const big = items.find((t) => t.businessKey === 'HD-2026-0001')!;
-    expect(big).toMatchObject({ priority: 90, summary: [['vendor', 'Công ty TNHH Thương mại Hòa Bình'], ['amount', 250_000_000]], overdue: true, processKey: 'purchase' });
+    expect(big).toMatchObject({
+      priority: 90,
+      summary: [
+        ['vendor', 'Công ty TNHH Thương mại Hòa Bình'],
+        ['amount', 250_000_000],
+      ],
+      overdue: true,
+      processKey: 'purchase',
+    });
     expect(items.find((t) => t.businessKey === 'HD-2026-0002')).toMatchObject({ priority: 40, overdue: false });
   });
 
@@ -143,7 +193,17 @@ describe('inbox lists', () => {
   it('shows everything open for me under All (the default): my tasks and my departments’ in one order, counted once', async () => {
     const hung = await as(demo.hung);
     const all = await hung.task.inbox({ limit: 100 });
-    expect(refs(all)).toEqual(['HD-2026-0001', 'HD-2026-0004', 'HD-2026-0005', 'HD-2026-0003', 'HD-2026-0006', 'HD-2026-0007', 'HD-2026-0008', 'HD-2026-0009', 'HD-2026-0002']);
+    expect(refs(all)).toEqual([
+      'HD-2026-0001',
+      'HD-2026-0004',
+      'HD-2026-0005',
+      'HD-2026-0003',
+      'HD-2026-0006',
+      'HD-2026-0007',
+      'HD-2026-0008',
+      'HD-2026-0009',
+      'HD-2026-0002',
+    ]);
     expect(all.items.find((t) => t.businessKey === 'HD-2026-0003')).toMatchObject({ assignedToMe: true });
     const counts = await hung.task.counts();
     expect(counts.all).toBe(counts.mine + counts.departments + counts.delegated);
@@ -165,7 +225,14 @@ describe('inbox lists', () => {
     expect(refs(await lan.task.inbox({ list: 'delegated' }))).toEqual([]);
     const [row] = await handle.db
       .insert(delegations)
-      .values({ tenantId: ours, delegatorId: await idOf(demo.hung), delegateId: await idOf(demo.lan), startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 86_400_000), createdBy: await idOf(demo.hung) })
+      .values({
+        tenantId: ours,
+        delegatorId: await idOf(demo.hung),
+        delegateId: await idOf(demo.lan),
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 86_400_000),
+        createdBy: await idOf(demo.hung),
+      })
       .returning();
     const delegated = await lan.task.inbox({ list: 'delegated' });
     expect(refs(delegated)).toEqual(['HD-2026-0003']);
@@ -209,7 +276,8 @@ describe('search, filters and sort', () => {
 
   it('filters by due, priority, process, department, requester and start date', async () => {
     const hung = await as(demo.hung);
-    const page = (input: Record<string, unknown>) => hung.task.inbox({ list: 'departments', limit: 100, ...input }).then(refs);
+    const page = (input: Record<string, unknown>) =>
+      hung.task.inbox({ list: 'departments', limit: 100, ...input }).then(refs);
     expect(await page({ due: 'overdue' })).toEqual(['HD-2026-0001']);
     expect(await page({ due: 'none' })).toEqual([]);
     expect(await page({ priority: 'high' })).toEqual(['HD-2026-0001']);
@@ -227,9 +295,25 @@ describe('search, filters and sort', () => {
   it('sorts by due date (soonest first), priority (highest first) and creation (newest first)', async () => {
     const hung = await as(demo.hung);
     const byDue = refs(await hung.task.inbox({ list: 'departments', sort: 'due', limit: 100 }));
-    expect(byDue).toEqual(['HD-2026-0001', 'HD-2026-0004', 'HD-2026-0005', 'HD-2026-0006', 'HD-2026-0007', 'HD-2026-0008', 'HD-2026-0002']);
+    expect(byDue).toEqual([
+      'HD-2026-0001',
+      'HD-2026-0004',
+      'HD-2026-0005',
+      'HD-2026-0006',
+      'HD-2026-0007',
+      'HD-2026-0008',
+      'HD-2026-0002',
+    ]);
     expect(refs(await hung.task.inbox({ list: 'departments', sort: 'priority', limit: 100 }))[0]).toBe('HD-2026-0001');
-    expect(refs(await hung.task.inbox({ list: 'departments', sort: 'created', limit: 100 }))).toEqual(['HD-2026-0008', 'HD-2026-0007', 'HD-2026-0006', 'HD-2026-0005', 'HD-2026-0004', 'HD-2026-0002', 'HD-2026-0001']);
+    expect(refs(await hung.task.inbox({ list: 'departments', sort: 'created', limit: 100 }))).toEqual([
+      'HD-2026-0008',
+      'HD-2026-0007',
+      'HD-2026-0006',
+      'HD-2026-0005',
+      'HD-2026-0004',
+      'HD-2026-0002',
+      'HD-2026-0001',
+    ]);
   });
 
   it('pages with a cursor: every task once, in order, for every sort; a forged cursor is refused', async () => {
@@ -249,14 +333,22 @@ describe('search, filters and sort', () => {
       expect(pages).toBe(3);
     }
     const first = await hung.task.inbox({ list: 'departments', sort: 'due', limit: 2 });
-    await expect(hung.task.inbox({ list: 'departments', sort: 'created', cursor: first.next! })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(hung.task.inbox({ list: 'departments', sort: 'created', cursor: first.next! })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     const forged = Buffer.from(JSON.stringify(["9999-12-31'); drop table tasks; --", 'x', 'y'])).toString('base64url');
-    await expect(hung.task.inbox({ list: 'departments', cursor: forged })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(hung.task.inbox({ list: 'departments', cursor: 'not base64 json' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(hung.task.inbox({ list: 'departments', cursor: forged })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(hung.task.inbox({ list: 'departments', cursor: 'not base64 json' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('refuses a cursor whose values are not of the sort’s types — no real date, time or id — as a 400 naming it, in the caller’s language', async () => {
-    const vi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.hung), tenantId: ours, locale: 'vi' }));
+    const vi = createCaller(
+      await createContextInner({ db: handle.db, userId: await idOf(demo.hung), tenantId: ours, locale: 'vi' }),
+    );
     const cursorOf = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
     const id = '00000000-0000-4000-8000-000000000000';
     for (const values of [
@@ -267,9 +359,17 @@ describe('search, filters and sort', () => {
       ['2026-01-05', '2026-01-01T00:00:00.000000Z', 'not-a-uuid'],
     ]) {
       const cursor = cursorOf(values);
-      await expect(vi.task.inbox({ cursor })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining(`“${cursor.slice(0, 24)}…”`) });
+      await expect(vi.task.inbox({ cursor })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining(`“${cursor.slice(0, 24)}…”`),
+      });
     }
-    await expect(vi.task.inbox({ sort: 'priority', cursor: cursorOf(['99999999999', '2026-01-05', '2026-01-01T00:00:00.000000Z', id]) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Hãy bắt đầu lại từ trang đầu') });
+    await expect(
+      vi.task.inbox({
+        sort: 'priority',
+        cursor: cursorOf(['99999999999', '2026-01-05', '2026-01-01T00:00:00.000000Z', id]),
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Hãy bắt đầu lại từ trang đầu') });
   });
 
   it('pages task.list (the API’s All list) by the cursor each row carries, backward compatible without one', async () => {
@@ -292,14 +392,28 @@ describe('saved views and bulk claim', () => {
   it('keeps each user’s views to themselves', async () => {
     const hung = await as(demo.hung);
     const lan = await as(demo.lan);
-    const saved = await hung.task.saveView({ name: 'Quá hạn của Kế toán', query: { list: 'departments', due: 'overdue', sort: 'priority', q: 'hóa đơn' } });
-    expect(await hung.task.views()).toEqual([{ id: saved.id, name: 'Quá hạn của Kế toán', query: { list: 'departments', due: 'overdue', sort: 'priority', q: 'hóa đơn' } }]);
+    const saved = await hung.task.saveView({
+      name: 'Quá hạn của Kế toán',
+      query: { list: 'departments', due: 'overdue', sort: 'priority', q: 'hóa đơn' },
+    });
+    expect(await hung.task.views()).toEqual([
+      {
+        id: saved.id,
+        name: 'Quá hạn của Kế toán',
+        query: { list: 'departments', due: 'overdue', sort: 'priority', q: 'hóa đơn' },
+      },
+    ]);
     // Saving under the same name replaces it.
-    await hung.task.saveView({ name: 'Quá hạn của Kế toán', query: { list: 'departments', due: 'today', sort: 'due' } });
+    await hung.task.saveView({
+      name: 'Quá hạn của Kế toán',
+      query: { list: 'departments', due: 'today', sort: 'due' },
+    });
     expect((await hung.task.views()).map((v) => v.query.due)).toEqual(['today']);
     expect(await lan.task.views()).toEqual([]);
     await expect(lan.task.deleteView({ id: saved.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(hung.task.saveView({ name: ' ', query: { list: 'mine', sort: 'due' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(hung.task.saveView({ name: ' ', query: { list: 'mine', sort: 'due' } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await hung.task.deleteView({ id: saved.id });
     expect(await hung.task.views()).toEqual([]);
   });
@@ -311,28 +425,49 @@ describe('saved views and bulk claim', () => {
     await lan.task.claim({ id: ids[1]! });
     const result = await hung.task.claimMany({ ids });
     expect(result.claimed).toBe(2);
-    expect(result.results.find((r) => r.id === ids[1])).toMatchObject({ ok: false, message: expect.stringContaining('Nguyễn Thị Lan') });
+    expect(result.results.find((r) => r.id === ids[1])).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Nguyễn Thị Lan'),
+    });
     const again = await hung.task.claimMany({ ids: [ids[0]!, ids[2]!] });
     expect(again.claimed).toBe(2);
-    const rows = await handle.db.select({ id: tasks.id, version: tasks.version }).from(tasks).where(eq(tasks.id, ids[0]!));
+    const rows = await handle.db
+      .select({ id: tasks.id, version: tasks.version })
+      .from(tasks)
+      .where(eq(tasks.id, ids[0]!));
     expect(rows[0]!.version).toBe(2); // claimed once
     // IT may not claim accounting's task; the other company's task is not found.
     const tuan = await as(demo.tuan);
-    expect((await tuan.task.claimMany({ ids: [started['HD-2026-0007']!.taskId, started['HS-0001']!.taskId] })).results.map((r) => r.ok)).toEqual([false, false]);
+    expect(
+      (await tuan.task.claimMany({ ids: [started['HD-2026-0007']!.taskId, started['HS-0001']!.taskId] })).results.map(
+        (r) => r.ok,
+      ),
+    ).toEqual([false, false]);
     expect((await hung.task.claimMany({ ids: [started['HS-0001']!.taskId] })).results[0]!.message).toMatch(/not found/);
   });
 
   it('words each refusal of a bulk claim in the caller’s language by the task’s name, never its id; a bug is not taken for a refusal', async () => {
-    const tuanVi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.tuan), tenantId: ours, locale: 'vi' }));
+    const tuanVi = createCaller(
+      await createContextInner({ db: handle.db, userId: await idOf(demo.tuan), tenantId: ours, locale: 'vi' }),
+    );
     const id = started['HD-2026-0008']!.taskId;
     const [refused] = (await tuanVi.task.claimMany({ ids: [id] })).results;
-    expect(refused).toMatchObject({ ok: false, message: 'Việc “Duyệt hóa đơn” không dành cho bạn hay phòng ban của bạn; bạn không nhận được việc này.' });
+    expect(refused).toMatchObject({
+      ok: false,
+      message: 'Việc “Duyệt hóa đơn” không dành cho bạn hay phòng ban của bạn; bạn không nhận được việc này.',
+    });
     expect(refused!.message).not.toContain(id);
-    const lanVi = createCaller(await createContextInner({ db: handle.db, userId: await idOf(demo.lan), tenantId: ours, locale: 'vi' }));
+    const lanVi = createCaller(
+      await createContextInner({ db: handle.db, userId: await idOf(demo.lan), tenantId: ours, locale: 'vi' }),
+    );
     await (await as(demo.hung)).task.claim({ id });
-    expect((await lanVi.task.claimMany({ ids: [id] })).results[0]!.message).toBe('Việc “Duyệt hóa đơn” đã được Trần Văn Hùng nhận trước.');
+    expect((await lanVi.task.claimMany({ ids: [id] })).results[0]!.message).toBe(
+      'Việc “Duyệt hóa đơn” đã được Trần Văn Hùng nhận trước.',
+    );
     // A database error (here an id that is no uuid, which the router would have refused) fails the command instead of being reported as a refusal.
     const lan = (await resolveActor(handle.db, await idOf(demo.lan), 'vi', ours))!;
-    await expect(claimMany(handle.db, lan, ['not-a-uuid'])).rejects.toSatisfy((error) => error instanceof Error && !(error instanceof AppError));
+    await expect(claimMany(handle.db, lan, ['not-a-uuid'])).rejects.toSatisfy(
+      (error) => error instanceof Error && !(error instanceof AppError),
+    );
   });
 });

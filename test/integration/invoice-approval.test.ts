@@ -31,8 +31,15 @@ const invoice = (amount: number, invoiceNumber = `HD-${amount}`) => ({
 
 async function snapshot(instanceId: string) {
   const db = handle.db;
-  const [instance] = await db.select({ version: processInstances.version, status: processInstances.status }).from(processInstances).where(eq(processInstances.id, instanceId));
-  const taskRows = await db.select({ id: tasks.id, status: tasks.status }).from(tasks).where(eq(tasks.instanceId, instanceId)).orderBy(tasks.id);
+  const [instance] = await db
+    .select({ version: processInstances.version, status: processInstances.status })
+    .from(processInstances)
+    .where(eq(processInstances.id, instanceId));
+  const taskRows = await db
+    .select({ id: tasks.id, status: tasks.status })
+    .from(tasks)
+    .where(eq(tasks.instanceId, instanceId))
+    .orderBy(tasks.id);
   const [audit] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.instanceId, instanceId));
   return { instance, tasks: taskRows, audit: audit?.n };
 }
@@ -41,26 +48,44 @@ describe('invoice approval through the routers', () => {
   it('lists the invoice approval as startable for staff', async () => {
     const ngoc = await callerFor(handle.db, demo.ngoc);
     const list = await ngoc.definition.list();
-    expect(list).toContainEqual(expect.objectContaining({ key: 'invoice-approval', version: 1, name: { en: 'Invoice approval', vi: 'Phê duyệt hóa đơn' } }));
+    expect(list).toContainEqual(
+      expect.objectContaining({
+        key: 'invoice-approval',
+        version: 1,
+        name: { en: 'Invoice approval', vi: 'Phê duyệt hóa đơn' },
+      }),
+    );
   });
 
   it('runs a large invoice through Accounting and the operations manager to completion', async () => {
     // given Ngọc submits an invoice above the threshold
     const ngoc = await callerFor(handle.db, demo.ngoc);
-    const started = await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice(75_000_000, 'HD-2026/0042') });
+    const started = await ngoc.instance.start({
+      definitionKey: 'invoice-approval',
+      variables: invoice(75_000_000, 'HD-2026/0042'),
+    });
     expect(started.status).toBe('active');
 
     // then the accountant sees it in the inbox, IT and the operations manager do not
     const hung = await callerFor(handle.db, demo.hung);
     const hungInbox = await hung.task.list();
     const accountingTask = hungInbox.find((t) => t.instanceId === started.id);
-    expect(accountingTask).toMatchObject({ elementId: 'accountingApproval', businessKey: 'HD-2026/0042', dueDate: '2026-12-15' });
-    expect((await (await callerFor(handle.db, demo.tuan)).task.list()).some((t) => t.instanceId === started.id)).toBe(false);
+    expect(accountingTask).toMatchObject({
+      elementId: 'accountingApproval',
+      businessKey: 'HD-2026/0042',
+      dueDate: '2026-12-15',
+    });
+    expect((await (await callerFor(handle.db, demo.tuan)).task.list()).some((t) => t.instanceId === started.id)).toBe(
+      false,
+    );
     const quan = await callerFor(handle.db, demo.quan);
     expect((await quan.task.list()).some((t) => t.instanceId === started.id)).toBe(false);
 
     // when the accountant approves
-    const afterAccounting = await hung.task.complete({ id: accountingTask!.id, data: { decision: 'approve', comment: 'Đúng hợp đồng' } });
+    const afterAccounting = await hung.task.complete({
+      id: accountingTask!.id,
+      data: { decision: 'approve', comment: 'Đúng hợp đồng' },
+    });
     expect(afterAccounting).toMatchObject({ instanceStatus: 'active', taskIds: [expect.any(String)] });
 
     // then only the operations manager (not operations staff) is offered the next task
@@ -73,7 +98,12 @@ describe('invoice approval through the routers', () => {
 
     // then the instance is completed, with its history
     const view = await ngoc.instance.get({ id: started.id });
-    expect(view).toMatchObject({ status: 'completed', outcome: 'approved', businessKey: 'HD-2026/0042', startedBy: 'Bùi Thị Ngọc' });
+    expect(view).toMatchObject({
+      status: 'completed',
+      outcome: 'approved',
+      businessKey: 'HD-2026/0042',
+      startedBy: 'Bùi Thị Ngọc',
+    });
     expect(view.tasks.map((t) => [t.elementId, t.status, t.completedBy])).toEqual([
       ['accountingApproval', 'completed', 'Trần Văn Hùng'],
       ['operationsApproval', 'completed', 'Đỗ Minh Quân'],
@@ -99,8 +129,14 @@ describe('invoice approval through the routers', () => {
       'instance.completed',
     ]);
     // and the invoice payment process has started, waiting for an accountant to prepare the transfer
-    const payment = (await hung.task.list()).find((t) => t.businessKey === 'HD-2026/0042' && t.elementId === 'preparePayment');
-    expect(payment).toMatchObject({ processName: { en: 'Invoice payment' }, dueDate: '2026-12-15', businessKey: 'HD-2026/0042' });
+    const payment = (await hung.task.list()).find(
+      (t) => t.businessKey === 'HD-2026/0042' && t.elementId === 'preparePayment',
+    );
+    expect(payment).toMatchObject({
+      processName: { en: 'Invoice payment' },
+      dueDate: '2026-12-15',
+      businessKey: 'HD-2026/0042',
+    });
   });
 
   it('ends a rejected invoice with its reason', async () => {
@@ -108,9 +144,16 @@ describe('invoice approval through the routers', () => {
     const { id } = await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: invoice(3_200_000) });
     const lan = await callerFor(handle.db, demo.lan);
     const task = (await lan.task.list()).find((t) => t.instanceId === id)!;
-    await lan.task.complete({ id: task.id, data: { decision: 'reject', rejectionReason: 'Thiếu mã số thuế nhà cung cấp' } });
+    await lan.task.complete({
+      id: task.id,
+      data: { decision: 'reject', rejectionReason: 'Thiếu mã số thuế nhà cung cấp' },
+    });
     const view = await ngoc.instance.get({ id });
-    expect(view).toMatchObject({ status: 'completed', outcome: 'rejected', variables: { rejectionReason: 'Thiếu mã số thuế nhà cung cấp' } });
+    expect(view).toMatchObject({
+      status: 'completed',
+      outcome: 'rejected',
+      variables: { rejectionReason: 'Thiếu mã số thuế nhà cung cấp' },
+    });
   });
 
   it('refuses a submission that violates the form, naming each field, and changes nothing', async () => {
@@ -120,7 +163,9 @@ describe('invoice approval through the routers', () => {
     const task = (await hung.task.list()).find((t) => t.instanceId === id)!;
     const before = await snapshot(id);
 
-    const error = await hung.task.complete({ id: task.id, data: { decision: 'reject', comment: 42 } }).catch((e: unknown) => e);
+    const error = await hung.task
+      .complete({ id: task.id, data: { decision: 'reject', comment: 42 } })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
     const fields = (error as { cause: { fields: { field: string; label: string }[] } }).cause.fields;
     expect(fields.map((f) => f.field).sort()).toEqual(['comment', 'rejectionReason']);
@@ -135,10 +180,22 @@ describe('invoice approval through the routers', () => {
     const hung = await callerFor(handle.db, demo.hung);
     const task = (await hung.task.list()).find((t) => t.instanceId === id)!;
     const before = await snapshot(id);
-    const error = await hung.task.complete({ id: task.id, data: { decision: 'approve', needsOperationsApproval: false } }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'BAD_REQUEST', cause: { fields: [{ field: 'needsOperationsApproval', message: 'needsOperationsApproval is not a field of this form' }] } });
+    const error = await hung.task
+      .complete({ id: task.id, data: { decision: 'approve', needsOperationsApproval: false } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'BAD_REQUEST',
+      cause: {
+        fields: [{ field: 'needsOperationsApproval', message: 'needsOperationsApproval is not a field of this form' }],
+      },
+    });
     expect(await snapshot(id)).toEqual(before);
-    await expect(ngoc.instance.start({ definitionKey: 'invoice-approval', variables: { ...invoice(1_000), approvalThreshold: 1 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      ngoc.instance.start({
+        definitionKey: 'invoice-approval',
+        variables: { ...invoice(1_000), approvalThreshold: 1 },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('names fields in Vietnamese for a Vietnamese caller, and refuses a bad start form', async () => {
@@ -174,12 +231,23 @@ describe('invoice approval through the routers', () => {
     expect(rejected[0]!.reason).toMatchObject({ code: 'CONFLICT' });
 
     // and completing again later is a conflict that names who completed it
-    const again = await hung.task.complete({ id: task.id, data: { decision: 'approve' } }).catch((e: unknown) => e as Error);
-    expect(again).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/was already completed by (Trần Văn Hùng|Nguyễn Thị Lan)/) });
+    const again = await hung.task
+      .complete({ id: task.id, data: { decision: 'approve' } })
+      .catch((e: unknown) => e as Error);
+    expect(again).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/was already completed by (Trần Văn Hùng|Nguyễn Thị Lan)/),
+    });
 
-    const completions = await handle.db.select({ n: count() }).from(auditEvents).where(and(eq(auditEvents.taskId, task.id), eq(auditEvents.type, 'task.completed')));
+    const completions = await handle.db
+      .select({ n: count() })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.taskId, task.id), eq(auditEvents.type, 'task.completed')));
     expect(completions[0]?.n).toBe(1);
-    const [instance] = await handle.db.select({ version: processInstances.version }).from(processInstances).where(eq(processInstances.id, id));
+    const [instance] = await handle.db
+      .select({ version: processInstances.version })
+      .from(processInstances)
+      .where(eq(processInstances.id, id));
     expect(instance?.version).toBe(2);
   });
 
@@ -190,27 +258,39 @@ describe('invoice approval through the routers', () => {
     const before = await snapshot(id);
 
     const tuan = await callerFor(handle.db, demo.tuan);
-    await expect(tuan.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(tuan.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(tuan.task.get({ id: task.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // the starter is in operations, but only the operations *manager* may approve later; she may not approve now
-    await expect(ngoc.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(ngoc.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await snapshot(id)).toEqual(before);
   });
 
   it('requires sign-in', async () => {
     const anonymous = await callerFor(handle.db, null);
     await expect(anonymous.task.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    await expect(anonymous.instance.start({ definitionKey: 'invoice-approval', variables: invoice(1_000) })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(
+      anonymous.instance.start({ definitionKey: 'invoice-approval', variables: invoice(1_000) }),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
 
 describe('company boundaries and publishing', () => {
-  it('hides another company\'s tasks and instances: not found, nothing changes', async () => {
+  it("hides another company's tasks and instances: not found, nothing changes", async () => {
     // given a second company with its own staff member in accounting
     const [other] = await handle.db.insert(tenants).values({ slug: 'cong-ty-khac', name: 'Công ty Khác' }).returning();
-    const [outsider] = await handle.db.insert(users).values({ email: 'ke.toan@khac.example', displayName: 'Phan Văn Khác' }).returning();
+    const [outsider] = await handle.db
+      .insert(users)
+      .values({ email: 'ke.toan@khac.example', displayName: 'Phan Văn Khác' })
+      .returning();
     await handle.db.insert(memberships).values({ tenantId: other!.id, userId: outsider!.id, role: 'staff' });
-    const [group] = await handle.db.insert(groups).values({ tenantId: other!.id, key: 'accounting', name: 'Accounting' }).returning();
+    const [group] = await handle.db
+      .insert(groups)
+      .values({ tenantId: other!.id, key: 'accounting', name: 'Accounting' })
+      .returning();
     await handle.db.insert(groupMembers).values({ tenantId: other!.id, groupId: group!.id, userId: outsider!.id });
 
     const ngoc = await callerFor(handle.db, demo.ngoc);
@@ -223,9 +303,13 @@ describe('company boundaries and publishing', () => {
     expect(await stranger.task.list()).toEqual([]);
     expect(await stranger.definition.list()).toEqual([]);
     await expect(stranger.task.get({ id: task.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(stranger.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(stranger.task.complete({ id: task.id, data: { decision: 'approve' } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(stranger.instance.get({ id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(stranger.instance.start({ definitionKey: 'invoice-approval', variables: invoice(1_000) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      stranger.instance.start({ definitionKey: 'invoice-approval', variables: invoice(1_000) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await snapshot(id)).toEqual(before);
   });
 
@@ -234,9 +318,13 @@ describe('company boundaries and publishing', () => {
     broken.flows = broken.flows.filter((f) => f.id !== 'operationsApproved');
     await expect(publishProcess(handle.db, tenantId, { definition: broken, forms: [] }, null)).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('Exclusive gateway "operationsDecision" names default flow "operationsApproved", which is not one of its outgoing flows.'),
+      message: expect.stringContaining(
+        'Exclusive gateway "operationsDecision" names default flow "operationsApproved", which is not one of its outgoing flows.',
+      ),
     });
     // a published version is never overwritten
-    await expect(publishProcess(handle.db, tenantId, { definition: invoiceDefinition, forms: [] }, null)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      publishProcess(handle.db, tenantId, { definition: invoiceDefinition, forms: [] }, null),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -21,9 +21,36 @@ const flow = (id: string, source: string, target: string) => ({ id, source, targ
 beforeAll(async () => {
   handle = await createTestDatabase();
   const tenantId = await seedDemo(handle.db);
-  const definition = (key: string, service: object) => ({ formatVersion: 1, key, version: 1, name: key, elements: [{ id: 's', type: 'startEvent' }, service, { id: 'e', type: 'endEvent' }], flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')] });
-  await publishProcess(handle.db, tenantId, { definition: definition('hinted-charge', { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }), forms: [] }, null);
-  await publishProcess(handle.db, tenantId, { definition: definition('waiting-charge', { id: 'charge', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }), forms: [] }, null);
+  const definition = (key: string, service: object) => ({
+    formatVersion: 1,
+    key,
+    version: 1,
+    name: key,
+    elements: [{ id: 's', type: 'startEvent' }, service, { id: 'e', type: 'endEvent' }],
+    flows: [flow('f1', 's', 'charge'), flow('f2', 'charge', 'e')],
+  });
+  await publishProcess(
+    handle.db,
+    tenantId,
+    {
+      definition: definition('hinted-charge', { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }),
+      forms: [],
+    },
+    null,
+  );
+  await publishProcess(
+    handle.db,
+    tenantId,
+    {
+      definition: definition('waiting-charge', {
+        id: 'charge',
+        type: 'intermediateCatchEvent',
+        event: { kind: 'timer', duration: 'PT1H' },
+      }),
+      forms: [],
+    },
+    null,
+  );
   // Paid when the bank's message comes (a message publish takes the transaction path), then charged.
   await publishProcess(
     handle.db,
@@ -35,17 +62,43 @@ beforeAll(async () => {
         version: 1,
         name: 'charge-when-paid',
         startForm: 'payment-start',
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'paid', type: 'receiveTask', message: { name: 'payment-received', correlationKey: 'invoiceNumber', sendableBy: { groups: ['operations'] } } }, { id: 'charge', type: 'serviceTask', taskType: 'charge-card' }, { id: 'e', type: 'endEvent' }],
+        elements: [
+          { id: 's', type: 'startEvent' },
+          {
+            id: 'paid',
+            type: 'receiveTask',
+            message: {
+              name: 'payment-received',
+              correlationKey: 'invoiceNumber',
+              sendableBy: { groups: ['operations'] },
+            },
+          },
+          { id: 'charge', type: 'serviceTask', taskType: 'charge-card' },
+          { id: 'e', type: 'endEvent' },
+        ],
         flows: [flow('f1', 's', 'paid'), flow('f2', 'paid', 'charge'), flow('f3', 'charge', 'e')],
       },
-      forms: [{ key: 'payment-start', version: 1, title: 'Thanh toán', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } } }],
+      forms: [
+        {
+          key: 'payment-start',
+          version: 1,
+          title: 'Thanh toán',
+          schema: { type: 'object', properties: { invoiceNumber: { type: 'string' } } },
+        },
+      ],
     },
     null,
   );
 });
 afterAll(async () => handle?.close());
 
-const statusOf = async (id: string) => (await handle.db.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, id)))[0]!.status;
+const statusOf = async (id: string) =>
+  (
+    await handle.db
+      .select({ status: processInstances.status })
+      .from(processInstances)
+      .where(eq(processInstances.id, id))
+  )[0]!.status;
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -87,13 +140,18 @@ describe('the job hint', () => {
   const startAndExpectChargedAtOnce = async (charged: string[]) => {
     // Let the loop make its first (empty) poll and start its one-minute wait.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'hinted-charge', variables: {} });
+    const started = await (
+      await callerFor(handle.db, demo.ngoc)
+    ).instance.start({ definitionKey: 'hinted-charge', variables: {} });
     expect(await until(async () => (await statusOf(started.id)) === 'completed', 5_000)).toBe(true);
     expect(charged).toEqual([started.id]);
   };
-  const chargingConnectors = (charged: string[]) => ({ 'charge-card': async ({ job }: { job: { instanceId: string } }) => (charged.push(job.instanceId), {}) });
+  const chargingConnectors = (charged: string[]) => ({
+    'charge-card': async ({ job }: { job: { instanceId: string } }) => (charged.push(job.instanceId), {}),
+  });
   /** A loop that polls once a minute, charging into `charged`. */
-  const minuteLoop = (charged: string[]) => startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
+  const minuteLoop = (charged: string[]) =>
+    startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: chargingConnectors(charged) });
 
   it('a service job committed by a start runs at once although the loop polls once a minute', async () => {
     const charged: string[] = [];
@@ -132,18 +190,29 @@ describe('the job hint', () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const ngoc = await callerFor(handle.db, demo.ngoc);
-      const first = await ngoc.instance.start({ definitionKey: 'charge-when-paid', variables: { invoiceNumber: 'HD-2026/0101' } });
+      const first = await ngoc.instance.start({
+        definitionKey: 'charge-when-paid',
+        variables: { invoiceNumber: 'HD-2026/0101' },
+      });
       await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-2026/0101' });
       expect(await until(async () => (await statusOf(first.id)) === 'completed', 5_000)).toBe(true);
 
       // the bank is down: the job fails at once (an incident); the admin's retry runs it at once
       bank = 'down';
-      const second = await ngoc.instance.start({ definitionKey: 'charge-when-paid', variables: { invoiceNumber: 'HD-2026/0102' } });
+      const second = await ngoc.instance.start({
+        definitionKey: 'charge-when-paid',
+        variables: { invoiceNumber: 'HD-2026/0102' },
+      });
       await ngoc.message.publish({ name: 'payment-received', correlationKey: 'HD-2026/0102' });
-      const failed = async () => (await handle.db.select({ id: jobs.id, status: jobs.status }).from(jobs).where(eq(jobs.instanceId, second.id))).find((j) => j.status === 'failed');
+      const failed = async () =>
+        (
+          await handle.db.select({ id: jobs.id, status: jobs.status }).from(jobs).where(eq(jobs.instanceId, second.id))
+        ).find((j) => j.status === 'failed');
       expect(await until(async () => (await failed()) !== undefined, 5_000)).toBe(true);
       bank = 'up';
-      await (await callerFor(handle.db, 'bao.ngo@senvang.example')).incident.retry({ kind: 'job', id: (await failed())!.id });
+      await (
+        await callerFor(handle.db, 'bao.ngo@senvang.example')
+      ).incident.retry({ kind: 'job', id: (await failed())!.id });
       expect(await until(async () => (await statusOf(second.id)) === 'completed', 5_000)).toBe(true);
       expect(charged).toEqual([first.id, second.id]);
     } finally {
@@ -153,40 +222,53 @@ describe('the job hint', () => {
 
   it('a timer due later gives no hint: the loop keeps waiting', async () => {
     let polls = 0;
-    const loop = startWorkerLoop(handle.db, { intervalMs: 60_000, connectors: {}, onError: (error) => { throw error; } });
+    const loop = startWorkerLoop(handle.db, {
+      intervalMs: 60_000,
+      connectors: {},
+      onError: (error) => {
+        throw error;
+      },
+    });
     const tick = loop.worker.tick.bind(loop.worker);
     loop.worker.tick = async () => (polls++, tick());
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const before = polls;
-      const started = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'waiting-charge', variables: {} });
+      const started = await (
+        await callerFor(handle.db, demo.ngoc)
+      ).instance.start({ definitionKey: 'waiting-charge', variables: {} });
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(polls).toBe(before);
-      expect(await handle.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.instanceId, started.id))).toEqual([{ status: 'pending' }]);
+      expect(await handle.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.instanceId, started.id))).toEqual(
+        [{ status: 'pending' }],
+      );
     } finally {
       await loop.stop();
     }
   });
 
   // Across processes (the worker process's side is in test/cli/worker.test.ts).
-  it.skipIf(!process.env.DATABASE_URL)('is relayed to other processes as NOTIFY, coalesced: hints while one is on its way make one more, not one each', async () => {
-    const listener = postgres((handle as { url?: string }).url!, { max: 1, onnotice: () => {} });
-    const heard: string[] = [];
-    const stopRelay = relayJobHintsTo(handle.db);
-    try {
-      await listener.listen(JOB_CHANNEL, (payload) => heard.push(payload));
-      for (let i = 0; i < 50; i++) jobsCommitted();
-      expect(await until(async () => heard.length === 2, 5_000)).toBe(true);
-      // A later hint is relayed again; after stopping, none is.
-      jobsCommitted();
-      expect(await until(async () => heard.length === 3, 5_000)).toBe(true);
-      await stopRelay();
-      jobsCommitted();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(heard).toHaveLength(3);
-    } finally {
-      await stopRelay();
-      await listener.end({ timeout: 5 });
-    }
-  });
+  it.skipIf(!process.env.DATABASE_URL)(
+    'is relayed to other processes as NOTIFY, coalesced: hints while one is on its way make one more, not one each',
+    async () => {
+      const listener = postgres((handle as { url?: string }).url!, { max: 1, onnotice: () => {} });
+      const heard: string[] = [];
+      const stopRelay = relayJobHintsTo(handle.db);
+      try {
+        await listener.listen(JOB_CHANNEL, (payload) => heard.push(payload));
+        for (let i = 0; i < 50; i++) jobsCommitted();
+        expect(await until(async () => heard.length === 2, 5_000)).toBe(true);
+        // A later hint is relayed again; after stopping, none is.
+        jobsCommitted();
+        expect(await until(async () => heard.length === 3, 5_000)).toBe(true);
+        await stopRelay();
+        jobsCommitted();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(heard).toHaveLength(3);
+      } finally {
+        await stopRelay();
+        await listener.end({ timeout: 5 });
+      }
+    },
+  );
 });

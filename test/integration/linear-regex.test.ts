@@ -43,7 +43,14 @@ function process(key: string, pattern: string, set: Record<string, string>, cond
         { id: 'f3', source: 'review', target: 'e' },
       ],
     },
-    forms: [{ key: `${key}-start`, version: 1, title: 'Vendor', schema: { type: 'object', properties: { taxCode: { type: 'string', pattern }, text: { type: 'string' } } } }],
+    forms: [
+      {
+        key: `${key}-start`,
+        version: 1,
+        title: 'Vendor',
+        schema: { type: 'object', properties: { taxCode: { type: 'string', pattern }, text: { type: 'string' } } },
+      },
+    ],
   };
 }
 
@@ -56,16 +63,28 @@ afterAll(async () => handle?.close());
 describe('regular expressions run in linear time', () => {
   it('runs FEEL regular expressions on RE2 however they are called', async () => {
     const api = await admin();
-    const set = { parts: 'split(text, "^(a+)+$")', direct: 'matches(text, "^(a|a)*$")', indirect: '{ f: matches }.f(text, "^(a|a)*$")', clock: '{ f: now }.f()' };
+    const set = {
+      parts: 'split(text, "^(a+)+$")',
+      direct: 'matches(text, "^(a|a)*$")',
+      indirect: '{ f: matches }.f(text, "^(a|a)*$")',
+      clock: '{ f: now }.f()',
+    };
     await api.definition.publish(process('regex-run', '^[0-9]{10}$', set));
     const text = 'a'.repeat(10_000) + '!';
-    const started = await api.instance.start({ definitionKey: 'regex-run', variables: { taxCode: '0101234567', text } });
+    const started = await api.instance.start({
+      definitionKey: 'regex-run',
+      variables: { taxCode: '0101234567', text },
+    });
     const { variables } = (await api.instance.get({ id: started.id })) as { variables: Record<string, unknown> };
     expect(variables).toMatchObject({ parts: [text], direct: false, indirect: false, clock: null });
   });
 
   it('refuses at publish a literal pattern RE2 cannot run, naming the flow', async () => {
-    const error = await (await admin()).definition.publish(process('regex-refused', '^[0-9]+$', {}, String.raw`matches(text, "(a)\\1")`)).catch((e: unknown) => e);
+    const error = await (
+      await admin()
+    ).definition
+      .publish(process('regex-refused', '^[0-9]+$', {}, String.raw`matches(text, "(a)\\1")`))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
     expect((error as Error).message).toMatch(/f2.*cannot run in linear time/s);
   });
@@ -73,13 +92,19 @@ describe('regular expressions run in linear time', () => {
   it('checks a form pattern against a long value in linear time', async () => {
     const api = await admin();
     await api.definition.publish(process('regex-form', '^(a|a)*$', {}));
-    const refusal = await api.instance.start({ definitionKey: 'regex-form', variables: { taxCode: 'a'.repeat(100_000) + '!' } }).catch((e: unknown) => e);
+    const refusal = await api.instance
+      .start({ definitionKey: 'regex-form', variables: { taxCode: 'a'.repeat(100_000) + '!' } })
+      .catch((e: unknown) => e);
     expect(refusal).toMatchObject({ code: 'BAD_REQUEST' });
     expect((refusal as Error).message).toMatch(/taxCode/);
   });
 
   it('refuses at publish a form whose pattern RE2 cannot run, naming the field', async () => {
-    const error = await (await admin()).definition.publish(process('regex-form-refused', String.raw`^(\d)\1$`, {})).catch((e: unknown) => e);
+    const error = await (
+      await admin()
+    ).definition
+      .publish(process('regex-form-refused', String.raw`^(\d)\1$`, {}))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_REQUEST' });
     expect((error as Error).message).toMatch(/taxCode.*cannot run in linear time/s);
   });

@@ -38,7 +38,9 @@ describe('the live feed', () => {
   it('evicts the oldest of a person’s tabs beyond the budget, telling it so', async () => {
     const before = openFeeds();
     const aborts = Array.from({ length: MAX_LIVE_PER_USER + 1 }, () => new AbortController());
-    const feeds = aborts.map((a) => collect(liveFeed({ tenantId: TENANT, userId: 'u1' }, a.signal, { intervalMs: 10 })!));
+    const feeds = aborts.map((a) =>
+      collect(liveFeed({ tenantId: TENANT, userId: 'u1' }, a.signal, { intervalMs: 10 })!),
+    );
     await pause(50);
     expect(feeds[0]!.text).toContain('event: ready');
     expect(feeds[0]!.text).toContain('event: evicted');
@@ -62,7 +64,9 @@ describe('the live feed', () => {
   });
 
   it('ends after its lifetime, with a retry hint so the browser reconnects and is checked again', async () => {
-    const read = collect(liveFeed({ tenantId: TENANT, userId: 'u3' }, new AbortController().signal, { lifetimeMs: 50 })!);
+    const read = collect(
+      liveFeed({ tenantId: TENANT, userId: 'u3' }, new AbortController().signal, { lifetimeMs: 50 })!,
+    );
     await pause(300);
     expect(read.text).toContain('retry: 5000');
     expect(read.done).toBe(true);
@@ -85,7 +89,14 @@ describe('which commands signal', () => {
   it('task, instance, delegation and membership commands do; comments and preferences do not', async () => {
     // every path named here is a real procedure of the router (a misspelt one would prove nothing)
     const procedures = new Set(Object.keys(appRouter._def.procedures));
-    const changing = ['task.claim', 'task.claimMany', 'instance.start', 'delegation.create', 'message.publish', 'invitation.accept'];
+    const changing = [
+      'task.claim',
+      'task.claimMany',
+      'instance.start',
+      'delegation.create',
+      'message.publish',
+      'invitation.accept',
+    ];
     const neutral = ['collab.comment', 'collab.markRead', 'task.saveView', 'task.deleteView', 'runner.requests'];
     for (const path of [...changing, ...neutral]) expect(procedures.has(path), path).toBe(true);
     expect(changing.filter((path) => !changesInboxes(path))).toEqual([]);
@@ -94,7 +105,16 @@ describe('which commands signal', () => {
     const stop = onInboxChange(ours, () => events++);
     try {
       const ngoc = await as(demo.ngoc);
-      const started = await ngoc.instance.start({ definitionKey: 'invoice-approval', variables: { vendor: 'Công ty Live', amount: 1_000_000, invoiceNumber: 'HD-LIVE-FEED', category: 'office-supplies', dueDate: '2099-01-01' } });
+      const started = await ngoc.instance.start({
+        definitionKey: 'invoice-approval',
+        variables: {
+          vendor: 'Công ty Live',
+          amount: 1_000_000,
+          invoiceNumber: 'HD-LIVE-FEED',
+          category: 'office-supplies',
+          dueDate: '2099-01-01',
+        },
+      });
       expect(events).toBe(1);
       await (await as(demo.hung)).collab.comment({ taskId: started.taskIds[0]!, body: 'Xin chào' });
       expect(events).toBe(1);

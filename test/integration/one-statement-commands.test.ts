@@ -47,17 +47,38 @@ const definition = {
     { id: 'f3', source: 'approve', target: 'end' },
   ],
 };
-const decision = { key: 'decision', version: 1, title: 'Decision', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } }, required: ['decision'] } };
+const decision = {
+  key: 'decision',
+  version: 1,
+  title: 'Decision',
+  schema: {
+    type: 'object',
+    properties: { decision: { type: 'string', enum: ['approve', 'reject'] } },
+    required: ['decision'],
+  },
+};
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
   await publishProcess(handle.db, tenantId, { definition, forms: [decision] }, null);
-  const withRetries = (key: string, retries: number) => ({ ...definition, key, elements: definition.elements.map((e) => (e.id === 'charge' ? { ...e, retries } : e)) });
+  const withRetries = (key: string, retries: number) => ({
+    ...definition,
+    key,
+    elements: definition.elements.map((e) => (e.id === 'charge' ? { ...e, retries } : e)),
+  });
   await publishProcess(handle.db, tenantId, { definition: withRetries('charge-no-retry', 0), forms: [decision] }, null);
-  await publishProcess(handle.db, tenantId, { definition: withRetries('charge-five-retries', 5), forms: [decision] }, null);
+  await publishProcess(
+    handle.db,
+    tenantId,
+    { definition: withRetries('charge-five-retries', 5), forms: [decision] },
+    null,
+  );
   const actor = async (email: string) => {
-    const [user] = await handle.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, email));
+    const [user] = await handle.db
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(eq(schema.users.email, email));
     return (await resolveActor(handle.db, user!.id, 'en'))!;
   };
   starter = await actor('ngoc.bui@senvang.example');
@@ -94,43 +115,86 @@ describe('commands in one read and one write', () => {
     // Warm the caches (definition, form) and, on PostgreSQL, the connections' prepared statements.
     const warm = await startInstance(counted, starter, { definitionKey: 'charge-then-approve', variables: {} });
     await worker.tick();
-    const [warmTask] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, warm.id), eq(tasks.status, 'open')));
+    const [warmTask] = await handle.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.instanceId, warm.id), eq(tasks.status, 'open')));
     await completeTask(counted, accountant, { taskId: warmTask!.id, data: { decision: 'approve' } });
 
-    const [started, startStatements] = await count(() => startInstance(counted, starter, { definitionKey: 'charge-then-approve', variables: {} }));
+    const [started, startStatements] = await count(() =>
+      startInstance(counted, starter, { definitionKey: 'charge-then-approve', variables: {} }),
+    );
     // claim (which also reads the instance) + write; no BEGIN, no COMMIT
     const [ran, jobStatements] = await count(() => worker.tick());
-    const [task] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, started.id), eq(tasks.status, 'open')));
-    const [done, completeStatements] = await count(() => completeTask(counted, accountant, { taskId: task!.id, data: { decision: 'approve' } }));
+    const [task] = await handle.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.instanceId, started.id), eq(tasks.status, 'open')));
+    const [done, completeStatements] = await count(() =>
+      completeTask(counted, accountant, { taskId: task!.id, data: { decision: 'approve' } }),
+    );
 
     expect(ran).toBe(1);
     expect(done.instanceStatus).toBe('completed');
-    expect({ startStatements, jobStatements, completeStatements }).toEqual({ startStatements: 2, jobStatements: 2, completeStatements: 2 });
+    expect({ startStatements, jobStatements, completeStatements }).toEqual({
+      startStatements: 2,
+      jobStatements: 2,
+      completeStatements: 2,
+    });
     // and what they wrote is what the transaction path writes: the history reads the same, the chain holds
-    const history = await handle.db.select({ type: auditEvents.type, elementId: auditEvents.elementId }).from(auditEvents).where(eq(auditEvents.instanceId, started.id)).orderBy(auditEvents.id);
-    expect(history.map((h) => h.type)).toEqual(expect.arrayContaining(['instance.started', 'job.created', 'job.completed', 'task.created', 'task.completed', 'instance.completed']));
+    const history = await handle.db
+      .select({ type: auditEvents.type, elementId: auditEvents.elementId })
+      .from(auditEvents)
+      .where(eq(auditEvents.instanceId, started.id))
+      .orderBy(auditEvents.id);
+    expect(history.map((h) => h.type)).toEqual(
+      expect.arrayContaining([
+        'instance.started',
+        'job.created',
+        'job.completed',
+        'task.created',
+        'task.completed',
+        'instance.completed',
+      ]),
+    );
     expect(history[0]!.type).toBe('instance.started');
     expect(history.at(-1)!.type).toBe('instance.completed');
     const [row] = await handle.db.select().from(processInstances).where(eq(processInstances.id, started.id));
     expect(row).toMatchObject({ status: 'completed', version: 3 });
     expect(row!.endedAt).toBeInstanceOf(Date);
-    expect((await handle.db.select().from(jobs).where(eq(jobs.instanceId, started.id)))[0]).toMatchObject({ status: 'done', lockedBy: null });
+    expect((await handle.db.select().from(jobs).where(eq(jobs.instanceId, started.id)))[0]).toMatchObject({
+      status: 'done',
+      lockedBy: null,
+    });
     expect((await verifyAudit(handle.db, { tenantId })).problems).toEqual([]);
   });
 });
 
 describe('service jobs', () => {
   it("take the service task's retries (or 3), on both write paths; with none left the first failure is an incident", async () => {
-    const retriesOf = async (id: string) => (await handle.db.select({ retries: jobs.retries }).from(jobs).where(eq(jobs.instanceId, id)))[0]!.retries;
+    const retriesOf = async (id: string) =>
+      (await handle.db.select({ retries: jobs.retries }).from(jobs).where(eq(jobs.instanceId, id)))[0]!.retries;
     const fast = await startInstance(handle.db, starter, { definitionKey: 'charge-five-retries', variables: {} });
     // inside a caller's transaction the command takes the transaction path
-    const inTransaction = await handle.db.transaction((tx) => startInstance(tx, starter, { definitionKey: 'charge-five-retries', variables: {} }));
+    const inTransaction = await handle.db.transaction((tx) =>
+      startInstance(tx, starter, { definitionKey: 'charge-five-retries', variables: {} }),
+    );
     const plain = await startInstance(handle.db, starter, { definitionKey: 'charge-then-approve', variables: {} });
     const none = await startInstance(handle.db, starter, { definitionKey: 'charge-no-retry', variables: {} });
-    expect([await retriesOf(fast.id), await retriesOf(inTransaction.id), await retriesOf(plain.id), await retriesOf(none.id)]).toEqual([5, 5, 3, 0]);
+    expect([
+      await retriesOf(fast.id),
+      await retriesOf(inTransaction.id),
+      await retriesOf(plain.id),
+      await retriesOf(none.id),
+    ]).toEqual([5, 5, 3, 0]);
 
-    await handle.db.update(jobs).set({ status: 'cancelled' }).where(and(eq(jobs.status, 'pending'), sql`${jobs.instanceId} <> ${none.id}`));
-    await createWorker(handle.db, { connectors: { charge: async () => Promise.reject(new Error('card declined by the bank')) } }).tick();
+    await handle.db
+      .update(jobs)
+      .set({ status: 'cancelled' })
+      .where(and(eq(jobs.status, 'pending'), sql`${jobs.instanceId} <> ${none.id}`));
+    await createWorker(handle.db, {
+      connectors: { charge: async () => Promise.reject(new Error('card declined by the bank')) },
+    }).tick();
     const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, none.id));
     expect(job).toMatchObject({ status: 'failed', attempts: 1, lastError: 'card declined by the bank' });
   });
@@ -142,20 +206,71 @@ describe('a write that finds the world changed since its read writes nothing', (
     const { id } = await startInstance(handle.db, starter, { definitionKey: 'charge-then-approve', variables: {} });
     await createWorker(handle.db, { connectors: { charge: async () => ({}) } }).tick();
     const query = rawQuery(handle.db)!;
-    const [read] = await query<InstanceRead & { nowMs: string }>(`select ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs" from process_instances i where i.id = $1::uuid`, [id]);
-    const [task] = await handle.db.select().from(tasks).where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
+    const [read] = await query<InstanceRead & { nowMs: string }>(
+      `select ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs" from process_instances i where i.id = $1::uuid`,
+      [id],
+    );
+    const [task] = await handle.db
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.instanceId, id), eq(tasks.status, 'open')));
     const def = await definitionById(handle.db, tenantId, read!.definitionId);
     const now = new Date(Number(read!.nowMs));
-    const result = send(await processOf(handle.db, def), read!.state, { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } }, { now: now.toISOString() });
+    const result = send(
+      await processOf(handle.db, def),
+      read!.state,
+      { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } },
+      { now: now.toISOString() },
+    );
     const ctx = { tenantId, instanceId: id, actorId: accountant.userId, formIds: def.formIds, now };
-    const audit = { tenantId, instanceId: id, taskId: task!.id, actorId: accountant.userId, type: 'task.completed', elementId: 'approve', data: {} };
-    const plan = planStep(ctx, { kind: 'update', version: read!.version, auditHead: read!.auditHead }, result.state, result.effects, [audit], { closeTask: { id: task!.id, data: { decision: 'approve' }, completedBy: accountant.userId }, closedElement: 'approve' })!;
+    const audit = {
+      tenantId,
+      instanceId: id,
+      taskId: task!.id,
+      actorId: accountant.userId,
+      type: 'task.completed',
+      elementId: 'approve',
+      data: {},
+    };
+    const plan = planStep(
+      ctx,
+      { kind: 'update', version: read!.version, auditHead: read!.auditHead },
+      result.state,
+      result.effects,
+      [audit],
+      {
+        closeTask: { id: task!.id, data: { decision: 'approve' }, completedBy: accountant.userId },
+        closedElement: 'approve',
+      },
+    )!;
     expect(plan).not.toBeNull();
     const snapshot = async () => ({
-      instance: (await handle.db.select({ version: processInstances.version, status: processInstances.status, auditHead: processInstances.auditHead }).from(processInstances).where(eq(processInstances.id, id)))[0],
-      tasks: await handle.db.select({ id: tasks.id, status: tasks.status }).from(tasks).where(eq(tasks.instanceId, id)).orderBy(tasks.id),
-      audit: (await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents).where(eq(auditEvents.instanceId, id)))[0]!.n,
-      jobs: await handle.db.select({ id: jobs.id, status: jobs.status }).from(jobs).where(eq(jobs.instanceId, id)).orderBy(jobs.id),
+      instance: (
+        await handle.db
+          .select({
+            version: processInstances.version,
+            status: processInstances.status,
+            auditHead: processInstances.auditHead,
+          })
+          .from(processInstances)
+          .where(eq(processInstances.id, id))
+      )[0],
+      tasks: await handle.db
+        .select({ id: tasks.id, status: tasks.status })
+        .from(tasks)
+        .where(eq(tasks.instanceId, id))
+        .orderBy(tasks.id),
+      audit: (
+        await handle.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditEvents)
+          .where(eq(auditEvents.instanceId, id))
+      )[0]!.n,
+      jobs: await handle.db
+        .select({ id: jobs.id, status: jobs.status })
+        .from(jobs)
+        .where(eq(jobs.instanceId, id))
+        .orderBy(jobs.id),
     });
     return { id, taskId: task!.id, query, ctx, plan, snapshot };
   }
@@ -171,13 +286,19 @@ describe('a write that finds the world changed since its read writes nothing', (
 
   it('the instance moved on meanwhile (version) or its history grew (audit head): nothing is written', async () => {
     const moved = await readAndPlan();
-    await handle.db.update(processInstances).set({ version: sql`${processInstances.version} + 1` }).where(eq(processInstances.id, moved.id));
+    await handle.db
+      .update(processInstances)
+      .set({ version: sql`${processInstances.version} + 1` })
+      .where(eq(processInstances.id, moved.id));
     let before = await moved.snapshot();
     expect(await writeStep(moved.query, moved.ctx, moved.plan)).toBe('missed');
     expect(await moved.snapshot()).toEqual(before);
 
     const grown = await readAndPlan();
-    await handle.db.update(processInstances).set({ auditHead: 'f'.repeat(64) }).where(eq(processInstances.id, grown.id));
+    await handle.db
+      .update(processInstances)
+      .set({ auditHead: 'f'.repeat(64) })
+      .where(eq(processInstances.id, grown.id));
     before = await grown.snapshot();
     expect(await writeStep(grown.query, grown.ctx, grown.plan)).toBe('missed');
     expect(await grown.snapshot()).toEqual(before);

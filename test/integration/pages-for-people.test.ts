@@ -23,10 +23,18 @@ beforeAll(async () => {
 afterAll(async () => handle?.close());
 
 const ADMIN = 'bao.ngo@senvang.example';
-const invoice = (amount: number, invoiceNumber: string) => ({ vendor: 'Công ty TNHH Thương mại Hòa Bình', invoiceNumber, amount, category: 'it-equipment', dueDate: '2026-12-15' });
+const invoice = (amount: number, invoiceNumber: string) => ({
+  vendor: 'Công ty TNHH Thương mại Hòa Bình',
+  invoiceNumber,
+  amount,
+  category: 'it-equipment',
+  dueDate: '2026-12-15',
+});
 
 /** What the page's query answers, as the status the page would: the value, or 403/404/null (500). */
-async function pageAnswer<T>(query: Promise<T>): Promise<{ status: 200; value: T } | { status: ReturnType<typeof pageStatusOf>; message: string }> {
+async function pageAnswer<T>(
+  query: Promise<T>,
+): Promise<{ status: 200; value: T } | { status: ReturnType<typeof pageStatusOf>; message: string }> {
   try {
     return { status: 200, value: await query };
   } catch (error) {
@@ -36,11 +44,19 @@ async function pageAnswer<T>(query: Promise<T>): Promise<{ status: 200; value: T
 
 /** An invoice above the threshold, approved by Accounting and by the operations manager. */
 async function approvedInvoice(invoiceNumber: string) {
-  const { id } = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'invoice-approval', variables: invoice(75_000_000, invoiceNumber) });
+  const { id } = await (
+    await callerFor(handle.db, demo.ngoc)
+  ).instance.start({ definitionKey: 'invoice-approval', variables: invoice(75_000_000, invoiceNumber) });
   const hung = await callerFor(handle.db, demo.hung);
-  await hung.task.complete({ id: (await hung.task.list()).find((t) => t.instanceId === id)!.id, data: { decision: 'approve', comment: 'Đúng hợp đồng' } });
+  await hung.task.complete({
+    id: (await hung.task.list()).find((t) => t.instanceId === id)!.id,
+    data: { decision: 'approve', comment: 'Đúng hợp đồng' },
+  });
   const quan = await callerFor(handle.db, demo.quan);
-  await quan.task.complete({ id: (await quan.task.list()).find((t) => t.instanceId === id)!.id, data: { decision: 'approve' } });
+  await quan.task.complete({
+    id: (await quan.task.list()).find((t) => t.instanceId === id)!.id,
+    data: { decision: 'approve' },
+  });
   return id;
 }
 
@@ -50,18 +66,38 @@ describe('the history on the instance page', () => {
     const id = await approvedInvoice('HD-2026/0501');
 
     for (const [locale, expected] of [
-      ['vi', ['Tạo công việc “Kế toán phê duyệt” cho Kế toán', 'Tạo công việc “Trưởng phòng Vận hành phê duyệt” cho trưởng phòng Vận hành', 'Trần Văn Hùng đã hoàn thành “Kế toán phê duyệt” — Đồng ý']],
-      ['en', ['Task “Accounting approval” created for Accounting', 'Task “Operations manager approval” created for managers of Operations', 'Trần Văn Hùng completed “Accounting approval” — Approve']],
+      [
+        'vi',
+        [
+          'Tạo công việc “Kế toán phê duyệt” cho Kế toán',
+          'Tạo công việc “Trưởng phòng Vận hành phê duyệt” cho trưởng phòng Vận hành',
+          'Trần Văn Hùng đã hoàn thành “Kế toán phê duyệt” — Đồng ý',
+        ],
+      ],
+      [
+        'en',
+        [
+          'Task “Accounting approval” created for Accounting',
+          'Task “Operations manager approval” created for managers of Operations',
+          'Trần Văn Hùng completed “Accounting approval” — Approve',
+        ],
+      ],
     ] as const) {
       // when the initiator reads its history
       const view = await (await callerFor(handle.db, demo.ngoc, locale as Locale)).instance.get({ id });
-      const names = historyNames({ names: view.names, departments: view.departments, people: view.people, forms: view.dataForms }, locale);
+      const names = historyNames(
+        { names: view.names, departments: view.departments, people: view.people, forms: view.dataForms },
+        locale,
+      );
       const lines = view.history.map((e) => describeEvent(e, names, translator(locale)));
       // then it names Accounting and Operations, and the option chosen
       for (const line of expected) expect(lines).toContain(line);
       expect(lines.join('\n')).not.toMatch(/\b(accounting|operations)\b|— approve/);
     }
-    expect((await (await callerFor(handle.db, demo.ngoc)).instance.get({ id })).departments).toEqual({ accounting: { en: 'Accounting', vi: 'Kế toán' }, operations: { en: 'Operations', vi: 'Vận hành' } });
+    expect((await (await callerFor(handle.db, demo.ngoc)).instance.get({ id })).departments).toEqual({
+      accounting: { en: 'Accounting', vi: 'Kế toán' },
+      operations: { en: 'Operations', vi: 'Vận hành' },
+    });
   });
 });
 
@@ -70,10 +106,12 @@ describe('a refused submission', () => {
     const bad = { ...invoice(0, 'HD 7'), vendor: '' };
     type Refusal = TRPCError & { cause: { fields: { field: string; message: string }[] } };
     const refusal = async (locale: Locale): Promise<Refusal> =>
-      (await callerFor(handle.db, demo.ngoc, locale)).instance.start({ definitionKey: 'invoice-approval', variables: bad }).then(
-        () => expect.fail('the start was accepted'),
-        (e: unknown) => e as Refusal,
-      );
+      (await callerFor(handle.db, demo.ngoc, locale)).instance
+        .start({ definitionKey: 'invoice-approval', variables: bad })
+        .then(
+          () => expect.fail('the start was accepted'),
+          (e: unknown) => e as Refusal,
+        );
     const en = await refusal('en');
     expect(en).toMatchObject({ code: 'BAD_REQUEST' });
     expect(Object.fromEntries(en.cause.fields.map((f) => [f.field, f.message]))).toEqual({
@@ -83,7 +121,9 @@ describe('a refused submission', () => {
     });
     expect(en.message).not.toMatch(/must have required property|must be >=|must NOT/);
     const vi = await refusal('vi');
-    expect(vi.message).toBe('Biểu mẫu “Gửi hóa đơn” chưa được chấp nhận: Nhà cung cấp cần ít nhất 2 ký tự; Số hóa đơn không đúng định dạng; Số tiền (VND) phải từ 1\u00a0₫ trở lên.');
+    expect(vi.message).toBe(
+      'Biểu mẫu “Gửi hóa đơn” chưa được chấp nhận: Nhà cung cấp cần ít nhất 2 ký tự; Số hóa đơn không đúng định dạng; Số tiền (VND) phải từ 1\u00a0₫ trở lên.',
+    );
   });
 });
 
@@ -93,7 +133,9 @@ describe('what each page answers', () => {
     expect(await pageAnswer(ngoc.definition.get({ key: 'Invoice Approval!' }))).toMatchObject({ status: 404 });
     expect(await pageAnswer(ngoc.definition.get({ key: 'invoice-aproval' }))).toMatchObject({ status: 404 });
     expect(await pageAnswer(ngoc.task.get({ id: 'abc' }))).toMatchObject({ status: 404 });
-    expect(await pageAnswer(ngoc.task.get({ id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({ status: 404 });
+    expect(await pageAnswer(ngoc.task.get({ id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({
+      status: 404,
+    });
     expect(await pageAnswer(ngoc.instance.get({ id: 'abc' }))).toMatchObject({ status: 404 });
     expect(await pageAnswer(ngoc.definition.get({ key: 'invoice-approval' }))).toMatchObject({ status: 200 });
   });
@@ -102,11 +144,24 @@ describe('what each page answers', () => {
     const id = await approvedInvoice('HD-2026/0502');
     // Tuấn (IT) neither started it nor had a task in it
     const refused = await pageAnswer((await callerFor(handle.db, demo.tuan, 'vi')).instance.get({ id }));
-    expect(refused).toEqual({ status: 403, message: 'Bạn không được xem quy trình “Phê duyệt hóa đơn” này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.' });
+    expect(refused).toEqual({
+      status: 403,
+      message:
+        'Bạn không được xem quy trình “Phê duyệt hóa đơn” này: bạn không khởi tạo nó và không có công việc nào của nó được giao cho bạn.',
+    });
     expect((refused as { message: string }).message).not.toContain(id);
     // staff on the admins' and designers' pages
     const ngoc = await callerFor(handle.db, demo.ngoc);
-    const adminsAndDesigners: Promise<unknown>[] = [ngoc.incident.list(), ngoc.outbox.list({}), ngoc.webhook.list(), ngoc.member.list(), ngoc.process.list(), ngoc.form.list(), ngoc.decision.list(), ngoc.template.library()];
+    const adminsAndDesigners: Promise<unknown>[] = [
+      ngoc.incident.list(),
+      ngoc.outbox.list({}),
+      ngoc.webhook.list(),
+      ngoc.member.list(),
+      ngoc.process.list(),
+      ngoc.form.list(),
+      ngoc.decision.list(),
+      ngoc.template.library(),
+    ];
     for (const query of adminsAndDesigners) {
       expect(await pageAnswer(query)).toMatchObject({ status: 403 });
     }

@@ -39,7 +39,16 @@ const definition = {
     { id: 'f3', source: 'hr', target: 'end' },
   ],
 };
-const longLeave = { description: 'Nghỉ 7 ngày: trưởng phòng duyệt', definition: 'leave-test.json', jobs: 'wait', variables: { days: 7 }, steps: [{ complete: 'manager', variables: { approved: true } }, { expect: { status: 'completed', path: ['start', 'long', 'manager', 'end'] } }] };
+const longLeave = {
+  description: 'Nghỉ 7 ngày: trưởng phòng duyệt',
+  definition: 'leave-test.json',
+  jobs: 'wait',
+  variables: { days: 7 },
+  steps: [
+    { complete: 'manager', variables: { approved: true } },
+    { expect: { status: 'completed', path: ['start', 'long', 'manager', 'end'] } },
+  ],
+};
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -54,9 +63,15 @@ afterAll(async () => handle?.close());
 describe('a scenario kept with a process', () => {
   it('is kept by name, listed, and runs against the draft as kept', async () => {
     const designer = await as(DESIGNER);
-    expect(await designer.process.saveScenario({ key: 'leave-test', name: 'Nghỉ dài', content: longLeave })).toMatchObject({ name: 'Nghỉ dài' });
+    expect(
+      await designer.process.saveScenario({ key: 'leave-test', name: 'Nghỉ dài', content: longLeave }),
+    ).toMatchObject({ name: 'Nghỉ dài' });
     const [kept] = await designer.process.scenarios({ key: 'leave-test' });
-    expect(kept).toMatchObject({ name: 'Nghỉ dài', content: longLeave, updatedBy: { name: 'Hoàng Thu Trang', email: DESIGNER } });
+    expect(kept).toMatchObject({
+      name: 'Nghỉ dài',
+      content: longLeave,
+      updatedBy: { name: 'Hoàng Thu Trang', email: DESIGNER },
+    });
     const result = simulate(compile(definition), scenarioSchema.parse(kept!.content));
     expect(result).toMatchObject({ status: 'completed', failures: [] });
   });
@@ -73,22 +88,45 @@ describe('a scenario kept with a process', () => {
   it('is refused when it is not a scenario, too large, or unnamed, naming why in the caller’s language; nothing is kept', async () => {
     const designer = await as(DESIGNER, 'vi');
     const before = await handle.db.select().from(processScenarios);
-    await expect(designer.process.saveScenario({ key: 'leave-test', name: 'Hỏng', content: { steps: [{ complete: 42 }] } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^Đây không phải kịch bản trellis test chạy được: steps\.0/) });
-    await expect(designer.process.saveScenario({ key: 'leave-test', name: 'Lớn', content: { variables: { note: 'ệ'.repeat(100_000) } } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Kịch bản lớn hơn 256 KB dạng JSON.' });
-    await expect(designer.process.saveScenario({ key: 'leave-test', name: '   ', content: longLeave })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Hãy đặt tên cho kịch bản.' });
+    await expect(
+      designer.process.saveScenario({ key: 'leave-test', name: 'Hỏng', content: { steps: [{ complete: 42 }] } }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/^Đây không phải kịch bản trellis test chạy được: steps\.0/),
+    });
+    await expect(
+      designer.process.saveScenario({
+        key: 'leave-test',
+        name: 'Lớn',
+        content: { variables: { note: 'ệ'.repeat(100_000) } },
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Kịch bản lớn hơn 256 KB dạng JSON.' });
+    await expect(
+      designer.process.saveScenario({ key: 'leave-test', name: '   ', content: longLeave }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'Hãy đặt tên cho kịch bản.' });
     expect(await handle.db.select().from(processScenarios)).toEqual(before);
   });
 
   it('is the company’s: another company finds no such process, staff are refused, and deleting removes only ours', async () => {
     const other = await as(OTHER_ADMIN);
     await expect(other.process.scenarios({ key: 'leave-test' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(other.process.saveScenario({ key: 'leave-test', name: 'Nghỉ dài', content: longLeave })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(other.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect((await as(STAFF)).process.scenarios({ key: 'leave-test' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      other.process.saveScenario({ key: 'leave-test', name: 'Nghỉ dài', content: longLeave }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(other.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect((await as(STAFF)).process.scenarios({ key: 'leave-test' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const designer = await as(DESIGNER);
-    expect(await designer.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).toEqual({ name: 'Nghỉ dài' });
+    expect(await designer.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).toEqual({
+      name: 'Nghỉ dài',
+    });
     expect(await designer.process.scenarios({ key: 'leave-test' })).toEqual([]);
-    await expect(designer.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(designer.process.deleteScenario({ key: 'leave-test', name: 'Nghỉ dài' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 

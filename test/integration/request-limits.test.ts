@@ -16,11 +16,22 @@ import { demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 
 // The signed-in caller, as the session cookie would give it.
-const session = vi.hoisted(() => ({ db: null as unknown, userId: null as string | null, tenantId: null as string | null, locale: 'en' as 'en' | 'vi' }));
+const session = vi.hoisted(() => ({
+  db: null as unknown,
+  userId: null as string | null,
+  tenantId: null as string | null,
+  locale: 'en' as 'en' | 'vi',
+}));
 vi.mock('@/app/server/request', () => ({
   LOCALE_COOKIE: 'trellis_locale',
   requestLocale: async () => session.locale,
-  requestContext: async () => createContextInner({ db: session.db as DatabaseHandle['db'], userId: session.userId, tenantId: session.tenantId, locale: session.locale as Locale }),
+  requestContext: async () =>
+    createContextInner({
+      db: session.db as DatabaseHandle['db'],
+      userId: session.userId,
+      tenantId: session.tenantId,
+      locale: session.locale as Locale,
+    }),
   rememberLocale: async () => {},
 }));
 const { POST, GET } = await import('@/app/api/trpc/[trpc]/route');
@@ -36,7 +47,8 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   session.tenantId = await seedDemo(handle.db);
   session.db = handle.db;
-  const idOf = async (email: string) => (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+  const idOf = async (email: string) =>
+    (await handle.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
   ngocId = await idOf(demo.ngoc);
   quanId = await idOf(demo.quan);
   session.userId = ngocId;
@@ -48,7 +60,9 @@ BEGIN
   RETURN NEW;
 END $$`),
   );
-  await handle.db.execute(sql.raw('CREATE TRIGGER test_explode BEFORE INSERT ON delegations FOR EACH ROW EXECUTE FUNCTION test_explode()'));
+  await handle.db.execute(
+    sql.raw('CREATE TRIGGER test_explode BEFORE INSERT ON delegations FOR EACH ROW EXECUTE FUNCTION test_explode()'),
+  );
 });
 afterAll(async () => handle?.close());
 afterEach(() => {
@@ -58,7 +72,12 @@ afterEach(() => {
 
 /** A POST to the endpoint, its body given whole or as a stream of `total` bytes (no length stated). */
 function post(path: string, body: string | ReadableStream<Uint8Array>): Request {
-  return new Request(`http://localhost:3000/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+  return new Request(`http://localhost:3000/api/trpc/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /** A JSON body streamed in 64 KiB chunks, `{"note":"xxxx…"}` of `total` bytes; counts what was pulled. */
@@ -89,7 +108,11 @@ function streamedJson(total: number) {
 }
 
 interface Envelope {
-  error: { message: string; code: number; data: { code: string; httpStatus: number; fields: unknown; stack?: unknown } };
+  error: {
+    message: string;
+    code: number;
+    data: { code: string; httpStatus: number; fields: unknown; stack?: unknown };
+  };
 }
 
 describe('the tRPC endpoint with hostile requests', () => {
@@ -118,32 +141,53 @@ describe('the tRPC endpoint with hostile requests', () => {
     const deep = await GET(new Request(`http://localhost:3000/api/trpc/task.get?batch=1&input=${deepInput}`));
     expect(deep.status).toBe(400);
     expect(((await deep.json()) as Envelope).error.message).toContain('more than 64 levels deep');
-    const long = await GET(new Request(`http://localhost:3000/api/trpc/task.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id: 'x'.repeat(20_000) } }))}`));
+    const long = await GET(
+      new Request(
+        `http://localhost:3000/api/trpc/task.get?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id: 'x'.repeat(20_000) } }))}`,
+      ),
+    );
     expect(long.status).toBe(414);
     expect(((await long.json()) as Envelope).error.data.code).toBe('BAD_REQUEST');
   });
 
   it('a batch of more calls than one request may carry is a 400: a batch runs its calls at once, each with its own budget', async () => {
     const paths = Array.from({ length: 21 }, () => 'session.me').join(',');
-    const many = await GET(new Request(`http://localhost:3000/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`));
+    const many = await GET(
+      new Request(`http://localhost:3000/api/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`),
+    );
     expect(many.status).toBe(400);
-    const twenty = await GET(new Request(`http://localhost:3000/api/trpc/${Array.from({ length: 20 }, () => 'session.me').join(',')}?batch=1&input=${encodeURIComponent('{}')}`));
+    const twenty = await GET(
+      new Request(
+        `http://localhost:3000/api/trpc/${Array.from({ length: 20 }, () => 'session.me').join(',')}?batch=1&input=${encodeURIComponent('{}')}`,
+      ),
+    );
     expect(twenty.status).toBe(200);
   });
 
   it('a field named __proto__ in the JSON body: 400 naming it (it used to vanish)', async () => {
-    const response = await POST(post('instance.start', '{"definitionKey":"invoice-approval","variables":{"vendor":"Sen Vàng","__proto__":{"isAdmin":true}}}'));
+    const response = await POST(
+      post(
+        'instance.start',
+        '{"definitionKey":"invoice-approval","variables":{"vendor":"Sen Vàng","__proto__":{"isAdmin":true}}}',
+      ),
+    );
     expect(response.status).toBe(400);
     const body = (await response.json()) as Envelope;
-    expect(body.error.message).toBe('The field "variables.__proto__" is named "__proto__", a name JavaScript reserves; rename the field.');
-    expect(body.error.data.fields).toEqual([{ field: 'variables.__proto__', label: 'variables.__proto__', message: body.error.message }]);
+    expect(body.error.message).toBe(
+      'The field "variables.__proto__" is named "__proto__", a name JavaScript reserves; rename the field.',
+    );
+    expect(body.error.data.fields).toEqual([
+      { field: 'variables.__proto__', label: 'variables.__proto__', message: body.error.message },
+    ]);
   });
 
   it('a database failure: 500 with a reference, no SQL, no stack; the details in the server log', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const startsAt = new Date(Date.now() + 3_600_000).toISOString();
     const endsAt = new Date(Date.now() + 90_000_000).toISOString();
-    const response = await POST(post('delegation.create', JSON.stringify({ delegateId: quanId, startsAt, endsAt, reason: 'explode' })));
+    const response = await POST(
+      post('delegation.create', JSON.stringify({ delegateId: quanId, startsAt, endsAt, reason: 'explode' })),
+    );
     expect(response.status).toBe(500);
     const text = await response.text();
     expect(text).not.toMatch(/insert|delegations|password|select|query|\.ts:/i);
@@ -160,7 +204,12 @@ describe('the tRPC endpoint with hostile requests', () => {
   });
 
   it('a request within the limits is served as before', async () => {
-    const response = await POST(post('instance.start', JSON.stringify({ definitionKey: 'no-such-process', variables: { note: 'x'.repeat(100_000) } })));
+    const response = await POST(
+      post(
+        'instance.start',
+        JSON.stringify({ definitionKey: 'no-such-process', variables: { note: 'x'.repeat(100_000) } }),
+      ),
+    );
     expect(response.status).toBe(404);
     const body = (await response.json()) as Envelope;
     expect(body.error.message).toBe('No process "no-such-process" is published in this company.');
@@ -170,7 +219,12 @@ describe('the tRPC endpoint with hostile requests', () => {
 describe('the sign-in and language endpoints', () => {
   it('better-auth’s endpoint refuses a 50 MB body with 413 before better-auth reads it, as { code, message }', async () => {
     const { stream, pulled } = streamedJson(50 * MiB);
-    const request = new Request('http://localhost:3000/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const request = new Request('http://localhost:3000/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     const response = await authRoute.POST(request);
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('(1 MiB)') });
@@ -178,7 +232,12 @@ describe('the sign-in and language endpoints', () => {
   });
 
   it('the language switch refuses a 2 MB form with 413, and still switches with a small one', async () => {
-    const form = (back: string) => new Request('http://localhost:3000/api/locale', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ locale: 'en', back }).toString() });
+    const form = (back: string) =>
+      new Request('http://localhost:3000/api/locale', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ locale: 'en', back }).toString(),
+      });
     expect((await localeRoute.POST(form(`/${'x'.repeat(2 * MiB)}`))).status).toBe(413);
     const switched = await localeRoute.POST(form('/inbox'));
     expect(switched.status).toBe(303);

@@ -65,7 +65,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-const slugOf = (name: string) => inDatabase(async (db) => (await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.name, name)))[0]!.slug);
+const slugOf = (name: string) =>
+  inDatabase(
+    async (db) => (await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.name, name)))[0]!.slug,
+  );
 
 describe('trellis import and export', () => {
   it('imports the accounting pack into a new company, creating its departments, published', async () => {
@@ -74,48 +77,122 @@ describe('trellis import and export', () => {
     const slug = await slugOf('Công ty TNHH Hoa Sen');
     const done = await run('import', pack, '--company', slug, '--create-departments', '--publish');
     expect(done.stderr).toBe('');
-    const manifest = JSON.parse(readFileSync('definitions/accounting/pack.json', 'utf8')) as { version: string; processes: string[]; departments: { key: string }[] };
+    const manifest = JSON.parse(readFileSync('definitions/accounting/pack.json', 'utf8')) as {
+      version: string;
+      processes: string[];
+      departments: { key: string }[];
+    };
     expect(done.stdout).toBe(
       [
         `Imported accounting ${manifest.version} into Công ty TNHH Hoa Sen (${done.stdout.match(/\((PGlite [^)]*)\)/)![1]}), as Trần Thị Hoa:`,
         ...manifest.processes.map((key) => `  ${key}: published, version 1`),
-        `  departments created: ${manifest.departments.map((d) => d.key).sort().join(', ')}`,
+        `  departments created: ${manifest.departments
+          .map((d) => d.key)
+          .sort()
+          .join(', ')}`,
       ].join('\n'),
     );
     expect(done.code).toBe(0);
     // again: the company has it; a conflict, nothing written
-    const again = await run('import', pack, '--company', slug, '--create-departments', '--publish', '--only', 'invoice-approval');
-    expect(again).toMatchObject({ code: 1, stdout: 'FAIL invoice-approval: The company already has a process “invoice-approval”; upgrade it instead, or import the others.' });
+    const again = await run(
+      'import',
+      pack,
+      '--company',
+      slug,
+      '--create-departments',
+      '--publish',
+      '--only',
+      'invoice-approval',
+    );
+    expect(again).toMatchObject({
+      code: 1,
+      stdout:
+        'FAIL invoice-approval: The company already has a process “invoice-approval”; upgrade it instead, or import the others.',
+    });
   });
 
   it('exports the demo company’s invoice approval as a pack, which another company imports with its departments mapped', async () => {
     const demo = DEMO_TENANT_SLUG;
     const file = path.join(folder, 'invoice.trellis-pack.json');
-    const exported = await run('export', 'invoice-approval', '--pack', '--company', demo, '--version', '2.1.0', '--out', file);
+    const exported = await run(
+      'export',
+      'invoice-approval',
+      '--pack',
+      '--company',
+      demo,
+      '--version',
+      '2.1.0',
+      '--out',
+      file,
+    );
     expect(exported.stdout).toMatch(/^Exported invoice-approval version 1 of .* as pack invoice-approval 2\.1\.0 → /);
     const pack = await readPack(readFileSync(file, 'utf8'));
-    expect(pack.manifest).toMatchObject({ key: 'invoice-approval', version: '2.1.0', departments: [{ key: 'accounting', roles: ['member'] }, { key: 'operations', roles: ['manager'] }] });
+    expect(pack.manifest).toMatchObject({
+      key: 'invoice-approval',
+      version: '2.1.0',
+      departments: [
+        { key: 'accounting', roles: ['member'] },
+        { key: 'operations', roles: ['manager'] },
+      ],
+    });
     const slug = await slugOf('Công ty Cổ phần Mai Đào');
     const missing = await run('import', file, '--company', slug, '--map', 'accounting=ke-toan');
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toContain('FAIL accounting: The pack’s department “accounting” maps to “ke-toan”, which the company does not have');
-    const done = await run('import', file, '--company', slug, '--map', 'accounting=ke-toan', '--map', 'operations=van-hanh', '--create-departments');
+    expect(missing.stdout).toContain(
+      'FAIL accounting: The pack’s department “accounting” maps to “ke-toan”, which the company does not have',
+    );
+    const done = await run(
+      'import',
+      file,
+      '--company',
+      slug,
+      '--map',
+      'accounting=ke-toan',
+      '--map',
+      'operations=van-hanh',
+      '--create-departments',
+    );
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('invoice-approval: a draft in the designer');
     expect(done.stdout).toContain('departments created: ke-toan, van-hanh');
     await inDatabase(async (db) => {
       const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
-      expect((await db.select({ key: groups.key }).from(groups).where(eq(groups.tenantId, tenant!.id))).map((g) => g.key).sort()).toEqual(['ke-toan', 'van-hanh']);
-      expect(await db.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenant!.id), eq(processDefinitions.key, 'invoice-approval')))).toEqual([]);
+      expect(
+        (await db.select({ key: groups.key }).from(groups).where(eq(groups.tenantId, tenant!.id)))
+          .map((g) => g.key)
+          .sort(),
+      ).toEqual(['ke-toan', 'van-hanh']);
+      expect(
+        await db
+          .select()
+          .from(processDefinitions)
+          .where(and(eq(processDefinitions.tenantId, tenant!.id), eq(processDefinitions.key, 'invoice-approval'))),
+      ).toEqual([]);
     });
   });
 
   it('fails on a hostile pack naming the file; nothing is imported', async () => {
-    const { manifest, files } = JSON.parse(readFileSync(path.join(folder, 'accounting.trellis-pack.json'), 'utf8')) as { manifest: unknown; files: Record<string, string> };
+    const { manifest, files } = JSON.parse(readFileSync(path.join(folder, 'accounting.trellis-pack.json'), 'utf8')) as {
+      manifest: unknown;
+      files: Record<string, string>;
+    };
     const hostile = path.join(folder, 'hostile.json');
-    writeFileSync(hostile, JSON.stringify({ format: 'trellis-pack', formatVersion: 1, manifest, files: { ...files, 'invoice-approval/x.dmn': '<!DOCTYPE x [<!ENTITY a "a">]><x/>' } }));
+    writeFileSync(
+      hostile,
+      JSON.stringify({
+        format: 'trellis-pack',
+        formatVersion: 1,
+        manifest,
+        files: { ...files, 'invoice-approval/x.dmn': '<!DOCTYPE x [<!ENTITY a "a">]><x/>' },
+      }),
+    );
     const slug = await slugOf('Công ty Cổ phần Mai Đào');
-    const rows = () => inDatabase(async (db) => [(await db.select().from(groups)).length, (await db.select().from(processDefinitions)).length, (await db.select().from(templateOrigins)).length]);
+    const rows = () =>
+      inDatabase(async (db) => [
+        (await db.select().from(groups)).length,
+        (await db.select().from(processDefinitions)).length,
+        (await db.select().from(templateOrigins)).length,
+      ]);
     const before = await rows();
     const refused = await run('import', hostile, '--company', slug, '--only', 'invoice-approval');
     expect(refused.code).toBe(1);

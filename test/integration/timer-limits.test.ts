@@ -30,22 +30,46 @@ const timed = (key: string, version: number, timers: Record<string, object>) => 
   key,
   version,
   name: key,
-  elements: [...Object.entries(timers).map(([id, timer]) => ({ id, type: 'startEvent', event: { kind: 'timer', ...timer } })), { id: 'e', type: 'endEvent' }],
+  elements: [
+    ...Object.entries(timers).map(([id, timer]) => ({ id, type: 'startEvent', event: { kind: 'timer', ...timer } })),
+    { id: 'e', type: 'endEvent' },
+  ],
   flows: Object.keys(timers).map((id) => ({ id: `f_${id}`, source: id, target: 'e' })),
 });
 
 /** Stores a version as an old database holds it: inserted directly, past today's checks, with its start timers due now. */
 async function storeOld(key: string, timers: Record<string, string>): Promise<ProcessDefinitionRow> {
-  const definition = processDefinitionSchema.parse(timed(key, 1, Object.fromEntries(Object.entries(timers).map(([id, cycle]) => [id, { cycle }]))));
-  const [row] = await handle.db.insert(processDefinitions).values({ tenantId, key, version: 1, name: key, definition, formIds: {} }).returning();
+  const definition = processDefinitionSchema.parse(
+    timed(key, 1, Object.fromEntries(Object.entries(timers).map(([id, cycle]) => [id, { cycle }]))),
+  );
+  const [row] = await handle.db
+    .insert(processDefinitions)
+    .values({ tenantId, key, version: 1, name: key, definition, formIds: {} })
+    .returning();
   const dueAt = new Date(Date.parse(await dbNow(handle.db)) - 1_000).toISOString();
-  await handle.db.insert(jobs).values(Object.keys(timers).map((id) => ({ tenantId, definitionId: row!.id, kind: 'timer' as const, elementId: id, timerId: id, dueAt: new Date(dueAt), payload: { dueAt, left: null } })));
+  await handle.db.insert(jobs).values(
+    Object.keys(timers).map((id) => ({
+      tenantId,
+      definitionId: row!.id,
+      kind: 'timer' as const,
+      elementId: id,
+      timerId: id,
+      dueAt: new Date(dueAt),
+      payload: { dueAt, left: null },
+    })),
+  );
   return row!;
 }
 
-const instancesOf = (definitionId: string) => handle.db.select({ id: processInstances.id }).from(processInstances).where(eq(processInstances.definitionId, definitionId));
-const timerJobs = (definitionId: string) => handle.db.select().from(jobs).where(eq(jobs.definitionId, definitionId)).orderBy(asc(jobs.createdAt));
-const live = async (definitionId: string) => (await timerJobs(definitionId)).filter((j) => j.status === 'pending' || j.status === 'running');
+const instancesOf = (definitionId: string) =>
+  handle.db
+    .select({ id: processInstances.id })
+    .from(processInstances)
+    .where(eq(processInstances.definitionId, definitionId));
+const timerJobs = (definitionId: string) =>
+  handle.db.select().from(jobs).where(eq(jobs.definitionId, definitionId)).orderBy(asc(jobs.createdAt));
+const live = async (definitionId: string) =>
+  (await timerJobs(definitionId)).filter((j) => j.status === 'pending' || j.status === 'running');
 
 /** Polls until the version has no start timer left to fire (at most `limit` polls); returns how many it took. */
 async function drain(worker: Worker, definitionId: string, limit: number): Promise<number> {
@@ -66,22 +90,42 @@ afterAll(async () => handle?.close());
 describe('definition.publish refuses timers that fire too often, too many times or never exist', () => {
   const refused: [string, object, RegExp][] = [
     ['zero-cycle', { cycle: 'R/PT0S' }, /Timer "tick": cycle "R\/PT0S" has an interval of zero/],
-    ['million-cycle', { cycle: 'R1000000/PT1S' }, /Timer "tick": cycle "R1000000\/PT1S" repeats every second, more often than a timer start event may.*repeats 1,000,000 times, more than the 1,000 allowed/],
-    ['february-30', { date: '2024-02-30' }, /Timer "tick": date "2024-02-30" is not a real date: February 2024 has 29 days/],
-    ['cycle-from-february-30', { cycle: 'R/2024-02-30T09:00:00Z/P1D' }, /Timer "tick": cycle .*"2024-02-30T09:00:00Z" is not a real date/],
+    [
+      'million-cycle',
+      { cycle: 'R1000000/PT1S' },
+      /Timer "tick": cycle "R1000000\/PT1S" repeats every second, more often than a timer start event may.*repeats 1,000,000 times, more than the 1,000 allowed/,
+    ],
+    [
+      'february-30',
+      { date: '2024-02-30' },
+      /Timer "tick": date "2024-02-30" is not a real date: February 2024 has 29 days/,
+    ],
+    [
+      'cycle-from-february-30',
+      { cycle: 'R/2024-02-30T09:00:00Z/P1D' },
+      /Timer "tick": cycle .*"2024-02-30T09:00:00Z" is not a real date/,
+    ],
   ];
   it.each(refused)('%s: BAD_REQUEST naming the start event, and nothing is published', async (key, timer, message) => {
     const designer = await callerFor(handle.db, DESIGNER);
-    const error = await designer.definition.publish({ definition: timed(key, 1, { tick: timer }), forms: [] }).catch((e: unknown) => e);
+    const error = await designer.definition
+      .publish({ definition: timed(key, 1, { tick: timer }), forms: [] })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(message) });
-    expect((error as { cause?: { fields?: unknown[] } }).cause?.fields).toContainEqual(expect.objectContaining({ label: 'tick', message: expect.stringMatching(message) }));
+    expect((error as { cause?: { fields?: unknown[] } }).cause?.fields).toContainEqual(
+      expect.objectContaining({ label: 'tick', message: expect.stringMatching(message) }),
+    );
     expect(await handle.db.select().from(processDefinitions).where(eq(processDefinitions.key, key))).toEqual([]);
   });
 
   it('a daily job for ever, and a cycle at the floor, are published', async () => {
     const designer = await callerFor(handle.db, DESIGNER);
-    await expect(designer.definition.publish({ definition: timed('daily-report', 1, { tick: { cycle: 'R/P1D' } }), forms: [] })).resolves.toMatchObject({ key: 'daily-report' });
-    await expect(designer.definition.publish({ definition: timed('minutely', 1, { tick: { cycle: 'R/PT1M' } }), forms: [] })).resolves.toMatchObject({ key: 'minutely' });
+    await expect(
+      designer.definition.publish({ definition: timed('daily-report', 1, { tick: { cycle: 'R/P1D' } }), forms: [] }),
+    ).resolves.toMatchObject({ key: 'daily-report' });
+    await expect(
+      designer.definition.publish({ definition: timed('minutely', 1, { tick: { cycle: 'R/PT1M' } }), forms: [] }),
+    ).resolves.toMatchObject({ key: 'minutely' });
   });
 });
 
@@ -99,11 +143,31 @@ describe('the start-timer rate cap, for versions stored before the checks existe
       const all = await timerJobs(old.id);
       expect(all.filter((j) => j.status === 'done')).toHaveLength(DEFAULT_MAX_TIMER_STARTS_PER_MINUTE);
       const [failed] = all.filter((j) => j.status === 'failed');
-      expect(failed!.lastError).toMatch(/^Timer start event "tick" of process "flood" version 1 was stopped.*at most 60 may start in a minute \(TRELLIS_MAX_TIMER_STARTS_PER_MINUTE\)/);
+      expect(failed!.lastError).toMatch(
+        /^Timer start event "tick" of process "flood" version 1 was stopped.*at most 60 may start in a minute \(TRELLIS_MAX_TIMER_STARTS_PER_MINUTE\)/,
+      );
       // visible: an incident for admins, an audit row, the log
       const admin = await callerFor(handle.db, ADMIN);
-      expect(await admin.incident.list({ processKey: 'flood' })).toEqual([expect.objectContaining({ kind: 'job', id: failed!.id, instanceId: null, elementId: 'tick', message: failed!.lastError })]);
-      const [raised] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.type, 'incident.raised'), eq(auditEvents.elementId, 'tick'), sql`${auditEvents.data}->>'definitionId' = ${old.id}`));
+      expect(await admin.incident.list({ processKey: 'flood' })).toEqual([
+        expect.objectContaining({
+          kind: 'job',
+          id: failed!.id,
+          instanceId: null,
+          elementId: 'tick',
+          message: failed!.lastError,
+        }),
+      ]);
+      const [raised] = await handle.db
+        .select()
+        .from(auditEvents)
+        .where(
+          and(
+            eq(auditEvents.tenantId, tenantId),
+            eq(auditEvents.type, 'incident.raised'),
+            eq(auditEvents.elementId, 'tick'),
+            sql`${auditEvents.data}->>'definitionId' = ${old.id}`,
+          ),
+        );
       expect(raised).toMatchObject({ instanceId: null, data: { code: 'START_TIMER_RATE_CAPPED', cap: 60 } });
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('Timer start event "tick" of process "flood"'));
 
@@ -113,7 +177,12 @@ describe('the start-timer rate cap, for versions stored before the checks existe
       expect(await instancesOf(old.id)).toHaveLength(DEFAULT_MAX_TIMER_STARTS_PER_MINUTE);
 
       // publishing a new version takes the schedule over and clears the old incident
-      await publishProcess(handle.db, tenantId, { definition: timed('flood', 2, { tick: { cycle: 'R/P1D' } }), forms: [] }, null);
+      await publishProcess(
+        handle.db,
+        tenantId,
+        { definition: timed('flood', 2, { tick: { cycle: 'R/P1D' } }), forms: [] },
+        null,
+      );
       expect((await timerJobs(old.id)).filter((j) => j.status === 'failed')).toEqual([]);
       expect(await admin.incident.list({ processKey: 'flood' })).toEqual([]);
     } finally {
@@ -121,14 +190,14 @@ describe('the start-timer rate cap, for versions stored before the checks existe
     }
   });
 
-  it('the cap is the version\'s: two start events share it, and both stop', async () => {
+  it("the cap is the version's: two start events share it, and both stop", async () => {
     const old = await storeOld('twin-flood', { a: 'R/PT0S', b: 'R/PT0S' });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       // one job at a time, so each firing sees the other's count
       await drain(createWorker(handle.db, { maxTimerStartsPerMinute: 5, concurrency: 1 }), old.id, 100);
       expect(await instancesOf(old.id)).toHaveLength(5);
-      expect((await live(old.id))).toEqual([]);
+      expect(await live(old.id)).toEqual([]);
       const failed = (await timerJobs(old.id)).filter((j) => j.status === 'failed');
       expect(failed.map((j) => j.elementId).sort()).toEqual(['a', 'b']);
     } finally {
@@ -143,7 +212,10 @@ describe('a start timer fired late', () => {
     const v = await publish('hourly-sync', { cycle: 'R/PT1H' });
     const [job] = await live(v.id);
     const missed = new Date(Date.parse(job!.payload.dueAt as string) - 3 * 86_400_000).toISOString();
-    await handle.db.update(jobs).set({ dueAt: new Date(missed), payload: { dueAt: missed, left: null } }).where(eq(jobs.id, job!.id));
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: new Date(missed), payload: { dueAt: missed, left: null } })
+      .where(eq(jobs.id, job!.id));
     // when the workers poll again, several times
     const worker = createWorker(handle.db);
     for (let i = 0; i < 5; i++) await worker.tick();
@@ -160,7 +232,10 @@ describe('a start timer fired late', () => {
     const v = await publish('three-days', { cycle: 'R3/P1D' });
     const [job] = await live(v.id);
     const missed = new Date(Date.parse(job!.payload.dueAt as string) - 3 * 86_400_000).toISOString();
-    await handle.db.update(jobs).set({ dueAt: new Date(missed), payload: { dueAt: missed, left: 2 } }).where(eq(jobs.id, job!.id));
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: new Date(missed), payload: { dueAt: missed, left: 2 } })
+      .where(eq(jobs.id, job!.id));
     await createWorker(handle.db).tick();
     expect(await instancesOf(v.id)).toHaveLength(1);
     expect(await live(v.id)).toEqual([]);

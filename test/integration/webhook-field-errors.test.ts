@@ -21,7 +21,10 @@ let adminId: string;
 beforeAll(async () => {
   handle = await createTestDatabase();
   await seedDemo(handle.db);
-  const [admin] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, 'bao.ngo@senvang.example'));
+  const [admin] = await handle.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, 'bao.ngo@senvang.example'));
   adminId = admin!.id;
 });
 afterAll(async () => {
@@ -35,8 +38,20 @@ async function createOverHttp(input: unknown) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ 0: input }),
   });
-  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContextInner({ db: handle.db, userId: adminId, locale: 'vi' }) });
-  const [answer] = (await res.json()) as [{ error?: { message: string; data: { code: string; fields: { field: string; label: string; message: string }[] | null } } }];
+  const res = await fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: () => createContextInner({ db: handle.db, userId: adminId, locale: 'vi' }),
+  });
+  const [answer] = (await res.json()) as [
+    {
+      error?: {
+        message: string;
+        data: { code: string; fields: { field: string; label: string; message: string }[] | null };
+      };
+    },
+  ];
   return { status: res.status, error: answer.error };
 }
 
@@ -56,8 +71,13 @@ describe('webhook refusals name their field', () => {
 
   it('no known event: the refusal carries field "events", labelled in the caller\'s language; nothing is stored', async () => {
     const actor = (await resolveActor(handle.db, adminId, 'vi'))!;
-    const failure = await createWebhook(handle.db, actor, { url: 'https://hooks.example/in', events: [] }).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ code: 'BAD_REQUEST', fields: [{ field: 'events', label: 'Sự kiện', message: expect.stringContaining('Choose at least one event') }] });
+    const failure = await createWebhook(handle.db, actor, { url: 'https://hooks.example/in', events: [] }).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: [{ field: 'events', label: 'Sự kiện', message: expect.stringContaining('Choose at least one event') }],
+    });
     expect(await handle.db.select({ id: webhooks.id }).from(webhooks)).toEqual([]);
   });
 

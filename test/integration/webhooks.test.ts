@@ -61,9 +61,24 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = req.url!;
       const receiver = receivers.get(path);
-      const status = receiver ? (receiver.statuses.length > 1 ? receiver.statuses.shift()! : receiver.statuses[0]!) : 404;
-      received.push({ path, headers: req.headers, body, verified: receiver ? verify(receiver.secret, req.headers, body) : false, status });
-      res.writeHead(status, { 'content-type': 'text/plain', ...(status >= 300 && status < 400 ? { location: '/redirected' } : {}) }).end('receiver text that must not reach the job');
+      const status = receiver
+        ? receiver.statuses.length > 1
+          ? receiver.statuses.shift()!
+          : receiver.statuses[0]!
+        : 404;
+      received.push({
+        path,
+        headers: req.headers,
+        body,
+        verified: receiver ? verify(receiver.secret, req.headers, body) : false,
+        status,
+      });
+      res
+        .writeHead(status, {
+          'content-type': 'text/plain',
+          ...(status >= 300 && status < 400 ? { location: '/redirected' } : {}),
+        })
+        .end('receiver text that must not reach the job');
     });
   });
   server.on('connection', () => connections++);
@@ -73,12 +88,23 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   tenantId = await seedDemo(handle.db);
   // A second company with its own admin.
-  const [other] = await handle.db.insert(tenants).values({ slug: 'other-co', name: 'Other Co' }).returning({ id: tenants.id });
+  const [other] = await handle.db
+    .insert(tenants)
+    .values({ slug: 'other-co', name: 'Other Co' })
+    .returning({ id: tenants.id });
   otherTenantId = other!.id;
-  const [user] = await handle.db.insert(users).values({ email: otherAdmin, displayName: 'Other Admin' }).returning({ id: users.id });
+  const [user] = await handle.db
+    .insert(users)
+    .values({ email: otherAdmin, displayName: 'Other Admin' })
+    .returning({ id: users.id });
   await handle.db.insert(memberships).values({ tenantId: otherTenantId, userId: user!.id, role: 'admin' });
 
-  const decision = { key: 'decision', version: 1, title: 'Decision', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } };
+  const decision = {
+    key: 'decision',
+    version: 1,
+    title: 'Decision',
+    schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } },
+  };
   await publishProcess(
     handle.db,
     tenantId,
@@ -88,7 +114,11 @@ beforeAll(async () => {
         key: 'one-review',
         version: 1,
         name: 'One review',
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'review', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] }, { id: 'e', type: 'endEvent', outcome: 'reviewed' }],
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'review', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] },
+          { id: 'e', type: 'endEvent', outcome: 'reviewed' },
+        ],
         flows: [
           { id: 'f1', source: 's', target: 'review' },
           { id: 'f2', source: 'review', target: 'e' },
@@ -108,7 +138,11 @@ beforeAll(async () => {
         key: 'call-loopback',
         version: 1,
         name: 'Call loopback',
-        elements: [{ id: 's', type: 'startEvent' }, { id: 'call', type: 'serviceTask', taskType: 'http', settings: { url: `${base}/not-a-webhook` } }, { id: 'e', type: 'endEvent' }],
+        elements: [
+          { id: 's', type: 'startEvent' },
+          { id: 'call', type: 'serviceTask', taskType: 'http', settings: { url: `${base}/not-a-webhook` } },
+          { id: 'e', type: 'endEvent' },
+        ],
         flows: [
           { id: 'f1', source: 's', target: 'call' },
           { id: 'f2', source: 'call', target: 'e' },
@@ -127,14 +161,27 @@ afterAll(async () => {
 
 const as = (email: string | null) => callerFor(handle.db, email);
 /** A webhook of the demo company (or another's admin) whose receiver answers `statuses` in turn. */
-async function hook(path: string, events: ('task.created' | 'task.completed' | 'instance.completed' | 'instance.failed')[], statuses = [200], email = admin) {
+async function hook(
+  path: string,
+  events: ('task.created' | 'task.completed' | 'instance.completed' | 'instance.failed')[],
+  statuses = [200],
+  email = admin,
+) {
   const created = await (await as(email)).webhook.create({ url: `${base}${path}`, events });
   receivers.set(path, { secret: created.secret, statuses: [...statuses] });
   return created;
 }
-const deliveriesOf = (webhookId: string) => handle.db.select().from(jobs).where(and(eq(jobs.kind, 'webhook'), sql`${jobs.payload}->>'webhookId' = ${webhookId}`));
+const deliveriesOf = (webhookId: string) =>
+  handle.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.kind, 'webhook'), sql`${jobs.payload}->>'webhookId' = ${webhookId}`));
 const receivedAt = (path: string) => received.filter((r) => r.path === path);
-const makeDue = (job: Pick<Job, 'id'>) => handle.db.update(jobs).set({ dueAt: sql`now() - interval '1 second'` }).where(eq(jobs.id, job.id));
+const makeDue = (job: Pick<Job, 'id'>) =>
+  handle.db
+    .update(jobs)
+    .set({ dueAt: sql`now() - interval '1 second'` })
+    .where(eq(jobs.id, job.id));
 const sender = (allow: string[] = ['127.0.0.1']) => createWorker(handle.db, { webhooks: { allow } });
 
 /** Starts a one-review instance and has Hùng (accounting) complete its task: task.created, task.completed, instance.completed. */
@@ -152,7 +199,12 @@ describe('enqueueing deliveries with the events', () => {
     const failedOnly = await hook('/failed-only', ['instance.failed']);
     const off = await hook('/off', ['task.created', 'task.completed', 'instance.completed']);
     await (await as(admin)).webhook.deactivate({ id: off.id });
-    const foreign = await hook('/foreign', ['task.created', 'task.completed', 'instance.completed', 'instance.failed'], [200], otherAdmin);
+    const foreign = await hook(
+      '/foreign',
+      ['task.created', 'task.completed', 'instance.completed', 'instance.failed'],
+      [200],
+      otherAdmin,
+    );
 
     // when a task is created and completed, completing the instance
     const { instanceId, taskId } = await reviewOnce();
@@ -160,7 +212,9 @@ describe('enqueueing deliveries with the events', () => {
     // then the subscribed webhook has one delivery per event, and the others none
     const mine = await deliveriesOf(all.id);
     expect(mine.map((j) => j.jobType).sort()).toEqual(['instance.completed', 'task.completed', 'task.created']);
-    expect(mine.every((j) => j.status === 'pending' && j.tenantId === tenantId && j.instanceId === instanceId)).toBe(true);
+    expect(mine.every((j) => j.status === 'pending' && j.tenantId === tenantId && j.instanceId === instanceId)).toBe(
+      true,
+    );
     expect(await deliveriesOf(failedOnly.id)).toHaveLength(0);
     expect(await deliveriesOf(off.id)).toHaveLength(0);
     expect(await deliveriesOf(foreign.id)).toHaveLength(0);
@@ -176,18 +230,39 @@ describe('enqueueing deliveries with the events', () => {
     const bodies = got.map((r) => JSON.parse(r.body) as Record<string, unknown>);
     for (const [i, r] of got.entries()) {
       const body = bodies[i]!;
-      expect(r.headers).toMatchObject({ 'content-type': 'application/json', 'x-trellis-event': body.type, 'x-trellis-delivery': body.id });
+      expect(r.headers).toMatchObject({
+        'content-type': 'application/json',
+        'x-trellis-event': body.type,
+        'x-trellis-delivery': body.id,
+      });
       expect(mine.map((j) => j.id)).toContain(body.id);
-      expect(Object.keys(body)).toEqual(expect.arrayContaining(['id', 'type', 'occurredAt', 'tenantId', 'instanceId', 'data']));
-      expect(body).toMatchObject({ tenantId, instanceId, occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+      expect(Object.keys(body)).toEqual(
+        expect.arrayContaining(['id', 'type', 'occurredAt', 'tenantId', 'instanceId', 'data']),
+      );
+      expect(body).toMatchObject({
+        tenantId,
+        instanceId,
+        occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      });
     }
     const byType = Object.fromEntries(bodies.map((b) => [b.type, b]));
-    expect(byType['task.created']).toMatchObject({ taskId, elementId: 'review', data: { candidateGroups: ['accounting'] } });
-    expect(byType['task.completed']).toMatchObject({ taskId, elementId: 'review', data: { submission: { decision: 'approve' } } });
+    expect(byType['task.created']).toMatchObject({
+      taskId,
+      elementId: 'review',
+      data: { candidateGroups: ['accounting'] },
+    });
+    expect(byType['task.completed']).toMatchObject({
+      taskId,
+      elementId: 'review',
+      data: { submission: { decision: 'approve' } },
+    });
     expect(byType['instance.completed']).toMatchObject({ data: { outcome: 'reviewed' } });
     expect(byType['instance.completed']).not.toHaveProperty('taskId');
     // The body's time is the audit event's.
-    const [completedEvent] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, instanceId), eq(auditEvents.type, 'instance.completed')));
+    const [completedEvent] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, instanceId), eq(auditEvents.type, 'instance.completed')));
     expect(byType['instance.completed']!.occurredAt).toBe(completedEvent!.at.toISOString());
     expect(receivedAt('/failed-only').length + receivedAt('/off').length + receivedAt('/foreign').length).toBe(0);
 
@@ -202,7 +277,12 @@ describe('enqueueing deliveries with the events', () => {
   });
 
   it('a command that fails (rolled back) enqueues nothing', async () => {
-    const watcher = await hook('/rollback', ['task.created', 'task.completed', 'instance.completed', 'instance.failed']);
+    const watcher = await hook('/rollback', [
+      'task.created',
+      'task.completed',
+      'instance.completed',
+      'instance.failed',
+    ]);
     const { instanceId } = await reviewOnce();
     const before = (await deliveriesOf(watcher.id)).length;
     expect(before).toBe(3);
@@ -211,8 +291,21 @@ describe('enqueueing deliveries with the events', () => {
     let inside = -1;
     await expect(
       handle.db.transaction(async (tx) => {
-        await appendAudit(tx, [{ tenantId, instanceId, type: 'incident.raised', elementId: 'review', data: { code: 'TEST', message: 'written, then rolled back' } }]);
-        inside = (await tx.select().from(jobs).where(and(eq(jobs.kind, 'webhook'), sql`${jobs.payload}->>'webhookId' = ${watcher.id}`))).length;
+        await appendAudit(tx, [
+          {
+            tenantId,
+            instanceId,
+            type: 'incident.raised',
+            elementId: 'review',
+            data: { code: 'TEST', message: 'written, then rolled back' },
+          },
+        ]);
+        inside = (
+          await tx
+            .select()
+            .from(jobs)
+            .where(and(eq(jobs.kind, 'webhook'), sql`${jobs.payload}->>'webhookId' = ${watcher.id}`))
+        ).length;
         throw new Error('the command failed after writing its events');
       }),
     ).rejects.toThrow('the command failed');
@@ -222,7 +315,9 @@ describe('enqueueing deliveries with the events', () => {
     expect(await deliveriesOf(watcher.id)).toHaveLength(before);
     // and a completion that is refused (the task is already completed) enqueues nothing either
     const [task] = await handle.db.select().from(tasks).where(eq(tasks.instanceId, instanceId));
-    await expect((await as(demo.hung)).task.complete({ id: task!.id, data: { decision: 'reject' } })).rejects.toMatchObject({ code: expect.stringMatching(/CONFLICT|NOT_FOUND|BAD_REQUEST/) });
+    await expect(
+      (await as(demo.hung)).task.complete({ id: task!.id, data: { decision: 'reject' } }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/CONFLICT|NOT_FOUND|BAD_REQUEST/) });
     expect(await deliveriesOf(watcher.id)).toHaveLength(before);
     await (await as(admin)).webhook.delete({ id: watcher.id });
   });
@@ -239,7 +334,13 @@ describe('enqueueing deliveries with the events', () => {
     const got = receivedAt('/incidents');
     expect(got).toHaveLength(1);
     expect(got[0]!.verified).toBe(true);
-    expect(JSON.parse(got[0]!.body)).toMatchObject({ id: delivery!.id, type: 'instance.failed', instanceId, elementId: 'call', data: { code: 'JOB_FAILED' } });
+    expect(JSON.parse(got[0]!.body)).toMatchObject({
+      id: delivery!.id,
+      type: 'instance.failed',
+      instanceId,
+      elementId: 'call',
+      data: { code: 'JOB_FAILED' },
+    });
     expect(receivedAt('/not-a-webhook')).toHaveLength(0);
     await (await as(admin)).webhook.delete({ id: watcher.id });
   });
@@ -255,10 +356,17 @@ describe('sending deliveries', () => {
     // when the first attempt gets a 500
     await worker.tick();
     const [afterFirst] = await deliveriesOf(flaky.id);
-    expect(afterFirst).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('answered 500 Internal Server Error') });
+    expect(afterFirst).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('answered 500 Internal Server Error'),
+    });
     expect(afterFirst!.lastError).not.toContain('receiver text');
     // then it waits out the backoff (1 s after the first failure)
-    const [{ wait }] = (await handle.db.select({ wait: sql<number>`extract(epoch from ${jobs.dueAt} - now())` }).from(jobs).where(eq(jobs.id, delivery!.id))) as [{ wait: number }];
+    const [{ wait }] = (await handle.db
+      .select({ wait: sql<number>`extract(epoch from ${jobs.dueAt} - now())` })
+      .from(jobs)
+      .where(eq(jobs.id, delivery!.id))) as [{ wait: number }];
     expect(Number(wait)).toBeGreaterThan(0.5);
     expect(await worker.tick()).toBe(0);
 
@@ -286,7 +394,12 @@ describe('sending deliveries', () => {
 
     const caller = await as(admin);
     const [failed] = await caller.webhook.deliveries({ id: gone.id });
-    expect(failed).toMatchObject({ id: delivery!.id, status: 'failed', attempts: 1, lastError: expect.stringContaining('answered 410 Gone') });
+    expect(failed).toMatchObject({
+      id: delivery!.id,
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('answered 410 Gone'),
+    });
     await makeDue(delivery!);
     expect(await worker.tick()).toBe(0);
     expect(receivedAt('/gone')).toHaveLength(1);
@@ -301,11 +414,16 @@ describe('sending deliveries', () => {
     receivers.get('/gone')!.statuses = [204];
     await caller.webhook.redeliver({ id: gone.id, deliveryId: delivery!.id });
     expect(await worker.tick()).toBe(1);
-    expect(receivedAt('/gone').map((r) => [r.status, r.headers['x-trellis-delivery']])).toEqual([[410, delivery!.id], [204, delivery!.id]]);
+    expect(receivedAt('/gone').map((r) => [r.status, r.headers['x-trellis-delivery']])).toEqual([
+      [410, delivery!.id],
+      [204, delivery!.id],
+    ]);
     const [again] = await caller.webhook.deliveries({ id: gone.id });
     expect(again).toMatchObject({ status: 'done', attempts: 1 });
     // Only a failed delivery may be sent again.
-    await expect(caller.webhook.redeliver({ id: gone.id, deliveryId: delivery!.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(caller.webhook.redeliver({ id: gone.id, deliveryId: delivery!.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await caller.webhook.delete({ id: gone.id });
   });
 
@@ -315,7 +433,11 @@ describe('sending deliveries', () => {
     const before = connections;
     await sender([]).tick();
     const [delivery] = await deliveriesOf(local.id);
-    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('127.0.0.1 is a loopback address') });
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('127.0.0.1 is a loopback address'),
+    });
     expect(connections).toBe(before);
     expect(receivedAt('/local')).toHaveLength(0);
     await (await as(admin)).webhook.delete({ id: local.id });
@@ -328,14 +450,24 @@ describe('sending deliveries', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const down = await (await as(admin)).webhook.create({ url: `http://127.0.0.1:${closedPort}/hook`, events: ['instance.completed'] });
+    const down = await (
+      await as(admin)
+    ).webhook.create({ url: `http://127.0.0.1:${closedPort}/hook`, events: ['instance.completed'] });
     await reviewOnce();
     await sender().tick();
 
-    expect((await deliveriesOf(moved.id))[0]).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('answered 301 Moved Permanently; deliveries do not follow redirects') });
+    expect((await deliveriesOf(moved.id))[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('answered 301 Moved Permanently; deliveries do not follow redirects'),
+    });
     expect(receivedAt('/moved')).toHaveLength(1);
     expect(receivedAt('/redirected')).toHaveLength(0);
-    expect((await deliveriesOf(down.id))[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('ECONNREFUSED') });
+    expect((await deliveriesOf(down.id))[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    });
     await (await as(admin)).webhook.delete({ id: moved.id });
     await (await as(admin)).webhook.delete({ id: down.id });
   });
@@ -378,7 +510,11 @@ describe('the webhook API', () => {
     }
     await expect((await as(null)).webhook.list()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     const created = await (await as(admin)).webhook.create(input);
-    for (const call of [(c: Awaited<ReturnType<typeof as>>) => c.webhook.rotateSecret({ id: created.id }), (c: Awaited<ReturnType<typeof as>>) => c.webhook.deliveries({ id: created.id }), (c: Awaited<ReturnType<typeof as>>) => c.webhook.delete({ id: created.id })]) {
+    for (const call of [
+      (c: Awaited<ReturnType<typeof as>>) => c.webhook.rotateSecret({ id: created.id }),
+      (c: Awaited<ReturnType<typeof as>>) => c.webhook.deliveries({ id: created.id }),
+      (c: Awaited<ReturnType<typeof as>>) => c.webhook.delete({ id: created.id }),
+    ]) {
       await expect(call(await as(demo.ngoc))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     await (await as(admin)).webhook.delete({ id: created.id });
@@ -386,22 +522,46 @@ describe('the webhook API', () => {
 
   it('shows the secret once, validates the URL and events, and keeps each company to its own webhooks', async () => {
     const caller = await as(admin);
-    const created = await caller.webhook.create({ url: 'https://hooks.example.com/trellis?team=ops', events: ['task.completed', 'task.created', 'task.created'] });
-    expect(created).toMatchObject({ url: 'https://hooks.example.com/trellis?team=ops', events: ['task.created', 'task.completed'], active: true, secret: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const created = await caller.webhook.create({
+      url: 'https://hooks.example.com/trellis?team=ops',
+      events: ['task.completed', 'task.created', 'task.created'],
+    });
+    expect(created).toMatchObject({
+      url: 'https://hooks.example.com/trellis?team=ops',
+      events: ['task.created', 'task.completed'],
+      active: true,
+      secret: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const listed = await caller.webhook.list();
     expect(listed).toContainEqual(expect.objectContaining({ id: created.id, url: created.url }));
     expect(listed.every((w) => !('secret' in w))).toBe(true);
 
-    for (const url of ['ftp://hooks.example.com/x', 'https://user:pass@hooks.example.com/x', 'not a url', 'https://hooks.example.com/x#frag']) {
-      await expect(caller.webhook.create({ url, events: ['task.created'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    for (const url of [
+      'ftp://hooks.example.com/x',
+      'https://user:pass@hooks.example.com/x',
+      'not a url',
+      'https://hooks.example.com/x#frag',
+    ]) {
+      await expect(caller.webhook.create({ url, events: ['task.created'] })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+      });
     }
-    await expect(caller.webhook.create({ url: 'https://hooks.example.com/x', events: ['task.deleted' as never] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(caller.webhook.create({ url: 'https://hooks.example.com/x', events: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      caller.webhook.create({ url: 'https://hooks.example.com/x', events: ['task.deleted' as never] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.webhook.create({ url: 'https://hooks.example.com/x', events: [] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
 
     // another company's admin neither sees nor touches it
     const other = await as(otherAdmin);
     expect(await other.webhook.list()).not.toContainEqual(expect.objectContaining({ id: created.id }));
-    for (const call of [() => other.webhook.rotateSecret({ id: created.id }), () => other.webhook.deliveries({ id: created.id }), () => other.webhook.deactivate({ id: created.id }), () => other.webhook.delete({ id: created.id })]) {
+    for (const call of [
+      () => other.webhook.rotateSecret({ id: created.id }),
+      () => other.webhook.deliveries({ id: created.id }),
+      () => other.webhook.deactivate({ id: created.id }),
+      () => other.webhook.delete({ id: created.id }),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     }
     // nor redelivers its deliveries, even through a webhook of its own
@@ -409,9 +569,16 @@ describe('the webhook API', () => {
       await reviewOnce();
       const [delivery] = await deliveriesOf(mine.id);
       await handle.db.update(jobs).set({ status: 'failed' }).where(eq(jobs.id, delivery!.id));
-      const theirs = await other.webhook.create({ url: 'https://hooks.example.com/other', events: ['instance.completed'] });
-      await expect(other.webhook.redeliver({ id: mine.id, deliveryId: delivery!.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      await expect(other.webhook.redeliver({ id: theirs.id, deliveryId: delivery!.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const theirs = await other.webhook.create({
+        url: 'https://hooks.example.com/other',
+        events: ['instance.completed'],
+      });
+      await expect(other.webhook.redeliver({ id: mine.id, deliveryId: delivery!.id })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(other.webhook.redeliver({ id: theirs.id, deliveryId: delivery!.id })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
       expect((await deliveriesOf(mine.id))[0]).toMatchObject({ status: 'failed' });
       await caller.webhook.delete({ id: mine.id });
       await other.webhook.delete({ id: theirs.id });
@@ -419,10 +586,25 @@ describe('the webhook API', () => {
     expect((await caller.webhook.list()).find((w) => w.id === created.id)).toMatchObject({ active: true });
 
     // admins' changes are in the company's audit trail, without the secret
-    const trail = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.type} like 'webhook.%'`));
-    expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['webhook.created', 'webhook.deactivated', 'webhook.activated', 'webhook.deleted', 'webhook.secret-rotated', 'webhook.redelivered']));
+    const trail = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.tenantId, tenantId), sql`${auditEvents.type} like 'webhook.%'`));
+    expect(trail.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'webhook.created',
+        'webhook.deactivated',
+        'webhook.activated',
+        'webhook.deleted',
+        'webhook.secret-rotated',
+        'webhook.redelivered',
+      ]),
+    );
     expect(JSON.stringify(trail)).not.toContain(created.secret);
-    expect(trail.find((e) => e.type === 'webhook.created' && e.data.webhookId === created.id)?.data).toMatchObject({ url: 'https://hooks.example.com/trellis', events: ['task.created', 'task.completed'] });
+    expect(trail.find((e) => e.type === 'webhook.created' && e.data.webhookId === created.id)?.data).toMatchObject({
+      url: 'https://hooks.example.com/trellis',
+      events: ['task.created', 'task.completed'],
+    });
     await caller.webhook.delete({ id: created.id });
   });
 });
@@ -436,8 +618,11 @@ describe('a delivery due now', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const { id } = await (await as(demo.ngoc)).instance.start({ definitionKey: 'one-review' });
       const end = Date.now() + 5_000;
-      while (receivedAt('/at-once').length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(receivedAt('/at-once').map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual([expect.objectContaining({ type: 'task.created', instanceId: id })]);
+      while (receivedAt('/at-once').length === 0 && Date.now() < end)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(receivedAt('/at-once').map((r) => JSON.parse(r.body) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({ type: 'task.created', instanceId: id }),
+      ]);
     } finally {
       await loop.stop();
       await (await as(admin)).webhook.delete({ id: atOnce.id });

@@ -42,8 +42,32 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed while holding a job'
     port = (server.address() as AddressInfo).port;
     handle = await createTestDatabase();
     const tenantId = await seedDemo(handle.db);
-    const pay = { id: 'pay', type: 'serviceTask', taskType: 'http', settings: { method: 'POST', url: `http://127.0.0.1:${port}/payments`, body: '={ amount: 1 }' }, set: { payment: 'response.body.payment' } };
-    await publishProcess(handle.db, tenantId, { definition: { formatVersion: 1, key: 'pay-supplier', version: 1, name: 'Pay supplier', elements: [{ id: 's', type: 'startEvent' }, pay, { id: 'e', type: 'endEvent' }], flows: [{ id: 'f1', source: 's', target: 'pay' }, { id: 'f2', source: 'pay', target: 'e' }] }, forms: [] }, null);
+    const pay = {
+      id: 'pay',
+      type: 'serviceTask',
+      taskType: 'http',
+      settings: { method: 'POST', url: `http://127.0.0.1:${port}/payments`, body: '={ amount: 1 }' },
+      set: { payment: 'response.body.payment' },
+    };
+    await publishProcess(
+      handle.db,
+      tenantId,
+      {
+        definition: {
+          formatVersion: 1,
+          key: 'pay-supplier',
+          version: 1,
+          name: 'Pay supplier',
+          elements: [{ id: 's', type: 'startEvent' }, pay, { id: 'e', type: 'endEvent' }],
+          flows: [
+            { id: 'f1', source: 's', target: 'pay' },
+            { id: 'f2', source: 'pay', target: 'e' },
+          ],
+        },
+        forms: [],
+      },
+      null,
+    );
   });
 
   afterAll(async () => {
@@ -54,10 +78,14 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed while holding a job'
   });
 
   const startWorker = (lease: number) => {
-    const child = spawn(process.execPath, ['app/_cli/trellis.js', 'worker', '--interval-ms', '100', '--lease-seconds', String(lease)], {
-      env: { ...process.env, DATABASE_URL: handle.url!, TRELLIS_HTTP_ALLOW: '127.0.0.1' },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['app/_cli/trellis.js', 'worker', '--interval-ms', '100', '--lease-seconds', String(lease)],
+      {
+        env: { ...process.env, DATABASE_URL: handle.url!, TRELLIS_HTTP_ALLOW: '127.0.0.1' },
+        stdio: 'ignore',
+      },
+    );
     workers.push(child);
     return child;
   };
@@ -71,7 +99,9 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed while holding a job'
 
   it('runs the job again after the lease, and the receiver sees one side effect', async () => {
     // given an instance waiting for its payment job
-    const { id } = await (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: 'pay-supplier', variables: {} });
+    const { id } = await (
+      await callerFor(handle.db, demo.ngoc)
+    ).instance.start({ definitionKey: 'pay-supplier', variables: {} });
     const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
     // when a worker takes it, the payment is made, and the worker is killed before it commits
     const first = startWorker(2);
@@ -82,11 +112,17 @@ describe.skipIf(!process.env.DATABASE_URL)('a worker killed while holding a job'
     // then another worker runs it again once the lease has run out, with the same key
     hang = false;
     startWorker(2);
-    await until(async () => (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!.status === 'completed');
+    await until(
+      async () =>
+        (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!.status === 'completed',
+    );
     expect(requests).toEqual([job!.id, job!.id]);
     expect(effects.size).toBe(1);
     const [done] = await handle.db.select().from(processInstances).where(eq(processInstances.id, id));
     expect(done!.state.variables).toMatchObject({ payment: 'PAY-1' });
-    expect((await handle.db.select().from(jobs).where(eq(jobs.id, job!.id)))[0]).toMatchObject({ status: 'done', attempts: 2 });
+    expect((await handle.db.select().from(jobs).where(eq(jobs.id, job!.id)))[0]).toMatchObject({
+      status: 'done',
+      attempts: 2,
+    });
   }, 60_000);
 });

@@ -35,10 +35,26 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
           key: 'cooling-off',
           version: 1,
           name: { en: 'Cooling-off hour', vi: 'Một giờ chờ' },
-          elements: [{ id: 's', type: 'startEvent' }, { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } }, { id: 'review', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] }, { id: 'e', type: 'endEvent' }],
-          flows: [{ id: 'f1', source: 's', target: 'wait' }, { id: 'f2', source: 'wait', target: 'review' }, { id: 'f3', source: 'review', target: 'e' }],
+          elements: [
+            { id: 's', type: 'startEvent' },
+            { id: 'wait', type: 'intermediateCatchEvent', event: { kind: 'timer', duration: 'PT1H' } },
+            { id: 'review', type: 'userTask', formKey: 'decision', candidateGroups: ['accounting'] },
+            { id: 'e', type: 'endEvent' },
+          ],
+          flows: [
+            { id: 'f1', source: 's', target: 'wait' },
+            { id: 'f2', source: 'wait', target: 'review' },
+            { id: 'f3', source: 'review', target: 'e' },
+          ],
         },
-        forms: [{ key: 'decision', version: 1, title: 'Quyết định', schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } } }],
+        forms: [
+          {
+            key: 'decision',
+            version: 1,
+            title: 'Quyết định',
+            schema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'] } } },
+          },
+        ],
       },
       null,
     );
@@ -64,16 +80,26 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
     const ngoc = await callerFor(handle.db, demo.ngoc);
     const ids: string[] = [];
     for (let i = 0; i < INSTANCES; i += 8) {
-      const batch = await Promise.all(Array.from({ length: Math.min(8, INSTANCES - i) }, () => ngoc.instance.start({ definitionKey: 'cooling-off', variables: {} })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(8, INSTANCES - i) }, () =>
+          ngoc.instance.start({ definitionKey: 'cooling-off', variables: {} }),
+        ),
+      );
       ids.push(...batch.map((b) => b.id));
     }
     console.log(`started ${INSTANCES} instances in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const waiting = await handle.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(eq(jobs.kind, 'timer'), eq(jobs.status, 'pending')));
+    const waiting = await handle.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(and(eq(jobs.kind, 'timer'), eq(jobs.status, 'pending')));
     expect(waiting[0]!.n).toBe(INSTANCES);
 
     // and four worker processes polling
     for (let i = 0; i < WORKERS; i++) {
-      const child = spawn(process.execPath, ['app/_cli/trellis.js', 'worker', '--interval-ms', '100'], { env: { ...process.env, DATABASE_URL: handle.url! }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['app/_cli/trellis.js', 'worker', '--interval-ms', '100'], {
+        env: { ...process.env, DATABASE_URL: handle.url! },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const worker = { child, output: '' };
       child.stdout!.on('data', (d: Buffer) => (worker.output += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (worker.output += d.toString()));
@@ -82,10 +108,24 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
     await until(() => workers.every((w) => /worker \S+ running/.test(w.output)), 30_000, 'the workers to start');
 
     // when every timer comes due at once (one statement)
-    const due = await handle.db.update(jobs).set({ dueAt: sql`now()` }).where(and(eq(jobs.kind, 'timer'), eq(jobs.status, 'pending'))).returning({ id: jobs.id });
+    const due = await handle.db
+      .update(jobs)
+      .set({ dueAt: sql`now()` })
+      .where(and(eq(jobs.kind, 'timer'), eq(jobs.status, 'pending')))
+      .returning({ id: jobs.id });
     expect(due).toHaveLength(INSTANCES);
     const firing = Date.now();
-    await until(async () => (await handle.db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(and(eq(jobs.kind, 'timer'), inArray(jobs.status, ['pending', 'running']))))[0]!.n === 0, 45_000, 'no timer pending or running');
+    await until(
+      async () =>
+        (
+          await handle.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(jobs)
+            .where(and(eq(jobs.kind, 'timer'), inArray(jobs.status, ['pending', 'running'])))
+        )[0]!.n === 0,
+      45_000,
+      'no timer pending or running',
+    );
     console.log(`${WORKERS} workers fired ${INSTANCES} timers in ${((Date.now() - firing) / 1000).toFixed(1)} s`);
 
     // and the workers are stopped with SIGTERM
@@ -98,7 +138,11 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
     );
 
     // then every job is done, once
-    const statuses = await handle.db.select({ status: jobs.status, n: sql<number>`count(*)::int` }).from(jobs).where(eq(jobs.kind, 'timer')).groupBy(jobs.status);
+    const statuses = await handle.db
+      .select({ status: jobs.status, n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(eq(jobs.kind, 'timer'))
+      .groupBy(jobs.status);
     expect(statuses).toEqual([{ status: 'done', n: INSTANCES }]);
     // every instance has exactly one timer.fired row and has moved past the timer
     const perInstance = await handle.db
@@ -109,7 +153,11 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
     expect(perInstance).toHaveLength(INSTANCES);
     expect(perInstance.filter((r) => r.n !== 1)).toEqual([]);
     expect(new Set(perInstance.map((r) => r.instanceId))).toEqual(new Set(ids));
-    const positions = await handle.db.select({ active: sql<string>`${processInstances.state}->>'active'`, n: sql<number>`count(*)::int` }).from(processInstances).where(eq(processInstances.definitionId, definitionId)).groupBy(sql`1`);
+    const positions = await handle.db
+      .select({ active: sql<string>`${processInstances.state}->>'active'`, n: sql<number>`count(*)::int` })
+      .from(processInstances)
+      .where(eq(processInstances.definitionId, definitionId))
+      .groupBy(sql`1`);
     expect(positions).toEqual([{ active: '["review"]', n: INSTANCES }]);
 
     // and every worker fired some, adding up to all of them (each says so when it stops)
@@ -135,6 +183,8 @@ describe.skipIf(!process.env.DATABASE_URL)('worker processes sharing one Postgre
       .map((r) => Number(r.ms))
       .sort((a, b) => a - b);
     const at = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))]!;
-    console.log(`firing lateness over ${lateness.length} timers: p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms, max ${lateness.at(-1)!.toFixed(0)} ms`);
+    console.log(
+      `firing lateness over ${lateness.length} timers: p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms, max ${lateness.at(-1)!.toFixed(0)} ms`,
+    );
   }, 120_000);
 });

@@ -23,7 +23,16 @@ export interface BpmnJsResult {
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const MODELER_BUNDLE = path.join(process.cwd(), 'node_modules', 'bpmn-js', 'dist', 'bpmn-modeler.production.min.js');
 
 /** Whether the Chromium this helper drives is installed (CI installs the apt package `chromium`). */
@@ -31,7 +40,8 @@ export const chromiumAvailable: boolean = existsSync(CHROMIUM);
 
 // A fixed-size container so the canvas has a real viewport; bpmn-js's CSS only styles the
 // drawing and palette, and importing needs none of it.
-const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>bpmn-js</title></head><body style="margin:0"><div id="canvas" style="width:1200px;height:800px"></div></body></html>';
+const PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"><title>bpmn-js</title></head><body style="margin:0"><div id="canvas" style="width:1200px;height:800px"></div></body></html>';
 
 /** What the page hands back for one file; `console` lines are added on the Node side. */
 interface PageResult {
@@ -90,10 +100,19 @@ const BROWSER_SIDE = `
  * file. Throws only when the browser itself cannot be started or bpmn-js cannot be loaded.
  */
 export async function openInBpmnJs(files: { name: string; xml: string }[]): Promise<BpmnJsResult[]> {
-  if (!chromiumAvailable) throw new Error(`Chromium not found at ${CHROMIUM}: install the apt package "chromium" (or set CHROMIUM_PATH); never run "playwright install".`);
-  if (!existsSync(MODELER_BUNDLE)) throw new Error(`bpmn-js bundle not found at ${MODELER_BUNDLE}: run npm ci from the repository root.`);
+  if (!chromiumAvailable)
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install the apt package "chromium" (or set CHROMIUM_PATH); never run "playwright install".`,
+    );
+  if (!existsSync(MODELER_BUNDLE))
+    throw new Error(`bpmn-js bundle not found at ${MODELER_BUNDLE}: run npm ci from the repository root.`);
   const profile = mkdtempSync(path.join(tmpdir(), 'trellis-bpmn-js-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, offline: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    offline: true,
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     // Nothing here needs the network; refuse any request so a stray fetch fails loudly, not slowly.
@@ -107,9 +126,16 @@ export async function openInBpmnJs(files: { name: string; xml: string }[]): Prom
 
     const results: BpmnJsResult[] = [];
     for (const { name, xml } of files) {
-      const raw = await page.evaluate((source) => (window as unknown as { trellisOpen(xml: string): Promise<PageResult> }).trellisOpen(source), xml);
+      const raw = await page.evaluate(
+        (source) => (window as unknown as { trellisOpen(xml: string): Promise<PageResult> }).trellisOpen(source),
+        xml,
+      );
       const warnings = [...raw.warnings, ...pageErrors.take()];
-      results.push(raw.error === undefined ? { name, warnings, elements: raw.elements } : { name, warnings, error: raw.error, elements: raw.elements });
+      results.push(
+        raw.error === undefined
+          ? { name, warnings, elements: raw.elements }
+          : { name, warnings, error: raw.error, elements: raw.elements },
+      );
     }
     return results;
   } finally {

@@ -45,12 +45,22 @@ export interface Publication {
 
 const read = (file: string) => readFileSync(path.join(INVOICE_DIR, file), 'utf8');
 
-const FORM_FILES = ['start-form.html', 'approve-invoice.html', 'assign-reviewer.html', 'review-invoice.html', 'prepare-bank-transfer.html'];
+const FORM_FILES = [
+  'start-form.html',
+  'approve-invoice.html',
+  'assign-reviewer.html',
+  'review-invoice.html',
+  'prepare-bank-transfer.html',
+];
 let imported: Map<string, FormDefinition> | undefined;
 
 /** The example's forms, imported together: a variable's type declared on one form holds on the others. */
 async function form(file: string): Promise<FormDefinition> {
-  imported ??= new Map(importFormFiles(FORM_FILES.map((fileName) => ({ fileName, text: read(path.join('forms', fileName)) }))).map((r, i) => [FORM_FILES[i]!, r.form as FormDefinition]));
+  imported ??= new Map(
+    importFormFiles(FORM_FILES.map((fileName) => ({ fileName, text: read(path.join('forms', fileName)) }))).map(
+      (r, i) => [FORM_FILES[i]!, r.form as FormDefinition],
+    ),
+  );
   const found = imported.get(file);
   if (!found) throw new Error(`no form ${file} in the Camunda invoice example`);
   return found;
@@ -62,26 +72,42 @@ type Issue = NonNullable<ProcessDefinition['importIssues']>[number];
 function clear(definition: ProcessDefinition, cleared: { elementId: string; what: RegExp }[]): ProcessDefinition {
   const issues = definition.importIssues ?? [];
   for (const c of cleared) {
-    if (!issues.some((i) => i.elementId === c.elementId && c.what.test(i.what))) throw new Error(`The import no longer reports ${c.what} at "${c.elementId}": review the adaptation in test/support/camunda-invoice.ts.`);
+    if (!issues.some((i) => i.elementId === c.elementId && c.what.test(i.what)))
+      throw new Error(
+        `The import no longer reports ${c.what} at "${c.elementId}": review the adaptation in test/support/camunda-invoice.ts.`,
+      );
   }
   const left = issues.filter((i: Issue) => !cleared.some((c) => i.elementId === c.elementId && c.what.test(i.what)));
   const { importIssues: _, ...rest } = definition;
   return (left.length > 0 ? { ...rest, importIssues: left } : rest) as ProcessDefinition;
 }
 
-function patch(definition: ProcessDefinition, elementId: string, change: (e: Record<string, unknown>) => Record<string, unknown>): ProcessDefinition {
-  if (!definition.elements.some((e) => e.id === elementId)) throw new Error(`No element "${elementId}" in the imported "${definition.key}".`);
-  const elements = definition.elements.map((e) => (e.id === elementId ? change(e as unknown as Record<string, unknown>) : e));
+function patch(
+  definition: ProcessDefinition,
+  elementId: string,
+  change: (e: Record<string, unknown>) => Record<string, unknown>,
+): ProcessDefinition {
+  if (!definition.elements.some((e) => e.id === elementId))
+    throw new Error(`No element "${elementId}" in the imported "${definition.key}".`);
+  const elements = definition.elements.map((e) =>
+    e.id === elementId ? change(e as unknown as Record<string, unknown>) : e,
+  );
   return { ...definition, elements: elements as ProcessDefinition['elements'] };
 }
 
 /** The called process "Review Invoice" (key review-invoice) and the invoice (key invoice), ready for definition.publish, in that order. */
-export async function camundaInvoice(options: CamundaInvoiceOptions): Promise<{ review: Publication; invoice: Publication }> {
+export async function camundaInvoice(
+  options: CamundaInvoiceOptions,
+): Promise<{ review: Publication; invoice: Publication }> {
   const review = (await importBpmn(read('reviewInvoice.bpmn'))).definition as ProcessDefinition;
   const assignReviewer = await form('assign-reviewer.html');
-  const properties = (assignReviewer.schema as unknown as { properties: Record<string, Record<string, unknown>> }).properties;
+  const properties = (assignReviewer.schema as unknown as { properties: Record<string, Record<string, unknown>> })
+    .properties;
   const reviewerField = properties.reviewer!;
-  const adaptedReviewer = { ...reviewerField, oneOf: options.reviewers.map((r) => ({ const: r.email, title: r.name })) };
+  const adaptedReviewer = {
+    ...reviewerField,
+    oneOf: options.reviewers.map((r) => ({ const: r.email, title: r.name })),
+  };
 
   let invoice = (await importBpmn(read('invoice.v2.bpmn'))).definition as ProcessDefinition;
   invoice = patch(invoice, 'ServiceTask_1', ({ taskType: _, ...e }) => ({
@@ -103,14 +129,21 @@ export async function camundaInvoice(options: CamundaInvoiceOptions): Promise<{ 
     review: {
       definition: patch(review, 'assignReviewer', (e) => ({ ...e, assignee: options.teamAssistant })),
       forms: [
-        { ...assignReviewer, schema: { ...assignReviewer.schema, properties: { ...properties, reviewer: adaptedReviewer } } },
+        {
+          ...assignReviewer,
+          schema: { ...assignReviewer.schema, properties: { ...properties, reviewer: adaptedReviewer } },
+        },
         await form('review-invoice.html'),
       ],
       decisions: [],
     },
     invoice: {
       definition: invoice,
-      forms: [await form('start-form.html'), await form('approve-invoice.html'), await form('prepare-bank-transfer.html')],
+      forms: [
+        await form('start-form.html'),
+        await form('approve-invoice.html'),
+        await form('prepare-bank-transfer.html'),
+      ],
       decisions: [{ dmn: read('invoiceBusinessDecisions.dmn') }],
     },
   };

@@ -34,15 +34,23 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
     logger: false,
     onRcptTo(address, _session, callback) {
       const code = options.refuse?.(address.address);
-      if (code === 550) return callback(Object.assign(new Error('5.1.1 Hộp thư không tồn tại (mailbox does not exist)'), { responseCode: 550 }));
-      if (code === 451) return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 451 }));
+      if (code === 550)
+        return callback(
+          Object.assign(new Error('5.1.1 Hộp thư không tồn tại (mailbox does not exist)'), { responseCode: 550 }),
+        );
+      if (code === 451)
+        return callback(Object.assign(new Error('4.2.2 Mailbox full, try again later'), { responseCode: 451 }));
       callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', recipients: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          recipients: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         setTimeout(() => callback(), options.delayMs?.() ?? 0);
       });
     },

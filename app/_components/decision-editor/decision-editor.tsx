@@ -16,7 +16,14 @@ import { useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'r
 import { checkDecision, type DecisionProblem } from '@/engine/decisions/check';
 import { exportDmn, importDmn, MAX_DMN_BYTES } from '@/engine/decisions/dmn';
 import { tryDecision } from '@/engine/decisions/evaluate';
-import { decisionSchema, hitPolicies, typeRefs, type DecisionInput, type HitPolicy, type TypeRef } from '@/engine/decisions/model';
+import {
+  decisionSchema,
+  hitPolicies,
+  typeRefs,
+  type DecisionInput,
+  type HitPolicy,
+  type TypeRef,
+} from '@/engine/decisions/model';
 import { splitTopLevel } from '@/engine/decisions/unary';
 import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
@@ -49,7 +56,15 @@ export interface DecisionEditorProps {
 
 /** A new table: one input, one output, one rule that matches anything. */
 export function blankTable(key: string): EditedTable {
-  return { id: key, name: '', hitPolicy: 'UNIQUE', requires: [], inputs: [{ label: '', expression: '' }], outputs: [{ name: 'result' }], rules: [{ inputEntries: ['-'], outputEntries: [''] }] };
+  return {
+    id: key,
+    name: '',
+    hitPolicy: 'UNIQUE',
+    requires: [],
+    inputs: [{ label: '', expression: '' }],
+    outputs: [{ name: 'result' }],
+    rules: [{ inputEntries: ['-'], outputEntries: [''] }],
+  };
 }
 
 /** The engine's table (as stored, or read from DMN) as the editor edits it. */
@@ -60,9 +75,23 @@ export function editedFrom(d: DecisionInput): EditedTable {
     hitPolicy: d.hitPolicy ?? 'UNIQUE',
     ...(d.aggregation ? { aggregation: d.aggregation } : {}),
     requires: d.requires ?? [],
-    inputs: d.inputs.map((i) => ({ label: i.label ?? '', expression: i.expression, ...(i.typeRef ? { typeRef: i.typeRef } : {}), ...(i.values ? { values: i.values } : {}) })),
-    outputs: d.outputs.map((o) => ({ name: o.name, ...(o.label ? { label: o.label } : {}), ...(o.typeRef ? { typeRef: o.typeRef } : {}), ...(o.values ? { values: o.values } : {}) })),
-    rules: d.rules.map((r) => ({ ...(r.description ? { description: r.description } : {}), inputEntries: [...r.inputEntries], outputEntries: [...r.outputEntries] })),
+    inputs: d.inputs.map((i) => ({
+      label: i.label ?? '',
+      expression: i.expression,
+      ...(i.typeRef ? { typeRef: i.typeRef } : {}),
+      ...(i.values ? { values: i.values } : {}),
+    })),
+    outputs: d.outputs.map((o) => ({
+      name: o.name,
+      ...(o.label ? { label: o.label } : {}),
+      ...(o.typeRef ? { typeRef: o.typeRef } : {}),
+      ...(o.values ? { values: o.values } : {}),
+    })),
+    rules: d.rules.map((r) => ({
+      ...(r.description ? { description: r.description } : {}),
+      inputEntries: [...r.inputEntries],
+      outputEntries: [...r.outputEntries],
+    })),
   };
 }
 
@@ -74,9 +103,23 @@ function toDecision(table: EditedTable): DecisionInput {
     requires: table.requires,
     hitPolicy: table.hitPolicy,
     ...(table.hitPolicy === 'COLLECT' && table.aggregation ? { aggregation: table.aggregation } : {}),
-    inputs: table.inputs.map((i) => ({ expression: i.expression.trim(), ...(i.label.trim() ? { label: i.label.trim() } : {}), ...(i.typeRef ? { typeRef: i.typeRef } : {}), ...(i.values && i.values.length > 0 ? { values: i.values } : {}) })),
-    outputs: table.outputs.map((o) => ({ name: o.name.trim(), ...(o.label?.trim() ? { label: o.label.trim() } : {}), ...(o.typeRef ? { typeRef: o.typeRef } : {}), ...(o.values && o.values.length > 0 ? { values: o.values } : {}) })),
-    rules: table.rules.map((r) => ({ ...(r.description?.trim() ? { description: r.description.trim() } : {}), inputEntries: r.inputEntries.map((e) => e.trim()), outputEntries: r.outputEntries.map((e) => e.trim()) })),
+    inputs: table.inputs.map((i) => ({
+      expression: i.expression.trim(),
+      ...(i.label.trim() ? { label: i.label.trim() } : {}),
+      ...(i.typeRef ? { typeRef: i.typeRef } : {}),
+      ...(i.values && i.values.length > 0 ? { values: i.values } : {}),
+    })),
+    outputs: table.outputs.map((o) => ({
+      name: o.name.trim(),
+      ...(o.label?.trim() ? { label: o.label.trim() } : {}),
+      ...(o.typeRef ? { typeRef: o.typeRef } : {}),
+      ...(o.values && o.values.length > 0 ? { values: o.values } : {}),
+    })),
+    rules: table.rules.map((r) => ({
+      ...(r.description?.trim() ? { description: r.description.trim() } : {}),
+      inputEntries: r.inputEntries.map((e) => e.trim()),
+      outputEntries: r.outputEntries.map((e) => e.trim()),
+    })),
   };
 }
 
@@ -114,7 +157,11 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
   const problems = useMemo(() => checkDecision(toDecision(checked)).problems, [checked]);
   const errors = problems.filter((p) => p.severity === 'error');
   const cellProblem = (rule: number, column: { input?: number; output?: number }) =>
-    problems.find((p) => p.rule === rule + 1 && (column.input !== undefined ? p.input === column.input + 1 : p.output === (column.output ?? -1) + 1));
+    problems.find(
+      (p) =>
+        p.rule === rule + 1 &&
+        (column.input !== undefined ? p.input === column.input + 1 : p.output === (column.output ?? -1) + 1),
+    );
   const overlapping = new Set(problems.filter((p) => p.code === 'overlap').flatMap((p) => p.rules ?? []));
 
   useEffect(() => {
@@ -123,7 +170,10 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
     pendingFocus.current = null;
   });
 
-  const blankRule = (): Rule => ({ inputEntries: table.inputs.map(() => '-'), outputEntries: table.outputs.map(() => '') });
+  const blankRule = (): Rule => ({
+    inputEntries: table.inputs.map(() => '-'),
+    outputEntries: table.outputs.map(() => ''),
+  });
   const addRule = (at: number, column = 'i0') => {
     edit((tb) => ({ ...tb, rules: [...tb.rules.slice(0, at), blankRule(), ...tb.rules.slice(at)] }));
     pendingFocus.current = `${at}-${column}`;
@@ -144,33 +194,72 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
         if (i !== r) return rule;
         const n = Number(column.slice(1));
         if (column[0] === 'i') return { ...rule, inputEntries: rule.inputEntries.map((e, j) => (j === n ? value : e)) };
-        if (column[0] === 'o') return { ...rule, outputEntries: rule.outputEntries.map((e, j) => (j === n ? value : e)) };
+        if (column[0] === 'o')
+          return { ...rule, outputEntries: rule.outputEntries.map((e, j) => (j === n ? value : e)) };
         return { ...rule, description: value };
       }),
     }));
   const onCellKey = (event: React.KeyboardEvent<HTMLInputElement>, r: number, column: string) => {
-    const focus = (row: number) => grid.current?.querySelector<HTMLInputElement>(`[data-cell="${row}-${column}"]`)?.focus();
+    const focus = (row: number) =>
+      grid.current?.querySelector<HTMLInputElement>(`[data-cell="${row}-${column}"]`)?.focus();
     if (event.key === 'ArrowUp' && event.altKey) moveRule(r, r - 1, column);
     else if (event.key === 'ArrowDown' && event.altKey) moveRule(r, r + 1, column);
     else if (event.key === 'ArrowUp' && !event.ctrlKey && !event.shiftKey) focus(r - 1);
     else if (event.key === 'ArrowDown' && !event.ctrlKey && !event.shiftKey) focus(r + 1);
     else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) addRule(r + 1, column);
-    else if ((event.key === 'Delete' || event.key === 'Backspace') && (event.ctrlKey || event.metaKey) && event.shiftKey) removeRule(r, column);
+    else if (
+      (event.key === 'Delete' || event.key === 'Backspace') &&
+      (event.ctrlKey || event.metaKey) &&
+      event.shiftKey
+    )
+      removeRule(r, column);
     else return;
     event.preventDefault();
   };
 
   const addInput = () =>
-    edit((tb) => ({ ...tb, inputs: [...tb.inputs, { label: '', expression: '' }], rules: tb.rules.map((r) => ({ ...r, inputEntries: [...r.inputEntries, '-'] })) }));
-  const removeInput = (n: number) => edit((tb) => ({ ...tb, inputs: tb.inputs.filter((_, i) => i !== n), rules: tb.rules.map((r) => ({ ...r, inputEntries: r.inputEntries.filter((_, i) => i !== n) })) }));
-  const moveInput = (n: number, to: number) => edit((tb) => (to < 0 || to >= tb.inputs.length ? tb : { ...tb, inputs: move(tb.inputs, n, to), rules: tb.rules.map((r) => ({ ...r, inputEntries: move(r.inputEntries, n, to) })) }));
-  const setInput = (n: number, patch: Partial<Input>) => edit((tb) => ({ ...tb, inputs: tb.inputs.map((i, j) => (j === n ? { ...i, ...patch } : i)) }));
-  const addOutput = () => edit((tb) => ({ ...tb, outputs: [...tb.outputs, { name: `output${tb.outputs.length + 1}` }], rules: tb.rules.map((r) => ({ ...r, outputEntries: [...r.outputEntries, ''] })) }));
-  const removeOutput = (n: number) => edit((tb) => ({ ...tb, outputs: tb.outputs.filter((_, i) => i !== n), rules: tb.rules.map((r) => ({ ...r, outputEntries: r.outputEntries.filter((_, i) => i !== n) })) }));
-  const setOutput = (n: number, patch: Partial<Output>) => edit((tb) => ({ ...tb, outputs: tb.outputs.map((o, j) => (j === n ? { ...o, ...patch } : o)) }));
+    edit((tb) => ({
+      ...tb,
+      inputs: [...tb.inputs, { label: '', expression: '' }],
+      rules: tb.rules.map((r) => ({ ...r, inputEntries: [...r.inputEntries, '-'] })),
+    }));
+  const removeInput = (n: number) =>
+    edit((tb) => ({
+      ...tb,
+      inputs: tb.inputs.filter((_, i) => i !== n),
+      rules: tb.rules.map((r) => ({ ...r, inputEntries: r.inputEntries.filter((_, i) => i !== n) })),
+    }));
+  const moveInput = (n: number, to: number) =>
+    edit((tb) =>
+      to < 0 || to >= tb.inputs.length
+        ? tb
+        : {
+            ...tb,
+            inputs: move(tb.inputs, n, to),
+            rules: tb.rules.map((r) => ({ ...r, inputEntries: move(r.inputEntries, n, to) })),
+          },
+    );
+  const setInput = (n: number, patch: Partial<Input>) =>
+    edit((tb) => ({ ...tb, inputs: tb.inputs.map((i, j) => (j === n ? { ...i, ...patch } : i)) }));
+  const addOutput = () =>
+    edit((tb) => ({
+      ...tb,
+      outputs: [...tb.outputs, { name: `output${tb.outputs.length + 1}` }],
+      rules: tb.rules.map((r) => ({ ...r, outputEntries: [...r.outputEntries, ''] })),
+    }));
+  const removeOutput = (n: number) =>
+    edit((tb) => ({
+      ...tb,
+      outputs: tb.outputs.filter((_, i) => i !== n),
+      rules: tb.rules.map((r) => ({ ...r, outputEntries: r.outputEntries.filter((_, i) => i !== n) })),
+    }));
+  const setOutput = (n: number, patch: Partial<Output>) =>
+    edit((tb) => ({ ...tb, outputs: tb.outputs.map((o, j) => (j === n ? { ...o, ...patch } : o)) }));
 
-  const inputName = (n: number) => table.inputs[n]!.label || table.inputs[n]!.expression || t('decisionColumnInput', { n: n + 1 });
-  const outputName = (n: number) => table.outputs[n]!.label || table.outputs[n]!.name || t('decisionColumnOutput', { n: n + 1 });
+  const inputName = (n: number) =>
+    table.inputs[n]!.label || table.inputs[n]!.expression || t('decisionColumnInput', { n: n + 1 });
+  const outputName = (n: number) =>
+    table.outputs[n]!.label || table.outputs[n]!.name || t('decisionColumnOutput', { n: n + 1 });
 
   const publish = async () => {
     setNotice(null);
@@ -213,9 +302,18 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
       // A table opened from the company keeps its key: the file's table becomes its next version.
       setTable(baseVersion === null ? next : { ...next, id: table.id });
       setChanged(true);
-      setNotice({ error: false, text: read.length > 1 ? t('decisionImportedMany', { count: read.length, name: chosen.name || chosen.id }) : t('decisionImported', { name: chosen.name || chosen.id, file: file.name }) });
+      setNotice({
+        error: false,
+        text:
+          read.length > 1
+            ? t('decisionImportedMany', { count: read.length, name: chosen.name || chosen.id })
+            : t('decisionImported', { name: chosen.name || chosen.id, file: file.name }),
+      });
     } catch (error) {
-      setNotice({ error: true, text: t('decisionImportFailed', { file: file.name, reason: (error as Error).message }) });
+      setNotice({
+        error: true,
+        text: t('decisionImportFailed', { file: file.name, reason: (error as Error).message }),
+      });
     }
   };
 
@@ -223,13 +321,24 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
     <div className="decision-editor">
       <div className="form-designer-bar">
         <span className="muted" data-testid="decision-status">
-          {baseVersion === null ? t('decisionStatusNew') : t('decisionStatus', { version: baseVersion, date: publishedAt ? formatDateTime(new Date(publishedAt), locale) : '' })}
+          {baseVersion === null
+            ? t('decisionStatusNew')
+            : t('decisionStatus', {
+                version: baseVersion,
+                date: publishedAt ? formatDateTime(new Date(publishedAt), locale) : '',
+              })}
           {changed ? ` · ${t('decisionUnpublished')}` : ''}
         </span>
         <span className="designer-actions">
           <label className="file-secondary">
             {t('decisionImport')}
-            <input type="file" accept=".dmn,.xml,application/xml,text/xml" className="visually-hidden" data-testid="decision-import" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
+            <input
+              type="file"
+              accept=".dmn,.xml,application/xml,text/xml"
+              className="visually-hidden"
+              data-testid="decision-import"
+              onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
+            />
           </label>
           <button type="button" className="secondary" onClick={() => void exportFile()}>
             {t('decisionExport')}
@@ -247,18 +356,37 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
       <div className="decision-head">
         <label htmlFor={`${id}-key`} className="props-field">
           {t('decisionKey')}
-          <input id={`${id}-key`} value={table.id} readOnly={baseVersion !== null} onChange={(e) => edit((tb) => ({ ...tb, id: e.target.value.trim() }))} aria-describedby={`${id}-key-hint`} data-testid="decision-key" autoComplete="off" />
+          <input
+            id={`${id}-key`}
+            value={table.id}
+            readOnly={baseVersion !== null}
+            onChange={(e) => edit((tb) => ({ ...tb, id: e.target.value.trim() }))}
+            aria-describedby={`${id}-key-hint`}
+            data-testid="decision-key"
+            autoComplete="off"
+          />
           <span id={`${id}-key-hint`} className="muted small">
             {t('decisionKeyHint')}
           </span>
         </label>
         <label htmlFor={`${id}-name`} className="props-field">
           {t('decisionName')}
-          <input id={`${id}-name`} value={table.name} onChange={(e) => edit((tb) => ({ ...tb, name: e.target.value }))} data-testid="decision-name" autoComplete="off" />
+          <input
+            id={`${id}-name`}
+            value={table.name}
+            onChange={(e) => edit((tb) => ({ ...tb, name: e.target.value }))}
+            data-testid="decision-name"
+            autoComplete="off"
+          />
         </label>
         <label htmlFor={`${id}-policy`} className="props-field">
           {t('decisionHitPolicy')}
-          <select id={`${id}-policy`} value={table.hitPolicy} onChange={(e) => edit((tb) => ({ ...tb, hitPolicy: e.target.value as HitPolicy }))} data-testid="decision-hit-policy">
+          <select
+            id={`${id}-policy`}
+            value={table.hitPolicy}
+            onChange={(e) => edit((tb) => ({ ...tb, hitPolicy: e.target.value as HitPolicy }))}
+            data-testid="decision-hit-policy"
+          >
             {hitPolicies.map((p) => (
               <option key={p} value={p}>
                 {t(`hitPolicy_${p}` as MessageKey)}
@@ -269,7 +397,13 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
         {table.hitPolicy === 'COLLECT' && (
           <label htmlFor={`${id}-agg`} className="props-field">
             {t('decisionAggregation')}
-            <select id={`${id}-agg`} value={table.aggregation ?? ''} onChange={(e) => edit((tb) => ({ ...tb, aggregation: (e.target.value || undefined) as EditedTable['aggregation'] }))}>
+            <select
+              id={`${id}-agg`}
+              value={table.aggregation ?? ''}
+              onChange={(e) =>
+                edit((tb) => ({ ...tb, aggregation: (e.target.value || undefined) as EditedTable['aggregation'] }))
+              }
+            >
               <option value="">{t('decisionAggregationNone')}</option>
               {(['SUM', 'MIN', 'MAX', 'COUNT'] as const).map((a) => (
                 <option key={a} value={a}>
@@ -312,9 +446,27 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                 const wrong = problems.find((p) => p.rule === undefined && p.input === n + 1);
                 return (
                   <th key={`i${n}`} scope="col" className="decision-when" data-testid={`input-${n + 1}`}>
-                    <input aria-label={t('decisionInputLabel', { n: n + 1 })} value={input.label} placeholder={t('decisionInputLabel', { n: n + 1 })} onChange={(e) => setInput(n, { label: e.target.value })} className="decision-head-label" />
-                    <input aria-label={t('decisionInputExpression', { n: n + 1 })} value={input.expression} placeholder="amount" onChange={(e) => setInput(n, { expression: e.target.value })} aria-invalid={wrong ? true : undefined} title={wrong ? decisionProblemText(wrong, locale) : undefined} className="decision-code" />
-                    <select aria-label={t('decisionInputType', { n: n + 1 })} value={input.typeRef ?? ''} onChange={(e) => setInput(n, { typeRef: (e.target.value || undefined) as TypeRef | undefined })}>
+                    <input
+                      aria-label={t('decisionInputLabel', { n: n + 1 })}
+                      value={input.label}
+                      placeholder={t('decisionInputLabel', { n: n + 1 })}
+                      onChange={(e) => setInput(n, { label: e.target.value })}
+                      className="decision-head-label"
+                    />
+                    <input
+                      aria-label={t('decisionInputExpression', { n: n + 1 })}
+                      value={input.expression}
+                      placeholder="amount"
+                      onChange={(e) => setInput(n, { expression: e.target.value })}
+                      aria-invalid={wrong ? true : undefined}
+                      title={wrong ? decisionProblemText(wrong, locale) : undefined}
+                      className="decision-code"
+                    />
+                    <select
+                      aria-label={t('decisionInputType', { n: n + 1 })}
+                      value={input.typeRef ?? ''}
+                      onChange={(e) => setInput(n, { typeRef: (e.target.value || undefined) as TypeRef | undefined })}
+                    >
                       <option value="">{t('decisionTypeAny')}</option>
                       {typeRefs.map((ty) => (
                         <option key={ty} value={ty}>
@@ -322,15 +474,37 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                         </option>
                       ))}
                     </select>
-                    <ValuesField label={t('decisionInputValues', { n: n + 1 })} placeholder={t('decisionInputValuesPlaceholder')} values={input.values ?? []} onCommit={(values) => setInput(n, { values: values.length > 0 ? values : undefined })} />
+                    <ValuesField
+                      label={t('decisionInputValues', { n: n + 1 })}
+                      placeholder={t('decisionInputValuesPlaceholder')}
+                      values={input.values ?? []}
+                      onCommit={(values) => setInput(n, { values: values.length > 0 ? values : undefined })}
+                    />
                     <span className="decision-col-buttons">
-                      <button type="button" className="linkish" aria-label={t('decisionMoveInputLeft', { n: n + 1 })} onClick={() => moveInput(n, n - 1)} disabled={n === 0}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        aria-label={t('decisionMoveInputLeft', { n: n + 1 })}
+                        onClick={() => moveInput(n, n - 1)}
+                        disabled={n === 0}
+                      >
                         ←
                       </button>
-                      <button type="button" className="linkish" aria-label={t('decisionMoveInputRight', { n: n + 1 })} onClick={() => moveInput(n, n + 1)} disabled={n === table.inputs.length - 1}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        aria-label={t('decisionMoveInputRight', { n: n + 1 })}
+                        onClick={() => moveInput(n, n + 1)}
+                        disabled={n === table.inputs.length - 1}
+                      >
                         →
                       </button>
-                      <button type="button" className="linkish" aria-label={t('decisionRemoveInput', { n: n + 1 })} onClick={() => removeInput(n)}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        aria-label={t('decisionRemoveInput', { n: n + 1 })}
+                        onClick={() => removeInput(n)}
+                      >
                         ✕
                       </button>
                     </span>
@@ -341,9 +515,26 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                 const wrong = problems.find((p) => p.rule === undefined && p.output === n + 1);
                 return (
                   <th key={`o${n}`} scope="col" className="decision-then" data-testid={`output-${n + 1}`}>
-                    <input aria-label={t('decisionOutputLabel', { n: n + 1 })} value={output.label ?? ''} placeholder={t('decisionOutputLabel', { n: n + 1 })} onChange={(e) => setOutput(n, { label: e.target.value })} className="decision-head-label" />
-                    <input aria-label={t('decisionOutputName', { n: n + 1 })} value={output.name} onChange={(e) => setOutput(n, { name: e.target.value })} aria-invalid={wrong ? true : undefined} title={wrong ? decisionProblemText(wrong, locale) : undefined} className="decision-code" />
-                    <select aria-label={t('decisionOutputType', { n: n + 1 })} value={output.typeRef ?? ''} onChange={(e) => setOutput(n, { typeRef: (e.target.value || undefined) as TypeRef | undefined })}>
+                    <input
+                      aria-label={t('decisionOutputLabel', { n: n + 1 })}
+                      value={output.label ?? ''}
+                      placeholder={t('decisionOutputLabel', { n: n + 1 })}
+                      onChange={(e) => setOutput(n, { label: e.target.value })}
+                      className="decision-head-label"
+                    />
+                    <input
+                      aria-label={t('decisionOutputName', { n: n + 1 })}
+                      value={output.name}
+                      onChange={(e) => setOutput(n, { name: e.target.value })}
+                      aria-invalid={wrong ? true : undefined}
+                      title={wrong ? decisionProblemText(wrong, locale) : undefined}
+                      className="decision-code"
+                    />
+                    <select
+                      aria-label={t('decisionOutputType', { n: n + 1 })}
+                      value={output.typeRef ?? ''}
+                      onChange={(e) => setOutput(n, { typeRef: (e.target.value || undefined) as TypeRef | undefined })}
+                    >
                       <option value="">{t('decisionTypeAny')}</option>
                       {typeRefs.map((ty) => (
                         <option key={ty} value={ty}>
@@ -352,7 +543,13 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                       ))}
                     </select>
                     <span className="decision-col-buttons">
-                      <button type="button" className="linkish" aria-label={t('decisionRemoveOutput', { n: n + 1 })} onClick={() => removeOutput(n)} disabled={table.outputs.length === 1}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        aria-label={t('decisionRemoveOutput', { n: n + 1 })}
+                        onClick={() => removeOutput(n)}
+                        disabled={table.outputs.length === 1}
+                      >
                         ✕
                       </button>
                     </span>
@@ -363,9 +560,30 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
           </thead>
           <tbody>
             {table.rules.map((rule, r) => (
-              <tr key={r} data-rule={r + 1} className={overlapping.has(r + 1) ? 'rule-overlap' : tried?.matched.includes(r + 1) ? 'rule-matched' : undefined}>
+              <tr
+                key={r}
+                data-rule={r + 1}
+                className={
+                  overlapping.has(r + 1) ? 'rule-overlap' : tried?.matched.includes(r + 1) ? 'rule-matched' : undefined
+                }
+              >
                 <th scope="row">{r + 1}</th>
-                {[...rule.inputEntries.map((entry, n) => ({ entry, column: `i${n}`, name: inputName(n), wrong: cellProblem(r, { input: n }), side: 'decision-when' })), ...rule.outputEntries.map((entry, n) => ({ entry, column: `o${n}`, name: outputName(n), wrong: cellProblem(r, { output: n }), side: 'decision-then' }))].map(({ entry, column, name, wrong, side }) => (
+                {[
+                  ...rule.inputEntries.map((entry, n) => ({
+                    entry,
+                    column: `i${n}`,
+                    name: inputName(n),
+                    wrong: cellProblem(r, { input: n }),
+                    side: 'decision-when',
+                  })),
+                  ...rule.outputEntries.map((entry, n) => ({
+                    entry,
+                    column: `o${n}`,
+                    name: outputName(n),
+                    wrong: cellProblem(r, { output: n }),
+                    side: 'decision-then',
+                  })),
+                ].map(({ entry, column, name, wrong, side }) => (
                   <td key={column} className={side}>
                     <input
                       value={entry}
@@ -382,13 +600,32 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                   </td>
                 ))}
                 <td>
-                  <input value={rule.description ?? ''} onChange={(e) => setEntry(r, 'd0', e.target.value)} onKeyDown={(e) => onCellKey(e, r, 'd0')} aria-label={t('decisionCellAnnotation', { rule: r + 1 })} data-cell={`${r}-d0`} autoComplete="off" />
+                  <input
+                    value={rule.description ?? ''}
+                    onChange={(e) => setEntry(r, 'd0', e.target.value)}
+                    onKeyDown={(e) => onCellKey(e, r, 'd0')}
+                    aria-label={t('decisionCellAnnotation', { rule: r + 1 })}
+                    data-cell={`${r}-d0`}
+                    autoComplete="off"
+                  />
                 </td>
                 <td className="decision-row-buttons">
-                  <button type="button" className="linkish" aria-label={t('decisionMoveRuleUp', { n: r + 1 })} onClick={() => moveRule(r, r - 1)} disabled={r === 0}>
+                  <button
+                    type="button"
+                    className="linkish"
+                    aria-label={t('decisionMoveRuleUp', { n: r + 1 })}
+                    onClick={() => moveRule(r, r - 1)}
+                    disabled={r === 0}
+                  >
                     ↑
                   </button>
-                  <button type="button" className="linkish" aria-label={t('decisionMoveRuleDown', { n: r + 1 })} onClick={() => moveRule(r, r + 1)} disabled={r === table.rules.length - 1}>
+                  <button
+                    type="button"
+                    className="linkish"
+                    aria-label={t('decisionMoveRuleDown', { n: r + 1 })}
+                    onClick={() => moveRule(r, r + 1)}
+                    disabled={r === table.rules.length - 1}
+                  >
                     ↓
                   </button>
                   <button
@@ -396,13 +633,29 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
                     className="linkish"
                     aria-label={t('decisionCopyRule', { n: r + 1 })}
                     onClick={() => {
-                      edit((tb) => ({ ...tb, rules: [...tb.rules.slice(0, r + 1), { ...tb.rules[r]!, inputEntries: [...tb.rules[r]!.inputEntries], outputEntries: [...tb.rules[r]!.outputEntries] }, ...tb.rules.slice(r + 1)] }));
+                      edit((tb) => ({
+                        ...tb,
+                        rules: [
+                          ...tb.rules.slice(0, r + 1),
+                          {
+                            ...tb.rules[r]!,
+                            inputEntries: [...tb.rules[r]!.inputEntries],
+                            outputEntries: [...tb.rules[r]!.outputEntries],
+                          },
+                          ...tb.rules.slice(r + 1),
+                        ],
+                      }));
                       pendingFocus.current = `${r + 1}-i0`;
                     }}
                   >
                     {t('decisionCopy')}
                   </button>
-                  <button type="button" className="linkish" aria-label={t('decisionRemoveRule', { n: r + 1 })} onClick={() => removeRule(r)}>
+                  <button
+                    type="button"
+                    className="linkish"
+                    aria-label={t('decisionRemoveRule', { n: r + 1 })}
+                    onClick={() => removeRule(r)}
+                  >
                     ✕
                   </button>
                 </td>
@@ -430,7 +683,11 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
           <ul className="problems" data-testid="decision-problems">
             {problems.map((p, i) => (
               <li key={i} className={`problem problem-${p.severity}`} data-code={p.code}>
-                <ProblemLink problem={p} locale={locale} onGo={(cell) => grid.current?.querySelector<HTMLInputElement>(`[data-cell="${cell}"]`)?.focus()} />
+                <ProblemLink
+                  problem={p}
+                  locale={locale}
+                  onGo={(cell) => grid.current?.querySelector<HTMLInputElement>(`[data-cell="${cell}"]`)?.focus()}
+                />
               </li>
             ))}
           </ul>
@@ -442,9 +699,20 @@ export function DecisionEditor({ locale, table: initial, baseVersion, publishedA
 }
 
 /** A problem, in the page's language; one about a cell is a button that puts the cursor in it. */
-function ProblemLink({ problem, locale, onGo }: { problem: DecisionProblem; locale: Locale; onGo: (cell: string) => void }) {
+function ProblemLink({
+  problem,
+  locale,
+  onGo,
+}: {
+  problem: DecisionProblem;
+  locale: Locale;
+  onGo: (cell: string) => void;
+}) {
   const text = decisionProblemText(problem, locale);
-  const cell = problem.rule !== undefined ? `${problem.rule - 1}-${problem.input !== undefined ? `i${problem.input - 1}` : `o${(problem.output ?? 1) - 1}`}` : null;
+  const cell =
+    problem.rule !== undefined
+      ? `${problem.rule - 1}-${problem.input !== undefined ? `i${problem.input - 1}` : `o${(problem.output ?? 1) - 1}`}`
+      : null;
   return cell ? (
     <button type="button" className="linkish" onClick={() => onGo(cell)}>
       {text}
@@ -455,7 +723,17 @@ function ProblemLink({ problem, locale, onGo }: { problem: DecisionProblem; loca
 }
 
 /** A column's allowed values, typed as a list of unary tests (`"travel", "office"`), kept when the field is left. */
-function ValuesField({ label, placeholder, values, onCommit }: { label: string; placeholder: string; values: string[]; onCommit: (values: string[]) => void }) {
+function ValuesField({
+  label,
+  placeholder,
+  values,
+  onCommit,
+}: {
+  label: string;
+  placeholder: string;
+  values: string[];
+  onCommit: (values: string[]) => void;
+}) {
   const shown = values.join(', ');
   const [draft, setDraft] = useState(shown);
   useEffect(() => setDraft(shown), [shown]);
@@ -463,7 +741,17 @@ function ValuesField({ label, placeholder, values, onCommit }: { label: string; 
     const next = splitTopLevel(text);
     if (next.join(', ') !== shown) onCommit(next);
   };
-  return <input aria-label={label} placeholder={placeholder} value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={(e) => commit(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)} className="decision-code" />;
+  return (
+    <input
+      aria-label={label}
+      placeholder={placeholder}
+      value={draft}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={(e) => commit(e.currentTarget.value)}
+      onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)}
+      className="decision-code"
+    />
+  );
 }
 
 type Tried = { matched: number[]; text: string; error: boolean } | null;
@@ -492,7 +780,14 @@ function TryIt({ table, locale, onTried }: { table: EditedTable; locale: Locale;
     }
     const { result: outcome, matched } = tryDecision(parsed.data, variables);
     const next: Tried = outcome.ok
-      ? { matched, error: false, text: matched.length === 0 ? t('decisionTryNone') : `${t('decisionTryMatched', { rules: matched.join(', ') })} ${t('decisionTryResult')}: ${JSON.stringify(outcome.aggregate !== undefined ? outcome.aggregate : outcome.outputs.length === 1 && parsed.data.outputs.length === 1 ? outcome.outputs[0]![parsed.data.outputs[0]!.name] : outcome.outputs)}` }
+      ? {
+          matched,
+          error: false,
+          text:
+            matched.length === 0
+              ? t('decisionTryNone')
+              : `${t('decisionTryMatched', { rules: matched.join(', ') })} ${t('decisionTryResult')}: ${JSON.stringify(outcome.aggregate !== undefined ? outcome.aggregate : outcome.outputs.length === 1 && parsed.data.outputs.length === 1 ? outcome.outputs[0]![parsed.data.outputs[0]!.name] : outcome.outputs)}`,
+        }
       : { matched, text: outcome.message, error: true };
     setResult(next);
     onTried(next);
@@ -500,7 +795,9 @@ function TryIt({ table, locale, onTried }: { table: EditedTable; locale: Locale;
   return (
     <section className="panel decision-try" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('decisionTryIt')}</h2>
-      {table.requires.length > 0 && <p className="muted small">{t('decisionTryRequires', { list: table.requires.join(', ') })}</p>}
+      {table.requires.length > 0 && (
+        <p className="muted small">{t('decisionTryRequires', { list: table.requires.join(', ') })}</p>
+      )}
       <div className="decision-try-fields">
         {table.inputs.map((input, n) => {
           const name = input.label || input.expression || String(n + 1);
@@ -509,13 +806,24 @@ function TryIt({ table, locale, onTried }: { table: EditedTable; locale: Locale;
             <label key={n} htmlFor={`${id}-${n}`} className="props-field">
               {label}
               {input.typeRef === 'boolean' ? (
-                <select id={`${id}-${n}`} value={values[n] ?? ''} onChange={(e) => setValues({ ...values, [n]: e.target.value })}>
+                <select
+                  id={`${id}-${n}`}
+                  value={values[n] ?? ''}
+                  onChange={(e) => setValues({ ...values, [n]: e.target.value })}
+                >
                   <option value="" />
                   <option value="true">true</option>
                   <option value="false">false</option>
                 </select>
               ) : (
-                <input id={`${id}-${n}`} type={input.typeRef === 'number' ? 'number' : input.typeRef === 'date' ? 'date' : 'text'} value={values[n] ?? ''} onChange={(e) => setValues({ ...values, [n]: e.target.value })} disabled={!PATH.test(input.expression.trim())} autoComplete="off" />
+                <input
+                  id={`${id}-${n}`}
+                  type={input.typeRef === 'number' ? 'number' : input.typeRef === 'date' ? 'date' : 'text'}
+                  value={values[n] ?? ''}
+                  onChange={(e) => setValues({ ...values, [n]: e.target.value })}
+                  disabled={!PATH.test(input.expression.trim())}
+                  autoComplete="off"
+                />
               )}
             </label>
           );

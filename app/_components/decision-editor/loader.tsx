@@ -5,6 +5,25 @@ import type { DecisionInput } from '@/engine/decisions/model';
 import type { Locale } from '../../_i18n/messages';
 import { blankTable, DecisionEditor, editedFrom } from './decision-editor';
 
-export function DecisionEditorLoader({ locale, decision, suggestedKey = '', baseVersion, publishedAt }: { locale: Locale; decision: DecisionInput | null; suggestedKey?: string; baseVersion: number | null; publishedAt: string | null }) {
-  return <DecisionEditor locale={locale} table={decision ? editedFrom(decision) : blankTable(suggestedKey)} baseVersion={baseVersion} publishedAt={publishedAt} />;
+export function DecisionEditorLoader({
+  locale,
+  decision,
+  suggestedKey = '',
+  baseVersion,
+  publishedAt,
+}: {
+  locale: Locale;
+  decision: DecisionInput | null;
+  suggestedKey?: string;
+  baseVersion: number | null;
+  publishedAt: string | null;
+}) {
+  return (
+    <DecisionEditor
+      locale={locale}
+      table={decision ? editedFrom(decision) : blankTable(suggestedKey)}
+      baseVersion={baseVersion}
+      publishedAt={publishedAt}
+    />
+  );
 }

@@ -23,6 +23,8 @@ describe('the assignment form’s schema: the engine’s userTaskSchema and FEEL
   });
 
   it('speaks the designer’s language', () => {
-    expect(problems({ dueDate: '', priority: '101' }, 'vi')).toEqual({ priority: 'Một số nguyên từ 0 đến 100, hoặc = trước FEEL.' });
+    expect(problems({ dueDate: '', priority: '101' }, 'vi')).toEqual({
+      priority: 'Một số nguyên từ 0 đến 100, hoặc = trước FEEL.',
+    });
   });
 });

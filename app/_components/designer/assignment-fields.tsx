@@ -34,13 +34,15 @@ export function assignmentSchema(t: Translate) {
     dueDate: z.string().superRefine((typed, ctx) => {
       if (typed.trim() === '') return;
       const written = dueDateWritten(typed);
-      if (!userTaskSchema.shape.dueDate.safeParse(written).success) ctx.addIssue({ code: 'custom', message: t('propsDueDateInvalid') });
+      if (!userTaskSchema.shape.dueDate.safeParse(written).success)
+        ctx.addIssue({ code: 'custom', message: t('propsDueDateInvalid') });
       else feel(written, ctx);
     }),
     priority: z.string().superRefine((typed, ctx) => {
       const value = typed.trim();
       if (value === '') return;
-      if (!userTaskSchema.shape.priority.safeParse(/^\d+$/.test(value) ? Number(value) : value).success) ctx.addIssue({ code: 'custom', message: t('propsPriorityInvalid') });
+      if (!userTaskSchema.shape.priority.safeParse(/^\d+$/.test(value) ? Number(value) : value).success)
+        ctx.addIssue({ code: 'custom', message: t('propsPriorityInvalid') });
       else if (value.startsWith('=')) feel(value.slice(1), ctx);
     }),
   });
@@ -48,12 +50,27 @@ export function assignmentSchema(t: Translate) {
 
 const EXPRESSION = '=';
 
-export function AssignmentFields({ element, services, locale, people, variables }: { element: DiagramElement; services: ModelerServices; locale: Locale; people: Person[]; variables: FeelVariable[] }) {
+export function AssignmentFields({
+  element,
+  services,
+  locale,
+  people,
+  variables,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  people: Person[];
+  variables: FeelVariable[];
+}) {
   const t = translator(locale);
   const id = useId();
   const bo = element.businessObject;
   const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
-  const set = (name: string, value: string) => services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() === '' ? undefined : value.trim() });
+  const set = (name: string, value: string) =>
+    services.modeling.updateProperties(element, {
+      [`trellis:${name}`]: value.trim() === '' ? undefined : value.trim(),
+    });
 
   const assignee = attr('assignee');
   const byExpression = assignee.startsWith('=');
@@ -61,7 +78,11 @@ export function AssignmentFields({ element, services, locale, people, variables 
   const stored = { dueDate: dueDateShown(attr('dueDate')), priority: attr('priority') };
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const schema = useMemo(() => assignmentSchema(t), [locale]);
-  const { register, formState, getValues, reset, trigger } = useForm<{ dueDate: string; priority: string }>({ defaultValues: stored, mode: 'onChange', resolver: zodResolver(schema) });
+  const { register, formState, getValues, reset, trigger } = useForm<{ dueDate: string; priority: string }>({
+    defaultValues: stored,
+    mode: 'onChange',
+    resolver: zodResolver(schema),
+  });
   // An undo or redo changes the task under the form: show what it holds now, and what is wrong with it.
   const storedKey = JSON.stringify(stored);
   useEffect(() => {
@@ -84,7 +105,11 @@ export function AssignmentFields({ element, services, locale, people, variables 
     const error = formState.errors[field]?.message;
     if (!error && !hint) return null;
     return (
-      <span id={`${id}-${field}-note`} className={error ? 'field-error' : 'muted small'} role={error ? 'alert' : undefined}>
+      <span
+        id={`${id}-${field}-note`}
+        className={error ? 'field-error' : 'muted small'}
+        role={error ? 'alert' : undefined}
+      >
         {error ?? hint}
       </span>
     );
@@ -120,7 +145,11 @@ export function AssignmentFields({ element, services, locale, people, variables 
           label={t('propsAssigneeFeel')}
           value={assignee.slice(1)}
           onCommit={(v) => set('assignee', v.trim() ? `=${v.trim()}` : '')}
-          variables={variables.some((v) => v.name === 'initiator') ? variables : [{ name: 'initiator', detail: t('propsInitiatorDetail') }, ...variables]}
+          variables={
+            variables.some((v) => v.name === 'initiator')
+              ? variables
+              : [{ name: 'initiator', detail: t('propsInitiatorDetail') }, ...variables]
+          }
           invalidMessage={(message) => t('propsConditionInvalid', { message })}
           placeholder="initiator.manager"
           testId="prop-assignee-feel"

@@ -15,23 +15,43 @@ import { serviceTaskSchema } from '@/engine/model/definition';
 import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import type { DiagramElement, ModelerServices } from './properties-panel';
 
-
 /** The settings stored on the task, in the order they are. */
 export function settingsOf(bo: DiagramElement['businessObject']): [string, string][] {
-  return (bo.extensionElements?.values ?? []).filter((v) => v.$type === 'trellis:Setting' && typeof v.name === 'string').map((v) => [String(v.name), String(v.value ?? '')]);
+  return (bo.extensionElements?.values ?? [])
+    .filter((v) => v.$type === 'trellis:Setting' && typeof v.name === 'string')
+    .map((v) => [String(v.name), String(v.value ?? '')]);
 }
 
 /** Writes the task's settings, keeping its other extension values (names, mappings). */
-function writeSettings(element: DiagramElement, services: ModelerServices, settings: [string, string][], props: Record<string, unknown> = {}) {
+function writeSettings(
+  element: DiagramElement,
+  services: ModelerServices,
+  settings: [string, string][],
+  props: Record<string, unknown> = {},
+) {
   const bo = element.businessObject;
   const others = (bo.extensionElements?.values ?? []).filter((v) => v.$type !== 'trellis:Setting');
-  const values = [...others, ...settings.map(([name, value]) => services.moddle.create('trellis:Setting', { name, value }))];
-  services.modeling.updateProperties(element, { ...props, extensionElements: values.length > 0 ? services.moddle.create('bpmn:ExtensionElements', { values }) : undefined });
+  const values = [
+    ...others,
+    ...settings.map(([name, value]) => services.moddle.create('trellis:Setting', { name, value })),
+  ];
+  services.modeling.updateProperties(element, {
+    ...props,
+    extensionElements: values.length > 0 ? services.moddle.create('bpmn:ExtensionElements', { values }) : undefined,
+  });
 }
 
 type Kind = '' | ConnectorType | 'worker';
 
-export function ConnectorFields({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+export function ConnectorFields({
+  element,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const id = useId();
   const bo = element.businessObject;
@@ -50,7 +70,12 @@ export function ConnectorFields({ element, services, locale }: { element: Diagra
       <legend>{t('propsConnector')}</legend>
       <label htmlFor={`${id}-kind`} className="props-field">
         {t('propsConnectorKind')}
-        <select id={`${id}-kind`} value={kind} onChange={(e) => choose(e.target.value as Kind)} data-testid="prop-connector">
+        <select
+          id={`${id}-kind`}
+          value={kind}
+          onChange={(e) => choose(e.target.value as Kind)}
+          data-testid="prop-connector"
+        >
           <option value="">{t('propsConnector_none')}</option>
           <option value="http">{t('propsConnector_http')}</option>
           <option value="email">{t('propsConnector_email')}</option>
@@ -67,11 +92,23 @@ export function ConnectorFields({ element, services, locale }: { element: Diagra
           testId="prop-task-type"
         />
       )}
-      {isConnector(kind) && <SettingsForm key={`${element.id}-${kind}`} element={element} services={services} locale={locale} connector={kind} />}
+      {isConnector(kind) && (
+        <SettingsForm
+          key={`${element.id}-${kind}`}
+          element={element}
+          services={services}
+          locale={locale}
+          connector={kind}
+        />
+      )}
       <TextSetting
         label={t('propsRetries')}
         value={retries}
-        onCommit={(v) => services.modeling.updateProperties(element, { 'trellis:retries': /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : undefined })}
+        onCommit={(v) =>
+          services.modeling.updateProperties(element, {
+            'trellis:retries': /^\d{1,3}$/.test(v.trim()) ? Number(v.trim()) : undefined,
+          })
+        }
         error={retriesWrong ? t('propsRetriesInvalid') : undefined}
         hint={t('propsRetriesHint')}
         testId="prop-retries"
@@ -81,7 +118,21 @@ export function ConnectorFields({ element, services, locale }: { element: Diagra
 }
 
 /** A one-line field of its own (not part of the settings form). */
-function TextSetting({ label, value, onCommit, error, hint, testId }: { label: string; value: string; onCommit: (v: string) => void; error?: string; hint?: string; testId?: string }) {
+function TextSetting({
+  label,
+  value,
+  onCommit,
+  error,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  error?: string;
+  hint?: string;
+  testId?: string;
+}) {
   const id = useId();
   return (
     <label htmlFor={id} className="props-field">
@@ -119,7 +170,17 @@ const PLACEHOLDERS: Record<string, string> = {
   from: 'Phòng Vận hành <van-hanh@congty.vn>',
 };
 
-function SettingsForm({ element, services, locale, connector }: { element: DiagramElement; services: ModelerServices; locale: Locale; connector: ConnectorType }) {
+function SettingsForm({
+  element,
+  services,
+  locale,
+  connector,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  connector: ConnectorType;
+}) {
   const t = translator(locale);
   const id = useId();
   const names: readonly string[] = CONNECTORS[connector].settings;
@@ -127,7 +188,11 @@ function SettingsForm({ element, services, locale, connector }: { element: Diagr
   const others = stored.filter(([name]) => !names.includes(name));
   const defaults = Object.fromEntries(names.map((n) => [n, stored.find(([name]) => name === n)?.[1] ?? '']));
   const schema = useMemo(() => connectorSettingsSchema(connector), [connector]);
-  const form = useForm<Record<string, string>>({ defaultValues: defaults, mode: 'onChange', resolver: zodResolver(schema) });
+  const form = useForm<Record<string, string>>({
+    defaultValues: defaults,
+    mode: 'onChange',
+    resolver: zodResolver(schema),
+  });
   const { register, formState, getValues, trigger, reset } = form;
 
   // Problems of settings stored before (an imported task, a draft reopened) show at once.
@@ -147,7 +212,12 @@ function SettingsForm({ element, services, locale, connector }: { element: Diagr
 
   const commit = () => {
     const values = getValues();
-    const next: [string, string][] = [...names.flatMap((n): [string, string][] => (values[n]?.trim() ? [[n, n === 'body' ? values[n]! : values[n]!.trim()]] : [])), ...others];
+    const next: [string, string][] = [
+      ...names.flatMap((n): [string, string][] =>
+        values[n]?.trim() ? [[n, n === 'body' ? values[n]! : values[n]!.trim()]] : [],
+      ),
+      ...others,
+    ];
     if (JSON.stringify(next) !== storedKey) writeSettings(element, services, next);
   };
 
@@ -180,7 +250,13 @@ function SettingsForm({ element, services, locale, connector }: { element: Diagr
             ) : MULTILINE.has(name) ? (
               <textarea {...common} rows={3} placeholder={PLACEHOLDERS[name]} spellCheck={false} />
             ) : (
-              <input {...common} placeholder={PLACEHOLDERS[name]} autoComplete="off" spellCheck={false} onKeyDown={(e) => e.key === 'Enter' && commit()} />
+              <input
+                {...common}
+                placeholder={PLACEHOLDERS[name]}
+                autoComplete="off"
+                spellCheck={false}
+                onKeyDown={(e) => e.key === 'Enter' && commit()}
+              />
             )}
             {error && (
               <span id={`${field}-note`} className="field-error" role="alert">
@@ -199,7 +275,17 @@ function SettingsForm({ element, services, locale, connector }: { element: Diagr
                 <code>
                   {name} = {value}
                 </code>{' '}
-                <button type="button" className="secondary small" onClick={() => writeSettings(element, services, stored.filter(([n]) => n !== name))}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() =>
+                    writeSettings(
+                      element,
+                      services,
+                      stored.filter(([n]) => n !== name),
+                    )
+                  }
+                >
                   {t('propsSettingRemove', { name })}
                 </button>
               </li>

@@ -7,7 +7,10 @@
 import dynamic from 'next/dynamic';
 import type { DesignerProps } from './designer';
 
-const Designer = dynamic(() => import('./designer'), { ssr: false, loading: () => <div className="designer-canvas designer-loading" aria-busy="true" /> });
+const Designer = dynamic(() => import('./designer'), {
+  ssr: false,
+  loading: () => <div className="designer-canvas designer-loading" aria-busy="true" />,
+});
 
 export function DesignerLoader(props: DesignerProps) {
   return <Designer {...props} />;

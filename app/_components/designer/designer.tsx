@@ -21,7 +21,13 @@ import { exportBpmn } from '@/engine/bpmn/export';
 import { importBpmn, type ImportReport } from '@/engine/bpmn/import';
 import { trellisModdle } from '@/engine/bpmn/trellis-moddle';
 import { canonicalJson } from '@/engine/model/canonical';
-import { localize, processDefinitionSchema, type Diagram, type LocalizedText, type ProcessDefinitionInput } from '@/engine/model/definition';
+import {
+  localize,
+  processDefinitionSchema,
+  type Diagram,
+  type LocalizedText,
+  type ProcessDefinitionInput,
+} from '@/engine/model/definition';
 import { diffDefinitions, type DefinitionDiff } from '@/engine/model/diff';
 import { connectorDiagnostics } from '@/app/_connectors/check';
 import { STARTED_BY_VARIABLES } from '@/app/_shared/started-by';
@@ -44,7 +50,13 @@ import { trellisModeling } from './trellis-modeling';
 /** How long after the last change the draft is checked and saved. */
 const SAVE_DELAY_MS = 1_200;
 
-type SaveState = { kind: 'idle' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'saved'; revision: number } | { kind: 'failed'; reason: string } | { kind: 'conflict'; message: string };
+type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'dirty' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; revision: number }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'conflict'; message: string };
 
 export interface DesignerProps {
   processKey: string;
@@ -74,7 +86,19 @@ interface Shape {
   type: string;
 }
 
-export default function Designer({ processKey, locale, definition, revision: initialRevision, baseVersion: initialBase, importReport, departments, forms: initialForms, processes, decisions: initialDecisions, people }: DesignerProps) {
+export default function Designer({
+  processKey,
+  locale,
+  definition,
+  revision: initialRevision,
+  baseVersion: initialBase,
+  importReport,
+  departments,
+  forms: initialForms,
+  processes,
+  decisions: initialDecisions,
+  people,
+}: DesignerProps) {
   const t = translator(locale);
   const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
@@ -85,7 +109,9 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const inFlight = useRef<Promise<void> | null>(null);
   const changedDuringSave = useRef(false);
   const publishingRef = useRef(false);
-  const [state, setState] = useState<SaveState>(initialRevision === null ? { kind: 'idle' } : { kind: 'saved', revision: initialRevision });
+  const [state, setState] = useState<SaveState>(
+    initialRevision === null ? { kind: 'idle' } : { kind: 'saved', revision: initialRevision },
+  );
   // The save pipeline reads the state between awaits, before React renders it: the ref is the truth.
   const stateRef = useRef<SaveState>(state);
   const update = useCallback((next: SaveState) => {
@@ -101,7 +127,15 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
   const [publishing, setPublishing] = useState(false);
   // What Publish will do, shown before it does it: the version number, the diff, what stays on older versions.
-  const [preview, setPreview] = useState<{ revision: number; next: number; base: number | null; diff: DefinitionDiff | null; before: unknown; after: unknown; running: PublishPreview['running'] } | null>(null);
+  const [preview, setPreview] = useState<{
+    revision: number;
+    next: number;
+    base: number | null;
+    diff: DefinitionDiff | null;
+    before: unknown;
+    after: unknown;
+    running: PublishPreview['running'];
+  } | null>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const [discarding, setDiscarding] = useState(false);
   const [selected, setSelected] = useState<DiagramElement | null>(null);
@@ -113,7 +147,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const name = localize((definition as { name?: LocalizedText } | null)?.name ?? processKey, locale) ?? processKey;
 
   /** Reads the drawing back as a definition (the engine's importer) and checks it (the engine's validator). */
-  const check = useCallback(async (): Promise<{ definition: ProcessDefinitionInput; diagnostics: Diagnostic[] } | null> => {
+  const check = useCallback(async (): Promise<{
+    definition: ProcessDefinitionInput;
+    diagnostics: Diagnostic[];
+  } | null> => {
     const m = modeler.current;
     if (!m) return null;
     const { xml } = await m.saveXML({ format: false });
@@ -132,10 +169,15 @@ export default function Designer({ processKey, locale, definition, revision: ini
         })
         .catch(() => undefined);
     }
-    const forms = Object.fromEntries(keys.flatMap((k) => (formSchemas.current.get(k) ? [[k, formSchemas.current.get(k)!]] : [])));
+    const forms = Object.fromEntries(
+      keys.flatMap((k) => (formSchemas.current.get(k) ? [[k, formSchemas.current.get(k)!]] : [])),
+    );
     // The validator's rules, and the connectors' own readers on the service tasks' literal settings.
     const definitionElements = (imported.definition as { elements?: unknown }).elements;
-    const found = [...validateDefinition(imported.definition, { publishing: true, forms, given: STARTED_BY_VARIABLES }).diagnostics, ...(Array.isArray(definitionElements) ? connectorDiagnostics({ elements: definitionElements }) : [])];
+    const found = [
+      ...validateDefinition(imported.definition, { publishing: true, forms, given: STARTED_BY_VARIABLES }).diagnostics,
+      ...(Array.isArray(definitionElements) ? connectorDiagnostics({ elements: definitionElements }) : []),
+    ];
     diagnosticsRef.current = found;
     setDiagnostics(found);
     setDrawn(imported.definition);
@@ -200,7 +242,11 @@ export default function Designer({ processKey, locale, definition, revision: ini
       } catch (error) {
         const failure = describeFailure(error);
         // A draft published, discarded or saved elsewhere meanwhile: this page is stale, and says so.
-        update(failure.code === 'CONFLICT' || failure.code === 'NOT_FOUND' ? { kind: 'conflict', message: failure.message } : { kind: 'failed', reason: failure.message });
+        update(
+          failure.code === 'CONFLICT' || failure.code === 'NOT_FOUND'
+            ? { kind: 'conflict', message: failure.message }
+            : { kind: 'failed', reason: failure.message },
+        );
       }
     })();
     inFlight.current = run;
@@ -259,7 +305,12 @@ export default function Designer({ processKey, locale, definition, revision: ini
   // The modeler lives as long as the page; React mounts twice in development, so it is destroyed on cleanup.
   useEffect(() => {
     if (!container.current) return;
-    const m = new Modeler({ container: container.current, moddleExtensions: { trellis: trellisModdle }, additionalModules: [trellisModeling, minimapModule, translateModule(locale)], trellis: { locale } } as ConstructorParameters<typeof Modeler>[0]);
+    const m = new Modeler({
+      container: container.current,
+      moddleExtensions: { trellis: trellisModdle },
+      additionalModules: [trellisModeling, minimapModule, translateModule(locale)],
+      trellis: { locale },
+    } as ConstructorParameters<typeof Modeler>[0]);
     modeler.current = m;
     let cancelled = false;
     (async () => {
@@ -270,7 +321,11 @@ export default function Designer({ processKey, locale, definition, revision: ini
         if (cancelled) return;
         showTranslations(m, locale);
         // How many shapes and connections were drawn, on every plane (a collapsed subprocess has its own): tests compare it with the file.
-        const drawn = (m.get('elementRegistry') as { filter(f: (e: { type: string; labelTarget?: unknown; parent?: unknown }) => boolean): unknown[] }).filter((e) => !!e.parent && !e.labelTarget);
+        const drawn = (
+          m.get('elementRegistry') as {
+            filter(f: (e: { type: string; labelTarget?: unknown; parent?: unknown }) => boolean): unknown[];
+          }
+        ).filter((e) => !!e.parent && !e.labelTarget);
         container.current?.setAttribute('data-drawn', String(drawn.length));
         fitBesidePalette(m, container.current!);
         await check();
@@ -281,14 +336,17 @@ export default function Designer({ processKey, locale, definition, revision: ini
         if (!cancelled) setDrawError((error as Error).message);
       }
     })();
-    const eventBus = m.get('eventBus') as { on(event: string, callback: (e: { newSelection?: DiagramElement[] }) => void): void };
+    const eventBus = m.get('eventBus') as {
+      on(event: string, callback: (e: { newSelection?: DiagramElement[] }) => void): void;
+    };
     eventBus.on('commandStack.changed', () => {
       setTick((n) => n + 1);
       schedule();
     });
     // A label selected stands for its element (a flow picked by its name shows the flow's properties).
     eventBus.on('selection.changed', (e) => {
-      const one = e.newSelection?.length === 1 ? (e.newSelection[0] as DiagramElement & { labelTarget?: DiagramElement }) : null;
+      const one =
+        e.newSelection?.length === 1 ? (e.newSelection[0] as DiagramElement & { labelTarget?: DiagramElement }) : null;
       setSelected(one?.labelTarget ?? one);
     });
     return () => {
@@ -324,7 +382,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const highlight = useCallback((active: string[], done: string[]) => {
     const m = modeler.current;
     if (!m) return;
-    const canvas = m.get('canvas') as { addMarker(id: string, marker: string): void; removeMarker(id: string, marker: string): void };
+    const canvas = m.get('canvas') as {
+      addMarker(id: string, marker: string): void;
+      removeMarker(id: string, marker: string): void;
+    };
     const registry = m.get('elementRegistry') as { getAll(): Shape[]; get(id: string): Shape | undefined };
     for (const e of registry.getAll()) {
       canvas.removeMarker(e.id, 'trellis-active');
@@ -380,7 +441,13 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const showPreview = async () => {
     if (revision.current === null) {
       // No draft: nothing was changed since the latest version (the server refuses an identical copy too).
-      setNotice({ error: true, text: baseVersion.current === null ? t('designerNothingDrawn') : t('draftSameAsPublished', { version: baseVersion.current }) });
+      setNotice({
+        error: true,
+        text:
+          baseVersion.current === null
+            ? t('designerNothingDrawn')
+            : t('draftSameAsPublished', { version: baseVersion.current }),
+      });
       return;
     }
     const errors = (diagnosticsRef.current ?? []).filter((d) => d.severity === 'error');
@@ -392,17 +459,32 @@ export default function Designer({ processKey, locale, definition, revision: ini
     const checked = await check();
     const facts = await trpc.process.publishPreview.query({ key: processKey });
     const base = facts.nextVersion > 1 ? facts.nextVersion - 1 : null;
-    const before = base === null ? null : (await trpc.process.version.query({ key: processKey, version: base })).definition;
+    const before =
+      base === null ? null : (await trpc.process.version.query({ key: processKey, version: base })).definition;
     let diff: DefinitionDiff | null = null;
     if (before && checked) {
       diff = diffDefinitions(before as unknown as ProcessDefinitionInput, checked.definition);
       const m = modeler.current;
       if (m) {
         setMarks(m, DIFF_MARKERS, diffMarks(diff));
-        drawGhosts(m, diff.removed.map((r) => r.id), (before as { diagrams?: Diagram[] }).diagrams, namesOf(before), locale);
+        drawGhosts(
+          m,
+          diff.removed.map((r) => r.id),
+          (before as { diagrams?: Diagram[] }).diagrams,
+          namesOf(before),
+          locale,
+        );
       }
     }
-    setPreview({ revision: at, next: facts.nextVersion, base, diff, before, after: checked?.definition ?? null, running: facts.running });
+    setPreview({
+      revision: at,
+      next: facts.nextVersion,
+      base,
+      diff,
+      before,
+      after: checked?.definition ?? null,
+      running: facts.running,
+    });
     setTimeout(() => confirmRef.current?.focus(), 0);
   };
 
@@ -425,7 +507,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
       baseVersion.current = published.version;
       update({ kind: 'idle' });
       const warnings = published.warnings.map((w: { message: string }) => w.message).join(' ');
-      setNotice({ error: false, text: `${t('designerPublished', { version: published.version })}${warnings ? ` ${warnings}` : ''}` });
+      setNotice({
+        error: false,
+        text: `${t('designerPublished', { version: published.version })}${warnings ? ` ${warnings}` : ''}`,
+      });
       router.refresh();
     });
 
@@ -448,8 +533,15 @@ export default function Designer({ processKey, locale, definition, revision: ini
   const download = async (format: 'bpmn' | 'json') => {
     const m = modeler.current;
     if (!m) return;
-    const text = format === 'bpmn' ? ((await m.saveXML({ format: true })).xml ?? '') : canonicalJson((await check())?.definition ?? null);
-    downloadText(`${processKey}.${format === 'bpmn' ? 'bpmn' : 'json'}`, text, format === 'bpmn' ? 'application/xml' : 'application/json');
+    const text =
+      format === 'bpmn'
+        ? ((await m.saveXML({ format: true })).xml ?? '')
+        : canonicalJson((await check())?.definition ?? null);
+    downloadText(
+      `${processKey}.${format === 'bpmn' ? 'bpmn' : 'json'}`,
+      text,
+      format === 'bpmn' ? 'application/xml' : 'application/json',
+    );
   };
 
   // What each FEEL field can read: the engine's typed-variable analysis of the drawing, with the forms' types.
@@ -461,7 +553,10 @@ export default function Designer({ processKey, locale, definition, revision: ini
     (id: string): FeelVariable[] => {
       if (!parsedDrawn) return [];
       const forms = Object.fromEntries([...formSchemas.current].flatMap(([k, v]) => (v ? [[k, v]] : [])));
-      return variablesAt(parsedDrawn, forms, id, STARTED_BY_VARIABLES).variables.map((v) => ({ name: v.name, detail: v.type }));
+      return variablesAt(parsedDrawn, forms, id, STARTED_BY_VARIABLES).variables.map((v) => ({
+        name: v.name,
+        detail: v.type,
+      }));
     },
     [parsedDrawn],
   );
@@ -470,7 +565,12 @@ export default function Designer({ processKey, locale, definition, revision: ini
   return (
     <div className="designer">
       <div className="designer-bar">
-        <span className={`designer-status${state.kind === 'failed' || state.kind === 'conflict' ? ' error-text' : ''}`} role="status" data-testid="save-status" data-state={state.kind}>
+        <span
+          className={`designer-status${state.kind === 'failed' || state.kind === 'conflict' ? ' error-text' : ''}`}
+          role="status"
+          data-testid="save-status"
+          data-state={state.kind}
+        >
           {statusText(state, t)}
         </span>
         {state.kind === 'conflict' && (
@@ -486,14 +586,24 @@ export default function Designer({ processKey, locale, definition, revision: ini
             {t('designerExportJson')}
           </button>
           {baseVersion.current !== null && (state.kind === 'saved' || state.kind === 'dirty') && (
-            <button type="button" className="secondary" onClick={() => setDiscarding(true)} disabled={publishing || discarding}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setDiscarding(true)}
+              disabled={publishing || discarding}
+            >
               {t('designerDiscard')}
             </button>
           )}
           <button type="button" className="secondary" aria-pressed={testing} onClick={() => setTesting(!testing)}>
             {t('designerTestRun')}
           </button>
-          <button type="button" className="primary" onClick={() => void publish()} disabled={publishing || preview !== null || state.kind === 'conflict'}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void publish()}
+            disabled={publishing || preview !== null || state.kind === 'conflict'}
+          >
             {t('designerPublish')}
           </button>
         </span>
@@ -504,7 +614,12 @@ export default function Designer({ processKey, locale, definition, revision: ini
         </p>
       )}
       {discarding && (
-        <section className="panel publish-preview" role="dialog" aria-labelledby="discard-title" data-testid="discard-confirm">
+        <section
+          className="panel publish-preview"
+          role="dialog"
+          aria-labelledby="discard-title"
+          data-testid="discard-confirm"
+        >
           <h2 id="discard-title">{t('designerDiscardTitle', { version: baseVersion.current ?? 0 })}</h2>
           <p className="actions">
             <button type="button" className="primary" onClick={() => void discard()} disabled={publishing}>
@@ -517,23 +632,39 @@ export default function Designer({ processKey, locale, definition, revision: ini
         </section>
       )}
       {preview && (
-        <section className="panel publish-preview" role="dialog" aria-labelledby="publish-preview-title" data-testid="publish-preview">
+        <section
+          className="panel publish-preview"
+          role="dialog"
+          aria-labelledby="publish-preview-title"
+          data-testid="publish-preview"
+        >
           <h2 id="publish-preview-title">{t('publishPreviewTitle', { version: preview.next })}</h2>
           {preview.base === null ? (
             <p>{t('publishPreviewFirst')}</p>
           ) : (
             <>
               <p>
-                {t('publishPreviewChanges', { version: preview.base })} {preview.diff && <span className="muted">{t('publishPreviewMarked')}</span>}
+                {t('publishPreviewChanges', { version: preview.base })}{' '}
+                {preview.diff && <span className="muted">{t('publishPreviewMarked')}</span>}
               </p>
-              {preview.diff && <DiffList diff={preview.diff} before={preview.before} after={preview.after} locale={locale} onSelect={select} />}
+              {preview.diff && (
+                <DiffList
+                  diff={preview.diff}
+                  before={preview.before}
+                  after={preview.after}
+                  locale={locale}
+                  onSelect={select}
+                />
+              )}
               {preview.running.length === 0 ? (
                 <p className="muted">{t('publishPreviewNoneRunning')}</p>
               ) : (
                 <>
                   <ul data-testid="publish-running">
                     {preview.running.map((r) => (
-                      <li key={r.version}>{t('publishPreviewRunning', { version: r.version, instances: r.instances, tasks: r.openTasks })}</li>
+                      <li key={r.version}>
+                        {t('publishPreviewRunning', { version: r.version, instances: r.instances, tasks: r.openTasks })}
+                      </li>
                     ))}
                   </ul>
                   <p>{t('publishPreviewStay', { version: preview.next })}</p>
@@ -542,7 +673,13 @@ export default function Designer({ processKey, locale, definition, revision: ini
             </>
           )}
           <p className="actions">
-            <button ref={confirmRef} type="button" className="primary" onClick={() => void confirmPublish()} disabled={publishing}>
+            <button
+              ref={confirmRef}
+              type="button"
+              className="primary"
+              onClick={() => void confirmPublish()}
+              disabled={publishing}
+            >
               {t('publishConfirm', { version: preview.next })}
             </button>
             <button type="button" className="secondary" onClick={cancelPublish} disabled={publishing}>
@@ -557,17 +694,46 @@ export default function Designer({ processKey, locale, definition, revision: ini
         </p>
       )}
       <div className="designer-body">
-        <div ref={container} className="designer-canvas" role="application" aria-label={t('designerDiagram', { name })} tabIndex={0} data-testid="modeler" />
+        <div
+          ref={container}
+          className="designer-canvas"
+          role="application"
+          aria-label={t('designerDiagram', { name })}
+          tabIndex={0}
+          data-testid="modeler"
+        />
         <aside className="designer-side">
           {testing && (
             <section aria-labelledby="test-run-title">
               <h2 id="test-run-title">{t('designerTestRun')}</h2>
-              <TestRun processKey={processKey} locale={locale} definition={drawn} onHighlight={highlight} people={people} />
+              <TestRun
+                processKey={processKey}
+                locale={locale}
+                definition={drawn}
+                onHighlight={highlight}
+                people={people}
+              />
             </section>
           )}
           <section aria-labelledby="properties-title" hidden={testing}>
             <h2 id="properties-title">{t('propsTitle')}</h2>
-            {modeler.current && <PropertiesPanel element={selected} services={{ modeling: modeler.current.get('modeling'), moddle: modeler.current.get('moddle'), elementRegistry: modeler.current.get('elementRegistry') }} locale={locale} departments={departments} forms={forms} processes={processes} decisions={decisions} people={people} variablesAt={variablesFor} />}
+            {modeler.current && (
+              <PropertiesPanel
+                element={selected}
+                services={{
+                  modeling: modeler.current.get('modeling'),
+                  moddle: modeler.current.get('moddle'),
+                  elementRegistry: modeler.current.get('elementRegistry'),
+                }}
+                locale={locale}
+                departments={departments}
+                forms={forms}
+                processes={processes}
+                decisions={decisions}
+                people={people}
+                variablesAt={variablesFor}
+              />
+            )}
           </section>
           <section aria-labelledby="problems-title">
             <h2 id="problems-title">
@@ -581,8 +747,16 @@ export default function Designer({ processKey, locale, definition, revision: ini
               <ul className="problems" data-testid="problems">
                 {diagnostics.map((d, i) => (
                   <li key={`${d.ruleId}-${d.elementId ?? ''}-${i}`} className={`problem problem-${d.severity}`}>
-                    <button type="button" className="linkish" onClick={() => select(d.elementId)} disabled={!d.elementId}>
-                      <span className="badge">{t(d.severity === 'error' ? 'designerSeverity_error' : 'designerSeverity_warning')}</span> {d.elementId && <code>{d.elementId}</code>}
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() => select(d.elementId)}
+                      disabled={!d.elementId}
+                    >
+                      <span className="badge">
+                        {t(d.severity === 'error' ? 'designerSeverity_error' : 'designerSeverity_warning')}
+                      </span>{' '}
+                      {d.elementId && <code>{d.elementId}</code>}
                     </button>
                     <div>{d.message}</div>
                   </li>
@@ -614,7 +788,15 @@ function statusText(state: SaveState, t: ReturnType<typeof translator>): string 
   }
 }
 
-function ImportReportView({ report, locale, onSelect }: { report: ImportReport; locale: Locale; onSelect: (id: string) => void }) {
+function ImportReportView({
+  report,
+  locale,
+  onSelect,
+}: {
+  report: ImportReport;
+  locale: Locale;
+  onSelect: (id: string) => void;
+}) {
   const t = translator(locale);
   return (
     <section aria-labelledby="import-report-title" data-testid="import-report">
@@ -676,7 +858,10 @@ function fitBesidePalette(m: Modeler, container: HTMLElement) {
 
 /** Markers on the elements the diagnostics name: red for errors, amber for warnings. */
 function mark(m: Modeler, diagnostics: Diagnostic[]) {
-  const canvas = m.get('canvas') as { addMarker(id: string, marker: string): void; removeMarker(id: string, marker: string): void };
+  const canvas = m.get('canvas') as {
+    addMarker(id: string, marker: string): void;
+    removeMarker(id: string, marker: string): void;
+  };
   const registry = m.get('elementRegistry') as { getAll(): Shape[]; get(id: string): Shape | undefined };
   for (const e of registry.getAll()) {
     canvas.removeMarker(e.id, 'trellis-error');

@@ -75,7 +75,11 @@ export function FeelField({
           commit();
         }
       },
-      contentAttributes: { 'aria-labelledby': `${id}-label`, 'aria-describedby': `${id}-note`, ...(testId ? { 'data-testid': testId } : {}) },
+      contentAttributes: {
+        'aria-labelledby': `${id}-label`,
+        'aria-describedby': `${id}-note`,
+        ...(testId ? { 'data-testid': testId } : {}),
+      },
     }) as unknown as Editor;
     editor.current = e;
     const content = container.current.querySelector('.cm-content');

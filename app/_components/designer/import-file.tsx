@@ -43,8 +43,18 @@ export function ImportProcessFile({ locale }: { locale: Locale }) {
       <label htmlFor={id} className="button secondary-button">
         {t('processImportFile')}
       </label>
-      <input id={id} type="file" accept=".bpmn,.bpmn2,.xml,.json,application/xml,application/json" className="visually-hidden" disabled={busy} onChange={(e) => void pick(e.target.files?.[0])} />
-      <span className="muted small"> {reading ? t('processImporting', { file: reading }) : t('processImportHint')}</span>
+      <input
+        id={id}
+        type="file"
+        accept=".bpmn,.bpmn2,.xml,.json,application/xml,application/json"
+        className="visually-hidden"
+        disabled={busy}
+        onChange={(e) => void pick(e.target.files?.[0])}
+      />
+      <span className="muted small">
+        {' '}
+        {reading ? t('processImporting', { file: reading }) : t('processImportHint')}
+      </span>
       <CommandMessage message={message} as="div" />
     </div>
   );

@@ -22,7 +22,13 @@ export function keyFrom(name: string): string {
     .slice(0, 60);
 }
 
-export function NewProcessForm({ locale, departments }: { locale: Locale; departments: { key: string; name: string }[] }) {
+export function NewProcessForm({
+  locale,
+  departments,
+}: {
+  locale: Locale;
+  departments: { key: string; name: string }[];
+}) {
   const t = translator(locale);
   const { busy, message, run } = useCommand();
   const [en, setEn] = useState('');
@@ -34,7 +40,15 @@ export function NewProcessForm({ locale, departments }: { locale: Locale; depart
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
-    await run(() => trpc.process.create.mutate({ key: shownKey, name: { en: en.trim(), vi: vi.trim() }, ...(category ? { category } : {}) }), { goTo: `/processes/${encodeURIComponent(shownKey)}` });
+    await run(
+      () =>
+        trpc.process.create.mutate({
+          key: shownKey,
+          name: { en: en.trim(), vi: vi.trim() },
+          ...(category ? { category } : {}),
+        }),
+      { goTo: `/processes/${encodeURIComponent(shownKey)}` },
+    );
   };
 
   return (
@@ -45,7 +59,14 @@ export function NewProcessForm({ locale, departments }: { locale: Locale; depart
       </label>
       <label>
         {t('fieldNameVi')}
-        <input value={vi} onChange={(e) => setVi(e.target.value)} required maxLength={200} autoComplete="off" lang="vi" />
+        <input
+          value={vi}
+          onChange={(e) => setVi(e.target.value)}
+          required
+          maxLength={200}
+          autoComplete="off"
+          lang="vi"
+        />
       </label>
       <label>
         {t('fieldProcessKey')}

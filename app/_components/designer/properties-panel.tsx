@@ -21,12 +21,24 @@ type Moddle = { $type: string; get(name: string): unknown; [key: string]: unknow
 export interface DiagramElement {
   id: string;
   type: string;
-  businessObject: Moddle & { id: string; name?: string; sourceRef?: Moddle; eventDefinitions?: Moddle[]; extensionElements?: Moddle & { values?: Moddle[] } };
+  businessObject: Moddle & {
+    id: string;
+    name?: string;
+    sourceRef?: Moddle;
+    eventDefinitions?: Moddle[];
+    extensionElements?: Moddle & { values?: Moddle[] };
+  };
 }
 export interface ModelerServices {
-  modeling: { updateProperties(element: DiagramElement, props: Record<string, unknown>): void; updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void };
+  modeling: {
+    updateProperties(element: DiagramElement, props: Record<string, unknown>): void;
+    updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void;
+  };
   moddle: { create(type: string, attrs?: Record<string, unknown>): Moddle };
-  elementRegistry: { get(id: string): DiagramElement | undefined; filter(fn: (e: DiagramElement) => boolean): DiagramElement[] };
+  elementRegistry: {
+    get(id: string): DiagramElement | undefined;
+    filter(fn: (e: DiagramElement) => boolean): DiagramElement[];
+  };
 }
 
 /** What the pickers offer: the company's forms and its other processes. */
@@ -47,35 +59,83 @@ const UNITS = [
   ['W', 'weeks'],
 ] as const;
 
-export function PropertiesPanel({ element, services, locale, departments, forms, processes, decisions, people, variablesAt }: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
+export function PropertiesPanel({
+  element,
+  services,
+  locale,
+  departments,
+  forms,
+  processes,
+  decisions,
+  people,
+  variablesAt,
+}: { element: DiagramElement | null; services: ModelerServices; locale: Locale } & PanelCatalog) {
   const t = translator(locale);
   if (!element) return <p className="muted">{t('propsNothingSelected')}</p>;
   const bo = element.businessObject;
   const type = element.type.replace(/^bpmn:/, '');
-  const gatewaySource = type === 'SequenceFlow' && /Gateway$/.test(String(bo.sourceRef?.$type ?? '')) && bo.sourceRef?.$type !== 'bpmn:ParallelGateway';
+  const gatewaySource =
+    type === 'SequenceFlow' &&
+    /Gateway$/.test(String(bo.sourceRef?.$type ?? '')) &&
+    bo.sourceRef?.$type !== 'bpmn:ParallelGateway';
   const timer = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:TimerEventDefinition');
   const message = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:MessageEventDefinition');
   const signal = bo.eventDefinitions?.find((d) => d.$type === 'bpmn:SignalEventDefinition');
   // The process's own start (a none start event on the process, not in a subprocess) shows the start form.
-  const processStart = type === 'StartEvent' && !bo.eventDefinitions?.length && (bo.$parent as Moddle | undefined)?.$type === 'bpmn:Process';
+  const processStart =
+    type === 'StartEvent' &&
+    !bo.eventDefinitions?.length &&
+    (bo.$parent as Moddle | undefined)?.$type === 'bpmn:Process';
   return (
     <div className="props" data-testid="properties" key={element.id}>
       <p className="muted small">
         {type} · <code>{element.id}</code>
       </p>
       {type !== 'Process' && <NameFields element={element} services={services} locale={locale} />}
-      {gatewaySource && <ConditionField element={element} services={services} locale={locale} variables={variablesAt(element.id)} />}
+      {gatewaySource && (
+        <ConditionField element={element} services={services} locale={locale} variables={variablesAt(element.id)} />
+      )}
       {processStart && <StartFormField element={element} services={services} locale={locale} forms={forms} />}
-      {type === 'UserTask' && <UserTaskFields element={element} services={services} locale={locale} departments={departments} forms={forms} people={people} variables={variablesAt(element.id)} />}
+      {type === 'UserTask' && (
+        <UserTaskFields
+          element={element}
+          services={services}
+          locale={locale}
+          departments={departments}
+          forms={forms}
+          people={people}
+          variables={variablesAt(element.id)}
+        />
+      )}
       {(bo.loopCharacteristics as Moddle | undefined)?.$type === 'bpmn:MultiInstanceLoopCharacteristics' && (
-        <MultiInstanceFields element={element} loop={bo.loopCharacteristics as Moddle} services={services} locale={locale} variables={variablesAt(element.id)} />
+        <MultiInstanceFields
+          element={element}
+          loop={bo.loopCharacteristics as Moddle}
+          services={services}
+          locale={locale}
+          variables={variablesAt(element.id)}
+        />
       )}
       {type === 'ServiceTask' && <ConnectorFields element={element} services={services} locale={locale} />}
-      {type === 'BusinessRuleTask' && <DecisionFields element={element} services={services} locale={locale} decisions={decisions} />}
-      {type === 'CallActivity' && <CalledProcessField element={element} services={services} locale={locale} processes={processes} />}
-      {(message || type === 'ReceiveTask' || type === 'SendTask') && <EventNameField element={element} target={message ?? bo} kind="message" services={services} locale={locale} />}
+      {type === 'BusinessRuleTask' && (
+        <DecisionFields element={element} services={services} locale={locale} decisions={decisions} />
+      )}
+      {type === 'CallActivity' && (
+        <CalledProcessField element={element} services={services} locale={locale} processes={processes} />
+      )}
+      {(message || type === 'ReceiveTask' || type === 'SendTask') && (
+        <EventNameField element={element} target={message ?? bo} kind="message" services={services} locale={locale} />
+      )}
       {signal && <EventNameField element={element} target={signal} kind="signal" services={services} locale={locale} />}
-      {(message || type === 'ReceiveTask') && <CorrelationField element={element} target={message ?? bo} services={services} locale={locale} variables={variablesAt(element.id)} />}
+      {(message || type === 'ReceiveTask') && (
+        <CorrelationField
+          element={element}
+          target={message ?? bo}
+          services={services}
+          locale={locale}
+          variables={variablesAt(element.id)}
+        />
+      )}
       {timer && <TimerField element={element} definition={timer} services={services} locale={locale} />}
       <DocumentationField element={element} services={services} locale={locale} />
     </div>
@@ -83,7 +143,25 @@ export function PropertiesPanel({ element, services, locale, departments, forms,
 }
 
 /** A text field that writes when it loses focus or on Enter, not on every key (one command per edit). */
-function CommitField({ label, value, onCommit, onTyping, hint, error, placeholder, testId }: { label: string; value: string; onCommit: (v: string) => void; onTyping?: (v: string) => void; hint?: string; error?: string | null; placeholder?: string; testId?: string }) {
+function CommitField({
+  label,
+  value,
+  onCommit,
+  onTyping,
+  hint,
+  error,
+  placeholder,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  onTyping?: (v: string) => void;
+  hint?: string;
+  error?: string | null;
+  placeholder?: string;
+  testId?: string;
+}) {
   const id = useId();
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
@@ -118,16 +196,32 @@ function CommitField({ label, value, onCommit, onTyping, hint, error, placeholde
   );
 }
 
-const translationsOf = (bo: DiagramElement['businessObject']) => (bo.extensionElements?.values ?? []).filter((v) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name'));
+const translationsOf = (bo: DiagramElement['businessObject']) =>
+  (bo.extensionElements?.values ?? []).filter(
+    (v) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name'),
+  );
 
-function NameFields({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+function NameFields({
+  element,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const bo = element.businessObject;
-  const own = (lang: string) => (translationsOf(bo).find((v) => v.lang === lang)?.text as string | undefined) ?? (translationsOf(bo).length === 0 && lang === 'en' ? (bo.name ?? '') : '');
+  const own = (lang: string) =>
+    (translationsOf(bo).find((v) => v.lang === lang)?.text as string | undefined) ??
+    (translationsOf(bo).length === 0 && lang === 'en' ? (bo.name ?? '') : '');
   const write = (lang: 'en' | 'vi', text: string) => {
-    const values = (bo.extensionElements?.values ?? []).filter((v) => !(v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name')));
+    const values = (bo.extensionElements?.values ?? []).filter(
+      (v) => !(v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name')),
+    );
     const names = { en: own('en'), vi: own('vi'), [lang]: text.trim() };
-    for (const [l, value] of Object.entries(names)) if (value) values.push(services.moddle.create('trellis:Translation', { lang: l, text: value }));
+    for (const [l, value] of Object.entries(names))
+      if (value) values.push(services.moddle.create('trellis:Translation', { lang: l, text: value }));
     const extensionElements = services.moddle.create('bpmn:ExtensionElements', { values });
     // The canvas shows the name in the page's language, or the other one while that is empty.
     const shown = names[locale] || names[locale === 'en' ? 'vi' : 'en'] || undefined;
@@ -147,7 +241,17 @@ function NameFields({ element, services, locale }: { element: DiagramElement; se
   );
 }
 
-function ConditionField({ element, services, locale, variables }: { element: DiagramElement; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
+function ConditionField({
+  element,
+  services,
+  locale,
+  variables,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  variables: FeelVariable[];
+}) {
   const t = translator(locale);
   const bo = element.businessObject;
   const current = String((bo.conditionExpression as Moddle | undefined)?.body ?? '');
@@ -155,7 +259,11 @@ function ConditionField({ element, services, locale, variables }: { element: Dia
   const isDefault = source?.default === bo;
   const write = (text: string) => {
     const body = text.trim();
-    services.modeling.updateProperties(element, { conditionExpression: body ? services.moddle.create('bpmn:FormalExpression', { body, language: FEEL_LANGUAGE }) : undefined });
+    services.modeling.updateProperties(element, {
+      conditionExpression: body
+        ? services.moddle.create('bpmn:FormalExpression', { body, language: FEEL_LANGUAGE })
+        : undefined,
+    });
   };
   return (
     <>
@@ -187,11 +295,30 @@ function ConditionField({ element, services, locale, variables }: { element: Dia
   );
 }
 
-function UserTaskFields({ element, services, locale, departments, forms, people, variables }: { element: DiagramElement; services: ModelerServices; locale: Locale; departments: PanelCatalog['departments']; forms: PanelCatalog['forms']; people: PanelCatalog['people']; variables: FeelVariable[] }) {
+function UserTaskFields({
+  element,
+  services,
+  locale,
+  departments,
+  forms,
+  people,
+  variables,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  departments: PanelCatalog['departments'];
+  forms: PanelCatalog['forms'];
+  people: PanelCatalog['people'];
+  variables: FeelVariable[];
+}) {
   const t = translator(locale);
   const bo = element.businessObject;
   const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
-  const set = (name: string, value: string) => services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() === '' ? undefined : value.trim() });
+  const set = (name: string, value: string) =>
+    services.modeling.updateProperties(element, {
+      [`trellis:${name}`]: value.trim() === '' ? undefined : value.trim(),
+    });
   const groups = attr('candidateGroups')
     .split(',')
     .map((g) => g.trim())
@@ -202,14 +329,23 @@ function UserTaskFields({ element, services, locale, departments, forms, people,
       <fieldset className="props-group">
         <legend>{t('propsDepartments')}</legend>
         {groupsAreExpression ? (
-          <CommitField label={t('propsDepartmentsExpression')} value={attr('candidateGroups')} onCommit={(v) => set('candidateGroups', v)} />
+          <CommitField
+            label={t('propsDepartmentsExpression')}
+            value={attr('candidateGroups')}
+            onCommit={(v) => set('candidateGroups', v)}
+          />
         ) : (
           departments.map((d) => (
             <label key={d.key} className="props-check">
               <input
                 type="checkbox"
                 checked={groups.includes(d.key)}
-                onChange={(e) => set('candidateGroups', (e.target.checked ? [...groups, d.key] : groups.filter((g) => g !== d.key)).join(', '))}
+                onChange={(e) =>
+                  set(
+                    'candidateGroups',
+                    (e.target.checked ? [...groups, d.key] : groups.filter((g) => g !== d.key)).join(', '),
+                  )
+                }
               />
               {d.name}
             </label>
@@ -217,11 +353,24 @@ function UserTaskFields({ element, services, locale, departments, forms, people,
         )}
       </fieldset>
       <label className="props-check">
-        <input type="checkbox" checked={attr('candidateRole') === 'manager'} onChange={(e) => set('candidateRole', e.target.checked ? 'manager' : '')} data-testid="prop-managers-only" />
+        <input
+          type="checkbox"
+          checked={attr('candidateRole') === 'manager'}
+          onChange={(e) => set('candidateRole', e.target.checked ? 'manager' : '')}
+          data-testid="prop-managers-only"
+        />
         {t('propsManagersOnly')}
       </label>
       <FourEyesFields element={element} services={services} locale={locale} />
-      <Picker label={t('propsForm')} value={attr('formKey')} options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))} none={t('propsFormNone')} onPick={(v) => set('formKey', v)} hint={t('propsFormHint')} testId="prop-form" />
+      <Picker
+        label={t('propsForm')}
+        value={attr('formKey')}
+        options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))}
+        none={t('propsFormNone')}
+        onPick={(v) => set('formKey', v)}
+        hint={t('propsFormHint')}
+        testId="prop-form"
+      />
       <FormLinks value={attr('formKey')} locale={locale} suggested={suggestedFormKey(element.id)} />
       <AssignmentFields element={element} services={services} locale={locale} people={people} variables={variables} />
     </>
@@ -229,13 +378,35 @@ function UserTaskFields({ element, services, locale, departments, forms, people,
 }
 
 /** A select of the catalog's entries, with "none"; a value the catalog does not have stays shown (and named so). */
-function Picker({ label, value, options, none, onPick, hint, testId }: { label: string; value: string; options: { value: string; label: string }[]; none: string; onPick: (v: string) => void; hint?: string; testId?: string }) {
+function Picker({
+  label,
+  value,
+  options,
+  none,
+  onPick,
+  hint,
+  testId,
+}: {
+  label: string;
+  value: string;
+  options: { value: string; label: string }[];
+  none: string;
+  onPick: (v: string) => void;
+  hint?: string;
+  testId?: string;
+}) {
   const id = useId();
   const missing = value !== '' && !options.some((o) => o.value === value);
   return (
     <label htmlFor={id} className="props-field">
       {label}
-      <select id={id} value={value} onChange={(e) => onPick(e.target.value)} data-testid={testId} aria-describedby={hint ? `${id}-note` : undefined}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onPick(e.target.value)}
+        data-testid={testId}
+        aria-describedby={hint ? `${id}-note` : undefined}
+      >
         <option value="">{none}</option>
         {missing && <option value={value}>{value} ?</option>}
         {options.map((o) => (
@@ -272,35 +443,59 @@ function FormLinks({ value, locale, suggested }: { value: string; locale: Locale
 
 /** A form key suggested from an element's id: lower-case words joined by hyphens (reviewInvoice → review-invoice-form). */
 export function suggestedFormKey(id: string): string {
-  const words = id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const words = id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   const key = `${/^[a-z]/.test(words) ? words : `form-${words}`}-form`.replace(/-+/g, '-');
   return key.slice(0, 60);
 }
 
 /** The process's start form (trellis:startForm on the process), picked on its start event. */
-function StartFormField({ element, services, locale, forms }: { element: DiagramElement; services: ModelerServices; locale: Locale; forms: PanelCatalog['forms'] }) {
+function StartFormField({
+  element,
+  services,
+  locale,
+  forms,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  forms: PanelCatalog['forms'];
+}) {
   const t = translator(locale);
   const process = element.businessObject.$parent as Moddle;
   const value = String(process.get('trellis:startForm') ?? '');
   const key = String(process.get('trellis:key') ?? process.id ?? 'start');
   return (
     <>
-    <Picker
-      label={t('propsStartForm')}
-      value={value}
-      options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))}
-      none={t('propsFormNone')}
-      onPick={(v) => services.modeling.updateModdleProperties(element, process, { 'trellis:startForm': v || undefined })}
-      hint={t('propsStartFormHint')}
-      testId="prop-start-form"
-    />
-    <FormLinks value={value} locale={locale} suggested={suggestedFormKey(`${key}-start`)} />
+      <Picker
+        label={t('propsStartForm')}
+        value={value}
+        options={forms.map((f) => ({ value: f.key, label: `${f.title} (${f.key}, v${f.version})` }))}
+        none={t('propsFormNone')}
+        onPick={(v) =>
+          services.modeling.updateModdleProperties(element, process, { 'trellis:startForm': v || undefined })
+        }
+        hint={t('propsStartFormHint')}
+        testId="prop-start-form"
+      />
+      <FormLinks value={value} locale={locale} suggested={suggestedFormKey(`${key}-start`)} />
     </>
   );
 }
 
 /** Four-eyes rule: who may not work the task — whoever started the process, whoever completed the tasks ticked. */
-function FourEyesFields({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+function FourEyesFields({
+  element,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const bo = element.businessObject;
   const notInitiator = bo.get('trellis:notInitiator') === true;
@@ -309,17 +504,31 @@ function FourEyesFields({ element, services, locale }: { element: DiagramElement
     .map((x) => x.trim())
     .filter(Boolean);
   const others = services.elementRegistry.filter((e) => e.type === 'bpmn:UserTask' && e.id !== element.id);
-  const setExcluded = (ids: string[]) => services.modeling.updateProperties(element, { 'trellis:notCompletedBy': ids.length > 0 ? ids.join(', ') : undefined });
+  const setExcluded = (ids: string[]) =>
+    services.modeling.updateProperties(element, {
+      'trellis:notCompletedBy': ids.length > 0 ? ids.join(', ') : undefined,
+    });
   return (
     <fieldset className="props-group">
       <legend>{t('propsFourEyes')}</legend>
       <label className="props-check">
-        <input type="checkbox" checked={notInitiator} onChange={(e) => services.modeling.updateProperties(element, { 'trellis:notInitiator': e.target.checked ? true : undefined })} data-testid="prop-not-initiator" />
+        <input
+          type="checkbox"
+          checked={notInitiator}
+          onChange={(e) =>
+            services.modeling.updateProperties(element, { 'trellis:notInitiator': e.target.checked ? true : undefined })
+          }
+          data-testid="prop-not-initiator"
+        />
         {t('propsNotInitiator')}
       </label>
       {others.map((o) => (
         <label key={o.id} className="props-check">
-          <input type="checkbox" checked={excluded.includes(o.id)} onChange={(e) => setExcluded(e.target.checked ? [...excluded, o.id] : excluded.filter((x) => x !== o.id))} />
+          <input
+            type="checkbox"
+            checked={excluded.includes(o.id)}
+            onChange={(e) => setExcluded(e.target.checked ? [...excluded, o.id] : excluded.filter((x) => x !== o.id))}
+          />
           {t('propsNotCompletedBy', { name: o.businessObject.name || o.id })}
         </label>
       ))}
@@ -331,26 +540,75 @@ function FourEyesFields({ element, services, locale }: { element: DiagramElement
  * Multi-instance: "for each item of" a list (or a number of times), what each run calls its item,
  * where the runs' results are collected, and "done when" (e.g. when two of them approve).
  */
-function MultiInstanceFields({ element, loop, services, locale, variables }: { element: DiagramElement; loop: Moddle; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
+function MultiInstanceFields({
+  element,
+  loop,
+  services,
+  locale,
+  variables,
+}: {
+  element: DiagramElement;
+  loop: Moddle;
+  services: ModelerServices;
+  locale: Locale;
+  variables: FeelVariable[];
+}) {
   const t = translator(locale);
   const attr = (name: string) => String(loop.get(`trellis:${name}`) ?? '');
-  const set = (name: string, value: string) => services.modeling.updateModdleProperties(element, loop, { [`trellis:${name}`]: value.trim() || undefined });
+  const set = (name: string, value: string) =>
+    services.modeling.updateModdleProperties(element, loop, { [`trellis:${name}`]: value.trim() || undefined });
   const completion = String((loop.completionCondition as Moddle | undefined)?.body ?? '');
   const item = attr('elementVariable') || 'item';
-  const inRun = [...variables, { name: item, detail: t('propsLoopItemDetail') }, { name: 'loopCounter', detail: 'number' }];
-  const counts = [...inRun, { name: 'nrOfInstances', detail: 'number' }, { name: 'nrOfCompletedInstances', detail: 'number' }, { name: 'nrOfActiveInstances', detail: 'number' }];
+  const inRun = [
+    ...variables,
+    { name: item, detail: t('propsLoopItemDetail') },
+    { name: 'loopCounter', detail: 'number' },
+  ];
+  const counts = [
+    ...inRun,
+    { name: 'nrOfInstances', detail: 'number' },
+    { name: 'nrOfCompletedInstances', detail: 'number' },
+    { name: 'nrOfActiveInstances', detail: 'number' },
+  ];
   const [approvals, setApprovals] = useState('2');
   const collected = attr('outputCollection');
   return (
     <fieldset className="props-group">
       <legend>{t('propsLoop')}</legend>
-      <FeelField label={t('propsLoopCollection')} value={attr('collection')} onCommit={(v) => set('collection', v)} variables={variables} hint={t('propsLoopCollectionHint')} invalidMessage={(message) => t('propsConditionInvalid', { message })} placeholder="approvers" testId="prop-loop-collection" />
-      <CommitField label={t('propsLoopItem')} value={attr('elementVariable')} onCommit={(v) => set('elementVariable', v)} placeholder="item" />
-      <CommitField label={t('propsLoopOutput')} value={collected} onCommit={(v) => set('outputCollection', v)} hint={t('propsLoopOutputHint')} placeholder="decisions" testId="prop-loop-output" />
+      <FeelField
+        label={t('propsLoopCollection')}
+        value={attr('collection')}
+        onCommit={(v) => set('collection', v)}
+        variables={variables}
+        hint={t('propsLoopCollectionHint')}
+        invalidMessage={(message) => t('propsConditionInvalid', { message })}
+        placeholder="approvers"
+        testId="prop-loop-collection"
+      />
+      <CommitField
+        label={t('propsLoopItem')}
+        value={attr('elementVariable')}
+        onCommit={(v) => set('elementVariable', v)}
+        placeholder="item"
+      />
+      <CommitField
+        label={t('propsLoopOutput')}
+        value={collected}
+        onCommit={(v) => set('outputCollection', v)}
+        hint={t('propsLoopOutputHint')}
+        placeholder="decisions"
+        testId="prop-loop-output"
+      />
       <FeelField
         label={t('propsLoopDone')}
         value={completion}
-        onCommit={(v) => services.modeling.updateModdleProperties(element, loop, { completionCondition: v.trim() ? services.moddle.create('bpmn:FormalExpression', { body: v.trim() }) : undefined })}
+        onCommit={(v) =>
+          services.modeling.updateModdleProperties(element, loop, {
+            completionCondition: v.trim()
+              ? services.moddle.create('bpmn:FormalExpression', { body: v.trim() })
+              : undefined,
+          })
+        }
         variables={collected ? [...counts, { name: collected, detail: 'list' }] : counts}
         hint={t('propsLoopDoneHint')}
         invalidMessage={(message) => t('propsConditionInvalid', { message })}
@@ -361,7 +619,14 @@ function MultiInstanceFields({ element, loop, services, locale, variables }: { e
         <label htmlFor={`${element.id}-approvals`} className="visually-hidden">
           {t('propsLoopApprovals')}
         </label>
-        <input id={`${element.id}-approvals`} type="number" min={1} max={999} value={approvals} onChange={(e) => setApprovals(e.target.value)} />
+        <input
+          id={`${element.id}-approvals`}
+          type="number"
+          min={1}
+          max={999}
+          value={approvals}
+          onChange={(e) => setApprovals(e.target.value)}
+        />
         <button
           type="button"
           className="secondary"
@@ -371,7 +636,9 @@ function MultiInstanceFields({ element, loop, services, locale, variables }: { e
             const list = collected || 'decisions';
             services.modeling.updateModdleProperties(element, loop, {
               'trellis:outputCollection': list,
-              completionCondition: services.moddle.create('bpmn:FormalExpression', { body: approvalsDone(list, Number(approvals)) }),
+              completionCondition: services.moddle.create('bpmn:FormalExpression', {
+                body: approvalsDone(list, Number(approvals)),
+              }),
             });
           }}
           data-testid="prop-loop-approvals"
@@ -389,13 +656,26 @@ export function approvalsDone(list: string, n: number): string {
 }
 
 /** A business rule task's decision table (the company's, latest version at publish) and where its result goes. */
-function DecisionFields({ element, services, locale, decisions }: { element: DiagramElement; services: ModelerServices; locale: Locale; decisions: PanelCatalog['decisions'] }) {
+function DecisionFields({
+  element,
+  services,
+  locale,
+  decisions,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  decisions: PanelCatalog['decisions'];
+}) {
   const t = translator(locale);
   const bo = element.businessObject;
   const attr = (name: string) => String(bo.get(`trellis:${name}`) ?? '');
-  const set = (name: string, value: string) => services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() || undefined });
+  const set = (name: string, value: string) =>
+    services.modeling.updateProperties(element, { [`trellis:${name}`]: value.trim() || undefined });
   // The engine's own rule for a variable name (the definition schema), not a copy of it.
-  const variableProblem = attr('resultVariable') !== '' && !businessRuleTaskSchema.shape.resultVariable.safeParse(attr('resultVariable')).success;
+  const variableProblem =
+    attr('resultVariable') !== '' &&
+    !businessRuleTaskSchema.shape.resultVariable.safeParse(attr('resultVariable')).success;
   return (
     <>
       <Picker
@@ -409,19 +689,39 @@ function DecisionFields({ element, services, locale, decisions }: { element: Dia
       />
       <span className="props-links small">
         {attr('decisionRef') && (
-          <a href={`/decisions/${encodeURIComponent(attr('decisionRef'))}`} target="_blank" rel="noopener" data-testid="open-decision">
+          <a
+            href={`/decisions/${encodeURIComponent(attr('decisionRef'))}`}
+            target="_blank"
+            rel="noopener"
+            data-testid="open-decision"
+          >
             {t('decisionOpenInEditor', { key: attr('decisionRef') })}
           </a>
         )}
-        <a href={`/decisions/new?key=${encodeURIComponent(suggestedFormKey(element.id).replace(/-form$/, '-table'))}`} target="_blank" rel="noopener" data-testid="new-decision">
+        <a
+          href={`/decisions/new?key=${encodeURIComponent(suggestedFormKey(element.id).replace(/-form$/, '-table'))}`}
+          target="_blank"
+          rel="noopener"
+          data-testid="new-decision"
+        >
           {t('decisionNewFromTask')}
         </a>
       </span>
-      <CommitField label={t('propsResultVariable')} value={attr('resultVariable')} onCommit={(v) => set('resultVariable', v)} placeholder="approver" error={variableProblem ? t('propsResultVariableInvalid') : null} testId="prop-result-variable" />
+      <CommitField
+        label={t('propsResultVariable')}
+        value={attr('resultVariable')}
+        onCommit={(v) => set('resultVariable', v)}
+        placeholder="approver"
+        error={variableProblem ? t('propsResultVariableInvalid') : null}
+        testId="prop-result-variable"
+      />
       <Picker
         label={t('propsMapResult')}
         value={attr('mapDecisionResult')}
-        options={(['singleEntry', 'singleResult', 'collectEntries'] as const).map((m) => ({ value: m, label: t(`mapResult_${m}`) }))}
+        options={(['singleEntry', 'singleResult', 'collectEntries'] as const).map((m) => ({
+          value: m,
+          label: t(`mapResult_${m}`),
+        }))}
         none={t('mapResult_resultList')}
         onPick={(v) => set('mapDecisionResult', v)}
         testId="prop-map-result"
@@ -431,14 +731,27 @@ function DecisionFields({ element, services, locale, decisions }: { element: Dia
 }
 
 /** The process a call activity starts (its key; the latest published version runs). */
-function CalledProcessField({ element, services, locale, processes }: { element: DiagramElement; services: ModelerServices; locale: Locale; processes: PanelCatalog['processes'] }) {
+function CalledProcessField({
+  element,
+  services,
+  locale,
+  processes,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+  processes: PanelCatalog['processes'];
+}) {
   const t = translator(locale);
   const value = String(element.businessObject.get('calledElement') ?? '');
   return (
     <Picker
       label={t('propsCalledProcess')}
       value={value}
-      options={processes.map((p) => ({ value: p.key, label: `${p.name} (${p.key})${p.published ? '' : ` — ${t('propsNotPublished')}`}` }))}
+      options={processes.map((p) => ({
+        value: p.key,
+        label: `${p.name} (${p.key})${p.published ? '' : ` — ${t('propsNotPublished')}`}`,
+      }))}
       none={t('propsFormNone')}
       onPick={(v) => services.modeling.updateProperties(element, { calledElement: v || undefined })}
       hint={t('propsCalledProcessHint')}
@@ -448,13 +761,26 @@ function CalledProcessField({ element, services, locale, processes }: { element:
 }
 
 /** The name a message or signal goes by (its bpmn:Message or bpmn:Signal): what a sender names, the same for every element that shares it. */
-function EventNameField({ element, target, kind, services, locale }: { element: DiagramElement; target: Moddle; kind: 'message' | 'signal'; services: ModelerServices; locale: Locale }) {
+function EventNameField({
+  element,
+  target,
+  kind,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  target: Moddle;
+  kind: 'message' | 'signal';
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const refProp = kind === 'message' ? 'messageRef' : 'signalRef';
   const refType = kind === 'message' ? 'bpmn:Message' : 'bpmn:Signal';
   const ref = target[refProp] as Moddle | undefined;
   const current = ref ? String(ref.name ?? '') : '';
-  const problem = (v: string) => (v.trim().length > 200 || v.trim().startsWith('=') || /^[$#]\{/.test(v.trim()) ? t('propsEventNameInvalid') : null);
+  const problem = (v: string) =>
+    v.trim().length > 200 || v.trim().startsWith('=') || /^[$#]\{/.test(v.trim()) ? t('propsEventNameInvalid') : null;
   const [typed, setTyped] = useState(current);
   const write = (v: string) => {
     const name = v.trim();
@@ -464,7 +790,8 @@ function EventNameField({ element, target, kind, services, locale }: { element: 
       return;
     }
     let definitions = element.businessObject as Moddle | undefined;
-    while (definitions && definitions.$type !== 'bpmn:Definitions') definitions = definitions.$parent as Moddle | undefined;
+    while (definitions && definitions.$type !== 'bpmn:Definitions')
+      definitions = definitions.$parent as Moddle | undefined;
     if (!definitions) return;
     const roots = (definitions.rootElements as Moddle[] | undefined) ?? [];
     // A name another element already waits for or sends: the same message.
@@ -499,7 +826,15 @@ function EventNameField({ element, target, kind, services, locale }: { element: 
 }
 
 /** Documentation: for whoever reads the process; one text, shown as text. */
-function DocumentationField({ element, services, locale }: { element: DiagramElement; services: ModelerServices; locale: Locale }) {
+function DocumentationField({
+  element,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const id = useId();
   const documentation = (element.businessObject.documentation as Moddle[] | undefined) ?? [];
@@ -507,12 +842,23 @@ function DocumentationField({ element, services, locale }: { element: DiagramEle
   const write = (v: string) => {
     const text = v.trim();
     if (text === current) return;
-    services.modeling.updateProperties(element, { documentation: text ? [services.moddle.create('bpmn:Documentation', { text })] : [] });
+    services.modeling.updateProperties(element, {
+      documentation: text ? [services.moddle.create('bpmn:Documentation', { text })] : [],
+    });
   };
   return (
     <label htmlFor={id} className="props-field">
       {t('propsDocumentation')}
-      <textarea id={id} key={current} defaultValue={current} rows={3} maxLength={10_000} onBlur={(e) => write(e.currentTarget.value)} aria-describedby={`${id}-note`} data-testid="prop-documentation" />
+      <textarea
+        id={id}
+        key={current}
+        defaultValue={current}
+        rows={3}
+        maxLength={10_000}
+        onBlur={(e) => write(e.currentTarget.value)}
+        aria-describedby={`${id}-note`}
+        data-testid="prop-documentation"
+      />
       <span id={`${id}-note`} className="muted small">
         {t('propsDocumentationHint')}
       </span>
@@ -521,13 +867,27 @@ function DocumentationField({ element, services, locale }: { element: DiagramEle
 }
 
 /** Which instance a message reaches: its correlation key (FEEL), checked as typed. */
-function CorrelationField({ element, target, services, locale, variables }: { element: DiagramElement; target: Moddle; services: ModelerServices; locale: Locale; variables: FeelVariable[] }) {
+function CorrelationField({
+  element,
+  target,
+  services,
+  locale,
+  variables,
+}: {
+  element: DiagramElement;
+  target: Moddle;
+  services: ModelerServices;
+  locale: Locale;
+  variables: FeelVariable[];
+}) {
   const t = translator(locale);
   return (
     <FeelField
       label={t('propsCorrelationKey')}
       value={String(target.get('trellis:correlationKey') ?? '')}
-      onCommit={(v) => services.modeling.updateModdleProperties(element, target, { 'trellis:correlationKey': v.trim() || undefined })}
+      onCommit={(v) =>
+        services.modeling.updateModdleProperties(element, target, { 'trellis:correlationKey': v.trim() || undefined })
+      }
       variables={variables}
       hint={t('propsCorrelationKeyHint')}
       invalidMessage={(message) => t('propsConditionInvalid', { message })}
@@ -578,7 +938,11 @@ export function localIso(d: Date): string {
 }
 
 /** Reads a timer's ISO text back into the panel's words (undefined: written some other way, e.g. FEEL or a cron, kept as is). */
-export function timerWords(definition: { duration?: string; date?: string; cycle?: string }):
+export function timerWords(definition: {
+  duration?: string;
+  date?: string;
+  cycle?: string;
+}):
   | { kind: 'duration'; amount: string; unit: string }
   | { kind: 'date'; local: string }
   | { kind: 'weekly'; weekday: number; time: string }
@@ -598,12 +962,24 @@ export function timerWords(definition: { duration?: string; date?: string; cycle
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** A timer in words ("2 days", "on 31/12 at 17:00", "every Monday at 09:00"), written as the ISO 8601 the engine runs. */
-function TimerField({ element, definition, services, locale }: { element: DiagramElement; definition: Moddle; services: ModelerServices; locale: Locale }) {
+function TimerField({
+  element,
+  definition,
+  services,
+  locale,
+}: {
+  element: DiagramElement;
+  definition: Moddle;
+  services: ModelerServices;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const body = (name: string) => String((definition[name] as Moddle | undefined)?.body ?? '') || undefined;
   const current = { duration: body('timeDuration'), date: body('timeDate'), cycle: body('timeCycle') };
   const words = timerWords(current);
-  const [kind, setKind] = useState<TimerKind>(words?.kind ?? (current.date ? 'date' : current.cycle ? 'weekly' : 'duration'));
+  const [kind, setKind] = useState<TimerKind>(
+    words?.kind ?? (current.date ? 'date' : current.cycle ? 'weekly' : 'duration'),
+  );
   const [amount, setAmount] = useState(words?.kind === 'duration' ? words.amount : '');
   const [unit, setUnit] = useState<string>(words?.kind === 'duration' ? words.unit : 'D');
   const [local, setLocal] = useState(words?.kind === 'date' ? words.local : '');
@@ -629,13 +1005,23 @@ function TimerField({ element, definition, services, locale }: { element: Diagra
   };
   const id = useId();
   const iso = current.duration ?? current.date ?? current.cycle;
-  const after = element.type === 'bpmn:BoundaryEvent' ? t('propsTimerAfterTask') : element.type === 'bpmn:StartEvent' ? t('propsTimerAfterPublish') : t('propsTimerAfterArrival');
+  const after =
+    element.type === 'bpmn:BoundaryEvent'
+      ? t('propsTimerAfterTask')
+      : element.type === 'bpmn:StartEvent'
+        ? t('propsTimerAfterPublish')
+        : t('propsTimerAfterArrival');
   return (
     <fieldset className="props-group">
       <legend>{t('propsTimerWhen')}</legend>
       <label htmlFor={`${id}-k`} className="props-field">
         {t('propsTimerKind')}
-        <select id={`${id}-k`} value={kind} onChange={(e) => setKind(e.target.value as TimerKind)} data-testid="prop-timer-kind">
+        <select
+          id={`${id}-k`}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as TimerKind)}
+          data-testid="prop-timer-kind"
+        >
           <option value="duration">{t('propsTimerKind_duration')}</option>
           <option value="date">{t('propsTimerKind_date')}</option>
           <option value="weekly">{t('propsTimerKind_weekly')}</option>
@@ -646,7 +1032,16 @@ function TimerField({ element, definition, services, locale }: { element: Diagra
           <label htmlFor={`${id}-n`} className="visually-hidden">
             {t('propsTimerAmount')}
           </label>
-          <input id={`${id}-n`} type="number" min={1} max={9999} value={amount} onChange={(e) => setAmount(e.target.value)} onBlur={() => writeDuration(amount, unit)} data-testid="prop-timer-amount" />
+          <input
+            id={`${id}-n`}
+            type="number"
+            min={1}
+            max={9999}
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            onBlur={() => writeDuration(amount, unit)}
+            data-testid="prop-timer-amount"
+          />
           <label htmlFor={`${id}-u`} className="visually-hidden">
             {t('propsTimerUnit')}
           </label>
@@ -671,7 +1066,14 @@ function TimerField({ element, definition, services, locale }: { element: Diagra
       {kind === 'date' && (
         <label htmlFor={`${id}-d`} className="props-field">
           {t('propsTimerDate')}
-          <input id={`${id}-d`} type="datetime-local" value={local} onChange={(e) => setLocal(e.target.value)} onBlur={() => writeDate(local)} data-testid="prop-timer-date" />
+          <input
+            id={`${id}-d`}
+            type="datetime-local"
+            value={local}
+            onChange={(e) => setLocal(e.target.value)}
+            onBlur={() => writeDate(local)}
+            data-testid="prop-timer-date"
+          />
         </label>
       )}
       {kind === 'weekly' && (
@@ -697,10 +1099,19 @@ function TimerField({ element, definition, services, locale }: { element: Diagra
           <label htmlFor={`${id}-t`} className="visually-hidden">
             {t('propsTimerTime')}
           </label>
-          <input id={`${id}-t`} type="time" value={time} onChange={(e) => setTime(e.target.value)} onBlur={() => writeWeekly(weekday, time)} data-testid="prop-timer-time" />
+          <input
+            id={`${id}-t`}
+            type="time"
+            value={time}
+            onChange={(e) => setTime(e.target.value)}
+            onBlur={() => writeWeekly(weekday, time)}
+            data-testid="prop-timer-time"
+          />
         </div>
       )}
-      <span className="muted small">{iso ? (words ? t('propsTimerIs', { iso }) : t('propsTimerOther', { iso })) : t('propsTimerUnset')}</span>
+      <span className="muted small">
+        {iso ? (words ? t('propsTimerIs', { iso }) : t('propsTimerOther', { iso })) : t('propsTimerUnset')}
+      </span>
     </fieldset>
   );
 }

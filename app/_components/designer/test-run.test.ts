@@ -13,7 +13,13 @@ const leave = {
     { id: 'start', type: 'startEvent' },
     { id: 'long', type: 'exclusiveGateway', default: 'short' },
     { id: 'manager', type: 'userTask', candidateGroups: ['hr'] },
-    { id: 'remind', type: 'boundaryEvent', attachedTo: 'manager', cancelActivity: false, event: { kind: 'timer', duration: 'P2D' } },
+    {
+      id: 'remind',
+      type: 'boundaryEvent',
+      attachedTo: 'manager',
+      cancelActivity: false,
+      event: { kind: 'timer', duration: 'P2D' },
+    },
     { id: 'reminded', type: 'endEvent' },
     { id: 'hr', type: 'userTask', candidateGroups: ['hr'] },
     { id: 'end', type: 'endEvent' },
@@ -46,11 +52,19 @@ describe('a test run', () => {
     expect(run.result.status).toBe('completed');
     // saved: the steps and what the run ended with, as an expectation; it passes unchanged
     const saved = scenarioOf('leave-request', script, 'Nghỉ 7 ngày', run.result);
-    expect(saved).toMatchObject({ description: 'Nghỉ 7 ngày', definition: 'leave-request.json', jobs: 'wait', variables: { days: 7 } });
+    expect(saved).toMatchObject({
+      description: 'Nghỉ 7 ngày',
+      definition: 'leave-request.json',
+      jobs: 'wait',
+      variables: { days: 7 },
+    });
     expect(saved.steps.at(-1)).toEqual({ expect: { status: 'completed', path: run.result.path } });
     expect(simulate(process, saved)).toMatchObject({ status: 'completed', failures: [] });
     // and fails when the process no longer goes that way
-    const changed = compile({ ...leave, flows: leave.flows.map((f) => (f.id === 'more' ? { ...f, condition: 'days > 10' } : f)) });
+    const changed = compile({
+      ...leave,
+      flows: leave.flows.map((f) => (f.id === 'more' ? { ...f, condition: 'days > 10' } : f)),
+    });
     expect(simulate(changed, saved).failures.length).toBeGreaterThan(0);
   });
 

@@ -48,12 +48,29 @@ export interface TestRunProps {
 }
 
 /** Scenarios of a test run leave jobs open (a person chooses each result) and start at the simulator's clock. */
-export function scenarioOf(processKey: string, script: RunScript, description?: string, ending?: Replay['result']): Scenario {
+export function scenarioOf(
+  processKey: string,
+  script: RunScript,
+  description?: string,
+  ending?: Replay['result'],
+): Scenario {
   const steps = [...script.steps];
   if (ending) {
-    steps.push({ expect: { status: ending.status === 'error' ? 'incident' : ending.status, path: ending.path, ...(ending.status === 'completed' ? {} : { active: ending.active }) } });
+    steps.push({
+      expect: {
+        status: ending.status === 'error' ? 'incident' : ending.status,
+        path: ending.path,
+        ...(ending.status === 'completed' ? {} : { active: ending.active }),
+      },
+    });
   }
-  return scenarioSchema.parse({ ...(description ? { description } : {}), definition: `${processKey}.json`, jobs: 'wait', variables: script.variables, steps });
+  return scenarioSchema.parse({
+    ...(description ? { description } : {}),
+    definition: `${processKey}.json`,
+    jobs: 'wait',
+    variables: script.variables,
+    steps,
+  });
 }
 
 export function TestRun({ processKey, locale, definition, onHighlight, people }: TestRunProps) {
@@ -65,7 +82,17 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
 
   // The decision tables its business rule tasks call: the company's latest versions, as a publish would pin them.
-  const decisionKeys = useMemo(() => [...new Set((definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []).flatMap((e) => (e.type === 'businessRuleTask' ? [e.decisionRef] : [])))].sort(), [definition]);
+  const decisionKeys = useMemo(
+    () =>
+      [
+        ...new Set(
+          (definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []).flatMap((e) =>
+            e.type === 'businessRuleTask' ? [e.decisionRef] : [],
+          ),
+        ),
+      ].sort(),
+    [definition],
+  );
   const [decisions, setDecisions] = useState<Decision[] | null>(null);
   useEffect(() => {
     let cancelled = false;
@@ -92,7 +119,10 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   }, [definition, decisions]);
   const process = compiled && 'process' in compiled ? compiled.process : null;
 
-  const elements = useMemo(() => (definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []), [definition]);
+  const elements = useMemo(
+    () => (definition ? flatten(definition as Parameters<typeof flatten>[0]).elements : []),
+    [definition],
+  );
   const nameOf = useCallback(
     (id: string) => {
       const e = elements.find((x) => x.id === id) as { name?: LocalizedText } | undefined;
@@ -127,7 +157,10 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   }, [processKey]);
   useEffect(loadKept, [loadKept]);
 
-  const run = useMemo(() => (process && script ? replay(process, scenarioOf(processKey, script)) : null), [process, script, processKey]);
+  const run = useMemo(
+    () => (process && script ? replay(process, scenarioOf(processKey, script)) : null),
+    [process, script, processKey],
+  );
 
   useEffect(() => {
     if (!run) onHighlight([], []);
@@ -139,7 +172,11 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
   const lastStepFailed = run !== null && script !== null && run.stepsRun < script.steps.length;
 
   const download = (name: string, scenario: unknown) => {
-    downloadText(`${processKey}.${fileSafe(name)}.scenario.json`, `${JSON.stringify(scenario, null, 2)}\n`, 'application/json');
+    downloadText(
+      `${processKey}.${fileSafe(name)}.scenario.json`,
+      `${JSON.stringify(scenario, null, 2)}\n`,
+      'application/json',
+    );
   };
 
   const runKept = () => {
@@ -147,7 +184,8 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
     setVerdicts(
       kept.map((k) => {
         const parsed = scenarioSchema.safeParse(k.content);
-        if (!parsed.success) return { name: k.name, passed: false, failures: [parsed.error.issues[0]?.message ?? 'not a scenario'] };
+        if (!parsed.success)
+          return { name: k.name, passed: false, failures: [parsed.error.issues[0]?.message ?? 'not a scenario'] };
         const { result } = replay(process, parsed.data);
         const failures = [...result.failures, ...(result.status === 'error' ? [t('testRunDidNotStart')] : [])];
         return { name: k.name, passed: failures.length === 0, failures };
@@ -192,7 +230,8 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
       ) : (
         <>
           <p className="test-run-status" role="status" data-testid="test-run-status">
-            {t(`testRunStatus_${run.result.status}`)} · {t('testRunClock', { time: formatDateTime(new Date(run.host.clock), locale) })}
+            {t(`testRunStatus_${run.result.status}`)} ·{' '}
+            {t('testRunClock', { time: formatDateTime(new Date(run.host.clock), locale) })}
           </p>
           {lastStepFailed && (
             <div className="notice error" role="alert">
@@ -210,7 +249,12 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
           )}
           <OpenNow run={run} forms={forms} locale={locale} nameOf={nameOf} onStep={add} />
           <div className="test-run-buttons">
-            <button type="button" className="secondary" disabled={script.steps.length === 0} onClick={() => setScript({ ...script, steps: script.steps.slice(0, -1) })}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={script.steps.length === 0}
+              onClick={() => setScript({ ...script, steps: script.steps.slice(0, -1) })}
+            >
               {t('testRunUndo')}
             </button>
             <button type="button" className="secondary" onClick={() => setScript(null)}>
@@ -236,7 +280,11 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
               locale={locale}
               onKeep={async (name) => {
                 try {
-                  await trpc.process.saveScenario.mutate({ key: processKey, name, content: scenarioOf(processKey, script, name, run.result) as unknown as Record<string, unknown> });
+                  await trpc.process.saveScenario.mutate({
+                    key: processKey,
+                    name,
+                    content: scenarioOf(processKey, script, name, run.result) as unknown as Record<string, unknown>,
+                  });
                   setNotice({ error: false, text: t('testRunKept', { name }) });
                   loadKept();
                 } catch (error) {
@@ -263,13 +311,27 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
               {kept.map((k) => {
                 const verdict = verdicts?.find((v) => v.name === k.name);
                 return (
-                  <li key={k.name} className={verdict ? (verdict.passed ? 'problem scenario-passed' : 'problem problem-error') : 'problem'} data-scenario={k.name}>
+                  <li
+                    key={k.name}
+                    className={
+                      verdict ? (verdict.passed ? 'problem scenario-passed' : 'problem problem-error') : 'problem'
+                    }
+                    data-scenario={k.name}
+                  >
                     <div>
-                      {verdict && <span className="badge">{verdict.passed ? t('testRunPassed') : t('testRunFailed')}</span>} {k.name}
+                      {verdict && (
+                        <span className="badge">{verdict.passed ? t('testRunPassed') : t('testRunFailed')}</span>
+                      )}{' '}
+                      {k.name}
                     </div>
                     {verdict && !verdict.passed && <div className="small">{verdict.failures.join(' ')}</div>}
                     <div className="test-run-buttons">
-                      <button type="button" className="linkish" onClick={() => download(k.name, k.content)} aria-label={t('testRunDownloadNamed', { name: k.name })}>
+                      <button
+                        type="button"
+                        className="linkish"
+                        onClick={() => download(k.name, k.content)}
+                        aria-label={t('testRunDownloadNamed', { name: k.name })}
+                      >
                         {t('testRunDownload')}
                       </button>
                       <button
@@ -300,7 +362,21 @@ export function TestRun({ processKey, locale, definition, onHighlight, people }:
 }
 
 /** The data a run starts with (the start form when the company has it published, else JSON), and who starts it. */
-function StartPanel({ form, formKey, formsLoaded, locale, people, onStart }: { form: FormDef | undefined; formKey: string | undefined; formsLoaded: boolean; locale: Locale; people: TestRunProps['people']; onStart: (variables: Variables, startedBy: string) => Promise<void> }) {
+function StartPanel({
+  form,
+  formKey,
+  formsLoaded,
+  locale,
+  people,
+  onStart,
+}: {
+  form: FormDef | undefined;
+  formKey: string | undefined;
+  formsLoaded: boolean;
+  locale: Locale;
+  people: TestRunProps['people'];
+  onStart: (variables: Variables, startedBy: string) => Promise<void>;
+}) {
   const t = translator(locale);
   const id = useId();
   const [startedBy, setStartedBy] = useState('');
@@ -310,7 +386,13 @@ function StartPanel({ form, formKey, formsLoaded, locale, people, onStart }: { f
       <h3 id="start-title">{t('testRunStartTitle')}</h3>
       <label htmlFor={`${id}-by`} className="props-field">
         {t('testRunStartedBy')}
-        <select id={`${id}-by`} value={startedBy} onChange={(e) => setStartedBy(e.target.value)} aria-describedby={`${id}-by-note`} data-testid="test-run-started-by">
+        <select
+          id={`${id}-by`}
+          value={startedBy}
+          onChange={(e) => setStartedBy(e.target.value)}
+          aria-describedby={`${id}-by-note`}
+          data-testid="test-run-started-by"
+        >
           <option value="">{t('testRunStartedByMe')}</option>
           {people.map((p) => (
             <option key={p.email} value={p.email}>
@@ -324,11 +406,21 @@ function StartPanel({ form, formKey, formsLoaded, locale, people, onStart }: { f
         </span>
       </label>
       {form ? (
-        <JsonForm form={form} locale={locale} submitLabel={t('testRunStart')} onSubmit={(data) => onStart(data, startedBy)} />
+        <JsonForm
+          form={form}
+          locale={locale}
+          submitLabel={t('testRunStart')}
+          onSubmit={(data) => onStart(data, startedBy)}
+        />
       ) : (
         <>
           {formKey && <p className="muted small">{t('testRunFormMissing', { key: formKey })}</p>}
-          <JsonData label={t('testRunStartData')} submitLabel={t('testRunStart')} locale={locale} onSubmit={(data) => void onStart(data, startedBy)} />
+          <JsonData
+            label={t('testRunStartData')}
+            submitLabel={t('testRunStart')}
+            locale={locale}
+            onSubmit={(data) => void onStart(data, startedBy)}
+          />
         </>
       )}
     </section>
@@ -336,13 +428,31 @@ function StartPanel({ form, formKey, formsLoaded, locale, people, onStart }: { f
 }
 
 /** What the run waits for now, each with what the designer may do about it. */
-function OpenNow({ run, forms, locale, nameOf, onStep }: { run: Replay; forms: Map<string, FormDef> | null; locale: Locale; nameOf: (id: string) => string; onStep: (step: ScenarioStep) => void }) {
+function OpenNow({
+  run,
+  forms,
+  locale,
+  nameOf,
+  onStep,
+}: {
+  run: Replay;
+  forms: Map<string, FormDef> | null;
+  locale: Locale;
+  nameOf: (id: string) => string;
+  onStep: (step: ScenarioStep) => void;
+}) {
   const t = translator(locale);
   const tasks = run.host.tasks().filter((task) => task.state === 'created');
   const jobs = run.host.jobs().filter((job) => job.state === 'created');
   const timers = run.host.pendingTimers();
   const waiting = run.host.subscriptions().filter((s) => s.state === 'waiting');
-  const formKeyOf = (elementId: string) => (run.host.instances().flatMap((i) => [...i.process.elements.values()]).find((e) => e.id === elementId) as { formKey?: string } | undefined)?.formKey;
+  const formKeyOf = (elementId: string) =>
+    (
+      run.host
+        .instances()
+        .flatMap((i) => [...i.process.elements.values()])
+        .find((e) => e.id === elementId) as { formKey?: string } | undefined
+    )?.formKey;
   if (tasks.length + jobs.length + timers.length + waiting.length === 0) return null;
   return (
     <section aria-labelledby="open-title">
@@ -352,19 +462,38 @@ function OpenNow({ run, forms, locale, nameOf, onStep }: { run: Replay; forms: M
           const key = formKeyOf(task.elementId);
           const form = key ? forms?.get(key) : undefined;
           const label = `${nameOf(task.elementId)}${task.loopIndex === undefined ? '' : ` #${task.loopIndex + 1}`}`;
-          const complete = (variables: Variables) => onStep({ complete: task.elementId, ...(task.loopIndex === undefined ? {} : { loopIndex: task.loopIndex }), variables });
+          const complete = (variables: Variables) =>
+            onStep({
+              complete: task.elementId,
+              ...(task.loopIndex === undefined ? {} : { loopIndex: task.loopIndex }),
+              variables,
+            });
           return (
             <li key={`task-${task.elementId}-${task.loopIndex ?? ''}-${task.instanceId}`} data-open={task.elementId}>
               <details open>
                 <summary>
-                  {t('testRunTask', { name: label })} <span className="muted small">{[...task.candidateGroups, ...task.candidateUsers, task.assignee ?? ''].filter(Boolean).join(', ')}</span>
+                  {t('testRunTask', { name: label })}{' '}
+                  <span className="muted small">
+                    {[...task.candidateGroups, ...task.candidateUsers, task.assignee ?? ''].filter(Boolean).join(', ')}
+                  </span>
                 </summary>
                 {form ? (
-                  <JsonForm form={form} locale={locale} submitLabel={t('testRunComplete')} initialData={{ ...run.result.variables, ...(task.inputs ?? {}) }} onSubmit={async (data) => complete(data)} />
+                  <JsonForm
+                    form={form}
+                    locale={locale}
+                    submitLabel={t('testRunComplete')}
+                    initialData={{ ...run.result.variables, ...(task.inputs ?? {}) }}
+                    onSubmit={async (data) => complete(data)}
+                  />
                 ) : (
                   <>
                     {key && <p className="muted small">{t('testRunFormMissing', { key })}</p>}
-                    <JsonData label={t('testRunTaskData', { name: label })} submitLabel={t('testRunComplete')} locale={locale} onSubmit={complete} />
+                    <JsonData
+                      label={t('testRunTaskData', { name: label })}
+                      submitLabel={t('testRunComplete')}
+                      locale={locale}
+                      onSubmit={complete}
+                    />
                   </>
                 )}
               </details>
@@ -375,23 +504,47 @@ function OpenNow({ run, forms, locale, nameOf, onStep }: { run: Replay; forms: M
           <li key={`job-${job.elementId}-${job.instanceId}`} data-open={job.elementId}>
             <details open>
               <summary>{t('testRunJob', { name: nameOf(job.elementId), type: job.taskType })}</summary>
-              <JsonData label={t('testRunJobResult', { name: nameOf(job.elementId) })} submitLabel={t('testRunComplete')} locale={locale} onSubmit={(variables) => onStep({ completeJob: job.elementId, variables })} />
-              <ErrorCode locale={locale} name={nameOf(job.elementId)} onThrow={(code) => onStep({ throwError: job.elementId, code })} />
+              <JsonData
+                label={t('testRunJobResult', { name: nameOf(job.elementId) })}
+                submitLabel={t('testRunComplete')}
+                locale={locale}
+                onSubmit={(variables) => onStep({ completeJob: job.elementId, variables })}
+              />
+              <ErrorCode
+                locale={locale}
+                name={nameOf(job.elementId)}
+                onThrow={(code) => onStep({ throwError: job.elementId, code })}
+              />
             </details>
           </li>
         ))}
         {timers.map((timer) => (
           <li key={`timer-${timer.timerId}-${timer.instanceId}`} data-open={timer.elementId}>
             {t('testRunTimer', { name: nameOf(timer.elementId), time: formatDateTime(new Date(timer.dueAt), locale) })}{' '}
-            <button type="button" className="secondary" onClick={() => onStep({ advance: durationBetween(run.host.clock, timer.dueAt) })}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => onStep({ advance: durationBetween(run.host.clock, timer.dueAt) })}
+            >
               {t('testRunFire', { name: nameOf(timer.elementId) })}
             </button>
           </li>
         ))}
         {waiting.map((s) => (
           <li key={`${s.kind}-${s.elementId}-${s.instanceId}`} data-open={s.elementId}>
-            {t(s.kind === 'message' ? 'testRunMessage' : 'testRunSignal', { name: s.name, element: nameOf(s.elementId) })}{' '}
-            <button type="button" className="secondary" onClick={() => onStep(s.kind === 'message' ? { message: s.name, correlationKey: s.correlationKey } : { signal: s.name })}>
+            {t(s.kind === 'message' ? 'testRunMessage' : 'testRunSignal', {
+              name: s.name,
+              element: nameOf(s.elementId),
+            })}{' '}
+            <button
+              type="button"
+              className="secondary"
+              onClick={() =>
+                onStep(
+                  s.kind === 'message' ? { message: s.name, correlationKey: s.correlationKey } : { signal: s.name },
+                )
+              }
+            >
               {t('testRunSend', { name: s.name })}
             </button>
           </li>
@@ -402,7 +555,17 @@ function OpenNow({ run, forms, locale, nameOf, onStep }: { run: Replay; forms: M
 }
 
 /** Data typed as a JSON object (where no form is published): refused, saying why, until it parses. */
-function JsonData({ label, submitLabel, locale, onSubmit }: { label: string; submitLabel: string; locale: Locale; onSubmit: (variables: Variables) => void }) {
+function JsonData({
+  label,
+  submitLabel,
+  locale,
+  onSubmit,
+}: {
+  label: string;
+  submitLabel: string;
+  locale: Locale;
+  onSubmit: (variables: Variables) => void;
+}) {
   const t = translator(locale);
   const id = useId();
   const [text, setText] = useState('{}');
@@ -425,7 +588,15 @@ function JsonData({ label, submitLabel, locale, onSubmit }: { label: string; sub
   return (
     <div className="props-field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} rows={3} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${id}-note` : undefined} spellCheck={false} />
+      <textarea
+        id={id}
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? `${id}-note` : undefined}
+        spellCheck={false}
+      />
       {problem && (
         <span id={`${id}-note`} className="field-error" role="alert">
           {problem}
@@ -447,7 +618,13 @@ function ErrorCode({ locale, name, onThrow }: { locale: Locale; name: string; on
       <label htmlFor={id} className="visually-hidden">
         {t('testRunErrorCode', { name })}
       </label>
-      <input id={id} value={code} onChange={(e) => setCode(e.target.value)} placeholder={t('testRunErrorCodePlaceholder')} autoComplete="off" />
+      <input
+        id={id}
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        placeholder={t('testRunErrorCodePlaceholder')}
+        autoComplete="off"
+      />
       <button type="button" className="secondary" disabled={!code.trim()} onClick={() => onThrow(code.trim())}>
         {t('testRunThrow')}
       </button>
@@ -455,7 +632,15 @@ function ErrorCode({ locale, name, onThrow }: { locale: Locale; name: string; on
   );
 }
 
-function SaveScenario({ locale, onKeep, onDownload }: { locale: Locale; onKeep: (name: string) => Promise<void>; onDownload: (name: string) => void }) {
+function SaveScenario({
+  locale,
+  onKeep,
+  onDownload,
+}: {
+  locale: Locale;
+  onKeep: (name: string) => Promise<void>;
+  onDownload: (name: string) => void;
+}) {
   const t = translator(locale);
   const id = useId();
   const [name, setName] = useState('');

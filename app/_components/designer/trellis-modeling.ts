@@ -28,12 +28,17 @@ export function offered(entryId: string): boolean {
 }
 
 interface PopupMenu {
-  registerProvider(id: string, priority: number, provider: { getPopupMenuEntries(target: unknown): (entries: Record<string, unknown>) => Record<string, unknown> }): void;
+  registerProvider(
+    id: string,
+    priority: number,
+    provider: { getPopupMenuEntries(target: unknown): (entries: Record<string, unknown>) => Record<string, unknown> },
+  ): void;
 }
 
 function OnlyWhatRuns(this: unknown, popupMenu: PopupMenu) {
   const provider = {
-    getPopupMenuEntries: () => (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([id]) => offered(id))),
+    getPopupMenuEntries: () => (entries: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(entries).filter(([id]) => offered(id))),
   };
   for (const id of ['bpmn-replace', 'bpmn-append', 'bpmn-create']) popupMenu.registerProvider(id, 100, provider);
 }
@@ -49,7 +54,8 @@ interface Modeling {
 }
 
 /** Whether an extension value is a name's translation (`trellis:Translation` without `of`, or of="name"). */
-export const isNameTranslation = (v: Moddle) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name');
+export const isNameTranslation = (v: Moddle) =>
+  v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name');
 
 /**
  * Business objects whose names the properties panel is writing (both languages at once): bpmn-js
@@ -66,7 +72,12 @@ export const namesWrittenByPanel = new WeakSet<object>();
  */
 class TypedNameIsTranslation extends CommandInterceptor {
   static override $inject = ['eventBus', 'modeling', 'moddle', 'config.trellis'];
-  constructor(eventBus: unknown, modeling: Modeling, moddle: { create(type: string, attrs: Record<string, unknown>): Moddle }, config: { locale?: string } | undefined) {
+  constructor(
+    eventBus: unknown,
+    modeling: Modeling,
+    moddle: { create(type: string, attrs: Record<string, unknown>): Moddle },
+    config: { locale?: string } | undefined,
+  ) {
     super(eventBus as ConstructorParameters<typeof CommandInterceptor>[0]);
     const locale = config?.locale ?? 'en';
     this.postExecuted('element.updateLabel', (event: { context: LabelContext }) => {
@@ -79,9 +90,13 @@ class TypedNameIsTranslation extends CommandInterceptor {
       if (!extension || translations.length === 0) return;
       const text = (newLabel ?? '').trim();
       const own = translations.find((v) => v.lang === locale);
-      if (!text) modeling.updateModdleProperties(target, extension, { values: values.filter((v) => !isNameTranslation(v)) });
+      if (!text)
+        modeling.updateModdleProperties(target, extension, { values: values.filter((v) => !isNameTranslation(v)) });
       else if (own) modeling.updateModdleProperties(target, own, { text });
-      else modeling.updateModdleProperties(target, extension, { values: [...values, moddle.create('trellis:Translation', { lang: locale, text })] });
+      else
+        modeling.updateModdleProperties(target, extension, {
+          values: [...values, moddle.create('trellis:Translation', { lang: locale, text })],
+        });
     });
   }
 }

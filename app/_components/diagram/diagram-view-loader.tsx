@@ -4,7 +4,10 @@
 import dynamic from 'next/dynamic';
 import type { DiagramViewProps } from './diagram-view';
 
-const DiagramView = dynamic(() => import('./diagram-view'), { ssr: false, loading: () => <div className="diagram-view diagram-loading" aria-busy="true" /> });
+const DiagramView = dynamic(() => import('./diagram-view'), {
+  ssr: false,
+  loading: () => <div className="diagram-view diagram-loading" aria-busy="true" />,
+});
 
 export function DiagramViewLoader(props: DiagramViewProps) {
   return <DiagramView {...props} />;

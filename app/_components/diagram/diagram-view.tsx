@@ -28,7 +28,15 @@ export interface DiagramViewProps {
   badges?: Record<string, { text: string; kind: string; label: string }>;
 }
 
-export default function DiagramView({ definition, locale, label, marks, markerFamily, ghosts, badges }: DiagramViewProps) {
+export default function DiagramView({
+  definition,
+  locale,
+  label,
+  marks,
+  markerFamily,
+  ghosts,
+  badges,
+}: DiagramViewProps) {
   const t = translator(locale);
   const container = useRef<HTMLDivElement>(null);
   const viewer = useRef<NavigatedViewer | null>(null);
@@ -37,7 +45,10 @@ export default function DiagramView({ definition, locale, label, marks, markerFa
 
   useEffect(() => {
     if (!container.current) return;
-    const v = new NavigatedViewer({ container: container.current, moddleExtensions: { trellis: trellisModdle } } as ConstructorParameters<typeof NavigatedViewer>[0]);
+    const v = new NavigatedViewer({
+      container: container.current,
+      moddleExtensions: { trellis: trellisModdle },
+    } as ConstructorParameters<typeof NavigatedViewer>[0]);
     viewer.current = v;
     let cancelled = false;
     (async () => {
@@ -83,7 +94,11 @@ export default function DiagramView({ definition, locale, label, marks, markerFa
 
 /** As tall as the diagram needs at the container's width (a wide process leaves no empty half), then the whole diagram in view, centred. */
 function fitHeight(v: NavigatedViewer, container: HTMLElement) {
-  const canvas = v.get('canvas') as { viewbox(): { inner: { width: number; height: number } }; resized(): void; zoom(level: string, center?: string): void };
+  const canvas = v.get('canvas') as {
+    viewbox(): { inner: { width: number; height: number } };
+    resized(): void;
+    zoom(level: string, center?: string): void;
+  };
   const { inner } = canvas.viewbox();
   const width = container.clientWidth;
   if (inner.width > 0 && width > 0) {

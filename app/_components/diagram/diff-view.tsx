@@ -23,11 +23,17 @@ export function diffMarks(diff: DefinitionDiff): Record<string, string> {
 export function namesOf(definition: unknown): Map<string, LocalizedText | undefined> {
   const out = new Map<string, LocalizedText | undefined>();
   const walk = (elements: unknown, flows: unknown) => {
-    for (const e of (Array.isArray(elements) ? elements : []) as { id: string; name?: LocalizedText; elements?: unknown; flows?: unknown }[]) {
+    for (const e of (Array.isArray(elements) ? elements : []) as {
+      id: string;
+      name?: LocalizedText;
+      elements?: unknown;
+      flows?: unknown;
+    }[]) {
       out.set(e.id, e.name);
       if (e.elements) walk(e.elements, e.flows);
     }
-    for (const f of (Array.isArray(flows) ? flows : []) as { id: string; name?: LocalizedText }[]) out.set(f.id, f.name);
+    for (const f of (Array.isArray(flows) ? flows : []) as { id: string; name?: LocalizedText }[])
+      out.set(f.id, f.name);
   };
   const d = (definition ?? {}) as { elements?: unknown; flows?: unknown };
   walk(d.elements, d.flows);
@@ -37,7 +43,8 @@ export function namesOf(definition: unknown): Map<string, LocalizedText | undefi
 /** A value in a diff line: short, as text. */
 function shown(value: unknown, locale: Locale): string {
   if (value === undefined) return '—';
-  if (value && typeof value === 'object' && !Array.isArray(value) && ('en' in value || 'vi' in value)) return localize(value as LocalizedText, locale) ?? '—';
+  if (value && typeof value === 'object' && !Array.isArray(value) && ('en' in value || 'vi' in value))
+    return localize(value as LocalizedText, locale) ?? '—';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
@@ -46,7 +53,19 @@ export function isEmptyDiff(diff: DefinitionDiff): boolean {
   return diff.added.length + diff.removed.length + diff.changed.length + diff.process.length === 0;
 }
 
-export function DiffList({ diff, before, after, locale, onSelect }: { diff: DefinitionDiff; before: unknown; after: unknown; locale: Locale; onSelect?: (id: string) => void }) {
+export function DiffList({
+  diff,
+  before,
+  after,
+  locale,
+  onSelect,
+}: {
+  diff: DefinitionDiff;
+  before: unknown;
+  after: unknown;
+  locale: Locale;
+  onSelect?: (id: string) => void;
+}) {
   const t = translator(locale);
   const names = namesOf(after);
   const oldNames = namesOf(before);
@@ -67,7 +86,13 @@ export function DiffList({ diff, before, after, locale, onSelect }: { diff: Defi
     ) : (
       content
     );
-  if (isEmptyDiff(diff)) return <p className="muted" data-testid="diff-empty">{t('diffNone')}{diff.moved.length > 0 ? ` ${t('diffMovedOnly', { count: diff.moved.length })}` : ''}</p>;
+  if (isEmptyDiff(diff))
+    return (
+      <p className="muted" data-testid="diff-empty">
+        {t('diffNone')}
+        {diff.moved.length > 0 ? ` ${t('diffMovedOnly', { count: diff.moved.length })}` : ''}
+      </p>
+    );
   return (
     <div className="diff-list" data-testid="diff">
       {diff.process.length > 0 && (
@@ -97,7 +122,8 @@ export function DiffList({ diff, before, after, locale, onSelect }: { diff: Defi
       {diff.changed.length > 0 && (
         <section>
           <h3>
-            <span className="diff-dot diff-changed" aria-hidden="true" /> {t('diffChanged', { count: diff.changed.length })}
+            <span className="diff-dot diff-changed" aria-hidden="true" />{' '}
+            {t('diffChanged', { count: diff.changed.length })}
           </h3>
           <ul>
             {diff.changed.map((c) => (
@@ -118,7 +144,8 @@ export function DiffList({ diff, before, after, locale, onSelect }: { diff: Defi
       {diff.removed.length > 0 && (
         <section>
           <h3>
-            <span className="diff-dot diff-removed" aria-hidden="true" /> {t('diffRemoved', { count: diff.removed.length })}
+            <span className="diff-dot diff-removed" aria-hidden="true" />{' '}
+            {t('diffRemoved', { count: diff.removed.length })}
           </h3>
           <ul>
             {diff.removed.map((r) => (

@@ -19,7 +19,17 @@ export interface ElementHeat {
   label: string;
 }
 
-export function HeatDiagram({ definition, locale, label, heat }: { definition: unknown; locale: Locale; label: string; heat: Record<string, ElementHeat> }) {
+export function HeatDiagram({
+  definition,
+  locale,
+  label,
+  heat,
+}: {
+  definition: unknown;
+  locale: Locale;
+  label: string;
+  heat: Record<string, ElementHeat>;
+}) {
   const { marks, badges } = useMemo(() => {
     const marks: Record<string, string> = {};
     const badges: Record<string, { text: string; kind: string; label: string }> = {};
@@ -30,5 +40,14 @@ export function HeatDiagram({ definition, locale, label, heat }: { definition: u
     }
     return { marks, badges };
   }, [heat]);
-  return <DiagramViewLoader definition={definition} locale={locale} label={label} marks={marks} markerFamily={HEAT_FAMILY} badges={badges} />;
+  return (
+    <DiagramViewLoader
+      definition={definition}
+      locale={locale}
+      label={label}
+      marks={marks}
+      markerFamily={HEAT_FAMILY}
+      badges={badges}
+    />
+  );
 }

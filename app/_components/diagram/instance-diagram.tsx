@@ -44,5 +44,14 @@ export function InstanceDiagram({
     }
     return { marks, badges };
   }, [done, waiting, incidents, texts]);
-  return <DiagramViewLoader definition={definition} locale={locale} label={label} marks={marks} markerFamily={FAMILY} badges={badges} />;
+  return (
+    <DiagramViewLoader
+      definition={definition}
+      locale={locale}
+      label={label}
+      marks={marks}
+      markerFamily={FAMILY}
+      badges={badges}
+    />
+  );
 }

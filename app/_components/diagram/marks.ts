@@ -22,7 +22,8 @@ export interface BpmnInstance {
   get(name: string): unknown;
 }
 
-const isNameTranslation = (v: { $type: string; of?: string }) => v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name');
+const isNameTranslation = (v: { $type: string; of?: string }) =>
+  v.$type === 'trellis:Translation' && (v.of === undefined || v.of === 'name');
 
 /** Shows each element's name in the page's language, where the definition has it (names are kept per language). */
 export function showTranslations(m: BpmnInstance, locale: Locale) {
@@ -43,7 +44,10 @@ export function showTranslations(m: BpmnInstance, locale: Locale) {
 
 /** Puts the markers given (element id → marker class) on the diagram, after taking off every marker of the same family. */
 export function setMarks(m: BpmnInstance, family: readonly string[], marks: Record<string, string>) {
-  const canvas = m.get('canvas') as { addMarker(id: string, marker: string): void; removeMarker(id: string, marker: string): void };
+  const canvas = m.get('canvas') as {
+    addMarker(id: string, marker: string): void;
+    removeMarker(id: string, marker: string): void;
+  };
   const registry = m.get('elementRegistry') as { getAll(): Shape[]; get(id: string): Shape | undefined };
   for (const e of registry.getAll()) for (const marker of family) canvas.removeMarker(e.id, marker);
   for (const [id, marker] of Object.entries(marks)) if (registry.get(id)) canvas.addMarker(id, marker);
@@ -56,7 +60,13 @@ const SVG = 'http://www.w3.org/2000/svg';
  * outline (a line for a flow) with the name, on a layer of their own under the diagram's shapes.
  * Called again with no ids, it clears them.
  */
-export function drawGhosts(m: BpmnInstance, ids: string[], diagrams: Diagram[] | undefined, names: Map<string, LocalizedText | undefined>, locale: Locale) {
+export function drawGhosts(
+  m: BpmnInstance,
+  ids: string[],
+  diagrams: Diagram[] | undefined,
+  names: Map<string, LocalizedText | undefined>,
+  locale: Locale,
+) {
   const canvas = m.get('canvas') as { getLayer(name: string, index?: number): SVGGElement };
   const layer = canvas.getLayer('trellis-ghosts', -1);
   while (layer.firstChild) layer.removeChild(layer.firstChild);
@@ -69,7 +79,14 @@ export function drawGhosts(m: BpmnInstance, ids: string[], diagrams: Diagram[] |
       g.setAttribute('data-ghost-id', id);
       if (shape) {
         const rect = document.createElementNS(SVG, 'rect');
-        for (const [k, v] of Object.entries({ x: shape.x, y: shape.y, width: shape.width, height: shape.height, rx: 8 })) rect.setAttribute(k, String(v));
+        for (const [k, v] of Object.entries({
+          x: shape.x,
+          y: shape.y,
+          width: shape.width,
+          height: shape.height,
+          rx: 8,
+        }))
+          rect.setAttribute(k, String(v));
         g.appendChild(rect);
         const label = document.createElementNS(SVG, 'text');
         label.setAttribute('x', String(shape.x + 4));
@@ -90,7 +107,10 @@ export function drawGhosts(m: BpmnInstance, ids: string[], diagrams: Diagram[] |
 
 /** Small badges on elements (e.g. how many tokens wait there): element id → text. */
 export function setBadges(m: BpmnInstance, badges: Record<string, { text: string; kind: string; label: string }>) {
-  const overlays = m.get('overlays') as { remove(filter: { type: string }): void; add(id: string, type: string, o: { position: { top?: number; right?: number }; html: HTMLElement }): void };
+  const overlays = m.get('overlays') as {
+    remove(filter: { type: string }): void;
+    add(id: string, type: string, o: { position: { top?: number; right?: number }; html: HTMLElement }): void;
+  };
   const registry = m.get('elementRegistry') as { get(id: string): Shape | undefined };
   overlays.remove({ type: 'trellis-badge' });
   for (const [id, badge] of Object.entries(badges)) {
@@ -111,7 +131,13 @@ export function setBadges(m: BpmnInstance, badges: Record<string, { text: string
  * only carrier).
  */
 export const HEAT_BOUNDS = [3_600, 8 * 3_600, 86_400, 3 * 86_400] as const;
-export const HEAT_FAMILY = ['trellis-heat-0', 'trellis-heat-1', 'trellis-heat-2', 'trellis-heat-3', 'trellis-heat-4'] as const;
+export const HEAT_FAMILY = [
+  'trellis-heat-0',
+  'trellis-heat-1',
+  'trellis-heat-2',
+  'trellis-heat-3',
+  'trellis-heat-4',
+] as const;
 
 export function heatLevel(seconds: number): number {
   let level = 0;

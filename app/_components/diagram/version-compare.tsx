@@ -11,12 +11,38 @@ import type { Locale } from '../../_i18n/messages';
 import { DiagramViewLoader } from './diagram-view-loader';
 import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from './diff-view';
 
-export function VersionCompare({ diff, before, after, locale, label }: { diff: DefinitionDiff; before: unknown; after: unknown; locale: Locale; label: string }) {
+export function VersionCompare({
+  diff,
+  before,
+  after,
+  locale,
+  label,
+}: {
+  diff: DefinitionDiff;
+  before: unknown;
+  after: unknown;
+  locale: Locale;
+  label: string;
+}) {
   const marks = useMemo(() => diffMarks(diff), [diff]);
-  const ghosts = useMemo(() => ({ ids: diff.removed.map((r) => r.id), diagrams: (before as { diagrams?: Diagram[] }).diagrams, names: namesOf(before) }), [diff, before]);
+  const ghosts = useMemo(
+    () => ({
+      ids: diff.removed.map((r) => r.id),
+      diagrams: (before as { diagrams?: Diagram[] }).diagrams,
+      names: namesOf(before),
+    }),
+    [diff, before],
+  );
   return (
     <div className="version-compare">
-      <DiagramViewLoader definition={after} locale={locale} label={label} marks={marks} markerFamily={DIFF_MARKERS} ghosts={ghosts} />
+      <DiagramViewLoader
+        definition={after}
+        locale={locale}
+        label={label}
+        marks={marks}
+        markerFamily={DIFF_MARKERS}
+        ghosts={ghosts}
+      />
       <DiffList diff={diff} before={before} after={after} locale={locale} />
     </div>
   );

@@ -13,7 +13,19 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
 import { Component, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
-import { checkDesignForm, conditionsFor, designFieldSchema, FIELD_KINDS, keyFromLabel, newField, toFormDefinition, type DesignField, type DesignForm, type FieldKind, type ShowWhen } from '@/engine/forms/authoring';
+import {
+  checkDesignForm,
+  conditionsFor,
+  designFieldSchema,
+  FIELD_KINDS,
+  keyFromLabel,
+  newField,
+  toFormDefinition,
+  type DesignField,
+  type DesignForm,
+  type FieldKind,
+  type ShowWhen,
+} from '@/engine/forms/authoring';
 import { isRunnablePattern } from '@/engine/forms/patterns';
 import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
 import { JsonForm } from '../json-form';
@@ -62,7 +74,9 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
   // The draft, saved a moment after each change, valid or not, with the revision last seen: a draft
   // someone saved meanwhile is a conflict that names them, and autosaving stops until a reload.
   const revision = useRef<number | null>(draftRevision);
-  const [draft, setDraft] = useState<{ kind: 'idle' | 'dirty' | 'saving' | 'saved' | 'failed'; text?: string }>(draftRevision === null ? { kind: 'idle' } : { kind: 'saved' });
+  const [draft, setDraft] = useState<{ kind: 'idle' | 'dirty' | 'saving' | 'saved' | 'failed'; text?: string }>(
+    draftRevision === null ? { kind: 'idle' } : { kind: 'saved' },
+  );
   const stopped = useRef(false);
   const inFlight = useRef<Promise<void> | null>(null);
   const again = useRef(false);
@@ -76,7 +90,8 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
       setDraft({ kind: 'saving' });
       try {
         const saved = await trpc.form.saveDraft.mutate({ design: latest.current, revision: revision.current });
-        if (revision.current === null && window.location.pathname.startsWith('/forms/new')) window.history.replaceState(null, '', `/forms/${encodeURIComponent(latest.current.key)}`);
+        if (revision.current === null && window.location.pathname.startsWith('/forms/new'))
+          window.history.replaceState(null, '', `/forms/${encodeURIComponent(latest.current.key)}`);
         revision.current = saved.revision;
         setDraft({ kind: 'saved' });
       } catch (error) {
@@ -127,7 +142,9 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
     setHistory((h) => h.slice(0, -1));
     setDesign(previous);
     setUndone((n) => n + 1);
-    setSelected((s) => (s && s.field < previous.fields.length ? { field: s.field } : previous.fields.length > 0 ? { field: 0 } : null));
+    setSelected((s) =>
+      s && s.field < previous.fields.length ? { field: s.field } : previous.fields.length > 0 ? { field: 0 } : null,
+    );
     setNotice(null);
   };
 
@@ -135,8 +152,20 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
   const add = (kind: FieldKind, place?: number) => {
     const label = { en: t(`formKind_${kind}` as MessageKey), vi: translator('vi')(`formKind_${kind}` as MessageKey) };
     const fields = latest.current.fields;
-    const field = newField(kind, keyFromLabel(label.en, fields.map((f) => f.key)), label);
-    const at = place !== undefined ? Math.max(0, Math.min(place, fields.length)) : selected ? Math.min(selected.field + 1, fields.length) : fields.length;
+    const field = newField(
+      kind,
+      keyFromLabel(
+        label.en,
+        fields.map((f) => f.key),
+      ),
+      label,
+    );
+    const at =
+      place !== undefined
+        ? Math.max(0, Math.min(place, fields.length))
+        : selected
+          ? Math.min(selected.field + 1, fields.length)
+          : fields.length;
     setFields([...fields.slice(0, at), field, ...fields.slice(at)], { field: at });
   };
   const move = (index: number, by: -1 | 1) => {
@@ -157,16 +186,26 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
   const duplicate = (index: number) => {
     const fields = latest.current.fields;
     const source = fields[index]!;
-    const copy = { ...structuredClone(source), key: keyFromLabel(source.key, fields.map((f) => f.key)) };
+    const copy = {
+      ...structuredClone(source),
+      key: keyFromLabel(
+        source.key,
+        fields.map((f) => f.key),
+      ),
+    };
     setFields([...fields.slice(0, index + 1), copy, ...fields.slice(index + 1)], { field: index + 1 });
   };
   const remove = (index: number) => {
     const fields = latest.current.fields;
     const gone = fields[index]!;
-    setFields(fields.filter((_, i) => i !== index), fields.length > 1 ? { field: Math.max(0, index - 1) } : null);
+    setFields(
+      fields.filter((_, i) => i !== index),
+      fields.length > 1 ? { field: Math.max(0, index - 1) } : null,
+    );
     setNotice({ error: false, text: t('formFieldDeleted', { name: gone.label[locale] || gone.label.en || gone.key }) });
   };
-  const updateField = (index: number, update: (field: DesignField) => DesignField) => setFields(latest.current.fields.map((f, i) => (i === index ? update(f) : f)));
+  const updateField = (index: number, update: (field: DesignField) => DesignField) =>
+    setFields(latest.current.fields.map((f, i) => (i === index ? update(f) : f)));
 
   const publish = async () => {
     setNotice(null);
@@ -205,8 +244,18 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
           {baseVersion === null ? t('formNew') : t('formVersionOpened', { version: baseVersion })}
           {changed || draftRevision !== null ? ` · ${t('formUnpublishedChanges')}` : ''}
         </span>
-        <span className={draft.kind === 'failed' ? 'field-error' : 'muted small'} data-testid="form-draft-status" data-state={draft.kind}>
-          {draft.kind === 'saving' || draft.kind === 'dirty' ? t('formDraftSaving') : draft.kind === 'saved' ? t('formDraftSaved', { revision: revision.current ?? 0 }) : draft.kind === 'failed' ? t('formDraftFailed', { reason: draft.text ?? '' }) : ''}
+        <span
+          className={draft.kind === 'failed' ? 'field-error' : 'muted small'}
+          data-testid="form-draft-status"
+          data-state={draft.kind}
+        >
+          {draft.kind === 'saving' || draft.kind === 'dirty'
+            ? t('formDraftSaving')
+            : draft.kind === 'saved'
+              ? t('formDraftSaved', { revision: revision.current ?? 0 })
+              : draft.kind === 'failed'
+                ? t('formDraftFailed', { reason: draft.text ?? '' })
+                : ''}
         </span>
         <button type="button" className="secondary" onClick={undo} disabled={history.length === 0}>
           {t('formUndo')}
@@ -220,15 +269,30 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
           {notice.text}
         </p>
       )}
-      <TitleFields key={undone} design={design} locale={locale} onChange={(title) => change({ ...latest.current, title })} />
-      <FormDnd names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)} locale={locale} onMove={moveTo} onAdd={add}>
+      <TitleFields
+        key={undone}
+        design={design}
+        locale={locale}
+        onChange={(title) => change({ ...latest.current, title })}
+      />
+      <FormDnd
+        names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)}
+        locale={locale}
+        onMove={moveTo}
+        onAdd={add}
+      >
         <div className="form-designer-grid">
           <section aria-labelledby="form-palette-title" className="panel">
             <h2 id="form-palette-title">{t('formPalette')}</h2>
             <ul className="form-palette">
               {PALETTE.map((kind) => (
                 <li key={kind}>
-                  <PaletteItem kind={kind} label={t(`formKind_${kind}` as MessageKey)} hint={t('formPaletteHint')} onAdd={() => add(kind)} />
+                  <PaletteItem
+                    kind={kind}
+                    label={t(`formKind_${kind}` as MessageKey)}
+                    hint={t('formPaletteHint')}
+                    onAdd={() => add(kind)}
+                  />
                 </li>
               ))}
             </ul>
@@ -242,7 +306,10 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
                 <SortableFields
                   names={design.fields.map((f) => f.label[locale] || f.label.en || f.key)}
                   locale={locale}
-                  itemProps={(i) => ({ className: selected?.field === i ? 'selected' : undefined, 'data-key': design.fields[i]!.key })}
+                  itemProps={(i) => ({
+                    className: selected?.field === i ? 'selected' : undefined,
+                    'data-key': design.fields[i]!.key,
+                  })}
                   testId="form-fields"
                 >
                   {(i, handle) => {
@@ -251,23 +318,52 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
                     return (
                       <>
                         {handle}
-                        <button type="button" className="link-button" onClick={() => setSelected({ field: i })} aria-pressed={selected?.field === i} aria-label={t('formSelectField', { name })}>
-                          <strong>{name}</strong> <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => setSelected({ field: i })}
+                          aria-pressed={selected?.field === i}
+                          aria-label={t('formSelectField', { name })}
+                        >
+                          <strong>{name}</strong>{' '}
+                          <span className="muted small">{t(`formKind_${f.kind}` as MessageKey)}</span>
                           {f.required && <span className="muted small"> · {t('formRequired')}</span>}
                           {f.showWhen && <span className="muted small"> · {t('formShownWhen')}</span>}
                           {f.compute && <span className="muted small"> · {t('formComputed')}</span>}
                         </button>
                         <span className="form-field-actions">
-                          <button type="button" className="secondary small" onClick={() => move(i, -1)} disabled={i === 0} aria-label={t('formMoveUp', { name })}>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            onClick={() => move(i, -1)}
+                            disabled={i === 0}
+                            aria-label={t('formMoveUp', { name })}
+                          >
                             ↑
                           </button>
-                          <button type="button" className="secondary small" onClick={() => move(i, 1)} disabled={i === design.fields.length - 1} aria-label={t('formMoveDown', { name })}>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            onClick={() => move(i, 1)}
+                            disabled={i === design.fields.length - 1}
+                            aria-label={t('formMoveDown', { name })}
+                          >
                             ↓
                           </button>
-                          <button type="button" className="secondary small" onClick={() => duplicate(i)} aria-label={t('formDuplicate', { name })}>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            onClick={() => duplicate(i)}
+                            aria-label={t('formDuplicate', { name })}
+                          >
                             {t('formCopyShort')}
                           </button>
-                          <button type="button" className="secondary small" onClick={() => remove(i)} aria-label={t('formDelete', { name })}>
+                          <button
+                            type="button"
+                            className="secondary small"
+                            onClick={() => remove(i)}
+                            aria-label={t('formDelete', { name })}
+                          >
                             ✕
                           </button>
                         </span>
@@ -303,10 +399,18 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
                   earlier={[]}
                   locale={locale}
                   kinds={COLUMN_KINDS}
-                  computeFrom={{ sums: [], factors: (current.columns ?? []).filter((c, j) => j !== selected!.column && NUMERIC_KINDS.includes(c.kind) && !c.compute).map((c) => ({ value: c.key, label: c.label[locale] || c.label.en || c.key })) }}
+                  computeFrom={{
+                    sums: [],
+                    factors: (current.columns ?? [])
+                      .filter((c, j) => j !== selected!.column && NUMERIC_KINDS.includes(c.kind) && !c.compute)
+                      .map((c) => ({ value: c.key, label: c.label[locale] || c.label.en || c.key })),
+                  }}
                   onChange={(next) => {
                     const at = selected!.column!;
-                    updateField(selected!.field, (f) => ({ ...f, columns: (f.columns ?? []).map((c, j) => (j === at ? next : c)) }));
+                    updateField(selected!.field, (f) => ({
+                      ...f,
+                      columns: (f.columns ?? []).map((c, j) => (j === at ? next : c)),
+                    }));
                   }}
                 />
               </>
@@ -322,13 +426,29 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
                   computeFrom={{
                     sums: design.fields
                       .filter((f) => f.kind === 'rows')
-                      .flatMap((f) => (f.columns ?? []).filter((c) => NUMERIC_KINDS.includes(c.kind)).map((c) => ({ value: `${f.key}.${c.key}`, label: `${f.label[locale] || f.label.en || f.key} → ${c.label[locale] || c.label.en || c.key}` }))),
+                      .flatMap((f) =>
+                        (f.columns ?? [])
+                          .filter((c) => NUMERIC_KINDS.includes(c.kind))
+                          .map((c) => ({
+                            value: `${f.key}.${c.key}`,
+                            label: `${f.label[locale] || f.label.en || f.key} → ${c.label[locale] || c.label.en || c.key}`,
+                          })),
+                      ),
                     factors: [],
                   }}
                   // A table's columns are edited beside the settings: what the settings form holds of them is older.
-                  onChange={(next) => updateField(selected!.field, (f) => ({ ...next, ...(f.columns ? { columns: f.columns } : {}) }))}
+                  onChange={(next) =>
+                    updateField(selected!.field, (f) => ({ ...next, ...(f.columns ? { columns: f.columns } : {}) }))
+                  }
                 />
-                {current.kind === 'rows' && <Columns field={current} locale={locale} onChange={(next) => updateField(selected!.field, (f) => ({ ...f, columns: next.columns }))} onSelect={(j) => setSelected({ field: selected!.field, column: j })} />}
+                {current.kind === 'rows' && (
+                  <Columns
+                    field={current}
+                    locale={locale}
+                    onChange={(next) => updateField(selected!.field, (f) => ({ ...f, columns: next.columns }))}
+                    onSelect={(j) => setSelected({ field: selected!.field, column: j })}
+                  />
+                )}
               </>
             )}
           </section>
@@ -338,10 +458,22 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
         <div className="form-preview-head">
           <h2 id="form-preview-title">{t('formPreview')}</h2>
           <div role="tablist" aria-label={t('formPreview')}>
-            <button type="button" role="tab" aria-selected={tab === 'preview'} className="secondary" onClick={() => setTab('preview')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'preview'}
+              className="secondary"
+              onClick={() => setTab('preview')}
+            >
               {t('formTabPreview')}
             </button>
-            <button type="button" role="tab" aria-selected={tab === 'json'} className="secondary" onClick={() => setTab('json')}>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'json'}
+              className="secondary"
+              onClick={() => setTab('json')}
+            >
               JSON
             </button>
           </div>
@@ -352,14 +484,24 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
               <div key={l} lang={l} data-testid={`preview-${l}`} className="form-preview-one">
                 <h3>{l === 'en' ? 'English' : 'Tiếng Việt'}</h3>
                 <PreviewBoundary key={JSON.stringify(definition)} locale={locale}>
-                  <JsonForm form={definition} locale={l} idPrefix={`preview_${l}`} submitLabel={translator(l)('formPreviewCheck')} onSubmit={async () => setNotice({ error: false, text: t('formPreviewValid') })} />
+                  <JsonForm
+                    form={definition}
+                    locale={l}
+                    idPrefix={`preview_${l}`}
+                    submitLabel={translator(l)('formPreviewCheck')}
+                    onSubmit={async () => setNotice({ error: false, text: t('formPreviewValid') })}
+                  />
                 </PreviewBoundary>
               </div>
             ))}
           </div>
         ) : (
           <pre className="form-json" data-testid="form-json" tabIndex={0}>
-            {JSON.stringify({ schema: definition.schema, uiSchema: definition.uiSchema, i18n: definition.i18n }, null, 2)}
+            {JSON.stringify(
+              { schema: definition.schema, uiSchema: definition.uiSchema, i18n: definition.i18n },
+              null,
+              2,
+            )}
           </pre>
         )}
       </section>
@@ -367,18 +509,40 @@ export function FormDesigner({ locale, design: initial, baseVersion, draftRevisi
   );
 }
 
-function TitleFields({ design, locale, onChange }: { design: DesignForm; locale: Locale; onChange: (title: DesignForm['title']) => void }) {
+function TitleFields({
+  design,
+  locale,
+  onChange,
+}: {
+  design: DesignForm;
+  locale: Locale;
+  onChange: (title: DesignForm['title']) => void;
+}) {
   const t = translator(locale);
   const id = useId();
   return (
     <div className="form-title-fields">
       <label htmlFor={`${id}-en`} className="props-field">
         {t('formTitleEn')}
-        <input id={`${id}-en`} defaultValue={design.title.en} onBlur={(e) => e.currentTarget.value !== design.title.en && onChange({ ...design.title, en: e.currentTarget.value })} maxLength={500} />
+        <input
+          id={`${id}-en`}
+          defaultValue={design.title.en}
+          onBlur={(e) =>
+            e.currentTarget.value !== design.title.en && onChange({ ...design.title, en: e.currentTarget.value })
+          }
+          maxLength={500}
+        />
       </label>
       <label htmlFor={`${id}-vi`} className="props-field">
         {t('formTitleVi')}
-        <input id={`${id}-vi`} defaultValue={design.title.vi} onBlur={(e) => e.currentTarget.value !== design.title.vi && onChange({ ...design.title, vi: e.currentTarget.value })} maxLength={500} />
+        <input
+          id={`${id}-vi`}
+          defaultValue={design.title.vi}
+          onBlur={(e) =>
+            e.currentTarget.value !== design.title.vi && onChange({ ...design.title, vi: e.currentTarget.value })
+          }
+          maxLength={500}
+        />
       </label>
     </div>
   );
@@ -389,13 +553,45 @@ const NUMERIC_KINDS: FieldKind[] = ['number', 'money', 'percent'];
 type ComputeFrom = { sums: { value: string; label: string }[]; factors: { value: string; label: string }[] };
 
 /** Kinds whose default value the settings edit (the others keep a default they were given as written). */
-const DEFAULT_KINDS: FieldKind[] = ['text', 'longText', 'email', 'phone', 'person', 'department', 'number', 'money', 'percent', 'date', 'yesNo', 'select', 'radio'];
+const DEFAULT_KINDS: FieldKind[] = [
+  'text',
+  'longText',
+  'email',
+  'phone',
+  'person',
+  'department',
+  'number',
+  'money',
+  'percent',
+  'date',
+  'yesNo',
+  'select',
+  'radio',
+];
 
 /** A field's settings: a react-hook-form form on the model's zod schema; every valid change goes to the form at once. */
-function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }: { field: DesignField; earlier: DesignField[]; locale: Locale; onChange: (field: DesignField) => void; kinds?: FieldKind[]; computeFrom: ComputeFrom }) {
+function FieldSettings({
+  field,
+  earlier,
+  locale,
+  onChange,
+  kinds,
+  computeFrom,
+}: {
+  field: DesignField;
+  earlier: DesignField[];
+  locale: Locale;
+  onChange: (field: DesignField) => void;
+  kinds?: FieldKind[];
+  computeFrom: ComputeFrom;
+}) {
   const t = translator(locale);
   const id = useId();
-  const form = useForm<DesignField>({ defaultValues: field, mode: 'onChange', resolver: zodResolver(designFieldSchema) as never });
+  const form = useForm<DesignField>({
+    defaultValues: field,
+    mode: 'onChange',
+    resolver: zodResolver(designFieldSchema) as never,
+  });
   const { register, watch, formState, control, setValue } = form;
   const options = useFieldArray({ control, name: 'options' as never });
   useEffect(() => {
@@ -409,20 +605,34 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
   }, []);
   const kind = watch('kind');
   const number = { setValueAs: (v: unknown) => (v === '' || v === null || v === undefined ? undefined : Number(v)) };
-  const text = (name: 'label.en' | 'label.vi' | 'help.en' | 'help.vi' | 'key' | 'pattern' | 'patternMessage.en' | 'patternMessage.vi', label: string, extra?: { hint?: string }) => {
+  const text = (
+    name:
+      'label.en' | 'label.vi' | 'help.en' | 'help.vi' | 'key' | 'pattern' | 'patternMessage.en' | 'patternMessage.vi',
+    label: string,
+    extra?: { hint?: string },
+  ) => {
     const error = name === 'key' ? formState.errors.key?.message : undefined;
     return (
       <label htmlFor={`${id}-${name}`} className="props-field">
         {label}
-        <input id={`${id}-${name}`} {...register(name)} autoComplete="off" aria-invalid={error ? true : undefined} data-testid={`field-${name.replace('.', '-')}`} />
-        {(error || extra?.hint) && <span className={error ? 'field-error' : 'muted small'}>{error ?? extra?.hint}</span>}
+        <input
+          id={`${id}-${name}`}
+          {...register(name)}
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+          data-testid={`field-${name.replace('.', '-')}`}
+        />
+        {(error || extra?.hint) && (
+          <span className={error ? 'field-error' : 'muted small'}>{error ?? extra?.hint}</span>
+        )}
       </label>
     );
   };
   const showWhen = watch('showWhen');
   const source = earlier.find((f) => f.key === showWhen?.field);
   const compute = watch('compute');
-  const setCompute = (next: DesignField['compute']) => setValue('compute', next, { shouldValidate: true, shouldDirty: true });
+  const setCompute = (next: DesignField['compute']) =>
+    setValue('compute', next, { shouldValidate: true, shouldDirty: true });
   return (
     <form className="props" onSubmit={(e) => e.preventDefault()} data-testid="field-settings">
       {field.kind === 'rows' || field.kind === 'custom' ? (
@@ -444,7 +654,20 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
       {text('label.en', t('formLabelEn'))}
       {text('label.vi', t('formLabelVi'))}
       {text('key', t('formKey'), { hint: t('formKeyHint') })}
-      <button type="button" className="link-button small" onClick={() => setValue('key', keyFromLabel(watch('label.en') || watch('label.vi'), earlier.map((f) => f.key)), { shouldValidate: true, shouldDirty: true })}>
+      <button
+        type="button"
+        className="link-button small"
+        onClick={() =>
+          setValue(
+            'key',
+            keyFromLabel(
+              watch('label.en') || watch('label.vi'),
+              earlier.map((f) => f.key),
+            ),
+            { shouldValidate: true, shouldDirty: true },
+          )
+        }
+      >
         {t('formKeyFromLabel')}
       </button>
       {kind !== 'heading' && (
@@ -483,7 +706,13 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
               value={!compute ? '' : 'sum' in compute ? `sum:${compute.sum}` : 'product'}
               onChange={(e) => {
                 const v = e.target.value;
-                setCompute(v === '' ? undefined : v === 'product' ? { product: computeFrom.factors.slice(0, 2).map((f) => f.value) } : { sum: v.slice(4) });
+                setCompute(
+                  v === ''
+                    ? undefined
+                    : v === 'product'
+                      ? { product: computeFrom.factors.slice(0, 2).map((f) => f.value) }
+                      : { sum: v.slice(4) },
+                );
               }}
               data-testid="field-compute"
             >
@@ -503,7 +732,13 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
                   <input
                     type="checkbox"
                     checked={compute.product.includes(f.value)}
-                    onChange={(e) => setCompute({ product: e.target.checked ? [...compute.product, f.value] : compute.product.filter((p) => p !== f.value) })}
+                    onChange={(e) =>
+                      setCompute({
+                        product: e.target.checked
+                          ? [...compute.product, f.value]
+                          : compute.product.filter((p) => p !== f.value),
+                      })
+                    }
                     data-testid={`field-factor-${f.value}`}
                   />
                   {f.label}
@@ -537,22 +772,45 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
             <div key={o.id} className="form-option-row">
               <label htmlFor={`${id}-o${j}-v`} className="props-field">
                 {t('formOptionValue')}
-                <input id={`${id}-o${j}-v`} {...register(`options.${j}.value` as const)} data-testid={`option-${j}-value`} />
+                <input
+                  id={`${id}-o${j}-v`}
+                  {...register(`options.${j}.value` as const)}
+                  data-testid={`option-${j}-value`}
+                />
               </label>
               <label htmlFor={`${id}-o${j}-en`} className="props-field">
                 {t('formLabelEn')}
-                <input id={`${id}-o${j}-en`} {...register(`options.${j}.label.en` as const)} data-testid={`option-${j}-en`} />
+                <input
+                  id={`${id}-o${j}-en`}
+                  {...register(`options.${j}.label.en` as const)}
+                  data-testid={`option-${j}-en`}
+                />
               </label>
               <label htmlFor={`${id}-o${j}-vi`} className="props-field">
                 {t('formLabelVi')}
-                <input id={`${id}-o${j}-vi`} {...register(`options.${j}.label.vi` as const)} data-testid={`option-${j}-vi`} />
+                <input
+                  id={`${id}-o${j}-vi`}
+                  {...register(`options.${j}.label.vi` as const)}
+                  data-testid={`option-${j}-vi`}
+                />
               </label>
-              <button type="button" className="secondary small" onClick={() => options.remove(j)} aria-label={t('formOptionRemove', { n: j + 1 })}>
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => options.remove(j)}
+                aria-label={t('formOptionRemove', { n: j + 1 })}
+              >
                 ✕
               </button>
             </div>
           ))}
-          <button type="button" className="secondary small" onClick={() => options.append({ value: `option-${options.fields.length + 1}`, label: { en: '', vi: '' } } as never)}>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() =>
+              options.append({ value: `option-${options.fields.length + 1}`, label: { en: '', vi: '' } } as never)
+            }
+          >
             + {t('formOptionAdd')}
           </button>
         </fieldset>
@@ -561,7 +819,14 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
         <label htmlFor={`${id}-default`} className="props-field">
           {t('formDefault')}
           {kind === 'yesNo' || kind === 'select' || kind === 'radio' ? (
-            <select id={`${id}-default`} {...register('default', { setValueAs: (v: unknown) => (v === '' || v === undefined ? undefined : kind === 'yesNo' ? v === 'true' || v === true : String(v)) })} data-testid="field-default">
+            <select
+              id={`${id}-default`}
+              {...register('default', {
+                setValueAs: (v: unknown) =>
+                  v === '' || v === undefined ? undefined : kind === 'yesNo' ? v === 'true' || v === true : String(v),
+              })}
+              data-testid="field-default"
+            >
               <option value="">{t('formDefaultNone')}</option>
               {kind === 'yesNo' ? (
                 <>
@@ -580,7 +845,12 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
             <input
               id={`${id}-default`}
               type={['number', 'money', 'percent'].includes(kind) ? 'number' : kind === 'date' ? 'date' : 'text'}
-              {...register('default', ['number', 'money', 'percent'].includes(kind) ? number : { setValueAs: (v: unknown) => (v === '' || v === undefined || v === null ? undefined : String(v)) })}
+              {...register(
+                'default',
+                ['number', 'money', 'percent'].includes(kind)
+                  ? number
+                  : { setValueAs: (v: unknown) => (v === '' || v === undefined || v === null ? undefined : String(v)) },
+              )}
               autoComplete="off"
               data-testid="field-default"
             />
@@ -598,7 +868,10 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
               onChange={(e) => {
                 const on = earlier.find((f) => f.key === e.target.value);
                 const is = on ? conditionsFor(on.kind)[0] : undefined;
-                setValue('showWhen', on && is ? ({ field: on.key, is } as ShowWhen) : undefined, { shouldValidate: true, shouldDirty: true });
+                setValue('showWhen', on && is ? ({ field: on.key, is } as ShowWhen) : undefined, {
+                  shouldValidate: true,
+                  shouldDirty: true,
+                });
               }}
               data-testid="show-when-field"
             >
@@ -617,7 +890,18 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
               <label htmlFor={`${id}-sw-is`} className="visually-hidden">
                 {t('formShowWhenIs')}
               </label>
-              <select id={`${id}-sw-is`} value={showWhen.is} onChange={(e) => setValue('showWhen', { ...showWhen, is: e.target.value as ShowWhen['is'] }, { shouldValidate: true, shouldDirty: true })} data-testid="show-when-is">
+              <select
+                id={`${id}-sw-is`}
+                value={showWhen.is}
+                onChange={(e) =>
+                  setValue(
+                    'showWhen',
+                    { ...showWhen, is: e.target.value as ShowWhen['is'] },
+                    { shouldValidate: true, shouldDirty: true },
+                  )
+                }
+                data-testid="show-when-is"
+              >
                 {conditionsFor(source.kind).map((is) => (
                   <option key={is} value={is}>
                     {t(`formIs_${is}` as MessageKey)}
@@ -626,7 +910,18 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
               </select>
               {!['yes', 'no', 'filled'].includes(showWhen.is) &&
                 (source.options ? (
-                  <select aria-label={t('formShowWhenValue')} value={String(showWhen.value ?? '')} onChange={(e) => setValue('showWhen', { ...showWhen, value: e.target.value }, { shouldValidate: true, shouldDirty: true })} data-testid="show-when-value">
+                  <select
+                    aria-label={t('formShowWhenValue')}
+                    value={String(showWhen.value ?? '')}
+                    onChange={(e) =>
+                      setValue(
+                        'showWhen',
+                        { ...showWhen, value: e.target.value },
+                        { shouldValidate: true, shouldDirty: true },
+                      )
+                    }
+                    data-testid="show-when-value"
+                  >
                     <option value="" />
                     {source.options.map((o) => (
                       <option key={o.value} value={o.value}>
@@ -639,7 +934,20 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
                     aria-label={t('formShowWhenValue')}
                     type={['number', 'money', 'percent'].includes(source.kind) ? 'number' : 'text'}
                     defaultValue={showWhen.value === undefined ? '' : String(showWhen.value)}
-                    onChange={(e) => setValue('showWhen', { ...showWhen, value: ['number', 'money', 'percent'].includes(source.kind) ? (e.target.value === '' ? undefined : Number(e.target.value)) : e.target.value }, { shouldValidate: true, shouldDirty: true })}
+                    onChange={(e) =>
+                      setValue(
+                        'showWhen',
+                        {
+                          ...showWhen,
+                          value: ['number', 'money', 'percent'].includes(source.kind)
+                            ? e.target.value === ''
+                              ? undefined
+                              : Number(e.target.value)
+                            : e.target.value,
+                        },
+                        { shouldValidate: true, shouldDirty: true },
+                      )
+                    }
                     data-testid="show-when-value"
                   />
                 ))}
@@ -654,7 +962,8 @@ function FieldSettings({ field, earlier, locale, onChange, kinds, computeFrom }:
 /** RHF's values as the model has them: empty numbers and texts left out. */
 function clean(field: DesignField): DesignField {
   const out = { ...field } as Record<string, unknown>;
-  for (const name of ['min', 'max', 'minLength', 'maxLength']) if (out[name] === undefined || (typeof out[name] === 'number' && Number.isNaN(out[name]))) delete out[name];
+  for (const name of ['min', 'max', 'minLength', 'maxLength'])
+    if (out[name] === undefined || (typeof out[name] === 'number' && Number.isNaN(out[name]))) delete out[name];
   if (out.pattern === '') delete out.pattern;
   // The pattern's message: both languages or none (an empty one is left out).
   const message = out.patternMessage as { en?: string; vi?: string } | undefined;
@@ -669,7 +978,17 @@ function clean(field: DesignField): DesignField {
 }
 
 /** A table's columns: add one of a kind, open one's settings, move, remove. */
-function Columns({ field, locale, onChange, onSelect }: { field: DesignField; locale: Locale; onChange: (field: DesignField) => void; onSelect: (column: number) => void }) {
+function Columns({
+  field,
+  locale,
+  onChange,
+  onSelect,
+}: {
+  field: DesignField;
+  locale: Locale;
+  onChange: (field: DesignField) => void;
+  onSelect: (column: number) => void;
+}) {
   const t = translator(locale);
   const id = useId();
   const [kind, setKind] = useState<FieldKind>('text');
@@ -680,10 +999,21 @@ function Columns({ field, locale, onChange, onSelect }: { field: DesignField; lo
       <ol className="form-field-list">
         {columns.map((c, j) => (
           <li key={`${j}-${c.key}`}>
-            <button type="button" className="link-button" onClick={() => onSelect(j)} aria-label={t('formSelectField', { name: c.label[locale] || c.key })}>
-              {c.label[locale] || c.label.en || c.key} <span className="muted small">{t(`formKind_${c.kind}` as MessageKey)}</span>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => onSelect(j)}
+              aria-label={t('formSelectField', { name: c.label[locale] || c.key })}
+            >
+              {c.label[locale] || c.label.en || c.key}{' '}
+              <span className="muted small">{t(`formKind_${c.kind}` as MessageKey)}</span>
             </button>
-            <button type="button" className="secondary small" onClick={() => onChange({ ...field, columns: columns.filter((_, i) => i !== j) })} aria-label={t('formDelete', { name: c.label[locale] || c.key })}>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => onChange({ ...field, columns: columns.filter((_, i) => i !== j) })}
+              aria-label={t('formDelete', { name: c.label[locale] || c.key })}
+            >
               ✕
             </button>
           </li>
@@ -693,7 +1023,12 @@ function Columns({ field, locale, onChange, onSelect }: { field: DesignField; lo
         <label htmlFor={`${id}-kind`} className="visually-hidden">
           {t('formColumnKind')}
         </label>
-        <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as FieldKind)} data-testid="column-kind">
+        <select
+          id={`${id}-kind`}
+          value={kind}
+          onChange={(e) => setKind(e.target.value as FieldKind)}
+          data-testid="column-kind"
+        >
           {COLUMN_KINDS.map((k) => (
             <option key={k} value={k}>
               {t(`formKind_${k}` as MessageKey)}
@@ -704,8 +1039,24 @@ function Columns({ field, locale, onChange, onSelect }: { field: DesignField; lo
           type="button"
           className="secondary small"
           onClick={() => {
-            const label = { en: t(`formKind_${kind}` as MessageKey), vi: translator('vi')(`formKind_${kind}` as MessageKey) };
-            onChange({ ...field, columns: [...columns, newField(kind, keyFromLabel(label.en, columns.map((c) => c.key)), label)] });
+            const label = {
+              en: t(`formKind_${kind}` as MessageKey),
+              vi: translator('vi')(`formKind_${kind}` as MessageKey),
+            };
+            onChange({
+              ...field,
+              columns: [
+                ...columns,
+                newField(
+                  kind,
+                  keyFromLabel(
+                    label.en,
+                    columns.map((c) => c.key),
+                  ),
+                  label,
+                ),
+              ],
+            });
           }}
           data-testid="column-add"
         >
@@ -723,7 +1074,12 @@ class PreviewBoundary extends Component<{ locale: Locale; children: ReactNode },
     return { failed: error.message };
   }
   override render() {
-    if (this.state.failed) return <p className="notice error">{translator(this.props.locale)('formPreviewFailed', { message: this.state.failed })}</p>;
+    if (this.state.failed)
+      return (
+        <p className="notice error">
+          {translator(this.props.locale)('formPreviewFailed', { message: this.state.failed })}
+        </p>
+      );
     return this.props.children;
   }
 }

@@ -22,28 +22,48 @@ export function NewForm({ locale, suggested = '' }: { locale: Locale; suggested?
       </>
     );
   }
-  if (started) return <FormDesigner locale={locale} design={{ key: started, version: 1, title: { en: '', vi: '' }, fields: [] }} baseVersion={null} />;
+  if (started)
+    return (
+      <FormDesigner
+        locale={locale}
+        design={{ key: started, version: 1, title: { en: '', vi: '' }, fields: [] }}
+        baseVersion={null}
+      />
+    );
   return (
     <>
-    <form
-      className="panel narrow"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (key && !invalid) setStarted(key);
-      }}
-    >
-      <label htmlFor={id} className="props-field">
-        {t('formNewKey')}
-        <input id={id} value={key} onChange={(e) => setKey(e.target.value.trim())} aria-invalid={invalid ? true : undefined} aria-describedby={`${id}-note`} autoComplete="off" required data-testid="new-form-key" />
-        <span id={`${id}-note`} className={invalid ? 'field-error' : 'muted small'} role={invalid ? 'alert' : undefined}>
-          {invalid ? t('formNewKeyInvalid') : t('formNewKeyHint')}
-        </span>
-      </label>
-      <button type="submit">{t('formNewStart')}</button>
-    </form>
-    <div className="panel narrow">
-      <ImportFormFile locale={locale} onOpened={setImported} />
-    </div>
+      <form
+        className="panel narrow"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (key && !invalid) setStarted(key);
+        }}
+      >
+        <label htmlFor={id} className="props-field">
+          {t('formNewKey')}
+          <input
+            id={id}
+            value={key}
+            onChange={(e) => setKey(e.target.value.trim())}
+            aria-invalid={invalid ? true : undefined}
+            aria-describedby={`${id}-note`}
+            autoComplete="off"
+            required
+            data-testid="new-form-key"
+          />
+          <span
+            id={`${id}-note`}
+            className={invalid ? 'field-error' : 'muted small'}
+            role={invalid ? 'alert' : undefined}
+          >
+            {invalid ? t('formNewKeyInvalid') : t('formNewKeyHint')}
+          </span>
+        </label>
+        <button type="submit">{t('formNewStart')}</button>
+      </form>
+      <div className="panel narrow">
+        <ImportFormFile locale={locale} onOpened={setImported} />
+      </div>
     </>
   );
 }

@@ -16,7 +16,9 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
   const all = await pageData(caller.incident.list());
   const incidents = processKey ? await caller.incident.list({ processKey }) : all;
   // The filter offers the processes that have incidents now.
-  const processes = [...new Map(all.map((i) => [i.process.key, i.process.name])).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const processes = [...new Map(all.map((i) => [i.process.key, i.process.name])).entries()].sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
 
   return (
     <>
@@ -28,7 +30,11 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
             {t('incidentsAllProcesses')}
           </Link>
           {processes.map(([key, name]) => (
-            <Link key={key} href={`/admin/incidents?process=${encodeURIComponent(key)}`} aria-current={key === processKey ? 'page' : undefined}>
+            <Link
+              key={key}
+              href={`/admin/incidents?process=${encodeURIComponent(key)}`}
+              aria-current={key === processKey ? 'page' : undefined}
+            >
               {localize(name, locale)}
             </Link>
           ))}
@@ -53,7 +59,11 @@ export default async function IncidentsPage({ searchParams }: { searchParams: Pr
             {incidents.map((incident) => (
               <tr key={`${incident.kind}:${incident.id}`} data-incident={incident.id}>
                 <td>
-                  {incident.instanceId ? <Link href={`/instances/${incident.instanceId}`}>{localize(incident.process.name, locale)}</Link> : localize(incident.process.name, locale)}
+                  {incident.instanceId ? (
+                    <Link href={`/instances/${incident.instanceId}`}>{localize(incident.process.name, locale)}</Link>
+                  ) : (
+                    localize(incident.process.name, locale)
+                  )}
                   <div className="muted">
                     {incident.process.key} · v{incident.process.version}
                   </div>

@@ -6,7 +6,15 @@
  */
 import { memberRoles } from '../../server/services/members';
 import { localize } from '@/engine/model/definition';
-import { DepartmentEditor, DepartmentMembers, InviteForm, MemberRoleSelect, NewDepartmentForm, RemoveMemberButton, RevokeInvitationButton } from '../../_components/member-actions';
+import {
+  DepartmentEditor,
+  DepartmentMembers,
+  InviteForm,
+  MemberRoleSelect,
+  NewDepartmentForm,
+  RemoveMemberButton,
+  RevokeInvitationButton,
+} from '../../_components/member-actions';
 import { formatDateTime } from '../../_i18n/format';
 import { pageData, signedInPage } from '../../server/page-helpers';
 
@@ -25,7 +33,11 @@ export default async function MembersPage() {
       <section className="panel" aria-labelledby="invite-title">
         <h2 id="invite-title">{t('inviteTitle')}</h2>
         <p className="muted">{t('inviteIntro')}</p>
-        <InviteForm locale={locale} roles={memberRoles} departments={departments.map((d) => ({ id: d.id, label: departmentName(d.name) }))} />
+        <InviteForm
+          locale={locale}
+          roles={memberRoles}
+          departments={departments.map((d) => ({ id: d.id, label: departmentName(d.name) }))}
+        />
       </section>
 
       <section aria-labelledby="invitations-title">
@@ -54,7 +66,13 @@ export default async function MembersPage() {
                     {inv.invitedBy ?? '—'}
                     <div className="muted nowrap">{formatDateTime(inv.createdAt, locale)}</div>
                   </td>
-                  <td className="nowrap">{inv.expired ? <span className="badge incident">{t('invitationExpired')}</span> : formatDateTime(inv.expiresAt, locale)}</td>
+                  <td className="nowrap">
+                    {inv.expired ? (
+                      <span className="badge incident">{t('invitationExpired')}</span>
+                    ) : (
+                      formatDateTime(inv.expiresAt, locale)
+                    )}
+                  </td>
                   <td className="actions">
                     <RevokeInvitationButton id={inv.id} email={inv.email} locale={locale} />
                   </td>
@@ -81,12 +99,19 @@ export default async function MembersPage() {
             {members.map((m) => (
               <tr key={m.userId} data-member={m.email}>
                 <td>
-                  <strong>{m.displayName}</strong> {m.userId === actor.userId && <span className="muted">{t('memberYou')}</span>}
+                  <strong>{m.displayName}</strong>{' '}
+                  {m.userId === actor.userId && <span className="muted">{t('memberYou')}</span>}
                   <div className="muted email">{m.email}</div>
                   {m.title && <div className="muted">{m.title}</div>}
                 </td>
                 <td>
-                  <MemberRoleSelect userId={m.userId} name={m.displayName} role={m.role} roles={memberRoles} locale={locale} />
+                  <MemberRoleSelect
+                    userId={m.userId}
+                    name={m.displayName}
+                    role={m.role}
+                    roles={memberRoles}
+                    locale={locale}
+                  />
                 </td>
                 <td>
                   {m.departments.length === 0 ? (
@@ -104,7 +129,12 @@ export default async function MembersPage() {
                 </td>
                 <td className="nowrap">{formatDateTime(m.joinedAt, locale)}</td>
                 <td className="actions">
-                  <RemoveMemberButton userId={m.userId} name={m.displayName} company={actor.tenantName} locale={locale} />
+                  <RemoveMemberButton
+                    userId={m.userId}
+                    name={m.displayName}
+                    company={actor.tenantName}
+                    locale={locale}
+                  />
                 </td>
               </tr>
             ))}
@@ -120,7 +150,12 @@ export default async function MembersPage() {
         ) : (
           <div className="department-cards">
             {departments.map((d) => (
-              <article key={d.id} className="card department" data-department={d.key} aria-labelledby={`department-${d.id}`}>
+              <article
+                key={d.id}
+                className="card department"
+                data-department={d.key}
+                aria-labelledby={`department-${d.id}`}
+              >
                 <h3 id={`department-${d.id}`}>
                   {departmentName(d.name)} <code>{d.key}</code>
                 </h3>
@@ -131,7 +166,13 @@ export default async function MembersPage() {
                   candidates={candidates}
                   locale={locale}
                 />
-                <DepartmentEditor id={d.id} name={{ en: localize(d.name, 'en') ?? '', vi: localize(d.name, 'vi') ?? '' }} empty={d.members.length === 0} displayName={departmentName(d.name)} locale={locale} />
+                <DepartmentEditor
+                  id={d.id}
+                  name={{ en: localize(d.name, 'en') ?? '', vi: localize(d.name, 'vi') ?? '' }}
+                  empty={d.members.length === 0}
+                  displayName={departmentName(d.name)}
+                  locale={locale}
+                />
               </article>
             ))}
           </div>

@@ -11,14 +11,22 @@ import { formatDateTime } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
 import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
 
-export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ after?: string; status?: string }> }) {
+export default async function OutboxPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ after?: string; status?: string }>;
+}) {
   const { caller, locale, t } = await signedInPage();
   const params = await searchParams;
-  const status = (emailStatuses as readonly string[]).includes(params.status ?? '') ? (params.status as EmailStatus) : undefined;
+  const status = (emailStatuses as readonly string[]).includes(params.status ?? '')
+    ? (params.status as EmailStatus)
+    : undefined;
   const after = isUuid(params.after) ? params.after : undefined;
   const page = await pageData(caller.outbox.list({ ...(status ? { status } : {}), ...(after ? { after } : {}) }));
   const href = (query: { status?: EmailStatus; after?: string }) => {
-    const search = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
+    const search = new URLSearchParams(
+      Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    );
     return `/admin/outbox${search.size ? `?${search}` : ''}`;
   };
 
@@ -99,9 +107,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                         </>
                       )}
                     </dl>
-                    <pre className="email-body">
-                      {email.body}
-                    </pre>
+                    <pre className="email-body">{email.body}</pre>
                   </details>
                 </td>
                 <td>

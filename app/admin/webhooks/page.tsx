@@ -7,7 +7,13 @@
 import Link from 'next/link';
 import { TRPCError } from '@trpc/server';
 import { webhookEvents } from '../../server/services/webhooks';
-import { NewWebhookForm, RedeliverButton, RefreshButton, WebhookActions, WebhookSecrets } from '../../_components/webhook-actions';
+import {
+  NewWebhookForm,
+  RedeliverButton,
+  RefreshButton,
+  WebhookActions,
+  WebhookSecrets,
+} from '../../_components/webhook-actions';
 import { formatDateTime, readableUrl } from '../../_i18n/format';
 import type { MessageKey } from '../../_i18n/messages';
 import { isUuid, pageData, signedInPage } from '../../server/page-helpers';
@@ -71,7 +77,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                     </ul>
                   </td>
                   <td>
-                    <span className={`badge webhook-${hook.active ? 'active' : 'inactive'}`} data-testid="webhook-state">
+                    <span
+                      className={`badge webhook-${hook.active ? 'active' : 'inactive'}`}
+                      data-testid="webhook-state"
+                    >
                       {t(hook.active ? 'webhook_active' : 'webhook_inactive')}
                     </span>
                   </td>
@@ -113,7 +122,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                     <tr key={d.id} data-delivery={d.id}>
                       <td className="nowrap">{formatDateTime(d.createdAt, locale)}</td>
                       <td>
-                        {d.event && (webhookEvents as readonly string[]).includes(d.event) ? t(`webhookEvent_${d.event}` as MessageKey) : d.event}
+                        {d.event && (webhookEvents as readonly string[]).includes(d.event)
+                          ? t(`webhookEvent_${d.event}` as MessageKey)
+                          : d.event}
                         <div>
                           <code>{d.event}</code>
                         </div>
@@ -122,13 +133,27 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                         <span className={`badge delivery-${d.status}`} data-testid="delivery-status">
                           {t(`delivery_${d.status}` as MessageKey)}
                         </span>
-                        {d.status === 'pending' && d.attempts > 0 && <div className="muted nowrap">{t('deliveryNextTry', { date: formatDateTime(d.dueAt, locale) })}</div>}
-                        {d.completedAt && <div className="muted nowrap">{t('deliveryFinished', { date: formatDateTime(d.completedAt, locale) })}</div>}
+                        {d.status === 'pending' && d.attempts > 0 && (
+                          <div className="muted nowrap">
+                            {t('deliveryNextTry', { date: formatDateTime(d.dueAt, locale) })}
+                          </div>
+                        )}
+                        {d.completedAt && (
+                          <div className="muted nowrap">
+                            {t('deliveryFinished', { date: formatDateTime(d.completedAt, locale) })}
+                          </div>
+                        )}
                       </td>
                       <td>{d.attempts}</td>
                       <td className="message">{d.lastError ?? '—'}</td>
-                      <td className="instance">{d.instanceId ? <Link href={`/instances/${d.instanceId}`}>{t('viewInstance')}</Link> : '—'}</td>
-                      <td>{d.status === 'failed' && <RedeliverButton webhookId={opened.id} deliveryId={d.id} locale={locale} />}</td>
+                      <td className="instance">
+                        {d.instanceId ? <Link href={`/instances/${d.instanceId}`}>{t('viewInstance')}</Link> : '—'}
+                      </td>
+                      <td>
+                        {d.status === 'failed' && (
+                          <RedeliverButton webhookId={opened.id} deliveryId={d.id} locale={locale} />
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -13,7 +13,13 @@ import { maySeeInstanceList } from '../../server/services/instance-list';
 
 type Params = Record<string, string | string[] | undefined>;
 
-const heatLegend: MessageKey[] = ['analyticsHeat0', 'analyticsHeat1', 'analyticsHeat2', 'analyticsHeat3', 'analyticsHeat4'];
+const heatLegend: MessageKey[] = [
+  'analyticsHeat0',
+  'analyticsHeat1',
+  'analyticsHeat2',
+  'analyticsHeat3',
+  'analyticsHeat4',
+];
 
 /**
  * One process's analytics: of one version or all, in a period (GET form; default the last 90
@@ -21,7 +27,13 @@ const heatLegend: MessageKey[] = ['analyticsHeat0', 'analyticsHeat1', 'analytics
  * table and as a heat map on the diagram. A key that names no process the caller may see is 404,
  * a version not a number is ignored; the key is shown only as text.
  */
-export default async function ProcessAnalyticsPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Params> }) {
+export default async function ProcessAnalyticsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ key: string }>;
+  searchParams: Promise<Params>;
+}) {
   const { key } = await params;
   const { caller, actor, locale, t } = await signedInPage();
   if (!maySeeInstanceList(actor)) forbidden();
@@ -34,7 +46,10 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
       (data) => ({ data, problem: null }),
       async (error: unknown) => {
         if (!(error instanceof TRPCError) || error.code !== 'BAD_REQUEST') throw error;
-        return { data: await caller.analytics.process({ key, ...(asked.version ? { version: asked.version } : {}) }), problem: error.message };
+        return {
+          data: await caller.analytics.process({ key, ...(asked.version ? { version: asked.version } : {}) }),
+          problem: error.message,
+        };
       },
     ),
   );
@@ -62,14 +77,27 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
       </p>
       <h1>{t('analyticsProcessTitle', { name: processName })}</h1>
       <p className="muted">
-        {t('analyticsPeriod', { from: formatDate(data.range.startedFrom, locale), to: formatDate(data.range.startedTo, locale) })} {t('analyticsFresh')}
+        {t('analyticsPeriod', {
+          from: formatDate(data.range.startedFrom, locale),
+          to: formatDate(data.range.startedTo, locale),
+        })}{' '}
+        {t('analyticsFresh')}
       </p>
 
-      <form method="get" action={`/analytics/${encodeURIComponent(data.process.key)}`} className="panel filter-form analytics-range" aria-label={t('analyticsRange')}>
+      <form
+        method="get"
+        action={`/analytics/${encodeURIComponent(data.process.key)}`}
+        className="panel filter-form analytics-range"
+        aria-label={t('analyticsRange')}
+      >
         <label>
           {/* Named by its caption alone (inside the label, the chosen option would join the name). */}
           <span id="analytics-version-label">{t('analyticsVersion')}</span>
-          <select name="version" aria-labelledby="analytics-version-label" defaultValue={data.version === null ? '' : String(data.version)}>
+          <select
+            name="version"
+            aria-labelledby="analytics-version-label"
+            defaultValue={data.version === null ? '' : String(data.version)}
+          >
             <option value="">{t('analyticsAllVersions')}</option>
             {data.versions.map((v) => (
               <option key={v} value={v}>
@@ -116,30 +144,60 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
               <thead>
                 <tr>
                   <th scope="col">{t('analyticsColVersion')}</th>
-                  <th scope="col" className="num">{t('analyticsColStarted')}</th>
-                  <th scope="col" className="num">{t('analyticsColRunning')}</th>
-                  <th scope="col" className="num">{t('analyticsColCompleted')}</th>
-                  <th scope="col" className="num">{t('analyticsColIncident')}</th>
-                  <th scope="col" className="num">{t('analyticsColCancelled')}</th>
-                  <th scope="col" className="num">{t('analyticsColCycleP50')}</th>
-                  <th scope="col" className="num">{t('analyticsColCycleP90')}</th>
+                  <th scope="col" className="num">
+                    {t('analyticsColStarted')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColRunning')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColCompleted')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColIncident')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColCancelled')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColCycleP50')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('analyticsColCycleP90')}
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {data.byVersion.map((v) => (
                   <tr key={v.version} data-version={v.version}>
                     <td data-label="" className="process-name">
-                      <Link href={`/analytics/${encodeURIComponent(data.process.key)}?${new URLSearchParams({ version: String(v.version), startedFrom: data.range.startedFrom, startedTo: data.range.startedTo })}`}>
+                      <Link
+                        href={`/analytics/${encodeURIComponent(data.process.key)}?${new URLSearchParams({ version: String(v.version), startedFrom: data.range.startedFrom, startedTo: data.range.startedTo })}`}
+                      >
                         {t('analyticsVersionN', { version: v.version })}
                       </Link>
                     </td>
-                    <td data-label={t('analyticsColStarted')} className="num">{count(v.started)}</td>
-                    <td data-label={t('analyticsColRunning')} className="num">{count(v.running)}</td>
-                    <td data-label={t('analyticsColCompleted')} className="num">{count(v.completed)}</td>
-                    <td data-label={t('analyticsColIncident')} className="num">{count(v.incident)}</td>
-                    <td data-label={t('analyticsColCancelled')} className="num">{count(v.cancelled)}</td>
-                    <td data-label={t('analyticsColCycleP50')} className="num">{duration(v.cycleP50)}</td>
-                    <td data-label={t('analyticsColCycleP90')} className="num">{duration(v.cycleP90)}</td>
+                    <td data-label={t('analyticsColStarted')} className="num">
+                      {count(v.started)}
+                    </td>
+                    <td data-label={t('analyticsColRunning')} className="num">
+                      {count(v.running)}
+                    </td>
+                    <td data-label={t('analyticsColCompleted')} className="num">
+                      {count(v.completed)}
+                    </td>
+                    <td data-label={t('analyticsColIncident')} className="num">
+                      {count(v.incident)}
+                    </td>
+                    <td data-label={t('analyticsColCancelled')} className="num">
+                      {count(v.cancelled)}
+                    </td>
+                    <td data-label={t('analyticsColCycleP50')} className="num">
+                      {duration(v.cycleP50)}
+                    </td>
+                    <td data-label={t('analyticsColCycleP90')} className="num">
+                      {duration(v.cycleP90)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -162,7 +220,12 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
             const text = formatDuration(seconds, locale);
             const label =
               e.p50 !== null
-                ? t('analyticsHeatBadge', { element: elementName(e), median: text, count: count(e.count), open: count(e.open) })
+                ? t('analyticsHeatBadge', {
+                    element: elementName(e),
+                    median: text,
+                    count: count(e.count),
+                    open: count(e.open),
+                  })
                 : t('analyticsHeatBadgeOpen', { element: elementName(e), median: text, open: count(e.open) });
             return { seconds, text, label };
           })}
@@ -193,12 +256,24 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
               <tr>
                 <th scope="col">{t('analyticsColElement')}</th>
                 <th scope="col">{t('analyticsColKind')}</th>
-                <th scope="col" className="num">{t('analyticsColWaits')}</th>
-                <th scope="col" className="num">{t('analyticsColP50')}</th>
-                <th scope="col" className="num">{t('analyticsColP90')}</th>
-                <th scope="col" className="num">{t('analyticsColMean')}</th>
-                <th scope="col" className="num">{t('analyticsColOpen')}</th>
-                <th scope="col" className="num">{t('analyticsColOpenMax')}</th>
+                <th scope="col" className="num">
+                  {t('analyticsColWaits')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColP50')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColP90')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColMean')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColOpen')}
+                </th>
+                <th scope="col" className="num">
+                  {t('analyticsColOpenMax')}
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -208,27 +283,42 @@ export default async function ProcessAnalyticsPage({ params, searchParams }: { p
                     {elementName(e)}
                   </td>
                   <td data-label={t('analyticsColKind')}>{t(`analyticsKind_${e.kind}` as MessageKey)}</td>
-                  <td data-label={t('analyticsColWaits')} className="num">{count(e.count)}</td>
+                  <td data-label={t('analyticsColWaits')} className="num">
+                    {count(e.count)}
+                  </td>
                   <td data-label={t('analyticsColP50')} className="num" data-median>
                     {duration(e.p50)}
                   </td>
-                  <td data-label={t('analyticsColP90')} className="num">{duration(e.p90)}</td>
-                  <td data-label={t('analyticsColMean')} className="num">{duration(e.mean)}</td>
-                  <td data-label={t('analyticsColOpen')} className="num">{count(e.open)}</td>
-                  <td data-label={t('analyticsColOpenMax')} className="num">{duration(e.openMax)}</td>
+                  <td data-label={t('analyticsColP90')} className="num">
+                    {duration(e.p90)}
+                  </td>
+                  <td data-label={t('analyticsColMean')} className="num">
+                    {duration(e.mean)}
+                  </td>
+                  <td data-label={t('analyticsColOpen')} className="num">
+                    {count(e.open)}
+                  </td>
+                  <td data-label={t('analyticsColOpenMax')} className="num">
+                    {duration(e.openMax)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
-        {data.sample.limited && <p className="muted small">{t('analyticsSample', { count: count(data.sample.instances) })}</p>}
+        {data.sample.limited && (
+          <p className="muted small">{t('analyticsSample', { count: count(data.sample.instances) })}</p>
+        )}
       </section>
     </>
   );
 }
 
 /** Per element on the diagram, its heat: of the element's rows (a user task and its service job, say) the one with the most waits. */
-function heatOf(elements: ProcessAnalytics['elements'], describe: (e: ProcessAnalytics['elements'][number]) => ElementHeat): Record<string, ElementHeat> {
+function heatOf(
+  elements: ProcessAnalytics['elements'],
+  describe: (e: ProcessAnalytics['elements'][number]) => ElementHeat,
+): Record<string, ElementHeat> {
   const best = new Map<string, ProcessAnalytics['elements'][number]>();
   for (const e of elements) {
     const seen = best.get(e.elementId);

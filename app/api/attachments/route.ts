@@ -16,7 +16,9 @@ export async function POST(req: Request): Promise<Response> {
   const who = await signedIn();
   if ('refusal' in who) return who.refusal;
   const { limits, store } = attachmentSettings();
-  const limited = await limitRequest(req, { ...requestLimits(env), maxBodyBytes: limits.fileBytes }, who.actor.locale, { format: 'plain' });
+  const limited = await limitRequest(req, { ...requestLimits(env), maxBodyBytes: limits.fileBytes }, who.actor.locale, {
+    format: 'plain',
+  });
   if (limited instanceof Response) return limited;
   const url = new URL(req.url);
   const taskId = url.searchParams.get('taskId') ?? undefined;
@@ -25,8 +27,29 @@ export async function POST(req: Request): Promise<Response> {
   try {
     const bytes = new Uint8Array(await limited.arrayBuffer());
     // A file for the case itself (beside its comments), not for a form's field.
-    if (caseId !== null) return Response.json(await uploadCaseFile(who.ctx.db, who.actor, { instanceId: caseId, name: url.searchParams.get('name') ?? '', bytes }, limits, store), { status: 201, headers: { 'Cache-Control': 'no-store' } });
-    const ref = await uploadAttachment(who.ctx.db, who.actor, { ...(taskId !== undefined ? { taskId } : {}), ...(definitionKey !== undefined ? { definitionKey } : {}), name: url.searchParams.get('name') ?? '', bytes }, limits, store);
+    if (caseId !== null)
+      return Response.json(
+        await uploadCaseFile(
+          who.ctx.db,
+          who.actor,
+          { instanceId: caseId, name: url.searchParams.get('name') ?? '', bytes },
+          limits,
+          store,
+        ),
+        { status: 201, headers: { 'Cache-Control': 'no-store' } },
+      );
+    const ref = await uploadAttachment(
+      who.ctx.db,
+      who.actor,
+      {
+        ...(taskId !== undefined ? { taskId } : {}),
+        ...(definitionKey !== undefined ? { definitionKey } : {}),
+        name: url.searchParams.get('name') ?? '',
+        bytes,
+      },
+      limits,
+      store,
+    );
     return Response.json(ref, { status: 201, headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
     return answerError(error);

@@ -13,6 +13,7 @@ export async function POST(req: Request) {
   const back = String(form.get('back') ?? '/');
   const res = seeOther(samePath(back));
   if (isLocale(locale)) await rememberLocale(locale);
-  if (isLocale(locale)) res.cookies.set(LOCALE_COOKIE, locale, { sameSite: 'lax', path: '/', maxAge: 60 * 60 * 24 * 365 });
+  if (isLocale(locale))
+    res.cookies.set(LOCALE_COOKIE, locale, { sameSite: 'lax', path: '/', maxAge: 60 * 60 * 24 * 365 });
   return res;
 }

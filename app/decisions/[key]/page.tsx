@@ -16,7 +16,13 @@ export default async function DecisionPage({ params }: { params: Promise<{ key: 
         <Link href="/decisions">← {t('decisionsTitle')}</Link>
       </p>
       <h1>{opened.decision.name || key}</h1>
-      <DecisionEditorLoader key={opened.version} locale={locale} decision={opened.decision} baseVersion={opened.version} publishedAt={opened.publishedAt.toISOString()} />
+      <DecisionEditorLoader
+        key={opened.version}
+        locale={locale}
+        decision={opened.decision}
+        baseVersion={opened.version}
+        publishedAt={opened.publishedAt.toISOString()}
+      />
     </>
   );
 }

@@ -4,7 +4,11 @@ import { decisionSchema } from '@/engine/decisions/model';
 import { DecisionEditorLoader } from '../../_components/decision-editor/loader';
 import { pageData, signedInPage } from '../../server/page-helpers';
 
-export default async function NewDecisionPage({ searchParams }: { searchParams: Promise<{ key?: string | string[] }> }) {
+export default async function NewDecisionPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ key?: string | string[] }>;
+}) {
   const { caller, locale, t } = await signedInPage();
   await pageData(caller.decision.list());
   // A key suggested by the process designer (a business rule task's table); anything else is ignored.
@@ -16,7 +20,13 @@ export default async function NewDecisionPage({ searchParams }: { searchParams: 
         <Link href="/decisions">← {t('decisionsTitle')}</Link>
       </p>
       <h1>{t('decisionNewTitle')}</h1>
-      <DecisionEditorLoader locale={locale} decision={null} suggestedKey={suggested} baseVersion={null} publishedAt={null} />
+      <DecisionEditorLoader
+        locale={locale}
+        decision={null}
+        suggestedKey={suggested}
+        baseVersion={null}
+        publishedAt={null}
+      />
     </>
   );
 }

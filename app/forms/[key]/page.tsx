@@ -16,7 +16,13 @@ export default async function FormDesignerPage({ params }: { params: Promise<{ k
         <Link href="/forms">← {t('formsTitle')}</Link>
       </p>
       <h1>{opened.design.title[locale] || opened.design.title.en || key}</h1>
-      <FormDesigner key={`${opened.version}-${opened.draft?.revision ?? 0}`} locale={locale} design={opened.design} baseVersion={opened.version} draftRevision={opened.draft?.revision ?? null} />
+      <FormDesigner
+        key={`${opened.version}-${opened.draft?.revision ?? 0}`}
+        locale={locale}
+        design={opened.design}
+        baseVersion={opened.version}
+        draftRevision={opened.draft?.revision ?? null}
+      />
     </>
   );
 }

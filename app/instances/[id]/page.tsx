@@ -20,14 +20,19 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
   // Not theirs: 403, with this segment's forbidden.tsx.
   const instance = await pageData(caller.instance.get({ id }));
   // An ended instance whose history says it was cancelled (instance.cancel) shows as cancelled, not just ended.
-  const statusKey: MessageKey = instance.status === 'terminated' && instance.history.some((e) => e.type === 'instance.cancelled') ? 'status_cancelled' : (`status_${instance.status}` as MessageKey);
-  const name = (elementId: string | null) => (elementId ? (localize(instance.names[elementId] ?? undefined, locale) ?? elementId) : '');
+  const statusKey: MessageKey =
+    instance.status === 'terminated' && instance.history.some((e) => e.type === 'instance.cancelled')
+      ? 'status_cancelled'
+      : (`status_${instance.status}` as MessageKey);
+  const name = (elementId: string | null) =>
+    elementId ? (localize(instance.names[elementId] ?? undefined, locale) ?? elementId) : '';
 
   return (
     <>
       <p className="muted">{t('instanceTitle')}</p>
       <h1>
-        {localize(instance.definition.name, locale)} {instance.businessKey && <span className="muted">· {instance.businessKey}</span>}
+        {localize(instance.definition.name, locale)}{' '}
+        {instance.businessKey && <span className="muted">· {instance.businessKey}</span>}
       </h1>
       <section className="panel">
         <dl className="facts">
@@ -79,12 +84,20 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
               <p>
                 {name(instance.incident.elementId)}: {instance.incident.message}
               </p>
-              {actor.role === 'admin' && <RetryButton target={{ kind: 'instance', id: instance.id }} locale={locale} withVariables />}
+              {actor.role === 'admin' && (
+                <RetryButton target={{ kind: 'instance', id: instance.id }} locale={locale} withVariables />
+              )}
             </div>
           )}
           {instance.failedJobs.map((job) => (
             <div key={job.id}>
-              <p>{t('incidentFailedJob', { element: name(job.elementId), attempts: job.attempts, message: job.lastError ?? '' })}</p>
+              <p>
+                {t('incidentFailedJob', {
+                  element: name(job.elementId),
+                  attempts: job.attempts,
+                  message: job.lastError ?? '',
+                })}
+              </p>
               {actor.role === 'admin' && <RetryButton target={{ kind: 'job', id: job.id }} locale={locale} />}
             </div>
           ))}
@@ -98,9 +111,16 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
         <InstanceDiagram
           definition={instance.diagram}
           locale={locale}
-          label={t('instanceDiagram', { name: localize(instance.definition.name, locale) ?? instance.definition.key, version: instance.definition.version })}
+          label={t('instanceDiagram', {
+            name: localize(instance.definition.name, locale) ?? instance.definition.key,
+            version: instance.definition.version,
+          })}
           {...instanceMarks(instance)}
-          texts={{ waiting: t('badgeWaiting', { count: '{count}' }), done: t('badgeDone', { count: '{count}' }), incident: t('badgeIncident') }}
+          texts={{
+            waiting: t('badgeWaiting', { count: '{count}' }),
+            done: t('badgeDone', { count: '{count}' }),
+            incident: t('badgeIncident'),
+          }}
         />
       </section>
 
@@ -131,7 +151,9 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
                   <td>
                     <span className={`badge ${task.status}`}>{t(`task_${task.status}` as MessageKey)}</span>
                   </td>
-                  <td>{task.completedBy ?? (task.dueDate ? `${t('colDue')}: ${formatDate(task.dueDate, locale)}` : '')}</td>
+                  <td>
+                    {task.completedBy ?? (task.dueDate ? `${t('colDue')}: ${formatDate(task.dueDate, locale)}` : '')}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -141,7 +163,16 @@ export default async function InstancePage({ params }: { params: Promise<{ id: s
 
       <section className="panel">
         <h2>{t('history')}</h2>
-        <InstanceHistory events={instance.history} sources={{ names: instance.names, departments: instance.departments, people: instance.people, forms: instance.dataForms }} locale={locale} />
+        <InstanceHistory
+          events={instance.history}
+          sources={{
+            names: instance.names,
+            departments: instance.departments,
+            people: instance.people,
+            forms: instance.dataForms,
+          }}
+          locale={locale}
+        />
       </section>
     </>
   );

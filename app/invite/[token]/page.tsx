@@ -26,7 +26,11 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   try {
     invitation = await caller.invitation.preview({ token });
   } catch (error) {
-    if (!(error instanceof TRPCError) || !['NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED', 'BAD_REQUEST'].includes(error.code)) throw error;
+    if (
+      !(error instanceof TRPCError) ||
+      !['NOT_FOUND', 'CONFLICT', 'PRECONDITION_FAILED', 'BAD_REQUEST'].includes(error.code)
+    )
+      throw error;
     return (
       <div className="panel invite-card">
         <h1>{t('inviteUnusable')}</h1>
@@ -55,7 +59,9 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
             <Link className="button" href={`/sign-up?invite=${encodeURIComponent(token)}`}>
               {t('inviteSignUp')}
             </Link>
-            <Link href={`/sign-in?invite=${encodeURIComponent(token)}&next=${encodeURIComponent(here)}`}>{t('inviteSignIn')}</Link>
+            <Link href={`/sign-in?invite=${encodeURIComponent(token)}&next=${encodeURIComponent(here)}`}>
+              {t('inviteSignIn')}
+            </Link>
           </div>
         </>
       ) : sameAddress ? (

@@ -15,12 +15,17 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
   if (!keySchema.safeParse(key).success) notFound();
   const process = await pageData(caller.process.get({ key }));
   const definition = process.draft?.content ?? process.latest?.definition;
-  const departments = (await caller.process.departments()).map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }));
+  const departments = (await caller.process.departments()).map((d) => ({
+    key: d.key,
+    name: localize(d.name, locale) ?? d.key,
+  }));
   // For the pickers: the company's forms, and the processes a call activity may start.
   const forms = await caller.process.formCatalog();
   const decisions = await caller.process.decisionCatalog();
   const people = await caller.process.peopleCatalog();
-  const processes = (await caller.process.list()).filter((p) => p.key !== key).map((p) => ({ key: p.key, name: localize(p.name, locale) ?? p.key, published: p.latestVersion !== null }));
+  const processes = (await caller.process.list())
+    .filter((p) => p.key !== key)
+    .map((p) => ({ key: p.key, name: localize(p.name, locale) ?? p.key, published: p.latestVersion !== null }));
   const name = localize(((definition as { name?: LocalizedText } | undefined)?.name ?? key) as LocalizedText, locale);
   return (
     <>
@@ -28,7 +33,19 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
         <Link href="/processes">← {t('designerBack')}</Link>
       </p>
       <h1>{name}</h1>
-      <DesignerLoader processKey={key} locale={locale} definition={definition} revision={process.draft?.revision ?? null} baseVersion={process.latest?.version ?? null} importReport={process.draft?.importReport ?? null} departments={departments} forms={forms} processes={processes} decisions={decisions} people={people} />
+      <DesignerLoader
+        processKey={key}
+        locale={locale}
+        definition={definition}
+        revision={process.draft?.revision ?? null}
+        baseVersion={process.latest?.version ?? null}
+        importReport={process.draft?.importReport ?? null}
+        departments={departments}
+        forms={forms}
+        processes={processes}
+        decisions={decisions}
+        people={people}
+      />
       <section className="panel designer-versions" aria-labelledby="versions-title">
         <h2 id="versions-title">{t('designerVersions')}</h2>
         {process.versions.length === 0 ? (
@@ -36,7 +53,13 @@ export default async function ProcessDesignerPage({ params }: { params: Promise<
         ) : (
           <ul>
             {process.versions.map((v) => (
-              <li key={v.version}>{t('designerVersionLine', { version: v.version, date: formatDateTime(v.publishedAt, locale), name: v.publishedBy?.name ?? '—' })}</li>
+              <li key={v.version}>
+                {t('designerVersionLine', {
+                  version: v.version,
+                  date: formatDateTime(v.publishedAt, locale),
+                  name: v.publishedBy?.name ?? '—',
+                })}
+              </li>
             ))}
           </ul>
         )}

@@ -14,7 +14,10 @@ export default async function NewProcessPage() {
       </p>
       <h1>{t('newProcessTitle')}</h1>
       <p className="muted">{t('newProcessIntro')}</p>
-      <NewProcessForm locale={locale} departments={departments.map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }))} />
+      <NewProcessForm
+        locale={locale}
+        departments={departments.map((d) => ({ key: d.key, name: localize(d.name, locale) ?? d.key }))}
+      />
     </>
   );
 }

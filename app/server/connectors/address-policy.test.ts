@@ -38,7 +38,16 @@ describe('address policy without an allow-list', () => {
     expect(policy.refusal(address, address)).toMatch(reason);
   });
 
-  const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:0808:0808::1'];
+  const allowed = [
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:0808:0808::1',
+  ];
   it.each(allowed)('lets %s through', (address) => {
     expect(policy.refusal(address, 'api.example.com')).toBeNull();
   });
@@ -67,9 +76,12 @@ describe('address policy with an allow-list', () => {
     expect(policy.refusal('192.168.7.7', 'api.intranet.example')).toMatch(/private/);
   });
 
-  it.each(['10.0.0.0/33', '10.0.0.0/x', 'http://intranet.example', '1.2.3.4/8/9', ''])('rejects the malformed entry %j', (entry) => {
-    expect(() => createAddressPolicy([entry])).toThrow(/Allow-list entry/);
-  });
+  it.each(['10.0.0.0/33', '10.0.0.0/x', 'http://intranet.example', '1.2.3.4/8/9', ''])(
+    'rejects the malformed entry %j',
+    (entry) => {
+      expect(() => createAddressPolicy([entry])).toThrow(/Allow-list entry/);
+    },
+  );
 });
 
 describe('parseAddress', () => {

@@ -84,7 +84,10 @@ export function createAddressPolicy(allow: readonly string[] = []): AddressPolic
     const range = exact ? { ...exact, bits: WIDTH[exact.family] } : parseRange(text);
     if (range) ranges.push(range);
     else if (HOST_NAME.test(text)) names.add(text);
-    else throw new Error(`Allow-list entry "${entry}" is neither an IP address, a CIDR range (e.g. "10.1.2.0/24") nor a host name (e.g. "intranet.example").`);
+    else
+      throw new Error(
+        `Allow-list entry "${entry}" is neither an IP address, a CIDR range (e.g. "10.1.2.0/24") nor a host name (e.g. "intranet.example").`,
+      );
   }
   return {
     refusal(address, hostname) {
@@ -107,13 +110,16 @@ const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a
 
 /** How a host name is compared: lower case, without IPv6 brackets or the root's trailing dot. */
 function hostKey(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 function contains(range: Range, address: Address): boolean {
   if (range.family !== address.family) return false;
   const shift = BigInt(WIDTH[range.family] - range.bits);
-  return ((range.value ^ address.value) >> shift) === 0n;
+  return (range.value ^ address.value) >> shift === 0n;
 }
 
 /** The IPv4 address inside an IPv6 address of an embedding form, else null. `::` and `::1` are IPv6's own. */
@@ -148,7 +154,8 @@ export function parseAddress(text: string): Address | null {
   const groups = (part: string) => (part ? part.split(':') : []);
   const left = groups(head);
   const right = tail === undefined ? [] : groups(tail);
-  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const all =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   return { family: 6, value: all.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group, 16)), 0n) };
 }
 

@@ -9,14 +9,24 @@ import { readEmailMessage as readShared, type EmailMessage, type Mailbox } from 
 import { isSettingsError } from '@/app/_connectors/settings-error';
 import { EmailConnectorError } from './email-error';
 
-export { EMAIL_SETTINGS, MAX_BODY_LENGTH, MAX_RECIPIENTS, MAX_SUBJECT_LENGTH, formatMailbox, parseMailbox } from '@/app/_connectors/email-settings';
+export {
+  EMAIL_SETTINGS,
+  MAX_BODY_LENGTH,
+  MAX_RECIPIENTS,
+  MAX_SUBJECT_LENGTH,
+  formatMailbox,
+  parseMailbox,
+} from '@/app/_connectors/email-settings';
 export type { EmailMessage, Mailbox } from '@/app/_connectors/email-settings';
 
 /**
  * The message a task's settings describe. `defaults.from` is the server's sender
  * (TRELLIS_MAIL_FROM), used when the task names none. Throws INVALID_SETTINGS (not retryable).
  */
-export function readEmailMessage(settings: Record<string, unknown>, defaults: { from?: Mailbox | null } = {}): EmailMessage {
+export function readEmailMessage(
+  settings: Record<string, unknown>,
+  defaults: { from?: Mailbox | null } = {},
+): EmailMessage {
   try {
     return readShared(settings, defaults);
   } catch (error) {

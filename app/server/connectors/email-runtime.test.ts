@@ -32,10 +32,14 @@ let smtp: TestSmtp;
 let smtpUrl: string;
 const SENDER = 'Trellis Sen Vàng <no-reply@senvang.example>';
 /** What the server received, parsed. */
-const received = (): Received[] => smtp.received.map((m) => ({ from: m.from, recipients: m.recipients, ...parseMessage(m.raw) }));
+const received = (): Received[] =>
+  smtp.received.map((m) => ({ from: m.from, recipients: m.recipients, ...parseMessage(m.raw) }));
 
 beforeAll(async () => {
-  smtp = await startTestSmtp({ refuse: (address) => (address.startsWith('khong-ton-tai@') ? 550 : address.startsWith('hop-thu-day@') ? 451 : undefined) });
+  smtp = await startTestSmtp({
+    refuse: (address) =>
+      address.startsWith('khong-ton-tai@') ? 550 : address.startsWith('hop-thu-day@') ? 451 : undefined,
+  });
   smtpUrl = smtp.url;
 
   handle = await createTestDatabase();
@@ -47,7 +51,22 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const startForm = { key: 'notice-start', version: 1, title: 'Payment notice', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' }, vendor: { type: 'string' }, amount: { type: 'number' }, approverEmail: { type: 'string' }, cc: { type: 'string' }, bcc: { type: 'string' } } } };
+const startForm = {
+  key: 'notice-start',
+  version: 1,
+  title: 'Payment notice',
+  schema: {
+    type: 'object',
+    properties: {
+      invoiceNumber: { type: 'string' },
+      vendor: { type: 'string' },
+      amount: { type: 'number' },
+      approverEmail: { type: 'string' },
+      cc: { type: 'string' },
+      bcc: { type: 'string' },
+    },
+  },
+};
 
 /** start → email (FEEL recipients, subject and body in Vietnamese) → end. */
 async function publishNotice(tenantId: string) {
@@ -89,19 +108,32 @@ async function publishNotice(tenantId: string) {
 
 let invoices = 0;
 /** Copies for accounting, and a blind copy for the archive. */
-const copies = { cc: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>, hung.tran@senvang.example', bcc: 'luu-tru@senvang.example' };
+const copies = {
+  cc: 'Nguyễn Thị Lan <lan.nguyen@senvang.example>, hung.tran@senvang.example',
+  bcc: 'luu-tru@senvang.example',
+};
 async function start(approverEmail: string, options: { as?: string; cc?: string; bcc?: string } = {}) {
   invoices++;
   const { as = demo.ngoc, ...more } = options;
-  const { id } = await (await callerFor(handle.db, as)).instance.start({
+  const { id } = await (
+    await callerFor(handle.db, as)
+  ).instance.start({
     definitionKey: 'payment-notice',
-    variables: { invoiceNumber: `HD-2026/${String(invoices).padStart(4, '0')}`, vendor: 'Công ty TNHH Thương mại Hòa Bình', amount: 125_000_000, approverEmail, ...more },
+    variables: {
+      invoiceNumber: `HD-2026/${String(invoices).padStart(4, '0')}`,
+      vendor: 'Công ty TNHH Thương mại Hòa Bình',
+      amount: 125_000_000,
+      approverEmail,
+      ...more,
+    },
   });
   const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
   return { id, job: job! };
 }
-const instance = async (id: string) => (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
-const outboxRow = async (jobId: string) => (await handle.db.select().from(emailOutbox).where(eq(emailOutbox.jobId, jobId)))[0];
+const instance = async (id: string) =>
+  (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
+const outboxRow = async (jobId: string) =>
+  (await handle.db.select().from(emailOutbox).where(eq(emailOutbox.jobId, jobId)))[0];
 const job = async (id: string) => (await handle.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 const withSmtp = () => defaultConnectors({ email: { db: handle.db, smtpUrl, from: SENDER } });
 
@@ -149,7 +181,12 @@ describe('email service tasks through SMTP', () => {
     const mail = mine[0]!;
     // the envelope reaches to, cc and bcc; the headers show to and cc, never bcc
     expect(mail.from).toBe('no-reply@senvang.example');
-    expect([...mail.recipients].sort()).toEqual(['hung.tran@senvang.example', 'lan.nguyen@senvang.example', 'luu-tru@senvang.example', 'quan.do@senvang.example']);
+    expect([...mail.recipients].sort()).toEqual([
+      'hung.tran@senvang.example',
+      'lan.nguyen@senvang.example',
+      'luu-tru@senvang.example',
+      'quan.do@senvang.example',
+    ]);
     expect(mail.headers.get('to')).toBe('Đỗ Minh Quân <quan.do@senvang.example>');
     expect(mail.headers.get('cc')).toBe('Nguyễn Thị Lan <lan.nguyen@senvang.example>, hung.tran@senvang.example');
     expect(mail.headers.has('bcc')).toBe(false);
@@ -158,14 +195,25 @@ describe('email service tasks through SMTP', () => {
     expect(mail.headers.get('subject')).toBe('Hóa đơn HD-2026/0002 của Công ty TNHH Thương mại Hòa Bình đã được duyệt');
     expect(mail.headers.get('content-type')).toMatch(/^text\/plain; charset=utf-8/i);
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(mail.body).toBe('Kính gửi anh/chị,\nHóa đơn HD-2026/0002 (Công ty TNHH Thương mại Hòa Bình) số tiền 125000000 đồng đã được duyệt và chờ thanh toán.\nTrân trọng,\nPhòng Vận hành');
+    expect(mail.body).toBe(
+      'Kính gửi anh/chị,\nHóa đơn HD-2026/0002 (Công ty TNHH Thương mại Hòa Bình) số tiền 125000000 đồng đã được duyệt và chờ thanh toán.\nTrân trọng,\nPhòng Vận hành',
+    );
     // the Message-ID is the job's: a resend would carry the same one
     expect(mail.headers.get('message-id')).toBe(`<${emailJob.id}@senvang.example>`);
 
     const row = await outboxRow(emailJob.id);
-    expect(row).toMatchObject({ status: 'sent', from: SENDER, to: ['Đỗ Minh Quân <quan.do@senvang.example>'], messageId: `<${emailJob.id}@senvang.example>`, error: null });
+    expect(row).toMatchObject({
+      status: 'sent',
+      from: SENDER,
+      to: ['Đỗ Minh Quân <quan.do@senvang.example>'],
+      messageId: `<${emailJob.id}@senvang.example>`,
+      error: null,
+    });
     expect(row!.sentAt).toBeInstanceOf(Date);
-    expect(await instance(id)).toMatchObject({ status: 'completed', state: { variables: { emailStatus: 'sent', emailMessageId: `<${emailJob.id}@senvang.example>` } } });
+    expect(await instance(id)).toMatchObject({
+      status: 'completed',
+      state: { variables: { emailStatus: 'sent', emailMessageId: `<${emailJob.id}@senvang.example>` } },
+    });
   });
 
   it('a job run again (its lease ran out mid-send, another worker took it) finds its email sent and does not send it twice', async () => {
@@ -178,7 +226,10 @@ describe('email service tasks through SMTP', () => {
     const slow: Connector = async (call) => {
       const result = await email(call);
       // ... the lease runs out here, and worker B claims the job and runs it again
-      await handle.db.update(jobs).set({ lockedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.id, call.job.id));
+      await handle.db
+        .update(jobs)
+        .set({ lockedUntil: sql`now() - interval '1 second'` })
+        .where(eq(jobs.id, call.job.id));
       tookOver = await other.tick();
       return result;
     };
@@ -190,11 +241,20 @@ describe('email service tasks through SMTP', () => {
     expect(await job(emailJob.id)).toMatchObject({ status: 'done', attempts: 2, lockedBy: null });
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'sent' });
     expect(await instance(id)).toMatchObject({ status: 'completed' });
-    const completions = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'job.completed')));
+    const completions = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'job.completed')));
     expect(completions).toHaveLength(1);
     // and the connector called yet again with the same job still sends nothing
     const [row] = await handle.db.select().from(jobs).where(eq(jobs.id, emailJob.id));
-    expect(await email({ job: { ...row!, instanceId: id }, variables: row!.payload, settings: { to: 'quan.do@senvang.example', subject: 'x', body: 'y' } })).toEqual({ emailStatus: 'sent', emailMessageId: `<${emailJob.id}@senvang.example>` });
+    expect(
+      await email({
+        job: { ...row!, instanceId: id },
+        variables: row!.payload,
+        settings: { to: 'quan.do@senvang.example', subject: 'x', body: 'y' },
+      }),
+    ).toEqual({ emailStatus: 'sent', emailMessageId: `<${emailJob.id}@senvang.example>` });
     expect(received().length - before).toBe(1);
     expect(await handle.db.select().from(emailOutbox).where(eq(emailOutbox.jobId, emailJob.id))).toHaveLength(1);
   });
@@ -207,10 +267,15 @@ describe('email service tasks through SMTP', () => {
     expect(received().length).toBe(before);
     const failed = await job(emailJob.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.lastError).toContain('refused the email for khong-ton-tai@senvang.example: 550 5.1.1 Hộp thư không tồn tại');
+    expect(failed.lastError).toContain(
+      'refused the email for khong-ton-tai@senvang.example: 550 5.1.1 Hộp thư không tồn tại',
+    );
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'failed', sentAt: null, error: failed.lastError });
     expect(await instance(id)).toMatchObject({ status: 'active' });
-    const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
+    const incidents = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED' });
   });
@@ -222,7 +287,10 @@ describe('email service tasks through SMTP', () => {
     let retried = await job(emailJob.id);
     expect(retried).toMatchObject({ status: 'pending', attempts: 1 });
     expect(retried.lastError).toContain('answered 451 4.2.2 Mailbox full');
-    const [{ later }] = (await handle.db.select({ later: sql<boolean>`${jobs.dueAt} > now()` }).from(jobs).where(eq(jobs.id, emailJob.id))) as [{ later: boolean }];
+    const [{ later }] = (await handle.db
+      .select({ later: sql<boolean>`${jobs.dueAt} > now()` })
+      .from(jobs)
+      .where(eq(jobs.id, emailJob.id))) as [{ later: boolean }];
     expect(later).toBe(true);
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'outbox', error: retried.lastError });
 
@@ -234,17 +302,31 @@ describe('email service tasks through SMTP', () => {
         probe.close(() => resolve(port));
       });
     });
-    await handle.db.update(jobs).set({ dueAt: sql`now()` }).where(eq(jobs.id, emailJob.id));
-    await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db, smtpUrl: `smtp://127.0.0.1:${closed}`, from: SENDER } }) }).tick();
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: sql`now()` })
+      .where(eq(jobs.id, emailJob.id));
+    await createWorker(handle.db, {
+      connectors: defaultConnectors({ email: { db: handle.db, smtpUrl: `smtp://127.0.0.1:${closed}`, from: SENDER } }),
+    }).tick();
     retried = await job(emailJob.id);
     expect(retried).toMatchObject({ status: 'pending', attempts: 2 });
-    expect(retried.lastError).toMatch(/The SMTP server 127\.0\.0\.1:\d+ could not be reached \(E\w+\); the email will be tried again\./);
+    expect(retried.lastError).toMatch(
+      /The SMTP server 127\.0\.0\.1:\d+ could not be reached \(E\w+\); the email will be tried again\./,
+    );
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'outbox' });
 
     // the last attempt (retries: 3 by default, so the fourth) fails too: an incident, and the row failed
-    await handle.db.update(jobs).set({ dueAt: sql`now()`, attempts: sql`${jobs.retries}` }).where(eq(jobs.id, emailJob.id));
+    await handle.db
+      .update(jobs)
+      .set({ dueAt: sql`now()`, attempts: sql`${jobs.retries}` })
+      .where(eq(jobs.id, emailJob.id));
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
-    expect(await job(emailJob.id)).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringContaining('answered 451') });
+    expect(await job(emailJob.id)).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      lastError: expect.stringContaining('answered 451'),
+    });
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'failed', sentAt: null });
     expect(await instance(id)).toMatchObject({ status: 'active' });
   });
@@ -253,9 +335,19 @@ describe('email service tasks through SMTP', () => {
     const { id, job: emailJob } = await start('khong-ton-tai@senvang.example', { cc: 'quan.do@senvang.example' });
     const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
-    expect(received().slice(before).map((m) => m.recipients.includes('quan.do@senvang.example'))).toEqual([true]);
-    expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'sent', error: 'Not delivered to khong-ton-tai@senvang.example: the SMTP server refused it.' });
-    expect(await instance(id)).toMatchObject({ status: 'completed', state: { variables: { emailStatus: 'sent', emailRejected: ['khong-ton-tai@senvang.example'] } } });
+    expect(
+      received()
+        .slice(before)
+        .map((m) => m.recipients.includes('quan.do@senvang.example')),
+    ).toEqual([true]);
+    expect(await outboxRow(emailJob.id)).toMatchObject({
+      status: 'sent',
+      error: 'Not delivered to khong-ton-tai@senvang.example: the SMTP server refused it.',
+    });
+    expect(await instance(id)).toMatchObject({
+      status: 'completed',
+      state: { variables: { emailStatus: 'sent', emailRejected: ['khong-ton-tai@senvang.example'] } },
+    });
   });
 
   it('credentials never go out in clear text: a server without STARTTLS gets no login and no email, and the password is in no message', async () => {
@@ -263,12 +355,16 @@ describe('email service tasks through SMTP', () => {
     const { job: emailJob } = await start('quan.do@senvang.example');
     const before = received().length;
     const withPassword = smtpUrl.replace('smtp://', 'smtp://trellis:m%E1%BA%ADt-kh%E1%BA%A9u@');
-    await createWorker(handle.db, { connectors: defaultConnectors({ email: { db: handle.db, smtpUrl: withPassword, from: SENDER } }) }).tick();
+    await createWorker(handle.db, {
+      connectors: defaultConnectors({ email: { db: handle.db, smtpUrl: withPassword, from: SENDER } }),
+    }).tick();
     expect(received().length).toBe(before);
     // the server answers STARTTLS with 500: retrying cannot help, so it is an incident at once
     const failed = await job(emailJob.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.lastError).toMatch(/^127\.0\.0\.1:\d+ could not start TLS \(STARTTLS\), which sending the credentials in TRELLIS_SMTP_URL requires .*: 500 /);
+    expect(failed.lastError).toMatch(
+      /^127\.0\.0\.1:\d+ could not start TLS \(STARTTLS\), which sending the credentials in TRELLIS_SMTP_URL requires .*: 500 /,
+    );
     expect(failed.lastError).not.toContain('mật-khẩu');
     expect(failed.lastError).not.toContain('m%E1');
     expect(await outboxRow(emailJob.id)).toMatchObject({ status: 'failed', error: failed.lastError });
@@ -278,7 +374,11 @@ describe('email service tasks through SMTP', () => {
     const { job: emailJob } = await start('không phải địa chỉ');
     const before = received().length;
     await createWorker(handle.db, { connectors: withSmtp() }).tick();
-    expect(await job(emailJob.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('The to setting has "không phải địa chỉ", which is not an email address') });
+    expect(await job(emailJob.id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('The to setting has "không phải địa chỉ", which is not an email address'),
+    });
     expect(await outboxRow(emailJob.id)).toBeUndefined();
     expect(received().length).toBe(before);
   });
@@ -286,23 +386,31 @@ describe('email service tasks through SMTP', () => {
 
 describe('server settings', () => {
   it('a wrong TRELLIS_SMTP_URL or TRELLIS_MAIL_FROM stops the worker from starting, naming the variable; empty ones count as unset', () => {
-    const email = (smtp: string | undefined, from?: string) => () => defaultConnectors({ email: { db: handle.db, ...(smtp ? { smtpUrl: smtp } : {}), ...(from ? { from } : {}) } });
-    expect(email('https://mail.example.com')).toThrow('TRELLIS_SMTP_URL uses "https:"; write it as smtp://user:password@host:587');
+    const email = (smtp: string | undefined, from?: string) => () =>
+      defaultConnectors({ email: { db: handle.db, ...(smtp ? { smtpUrl: smtp } : {}), ...(from ? { from } : {}) } });
+    expect(email('https://mail.example.com')).toThrow(
+      'TRELLIS_SMTP_URL uses "https:"; write it as smtp://user:password@host:587',
+    );
     expect(email('mail.example.com:587')).toThrow('TRELLIS_SMTP_URL');
     expect(email(undefined, 'no-reply')).toThrow('TRELLIS_MAIL_FROM');
     expect(email(undefined, 'a@senvang.example, b@senvang.example')).toThrow('TRELLIS_MAIL_FROM must be one address');
     expect(Object.keys(email(smtpUrl, SENDER)())).toEqual(['http', 'email']);
     expect(Object.keys(defaultConnectors())).toEqual(['http']);
     expect(emailSettings(readEnv({ TRELLIS_SMTP_URL: ' ', TRELLIS_MAIL_FROM: '' }))).toEqual({});
-    expect(emailSettings(readEnv({ TRELLIS_SMTP_URL: 'smtp://mail.example.com:587', TRELLIS_MAIL_FROM: SENDER }))).toEqual({ smtpUrl: 'smtp://mail.example.com:587', from: SENDER });
+    expect(
+      emailSettings(readEnv({ TRELLIS_SMTP_URL: 'smtp://mail.example.com:587', TRELLIS_MAIL_FROM: SENDER })),
+    ).toEqual({ smtpUrl: 'smtp://mail.example.com:587', from: SENDER });
   });
 });
 
 describe('the outbox, as the admin reads it', () => {
-  it('is for admins only, newest first, a page at a time, and never shows another company\'s mail', async () => {
+  it("is for admins only, newest first, a page at a time, and never shows another company's mail", async () => {
     // given a second company with its own admin and one email of its own
     const [other] = await handle.db.insert(tenants).values({ slug: 'cong-ty-khac', name: 'Công ty Khác' }).returning();
-    const [outsider] = await handle.db.insert(users).values({ email: 'quan.tri@khac.example', displayName: 'Phan Văn Khác' }).returning();
+    const [outsider] = await handle.db
+      .insert(users)
+      .values({ email: 'quan.tri@khac.example', displayName: 'Phan Văn Khác' })
+      .returning();
     await handle.db.insert(memberships).values({ tenantId: other!.id, userId: outsider!.id, role: 'admin' });
     await handle.db.insert(groups).values({ tenantId: other!.id, key: 'operations', name: 'Operations' });
     await publishNotice(other!.id);
@@ -311,12 +419,18 @@ describe('the outbox, as the admin reads it', () => {
     expect(await outboxRow(otherJob.id)).toMatchObject({ tenantId: other!.id, status: 'outbox' });
 
     // staff may not read it
-    await expect((await callerFor(handle.db, demo.ngoc)).outbox.list({})).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Only an admin may read the email outbox.' });
+    await expect((await callerFor(handle.db, demo.ngoc)).outbox.list({})).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Only an admin may read the email outbox.',
+    });
 
     // Sen Vàng's admin sees Sen Vàng's emails only, newest first
     const admin = await callerFor(handle.db, 'bao.ngo@senvang.example');
     const all = await admin.outbox.list({});
-    const mine = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.tenantId, (await seedDemo(handle.db))));
+    const mine = await handle.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.tenantId, await seedDemo(handle.db)));
     expect(all.items).toHaveLength(mine.length);
     expect(all.items.length).toBeGreaterThanOrEqual(5);
     expect(all.items.map((e) => e.id)).not.toContain((await outboxRow(otherJob.id))!.id);
@@ -358,7 +472,12 @@ function parseMessage(raw: string): { headers: Map<string, string>; body: string
   }
   const encoded = raw.slice(split + 4);
   const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  const bytes = encoding === 'base64' ? Buffer.from(encoded, 'base64') : encoding === 'quoted-printable' ? quotedPrintable(encoded) : Buffer.from(encoded, 'utf8');
+  const bytes =
+    encoding === 'base64'
+      ? Buffer.from(encoded, 'base64')
+      : encoding === 'quoted-printable'
+        ? quotedPrintable(encoded)
+        : Buffer.from(encoded, 'utf8');
   return { headers, body: bytes.toString('utf8').replace(/\r\n/g, '\n').replace(/\n$/, '') };
 }
 

@@ -41,7 +41,11 @@ export interface Mailer {
    * refused while it accepted others; throws an EmailConnectorError (SMTP_REJECTED: not
    * retryable, SMTP_UNAVAILABLE: retryable) when it took none.
    */
-  send(message: EmailMessage & { from: Mailbox }, messageId: string, advice?: FailureAdvice): Promise<{ rejected: string[] }>;
+  send(
+    message: EmailMessage & { from: Mailbox },
+    messageId: string,
+    advice?: FailureAdvice,
+  ): Promise<{ rejected: string[] }>;
 }
 
 /**
@@ -56,7 +60,6 @@ export interface FailureAdvice {
 }
 
 const JOB_ADVICE: FailureAdvice = { retryable: 'the email will be tried again', permanent: 'retry the job' };
-
 
 export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 /** Added to the send deadline for a claim's length: the database round trips around the send. */
@@ -108,9 +111,14 @@ function smtpTransport(url: string, timeoutMs: number) {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error('TRELLIS_SMTP_URL is not a URL; write it as smtp://user:password@host:587 or smtps://user:password@host:465.');
+    throw new Error(
+      'TRELLIS_SMTP_URL is not a URL; write it as smtp://user:password@host:587 or smtps://user:password@host:465.',
+    );
   }
-  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new Error(`TRELLIS_SMTP_URL uses "${parsed.protocol}"; write it as smtp://user:password@host:587 or smtps://user:password@host:465.`);
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:')
+    throw new Error(
+      `TRELLIS_SMTP_URL uses "${parsed.protocol}"; write it as smtp://user:password@host:587 or smtps://user:password@host:465.`,
+    );
   if (!parsed.hostname) throw new Error('TRELLIS_SMTP_URL names no host; write it as smtp://user:password@host:587.');
   const step = Math.min(timeoutMs, 20_000);
   const connection = parseConnectionUrl(url);
@@ -134,11 +142,27 @@ function smtpTransport(url: string, timeoutMs: number) {
  * Permanent or not, by the SMTP answer: 5xx (but 503) refuses the email for good, 4xx asks to
  * try later; no answer at all (connection refused, dropped, timed out) is worth another try.
  */
-function classify(error: NodemailerError, host: string, timedOut: boolean, timeoutMs: number, advice: FailureAdvice): EmailConnectorError {
-  if (timedOut) return new EmailConnectorError('SMTP_UNAVAILABLE', `Sending the email through ${host} timed out after ${timeoutMs} ms; ${advice.retryable}.`, { retryable: true, cause: error });
+function classify(
+  error: NodemailerError,
+  host: string,
+  timedOut: boolean,
+  timeoutMs: number,
+  advice: FailureAdvice,
+): EmailConnectorError {
+  if (timedOut)
+    return new EmailConnectorError(
+      'SMTP_UNAVAILABLE',
+      `Sending the email through ${host} timed out after ${timeoutMs} ms; ${advice.retryable}.`,
+      { retryable: true, cause: error },
+    );
   const code = error.responseCode;
   const answer = (error.response ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
-  const permanent = typeof error.permanent === 'boolean' ? error.permanent : code !== undefined ? code >= 500 && code !== 503 : error.code === 'ECONFIG' || error.code === 'EENVELOPE';
+  const permanent =
+    typeof error.permanent === 'boolean'
+      ? error.permanent
+      : code !== undefined
+        ? code >= 500 && code !== 503
+        : error.code === 'ECONFIG' || error.code === 'EENVELOPE';
   const recipients = error.rejected?.length ? ` for ${error.rejected.join(', ')}` : '';
   if (permanent) {
     const what =
@@ -147,8 +171,17 @@ function classify(error: NodemailerError, host: string, timedOut: boolean, timeo
         : error.code === 'ETLS'
           ? `${host} could not start TLS (STARTTLS), which sending the credentials in TRELLIS_SMTP_URL requires (use smtps://, or ?requireTLS=false for a relay on a trusted network)`
           : `${host} refused the email${recipients}`;
-    return new EmailConnectorError('SMTP_REJECTED', `${what}: ${answer || error.message}. Sending it again will not help; fix the address or the server settings, then ${advice.permanent}.`, { retryable: false, cause: error });
+    return new EmailConnectorError(
+      'SMTP_REJECTED',
+      `${what}: ${answer || error.message}. Sending it again will not help; fix the address or the server settings, then ${advice.permanent}.`,
+      { retryable: false, cause: error },
+    );
   }
-  const why = code !== undefined ? `answered ${answer || code}` : `could not be reached (${error.code ?? error.message})`;
-  return new EmailConnectorError('SMTP_UNAVAILABLE', `The SMTP server ${host} ${why}${recipients}; ${advice.retryable}.`, { retryable: true, cause: error });
+  const why =
+    code !== undefined ? `answered ${answer || code}` : `could not be reached (${error.code ?? error.message})`;
+  return new EmailConnectorError(
+    'SMTP_UNAVAILABLE',
+    `The SMTP server ${host} ${why}${recipients}; ${advice.retryable}.`,
+    { retryable: true, cause: error },
+  );
 }

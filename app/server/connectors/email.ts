@@ -30,7 +30,14 @@ import { emailOutbox, type EmailOutboxRow, type EmailStatus } from '@/db/schema'
 import { appendAudit, type AuditInsert } from '../services/audit';
 import type { Connector, InstanceJob } from '../services/jobs';
 import { EmailConnectorError } from './email-error';
-import { asciiDomain, formatMailbox, parseMailbox, readEmailMessage, type EmailMessage, type Mailbox } from './email-message';
+import {
+  asciiDomain,
+  formatMailbox,
+  parseMailbox,
+  readEmailMessage,
+  type EmailMessage,
+  type Mailbox,
+} from './email-message';
 import { createMailer, type FailureAdvice, type Mailer } from './email-smtp';
 
 export { DEFAULT_SEND_TIMEOUT_MS } from './email-smtp';
@@ -55,8 +62,18 @@ export type EmailStatusResult = 'outbox' | 'sent';
 
 export function createEmailConnector(options: EmailConnectorOptions): Connector {
   const { db } = options;
-  const mailer = options.smtpUrl ? createMailer({ smtpUrl: options.smtpUrl, ...(options.from ? { from: options.from } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }) : null;
-  const defaultFrom = mailer ? mailer.defaultFrom : options.from ? parseMailbox(options.from, 'TRELLIS_MAIL_FROM') : null;
+  const mailer = options.smtpUrl
+    ? createMailer({
+        smtpUrl: options.smtpUrl,
+        ...(options.from ? { from: options.from } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      })
+    : null;
+  const defaultFrom = mailer
+    ? mailer.defaultFrom
+    : options.from
+      ? parseMailbox(options.from, 'TRELLIS_MAIL_FROM')
+      : null;
 
   return async ({ job, settings }) => {
     const message = readEmailMessage(settings, { from: defaultFrom });
@@ -64,12 +81,23 @@ export function createEmailConnector(options: EmailConnectorOptions): Connector 
     if (row.status === 'sent') return { emailStatus: 'sent', emailMessageId: row.messageId };
     if (!mailer) {
       // A failed email retried by an admin on a server without SMTP: held again, not lost.
-      if (row.status === 'failed') await db.update(emailOutbox).set({ status: 'outbox' }).where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, 'failed')));
+      if (row.status === 'failed')
+        await db
+          .update(emailOutbox)
+          .set({ status: 'outbox' })
+          .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, 'failed')));
       return { emailStatus: 'outbox', emailMessageId: row.messageId };
     }
     if (!message.from) {
-      const error = new EmailConnectorError('NO_SENDER', 'The email has no sender: set the from setting on the task, or TRELLIS_MAIL_FROM on the server.', { retryable: false });
-      await db.update(emailOutbox).set({ status: 'failed', error: error.message }).where(and(eq(emailOutbox.id, row.id), inArray(emailOutbox.status, ['outbox', 'failed'])));
+      const error = new EmailConnectorError(
+        'NO_SENDER',
+        'The email has no sender: set the from setting on the task, or TRELLIS_MAIL_FROM on the server.',
+        { retryable: false },
+      );
+      await db
+        .update(emailOutbox)
+        .set({ status: 'failed', error: error.message })
+        .where(and(eq(emailOutbox.id, row.id), inArray(emailOutbox.status, ['outbox', 'failed'])));
       throw error;
     }
 
@@ -77,12 +105,26 @@ export function createEmailConnector(options: EmailConnectorOptions): Connector 
     if (!claimed) {
       const [now] = await db.select({ status: emailOutbox.status }).from(emailOutbox).where(eq(emailOutbox.id, row.id));
       if (now?.status === 'sent') return { emailStatus: 'sent', emailMessageId: row.messageId };
-      throw new EmailConnectorError('ALREADY_SENDING', 'The email is being sent by someone else right now (an admin’s "Send now", or the held-mail sweep); the job will look again.', { retryable: true });
+      throw new EmailConnectorError(
+        'ALREADY_SENDING',
+        'The email is being sent by someone else right now (an admin’s "Send now", or the held-mail sweep); the job will look again.',
+        { retryable: true },
+      );
     }
     // The runtime makes the last failed attempt an incident: the row says so too.
-    const outcome = await sendClaimed(db, mailer, claimed, { ...message, from: message.from }, { onRetryable: job.attempts > job.retries ? 'failed' : 'outbox' });
+    const outcome = await sendClaimed(
+      db,
+      mailer,
+      claimed,
+      { ...message, from: message.from },
+      { onRetryable: job.attempts > job.retries ? 'failed' : 'outbox' },
+    );
     if (!outcome.sent) throw outcome.failure;
-    return { emailStatus: 'sent', emailMessageId: row.messageId, ...(outcome.rejected.length ? { emailRejected: outcome.rejected } : {}) };
+    return {
+      emailStatus: 'sent',
+      emailMessageId: row.messageId,
+      ...(outcome.rejected.length ? { emailRejected: outcome.rejected } : {}),
+    };
   };
 }
 
@@ -108,13 +150,17 @@ async function record(db: Executor, job: InstanceJob, message: EmailMessage): Pr
     .onConflictDoNothing({ target: emailOutbox.jobId })
     .returning();
   if (inserted) return inserted;
-  const [existing] = await db.select().from(emailOutbox).where(and(eq(emailOutbox.tenantId, job.tenantId), eq(emailOutbox.jobId, job.id)));
+  const [existing] = await db
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.tenantId, job.tenantId), eq(emailOutbox.jobId, job.id)));
   if (!existing) throw new Error(`The outbox row of job "${job.id}" vanished while it was being recorded.`);
   return existing;
 }
 
 /** A claim ends on a whole millisecond, so the claimer can name it again exactly (a JS Date has no microseconds). */
-const leaseEnd = (leaseMs: number) => sql`date_trunc('milliseconds', now() + ${`${Math.ceil(leaseMs)} milliseconds`}::interval)`;
+const leaseEnd = (leaseMs: number) =>
+  sql`date_trunc('milliseconds', now() + ${`${Math.ceil(leaseMs)} milliseconds`}::interval)`;
 
 /** A row another sender claimed and then died holding: its claim has run out. */
 const abandoned = () => and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lockedUntil, sql`now()`))!;
@@ -125,11 +171,22 @@ const abandoned = () => and(eq(emailOutbox.status, 'sending'), lt(emailOutbox.lo
  * exactly one gets the row back (PostgreSQL re-checks the condition on the row the other just
  * committed). Undefined: someone else holds it, it was sent, or it is not in `statuses`.
  */
-export async function claimEmail(db: Executor, email: { tenantId: string | null; id: string }, statuses: readonly EmailStatus[], leaseMs: number): Promise<EmailOutboxRow | undefined> {
+export async function claimEmail(
+  db: Executor,
+  email: { tenantId: string | null; id: string },
+  statuses: readonly EmailStatus[],
+  leaseMs: number,
+): Promise<EmailOutboxRow | undefined> {
   const [claimed] = await db
     .update(emailOutbox)
     .set({ status: 'sending', lockedUntil: leaseEnd(leaseMs) })
-    .where(and(email.tenantId === null ? isNull(emailOutbox.tenantId) : eq(emailOutbox.tenantId, email.tenantId), eq(emailOutbox.id, email.id), or(...(statuses.length ? [inArray(emailOutbox.status, [...statuses])] : []), abandoned())))
+    .where(
+      and(
+        email.tenantId === null ? isNull(emailOutbox.tenantId) : eq(emailOutbox.tenantId, email.tenantId),
+        eq(emailOutbox.id, email.id),
+        or(...(statuses.length ? [inArray(emailOutbox.status, [...statuses])] : []), abandoned()),
+      ),
+    )
     .returning();
   return claimed;
 }
@@ -140,7 +197,10 @@ export async function claimEmail(db: Executor, email: { tenantId: string | null;
  * TRELLIS_MAIL_FROM) — the least recently tried first. Rows another sweeper is
  * claiming are skipped (SKIP LOCKED), so sweepers on several workers share the backlog.
  */
-export async function claimHeldEmails(db: Executor, options: { olderThanMs: number; limit: number; leaseMs: number; withoutSender: boolean }): Promise<EmailOutboxRow[]> {
+export async function claimHeldEmails(
+  db: Executor,
+  options: { olderThanMs: number; limit: number; leaseMs: number; withoutSender: boolean },
+): Promise<EmailOutboxRow[]> {
   const held: SQL = and(
     or(eq(emailOutbox.status, 'outbox'), abandoned()),
     lt(emailOutbox.createdAt, sql`now() - ${`${Math.floor(options.olderThanMs)} milliseconds`}::interval`),
@@ -169,7 +229,10 @@ export async function releaseEmail(db: Executor, claimed: EmailOutboxRow): Promi
 
 /** A claimed email that cannot be sent as stored: `failed`, saying why. */
 export async function failClaimed(db: Executor, claimed: EmailOutboxRow, why: string): Promise<void> {
-  await db.update(emailOutbox).set({ status: 'failed', error: why.slice(0, 2_000), lockedUntil: sql`now()` }).where(ownClaim(claimed));
+  await db
+    .update(emailOutbox)
+    .set({ status: 'failed', error: why.slice(0, 2_000), lockedUntil: sql`now()` })
+    .where(ownClaim(claimed));
 }
 
 /** The stored email as a message to send again; `defaultFrom` when it names no sender. Throws naming the address that does not read back. */
@@ -204,13 +267,31 @@ export interface SendOptions {
  * the recipients the server refused, if any), else `failed` or `options.onRetryable` with the
  * server's answer. SMTP failures are returned, not thrown.
  */
-export async function sendClaimed(db: Executor, mailer: Mailer, claimed: EmailOutboxRow, message: EmailMessage & { from: Mailbox }, options: SendOptions): Promise<SendOutcome> {
+export async function sendClaimed(
+  db: Executor,
+  mailer: Mailer,
+  claimed: EmailOutboxRow,
+  message: EmailMessage & { from: Mailbox },
+  options: SendOptions,
+): Promise<SendOutcome> {
   let outcome: SendOutcome;
   try {
     const { rejected } = await mailer.send(message, claimed.messageId, options.advice);
-    outcome = { sent: true, rejected, error: rejected.length ? `Not delivered to ${rejected.join(', ')}: the SMTP server refused ${rejected.length > 1 ? 'them' : 'it'}.` : null };
+    outcome = {
+      sent: true,
+      rejected,
+      error: rejected.length
+        ? `Not delivered to ${rejected.join(', ')}: the SMTP server refused ${rejected.length > 1 ? 'them' : 'it'}.`
+        : null,
+    };
   } catch (error) {
-    const failure = error instanceof EmailConnectorError ? error : new EmailConnectorError('SMTP_UNAVAILABLE', `Sending the email failed: ${(error as Error).message}`, { retryable: true, cause: error });
+    const failure =
+      error instanceof EmailConnectorError
+        ? error
+        : new EmailConnectorError('SMTP_UNAVAILABLE', `Sending the email failed: ${(error as Error).message}`, {
+            retryable: true,
+            cause: error,
+          });
     outcome = { sent: false, status: failure.retryable ? options.onRetryable : 'failed', failure };
   }
   const audit = options.audit?.(outcome);
@@ -219,10 +300,19 @@ export async function sendClaimed(db: Executor, mailer: Mailer, claimed: EmailOu
       // Sent is the truth even if this claim ran out meanwhile; only a row already sent stays as it is.
       await tx
         .update(emailOutbox)
-        .set({ status: 'sent', from: formatMailbox(message.from), error: outcome.error, sentAt: sql`now()`, lockedUntil: sql`now()` })
+        .set({
+          status: 'sent',
+          from: formatMailbox(message.from),
+          error: outcome.error,
+          sentAt: sql`now()`,
+          lockedUntil: sql`now()`,
+        })
         .where(and(eq(emailOutbox.id, claimed.id), ne(emailOutbox.status, 'sent')));
     } else {
-      await tx.update(emailOutbox).set({ status: outcome.status, error: outcome.failure.message.slice(0, 2_000), lockedUntil: sql`now()` }).where(ownClaim(claimed));
+      await tx
+        .update(emailOutbox)
+        .set({ status: outcome.status, error: outcome.failure.message.slice(0, 2_000), lockedUntil: sql`now()` })
+        .where(ownClaim(claimed));
     }
     if (audit) await appendAudit(tx, [audit]);
   });
@@ -231,5 +321,9 @@ export async function sendClaimed(db: Executor, mailer: Mailer, claimed: EmailOu
 
 /** Still this caller's claim: `sending`, with the lease it set (a later claimer sets another). */
 function ownClaim(claimed: EmailOutboxRow): SQL {
-  return and(eq(emailOutbox.id, claimed.id), eq(emailOutbox.status, 'sending'), claimed.lockedUntil ? eq(emailOutbox.lockedUntil, claimed.lockedUntil) : isNull(emailOutbox.lockedUntil))!;
+  return and(
+    eq(emailOutbox.id, claimed.id),
+    eq(emailOutbox.status, 'sending'),
+    claimed.lockedUntil ? eq(emailOutbox.lockedUntil, claimed.lockedUntil) : isNull(emailOutbox.lockedUntil),
+  )!;
 }

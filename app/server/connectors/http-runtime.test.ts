@@ -28,7 +28,12 @@ beforeAll(async () => {
       const body = Buffer.concat(chunks).toString('utf8');
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       if (req.url?.startsWith('/invoices/missing')) return res.writeHead(404).end();
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `INV-${req.url!.split('/').pop()}`, amount: (JSON.parse(body) as { amount: number }).amount }));
+      res.writeHead(201, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: `INV-${req.url!.split('/').pop()}`,
+          amount: (JSON.parse(body) as { amount: number }).amount,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,7 +41,12 @@ beforeAll(async () => {
 
   handle = await createTestDatabase();
   const tenantId = await seedDemo(handle.db);
-  const startForm = { key: 'invoice-start', version: 1, title: 'Invoice', schema: { type: 'object', properties: { invoiceNumber: { type: 'string' }, amount: { type: 'number' } } } };
+  const startForm = {
+    key: 'invoice-start',
+    version: 1,
+    title: 'Invoice',
+    schema: { type: 'object', properties: { invoiceNumber: { type: 'string' }, amount: { type: 'number' } } },
+  };
   const register = {
     id: 'register',
     type: 'serviceTask',
@@ -44,15 +54,27 @@ beforeAll(async () => {
     settings: { method: 'POST', url: `http://127.0.0.1:${port}/invoices/{invoiceNumber}`, body: '={ amount: amount }' },
     set: { invoiceId: 'response.body.id' },
   };
-  const definition = (key: string, elements: object[], flows: object[]) => ({ formatVersion: 1, key, version: 1, name: key, startForm: 'invoice-start', elements, flows });
+  const definition = (key: string, elements: object[], flows: object[]) => ({
+    formatVersion: 1,
+    key,
+    version: 1,
+    name: key,
+    startForm: 'invoice-start',
+    elements,
+    flows,
+  });
   await publishProcess(
     handle.db,
     tenantId,
     {
-      definition: definition('register-invoice', [{ id: 's', type: 'startEvent' }, register, { id: 'e', type: 'endEvent' }], [
-        { id: 'f1', source: 's', target: 'register' },
-        { id: 'f2', source: 'register', target: 'e' },
-      ]),
+      definition: definition(
+        'register-invoice',
+        [{ id: 's', type: 'startEvent' }, register, { id: 'e', type: 'endEvent' }],
+        [
+          { id: 'f1', source: 's', target: 'register' },
+          { id: 'f2', source: 'register', target: 'e' },
+        ],
+      ),
       forms: [startForm],
     },
     null,
@@ -87,8 +109,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const instance = async (id: string) => (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
-const start = async (key: string, variables: Record<string, unknown>) => (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: key, variables });
+const instance = async (id: string) =>
+  (await handle.db.select().from(processInstances).where(eq(processInstances.id, id)))[0]!;
+const start = async (key: string, variables: Record<string, unknown>) =>
+  (await callerFor(handle.db, demo.ngoc)).instance.start({ definitionKey: key, variables });
 
 describe('http service tasks', () => {
   it('a worker sends the request once, with the job id as Idempotency-Key, and the instance carries on with the response', async () => {
@@ -103,10 +127,22 @@ describe('http service tasks', () => {
     // then the service got exactly one request, and the instance completed with the response mapped
     const mine = received.slice(before);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ method: 'POST', url: '/invoices/HD%200042', body: '{"amount":1250000}', headers: expect.objectContaining({ 'idempotency-key': job!.id, 'content-type': 'application/json' }) });
+    expect(mine[0]).toMatchObject({
+      method: 'POST',
+      url: '/invoices/HD%200042',
+      body: '{"amount":1250000}',
+      headers: expect.objectContaining({ 'idempotency-key': job!.id, 'content-type': 'application/json' }),
+    });
     const done = await instance(id);
     expect(done.status).toBe('completed');
-    expect(done.state.variables).toMatchObject({ invoiceId: 'INV-HD%200042', response: { status: 201, body: { id: 'INV-HD%200042', amount: 1_250_000 }, headers: expect.objectContaining({ 'content-type': 'application/json' }) } });
+    expect(done.state.variables).toMatchObject({
+      invoiceId: 'INV-HD%200042',
+      response: {
+        status: 201,
+        body: { id: 'INV-HD%200042', amount: 1_250_000 },
+        headers: expect.objectContaining({ 'content-type': 'application/json' }),
+      },
+    });
     // and another tick does not send it again
     expect(await worker.tick()).toBe(0);
     expect(received.length - before).toBe(1);
@@ -126,9 +162,16 @@ describe('http service tasks', () => {
     await createWorker(handle.db, { connectors: defaultConnectors() }).tick();
     expect(received.length).toBe(before);
     const [job] = await handle.db.select().from(jobs).where(eq(jobs.instanceId, id));
-    expect(job).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining(`HTTP request to 127.0.0.1:${port} refused: 127.0.0.1 is a loopback address`) });
+    expect(job).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining(`HTTP request to 127.0.0.1:${port} refused: 127.0.0.1 is a loopback address`),
+    });
     expect(await instance(id)).toMatchObject({ status: 'active' });
-    const incidents = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
+    const incidents = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'incident.raised')));
     expect(incidents).toHaveLength(1);
     expect(incidents[0]!.data).toMatchObject({ code: 'JOB_FAILED' });
   });

@@ -38,7 +38,12 @@ beforeAll(async () => {
         res.end(JSON.stringify(value));
       };
       const route = url.pathname.split('/')[1];
-      if (route === 'invoices') return json(200, { path: url.pathname, query: Object.fromEntries(url.searchParams) }, { 'x-request-id': 'req-1', 'set-cookie': 'session=secret' });
+      if (route === 'invoices')
+        return json(
+          200,
+          { path: url.pathname, query: Object.fromEntries(url.searchParams) },
+          { 'x-request-id': 'req-1', 'set-cookie': 'session=secret' },
+        );
       if (route === 'echo') return json(201, { received: body ? JSON.parse(body) : null, method: req.method });
       if (route === 'status') {
         res.writeHead(Number(url.pathname.split('/')[2]), { 'content-type': 'text/plain' });
@@ -46,7 +51,10 @@ beforeAll(async () => {
       }
       if (route === 'text') return res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Xin chào');
       if (route === 'empty') return res.writeHead(204).end();
-      if (route === 'gzip') return res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(JSON.stringify({ zipped: true })));
+      if (route === 'gzip')
+        return res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+          .end(gzipSync(JSON.stringify({ zipped: true })));
       if (route === 'slow') return setTimeout(() => json(200, { late: true }), 3_000).unref();
       if (route === 'stall') {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -67,9 +75,14 @@ beforeAll(async () => {
         res.on('error', () => {});
         return pump();
       }
-      if (route === 'declared-big') return res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(5_000_000) }).end();
-      if (route === 'redirect') return res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to')! }).end();
-      if (route === 'loop') return res.writeHead(302, { location: `/loop?n=${Number(url.searchParams.get('n') ?? 0) + 1}` }).end();
+      if (route === 'declared-big')
+        return res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(5_000_000) }).end();
+      if (route === 'redirect')
+        return res
+          .writeHead(Number(url.searchParams.get('status') ?? 302), { location: url.searchParams.get('to')! })
+          .end();
+      if (route === 'loop')
+        return res.writeHead(302, { location: `/loop?n=${Number(url.searchParams.get('n') ?? 0) + 1}` }).end();
       return json(404, { error: 'no route' });
     });
   });
@@ -85,8 +98,17 @@ beforeEach(() => {
 });
 
 /** The call a worker would make: `=FEEL` settings evaluated against the job's variables, as the runtime does. */
-function callOf(settings: Record<string, string>, variables: Record<string, unknown> = {}, jobId = randomUUID()): ConnectorCall {
-  const evaluated = Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, value.startsWith('=') ? evaluateExpression(value.slice(1), variables).value : value]));
+function callOf(
+  settings: Record<string, string>,
+  variables: Record<string, unknown> = {},
+  jobId = randomUUID(),
+): ConnectorCall {
+  const evaluated = Object.fromEntries(
+    Object.entries(settings).map(([name, value]) => [
+      name,
+      value.startsWith('=') ? evaluateExpression(value.slice(1), variables).value : value,
+    ]),
+  );
   return { job: { id: jobId, elementId: 'call', payload: variables } as InstanceJob, variables, settings: evaluated };
 }
 
@@ -106,7 +128,10 @@ function fakeDns(table: Record<string, string[]>) {
 describe('requests and results', () => {
   it('GET fills the URL template from the variables, URL-encoded, and returns status, safe headers and the parsed body', async () => {
     // given
-    const call = callOf({ url: `${base}/invoices/{invoiceNumber}?customer={customer.name}` }, { invoiceNumber: 'HD/2024 01', customer: { name: 'Sen Vàng & Co' } });
+    const call = callOf(
+      { url: `${base}/invoices/{invoiceNumber}?customer={customer.name}` },
+      { invoiceNumber: 'HD/2024 01', customer: { name: 'Sen Vàng & Co' } },
+    );
     // when
     const result = await local()(call);
     // then
@@ -115,7 +140,10 @@ describe('requests and results', () => {
     expect(result).toEqual({
       response: {
         status: 200,
-        headers: expect.objectContaining({ 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req-1' }),
+        headers: expect.objectContaining({
+          'content-type': 'application/json; charset=utf-8',
+          'x-request-id': 'req-1',
+        }),
         body: { path: '/invoices/HD%2F2024%2001', query: { customer: 'Sen Vàng & Co' } },
       },
     });
@@ -124,10 +152,31 @@ describe('requests and results', () => {
 
   it('POST sends the FEEL-computed body as JSON with the job id as Idempotency-Key, into resultVariable', async () => {
     const jobId = randomUUID();
-    const call = callOf({ method: 'post', url: `${base}/echo`, body: '={ amount: amount * 2, lines: [1, 2] }', headers: '{"Authorization": "Bearer t0ken", "X-Tenant": 7}', resultVariable: 'created' }, { amount: 21 }, jobId);
+    const call = callOf(
+      {
+        method: 'post',
+        url: `${base}/echo`,
+        body: '={ amount: amount * 2, lines: [1, 2] }',
+        headers: '{"Authorization": "Bearer t0ken", "X-Tenant": 7}',
+        resultVariable: 'created',
+      },
+      { amount: 21 },
+      jobId,
+    );
     const result = await local()(call);
-    expect(result).toEqual({ created: { status: 201, headers: expect.any(Object), body: { received: { amount: 42, lines: [1, 2] }, method: 'POST' } } });
-    expect(seen[0]!.headers).toMatchObject({ 'idempotency-key': jobId, 'content-type': 'application/json', authorization: 'Bearer t0ken', 'x-tenant': '7' });
+    expect(result).toEqual({
+      created: {
+        status: 201,
+        headers: expect.any(Object),
+        body: { received: { amount: 42, lines: [1, 2] }, method: 'POST' },
+      },
+    });
+    expect(seen[0]!.headers).toMatchObject({
+      'idempotency-key': jobId,
+      'content-type': 'application/json',
+      authorization: 'Bearer t0ken',
+      'x-tenant': '7',
+    });
   });
 
   it('headers may also come from a FEEL context', async () => {
@@ -137,8 +186,12 @@ describe('requests and results', () => {
 
   it('returns text as text, an empty body as null, and reads gzip', async () => {
     const connector = local();
-    expect(await connector(callOf({ url: `${base}/text` }))).toMatchObject({ response: { status: 200, body: 'Xin chào' } });
-    expect(await connector(callOf({ url: `${base}/empty`, method: 'DELETE' }))).toMatchObject({ response: { status: 204, body: null } });
+    expect(await connector(callOf({ url: `${base}/text` }))).toMatchObject({
+      response: { status: 200, body: 'Xin chào' },
+    });
+    expect(await connector(callOf({ url: `${base}/empty`, method: 'DELETE' }))).toMatchObject({
+      response: { status: 204, body: null },
+    });
     expect(await connector(callOf({ url: `${base}/gzip` }))).toMatchObject({ response: { body: { zipped: true } } });
   });
 });
@@ -158,8 +211,14 @@ describe('answers that are not 2xx', () => {
   });
 
   it('429 and 408 mean "try later": retried, not thrown into the process', async () => {
-    await expect(local()(callOf({ url: `${base}/status/429` }))).rejects.toMatchObject({ code: 'HTTP_429', retryable: true });
-    await expect(local()(callOf({ url: `${base}/status/408` }))).rejects.toMatchObject({ code: 'HTTP_408', retryable: true });
+    await expect(local()(callOf({ url: `${base}/status/429` }))).rejects.toMatchObject({
+      code: 'HTTP_429',
+      retryable: true,
+    });
+    await expect(local()(callOf({ url: `${base}/status/408` }))).rejects.toMatchObject({
+      code: 'HTTP_408',
+      retryable: true,
+    });
   });
 
   it('a refused connection is a retryable network failure naming the host', async () => {
@@ -167,28 +226,46 @@ describe('answers that are not 2xx', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(local()(callOf({ url: `http://127.0.0.1:${closedPort}/` }))).rejects.toMatchObject({ code: 'NETWORK', retryable: true, message: expect.stringContaining(`127.0.0.1:${closedPort}`) });
+    await expect(local()(callOf({ url: `http://127.0.0.1:${closedPort}/` }))).rejects.toMatchObject({
+      code: 'NETWORK',
+      retryable: true,
+      message: expect.stringContaining(`127.0.0.1:${closedPort}`),
+    });
   });
 });
 
 describe('limits', () => {
   it('a slow answer is aborted at timeoutMs', async () => {
     const started = Date.now();
-    await expect(local()(callOf({ url: `${base}/slow`, timeoutMs: '200' }))).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true, message: expect.stringMatching(/timed out after 200 ms/) });
+    await expect(local()(callOf({ url: `${base}/slow`, timeoutMs: '200' }))).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+      message: expect.stringMatching(/timed out after 200 ms/),
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a body that stalls after the headers is aborted at timeoutMs too', async () => {
-    await expect(local()(callOf({ url: `${base}/stall`, timeoutMs: '200' }))).rejects.toMatchObject({ code: 'TIMEOUT', retryable: true });
+    await expect(local()(callOf({ url: `${base}/stall`, timeoutMs: '200' }))).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+    });
   });
 
   it('a response over the size cap is cut off while streaming', async () => {
-    await expect(local()(callOf({ url: `${base}/big` }))).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE', message: expect.stringContaining('1048576-byte limit') });
+    await expect(local()(callOf({ url: `${base}/big` }))).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+      message: expect.stringContaining('1048576-byte limit'),
+    });
   });
 
   it('a response declaring a size over the cap is refused before reading, and the cap is configurable', async () => {
-    await expect(local()(callOf({ url: `${base}/declared-big` }))).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
-    await expect(local({ maxResponseBytes: 10 })(callOf({ url: `${base}/invoices/1` }))).rejects.toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(local()(callOf({ url: `${base}/declared-big` }))).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
+    await expect(local({ maxResponseBytes: 10 })(callOf({ url: `${base}/invoices/1` }))).rejects.toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
   });
 
   it.each([
@@ -211,7 +288,11 @@ describe('limits', () => {
     [{ url: 'http://127.0.0.1/', resultVariable: 'my result' }, /not a variable name/],
     [{ url: 'http://127.0.0.1/', methd: 'POST' }, /Unknown setting "methd"/],
   ])('settings %j are refused before sending: %s', async (settings, message) => {
-    await expect(local()(callOf(settings as Record<string, string>, { list: [1, 2] }))).rejects.toMatchObject({ code: 'INVALID_SETTINGS', retryable: false, message: expect.stringMatching(message) });
+    await expect(local()(callOf(settings as Record<string, string>, { list: [1, 2] }))).rejects.toMatchObject({
+      code: 'INVALID_SETTINGS',
+      retryable: false,
+      message: expect.stringMatching(message),
+    });
     expect(connections).toBe(0);
   });
 });
@@ -236,7 +317,9 @@ describe('refused addresses', () => {
     for (const url of targets()) {
       const error = await connector(callOf({ url })).catch((e: unknown) => e);
       expect(error, url).toMatchObject({ name: 'HttpConnectorError', code: 'ADDRESS_DENIED', retryable: false });
-      expect((error as Error).message, url).toMatch(/refused: .*(loopback|private|link-local|unspecified|carrier-grade)/);
+      expect((error as Error).message, url).toMatch(
+        /refused: .*(loopback|private|link-local|unspecified|carrier-grade)/,
+      );
     }
     expect(seen).toEqual([]);
     expect(connections).toBe(0);
@@ -244,14 +327,21 @@ describe('refused addresses', () => {
 
   it('a host name is refused if any of its addresses is denied, and names the host but not the address', async () => {
     const dns = fakeDns({ 'mixed.example': ['93.184.216.34', '10.0.0.7'] });
-    const error = await createHttpConnector({ resolve: dns.resolve })(callOf({ url: 'http://mixed.example/' })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ADDRESS_DENIED', message: expect.stringContaining('mixed.example resolves to a private address') });
+    const error = await createHttpConnector({ resolve: dns.resolve })(callOf({ url: 'http://mixed.example/' })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'ADDRESS_DENIED',
+      message: expect.stringContaining('mixed.example resolves to a private address'),
+    });
     expect((error as Error).message).not.toContain('10.0.0.7');
   });
 
   it('an unresolvable host name is a retryable network failure', async () => {
     const dns = fakeDns({});
-    await expect(createHttpConnector({ resolve: dns.resolve })(callOf({ url: 'http://nowhere.example/' }))).rejects.toMatchObject({ code: 'NETWORK', retryable: true, message: expect.stringContaining('ENOTFOUND') });
+    await expect(
+      createHttpConnector({ resolve: dns.resolve })(callOf({ url: 'http://nowhere.example/' })),
+    ).rejects.toMatchObject({ code: 'NETWORK', retryable: true, message: expect.stringContaining('ENOTFOUND') });
   });
 
   it('the connection is pinned to the checked address: DNS is asked once, a changed answer is never used', async () => {
@@ -265,7 +355,9 @@ describe('refused addresses', () => {
       return [{ address, family: 4 }];
     };
     // when
-    const result = await createHttpConnector({ allow: ['127.0.0.1'], resolve })(callOf({ url: `http://rebind.example:${port}/invoices/9` }));
+    const result = await createHttpConnector({ allow: ['127.0.0.1'], resolve })(
+      callOf({ url: `http://rebind.example:${port}/invoices/9` }),
+    );
     // then
     expect(result).toMatchObject({ response: { status: 200 } });
     expect(asked).toEqual(['rebind.example']);
@@ -275,7 +367,9 @@ describe('refused addresses', () => {
   it('a host allowed by name may resolve to a private address; the literal address stays denied', async () => {
     const dns = fakeDns({ 'intranet.example': ['127.0.0.1'] });
     const connector = createHttpConnector({ allow: ['intranet.example'], resolve: dns.resolve });
-    expect(await connector(callOf({ url: `http://intranet.example:${port}/invoices/1` }))).toMatchObject({ response: { status: 200 } });
+    expect(await connector(callOf({ url: `http://intranet.example:${port}/invoices/1` }))).toMatchObject({
+      response: { status: 200 },
+    });
     await expect(connector(callOf({ url: `${base}/invoices/1` }))).rejects.toMatchObject({ code: 'ADDRESS_DENIED' });
     expect(seen).toHaveLength(1);
   });
@@ -284,7 +378,17 @@ describe('refused addresses', () => {
 describe('redirects', () => {
   it('are followed to an allowed host, with the Idempotency-Key; 303 continues as GET', async () => {
     const jobId = randomUUID();
-    const result = await local()(callOf({ method: 'POST', url: `${base}/redirect?status=303&to=${encodeURIComponent('/invoices/7')}`, body: '={ a: 1 }' }, {}, jobId));
+    const result = await local()(
+      callOf(
+        {
+          method: 'POST',
+          url: `${base}/redirect?status=303&to=${encodeURIComponent('/invoices/7')}`,
+          body: '={ a: 1 }',
+        },
+        {},
+        jobId,
+      ),
+    );
     expect(result).toMatchObject({ response: { status: 200, body: { path: '/invoices/7' } } });
     expect(seen.map((s) => [s.method, s.url.split('?')[0]])).toEqual([
       ['POST', '/redirect'],
@@ -295,7 +399,13 @@ describe('redirects', () => {
   });
 
   it('307 keeps the method and body', async () => {
-    await local()(callOf({ method: 'PUT', url: `${base}/redirect?status=307&to=${encodeURIComponent('/echo')}`, body: '={ a: 1 }' }));
+    await local()(
+      callOf({
+        method: 'PUT',
+        url: `${base}/redirect?status=307&to=${encodeURIComponent('/echo')}`,
+        body: '={ a: 1 }',
+      }),
+    );
     expect(seen.map((s) => [s.method, s.body])).toEqual([
       ['PUT', '{"a":1}'],
       ['PUT', '{"a":1}'],
@@ -303,15 +413,24 @@ describe('redirects', () => {
   });
 
   it('to a denied address (cloud metadata) are refused, naming both hosts', async () => {
-    const error = await local()(callOf({ url: `${base}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}` })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ADDRESS_DENIED', message: expect.stringContaining(`169.254.169.254 (redirected from 127.0.0.1:${port}) refused: 169.254.169.254 is a link-local address`) });
+    const error = await local()(
+      callOf({ url: `${base}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}` }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ADDRESS_DENIED',
+      message: expect.stringContaining(
+        `169.254.169.254 (redirected from 127.0.0.1:${port}) refused: 169.254.169.254 is a link-local address`,
+      ),
+    });
     expect(seen).toHaveLength(1);
   });
 
   it('from a host allowed by name to its bare address are refused: the allow-list names the host, not where it points', async () => {
     const dns = fakeDns({ 'intranet.example': ['127.0.0.1'] });
     const connector = createHttpConnector({ allow: ['intranet.example'], resolve: dns.resolve });
-    const error = await connector(callOf({ url: `http://intranet.example:${port}/redirect?to=${encodeURIComponent(`${base}/invoices/1`)}` })).catch((e: unknown) => e);
+    const error = await connector(
+      callOf({ url: `http://intranet.example:${port}/redirect?to=${encodeURIComponent(`${base}/invoices/1`)}` }),
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ADDRESS_DENIED', message: expect.stringContaining('is a loopback address') });
     expect(seen).toHaveLength(1);
   });
@@ -319,17 +438,27 @@ describe('redirects', () => {
   it('to another origin drop the Authorization header', async () => {
     const dns = fakeDns({ 'other.example': ['127.0.0.1'] });
     const connector = createHttpConnector({ allow: ['127.0.0.1'], resolve: dns.resolve });
-    await connector(callOf({ url: `${base}/redirect?to=${encodeURIComponent(`http://other.example:${port}/invoices/2`)}`, headers: '{"Authorization": "Bearer secret"}' }));
+    await connector(
+      callOf({
+        url: `${base}/redirect?to=${encodeURIComponent(`http://other.example:${port}/invoices/2`)}`,
+        headers: '{"Authorization": "Bearer secret"}',
+      }),
+    );
     expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer secret', undefined]);
     expect(seen[1]!.headers.host).toBe(`other.example:${port}`);
   });
 
   it('to a non-http scheme are refused', async () => {
-    await expect(local()(callOf({ url: `${base}/redirect?to=${encodeURIComponent('file:///etc/passwd')}` }))).rejects.toMatchObject({ code: 'ADDRESS_DENIED', message: expect.stringContaining('only http: and https:') });
+    await expect(
+      local()(callOf({ url: `${base}/redirect?to=${encodeURIComponent('file:///etc/passwd')}` })),
+    ).rejects.toMatchObject({ code: 'ADDRESS_DENIED', message: expect.stringContaining('only http: and https:') });
   });
 
   it('stop after 5', async () => {
-    await expect(local()(callOf({ url: `${base}/loop` }))).rejects.toMatchObject({ code: 'TOO_MANY_REDIRECTS', retryable: false });
+    await expect(local()(callOf({ url: `${base}/loop` }))).rejects.toMatchObject({
+      code: 'TOO_MANY_REDIRECTS',
+      retryable: false,
+    });
     expect(seen).toHaveLength(6);
   });
 });

@@ -58,7 +58,18 @@ export const MAX_REDIRECTS = 5;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Response headers a process may see and keep in its variables. */
-const KEPT_HEADERS = ['content-type', 'content-length', 'content-language', 'content-location', 'location', 'etag', 'last-modified', 'retry-after', 'x-request-id', 'x-correlation-id'];
+const KEPT_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-language',
+  'content-location',
+  'location',
+  'etag',
+  'last-modified',
+  'retry-after',
+  'x-request-id',
+  'x-correlation-id',
+];
 /** Request headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
 
@@ -67,19 +78,30 @@ export function createHttpConnector(options: HttpConnectorOptions = {}): Connect
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return async (call) => {
     const request = readHttpRequest(call);
-    return sender({ ...request, timeoutAdvice: 'raise timeoutMs, up to 60000, if it is just slow' }, async ({ response, url, method }, signal) => {
-      const status = response.statusCode ?? 0;
-      // The standard reason phrase, not the server's: nothing the receiver wrote goes into the message.
-      const what = `HTTP ${method} to ${url.host} answered ${status} ${STATUS_CODES[status] ?? ''}`.trim();
-      if (status >= 400) {
-        response.destroy();
-        if (status >= 500 || status === 408 || status === 429) throw new HttpConnectorError(`HTTP_${status}`, what, { retryable: true });
-        throw new ConnectorBusinessError(`HTTP_${status}`, `${what}; catch error code HTTP_${status} with an error boundary event to handle it in the process.`);
-      }
-      const bytes = await readBody(response, limit, signal, `HTTP ${method} to ${url.host}`);
-      const result: HttpResult = { status, headers: keptHeaders(response), body: decode(bytes, response.headers['content-type']) };
-      return { [request.resultVariable]: result };
-    });
+    return sender(
+      { ...request, timeoutAdvice: 'raise timeoutMs, up to 60000, if it is just slow' },
+      async ({ response, url, method }, signal) => {
+        const status = response.statusCode ?? 0;
+        // The standard reason phrase, not the server's: nothing the receiver wrote goes into the message.
+        const what = `HTTP ${method} to ${url.host} answered ${status} ${STATUS_CODES[status] ?? ''}`.trim();
+        if (status >= 400) {
+          response.destroy();
+          if (status >= 500 || status === 408 || status === 429)
+            throw new HttpConnectorError(`HTTP_${status}`, what, { retryable: true });
+          throw new ConnectorBusinessError(
+            `HTTP_${status}`,
+            `${what}; catch error code HTTP_${status} with an error boundary event to handle it in the process.`,
+          );
+        }
+        const bytes = await readBody(response, limit, signal, `HTTP ${method} to ${url.host}`);
+        const result: HttpResult = {
+          status,
+          headers: keptHeaders(response),
+          body: decode(bytes, response.headers['content-type']),
+        };
+        return { [request.resultVariable]: result };
+      },
+    );
   };
 }
 
@@ -111,7 +133,10 @@ export interface OutboundAnswer {
  * answer to `read`, still under the deadline. Failures are HttpConnectorErrors: ADDRESS_DENIED
  * (not retryable), NETWORK, TIMEOUT. Any status is an answer; what it means is the caller's.
  */
-export type HttpSender = <T>(request: OutboundRequest, read: (answer: OutboundAnswer, signal: AbortSignal) => Promise<T>) => Promise<T>;
+export type HttpSender = <T>(
+  request: OutboundRequest,
+  read: (answer: OutboundAnswer, signal: AbortSignal) => Promise<T>,
+) => Promise<T>;
 
 export function createHttpSender(options: Omit<HttpConnectorOptions, 'maxResponseBytes'> = {}): HttpSender {
   const policy = createAddressPolicy(options.allow ?? []);
@@ -123,10 +148,15 @@ export function createHttpSender(options: Omit<HttpConnectorOptions, 'maxRespons
       return await read(await send(request, { policy, resolve, signal: deadline.signal }), deadline.signal);
     } catch (error) {
       // Whatever broke once the deadline passed broke because of it, unless it is an answer of its own.
-      const answered = error instanceof ConnectorBusinessError || (error instanceof HttpConnectorError && error.code !== 'NETWORK');
+      const answered =
+        error instanceof ConnectorBusinessError || (error instanceof HttpConnectorError && error.code !== 'NETWORK');
       if (deadline.signal.aborted && !answered) {
         const advice = request.timeoutAdvice ? ` (${request.timeoutAdvice})` : '';
-        throw new HttpConnectorError('TIMEOUT', `HTTP ${request.method} to ${request.url.host} timed out after ${request.timeoutMs} ms; the service may be slow or unreachable${advice}.`, { retryable: true, cause: error });
+        throw new HttpConnectorError(
+          'TIMEOUT',
+          `HTTP ${request.method} to ${request.url.host} timed out after ${request.timeoutMs} ms; the service may be slow or unreachable${advice}.`,
+          { retryable: true, cause: error },
+        );
       }
       throw error;
     } finally {
@@ -150,14 +180,24 @@ async function send(request: OutboundRequest, context: Context): Promise<Outboun
     const addresses = await admit(url, from, context);
     const response = await exchange(url, method, headers, body, addresses, context.signal);
     const location = response.headers.location;
-    if (!REDIRECTS.has(response.statusCode ?? 0) || !location || request.followRedirects === false) return { response, url, method };
+    if (!REDIRECTS.has(response.statusCode ?? 0) || !location || request.followRedirects === false)
+      return { response, url, method };
     response.destroy();
-    if (redirects === MAX_REDIRECTS) throw new HttpConnectorError('TOO_MANY_REDIRECTS', `HTTP ${request.method} to ${request.url.host} was redirected more than ${MAX_REDIRECTS} times; call the final address directly.`, { retryable: false });
+    if (redirects === MAX_REDIRECTS)
+      throw new HttpConnectorError(
+        'TOO_MANY_REDIRECTS',
+        `HTTP ${request.method} to ${request.url.host} was redirected more than ${MAX_REDIRECTS} times; call the final address directly.`,
+        { retryable: false },
+      );
     let next: URL;
     try {
       next = new URL(location, url);
     } catch {
-      throw new HttpConnectorError('NETWORK', `HTTP ${method} to ${url.host} answered with a redirect to an invalid address.`, { retryable: false });
+      throw new HttpConnectorError(
+        'NETWORK',
+        `HTTP ${method} to ${url.host} answered with a redirect to an invalid address.`,
+        { retryable: false },
+      );
     }
     const status = response.statusCode!;
     // As browsers do: 303 always, and 301/302 after a POST, continue as a GET without the body.
@@ -179,8 +219,16 @@ async function send(request: OutboundRequest, context: Context): Promise<Outboun
  */
 async function admit(url: URL, from: URL | null, context: Context): Promise<LookupAddress[]> {
   const what = `HTTP request to ${url.host}${from ? ` (redirected from ${from.host})` : ''}`;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpConnectorError('ADDRESS_DENIED', `${what} refused: only http: and https: are followed, not ${url.protocol}`, { retryable: false });
-  if (url.username || url.password) throw new HttpConnectorError('ADDRESS_DENIED', `${what} refused: the address carries credentials.`, { retryable: false });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new HttpConnectorError(
+      'ADDRESS_DENIED',
+      `${what} refused: only http: and https: are followed, not ${url.protocol}`,
+      { retryable: false },
+    );
+  if (url.username || url.password)
+    throw new HttpConnectorError('ADDRESS_DENIED', `${what} refused: the address carries credentials.`, {
+      retryable: false,
+    });
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(hostname);
   let addresses: LookupAddress[];
@@ -190,22 +238,40 @@ async function admit(url: URL, from: URL | null, context: Context): Promise<Look
       addresses = await abortable(context.resolve(hostname), context.signal);
     } catch (error) {
       if (context.signal.aborted) throw error;
-      throw new HttpConnectorError('NETWORK', `${what} failed: the host name could not be resolved (${(error as { code?: string }).code ?? (error as Error).message}).`, { retryable: true, cause: error });
+      throw new HttpConnectorError(
+        'NETWORK',
+        `${what} failed: the host name could not be resolved (${(error as { code?: string }).code ?? (error as Error).message}).`,
+        { retryable: true, cause: error },
+      );
     }
-    if (!addresses.length) throw new HttpConnectorError('NETWORK', `${what} failed: the host name resolved to no address.`, { retryable: true });
+    if (!addresses.length)
+      throw new HttpConnectorError('NETWORK', `${what} failed: the host name resolved to no address.`, {
+        retryable: true,
+      });
   }
   for (const { address } of addresses) {
     const refusal = context.policy.refusal(address, hostname);
     if (refusal) {
       const where = `${url.hostname} ${literal ? 'is' : 'resolves to'} ${refusal}`;
-      throw new HttpConnectorError('ADDRESS_DENIED', `${what} refused: ${where}. Workflows may only call public addresses unless the connector's allow-list names this host or address.`, { retryable: false });
+      throw new HttpConnectorError(
+        'ADDRESS_DENIED',
+        `${what} refused: ${where}. Workflows may only call public addresses unless the connector's allow-list names this host or address.`,
+        { retryable: false },
+      );
     }
   }
   return addresses;
 }
 
 /** One request/response, connected only to `addresses` (already checked), whatever DNS says now. */
-function exchange(url: URL, method: HttpMethod, headers: Record<string, string>, body: string | undefined, addresses: LookupAddress[], signal: AbortSignal): Promise<IncomingMessage> {
+function exchange(
+  url: URL,
+  method: HttpMethod,
+  headers: Record<string, string>,
+  body: string | undefined,
+  addresses: LookupAddress[],
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     // No agent: no pooled socket from an earlier request, no proxy from the environment.
@@ -214,7 +280,12 @@ function exchange(url: URL, method: HttpMethod, headers: Record<string, string>,
     // `on`, not `once`: an abort after the response arrived errors the request again.
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (signal.aborted) return reject(error);
-      reject(new HttpConnectorError('NETWORK', `HTTP ${method} to ${url.host} failed: ${error.code ?? error.message}.`, { retryable: true, cause: error }));
+      reject(
+        new HttpConnectorError('NETWORK', `HTTP ${method} to ${url.host} failed: ${error.code ?? error.message}.`, {
+          retryable: true,
+          cause: error,
+        }),
+      );
     });
     req.end(body);
   });
@@ -226,7 +297,8 @@ function pinned(addresses: LookupAddress[]): LookupFunction {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
     const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
     const [first] = usable;
-    if (!first) return callback(Object.assign(new Error(`no checked IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
+    if (!first)
+      return callback(Object.assign(new Error(`no checked IPv${family} address`), { code: 'ENOTFOUND' }), '', 0);
     if (options.all) callback(null, usable);
     else callback(null, first.address, first.family);
   };
@@ -234,17 +306,33 @@ function pinned(addresses: LookupAddress[]): LookupFunction {
 
 /** The body, decompressed, stopped as soon as it exceeds `limit` bytes. */
 async function readBody(response: IncomingMessage, limit: number, signal: AbortSignal, what: string): Promise<Buffer> {
-  const tooLarge = () => new HttpConnectorError('RESPONSE_TOO_LARGE', `${what}: the response is larger than the ${limit}-byte limit and was cut off; ask the service for less (paging, filters).`, { retryable: false });
+  const tooLarge = () =>
+    new HttpConnectorError(
+      'RESPONSE_TOO_LARGE',
+      `${what}: the response is larger than the ${limit}-byte limit and was cut off; ask the service for less (paging, filters).`,
+      { retryable: false },
+    );
   const declared = Number(response.headers['content-length']);
   if (declared > limit) {
     response.destroy();
     throw tooLarge();
   }
   const encoding = (response.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const decoder = encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : null;
   if (!decoder && encoding !== 'identity') {
     response.destroy();
-    throw new HttpConnectorError('UNSUPPORTED_ENCODING', `${what}: the response is encoded as "${encoding}", which the connector cannot read.`, { retryable: false });
+    throw new HttpConnectorError(
+      'UNSUPPORTED_ENCODING',
+      `${what}: the response is encoded as "${encoding}", which the connector cannot read.`,
+      { retryable: false },
+    );
   }
   const stream: Readable = decoder ? pipeline(response, decoder, () => {}) : response;
   const stop = () => response.destroy();
@@ -259,7 +347,11 @@ async function readBody(response: IncomingMessage, limit: number, signal: AbortS
     }
   } catch (error) {
     if (error instanceof HttpConnectorError || signal.aborted) throw error;
-    throw new HttpConnectorError('NETWORK', `${what}: the response broke off (${(error as { code?: string }).code ?? (error as Error).message}).`, { retryable: true, cause: error });
+    throw new HttpConnectorError(
+      'NETWORK',
+      `${what}: the response broke off (${(error as { code?: string }).code ?? (error as Error).message}).`,
+      { retryable: true, cause: error },
+    );
   } finally {
     signal.removeEventListener('abort', stop);
     response.destroy();
@@ -269,8 +361,14 @@ async function readBody(response: IncomingMessage, limit: number, signal: AbortS
 
 function decode(bytes: Buffer, contentType: string | undefined): unknown {
   if (bytes.length === 0) return null;
-  const [mediaType = '', ...parameters] = (contentType ?? '').toLowerCase().split(';').map((part) => part.trim());
-  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const [mediaType = '', ...parameters] = (contentType ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
+  const charset = parameters
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   let text: string;
   try {
     text = new TextDecoder(charset || 'utf-8').decode(bytes);

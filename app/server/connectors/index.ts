@@ -22,5 +22,8 @@ export interface DefaultConnectorOptions extends HttpConnectorOptions {
 
 /** `createWorker(db, { connectors: defaultConnectors({ allow: [...], email: { db, smtpUrl, from } }) })`. */
 export function defaultConnectors(options: DefaultConnectorOptions = {}): Record<string, Connector> {
-  return { http: createHttpConnector(options), ...(options.email ? { email: createEmailConnector(options.email) } : {}) };
+  return {
+    http: createHttpConnector(options),
+    ...(options.email ? { email: createEmailConnector(options.email) } : {}),
+  };
 }

@@ -31,11 +31,22 @@ export function slugify(name: string): string {
  * Creates a company named `name` with `userId` as its admin, in one transaction. Its slug comes
  * from the name, made unique with a number ("sen-vang-2") when taken.
  */
-export async function createCompany(db: Executor, userId: string, name: string, locale: Locale = 'vi'): Promise<{ tenantId: string; slug: string }> {
+export async function createCompany(
+  db: Executor,
+  userId: string,
+  name: string,
+  locale: Locale = 'vi',
+): Promise<{ tenantId: string; slug: string }> {
   const t = translator(locale);
   const trimmed = name.trim().replace(/\s+/g, ' ');
-  if (!trimmed) throw new AppError('BAD_REQUEST', t('errCompanyRequired'), [{ field: 'company', label: t('fieldCompany'), message: t('errCompanyRequired') }]);
-  if (trimmed.length > MAX_COMPANY_NAME) throw new AppError('BAD_REQUEST', `The company name must be at most ${MAX_COMPANY_NAME} characters.`, [{ field: 'company', label: t('fieldCompany'), message: `At most ${MAX_COMPANY_NAME} characters.` }]);
+  if (!trimmed)
+    throw new AppError('BAD_REQUEST', t('errCompanyRequired'), [
+      { field: 'company', label: t('fieldCompany'), message: t('errCompanyRequired') },
+    ]);
+  if (trimmed.length > MAX_COMPANY_NAME)
+    throw new AppError('BAD_REQUEST', `The company name must be at most ${MAX_COMPANY_NAME} characters.`, [
+      { field: 'company', label: t('fieldCompany'), message: `At most ${MAX_COMPANY_NAME} characters.` },
+    ]);
   const base = slugify(trimmed);
   for (let attempt = 0; attempt < 5; attempt++) {
     const taken = await db
@@ -47,7 +58,11 @@ export async function createCompany(db: Executor, userId: string, name: string, 
     for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
     // Two sign-ups racing for one slug: the unique index refuses the second, which looks again.
     const created = await db.transaction(async (tx) => {
-      const [tenant] = await tx.insert(tenants).values({ slug, name: trimmed }).onConflictDoNothing({ target: tenants.slug }).returning({ id: tenants.id });
+      const [tenant] = await tx
+        .insert(tenants)
+        .values({ slug, name: trimmed })
+        .onConflictDoNothing({ target: tenants.slug })
+        .returning({ id: tenants.id });
       if (!tenant) return null;
       await tx.insert(memberships).values({ tenantId: tenant.id, userId, role: 'admin' });
       return { tenantId: tenant.id, slug };
@@ -58,7 +73,10 @@ export async function createCompany(db: Executor, userId: string, name: string, 
 }
 
 /** The companies `userId` belongs to, oldest membership first. */
-export function listCompanies(db: Executor, userId: string): Promise<{ tenantId: string; name: string; role: MemberRole }[]> {
+export function listCompanies(
+  db: Executor,
+  userId: string,
+): Promise<{ tenantId: string; name: string; role: MemberRole }[]> {
   return db
     .select({ tenantId: tenants.id, name: tenants.name, role: memberships.role })
     .from(memberships)
@@ -71,13 +89,17 @@ export function listCompanies(db: Executor, userId: string): Promise<{ tenantId:
  * Makes `tenantId` the active company of the user's session. Refused as NOT_FOUND when the user
  * is not a member there (another company's id tells nothing), and for another user's session.
  */
-export async function switchCompany(db: Executor, input: { sessionId: string; userId: string; tenantId: string; locale: Locale }): Promise<{ tenantId: string; name: string }> {
+export async function switchCompany(
+  db: Executor,
+  input: { sessionId: string; userId: string; tenantId: string; locale: Locale },
+): Promise<{ tenantId: string; name: string }> {
   const [member] = await db
     .select({ name: tenants.name })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(and(eq(memberships.userId, input.userId), eq(memberships.tenantId, input.tenantId)));
-  if (!member) throw new AppError('NOT_FOUND', input.locale === 'vi' ? 'Không tìm thấy công ty này.' : 'No such company.');
+  if (!member)
+    throw new AppError('NOT_FOUND', input.locale === 'vi' ? 'Không tìm thấy công ty này.' : 'No such company.');
   const [updated] = await db
     .update(sessions)
     .set({ activeTenantId: input.tenantId })

@@ -65,7 +65,12 @@ export interface ProcessAnalyticsInput {
 export const rangeSchema = processAnalyticsSchema.pick({ startedFrom: true, startedTo: true });
 export type RangeInput = Omit<ProcessAnalyticsInput, 'key' | 'version'>;
 
-const fieldLabels: Record<string, MessageKey> = { key: 'analyticsFieldKey', version: 'analyticsFieldVersion', startedFrom: 'analyticsFieldFrom', startedTo: 'analyticsFieldTo' };
+const fieldLabels: Record<string, MessageKey> = {
+  key: 'analyticsFieldKey',
+  version: 'analyticsFieldVersion',
+  startedFrom: 'analyticsFieldFrom',
+  startedTo: 'analyticsFieldTo',
+};
 
 /** The input read as `schema` takes it, or BAD_REQUEST naming the first field it refuses (by its label, in the caller's language). */
 function readInput<T extends z.ZodType>(actor: Actor, schema: T, input: unknown): z.infer<T> {
@@ -89,15 +94,21 @@ export interface DayRange {
   startedTo: string;
 }
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 /** The range asked for, completed with the defaults; BAD_REQUEST naming `startedFrom` when it is after `startedTo` or spans too long. */
-function resolveRange(actor: Actor, input: { startedFrom?: string | undefined; startedTo?: string | undefined }, now: Date): DayRange {
+function resolveRange(
+  actor: Actor,
+  input: { startedFrom?: string | undefined; startedTo?: string | undefined },
+  now: Date,
+): DayRange {
   const startedTo = input.startedTo ?? todayIn(now);
   const startedFrom = input.startedFrom ?? addDays(startedTo, -(DEFAULT_RANGE_DAYS - 1));
   const t = translator(actor.locale);
   if (startedFrom > startedTo) throw refuseField(t, 'startedFrom', t('analyticsRangeReversed'));
-  if (daysBetween(startedFrom, startedTo) >= MAX_RANGE_DAYS) throw refuseField(t, 'startedFrom', t('analyticsRangeTooLong', { days: MAX_RANGE_DAYS }));
+  if (daysBetween(startedFrom, startedTo) >= MAX_RANGE_DAYS)
+    throw refuseField(t, 'startedFrom', t('analyticsRangeTooLong', { days: MAX_RANGE_DAYS }));
   return { startedFrom, startedTo };
 }
 
@@ -181,8 +192,12 @@ const countColumns = {
   completed: sql<number>`(count(*) filter (where ${processInstances.status} = 'completed'))::int`,
   incident: sql<number>`(count(*) filter (where ${processInstances.status} = 'incident' or (${processInstances.status} = 'active' and ${failedJob})))::int`,
   cancelled: sql<number>`(count(*) filter (where ${processInstances.status} = 'terminated'))::int`,
-  cycleP50: sql<number | null>`(percentile_cont(0.5) within group (order by ${cycleSeconds}) filter (where ${isCompleted}))::float8`,
-  cycleP90: sql<number | null>`(percentile_cont(0.9) within group (order by ${cycleSeconds}) filter (where ${isCompleted}))::float8`,
+  cycleP50: sql<
+    number | null
+  >`(percentile_cont(0.5) within group (order by ${cycleSeconds}) filter (where ${isCompleted}))::float8`,
+  cycleP90: sql<
+    number | null
+  >`(percentile_cont(0.9) within group (order by ${cycleSeconds}) filter (where ${isCompleted}))::float8`,
   cycleMean: sql<number | null>`(avg(${cycleSeconds}) filter (where ${isCompleted}))::float8`,
 };
 
@@ -238,7 +253,9 @@ function waitingElements(definitions: ProcessDefinition[]) {
     for (const e of elements) {
       names.set(e.id, { name: e.name ?? null, type: e.type });
       if (e.type === 'intermediateCatchEvent' && e.event.kind === 'timer') timers.add(e.id);
-      const waitsForMessage = (e.type === 'intermediateCatchEvent' && (e.event.kind === 'message' || e.event.kind === 'signal')) || e.type === 'receiveTask';
+      const waitsForMessage =
+        (e.type === 'intermediateCatchEvent' && (e.event.kind === 'message' || e.event.kind === 'signal')) ||
+        e.type === 'receiveTask';
       if (!waitsForMessage) continue;
       const ids = incoming.get(e.id) ?? new Set<string>();
       for (const f of into(e.id)) {
@@ -249,27 +266,59 @@ function waitingElements(definitions: ProcessDefinition[]) {
       incoming.set(e.id, ids);
     }
   }
-  return { names, timers: [...timers], incoming: Object.fromEntries([...incoming].map(([id, flows]) => [id, [...flows]])) };
+  return {
+    names,
+    timers: [...timers],
+    incoming: Object.fromEntries([...incoming].map(([id, flows]) => [id, [...flows]])),
+  };
 }
 
-type VersionRow = { id: string; version: number; name: LocalizedText; category: string | null; definition: ProcessDefinition };
+type VersionRow = {
+  id: string;
+  version: number;
+  name: LocalizedText;
+  category: string | null;
+  definition: ProcessDefinition;
+};
 
 /** The versions of `key` the scope lets through, newest first; NOT_FOUND (naming the key) when none. */
 async function versionsOf(db: Executor, actor: Actor, scope: InstanceScope, key: string): Promise<VersionRow[]> {
   const rows = await db
-    .select({ id: processDefinitions.id, version: processDefinitions.version, name: processDefinitions.name, category: processDefinitions.category, definition: processDefinitions.definition })
+    .select({
+      id: processDefinitions.id,
+      version: processDefinitions.version,
+      name: processDefinitions.name,
+      category: processDefinitions.category,
+      definition: processDefinitions.definition,
+    })
     .from(processDefinitions)
-    .where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, key), scope.all ? undefined : inArray(processDefinitions.category, scope.departments)))
+    .where(
+      and(
+        eq(processDefinitions.tenantId, actor.tenantId),
+        eq(processDefinitions.key, key),
+        scope.all ? undefined : inArray(processDefinitions.category, scope.departments),
+      ),
+    )
     .orderBy(desc(processDefinitions.version));
   if (rows.length === 0) throw new AppError('NOT_FOUND', translator(actor.locale)('analyticsUnknownProcess', { key }));
   return rows;
 }
 
 /** The waits of the newest ELEMENT_SAMPLE instances of these versions in the range, per element (the longest median first). */
-async function elementWaits(db: Executor, tenantId: string, definitionIds: string[], range: DayRange, definitions: ProcessDefinition[]) {
+async function elementWaits(
+  db: Executor,
+  tenantId: string,
+  definitionIds: string[],
+  range: DayRange,
+  definitions: ProcessDefinition[],
+) {
   const { names, timers, incoming } = waitingElements(definitions);
   const messageIds = Object.keys(incoming);
-  const list = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+  const list = (ids: string[]) =>
+    sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
   const parts: SQL[] = [
     sql`select t.element_id, 'task' as kind, extract(epoch from (coalesce(t.completed_at, now()) - t.created_at))::float8 as seconds, t.status = 'open' as open
       from ${tasks} t join sample s on s.id = t.instance_id
@@ -354,16 +403,39 @@ export async function processAnalytics(db: Executor, actor: Actor, input: Proces
   return analyticsCache.get(cacheKey(actor, scope, 'process', { key, version, range }), async () => {
     const versions = await versionsOf(db, actor, scope, key);
     const chosen = version === undefined ? versions : versions.filter((v) => v.version === version);
-    if (chosen.length === 0) throw new AppError('NOT_FOUND', translator(actor.locale)('analyticsUnknownVersion', { key, version: version! }));
+    if (chosen.length === 0)
+      throw new AppError('NOT_FOUND', translator(actor.locale)('analyticsUnknownVersion', { key, version: version! }));
     const ids = chosen.map((v) => v.id);
     const grouped = await db
-      .select({ definitionId: processInstances.definitionId, total: sql<number>`grouping(${processInstances.definitionId})::int`, ...countColumns })
+      .select({
+        definitionId: processInstances.definitionId,
+        total: sql<number>`grouping(${processInstances.definitionId})::int`,
+        ...countColumns,
+      })
       .from(processInstances)
-      .where(and(eq(processInstances.tenantId, actor.tenantId), inArray(processInstances.definitionId, ids), startedWithin(range)))
+      .where(
+        and(
+          eq(processInstances.tenantId, actor.tenantId),
+          inArray(processInstances.definitionId, ids),
+          startedWithin(range),
+        ),
+      )
       .groupBy(sql`grouping sets ((${processInstances.definitionId}), ())`);
     const total = counts(grouped.find((r) => Number(r.total) === 1));
-    const byVersion = chosen.map((v) => ({ version: v.version, ...counts(grouped.find((r) => Number(r.total) === 0 && r.definitionId === v.id)) }));
-    const elements = total.started > 0 ? await elementWaits(db, actor.tenantId, ids, range, [...chosen].reverse().map((v) => v.definition)) : [];
+    const byVersion = chosen.map((v) => ({
+      version: v.version,
+      ...counts(grouped.find((r) => Number(r.total) === 0 && r.definitionId === v.id)),
+    }));
+    const elements =
+      total.started > 0
+        ? await elementWaits(
+            db,
+            actor.tenantId,
+            ids,
+            range,
+            [...chosen].reverse().map((v) => v.definition),
+          )
+        : [];
     const shown = chosen[0]!;
     return {
       process: { key, name: versions[0]!.name, category: versions[0]!.category, latestVersion: versions[0]!.version },
@@ -392,10 +464,18 @@ export async function analyticsOverview(db: Executor, actor: Actor, input: Range
   const scope = requireInstanceScope(actor);
   const range = resolveRange(actor, readInput(actor, rangeSchema, input), now);
   return analyticsCache.get(cacheKey(actor, scope, 'overview', range), async () => {
-    const inScope = and(eq(processDefinitions.tenantId, actor.tenantId), scope.all ? undefined : inArray(processDefinitions.category, scope.departments));
+    const inScope = and(
+      eq(processDefinitions.tenantId, actor.tenantId),
+      scope.all ? undefined : inArray(processDefinitions.category, scope.departments),
+    );
     const [versions, grouped, managed] = await Promise.all([
       db
-        .select({ key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, category: processDefinitions.category })
+        .select({
+          key: processDefinitions.key,
+          version: processDefinitions.version,
+          name: processDefinitions.name,
+          category: processDefinitions.category,
+        })
         .from(processDefinitions)
         .where(inScope)
         .orderBy(processDefinitions.key, desc(processDefinitions.version)),
@@ -411,7 +491,13 @@ export async function analyticsOverview(db: Executor, actor: Actor, input: Range
     for (const v of versions) if (!latest.has(v.key)) latest.set(v.key, v);
     const byKey = new Map(grouped.map((r) => [r.key, counts(r)]));
     const processes = [...latest.values()]
-      .map((v) => ({ key: v.key, name: v.name, category: v.category, latestVersion: v.version, ...(byKey.get(v.key) ?? counts(undefined)) }))
+      .map((v) => ({
+        key: v.key,
+        name: v.name,
+        category: v.category,
+        latestVersion: v.version,
+        ...(byKey.get(v.key) ?? counts(undefined)),
+      }))
       .sort((a, b) => b.started - a.started || a.key.localeCompare(b.key))
       .slice(0, MAX_OVERVIEW_PROCESSES);
     // For a manager: the departments whose processes these are, by name (the key when the company has no such department).
@@ -436,7 +522,10 @@ export async function overdueByDepartment(db: Executor, actor: Actor, now = new 
     const rows = await db
       .select({ department, overdue: sql<number>`count(*)::int`, oldestDue: sql<string>`min(${tasks.dueDate})::text` })
       .from(tasks)
-      .innerJoin(sql`lateral unnest(case when cardinality(${tasks.candidateGroups}) = 0 then array[null]::text[] else ${tasks.candidateGroups} end) as d(key)`, sql`true`)
+      .innerJoin(
+        sql`lateral unnest(case when cardinality(${tasks.candidateGroups}) = 0 then array[null]::text[] else ${tasks.candidateGroups} end) as d(key)`,
+        sql`true`,
+      )
       .where(
         and(
           eq(tasks.tenantId, actor.tenantId),
@@ -446,16 +535,28 @@ export async function overdueByDepartment(db: Executor, actor: Actor, now = new 
             ? undefined
             : sql`exists (select 1 from ${processInstances} join ${processDefinitions} on ${processDefinitions.id} = ${processInstances.definitionId}
                 where ${processInstances.id} = ${tasks.instanceId} and ${processInstances.tenantId} = ${actor.tenantId}
-                  and ${processDefinitions.category} in (${sql.join(scope.departments.map((d) => sql`${d}`), sql`, `)}))`,
+                  and ${processDefinitions.category} in (${sql.join(
+                    scope.departments.map((d) => sql`${d}`),
+                    sql`, `,
+                  )}))`,
         ),
       )
       .groupBy(department)
       .orderBy(sql`count(*) desc`, department)
       .limit(MAX_DEPARTMENT_ROWS);
-    const names = await departmentNames(db, actor.tenantId, rows.flatMap((r) => (r.department ? [r.department] : [])));
+    const names = await departmentNames(
+      db,
+      actor.tenantId,
+      rows.flatMap((r) => (r.department ? [r.department] : [])),
+    );
     return {
       today,
-      departments: rows.map((r) => ({ department: r.department, name: r.department ? (names.get(r.department) ?? null) : null, overdue: Number(r.overdue), oldestDue: r.oldestDue })),
+      departments: rows.map((r) => ({
+        department: r.department,
+        name: r.department ? (names.get(r.department) ?? null) : null,
+        overdue: Number(r.overdue),
+        oldestDue: r.oldestDue,
+      })),
       computedAt: new Date(now).toISOString(),
     };
   });
@@ -467,10 +568,15 @@ export type OverdueByDepartment = Awaited<ReturnType<typeof overdueByDepartment>
  * The period and version of an address's query (the pages' GET forms): each value kept only when
  * the schema takes it (a page ignores the rest, as the instances list does); an empty field is unset.
  */
-export function analyticsQuery(get: (name: string) => string | undefined): { version?: number; startedFrom?: string; startedTo?: string } {
+export function analyticsQuery(get: (name: string) => string | undefined): {
+  version?: number;
+  startedFrom?: string;
+  startedTo?: string;
+} {
   const out: { version?: number; startedFrom?: string; startedTo?: string } = {};
   const version = get('version')?.trim();
-  if (version && /^\d{1,7}$/.test(version) && processAnalyticsSchema.shape.version.safeParse(Number(version)).success) out.version = Number(version);
+  if (version && /^\d{1,7}$/.test(version) && processAnalyticsSchema.shape.version.safeParse(Number(version)).success)
+    out.version = Number(version);
   for (const name of ['startedFrom', 'startedTo'] as const) {
     const value = get(name)?.trim();
     if (value && isoDate.safeParse(value).success) out[name] = value;

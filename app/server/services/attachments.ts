@@ -11,7 +11,13 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
-import { attachmentRefs, hasAttachmentField, MAX_ATTACHMENT_REFS, replaceRefs, type AttachmentRef } from '@/engine/forms/attachments';
+import {
+  attachmentRefs,
+  hasAttachmentField,
+  MAX_ATTACHMENT_REFS,
+  replaceRefs,
+  type AttachmentRef,
+} from '@/engine/forms/attachments';
 import type { JsonSchema } from '@/engine';
 import { localize } from '@/engine/model/definition';
 import type { Executor } from '@/db/client';
@@ -103,7 +109,9 @@ export async function sniffMediaType(bytes: Uint8Array): Promise<string> {
   if (found) return found.mime;
   const head = bytes.subarray(0, 64 * 1024);
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(head.length < bytes.length ? trimPartial(head) : head);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      head.length < bytes.length ? trimPartial(head) : head,
+    );
     // eslint-disable-next-line no-control-regex
     if (!/[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f]/.test(text)) return 'text/plain';
   } catch {
@@ -128,7 +136,10 @@ function trimPartial(head: Uint8Array): Uint8Array {
 export function cleanFileName(name: string): string {
   const last = name.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const clean = last.normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const clean = last
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
   // By characters, not UTF-16 units: a name is never cut inside an emoji.
   return Array.from(clean).slice(0, 255).join('');
 }
@@ -142,23 +153,37 @@ export interface UploadInput {
   bytes: Uint8Array;
 }
 
-
 /**
  * Stores a file a person uploads for a task they may work (open) or a process they may start,
  * within the limits; the reference a form's file field holds. Unlinked files of theirs older than
  * a week (forms never sent) are removed on the way.
  */
-export async function uploadAttachment(db: Executor, actor: Actor, input: UploadInput, limits: AttachmentLimits, store: AttachmentStore): Promise<AttachmentRef> {
+export async function uploadAttachment(
+  db: Executor,
+  actor: Actor,
+  input: UploadInput,
+  limits: AttachmentLimits,
+  store: AttachmentStore,
+): Promise<AttachmentRef> {
   const t = translator(actor.locale);
   const name = cleanFileName(input.name);
-  if (!name) throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [{ field: 'name', label: 'name', message: t('fileErrNameMissing') }]);
+  if (!name)
+    throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [
+      { field: 'name', label: 'name', message: t('fileErrNameMissing') },
+    ]);
   if (input.bytes.length === 0) throw new AppError('BAD_REQUEST', t('fileErrEmpty', { name }));
-  if (input.bytes.length > limits.fileBytes) throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, { details: { httpStatus: 413 } });
-  if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: input.taskId ?? input.definitionKey ?? '' }));
+  if (input.bytes.length > limits.fileBytes)
+    throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, {
+      details: { httpStatus: 413 },
+    });
+  if (actor.role === 'auditor')
+    throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: input.taskId ?? input.definitionKey ?? '' }));
 
-  if (input.taskId === undefined && input.definitionKey === undefined) throw new AppError('BAD_REQUEST', t('fileErrContext'));
+  if (input.taskId === undefined && input.definitionKey === undefined)
+    throw new AppError('BAD_REQUEST', t('fileErrContext'));
   const type = await sniffMediaType(input.bytes);
-  if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
+  if (!ACCEPTED.has(type))
+    throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
 
   const id = randomUUID();
   const content = await store.put(id, input.bytes);
@@ -168,22 +193,50 @@ export async function uploadAttachment(db: Executor, actor: Actor, input: Upload
       let used: number;
       if (input.taskId !== undefined) {
         if (!isUuid(input.taskId)) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
-        const [task] = await tx.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId))).for('update');
+        const [task] = await tx
+          .select()
+          .from(tasks)
+          .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId)))
+          .for('update');
         if (!task) throw new AppError('NOT_FOUND', `Task "${input.taskId}" was not found.`);
         if (task.status !== 'open') throw new AppError('CONFLICT', t('fileErrTaskClosed', { id: task.id }));
         // Whoever may complete it — its assignee, a candidate, a delegate — may add its files.
-        if (!(await rightToWork(tx, actor, task)).ok) throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: task.id }));
-        if (!task.formId || !hasAttachmentField((await formById(tx, actor.tenantId, task.formId)).schema)) throw new AppError('BAD_REQUEST', t('fileErrNoFileField', { name: (task.name ? localize(task.name, actor.locale) : undefined) ?? task.elementId }));
+        if (!(await rightToWork(tx, actor, task)).ok)
+          throw new AppError('FORBIDDEN', t('fileErrTaskNotYours', { id: task.id }));
+        if (!task.formId || !hasAttachmentField((await formById(tx, actor.tenantId, task.formId)).schema))
+          throw new AppError(
+            'BAD_REQUEST',
+            t('fileErrNoFileField', {
+              name: (task.name ? localize(task.name, actor.locale) : undefined) ?? task.elementId,
+            }),
+          );
         used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.taskId, task.id)));
       } else {
         const def = await latestDefinition(tx, actor.tenantId, input.definitionKey!);
-        if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', t('fileErrStartRefused', { key: def.key }));
+        if (!mayStart(actor, def.definition))
+          throw new AppError('FORBIDDEN', t('fileErrStartRefused', { key: def.key }));
         const startForm = def.definition.startForm ? def.formIds[def.definition.startForm] : undefined;
-        if (!startForm || !hasAttachmentField((await formById(tx, actor.tenantId, startForm)).schema)) throw new AppError('BAD_REQUEST', t('fileErrNoFileField', { name: def.key }));
-        await tx.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId))).for('update');
-        used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), eq(attachments.definitionKey, def.key), isNull(attachments.instanceId)));
+        if (!startForm || !hasAttachmentField((await formById(tx, actor.tenantId, startForm)).schema))
+          throw new AppError('BAD_REQUEST', t('fileErrNoFileField', { name: def.key }));
+        await tx
+          .select({ id: memberships.userId })
+          .from(memberships)
+          .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId)))
+          .for('update');
+        used = await usedBytes(
+          tx,
+          and(
+            eq(attachments.tenantId, actor.tenantId),
+            eq(attachments.uploadedBy, actor.userId),
+            eq(attachments.definitionKey, def.key),
+            isNull(attachments.instanceId),
+          ),
+        );
       }
-      if (used + input.bytes.length > limits.formBytes) throw new AppError('BAD_REQUEST', t('fileErrTaskFull', { limit: formatBytes(limits.formBytes) }), undefined, { details: { httpStatus: 413 } });
+      if (used + input.bytes.length > limits.formBytes)
+        throw new AppError('BAD_REQUEST', t('fileErrTaskFull', { limit: formatBytes(limits.formBytes) }), undefined, {
+          details: { httpStatus: 413 },
+        });
       await tx.insert(attachments).values({
         id,
         tenantId: actor.tenantId,
@@ -205,14 +258,24 @@ export async function uploadAttachment(db: Executor, actor: Actor, input: Upload
   // Files of theirs never sent with a form, a week on: gone (their bytes too).
   const stale = await db
     .delete(attachments)
-    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId), lt(attachments.createdAt, sql`now() - interval '7 days'`)))
+    .where(
+      and(
+        eq(attachments.tenantId, actor.tenantId),
+        eq(attachments.uploadedBy, actor.userId),
+        isNull(attachments.instanceId),
+        lt(attachments.createdAt, sql`now() - interval '7 days'`),
+      ),
+    )
     .returning({ id: attachments.id, storage: attachments.storage });
   for (const old of stale) if (old.storage === store.kind) await store.remove(old.id);
   return { id, name, size: input.bytes.length, type };
 }
 
 async function usedBytes(db: Executor, where: ReturnType<typeof and>): Promise<number> {
-  const [row] = await db.select({ total: sql<string | number | null>`coalesce(sum(${attachments.size}), 0)` }).from(attachments).where(where);
+  const [row] = await db
+    .select({ total: sql<string | number | null>`coalesce(sum(${attachments.size}), 0)` })
+    .from(attachments)
+    .where(where);
   return Number(row?.total ?? 0);
 }
 
@@ -223,21 +286,44 @@ async function usedBytes(db: Executor, where: ReturnType<typeof and>): Promise<n
 export async function readAttachment(db: Executor, actor: Actor, id: string, store: AttachmentStore) {
   const t = translator(actor.locale);
   if (!isUuid(id)) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
-  const [row] = await db.select().from(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id)));
+  const [row] = await db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id)));
   if (!row) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
-  const allowed = row.instanceId === null ? row.uploadedBy === actor.userId : await mayReadInstanceById(db, actor, row.instanceId);
+  const allowed =
+    row.instanceId === null ? row.uploadedBy === actor.userId : await mayReadInstanceById(db, actor, row.instanceId);
   if (!allowed) throw new AppError('FORBIDDEN', t('fileErrNotYours', { id }));
   // The file is where it was stored, whatever the store is now.
   const from = row.storage === 'database' ? databaseStore : store.kind === row.storage ? store : null;
-  if (!from) throw new AppError('SERVICE_UNAVAILABLE', `File "${id}" is kept in a folder the server is not configured with (TRELLIS_ATTACHMENTS_DIR).`);
+  if (!from)
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      `File "${id}" is kept in a folder the server is not configured with (TRELLIS_ATTACHMENTS_DIR).`,
+    );
   return { name: row.name, mediaType: row.mediaType, size: row.size, bytes: await from.get(row.id, row.content) };
 }
 
 /** Removes a file its uploader has not sent with a form yet (they chose another); else not found. */
-export async function removeAttachment(db: Executor, actor: Actor, id: string, store: AttachmentStore = databaseStore): Promise<void> {
+export async function removeAttachment(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  store: AttachmentStore = databaseStore,
+): Promise<void> {
   const t = translator(actor.locale);
   const removed = isUuid(id)
-    ? await db.delete(attachments).where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.id, id), eq(attachments.uploadedBy, actor.userId), isNull(attachments.instanceId))).returning({ id: attachments.id, storage: attachments.storage })
+    ? await db
+        .delete(attachments)
+        .where(
+          and(
+            eq(attachments.tenantId, actor.tenantId),
+            eq(attachments.id, id),
+            eq(attachments.uploadedBy, actor.userId),
+            isNull(attachments.instanceId),
+          ),
+        )
+        .returning({ id: attachments.id, storage: attachments.storage })
     : [];
   if (removed.length === 0) throw new AppError('NOT_FOUND', t('fileErrNotFound', { id }));
   if (removed[0]!.storage === store.kind) await store.remove(id);
@@ -252,16 +338,36 @@ export type SubmissionContext = { taskId: string; instanceId: string } | { defin
  * this instance — and writes each reference as stored (name, size, type from the row, not the
  * client). Returns the submission and the files to link once the instance is written.
  */
-export async function checkAttachments(db: Executor, actor: Actor, schema: JsonSchema, data: Record<string, unknown>, context: SubmissionContext, titles: Record<string, string>): Promise<{ data: Record<string, unknown>; link: string[] }> {
+export async function checkAttachments(
+  db: Executor,
+  actor: Actor,
+  schema: JsonSchema,
+  data: Record<string, unknown>,
+  context: SubmissionContext,
+  titles: Record<string, string>,
+): Promise<{ data: Record<string, unknown>; link: string[] }> {
   const refs = attachmentRefs(schema, data);
   if (refs.length === 0) return { data, link: [] };
   const t = translator(actor.locale);
-  if (refs.length > MAX_ATTACHMENT_REFS) throw new AppError('BAD_REQUEST', t('fileErrTooMany', { limit: MAX_ATTACHMENT_REFS }));
+  if (refs.length > MAX_ATTACHMENT_REFS)
+    throw new AppError('BAD_REQUEST', t('fileErrTooMany', { limit: MAX_ATTACHMENT_REFS }));
   const ids = [...new Set(refs.map((r) => r.ref.id).filter(isUuid))];
-  const rows = ids.length === 0 ? [] : await db
-    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType, uploadedBy: attachments.uploadedBy, taskId: attachments.taskId, definitionKey: attachments.definitionKey, instanceId: attachments.instanceId })
-    .from(attachments)
-    .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, ids)));
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            id: attachments.id,
+            name: attachments.name,
+            size: attachments.size,
+            type: attachments.mediaType,
+            uploadedBy: attachments.uploadedBy,
+            taskId: attachments.taskId,
+            definitionKey: attachments.definitionKey,
+            instanceId: attachments.instanceId,
+          })
+          .from(attachments)
+          .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, ids)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const errors: FieldError[] = [];
   const link = new Set<string>();
@@ -273,7 +379,12 @@ export async function checkAttachments(db: Executor, actor: Actor, schema: JsonS
       errors.push({ field, label, message: t('fileErrRefUnknown', { field: label }) });
       return { path: at, ref };
     }
-    const own = row.uploadedBy === actor.userId && row.instanceId === null && ('taskId' in context ? row.taskId === context.taskId : row.definitionKey === context.definitionKey && row.taskId === null);
+    const own =
+      row.uploadedBy === actor.userId &&
+      row.instanceId === null &&
+      ('taskId' in context
+        ? row.taskId === context.taskId
+        : row.definitionKey === context.definitionKey && row.taskId === null);
     const ofThisInstance = 'instanceId' in context && row.instanceId === context.instanceId;
     if (!own && !ofThisInstance) errors.push({ field, label, message: t('fileErrRefNotYours', { field: label }) });
     if (own) link.add(row.id);
@@ -284,12 +395,23 @@ export async function checkAttachments(db: Executor, actor: Actor, schema: JsonS
 }
 
 /** Links checked files to the instance their form was sent to (in the command's transaction): a file another command took meanwhile is a conflict. */
-export async function linkAttachments(db: Executor, actor: Actor, ids: readonly string[], instanceId: string): Promise<void> {
+export async function linkAttachments(
+  db: Executor,
+  actor: Actor,
+  ids: readonly string[],
+  instanceId: string,
+): Promise<void> {
   if (ids.length === 0) return;
   const linked = await db
     .update(attachments)
     .set({ instanceId, linkedAt: sql`now()` })
-    .where(and(eq(attachments.tenantId, actor.tenantId), inArray(attachments.id, [...ids]), or(isNull(attachments.instanceId), eq(attachments.instanceId, instanceId))))
+    .where(
+      and(
+        eq(attachments.tenantId, actor.tenantId),
+        inArray(attachments.id, [...ids]),
+        or(isNull(attachments.instanceId), eq(attachments.instanceId, instanceId)),
+      ),
+    )
     .returning({ id: attachments.id });
   if (linked.length !== ids.length) throw new AppError('CONFLICT', translator(actor.locale)('fileErrRefTaken'));
 }
@@ -297,7 +419,15 @@ export async function linkAttachments(db: Executor, actor: Actor, ids: readonly 
 /** The files of an instance (its readers see them with its data). */
 export async function instanceAttachments(db: Executor, actor: Actor, instanceId: string) {
   return db
-    .select({ id: attachments.id, name: attachments.name, size: attachments.size, type: attachments.mediaType, uploadedBy: users.displayName, createdAt: attachments.createdAt, viaForm: sql<boolean>`${attachments.taskId} is not null or ${attachments.definitionKey} is not null` })
+    .select({
+      id: attachments.id,
+      name: attachments.name,
+      size: attachments.size,
+      type: attachments.mediaType,
+      uploadedBy: users.displayName,
+      createdAt: attachments.createdAt,
+      viaForm: sql<boolean>`${attachments.taskId} is not null or ${attachments.definitionKey} is not null`,
+    })
     .from(attachments)
     .innerJoin(users, eq(users.id, attachments.uploadedBy))
     .where(and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, instanceId)))
@@ -314,31 +444,80 @@ export function caseBytes(limits: AttachmentLimits): number {
  * whoever may open the case may add one (auditors read only), within the file limits and the case's
  * room. It is part of the case at once (its readers download it; readAttachment).
  */
-export async function uploadCaseFile(db: Executor, actor: Actor, input: { instanceId: string; name: string; bytes: Uint8Array }, limits: AttachmentLimits, store: AttachmentStore): Promise<AttachmentRef> {
+export async function uploadCaseFile(
+  db: Executor,
+  actor: Actor,
+  input: { instanceId: string; name: string; bytes: Uint8Array },
+  limits: AttachmentLimits,
+  store: AttachmentStore,
+): Promise<AttachmentRef> {
   const t = translator(actor.locale);
   const name = cleanFileName(input.name);
-  if (!name) throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [{ field: 'name', label: 'name', message: t('fileErrNameMissing') }]);
+  if (!name)
+    throw new AppError('BAD_REQUEST', t('fileErrNameMissing'), [
+      { field: 'name', label: 'name', message: t('fileErrNameMissing') },
+    ]);
   if (input.bytes.length === 0) throw new AppError('BAD_REQUEST', t('fileErrEmpty', { name }));
-  if (input.bytes.length > limits.fileBytes) throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, { details: { httpStatus: 413 } });
+  if (input.bytes.length > limits.fileBytes)
+    throw new AppError('BAD_REQUEST', t('fileErrTooLarge', { name, limit: formatBytes(limits.fileBytes) }), undefined, {
+      details: { httpStatus: 413 },
+    });
   if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('fileErrCaseReadOnly'));
   if (!isUuid(input.instanceId)) throw new AppError('NOT_FOUND', t('notFound'));
   const type = await sniffMediaType(input.bytes);
-  if (!ACCEPTED.has(type)) throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
+  if (!ACCEPTED.has(type))
+    throw new AppError('BAD_REQUEST', t('fileErrType', { name, type }), undefined, { details: { httpStatus: 415 } });
   // Nothing is stored for a case the caller may not open (checked again under the lock below).
-  if (!(await mayReadInstanceById(db, actor, input.instanceId))) throw new AppError('FORBIDDEN', t('errCommentNotYours'));
+  if (!(await mayReadInstanceById(db, actor, input.instanceId)))
+    throw new AppError('FORBIDDEN', t('errCommentNotYours'));
   const id = randomUUID();
   const content = await store.put(id, input.bytes);
   try {
     await db.transaction(async (tx) => {
       // The instance locked: two uploads at once cannot both fit the last of the case's room.
-      const [instance] = await tx.select({ id: processInstances.id }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId))).for('update');
+      const [instance] = await tx
+        .select({ id: processInstances.id })
+        .from(processInstances)
+        .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.instanceId)))
+        .for('update');
       if (!instance) throw new AppError('NOT_FOUND', t('notFound'));
-      if (!(await mayReadInstanceById(tx, actor, input.instanceId))) throw new AppError('FORBIDDEN', t('errCommentNotYours'));
-      const used = await usedBytes(tx, and(eq(attachments.tenantId, actor.tenantId), eq(attachments.instanceId, input.instanceId), isNull(attachments.taskId)));
-      if (used + input.bytes.length > caseBytes(limits)) throw new AppError('BAD_REQUEST', t('fileErrCaseFull', { limit: formatBytes(caseBytes(limits)) }), undefined, { details: { httpStatus: 413 } });
-      await tx.insert(attachments).values({ id, tenantId: actor.tenantId, uploadedBy: actor.userId, name, mediaType: type, size: input.bytes.length, sha256: createHash('sha256').update(input.bytes).digest('hex'), storage: store.kind, content, instanceId: input.instanceId, linkedAt: sql`now()` });
+      if (!(await mayReadInstanceById(tx, actor, input.instanceId)))
+        throw new AppError('FORBIDDEN', t('errCommentNotYours'));
+      const used = await usedBytes(
+        tx,
+        and(
+          eq(attachments.tenantId, actor.tenantId),
+          eq(attachments.instanceId, input.instanceId),
+          isNull(attachments.taskId),
+        ),
+      );
+      if (used + input.bytes.length > caseBytes(limits))
+        throw new AppError('BAD_REQUEST', t('fileErrCaseFull', { limit: formatBytes(caseBytes(limits)) }), undefined, {
+          details: { httpStatus: 413 },
+        });
+      await tx.insert(attachments).values({
+        id,
+        tenantId: actor.tenantId,
+        uploadedBy: actor.userId,
+        name,
+        mediaType: type,
+        size: input.bytes.length,
+        sha256: createHash('sha256').update(input.bytes).digest('hex'),
+        storage: store.kind,
+        content,
+        instanceId: input.instanceId,
+        linkedAt: sql`now()`,
+      });
       // The case's timeline says who attached what (history-text.ts: file.attached).
-      await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: input.instanceId, actorId: actor.userId, type: 'file.attached', data: { attachmentId: id, name, size: input.bytes.length, mediaType: type } }]);
+      await appendAudit(tx, [
+        {
+          tenantId: actor.tenantId,
+          instanceId: input.instanceId,
+          actorId: actor.userId,
+          type: 'file.attached',
+          data: { attachmentId: id, name, size: input.bytes.length, mediaType: type },
+        },
+      ]);
     });
   } catch (error) {
     await store.remove(id);

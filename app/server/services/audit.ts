@@ -71,7 +71,9 @@ export function auditHash(prevHash: string | null, event: HashedEvent): string {
     data: event.data,
     at: event.at.toISOString(),
   };
-  return createHash('sha256').update(`${prevHash ?? ''}\n${stableJson(content)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash ?? ''}\n${stableJson(content)}`)
+    .digest('hex');
 }
 
 /**
@@ -86,7 +88,8 @@ export function stableJson(value: unknown): string {
 
 function stableText(input: unknown, key: string): string | undefined {
   let value = input;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    value = (value as { toJSON(key: string): unknown }).toJSON(key);
   switch (typeof value) {
     case 'string':
     case 'number':
@@ -161,7 +164,8 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
     const instanceId = lower(row.instanceId);
     if (!instanceId) return { ...row, id: undefined, prevHash: null, hash: null };
     const chain = heads.get(instanceId);
-    if (!chain) throw new Error(`Audit event "${row.type}" names process instance "${instanceId}", which does not exist.`);
+    if (!chain)
+      throw new Error(`Audit event "${row.type}" names process instance "${instanceId}", which does not exist.`);
     return chainEvent(chain, row, now!);
   });
 
@@ -174,11 +178,18 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
     instanceIds.map((id) => sql`(${id}::uuid, ${heads.get(id)!.head}::text)`),
     sql`, `,
   );
-  const moveHeads = tx.$with('audit_heads_moved', {}).as(sql`update ${processInstances} set audit_head = v.head from (values ${moved}) as v(id, head) where ${processInstances.id} = v.id`);
+  const moveHeads = tx
+    .$with('audit_heads_moved', {})
+    .as(
+      sql`update ${processInstances} set audit_head = v.head from (values ${moved}) as v(id, head) where ${processInstances.id} = v.id`,
+    );
   // So do the webhook deliveries of the events that are webhook events (webhooks.ts).
   const deliveries = webhookJobsSql(values.flatMap((v) => (v.hash && v.at ? [{ ...v, at: v.at }] : [])));
   const ctes = deliveries ? [moveHeads, tx.$with('webhook_jobs_enqueued', {}).as(deliveries)] : [moveHeads];
-  await tx.with(...ctes).insert(auditEvents).values(values);
+  await tx
+    .with(...ctes)
+    .insert(auditEvents)
+    .values(values);
 }
 
 /** An instance's chain while events are appended to it: `head` moves with each event. */
@@ -192,12 +203,20 @@ export interface AuditChain {
  * Hashes one event of `chain`'s instance onto it and moves the head: the row as stored, with its
  * previous and own hash. `at` is the row's own, else `now` (milliseconds: see the top of this file).
  */
-export function chainEvent(chain: AuditChain, row: AuditInsert, now: Date): AuditInsert & HashedEvent & { prevHash: string | null; hash: string } {
+export function chainEvent(
+  chain: AuditChain,
+  row: AuditInsert,
+  now: Date,
+): AuditInsert & HashedEvent & { prevHash: string | null; hash: string } {
   const instanceId = chain.instanceId.toLowerCase();
   const tenantId = row.tenantId.toLowerCase();
-  if (chain.tenantId.toLowerCase() !== tenantId) throw new Error(`Audit event "${row.type}" names tenant "${tenantId}", but process instance "${instanceId}" belongs to tenant "${chain.tenantId}".`);
+  if (chain.tenantId.toLowerCase() !== tenantId)
+    throw new Error(
+      `Audit event "${row.type}" names tenant "${tenantId}", but process instance "${instanceId}" belongs to tenant "${chain.tenantId}".`,
+    );
   const at = row.at ?? now;
-  if (Number.isNaN(at.getTime())) throw new Error(`Audit event "${row.type}" of process instance "${instanceId}" has an invalid time.`);
+  if (Number.isNaN(at.getTime()))
+    throw new Error(`Audit event "${row.type}" of process instance "${instanceId}" has an invalid time.`);
   const event: HashedEvent = {
     tenantId,
     instanceId,
@@ -226,12 +245,17 @@ const PAGE_SIZE = 2_000;
  * show as problems. (On PGlite, whose one connection is shared, that blocks other commands while
  * it runs.) Given a transaction, it runs within it, at that transaction's isolation.
  */
-export async function verifyAudit(db: Executor, options: { tenantId?: string; pageSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAudit(
+  db: Executor,
+  options: { tenantId?: string; pageSize?: number } = {},
+): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? PAGE_SIZE;
   return db.transaction(
     async (tx) => {
       const result: AuditVerification = { instances: 0, events: 0, legacy: { instances: 0, events: 0 }, problems: [] };
-      const tenantIds = options.tenantId ? [options.tenantId.toLowerCase()] : (await tx.select({ id: tenants.id }).from(tenants).orderBy(asc(tenants.id))).map((t) => t.id);
+      const tenantIds = options.tenantId
+        ? [options.tenantId.toLowerCase()]
+        : (await tx.select({ id: tenants.id }).from(tenants).orderBy(asc(tenants.id))).map((t) => t.id);
       for (const tenantId of tenantIds) await verifyTenant(tx, tenantId, pageSize, result);
       return result;
     },
@@ -239,7 +263,12 @@ export async function verifyAudit(db: Executor, options: { tenantId?: string; pa
   );
 }
 
-async function verifyTenant(db: Executor, tenantId: string, pageSize: number, result: AuditVerification): Promise<void> {
+async function verifyTenant(
+  db: Executor,
+  tenantId: string,
+  pageSize: number,
+  result: AuditVerification,
+): Promise<void> {
   // Two cursors in the same order (instance id, then event id), merged: uuid order in PostgreSQL
   // is byte order, which is the order of their lowercase text.
   const instances = cursor(pageSize, async (after: { id: string } | undefined) =>
@@ -271,7 +300,9 @@ async function verifyTenant(db: Executor, tenantId: string, pageSize: number, re
           eq(auditEvents.tenantId, tenantId),
           isNotNull(auditEvents.instanceId),
           // The whole index key (tenant_id, instance_id, id), so the index serves each page.
-          after ? sql`(${auditEvents.tenantId}, ${auditEvents.instanceId}, ${auditEvents.id}) > (${tenantId}::uuid, ${after.instanceId}::uuid, ${after.id})` : undefined,
+          after
+            ? sql`(${auditEvents.tenantId}, ${auditEvents.instanceId}, ${auditEvents.id}) > (${tenantId}::uuid, ${after.instanceId}::uuid, ${after.id})`
+            : undefined,
         ),
       )
       .orderBy(asc(auditEvents.instanceId), asc(auditEvents.id))
@@ -283,10 +314,16 @@ async function verifyTenant(db: Executor, tenantId: string, pageSize: number, re
     for (let e = await events.peek(); e && e.instanceId! < instance.id; e = await events.peek()) {
       await events.next();
       result.events++;
-      result.problems.push({ instanceId: e.instanceId!, eventId: e.id, kind: 'unchained', message: `Event ${e.id} (${e.type}) of tenant ${tenantId} names instance ${e.instanceId}, which belongs to another tenant.` });
+      result.problems.push({
+        instanceId: e.instanceId!,
+        eventId: e.id,
+        kind: 'unchained',
+        message: `Event ${e.id} (${e.type}) of tenant ${tenantId} names instance ${e.instanceId}, which belongs to another tenant.`,
+      });
     }
     const own: StoredEvent[] = [];
-    for (let e = await events.peek(); e && e.instanceId === instance.id; e = await events.peek()) own.push((await events.next())!);
+    for (let e = await events.peek(); e && e.instanceId === instance.id; e = await events.peek())
+      own.push((await events.next())!);
     result.instances++;
     result.events += own.length;
     const checked = checkChain(instance.id, instance.auditHead, own);
@@ -298,7 +335,12 @@ async function verifyTenant(db: Executor, tenantId: string, pageSize: number, re
   }
   for (let e = await events.next(); e; e = await events.next()) {
     result.events++;
-    result.problems.push({ instanceId: e.instanceId!, eventId: e.id, kind: 'unchained', message: `Event ${e.id} (${e.type}) of tenant ${tenantId} names instance ${e.instanceId}, which belongs to another tenant.` });
+    result.problems.push({
+      instanceId: e.instanceId!,
+      eventId: e.id,
+      kind: 'unchained',
+      message: `Event ${e.id} (${e.type}) of tenant ${tenantId} names instance ${e.instanceId}, which belongs to another tenant.`,
+    });
   }
 }
 
@@ -328,15 +370,24 @@ function cursor<T>(pageSize: number, fetchAfter: (last: T | undefined) => Promis
 }
 
 /** Checks one instance's chain: its events in id order and its audit_head. Pure. */
-export function checkChain(instanceId: string, auditHead: string | null, events: StoredEvent[]): { legacy: boolean; problems: AuditProblem[] } {
+export function checkChain(
+  instanceId: string,
+  auditHead: string | null,
+  events: StoredEvent[],
+): { legacy: boolean; problems: AuditProblem[] } {
   const problems: AuditProblem[] = [];
-  const problem = (kind: AuditProblemKind, message: string, eventId?: number) => problems.push({ instanceId, ...(eventId === undefined ? {} : { eventId }), kind, message });
+  const problem = (kind: AuditProblemKind, message: string, eventId?: number) =>
+    problems.push({ instanceId, ...(eventId === undefined ? {} : { eventId }), kind, message });
   const chained = events.filter((e) => e.hash !== null);
   if (chained.length === 0) {
     if (auditHead !== null) {
-      problem('tail-deleted', events.length === 0
-        ? `Instance ${instanceId} has no audit events, but its audit_head is ${short(auditHead)}: its events were deleted.`
-        : `Instance ${instanceId} has only unhashed events, but its audit_head is ${short(auditHead)}: its chained events were deleted.`, events.at(-1)?.id);
+      problem(
+        'tail-deleted',
+        events.length === 0
+          ? `Instance ${instanceId} has no audit events, but its audit_head is ${short(auditHead)}: its events were deleted.`
+          : `Instance ${instanceId} has only unhashed events, but its audit_head is ${short(auditHead)}: its chained events were deleted.`,
+        events.at(-1)?.id,
+      );
     }
     return { legacy: events.length > 0 && auditHead === null, problems };
   }
@@ -348,22 +399,43 @@ export function checkChain(instanceId: string, auditHead: string | null, events:
   let previous: StoredEvent | undefined;
   for (const e of events) {
     if (e.hash === null) {
-      problem('unchained', e.id < firstChained
-        ? `Event ${e.id} (${e.type}) has no hash, while later events of instance ${instanceId} are chained: it was written before hash chaining (the instance ran across the upgrade) or outside appendAudit.`
-        : `Event ${e.id} (${e.type}) has no hash in the chained history of instance ${instanceId}: it was written outside appendAudit.`, e.id);
+      problem(
+        'unchained',
+        e.id < firstChained
+          ? `Event ${e.id} (${e.type}) has no hash, while later events of instance ${instanceId} are chained: it was written before hash chaining (the instance ran across the upgrade) or outside appendAudit.`
+          : `Event ${e.id} (${e.type}) has no hash in the chained history of instance ${instanceId}: it was written outside appendAudit.`,
+        e.id,
+      );
       continue;
     }
-    if (auditHash(e.prevHash, e) !== e.hash) problem('edited', `Event ${e.id} (${e.type}) of instance ${instanceId} was changed after it was written: its content no longer matches its hash.`, e.id);
+    if (auditHash(e.prevHash, e) !== e.hash)
+      problem(
+        'edited',
+        `Event ${e.id} (${e.type}) of instance ${instanceId} was changed after it was written: its content no longer matches its hash.`,
+        e.id,
+      );
     if (e.prevHash !== expected) {
       const linked = e.prevHash === null ? undefined : seen.get(e.prevHash);
       if (e.prevHash === null) {
-        problem('unchained', `Event ${e.id} (${e.type}) starts a second chain for instance ${instanceId} (no previous hash, but event ${previous?.id} precedes it): it was inserted out of chain.`, e.id);
+        problem(
+          'unchained',
+          `Event ${e.id} (${e.type}) starts a second chain for instance ${instanceId} (no previous hash, but event ${previous?.id} precedes it): it was inserted out of chain.`,
+          e.id,
+        );
       } else if (linked !== undefined) {
-        problem('unchained', `Event ${e.id} (${e.type}) links to event ${linked}, not to the event before it (${previous?.id}): it was inserted out of chain.`, e.id);
+        problem(
+          'unchained',
+          `Event ${e.id} (${e.type}) links to event ${linked}, not to the event before it (${previous?.id}): it was inserted out of chain.`,
+          e.id,
+        );
       } else {
-        problem('deleted', previous
-          ? `Event ${e.id} (${e.type}) does not link to event ${previous.id} before it: the event(s) between them were deleted (or event ${previous.id}'s hash rewritten).`
-          : `Event ${e.id} (${e.type}), the first of instance ${instanceId}, links to a hash no event has: the event(s) before it were deleted.`, e.id);
+        problem(
+          'deleted',
+          previous
+            ? `Event ${e.id} (${e.type}) does not link to event ${previous.id} before it: the event(s) between them were deleted (or event ${previous.id}'s hash rewritten).`
+            : `Event ${e.id} (${e.type}), the first of instance ${instanceId}, links to a hash no event has: the event(s) before it were deleted.`,
+          e.id,
+        );
       }
     }
     seen.set(e.hash, e.id);
@@ -374,13 +446,26 @@ export function checkChain(instanceId: string, auditHead: string | null, events:
     const newest = previous!;
     const headAt = auditHead === null ? undefined : seen.get(auditHead);
     if (auditHead === null) {
-      problem('unchained', `Instance ${instanceId} has chained events but no audit_head: the events were written outside appendAudit, or the head was cleared.`, newest.id);
+      problem(
+        'unchained',
+        `Instance ${instanceId} has chained events but no audit_head: the events were written outside appendAudit, or the head was cleared.`,
+        newest.id,
+      );
     } else if (headAt !== undefined) {
       // Already reported when that event itself is out of chain (a fork off an earlier event).
       const after = events.find((e) => e.id > headAt && e.hash !== null)!;
-      if (!problems.some((p) => p.eventId === after.id)) problem('unchained', `Instance ${instanceId}'s audit_head is event ${headAt}'s hash, but event ${after.id} (${after.type}) and later follow it: they were appended outside appendAudit.`, after.id);
+      if (!problems.some((p) => p.eventId === after.id))
+        problem(
+          'unchained',
+          `Instance ${instanceId}'s audit_head is event ${headAt}'s hash, but event ${after.id} (${after.type}) and later follow it: they were appended outside appendAudit.`,
+          after.id,
+        );
     } else {
-      problem('tail-deleted', `Instance ${instanceId}'s audit_head ${short(auditHead)} matches no event: the newest event(s) after event ${newest.id} were deleted.`, newest.id);
+      problem(
+        'tail-deleted',
+        `Instance ${instanceId}'s audit_head ${short(auditHead)} matches no event: the newest event(s) after event ${newest.id} were deleted.`,
+        newest.id,
+      );
     }
   }
   return { legacy: false, problems };

@@ -11,7 +11,12 @@ import type { ProcessDefinition } from '@/engine/model/definition';
 type TitledForm = Parameters<typeof fieldTitles>[0];
 
 /** The summary variables with their values now and the label the forms give them (the variable's name when none does). */
-export function caseSummaryFields(names: string[] | undefined, variables: Record<string, unknown>, forms: TitledForm[], locale: string) {
+export function caseSummaryFields(
+  names: string[] | undefined,
+  variables: Record<string, unknown>,
+  forms: TitledForm[],
+  locale: string,
+) {
   const values = caseSummary(names, variables) ?? {};
   // The earliest form that names a field names it (the start form before the tasks' forms).
   const titles = Object.assign({}, ...forms.map((f) => fieldTitles(f, locale)).reverse()) as Record<string, string>;
@@ -21,7 +26,8 @@ export function caseSummaryFields(names: string[] | undefined, variables: Record
 /** The departments (group keys) the version's user tasks are offered to by name, in every scope; `=FEEL` lists are known only at run time. */
 export function declaredDepartments(definition: Pick<ProcessDefinition, 'elements' | 'flows'>): string[] {
   const keys = new Set<string>();
-  for (const e of flatten(definition).elements) if (e.type === 'userTask' && Array.isArray(e.candidateGroups)) for (const k of e.candidateGroups) keys.add(k);
+  for (const e of flatten(definition).elements)
+    if (e.type === 'userTask' && Array.isArray(e.candidateGroups)) for (const k of e.candidateGroups) keys.add(k);
   return [...keys];
 }
 
@@ -30,7 +36,25 @@ export function declaredDepartments(definition: Pick<ProcessDefinition, 'element
  * and that are not the case's data: who a task was for, who acted on whose behalf, the flow a
  * gateway took, an outcome, an incident's or a cancellation's words, an e-mail's subject.
  */
-const SHOWN_WITHOUT_DATA = ['candidateGroups', 'candidateRole', 'assignee', 'candidateUsers', 'onBehalfOfName', 'fromName', 'toName', 'memberRemoved', 'flowId', 'elementType', 'outcome', 'message', 'reason', 'by', 'subject', 'status', 'error'] as const;
+const SHOWN_WITHOUT_DATA = [
+  'candidateGroups',
+  'candidateRole',
+  'assignee',
+  'candidateUsers',
+  'onBehalfOfName',
+  'fromName',
+  'toName',
+  'memberRemoved',
+  'flowId',
+  'elementType',
+  'outcome',
+  'message',
+  'reason',
+  'by',
+  'subject',
+  'status',
+  'error',
+] as const;
 
 /**
  * An audit event as a reader who may not see the case's data gets it: the sentence the history
@@ -41,7 +65,11 @@ export function historyWithoutData<E extends { data: Record<string, unknown> }>(
   const data: Record<string, unknown> = {};
   for (const key of SHOWN_WITHOUT_DATA) if (Object.hasOwn(event.data, key)) data[key] = event.data[key];
   const submission = event.data.submission;
-  if (submission !== null && typeof submission === 'object' && typeof (submission as Record<string, unknown>).decision === 'string') {
+  if (
+    submission !== null &&
+    typeof submission === 'object' &&
+    typeof (submission as Record<string, unknown>).decision === 'string'
+  ) {
     data.submission = { decision: (submission as Record<string, unknown>).decision };
   }
   return { ...event, data };

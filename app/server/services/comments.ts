@@ -15,7 +15,17 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { foldForSearch, localize, searchWords } from '@/engine';
 import type { Executor } from '@/db/client';
-import { comments, delegations, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users } from '@/db/schema';
+import {
+  comments,
+  delegations,
+  groupMembers,
+  groups,
+  memberships,
+  processDefinitions,
+  processInstances,
+  tasks,
+  users,
+} from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { translator } from '../../_i18n/messages';
@@ -52,13 +62,19 @@ async function caseOf(db: Executor, actor: Actor, input: { taskId?: string; inst
   let instanceId = input.instanceId;
   let task: { id: string; name: unknown; elementId: string } | null = null;
   if (input.taskId) {
-    const [row] = await db.select({ id: tasks.id, name: tasks.name, elementId: tasks.elementId, instanceId: tasks.instanceId }).from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId)));
+    const [row] = await db
+      .select({ id: tasks.id, name: tasks.name, elementId: tasks.elementId, instanceId: tasks.instanceId })
+      .from(tasks)
+      .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, input.taskId)));
     if (!row) throw new AppError('NOT_FOUND', t('notFound'));
     instanceId = row.instanceId;
     task = row;
   }
   if (!instanceId) throw new AppError('BAD_REQUEST', t('errCommentNotYours'));
-  const [instance] = await db.select({ id: processInstances.id }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
+  const [instance] = await db
+    .select({ id: processInstances.id })
+    .from(processInstances)
+    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
   if (!instance) throw new AppError('NOT_FOUND', t('notFound'));
   if (!(await mayReadInstanceById(db, actor, instanceId))) throw new AppError('FORBIDDEN', t('errCommentNotYours'));
   return { instanceId, task };
@@ -76,7 +92,10 @@ async function caseOf(db: Executor, actor: Actor, input: { taskId?: string; inst
 function mayOpenCaseSql(tenantId: string, instanceId: string, userId: SQL, role: SQL): SQL {
   const tenant = sql`${tenantId}::uuid`;
   const instance = sql`${instanceId}::uuid`;
-  const inDepartment = (keys: SQL, managerOnly: SQL) => sql`exists (select 1 from ${groupMembers} gm join ${groups} g on g.id = gm.group_id
+  const inDepartment = (
+    keys: SQL,
+    managerOnly: SQL,
+  ) => sql`exists (select 1 from ${groupMembers} gm join ${groups} g on g.id = gm.group_id
       where gm.tenant_id = ${tenant} and gm.user_id = ${userId} and g.key = any(${keys}) and (${managerOnly} or gm.role = 'manager'))`;
   return sql`(${role} in ('admin', 'auditor')
     or exists (select 1 from ${processInstances} i join ${processDefinitions} d on d.id = i.definition_id where i.tenant_id = ${tenant} and i.id = ${instance}
@@ -92,7 +111,10 @@ function mayOpenCaseSql(tenantId: string, instanceId: string, userId: SQL, role:
 /** Latin letters with diacritics (Vietnamese's among them, both cases) and the plain letter foldForSearch makes of each. */
 const FOLDS = (() => {
   const [from, to] = [[] as string[], [] as string[]];
-  for (const [first, last] of [[0xc0, 0x24f], [0x1e00, 0x1eff]] as const) {
+  for (const [first, last] of [
+    [0xc0, 0x24f],
+    [0x1e00, 0x1eff],
+  ] as const) {
     for (let cp = first; cp <= last; cp++) {
       const ch = String.fromCodePoint(cp);
       const folded = foldForSearch(ch);
@@ -123,16 +145,31 @@ async function postComment(db: Executor, actor: Actor, input: Omit<NewComment, '
   const t = translator(actor.locale);
   if (actor.role === 'auditor') throw new AppError('FORBIDDEN', t('errCommentReadOnly'));
   const body = input.body.replace(/\r\n?/g, '\n').trim();
-  if (body === '') throw new AppError('BAD_REQUEST', t('errCommentEmpty'), [{ field: 'body', label: t('commentLabel'), message: t('errCommentEmpty') }]);
-  if (body.length > MAX_COMMENT_LENGTH) throw new AppError('BAD_REQUEST', t('errCommentTooLong', { max: MAX_COMMENT_LENGTH, count: body.length }), [{ field: 'body', label: t('commentLabel'), message: t('errCommentTooLong', { max: MAX_COMMENT_LENGTH, count: body.length }) }]);
+  if (body === '')
+    throw new AppError('BAD_REQUEST', t('errCommentEmpty'), [
+      { field: 'body', label: t('commentLabel'), message: t('errCommentEmpty') },
+    ]);
+  if (body.length > MAX_COMMENT_LENGTH)
+    throw new AppError('BAD_REQUEST', t('errCommentTooLong', { max: MAX_COMMENT_LENGTH, count: body.length }), [
+      {
+        field: 'body',
+        label: t('commentLabel'),
+        message: t('errCommentTooLong', { max: MAX_COMMENT_LENGTH, count: body.length }),
+      },
+    ]);
   const mentions = [...new Set(input.mentions ?? [])].filter((id) => id !== actor.userId);
-  if (mentions.length > MAX_MENTIONS) throw new AppError('BAD_REQUEST', t('errCommentTooManyMentions', { max: MAX_MENTIONS }));
+  if (mentions.length > MAX_MENTIONS)
+    throw new AppError('BAD_REQUEST', t('errCommentTooManyMentions', { max: MAX_MENTIONS }));
   return db.transaction(async (tx) => {
     const { instanceId, task } = await caseOf(tx, actor, input);
     if (mentions.length > 0) {
       // One statement for every mention: the company's members among them, and whether each may open the case.
       const members = await tx
-        .select({ id: users.id, name: users.displayName, mayOpen: sql<boolean>`${mayOpenCaseSql(actor.tenantId, instanceId, sql`${memberships.userId}`, sql`${memberships.role}`)}` })
+        .select({
+          id: users.id,
+          name: users.displayName,
+          mayOpen: sql<boolean>`${mayOpenCaseSql(actor.tenantId, instanceId, sql`${memberships.userId}`, sql`${memberships.role}`)}`,
+        })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(and(eq(memberships.tenantId, actor.tenantId), inArray(memberships.userId, mentions)));
@@ -140,13 +177,42 @@ async function postComment(db: Executor, actor: Actor, input: Omit<NewComment, '
       const blind = members.find((m) => !m.mayOpen);
       if (blind) throw new AppError('BAD_REQUEST', t('errCommentMentionCannotSee', { name: blind.name }));
     }
-    const [row] = await tx.insert(comments).values({ tenantId: actor.tenantId, instanceId, taskId: task?.id ?? null, authorId: actor.userId, body, mentions }).returning({ id: comments.id, createdAt: comments.createdAt });
+    const [row] = await tx
+      .insert(comments)
+      .values({
+        tenantId: actor.tenantId,
+        instanceId,
+        taskId: task?.id ?? null,
+        authorId: actor.userId,
+        body,
+        mentions,
+      })
+      .returning({ id: comments.id, createdAt: comments.createdAt });
     // The case's history keeps who wrote on it when, and whom they mentioned (the text stays in comments).
-    await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId, taskId: task?.id ?? null, actorId: actor.userId, type: 'comment.added', elementId: task?.elementId ?? null, data: { commentId: row!.id, mentions } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        instanceId,
+        taskId: task?.id ?? null,
+        actorId: actor.userId,
+        type: 'comment.added',
+        elementId: task?.elementId ?? null,
+        data: { commentId: row!.id, mentions },
+      },
+    ]);
     const excerpt = body.length > EXCERPT ? `${body.slice(0, EXCERPT - 1)}…` : body;
     await notify(
       tx,
-      mentions.map((userId) => ({ tenantId: actor.tenantId, userId, kind: 'mentioned' as const, key: `mention:${row!.id}`, taskId: task?.id ?? null, instanceId, actorId: actor.userId, data: { task: task?.name ?? null, excerpt } })),
+      mentions.map((userId) => ({
+        tenantId: actor.tenantId,
+        userId,
+        kind: 'mentioned' as const,
+        key: `mention:${row!.id}`,
+        taskId: task?.id ?? null,
+        instanceId,
+        actorId: actor.userId,
+        data: { task: task?.name ?? null, excerpt },
+      })),
     );
     return { id: row!.id, createdAt: row!.createdAt, instanceId };
   });
@@ -174,7 +240,16 @@ export async function listComments(db: Executor, actor: Actor, input: CommentsIn
     ? sql`(${comments.createdAt}, ${comments.id}) < (select c.created_at, c.id from ${comments} c where c.tenant_id = ${actor.tenantId}::uuid and c.instance_id = ${instanceId}::uuid and c.id = ${input.before}::uuid)`
     : undefined;
   const rows = await db
-    .select({ id: comments.id, body: comments.body, createdAt: comments.createdAt, author: users.displayName, authorId: comments.authorId, taskId: comments.taskId, taskName: tasks.name, mentions: comments.mentions })
+    .select({
+      id: comments.id,
+      body: comments.body,
+      createdAt: comments.createdAt,
+      author: users.displayName,
+      authorId: comments.authorId,
+      taskId: comments.taskId,
+      taskName: tasks.name,
+      mentions: comments.mentions,
+    })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
     .leftJoin(tasks, eq(tasks.id, comments.taskId))
@@ -183,8 +258,19 @@ export async function listComments(db: Executor, actor: Actor, input: CommentsIn
     .limit(limit);
   rows.reverse();
   const mentioned = [...new Set(rows.flatMap((r) => r.mentions))];
-  const names = mentioned.length === 0 ? new Map<string, string>() : new Map((await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, mentioned))).map((u) => [u.id, u.name]));
-  return rows.map(({ mentions, taskName, ...r }) => ({ ...r, task: taskName ? (localize(taskName as never, actor.locale) ?? null) : null, mentions: mentions.map((id) => ({ id, name: names.get(id) ?? '—' })) }));
+  const names =
+    mentioned.length === 0
+      ? new Map<string, string>()
+      : new Map(
+          (
+            await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, mentioned))
+          ).map((u) => [u.id, u.name]),
+        );
+  return rows.map(({ mentions, taskName, ...r }) => ({
+    ...r,
+    task: taskName ? (localize(taskName as never, actor.locale) ?? null) : null,
+    mentions: mentions.map((id) => ({ id, name: names.get(id) ?? '—' })),
+  }));
 }
 
 /**
@@ -192,17 +278,31 @@ export async function listComments(db: Executor, actor: Actor, input: CommentsIn
  * a word of the name, or of the e-mail address, accents optional): the company's members who may
  * open it, by name, at most MENTION_SUGGESTIONS — one statement.
  */
-export async function mentionable(db: Executor, actor: Actor, input: { taskId?: string; instanceId?: string; q?: string }) {
+export async function mentionable(
+  db: Executor,
+  actor: Actor,
+  input: { taskId?: string; instanceId?: string; q?: string },
+) {
   const { instanceId } = await caseOf(db, actor, input);
   const words = searchWords(input.q ?? '');
   const name = sql`(' ' || ${folded(sql`${users.displayName}`)})`;
   // Each typed word starts a word of the name ("lan ng" finds "Nguyễn Thị Lan"); one word may start the address.
-  const typed = words.map((w) => sql`(${name} like ${`% ${likeEscaped(w)}%`} or ${words.length === 1 ? sql`lower(${users.email}) like ${`${likeEscaped(w)}%`}` : sql`false`})`);
+  const typed = words.map(
+    (w) =>
+      sql`(${name} like ${`% ${likeEscaped(w)}%`} or ${words.length === 1 ? sql`lower(${users.email}) like ${`${likeEscaped(w)}%`}` : sql`false`})`,
+  );
   return db
     .select({ id: users.id, name: users.displayName, title: memberships.title })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, actor.tenantId), sql`${memberships.userId} <> ${actor.userId}::uuid`, ...typed, mayOpenCaseSql(actor.tenantId, instanceId, sql`${memberships.userId}`, sql`${memberships.role}`)))
+    .where(
+      and(
+        eq(memberships.tenantId, actor.tenantId),
+        sql`${memberships.userId} <> ${actor.userId}::uuid`,
+        ...typed,
+        mayOpenCaseSql(actor.tenantId, instanceId, sql`${memberships.userId}`, sql`${memberships.role}`),
+      ),
+    )
     .orderBy(asc(users.displayName), asc(users.id))
     .limit(MENTION_SUGGESTIONS);
 }

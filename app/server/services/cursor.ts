@@ -36,7 +36,10 @@ export function keyText(key: SQL, type: KeyType): SQL<string> {
 /** SQL: the rows after the cursor's values in the keys' order (all ascending, or all descending). */
 export function afterKeys(keys: SQL[], values: string[], types: readonly KeyType[], descending: boolean): SQL {
   const row = sql`(${sql.join(keys, sql`, `)})`;
-  const cursor = sql`(${sql.join(values.map((v, i) => sql`${v}::${sql.raw(types[i]!)}`), sql`, `)})`;
+  const cursor = sql`(${sql.join(
+    values.map((v, i) => sql`${v}::${sql.raw(types[i]!)}`),
+    sql`, `,
+  )})`;
   return descending ? sql`${row} < ${cursor}` : sql`${row} > ${cursor}`;
 }
 
@@ -91,7 +94,9 @@ export function decodeCursor(cursor: string, types: readonly KeyType[], t: Trans
     // refused below
   }
   if (!Array.isArray(values) || values.length !== types.length || !values.every((v, i) => isKeyOf(types[i]!, v))) {
-    throw new AppError('BAD_REQUEST', t('errCursor', { cursor: shown(cursor) }), [{ field: 'cursor', label: 'cursor', message: t('errCursor', { cursor: shown(cursor) }) }]);
+    throw new AppError('BAD_REQUEST', t('errCursor', { cursor: shown(cursor) }), [
+      { field: 'cursor', label: 'cursor', message: t('errCursor', { cursor: shown(cursor) }) },
+    ]);
   }
   return values as string[];
 }

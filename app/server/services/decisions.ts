@@ -39,7 +39,8 @@ export async function readDecisions(input: unknown[]): Promise<GivenDecision[]> 
       const dmn = (entry as { dmn: unknown }).dmn;
       if (typeof dmn !== 'string') refuse('"dmn" must be the text of a DMN file.', `${field}.dmn`);
       const text = dmn as string;
-      if (text.length > MAX_DMN_CHARS) refuse(`the DMN file is ${text.length} characters; the limit is ${MAX_DMN_CHARS}.`, `${field}.dmn`);
+      if (text.length > MAX_DMN_CHARS)
+        refuse(`the DMN file is ${text.length} characters; the limit is ${MAX_DMN_CHARS}.`, `${field}.dmn`);
       let read: Decision[] = [];
       try {
         read = await importDmn(text);
@@ -60,7 +61,10 @@ export async function readDecisions(input: unknown[]): Promise<GivenDecision[]> 
   }
   const seen = new Set<string>();
   for (const { decision } of out) {
-    if (seen.has(decision.id)) throw new AppError('BAD_REQUEST', `Decision "${decision.id}" is given twice; give each decision once.`, [{ field: 'decisions', label: 'decisions', message: `"${decision.id}" given twice` }]);
+    if (seen.has(decision.id))
+      throw new AppError('BAD_REQUEST', `Decision "${decision.id}" is given twice; give each decision once.`, [
+        { field: 'decisions', label: 'decisions', message: `"${decision.id}" given twice` },
+      ]);
     seen.add(decision.id);
   }
   return out;
@@ -69,7 +73,8 @@ export async function readDecisions(input: unknown[]): Promise<GivenDecision[]> 
 /** The decisions a definition's business rule tasks call, with the task calling each (for messages). */
 export function decisionRefsOf(definition: ProcessDefinition): Map<string, string> {
   const refs = new Map<string, string>();
-  for (const e of flatten(definition).elements) if (e.type === 'businessRuleTask' && !refs.has(e.decisionRef)) refs.set(e.decisionRef, e.id);
+  for (const e of flatten(definition).elements)
+    if (e.type === 'businessRuleTask' && !refs.has(e.decisionRef)) refs.set(e.decisionRef, e.id);
   return refs;
 }
 
@@ -79,17 +84,30 @@ export function decisionRefsOf(definition: ProcessDefinition): Map<string, strin
  * read. A given decision identical to its latest version pins that version; a changed one becomes
  * the next version. Returns decision key → id, what process_definitions.decision_ids holds.
  */
-export async function pinDecisions(tx: Executor, tenantId: string, definition: ProcessDefinition, given: GivenDecision[], publishedBy: string | null): Promise<Record<string, string>> {
+export async function pinDecisions(
+  tx: Executor,
+  tenantId: string,
+  definition: ProcessDefinition,
+  given: GivenDecision[],
+  publishedBy: string | null,
+): Promise<Record<string, string>> {
   const byKey = new Map(given.map((g) => [g.decision.id, g]));
   const pinned: Record<string, string> = {};
   // What is still to pin, and who needs it (for the message when it is nowhere).
-  const queue = [...decisionRefsOf(definition)].map(([key, taskId]) => ({ key, neededBy: `Business rule task "${taskId}" calls` }));
+  const queue = [...decisionRefsOf(definition)].map(([key, taskId]) => ({
+    key,
+    neededBy: `Business rule task "${taskId}" calls`,
+  }));
   while (queue.length > 0) {
     const { key, neededBy } = queue.shift()!;
     if (pinned[key]) continue;
     const mine = byKey.get(key);
     const row = mine ? await publishDecision(tx, tenantId, mine, publishedBy) : await latestDecision(tx, tenantId, key);
-    if (!row) throw new AppError('BAD_REQUEST', `${neededBy} decision "${key}", which is neither given nor published; publish it with the process (a DMN file or a JSON decision table).`);
+    if (!row)
+      throw new AppError(
+        'BAD_REQUEST',
+        `${neededBy} decision "${key}", which is neither given nor published; publish it with the process (a DMN file or a JSON decision table).`,
+      );
     pinned[key] = row.id;
     for (const required of row.content.requires) queue.push({ key: required, neededBy: `Decision "${key}" requires` });
   }
@@ -97,23 +115,46 @@ export async function pinDecisions(tx: Executor, tenantId: string, definition: P
 }
 
 async function latestDecision(tx: Executor, tenantId: string, key: string): Promise<DecisionRow | undefined> {
-  const [row] = await tx.select().from(decisions).where(and(eq(decisions.tenantId, tenantId), eq(decisions.key, key))).orderBy(desc(decisions.version)).limit(1);
+  const [row] = await tx
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.key, key)))
+    .orderBy(desc(decisions.version))
+    .limit(1);
   return row;
 }
 
 /** The latest version when it has the same table, else a new version (ON CONFLICT: a concurrent publish of the same version is read back). */
-async function publishDecision(tx: Executor, tenantId: string, given: GivenDecision, publishedBy: string | null, attempt = 0): Promise<DecisionRow> {
+async function publishDecision(
+  tx: Executor,
+  tenantId: string,
+  given: GivenDecision,
+  publishedBy: string | null,
+  attempt = 0,
+): Promise<DecisionRow> {
   const latest = await latestDecision(tx, tenantId, given.decision.id);
   // jsonb stores object keys in its own order: compare content, not text.
   if (latest && stableJson(latest.content) === stableJson(given.decision)) return latest;
   const [row] = await tx
     .insert(decisions)
-    .values({ tenantId, key: given.decision.id, version: (latest?.version ?? 0) + 1, name: given.decision.name ?? null, content: given.decision, source: given.source, publishedBy })
+    .values({
+      tenantId,
+      key: given.decision.id,
+      version: (latest?.version ?? 0) + 1,
+      name: given.decision.name ?? null,
+      content: given.decision,
+      source: given.source,
+      publishedBy,
+    })
     .onConflictDoNothing()
     .returning();
   if (row) return row;
   // Someone published this decision at the same moment: theirs is the latest now; compare again, once.
-  if (attempt > 0) throw new AppError('CONFLICT', `Decision "${given.decision.id}" is being published by someone else at this moment; publish again.`);
+  if (attempt > 0)
+    throw new AppError(
+      'CONFLICT',
+      `Decision "${given.decision.id}" is being published by someone else at this moment; publish again.`,
+    );
   return publishDecision(tx, tenantId, given, publishedBy, attempt + 1);
 }
 
@@ -124,12 +165,16 @@ const decisionRows = new Map<string, DecisionRow>();
 export async function decisionsByIds(db: Executor, tenantId: string, ids: string[]): Promise<DecisionRow[]> {
   const missing = ids.filter((id) => !decisionRows.has(id));
   if (missing.length > 0) {
-    const rows = await db.select().from(decisions).where(and(eq(decisions.tenantId, tenantId), inArray(decisions.id, missing)));
+    const rows = await db
+      .select()
+      .from(decisions)
+      .where(and(eq(decisions.tenantId, tenantId), inArray(decisions.id, missing)));
     for (const row of rows) decisionRows.set(row.id, row);
   }
   return ids.map((id) => {
     const row = decisionRows.get(id);
-    if (!row || row.tenantId !== tenantId) throw new AppError('NOT_FOUND', `Decision "${id}" pinned by a process version was not found in this company.`);
+    if (!row || row.tenantId !== tenantId)
+      throw new AppError('NOT_FOUND', `Decision "${id}" pinned by a process version was not found in this company.`);
     return row;
   });
 }

@@ -31,36 +31,100 @@ const delegate = alias(users, 'delegate');
 /** Creates a delegation of the actor's tasks. The same delegation sent again (a retry) returns the existing one. */
 export async function createDelegation(db: Executor, actor: Actor, input: DelegationInput) {
   const field = (name: string, message: string) => [{ field: name, label: name, message }];
-  if (input.delegateId === actor.userId) throw new AppError('BAD_REQUEST', 'You cannot delegate your tasks to yourself; choose a colleague.', field('delegateId', 'choose a colleague'));
-  if (!(input.endsAt.getTime() > input.startsAt.getTime())) throw new AppError('BAD_REQUEST', 'The delegation must end after it starts.', field('endsAt', 'must be after the start'));
-  if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_DAYS * 86_400_000) throw new AppError('BAD_REQUEST', `A delegation lasts at most ${MAX_DAYS} days.`, field('endsAt', `at most ${MAX_DAYS} days after the start`));
+  if (input.delegateId === actor.userId)
+    throw new AppError(
+      'BAD_REQUEST',
+      'You cannot delegate your tasks to yourself; choose a colleague.',
+      field('delegateId', 'choose a colleague'),
+    );
+  if (!(input.endsAt.getTime() > input.startsAt.getTime()))
+    throw new AppError(
+      'BAD_REQUEST',
+      'The delegation must end after it starts.',
+      field('endsAt', 'must be after the start'),
+    );
+  if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_DAYS * 86_400_000)
+    throw new AppError(
+      'BAD_REQUEST',
+      `A delegation lasts at most ${MAX_DAYS} days.`,
+      field('endsAt', `at most ${MAX_DAYS} days after the start`),
+    );
   return db.transaction(async (tx) => {
-    if (input.endsAt.getTime() <= new Date(await dbNow(tx)).getTime()) throw new AppError('BAD_REQUEST', 'The delegation would already be over; choose an end in the future.', field('endsAt', 'must be in the future'));
+    if (input.endsAt.getTime() <= new Date(await dbNow(tx)).getTime())
+      throw new AppError(
+        'BAD_REQUEST',
+        'The delegation would already be over; choose an end in the future.',
+        field('endsAt', 'must be in the future'),
+      );
     const [colleague] = await tx
       .select({ id: users.id, name: users.displayName, role: memberships.role })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.delegateId)));
     // Another company's user (or nobody) looks the same: not found, nothing about them.
-    if (!colleague) throw new AppError('NOT_FOUND', `User "${input.delegateId}" was not found in this company.`, field('delegateId', 'not a member of this company'));
-    if (colleague.role === 'auditor') throw new AppError('BAD_REQUEST', `${colleague.name} is an auditor (read-only) and cannot work tasks.`, field('delegateId', 'auditors cannot work tasks'));
+    if (!colleague)
+      throw new AppError(
+        'NOT_FOUND',
+        `User "${input.delegateId}" was not found in this company.`,
+        field('delegateId', 'not a member of this company'),
+      );
+    if (colleague.role === 'auditor')
+      throw new AppError(
+        'BAD_REQUEST',
+        `${colleague.name} is an auditor (read-only) and cannot work tasks.`,
+        field('delegateId', 'auditors cannot work tasks'),
+      );
     const [existing] = await tx
       .select({ id: delegations.id })
       .from(delegations)
-      .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegatorId, actor.userId), eq(delegations.delegateId, colleague.id), eq(delegations.startsAt, input.startsAt), eq(delegations.endsAt, input.endsAt), isNull(delegations.revokedAt)));
+      .where(
+        and(
+          eq(delegations.tenantId, actor.tenantId),
+          eq(delegations.delegatorId, actor.userId),
+          eq(delegations.delegateId, colleague.id),
+          eq(delegations.startsAt, input.startsAt),
+          eq(delegations.endsAt, input.endsAt),
+          isNull(delegations.revokedAt),
+        ),
+      );
     if (existing) return { id: existing.id, created: false };
     const [row] = await tx
       .insert(delegations)
-      .values({ tenantId: actor.tenantId, delegatorId: actor.userId, delegateId: colleague.id, startsAt: input.startsAt, endsAt: input.endsAt, reason: input.reason?.trim() || null, createdBy: actor.userId })
+      .values({
+        tenantId: actor.tenantId,
+        delegatorId: actor.userId,
+        delegateId: colleague.id,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        reason: input.reason?.trim() || null,
+        createdBy: actor.userId,
+      })
       .returning({ id: delegations.id });
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'delegation.created', data: { delegationId: row!.id, delegatorId: actor.userId, delegateId: colleague.id, delegateName: colleague.name, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString() } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'delegation.created',
+        data: {
+          delegationId: row!.id,
+          delegatorId: actor.userId,
+          delegateId: colleague.id,
+          delegateName: colleague.name,
+          startsAt: input.startsAt.toISOString(),
+          endsAt: input.endsAt.toISOString(),
+        },
+      },
+    ]);
     return { id: row!.id, created: true };
   });
 }
 
 /** The actor's delegations (given and received); an admin's: all of the company's. Newest first. */
 export async function listDelegations(db: Executor, actor: Actor) {
-  const mine = actor.role === 'admin' ? undefined : or(eq(delegations.delegatorId, actor.userId), eq(delegations.delegateId, actor.userId));
+  const mine =
+    actor.role === 'admin'
+      ? undefined
+      : or(eq(delegations.delegatorId, actor.userId), eq(delegations.delegateId, actor.userId));
   const rows = await db
     .select({
       id: delegations.id,
@@ -73,7 +137,9 @@ export async function listDelegations(db: Executor, actor: Actor) {
       reason: delegations.reason,
       createdAt: delegations.createdAt,
       revokedAt: delegations.revokedAt,
-      status: sql<'revoked' | 'upcoming' | 'active' | 'ended'>`case when ${delegations.revokedAt} is not null then 'revoked' when ${delegations.startsAt} > now() then 'upcoming' when ${delegations.endsAt} > now() then 'active' else 'ended' end`,
+      status: sql<
+        'revoked' | 'upcoming' | 'active' | 'ended'
+      >`case when ${delegations.revokedAt} is not null then 'revoked' when ${delegations.startsAt} > now() then 'upcoming' when ${delegations.endsAt} > now() then 'active' else 'ended' end`,
     })
     .from(delegations)
     .innerJoin(delegator, eq(delegator.id, delegations.delegatorId))
@@ -81,7 +147,11 @@ export async function listDelegations(db: Executor, actor: Actor) {
     .where(and(eq(delegations.tenantId, actor.tenantId), mine))
     .orderBy(desc(delegations.createdAt))
     .limit(200);
-  return rows.map((r) => ({ ...r, mayRevoke: r.revokedAt === null && r.status !== 'ended' && (r.delegatorId === actor.userId || actor.role === 'admin') }));
+  return rows.map((r) => ({
+    ...r,
+    mayRevoke:
+      r.revokedAt === null && r.status !== 'ended' && (r.delegatorId === actor.userId || actor.role === 'admin'),
+  }));
 }
 
 /** Ends a delegation now: its delegator, or an admin. Revoking a revoked one changes nothing (retries). */
@@ -93,10 +163,21 @@ export async function revokeDelegation(db: Executor, actor: Actor, id: string) {
       .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.id, id)))
       .for('update');
     // Someone else's delegation looks like a missing one to a non-admin.
-    if (!row || (row.delegatorId !== actor.userId && actor.role !== 'admin')) throw new AppError('NOT_FOUND', `Delegation "${id}" was not found.`);
+    if (!row || (row.delegatorId !== actor.userId && actor.role !== 'admin'))
+      throw new AppError('NOT_FOUND', `Delegation "${id}" was not found.`);
     if (row.revokedAt) return { id, revoked: false };
-    await tx.update(delegations).set({ revokedAt: sql`now()`, revokedBy: actor.userId }).where(eq(delegations.id, id));
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'delegation.revoked', data: { delegationId: id, delegatorId: row.delegatorId, delegateId: row.delegateId } }]);
+    await tx
+      .update(delegations)
+      .set({ revokedAt: sql`now()`, revokedBy: actor.userId })
+      .where(eq(delegations.id, id));
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'delegation.revoked',
+        data: { delegationId: id, delegatorId: row.delegatorId, delegateId: row.delegateId },
+      },
+    ]);
     return { id, revoked: true };
   });
 }
@@ -110,11 +191,26 @@ export async function revokeDelegationsOfRemovedMember(tx: Executor, actor: Acto
   const revoked = await tx
     .update(delegations)
     .set({ revokedAt: sql`now()`, revokedBy: actor.userId })
-    .where(and(eq(delegations.tenantId, actor.tenantId), or(eq(delegations.delegatorId, userId), eq(delegations.delegateId, userId)), isNull(delegations.revokedAt), sql`${delegations.endsAt} > now()`))
+    .where(
+      and(
+        eq(delegations.tenantId, actor.tenantId),
+        or(eq(delegations.delegatorId, userId), eq(delegations.delegateId, userId)),
+        isNull(delegations.revokedAt),
+        sql`${delegations.endsAt} > now()`,
+      ),
+    )
     .returning({ id: delegations.id, delegatorId: delegations.delegatorId, delegateId: delegations.delegateId });
   revoked.sort((a, b) => a.id.localeCompare(b.id));
   if (revoked.length) {
-    await appendAudit(tx, revoked.map((r) => ({ tenantId: actor.tenantId, actorId: actor.userId, type: 'delegation.revoked', data: { delegationId: r.id, delegatorId: r.delegatorId, delegateId: r.delegateId, memberRemoved: userId } })));
+    await appendAudit(
+      tx,
+      revoked.map((r) => ({
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'delegation.revoked',
+        data: { delegationId: r.id, delegatorId: r.delegatorId, delegateId: r.delegateId, memberRemoved: userId },
+      })),
+    );
   }
   return revoked.map((r) => r.id);
 }
@@ -125,6 +221,12 @@ export async function delegationColleagues(db: Executor, actor: Actor) {
     .select({ id: users.id, name: users.displayName, title: memberships.title })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.tenantId, actor.tenantId), ne(memberships.userId, actor.userId), ne(memberships.role, 'auditor')))
+    .where(
+      and(
+        eq(memberships.tenantId, actor.tenantId),
+        ne(memberships.userId, actor.userId),
+        ne(memberships.role, 'auditor'),
+      ),
+    )
     .orderBy(users.displayName);
 }

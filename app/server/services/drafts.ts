@@ -54,13 +54,29 @@ export interface ProcessSummary {
 /** The company's processes: every key with a draft or a published version, by department then key. */
 export async function listProcesses(db: Executor, tenantId: string): Promise<ProcessSummary[]> {
   const drafts = await db
-    .select({ key: processDrafts.key, content: processDrafts.content, revision: processDrafts.revision, updatedAt: processDrafts.updatedAt, name: users.displayName, email: users.email })
+    .select({
+      key: processDrafts.key,
+      content: processDrafts.content,
+      revision: processDrafts.revision,
+      updatedAt: processDrafts.updatedAt,
+      name: users.displayName,
+      email: users.email,
+    })
     .from(processDrafts)
     .leftJoin(users, eq(users.id, processDrafts.updatedBy))
     .where(eq(processDrafts.tenantId, tenantId));
   // The latest version of each key: DISTINCT ON keeps the first row per key in version order.
   const latest = await db
-    .selectDistinctOn([processDefinitions.key], { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, category: processDefinitions.category, definition: processDefinitions.definition, publishedAt: processDefinitions.publishedAt, by: users.displayName, email: users.email })
+    .selectDistinctOn([processDefinitions.key], {
+      key: processDefinitions.key,
+      version: processDefinitions.version,
+      name: processDefinitions.name,
+      category: processDefinitions.category,
+      definition: processDefinitions.definition,
+      publishedAt: processDefinitions.publishedAt,
+      by: users.displayName,
+      email: users.email,
+    })
     .from(processDefinitions)
     .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
     .where(eq(processDefinitions.tenantId, tenantId))
@@ -84,19 +100,42 @@ export async function listProcesses(db: Executor, tenantId: string): Promise<Pro
     });
   }
   for (const l of published.values()) {
-    rows.push({ key: l.key, name: l.name, category: l.category, latestVersion: l.version, publishedAt: l.publishedAt, status: 'published', revision: null, updatedAt: l.publishedAt, updatedBy: l.by ? { name: l.by, email: l.email ?? '' } : null });
+    rows.push({
+      key: l.key,
+      name: l.name,
+      category: l.category,
+      latestVersion: l.version,
+      publishedAt: l.publishedAt,
+      status: 'published',
+      revision: null,
+      updatedAt: l.publishedAt,
+      updatedBy: l.by ? { name: l.by, email: l.email ?? '' } : null,
+    });
   }
-  return rows.sort((a, b) => (a.category ?? '\uffff').localeCompare(b.category ?? '\uffff') || a.key.localeCompare(b.key));
+  return rows.sort(
+    (a, b) => (a.category ?? '\uffff').localeCompare(b.category ?? '\uffff') || a.key.localeCompare(b.key),
+  );
 }
 
 /** The company's departments, for the designer's pickers (key and names only). */
 export async function departmentNames(db: Executor, tenantId: string): Promise<{ key: string; name: LocalizedText }[]> {
-  return db.select({ key: groups.key, name: groups.name }).from(groups).where(eq(groups.tenantId, tenantId)).orderBy(asc(groups.key));
+  return db
+    .select({ key: groups.key, name: groups.name })
+    .from(groups)
+    .where(eq(groups.tenantId, tenantId))
+    .orderBy(asc(groups.key));
 }
 
 export interface ProcessDraftView {
   key: string;
-  draft: { content: Json; revision: number; updatedAt: Date; updatedBy: Person | null; importReport: ImportReport | null; diagnostics: Diagnostic[] } | null;
+  draft: {
+    content: Json;
+    revision: number;
+    updatedAt: Date;
+    updatedBy: Person | null;
+    importReport: ImportReport | null;
+    diagnostics: Diagnostic[];
+  } | null;
   latest: { version: number; definition: Json; publishedAt: Date; publishedBy: Person | null } | null;
   versions: { version: number; publishedAt: Date; publishedBy: Person | null }[];
 }
@@ -104,12 +143,25 @@ export interface ProcessDraftView {
 /** A process for the designer: its draft, its latest version and its version history. NOT_FOUND when it has neither. */
 export async function getDraft(db: Executor, tenantId: string, key: string, locale: Locale): Promise<ProcessDraftView> {
   const [draft] = await db
-    .select({ content: processDrafts.content, revision: processDrafts.revision, updatedAt: processDrafts.updatedAt, importReport: processDrafts.importReport, name: users.displayName, email: users.email })
+    .select({
+      content: processDrafts.content,
+      revision: processDrafts.revision,
+      updatedAt: processDrafts.updatedAt,
+      importReport: processDrafts.importReport,
+      name: users.displayName,
+      email: users.email,
+    })
     .from(processDrafts)
     .leftJoin(users, eq(users.id, processDrafts.updatedBy))
     .where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key)));
   const versions = await db
-    .select({ version: processDefinitions.version, definition: processDefinitions.definition, publishedAt: processDefinitions.publishedAt, name: users.displayName, email: users.email })
+    .select({
+      version: processDefinitions.version,
+      definition: processDefinitions.definition,
+      publishedAt: processDefinitions.publishedAt,
+      name: users.displayName,
+      email: users.email,
+    })
     .from(processDefinitions)
     .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
     .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)))
@@ -120,26 +172,72 @@ export async function getDraft(db: Executor, tenantId: string, key: string, loca
   return {
     key,
     draft: draft
-      ? { content: draft.content, revision: draft.revision, updatedAt: draft.updatedAt, updatedBy: person(draft.name, draft.email), importReport: (draft.importReport as ImportReport | null) ?? null, diagnostics: validateDefinition(draft.content).diagnostics }
+      ? {
+          content: draft.content,
+          revision: draft.revision,
+          updatedAt: draft.updatedAt,
+          updatedBy: person(draft.name, draft.email),
+          importReport: (draft.importReport as ImportReport | null) ?? null,
+          diagnostics: validateDefinition(draft.content).diagnostics,
+        }
       : null,
-    latest: top ? { version: top.version, definition: top.definition as unknown as Json, publishedAt: top.publishedAt, publishedBy: person(top.name, top.email) } : null,
-    versions: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt, publishedBy: person(v.name, v.email) })),
+    latest: top
+      ? {
+          version: top.version,
+          definition: top.definition as unknown as Json,
+          publishedAt: top.publishedAt,
+          publishedBy: person(top.name, top.email),
+        }
+      : null,
+    versions: versions.map((v) => ({
+      version: v.version,
+      publishedAt: v.publishedAt,
+      publishedBy: person(v.name, v.email),
+    })),
   };
 }
 
 /** A blank draft: a start event, named in both languages, in a department. CONFLICT when the key is taken. */
-export async function createDraft(db: Executor, actor: Actor, input: { key: string; name: { en: string; vi: string }; category?: string }): Promise<{ key: string; revision: number }> {
+export async function createDraft(
+  db: Executor,
+  actor: Actor,
+  input: { key: string; name: { en: string; vi: string }; category?: string },
+): Promise<{ key: string; revision: number }> {
   const t = translator(actor.locale);
   const key = checkedKey(input.key, actor.locale);
   const en = input.name.en.trim();
   const vi = input.name.vi.trim();
-  if (!en) throw new AppError('BAD_REQUEST', t('draftNameMissing'), [{ field: 'name.en', label: t('fieldNameEn'), message: t('draftNameMissing') }]);
-  if (!vi) throw new AppError('BAD_REQUEST', t('draftNameMissing'), [{ field: 'name.vi', label: t('fieldNameVi'), message: t('draftNameMissing') }]);
+  if (!en)
+    throw new AppError('BAD_REQUEST', t('draftNameMissing'), [
+      { field: 'name.en', label: t('fieldNameEn'), message: t('draftNameMissing') },
+    ]);
+  if (!vi)
+    throw new AppError('BAD_REQUEST', t('draftNameMissing'), [
+      { field: 'name.vi', label: t('fieldNameVi'), message: t('draftNameMissing') },
+    ]);
   if (input.category !== undefined) {
-    const [group] = await db.select({ key: groups.key }).from(groups).where(and(eq(groups.tenantId, actor.tenantId), eq(groups.key, input.category)));
-    if (!group) throw new AppError('BAD_REQUEST', t('draftNoSuchDepartment', { key: input.category }), [{ field: 'category', label: t('fieldDepartment'), message: t('draftNoSuchDepartment', { key: input.category }) }]);
+    const [group] = await db
+      .select({ key: groups.key })
+      .from(groups)
+      .where(and(eq(groups.tenantId, actor.tenantId), eq(groups.key, input.category)));
+    if (!group)
+      throw new AppError('BAD_REQUEST', t('draftNoSuchDepartment', { key: input.category }), [
+        {
+          field: 'category',
+          label: t('fieldDepartment'),
+          message: t('draftNoSuchDepartment', { key: input.category }),
+        },
+      ]);
   }
-  const content: Json = { formatVersion: 1, key, version: 1, name: { en, vi }, ...(input.category ? { category: input.category } : {}), elements: [{ id: 'start', type: 'startEvent' }], flows: [] };
+  const content: Json = {
+    formatVersion: 1,
+    key,
+    version: 1,
+    name: { en, vi },
+    ...(input.category ? { category: input.category } : {}),
+    elements: [{ id: 'start', type: 'startEvent' }],
+    flows: [],
+  };
   const { revision } = await insertDraft(db, actor, key, content, null);
   return { key, revision };
 }
@@ -149,9 +247,16 @@ export async function createDraft(db: Executor, actor: Actor, input: { key: stri
  * with its limits (size, no DOCTYPE), or a Trellis JSON definition. The draft keeps the import's
  * report. CONFLICT when the key is taken: the process is opened, not replaced.
  */
-export async function importDraft(db: Executor, actor: Actor, input: { fileName: string; content: string; key?: string }): Promise<{ key: string; revision: number; report: ImportReport | null; diagnostics: Diagnostic[] }> {
+export async function importDraft(
+  db: Executor,
+  actor: Actor,
+  input: { fileName: string; content: string; key?: string },
+): Promise<{ key: string; revision: number; report: ImportReport | null; diagnostics: Diagnostic[] }> {
   const t = translator(actor.locale);
-  const refuse = (why: string) => new AppError('BAD_REQUEST', t('draftImportRefused', { file: input.fileName, why }), [{ field: 'content', label: input.fileName, message: why }]);
+  const refuse = (why: string) =>
+    new AppError('BAD_REQUEST', t('draftImportRefused', { file: input.fileName, why }), [
+      { field: 'content', label: input.fileName, message: why },
+    ]);
   let content: Json;
   let report: ImportReport | null = null;
   if (/\.json$/i.test(input.fileName)) {
@@ -163,10 +268,19 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
     } catch (error) {
       throw refuse((error as Error).message);
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as Json).key !== 'string') throw refuse(t('draftNotADefinition'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as Json).key !== 'string')
+      throw refuse(t('draftNotADefinition'));
     // In form (fields and types) or refused naming the fields; whether it runs is the validator's to say, in the draft.
     const shaped = processDefinitionSchema.safeParse({ ...(parsed as Json), ...(input.key ? { key: input.key } : {}) });
-    if (!shaped.success) throw refuse(t('draftNotInForm', { why: shaped.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ') }));
+    if (!shaped.success)
+      throw refuse(
+        t('draftNotInForm', {
+          why: shaped.error.issues
+            .slice(0, 3)
+            .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+            .join('; '),
+        }),
+      );
     content = parsed as Json;
   } else {
     try {
@@ -190,11 +304,21 @@ export async function importDraft(db: Executor, actor: Actor, input: { fileName:
  * Saves the draft over `revision` (the one the browser last saw; null: there is none yet). One
  * conditional statement: a stale revision changes nothing and is a CONFLICT naming who saved last.
  */
-export async function saveDraft(db: Executor, actor: Actor, input: { key: string; revision: number | null; content: Json; baseVersion?: number | null }): Promise<{ revision: number; updatedAt: Date; diagnostics: Diagnostic[] }> {
+export async function saveDraft(
+  db: Executor,
+  actor: Actor,
+  input: { key: string; revision: number | null; content: Json; baseVersion?: number | null },
+): Promise<{ revision: number; updatedAt: Date; diagnostics: Diagnostic[] }> {
   const t = translator(actor.locale);
   const key = checkedKey(input.key, actor.locale);
-  if (input.content.key !== key) throw new AppError('BAD_REQUEST', t('draftKeyMismatch', { key }), [{ field: 'content.key', label: t('fieldProcessKey'), message: t('draftKeyMismatch', { key }) }]);
-  if (jsonBytes(input.content) > MAX_DRAFT_BYTES) throw new AppError('BAD_REQUEST', t('draftTooLarge'), [{ field: 'content', label: key, message: t('draftTooLarge') }]);
+  if (input.content.key !== key)
+    throw new AppError('BAD_REQUEST', t('draftKeyMismatch', { key }), [
+      { field: 'content.key', label: t('fieldProcessKey'), message: t('draftKeyMismatch', { key }) },
+    ]);
+  if (jsonBytes(input.content) > MAX_DRAFT_BYTES)
+    throw new AppError('BAD_REQUEST', t('draftTooLarge'), [
+      { field: 'content', label: key, message: t('draftTooLarge') },
+    ]);
   const diagnostics = validateDefinition(input.content).diagnostics;
   if (input.revision === null) {
     // The first change to a published process starts from the version the page showed: one published since is a conflict, not a silent rebase.
@@ -204,8 +328,19 @@ export async function saveDraft(db: Executor, actor: Actor, input: { key: string
   }
   const [row] = await db
     .update(processDrafts)
-    .set({ content: input.content, revision: sql`${processDrafts.revision} + 1`, updatedAt: sql`now()`, updatedBy: actor.userId })
-    .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
+    .set({
+      content: input.content,
+      revision: sql`${processDrafts.revision} + 1`,
+      updatedAt: sql`now()`,
+      updatedBy: actor.userId,
+    })
+    .where(
+      and(
+        eq(processDrafts.tenantId, actor.tenantId),
+        eq(processDrafts.key, key),
+        eq(processDrafts.revision, input.revision),
+      ),
+    )
     .returning({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt });
   if (!row) throw await staleDraft(db, actor, key, 'CONFLICT');
   return { ...row, diagnostics };
@@ -216,14 +351,24 @@ export async function saveDraft(db: Executor, actor: Actor, input: { key: string
  * removes it, in one transaction; a stale revision is a CONFLICT and publishes nothing. The
  * validator's errors refuse it, naming the elements, and the draft stays.
  */
-export async function publishDraft(db: Executor, actor: Actor, input: { key: string; revision: number }): Promise<{ version: number; warnings: PublishWarning[] }> {
+export async function publishDraft(
+  db: Executor,
+  actor: Actor,
+  input: { key: string; revision: number },
+): Promise<{ version: number; warnings: PublishWarning[] }> {
   const key = checkedKey(input.key, actor.locale);
   const row = await db.transaction(async (tx) => {
     // Locks the draft at that revision: a save racing the publish waits, then finds it gone.
     const [draft] = await tx
       .select({ content: processDrafts.content })
       .from(processDrafts)
-      .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
+      .where(
+        and(
+          eq(processDrafts.tenantId, actor.tenantId),
+          eq(processDrafts.key, key),
+          eq(processDrafts.revision, input.revision),
+        ),
+      )
       .for('update');
     if (!draft) throw await staleDraft(tx, actor, key, 'CONFLICT');
     const [latest] = await tx
@@ -233,7 +378,8 @@ export async function publishDraft(db: Executor, actor: Actor, input: { key: str
       .orderBy(desc(processDefinitions.version))
       .limit(1);
     // Publishing a copy of the latest version would only number it again.
-    if (latest && sameAsPublished(draft.content, latest.definition)) throw new AppError('BAD_REQUEST', translator(actor.locale)('draftSameAsPublished', { version: latest.version }));
+    if (latest && sameAsPublished(draft.content, latest.definition))
+      throw new AppError('BAD_REQUEST', translator(actor.locale)('draftSameAsPublished', { version: latest.version }));
     const definition = { ...draft.content, key, version: (latest?.version ?? 0) + 1 };
     const published = await publishProcess(tx, actor.tenantId, { definition, forms: [] }, actor.userId, actor.locale);
     await tx.delete(processDrafts).where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key)));
@@ -243,11 +389,21 @@ export async function publishDraft(db: Executor, actor: Actor, input: { key: str
 }
 
 /** Removes the draft (the published versions stay); a stale revision is a CONFLICT, no draft NOT_FOUND. */
-export async function discardDraft(db: Executor, actor: Actor, input: { key: string; revision: number }): Promise<{ key: string }> {
+export async function discardDraft(
+  db: Executor,
+  actor: Actor,
+  input: { key: string; revision: number },
+): Promise<{ key: string }> {
   const key = checkedKey(input.key, actor.locale);
   const deleted = await db
     .delete(processDrafts)
-    .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key), eq(processDrafts.revision, input.revision)))
+    .where(
+      and(
+        eq(processDrafts.tenantId, actor.tenantId),
+        eq(processDrafts.key, key),
+        eq(processDrafts.revision, input.revision),
+      ),
+    )
     .returning({ key: processDrafts.key });
   if (deleted.length === 0) throw await staleDraft(db, actor, key, 'NOT_FOUND');
   return { key };
@@ -258,14 +414,25 @@ export async function discardDraft(db: Executor, actor: Actor, input: { key: str
  * that is not yet a definition in form (a field missing or of the wrong type) has no BPMN: a
  * BAD_REQUEST naming the fields, never the schema library's dump.
  */
-export async function exportDraft(db: Executor, tenantId: string, input: { key: string; format: 'json' | 'bpmn' }, locale: Locale): Promise<{ fileName: string; content: string }> {
+export async function exportDraft(
+  db: Executor,
+  tenantId: string,
+  input: { key: string; format: 'json' | 'bpmn' },
+  locale: Locale,
+): Promise<{ fileName: string; content: string }> {
   const t = translator(locale);
-  const [draft] = await db.select({ content: processDrafts.content }).from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, input.key)));
+  const [draft] = await db
+    .select({ content: processDrafts.content })
+    .from(processDrafts)
+    .where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, input.key)));
   if (!draft) throw await noDraftToExport(db, tenantId, input.key, locale);
   if (input.format === 'json') return { fileName: `${input.key}.draft.json`, content: canonicalJson(draft.content) };
   const parsed = processDefinitionSchema.safeParse(draft.content);
   if (!parsed.success) {
-    const why = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const why = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
     throw new AppError('BAD_REQUEST', t('draftNotExportable', { why }));
   }
   try {
@@ -277,7 +444,8 @@ export async function exportDraft(db: Executor, tenantId: string, input: { key: 
 
 /** NOT_FOUND for an export without a draft: the published versions have their own export (definition.export). */
 async function noDraftToExport(db: Executor, tenantId: string, key: string, locale: Locale): Promise<AppError> {
-  if (!(await hasVersions(db, tenantId, key))) return new AppError('NOT_FOUND', translator(locale)('draftNotFound', { key }));
+  if (!(await hasVersions(db, tenantId, key)))
+    return new AppError('NOT_FOUND', translator(locale)('draftNotFound', { key }));
   return new AppError(
     'NOT_FOUND',
     locale === 'vi'
@@ -291,7 +459,9 @@ async function noDraftToExport(db: Executor, tenantId: string, key: string, loca
 function checkedKey(key: string, locale: Locale): string {
   if (!keySchema.safeParse(key).success) {
     const t = translator(locale);
-    throw new AppError('BAD_REQUEST', t('draftBadKey', { key: key.slice(0, 100) }), [{ field: 'key', label: t('fieldProcessKey'), message: t('fieldProcessKeyHint') }]);
+    throw new AppError('BAD_REQUEST', t('draftBadKey', { key: key.slice(0, 100) }), [
+      { field: 'key', label: t('fieldProcessKey'), message: t('fieldProcessKeyHint') },
+    ]);
   }
   return key;
 }
@@ -300,9 +470,19 @@ function checkedKey(key: string, locale: Locale): string {
  * A new draft row. The key must be free: no draft, and (unless the draft starts from the
  * published versions, which the designer opens before the first save) no published version.
  */
-async function insertDraft(db: Executor, actor: Actor, key: string, content: Json, report: ImportReport | null, options: { startedFromPublished?: boolean } = {}): Promise<{ key: string; revision: number; updatedAt: Date }> {
+async function insertDraft(
+  db: Executor,
+  actor: Actor,
+  key: string,
+  content: Json,
+  report: ImportReport | null,
+  options: { startedFromPublished?: boolean } = {},
+): Promise<{ key: string; revision: number; updatedAt: Date }> {
   const t = translator(actor.locale);
-  const taken = () => new AppError('CONFLICT', t('draftKeyTaken', { key }), [{ field: 'key', label: t('fieldProcessKey'), message: t('draftKeyTaken', { key }) }]);
+  const taken = () =>
+    new AppError('CONFLICT', t('draftKeyTaken', { key }), [
+      { field: 'key', label: t('fieldProcessKey'), message: t('draftKeyTaken', { key }) },
+    ]);
   if (!options.startedFromPublished && (await hasVersions(db, actor.tenantId, key))) throw taken();
   const [row] = await db
     .insert(processDrafts)
@@ -320,17 +500,33 @@ async function insertDraft(db: Executor, actor: Actor, key: string, content: Jso
  * save or publish (the page is stale: reload), NOT_FOUND for a discard. The company has no such
  * process at all (nor does another company's caller ever find ours): NOT_FOUND.
  */
-async function staleDraft(db: Executor, actor: Actor, key: string, whenGone: 'CONFLICT' | 'NOT_FOUND'): Promise<AppError> {
+async function staleDraft(
+  db: Executor,
+  actor: Actor,
+  key: string,
+  whenGone: 'CONFLICT' | 'NOT_FOUND',
+): Promise<AppError> {
   const t = translator(actor.locale);
   const [current] = await db
-    .select({ revision: processDrafts.revision, updatedAt: processDrafts.updatedAt, name: users.displayName, email: users.email })
+    .select({
+      revision: processDrafts.revision,
+      updatedAt: processDrafts.updatedAt,
+      name: users.displayName,
+      email: users.email,
+    })
     .from(processDrafts)
     .leftJoin(users, eq(users.id, processDrafts.updatedBy))
     .where(and(eq(processDrafts.tenantId, actor.tenantId), eq(processDrafts.key, key)));
   if (current) {
-    const message = t('draftConflict', { name: current.name ?? '?', time: formatDateTime(current.updatedAt, actor.locale), revision: current.revision });
+    const message = t('draftConflict', {
+      name: current.name ?? '?',
+      time: formatDateTime(current.updatedAt, actor.locale),
+      revision: current.revision,
+    });
     const savedBy = current.name ? { name: current.name, email: current.email ?? '' } : null;
-    return new AppError('CONFLICT', message, undefined, { details: { revision: current.revision, savedBy, savedAt: current.updatedAt.toISOString() } });
+    return new AppError('CONFLICT', message, undefined, {
+      details: { revision: current.revision, savedBy, savedAt: current.updatedAt.toISOString() },
+    });
   }
   if (await hasVersions(db, actor.tenantId, key)) return new AppError(whenGone, t('draftGone', { key }));
   return new AppError('NOT_FOUND', t('draftNotFound', { key }));
@@ -339,7 +535,11 @@ async function staleDraft(db: Executor, actor: Actor, key: string, whenGone: 'CO
 /** CONFLICT when the latest version is not `base` (null: there was none), naming who published it and when. */
 async function refuseMovedVersion(db: Executor, actor: Actor, key: string, base: number | null): Promise<void> {
   const [latest] = await db
-    .select({ version: processDefinitions.version, publishedAt: processDefinitions.publishedAt, name: users.displayName })
+    .select({
+      version: processDefinitions.version,
+      publishedAt: processDefinitions.publishedAt,
+      name: users.displayName,
+    })
     .from(processDefinitions)
     .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
     .where(and(eq(processDefinitions.tenantId, actor.tenantId), eq(processDefinitions.key, key)))
@@ -347,13 +547,31 @@ async function refuseMovedVersion(db: Executor, actor: Actor, key: string, base:
     .limit(1);
   if ((latest?.version ?? null) === base || !latest) return;
   const t = translator(actor.locale);
-  throw new AppError('CONFLICT', t('draftVersionMoved', { name: latest.name ?? '?', version: latest.version, time: formatDateTime(latest.publishedAt, actor.locale), base: base ?? '—' }), undefined, {
-    details: { version: latest.version, savedBy: latest.name ? { name: latest.name, email: '' } : null, savedAt: latest.publishedAt.toISOString() },
-  });
+  throw new AppError(
+    'CONFLICT',
+    t('draftVersionMoved', {
+      name: latest.name ?? '?',
+      version: latest.version,
+      time: formatDateTime(latest.publishedAt, actor.locale),
+      base: base ?? '—',
+    }),
+    undefined,
+    {
+      details: {
+        version: latest.version,
+        savedBy: latest.name ? { name: latest.name, email: '' } : null,
+        savedAt: latest.publishedAt.toISOString(),
+      },
+    },
+  );
 }
 
 async function hasVersions(db: Executor, tenantId: string, key: string): Promise<boolean> {
-  const [row] = await db.select({ version: processDefinitions.version }).from(processDefinitions).where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key))).limit(1);
+  const [row] = await db
+    .select({ version: processDefinitions.version })
+    .from(processDefinitions)
+    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -373,14 +591,37 @@ function sameAsPublished(content: Json, published: unknown): boolean {
 }
 
 /** One published version of a process, as the designer shows it (diagram and diff). NOT_FOUND when the company has no such version. */
-export async function getVersion(db: Executor, tenantId: string, input: { key: string; version: number }, locale: Locale): Promise<{ version: number; definition: Json; publishedAt: Date; publishedBy: Person | null }> {
+export async function getVersion(
+  db: Executor,
+  tenantId: string,
+  input: { key: string; version: number },
+  locale: Locale,
+): Promise<{ version: number; definition: Json; publishedAt: Date; publishedBy: Person | null }> {
   const [row] = await db
-    .select({ version: processDefinitions.version, definition: processDefinitions.definition, publishedAt: processDefinitions.publishedAt, name: users.displayName, email: users.email })
+    .select({
+      version: processDefinitions.version,
+      definition: processDefinitions.definition,
+      publishedAt: processDefinitions.publishedAt,
+      name: users.displayName,
+      email: users.email,
+    })
     .from(processDefinitions)
     .leftJoin(users, eq(users.id, processDefinitions.publishedBy))
-    .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, input.key), eq(processDefinitions.version, input.version)));
-  if (!row) throw new AppError('NOT_FOUND', translator(locale)('versionNotFound', { key: input.key, version: input.version }));
-  return { version: row.version, definition: row.definition as unknown as Json, publishedAt: row.publishedAt, publishedBy: row.name ? { name: row.name, email: row.email ?? '' } : null };
+    .where(
+      and(
+        eq(processDefinitions.tenantId, tenantId),
+        eq(processDefinitions.key, input.key),
+        eq(processDefinitions.version, input.version),
+      ),
+    );
+  if (!row)
+    throw new AppError('NOT_FOUND', translator(locale)('versionNotFound', { key: input.key, version: input.version }));
+  return {
+    version: row.version,
+    definition: row.definition as unknown as Json,
+    publishedAt: row.publishedAt,
+    publishedBy: row.name ? { name: row.name, email: row.email ?? '' } : null,
+  };
 }
 
 export interface PublishPreview {
@@ -391,7 +632,12 @@ export interface PublishPreview {
 }
 
 /** What publishing would do besides the diff (which the page computes with the engine): the next number, and what runs on older versions. */
-export async function publishPreview(db: Executor, tenantId: string, key: string, locale: Locale): Promise<PublishPreview> {
+export async function publishPreview(
+  db: Executor,
+  tenantId: string,
+  key: string,
+  locale: Locale,
+): Promise<PublishPreview> {
   const rows = await db
     .select({
       version: processDefinitions.version,
@@ -399,13 +645,26 @@ export async function publishPreview(db: Executor, tenantId: string, key: string
       openTasks: sql<number>`count(${tasks.id})::int`,
     })
     .from(processDefinitions)
-    .leftJoin(processInstances, and(eq(processInstances.definitionId, processDefinitions.id), eq(processInstances.tenantId, tenantId), inArray(processInstances.status, ['active', 'incident'])))
-    .leftJoin(tasks, and(eq(tasks.instanceId, processInstances.id), eq(tasks.tenantId, tenantId), eq(tasks.status, 'open')))
+    .leftJoin(
+      processInstances,
+      and(
+        eq(processInstances.definitionId, processDefinitions.id),
+        eq(processInstances.tenantId, tenantId),
+        inArray(processInstances.status, ['active', 'incident']),
+      ),
+    )
+    .leftJoin(
+      tasks,
+      and(eq(tasks.instanceId, processInstances.id), eq(tasks.tenantId, tenantId), eq(tasks.status, 'open')),
+    )
     .where(and(eq(processDefinitions.tenantId, tenantId), eq(processDefinitions.key, key)))
     .groupBy(processDefinitions.version)
     .orderBy(desc(processDefinitions.version));
   if (rows.length === 0) {
-    const [draft] = await db.select({ key: processDrafts.key }).from(processDrafts).where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key)));
+    const [draft] = await db
+      .select({ key: processDrafts.key })
+      .from(processDrafts)
+      .where(and(eq(processDrafts.tenantId, tenantId), eq(processDrafts.key, key)));
     if (!draft) throw new AppError('NOT_FOUND', translator(locale)('draftNotFound', { key }));
   }
   const latest = rows[0]?.version ?? 0;

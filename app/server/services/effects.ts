@@ -9,7 +9,17 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
-import { auditEvents, jobs, memberships, messages, processDefinitions, processInstances, subscriptions, tasks, type ProcessDefinitionRow } from '@/db/schema';
+import {
+  auditEvents,
+  jobs,
+  memberships,
+  messages,
+  processDefinitions,
+  processInstances,
+  subscriptions,
+  tasks,
+  type ProcessDefinitionRow,
+} from '@/db/schema';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
 import type { Actor } from '../actor';
@@ -45,7 +55,9 @@ const MAX_MESSAGES_PER_INSTANCE = 50;
 
 /** The database's clock for this transaction (timers are due by it, workers fire by it). */
 export async function dbNow(tx: Executor): Promise<string> {
-  const [row] = await tx.select({ now: sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` }).from(sql`(select 1) as one`);
+  const [row] = await tx
+    .select({ now: sql<string>`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` })
+    .from(sql`(select 1) as one`);
   return row!.now;
 }
 
@@ -53,7 +65,13 @@ export async function dbNow(tx: Executor): Promise<string> {
  * Applies `effects` of one instance's step in order, then drives the follow-ups they caused
  * (unless the caller collects them in `followUps`). Returns the ids of the tasks created.
  */
-export async function applyEffects(tx: Executor, scope: EffectScope, effects: StaffedEffect[], leadingAudit: AuditRow[] = [], followUps?: FollowUp[]): Promise<string[]> {
+export async function applyEffects(
+  tx: Executor,
+  scope: EffectScope,
+  effects: StaffedEffect[],
+  leadingAudit: AuditRow[] = [],
+  followUps?: FollowUp[],
+): Promise<string[]> {
   const queue = followUps ?? [];
   const base = { tenantId: scope.tenantId, instanceId: scope.instanceId, actorId: scope.actorId };
   // Tasks are inserted in batches, each before the first effect after it that cancels tasks: a task
@@ -76,7 +94,10 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
     switch (e.type) {
       case 'createTask': {
         const formId = e.formKey === null ? undefined : scope.formIds[e.formKey];
-        if (!formId) throw new Error(`Form "${e.formKey}" of task "${e.elementId}" is not pinned by the definition version; republish the process.`);
+        if (!formId)
+          throw new Error(
+            `Form "${e.formKey}" of task "${e.elementId}" is not pinned by the definition version; republish the process.`,
+          );
         const people = peopleOf(e);
         const id = randomUUID();
         taskIds.push(id);
@@ -106,46 +127,129 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
         break;
       }
       case 'audit':
-        audit.push({ ...base, type: e.event, elementId: e.elementId, data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) } });
+        audit.push({
+          ...base,
+          type: e.event,
+          elementId: e.elementId,
+          data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) },
+        });
         break;
       case 'cancelTask':
         await tx
           .update(tasks)
           .set({ status: 'cancelled', completedAt: sql`now()` })
-          .where(and(eq(tasks.instanceId, scope.instanceId), eq(tasks.status, 'open'), eq(tasks.elementId, e.elementId), inScope(e.scope), ...(e.loopIndex === undefined ? [] : [eq(tasks.loopIndex, e.loopIndex)])));
-        audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex } });
+          .where(
+            and(
+              eq(tasks.instanceId, scope.instanceId),
+              eq(tasks.status, 'open'),
+              eq(tasks.elementId, e.elementId),
+              inScope(e.scope),
+              ...(e.loopIndex === undefined ? [] : [eq(tasks.loopIndex, e.loopIndex)]),
+            ),
+          );
+        audit.push({
+          ...base,
+          type: 'task.cancelled',
+          elementId: e.elementId,
+          data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex },
+        });
         break;
       case 'scheduleTimer':
         // The engine knows a firing by the time it was scheduled for (payload), whenever it runs.
-        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'timer', elementId: e.elementId, timerId: e.timerId, dueAt: new Date(e.dueAt), payload: { dueAt: e.dueAt }, ...at });
-        audit.push({ ...base, type: 'timer.scheduled', elementId: e.elementId, data: { timerId: e.timerId, dueAt: e.dueAt } });
+        newJobs.push({
+          tenantId: scope.tenantId,
+          instanceId: scope.instanceId,
+          kind: 'timer',
+          elementId: e.elementId,
+          timerId: e.timerId,
+          dueAt: new Date(e.dueAt),
+          payload: { dueAt: e.dueAt },
+          ...at,
+        });
+        audit.push({
+          ...base,
+          type: 'timer.scheduled',
+          elementId: e.elementId,
+          data: { timerId: e.timerId, dueAt: e.dueAt },
+        });
         break;
       case 'cancelTimer':
         await tx
           .update(jobs)
           .set(CANCELLED_JOB)
-          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'timer'), eq(jobs.timerId, e.timerId), jobScope(e.scope), inArray(jobs.status, UNFINISHED_JOB)));
+          .where(
+            and(
+              eq(jobs.instanceId, scope.instanceId),
+              eq(jobs.kind, 'timer'),
+              eq(jobs.timerId, e.timerId),
+              jobScope(e.scope),
+              inArray(jobs.status, UNFINISHED_JOB),
+            ),
+          );
         break;
       case 'startJob':
-        newJobs.push({ tenantId: scope.tenantId, instanceId: scope.instanceId, kind: 'service', elementId: e.elementId, jobType: e.taskType, payload: e.variables, ...(e.retries === undefined ? {} : { retries: e.retries }), ...at });
+        newJobs.push({
+          tenantId: scope.tenantId,
+          instanceId: scope.instanceId,
+          kind: 'service',
+          elementId: e.elementId,
+          jobType: e.taskType,
+          payload: e.variables,
+          ...(e.retries === undefined ? {} : { retries: e.retries }),
+          ...at,
+        });
         audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
         break;
       case 'cancelJob':
         await tx
           .update(jobs)
           .set(CANCELLED_JOB)
-          .where(and(eq(jobs.instanceId, scope.instanceId), eq(jobs.kind, 'service'), eq(jobs.elementId, e.elementId), jobScope(e.scope), inArray(jobs.status, UNFINISHED_JOB)));
+          .where(
+            and(
+              eq(jobs.instanceId, scope.instanceId),
+              eq(jobs.kind, 'service'),
+              eq(jobs.elementId, e.elementId),
+              jobScope(e.scope),
+              inArray(jobs.status, UNFINISHED_JOB),
+            ),
+          );
         break;
       case 'openSubscription':
-        await tx.insert(subscriptions).values({ tenantId: scope.tenantId, instanceId: scope.instanceId, elementId: e.elementId, kind: e.kind, name: e.name, correlationKey: e.correlationKey, ...at });
+        await tx.insert(subscriptions).values({
+          tenantId: scope.tenantId,
+          instanceId: scope.instanceId,
+          elementId: e.elementId,
+          kind: e.kind,
+          name: e.name,
+          correlationKey: e.correlationKey,
+          ...at,
+        });
         if (e.kind === 'message') await correlateBuffered(tx, scope, e, queue);
         break;
       case 'closeSubscription':
-        await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, scope.instanceId), eq(subscriptions.elementId, e.elementId), e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope)));
+        await tx
+          .delete(subscriptions)
+          .where(
+            and(
+              eq(subscriptions.instanceId, scope.instanceId),
+              eq(subscriptions.elementId, e.elementId),
+              e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope),
+            ),
+          );
         break;
       case 'sendMessage':
         audit.push({ ...base, type: 'message.sent', elementId: e.elementId, data: { name: e.name } });
-        await publish(tx, scope.tenantId, { name: e.name, correlationKey: typeof e.payload.correlationKey === 'string' ? e.payload.correlationKey : null, variables: e.payload, ttlSeconds: 0 }, queue);
+        await publish(
+          tx,
+          scope.tenantId,
+          {
+            name: e.name,
+            correlationKey: typeof e.payload.correlationKey === 'string' ? e.payload.correlationKey : null,
+            variables: e.payload,
+            ttlSeconds: 0,
+          },
+          queue,
+        );
         break;
       case 'broadcastSignal':
         audit.push({ ...base, type: 'signal.broadcast', elementId: e.elementId, data: { name: e.name } });
@@ -155,7 +259,10 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
         await startChild(tx, scope, e, queue);
         break;
       case 'cancelChildInstance':
-        await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, at: { elementId: e.elementId, scope: e.scope ?? null } });
+        await endChildren(tx, scope.tenantId, scope.instanceId, {
+          actorId: scope.actorId,
+          at: { elementId: e.elementId, scope: e.scope ?? null },
+        });
         break;
       case 'cancelScope':
         if (e.scope !== undefined) {
@@ -168,19 +275,39 @@ export async function applyEffects(tx: Executor, scope: EffectScope, effects: St
         audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
         await endOpenWork(tx, scope.tenantId, scope.instanceId);
         const [row] = await tx
-          .select({ parentId: processInstances.parentId, parentElementId: processInstances.parentElementId, parentScope: processInstances.parentScope, state: processInstances.state })
+          .select({
+            parentId: processInstances.parentId,
+            parentElementId: processInstances.parentElementId,
+            parentScope: processInstances.parentScope,
+            state: processInstances.state,
+          })
           .from(processInstances)
           .where(eq(processInstances.id, scope.instanceId));
         if (row?.parentId && row.parentElementId) {
-          queue.push({ instanceId: row.parentId, event: { type: 'child.completed', elementId: row.parentElementId, variables: row.state.variables, ...(row.parentScope ? { scope: row.parentScope } : {}) } });
+          queue.push({
+            instanceId: row.parentId,
+            event: {
+              type: 'child.completed',
+              elementId: row.parentElementId,
+              variables: row.state.variables,
+              ...(row.parentScope ? { scope: row.parentScope } : {}),
+            },
+          });
         }
         break;
       }
       case 'raiseIncident':
-        audit.push({ ...base, type: 'incident.raised', elementId: e.incident.elementId, data: { code: e.incident.code, message: e.incident.message } });
+        audit.push({
+          ...base,
+          type: 'incident.raised',
+          elementId: e.incident.elementId,
+          data: { code: e.incident.code, message: e.incident.message },
+        });
         break;
       default:
-        throw new Error(`The server cannot carry out the engine's "${e.type}" effect (element "${'elementId' in e ? e.elementId : '?'}").`);
+        throw new Error(
+          `The server cannot carry out the engine's "${e.type}" effect (element "${'elementId' in e ? e.elementId : '?'}").`,
+        );
     }
   }
   await flushTasks();
@@ -203,14 +330,21 @@ export async function driveFollowUps(tx: Executor, actorId: string | null, queue
   // one becomes an incident at once instead of being retried (jobs.ts retries a CONFLICT at once, for ever).
   const received = new Map<string, number>();
   for (let steps = 0; queue.length > 0; steps++) {
-    if (steps >= MAX_FOLLOW_UPS) throw new AppError('BAD_REQUEST', `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`);
+    if (steps >= MAX_FOLLOW_UPS)
+      throw new AppError(
+        'BAD_REQUEST',
+        `One command caused more than ${MAX_FOLLOW_UPS} follow-up steps (processes sending each other messages in a loop?); nothing was changed.`,
+      );
     const next = queue.shift()!;
     if (next.event.type === 'message.received' || next.event.type === 'signal.received') {
       const count = (received.get(next.instanceId) ?? 0) + 1;
       received.set(next.instanceId, count);
       if (count > MAX_MESSAGES_PER_INSTANCE) {
         const what = `${next.event.type === 'message.received' ? 'message' : 'signal'} "${next.event.name}"`;
-        throw new AppError('BAD_REQUEST', `One command sent process instance "${next.instanceId}" more than ${MAX_MESSAGES_PER_INSTANCE} messages and signals (the last: ${what}): processes are messaging each other in a loop. Nothing was changed; give the loop a way out.`);
+        throw new AppError(
+          'BAD_REQUEST',
+          `One command sent process instance "${next.instanceId}" more than ${MAX_MESSAGES_PER_INSTANCE} messages and signals (the last: ${what}): processes are messaging each other in a loop. Nothing was changed; give the loop a way out.`,
+        );
       }
     }
     await stepInstance(tx, actorId, next.instanceId, next.event, next.audit ?? [], queue);
@@ -222,7 +356,14 @@ export async function driveFollowUps(tx: Executor, actorId: string | null, queue
  * out the effects. Returns false when the instance no longer takes the event (ended, or it waits
  * elsewhere) — a late timer or message is then dropped, which is what a durable host must do.
  */
-export async function stepInstance(tx: Executor, actorId: string | null, instanceId: string, event: EngineEvent, leadingAudit: AuditRow[], queue: FollowUp[]): Promise<boolean> {
+export async function stepInstance(
+  tx: Executor,
+  actorId: string | null,
+  instanceId: string,
+  event: EngineEvent,
+  leadingAudit: AuditRow[],
+  queue: FollowUp[],
+): Promise<boolean> {
   const [instance] = await tx
     .select({
       id: processInstances.id,
@@ -230,30 +371,59 @@ export async function stepInstance(tx: Executor, actorId: string | null, instanc
       version: processInstances.version,
       status: processInstances.status,
       state: processInstances.state,
-      def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, formIds: processDefinitions.formIds, decisionIds: processDefinitions.decisionIds },
+      def: {
+        id: processDefinitions.id,
+        tenantId: processDefinitions.tenantId,
+        definition: processDefinitions.definition,
+        formIds: processDefinitions.formIds,
+        decisionIds: processDefinitions.decisionIds,
+      },
     })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
   // An instance stopped by an incident takes one event: the retry of that incident.
-  if (!instance || (instance.status !== 'active' && !(instance.status === 'incident' && event.type === 'incident.retried'))) return false;
+  if (
+    !instance ||
+    (instance.status !== 'active' && !(instance.status === 'incident' && event.type === 'incident.retried'))
+  )
+    return false;
   const process = await processOf(tx, instance.def);
   const now = await dbNow(tx);
   let stepped;
   try {
     stepped = send(process, instance.state, event, { now });
   } catch (error) {
-    if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED' || error.code === 'INSTANCE_NOT_ACTIVE')) return false;
+    if (
+      error instanceof EngineError &&
+      (error.code === 'ELEMENT_NOT_ACTIVE' ||
+        error.code === 'EVENT_NOT_ACCEPTED' ||
+        error.code === 'INSTANCE_NOT_ACTIVE')
+    )
+      return false;
     throw error;
   }
   const result = await resolvePeople(tx, instance.tenantId, stepped);
   const moved = await tx
     .update(processInstances)
-    .set({ state: result.state, status: result.state.status, outcome: result.state.outcome ?? null, version: instance.version + 1, endedAt: result.state.status !== 'completed' ? null : sql`now()` })
+    .set({
+      state: result.state,
+      status: result.state.status,
+      outcome: result.state.outcome ?? null,
+      version: instance.version + 1,
+      endedAt: result.state.status !== 'completed' ? null : sql`now()`,
+    })
     .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
     .returning({ id: processInstances.id });
-  if (moved.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
-  await applyEffects(tx, { tenantId: instance.tenantId, instanceId: instance.id, actorId, formIds: instance.def.formIds }, result.effects, leadingAudit, queue);
+  if (moved.length === 0)
+    throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
+  await applyEffects(
+    tx,
+    { tenantId: instance.tenantId, instanceId: instance.id, actorId, formIds: instance.def.formIds },
+    result.effects,
+    leadingAudit,
+    queue,
+  );
   return true;
 }
 
@@ -280,28 +450,62 @@ export interface PublishInput {
  * has one), else starts an instance at a matching message start event, else buffers it for its
  * time to live. Returns where it went.
  */
-export async function publish(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<{ correlated: 'instance' | 'started' | 'buffered' | 'dropped' | 'duplicate'; instanceId?: string }> {
+export async function publish(
+  tx: Executor,
+  tenantId: string,
+  input: PublishInput,
+  queue: FollowUp[],
+): Promise<{ correlated: 'instance' | 'started' | 'buffered' | 'dropped' | 'duplicate'; instanceId?: string }> {
   // (A message start event is tried after waiting instances: a waiting instance has the message first.)
   if (input.messageId) {
-    const [seen] = await tx.select({ id: messages.id }).from(messages).where(and(eq(messages.tenantId, tenantId), eq(messages.messageId, input.messageId)));
+    const [seen] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.tenantId, tenantId), eq(messages.messageId, input.messageId)));
     if (seen) return { correlated: 'duplicate' };
   }
   const [waiting] = await tx
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'message'), eq(subscriptions.name, input.name), keyMatches(input.correlationKey)))
+    .where(
+      and(
+        eq(subscriptions.tenantId, tenantId),
+        eq(subscriptions.kind, 'message'),
+        eq(subscriptions.name, input.name),
+        keyMatches(input.correlationKey),
+      ),
+    )
     .orderBy(asc(subscriptions.createdAt))
     .limit(1)
     .for('update', { skipLocked: true });
   const record = async (correlatedTo: string | null, ttl: number) => {
     if (!input.messageId && ttl <= 0) return;
-    await tx.insert(messages).values({ tenantId, name: input.name, correlationKey: input.correlationKey, messageId: input.messageId ?? null, variables: input.variables, expiresAt: sql`now() + make_interval(secs => ${ttl})`, correlatedAt: correlatedTo ? sql`now()` : null, correlatedTo, sentBy: input.by?.userId ?? null });
+    await tx.insert(messages).values({
+      tenantId,
+      name: input.name,
+      correlationKey: input.correlationKey,
+      messageId: input.messageId ?? null,
+      variables: input.variables,
+      expiresAt: sql`now() + make_interval(secs => ${ttl})`,
+      correlatedAt: correlatedTo ? sql`now()` : null,
+      correlatedTo,
+      sentBy: input.by?.userId ?? null,
+    });
   };
   if (waiting) {
     // A person's message goes where it would go anyway, or nowhere: FORBIDDEN, and nothing is written.
     if (input.by) await checkMessageTo(tx, input.by, waiting, input.name);
     await tx.delete(subscriptions).where(eq(subscriptions.id, waiting.id));
-    queue.push({ instanceId: waiting.instanceId, event: { type: 'message.received', name: input.name, correlationKey: input.correlationKey, variables: input.variables, ...(waiting.scope ? { scope: waiting.scope } : {}) } });
+    queue.push({
+      instanceId: waiting.instanceId,
+      event: {
+        type: 'message.received',
+        name: input.name,
+        correlationKey: input.correlationKey,
+        variables: input.variables,
+        ...(waiting.scope ? { scope: waiting.scope } : {}),
+      },
+    });
     await record(waiting.instanceId, 0);
     return { correlated: 'instance', instanceId: waiting.instanceId };
   }
@@ -315,7 +519,12 @@ export async function publish(tx: Executor, tenantId: string, input: PublishInpu
 }
 
 /** A process whose (latest published version's) start event waits for this message starts an instance. */
-async function startByMessage(tx: Executor, tenantId: string, input: PublishInput, queue: FollowUp[]): Promise<string | null> {
+async function startByMessage(
+  tx: Executor,
+  tenantId: string,
+  input: PublishInput,
+  queue: FollowUp[],
+): Promise<string | null> {
   const [def] = await newestWithStartEvent(tx, tenantId, 'message', input.name);
   if (!def) return null;
   const startEventId = startEventOf(def, 'message', input.name)!;
@@ -327,7 +536,12 @@ async function startByMessage(tx: Executor, tenantId: string, input: PublishInpu
  * The newest published version of each process key in the company, where that version has a
  * start event of `kind` named `name` (an older version that had one starts nothing).
  */
-async function newestWithStartEvent(tx: Executor, tenantId: string, kind: 'message' | 'signal', name: string): Promise<ProcessDefinitionRow[]> {
+async function newestWithStartEvent(
+  tx: Executor,
+  tenantId: string,
+  kind: 'message' | 'signal',
+  name: string,
+): Promise<ProcessDefinitionRow[]> {
   return tx
     .select()
     .from(processDefinitions)
@@ -342,7 +556,8 @@ async function newestWithStartEvent(tx: Executor, tenantId: string, kind: 'messa
 }
 
 function startEventOf(def: ProcessDefinitionRow, kind: 'message' | 'signal', name: string): string | undefined {
-  return def.definition.elements.find((e) => e.type === 'startEvent' && e.event?.kind === kind && e.event.name === name)?.id;
+  return def.definition.elements.find((e) => e.type === 'startEvent' && e.event?.kind === kind && e.event.name === name)
+    ?.id;
 }
 
 /**
@@ -364,7 +579,10 @@ function countStart(queue: FollowUp[], key: string): void {
   const n = (starts.get(queue) ?? 0) + 1;
   starts.set(queue, n);
   if (n > MAX_STARTS_PER_COMMAND) {
-    throw new AppError('BAD_REQUEST', `One command started more than ${MAX_STARTS_PER_COMMAND} process instances (the last of "${key}"): call activities or start events that start each other without end. Nothing was changed.`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `One command started more than ${MAX_STARTS_PER_COMMAND} process instances (the last of "${key}"): call activities or start events that start each other without end. Nothing was changed.`,
+    );
   }
 }
 const MAX_START_DEPTH = 50;
@@ -378,10 +596,21 @@ const MAX_START_DEPTH = 50;
  * it as its initiator — and started_by (a display column here) names whoever published the
  * version, else the company's admin. `how` says what started it, in the `instance.started` audit row.
  */
-export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
+export async function startAtEvent(
+  tx: Executor,
+  def: ProcessDefinitionRow,
+  startEventId: string,
+  variables: Variables,
+  how: Record<string, unknown>,
+  queue: FollowUp[],
+  by?: Actor,
+): Promise<string> {
   const depth = (startDepth.get(queue) ?? 0) + 1;
   if (depth > MAX_START_DEPTH) {
-    throw new AppError('BAD_REQUEST', `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`);
+    throw new AppError(
+      'BAD_REQUEST',
+      `Starting "${def.key}" at "${startEventId}" started another instance, which started another, ${MAX_START_DEPTH} deep: does the process throw the signal (or send the message) that starts it? Nothing was changed.`,
+    );
   }
   startDepth.set(queue, depth);
   try {
@@ -391,23 +620,72 @@ export async function startAtEvent(tx: Executor, def: ProcessDefinitionRow, star
   }
 }
 
-async function startInstanceAt(tx: Executor, def: ProcessDefinitionRow, startEventId: string, variables: Variables, how: Record<string, unknown>, queue: FollowUp[], by?: Actor): Promise<string> {
+async function startInstanceAt(
+  tx: Executor,
+  def: ProcessDefinitionRow,
+  startEventId: string,
+  variables: Variables,
+  how: Record<string, unknown>,
+  queue: FollowUp[],
+  by?: Actor,
+): Promise<string> {
   countStart(queue, def.key);
   const tenantId = def.tenantId;
   if (by && !mayStart(by, def.definition)) throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
   const process = await processOf(tx, def);
   // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody.
   const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : variables;
-  const result = await resolvePeople(tx, tenantId, start(process, startVariables, { now: await dbNow(tx), startEvent: startEventId, ...(by ? { initiator: by.userId } : {}) }));
+  const result = await resolvePeople(
+    tx,
+    tenantId,
+    start(process, startVariables, {
+      now: await dbNow(tx),
+      startEvent: startEventId,
+      ...(by ? { initiator: by.userId } : {}),
+    }),
+  );
   // Started by no person: shown as started by whoever published the version, else the company's admin.
-  const [owner] = by ? [{ id: by.userId }] : def.publishedBy ? [{ id: def.publishedBy }] : await tx.select({ id: memberships.userId }).from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(sql`${memberships.role} = 'admin' desc`).limit(1);
+  const [owner] = by
+    ? [{ id: by.userId }]
+    : def.publishedBy
+      ? [{ id: def.publishedBy }]
+      : await tx
+          .select({ id: memberships.userId })
+          .from(memberships)
+          .where(eq(memberships.tenantId, tenantId))
+          .orderBy(sql`${memberships.role} = 'admin' desc`)
+          .limit(1);
   const [instance] = await tx
     .insert(processInstances)
-    .values({ tenantId, definitionId: def.id, businessKey: businessKeyOf(def.definition, variables), search: searchVector(instanceSearchText(def.definition, businessKeyOf(def.definition, variables), variables)) as never, status: result.state.status, outcome: result.state.outcome ?? null, state: result.state, startedBy: owner!.id, endedAt: result.state.status !== 'completed' ? null : new Date() })
+    .values({
+      tenantId,
+      definitionId: def.id,
+      businessKey: businessKeyOf(def.definition, variables),
+      search: searchVector(
+        instanceSearchText(def.definition, businessKeyOf(def.definition, variables), variables),
+      ) as never,
+      status: result.state.status,
+      outcome: result.state.outcome ?? null,
+      state: result.state,
+      startedBy: owner!.id,
+      endedAt: result.state.status !== 'completed' ? null : new Date(),
+    })
     .returning({ id: processInstances.id });
   const actorId = by?.userId ?? null;
-  const started = { tenantId, instanceId: instance!.id, actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables } };
-  await applyEffects(tx, { tenantId, instanceId: instance!.id, actorId, formIds: def.formIds }, result.effects, [started], queue);
+  const started = {
+    tenantId,
+    instanceId: instance!.id,
+    actorId,
+    type: 'instance.started',
+    data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables },
+  };
+  await applyEffects(
+    tx,
+    { tenantId, instanceId: instance!.id, actorId, formIds: def.formIds },
+    result.effects,
+    [started],
+    queue,
+  );
   return instance!.id;
 }
 
@@ -416,28 +694,69 @@ function keyMatches(key: string | null) {
 }
 
 /** A subscription just opened: a buffered message it matches is delivered at once. */
-async function correlateBuffered(tx: Executor, scope: EffectScope, e: Extract<Effect, { type: 'openSubscription' }>, queue: FollowUp[]) {
+async function correlateBuffered(
+  tx: Executor,
+  scope: EffectScope,
+  e: Extract<Effect, { type: 'openSubscription' }>,
+  queue: FollowUp[],
+) {
   const matching = and(
     eq(messages.tenantId, scope.tenantId),
     eq(messages.name, e.name),
     isNull(messages.correlatedAt),
     gt(messages.expiresAt, sql`now()`),
-    e.correlationKey === null ? sql`true` : or(isNull(messages.correlationKey), eq(messages.correlationKey, e.correlationKey)),
+    e.correlationKey === null
+      ? sql`true`
+      : or(isNull(messages.correlationKey), eq(messages.correlationKey, e.correlationKey)),
   );
   // Buffering is no way round who may send: a person's message reaches this element only if it lets them now (sending.ts).
-  const senders = await tx.selectDistinct({ id: messages.sentBy }).from(messages).where(and(matching, isNotNull(messages.sentBy)));
-  const refused = await refusedSenders(tx, scope.tenantId, scope.instanceId, e.elementId, senders.map((s) => s.id!));
+  const senders = await tx
+    .selectDistinct({ id: messages.sentBy })
+    .from(messages)
+    .where(and(matching, isNotNull(messages.sentBy)));
+  const refused = await refusedSenders(
+    tx,
+    scope.tenantId,
+    scope.instanceId,
+    e.elementId,
+    senders.map((s) => s.id!),
+  );
   const [message] = await tx
     .select()
     .from(messages)
-    .where(and(matching, refused.length === 0 ? sql`true` : or(isNull(messages.sentBy), notInArray(messages.sentBy, refused))))
+    .where(
+      and(
+        matching,
+        refused.length === 0 ? sql`true` : or(isNull(messages.sentBy), notInArray(messages.sentBy, refused)),
+      ),
+    )
     .orderBy(asc(messages.createdAt))
     .limit(1)
     .for('update', { skipLocked: true });
   if (!message) return;
-  await tx.update(messages).set({ correlatedAt: sql`now()`, correlatedTo: scope.instanceId }).where(eq(messages.id, message.id));
-  await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, scope.instanceId), eq(subscriptions.elementId, e.elementId), e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope)));
-  queue.push({ instanceId: scope.instanceId, event: { type: 'message.received', name: e.name, correlationKey: message.correlationKey, variables: message.variables, ...(e.scope ? { scope: e.scope } : {}) } });
+  await tx
+    .update(messages)
+    .set({ correlatedAt: sql`now()`, correlatedTo: scope.instanceId })
+    .where(eq(messages.id, message.id));
+  await tx
+    .delete(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.instanceId, scope.instanceId),
+        eq(subscriptions.elementId, e.elementId),
+        e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope),
+      ),
+    );
+  queue.push({
+    instanceId: scope.instanceId,
+    event: {
+      type: 'message.received',
+      name: e.name,
+      correlationKey: message.correlationKey,
+      variables: message.variables,
+      ...(e.scope ? { scope: e.scope } : {}),
+    },
+  });
 }
 
 /**
@@ -445,7 +764,13 @@ async function correlateBuffered(tx: Executor, scope: EffectScope, e: Extract<Ef
  * newest published version has a signal start event of that name. Returns how many instances it
  * reached, waiting or started.
  */
-export async function broadcast(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[]): Promise<number> {
+export async function broadcast(
+  tx: Executor,
+  tenantId: string,
+  name: string,
+  variables: Variables,
+  queue: FollowUp[],
+): Promise<number> {
   const { delivered, started } = await deliverSignal(tx, tenantId, name, variables, queue);
   return delivered.length + started.length;
 }
@@ -456,12 +781,31 @@ export async function broadcast(tx: Executor, tenantId: string, name: string, va
  * this transaction. An instance the signal starts does not also receive it, even if it waits for
  * it at once (as in Camunda: a signal is delivered to the subscriptions that existed when thrown).
  */
-export async function deliverSignal(tx: Executor, tenantId: string, name: string, variables: Variables, queue: FollowUp[], by?: Actor): Promise<{ delivered: string[]; started: string[] }> {
-  const subscribed = await tx.select().from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
-  const startable = (await newestWithStartEvent(tx, tenantId, 'signal', name)).map((def) => ({ def, startEventId: startEventOf(def, 'signal', name)! }));
+export async function deliverSignal(
+  tx: Executor,
+  tenantId: string,
+  name: string,
+  variables: Variables,
+  queue: FollowUp[],
+  by?: Actor,
+): Promise<{ delivered: string[]; started: string[] }> {
+  const subscribed = await tx
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.kind, 'signal'), eq(subscriptions.name, name)));
+  const startable = (await newestWithStartEvent(tx, tenantId, 'signal', name)).map((def) => ({
+    def,
+    startEventId: startEventOf(def, 'signal', name)!,
+  }));
   // A person's signal must be public for them, and reaches only what lets them (sending.ts); a process's reaches all.
-  const { waiting, starts } = by ? await signalReach(tx, by, name, subscribed, startable) : { waiting: subscribed, starts: startable };
-  for (const s of waiting) queue.push({ instanceId: s.instanceId, event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) } });
+  const { waiting, starts } = by
+    ? await signalReach(tx, by, name, subscribed, startable)
+    : { waiting: subscribed, starts: startable };
+  for (const s of waiting)
+    queue.push({
+      instanceId: s.instanceId,
+      event: { type: 'signal.received', name, variables, ...(s.scope ? { scope: s.scope } : {}) },
+    });
   const started: string[] = [];
   for (const { def, startEventId } of starts) {
     started.push(await startAtEvent(tx, def, startEventId, variables, { signal: name }, queue, by));
@@ -472,28 +816,50 @@ export async function deliverSignal(tx: Executor, tenantId: string, name: string
 // ---- call activities ----------------------------------------------------------------------------
 
 /** Starts the called process (its latest published version) as a child, in this transaction. */
-async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, { type: 'startChildInstance' }>, queue: FollowUp[]) {
+async function startChild(
+  tx: Executor,
+  parent: EffectScope,
+  e: Extract<Effect, { type: 'startChildInstance' }>,
+  queue: FollowUp[],
+) {
   const [def] = await tx
     .select()
     .from(processDefinitions)
     .where(and(eq(processDefinitions.tenantId, parent.tenantId), eq(processDefinitions.key, e.processKey)))
     .orderBy(sql`${processDefinitions.version} desc`)
     .limit(1);
-  if (!def) throw new AppError('BAD_REQUEST', `Call activity "${e.elementId}" calls process "${e.processKey}", which is not published in this company.`);
+  if (!def)
+    throw new AppError(
+      'BAD_REQUEST',
+      `Call activity "${e.elementId}" calls process "${e.processKey}", which is not published in this company.`,
+    );
   countStart(queue, def.key);
-  const [parentRow] = await tx.select({ startedBy: processInstances.startedBy, state: processInstances.state }).from(processInstances).where(eq(processInstances.id, parent.instanceId));
+  const [parentRow] = await tx
+    .select({ startedBy: processInstances.startedBy, state: processInstances.state })
+    .from(processInstances)
+    .where(eq(processInstances.id, parent.instanceId));
   // The child is the parent's: it inherits its initiator (four-eyes rules, reading), or its lack of one.
   const initiator = parentRow!.state.actors?.initiator;
   // One level deeper than its parent: the engine stops a chain at its limit with an incident at the call activity.
   const callDepth = (parentRow!.state.callDepth ?? 0) + 1;
-  const result = await resolvePeople(tx, parent.tenantId, start(await processOf(tx, def), e.variables, { now: await dbNow(tx), callDepth, ...(initiator ? { initiator } : {}) }));
+  const result = await resolvePeople(
+    tx,
+    parent.tenantId,
+    start(await processOf(tx, def), e.variables, {
+      now: await dbNow(tx),
+      callDepth,
+      ...(initiator ? { initiator } : {}),
+    }),
+  );
   const [child] = await tx
     .insert(processInstances)
     .values({
       tenantId: parent.tenantId,
       definitionId: def.id,
       businessKey: businessKeyOf(def.definition, e.variables),
-      search: searchVector(instanceSearchText(def.definition, businessKeyOf(def.definition, e.variables), e.variables)) as never,
+      search: searchVector(
+        instanceSearchText(def.definition, businessKeyOf(def.definition, e.variables), e.variables),
+      ) as never,
       status: result.state.status,
       outcome: result.state.outcome ?? null,
       state: result.state,
@@ -504,8 +870,25 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
       parentScope: e.scope ?? null,
     })
     .returning({ id: processInstances.id });
-  const started = { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, parentId: parent.instanceId, variables: e.variables } };
-  await applyEffects(tx, { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, formIds: def.formIds }, result.effects, [started], queue);
+  const started = {
+    tenantId: parent.tenantId,
+    instanceId: child!.id,
+    actorId: parent.actorId,
+    type: 'instance.started',
+    data: {
+      definitionKey: def.key,
+      definitionVersion: def.version,
+      parentId: parent.instanceId,
+      variables: e.variables,
+    },
+  };
+  await applyEffects(
+    tx,
+    { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, formIds: def.formIds },
+    result.effects,
+    [started],
+    queue,
+  );
 }
 
 /**
@@ -515,7 +898,12 @@ async function startChild(tx: Executor, parent: EffectScope, e: Extract<Effect, 
  */
 const UNFINISHED_JOB: ('pending' | 'running' | 'failed')[] = ['pending', 'running', 'failed'];
 /** What a cancelled job is set to (a worker still holding it finds its lease gone). */
-export const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`now()`, lockedBy: null, lockedUntil: null };
+export const CANCELLED_JOB = {
+  status: 'cancelled' as const,
+  completedAt: sql`now()`,
+  lockedBy: null,
+  lockedUntil: null,
+};
 
 /**
  * Ends the instances a parent's call activities started (all of them, or those of one call
@@ -524,7 +912,16 @@ export const CANCELLED_JOB = { status: 'cancelled' as const, completedAt: sql`no
  * and its history says the parent ended it. Used when the engine interrupts a call activity and
  * when an admin ends the parent (incidents.ts).
  */
-export async function endChildren(tx: Executor, tenantId: string, parentId: string, options: { actorId: string | null; at?: { elementId: string; scope: string | null }; /** Those called from within this run (or runs inside it). */ within?: string }) {
+export async function endChildren(
+  tx: Executor,
+  tenantId: string,
+  parentId: string,
+  options: {
+    actorId: string | null;
+    at?: { elementId: string; scope: string | null };
+    /** Those called from within this run (or runs inside it). */ within?: string;
+  },
+) {
   const { at, within } = options;
   const children = await tx
     .update(processInstances)
@@ -534,36 +931,85 @@ export async function endChildren(tx: Executor, tenantId: string, parentId: stri
         eq(processInstances.tenantId, tenantId),
         eq(processInstances.parentId, parentId),
         inArray(processInstances.status, ['active', 'incident']),
-        ...(at ? [eq(processInstances.parentElementId, at.elementId), at.scope === null ? isNull(processInstances.parentScope) : eq(processInstances.parentScope, at.scope)] : []),
-        ...(within !== undefined ? [or(eq(processInstances.parentScope, within), sql`${processInstances.parentScope} like ${`${within}/%`}`)!] : []),
+        ...(at
+          ? [
+              eq(processInstances.parentElementId, at.elementId),
+              at.scope === null ? isNull(processInstances.parentScope) : eq(processInstances.parentScope, at.scope),
+            ]
+          : []),
+        ...(within !== undefined
+          ? [or(eq(processInstances.parentScope, within), sql`${processInstances.parentScope} like ${`${within}/%`}`)!]
+          : []),
       ),
     )
     .returning({ id: processInstances.id });
   for (const c of children) {
     await endOpenWork(tx, tenantId, c.id);
-    await appendAudit(tx, [{ tenantId, instanceId: c.id, actorId: options.actorId, type: 'instance.terminated', data: { by: 'parent', parentId } }]);
+    await appendAudit(tx, [
+      {
+        tenantId,
+        instanceId: c.id,
+        actorId: options.actorId,
+        type: 'instance.terminated',
+        data: { by: 'parent', parentId },
+      },
+    ]);
     await endChildren(tx, tenantId, c.id, { actorId: options.actorId });
   }
 }
 
 /** An instance that ended leaves no open tasks, unfinished jobs or subscriptions behind. */
 export async function endOpenWork(tx: Executor, tenantId: string, instanceId: string) {
-  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  await tx.update(jobs).set(CANCELLED_JOB).where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), sql`${jobs.kind} <> 'webhook'`));
-  await tx.delete(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
+  await tx
+    .update(tasks)
+    .set({ status: 'cancelled', completedAt: sql`now()` })
+    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
+  await tx
+    .update(jobs)
+    .set(CANCELLED_JOB)
+    .where(
+      and(
+        eq(jobs.tenantId, tenantId),
+        eq(jobs.instanceId, instanceId),
+        inArray(jobs.status, UNFINISHED_JOB),
+        sql`${jobs.kind} <> 'webhook'`,
+      ),
+    );
+  await tx
+    .delete(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
 }
 
 /** A scoped run ended early: what waits in it (or in runs inside it) goes with it. */
 async function cancelScope(tx: Executor, instanceId: string, scope: string) {
-  const inside = (column: typeof tasks.scope | typeof jobs.scope | typeof subscriptions.scope) => or(eq(column, scope), sql`${column} like ${`${scope}/%`}`)!;
-  await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` }).where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
-  await tx.update(jobs).set(CANCELLED_JOB).where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), inside(jobs.scope)));
+  const inside = (column: typeof tasks.scope | typeof jobs.scope | typeof subscriptions.scope) =>
+    or(eq(column, scope), sql`${column} like ${`${scope}/%`}`)!;
+  await tx
+    .update(tasks)
+    .set({ status: 'cancelled', completedAt: sql`now()` })
+    .where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
+  await tx
+    .update(jobs)
+    .set(CANCELLED_JOB)
+    .where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), inside(jobs.scope)));
   await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, instanceId), inside(subscriptions.scope)));
 }
 
 /** "Assigned to you" for each task given to someone other than whoever caused the step (one's own next task is no news). */
-export function assignedNotifications(scope: Pick<EffectScope, 'tenantId' | 'instanceId' | 'actorId'>, assigned: { id: string; assigneeId: string; name: unknown }[]) {
+export function assignedNotifications(
+  scope: Pick<EffectScope, 'tenantId' | 'instanceId' | 'actorId'>,
+  assigned: { id: string; assigneeId: string; name: unknown }[],
+) {
   return assigned
     .filter((a) => a.assigneeId !== scope.actorId)
-    .map((a) => ({ tenantId: scope.tenantId, userId: a.assigneeId, kind: 'assigned' as const, key: `assigned:${a.id}`, taskId: a.id, instanceId: scope.instanceId, actorId: scope.actorId, data: { task: a.name } }));
+    .map((a) => ({
+      tenantId: scope.tenantId,
+      userId: a.assigneeId,
+      kind: 'assigned' as const,
+      key: `assigned:${a.id}`,
+      taskId: a.id,
+      instanceId: scope.instanceId,
+      actorId: scope.actorId,
+      data: { task: a.name },
+    }));
 }

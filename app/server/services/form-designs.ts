@@ -8,7 +8,13 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { formDrafts, forms, users } from '@/db/schema';
-import { checkDesignForm, designFormSchema, fromFormDefinition, toFormDefinition, type DesignForm } from '@/engine/forms/authoring';
+import {
+  checkDesignForm,
+  designFormSchema,
+  fromFormDefinition,
+  toFormDefinition,
+  type DesignForm,
+} from '@/engine/forms/authoring';
 import { formDefinitionSchema } from '@/engine/forms/form';
 import { isRunnablePattern } from '@/engine/forms/patterns';
 import { formatDateTime } from '../../_i18n/format';
@@ -33,7 +39,13 @@ export interface FormDesign {
 
 async function draftOf(db: Executor, tenantId: string, key: string) {
   const [row] = await db
-    .select({ id: formDrafts.id, design: formDrafts.design, revision: formDrafts.revision, updatedAt: formDrafts.updatedAt, updatedBy: users.displayName })
+    .select({
+      id: formDrafts.id,
+      design: formDrafts.design,
+      revision: formDrafts.revision,
+      updatedAt: formDrafts.updatedAt,
+      updatedBy: users.displayName,
+    })
     .from(formDrafts)
     .leftJoin(users, eq(users.id, formDrafts.updatedBy))
     .where(and(eq(formDrafts.tenantId, tenantId), eq(formDrafts.key, key)))
@@ -42,7 +54,12 @@ async function draftOf(db: Executor, tenantId: string, key: string) {
 }
 
 async function latestForm(db: Executor, tenantId: string, key: string) {
-  const [row] = await db.select().from(forms).where(and(eq(forms.tenantId, tenantId), eq(forms.key, key))).orderBy(desc(forms.version)).limit(1);
+  const [row] = await db
+    .select()
+    .from(forms)
+    .where(and(eq(forms.tenantId, tenantId), eq(forms.key, key)))
+    .orderBy(desc(forms.version))
+    .limit(1);
   return row;
 }
 
@@ -54,7 +71,18 @@ export async function getFormDesign(db: Executor, actor: Actor, key: string): Pr
   const row = await latestForm(db, actor.tenantId, key);
   const draft = await draftOf(db, actor.tenantId, key);
   if (!row && !draft) throw new AppError('NOT_FOUND', translator(actor.locale)('formNotFound', { key }));
-  const published = row ? fromFormDefinition(formDefinitionSchema.parse({ key: row.key, version: row.version, title: row.title, schema: row.schema, uiSchema: row.uiSchema, i18n: row.i18n })) : null;
+  const published = row
+    ? fromFormDefinition(
+        formDefinitionSchema.parse({
+          key: row.key,
+          version: row.version,
+          title: row.title,
+          schema: row.schema,
+          uiSchema: row.uiSchema,
+          i18n: row.i18n,
+        }),
+      )
+    : null;
   // A draft saved by an older designer that no longer reads is opened from the published version.
   const drafted = draft ? designFormSchema.safeParse(draft.design) : null;
   const design = drafted?.success ? (drafted.data as DesignForm) : published;
@@ -68,9 +96,19 @@ export async function getFormDesign(db: Executor, actor: Actor, key: string): Pr
 }
 
 /** The company's form drafts: key, title, revision, when and by whom, and whether a version is published. */
-export async function listFormDrafts(db: Executor, tenantId: string, locale: Locale): Promise<{ key: string; title: string; revision: number; updatedAt: Date; updatedBy: string | null }[]> {
+export async function listFormDrafts(
+  db: Executor,
+  tenantId: string,
+  locale: Locale,
+): Promise<{ key: string; title: string; revision: number; updatedAt: Date; updatedBy: string | null }[]> {
   const rows = await db
-    .select({ key: formDrafts.key, design: formDrafts.design, revision: formDrafts.revision, updatedAt: formDrafts.updatedAt, updatedBy: users.displayName })
+    .select({
+      key: formDrafts.key,
+      design: formDrafts.design,
+      revision: formDrafts.revision,
+      updatedAt: formDrafts.updatedAt,
+      updatedBy: users.displayName,
+    })
     .from(formDrafts)
     .leftJoin(users, eq(users.id, formDrafts.updatedBy))
     .where(eq(formDrafts.tenantId, tenantId))
@@ -79,7 +117,13 @@ export async function listFormDrafts(db: Executor, tenantId: string, locale: Loc
   return rows.map((r) => {
     const title = (r.design as { title?: { en?: unknown; vi?: unknown } }).title;
     const text = (locale === 'vi' ? title?.vi || title?.en : title?.en || title?.vi) as string | undefined;
-    return { key: r.key, title: typeof text === 'string' && text ? text : r.key, revision: r.revision, updatedAt: r.updatedAt, updatedBy: r.updatedBy ?? null };
+    return {
+      key: r.key,
+      title: typeof text === 'string' && text ? text : r.key,
+      revision: r.revision,
+      updatedAt: r.updatedAt,
+      updatedBy: r.updatedBy ?? null,
+    };
   });
 }
 
@@ -89,9 +133,15 @@ function readDesign(input: unknown): DesignForm {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.join('.') || 'design';
-    throw new AppError('BAD_REQUEST', `The form design is invalid at ${at}: ${issue.message}`, [{ field: `design.${at}`, label: at, message: issue.message }]);
+    throw new AppError('BAD_REQUEST', `The form design is invalid at ${at}: ${issue.message}`, [
+      { field: `design.${at}`, label: at, message: issue.message },
+    ]);
   }
-  if (jsonBytes(parsed.data) > MAX_FORM_DESIGN_BYTES) throw new AppError('BAD_REQUEST', `The form design is larger than ${MAX_FORM_DESIGN_BYTES / 1000} kB as JSON; split the form.`);
+  if (jsonBytes(parsed.data) > MAX_FORM_DESIGN_BYTES)
+    throw new AppError(
+      'BAD_REQUEST',
+      `The form design is larger than ${MAX_FORM_DESIGN_BYTES / 1000} kB as JSON; split the form.`,
+    );
   return parsed.data as DesignForm;
 }
 
@@ -101,39 +151,82 @@ function readDesign(input: unknown): DesignForm {
  * designer last saw (null: none yet): a draft someone saved meanwhile is a conflict naming them and
  * when, and nothing is overwritten.
  */
-export async function saveFormDraft(db: Executor, actor: Actor, input: { design: unknown; revision: number | null }): Promise<{ revision: number; problems: { field: string | null; message: string }[] }> {
+export async function saveFormDraft(
+  db: Executor,
+  actor: Actor,
+  input: { design: unknown; revision: number | null },
+): Promise<{ revision: number; problems: { field: string | null; message: string }[] }> {
   const t = translator(actor.locale);
   const design = readDesign(input.design);
   return db.transaction(async (tx) => {
     const current = await draftOf(tx, actor.tenantId, design.key);
     if (current && current.revision !== input.revision) {
-      throw new AppError('CONFLICT', t('draftConflict', { name: current.updatedBy ?? '—', time: formatDateTime(current.updatedAt, actor.locale), revision: current.revision }));
+      throw new AppError(
+        'CONFLICT',
+        t('draftConflict', {
+          name: current.updatedBy ?? '—',
+          time: formatDateTime(current.updatedAt, actor.locale),
+          revision: current.revision,
+        }),
+      );
     }
     if (!current && input.revision !== null) {
       // The draft this designer was editing has been published (or discarded) meanwhile.
       const latest = await latestForm(tx, actor.tenantId, design.key);
-      throw new AppError('CONFLICT', latest ? t('formVersionMoved', { key: design.key, version: latest.version, date: formatDateTime(latest.publishedAt, actor.locale) }) : t('formNotFound', { key: design.key }));
+      throw new AppError(
+        'CONFLICT',
+        latest
+          ? t('formVersionMoved', {
+              key: design.key,
+              version: latest.version,
+              date: formatDateTime(latest.publishedAt, actor.locale),
+            })
+          : t('formNotFound', { key: design.key }),
+      );
     }
     let revision: number;
     if (current) {
       const [row] = await tx
         .update(formDrafts)
-        .set({ design: design as unknown as Record<string, unknown>, revision: current.revision + 1, updatedAt: new Date(), updatedBy: actor.userId })
+        .set({
+          design: design as unknown as Record<string, unknown>,
+          revision: current.revision + 1,
+          updatedAt: new Date(),
+          updatedBy: actor.userId,
+        })
         .where(and(eq(formDrafts.id, current.id), eq(formDrafts.revision, current.revision)))
         .returning({ revision: formDrafts.revision });
-      if (!row) throw new AppError('CONFLICT', t('draftConflict', { name: current.updatedBy ?? '—', time: formatDateTime(current.updatedAt, actor.locale), revision: current.revision }));
+      if (!row)
+        throw new AppError(
+          'CONFLICT',
+          t('draftConflict', {
+            name: current.updatedBy ?? '—',
+            time: formatDateTime(current.updatedAt, actor.locale),
+            revision: current.revision,
+          }),
+        );
       revision = row.revision;
     } else {
       const latest = await latestForm(tx, actor.tenantId, design.key);
       const [row] = await tx
         .insert(formDrafts)
-        .values({ tenantId: actor.tenantId, key: design.key, design: design as unknown as Record<string, unknown>, revision: 1, baseVersion: latest?.version ?? null, updatedBy: actor.userId })
+        .values({
+          tenantId: actor.tenantId,
+          key: design.key,
+          design: design as unknown as Record<string, unknown>,
+          revision: 1,
+          baseVersion: latest?.version ?? null,
+          updatedBy: actor.userId,
+        })
         .onConflictDoNothing()
         .returning({ revision: formDrafts.revision });
       if (!row) throw new AppError('CONFLICT', t('formDraftStarted', { key: design.key }));
       revision = row.revision;
     }
-    const problems = checkDesignForm(design, isRunnablePattern).map((p) => ({ field: p.field, message: t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' }) }));
+    const problems = checkDesignForm(design, isRunnablePattern).map((p) => ({
+      field: p.field,
+      message: t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' }),
+    }));
     return { revision, problems };
   });
 }
@@ -143,12 +236,20 @@ export async function saveFormDraft(db: Executor, actor: Actor, input: { design:
  * `baseVersion` is the version the designer opened (null for a new form): when the form has moved
  * since, the publish is a conflict naming the version now there, and nothing is written.
  */
-export async function publishFormDesign(db: Executor, actor: Actor, input: { design: unknown; baseVersion: number | null }): Promise<{ key: string; version: number }> {
+export async function publishFormDesign(
+  db: Executor,
+  actor: Actor,
+  input: { design: unknown; baseVersion: number | null },
+): Promise<{ key: string; version: number }> {
   const t = translator(actor.locale);
   const design = readDesign(input.design);
   const problems = checkDesignForm(design, isRunnablePattern);
   if (problems.length > 0) {
-    const fields = problems.map((p) => ({ field: p.field ? `design.fields.${p.field}` : 'design.title', label: p.field ?? design.key, message: t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' }) }));
+    const fields = problems.map((p) => ({
+      field: p.field ? `design.fields.${p.field}` : 'design.title',
+      label: p.field ?? design.key,
+      message: t(`formProblem_${p.code}` as MessageKey, { field: p.field ?? '' }),
+    }));
     throw new AppError('BAD_REQUEST', t('formProblems', { list: fields.map((f) => f.message).join('; ') }), fields);
   }
   return db.transaction(async (tx) => {
@@ -156,7 +257,14 @@ export async function publishFormDesign(db: Executor, actor: Actor, input: { des
     if (input.baseVersion === null && latest) throw new AppError('CONFLICT', t('formExists', { key: design.key }));
     if (input.baseVersion !== null && latest?.version !== input.baseVersion) {
       if (!latest) throw new AppError('NOT_FOUND', t('formNotFound', { key: design.key }));
-      throw new AppError('CONFLICT', t('formVersionMoved', { key: design.key, version: latest.version, date: formatDateTime(latest.publishedAt, actor.locale) }));
+      throw new AppError(
+        'CONFLICT',
+        t('formVersionMoved', {
+          key: design.key,
+          version: latest.version,
+          date: formatDateTime(latest.publishedAt, actor.locale),
+        }),
+      );
     }
     const version = (latest?.version ?? 0) + 1;
     const definition = formDefinitionSchema.parse(toFormDefinition({ ...design, version }));

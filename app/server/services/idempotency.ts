@@ -34,35 +34,78 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
  * The result is returned as stored (a JSON round trip), so the first call and its retries get
  * equal values.
  */
-export async function withIdempotency<T extends Json>(db: Executor, actor: Actor, key: string | undefined, command: string, input: unknown, run: (tx: Executor) => Promise<T>): Promise<T> {
+export async function withIdempotency<T extends Json>(
+  db: Executor,
+  actor: Actor,
+  key: string | undefined,
+  command: string,
+  input: unknown,
+  run: (tx: Executor) => Promise<T>,
+): Promise<T> {
   if (key === undefined) return run(db);
-  if (!keyPattern.test(key)) throw new AppError('BAD_REQUEST', `Idempotency key "${key.slice(0, 40)}" is not valid: ${keyRule}.`);
+  if (!keyPattern.test(key))
+    throw new AppError('BAD_REQUEST', `Idempotency key "${key.slice(0, 40)}" is not valid: ${keyRule}.`);
   const inputHash = createHash('sha256').update(stableJson({ command, input })).digest('hex');
 
-  return hinted(db.transaction(async (tx) => {
-    const thisKey = and(eq(commandResults.tenantId, actor.tenantId), eq(commandResults.key, key));
-    // The placeholder is never seen by others: it is replaced before this transaction commits.
-    const claimed = await tx
-      .insert(commandResults)
-      .values({ tenantId: actor.tenantId, key, command, actorId: actor.userId, inputHash, result: sql`'null'::jsonb` })
-      .onConflictDoNothing()
-      .returning({ key: commandResults.key });
+  return hinted(
+    db.transaction(async (tx) => {
+      const thisKey = and(eq(commandResults.tenantId, actor.tenantId), eq(commandResults.key, key));
+      // The placeholder is never seen by others: it is replaced before this transaction commits.
+      const claimed = await tx
+        .insert(commandResults)
+        .values({
+          tenantId: actor.tenantId,
+          key,
+          command,
+          actorId: actor.userId,
+          inputHash,
+          result: sql`'null'::jsonb`,
+        })
+        .onConflictDoNothing()
+        .returning({ key: commandResults.key });
 
-    if (claimed.length === 0) {
-      // Taken and committed (READ COMMITTED: this statement sees what the insert waited for).
-      const [stored] = await tx.select({ command: commandResults.command, actorId: commandResults.actorId, inputHash: commandResults.inputHash, result: commandResults.result }).from(commandResults).where(thisKey);
-      if (!stored) throw new Error(`Idempotency key "${key}" was taken but its result is not visible; is the transaction isolation above READ COMMITTED?`);
-      if (stored.command !== command) throw new AppError('CONFLICT', `Idempotency key "${key}" was already used for ${stored.command}; send ${command} with a new key.`);
-      if (stored.actorId !== actor.userId) throw new AppError('CONFLICT', `Idempotency key "${key}" was already used by another user; send ${command} with a new key.`);
-      // A retry sends the same request; other input under the same key is a client's mistake, not a retry.
-      if (stored.inputHash !== null && stored.inputHash !== inputHash) throw new AppError('CONFLICT', `Idempotency key "${key}" was already used for ${command} with different input; send the new request with a new key.`);
-      return stored.result as T;
-    }
+      if (claimed.length === 0) {
+        // Taken and committed (READ COMMITTED: this statement sees what the insert waited for).
+        const [stored] = await tx
+          .select({
+            command: commandResults.command,
+            actorId: commandResults.actorId,
+            inputHash: commandResults.inputHash,
+            result: commandResults.result,
+          })
+          .from(commandResults)
+          .where(thisKey);
+        if (!stored)
+          throw new Error(
+            `Idempotency key "${key}" was taken but its result is not visible; is the transaction isolation above READ COMMITTED?`,
+          );
+        if (stored.command !== command)
+          throw new AppError(
+            'CONFLICT',
+            `Idempotency key "${key}" was already used for ${stored.command}; send ${command} with a new key.`,
+          );
+        if (stored.actorId !== actor.userId)
+          throw new AppError(
+            'CONFLICT',
+            `Idempotency key "${key}" was already used by another user; send ${command} with a new key.`,
+          );
+        // A retry sends the same request; other input under the same key is a client's mistake, not a retry.
+        if (stored.inputHash !== null && stored.inputHash !== inputHash)
+          throw new AppError(
+            'CONFLICT',
+            `Idempotency key "${key}" was already used for ${command} with different input; send the new request with a new key.`,
+          );
+        return stored.result as T;
+      }
 
-    const stored = JSON.stringify((await run(tx)) ?? null);
-    await tx.update(commandResults).set({ result: sql`${stored}::jsonb` }).where(thisKey);
-    return JSON.parse(stored) as T;
-  }));
+      const stored = JSON.stringify((await run(tx)) ?? null);
+      await tx
+        .update(commandResults)
+        .set({ result: sql`${stored}::jsonb` })
+        .where(thisKey);
+      return JSON.parse(stored) as T;
+    }),
+  );
 }
 
 /** How long a command's result is kept for its retries. */
@@ -72,7 +115,11 @@ export const RESULT_RETENTION_HOURS = 24;
  * Forgets results older than `hours` (a retry that late acts again). The worker loop calls it now
  * and then; a small batch per call keeps each delete short.
  */
-export async function pruneCommandResults(db: Executor, hours = RESULT_RETENTION_HOURS, batch = 1_000): Promise<number> {
+export async function pruneCommandResults(
+  db: Executor,
+  hours = RESULT_RETENTION_HOURS,
+  batch = 1_000,
+): Promise<number> {
   const old = db
     .select({ tenantId: commandResults.tenantId, key: commandResults.key })
     .from(commandResults)

@@ -28,7 +28,18 @@ export const MAX_LIVE_PER_PROCESS = 5_000;
  * Comments, notifications, saved views, drafts, forms, templates… change no list: a company's open
  * inboxes are not asked to read again for them.
  */
-const TASK_CHANGING_ROUTERS = new Set(['instance', 'task', 'message', 'signal', 'job', 'incident', 'delegation', 'member', 'department', 'invitation']);
+const TASK_CHANGING_ROUTERS = new Set([
+  'instance',
+  'task',
+  'message',
+  'signal',
+  'job',
+  'incident',
+  'delegation',
+  'member',
+  'department',
+  'invitation',
+]);
 /** Commands of those routers that change no list: a person's saved views. */
 const LIST_NEUTRAL = new Set(['task.saveView', 'task.deleteView']);
 

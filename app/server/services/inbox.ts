@@ -16,7 +16,16 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { keySchema, searchQuery } from '@/engine';
 import type { Executor } from '@/db/client';
-import { delegations, groups, memberships, processDefinitions, processInstances, savedViews, tasks, users } from '@/db/schema';
+import {
+  delegations,
+  groups,
+  memberships,
+  processDefinitions,
+  processInstances,
+  savedViews,
+  tasks,
+  users,
+} from '@/db/schema';
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { translator } from '../../_i18n/messages';
@@ -84,7 +93,10 @@ async function activeDelegators(db: Executor, actor: Actor): Promise<string[]> {
 /** SQL: the delegators, as a list already read (`ids`), or as a subquery. */
 function delegatorsOf(actor: Actor, ids?: string[]): SQL {
   if (ids === undefined) return sql`(${delegatorsQuery(actor)})`;
-  return sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`;
+  return sql`(${sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
 }
 
 /** SQL: the unclaimed task is offered to one of the actor's departments (as member, or as manager for a manager task); null when they are in none. */
@@ -92,13 +104,18 @@ function viaDepartments(actor: Actor): SQL | null {
   const member = groupKeys(actor, 'member');
   const manager = groupKeys(actor, 'manager');
   const parts: SQL[] = [];
-  if (member.length > 0) parts.push(sql`(${tasks.candidateRole} = 'member' and ${tasks.candidateGroups} && ${textArray(member)})`);
-  if (manager.length > 0) parts.push(sql`(${tasks.candidateRole} = 'manager' and ${tasks.candidateGroups} && ${textArray(manager)})`);
+  if (member.length > 0)
+    parts.push(sql`(${tasks.candidateRole} = 'member' and ${tasks.candidateGroups} && ${textArray(member)})`);
+  if (manager.length > 0)
+    parts.push(sql`(${tasks.candidateRole} = 'manager' and ${tasks.candidateGroups} && ${textArray(manager)})`);
   return parts.length === 0 ? null : sql`(${sql.join(parts, sql` or `)})`;
 }
 
 function textArray(values: string[]): SQL {
-  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+  return sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 }
 
 const notExcluded = (actor: Actor) => sql`not (${actor.userId}::uuid = any(${tasks.excludedUserIds}))`;
@@ -116,7 +133,10 @@ function listAccess(actor: Actor, list: Exclude<InboxList, 'all'>, delegators?: 
     case 'departments': {
       const via = viaDepartments(actor);
       // A task that also names me is under My tasks: the lists do not overlap, so All's count is their sum.
-      return via && sql`${tasks.status} = 'open' and ${tasks.assigneeId} is null and ${via} and not (${tasks.candidateUserIds} @> array[${me}]) and ${notExcluded(actor)}`;
+      return (
+        via &&
+        sql`${tasks.status} = 'open' and ${tasks.assigneeId} is null and ${via} and not (${tasks.candidateUserIds} @> array[${me}]) and ${notExcluded(actor)}`
+      );
     }
     case 'delegated': {
       // Assigned to a colleague who delegated to me; a task offered to departments or people only when I am a candidate of it myself (tasks.ts).
@@ -145,17 +165,27 @@ function filterConditions(query: InboxQuery, today: string): SQL[] {
   if (query.due === 'none') out.push(sql`${dueKey} = '9999-12-31'::date`);
   if (query.priority === 'high') out.push(sql`${priorityKey} >= ${HIGH_PRIORITY}`);
   if (query.priority === 'low') out.push(sql`${priorityKey} <= ${LOW_PRIORITY}`);
-  if (query.priority === 'normal') out.push(sql`${priorityKey} > ${LOW_PRIORITY} and ${priorityKey} < ${HIGH_PRIORITY}`);
+  if (query.priority === 'normal')
+    out.push(sql`${priorityKey} > ${LOW_PRIORITY} and ${priorityKey} < ${HIGH_PRIORITY}`);
   // The instance's and process's filters, each a look-up of the one instance (the page query reads tasks alone: listRows).
   const ofInstance: SQL[] = [];
   if (query.startedBy) ofInstance.push(sql`i.started_by = ${query.startedBy}::uuid`);
   const startedDay = sql`(i.${sql.identifier(processInstances.startedAt.name)} at time zone ${COMPANY_TIME_ZONE})::date`;
   if (query.startedFrom) ofInstance.push(sql`${startedDay} >= ${query.startedFrom}::date`);
   if (query.startedTo) ofInstance.push(sql`${startedDay} <= ${query.startedTo}::date`);
-  if (query.process) ofInstance.push(sql`exists (select 1 from ${processDefinitions} d where d.id = i.definition_id and d.key = ${query.process})`);
-  if (ofInstance.length > 0) out.push(sql`exists (select 1 from ${processInstances} i where i.id = ${tasks.instanceId} and ${sql.join(ofInstance, sql` and `)})`);
+  if (query.process)
+    ofInstance.push(
+      sql`exists (select 1 from ${processDefinitions} d where d.id = i.definition_id and d.key = ${query.process})`,
+    );
+  if (ofInstance.length > 0)
+    out.push(
+      sql`exists (select 1 from ${processInstances} i where i.id = ${tasks.instanceId} and ${sql.join(ofInstance, sql` and `)})`,
+    );
   const q = query.q ? searchQuery(query.q) : null;
-  if (q) out.push(sql`(${tasks.search} @@ to_tsquery('simple', ${q}) or exists (select 1 from ${processInstances} i where i.id = ${tasks.instanceId} and i.search @@ to_tsquery('simple', ${q})))`);
+  if (q)
+    out.push(
+      sql`(${tasks.search} @@ to_tsquery('simple', ${q}) or exists (select 1 from ${processInstances} i where i.id = ${tasks.instanceId} and i.search @@ to_tsquery('simple', ${q})))`,
+    );
   return out;
 }
 
@@ -168,9 +198,19 @@ function sortOf(list: InboxList, sort: InboxQuery['sort']): { keys: SQL[]; types
     // Newest completion first: descending keys, continued with `<`.
     return { keys: [sql`${tasks.completedAt}`, sql`${tasks.id}`], types: ['timestamptz', 'uuid'], descending: true };
   }
-  if (sort === 'priority') return { keys: [sql`(-${priorityKey})`, dueKey, sql`${tasks.createdAt}`, sql`${tasks.id}`], types: ['int4', 'date', 'timestamptz', 'uuid'], descending: false };
-  if (sort === 'created') return { keys: [sql`${tasks.createdAt}`, sql`${tasks.id}`], types: ['timestamptz', 'uuid'], descending: true };
-  return { keys: [dueKey, sql`${tasks.createdAt}`, sql`${tasks.id}`], types: ['date', 'timestamptz', 'uuid'], descending: false };
+  if (sort === 'priority')
+    return {
+      keys: [sql`(-${priorityKey})`, dueKey, sql`${tasks.createdAt}`, sql`${tasks.id}`],
+      types: ['int4', 'date', 'timestamptz', 'uuid'],
+      descending: false,
+    };
+  if (sort === 'created')
+    return { keys: [sql`${tasks.createdAt}`, sql`${tasks.id}`], types: ['timestamptz', 'uuid'], descending: true };
+  return {
+    keys: [dueKey, sql`${tasks.createdAt}`, sql`${tasks.id}`],
+    types: ['date', 'timestamptz', 'uuid'],
+    descending: false,
+  };
 }
 
 /** One page of a list: its rows and the cursor of the next page (null on the last). */
@@ -211,14 +251,21 @@ async function pageRows(db: Executor, actor: Actor, input: InboxPageInput, now: 
   const [mine, departments, delegated] = await Promise.all([
     listRows(db, actor, 'mine', query, sort, after, today, take),
     listRows(db, actor, 'departments', query, sort, after, today, take),
-    activeDelegators(db, actor).then((ids) => (ids.length === 0 ? [] : listRows(db, actor, 'delegated', query, sort, after, today, take, ids))),
+    activeDelegators(db, actor).then((ids) =>
+      ids.length === 0 ? [] : listRows(db, actor, 'delegated', query, sort, after, today, take, ids),
+    ),
   ]);
   const rows = mergeSorted([mine, departments, delegated], sort.types, sort.descending);
   return { rows, more: rows.length > limit, limit, today };
 }
 
 /** task.list's input: the All list's keyset, for API clients (optional: without it, the first page). */
-export const listInboxSchema = z.strictObject({ cursor: z.string().max(400).optional(), limit: z.number().int().min(1).max(MAX_PAGE).default(MAX_PAGE) }).optional();
+export const listInboxSchema = z
+  .strictObject({
+    cursor: z.string().max(400).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE).default(MAX_PAGE),
+  })
+  .optional();
 
 /**
  * Open tasks for the actor, their departments and those who delegated to them, soonest due first:
@@ -226,9 +273,22 @@ export const listInboxSchema = z.strictObject({ cursor: z.string().max(400).opti
  * that continues after it: send the last row's to get the next page; a page shorter than the
  * limit is the last.
  */
-export async function listInbox(db: Executor, actor: Actor, input: z.input<typeof listInboxSchema> = {}, now = new Date()) {
-  const { rows, more, limit, today } = await pageRows(db, actor, { list: 'all', limit: input?.limit ?? MAX_PAGE, ...(input?.cursor ? { cursor: input.cursor } : {}) }, now);
-  return (more ? rows.slice(0, limit) : rows).map(({ sortKey, ...row }) => ({ ...withDue(row, today), cursor: encodeCursor(sortKey) }));
+export async function listInbox(
+  db: Executor,
+  actor: Actor,
+  input: z.input<typeof listInboxSchema> = {},
+  now = new Date(),
+) {
+  const { rows, more, limit, today } = await pageRows(
+    db,
+    actor,
+    { list: 'all', limit: input?.limit ?? MAX_PAGE, ...(input?.cursor ? { cursor: input.cursor } : {}) },
+    now,
+  );
+  return (more ? rows.slice(0, limit) : rows).map(({ sortKey, ...row }) => ({
+    ...withDue(row, today),
+    cursor: encodeCursor(sortKey),
+  }));
 }
 
 type Sort = ReturnType<typeof sortOf>;
@@ -236,7 +296,17 @@ type Sort = ReturnType<typeof sortOf>;
 type ListAccess = Exclude<InboxList, 'all'>;
 
 /** Up to `take` rows of one list after the cursor, in the sort's order, each with its sort key as a cursor carries it. */
-async function listRows(db: Executor, actor: Actor, list: ListAccess, query: InboxQuery, sort: Sort, after: string[] | null, today: string, take: number, delegators?: string[]) {
+async function listRows(
+  db: Executor,
+  actor: Actor,
+  list: ListAccess,
+  query: InboxQuery,
+  sort: Sort,
+  after: string[] | null,
+  today: string,
+  take: number,
+  delegators?: string[],
+) {
   const access = listAccess(actor, list, delegators);
   if (!access) return [];
   const conditions = [sql`${tasks.tenantId} = ${actor.tenantId}::uuid`, access, ...filterConditions(query, today)];
@@ -244,7 +314,13 @@ async function listRows(db: Executor, actor: Actor, list: ListAccess, query: Inb
   const order = sort.keys.map((k) => (sort.descending ? sql`${k} desc` : sql`${k} asc`));
   // The page is picked from tasks alone (for unclaimed tasks, from the index alone: it includes what the
   // access reads), then only its rows are joined to their instance, process and people.
-  const page = db.select({ id: tasks.id }).from(tasks).where(and(...conditions)).orderBy(...order).limit(take).as('page');
+  const page = db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(take)
+    .as('page');
   return db
     .select({
       id: tasks.id,
@@ -261,14 +337,19 @@ async function listRows(db: Executor, actor: Actor, list: ListAccess, query: Inb
       assignedToMe: sql<boolean>`${tasks.assigneeId} is not distinct from ${actor.userId}::uuid`,
       unassigned: sql<boolean>`${tasks.assigneeId} is null`,
       /** Shown in "Delegated to me": the colleague whose task it is. */
-      onBehalfOf: sql<string | null>`case when ${tasks.assigneeId} <> ${actor.userId}::uuid then ${assignee.displayName} end`,
+      onBehalfOf: sql<
+        string | null
+      >`case when ${tasks.assigneeId} <> ${actor.userId}::uuid then ${assignee.displayName} end`,
       version: tasks.version,
       instanceId: tasks.instanceId,
       businessKey: processInstances.businessKey,
       processKey: processDefinitions.key,
       processName: processDefinitions.name,
       startedBy: startedBy.displayName,
-      sortKey: sql<string[]>`array[${sql.join(sort.keys.map((k, i) => keyText(k, sort.types[i]!)), sql`, `)}]`,
+      sortKey: sql<string[]>`array[${sql.join(
+        sort.keys.map((k, i) => keyText(k, sort.types[i]!)),
+        sql`, `,
+      )}]`,
     })
     .from(page)
     .innerJoin(tasks, eq(tasks.id, page.id))
@@ -280,7 +361,11 @@ async function listRows(db: Executor, actor: Actor, list: ListAccess, query: Inb
 }
 
 /** The lists' rows merged in the sort's order, by their keys' canonical texts (cursor.ts); they do not overlap, and a task in two is kept once. */
-function mergeSorted<T extends { id: string; sortKey: string[] }>(parts: T[][], types: readonly KeyType[], descending: boolean): T[] {
+function mergeSorted<T extends { id: string; sortKey: string[] }>(
+  parts: T[][],
+  types: readonly KeyType[],
+  descending: boolean,
+): T[] {
   const seen = new Set<string>();
   return parts
     .flat()
@@ -306,7 +391,15 @@ export async function inboxCounts(db: Executor, actor: Actor, now = new Date()) 
     .from(sql`(select 1) as one`);
   const [mine, departments, delegated] = [Number(row!.mine), Number(row!.departments), Number(row!.delegated)];
   // The open lists do not overlap: All is their sum (above the cap when one of them is).
-  return { all: mine + departments + delegated, mine, mineOverdue: Number(row!.mineOverdue), departments, delegated, done: Number(row!.done), cap: COUNT_CAP };
+  return {
+    all: mine + departments + delegated,
+    mine,
+    mineOverdue: Number(row!.mineOverdue),
+    departments,
+    delegated,
+    done: Number(row!.done),
+    cap: COUNT_CAP,
+  };
 }
 
 /** What the filters offer: the company's processes (latest name), departments and members (at most 500, by name). */
@@ -317,7 +410,11 @@ export async function inboxFilterOptions(db: Executor, actor: Actor) {
       .from(processDefinitions)
       .where(eq(processDefinitions.tenantId, actor.tenantId))
       .orderBy(processDefinitions.key, sql`${processDefinitions.version} desc`),
-    db.select({ key: groups.key, name: groups.name }).from(groups).where(eq(groups.tenantId, actor.tenantId)).orderBy(groups.name),
+    db
+      .select({ key: groups.key, name: groups.name })
+      .from(groups)
+      .where(eq(groups.tenantId, actor.tenantId))
+      .orderBy(groups.name),
     db
       .select({ id: users.id, name: users.displayName })
       .from(memberships)
@@ -354,8 +451,15 @@ export async function saveView(db: Executor, actor: Actor, input: z.input<typeof
     const [{ count } = { count: 0 }] = await tx
       .select({ count: sql<number>`count(*)::int4` })
       .from(savedViews)
-      .where(and(eq(savedViews.tenantId, actor.tenantId), eq(savedViews.userId, actor.userId), sql`${savedViews.name} <> ${name}`));
-    if (Number(count) >= MAX_SAVED_VIEWS) throw new AppError('BAD_REQUEST', translator(actor.locale)('errInboxViewsFull', { max: MAX_SAVED_VIEWS, name }));
+      .where(
+        and(
+          eq(savedViews.tenantId, actor.tenantId),
+          eq(savedViews.userId, actor.userId),
+          sql`${savedViews.name} <> ${name}`,
+        ),
+      );
+    if (Number(count) >= MAX_SAVED_VIEWS)
+      throw new AppError('BAD_REQUEST', translator(actor.locale)('errInboxViewsFull', { max: MAX_SAVED_VIEWS, name }));
     const [row] = await tx
       .insert(savedViews)
       .values({ tenantId: actor.tenantId, userId: actor.userId, name, query })

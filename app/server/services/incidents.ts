@@ -53,8 +53,13 @@ const jobInstance = alias(processInstances, 'job_instance');
 
 /** Open incidents of the actor's company, newest first. */
 export async function listIncidents(db: Executor, actor: Actor, filter: IncidentFilter = {}): Promise<Incident[]> {
-  const raisedAt = (instanceId: typeof jobs.instanceId | typeof processInstances.id, elementId?: typeof jobs.elementId) =>
-    sql<Date | string | null>`(select max(a.at) from ${auditEvents} a where a.tenant_id = ${actor.tenantId} and a.instance_id = ${instanceId} and a.type = 'incident.raised'${elementId ? sql` and a.element_id = ${elementId}` : sql``})`;
+  const raisedAt = (
+    instanceId: typeof jobs.instanceId | typeof processInstances.id,
+    elementId?: typeof jobs.elementId,
+  ) =>
+    sql<
+      Date | string | null
+    >`(select max(a.at) from ${auditEvents} a where a.tenant_id = ${actor.tenantId} and a.instance_id = ${instanceId} and a.type = 'incident.raised'${elementId ? sql` and a.element_id = ${elementId}` : sql``})`;
   const byKey = filter.processKey ? [eq(processDefinitions.key, filter.processKey)] : [];
   const [failed, stopped] = await Promise.all([
     db
@@ -73,10 +78,21 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
       })
       .from(jobs)
       .leftJoin(jobInstance, eq(jobInstance.id, jobs.instanceId))
-      .innerJoin(processDefinitions, eq(processDefinitions.id, sql`coalesce(${jobInstance.definitionId}, ${jobs.definitionId})`))
+      .innerJoin(
+        processDefinitions,
+        eq(processDefinitions.id, sql`coalesce(${jobInstance.definitionId}, ${jobs.definitionId})`),
+      )
       // A failed job of an instance that has ended is no longer anybody's problem; webhook deliveries are their webhook's.
       // The status as a literal, not a parameter: a prepared statement's generic plan can then use the partial index (jobs_failed_idx).
-      .where(and(eq(jobs.tenantId, actor.tenantId), sql`${jobs.status} = 'failed'`, ne(jobs.kind, 'webhook'), or(isNull(jobs.instanceId), inArray(jobInstance.status, ['active', 'incident'])), ...byKey))
+      .where(
+        and(
+          eq(jobs.tenantId, actor.tenantId),
+          sql`${jobs.status} = 'failed'`,
+          ne(jobs.kind, 'webhook'),
+          or(isNull(jobs.instanceId), inArray(jobInstance.status, ['active', 'incident'])),
+          ...byKey,
+        ),
+      )
       .orderBy(desc(jobs.createdAt))
       .limit(MAX_LISTED),
     db
@@ -87,7 +103,11 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
         key: processDefinitions.key,
         version: processDefinitions.version,
         name: processDefinitions.name,
-        incident: sql<{ elementId: string; code: string; message: string } | null>`${processInstances.state}->'incident'`,
+        incident: sql<{
+          elementId: string;
+          code: string;
+          message: string;
+        } | null>`${processInstances.state}->'incident'`,
         since: raisedAt(processInstances.id),
       })
       .from(processInstances)
@@ -96,9 +116,18 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
       .orderBy(desc(processInstances.startedAt))
       .limit(MAX_LISTED),
   ]);
-  const names = await elementNames(db, actor.tenantId, [...failed, ...stopped].map((r) => r.definitionId));
-  const nameOf = (definitionId: string, elementId: string) => names.get(definitionId)?.get(elementId.replace(/__item$/, '')) ?? null;
-  const process = (r: { key: string; version: number; name: LocalizedText }) => ({ key: r.key, version: r.version, name: r.name });
+  const names = await elementNames(
+    db,
+    actor.tenantId,
+    [...failed, ...stopped].map((r) => r.definitionId),
+  );
+  const nameOf = (definitionId: string, elementId: string) =>
+    names.get(definitionId)?.get(elementId.replace(/__item$/, '')) ?? null;
+  const process = (r: { key: string; version: number; name: LocalizedText }) => ({
+    key: r.key,
+    version: r.version,
+    name: r.name,
+  });
   const incidents: Incident[] = [
     ...failed.map((r) => ({
       kind: 'job' as const,
@@ -133,7 +162,11 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
 /** postgres.js gives a subquery's timestamp as text, PGlite as a Date. */
 
 /** Element names of the given definition versions, by definition id then element id (subprocesses included). */
-async function elementNames(db: Executor, tenantId: string, definitionIds: string[]): Promise<Map<string, Map<string, LocalizedText | null>>> {
+async function elementNames(
+  db: Executor,
+  tenantId: string,
+  definitionIds: string[],
+): Promise<Map<string, Map<string, LocalizedText | null>>> {
   const ids = [...new Set(definitionIds)];
   if (ids.length === 0) return new Map();
   const rows = await db
@@ -165,29 +198,74 @@ export async function retryIncident(db: Executor, actor: Actor, input: RetryInpu
     await hinted(db.transaction((tx) => retryJob(tx, actor.tenantId, input.id, actor.userId)));
     return { kind: 'job', id: input.id, status: 'pending', incident: null };
   }
-  return hinted(db.transaction(async (tx) => {
-    const [instance] = await tx
-      .select({ status: processInstances.status, state: processInstances.state, def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, decisionIds: processDefinitions.decisionIds } })
-      .from(processInstances)
-      .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
-      .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
-    if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.id}" was not found.`);
-    const incident = instance.state.incident;
-    if (instance.status !== 'incident' || !incident) throw new AppError('CONFLICT', `Process instance "${input.id}" is ${instance.status}, not stopped by an incident; there is nothing to retry.`);
-    const variables = input.variables ?? {};
-    const changes = Object.fromEntries(Object.entries(variables).map(([name, after]) => [name, { before: instance.state.variables[name] ?? null, after }]));
-    const event = { type: 'incident.retried' as const, elementId: incident.elementId, ...(input.variables ? { variables } : {}) };
-    const audit = { tenantId: actor.tenantId, instanceId: input.id, actorId: actor.userId, type: 'incident.retried', elementId: incident.elementId, data: { code: incident.code, message: incident.message, ...(input.variables ? { variables: changes } : {}) } };
-    const queue: FollowUp[] = [];
-    if (!(await stepInstance(tx, actor.userId, input.id, event, [audit], queue))) {
-      throw new AppError('CONFLICT', `The incident at "${incident.elementId}" cannot be retried: ${await refusal(tx, instance.def, instance.state, event)}`);
-    }
-    await driveFollowUps(tx, actor.userId, queue);
-    const [after] = await tx.select({ status: processInstances.status, state: processInstances.state }).from(processInstances).where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
-    if (after!.status === 'active') await releaseHeldTimers(tx, actor.tenantId, input.id);
-    const again = after!.state.incident;
-    return { kind: 'instance', id: input.id, status: after!.status, incident: after!.status === 'incident' && again ? { elementId: again.elementId, code: again.code, message: again.message } : null };
-  }));
+  return hinted(
+    db.transaction(async (tx) => {
+      const [instance] = await tx
+        .select({
+          status: processInstances.status,
+          state: processInstances.state,
+          def: {
+            id: processDefinitions.id,
+            tenantId: processDefinitions.tenantId,
+            definition: processDefinitions.definition,
+            decisionIds: processDefinitions.decisionIds,
+          },
+        })
+        .from(processInstances)
+        .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+        .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
+      if (!instance) throw new AppError('NOT_FOUND', `Process instance "${input.id}" was not found.`);
+      const incident = instance.state.incident;
+      if (instance.status !== 'incident' || !incident)
+        throw new AppError(
+          'CONFLICT',
+          `Process instance "${input.id}" is ${instance.status}, not stopped by an incident; there is nothing to retry.`,
+        );
+      const variables = input.variables ?? {};
+      const changes = Object.fromEntries(
+        Object.entries(variables).map(([name, after]) => [
+          name,
+          { before: instance.state.variables[name] ?? null, after },
+        ]),
+      );
+      const event = {
+        type: 'incident.retried' as const,
+        elementId: incident.elementId,
+        ...(input.variables ? { variables } : {}),
+      };
+      const audit = {
+        tenantId: actor.tenantId,
+        instanceId: input.id,
+        actorId: actor.userId,
+        type: 'incident.retried',
+        elementId: incident.elementId,
+        data: { code: incident.code, message: incident.message, ...(input.variables ? { variables: changes } : {}) },
+      };
+      const queue: FollowUp[] = [];
+      if (!(await stepInstance(tx, actor.userId, input.id, event, [audit], queue))) {
+        throw new AppError(
+          'CONFLICT',
+          `The incident at "${incident.elementId}" cannot be retried: ${await refusal(tx, instance.def, instance.state, event)}`,
+        );
+      }
+      await driveFollowUps(tx, actor.userId, queue);
+      const [after] = await tx
+        .select({ status: processInstances.status, state: processInstances.state })
+        .from(processInstances)
+        .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, input.id)));
+      if (after!.status === 'active') await releaseHeldTimers(tx, actor.tenantId, input.id);
+      const again = after!.state.incident;
+      return {
+        kind: 'instance',
+        id: input.id,
+        status: after!.status,
+        incident:
+          after!.status === 'incident' && again
+            ? { elementId: again.elementId, code: again.code, message: again.message }
+            : null,
+      };
+    }),
+  );
 }
 
 /** Why the engine refused a retry (stepInstance only says that it did). */
@@ -209,7 +287,15 @@ async function releaseHeldTimers(tx: Executor, tenantId: string, instanceId: str
   await tx
     .update(jobs)
     .set({ dueAt: sql`now()`, payload: sql`${jobs.payload} - 'heldAt'` })
-    .where(and(eq(jobs.tenantId, tenantId), eq(jobs.instanceId, instanceId), eq(jobs.kind, 'timer'), eq(jobs.status, 'pending'), sql`${jobs.payload} ? 'heldAt'`));
+    .where(
+      and(
+        eq(jobs.tenantId, tenantId),
+        eq(jobs.instanceId, instanceId),
+        eq(jobs.kind, 'timer'),
+        eq(jobs.status, 'pending'),
+        sql`${jobs.payload} ? 'heldAt'`,
+      ),
+    );
 }
 
 /**
@@ -218,17 +304,32 @@ async function releaseHeldTimers(tx: Executor, tenantId: string, instanceId: str
  * started. A called instance is resolved through its parent (ending it alone would leave the
  * parent waiting for ever).
  */
-export async function terminateInstance(db: Executor, actor: Actor, input: { instanceId: string; reason: string }): Promise<{ id: string; status: 'terminated' }> {
+export async function terminateInstance(
+  db: Executor,
+  actor: Actor,
+  input: { instanceId: string; reason: string },
+): Promise<{ id: string; status: 'terminated' }> {
   return db.transaction(async (tx) => {
     const instance = await instanceToEnd(tx, actor, input.instanceId);
-    if (instance.status !== 'active' && instance.status !== 'incident') throw new AppError('CONFLICT', `Process instance "${input.instanceId}" is already ${instance.status}.`);
+    if (instance.status !== 'active' && instance.status !== 'incident')
+      throw new AppError('CONFLICT', `Process instance "${input.instanceId}" is already ${instance.status}.`);
     if (instance.parentId) {
-      throw new AppError('BAD_REQUEST', `Process instance "${input.instanceId}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; resolve that instance instead (ending it ends this one too).`);
+      throw new AppError(
+        'BAD_REQUEST',
+        `Process instance "${input.instanceId}" was started by call activity "${instance.parentElementId}" of instance "${instance.parentId}"; resolve that instance instead (ending it ends this one too).`,
+      );
     }
     const failed = await tx
       .select({ id: jobs.id, elementId: jobs.elementId, lastError: jobs.lastError })
       .from(jobs)
-      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, instance.id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')));
+      .where(
+        and(
+          eq(jobs.tenantId, actor.tenantId),
+          eq(jobs.instanceId, instance.id),
+          eq(jobs.status, 'failed'),
+          ne(jobs.kind, 'webhook'),
+        ),
+      );
     const incident = instance.state.incident;
     if (instance.status !== 'incident' && failed.length === 0) {
       throw new AppError('BAD_REQUEST', `Process instance "${input.instanceId}" has no open incident to resolve.`);
@@ -239,8 +340,12 @@ export async function terminateInstance(db: Executor, actor: Actor, input: { ins
         by: 'admin',
         reason: input.reason,
         before: instance.status,
-        ...(incident && instance.status === 'incident' ? { incident: { elementId: incident.elementId, code: incident.code, message: incident.message } } : {}),
-        ...(failed.length > 0 ? { failedJobs: failed.map((j) => ({ id: j.id, elementId: j.elementId, error: j.lastError })) } : {}),
+        ...(incident && instance.status === 'incident'
+          ? { incident: { elementId: incident.elementId, code: incident.code, message: incident.message } }
+          : {}),
+        ...(failed.length > 0
+          ? { failedJobs: failed.map((j) => ({ id: j.id, elementId: j.elementId, error: j.lastError })) }
+          : {}),
       },
     });
     return { id: instance.id, status: 'terminated' as const };
@@ -250,7 +355,14 @@ export async function terminateInstance(db: Executor, actor: Actor, input: { ins
 /** The caller's company's instance that terminating or cancelling would end (NOT_FOUND for another company's id). */
 export async function instanceToEnd(tx: Executor, actor: Actor, instanceId: string) {
   const [instance] = await tx
-    .select({ id: processInstances.id, status: processInstances.status, version: processInstances.version, state: processInstances.state, parentId: processInstances.parentId, parentElementId: processInstances.parentElementId })
+    .select({
+      id: processInstances.id,
+      status: processInstances.status,
+      version: processInstances.version,
+      state: processInstances.state,
+      parentId: processInstances.parentId,
+      parentElementId: processInstances.parentElementId,
+    })
     .from(processInstances)
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instanceId)));
   if (!instance) throw new AppError('NOT_FOUND', `Process instance "${instanceId}" was not found.`);
@@ -263,15 +375,31 @@ export async function instanceToEnd(tx: Executor, actor: Actor, instanceId: stri
  * its call activities started ended with it, and one audit row saying who and why. Shared by
  * incident.resolve and instance.cancel; runs inside the caller's transaction.
  */
-export async function endInstance(tx: Executor, actor: Actor, instance: { id: string; version: number }, audit: { type: string; data: Record<string, unknown> }): Promise<void> {
+export async function endInstance(
+  tx: Executor,
+  actor: Actor,
+  instance: { id: string; version: number },
+  audit: { type: string; data: Record<string, unknown> },
+): Promise<void> {
   const ended = await tx
     .update(processInstances)
     .set({ status: 'terminated', endedAt: sql`now()`, version: instance.version + 1 })
-    .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
+    .where(
+      and(
+        eq(processInstances.tenantId, actor.tenantId),
+        eq(processInstances.id, instance.id),
+        eq(processInstances.version, instance.version),
+      ),
+    )
     .returning({ id: processInstances.id });
-  if (ended.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
+  if (ended.length === 0)
+    throw new AppError(
+      'CONFLICT',
+      `Process instance "${instance.id}" was changed by someone else; reload and try again.`,
+    );
   await endOpenWork(tx, actor.tenantId, instance.id);
-  await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, type: audit.type, data: audit.data }]);
+  await appendAudit(tx, [
+    { tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, type: audit.type, data: audit.data },
+  ]);
   await endChildren(tx, actor.tenantId, instance.id, { actorId: actor.userId });
 }
-

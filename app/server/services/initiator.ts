@@ -60,7 +60,12 @@ export async function initiatorFor(db: Executor, actor: Actor): Promise<Initiato
  * e-mail: what the designer's test run starts with when "started by" names someone. NOT_FOUND,
  * naming the address, for anyone who is not the company's.
  */
-export async function initiatorOfMember(db: Executor, tenantId: string, email: string, locale: Locale): Promise<Initiator> {
+export async function initiatorOfMember(
+  db: Executor,
+  tenantId: string,
+  email: string,
+  locale: Locale,
+): Promise<Initiator> {
   const [member] = await db
     .select({ userId: users.id, email: users.email, name: users.displayName })
     .from(memberships)
@@ -75,7 +80,12 @@ export async function initiatorOfMember(db: Executor, tenantId: string, email: s
     .where(and(eq(groupMembers.tenantId, tenantId), eq(groupMembers.userId, member.userId)))
     .orderBy(asc(groups.key))
     .limit(1_000);
-  return { email: member.email, name: member.name, manager: await managerOf(db, tenantId, member.userId), departments: departments.map((d) => d.key) };
+  return {
+    email: member.email,
+    name: member.name,
+    manager: await managerOf(db, tenantId, member.userId),
+    departments: departments.map((d) => d.key),
+  };
 }
 
 /** The e-mail of a member's manager: the manager of the first department (by key) they belong to as a member that has one. */

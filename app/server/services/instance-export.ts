@@ -12,7 +12,13 @@ import type { Executor } from '@/db/client';
 import type { Actor } from '../actor';
 import { translator, type Locale, type Translate } from '../../_i18n/messages';
 import { CSV_BOM, csvRow } from '../csv';
-import { instanceBatches, LIST_TIME_ZONE, type InstanceFilter, type InstanceListRow, type InstanceScope } from './instance-list';
+import {
+  instanceBatches,
+  LIST_TIME_ZONE,
+  type InstanceFilter,
+  type InstanceListRow,
+  type InstanceScope,
+} from './instance-list';
 
 /** Most rows one export writes. */
 export const EXPORT_CAP = 50_000;
@@ -25,7 +31,15 @@ const twoDigits = (n: string | undefined) => (n ?? '').padStart(2, '0');
 export function spreadsheetTime(date: Date | null): string {
   if (!date) return '';
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: LIST_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: LIST_TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -54,7 +68,13 @@ function line(row: InstanceListRow, locale: Locale, t: Translate): string {
  * The CSV as a stream of UTF-8 bytes: the byte-order mark and the header line first, then one
  * batch of rows per read. `scope` is the caller's, checked before the response began.
  */
-export function instancesCsv(db: Executor, actor: Actor, scope: InstanceScope, filter: InstanceFilter, options: { cap?: number; batch?: number } = {}): ReadableStream<Uint8Array> {
+export function instancesCsv(
+  db: Executor,
+  actor: Actor,
+  scope: InstanceScope,
+  filter: InstanceFilter,
+  options: { cap?: number; batch?: number } = {},
+): ReadableStream<Uint8Array> {
   const cap = options.cap ?? EXPORT_CAP;
   const t = translator(actor.locale);
   const encoder = new TextEncoder();
@@ -64,7 +84,18 @@ export function instancesCsv(db: Executor, actor: Actor, scope: InstanceScope, f
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        const header = (['runnerColBusinessKey', 'colProcess', 'runnerColVersion', 'colStatus', 'colStartedBy', 'runnerColStartedAt', 'runnerColEndedAt', 'runnerColCurrentStep'] as const).map((k) => t(k));
+        const header = (
+          [
+            'runnerColBusinessKey',
+            'colProcess',
+            'runnerColVersion',
+            'colStatus',
+            'colStartedBy',
+            'runnerColStartedAt',
+            'runnerColEndedAt',
+            'runnerColCurrentStep',
+          ] as const
+        ).map((k) => t(k));
         controller.enqueue(encoder.encode(CSV_BOM + csvRow(header)));
         return;
       }
@@ -75,7 +106,9 @@ export function instancesCsv(db: Executor, actor: Actor, scope: InstanceScope, f
           controller.close();
           return;
         }
-        const capped = next.value.more ? csvRow([t('runnerExportCapped', { cap: cap.toLocaleString(actor.locale === 'vi' ? 'vi-VN' : 'en-US') })]) : '';
+        const capped = next.value.more
+          ? csvRow([t('runnerExportCapped', { cap: cap.toLocaleString(actor.locale === 'vi' ? 'vi-VN' : 'en-US') })])
+          : '';
         const text = next.value.rows.map((row) => line(row, actor.locale, t)).join('') + capped;
         if (text) {
           controller.enqueue(encoder.encode(text));

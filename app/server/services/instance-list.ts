@@ -26,20 +26,31 @@ import { memberships, processDefinitions, processInstances, users } from '@/db/s
 import { groupKeys, type Actor } from '../actor';
 import { AppError } from '../errors';
 import { translator } from '../../_i18n/messages';
-import { afterCursor, decodeCursor, encodeCursor, newestFirst, startedAtKey, type InstanceCursor } from './instance-cursor';
+import {
+  afterCursor,
+  decodeCursor,
+  encodeCursor,
+  newestFirst,
+  startedAtKey,
+  type InstanceCursor,
+} from './instance-cursor';
 import { departmentNames, hasOpenIncident, whereNow } from './where-now';
 import { isoDate } from './calendar';
 
 /** The statuses the list filters by: `cancelled` is the stored `terminated` (cancelled, or ended by an admin over an incident). */
 export const listStatuses = ['active', 'completed', 'cancelled', 'incident'] as const;
 export type ListStatus = (typeof listStatuses)[number];
-const storedStatus = { active: 'active', completed: 'completed', cancelled: 'terminated', incident: 'incident' } as const;
+const storedStatus = {
+  active: 'active',
+  completed: 'completed',
+  cancelled: 'terminated',
+  incident: 'incident',
+} as const;
 
 /** The company's calendar day for "started between" (Vietnam; no per-company zone yet). */
 export const LIST_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 /** Most rows one page returns. */
 export const MAX_INSTANCES_PAGE = 100;
-
 
 export const instanceFilterSchema = z.strictObject({
   process: keySchema.optional(),
@@ -95,7 +106,10 @@ export function requireInstanceScope(actor: Actor): InstanceScope {
  * schema would take it; `problems` names the parameters whose value is not one (the page ignores
  * them, the export refuses them).
  */
-export function filterFromQuery(get: (name: string) => string | undefined): { filter: InstanceFilter; problems: string[] } {
+export function filterFromQuery(get: (name: string) => string | undefined): {
+  filter: InstanceFilter;
+  problems: string[];
+} {
   const raw: Record<string, unknown> = {};
   for (const name of ['process', 'status', 'startedBy', 'startedFrom', 'startedTo'] as const) {
     const value = get(name)?.trim();
@@ -104,7 +118,9 @@ export function filterFromQuery(get: (name: string) => string | undefined): { fi
   const version = get('version')?.trim();
   if (version) raw.version = /^\d{1,7}$/.test(version) ? Number(version) : version;
   const incident = get('incident')?.trim();
-  if (incident) raw.incident = incident === '1' || incident === 'true' ? true : incident === '0' || incident === 'false' ? false : incident;
+  if (incident)
+    raw.incident =
+      incident === '1' || incident === 'true' ? true : incident === '0' || incident === 'false' ? false : incident;
   const filter: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(raw)) {
@@ -135,7 +151,12 @@ const starter = alias(users, 'starter');
  * first; none at all means an empty list without touching the instances (bench:inbox: a manager
  * whose departments have no process scanned every instance of the company, 110 ms).
  */
-async function versionsInScope(db: Executor, actor: Actor, scope: InstanceScope, filter: InstanceFilter): Promise<string[] | null> {
+async function versionsInScope(
+  db: Executor,
+  actor: Actor,
+  scope: InstanceScope,
+  filter: InstanceFilter,
+): Promise<string[] | null> {
   if (scope.all && !filter.process && !filter.version) return null;
   const rows = await db
     .select({ id: processDefinitions.id })
@@ -158,15 +179,28 @@ function conditions(actor: Actor, versions: string[] | null, filter: InstanceFil
   if (filter.status) out.push(eq(processInstances.status, storedStatus[filter.status]));
   if (filter.startedBy) out.push(eq(processInstances.startedBy, filter.startedBy));
   // Whole days of the company's calendar, as a range of started_at (the index can serve it).
-  if (filter.startedFrom) out.push(sql`${processInstances.startedAt} >= (${filter.startedFrom}::date)::timestamp at time zone ${LIST_TIME_ZONE}`);
-  if (filter.startedTo) out.push(sql`${processInstances.startedAt} < (${filter.startedTo}::date + 1)::timestamp at time zone ${LIST_TIME_ZONE}`);
+  if (filter.startedFrom)
+    out.push(
+      sql`${processInstances.startedAt} >= (${filter.startedFrom}::date)::timestamp at time zone ${LIST_TIME_ZONE}`,
+    );
+  if (filter.startedTo)
+    out.push(
+      sql`${processInstances.startedAt} < (${filter.startedTo}::date + 1)::timestamp at time zone ${LIST_TIME_ZONE}`,
+    );
   if (filter.incident === true) out.push(hasOpenIncident);
   if (filter.incident === false) out.push(sql`not ${hasOpenIncident}`);
   return out;
 }
 
 /** Up to `take` instances after the cursor, newest first, each with where it is now. */
-async function listRows(db: Executor, actor: Actor, scope: InstanceScope, filter: InstanceFilter, after: InstanceCursor | null, take: number) {
+async function listRows(
+  db: Executor,
+  actor: Actor,
+  scope: InstanceScope,
+  filter: InstanceFilter,
+  after: InstanceCursor | null,
+  take: number,
+) {
   const versions = await versionsInScope(db, actor, scope, filter);
   if (versions !== null && versions.length === 0) return [];
   const rows = await db
@@ -180,7 +214,12 @@ async function listRows(db: Executor, actor: Actor, scope: InstanceScope, filter
       endedAt: processInstances.endedAt,
       definitionId: processInstances.definitionId,
       parentId: processInstances.parentId,
-      process: { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, category: processDefinitions.category },
+      process: {
+        key: processDefinitions.key,
+        version: processDefinitions.version,
+        name: processDefinitions.name,
+        category: processDefinitions.category,
+      },
       startedBy: starter.displayName,
       hasIncident: hasOpenIncident,
       key: startedAtKey,
@@ -192,7 +231,11 @@ async function listRows(db: Executor, actor: Actor, scope: InstanceScope, filter
     .orderBy(...newestFirst)
     .limit(take);
   const where = await whereNow(db, actor.tenantId, rows);
-  return rows.map(({ active: _active, definitionId: _definitionId, ...row }) => ({ ...row, hasIncident: Boolean(row.hasIncident), where: where.get(row.id)! }));
+  return rows.map(({ active: _active, definitionId: _definitionId, ...row }) => ({
+    ...row,
+    hasIncident: Boolean(row.hasIncident),
+    where: where.get(row.id)!,
+  }));
 }
 
 export type InstanceListRow = Awaited<ReturnType<typeof listRows>>[number];
@@ -206,7 +249,10 @@ export async function listInstances(db: Executor, actor: Actor, input: InstanceP
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = more ? items.at(-1)! : null;
-  return { items: items.map(({ key: _key, ...row }) => row), next: last ? encodeCursor({ at: last.key, id: last.id }) : null };
+  return {
+    items: items.map(({ key: _key, ...row }) => row),
+    next: last ? encodeCursor({ at: last.key, id: last.id }) : null,
+  };
 }
 
 /**
@@ -214,7 +260,13 @@ export async function listInstances(db: Executor, actor: Actor, input: InstanceP
  * (one keyset page each), at most `cap` rows in all; `more` on the last batch when the cap cut
  * the list short. The caller has checked the scope (requireInstanceScope) before anything is sent.
  */
-export async function* instanceBatches(db: Executor, actor: Actor, scope: InstanceScope, filter: InstanceFilter, options: { batch: number; cap: number }) {
+export async function* instanceBatches(
+  db: Executor,
+  actor: Actor,
+  scope: InstanceScope,
+  filter: InstanceFilter,
+  options: { batch: number; cap: number },
+) {
   let after: InstanceCursor | null = null;
   let sent = 0;
   while (sent < options.cap) {
@@ -241,7 +293,12 @@ export async function instanceFilterOptions(db: Executor, actor: Actor) {
     db
       .select({ key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name })
       .from(processDefinitions)
-      .where(and(eq(processDefinitions.tenantId, actor.tenantId), scope.all ? undefined : inArray(processDefinitions.category, scope.departments)))
+      .where(
+        and(
+          eq(processDefinitions.tenantId, actor.tenantId),
+          scope.all ? undefined : inArray(processDefinitions.category, scope.departments),
+        ),
+      )
       .orderBy(asc(processDefinitions.key), desc(processDefinitions.version)),
     db
       .select({ id: users.id, name: users.displayName })

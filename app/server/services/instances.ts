@@ -4,7 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
 import { start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
-import { auditEvents, delegations, groups, jobs, memberships, processDefinitions, processInstances, tasks, users, type ProcessDefinitionRow } from '@/db/schema';
+import {
+  auditEvents,
+  delegations,
+  groups,
+  jobs,
+  memberships,
+  processDefinitions,
+  processInstances,
+  tasks,
+  users,
+  type ProcessDefinitionRow,
+} from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
 import { groupKeys, type Actor } from '../actor';
 import { translator, type MessageKey } from '../../_i18n/messages';
@@ -13,7 +24,16 @@ import { validateSubmission } from '../forms';
 import { fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachments';
 import { checkNamedValues } from './directory';
-import { businessKeyOf, definitionById, formById, instanceFormsOf, latestDefinition, mayStart, processOf, startRefusal } from './definitions';
+import {
+  businessKeyOf,
+  definitionById,
+  formById,
+  instanceFormsOf,
+  latestDefinition,
+  mayStart,
+  processOf,
+  startRefusal,
+} from './definitions';
 import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
 import { resolvePeople } from './task-people';
 import { hinted } from './job-signal';
@@ -35,7 +55,14 @@ export async function startInstance(db: Executor, actor: Actor, input: StartInpu
 }
 
 /** Checks the actor may start `def`, validates the start form, and runs the engine's start (`initiator`: when the caller read it already). */
-async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow, input: StartInput, now: string, known?: Initiator) {
+async function beginStart(
+  db: Executor,
+  actor: Actor,
+  def: ProcessDefinitionRow,
+  input: StartInput,
+  now: string,
+  known?: Initiator,
+) {
   if (!mayStart(actor, def.definition)) {
     throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
   }
@@ -46,7 +73,14 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
     const form = await formById(db, actor.tenantId, def.formIds[startForm]!);
     variables = validateSubmission(form, input.variables, actor.locale);
     await checkNamedValues(db, actor, form, variables, () => fieldTitles(form, actor.locale));
-    ({ data: variables, link: files } = await checkAttachments(db, actor, form.schema, variables, { definitionKey: def.key }, fieldTitles(form, actor.locale)));
+    ({ data: variables, link: files } = await checkAttachments(
+      db,
+      actor,
+      form.schema,
+      variables,
+      { definitionKey: def.key },
+      fieldTitles(form, actor.locale),
+    ));
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
@@ -55,7 +89,12 @@ async function beginStart(db: Executor, actor: Actor, def: ProcessDefinitionRow,
   const [process, initiator] = await Promise.all([processOf(db, def), known ?? initiatorFor(db, actor)]);
   variables = withInitiator(variables, initiator);
   const result = await resolvePeople(db, actor.tenantId, start(process, variables, { now, initiator: actor.userId }));
-  const started = { tenantId: actor.tenantId, actorId: actor.userId, type: 'instance.started', data: { definitionKey: def.key, definitionVersion: def.version, variables } };
+  const started = {
+    tenantId: actor.tenantId,
+    actorId: actor.userId,
+    type: 'instance.started',
+    data: { definitionKey: def.key, definitionVersion: def.version, variables },
+  };
   return { result, businessKey, started, files };
 }
 
@@ -75,12 +114,31 @@ async function startInOneStatement(db: Executor, actor: Actor, input: StartInput
   if (!latest) return null;
   const def = await definitionById(db, actor.tenantId, latest.id);
   const now = new Date(Number(latest.nowMs));
-  const { result, businessKey, started, files } = await beginStart(db, actor, def, input, now.toISOString(), initiatorWith(actor, latest.manager));
+  const { result, businessKey, started, files } = await beginStart(
+    db,
+    actor,
+    def,
+    input,
+    now.toISOString(),
+    initiatorWith(actor, latest.manager),
+  );
   // Files sent with the start form are linked to the instance in the transaction path.
   if (files.length > 0) return null;
   const instanceId = randomUUID();
   const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
-  const plan = planStep(ctx, { kind: 'insert', definitionId: def.id, businessKey, startedBy: actor.userId, search: instanceSearchText(def.definition, businessKey, result.state.variables) }, result.state, result.effects, [{ ...started, instanceId }]);
+  const plan = planStep(
+    ctx,
+    {
+      kind: 'insert',
+      definitionId: def.id,
+      businessKey,
+      startedBy: actor.userId,
+      search: instanceSearchText(def.definition, businessKey, result.state.variables),
+    },
+    result.state,
+    result.effects,
+    [{ ...started, instanceId }],
+  );
   if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
   return { id: instanceId, status: result.state.status, taskIds: plan.taskIds };
 }
@@ -116,17 +174,26 @@ async function startInTransaction(db: Executor, actor: Actor, input: StartInput)
  * (`instance.cancelled`); its tasks, jobs, subscriptions and called instances end with it.
  * Another company's id is not found; a second cancel is a conflict, not a second cancellation.
  */
-export async function cancelInstance(db: Executor, actor: Actor, input: { instanceId: string; reason: string }): Promise<{ id: string; status: 'terminated' }> {
+export async function cancelInstance(
+  db: Executor,
+  actor: Actor,
+  input: { instanceId: string; reason: string },
+): Promise<{ id: string; status: 'terminated' }> {
   const reason = input.reason.trim();
   if (reason.length === 0) {
     const t = translator(actor.locale);
-    throw new AppError('BAD_REQUEST', t('cancelInstanceReasonRequired'), [{ field: 'reason', label: t('cancelInstanceReason'), message: t('cancelInstanceReasonRequired') }]);
+    throw new AppError('BAD_REQUEST', t('cancelInstanceReasonRequired'), [
+      { field: 'reason', label: t('cancelInstanceReason'), message: t('cancelInstanceReasonRequired') },
+    ]);
   }
   return db.transaction(async (tx) => {
     const instance = await instanceToEnd(tx, actor, input.instanceId);
     const refused = cancelRefusal(actor, instance);
     if (refused) throw refused;
-    await endInstance(tx, actor, instance, { type: 'instance.cancelled', data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason, before: instance.status } });
+    await endInstance(tx, actor, instance, {
+      type: 'instance.cancelled',
+      data: { by: actor.role === 'admin' ? 'admin' : 'initiator', reason, before: instance.status },
+    });
     return { id: instance.id, status: 'terminated' as const };
   });
 }
@@ -149,15 +216,23 @@ export function cancelRefusal(actor: Actor, instance: Cancellable): AppError | n
   const t = translator(actor.locale);
   const id = instance.id;
   const asAdmin = actor.role === 'admin';
-  if (!asAdmin && initiatorOf(instance.state) !== actor.userId) return new AppError('FORBIDDEN', t('cancelRefusedNotInitiator', { id }));
+  if (!asAdmin && initiatorOf(instance.state) !== actor.userId)
+    return new AppError('FORBIDDEN', t('cancelRefusedNotInitiator', { id }));
   if (instance.status !== 'active' && instance.status !== 'incident') {
     // Vietnamese names the status as the UI does ("đã kết thúc"); English keeps the stored word ("terminated").
     const key = `status_${instance.status}` as MessageKey;
-    const status = actor.locale === 'vi' && (key === 'status_completed' || key === 'status_terminated') ? t(key).toLowerCase() : instance.status;
+    const status =
+      actor.locale === 'vi' && (key === 'status_completed' || key === 'status_terminated')
+        ? t(key).toLowerCase()
+        : instance.status;
     return new AppError('CONFLICT', t('cancelRefusedEnded', { id, status }));
   }
   if (instance.status === 'incident' && !asAdmin) return new AppError('CONFLICT', t('cancelRefusedIncident', { id }));
-  if (instance.parentId) return new AppError('BAD_REQUEST', t('cancelRefusedCalled', { id, element: instance.parentElementId ?? '', parent: instance.parentId }));
+  if (instance.parentId)
+    return new AppError(
+      'BAD_REQUEST',
+      t('cancelRefusedCalled', { id, element: instance.parentElementId ?? '', parent: instance.parentId }),
+    );
   return null;
 }
 
@@ -179,7 +254,11 @@ export async function mayReadInstanceById(db: Executor, actor: Actor, instanceId
 }
 
 /** How much of the instance the actor may read (mayReadInstance): all, its summary, or nothing (null; another company's too). */
-export async function instanceReadingById(db: Executor, actor: Actor, instanceId: string): Promise<InstanceReading | null> {
+export async function instanceReadingById(
+  db: Executor,
+  actor: Actor,
+  instanceId: string,
+): Promise<InstanceReading | null> {
   const [row] = await db
     .select({ state: processInstances.state, category: processDefinitions.category, ...taskRights(actor) })
     .from(processInstances)
@@ -213,7 +292,12 @@ interface ReadFacts {
  * delegation passes on (tasks.ts rightToWork) — they act on that task, not on the whole case.
  */
 function mayReadInstance(actor: Actor, facts: ReadFacts): InstanceReading | null {
-  if (scopeCovers(instanceListScope(actor), facts.category) || initiatorOf(facts.state) === actor.userId || facts.holder) return 'all';
+  if (
+    scopeCovers(instanceListScope(actor), facts.category) ||
+    initiatorOf(facts.state) === actor.userId ||
+    facts.holder
+  )
+    return 'all';
   return facts.delegate ? 'summary' : null;
 }
 
@@ -233,7 +317,9 @@ function taskRights(actor: Actor) {
     sql`t.assignee_id = ${me}`,
     sql`${me} = any(t.candidate_user_ids)`,
     ...(member.length > 0 ? [sql`(t.candidate_role = 'member' and t.candidate_groups && ${textArray(member)})`] : []),
-    ...(manager.length > 0 ? [sql`(t.candidate_role = 'manager' and t.candidate_groups && ${textArray(manager)})`] : []),
+    ...(manager.length > 0
+      ? [sql`(t.candidate_role = 'manager' and t.candidate_groups && ${textArray(manager)})`]
+      : []),
   ];
   const ofInstance = sql`t.tenant_id = ${processInstances.tenantId} and t.instance_id = ${processInstances.id}`;
   return {
@@ -247,24 +333,38 @@ function taskRights(actor: Actor) {
 }
 
 function textArray(values: string[]) {
-  return sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+  return sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 }
 
 /**
  * The departments (by key) the history's task.created rows and `declared` name and the people (by
  * address) those rows name, with their names in the company: a department deleted since, or an address nobody has, stays as it was.
  */
-async function namesInHistory(db: Executor, tenantId: string, history: { type: string; data: Record<string, unknown> }[], declared: string[] = []) {
+async function namesInHistory(
+  db: Executor,
+  tenantId: string,
+  history: { type: string; data: Record<string, unknown> }[],
+  declared: string[] = [],
+) {
   const keys = new Set<string>(declared);
   const addresses = new Set<string>();
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   for (const e of history) {
     if (e.type !== 'task.created') continue;
     for (const k of strings(e.data.candidateGroups)) keys.add(k);
-    for (const a of [...strings([e.data.assignee]), ...strings(e.data.candidateUsers)]) if (a.includes('@')) addresses.add(a.trim().toLowerCase());
+    for (const a of [...strings([e.data.assignee]), ...strings(e.data.candidateUsers)])
+      if (a.includes('@')) addresses.add(a.trim().toLowerCase());
   }
   const [departmentRows, peopleRows] = await Promise.all([
-    keys.size === 0 ? [] : db.select({ key: groups.key, name: groups.name }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.key, [...keys]))),
+    keys.size === 0
+      ? []
+      : db
+          .select({ key: groups.key, name: groups.name })
+          .from(groups)
+          .where(and(eq(groups.tenantId, tenantId), inArray(groups.key, [...keys]))),
     addresses.size === 0
       ? []
       : db
@@ -294,7 +394,13 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
       startedAt: processInstances.startedAt,
       endedAt: processInstances.endedAt,
       startedBy: users.displayName,
-      definition: { key: processDefinitions.key, version: processDefinitions.version, name: processDefinitions.name, body: processDefinitions.definition, formIds: processDefinitions.formIds },
+      definition: {
+        key: processDefinitions.key,
+        version: processDefinitions.version,
+        name: processDefinitions.name,
+        body: processDefinitions.definition,
+        formIds: processDefinitions.formIds,
+      },
       category: processDefinitions.category,
       ...taskRights(actor),
     })
@@ -303,7 +409,12 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     .innerJoin(users, eq(users.id, processInstances.startedBy))
     .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, id)));
   if (!row) throw new AppError('NOT_FOUND', `Process instance "${id}" was not found.`);
-  const reading = mayReadInstance(actor, { state: row.variables, category: row.category, holder: row.holder, delegate: row.delegate });
+  const reading = mayReadInstance(actor, {
+    state: row.variables,
+    category: row.category,
+    holder: row.holder,
+    delegate: row.delegate,
+  });
   if (!reading) {
     // Named by its process, in the caller's language: an id tells a person nothing.
     const process = localize(row.definition.name, actor.locale) ?? row.definition.key;
@@ -312,13 +423,30 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
 
   const [taskRows, history, dataForms, failedJobs] = await Promise.all([
     db
-      .select({ id: tasks.id, elementId: tasks.elementId, name: tasks.name, status: tasks.status, candidateGroups: tasks.candidateGroups, dueDate: tasks.dueDate, createdAt: tasks.createdAt, completedAt: tasks.completedAt, completedBy: completer.displayName })
+      .select({
+        id: tasks.id,
+        elementId: tasks.elementId,
+        name: tasks.name,
+        status: tasks.status,
+        candidateGroups: tasks.candidateGroups,
+        dueDate: tasks.dueDate,
+        createdAt: tasks.createdAt,
+        completedAt: tasks.completedAt,
+        completedBy: completer.displayName,
+      })
       .from(tasks)
       .leftJoin(completer, eq(completer.id, tasks.completedBy))
       .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, id)))
       .orderBy(asc(tasks.createdAt)),
     db
-      .select({ id: auditEvents.id, type: auditEvents.type, elementId: auditEvents.elementId, data: auditEvents.data, at: auditEvents.at, actor: users.displayName })
+      .select({
+        id: auditEvents.id,
+        type: auditEvents.type,
+        elementId: auditEvents.elementId,
+        data: auditEvents.data,
+        at: auditEvents.at,
+        actor: users.displayName,
+      })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
       .where(and(eq(auditEvents.tenantId, actor.tenantId), eq(auditEvents.instanceId, id)))
@@ -326,13 +454,42 @@ export async function getInstance(db: Executor, actor: Actor, id: string) {
     instanceFormsOf(db, actor.tenantId, id, { definition: row.definition.body, formIds: row.definition.formIds }),
     // Jobs whose retries ran out: incidents to resolve (job.retry). A failed webhook delivery is its webhook's, not an incident.
     db
-      .select({ id: jobs.id, elementId: jobs.elementId, jobType: jobs.jobType, attempts: jobs.attempts, lastError: jobs.lastError })
+      .select({
+        id: jobs.id,
+        elementId: jobs.elementId,
+        jobType: jobs.jobType,
+        attempts: jobs.attempts,
+        lastError: jobs.lastError,
+      })
       .from(jobs)
-      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.instanceId, id), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook'))),
+      .where(
+        and(
+          eq(jobs.tenantId, actor.tenantId),
+          eq(jobs.instanceId, id),
+          eq(jobs.status, 'failed'),
+          ne(jobs.kind, 'webhook'),
+        ),
+      ),
   ]);
-  const { departments, people } = await namesInHistory(db, actor.tenantId, history, declaredDepartments(row.definition.body));
-  const { variables: state, definition, parentId, parentElementId, category: _category, holder: _holder, delegate: _delegate, ...rest } = row;
-  const names = Object.fromEntries([...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]));
+  const { departments, people } = await namesInHistory(
+    db,
+    actor.tenantId,
+    history,
+    declaredDepartments(row.definition.body),
+  );
+  const {
+    variables: state,
+    definition,
+    parentId,
+    parentElementId,
+    category: _category,
+    holder: _holder,
+    delegate: _delegate,
+    ...rest
+  } = row;
+  const names = Object.fromEntries(
+    [...definition.body.elements, ...definition.body.flows].map((e) => [e.id, e.name ?? null]),
+  );
   const mayReadData = reading === 'all';
   return {
     ...rest,

@@ -15,7 +15,27 @@ import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step
 /** A claimed job, with its instance as the claim read it (when it has one). */
 export type ClaimedJob = Job & { snapshot?: WorkerRead };
 
-const JOB_COLUMNS = ['id', 'tenant_id', 'instance_id', 'definition_id', 'kind', 'element_id', 'scope', 'timer_id', 'job_type', 'payload', 'due_at', 'status', 'attempts', 'retries', 'locked_by', 'locked_until', 'last_error', 'created_at', 'completed_at']
+const JOB_COLUMNS = [
+  'id',
+  'tenant_id',
+  'instance_id',
+  'definition_id',
+  'kind',
+  'element_id',
+  'scope',
+  'timer_id',
+  'job_type',
+  'payload',
+  'due_at',
+  'status',
+  'attempts',
+  'retries',
+  'locked_by',
+  'locked_until',
+  'last_error',
+  'created_at',
+  'completed_at',
+]
   .map((c) => `j.${c} as "${c.replace(/_(.)/g, (_, x: string) => x.toUpperCase())}"`)
   .join(', ');
 
@@ -24,7 +44,10 @@ const JOB_COLUMNS = ['id', 'tenant_id', 'instance_id', 'definition_id', 'kind', 
  * clock): a job then needs one more round trip, its write. The snapshot may be stale by the time
  * the job runs; the write's version guard sees that, and the job takes the transaction path.
  */
-export async function claimWithSnapshots(query: RawQuery, options: { workerId: string; batch: number; leaseSeconds: number; jobTypes: readonly string[]; webhooks: boolean }): Promise<ClaimedJob[]> {
+export async function claimWithSnapshots(
+  query: RawQuery,
+  options: { workerId: string; batch: number; leaseSeconds: number; jobTypes: readonly string[]; webhooks: boolean },
+): Promise<ClaimedJob[]> {
   const rows = await query<Job & { snapshot: (InstanceRead & { nowMs: string | number }) | null }>(
     // MATERIALIZED: the locked rows are chosen once (a subquery with LIMIT and SKIP LOCKED that the
     // planner re-runs can claim more than the batch).
@@ -62,7 +85,10 @@ export interface WorkerRead extends InstanceRead {
 }
 
 export async function readInstance(query: RawQuery, instanceId: string): Promise<WorkerRead | null> {
-  const [row] = await query<InstanceRead & { nowMs: string | number }>(`select ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs" from process_instances i where i.id = $1::uuid`, [instanceId]);
+  const [row] = await query<InstanceRead & { nowMs: string | number }>(
+    `select ${INSTANCE_COLUMNS}, ${NOW_MS} as "nowMs" from process_instances i where i.id = $1::uuid`,
+    [instanceId],
+  );
   return row ? { ...row, nowMs: Number(row.nowMs), readAt: performance.now() } : null;
 }
 
@@ -71,7 +97,15 @@ export async function readInstance(query: RawQuery, instanceId: string): Promise
  * clock is the database's at the read plus the local time since (a connector call may have run in
  * between); the version guard makes sure the instance did not move meanwhile.
  */
-export async function finishInOneStatement(db: Executor, query: RawQuery, read: WorkerRead, job: Job, workerId: string, event: EngineEvent, audit: typeof auditEvents.$inferInsert): Promise<boolean> {
+export async function finishInOneStatement(
+  db: Executor,
+  query: RawQuery,
+  read: WorkerRead,
+  job: Job,
+  workerId: string,
+  event: EngineEvent,
+  audit: typeof auditEvents.$inferInsert,
+): Promise<boolean> {
   if (read.status !== 'active') return false;
   const def = await definitionById(db, read.tenantId, read.definitionId);
   const now = new Date(read.nowMs + Math.max(0, Math.round(performance.now() - read.readAt)));
@@ -86,12 +120,21 @@ export async function finishInOneStatement(db: Executor, query: RawQuery, read: 
   const result = await resolvePeople(db, read.tenantId, stepped);
   if (read.parentId && result.effects.some((e) => e.type === 'completeInstance')) return false;
   const ctx = { tenantId: read.tenantId, instanceId: read.id, actorId: null, formIds: def.formIds, now };
-  const plan = planStep(ctx, { kind: 'update', version: read.version, auditHead: read.auditHead }, result.state, result.effects, [audit], { finishJob: { id: job.id, workerId, status: 'done' } });
+  const plan = planStep(
+    ctx,
+    { kind: 'update', version: read.version, auditHead: read.auditHead },
+    result.state,
+    result.effects,
+    [audit],
+    { finishJob: { id: job.id, workerId, status: 'done' } },
+  );
   return plan !== null && (await writeStep(query, ctx, plan)) === 'written';
 }
 
 /** A timestamp as a raw query returns it (a Date on PGlite, PostgreSQL's text on postgres.js) as a Date. */
 export function toDate(value: Date | string | null): Date | null {
   // PostgreSQL's text form, "2026-11-27 11:04:53.123456+00", made ISO 8601 for Date.
-  return value === null || value instanceof Date ? value : new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return value === null || value instanceof Date
+    ? value
+    : new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
 }

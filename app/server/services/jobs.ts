@@ -16,7 +16,14 @@ import { hinted, jobsCommitted } from './job-signal';
 import { definitionById } from './definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { CANCELLED_JOB, driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
-import { firingOf, maxTimerStartsPerMinute, newerVersionOf, scheduleNextStartTimer, startTimerRate, stopStartTimers } from './start-timers';
+import {
+  firingOf,
+  maxTimerStartsPerMinute,
+  newerVersionOf,
+  scheduleNextStartTimer,
+  startTimerRate,
+  stopStartTimers,
+} from './start-timers';
 
 export interface ClaimOptions {
   workerId: string;
@@ -35,14 +42,25 @@ const DONE_JOB = { status: 'done', completedAt: sql`now()`, lockedBy: null, lock
 
 /** Locks the job and tells whether this worker still holds it (its lease did not run out to another worker meanwhile). */
 async function stillHeld(tx: Executor, jobId: string, workerId: string): Promise<boolean> {
-  const [held] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running'))).for('update');
+  const [held] = await tx
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, workerId), eq(jobs.status, 'running')))
+    .for('update');
   return held !== undefined;
 }
 
 /** Claims due jobs for this worker: one statement, SKIP LOCKED, so workers never wait on each other. */
 export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise<ClaimedJob[]> {
   const query = rawQuery(db);
-  if (query) return claimWithSnapshots(query, { workerId: options.workerId, batch: options.batch ?? 20, leaseSeconds: options.leaseSeconds ?? 30, jobTypes: options.jobTypes ?? [], webhooks: options.webhooks ?? false });
+  if (query)
+    return claimWithSnapshots(query, {
+      workerId: options.workerId,
+      batch: options.batch ?? 20,
+      leaseSeconds: options.leaseSeconds ?? 30,
+      jobTypes: options.jobTypes ?? [],
+      webhooks: options.webhooks ?? false,
+    });
   const runnable = or(
     eq(jobs.kind, 'timer'),
     options.jobTypes?.length ? and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])) : undefined,
@@ -51,23 +69,41 @@ export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise
   const due = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(runnable, or(and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)))))
+    .where(
+      and(
+        runnable,
+        or(
+          and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)),
+          and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)),
+        ),
+      ),
+    )
     .orderBy(asc(jobs.dueAt))
     .limit(options.batch ?? 20)
     .for('update', { skipLocked: true });
-  return db
-    .update(jobs)
-    .set({ status: 'running', lockedBy: options.workerId, lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds ?? 30})`, attempts: sql`${jobs.attempts} + 1` })
-    // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than the batch.
-    .where(sql`${jobs.id} = any(array(${due}))`)
-    .returning();
+  return (
+    db
+      .update(jobs)
+      .set({
+        status: 'running',
+        lockedBy: options.workerId,
+        lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds ?? 30})`,
+        attempts: sql`${jobs.attempts} + 1`,
+      })
+      // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than the batch.
+      .where(sql`${jobs.id} = any(array(${due}))`)
+      .returning()
+  );
 }
 
 /** How long a timer that came due during an incident waits before it is tried again. */
 export const INCIDENT_RECHECK_SECONDS = 300;
 
 async function stoppedByIncident(tx: Executor, instanceId: string): Promise<boolean> {
-  const [row] = await tx.select({ status: processInstances.status }).from(processInstances).where(eq(processInstances.id, instanceId));
+  const [row] = await tx
+    .select({ status: processInstances.status })
+    .from(processInstances)
+    .where(eq(processInstances.id, instanceId));
   return row?.status === 'incident';
 }
 
@@ -76,35 +112,65 @@ async function stoppedByIncident(tx: Executor, instanceId: string): Promise<bool
  * causes. The job is done only if this worker still holds it; a conflict releases it for a retry.
  * A timer whose instance is stopped by an incident is held (pending), not dropped.
  */
-export async function runTimer(db: Executor, job: Job, workerId: string, options: StartTimerOptions = {}): Promise<'fired' | 'held' | 'stale' | 'lost' | 'retry' | 'capped'> {
+export async function runTimer(
+  db: Executor,
+  job: Job,
+  workerId: string,
+  options: StartTimerOptions = {},
+): Promise<'fired' | 'held' | 'stale' | 'lost' | 'retry' | 'capped'> {
   // A start timer belongs to a process version, not an instance: firing it starts one.
-  if (job.instanceId === null) return runStartTimer(db, job, workerId, options.maxStartsPerMinute ?? maxTimerStartsPerMinute());
+  if (job.instanceId === null)
+    return runStartTimer(db, job, workerId, options.maxStartsPerMinute ?? maxTimerStartsPerMinute());
   const instanceId = job.instanceId;
   const scheduledFor = typeof job.payload.dueAt === 'string' ? job.payload.dueAt : job.dueAt.toISOString();
-  const event: EngineEvent = { type: 'timer.fired', timerId: job.timerId!, dueAt: scheduledFor, ...(job.scope ? { scope: job.scope } : {}) };
-  const fired = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'timer.fired', elementId: job.elementId, data: { timerId: job.timerId, dueAt: scheduledFor } };
+  const event: EngineEvent = {
+    type: 'timer.fired',
+    timerId: job.timerId!,
+    dueAt: scheduledFor,
+    ...(job.scope ? { scope: job.scope } : {}),
+  };
+  const fired = {
+    tenantId: job.tenantId,
+    instanceId: job.instanceId,
+    actorId: null,
+    type: 'timer.fired',
+    elementId: job.elementId,
+    data: { timerId: job.timerId, dueAt: scheduledFor },
+  };
   try {
     // The common case in two round trips; anything else (stale, an incident, a lost lease) below.
     const query = rawQuery(db);
     const read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, instanceId)));
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, fired))) return 'fired';
-    return await hinted(db.transaction(async (tx) => {
-      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
-      const queue: FollowUp[] = [];
-      const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue);
-      if (!accepted && (await stoppedByIncident(tx, instanceId))) {
-        // Not stale: the instance is stopped by an incident. The timer waits (payload.heldAt), re-checked
-        // now and then, and is made due at once when the incident is retried (services/incidents.ts).
+    return await hinted(
+      db.transaction(async (tx) => {
+        if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
+        const queue: FollowUp[] = [];
+        const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue);
+        if (!accepted && (await stoppedByIncident(tx, instanceId))) {
+          // Not stale: the instance is stopped by an incident. The timer waits (payload.heldAt), re-checked
+          // now and then, and is made due at once when the incident is retried (services/incidents.ts).
+          await tx
+            .update(jobs)
+            .set({
+              status: 'pending',
+              lockedBy: null,
+              lockedUntil: null,
+              attempts: sql`greatest(${jobs.attempts} - 1, 0)`,
+              dueAt: sql`now() + make_interval(secs => ${INCIDENT_RECHECK_SECONDS})`,
+              payload: sql`${jobs.payload} || jsonb_build_object('heldAt', now())`,
+            })
+            .where(eq(jobs.id, job.id));
+          return 'held';
+        }
         await tx
           .update(jobs)
-          .set({ status: 'pending', lockedBy: null, lockedUntil: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)`, dueAt: sql`now() + make_interval(secs => ${INCIDENT_RECHECK_SECONDS})`, payload: sql`${jobs.payload} || jsonb_build_object('heldAt', now())` })
+          .set(accepted ? DONE_JOB : CANCELLED_JOB)
           .where(eq(jobs.id, job.id));
-        return 'held';
-      }
-      await tx.update(jobs).set(accepted ? DONE_JOB : CANCELLED_JOB).where(eq(jobs.id, job.id));
-      await driveFollowUps(tx, null, queue);
-      return accepted ? 'fired' : 'stale';
-    }));
+        await driveFollowUps(tx, null, queue);
+        return accepted ? 'fired' : 'stale';
+      }),
+    );
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';
@@ -125,32 +191,49 @@ export interface StartTimerOptions {
  * rate cap (the version's start timers started `maxStartsPerMinute` instances within a minute) it
  * starts nothing: the version's start timers become incidents and its schedule stops, logged.
  */
-async function runStartTimer(db: Executor, job: Job, workerId: string, maxStartsPerMinute: number): Promise<'fired' | 'stale' | 'lost' | 'retry' | 'capped'> {
+async function runStartTimer(
+  db: Executor,
+  job: Job,
+  workerId: string,
+  maxStartsPerMinute: number,
+): Promise<'fired' | 'stale' | 'lost' | 'retry' | 'capped'> {
   let capped: string | null = null;
   try {
-    const outcome = await hinted(db.transaction(async (tx) => {
-      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
-      const [def] = await tx.select().from(processDefinitions).where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
-      const startEvent = def?.definition.elements.find((e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer');
-      if (!def || !startEvent || (await newerVersionOf(tx, def))) {
-        await tx.update(jobs).set(CANCELLED_JOB).where(eq(jobs.id, job.id));
-        return 'stale';
-      }
-      const rate = await startTimerRate(tx, job);
-      if (rate.started >= maxStartsPerMinute) {
-        capped = await stopStartTimers(tx, def, job, rate, maxStartsPerMinute);
-        return 'capped' as const;
-      }
-      const fired = firingOf(job);
-      // Done before the next occurrence is added: one pending firing per start event (jobs_start_timer_idx).
-      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
-      const next = await scheduleNextStartTimer(tx, def, fired, rate);
-      const queue: FollowUp[] = [];
-      const timer = { elementId: fired.elementId, dueAt: fired.dueAt, jobId: job.id, ...(next ? { next: next.dueAt } : {}) };
-      await startAtEvent(tx, def, startEvent.id, {}, { timer }, queue);
-      await driveFollowUps(tx, null, queue);
-      return 'fired' as const;
-    }));
+    const outcome = await hinted(
+      db.transaction(async (tx) => {
+        if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
+        const [def] = await tx
+          .select()
+          .from(processDefinitions)
+          .where(and(eq(processDefinitions.tenantId, job.tenantId), eq(processDefinitions.id, job.definitionId!)));
+        const startEvent = def?.definition.elements.find(
+          (e) => e.id === job.elementId && e.type === 'startEvent' && e.event?.kind === 'timer',
+        );
+        if (!def || !startEvent || (await newerVersionOf(tx, def))) {
+          await tx.update(jobs).set(CANCELLED_JOB).where(eq(jobs.id, job.id));
+          return 'stale';
+        }
+        const rate = await startTimerRate(tx, job);
+        if (rate.started >= maxStartsPerMinute) {
+          capped = await stopStartTimers(tx, def, job, rate, maxStartsPerMinute);
+          return 'capped' as const;
+        }
+        const fired = firingOf(job);
+        // Done before the next occurrence is added: one pending firing per start event (jobs_start_timer_idx).
+        await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
+        const next = await scheduleNextStartTimer(tx, def, fired, rate);
+        const queue: FollowUp[] = [];
+        const timer = {
+          elementId: fired.elementId,
+          dueAt: fired.dueAt,
+          jobId: job.id,
+          ...(next ? { next: next.dueAt } : {}),
+        };
+        await startAtEvent(tx, def, startEvent.id, {}, { timer }, queue);
+        await driveFollowUps(tx, null, queue);
+        return 'fired' as const;
+      }),
+    );
     // Logged once committed: an operator sees the schedule stop even without reading the incidents.
     if (capped) console.warn(`[trellis] start timer capped (tenant ${job.tenantId}, job ${job.id}): ${capped}`);
     return outcome;
@@ -188,7 +271,15 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   if (released.length === 0) return;
   if (transient) jobsCommitted();
   if (exhausted) {
-    await appendAudit(db, [{ tenantId: job.tenantId, instanceId: job.instanceId, type: 'incident.raised', elementId: job.elementId, data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts } }]);
+    await appendAudit(db, [
+      {
+        tenantId: job.tenantId,
+        instanceId: job.instanceId,
+        type: 'incident.raised',
+        elementId: job.elementId,
+        data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts },
+      },
+    ]);
   }
 }
 
@@ -228,14 +319,21 @@ export class ConnectorBusinessError extends Error {
  * worker still holds it. A failure is retried with backoff, then becomes an incident. The job's id
  * is the idempotency key a connector passes on, so a retried side effect is recognised downstream.
  */
-export async function runServiceJob(db: Executor, job: InstanceJob, workerId: string, connector: Connector): Promise<'done' | 'lost' | 'retry'> {
+export async function runServiceJob(
+  db: Executor,
+  job: InstanceJob,
+  workerId: string,
+  connector: Connector,
+): Promise<'done' | 'lost' | 'retry'> {
   let outcome: { variables: Variables } | { error: ConnectorBusinessError };
   const query = rawQuery(db);
   let read: WorkerRead | null = null;
   try {
     // Read once, before the call: the settings need the definition, and the step after it the state.
     read = query && ((job as ClaimedJob).snapshot ?? (await readInstance(query, job.instanceId)));
-    outcome = { variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job, read) }) };
+    outcome = {
+      variables: await connector({ job, variables: job.payload, settings: await settingsOf(db, job, read) }),
+    };
   } catch (error) {
     if (!(error instanceof ConnectorBusinessError)) {
       await release(db, job, workerId, error);
@@ -244,19 +342,37 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
     outcome = { error };
   }
   const scope = job.scope ? { scope: job.scope } : {};
-  const event: EngineEvent = 'error' in outcome ? { type: 'error.thrown', elementId: job.elementId, code: outcome.error.errorCode, message: outcome.error.message, ...scope } : { type: 'job.completed', elementId: job.elementId, variables: outcome.variables, ...scope };
-  const audit = { tenantId: job.tenantId, instanceId: job.instanceId, actorId: null, type: 'error' in outcome ? 'job.error' : 'job.completed', elementId: job.elementId, data: { attempts: job.attempts } };
+  const event: EngineEvent =
+    'error' in outcome
+      ? {
+          type: 'error.thrown',
+          elementId: job.elementId,
+          code: outcome.error.errorCode,
+          message: outcome.error.message,
+          ...scope,
+        }
+      : { type: 'job.completed', elementId: job.elementId, variables: outcome.variables, ...scope };
+  const audit = {
+    tenantId: job.tenantId,
+    instanceId: job.instanceId,
+    actorId: null,
+    type: 'error' in outcome ? 'job.error' : 'job.completed',
+    elementId: job.elementId,
+    data: { attempts: job.attempts },
+  };
   try {
     // The common case in one more round trip; anything else (a lost race or lease, effects beyond the instance) below.
     if (query && read && (await finishInOneStatement(db, query, read, job, workerId, event, audit))) return 'done';
-    return await hinted(db.transaction(async (tx) => {
-      if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
-      const queue: FollowUp[] = [];
-      await stepInstance(tx, null, job.instanceId, event, [audit], queue);
-      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
-      await driveFollowUps(tx, null, queue);
-      return 'done' as const;
-    }));
+    return await hinted(
+      db.transaction(async (tx) => {
+        if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
+        const queue: FollowUp[] = [];
+        await stepInstance(tx, null, job.instanceId, event, [audit], queue);
+        await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
+        await driveFollowUps(tx, null, queue);
+        return 'done' as const;
+      }),
+    );
   } catch (error) {
     await release(db, job, workerId, error);
     return 'retry';
@@ -264,40 +380,108 @@ export async function runServiceJob(db: Executor, job: InstanceJob, workerId: st
 }
 
 /** A worker (or a connector) finished a service job: the instance moves on, once. */
-export async function completeJob(db: Executor, tenantId: string, jobId: string, variables: Variables): Promise<{ instanceId: string }> {
-  return finishJob(db, tenantId, jobId, (job) => ({ type: 'job.completed', elementId: job.elementId, variables, ...(job.scope ? { scope: job.scope } : {}) }), 'job.completed');
+export async function completeJob(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+  variables: Variables,
+): Promise<{ instanceId: string }> {
+  return finishJob(
+    db,
+    tenantId,
+    jobId,
+    (job) => ({
+      type: 'job.completed',
+      elementId: job.elementId,
+      variables,
+      ...(job.scope ? { scope: job.scope } : {}),
+    }),
+    'job.completed',
+  );
 }
 
 /** A worker reports a business error (caught by an error boundary event on the service task). */
-export async function throwJobError(db: Executor, tenantId: string, jobId: string, code: string, message?: string): Promise<{ instanceId: string }> {
-  return finishJob(db, tenantId, jobId, (job) => ({ type: 'error.thrown', elementId: job.elementId, code, ...(message ? { message } : {}), ...(job.scope ? { scope: job.scope } : {}) }), 'job.error');
+export async function throwJobError(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+  code: string,
+  message?: string,
+): Promise<{ instanceId: string }> {
+  return finishJob(
+    db,
+    tenantId,
+    jobId,
+    (job) => ({
+      type: 'error.thrown',
+      elementId: job.elementId,
+      code,
+      ...(message ? { message } : {}),
+      ...(job.scope ? { scope: job.scope } : {}),
+    }),
+    'job.error',
+  );
 }
 
-async function finishJob(db: Executor, tenantId: string, jobId: string, eventOf: (job: Job) => EngineEvent, auditType: string): Promise<{ instanceId: string }> {
-  return hinted(db.transaction(async (tx) => {
-    const [job] = await tx.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service'))).for('update');
-    // (A service job always has an instance: jobs_owner_check.)
-    if (!job || !hasInstance(job)) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
-    if (job.status !== 'pending' && job.status !== 'running') throw new AppError('CONFLICT', `Job "${jobId}" is already ${job.status}.`);
-    const queue: FollowUp[] = [];
-    const audit = { tenantId, instanceId: job.instanceId, actorId: null, type: auditType, elementId: job.elementId, data: {} };
-    const accepted = await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue);
-    if (!accepted) throw new AppError('CONFLICT', `Job "${jobId}" no longer has an activity waiting for it.`);
-    await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
-    await driveFollowUps(tx, null, queue);
-    return { instanceId: job.instanceId };
-  }));
+async function finishJob(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+  eventOf: (job: Job) => EngineEvent,
+  auditType: string,
+): Promise<{ instanceId: string }> {
+  return hinted(
+    db.transaction(async (tx) => {
+      const [job] = await tx
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service')))
+        .for('update');
+      // (A service job always has an instance: jobs_owner_check.)
+      if (!job || !hasInstance(job)) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
+      if (job.status !== 'pending' && job.status !== 'running')
+        throw new AppError('CONFLICT', `Job "${jobId}" is already ${job.status}.`);
+      const queue: FollowUp[] = [];
+      const audit = {
+        tenantId,
+        instanceId: job.instanceId,
+        actorId: null,
+        type: auditType,
+        elementId: job.elementId,
+        data: {},
+      };
+      const accepted = await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue);
+      if (!accepted) throw new AppError('CONFLICT', `Job "${jobId}" no longer has an activity waiting for it.`);
+      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
+      await driveFollowUps(tx, null, queue);
+      return { instanceId: job.instanceId };
+    }),
+  );
 }
 
 /** An incident resolved by retrying: the failed job runs again, from its first attempt. (Webhook deliveries are redelivered through their webhook.) */
-export async function retryJob(db: Executor, tenantId: string, jobId: string, actorId: string | null = null): Promise<void> {
+export async function retryJob(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+  actorId: string | null = null,
+): Promise<void> {
   const [job] = await db
     .update(jobs)
     .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null })
     .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')))
     .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
   if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
-  await appendAudit(db, [{ tenantId, instanceId: job.instanceId, actorId, type: 'incident.retried', elementId: job.elementId, data: { jobId } }]);
+  await appendAudit(db, [
+    {
+      tenantId,
+      instanceId: job.instanceId,
+      actorId,
+      type: 'incident.retried',
+      elementId: job.elementId,
+      data: { jobId },
+    },
+  ]);
 }
 
 /** The service task's connector settings, `=FEEL` values evaluated against the job's variables. */
@@ -313,5 +497,10 @@ async function settingsOf(db: Executor, job: InstanceJob, read: WorkerRead | nul
   const elementId = job.elementId.replace(/__item$/, '');
   const element = row ? flatten(row.definition).elements.find((e) => e.id === elementId) : undefined;
   const settings = element?.type === 'serviceTask' ? (element.settings ?? {}) : {};
-  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, value.startsWith('=') ? evaluateExpression(value.slice(1), job.payload).value : value]));
+  return Object.fromEntries(
+    Object.entries(settings).map(([name, value]) => [
+      name,
+      value.startsWith('=') ? evaluateExpression(value.slice(1), job.payload).value : value,
+    ]),
+  );
 }

@@ -11,7 +11,17 @@
  */
 import { and, asc, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { groupMembers, groups, invitations, memberRoles, memberships, tenants, users, type GroupRole, type MemberRole } from '@/db/schema';
+import {
+  groupMembers,
+  groups,
+  invitations,
+  memberRoles,
+  memberships,
+  tenants,
+  users,
+  type GroupRole,
+  type MemberRole,
+} from '@/db/schema';
 
 /** The roles the members page offers (pages take them from here, not from the schema). */
 export { memberRoles };
@@ -26,15 +36,38 @@ import { returnTasksOfRemovedMember } from './tasks';
 /** A message in the caller's language (for the few written inline, beside the message files). */
 export const say = (locale: Locale, en: string, vi: string) => (locale === 'vi' ? vi : en);
 
-function fieldError(code: 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED', field: string, label: string, message: string): AppError {
+function fieldError(
+  code: 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED',
+  field: string,
+  label: string,
+  message: string,
+): AppError {
   const fields: FieldError[] = [{ field, label, message }];
   return new AppError(code, message, fields);
 }
 
 const memberNotFound = (actor: Actor, userId: string) =>
-  fieldError('NOT_FOUND', 'userId', say(actor.locale, 'Member', 'Thành viên'), say(actor.locale, `No member "${userId}" in ${actor.tenantName}.`, `Không có thành viên "${userId}" trong ${actor.tenantName}.`));
+  fieldError(
+    'NOT_FOUND',
+    'userId',
+    say(actor.locale, 'Member', 'Thành viên'),
+    say(
+      actor.locale,
+      `No member "${userId}" in ${actor.tenantName}.`,
+      `Không có thành viên "${userId}" trong ${actor.tenantName}.`,
+    ),
+  );
 const departmentNotFound = (actor: Actor, id: string, field = 'id') =>
-  fieldError('NOT_FOUND', field, say(actor.locale, 'Department', 'Phòng ban'), say(actor.locale, `No department "${id}" in ${actor.tenantName}.`, `Không có phòng ban "${id}" trong ${actor.tenantName}.`));
+  fieldError(
+    'NOT_FOUND',
+    field,
+    say(actor.locale, 'Department', 'Phòng ban'),
+    say(
+      actor.locale,
+      `No department "${id}" in ${actor.tenantName}.`,
+      `Không có phòng ban "${id}" trong ${actor.tenantName}.`,
+    ),
+  );
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -52,12 +85,25 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 /** The company's members with their role, title and departments, by name (Vietnamese collation). */
 export async function listMembers(db: Executor, actor: Actor) {
   const rows = await db
-    .select({ userId: users.id, displayName: users.displayName, email: users.email, role: memberships.role, title: memberships.title, joinedAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      displayName: users.displayName,
+      email: users.email,
+      role: memberships.role,
+      title: memberships.title,
+      joinedAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.tenantId, actor.tenantId));
   const inGroups = await db
-    .select({ userId: groupMembers.userId, groupId: groups.id, key: groups.key, name: groups.name, role: groupMembers.role })
+    .select({
+      userId: groupMembers.userId,
+      groupId: groups.id,
+      key: groups.key,
+      name: groups.name,
+      role: groupMembers.role,
+    })
     .from(groupMembers)
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(eq(groupMembers.tenantId, actor.tenantId));
@@ -84,7 +130,9 @@ async function otherAdmins(tx: Executor, actor: Actor, userId: string): Promise<
   const [row] = await tx
     .select({ n: count() })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.role, 'admin'), ne(memberships.userId, userId)));
+    .where(
+      and(eq(memberships.tenantId, actor.tenantId), eq(memberships.role, 'admin'), ne(memberships.userId, userId)),
+    );
   return Number(row?.n ?? 0);
 }
 
@@ -98,11 +146,25 @@ export async function setMemberRole(db: Executor, actor: Actor, input: { userId:
         'PRECONDITION_FAILED',
         'role',
         say(actor.locale, 'Role', 'Vai trò'),
-        say(actor.locale, `${member.displayName} is the last admin of ${actor.tenantName}: make another member an admin first.`, `${member.displayName} là quản trị viên cuối cùng của ${actor.tenantName}: hãy chỉ định một thành viên khác làm quản trị viên trước.`),
+        say(
+          actor.locale,
+          `${member.displayName} is the last admin of ${actor.tenantName}: make another member an admin first.`,
+          `${member.displayName} là quản trị viên cuối cùng của ${actor.tenantName}: hãy chỉ định một thành viên khác làm quản trị viên trước.`,
+        ),
       );
     }
-    await tx.update(memberships).set({ role: input.role }).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.userId)));
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'member.role-changed', data: { userId: input.userId, email: member.email, from: member.role, to: input.role } }]);
+    await tx
+      .update(memberships)
+      .set({ role: input.role })
+      .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.userId)));
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'member.role-changed',
+        data: { userId: input.userId, email: member.email, from: member.role, to: input.role },
+      },
+    ]);
     return { userId: input.userId, role: input.role, changed: true };
   });
 }
@@ -122,18 +184,43 @@ export async function removeMember(db: Executor, actor: Actor, input: { userId: 
         'PRECONDITION_FAILED',
         'userId',
         say(actor.locale, 'Member', 'Thành viên'),
-        say(actor.locale, `${member.displayName} is the last admin of ${actor.tenantName} and cannot be removed: make another member an admin first.`, `${member.displayName} là quản trị viên cuối cùng của ${actor.tenantName} nên không thể bị xóa: hãy chỉ định một thành viên khác làm quản trị viên trước.`),
+        say(
+          actor.locale,
+          `${member.displayName} is the last admin of ${actor.tenantName} and cannot be removed: make another member an admin first.`,
+          `${member.displayName} là quản trị viên cuối cùng của ${actor.tenantName} nên không thể bị xóa: hãy chỉ định một thành viên khác làm quản trị viên trước.`,
+        ),
       );
     }
     const left = await tx
       .delete(groupMembers)
       .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.userId, input.userId)))
       .returning({ groupId: groupMembers.groupId });
-    await tx.delete(memberships).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.userId)));
+    await tx
+      .delete(memberships)
+      .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.userId)));
     const taskIds = await returnTasksOfRemovedMember(tx, actor, { id: input.userId, name: member.displayName });
     const delegationIds = await revokeDelegationsOfRemovedMember(tx, actor, input.userId);
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'member.removed', data: { userId: input.userId, email: member.email, role: member.role, groupIds: left.map((g) => g.groupId), taskIds, delegationIds } }]);
-    return { userId: input.userId, removed: true, tasksReturned: taskIds.length, delegationsRevoked: delegationIds.length };
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'member.removed',
+        data: {
+          userId: input.userId,
+          email: member.email,
+          role: member.role,
+          groupIds: left.map((g) => g.groupId),
+          taskIds,
+          delegationIds,
+        },
+      },
+    ]);
+    return {
+      userId: input.userId,
+      removed: true,
+      tasksReturned: taskIds.length,
+      delegationsRevoked: delegationIds.length,
+    };
   });
 }
 
@@ -154,8 +241,14 @@ function checkName(actor: Actor, name: DepartmentName): DepartmentName {
     ['en', en, say(actor.locale, 'Name (English)', 'Tên (tiếng Anh)')],
     ['vi', vi, say(actor.locale, 'Name (Vietnamese)', 'Tên (tiếng Việt)')],
   ] as const) {
-    if (value.length === 0) fields.push({ field: `name.${lang}`, label, message: say(actor.locale, 'Enter a name.', 'Hãy nhập tên.') });
-    else if (value.length > MAX_NAME) fields.push({ field: `name.${lang}`, label, message: say(actor.locale, `At most ${MAX_NAME} characters.`, `Tối đa ${MAX_NAME} ký tự.`) });
+    if (value.length === 0)
+      fields.push({ field: `name.${lang}`, label, message: say(actor.locale, 'Enter a name.', 'Hãy nhập tên.') });
+    else if (value.length > MAX_NAME)
+      fields.push({
+        field: `name.${lang}`,
+        label,
+        message: say(actor.locale, `At most ${MAX_NAME} characters.`, `Tối đa ${MAX_NAME} ký tự.`),
+      });
   }
   if (fields.length) throw new AppError('BAD_REQUEST', fields.map((f) => `${f.label}: ${f.message}`).join(' '), fields);
   return { en, vi };
@@ -169,7 +262,13 @@ export async function listDepartments(db: Executor, actor: Actor) {
     .where(eq(groups.tenantId, actor.tenantId))
     .orderBy(asc(groups.key));
   const members = await db
-    .select({ groupId: groupMembers.groupId, userId: users.id, displayName: users.displayName, email: users.email, role: groupMembers.role })
+    .select({
+      groupId: groupMembers.groupId,
+      userId: users.id,
+      displayName: users.displayName,
+      email: users.email,
+      role: groupMembers.role,
+    })
     .from(groupMembers)
     .innerJoin(users, eq(users.id, groupMembers.userId))
     .where(eq(groupMembers.tenantId, actor.tenantId));
@@ -177,7 +276,9 @@ export async function listDepartments(db: Executor, actor: Actor) {
   return rows.map((g) => {
     const list = (byGroup.get(g.id) ?? [])
       .map(({ groupId: _, ...m }) => m)
-      .sort((a, b) => (a.role === b.role ? a.displayName.localeCompare(b.displayName, 'vi') : a.role === 'manager' ? -1 : 1));
+      .sort((a, b) =>
+        a.role === b.role ? a.displayName.localeCompare(b.displayName, 'vi') : a.role === 'manager' ? -1 : 1,
+      );
     return { ...g, members: list, manager: list.find((m) => m.role === 'manager') ?? null };
   });
 }
@@ -187,23 +288,58 @@ export async function createDepartment(db: Executor, actor: Actor, input: { key:
   const key = input.key.trim().toLowerCase();
   const keyLabel = say(actor.locale, 'Key', 'Mã');
   if (!KEY_PATTERN.test(key)) {
-    throw fieldError('BAD_REQUEST', 'key', keyLabel, say(actor.locale, '2–40 characters: a–z, 0–9, "-" and "_", starting with a letter or digit.', '2–40 ký tự: a–z, 0–9, "-" và "_", bắt đầu bằng chữ hoặc số.'));
+    throw fieldError(
+      'BAD_REQUEST',
+      'key',
+      keyLabel,
+      say(
+        actor.locale,
+        '2–40 characters: a–z, 0–9, "-" and "_", starting with a letter or digit.',
+        '2–40 ký tự: a–z, 0–9, "-" và "_", bắt đầu bằng chữ hoặc số.',
+      ),
+    );
   }
   const name = checkName(actor, input.name);
   try {
     return await db.transaction(async (tx) => {
-      const [row] = await tx.insert(groups).values({ tenantId: actor.tenantId, key, name }).returning({ id: groups.id, key: groups.key, name: groups.name });
-      await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.created', data: { groupId: row!.id, key, name } }]);
+      const [row] = await tx
+        .insert(groups)
+        .values({ tenantId: actor.tenantId, key, name })
+        .returning({ id: groups.id, key: groups.key, name: groups.name });
+      await appendAudit(tx, [
+        {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          type: 'department.created',
+          data: { groupId: row!.id, key, name },
+        },
+      ]);
       return row!;
     });
   } catch (error) {
-    if (databaseErrorCode(error) === '23505') throw fieldError('CONFLICT', 'key', keyLabel, say(actor.locale, `${actor.tenantName} already has a department with the key "${key}".`, `${actor.tenantName} đã có phòng ban với mã "${key}".`));
+    if (databaseErrorCode(error) === '23505')
+      throw fieldError(
+        'CONFLICT',
+        'key',
+        keyLabel,
+        say(
+          actor.locale,
+          `${actor.tenantName} already has a department with the key "${key}".`,
+          `${actor.tenantName} đã có phòng ban với mã "${key}".`,
+        ),
+      );
     throw error;
   }
 }
 
 /** Locks the department (so a concurrent delete and add wait for each other); NOT_FOUND for another company's. */
-async function lockDepartment(tx: Executor, actor: Actor, id: string, field = 'id', mode: 'update' | 'share' = 'update') {
+async function lockDepartment(
+  tx: Executor,
+  actor: Actor,
+  id: string,
+  field = 'id',
+  mode: 'update' | 'share' = 'update',
+) {
   const [row] = await tx
     .select({ id: groups.id, key: groups.key, name: groups.name })
     .from(groups)
@@ -218,9 +354,20 @@ export async function renameDepartment(db: Executor, actor: Actor, input: { id: 
   const name = checkName(actor, input.name);
   return db.transaction(async (tx) => {
     const group = await lockDepartment(tx, actor, input.id);
-    if (localize(group.name, 'en') === name.en && localize(group.name, 'vi') === name.vi) return { id: group.id, key: group.key, name };
-    await tx.update(groups).set({ name }).where(and(eq(groups.tenantId, actor.tenantId), eq(groups.id, input.id)));
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.renamed', data: { groupId: group.id, key: group.key, from: group.name, to: name } }]);
+    if (localize(group.name, 'en') === name.en && localize(group.name, 'vi') === name.vi)
+      return { id: group.id, key: group.key, name };
+    await tx
+      .update(groups)
+      .set({ name })
+      .where(and(eq(groups.tenantId, actor.tenantId), eq(groups.id, input.id)));
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'department.renamed',
+        data: { groupId: group.id, key: group.key, from: group.name, to: name },
+      },
+    ]);
     return { id: group.id, key: group.key, name };
   });
 }
@@ -229,13 +376,20 @@ export async function renameDepartment(db: Executor, actor: Actor, input: { id: 
 export async function deleteDepartment(db: Executor, actor: Actor, input: { id: string }) {
   return db.transaction(async (tx) => {
     const group = await lockDepartment(tx, actor, input.id);
-    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(groupMembers).where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.groupId, input.id)));
+    const [{ n } = { n: 0 }] = await tx
+      .select({ n: count() })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.groupId, input.id)));
     if (Number(n) > 0) {
       throw fieldError(
         'PRECONDITION_FAILED',
         'id',
         say(actor.locale, 'Department', 'Phòng ban'),
-        say(actor.locale, `"${localize(group.name, 'en') ?? group.key}" still has ${n} member(s): remove them first.`, `"${localize(group.name, 'vi') ?? group.key}" vẫn còn ${n} thành viên: hãy xóa họ khỏi phòng ban trước.`),
+        say(
+          actor.locale,
+          `"${localize(group.name, 'en') ?? group.key}" still has ${n} member(s): remove them first.`,
+          `"${localize(group.name, 'vi') ?? group.key}" vẫn còn ${n} thành viên: hãy xóa họ khỏi phòng ban trước.`,
+        ),
       );
     }
     await tx
@@ -243,7 +397,14 @@ export async function deleteDepartment(db: Executor, actor: Actor, input: { id: 
       .set({ groupIds: sql`array_remove(${invitations.groupIds}, ${input.id}::uuid)` })
       .where(and(eq(invitations.tenantId, actor.tenantId), sql`${input.id}::uuid = any(${invitations.groupIds})`));
     await tx.delete(groups).where(and(eq(groups.tenantId, actor.tenantId), eq(groups.id, input.id)));
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.deleted', data: { groupId: group.id, key: group.key, name: group.name } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'department.deleted',
+        data: { groupId: group.id, key: group.key, name: group.name },
+      },
+    ]);
     return { id: group.id, deleted: true };
   });
 }
@@ -269,7 +430,15 @@ export async function addDepartmentMember(db: Executor, actor: Actor, input: { g
       .values({ tenantId: actor.tenantId, groupId: group.id, userId: input.userId, role: 'member' })
       .onConflictDoNothing()
       .returning({ role: groupMembers.role });
-    if (added) await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.member-added', data: { groupId: group.id, key: group.key, userId: input.userId } }]);
+    if (added)
+      await appendAudit(tx, [
+        {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          type: 'department.member-added',
+          data: { groupId: group.id, key: group.key, userId: input.userId },
+        },
+      ]);
     return { groupId: group.id, userId: input.userId, added: !!added };
   });
 }
@@ -280,14 +449,27 @@ export async function removeDepartmentMember(db: Executor, actor: Actor, input: 
     const group = await lockDepartment(tx, actor, input.groupId, 'groupId', 'share');
     const [removed] = await tx
       .delete(groupMembers)
-      .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.groupId, group.id), eq(groupMembers.userId, input.userId)))
+      .where(
+        and(
+          eq(groupMembers.tenantId, actor.tenantId),
+          eq(groupMembers.groupId, group.id),
+          eq(groupMembers.userId, input.userId),
+        ),
+      )
       .returning({ role: groupMembers.role });
     if (!removed) {
       // Not in the department: NOT_FOUND for someone outside the company, a no-op otherwise.
       await checkMember(tx, actor, input.userId);
       return { groupId: group.id, userId: input.userId, removed: false };
     }
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.member-removed', data: { groupId: group.id, key: group.key, userId: input.userId, role: removed.role } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'department.member-removed',
+        data: { groupId: group.id, key: group.key, userId: input.userId, role: removed.role },
+      },
+    ]);
     return { groupId: group.id, userId: input.userId, removed: true };
   });
 }
@@ -297,22 +479,39 @@ export async function removeDepartmentMember(db: Executor, actor: Actor, input: 
  * a member), or — `userId` null — leaves it without one. Tasks offered to a department's managers
  * go to this person. Audited as `department.manager-set` with the previous manager.
  */
-export async function setDepartmentManager(db: Executor, actor: Actor, input: { groupId: string; userId: string | null }) {
+export async function setDepartmentManager(
+  db: Executor,
+  actor: Actor,
+  input: { groupId: string; userId: string | null },
+) {
   return db.transaction(async (tx) => {
     const group = await lockDepartment(tx, actor, input.groupId, 'groupId');
     if (input.userId) await checkMember(tx, actor, input.userId);
     const previous = await tx
       .select({ userId: groupMembers.userId })
       .from(groupMembers)
-      .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.groupId, group.id), eq(groupMembers.role, 'manager')));
+      .where(
+        and(
+          eq(groupMembers.tenantId, actor.tenantId),
+          eq(groupMembers.groupId, group.id),
+          eq(groupMembers.role, 'manager'),
+        ),
+      );
     const before = previous.map((p) => p.userId);
-    if (before.length === (input.userId ? 1 : 0) && (input.userId === null || before[0] === input.userId)) return { groupId: group.id, managerId: input.userId, changed: false };
+    if (before.length === (input.userId ? 1 : 0) && (input.userId === null || before[0] === input.userId))
+      return { groupId: group.id, managerId: input.userId, changed: false };
     const demote = before.filter((id) => id !== input.userId);
     if (demote.length) {
       await tx
         .update(groupMembers)
         .set({ role: 'member' satisfies GroupRole })
-        .where(and(eq(groupMembers.tenantId, actor.tenantId), eq(groupMembers.groupId, group.id), inArray(groupMembers.userId, demote)));
+        .where(
+          and(
+            eq(groupMembers.tenantId, actor.tenantId),
+            eq(groupMembers.groupId, group.id),
+            inArray(groupMembers.userId, demote),
+          ),
+        );
     }
     if (input.userId) {
       await tx
@@ -320,7 +519,14 @@ export async function setDepartmentManager(db: Executor, actor: Actor, input: { 
         .values({ tenantId: actor.tenantId, groupId: group.id, userId: input.userId, role: 'manager' })
         .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { role: 'manager' } });
     }
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'department.manager-set', data: { groupId: group.id, key: group.key, managerId: input.userId, previous: before } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'department.manager-set',
+        data: { groupId: group.id, key: group.key, managerId: input.userId, previous: before },
+      },
+    ]);
     return { groupId: group.id, managerId: input.userId, changed: true };
   });
 }

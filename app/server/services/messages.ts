@@ -20,16 +20,48 @@ export interface PublishMessageInput {
   messageId?: string | null;
 }
 
-export async function publishMessage(db: Executor, actor: Actor, input: PublishMessageInput, limits: MessageLimits = messageLimits(readEnv())) {
+export async function publishMessage(
+  db: Executor,
+  actor: Actor,
+  input: PublishMessageInput,
+  limits: MessageLimits = messageLimits(readEnv()),
+) {
   checkVariablesSize(input.variables, 'message', limits, actor.locale);
   checkTimeToLive(input.timeToLive ?? 0, limits, actor.locale);
-  return hinted(db.transaction(async (tx) => {
-    const queue: FollowUp[] = [];
-    const result = await publish(tx, actor.tenantId, { name: input.name, correlationKey: input.correlationKey ?? null, variables: input.variables ?? {}, ttlSeconds: input.timeToLive ?? 0, messageId: input.messageId ?? null, by: actor }, queue);
-    if (queue[0]) queue[0].audit = [{ tenantId: actor.tenantId, instanceId: queue[0].instanceId, actorId: actor.userId, type: 'message.received', data: { name: input.name, correlationKey: input.correlationKey ?? null, ...(input.messageId ? { messageId: input.messageId } : {}) } }];
-    await driveFollowUps(tx, actor.userId, queue);
-    return result;
-  }));
+  return hinted(
+    db.transaction(async (tx) => {
+      const queue: FollowUp[] = [];
+      const result = await publish(
+        tx,
+        actor.tenantId,
+        {
+          name: input.name,
+          correlationKey: input.correlationKey ?? null,
+          variables: input.variables ?? {},
+          ttlSeconds: input.timeToLive ?? 0,
+          messageId: input.messageId ?? null,
+          by: actor,
+        },
+        queue,
+      );
+      if (queue[0])
+        queue[0].audit = [
+          {
+            tenantId: actor.tenantId,
+            instanceId: queue[0].instanceId,
+            actorId: actor.userId,
+            type: 'message.received',
+            data: {
+              name: input.name,
+              correlationKey: input.correlationKey ?? null,
+              ...(input.messageId ? { messageId: input.messageId } : {}),
+            },
+          },
+        ];
+      await driveFollowUps(tx, actor.userId, queue);
+      return result;
+    }),
+  );
 }
 
 export interface BroadcastSignalInput {
@@ -43,16 +75,31 @@ export interface BroadcastSignalInput {
  * says who sent it), and every process whose newest version has a signal start event of that name
  * they may use starts an instance. Returns the instances reached.
  */
-export async function broadcastSignal(db: Executor, actor: Actor, input: BroadcastSignalInput, limits: MessageLimits = messageLimits(readEnv())): Promise<{ delivered: string[]; started: string[] }> {
+export async function broadcastSignal(
+  db: Executor,
+  actor: Actor,
+  input: BroadcastSignalInput,
+  limits: MessageLimits = messageLimits(readEnv()),
+): Promise<{ delivered: string[]; started: string[] }> {
   checkVariablesSize(input.variables, 'signal', limits, actor.locale);
-  return hinted(db.transaction(async (tx) => {
-    const queue: FollowUp[] = [];
-    const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue, actor);
-    // The deliveries are queued first, before anything the started instances caused.
-    for (const delivery of queue.slice(0, result.delivered.length)) {
-      delivery.audit = [{ tenantId: actor.tenantId, instanceId: delivery.instanceId, actorId: actor.userId, type: 'signal.received', data: { name: input.name } }];
-    }
-    await driveFollowUps(tx, actor.userId, queue);
-    return result;
-  }));
+  return hinted(
+    db.transaction(async (tx) => {
+      const queue: FollowUp[] = [];
+      const result = await deliverSignal(tx, actor.tenantId, input.name, input.variables ?? {}, queue, actor);
+      // The deliveries are queued first, before anything the started instances caused.
+      for (const delivery of queue.slice(0, result.delivered.length)) {
+        delivery.audit = [
+          {
+            tenantId: actor.tenantId,
+            instanceId: delivery.instanceId,
+            actorId: actor.userId,
+            type: 'signal.received',
+            data: { name: input.name },
+          },
+        ];
+      }
+      await driveFollowUps(tx, actor.userId, queue);
+      return result;
+    }),
+  );
 }

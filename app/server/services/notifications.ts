@@ -13,7 +13,15 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { localize } from '@/engine';
 import type { Executor } from '@/db/client';
-import { memberships, notificationKinds, notifications, tasks, users, type NotificationKind, type NotificationPrefs } from '@/db/schema';
+import {
+  memberships,
+  notificationKinds,
+  notifications,
+  tasks,
+  users,
+  type NotificationKind,
+  type NotificationPrefs,
+} from '@/db/schema';
 import type { Actor } from '../actor';
 import { translator, type Locale } from '../../_i18n/messages';
 import { addDays, todayIn } from './calendar';
@@ -24,7 +32,10 @@ type NotificationRow = typeof notifications.$inferInsert;
 /** Adds notifications; one that already happened (same person and key) is not added again. */
 export async function notify(db: Executor, rows: NotificationRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insert(notifications).values(rows).onConflictDoNothing({ target: [notifications.tenantId, notifications.userId, notifications.key] });
+  await db
+    .insert(notifications)
+    .values(rows)
+    .onConflictDoNothing({ target: [notifications.tenantId, notifications.userId, notifications.key] });
 }
 
 /** The kinds the person turned off in the app (the bell leaves them out). */
@@ -39,7 +50,11 @@ export const BELL_SIZE = 30;
 export async function listNotifications(db: Executor, actor: Actor) {
   const prefs = await preferencesOf(db, actor);
   const off = offInApp(prefs);
-  const mine = and(eq(notifications.tenantId, actor.tenantId), eq(notifications.userId, actor.userId), off.length > 0 ? sql`${notifications.kind} not in ${off}` : undefined);
+  const mine = and(
+    eq(notifications.tenantId, actor.tenantId),
+    eq(notifications.userId, actor.userId),
+    off.length > 0 ? sql`${notifications.kind} not in ${off}` : undefined,
+  );
   const [items, [unread]] = await Promise.all([
     db
       .select({
@@ -57,7 +72,10 @@ export async function listNotifications(db: Executor, actor: Actor) {
       .where(mine)
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(BELL_SIZE),
-    db.select({ n: sql<number>`count(*)::int4` }).from(notifications).where(and(mine, isNull(notifications.readAt))),
+    db
+      .select({ n: sql<number>`count(*)::int4` })
+      .from(notifications)
+      .where(and(mine, isNull(notifications.readAt))),
   ]);
   return { items, unread: Number(unread?.n ?? 0) };
 }
@@ -68,7 +86,14 @@ export async function unreadCount(db: Executor, actor: Actor): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int4` })
     .from(notifications)
-    .where(and(eq(notifications.tenantId, actor.tenantId), eq(notifications.userId, actor.userId), isNull(notifications.readAt), off.length > 0 ? sql`${notifications.kind} not in ${off}` : undefined));
+    .where(
+      and(
+        eq(notifications.tenantId, actor.tenantId),
+        eq(notifications.userId, actor.userId),
+        isNull(notifications.readAt),
+        off.length > 0 ? sql`${notifications.kind} not in ${off}` : undefined,
+      ),
+    );
   return Number(row?.n ?? 0);
 }
 
@@ -77,25 +102,48 @@ export async function markRead(db: Executor, actor: Actor, ids: string[] | 'all'
   await db
     .update(notifications)
     .set({ readAt: sql`now()` })
-    .where(and(eq(notifications.tenantId, actor.tenantId), eq(notifications.userId, actor.userId), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000'])));
+    .where(
+      and(
+        eq(notifications.tenantId, actor.tenantId),
+        eq(notifications.userId, actor.userId),
+        isNull(notifications.readAt),
+        ids === 'all'
+          ? undefined
+          : inArray(notifications.id, ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000']),
+      ),
+    );
   return { ok: true };
 }
 
 export async function preferencesOf(db: Executor, actor: Actor): Promise<NotificationPrefs> {
-  const [row] = await db.select({ prefs: memberships.notificationPrefs }).from(memberships).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId)));
+  const [row] = await db
+    .select({ prefs: memberships.notificationPrefs })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId)));
   return row?.prefs ?? {};
 }
 
 /** Every kind with its two switches (defaults filled in), for the settings form. */
 export async function notificationSettings(db: Executor, actor: Actor) {
   const prefs = await preferencesOf(db, actor);
-  return notificationKinds.map((kind) => ({ kind, app: prefs[kind]?.app !== false, email: prefs[kind]?.email !== false }));
+  return notificationKinds.map((kind) => ({
+    kind,
+    app: prefs[kind]?.app !== false,
+    email: prefs[kind]?.email !== false,
+  }));
 }
 
-export async function setNotificationSettings(db: Executor, actor: Actor, settings: { kind: NotificationKind; app: boolean; email: boolean }[]) {
+export async function setNotificationSettings(
+  db: Executor,
+  actor: Actor,
+  settings: { kind: NotificationKind; app: boolean; email: boolean }[],
+) {
   const prefs: NotificationPrefs = {};
   for (const s of settings) prefs[s.kind] = { app: s.app, email: s.email };
-  await db.update(memberships).set({ notificationPrefs: prefs }).where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId)));
+  await db
+    .update(memberships)
+    .set({ notificationPrefs: prefs })
+    .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, actor.userId)));
   return notificationSettings(db, actor);
 }
 
@@ -112,7 +160,11 @@ export const OVERDUE_CATCH_UP_DAYS = 7;
  */
 export async function notifyDueTasks(db: Executor, now = new Date()): Promise<number> {
   const today = todayIn(now);
-  const [weekAgo, yesterday, tomorrow] = [addDays(today, -OVERDUE_CATCH_UP_DAYS), addDays(today, -1), addDays(today, 1)];
+  const [weekAgo, yesterday, tomorrow] = [
+    addDays(today, -OVERDUE_CATCH_UP_DAYS),
+    addDays(today, -1),
+    addDays(today, 1),
+  ];
   const result = await db.execute(sql`
     insert into ${notifications} (tenant_id, user_id, kind, key, task_id, instance_id, data)
     select t.tenant_id, t.assignee_id, k.kind, k.kind || ':' || t.id::text, t.id, t.instance_id, jsonb_build_object('task', t.name, 'dueDate', t.due_date)
@@ -127,7 +179,10 @@ export async function notifyDueTasks(db: Executor, now = new Date()): Promise<nu
 }
 
 /** The words of one notification, in the reader's language (the bell and the e-mail say the same). */
-export function notificationText(locale: Locale, n: { kind: NotificationKind; data: Record<string, unknown>; actor?: string | null }): string {
+export function notificationText(
+  locale: Locale,
+  n: { kind: NotificationKind; data: Record<string, unknown>; actor?: string | null },
+): string {
   const t = translator(locale);
   const task = localize((n.data.task ?? undefined) as never, locale) ?? t('notifySomeTask');
   switch (n.kind) {
@@ -168,7 +223,10 @@ export async function sweepNotificationEmails(db: Executor, appUrl: string, batc
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
       // Left: a notification of someone who left is handled (marked, not mailed) rather than left pending for ever.
-      .leftJoin(memberships, and(eq(memberships.tenantId, notifications.tenantId), eq(memberships.userId, notifications.userId)))
+      .leftJoin(
+        memberships,
+        and(eq(memberships.tenantId, notifications.tenantId), eq(memberships.userId, notifications.userId)),
+      )
       .where(isNull(notifications.emailedAt))
       .orderBy(notifications.createdAt)
       .limit(batch)
@@ -177,18 +235,34 @@ export async function sweepNotificationEmails(db: Executor, appUrl: string, batc
     for (const row of rows) {
       if (row.member === null || row.prefs?.[row.kind]?.email === false) continue;
       const locale: Locale = row.locale === 'en' ? 'en' : 'vi';
-      const actor = row.actorId ? (await tx.select({ name: users.displayName }).from(users).where(eq(users.id, row.actorId)))[0]?.name ?? null : null;
+      const actor = row.actorId
+        ? ((await tx.select({ name: users.displayName }).from(users).where(eq(users.id, row.actorId)))[0]?.name ?? null)
+        : null;
       const text = notificationText(locale, { kind: row.kind, data: row.data, actor });
       const link = `${appUrl.replace(/\/+$/, '')}${row.taskId ? `/tasks/${row.taskId}` : row.instanceId ? `/instances/${row.instanceId}` : '/inbox'}`;
       const t = translator(locale);
       try {
-        await queueSystemEmail(tx, { tenantId: row.tenantId, to: row.email, subject: text.slice(0, 200), text: `${text}\n\n${link}\n\n${t('notifyEmailFooter')}` });
+        await queueSystemEmail(tx, {
+          tenantId: row.tenantId,
+          to: row.email,
+          subject: text.slice(0, 200),
+          text: `${text}\n\n${link}\n\n${t('notifyEmailFooter')}`,
+        });
         queued++;
       } catch {
         // an address the outbox refuses: the bell still has it
       }
     }
-    if (rows.length > 0) await tx.update(notifications).set({ emailedAt: sql`now()` }).where(inArray(notifications.id, rows.map((r) => r.id)));
+    if (rows.length > 0)
+      await tx
+        .update(notifications)
+        .set({ emailedAt: sql`now()` })
+        .where(
+          inArray(
+            notifications.id,
+            rows.map((r) => r.id),
+          ),
+        );
     return queued;
   });
 }

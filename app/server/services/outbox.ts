@@ -9,14 +9,30 @@
  */
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { emailOutbox, emailStatuses, jobs, processDefinitions, processInstances, type EmailOutboxRow, type EmailStatus } from '@/db/schema';
+import {
+  emailOutbox,
+  emailStatuses,
+  jobs,
+  processDefinitions,
+  processInstances,
+  type EmailOutboxRow,
+  type EmailStatus,
+} from '@/db/schema';
 
 /** The statuses the outbox page filters by (pages take them from here, not from the schema). */
 export { emailStatuses, type EmailStatus };
 import { formatDateTime } from '../../_i18n/format';
 import { translator, type Locale, type Translate } from '../../_i18n/messages';
 import type { Actor } from '../actor';
-import { claimEmail, claimHeldEmails, failClaimed, messageOfRow, releaseEmail, sendClaimed, type SendOutcome } from '../connectors/email';
+import {
+  claimEmail,
+  claimHeldEmails,
+  failClaimed,
+  messageOfRow,
+  releaseEmail,
+  sendClaimed,
+  type SendOutcome,
+} from '../connectors/email';
 import type { EmailMessage } from '../connectors/email-message';
 import { createMailer, type FailureAdvice, type Mailer } from '../connectors/email-smtp';
 import type { EmailSettings } from '../env';
@@ -37,7 +53,10 @@ export async function listOutbox(db: Executor, tenantId: string, query: OutboxQu
   const where: SQL[] = [eq(emailOutbox.tenantId, tenantId)];
   if (query.status) where.push(eq(emailOutbox.status, query.status));
   // Keyset paging on (created_at, id), compared in the database at full timestamp precision.
-  if (query.after) where.push(sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) < (select o.created_at, o.id from email_outbox o where o.id = ${query.after} and o.tenant_id = ${tenantId})`);
+  if (query.after)
+    where.push(
+      sql`(${emailOutbox.createdAt}, ${emailOutbox.id}) < (select o.created_at, o.id from email_outbox o where o.id = ${query.after} and o.tenant_id = ${tenantId})`,
+    );
   const rows = await db
     .select({
       id: emailOutbox.id,
@@ -97,10 +116,18 @@ const ADMIN_ADVICE: FailureAdvice = { retryable: 'try again later', permanent: '
  * email as it was (`outbox` or `failed`) with the server's answer; a permanent one makes it
  * `failed`. Each attempt is audited as `email.resent` on the email's instance (chained to it).
  */
-export async function sendOutboxEmail(db: Executor, actor: Actor, id: string, settings: EmailSettings): Promise<SendNowResult> {
+export async function sendOutboxEmail(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  settings: EmailSettings,
+): Promise<SendNowResult> {
   const t = translator(actor.locale);
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', t('outboxSendAdminsOnly'));
-  const [row] = await db.select().from(emailOutbox).where(and(eq(emailOutbox.tenantId, actor.tenantId), eq(emailOutbox.id, id)));
+  const [row] = await db
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.tenantId, actor.tenantId), eq(emailOutbox.id, id)));
   if (!row) throw new AppError('NOT_FOUND', t('outboxSendNotFound', { id }));
   refuseUnsendable(row, t, actor.locale);
   if (!settings.smtpUrl) throw new AppError('PRECONDITION_FAILED', t('outboxSendNoSmtp'));
@@ -122,17 +149,38 @@ export async function sendOutboxEmail(db: Executor, actor: Actor, id: string, se
 
   // Compare-and-set on the status just read (or an abandoned claim): of two clicks, one wins.
   const previous: 'outbox' | 'failed' = row.status === 'failed' ? 'failed' : 'outbox';
-  const claimed = await claimEmail(db, { tenantId: actor.tenantId, id }, row.status === 'sending' ? [] : [row.status], mailer.leaseMs);
+  const claimed = await claimEmail(
+    db,
+    { tenantId: actor.tenantId, id },
+    row.status === 'sending' ? [] : [row.status],
+    mailer.leaseMs,
+  );
   if (!claimed) {
-    const [now] = await db.select().from(emailOutbox).where(and(eq(emailOutbox.tenantId, actor.tenantId), eq(emailOutbox.id, id)));
+    const [now] = await db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.tenantId, actor.tenantId), eq(emailOutbox.id, id)));
     if (now) refuseUnsendable(now, t, actor.locale);
     throw new AppError('CONFLICT', t('outboxSendChanged'));
   }
-  const outcome = await sendClaimed(db, mailer, claimed, { ...message, from }, {
-    onRetryable: previous,
-    advice: ADMIN_ADVICE,
-    audit: (o) => ({ tenantId: actor.tenantId, instanceId: row.instanceId, actorId: actor.userId, type: 'email.resent', elementId: row.elementId, data: auditData(row, previous, o) }),
-  });
+  const outcome = await sendClaimed(
+    db,
+    mailer,
+    claimed,
+    { ...message, from },
+    {
+      onRetryable: previous,
+      advice: ADMIN_ADVICE,
+      audit: (o) => ({
+        tenantId: actor.tenantId,
+        instanceId: row.instanceId,
+        actorId: actor.userId,
+        type: 'email.resent',
+        elementId: row.elementId,
+        data: auditData(row, previous, o),
+      }),
+    },
+  );
   const [after] = await db
     .select({ sentAt: emailOutbox.sentAt, jobStatus: jobs.status })
     .from(emailOutbox)
@@ -151,8 +199,16 @@ export async function sendOutboxEmail(db: Executor, actor: Actor, id: string, se
 
 /** Refuses an email that is sent, or that another sender holds right now. */
 function refuseUnsendable(row: EmailOutboxRow, t: Translate, locale: Locale): void {
-  if (row.status === 'sent') throw new AppError('CONFLICT', t('outboxSendAlreadySent', { messageId: row.messageId, at: row.sentAt ? formatDateTime(row.sentAt, locale) : '—' }));
-  if (row.status === 'sending' && row.lockedUntil && row.lockedUntil.getTime() > Date.now()) throw new AppError('CONFLICT', t('outboxSendInProgress'));
+  if (row.status === 'sent')
+    throw new AppError(
+      'CONFLICT',
+      t('outboxSendAlreadySent', {
+        messageId: row.messageId,
+        at: row.sentAt ? formatDateTime(row.sentAt, locale) : '—',
+      }),
+    );
+  if (row.status === 'sending' && row.lockedUntil && row.lockedUntil.getTime() > Date.now())
+    throw new AppError('CONFLICT', t('outboxSendInProgress'));
 }
 
 function auditData(row: EmailOutboxRow, previous: EmailStatus, outcome: SendOutcome): Record<string, unknown> {
@@ -163,7 +219,11 @@ function auditData(row: EmailOutboxRow, previous: EmailStatus, outcome: SendOutc
     subject: row.subject,
     previousStatus: previous,
     status: outcome.sent ? 'sent' : outcome.status,
-    ...(outcome.sent ? (outcome.rejected.length ? { rejected: outcome.rejected } : {}) : { error: outcome.failure.message.slice(0, 2_000) }),
+    ...(outcome.sent
+      ? outcome.rejected.length
+        ? { rejected: outcome.rejected }
+        : {}
+      : { error: outcome.failure.message.slice(0, 2_000) }),
   };
 }
 
@@ -173,7 +233,10 @@ export const HELD_MAIL_EVERY_MS = 60_000;
 /** Emails younger than this are left to their job (which may be retrying them). */
 export const HELD_MAIL_MIN_AGE_MS = 10 * 60_000;
 
-const SWEEP_ADVICE: FailureAdvice = { retryable: 'the email will be tried again', permanent: 'send it again from the outbox' };
+const SWEEP_ADVICE: FailureAdvice = {
+  retryable: 'the email will be tried again',
+  permanent: 'send it again from the outbox',
+};
 
 export interface HeldMailOptions {
   /** Emails recorded less than this long ago are left alone (default 10 minutes). */
@@ -191,8 +254,17 @@ export interface HeldMailOptions {
  * with the ones not tried. Emails with no sender stay held while TRELLIS_MAIL_FROM is unset.
  * Each email that was sent or failed is audited as `email.resent` by no one (the worker).
  */
-export async function sendHeldEmails(db: Executor, mailer: Mailer, options: HeldMailOptions = {}): Promise<{ sent: number; failed: number; handedBack: number }> {
-  const claimed = await claimHeldEmails(db, { olderThanMs: options.olderThanMs ?? HELD_MAIL_MIN_AGE_MS, limit: options.limit ?? HELD_MAIL_BATCH, leaseMs: mailer.leaseMs, withoutSender: mailer.defaultFrom !== null });
+export async function sendHeldEmails(
+  db: Executor,
+  mailer: Mailer,
+  options: HeldMailOptions = {},
+): Promise<{ sent: number; failed: number; handedBack: number }> {
+  const claimed = await claimHeldEmails(db, {
+    olderThanMs: options.olderThanMs ?? HELD_MAIL_MIN_AGE_MS,
+    limit: options.limit ?? HELD_MAIL_BATCH,
+    leaseMs: mailer.leaseMs,
+    withoutSender: mailer.defaultFrom !== null,
+  });
   const counts = { sent: 0, failed: 0, handedBack: 0 };
   for (let i = 0; i < claimed.length; i++) {
     const row = claimed[i]!;
@@ -211,13 +283,29 @@ export async function sendHeldEmails(db: Executor, mailer: Mailer, options: Held
       continue;
     }
     // (Claimed only with a sender: its own, or the server's.)
-    const outcome: SendOutcome = await sendClaimed(db, mailer, row, { ...message, from: message.from! }, {
-      onRetryable: 'outbox',
-      advice: SWEEP_ADVICE,
-      // A failure that leaves the email held changes nothing worth a row on the instance's trail;
-      // account mail (no company) has no trail to write to.
-      audit: (o) => (row.tenantId && (o.sent || o.status === 'failed') ? { tenantId: row.tenantId, instanceId: row.instanceId, actorId: null, type: 'email.resent', elementId: row.elementId, data: { ...auditData(row, 'outbox', o), by: 'held-mail' } } : null),
-    });
+    const outcome: SendOutcome = await sendClaimed(
+      db,
+      mailer,
+      row,
+      { ...message, from: message.from! },
+      {
+        onRetryable: 'outbox',
+        advice: SWEEP_ADVICE,
+        // A failure that leaves the email held changes nothing worth a row on the instance's trail;
+        // account mail (no company) has no trail to write to.
+        audit: (o) =>
+          row.tenantId && (o.sent || o.status === 'failed')
+            ? {
+                tenantId: row.tenantId,
+                instanceId: row.instanceId,
+                actorId: null,
+                type: 'email.resent',
+                elementId: row.elementId,
+                data: { ...auditData(row, 'outbox', o), by: 'held-mail' },
+              }
+            : null,
+      },
+    );
     if (outcome.sent) counts.sent++;
     else if (outcome.status === 'failed') counts.failed++;
     else {

@@ -63,7 +63,11 @@ export async function myRequests(db: Executor, actor: Actor, input: RequestsPage
   const where = await whereNow(db, actor.tenantId, page);
   const last = more ? page.at(-1)! : null;
   return {
-    items: page.map(({ key: _key, active: _active, definitionId: _definitionId, ...row }) => ({ ...row, hasIncident: Boolean(row.hasIncident), where: where.get(row.id)! })),
+    items: page.map(({ key: _key, active: _active, definitionId: _definitionId, ...row }) => ({
+      ...row,
+      hasIncident: Boolean(row.hasIncident),
+      where: where.get(row.id)!,
+    })),
     next: last ? encodeCursor({ at: last.key, id: last.id }) : null,
   };
 }

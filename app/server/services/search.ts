@@ -13,7 +13,11 @@ export function taskSearchText(e: CreateTask): string {
 }
 
 /** An instance's document: its business key and the process's summary values at the start. */
-export function instanceSearchText(definition: Pick<ProcessDefinition, 'summary'>, businessKey: string | null, variables: Record<string, unknown>): string {
+export function instanceSearchText(
+  definition: Pick<ProcessDefinition, 'summary'>,
+  businessKey: string | null,
+  variables: Record<string, unknown>,
+): string {
   return searchDocument([businessKey, ...Object.values(caseSummary(definition.summary, variables) ?? {})]);
 }
 

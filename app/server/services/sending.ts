@@ -56,7 +56,11 @@ async function whoMay(tx: Executor, actor: Actor, declared: SendableBy[]): Promi
 }
 
 /** The definitions of the instances, by instance id (published versions are cached by definitionById). */
-async function definitionsOf(tx: Executor, tenantId: string, instanceIds: string[]): Promise<Map<string, ProcessDefinitionRow>> {
+async function definitionsOf(
+  tx: Executor,
+  tenantId: string,
+  instanceIds: string[],
+): Promise<Map<string, ProcessDefinitionRow>> {
   if (instanceIds.length === 0) return new Map();
   const rows = await tx
     .select({ id: processInstances.id, definitionId: processInstances.definitionId })
@@ -72,7 +76,12 @@ async function definitionsOf(tx: Executor, tenantId: string, instanceIds: string
  * there only if the element lets them send; else FORBIDDEN, and the caller's transaction writes
  * nothing (the message is not buffered or passed on either).
  */
-export async function checkMessageTo(tx: Executor, actor: Actor, waiting: { instanceId: string; elementId: string }, name: string): Promise<void> {
+export async function checkMessageTo(
+  tx: Executor,
+  actor: Actor,
+  waiting: { instanceId: string; elementId: string },
+  name: string,
+): Promise<void> {
   const def = (await definitionsOf(tx, actor.tenantId, [waiting.instanceId])).get(waiting.instanceId);
   const target = def ? sendTargetOf(def.definition, waiting.elementId) : undefined;
   if (maySend(actor, target?.sendableBy)) return;
@@ -88,12 +97,21 @@ export async function checkMessageTo(tx: Executor, actor: Actor, waiting: { inst
  * theirs, so startableBy must let them (the refusal instance.start gives), and so must the start
  * event's sendableBy when it declares one.
  */
-export async function checkStart(tx: Executor, actor: Actor, def: ProcessDefinitionRow, startEventId: string, name: string): Promise<void> {
+export async function checkStart(
+  tx: Executor,
+  actor: Actor,
+  def: ProcessDefinitionRow,
+  startEventId: string,
+  name: string,
+): Promise<void> {
   if (!mayStart(actor, def.definition)) throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
   const by = sendTargetOf(def.definition, startEventId)?.sendableBy;
   if (!by || maySend(actor, by)) return;
   const who = await whoMay(tx, actor, [by]);
-  throw new AppError('FORBIDDEN', translator(actor.locale)('sendRefusedStart', { name, process: processName(def.definition, actor), who }));
+  throw new AppError(
+    'FORBIDDEN',
+    translator(actor.locale)('sendRefusedStart', { name, process: processName(def.definition, actor), who }),
+  );
 }
 
 /**
@@ -101,7 +119,13 @@ export async function checkStart(tx: Executor, actor: Actor, def: ProcessDefinit
  * does not let send (by their role and departments now: a revoked membership sends nothing). Their
  * messages stay buffered, for a receiver that lets them, until they expire.
  */
-export async function refusedSenders(tx: Executor, tenantId: string, instanceId: string, elementId: string, senderIds: string[]): Promise<string[]> {
+export async function refusedSenders(
+  tx: Executor,
+  tenantId: string,
+  instanceId: string,
+  elementId: string,
+  senderIds: string[],
+): Promise<string[]> {
   if (senderIds.length === 0) return [];
   const def = (await definitionsOf(tx, tenantId, [instanceId])).get(instanceId);
   const by = def ? sendTargetOf(def.definition, elementId)?.sendableBy : undefined;
@@ -127,12 +151,19 @@ export async function signalReach<W extends { instanceId: string; elementId: str
   starts: { def: ProcessDefinitionRow; startEventId: string }[],
 ): Promise<{ waiting: W[]; starts: { def: ProcessDefinitionRow; startEventId: string }[] }> {
   if (actor.role === 'admin') return { waiting, starts };
-  const defs = await definitionsOf(tx, actor.tenantId, waiting.map((w) => w.instanceId));
+  const defs = await definitionsOf(
+    tx,
+    actor.tenantId,
+    waiting.map((w) => w.instanceId),
+  );
   const targetOf = (w: W): SendTarget | undefined => {
     const def = defs.get(w.instanceId);
     return def ? sendTargetOf(def.definition, w.elementId) : undefined;
   };
-  const declared = [...(await publishedDeclarations(tx, actor.tenantId, name)), ...waiting.flatMap((w) => targetOf(w)?.sendableBy ?? [])];
+  const declared = [
+    ...(await publishedDeclarations(tx, actor.tenantId, name)),
+    ...waiting.flatMap((w) => targetOf(w)?.sendableBy ?? []),
+  ];
   if (!declared.some((by) => maySend(actor, by))) {
     const t = translator(actor.locale);
     if (declared.length === 0) throw new AppError('FORBIDDEN', t('broadcastNotPublic', { name }));
@@ -163,7 +194,9 @@ async function publishedDeclarations(tx: Executor, tenantId: string, name: strin
       ),
     );
   const out: SendableBy[] = [];
-  for (const r of rows) for (const t of signalDeclarations((await definitionById(tx, tenantId, r.id)).definition, name)) out.push(t.sendableBy!);
+  for (const r of rows)
+    for (const t of signalDeclarations((await definitionById(tx, tenantId, r.id)).definition, name))
+      out.push(t.sendableBy!);
   return out;
 }
 

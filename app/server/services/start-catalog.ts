@@ -31,7 +31,8 @@ export interface StartGroup {
 }
 
 /** Every text of a localized text (a plain string is one). */
-const texts = (text: LocalizedText | null | undefined): string[] => (text == null ? [] : typeof text === 'string' ? [text] : Object.values(text));
+const texts = (text: LocalizedText | null | undefined): string[] =>
+  text == null ? [] : typeof text === 'string' ? [text] : Object.values(text);
 
 /**
  * Whether the text (folded: no accents, lower case) has every word of the search: whole words,
@@ -50,21 +51,37 @@ function matches(words: string[], haystack: string): boolean {
  * description or department name has every word of it (the last may be the start of a word),
  * accents and case aside. Empty groups are left out.
  */
-export function groupStartable(processes: readonly StartableProcess[], departments: ReadonlyMap<string, LocalizedText>, locale: Locale, q?: string): StartGroup[] {
+export function groupStartable(
+  processes: readonly StartableProcess[],
+  departments: ReadonlyMap<string, LocalizedText>,
+  locale: Locale,
+  q?: string,
+): StartGroup[] {
   const words = q ? searchWords(q) : [];
   const collator = new Intl.Collator(locale === 'vi' ? 'vi' : 'en', { sensitivity: 'base' });
   const byKey = new Map<string | null, StartGroup>();
   for (const p of processes) {
     const key = p.category ?? null;
     const department = key === null ? null : (departments.get(key) ?? key);
-    if (words.length > 0 && !matches(words, foldForSearch([...texts(p.name), ...texts(p.description), ...texts(department)].join(' ')))) continue;
+    if (
+      words.length > 0 &&
+      !matches(words, foldForSearch([...texts(p.name), ...texts(p.description), ...texts(department)].join(' ')))
+    )
+      continue;
     const group = byKey.get(key) ?? { key, name: department, processes: [] };
     group.processes.push(p);
     byKey.set(key, group);
   }
   const label = (text: LocalizedText | null) => localize(text ?? undefined, locale) ?? '';
-  for (const group of byKey.values()) group.processes.sort((a, b) => collator.compare(label(a.name), label(b.name)) || a.key.localeCompare(b.key));
-  return [...byKey.values()].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : collator.compare(label(a.name), label(b.name)) || a.key.localeCompare(b.key)));
+  for (const group of byKey.values())
+    group.processes.sort((a, b) => collator.compare(label(a.name), label(b.name)) || a.key.localeCompare(b.key));
+  return [...byKey.values()].sort((a, b) =>
+    a.key === null
+      ? 1
+      : b.key === null
+        ? -1
+        : collator.compare(label(a.name), label(b.name)) || a.key.localeCompare(b.key),
+  );
 }
 
 /** The caller's catalogue, searched with `q` when given; `total` counts what they may start before the search. */

@@ -30,7 +30,10 @@ let fromEnv: { timerLimits: Partial<TimerLimits>; maxStartsPerMinute: number } |
 function settings() {
   if (!fromEnv) {
     const env = readEnv();
-    fromEnv = { timerLimits: timerLimitsOf(env), maxStartsPerMinute: env.TRELLIS_MAX_TIMER_STARTS_PER_MINUTE ?? DEFAULT_MAX_TIMER_STARTS_PER_MINUTE };
+    fromEnv = {
+      timerLimits: timerLimitsOf(env),
+      maxStartsPerMinute: env.TRELLIS_MAX_TIMER_STARTS_PER_MINUTE ?? DEFAULT_MAX_TIMER_STARTS_PER_MINUTE,
+    };
   }
   return fromEnv;
 }
@@ -55,29 +58,59 @@ type Version = Pick<ProcessDefinitionRow, 'id' | 'tenantId' | 'key' | 'version' 
  * (an older version number) leaves the schedule alone. A timer that cannot be scheduled refuses
  * the publish, naming the start event.
  */
-export async function moveStartTimers(tx: Executor, row: Version & Pick<ProcessDefinitionRow, 'publishedAt'>): Promise<void> {
-  const { timers, problems } = startTimers(row.definition, row.publishedAt.toISOString(), { limits: configuredTimerLimits() });
-  if (problems.length > 0) throw new AppError('BAD_REQUEST', `Process "${row.key}" cannot be published: ${problems.map((p) => p.message).join(' ')}`);
+export async function moveStartTimers(
+  tx: Executor,
+  row: Version & Pick<ProcessDefinitionRow, 'publishedAt'>,
+): Promise<void> {
+  const { timers, problems } = startTimers(row.definition, row.publishedAt.toISOString(), {
+    limits: configuredTimerLimits(),
+  });
+  if (problems.length > 0)
+    throw new AppError(
+      'BAD_REQUEST',
+      `Process "${row.key}" cannot be published: ${problems.map((p) => p.message).join(' ')}`,
+    );
   if (await newerVersionOf(tx, row)) return;
   const older = tx
     .select({ id: processDefinitions.id })
     .from(processDefinitions)
-    .where(and(eq(processDefinitions.tenantId, row.tenantId), eq(processDefinitions.key, row.key), lt(processDefinitions.version, row.version)));
+    .where(
+      and(
+        eq(processDefinitions.tenantId, row.tenantId),
+        eq(processDefinitions.key, row.key),
+        lt(processDefinitions.version, row.version),
+      ),
+    );
   // A running one is held by a worker firing it: this waits for that transaction, then finds it done.
   // A failed one (an incident: retries ran out, or the rate cap stopped it) is no longer anyone's problem.
   await tx
     .update(jobs)
     .set({ status: 'cancelled', completedAt: sql`now()`, lockedBy: null, lockedUntil: null })
-    .where(and(eq(jobs.tenantId, row.tenantId), inArray(jobs.definitionId, older), inArray(jobs.status, ['pending', 'running', 'failed'])));
+    .where(
+      and(
+        eq(jobs.tenantId, row.tenantId),
+        inArray(jobs.definitionId, older),
+        inArray(jobs.status, ['pending', 'running', 'failed']),
+      ),
+    );
   if (timers.length > 0) await tx.insert(jobs).values(timers.map((t) => startTimerJob(row, t)));
 }
 
 /** Whether a newer version of the process is published: then it, not `row`, owns the schedule. */
-export async function newerVersionOf(tx: Executor, row: Pick<ProcessDefinitionRow, 'tenantId' | 'key' | 'version'>): Promise<boolean> {
+export async function newerVersionOf(
+  tx: Executor,
+  row: Pick<ProcessDefinitionRow, 'tenantId' | 'key' | 'version'>,
+): Promise<boolean> {
   const [newer] = await tx
     .select({ id: processDefinitions.id })
     .from(processDefinitions)
-    .where(and(eq(processDefinitions.tenantId, row.tenantId), eq(processDefinitions.key, row.key), gt(processDefinitions.version, row.version)))
+    .where(
+      and(
+        eq(processDefinitions.tenantId, row.tenantId),
+        eq(processDefinitions.key, row.key),
+        gt(processDefinitions.version, row.version),
+      ),
+    )
     .limit(1);
   return newer !== undefined;
 }
@@ -144,7 +177,13 @@ export async function startTimerRate(tx: Executor, job: Job): Promise<StartTimer
  * one flooding start event stops them all; publishing a new version (which takes the schedule
  * over) or retrying an incident resumes. Returns the message, for the worker's log.
  */
-export async function stopStartTimers(tx: Executor, def: Version, job: Job, rate: StartTimerRate, cap: number): Promise<string> {
+export async function stopStartTimers(
+  tx: Executor,
+  def: Version,
+  job: Job,
+  rate: StartTimerRate,
+  cap: number,
+): Promise<string> {
   const message =
     `Timer start event "${job.elementId}" of process "${def.key}" version ${def.version} was stopped, with the version's other start timers: ` +
     `they started ${rate.started} instances within a minute (since ${rate.window.since}), and at most ${cap} may start in a minute ` +
@@ -152,10 +191,25 @@ export async function stopStartTimers(tx: Executor, def: Version, job: Job, rate
   const stopped = await tx
     .update(jobs)
     .set({ status: 'failed', lockedBy: null, lockedUntil: null, lastError: message })
-    .where(and(eq(jobs.tenantId, def.tenantId), eq(jobs.definitionId, def.id), or(eq(jobs.id, job.id), eq(jobs.status, 'pending'))))
+    .where(
+      and(
+        eq(jobs.tenantId, def.tenantId),
+        eq(jobs.definitionId, def.id),
+        or(eq(jobs.id, job.id), eq(jobs.status, 'pending')),
+      ),
+    )
     .returning({ elementId: jobs.elementId });
   const data = { code: 'START_TIMER_RATE_CAPPED', message, definitionId: def.id, cap, started: rate.started };
-  await appendAudit(tx, stopped.map((j) => ({ tenantId: def.tenantId, instanceId: null, type: 'incident.raised', elementId: j.elementId, data })));
+  await appendAudit(
+    tx,
+    stopped.map((j) => ({
+      tenantId: def.tenantId,
+      instanceId: null,
+      type: 'incident.raised',
+      elementId: j.elementId,
+      data,
+    })),
+  );
   return message;
 }
 
@@ -163,9 +217,15 @@ export async function stopStartTimers(tx: Executor, def: Version, job: Job, rate
  * After `fired`, in the firing's transaction: the cycle's next occurrence after the database's
  * now (missed ones skipped), if any are left, carrying its window's count of starts.
  */
-export async function scheduleNextStartTimer(tx: Executor, def: Version, fired: StartTimer, rate: StartTimerRate): Promise<StartTimer | null> {
+export async function scheduleNextStartTimer(
+  tx: Executor,
+  def: Version,
+  fired: StartTimer,
+  rate: StartTimerRate,
+): Promise<StartTimer | null> {
   const next = nextStartTimer(def.definition, fired, { now: rate.now });
-  if (next) await tx.insert(jobs).values(startTimerJob(def, next, { since: rate.window.since, count: rate.window.count + 1 }));
+  if (next)
+    await tx.insert(jobs).values(startTimerJob(def, next, { since: rate.window.since, count: rate.window.count + 1 }));
   return next;
 }
 

@@ -30,7 +30,6 @@ type AuditRow = typeof auditEvents.$inferInsert;
 /** Retries of a service job whose task sets none (the column's default). */
 const DEFAULT_JOB_RETRIES = 3;
 
-
 /** What a command knows of the instance it steps (read in its one read). */
 export interface InstanceRead {
   id: string;
@@ -57,7 +56,13 @@ export interface StepContext {
 
 /** How the instance row is written: a new instance, or a step guarded by what was read. */
 export type InstanceWrite =
-  | { kind: 'insert'; definitionId: string; businessKey: string | null; startedBy: string; /** Folded search text (search.ts). */ search: string }
+  | {
+      kind: 'insert';
+      definitionId: string;
+      businessKey: string | null;
+      startedBy: string;
+      /** Folded search text (search.ts). */ search: string;
+    }
   | { kind: 'update'; version: number; auditHead: string | null };
 
 export interface StepPlan {
@@ -84,10 +89,28 @@ export interface StepPlan {
  * path (effects that reach other instances or must read first, or writes one statement cannot
  * order, such as closing and reopening the same task).
  */
-export function planStep(ctx: StepContext, instance: InstanceWrite, state: InstanceState, effects: StaffedEffect[], leadingAudit: AuditRow[], extra: Pick<StepPlan, 'closeTask' | 'finishJob'> & { closedElement?: string } = {}): StepPlan | null {
+export function planStep(
+  ctx: StepContext,
+  instance: InstanceWrite,
+  state: InstanceState,
+  effects: StaffedEffect[],
+  leadingAudit: AuditRow[],
+  extra: Pick<StepPlan, 'closeTask' | 'finishJob'> & { closedElement?: string } = {},
+): StepPlan | null {
   const base = { tenantId: ctx.tenantId, instanceId: ctx.instanceId, actorId: ctx.actorId };
   const audit: AuditRow[] = [...leadingAudit];
-  const plan: StepPlan = { instance, state, ...extra, tasks: [], jobs: [], cancels: [], cancelAll: false, audit: [], auditHead: null, taskIds: [] };
+  const plan: StepPlan = {
+    instance,
+    state,
+    ...extra,
+    tasks: [],
+    jobs: [],
+    cancels: [],
+    cancelAll: false,
+    audit: [],
+    auditHead: null,
+    taskIds: [],
+  };
   // An element whose task is closed or cancelled here cannot get a new task in the same statement:
   // the unique index on open tasks would see the new one before the old one is closed.
   const closing = new Set<string>(extra.closedElement ? [extra.closedElement] : []);
@@ -102,28 +125,80 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         const id = randomUUID();
         const people = peopleOf(e);
         plan.taskIds.push(id);
-        plan.tasks.push(compact({ id, element_id: e.elementId, name: e.name, form_id: formId, assignee_id: people.assigneeId, candidate_groups: e.candidateGroups, candidate_user_ids: people.candidateUserIds, candidate_role: e.candidateRole, due_date: e.dueDate ? e.dueDate.slice(0, 10) : null, priority: e.priority, summary: e.summary ? Object.entries(e.summary) : null, search: taskSearchText(e), loop_index: e.loop?.index ?? -1, loop_item: e.loop?.item ?? null, scope, excluded_user_ids: e.excludedUsers }));
+        plan.tasks.push(
+          compact({
+            id,
+            element_id: e.elementId,
+            name: e.name,
+            form_id: formId,
+            assignee_id: people.assigneeId,
+            candidate_groups: e.candidateGroups,
+            candidate_user_ids: people.candidateUserIds,
+            candidate_role: e.candidateRole,
+            due_date: e.dueDate ? e.dueDate.slice(0, 10) : null,
+            priority: e.priority,
+            summary: e.summary ? Object.entries(e.summary) : null,
+            search: taskSearchText(e),
+            loop_index: e.loop?.index ?? -1,
+            loop_item: e.loop?.item ?? null,
+            scope,
+            excluded_user_ids: e.excludedUsers,
+          }),
+        );
         audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
         break;
       }
       case 'audit':
-        audit.push({ ...base, type: e.event, elementId: e.elementId, data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) } });
+        audit.push({
+          ...base,
+          type: e.event,
+          elementId: e.elementId,
+          data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) },
+        });
         break;
       case 'cancelTask':
         if (plan.taskIds.length > 0) return null;
         closing.add(e.elementId);
         plan.cancels.push(compact({ kind: 'task', element_id: e.elementId, scope, loop_index: e.loopIndex ?? null }));
-        audit.push({ ...base, type: 'task.cancelled', elementId: e.elementId, data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex } });
+        audit.push({
+          ...base,
+          type: 'task.cancelled',
+          elementId: e.elementId,
+          data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex },
+        });
         break;
       case 'scheduleTimer':
-        plan.jobs.push(compact({ kind: 'timer', element_id: e.elementId, timer_id: e.timerId, scope, due_at: e.dueAt, payload: { dueAt: e.dueAt } }));
-        audit.push({ ...base, type: 'timer.scheduled', elementId: e.elementId, data: { timerId: e.timerId, dueAt: e.dueAt } });
+        plan.jobs.push(
+          compact({
+            kind: 'timer',
+            element_id: e.elementId,
+            timer_id: e.timerId,
+            scope,
+            due_at: e.dueAt,
+            payload: { dueAt: e.dueAt },
+          }),
+        );
+        audit.push({
+          ...base,
+          type: 'timer.scheduled',
+          elementId: e.elementId,
+          data: { timerId: e.timerId, dueAt: e.dueAt },
+        });
         break;
       case 'cancelTimer':
         plan.cancels.push(compact({ kind: 'timer', timer_id: e.timerId, scope }));
         break;
       case 'startJob':
-        plan.jobs.push(compact({ kind: 'service', element_id: e.elementId, job_type: e.taskType, scope, payload: e.variables, retries: e.retries }));
+        plan.jobs.push(
+          compact({
+            kind: 'service',
+            element_id: e.elementId,
+            job_type: e.taskType,
+            scope,
+            payload: e.variables,
+            retries: e.retries,
+          }),
+        );
         audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
         break;
       case 'cancelJob':
@@ -134,7 +209,12 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
         plan.cancelAll = true;
         break;
       case 'raiseIncident':
-        audit.push({ ...base, type: 'incident.raised', elementId: e.incident.elementId, data: { code: e.incident.code, message: e.incident.message } });
+        audit.push({
+          ...base,
+          type: 'incident.raised',
+          elementId: e.incident.elementId,
+          data: { code: e.incident.code, message: e.incident.message },
+        });
         break;
       default:
         // closeSubscription, sendMessage, broadcastSignal, call activities, cancelScope: the general path.
@@ -144,10 +224,24 @@ export function planStep(ctx: StepContext, instance: InstanceWrite, state: Insta
   // A job created and cancelled in the same step (or a timer) would need ordering: general path.
   if (plan.cancels.length > 0 && plan.jobs.length > 0) return null;
 
-  const chain: AuditChain = { instanceId: ctx.instanceId, tenantId: ctx.tenantId, head: instance.kind === 'update' ? instance.auditHead : null };
+  const chain: AuditChain = {
+    instanceId: ctx.instanceId,
+    tenantId: ctx.tenantId,
+    head: instance.kind === 'update' ? instance.auditHead : null,
+  };
   plan.audit = audit.map((row, seq) => {
     const stored = chainEvent(chain, row, ctx.now);
-    return compact({ seq, task_id: stored.taskId, actor_id: stored.actorId, type: stored.type, element_id: stored.elementId, data: stored.data, at: stored.at.toISOString(), prev_hash: stored.prevHash, hash: stored.hash });
+    return compact({
+      seq,
+      task_id: stored.taskId,
+      actor_id: stored.actorId,
+      type: stored.type,
+      element_id: stored.elementId,
+      data: stored.data,
+      at: stored.at.toISOString(),
+      prev_hash: stored.prevHash,
+      hash: stored.hash,
+    });
   });
   plan.auditHead = chain.head;
   return plan;
@@ -207,7 +301,10 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
       where j.instance_id = ${id} and j.status in ('pending', 'running', 'failed') and j.kind <> 'webhook' and j.id is distinct from ${finishedJob} and exists (select 1 from moved)
         and (${all} or exists (select 1 from jsonb_to_recordset(${cancels}) as c(kind text, element_id text, timer_id text, scope text)
           where c.scope is not distinct from j.scope and ((c.kind = 'timer' and j.kind = 'timer' and j.timer_id = c.timer_id) or (c.kind = 'job' and j.kind = 'service' and j.element_id = c.element_id)))))`);
-    if (plan.cancelAll) parts.push(`closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`);
+    if (plan.cancelAll)
+      parts.push(
+        `closed_subscriptions as (delete from subscriptions where instance_id = ${id} and exists (select 1 from moved))`,
+      );
   }
   if (plan.tasks.length > 0) {
     parts.push(`new_tasks as (insert into tasks (id, tenant_id, instance_id, element_id, name, form_id, assignee_id, candidate_groups, candidate_user_ids, candidate_role, due_date, loop_index, loop_item, scope, created_by, excluded_user_ids, priority, summary, search)
@@ -240,14 +337,19 @@ export async function writeStep(query: RawQuery, ctx: StepContext, plan: StepPla
   }
   // The task or job to close must close exactly when the instance moves: if not, the statement
   // fails (trellis_assert raises) and nothing of it stays.
-  const consistent = checks.length === 0 ? 'true' : checks.map((c) => `${c} = (select count(*) from moved)`).join(' and ');
+  const consistent =
+    checks.length === 0 ? 'true' : checks.map((c) => `${c} = (select count(*) from moved)`).join(' and ');
   const text = `with ${parts.join(',\n')}
     select (select count(*) from moved)::int4 as "moved", ${notify ? '(select count(*) from webhook_jobs)::int4' : '0'} as "deliveries", trellis_assert(${consistent}, 'STEP_TARGET_GONE') as "ok"`;
   try {
     const [row] = await query<{ moved: number; deliveries: number }>(text, params);
     if (Number(row?.moved) !== 1) return 'missed';
     // Jobs due now: service jobs, timers already due, webhook deliveries.
-    if (Number(row?.deliveries) > 0 || plan.jobs.some((job) => job.due_at === undefined || Date.parse(String(job.due_at)) <= ctx.now.getTime())) jobsCommitted();
+    if (
+      Number(row?.deliveries) > 0 ||
+      plan.jobs.some((job) => job.due_at === undefined || Date.parse(String(job.due_at)) <= ctx.now.getTime())
+    )
+      jobsCommitted();
     return 'written';
   } catch (error) {
     if ((error as Error).message?.includes('STEP_TARGET_GONE')) return 'missed';

@@ -31,42 +31,86 @@ afterAll(async () => {
 describe('queueSystemEmail', () => {
   it('holds account mail with no tenant, job or instance, and no admin sees it', async () => {
     // when
-    const { id } = await queueSystemEmail(handle.db, { tenantId: null, to: 'Nguyễn Thị Hà <ha.nguyen@example.vn>', subject: 'Đặt lại mật khẩu', text: 'Mở liên kết: https://trellis.example/reset-password?token=abc' });
+    const { id } = await queueSystemEmail(handle.db, {
+      tenantId: null,
+      to: 'Nguyễn Thị Hà <ha.nguyen@example.vn>',
+      subject: 'Đặt lại mật khẩu',
+      text: 'Mở liên kết: https://trellis.example/reset-password?token=abc',
+    });
     // then
     const [row] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
-    expect(row).toMatchObject({ tenantId: null, jobId: null, instanceId: null, elementId: null, status: 'outbox', subject: 'Đặt lại mật khẩu', to: ['Nguyễn Thị Hà <ha.nguyen@example.vn>'] });
+    expect(row).toMatchObject({
+      tenantId: null,
+      jobId: null,
+      instanceId: null,
+      elementId: null,
+      status: 'outbox',
+      subject: 'Đặt lại mật khẩu',
+      to: ['Nguyễn Thị Hà <ha.nguyen@example.vn>'],
+    });
     const admin = await callerFor(handle.db, ADMIN);
     const listed = await admin.outbox.list({});
     expect(listed.items.map((e) => e.id)).not.toContain(id);
   });
 
   it("lists a tenant's system email in that company's outbox, without a process", async () => {
-    const { id } = await queueSystemEmail(handle.db, { tenantId, to: 'minh.le@example.vn', subject: 'Invitation to Sen Vàng', text: 'Join us.' });
+    const { id } = await queueSystemEmail(handle.db, {
+      tenantId,
+      to: 'minh.le@example.vn',
+      subject: 'Invitation to Sen Vàng',
+      text: 'Join us.',
+    });
     const admin = await callerFor(handle.db, ADMIN);
     const listed = await admin.outbox.list({});
     const email = listed.items.find((e) => e.id === id);
-    expect(email).toMatchObject({ status: 'outbox', instanceId: null, processName: null, subject: 'Invitation to Sen Vàng' });
+    expect(email).toMatchObject({
+      status: 'outbox',
+      instanceId: null,
+      processName: null,
+      subject: 'Invitation to Sen Vàng',
+    });
   });
 
   it('refuses a recipient that is not one address, and records nothing', async () => {
     const before = await handle.db.$count(emailOutbox);
-    await expect(queueSystemEmail(handle.db, { tenantId: null, to: 'a@example.vn, b@example.vn', subject: 'x', text: 'y' })).rejects.toThrow(/recipient must be one address/);
+    await expect(
+      queueSystemEmail(handle.db, { tenantId: null, to: 'a@example.vn, b@example.vn', subject: 'x', text: 'y' }),
+    ).rejects.toThrow(/recipient must be one address/);
     expect(await handle.db.$count(emailOutbox)).toBe(before);
   });
 
   it('a row with a job but no instance is refused by the database', async () => {
-    await expect(handle.db.insert(emailOutbox).values({ tenantId: null, elementId: 'x', to: ['a@example.vn'], subject: 's', body: 'b', messageId: '<m@example.vn>' })).rejects.toThrow();
+    await expect(
+      handle.db.insert(emailOutbox).values({
+        tenantId: null,
+        elementId: 'x',
+        to: ['a@example.vn'],
+        subject: 's',
+        body: 'b',
+        messageId: '<m@example.vn>',
+      }),
+    ).rejects.toThrow();
   });
 });
 
 describe('sendSystemEmail', () => {
   it('holds the email when no SMTP server is configured', async () => {
-    const { id } = await queueSystemEmail(handle.db, { tenantId: null, to: 'ha@example.vn', subject: 'Held', text: 'x' });
+    const { id } = await queueSystemEmail(handle.db, {
+      tenantId: null,
+      to: 'ha@example.vn',
+      subject: 'Held',
+      text: 'x',
+    });
     expect(await sendSystemEmail(handle.db, id, {})).toBe('outbox');
   });
 
   it('sends it once through the SMTP server, with the server sender', async () => {
-    const { id } = await queueSystemEmail(handle.db, { tenantId: null, to: 'ha@example.vn', subject: 'Mật khẩu', text: 'Liên kết đặt lại' });
+    const { id } = await queueSystemEmail(handle.db, {
+      tenantId: null,
+      to: 'ha@example.vn',
+      subject: 'Mật khẩu',
+      text: 'Liên kết đặt lại',
+    });
     const settings = { smtpUrl: smtp.url, from: 'Trellis <no-reply@trellis.example>' };
     // when: sent twice
     const first = await sendSystemEmail(handle.db, id, settings);

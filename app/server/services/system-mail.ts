@@ -15,7 +15,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { emailOutbox } from '@/db/schema';
 import { claimEmail, messageOfRow, sendClaimed } from '../connectors/email';
-import { MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, asciiDomain, formatMailbox, parseMailbox } from '../connectors/email-message';
+import {
+  MAX_BODY_LENGTH,
+  MAX_SUBJECT_LENGTH,
+  asciiDomain,
+  formatMailbox,
+  parseMailbox,
+} from '../connectors/email-message';
 import { createMailer } from '../connectors/email-smtp';
 import type { EmailSettings } from '../env';
 
@@ -33,8 +39,10 @@ export interface SystemEmail {
 export async function queueSystemEmail(db: Executor, mail: SystemEmail): Promise<{ id: string }> {
   const to = parseMailbox(mail.to, 'The recipient');
   if (!mail.subject.trim()) throw new Error('The subject of a system email must not be empty.');
-  if (mail.subject.length > MAX_SUBJECT_LENGTH) throw new Error(`The subject of a system email must be at most ${MAX_SUBJECT_LENGTH} characters.`);
-  if (mail.text.length > MAX_BODY_LENGTH) throw new Error(`The text of a system email must be at most ${MAX_BODY_LENGTH} characters.`);
+  if (mail.subject.length > MAX_SUBJECT_LENGTH)
+    throw new Error(`The subject of a system email must be at most ${MAX_SUBJECT_LENGTH} characters.`);
+  if (mail.text.length > MAX_BODY_LENGTH)
+    throw new Error(`The text of a system email must be at most ${MAX_BODY_LENGTH} characters.`);
   const id = randomUUID();
   const [row] = await db
     .insert(emailOutbox)
@@ -57,10 +65,17 @@ export async function queueSystemEmail(db: Executor, mail: SystemEmail): Promise
  * server, no sender, someone else is sending it, or the server asked to try later — the sweep
  * does), or `failed` (refused for good). Never throws for an SMTP failure.
  */
-export async function sendSystemEmail(db: Executor, id: string, settings: EmailSettings): Promise<'sent' | 'outbox' | 'failed'> {
+export async function sendSystemEmail(
+  db: Executor,
+  id: string,
+  settings: EmailSettings,
+): Promise<'sent' | 'outbox' | 'failed'> {
   if (!settings.smtpUrl) return 'outbox';
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, ...(settings.from ? { from: settings.from } : {}) });
-  const [row] = await db.select({ tenantId: emailOutbox.tenantId }).from(emailOutbox).where(and(eq(emailOutbox.id, id), isNull(emailOutbox.jobId)));
+  const [row] = await db
+    .select({ tenantId: emailOutbox.tenantId })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.id, id), isNull(emailOutbox.jobId)));
   if (!row) throw new Error(`No system email "${id}" in the outbox.`);
   const claimed = await claimEmail(db, { tenantId: row.tenantId, id }, ['outbox'], mailer.leaseMs);
   if (!claimed) return 'outbox';

@@ -46,7 +46,10 @@ export function namesPeople(e: CreateTask): boolean {
 /** The resolved people of a task to write; a task naming people that was not resolved is a bug, not a task for nobody. */
 export function peopleOf(e: StaffedEffect & CreateTask): TaskPeople {
   if (e.people) return e.people;
-  if (namesPeople(e)) throw new Error(`Task "${e.elementId}" names people who were not resolved to members; every engine step must go through resolvePeople before it is written.`);
+  if (namesPeople(e))
+    throw new Error(
+      `Task "${e.elementId}" names people who were not resolved to members; every engine step must go through resolvePeople before it is written.`,
+    );
   return { assigneeId: null, candidateUserIds: [], unmatched: [] };
 }
 
@@ -57,7 +60,11 @@ export function peopleOf(e: StaffedEffect & CreateTask): TaskPeople {
 export async function resolvePeople(db: Executor, tenantId: string, result: StepResult): Promise<StaffedStep> {
   const named = result.effects.filter((e): e is CreateTask => e.type === 'createTask' && namesPeople(e));
   if (named.length === 0) return result;
-  const members = await membersNamed(db, tenantId, named.flatMap((e) => [...(e.assignee === null ? [] : [e.assignee]), ...e.candidateUsers]));
+  const members = await membersNamed(
+    db,
+    tenantId,
+    named.flatMap((e) => [...(e.assignee === null ? [] : [e.assignee]), ...e.candidateUsers]),
+  );
   const find = (name: string) => members.get(name.trim().toLowerCase());
 
   const resolved = new Map<Effect, TaskPeople>();
@@ -71,7 +78,9 @@ export async function resolvePeople(db: Executor, tenantId: string, result: Step
     const lostCandidates = e.candidateUsers.length > 0 && candidateUserIds.length === 0;
     const problems = [
       ...(lostAssignee ? [`its assignee ${quote(e.assignee!)}`] : []),
-      ...(lostCandidates ? [`its candidate ${e.candidateUsers.length > 1 ? 'users' : 'user'} ${e.candidateUsers.map(quote).join(', ')}`] : []),
+      ...(lostCandidates
+        ? [`its candidate ${e.candidateUsers.length > 1 ? 'users' : 'user'} ${e.candidateUsers.map(quote).join(', ')}`]
+        : []),
     ];
     if (problems.length > 0 && survives(result, e)) {
       const plural = problems.length > 1 || (lostCandidates && e.candidateUsers.length > 1);
@@ -85,12 +94,17 @@ export async function resolvePeople(db: Executor, tenantId: string, result: Step
   }
   let stepped: StepResult = result;
   for (const { effect, incident } of refused) stepped = refuseEffect(stepped, effect, incident);
-  return { state: stepped.state, effects: stepped.effects.map((e) => (resolved.has(e) ? { ...e, people: resolved.get(e)! } : e)) };
+  return {
+    state: stepped.state,
+    effects: stepped.effects.map((e) => (resolved.has(e) ? { ...e, people: resolved.get(e)! } : e)),
+  };
 }
 
 /** Members of the company (not auditors) named by e-mail address (any case) or user id, by lower-cased name. */
 export async function membersNamed(db: Executor, tenantId: string, names: string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(names.map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0 && n.length <= MAX_NAME))];
+  const wanted = [
+    ...new Set(names.map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0 && n.length <= MAX_NAME)),
+  ];
   const ids = wanted.filter(isUuid);
   const emails = wanted.filter((n) => !isUuid(n));
   if (wanted.length === 0) return new Map();
@@ -102,7 +116,10 @@ export async function membersNamed(db: Executor, tenantId: string, names: string
       and(
         eq(memberships.tenantId, tenantId),
         ne(memberships.role, 'auditor'),
-        or(...(emails.length > 0 ? [inArray(sql`lower(${users.email})`, emails)] : []), ...(ids.length > 0 ? [inArray(users.id, ids)] : [])),
+        or(
+          ...(emails.length > 0 ? [inArray(sql`lower(${users.email})`, emails)] : []),
+          ...(ids.length > 0 ? [inArray(users.id, ids)] : []),
+        ),
       ),
     );
   const out = new Map<string, string>();
@@ -119,8 +136,14 @@ function survives(result: StepResult, task: CreateTask): boolean {
   const after = result.effects.slice(result.effects.indexOf(task) + 1);
   return !after.some(
     (e) =>
-      (e.type === 'cancelTask' && e.elementId === task.elementId && e.scope === task.scope && (e.loopIndex === undefined || e.loopIndex === task.loop?.index)) ||
-      (e.type === 'cancelScope' && task.scope !== undefined && e.scope !== undefined && (task.scope === e.scope || task.scope.startsWith(`${e.scope}/`))) ||
+      (e.type === 'cancelTask' &&
+        e.elementId === task.elementId &&
+        e.scope === task.scope &&
+        (e.loopIndex === undefined || e.loopIndex === task.loop?.index)) ||
+      (e.type === 'cancelScope' &&
+        task.scope !== undefined &&
+        e.scope !== undefined &&
+        (task.scope === e.scope || task.scope.startsWith(`${e.scope}/`))) ||
       e.type === 'completeInstance',
   );
 }

@@ -7,7 +7,19 @@
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { EngineError, exclusionReasons, localize, send, waitingExcludersOf, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
-import { auditEvents, delegations, forms, groupMembers, groups, memberships, processDefinitions, processInstances, tasks, users, type Task } from '@/db/schema';
+import {
+  auditEvents,
+  delegations,
+  forms,
+  groupMembers,
+  groups,
+  memberships,
+  processDefinitions,
+  processInstances,
+  tasks,
+  users,
+  type Task,
+} from '@/db/schema';
 import type { Actor } from '../actor';
 import { hasCandidates, isCandidate, mayWork, type Candidates } from './task-rights';
 import { AppError, isUuid } from '../errors';
@@ -50,12 +62,19 @@ export { isCandidate, mayWork } from './task-rights';
 
 /** Whom the task is offered to, for messages: "accounting, sales (managers)", "2 people named by the process". */
 function offeredText(task: Candidates): string {
-  const groups = task.candidateGroups.length > 0 ? `${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}` : null;
-  const people = task.candidateUserIds.length > 0 ? `${task.candidateUserIds.length === 1 ? 'one person' : `${task.candidateUserIds.length} people`} named by the process` : null;
+  const groups =
+    task.candidateGroups.length > 0
+      ? `${task.candidateGroups.join(', ')}${task.candidateRole === 'manager' ? ' (managers)' : ''}`
+      : null;
+  const people =
+    task.candidateUserIds.length > 0
+      ? `${task.candidateUserIds.length === 1 ? 'one person' : `${task.candidateUserIds.length} people`} named by the process`
+      : null;
   return [groups, people].filter(Boolean).join(' and ') || 'nobody';
 }
 
-type Right = { ok: true; onBehalfOf: { id: string; name: string } | null; claims: boolean } | { ok: false; message: string };
+type Right =
+  { ok: true; onBehalfOf: { id: string; name: string } | null; claims: boolean } | { ok: false; message: string };
 
 /** Whether the actor may work the task (four-eyes rule aside), on whose behalf, and whether doing so claims it. */
 export async function rightToWork(db: Executor, actor: Actor, task: Task): Promise<Right> {
@@ -65,19 +84,35 @@ export async function rightToWork(db: Executor, actor: Actor, task: Task): Promi
       .select({ id: users.id, name: users.displayName })
       .from(delegations)
       .innerJoin(users, eq(users.id, delegations.delegatorId))
-      .innerJoin(memberships, and(eq(memberships.tenantId, delegations.tenantId), eq(memberships.userId, delegations.delegatorId)))
-      .where(and(eq(delegations.tenantId, actor.tenantId), eq(delegations.delegateId, actor.userId), eq(delegations.delegatorId, task.assigneeId), isNull(delegations.revokedAt), sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`))
+      .innerJoin(
+        memberships,
+        and(eq(memberships.tenantId, delegations.tenantId), eq(memberships.userId, delegations.delegatorId)),
+      )
+      .where(
+        and(
+          eq(delegations.tenantId, actor.tenantId),
+          eq(delegations.delegateId, actor.userId),
+          eq(delegations.delegatorId, task.assigneeId),
+          isNull(delegations.revokedAt),
+          sql`${delegations.startsAt} <= now() and ${delegations.endsAt} > now()`,
+        ),
+      )
       .limit(1);
     if (delegation && hasCandidates(task) && !isCandidate(actor, task)) {
-      return { ok: false, message: `Task "${task.id}" is assigned to ${delegation.name}, who delegated their tasks to you, but it is offered to ${offeredText(task)}, and a delegation passes on only the tasks you could be offered yourself; you may not complete it.` };
+      return {
+        ok: false,
+        message: `Task "${task.id}" is assigned to ${delegation.name}, who delegated their tasks to you, but it is offered to ${offeredText(task)}, and a delegation passes on only the tasks you could be offered yourself; you may not complete it.`,
+      };
     }
     if (delegation) return { ok: true, onBehalfOf: delegation, claims: false };
-    return { ok: false, message: `Task "${task.id}" is assigned to ${await nameOf(db, task.assigneeId)}; you may not complete it.` };
+    return {
+      ok: false,
+      message: `Task "${task.id}" is assigned to ${await nameOf(db, task.assigneeId)}; you may not complete it.`,
+    };
   }
   if (isCandidate(actor, task)) return { ok: true, onBehalfOf: null, claims: true };
   return { ok: false, message: `Task "${task.id}" is offered to ${offeredText(task)}; you may not complete it.` };
 }
-
 
 async function nameOf(db: Executor, userId: string): Promise<string> {
   const [row] = await db.select({ name: users.displayName }).from(users).where(eq(users.id, userId));
@@ -92,7 +127,15 @@ type Recorded = { state: InstanceState; process: Awaited<ReturnType<typeof proce
 
 async function recordedActors(db: Executor, instanceId: string): Promise<Recorded | null> {
   const [row] = await db
-    .select({ state: processInstances.state, def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, decisionIds: processDefinitions.decisionIds } })
+    .select({
+      state: processInstances.state,
+      def: {
+        id: processDefinitions.id,
+        tenantId: processDefinitions.tenantId,
+        definition: processDefinitions.definition,
+        decisionIds: processDefinitions.decisionIds,
+      },
+    })
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
@@ -106,7 +149,12 @@ async function recordedActors(db: Executor, instanceId: string): Promise<Recorde
  * branch, another run of a multi-instance task), not only the task row's excluded_user_ids, which
  * the inbox filters by. `recorded`: the state the caller is about to step, when it has read it.
  */
-async function fourEyes(db: Executor, task: Task, people: { id: string; name: string; self: boolean }[], recorded?: Recorded | null) {
+async function fourEyes(
+  db: Executor,
+  task: Task,
+  people: { id: string; name: string; self: boolean }[],
+  recorded?: Recorded | null,
+) {
   const now = recorded === undefined ? await recordedActors(db, task.instanceId) : recorded;
   const verdict = people
     .map((p) => ({ ...p, reasons: now ? exclusionReasons(now.process, now.state, task.elementId, p.id) : [] }))
@@ -114,24 +162,42 @@ async function fourEyes(db: Executor, task: Task, people: { id: string; name: st
   if (verdict.length === 0) return null;
   return verdict.map((p) => ({
     ...p,
-    reasons: p.reasons.map((r): ExclusionReason => (r.rule === 'initiator' ? r : { ...r, element: now?.process.elements.get(r.elementId)?.name ?? null })),
+    reasons: p.reasons.map((r): ExclusionReason =>
+      r.rule === 'initiator' ? r : { ...r, element: now?.process.elements.get(r.elementId)?.name ?? null },
+    ),
   }));
 }
 
 /** The four-eyes refusal as an English message naming the rule and the reasons. */
-function fourEyesMessage(task: Task, verdict: NonNullable<Awaited<ReturnType<typeof fourEyes>>>, doing: string): string {
+function fourEyesMessage(
+  task: Task,
+  verdict: NonNullable<Awaited<ReturnType<typeof fourEyes>>>,
+  doing: string,
+): string {
   const parts = verdict.map((p) => {
     const who = p.self ? 'you' : `${p.name}, on whose behalf you act,`;
-    const why = p.reasons.length === 0
-      ? (p.self ? 'are excluded by it' : 'is excluded by it')
-      : p.reasons.map((r) => (r.rule === 'initiator' ? 'started this process' : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`)).join(' and ');
+    const why =
+      p.reasons.length === 0
+        ? p.self
+          ? 'are excluded by it'
+          : 'is excluded by it'
+        : p.reasons
+            .map((r) =>
+              r.rule === 'initiator'
+                ? 'started this process'
+                : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`,
+            )
+            .join(' and ');
     return `${who} ${why}`;
   });
   return `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${parts.join('; ')} — so ${verdict.some((p) => p.self) ? 'you' : 'they'} may not ${doing} it.`;
 }
 
 async function loadTask(db: Executor, actor: Actor, id: string, options: { lock?: boolean; notFound?: string } = {}) {
-  const query = db.select().from(tasks).where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, id)));
+  const query = db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.id, id)));
   const [task] = options.lock ? await query.for('update') : await query;
   if (!task) throw new AppError('NOT_FOUND', options.notFound ?? `Task "${id}" was not found.`);
   return task;
@@ -149,16 +215,29 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
   // Someone who reads its case only as a colleague's delegate (instances.ts mayReadInstance: its
   // summary) sees another of its tasks without the case's data; the task they work for the colleague
   // shows what it shows the colleague (right.ok).
-  const reading = !right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin' ? await instanceReadingById(db, actor, task.instanceId) : 'all';
+  const reading =
+    !right.ok && !excluded && task.completedBy !== actor.userId && actor.role !== 'admin'
+      ? await instanceReadingById(db, actor, task.instanceId)
+      : 'all';
   if (reading === null) throw new AppError('FORBIDDEN', translator(actor.locale)('errTaskNotOffered'));
   const withheld = reading === 'summary';
   const open = task.status === 'open';
-  const people = [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.ok && right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])];
+  const people = [
+    { id: actor.userId, name: actor.displayName, self: true },
+    ...(right.ok && right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : []),
+  ];
   const verdict = open ? await fourEyes(db, task, people) : null;
   const canComplete = open && right.ok && verdict === null && actor.role !== 'auditor';
   const [row] = await db
     .select({
-      form: { key: forms.key, version: forms.version, title: forms.title, schema: forms.schema, uiSchema: forms.uiSchema, i18n: forms.i18n },
+      form: {
+        key: forms.key,
+        version: forms.version,
+        title: forms.title,
+        schema: forms.schema,
+        uiSchema: forms.uiSchema,
+        i18n: forms.i18n,
+      },
       processName: processDefinitions.name,
       businessKey: processInstances.businessKey,
       instanceStatus: processInstances.status,
@@ -177,7 +256,14 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
   const startForm = contextForms.find((f) => f.key === def.definition.startForm) ?? null;
   const completedBy = task.completedBy ? await nameOf(db, task.completedBy) : null;
   const assigneeName = task.assigneeId ? await nameOf(db, task.assigneeId) : null;
-  const candidateUsers = task.candidateUserIds.length === 0 ? [] : await db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, task.candidateUserIds)).orderBy(asc(users.displayName));
+  const candidateUsers =
+    task.candidateUserIds.length === 0
+      ? []
+      : await db
+          .select({ id: users.id, name: users.displayName })
+          .from(users)
+          .where(inArray(users.id, task.candidateUserIds))
+          .orderBy(asc(users.displayName));
   const isAdmin = actor.role === 'admin';
   return {
     id: task.id,
@@ -196,7 +282,9 @@ export async function getTask(db: Executor, actor: Actor, id: string) {
     /** Members the process named as candidates (candidateUsers). */
     candidateUsers,
     instanceId: task.instanceId,
-    assignee: task.assigneeId ? { id: task.assigneeId, name: assigneeName!, isMe: task.assigneeId === actor.userId } : null,
+    assignee: task.assigneeId
+      ? { id: task.assigneeId, name: assigneeName!, isMe: task.assigneeId === actor.userId }
+      : null,
     /** The colleague whose task the actor works as their delegate. */
     onBehalfOf: right.ok && right.onBehalfOf ? right.onBehalfOf.name : null,
     /** Why the four-eyes rule keeps the actor (or whom they act for) from it. */
@@ -224,7 +312,10 @@ async function whoMayWork(db: Executor, tenantId: string, task: Task) {
     .select({ id: users.id, name: users.displayName, groupKey: groups.key, groupRole: groupMembers.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(groupMembers, and(eq(groupMembers.tenantId, memberships.tenantId), eq(groupMembers.userId, memberships.userId)))
+    .leftJoin(
+      groupMembers,
+      and(eq(groupMembers.tenantId, memberships.tenantId), eq(groupMembers.userId, memberships.userId)),
+    )
     .leftJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(and(eq(memberships.tenantId, tenantId), ne(memberships.role, 'auditor')))
     .orderBy(asc(users.displayName));
@@ -232,7 +323,11 @@ async function whoMayWork(db: Executor, tenantId: string, task: Task) {
   for (const r of rows) {
     if (task.excludedUserIds.includes(r.id)) continue;
     const fits =
-      !hasCandidates(task) || task.candidateUserIds.includes(r.id) || (r.groupKey !== null && task.candidateGroups.includes(r.groupKey) && (task.candidateRole === 'member' || r.groupRole === 'manager'));
+      !hasCandidates(task) ||
+      task.candidateUserIds.includes(r.id) ||
+      (r.groupKey !== null &&
+        task.candidateGroups.includes(r.groupKey) &&
+        (task.candidateRole === 'member' || r.groupRole === 'manager'));
     if (fits) out.set(r.id, { id: r.id, name: r.name });
   }
   return [...out.values()];
@@ -254,8 +349,18 @@ export async function completeTask(db: Executor, actor: Actor, input: CompleteIn
   return (await completeInOneStatement(db, actor, input)) ?? hinted(completeInTransaction(db, actor, input));
 }
 
-
-type TaskRead = InstanceRead & Pick<Task, 'assigneeId' | 'candidateGroups' | 'candidateUserIds' | 'candidateRole' | 'elementId' | 'formId' | 'loopIndex' | 'scope'> & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
+type TaskRead = InstanceRead &
+  Pick<
+    Task,
+    | 'assigneeId'
+    | 'candidateGroups'
+    | 'candidateUserIds'
+    | 'candidateRole'
+    | 'elementId'
+    | 'formId'
+    | 'loopIndex'
+    | 'scope'
+  > & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
 
 /**
  * The common case in two round trips (see step-writer.ts): read the task with its instance, step,
@@ -272,7 +377,15 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
     [actor.tenantId, input.taskId, actor.userId],
   );
   // A delegate's completion, a four-eyes refusal or a stale page take the general path, which reports them.
-  if (!row || row.taskStatus !== 'open' || row.status !== 'active' || !mayWork(actor, row) || row.excluded || (input.version !== undefined && input.version !== row.taskVersion)) return null;
+  if (
+    !row ||
+    row.taskStatus !== 'open' ||
+    row.status !== 'active' ||
+    !mayWork(actor, row) ||
+    row.excluded ||
+    (input.version !== undefined && input.version !== row.taskVersion)
+  )
+    return null;
   const form = await formById(db, actor.tenantId, row.formId);
   const data = validateSubmission(form, input.data, actor.locale);
   await checkNamedValues(db, actor, form, data, () => fieldTitles(form, actor.locale));
@@ -282,11 +395,27 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   const process = await processOf(db, def);
   // The four-eyes rule by the instance's current record (the row's list dates from the task's
   // creation), and a completion other waiting tasks' rules name (their rows must learn of it): the general path.
-  if (exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0 || waitingExcludersOf(process, row.state, row.elementId).length > 0) return null;
+  if (
+    exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0 ||
+    waitingExcludersOf(process, row.state, row.elementId).length > 0
+  )
+    return null;
   const now = new Date(Number(row.nowMs));
   let stepped;
   try {
-    stepped = send(process, row.state, { type: 'task.completed', elementId: row.elementId, variables: data, actorId: actor.userId, ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}), ...(row.scope ? { scope: row.scope } : {}) }, { now: now.toISOString() });
+    stepped = send(
+      process,
+      row.state,
+      {
+        type: 'task.completed',
+        elementId: row.elementId,
+        variables: data,
+        actorId: actor.userId,
+        ...(row.loopIndex >= 0 ? { loopIndex: row.loopIndex } : {}),
+        ...(row.scope ? { scope: row.scope } : {}),
+      },
+      { now: now.toISOString() },
+    );
   } catch (error) {
     if (error instanceof EngineError) return null;
     throw error;
@@ -294,10 +423,28 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   const result = await resolvePeople(db, actor.tenantId, stepped);
   if (row.parentId && result.effects.some((e) => e.type === 'completeInstance')) return null;
   const ctx = { tenantId: actor.tenantId, instanceId: row.id, actorId: actor.userId, formIds: def.formIds, now };
-  const completed = { tenantId: actor.tenantId, instanceId: row.id, taskId: row.taskId, actorId: actor.userId, type: 'task.completed', elementId: row.elementId, data: { submission: data } };
+  const completed = {
+    tenantId: actor.tenantId,
+    instanceId: row.id,
+    taskId: row.taskId,
+    actorId: actor.userId,
+    type: 'task.completed',
+    elementId: row.elementId,
+    data: { submission: data },
+  };
   // Completing an unassigned task claims it in the same command: the audit shows both.
-  const leading = row.assigneeId === null ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed] : [completed];
-  const plan = planStep(ctx, { kind: 'update', version: row.version, auditHead: row.auditHead }, result.state, result.effects, leading, { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId });
+  const leading =
+    row.assigneeId === null
+      ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed]
+      : [completed];
+  const plan = planStep(
+    ctx,
+    { kind: 'update', version: row.version, auditHead: row.auditHead },
+    result.state,
+    result.effects,
+    leading,
+    { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId },
+  );
   if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
   return { instanceId: row.id, instanceStatus: result.state.status, taskIds: plan.taskIds };
 }
@@ -315,7 +462,13 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
         id: processInstances.id,
         version: processInstances.version,
         state: processInstances.state,
-        def: { id: processDefinitions.id, tenantId: processDefinitions.tenantId, definition: processDefinitions.definition, formIds: processDefinitions.formIds, decisionIds: processDefinitions.decisionIds },
+        def: {
+          id: processDefinitions.id,
+          tenantId: processDefinitions.tenantId,
+          definition: processDefinitions.definition,
+          formIds: processDefinitions.formIds,
+          decisionIds: processDefinitions.decisionIds,
+        },
       })
       .from(processInstances)
       .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
@@ -323,21 +476,46 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     if (!instance) throw new AppError('NOT_FOUND', `Process instance of task "${task.id}" was not found.`);
     const process = await processOf(tx, instance.def);
     // Judged against the very state this completion steps (its version guards the write).
-    const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }, ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : [])], { state: instance.state, process });
+    const verdict = await fourEyes(
+      tx,
+      task,
+      [
+        { id: actor.userId, name: actor.displayName, self: true },
+        ...(right.onBehalfOf ? [{ ...right.onBehalfOf, self: false }] : []),
+      ],
+      { state: instance.state, process },
+    );
     if (verdict) throw new AppError('FORBIDDEN', fourEyesMessage(task, verdict, 'complete'));
     const form = await formById(tx, actor.tenantId, task.formId);
     const valid = validateSubmission(form, input.data, actor.locale);
     await checkNamedValues(tx, actor, form, valid, () => fieldTitles(form, actor.locale));
-    const { data, link: files } = await checkAttachments(tx, actor, form.schema, valid, { taskId: task.id, instanceId: task.instanceId }, fieldTitles(form, actor.locale));
+    const { data, link: files } = await checkAttachments(
+      tx,
+      actor,
+      form.schema,
+      valid,
+      { taskId: task.id, instanceId: task.instanceId },
+      fieldTitles(form, actor.locale),
+    );
 
     let stepped;
     try {
       const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
       const inRun = task.scope ? { scope: task.scope } : {};
       const people = { actorId: actor.userId, ...(right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id } : {}) };
-      stepped = send(process, instance.state, { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun }, { now: await dbNow(tx) });
+      stepped = send(
+        process,
+        instance.state,
+        { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun },
+        { now: await dbNow(tx) },
+      );
     } catch (error) {
-      if (error instanceof EngineError && (error.code === 'ELEMENT_NOT_ACTIVE' || error.code === 'INSTANCE_NOT_ACTIVE' || error.code === 'EVENT_NOT_ACCEPTED')) {
+      if (
+        error instanceof EngineError &&
+        (error.code === 'ELEMENT_NOT_ACTIVE' ||
+          error.code === 'INSTANCE_NOT_ACTIVE' ||
+          error.code === 'EVENT_NOT_ACCEPTED')
+      ) {
         throw new AppError('CONFLICT', `Task "${task.id}" can no longer be completed: ${error.message}`);
       }
       throw error;
@@ -363,22 +541,53 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
       })
       .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
       .returning({ id: processInstances.id });
-    if (moved.length === 0) throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; reload and try again.`);
+    if (moved.length === 0)
+      throw new AppError(
+        'CONFLICT',
+        `Process instance "${instance.id}" was changed by someone else; reload and try again.`,
+      );
 
     // Tasks already waiting whose rule names this one now exclude its completers too (the inbox filters by the row).
     const excluders = waitingExcludersOf(process, instance.state, task.elementId);
     if (excluders.length > 0) {
-      const people = sql.join([actor.userId, ...(right.onBehalfOf ? [right.onBehalfOf.id] : [])].map((p) => sql`${p}::uuid`), sql`, `);
+      const people = sql.join(
+        [actor.userId, ...(right.onBehalfOf ? [right.onBehalfOf.id] : [])].map((p) => sql`${p}::uuid`),
+        sql`, `,
+      );
       await tx
         .update(tasks)
-        .set({ excludedUserIds: sql`array(select distinct x from unnest(${tasks.excludedUserIds} || array[${people}]) as x)` })
-        .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.instanceId, instance.id), eq(tasks.status, 'open'), inArray(tasks.elementId, excluders)));
+        .set({
+          excludedUserIds: sql`array(select distinct x from unnest(${tasks.excludedUserIds} || array[${people}]) as x)`,
+        })
+        .where(
+          and(
+            eq(tasks.tenantId, actor.tenantId),
+            eq(tasks.instanceId, instance.id),
+            eq(tasks.status, 'open'),
+            inArray(tasks.elementId, excluders),
+          ),
+        );
     }
-    const scope = { tenantId: actor.tenantId, instanceId: instance.id, actorId: actor.userId, formIds: instance.def.formIds };
+    const scope = {
+      tenantId: actor.tenantId,
+      instanceId: instance.id,
+      actorId: actor.userId,
+      formIds: instance.def.formIds,
+    };
     const behalf = right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id, onBehalfOfName: right.onBehalfOf.name } : {};
-    const completed = { tenantId: actor.tenantId, instanceId: instance.id, taskId: task.id, actorId: actor.userId, type: 'task.completed', elementId: task.elementId, data: { submission: data, ...behalf } };
+    const completed = {
+      tenantId: actor.tenantId,
+      instanceId: instance.id,
+      taskId: task.id,
+      actorId: actor.userId,
+      type: 'task.completed',
+      elementId: task.elementId,
+      data: { submission: data, ...behalf },
+    };
     // Completing an unassigned task claims it in the same command: the audit shows both.
-    const leading = right.claims ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed] : [completed];
+    const leading = right.claims
+      ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed]
+      : [completed];
     const taskIds = await applyEffects(tx, scope, result.effects, leading);
     await linkAttachments(tx, actor, files, instance.id);
     return { instanceId: instance.id, instanceStatus: result.state.status, taskIds };
@@ -396,14 +605,20 @@ async function alreadyDone(tx: Executor, task: Task): Promise<AppError> {
   return new AppError('CONFLICT', `Task "${task.id}" was already ${row?.status ?? 'closed'}${who}${when}.`);
 }
 
-
 /** The conflict for a page that showed an older version of the task: names who changed it, and how. */
 async function staleTask(tx: Executor, task: Task, shown: number): Promise<AppError> {
   const [last] = await tx
     .select({ type: auditEvents.type, data: auditEvents.data, at: auditEvents.at, by: users.displayName })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(and(eq(auditEvents.tenantId, task.tenantId), eq(auditEvents.instanceId, task.instanceId), eq(auditEvents.taskId, task.id), inArray(auditEvents.type, ['task.claimed', 'task.unclaimed', 'task.reassigned'])))
+    .where(
+      and(
+        eq(auditEvents.tenantId, task.tenantId),
+        eq(auditEvents.instanceId, task.instanceId),
+        eq(auditEvents.taskId, task.id),
+        inArray(auditEvents.type, ['task.claimed', 'task.unclaimed', 'task.reassigned']),
+      ),
+    )
     .orderBy(desc(auditEvents.id))
     .limit(1);
   const name = localize(task.name ?? undefined, 'en') ?? task.elementId;
@@ -418,7 +633,10 @@ async function staleTask(tx: Executor, task: Task, shown: number): Promise<AppEr
         ? `claimed by ${last.by ?? 'someone else'}`
         : `released by ${last.by ?? 'someone else'}`;
   const when = last ? ` at ${last.at.toISOString()}` : '';
-  return new AppError('CONFLICT', `Task "${name}" was ${what}${when} after your page was loaded (version ${shown}, now ${task.version}); reload the task. Nothing was saved.`);
+  return new AppError(
+    'CONFLICT',
+    `Task "${name}" was ${what}${when} after your page was loaded (version ${shown}, now ${task.version}); reload the task. Nothing was saved.`,
+  );
 }
 
 export type ClaimResult = {
@@ -438,24 +656,43 @@ export async function claimTask(db: Executor, actor: Actor, id: string): Promise
   return db.transaction(async (tx) => {
     const task = await loadTask(tx, actor, id, { lock: true, notFound: t('claimRefusedNotFound') });
     const name = localize(task.name ?? undefined, actor.locale) ?? task.elementId;
-    if (task.assigneeId === actor.userId && task.status === 'open') return { id, assigneeId: actor.userId, version: task.version, changed: false };
+    if (task.assigneeId === actor.userId && task.status === 'open')
+      return { id, assigneeId: actor.userId, version: task.version, changed: false };
     if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', t('claimRefusedNotOffered', { task: name }));
     if (task.status !== 'open') {
       const by = task.completedBy ? await nameOf(tx, task.completedBy) : t('someone');
-      throw new AppError('CONFLICT', task.status === 'completed' ? t('claimRefusedCompleted', { task: name, name: by }) : t('claimRefusedCancelled', { task: name }));
+      throw new AppError(
+        'CONFLICT',
+        task.status === 'completed'
+          ? t('claimRefusedCompleted', { task: name, name: by })
+          : t('claimRefusedCancelled', { task: name }),
+      );
     }
-    if (task.assigneeId) throw new AppError('CONFLICT', t('claimRefusedTaken', { task: name, name: await nameOf(tx, task.assigneeId) }));
+    if (task.assigneeId)
+      throw new AppError('CONFLICT', t('claimRefusedTaken', { task: name, name: await nameOf(tx, task.assigneeId) }));
     const verdict = await fourEyes(tx, task, [{ id: actor.userId, name: actor.displayName, self: true }]);
-    if (verdict) throw new AppError('FORBIDDEN', t('claimRefusedFourEyes', { task: name, reasons: fourEyesReasons(verdict[0]!, actor.locale, t) }));
+    if (verdict)
+      throw new AppError(
+        'FORBIDDEN',
+        t('claimRefusedFourEyes', { task: name, reasons: fourEyesReasons(verdict[0]!, actor.locale, t) }),
+      );
     return assign(tx, actor, task, actor.userId, 'task.claimed', {});
   });
 }
 
 /** Why the four-eyes rule excludes one person, in the reader's language: "started this process and completed “Check”". */
-function fourEyesReasons(person: NonNullable<Awaited<ReturnType<typeof fourEyes>>>[number], locale: Actor['locale'], t: Translate): string {
+function fourEyesReasons(
+  person: NonNullable<Awaited<ReturnType<typeof fourEyes>>>[number],
+  locale: Actor['locale'],
+  t: Translate,
+): string {
   if (person.reasons.length === 0) return t('claimFourEyesExcluded');
   return person.reasons
-    .map((r) => (r.rule === 'initiator' ? t('fourEyesInitiator') : t('fourEyesCompleted', { element: localize((r.element ?? undefined) as never, locale) ?? r.elementId })))
+    .map((r) =>
+      r.rule === 'initiator'
+        ? t('fourEyesInitiator')
+        : t('fourEyesCompleted', { element: localize((r.element ?? undefined) as never, locale) ?? r.elementId }),
+    )
     .join('; ');
 }
 
@@ -471,7 +708,11 @@ export const MAX_BULK_CLAIM = 100;
  */
 export async function claimMany(db: Executor, actor: Actor, ids: string[]) {
   const unique = [...new Set(ids)];
-  if (unique.length > MAX_BULK_CLAIM) throw new AppError('BAD_REQUEST', translator(actor.locale)('errInboxBulkTooMany', { max: MAX_BULK_CLAIM, count: unique.length }));
+  if (unique.length > MAX_BULK_CLAIM)
+    throw new AppError(
+      'BAD_REQUEST',
+      translator(actor.locale)('errInboxBulkTooMany', { max: MAX_BULK_CLAIM, count: unique.length }),
+    );
   const results: { id: string; ok: boolean; message?: string }[] = [];
   for (const id of unique) {
     try {
@@ -493,9 +734,17 @@ export async function unclaimTask(db: Executor, actor: Actor, id: string): Promi
       if (!isCandidate(actor, task)) throw new AppError('FORBIDDEN', `Task "${id}" is not offered to you.`);
       return { id, assigneeId: null, version: task.version, changed: false };
     }
-    if (task.assigneeId !== actor.userId) throw new AppError('FORBIDDEN', `Task "${id}" is assigned to ${task.assigneeId ? await nameOf(tx, task.assigneeId) : 'nobody'}; only they may release it (an admin may reassign it).`);
+    if (task.assigneeId !== actor.userId)
+      throw new AppError(
+        'FORBIDDEN',
+        `Task "${id}" is assigned to ${task.assigneeId ? await nameOf(tx, task.assigneeId) : 'nobody'}; only they may release it (an admin may reassign it).`,
+      );
     if (task.status !== 'open') throw await alreadyDone(tx, task);
-    if (!hasCandidates(task)) throw new AppError('BAD_REQUEST', `Task "${id}" is offered to no department and to nobody by name, so nobody could take it back; ask an admin to reassign it.`);
+    if (!hasCandidates(task))
+      throw new AppError(
+        'BAD_REQUEST',
+        `Task "${id}" is offered to no department and to nobody by name, so nobody could take it back; ask an admin to reassign it.`,
+      );
     return assign(tx, actor, task, null, 'task.unclaimed', {});
   });
 }
@@ -512,28 +761,67 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
   return db.transaction(async (tx) => {
     const task = await loadTask(tx, actor, input.id, { lock: true });
     if (task.status !== 'open') throw await alreadyDone(tx, task);
-    if (task.assigneeId === input.assigneeId) return { id: task.id, assigneeId: task.assigneeId, version: task.version, changed: false };
+    if (task.assigneeId === input.assigneeId)
+      return { id: task.id, assigneeId: task.assigneeId, version: task.version, changed: false };
     if (input.version !== undefined && input.version !== task.version) throw await staleTask(tx, task, input.version);
     const [target] = await tx
       .select({ id: users.id, name: users.displayName, role: memberships.role })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.tenantId, actor.tenantId), eq(memberships.userId, input.assigneeId)));
-    if (!target) throw new AppError('NOT_FOUND', `User "${input.assigneeId}" was not found in this company.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a member of this company' }]);
-    if (target.role === 'auditor') throw new AppError('BAD_REQUEST', `${target.name} is an auditor (read-only) and cannot work tasks.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'auditors cannot work tasks' }]);
+    if (!target)
+      throw new AppError('NOT_FOUND', `User "${input.assigneeId}" was not found in this company.`, [
+        { field: 'assigneeId', label: 'assigneeId', message: 'not a member of this company' },
+      ]);
+    if (target.role === 'auditor')
+      throw new AppError('BAD_REQUEST', `${target.name} is an auditor (read-only) and cannot work tasks.`, [
+        { field: 'assigneeId', label: 'assigneeId', message: 'auditors cannot work tasks' },
+      ]);
     const verdict = await fourEyes(tx, task, [{ id: target.id, name: target.name, self: true }]);
     if (verdict) {
-      const why = verdict?.[0]?.reasons.map((r) => (r.rule === 'initiator' ? 'started this process' : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`)).join(' and ') || 'is excluded by it';
-      throw new AppError('FORBIDDEN', `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${target.name} ${why}, so they may not work it.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'excluded by the four-eyes rule' }]);
+      const why =
+        verdict?.[0]?.reasons
+          .map((r) =>
+            r.rule === 'initiator'
+              ? 'started this process'
+              : `completed "${localize((r.element ?? undefined) as never, 'en') ?? r.elementId}"`,
+          )
+          .join(' and ') || 'is excluded by it';
+      throw new AppError(
+        'FORBIDDEN',
+        `Four-eyes rule (separation of duties) of task "${localize(task.name ?? undefined, 'en') ?? task.elementId}": ${target.name} ${why}, so they may not work it.`,
+        [{ field: 'assigneeId', label: 'assigneeId', message: 'excluded by the four-eyes rule' }],
+      );
     }
     const eligible = await whoMayWork(tx, actor.tenantId, task);
     if (!eligible.some((u) => u.id === target.id)) {
-      throw new AppError('BAD_REQUEST', `${target.name} may not work task "${task.id}": it is offered to ${offeredText(task)}.`, [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }]);
+      throw new AppError(
+        'BAD_REQUEST',
+        `${target.name} may not work task "${task.id}": it is offered to ${offeredText(task)}.`,
+        [{ field: 'assigneeId', label: 'assigneeId', message: 'not a candidate of this task' }],
+      );
     }
     const fromName = task.assigneeId ? await nameOf(tx, task.assigneeId) : null;
-    const result = await assign(tx, actor, task, target.id, 'task.reassigned', { from: task.assigneeId, fromName, to: target.id, toName: target.name });
+    const result = await assign(tx, actor, task, target.id, 'task.reassigned', {
+      from: task.assigneeId,
+      fromName,
+      to: target.id,
+      toName: target.name,
+    });
     // Reassigned tasks come again: the key names the version, so each reassignment notifies once.
-    if (target.id !== actor.userId) await notify(tx, [{ tenantId: actor.tenantId, userId: target.id, kind: 'assigned', key: `assigned:${task.id}:${result.version}`, taskId: task.id, instanceId: task.instanceId, actorId: actor.userId, data: { task: task.name } }]);
+    if (target.id !== actor.userId)
+      await notify(tx, [
+        {
+          tenantId: actor.tenantId,
+          userId: target.id,
+          kind: 'assigned',
+          key: `assigned:${task.id}:${result.version}`,
+          taskId: task.id,
+          instanceId: task.instanceId,
+          actorId: actor.userId,
+          data: { task: task.name },
+        },
+      ]);
     return result;
   });
 }
@@ -545,19 +833,44 @@ export async function reassignTask(db: Executor, actor: Actor, input: ReassignIn
  * who removed them (`memberRemoved`). A task offered to no department and nobody by name stays with them: nobody else
  * could take it, so an admin reassigns it. Returns the ids given back.
  */
-export async function returnTasksOfRemovedMember(tx: Executor, actor: Actor, member: { id: string; name: string }): Promise<string[]> {
+export async function returnTasksOfRemovedMember(
+  tx: Executor,
+  actor: Actor,
+  member: { id: string; name: string },
+): Promise<string[]> {
   const held = await tx
     .select()
     .from(tasks)
-    .where(and(eq(tasks.tenantId, actor.tenantId), eq(tasks.assigneeId, member.id), eq(tasks.status, 'open'), sql`(cardinality(${tasks.candidateGroups}) > 0 or cardinality(${tasks.candidateUserIds}) > 0)`))
+    .where(
+      and(
+        eq(tasks.tenantId, actor.tenantId),
+        eq(tasks.assigneeId, member.id),
+        eq(tasks.status, 'open'),
+        sql`(cardinality(${tasks.candidateGroups}) > 0 or cardinality(${tasks.candidateUserIds}) > 0)`,
+      ),
+    )
     .orderBy(asc(tasks.id))
     .for('update');
-  for (const task of held) await assign(tx, actor, task, null, 'task.reassigned', { from: member.id, fromName: member.name, to: null, toName: null, memberRemoved: true });
+  for (const task of held)
+    await assign(tx, actor, task, null, 'task.reassigned', {
+      from: member.id,
+      fromName: member.name,
+      to: null,
+      toName: null,
+      memberRemoved: true,
+    });
   return held.map((t) => t.id);
 }
 
 /** Sets the assignee of a locked, open task, moves its version and writes the audit row (chained to its instance). */
-async function assign(tx: Executor, actor: Actor, task: Task, assigneeId: string | null, type: string, data: Record<string, unknown>): Promise<ClaimResult> {
+async function assign(
+  tx: Executor,
+  actor: Actor,
+  task: Task,
+  assigneeId: string | null,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<ClaimResult> {
   const [moved] = await tx
     .update(tasks)
     .set({ assigneeId, version: sql`${tasks.version} + 1` })
@@ -565,7 +878,16 @@ async function assign(tx: Executor, actor: Actor, task: Task, assigneeId: string
     .returning({ version: tasks.version });
   if (!moved) throw new AppError('CONFLICT', `Task "${task.id}" was changed by someone else; reload and try again.`);
   // Chained to the instance: it moves the instance's audit head, so a one-statement completion read before it misses and takes the checked path.
-  await appendAudit(tx, [{ tenantId: actor.tenantId, instanceId: task.instanceId, taskId: task.id, actorId: actor.userId, type, elementId: task.elementId, data }]);
+  await appendAudit(tx, [
+    {
+      tenantId: actor.tenantId,
+      instanceId: task.instanceId,
+      taskId: task.id,
+      actorId: actor.userId,
+      type,
+      elementId: task.elementId,
+      data,
+    },
+  ]);
   return { id: task.id, assigneeId, version: moved.version, changed: true };
 }
-

@@ -27,12 +27,36 @@ beforeAll(async () => {
   db = drizzle(client, { schema, logger: { logQuery: (query) => statements.push(query) } }) as unknown as Database;
   await migrateDatabase({ db, kind: 'pglite', close: () => client.close() });
   tenantId = await seedDemo(db);
-  const definition = { formatVersion: 1, key: 'p', version: 1, name: 'p', elements: [{ id: 's', type: 'startEvent' }, { id: 'e', type: 'endEvent' }], flows: [{ id: 'f', source: 's', target: 'e' }] };
+  const definition = {
+    formatVersion: 1,
+    key: 'p',
+    version: 1,
+    name: 'p',
+    elements: [
+      { id: 's', type: 'startEvent' },
+      { id: 'e', type: 'endEvent' },
+    ],
+    flows: [{ id: 'f', source: 's', target: 'e' }],
+  };
   const { id: definitionId } = await publishProcess(db, tenantId, { definition, forms: [] }, null);
   const [user] = await db.select({ id: users.id }).from(users).limit(1);
-  const [instance] = await db.insert(processInstances).values({ tenantId, definitionId, status: 'active', state: { status: 'active', active: [], variables: {} } as never, startedBy: user!.id }).returning({ id: processInstances.id });
+  const [instance] = await db
+    .insert(processInstances)
+    .values({
+      tenantId,
+      definitionId,
+      status: 'active',
+      state: { status: 'active', active: [], variables: {} } as never,
+      startedBy: user!.id,
+    })
+    .returning({ id: processInstances.id });
   instanceId = instance!.id;
-  await db.insert(webhooks).values({ tenantId, url: 'https://hooks.example.com/a', secret: 'x'.repeat(64), events: ['task.created', 'instance.failed'] });
+  await db.insert(webhooks).values({
+    tenantId,
+    url: 'https://hooks.example.com/a',
+    secret: 'x'.repeat(64),
+    events: ['task.created', 'instance.failed'],
+  });
 }, 60_000);
 afterAll(async () => client?.close());
 
@@ -51,12 +75,26 @@ describe('appendAudit with webhooks', () => {
     expect([plain.length, watched.length, incident.length]).toEqual([2, 2, 2]);
     expect(plain[1]).not.toContain('insert into jobs');
     expect(watched[1]).toContain('insert into jobs');
-    const enqueued = await db.select({ jobType: jobs.jobType }).from(jobs).where(and(eq(jobs.instanceId, instanceId), eq(jobs.kind, 'webhook')));
+    const enqueued = await db
+      .select({ jobType: jobs.jobType })
+      .from(jobs)
+      .where(and(eq(jobs.instanceId, instanceId), eq(jobs.kind, 'webhook')));
     expect(enqueued.map((j) => j.jobType).sort()).toEqual(['instance.failed', 'task.created']);
   });
 
   it('maps the audit types to the webhook events', () => {
-    expect(['task.created', 'task.completed', 'instance.completed', 'incident.raised', 'instance.terminated', 'instance.started', 'constructor', '__proto__'].map(webhookEventOf)).toEqual([
+    expect(
+      [
+        'task.created',
+        'task.completed',
+        'instance.completed',
+        'incident.raised',
+        'instance.terminated',
+        'instance.started',
+        'constructor',
+        '__proto__',
+      ].map(webhookEventOf),
+    ).toEqual([
       'task.created',
       'task.completed',
       'instance.completed',

@@ -81,7 +81,9 @@ export interface WebhookJobPayload {
 }
 
 /** webhookEventOfAudit as an SQL relation m(audit_type, event). Constants only. */
-const EVENT_MAPPING = `(values ${Object.entries(webhookEventOfAudit).map(([audit, event]) => `('${audit}', '${event}')`).join(', ')}) as m(audit_type, event)`;
+const EVENT_MAPPING = `(values ${Object.entries(webhookEventOfAudit)
+  .map(([audit, event]) => `('${audit}', '${event}')`)
+  .join(', ')}) as m(audit_type, event)`;
 
 /** webhookJobsFrom's text before and after its source relation. */
 const ENQUEUE_HEAD = `insert into jobs (tenant_id, instance_id, kind, element_id, job_type, payload)
@@ -120,7 +122,10 @@ export function webhookJobsFrom(source: string): string {
 export function webhookJobsSql(events: readonly WebhookSourceEvent[]): SQL | null {
   const rows = events
     .filter((e) => e.instanceId && webhookEventOf(e.type))
-    .map((e) => sql`(${e.tenantId}::uuid, ${e.instanceId}::uuid, ${e.taskId ?? null}::uuid, ${e.elementId ?? null}::text, ${e.type}::text, ${JSON.stringify(e.data ?? {})}::jsonb, ${e.at.toISOString()}::timestamptz)`);
+    .map(
+      (e) =>
+        sql`(${e.tenantId}::uuid, ${e.instanceId}::uuid, ${e.taskId ?? null}::uuid, ${e.elementId ?? null}::text, ${e.type}::text, ${JSON.stringify(e.data ?? {})}::jsonb, ${e.at.toISOString()}::timestamptz)`,
+    );
   if (rows.length === 0) return null;
   return sql`${sql.raw(ENQUEUE_HEAD)}(values ${sql.join(rows, sql`, `)}) as a(tenant_id, instance_id, task_id, element_id, type, data, at)${sql.raw(ENQUEUE_TAIL)}`;
 }
@@ -159,7 +164,13 @@ export type WebhookOutcome = 'delivered' | 'retry' | 'failed' | 'cancelled' | 'l
  * followed) and a refused address → failed at once, since sending the same again cannot help.
  * A delivery whose webhook was deleted or deactivated meanwhile is cancelled, unsent.
  */
-export async function runWebhookJob(db: Executor, job: Job, workerId: string, send: HttpSender, options: { timeoutMs?: number } = {}): Promise<WebhookOutcome> {
+export async function runWebhookJob(
+  db: Executor,
+  job: Job,
+  workerId: string,
+  send: HttpSender,
+  options: { timeoutMs?: number } = {},
+): Promise<WebhookOutcome> {
   const { webhookId, event } = job.payload as unknown as WebhookJobPayload;
   const [hook] = await db
     .select({ url: webhooks.url, secret: webhooks.secret, active: webhooks.active })
@@ -167,7 +178,9 @@ export async function runWebhookJob(db: Executor, job: Job, workerId: string, se
     .where(and(eq(webhooks.tenantId, job.tenantId), eq(webhooks.id, webhookId)));
   if (!hook || !hook.active) {
     const why = `The webhook was ${hook ? 'deactivated' : 'deleted'} before this delivery was sent.`;
-    return (await settle(db, job, workerId, { status: 'cancelled', lastError: why, completedAt: sql`now()` })) ? 'cancelled' : 'lost';
+    return (await settle(db, job, workerId, { status: 'cancelled', lastError: why, completedAt: sql`now()` }))
+      ? 'cancelled'
+      : 'lost';
   }
 
   const url = new URL(hook.url);
@@ -183,17 +196,31 @@ export async function runWebhookJob(db: Executor, job: Job, workerId: string, se
   };
   let failure: { message: string; retryable: boolean } | null;
   try {
-    const status = await send({ method: 'POST', url, headers, body, timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, followRedirects: false }, async ({ response }) => {
-      // Only the status counts; nothing of the body is read (nor kept: it is the receiver's text).
-      response.destroy();
-      return response.statusCode ?? 0;
-    });
+    const status = await send(
+      {
+        method: 'POST',
+        url,
+        headers,
+        body,
+        timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
+        followRedirects: false,
+      },
+      async ({ response }) => {
+        // Only the status counts; nothing of the body is read (nor kept: it is the receiver's text).
+        response.destroy();
+        return response.statusCode ?? 0;
+      },
+    );
     failure = answerFailure(status, url);
   } catch (error) {
     const e = error as { message?: string; retryable?: unknown };
-    failure = { message: `Webhook delivery to ${url.host} failed: ${e.message ?? String(error)}`, retryable: e.retryable !== false };
+    failure = {
+      message: `Webhook delivery to ${url.host} failed: ${e.message ?? String(error)}`,
+      retryable: e.retryable !== false,
+    };
   }
-  if (!failure) return (await settle(db, job, workerId, { status: 'done', completedAt: sql`now()` })) ? 'delivered' : 'lost';
+  if (!failure)
+    return (await settle(db, job, workerId, { status: 'done', completedAt: sql`now()` })) ? 'delivered' : 'lost';
   const exhausted = !failure.retryable || job.attempts > job.retries;
   const settled = await settle(db, job, workerId, {
     status: exhausted ? 'failed' : 'pending',
@@ -208,9 +235,17 @@ export async function runWebhookJob(db: Executor, job: Job, workerId: string, se
 function answerFailure(status: number, url: URL): { message: string; retryable: boolean } | null {
   if (status >= 200 && status < 300) return null;
   const what = `Webhook delivery to ${url.host} answered ${status} ${STATUS_CODES[status] ?? ''}`.trim();
-  if (status >= 500 || status === 408 || status === 429) return { message: `${what}; it is retried with backoff.`, retryable: true };
-  if (status >= 300 && status < 400) return { message: `${what}; deliveries do not follow redirects: set the webhook's URL to the final address.`, retryable: false };
-  return { message: `${what}; a 4xx other than 408 and 429 is not retried: fix the receiver, then redeliver.`, retryable: false };
+  if (status >= 500 || status === 408 || status === 429)
+    return { message: `${what}; it is retried with backoff.`, retryable: true };
+  if (status >= 300 && status < 400)
+    return {
+      message: `${what}; deliveries do not follow redirects: set the webhook's URL to the final address.`,
+      retryable: false,
+    };
+  return {
+    message: `${what}; a 4xx other than 408 and 429 is not retried: fix the receiver, then redeliver.`,
+    retryable: false,
+  };
 }
 
 /** Writes the job's outcome if this worker still holds it; false when it lost the job (lease ran out, or cancelled). */
@@ -239,8 +274,12 @@ export function webhookUrlOf(text: string): string {
   } catch {
     throw invalid(`The webhook URL "${trimmed.slice(0, 200)}" is not an absolute URL; start it with "https://".`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`The webhook URL uses "${url.protocol}"; only https: (or http:) URLs receive webhooks.`);
-  if (url.username || url.password) throw invalid(`The webhook URL for ${url.host} carries credentials; remove them: the receiver checks the X-Trellis-Signature instead.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw invalid(`The webhook URL uses "${url.protocol}"; only https: (or http:) URLs receive webhooks.`);
+  if (url.username || url.password)
+    throw invalid(
+      `The webhook URL for ${url.host} carries credentials; remove them: the receiver checks the X-Trellis-Signature instead.`,
+    );
   if (url.hash) throw invalid('The webhook URL has a #fragment, which is never sent; remove it.');
   return url.toString();
 }
@@ -259,35 +298,73 @@ function newSecret(): string {
 /** Literal, not a parameter: a generic plan can then use the partial index jobs_webhook_idx. */
 const ofWebhook = sql`${jobs.kind} = 'webhook'`;
 
-const listed = { id: webhooks.id, url: webhooks.url, events: webhooks.events, active: webhooks.active, createdAt: webhooks.createdAt };
+const listed = {
+  id: webhooks.id,
+  url: webhooks.url,
+  events: webhooks.events,
+  active: webhooks.active,
+  createdAt: webhooks.createdAt,
+};
 
 /** Registers a webhook; the only answer that carries its secret (and rotateWebhookSecret's). */
-export async function createWebhook(db: Executor, actor: Actor, input: { url: string; events: readonly WebhookEvent[] }) {
+export async function createWebhook(
+  db: Executor,
+  actor: Actor,
+  input: { url: string; events: readonly WebhookEvent[] },
+) {
   const url = webhookUrlOf(input.url);
   const events = webhookEvents.filter((e) => input.events.includes(e));
   if (events.length === 0) {
     const message = `Choose at least one event for the webhook: ${webhookEvents.join(', ')}.`;
-    throw new AppError('BAD_REQUEST', message, [{ field: 'events', label: actor.locale === 'vi' ? 'Sự kiện' : 'Events', message }]);
+    throw new AppError('BAD_REQUEST', message, [
+      { field: 'events', label: actor.locale === 'vi' ? 'Sự kiện' : 'Events', message },
+    ]);
   }
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(webhooks).values({ tenantId: actor.tenantId, url, secret: newSecret(), events, createdBy: actor.userId }).returning({ ...listed, secret: webhooks.secret });
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.created', data: { webhookId: row!.id, url: withoutQuery(url), events } }]);
+    const [row] = await tx
+      .insert(webhooks)
+      .values({ tenantId: actor.tenantId, url, secret: newSecret(), events, createdBy: actor.userId })
+      .returning({ ...listed, secret: webhooks.secret });
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'webhook.created',
+        data: { webhookId: row!.id, url: withoutQuery(url), events },
+      },
+    ]);
     return row!;
   });
 }
 
 /** The tenant's webhooks, newest first, without secrets. */
 export async function listWebhooks(db: Executor, actor: Actor) {
-  return db.select(listed).from(webhooks).where(eq(webhooks.tenantId, actor.tenantId)).orderBy(desc(webhooks.createdAt), desc(webhooks.id));
+  return db
+    .select(listed)
+    .from(webhooks)
+    .where(eq(webhooks.tenantId, actor.tenantId))
+    .orderBy(desc(webhooks.createdAt), desc(webhooks.id));
 }
 
 /** Turns a webhook off (pending deliveries are cancelled) or on again (new events only). */
 export async function setWebhookActive(db: Executor, actor: Actor, id: string, active: boolean) {
   return db.transaction(async (tx) => {
-    const [row] = await tx.update(webhooks).set({ active }).where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id))).returning(listed);
+    const [row] = await tx
+      .update(webhooks)
+      .set({ active })
+      .where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id)))
+      .returning(listed);
     if (!row) throw notFound(id);
-    if (!active) await cancelPending(tx, actor.tenantId, id, 'The webhook was deactivated before this delivery was sent.');
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: active ? 'webhook.activated' : 'webhook.deactivated', data: { webhookId: id } }]);
+    if (!active)
+      await cancelPending(tx, actor.tenantId, id, 'The webhook was deactivated before this delivery was sent.');
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: active ? 'webhook.activated' : 'webhook.deactivated',
+        data: { webhookId: id },
+      },
+    ]);
     return row;
   });
 }
@@ -295,10 +372,20 @@ export async function setWebhookActive(db: Executor, actor: Actor, id: string, a
 /** Removes a webhook; its pending deliveries are cancelled. Its delivery history stays in the jobs table. */
 export async function deleteWebhook(db: Executor, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
-    const [row] = await tx.delete(webhooks).where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id))).returning({ id: webhooks.id, url: webhooks.url });
+    const [row] = await tx
+      .delete(webhooks)
+      .where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id)))
+      .returning({ id: webhooks.id, url: webhooks.url });
     if (!row) throw notFound(id);
     await cancelPending(tx, actor.tenantId, id, 'The webhook was deleted before this delivery was sent.');
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.deleted', data: { webhookId: id, url: withoutQuery(row.url) } }]);
+    await appendAudit(tx, [
+      {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        type: 'webhook.deleted',
+        data: { webhookId: id, url: withoutQuery(row.url) },
+      },
+    ]);
     return { id };
   });
 }
@@ -306,9 +393,15 @@ export async function deleteWebhook(db: Executor, actor: Actor, id: string) {
 /** A new secret, returned once; deliveries from now on (retries included) are signed with it. */
 export async function rotateWebhookSecret(db: Executor, actor: Actor, id: string) {
   return db.transaction(async (tx) => {
-    const [row] = await tx.update(webhooks).set({ secret: newSecret() }).where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id))).returning({ id: webhooks.id, secret: webhooks.secret });
+    const [row] = await tx
+      .update(webhooks)
+      .set({ secret: newSecret() })
+      .where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id)))
+      .returning({ id: webhooks.id, secret: webhooks.secret });
     if (!row) throw notFound(id);
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.secret-rotated', data: { webhookId: id } }]);
+    await appendAudit(tx, [
+      { tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.secret-rotated', data: { webhookId: id } },
+    ]);
     return row;
   });
 }
@@ -338,20 +431,41 @@ export async function listDeliveries(db: Executor, actor: Actor, id: string, lim
 /** A failed delivery is sent again, from its first attempt, with the same delivery id. */
 export async function redeliver(db: Executor, actor: Actor, webhookId: string, deliveryId: string) {
   await webhookOf(db, actor, webhookId);
-  return hinted(db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(jobs)
-      .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null, completedAt: null })
-      .where(and(eq(jobs.tenantId, actor.tenantId), eq(jobs.id, deliveryId), ofWebhook, sql`${jobs.payload}->>'webhookId' = ${webhookId}`, eq(jobs.status, 'failed')))
-      .returning({ id: jobs.id, status: jobs.status });
-    if (!row) throw new AppError('NOT_FOUND', `Webhook "${webhookId}" has no failed delivery "${deliveryId}" to send again.`);
-    await appendAudit(tx, [{ tenantId: actor.tenantId, actorId: actor.userId, type: 'webhook.redelivered', data: { webhookId, deliveryId } }]);
-    return row;
-  }));
+  return hinted(
+    db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(jobs)
+        .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null, completedAt: null })
+        .where(
+          and(
+            eq(jobs.tenantId, actor.tenantId),
+            eq(jobs.id, deliveryId),
+            ofWebhook,
+            sql`${jobs.payload}->>'webhookId' = ${webhookId}`,
+            eq(jobs.status, 'failed'),
+          ),
+        )
+        .returning({ id: jobs.id, status: jobs.status });
+      if (!row)
+        throw new AppError('NOT_FOUND', `Webhook "${webhookId}" has no failed delivery "${deliveryId}" to send again.`);
+      await appendAudit(tx, [
+        {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          type: 'webhook.redelivered',
+          data: { webhookId, deliveryId },
+        },
+      ]);
+      return row;
+    }),
+  );
 }
 
 async function webhookOf(db: Executor, actor: Actor, id: string) {
-  const [row] = await db.select({ id: webhooks.id }).from(webhooks).where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id)));
+  const [row] = await db
+    .select({ id: webhooks.id })
+    .from(webhooks)
+    .where(and(eq(webhooks.tenantId, actor.tenantId), eq(webhooks.id, id)));
   if (!row) throw notFound(id);
   return row;
 }
@@ -360,7 +474,14 @@ async function cancelPending(tx: Executor, tenantId: string, webhookId: string, 
   await tx
     .update(jobs)
     .set({ status: 'cancelled', lastError: why, completedAt: sql`now()` })
-    .where(and(eq(jobs.tenantId, tenantId), ofWebhook, sql`${jobs.payload}->>'webhookId' = ${webhookId}`, eq(jobs.status, 'pending')));
+    .where(
+      and(
+        eq(jobs.tenantId, tenantId),
+        ofWebhook,
+        sql`${jobs.payload}->>'webhookId' = ${webhookId}`,
+        eq(jobs.status, 'pending'),
+      ),
+    );
 }
 
 const notFound = (id: string) => new AppError('NOT_FOUND', `Webhook "${id}" was not found.`);

@@ -63,15 +63,35 @@ const MAX_CALL_LEVELS = 32;
 const running = (status: InstanceStatus) => status === 'active' || status === 'incident';
 
 /** The whereabouts of each instance given, by id. */
-export async function whereNow(db: Executor, tenantId: string, instances: readonly InstancePosition[]): Promise<Map<string, Whereabouts>> {
+export async function whereNow(
+  db: Executor,
+  tenantId: string,
+  instances: readonly InstancePosition[],
+): Promise<Map<string, Whereabouts>> {
   const out = new Map<string, Whereabouts>();
   const live = instances.filter((i) => running(i.status));
-  const [steps, names] = await Promise.all([openSteps(db, tenantId, live.map((i) => i.id)), elementNames(db, tenantId, instances)]);
+  const [steps, names] = await Promise.all([
+    openSteps(
+      db,
+      tenantId,
+      live.map((i) => i.id),
+    ),
+    elementNames(db, tenantId, instances),
+  ]);
   for (const instance of instances) {
     const named = names.get(instance.definitionId);
     const own = steps.get(instance.id) ?? [];
-    const waitingAt = running(instance.status) && own.length === 0 ? [...new Set(instance.active ?? [])].map((elementId) => ({ elementId, name: named?.elements.get(elementId) ?? null })) : [];
-    const outcome = instance.status === 'completed' && instance.outcome ? { key: instance.outcome, name: named?.outcomes.get(instance.outcome) ?? null } : null;
+    const waitingAt =
+      running(instance.status) && own.length === 0
+        ? [...new Set(instance.active ?? [])].map((elementId) => ({
+            elementId,
+            name: named?.elements.get(elementId) ?? null,
+          }))
+        : [];
+    const outcome =
+      instance.status === 'completed' && instance.outcome
+        ? { key: instance.outcome, name: named?.outcomes.get(instance.outcome) ?? null }
+        : null;
     out.set(instance.id, { tasks: own, waitingAt, outcome });
   }
   return out;
@@ -87,7 +107,13 @@ async function openSteps(db: Executor, tenantId: string, roots: string[]): Promi
     const children = await db
       .select({ id: processInstances.id, parentId: processInstances.parentId })
       .from(processInstances)
-      .where(and(eq(processInstances.tenantId, tenantId), inArray(processInstances.parentId, level), inArray(processInstances.status, ['active', 'incident'])));
+      .where(
+        and(
+          eq(processInstances.tenantId, tenantId),
+          inArray(processInstances.parentId, level),
+          inArray(processInstances.status, ['active', 'incident']),
+        ),
+      );
     level = [];
     for (const child of children) {
       if (rootOf.has(child.id)) continue;
@@ -109,7 +135,9 @@ async function openSteps(db: Executor, tenantId: string, roots: string[]): Promi
     })
     .from(tasks)
     .leftJoin(users, eq(users.id, tasks.assigneeId))
-    .where(and(eq(tasks.tenantId, tenantId), inArray(tasks.instanceId, [...rootOf.keys()]), sql`${tasks.status} = 'open'`))
+    .where(
+      and(eq(tasks.tenantId, tenantId), inArray(tasks.instanceId, [...rootOf.keys()]), sql`${tasks.status} = 'open'`),
+    )
     .orderBy(asc(tasks.createdAt), asc(tasks.id));
   const offered = rows.filter((r) => r.assignee === null);
   const [departments, people] = await Promise.all([
@@ -134,9 +162,16 @@ async function openSteps(db: Executor, tenantId: string, roots: string[]): Promi
 }
 
 /** The company's departments' names by key. */
-export async function departmentNames(db: Executor, tenantId: string, keys: string[]): Promise<Map<string, LocalizedText>> {
+export async function departmentNames(
+  db: Executor,
+  tenantId: string,
+  keys: string[],
+): Promise<Map<string, LocalizedText>> {
   if (keys.length === 0) return new Map();
-  const rows = await db.select({ key: groups.key, name: groups.name }).from(groups).where(and(eq(groups.tenantId, tenantId), inArray(groups.key, keys)));
+  const rows = await db
+    .select({ key: groups.key, name: groups.name })
+    .from(groups)
+    .where(and(eq(groups.tenantId, tenantId), inArray(groups.key, keys)));
   return new Map(rows.map((r) => [r.key, r.name]));
 }
 

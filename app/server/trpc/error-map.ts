@@ -47,11 +47,14 @@ export function toCallerError(error: TRPCError, locale: Locale, path?: string): 
   if (appError) return new TRPCError({ code: appError.code, message: appError.message, cause: appError });
   if (isEngineError(cause)) {
     const code = ENGINE_ERROR_CODES[cause.code] ?? UNKNOWN_ENGINE_ERROR;
-    return code === 'INTERNAL_SERVER_ERROR' ? internal(error, locale, path) : new TRPCError({ code, message: cause.message, cause });
+    return code === 'INTERNAL_SERVER_ERROR'
+      ? internal(error, locale, path)
+      : new TRPCError({ code, message: cause.message, cause });
   }
   const t = translator(locale);
   const sqlState = databaseErrorCode(cause);
-  if (sqlState === UNIQUE_VIOLATION) return fromAppError(new AppError('CONFLICT', t('errConcurrentChange'), undefined, { cause }));
+  if (sqlState === UNIQUE_VIOLATION)
+    return fromAppError(new AppError('CONFLICT', t('errConcurrentChange'), undefined, { cause }));
   if (sqlState && RETRYABLE_CONFLICTS.has(sqlState)) {
     return fromAppError(new AppError('CONFLICT', t('errConcurrentRetry'), undefined, { retryable: true, cause }));
   }
@@ -86,5 +89,7 @@ function fromAppError(appError: AppError): TRPCError {
 
 /** An EngineError by its name and code (never by class: the engine may be bundled twice). */
 function isEngineError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && error.name === 'EngineError' && typeof (error as { code?: unknown }).code === 'string';
+  return (
+    error instanceof Error && error.name === 'EngineError' && typeof (error as { code?: unknown }).code === 'string'
+  );
 }

@@ -31,14 +31,31 @@ export interface Context {
  * `locale`: the language asked for (the switch's cookie), which wins; else the actor's remembered
  * choice (users.locale); else `fallbackLocale` (the browser's Accept-Language); else Vietnamese.
  */
-export async function createContextInner(opts: { db: Executor; userId: string | null; tenantId?: string | null; locale?: Locale; fallbackLocale?: Locale; email?: EmailSettings; sessionId?: string }): Promise<Context> {
+export async function createContextInner(opts: {
+  db: Executor;
+  userId: string | null;
+  tenantId?: string | null;
+  locale?: Locale;
+  fallbackLocale?: Locale;
+  email?: EmailSettings;
+  sessionId?: string;
+}): Promise<Context> {
   const tenantId = opts.tenantId && isUuid(opts.tenantId) ? opts.tenantId : null;
   // A tenant id that is not a uuid names no company the user belongs to: nobody.
-  const actor = opts.userId && isUuid(opts.userId) && (opts.tenantId == null || tenantId) ? await resolveActor(opts.db, opts.userId, opts.locale, tenantId, opts.fallbackLocale) : null;
+  const actor =
+    opts.userId && isUuid(opts.userId) && (opts.tenantId == null || tenantId)
+      ? await resolveActor(opts.db, opts.userId, opts.locale, tenantId, opts.fallbackLocale)
+      : null;
   const userId = opts.userId && isUuid(opts.userId) ? opts.userId : null;
-  return { db: opts.db, actor, ...(userId ? { userId } : {}), locale: opts.locale ?? actor?.locale ?? opts.fallbackLocale ?? 'vi', ...(opts.email ? { email: opts.email } : {}), ...(opts.sessionId ? { sessionId: opts.sessionId } : {}) };
+  return {
+    db: opts.db,
+    actor,
+    ...(userId ? { userId } : {}),
+    locale: opts.locale ?? actor?.locale ?? opts.fallbackLocale ?? 'vi',
+    ...(opts.email ? { email: opts.email } : {}),
+    ...(opts.sessionId ? { sessionId: opts.sessionId } : {}),
+  };
 }
-
 
 /**
  * Who may call a procedure. Every procedure declares one: the builders below set it as the
@@ -83,16 +100,29 @@ export function allows(access: Access, role: MemberRole): boolean {
   }
 }
 
-const t = initTRPC.context<Context>().meta<Meta>().create({
-  errorFormatter({ shape, error, ctx, path }) {
-    const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
-    // An internal error no procedure reported (e.g. while making the context) is logged and answered with a reference.
-    const message = callerMessage(error, ctx?.locale ?? 'vi', path);
-    // Details only from an AppError, which words them for the caller (another error's `details` could be anything).
-    const details: ErrorDetails | null = isAppError(error.cause) ? (error.cause.details ?? null) : null;
-    return { ...shape, message, data: { ...shape.data, stack: undefined, fields: cause?.fields ?? null, retryable: cause?.retryable ?? false, details } };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error, ctx, path }) {
+      const cause = error.cause as { fields?: FieldError[]; retryable?: boolean } | undefined;
+      // An internal error no procedure reported (e.g. while making the context) is logged and answered with a reference.
+      const message = callerMessage(error, ctx?.locale ?? 'vi', path);
+      // Details only from an AppError, which words them for the caller (another error's `details` could be anything).
+      const details: ErrorDetails | null = isAppError(error.cause) ? (error.cause.details ?? null) : null;
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fields: cause?.fields ?? null,
+          retryable: cause?.retryable ?? false,
+          details,
+        },
+      };
+    },
+  });
 
 /**
  * Maps AppError and EngineError codes to tRPC codes (a table, error-map.ts), a lost database
@@ -125,14 +155,19 @@ const refuseReservedKeys = t.middleware(async ({ ctx, getRawInput, next }) => {
 
 /** The one place access is enforced, from the procedure's declared `meta.access`. */
 const authorize = t.middleware(({ ctx, meta, next }) => {
-  if (!meta?.access) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'This procedure declares no access; build it from the procedures of app/server/trpc/init.ts.' });
+  if (!meta?.access)
+    throw new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: 'This procedure declares no access; build it from the procedures of app/server/trpc/init.ts.',
+    });
   if (meta.access === 'public') return next();
   if (meta.access === 'account') {
     if (!ctx.userId) throw signInFirst(ctx);
     return next();
   }
   if (!ctx.actor) throw signInFirst(ctx);
-  if (!allows(meta.access, ctx.actor.role)) throw new TRPCError({ code: 'FORBIDDEN', message: deniedMessage(meta, ctx) });
+  if (!allows(meta.access, ctx.actor.role))
+    throw new TRPCError({ code: 'FORBIDDEN', message: deniedMessage(meta, ctx) });
   return next();
 });
 

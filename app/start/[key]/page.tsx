@@ -13,7 +13,12 @@ export default async function StartPage({ params }: { params: Promise<{ key: str
       <h1>{localize(process.name, locale)}</h1>
       <p className="muted">{localize(process.description ?? undefined, locale)}</p>
       <section className="panel">
-        <CommandForm command={{ kind: 'startProcess', definitionKey: process.key }} form={process.startForm ?? EMPTY_FORM} locale={locale} submitLabel={t('submit')} />
+        <CommandForm
+          command={{ kind: 'startProcess', definitionKey: process.key }}
+          form={process.startForm ?? EMPTY_FORM}
+          locale={locale}
+          submitLabel={t('submit')}
+        />
       </section>
     </>
   );

@@ -38,7 +38,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <p className="muted">
-        {localize(task.processName, locale)} · {task.businessKey ? <>{task.businessKey} · </> : null}<Link href={`/instances/${task.instanceId}`}>{t('viewInstance')}</Link>
+        {localize(task.processName, locale)} · {task.businessKey ? <>{task.businessKey} · </> : null}
+        <Link href={`/instances/${task.instanceId}`}>{t('viewInstance')}</Link>
       </p>
       <h1>{taskName}</h1>
       <p className="muted">
@@ -76,7 +77,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           <strong>{t('fourEyesTitle')}.</strong>{' '}
           {task.fourEyes.map((p, i) => (
             <span key={i}>
-              {p.name ? t('fourEyesBehalf', { name: p.name }) : t('fourEyesYou')} {reasonsText(p.reasons, t, locale)}.{' '}
+              {p.name ? t('fourEyesBehalf', { name: p.name }) : t('fourEyesYou')} {reasonsText(p.reasons, t, locale)}
+              .{' '}
             </span>
           ))}
         </div>
@@ -105,12 +107,23 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             </p>
           )}
           {task.canComplete ? (
-            <CommandForm command={{ kind: 'completeTask', taskId: task.id, version: task.version }} form={task.form} initialData={task.variables} locale={locale} submitLabel={t('complete')} />
+            <CommandForm
+              command={{ kind: 'completeTask', taskId: task.id, version: task.version }}
+              form={task.form}
+              initialData={task.variables}
+              locale={locale}
+              submitLabel={t('complete')}
+            />
           ) : task.status === 'open' ? (
             <p className="muted">{task.fourEyes ? t('fourEyesTitle') : t('taskNotYours')}</p>
           ) : (
             <>
-              <p>{t('taskClosed', { name: task.completedBy ?? '—', date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—' })}</p>
+              <p>
+                {t('taskClosed', {
+                  name: task.completedBy ?? '—',
+                  date: task.completedAt ? formatDateTime(task.completedAt, locale) : '—',
+                })}
+              </p>
               {task.data && <FormDataView form={task.form} data={task.data} locale={locale} />}
             </>
           )}
@@ -125,13 +138,26 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       {instance && <CaseWhere instance={instance} elementId={task.elementId} taskName={taskName} locale={locale} />}
       <CaseFiles
         instanceId={task.instanceId}
-        files={files.files.map((f) => ({ id: f.id, name: f.name, size: f.size, uploadedBy: f.uploadedBy, when: formatDateTime(f.createdAt, locale), viaForm: f.viaForm }))}
+        files={files.files.map((f) => ({
+          id: f.id,
+          name: f.name,
+          size: f.size,
+          uploadedBy: f.uploadedBy,
+          when: formatDateTime(f.createdAt, locale),
+          viaForm: f.viaForm,
+        }))}
         canAttach={actor.role !== 'auditor'}
         locale={locale}
       />
       <Comments
         target={{ taskId: task.id }}
-        comments={comments.map((c) => ({ id: c.id, body: c.body, author: c.author, when: formatDateTime(c.createdAt, locale), task: c.taskId === task.id ? null : c.task }))}
+        comments={comments.map((c) => ({
+          id: c.id,
+          body: c.body,
+          author: c.author,
+          when: formatDateTime(c.createdAt, locale),
+          task: c.taskId === task.id ? null : c.task,
+        }))}
         people={people}
         canPost={actor.role !== 'auditor'}
         locale={locale}
@@ -139,13 +165,27 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       {instance && (
         <section className="panel" aria-labelledby="case-history-title" data-testid="case-history">
           <h2 id="case-history-title">{t('caseHistoryTitle')}</h2>
-          <InstanceHistory events={instance.history} sources={{ names: instance.names, departments: instance.departments, people: instance.people, forms: instance.dataForms }} locale={locale} />
+          <InstanceHistory
+            events={instance.history}
+            sources={{
+              names: instance.names,
+              departments: instance.departments,
+              people: instance.people,
+              forms: instance.dataForms,
+            }}
+            locale={locale}
+          />
         </section>
       )}
       {task.reassignTo && (
         <section className="panel">
           <h2>{t('reassign')}</h2>
-          <ReassignForm taskId={task.id} version={task.version} people={task.reassignTo.filter((p) => p.id !== task.assignee?.id)} locale={locale} />
+          <ReassignForm
+            taskId={task.id}
+            version={task.version}
+            people={task.reassignTo.filter((p) => p.id !== task.assignee?.id)}
+            locale={locale}
+          />
         </section>
       )}
     </>
@@ -158,6 +198,12 @@ type Reason = { rule: 'initiator' } | { rule: 'completed'; elementId: string; el
 function reasonsText(reasons: Reason[], t: Translate, locale: Locale): string {
   if (reasons.length === 0) return t('fourEyesExcluded');
   return reasons
-    .map((r) => (r.rule === 'initiator' ? t('fourEyesInitiator') : t('fourEyesCompleted', { element: localize(r.element as Parameters<typeof localize>[0], locale) ?? r.elementId })))
+    .map((r) =>
+      r.rule === 'initiator'
+        ? t('fourEyesInitiator')
+        : t('fourEyesCompleted', {
+            element: localize(r.element as Parameters<typeof localize>[0], locale) ?? r.elementId,
+          }),
+    )
     .join(locale === 'vi' ? ' và ' : ' and ');
 }

@@ -45,8 +45,14 @@ describe('JUEL → FEEL text', () => {
     ['${a ? b ? 1 : 2 : 3}', 'if a then (if b then 1 else 2) else 3'],
     ['${(a ? 1 : 2) + 1}', '(if a then 1 else 2) + 1'],
     ['${order.total * 2}', 'order.total * 2'],
-    ['${empty x}', 'if x instance of list then count(x) = 0 else if x instance of string then x = "" else if x instance of context then x = {} else x = null'],
-    ['${not empty x}', 'not(if x instance of list then count(x) = 0 else if x instance of string then x = "" else if x instance of context then x = {} else x = null)'],
+    [
+      '${empty x}',
+      'if x instance of list then count(x) = 0 else if x instance of string then x = "" else if x instance of context then x = {} else x = null',
+    ],
+    [
+      '${not empty x}',
+      'not(if x instance of list then count(x) = 0 else if x instance of string then x = "" else if x instance of context then x = {} else x = null)',
+    ],
     // operators and precedence
     ['${a div b}', 'a / b'],
     ['${a % b}', 'modulo(a, b)'],
@@ -170,7 +176,11 @@ describe('JUEL → FEEL meaning', () => {
     // templates: EL turns null into ""
     ['Hello ${name}', { name: 'Nguyễn Văn An' }, 'Hello Nguyễn Văn An'],
     ['Hello ${name}', { name: null }, 'Hello '],
-    ['Dear ${first}, you owe ${amount} (${paid})', { first: 'An', amount: 1500, paid: false }, 'Dear An, you owe 1500 (false)'],
+    [
+      'Dear ${first}, you owe ${amount} (${paid})',
+      { first: 'An', amount: 1500, paid: false },
+      'Dear An, you owe 1500 (false)',
+    ],
     ['\\${x} stays', { x: 1 }, '${x} stays'],
   ])('%s with %j is %j', (juel, variables, expected) => {
     // given
@@ -202,16 +212,22 @@ describe('JUEL → FEEL meaning', () => {
   it.each<[string, Record<string, unknown>, unknown, unknown]>([
     ['${empty x}', { x: {} }, true, false],
     ['${not empty x}', { x: {} }, false, true],
-  ])('%s with %j is %j in feelin but %j in the engine (sandbox hides contexts)', (juel, variables, inFeelin, inEngine) => {
-    const feel = feelOf(juel);
-    expect(evaluate(feel, variables).value).toEqual(inFeelin);
-    expect(evaluateExpression(feel, variables).value).toEqual(inEngine);
-  });
+  ])(
+    '%s with %j is %j in feelin but %j in the engine (sandbox hides contexts)',
+    (juel, variables, inFeelin, inEngine) => {
+      const feel = feelOf(juel);
+      expect(evaluate(feel, variables).value).toEqual(inFeelin);
+      expect(evaluateExpression(feel, variables).value).toEqual(inEngine);
+    },
+  );
 });
 
 describe('JUEL that is refused', () => {
   it.each([
-    ["${execution.getVariable('x')}", /^method call "execution\.getVariable\(\.\.\.\)" cannot run in Trellis: read the variable directly \(x\)/],
+    [
+      "${execution.getVariable('x')}",
+      /^method call "execution\.getVariable\(\.\.\.\)" cannot run in Trellis: read the variable directly \(x\)/,
+    ],
     ['${myBean.doIt()}', /^method call "myBean\.doIt\(\.\.\.\)".*script task/],
     ['${dateTime().plusDays(2)}', /^method call "dateTime\(\)\.plusDays\(\.\.\.\)"/],
     ['${genderBean.getGenderString(gender)}', /^method call "genderBean\.getGenderString\(\.\.\.\)"/],
@@ -228,7 +244,10 @@ describe('JUEL that is refused', () => {
     ['${execution.processBusinessKey}', /^"execution\.processBusinessKey" reads the engine object "execution"/],
     ['${authenticatedUserId}', /engine object "authenticatedUserId".*process variable/],
     ["${task.assignee == 'lan'}", /"task\.assignee" reads the engine object "task"/],
-    ['${content.output.form.amount}', /"content\.output\.form\.amount" reads bpmn-engine's activity content \("content\.output"\)/],
+    [
+      '${content.output.form.amount}',
+      /"content\.output\.form\.amount" reads bpmn-engine's activity content \("content\.output"\)/,
+    ],
     ["${a['first name']}", /the key "first name" in "a\['first name'\]" is not a FEEL name.*rename the field/],
     ['${o.in}', /the key "in" in "o\.in" is a reserved word in FEEL/],
     ['${in > 1}', /variable "in" is a reserved word in FEEL.*rename the variable/],

@@ -30,7 +30,10 @@ export function isJuel(text: string): boolean {
  */
 export function juelToFeel(text: string): JuelTranslation {
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    return { ok: false, reason: `the expression is ${text.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}: move the logic into a script task or a decision table` };
+    return {
+      ok: false,
+      reason: `the expression is ${text.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}: move the logic into a script task or a decision table`,
+    };
   }
   let feel: string;
   try {
@@ -40,7 +43,8 @@ export function juelToFeel(text: string): JuelTranslation {
     throw error;
   }
   const problem = checkExpression(feel);
-  if (problem) return { ok: false, reason: `the FEEL translation ${quote(feel)} is not accepted by Trellis: ${problem.message}` };
+  if (problem)
+    return { ok: false, reason: `the FEEL translation ${quote(feel)} is not accepted by Trellis: ${problem.message}` };
   return { ok: true, feel };
 }
 
@@ -51,7 +55,8 @@ function translate(text: string): string {
   const pieces = new Scanner(text).pieces();
   const expressions = pieces.filter((p) => p.kind === 'expression');
   const marks = new Set(expressions.map((p) => p.mark));
-  if (marks.size > 1) throw new Refusal(`${quote(text)} mixes \${...} and #{...}, which EL does not allow: use one kind throughout`);
+  if (marks.size > 1)
+    throw new Refusal(`${quote(text)} mixes \${...} and #{...}, which EL does not allow: use one kind throughout`);
   const only = pieces[0];
   if (pieces.length === 1 && only?.kind === 'expression') return new Emitter(text).emit(only.node).text;
   if (expressions.length === 0) return feelString(pieces.map((p) => (p.kind === 'text' ? p.text : '')).join(''));
@@ -71,7 +76,36 @@ type Token =
 
 type Piece = { kind: 'text'; text: string } | { kind: 'expression'; mark: '$' | '#'; node: Node };
 
-const OPERATORS = ['&&', '||', '==', '!=', '<=', '>=', '->', '+=', '(', ')', '[', ']', '.', ',', '?', ':', '!', '<', '>', '+', '-', '*', '/', '%', '=', ';', '{', '}'];
+const OPERATORS = [
+  '&&',
+  '||',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '->',
+  '+=',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '?',
+  ':',
+  '!',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  ';',
+  '{',
+  '}',
+];
 const NAME = /[\p{L}_$][\p{L}\p{M}\p{N}_$]*/uy;
 const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 
@@ -158,7 +192,9 @@ class Scanner {
       this.i += op.length;
       tokens.push({ kind: 'op', text: op, from, to: this.i });
     }
-    throw new Refusal(`JUEL syntax error: the expression opened at character ${start + 1} of ${quote(s)} has no closing "}"`);
+    throw new Refusal(
+      `JUEL syntax error: the expression opened at character ${start + 1} of ${quote(s)} has no closing "}"`,
+    );
   }
 
   private refuseEl3(tokens: Token[], start: number): void {
@@ -183,7 +219,9 @@ class Scanner {
       if (ch === '\\') {
         const escaped = s[this.i + 1];
         if (escaped !== '\\' && escaped !== "'" && escaped !== '"') {
-          throw new Refusal(`JUEL syntax error at character ${this.i + 1} of ${quote(s)}: EL strings know only the escapes \\\\, \\' and \\"; write a backslash as \\\\`);
+          throw new Refusal(
+            `JUEL syntax error at character ${this.i + 1} of ${quote(s)}: EL strings know only the escapes \\\\, \\' and \\"; write a backslash as \\\\`,
+          );
         }
         value += escaped;
         this.i += 2;
@@ -223,7 +261,24 @@ const LEVELS: { ops: Record<string, BinaryOp> }[] = [
   { ops: { '+': '+', '-': '-' } },
   { ops: { '*': '*', '/': '/', div: '/', '%': 'mod', mod: 'mod' } },
 ];
-const EL_RESERVED = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'gt', 'le', 'ge', 'true', 'false', 'null', 'instanceof', 'empty', 'div', 'mod']);
+const EL_RESERVED = new Set([
+  'and',
+  'or',
+  'not',
+  'eq',
+  'ne',
+  'lt',
+  'gt',
+  'le',
+  'ge',
+  'true',
+  'false',
+  'null',
+  'instanceof',
+  'empty',
+  'div',
+  'mod',
+]);
 
 class Parser {
   private i = 0;
@@ -236,7 +291,10 @@ class Parser {
   ) {}
 
   parse(): Node {
-    if (this.tokens.length === 0) throw new Refusal(`${quote(this.source.slice(this.start, this.end))} is empty: write an expression between the braces`);
+    if (this.tokens.length === 0)
+      throw new Refusal(
+        `${quote(this.source.slice(this.start, this.end))} is empty: write an expression between the braces`,
+      );
     const node = this.choice();
     const extra = this.tokens[this.i];
     if (extra) throw this.syntax(extra, 'an operator or the closing "}"');
@@ -244,7 +302,10 @@ class Parser {
   }
 
   private choice(): Node {
-    if (++this.depth > MAX_NESTING) throw new Refusal(`${quote(this.source.slice(this.start, this.end))} is nested more than ${MAX_NESTING} levels deep: split it with a script task`);
+    if (++this.depth > MAX_NESTING)
+      throw new Refusal(
+        `${quote(this.source.slice(this.start, this.end))} is nested more than ${MAX_NESTING} levels deep: split it with a script task`,
+      );
     const test = this.binary(0);
     let node = test;
     if (this.isOp('?')) {
@@ -274,10 +335,18 @@ class Parser {
 
   private unary(): Node {
     const t = this.tokens[this.i];
-    const op = t?.kind === 'op' && (t.text === '-' || t.text === '!') ? t.text : t?.kind === 'name' && (t.text === 'not' || t.text === 'empty') ? t.text : undefined;
+    const op =
+      t?.kind === 'op' && (t.text === '-' || t.text === '!')
+        ? t.text
+        : t?.kind === 'name' && (t.text === 'not' || t.text === 'empty')
+          ? t.text
+          : undefined;
     if (!t || !op) return this.postfix();
     this.i++;
-    if (++this.depth > MAX_NESTING) throw new Refusal(`${quote(this.source.slice(this.start, this.end))} is nested more than ${MAX_NESTING} levels deep: split it with a script task`);
+    if (++this.depth > MAX_NESTING)
+      throw new Refusal(
+        `${quote(this.source.slice(this.start, this.end))} is nested more than ${MAX_NESTING} levels deep: split it with a script task`,
+      );
     const arg = this.unary();
     this.depth--;
     return { kind: 'unary', op: op === '!' ? 'not' : (op as '-' | 'not' | 'empty'), arg, from: t.from, to: arg.to };
@@ -330,9 +399,13 @@ class Parser {
       this.expectOp(')');
       return inner;
     }
-    if (t.kind === 'op' && t.text === '[') throw new Refusal(`${quote(this.source.slice(this.start, this.end))} builds a list literal (EL 3.0): write the FEEL list [..] directly`);
+    if (t.kind === 'op' && t.text === '[')
+      throw new Refusal(
+        `${quote(this.source.slice(this.start, this.end))} builds a list literal (EL 3.0): write the FEEL list [..] directly`,
+      );
     if (t.kind !== 'name') throw this.syntax(t, 'a value');
-    if (t.text === 'true' || t.text === 'false' || t.text === 'null') return { kind: 'literal', text: t.text, from: t.from, to: t.to };
+    if (t.text === 'true' || t.text === 'false' || t.text === 'null')
+      return { kind: 'literal', text: t.text, from: t.from, to: t.to };
     if (EL_RESERVED.has(t.text)) throw this.syntax(t, 'a value');
     // `prefix:name(...)` is an EL function from a namespace (fn:, variables:, ...).
     const colon = this.tokens[this.i];
@@ -359,7 +432,10 @@ class Parser {
   private syntax(t: Token | undefined, expected: string): Refusal {
     const where = t ? `character ${t.from + 1}` : `the end of the expression`;
     const found = t ? `, found ${quote(this.source.slice(t.from, t.to))}` : '';
-    if (t?.kind === 'name' && t.text === 'instanceof') return new Refusal(`"instanceof" in ${quote(this.source.slice(this.start, this.end))} tests Java classes, which Trellis does not have: use FEEL "instance of" (e.g. x instance of string)`);
+    if (t?.kind === 'name' && t.text === 'instanceof')
+      return new Refusal(
+        `"instanceof" in ${quote(this.source.slice(this.start, this.end))} tests Java classes, which Trellis does not have: use FEEL "instance of" (e.g. x instance of string)`,
+      );
     return new Refusal(`JUEL syntax error at ${where} of ${quote(this.source)}: expected ${expected}${found}`);
   }
 }
@@ -373,13 +449,44 @@ type Out = { text: string; prec: number; negation?: true };
 
 /** Objects Camunda and Flowable put in scope beside the variables; Trellis has none of them. */
 const ENGINE_OBJECTS = new Set([
-  'execution', 'task', 'externalTask', 'delegateTask', 'caseExecution', 'caseInstance', 'planItemInstance', 'processInstance',
-  'variableContainer', 'variableScope', 'authenticatedUserId', 'processEngine', 'processEngineServices', 'processEngineConfiguration',
+  'execution',
+  'task',
+  'externalTask',
+  'delegateTask',
+  'caseExecution',
+  'caseInstance',
+  'planItemInstance',
+  'processInstance',
+  'variableContainer',
+  'variableScope',
+  'authenticatedUserId',
+  'processEngine',
+  'processEngineServices',
+  'processEngineConfiguration',
   // bpmn-engine / bpmn-elements (Node): the environment holding variables and services
   'environment',
 ]);
 /** Words FEEL's grammar claims: as variable names they do not parse (the EL reserved words never reach here). */
-const FEEL_KEYWORDS = new Set(['if', 'then', 'else', 'for', 'in', 'return', 'some', 'every', 'satisfies', 'instance', 'between', 'function', 'external', 'and', 'or', 'true', 'false', 'null']);
+const FEEL_KEYWORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'for',
+  'in',
+  'return',
+  'some',
+  'every',
+  'satisfies',
+  'instance',
+  'between',
+  'function',
+  'external',
+  'and',
+  'or',
+  'true',
+  'false',
+  'null',
+]);
 const FEEL_NAME = /^[\p{L}_][\p{L}\p{M}\p{N}_]*$/u;
 const MULTI_INSTANCE_COUNTER = 'loopCounter';
 
@@ -418,8 +525,14 @@ class Emitter {
   private name(node: Extract<Node, { kind: 'name' }>): Out {
     const n = node.name;
     if (ENGINE_OBJECTS.has(n)) throw new Refusal(this.engineObjectReason(node, n));
-    if (n.includes('$')) throw new Refusal(`variable "${n}" contains "$", which FEEL names cannot: rename the variable (e.g. "${n.replaceAll('$', '_')}") in the process`);
-    if (FEEL_KEYWORDS.has(n)) throw new Refusal(`variable "${n}" is a reserved word in FEEL, so a Trellis expression cannot read it: rename the variable (e.g. "${n}Value") in the process`);
+    if (n.includes('$'))
+      throw new Refusal(
+        `variable "${n}" contains "$", which FEEL names cannot: rename the variable (e.g. "${n.replaceAll('$', '_')}") in the process`,
+      );
+    if (FEEL_KEYWORDS.has(n))
+      throw new Refusal(
+        `variable "${n}" is a reserved word in FEEL, so a Trellis expression cannot read it: rename the variable (e.g. "${n}Value") in the process`,
+      );
     // Camunda counts multi-instance runs from 0, Trellis from 1.
     if (n === MULTI_INSTANCE_COUNTER) return { text: `${n} - 1`, prec: PREC.add };
     return { text: n, prec: PREC.atom };
@@ -427,9 +540,16 @@ class Emitter {
 
   private path(node: Extract<Node, { kind: 'member' | 'index' }>): Out {
     const root = rootOf(node);
-    if (root.kind === 'name' && ENGINE_OBJECTS.has(root.name)) throw new Refusal(this.engineObjectReason(node, root.name));
-    if (root.kind === 'name' && root.name === ACTIVITY_CONTENT && ACTIVITY_CONTENT_PARTS.has(firstProperty(node) ?? '')) {
-      throw new Refusal(`${quote(this.span(node))} reads bpmn-engine's activity content ("content.${firstProperty(node)!}"), which Trellis expressions cannot see: a user task's submission and a job's result are variables in Trellis; read those`);
+    if (root.kind === 'name' && ENGINE_OBJECTS.has(root.name))
+      throw new Refusal(this.engineObjectReason(node, root.name));
+    if (
+      root.kind === 'name' &&
+      root.name === ACTIVITY_CONTENT &&
+      ACTIVITY_CONTENT_PARTS.has(firstProperty(node) ?? '')
+    ) {
+      throw new Refusal(
+        `${quote(this.span(node))} reads bpmn-engine's activity content ("content.${firstProperty(node)!}"), which Trellis expressions cannot see: a user task's submission and a job's result are variables in Trellis; read those`,
+      );
     }
     const object = this.emit(node.object);
     const base = object.prec < PREC.atom || node.object.kind === 'number' ? `(${object.text})` : object.text;
@@ -437,12 +557,17 @@ class Emitter {
     const index = node.index;
     if (index.kind === 'string') return this.property(node, base, index.value);
     if (index.kind === 'number') {
-      if (!/^\d+$/.test(index.text) || index.text.length > 9) throw new Refusal(`index ${quote(this.span(node))} is not a whole number: EL truncates it, FEEL would not; write a whole number`);
+      if (!/^\d+$/.test(index.text) || index.text.length > 9)
+        throw new Refusal(
+          `index ${quote(this.span(node))} is not a whole number: EL truncates it, FEEL would not; write a whole number`,
+        );
       // EL lists count from 0, FEEL lists from 1.
       return { text: `${base}[${Number(index.text) + 1}]`, prec: PREC.atom };
     }
     if (index.kind === 'unary' && index.op === '-' && index.arg.kind === 'number') {
-      throw new Refusal(`index ${quote(this.span(node))} is negative: EL gives null for it, while FEEL counts from the end; remove it or write null`);
+      throw new Refusal(
+        `index ${quote(this.span(node))} is negative: EL gives null for it, while FEEL counts from the end; remove it or write null`,
+      );
     }
     if (index.kind === 'name' && index.name === MULTI_INSTANCE_COUNTER) {
       // Camunda's 0-based loopCounter + 1 is Trellis' 1-based loopCounter.
@@ -462,7 +587,9 @@ class Emitter {
   private property(node: Node, base: string, key: string): Out {
     if (FEEL_NAME.test(key) && !FEEL_KEYWORDS.has(key)) return { text: `${base}.${key}`, prec: PREC.atom };
     const why = FEEL_NAME.test(key) ? 'is a reserved word in FEEL' : 'is not a FEEL name';
-    throw new Refusal(`the key "${key}" in ${quote(this.span(node))} ${why}, so a Trellis expression cannot read it: rename the field to a plain name (letters, digits, _)`);
+    throw new Refusal(
+      `the key "${key}" in ${quote(this.span(node))} ${why}, so a Trellis expression cannot read it: rename the field to a plain name (letters, digits, _)`,
+    );
   }
 
   private unary(op: '-' | 'not' | 'empty', arg: Node): Out {
@@ -470,7 +597,11 @@ class Emitter {
     if (op === '-') {
       const inner = this.emit(arg);
       if (arg.kind === 'number') return { text: `-${inner.text}`, prec: PREC.negate };
-      return { text: `-${inner.prec < PREC.atom || inner.negation ? `(${inner.text})` : inner.text}`, prec: PREC.negate, negation: true };
+      return {
+        text: `-${inner.prec < PREC.atom || inner.negation ? `(${inner.text})` : inner.text}`,
+        prec: PREC.negate,
+        negation: true,
+      };
     }
     // EL `empty`: null, "", an empty list or an empty map. Test the type first: FEEL compares
     // values of different types to null, and a one-item list to its item.
@@ -483,10 +614,17 @@ class Emitter {
 
   private binary(op: BinaryOp, left: Node, right: Node): Out {
     if (op === 'mod') return { text: `modulo(${this.emit(left).text}, ${this.emit(right).text})`, prec: PREC.atom };
-    if (op === 'or') return { text: `${this.operand(left, PREC.or, true)} or ${this.operand(right, PREC.and + 1)}`, prec: PREC.or };
-    if (op === 'and') return { text: `${this.operand(left, PREC.and)} and ${this.operand(right, PREC.and + 1)}`, prec: PREC.and };
-    if (op === '+' || op === '-') return { text: `${this.operand(left, PREC.add)} ${op} ${this.operand(right, PREC.multiply)}`, prec: PREC.add };
-    if (op === '*' || op === '/') return { text: `${this.operand(left, PREC.multiply)} ${op} ${this.operand(right, PREC.negate)}`, prec: PREC.multiply };
+    if (op === 'or')
+      return { text: `${this.operand(left, PREC.or, true)} or ${this.operand(right, PREC.and + 1)}`, prec: PREC.or };
+    if (op === 'and')
+      return { text: `${this.operand(left, PREC.and)} and ${this.operand(right, PREC.and + 1)}`, prec: PREC.and };
+    if (op === '+' || op === '-')
+      return { text: `${this.operand(left, PREC.add)} ${op} ${this.operand(right, PREC.multiply)}`, prec: PREC.add };
+    if (op === '*' || op === '/')
+      return {
+        text: `${this.operand(left, PREC.multiply)} ${op} ${this.operand(right, PREC.negate)}`,
+        prec: PREC.multiply,
+      };
     // FEEL comparisons do not chain: `a < b == c` in EL is `(a < b) = c`.
     return { text: `${this.operand(left, PREC.add)} ${op} ${this.operand(right, PREC.add)}`, prec: PREC.compare };
   }
@@ -504,8 +642,16 @@ class Emitter {
   private callReason(node: Extract<Node, { kind: 'call' }>): string {
     const callee = typeof node.callee === 'string' ? node.callee : this.span(node.callee);
     const shown = quote(`${callee}(...)`);
-    const variable = node.args[0]?.kind === 'string' ? node.args[0].value : node.args[0]?.kind === 'name' ? node.args[0].name : undefined;
-    const reads = typeof node.callee === 'string' ? /^(variables|vars|var):get$/.test(node.callee) : node.callee.kind === 'member' && /^getVariable(Local|Typed)?$/.test(node.callee.property);
+    const variable =
+      node.args[0]?.kind === 'string'
+        ? node.args[0].value
+        : node.args[0]?.kind === 'name'
+          ? node.args[0].name
+          : undefined;
+    const reads =
+      typeof node.callee === 'string'
+        ? /^(variables|vars|var):get$/.test(node.callee)
+        : node.callee.kind === 'member' && /^getVariable(Local|Typed)?$/.test(node.callee.property);
     if (reads && variable !== undefined && node.args.length === 1) {
       return `${typeof node.callee === 'string' ? 'function' : 'method'} call ${shown} cannot run in Trellis: read the variable directly (${variable}) or compute it in a script task with FEEL`;
     }
@@ -557,7 +703,10 @@ function rootOf(node: Node): Node {
 function feelNumber(raw: string, source: string): string {
   const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(raw);
   const exponent = Number(m?.[3] ?? 0);
-  if (!m || Math.abs(exponent) > 100) throw new Refusal(`the number ${quote(raw)} in ${quote(source)} is out of range for Trellis: write it without an exponent`);
+  if (!m || Math.abs(exponent) > 100)
+    throw new Refusal(
+      `the number ${quote(raw)} in ${quote(source)} is out of range for Trellis: write it without an exponent`,
+    );
   let digits = (m[1] ?? '') + (m[2] ?? '');
   let point = (m[1] ?? '').length + exponent;
   if (point < 0) {

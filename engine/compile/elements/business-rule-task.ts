@@ -26,7 +26,13 @@ export function businessRuleTask(element: Element, ctx: CompileContext) {
         effect('audit', (args) => {
           const variables = after(args);
           const written = element.outputs === undefined ? [element.resultVariable] : Object.keys(element.outputs);
-          return { event: 'element.completed', elementId: element.id, elementType: element.type, flowId: flow.id, data: Object.fromEntries(written.map((name) => [name, variables[name] ?? null])) };
+          return {
+            event: 'element.completed',
+            elementId: element.id,
+            elementType: element.type,
+            flowId: flow.id,
+            data: Object.fromEntries(written.map((name) => [name, variables[name] ?? null])),
+          };
         }),
         update((args) => ({ variables: after(args) })),
       ],

@@ -21,15 +21,29 @@ export function callActivity(element: Element, ctx: CompileContext) {
         const { maxCallDepth } = limits();
         if (callDepth() + 1 > maxCallDepth) {
           const message = `Call activity "${element.id}" would start "${element.calledElement}" ${callDepth() + 1} calls deep; the limit is ${maxCallDepth}. Does the process call itself (directly or through another process)?`;
-          enqueue({ type: 'raiseIncident', params: { incident: { elementId: element.id, code: 'CALL_DEPTH_EXCEEDED', message } } });
+          enqueue({
+            type: 'raiseIncident',
+            params: { incident: { elementId: element.id, code: 'CALL_DEPTH_EXCEEDED', message } },
+          });
           return;
         }
-        enqueue(effect('startChildInstance', { elementId: element.id, processKey: element.calledElement, variables: mapVariables(element.inputs, context.variables) }));
+        enqueue(
+          effect('startChildInstance', {
+            elementId: element.id,
+            processKey: element.calledElement,
+            variables: mapVariables(element.inputs, context.variables),
+          }),
+        );
       }),
     ],
     cancel: { type: 'cancelChildInstance', params: { elementId: element.id } },
     done: 'child.completed',
     target: leave.target,
-    onDone: [update(({ context, event }) => ({ variables: { ...context.variables, ...mapVariables(element.outputs, eventVariables(event)) } })), ...leave.actions],
+    onDone: [
+      update(({ context, event }) => ({
+        variables: { ...context.variables, ...mapVariables(element.outputs, eventVariables(event)) },
+      })),
+      ...leave.actions,
+    ],
   });
 }

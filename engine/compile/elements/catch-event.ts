@@ -7,10 +7,15 @@ import { waitFor } from '../waits';
 /** An intermediate timer/message/signal catch event, or a receive task: waits, then moves on. */
 export function catchEvent(element: Element, ctx: CompileContext) {
   const definition =
-    element.type === 'intermediateCatchEvent' ? element.event : element.type === 'receiveTask' ? { kind: 'message' as const, ...element.message } : null;
+    element.type === 'intermediateCatchEvent'
+      ? element.event
+      : element.type === 'receiveTask'
+        ? { kind: 'message' as const, ...element.message }
+        : null;
   if (!definition) throw new Error(`catchEvent compiler got ${element.type}`);
   // A link catch event is where its link throw event continues: nothing to wait for.
-  if (definition.kind === 'link') return { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
+  if (definition.kind === 'link')
+    return { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
   const wait = waitFor(element.id, definition, { use: 'once', limits: ctx.timerLimits })!;
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   const parts = {
@@ -21,7 +26,10 @@ export function catchEvent(element: Element, ctx: CompileContext) {
         {
           guard: wait.guard,
           target: leave.target,
-          actions: [update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } })), ...leave.actions],
+          actions: [
+            update(({ context, event }) => ({ variables: { ...context.variables, ...eventVariables(event) } })),
+            ...leave.actions,
+          ],
         },
       ],
     } as Record<string, unknown[]>,

@@ -11,7 +11,8 @@ import { leaveAlong, type CompileContext, type MachineContext } from '../context
 export function exclusiveGateway(element: Element, ctx: CompileContext) {
   if (element.type !== 'exclusiveGateway') throw new Error(`exclusiveGateway compiler got ${element.type}`);
   const flows = ctx.graph.outgoing.get(element.id) ?? [];
-  if (flows.length === 1 && flows[0]!.condition === undefined && element.default === undefined) return { always: leaveAlong(ctx, element.id, element.type, flows[0]!) };
+  if (flows.length === 1 && flows[0]!.condition === undefined && element.default === undefined)
+    return { always: leaveAlong(ctx, element.id, element.type, flows[0]!) };
   return {
     always: flows.map((flow) => ({
       ...leaveAlong(ctx, element.id, element.type, flow),

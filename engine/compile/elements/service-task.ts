@@ -17,7 +17,8 @@ function assignAll(set: Record<string, string>, variables: Variables): Variables
  * the variables, then `set` applied) or a business error for an error boundary event.
  */
 export function serviceTask(element: Element, ctx: CompileContext) {
-  if (element.type !== 'serviceTask' && element.type !== 'scriptTask') throw new Error(`serviceTask compiler got ${element.type}`);
+  if (element.type !== 'serviceTask' && element.type !== 'scriptTask')
+    throw new Error(`serviceTask compiler got ${element.type}`);
   const set = element.set;
   const flow = onlyOutgoing(ctx, element.id);
   const audit = (variables: Variables): AuditParams => ({
@@ -33,16 +34,28 @@ export function serviceTask(element: Element, ctx: CompileContext) {
     const onward = passAutomatic(ctx, flow);
     return {
       entry: update(({ context }) => ({ variables: assignAll(set, context.variables) })),
-      always: { target: targetOf(ctx, onward.flow), actions: [effect('audit', ({ context }) => audit(context.variables)), ...onward.actions] },
+      always: {
+        target: targetOf(ctx, onward.flow),
+        actions: [effect('audit', ({ context }) => audit(context.variables)), ...onward.actions],
+      },
     };
   }
   return waitingActivity(ctx, element, {
-    start: [effect('startJob', ({ context }) => ({ elementId: element.id, taskType, variables: context.variables, ...(element.type === 'serviceTask' && element.retries !== undefined ? { retries: element.retries } : {}) }))],
+    start: [
+      effect('startJob', ({ context }) => ({
+        elementId: element.id,
+        taskType,
+        variables: context.variables,
+        ...(element.type === 'serviceTask' && element.retries !== undefined ? { retries: element.retries } : {}),
+      })),
+    ],
     cancel: { type: 'cancelJob', params: { elementId: element.id } },
     done: 'job.completed',
     target: targetOf(ctx, flow),
     onDone: [
-      update(({ context, event }) => ({ variables: assignAll(set, { ...context.variables, ...eventVariables(event) }) })),
+      update(({ context, event }) => ({
+        variables: assignAll(set, { ...context.variables, ...eventVariables(event) }),
+      })),
       effect('audit', ({ context }) => audit(context.variables)),
     ],
   });

@@ -9,11 +9,25 @@ export function throwEvent(element: Element, ctx: CompileContext) {
   const leave = { always: leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id)) };
   if (element.type === 'sendTask') {
     const { name, payload } = element.message;
-    return { entry: [effect('sendMessage', ({ context }) => ({ elementId: element.id, name, payload: payloadOf(payload, context.variables) }))], ...leave };
+    return {
+      entry: [
+        effect('sendMessage', ({ context }) => ({
+          elementId: element.id,
+          name,
+          payload: payloadOf(payload, context.variables),
+        })),
+      ],
+      ...leave,
+    };
   }
   if (element.type === 'intermediateThrowEvent' && element.event) {
     const { kind, name } = element.event;
-    return { entry: [effect(kind === 'message' ? 'sendMessage' : 'broadcastSignal', { elementId: element.id, name, payload: {} })], ...leave };
+    return {
+      entry: [
+        effect(kind === 'message' ? 'sendMessage' : 'broadcastSignal', { elementId: element.id, name, payload: {} }),
+      ],
+      ...leave,
+    };
   }
   return leave;
 }
@@ -25,7 +39,18 @@ function linkThrow(element: Element, ctx: CompileContext) {
   return {
     always: {
       target: `#${stateId.element(catchId)}`,
-      actions: [{ type: 'audit' as const, params: { event: 'element.completed' as const, elementId: element.id, elementType: element.type, flowId: null, data: { link: name } } }],
+      actions: [
+        {
+          type: 'audit' as const,
+          params: {
+            event: 'element.completed' as const,
+            elementId: element.id,
+            elementType: element.type,
+            flowId: null,
+            data: { link: name },
+          },
+        },
+      ],
     },
   };
 }

@@ -23,25 +23,52 @@ export function userTask(element: Element, ctx: CompileContext) {
   if (element.multiInstance) return multiInstanceUserTask(element, ctx);
   const leave = leaveAlong(ctx, element.id, element.type, onlyOutgoing(ctx, element.id));
   return waitingActivity(ctx, element, {
-    start: [collect(({ context, enqueue }) => enqueue(createTaskOrIncident(taskParams(element, context.variables, context.now, ctx.definition.summary), element)))],
+    start: [
+      collect(({ context, enqueue }) =>
+        enqueue(
+          createTaskOrIncident(taskParams(element, context.variables, context.now, ctx.definition.summary), element),
+        ),
+      ),
+    ],
     cancel: { type: 'cancelTask', params: { elementId: element.id } },
     done: 'task.completed',
     target: leave.target,
-    onDone: [update(({ context, event }) => ({ variables: completeWith(element, context.variables, taskInputs(element, context.variables), eventVariables(event)) })), ...leave.actions],
+    onDone: [
+      update(({ context, event }) => ({
+        variables: completeWith(
+          element,
+          context.variables,
+          taskInputs(element, context.variables),
+          eventVariables(event),
+        ),
+      })),
+      ...leave.actions,
+    ],
   });
 }
 
 /** A task nobody could work is an incident, not a silent dead end. */
 function createTaskOrIncident(params: CreateTaskParams, element: UserTask): EffectAction {
-  if (params.candidateGroups.length > 0 || params.assignee !== null || params.candidateUsers.length > 0) return { type: 'createTask', params };
+  if (params.candidateGroups.length > 0 || params.assignee !== null || params.candidateUsers.length > 0)
+    return { type: 'createTask', params };
   // A draft that names nobody yet (publishing refuses it) is simulated as a task anyone may complete.
-  if (element.candidateGroups === undefined && element.assignee === undefined && element.candidateUsers === undefined) return { type: 'createTask', params };
+  if (element.candidateGroups === undefined && element.assignee === undefined && element.candidateUsers === undefined)
+    return { type: 'createTask', params };
   const message = `User task "${params.elementId}" has nobody to work it: no assignee, and its candidate groups and users gave no valid entry.`;
-  return { type: 'raiseIncident', params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } } };
+  return {
+    type: 'raiseIncident',
+    params: { incident: { elementId: params.elementId, code: 'NO_CANDIDATES', message } },
+  };
 }
 
 /** The task's assignment, dates and priority, evaluated with its inputs in scope (as Camunda 8 does). */
-function taskParams(element: UserTask, outer: Variables, now: string | null, summaryFields: string[] | undefined, loop?: CreateTaskParams['loop']): CreateTaskParams {
+function taskParams(
+  element: UserTask,
+  outer: Variables,
+  now: string | null,
+  summaryFields: string[] | undefined,
+  loop?: CreateTaskParams['loop'],
+): CreateTaskParams {
   const inputs = element.inputs === undefined ? undefined : taskInputs(element, outer);
   const variables = inputs === undefined ? outer : { ...outer, ...inputs };
   const summary = caseSummary(summaryFields, variables);
@@ -54,7 +81,10 @@ function taskParams(element: UserTask, outer: Variables, now: string | null, sum
     assignee: element.assignee === undefined ? null : textOf(element.assignee, variables),
     candidateUsers: element.candidateUsers === undefined ? [] : listOf(element.candidateUsers, variables),
     priority: element.priority === undefined ? null : priorityOf(element.priority, variables),
-    dueDate: element.dueDate === undefined ? null : dueDateOf(dueDateLiteral(element.dueDate) ?? evaluateExpression(element.dueDate, variables).value, now),
+    dueDate:
+      element.dueDate === undefined
+        ? null
+        : dueDateOf(dueDateLiteral(element.dueDate) ?? evaluateExpression(element.dueDate, variables).value, now),
     ...(loop ? { loop } : {}),
     ...(inputs ? { inputs } : {}),
     ...(summary ? { summary } : {}),
@@ -92,13 +122,28 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
   const leave = leaveAlong(ctx, id, element.type, flow);
   const loopOf = (context: ActionArgs['context']): LoopState | undefined => context.loops[id];
   const createRun = (loop: LoopState, index: number, context: ActionArgs['context']) =>
-    createTaskOrIncident(taskParams(element, runVariables(mi, loop, index, context.variables), context.now, ctx.definition.summary, { index, item: loop.items[index] ?? null }), element);
-  const isMine = ({ context, event }: ActionArgs) => event.type === 'task.completed' && event.elementId === id && (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
+    createTaskOrIncident(
+      taskParams(element, runVariables(mi, loop, index, context.variables), context.now, ctx.definition.summary, {
+        index,
+        item: loop.items[index] ?? null,
+      }),
+      element,
+    );
+  const isMine = ({ context, event }: ActionArgs) =>
+    event.type === 'task.completed' &&
+    event.elementId === id &&
+    (loopOf(context)?.active ?? []).includes(event.loopIndex ?? -1);
   const after = ({ context, event }: ActionArgs) => {
     const loop = loopOf(context);
     // Gone already when an empty collection is skipped (the exit ran first): nothing was collected.
     if (!loop) return noRuns(mi.sequential);
-    return completeRun(mi, loop, event.type === 'task.completed' ? (event.loopIndex ?? -1) : -1, eventVariables(event), context.variables);
+    return completeRun(
+      mi,
+      loop,
+      event.type === 'task.completed' ? (event.loopIndex ?? -1) : -1,
+      eventVariables(event),
+      context.variables,
+    );
   };
   const finish = finishLoop(id, mi, after);
   // Each run's outputs reach the process as the run completes (its item, inputs and submission in scope).
@@ -106,7 +151,12 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
     const loop = loopOf(context);
     if (element.outputs === undefined || !loop || event.type !== 'task.completed') return {};
     const run = runVariables(mi, loop, event.loopIndex ?? -1, context.variables);
-    return { variables: { ...context.variables, ...taskOutputs(element.outputs, { ...run, ...taskInputs(element, run), ...eventVariables(event) }) } };
+    return {
+      variables: {
+        ...context.variables,
+        ...taskOutputs(element.outputs, { ...run, ...taskInputs(element, run), ...eventVariables(event) }),
+      },
+    };
   });
 
   return withBoundaries(ctx, element, {
@@ -118,14 +168,19 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
     exit: [
       collect(({ context, event, enqueue }) => {
         const completing = event.type === 'task.completed' && event.elementId === id ? event.loopIndex : undefined;
-        for (const index of loopOf(context)?.active ?? []) if (index !== completing) enqueue({ type: 'cancelTask', params: { elementId: id, loopIndex: index } });
+        for (const index of loopOf(context)?.active ?? [])
+          if (index !== completing) enqueue({ type: 'cancelTask', params: { elementId: id, loopIndex: index } });
         // Left by its own last completion, the transition still needs the loop to collect outputs.
         if (completing === undefined) enqueue(forgetLoop(id));
       }),
     ],
     on: {
       'task.completed': [
-        { guard: (args: ActionArgs) => isMine(args) && after(args).done, target: leave.target, actions: [writeOutputs, finish, ...leave.actions] },
+        {
+          guard: (args: ActionArgs) => isMine(args) && after(args).done,
+          target: leave.target,
+          actions: [writeOutputs, finish, ...leave.actions],
+        },
         {
           guard: isMine,
           actions: [
@@ -140,7 +195,13 @@ function multiInstanceUserTask(element: UserTask, ctx: CompileContext) {
       ],
     },
     // An empty collection: nothing to do, move on at once.
-    always: [{ guard: ({ context }: ActionArgs) => loopOf(context)?.items.length === 0, target: leave.target, actions: [finish, ...leave.actions] }],
+    always: [
+      {
+        guard: ({ context }: ActionArgs) => loopOf(context)?.items.length === 0,
+        target: leave.target,
+        actions: [finish, ...leave.actions],
+      },
+    ],
   });
 }
 

@@ -53,12 +53,23 @@ describe('Camunda forms (form-js) from camunda-bpm-examples', () => {
     expect(start.form.title).toBe('Start form');
     expect(Object.keys(start.form.schema.properties as object)).toEqual(['creditor', 'amount', 'invoiceNumber']);
     expect(start.form.uiSchema['ui:order']).toEqual(['creditor', 'amount', 'invoiceNumber']);
-    expect(Object.keys(task.form.schema.properties as object)).toEqual(['creditor', 'amount', 'invoiceNumber', 'approved', 'approvedBy']);
+    expect(Object.keys(task.form.schema.properties as object)).toEqual([
+      'creditor',
+      'amount',
+      'invoiceNumber',
+      'approved',
+      'approvedBy',
+    ]);
   });
 
   it('keeps labels, descriptions and patterns as written (form-js tests patterns unanchored, like JSON Schema)', () => {
     const p = task.form.schema.properties as Record<string, JsonSchema>;
-    expect(p.invoiceNumber).toMatchObject({ type: 'string', title: 'Invoice Number', description: 'An invoice number in the format: C-123.', pattern: '^C-[0-9]+$' });
+    expect(p.invoiceNumber).toMatchObject({
+      type: 'string',
+      title: 'Invoice Number',
+      description: 'An invoice number in the format: C-123.',
+      pattern: '^C-[0-9]+$',
+    });
     expect(p.amount).toMatchObject({ pattern: '^[0-9]+$' });
     expect(p.approved).toMatchObject({ title: 'Approved?', pattern: '(true|false)' });
     expect(task.form.schema.required).toEqual(['creditor', 'amount', 'approved']);
@@ -117,7 +128,24 @@ describe('Camunda forms (form-js) from camunda-bpm-examples', () => {
   });
 
   describe('agrees with form-js on every field for a range of values', () => {
-    const samples = [undefined, '0', '300', ' 300', '30.00', 'abc', 'C-123', 'C-', 'c-1', 'xC-1', 'C-1x', 'true', 'false', 'untrue', 'TRUE', '<script>'];
+    const samples = [
+      undefined,
+      '0',
+      '300',
+      ' 300',
+      '30.00',
+      'abc',
+      'C-123',
+      'C-',
+      'c-1',
+      'xC-1',
+      'C-1x',
+      'true',
+      'false',
+      'untrue',
+      'TRUE',
+      '<script>',
+    ];
     const rules: Record<string, { required?: boolean; pattern?: string }> = {
       creditor: { required: true },
       amount: { required: true, pattern: '^[0-9]+$' },
@@ -125,7 +153,13 @@ describe('Camunda forms (form-js) from camunda-bpm-examples', () => {
       approved: { required: true, pattern: '(true|false)' },
       approvedBy: {},
     };
-    const base: Record<string, string> = { creditor: 'Pizza', amount: '30', invoiceNumber: 'C-1', approved: 'true', approvedBy: 'demo' };
+    const base: Record<string, string> = {
+      creditor: 'Pizza',
+      amount: '30',
+      invoiceNumber: 'C-1',
+      approved: 'true',
+      approvedBy: 'demo',
+    };
     const valid = validatorFor(task.form.schema);
 
     it.each(Object.keys(rules))('%s', (name) => {
@@ -136,7 +170,8 @@ describe('Camunda forms (form-js) from camunda-bpm-examples', () => {
         // Known difference: form-js skips the pattern of an empty optional text, a JSON Schema
         // pattern does not. RJSF never submits empty texts (it leaves the field out), so only
         // an API client can send one.
-        const expected = value === '' && !rules[name]!.required && rules[name]!.pattern ? false : formJsAccepts(rules[name]!, value);
+        const expected =
+          value === '' && !rules[name]!.required && rules[name]!.pattern ? false : formJsAccepts(rules[name]!, value);
         expect(valid(data), `${name} = ${JSON.stringify(value)}`).toBe(expected);
       }
     });
@@ -144,18 +179,50 @@ describe('Camunda forms (form-js) from camunda-bpm-examples', () => {
 });
 
 describe('form-js components', () => {
-  const form = (components: unknown[], extra: Record<string, unknown> = {}) => importCamundaForm(JSON.stringify({ type: 'default', id: 'Form_test', components, ...extra }));
+  const form = (components: unknown[], extra: Record<string, unknown> = {}) =>
+    importCamundaForm(JSON.stringify({ type: 'default', id: 'Form_test', components, ...extra }));
 
   it('maps each input type to a JSON Schema RJSF renders', () => {
     // given
     const result = form([
-      { type: 'textfield', key: 'email', label: 'E-mail', validate: { validationType: 'email', minLength: 3, maxLength: 100 } },
+      {
+        type: 'textfield',
+        key: 'email',
+        label: 'E-mail',
+        validate: { validationType: 'email', minLength: 3, maxLength: 100 },
+      },
       { type: 'textarea', key: 'note', label: 'Note', defaultValue: 'n/a', readonly: true },
       { type: 'number', key: 'count', label: 'Count', decimalDigits: 0, validate: { min: 1, max: 10 }, disabled: true },
       { type: 'checkbox', key: 'agree', label: 'I agree', validate: { required: true } },
-      { type: 'radio', key: 'size', label: 'Size', values: [{ label: 'Small', value: 's' }, { label: 'Large', value: 'l' }], defaultValue: 's' },
-      { type: 'select', key: 'level', label: 'Level', values: [{ label: 'One', value: 1 }, { label: 'Two', value: 2 }] },
-      { type: 'checklist', key: 'tags', label: 'Tags', values: [{ label: 'A', value: 'a' }, { label: 'B', value: 'b' }], validate: { required: true } },
+      {
+        type: 'radio',
+        key: 'size',
+        label: 'Size',
+        values: [
+          { label: 'Small', value: 's' },
+          { label: 'Large', value: 'l' },
+        ],
+        defaultValue: 's',
+      },
+      {
+        type: 'select',
+        key: 'level',
+        label: 'Level',
+        values: [
+          { label: 'One', value: 1 },
+          { label: 'Two', value: 2 },
+        ],
+      },
+      {
+        type: 'checklist',
+        key: 'tags',
+        label: 'Tags',
+        values: [
+          { label: 'A', value: 'a' },
+          { label: 'B', value: 'b' },
+        ],
+        validate: { required: true },
+      },
       { type: 'taglist', key: 'more', label: 'More', values: [{ label: 'X', value: 'x' }] },
       { type: 'datetime', key: 'due', dateLabel: 'Due date', subtype: 'date' },
       { type: 'datetime', key: 'at', timeLabel: 'At', subtype: 'time' },
@@ -170,9 +237,36 @@ describe('form-js components', () => {
     expect(p.note).toEqual({ type: 'string', title: 'Note', default: 'n/a' });
     expect(p.count).toEqual({ type: 'integer', title: 'Count', minimum: 1, maximum: 10 });
     expect(p.agree).toEqual({ type: 'boolean', title: 'I agree', default: false, enum: [true] });
-    expect(p.size).toEqual({ type: 'string', title: 'Size', oneOf: [{ const: 's', title: 'Small' }, { const: 'l', title: 'Large' }], default: 's' });
-    expect(p.level).toEqual({ type: 'number', title: 'Level', oneOf: [{ const: 1, title: 'One' }, { const: 2, title: 'Two' }] });
-    expect(p.tags).toEqual({ type: 'array', title: 'Tags', items: { type: 'string', oneOf: [{ const: 'a', title: 'A' }, { const: 'b', title: 'B' }] }, uniqueItems: true, minItems: 1 });
+    expect(p.size).toEqual({
+      type: 'string',
+      title: 'Size',
+      oneOf: [
+        { const: 's', title: 'Small' },
+        { const: 'l', title: 'Large' },
+      ],
+      default: 's',
+    });
+    expect(p.level).toEqual({
+      type: 'number',
+      title: 'Level',
+      oneOf: [
+        { const: 1, title: 'One' },
+        { const: 2, title: 'Two' },
+      ],
+    });
+    expect(p.tags).toEqual({
+      type: 'array',
+      title: 'Tags',
+      items: {
+        type: 'string',
+        oneOf: [
+          { const: 'a', title: 'A' },
+          { const: 'b', title: 'B' },
+        ],
+      },
+      uniqueItems: true,
+      minItems: 1,
+    });
     expect(p.more).toMatchObject({ type: 'array', uniqueItems: true });
     expect(p.due).toEqual({ type: 'string', title: 'Due date', format: 'date' });
     expect(p.at).toMatchObject({ type: 'string', title: 'At' });
@@ -189,7 +283,17 @@ describe('form-js components', () => {
 
     // and the data form-js would submit validates the same way
     const valid = validatorFor(result.form.schema);
-    const ok = { email: 'a@b.co', count: 3, agree: true, size: 'l', level: 2, tags: ['a'], due: '2026-03-31', at: '09:30+07:00', when: '2026-03-31T09:30Z' };
+    const ok = {
+      email: 'a@b.co',
+      count: 3,
+      agree: true,
+      size: 'l',
+      level: 2,
+      tags: ['a'],
+      due: '2026-03-31',
+      at: '09:30+07:00',
+      when: '2026-03-31T09:30Z',
+    };
     expect(valid(ok)).toBe(true);
     expect(valid({ ...ok, agree: false })).toBe(false); // form-js: a required checkbox must be ticked
     expect(valid({ ...ok, tags: [] })).toBe(false); // form-js: a required checklist needs a choice
@@ -205,29 +309,76 @@ describe('form-js components', () => {
   it('stores dotted keys and group paths as nested objects, and lists as arrays of objects', () => {
     const result = form([
       { type: 'textfield', key: 'customer.name', label: 'Name', validate: { required: true } },
-      { type: 'group', label: 'Address', path: 'customer.address', components: [{ type: 'textfield', key: 'city', label: 'City', validate: { required: true } }] },
+      {
+        type: 'group',
+        label: 'Address',
+        path: 'customer.address',
+        components: [{ type: 'textfield', key: 'city', label: 'City', validate: { required: true } }],
+      },
       { type: 'group', label: 'Flat group', components: [{ type: 'textfield', key: 'phone', label: 'Phone' }] },
-      { type: 'dynamiclist', path: 'lines', label: 'Lines', allowAddRemove: false, components: [{ type: 'number', key: 'qty', label: 'Qty', validate: { required: true, min: 1 } }] },
+      {
+        type: 'dynamiclist',
+        path: 'lines',
+        label: 'Lines',
+        allowAddRemove: false,
+        components: [{ type: 'number', key: 'qty', label: 'Qty', validate: { required: true, min: 1 } }],
+      },
     ]);
     const valid = validatorFor(result.form.schema);
-    expect(valid({ customer: { name: 'Lan', address: { city: 'Hà Nội' } }, phone: '1', lines: [{ qty: 2 }] })).toBe(true);
+    expect(valid({ customer: { name: 'Lan', address: { city: 'Hà Nội' } }, phone: '1', lines: [{ qty: 2 }] })).toBe(
+      true,
+    );
     expect(valid({ customer: { name: 'Lan', address: {} } })).toBe(false);
     expect(valid({ customer: { name: 'Lan', address: { city: 'Huế' }, extra: 1 } })).toBe(false);
     expect(valid({ customer: { name: 'Lan', address: { city: 'Huế' } }, lines: [{ qty: 0 }] })).toBe(false);
     expect(valid({ customer: { name: 'Lan', address: { city: 'Huế' } }, lines: [{}] })).toBe(false);
-    expect(result.form.uiSchema).toMatchObject({ lines: { 'ui:options': { addable: false, removable: false } }, customer: { 'ui:order': ['name', 'address'] } });
+    expect(result.form.uiSchema).toMatchObject({
+      lines: { 'ui:options': { addable: false, removable: false } },
+      customer: { 'ui:order': ['name', 'address'] },
+    });
     expect(formDefinitionSchema.parse(result.form)).toBeTruthy();
   });
 
   describe('conditional.hide', () => {
     const result = form([
       { type: 'checkbox', key: 'approved', label: 'Approved' },
-      { type: 'textarea', key: 'reason', label: 'Reason for rejection', validate: { required: true }, conditional: { hide: '=approved = true' } },
+      {
+        type: 'textarea',
+        key: 'reason',
+        label: 'Reason for rejection',
+        validate: { required: true },
+        conditional: { hide: '=approved = true' },
+      },
       { type: 'number', key: 'amount', label: 'Amount' },
-      { type: 'group', label: 'Second approval', conditional: { hide: '=amount <= 1000' }, components: [{ type: 'textfield', key: 'approver2', label: 'Second approver', validate: { required: true } }] },
-      { type: 'textfield', key: 'vat', label: 'VAT id', validate: { required: true }, conditional: { hide: '=country != "VN"' } },
-      { type: 'textfield', key: 'legacy', label: 'Legacy', validate: { required: true }, conditional: { hide: '=someProcessVariable = 1' } },
-      { type: 'select', key: 'country', label: 'Country', values: [{ label: 'Việt Nam', value: 'VN' }, { label: 'Other', value: 'XX' }] },
+      {
+        type: 'group',
+        label: 'Second approval',
+        conditional: { hide: '=amount <= 1000' },
+        components: [{ type: 'textfield', key: 'approver2', label: 'Second approver', validate: { required: true } }],
+      },
+      {
+        type: 'textfield',
+        key: 'vat',
+        label: 'VAT id',
+        validate: { required: true },
+        conditional: { hide: '=country != "VN"' },
+      },
+      {
+        type: 'textfield',
+        key: 'legacy',
+        label: 'Legacy',
+        validate: { required: true },
+        conditional: { hide: '=someProcessVariable = 1' },
+      },
+      {
+        type: 'select',
+        key: 'country',
+        label: 'Country',
+        values: [
+          { label: 'Việt Nam', value: 'VN' },
+          { label: 'Other', value: 'XX' },
+        ],
+      },
     ]);
     const valid = validatorFor(result.form.schema);
 
@@ -238,7 +389,9 @@ describe('form-js components', () => {
       expect(valid({ approved: false, reason: 'wrong amount', vat: 'x', legacy: 'x', country: 'VN' })).toBe(true);
       // a group's condition covers its fields; a missing amount makes form-js' test null, which hides
       expect(valid({ approved: true, amount: 5000, vat: 'x', legacy: 'x', country: 'VN' })).toBe(false);
-      expect(valid({ approved: true, amount: 5000, approver2: 'Minh', vat: 'x', legacy: 'x', country: 'VN' })).toBe(true);
+      expect(valid({ approved: true, amount: 5000, approver2: 'Minh', vat: 'x', legacy: 'x', country: 'VN' })).toBe(
+        true,
+      );
       expect(valid({ approved: true, amount: 500, vat: 'x', legacy: 'x', country: 'VN' })).toBe(true);
       // VAT id only for Việt Nam
       expect(valid({ approved: true, legacy: 'x', country: 'XX' })).toBe(true);
@@ -246,9 +399,16 @@ describe('form-js components', () => {
     });
 
     it('reports what it cannot translate, and imports that field as optional', () => {
-      expect(result.report.unsupported).toEqual([expect.objectContaining({ elementId: 'legacy', what: expect.stringContaining('"someProcessVariable", which is not a field of this form') })]);
+      expect(result.report.unsupported).toEqual([
+        expect.objectContaining({
+          elementId: 'legacy',
+          what: expect.stringContaining('"someProcessVariable", which is not a field of this form'),
+        }),
+      ]);
       expect(valid({ approved: true, vat: 'x', country: 'VN' })).toBe(true);
-      expect(result.report.translated).toContain('reason: required unless "=approved = true" (an if/else rule; Trellis shows the field always)');
+      expect(result.report.translated).toContain(
+        'reason: required unless "=approved = true" (an if/else rule; Trellis shows the field always)',
+      );
     });
 
     it('is understood by RJSF: the rule resolves to a required field while it is visible', () => {
@@ -257,7 +417,13 @@ describe('form-js components', () => {
       const hidden = utils.retrieveSchema(result.form.schema as RJSFSchema, { approved: true, country: 'XX' });
       expect(visible.required).toContain('reason');
       expect(hidden.required ?? []).not.toContain('reason');
-      expect(rjsfValidator.isValid(result.form.schema as RJSFSchema, { approved: false, country: 'XX' }, result.form.schema as RJSFSchema)).toBe(false);
+      expect(
+        rjsfValidator.isValid(
+          result.form.schema as RJSFSchema,
+          { approved: false, country: 'XX' },
+          result.form.schema as RJSFSchema,
+        ),
+      ).toBe(false);
     });
   });
 
@@ -279,7 +445,23 @@ describe('form-js components', () => {
       { type: 'constructor', key: 'c' },
     ]);
     const ids = result.report.unsupported.map((u) => u.elementId);
-    expect(ids).toEqual(['phone', 'code', 'approver', 'price', 'price', 'dynamic', 'file', 'components[6]', 'total', 'm', 'components[9]', 'code', 'components[11]', '__proto__', 'c']);
+    expect(ids).toEqual([
+      'phone',
+      'code',
+      'approver',
+      'price',
+      'price',
+      'dynamic',
+      'file',
+      'components[6]',
+      'total',
+      'm',
+      'components[9]',
+      'code',
+      'components[11]',
+      '__proto__',
+      'c',
+    ]);
     for (const u of result.report.unsupported) expect(u.hint.length).toBeGreaterThan(10);
     const p = result.form.schema.properties as Record<string, JsonSchema>;
     expect(p.code).toEqual({ type: 'string', title: 'Code' }); // the pattern ajv cannot compile is dropped, not kept broken
@@ -291,7 +473,9 @@ describe('form-js components', () => {
   });
 
   it('keeps a label with markup as plain text data', () => {
-    const result = form([{ type: 'textfield', key: 'name', label: '<script>alert("x")</script>Name', description: '<b>bold</b>' }]);
+    const result = form([
+      { type: 'textfield', key: 'name', label: '<script>alert("x")</script>Name', description: '<b>bold</b>' },
+    ]);
     const name = (result.form.schema.properties as Record<string, JsonSchema>).name!;
     expect(name.title).toBe('<script>alert("x")</script>Name');
     expect(name.description).toBe('<b>bold</b>');
@@ -300,7 +484,12 @@ describe('form-js components', () => {
 
   it('takes the key from the form id, or from the options', () => {
     expect(form([]).form.key).toBe('form-test');
-    expect(importCamundaForm('{"components":[]}', { fileName: 'forms/Approve Invoice.form' }).form).toMatchObject({ key: 'approve-invoice', title: 'Approve invoice' });
-    expect(importCamundaForm('{"components":[]}', { key: 'invoice-check', title: 'Check the invoice' }).form).toMatchObject({ key: 'invoice-check', title: 'Check the invoice' });
+    expect(importCamundaForm('{"components":[]}', { fileName: 'forms/Approve Invoice.form' }).form).toMatchObject({
+      key: 'approve-invoice',
+      title: 'Approve invoice',
+    });
+    expect(
+      importCamundaForm('{"components":[]}', { key: 'invoice-check', title: 'Check the invoice' }).form,
+    ).toMatchObject({ key: 'invoice-check', title: 'Check the invoice' });
   });
 });

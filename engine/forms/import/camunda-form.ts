@@ -17,7 +17,15 @@ import type { JsonSchema } from '../form';
 import { FormImportError } from './errors';
 import { anyOf, isAlwaysSchema, isNeverSchema, translateHideCondition } from './feel-condition';
 import { describeField, finishForm, formKey, formTitle, patternProblem } from './form-output';
-import { MAX_FORM_FIELDS, assertFormFileSize, describeJson, fileLabel, isRecord, parseJsonFile, preview } from './input';
+import {
+  MAX_FORM_FIELDS,
+  assertFormFileSize,
+  describeJson,
+  fileLabel,
+  isRecord,
+  parseJsonFile,
+  preview,
+} from './input';
 import { ReportBuilder, type FormImportOptions, type FormImportResult } from './result';
 import { ObjectSchemaBuilder } from './schema-builder';
 import { humanize, plainLabel } from './text';
@@ -46,12 +54,19 @@ export function importCamundaForm(text: string, options: FormImportOptions = {})
 export function camundaFormFromJson(data: unknown, options: FormImportOptions = {}): CamundaFormImportResult {
   if (!isRecord(data) || !Array.isArray(data.components)) {
     const found = isRecord(data) ? `"components" is ${describeJson(data.components)}` : `it is ${describeJson(data)}`;
-    throw new FormImportError('NOT_A_FORM', `${fileLabel(options.fileName)} is not a Camunda form: ${found}, not a list of components. Export the form from Camunda Modeler or the form-js playground.`);
+    throw new FormImportError(
+      'NOT_A_FORM',
+      `${fileLabel(options.fileName)} is not a Camunda form: ${found}, not a list of components. Export the form from Camunda Modeler or the form-js playground.`,
+    );
   }
   const formId = typeof data.id === 'string' && data.id.trim() !== '' ? data.id : undefined;
   const walk: Walk = { report: new ReportBuilder(), count: 0, fileName: options.fileName, conditional: [] };
   const builder = new ObjectSchemaBuilder();
-  importComponents(data.components, { builder, prefix: [], hide: [], repeating: false, parentId: 'components', depth: 0 }, walk);
+  importComponents(
+    data.components,
+    { builder, prefix: [], hide: [], repeating: false, parentId: 'components', depth: 0 },
+    walk,
+  );
   applyHideConditions(builder, walk);
   const form = finishForm(builder, formKey(options, formId), formTitle(options, undefined, formId));
   return { format: 'camunda-form', form, report: walk.report.build(), ...(formId ? { formId } : {}) };
@@ -96,22 +111,38 @@ type ComponentImporter = (c: Component, id: string, scope: Scope, walk: Walk) =>
 function importComponents(components: unknown[], scope: Scope, walk: Walk): void {
   components.forEach((c, index) => {
     walk.count++;
-    if (walk.count > MAX_FORM_FIELDS) throw new FormImportError('TOO_MANY_FIELDS', `${fileLabel(walk.fileName)} has more than ${MAX_FORM_FIELDS} components; split it into several forms.`);
+    if (walk.count > MAX_FORM_FIELDS)
+      throw new FormImportError(
+        'TOO_MANY_FIELDS',
+        `${fileLabel(walk.fileName)} has more than ${MAX_FORM_FIELDS} components; split it into several forms.`,
+      );
     const fallbackId = `${scope.parentId}[${index}]`;
     if (!isRecord(c)) {
-      walk.report.unsupported(fallbackId, `a component that is ${describeJson(c)}, not an object`, 'Remove it, or export the form again from its designer.');
+      walk.report.unsupported(
+        fallbackId,
+        `a component that is ${describeJson(c)}, not an object`,
+        'Remove it, or export the form again from its designer.',
+      );
       return;
     }
     const id = nonEmptyString(c.key) ?? nonEmptyString(c.path) ?? nonEmptyString(c.id) ?? fallbackId;
     const type = c.type;
     if (typeof type !== 'string') {
-      walk.report.unsupported(id, 'a component without a type', 'Give it a form-js type (textfield, select, ...) or remove it.');
+      walk.report.unsupported(
+        id,
+        'a component without a type',
+        'Give it a form-js type (textfield, select, ...) or remove it.',
+      );
       return;
     }
     // Own properties only: a type named "constructor" or "__proto__" is just unknown.
     const importer = Object.hasOwn(COMPONENTS, type) ? COMPONENTS[type] : undefined;
     if (!importer) {
-      walk.report.unsupported(id, `component type "${type.slice(0, 100)}"`, 'Trellis has no equivalent: add a field for it by hand in the form designer, or remove it.');
+      walk.report.unsupported(
+        id,
+        `component type "${type.slice(0, 100)}"`,
+        'Trellis has no equivalent: add a field for it by hand in the form designer, or remove it.',
+      );
       return;
     }
     importer(c, id, scope, walk);
@@ -133,7 +164,11 @@ function field(shapeOf: ShapeOf): ComponentImporter {
   return (c, id, scope, walk) => {
     const key = nonEmptyString(c.key);
     if (!key) {
-      walk.report.unsupported(id, `a ${String(c.type)} field without a key`, 'Give the field a key (the variable its value is stored in) and import again.');
+      walk.report.unsupported(
+        id,
+        `a ${String(c.type)} field without a key`,
+        'Give the field a key (the variable its value is stored in) and import again.',
+      );
       return;
     }
     const shape = shapeOf(c, id, walk);
@@ -148,34 +183,62 @@ function field(shapeOf: ShapeOf): ComponentImporter {
       ['disabled', 'ui:disabled'],
     ] as const) {
       if (c[property] === true) ui[hint] = true;
-      else if (typeof c[property] === 'string') walk.report.unsupported(id, `${property} decided by the expression ${preview(c[property])}`, `Trellis forms cannot compute ${property}; the field is editable. Set "${hint}" in the form designer if it should never be.`);
+      else if (typeof c[property] === 'string')
+        walk.report.unsupported(
+          id,
+          `${property} decided by the expression ${preview(c[property])}`,
+          `Trellis forms cannot compute ${property}; the field is editable. Set "${hint}" in the form designer if it should never be.`,
+        );
     }
     const validate = isRecord(c.validate) ? c.validate : {};
     let required = validate.required === true;
     if (typeof validate.required === 'string') {
-      walk.report.unsupported(id, `required decided by the expression ${preview(validate.required)}`, 'The field is imported as optional; make it required in the form designer, or add an if/then rule to the schema.');
+      walk.report.unsupported(
+        id,
+        `required decided by the expression ${preview(validate.required)}`,
+        'The field is imported as optional; make it required in the form designer, or add an if/then rule to the schema.',
+      );
     }
     const hide = [...scope.hide, ...ownHide(c, id)];
     const path = [...scope.prefix, ...key.split('.')];
-    const problem = scope.builder.add({ path, schema, ui, required: required && hide.length === 0, requirement: shape.requirement });
+    const problem = scope.builder.add({
+      path,
+      schema,
+      ui,
+      required: required && hide.length === 0,
+      requirement: shape.requirement,
+    });
     if (problem) {
       walk.report.unsupported(id, `field ${preview(key, 60)} not imported: ${problem}`, 'Give each field its own key.');
       return;
     }
     if (hide.length > 0) {
       if (scope.repeating) {
-        walk.report.unsupported(id, `hidden by ${hide.map((h) => preview(h.expression)).join(' or ')} inside a repeating list`, required ? 'The condition refers to the list item and is not translated, so the field is imported as optional; require it with an if/then rule in the item schema.' : 'The condition refers to the list item and is not translated; the field is always shown.');
+        walk.report.unsupported(
+          id,
+          `hidden by ${hide.map((h) => preview(h.expression)).join(' or ')} inside a repeating list`,
+          required
+            ? 'The condition refers to the list item and is not translated, so the field is imported as optional; require it with an if/then rule in the item schema.'
+            : 'The condition refers to the list item and is not translated; the field is always shown.',
+        );
         required = false;
       } else if (required) walk.conditional.push({ elementId: id, path, requirement: shape.requirement ?? {}, hide });
-      else walk.report.translated(`${id}: hidden in form-js when ${hide.map((h) => preview(h.expression)).join(' or ')}; Trellis shows it always (RJSF cannot hide a field by condition)`);
+      else
+        walk.report.translated(
+          `${id}: hidden in form-js when ${hide.map((h) => preview(h.expression)).join(' or ')}; Trellis shows it always (RJSF cannot hide a field by condition)`,
+        );
     }
-    walk.report.translated(`${id}: ${String(c.type)} → ${describeField(schema, required && hide.length === 0)}${shape.note ? `; ${shape.note}` : ''}`);
+    walk.report.translated(
+      `${id}: ${String(c.type)} → ${describeField(schema, required && hide.length === 0)}${shape.note ? `; ${shape.note}` : ''}`,
+    );
   };
 }
 
 function ownHide(c: Component, id: string): HideCondition[] {
   const conditional = isRecord(c.conditional) ? c.conditional : undefined;
-  return conditional?.hide !== undefined && conditional.hide !== '' ? [{ elementId: id, expression: conditional.hide }] : [];
+  return conditional?.hide !== undefined && conditional.hide !== ''
+    ? [{ elementId: id, expression: conditional.hide }]
+    : [];
 }
 
 /**
@@ -199,15 +262,24 @@ function applyHideConditions(builder: ObjectSchemaBuilder, walk: Walk): void {
     }
     const hiddenWhen = anyOf(parts);
     const conditions = entry.hide.map((h) => preview(h.expression)).join(' or ');
-    if (failed) walk.report.unsupported(entry.elementId, `required unless hidden by ${failed}`, 'The field is imported as optional. Add an if/then rule to the schema by hand if it must be filled while visible.');
+    if (failed)
+      walk.report.unsupported(
+        entry.elementId,
+        `required unless hidden by ${failed}`,
+        'The field is imported as optional. Add an if/then rule to the schema by hand if it must be filled while visible.',
+      );
     else if (isNeverSchema(hiddenWhen)) {
       builder.require(entry.path, entry.requirement);
-      walk.report.translated(`${entry.elementId}: hidden when ${conditions}, which can never hold for valid data: always required`);
+      walk.report.translated(
+        `${entry.elementId}: hidden when ${conditions}, which can never hold for valid data: always required`,
+      );
     } else if (isAlwaysSchema(hiddenWhen)) {
       walk.report.translated(`${entry.elementId}: hidden when ${conditions}, which always holds: never required`);
     } else {
       builder.requireUnless(entry.path, entry.requirement, hiddenWhen);
-      walk.report.translated(`${entry.elementId}: required unless ${conditions} (an if/else rule; Trellis shows the field always)`);
+      walk.report.translated(
+        `${entry.elementId}: required unless ${conditions} (an if/else rule; Trellis shows the field always)`,
+      );
     }
   }
 }
@@ -216,10 +288,19 @@ function applyHideConditions(builder: ObjectSchemaBuilder, walk: Walk): void {
 function text(value: unknown, id: string, what: string, walk: Walk): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   if (value.startsWith('=')) {
-    walk.report.unsupported(id, `${what} computed by the expression ${preview(value)}`, `Write a fixed ${what} in the form designer; the key is used meanwhile.`);
+    walk.report.unsupported(
+      id,
+      `${what} computed by the expression ${preview(value)}`,
+      `Write a fixed ${what} in the form designer; the key is used meanwhile.`,
+    );
     return undefined;
   }
-  if (value.includes('{{')) walk.report.unsupported(id, `${what} with template placeholders ({{...}})`, 'Placeholders are kept as written, not filled in; reword the text.');
+  if (value.includes('{{'))
+    walk.report.unsupported(
+      id,
+      `${what} with template placeholders ({{...}})`,
+      'Placeholders are kept as written, not filled in; reword the text.',
+    );
   return what === 'label' ? plainLabel(value) : value.trim().slice(0, 2_000);
 }
 
@@ -229,9 +310,17 @@ function setDefault(schema: JsonSchema, value: unknown, id: string, walk: Walk):
     (type === 'string' && typeof value === 'string') ||
     (type === 'boolean' && typeof value === 'boolean') ||
     ((type === 'number' || type === 'integer') && typeof value === 'number') ||
-    (type === 'array' && Array.isArray(value) && value.length <= MAX_OPTIONS && value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
+    (type === 'array' &&
+      Array.isArray(value) &&
+      value.length <= MAX_OPTIONS &&
+      value.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
   if (ok) schema.default = value;
-  else walk.report.unsupported(id, `default value ${preview(value)} does not fit the field (${String(type)})`, 'Set a default in the form designer.');
+  else
+    walk.report.unsupported(
+      id,
+      `default value ${preview(value)} does not fit the field (${String(type)})`,
+      'Set a default in the form designer.',
+    );
 }
 
 function validation(c: Component): Record<string, unknown> {
@@ -242,47 +331,77 @@ function validation(c: Component): Record<string, unknown> {
 function limit(c: Component, name: string, id: string, walk: Walk): number | undefined {
   const value = validation(c)[name];
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (value !== undefined && value !== null && value !== '') walk.report.unsupported(id, `validate.${name} ${preview(value)}`, `Only a fixed number can be translated; set ${name} in the form designer.`);
+  if (value !== undefined && value !== null && value !== '')
+    walk.report.unsupported(
+      id,
+      `validate.${name} ${preview(value)}`,
+      `Only a fixed number can be translated; set ${name} in the form designer.`,
+    );
   return undefined;
 }
 
-const textField = (multiline: boolean): ShapeOf => (c, id, walk) => {
-  const schema: JsonSchema = { type: 'string' };
-  const ui: Record<string, unknown> = multiline ? { 'ui:widget': 'textarea' } : {};
-  const notes: string[] = [];
-  const minLength = limit(c, 'minLength', id, walk);
-  const maxLength = limit(c, 'maxLength', id, walk);
-  if (minLength !== undefined && minLength >= 0) schema.minLength = Math.floor(minLength);
-  if (maxLength !== undefined && maxLength >= 0) schema.maxLength = Math.floor(maxLength);
-  if (minLength !== undefined || maxLength !== undefined) notes.push('lengths count surrounding spaces, which form-js trims');
-  const { pattern, validationType } = validation(c);
-  if (typeof pattern === 'string' && pattern !== '') {
-    if (pattern.startsWith('=')) walk.report.unsupported(id, `validate.pattern computed by ${preview(pattern)}`, 'Write a fixed pattern in the form designer.');
-    else {
-      const problem = patternProblem(pattern);
-      if (problem) walk.report.unsupported(id, `validate.pattern ${preview(pattern)} is not a valid JSON Schema (Unicode) regular expression: ${problem}`, 'Rewrite it without escapes the "u" flag refuses (e.g. "\\-" outside a character class) and set it in the form designer.');
+const textField =
+  (multiline: boolean): ShapeOf =>
+  (c, id, walk) => {
+    const schema: JsonSchema = { type: 'string' };
+    const ui: Record<string, unknown> = multiline ? { 'ui:widget': 'textarea' } : {};
+    const notes: string[] = [];
+    const minLength = limit(c, 'minLength', id, walk);
+    const maxLength = limit(c, 'maxLength', id, walk);
+    if (minLength !== undefined && minLength >= 0) schema.minLength = Math.floor(minLength);
+    if (maxLength !== undefined && maxLength >= 0) schema.maxLength = Math.floor(maxLength);
+    if (minLength !== undefined || maxLength !== undefined)
+      notes.push('lengths count surrounding spaces, which form-js trims');
+    const { pattern, validationType } = validation(c);
+    if (typeof pattern === 'string' && pattern !== '') {
+      if (pattern.startsWith('='))
+        walk.report.unsupported(
+          id,
+          `validate.pattern computed by ${preview(pattern)}`,
+          'Write a fixed pattern in the form designer.',
+        );
       else {
-        // form-js tests the pattern unanchored, like JSON Schema: kept as written.
-        schema.pattern = pattern;
-        notes.push('pattern tested unanchored, as form-js does');
+        const problem = patternProblem(pattern);
+        if (problem)
+          walk.report.unsupported(
+            id,
+            `validate.pattern ${preview(pattern)} is not a valid JSON Schema (Unicode) regular expression: ${problem}`,
+            'Rewrite it without escapes the "u" flag refuses (e.g. "\\-" outside a character class) and set it in the form designer.',
+          );
+        else {
+          // form-js tests the pattern unanchored, like JSON Schema: kept as written.
+          schema.pattern = pattern;
+          notes.push('pattern tested unanchored, as form-js does');
+        }
       }
     }
-  }
-  if (validationType === 'email') schema.format = 'email';
-  else if (validationType === 'phone') {
-    ui['ui:inputType'] = 'tel';
-    walk.report.unsupported(id, 'phone number validation (validationType "phone")', 'JSON Schema has no phone format; add a pattern for the numbers you accept in the form designer.');
-  } else if (validationType !== undefined && validationType !== 'custom' && validationType !== '') {
-    walk.report.unsupported(id, `validationType ${preview(validationType)}`, 'Add a pattern or format in the form designer.');
-  }
-  return { schema, ui, requirement: { minLength: 1 }, note: notes.join('; ') || undefined };
-};
+    if (validationType === 'email') schema.format = 'email';
+    else if (validationType === 'phone') {
+      ui['ui:inputType'] = 'tel';
+      walk.report.unsupported(
+        id,
+        'phone number validation (validationType "phone")',
+        'JSON Schema has no phone format; add a pattern for the numbers you accept in the form designer.',
+      );
+    } else if (validationType !== undefined && validationType !== 'custom' && validationType !== '') {
+      walk.report.unsupported(
+        id,
+        `validationType ${preview(validationType)}`,
+        'Add a pattern or format in the form designer.',
+      );
+    }
+    return { schema, ui, requirement: { minLength: 1 }, note: notes.join('; ') || undefined };
+  };
 
 const numberField: ShapeOf = (c, id, walk) => {
   if (c.serializeToString === true) {
     const schema: JsonSchema = { type: 'string', pattern: DECIMAL_TEXT_PATTERN };
     if (validation(c).min !== undefined || validation(c).max !== undefined) {
-      walk.report.unsupported(id, 'minimum/maximum of a number stored as text (serializeToString)', 'JSON Schema cannot compare texts as numbers; store the value as a number, or check the range in the process.');
+      walk.report.unsupported(
+        id,
+        'minimum/maximum of a number stored as text (serializeToString)',
+        'JSON Schema cannot compare texts as numbers; store the value as a number, or check the range in the process.',
+      );
     }
     return { schema, requirement: { minLength: 1 }, note: 'stored as text, as serializeToString asks' };
   }
@@ -292,10 +411,18 @@ const numberField: ShapeOf = (c, id, walk) => {
   if (min !== undefined) schema.minimum = min;
   if (max !== undefined) schema.maximum = max;
   if (typeof c.decimalDigits === 'number' && c.decimalDigits > 0) {
-    walk.report.unsupported(id, `at most ${c.decimalDigits} decimal digits`, 'Not checked: JSON Schema multipleOf is unreliable with decimal fractions. Round the value in the process, or use whole numbers of the smallest unit.');
+    walk.report.unsupported(
+      id,
+      `at most ${c.decimalDigits} decimal digits`,
+      'Not checked: JSON Schema multipleOf is unreliable with decimal fractions. Round the value in the process, or use whole numbers of the smallest unit.',
+    );
   }
   if (c.increment !== undefined && c.increment !== null && c.increment !== '') {
-    walk.report.unsupported(id, `increment ${preview(c.increment)}`, 'Not checked; use multipleOf in the schema for whole-number steps.');
+    walk.report.unsupported(
+      id,
+      `increment ${preview(c.increment)}`,
+      'Not checked; use multipleOf in the schema for whole-number steps.',
+    );
   }
   return { schema };
 };
@@ -314,8 +441,15 @@ interface Options {
 /** Static `values` → `oneOf`; options from input data (`valuesKey`, `valuesExpression`) are reported. */
 function options(c: Component, id: string, walk: Walk): Options {
   if (c.valuesKey !== undefined || c.valuesExpression !== undefined) {
-    const source = c.valuesKey !== undefined ? `the input variable ${preview(c.valuesKey)}` : `the expression ${preview(c.valuesExpression)}`;
-    walk.report.unsupported(id, `options taken from ${source}`, 'Trellis forms have fixed options: list them in the form designer (the field accepts any text until then).');
+    const source =
+      c.valuesKey !== undefined
+        ? `the input variable ${preview(c.valuesKey)}`
+        : `the expression ${preview(c.valuesExpression)}`;
+    walk.report.unsupported(
+      id,
+      `options taken from ${source}`,
+      'Trellis forms have fixed options: list them in the form designer (the field accepts any text until then).',
+    );
     return { type: 'string' };
   }
   if (!Array.isArray(c.values) || c.values.length === 0) {
@@ -327,51 +461,86 @@ function options(c: Component, id: string, walk: Walk): Options {
   for (const entry of c.values.slice(0, MAX_OPTIONS)) {
     const value = isRecord(entry) ? entry.value : undefined;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      walk.report.unsupported(id, `an option whose value is ${describeJson(value)}`, 'Options need a text, number or yes/no value; fix it in the form designer.');
+      walk.report.unsupported(
+        id,
+        `an option whose value is ${describeJson(value)}`,
+        'Options need a text, number or yes/no value; fix it in the form designer.',
+      );
       continue;
     }
     if (seen.has(value)) continue;
     seen.add(value);
-    const label = isRecord(entry) && typeof entry.label === 'string' && entry.label.trim() !== '' ? plainLabel(entry.label) : String(value);
+    const label =
+      isRecord(entry) && typeof entry.label === 'string' && entry.label.trim() !== ''
+        ? plainLabel(entry.label)
+        : String(value);
     oneOf.push({ const: value, title: label });
   }
-  if (c.values.length > MAX_OPTIONS) walk.report.unsupported(id, `${c.values.length} options`, `Only the first ${MAX_OPTIONS} were imported.`);
+  if (c.values.length > MAX_OPTIONS)
+    walk.report.unsupported(id, `${c.values.length} options`, `Only the first ${MAX_OPTIONS} were imported.`);
   const types = new Set(oneOf.map((o) => typeof o.const));
   if (types.size > 1) {
-    walk.report.unsupported(id, 'options that mix texts, numbers and yes/no values', 'Give all options values of one type in the form designer; the field accepts any text until then.');
+    walk.report.unsupported(
+      id,
+      'options that mix texts, numbers and yes/no values',
+      'Give all options values of one type in the form designer; the field accepts any text until then.',
+    );
     return { type: 'string' };
   }
   const type = (types.values().next().value ?? 'string') as Options['type'];
   return oneOf.length > 0 ? { type, oneOf } : { type };
 }
 
-const singleChoice = (widget: string | undefined): ShapeOf => (c, id, walk) => {
-  const { type, oneOf } = options(c, id, walk);
-  return {
-    schema: oneOf ? { type, oneOf } : { type },
-    ui: widget ? { 'ui:widget': widget } : {},
-    // form-js: an empty text is no choice.
-    requirement: type === 'string' ? { minLength: 1 } : {},
+const singleChoice =
+  (widget: string | undefined): ShapeOf =>
+  (c, id, walk) => {
+    const { type, oneOf } = options(c, id, walk);
+    return {
+      schema: oneOf ? { type, oneOf } : { type },
+      ui: widget ? { 'ui:widget': widget } : {},
+      // form-js: an empty text is no choice.
+      requirement: type === 'string' ? { minLength: 1 } : {},
+    };
   };
-};
 
-const multipleChoice = (widget: string | undefined): ShapeOf => (c, id, walk) => {
-  const { type, oneOf } = options(c, id, walk);
-  return {
-    schema: { type: 'array', items: oneOf ? { type, oneOf } : { type }, uniqueItems: true },
-    ui: widget ? { 'ui:widget': widget } : {},
-    requirement: { minItems: 1 },
+const multipleChoice =
+  (widget: string | undefined): ShapeOf =>
+  (c, id, walk) => {
+    const { type, oneOf } = options(c, id, walk);
+    return {
+      schema: { type: 'array', items: oneOf ? { type, oneOf } : { type }, uniqueItems: true },
+      ui: widget ? { 'ui:widget': widget } : {},
+      requirement: { minItems: 1 },
+    };
   };
-};
 
 const datetime: ShapeOf = (c, id, walk) => {
   if (c.disallowPassedDates === true) {
-    walk.report.unsupported(id, 'past dates disallowed (disallowPassedDates)', 'A form schema has no clock; check the date in the process, or with a decision.');
+    walk.report.unsupported(
+      id,
+      'past dates disallowed (disallowPassedDates)',
+      'A form schema has no clock; check the date in the process, or with a decision.',
+    );
   }
   const subtype = c.subtype ?? 'date';
-  if (subtype === 'time') return { schema: { type: 'string', pattern: TIME_PATTERN }, ui: { 'ui:placeholder': 'HH:MM' }, note: 'a time as form-js stores it (HH:MM, optional zone)' };
-  if (subtype === 'datetime') return { schema: { type: 'string', pattern: DATETIME_PATTERN }, ui: { 'ui:placeholder': 'YYYY-MM-DDTHH:MM' }, note: 'a date and time as form-js stores them (no seconds)' };
-  if (subtype !== 'date') walk.report.unsupported(id, `date/time subtype ${preview(subtype)}`, 'Imported as a date; change it in the form designer.');
+  if (subtype === 'time')
+    return {
+      schema: { type: 'string', pattern: TIME_PATTERN },
+      ui: { 'ui:placeholder': 'HH:MM' },
+      note: 'a time as form-js stores it (HH:MM, optional zone)',
+    };
+  if (subtype === 'datetime')
+    return {
+      schema: { type: 'string', pattern: DATETIME_PATTERN },
+      ui: { 'ui:placeholder': 'YYYY-MM-DDTHH:MM' },
+      note: 'a date and time as form-js stores them (no seconds)',
+    };
+  if (subtype !== 'date')
+    walk.report.unsupported(
+      id,
+      `date/time subtype ${preview(subtype)}`,
+      'Imported as a date; change it in the form designer.',
+    );
   return { schema: { type: 'string', format: 'date' } };
 };
 
@@ -379,19 +548,25 @@ const datetime: ShapeOf = (c, id, walk) => {
 const displayText: ComponentImporter = (c, id, scope, walk) => {
   const content = text(c.text, id, 'text', walk);
   if (!content) return;
-  if (scope.depth > 0 || scope.prefix.length > 0) walk.report.translated(`${id}: text block → form description (moved out of its group)`);
+  if (scope.depth > 0 || scope.prefix.length > 0)
+    walk.report.translated(`${id}: text block → form description (moved out of its group)`);
   else walk.report.translated(`${id}: text block → form description (markdown shown as plain text)`);
-  if (ownHide(c, id).length > 0) walk.report.translated(`${id}: text block hidden by a condition in form-js; Trellis shows it always`);
+  if (ownHide(c, id).length > 0)
+    walk.report.translated(`${id}: text block hidden by a condition in form-js; Trellis shows it always`);
   scope.builder.describe(content);
 };
 
-const ignored = (why: string): ComponentImporter => (c, id, _scope, walk) => {
-  walk.report.translated(`${id}: ${String(c.type)} ignored (${why})`);
-};
+const ignored =
+  (why: string): ComponentImporter =>
+  (c, id, _scope, walk) => {
+    walk.report.translated(`${id}: ${String(c.type)} ignored (${why})`);
+  };
 
-const unsupported = (what: string, hint: string): ComponentImporter => (_c, id, _scope, walk) => {
-  walk.report.unsupported(id, what, hint);
-};
+const unsupported =
+  (what: string, hint: string): ComponentImporter =>
+  (_c, id, _scope, walk) => {
+    walk.report.unsupported(id, what, hint);
+  };
 
 const group: ComponentImporter = (c, id, scope, walk) => {
   if (scope.depth >= MAX_NESTING) {
@@ -406,18 +581,39 @@ const group: ComponentImporter = (c, id, scope, walk) => {
     prefix = [...scope.prefix, ...path.split('.')];
     const problem = scope.builder.object(prefix, label ? { title: label } : { title: humanize(path) });
     if (problem) {
-      walk.report.unsupported(id, `group stored at ${preview(path, 60)} not imported: ${problem}`, 'Give the group its own path.');
+      walk.report.unsupported(
+        id,
+        `group stored at ${preview(path, 60)} not imported: ${problem}`,
+        'Give the group its own path.',
+      );
       return;
     }
     walk.report.translated(`${id}: group → object "${prefix.join('.')}"`);
-  } else if (label) walk.report.translated(`${id}: group "${label}" → its fields, in place (RJSF has no untitled sections; the group title is dropped)`);
-  importComponents(children, { ...scope, prefix, hide: [...scope.hide, ...ownHide(c, id)], parentId: `${id}.components`, depth: scope.depth + 1 }, walk);
+  } else if (label)
+    walk.report.translated(
+      `${id}: group "${label}" → its fields, in place (RJSF has no untitled sections; the group title is dropped)`,
+    );
+  importComponents(
+    children,
+    {
+      ...scope,
+      prefix,
+      hide: [...scope.hide, ...ownHide(c, id)],
+      parentId: `${id}.components`,
+      depth: scope.depth + 1,
+    },
+    walk,
+  );
 };
 
 const dynamicList: ComponentImporter = (c, id, scope, walk) => {
   const path = nonEmptyString(c.path);
   if (!path) {
-    walk.report.unsupported(id, 'a dynamic list without a path', 'Give the list a path (the variable its items are stored in).');
+    walk.report.unsupported(
+      id,
+      'a dynamic list without a path',
+      'Give the list a path (the variable its items are stored in).',
+    );
     return;
   }
   if (scope.depth >= MAX_NESTING) {
@@ -425,12 +621,19 @@ const dynamicList: ComponentImporter = (c, id, scope, walk) => {
     return;
   }
   const items = new ObjectSchemaBuilder();
-  importComponents(Array.isArray(c.components) ? c.components : [], { builder: items, prefix: [], hide: [], repeating: true, parentId: `${id}.components`, depth: scope.depth + 1 }, walk);
+  importComponents(
+    Array.isArray(c.components) ? c.components : [],
+    { builder: items, prefix: [], hide: [], repeating: true, parentId: `${id}.components`, depth: scope.depth + 1 },
+    walk,
+  );
   const built = items.build({ closed: true });
   const fixedCount = c.allowAddRemove === false;
   const shape: FieldShape = {
     schema: { type: 'array', items: built.schema },
-    ui: { ...(Object.keys(built.uiSchema).length > 0 ? { items: built.uiSchema } : {}), 'ui:options': fixedCount ? { addable: false, removable: false, orderable: false } : { orderable: false } },
+    ui: {
+      ...(Object.keys(built.uiSchema).length > 0 ? { items: built.uiSchema } : {}),
+      'ui:options': fixedCount ? { addable: false, removable: false, orderable: false } : { orderable: false },
+    },
     requirement: {},
   };
   field(() => shape)({ ...c, key: path }, id, scope, walk);
@@ -452,13 +655,28 @@ const COMPONENTS: Record<string, ComponentImporter> = {
   button: ignored('RJSF has its own submit button'),
   separator: ignored('layout only'),
   spacer: ignored('layout only'),
-  html: unsupported('an HTML block', 'Raw HTML is never imported; write its wording as a text description in the form designer.'),
+  html: unsupported(
+    'an HTML block',
+    'Raw HTML is never imported; write its wording as a text description in the form designer.',
+  ),
   image: unsupported('an image', 'Trellis forms show no images; link the image from the task description instead.'),
-  iframe: unsupported('an embedded page (iframe)', 'Trellis forms embed no pages; link the page from the task description instead.'),
+  iframe: unsupported(
+    'an embedded page (iframe)',
+    'Trellis forms embed no pages; link the page from the task description instead.',
+  ),
   table: unsupported('a data table', 'Show the data in the task description or a read-only field.'),
-  documentPreview: unsupported('a document preview', 'Trellis forms carry data, not documents; link the document from the task.'),
-  filepicker: unsupported('a file upload', 'Trellis forms carry data, not files; collect the file outside the form and store a reference (a URL or document id) in a text field.'),
-  expression: unsupported('a value computed with FEEL (expression field)', 'Compute it in the process (a script task or an output mapping) instead of in the form.'),
+  documentPreview: unsupported(
+    'a document preview',
+    'Trellis forms carry data, not documents; link the document from the task.',
+  ),
+  filepicker: unsupported(
+    'a file upload',
+    'Trellis forms carry data, not files; collect the file outside the form and store a reference (a URL or document id) in a text field.',
+  ),
+  expression: unsupported(
+    'a value computed with FEEL (expression field)',
+    'Compute it in the process (a script task or an output mapping) instead of in the form.',
+  ),
 };
 
 function nonEmptyString(value: unknown): string | undefined {

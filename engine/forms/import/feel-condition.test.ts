@@ -5,7 +5,13 @@ import { translateHideCondition, type FieldType } from './feel-condition';
 
 const ajv = new Ajv2019({ strict: false });
 
-const types: Record<string, FieldType> = { approved: 'boolean', amount: 'number', country: 'string', 'customer.kind': 'string', customer: 'object' };
+const types: Record<string, FieldType> = {
+  approved: 'boolean',
+  amount: 'number',
+  country: 'string',
+  'customer.kind': 'string',
+  customer: 'object',
+};
 const typeOf = (path: string[]) => types[path.join('.')];
 
 // Every combination of (valid) values, with "missing" for each field.
@@ -53,11 +59,16 @@ describe('hide conditions → JSON Schema', () => {
     const t = translateHideCondition(expression, typeOf);
     if (!t.ok) throw new Error(t.reason);
     const validate = ajv.compile(t.hiddenWhen);
-    for (const data of samples) expect(validate(data), `${expression} on ${JSON.stringify(data)}`).toBe(formJsHides(expression, data));
+    for (const data of samples)
+      expect(validate(data), `${expression} on ${JSON.stringify(data)}`).toBe(formJsHides(expression, data));
   });
 
   it('gives the readable schema for the common case', () => {
-    expect(translateHideCondition('approved = true', typeOf)).toEqual({ ok: true, hiddenWhen: { required: ['approved'], properties: { approved: { const: true } } }, paths: [['approved']] });
+    expect(translateHideCondition('approved = true', typeOf)).toEqual({
+      ok: true,
+      hiddenWhen: { required: ['approved'], properties: { approved: { const: true } } },
+      paths: [['approved']],
+    });
   });
 
   it.each([

@@ -38,9 +38,14 @@ type Condition =
   | { kind: 'and' | 'or'; items: Condition[] }
   | { kind: 'not'; item: Condition };
 
-export type ConditionTranslation = { ok: true; hiddenWhen: JsonSchema; paths: string[][] } | { ok: false; reason: string };
+export type ConditionTranslation =
+  { ok: true; hiddenWhen: JsonSchema; paths: string[][] } | { ok: false; reason: string };
 
-type Token = { type: 'name'; text: string } | { type: 'number'; value: number } | { type: 'string'; value: string } | { type: 'op'; text: string };
+type Token =
+  | { type: 'name'; text: string }
+  | { type: 'number'; value: number }
+  | { type: 'string'; value: string }
+  | { type: 'op'; text: string };
 
 /** Holds for every value. */
 export const ALWAYS: JsonSchema = Object.freeze({});
@@ -52,8 +57,12 @@ export const NEVER: JsonSchema = Object.freeze({ not: {} });
  * form's field at `path`, or undefined when the form has no such field: a condition on a process
  * variable outside the form cannot be checked by the form's schema.
  */
-export function translateHideCondition(expression: string, typeOf: (path: string[]) => FieldType | undefined): ConditionTranslation {
-  if (expression.length > MAX_CONDITION_LENGTH) return { ok: false, reason: `the condition is longer than ${MAX_CONDITION_LENGTH} characters` };
+export function translateHideCondition(
+  expression: string,
+  typeOf: (path: string[]) => FieldType | undefined,
+): ConditionTranslation {
+  if (expression.length > MAX_CONDITION_LENGTH)
+    return { ok: false, reason: `the condition is longer than ${MAX_CONDITION_LENGTH} characters` };
   const tokens = tokenize(expression);
   if (typeof tokens === 'string') return { ok: false, reason: tokens };
   const parsed = new Parser(tokens).parse();
@@ -62,7 +71,11 @@ export function translateHideCondition(expression: string, typeOf: (path: string
   const types = new Map<string, FieldType>();
   for (const path of paths) {
     const type = typeOf(path);
-    if (type === undefined) return { ok: false, reason: `it refers to "${path.join('.')}", which is not a field of this form (a form's schema can only test the form's own data)` };
+    if (type === undefined)
+      return {
+        ok: false,
+        reason: `it refers to "${path.join('.')}", which is not a field of this form (a form's schema can only test the form's own data)`,
+      };
     types.set(path.join('.'), type);
   }
   const outcome = evaluate(parsed.condition, (path) => types.get(path.join('.')) ?? 'unknown');
@@ -78,11 +91,16 @@ function tokenize(text: string): Token[] | string {
   while (index < text.length) {
     pattern.lastIndex = index;
     const m = pattern.exec(text);
-    if (!m) return `"${text.slice(index, index + 20)}" is not part of the FEEL subset Trellis translates (field = literal, and, or, not(...))`;
+    if (!m)
+      return `"${text.slice(index, index + 20)}" is not part of the FEEL subset Trellis translates (field = literal, and, or, not(...))`;
     index = pattern.lastIndex;
     if (m[1] !== undefined) tokens.push({ type: 'name', text: m[1] });
     else if (m[2] !== undefined) tokens.push({ type: 'number', value: Number(m[2]) });
-    else if (m[3] !== undefined) tokens.push({ type: 'string', value: m[3].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c)) });
+    else if (m[3] !== undefined)
+      tokens.push({
+        type: 'string',
+        value: m[3].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c)),
+      });
     else if (m[4] !== undefined) tokens.push({ type: 'op', text: m[4] });
   }
   return tokens;
@@ -100,7 +118,8 @@ class Parser {
     if (this.tokens.length === 0) return 'the condition is empty';
     const condition = this.or(0);
     if (typeof condition === 'string') return condition;
-    if (this.position < this.tokens.length) return `unexpected ${describe(this.tokens[this.position]!)} after a complete condition`;
+    if (this.position < this.tokens.length)
+      return `unexpected ${describe(this.tokens[this.position]!)} after a complete condition`;
     const first = this.tokens[0]!;
     const negated = condition.kind === 'not' && first.type === 'name' && first.text === 'not';
     return negated ? { condition: condition.item, negated } : { condition, negated };
@@ -160,7 +179,8 @@ class Parser {
     const path: string[] = [];
     for (;;) {
       const token = this.tokens[this.position];
-      if (token?.type !== 'name' || KEYWORDS.has(token.text)) return token ? `expected a field name, found ${describe(token)}` : 'the condition ends too early';
+      if (token?.type !== 'name' || KEYWORDS.has(token.text))
+        return token ? `expected a field name, found ${describe(token)}` : 'the condition ends too early';
       path.push(token.text);
       this.position++;
       if (!this.isOp('.')) return path;
@@ -176,7 +196,9 @@ class Parser {
     if (token.type === 'name' && token.text === 'true') return true;
     if (token.type === 'name' && token.text === 'false') return false;
     if (token.type === 'name' && token.text === 'null') return null;
-    return { error: `only a number, a "text", true, false or null can be compared with (found ${describe(token)}); comparing two fields cannot be expressed in JSON Schema` };
+    return {
+      error: `only a number, a "text", true, false or null can be compared with (found ${describe(token)}); comparing two fields cannot be expressed in JSON Schema`,
+    };
   }
 
   private isName(text: string): boolean {
@@ -222,7 +244,9 @@ function evaluate(condition: Condition, typeOf: (path: string[]) => FieldType): 
       // FEEL: false wins an `and`, true wins an `or`; a non-boolean operand makes the rest null.
       const trues = parts.map((p) => p.isTrue);
       const falses = parts.map((p) => p.isFalse);
-      return condition.kind === 'and' ? { isTrue: allOf(trues), isFalse: anyOf(falses), isOther: NEVER } : { isTrue: anyOf(trues), isFalse: allOf(falses), isOther: NEVER };
+      return condition.kind === 'and'
+        ? { isTrue: allOf(trues), isFalse: anyOf(falses), isOther: NEVER }
+        : { isTrue: anyOf(trues), isFalse: allOf(falses), isOther: NEVER };
     }
     case 'not': {
       const inner = evaluate(condition.item, typeOf);
@@ -238,9 +262,14 @@ function evaluate(condition: Condition, typeOf: (path: string[]) => FieldType): 
 
 /** A bare field name: its own value, which the test compares with `true`. */
 function fieldValue(path: string[], type: FieldType): Outcome {
-  if (type === 'boolean') return { isTrue: at(path, { const: true }), isFalse: at(path, { const: false }), isOther: NEVER };
+  if (type === 'boolean')
+    return { isTrue: at(path, { const: true }), isFalse: at(path, { const: false }), isOther: NEVER };
   if (type !== 'unknown') return { isTrue: NEVER, isFalse: NEVER, isOther: at(path, {}) };
-  return { isTrue: at(path, { const: true }), isFalse: at(path, { const: false }), isOther: at(path, { not: { enum: [true, false, null] } }) };
+  return {
+    isTrue: at(path, { const: true }),
+    isFalse: at(path, { const: false }),
+    isOther: at(path, { not: { enum: [true, false, null] } }),
+  };
 }
 
 function jsonType(value: string | number | boolean): 'string' | 'number' | 'boolean' {
@@ -263,13 +292,24 @@ function compare(c: Extract<Condition, { kind: 'compare' }>, type: FieldType): O
     if (c.value === null) equal = { isTrue: missing, isFalse: not(missing), isOther: NEVER };
     else {
       const literal = jsonType(c.value);
-      if (type === 'unknown') equal = { isTrue: at(c.path, { const: c.value }), isFalse: anyOf([missing, at(c.path, { type: literal, not: { const: c.value } })]), isOther: NEVER };
-      else if (sameType(type, literal)) equal = { isTrue: at(c.path, { const: c.value }), isFalse: not(at(c.path, { const: c.value })), isOther: NEVER };
+      if (type === 'unknown')
+        equal = {
+          isTrue: at(c.path, { const: c.value }),
+          isFalse: anyOf([missing, at(c.path, { type: literal, not: { const: c.value } })]),
+          isOther: NEVER,
+        };
+      else if (sameType(type, literal))
+        equal = {
+          isTrue: at(c.path, { const: c.value }),
+          isFalse: not(at(c.path, { const: c.value })),
+          isOther: NEVER,
+        };
       else equal = { isTrue: NEVER, isFalse: missing, isOther: NEVER };
     }
     return c.op === '=' ? equal : { isTrue: equal.isFalse, isFalse: equal.isTrue, isOther: NEVER };
   }
-  if (typeof c.value !== 'number') return `"${c.path.join('.')} ${c.op} ${JSON.stringify(c.value)}" orders a value that is not a number; JSON Schema can only compare numbers by size`;
+  if (typeof c.value !== 'number')
+    return `"${c.path.join('.')} ${c.op} ${JSON.stringify(c.value)}" orders a value that is not a number; JSON Schema can only compare numbers by size`;
   if (type !== 'unknown' && !sameType(type, 'number')) return { isTrue: NEVER, isFalse: NEVER, isOther: NEVER };
   const n = c.value;
   const bounds: Record<'<' | '<=' | '>' | '>=', [JsonSchema, JsonSchema]> = {
@@ -280,7 +320,11 @@ function compare(c: Extract<Condition, { kind: 'compare' }>, type: FieldType): O
   };
   const [whenTrue, whenFalse] = bounds[c.op];
   const typed = type === 'unknown' ? { type: 'number' } : {};
-  return { isTrue: at(c.path, { ...typed, ...whenTrue }), isFalse: at(c.path, { ...typed, ...whenFalse }), isOther: NEVER };
+  return {
+    isTrue: at(c.path, { ...typed, ...whenTrue }),
+    isFalse: at(c.path, { ...typed, ...whenFalse }),
+    isOther: NEVER,
+  };
 }
 
 /** `schema` applies to the value at `path`, which must be present. */
@@ -288,7 +332,10 @@ function at(path: string[], schema: JsonSchema): JsonSchema {
   let result = schema;
   for (let i = path.length - 1; i >= 0; i--) {
     const name = path[i]!;
-    result = Object.keys(result).length > 0 ? { required: [name], properties: Object.fromEntries([[name, result]]) } : { required: [name] };
+    result =
+      Object.keys(result).length > 0
+        ? { required: [name], properties: Object.fromEntries([[name, result]]) }
+        : { required: [name] };
   }
   return result;
 }

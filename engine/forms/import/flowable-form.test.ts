@@ -17,11 +17,25 @@ type Shape = Record<string, [string, boolean, boolean]>;
 function shapeOf(schema: JsonSchema, uiSchema: Record<string, unknown>): Shape {
   const properties = schema.properties as Record<string, JsonSchema>;
   const required = (schema.required as string[] | undefined) ?? [];
-  return Object.fromEntries(Object.entries(properties).map(([name, p]) => [name, [String(p.type), required.includes(name), (uiSchema[name] as Record<string, unknown> | undefined)?.['ui:readonly'] === true]]));
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, p]) => [
+      name,
+      [
+        String(p.type),
+        required.includes(name),
+        (uiSchema[name] as Record<string, unknown> | undefined)?.['ui:readonly'] === true,
+      ],
+    ]),
+  );
 }
 
 describe('Flowable forms from the loan demo (flowable-examples)', () => {
-  const forms = Object.fromEntries(['form-name', 'form-loanin', 'form-loanreview', 'form-advreview'].map((n) => [n, importFlowableForm(fixture(`${n}.form`), { fileName: `${n}.form` })]));
+  const forms = Object.fromEntries(
+    ['form-name', 'form-loanin', 'form-loanreview', 'form-advreview'].map((n) => [
+      n,
+      importFlowableForm(fixture(`${n}.form`), { fileName: `${n}.form` }),
+    ]),
+  );
 
   it('all four convert into valid Trellis forms with nothing left over', () => {
     for (const [name, result] of Object.entries(forms)) {
@@ -37,7 +51,9 @@ describe('Flowable forms from the loan demo (flowable-examples)', () => {
   });
 
   it('keeps fields, types, required and read-only flags', () => {
-    expect(shapeOf(forms['form-name']!.form.schema, forms['form-name']!.form.uiSchema)).toEqual({ fullname: ['string', true, false] });
+    expect(shapeOf(forms['form-name']!.form.schema, forms['form-name']!.form.uiSchema)).toEqual({
+      fullname: ['string', true, false],
+    });
     expect(shapeOf(forms['form-loanin']!.form.schema, forms['form-loanin']!.form.uiSchema)).toEqual({
       fullname: ['string', false, true],
       loan: ['integer', true, false],
@@ -46,28 +62,73 @@ describe('Flowable forms from the loan demo (flowable-examples)', () => {
       nationality: ['string', true, false],
       income: ['integer', true, false],
     });
-    const review = { fullname: ['string', false, true], loan: ['integer', false, true], age: ['integer', false, true], nationality: ['string', false, true], income: ['integer', false, true], home: ['string', false, true] };
-    expect(shapeOf(forms['form-advreview']!.form.schema, forms['form-advreview']!.form.uiSchema)).toEqual({ ...review, outcome: ['string', true, false] });
-    expect(shapeOf(forms['form-loanreview']!.form.schema, forms['form-loanreview']!.form.uiSchema)).toEqual({ ...review, guidance: ['string', false, true], outcome: ['string', true, false] });
+    const review = {
+      fullname: ['string', false, true],
+      loan: ['integer', false, true],
+      age: ['integer', false, true],
+      nationality: ['string', false, true],
+      income: ['integer', false, true],
+      home: ['string', false, true],
+    };
+    expect(shapeOf(forms['form-advreview']!.form.schema, forms['form-advreview']!.form.uiSchema)).toEqual({
+      ...review,
+      outcome: ['string', true, false],
+    });
+    expect(shapeOf(forms['form-loanreview']!.form.schema, forms['form-loanreview']!.form.uiSchema)).toEqual({
+      ...review,
+      guidance: ['string', false, true],
+      outcome: ['string', true, false],
+    });
   });
 
   it('turns options into choices, without the "Please choose" placeholder, and keeps labels and defaults', () => {
     const p = forms['form-loanin']!.form.schema.properties as Record<string, JsonSchema>;
     expect(p.fullname!.title).toBe('Fullname'); // "Fullname:" without its colon
-    expect(p.home).toMatchObject({ default: 'Rented', oneOf: [{ const: 'Rented', title: 'Rented' }, { const: 'Mortgaged', title: 'Mortgaged' }, { const: 'Owned', title: 'Owned' }] });
-    expect((p.nationality!.oneOf as { const: string }[]).map((o) => o.const)).toEqual(['Belgian', 'Dutch', 'French', 'German', 'Italian', 'Spanish', 'UK', 'Other']);
+    expect(p.home).toMatchObject({
+      default: 'Rented',
+      oneOf: [
+        { const: 'Rented', title: 'Rented' },
+        { const: 'Mortgaged', title: 'Mortgaged' },
+        { const: 'Owned', title: 'Owned' },
+      ],
+    });
+    expect((p.nationality!.oneOf as { const: string }[]).map((o) => o.const)).toEqual([
+      'Belgian',
+      'Dutch',
+      'French',
+      'German',
+      'Italian',
+      'Spanish',
+      'UK',
+      'Other',
+    ]);
     expect(p.nationality!.default).toBeUndefined();
-    expect(forms['form-loanin']!.form.uiSchema).toMatchObject({ home: { 'ui:widget': 'radio' }, loan: { 'ui:placeholder': 'Loan amount requested...' } });
+    expect(forms['form-loanin']!.form.uiSchema).toMatchObject({
+      home: { 'ui:widget': 'radio' },
+      loan: { 'ui:placeholder': 'Loan amount requested...' },
+    });
   });
 
   it('turns outcomes into a required choice and names the variable Flowable stores it in', () => {
-    expect(forms['form-loanreview']!.outcome).toEqual({ property: 'outcome', variable: 'form_loanreview_outcome', values: ['Reject', 'Consider', 'Accept'] });
-    expect(forms['form-advreview']!.outcome).toEqual({ property: 'outcome', variable: 'form_advreview_outcome', values: ['Reject', 'Accept'] });
+    expect(forms['form-loanreview']!.outcome).toEqual({
+      property: 'outcome',
+      variable: 'form_loanreview_outcome',
+      values: ['Reject', 'Consider', 'Accept'],
+    });
+    expect(forms['form-advreview']!.outcome).toEqual({
+      property: 'outcome',
+      variable: 'form_advreview_outcome',
+      values: ['Reject', 'Accept'],
+    });
     expect(forms['form-loanin']!.outcome).toBeUndefined();
     expect(forms['form-name']!.outcome).toBeUndefined();
     // the names loan.bpmn compares with: ${form_loanreview_outcome == "Accept"}, "Consider", "Reject"
     const outcome = (forms['form-loanreview']!.form.schema.properties as Record<string, JsonSchema>).outcome!;
-    expect(outcome.oneOf).toEqual([{ const: 'Reject', title: 'Reject' }, { const: 'Consider', title: 'Consider' }, { const: 'Accept', title: 'Accept' }]);
+    expect(outcome.oneOf).toEqual([
+      { const: 'Reject', title: 'Reject' },
+      { const: 'Consider', title: 'Consider' },
+      { const: 'Accept', title: 'Accept' },
+    ]);
   });
 
   it('validates submissions as the forms say', () => {
@@ -93,7 +154,8 @@ describe('Flowable forms from the loan demo (flowable-examples)', () => {
 });
 
 describe('Flowable field types', () => {
-  const form = (fields: unknown[], outcomes: unknown[] = []) => importFlowableForm(JSON.stringify({ name: 'Test', key: 'test', version: 0, fields, outcomes }));
+  const form = (fields: unknown[], outcomes: unknown[] = []) =>
+    importFlowableForm(JSON.stringify({ name: 'Test', key: 'test', version: 0, fields, outcomes }));
 
   it('maps the standard types and reports the rest', () => {
     // given
@@ -104,10 +166,30 @@ describe('Flowable field types', () => {
         { fieldType: 'FormField', id: 'urgent', name: 'Urgent', type: 'boolean', value: 'false' },
         { fieldType: 'FormField', id: 'due', name: 'Due', type: 'date' },
         { fieldType: 'FormField', id: 'owner', name: 'Owner', type: 'people' },
-        { fieldType: 'OptionFormField', id: 'kind', name: 'Kind', type: 'dropdown', options: [{ id: 'a', name: 'Alpha' }, { id: 'b', name: 'Beta' }] },
-        { fieldType: 'ContainerFormField', id: 'box', type: 'container', fields: [[{ fieldType: 'FormField', id: 'inner', name: 'Inner', type: 'text' }]] },
+        {
+          fieldType: 'OptionFormField',
+          id: 'kind',
+          name: 'Kind',
+          type: 'dropdown',
+          options: [
+            { id: 'a', name: 'Alpha' },
+            { id: 'b', name: 'Beta' },
+          ],
+        },
+        {
+          fieldType: 'ContainerFormField',
+          id: 'box',
+          type: 'container',
+          fields: [[{ fieldType: 'FormField', id: 'inner', name: 'Inner', type: 'text' }]],
+        },
         { fieldType: 'FormField', id: 'scan', name: 'Scan', type: 'upload' },
-        { fieldType: 'ExpressionFormField', id: 'total', name: 'Total', type: 'expression', expression: '${price * 2}' },
+        {
+          fieldType: 'ExpressionFormField',
+          id: 'total',
+          name: 'Total',
+          type: 'expression',
+          expression: '${price * 2}',
+        },
         { fieldType: 'FormField', id: 'code', name: 'Code', type: 'text', params: { regexPattern: '[A-Z]+' } },
         { fieldType: 'FormField', id: 'odd', name: 'Odd', type: 'signature' },
         { fieldType: 'FormField', name: 'No id', type: 'text' },
@@ -121,12 +203,19 @@ describe('Flowable field types', () => {
     expect(p.price).toEqual({ type: 'number', title: 'Price', default: 12.5 });
     expect(p.urgent).toEqual({ type: 'boolean', title: 'Urgent', default: false });
     expect(p.due).toEqual({ type: 'string', title: 'Due', format: 'date' });
-    expect(p.kind!.oneOf).toEqual([{ const: 'a', title: 'Alpha' }, { const: 'b', title: 'Beta' }]);
+    expect(p.kind!.oneOf).toEqual([
+      { const: 'a', title: 'Alpha' },
+      { const: 'b', title: 'Beta' },
+    ]);
     expect(p.inner).toEqual({ type: 'string', title: 'Inner' });
     expect(p['<b>x</b>']!.title).toBe('<script>alert(1)</script>');
     expect(result.form.uiSchema.note).toEqual({ 'ui:widget': 'textarea' });
     expect(result.report.unsupported.map((u) => u.elementId)).toEqual(['scan', 'total', 'code', 'odd', 'fields[11]']);
-    expect(result.outcome).toEqual({ property: 'outcome', variable: 'form_test_outcome', values: ['Approve', 'Reject'] });
+    expect(result.outcome).toEqual({
+      property: 'outcome',
+      variable: 'form_test_outcome',
+      values: ['Approve', 'Reject'],
+    });
     expect(formDefinitionSchema.parse(result.form)).toBeTruthy();
   });
 
@@ -137,7 +226,11 @@ describe('Flowable field types', () => {
   });
 
   it('refuses files that are not Flowable forms, naming the file', () => {
-    expect(() => importFlowableForm('{"fields": 3}', { fileName: 'x.form' })).toThrow(/Form file "x.form" is not a Flowable form: "fields" is a number/);
-    expect(() => importFlowableForm('{"fields": [', { fileName: 'x.form' })).toThrow(/Form file "x.form" is not valid JSON/);
+    expect(() => importFlowableForm('{"fields": 3}', { fileName: 'x.form' })).toThrow(
+      /Form file "x.form" is not a Flowable form: "fields" is a number/,
+    );
+    expect(() => importFlowableForm('{"fields": [', { fileName: 'x.form' })).toThrow(
+      /Form file "x.form" is not valid JSON/,
+    );
   });
 });

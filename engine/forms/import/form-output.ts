@@ -17,8 +17,15 @@ export function formKey(options: FormImportOptions, sourceId: string | undefined
 }
 
 /** The title: the caller's, else the file's own name for the form, else one made from the file name or id. */
-export function formTitle(options: FormImportOptions, sourceTitle: string | undefined, sourceId: string | undefined): string {
-  const title = options.title ?? sourceTitle ?? (options.fileName ? humanize(baseName(options.fileName)) : sourceId ? humanize(sourceId) : undefined);
+export function formTitle(
+  options: FormImportOptions,
+  sourceTitle: string | undefined,
+  sourceId: string | undefined,
+): string {
+  const title =
+    options.title ??
+    sourceTitle ??
+    (options.fileName ? humanize(baseName(options.fileName)) : sourceId ? humanize(sourceId) : undefined);
   const trimmed = title?.replace(/\s+/g, ' ').trim().slice(0, 500);
   return trimmed || 'Imported form';
 }
@@ -48,7 +55,14 @@ export function describeField(schema: JsonSchema, required: boolean): string {
   const type = schema.type;
   const choices = Array.isArray(schema.oneOf) ? schema.oneOf.length : undefined;
   const items = schema.items as JsonSchema | undefined;
-  if (type === 'array') parts.push(Array.isArray(items?.oneOf) ? `several of ${items.oneOf.length} options` : items?.type === 'object' ? 'repeating group' : 'list');
+  if (type === 'array')
+    parts.push(
+      Array.isArray(items?.oneOf)
+        ? `several of ${items.oneOf.length} options`
+        : items?.type === 'object'
+          ? 'repeating group'
+          : 'list',
+    );
   else if (choices !== undefined) parts.push(`one of ${choices} options`);
   else if (type === 'string') parts.push(typeof schema.format === 'string' ? `text (${schema.format})` : 'text');
   else if (type === 'integer') parts.push('whole number');
@@ -57,7 +71,8 @@ export function describeField(schema: JsonSchema, required: boolean): string {
   else parts.push(String(type ?? 'any value'));
   if (required) parts.push('required');
   if (typeof schema.pattern === 'string') parts.push(`pattern ${schema.pattern}`);
-  if (typeof schema.minLength === 'number' && !(required && schema.minLength === 1)) parts.push(`at least ${schema.minLength} characters`);
+  if (typeof schema.minLength === 'number' && !(required && schema.minLength === 1))
+    parts.push(`at least ${schema.minLength} characters`);
   if (typeof schema.maxLength === 'number') parts.push(`at most ${schema.maxLength} characters`);
   if (typeof schema.minimum === 'number') parts.push(`≥ ${schema.minimum}`);
   if (typeof schema.maximum === 'number') parts.push(`≤ ${schema.maximum}`);

@@ -81,12 +81,19 @@ interface Label {
 }
 
 /** One tag of interest: a control, a label, an option or a link, with its attributes. */
-const TAG = new RegExp(`<(/?)(input|select|textarea|label|option|a)\\b((?:[^<>"']|"[^"]{0,${MAX_ATTRIBUTES_LENGTH}}"|'[^']{0,${MAX_ATTRIBUTES_LENGTH}}'){0,${MAX_ATTRIBUTES_LENGTH}})>`, 'gi');
+const TAG = new RegExp(
+  `<(/?)(input|select|textarea|label|option|a)\\b((?:[^<>"']|"[^"]{0,${MAX_ATTRIBUTES_LENGTH}}"|'[^']{0,${MAX_ATTRIBUTES_LENGTH}}'){0,${MAX_ATTRIBUTES_LENGTH}})>`,
+  'gi',
+);
 const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 const ANY_TAG = new RegExp(`<[^<>]{0,${MAX_ATTRIBUTES_LENGTH}}>`, 'g');
 
 function scan(html: string, options: HtmlFormImportOptions, report: ReportBuilder): HtmlFormField[] {
-  if (!html.includes('<')) throw new FormImportError('NOT_A_FORM', `${fileLabel(options.fileName)} contains no HTML; a Camunda embedded form is an HTML fragment with cam-variable-name inputs.`);
+  if (!html.includes('<'))
+    throw new FormImportError(
+      'NOT_A_FORM',
+      `${fileLabel(options.fileName)} contains no HTML; a Camunda embedded form is an HTML fragment with cam-variable-name inputs.`,
+    );
   const text = cutRawText(html, report);
   const controls: Control[] = [];
   const labels: Label[] = [];
@@ -114,7 +121,12 @@ function scan(html: string, options: HtmlFormImportOptions, report: ReportBuilde
       if (!closing && select) addOption(select, attributes, optionText(text, TAG.lastIndex));
     } else if (tag === 'a') {
       const file = attributes.get('cam-file-download');
-      if (!closing && file !== undefined) report.unsupported(file || 'cam-file-download', 'a download link for a file variable (cam-file-download)', 'Trellis forms carry data, not files; link the document from the task description.');
+      if (!closing && file !== undefined)
+        report.unsupported(
+          file || 'cam-file-download',
+          'a download link for a file variable (cam-file-download)',
+          'Trellis forms carry data, not files; link the document from the task description.',
+        );
     } else if (tag === 'select' && closing) {
       select = undefined;
     } else if (!closing && (tag === 'input' || tag === 'select' || tag === 'textarea')) {
@@ -126,7 +138,11 @@ function scan(html: string, options: HtmlFormImportOptions, report: ReportBuilde
         controlsSinceLabel++;
       }
       controls.push(control);
-      if (controls.length > MAX_FORM_FIELDS) throw new FormImportError('TOO_MANY_FIELDS', `${fileLabel(options.fileName)} has more than ${MAX_FORM_FIELDS} form controls; split it into several forms.`);
+      if (controls.length > MAX_FORM_FIELDS)
+        throw new FormImportError(
+          'TOO_MANY_FIELDS',
+          `${fileLabel(options.fileName)} has more than ${MAX_FORM_FIELDS} form controls; split it into several forms.`,
+        );
       if (tag === 'select') select = control;
     }
   }
@@ -164,7 +180,11 @@ function cutRawText(html: string, report: ReportBuilder): string {
     position = closeEnd === -1 ? html.length : closeEnd + 1;
     if (kind === 'script') {
       const camScript = /\scam-script\b/i.test(openTag);
-      report.unsupported(camScript ? 'cam-script' : 'script', camScript ? 'a form script (cam-script: custom JavaScript run by Camunda Tasklist)' : 'a <script> element', 'Scripts are never imported or run. Re-express what it checks as schema rules (required, pattern, minimum, ...) in the form designer.');
+      report.unsupported(
+        camScript ? 'cam-script' : 'script',
+        camScript ? 'a form script (cam-script: custom JavaScript run by Camunda Tasklist)' : 'a <script> element',
+        'Scripts are never imported or run. Re-express what it checks as schema rules (required, pattern, minimum, ...) in the form designer.',
+      );
     }
   }
 }
@@ -172,7 +192,8 @@ function cutRawText(html: string, report: ReportBuilder): string {
 /** `<script` followed by a space, `>` or `/`, from `from`; -1 when there is none. */
 function findTag(lower: string, start: string, from: number, needsBoundary: boolean): number {
   let at = lower.indexOf(start, from);
-  while (needsBoundary && at !== -1 && !/[\s>/]/.test(lower.charAt(at + start.length))) at = lower.indexOf(start, at + 1);
+  while (needsBoundary && at !== -1 && !/[\s>/]/.test(lower.charAt(at + start.length)))
+    at = lower.indexOf(start, at + 1);
   return at;
 }
 
@@ -189,7 +210,12 @@ function parseAttributes(text: string): Map<string, string> {
 /** The text after `<option ...>` up to the next tag. */
 function optionText(text: string, from: number): string {
   const end = text.indexOf('<', from);
-  return plainText(text.slice(from, end === -1 ? Math.min(text.length, from + MAX_TEXT_LENGTH) : Math.min(end, from + MAX_TEXT_LENGTH)));
+  return plainText(
+    text.slice(
+      from,
+      end === -1 ? Math.min(text.length, from + MAX_TEXT_LENGTH) : Math.min(end, from + MAX_TEXT_LENGTH),
+    ),
+  );
 }
 
 function addOption(select: Control, attributes: Map<string, string>, label: string): void {
@@ -218,18 +244,33 @@ function decodeEntities(text: string): string {
   });
 }
 
-function toFields(controls: Control[], labels: Label[], options: HtmlFormImportOptions, report: ReportBuilder): HtmlFormField[] {
+function toFields(
+  controls: Control[],
+  labels: Label[],
+  options: HtmlFormImportOptions,
+  report: ReportBuilder,
+): HtmlFormField[] {
   const labelFor = new Map<string, string>();
-  for (const label of labels) if (label.for && label.text && !labelFor.has(label.for)) labelFor.set(label.for, label.text);
+  for (const label of labels)
+    if (label.for && label.text && !labelFor.has(label.for)) labelFor.set(label.for, label.text);
   const fields: HtmlFormField[] = [];
   const byName = new Map<string, HtmlFormField>();
   for (const control of controls) {
     const a = control.attributes;
-    if (a.has('cam-business-key')) report.unsupported('cam-business-key', 'an input for the business key (cam-business-key)', 'Trellis sets the business key when the process starts; ask for it as an ordinary field and map it in the process.');
+    if (a.has('cam-business-key'))
+      report.unsupported(
+        'cam-business-key',
+        'an input for the business key (cam-business-key)',
+        'Trellis sets the business key when the process starts; ask for it as an ordinary field and map it in the process.',
+      );
     const name = a.get('cam-variable-name')?.trim();
     if (name === undefined) continue;
     if (name === '') {
-      report.unsupported(`<${control.tag}>`, 'a control with an empty cam-variable-name', 'Name the variable the control stores its value in.');
+      report.unsupported(
+        `<${control.tag}>`,
+        'a control with an empty cam-variable-name',
+        'Name the variable the control stores its value in.',
+      );
       continue;
     }
     const id = a.get('id');
@@ -237,15 +278,26 @@ function toFields(controls: Control[], labels: Label[], options: HtmlFormImportO
     const before = control.after !== undefined ? labels[control.after]?.text : undefined;
     const label = (id ? labelFor.get(id) : undefined) || wrapped || before || undefined;
     const inputType = control.tag === 'input' ? (a.get('type') ?? 'text').toLowerCase() : undefined;
-    if (a.has('cam-choices')) report.unsupported(name, `options taken from the variable "${a.get('cam-choices')}" (cam-choices)`, 'Trellis forms have fixed options: list them in the form designer.');
+    if (a.has('cam-choices'))
+      report.unsupported(
+        name,
+        `options taken from the variable "${a.get('cam-choices')}" (cam-choices)`,
+        'Trellis forms have fixed options: list them in the form designer.',
+      );
 
     const existing = byName.get(name);
     if (existing) {
       if (inputType === 'radio' && existing.inputType === 'radio') {
         const value = a.get('value') ?? 'on';
-        if (!existing.options?.some((o) => o.value === value)) existing.options?.push({ value, label: wrapped || (id ? labelFor.get(id) : undefined) || value });
+        if (!existing.options?.some((o) => o.value === value))
+          existing.options?.push({ value, label: wrapped || (id ? labelFor.get(id) : undefined) || value });
         existing.required ||= isOn(a, 'required');
-      } else report.unsupported(name, `"${name}" has a second control`, 'The first control is used; remove the other or give it its own variable.');
+      } else
+        report.unsupported(
+          name,
+          `"${name}" has a second control`,
+          'The first control is used; remove the other or give it its own variable.',
+        );
       continue;
     }
     const declared = a.get('cam-variable-type')?.trim();
@@ -261,7 +313,8 @@ function toFields(controls: Control[], labels: Label[], options: HtmlFormImportO
       ...(inputType ? { inputType } : {}),
     };
     if (control.tag === 'select') field.options = control.options;
-    if (inputType === 'radio') field.options = [{ value: a.get('value') ?? 'on', label: label ?? a.get('value') ?? 'on' }];
+    if (inputType === 'radio')
+      field.options = [{ value: a.get('value') ?? 'on', label: label ?? a.get('value') ?? 'on' }];
     byName.set(name, field);
     fields.push(field);
   }
@@ -297,7 +350,10 @@ function addField(builder: ObjectSchemaBuilder, field: HtmlFormField, report: Re
   const ui: Record<string, unknown> = {};
   const range = Object.hasOwn(INTEGER_RANGES, type) ? INTEGER_RANGES[type] : undefined;
   if (type === 'String') {
-    schema = field.options && field.options.length > 0 ? { type: 'string', oneOf: field.options.map((o) => ({ const: o.value, title: o.label })) } : { type: 'string' };
+    schema =
+      field.options && field.options.length > 0
+        ? { type: 'string', oneOf: field.options.map((o) => ({ const: o.value, title: o.label })) }
+        : { type: 'string' };
     requirement = { minLength: 1 };
   } else if (type === 'Boolean') {
     // An unticked Camunda checkbox submits false.
@@ -311,10 +367,18 @@ function addField(builder: ObjectSchemaBuilder, field: HtmlFormField, report: Re
     schema = { type: 'string', format: 'date-time' };
     note = "Camunda's default form date format (yyyy-MM-dd'T'HH:mm:ss) has no time zone; Trellis expects one";
   } else if (type === 'File') {
-    report.unsupported(field.name, 'a file upload (cam-variable-type File)', 'Trellis forms carry data, not files; collect the file outside the form and store a reference (a URL or document id) in a text field.');
+    report.unsupported(
+      field.name,
+      'a file upload (cam-variable-type File)',
+      'Trellis forms carry data, not files; collect the file outside the form and store a reference (a URL or document id) in a text field.',
+    );
     return;
   } else {
-    report.unsupported(field.name, `variable type "${field.type.slice(0, 50)}"`, 'Only String, Boolean, Short, Integer, Long, Double and Date are translated; add the field by hand in the form designer.');
+    report.unsupported(
+      field.name,
+      `variable type "${field.type.slice(0, 50)}"`,
+      'Only String, Boolean, Short, Integer, Long, Double and Date are translated; add the field by hand in the form designer.',
+    );
     return;
   }
   if (field.control === 'textarea') ui['ui:widget'] = 'textarea';
@@ -328,6 +392,13 @@ function addField(builder: ObjectSchemaBuilder, field: HtmlFormField, report: Re
     report.unsupported(field.name, `${preview(field.name, 60)} not imported: ${problem}`, 'Rename the variable.');
     return;
   }
-  const typeNote = field.typeSource === 'declared' ? field.type : field.typeSource === 'known' ? `${field.type}, as given` : `${field.type}, guessed: the form does not declare it`;
-  report.translated(`${field.name}: <${field.control}> (${typeNote}) → ${describeField(full, field.required)}${field.readOnly ? ', read-only' : ''}${note ? `; ${note}` : ''}`);
+  const typeNote =
+    field.typeSource === 'declared'
+      ? field.type
+      : field.typeSource === 'known'
+        ? `${field.type}, as given`
+        : `${field.type}, guessed: the form does not declare it`;
+  report.translated(
+    `${field.name}: <${field.control}> (${typeNote}) → ${describeField(full, field.required)}${field.readOnly ? ', read-only' : ''}${note ? `; ${note}` : ''}`,
+  );
 }

@@ -25,18 +25,28 @@ export type ImportedForm = CamundaFormImportResult | FlowableFormImportResult | 
  * Imports one form file, choosing the importer by content: markup is a Camunda 7 embedded HTML
  * form; JSON with `components` is a Camunda form (form-js); JSON with `fields` is a Flowable form.
  */
-export function importFormFile(fileName: string, text: string, options: Omit<HtmlFormImportOptions, 'fileName'> = {}): ImportedForm {
+export function importFormFile(
+  fileName: string,
+  text: string,
+  options: Omit<HtmlFormImportOptions, 'fileName'> = {},
+): ImportedForm {
   assertFormFileSize(text, fileName);
   const start = stripBom(text).trimStart();
   if (start.startsWith('<')) return importCamundaHtmlForm(text, { ...options, fileName });
   if (!start.startsWith('{') && !start.startsWith('[')) {
-    throw new FormImportError('NOT_A_FORM', `${fileLabel(fileName)} is neither JSON nor HTML; Trellis imports Camunda forms (.form, form-js JSON), Flowable forms (.form JSON) and Camunda 7 embedded HTML forms.`);
+    throw new FormImportError(
+      'NOT_A_FORM',
+      `${fileLabel(fileName)} is neither JSON nor HTML; Trellis imports Camunda forms (.form, form-js JSON), Flowable forms (.form JSON) and Camunda 7 embedded HTML forms.`,
+    );
   }
   const data = parseJsonFile(text, fileName);
   const withName = { ...options, fileName };
   if (isRecord(data) && Array.isArray(data.components)) return camundaFormFromJson(data, withName);
   if (isRecord(data) && Array.isArray(data.fields)) return flowableFormFromJson(data, withName);
-  throw new FormImportError('NOT_A_FORM', `${fileLabel(fileName)} is JSON but not a form Trellis knows: it has neither "components" (a Camunda form) nor "fields" (a Flowable form).`);
+  throw new FormImportError(
+    'NOT_A_FORM',
+    `${fileLabel(fileName)} is JSON but not a form Trellis knows: it has neither "components" (a Camunda form) nor "fields" (a Flowable form).`,
+  );
 }
 
 /**
@@ -49,7 +59,10 @@ export function importFormFiles(files: { fileName: string; text: string }[]): Im
   for (const f of files) {
     const first = importFormFile(f.fileName, f.text);
     if (first.format !== 'camunda-html') continue;
-    for (const field of first.fields) if (field.typeSource === 'declared' && !Object.hasOwn(declared, field.name)) declared[field.name] = field.type;
+    for (const field of first.fields)
+      if (field.typeSource === 'declared' && !Object.hasOwn(declared, field.name)) declared[field.name] = field.type;
   }
-  return files.map((f) => importFormFile(f.fileName, f.text, Object.keys(declared).length > 0 ? { variableTypes: declared } : {}));
+  return files.map((f) =>
+    importFormFile(f.fileName, f.text, Object.keys(declared).length > 0 ? { variableTypes: declared } : {}),
+  );
 }

@@ -19,9 +19,17 @@ export function fileLabel(fileName: string | undefined): string {
 export function assertFormFileSize(text: string, fileName: string | undefined): void {
   // UTF-8 needs at least one byte per UTF-16 unit and at most three, so most texts are decided
   // without counting.
-  const bytes = text.length > MAX_FORM_FILE_BYTES ? text.length : text.length * 3 <= MAX_FORM_FILE_BYTES ? text.length : utf8Length(text);
+  const bytes =
+    text.length > MAX_FORM_FILE_BYTES
+      ? text.length
+      : text.length * 3 <= MAX_FORM_FILE_BYTES
+        ? text.length
+        : utf8Length(text);
   if (bytes > MAX_FORM_FILE_BYTES) {
-    throw new FormImportError('TOO_LARGE', `${fileLabel(fileName)} is ${bytes} bytes; the limit is ${MAX_FORM_FILE_BYTES}. Split the form, or remove embedded data such as images.`);
+    throw new FormImportError(
+      'TOO_LARGE',
+      `${fileLabel(fileName)} is ${bytes} bytes; the limit is ${MAX_FORM_FILE_BYTES}. Split the form, or remove embedded data such as images.`,
+    );
   }
 }
 
@@ -34,7 +42,10 @@ export function parseJsonFile(text: string, fileName: string | undefined): unkno
     const message = (error as Error).message.slice(0, 300);
     const position = /at position (\d+)/.exec(message);
     const where = position ? ` (${lineAndColumn(json, Number(position[1]))})` : '';
-    throw new FormImportError('INVALID_JSON', `${fileLabel(fileName)} is not valid JSON: ${message}${where}. Export the form again from its designer.`);
+    throw new FormImportError(
+      'INVALID_JSON',
+      `${fileLabel(fileName)} is not valid JSON: ${message}${where}. Export the form again from its designer.`,
+    );
   }
 }
 
@@ -54,7 +65,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A short, safe rendering of a value from the file for a message: `"=a > 1"`, `12`, `a list`. */
 export function preview(value: unknown, maxLength = 120): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > maxLength ? `${value.slice(0, maxLength)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return describeJson(value);
 }

@@ -49,7 +49,8 @@ export class ReportBuilder {
   }
 
   unsupported(elementId: string, what: string, hint: string): void {
-    if (this.unsupportedItems.length < MAX_ENTRIES) this.unsupportedItems.push({ elementId: clip(elementId, 200), what: clip(what, 1_000), hint });
+    if (this.unsupportedItems.length < MAX_ENTRIES)
+      this.unsupportedItems.push({ elementId: clip(elementId, 200), what: clip(what, 1_000), hint });
     else this.droppedUnsupported++;
   }
 
@@ -57,7 +58,12 @@ export class ReportBuilder {
     const translated = [...this.translatedLines];
     if (this.droppedTranslated > 0) translated.push(`… and ${this.droppedTranslated} more`);
     const unsupported = [...this.unsupportedItems];
-    if (this.droppedUnsupported > 0) unsupported.push({ elementId: '(more)', what: `${this.droppedUnsupported} more items not listed`, hint: 'Fix the items above and import again.' });
+    if (this.droppedUnsupported > 0)
+      unsupported.push({
+        elementId: '(more)',
+        what: `${this.droppedUnsupported} more items not listed`,
+        hint: 'Fix the items above and import again.',
+      });
     return { translated, unsupported };
   }
 }

@@ -131,7 +131,8 @@ export class ObjectSchemaBuilder {
     for (let i = 0; i < path.length - 1; i++) {
       const segment = path[i]!;
       const next = node.entries.get(segment);
-      if (next?.kind === 'leaf') return `"${path.slice(0, i + 1).join('.')}" is already a field, so nothing can be stored inside it`;
+      if (next?.kind === 'leaf')
+        return `"${path.slice(0, i + 1).join('.')}" is already a field, so nothing can be stored inside it`;
       if (next) node = next;
       else {
         const created = objectNode({ title: segment });
@@ -156,7 +157,8 @@ export class ObjectSchemaBuilder {
 function checkPath(path: string[]): string | null {
   const long = path.find((s) => s.length > MAX_NAME_LENGTH);
   if (long !== undefined) return `"${long.slice(0, 40)}…" is longer than ${MAX_NAME_LENGTH} characters`;
-  if (path.length === 0 || path.length > MAX_PATH_DEPTH || path.some((s) => s === '')) return `"${path.join('.').slice(0, 100)}" is not a usable property name`;
+  if (path.length === 0 || path.length > MAX_PATH_DEPTH || path.some((s) => s === ''))
+    return `"${path.join('.').slice(0, 100)}" is not a usable property name`;
   const bad = path.find((s) => FORBIDDEN_NAMES.has(s));
   return bad ? `"${bad}" cannot be used as a property name` : null;
 }
@@ -165,7 +167,8 @@ function checkPath(path: string[]): string | null {
 function mergeRequirement(schema: JsonSchema, requirement: JsonSchema): void {
   for (const [keyword, value] of Object.entries(requirement)) {
     const current = schema[keyword];
-    if ((keyword === 'minLength' || keyword === 'minItems') && typeof current === 'number' && typeof value === 'number') schema[keyword] = Math.max(current, value);
+    if ((keyword === 'minLength' || keyword === 'minItems') && typeof current === 'number' && typeof value === 'number')
+      schema[keyword] = Math.max(current, value);
     else schema[keyword] = value;
   }
 }
@@ -176,7 +179,10 @@ function requireAt(path: string[], requirement: JsonSchema): JsonSchema {
   for (let i = path.length - 1; i >= 0; i--) {
     const name = path[i]!;
     const inner = schema ?? requirement;
-    schema = Object.keys(inner).length > 0 ? { required: [name], properties: Object.fromEntries([[name, inner]]) } : { required: [name] };
+    schema =
+      Object.keys(inner).length > 0
+        ? { required: [name], properties: Object.fromEntries([[name, inner]]) }
+        : { required: [name] };
   }
   return schema ?? {};
 }

@@ -20,18 +20,34 @@ export const reachability: Rule = {
       if (e?.type === 'boundaryEvent') return [e.attachedTo];
       if (e?.type === 'intermediateCatchEvent' && e.event.kind === 'link') {
         const name = e.event.name;
-        return definition.elements.filter((t) => t.type === 'intermediateThrowEvent' && t.event?.kind === 'link' && t.event.name === name).map((t) => t.id);
+        return definition.elements
+          .filter((t) => t.type === 'intermediateThrowEvent' && t.event?.kind === 'link' && t.event.name === name)
+          .map((t) => t.id);
       }
       return [];
     };
-    const backward = walk(ends, (id) => [...(graph.incoming.get(id) ?? []).map((f) => f.source), ...attachedTo(id)], graph);
+    const backward = walk(
+      ends,
+      (id) => [...(graph.incoming.get(id) ?? []).map((f) => f.source), ...attachedTo(id)],
+      graph,
+    );
     for (const e of definition.elements) {
       // Event subprocesses are started by their trigger, not by a flow.
       if (e.type === 'subProcess' && e.triggeredByEvent) continue;
       if (!forward.has(e.id)) {
-        out.push({ ruleId: this.id, elementId: e.id, severity: 'warning', message: `${e.type} "${e.id}" cannot be reached from a start event (${startIds.join(', ')}), so it never runs.` });
+        out.push({
+          ruleId: this.id,
+          elementId: e.id,
+          severity: 'warning',
+          message: `${e.type} "${e.id}" cannot be reached from a start event (${startIds.join(', ')}), so it never runs.`,
+        });
       } else if (!backward.has(e.id)) {
-        out.push({ ruleId: this.id, elementId: e.id, severity: 'warning', message: `${e.type} "${e.id}" has no path to an end event: an instance that gets there never completes.` });
+        out.push({
+          ruleId: this.id,
+          elementId: e.id,
+          severity: 'warning',
+          message: `${e.type} "${e.id}" has no path to an end event: an instance that gets there never completes.`,
+        });
       }
     }
     return out;

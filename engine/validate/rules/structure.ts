@@ -8,6 +8,11 @@ import type { Rule } from '../diagnostic';
 export const structure: Rule = {
   id: 'structure',
   check(definition, graph) {
-    return analyzeStructure(definition, graph).problems.map((p) => ({ ruleId: p.ruleId, elementId: p.elementId, severity: 'error' as const, message: p.message }));
+    return analyzeStructure(definition, graph).problems.map((p) => ({
+      ruleId: p.ruleId,
+      elementId: p.elementId,
+      severity: 'error' as const,
+      message: p.message,
+    }));
   },
 };

@@ -32,7 +32,8 @@ export const timers: Rule = {
       const use = timerUse(e, scope);
       if (use === null || !('event' in e) || e.event?.kind !== 'timer') continue;
       const problem = checkTimerText(e.event, use, limits);
-      if (problem) out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `Timer "${e.id}": ${problem}.` });
+      if (problem)
+        out.push({ ruleId: this.id, elementId: e.id, severity: 'error', message: `Timer "${e.id}": ${problem}.` });
     }
     return out;
   },

@@ -8,7 +8,12 @@ export const uniqueIds: Rule = {
     const out = [];
     for (const item of [...definition.elements, ...definition.flows]) {
       if (seen.has(item.id)) {
-        out.push({ ruleId: this.id, elementId: item.id, severity: 'error' as const, message: `Id "${item.id}" is used more than once; ids must be unique within a process.` });
+        out.push({
+          ruleId: this.id,
+          elementId: item.id,
+          severity: 'error' as const,
+          message: `Id "${item.id}" is used more than once; ids must be unique within a process.`,
+        });
       }
       seen.add(item.id);
     }

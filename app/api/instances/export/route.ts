@@ -15,7 +15,11 @@ export async function GET(req: Request): Promise<Response> {
     const scope = requireInstanceScope(who.actor);
     const params = new URL(req.url).searchParams;
     const { filter, problems } = filterFromQuery((name) => params.get(name) ?? undefined);
-    if (problems.length > 0) return errorResponse('BAD_REQUEST', translator(who.actor.locale)('runnerErrFilter', { fields: problems.join(', ') }));
+    if (problems.length > 0)
+      return errorResponse(
+        'BAD_REQUEST',
+        translator(who.actor.locale)('runnerErrFilter', { fields: problems.join(', ') }),
+      );
     return new Response(instancesCsv(who.ctx.db, who.actor, scope, filter), {
       status: 200,
       headers: {

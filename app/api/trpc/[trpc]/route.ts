@@ -14,10 +14,19 @@ async function handler(req: Request): Promise<Response> {
   const env = readEnv();
   const refused = crossSiteRefusal(req, env.BETTER_AUTH_URL ? [new URL(env.BETTER_AUTH_URL).origin] : []);
   if (refused) return refused;
-  const limited = await limitRequest(req, requestLimits(env), await requestLocale(), { format: 'trpc', jsonQueryParam: 'input' });
+  const limited = await limitRequest(req, requestLimits(env), await requestLocale(), {
+    format: 'trpc',
+    jsonQueryParam: 'input',
+  });
   if (limited instanceof Response) return limited;
   // A batch runs its calls at once: without a cap one request would be a thousand commands, each with its own budget.
-  return fetchRequestHandler({ endpoint: '/api/trpc', req: limited, router: appRouter, createContext: requestContext, maxBatchSize: MAX_BATCH_SIZE });
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req: limited,
+    router: appRouter,
+    createContext: requestContext,
+    maxBatchSize: MAX_BATCH_SIZE,
+  });
 }
 
 export { handler as GET, handler as POST };

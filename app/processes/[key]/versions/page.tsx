@@ -21,7 +21,13 @@ function side(value: string | string[] | undefined): Side | undefined {
   return undefined;
 }
 
-export default async function ProcessVersionsPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ProcessVersionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ key: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { caller, locale, t } = await signedInPage();
   const { key } = await params;
   if (!keySchema.safeParse(key).success) notFound();
@@ -33,9 +39,15 @@ export default async function ProcessVersionsPage({ params, searchParams }: { pa
   let to = side(query.to);
   if (!exists(to)) to = process.draft ? 'draft' : (latest ?? undefined);
   let from = side(query.from);
-  if (!exists(from)) from = to === 'draft' ? (latest ?? undefined) : typeof to === 'number' && to > 1 ? to - 1 : undefined;
-  const load = async (s: Side) => (s === 'draft' ? process.draft!.content : (await caller.process.version({ key, version: s })).definition);
-  const name = localize(((process.draft?.content ?? process.latest?.definition) as { name?: LocalizedText } | undefined)?.name ?? key, locale) ?? key;
+  if (!exists(from))
+    from = to === 'draft' ? (latest ?? undefined) : typeof to === 'number' && to > 1 ? to - 1 : undefined;
+  const load = async (s: Side) =>
+    s === 'draft' ? process.draft!.content : (await caller.process.version({ key, version: s })).definition;
+  const name =
+    localize(
+      ((process.draft?.content ?? process.latest?.definition) as { name?: LocalizedText } | undefined)?.name ?? key,
+      locale,
+    ) ?? key;
   const what = (s: Side) => (s === 'draft' ? t('versionsDraft') : t('versionsOption', { version: s }));
   const canCompare = from !== undefined && to !== undefined && from !== to;
   const before = canCompare ? await load(from!) : null;
@@ -63,7 +75,13 @@ export default async function ProcessVersionsPage({ params, searchParams }: { pa
         ) : (
           <ul data-testid="version-history">
             {process.versions.map((v) => (
-              <li key={v.version}>{t('designerVersionLine', { version: v.version, date: formatDateTime(v.publishedAt, locale), name: v.publishedBy?.name ?? '—' })}</li>
+              <li key={v.version}>
+                {t('designerVersionLine', {
+                  version: v.version,
+                  date: formatDateTime(v.publishedAt, locale),
+                  name: v.publishedBy?.name ?? '—',
+                })}
+              </li>
             ))}
           </ul>
         )}
@@ -88,7 +106,13 @@ export default async function ProcessVersionsPage({ params, searchParams }: { pa
         ) : (
           <>
             <p className="muted">{t('versionsLegend')}</p>
-            <VersionCompare diff={diff} before={before} after={after} locale={locale} label={t('versionsDiagram', { what: what(to!), since: what(from!) })} />
+            <VersionCompare
+              diff={diff}
+              before={before}
+              after={after}
+              locale={locale}
+              label={t('versionsDiagram', { what: what(to!), since: what(from!) })}
+            />
           </>
         )}
       </section>
@@ -96,7 +120,19 @@ export default async function ProcessVersionsPage({ params, searchParams }: { pa
   );
 }
 
-function SidePicker({ name, label, sides, value, what }: { name: string; label: string; sides: Side[]; value: Side | undefined; what: (s: Side) => string }) {
+function SidePicker({
+  name,
+  label,
+  sides,
+  value,
+  what,
+}: {
+  name: string;
+  label: string;
+  sides: Side[];
+  value: Side | undefined;
+  what: (s: Side) => string;
+}) {
   return (
     <label>
       {label}{' '}

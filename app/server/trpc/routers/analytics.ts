@@ -15,7 +15,9 @@ const range = { startedFrom: z.string().max(40).optional(), startedTo: z.string(
  */
 export const analyticsRouter = router({
   /** Per process in the caller's scope, the headline counts of the period (default: the last 90 days). */
-  overview: memberProcedure.input(z.strictObject(range).default({})).query(({ ctx, input }) => analyticsOverview(ctx.db, ctx.actor, input)),
+  overview: memberProcedure
+    .input(z.strictObject(range).default({}))
+    .query(({ ctx, input }) => analyticsOverview(ctx.db, ctx.actor, input)),
   /** One process, of one version or all: counts, cycle times, waits per element, and the diagram they are drawn on. */
   process: memberProcedure
     .input(z.strictObject({ key: z.string().max(200), version: z.number().optional(), ...range }))

@@ -1,8 +1,23 @@
 import { z } from 'zod';
 import { notificationKinds } from '@/db/schema';
 import { idempotencyKeySchema } from '../../services/idempotency';
-import { addComment, caseFiles, listComments, MAX_COMMENT_LENGTH, MAX_COMMENTS_PAGE, MAX_MENTIONS, mentionable } from '../../services/comments';
-import { listNotifications, markRead, notificationSettings, notificationText, setNotificationSettings, unreadCount } from '../../services/notifications';
+import {
+  addComment,
+  caseFiles,
+  listComments,
+  MAX_COMMENT_LENGTH,
+  MAX_COMMENTS_PAGE,
+  MAX_MENTIONS,
+  mentionable,
+} from '../../services/comments';
+import {
+  listNotifications,
+  markRead,
+  notificationSettings,
+  notificationText,
+  setNotificationSettings,
+  unreadCount,
+} from '../../services/notifications';
 import { formatDateTime } from '../../../_i18n/format';
 import { memberProcedure, router } from '../init';
 
@@ -10,11 +25,22 @@ import { memberProcedure, router } from '../init';
 const caseInput = z.union([z.object({ taskId: z.uuid() }), z.object({ instanceId: z.uuid() })]);
 /** A page of a case's comments: the newest, or those before the comment `before` (the oldest one shown). */
 const commentsInput = z.union([
-  z.object({ taskId: z.uuid(), before: z.uuid().optional(), limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional() }),
-  z.object({ instanceId: z.uuid(), before: z.uuid().optional(), limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional() }),
+  z.object({
+    taskId: z.uuid(),
+    before: z.uuid().optional(),
+    limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional(),
+  }),
+  z.object({
+    instanceId: z.uuid(),
+    before: z.uuid().optional(),
+    limit: z.number().int().min(1).max(MAX_COMMENTS_PAGE).optional(),
+  }),
 ]);
 /** What was typed after "@" (accents optional). */
-const mentionInput = z.union([z.object({ taskId: z.uuid(), q: z.string().max(100).optional() }), z.object({ instanceId: z.uuid(), q: z.string().max(100).optional() })]);
+const mentionInput = z.union([
+  z.object({ taskId: z.uuid(), q: z.string().max(100).optional() }),
+  z.object({ instanceId: z.uuid(), q: z.string().max(100).optional() }),
+]);
 
 export const collabRouter = router({
   /** The case's newest comments (or those before `before`), oldest first: a full page may have older ones. */
@@ -31,7 +57,10 @@ export const collabRouter = router({
         instanceId: z.uuid().optional(),
         // The service words a too-long comment in the caller's language; this only bounds the request.
         body: z.string().max(MAX_COMMENT_LENGTH * 2),
-        mentions: z.array(z.uuid()).max(MAX_MENTIONS * 2).optional(),
+        mentions: z
+          .array(z.uuid())
+          .max(MAX_MENTIONS * 2)
+          .optional(),
         idempotencyKey: idempotencyKeySchema.optional(),
       }),
     )
@@ -53,9 +82,17 @@ export const collabRouter = router({
       })),
     };
   }),
-  markRead: memberProcedure.input(z.object({ ids: z.union([z.array(z.uuid()).max(100), z.literal('all')]) })).mutation(({ ctx, input }) => markRead(ctx.db, ctx.actor, input.ids)),
+  markRead: memberProcedure
+    .input(z.object({ ids: z.union([z.array(z.uuid()).max(100), z.literal('all')]) }))
+    .mutation(({ ctx, input }) => markRead(ctx.db, ctx.actor, input.ids)),
   notificationSettings: memberProcedure.query(({ ctx }) => notificationSettings(ctx.db, ctx.actor)),
   setNotificationSettings: memberProcedure
-    .input(z.object({ settings: z.array(z.object({ kind: z.enum(notificationKinds), app: z.boolean(), email: z.boolean() })).max(notificationKinds.length) }))
+    .input(
+      z.object({
+        settings: z
+          .array(z.object({ kind: z.enum(notificationKinds), app: z.boolean(), email: z.boolean() }))
+          .max(notificationKinds.length),
+      }),
+    )
     .mutation(({ ctx, input }) => setNotificationSettings(ctx.db, ctx.actor, input.settings)),
 });

@@ -15,5 +15,7 @@ export const decisionRouter = router({
   /** Publishes an edited table as its next version; `baseVersion` is the version opened (null: a new table). */
   publish: design
     .input(z.object({ decision: z.unknown(), baseVersion: z.number().int().min(1).max(2_147_483_647).nullable() }))
-    .mutation(({ ctx, input }) => publishDecisionTable(ctx.db, ctx.actor, { decision: input.decision, baseVersion: input.baseVersion })),
+    .mutation(({ ctx, input }) =>
+      publishDecisionTable(ctx.db, ctx.actor, { decision: input.decision, baseVersion: input.baseVersion }),
+    ),
 });

@@ -18,12 +18,21 @@ export const delegationRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const { idempotencyKey, ...rest } = input;
-      return withIdempotency(ctx.db, ctx.actor, idempotencyKey, 'delegation.create', { ...rest, startsAt: rest.startsAt.toISOString(), endsAt: rest.endsAt.toISOString() }, (tx) => createDelegation(tx, ctx.actor, rest));
+      return withIdempotency(
+        ctx.db,
+        ctx.actor,
+        idempotencyKey,
+        'delegation.create',
+        { ...rest, startsAt: rest.startsAt.toISOString(), endsAt: rest.endsAt.toISOString() },
+        (tx) => createDelegation(tx, ctx.actor, rest),
+      );
     }),
   /** The caller's delegations, given and received; an admin sees all of the company's. */
   list: memberProcedure.query(({ ctx }) => listDelegations(ctx.db, ctx.actor)),
   /** The delegator (or an admin) ends a delegation. */
-  revoke: workerProcedure.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeDelegation(ctx.db, ctx.actor, input.id)),
+  revoke: workerProcedure
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeDelegation(ctx.db, ctx.actor, input.id)),
   /** Colleagues the caller may delegate to. */
   colleagues: workerProcedure.query(({ ctx }) => delegationColleagues(ctx.db, ctx.actor)),
 });

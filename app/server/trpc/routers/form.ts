@@ -11,7 +11,9 @@ export const formRouter = router({
   /** The company's forms, the latest version of each. */
   list: design.query(({ ctx }) => formCatalog(ctx.db, ctx.actor.tenantId, ctx.locale)),
   /** A form's latest version as the designer's model. */
-  design: design.input(z.object({ key: keySchema })).query(({ ctx, input }) => getFormDesign(ctx.db, ctx.actor, input.key)),
+  design: design
+    .input(z.object({ key: keySchema }))
+    .query(({ ctx, input }) => getFormDesign(ctx.db, ctx.actor, input.key)),
   /** The company's form drafts (saved by the designer, not yet published). */
   drafts: design.query(({ ctx }) => listFormDrafts(ctx.db, ctx.actor.tenantId, ctx.locale)),
   /** Saves the designer's model as the form's draft, valid or not; `revision` is the draft's revision last seen (null: none). */
@@ -21,5 +23,7 @@ export const formRouter = router({
   /** Publishes a designed form as its next version; `baseVersion` is the version opened (null: a new form). */
   publish: design
     .input(z.object({ design: z.unknown(), baseVersion: z.number().int().min(1).max(2_147_483_647).nullable() }))
-    .mutation(({ ctx, input }) => publishFormDesign(ctx.db, ctx.actor, { design: input.design, baseVersion: input.baseVersion })),
+    .mutation(({ ctx, input }) =>
+      publishFormDesign(ctx.db, ctx.actor, { design: input.design, baseVersion: input.baseVersion }),
+    ),
 });

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { memberRoles } from '@/db/schema';
 import { authBaseURL, emailSettings, readEnv } from '../../env';
 import { sendSystemEmail } from '../../services/system-mail';
-import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation } from '../../services/invitations';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  previewInvitation,
+  revokeInvitation,
+} from '../../services/invitations';
 import { switchCompany } from '../../services/accounts';
 import { accountProcedure, adminProcedure, publicProcedure, router } from '../init';
 
@@ -34,17 +40,27 @@ async function appUrl(): Promise<string> {
 export const invitationRouter = router({
   /** Invites an address with a role and departments; the link (valid 7 days, once) goes out through the company's outbox. */
   create: adminOnly
-    .input(z.object({ email: z.string().max(320), role: z.enum(memberRoles), groupIds: z.array(z.uuid()).max(100).default([]) }))
+    .input(
+      z.object({
+        email: z.string().max(320),
+        role: z.enum(memberRoles),
+        groupIds: z.array(z.uuid()).max(100).default([]),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const created = await createInvitation(ctx.db, ctx.actor, input, { appUrl: await appUrl() });
       // Sent now when an SMTP server is configured (else it waits in the outbox); not awaited: the admin need not wait for SMTP.
-      void sendSystemEmail(ctx.db, created.emailId, ctx.email ?? emailSettings(readEnv())).catch((error: unknown) => console.error('invitation email:', (error as Error).message));
+      void sendSystemEmail(ctx.db, created.emailId, ctx.email ?? emailSettings(readEnv())).catch((error: unknown) =>
+        console.error('invitation email:', (error as Error).message),
+      );
       return created;
     }),
   /** Open invitations (not accepted, not revoked), expired ones flagged. */
   list: adminOnly.query(({ ctx }) => listInvitations(ctx.db, ctx.actor)),
   /** Withdraws an open invitation: its link stops working. */
-  revoke: adminOnly.input(z.object({ id: z.uuid() })).mutation(({ ctx, input }) => revokeInvitation(ctx.db, ctx.actor, input.id)),
+  revoke: adminOnly
+    .input(z.object({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => revokeInvitation(ctx.db, ctx.actor, input.id)),
   /** For the invitation page, to anyone holding a usable link: company name, role and address only. */
   preview: publicProcedure.input(byToken).query(({ ctx, input }) => previewInvitation(ctx.db, input.token, ctx.locale)),
   /**
@@ -54,7 +70,13 @@ export const invitationRouter = router({
    */
   accept: accountProcedure.input(byToken).mutation(async ({ ctx, input }) => {
     const joined = await acceptInvitation(ctx.db, { userId: ctx.userId, locale: ctx.locale }, input.token);
-    if (ctx.sessionId) await switchCompany(ctx.db, { sessionId: ctx.sessionId, userId: ctx.userId, tenantId: joined.tenantId, locale: ctx.locale });
+    if (ctx.sessionId)
+      await switchCompany(ctx.db, {
+        sessionId: ctx.sessionId,
+        userId: ctx.userId,
+        tenantId: joined.tenantId,
+        locale: ctx.locale,
+      });
     return joined;
   }),
 });

@@ -17,5 +17,7 @@ export const memberRouter = router({
     .input(z.object({ userId: z.uuid(), role: z.enum(memberRoles) }))
     .mutation(({ ctx, input }) => setMemberRole(ctx.db, ctx.actor, input)),
   /** Revokes a membership (audited): the user is refused on their next request. Not the last admin. */
-  remove: adminOnly.input(z.object({ userId: z.uuid() })).mutation(({ ctx, input }) => removeMember(ctx.db, ctx.actor, input)),
+  remove: adminOnly
+    .input(z.object({ userId: z.uuid() }))
+    .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.actor, input)),
 });

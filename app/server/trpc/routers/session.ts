@@ -10,7 +10,13 @@ export const sessionRouter = router({
   companies: memberProcedure.query(({ ctx }) => listCompanies(ctx.db, ctx.actor.userId)),
   /** Makes another of the caller's companies the session's active one; NOT_FOUND for any other id. */
   switchCompany: memberProcedure.input(z.object({ tenantId: z.uuid() })).mutation(({ ctx, input }) => {
-    if (!ctx.sessionId) throw new AppError('PRECONDITION_FAILED', 'Switching company needs a signed-in browser session.');
-    return switchCompany(ctx.db, { sessionId: ctx.sessionId, userId: ctx.actor.userId, tenantId: input.tenantId, locale: ctx.locale });
+    if (!ctx.sessionId)
+      throw new AppError('PRECONDITION_FAILED', 'Switching company needs a signed-in browser session.');
+    return switchCompany(ctx.db, {
+      sessionId: ctx.sessionId,
+      userId: ctx.actor.userId,
+      tenantId: input.tenantId,
+      locale: ctx.locale,
+    });
   }),
 });

@@ -29,7 +29,9 @@ export const templateRouter = router({
         templates: templates.map((tpl) => ({
           key: tpl.key,
           name: localize(tpl.definition.name, ctx.actor.locale) ?? tpl.key,
-          description: tpl.definition.description ? (localize(tpl.definition.description, ctx.actor.locale) ?? null) : null,
+          description: tpl.definition.description
+            ? (localize(tpl.definition.description, ctx.actor.locale) ?? null)
+            : null,
           forms: tpl.forms.map((f) => f.key),
           decisions: tpl.decisions.map((d) => d.id),
           /** The pack's departments this template names (what importing it alone needs mapped). */
@@ -49,18 +51,29 @@ export const templateRouter = router({
     return importPack(ctx.db, ctx.actor, { ...rest, pack: built.text });
   }),
   /** Imports a pack file the caller sends (its text; the request's size limit applies). */
-  import: design.input(z.object({ pack: z.string().max(10_000_000), ...options })).mutation(({ ctx, input }) => importPack(ctx.db, ctx.actor, input)),
+  import: design
+    .input(z.object({ pack: z.string().max(10_000_000), ...options }))
+    .mutation(({ ctx, input }) => importPack(ctx.db, ctx.actor, input)),
   /**
    * Upgrades a process that came from the library to its pack's version there now: `preview` says
    * what the template changed and which of those the company changed too; otherwise a new draft
    * with the changes `take` chooses (by default every change that meets no local one).
    */
-  upgrade: design.input(z.object({ processKey: z.string().max(64), take: z.record(z.string().max(200), z.boolean()).optional(), preview: z.boolean().optional() })).mutation(async ({ ctx, input }) => {
-    const [origin] = (await templateOriginsOf(ctx.db, ctx.actor)).filter((o) => o.processKey === input.processKey);
-    const built = origin ? await libraryPack(origin.packKey) : null;
-    if (!origin || !built) throw new AppError('NOT_FOUND', translator(ctx.actor.locale)('packNotFromTemplate', { key: input.processKey }));
-    return upgradeTemplate(ctx.db, ctx.actor, { pack: built.text, ...input });
-  }),
+  upgrade: design
+    .input(
+      z.object({
+        processKey: z.string().max(64),
+        take: z.record(z.string().max(200), z.boolean()).optional(),
+        preview: z.boolean().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const [origin] = (await templateOriginsOf(ctx.db, ctx.actor)).filter((o) => o.processKey === input.processKey);
+      const built = origin ? await libraryPack(origin.packKey) : null;
+      if (!origin || !built)
+        throw new AppError('NOT_FOUND', translator(ctx.actor.locale)('packNotFromTemplate', { key: input.processKey }));
+      return upgradeTemplate(ctx.db, ctx.actor, { pack: built.text, ...input });
+    }),
   /** The company's processes that came from the library, and the pack version each came from. */
   origins: design.query(({ ctx }) => templateOriginsOf(ctx.db, ctx.actor)),
 });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, redeliver, rotateWebhookSecret, setWebhookActive, webhookEvents } from '../../services/webhooks';
+import {
+  createWebhook,
+  deleteWebhook,
+  listDeliveries,
+  listWebhooks,
+  redeliver,
+  rotateWebhookSecret,
+  setWebhookActive,
+  webhookEvents,
+} from '../../services/webhooks';
 import { adminProcedure, router } from '../init';
 
 /** Webhooks carry the company's events out and hold a signing secret: admins only. */
@@ -10,7 +19,12 @@ const byId = z.object({ id: z.uuid() });
 export const webhookRouter = router({
   /** Registers a URL for some events. The answer carries the signing secret: the only time it is shown. */
   create: adminOnly
-    .input(z.object({ url: z.string().min(1).max(2_000), events: z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length) }))
+    .input(
+      z.object({
+        url: z.string().min(1).max(2_000),
+        events: z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length),
+      }),
+    )
     .mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.actor, input)),
   /** The company's webhooks, without their secrets. */
   list: adminOnly.query(({ ctx }) => listWebhooks(ctx.db, ctx.actor)),
