@@ -27,7 +27,7 @@ export async function register() {
       );
     }
     if (serving && readEnv().TRELLIS_WORKER === 'on' && !globalForWorker.__trellisWorker) {
-      const { startWorkerLoop } = await import('./app/server/worker');
+      const { startWorkerLoop } = await import('./app/server/host/worker');
       const { defaultConnectors } = await import('./app/server/connectors');
       const connectors = defaultConnectors({
         allow: httpAllowList(readEnv()),
@@ -48,7 +48,7 @@ export async function register() {
       });
     } else if (serving && readEnv().TRELLIS_WORKER === 'off' && !globalForWorker.__trellisJobRelay) {
       // No worker here: `trellis worker` processes hear of jobs due now by NOTIFY (PostgreSQL; job-relay.ts).
-      const { relayJobHintsTo } = await import('./app/server/services/job-relay');
+      const { relayJobHintsTo } = await import('./app/server/host/job-relay');
       globalForWorker.__trellisJobRelay = relayJobHintsTo(handle.db, (error) =>
         console.error('job hint relay:', (error as Error).message),
       );

@@ -6,9 +6,9 @@
 import { openDatabase } from '../../db/client';
 import { defaultConnectors } from '../server/connectors';
 import { emailSettings, heldMailSettings, httpAllowList, readEnv } from '../server/env';
-import { listenForJobHints } from '../server/services/job-relay';
+import { listenForJobHints } from '../server/host/job-relay';
 import { relayInboxChangesTo } from '../server/services/inbox-signal';
-import { startWorkerLoop } from '../server/worker';
+import { startWorkerLoop } from '../server/host/worker';
 
 type Out = { log: (text: string) => void; error: (text: string) => void };
 

@@ -16,9 +16,9 @@
  *   boundary event) has no token left to retry: refused; the host can only end the instance.
  */
 import { EngineError } from './errors';
+import { restore, settle } from './machine-step';
 import { pureTransition } from './pure';
-import { sendToScope, withScopes } from './scopes';
-import { restore, settle } from './step';
+import { sendToScope, withScopes, type InstanceSteps } from './scopes';
 import type { CompiledProcess } from '../compile/compile';
 import type { EngineEvent, InstanceState, StepOptions, StepResult } from './types';
 
@@ -29,6 +29,7 @@ export function retryIncident(
   state: InstanceState,
   event: Retry,
   options: StepOptions,
+  steps: InstanceSteps,
 ): StepResult {
   const incident = state.incident;
   if (state.status !== 'incident' || !incident) {
@@ -50,7 +51,7 @@ export function retryIncident(
   const run = Object.entries(state.scopes ?? {}).find(
     ([, s]) => s.status === 'incident' && s.incident?.elementId === incident.elementId,
   );
-  if (run) return stillStopped(sendToScope(process, resumed, { ...event, scope: run[0] }, options));
+  if (run) return stillStopped(sendToScope(process, resumed, { ...event, scope: run[0] }, options, steps));
 
   const target = retryTarget(process, incident.elementId);
   const at = process.paths.get(target);
@@ -71,7 +72,7 @@ export function retryIncident(
   const retried: EngineEvent = { type: 'incident.retried', elementId: target };
   const [next, actions] = pureTransition(process.machine, snapshot, retried);
   const own = settle(process, next, actions);
-  return stillStopped(withScopes(process, own, state.scopes ?? {}, options));
+  return stillStopped(withScopes(process, own, state.scopes ?? {}, options, steps));
 }
 
 /** A boundary event starts and stops with its activity: retrying it means entering the activity again. */

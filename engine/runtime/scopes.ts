@@ -8,10 +8,19 @@
 import type { CompiledProcess } from '../compile/compile';
 import { spent } from './budget';
 import { EngineError } from './errors';
-import { send, sendMachine, start } from './step';
-import type { Effect, EngineEvent, InstanceState, StepOptions, StepResult } from './types';
+import { sendMachine } from './machine-step';
+import type { Effect, EngineEvent, InstanceState, StepOptions, StepResult, Variables } from './types';
 
 type Scopes = Record<string, InstanceState>;
+
+/**
+ * Starts a run or sends it an event as an instance of its own: step.ts's `start` and `send` (budget, actors, its own
+ * runs and retries). Passed in by step.ts rather than imported, because step.ts steps scoped runs through this module.
+ */
+export interface InstanceSteps {
+  start(process: CompiledProcess, variables: Variables, options: StepOptions): StepResult;
+  send(process: CompiledProcess, state: InstanceState, event: EngineEvent, options: StepOptions): StepResult;
+}
 
 function within(effects: Effect[], key: string): Effect[] {
   // A run's completion is not the instance's: the parent hears of it as scope.completed.
@@ -54,6 +63,7 @@ export function withScopes(
   first: StepResult,
   scopes: Scopes,
   options: StepOptions,
+  steps: InstanceSteps,
 ): StepResult {
   const current: Scopes = { ...scopes };
   const effects: Effect[] = [];
@@ -73,7 +83,7 @@ export function withScopes(
             );
           }
           const key = `${effect.elementId}#${run.index}`;
-          const child = start(process.scopeMachines.get(effect.elementId)!, run.variables, options);
+          const child = steps.start(process.scopeMachines.get(effect.elementId)!, run.variables, options);
           effects.push(...within(child.effects, key));
           if (child.state.status === 'completed') {
             if (reportsBack(process, effect.elementId))
@@ -136,6 +146,7 @@ export function sendToScope(
   state: InstanceState,
   event: EngineEvent,
   options: StepOptions,
+  steps: InstanceSteps,
 ): StepResult {
   const [head, ...rest] = event.scope!.split('/');
   const child = state.scopes?.[head!];
@@ -147,7 +158,7 @@ export function sendToScope(
     );
   const { scope: _, ...plain } = event;
   const inner = (rest.length > 0 ? { ...plain, scope: rest.join('/') } : plain) as EngineEvent;
-  const r = send(machineOf(process, head!), child, inner, options);
+  const r = steps.send(machineOf(process, head!), child, inner, options);
   const effects = within(r.effects, head!);
   const scopes = { ...state.scopes };
   if (r.state.status !== 'completed') {
@@ -179,6 +190,7 @@ export function sendToScope(
     sendMachine(process, { ...state, scopes: undefined }, done, options),
     scopes,
     options,
+    steps,
   );
   return { state: parent.state, effects: [...effects, ...parent.effects] };
 }
@@ -189,6 +201,7 @@ export function broadcast(
   state: InstanceState,
   event: EngineEvent,
   options: StepOptions,
+  steps: InstanceSteps,
 ): StepResult {
   const all = event.type === 'signal.received';
   let current = state;
@@ -205,11 +218,13 @@ export function broadcast(
     }
   };
   if (!state.mainEnded)
-    attempt(() => withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options));
+    attempt(() =>
+      withScopes(process, sendMachine(process, current, event, options), current.scopes ?? {}, options, steps),
+    );
   for (const key of Object.keys(state.scopes ?? {})) {
     if (accepted && !all) break;
     if (current.status !== 'active' || !current.scopes?.[key]) continue;
-    attempt(() => sendToScope(process, current, { ...event, scope: key }, options));
+    attempt(() => sendToScope(process, current, { ...event, scope: key }, options, steps));
   }
   if (!accepted)
     throw new EngineError(

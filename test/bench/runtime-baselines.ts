@@ -1,11 +1,12 @@
 /**
- * The baselines of `npm run bench:runtime`: what the database does with the write of one engine
- * step and nothing else — one single-row UPDATE of an instance-like row plus one INSERT of an
- * audit-like row, in one transaction. On PostgreSQL it is run by pgbench (prepared statements,
- * its own C client); on PGlite by a loop of PGlite's own `query` in its `transaction`.
+ * The plain baseline of `npm run bench:runtime`: what the database does with the write of one
+ * engine step and nothing else — one single-row UPDATE of an instance-like row plus one INSERT of
+ * an audit-like row, in one transaction. On PostgreSQL it is run by pgbench (prepared statements,
+ * its own C client); on PGlite by a loop of PGlite's own `query` in its `transaction`. Also the
+ * pgbench runner the like-for-like script (runtime-lfl.ts) is run with.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,35 +46,61 @@ END;
 
 export const PGBENCH = process.env.PGBENCH ?? '/usr/bin/pgbench';
 
-/** pgbench TPS (without initial connection time) at `clients` connections for `seconds`, and the CPU it took. */
-export async function pgbench(
-  url: string,
-  clients: number,
-  seconds: number,
-): Promise<{ tps: number; transactions: number; cpu: CpuUse }> {
+export interface PgbenchOptions {
+  url: string;
+  clients: number;
+  /** Run for this long (-T) … */
+  seconds?: number;
+  /** … or this many transactions per client (-t). */
+  transactions?: number;
+  /** The script's text; the plain step by default. */
+  script?: string;
+  /** Variables (-D). */
+  define?: Record<string, string>;
+  /** Keep pgbench's per-transaction log (-l) and return it. */
+  log?: boolean;
+}
+
+export interface PgbenchRun {
+  /** Transactions per second, without the initial connection time. */
+  tps: number;
+  transactions: number;
+  /** PostgreSQL's and the machine's CPU, read shortly before the end (pgbench's backends exit with it). */
+  cpu: CpuUse;
+  /** With `log`: each transaction's latency (ms) and its number within its client (from 1). */
+  log: { client: number; n: number; ms: number }[];
+}
+
+/** Runs pgbench (prepared statements, one thread per client). */
+export async function runPgbench(options: PgbenchOptions): Promise<PgbenchRun> {
   const dir = await mkdtemp(path.join(tmpdir(), 'trellis-pgbench-'));
   try {
-    const script = path.join(dir, 'step.sql');
-    await writeFile(script, PGBENCH_SCRIPT);
+    const script = path.join(dir, 'script.sql');
+    await writeFile(script, options.script ?? PGBENCH_SCRIPT);
+    const length =
+      options.seconds !== undefined ? ['-T', String(options.seconds)] : ['-t', String(options.transactions)];
     const args = [
       '-n',
       '-M',
       'prepared',
-      '-T',
-      String(seconds),
+      ...length,
       '-c',
-      String(clients),
+      String(options.clients),
       '-j',
-      String(clients),
+      String(options.clients),
+      ...Object.entries(options.define ?? {}).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
+      ...(options.log ? ['-l', `--log-prefix=${path.join(dir, 'log')}`] : []),
       '-f',
       script,
-      url,
+      options.url,
     ];
-    // pgbench's backends exit with it: their CPU is read shortly before the end, while they run.
     const before = cpuSnapshot();
     let cpu: CpuUse = { postgres: NaN, machine: NaN };
-    const sample = setTimeout(() => (cpu = cpuSince(before)), Math.max(100, seconds * 1000 - 250));
-    const { stdout } = await run(PGBENCH, args, { timeout: (seconds + 60) * 1000 })
+    const sample =
+      options.seconds === undefined
+        ? undefined
+        : setTimeout(() => (cpu = cpuSince(before)), Math.max(100, options.seconds * 1000 - 250));
+    const { stdout } = await run(PGBENCH, args, { timeout: ((options.seconds ?? 60) + 60) * 1000 })
       .catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
         if (error.code === 'ENOENT')
           throw new Error(
@@ -85,24 +112,34 @@ export async function pgbench(
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
     if (!tps) throw new Error(`pgbench printed no "tps = …" line; its output was:\n${stdout}`);
     const transactions = /number of transactions actually processed: (\d+)/.exec(stdout);
-    return { tps: Number(tps[1]), transactions: transactions ? Number(transactions[1]) : NaN, cpu };
+    const log: PgbenchRun['log'] = [];
+    if (options.log)
+      for (const file of (await readdir(dir)).filter((f) => f.startsWith('log.'))) {
+        // "client_id transaction_no time script_no time_epoch time_us": time is the latency in µs.
+        for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) {
+          const [client, n, us] = line.split(' ');
+          if (us !== undefined) log.push({ client: Number(client), n: Number(n), ms: Number(us) / 1000 });
+        }
+      }
+    return { tps: Number(tps[1]), transactions: transactions ? Number(transactions[1]) : NaN, cpu, log };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** The same transaction through PGlite's own `query`, in a closed loop for `seconds`: TPS. */
-export async function pgliteLoop(pg: PGlite, seconds: number): Promise<number> {
-  let n = 0;
+/** The same transaction through PGlite's own `query`, in a closed loop for `seconds`: TPS and each transaction's latency (ms). */
+export async function pgliteLoop(pg: PGlite, seconds: number): Promise<{ tps: number; latencies: number[] }> {
+  const latencies: number[] = [];
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   while (performance.now() < end) {
     const id = 1 + Math.floor(Math.random() * BASELINE_ROWS);
+    const started = performance.now();
     await pg.transaction(async (tx) => {
       await tx.query(UPDATE, [id, STATE]);
       await tx.query(INSERT, [id, AUDIT_DATA]);
     });
-    n++;
+    latencies.push(performance.now() - started);
   }
-  return n / ((performance.now() - t0) / 1000);
+  return { tps: latencies.length / ((performance.now() - t0) / 1000), latencies };
 }

@@ -10,15 +10,16 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, Executor } from '@/db/client';
 import * as schema from '@/db/schema';
-import { processInstances, tasks, users } from '@/db/schema';
+import { groupMembers, groups, memberships, processInstances, tasks, tenants, users } from '@/db/schema';
 import { resolveActor, type Actor } from '@/app/server/actor';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { startInstance } from '@/app/server/services/instances';
-import { jobHints, untilJobHint } from '@/app/server/services/job-signal';
+import { jobHints, untilJobHint } from '@/app/server/host/job-signal';
 import { completeTask } from '@/app/server/services/tasks';
-import { createWorker, type Worker } from '@/app/server/worker';
+import { createWorker, type Worker } from '@/app/server/host/worker';
 import { cpuSince, cpuSnapshot, type CpuUse } from './runtime-cpu';
+import type { Phase } from './runtime-lfl';
 
 export const DEFINITION_KEY = 'bench-runtime';
 export const JOB_TYPE = 'bench-charge';
@@ -59,9 +60,13 @@ export interface Actors {
   completer: Actor;
 }
 
-/** Seeds the demo company, publishes the benchmark definition, resolves the two actors. */
-export async function prepareTrellis(db: Executor): Promise<Actors> {
-  const tenantId = await seedDemo(db);
+/**
+ * Seeds the demo company (all its template processes: a company at work), publishes the benchmark
+ * definition, resolves the two actors. `minimal`: a company of the two actors and the accounting
+ * department only, for a quick test (test/integration/like-for-like.test.ts).
+ */
+export async function prepareTrellis(db: Executor, company: 'demo' | 'minimal' = 'demo'): Promise<Actors> {
+  const tenantId = company === 'demo' ? await seedDemo(db) : await seedMinimal(db);
   await publishProcess(db, tenantId, { definition, forms: [decisionForm] }, null);
   const actorFor = async (email: string) => {
     const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
@@ -71,9 +76,35 @@ export async function prepareTrellis(db: Executor): Promise<Actors> {
     return actor;
   };
   return {
-    starter: await actorFor('ngoc.bui@senvang.example'),
-    completer: await actorFor('hung.tran@senvang.example'),
+    starter: await actorFor(STARTER),
+    completer: await actorFor(COMPLETER),
   };
+}
+
+const STARTER = 'ngoc.bui@senvang.example';
+const COMPLETER = 'hung.tran@senvang.example';
+
+async function seedMinimal(db: Executor): Promise<string> {
+  const [tenant] = await db.insert(tenants).values({ slug: 'bench', name: 'Bench' }).returning({ id: tenants.id });
+  const tenantId = tenant!.id;
+  const people = await db
+    .insert(users)
+    .values([
+      { email: STARTER, displayName: 'Starter' },
+      { email: COMPLETER, displayName: 'Completer' },
+    ])
+    .returning({ id: users.id, email: users.email });
+  await db.insert(memberships).values(people.map((p) => ({ tenantId, userId: p.id, role: 'staff' as const })));
+  const [accounting] = await db
+    .insert(groups)
+    .values({ tenantId, key: 'accounting', name: { en: 'Accounting' } })
+    .returning({ id: groups.id });
+  await db.insert(groupMembers).values({
+    tenantId,
+    groupId: accounting!.id,
+    userId: people.find((p) => p.email === COMPLETER)!.id,
+  });
+  return tenantId;
 }
 
 export interface DriveOptions {
@@ -327,11 +358,57 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   return result;
 }
 
-/** After all runs: every benchmark instance reached its end. */
-export async function checkAllCompleted(db: Executor): Promise<{ completed: number; other: number }> {
+/**
+ * After all runs: every benchmark instance reached its end. Terminated ones are the like-for-like
+ * script's, cut by the end of a pgbench run and closed by the bench after it (not Trellis's).
+ */
+export async function checkAllCompleted(
+  db: Executor,
+): Promise<{ completed: number; terminated: number; other: number }> {
   const rows = await db.select({ status: processInstances.status }).from(processInstances);
   const completed = rows.filter((r) => r.status === 'completed').length;
-  return { completed, other: rows.length - completed };
+  const terminated = rows.filter((r) => r.status === 'terminated').length;
+  return { completed, terminated, other: rows.length - completed - terminated };
+}
+
+/**
+ * Drives one instance alone, calling `at(phase)` as each of its commands begins and `at(null)`
+ * after the last: the start, the worker's claim, the job's step (the connector runs between the
+ * two, after the claim committed), the completion. The like-for-like script is made from what
+ * each wrote (runtime-lfl.ts). Nothing else may write to the database meanwhile.
+ */
+export async function driveOneInstance(
+  db: Database,
+  actors: Actors,
+  at: (phase: Phase | null) => Promise<void>,
+): Promise<void> {
+  const worker = createWorker(db, {
+    batch: 1,
+    connectors: {
+      [JOB_TYPE]: async () => {
+        await at('finish');
+        return { receipt: 'R' };
+      },
+    },
+  });
+  try {
+    await at('start');
+    const started = await startInstance(db, actors.starter, { definitionKey: DEFINITION_KEY, variables: {} });
+    await at('claim');
+    if ((await worker.tick()) !== 1) throw new Error('The worker found no job for the instance just started.');
+    const [task] = await db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.instanceId, started.id), eq(tasks.status, 'open')));
+    if (!task) throw new Error(`Instance "${started.id}" has no open task after its service job.`);
+    await at('complete');
+    const done = await completeTask(db, actors.completer, { taskId: task.id, data: SUBMISSION });
+    if (done.instanceStatus !== 'completed')
+      throw new Error(`Instance "${started.id}" is ${done.instanceStatus} after its user task; it should have ended.`);
+    await at(null);
+  } finally {
+    await worker.stop();
+  }
 }
 
 // ---- statements per command ---------------------------------------------------------------------

@@ -1,38 +1,75 @@
 /**
- * `npm run bench:runtime`: the durable runtime on a real database. Instances of start → service
- * task → user task → end are driven to completion as the API and the workers drive them:
- * `startInstance` and `completeTask` (the two API commands of an instance) from concurrent
- * clients sharing one pool, the service job run by in-process worker loops (`createWorker`, each
- * on its own pool). Prints commands/s, job completions/s, instances/s and command latencies, and
- * each figure's ratio to a baseline measured in the same run on the same database: pgbench doing
- * one engine step's bare write (one UPDATE + one INSERT per transaction) at the same client count
- * on PostgreSQL; a loop of the same statements through PGlite's own `query` on PGlite.
- * Target: commands/s ≥ 50 % of the baseline (PASS/MISS is printed; a miss does not fail the run).
+ * `npm run bench:runtime`: the durable runtime on a real database, against what its writes cost
+ * the database alone. Three systems are measured, interleaved within each round (their order
+ * rotated from round to round) at each client count, on the same database:
+ *
+ * - Trellis: instances of start → service task → user task → end, driven as the API and the
+ *   workers drive them: `startInstance` and `completeTask` from closed-loop clients sharing one
+ *   pool (each keeps BENCH_INFLIGHT instances in flight), the service job run by in-process worker
+ *   loops (`createWorker`, each on its own pool).
+ * - plain step: pgbench doing one engine step's bare write, BEGIN; UPDATE one row; INSERT one row;
+ *   END, on tables of its own (runtime-baselines.ts).
+ * - like-for-like (LFL): pgbench writing exactly what a Trellis bench instance writes — the
+ *   project's own migrated tables (indexes, keys, triggers), the same rows, columns and values —
+ *   each command as BEGIN; one statement per table; END, with no reads. The script is generated at
+ *   bench time (runtime-lfl.ts) by driving one instance through Trellis in the bench database and
+ *   reading back the rows each of its commands wrote, so it stays like-for-like as the schema and
+ *   the write path change (test/integration/like-for-like.test.ts checks it covers every column
+ *   and writes the same values); it is kept in a temporary folder (its path is printed). Each
+ *   pgbench transaction is one command, so pgbench's per-transaction log gives per-command latencies.
+ *
+ * On PGlite (in memory, one client): Trellis with client and worker on the one PGlite, the plain
+ * step as a loop of PGlite's own `query`, and the LFL script (generated there the same way) as such
+ * a loop, each command in its own transaction.
+ *
+ * commands = the two API commands of an instance (start, complete), for Trellis and LFL alike:
+ * commands/s = 2 × instances/s. The service job's claim and finish are done by both but not
+ * counted. Printed per database and client count (medians of the rounds; ratios taken per round,
+ * then the median): Trellis commands/s, plain TPS, LFL commands/s, Trellis ÷ LFL, LFL ÷ plain,
+ * p50/p99 latency of Trellis's commands, LFL's commands (its start and complete, from pgbench's
+ * log) and the plain step's transactions, Node CPU per command (this process over the Trellis
+ * window, workers and harness included, ÷ commands) and PostgreSQL CPU per command (the bench
+ * database's backends, runtime-cpu.ts). Targets, PASS/MISS (a miss does not fail the run):
+ * Trellis ≥ 0.5 × LFL at 1 client, ≥ 0.65 × at 4, ≥ 0.8 × at 16; on PGlite Trellis ≥ 0.5 × its LFL
+ * loop; Node CPU ≤ 0.5 ms per command.
  *
  * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) is used as an
  * admin connection to create a fresh database `trellis_bench_<random>`, dropped again at the end,
- * also after a failure or Ctrl-C. Medians of BENCH_ROUNDS rounds. Knobs (env): BENCH_ROUNDS (3),
- * BENCH_SECONDS (window of each run and pgbench -T; 4), BENCH_WARMUP_SECONDS (1), BENCH_CLIENTS
- * (1,4,16), BENCH_WORKERS (1,2), BENCH_INFLIGHT (instances a client keeps in flight; 8),
- * BENCH_WORKER_IDLE_MS (a worker's pause after an empty poll; 20), BENCH_WORKER_BATCH (20),
- * BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a database, PGBENCH (/usr/bin/pgbench), BENCH_HISTORY
- * (finished instances driven into the PostgreSQL database before measuring; 10,000).
+ * also after a failure or Ctrl-C. Before measuring it gets BENCH_HISTORY finished instances (as
+ * pgbench's tables start with 10,000 rows: measured on empty tables, prepared statements would keep
+ * plans made while the tables were tiny). VACUUM ANALYZE runs before each round, on both databases:
+ * autovacuum may be off on a shared server (and PGlite has none), so the bench analyses itself.
  *
- * Before measuring, the PostgreSQL database gets BENCH_HISTORY finished instances and VACUUM
- * ANALYZE, as pgbench's table starts with 10,000 rows: measured on empty tables, prepared
- * statements keep the plans made while the tables were tiny (sequential scans) as they grow, until
- * autovacuum analyses them, and each command then reads the whole table.
+ * Knobs (env): BENCH_ROUNDS (3), BENCH_SECONDS (window of each run and pgbench -T; 4),
+ * BENCH_WARMUP_SECONDS (1), BENCH_CLIENTS (1,4,16), BENCH_WORKERS (worker loops per Trellis run;
+ * a list gives a row per count; 2), BENCH_INFLIGHT (8), BENCH_WORKER_IDLE_MS (a worker's pause
+ * after an empty poll; 20), BENCH_WORKER_BATCH (20), BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a
+ * database, PGBENCH (/usr/bin/pgbench), BENCH_HISTORY (10,000). Defaults take 4–6 minutes on 2 cores.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@/db/client';
-import { BASELINE_DDL, BASELINE_ROWS, PGBENCH, pgbench, pgliteLoop } from './runtime-baselines';
-import { CORES, watchDatabase, type CpuUse } from './runtime-cpu';
+import { BASELINE_DDL, BASELINE_ROWS, PGBENCH, pgliteLoop, runPgbench, type PgbenchRun } from './runtime-baselines';
+import { watchDatabase } from './runtime-cpu';
+import {
+  generateLfl,
+  lflLoop,
+  lflWrites,
+  pgbenchScript,
+  PHASES,
+  uncoveredColumns,
+  type LflScript,
+  type Sql,
+} from './runtime-lfl';
 import {
   checkAllCompleted,
   countStatements,
   drive,
+  driveOneInstance,
   prepareTrellis,
   type Actors,
   type DriveResult,
@@ -45,7 +82,7 @@ const ROUNDS = Number(env('BENCH_ROUNDS', '3'));
 const SECONDS = Number(env('BENCH_SECONDS', '4'));
 const WARMUP_SECONDS = Number(env('BENCH_WARMUP_SECONDS', '1'));
 const CLIENTS = env('BENCH_CLIENTS', '1,4,16').split(',').map(Number);
-const WORKERS = env('BENCH_WORKERS', '1,2').split(',').map(Number);
+const WORKERS = env('BENCH_WORKERS', '2').split(',').map(Number);
 const INFLIGHT = Number(env('BENCH_INFLIGHT', '8'));
 const WORKER_IDLE_MS = Number(env('BENCH_WORKER_IDLE_MS', '20'));
 const WORKER_BATCH = Number(env('BENCH_WORKER_BATCH', '20'));
@@ -53,12 +90,22 @@ const ON_POSTGRES = env('BENCH_POSTGRES', '1') !== '0';
 const ON_PGLITE = env('BENCH_PGLITE', '1') !== '0';
 /** Instances driven to their end before measuring, so the tables are not empty: as many as the baseline's rows. */
 const HISTORY = Number(env('BENCH_HISTORY', String(BASELINE_ROWS)));
-const TARGET = 0.5;
+
+/** Trellis ÷ LFL commands/s wanted, by client count (a count between takes the target of the next lower one). */
+const LFL_TARGETS: [clients: number, ratio: number][] = [
+  [1, 0.5],
+  [4, 0.65],
+  [16, 0.8],
+];
+const PGLITE_TARGET = 0.5;
+const NODE_CPU_TARGET_MS = 0.5;
+
+const targetFor = (clients: number) => LFL_TARGETS.filter(([c]) => c <= clients).at(-1)?.[1] ?? LFL_TARGETS[0]![1];
 
 // ---- statistics and printing --------------------------------------------------------------------
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
 }
 
@@ -67,184 +114,204 @@ function percentile(values: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** A baseline run: its TPS, and PostgreSQL's and the machine's CPU meanwhile. */
+/** The plain step or the LFL script, measured once per round and client count. */
 interface Baseline {
-  tps: number;
-  cpu: CpuUse;
+  /** Plain: transactions/s; LFL: commands/s. */
+  rate: number;
+  p50: number;
+  p99: number;
+  /** PostgreSQL CPU per transaction (plain) or command (LFL), ms (on PGlite: CPU inside PGlite). */
+  pgMs: number;
+  machine: number;
+  /** LFL only: p50 of each command of the script, ms. */
+  perCommand?: number[];
 }
 
-/** One configuration's figures for one round, with the baseline measured next to it. */
+/** One row's figures for one round: a Trellis run and the baselines measured beside it. */
 interface Sample {
-  baseline: number;
-  commands: number;
-  txns: number;
-  jobs: number;
-  instances: number;
+  trellis: number;
+  plain: Baseline;
+  lfl: Baseline;
   p50: number;
   p95: number;
   p99: number;
   startP50: number;
   completeP50: number;
+  jobs: number;
+  instances: number;
   clientWait: number;
   emptyPolls: number;
-  nodeCpu: number;
-  /** PostgreSQL CPU per database transaction (ms): Trellis's (commands and jobs), the baseline's. */
-  pgMsPerTxn: number;
-  baselinePgMsPerTxn: number;
+  nodeMs: number;
+  pgMs: number;
   machine: number;
-  baselineMachine: number;
-  /**
-   * Commands/s if PostgreSQL had every core to itself and Node took none: the cores ÷ the
-   * PostgreSQL CPU one command costs (its share of the jobs included). What the SQL alone allows.
-   */
-  pgCeiling: number;
-  /** Machine CPU (all processes) per command, and per baseline transaction, ms. */
-  machineMsPerCommand: number;
-  baselineMachineMsPerTxn: number;
   retries: number;
 }
 
-/** `cores`: what the run could use (PGlite: one thread, the process's). */
-function sampleOf(baseline: Baseline, r: DriveResult, cores = CORES): Sample {
+function sampleOf(r: DriveResult, plain: Baseline, lfl: Baseline, pgShare: number, nodeShare: number): Sample {
   const perSecond = (n: number) => n / r.seconds;
-  const txns = perSecond(r.starts + r.completes + r.jobs);
+  const commands = perSecond(r.starts + r.completes);
   return {
-    baseline: baseline.tps,
-    commands: perSecond(r.starts + r.completes),
-    txns,
-    jobs: perSecond(r.jobs),
-    instances: perSecond(r.instances),
+    trellis: commands,
+    plain,
+    lfl,
     p50: percentile(r.latencies, 50),
     p95: percentile(r.latencies, 95),
     p99: percentile(r.latencies, 99),
     startP50: percentile(r.startLatencies, 50),
     completeP50: percentile(r.completeLatencies, 50),
+    jobs: perSecond(r.jobs),
+    instances: perSecond(r.instances),
     clientWait: r.clientWait,
     emptyPolls: perSecond(r.emptyPolls),
-    nodeCpu: r.nodeCpu,
-    pgMsPerTxn: (r.cpu.postgres / txns) * 1000,
-    baselinePgMsPerTxn: (baseline.cpu.postgres / baseline.tps) * 1000,
+    nodeMs: (nodeShare * 1000) / commands,
+    pgMs: (pgShare * 1000) / commands,
     machine: r.cpu.machine,
-    baselineMachine: baseline.cpu.machine,
-    pgCeiling: (cores * perSecond(r.starts + r.completes)) / r.cpu.postgres,
-    machineMsPerCommand: ((r.cpu.machine * cores) / perSecond(r.starts + r.completes)) * 1000,
-    baselineMachineMsPerTxn: ((baseline.cpu.machine * cores) / baseline.tps) * 1000,
     retries: r.jobRetries,
   };
 }
 
-type Figure = Exclude<keyof Sample, 'retries'>;
+interface Row {
+  clients: number;
+  workers: number;
+  samples: Sample[];
+}
 
-function printTables(
-  title: string,
-  baselineName: string,
-  rows: { clients: number; workers: number; samples: Sample[] }[],
-  cores = CORES,
-) {
-  const n = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-  const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(0)}%` : '–');
-  const figures = rows.map(({ clients, workers, samples }) => {
-    const m = (k: Figure) => median(samples.map((s) => s[k]));
-    // Ratios are taken per round (each Trellis run against the baseline run beside it), then the median.
-    const ratios = (k: Figure) => samples.map((s) => s[k] / s.baseline);
-    const r = (k: Figure) => median(ratios(k));
-    return { clients, workers, m, r, spread: ratios('commands') };
-  });
-  const print = (head: string[], body: string[][], leftAligned: number[]) => {
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-    const line = (cells: string[]) =>
-      cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    console.log(line(head));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const row of body) console.log(line(row));
-  };
+const n = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(0)}%` : '–');
+const pair = (a: number, b: number, d = 1) => `${n(a, d)} / ${n(b, d)}`;
+const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+
+function print(head: string[], body: string[][], leftAligned: number[] = []) {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (leftAligned.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
+  console.log(`| ${line(head)} |`);
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const row of body) console.log(`| ${line(row)} |`);
+}
+
+/** Per row: medians over rounds, and the per-round ratios. */
+function summarize(row: Row) {
+  const m = (f: (s: Sample) => number) => median(row.samples.map(f));
+  const ratios = row.samples.map((s) => s.trellis / s.lfl.rate);
+  return { ...row, m, ratios, ratio: median(ratios) };
+}
+
+function printTables(title: string, rows: Row[], pgName: string) {
+  const figures = rows.map(summarize);
   console.log(`\n${title}`);
   print(
     [
       'clients',
       'workers',
-      `${baselineName} TPS`,
-      'commands/s (ratio; range)',
-      'target ≥ 50%',
-      'txns/s (ratio)',
-      'jobs/s (ratio)',
-      'instances/s (ratio)',
+      'Trellis commands/s',
+      'plain step TPS',
+      'LFL commands/s',
+      'Trellis ÷ LFL (range)',
+      'LFL ÷ plain',
+      'Trellis p50/p99 ms',
+      'LFL p50/p99 ms',
+      'plain p50/p99 ms',
+      'Node CPU ms/command',
+      `${pgName} ms/command Trellis (LFL)`,
     ],
-    figures.map(({ clients, workers, m, r, spread }) => [
+    figures.map(({ clients, workers, m, ratios, ratio }) => [
       String(clients),
       String(workers),
-      n(m('baseline')),
-      `${n(m('commands'))} (${pct(r('commands'))}; ${pct(Math.min(...spread))}–${pct(Math.max(...spread))})`,
-      r('commands') >= TARGET ? 'PASS' : 'MISS',
-      `${n(m('txns'))} (${pct(r('txns'))})`,
-      `${n(m('jobs'))} (${pct(r('jobs'))})`,
-      `${n(m('instances'))} (${pct(r('instances'))})`,
+      n(m((s) => s.trellis)),
+      n(m((s) => s.plain.rate)),
+      n(m((s) => s.lfl.rate)),
+      `${n(ratio, 2)} (${n(Math.min(...ratios), 2)}–${n(Math.max(...ratios), 2)})`,
+      n(
+        m((s) => s.lfl.rate / s.plain.rate),
+        2,
+      ),
+      pair(
+        m((s) => s.p50),
+        m((s) => s.p99),
+      ),
+      pair(
+        m((s) => s.lfl.p50),
+        m((s) => s.lfl.p99),
+      ),
+      pair(
+        m((s) => s.plain.p50),
+        m((s) => s.plain.p99),
+      ),
+      n(
+        m((s) => s.nodeMs),
+        3,
+      ),
+      `${n(
+        m((s) => s.pgMs),
+        3,
+      )} (${n(
+        m((s) => s.lfl.pgMs),
+        3,
+      )})`,
     ]),
-    [0, 1, 4],
   );
-  console.log('');
+  console.log('\nDetails (medians):');
   print(
     [
       'clients',
       'workers',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
+      'jobs/s',
+      'instances/s',
+      'Trellis p95 ms',
       'start / complete p50 ms',
+      `LFL p50 ms: ${PHASES.join(' / ')}`,
       'clients waiting',
       'empty polls/s',
-      'Node CPU',
-      `PG CPU ms/txn (${baselineName})`,
-      `machine busy (${baselineName})`,
+      'machine busy: Trellis / plain / LFL',
     ],
-    figures.map(({ clients, workers, m }) => [
+    figures.map(({ clients, workers, m, samples }) => [
       String(clients),
       String(workers),
-      n(m('p50'), 1),
-      n(m('p95'), 1),
-      n(m('p99'), 1),
-      `${n(m('startP50'), 1)} / ${n(m('completeP50'), 1)}`,
-      pct(m('clientWait')),
-      n(m('emptyPolls')),
-      pct(m('nodeCpu')),
-      `${n(m('pgMsPerTxn'), 2)} (${n(m('baselinePgMsPerTxn'), 2)})`,
-      `${pct(m('machine'))} (${pct(m('baselineMachine'))})`,
+      n(m((s) => s.jobs)),
+      n(m((s) => s.instances)),
+      n(
+        m((s) => s.p95),
+        1,
+      ),
+      pair(
+        m((s) => s.startP50),
+        m((s) => s.completeP50),
+      ),
+      PHASES.map((_, i) => n(median(samples.map((s) => s.lfl.perCommand?.[i] ?? NaN)), 2)).join(' / '),
+      pct(m((s) => s.clientWait)),
+      n(m((s) => s.emptyPolls)),
+      [m((s) => s.machine), m((s) => s.plain.machine), m((s) => s.lfl.machine)].map(pct).join(' / '),
     ]),
-    [0, 1],
-  );
-  console.log('');
-  print(
-    [
-      'clients',
-      'workers',
-      `machine CPU ms/command (${baselineName} ms/txn)`,
-      'ms/command the target allows',
-      'database-only ceiling: commands/s (ratio)',
-    ],
-    figures.map(({ clients, workers, m, r }) => [
-      String(clients),
-      String(workers),
-      `${n(m('machineMsPerCommand'), 2)} (${n(m('baselineMachineMsPerTxn'), 2)})`,
-      n((cores * 1000) / (TARGET * m('baseline')), 2),
-      `${n(m('pgCeiling'))} (${pct(r('pgCeiling'))})`,
-    ]),
-    [0, 1],
   );
   const retries = rows.reduce((k, r) => k + r.samples.reduce((j, s) => j + s.retries, 0), 0);
   if (retries > 0)
     console.log(`note: ${retries} service job attempts did not commit and were retried (lease lost or conflict)`);
+  return figures;
+}
+
+function printTargets(lines: { what: string; value: number; target: number; atMost?: boolean }[]) {
+  console.log('\nTargets (PASS/MISS; a miss does not fail the run):');
+  for (const { what, value, target, atMost } of lines) {
+    const ok = atMost ? value <= target : value >= target;
+    console.log(
+      `  ${Number.isFinite(value) && ok ? 'PASS' : 'MISS'}  ${what}: ${n(value, 2)} (${atMost ? '≤' : '≥'} ${target})`,
+    );
+  }
 }
 
 const LEGEND = [
-  'ratio: to the baseline TPS of the same round, median over rounds (range: lowest–highest round). commands = start + complete (2 per instance);',
-  'txns = commands + job completions (every transaction of an instance, 3 per instance); clients waiting: share of client time with all their',
-  'instances in flight waiting for a worker; empty polls: worker polls that found nothing due (1 statement each, not counted in txns);',
-  `Node CPU: this process, of one core (${CORES} cores here); PG CPU ms/txn: CPU of the bench database's PostgreSQL backends per transaction`,
-  '(Trellis: per command or job; empty polls and the harness lookup included); machine busy: all cores, anything running (other load makes a run noisy).',
-  'ms/command the target allows: all cores for one second ÷ the commands/s the target asks for (at most, with the machine fully busy);',
-  'database-only ceiling: the commands/s the cores would carry if Node took no CPU at all, given the PostgreSQL CPU a command costs now',
-  '(its share of the service jobs included): below the target, no change on the Node side alone can reach it. PGlite runs in the',
-  "process's one thread: there the CPU is that thread's, the ceiling is 1 ÷ the time inside PGlite per command, the machine's figure is this process's.",
+  'commands: the two API commands of an instance (start, complete), for Trellis and the like-for-like script (LFL) alike, so',
+  'commands/s = 2 × instances/s; the service job (claim + finish) is done by both and not counted. Ratios are taken per round',
+  '(Trellis against the LFL run of the same round and client count), then the median; range: lowest–highest round.',
+  "p50/p99: Trellis's start and complete latencies in its window; LFL's start and complete commands, each a pgbench",
+  "transaction, from pgbench's per-transaction log (PGlite: timed in the loop); plain: its transactions.",
+  'Node CPU ms/command: this process over the Trellis window (clients, worker loops and the harness) ÷ its commands; on',
+  "PGlite the CPU inside PGlite's calls is taken out. PostgreSQL CPU ms/command: CPU of the bench database's backends over the",
+  "window ÷ commands (Trellis's include the service jobs, empty worker polls and the harness lookup; LFL's its claim and",
+  "finish); on PGlite, the CPU spent inside PGlite's calls. machine busy: all cores, anything running (other load makes a run noisy).",
+  'jobs/s: service jobs committed; clients waiting: share of client time with all their instances in flight waiting for a',
+  'worker; empty polls: worker polls that found nothing due.',
 ].join('\n');
 
 function printCounts(c: StatementCount) {
@@ -253,7 +320,7 @@ function printCounts(c: StatementCount) {
     `  start ${c.start}, service job ${c.job} (claim + run), complete ${c.complete}; an empty worker poll ${c.idlePoll}.`,
   );
   console.log(
-    `  Per instance: ${c.start + c.complete} round trips in the 2 API commands, ${c.start + c.job + c.complete} in all; pgbench's transaction sends 4 (BEGIN, UPDATE, INSERT, END).`,
+    `  Per instance: ${c.start + c.complete} round trips in the 2 API commands, ${c.start + c.job + c.complete} in all; pgbench's plain step sends 4 (BEGIN, UPDATE, INSERT, END).`,
   );
   console.log(
     `  Round trip of "select 1" on one connection: ${c.roundTripMicros.toFixed(0)} µs. Stored state of a waiting instance: ${c.stateBytes} B.`,
@@ -269,6 +336,90 @@ function printCounts(c: StatementCount) {
     last = t.command;
     console.log(`    ${t.sql.length > 150 ? `${t.sql.slice(0, 147)}...` : t.sql}`);
   }
+}
+
+// ---- the like-for-like script ---------------------------------------------------------------------
+
+/** Drives one instance through Trellis (after a first one, so nothing is cold) and generates the script from its writes. */
+async function generate(sql: Sql, db: DatabaseHandle['db'], actors: Actors): Promise<LflScript> {
+  await driveOneInstance(db, actors, async () => {});
+  const lfl = await generateLfl(sql, (at) => driveOneInstance(db, actors, at));
+  const writes = lflWrites(lfl);
+  const statements = lfl.commands.reduce((k, c) => k + c.statements.length, 0);
+  console.log(
+    `  Per instance: ${lfl.commands.length} commands (${lfl.commands.map((c) => `${c.phase}: ${c.statements.length}`).join(', ')} statements; ${statements} in all);` +
+      ` INSERT ${writes
+        .filter((w) => w.inserted > 0)
+        .map((w) => `${w.inserted} ${w.table}`)
+        .join(', ')}; UPDATE ${writes
+        .filter((w) => w.updated > 0)
+        .map((w) => `${w.table} × ${w.updated}`)
+        .join(', ')}.`,
+  );
+  const uncovered = await uncoveredColumns(sql, lfl);
+  if (uncovered.length > 0)
+    console.log(
+      `  WARNING: columns the script's INSERTs leave out (not generated, not serial): ${uncovered.join(', ')}`,
+    );
+  for (const note of lfl.notes) console.log(`  NOTE: ${note}`);
+  return lfl;
+}
+
+async function writeScript(lfl: LflScript, where: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trellis-lfl-'));
+  const file = path.join(dir, 'lfl.sql');
+  const text = pgbenchScript(lfl, [
+    `Like-for-like script generated by npm run bench:runtime (test/bench/runtime-lfl.ts) on ${new Date().toISOString()},`,
+    `from the rows one Trellis bench instance wrote in ${where}. Literal ids name rows of that database.`,
+  ]);
+  await writeFile(file, text);
+  console.log(`  Script: ${file} (${Buffer.byteLength(text)} B, ${text.split('\n').length} lines; kept after the run)`);
+  return text;
+}
+
+/** pgbench's log of the LFL script: transaction n of a client (from 1) is command (n − 1) mod commands. */
+function lflBaseline(run: PgbenchRun, lfl: LflScript): Baseline {
+  const phases = lfl.commands.length;
+  const byCommand = lfl.commands.map(() => [] as number[]);
+  for (const t of run.log) byCommand[(t.n - 1) % phases]!.push(t.ms);
+  const api = lfl.commands.flatMap((c, i) => (c.api ? byCommand[i]! : []));
+  const seconds = run.transactions / run.tps;
+  const rate = api.length / seconds;
+  return {
+    rate,
+    p50: percentile(api, 50),
+    p99: percentile(api, 99),
+    pgMs: (run.cpu.postgres * 1000) / rate,
+    machine: run.cpu.machine,
+    perCommand: byCommand.map((l) => percentile(l, 50)),
+  };
+}
+
+function plainBaseline(run: PgbenchRun): Baseline {
+  const latencies = run.log.map((t) => t.ms);
+  return {
+    rate: run.tps,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    pgMs: (run.cpu.postgres * 1000) / run.tps,
+    machine: run.cpu.machine,
+  };
+}
+
+/**
+ * A pgbench run ends between commands: its last instances stop half done. With no Trellis run in
+ * flight, every active instance is one of those; they are terminated (their job and task
+ * cancelled) so no later Trellis worker picks up their jobs. Returns how many.
+ */
+async function closeCutInstances(raw: postgres.Sql): Promise<number> {
+  const [row] = await raw.unsafe<{ n: number }[]>(`with cut as (
+      update process_instances set status = 'terminated', ended_at = now(), version = version + 1 where status = 'active' returning id),
+    jobs_cut as (update jobs set status = 'cancelled', completed_at = now(), locked_by = null, locked_until = null
+      where instance_id in (select id from cut) and status in ('pending', 'running') returning 1),
+    tasks_cut as (update tasks set status = 'cancelled', completed_at = now()
+      where instance_id in (select id from cut) and status = 'open' returning 1)
+    select (select count(*) from cut)::int4 as n, (select count(*) from jobs_cut)::int4 as jobs, (select count(*) from tasks_cut)::int4 as tasks`);
+  return row!.n;
 }
 
 // ---- cleanup ------------------------------------------------------------------------------------
@@ -318,6 +469,12 @@ async function open(options: Parameters<typeof openDatabase>[0]): Promise<Databa
   return { ...handle, close };
 }
 
+/** The systems of a round in their order: rotated by one each round, so a drift of the machine favours none. */
+function rotated<T>(items: T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
 // ---- PostgreSQL ---------------------------------------------------------------------------------
 
 async function onPostgres() {
@@ -327,10 +484,10 @@ async function onPostgres() {
   let server: string;
   try {
     await admin.unsafe(`CREATE DATABASE ${databaseName}`);
-    const [row] = await admin.unsafe<{ v: string; sync: string }[]>(
-      `select current_setting('server_version') as v, current_setting('synchronous_commit') as sync`,
+    const [row] = await admin.unsafe<{ v: string; sync: string; autovacuum: string }[]>(
+      `select current_setting('server_version') as v, current_setting('synchronous_commit') as sync, current_setting('autovacuum') as autovacuum`,
     );
-    server = `PostgreSQL ${row!.v}, synchronous_commit=${row!.sync}`;
+    server = `PostgreSQL ${row!.v}, synchronous_commit=${row!.sync}, autovacuum=${row!.autovacuum}`;
   } finally {
     await admin.end({ timeout: 5 });
   }
@@ -343,6 +500,10 @@ async function onPostgres() {
   const actors = await prepareTrellis(setup.db);
   const raw = (setup.db as unknown as { $client: postgres.Sql }).$client;
   for (const ddl of BASELINE_DDL) await raw.unsafe(ddl);
+  const sql: Sql = (text, params = []) => raw.unsafe(text, params as never[]);
+  console.log(`\n${server}: the like-for-like script, from one instance driven through Trellis:`);
+  const lfl = await generate(sql, setup.db, actors);
+  const script = await writeScript(lfl, `database ${databaseName}`);
   await drivePastInstances(url, actors, HISTORY);
   await raw.unsafe('VACUUM ANALYZE');
   const checkpoint = () => raw.unsafe('CHECKPOINT').catch(() => {});
@@ -350,19 +511,43 @@ async function onPostgres() {
   const before = await writeCounters(raw);
   const counts = await countStatements(url, actors, COUNTED_INSTANCES);
   printCounts(counts);
-  printWrites(before, await writeCounters(raw), await pgbenchWal(raw, url));
+  const trellisWrites = perInstance(before, await writeCounters(raw), COUNTED_INSTANCES);
+  const lflRun = await measureWrites(raw, () =>
+    runPgbench({
+      url,
+      clients: 1,
+      transactions: COUNTED_INSTANCES * lfl.commands.length,
+      script,
+      define: { phase: '0' },
+    }),
+  );
+  const plainRun = await measureWrites(raw, () => runPgbench({ url, clients: 1, transactions: 500 }));
+  printWrites([
+    ['Trellis, per instance', trellisWrites],
+    ['LFL, per instance', perInstance(lflRun.before, lflRun.after, COUNTED_INSTANCES)],
+    ['plain step, per transaction', perInstance(plainRun.before, plainRun.after, 500)],
+  ]);
 
-  const samples = new Map<string, Sample[]>();
+  const rows = new Map<string, Sample[]>();
+  let cut = 0;
+  const perRound = `${CLIENTS.length} client counts × (${WORKERS.length} Trellis + plain + LFL)`;
+  console.log(
+    `\nMeasuring: ${ROUNDS} rounds of ${perRound}, VACUUM ANALYZE before each round (autovacuum may be off on a shared server: the bench analyses itself).`,
+  );
   for (let round = 0; round < ROUNDS; round++) {
+    await raw.unsafe('VACUUM ANALYZE');
     for (const clients of CLIENTS) {
-      const runTrellis = async (workers: number): Promise<DriveResult> => {
+      const trellis = new Map<number, DriveResult>();
+      let plain: Baseline | undefined;
+      let like: Baseline | undefined;
+      const runTrellis = async (workers: number) => {
         await checkpoint();
         const clientHandle = await open({ url, maxConnections: clients });
         const workerHandles = await Promise.all(
           Array.from({ length: workers }, () => open({ url, maxConnections: 2 })),
         );
         try {
-          return await drive({
+          const r = await drive({
             clientDb: clientHandle.db,
             workerDbs: workerHandles.map((h) => h.db),
             clients,
@@ -373,29 +558,40 @@ async function onPostgres() {
             workerIdleMs: WORKER_IDLE_MS,
             workerBatch: WORKER_BATCH,
           });
+          if (r.firstError)
+            throw new Error(`Run with ${clients} clients and ${workers} workers failed: ${r.firstError}`);
+          trellis.set(workers, r);
         } finally {
           await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
         }
       };
-      // Alternate the order by round, so a drift in the machine does not favour one side.
-      const results = new Map<number, DriveResult>();
-      let baseline: Baseline = { tps: NaN, cpu: { postgres: NaN, machine: NaN } };
-      if (round % 2 === 0) {
-        await checkpoint();
-        baseline = await pgbench(url, clients, SECONDS);
-      }
-      for (const workers of WORKERS) results.set(workers, await runTrellis(workers));
-      if (round % 2 === 1) {
-        await checkpoint();
-        baseline = await pgbench(url, clients, SECONDS);
-      }
-      for (const [workers, r] of results) {
-        if (r.firstError) throw new Error(`Run with ${clients} clients and ${workers} workers failed: ${r.firstError}`);
+      const systems: { name: string; run: () => Promise<void> }[] = [
+        ...WORKERS.map((w) => ({ name: `Trellis (${plural(w, 'worker')})`, run: () => runTrellis(w) })),
+        {
+          name: 'plain',
+          run: async () => {
+            await checkpoint();
+            plain = plainBaseline(await runPgbench({ url, clients, seconds: SECONDS, log: true }));
+          },
+        },
+        {
+          name: 'LFL',
+          run: async () => {
+            await checkpoint();
+            const run = await runPgbench({ url, clients, seconds: SECONDS, script, define: { phase: '0' }, log: true });
+            like = lflBaseline(run, lfl);
+            cut += await closeCutInstances(raw);
+          },
+        },
+      ];
+      const order = rotated(systems, round);
+      for (const system of order) await system.run();
+      for (const [workers, r] of trellis) {
+        const s = sampleOf(r, plain!, like!, r.cpu.postgres, r.nodeCpu);
         const key = `${clients}/${workers}`;
-        const s = sampleOf(baseline, r);
-        samples.set(key, [...(samples.get(key) ?? []), s]);
+        rows.set(key, [...(rows.get(key) ?? []), s]);
         console.log(
-          `round ${round + 1}: ${clients} clients, ${workers} workers: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(1)} ms; pgbench ${baseline.tps.toFixed(0)} TPS`,
+          `round ${round + 1} (${order.map((o) => o.name).join(', ')}): ${plural(clients, 'client')}, ${plural(workers, 'worker')}: Trellis ${n(s.trellis)} commands/s, plain ${n(s.plain.rate)} TPS, LFL ${n(s.lfl.rate)} commands/s; Trellis ÷ LFL ${n(s.trellis / s.lfl.rate, 2)}`,
         );
       }
     }
@@ -405,13 +601,31 @@ async function onPostgres() {
     throw new Error(
       `${check.other} of ${check.completed + check.other} bench instances did not reach their end event.`,
     );
-  const rows = CLIENTS.flatMap((clients) =>
-    WORKERS.map((workers) => ({ clients, workers, samples: samples.get(`${clients}/${workers}`)! })),
+  if (check.terminated !== cut)
+    console.log(`note: ${check.terminated} instances terminated, ${cut} of them cut by the end of an LFL pgbench run`);
+  const table = CLIENTS.flatMap((clients) =>
+    WORKERS.map((workers) => ({ clients, workers, samples: rows.get(`${clients}/${workers}`)! })),
   );
-  printTables(
-    `${server} — medians of ${ROUNDS} rounds, ${SECONDS} s windows (+${WARMUP_SECONDS} s warm-up), ${INFLIGHT} instances in flight per client; all ${check.completed} instances completed`,
-    'pgbench',
-    rows,
+  const figures = printTables(
+    `${server} — medians of ${ROUNDS} rounds, ${SECONDS} s windows (Trellis +${WARMUP_SECONDS} s warm-up), ${INFLIGHT} instances in flight per Trellis client;` +
+      ` commands = start + complete; ${check.completed} instances completed (Trellis's and LFL's), ${cut} LFL instances cut by the end of a pgbench run`,
+    table,
+    'PostgreSQL CPU',
+  );
+  printTargets(
+    figures.flatMap(({ clients, workers, ratio, m }) => [
+      {
+        what: `Trellis ÷ LFL commands/s at ${plural(clients, 'client')}, ${plural(workers, 'worker')}`,
+        value: ratio,
+        target: targetFor(clients),
+      },
+      {
+        what: `Node CPU ms per command at ${plural(clients, 'client')}, ${plural(workers, 'worker')}`,
+        value: m((s) => s.nodeMs),
+        target: NODE_CPU_TARGET_MS,
+        atMost: true,
+      },
+    ]),
   );
 }
 
@@ -429,10 +643,10 @@ interface WriteCounters {
   walImages: number;
 }
 
-const COUNTERS = `select (select sum(n_tup_ins) from pg_stat_user_tables where relname not like 'bench\\_%') as inserted,
-    (select sum(n_tup_upd) from pg_stat_user_tables where relname not like 'bench\\_%') as updated,
-    (select sum(n_tup_hot_upd) from pg_stat_user_tables where relname not like 'bench\\_%') as hot,
-    (select sum(n_tup_del) from pg_stat_user_tables where relname not like 'bench\\_%') as deleted,
+const COUNTERS = `select (select sum(n_tup_ins) from pg_stat_user_tables) as inserted,
+    (select sum(n_tup_upd) from pg_stat_user_tables) as updated,
+    (select sum(n_tup_hot_upd) from pg_stat_user_tables) as hot,
+    (select sum(n_tup_del) from pg_stat_user_tables) as deleted,
     (select wal_bytes from pg_stat_wal) as "walBytes", (select wal_records from pg_stat_wal) as "walRecords", (select wal_fpi from pg_stat_wal) as "walImages"`;
 
 /**
@@ -455,33 +669,29 @@ async function writeCounters(raw: postgres.Sql): Promise<WriteCounters> {
   return last;
 }
 
-/** WAL per pgbench transaction, from a short pgbench run on one client. */
-async function pgbenchWal(raw: postgres.Sql, url: string): Promise<{ bytes: number; records: number; images: number }> {
+async function measureWrites<T>(raw: postgres.Sql, run: () => Promise<T>) {
   const before = await writeCounters(raw);
-  const { transactions } = await pgbench(url, 1, 2);
-  const after = await writeCounters(raw);
-  const per = (k: 'walBytes' | 'walRecords' | 'walImages') => (after[k] - before[k]) / transactions;
-  return { bytes: per('walBytes'), records: per('walRecords'), images: per('walImages') };
+  await run();
+  return { before, after: await writeCounters(raw) };
 }
 
+const perInstance = (before: WriteCounters, after: WriteCounters, count: number) =>
+  Object.fromEntries(
+    Object.keys(before).map((k) => [k, (after[k as keyof WriteCounters] - before[k as keyof WriteCounters]) / count]),
+  ) as unknown as WriteCounters;
+
 /**
- * Rows and WAL per instance next to pgbench's per transaction. WAL bytes depend on how many pages
- * are touched for the first time since the last checkpoint (a full-page image each): the record
- * counts compare the work itself.
+ * Rows and WAL per Trellis instance, per LFL instance and per plain transaction, each driven on
+ * one connection. WAL bytes depend on how many pages are touched for the first time since the last
+ * checkpoint (a full-page image each): the record counts compare the work itself.
  */
-function printWrites(
-  before: WriteCounters,
-  after: WriteCounters,
-  pgbenchPerTxn: { bytes: number; records: number; images: number },
-) {
-  const per = (k: keyof WriteCounters) => (after[k] - before[k]) / COUNTED_INSTANCES;
-  console.log(
-    `  Rows written per instance (database statistics): ${per('inserted').toFixed(1)} inserted, ${per('updated').toFixed(1)} updated (${per('hot').toFixed(1)} of them HOT), ${per('deleted').toFixed(1)} deleted;` +
-      ` pgbench's transaction: 1 inserted, 1 updated.`,
-  );
-  console.log(
-    `  WAL per instance: ${per('walRecords').toFixed(0)} records, ${per('walBytes').toFixed(0)} B (${per('walImages').toFixed(1)} full-page images); per pgbench transaction: ${pgbenchPerTxn.records.toFixed(1)} records, ${pgbenchPerTxn.bytes.toFixed(0)} B (${pgbenchPerTxn.images.toFixed(2)} full-page images).`,
-  );
+function printWrites(lines: [string, WriteCounters][]) {
+  console.log(`  Rows and WAL written (database statistics; WAL is the whole server's), one connection:`);
+  for (const [name, w] of lines)
+    console.log(
+      `    ${name}: ${w.inserted.toFixed(1)} rows inserted, ${w.updated.toFixed(1)} updated (${w.hot.toFixed(1)} HOT), ${w.deleted.toFixed(1)} deleted;` +
+        ` WAL ${w.walRecords.toFixed(1)} records, ${w.walBytes.toFixed(0)} B (${w.walImages.toFixed(2)} full-page images)`,
+    );
 }
 
 /**
@@ -515,7 +725,7 @@ async function drivePastInstances(url: string, actors: Actors, count: number) {
     await Promise.all([clientHandle, ...workerHandles].map((h) => h.close()));
   }
   console.log(
-    `history: at least ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s; those finished while draining are not counted)`,
+    `  History: at least ${done} instances driven to their end before measuring (${((performance.now() - t0) / 1000).toFixed(0)} s; those finished while draining are not counted)`,
   );
 }
 
@@ -527,84 +737,124 @@ async function onPglite() {
   const actors: Actors = await prepareTrellis(handle.db);
   const pg = (handle.db as unknown as { $client: PGlite }).$client;
   for (const ddl of BASELINE_DDL) await pg.exec(ddl);
-  // PGlite's share of the one thread: the time spent inside its synchronous protocol call (the
-  // database at work, and PGlite's own reading of the result messages), as a fraction of the
-  // measured window.
+  const sql: Sql = async (text, params = []) => (await pg.query<Record<string, unknown>>(text, params)).rows;
+  console.log('\nPGlite: the like-for-like script, from one instance driven through Trellis:');
+  const lfl = await generate(sql, handle.db, actors);
+  await writeScript(lfl, 'an in-memory PGlite');
+  // PGlite's share of the one thread: the CPU time spent inside its synchronous protocol call (the
+  // database at work, and PGlite's own reading of the result messages), in ms.
   let inDatabase = 0;
   const exec = pg.execProtocolRawSync.bind(pg);
   pg.execProtocolRawSync = (message: Uint8Array) => {
-    const t0 = performance.now();
+    const t0 = process.cpuUsage();
     try {
       return exec(message);
     } finally {
-      inDatabase += performance.now() - t0;
+      const used = process.cpuUsage(t0);
+      inDatabase += (used.user + used.system) / 1000;
     }
   };
   const samples: Sample[] = [];
+  console.log(
+    `\nMeasuring: ${ROUNDS} rounds of Trellis + plain loop + LFL loop, VACUUM ANALYZE before each (PGlite has no autovacuum).`,
+  );
   for (let round = 0; round < ROUNDS; round++) {
-    const driven = (onWindow: (edge: 'open' | 'close') => void) =>
-      drive({
-        clientDb: handle.db,
-        workerDbs: [handle.db],
-        clients: 1,
-        actors,
-        warmupMs: WARMUP_SECONDS * 1000,
-        measureMs: SECONDS * 1000,
-        inflight: INFLIGHT,
-        workerIdleMs: WORKER_IDLE_MS,
-        workerBatch: WORKER_BATCH,
-        onWindow,
-      });
-    const trellis = async () => {
-      let opened = { at: 0, inDatabase: 0 };
-      let share = NaN;
-      const r = await driven((edge) => {
-        if (edge === 'open') opened = { at: performance.now(), inDatabase };
-        else share = (inDatabase - opened.inDatabase) / (performance.now() - opened.at);
-      });
-      return { r, share };
-    };
-    let r: DriveResult;
-    let share: number;
-    let tps: number;
-    if (round % 2 === 0) {
-      tps = await pgliteLoop(pg, SECONDS);
-      ({ r, share } = await trellis());
-    } else {
-      ({ r, share } = await trellis());
-      tps = await pgliteLoop(pg, SECONDS);
-    }
-    if (r.firstError) throw new Error(`PGlite run failed: ${r.firstError}`);
-    // PGlite runs in this process's one thread: the database's share is its time in PGlite, the
-    // machine's is this process's CPU, and the raw loop keeps that thread busy.
-    const s = sampleOf(
-      { tps, cpu: { postgres: NaN, machine: 1 } },
-      { ...r, cpu: { postgres: share, machine: r.nodeCpu } },
-      1,
-    );
+    await pg.exec('VACUUM ANALYZE');
+    let trellis: { r: DriveResult; share: number } | undefined;
+    let plain: Baseline | undefined;
+    let like: Baseline | undefined;
+    const systems = [
+      {
+        name: 'Trellis',
+        run: async () => {
+          let opened = { at: 0, inDatabase: 0 };
+          let share = NaN;
+          const r = await drive({
+            clientDb: handle.db,
+            workerDbs: [handle.db],
+            clients: 1,
+            actors,
+            warmupMs: WARMUP_SECONDS * 1000,
+            measureMs: SECONDS * 1000,
+            inflight: INFLIGHT,
+            workerIdleMs: WORKER_IDLE_MS,
+            workerBatch: WORKER_BATCH,
+            onWindow: (edge) => {
+              if (edge === 'open') opened = { at: performance.now(), inDatabase };
+              else share = (inDatabase - opened.inDatabase) / (performance.now() - opened.at);
+            },
+          });
+          if (r.firstError) throw new Error(`PGlite run failed: ${r.firstError}`);
+          trellis = { r, share };
+        },
+      },
+      {
+        name: 'plain',
+        run: async () => {
+          const t0 = inDatabase;
+          const { tps, latencies } = await pgliteLoop(pg, SECONDS);
+          plain = {
+            rate: tps,
+            p50: percentile(latencies, 50),
+            p99: percentile(latencies, 99),
+            pgMs: (inDatabase - t0) / latencies.length,
+            machine: NaN,
+          };
+        },
+      },
+      {
+        name: 'LFL',
+        run: async () => {
+          const t0 = inDatabase;
+          const r = await lflLoop(pg, lfl, SECONDS);
+          like = {
+            rate: r.commands / r.seconds,
+            p50: percentile(r.latencies, 50),
+            p99: percentile(r.latencies, 99),
+            pgMs: (inDatabase - t0) / r.commands,
+            machine: NaN,
+            perCommand: r.perCommand,
+          };
+        },
+      },
+    ];
+    const order = rotated(systems, round);
+    for (const system of order) await system.run();
+    const { r, share } = trellis!;
+    // One thread: the process's CPU includes PGlite's; Node's own is what is left outside it.
+    const s = sampleOf(r, plain!, like!, share, r.nodeCpu - share);
     samples.push(s);
     console.log(
-      `round ${round + 1}: PGlite, 1 client, 1 worker: ${s.commands.toFixed(0)} commands/s, ${s.jobs.toFixed(0)} jobs/s, p50 ${s.p50.toFixed(2)} ms; raw loop ${tps.toFixed(0)} TPS`,
+      `round ${round + 1} (${order.map((o) => o.name).join(', ')}): Trellis ${n(s.trellis)} commands/s, plain loop ${n(s.plain.rate)} TPS, LFL loop ${n(s.lfl.rate)} commands/s; Trellis ÷ LFL ${n(s.trellis / s.lfl.rate, 2)}`,
     );
   }
   const check = await checkAllCompleted(handle.db);
-  if (check.other > 0)
+  if (check.other + check.terminated > 0)
     throw new Error(
-      `${check.other} of ${check.completed + check.other} PGlite bench instances did not reach their end event.`,
+      `${check.other + check.terminated} of ${check.completed + check.other + check.terminated} PGlite bench instances did not reach their end event.`,
     );
-  printTables(
-    `PGlite 0.5 in memory (fsync off), one process — medians of ${ROUNDS} rounds, ${SECONDS} s windows; client and worker share the one PGlite; all ${check.completed} instances completed`,
-    'PGlite query',
+  const [figures] = printTables(
+    `PGlite in memory (fsync off), one process, 1 client; client and worker share the one PGlite — medians of ${ROUNDS} rounds, ${SECONDS} s windows;` +
+      ` commands = start + complete; all ${check.completed} instances completed`,
     [{ clients: 1, workers: 1, samples }],
-    1,
+    'PGlite CPU',
   );
+  printTargets([
+    { what: 'PGlite: Trellis ÷ LFL loop commands/s', value: figures!.ratio, target: PGLITE_TARGET },
+    {
+      what: 'PGlite: Node CPU ms per command outside PGlite',
+      value: figures!.m((s) => s.nodeMs),
+      target: NODE_CPU_TARGET_MS,
+      atMost: true,
+    },
+  ]);
   await handle.close();
 }
 
 async function main() {
   const perRound =
-    (ON_POSTGRES ? CLIENTS.length * (SECONDS + WORKERS.length * (WARMUP_SECONDS + SECONDS + 1)) : 0) +
-    (ON_PGLITE ? 2 * SECONDS + WARMUP_SECONDS + 1 : 0);
+    (ON_POSTGRES ? CLIENTS.length * (WORKERS.length * (WARMUP_SECONDS + SECONDS + 2) + 2 * (SECONDS + 1)) + 2 : 0) +
+    (ON_PGLITE ? WARMUP_SECONDS + 3 * SECONDS + 2 : 0);
   console.log(
     `bench:runtime — ${ROUNDS} rounds of ≈ ${perRound} s, plus setup (pgbench: ${PGBENCH}; admin ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')})`,
   );

@@ -18,9 +18,9 @@ import { auditEvents, jobs, users } from '@/db/schema';
 import { resolveActor } from '@/app/server/actor';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { dbNow } from '@/app/server/services/effects';
+import { dbNow } from '@/app/server/host/effects';
 import { startInstance } from '@/app/server/services/instances';
-import { startWorkerLoop } from '@/app/server/worker';
+import { startWorkerLoop } from '@/app/server/host/worker';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const ADMIN_URL = env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');

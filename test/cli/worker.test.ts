@@ -8,7 +8,7 @@ import { main } from '@/app/_cli/cli';
 import { processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { relayJobHintsTo } from '@/app/server/services/job-relay';
+import { relayJobHintsTo } from '@/app/server/host/job-relay';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { publishProcess } from '@/app/server/services/definitions';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { appInBrowser, type App } from './harness';
 

@@ -5,8 +5,8 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
-import { JOB_CHANNEL } from '@/app/server/services/job-relay';
-import { jobsCommitted } from '@/app/server/services/job-signal';
+import { JOB_CHANNEL } from '@/app/server/host/job-relay';
+import { jobsCommitted } from '@/app/server/host/job-signal';
 import { register } from '@/instrumentation';
 import { createTestDatabase } from '../support/database';
 

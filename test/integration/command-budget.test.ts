@@ -8,7 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { jobs, processInstances } from '@/db/schema';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { seedDemo } from '@/app/server/seed';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';

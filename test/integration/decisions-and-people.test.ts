@@ -27,7 +27,7 @@ import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { loadTemplatePacks } from '@/app/server/templates';
 import { defaultConnectors } from '@/app/server/connectors';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { createContextInner } from '@/app/server/trpc/init';
 import { createCaller } from '@/app/server/trpc/root';
 import { camundaInvoice, INVOICE_DIR } from '../support/camunda-invoice';

@@ -10,9 +10,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { auditEvents, jobs, processInstances, subscriptions, tasks } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { publish, driveFollowUps, type FollowUp } from '@/app/server/services/effects';
-import { claimDueJobs, completeJob, ConnectorBusinessError } from '@/app/server/services/jobs';
-import { createWorker } from '@/app/server/worker';
+import { publish, driveFollowUps, type FollowUp } from '@/app/server/host/effects';
+import { claimDueJobs, completeJob, ConnectorBusinessError } from '@/app/server/host/jobs';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 
@@ -336,7 +336,7 @@ describe('messages and signals', () => {
     const x = await start('stop-signal');
     const y = await start('stop-signal');
     await handle.db.transaction(async (tx) => {
-      const { broadcast } = await import('@/app/server/services/effects');
+      const { broadcast } = await import('@/app/server/host/effects');
       const queue: FollowUp[] = [];
       expect(await broadcast(tx, tenantId, 'quarter-closed', {}, queue)).toBeGreaterThanOrEqual(2);
       await driveFollowUps(tx, null, queue);

@@ -8,7 +8,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { startWorkerLoop } from '@/app/server/worker';
+import { startWorkerLoop } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase, rowsOf } from '../support/database';
 

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { auditEvents, jobs, tasks } from '@/db/schema';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import reminder from '@/engine/compile/fixtures/reminder-approval.json';

@@ -20,8 +20,8 @@ import {
 } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess, publishWarnings } from '@/app/server/services/definitions';
-import { ConnectorBusinessError } from '@/app/server/services/jobs';
-import { createWorker } from '@/app/server/worker';
+import { ConnectorBusinessError } from '@/app/server/host/jobs';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 

@@ -9,9 +9,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { jobs, processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { JOB_CHANNEL, relayJobHintsTo } from '@/app/server/services/job-relay';
-import { jobHints, jobsCommitted, untilJobHint } from '@/app/server/services/job-signal';
-import { startWorkerLoop } from '@/app/server/worker';
+import { JOB_CHANNEL, relayJobHintsTo } from '@/app/server/host/job-relay';
+import { jobHints, jobsCommitted, untilJobHint } from '@/app/server/host/job-signal';
+import { startWorkerLoop } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 

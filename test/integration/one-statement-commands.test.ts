@@ -1,5 +1,5 @@
 /**
- * The hot path of commands (app/server/services/step-writer.ts): a start, a service job and a
+ * The hot path of commands (app/server/host/write.ts, writeOneStatement): a start, a service job and a
  * task completion each read once and write once, and a write that finds the world changed since
  * its read writes nothing at all. On PGlite, and on PostgreSQL when DATABASE_URL is set.
  */
@@ -16,9 +16,11 @@ import { seedDemo } from '@/app/server/seed';
 import { NOW_MS, verifyAudit } from '@/app/server/services/audit';
 import { definitionById, processOf, publishProcess } from '@/app/server/services/definitions';
 import { startInstance } from '@/app/server/services/instances';
-import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from '@/app/server/services/step-writer';
+import { INSTANCE_COLUMNS, type InstanceRead } from '@/app/server/host/read';
+import { planStep } from '@/app/server/host/plan';
+import { writeOneStatement } from '@/app/server/host/write';
 import { completeTask } from '@/app/server/services/tasks';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { createTestDatabase } from '../support/database';
 
 let handle: DatabaseHandle & { url?: string };
@@ -222,7 +224,7 @@ describe('a write that finds the world changed since its read writes nothing', (
       { type: 'task.completed', elementId: 'approve', variables: { decision: 'approve' } },
       { now: now.toISOString() },
     );
-    const ctx = { tenantId, instanceId: id, actorId: accountant.userId, formIds: def.formIds, now };
+    const ctx = { tenantId, instanceId: id, actorId: accountant.userId, formIds: def.formIds, now, parentId: null };
     const audit = {
       tenantId,
       instanceId: id,
@@ -242,8 +244,8 @@ describe('a write that finds the world changed since its read writes nothing', (
         closeTask: { id: task!.id, data: { decision: 'approve' }, completedBy: accountant.userId },
         closedElement: 'approve',
       },
-    )!;
-    expect(plan).not.toBeNull();
+    );
+    expect(plan.needsTransaction).toBeNull();
     const snapshot = async () => ({
       instance: (
         await handle.db
@@ -276,11 +278,11 @@ describe('a write that finds the world changed since its read writes nothing', (
   }
 
   it('the task it closes was closed meanwhile (the instance row untouched): nothing of the step stays', async () => {
-    const { taskId, query, ctx, plan, snapshot } = await readAndPlan();
+    const { taskId, query, plan, snapshot } = await readAndPlan();
     // someone closes the task behind the instance's back (no version bump): only the in-statement check can see it
     await handle.db.update(tasks).set({ status: 'cancelled' }).where(eq(tasks.id, taskId));
     const before = await snapshot();
-    expect(await writeStep(query, ctx, plan)).toBe('missed');
+    expect(await writeOneStatement(query, plan)).toBe('missed');
     expect(await snapshot()).toEqual(before);
   });
 
@@ -291,7 +293,7 @@ describe('a write that finds the world changed since its read writes nothing', (
       .set({ version: sql`${processInstances.version} + 1` })
       .where(eq(processInstances.id, moved.id));
     let before = await moved.snapshot();
-    expect(await writeStep(moved.query, moved.ctx, moved.plan)).toBe('missed');
+    expect(await writeOneStatement(moved.query, moved.plan)).toBe('missed');
     expect(await moved.snapshot()).toEqual(before);
 
     const grown = await readAndPlan();
@@ -300,16 +302,16 @@ describe('a write that finds the world changed since its read writes nothing', (
       .set({ auditHead: 'f'.repeat(64) })
       .where(eq(processInstances.id, grown.id));
     before = await grown.snapshot();
-    expect(await writeStep(grown.query, grown.ctx, grown.plan)).toBe('missed');
+    expect(await writeOneStatement(grown.query, grown.plan)).toBe('missed');
     expect(await grown.snapshot()).toEqual(before);
   });
 
   it('the same plan written twice acts once', async () => {
-    const { query, ctx, plan, snapshot } = await readAndPlan();
-    expect(await writeStep(query, ctx, plan)).toBe('written');
+    const { query, plan, snapshot } = await readAndPlan();
+    expect(await writeOneStatement(query, plan)).toBe('written');
     const after = await snapshot();
     expect(after.instance).toMatchObject({ status: 'completed' });
-    expect(await writeStep(query, ctx, plan)).toBe('missed');
+    expect(await writeOneStatement(query, plan)).toBe('missed');
     expect(await snapshot()).toEqual(after);
   });
 });

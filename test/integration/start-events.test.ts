@@ -11,9 +11,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { auditEvents, jobs, processDefinitions, processInstances, users, type ProcessDefinitionRow } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { dbNow } from '@/app/server/services/effects';
-import { claimDueJobs, runTimer } from '@/app/server/services/jobs';
-import { createWorker } from '@/app/server/worker';
+import { dbNow } from '@/app/server/host/effects';
+import { claimDueJobs, runTimer } from '@/app/server/host/jobs';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 

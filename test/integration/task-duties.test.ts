@@ -23,7 +23,7 @@ import {
   users,
 } from '@/db/schema';
 import { publishProcess } from '@/app/server/services/definitions';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { seedDemo } from '@/app/server/seed';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';

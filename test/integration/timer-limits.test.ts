@@ -12,9 +12,9 @@ import { auditEvents, jobs, processDefinitions, processInstances, type ProcessDe
 import { processDefinitionSchema } from '@/engine';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { dbNow } from '@/app/server/services/effects';
+import { dbNow } from '@/app/server/host/effects';
 import { DEFAULT_MAX_TIMER_STARTS_PER_MINUTE } from '@/app/server/services/start-timers';
-import { createWorker, type Worker } from '@/app/server/worker';
+import { createWorker, type Worker } from '@/app/server/host/worker';
 import { callerFor } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 

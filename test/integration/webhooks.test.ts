@@ -13,9 +13,9 @@ import type { DatabaseHandle } from '@/db/client';
 import { auditEvents, jobs, memberships, tasks, tenants, users, type Job } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { defaultConnectors } from '@/app/server/connectors';
-import { appendAudit } from '@/app/server/services/audit';
+import { recordEvents } from '@/app/server/host/write';
 import { publishProcess } from '@/app/server/services/definitions';
-import { createWorker, startWorkerLoop } from '@/app/server/worker';
+import { createWorker, startWorkerLoop } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
 
@@ -291,7 +291,7 @@ describe('enqueueing deliveries with the events', () => {
     let inside = -1;
     await expect(
       handle.db.transaction(async (tx) => {
-        await appendAudit(tx, [
+        await recordEvents(tx, [
           {
             tenantId,
             instanceId,

@@ -12,11 +12,31 @@ import { useEffect, useId, useMemo } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { checkExpression } from '@/engine/expressions/feel';
+import { looksLikeDueDateLiteral } from '@/engine/model/due-date';
 import { userTaskSchema } from '@/engine/model/definition';
 import { translator, type Locale, type Translate } from '../../_i18n/messages';
 import { FeelField, type FeelVariable } from './feel-field';
-import type { DiagramElement, ModelerServices } from './properties-panel';
-import { dueDateShown, dueDateWritten } from './properties-panel';
+import type { DiagramElement, ModelerServices } from './modeler';
+
+/** An ISO 8601 duration (P3D, PT4H) or date (2026-12-31, with a time or not): a value, not an expression (the engine's own test). */
+const ISO_VALUE = { test: looksLikeDueDateLiteral };
+
+/**
+ * A due date is a FEEL expression (trellis:dueDate): a duration or date typed as such is written
+ * as a FEEL string ("P3D"), not read as the name of a variable P3D; `=` before an expression is
+ * dropped, as in Camunda 8.
+ */
+export function dueDateWritten(typed: string): string {
+  const value = typed.trim();
+  if (ISO_VALUE.test(value)) return JSON.stringify(value);
+  return value.startsWith('=') ? value.slice(1).trim() : value;
+}
+
+/** The due date as the field shows it: a quoted duration or date without its quotes. */
+export function dueDateShown(feel: string): string {
+  const quoted = /^"([^"\\]*)"$/.exec(feel.trim());
+  return quoted && ISO_VALUE.test(quoted[1]!) ? quoted[1]! : feel;
+}
 
 export interface Person {
   email: string;

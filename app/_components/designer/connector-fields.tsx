@@ -13,7 +13,7 @@ import { useForm } from 'react-hook-form';
 import { CONNECTORS, connectorSettingsSchema, isConnector, type ConnectorType } from '@/app/_connectors/check';
 import { serviceTaskSchema } from '@/engine/model/definition';
 import { translator, type Locale, type MessageKey } from '../../_i18n/messages';
-import type { DiagramElement, ModelerServices } from './properties-panel';
+import type { DiagramElement, ModelerServices } from './modeler';
 
 /** The settings stored on the task, in the order they are. */
 export function settingsOf(bo: DiagramElement['businessObject']): [string, string][] {

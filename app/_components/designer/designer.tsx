@@ -43,7 +43,8 @@ import { DIFF_MARKERS, DiffList, diffMarks, namesOf } from '../diagram/diff-view
 import { drawGhosts, setMarks, showTranslations } from '../diagram/marks';
 import type { PublishPreview } from '@/app/server/services/drafts';
 import type { FeelVariable } from './feel-field';
-import { PropertiesPanel, type DiagramElement } from './properties-panel';
+import type { DiagramElement } from './modeler';
+import { PropertiesPanel } from './properties-panel';
 import { TestRun } from './test-run';
 import { trellisModeling } from './trellis-modeling';
 

@@ -3,7 +3,8 @@ import { importBpmn } from '@/engine/bpmn/import';
 import { TRELLIS_NS } from '@/engine/bpmn/trellis-moddle';
 import { checkExpression, evaluateExpression } from '@/engine/expressions/feel';
 import { parseCycle, parseInstant } from '@/engine/time/iso8601';
-import { approvalsDone, dueDateShown, dueDateWritten, localIso, nextWeekly, timerWords } from './properties-panel';
+import { dueDateShown, dueDateWritten } from './assignment-fields';
+import { approvalsDone, localIso, nextWeekly, timerWords } from './properties-panel';
 
 const withDue = (due: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:trellis="${TRELLIS_NS}" id="d" targetNamespace="t">

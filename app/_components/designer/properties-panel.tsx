@@ -10,36 +10,12 @@
 import { useEffect, useId, useState } from 'react';
 import { FEEL_LANGUAGE } from '@/engine/bpmn/dialects';
 import { businessRuleTaskSchema } from '@/engine/model/definition';
-import { looksLikeDueDateLiteral } from '@/engine/model/due-date';
 import { translator, type Locale } from '../../_i18n/messages';
 import { AssignmentFields, type Person } from './assignment-fields';
 import { ConnectorFields } from './connector-fields';
 import { FeelField, type FeelVariable } from './feel-field';
+import type { DiagramElement, Moddle, ModelerServices } from './modeler';
 import { namesWrittenByPanel } from './trellis-modeling';
-
-type Moddle = { $type: string; get(name: string): unknown; [key: string]: unknown };
-export interface DiagramElement {
-  id: string;
-  type: string;
-  businessObject: Moddle & {
-    id: string;
-    name?: string;
-    sourceRef?: Moddle;
-    eventDefinitions?: Moddle[];
-    extensionElements?: Moddle & { values?: Moddle[] };
-  };
-}
-export interface ModelerServices {
-  modeling: {
-    updateProperties(element: DiagramElement, props: Record<string, unknown>): void;
-    updateModdleProperties(element: DiagramElement, target: Moddle, props: Record<string, unknown>): void;
-  };
-  moddle: { create(type: string, attrs?: Record<string, unknown>): Moddle };
-  elementRegistry: {
-    get(id: string): DiagramElement | undefined;
-    filter(fn: (e: DiagramElement) => boolean): DiagramElement[];
-  };
-}
 
 /** What the pickers offer: the company's forms and its other processes. */
 export interface PanelCatalog {
@@ -895,26 +871,6 @@ function CorrelationField({
       testId="prop-correlation-key"
     />
   );
-}
-
-/** An ISO 8601 duration (P3D, PT4H) or date (2026-12-31, with a time or not): a value, not an expression (the engine's own test). */
-const ISO_VALUE = { test: looksLikeDueDateLiteral };
-
-/**
- * A due date is a FEEL expression (trellis:dueDate): a duration or date typed as such is written
- * as a FEEL string ("P3D"), not read as the name of a variable P3D; `=` before an expression is
- * dropped, as in Camunda 8.
- */
-export function dueDateWritten(typed: string): string {
-  const value = typed.trim();
-  if (ISO_VALUE.test(value)) return JSON.stringify(value);
-  return value.startsWith('=') ? value.slice(1).trim() : value;
-}
-
-/** The due date as the field shows it: a quoted duration or date without its quotes. */
-export function dueDateShown(feel: string): string {
-  const quoted = /^"([^"\\]*)"$/.exec(feel.trim());
-  return quoted && ISO_VALUE.test(quoted[1]!) ? quoted[1]! : feel;
 }
 
 /** What a timer waits for, in words: a wait, a date and time, or a weekly time. */

@@ -13,8 +13,8 @@ import { auditEvents, emailOutbox, groups, jobs, memberships, processInstances, 
 import { emailSettings, readEnv } from '@/app/server/env';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import type { Connector } from '@/app/server/services/jobs';
-import { createWorker } from '@/app/server/worker';
+import type { Connector } from '@/app/server/connectors/contract';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '@/test/support/callers';
 import { createTestDatabase } from '@/test/support/database';
 import { startTestSmtp, type TestSmtp } from '@/test/support/smtp';

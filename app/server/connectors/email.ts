@@ -28,7 +28,7 @@ import { and, eq, inArray, isNotNull, isNull, lt, ne, or, sql, type SQL } from '
 import type { Executor } from '@/db/client';
 import { emailOutbox, type EmailOutboxRow, type EmailStatus } from '@/db/schema';
 import { appendAudit, type AuditInsert } from '../services/audit';
-import type { Connector, InstanceJob } from '../services/jobs';
+import type { Connector, InstanceJob } from './contract';
 import { EmailConnectorError } from './email-error';
 import {
   asciiDomain,

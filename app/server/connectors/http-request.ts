@@ -6,7 +6,7 @@
  */
 import { readHttpSettings, type HttpSettings } from '@/app/_connectors/http-settings';
 import { isSettingsError } from '@/app/_connectors/settings-error';
-import type { ConnectorCall } from '../services/jobs';
+import type { ConnectorCall } from './contract';
 import { HttpConnectorError } from './http-error';
 
 export { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, METHODS } from '@/app/_connectors/http-settings';

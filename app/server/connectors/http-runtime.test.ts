@@ -10,7 +10,7 @@ import type { DatabaseHandle } from '@/db/client';
 import { auditEvents, jobs, processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
-import { createWorker } from '@/app/server/worker';
+import { createWorker } from '@/app/server/host/worker';
 import { callerFor, demo } from '@/test/support/callers';
 import { createTestDatabase } from '@/test/support/database';
 import { defaultConnectors } from './index';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateExpression } from '@/engine';
-import type { ConnectorCall, InstanceJob } from '../services/jobs';
+import type { ConnectorCall, InstanceJob } from './contract';
 import { createHttpConnector, type HttpConnectorOptions } from './http';
 
 interface Seen {

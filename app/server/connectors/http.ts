@@ -26,7 +26,7 @@ import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { ConnectorBusinessError, type Connector } from '../services/jobs';
+import { ConnectorBusinessError, type Connector } from './contract';
 import { createAddressPolicy, type AddressPolicy } from './address-policy';
 import { HttpConnectorError } from './http-error';
 import { readHttpRequest, type HttpMethod } from './http-request';

@@ -1,5 +1,5 @@
 /** The connectors Trellis ships, by the `taskType` a service task names. */
-import type { Connector } from '../services/jobs';
+import type { Connector } from './contract';
 import { createEmailConnector, type EmailConnectorOptions } from './email';
 import { createHttpConnector, type HttpConnectorOptions } from './http';
 

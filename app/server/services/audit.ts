@@ -13,11 +13,10 @@
  * to milliseconds, because PostgreSQL keeps microseconds and a JS Date only milliseconds.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gt, inArray, is, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, is, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import { auditEvents, processInstances, tenants } from '@/db/schema';
-import { webhookJobsSql } from './webhooks';
 
 export type AuditInsert = typeof auditEvents.$inferInsert;
 
@@ -131,16 +130,16 @@ const lower = (id: string | null | undefined) => (id ? id.toLowerCase() : null);
  * concurrent commands on one instance queue up and its chain never forks. Rows without an
  * instance are written unchained. Two round trips whatever the number of rows: the lock (which
  * also reads the database clock), then one statement inserting every row and moving the heads —
- * and enqueueing a delivery job for each active webhook subscribed to an event (webhooks.ts).
+ * and running what `alongside` adds for the rows (the host enqueues webhook deliveries so).
  *
  * `at` is the row's own `at` when given (a Date: milliseconds), else the transaction's start
  * time on the database clock — the `now()` every other row of the command gets — truncated to
  * milliseconds. Events are chained in the order given.
  */
-export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<void> {
+export async function appendAudit(tx: Executor, rows: AuditInsert[], alongside?: Alongside): Promise<void> {
   if (rows.length === 0) return;
   // Outside a transaction the lock would end with its statement, before the insert.
-  if (!is(tx, PgTransaction)) return tx.transaction((inner) => appendAudit(inner, rows));
+  if (!is(tx, PgTransaction)) return tx.transaction((inner) => appendAudit(inner, rows, alongside));
   const instanceIds = [...new Set(rows.flatMap((r) => (r.instanceId ? [r.instanceId.toLowerCase()] : [])))].sort();
   const heads = new Map<string, AuditChain>();
   let now: Date | undefined;
@@ -183,14 +182,23 @@ export async function appendAudit(tx: Executor, rows: AuditInsert[]): Promise<vo
     .as(
       sql`update ${processInstances} set audit_head = v.head from (values ${moved}) as v(id, head) where ${processInstances.id} = v.id`,
     );
-  // So do the webhook deliveries of the events that are webhook events (webhooks.ts).
-  const deliveries = webhookJobsSql(values.flatMap((v) => (v.hash && v.at ? [{ ...v, at: v.at }] : [])));
-  const ctes = deliveries ? [moveHeads, tx.$with('webhook_jobs_enqueued', {}).as(deliveries)] : [moveHeads];
+  // So does what the caller adds for the rows as written (the host: webhook deliveries, write.ts).
+  const extra = alongside?.(values.flatMap((v) => (v.hash && v.at ? [{ ...v, at: v.at } as ChainedEvent] : [])));
+  const ctes = extra ? [moveHeads, tx.$with('audit_alongside', {}).as(extra)] : [moveHeads];
   await tx
     .with(...ctes)
     .insert(auditEvents)
     .values(values);
 }
+
+/** An audit row as written to an instance's chain: its time set. */
+export type ChainedEvent = AuditInsert & { at: Date };
+
+/**
+ * A statement to run alongside the insert of chained rows, as a data-modifying CTE of it (null:
+ * none): the rows' consequences commit or roll back with them, at no extra round trip.
+ */
+export type Alongside = (rows: ChainedEvent[]) => SQL | null;
 
 /** An instance's chain while events are appended to it: `head` moves with each event. */
 export interface AuditChain {

@@ -13,7 +13,7 @@ import { delegations, memberships, users } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
-import { dbNow } from './effects';
+import { dbNow } from '../host/effects';
 
 export interface DelegationInput {
   delegateId: string;

@@ -12,7 +12,7 @@ import { commandResults } from '@/db/schema';
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { stableJson } from './audit';
-import { hinted } from './job-signal';
+import { hinted } from '../host/job-signal';
 
 const keyPattern = /^[A-Za-z0-9_.:-]{8,200}$/;
 const keyRule = 'an idempotency key is 8–200 characters of A–Z, a–z, 0–9 and _ . : -';

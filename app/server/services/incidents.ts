@@ -15,11 +15,12 @@ import { auditEvents, jobs, processDefinitions, processInstances } from '@/db/sc
 import type { Actor } from '../actor';
 import { AppError } from '../errors';
 import { appendAudit } from './audit';
-import { hinted } from './job-signal';
+import { hinted } from '../host/job-signal';
 import { processOf, type CompilableRow } from './definitions';
-import { dbNow, driveFollowUps, endChildren, endOpenWork, stepInstance, type FollowUp } from './effects';
-import { retryJob } from './jobs';
-import { toDate } from './job-steps';
+import { dbNow, driveFollowUps, endChildren, stepInstance, type FollowUp } from '../host/effects';
+import { endOpenWork } from '../host/write';
+import { retryJob } from '../host/jobs';
+import { toDate } from '../host/job-steps';
 
 export interface IncidentFilter {
   /** Only incidents of this process (any version). */

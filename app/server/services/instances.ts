@@ -22,7 +22,7 @@ import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError } from '../errors';
 import { validateSubmission } from '../forms';
 import { fieldTitles } from '@/engine';
-import { checkAttachments, linkAttachments } from './attachments';
+import { checkAttachments, linkAttachments } from './attachment-links';
 import { checkNamedValues } from './directory';
 import {
   businessKeyOf,
@@ -36,12 +36,13 @@ import {
 } from './definitions';
 import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
 import { resolvePeople } from './task-people';
-import { hinted } from './job-signal';
+import { hinted } from '../host/job-signal';
 import { NOW_MS } from './audit';
 import { endInstance, instanceToEnd } from './incidents';
-import { planStep, writeStep } from './step-writer';
-import { instanceSearchText, searchVector } from './search';
-import { applyEffects, dbNow } from './effects';
+import { planStep } from '../host/plan';
+import { writeOneStatement } from '../host/write';
+import { instanceSearchText } from './search';
+import { applyPlan, dbNow } from '../host/effects';
 import { instanceListScope, scopeCovers } from './instance-list';
 import { caseSummaryFields, declaredDepartments, historyWithoutData } from './case-view';
 
@@ -99,7 +100,7 @@ async function beginStart(
 }
 
 /**
- * The common case in two round trips (see step-writer.ts): find the latest version (cached by
+ * The common case in two round trips (see host/write.ts): find the latest version (cached by
  * id), start, insert everything in one statement. Null when the start reaches beyond the new
  * instance (a message, a call activity…): nothing was written, and the transaction path runs.
  */
@@ -124,48 +125,50 @@ async function startInOneStatement(db: Executor, actor: Actor, input: StartInput
   );
   // Files sent with the start form are linked to the instance in the transaction path.
   if (files.length > 0) return null;
-  const instanceId = randomUUID();
-  const ctx = { tenantId: actor.tenantId, instanceId, actorId: actor.userId, formIds: def.formIds, now };
-  const plan = planStep(
-    ctx,
-    {
-      kind: 'insert',
-      definitionId: def.id,
-      businessKey,
-      startedBy: actor.userId,
-      search: instanceSearchText(def.definition, businessKey, result.state.variables),
-    },
-    result.state,
-    result.effects,
-    [{ ...started, instanceId }],
-  );
-  if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
-  return { id: instanceId, status: result.state.status, taskIds: plan.taskIds };
+  const plan = startPlan(actor, def, now, result, businessKey, started);
+  if (plan.needsTransaction !== null || (await writeOneStatement(query, plan)) !== 'written') return null;
+  return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
 }
 
 async function startInTransaction(db: Executor, actor: Actor, input: StartInput) {
   return db.transaction(async (tx) => {
     const def = await latestDefinition(tx, actor.tenantId, input.definitionKey);
-    const { result, businessKey, started, files } = await beginStart(tx, actor, def, input, await dbNow(tx));
-    const [instance] = await tx
-      .insert(processInstances)
-      .values({
-        tenantId: actor.tenantId,
-        definitionId: def.id,
-        businessKey,
-        search: searchVector(instanceSearchText(def.definition, businessKey, result.state.variables)) as never,
-        status: result.state.status,
-        outcome: result.state.outcome ?? null,
-        state: result.state,
-        startedBy: actor.userId,
-        endedAt: result.state.status !== 'completed' ? null : new Date(),
-      })
-      .returning({ id: processInstances.id });
-    const scope = { tenantId: actor.tenantId, instanceId: instance!.id, actorId: actor.userId, formIds: def.formIds };
-    const taskIds = await applyEffects(tx, scope, result.effects, [{ ...started, instanceId: instance!.id }]);
-    await linkAttachments(tx, actor, files, instance!.id);
-    return { id: instance!.id, status: result.state.status, taskIds };
+    const now = await dbNow(tx);
+    const { result, businessKey, started, files } = await beginStart(tx, actor, def, input, now);
+    const plan = startPlan(actor, def, new Date(now), result, businessKey, started);
+    await applyPlan(tx, plan);
+    await linkAttachments(tx, actor, files, plan.ctx.instanceId);
+    return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
   });
+}
+
+/** What a person's start writes: the new instance and everything its first step did. */
+function startPlan(
+  actor: Actor,
+  def: { id: string; definition: ProcessDefinitionRow['definition']; formIds: Record<string, string> },
+  now: Date,
+  result: Awaited<ReturnType<typeof beginStart>>['result'],
+  businessKey: string | null,
+  started: Awaited<ReturnType<typeof beginStart>>['started'],
+) {
+  const instanceId = randomUUID();
+  const ctx = {
+    tenantId: actor.tenantId,
+    instanceId,
+    actorId: actor.userId,
+    formIds: def.formIds,
+    now,
+    parentId: null,
+  };
+  const row = {
+    id: instanceId,
+    tenantId: actor.tenantId,
+    definitionId: def.id,
+    businessKey,
+    search: instanceSearchText(def.definition, businessKey, result.state.variables),
+    startedBy: actor.userId,
+  };
+  return planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [{ ...started, instanceId }]);
 }
 
 /**

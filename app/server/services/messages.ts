@@ -7,8 +7,8 @@ import type { Executor } from '@/db/client';
 import type { Actor } from '../actor';
 import { messageLimits, readEnv } from '../env';
 import { checkTimeToLive, checkVariablesSize, type MessageLimits } from '../message-limits';
-import { deliverSignal, driveFollowUps, publish, type FollowUp } from './effects';
-import { hinted } from './job-signal';
+import { deliverSignal, driveFollowUps, publish, type FollowUp } from '../host/effects';
+import { hinted } from '../host/job-signal';
 
 export interface PublishMessageInput {
   name: string;

@@ -29,7 +29,7 @@ import { verifyAudit } from '@/app/server/services/audit';
 import { publishProcess } from '@/app/server/services/definitions';
 import { createContextInner } from '@/app/server/trpc/init';
 import { createCaller } from '@/app/server/trpc/root';
-import { createWorker, startWorkerLoop } from '@/app/server/worker';
+import { createWorker, startWorkerLoop } from '@/app/server/host/worker';
 import { callerFor, demo } from '@/test/support/callers';
 import { createTestDatabase } from '@/test/support/database';
 import { startTestSmtp, type TestSmtp } from '@/test/support/smtp';

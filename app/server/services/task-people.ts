@@ -2,7 +2,7 @@
  * The people a user task names — its assignee and candidate users, given as e-mail addresses
  * (any case) or user ids, literally or by a FEEL expression the engine has evaluated — resolved to
  * members of the company when the task is created, between the engine's step and its writing
- * (both writers, step-writer.ts and effects.ts, take only resolved tasks).
+ * (the plan, host/plan.ts, takes only resolved tasks).
  *
  * Only members of the step's company who may work tasks (no auditors) are ever matched: an
  * address of someone in another company is, here, nobody. A task whose assignee matches nobody,

@@ -27,17 +27,20 @@ import { translator, type Translate } from '../../_i18n/messages';
 import { validateSubmission } from '../forms';
 import { attachmentRefs } from '@/engine/forms/attachments';
 import { fieldTitles } from '@/engine';
-import { checkAttachments, linkAttachments } from './attachments';
+import { checkAttachments, linkAttachments } from './attachment-links';
 import { checkNamedValues } from './directory';
 import { definitionById, formById, instanceFormsOf, processOf } from './definitions';
 import { resolvePeople } from './task-people';
-import { hinted } from './job-signal';
+import { hinted } from '../host/job-signal';
 import { notify } from './notifications';
 import { caseSummaryFields } from './case-view';
 import { instanceReadingById } from './instances';
-import { applyEffects, dbNow } from './effects';
+import { applyPlan, dbNow } from '../host/effects';
+import { planStep, type InstanceWrite, type StepContext } from '../host/plan';
+import type { StaffedEffect } from './task-people';
+import { writeOneStatement } from '../host/write';
 import { appendAudit, NOW_MS } from './audit';
-import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
+import { INSTANCE_COLUMNS, INSTANCE_WITH_DEFINITION, type InstanceRead } from '../host/read';
 
 /**
  * Who may work a task (the rules, in one place):
@@ -363,7 +366,7 @@ type TaskRead = InstanceRead &
   > & { taskId: string; taskStatus: string; taskVersion: number; excluded: boolean; nowMs: string | number };
 
 /**
- * The common case in two round trips (see step-writer.ts): read the task with its instance, step,
+ * The common case in two round trips (see host/write.ts): read the task with its instance, step,
  * write in one statement. Null when anything is out of the ordinary — an error to report, a race
  * lost, effects beyond the instance — and then nothing was written: the transaction path runs.
  */
@@ -394,12 +397,8 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
   const def = await definitionById(db, actor.tenantId, row.definitionId);
   const process = await processOf(db, def);
   // The four-eyes rule by the instance's current record (the row's list dates from the task's
-  // creation), and a completion other waiting tasks' rules name (their rows must learn of it): the general path.
-  if (
-    exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0 ||
-    waitingExcludersOf(process, row.state, row.elementId).length > 0
-  )
-    return null;
+  // creation): the general path reports a refusal.
+  if (exclusionReasons(process, row.state, row.elementId, actor.userId).length > 0) return null;
   const now = new Date(Number(row.nowMs));
   let stepped;
   try {
@@ -421,32 +420,62 @@ async function completeInOneStatement(db: Executor, actor: Actor, input: Complet
     throw error;
   }
   const result = await resolvePeople(db, actor.tenantId, stepped);
-  if (row.parentId && result.effects.some((e) => e.type === 'completeInstance')) return null;
-  const ctx = { tenantId: actor.tenantId, instanceId: row.id, actorId: actor.userId, formIds: def.formIds, now };
-  const completed = {
+  const ctx = {
     tenantId: actor.tenantId,
     instanceId: row.id,
-    taskId: row.taskId,
     actorId: actor.userId,
+    formIds: def.formIds,
+    now,
+    parentId: row.parentId,
+  };
+  const plan = completionPlan(ctx, { kind: 'update', version: row.version, auditHead: row.auditHead }, result, {
+    task: { id: row.taskId, elementId: row.elementId },
+    data,
+    claims: row.assigneeId === null,
+    excluders: waitingExcludersOf(process, row.state, row.elementId),
+    people: [actor.userId],
+  });
+  if (plan.needsTransaction !== null || (await writeOneStatement(query, plan)) !== 'written') return null;
+  return { instanceId: row.id, instanceStatus: result.state.status, taskIds: plan.taskIds };
+}
+
+/**
+ * What completing a task writes, the same for both forms: the task closed with its data, the
+ * instance stepped, tasks waiting on a four-eyes rule naming this one told who completed it, and
+ * the step's effects after the audit of the completion (and of the claim it makes, when the task
+ * was nobody's yet).
+ */
+function completionPlan(
+  ctx: StepContext,
+  instance: InstanceWrite,
+  result: { state: InstanceState; effects: StaffedEffect[] },
+  c: {
+    task: { id: string; elementId: string };
+    data: Record<string, unknown>;
+    claims: boolean;
+    excluders: string[];
+    people: string[];
+    behalf?: Record<string, unknown>;
+  },
+) {
+  const completed = {
+    tenantId: ctx.tenantId,
+    instanceId: ctx.instanceId,
+    taskId: c.task.id,
+    actorId: ctx.actorId,
     type: 'task.completed',
-    elementId: row.elementId,
-    data: { submission: data },
+    elementId: c.task.elementId,
+    data: { submission: c.data, ...c.behalf },
   };
   // Completing an unassigned task claims it in the same command: the audit shows both.
-  const leading =
-    row.assigneeId === null
-      ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed]
-      : [completed];
-  const plan = planStep(
-    ctx,
-    { kind: 'update', version: row.version, auditHead: row.auditHead },
-    result.state,
-    result.effects,
-    leading,
-    { closeTask: { id: row.taskId, data, completedBy: actor.userId }, closedElement: row.elementId },
-  );
-  if (!plan || (await writeStep(query, ctx, plan)) !== 'written') return null;
-  return { instanceId: row.id, instanceStatus: result.state.status, taskIds: plan.taskIds };
+  const leading = c.claims
+    ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed]
+    : [completed];
+  return planStep(ctx, instance, result.state, result.effects, leading, {
+    closeTask: { id: c.task.id, data: c.data, completedBy: ctx.actorId! },
+    closedElement: c.task.elementId,
+    excludeFromTasks: { elementIds: c.excluders, userIds: c.people },
+  });
 }
 
 async function completeInTransaction(db: Executor, actor: Actor, input: CompleteInput) {
@@ -458,18 +487,7 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
     if (!right.ok) throw new AppError('FORBIDDEN', right.message);
     if (task.status !== 'open') throw await alreadyDone(tx, task);
     const [instance] = await tx
-      .select({
-        id: processInstances.id,
-        version: processInstances.version,
-        state: processInstances.state,
-        def: {
-          id: processDefinitions.id,
-          tenantId: processDefinitions.tenantId,
-          definition: processDefinitions.definition,
-          formIds: processDefinitions.formIds,
-          decisionIds: processDefinitions.decisionIds,
-        },
-      })
+      .select(INSTANCE_WITH_DEFINITION)
       .from(processInstances)
       .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
       .where(and(eq(processInstances.tenantId, actor.tenantId), eq(processInstances.id, task.instanceId)));
@@ -498,6 +516,7 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
       fieldTitles(form, actor.locale),
     );
 
+    const now = await dbNow(tx);
     let stepped;
     try {
       const run = task.loopIndex >= 0 ? { loopIndex: task.loopIndex } : {};
@@ -507,7 +526,7 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
         process,
         instance.state,
         { type: 'task.completed', elementId: task.elementId, variables: data, ...people, ...run, ...inRun },
-        { now: await dbNow(tx) },
+        { now },
       );
     } catch (error) {
       if (
@@ -524,71 +543,33 @@ async function completeInTransaction(db: Executor, actor: Actor, input: Complete
 
     // Both guards matter under concurrency: a racing completion blocks on the row lock, then
     // finds the task no longer open (or the instance version moved on) and gets a conflict.
-    const closed = await tx
-      .update(tasks)
-      .set({ status: 'completed', data, completedAt: sql`now()`, completedBy: actor.userId })
-      .where(and(eq(tasks.id, task.id), eq(tasks.status, 'open')))
-      .returning({ id: tasks.id });
-    if (closed.length === 0) throw await alreadyDone(tx, task);
-    const moved = await tx
-      .update(processInstances)
-      .set({
-        state: result.state,
-        status: result.state.status,
-        outcome: result.state.outcome ?? null,
-        version: instance.version + 1,
-        endedAt: result.state.status !== 'completed' ? null : sql`now()`,
-      })
-      .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
-      .returning({ id: processInstances.id });
-    if (moved.length === 0)
-      throw new AppError(
-        'CONFLICT',
-        `Process instance "${instance.id}" was changed by someone else; reload and try again.`,
-      );
-
-    // Tasks already waiting whose rule names this one now exclude its completers too (the inbox filters by the row).
-    const excluders = waitingExcludersOf(process, instance.state, task.elementId);
-    if (excluders.length > 0) {
-      const people = sql.join(
-        [actor.userId, ...(right.onBehalfOf ? [right.onBehalfOf.id] : [])].map((p) => sql`${p}::uuid`),
-        sql`, `,
-      );
-      await tx
-        .update(tasks)
-        .set({
-          excludedUserIds: sql`array(select distinct x from unnest(${tasks.excludedUserIds} || array[${people}]) as x)`,
-        })
-        .where(
-          and(
-            eq(tasks.tenantId, actor.tenantId),
-            eq(tasks.instanceId, instance.id),
-            eq(tasks.status, 'open'),
-            inArray(tasks.elementId, excluders),
-          ),
-        );
-    }
-    const scope = {
+    const ctx = {
       tenantId: actor.tenantId,
       instanceId: instance.id,
       actorId: actor.userId,
       formIds: instance.def.formIds,
+      now: new Date(now),
+      parentId: instance.parentId,
     };
-    const behalf = right.onBehalfOf ? { onBehalfOf: right.onBehalfOf.id, onBehalfOfName: right.onBehalfOf.name } : {};
-    const completed = {
-      tenantId: actor.tenantId,
-      instanceId: instance.id,
-      taskId: task.id,
-      actorId: actor.userId,
-      type: 'task.completed',
-      elementId: task.elementId,
-      data: { submission: data, ...behalf },
-    };
-    // Completing an unassigned task claims it in the same command: the audit shows both.
-    const leading = right.claims
-      ? [{ ...completed, type: 'task.claimed', data: { withCompletion: true } }, completed]
-      : [completed];
-    const taskIds = await applyEffects(tx, scope, result.effects, leading);
+    const plan = completionPlan(ctx, { kind: 'update', version: instance.version }, result, {
+      task: { id: task.id, elementId: task.elementId },
+      data,
+      claims: right.claims,
+      // Tasks already waiting whose rule names this one now exclude its completers too (the inbox filters by the row).
+      excluders: waitingExcludersOf(process, instance.state, task.elementId),
+      people: [actor.userId, ...(right.onBehalfOf ? [right.onBehalfOf.id] : [])],
+      ...(right.onBehalfOf
+        ? { behalf: { onBehalfOf: right.onBehalfOf.id, onBehalfOfName: right.onBehalfOf.name } }
+        : {}),
+    });
+    const written = await applyPlan(tx, plan);
+    if (written === 'task-gone') throw await alreadyDone(tx, task);
+    if (written === 'instance-moved')
+      throw new AppError(
+        'CONFLICT',
+        `Process instance "${instance.id}" was changed by someone else; reload and try again.`,
+      );
+    const taskIds = plan.taskIds;
     await linkAttachments(tx, actor, files, instance.id);
     return { instanceId: instance.id, instanceStatus: result.state.status, taskIds };
   });

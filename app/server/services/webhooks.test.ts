@@ -1,5 +1,5 @@
 /**
- * Enqueueing webhook deliveries costs appendAudit no statement: they ride along in its one write
+ * Enqueueing webhook deliveries costs recording an event no statement: they ride along in its one write
  * (PGlite with drizzle's query log). Sending and the API are tested in
  * test/integration/webhooks.test.ts.
  */
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, type Database } from '@/db/client';
 import * as schema from '@/db/schema';
 import { seedDemo } from '../seed';
-import { appendAudit } from './audit';
+import { recordEvents } from '../host/write';
 import { publishProcess } from './definitions';
 import { webhookEventOf } from './webhooks';
 
@@ -60,14 +60,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => client?.close());
 
-/** The statements appendAudit sends for `type` in a transaction of its own (BEGIN and COMMIT are not logged). */
+/** The statements recording an event sends for `type` (appendAudit with the host's deliveries alongside) in a transaction of its own (BEGIN and COMMIT are not logged). */
 async function statementsFor(type: string): Promise<string[]> {
   statements.length = 0;
-  await db.transaction((tx) => appendAudit(tx, [{ tenantId, instanceId, type, elementId: 'x', data: {} }]));
+  await db.transaction((tx) => recordEvents(tx, [{ tenantId, instanceId, type, elementId: 'x', data: {} }]));
   return [...statements];
 }
 
-describe('appendAudit with webhooks', () => {
+describe('recording events with webhooks (host/write.ts recordEvents)', () => {
   it('sends two statements whether or not an event is a webhook event, and enqueues only for those', async () => {
     const plain = await statementsFor('element.completed');
     const watched = await statementsFor('task.created');

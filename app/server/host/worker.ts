@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { vacuumEmbedded, type Executor } from '@/db/client';
 import { jobs, type Job } from '@/db/schema';
-import { createMailer, type MailerOptions } from './connectors/email-smtp';
-import { createHttpSender, type HttpConnectorOptions } from './connectors/http';
-import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './services/jobs';
-import { pruneCommandResults } from './services/idempotency';
-import { jobHints, untilJobHint } from './services/job-signal';
-import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from './services/outbox';
-import { inboxChanged } from './services/inbox-signal';
-import { notifyDueTasks, sweepNotificationEmails } from './services/notifications';
-import { runWebhookJob } from './services/webhooks';
+import { createMailer, type MailerOptions } from '../connectors/email-smtp';
+import { createHttpSender, type HttpConnectorOptions } from '../connectors/http';
+import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './jobs';
+import { pruneCommandResults } from '../services/idempotency';
+import { jobHints, untilJobHint } from './job-signal';
+import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from '../services/outbox';
+import { inboxChanged } from '../services/inbox-signal';
+import { notifyDueTasks, sweepNotificationEmails } from '../services/notifications';
+import { runWebhookJob } from '../services/webhooks';
 
 export interface WorkerOptions {
   workerId?: string;

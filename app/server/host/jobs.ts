@@ -5,17 +5,21 @@
  * are the database's. A job that keeps failing is retried with exponential backoff, then becomes
  * an incident (status `failed`), visible and retryable.
  */
+import { retryDelaySeconds } from './backoff';
+import { ConnectorBusinessError, type Connector, type InstanceJob } from '../connectors/contract';
+export { ConnectorBusinessError, type Connector, type ConnectorCall, type InstanceJob } from '../connectors/contract';
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import { rawQuery, type Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
 import { AppError, connectionLost } from '../errors';
-import { appendAudit } from './audit';
+import { appendAudit } from '../services/audit';
 import { hinted, jobsCommitted } from './job-signal';
-import { definitionById } from './definitions';
+import { definitionById } from '../services/definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
-import { CANCELLED_JOB, driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
+import { CANCELLED_JOB, recordEvents } from './write';
+import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
 import {
   firingOf,
   maxTimerStartsPerMinute,
@@ -23,7 +27,7 @@ import {
   scheduleNextStartTimer,
   startTimerRate,
   stopStartTimers,
-} from './start-timers';
+} from '../services/start-timers';
 
 export interface ClaimOptions {
   workerId: string;
@@ -146,7 +150,9 @@ export async function runTimer(
       db.transaction(async (tx) => {
         if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
         const queue: FollowUp[] = [];
-        const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue);
+        // The job is finished by the step's own plan (finishJob), as on the one-statement path.
+        const finishJob = { id: job.id, workerId, status: 'done' as const };
+        const accepted = await stepInstance(tx, null, instanceId, event, [fired], queue, { finishJob });
         if (!accepted && (await stoppedByIncident(tx, instanceId))) {
           // Not stale: the instance is stopped by an incident. The timer waits (payload.heldAt), re-checked
           // now and then, and is made due at once when the incident is retried (services/incidents.ts).
@@ -163,10 +169,8 @@ export async function runTimer(
             .where(eq(jobs.id, job.id));
           return 'held';
         }
-        await tx
-          .update(jobs)
-          .set(accepted ? DONE_JOB : CANCELLED_JOB)
-          .where(eq(jobs.id, job.id));
+        // A timer the instance no longer takes (it moved on) is cancelled: no step was written.
+        if (!accepted) await tx.update(jobs).set(CANCELLED_JOB).where(eq(jobs.id, job.id));
         await driveFollowUps(tx, null, queue);
         return accepted ? 'fired' : 'stale';
       }),
@@ -243,11 +247,6 @@ async function runStartTimer(
   }
 }
 
-/** Seconds until a job's next try after `attempts` failed ones: 1, 2, 4, … at most an hour. */
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(3_600, 2 ** Math.max(0, attempts - 1));
-}
-
 /** A failed attempt: back off and try again, or after the last retry raise an incident. */
 async function release(db: Executor, job: Job, workerId: string, error: unknown) {
   const message = (error as Error).message ?? String(error);
@@ -271,47 +270,23 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
   if (released.length === 0) return;
   if (transient) jobsCommitted();
   if (exhausted) {
-    await appendAudit(db, [
-      {
-        tenantId: job.tenantId,
-        instanceId: job.instanceId,
-        type: 'incident.raised',
-        elementId: job.elementId,
-        data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts },
-      },
-    ]);
+    // An incident is a webhook event (instance.failed): recorded with its deliveries.
+    await db.transaction((tx) =>
+      recordEvents(tx, [
+        {
+          tenantId: job.tenantId,
+          instanceId: job.instanceId,
+          type: 'incident.raised',
+          elementId: job.elementId,
+          data: { code: 'JOB_FAILED', message: message.slice(0, 2_000), attempts: job.attempts },
+        },
+      ]),
+    );
   }
 }
-
-/** A job that works for an instance: every job but a start timer (which belongs to a definition version). */
-export type InstanceJob = Job & { instanceId: string };
 
 export function hasInstance(job: Job): job is InstanceJob {
   return job.instanceId !== null;
-}
-
-/**
- * What a connector is given: the job (its id is the idempotency key to pass on), the variables
- * the job was given, and the service task's connector settings with `=FEEL` values evaluated.
- */
-export interface ConnectorCall {
-  job: InstanceJob;
-  variables: Variables;
-  settings: Record<string, unknown>;
-}
-
-/** Runs a service job: the side effect happens outside any transaction; what it returns moves the instance on. */
-export type Connector = (call: ConnectorCall) => Promise<Variables>;
-
-/** A business error from a connector (caught by an error boundary event), as opposed to a failure. */
-export class ConnectorBusinessError extends Error {
-  override readonly name = 'ConnectorBusinessError';
-  constructor(
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -367,8 +342,10 @@ export async function runServiceJob(
       db.transaction(async (tx) => {
         if (!(await stillHeld(tx, job.id, workerId))) return 'lost';
         const queue: FollowUp[] = [];
-        await stepInstance(tx, null, job.instanceId, event, [audit], queue);
-        await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
+        const finishJob = { id: job.id, workerId, status: 'done' as const };
+        // A result the instance no longer takes (it moved on) still ends the job: no step was written.
+        if (!(await stepInstance(tx, null, job.instanceId, event, [audit], queue, { finishJob })))
+          await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
         await driveFollowUps(tx, null, queue);
         return 'done' as const;
       }),

@@ -3,8 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '@/app/server/seed';
 import { createTestDatabase } from '@/test/support/database';
-import type { DatabaseHandle } from './client';
-import { auditEvents, decisions, forms, processDefinitions, tenants } from './schema';
+import type { DatabaseHandle } from '@/db/client';
+import { auditEvents, decisions, forms, processDefinitions, tenants } from '@/db/schema';
 
 let handle: DatabaseHandle;
 let tenantId: string;

@@ -1,5 +1,5 @@
 /**
- * Jobs' hot path in two round trips (see step-writer.ts): a worker reads the instance, steps the
+ * Jobs' hot path in two round trips (see host/write.ts): a worker reads the instance, steps the
  * engine with the timer firing or the connector's result, and writes the step and the job's end
  * in one statement that holds only if this worker still holds the job. False when anything is
  * out of the ordinary; then nothing was written and jobs.ts runs its transaction path.
@@ -7,10 +7,12 @@
 import { EngineError, send, type EngineEvent } from '@/engine';
 import type { Executor, RawQuery } from '@/db/client';
 import type { auditEvents, Job } from '@/db/schema';
-import { definitionById, processOf } from './definitions';
-import { resolvePeople } from './task-people';
-import { NOW_MS } from './audit';
-import { INSTANCE_COLUMNS, planStep, writeStep, type InstanceRead } from './step-writer';
+import { definitionById, processOf } from '../services/definitions';
+import { resolvePeople } from '../services/task-people';
+import { NOW_MS } from '../services/audit';
+import { INSTANCE_COLUMNS, type InstanceRead } from './read';
+import { planStep } from './plan';
+import { writeOneStatement } from './write';
 
 /** A claimed job, with its instance as the claim read it (when it has one). */
 export type ClaimedJob = Job & { snapshot?: WorkerRead };
@@ -118,8 +120,14 @@ export async function finishInOneStatement(
     throw error;
   }
   const result = await resolvePeople(db, read.tenantId, stepped);
-  if (read.parentId && result.effects.some((e) => e.type === 'completeInstance')) return false;
-  const ctx = { tenantId: read.tenantId, instanceId: read.id, actorId: null, formIds: def.formIds, now };
+  const ctx = {
+    tenantId: read.tenantId,
+    instanceId: read.id,
+    actorId: null,
+    formIds: def.formIds,
+    now,
+    parentId: read.parentId,
+  };
   const plan = planStep(
     ctx,
     { kind: 'update', version: read.version, auditHead: read.auditHead },
@@ -128,7 +136,7 @@ export async function finishInOneStatement(
     [audit],
     { finishJob: { id: job.id, workerId, status: 'done' } },
   );
-  return plan !== null && (await writeStep(query, ctx, plan)) === 'written';
+  return plan.needsTransaction === null && (await writeOneStatement(query, plan)) === 'written';
 }
 
 /** A timestamp as a raw query returns it (a Date on PGlite, PostgreSQL's text on postgres.js) as a Date. */

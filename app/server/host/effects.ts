@@ -1,9 +1,10 @@
 /**
- * Carries out the engine's effects inside the caller's transaction: inbox tasks, timers and
- * service jobs (the `jobs` table, run by workers), message and signal subscriptions, child
- * instances of call activities, and audit rows. Effects that concern other instances (a child
- * completed, a message or signal delivered, a child started) become follow-up steps driven in the
- * same transaction, so a command either happens with all its consequences or not at all.
+ * The transaction side of the host: steps of instances inside the caller's transaction, and what
+ * a step does to other instances. A step is planned (plan.ts) and written (write.ts) like any
+ * other; what reaches beyond its instance — a message or signal delivered, a process called or
+ * ended, a parent resumed, a buffered message taken — is carried out here, in its place, and the
+ * steps it causes in other instances are follow-ups driven in the same transaction, so a command
+ * either happens with all its consequences or not at all.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
@@ -11,24 +12,24 @@ import { EngineError, send, start, type Effect, type EngineEvent, type Variables
 import type { Executor } from '@/db/client';
 import {
   auditEvents,
-  jobs,
   memberships,
   messages,
   processDefinitions,
   processInstances,
   subscriptions,
-  tasks,
   type ProcessDefinitionRow,
 } from '@/db/schema';
 import { AppError } from '../errors';
-import { appendAudit } from './audit';
+import { appendAudit } from '../services/audit';
 import type { Actor } from '../actor';
-import { businessKeyOf, mayStart, processOf, startRefusal } from './definitions';
-import { initiatorFor, withInitiator } from './initiator';
-import { peopleOf, resolvePeople, taskCreatedData, type StaffedEffect } from './task-people';
-import { checkMessageTo, checkStart, refusedSenders, signalReach } from './sending';
-import { instanceSearchText, searchVector, taskSearchText } from './search';
-import { notify } from './notifications';
+import { businessKeyOf, mayStart, processOf, startRefusal } from '../services/definitions';
+import { initiatorFor, withInitiator } from '../services/initiator';
+import { resolvePeople } from '../services/task-people';
+import { checkMessageTo, checkStart, refusedSenders, signalReach } from '../services/sending';
+import { instanceSearchText } from '../services/search';
+import { INSTANCE_WITH_DEFINITION } from './read';
+import { planStep, type PlanOptions, type ReachingEffect, type StepWrite } from './plan';
+import { endOpenWork, writeInTransaction, type TransactionResult } from './write';
 
 export interface EffectScope {
   tenantId: string;
@@ -62,264 +63,78 @@ export async function dbNow(tx: Executor): Promise<string> {
 }
 
 /**
- * Applies `effects` of one instance's step in order, then drives the follow-ups they caused
- * (unless the caller collects them in `followUps`). Returns the ids of the tasks created.
+ * Writes a step's plan (plan.ts) in the caller's transaction, carrying out what reaches other
+ * instances in its place, then drives the follow-ups it caused (unless the caller collects them in
+ * `followUps`). Returns which guard missed, if one did (then the caller throws: nothing stays).
  */
-export async function applyEffects(
-  tx: Executor,
-  scope: EffectScope,
-  effects: StaffedEffect[],
-  leadingAudit: AuditRow[] = [],
-  followUps?: FollowUp[],
-): Promise<string[]> {
+export async function applyPlan(tx: Executor, plan: StepWrite, followUps?: FollowUp[]): Promise<TransactionResult> {
   const queue = followUps ?? [];
-  const base = { tenantId: scope.tenantId, instanceId: scope.instanceId, actorId: scope.actorId };
-  // Tasks are inserted in batches, each before the first effect after it that cancels tasks: a task
-  // created before a cancel is cancelled by it, one created after (a retried user task) is not.
-  const taskIds: string[] = [];
-  let pending: (typeof tasks.$inferInsert)[] = [];
-  const flushTasks = async () => {
-    if (pending.length > 0) await tx.insert(tasks).values(pending);
-    pending = [];
-  };
-
-  const audit: AuditRow[] = [...leadingAudit];
-  /** Tasks the process gave someone by name: they are notified (notifications.ts). */
-  const assigned: { id: string; assigneeId: string; name: unknown }[] = [];
-  const newJobs: (typeof jobs.$inferInsert)[] = [];
-  const inScope = (s: string | undefined) => (s === undefined ? isNull(tasks.scope) : eq(tasks.scope, s));
-  for (const e of effects) {
-    const at = { scope: e.scope ?? null };
-    if (e.type === 'cancelTask' || e.type === 'cancelScope' || e.type === 'completeInstance') await flushTasks();
-    switch (e.type) {
-      case 'createTask': {
-        const formId = e.formKey === null ? undefined : scope.formIds[e.formKey];
-        if (!formId)
-          throw new Error(
-            `Form "${e.formKey}" of task "${e.elementId}" is not pinned by the definition version; republish the process.`,
-          );
-        const people = peopleOf(e);
-        const id = randomUUID();
-        taskIds.push(id);
-        pending.push({
-          id,
-          tenantId: scope.tenantId,
-          instanceId: scope.instanceId,
-          elementId: e.elementId,
-          name: e.name,
-          formId,
-          assigneeId: people.assigneeId,
-          candidateGroups: e.candidateGroups,
-          candidateUserIds: people.candidateUserIds,
-          candidateRole: e.candidateRole,
-          dueDate: e.dueDate ? e.dueDate.slice(0, 10) : null,
-          loopIndex: e.loop?.index ?? -1,
-          loopItem: e.loop?.item ?? null,
-          scope: e.scope ?? null,
-          createdBy: scope.actorId,
-          excludedUserIds: e.excludedUsers ?? [],
-          priority: e.priority,
-          summary: e.summary ? Object.entries(e.summary) : null,
-          search: searchVector(taskSearchText(e)) as never,
-        });
-        audit.push({ ...base, taskId: id, type: 'task.created', elementId: e.elementId, data: taskCreatedData(e) });
-        if (people.assigneeId) assigned.push({ id, assigneeId: people.assigneeId, name: e.name });
-        break;
-      }
-      case 'audit':
-        audit.push({
-          ...base,
-          type: e.event,
-          elementId: e.elementId,
-          data: { elementType: e.elementType, flowId: e.flowId, ...(e.data ? { variables: e.data } : {}) },
-        });
-        break;
-      case 'cancelTask':
-        await tx
-          .update(tasks)
-          .set({ status: 'cancelled', completedAt: sql`now()` })
-          .where(
-            and(
-              eq(tasks.instanceId, scope.instanceId),
-              eq(tasks.status, 'open'),
-              eq(tasks.elementId, e.elementId),
-              inScope(e.scope),
-              ...(e.loopIndex === undefined ? [] : [eq(tasks.loopIndex, e.loopIndex)]),
-            ),
-          );
-        audit.push({
-          ...base,
-          type: 'task.cancelled',
-          elementId: e.elementId,
-          data: e.loopIndex === undefined ? {} : { loopIndex: e.loopIndex },
-        });
-        break;
-      case 'scheduleTimer':
-        // The engine knows a firing by the time it was scheduled for (payload), whenever it runs.
-        newJobs.push({
-          tenantId: scope.tenantId,
-          instanceId: scope.instanceId,
-          kind: 'timer',
-          elementId: e.elementId,
-          timerId: e.timerId,
-          dueAt: new Date(e.dueAt),
-          payload: { dueAt: e.dueAt },
-          ...at,
-        });
-        audit.push({
-          ...base,
-          type: 'timer.scheduled',
-          elementId: e.elementId,
-          data: { timerId: e.timerId, dueAt: e.dueAt },
-        });
-        break;
-      case 'cancelTimer':
-        await tx
-          .update(jobs)
-          .set(CANCELLED_JOB)
-          .where(
-            and(
-              eq(jobs.instanceId, scope.instanceId),
-              eq(jobs.kind, 'timer'),
-              eq(jobs.timerId, e.timerId),
-              jobScope(e.scope),
-              inArray(jobs.status, UNFINISHED_JOB),
-            ),
-          );
-        break;
-      case 'startJob':
-        newJobs.push({
-          tenantId: scope.tenantId,
-          instanceId: scope.instanceId,
-          kind: 'service',
-          elementId: e.elementId,
-          jobType: e.taskType,
-          payload: e.variables,
-          ...(e.retries === undefined ? {} : { retries: e.retries }),
-          ...at,
-        });
-        audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
-        break;
-      case 'cancelJob':
-        await tx
-          .update(jobs)
-          .set(CANCELLED_JOB)
-          .where(
-            and(
-              eq(jobs.instanceId, scope.instanceId),
-              eq(jobs.kind, 'service'),
-              eq(jobs.elementId, e.elementId),
-              jobScope(e.scope),
-              inArray(jobs.status, UNFINISHED_JOB),
-            ),
-          );
-        break;
-      case 'openSubscription':
-        await tx.insert(subscriptions).values({
-          tenantId: scope.tenantId,
-          instanceId: scope.instanceId,
-          elementId: e.elementId,
-          kind: e.kind,
-          name: e.name,
-          correlationKey: e.correlationKey,
-          ...at,
-        });
-        if (e.kind === 'message') await correlateBuffered(tx, scope, e, queue);
-        break;
-      case 'closeSubscription':
-        await tx
-          .delete(subscriptions)
-          .where(
-            and(
-              eq(subscriptions.instanceId, scope.instanceId),
-              eq(subscriptions.elementId, e.elementId),
-              e.scope === undefined ? isNull(subscriptions.scope) : eq(subscriptions.scope, e.scope),
-            ),
-          );
-        break;
-      case 'sendMessage':
-        audit.push({ ...base, type: 'message.sent', elementId: e.elementId, data: { name: e.name } });
-        await publish(
-          tx,
-          scope.tenantId,
-          {
-            name: e.name,
-            correlationKey: typeof e.payload.correlationKey === 'string' ? e.payload.correlationKey : null,
-            variables: e.payload,
-            ttlSeconds: 0,
-          },
-          queue,
-        );
-        break;
-      case 'broadcastSignal':
-        audit.push({ ...base, type: 'signal.broadcast', elementId: e.elementId, data: { name: e.name } });
-        await broadcast(tx, scope.tenantId, e.name, e.payload, queue);
-        break;
-      case 'startChildInstance':
-        await startChild(tx, scope, e, queue);
-        break;
-      case 'cancelChildInstance':
-        await endChildren(tx, scope.tenantId, scope.instanceId, {
-          actorId: scope.actorId,
-          at: { elementId: e.elementId, scope: e.scope ?? null },
-        });
-        break;
-      case 'cancelScope':
-        if (e.scope !== undefined) {
-          await cancelScope(tx, scope.instanceId, e.scope);
-          // a process called from within the run ends with it, as the simulator ends it
-          await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, within: e.scope });
-        }
-        break;
-      case 'completeInstance': {
-        audit.push({ ...base, type: 'instance.completed', data: { outcome: e.outcome } });
-        await endOpenWork(tx, scope.tenantId, scope.instanceId);
-        const [row] = await tx
-          .select({
-            parentId: processInstances.parentId,
-            parentElementId: processInstances.parentElementId,
-            parentScope: processInstances.parentScope,
-            state: processInstances.state,
-          })
-          .from(processInstances)
-          .where(eq(processInstances.id, scope.instanceId));
-        if (row?.parentId && row.parentElementId) {
-          queue.push({
-            instanceId: row.parentId,
-            event: {
-              type: 'child.completed',
-              elementId: row.parentElementId,
-              variables: row.state.variables,
-              ...(row.parentScope ? { scope: row.parentScope } : {}),
-            },
-          });
-        }
-        break;
-      }
-      case 'raiseIncident':
-        audit.push({
-          ...base,
-          type: 'incident.raised',
-          elementId: e.incident.elementId,
-          data: { code: e.incident.code, message: e.incident.message },
-        });
-        break;
-      default:
-        throw new Error(
-          `The server cannot carry out the engine's "${e.type}" effect (element "${'elementId' in e ? e.elementId : '?'}").`,
-        );
-    }
-  }
-  await flushTasks();
-  if (newJobs.length > 0) await tx.insert(jobs).values(newJobs);
-  if (audit.length > 0) await appendAudit(tx, audit);
-  await notify(tx, assignedNotifications(scope, assigned));
-  if (!followUps) await driveFollowUps(tx, scope.actorId, queue);
-  return taskIds;
+  const { tenantId, instanceId, actorId, formIds } = plan.ctx;
+  const scope: EffectScope = { tenantId, instanceId, actorId, formIds };
+  const written = await writeInTransaction(tx, plan, (effect) => reachOut(tx, scope, effect, queue));
+  if (written === 'written' && !followUps) await driveFollowUps(tx, actorId, queue);
+  return written;
 }
 
-function jobScope(scope: string | undefined) {
-  return scope === undefined ? isNull(jobs.scope) : eq(jobs.scope, scope);
+/** An effect of `scope`'s step that reaches other instances (or the message buffer), in the transaction. */
+async function reachOut(tx: Executor, scope: EffectScope, e: ReachingEffect, queue: FollowUp[]): Promise<void> {
+  switch (e.type) {
+    case 'openSubscription':
+      await correlateBuffered(tx, scope, e, queue);
+      break;
+    case 'sendMessage':
+      await publish(
+        tx,
+        scope.tenantId,
+        {
+          name: e.name,
+          correlationKey: typeof e.payload.correlationKey === 'string' ? e.payload.correlationKey : null,
+          variables: e.payload,
+          ttlSeconds: 0,
+        },
+        queue,
+      );
+      break;
+    case 'broadcastSignal':
+      await broadcast(tx, scope.tenantId, e.name, e.payload, queue);
+      break;
+    case 'startChildInstance':
+      await startChild(tx, scope, e, queue);
+      break;
+    case 'cancelChildInstance':
+      await endChildren(tx, scope.tenantId, scope.instanceId, {
+        actorId: scope.actorId,
+        at: { elementId: e.elementId, scope: e.scope ?? null },
+      });
+      break;
+    case 'cancelScope':
+      // a process called from within the run ends with it, as the simulator ends it
+      await endChildren(tx, scope.tenantId, scope.instanceId, { actorId: scope.actorId, within: e.scope });
+      break;
+    case 'completeInstance': {
+      const [row] = await tx
+        .select({
+          parentId: processInstances.parentId,
+          parentElementId: processInstances.parentElementId,
+          parentScope: processInstances.parentScope,
+          state: processInstances.state,
+        })
+        .from(processInstances)
+        .where(eq(processInstances.id, scope.instanceId));
+      if (row?.parentId && row.parentElementId) {
+        queue.push({
+          instanceId: row.parentId,
+          event: {
+            type: 'child.completed',
+            elementId: row.parentElementId,
+            variables: row.state.variables,
+            ...(row.parentScope ? { scope: row.parentScope } : {}),
+          },
+        });
+      }
+      break;
+    }
+  }
 }
 
 /** Takes the follow-up steps in order (each may add more), in the caller's transaction. */
@@ -363,22 +178,11 @@ export async function stepInstance(
   event: EngineEvent,
   leadingAudit: AuditRow[],
   queue: FollowUp[],
+  /** What the command closes along with the step (a job this worker holds). */
+  options: Pick<PlanOptions, 'finishJob'> = {},
 ): Promise<boolean> {
   const [instance] = await tx
-    .select({
-      id: processInstances.id,
-      tenantId: processInstances.tenantId,
-      version: processInstances.version,
-      status: processInstances.status,
-      state: processInstances.state,
-      def: {
-        id: processDefinitions.id,
-        tenantId: processDefinitions.tenantId,
-        definition: processDefinitions.definition,
-        formIds: processDefinitions.formIds,
-        decisionIds: processDefinitions.decisionIds,
-      },
-    })
+    .select(INSTANCE_WITH_DEFINITION)
     .from(processInstances)
     .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
     .where(eq(processInstances.id, instanceId));
@@ -404,26 +208,30 @@ export async function stepInstance(
     throw error;
   }
   const result = await resolvePeople(tx, instance.tenantId, stepped);
-  const moved = await tx
-    .update(processInstances)
-    .set({
-      state: result.state,
-      status: result.state.status,
-      outcome: result.state.outcome ?? null,
-      version: instance.version + 1,
-      endedAt: result.state.status !== 'completed' ? null : sql`now()`,
-    })
-    .where(and(eq(processInstances.id, instance.id), eq(processInstances.version, instance.version)))
-    .returning({ id: processInstances.id });
-  if (moved.length === 0)
-    throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
-  await applyEffects(
-    tx,
-    { tenantId: instance.tenantId, instanceId: instance.id, actorId, formIds: instance.def.formIds },
+  const ctx = {
+    tenantId: instance.tenantId,
+    instanceId: instance.id,
+    actorId,
+    formIds: instance.def.formIds,
+    now: new Date(now),
+    parentId: instance.parentId,
+  };
+  const plan = planStep(
+    ctx,
+    { kind: 'update', version: instance.version },
+    result.state,
     result.effects,
     leadingAudit,
-    queue,
+    options,
   );
+  const written = await applyPlan(tx, plan, queue);
+  if (written === 'instance-moved')
+    throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
+  if (written !== 'written')
+    throw new AppError(
+      'CONFLICT',
+      `The ${written === 'job-gone' ? 'job' : 'task'} this step closes of process instance "${instance.id}" was closed by someone else; try again.`,
+    );
   return true;
 }
 
@@ -635,11 +443,12 @@ async function startInstanceAt(
   const process = await processOf(tx, def);
   // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody.
   const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : variables;
+  const now = await dbNow(tx);
   const result = await resolvePeople(
     tx,
     tenantId,
     start(process, startVariables, {
-      now: await dbNow(tx),
+      now,
       startEvent: startEventId,
       ...(by ? { initiator: by.userId } : {}),
     }),
@@ -655,38 +464,27 @@ async function startInstanceAt(
           .where(eq(memberships.tenantId, tenantId))
           .orderBy(sql`${memberships.role} = 'admin' desc`)
           .limit(1);
-  const [instance] = await tx
-    .insert(processInstances)
-    .values({
-      tenantId,
-      definitionId: def.id,
-      businessKey: businessKeyOf(def.definition, variables),
-      search: searchVector(
-        instanceSearchText(def.definition, businessKeyOf(def.definition, variables), variables),
-      ) as never,
-      status: result.state.status,
-      outcome: result.state.outcome ?? null,
-      state: result.state,
-      startedBy: owner!.id,
-      endedAt: result.state.status !== 'completed' ? null : new Date(),
-    })
-    .returning({ id: processInstances.id });
   const actorId = by?.userId ?? null;
+  const instanceId = randomUUID();
+  const businessKey = businessKeyOf(def.definition, variables);
   const started = {
     tenantId,
-    instanceId: instance!.id,
+    instanceId,
     actorId,
     type: 'instance.started',
     data: { definitionKey: def.key, definitionVersion: def.version, ...how, variables: startVariables },
   };
-  await applyEffects(
-    tx,
-    { tenantId, instanceId: instance!.id, actorId, formIds: def.formIds },
-    result.effects,
-    [started],
-    queue,
-  );
-  return instance!.id;
+  const ctx = { tenantId, instanceId, actorId, formIds: def.formIds, now: new Date(now), parentId: null };
+  const row = {
+    id: instanceId,
+    tenantId,
+    definitionId: def.id,
+    businessKey,
+    search: instanceSearchText(def.definition, businessKey, variables),
+    startedBy: owner!.id,
+  };
+  await applyPlan(tx, planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [started]), queue);
+  return instanceId;
 }
 
 function keyMatches(key: string | null) {
@@ -842,37 +640,21 @@ async function startChild(
   const initiator = parentRow!.state.actors?.initiator;
   // One level deeper than its parent: the engine stops a chain at its limit with an incident at the call activity.
   const callDepth = (parentRow!.state.callDepth ?? 0) + 1;
+  const now = await dbNow(tx);
   const result = await resolvePeople(
     tx,
     parent.tenantId,
     start(await processOf(tx, def), e.variables, {
-      now: await dbNow(tx),
+      now,
       callDepth,
       ...(initiator ? { initiator } : {}),
     }),
   );
-  const [child] = await tx
-    .insert(processInstances)
-    .values({
-      tenantId: parent.tenantId,
-      definitionId: def.id,
-      businessKey: businessKeyOf(def.definition, e.variables),
-      search: searchVector(
-        instanceSearchText(def.definition, businessKeyOf(def.definition, e.variables), e.variables),
-      ) as never,
-      status: result.state.status,
-      outcome: result.state.outcome ?? null,
-      state: result.state,
-      startedBy: parentRow!.startedBy,
-      endedAt: result.state.status !== 'completed' ? null : new Date(),
-      parentId: parent.instanceId,
-      parentElementId: e.elementId,
-      parentScope: e.scope ?? null,
-    })
-    .returning({ id: processInstances.id });
+  const childId = randomUUID();
+  const businessKey = businessKeyOf(def.definition, e.variables);
   const started = {
     tenantId: parent.tenantId,
-    instanceId: child!.id,
+    instanceId: childId,
     actorId: parent.actorId,
     type: 'instance.started',
     data: {
@@ -882,28 +664,27 @@ async function startChild(
       variables: e.variables,
     },
   };
-  await applyEffects(
-    tx,
-    { tenantId: parent.tenantId, instanceId: child!.id, actorId: parent.actorId, formIds: def.formIds },
-    result.effects,
-    [started],
-    queue,
-  );
+  const ctx = {
+    tenantId: parent.tenantId,
+    instanceId: childId,
+    actorId: parent.actorId,
+    formIds: def.formIds,
+    now: new Date(now),
+    parentId: parent.instanceId,
+  };
+  const row = {
+    id: childId,
+    tenantId: parent.tenantId,
+    definitionId: def.id,
+    businessKey,
+    search: instanceSearchText(def.definition, businessKey, e.variables),
+    startedBy: parentRow!.startedBy,
+    parentId: parent.instanceId,
+    parentElementId: e.elementId,
+    parentScope: e.scope ?? null,
+  };
+  await applyPlan(tx, planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [started]), queue);
 }
-
-/**
- * Job statuses that still stand for work to do: when what a job is for ends (its element, scope or
- * instance), the job is cancelled — a failed one too, so no incident is left to retry for work that
- * is gone. Webhook deliveries are never cancelled: they report what happened.
- */
-const UNFINISHED_JOB: ('pending' | 'running' | 'failed')[] = ['pending', 'running', 'failed'];
-/** What a cancelled job is set to (a worker still holding it finds its lease gone). */
-export const CANCELLED_JOB = {
-  status: 'cancelled' as const,
-  completedAt: sql`now()`,
-  lockedBy: null,
-  lockedUntil: null,
-};
 
 /**
  * Ends the instances a parent's call activities started (all of them, or those of one call
@@ -956,60 +737,4 @@ export async function endChildren(
     ]);
     await endChildren(tx, tenantId, c.id, { actorId: options.actorId });
   }
-}
-
-/** An instance that ended leaves no open tasks, unfinished jobs or subscriptions behind. */
-export async function endOpenWork(tx: Executor, tenantId: string, instanceId: string) {
-  await tx
-    .update(tasks)
-    .set({ status: 'cancelled', completedAt: sql`now()` })
-    .where(and(eq(tasks.tenantId, tenantId), eq(tasks.instanceId, instanceId), eq(tasks.status, 'open')));
-  await tx
-    .update(jobs)
-    .set(CANCELLED_JOB)
-    .where(
-      and(
-        eq(jobs.tenantId, tenantId),
-        eq(jobs.instanceId, instanceId),
-        inArray(jobs.status, UNFINISHED_JOB),
-        sql`${jobs.kind} <> 'webhook'`,
-      ),
-    );
-  await tx
-    .delete(subscriptions)
-    .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.instanceId, instanceId)));
-}
-
-/** A scoped run ended early: what waits in it (or in runs inside it) goes with it. */
-async function cancelScope(tx: Executor, instanceId: string, scope: string) {
-  const inside = (column: typeof tasks.scope | typeof jobs.scope | typeof subscriptions.scope) =>
-    or(eq(column, scope), sql`${column} like ${`${scope}/%`}`)!;
-  await tx
-    .update(tasks)
-    .set({ status: 'cancelled', completedAt: sql`now()` })
-    .where(and(eq(tasks.instanceId, instanceId), eq(tasks.status, 'open'), inside(tasks.scope)));
-  await tx
-    .update(jobs)
-    .set(CANCELLED_JOB)
-    .where(and(eq(jobs.instanceId, instanceId), inArray(jobs.status, UNFINISHED_JOB), inside(jobs.scope)));
-  await tx.delete(subscriptions).where(and(eq(subscriptions.instanceId, instanceId), inside(subscriptions.scope)));
-}
-
-/** "Assigned to you" for each task given to someone other than whoever caused the step (one's own next task is no news). */
-export function assignedNotifications(
-  scope: Pick<EffectScope, 'tenantId' | 'instanceId' | 'actorId'>,
-  assigned: { id: string; assigneeId: string; name: unknown }[],
-) {
-  return assigned
-    .filter((a) => a.assigneeId !== scope.actorId)
-    .map((a) => ({
-      tenantId: scope.tenantId,
-      userId: a.assigneeId,
-      kind: 'assigned' as const,
-      key: `assigned:${a.id}`,
-      taskId: a.id,
-      instanceId: scope.instanceId,
-      actorId: scope.actorId,
-      data: { task: a.name },
-    }));
 }
