@@ -467,7 +467,7 @@ export const tasks = pgTable(
 /**
  * Append-only history (a trigger refuses UPDATE and DELETE). Like the history tables of Camunda
  * and Flowable it has no foreign keys: history outlives the rows it names, and its rows are
- * written by the server's own services (step-writer.ts, or appendAudit in audit.ts), with ids of
+ * written by the server's own services (the step writer, app/server/host/write.ts, or appendAudit in audit.ts), with ids of
  * rows they have just read or written in the same transaction. Without them a step does not run
  * four key checks per event.
  */

@@ -3,7 +3,7 @@
  * (generate_series, INSERT … SELECT) on a migrated, empty PostgreSQL database. Bench-only: the
  * process definitions and forms are published through `publishProcess`, as the designer does;
  * everything else is written directly, in the shape the services write it (task and instance
- * search documents are what engine/model/search.ts folds, names and summaries as step-writer.ts
+ * search documents are what engine/model/search.ts folds, names and summaries as the step writer (app/server/host/plan.ts)
  * stores them).
  *
  * What is written (defaults; BENCH_USERS and BENCH_TASKS scale it down for a quick try):

@@ -29,7 +29,7 @@ export const API_PHASES: readonly Phase[] = ['start', 'complete'];
 
 /**
  * The columns each UPDATE of Trellis's write path sets, and what its WHERE guards on besides the
- * key: claimWithSnapshots (job-steps.ts) for the claim, writeStep (step-writer.ts) for the steps.
+ * key: claimWithSnapshots (job-steps.ts) for the claim, writeOneStatement (app/server/host/write.ts) for the steps.
  * A column the read-back shows changed but not named here is set too, and reported.
  */
 const UPDATES: Record<string, { set: string[]; guard: string[] }> = {
@@ -352,7 +352,7 @@ function updateOf(
   const extra = declared ? changed.filter((c) => !declared.set.includes(c)) : changed;
   if (declared && extra.length > 0)
     notes.push(
-      `${phase}: Trellis also changed ${extra.map((c) => `${table.name}.${c}`).join(', ')}, which UPDATES does not name; set too (compare step-writer.ts and update UPDATES).`,
+      `${phase}: Trellis also changed ${extra.map((c) => `${table.name}.${c}`).join(', ')}, which UPDATES does not name; set too (compare app/server/host/write.ts and update UPDATES).`,
     );
   const set = [...(declared?.set ?? []).filter((c) => columns.has(c)), ...extra];
   const parts: Part[] = [`UPDATE ${table.name} SET `];

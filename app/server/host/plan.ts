@@ -1,9 +1,10 @@
 /**
  * What one engine step writes, as data: the step's effects turned into a typed, pure plan of rows
- * (`StepWrite`) — the instance row, the task or job the command closes, new tasks and jobs, what
- * the step cancels, subscriptions, "assigned to you" notifications and the audit rows, in effect
- * order. The plan is made here and only here; write.ts executes it, as one statement where it can
- * and as a transaction where it must. No I/O, no clock: the read's time comes in `ctx.now`.
+ * (`StepWrite`) — the instance row, the task or job the command closes, and, in effect order, new
+ * tasks and jobs (in batches cut by each cancel), what the step cancels and subscriptions; then the
+ * audit rows in order and the "assigned to you" notifications, written after them. The plan is made
+ * here and only here; write.ts executes it, as one statement where it can and as a transaction
+ * where it must. No I/O, no clock: the read's time comes in `ctx.now`.
  *
  * Effects that reach beyond the instance (a message or signal sent, a process called or ended, a
  * parent to tell, a buffered message to look for) cannot be written from the plan alone: they
@@ -55,9 +56,7 @@ export type InstanceWrite =
       version: number;
       /** The audit head the read saw; undefined when the read did not take it (the transaction form chains onto the current head under its lock). */
       auditHead?: string | null;
-    }
-  /** The caller wrote the instance row already (an end decided outside the engine). */
-  | { kind: 'none' };
+    };
 
 /** Effects the plan cannot write alone: they read or write other instances (effects.ts carries them out). */
 export type ReachingEffect =
@@ -71,6 +70,8 @@ export type ReachingEffect =
 /** One write of the step, in effect order. */
 export type StepOp =
   | { op: 'insertTasks'; rows: TaskRow[] }
+  /** New jobs (timers, service work). */
+  | { op: 'insertJobs'; rows: JobRow[] }
   | { op: 'cancelTasks'; elementId: string; scope: string | null; loopIndex?: number }
   | { op: 'cancelTimer'; timerId: string; scope: string | null }
   | { op: 'cancelJob'; elementId: string; scope: string | null }
@@ -92,8 +93,6 @@ export interface StepWrite {
   /** Open tasks of these elements learn that these people may not work them (a four-eyes rule naming the completed task). */
   excludeFromTasks?: { elementIds: string[]; userIds: string[] };
   ops: StepOp[];
-  /** New jobs (timers, service work), inserted after the ops. */
-  jobs: JobRow[];
   /** Audit rows in order, not yet chained (the writer chains them onto the instance's head). */
   audit: AuditRow[];
   notifications: NotificationRow[];
@@ -137,7 +136,6 @@ export function planStep(
       ? { excludeFromTasks: options.excludeFromTasks }
       : {}),
     ops: [],
-    jobs: [],
     audit: [...leadingAudit],
     notifications: [],
     taskIds: [],
@@ -147,10 +145,19 @@ export function planStep(
   // An element whose task is closed or cancelled here cannot get a new task in the same statement:
   // the unique index on open tasks would see the new one before the old one is closed.
   const closing = new Set<string>(options.closedElement ? [options.closedElement] : []);
-  // Tasks are inserted in batches, each before the first effect after it that cancels tasks: a task
-  // created before a cancel is cancelled by it, one created after (a retried user task) is not.
+  // Tasks and jobs are inserted in batches, each before the first effect after it that cancels: a
+  // task or job created before a cancel is cancelled by it, one created after (a retried user task,
+  // a timer scheduled again) is not.
   let batch: TaskRow[] | null = null;
-  const cancels = () => (batch = null);
+  let jobBatch: JobRow[] | null = null;
+  const cancels = () => {
+    batch = null;
+    jobBatch = null;
+  };
+  const addJob = (row: JobRow) => {
+    if (!jobBatch) plan.ops.push({ op: 'insertJobs', rows: (jobBatch = []) });
+    jobBatch.push(row);
+  };
   for (const e of effects) {
     const scope = e.scope ?? null;
     switch (e.type) {
@@ -218,7 +225,6 @@ export function planStep(
         });
         break;
       case 'cancelTask':
-        if (plan.taskIds.length > 0) needs(`tasks are created before task "${e.elementId}" is cancelled`);
         cancels();
         closing.add(e.elementId);
         plan.ops.push({
@@ -236,7 +242,7 @@ export function planStep(
         break;
       case 'scheduleTimer':
         // The engine knows a firing by the time it was scheduled for (payload), whenever it runs.
-        plan.jobs.push({
+        addJob({
           id: newId(),
           tenantId: ctx.tenantId,
           instanceId: ctx.instanceId,
@@ -256,10 +262,11 @@ export function planStep(
         });
         break;
       case 'cancelTimer':
+        cancels();
         plan.ops.push({ op: 'cancelTimer', timerId: e.timerId, scope });
         break;
       case 'startJob':
-        plan.jobs.push({
+        addJob({
           id: newId(),
           tenantId: ctx.tenantId,
           instanceId: ctx.instanceId,
@@ -274,6 +281,7 @@ export function planStep(
         plan.audit.push({ ...base, type: 'job.created', elementId: e.elementId, data: { taskType: e.taskType } });
         break;
       case 'cancelJob':
+        cancels();
         plan.ops.push({ op: 'cancelJob', elementId: e.elementId, scope });
         break;
       case 'openSubscription':
@@ -351,11 +359,11 @@ export function planStep(
   // Tasks both told of a four-eyes rule and cancelled: one statement may not update a row twice.
   if (plan.excludeFromTasks && plan.ops.some((o) => o.op === 'cancelTasks' || o.op === 'endOpenWork'))
     needs('tasks told of a four-eyes rule are cancelled in the same step');
-  // A job created and cancelled in the same step (or a timer) would need ordering.
-  if (
-    plan.jobs.length > 0 &&
-    plan.ops.some((o) => o.op === 'cancelTimer' || o.op === 'cancelJob' || o.op === 'cancelTasks')
-  )
-    needs('jobs are created and cancelled in the same step');
+  // One statement cannot order its writes: rows it inserts are not seen by its own cancels, so a
+  // task or job created before something is cancelled needs the transaction form.
+  const cancelling = new Set<StepOp['op']>(['cancelTasks', 'cancelTimer', 'cancelJob', 'cancelScope', 'endOpenWork']);
+  const lastCancel = plan.ops.findLastIndex((o) => cancelling.has(o.op));
+  if (plan.ops.slice(0, Math.max(0, lastCancel)).some((o) => o.op === 'insertTasks' || o.op === 'insertJobs'))
+    needs('tasks or jobs are created before something is cancelled in the same step');
   return plan;
 }

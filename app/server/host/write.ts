@@ -25,7 +25,7 @@ import { notify } from '../services/notifications';
 import { searchVector } from '../services/search';
 import { webhookEventOf, webhookJobsFrom, webhookJobsSql } from '../services/webhook-events';
 import { jobsCommitted } from './job-signal';
-import type { ReachingEffect, StepWrite } from './plan';
+import type { ReachingEffect, StepOp, StepWrite } from './plan';
 
 /** Job statuses that still stand for work to do (webhook deliveries are never cancelled: they report what happened). */
 export const UNFINISHED_JOB: ('pending' | 'running' | 'failed')[] = ['pending', 'running', 'failed'];
@@ -56,48 +56,81 @@ const COLUMNS = new Map<PgTable, Map<string, { name: string; type: string; notNu
 /**
  * `insert into <table> (…) select … from jsonb_to_recordset(…) as r(…)` for rows keyed by the
  * schema's property names. A column is written when some row has it; a row without it gives NULL.
- * A tsvector column carries the folded text (search.ts) and is made a vector here. `options.set`
- * gives columns an SQL expression instead; `options.ordered` keeps the rows' order (audit ids).
+ * A value all rows share (the company, the instance, who caused the step; every plain value of a
+ * single row) is sent once as a typed parameter instead of in each row's JSON: PostgreSQL then
+ * converts it once. A tsvector column carries the folded text (search.ts) and is made a vector here.
+ * `options.set` gives columns an SQL expression instead; `options.ordered` keeps the rows' order
+ * (audit ids).
  */
 function insertFromJson(
   table: PgTable,
   tableName: string,
-  rows: readonly object[],
+  input: readonly object[],
   json: (value: unknown) => string,
+  param: (value: unknown, type: string) => string,
   options: { set?: Record<string, string>; where?: string; ordered?: boolean } = {},
 ): string {
+  const rows = input as readonly Record<string, unknown>[];
   const columns = COLUMNS.get(table)!;
   const set = options.set ?? {};
   const keys = [...columns.keys()].filter(
-    (k) => !(columns.get(k)!.name in set) && rows.some((r) => (r as Record<string, unknown>)[k] !== undefined),
-  );
-  const records = (rows as readonly Record<string, unknown>[]).map((r, seq) =>
-    Object.fromEntries([
-      ...keys.flatMap((k) => (r[k] === null || r[k] === undefined ? [] : [[columns.get(k)!.name, r[k]]])),
-      ...(options.ordered ? [['seq', seq]] : []),
-    ]),
+    (k) => !(columns.get(k)!.name in set) && rows.some((r) => r[k] !== undefined),
   );
   // A NOT NULL column some rows leave to its default cannot be NULL in the others: the plan gives every row a value.
   for (const k of keys) {
-    const missing = (rows as readonly Record<string, unknown>[]).findIndex((r) => r[k] === undefined || r[k] === null);
+    const missing = rows.findIndex((r) => r[k] === undefined || r[k] === null);
     if (columns.get(k)!.notNull && missing >= 0)
       throw new Error(
         `Row ${missing} of the ${tableName} written by one step has no ${columns.get(k)!.name}, which others have.`,
       );
   }
-  const cols = keys.map((k) => columns.get(k)!);
+  const plain = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
+  const same = (a: unknown, b: unknown) =>
+    a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
+  const shared = new Set(keys.filter((k) => plain(rows[0]![k]) && rows.every((r) => same(r[k], rows[0]![k]))));
+  const perRow = keys.filter((k) => !shared.has(k));
+  const records = rows.map((r, seq) =>
+    Object.fromEntries([
+      ...perRow.flatMap((k) => (r[k] === null || r[k] === undefined ? [] : [[columns.get(k)!.name, r[k]]])),
+      ...(options.ordered ? [['seq', seq]] : []),
+    ]),
+  );
+  const vector = (text: string) => `to_tsvector('simple', coalesce(${text}, ''))`;
+  const selected = keys.map((k) => {
+    const c = columns.get(k)!;
+    if (!shared.has(k)) return c.type === 'tsvector' ? vector(`r.${c.name}`) : `r.${c.name}`;
+    const value = rows[0]![k] instanceof Date ? (rows[0]![k] as Date).toISOString() : rows[0]![k];
+    return c.type === 'tsvector' ? vector(param(value, 'text')) : param(value, c.type);
+  });
+  const names = [...keys.map((k) => columns.get(k)!.name), ...Object.keys(set)];
+  const where = options.where ? ` where ${options.where}` : '';
+  // Every value shared by a single row: no record set to read.
+  if (rows.length === 1 && perRow.length === 0 && !options.ordered)
+    return `insert into ${tableName} (${names.join(', ')})
+      select ${[...selected, ...Object.values(set)].join(', ')}${where}`;
   const declared = [
-    ...cols.map((c) => `${c.name} ${c.type === 'tsvector' ? 'text' : c.type}`),
+    ...perRow.map(
+      (k) => `${columns.get(k)!.name} ${columns.get(k)!.type === 'tsvector' ? 'text' : columns.get(k)!.type}`,
+    ),
     ...(options.ordered ? ['seq int4'] : []),
   ].join(', ');
-  const selected = [
-    ...cols.map((c) => (c.type === 'tsvector' ? `to_tsvector('simple', coalesce(r.${c.name}, ''))` : `r.${c.name}`)),
-    ...Object.values(set),
-  ];
-  const names = [...cols.map((c) => c.name), ...Object.keys(set)];
   return `insert into ${tableName} (${names.join(', ')})
-      select ${selected.join(', ')} from jsonb_to_recordset(${json(records)}) as r(${declared})${options.where ? ` where ${options.where}` : ''}${options.ordered ? ' order by r.seq' : ''}`;
+      select ${[...selected, ...Object.values(set)].join(', ')} from jsonb_to_recordset(${json(records)}) as r(${declared})${where}${options.ordered ? ' order by r.seq' : ''}`;
 }
+
+/** What one statement writes: plans that need no order among their writes (plan.ts `needsTransaction`). */
+const ONE_STATEMENT_OPS = new Set<StepOp['op']>([
+  'insertTasks',
+  'insertJobs',
+  'cancelTasks',
+  'cancelTimer',
+  'cancelJob',
+  'endOpenWork',
+]);
+
+/** The new jobs of a plan, in order. */
+const jobsOf = (plan: StepWrite) => plan.ops.flatMap((o) => (o.op === 'insertJobs' ? o.rows : []));
 
 /** The outcome of the one statement: 'missed' when the instance moved on or the task/job is no longer this command's. */
 export type OneStatementResult = 'written' | 'missed';
@@ -106,7 +139,7 @@ export type OneStatementResult = 'written' | 'missed';
 export async function writeOneStatement(query: RawQuery, plan: StepWrite): Promise<OneStatementResult> {
   if (plan.needsTransaction !== null) throw new Error(`This step needs a transaction: ${plan.needsTransaction}.`);
   const { ctx } = plan;
-  if (plan.instance.kind === 'none' || (plan.instance.kind === 'update' && plan.instance.auditHead === undefined))
+  if (plan.instance.kind === 'update' && plan.instance.auditHead === undefined)
     throw new Error('One statement needs the instance as read, with its audit head.');
   const params: unknown[] = [];
   const p = (value: unknown, type?: string) => {
@@ -135,7 +168,7 @@ export async function writeOneStatement(query: RawQuery, plan: StepWrite): Promi
       auditHead: chain.head,
     };
     parts.push(
-      `moved as (${insertFromJson(processInstances, 'process_instances', [row], json, { set: { ended_at: ended } })} returning id)`,
+      `moved as (${insertFromJson(processInstances, 'process_instances', [row], json, p, { set: { ended_at: ended } })} returning id)`,
     );
   } else {
     parts.push(`moved as (update process_instances set state = ${json(plan.state)}, status = ${status}, outcome = ${p(plan.state.outcome ?? null, 'text')}, version = version + 1, audit_head = ${p(chain.head, 'text')}, ended_at = ${ended}
@@ -187,19 +220,22 @@ export async function writeOneStatement(query: RawQuery, plan: StepWrite): Promi
         `closed_subscriptions as (delete from subscriptions where instance_id = ${instanceParam()} and ${moved})`,
       );
   }
+  const unwritable = plan.ops.find((o) => !ONE_STATEMENT_OPS.has(o.op));
+  if (unwritable) throw new Error(`One statement cannot write "${unwritable.op}".`);
   const newTasks = plan.ops.flatMap((o) => (o.op === 'insertTasks' ? o.rows : []));
+  const newJobs = jobsOf(plan);
   const guarded = { where: moved };
-  if (newTasks.length > 0) parts.push(`new_tasks as (${insertFromJson(tasks, 'tasks', newTasks, json, guarded)})`);
+  if (newTasks.length > 0) parts.push(`new_tasks as (${insertFromJson(tasks, 'tasks', newTasks, json, p, guarded)})`);
   if (plan.notifications.length > 0)
     parts.push(
-      `new_notifications as (${insertFromJson(notifications, 'notifications', plan.notifications, json, guarded)} on conflict do nothing)`,
+      `new_notifications as (${insertFromJson(notifications, 'notifications', plan.notifications, json, p, guarded)} on conflict do nothing)`,
     );
-  if (plan.jobs.length > 0) parts.push(`new_jobs as (${insertFromJson(jobs, 'jobs', plan.jobs, json, guarded)})`);
+  if (newJobs.length > 0) parts.push(`new_jobs as (${insertFromJson(jobs, 'jobs', newJobs, json, p, guarded)})`);
   // Events that are webhook events enqueue their deliveries from what the insert returns.
   const deliveries = audit.some((row) => webhookEventOf(row.type) !== undefined);
   if (audit.length > 0) {
     // In order: the ids (bigserial) follow the chain.
-    const insert = insertFromJson(auditEvents, 'audit_events', audit, json, { ...guarded, ordered: true });
+    const insert = insertFromJson(auditEvents, 'audit_events', audit, json, p, { ...guarded, ordered: true });
     parts.push(
       `new_audit as (${insert}${deliveries ? ' returning tenant_id, instance_id, task_id, element_id, type, data, at' : ''})`,
     );
@@ -225,7 +261,7 @@ export async function writeOneStatement(query: RawQuery, plan: StepWrite): Promi
 
 /** Jobs due now: service jobs, timers already due (workers are hinted to look at once). */
 function dueNow(plan: StepWrite): boolean {
-  return plan.jobs.some((job) => job.dueAt === undefined || (job.dueAt as Date).getTime() <= plan.ctx.now.getTime());
+  return jobsOf(plan).some((job) => job.dueAt === undefined || (job.dueAt as Date).getTime() <= plan.ctx.now.getTime());
 }
 
 // ---- in a transaction ---------------------------------------------------------------------------
@@ -268,7 +304,7 @@ export async function writeInTransaction(tx: Executor, plan: StepWrite, reach: R
       outcome: plan.state.outcome ?? null,
       endedAt: ended as never,
     });
-  } else if (plan.instance.kind === 'update') {
+  } else {
     const moved = await tx
       .update(processInstances)
       .set({
@@ -319,6 +355,9 @@ export async function writeInTransaction(tx: Executor, plan: StepWrite, reach: R
           .values(
             o.rows.map(({ search, ...row }) => ({ ...row, search: searchVector(String(search ?? '')) as never })),
           );
+        break;
+      case 'insertJobs':
+        await tx.insert(jobs).values(o.rows);
         break;
       case 'cancelTasks':
         await tx
@@ -387,7 +426,6 @@ export async function writeInTransaction(tx: Executor, plan: StepWrite, reach: R
         break;
     }
   }
-  if (plan.jobs.length > 0) await tx.insert(jobs).values(plan.jobs);
   await recordEvents(tx, plan.audit);
   await notify(tx, plan.notifications);
   writeForms.transaction++;
