@@ -71,7 +71,7 @@ const DEFINITIONS = [
     [
       { id: 's', type: 'startEvent' },
       { id: 'charge', type: 'serviceTask', taskType: 'charge' },
-      task('approve', { assignee: 'lan.nguyen@senvang.example' }),
+      task('approve', { name: 'Approve', assignee: 'lan.nguyen@senvang.example' }),
       { id: 'e', type: 'endEvent' },
     ],
     [flow('f1', 's', 'charge'), flow('f2', 'charge', 'approve'), flow('f3', 'approve', 'e')],
@@ -98,7 +98,7 @@ const DEFINITIONS = [
     [
       { id: 's', type: 'startEvent' },
       { id: 'split', type: 'parallelGateway' },
-      task('prepare'),
+      task('prepare', { name: { en: 'Prepare', vi: 'Chuẩn bị' } }),
       task('check', { separationOfDuties: { notCompletedBy: ['prepare'] } }),
       { id: 'join', type: 'parallelGateway' },
       task('sign'),

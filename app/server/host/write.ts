@@ -88,7 +88,11 @@ function insertFromJson(
     typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
   const same = (a: unknown, b: unknown) =>
     a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
-  const shared = new Set(keys.filter((k) => plain(rows[0]![k]) && rows.every((r) => same(r[k], rows[0]![k]))));
+  // (A JSON column keeps its values in the record set: a plain string there is JSON text, not JSON.)
+  const json_ = (k: string) => columns.get(k)!.type === 'jsonb' || columns.get(k)!.type === 'json';
+  const shared = new Set(
+    keys.filter((k) => !json_(k) && plain(rows[0]![k]) && rows.every((r) => same(r[k], rows[0]![k]))),
+  );
   const perRow = keys.filter((k) => !shared.has(k));
   const records = rows.map((r, seq) =>
     Object.fromEntries([
