@@ -33,7 +33,12 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
   if (options.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const { DEFAULT_MAX_PREPARED_TEXTS, preparedByDefault } = await import('./postgres-prepared');
+    // TRELLIS_PREPARED_STATEMENTS: distinct statements prepared per pool (0: none, as behind a
+    // pooler that cannot keep them). Named prepared statements (db/postgres-prepared.ts).
+    const client = preparedByDefault(postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} }), {
+      maxTexts: preparedLimit(DEFAULT_MAX_PREPARED_TEXTS),
+    });
     return {
       db: drizzle(client, { schema }) as unknown as Database,
       kind: 'postgres',
@@ -45,9 +50,17 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
   if (!dataDir.startsWith('memory://')) mkdirSync(path.dirname(dataDir), { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const client = new PGlite(dataDir);
+  // Hot statements parsed and planned once, as named prepared statements (db/pglite-prepared.ts).
+  const { preparedPGlite } = await import('./pglite-prepared');
+  const client = preparedPGlite(new PGlite(dataDir), { maxStatements: preparedLimit(500) });
   await client.waitReady;
   return { db: drizzle(client, { schema }) as unknown as Database, kind: 'pglite', close: () => client.close() };
+}
+
+/** TRELLIS_PREPARED_STATEMENTS, when it is a count (0 or more), else `fallback`. */
+function preparedLimit(fallback: number): number {
+  const limit = Number(process.env.TRELLIS_PREPARED_STATEMENTS ?? fallback);
+  return Number.isInteger(limit) && limit >= 0 ? limit : fallback;
 }
 
 export function defaultDataDir(): string {

@@ -5,10 +5,11 @@
  * and in-process worker loops, counting what finished inside a timed window. Also counts the SQL
  * statements (round trips) each command sends. Bench-only: the services are used as they are.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Database, Executor } from '@/db/client';
+import { rawQuery, type Database, type Executor } from '@/db/client';
+import { preparedByDefault } from '@/db/postgres-prepared';
 import * as schema from '@/db/schema';
 import { groupMembers, groups, memberships, processInstances, tasks, tenants, users } from '@/db/schema';
 import { resolveActor, type Actor } from '@/app/server/actor';
@@ -212,6 +213,7 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
   let jobsDone = 0;
   const workerLoops = options.workerDbs.map(async (db) => {
     const ranFor = new Set<string>();
+    const lookup = rawQuery(db)!;
     const worker: Worker = createWorker(db, {
       batch: options.workerBatch,
       connectors: {
@@ -228,10 +230,11 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
       try {
         ran = await worker.tick();
         if (ranFor.size > 0) {
-          const found = await db
-            .select({ id: tasks.id, instanceId: tasks.instanceId })
-            .from(tasks)
-            .where(and(inArray(tasks.instanceId, [...ranFor]), eq(tasks.status, 'open')));
+          // Harness bookkeeping, kept cheap (one prepared statement, whatever the number of instances): its CPU counts in Node's.
+          const found = await lookup<{ id: string; instanceId: string }>(
+            `select id, instance_id as "instanceId" from tasks where instance_id in (select jsonb_array_elements_text($1::jsonb)::uuid) and status = 'open'`,
+            [JSON.stringify([...ranFor])],
+          );
           for (const t of found) {
             ranFor.delete(t.instanceId);
             jobsDone++;
@@ -244,8 +247,9 @@ export async function drive(options: DriveOptions): Promise<DriveResult> {
         fail(error);
       }
       if (ran === 0 && phase === 'measure') result.emptyPolls++;
-      // As the product's worker loop waits: its pause, cut short when a command commits a job (job-signal.ts).
-      await (ran === 0 ? untilJobHint(hints, options.workerIdleMs) : yieldToEventLoop());
+      // As the product's worker loop (startWorkerLoop) waits: after a batch that was not full, its
+      // pause, cut short when a command commits a job (job-signal.ts); after a full one, at once.
+      await (ran < options.workerBatch ? untilJobHint(hints, options.workerIdleMs) : yieldToEventLoop());
     }
     await worker.stop();
   });
@@ -439,14 +443,17 @@ export async function countStatements(url: string, actors: Actors, n = 45): Prom
   let count = 0;
   const trace: StatementCount['trace'] = [];
   let tracing = true;
-  const client = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    debug: (_connection, sql) => {
-      count++;
-      if (tracing) trace.push({ command, sql: sql.replace(/\s+/g, ' ').trim() });
-    },
-  });
+  // Prepared as openDatabase's client is (db/postgres-prepared.ts).
+  const client = preparedByDefault(
+    postgres(url, {
+      max: 1,
+      onnotice: () => {},
+      debug: (_connection, sql) => {
+        count++;
+        if (tracing) trace.push({ command, sql: sql.replace(/\s+/g, ' ').trim() });
+      },
+    }),
+  );
   const db = drizzle(client, { schema }) as unknown as Database;
   try {
     // Connecting runs postgres.js's own type lookup: not part of any command.

@@ -43,11 +43,12 @@
  * Knobs (env): BENCH_ROUNDS (3), BENCH_SECONDS (window of each run and pgbench -T; 4),
  * BENCH_WARMUP_SECONDS (1), BENCH_CLIENTS (1,4,16), BENCH_WORKERS (worker loops per Trellis run;
  * a list gives a row per count; 2), BENCH_INFLIGHT (8), BENCH_WORKER_IDLE_MS (a worker's pause
- * after an empty poll; 20), BENCH_WORKER_BATCH (20), BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a
- * database, PGBENCH (/usr/bin/pgbench), BENCH_HISTORY (10,000). Defaults take 4–6 minutes on 2 cores.
+ * after a poll that found less than a batch, cut short by a job hint, as the product loop; 500), BENCH_WORKER_BATCH (20), BENCH_POSTGRES=0 / BENCH_PGLITE=0 to skip a
+ * database, PGBENCH (/usr/bin/pgbench), BENCH_HISTORY (10,000), BENCH_PROFILE (a folder: CPU profiles of
+ * the Trellis runs alone, see `profiled`). Defaults take 4–6 minutes on 2 cores.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -84,7 +85,7 @@ const WARMUP_SECONDS = Number(env('BENCH_WARMUP_SECONDS', '1'));
 const CLIENTS = env('BENCH_CLIENTS', '1,4,16').split(',').map(Number);
 const WORKERS = env('BENCH_WORKERS', '2').split(',').map(Number);
 const INFLIGHT = Number(env('BENCH_INFLIGHT', '8'));
-const WORKER_IDLE_MS = Number(env('BENCH_WORKER_IDLE_MS', '20'));
+const WORKER_IDLE_MS = Number(env('BENCH_WORKER_IDLE_MS', '500'));
 const WORKER_BATCH = Number(env('BENCH_WORKER_BATCH', '20'));
 const ON_POSTGRES = env('BENCH_POSTGRES', '1') !== '0';
 const ON_PGLITE = env('BENCH_PGLITE', '1') !== '0';
@@ -99,6 +100,31 @@ const LFL_TARGETS: [clients: number, ratio: number][] = [
 ];
 const PGLITE_TARGET = 0.5;
 const NODE_CPU_TARGET_MS = 0.5;
+
+/**
+ * BENCH_PROFILE=<folder>: a V8 CPU profile of each Trellis run (and of nothing else: not the
+ * baselines, the setup or the history), written there as <database>-<clients>c-<workers>w-r<round>.cpuprofile
+ * for Chrome DevTools or `node --cpu-prof` tooling. Profiling slows the run: its figures are not
+ * comparable.
+ */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return run();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await mkdir(PROFILE_DIR, { recursive: true });
+    await writeFile(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 const targetFor = (clients: number) => LFL_TARGETS.filter(([c]) => c <= clients).at(-1)?.[1] ?? LFL_TARGETS[0]![1];
 
@@ -547,17 +573,19 @@ async function onPostgres() {
           Array.from({ length: workers }, () => open({ url, maxConnections: 2 })),
         );
         try {
-          const r = await drive({
-            clientDb: clientHandle.db,
-            workerDbs: workerHandles.map((h) => h.db),
-            clients,
-            actors,
-            warmupMs: WARMUP_SECONDS * 1000,
-            measureMs: SECONDS * 1000,
-            inflight: INFLIGHT,
-            workerIdleMs: WORKER_IDLE_MS,
-            workerBatch: WORKER_BATCH,
-          });
+          const r = await profiled(`postgres-${clients}c-${workers}w-r${round + 1}`, () =>
+            drive({
+              clientDb: clientHandle.db,
+              workerDbs: workerHandles.map((h) => h.db),
+              clients,
+              actors,
+              warmupMs: WARMUP_SECONDS * 1000,
+              measureMs: SECONDS * 1000,
+              inflight: INFLIGHT,
+              workerIdleMs: WORKER_IDLE_MS,
+              workerBatch: WORKER_BATCH,
+            }),
+          );
           if (r.firstError)
             throw new Error(`Run with ${clients} clients and ${workers} workers failed: ${r.firstError}`);
           trellis.set(workers, r);
@@ -769,21 +797,23 @@ async function onPglite() {
         run: async () => {
           let opened = { at: 0, inDatabase: 0 };
           let share = NaN;
-          const r = await drive({
-            clientDb: handle.db,
-            workerDbs: [handle.db],
-            clients: 1,
-            actors,
-            warmupMs: WARMUP_SECONDS * 1000,
-            measureMs: SECONDS * 1000,
-            inflight: INFLIGHT,
-            workerIdleMs: WORKER_IDLE_MS,
-            workerBatch: WORKER_BATCH,
-            onWindow: (edge) => {
-              if (edge === 'open') opened = { at: performance.now(), inDatabase };
-              else share = (inDatabase - opened.inDatabase) / (performance.now() - opened.at);
-            },
-          });
+          const r = await profiled(`pglite-r${round + 1}`, () =>
+            drive({
+              clientDb: handle.db,
+              workerDbs: [handle.db],
+              clients: 1,
+              actors,
+              warmupMs: WARMUP_SECONDS * 1000,
+              measureMs: SECONDS * 1000,
+              inflight: INFLIGHT,
+              workerIdleMs: WORKER_IDLE_MS,
+              workerBatch: WORKER_BATCH,
+              onWindow: (edge) => {
+                if (edge === 'open') opened = { at: performance.now(), inDatabase };
+                else share = (inDatabase - opened.inDatabase) / (performance.now() - opened.at);
+              },
+            }),
+          );
           if (r.firstError) throw new Error(`PGlite run failed: ${r.firstError}`);
           trellis = { r, share };
         },

@@ -10,7 +10,7 @@ import { jobs, processInstances } from '@/db/schema';
 import { seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { JOB_CHANNEL, relayJobHintsTo } from '@/app/server/host/job-relay';
-import { jobHints, jobsCommitted, untilJobHint } from '@/app/server/host/job-signal';
+import { beginClaim, claimScope, endClaim, jobHints, jobsCommitted, untilJobHint } from '@/app/server/host/job-signal';
 import { startWorkerLoop } from '@/app/server/host/worker';
 import { callerFor, demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
@@ -134,6 +134,60 @@ describe('the job hint', () => {
     jobsCommitted();
     await second;
     expect(woken).toEqual(['first', 'second']);
+  });
+
+  it('a hint another loop has claimed costs no poll; a hint during a claim waits for that claim to end', async () => {
+    // Two loops claiming the same kinds of jobs, as a worker process's loops do.
+    const releases = [claimScope('covered-test|'), claimScope('covered-test|')];
+    try {
+      // Loop A claims (exhausting what was due) and goes on to run its jobs.
+      const seenByA = jobHints();
+      endClaim(beginClaim(), 'exhausted');
+      // A job is committed: loop B, waiting, is woken and claims it.
+      const bWoken = untilJobHint(jobHints(), 60_000);
+      jobsCommitted();
+      await bWoken;
+      endClaim(beginClaim(), 'exhausted');
+      // A, done with its jobs, does not poll again for a hint B's claim covered: it waits.
+      const t0 = Date.now();
+      await untilJobHint(seenByA, 150);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+
+      // A hint while A claims wakes nobody yet: A's claim may take the job.
+      const woken: string[] = [];
+      const waiting = untilJobHint(jobHints(), 60_000).then(() => woken.push('B'));
+      const began = beginClaim();
+      jobsCommitted();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(woken).toEqual([]);
+      // The claim may have begun before the job was committed: when it ends, B is woken to look.
+      endClaim(began, 'exhausted');
+      await waiting;
+      expect(woken).toEqual(['B']);
+      // A claim that failed covers nothing and wakes nobody.
+      const failing = untilJobHint(jobHints(), 100).then(() => woken.push('timeout'));
+      const failed = beginClaim();
+      endClaim(failed, 'failed');
+      await failing;
+      expect(woken).toEqual(['B', 'timeout']);
+    } finally {
+      releases.forEach((release) => release());
+    }
+  });
+
+  it('loops that claim different kinds of jobs do not cover for each other', async () => {
+    const releases = [claimScope('kind-a|'), claimScope('kind-b|')];
+    try {
+      const seenByB = jobHints();
+      jobsCommitted();
+      // A claim of kind-a jobs found nothing more: the job may be a kind-b job, so B still looks at once.
+      endClaim(beginClaim(), 'exhausted');
+      const t0 = Date.now();
+      await untilJobHint(seenByB, 5_000);
+      expect(Date.now() - t0).toBeLessThan(100);
+    } finally {
+      releases.forEach((release) => release());
+    }
   });
 
   /** Starts `hinted-charge` once `loop` waits its minute, and expects its job run at once, by that loop's connector. */

@@ -13,20 +13,43 @@
  */
 
 interface Signal {
-  /** Bumped by every hint: a loop that saw another number before its poll polls again at once. */
+  /** Bumped by every hint: a loop that saw another number before its poll polls again at once — unless a claim covered it. */
   generation: number;
+  /**
+   * The newest generation a finished claim had seen when it began and that claimed less than it
+   * could: every job hinted up to it was committed before that claim's statement, so the claim
+   * took it or found it taken (or not due). Hints up to here need no further poll.
+   */
+  covered: number;
+  /** Claims running in this process: a hint while one runs waits for it (endClaim) instead of waking another loop. */
+  claiming: number;
+  /**
+   * What the worker loops of this process claim (their job types; webhooks or not), with how many
+   * loops claim each. A claim covers hints only when every loop claims the same: one that does
+   * not run a job's type has not covered that job for a loop that does.
+   */
+  scopes: Map<string, number>;
   waiting: Set<() => void>;
   /** Where this process's own hints also go (other processes' worker loops: job-relay.ts). */
   relays: Set<() => void>;
 }
 
 const shared = globalThis as typeof globalThis & { __trellisJobSignal?: Signal };
-const signal: Signal = (shared.__trellisJobSignal ??= { generation: 0, waiting: new Set(), relays: new Set() });
+const signal: Signal = (shared.__trellisJobSignal ??= {
+  generation: 0,
+  covered: 0,
+  claiming: 0,
+  scopes: new Map(),
+  waiting: new Set(),
+  relays: new Set(),
+});
 
 /**
  * Called after a commit that wrote a job due now. Wakes one waiting loop (the longest waiting):
- * one is enough to claim it, and the others would only poll for nothing. A loop polling right now
- * sees the new count and polls again instead of waiting.
+ * one is enough to claim it, and the others would only poll for nothing. While a loop of this
+ * process is claiming, nobody is woken yet: that claim may take the job, and when it ends it
+ * wakes a loop only for hints it cannot have covered (endClaim). A loop that was busy running
+ * jobs polls again at once only for hints no claim has covered since.
  */
 export function jobsCommitted(): void {
   wakeOne();
@@ -40,8 +63,44 @@ export function jobsCommittedElsewhere(): void {
 
 function wakeOne(): void {
   signal.generation++;
+  if (signal.claiming === 0) wakeWaiting();
+}
+
+function wakeWaiting(): void {
   const [first] = signal.waiting;
   first?.();
+}
+
+/** A worker of this process claims jobs of `scope` (see Signal.scopes) until the returned function is called. */
+export function claimScope(scope: string): () => void {
+  signal.scopes.set(scope, (signal.scopes.get(scope) ?? 0) + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    const left = (signal.scopes.get(scope) ?? 1) - 1;
+    if (left > 0) signal.scopes.set(scope, left);
+    else signal.scopes.delete(scope);
+  };
+}
+
+/** A worker's claim begins: returns the generation it sees (hand it to endClaim). */
+export function beginClaim(): number {
+  signal.claiming++;
+  return signal.generation;
+}
+
+/**
+ * A claim that began at generation `began` ended. `exhausted`: it claimed less than its batch, so
+ * it saw every job committed before it began — those hints are covered. A claim that failed
+ * covers nothing and wakes nobody (a database that is down must not set loops polling each other).
+ * Hints that came while it ran and that it may not have seen wake one waiting loop now.
+ */
+export function endClaim(began: number, outcome: 'exhausted' | 'full' | 'failed'): void {
+  signal.claiming = Math.max(0, signal.claiming - 1);
+  if (outcome === 'failed') return;
+  if (outcome === 'exhausted' && signal.scopes.size <= 1) signal.covered = Math.max(signal.covered, began);
+  if (signal.claiming === 0 && signal.generation > Math.max(signal.covered, began)) wakeWaiting();
 }
 
 /** From now on this process's hints also go to `relay`; returns how to stop that. */
@@ -56,12 +115,13 @@ export function jobHints(): number {
 }
 
 /**
- * Resolves after `ms`, or as soon as a hint comes — at once if one came since `seen` (so a job
- * committed while the poll ran is not left for a whole interval) — or when `stop` aborts: a
- * stopped loop must not stay in line and take the next hint from a live one.
+ * Resolves after `ms`, or as soon as a hint comes — at once if one came since `seen` that no claim
+ * has covered since (so a job committed while the poll ran is not left for a whole interval,
+ * and one another loop has claimed meanwhile costs no poll) — or when `stop` aborts: a stopped
+ * loop must not stay in line and take the next hint from a live one.
  */
 export function untilJobHint(seen: number, ms: number, stop?: AbortSignal): Promise<void> {
-  if (signal.generation !== seen || stop?.aborted) return Promise.resolve();
+  if ((signal.generation !== seen && signal.generation > signal.covered) || stop?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -12,7 +12,7 @@ import { createMailer, type MailerOptions } from '../connectors/email-smtp';
 import { createHttpSender, type HttpConnectorOptions } from '../connectors/http';
 import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './jobs';
 import { pruneCommandResults } from '../services/idempotency';
-import { jobHints, untilJobHint } from './job-signal';
+import { beginClaim, claimScope, endClaim, jobHints, untilJobHint } from './job-signal';
 import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from '../services/outbox';
 import { inboxChanged } from '../services/inbox-signal';
 import { notifyDueTasks, sweepNotificationEmails } from '../services/notifications';
@@ -70,6 +70,7 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   const webhookSender = options.webhooks ? createHttpSender(options.webhooks) : undefined;
   const webhookTimeout = options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs };
   const connectors = options.connectors ?? {};
+  const releaseScope = claimScope(`${Object.keys(connectors).sort().join(',')}|${webhookSender ? 'webhooks' : ''}`);
   const startTimerOptions =
     options.maxTimerStartsPerMinute === undefined ? {} : { maxStartsPerMinute: options.maxTimerStartsPerMinute };
   const runJob = async (job: Job) => {
@@ -83,13 +84,22 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   };
   const tick = async () => {
     // The lease outlasts the longest connector call (HTTP: 60 s at most), so a slow call is not taken twice.
-    const claimed = await claimDueJobs(db, {
-      workerId: id,
-      batch: options.batch ?? 20,
-      leaseSeconds: options.leaseSeconds ?? 120,
-      jobTypes: Object.keys(connectors),
-      webhooks: webhookSender !== undefined,
-    });
+    const batch = options.batch ?? 20;
+    const began = beginClaim();
+    let claimed: Job[];
+    try {
+      claimed = await claimDueJobs(db, {
+        workerId: id,
+        batch,
+        leaseSeconds: options.leaseSeconds ?? 120,
+        jobTypes: Object.keys(connectors),
+        webhooks: webhookSender !== undefined,
+      });
+    } catch (error) {
+      endClaim(began, 'failed');
+      throw error;
+    }
+    endClaim(began, claimed.length < batch ? 'exhausted' : 'full');
     let ran = 0;
     // Jobs of a batch run side by side in a few lanes (each job is its own transaction), so a
     // worker is not held up by one round trip or connector call at a time.
@@ -118,6 +128,7 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
     tick,
     async stop() {
       stopping = true;
+      releaseScope();
       await db
         .update(jobs)
         .set({ status: 'pending', lockedBy: null, lockedUntil: null })

@@ -119,7 +119,39 @@ function stableText(input: unknown, key: string): string | undefined {
 
 /** What jsonb gives back for a value: undefined keys dropped, dates as strings, … */
 function asStored(data: Record<string, unknown> | undefined): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(data ?? {})) as Record<string, unknown>;
+  if (data === undefined) return {};
+  // Most events' data is JSON already (strings, finite numbers, booleans, null, plain objects and
+  // arrays, no undefined): then it is stored as it is, without a round trip through text.
+  return isJsonAsIs(data, 0) ? data : (JSON.parse(JSON.stringify(data)) as Record<string, unknown>);
+}
+
+/** True when JSON.stringify then JSON.parse would give back an equal value (checked to a depth of 32, else false). */
+function isJsonAsIs(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 32) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonAsIs(value[i], depth + 1)) return false;
+        return true;
+      }
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      if ('toJSON' in value) return false;
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) return false;
+        if (!isJsonAsIs((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 const lower = (id: string | null | undefined) => (id ? id.toLowerCase() : null);
