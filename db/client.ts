@@ -36,9 +36,12 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
     const { DEFAULT_MAX_PREPARED_TEXTS, preparedByDefault } = await import('./postgres-prepared');
     // TRELLIS_PREPARED_STATEMENTS: distinct statements prepared per pool (0: none, as behind a
     // pooler that cannot keep them). Named prepared statements (db/postgres-prepared.ts).
-    const client = preparedByDefault(postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} }), {
-      maxTexts: preparedLimit(DEFAULT_MAX_PREPARED_TEXTS),
-    });
+    const maxTexts = preparedLimit(DEFAULT_MAX_PREPARED_TEXTS);
+    // With 0, postgres.js's own statements (its type lookup, LISTEN) go unprepared too.
+    const client = preparedByDefault(
+      postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {}, prepare: maxTexts > 0 }),
+      { maxTexts },
+    );
     return {
       db: drizzle(client, { schema }) as unknown as Database,
       kind: 'postgres',
@@ -59,7 +62,9 @@ export async function openDatabase(options: OpenOptions = {}): Promise<DatabaseH
 
 /** TRELLIS_PREPARED_STATEMENTS, when it is a count (0 or more), else `fallback`. */
 function preparedLimit(fallback: number): number {
-  const limit = Number(process.env.TRELLIS_PREPARED_STATEMENTS ?? fallback);
+  const setting = process.env.TRELLIS_PREPARED_STATEMENTS?.trim();
+  if (!setting) return fallback;
+  const limit = Number(setting);
   return Number.isInteger(limit) && limit >= 0 ? limit : fallback;
 }
 

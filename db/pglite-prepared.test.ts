@@ -340,6 +340,32 @@ describe('preparedPGlite', () => {
     await sameRead(text, [1]);
   });
 
+  it('rolls back to a savepoint after DDL and reads the old shape again, as PGlite does', async () => {
+    const scenario = (client: PGlite) =>
+      client.transaction(async (tx) => {
+        await tx.exec('create table savepoint_shapes (id int primary key)');
+        await tx.query('insert into savepoint_shapes values ($1)', [1]);
+        await tx.exec('savepoint s1');
+        await tx.exec('alter table savepoint_shapes add column b int');
+        const text = 'select * from savepoint_shapes where id = $1';
+        const wide = (await tx.query(text, [1])).rows;
+        await tx.query(text, [1]);
+        await tx.exec('rollback to savepoint s1');
+        const narrow = (await tx.query(text, [1])).rows;
+        await tx.exec('drop table savepoint_shapes');
+        return { wide, narrow };
+      });
+    const expected = await scenario(plain);
+    expect(expected).toEqual({ wide: [{ id: 1, b: null }], narrow: [{ id: 1 }] });
+    expect(await scenario(db)).toEqual(expected);
+    // Statements before the DDL in a transaction still take the prepared path.
+    const before = stats().hits;
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.query('select * from shapes where id = $1', [1]);
+    });
+    expect(stats().hits - before).toBeGreaterThanOrEqual(2);
+  });
+
   it('fails a transaction whose statement went stale unseen; the next attempt succeeds', async () => {
     // The error aborts the transaction, so it cannot be retried inside it (see the module header).
     const text = 'select * from shapes where id = $1';

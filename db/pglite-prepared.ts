@@ -127,7 +127,12 @@ export function preparedPGlite<T extends PGlite>(client: T, options: PreparedOpt
   client.transaction = (<R>(callback: (tx: Transaction) => Promise<R>) =>
     transaction(async (tx) => {
       let schemaChanged = false;
-      patchTransaction(state, tx, () => (schemaChanged = true));
+      patchTransaction(
+        state,
+        tx,
+        () => (schemaChanged = true),
+        () => schemaChanged,
+      );
       try {
         return await callback(tx);
       } finally {
@@ -149,13 +154,23 @@ export function preparedStats(client: PGlite): PreparedStats | null {
 /**
  * As PGlite's transaction `query`: refuse once the transaction is closed, then wait for the
  * running query only (the transaction already holds the transaction lock), and never sync the
- * file system per statement (COMMIT does).
+ * file system per statement (COMMIT does). Once the transaction has changed the schema, its
+ * statements run unprepared.
  */
-function patchTransaction(state: State, tx: Transaction, onSchemaChange: () => void): void {
+function patchTransaction(
+  state: State,
+  tx: Transaction,
+  onSchemaChange: () => void,
+  schemaChanged: () => boolean,
+): void {
   const query = tx.query.bind(tx) as Query;
   const exec = tx.exec.bind(tx) as Exec;
   tx.query = (async (text: string, params?: unknown[], options?: QueryOptions) => {
-    if (!handles(state, text, params, options))
+    // After DDL in this transaction, nothing more is prepared or reused in it: a ROLLBACK TO
+    // SAVEPOINT may undo the change under a statement prepared meanwhile, and one prepared before
+    // may no longer fit the changed schema (inside a transaction block a stale statement cannot
+    // be retried).
+    if (schemaChanged() || !handles(state, text, params, options))
       return runUnprepared(state, query, text, params, options, onSchemaChange);
     if (tx.closed) throw new Error('Transaction is closed');
     return await state.client._runExclusiveQuery(() => runPrepared(state, text, params!, options, false));

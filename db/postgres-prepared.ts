@@ -6,17 +6,23 @@
  * and connection): after the first time, one round trip and no parse.
  *
  * Bounded: dynamic SQL (an IN list of n values is a new text for each n) would otherwise grow
- * every connection's statement cache without end. The first `maxTexts` distinct texts this client
- * sees are prepared; later new texts run unprepared as before. The hot statements come first
- * (they are what a running process sends over and over), and connections are recycled by
- * postgres.js (max_lifetime), which frees their statements. A statement PostgreSQL no longer
- * accepts after a migration ("cached plan must not change result type") is prepared again by
- * postgres.js itself.
+ * every connection's statement cache without end. A text is prepared the second time this client
+ * sees it (a one-off text never is), up to `maxTexts` texts; later new texts run unprepared as
+ * before. The hot statements come first (they are what a running process sends over and over),
+ * and connections are recycled by postgres.js (max_lifetime), which frees their statements.
+ *
+ * A statement PostgreSQL no longer accepts after a migration changed its table ("cached plan must
+ * not change result type") is prepared again by postgres.js itself outside a transaction; inside
+ * one the transaction fails, and the error reaches the caller as a retryable conflict
+ * (errors.ts `isStalePlan`): sent again, the command prepares afresh.
  */
 import type { Sql } from 'postgres';
 
 export interface PreparedOptions {
-  /** Distinct statement texts prepared at most (per client: every connection of its pool). */
+  /**
+   * Distinct statement texts prepared at most, per client. Each connection of the pool keeps its
+   * own copy of those it has run (so up to this × the pool size statements in PostgreSQL).
+   */
   maxTexts?: number;
 }
 
@@ -30,10 +36,18 @@ type AnySql = Sql<Record<string, never>>;
 /** `sql` whose `unsafe`, in itself and in the transactions and savepoints it opens, prepares by default. */
 export function preparedByDefault<S extends AnySql>(sql: S, options: PreparedOptions = {}): S {
   const texts = new Set<string>();
+  // Texts seen once: a text is prepared at its second sighting, so one-off texts (an IN list of a
+  // length seen once) do not use up the budget. Forgotten wholesale when it grows large.
+  const seenOnce = new Set<string>();
   const max = options.maxTexts ?? DEFAULT_MAX_PREPARED_TEXTS;
   const prepareText = (text: string) => {
     if (texts.has(text)) return true;
     if (texts.size >= max) return false;
+    if (!seenOnce.delete(text)) {
+      if (seenOnce.size >= 4 * max) seenOnce.clear();
+      seenOnce.add(text);
+      return false;
+    }
     texts.add(text);
     return true;
   };
@@ -44,20 +58,19 @@ export function preparedByDefault<S extends AnySql>(sql: S, options: PreparedOpt
         const value = Reflect.get(object, key, receiver) as unknown;
         if (typeof value !== 'function') return value;
         if (key === 'unsafe')
-          return (text: string, params?: unknown[], unsafeOptions?: UnsafeOptions) =>
-            (value as (...args: unknown[]) => unknown).call(
-              object,
-              text,
-              params ?? [],
-              // Drizzle always passes `prepare: false` (true only for its own named `.prepare()`), so
-              // that option is not a choice to keep. A statement without parameters goes as a simple
+          return (text: string, params?: unknown[] | UnsafeOptions, unsafeOptions?: UnsafeOptions) => {
+            // postgres.js also takes unsafe(text, options).
+            if (params !== undefined && !Array.isArray(params)) [params, unsafeOptions] = [[], params];
+            const values = params ?? [];
+            return (value as (...args: unknown[]) => unknown).call(object, text, values, {
+              ...unsafeOptions,
+              // Drizzle always passes `prepare: false` (true only for its own named `.prepare()`),
+              // so that is no choice to keep; the hand-written hot statements ask for `true` and
+              // count against the budget too. A statement without parameters goes as a simple
               // query, one round trip already.
-              {
-                ...unsafeOptions,
-                prepare:
-                  max > 0 && (unsafeOptions?.prepare === true || ((params?.length ?? 0) > 0 && prepareText(text))),
-              },
-            );
+              prepare: max > 0 && values.length > 0 && prepareText(text),
+            });
+          };
         // The callback of a transaction or savepoint gets a client of its own: wrap it too.
         if (key === 'begin' || key === 'savepoint')
           return (...args: unknown[]) =>

@@ -61,6 +61,19 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A prepared statement PostgreSQL refused because a migration changed what it reads ("cached plan
+ * must not change result type"). Outside a transaction the driver prepares it again by itself;
+ * inside one the transaction is lost, and the command, sent again, runs with a fresh statement.
+ */
+export function isStalePlan(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const { code, routine } = e as { code?: unknown; routine?: unknown };
+    if (code === '0A000' && routine === 'RevalidateCachedQuery') return true;
+  }
+  return false;
+}
+
 const connectionLostCodes = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',

@@ -15,6 +15,7 @@ import { seedDemo } from '@/app/server/seed';
 import {
   appendAudit,
   auditHash,
+  chainEvent,
   stableJson,
   verifyAudit,
   type AuditInsert,
@@ -201,6 +202,36 @@ describe('appendAudit', () => {
     );
     expect(stableJson({ x: { toJSON: (key: string) => `${key}!` }, n: new Number(3) })).toBe('{"n":3,"x":"x!"}');
     expect(stableJson(undefined)).toBe('null');
+  });
+
+  it('hashes and stores event data exactly as its JSON text gives it back, whatever the data is made of', () => {
+    const sparse = [1, , 3];
+    const withExtra = Object.assign([1, 2], { extra: 'x' });
+    const nullPrototype = Object.assign(Object.create(null) as object, { b: 1, a: 'Đức' });
+    const withSymbol = { a: 1, [Symbol('s')]: 2 };
+    const withGetter = Object.defineProperty({ a: 1 }, 'g', { get: () => 'got', enumerable: true });
+    class Money {
+      constructor(readonly amount: number) {}
+    }
+    let deep: Record<string, unknown> = { leaf: 'lá' };
+    for (let i = 0; i < 40; i++) deep = { next: deep };
+    const cases: Record<string, unknown>[] = [
+      { text: 'Nguyễn Văn Đức', amount: 1_500_000, ok: true, none: null, list: [1, 'hai', { ba: 3 }] },
+      { minusZero: -0, notFinite: NaN, infinite: Infinity, missing: undefined },
+      { sparse, withExtra, nullPrototype, withSymbol, withGetter },
+      { when: new Date(0), money: new Money(5), json: { toJSON: () => 'as text' } },
+      JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>,
+      { deep },
+    ];
+    const chain = () => ({ instanceId: '00000000-0000-4000-8000-000000000001', tenantId: 'T', head: null });
+    const at = new Date(1_800_000_000_000);
+    for (const data of cases) {
+      const asText = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+      const direct = chainEvent(chain(), { tenantId: 'T', type: 'x', data }, at);
+      const fromText = chainEvent(chain(), { tenantId: 'T', type: 'x', data: asText }, at);
+      expect(direct.hash).toBe(fromText.hash);
+      expect(JSON.stringify(direct.data)).toBe(JSON.stringify(asText));
+    }
   });
 
   it('refuses an event for an instance of another tenant', async () => {

@@ -164,12 +164,18 @@ describe('the job hint', () => {
       endClaim(began, 'exhausted');
       await waiting;
       expect(woken).toEqual(['B']);
-      // A claim that failed covers nothing and wakes nobody.
-      const failing = untilJobHint(jobHints(), 100).then(() => woken.push('timeout'));
-      const failed = beginClaim();
-      endClaim(failed, 'failed');
-      await failing;
-      expect(woken).toEqual(['B', 'timeout']);
+      // A claim that failed covers nothing: a hint that came while it ran wakes a waiting loop when it ends …
+      const afterFailure = untilJobHint(jobHints(), 60_000).then(() => woken.push('after a failed claim'));
+      const failing = beginClaim();
+      jobsCommitted();
+      endClaim(failing, 'failed');
+      await afterFailure;
+      expect(woken).toEqual(['B', 'after a failed claim']);
+      // … and with no hint it wakes nobody (a database that is down does not set loops polling each other).
+      const quiet = untilJobHint(jobHints(), 100).then(() => woken.push('interval'));
+      endClaim(beginClaim(), 'failed');
+      await quiet;
+      expect(woken).toEqual(['B', 'after a failed claim', 'interval']);
     } finally {
       releases.forEach((release) => release());
     }

@@ -92,13 +92,12 @@ export function beginClaim(): number {
 
 /**
  * A claim that began at generation `began` ended. `exhausted`: it claimed less than its batch, so
- * it saw every job committed before it began — those hints are covered. A claim that failed
- * covers nothing and wakes nobody (a database that is down must not set loops polling each other).
- * Hints that came while it ran and that it may not have seen wake one waiting loop now.
+ * it saw every job committed before it began — those hints are covered. A claim that was full, or
+ * failed, covers nothing. Hints that came while it ran (and that it may not have seen, or could
+ * not take) wake one waiting loop now: they woke nobody while it ran.
  */
 export function endClaim(began: number, outcome: 'exhausted' | 'full' | 'failed'): void {
   signal.claiming = Math.max(0, signal.claiming - 1);
-  if (outcome === 'failed') return;
   if (outcome === 'exhausted' && signal.scopes.size <= 1) signal.covered = Math.max(signal.covered, began);
   if (signal.claiming === 0 && signal.generation > Math.max(signal.covered, began)) wakeWaiting();
 }

@@ -70,7 +70,10 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
   const webhookSender = options.webhooks ? createHttpSender(options.webhooks) : undefined;
   const webhookTimeout = options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs };
   const connectors = options.connectors ?? {};
-  const releaseScope = claimScope(`${Object.keys(connectors).sort().join(',')}|${webhookSender ? 'webhooks' : ''}`);
+  // What this loop claims: its job types, webhooks or not, and from which database.
+  const releaseScope = claimScope(
+    `${databaseKey(db)}|${Object.keys(connectors).sort().join(',')}|${webhookSender ? 'webhooks' : ''}`,
+  );
   const startTimerOptions =
     options.maxTimerStartsPerMinute === undefined ? {} : { maxStartsPerMinute: options.maxTimerStartsPerMinute };
   const runJob = async (job: Job) => {
@@ -135,6 +138,26 @@ export function createWorker(db: Executor, options: WorkerOptions = {}): Worker 
         .where(and(eq(jobs.lockedBy, id), eq(jobs.status, 'running')));
     },
   };
+}
+
+const databaseKeys = new WeakMap<object, string>();
+let databaseCount = 0;
+/**
+ * Names the database a worker claims from: the same for every pool on one PostgreSQL database
+ * (its host, port and name), else the driver object itself (a PGlite).
+ */
+function databaseKey(db: Executor): string {
+  const client = (db as { $client?: object }).$client ?? db;
+  // postgres.js's client is a function carrying its options.
+  const options =
+    typeof client === 'function'
+      ? (client as { options?: { host?: unknown; port?: unknown; database?: unknown } }).options
+      : undefined;
+  if (options?.database !== undefined)
+    return `${String(options.host)}:${String(options.port)}/${String(options.database)}`;
+  let key = databaseKeys.get(client);
+  if (key === undefined) databaseKeys.set(client, (key = `embedded-${++databaseCount}`));
+  return key;
 }
 
 /** How often a worker loop forgets old idempotency results. */

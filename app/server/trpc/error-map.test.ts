@@ -17,9 +17,10 @@ import { createCallerFactory, createContextInner, publicProcedure, router } from
 
 /** A Postgres error as drivers throw it, wrapped as drizzle wraps it (the SQL in the wrapper's message). */
 function databaseError(code: string): Error {
+  const [sqlState, routine] = code.split('/');
   const driver = Object.assign(
     new Error(`duplicate key value violates unique constraint "process_definitions_tenant_key_version_idx"`),
-    { code, detail: 'Key (tenant_id, key, version)=(…) already exists.' },
+    { code: sqlState, detail: 'Key (tenant_id, key, version)=(…) already exists.', ...(routine ? { routine } : {}) },
   );
   return new Error(
     'Failed query: insert into "process_definitions" ("id", "tenant_id") values (default, $1)\nparams: 6f1c…',
@@ -123,6 +124,16 @@ describe('database errors', () => {
         'This command collided with another one running at the same moment and was not carried out; send it again.',
       retryable: true,
     });
+  });
+
+  it('a prepared statement a migration made stale (0A000 from RevalidateCachedQuery) → CONFLICT, retryable', async () => {
+    expect(await failure('database', '0A000/RevalidateCachedQuery')).toMatchObject({
+      code: 'CONFLICT',
+      retryable: true,
+    });
+    // Another "feature not supported" is no conflict.
+    logged();
+    expect((await failure('database', '0A000/other')).code).toBe('INTERNAL_SERVER_ERROR');
   });
 
   it('any other → INTERNAL_SERVER_ERROR with a reference; the SQL and the driver message only in the log', async () => {

@@ -7,7 +7,7 @@
  */
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import { translator, type Locale } from '@/app/_i18n/messages';
-import { AppError, connectionLost, databaseErrorCode, isAppError } from '../errors';
+import { AppError, connectionLost, databaseErrorCode, isAppError, isStalePlan } from '../errors';
 
 /**
  * The tRPC code of each engine error code, compared as strings so the engine may add codes
@@ -55,7 +55,7 @@ export function toCallerError(error: TRPCError, locale: Locale, path?: string): 
   const sqlState = databaseErrorCode(cause);
   if (sqlState === UNIQUE_VIOLATION)
     return fromAppError(new AppError('CONFLICT', t('errConcurrentChange'), undefined, { cause }));
-  if (sqlState && RETRYABLE_CONFLICTS.has(sqlState)) {
+  if ((sqlState && RETRYABLE_CONFLICTS.has(sqlState)) || isStalePlan(cause)) {
     return fromAppError(new AppError('CONFLICT', t('errConcurrentRetry'), undefined, { retryable: true, cause }));
   }
   // Refusals thrown as TRPCError on purpose (input validation, access) are already fit to be seen.
