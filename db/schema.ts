@@ -586,6 +586,52 @@ export const webhooks = pgTable(
   ],
 );
 
+/**
+ * What an API key may do, as exact names (no wildcards): start these processes (definition keys),
+ * send these messages, broadcast these signals, work these job types, and read instances or not.
+ * Kept here, beside its column, because the service (which validates it) and the caller type both
+ * need it and db/ cannot import app/.
+ */
+export interface ApiKeyScopes {
+  start: string[];
+  messages: string[];
+  signals: string[];
+  jobTypes: string[];
+  readInstances: boolean;
+}
+
+/**
+ * A company's API keys: how outside systems act, as themselves, never as a person. The token
+ * (`trk_<prefix>_<secret>`) is shown once; only its sha256 is kept, so reading the table lets no
+ * one call the API. `prefix` is the token's short public part, shown in lists so an admin can tell
+ * keys apart. A revoked key is kept, for the audit trail that names it.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    scopes: jsonb('scopes').$type<ApiKeyScopes>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    revokedBy: uuid('revoked_by').references(() => users.id),
+    /** Written at most once a minute: a key in heavy use must not cost a write per request. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('api_keys_token_hash_idx').on(t.tokenHash),
+    uniqueIndex('api_keys_prefix_idx').on(t.prefix),
+    index('api_keys_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+
 /** What a waiting instance listens for: a message (by name and correlation key) or a signal. */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -938,6 +984,7 @@ export type Task = typeof tasks.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
 export type Delegation = typeof delegations.$inferSelect;
