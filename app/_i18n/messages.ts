@@ -14,6 +14,7 @@ import { collabEn, collabVi } from './messages-collab';
 import { analyticsEn, analyticsVi } from './messages-analytics';
 import { casePageEn, casePageVi } from './messages-casepage';
 import { liveEn, liveVi } from './messages-live';
+import { apiEn, apiVi } from './messages-api';
 
 const en = {
   appName: 'Trellis',
@@ -384,6 +385,7 @@ const en = {
   ...analyticsEn,
   ...casePageEn,
   ...liveEn,
+  ...apiEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -757,6 +759,7 @@ const vi: Record<MessageKey, string> = {
   ...analyticsVi,
   ...casePageVi,
   ...liveVi,
+  ...apiVi,
 };
 
 export const locales = ['vi', 'en'] as const;

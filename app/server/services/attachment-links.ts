@@ -19,11 +19,13 @@ export type SubmissionContext = { taskId: string; instanceId: string } | { defin
  * Checks every file a submission references (by the form's schema) is one the submitter may
  * attach — uploaded by them for this very task or start form and not sent yet, or already part of
  * this instance — and writes each reference as stored (name, size, type from the row, not the
- * client). Returns the submission and the files to link once the instance is written.
+ * client). Returns the submission and the files to link once the instance is written. A submitter
+ * without a user id (an API key: uploads need a person's session) has uploaded nothing, so every
+ * file it names that is not already the instance's is refused as not its own.
  */
 export async function checkAttachments(
   db: Executor,
-  actor: Actor,
+  actor: Pick<Actor, 'tenantId' | 'locale'> & { userId?: string },
   schema: JsonSchema,
   data: Record<string, unknown>,
   context: SubmissionContext,

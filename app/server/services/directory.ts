@@ -75,10 +75,14 @@ function namedValues(schema: JsonSchema, uiSchema: Ui, data: Record<string, unkn
   return found;
 }
 
-/** Refuses a submission whose person fields name no member of the company, or department fields no department; names each field. */
+/**
+ * Refuses a submission whose person fields name no member of the company, or department fields no
+ * department; names each field. `actor`: the company and language of whoever sent it (a person, or
+ * an API key starting a process).
+ */
 export async function checkNamedValues(
   db: Executor,
-  actor: Actor,
+  actor: Pick<Actor, 'tenantId' | 'locale'>,
   form: { schema: JsonSchema; uiSchema: Ui },
   data: Record<string, unknown>,
   titles: () => Record<string, string>,

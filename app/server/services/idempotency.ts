@@ -1,8 +1,9 @@
 /**
  * Idempotent commands: the first result of a command sent with an idempotency key is stored
  * under (tenant, key) in the command's own transaction and returned to every retry, which does
- * not act again. Owns the command_results table; never looks inside a command's result, and
- * never stores a failure (a failed command wrote nothing, so its retry may act).
+ * not act again. The caller is a person (their user id) or an API key (its id): a key used by one
+ * caller is refused to any other. Owns the command_results table; never looks inside a command's
+ * result, and never stores a failure (a failed command wrote nothing, so its retry may act).
  */
 import { createHash } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { commandResults } from '@/db/schema';
 import type { Actor } from '../actor';
+import type { KeyCaller } from '../caller';
 import { AppError } from '../errors';
 import { stableJson } from './audit';
 import { hinted } from '../host/job-signal';
@@ -24,19 +26,28 @@ export const idempotencyKeySchema = z.string().regex(keyPattern, `Not a valid id
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /**
+ * Who sent a command, as its stored result remembers them: a person by their user id, an API key
+ * by its id (command_results.actor_id has no foreign key, so either fits; both are random uuids).
+ */
+function callerIdOf(caller: Actor | KeyCaller): string {
+  return 'kind' in caller ? caller.keyId : caller.userId;
+}
+
+/**
  * Runs `run` at most once per (tenant, key). Without a key it just runs. With a key, in one
  * transaction: the key is claimed first (an insert that waits for any concurrent holder of the
  * same key to commit or roll back), so same-key calls act one at a time; a call that finds the
  * key taken returns the stored result without acting — or a CONFLICT when the key was used for
- * another command or by another user. `run` gets the transaction; the service's own
- * `db.transaction` inside becomes a savepoint (drizzle does this on PGlite and postgres.js).
+ * another command, by another caller (person or API key), or with other input. `run` gets the
+ * transaction; the service's own `db.transaction` inside becomes a savepoint (drizzle does this on
+ * PGlite and postgres.js).
  *
  * The result is returned as stored (a JSON round trip), so the first call and its retries get
  * equal values.
  */
 export async function withIdempotency<T extends Json>(
   db: Executor,
-  actor: Actor,
+  caller: Actor | KeyCaller,
   key: string | undefined,
   command: string,
   input: unknown,
@@ -46,18 +57,19 @@ export async function withIdempotency<T extends Json>(
   if (!keyPattern.test(key))
     throw new AppError('BAD_REQUEST', `Idempotency key "${key.slice(0, 40)}" is not valid: ${keyRule}.`);
   const inputHash = createHash('sha256').update(stableJson({ command, input })).digest('hex');
+  const callerId = callerIdOf(caller);
 
   return hinted(
     db.transaction(async (tx) => {
-      const thisKey = and(eq(commandResults.tenantId, actor.tenantId), eq(commandResults.key, key));
+      const thisKey = and(eq(commandResults.tenantId, caller.tenantId), eq(commandResults.key, key));
       // The placeholder is never seen by others: it is replaced before this transaction commits.
       const claimed = await tx
         .insert(commandResults)
         .values({
-          tenantId: actor.tenantId,
+          tenantId: caller.tenantId,
           key,
           command,
-          actorId: actor.userId,
+          actorId: callerId,
           inputHash,
           result: sql`'null'::jsonb`,
         })
@@ -84,10 +96,10 @@ export async function withIdempotency<T extends Json>(
             'CONFLICT',
             `Idempotency key "${key}" was already used for ${stored.command}; send ${command} with a new key.`,
           );
-        if (stored.actorId !== actor.userId)
+        if (stored.actorId !== callerId)
           throw new AppError(
             'CONFLICT',
-            `Idempotency key "${key}" was already used by another user; send ${command} with a new key.`,
+            `Idempotency key "${key}" was already used by another ${'kind' in caller ? 'caller' : 'user'}; send ${command} with a new key.`,
           );
         // A retry sends the same request; other input under the same key is a client's mistake, not a retry.
         if (stored.inputHash !== null && stored.inputHash !== inputHash)

@@ -1,8 +1,13 @@
-/** Starting and reading process instances. Every command runs in one transaction. */
+/**
+ * Starting and reading process instances. Every command runs in one transaction. A start is a
+ * person's (their rights, and they are its initiator) or an outside system's through an API key
+ * (its scope; no initiator, as a timer's start; audited as the key): one pipeline for both.
+ */
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { alias } from 'drizzle-orm/pg-core';
-import { start, type InstanceState } from '@/engine';
+import { z } from 'zod';
+import { keySchema, start, type InstanceState } from '@/engine';
 import { rawQuery, type Executor } from '@/db/client';
 import {
   auditEvents,
@@ -17,9 +22,10 @@ import {
   type ProcessDefinitionRow,
 } from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
-import { groupKeys, type Actor } from '../actor';
+import { groupKeys, type Actor, type Locale } from '../actor';
+import type { KeyCaller } from '../caller';
 import { translator, type MessageKey } from '../../_i18n/messages';
-import { AppError } from '../errors';
+import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
 import { fieldTitles } from '@/engine';
 import { checkAttachments, linkAttachments } from './attachment-links';
@@ -34,65 +40,118 @@ import {
   processOf,
   startRefusal,
 } from './definitions';
-import { initiatorFor, initiatorWith, managerEmailSql, withInitiator, type Initiator } from './initiator';
+import {
+  INITIATOR_VARIABLE,
+  initiatorFor,
+  initiatorWith,
+  managerEmailSql,
+  withInitiator,
+  type Initiator,
+} from './initiator';
 import { resolvePeople } from './task-people';
 import { hinted } from '../host/job-signal';
-import { NOW_MS } from './audit';
+import { NOW_MS, type AuditInsert } from './audit';
+import { auditAsKey, keyMayReadInstances, keyMayStart } from './api-keys';
 import { endInstance, instanceToEnd } from './incidents';
-import { planStep } from '../host/plan';
+import { planStep, type StepWrite } from '../host/plan';
 import { writeOneStatement } from '../host/write';
 import { instanceSearchText } from './search';
 import { applyPlan, dbNow } from '../host/effects';
 import { instanceListScope, scopeCovers } from './instance-list';
 import { caseSummaryFields, declaredDepartments, historyWithoutData } from './case-view';
 
+/**
+ * What a start sends, checked where it arrives (instance.start, POST /api/v1/instances): the
+ * process by its key, and the start form's values (checked against the form by the start itself).
+ */
+export const startInputShape = {
+  definitionKey: keySchema,
+  variables: z.record(z.string(), z.unknown()).default({}),
+};
+
 export interface StartInput {
   definitionKey: string;
   variables: Record<string, unknown>;
 }
 
-export async function startInstance(db: Executor, actor: Actor, input: StartInput) {
-  return (await startInOneStatement(db, actor, input)) ?? hinted(startInTransaction(db, actor, input));
+/** One call of an outside system by its API key: the key, and the language its answers speak. */
+export type KeyCall = KeyCaller & { locale: Locale };
+
+/** Who starts an instance: a person, or an outside system by its API key. */
+export type Starter = Actor | KeyCall;
+
+function byKey(by: Starter): by is KeyCall {
+  return 'kind' in by && by.kind === 'apiKey';
 }
 
-/** Checks the actor may start `def`, validates the start form, and runs the engine's start (`initiator`: when the caller read it already). */
+/** The refusal of whatever a key's scopes do not allow: it says nothing of which scope, nor whether the thing exists. */
+export function keyRefusal(key: KeyCall): AppError {
+  return new AppError('FORBIDDEN', translator(key.locale)('apiForbidden'));
+}
+
+/**
+ * Starts the latest version of a process. A person needs its startableBy's leave; a key, its
+ * `start` scope naming the process — refused before anything is read, so a key learns nothing of
+ * processes it may not start — in place of startableBy, which names people. The start form is
+ * checked alike for both.
+ */
+export async function startInstance(db: Executor, by: Starter, input: StartInput) {
+  if (byKey(by) && !keyMayStart(by, input.definitionKey)) throw keyRefusal(by);
+  return (await startInOneStatement(db, by, input)) ?? hinted(startInTransaction(db, by, input));
+}
+
+/**
+ * Checks a person may start `def`, validates the start form, and runs the engine's start
+ * (`known`: the person's initiator, when the caller read it already). A key's start has no
+ * initiator, as a timer's: nobody is its initiator for four-eyes rules, reading or cancelling.
+ */
 async function beginStart(
   db: Executor,
-  actor: Actor,
+  by: Starter,
   def: ProcessDefinitionRow,
   input: StartInput,
   now: string,
   known?: Initiator,
 ) {
-  if (!mayStart(actor, def.definition)) {
-    throw new AppError('FORBIDDEN', startRefusal(actor, def.key, def.definition));
+  if (!byKey(by) && !mayStart(by, def.definition)) {
+    throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
   }
   let variables: Record<string, unknown> = {};
   let files: string[] = [];
   const startForm = def.definition.startForm;
   if (startForm) {
-    const form = await formById(db, actor.tenantId, def.formIds[startForm]!);
-    variables = validateSubmission(form, input.variables, actor.locale);
-    await checkNamedValues(db, actor, form, variables, () => fieldTitles(form, actor.locale));
+    const form = await formById(db, by.tenantId, def.formIds[startForm]!);
+    variables = validateSubmission(form, input.variables, by.locale);
+    await checkNamedValues(db, by, form, variables, () => fieldTitles(form, by.locale));
+    // A key has no user id: it uploaded nothing, so a file it names is refused as not its own.
     ({ data: variables, link: files } = await checkAttachments(
       db,
-      actor,
+      by,
       form.schema,
       variables,
       { definitionKey: def.key },
-      fieldTitles(form, actor.locale),
+      fieldTitles(form, by.locale),
     ));
   } else if (Object.keys(input.variables).length > 0) {
     throw new AppError('BAD_REQUEST', `Process "${def.key}" has no start form; start it without variables.`);
   }
   const businessKey = businessKeyOf(def.definition, variables);
   // Who started it: a variable the process may name people by (initiator.ts), and recorded for four-eyes rules (engine/runtime/actors.ts).
-  const [process, initiator] = await Promise.all([processOf(db, def), known ?? initiatorFor(db, actor)]);
-  variables = withInitiator(variables, initiator);
-  const result = await resolvePeople(db, actor.tenantId, start(process, variables, { now, initiator: actor.userId }));
-  const started = {
-    tenantId: actor.tenantId,
-    actorId: actor.userId,
+  const [process, initiator] = await Promise.all([
+    processOf(db, def),
+    byKey(by) ? null : (known ?? initiatorFor(db, by)),
+  ]);
+  // Set by the server only: a person's is theirs, whatever was sent; a key's start has none, whatever was sent.
+  variables = initiator ? withInitiator(variables, initiator) : withoutInitiator(variables);
+  const result = await resolvePeople(
+    db,
+    by.tenantId,
+    start(process, variables, { now, ...(byKey(by) ? {} : { initiator: by.userId }) }),
+  );
+  // A key's row, as every row of its step, is named as the key in startPlan (auditAsKey).
+  const started: AuditInsert = {
+    tenantId: by.tenantId,
+    actorId: byKey(by) ? null : by.userId,
     type: 'instance.started',
     data: { definitionKey: def.key, definitionVersion: def.version, variables },
   };
@@ -104,71 +163,135 @@ async function beginStart(
  * id), start, insert everything in one statement. Null when the start reaches beyond the new
  * instance (a message, a call activity…): nothing was written, and the transaction path runs.
  */
-async function startInOneStatement(db: Executor, actor: Actor, input: StartInput) {
+async function startInOneStatement(db: Executor, by: Starter, input: StartInput) {
   const query = rawQuery(db);
   if (!query) return null;
-  const [latest] = await query<{ id: string; nowMs: string | number; manager: string | null }>(
-    `select id as "id", ${NOW_MS} as "nowMs", ${managerEmailSql('$1::uuid', '$3::uuid')} as "manager"
+  // A person's manager is read along (their initiator variable); a key has none.
+  const [latest] = byKey(by)
+    ? await query<{ id: string; nowMs: string | number; manager: null }>(
+        `select id as "id", ${NOW_MS} as "nowMs", null as "manager"
+        from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
+        [by.tenantId, input.definitionKey],
+      )
+    : await query<{ id: string; nowMs: string | number; manager: string | null }>(
+        `select id as "id", ${NOW_MS} as "nowMs", ${managerEmailSql('$1::uuid', '$3::uuid')} as "manager"
     from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
-    [actor.tenantId, input.definitionKey, actor.userId],
-  );
+        [by.tenantId, input.definitionKey, by.userId],
+      );
   if (!latest) return null;
-  const def = await definitionById(db, actor.tenantId, latest.id);
+  const def = await definitionById(db, by.tenantId, latest.id);
   const now = new Date(Number(latest.nowMs));
   const { result, businessKey, started, files } = await beginStart(
     db,
-    actor,
+    by,
     def,
     input,
     now.toISOString(),
-    initiatorWith(actor, latest.manager),
+    byKey(by) ? undefined : initiatorWith(by, latest.manager),
   );
   // Files sent with the start form are linked to the instance in the transaction path.
   if (files.length > 0) return null;
-  const plan = startPlan(actor, def, now, result, businessKey, started);
+  const plan = startPlan(by, def, now, result, businessKey, started);
   if (plan.needsTransaction !== null || (await writeOneStatement(query, plan)) !== 'written') return null;
   return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
 }
 
-async function startInTransaction(db: Executor, actor: Actor, input: StartInput) {
+async function startInTransaction(db: Executor, by: Starter, input: StartInput) {
   return db.transaction(async (tx) => {
-    const def = await latestDefinition(tx, actor.tenantId, input.definitionKey);
+    const def = await latestDefinition(tx, by.tenantId, input.definitionKey);
     const now = await dbNow(tx);
-    const { result, businessKey, started, files } = await beginStart(tx, actor, def, input, now);
-    const plan = startPlan(actor, def, new Date(now), result, businessKey, started);
+    const { result, businessKey, started, files } = await beginStart(tx, by, def, input, now);
+    const plan = startPlan(by, def, new Date(now), result, businessKey, started);
     await applyPlan(tx, plan);
-    await linkAttachments(tx, actor, files, plan.ctx.instanceId);
+    // A key has no files to link (beginStart refused any it named).
+    if (!byKey(by)) await linkAttachments(tx, by, files, plan.ctx.instanceId);
     return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
   });
 }
 
-/** What a person's start writes: the new instance and everything its first step did. */
+/** The variables without an `initiator` (a start form that allows fields it does not name could carry one). */
+function withoutInitiator(variables: Record<string, unknown>): Record<string, unknown> {
+  const { [INITIATOR_VARIABLE]: _sent, ...rest } = variables;
+  return rest;
+}
+
+/**
+ * What a start writes: the new instance and everything its first step did. A person's rows name
+ * them as the actor. A key's name no actor (a key is no person) and carry the key in their data
+ * (auditAsKey), and started_by — a display column that must name a user — is the key's creator.
+ */
 function startPlan(
-  actor: Actor,
+  by: Starter,
   def: { id: string; definition: ProcessDefinitionRow['definition']; formIds: Record<string, string> },
   now: Date,
   result: Awaited<ReturnType<typeof beginStart>>['result'],
   businessKey: string | null,
-  started: Awaited<ReturnType<typeof beginStart>>['started'],
-) {
+  started: AuditInsert,
+): StepWrite {
   const instanceId = randomUUID();
   const ctx = {
-    tenantId: actor.tenantId,
+    tenantId: by.tenantId,
     instanceId,
-    actorId: actor.userId,
+    actorId: byKey(by) ? null : by.userId,
     formIds: def.formIds,
     now,
     parentId: null,
   };
   const row = {
     id: instanceId,
-    tenantId: actor.tenantId,
+    tenantId: by.tenantId,
     definitionId: def.id,
     businessKey,
     search: instanceSearchText(def.definition, businessKey, result.state.variables),
-    startedBy: actor.userId,
+    startedBy: byKey(by) ? by.createdBy : by.userId,
   };
-  return planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [{ ...started, instanceId }]);
+  const plan = planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [{ ...started, instanceId }]);
+  if (!byKey(by)) return plan;
+  const key = by;
+  return { ...plan, audit: plan.audit.map((event) => auditAsKey(key, event)) };
+}
+
+/** An instance as an outside system reads it (GET /api/v1/instances/{id}). */
+export interface KeyInstanceView {
+  id: string;
+  definitionKey: string;
+  definitionVersion: number;
+  status: (typeof processInstances.$inferSelect)['status'];
+  businessKey: string | null;
+  outcome: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * An instance of the key's company, for a key whose scopes let it read instances (else FORBIDDEN,
+ * before anything is read). Another company's instance, or an id that names none, is NOT_FOUND
+ * alike. All of its variables: reading instances is a right over the company's, as an auditor's.
+ */
+export async function readInstanceByKey(db: Executor, key: KeyCall, id: string): Promise<KeyInstanceView> {
+  if (!keyMayReadInstances(key)) throw keyRefusal(key);
+  const notFound = () =>
+    new AppError('NOT_FOUND', translator(key.locale)('apiInstanceNotFound', { id: String(id).slice(0, 100) }));
+  if (!isUuid(id)) throw notFound();
+  const [row] = await db
+    .select({
+      id: processInstances.id,
+      definitionKey: processDefinitions.key,
+      definitionVersion: processDefinitions.version,
+      status: processInstances.status,
+      businessKey: processInstances.businessKey,
+      outcome: processInstances.outcome,
+      startedAt: processInstances.startedAt,
+      endedAt: processInstances.endedAt,
+      state: processInstances.state,
+    })
+    .from(processInstances)
+    .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
+    .where(and(eq(processInstances.tenantId, key.tenantId), eq(processInstances.id, id)));
+  if (!row) throw notFound();
+  const { state, ...rest } = row;
+  return { ...rest, variables: state.variables };
 }
 
 /**
