@@ -16,6 +16,7 @@ import {
   type AttachmentStore,
 } from './services/attachments';
 import { translator } from '../_i18n/messages';
+import { HTTP_STATUS, type AnswerCode } from './error-answers';
 
 export function attachmentSettings(): { limits: AttachmentLimits; store: AttachmentStore } {
   const env = readEnv();
@@ -28,20 +29,10 @@ export function attachmentSettings(): { limits: AttachmentLimits; store: Attachm
   };
 }
 
-const STATUS = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  SERVICE_UNAVAILABLE: 503,
-} as const;
-
-export function errorResponse(code: keyof typeof STATUS, message: string, status?: number, fields?: unknown): Response {
+export function errorResponse(code: AnswerCode, message: string, status?: number, fields?: unknown): Response {
   return Response.json(
     { code, message, ...(fields ? { fields } : {}) },
-    { status: status ?? STATUS[code], headers: { 'Cache-Control': 'no-store' } },
+    { status: status ?? HTTP_STATUS[code], headers: { 'Cache-Control': 'no-store' } },
   );
 }
 
