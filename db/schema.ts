@@ -537,6 +537,10 @@ export const jobs = pgTable(
       .on(t.status, t.dueAt)
       .where(sql`status in ('pending', 'running')`),
     index('jobs_instance_idx').on(t.instanceId),
+    // External workers fetch a company's service jobs of named types (POST /api/v1/jobs/fetch-and-lock).
+    index('jobs_service_type_idx')
+      .on(t.tenantId, t.jobType, t.dueAt)
+      .where(sql`kind = 'service' and status in ('pending', 'running')`),
     // A company's incidents (failed jobs): partial, so the jobs that run fine, almost all, never
     // touch it (it replaced an index on tenant, type and status that every job change rewrote).
     index('jobs_failed_idx')
@@ -673,6 +677,12 @@ export const messages = pgTable(
      * No foreign key: like the audit trail's actor, it outlives what it names (an unknown id sends nothing).
      */
     sentBy: uuid('sent_by'),
+    /**
+     * The API key that published it (POST /api/v1/messages), null otherwise. A key's right is its
+     * `messages` scope, checked when it sends: a buffered message it sent reaches a receiver later
+     * as a process's would. No foreign key, as for sentBy.
+     */
+    sentByKey: uuid('sent_by_key'),
     createdAt: createdAt(),
   },
   (t) => [

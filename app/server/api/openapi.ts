@@ -6,7 +6,13 @@
  * describe. Pure: no I/O; built once per process.
  */
 import { z } from 'zod';
-import { HTTP_STATUS, type AnswerCode } from '../error-answers';
+import { HTTP_STATUS } from '../error-answers';
+import { hookOperations } from './hooks';
+import { jobOperations } from './jobs';
+import { messageOperations } from './messages';
+import { KEYED, type JsonSchema, type Operation, type Refusal } from './operation';
+
+export type { Operation };
 import {
   instancePath,
   instanceView,
@@ -20,37 +26,6 @@ import {
 
 /** Where the API lives: operations' paths are under it. */
 export const API_BASE = '/api/v1';
-
-type JsonSchema = Record<string, unknown>;
-
-/** A refusal an operation may answer with, by its code (each a shared response of the document). */
-type Refusal = Exclude<AnswerCode, 'PRECONDITION_FAILED'>;
-
-export interface Operation {
-  method: 'get' | 'post';
-  /** Under API_BASE, OpenAPI's way: `/instances/{id}`. */
-  path: string;
-  operationId: string;
-  summary: string;
-  description: string;
-  /** Needs no key (the document itself). */
-  public?: true;
-  pathParams?: z.ZodObject;
-  headers?: z.ZodObject;
-  body?: z.ZodType;
-  success: { status: number; description: string; schema?: z.ZodType; headers?: Record<string, JsonSchema> };
-  refusals: Refusal[];
-}
-
-/** Refusals any keyed operation may answer with. */
-const KEYED: Refusal[] = [
-  'BAD_REQUEST',
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'TOO_MANY_REQUESTS',
-  'INTERNAL_SERVER_ERROR',
-  'SERVICE_UNAVAILABLE',
-];
 
 export const operations: Operation[] = [
   {
@@ -91,6 +66,9 @@ export const operations: Operation[] = [
     success: { status: 200, description: 'The instance.', schema: instanceView },
     refusals: [...KEYED, 'NOT_FOUND'],
   },
+  ...messageOperations,
+  ...jobOperations,
+  ...hookOperations,
 ];
 
 /** The shared response of each refusal: its name in the document, what it means, and the headers it carries. */

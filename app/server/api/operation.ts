@@ -1,0 +1,38 @@
+/**
+ * One operation of the REST API as openapi.ts describes it: each area lists its own (core routes in
+ * openapi.ts, messages.ts, jobs.ts, hooks.ts) and openapi.ts joins them into the one list that
+ * test/integration/api-v1.test.ts checks every route handler against.
+ */
+import type { z } from 'zod';
+import type { AnswerCode } from '../error-answers';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** A refusal an operation may answer with, by its code (each a shared response of the document). */
+export type Refusal = Exclude<AnswerCode, 'PRECONDITION_FAILED'>;
+
+export interface Operation {
+  method: 'get' | 'post';
+  /** Under API_BASE, OpenAPI's way: `/instances/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Needs no key (the document itself). */
+  public?: true;
+  pathParams?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: z.ZodType;
+  success: { status: number; description: string; schema?: z.ZodType; headers?: Record<string, JsonSchema> };
+  refusals: Refusal[];
+}
+
+/** Refusals any keyed operation may answer with. */
+export const KEYED: Refusal[] = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'TOO_MANY_REQUESTS',
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+];

@@ -1,0 +1,3 @@
+-- Integrations (issue 21): a message may be sent by an API key (kept for the record; its scope was checked when sent); external workers fetch a company's service jobs of named types by an index of their own.
+ALTER TABLE "messages" ADD COLUMN "sent_by_key" uuid;--> statement-breakpoint
+CREATE INDEX "jobs_service_type_idx" ON "jobs" USING btree ("tenant_id","job_type","due_at") WHERE kind = 'service' and status in ('pending', 'running');
