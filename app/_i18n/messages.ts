@@ -15,6 +15,9 @@ import { analyticsEn, analyticsVi } from './messages-analytics';
 import { casePageEn, casePageVi } from './messages-casepage';
 import { liveEn, liveVi } from './messages-live';
 import { apiEn, apiVi } from './messages-api';
+import { integrationsEn, integrationsVi } from './messages-integrations';
+import { workersEn, workersVi } from './messages-workers';
+import { hooksEn, hooksVi } from './messages-hooks';
 
 const en = {
   appName: 'Trellis',
@@ -386,6 +389,9 @@ const en = {
   ...casePageEn,
   ...liveEn,
   ...apiEn,
+  ...integrationsEn,
+  ...workersEn,
+  ...hooksEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -760,6 +766,9 @@ const vi: Record<MessageKey, string> = {
   ...casePageVi,
   ...liveVi,
   ...apiVi,
+  ...integrationsVi,
+  ...workersVi,
+  ...hooksVi,
 };
 
 export const locales = ['vi', 'en'] as const;
