@@ -44,6 +44,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {actor.role === 'admin' && <Link href="/admin/outbox">{t('navOutbox')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/incidents">{t('navIncidents')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/webhooks">{t('navWebhooks')}</Link>}
+                {actor.role === 'admin' && <Link href="/admin/inbound-hooks">{t('navInboundHooks')}</Link>}
+                {actor.role === 'admin' && <Link href="/admin/api-keys">{t('navApiKeys')}</Link>}
                 {actor.role === 'admin' && <Link href="/admin/members">{t('navMembers')}</Link>}
               </>
             )}

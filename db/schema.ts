@@ -636,6 +636,68 @@ export const apiKeys = pgTable(
   ],
 );
 
+/**
+ * Inbound webhooks: an address (POST /api/v1/hooks/<id>) that a system which can only POST calls
+ * to publish one message into the company — starting a process at its message start event, or
+ * moving an instance waiting at a message catch event. The request is authenticated by its
+ * signature alone (HMAC-SHA256 with `secret`, the outgoing webhooks' scheme in reverse), so the
+ * secret is kept as it is (a hash could not verify an HMAC) and shown once, on creation and on
+ * rotation. `correlation_key` is a sandboxed expression over the JSON body (`invoice.number`).
+ * A deactivated hook is kept, for the audit trail that names it, and refuses every request.
+ */
+export const inboundWebhooks = pgTable(
+  'inbound_webhooks',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    messageName: text('message_name').notNull(),
+    correlationKey: text('correlation_key'),
+    /** The signing key (32 random bytes, hex), shown once when created or rotated. */
+    secret: text('secret').notNull(),
+    /** How far a request's X-Trellis-Timestamp may be from the server's clock, either way. */
+    toleranceSeconds: integer('tolerance_seconds').notNull().default(300),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, mode: 'date' }),
+    deactivatedBy: uuid('deactivated_by').references(() => users.id),
+    /** Written at most once a minute: a busy hook must not queue its deliveries on one row's lock. */
+    lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('inbound_webhooks_tenant_created_idx').on(t.tenantId, t.createdAt),
+    check('inbound_webhooks_tolerance_check', sql`${t.toleranceSeconds} between 30 and 3600`),
+  ],
+);
+
+/**
+ * The delivery ids an inbound webhook has acted on (X-Trellis-Delivery), with what the delivery
+ * did, so a replay answers the first delivery's outcome and does nothing. Written in the
+ * delivery's own transaction. Kept only while a replay could still carry a timestamp within
+ * tolerance (pruned by the worker loop's housekeeping): older ones are refused by their timestamp.
+ */
+export const inboundDeliveries = pgTable(
+  'inbound_deliveries',
+  {
+    id: id(),
+    tenantId: tenantId(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => inboundWebhooks.id),
+    deliveryId: text('delivery_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Where the message went: `instance`, `started` or `dropped` (effects.ts publish). */
+    outcome: text('outcome').notNull(),
+    instanceId: uuid('instance_id'),
+  },
+  (t) => [
+    uniqueIndex('inbound_deliveries_delivery_idx').on(t.webhookId, t.deliveryId),
+    index('inbound_deliveries_received_idx').on(t.receivedAt),
+  ],
+);
+
 /** What a waiting instance listens for: a message (by name and correlation key) or a signal. */
 export const subscriptions = pgTable(
   'subscriptions',
@@ -995,6 +1057,7 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type Job = typeof jobs.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type InboundWebhook = typeof inboundWebhooks.$inferSelect;
 export type Subscription = typeof subscriptions.$inferSelect;
 export type EmailOutboxRow = typeof emailOutbox.$inferSelect;
 export type Delegation = typeof delegations.$inferSelect;

@@ -43,6 +43,8 @@ const USAGE = `usage:
   trellis convert FILE --report [--process ID]
   trellis diff OLD NEW
   trellis worker                     (DATABASE_URL: a worker process for timers and jobs)
+  trellis worker --external --job-type TYPE --handler FILE [--url URL]
+                                     (TRELLIS_API_KEY: works jobs of TYPE over the REST API with FILE's handler)
   trellis audit verify [--json]      (the app's database: DATABASE_URL, else the PGlite folder; stop the app first on PGlite)
 FILE: a definition (.json) or BPMN 2.0 (.bpmn, .xml); convert also reads forms (.form, .html) and DMN (.dmn).`;
 
@@ -75,6 +77,9 @@ export async function main(argv: string[], out: Out = console_): Promise<number>
       case 'diff':
         return await diffCommand(args, out);
       case 'worker':
+        // --external: works jobs over HTTP with an API key, without the database or the server's modules.
+        if (args.includes('--external'))
+          return await (await import('./external-worker')).externalWorkerCommand(args, out);
         return await (await import('./worker')).workerCommand(args, out);
       case 'audit':
         return await (await import('./audit')).auditCommand(args, out);

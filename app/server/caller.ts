@@ -17,3 +17,8 @@ export interface KeyCaller {
   /** The admin who created the key: for the record only; the key never acts with their rights. */
   createdBy: string;
 }
+
+/** Whether who acts is a key rather than a person (an Actor has no `kind`). */
+export function isKeyCaller<T extends object>(by: T): by is Extract<T, { kind: 'apiKey' }> {
+  return 'kind' in by && by.kind === 'apiKey';
+}

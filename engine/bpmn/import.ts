@@ -2285,7 +2285,15 @@ function isProcessData(e: ModdleElement): boolean {
 }
 
 /** A job type from a vendor name: `ArchiveInvoiceService` → `archive-invoice-service`. */
+/** A Trellis task type for a job type or topic from elsewhere: its dotted parts kept (`erp.create-payment`), each made a key. */
 function jobType(name: string): string {
-  const key = toKey(name, 'job');
-  return /^[a-z]/.test(key) ? key : `job-${key}`.slice(0, 64);
+  const key = name
+    .split('.')
+    .map((part) => toKey(part, ''))
+    .filter((part) => part !== '')
+    .join('.')
+    .slice(0, 64)
+    .replace(/\.+$/, '');
+  if (key === '') return 'job';
+  return /^[a-z]/.test(key) ? key : `job-${key}`.slice(0, 64).replace(/\.+$/, '');
 }

@@ -335,9 +335,14 @@ export const inclusiveGatewaySchema = z.strictObject({
 export const serviceTaskSchema = z.strictObject({
   ...base,
   type: z.literal('serviceTask'),
+  // Dotted names too (`erp.create-payment`), as job workers elsewhere name their topics.
   taskType: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,63}$/)
+    .max(64)
+    .regex(
+      /^[a-z][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)*$/,
+      'must be lower-case letters, digits, "-" and "." between names (at most 64)',
+    )
     .optional(),
   /** The connector's settings for this task (URL, method, recipient…): text, or `=FEEL`. */
   settings: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/), z.string().max(10_000)).optional(),

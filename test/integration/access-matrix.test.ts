@@ -9,18 +9,25 @@
  * invalid form, CONFLICT, PRECONDITION_FAILED…). "Denied" is UNAUTHORIZED for the signed out,
  * FORBIDDEN for a role the procedure does not admit, and for per-record rules what the row says
  * (NOT_FOUND for another company's records, never FORBIDDEN: that would confirm they exist).
- * Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
+ *
+ * An API key is a caller kind of its own, and never acts through tRPC: a request to the tRPC
+ * endpoint (the real route handler, with only Next's request scope stood in for) that carries
+ * nothing but a valid key's `Authorization: Bearer trk_…` is signed out for every procedure —
+ * UNAUTHORIZED where sign-in is needed, and the signed-out answer for the public ones — while the
+ * same token opens /api/v1. Runs on PGlite, and on PostgreSQL when DATABASE_URL is set.
  */
 import type { AnyProcedure } from '@trpc/server';
 import { TRPCError } from '@trpc/server';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle, Executor } from '@/db/client';
 import {
+  apiKeys,
   decisions,
   delegations,
   emailOutbox,
+  inboundWebhooks,
   savedViews,
   groups,
   invitations,
@@ -34,13 +41,27 @@ import {
   tenants,
   users,
 } from '@/db/schema';
-import { seedDemo } from '@/app/server/seed';
+import { getAuth } from '@/app/server/auth';
+import { DEMO_PASSWORD, seedDemo } from '@/app/server/seed';
 import { publishProcess } from '@/app/server/services/definitions';
 import { hashInvitationToken } from '@/app/server/services/invitations';
 import { allows, createContextInner, type Access, type Meta } from '@/app/server/trpc/init';
 import { appRouter, createCaller } from '@/app/server/trpc/root';
+import { GET as trpcGet, POST as trpcPost } from '@/app/api/trpc/[trpc]/route';
+import { GET as getInstance } from '@/app/api/v1/instances/[id]/route';
 import { demo } from '../support/callers';
 import { createTestDatabase } from '../support/database';
+
+/**
+ * Next's request scope, which the tRPC endpoint reads the session cookie and the language from
+ * (request.ts): the headers of the request being handled, and no cookie at all — a key's caller
+ * has none.
+ */
+const incoming = vi.hoisted(() => ({ headers: new Headers() }));
+vi.mock('next/headers', () => ({
+  headers: async () => incoming.headers,
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => {}, delete: () => {} }),
+}));
 
 /** Who calls. The order is the order of the calls: admins last, so what they change comes after the others tried. */
 const personas = ['signedOut', 'noCompany', 'otherAdmin', 'auditor', 'stranger', 'staff', 'designer', 'admin'] as const;
@@ -75,6 +96,8 @@ interface Fixtures {
   failedDelivery: () => Promise<{ id: string; deliveryId: string }>;
   /** A new email of ours in the outbox. */
   email: () => Promise<string>;
+  /** A new API key of ours (admin-made): its id. */
+  apiKey: () => Promise<string>;
 }
 
 type Denial = 'FORBIDDEN' | 'NOT_FOUND';
@@ -444,6 +467,23 @@ const matrix: Record<string, Row> = {
   'webhook.deliveries': { access: 'admin', input: async (f) => ({ id: await f.webhook() }), deny: theirs },
   'webhook.redeliver': { access: 'admin', input: (f) => f.failedDelivery(), deny: theirs },
 
+  // API keys (admins). Scopes that give no right: past authorization a BAD_REQUEST naming `scopes`, no key.
+  'apiKeys.list': { access: 'admin' },
+  'apiKeys.choices': { access: 'admin' },
+  'apiKeys.create': { access: 'admin', input: () => ({ name: 'Khóa thử ma trận', expiresInDays: 90, scopes: {} }) },
+  'apiKeys.revoke': { access: 'admin', input: async (f) => ({ id: await f.apiKey() }), deny: theirs },
+
+  // Inbound webhooks (admins). An empty name: past authorization a BAD_REQUEST naming it, no hook.
+  'inboundHook.create': { access: 'admin', input: () => ({ name: ' ', messageName: 'bank-credit' }) },
+  'inboundHook.list': { access: 'admin' },
+  'inboundHook.messageNames': { access: 'admin' },
+  'inboundHook.rotateSecret': {
+    access: 'admin',
+    input: async (f) => ({ id: await matrixInboundHook(f) }),
+    deny: theirs,
+  },
+  'inboundHook.deactivate': { access: 'admin', input: async (f) => ({ id: await matrixInboundHook(f) }), deny: theirs },
+
   // Members and departments (admins). Inputs that change nothing for shared personas: the same role, a member already in the department.
   'member.list': { access: 'admin' },
   'member.setRole': { access: 'admin', input: (f) => ({ userId: f.userId('staff'), role: 'staff' }), deny: theirs },
@@ -556,6 +596,21 @@ async function matrixDraft(f: Fixtures): Promise<{ key: string }> {
 }
 
 /** Our invoice approval, remembered as imported from the library's accounting pack (once). */
+/** A new inbound webhook of ours (as an admin makes one). */
+async function matrixInboundHook(f: Fixtures): Promise<string> {
+  const [row] = await f.db
+    .insert(inboundWebhooks)
+    .values({
+      tenantId: f.tenantId,
+      name: 'Ngân hàng báo có',
+      messageName: 'bank-credit',
+      secret: randomBytes(32).toString('hex'),
+      createdBy: f.userId('admin'),
+    })
+    .returning({ id: inboundWebhooks.id });
+  return row!.id;
+}
+
 async function matrixOrigin(f: Fixtures): Promise<string> {
   const [row] = await f.db
     .select({ definition: processDefinitions.definition })
@@ -837,6 +892,8 @@ async function buildFixtures(): Promise<Fixtures> {
         .returning({ id: emailOutbox.id });
       return row!.id;
     },
+    apiKey: async () =>
+      (await admin.apiKeys.create({ name: `Khóa ${++n}`, expiresInDays: 30, scopes: { readInstances: true } })).id,
   };
 }
 
@@ -901,5 +958,87 @@ describe('the access matrix', () => {
     );
     const [task] = await handle.db.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, fixtures.taskId));
     expect(task!.status).toBe('open');
+    expect(await handle.db.$count(apiKeys, eq(apiKeys.name, 'Khóa thử ma trận'))).toBe(0);
+  });
+});
+
+/** The tRPC endpoint's answer to one call as a browser or a script would send it: a GET for a query, a POST for a mutation. */
+async function overHttp(
+  path: string,
+  input: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: { result?: unknown; error?: { data?: { code?: string } } } }> {
+  const url = `http://localhost:3000/api/trpc/${path}`;
+  const query = procedures()[path]!._def.type === 'query';
+  const request = query
+    ? new Request(input === undefined ? url : `${url}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
+    : new Request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(input === undefined ? {} : { body: JSON.stringify(input) }),
+      });
+  incoming.headers = request.headers;
+  const res = await (query ? trpcGet : trpcPost)(request);
+  return { status: res.status, body: (await res.json()) as never };
+}
+
+describe('an API key at the tRPC endpoint', () => {
+  it('is signed out for every procedure: UNAUTHORIZED where sign-in is needed, the signed-out answer where not', async () => {
+    // given: the route handlers open the app's database (database.ts): this one; a key of ours with every kind of right
+    const app = globalThis as unknown as { __trellisDb?: Promise<DatabaseHandle> };
+    app.__trellisDb = Promise.resolve(handle);
+    const admin = await callerAs(fixtures, 'admin');
+    const { token } = await admin.apiKeys.create({
+      name: 'Kết nối ERP kế toán',
+      expiresInDays: 30,
+      scopes: {
+        start: ['access-check'],
+        messages: ['matrix-paid'],
+        signals: ['matrix-closed'],
+        jobTypes: ['probe'],
+        readInstances: true,
+      },
+    });
+    const bearer = { authorization: `Bearer ${token}` };
+    // the token is a working one: the REST API reads our instance with it
+    const read = await getInstance(
+      new Request(`http://localhost:3000/api/v1/instances/${fixtures.instanceId}`, { headers: bearer }),
+      { params: Promise.resolve({ id: fixtures.instanceId }) },
+    );
+    expect(read.status).toBe(200);
+    // and this endpoint does read a browser's session: the admin's cookie lists the keys
+    const signIn = await getAuth(handle.db).api.signInEmail({
+      body: { email: people.admin, password: DEMO_PASSWORD },
+      headers: new Headers(),
+      returnHeaders: true,
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .join('; ');
+    expect((await overHttp('apiKeys.list', undefined, { cookie })).status).toBe(200);
+
+    // when: each procedure is called with the key alone, with the input its row gives
+    const got: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    for (const [path, procedure] of Object.entries(procedures())) {
+      const row = matrix[path];
+      if (!row) continue; // reported by the matrix's first test
+      const access = (procedure._def.meta as Meta).access;
+      const input = row.input ? await row.input(fixtures) : undefined;
+      const withKey = await overHttp(path, input, bearer);
+      got[path] = `${withKey.status} ${withKey.body.error?.data?.code ?? 'ok'}`;
+      if (access === 'public') {
+        // then (public): exactly what a signed-out visitor gets
+        const signedOut = await overHttp(path, input, {});
+        want[path] = `${signedOut.status} ${signedOut.body.error?.data?.code ?? 'ok'}`;
+        expect(withKey.body, path).toEqual(signedOut.body);
+      } else want[path] = '401 UNAUTHORIZED';
+    }
+
+    // then
+    expect(Object.keys(got).length).toBeGreaterThan(100);
+    expect(got).toEqual(want);
+    expect(got['session.me']).toBe('200 ok');
   });
 });

@@ -111,6 +111,10 @@ describe('access refusals in the caller’s language', () => {
       code: 'FORBIDDEN',
       message: 'Chỉ quản trị viên mới được quản lý thành viên.',
     });
+    expect(await refusal(await as(DESIGNER, 'vi'), 'apiKeys.create', {})).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Chỉ quản trị viên mới được quản lý khóa API.',
+    });
     // The same calls in English keep their wording.
     const en = await as(demo.ngoc, 'en');
     expect(await refusal(en, 'webhook.list')).toEqual({
@@ -120,6 +124,10 @@ describe('access refusals in the caller’s language', () => {
     expect(await refusal(en, 'definition.publish', {})).toEqual({
       code: 'FORBIDDEN',
       message: 'Only a designer or an admin may publish processes.',
+    });
+    expect(await refusal(en, 'apiKeys.list')).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only an admin may manage API keys.',
     });
   });
 

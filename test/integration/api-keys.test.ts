@@ -3,9 +3,12 @@
  * key and sees its token once (the table keeps only its hash); the token opens the key until it is
  * revoked or expires, and every refusal looks the same; last use is written at most once a minute;
  * only the company's admins manage its keys, in their language, and each refusal of what they sent
- * names its field; what a key does is audited as the key, never as a person.
+ * names its field; what a key does is audited as the key, never as a person. The admin procedures
+ * (apiKeys.*) pass those refusals on unchanged, and offer the form the company's published processes
+ * and the messages they wait for.
  */
 import { createHash } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
@@ -29,6 +32,8 @@ import {
   revokeApiKey,
   type NewApiKey,
 } from '@/app/server/services/api-keys';
+import { createContextInner } from '@/app/server/trpc/init';
+import { createCaller } from '@/app/server/trpc/root';
 import { rowsOf, createTestDatabase } from '../support/database';
 
 const ADMIN = 'bao.ngo@senvang.example';
@@ -484,5 +489,59 @@ describe('what a key may do', () => {
       .from(auditEvents)
       .where(sql`${auditEvents.data}->'apiKey'->>'id' = 'forged'`);
     expect(forged).toEqual([]);
+  });
+});
+
+describe('the admin procedures (apiKeys.*)', () => {
+  async function adminCaller(locale: Locale) {
+    return createCaller(
+      await createContextInner({ db: handle.db, userId: (await actorFor(ADMIN)).userId, tenantId, locale }),
+    );
+  }
+
+  it('keep the service’s refusals: every wrong field named, in the caller’s language', async () => {
+    // given a Vietnamese admin
+    const caller = await adminCaller('vi');
+    // when they send an empty name, an expiry past the limit and a wildcard job type
+    const refused = await caller.apiKeys
+      .create({ name: '  ', expiresInDays: 400, scopes: { jobTypes: ['*'] } })
+      .then(() => null)
+      .catch((error: unknown) => error);
+    // then one BAD_REQUEST names each field, in Vietnamese
+    expect(refused).toBeInstanceOf(TRPCError);
+    expect((refused as TRPCError).code).toBe('BAD_REQUEST');
+    const fields = ((refused as TRPCError).cause as { fields?: { field: string; message: string }[] }).fields;
+    expect(fields?.map((f) => f.field)).toEqual(['name', 'expiresInDays', 'scopes.jobTypes.0']);
+    expect(fields?.[0]!.message).toBe(
+      'Hãy đặt tên cho khóa, nói rõ hệ thống nào dùng nó, ví dụ "Kết nối ERP kế toán".',
+    );
+  });
+
+  it('create, list and revoke: the token only in create’s answer', async () => {
+    const caller = await adminCaller('en');
+    const created = await caller.apiKeys.create({
+      name: 'Kết nối ERP kế toán',
+      expiresInDays: 90,
+      scopes: { start: ['invoice-approval'], readInstances: true },
+    });
+    expect(created.token).toMatch(/^trk_/);
+    const listed = (await caller.apiKeys.list()).find((k) => k.id === created.id)!;
+    expect(listed).toMatchObject({ name: 'Kết nối ERP kế toán', prefix: created.prefix, status: 'active' });
+    expect(JSON.stringify(await caller.apiKeys.list())).not.toContain(created.token.slice(-43));
+    await caller.apiKeys.revoke({ id: created.id });
+    expect((await caller.apiKeys.list()).find((k) => k.id === created.id)!.status).toBe('revoked');
+    expect(await authenticateApiKey(handle.db, created.token)).toBeNull();
+  });
+
+  it('choices: the published processes by key and name, and the message names they wait for', async () => {
+    const choices = await (await adminCaller('en')).apiKeys.choices();
+    // the demo company's: each key once, by key; invoice payment starts on the message invoice approval sends
+    const keys = choices.processes.map((p) => p.key);
+    expect(keys).toEqual([...new Set(keys)].sort());
+    expect(choices.processes).toContainEqual({
+      key: 'invoice-approval',
+      name: { en: 'Invoice approval', vi: 'Phê duyệt hóa đơn' },
+    });
+    expect(choices.messages).toEqual(['invoice-ready-for-payment']);
   });
 });

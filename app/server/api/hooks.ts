@@ -1,6 +1,92 @@
 /**
- * The REST API's inbound webhooks (/hooks/…): their operations as openapi.ts describes them.
+ * The REST API's inbound webhooks (/hooks/…): their requests, answers and operations as
+ * openapi.ts describes them. A hook's request carries no API key: it is signed with the hook's
+ * secret (services/inbound-hooks.ts), so the operation is `public` at the bearer level and
+ * `signed`, its three signing headers described as parameters.
  */
+import { z } from 'zod';
+import {
+  DELIVERY_ID_PATTERN,
+  HOOK_HEADERS,
+  MAX_DELIVERY_ID_LENGTH,
+  SIGNATURE_PATTERN,
+  TIMESTAMP_PATTERN,
+} from '../services/inbound-hooks';
 import type { Operation } from './operation';
+import { described, requestRegistry, responseRegistry } from './schemas';
 
-export const hookOperations: Operation[] = [];
+export const hookPath = z.strictObject({
+  id: described(requestRegistry, z.uuid(), {
+    description: 'The inbound webhook’s id: the last part of the address its admin gave the sender.',
+  }),
+});
+
+/** The signing headers, as the document describes them (the service checks the same patterns, in the caller's language). */
+export const hookHeaders = z.object({
+  [HOOK_HEADERS.timestamp]: described(requestRegistry, z.string().regex(TIMESTAMP_PATTERN), {
+    description:
+      'When the request was signed, in whole seconds since 1970-01-01 UTC. Refused when further from the server’s clock than the hook’s tolerance (300 seconds unless its admin chose otherwise), either way.',
+  }),
+  [HOOK_HEADERS.signature]: described(requestRegistry, z.string().regex(SIGNATURE_PATTERN), {
+    description:
+      '`sha256=` and the hex HMAC-SHA256 of `<X-Trellis-Timestamp>.<raw body>`, keyed with the hook’s secret (its 64 hex characters as text): the scheme of the webhooks Trellis sends.',
+  }),
+  [HOOK_HEADERS.delivery]: described(
+    requestRegistry,
+    z.string().max(MAX_DELIVERY_ID_LENGTH).regex(DELIVERY_ID_PATTERN),
+    {
+      description:
+        'Your id of this delivery (visible ASCII, no spaces), the same on every retry: a delivery id the hook has handled is answered with the first outcome and `duplicate: true`, and does nothing.',
+    },
+  ),
+});
+
+export const hookBody = described(requestRegistry, z.record(z.string(), z.unknown()), {
+  id: 'InboundHookBody',
+  description:
+    'Any JSON object: its fields become the variables of the message the hook publishes (an `initiator` is dropped), at most 64 KiB as JSON by default. The hook’s correlation key expression reads it (e.g. `invoice.number`).',
+});
+
+export const hookAnswer = described(
+  responseRegistry,
+  z.looseObject({
+    correlated: described(responseRegistry, z.enum(['instance', 'started', 'dropped']), {
+      description:
+        '`instance`: it reached the instance waiting for it; `started`: it started a process at its message start event; `dropped`: nothing waits for it or starts on it.',
+    }),
+    instanceId: described(responseRegistry, z.uuid().optional(), {
+      description: 'The instance it reached or started.',
+    }),
+    duplicate: described(responseRegistry, z.literal(true).optional(), {
+      description:
+        'Present when this delivery id was handled before: the answer is the first one’s, and nothing was done.',
+    }),
+  }),
+  { id: 'InboundHookAnswer', description: 'Where the message the hook published went.' },
+);
+
+export const hookOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/hooks/{id}',
+    operationId: 'receiveInboundWebhook',
+    summary: 'Deliver to an inbound webhook',
+    description:
+      'Publishes the hook’s message into its company, with the body as the message’s variables and the correlation key the hook computes from it: it moves the instance waiting at a message catch event, or starts a process at its message start event. Needs no API key: the request is signed with the hook’s secret (the headers below). A request not signed for an active hook — no such hook, a deactivated one, a wrong secret — gets one 401 for all, and past 30 such requests a minute for a hook, 429. Once the signature holds, refusals say what to fix: a timestamp out of tolerance (401), a body that is not a JSON object within the limits (400, 413), a correlation key the expression cannot compute (400, naming the hook and the expression).',
+    public: true,
+    signed: true,
+    pathParams: hookPath,
+    headers: hookHeaders,
+    body: hookBody,
+    success: { status: 200, description: 'Published, or a replay answered.', schema: hookAnswer },
+    refusals: [
+      'BAD_REQUEST',
+      'UNAUTHORIZED',
+      'CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'TOO_MANY_REQUESTS',
+      'INTERNAL_SERVER_ERROR',
+      'SERVICE_UNAVAILABLE',
+    ],
+  },
+];

@@ -156,7 +156,7 @@ function parameters(operation: Operation) {
   return [
     ...(operation.pathParams ? of('path', operation.pathParams) : []),
     ...(operation.headers ? of('header', operation.headers) : []),
-    ...(operation.public ? [] : [ref('parameters', 'AcceptLanguage')]),
+    ...(operation.public && !operation.signed ? [] : [ref('parameters', 'AcceptLanguage')]),
   ];
 }
 
@@ -218,7 +218,7 @@ function build() {
       title: 'Trellis API',
       version: '1',
       description:
-        'For outside systems: start process instances and read them with a company’s API key (`Authorization: Bearer trk_…`). JSON in and out; refusals are `Error` objects in the language Accept-Language asks for (en, vi).',
+        'For outside systems, with a company’s API key (`Authorization: Bearer trk_…`): start process instances and read them, publish messages and broadcast signals into processes, and do the work of service tasks as an external job worker (fetch and lock, complete, fail, raise a BPMN error, extend the lock). Inbound webhooks (`/hooks/{id}`) are signed instead of keyed. JSON in and out; refusals are `Error` objects in the language Accept-Language asks for (en, vi).',
     },
     servers: [{ url: API_BASE }],
     security: [{ apiKey: [] }],

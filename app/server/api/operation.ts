@@ -18,8 +18,13 @@ export interface Operation {
   operationId: string;
   summary: string;
   description: string;
-  /** Needs no key (the document itself). */
+  /** Needs no key: the document itself, or an inbound webhook (`signed`). */
   public?: true;
+  /**
+   * Authenticated by a signature with a secret of its own instead of a key (its headers say how):
+   * no bearer security, but it answers in the caller's language as keyed operations do.
+   */
+  signed?: true;
   pathParams?: z.ZodObject;
   headers?: z.ZodObject;
   body?: z.ZodType;

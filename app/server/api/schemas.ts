@@ -27,7 +27,7 @@ export const requestRegistry = z.registry<ApiMeta>();
 export const responseRegistry = z.registry<ApiMeta>();
 
 /** A copy of `schema` described in `registry` (a copy: a shared rule, such as a key, may be described otherwise elsewhere). */
-function described<T extends z.ZodType>(registry: z.core.$ZodRegistry<ApiMeta>, schema: T, meta: ApiMeta): T {
+export function described<T extends z.ZodType>(registry: z.core.$ZodRegistry<ApiMeta>, schema: T, meta: ApiMeta): T {
   const copy = schema.clone() as T;
   registry.add(copy, meta);
   return copy;

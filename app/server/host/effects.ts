@@ -22,8 +22,10 @@ import {
 import { AppError } from '../errors';
 import { appendAudit } from '../services/audit';
 import type { Actor } from '../actor';
+import { isKeyCaller, type KeyCaller } from '../caller';
+import { auditAsKey } from '../services/api-keys';
 import { businessKeyOf, mayStart, processOf, startRefusal } from '../services/definitions';
-import { initiatorFor, withInitiator } from '../services/initiator';
+import { INITIATOR_VARIABLE, initiatorFor, withInitiator } from '../services/initiator';
 import { resolvePeople } from '../services/task-people';
 import { checkMessageTo, checkStart, refusedSenders, signalReach } from '../services/sending';
 import { instanceSearchText } from '../services/search';
@@ -246,11 +248,24 @@ export interface PublishInput {
   /** Publishing the same id twice has no effect the second time. */
   messageId?: string | null;
   /**
-   * The person publishing it (message.publish): it reaches only an element that lets them send
-   * (sending.ts), an instance it starts is theirs, and a buffered one keeps their id to be checked
-   * when it is correlated. Absent when a process sends it.
+   * Who publishes it; absent when a process sends it. A person (message.publish): it reaches only
+   * an element that lets them send (sending.ts), an instance it starts is theirs, and a buffered
+   * one keeps their id to be checked when it is correlated. An API key (POST /api/v1/messages): its
+   * scope was checked by the caller, so it goes where a process's would; it is kept as sent_by_key
+   * for the record, and an instance it starts is nobody's (startAtEvent).
    */
-  by?: Actor;
+  by?: Sender;
+}
+
+/**
+ * Who sends a message or signal from outside the processes: a person, or an outside system by its
+ * API key. Sending.ts's rules are about people; a key's right is its scope, checked before this.
+ */
+export type Sender = Actor | KeyCaller;
+
+/** The person among the senders, if it is one: only a person's send is checked by sending.ts. */
+function personOf(by: Sender | undefined): Actor | undefined {
+  return by && !isKeyCaller(by) ? by : undefined;
 }
 
 /**
@@ -297,12 +312,14 @@ export async function publish(
       expiresAt: sql`now() + make_interval(secs => ${ttl})`,
       correlatedAt: correlatedTo ? sql`now()` : null,
       correlatedTo,
-      sentBy: input.by?.userId ?? null,
+      sentBy: personOf(input.by)?.userId ?? null,
+      sentByKey: input.by && isKeyCaller(input.by) ? input.by.keyId : null,
     });
   };
   if (waiting) {
     // A person's message goes where it would go anyway, or nowhere: FORBIDDEN, and nothing is written.
-    if (input.by) await checkMessageTo(tx, input.by, waiting, input.name);
+    const person = personOf(input.by);
+    if (person) await checkMessageTo(tx, person, waiting, input.name);
     await tx.delete(subscriptions).where(eq(subscriptions.id, waiting.id));
     queue.push({
       instanceId: waiting.instanceId,
@@ -336,7 +353,8 @@ async function startByMessage(
   const [def] = await newestWithStartEvent(tx, tenantId, 'message', input.name);
   if (!def) return null;
   const startEventId = startEventOf(def, 'message', input.name)!;
-  if (input.by) await checkStart(tx, input.by, def, startEventId, input.name);
+  const person = personOf(input.by);
+  if (person) await checkStart(tx, person, def, startEventId, input.name);
   return startAtEvent(tx, def, startEventId, input.variables, { message: input.name }, queue, input.by);
 }
 
@@ -399,10 +417,13 @@ const MAX_START_DEPTH = 50;
  * Starts an instance of version `def` at its start event `startEventId`. `by`: the person whose
  * command started it (message.publish, signal.broadcast) — it is theirs as if they had started it
  * (initiator, started_by), so the process's startableBy must let them (else FORBIDDEN, and the
- * caller's transaction writes nothing). Without a person (a timer, a process's message or signal)
- * the engine records no initiator — no four-eyes `notInitiator` exclusion, nobody reads or cancels
- * it as its initiator — and started_by (a display column here) names whoever published the
- * version, else the company's admin. `how` says what started it, in the `instance.started` audit row.
+ * caller's transaction writes nothing). Without a person (a timer, a process's message or signal,
+ * an API key's) the engine records no initiator — no four-eyes `notInitiator` exclusion, nobody
+ * reads or cancels it as its initiator — and started_by (a display column here) names whoever
+ * published the version, else the company's admin; a key's start names the key's creator there,
+ * drops an `initiator` variable it sent (the server alone sets it), and every row of its first step
+ * is audited as the key, as instances.ts does for a key's start. `how` says what started it, in
+ * the `instance.started` audit row.
  */
 export async function startAtEvent(
   tx: Executor,
@@ -411,7 +432,7 @@ export async function startAtEvent(
   variables: Variables,
   how: Record<string, unknown>,
   queue: FollowUp[],
-  by?: Actor,
+  by?: Sender,
 ): Promise<string> {
   const depth = (startDepth.get(queue) ?? 0) + 1;
   if (depth > MAX_START_DEPTH) {
@@ -435,14 +456,18 @@ async function startInstanceAt(
   variables: Variables,
   how: Record<string, unknown>,
   queue: FollowUp[],
-  by?: Actor,
+  sender?: Sender,
 ): Promise<string> {
   countStart(queue, def.key);
   const tenantId = def.tenantId;
+  const key = sender && isKeyCaller(sender) ? sender : undefined;
+  const by = personOf(sender);
   if (by && !mayStart(by, def.definition)) throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
   const process = await processOf(tx, def);
-  // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody.
-  const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : variables;
+  // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody;
+  // a key's: nobody either, whatever it sent.
+  const { [INITIATOR_VARIABLE]: _sent, ...unclaimed } = variables;
+  const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : key ? unclaimed : variables;
   const now = await dbNow(tx);
   const result = await resolvePeople(
     tx,
@@ -453,17 +478,20 @@ async function startInstanceAt(
       ...(by ? { initiator: by.userId } : {}),
     }),
   );
-  // Started by no person: shown as started by whoever published the version, else the company's admin.
+  // Started by no person: shown as started by the key's creator (a key's), else whoever published the version,
+  // else the company's admin.
   const [owner] = by
     ? [{ id: by.userId }]
-    : def.publishedBy
-      ? [{ id: def.publishedBy }]
-      : await tx
-          .select({ id: memberships.userId })
-          .from(memberships)
-          .where(eq(memberships.tenantId, tenantId))
-          .orderBy(sql`${memberships.role} = 'admin' desc`)
-          .limit(1);
+    : key
+      ? [{ id: key.createdBy }]
+      : def.publishedBy
+        ? [{ id: def.publishedBy }]
+        : await tx
+            .select({ id: memberships.userId })
+            .from(memberships)
+            .where(eq(memberships.tenantId, tenantId))
+            .orderBy(sql`${memberships.role} = 'admin' desc`)
+            .limit(1);
   const actorId = by?.userId ?? null;
   const instanceId = randomUUID();
   const businessKey = businessKeyOf(def.definition, variables);
@@ -483,7 +511,8 @@ async function startInstanceAt(
     search: instanceSearchText(def.definition, businessKey, variables),
     startedBy: owner!.id,
   };
-  await applyPlan(tx, planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [started]), queue);
+  const plan = planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [started]);
+  await applyPlan(tx, key ? { ...plan, audit: plan.audit.map((event) => auditAsKey(key, event)) } : plan, queue);
   return instanceId;
 }
 
@@ -585,7 +614,7 @@ export async function deliverSignal(
   name: string,
   variables: Variables,
   queue: FollowUp[],
-  by?: Actor,
+  by?: Sender,
 ): Promise<{ delivered: string[]; started: string[] }> {
   const subscribed = await tx
     .select()
@@ -595,9 +624,11 @@ export async function deliverSignal(
     def,
     startEventId: startEventOf(def, 'signal', name)!,
   }));
-  // A person's signal must be public for them, and reaches only what lets them (sending.ts); a process's reaches all.
-  const { waiting, starts } = by
-    ? await signalReach(tx, by, name, subscribed, startable)
+  // A person's signal must be public for them, and reaches only what lets them (sending.ts); a process's
+  // reaches all, and so does a key's (its scope names the signal: the admin granted it to that system).
+  const person = personOf(by);
+  const { waiting, starts } = person
+    ? await signalReach(tx, person, name, subscribed, startable)
     : { waiting: subscribed, starts: startable };
   for (const s of waiting)
     queue.push({

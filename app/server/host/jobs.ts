@@ -9,7 +9,7 @@ import { retryDelaySeconds } from './backoff';
 import { ConnectorBusinessError, type Connector, type InstanceJob } from '../connectors/contract';
 export { ConnectorBusinessError, type Connector, type ConnectorCall, type InstanceJob } from '../connectors/contract';
 import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
-import { evaluateExpression, type EngineEvent, type Variables } from '@/engine';
+import { evaluateExpression, type EngineEvent, type ProcessDefinition, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import { rawQuery, type Executor } from '@/db/client';
 import { jobs, processDefinitions, processInstances, type Job } from '@/db/schema';
@@ -42,7 +42,7 @@ export interface ClaimOptions {
 }
 
 /** A job that ran: finished, its lease let go. */
-const DONE_JOB = { status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null } as const;
+export const DONE_JOB = { status: 'done', completedAt: sql`now()`, lockedBy: null, lockedUntil: null } as const;
 
 /** Locks the job and tells whether this worker still holds it (its lease did not run out to another worker meanwhile). */
 async function stillHeld(tx: Executor, jobId: string, workerId: string): Promise<boolean> {
@@ -247,27 +247,50 @@ async function runStartTimer(
   }
 }
 
-/** A failed attempt: back off and try again, or after the last retry raise an incident. */
-async function release(db: Executor, job: Job, workerId: string, error: unknown) {
+/** What a worker that reports a failure itself may choose of what comes next (an external worker's fail). */
+export interface FailureChoice {
+  /** Tries left after this one (0: an incident now). Default: what the job's own `retries` leave. */
+  retriesLeft?: number;
+  /** Seconds until the next try. Default: the backoff every failed attempt gets (backoff.ts). */
+  backoffSeconds?: number;
+}
+
+/**
+ * A failed attempt: back off and try again, or after the last retry raise an incident. Built-in
+ * workers and external ones (services/external-jobs.ts) let a job go through this one function,
+ * so backoff and incidents are the same whoever ran it. Only the worker holding the job
+ * (`workerId`) lets it go: 'lost' when it no longer holds it (cancelled meanwhile, or its lease
+ * taken over), and then it raises no incident of its own.
+ */
+export async function failJobAttempt(
+  db: Executor,
+  job: Job,
+  workerId: string,
+  error: unknown,
+  choice: FailureChoice = {},
+): Promise<'retry' | 'incident' | 'lost'> {
   const message = (error as Error).message ?? String(error);
   // A lost race (the instance moved on) or a dropped connection is not the job's fault: retry at once.
   const transient = (error instanceof AppError && error.code === 'CONFLICT') || connectionLost(error) !== null;
   // A failure that says retrying cannot help (a refused address, bad settings) is an incident at once.
   const hopeless = (error as { retryable?: unknown } | null)?.retryable === false;
-  const exhausted = !transient && (hopeless || job.attempts > job.retries);
+  // Tries left are kept as the job's total: `attempts > retries` stays the one test of exhaustion.
+  const retries = choice.retriesLeft === undefined ? job.retries : job.attempts - 1 + choice.retriesLeft;
+  const exhausted = !transient && (hopeless || job.attempts > retries);
+  const delay = choice.backoffSeconds ?? retryDelaySeconds(job.attempts);
   const released = await db
     .update(jobs)
     .set({
       status: exhausted ? 'failed' : 'pending',
       lockedBy: null,
       lockedUntil: null,
+      retries,
       lastError: message.slice(0, 2_000),
-      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${retryDelaySeconds(job.attempts)})`,
+      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${delay})`,
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)))
     .returning({ id: jobs.id });
-  // Not this worker's any more (cancelled meanwhile, or its lease taken over): no incident of its own.
-  if (released.length === 0) return;
+  if (released.length === 0) return 'lost';
   if (transient) jobsCommitted();
   if (exhausted) {
     // An incident is a webhook event (instance.failed): recorded with its deliveries.
@@ -283,6 +306,12 @@ async function release(db: Executor, job: Job, workerId: string, error: unknown)
       ]),
     );
   }
+  return exhausted ? 'incident' : 'retry';
+}
+
+/** A built-in worker's failed attempt (failJobAttempt with the job's own retries and backoff). */
+async function release(db: Executor, job: Job, workerId: string, error: unknown): Promise<void> {
+  await failJobAttempt(db, job, workerId, error);
 }
 
 export function hasInstance(job: Job): job is InstanceJob {
@@ -470,9 +499,20 @@ async function settingsOf(db: Executor, job: InstanceJob, read: WorkerRead | nul
         .from(processInstances)
         .innerJoin(processDefinitions, eq(processDefinitions.id, processInstances.definitionId))
         .where(eq(processInstances.id, job.instanceId));
+  return row ? serviceTaskSettings(row.definition, job) : {};
+}
+
+/**
+ * The settings of the service task `job` works for in `definition`, `=FEEL` values evaluated
+ * against the job's variables: what a connector is given, and what an external worker fetches.
+ */
+export function serviceTaskSettings(
+  definition: ProcessDefinition,
+  job: Pick<Job, 'elementId' | 'payload'>,
+): Record<string, unknown> {
   // A multi-instance task runs as X__item inside X (see engine/model/task-loops.ts).
   const elementId = job.elementId.replace(/__item$/, '');
-  const element = row ? flatten(row.definition).elements.find((e) => e.id === elementId) : undefined;
+  const element = flatten(definition).elements.find((e) => e.id === elementId);
   const settings = element?.type === 'serviceTask' ? (element.settings ?? {}) : {};
   return Object.fromEntries(
     Object.entries(settings).map(([name, value]) => [

@@ -12,6 +12,7 @@ import { createMailer, type MailerOptions } from '../connectors/email-smtp';
 import { createHttpSender, type HttpConnectorOptions } from '../connectors/http';
 import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './jobs';
 import { pruneCommandResults } from '../services/idempotency';
+import { pruneInboundDeliveries } from '../services/inbound-hooks';
 import { beginClaim, claimScope, endClaim, jobHints, untilJobHint } from './job-signal';
 import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from '../services/outbox';
 import { inboxChanged } from '../services/inbox-signal';
@@ -184,9 +185,11 @@ export function startWorkerLoop(
       sweep?.due();
       let ran = 0;
       const hints = jobHints();
-      // Now and then, housekeeping: idempotency results past their retention.
+      // Now and then, housekeeping: idempotency results past their retention, inbound delivery ids no replay can use.
       const prune =
-        Date.now() - pruned > PRUNE_EVERY_MS ? ((pruned = Date.now()), pruneCommandResults(db)) : Promise.resolve(0);
+        Date.now() - pruned > PRUNE_EVERY_MS
+          ? ((pruned = Date.now()), Promise.all([pruneCommandResults(db), pruneInboundDeliveries(db)]))
+          : Promise.resolve(0);
       // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
       const vacuum =
         Date.now() - vacuumed > (options.vacuumEveryMs ?? VACUUM_EVERY_MS)

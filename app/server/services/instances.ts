@@ -23,7 +23,7 @@ import {
 } from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
 import { groupKeys, type Actor, type Locale } from '../actor';
-import type { KeyCaller } from '../caller';
+import { isKeyCaller, type KeyCaller } from '../caller';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
@@ -80,10 +80,6 @@ export type KeyCall = KeyCaller & { locale: Locale };
 /** Who starts an instance: a person, or an outside system by its API key. */
 export type Starter = Actor | KeyCall;
 
-function byKey(by: Starter): by is KeyCall {
-  return 'kind' in by && by.kind === 'apiKey';
-}
-
 /** The refusal of whatever a key's scopes do not allow: it says nothing of which scope, nor whether the thing exists. */
 export function keyRefusal(key: KeyCall): AppError {
   return new AppError('FORBIDDEN', translator(key.locale)('apiForbidden'));
@@ -96,7 +92,7 @@ export function keyRefusal(key: KeyCall): AppError {
  * checked alike for both.
  */
 export async function startInstance(db: Executor, by: Starter, input: StartInput) {
-  if (byKey(by) && !keyMayStart(by, input.definitionKey)) throw keyRefusal(by);
+  if (isKeyCaller(by) && !keyMayStart(by, input.definitionKey)) throw keyRefusal(by);
   return (await startInOneStatement(db, by, input)) ?? hinted(startInTransaction(db, by, input));
 }
 
@@ -113,7 +109,7 @@ async function beginStart(
   now: string,
   known?: Initiator,
 ) {
-  if (!byKey(by) && !mayStart(by, def.definition)) {
+  if (!isKeyCaller(by) && !mayStart(by, def.definition)) {
     throw new AppError('FORBIDDEN', startRefusal(by, def.key, def.definition));
   }
   let variables: Record<string, unknown> = {};
@@ -139,19 +135,19 @@ async function beginStart(
   // Who started it: a variable the process may name people by (initiator.ts), and recorded for four-eyes rules (engine/runtime/actors.ts).
   const [process, initiator] = await Promise.all([
     processOf(db, def),
-    byKey(by) ? null : (known ?? initiatorFor(db, by)),
+    isKeyCaller(by) ? null : (known ?? initiatorFor(db, by)),
   ]);
   // Set by the server only: a person's is theirs, whatever was sent; a key's start has none, whatever was sent.
   variables = initiator ? withInitiator(variables, initiator) : withoutInitiator(variables);
   const result = await resolvePeople(
     db,
     by.tenantId,
-    start(process, variables, { now, ...(byKey(by) ? {} : { initiator: by.userId }) }),
+    start(process, variables, { now, ...(isKeyCaller(by) ? {} : { initiator: by.userId }) }),
   );
   // A key's row, as every row of its step, is named as the key in startPlan (auditAsKey).
   const started: AuditInsert = {
     tenantId: by.tenantId,
-    actorId: byKey(by) ? null : by.userId,
+    actorId: isKeyCaller(by) ? null : by.userId,
     type: 'instance.started',
     data: { definitionKey: def.key, definitionVersion: def.version, variables },
   };
@@ -167,7 +163,7 @@ async function startInOneStatement(db: Executor, by: Starter, input: StartInput)
   const query = rawQuery(db);
   if (!query) return null;
   // A person's manager is read along (their initiator variable); a key has none.
-  const [latest] = byKey(by)
+  const [latest] = isKeyCaller(by)
     ? await query<{ id: string; nowMs: string | number; manager: null }>(
         `select id as "id", ${NOW_MS} as "nowMs", null as "manager"
         from process_definitions where tenant_id = $1::uuid and key = $2::text order by version desc limit 1`,
@@ -187,7 +183,7 @@ async function startInOneStatement(db: Executor, by: Starter, input: StartInput)
     def,
     input,
     now.toISOString(),
-    byKey(by) ? undefined : initiatorWith(by, latest.manager),
+    isKeyCaller(by) ? undefined : initiatorWith(by, latest.manager),
   );
   // Files sent with the start form are linked to the instance in the transaction path.
   if (files.length > 0) return null;
@@ -204,7 +200,7 @@ async function startInTransaction(db: Executor, by: Starter, input: StartInput) 
     const plan = startPlan(by, def, new Date(now), result, businessKey, started);
     await applyPlan(tx, plan);
     // A key has no files to link (beginStart refused any it named).
-    if (!byKey(by)) await linkAttachments(tx, by, files, plan.ctx.instanceId);
+    if (!isKeyCaller(by)) await linkAttachments(tx, by, files, plan.ctx.instanceId);
     return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
   });
 }
@@ -232,7 +228,7 @@ function startPlan(
   const ctx = {
     tenantId: by.tenantId,
     instanceId,
-    actorId: byKey(by) ? null : by.userId,
+    actorId: isKeyCaller(by) ? null : by.userId,
     formIds: def.formIds,
     now,
     parentId: null,
@@ -243,10 +239,10 @@ function startPlan(
     definitionId: def.id,
     businessKey,
     search: instanceSearchText(def.definition, businessKey, result.state.variables),
-    startedBy: byKey(by) ? by.createdBy : by.userId,
+    startedBy: isKeyCaller(by) ? by.createdBy : by.userId,
   };
   const plan = planStep(ctx, { kind: 'insert', row }, result.state, result.effects, [{ ...started, instanceId }]);
-  if (!byKey(by)) return plan;
+  if (!isKeyCaller(by)) return plan;
   const key = by;
   return { ...plan, audit: plan.audit.map((event) => auditAsKey(key, event)) };
 }

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from './init';
 import { analyticsRouter } from './routers/analytics';
+import { apiKeysRouter } from './routers/api-keys';
 import { collabRouter } from './routers/collab';
 import { definitionRouter } from './routers/definition';
 import { delegationRouter } from './routers/delegation';
@@ -20,6 +21,7 @@ import { signalRouter } from './routers/signal';
 import { taskRouter } from './routers/task';
 import { templateRouter } from './routers/template';
 import { webhookRouter } from './routers/webhook';
+import { inboundHookRouter } from './routers/inbound-hooks';
 
 export const appRouter = router({
   session: sessionRouter,
@@ -38,6 +40,8 @@ export const appRouter = router({
   incident: incidentRouter,
   outbox: outboxRouter,
   webhook: webhookRouter,
+  inboundHook: inboundHookRouter,
+  apiKeys: apiKeysRouter,
   member: memberRouter,
   department: departmentRouter,
   invitation: invitationRouter,

@@ -1,0 +1,6 @@
+import { PageRefusal } from '../../_components/page-refusal';
+
+/** The 403 page of /admin/api-keys: what is not theirs here, in the reader's language (pageData calls forbidden()). */
+export default function Forbidden() {
+  return <PageRefusal title="forbiddenTitle" message="apiKeysAdminsOnly" />;
+}

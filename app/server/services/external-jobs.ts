@@ -1,0 +1,463 @@
+/**
+ * External job workers (Camunda's external tasks, Flowable's external worker API): a program
+ * outside Trellis, holding an API key whose `jobTypes` scope names the types it works, fetches and
+ * locks its company's service jobs of those types, does the work, and completes each, fails it,
+ * raises a BPMN error, or extends its lease. It is a worker like the built-in ones in all that
+ * matters: the same jobs table and claim (SKIP LOCKED, a lease, attempts + 1), the same way a
+ * result moves the instance (one step that closes the job in its own plan), the same backoff and
+ * incidents (host/jobs.ts failJobAttempt), and a lease that runs out returns the job to be
+ * fetched again — by this worker or any other, built-in or external.
+ *
+ * - Lock identity: `key:<key id>:<worker id>` (lockOwner). The worker id is the client's own name
+ *   for itself; the key id makes it impossible for one key to act on another key's locks.
+ * - A command needs the lock: held by this key and worker, its lease not run out (database
+ *   clock). A lease that ran out is lost even if nobody fetched the job since: another fetch may
+ *   take it at any moment, and two outcomes for one attempt must never both count.
+ * - A retried complete (or BPMN error) — the same request again: the same key and worker, for a
+ *   job it already finished that way with the same result — answers success again with
+ *   `repeated: true` and does nothing: a worker whose answer was lost on the network may safely
+ *   send it again. The finishing audit row (which names the job, the worker and the key, and
+ *   holds a hash of the result) is the record it is recognised by. Another result is a CONFLICT
+ *   (the job has ended): it is a late attempt whose lease ran out — the same worker may well have
+ *   fetched the job again and finished it — not a retry, and its result was not used. A retried
+ *   fail or extend-lock is a CONFLICT too (the lock is gone): nothing is lost by it.
+ * - Refusals: another company's job is NOT_FOUND, as an id that names none; a job type outside
+ *   the key's scope is FORBIDDEN, naming nothing (a fetch asking for any such type is refused
+ *   whole); a lost lock or an ended job is a CONFLICT saying so in the caller's language.
+ * - Audited as the key (auditAsKey): complete, BPMN error and fail, which change the process or
+ *   its job's course. Fetches and lease extensions are not: they change no process, and a worker
+ *   polls them all day (the claim's attempt count and the finishing row say who held the job).
+ *
+ * Never: wait for jobs inside a transaction or holding a connection (job-waiters.ts does the
+ * waiting between statements), or finish a job by any path but stepInstance's plan.
+ */
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { auditEvents, jobs, processInstances, type Job } from '@/db/schema';
+import type { EngineEvent, Variables } from '@/engine';
+import { translator, type MessageKey } from '../../_i18n/messages';
+import { AppError, isUuid } from '../errors';
+import { driveFollowUps, stepInstance, type FollowUp } from '../host/effects';
+import { DONE_JOB, failJobAttempt, hasInstance, serviceTaskSettings, type InstanceJob } from '../host/jobs';
+import { hinted } from '../host/job-signal';
+import { auditAsKey, keyMayWork } from './api-keys';
+import { appendAudit, stableJson } from './audit';
+import { definitionById } from './definitions';
+import { inboxChanged } from './inbox-signal';
+import { keyRefusal, type KeyCall } from './instances';
+import { jobWakeups, RECHECK_MS, takeWaitingPlace, untilJobsMayBeDue } from './job-waiters';
+
+/** Most jobs one fetch locks. */
+export const MAX_JOBS_PER_FETCH = 100;
+/** Longest lease a fetch or an extension asks for: a longer job extends its lease as it goes. */
+export const MAX_LEASE_SECONDS = 3_600;
+/** Longest a fetch waits for jobs (long polling). */
+export const MAX_WAIT_SECONDS = 60;
+
+export interface FetchRequest {
+  /** The worker's name for itself (a host and process id, a pod name): half of its lock. */
+  workerId: string;
+  /** Job types to fetch: every one must be in the key's `jobTypes` scope. */
+  jobTypes: readonly string[];
+  /** Most jobs to lock, 1–MAX_JOBS_PER_FETCH. */
+  maxJobs: number;
+  /** How long the locks hold, 1–MAX_LEASE_SECONDS. */
+  leaseSeconds: number;
+  /** How long to wait when nothing is due, 0–MAX_WAIT_SECONDS: the answer comes as soon as a job does. */
+  waitSeconds: number;
+}
+
+/** A job locked for an external worker: what it needs to do the work. */
+export interface LockedJob {
+  id: string;
+  jobType: string;
+  /** The service task's id (X__item for one item of a multi-instance task X). */
+  elementId: string;
+  instanceId: string;
+  /** The process's key, and the instance's business key (e.g. the invoice number) if it has one. */
+  processKey: string | null;
+  businessKey: string | null;
+  /** The job's input: the task's `inputs`, else all of the instance's variables. */
+  variables: Record<string, unknown>;
+  /** The service task's settings, `=FEEL` values evaluated against the variables. */
+  settings: Record<string, unknown>;
+  /** This attempt's number, from 1; a lease that ran out counts as an attempt. */
+  attempts: number;
+  /** Tries left if this attempt fails (0: a failure raises an incident). */
+  retries: number;
+  lockedUntil: Date;
+}
+
+/** The lock an external worker holds on the jobs it fetched. */
+export function lockOwner(key: Pick<KeyCall, 'keyId'>, workerId: string): string {
+  return `key:${key.keyId}:${workerId}`;
+}
+
+/**
+ * Locks up to `maxJobs` due jobs of the given types for the worker, its company's only. With
+ * `waitSeconds`, a fetch that finds none waits until one comes (woken, not polling: job-waiters.ts)
+ * and answers it at once; else it answers none when the wait is over. `signal` (the request's)
+ * ends the wait when the client goes away; jobs locked just as it went are handed back.
+ */
+export async function fetchAndLock(
+  db: Executor,
+  key: KeyCall,
+  request: FetchRequest,
+  signal?: AbortSignal,
+): Promise<LockedJob[]> {
+  if (request.jobTypes.some((type) => !keyMayWork(key, type))) throw keyRefusal(key);
+  const owner = lockOwner(key, request.workerId);
+  const deadline = Date.now() + request.waitSeconds * 1_000;
+  let givePlaceBack: (() => void) | null = null;
+  try {
+    for (;;) {
+      const seen = jobWakeups();
+      const claimed = await claim(db, key.tenantId, owner, request);
+      if (claimed.length > 0) {
+        if (!signal?.aborted) return await describe(db, key.tenantId, claimed);
+        await handBack(db, claimed, owner);
+        return [];
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || signal?.aborted) return [];
+      givePlaceBack ??= await takeWaitingPlace(db, () => translator(key.locale)('workersTooManyWaiting'));
+      const nextDue = await msUntilNextDue(db, key.tenantId, request.jobTypes);
+      await untilJobsMayBeDue(key.tenantId, seen, Math.min(left, nextDue ?? RECHECK_MS, RECHECK_MS), signal);
+    }
+  } finally {
+    givePlaceBack?.();
+  }
+}
+
+/** One claim, as the built-in workers' (host/jobs.ts claimDueJobs), of the company's service jobs of these types. */
+async function claim(db: Executor, tenantId: string, owner: string, request: FetchRequest): Promise<Job[]> {
+  const due = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        // The columns and predicate of jobs_service_type_idx.
+        eq(jobs.tenantId, tenantId),
+        eq(jobs.kind, 'service'),
+        inArray(jobs.jobType, [...request.jobTypes]),
+        inArray(jobs.status, ['pending', 'running']),
+        or(
+          and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)),
+          and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)),
+        ),
+      ),
+    )
+    .orderBy(asc(jobs.dueAt))
+    .limit(request.maxJobs)
+    .for('update', { skipLocked: true });
+  const claimed = await db
+    .update(jobs)
+    .set({
+      status: 'running',
+      lockedBy: owner,
+      lockedUntil: sql`now() + make_interval(secs => ${request.leaseSeconds})`,
+      attempts: sql`${jobs.attempts} + 1`,
+    })
+    // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than asked.
+    .where(sql`${jobs.id} = any(array(${due}))`)
+    .returning();
+  return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** Jobs locked for a client that went away before its answer: free again at once, the attempt not counted. */
+async function handBack(db: Executor, claimed: Job[], owner: string): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ status: 'pending', lockedBy: null, lockedUntil: null, attempts: sql`greatest(${jobs.attempts} - 1, 0)` })
+    .where(
+      and(
+        inArray(
+          jobs.id,
+          claimed.map((j) => j.id),
+        ),
+        eq(jobs.lockedBy, owner),
+        eq(jobs.status, 'running'),
+      ),
+    );
+}
+
+/** Milliseconds until the next job of these types comes due (a backoff ends, a lease runs out), or null when none will. */
+async function msUntilNextDue(db: Executor, tenantId: string, jobTypes: readonly string[]): Promise<number | null> {
+  const [row] = await db
+    .select({
+      ms: sql<
+        string | number | null
+      >`extract(epoch from min(case when ${jobs.status} = 'pending' then ${jobs.dueAt} else ${jobs.lockedUntil} end) - now()) * 1000`,
+    })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.tenantId, tenantId),
+        eq(jobs.kind, 'service'),
+        inArray(jobs.jobType, [...jobTypes]),
+        inArray(jobs.status, ['pending', 'running']),
+      ),
+    );
+  if (row?.ms === null || row?.ms === undefined) return null;
+  // A little past the moment: the claim's `<= now()` then finds it due.
+  return Math.max(0, Math.ceil(Number(row.ms))) + 10;
+}
+
+/** The locked jobs as the worker gets them: with the process's key, the business key and the task's settings. */
+async function describe(db: Executor, tenantId: string, claimed: Job[]): Promise<LockedJob[]> {
+  const ids = [...new Set(claimed.flatMap((j) => (j.instanceId ? [j.instanceId] : [])))];
+  const instances = await db
+    .select({
+      id: processInstances.id,
+      definitionId: processInstances.definitionId,
+      businessKey: processInstances.businessKey,
+    })
+    .from(processInstances)
+    .where(and(eq(processInstances.tenantId, tenantId), inArray(processInstances.id, ids)));
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const described: LockedJob[] = [];
+  for (const job of claimed) {
+    const instance = byId.get(job.instanceId!);
+    // Published versions are kept in memory once read (definitionById): one read per process at most.
+    const def = instance ? await definitionById(db, tenantId, instance.definitionId) : null;
+    described.push({
+      id: job.id,
+      jobType: job.jobType!,
+      elementId: job.elementId,
+      instanceId: job.instanceId!,
+      processKey: def?.key ?? null,
+      businessKey: instance?.businessKey ?? null,
+      variables: job.payload,
+      settings: def ? serviceTaskSettings(def.definition, job) : {},
+      attempts: job.attempts,
+      retries: triesLeft(job),
+      lockedUntil: job.lockedUntil!,
+    });
+  }
+  return described;
+}
+
+/** Tries left if the current attempt fails: the job is exhausted once `attempts > retries` (failJobAttempt). */
+function triesLeft(job: Pick<Job, 'attempts' | 'retries'>): number {
+  return Math.max(0, job.retries - job.attempts + 1);
+}
+
+// ——— Commands on a locked job ———
+
+export interface FinishedJob {
+  id: string;
+  instanceId: string;
+  /** The instance after the step: `incident` when a BPMN error found no boundary event to catch it. */
+  instanceStatus: string;
+  /** Present when this was a retry of a command that had already finished the job: nothing was done again. */
+  repeated?: true;
+}
+
+/** Completes the job with its result: the instance moves on with `variables`, once. */
+export function completeExternalJob(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  input: { workerId: string; variables: Variables },
+): Promise<FinishedJob> {
+  return finish(db, key, jobId, input.workerId, 'job.completed', {}, input.variables, (job) => ({
+    type: 'job.completed',
+    elementId: job.elementId,
+    variables: input.variables,
+    ...(job.scope ? { scope: job.scope } : {}),
+  }));
+}
+
+/**
+ * Raises a BPMN error at the job's service task: an error boundary event on it that catches the
+ * code takes the instance on (with `variables`); uncaught, it stops the instance with an incident,
+ * as the engine does for any uncaught error.
+ */
+export function throwExternalJobError(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  input: { workerId: string; code: string; message?: string; variables?: Variables },
+): Promise<FinishedJob> {
+  const message = input.message ? { message: input.message } : {};
+  const result = { code: input.code, ...message, variables: input.variables ?? {} };
+  return finish(db, key, jobId, input.workerId, 'job.error', { code: input.code, ...message }, result, (job) => ({
+    type: 'error.thrown',
+    elementId: job.elementId,
+    code: input.code,
+    ...message,
+    ...(input.variables ? { variables: input.variables } : {}),
+    ...(job.scope ? { scope: job.scope } : {}),
+  }));
+}
+
+async function finish(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  workerId: string,
+  auditType: 'job.completed' | 'job.error',
+  auditData: Record<string, unknown>,
+  /** What the worker reports (its variables; a BPMN error's code, message and variables): a retry reports the same. */
+  result: unknown,
+  eventOf: (job: InstanceJob) => EngineEvent,
+): Promise<FinishedJob> {
+  const owner = lockOwner(key, workerId);
+  const resultHash = createHash('sha256').update(stableJson(result)).digest('hex');
+  const outcome = await hinted(
+    db.transaction(async (tx): Promise<FinishedJob | { notWaited: string }> => {
+      const { job, leased } = await lockedJob(tx, key, jobId);
+      if (job.status === 'done' && (await finishedBy(tx, key, job, { workerId, auditType, resultHash })))
+        return { id: job.id, instanceId: job.instanceId, instanceStatus: await statusOf(tx, job), repeated: true };
+      requireLock(key, job, leased, owner, workerId);
+      const audit = auditAsKey(key, {
+        type: auditType,
+        instanceId: job.instanceId,
+        elementId: job.elementId,
+        data: { jobId: job.id, workerId, attempts: job.attempts, ...auditData, resultHash },
+      });
+      const queue: FollowUp[] = [];
+      // The job is closed by the step's own plan, guarded by this worker's lock: as a built-in worker's.
+      const finishJob = { id: job.id, workerId: owner, status: 'done' as const };
+      if (!(await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue, { finishJob }))) {
+        // The instance no longer takes it (it moved on, or an incident stopped it): the job ends
+        // all the same, as a built-in worker's does, and the worker is told its result was not used.
+        await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
+        return { notWaited: job.instanceId };
+      }
+      await driveFollowUps(tx, null, queue);
+      return { id: job.id, instanceId: job.instanceId, instanceStatus: await statusOf(tx, job) };
+    }),
+  );
+  if ('notWaited' in outcome)
+    throw new AppError(
+      'CONFLICT',
+      translator(key.locale)('workersJobNotWaited', { id: jobId, instance: outcome.notWaited }),
+    );
+  // Tasks the step created or ended: live inboxes of the company look again (here and on other servers).
+  if (!outcome.repeated) inboxChanged(key.tenantId);
+  return outcome;
+}
+
+/**
+ * Fails the current attempt: the job is tried again after a backoff, or becomes an incident once
+ * its tries are used up — exactly as a built-in worker's failure. `retries` (tries left after
+ * this one; 0 raises the incident now) and `retryBackoffSeconds` override the job's own.
+ */
+export async function failExternalJob(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  input: { workerId: string; message: string; retries?: number; retryBackoffSeconds?: number },
+): Promise<{ id: string; outcome: 'retry' | 'incident' }> {
+  const owner = lockOwner(key, input.workerId);
+  const outcome = await db.transaction(async (tx) => {
+    const { job, leased } = await lockedJob(tx, key, jobId);
+    requireLock(key, job, leased, owner, input.workerId);
+    const choice = {
+      ...(input.retries === undefined ? {} : { retriesLeft: input.retries }),
+      ...(input.retryBackoffSeconds === undefined ? {} : { backoffSeconds: input.retryBackoffSeconds }),
+    };
+    await appendAudit(tx, [
+      auditAsKey(key, {
+        type: 'job.failed',
+        instanceId: job.instanceId,
+        elementId: job.elementId,
+        data: { jobId: job.id, workerId: input.workerId, attempts: job.attempts, message: input.message, ...choice },
+      }),
+    ]);
+    // Held under the row lock above: failJobAttempt cannot find it gone.
+    return failJobAttempt(tx, job, owner, new Error(input.message), choice);
+  });
+  if (outcome === 'lost') throw lockLost(key, jobId, input.workerId);
+  return { id: jobId, outcome };
+}
+
+/** A new lease for the job, `leaseSeconds` from now: for work that takes longer than the fetch's lease. */
+export async function extendExternalLock(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  input: { workerId: string; leaseSeconds: number },
+): Promise<{ id: string; lockedUntil: Date }> {
+  const owner = lockOwner(key, input.workerId);
+  return db.transaction(async (tx) => {
+    const { job, leased } = await lockedJob(tx, key, jobId);
+    requireLock(key, job, leased, owner, input.workerId);
+    const [extended] = await tx
+      .update(jobs)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${input.leaseSeconds})` })
+      .where(eq(jobs.id, job.id))
+      .returning({ lockedUntil: jobs.lockedUntil });
+    return { id: job.id, lockedUntil: extended!.lockedUntil! };
+  });
+}
+
+/**
+ * The job, locked for the command (FOR UPDATE), with whether its lease still runs (database
+ * clock). Another company's job, or an id that names none, is NOT_FOUND alike; a type outside the
+ * key's scope FORBIDDEN — checked before anything about the job is said.
+ */
+async function lockedJob(tx: Executor, key: KeyCall, jobId: string): Promise<{ job: InstanceJob; leased: boolean }> {
+  const notFound = () =>
+    new AppError('NOT_FOUND', translator(key.locale)('workersJobNotFound', { id: String(jobId).slice(0, 100) }));
+  if (!isUuid(jobId)) throw notFound();
+  const [row] = await tx
+    .select({ job: jobs, leased: sql<boolean>`coalesce(${jobs.lockedUntil} > now(), false)` })
+    .from(jobs)
+    .where(and(eq(jobs.tenantId, key.tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service')))
+    .for('update');
+  // (A service job always has an instance: jobs_owner_check.)
+  if (!row || !hasInstance(row.job)) throw notFound();
+  if (!row.job.jobType || !keyMayWork(key, row.job.jobType)) throw keyRefusal(key);
+  return { job: row.job, leased: row.leased };
+}
+
+/** Refuses a command of a worker that does not hold the job's lock (any more): a CONFLICT saying what became of it. */
+function requireLock(key: KeyCall, job: Job, leased: boolean, owner: string, workerId: string): void {
+  if (job.status === 'running' && job.lockedBy === owner && leased) return;
+  if (job.status === 'done' || job.status === 'cancelled' || job.status === 'failed') {
+    const t = translator(key.locale);
+    const status = t(`workersJobStatus_${job.status}` satisfies MessageKey);
+    throw new AppError('CONFLICT', t('workersJobEnded', { id: job.id, status }));
+  }
+  throw lockLost(key, job.id, workerId);
+}
+
+function lockLost(key: KeyCall, jobId: string, workerId: string): AppError {
+  return new AppError('CONFLICT', translator(key.locale)('workersLockLost', { id: jobId, worker: workerId }));
+}
+
+/** Whether this key and worker finished the job already by this very request (command and result): its audit row says so. */
+async function finishedBy(
+  tx: Executor,
+  key: KeyCall,
+  job: InstanceJob,
+  request: { workerId: string; auditType: string; resultHash: string },
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.tenantId, key.tenantId),
+        eq(auditEvents.instanceId, job.instanceId),
+        eq(auditEvents.type, request.auditType),
+        sql`${auditEvents.data}->>'jobId' = ${job.id}`,
+        sql`${auditEvents.data}->>'workerId' = ${request.workerId}`,
+        sql`${auditEvents.data}->'apiKey'->>'id' = ${key.keyId}`,
+        sql`${auditEvents.data}->>'resultHash' = ${request.resultHash}`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+async function statusOf(tx: Executor, job: InstanceJob): Promise<string> {
+  const [row] = await tx
+    .select({ status: processInstances.status })
+    .from(processInstances)
+    .where(eq(processInstances.id, job.instanceId));
+  return row?.status ?? 'unknown';
+}
