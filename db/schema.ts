@@ -751,7 +751,8 @@ export const messages = pgTable(
     index('messages_lookup_idx')
       .on(t.tenantId, t.name, t.correlationKey)
       .where(sql`correlated_at is null`),
-    uniqueIndex('messages_tenant_message_id_idx').on(t.tenantId, t.messageId),
+    // A message id is unique per message name: one sender's ids cannot swallow another name's messages.
+    uniqueIndex('messages_tenant_name_message_id_idx').on(t.tenantId, t.name, t.messageId),
   ],
 );
 

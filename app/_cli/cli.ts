@@ -43,7 +43,7 @@ const USAGE = `usage:
   trellis convert FILE --report [--process ID]
   trellis diff OLD NEW
   trellis worker                     (DATABASE_URL: a worker process for timers and jobs)
-  trellis worker --external --job-type TYPE --handler FILE [--url URL]
+  trellis worker --external --job-type TYPE --handler FILE [--url URL] [--lease-seconds N] [--wait-seconds 0-60]
                                      (TRELLIS_API_KEY: works jobs of TYPE over the REST API with FILE's handler)
   trellis audit verify [--json]      (the app's database: DATABASE_URL, else the PGlite folder; stop the app first on PGlite)
 FILE: a definition (.json) or BPMN 2.0 (.bpmn, .xml); convert also reads forms (.form, .html) and DMN (.dmn).`;

@@ -8,16 +8,23 @@
  * is due) and hands each job to `handler`: what it returns completes the job with those variables;
  * what it throws fails the attempt (the server backs off and raises an incident when the tries are
  * used up); `ctx.bpmnError(code)` (or throwing a BpmnError) raises a business error for a boundary
- * event to catch; `ctx.extendLock(s)` keeps a long job. The job id is the same on every attempt:
- * pass it on as the idempotency key of the work's side effects. A lease that runs out while the
- * handler still works loses the job (the server answers 409; counted as `lost`): another attempt
- * will do it again, so side effects must be idempotent.
+ * event to catch. Every command names the job's attempt (`job.attempts`): a late command of an
+ * attempt that is over is refused by the server, even when this worker holds the next one.
  *
- * Network failures and busy servers (5xx, 429) are retried with backoff; a completion is safe to
- * send again (the server answers a repeat of it without acting twice). A refused key or scope
- * (401, 403) or a request the server cannot read (400) stops the worker: retrying cannot help.
- * stop() ends the wait in progress (the server hands back what it locked just then), lets the jobs
- * in hand finish and report, and resolves.
+ * While a handler runs, its lease is extended every leaseSeconds / 2. When the lock is lost anyway
+ * (the server answers an extension 409: the worker was stalled past its lease, or the job was
+ * cancelled) `ctx.signal` aborts: a handler that passes it to its own calls stops early. Its
+ * report is then refused (counted as `lost`): another attempt does the work again, so side effects
+ * must be idempotent — the job id is the same on every attempt: pass it on as their idempotency key.
+ *
+ * Network failures, busy servers (5xx, 429) and conflicts the server calls retryable (409 with
+ * `retryable`) are retried with backoff; a completion is safe to send again (the server answers a
+ * repeat of it without acting twice). A completion or BPMN error the server refuses otherwise (a
+ * 4xx: a result that is not an object of variables, too large, …) fails the attempt with the
+ * server's message, so the job's retries and incident apply instead of the job coming back at
+ * every lease. A refused key or scope (401, 403) or a fetch the server cannot read (400) stops the
+ * worker: retrying cannot help. stop() ends the wait in progress (the server hands back what it
+ * locked just then), lets the jobs in hand finish and report, and resolves.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -83,8 +90,10 @@ export interface JobContext {
   complete(variables?: Record<string, unknown>): Promise<void>;
   fail(message: string, options?: FailOptions): Promise<void>;
   bpmnError(code: string, options?: BpmnErrorOptions): Promise<void>;
-  /** A new lease, `seconds` from now. */
+  /** A new lease, `seconds` from now (the worker extends it by itself while the handler runs). */
   extendLock(seconds: number): Promise<void>;
+  /** Aborted when the job's lock is lost (an extension was refused): the work will be done by another attempt. */
+  signal: AbortSignal;
 }
 
 export type JobHandler = (
@@ -110,7 +119,7 @@ export interface ExternalWorkerOptions {
   handler: JobHandler;
   /** How long a fetched job is locked (default 60 s): longer than the handler takes, or extend it. */
   leaseSeconds?: number;
-  /** How long a fetch waits for a job (default 30 s, at most 60). */
+  /** How long a fetch waits for a job (default 30 s, at most 60); 0: no long polling, fetch every POLL_MS. */
   waitSeconds?: number;
   /** Jobs handled at once (default 1). */
   concurrency?: number;
@@ -167,15 +176,21 @@ export function createJobsClient(options: Pick<ExternalWorkerOptions, 'baseUrl' 
       request: { workerId: string; jobTypes: string[]; maxJobs?: number; leaseSeconds?: number; waitSeconds?: number },
       signal?: AbortSignal,
     ) => (await post<{ jobs: ExternalJob[] }>('fetch-and-lock', request, signal)).jobs,
-    complete: (id: string, body: { workerId: string; variables?: Record<string, unknown> }) =>
+    complete: (id: string, body: Holder & { variables?: Record<string, unknown> }) =>
       post<{ instanceStatus: string; repeated?: true }>(job(id, 'complete'), body),
-    fail: (id: string, body: { workerId: string; message: string } & FailOptions) =>
+    fail: (id: string, body: Holder & { message: string } & FailOptions) =>
       post<{ outcome: 'retry' | 'incident' }>(job(id, 'fail'), body),
-    bpmnError: (id: string, body: { workerId: string; code: string } & BpmnErrorOptions) =>
+    bpmnError: (id: string, body: Holder & { code: string } & BpmnErrorOptions) =>
       post<{ instanceStatus: string; repeated?: true }>(job(id, 'bpmn-error'), body),
-    extendLock: (id: string, body: { workerId: string; leaseSeconds: number }) =>
+    extendLock: (id: string, body: Holder & { leaseSeconds: number }) =>
       post<{ lockedUntil: string }>(job(id, 'extend-lock'), body),
   };
+}
+
+/** Who sends a command on a job: the worker, and the attempt its fetch answered (ExternalJob.attempts). */
+export interface Holder {
+  workerId: string;
+  attempts: number;
 }
 
 /** Failures worth sending again: no answer at all (the network, a restart), or a server that says so. */
@@ -203,87 +218,169 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Most tries of one report (complete, fail, BPMN error) over a failing network before it is given up (the lease then returns the job). */
 const REPORT_TRIES = 6;
+/** With `waitSeconds: 0` (no long polling): how long the worker waits after a fetch that found nothing. */
+export const POLL_MS = 1_000;
+
+/** How a report ended: sent; lost (the lock is gone: 409); refused otherwise (a 4xx retrying cannot help); or given up. */
+type Reported = { sent: true } | { sent: false; why: 'lost' | 'refused' | 'error'; message: string };
 
 /** Starts a worker: it fetches and handles jobs until stopped. */
 export function createExternalWorker(options: ExternalWorkerOptions): ExternalWorker {
   const workerId = options.workerId ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${randomUUID().slice(0, 8)}`;
   const client = createJobsClient(options);
   const concurrency = Math.max(1, options.concurrency ?? 1);
+  const leaseSeconds = options.leaseSeconds ?? 60;
+  const waitSeconds = options.waitSeconds ?? 30;
   const emit = (event: WorkerEvent) => options.onEvent?.(event);
   const counts = { completed: 0, failed: 0, bpmnErrors: 0, lost: 0 };
   const stopping = new AbortController();
   const running = new Set<Promise<void>>();
 
-  /** Sends one report, again over network failures; a 409 (the lock is gone) is the job lost, not an error. */
-  const report = async (job: ExternalJob, send: () => Promise<unknown>): Promise<boolean> => {
+  /** Sends one report, again over network failures and retryable refusals (a 409 with `retryable` too). */
+  const report = async (send: () => Promise<unknown>): Promise<Reported> => {
     for (let n = 1; ; n++) {
       try {
         await send();
-        return true;
+        return { sent: true };
       } catch (error) {
-        if (error instanceof TrellisApiError && error.status === 409) {
-          counts.lost++;
-          emit({ type: 'lost', job, detail: error.message });
-          return false;
-        }
+        const message = (error as Error).message;
         if (!retryable(error) || n >= REPORT_TRIES) {
-          emit({ type: 'error', job, detail: (error as Error).message });
-          return false;
+          const status = error instanceof TrellisApiError ? error.status : 0;
+          const why = retryable(error)
+            ? 'error'
+            : status === 409
+              ? 'lost'
+              : status >= 400 && status < 500
+                ? 'refused'
+                : 'error';
+          return { sent: false, why, message };
         }
         const delayMs = backoffMs(n);
-        emit({ type: 'retrying', detail: (error as Error).message, delayMs });
+        emit({ type: 'retrying', detail: message, delayMs });
         await sleep(delayMs);
       }
     }
   };
 
-  const handle = async (job: ExternalJob) => {
-    let reported = false;
-    const once = async (
-      what: () => Promise<boolean>,
-      count: 'completed' | 'failed' | 'bpmnErrors',
-      type: WorkerEvent['type'],
-      detail?: string,
-    ) => {
-      if (reported) return;
-      reported = true;
-      if (await what()) {
-        counts[count]++;
-        emit({ type, job, ...(detail ? { detail } : {}) } as WorkerEvent);
+  /**
+   * Extends the job's lease every leaseSeconds / 2 while its handler runs. A 409 (the lock is
+   * lost) aborts `lost`, the handler's ctx.signal; other failures are told and tried at the next
+   * turn (the lease may still hold).
+   */
+  const keepLease = (job: ExternalJob, lost: AbortController) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let over = false;
+    const extend = async (seconds: number) => {
+      try {
+        await client.extendLock(job.id, { workerId, attempts: job.attempts, leaseSeconds: seconds });
+      } catch (error) {
+        if (error instanceof TrellisApiError && error.status === 409 && !error.retryable) {
+          over = true;
+          lost.abort(error);
+        }
+        throw error;
       }
     };
-    const ctx: JobContext = {
-      complete: (variables = {}) =>
-        once(() => report(job, () => client.complete(job.id, { workerId, variables })), 'completed', 'completed'),
-      fail: (message, failOptions = {}) =>
-        once(
-          () => report(job, () => client.fail(job.id, { workerId, message, ...failOptions })),
-          'failed',
-          'failed',
-          message,
-        ),
-      bpmnError: (code, errorOptions = {}) =>
-        once(
-          () => report(job, () => client.bpmnError(job.id, { workerId, code, ...errorOptions })),
-          'bpmnErrors',
-          'bpmnError',
-          code,
-        ),
-      extendLock: async (seconds) => {
-        await client.extendLock(job.id, { workerId, leaseSeconds: seconds });
+    const turn = () => {
+      timer = setTimeout(
+        async () => {
+          try {
+            await extend(leaseSeconds);
+          } catch (error) {
+            if (!over) emit({ type: 'error', job, detail: `lease extension failed: ${(error as Error).message}` });
+          }
+          if (!over) turn();
+        },
+        (leaseSeconds * 1_000) / 2,
+      );
+    };
+    turn();
+    return {
+      extend,
+      stop() {
+        over = true;
+        clearTimeout(timer);
       },
     };
+  };
+
+  const handle = async (job: ExternalJob) => {
+    const holder = { workerId, attempts: job.attempts };
+    const lost = new AbortController();
+    const lease = keepLease(job, lost);
+    let reported = false;
+    /** Counts a report's end: sent, or lost (the lock is gone), or told as an error. */
+    const settle = (
+      result: Reported,
+      count: 'completed' | 'failed' | 'bpmnErrors',
+      type: 'completed' | 'failed' | 'bpmnError',
+      detail?: string,
+    ) => {
+      if (result.sent) {
+        counts[count]++;
+        emit({ type, job, ...(detail ? { detail } : {}) });
+      } else if (result.why === 'lost') {
+        counts.lost++;
+        emit({ type: 'lost', job, detail: result.message });
+      } else emit({ type: 'error', job, detail: result.message });
+    };
+    const fail = async (message: string, failOptions: FailOptions = {}) =>
+      settle(
+        await report(() => client.fail(job.id, { ...holder, message, ...failOptions })),
+        'failed',
+        'failed',
+        message,
+      );
+    /**
+     * A result (completion or BPMN error): one the server refuses for itself (a 4xx other than a
+     * lost lock) fails the attempt with the server's reason, so retries and the incident apply.
+     */
+    const finish = async (
+      send: () => Promise<unknown>,
+      count: 'completed' | 'bpmnErrors',
+      type: 'completed' | 'bpmnError',
+      detail?: string,
+    ) => {
+      const result = await report(send);
+      if (!result.sent && result.why === 'refused') return fail(`The job’s result was refused: ${result.message}`);
+      settle(result, count, type, detail);
+    };
+    const once =
+      <A extends unknown[]>(what: (...args: A) => Promise<void>) =>
+      async (...args: A) => {
+        if (reported) return;
+        reported = true;
+        await what(...args);
+      };
+    const ctx: JobContext = {
+      complete: once((variables: Record<string, unknown> = {}) =>
+        finish(() => client.complete(job.id, { ...holder, variables }), 'completed', 'completed'),
+      ),
+      fail: once((message: string, failOptions: FailOptions = {}) => fail(message, failOptions)),
+      bpmnError: once((code: string, errorOptions: BpmnErrorOptions = {}) =>
+        finish(() => client.bpmnError(job.id, { ...holder, code, ...errorOptions }), 'bpmnErrors', 'bpmnError', code),
+      ),
+      extendLock: async (seconds) => {
+        await lease.extend(seconds);
+      },
+      signal: lost.signal,
+    };
     try {
-      const variables = await options.handler(job, ctx);
-      await ctx.complete(variables ?? {});
-    } catch (error) {
-      const thrown = error as Partial<BpmnError> | null;
-      if (thrown?.name === 'BpmnError' && typeof thrown.code === 'string')
-        await ctx.bpmnError(thrown.code, {
-          ...(thrown.message && thrown.message !== thrown.code ? { message: thrown.message } : {}),
-          ...(thrown.variables ? { variables: thrown.variables } : {}),
-        });
-      else await ctx.fail(String((error as Error)?.message ?? error).slice(0, 2_000) || 'The handler failed.');
+      try {
+        const variables = await options.handler(job, ctx);
+        await ctx.complete((variables ?? {}) as Record<string, unknown>);
+      } catch (error) {
+        const thrown = error as Partial<BpmnError> | null;
+        if (thrown?.name === 'BpmnError' && typeof thrown.code === 'string')
+          await ctx.bpmnError(thrown.code, {
+            ...(thrown.message && thrown.message !== thrown.code ? { message: thrown.message } : {}),
+            ...(thrown.variables ? { variables: thrown.variables } : {}),
+          });
+        else await ctx.fail(String((error as Error)?.message ?? error).slice(0, 2_000) || 'The handler failed.');
+      }
+    } finally {
+      // Kept while reporting too: a report retried over a failing network must not lose the lease meanwhile.
+      lease.stop();
     }
   };
 
@@ -297,13 +394,7 @@ export function createExternalWorker(options: ExternalWorkerOptions): ExternalWo
       let jobs: ExternalJob[];
       try {
         jobs = await client.fetchAndLock(
-          {
-            workerId,
-            jobTypes: options.jobTypes,
-            maxJobs: concurrency - running.size,
-            leaseSeconds: options.leaseSeconds ?? 60,
-            waitSeconds: options.waitSeconds ?? 30,
-          },
+          { workerId, jobTypes: options.jobTypes, maxJobs: concurrency - running.size, leaseSeconds, waitSeconds },
           stopping.signal,
         );
         failures = 0;
@@ -319,6 +410,8 @@ export function createExternalWorker(options: ExternalWorkerOptions): ExternalWo
         const run = handle(job).finally(() => running.delete(run));
         running.add(run);
       }
+      // Without long polling, an empty answer is not fetched again at once.
+      if (jobs.length === 0 && waitSeconds === 0) await sleep(POLL_MS, stopping.signal);
     }
   };
 
@@ -342,31 +435,63 @@ export function createExternalWorker(options: ExternalWorkerOptions): ExternalWo
 type Out = { log: (text: string) => void; error: (text: string) => void };
 
 const USAGE =
-  'usage: trellis worker --external --job-type TYPE [--job-type TYPE ...] --handler FILE [--url URL] [--worker-id ID] [--lease-seconds N] [--wait-seconds N] [--concurrency N]\n' +
+  'usage: trellis worker --external --job-type TYPE [--job-type TYPE ...] --handler FILE [--url URL] [--worker-id ID] [--lease-seconds 1-3600] [--wait-seconds 0-60] [--concurrency N]\n' +
   '  TRELLIS_API_KEY: the API key (never on the command line); TRELLIS_URL or --url: where Trellis answers (default http://localhost:3000).\n' +
-  '  FILE exports (default, or as `handler`) async (job, { complete, fail, bpmnError, extendLock }) => variables.';
+  '  FILE exports (default, or as `handler`) async (job, { complete, fail, bpmnError, extendLock, signal }) => variables.';
+
+/** What `trellis worker --external` was asked for, read from its arguments. */
+export interface WorkerArgs {
+  jobTypes: string[];
+  handlerFile: string;
+  url?: string;
+  workerId?: string;
+  leaseSeconds?: number;
+  waitSeconds?: number;
+  concurrency?: number;
+}
+
+/** Reads the command's arguments: what it was asked for, or what is wrong with them (a number out of range names the option). */
+export function readWorkerArgs(args: string[]): WorkerArgs | { problem: string } {
+  const values = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
+  const numbers: Partial<Record<'leaseSeconds' | 'waitSeconds' | 'concurrency', number>> = {};
+  for (const [option, field, min, max] of [
+    ['--lease-seconds', 'leaseSeconds', 1, 3_600],
+    ['--wait-seconds', 'waitSeconds', 0, 60],
+    ['--concurrency', 'concurrency', 1, 100],
+  ] as const) {
+    const [text] = values(option);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max)
+      return { problem: `${option} takes a whole number from ${min} to ${max}, not "${text}".` };
+    numbers[field] = value;
+  }
+  const jobTypes = values('--job-type');
+  const [handlerFile] = values('--handler');
+  if (jobTypes.length === 0 || !handlerFile)
+    return { problem: 'Name the job types (--job-type) and the handler (--handler).' };
+  const [url] = values('--url');
+  const [workerId] = values('--worker-id');
+  return { jobTypes, handlerFile, ...(url ? { url } : {}), ...(workerId ? { workerId } : {}), ...numbers };
+}
 
 /**
  * `trellis worker --external`: works jobs of the given types with the handler FILE exports, over
  * HTTP with TRELLIS_API_KEY. SIGTERM or SIGINT lets the jobs in hand finish and report, then exits.
  */
 export async function externalWorkerCommand(args: string[], out: Out): Promise<number> {
-  const values = (name: string) => args.flatMap((arg, i) => (arg === name && args[i + 1] ? [args[i + 1]!] : []));
-  const number = (name: string) => {
-    const value = Number(values(name)[0]);
-    return Number.isInteger(value) && value > 0 ? value : undefined;
-  };
-  const jobTypes = values('--job-type');
-  const [handlerFile] = values('--handler');
+  const read = readWorkerArgs(args);
   const apiKey = process.env.TRELLIS_API_KEY;
-  if (jobTypes.length === 0 || !handlerFile || !apiKey) {
+  if ('problem' in read || !apiKey) {
     if (!apiKey)
       out.error(
         'trellis worker --external needs TRELLIS_API_KEY: an API key whose jobTypes scope lists the job types.',
       );
+    if ('problem' in read) out.error(read.problem);
     out.error(USAGE);
     return 2;
   }
+  const { jobTypes, handlerFile, url, ...tuning } = read;
   const module = (await import(pathToFileURL(path.resolve(handlerFile)).href)) as {
     default?: unknown;
     handler?: unknown;
@@ -376,19 +501,12 @@ export async function externalWorkerCommand(args: string[], out: Out): Promise<n
     out.error(`${handlerFile} exports no handler: export default async function (job, ctx) { … }.`);
     return 2;
   }
-  const [workerId] = values('--worker-id');
-  const leaseSeconds = number('--lease-seconds');
-  const waitSeconds = number('--wait-seconds');
-  const concurrency = number('--concurrency');
   const worker = createExternalWorker({
-    baseUrl: values('--url')[0] ?? process.env.TRELLIS_URL ?? 'http://localhost:3000',
+    baseUrl: url ?? process.env.TRELLIS_URL ?? 'http://localhost:3000',
     apiKey,
     jobTypes,
     handler,
-    ...(workerId ? { workerId } : {}),
-    ...(leaseSeconds ? { leaseSeconds } : {}),
-    ...(waitSeconds ? { waitSeconds } : {}),
-    ...(concurrency ? { concurrency } : {}),
+    ...tuning,
     onEvent: (event) => {
       const job =
         'job' in event && event.job ? ` ${event.job.jobType} ${event.job.id} (attempt ${event.job.attempts})` : '';

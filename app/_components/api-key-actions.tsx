@@ -2,18 +2,20 @@
 
 /**
  * An admin's actions on the company's API keys (app/admin/api-keys): create one, see its token
- * once, revoke one (after a second click). The server checks the role again; these only save a
- * round trip.
+ * once, revoke one (after a question in a row of its own, under the key's). The server checks the
+ * role again; these only save a round trip.
  *
  * A token reaches the browser only in the answer to `apiKeys.create` and lives only in
  * ApiKeyCreator's state: never in the page's server-rendered data, so a reload or another visit
  * cannot show it again. Names and server messages are rendered as text.
  *
  * The service checks what is sent and names each wrong field (`name`, `scopes.jobTypes.2`) in
- * the admin's language; the form shows each refusal beside its field. The lists are typed one name
- * per line: lines are trimmed and blank ones dropped, so "entry n" in a refusal is the n-th name.
+ * the admin's language; the form shows each refusal beside its field (the field's description, not
+ * an alert of its own: the one alert is the line by the submit button) and focuses the first. The
+ * lists are typed one name per line: lines are trimmed and blank ones dropped, so "entry n" in a
+ * refusal is the n-th name.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
 import { CommandMessage, FormActions, useCommand } from './command';
 import { trpc } from './trpc';
@@ -133,11 +135,10 @@ function ApiKeyToken({
         <button type="button" className="secondary" onClick={copy}>
           {t('apiKeyCopy')}
         </button>
-        {copied && (
-          <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
-            {t(copied === 'yes' ? 'apiKeyCopied' : 'apiKeyCopyFailed')}
-          </span>
-        )}
+        {/* Mounted from the start, empty: a live region that appears with its text is not announced. */}
+        <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
+          {copied && t(copied === 'yes' ? 'apiKeyCopied' : 'apiKeyCopyFailed')}
+        </span>
       </div>
       <p className="muted">{t('apiKeyTokenUse', { base: '/api/v1', openapi: '/api/v1/openapi.json' })}</p>
       <button type="button" className="primary" onClick={dismiss}>
@@ -211,10 +212,13 @@ function NewApiKeyForm({
     });
   };
 
-  /** The refusals of a slot, beside its field; `label` prefixes them where the message does not name the field itself. */
+  /**
+   * The refusals of a slot, beside its field and in its aria-describedby; `label` prefixes them where
+   * the message does not name the field itself.
+   */
   const fieldErrors = (slot: Slot, label?: string) =>
     errors[slot] && (
-      <div id={`${idOf(slot)}-error`} role="alert" className="field-error" data-field={slot}>
+      <div id={`${idOf(slot)}-error`} className="field-error" data-field={slot}>
         {errors[slot].map((text, i) => (
           <div key={i}>
             {label && <strong>{label}:</strong>} {text}
@@ -340,7 +344,7 @@ function NewApiKeyForm({
                 {list === 'signals'
                   ? t('apiKeySignalsHint')
                   : list === 'jobTypes'
-                    ? t('apiKeyJobTypesHint')
+                    ? t('apiKeyTaskTypesHint')
                     : t('apiKeyListHint')}
               </div>
               {list === 'messages' && messages.length > 0 && (
@@ -389,67 +393,108 @@ function NewApiKeyForm({
   );
 }
 
-/** Revokes one key after a second click; the row then shows it revoked. */
-export function RevokeApiKeyButton({
+/**
+ * One key's row: the cells the page renders (`children`), then its actions cell. "Revoke" opens a
+ * question in a row of its own under the key's, as wide as the table, so that the key's columns do
+ * not squeeze around it; the focus goes to its safe answer, and back to "Revoke" when cancelled.
+ * Revoked, the buttons go, the focus moves to the row's status cell (`statusCell`, which the
+ * refreshed page shows revoked) and the live region, mounted from the start, says so. A key
+ * revoked before has only that region, empty.
+ */
+export function ApiKeyRow({
   apiKey,
+  columns,
+  statusCell,
   locale,
+  children,
 }: {
-  apiKey: { id: string; name: string; prefix: string };
+  apiKey: { id: string; name: string; prefix: string; revoked: boolean };
+  /** How many columns the table has, actions included: the question spans them all. */
+  columns: number;
+  statusCell: string;
   locale: Locale;
+  children: ReactNode;
 }) {
   const t = translator(locale);
   const [confirming, setConfirming] = useState(false);
+  const [revoked, setRevoked] = useState(false);
   const { busy, message, run } = useCommand();
-  // The button pressed is replaced by the question: the focus goes to its safe answer, and back after it.
   const cancel = useRef<HTMLButtonElement>(null);
   const ask = useRef<HTMLButtonElement>(null);
   const asked = useRef(false);
   useEffect(() => {
-    if (confirming) cancel.current?.focus();
+    if (revoked) document.getElementById(statusCell)?.focus();
+    else if (confirming) cancel.current?.focus();
     else if (asked.current) ask.current?.focus();
     asked.current = confirming;
-  }, [confirming]);
+  }, [confirming, revoked, statusCell]);
   const revoke = () =>
     run(() => trpc.apiKeys.revoke.mutate({ id: apiKey.id }), {
       done: () => {
+        setRevoked(true);
         setConfirming(false);
         return t('apiKeyRevoked');
       },
     });
+  const question = `apikey-revoke-${apiKey.id}`;
+  const named = t('apiKeyRevokeNamed', { name: apiKey.name });
 
   return (
-    <div className="apikey-actions">
-      {confirming ? (
-        <div className="confirm" role="group" aria-label={t('apiKeyRevokeNamed', { name: apiKey.name })}>
-          <p>{t('apiKeyRevokeConfirm', { name: apiKey.name, prefix: apiKey.prefix })}</p>
-          <div className="buttons">
-            <button type="button" className="primary danger" onClick={revoke} disabled={busy}>
-              {t('apiKeyRevokeYes')}
-            </button>
+    <>
+      <tr data-apikey={apiKey.id} data-prefix={apiKey.prefix} className={confirming ? 'asking' : undefined}>
+        {children}
+        <td className="actions">
+          {!apiKey.revoked && !revoked && (
             <button
               type="button"
-              className="secondary"
-              ref={cancel}
-              onClick={() => setConfirming(false)}
+              className="secondary danger"
+              ref={ask}
+              aria-label={named}
+              aria-expanded={confirming}
+              aria-controls={confirming ? question : undefined}
+              onClick={() => setConfirming((now) => !now)}
               disabled={busy}
             >
-              {t('apiKeyRevokeCancel')}
+              {t('apiKeyRevoke')}
             </button>
+          )}
+          <div role="status" className="muted">
+            {message && !message.error ? message.text : null}
           </div>
-        </div>
-      ) : (
-        <button
-          type="button"
-          className="secondary danger"
-          ref={ask}
-          aria-label={t('apiKeyRevokeNamed', { name: apiKey.name })}
-          onClick={() => setConfirming(true)}
-          disabled={busy}
-        >
-          {t('apiKeyRevoke')}
-        </button>
+        </td>
+      </tr>
+      {confirming && (
+        <tr className="apikey-question">
+          <td colSpan={columns}>
+            <div
+              className="confirm"
+              id={question}
+              role="group"
+              aria-label={named}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && !busy) setConfirming(false);
+              }}
+            >
+              <p>{t('apiKeyRevokeConfirm', { name: apiKey.name, prefix: `trk_${apiKey.prefix}_…` })}</p>
+              <div className="buttons">
+                <button type="button" className="primary danger" onClick={revoke} disabled={busy}>
+                  {t('apiKeyRevokeYes')}
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  ref={cancel}
+                  onClick={() => setConfirming(false)}
+                  disabled={busy}
+                >
+                  {t('apiKeyRevokeCancel')}
+                </button>
+              </div>
+              {message?.error && <CommandMessage message={message} as="div" />}
+            </div>
+          </td>
+        </tr>
       )}
-      <CommandMessage message={message} as="div" />
-    </div>
+    </>
   );
 }

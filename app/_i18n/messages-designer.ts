@@ -360,8 +360,9 @@ export const designerEn = {
   propsConnector_email: 'Send an email',
   propsConnector_worker: 'Hand it to another system (a worker)',
   propsTaskType: 'Task type the worker asks for',
-  propsTaskTypeHint: 'Lower-case letters, digits and hyphens, e.g. payment-service.',
-  propsTaskTypeInvalid: 'Use lower-case letters, digits and hyphens, starting with a letter (at most 64).',
+  propsTaskTypeHint: 'Lower-case letters, digits and "-", with "." between names, e.g. erp.create-payment.',
+  propsTaskTypeInvalid:
+    'Use lower-case letters, digits and "-", with "." between names, starting with a letter (at most 64 characters).',
   propsRetries: 'Tries before an incident',
   propsRetriesHint: 'Empty: 3. A failure that trying again cannot fix is an incident at once.',
   propsRetriesInvalid: 'A whole number from 0 to 100.',
@@ -792,8 +793,9 @@ export const designerVi: Record<keyof typeof designerEn, string> = {
   propsConnector_email: 'Gửi một email',
   propsConnector_worker: 'Giao cho hệ thống khác (một worker)',
   propsTaskType: 'Loại công việc mà worker nhận',
-  propsTaskTypeHint: 'Chữ thường, chữ số và dấu gạch nối, ví dụ payment-service.',
-  propsTaskTypeInvalid: 'Dùng chữ thường, chữ số và dấu gạch nối, bắt đầu bằng chữ cái (tối đa 64).',
+  propsTaskTypeHint: 'Chữ thường, chữ số và dấu “-”, các tên nối với nhau bằng dấu “.”, ví dụ erp.create-payment.',
+  propsTaskTypeInvalid:
+    'Dùng chữ thường, chữ số và dấu “-”, các tên nối với nhau bằng dấu “.”, bắt đầu bằng chữ cái (tối đa 64 ký tự).',
   propsRetries: 'Số lần thử trước khi báo sự cố',
   propsRetriesHint: 'Để trống: 3. Lỗi mà thử lại không sửa được sẽ báo sự cố ngay.',
   propsRetriesInvalid: 'Một số nguyên từ 0 đến 100.',

@@ -17,9 +17,9 @@ export const hooksEn = {
   inboundHookNameHint: 'Which system calls it, e.g. “Ngân hàng báo có”.',
   inboundHookMessage: 'Message it publishes',
   inboundHookMessageHint:
-    'The message name of a message start or catch event. Messages your published processes wait for or start on are offered.',
+    'The message name of a message start or catch event. Messages your published processes wait for or start on are offered. A message is not kept: if no instance waits for it yet and no process starts on it, it is dropped, and its delivery id counts as handled — the sender sends it again under a new delivery id.',
   inboundHookMessageHintNone:
-    'The message name of a message start or catch event. None of your published processes waits for a message yet: type the name your process will use.',
+    'The message name of a message start or catch event. None of your published processes waits for a message yet: type the name your process will use. A message is not kept: if no instance waits for it yet and no process starts on it, it is dropped, and its delivery id counts as handled — the sender sends it again under a new delivery id.',
   inboundHookCorrelation: 'Correlation key (optional)',
   inboundHookCorrelationHint:
     'An expression over the JSON body that gives the key the waiting instance is matched by, e.g. invoice.number. Leave empty for a message without a key. The body’s fields become the message’s variables.',
@@ -45,9 +45,9 @@ export const hooksEn = {
   inboundHookSignTitle: 'How the sender signs a request',
   inboundHookSignTimestamp: 'When the request was signed, in unix seconds (UTC).',
   inboundHookSignSignature:
-    '"sha256=" and the hex HMAC-SHA256 of "<timestamp>.<raw body>", keyed with this secret (the outgoing webhooks’ scheme).',
+    '"sha256=" and the hex HMAC-SHA256 of "<delivery id>.<timestamp>.<raw body>", keyed with this secret: the X-Trellis-Delivery and X-Trellis-Timestamp values and the body exactly as sent.',
   inboundHookSignDelivery:
-    'A unique id for the delivery, the same on every retry: a delivery id already handled is answered, not acted on again.',
+    'A unique id for the delivery, the same on every retry: a delivery id already handled is answered, not acted on again. It is part of what is signed, so a request cannot be replayed under another id.',
   inboundHookSignReadme: 'The README section “Inbound webhooks” has an example with curl.',
   inboundHookCopyAddress: 'Copy address',
   inboundHookRotate: 'New secret',
@@ -70,7 +70,7 @@ export const hooksEn = {
   inboundHookErrTolerance: 'The tolerance is a whole number of seconds from {min} to {max}; {value} is not one.',
   inboundHookErrNotFound: 'Inbound webhook “{id}” was not found.',
   hookUnauthorized:
-    'This request is not signed for an active inbound webhook at this address. Sign "<X-Trellis-Timestamp>.<raw body>" with HMAC-SHA256 keyed with the webhook’s current secret, and send "sha256=<hex>" in X-Trellis-Signature.',
+    'This request is not signed for an active inbound webhook at this address. Sign "<X-Trellis-Delivery>.<X-Trellis-Timestamp>.<raw body>" with HMAC-SHA256 keyed with the webhook’s current secret, and send "sha256=<hex>" in X-Trellis-Signature.',
   hookTimestampOld:
     'X-Trellis-Timestamp is {seconds} seconds behind this server’s clock; inbound webhook “{name}” accepts at most {tolerance}. Sign each request as it is sent (a retry is signed again), with a clock kept by NTP.',
   hookTimestampFuture:
@@ -78,7 +78,7 @@ export const hooksEn = {
   hookHeaderTimestamp:
     'X-Trellis-Timestamp is required: the time the request was signed, in whole seconds since 1970-01-01 UTC, e.g. 1767225600.',
   hookHeaderSignature:
-    'X-Trellis-Signature is required: "sha256=" and 64 hexadecimal digits, the HMAC-SHA256 of "<timestamp>.<raw body>" keyed with the webhook’s secret.',
+    'X-Trellis-Signature is required: "sha256=" and 64 hexadecimal digits, the HMAC-SHA256 of "<delivery id>.<timestamp>.<raw body>" keyed with the webhook’s secret.',
   hookHeaderDelivery:
     'X-Trellis-Delivery is required: an id of this delivery, 1 to {max} visible ASCII characters without spaces, the same on every retry.',
   hookBodyTooLarge:
@@ -104,9 +104,9 @@ export const hooksVi: Record<keyof typeof hooksEn, string> = {
   inboundHookNameHint: 'Hệ thống nào gọi tới, ví dụ “Ngân hàng báo có”.',
   inboundHookMessage: 'Thông điệp được gửi',
   inboundHookMessageHint:
-    'Tên thông điệp của một sự kiện bắt đầu hoặc sự kiện chờ thông điệp. Danh sách gợi ý gồm các thông điệp mà quy trình đã xuất bản đang chờ hoặc dùng để bắt đầu.',
+    'Tên thông điệp của một sự kiện bắt đầu hoặc sự kiện chờ thông điệp. Danh sách gợi ý gồm các thông điệp mà quy trình đã xuất bản đang chờ hoặc dùng để bắt đầu. Thông điệp không được giữ lại: nếu chưa có phiên quy trình nào chờ nó và không quy trình nào bắt đầu bằng nó, thông điệp bị bỏ qua và mã lần gửi coi như đã xử lý — bên gửi phải gửi lại với mã lần gửi mới.',
   inboundHookMessageHintNone:
-    'Tên thông điệp của một sự kiện bắt đầu hoặc sự kiện chờ thông điệp. Chưa có quy trình đã xuất bản nào chờ thông điệp: hãy nhập tên mà quy trình sẽ dùng.',
+    'Tên thông điệp của một sự kiện bắt đầu hoặc sự kiện chờ thông điệp. Chưa có quy trình đã xuất bản nào chờ thông điệp: hãy nhập tên mà quy trình sẽ dùng. Thông điệp không được giữ lại: nếu chưa có phiên quy trình nào chờ nó và không quy trình nào bắt đầu bằng nó, thông điệp bị bỏ qua và mã lần gửi coi như đã xử lý — bên gửi phải gửi lại với mã lần gửi mới.',
   inboundHookCorrelation: 'Khóa tương quan (không bắt buộc)',
   inboundHookCorrelationHint:
     'Một biểu thức trên thân JSON cho ra khóa để tìm phiên quy trình đang chờ, ví dụ invoice.number. Để trống nếu thông điệp không có khóa. Các trường của thân yêu cầu trở thành biến của thông điệp.',
@@ -132,9 +132,9 @@ export const hooksVi: Record<keyof typeof hooksEn, string> = {
   inboundHookSignTitle: 'Bên gửi ký yêu cầu như thế nào',
   inboundHookSignTimestamp: 'Thời điểm ký yêu cầu, tính bằng giây unix (UTC).',
   inboundHookSignSignature:
-    '"sha256=" và HMAC-SHA256 dạng hex của "<timestamp>.<thân yêu cầu nguyên văn>", ký bằng khóa này (cùng cách ký với webhook gửi đi).',
+    '"sha256=" và HMAC-SHA256 dạng hex của "<mã lần gửi>.<timestamp>.<thân yêu cầu nguyên văn>", ký bằng khóa này: giá trị X-Trellis-Delivery, X-Trellis-Timestamp và thân yêu cầu đúng như khi gửi.',
   inboundHookSignDelivery:
-    'Mã riêng của lần gửi, giữ nguyên khi gửi lại: một mã đã xử lý rồi chỉ được trả lời, không thực hiện lại.',
+    'Mã riêng của lần gửi, giữ nguyên khi gửi lại: một mã đã xử lý rồi chỉ được trả lời, không thực hiện lại. Mã này nằm trong phần được ký, nên không thể phát lại một yêu cầu với mã khác.',
   inboundHookSignReadme: 'Mục “Inbound webhooks” trong README có ví dụ dùng curl.',
   inboundHookCopyAddress: 'Sao chép địa chỉ',
   inboundHookRotate: 'Tạo khóa mới',
@@ -156,7 +156,7 @@ export const hooksVi: Record<keyof typeof hooksEn, string> = {
   inboundHookErrTolerance: 'Độ lệch cho phép là một số nguyên giây từ {min} đến {max}; {value} không hợp lệ.',
   inboundHookErrNotFound: 'Không tìm thấy webhook nhận vào “{id}”.',
   hookUnauthorized:
-    'Yêu cầu này không được ký cho một webhook nhận vào đang hoạt động tại địa chỉ này. Hãy ký "<X-Trellis-Timestamp>.<thân yêu cầu nguyên văn>" bằng HMAC-SHA256 với khóa hiện tại của webhook, và gửi "sha256=<hex>" trong X-Trellis-Signature.',
+    'Yêu cầu này không được ký cho một webhook nhận vào đang hoạt động tại địa chỉ này. Hãy ký "<X-Trellis-Delivery>.<X-Trellis-Timestamp>.<thân yêu cầu nguyên văn>" bằng HMAC-SHA256 với khóa hiện tại của webhook, và gửi "sha256=<hex>" trong X-Trellis-Signature.',
   hookTimestampOld:
     'X-Trellis-Timestamp chậm {seconds} giây so với đồng hồ máy chủ này; webhook nhận vào “{name}” chỉ chấp nhận lệch tối đa {tolerance} giây. Hãy ký mỗi yêu cầu lúc gửi (gửi lại thì ký lại), với đồng hồ được đồng bộ bằng NTP.',
   hookTimestampFuture:
@@ -164,7 +164,7 @@ export const hooksVi: Record<keyof typeof hooksEn, string> = {
   hookHeaderTimestamp:
     'Thiếu hoặc sai X-Trellis-Timestamp: thời điểm ký yêu cầu, tính bằng số giây nguyên kể từ 1970-01-01 UTC, ví dụ 1767225600.',
   hookHeaderSignature:
-    'Thiếu hoặc sai X-Trellis-Signature: "sha256=" và 64 chữ số thập lục phân, là HMAC-SHA256 của "<timestamp>.<thân yêu cầu nguyên văn>" ký bằng khóa của webhook.',
+    'Thiếu hoặc sai X-Trellis-Signature: "sha256=" và 64 chữ số thập lục phân, là HMAC-SHA256 của "<mã lần gửi>.<timestamp>.<thân yêu cầu nguyên văn>" ký bằng khóa của webhook.',
   hookHeaderDelivery:
     'Thiếu hoặc sai X-Trellis-Delivery: mã của lần gửi này, từ 1 đến {max} ký tự ASCII nhìn thấy được, không có khoảng trắng, giữ nguyên khi gửi lại.',
   hookBodyTooLarge:

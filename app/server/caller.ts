@@ -4,6 +4,7 @@
  * and the company that made it. Built by authenticateApiKey (services/api-keys.ts) for each request.
  */
 import type { ApiKeyScopes } from '@/db/schema';
+import type { Locale } from '../_i18n/messages';
 
 export interface KeyCaller {
   kind: 'apiKey';
@@ -17,6 +18,9 @@ export interface KeyCaller {
   /** The admin who created the key: for the record only; the key never acts with their rights. */
   createdBy: string;
 }
+
+/** One call of an outside system by its API key: the key, and the language its answers speak. */
+export type KeyCall = KeyCaller & { locale: Locale };
 
 /** Whether who acts is a key rather than a person (an Actor has no `kind`). */
 export function isKeyCaller<T extends object>(by: T): by is Extract<T, { kind: 'apiKey' }> {

@@ -2284,8 +2284,11 @@ function isProcessData(e: ModdleElement): boolean {
   );
 }
 
-/** A job type from a vendor name: `ArchiveInvoiceService` → `archive-invoice-service`. */
-/** A Trellis task type for a job type or topic from elsewhere: its dotted parts kept (`erp.create-payment`), each made a key. */
+/**
+ * A Trellis task type for a job type, topic or class name from elsewhere: its dotted parts kept,
+ * each made a key (`erp.createPayment` → `erp.create-payment`, `ArchiveInvoiceService` →
+ * `archive-invoice-service`, Camunda 8's `io.camunda:http-json:1` → `io.camunda-http-json-1`).
+ */
 function jobType(name: string): string {
   const key = name
     .split('.')

@@ -1,12 +1,15 @@
 /**
  * In a real browser: staff see no API keys link and the page refuses them with HTTP 403 (in both
  * languages). The admin, in Vietnamese, sends the form empty and is told beside each field what
- * is missing; then creates "Kết nối ERP kế toán" that may start invoice approval and read
- * instances, and sees its token once — in a read-only field with a copy button and a warning, and
- * not after a reload. The token works against the REST API at once (an instance started with it
- * and read back; an unknown instance is 404, not 401), and the list shows the key used. Revoking
- * asks first; revoked, the same token is refused with 401. The page reads in English too, fits a
- * phone (390 px) without sideways scrolling, and axe finds no serious problem. Screenshots land in
+ * is missing (in the field's description, with one alert for the form and the focus on the first
+ * field); then creates "Kết nối ERP kế toán" that may start invoice approval and read instances,
+ * and sees its token once — in a read-only field with a copy button and a warning, and not after a
+ * reload. The token works against the REST API at once (an instance started with it and read back;
+ * an unknown instance is 404, not 401), and the list shows the key used. Revoking asks first, in a
+ * row under the key's, naming the key's prefix as the list does; revoked, the focus is on the row's
+ * status, the live region says so, and the same token is refused with 401. The page reads in
+ * English too, fits a phone (390 px) without sideways scrolling, shows a key named with markup as
+ * text (no dialog opens), and axe finds no serious problem. Screenshots land in
  * test/e2e/screenshots (api-keys-*).
  */
 import { randomUUID } from 'node:crypto';
@@ -17,17 +20,22 @@ import { appInBrowser, type App } from './harness';
 
 let app: App;
 let page: Page;
+/** Every dialog the page opened (dismissed at once): user text run as markup would open one. */
+const dialogs: string[] = [];
 
 const { shot, signInAs, signOut } = appInBrowser({
   ready: (started) => {
     ({ app, page } = started);
-    page.on('dialog', () => {
-      throw new Error('a dialog opened: user text was run as markup');
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
     });
   },
 });
 
 const KEY_NAME = 'Kết nối ERP kế toán';
+/** A name that is markup: shown as text, it loads no image and runs no handler. */
+const MARKUP_NAME = 'Kho dữ liệu <img src=x onerror=alert(1)>';
 const TOKEN = /^trk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/;
 
 const row = () => page.locator('tr[data-apikey]');
@@ -76,20 +84,28 @@ describe('API keys in the browser', () => {
     expect(await page.locator('[data-field="scopes"]').textContent()).toContain('Khóa này sẽ không có quyền nào');
     expect(await page.locator('[data-field="expiresInDays"]').count()).toBe(0);
     expect(await page.getByLabel('Tên', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Tên', { exact: true }).getAttribute('aria-describedby')).toContain(
+      'apikey-name-error',
+    );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('apikey-name');
+    // each refusal is its field's description, not an alert of its own: the form says it once
+    expect(await page.locator('[data-field][role]').count()).toBe(0);
+    const alerts = page.locator('form.apikey-form [role="alert"]');
+    expect(await alerts.count()).toBe(1);
+    expect(await alerts.textContent()).toBe('Một số trường cần sửa: xem thông báo bên cạnh từng trường.');
     await shot('api-keys-02-field-errors-vi');
     expect(await accessibilityProblems(page)).toEqual([]);
 
     // a wildcard job type is refused beside its list, naming the entry
     await page.getByLabel('Tên', { exact: true }).fill(KEY_NAME);
-    await page.getByLabel('Loại tác vụ được xử lý').fill('*');
+    await page.getByLabel('Loại công việc được xử lý').fill('*');
     await page.getByRole('button', { name: 'Tạo khóa', exact: true }).click();
     await expect.poll(() => page.locator('[data-field="scopes.jobTypes"]').count()).toBe(1);
-    expect(await page.locator('[data-field="scopes.jobTypes"]').textContent()).toContain('Loại tác vụ được xử lý');
+    expect(await page.locator('[data-field="scopes.jobTypes"]').textContent()).toContain('mục 1 ("*") chứa "*"');
     expect(await page.locator('[data-field="name"]').count()).toBe(0);
 
     // the key: may start invoice approval and read instances, valid for 90 days (the default)
-    await page.getByLabel('Loại tác vụ được xử lý').fill('');
+    await page.getByLabel('Loại công việc được xử lý').fill('');
     expect(await page.getByLabel('Hiệu lực (ngày)').inputValue()).toBe('90');
     await page.getByRole('checkbox', { name: /Phê duyệt hóa đơn/ }).check();
     await page.getByRole('checkbox', { name: 'Xem phiên quy trình' }).check();
@@ -106,6 +122,7 @@ describe('API keys in the browser', () => {
 
     // the copy button puts the token on the clipboard
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    expect(await panel.getByRole('status').textContent()).toBe('');
     await panel.getByRole('button', { name: 'Sao chép mã khóa', exact: true }).click();
     await expect.poll(() => panel.getByRole('status').textContent()).toBe('Đã sao chép.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
@@ -117,7 +134,8 @@ describe('API keys in the browser', () => {
     expect(await row().locator('td.rights').textContent()).toContain('Phê duyệt hóa đơn');
     expect(await row().locator('td.rights').textContent()).toContain('Xem phiên quy trình');
     expect(await row().getByTestId('apikey-status').textContent()).toBe('Đang hoạt động');
-    expect(await row().textContent()).toContain('bởi Ngô Quốc Bảo');
+    expect(await row().textContent()).toContain('do Ngô Quốc Bảo tạo');
+    expect(await page.locator('thead th').last().textContent()).toBe('Thao tác');
     expect(await row().textContent()).toContain('Chưa dùng');
     await shot('api-keys-03-token-once-vi');
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -165,8 +183,8 @@ describe('API keys in the browser', () => {
     await row()
       .getByRole('button', { name: `Thu hồi “${KEY_NAME}”`, exact: true })
       .click();
-    const confirm = row().getByRole('group', { name: `Thu hồi “${KEY_NAME}”` });
-    expect(await confirm.textContent()).toContain(`Thu hồi khóa “${KEY_NAME}” (${token.slice(4, 12)})?`);
+    const confirm = page.getByRole('group', { name: `Thu hồi “${KEY_NAME}”` });
+    expect(await confirm.textContent()).toContain(`Thu hồi khóa “${KEY_NAME}” (trk_${token.slice(4, 12)}_…)?`);
     // the question takes the focus on its safe answer
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Hủy bỏ');
     await shot('api-keys-04-revoke-confirm-vi');
@@ -177,8 +195,12 @@ describe('API keys in the browser', () => {
     await row()
       .getByRole('button', { name: `Thu hồi “${KEY_NAME}”`, exact: true })
       .click();
-    await row().getByRole('button', { name: 'Đồng ý thu hồi', exact: true }).click();
+    await page.getByRole('button', { name: 'Đồng ý thu hồi', exact: true }).click();
     await expect.poll(() => row().getByTestId('apikey-status').textContent()).toBe('Đã thu hồi');
+    // the focus is on the row's status, not lost to the page, and the live region says what happened
+    const keyId = await row().getAttribute('data-apikey');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`apikey-status-${keyId}`);
+    expect(await row().getByRole('status').textContent()).toBe('Đã thu hồi khóa.');
     expect(
       await row()
         .getByRole('button', { name: /Thu hồi/ })
@@ -210,20 +232,40 @@ describe('API keys in the browser', () => {
       await page.waitForLoadState('networkidle');
       expect(await noSidewaysScroll()).toBe(true);
       await shot('api-keys-07-phone-en');
-      // a second key, to see its token at phone width
-      await page.getByLabel('Name', { exact: true }).fill('Kho dữ liệu — báo cáo');
-      await page.getByLabel('Job types it may work').fill('erp.create-payment\nerp.sync-vendors');
+      // a second key, named with markup, to see its token at phone width
+      await page.getByLabel('Name', { exact: true }).fill(MARKUP_NAME);
+      await page.getByLabel('Task types it may work on').fill('erp.create-payment\nerp.sync-vendors');
       await page.getByRole('button', { name: 'Create key', exact: true }).click();
       await expect.poll(() => page.getByTestId('apikey-token-panel').count()).toBe(1);
       expect(await page.getByRole('textbox', { name: 'Token', exact: true }).inputValue()).toMatch(TOKEN);
       // the list has the new key too (newest first) before the page is photographed
       await expect.poll(() => row().count()).toBe(2);
-      expect(await row().first().locator('.apikey-name').textContent()).toBe('Kho dữ liệu — báo cáo');
+      expect(await row().first().locator('.apikey-name').textContent()).toBe(MARKUP_NAME);
+      expect(await page.getByTestId('apikey-token-panel').locator('h3').textContent()).toBe(
+        `Token for “${MARKUP_NAME}”`,
+      );
+      expect(await page.locator('main img').count()).toBe(0);
       expect(await row().first().locator('td.rights').textContent()).toContain('erp.create-payment, erp.sync-vendors');
       await page.waitForLoadState('networkidle');
       expect(await noSidewaysScroll()).toBe(true);
       await shot('api-keys-08-token-phone-en');
       expect(await accessibilityProblems(page)).toEqual([]);
+      expect(dialogs).toEqual([]);
+
+      // the revoke question under the key's card; Escape closes it and gives the focus back
+      const revokeMarkup = row()
+        .first()
+        .getByRole('button', { name: `Revoke “${MARKUP_NAME}”`, exact: true });
+      await revokeMarkup.click();
+      const question = page.getByRole('group', { name: `Revoke “${MARKUP_NAME}”` });
+      expect(await question.textContent()).toContain(`Revoke the key “${MARKUP_NAME}” (trk_`);
+      expect(await noSidewaysScroll()).toBe(true);
+      await shot('api-keys-09-revoke-phone-en');
+      await page.keyboard.press('Escape');
+      expect(await question.count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+        `Revoke “${MARKUP_NAME}”`,
+      );
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }

@@ -57,13 +57,14 @@ const { shot, signInAs, signOut } = appInBrowser({
 async function deliver(address: string, secret: string, body: object) {
   const raw = JSON.stringify(body);
   const timestamp = Math.floor(Date.now() / 1000);
+  const delivery = randomUUID();
   const res = await fetch(address, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'x-trellis-timestamp': String(timestamp),
-      'x-trellis-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`,
-      'x-trellis-delivery': randomUUID(),
+      'x-trellis-delivery': delivery,
+      'x-trellis-signature': `sha256=${createHmac('sha256', secret).update(`${delivery}.${timestamp}.${raw}`).digest('hex')}`,
     },
     body: raw,
   });

@@ -145,7 +145,8 @@ const jobCall =
       'POST',
       `/jobs/${ours.jobs[command]}/${suffix}`,
       token,
-      { workerId: WORKER, ...body },
+      // Each job's first attempt: beforeAll fetched each job once.
+      { workerId: WORKER, attempts: 1, ...body },
       {
         id: ours.jobs[command],
       },

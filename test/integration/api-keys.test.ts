@@ -353,7 +353,7 @@ describe('refusals of what an admin sent name the field', () => {
       'a job type listed twice',
       { scopes: { jobTypes: ['erp-post', 'erp-read', 'erp-post'] } },
       'scopes.jobTypes.2',
-      /^Job types it may work: "erp-post" is listed twice \(entries 1 and 3\)/,
+      /^Task types it may work on: "erp-post" is listed twice \(entries 1 and 3\)/,
     ],
     ['no rights at all', { scopes: { start: [], readInstances: false } }, 'scopes', /would have no rights/],
     [
@@ -412,8 +412,8 @@ describe('refusals of what an admin sent name the field', () => {
       },
       {
         field: 'scopes.jobTypes.1',
-        label: 'Loại tác vụ được xử lý',
-        message: 'Loại tác vụ được xử lý: "a" bị liệt kê hai lần (mục 1 và 2); mỗi tên chỉ liệt kê một lần.',
+        label: 'Loại công việc được xử lý',
+        message: 'Loại công việc được xử lý: "a" bị liệt kê hai lần (mục 1 và 2); mỗi tên chỉ liệt kê một lần.',
       },
     ]);
   });

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import {
@@ -206,7 +206,8 @@ async function auditOf(instanceId: string) {
   return handle.db
     .select({ type: auditEvents.type, actorId: auditEvents.actorId, data: auditEvents.data })
     .from(auditEvents)
-    .where(eq(auditEvents.instanceId, instanceId));
+    .where(eq(auditEvents.instanceId, instanceId))
+    .orderBy(asc(auditEvents.id));
 }
 
 beforeAll(async () => {
@@ -216,8 +217,8 @@ beforeAll(async () => {
   const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN));
   admin = (await resolveActor(handle.db, user!.id, 'en'))!;
   await publishAll(tenantId, admin.userId);
-  sender = await key(admin, { messages: [PAYMENT, ORDER] });
-  broadcaster = await key(admin, { signals: [CLOSED] });
+  sender = await key(admin, { messages: [PAYMENT, ORDER], start: ['api-order'] });
+  broadcaster = await key(admin, { signals: [CLOSED], start: ['api-closing-report'] });
   payer = await key(admin, { messages: [PAYMENT] });
 
   // Another company running the same processes, with an instance waiting for each name.
@@ -270,6 +271,35 @@ describe('scopes', () => {
     expect([await footprint(waiting.id), await footprint(closing), await totals(tenantId)]).toEqual(before);
   });
 
+  it('its messages scope moves instances but starts no process its start scope does not name: 403, nothing started', async () => {
+    const mover = await key(admin, { messages: [ORDER] });
+    const before = await totals(tenantId);
+    const refused = await message(mover.token, { name: ORDER, variables: { orderNo: 'DH-2' }, timeToLive: 600 });
+    expect(refused).toEqual({ status: 403, body: { code: 'FORBIDDEN', message: 'This key may not do that.' } });
+    expect(await totals(tenantId)).toEqual(before);
+  });
+
+  it('its signal reaches the waiting instances but starts only the processes its start scope names', async () => {
+    const closer = await key(admin, { signals: [CLOSED] });
+    const waiting = await awaitingClose(admin);
+    const answer = await signal(closer.token, { name: CLOSED });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ delivered: expect.arrayContaining([waiting]), started: [] });
+    expect((await footprint(waiting)).state.active).toEqual(['archive']);
+  });
+
+  it('a message id is its name’s: a key’s id does not make another name’s message a duplicate', async () => {
+    const waiting = await awaitingPayment(admin);
+    const id = `shared-${randomUUID()}`;
+    expect((await message(sender.token, { name: ORDER, messageId: id })).body).toMatchObject({ correlated: 'started' });
+    expect(
+      (await message(payer.token, { name: PAYMENT, correlationKey: waiting.invoiceNumber, messageId: id })).body,
+    ).toEqual({ correlated: 'instance', instanceId: waiting.id });
+    expect((await message(payer.token, { name: PAYMENT, correlationKey: 'HD-none', messageId: id })).body).toEqual({
+      correlated: 'duplicate',
+    });
+  });
+
   it('a revoked key is refused from its next request: 401, nothing sent', async () => {
     const doomed = await key(admin, { messages: [PAYMENT], signals: [CLOSED] });
     const waiting = await awaitingPayment(admin);
@@ -305,7 +335,8 @@ describe('publishing a message as a key', () => {
     // The other invoice still waits.
     expect((await footprint(other.id)).waits).toEqual(['paid']);
 
-    const received = (await auditOf(waiting.id)).filter((a) => a.type === 'message.received');
+    const trail = await auditOf(waiting.id);
+    const received = trail.filter((a) => a.type === 'message.received');
     expect(received).toEqual([
       {
         type: 'message.received',
@@ -317,6 +348,13 @@ describe('publishing a message as a key', () => {
         },
       },
     ]);
+    // Every row of the step it caused is the key's too: no person, the key named.
+    const step = trail.slice(trail.findIndex((a) => a.type === 'message.received'));
+    expect(step.map((a) => a.type)).toEqual(expect.arrayContaining(['element.completed', 'task.created']));
+    for (const event of step) {
+      expect(event.actorId, event.type).toBeNull();
+      expect(event.data.apiKey, event.type).toMatchObject({ id: sender.id });
+    }
     const [kept] = await handle.db
       .select({ sentBy: messages.sentBy, sentByKey: messages.sentByKey, correlatedTo: messages.correlatedTo })
       .from(messages)
@@ -400,6 +438,21 @@ describe('publishing a message as a key', () => {
     expect(after.state.active).toEqual(['book']);
     expect(after.state.variables).toMatchObject({ paidAmount: 5_000_000 });
     expect(await kept()).toEqual([{ sentBy: null, sentByKey: sender.id, correlatedTo: waiting.id }]);
+    // Its history names the key that sent it, not only the person whose start took it.
+    const received = (await auditOf(waiting.id)).filter((a) => a.type === 'message.received');
+    expect(received).toEqual([
+      {
+        type: 'message.received',
+        actorId: null,
+        data: {
+          name: PAYMENT,
+          correlationKey: invoiceNumber,
+          buffered: true,
+          apiKey: { id: sender.id, name: expect.any(String), prefix: sender.token.slice(4, 12) },
+        },
+      },
+    ]);
+    expect((await verifyAudit(handle.db, { tenantId })).problems).toEqual([]);
   });
 
   it('no receiver and no time to live: dropped, nothing kept', async () => {

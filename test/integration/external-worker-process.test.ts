@@ -6,8 +6,10 @@
  * with it (SIGKILL); a second one fetches it again once the lease has run out and completes it,
  * next to a payment it completes, a rejected one it reports as a BPMN error (caught by the
  * boundary event: the instance ends as `rejected`), and a slow one whose first attempt outlives
- * its lease: fetched again and completed by the second attempt, the first attempt's late
- * completion is refused (counted as lost). Every instance ends where it should, each job once.
+ * its lease (the network loses that attempt's lease extensions: this server answers them 503):
+ * fetched again by the same worker as attempt 2, which holds the job until attempt 1's late
+ * completion has been refused — by its attempt number, the worker id being the same — and counted
+ * as lost; then attempt 2 completes it. Every instance ends where it should, each job once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,12 +44,15 @@ const COMMANDS: Record<string, Handler> = {
 
 /** The handler script, as an outside team would write it: it knows nothing of Trellis but the job. */
 const HANDLER = `
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 export default async function createPayment(job, { bpmnError }) {
   const { invoiceNumber } = job.variables;
   appendFileSync(process.env.PAYMENT_LOG, JSON.stringify({ invoiceNumber, attempts: job.attempts, pid: process.pid }) + '\\n');
   if (invoiceNumber === 'HD-HANG' && job.attempts === 1) await new Promise(() => {}); // dies with its process
   if (invoiceNumber === 'HD-SLOW' && job.attempts === 1) await new Promise((r) => setTimeout(r, 2500)); // outlives its lease
+  // Holds the job until the test has seen attempt 1's late completion refused.
+  if (invoiceNumber === 'HD-SLOW' && job.attempts === 2)
+    while (!existsSync(process.env.RELEASE_SLOW)) await new Promise((r) => setTimeout(r, 20));
   if (invoiceNumber === 'HD-REJECT') return bpmnError('PAYMENT_REJECTED', { message: 'IBAN closed', variables: { rejection: 'IBAN closed' } });
   return { paymentId: 'PAY-' + invoiceNumber + '-' + job.attempts };
 }
@@ -60,6 +65,8 @@ let token: string;
 let starter: KeyCall;
 let dir: string;
 const children: { child: ChildProcess; output: string }[] = [];
+/** The job whose first attempt's lease extensions this server answers 503 (lost on the way): set once it exists. */
+let extensionsLost: string | null = null;
 
 /** The app's route handlers behind node:http: a Web Request in, its Response out; a closed connection aborts the request. */
 const inFlight = new Set<Promise<unknown>>();
@@ -74,9 +81,14 @@ function serve(): Promise<Server> {
       const match = /^\/api\/v1\/jobs\/(?:(fetch-and-lock)|([^/]+)\/([a-z-]+))$/.exec(url.pathname);
       const route = match?.[1] ? (fetchRoute as unknown as Handler) : match ? COMMANDS[match[3]!] : undefined;
       if (!route || req.method !== 'POST') return void res.writeHead(404).end();
+      const body = Buffer.concat(chunks);
+      if (match?.[3] === 'extend-lock' && match[2] === extensionsLost && JSON.parse(body.toString()).attempts === 1)
+        return void res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 'SERVICE_UNAVAILABLE', message: 'The network lost it.', retryable: true }));
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-      const request = new Request(url, { method: 'POST', headers, body: Buffer.concat(chunks), signal: gone.signal });
+      const request = new Request(url, { method: 'POST', headers, body, signal: gone.signal });
       const response = await route(request, { params: Promise.resolve({ id: decodeURIComponent(match![2] ?? '') }) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
@@ -104,12 +116,15 @@ function startWorker(workerId: string, extra: string[] = []) {
       baseUrl,
       '--worker-id',
       workerId,
-      '--wait-seconds',
-      '10',
       ...extra,
     ],
     {
-      env: { ...process.env, TRELLIS_API_KEY: token, PAYMENT_LOG: path.join(dir, 'payments.log') },
+      env: {
+        ...process.env,
+        TRELLIS_API_KEY: token,
+        PAYMENT_LOG: path.join(dir, 'payments.log'),
+        RELEASE_SLOW: path.join(dir, 'release-slow'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -225,7 +240,8 @@ afterAll(async () => {
 it('outside worker processes complete payments over HTTP: a dead worker’s job after its lease, a BPMN error caught, a late completion refused', async () => {
   // given a payment, fetched by a first worker that then hangs on it and is killed
   const hang = await pay('HD-HANG');
-  const first = startWorker('erp-a', ['--lease-seconds', '1']);
+  // (without long polling: it fetches once a second)
+  const first = startWorker('erp-a', ['--lease-seconds', '1', '--wait-seconds', '0']);
   await until(() => attempts().some((a) => a.invoiceNumber === 'HD-HANG'), 20_000, 'the first worker to fetch HD-HANG');
   const died = new Promise((resolve) => first.child.once('exit', resolve));
   first.child.kill('SIGKILL');
@@ -240,14 +256,22 @@ it('outside worker processes complete payments over HTTP: a dead worker’s job 
   const ok = await pay('HD-OK');
   const reject = await pay('HD-REJECT');
   const slow = await pay('HD-SLOW');
-  const second = startWorker('erp-b', ['--lease-seconds', '1', '--concurrency', '2']);
+  const slowJob = (await jobStatus(slow)).id;
+  extensionsLost = slowJob;
+  const second = startWorker('erp-b', ['--lease-seconds', '1', '--wait-seconds', '10', '--concurrency', '2']);
+  // the slow payment's first attempt reports late, while its second attempt — the same worker's — holds the job
+  const refused = new RegExp(
+    `lost erp\\.create-payment ${slowJob} \\(attempt 1\\): Attempt 1 of job "${slowJob}" is over: the job is on attempt 2 now`,
+  );
+  await until(() => refused.test(second.output), 20_000, 'the slow payment’s first attempt to be refused');
+  writeFileSync(path.join(dir, 'release-slow'), '');
   await until(
     async () => {
       const rows = await handle.db
         .select({ status: processInstances.status })
         .from(processInstances)
         .where(inArray(processInstances.id, [hang, ok, reject, slow]));
-      return rows.every((r) => r.status !== 'active') && /lost /.test(second.output);
+      return rows.every((r) => r.status !== 'active');
     },
     20_000,
     'every payment to end',
@@ -281,7 +305,7 @@ it('outside worker processes complete payments over HTTP: a dead worker’s job 
     );
   expect(finished).toHaveLength(4);
   for (const row of finished) expect(row.data).toMatchObject({ workerId: 'erp-b', apiKey: { name: 'ERP payments' } });
-  // and the second worker stopped cleanly, saying what it did: the slow job's first attempt was lost
+  // and the second worker stopped cleanly, saying what it did: the slow job's first attempt was lost, refused by its number
   expect(second.child.exitCode).toBe(0);
   expect(second.output).toMatch(/external worker erp-b stopped; completed=3 failed=0 bpmnErrors=1 lost=1/);
 }, 60_000);

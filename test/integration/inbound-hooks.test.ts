@@ -1,16 +1,20 @@
 /**
  * Inbound webhooks (issue 21) through their route handler, on a real database (PGlite, and
- * PostgreSQL when DATABASE_URL is set), with the app's own database handle. A POST signed as the
- * outgoing webhooks are (webhooks.ts signWebhook, the one scheme) starts a process at its message
+ * PostgreSQL when DATABASE_URL is set), with the app's own database handle. A POST signed over
+ * "<delivery id>.<timestamp>.<body>" (signInboundHook, the README's recipe) starts a process at its message
  * start event, or moves the instance waiting at a message catch event by the correlation key the
  * hook computes from the body — audited as the hook, no person. Every request not signed for an
  * active hook gets one 401 (wrong signature, wrong or rotated secret, unknown, deactivated,
- * another company's hook), 429 past the count, and changes nothing; a timestamp out of tolerance
+ * another company's hook, a replay under a new delivery id), 429 past the count — per address, and
+ * per hook only for a hook that exists — and changes nothing; a timestamp out of tolerance
  * either way is refused saying so; headers and hostile bodies are refused naming what is wrong; a
  * replayed delivery id acts once; a failed delivery records nothing, so its retry acts. Management
- * is for admins, refused to others and field by field in the caller's language.
+ * is for admins, refused to others and field by field in the caller's language. Housekeeping
+ * forgets delivery ids past their window and rate limit counts past theirs.
  */
-import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,10 +36,14 @@ import { verifyAudit } from '@/app/server/services/audit';
 import {
   createInboundHook,
   deactivateInboundHook,
+  DELIVERY_ID_KEPT_SECONDS,
+  MAX_TOLERANCE_SECONDS,
   pruneInboundDeliveries,
+  signInboundHook,
   SIGNATURE_FAILURES,
   type NewInboundHook,
 } from '@/app/server/services/inbound-hooks';
+import { consumeRateLimit, MAX_RATE_WINDOW_SECONDS, pruneRateLimits } from '@/app/server/rate-limit';
 import { signWebhook } from '@/app/server/services/webhooks';
 import { operations } from '@/app/server/api/openapi';
 import { POST } from '@/app/api/v1/hooks/[id]/route';
@@ -76,7 +84,7 @@ async function deliver(
       headers: {
         'content-type': 'application/json',
         'x-trellis-timestamp': String(timestamp),
-        'x-trellis-signature': signWebhook(secret, timestamp, raw),
+        'x-trellis-signature': signInboundHook(secret, delivery ?? '', timestamp, raw),
         ...(delivery === null ? {} : { 'x-trellis-delivery': delivery }),
         ...(options.locale ? { 'accept-language': options.locale } : {}),
         ...options.headers,
@@ -86,6 +94,32 @@ async function deliver(
     { params: Promise.resolve({ id }) },
   );
   return { status: res.status, body: (await res.json()) as Body, headers: res.headers };
+}
+
+/** A POST of `raw` to hook `id` with exactly these headers (a captured request, sent again). */
+async function resend(id: string, headers: Record<string, string>, raw: string): Promise<Sent> {
+  const res = await POST(
+    new Request(`http://localhost:3000/api/v1/hooks/${id}`, { method: 'POST', headers, body: raw }),
+    { params: Promise.resolve({ id }) },
+  );
+  return { status: res.status, body: (await res.json()) as Body, headers: res.headers };
+}
+
+async function rateLimitRows(): Promise<number> {
+  const [row] = await handle.db.select({ n: count() }).from(rateLimits);
+  return row!.n;
+}
+
+/** Runs `body` with X-Forwarded-For believed, so each request can come from an address of its own. */
+async function behindProxy(body: () => Promise<void>): Promise<void> {
+  const saved = process.env.TRELLIS_TRUSTED_PROXY;
+  process.env.TRELLIS_TRUSTED_PROXY = '1';
+  try {
+    await body();
+  } finally {
+    if (saved === undefined) delete process.env.TRELLIS_TRUSTED_PROXY;
+    else process.env.TRELLIS_TRUSTED_PROXY = saved;
+  }
 }
 
 async function hook(input: Partial<NewInboundHook> = {}, actor: Actor = admin) {
@@ -284,6 +318,44 @@ describe('replays', () => {
     expect(await footprint()).toEqual(before);
   });
 
+  it('a captured request sent again under a new delivery id is refused: the id is signed', async () => {
+    const { id, secret } = await hook();
+    const raw = JSON.stringify({ amount: 3, bankRef: 'VCB-replay' });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const captured = {
+      'content-type': 'application/json',
+      'x-trellis-timestamp': timestamp,
+      'x-trellis-delivery': 'vcb-0001',
+      'x-trellis-signature': signInboundHook(secret, 'vcb-0001', timestamp, raw),
+    };
+    expect((await resend(id, captured, raw)).body).toMatchObject({ correlated: 'started' });
+    const before = await footprint();
+    const replayed = await resend(id, { ...captured, 'x-trellis-delivery': 'vcb-0002' }, raw);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.code).toBe('UNAUTHORIZED');
+    // Signed the old way (timestamp and body only), even the first delivery is refused.
+    const unsigned = await resend(
+      id,
+      { ...captured, 'x-trellis-delivery': 'vcb-0003', 'x-trellis-signature': signWebhook(secret, +timestamp, raw) },
+      raw,
+    );
+    expect(unsigned.status).toBe(401);
+    expect(await footprint()).toEqual(before);
+    // The same id, byte for byte: the first outcome, nothing done.
+    expect((await resend(id, captured, raw)).body).toMatchObject({ correlated: 'started', duplicate: true });
+  });
+
+  it('a message no instance waits for yet is dropped, not kept: its id is handled; a new id reaches the instance', async () => {
+    const { id, secret } = await hook({ messageName: 'invoice-paid', correlationKey: 'invoice.number' });
+    const body = { invoice: { number: 'HD-early' } };
+    const delivery = randomUUID();
+    expect((await deliver(id, secret, body, { delivery })).body).toEqual({ correlated: 'dropped' });
+    const waiting = await waitingInvoice('HD-early');
+    expect((await deliver(id, secret, body, { delivery })).body).toEqual({ correlated: 'dropped', duplicate: true });
+    expect((await instance(waiting)).status).toBe('active');
+    expect((await deliver(id, secret, body)).body).toEqual({ correlated: 'instance', instanceId: waiting });
+  });
+
   it('two deliveries of the same id at once act once', async () => {
     const { id, secret } = await hook();
     const delivery = randomUUID();
@@ -314,11 +386,16 @@ describe('requests not signed for an active hook: one 401, nothing happens', () 
     await deactivateInboundHook(handle.db, admin, gone.id);
     const before = await footprint();
     const timestamp = Math.floor(Date.now() / 1000);
+    const delivery = randomUUID();
     const tampered = await deliver(
       id,
       secret,
       { amount: 999_999_999 },
-      { headers: { 'x-trellis-signature': signWebhook(secret, timestamp, '{"amount":1}') }, timestamp },
+      {
+        headers: { 'x-trellis-signature': signInboundHook(secret, delivery, timestamp, '{"amount":1}') },
+        timestamp,
+        delivery,
+      },
     );
     const wrongSecret = await deliver(id, 'a'.repeat(64), { amount: 1 });
     const unknown = await deliver(randomUUID(), secret, { amount: 1 });
@@ -366,6 +443,7 @@ describe('requests not signed for an active hook: one 401, nothing happens', () 
   });
 
   it(`past ${SIGNATURE_FAILURES.max} bad requests a minute for a hook, 429 with Retry-After; a valid signature still passes`, async () => {
+    await handle.db.delete(rateLimits).where(sql`true`);
     const { id, secret } = await hook();
     const answers: number[] = [];
     for (let i = 0; i < SIGNATURE_FAILURES.max + 1; i++)
@@ -376,6 +454,51 @@ describe('requests not signed for an active hook: one 401, nothing happens', () 
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body).toEqual({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Quá nhiều yêu cầu/) });
     expect((await deliver(id, secret, { amount: 1 })).status).toBe(200);
+    await handle.db.delete(rateLimits).where(sql`true`);
+  });
+
+  it('random hook ids are counted per address, not per id: 20 of them from one address leave at most one row', async () => {
+    await handle.db.delete(rateLimits).where(sql`true`);
+    await behindProxy(async () => {
+      const before = await rateLimitRows();
+      const from = { 'x-forwarded-for': '203.0.113.7' };
+      for (let i = 0; i < 20; i++)
+        expect((await deliver(randomUUID(), 'c'.repeat(64), { amount: i }, { headers: from })).status).toBe(401);
+      expect((await deliver('not-a-hook', 'c'.repeat(64), { amount: 0 }, { headers: from })).status).toBe(401);
+      expect(await rateLimitRows()).toBeLessThanOrEqual(before + 1);
+    });
+    await handle.db.delete(rateLimits).where(sql`true`);
+  });
+
+  it('an address past the count is refused alike for unknown and existing hooks; a hook’s own count spans addresses', async () => {
+    await handle.db.delete(rateLimits).where(sql`true`);
+    const { id, secret } = await hook();
+    await behindProxy(async () => {
+      const guesser = { 'x-forwarded-for': '198.51.100.1' };
+      for (let i = 0; i < SIGNATURE_FAILURES.max; i++)
+        await deliver(randomUUID(), 'd'.repeat(64), { amount: i }, { headers: guesser });
+      const unknown = await deliver(randomUUID(), 'd'.repeat(64), { amount: 0 }, { headers: guesser });
+      const existing = await deliver(id, 'd'.repeat(64), { amount: 0 }, { headers: guesser });
+      for (const answer of [unknown, existing]) {
+        expect(answer.status).toBe(429);
+        expect(answer.body).toEqual({ code: 'TOO_MANY_REQUESTS', message: expect.stringMatching(/^Too many/) });
+      }
+      // Another address is not limited by the guesser's count...
+      expect(
+        (await deliver(randomUUID(), 'd'.repeat(64), {}, { headers: { 'x-forwarded-for': '198.51.100.2' } })).status,
+      ).toBe(401);
+      // ...but one hook's failures add up whichever address sends them (the guesser's last one included).
+      const answers: number[] = [];
+      for (let i = 0; i < SIGNATURE_FAILURES.max; i++)
+        answers.push(
+          (await deliver(id, 'e'.repeat(64), { amount: i }, { headers: { 'x-forwarded-for': `192.0.2.${i + 1}` } }))
+            .status,
+        );
+      expect(answers.at(-1)).toBe(429);
+      expect(answers.filter((s) => s === 401)).toHaveLength(SIGNATURE_FAILURES.max - 1);
+      // A valid signature is never refused by either count.
+      expect((await deliver(id, secret, { amount: 1 }, { headers: guesser })).status).toBe(200);
+    });
     await handle.db.delete(rateLimits).where(sql`true`);
   });
 });
@@ -539,23 +662,54 @@ describe('housekeeping and the document', () => {
   it('prunes delivery ids no replay can use any more, and keeps recent ones', async () => {
     const { id, secret } = await hook();
     await deliver(id, secret, { amount: 1 }, { delivery: 'recent' });
-    const [old] = await handle.db
+    // A replay is acceptable up to twice the largest tolerance after its id was first seen: kept that long, plus a margin.
+    expect(DELIVERY_ID_KEPT_SECONDS).toBeGreaterThan(2 * MAX_TOLERANCE_SECONDS);
+    const aged = (deliveryId: string, seconds: number) => ({
+      tenantId,
+      webhookId: id,
+      deliveryId,
+      outcome: 'dropped',
+      receivedAt: sql`now() - make_interval(secs => ${seconds})`,
+    });
+    await handle.db
       .insert(inboundDeliveries)
-      .values({
-        tenantId,
-        webhookId: id,
-        deliveryId: 'old',
-        outcome: 'dropped',
-        receivedAt: sql`now() - interval '3 hours'`,
-      })
-      .returning({ id: inboundDeliveries.id });
-    expect(await pruneInboundDeliveries(handle.db)).toBeGreaterThanOrEqual(1);
+      .values([
+        aged('old', 3 * 3600),
+        aged('just-outside', DELIVERY_ID_KEPT_SECONDS + 60),
+        aged('just-inside', DELIVERY_ID_KEPT_SECONDS - 60),
+        aged('two-tolerances', 2 * MAX_TOLERANCE_SECONDS),
+      ]);
+    expect(await pruneInboundDeliveries(handle.db)).toBeGreaterThanOrEqual(2);
     const left = await handle.db
       .select({ deliveryId: inboundDeliveries.deliveryId })
       .from(inboundDeliveries)
       .where(eq(inboundDeliveries.webhookId, id));
-    expect(left.map((r) => r.deliveryId)).toEqual(['recent']);
-    expect(old).toBeDefined();
+    expect(left.map((r) => r.deliveryId).sort()).toEqual(['just-inside', 'recent', 'two-tolerances']);
+  });
+
+  it('prunes rate limit counts whose window has passed under every rule, and keeps live ones', async () => {
+    await handle.db.delete(rateLimits).where(sql`true`);
+    const started = (key: string, seconds: number) => ({
+      key,
+      count: 30,
+      windowStart: sql`now() - make_interval(secs => ${seconds})`,
+    });
+    await handle.db
+      .insert(rateLimits)
+      .values([
+        started('expired', MAX_RATE_WINDOW_SECONDS + 60),
+        started('long-expired', 30 * 24 * 3600),
+        started('inside-longest-window', MAX_RATE_WINDOW_SECONDS - 60),
+        started('live', 5),
+      ]);
+    expect(await pruneRateLimits(handle.db)).toBe(2);
+    const left = await handle.db.select({ key: rateLimits.key }).from(rateLimits);
+    expect(left.map((r) => r.key).sort()).toEqual(['inside-longest-window', 'live']);
+    // A rule whose window outlives the prune is refused where it is used, not silently cut short.
+    await expect(
+      consumeRateLimit(handle.db, 'too-long:x', { window: MAX_RATE_WINDOW_SECONDS + 1, max: 1 }),
+    ).rejects.toThrow(/MAX_RATE_WINDOW_SECONDS/);
+    await handle.db.delete(rateLimits).where(sql`true`);
   });
 
   it('describes POST /hooks/{id}: signed, not keyed, its signing headers as parameters', async () => {
@@ -571,5 +725,47 @@ describe('housekeeping and the document', () => {
       '#/components/parameters/AcceptLanguage',
     ]);
     expect(operations.find((o) => o.path === '/hooks/{id}')).toMatchObject({ public: true, signed: true });
+  });
+
+  it('says the signature, not an API key, is what its 401 and 429 are about, and that the delivery id is signed', async () => {
+    const { openApiDocument } = await import('@/app/server/api/openapi');
+    const op = (openApiDocument().paths as Record<string, Record<string, Record<string, unknown>>>)['/hooks/{id}']!
+      .post!;
+    // The shared responses speak of keys; the operation's own description says what they mean here.
+    expect(op.description).toMatch(/401 and 429 are about the signature, not an API key/);
+    const signature = (op.parameters as { name?: string; description?: string }[]).find(
+      (p) => p.name === 'X-Trellis-Signature',
+    );
+    expect(signature?.description).toContain('`<X-Trellis-Delivery>.<X-Trellis-Timestamp>.<raw body>`');
+  });
+
+  it('the README’s recipes sign as the route checks: its openssl line and its Node line', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Inbound webhooks'), readme.indexOf('## External job workers'));
+    const sigLine = /^SIG=.*$/m.exec(section)![0];
+    const nodeLine = "createHmac('sha256', secret).update(`${id}.${ts}.${body}`).digest('hex')";
+    expect(section).toContain(nodeLine);
+
+    const { id: hookId, secret } = await hook();
+    const body = JSON.stringify({ invoice: { number: 'HD-2026-0042' }, amount: 12_000_000, note: 'Tiền hàng tháng 3' });
+    for (const recipe of ['openssl', 'node'] as const) {
+      const id = `readme-${recipe}-${randomUUID()}`;
+      const ts = String(Math.floor(Date.now() / 1000));
+      const signature =
+        recipe === 'openssl'
+          ? `sha256=${execFileSync('bash', ['-c', `${sigLine}\nprintf '%s' "$SIG"`], {
+              env: { ...process.env, SECRET: secret, ID: id, TS: ts, BODY: body },
+              encoding: 'utf8',
+            })}`
+          : `sha256=${createHmac('sha256', secret).update(`${id}.${ts}.${body}`).digest('hex')}`;
+      expect(signature).toBe(signInboundHook(secret, id, ts, body));
+      const headers = {
+        'Content-Type': 'application/json',
+        'X-Trellis-Delivery': id,
+        'X-Trellis-Timestamp': ts,
+        'X-Trellis-Signature': signature,
+      };
+      expect((await resend(hookId, headers, body)).body).toMatchObject({ correlated: 'started' });
+    }
   });
 });

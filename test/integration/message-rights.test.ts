@@ -376,6 +376,22 @@ describe('what processes send', () => {
   });
 });
 
+describe('what a person sends', () => {
+  it('cannot set `initiator`: the server alone does, so `=initiator.manager` assignments stay the starter’s', async () => {
+    const { id, invoiceNumber } = await startAsNgoc('invoice-hold');
+    const own = (await footprint(id)).state.variables.initiator;
+    expect(own).toMatchObject({ email: demo.ngoc });
+    const forged = { email: demo.lan, manager: 'evil@evil.example', departments: [] };
+    await (
+      await as(ADMIN)
+    ).message.publish({ name: 'invoice-approved', correlationKey: invoiceNumber, variables: { initiator: forged } });
+    await (await as(ADMIN)).signal.broadcast({ name: 'books-closed', variables: { initiator: forged } });
+    const after = await footprint(id);
+    expect(after.status).toBe('completed');
+    expect(after.state.variables.initiator).toEqual(own);
+  });
+});
+
 describe('buffered messages', () => {
   it('carry their sender and reach a receiver only if it lets that sender: a refused one stays buffered, a later allowed one is taken', async () => {
     const invoiceNumber = 'HD-BUF-1';
@@ -410,6 +426,18 @@ describe('buffered messages', () => {
     expect(left.map((r) => [r.variables.by, r.correlatedTo])).toEqual([
       ['tuan', null],
       ['hung', id],
+    ]);
+    // The history says Hùng sent what moved it — not Lan, whose completion opened the wait.
+    const [hung] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, demo.hung));
+    const received = await handle.db
+      .select({ actorId: auditEvents.actorId, data: auditEvents.data })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.instanceId, id), eq(auditEvents.type, 'message.received')));
+    expect(received).toEqual([
+      {
+        actorId: hung!.id,
+        data: { name: 'release-approved', correlationKey: invoiceNumber, buffered: true },
+      },
     ]);
   });
 

@@ -3,10 +3,13 @@
  * in short, its status (active, expired, revoked), who made it and when, when it expires and when
  * it was last used; revoke one (after a second click); create one, whose token is shown once, by
  * the form (never by this page: the server-rendered data has no token). Names are rendered as text.
+ *
+ * Each row is an ApiKeyRow: these cells, then its actions cell, rendered for revoked keys too so
+ * that its live region outlives the revoke it announces.
  */
 import type { ApiKeyScopes } from '@/db/schema';
 import { localize } from '@/engine/model/definition';
-import { ApiKeyCreator, RevokeApiKeyButton } from '../../_components/api-key-actions';
+import { ApiKeyCreator, ApiKeyRow } from '../../_components/api-key-actions';
 import { formatDateTime } from '../../_i18n/format';
 import type { Locale, Translate } from '../../_i18n/messages';
 import { MAX_API_KEY_DAYS, MAX_API_KEY_NAME_LENGTH } from '../../server/services/api-keys';
@@ -14,6 +17,9 @@ import { pageData, signedInPage } from '../../server/page-helpers';
 
 /** Names one list of a key's rights shows before "and n more": the row stays short; the audit trail has them all. */
 const SHOWN_PER_LIST = 3;
+
+/** The table's columns, the actions included: a revoke question spans them all. */
+const COLUMNS = 7;
 
 export default async function ApiKeysPage() {
   const { caller, actor, locale, t } = await signedInPage();
@@ -40,12 +46,20 @@ export default async function ApiKeysPage() {
               <th>{t('colApiKeyCreated')}</th>
               <th>{t('colApiKeyExpires')}</th>
               <th>{t('colApiKeyLastUsed')}</th>
-              <th />
+              <th>
+                <span className="visually-hidden">{t('colApiKeyActions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {keys.map((key) => (
-              <tr key={key.id} data-apikey={key.id} data-prefix={key.prefix}>
+              <ApiKeyRow
+                key={key.id}
+                apiKey={{ id: key.id, name: key.name, prefix: key.prefix, revoked: key.status === 'revoked' }}
+                columns={COLUMNS}
+                statusCell={statusCellId(key.id)}
+                locale={locale}
+              >
                 <td className="name" data-label={t('colApiKeyName')}>
                   <div className="apikey-name">{key.name}</div>
                   <div className="muted prefix">
@@ -55,7 +69,7 @@ export default async function ApiKeysPage() {
                 <td className="rights" data-label={t('colApiKeyRights')}>
                   <Rights scopes={key.scopes} processNames={processNames} t={t} />
                 </td>
-                <td data-label={t('colStatus')}>
+                <td className="status" id={statusCellId(key.id)} tabIndex={-1} data-label={t('colStatus')}>
                   <span className={`badge apikey-${key.status}`} data-testid="apikey-status">
                     {t(`apiKeyStatus_${key.status}`)}
                   </span>
@@ -73,12 +87,7 @@ export default async function ApiKeysPage() {
                 <td className="when" data-label={t('colApiKeyLastUsed')}>
                   {key.lastUsedAt ? when(key.lastUsedAt, locale) : t('apiKeyNeverUsed')}
                 </td>
-                <td className="actions">
-                  {key.status !== 'revoked' && (
-                    <RevokeApiKeyButton apiKey={{ id: key.id, name: key.name, prefix: key.prefix }} locale={locale} />
-                  )}
-                </td>
-              </tr>
+              </ApiKeyRow>
             ))}
           </tbody>
         </table>
@@ -98,6 +107,9 @@ export default async function ApiKeysPage() {
 }
 
 const when = (date: Date, locale: Locale) => formatDateTime(date, locale);
+
+/** The id of a row's status cell, where the focus lands once its key is revoked. */
+const statusCellId = (keyId: string) => `apikey-status-${keyId}`;
 
 /** A key's rights in short: each list that names something, its first names, then how many more. */
 function Rights({

@@ -29,14 +29,14 @@ export const hookHeaders = z.object({
   }),
   [HOOK_HEADERS.signature]: described(requestRegistry, z.string().regex(SIGNATURE_PATTERN), {
     description:
-      '`sha256=` and the hex HMAC-SHA256 of `<X-Trellis-Timestamp>.<raw body>`, keyed with the hook’s secret (its 64 hex characters as text): the scheme of the webhooks Trellis sends.',
+      '`sha256=` and the hex HMAC-SHA256 of `<X-Trellis-Delivery>.<X-Trellis-Timestamp>.<raw body>` (the content Standard Webhooks signs), keyed with the hook’s secret (its 64 hex characters as text): the delivery id and the timestamp exactly as sent in their headers, the body’s bytes exactly as sent.',
   }),
   [HOOK_HEADERS.delivery]: described(
     requestRegistry,
     z.string().max(MAX_DELIVERY_ID_LENGTH).regex(DELIVERY_ID_PATTERN),
     {
       description:
-        'Your id of this delivery (visible ASCII, no spaces), the same on every retry: a delivery id the hook has handled is answered with the first outcome and `duplicate: true`, and does nothing.',
+        'Your id of this delivery (visible ASCII, no spaces), the same on every retry: a delivery id the hook has handled is answered with the first outcome and `duplicate: true`, and does nothing. It is signed (X-Trellis-Signature), so a captured request sent again under another id is refused (401).',
     },
   ),
 });
@@ -72,13 +72,16 @@ export const hookOperations: Operation[] = [
     operationId: 'receiveInboundWebhook',
     summary: 'Deliver to an inbound webhook',
     description:
-      'Publishes the hook’s message into its company, with the body as the message’s variables and the correlation key the hook computes from it: it moves the instance waiting at a message catch event, or starts a process at its message start event. Needs no API key: the request is signed with the hook’s secret (the headers below). A request not signed for an active hook — no such hook, a deactivated one, a wrong secret — gets one 401 for all, and past 30 such requests a minute for a hook, 429. Once the signature holds, refusals say what to fix: a timestamp out of tolerance (401), a body that is not a JSON object within the limits (400, 413), a correlation key the expression cannot compute (400, naming the hook and the expression).',
+      'Publishes the hook’s message into its company, with the body as the message’s variables and the correlation key the hook computes from it: it moves the instance waiting at a message catch event, or starts a process at its message start event; with nothing waiting and nothing starting on it, the message is dropped (it has no time to live), and its delivery id answers `duplicate` from then on. Needs no API key: the request is signed with the hook’s secret (the headers below). Here 401 and 429 are about the signature, not an API key: a request not signed for an active hook — no such hook, a deactivated one, a wrong secret, a changed body, timestamp or delivery id — gets one 401 for all (no `WWW-Authenticate` challenge), and past 30 such requests a minute from one address or for one hook, 429 with Retry-After; a correctly signed request is never refused by that count. Once the signature holds, refusals say what to fix: a timestamp out of tolerance (401), a body that is not a JSON object within the limits (400, 413), a correlation key the expression cannot compute (400, naming the hook and the expression).',
     public: true,
     signed: true,
     pathParams: hookPath,
     headers: hookHeaders,
     body: hookBody,
     success: { status: 200, description: 'Published, or a replay answered.', schema: hookAnswer },
+    // Refusals are named by code, each the document's shared response (openapi.ts REFUSALS), whose
+    // 401 and 429 speak of API keys: the Operation type has no per-operation wording for them, so the
+    // description above says what they mean for a signed request.
     refusals: [
       'BAD_REQUEST',
       'UNAUTHORIZED',

@@ -24,14 +24,15 @@ import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { translator, type Locale, type MessageKey, type Translate } from '../../_i18n/messages';
 import { clientAddress } from '../auth';
-import { jsonDepthExceeds, limitRequest, type RequestLimits } from '../body-limit';
+import { limitRequest, type RequestLimits } from '../body-limit';
 import { getDatabase } from '../database';
 import { ipAddressOptions, readEnv, requestLimits } from '../env';
 import { HTTP_STATUS, internalAnswer, knownAnswer } from '../error-answers';
 import { AppError, isAppError, type FieldError } from '../errors';
 import { consumeRateLimit, type RateRule } from '../rate-limit';
 import { authenticateApiKey } from '../services/api-keys';
-import type { KeyCall } from '../services/instances';
+import type { KeyCall } from '../caller';
+import { parseJsonBody } from './json-body';
 import type { ApiErrorBody } from './schemas';
 
 /** Requests without a valid key allowed per client address before the rest of the minute answers 429. */
@@ -189,15 +190,7 @@ type Part = 'body' | 'path' | 'header';
 export async function readBody<S extends z.ZodType>(request: KeyRequest<unknown>, schema: S): Promise<z.output<S>> {
   const t = translator(request.key.locale);
   const bytes = new Uint8Array(await request.req.arrayBuffer());
-  // Whatever the Content-Type says: nothing recursive reads data nested past the limit.
-  if (jsonDepthExceeds(bytes, request.limits.maxJsonDepth))
-    throw new AppError('BAD_REQUEST', t('limitJsonTooDeep', { limit: request.limits.maxJsonDepth }));
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new AppError('BAD_REQUEST', t('apiBodyNotJson'));
-  }
+  const value = parseJsonBody(bytes, request.limits.maxJsonDepth, t);
   return checked(schema, value, 'body', t);
 }
 

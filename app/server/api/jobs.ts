@@ -29,6 +29,11 @@ const workerId = described(
   },
 );
 
+const attempts = described(requestRegistry, z.int().min(1), {
+  description:
+    'The attempt this command is about: the `attempts` fetch-and-lock answered with the job. A command of an earlier attempt — its lease ran out and the job was fetched again, even by this same worker — is refused (409) and changes nothing.',
+});
+
 const jobType = z.string().min(1).max(200);
 const leaseSeconds = z.int().min(1).max(MAX_LEASE_SECONDS);
 const variables = z.record(z.string(), z.unknown());
@@ -62,8 +67,10 @@ export const completeJobRequest = described(
   requestRegistry,
   z.strictObject({
     workerId,
+    attempts,
     variables: described(requestRegistry, variables.default({}), {
-      description: 'The job’s result: variables the instance goes on with (the task’s `set` mappings apply).',
+      description:
+        'The job’s result: variables the instance goes on with (the task’s `set` mappings apply). `initiator` is set by the server only: a value sent for it is dropped.',
     }),
   }),
   { id: 'CompleteJobRequest', description: 'Completes a locked job with its result.' },
@@ -73,12 +80,13 @@ export const failJobRequest = described(
   requestRegistry,
   z.strictObject({
     workerId,
+    attempts,
     message: described(requestRegistry, z.string().min(1).max(2_000), {
       description: 'What went wrong: kept as the job’s last error, and the incident’s message when it becomes one.',
     }),
     retries: described(requestRegistry, z.int().min(0).max(100).optional(), {
       description:
-        'Tries left after this one (0: an incident now). Left out: the job’s own (the task’s `retries`, default 3), as for a built-in worker’s failure.',
+        'Tries left after this one (0: an incident now). Left out: the job’s own (the task’s `retries`, default 3), as for a built-in worker’s failure. It holds for this run of the job only: once its tries are used up, an incident retried by an admin starts again with the task’s own `retries`.',
     }),
     retryBackoffSeconds: described(requestRegistry, z.int().min(0).max(86_400).optional(), {
       description:
@@ -92,13 +100,14 @@ export const bpmnErrorRequest = described(
   requestRegistry,
   z.strictObject({
     workerId,
+    attempts,
     code: described(requestRegistry, z.string().min(1).max(200), {
       description:
         'The BPMN error code: an error boundary event on the service task with this code (or none) catches it.',
     }),
     message: z.string().max(2_000).optional(),
     variables: described(requestRegistry, variables.optional(), {
-      description: 'Variables set as the error is caught.',
+      description: 'Variables set as the error is caught (`initiator`, set by the server only, is dropped).',
     }),
   }),
   {
@@ -112,6 +121,7 @@ export const extendLockRequest = described(
   requestRegistry,
   z.strictObject({
     workerId,
+    attempts,
     leaseSeconds: described(requestRegistry, leaseSeconds, {
       description: `The new lease, from now (1–${MAX_LEASE_SECONDS} seconds).`,
     }),
@@ -167,7 +177,7 @@ export const finishedJob = described(
     }),
     repeated: described(responseRegistry, z.literal(true).optional(), {
       description:
-        'Present when this worker had already finished the job by this same request: the retry did nothing again.',
+        'Present when this worker had already finished this attempt of the job by this same request: the retry did nothing again.',
     }),
   }),
   { id: 'FinishedJob', description: 'The job is done and the instance moved on.' },
@@ -205,10 +215,10 @@ export function finishedJobView(job: FinishedJob): z.input<typeof finishedJob> {
 const ON_A_JOB = [...KEYED, 'NOT_FOUND', 'CONFLICT'] as const;
 
 const LOCK_RULES =
-  'Needs the lock: the key and `workerId` that fetched the job, within its lease (else 409, saying the lock was lost). Another company’s job is not found; a job type outside the key’s `jobTypes` scope is refused (403).';
+  'Needs the lock: the key and `workerId` that fetched the job, for the attempt it names (`attempts`), within its lease (else 409, saying the lock was lost or the attempt is over). Another company’s job is not found; a job type outside the key’s `jobTypes` scope is refused (403).';
 
 const REPEATS =
-  'The same request sent again by the same worker (its answer was lost) answers the same with `repeated: true` and does nothing again; another result for a job that has ended is refused (409: a late attempt, whose lease ran out).';
+  'The same request sent again by the same worker for the same attempt (its answer was lost) answers the same with `repeated: true` and does nothing again; another result for a job that has ended is refused (409: a late attempt, whose lease ran out). A result that met another path of the instance moving at the same moment is tried again by the server; when it still cannot be used, the answer is 409 with `retryable: true` — nothing changed, the lock is kept, send the same request again.';
 
 export const jobOperations: Operation[] = [
   {
@@ -217,7 +227,7 @@ export const jobOperations: Operation[] = [
     operationId: 'fetchAndLockJobs',
     summary: 'Fetch and lock jobs',
     description:
-      'Locks due service jobs of the given types for the worker, for `leaseSeconds`: each attempt counts (`attempts`). With `waitSeconds`, waits for a job when none is due (long polling). Needs a key whose `jobTypes` scope lists every type asked for. A server where too many fetches wait answers 503 (`retryable`).',
+      'Locks due service jobs of the given types for the worker, for `leaseSeconds`: each attempt counts (`attempts`). With `waitSeconds`, waits for a job when none is due (long polling). Needs a key whose `jobTypes` scope lists every type asked for. Waiting places are limited per key, per company and per server: beyond them the answer is 503 (`retryable`). A key revoked while its fetch waits locks nothing more: the fetch answers 401.',
     body: fetchAndLockRequest,
     success: { status: 200, description: 'The jobs locked (maybe none).', schema: lockedJobs },
     refusals: [...KEYED, 'PAYLOAD_TOO_LARGE'],

@@ -33,7 +33,7 @@ export const publishMessageRequest = described(
     }),
     messageId: described(requestRegistry, publishInputShape.messageId, {
       description:
-        'Your id for the message: a second message with the same id, from any sender of the company, does nothing and answers `duplicate`.',
+        'Your id for the message: a second message of the same name with the same id, from any sender of the company, does nothing and answers `duplicate`.',
     }),
   }),
   {
@@ -94,7 +94,7 @@ export const signalBroadcast = described(
   {
     id: 'SignalBroadcast',
     description:
-      'The instances the signal reached. One request reaches at most 1,000 and starts at most 1,000: a signal that would reach more is refused (400) and changes nothing.',
+      'The instances the signal reached, each once. One request may cause at most 1,000 steps in all (the deliveries, the starts and whatever they cause in turn): a signal that would cause more is refused (400) and changes nothing.',
   },
 );
 
@@ -107,7 +107,7 @@ export const messageOperations: Operation[] = [
     operationId: 'publishMessage',
     summary: 'Publish a message',
     description:
-      'Delivers a message as a process’s own message is delivered: to the first instance waiting for it (by name and correlation key), else it starts an instance of a process whose latest version has a message start event of that name, else it is kept for its time to live and delivered when an instance comes to wait for it. Needs a key whose `messages` scope lists the name. An instance it starts has no initiator (a key is no person); audit rows name the key. Every outcome answers 200: `correlated` says which it was.',
+      'Delivers a message as a process’s own message is delivered: to the first instance waiting for it (by name and correlation key), else it starts an instance of the process whose latest version has a message start event of that name (refused, 403, unless the key’s `start` scope lists that process too), else it is kept for its time to live and delivered when an instance comes to wait for it. Needs a key whose `messages` scope lists the name. An instance it starts has no initiator (a key is no person); audit rows name the key. Every outcome answers 200: `correlated` says which it was.',
     headers: sendHeaders,
     body: publishMessageRequest,
     success: {
@@ -123,7 +123,7 @@ export const messageOperations: Operation[] = [
     operationId: 'broadcastSignal',
     summary: 'Broadcast a signal',
     description:
-      'Broadcasts a signal as a process’s signal throw event does: every instance of the company waiting for it moves on, and every process whose latest version has a signal start event of that name starts an instance, all in one transaction. Needs a key whose `signals` scope lists the name. Instances it starts have no initiator; audit rows name the key.',
+      'Broadcasts a signal as a process’s signal throw event does: every instance of the company waiting for it moves on, and every process whose latest version has a signal start event of that name and that the key’s `start` scope lists starts an instance, all in one transaction. Needs a key whose `signals` scope lists the name. Instances it starts have no initiator; audit rows name the key.',
     headers: sendHeaders,
     body: broadcastSignalRequest,
     success: {

@@ -32,11 +32,16 @@ export interface Operation {
   refusals: Refusal[];
 }
 
-/** Refusals any keyed operation may answer with. */
+/**
+ * Refusals any keyed operation may answer with: the edge (keyRoute) checks the key and the request's
+ * size for every one, and any command may collide with another (409, `retryable`).
+ */
 export const KEYED: Refusal[] = [
   'BAD_REQUEST',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
   'TOO_MANY_REQUESTS',
   'INTERNAL_SERVER_ERROR',
   'SERVICE_UNAVAILABLE',

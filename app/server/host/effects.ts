@@ -11,6 +11,7 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, or, sql } fro
 import { EngineError, send, start, type Effect, type EngineEvent, type Variables } from '@/engine';
 import type { Executor } from '@/db/client';
 import {
+  apiKeys,
   auditEvents,
   memberships,
   messages,
@@ -22,10 +23,10 @@ import {
 import { AppError } from '../errors';
 import { appendAudit } from '../services/audit';
 import type { Actor } from '../actor';
-import { isKeyCaller, type KeyCaller } from '../caller';
-import { auditAsKey } from '../services/api-keys';
+import { isKeyCaller, type KeyCall } from '../caller';
+import { auditAsKey, keyMayStart, keyRefusal, type ApiKeyRef } from '../services/api-keys';
 import { businessKeyOf, mayStart, processOf, startRefusal } from '../services/definitions';
-import { INITIATOR_VARIABLE, initiatorFor, withInitiator } from '../services/initiator';
+import { initiatorFor, withInitiator, withoutInitiator } from '../services/initiator';
 import { resolvePeople } from '../services/task-people';
 import { checkMessageTo, checkStart, refusedSenders, signalReach } from '../services/sending';
 import { instanceSearchText } from '../services/search';
@@ -139,8 +140,15 @@ async function reachOut(tx: Executor, scope: EffectScope, e: ReachingEffect, que
   }
 }
 
+/**
+ * Who a command's steps are done by, as their audit rows name them: a person (their id), no one
+ * (null: a timer, a built-in worker, a process), or an API key — no person as the actor, the key
+ * named in every row's data (auditAsKey), as for its start.
+ */
+export type Doer = string | null | KeyCall;
+
 /** Takes the follow-up steps in order (each may add more), in the caller's transaction. */
-export async function driveFollowUps(tx: Executor, actorId: string | null, queue: FollowUp[]): Promise<void> {
+export async function driveFollowUps(tx: Executor, doer: Doer, queue: FollowUp[]): Promise<void> {
   // A signal reaches many instances once each, and a parent may hear from many children; one instance
   // receiving message after message within one command is processes messaging each other in a loop.
   // These refusals are the published processes' doing, not a race: BAD_REQUEST, so a job that runs into
@@ -164,7 +172,7 @@ export async function driveFollowUps(tx: Executor, actorId: string | null, queue
         );
       }
     }
-    await stepInstance(tx, actorId, next.instanceId, next.event, next.audit ?? [], queue);
+    await stepInstance(tx, doer, next.instanceId, next.event, next.audit ?? [], queue);
   }
 }
 
@@ -175,7 +183,7 @@ export async function driveFollowUps(tx: Executor, actorId: string | null, queue
  */
 export async function stepInstance(
   tx: Executor,
-  actorId: string | null,
+  doer: Doer,
   instanceId: string,
   event: EngineEvent,
   leadingAudit: AuditRow[],
@@ -210,10 +218,11 @@ export async function stepInstance(
     throw error;
   }
   const result = await resolvePeople(tx, instance.tenantId, stepped);
+  const key = doer !== null && typeof doer === 'object' ? doer : null;
   const ctx = {
     tenantId: instance.tenantId,
     instanceId: instance.id,
-    actorId,
+    actorId: key ? null : (doer as string | null),
     formIds: instance.def.formIds,
     now: new Date(now),
     parentId: instance.parentId,
@@ -226,7 +235,12 @@ export async function stepInstance(
     leadingAudit,
     options,
   );
-  const written = await applyPlan(tx, plan, queue);
+  // A key's rows name the key (a leading row already naming it keeps its own data: auditAsKey sets the key last).
+  const written = await applyPlan(
+    tx,
+    key ? { ...plan, audit: plan.audit.map((event) => auditAsKey(key, event)) } : plan,
+    queue,
+  );
   if (written === 'instance-moved')
     throw new AppError('CONFLICT', `Process instance "${instance.id}" was changed by someone else; try again.`);
   if (written !== 'written')
@@ -261,7 +275,7 @@ export interface PublishInput {
  * Who sends a message or signal from outside the processes: a person, or an outside system by its
  * API key. Sending.ts's rules are about people; a key's right is its scope, checked before this.
  */
-export type Sender = Actor | KeyCaller;
+export type Sender = Actor | KeyCall;
 
 /** The person among the senders, if it is one: only a person's send is checked by sending.ts. */
 function personOf(by: Sender | undefined): Actor | undefined {
@@ -284,7 +298,9 @@ export async function publish(
     const [seen] = await tx
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.tenantId, tenantId), eq(messages.messageId, input.messageId)));
+      .where(
+        and(eq(messages.tenantId, tenantId), eq(messages.name, input.name), eq(messages.messageId, input.messageId)),
+      );
     if (seen) return { correlated: 'duplicate' };
   }
   const [waiting] = await tx
@@ -355,6 +371,9 @@ async function startByMessage(
   const startEventId = startEventOf(def, 'message', input.name)!;
   const person = personOf(input.by);
   if (person) await checkStart(tx, person, def, startEventId, input.name);
+  // A key's message starts a process only if its `start` scope names it too: the messages scope lets it
+  // move instances, not start processes it was not given.
+  if (input.by && isKeyCaller(input.by) && !keyMayStart(input.by, def.key)) throw keyRefusal(input.by);
   return startAtEvent(tx, def, startEventId, input.variables, { message: input.name }, queue, input.by);
 }
 
@@ -466,8 +485,11 @@ async function startInstanceAt(
   const process = await processOf(tx, def);
   // A person's start: the process knows who (the initiator variable, initiator.ts); a timer's or a process's: nobody;
   // a key's: nobody either, whatever it sent.
-  const { [INITIATOR_VARIABLE]: _sent, ...unclaimed } = variables;
-  const startVariables = by ? withInitiator(variables, await initiatorFor(tx, by)) : key ? unclaimed : variables;
+  const startVariables = by
+    ? withInitiator(variables, await initiatorFor(tx, by))
+    : key
+      ? withoutInitiator(variables)
+      : variables;
   const now = await dbNow(tx);
   const result = await resolvePeople(
     tx,
@@ -583,7 +605,35 @@ async function correlateBuffered(
       variables: message.variables,
       ...(e.scope ? { scope: e.scope } : {}),
     },
+    audit: await bufferedSenderAudit(tx, scope, message),
   });
+}
+
+/**
+ * The row that says who sent a buffered message, leading the step it causes: the person who
+ * published it (as the actor), or the key (named as auditAsKey names it, no actor). A process's
+ * message needs none — the step's rows are the step's own.
+ */
+async function bufferedSenderAudit(
+  tx: Executor,
+  scope: EffectScope,
+  message: typeof messages.$inferSelect,
+): Promise<AuditRow[]> {
+  if (!message.sentBy && !message.sentByKey) return [];
+  const data = {
+    name: message.name,
+    correlationKey: message.correlationKey,
+    buffered: true,
+    ...(message.messageId ? { messageId: message.messageId } : {}),
+  };
+  const row = { tenantId: scope.tenantId, instanceId: scope.instanceId, type: 'message.received' };
+  if (message.sentBy) return [{ ...row, actorId: message.sentBy, data }];
+  const [key] = await tx
+    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, scope.tenantId), eq(apiKeys.id, message.sentByKey!)));
+  const apiKey: ApiKeyRef = key ?? { id: message.sentByKey!, name: '', prefix: '' };
+  return [{ ...row, actorId: null, data: { ...data, apiKey } }];
 }
 
 /**
@@ -625,11 +675,13 @@ export async function deliverSignal(
     startEventId: startEventOf(def, 'signal', name)!,
   }));
   // A person's signal must be public for them, and reaches only what lets them (sending.ts); a process's
-  // reaches all, and so does a key's (its scope names the signal: the admin granted it to that system).
+  // reaches all, and so does a key's waiting instances (its scope names the signal: the admin granted it).
+  // A key's signal starts only the processes its `start` scope names (as a person's starts only those they may).
   const person = personOf(by);
+  const key = by && isKeyCaller(by) ? by : undefined;
   const { waiting, starts } = person
     ? await signalReach(tx, person, name, subscribed, startable)
-    : { waiting: subscribed, starts: startable };
+    : { waiting: subscribed, starts: key ? startable.filter((s) => keyMayStart(key, s.def.key)) : startable };
   for (const s of waiting)
     queue.push({
       instanceId: s.instanceId,

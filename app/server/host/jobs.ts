@@ -19,6 +19,7 @@ import { hinted, jobsCommitted } from './job-signal';
 import { definitionById } from '../services/definitions';
 import { claimWithSnapshots, finishInOneStatement, readInstance, type ClaimedJob, type WorkerRead } from './job-steps';
 import { CANCELLED_JOB, recordEvents } from './write';
+import { DEFAULT_JOB_RETRIES } from './plan';
 import { driveFollowUps, startAtEvent, stepInstance, type FollowUp } from './effects';
 import {
   firingOf,
@@ -255,12 +256,20 @@ export interface FailureChoice {
   backoffSeconds?: number;
 }
 
+/** What became of a failed attempt, and whether the job is due again at once (a hint is owed once it commits). */
+export interface FailedAttempt {
+  outcome: 'retry' | 'incident' | 'lost';
+  dueNow: boolean;
+}
+
 /**
  * A failed attempt: back off and try again, or after the last retry raise an incident. Built-in
  * workers and external ones (services/external-jobs.ts) let a job go through this one function,
  * so backoff and incidents are the same whoever ran it. Only the worker holding the job
  * (`workerId`) lets it go: 'lost' when it no longer holds it (cancelled meanwhile, or its lease
- * taken over), and then it raises no incident of its own.
+ * taken over), and then it raises no incident of its own. It gives no job hint itself: `db` may
+ * be a transaction, and a hint before its commit finds nothing — the caller hints (`dueNow`) once
+ * committed.
  */
 export async function failJobAttempt(
   db: Executor,
@@ -268,16 +277,18 @@ export async function failJobAttempt(
   workerId: string,
   error: unknown,
   choice: FailureChoice = {},
-): Promise<'retry' | 'incident' | 'lost'> {
+): Promise<FailedAttempt> {
   const message = (error as Error).message ?? String(error);
   // A lost race (the instance moved on) or a dropped connection is not the job's fault: retry at once.
   const transient = (error instanceof AppError && error.code === 'CONFLICT') || connectionLost(error) !== null;
   // A failure that says retrying cannot help (a refused address, bad settings) is an incident at once.
   const hopeless = (error as { retryable?: unknown } | null)?.retryable === false;
-  // Tries left are kept as the job's total: `attempts > retries` stays the one test of exhaustion.
+  // Tries left are kept as the job's total: `attempts > retries` stays the one test of exhaustion. A
+  // worker's choice holds for this run of the job only: retrying its incident starts again with the
+  // task's own (retryJob).
   const retries = choice.retriesLeft === undefined ? job.retries : job.attempts - 1 + choice.retriesLeft;
   const exhausted = !transient && (hopeless || job.attempts > retries);
-  const delay = choice.backoffSeconds ?? retryDelaySeconds(job.attempts);
+  const delay = transient ? 0 : (choice.backoffSeconds ?? retryDelaySeconds(job.attempts));
   const released = await db
     .update(jobs)
     .set({
@@ -286,12 +297,11 @@ export async function failJobAttempt(
       lockedUntil: null,
       retries,
       lastError: message.slice(0, 2_000),
-      dueAt: transient ? sql`now()` : sql`now() + make_interval(secs => ${delay})`,
+      dueAt: delay === 0 ? sql`now()` : sql`now() + make_interval(secs => ${delay})`,
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId)))
     .returning({ id: jobs.id });
-  if (released.length === 0) return 'lost';
-  if (transient) jobsCommitted();
+  if (released.length === 0) return { outcome: 'lost', dueNow: false };
   if (exhausted) {
     // An incident is a webhook event (instance.failed): recorded with its deliveries.
     await db.transaction((tx) =>
@@ -306,12 +316,13 @@ export async function failJobAttempt(
       ]),
     );
   }
-  return exhausted ? 'incident' : 'retry';
+  return { outcome: exhausted ? 'incident' : 'retry', dueNow: !exhausted && delay === 0 };
 }
 
-/** A built-in worker's failed attempt (failJobAttempt with the job's own retries and backoff). */
+/** A built-in worker's failed attempt (failJobAttempt with the job's own retries and backoff), hinted once committed. */
 async function release(db: Executor, job: Job, workerId: string, error: unknown): Promise<void> {
-  await failJobAttempt(db, job, workerId, error);
+  const { dueNow } = await failJobAttempt(db, job, workerId, error);
+  if (dueNow) jobsCommitted();
 }
 
 export function hasInstance(job: Job): job is InstanceJob {
@@ -385,87 +396,11 @@ export async function runServiceJob(
   }
 }
 
-/** A worker (or a connector) finished a service job: the instance moves on, once. */
-export async function completeJob(
-  db: Executor,
-  tenantId: string,
-  jobId: string,
-  variables: Variables,
-): Promise<{ instanceId: string }> {
-  return finishJob(
-    db,
-    tenantId,
-    jobId,
-    (job) => ({
-      type: 'job.completed',
-      elementId: job.elementId,
-      variables,
-      ...(job.scope ? { scope: job.scope } : {}),
-    }),
-    'job.completed',
-  );
-}
-
-/** A worker reports a business error (caught by an error boundary event on the service task). */
-export async function throwJobError(
-  db: Executor,
-  tenantId: string,
-  jobId: string,
-  code: string,
-  message?: string,
-): Promise<{ instanceId: string }> {
-  return finishJob(
-    db,
-    tenantId,
-    jobId,
-    (job) => ({
-      type: 'error.thrown',
-      elementId: job.elementId,
-      code,
-      ...(message ? { message } : {}),
-      ...(job.scope ? { scope: job.scope } : {}),
-    }),
-    'job.error',
-  );
-}
-
-async function finishJob(
-  db: Executor,
-  tenantId: string,
-  jobId: string,
-  eventOf: (job: Job) => EngineEvent,
-  auditType: string,
-): Promise<{ instanceId: string }> {
-  return hinted(
-    db.transaction(async (tx) => {
-      const [job] = await tx
-        .select()
-        .from(jobs)
-        .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.kind, 'service')))
-        .for('update');
-      // (A service job always has an instance: jobs_owner_check.)
-      if (!job || !hasInstance(job)) throw new AppError('NOT_FOUND', `Job "${jobId}" was not found.`);
-      if (job.status !== 'pending' && job.status !== 'running')
-        throw new AppError('CONFLICT', `Job "${jobId}" is already ${job.status}.`);
-      const queue: FollowUp[] = [];
-      const audit = {
-        tenantId,
-        instanceId: job.instanceId,
-        actorId: null,
-        type: auditType,
-        elementId: job.elementId,
-        data: {},
-      };
-      const accepted = await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue);
-      if (!accepted) throw new AppError('CONFLICT', `Job "${jobId}" no longer has an activity waiting for it.`);
-      await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
-      await driveFollowUps(tx, null, queue);
-      return { instanceId: job.instanceId };
-    }),
-  );
-}
-
-/** An incident resolved by retrying: the failed job runs again, from its first attempt. (Webhook deliveries are redelivered through their webhook.) */
+/**
+ * An incident resolved by retrying: the failed job runs again, from its first attempt, with its
+ * task's own retries (an external worker's `retries` held for the run that ended). (Webhook
+ * deliveries are redelivered through their webhook.)
+ */
 export async function retryJob(
   db: Executor,
   tenantId: string,
@@ -476,8 +411,13 @@ export async function retryJob(
     .update(jobs)
     .set({ status: 'pending', attempts: 0, dueAt: sql`now()`, lastError: null })
     .where(and(eq(jobs.tenantId, tenantId), eq(jobs.id, jobId), eq(jobs.status, 'failed'), ne(jobs.kind, 'webhook')))
-    .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId });
+    .returning({ instanceId: jobs.instanceId, elementId: jobs.elementId, kind: jobs.kind });
   if (!job) throw new AppError('NOT_FOUND', `No failed job "${jobId}" to retry.`);
+  if (job.kind === 'service' && job.instanceId)
+    await db
+      .update(jobs)
+      .set({ retries: await taskRetries(db, tenantId, job.instanceId, job.elementId) })
+      .where(eq(jobs.id, jobId));
   await appendAudit(db, [
     {
       tenantId,
@@ -488,6 +428,19 @@ export async function retryJob(
       data: { jobId },
     },
   ]);
+}
+
+/** The retries a service task's job starts with: the task's own `retries`, else the default (plan.ts). */
+async function taskRetries(db: Executor, tenantId: string, instanceId: string, elementId: string): Promise<number> {
+  const [instance] = await db
+    .select({ definitionId: processInstances.definitionId })
+    .from(processInstances)
+    .where(and(eq(processInstances.tenantId, tenantId), eq(processInstances.id, instanceId)));
+  const def = instance ? await definitionById(db, tenantId, instance.definitionId) : null;
+  // A multi-instance task runs as X__item inside X (see engine/model/task-loops.ts).
+  const id = elementId.replace(/__item$/, '');
+  const element = def ? flatten(def.definition).elements.find((e) => e.id === id) : undefined;
+  return (element?.type === 'serviceTask' ? element.retries : undefined) ?? DEFAULT_JOB_RETRIES;
 }
 
 /** The service task's connector settings, `=FEEL` values evaluated against the job's variables. */

@@ -13,6 +13,7 @@ import { createHttpSender, type HttpConnectorOptions } from '../connectors/http'
 import { claimDueJobs, hasInstance, runServiceJob, runTimer, type Connector } from './jobs';
 import { pruneCommandResults } from '../services/idempotency';
 import { pruneInboundDeliveries } from '../services/inbound-hooks';
+import { pruneRateLimits } from '../rate-limit';
 import { beginClaim, claimScope, endClaim, jobHints, untilJobHint } from './job-signal';
 import { HELD_MAIL_EVERY_MS, sendHeldEmails, type HeldMailOptions } from '../services/outbox';
 import { inboxChanged } from '../services/inbox-signal';
@@ -185,10 +186,12 @@ export function startWorkerLoop(
       sweep?.due();
       let ran = 0;
       const hints = jobHints();
-      // Now and then, housekeeping: idempotency results past their retention, inbound delivery ids no replay can use.
+      // Now and then, housekeeping: idempotency results past their retention, inbound delivery ids no replay
+      // can use, rate limit counts whose window has passed.
       const prune =
         Date.now() - pruned > PRUNE_EVERY_MS
-          ? ((pruned = Date.now()), Promise.all([pruneCommandResults(db), pruneInboundDeliveries(db)]))
+          ? ((pruned = Date.now()),
+            Promise.all([pruneCommandResults(db), pruneInboundDeliveries(db), pruneRateLimits(db)]))
           : Promise.resolve(0);
       // PGlite has no autovacuum: the loop does its work (vacuumEmbedded does nothing on PostgreSQL).
       const vacuum =

@@ -25,7 +25,7 @@ import type { Executor } from '@/db/client';
 import { apiKeys, users, type ApiKeyScopes } from '@/db/schema';
 import { translator, type Translate } from '../../_i18n/messages';
 import type { Actor } from '../actor';
-import type { KeyCaller } from '../caller';
+import type { KeyCall, KeyCaller } from '../caller';
 import { AppError, isUuid, type FieldError } from '../errors';
 import { appendAudit, type AuditInsert } from './audit';
 
@@ -399,6 +399,11 @@ export async function authenticateApiKey(db: Executor, token: string | null | un
 }
 
 // ——— What a key may do: exact names, nothing implied ———
+
+/** The refusal of whatever a key's scopes do not allow: it says nothing of which scope, nor whether the thing exists. */
+export function keyRefusal(key: KeyCall): AppError {
+  return new AppError('FORBIDDEN', translator(key.locale)('apiForbidden'));
+}
 
 export function keyMayStart(caller: KeyCaller, definitionKey: string): boolean {
   return caller.scopes.start.includes(definitionKey);

@@ -8,19 +8,26 @@
  * incidents (host/jobs.ts failJobAttempt), and a lease that runs out returns the job to be
  * fetched again — by this worker or any other, built-in or external.
  *
- * - Lock identity: `key:<key id>:<worker id>` (lockOwner). The worker id is the client's own name
- *   for itself; the key id makes it impossible for one key to act on another key's locks.
- * - A command needs the lock: held by this key and worker, its lease not run out (database
- *   clock). A lease that ran out is lost even if nobody fetched the job since: another fetch may
- *   take it at any moment, and two outcomes for one attempt must never both count.
- * - A retried complete (or BPMN error) — the same request again: the same key and worker, for a
- *   job it already finished that way with the same result — answers success again with
+ * - Lock identity: `key:<key id>:<worker id>` (lockOwner) and the attempt. The worker id is the
+ *   client's own name for itself; the key id makes it impossible for one key to act on another
+ *   key's locks; the attempt (every command names the one its fetch answered) keeps a late or
+ *   retried command of attempt 1 off attempt 2 of the same job, even when the same worker fetched
+ *   both.
+ * - A command needs the lock: held by this key and worker for this attempt, its lease not run out
+ *   (database clock). A lease that ran out is lost even if nobody fetched the job since: another
+ *   fetch may take it at any moment, and two outcomes for one attempt must never both count.
+ * - A retried complete (or BPMN error) — the same request again: the same key, worker and attempt,
+ *   for a job it already finished that way with the same result — answers success again with
  *   `repeated: true` and does nothing: a worker whose answer was lost on the network may safely
- *   send it again. The finishing audit row (which names the job, the worker and the key, and
- *   holds a hash of the result) is the record it is recognised by. Another result is a CONFLICT
- *   (the job has ended): it is a late attempt whose lease ran out — the same worker may well have
- *   fetched the job again and finished it — not a retry, and its result was not used. A retried
- *   fail or extend-lock is a CONFLICT too (the lock is gone): nothing is lost by it.
+ *   send it again. The finishing audit row (which names the job, the worker, the attempt and the
+ *   key, and holds a hash of the result) is the record it is recognised by. Another result is a
+ *   CONFLICT (the job has ended): it is a late attempt whose lease ran out — the same worker may
+ *   well have fetched the job again and finished it — not a retry, and its result was not used. A
+ *   retried fail or extend-lock is a CONFLICT too (the lock is gone): nothing is lost by it.
+ * - A result that meets a parallel path of its instance moving at the same moment (the step's
+ *   version check) is tried again here, a few times, each under the lock checked anew; still
+ *   refused, it is a retryable CONFLICT, and the job stays locked for the worker to send it again.
+ * - Variables a worker reports never set `initiator` (initiator.ts): only the server does.
  * - Refusals: another company's job is NOT_FOUND, as an id that names none; a job type outside
  *   the key's scope is FORBIDDEN, naming nothing (a fetch asking for any such type is refused
  *   whole); a lost lock or an ended job is a CONFLICT saying so in the caller's language.
@@ -29,7 +36,8 @@
  *   polls them all day (the claim's attempt count and the finishing row say who held the job).
  *
  * Never: wait for jobs inside a transaction or holding a connection (job-waiters.ts does the
- * waiting between statements), or finish a job by any path but stepInstance's plan.
+ * waiting between statements), lock jobs for a key revoked while its fetch waited, or finish a job
+ * by any path but stepInstance's plan.
  */
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
@@ -37,16 +45,24 @@ import type { Executor } from '@/db/client';
 import { auditEvents, jobs, processInstances, type Job } from '@/db/schema';
 import type { EngineEvent, Variables } from '@/engine';
 import { translator, type MessageKey } from '../../_i18n/messages';
-import { AppError, isUuid } from '../errors';
+import { AppError, isAppError, isUuid } from '../errors';
 import { driveFollowUps, stepInstance, type FollowUp } from '../host/effects';
 import { DONE_JOB, failJobAttempt, hasInstance, serviceTaskSettings, type InstanceJob } from '../host/jobs';
-import { hinted } from '../host/job-signal';
-import { auditAsKey, keyMayWork } from './api-keys';
+import { hinted, jobsCommitted } from '../host/job-signal';
+import { auditAsKey, keyMayWork, keyRefusal } from './api-keys';
 import { appendAudit, stableJson } from './audit';
 import { definitionById } from './definitions';
 import { inboxChanged } from './inbox-signal';
-import { keyRefusal, type KeyCall } from './instances';
-import { jobWakeups, RECHECK_MS, takeWaitingPlace, untilJobsMayBeDue } from './job-waiters';
+import { withoutInitiator } from './initiator';
+import type { KeyCall } from '../caller';
+import {
+  CLAIM_GAP_MS,
+  jobWakeups,
+  RECHECK_MS,
+  takeWaitingPlace,
+  untilJobsMayBeDue,
+  type WaitRefusal,
+} from './job-waiters';
 
 /** Most jobs one fetch locks. */
 export const MAX_JOBS_PER_FETCH = 100;
@@ -54,6 +70,14 @@ export const MAX_JOBS_PER_FETCH = 100;
 export const MAX_LEASE_SECONDS = 3_600;
 /** Longest a fetch waits for jobs (long polling). */
 export const MAX_WAIT_SECONDS = 60;
+/**
+ * How long a waiting fetch sleeps when a job of its types is due but its claim did not get it
+ * (another claim or command holds the row: SKIP LOCKED): that one ends soon and hints, and the
+ * fetch must not claim every few milliseconds meanwhile.
+ */
+export const SKIPPED_RECHECK_MS = 250;
+/** How many times a result that met a parallel path moving the same instance is tried before the worker is told to send it again. */
+export const FINISH_TRIES = 4;
 
 export interface FetchRequest {
   /** The worker's name for itself (a host and process id, a pod name): half of its lock. */
@@ -94,11 +118,26 @@ export function lockOwner(key: Pick<KeyCall, 'keyId'>, workerId: string): string
   return `key:${key.keyId}:${workerId}`;
 }
 
+let claims = 0;
+
+/** How many claims fetches made in this process (for tests: a burst of wake-ups must not cost a claim each). */
+export function claimsMade(): number {
+  return claims;
+}
+
+const WAIT_REFUSALS = {
+  key: 'workersKeyWaiting',
+  company: 'workersCompanyWaiting',
+  server: 'workersTooManyWaiting',
+} as const satisfies Record<WaitRefusal['cap'], MessageKey>;
+
 /**
  * Locks up to `maxJobs` due jobs of the given types for the worker, its company's only. With
  * `waitSeconds`, a fetch that finds none waits until one comes (woken, not polling: job-waiters.ts)
  * and answers it at once; else it answers none when the wait is over. `signal` (the request's)
- * ends the wait when the client goes away; jobs locked just as it went are handed back.
+ * ends the wait when the client goes away; jobs locked just as it went are handed back, as are
+ * jobs whose answer could not be made. A key revoked (or expired) while its fetch waits locks
+ * nothing more (the claim checks it) and ends the wait as UNAUTHORIZED.
  */
 export async function fetchAndLock(
   db: Executor,
@@ -107,38 +146,66 @@ export async function fetchAndLock(
   signal?: AbortSignal,
 ): Promise<LockedJob[]> {
   if (request.jobTypes.some((type) => !keyMayWork(key, type))) throw keyRefusal(key);
+  const t = translator(key.locale);
   const owner = lockOwner(key, request.workerId);
   const deadline = Date.now() + request.waitSeconds * 1_000;
   let givePlaceBack: (() => void) | null = null;
   try {
     for (;;) {
       const seen = jobWakeups();
-      const claimed = await claim(db, key.tenantId, owner, request);
-      if (claimed.length > 0) {
-        if (!signal?.aborted) return await describe(db, key.tenantId, claimed);
-        await handBack(db, claimed, owner);
-        return [];
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || signal?.aborted) return [];
-      givePlaceBack ??= await takeWaitingPlace(db, () => translator(key.locale)('workersTooManyWaiting'));
-      const nextDue = await msUntilNextDue(db, key.tenantId, request.jobTypes);
-      await untilJobsMayBeDue(key.tenantId, seen, Math.min(left, nextDue ?? RECHECK_MS, RECHECK_MS), signal);
+      const claimedAt = Date.now();
+      const claimed = await claim(db, key, owner, request);
+      if (claimed.length > 0) return await answer(db, key.tenantId, claimed, owner, signal);
+      if (deadline - Date.now() <= 0 || signal?.aborted) return [];
+      const next = await nextCheck(db, key, request.jobTypes);
+      if (!next.keyValid) throw new AppError('UNAUTHORIZED', t('apiUnauthorized'));
+      givePlaceBack ??= await takeWaitingPlace(db, key, (r) => t(WAIT_REFUSALS[r.cap], { max: r.max }), {
+        deadline,
+        signal,
+      });
+      const sleep = Math.max(0, Math.min(deadline - Date.now(), next.ms ?? RECHECK_MS, RECHECK_MS));
+      await untilJobsMayBeDue(key.tenantId, seen, sleep, signal, claimedAt + CLAIM_GAP_MS);
     }
   } finally {
     givePlaceBack?.();
   }
 }
 
+/** The claimed jobs as answered; handed back (the attempt not counted) when the client went away, or when the answer fails. */
+async function answer(
+  db: Executor,
+  tenantId: string,
+  claimed: Job[],
+  owner: string,
+  signal: AbortSignal | undefined,
+): Promise<LockedJob[]> {
+  if (signal?.aborted) {
+    await handBack(db, claimed, owner);
+    return [];
+  }
+  try {
+    return await describe(db, tenantId, claimed);
+  } catch (error) {
+    await handBack(db, claimed, owner);
+    throw error;
+  }
+}
+
+/** The key is still good (not revoked, not expired): checked by the database in the statement that uses it. */
+function keyStillValid(key: Pick<KeyCall, 'keyId'>) {
+  return sql`exists (select 1 from api_keys k where k.id = ${key.keyId} and k.revoked_at is null and k.expires_at > now())`;
+}
+
 /** One claim, as the built-in workers' (host/jobs.ts claimDueJobs), of the company's service jobs of these types. */
-async function claim(db: Executor, tenantId: string, owner: string, request: FetchRequest): Promise<Job[]> {
+async function claim(db: Executor, key: KeyCall, owner: string, request: FetchRequest): Promise<Job[]> {
+  claims++;
   const due = db
     .select({ id: jobs.id })
     .from(jobs)
     .where(
       and(
         // The columns and predicate of jobs_service_type_idx.
-        eq(jobs.tenantId, tenantId),
+        eq(jobs.tenantId, key.tenantId),
         eq(jobs.kind, 'service'),
         inArray(jobs.jobType, [...request.jobTypes]),
         inArray(jobs.status, ['pending', 'running']),
@@ -146,6 +213,8 @@ async function claim(db: Executor, tenantId: string, owner: string, request: Fet
           and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)),
           and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)),
         ),
+        // A fetch outlives the request's check of its key: the claim checks it again.
+        keyStillValid(key),
       ),
     )
     .orderBy(asc(jobs.dueAt))
@@ -182,26 +251,37 @@ async function handBack(db: Executor, claimed: Job[], owner: string): Promise<vo
     );
 }
 
-/** Milliseconds until the next job of these types comes due (a backoff ends, a lease runs out), or null when none will. */
-async function msUntilNextDue(db: Executor, tenantId: string, jobTypes: readonly string[]): Promise<number | null> {
+/**
+ * Before a fetch waits: whether its key is still good, and milliseconds until the next job of its
+ * types comes due (a backoff ends, a lease runs out), or null when none will. A job due already
+ * that the claim did not take is held by another transaction (SKIP LOCKED): SKIPPED_RECHECK_MS.
+ */
+async function nextCheck(
+  db: Executor,
+  key: KeyCall,
+  jobTypes: readonly string[],
+): Promise<{ keyValid: boolean; ms: number | null }> {
   const [row] = await db
     .select({
       ms: sql<
         string | number | null
       >`extract(epoch from min(case when ${jobs.status} = 'pending' then ${jobs.dueAt} else ${jobs.lockedUntil} end) - now()) * 1000`,
+      keyValid: sql<boolean>`${keyStillValid(key)}`,
     })
     .from(jobs)
     .where(
       and(
-        eq(jobs.tenantId, tenantId),
+        eq(jobs.tenantId, key.tenantId),
         eq(jobs.kind, 'service'),
         inArray(jobs.jobType, [...jobTypes]),
         inArray(jobs.status, ['pending', 'running']),
       ),
     );
-  if (row?.ms === null || row?.ms === undefined) return null;
+  const keyValid = row?.keyValid === true;
+  if (row?.ms === null || row?.ms === undefined) return { keyValid, ms: null };
+  const ms = Number(row.ms);
   // A little past the moment: the claim's `<= now()` then finds it due.
-  return Math.max(0, Math.ceil(Number(row.ms))) + 10;
+  return { keyValid, ms: ms > 0 ? Math.ceil(ms) + 10 : SKIPPED_RECHECK_MS };
 }
 
 /** The locked jobs as the worker gets them: with the process's key, the business key and the task's settings. */
@@ -245,6 +325,12 @@ function triesLeft(job: Pick<Job, 'attempts' | 'retries'>): number {
 
 // ——— Commands on a locked job ———
 
+/** Who sends a command on a job: the worker that fetched it, and the attempt its fetch answered (LockedJob.attempts). */
+export interface JobHolder {
+  workerId: string;
+  attempts: number;
+}
+
 export interface FinishedJob {
   id: string;
   instanceId: string;
@@ -254,79 +340,124 @@ export interface FinishedJob {
   repeated?: true;
 }
 
-/** Completes the job with its result: the instance moves on with `variables`, once. */
+/** Completes the job with its result: the instance moves on with `variables` (never its `initiator`), once. */
 export function completeExternalJob(
   db: Executor,
   key: KeyCall,
   jobId: string,
-  input: { workerId: string; variables: Variables },
+  input: JobHolder & { variables: Variables },
 ): Promise<FinishedJob> {
-  return finish(db, key, jobId, input.workerId, 'job.completed', {}, input.variables, (job) => ({
+  const variables = withoutInitiator(input.variables);
+  return finish(db, key, jobId, input, 'job.completed', {}, variables, (job) => ({
     type: 'job.completed',
     elementId: job.elementId,
-    variables: input.variables,
+    variables,
     ...(job.scope ? { scope: job.scope } : {}),
   }));
 }
 
 /**
  * Raises a BPMN error at the job's service task: an error boundary event on it that catches the
- * code takes the instance on (with `variables`); uncaught, it stops the instance with an incident,
- * as the engine does for any uncaught error.
+ * code takes the instance on (with `variables`, never its `initiator`); uncaught, it stops the
+ * instance with an incident, as the engine does for any uncaught error.
  */
 export function throwExternalJobError(
   db: Executor,
   key: KeyCall,
   jobId: string,
-  input: { workerId: string; code: string; message?: string; variables?: Variables },
+  input: JobHolder & { code: string; message?: string; variables?: Variables },
 ): Promise<FinishedJob> {
   const message = input.message ? { message: input.message } : {};
-  const result = { code: input.code, ...message, variables: input.variables ?? {} };
-  return finish(db, key, jobId, input.workerId, 'job.error', { code: input.code, ...message }, result, (job) => ({
+  const variables = input.variables ? withoutInitiator(input.variables) : undefined;
+  const result = { code: input.code, ...message, variables: variables ?? {} };
+  return finish(db, key, jobId, input, 'job.error', { code: input.code, ...message }, result, (job) => ({
     type: 'error.thrown',
     elementId: job.elementId,
     code: input.code,
     ...message,
-    ...(input.variables ? { variables: input.variables } : {}),
+    ...(variables ? { variables } : {}),
     ...(job.scope ? { scope: job.scope } : {}),
   }));
+}
+
+/** The step met a parallel path of the instance moving at the same moment (its version check): worth trying again. */
+class InstanceMoved extends Error {
+  override readonly name = 'InstanceMoved';
 }
 
 async function finish(
   db: Executor,
   key: KeyCall,
   jobId: string,
-  workerId: string,
+  holder: JobHolder,
   auditType: 'job.completed' | 'job.error',
   auditData: Record<string, unknown>,
   /** What the worker reports (its variables; a BPMN error's code, message and variables): a retry reports the same. */
   result: unknown,
   eventOf: (job: InstanceJob) => EngineEvent,
 ): Promise<FinishedJob> {
-  const owner = lockOwner(key, workerId);
   const resultHash = createHash('sha256').update(stableJson(result)).digest('hex');
+  for (let tries = 1; ; tries++) {
+    try {
+      return await finishOnce(db, key, jobId, holder, auditType, { ...auditData, resultHash }, eventOf);
+    } catch (error) {
+      if (!(error instanceof InstanceMoved)) throw error;
+      // Each try checks the lock anew: a lease that ran out meanwhile is refused as lost, not retried.
+      if (tries >= FINISH_TRIES)
+        throw new AppError(
+          'CONFLICT',
+          translator(key.locale)('workersInstanceBusy', { id: jobId, instance: error.message }),
+          undefined,
+          { retryable: true, cause: error.cause },
+        );
+    }
+  }
+}
+
+async function finishOnce(
+  db: Executor,
+  key: KeyCall,
+  jobId: string,
+  holder: JobHolder,
+  auditType: 'job.completed' | 'job.error',
+  auditData: Record<string, unknown> & { resultHash: string },
+  eventOf: (job: InstanceJob) => EngineEvent,
+): Promise<FinishedJob> {
+  const { workerId, attempts } = holder;
+  const owner = lockOwner(key, workerId);
   const outcome = await hinted(
     db.transaction(async (tx): Promise<FinishedJob | { notWaited: string }> => {
       const { job, leased } = await lockedJob(tx, key, jobId);
-      if (job.status === 'done' && (await finishedBy(tx, key, job, { workerId, auditType, resultHash })))
+      if (
+        job.status === 'done' &&
+        (await finishedBy(tx, key, job, { workerId, attempts, auditType, resultHash: auditData.resultHash }))
+      )
         return { id: job.id, instanceId: job.instanceId, instanceStatus: await statusOf(tx, job), repeated: true };
-      requireLock(key, job, leased, owner, workerId);
+      requireLock(key, job, leased, owner, holder);
       const audit = auditAsKey(key, {
         type: auditType,
         instanceId: job.instanceId,
         elementId: job.elementId,
-        data: { jobId: job.id, workerId, attempts: job.attempts, ...auditData, resultHash },
+        data: { jobId: job.id, workerId, attempts: job.attempts, ...auditData },
       });
       const queue: FollowUp[] = [];
       // The job is closed by the step's own plan, guarded by this worker's lock: as a built-in worker's.
       const finishJob = { id: job.id, workerId: owner, status: 'done' as const };
-      if (!(await stepInstance(tx, null, job.instanceId, eventOf(job), [audit], queue, { finishJob }))) {
+      let accepted: boolean;
+      try {
+        // Every row of the step, and of what it causes, names the key (effects.ts Doer).
+        accepted = await stepInstance(tx, key, job.instanceId, eventOf(job), [audit], queue, { finishJob });
+        if (accepted) await driveFollowUps(tx, key, queue);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'CONFLICT') throw new InstanceMoved(job.instanceId, { cause: error });
+        throw error;
+      }
+      if (!accepted) {
         // The instance no longer takes it (it moved on, or an incident stopped it): the job ends
         // all the same, as a built-in worker's does, and the worker is told its result was not used.
         await tx.update(jobs).set(DONE_JOB).where(eq(jobs.id, job.id));
         return { notWaited: job.instanceId };
       }
-      await driveFollowUps(tx, null, queue);
       return { id: job.id, instanceId: job.instanceId, instanceStatus: await statusOf(tx, job) };
     }),
   );
@@ -343,18 +474,19 @@ async function finish(
 /**
  * Fails the current attempt: the job is tried again after a backoff, or becomes an incident once
  * its tries are used up — exactly as a built-in worker's failure. `retries` (tries left after
- * this one; 0 raises the incident now) and `retryBackoffSeconds` override the job's own.
+ * this one; 0 raises the incident now) and `retryBackoffSeconds` override the job's own, for this
+ * run of the job: an incident retried later starts again with the task's own retries.
  */
 export async function failExternalJob(
   db: Executor,
   key: KeyCall,
   jobId: string,
-  input: { workerId: string; message: string; retries?: number; retryBackoffSeconds?: number },
+  input: JobHolder & { message: string; retries?: number; retryBackoffSeconds?: number },
 ): Promise<{ id: string; outcome: 'retry' | 'incident' }> {
   const owner = lockOwner(key, input.workerId);
-  const outcome = await db.transaction(async (tx) => {
+  const failed = await db.transaction(async (tx) => {
     const { job, leased } = await lockedJob(tx, key, jobId);
-    requireLock(key, job, leased, owner, input.workerId);
+    requireLock(key, job, leased, owner, input);
     const choice = {
       ...(input.retries === undefined ? {} : { retriesLeft: input.retries }),
       ...(input.retryBackoffSeconds === undefined ? {} : { backoffSeconds: input.retryBackoffSeconds }),
@@ -370,8 +502,10 @@ export async function failExternalJob(
     // Held under the row lock above: failJobAttempt cannot find it gone.
     return failJobAttempt(tx, job, owner, new Error(input.message), choice);
   });
-  if (outcome === 'lost') throw lockLost(key, jobId, input.workerId);
-  return { id: jobId, outcome };
+  if (failed.outcome === 'lost') throw lockLost(key, jobId, input.workerId);
+  // Due again at once (no backoff): waiting fetches and worker loops hear of it once committed.
+  if (failed.dueNow) jobsCommitted();
+  return { id: jobId, outcome: failed.outcome };
 }
 
 /** A new lease for the job, `leaseSeconds` from now: for work that takes longer than the fetch's lease. */
@@ -379,12 +513,12 @@ export async function extendExternalLock(
   db: Executor,
   key: KeyCall,
   jobId: string,
-  input: { workerId: string; leaseSeconds: number },
+  input: JobHolder & { leaseSeconds: number },
 ): Promise<{ id: string; lockedUntil: Date }> {
   const owner = lockOwner(key, input.workerId);
   return db.transaction(async (tx) => {
     const { job, leased } = await lockedJob(tx, key, jobId);
-    requireLock(key, job, leased, owner, input.workerId);
+    requireLock(key, job, leased, owner, input);
     const [extended] = await tx
       .update(jobs)
       .set({ lockedUntil: sql`now() + make_interval(secs => ${input.leaseSeconds})` })
@@ -414,27 +548,36 @@ async function lockedJob(tx: Executor, key: KeyCall, jobId: string): Promise<{ j
   return { job: row.job, leased: row.leased };
 }
 
-/** Refuses a command of a worker that does not hold the job's lock (any more): a CONFLICT saying what became of it. */
-function requireLock(key: KeyCall, job: Job, leased: boolean, owner: string, workerId: string): void {
-  if (job.status === 'running' && job.lockedBy === owner && leased) return;
+/**
+ * Refuses a command of a worker that does not hold the job's lock (any more) for the attempt it
+ * names: a CONFLICT saying what became of it.
+ */
+function requireLock(key: KeyCall, job: Job, leased: boolean, owner: string, holder: JobHolder): void {
+  if (job.status === 'running' && job.lockedBy === owner && job.attempts === holder.attempts && leased) return;
+  const t = translator(key.locale);
   if (job.status === 'done' || job.status === 'cancelled' || job.status === 'failed') {
-    const t = translator(key.locale);
     const status = t(`workersJobStatus_${job.status}` satisfies MessageKey);
     throw new AppError('CONFLICT', t('workersJobEnded', { id: job.id, status }));
   }
-  throw lockLost(key, job.id, workerId);
+  // The same worker holds a later attempt: this command is a late one of an attempt that is over.
+  if (job.lockedBy === owner && job.attempts > holder.attempts)
+    throw new AppError(
+      'CONFLICT',
+      t('workersAttemptOver', { id: job.id, attempt: holder.attempts, current: job.attempts }),
+    );
+  throw lockLost(key, job.id, holder.workerId);
 }
 
 function lockLost(key: KeyCall, jobId: string, workerId: string): AppError {
   return new AppError('CONFLICT', translator(key.locale)('workersLockLost', { id: jobId, worker: workerId }));
 }
 
-/** Whether this key and worker finished the job already by this very request (command and result): its audit row says so. */
+/** Whether this key and worker finished the job already, at this attempt, by this very request (command and result): its audit row says so. */
 async function finishedBy(
   tx: Executor,
   key: KeyCall,
   job: InstanceJob,
-  request: { workerId: string; auditType: string; resultHash: string },
+  request: { workerId: string; attempts: number; auditType: string; resultHash: string },
 ): Promise<boolean> {
   const [row] = await tx
     .select({ id: auditEvents.id })
@@ -446,6 +589,7 @@ async function finishedBy(
         eq(auditEvents.type, request.auditType),
         sql`${auditEvents.data}->>'jobId' = ${job.id}`,
         sql`${auditEvents.data}->>'workerId' = ${request.workerId}`,
+        sql`${auditEvents.data}->>'attempts' = ${String(request.attempts)}`,
         sql`${auditEvents.data}->'apiKey'->>'id' = ${key.keyId}`,
         sql`${auditEvents.data}->>'resultHash' = ${request.resultHash}`,
       ),

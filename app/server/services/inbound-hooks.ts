@@ -5,19 +5,22 @@
  * event, or moves the instance waiting at a message catch event, matched by a correlation key the
  * hook computes from the body. Owns the inbound_webhooks and inbound_deliveries tables.
  *
- * A request is authenticated by its signature alone — there is no API key: the outgoing webhooks'
- * scheme (webhooks.ts signWebhook) in reverse, so one scheme is documented for both directions.
+ * A request is authenticated by its signature alone — there is no API key. The headers are the
+ * outgoing webhooks' names; the signed content is Standard Webhooks' (`id.timestamp.body`), so the
+ * delivery id is signed too and a captured request cannot be replayed under a new id:
  *
  *   X-Trellis-Timestamp: <unix seconds when signed>
- *   X-Trellis-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  *   X-Trellis-Delivery:  <the sender's id of this delivery, the same on every retry>
+ *   X-Trellis-Signature: sha256=<hex HMAC-SHA256(secret, "<delivery id>.<timestamp>.<raw body>")>
  *
- * The HMAC covers the body's bytes as sent (before any parsing) and the timestamp as sent; the
- * key is the secret's text (64 hex characters), exactly as signWebhook uses it. Comparison is in
+ * The HMAC covers the body's bytes as sent (before any parsing), the timestamp and the delivery id
+ * as sent (signInboundHook); the key is the secret's text (64 hex characters). Comparison is in
  * constant time, and a request for an unknown or deactivated hook computes an HMAC too, so neither
- * the answer nor its timing tells which part was wrong: one 401 for all, counted per hook id
- * (SIGNATURE_FAILURES), past which it is a 429. A valid signature is never refused by that count,
- * so someone who knows a hook's address cannot lock its real sender out by sending garbage.
+ * the answer nor its timing tells which part was wrong: one 401 for all, past which it is a 429.
+ * Failures are counted per client address, and for a hook that exists per hook id as well
+ * (SIGNATURE_FAILURES) — never per id that names no hook, which would let anyone write a row per
+ * random UUID. A valid signature is never refused by those counts, so someone who knows a hook's
+ * address cannot lock its real sender out by sending garbage.
  *
  * Once the signature holds, the sender holds the secret, and refusals say exactly what to fix:
  * a timestamp further than the hook's tolerance from the server's clock (either way), a body that
@@ -29,6 +32,12 @@
  * once. Ids are kept while a replay could still carry a timestamp within tolerance: a request
  * signed at t is accepted until t + tolerance, and t itself may be up to tolerance ahead of the
  * clock when it first arrived — hence two tolerances, plus a margin (pruneInboundDeliveries).
+ * Since the id is signed, a replay under a new id fails the signature.
+ *
+ * No time to live: the message is published with none (a hook has no column for one; adding it
+ * needs a migration). A message that finds no instance waiting and no process starting on it is
+ * dropped, not kept, and its delivery id is then handled (`dropped`, then `duplicate: true`): to
+ * deliver it once the instance waits, the sender sends it again under a new delivery id.
  *
  * The body's fields become the message's variables, as POST /messages' `variables` do (a process
  * reads `invoice.number`), except `initiator`, which only the server sets (initiator.ts): a body's
@@ -44,10 +53,10 @@ import type { Executor } from '@/db/client';
 import { inboundDeliveries, inboundWebhooks, processDefinitions, users } from '@/db/schema';
 import { checkExpression, evaluateExpression, type Variables } from '@/engine';
 import { messagesHeard } from '@/engine/model/senders';
-import { INITIATOR_VARIABLE } from '@/app/_shared/started-by';
+import { withoutInitiator } from './initiator';
 import { translator, type Locale, type Translate } from '../../_i18n/messages';
 import type { Actor } from '../actor';
-import { jsonDepthExceeds } from '../body-limit';
+import { parseJsonBody } from '../api/json-body';
 import { AppError, isUuid, type FieldError } from '../errors';
 import { driveFollowUps, publish, type FollowUp } from '../host/effects';
 import { hinted } from '../host/job-signal';
@@ -68,10 +77,16 @@ export const MAX_CORRELATION_EXPRESSION_LENGTH = 500;
 /** As message.publish's correlation keys. */
 export const MAX_CORRELATION_KEY_LENGTH = 500;
 export const MAX_DELIVERY_ID_LENGTH = 200;
-/** Requests with a bad signature (or for no active hook) allowed per hook id before the rest of the minute answers 429. */
+/**
+ * Requests with a bad signature (or for no active hook) allowed per client address, and per hook id
+ * for a hook that exists, before the rest of the minute answers 429.
+ */
 export const SIGNATURE_FAILURES: RateRule = { window: 60, max: 30 };
-/** Beyond twice the largest tolerance, before a delivery id is forgotten. */
-const PRUNE_MARGIN_SECONDS = 600;
+/**
+ * How long a delivery id is kept (pruneInboundDeliveries): twice the largest tolerance, for a
+ * request signed up to a tolerance ahead stays acceptable a tolerance after that, plus a margin.
+ */
+export const DELIVERY_ID_KEPT_SECONDS = 2 * MAX_TOLERANCE_SECONDS + 600;
 /** How often last delivery is written for a hook in use. */
 const LAST_DELIVERY_EVERY = sql.raw(`interval '60 seconds'`);
 
@@ -90,16 +105,26 @@ export const DELIVERY_ID_PATTERN = new RegExp(`^[\\x21-\\x7e]{1,${MAX_DELIVERY_I
 // ——— Signing ———
 
 /**
- * `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>` over the body's bytes: signWebhook's
- * value for a UTF-8 body, without decoding it first (a body that is not UTF-8 is still signed as sent).
+ * The X-Trellis-Signature of a delivery: `sha256=<hex HMAC-SHA256(secret, "<deliveryId>.<timestamp>.<body>")>`,
+ * over the body's bytes as sent (a body that is not UTF-8 is still signed as sent). What a sender
+ * computes (README, "Inbound webhooks") and what receive checks. The three cannot be re-split into
+ * another valid request: the timestamp is digits only, and a body that began with "<digits>." would
+ * not be the JSON object a hook accepts.
  */
-export function inboundSignature(secret: string, timestamp: string, body: Uint8Array): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
+export function signInboundHook(
+  secret: string,
+  deliveryId: string,
+  timestamp: string | number,
+  body: string | Uint8Array,
+): string {
+  const hmac = createHmac('sha256', secret).update(`${deliveryId}.${timestamp}.`).update(body);
+  return `sha256=${hmac.digest('hex')}`;
 }
 
 /** Whether `signature` is the hook's, compared in constant time (both are 32 bytes once decoded). */
-function signatureHolds(secret: string, timestamp: string, body: Uint8Array, signature: string): boolean {
-  const expected = Buffer.from(inboundSignature(secret, timestamp, body).slice('sha256='.length), 'hex');
+function signatureHolds(secret: string, signed: SignedHeaders, body: Uint8Array): boolean {
+  const { deliveryId, timestamp, signature } = signed;
+  const expected = Buffer.from(signInboundHook(secret, deliveryId, timestamp, body).slice('sha256='.length), 'hex');
   const given = Buffer.from(signature.slice('sha256='.length).toLowerCase(), 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -380,6 +405,8 @@ export interface ReceiveOptions {
   messageLimits: MessageLimits;
   /** The clock the timestamp is checked against, in milliseconds (tests move it). */
   now?: () => number;
+  /** Who sent it, for counting failures (auth.ts clientAddress, as TRELLIS_TRUSTED_PROXY allows). */
+  clientAddress: string;
 }
 
 /** The request's headers, by name; a Headers object reads them case-insensitively. */
@@ -399,7 +426,8 @@ export async function receive(
   options: ReceiveOptions,
 ): Promise<ReceiveResult> {
   const t = translator(options.locale);
-  const { timestamp, signature, deliveryId } = signedHeaders(headers, t);
+  const signed = signedHeaders(headers, t);
+  const { timestamp, deliveryId } = signed;
 
   const hook = isUuid(webhookId)
     ? (
@@ -419,16 +447,11 @@ export async function receive(
       )[0]
     : undefined;
   const active = hook && !hook.deactivatedAt ? hook : undefined;
-  const holds = signatureHolds(active?.secret ?? NO_SECRET, timestamp, rawBody, signature);
+  const holds = signatureHolds(active?.secret ?? NO_SECRET, signed, rawBody);
   if (!active || !holds) {
-    // Not counted for an id that is no UUID: nothing of the kind exists, and it is not worth a row.
-    if (isUuid(webhookId)) {
-      const decision = await consumeRateLimit(db, `inbound-hook-signature:${webhookId}`, SIGNATURE_FAILURES);
-      if (!decision.allowed) {
-        const seconds = decision.retryAfter ?? SIGNATURE_FAILURES.window;
-        return { kind: 'limited', retryAfter: seconds, message: t('errTooManyRequests', { seconds }) };
-      }
-    }
+    const seconds = await failureLimited(db, hook?.id ?? null, options.clientAddress);
+    if (seconds !== null)
+      return { kind: 'limited', retryAfter: seconds, message: t('errTooManyRequests', { seconds }) };
     throw new AppError('UNAUTHORIZED', t('hookUnauthorized'));
   }
 
@@ -506,13 +529,33 @@ export async function receive(
   );
 }
 
+/**
+ * Counts one refused request against the client's address, and against the hook's id when a hook
+ * of that id exists (deactivated too): an id that names no hook gets no row of its own, so random
+ * ids cost one row per address, not one per id. Both counts at once, so a request for an existing
+ * hook takes about as long as one for none; a full address count refuses both alike. The seconds
+ * to wait when a count is full, else null.
+ */
+async function failureLimited(db: Executor, hookId: string | null, address: string): Promise<number | null> {
+  const keys = [`inbound-hook-address:${address}`, ...(hookId ? [`inbound-hook-signature:${hookId}`] : [])];
+  const decisions = await Promise.all(keys.map((key) => consumeRateLimit(db, key, SIGNATURE_FAILURES)));
+  const waits = decisions.filter((d) => !d.allowed).map((d) => d.retryAfter ?? SIGNATURE_FAILURES.window);
+  return waits.length > 0 ? Math.max(...waits) : null;
+}
+
 /** An audit row written as the hook: no person acted; the hook is named in the data. */
 function asHook(tenantId: string, event: Pick<AuditInsert, 'type' | 'instanceId' | 'data'>): AuditInsert {
   return { ...event, tenantId, actorId: null };
 }
 
+interface SignedHeaders {
+  timestamp: string;
+  signature: string;
+  deliveryId: string;
+}
+
 /** The three signing headers, each checked for form; else one BAD_REQUEST naming each one wrong. */
-function signedHeaders(headers: HeaderSource, t: Translate) {
+function signedHeaders(headers: HeaderSource, t: Translate): SignedHeaders {
   const timestamp = headers.get(HOOK_HEADERS.timestamp)?.trim() ?? '';
   const signature = headers.get(HOOK_HEADERS.signature)?.trim() ?? '';
   const deliveryId = headers.get(HOOK_HEADERS.delivery)?.trim() ?? '';
@@ -532,17 +575,9 @@ function bodyOf(rawBody: Uint8Array, options: ReceiveOptions, t: Translate): Var
     new AppError('BAD_REQUEST', message, [{ field: 'body', label: t('hookFieldBody'), message }], {
       ...(details ? { details } : {}),
     });
-  // Scanned before parsing: nothing recursive reads data nested past the limit.
-  if (jsonDepthExceeds(rawBody, options.maxJsonDepth))
-    throw refused(t('limitJsonTooDeep', { limit: options.maxJsonDepth }));
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-  } catch {
-    throw refused(t('apiBodyNotJson'));
-  }
+  const value = parseJsonBody(rawBody, options.maxJsonDepth, t, (message) => refused(message));
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw refused(t('apiBodyNotObject'));
-  const { [INITIATOR_VARIABLE]: _forged, ...variables } = value as Variables;
+  const variables = withoutInitiator(value as Variables);
   const size = Buffer.byteLength(JSON.stringify(variables), 'utf8');
   if (size > options.messageLimits.maxBytes)
     throw refused(t('hookBodyTooLarge', { size, max: options.messageLimits.maxBytes }), { httpStatus: 413 });
@@ -591,16 +626,14 @@ function correlationKeyOf(
 // ——— Housekeeping ———
 
 /**
- * Forgets delivery ids no replay can use any more: older than twice the largest tolerance plus a
- * margin (a request signed up to a tolerance ahead stays acceptable a tolerance after that). The
- * worker loop calls it now and then; a small batch per call keeps each delete short.
+ * Forgets delivery ids no replay can use any more: older than DELIVERY_ID_KEPT_SECONDS. The worker
+ * loop calls it now and then; a small batch per call keeps each delete short.
  */
 export async function pruneInboundDeliveries(db: Executor, batch = 1_000): Promise<number> {
-  const keep = 2 * MAX_TOLERANCE_SECONDS + PRUNE_MARGIN_SECONDS;
   const old = db
     .select({ id: inboundDeliveries.id })
     .from(inboundDeliveries)
-    .where(lt(inboundDeliveries.receivedAt, sql`now() - make_interval(secs => ${keep})`))
+    .where(lt(inboundDeliveries.receivedAt, sql`now() - make_interval(secs => ${DELIVERY_ID_KEPT_SECONDS})`))
     .limit(batch);
   const deleted = await db
     .delete(inboundDeliveries)

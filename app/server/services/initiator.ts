@@ -107,3 +107,12 @@ async function managerOf(db: Executor, tenantId: string, userId: string): Promis
 export function withInitiator(variables: Record<string, unknown>, initiator: Initiator): Record<string, unknown> {
   return { ...variables, [INITIATOR_VARIABLE]: initiator };
 }
+
+/**
+ * The variables without an `initiator`: what anyone but the server sends (a start form that allows
+ * fields it does not name, a message, an external worker's result) may not set or overwrite it.
+ */
+export function withoutInitiator(variables: Record<string, unknown>): Record<string, unknown> {
+  const { [INITIATOR_VARIABLE]: _sent, ...rest } = variables;
+  return rest;
+}

@@ -22,8 +22,8 @@ import {
   type ProcessDefinitionRow,
 } from '@/db/schema';
 import { localize, type LocalizedText } from '@/engine/model/definition';
-import { groupKeys, type Actor, type Locale } from '../actor';
-import { isKeyCaller, type KeyCaller } from '../caller';
+import { groupKeys, type Actor } from '../actor';
+import { isKeyCaller, type KeyCall } from '../caller';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError, isUuid } from '../errors';
 import { validateSubmission } from '../forms';
@@ -41,17 +41,17 @@ import {
   startRefusal,
 } from './definitions';
 import {
-  INITIATOR_VARIABLE,
   initiatorFor,
   initiatorWith,
   managerEmailSql,
   withInitiator,
+  withoutInitiator,
   type Initiator,
 } from './initiator';
 import { resolvePeople } from './task-people';
 import { hinted } from '../host/job-signal';
 import { NOW_MS, type AuditInsert } from './audit';
-import { auditAsKey, keyMayReadInstances, keyMayStart } from './api-keys';
+import { auditAsKey, keyMayReadInstances, keyMayStart, keyRefusal } from './api-keys';
 import { endInstance, instanceToEnd } from './incidents';
 import { planStep, type StepWrite } from '../host/plan';
 import { writeOneStatement } from '../host/write';
@@ -74,16 +74,10 @@ export interface StartInput {
   variables: Record<string, unknown>;
 }
 
-/** One call of an outside system by its API key: the key, and the language its answers speak. */
-export type KeyCall = KeyCaller & { locale: Locale };
-
 /** Who starts an instance: a person, or an outside system by its API key. */
 export type Starter = Actor | KeyCall;
 
-/** The refusal of whatever a key's scopes do not allow: it says nothing of which scope, nor whether the thing exists. */
-export function keyRefusal(key: KeyCall): AppError {
-  return new AppError('FORBIDDEN', translator(key.locale)('apiForbidden'));
-}
+export type { KeyCall };
 
 /**
  * Starts the latest version of a process. A person needs its startableBy's leave; a key, its
@@ -203,12 +197,6 @@ async function startInTransaction(db: Executor, by: Starter, input: StartInput) 
     if (!isKeyCaller(by)) await linkAttachments(tx, by, files, plan.ctx.instanceId);
     return { id: plan.ctx.instanceId, status: result.state.status, taskIds: plan.taskIds };
   });
-}
-
-/** The variables without an `initiator` (a start form that allows fields it does not name could carry one). */
-function withoutInitiator(variables: Record<string, unknown>): Record<string, unknown> {
-  const { [INITIATOR_VARIABLE]: _sent, ...rest } = variables;
-  return rest;
 }
 
 /**

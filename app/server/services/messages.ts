@@ -19,20 +19,20 @@ import type { Executor } from '@/db/client';
 import type { Actor } from '../actor';
 import { messageLimits, readEnv } from '../env';
 import { checkTimeToLive, checkVariablesSize, type MessageLimits } from '../message-limits';
-import { deliverSignal, driveFollowUps, publish, type FollowUp } from '../host/effects';
+import { deliverSignal, driveFollowUps, publish, type Doer, type FollowUp } from '../host/effects';
 import { hinted } from '../host/job-signal';
-import { auditAsKey, keyMayBroadcast, keyMaySend } from './api-keys';
+import { auditAsKey, keyMayBroadcast, keyMaySend, keyRefusal } from './api-keys';
 import { isKeyCaller } from '../caller';
 import type { AuditInsert } from './audit';
-import { INITIATOR_VARIABLE } from './initiator';
-import { keyRefusal, type KeyCall } from './instances';
+import { withoutInitiator } from './initiator';
+import type { KeyCall } from '../caller';
 
 /** Who sends: a person, or an outside system by its API key (with the language its answers speak). */
 export type Sender = Actor | KeyCall;
 
-/** The id audit rows and follow-up steps name as the actor: a person's; none for a key (it is no person). */
-function actorIdOf(sender: Sender): string | null {
-  return isKeyCaller(sender) ? null : sender.userId;
+/** Who the steps a send causes are done by: a person (their id as the actor), or the key (named in every row). */
+function doerOf(sender: Sender): Doer {
+  return isKeyCaller(sender) ? sender : sender.userId;
 }
 
 /** An audit row of the sender's: a person as its actor, a key as auditAsKey names it. */
@@ -40,12 +40,6 @@ function auditOf(sender: Sender, event: Required<Pick<AuditInsert, 'type' | 'ins
   return isKeyCaller(sender)
     ? auditAsKey(sender, event)
     : { ...event, tenantId: sender.tenantId, actorId: sender.userId };
-}
-
-/** The variables without `initiator`: whatever was sent under that name, the server alone sets it. */
-function withoutInitiator(variables: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { [INITIATOR_VARIABLE]: _sent, ...rest } = variables ?? {};
-  return rest;
 }
 
 /**
@@ -110,7 +104,7 @@ export async function publishMessage(
         {
           name: input.name,
           correlationKey: input.correlationKey ?? null,
-          variables: withoutInitiator(input.variables),
+          variables: withoutInitiator(input.variables ?? {}),
           ttlSeconds: input.timeToLive ?? 0,
           messageId: input.messageId ?? null,
           by: sender,
@@ -131,7 +125,7 @@ export async function publishMessage(
             },
           }),
         ];
-      await driveFollowUps(tx, actorIdOf(sender), queue);
+      await driveFollowUps(tx, doerOf(sender), queue);
       return result;
     }),
   );
@@ -147,7 +141,8 @@ export interface BroadcastSignalInput {
  * on (its history says who sent it), and every process whose newest version has a signal start
  * event of that name starts an instance. A person's must be public for them and reaches only the
  * elements that let them (sending.ts); a key's needs its `signals` scope to name it (else FORBIDDEN)
- * and then reaches all, as a process's. Returns the instances reached, each once: at most 1,000 of
+ * and then reaches every waiting instance, as a process's, but starts only the processes its `start`
+ * scope names. Returns the instances reached, each once: at most 1,000 of
  * each, as one command steps and starts no more (effects.ts), past which nothing is changed.
  */
 export async function broadcastSignal(
@@ -165,7 +160,7 @@ export async function broadcastSignal(
         tx,
         sender.tenantId,
         input.name,
-        withoutInitiator(input.variables),
+        withoutInitiator(input.variables ?? {}),
         queue,
         sender,
       );
@@ -174,7 +169,7 @@ export async function broadcastSignal(
         delivery.audit = [
           auditOf(sender, { instanceId: delivery.instanceId, type: 'signal.received', data: { name: input.name } }),
         ];
-      await driveFollowUps(tx, actorIdOf(sender), queue);
+      await driveFollowUps(tx, doerOf(sender), queue);
       // An instance waiting for it at two elements (parallel branches) received it twice: named once.
       return { delivered: [...new Set(result.delivered)], started: result.started };
     }),

@@ -1,8 +1,9 @@
 import { apiLocale, errorResponse, json } from '../../../../server/api/http';
 import type { hookAnswer } from '../../../../server/api/hooks';
+import { clientAddress } from '../../../../server/auth';
 import { limitRequest } from '../../../../server/body-limit';
 import { getDatabase } from '../../../../server/database';
-import { messageLimits, readEnv, requestLimits } from '../../../../server/env';
+import { ipAddressOptions, messageLimits, readEnv, requestLimits } from '../../../../server/env';
 import { receive } from '../../../../server/services/inbound-hooks';
 import type { z } from 'zod';
 
@@ -27,6 +28,7 @@ export async function POST(req: Request, context: { params: Promise<{ id: string
       locale,
       maxJsonDepth: limits.maxJsonDepth,
       messageLimits: messageLimits(env),
+      clientAddress: clientAddress(req, { advanced: { ipAddress: ipAddressOptions(env) } }),
     });
     if (result.kind === 'limited')
       return json(
