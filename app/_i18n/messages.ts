@@ -18,6 +18,7 @@ import { apiEn, apiVi } from './messages-api';
 import { integrationsEn, integrationsVi } from './messages-integrations';
 import { workersEn, workersVi } from './messages-workers';
 import { hooksEn, hooksVi } from './messages-hooks';
+import { apiDocsEn, apiDocsVi } from './messages-apidocs';
 
 const en = {
   appName: 'Trellis',
@@ -392,6 +393,7 @@ const en = {
   ...integrationsEn,
   ...workersEn,
   ...hooksEn,
+  ...apiDocsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -769,6 +771,7 @@ const vi: Record<MessageKey, string> = {
   ...integrationsVi,
   ...workersVi,
   ...hooksVi,
+  ...apiDocsVi,
 };
 
 export const locales = ['vi', 'en'] as const;

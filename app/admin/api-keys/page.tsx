@@ -7,6 +7,7 @@
  * Each row is an ApiKeyRow: these cells, then its actions cell, rendered for revoked keys too so
  * that its live region outlives the revoke it announces.
  */
+import Link from 'next/link';
 import type { ApiKeyScopes } from '@/db/schema';
 import { localize } from '@/engine/model/definition';
 import { ApiKeyCreator, ApiKeyRow } from '../../_components/api-key-actions';
@@ -33,6 +34,9 @@ export default async function ApiKeysPage() {
     <>
       <h1>{t('apiKeysTitle')}</h1>
       <p className="muted">{t('apiKeysIntro', { company: actor.tenantName })}</p>
+      <p>
+        <Link href="/developers/api">{t('apiDocsLink')}</Link>
+      </p>
 
       {keys.length === 0 ? (
         <div className="panel muted">{t('apiKeysEmpty')}</div>
