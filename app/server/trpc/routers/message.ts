@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publishMessage } from '../../services/messages';
+import { publishInputShape, publishMessage } from '../../services/messages';
 import { router, workerProcedure } from '../init';
 
 export const messageRouter = router({
@@ -9,14 +9,6 @@ export const messageRouter = router({
    * time to live are capped by the service (TRELLIS_MAX_MESSAGE_BYTES, TRELLIS_MAX_MESSAGE_TTL_SECONDS).
    */
   publish: workerProcedure
-    .input(
-      z.object({
-        name: z.string().min(1).max(200),
-        correlationKey: z.string().max(500).nullish(),
-        variables: z.record(z.string(), z.unknown()).default({}),
-        timeToLive: z.number().int().min(0).default(0),
-        messageId: z.string().min(1).max(200).nullish(),
-      }),
-    )
+    .input(z.object(publishInputShape))
     .mutation(({ ctx, input }) => publishMessage(ctx.db, ctx.actor, input)),
 });

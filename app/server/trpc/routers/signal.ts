@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { broadcastSignal } from '../../services/messages';
+import { broadcastInputShape, broadcastSignal } from '../../services/messages';
 import { router, workerProcedure } from '../init';
 
 export const signalRouter = router({
@@ -9,6 +9,6 @@ export const signalRouter = router({
    * event of that name they may start. Variables are capped (TRELLIS_MAX_MESSAGE_BYTES).
    */
   broadcast: workerProcedure
-    .input(z.object({ name: z.string().min(1).max(200), variables: z.record(z.string(), z.unknown()).default({}) }))
+    .input(z.object(broadcastInputShape))
     .mutation(({ ctx, input }) => broadcastSignal(ctx.db, ctx.actor, input)),
 });
