@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEMO_PASSWORD } from '@/app/server/seed';
 import { decisions } from '@/db/schema';
 import { call, signIn } from './api-client';
@@ -172,8 +172,15 @@ describe('versions: publish preview, history and diff on the diagram, the instan
 
   it('the version history compares two versions on the diagram, in English and Vietnamese, and on a phone', async () => {
     await page.goto(`${app.url}/processes/${KEY}`);
-    await page.getByRole('link', { name: 'Versions and changes' }).click();
-    await page.waitForURL(`**/processes/${KEY}/versions`);
+    // A click that lands while the page hydrates can be lost (seen once in CI under load): click again until it goes.
+    const versions = page.getByRole('link', { name: 'Versions and changes' });
+    await vi.waitFor(
+      async () => {
+        if (!page.url().endsWith('/versions')) await versions.click({ timeout: 5_000 });
+        await page.waitForURL(`**/processes/${KEY}/versions`, { timeout: 5_000 });
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     expect(await page.getByTestId('version-history').textContent()).toMatch(/v2 · .*Hoàng Thu Trang/);
     await page.locator('[data-testid="diagram-view"][data-ready="true"]').waitFor();
     expect(await page.getByRole('heading', { name: 'v1 → v2' }).count()).toBe(1);
