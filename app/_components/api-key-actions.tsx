@@ -18,6 +18,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { translator, type Locale } from '../_i18n/messages';
 import { CommandMessage, FormActions, useCommand } from './command';
+import { ConfirmAction } from './confirm-action';
+import { CopyButton } from './copy-button';
+import { SecretOnce } from './secret-once';
 import { trpc } from './trpc';
 
 /** Longest expiry in days and longest name (the service's MAX_API_KEY_DAYS and MAX_API_KEY_NAME_LENGTH, sent by the page). */
@@ -94,31 +97,19 @@ function ApiKeyToken({
   dismiss: () => void;
 }) {
   const t = translator(locale);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const panel = useRef<HTMLElement>(null);
-  useEffect(() => panel.current?.focus(), []);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
-
   return (
-    <section
+    <SecretOnce
+      secret={created.token}
       className="secret-panel token-panel"
-      ref={panel}
-      tabIndex={-1}
-      aria-labelledby="apikey-token-title"
-      data-testid="apikey-token-panel"
+      testId="apikey-token-panel"
+      titleId="apikey-token-title"
+      heading="h3"
+      title={t('apiKeyTokenTitle', { name: created.name })}
+      once={t('apiKeyTokenOnce')}
+      warningId="apikey-token-once"
+      dismiss={t('apiKeyTokenDismiss')}
+      onDismiss={dismiss}
     >
-      <h3 id="apikey-token-title">{t('apiKeyTokenTitle', { name: created.name })}</h3>
-      <p className="notice warn" id="apikey-token-once">
-        <strong>{t('apiKeyTokenOnce')}</strong>
-      </p>
       <label htmlFor="apikey-token">{t('apiKeyTokenLabel')}</label>
       <div className="secret-row">
         <input
@@ -132,19 +123,15 @@ function ApiKeyToken({
           aria-describedby="apikey-token-once"
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button type="button" className="secondary" onClick={copy}>
-          {t('apiKeyCopy')}
-        </button>
-        {/* Mounted from the start, empty: a live region that appears with its text is not announced. */}
-        <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
-          {copied && t(copied === 'yes' ? 'apiKeyCopied' : 'apiKeyCopyFailed')}
-        </span>
+        <CopyButton
+          text={created.token}
+          label={t('apiKeyCopy')}
+          copied={t('apiKeyCopied')}
+          failed={t('apiKeyCopyFailed')}
+        />
       </div>
       <p className="muted">{t('apiKeyTokenUse', { base: '/api/v1', openapi: '/api/v1/openapi.json' })}</p>
-      <button type="button" className="primary" onClick={dismiss}>
-        {t('apiKeyTokenDismiss')}
-      </button>
-    </section>
+    </SecretOnce>
   );
 }
 
@@ -466,32 +453,21 @@ export function ApiKeyRow({
       {confirming && (
         <tr className="apikey-question">
           <td colSpan={columns}>
-            <div
-              className="confirm"
+            <ConfirmAction
               id={question}
-              role="group"
-              aria-label={named}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape' && !busy) setConfirming(false);
-              }}
+              label={named}
+              question={t('apiKeyRevokeConfirm', { name: apiKey.name, prefix: `trk_${apiKey.prefix}_…` })}
+              yes={t('apiKeyRevokeYes')}
+              onYes={revoke}
+              danger
+              cancel={t('apiKeyRevokeCancel')}
+              cancelRef={cancel}
+              onCancel={() => setConfirming(false)}
+
+              busy={busy}
             >
-              <p>{t('apiKeyRevokeConfirm', { name: apiKey.name, prefix: `trk_${apiKey.prefix}_…` })}</p>
-              <div className="buttons">
-                <button type="button" className="primary danger" onClick={revoke} disabled={busy}>
-                  {t('apiKeyRevokeYes')}
-                </button>
-                <button
-                  type="button"
-                  className="secondary"
-                  ref={cancel}
-                  onClick={() => setConfirming(false)}
-                  disabled={busy}
-                >
-                  {t('apiKeyRevokeCancel')}
-                </button>
-              </div>
               {message?.error && <CommandMessage message={message} as="div" />}
-            </div>
+            </ConfirmAction>
           </td>
         </tr>
       )}

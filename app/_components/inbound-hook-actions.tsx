@@ -9,10 +9,14 @@
  * only in InboundHookSecrets' state: never in the page's server-rendered data, so a reload or
  * another visit cannot show it again. Names and server messages are rendered as text.
  */
-import { createContext, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { createContext, useContext, useState, type FormEvent, type ReactNode } from 'react';
 import { inboundHookAddress } from '../_shared/inbound-hook-address';
 import { translator, type Locale } from '../_i18n/messages';
 import { CommandMessage, FormActions, useCommand } from './command';
+import { ConfirmAction } from './confirm-action';
+import { CopyableValue } from './copy-button';
+import { FieldError, useFieldCommand } from './field-command';
+import { SecretOnce, SignedHeaders } from './secret-once';
 import { trpc } from './trpc';
 
 type Revealed = { name: string; address: string; secret: string; rotated: boolean };
@@ -21,32 +25,6 @@ type Revealed = { name: string; address: string; secret: string; rotated: boolea
 const RevealSecret = createContext<(hook: { id: string; name: string; secret: string; rotated: boolean }) => void>(
   () => {},
 );
-
-/** A copy button with its outcome beside it ("Copied." or how to copy by hand). */
-function CopyButton({ text, label, locale }: { text: string; label: string; locale: Locale }) {
-  const t = translator(locale);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
-  return (
-    <>
-      <button type="button" className="secondary" onClick={copy}>
-        {label}
-      </button>
-      {copied && (
-        <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
-          {t(copied === 'yes' ? 'webhookCopied' : 'webhookCopyFailed')}
-        </span>
-      )}
-    </>
-  );
-}
 
 /**
  * Holds a just-made secret and shows it above the page's content until dismissed, with the address
@@ -64,70 +42,56 @@ export function InboundHookSecrets({
 }) {
   const t = translator(locale);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const panel = useRef<HTMLElement>(null);
-  useEffect(() => {
-    if (revealed) panel.current?.focus();
-  }, [revealed]);
 
   return (
     <RevealSecret.Provider
       value={({ id, ...rest }) => setRevealed({ ...rest, address: inboundHookAddress(origin, id) })}
     >
       {revealed && (
-        <section
+        <SecretOnce
+          secret={revealed.secret}
           className="panel secret-panel inbound-secret"
-          ref={panel}
-          tabIndex={-1}
-          aria-labelledby="inbound-secret-title"
-          data-testid="inbound-secret-panel"
+          testId="inbound-secret-panel"
+          titleId="inbound-secret-title"
+          title={t('inboundHookSecretTitle', { name: revealed.name })}
+          once={t('inboundHookSecretOnce')}
+          more={revealed.rotated ? t('inboundHookSecretRotated') : undefined}
+          dismiss={t('webhookSecretDismiss')}
+          onDismiss={() => setRevealed(null)}
         >
-          <h2 id="inbound-secret-title">{t('inboundHookSecretTitle', { name: revealed.name })}</h2>
-          <p className="notice warn">
-            <strong>{t('inboundHookSecretOnce')}</strong>
-            {revealed.rotated && <> {t('inboundHookSecretRotated')}</>}
-          </p>
-          <div className="secret-row">
-            <span className="muted">{t('webhookSecretLabel')}</span>
-            <code className="secret" data-testid="inbound-secret">
-              {revealed.secret}
-            </code>
-            <CopyButton text={revealed.secret} label={t('webhookCopy')} locale={locale} />
-          </div>
-          <div className="secret-row">
-            <span className="muted">{t('inboundHookAddress')}</span>
-            <code className="secret address" data-testid="inbound-secret-address">
-              {revealed.address}
-            </code>
-            <CopyButton text={revealed.address} label={t('inboundHookCopyAddress')} locale={locale} />
-          </div>
-          <h3>{t('inboundHookSignTitle')}</h3>
-          <dl className="facts headers">
-            <dt>
-              <code>X-Trellis-Timestamp</code>
-            </dt>
-            <dd>{t('inboundHookSignTimestamp')}</dd>
-            <dt>
-              <code>X-Trellis-Signature</code>
-            </dt>
-            <dd>{t('inboundHookSignSignature')}</dd>
-            <dt>
-              <code>X-Trellis-Delivery</code>
-            </dt>
-            <dd>{t('inboundHookSignDelivery')}</dd>
-          </dl>
-          <p className="muted">{t('inboundHookSignReadme')}</p>
-          <button type="button" className="primary" onClick={() => setRevealed(null)}>
-            {t('webhookSecretDismiss')}
-          </button>
-        </section>
+          <CopyableValue
+            label={t('webhookSecretLabel')}
+            value={revealed.secret}
+            testId="inbound-secret"
+            copyLabel={t('webhookCopy')}
+            locale={locale}
+          />
+          <CopyableValue
+            label={t('inboundHookAddress')}
+            value={revealed.address}
+            address
+            testId="inbound-secret-address"
+            copyLabel={t('inboundHookCopyAddress')}
+            locale={locale}
+          />
+          <SignedHeaders
+            title={t('inboundHookSignTitle')}
+            headers={[
+              ['X-Trellis-Timestamp', t('inboundHookSignTimestamp')],
+              ['X-Trellis-Signature', t('inboundHookSignSignature')],
+              ['X-Trellis-Delivery', t('inboundHookSignDelivery')],
+            ]}
+            readme={t('inboundHookSignReadme')}
+          />
+        </SecretOnce>
       )}
       {children}
     </RevealSecret.Provider>
   );
 }
 
-type FieldName = 'name' | 'messageName' | 'correlationKey' | 'toleranceSeconds';
-const FIELDS: readonly FieldName[] = ['name', 'messageName', 'correlationKey', 'toleranceSeconds'];
+const FIELDS = ['name', 'messageName', 'correlationKey', 'toleranceSeconds'] as const;
+type FieldName = (typeof FIELDS)[number];
 
 /**
  * The add form. Refusals are shown beside the field they name (the server's `fields`, in the
@@ -149,17 +113,7 @@ export function NewInboundHookForm({
   const [messageName, setMessageName] = useState('');
   const [correlationKey, setCorrelationKey] = useState('');
   const [toleranceSeconds, setToleranceSeconds] = useState(String(tolerance.default));
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
-  const { busy, message, setMessage, run } = useCommand((failure) => {
-    const named: Partial<Record<FieldName, string>> = {};
-    const other: string[] = [];
-    for (const f of failure.fields) {
-      if ((FIELDS as readonly string[]).includes(f.field)) named[f.field as FieldName] = f.message;
-      else other.push(`${f.label}: ${f.message}`);
-    }
-    setFieldErrors(named);
-    return failure.fields.length === 0 ? failure.message : other.length > 0 ? other.join(' ') : null;
-  });
+  const { busy, message, setMessage, run, fieldErrors, setFieldErrors } = useFieldCommand(FIELDS);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -201,12 +155,9 @@ export function NewInboundHookForm({
       'aria-describedby': ids.length > 0 ? ids.join(' ') : undefined,
     } as const;
   };
-  const error = (field: FieldName, label: string) =>
-    fieldErrors[field] && (
-      <div id={`inbound-${field}-error`} role="alert" className="field-error" data-field={field}>
-        <strong>{label}:</strong> {fieldErrors[field]}
-      </div>
-    );
+  const error = (field: FieldName, label: string) => (
+    <FieldError id={`inbound-${field}-error`} field={field} label={label} error={fieldErrors[field]} />
+  );
 
   return (
     <form className="apikey-form inbound-hook-form" noValidate onSubmit={submit}>
@@ -316,12 +267,14 @@ export function NewInboundHookForm({
 export function HookAddress({ address, locale }: { address: string; locale: Locale }) {
   const t = translator(locale);
   return (
-    <div className="secret-row hook-address">
-      <code className="secret address" data-testid="inbound-address">
-        {address}
-      </code>
-      <CopyButton text={address} label={t('inboundHookCopyAddress')} locale={locale} />
-    </div>
+    <CopyableValue
+      className="hook-address"
+      value={address}
+      address
+      testId="inbound-address"
+      copyLabel={t('inboundHookCopyAddress')}
+      locale={locale}
+    />
   );
 }
 
@@ -339,6 +292,7 @@ export function InboundHookActions({ hook, locale }: { hook: { id: string; name:
       reveal({ id: hook.id, name: hook.name, secret, rotated: true });
     });
   const deactivate = () => run(() => trpc.inboundHook.deactivate.mutate({ id: hook.id }));
+  const deactivating = confirming === 'deactivate';
 
   return (
     <div className="apikey-actions">
@@ -357,30 +311,18 @@ export function InboundHookActions({ hook, locale }: { hook: { id: string; name:
           </button>
         </div>
       ) : (
-        <div
-          className="confirm"
-          role="group"
-          aria-label={confirming === 'deactivate' ? t('inboundHookDeactivate') : t('inboundHookRotate')}
-        >
-          <p>
-            {confirming === 'deactivate'
-              ? t('inboundHookDeactivateConfirm', { name: hook.name })
-              : t('inboundHookRotateConfirm')}
-          </p>
-          <div className="buttons">
-            <button
-              type="button"
-              className={confirming === 'deactivate' ? 'primary danger' : 'primary'}
-              onClick={confirming === 'deactivate' ? deactivate : rotate}
-              disabled={busy}
-            >
-              {confirming === 'deactivate' ? t('inboundHookDeactivateYes') : t('inboundHookRotateYes')}
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(null)} disabled={busy}>
-              {t('webhookCancel')}
-            </button>
-          </div>
-        </div>
+        <ConfirmAction
+          label={deactivating ? t('inboundHookDeactivate') : t('inboundHookRotate')}
+          question={
+            deactivating ? t('inboundHookDeactivateConfirm', { name: hook.name }) : t('inboundHookRotateConfirm')
+          }
+          yes={deactivating ? t('inboundHookDeactivateYes') : t('inboundHookRotateYes')}
+          onYes={deactivating ? deactivate : rotate}
+          danger={deactivating}
+          cancel={t('webhookCancel')}
+          onCancel={() => setConfirming(null)}
+          busy={busy}
+        />
       )}
       <CommandMessage message={message} as="div" />
     </div>

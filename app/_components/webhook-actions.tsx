@@ -10,11 +10,15 @@
  * visit cannot show it again. URLs and server messages are rendered as text.
  */
 import { useRouter } from 'next/navigation';
-import { createContext, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { createContext, useContext, useState, type FormEvent, type ReactNode } from 'react';
 import type { WebhookEvent } from '@/db/schema';
 import { readableUrl } from '../_i18n/format';
 import { translator, type Locale, type MessageKey } from '../_i18n/messages';
 import { CommandMessage, FormActions, useCommand } from './command';
+import { ConfirmAction } from './confirm-action';
+import { CopyableValue } from './copy-button';
+import { FieldError, useFieldCommand } from './field-command';
+import { SecretOnce, SignedHeaders } from './secret-once';
 import { trpc } from './trpc';
 
 type Revealed = { url: string; secret: string; rotated: boolean };
@@ -36,86 +40,47 @@ export function WebhookSecrets({
 }) {
   const t = translator(locale);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const panel = useRef<HTMLElement>(null);
-  useEffect(() => {
-    if (revealed) panel.current?.focus();
-  }, [revealed]);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(revealed!.secret);
-      setCopied('yes');
-    } catch {
-      setCopied('failed');
-    }
-  };
 
   return (
-    <RevealSecret.Provider
-      value={(next) => {
-        setCopied(null);
-        setRevealed(next);
-      }}
-    >
+    <RevealSecret.Provider value={setRevealed}>
       {revealed && (
-        <section
+        <SecretOnce
+          secret={revealed.secret}
           className="panel secret-panel"
-          ref={panel}
-          tabIndex={-1}
-          aria-labelledby="webhook-secret-title"
-          data-testid="webhook-secret-panel"
+          testId="webhook-secret-panel"
+          titleId="webhook-secret-title"
+          title={t('webhookSecretTitle', { url: readableUrl(revealed.url) })}
+          once={t('webhookSecretOnce')}
+          more={revealed.rotated ? t('webhookSecretRotated') : undefined}
+          dismiss={t('webhookSecretDismiss')}
+          onDismiss={() => setRevealed(null)}
         >
-          <h2 id="webhook-secret-title">{t('webhookSecretTitle', { url: readableUrl(revealed.url) })}</h2>
-          <p className="notice warn">
-            <strong>{t('webhookSecretOnce')}</strong>
-            {revealed.rotated && <> {t('webhookSecretRotated')}</>}
-          </p>
-          <div className="secret-row">
-            <span className="muted">{t('webhookSecretLabel')}</span>
-            <code className="secret" data-testid="webhook-secret">
-              {revealed.secret}
-            </code>
-            <button type="button" className="secondary" onClick={copy}>
-              {t('webhookCopy')}
-            </button>
-            {copied && (
-              <span role="status" className={copied === 'failed' ? 'error-text' : 'muted'}>
-                {t(copied === 'yes' ? 'webhookCopied' : 'webhookCopyFailed')}
-              </span>
-            )}
-          </div>
-          <h3>{t('webhookVerifyTitle')}</h3>
-          <dl className="facts headers">
-            <dt>
-              <code>X-Trellis-Signature</code>
-            </dt>
-            <dd>{t('webhookVerifySignature')}</dd>
-            <dt>
-              <code>X-Trellis-Timestamp</code>
-            </dt>
-            <dd>{t('webhookVerifyTimestamp')}</dd>
-            <dt>
-              <code>X-Trellis-Delivery</code>
-            </dt>
-            <dd>{t('webhookVerifyDelivery')}</dd>
-            <dt>
-              <code>X-Trellis-Event</code>
-            </dt>
-            <dd>{t('webhookVerifyEvent', { events: events.join(', ') })}</dd>
-          </dl>
-          <p className="muted">{t('webhookVerifyReadme')}</p>
-          <button type="button" className="primary" onClick={() => setRevealed(null)}>
-            {t('webhookSecretDismiss')}
-          </button>
-        </section>
+          <CopyableValue
+            label={t('webhookSecretLabel')}
+            value={revealed.secret}
+            testId="webhook-secret"
+            copyLabel={t('webhookCopy')}
+            locale={locale}
+          />
+          <SignedHeaders
+            title={t('webhookVerifyTitle')}
+            headers={[
+              ['X-Trellis-Signature', t('webhookVerifySignature')],
+              ['X-Trellis-Timestamp', t('webhookVerifyTimestamp')],
+              ['X-Trellis-Delivery', t('webhookVerifyDelivery')],
+              ['X-Trellis-Event', t('webhookVerifyEvent', { events: events.join(', ') })],
+            ]}
+            readme={t('webhookVerifyReadme')}
+          />
+        </SecretOnce>
       )}
       {children}
     </RevealSecret.Provider>
   );
 }
 
-type FieldName = 'url' | 'events';
+const FIELDS = ['url', 'events'] as const;
+type FieldName = (typeof FIELDS)[number];
 
 /** The add form. Refusals are shown beside the field they name (the server's `fields`), with its label here. */
 export function NewWebhookForm({ locale, events }: { locale: Locale; events: readonly WebhookEvent[] }) {
@@ -123,17 +88,7 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
   const reveal = useContext(RevealSecret);
   const [url, setUrl] = useState('');
   const [chosen, setChosen] = useState<WebhookEvent[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldName, string>>>({});
-  const { busy, message, setMessage, run } = useCommand((failure) => {
-    const named: Partial<Record<FieldName, string>> = {};
-    const other: string[] = [];
-    for (const f of failure.fields) {
-      if (f.field === 'url' || f.field === 'events') named[f.field] = f.message;
-      else other.push(`${f.label}: ${f.message}`);
-    }
-    setFieldErrors(named);
-    return failure.fields.length === 0 ? failure.message : other.length > 0 ? other.join(' ') : null;
-  });
+  const { busy, message, setMessage, run, fieldErrors, setFieldErrors } = useFieldCommand(FIELDS);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -175,11 +130,7 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
         <div id="webhook-url-hint" className="hint">
           {t('webhookUrlHint')}
         </div>
-        {fieldErrors.url && (
-          <div id="webhook-url-error" role="alert" className="field-error" data-field="url">
-            <strong>{t('webhookUrl')}:</strong> {fieldErrors.url}
-          </div>
-        )}
+        <FieldError id="webhook-url-error" field="url" label={t('webhookUrl')} error={fieldErrors.url} />
       </div>
       <fieldset
         className="field"
@@ -204,11 +155,7 @@ export function NewWebhookForm({ locale, events }: { locale: Locale; events: rea
             </label>
           ))}
         </div>
-        {fieldErrors.events && (
-          <div id="webhook-events-error" role="alert" className="field-error" data-field="events">
-            <strong>{t('webhookEvents')}:</strong> {fieldErrors.events}
-          </div>
-        )}
+        <FieldError id="webhook-events-error" field="events" label={t('webhookEvents')} error={fieldErrors.events} />
       </fieldset>
       <FormActions busy={busy} label={t('webhookAdd')} busyLabel={t('webhookAdding')} message={message} />
     </form>
@@ -241,6 +188,7 @@ export function WebhookActions({
       reveal({ url: webhook.url, secret, rotated: true });
     });
   const remove = () => run(() => trpc.webhook.delete.mutate({ id: webhook.id }));
+  const deleting = confirming === 'delete';
 
   return (
     <div className="webhook-actions">
@@ -257,30 +205,16 @@ export function WebhookActions({
           </button>
         </div>
       ) : (
-        <div
-          className="confirm"
-          role="group"
-          aria-label={confirming === 'delete' ? t('webhookDelete') : t('webhookRotate')}
-        >
-          <p>
-            {confirming === 'delete'
-              ? t('webhookDeleteConfirm', { url: readableUrl(webhook.url) })
-              : t('webhookRotateConfirm')}
-          </p>
-          <div className="buttons">
-            <button
-              type="button"
-              className={confirming === 'delete' ? 'primary danger' : 'primary'}
-              onClick={confirming === 'delete' ? remove : rotate}
-              disabled={busy}
-            >
-              {confirming === 'delete' ? t('webhookDeleteYes') : t('webhookRotateYes')}
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(null)} disabled={busy}>
-              {t('webhookCancel')}
-            </button>
-          </div>
-        </div>
+        <ConfirmAction
+          label={deleting ? t('webhookDelete') : t('webhookRotate')}
+          question={deleting ? t('webhookDeleteConfirm', { url: readableUrl(webhook.url) }) : t('webhookRotateConfirm')}
+          yes={deleting ? t('webhookDeleteYes') : t('webhookRotateYes')}
+          onYes={deleting ? remove : rotate}
+          danger={deleting}
+          cancel={t('webhookCancel')}
+          onCancel={() => setConfirming(null)}
+          busy={busy}
+        />
       )}
       <CommandMessage message={message} as="div" />
     </div>
