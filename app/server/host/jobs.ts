@@ -8,7 +8,7 @@
 import { retryDelaySeconds } from './backoff';
 import { ConnectorBusinessError, type Connector, type InstanceJob } from '../connectors/contract';
 export { ConnectorBusinessError, type Connector, type ConnectorCall, type InstanceJob } from '../connectors/contract';
-import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { evaluateExpression, type EngineEvent, type ProcessDefinition, type Variables } from '@/engine';
 import { flatten } from '@/engine/model/scopes';
 import { rawQuery, type Executor } from '@/db/client';
@@ -71,12 +71,30 @@ export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise
     options.jobTypes?.length ? and(eq(jobs.kind, 'service'), inArray(jobs.jobType, [...options.jobTypes])) : undefined,
     options.webhooks ? eq(jobs.kind, 'webhook') : undefined,
   )!;
+  return claimJobs(db, runnable, {
+    lockedBy: options.workerId,
+    batch: options.batch ?? 20,
+    leaseSeconds: options.leaseSeconds ?? 30,
+  });
+}
+
+/**
+ * The claim statement (drizzle's, where rawQuery's is not used) of the jobs `which` picks that are
+ * due — pending and due, or running with a lease run out — earliest first, SKIP LOCKED: locked for
+ * `lockedBy`, attempts + 1. Built-in workers (claimDueJobs) and external ones
+ * (services/external-jobs.ts) claim through it.
+ */
+export function claimJobs(
+  db: Executor,
+  which: SQL,
+  options: { lockedBy: string; batch: number; leaseSeconds: number },
+): Promise<Job[]> {
   const due = db
     .select({ id: jobs.id })
     .from(jobs)
     .where(
       and(
-        runnable,
+        which,
         or(
           and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)),
           and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)),
@@ -84,15 +102,15 @@ export async function claimDueJobs(db: Executor, options: ClaimOptions): Promise
       ),
     )
     .orderBy(asc(jobs.dueAt))
-    .limit(options.batch ?? 20)
+    .limit(options.batch)
     .for('update', { skipLocked: true });
   return (
     db
       .update(jobs)
       .set({
         status: 'running',
-        lockedBy: options.workerId,
-        lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds ?? 30})`,
+        lockedBy: options.lockedBy,
+        lockedUntil: sql`now() + make_interval(secs => ${options.leaseSeconds})`,
         attempts: sql`${jobs.attempts} + 1`,
       })
       // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than the batch.

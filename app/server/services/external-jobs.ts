@@ -40,14 +40,14 @@
  * by any path but stepInstance's plan.
  */
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { auditEvents, jobs, processInstances, type Job } from '@/db/schema';
 import type { EngineEvent, Variables } from '@/engine';
 import { translator, type MessageKey } from '../../_i18n/messages';
 import { AppError, isAppError, isUuid } from '../errors';
 import { driveFollowUps, stepInstance, type FollowUp } from '../host/effects';
-import { DONE_JOB, failJobAttempt, hasInstance, serviceTaskSettings, type InstanceJob } from '../host/jobs';
+import { claimJobs, DONE_JOB, failJobAttempt, hasInstance, serviceTaskSettings, type InstanceJob } from '../host/jobs';
 import { hinted, jobsCommitted } from '../host/job-signal';
 import { auditAsKey, keyMayWork, keyRefusal } from './api-keys';
 import { appendAudit, stableJson } from './audit';
@@ -196,41 +196,22 @@ function keyStillValid(key: Pick<KeyCall, 'keyId'>) {
   return sql`exists (select 1 from api_keys k where k.id = ${key.keyId} and k.revoked_at is null and k.expires_at > now())`;
 }
 
-/** One claim, as the built-in workers' (host/jobs.ts claimDueJobs), of the company's service jobs of these types. */
+/** One claim (host/jobs.ts claimJobs, the built-in workers' statement) of the company's service jobs of these types. */
 async function claim(db: Executor, key: KeyCall, owner: string, request: FetchRequest): Promise<Job[]> {
   claims++;
-  const due = db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(
-      and(
-        // The columns and predicate of jobs_service_type_idx.
-        eq(jobs.tenantId, key.tenantId),
-        eq(jobs.kind, 'service'),
-        inArray(jobs.jobType, [...request.jobTypes]),
-        inArray(jobs.status, ['pending', 'running']),
-        or(
-          and(eq(jobs.status, 'pending'), lte(jobs.dueAt, sql`now()`)),
-          and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, sql`now()`)),
-        ),
-        // A fetch outlives the request's check of its key: the claim checks it again.
-        keyStillValid(key),
-      ),
-    )
-    .orderBy(asc(jobs.dueAt))
-    .limit(request.maxJobs)
-    .for('update', { skipLocked: true });
-  const claimed = await db
-    .update(jobs)
-    .set({
-      status: 'running',
-      lockedBy: owner,
-      lockedUntil: sql`now() + make_interval(secs => ${request.leaseSeconds})`,
-      attempts: sql`${jobs.attempts} + 1`,
-    })
-    // = any(array(…)): the due ids are chosen once; `in (subquery)` may be re-run and claim more than asked.
-    .where(sql`${jobs.id} = any(array(${due}))`)
-    .returning();
+  const claimed = await claimJobs(
+    db,
+    and(
+      // The columns and predicate of jobs_service_type_idx.
+      eq(jobs.tenantId, key.tenantId),
+      eq(jobs.kind, 'service'),
+      inArray(jobs.jobType, [...request.jobTypes]),
+      inArray(jobs.status, ['pending', 'running']),
+      // A fetch outlives the request's check of its key: the claim checks it again.
+      keyStillValid(key),
+    )!,
+    { lockedBy: owner, batch: request.maxJobs, leaseSeconds: request.leaseSeconds },
+  );
   return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
 
